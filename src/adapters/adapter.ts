@@ -1,0 +1,65 @@
+import type { AssetRef } from '../core/schema.js';
+import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
+
+/** Ask for the movements of many addresses at once; adapters batch where their source allows. */
+export interface TransferQuery {
+  chain: string;
+  /** Normalized addresses. */
+  addresses: string[];
+  /** 'out': movements sent by the addresses; 'in': received; 'both'. */
+  direction: 'in' | 'out' | 'both';
+  /** Inclusive window in unix seconds. */
+  fromTime?: number;
+  toTime?: number;
+  /** Only these assets; all when absent. */
+  assets?: AssetRef[];
+  /**
+   * The adapter may stop collecting an address's movements past this many and must then name the address in
+   * `truncated`: a list is either complete or says it is not.
+   */
+  maxPerAddress?: number;
+  signal?: AbortSignal;
+}
+
+export interface TransferResult {
+  transfers: AccountTransfer[];
+  /** Addresses whose movement list was cut at `maxPerAddress`. */
+  truncated: string[];
+}
+
+export interface TransactionResult {
+  chain: string;
+  tx: string;
+  /** Account-chain movements of the transaction (native value, internal calls, token events). */
+  transfers: AccountTransfer[];
+  /** Bitcoin-family transactions come whole. */
+  utxo?: UtxoTransaction;
+}
+
+export interface AdapterCapabilities {
+  /** How many addresses one getTransfers call should carry at most (the engine splits larger frontiers). */
+  maxAddressesPerCall: number;
+  /** Whether internal (contract-call) native transfers are visible. */
+  internalTransfers: boolean;
+}
+
+export interface AdapterStats {
+  requests: number;
+  cacheHits: number;
+}
+
+export interface ChainAdapter {
+  /** Source kind, e.g. 'fixture', 'evm-rpc', 'etherscan'. */
+  readonly kind: string;
+  /** Where the data comes from, with any key removed; safe to print. */
+  readonly endpoint?: string;
+  readonly capabilities: AdapterCapabilities;
+  supports(chain: string): boolean;
+  getTransfers(query: TransferQuery): Promise<TransferResult>;
+  getTransaction(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionResult>;
+  /** Bitcoin-family sources: a transaction with prevouts and, where known, who spent each output. */
+  getUtxoTransaction?(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<UtxoTransaction>;
+  /** Limitations the report must state (e.g. "internal transfers not visible"). */
+  notes(chain: string): string[];
+  stats(): AdapterStats;
+}

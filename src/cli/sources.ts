@@ -1,0 +1,28 @@
+import { InvalidInputError } from '../core/errors.js';
+import type { ChainAdapter } from '../adapters/adapter.js';
+import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
+
+/** Source kinds the CLI knows; those not built yet say so instead of failing obscurely. */
+export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid'] as const;
+
+/**
+ * `--source KIND[:TARGET]` -> adapter. TARGET is a file for fixture, a URL for the network sources
+ * (optional where the source has a public default). Keys come from the environment, never from the spec.
+ */
+export function createAdapterFromSource(spec: string, chain: string, env: NodeJS.ProcessEnv = process.env): ChainAdapter {
+  const colon = spec.indexOf(':');
+  const kind = colon === -1 ? spec : spec.slice(0, colon);
+  const target = colon === -1 ? '' : spec.slice(colon + 1);
+  void chain;
+  void env;
+  switch (kind) {
+    case 'fixture':
+      if (!target) throw new InvalidInputError('--source fixture:FILE needs a dataset file', { details: { source: spec } });
+      return createFixtureAdapter({ dataset: target });
+    default:
+      if ((SOURCE_KINDS as readonly string[]).includes(kind)) {
+        throw new InvalidInputError(`Source kind "${kind}" is not available in this version of chaintrail yet`, { details: { source: kind } });
+      }
+      throw new InvalidInputError(`Unknown source kind "${kind}": use one of ${SOURCE_KINDS.join(', ')}`, { details: { source: kind } });
+  }
+}

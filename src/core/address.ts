@@ -1,0 +1,115 @@
+import { getAddress, sha256, encodeBase58, decodeBase58, getBytes, hexlify, toBeHex } from 'ethers';
+import { getChain } from './chain.js';
+import { InvalidAddressError } from './errors.js';
+import { bitcoin, bitcoinNetwork } from './bitcoin-network.js';
+
+const EVM_HEX = /^0x[0-9a-fA-F]{40}$/;
+const TRON_HEX = /^(0x)?41[0-9a-fA-F]{40}$/;
+
+function invalid(chain: string, input: string, why: string): InvalidAddressError {
+  return new InvalidAddressError(`Invalid ${chain} address "${truncate(input)}": ${why}`, { details: { chain, address: input } });
+}
+
+function truncate(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 77)}…` : value;
+}
+
+/**
+ * The one internal form of an address: EVM lower-case hex, TRON base58check, Bitcoin as bitcoinjs-lib renders
+ * its output script (so bech32 is lower-case). Throws InvalidAddressError on anything else.
+ */
+export function normalizeAddress(chain: string, input: string): string {
+  const info = getChain(chain);
+  if (typeof input !== 'string') throw invalid(info.id, String(input), 'not a string');
+  const raw = input.trim();
+  switch (info.family) {
+    case 'evm':
+      return normalizeEvm(info.id, raw);
+    case 'tron':
+      return normalizeTron(raw);
+    case 'utxo':
+      return normalizeBitcoin(info.id, raw);
+  }
+}
+
+function normalizeEvm(chain: string, raw: string): string {
+  if (!EVM_HEX.test(raw)) throw invalid(chain, raw, 'expected 0x followed by 40 hex digits');
+  try {
+    // getAddress rejects a mixed-case address whose EIP-55 checksum is wrong: a typo, not a different address.
+    return getAddress(raw).toLowerCase();
+  } catch {
+    throw invalid(chain, raw, 'bad EIP-55 checksum (mixed case that does not match)');
+  }
+}
+
+function tronChecksum(payload: Uint8Array): Uint8Array {
+  return getBytes(sha256(sha256(payload))).slice(0, 4);
+}
+
+/** 0x41-prefixed 21-byte hex (as TRON nodes print it) to base58check `T…`. */
+export function tronHexToBase58(hex: string): string {
+  const clean = hex.startsWith('0x') ? hex.slice(2) : hex;
+  if (!/^41[0-9a-fA-F]{40}$/.test(clean)) throw invalid('tron', hex, 'expected 41 followed by 40 hex digits');
+  const payload = getBytes(`0x${clean}`);
+  const full = new Uint8Array(25);
+  full.set(payload);
+  full.set(tronChecksum(payload), 21);
+  return encodeBase58(full);
+}
+
+/** Base58check `T…` to 0x41-prefixed hex. */
+export function tronBase58ToHex(address: string): string {
+  return hexlify(decodeTron(address)).toLowerCase();
+}
+
+/** An EVM-style 20-byte hex address (as in TRC-20 event topics) to TRON base58. */
+export function tronFromEvmHex(hex: string): string {
+  if (!EVM_HEX.test(hex)) throw invalid('tron', hex, 'expected 0x followed by 40 hex digits');
+  return tronHexToBase58(`41${hex.slice(2)}`);
+}
+
+function decodeTron(address: string): Uint8Array {
+  if (!/^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(address)) throw invalid('tron', address, 'expected base58 starting with T, 34 characters');
+  let bytes: Uint8Array;
+  try {
+    bytes = getBytes(toBeHex(decodeBase58(address), 25));
+  } catch {
+    throw invalid('tron', address, 'not valid base58');
+  }
+  const payload = bytes.slice(0, 21);
+  const check = tronChecksum(payload);
+  if (payload[0] !== 0x41 || check.some((b, i) => b !== bytes[21 + i])) throw invalid('tron', address, 'bad base58check checksum');
+  return payload;
+}
+
+function normalizeTron(raw: string): string {
+  if (TRON_HEX.test(raw)) return tronHexToBase58(raw);
+  decodeTron(raw);
+  return raw;
+}
+
+function normalizeBitcoin(chain: string, raw: string): string {
+  const network = bitcoinNetwork(chain);
+  try {
+    const script = bitcoin.address.toOutputScript(raw, network);
+    return bitcoin.address.fromOutputScript(script, network);
+  } catch (error) {
+    throw invalid(chain, raw, error instanceof Error ? error.message : 'not a valid address');
+  }
+}
+
+/** The form shown to people: EIP-55 checksummed for EVM, unchanged otherwise. */
+export function formatAddress(chain: string, normalized: string): string {
+  if (getChain(chain).family === 'evm' && EVM_HEX.test(normalized)) return getAddress(normalized);
+  return normalized;
+}
+
+/** True when the address parses on that chain. */
+export function isValidAddress(chain: string, input: string): boolean {
+  try {
+    normalizeAddress(chain, input);
+    return true;
+  } catch {
+    return false;
+  }
+}

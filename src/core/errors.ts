@@ -1,0 +1,81 @@
+/**
+ * One small error tree (after viem's BaseError): `code` is stable for machines, `shortMessage` is one line for
+ * people, `details` carries what a program needs (never a secret), `cause` keeps the chain.
+ */
+export type ErrorDetails = Record<string, unknown>;
+
+export interface ChaintrailErrorOptions {
+  details?: ErrorDetails;
+  cause?: unknown;
+}
+
+export class ChaintrailError extends Error {
+  override name = 'ChaintrailError';
+  readonly code: string = 'CHAINTRAIL_ERROR';
+  readonly shortMessage: string;
+  readonly details: ErrorDetails;
+
+  constructor(shortMessage: string, options: ChaintrailErrorOptions = {}) {
+    super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause });
+    this.shortMessage = shortMessage;
+    this.details = options.details ?? {};
+  }
+
+  /** The innermost cause that is still a ChaintrailError (or this error). */
+  walk(): ChaintrailError {
+    let current: ChaintrailError = this;
+    while (current.cause instanceof ChaintrailError) current = current.cause;
+    return current;
+  }
+
+  toJSON(): { name: string; code: string; message: string; details: ErrorDetails } {
+    return { name: this.name, code: this.code, message: this.shortMessage, details: this.details };
+  }
+}
+
+/** Options, seeds, files or CLI arguments that do not make sense. */
+export class InvalidInputError extends ChaintrailError {
+  override name = 'InvalidInputError';
+  override readonly code: string = 'INVALID_INPUT';
+}
+
+export class InvalidAddressError extends InvalidInputError {
+  override name = 'InvalidAddressError';
+  override readonly code = 'INVALID_ADDRESS';
+}
+
+/** A data source failed (network, node, API) in a way retries did not fix. */
+export class AdapterError extends ChaintrailError {
+  override name = 'AdapterError';
+  override readonly code: string = 'ADAPTER_ERROR';
+}
+
+export class RateLimitError extends AdapterError {
+  override name = 'RateLimitError';
+  override readonly code = 'RATE_LIMITED';
+}
+
+/** A source answered, but not in the documented shape: the answer is not trusted. */
+export class ResponseShapeError extends AdapterError {
+  override name = 'ResponseShapeError';
+  override readonly code = 'RESPONSE_SHAPE';
+}
+
+export class NotFoundError extends ChaintrailError {
+  override name = 'NotFoundError';
+  override readonly code = 'NOT_FOUND';
+}
+
+export class TraceAbortedError extends ChaintrailError {
+  override name = 'TraceAbortedError';
+  override readonly code = 'TRACE_ABORTED';
+}
+
+/** Turns a zod error into one line that names the path of every problem. */
+export function describeZodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`)
+    .concat(issues.length > 5 ? [`… and ${issues.length - 5} more`] : [])
+    .join('; ');
+}
