@@ -11,7 +11,10 @@ export interface TransferQuery {
   /** Inclusive window in unix seconds. */
   fromTime?: number;
   toTime?: number;
-  /** Only these assets; all when absent. */
+  /**
+   * The assets the engine traces. Native value is fetched only when listed (it is costly on some sources); token
+   * movements of other contracts may be returned as well: the engine counts them (look-alike spam, other assets).
+   */
   assets?: AssetRef[];
   /**
    * The adapter may stop collecting an address's movements past this many and must then name the address in

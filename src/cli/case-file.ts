@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { JurisdictionSchema, SeedSchema } from '../core/schema.js';
+
+/** A case file bundles seeds, data and labels so `chaintrail demo` (and users) can trace with one argument. */
+export const CaseFileSchema = z
+  .object({
+    reference: z.string().optional(),
+    jurisdiction: JurisdictionSchema.optional(),
+    description: z.string().optional(),
+    dataset: z.string(),
+    labels: z.array(z.string()).default([]),
+    seeds: z.array(SeedSchema).min(1),
+    minValue: z.string().optional(),
+    maxDegree: z.number().int().positive().optional(),
+  })
+  .strict();
+export type CaseFile = z.infer<typeof CaseFileSchema> & { dir: string };
+
+export function readCaseFile(file: string): CaseFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InvalidInputError(`Cannot read case file ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
+  }
+  const parsed = CaseFileSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(`Invalid case file ${file}: ${describeZodIssues(parsed.error.issues)}`, { details: { file } });
+  const dir = dirname(resolve(file));
+  return { ...parsed.data, dataset: resolve(dir, parsed.data.dataset), labels: parsed.data.labels.map((l) => resolve(dir, l)), dir };
+}

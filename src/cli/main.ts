@@ -1,0 +1,178 @@
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError } from '../core/errors.js';
+import { getChain } from '../core/chain.js';
+import type { SeedInput, TraceReport } from '../core/schema.js';
+import type { ChainAdapter } from '../adapters/adapter.js';
+import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
+import { trace, type TraceOptions } from '../engine/trace.js';
+import { loadLabelFiles } from '../labels/load.js';
+import { reportToJson } from '../report/json.js';
+import { reportToSummary } from '../report/summary.js';
+import { readCaseFile } from './case-file.js';
+import { demoCasePath } from './paths.js';
+import { createProgressReporter } from './progress.js';
+import { createAdapterFromSource } from './sources.js';
+
+/** Documented exit codes. */
+export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+const FORMATS = ['summary', 'json'] as const;
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const int = (name: string) => (value: string) => {
+  if (!/^\d+$/.test(value)) throw new InvalidInputError(`${name} must be a whole number, got "${value}"`, { details: { option: name, value } });
+  return Number(value);
+};
+
+/** `--seed [CHAIN=]VALUE`: a tx hash (0x + 64 hex on EVM, 64 hex on TRON) or an address. */
+export function parseSeedArg(arg: string, defaultChain: string | undefined): SeedInput {
+  const eq = arg.indexOf('=');
+  const chain = eq > 0 ? arg.slice(0, eq) : defaultChain;
+  const value = eq > 0 ? arg.slice(eq + 1) : arg;
+  if (!chain) throw new InvalidInputError(`--seed ${arg}: say which chain (--chain or CHAIN=VALUE)`, { details: { seed: arg } });
+  const family = getChain(chain).family;
+  const isTx = family === 'evm' ? /^0x[0-9a-fA-F]{64}$/.test(value) : /^(0x)?[0-9a-fA-F]{64}$/.test(value);
+  return isTx ? { chain, tx: value } : { chain, address: value };
+}
+
+function writeReport(report: TraceReport, format: string, out: string | undefined, io: CliIo) {
+  const text = format === 'json' ? reportToJson(report) : reportToSummary(report);
+  if (out) writeFileSync(out, text);
+  else io.stdout.write(text);
+}
+
+async function runTrace(base: Omit<TraceOptions, 'onProgress' | 'signal'>, quiet: boolean, io: CliIo): Promise<TraceReport> {
+  const progress = createProgressReporter(io.stderr, !quiet);
+  try {
+    const { report } = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
+    return report;
+  } finally {
+    progress.done();
+  }
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command('chaintrail')
+    .description('Follow stolen funds across blockchains and report where they landed.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+
+  program
+    .command('trace')
+    .description('Trace funds from victim payments (tx hashes) or addresses')
+    .requiredOption('--chain <id>', 'chain of the seeds: ethereum, tron, bitcoin, evm:<chainId>')
+    .option('--source <[chain=]kind:target>', 'data source, repeatable: fixture:FILE, rpc:URL, etherscan[:URL], esplora:URL, bitcoin-core:URL, trongrid[:URL]', collect)
+    .option('--seed <[chain=]tx|address>', 'victim payment tx hash or address, repeatable', collect)
+    .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
+    .option('--min-value <amount>', 'smallest tainted amount to follow, in display units (e.g. 1 = 1 USDT)')
+    .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo']))
+    .option('--labels <file>', 'label file (.csv or .json), repeatable; earlier files win ties', collect)
+    .option('--case-jurisdiction <cc>', 'ISO 3166 alpha-2 code of the case (for cross-border flags)')
+    .option('--case-reference <ref>', 'case reference printed in reports')
+    .option('--from <time>', 'window start (ISO date/time or unix seconds)')
+    .option('--to <time>', 'window end (ISO date/time or unix seconds)')
+    .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
+    .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  chaintrail trace --chain ethereum --source rpc:http://127.0.0.1:8545 --seed 0x<victim payment tx> --labels labels.csv --case-jurisdiction DE\n' +
+        '  chaintrail trace --chain tron --source trongrid --seed <txid> --format json --out report.json\n' +
+        '  chaintrail trace --chain ethereum --source fixture:fixtures/demo/dataset.json --seed 0x<tx> --seed tron=<txid>\n',
+    )
+    .action(async (opts) => {
+      const sources: string[] = opts.source ?? [];
+      if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source rpc:URL)', { details: { option: '--source' } });
+      if (!opts.seed?.length) throw new InvalidInputError('at least one --seed is required', { details: { option: '--seed' } });
+      const adapters: ChainAdapter[] = sources.map((spec) => {
+        const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
+        return m ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env) : createAdapterFromSource(spec, getChain(opts.chain).id, io.env);
+      });
+      const report = await runTrace(
+        {
+          adapters,
+          labels: loadLabelFiles(opts.labels ?? []),
+          seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
+          ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
+          ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
+          ...(opts.taint ? { taint: opts.taint } : {}),
+          ...(opts.caseJurisdiction ? { caseJurisdiction: opts.caseJurisdiction } : {}),
+          ...(opts.caseReference ? { caseReference: opts.caseReference } : {}),
+          ...(opts.from ? { from: opts.from } : {}),
+          ...(opts.to ? { to: opts.to } : {}),
+          ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
+          ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+        },
+        Boolean(opts.quiet),
+        io,
+      );
+      writeReport(report, opts.format, opts.out, io);
+    });
+
+  program
+    .command('demo')
+    .description('Trace the bundled demo case (offline) and print the summary')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
+    .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo']))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText('after', '\nExamples:\n  chaintrail demo\n  chaintrail demo --format json --out demo-report.json\n')
+    .action(async (opts) => {
+      const c = readCaseFile(demoCasePath());
+      const report = await runTrace(
+        {
+          adapters: [createFixtureAdapter({ dataset: c.dataset })],
+          labels: loadLabelFiles(c.labels),
+          seeds: c.seeds,
+          ...(c.jurisdiction ? { caseJurisdiction: c.jurisdiction } : {}),
+          ...(c.reference ? { caseReference: c.reference } : {}),
+          ...(c.minValue ? { minValue: c.minValue } : {}),
+          ...(c.maxDegree ? { maxDegree: c.maxDegree } : {}),
+          ...(opts.taint ? { taint: opts.taint } : {}),
+        },
+        Boolean(opts.quiet),
+        io,
+      );
+      writeReport(report, opts.format, opts.out, io);
+    });
+  return program;
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof TraceAbortedError) return EXIT.aborted;
+  if (error instanceof InvalidInputError) return EXIT.invalidInput;
+  if (error instanceof NotFoundError) return EXIT.notFound;
+  if (error instanceof AdapterError) return EXIT.source;
+  return EXIT.failure;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit (embeddable and testable). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      return EXIT.invalidInput;
+    }
+    if (error instanceof ChaintrailError) {
+      io.stderr.write(`chaintrail: ${error.shortMessage} [${error.code}]\n`);
+      return exitCodeFor(error);
+    }
+    io.stderr.write(`chaintrail: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT.failure;
+  }
+}

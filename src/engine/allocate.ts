@@ -1,0 +1,110 @@
+import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
+import type { TracedTransfer } from './state.js';
+
+export interface TaintedEdge {
+  transfer: TracedTransfer;
+  taint: bigint;
+}
+
+export interface Allocation {
+  /** Tainted movements in chronological order. */
+  edges: TaintedEdge[];
+  /** Taint still held, per node and asset: ledgers of expanded nodes and everything that reached a leaf. */
+  held: Map<string, Map<string, bigint>>;
+  /** Taint spent on fees, per asset. */
+  fees: Map<string, bigint>;
+  /** Taint a seed's sender already held when it paid the seed (overlapping seeds), per asset. */
+  overlap: Map<string, bigint>;
+  /** Smallest hop count per node (seed recipients are 0) and the edge that gives it. */
+  hops: Map<string, number>;
+  via: Map<string, TaintedEdge>;
+}
+
+/**
+ * Replays every fetched movement in time order through per-address ledgers. Only expanded addresses have a ledger
+ * (their in- and outflows are complete in the window); anything sent to another address stays there as held taint.
+ * Pure and deterministic: same inputs, same allocation.
+ */
+export function allocate(
+  transfers: readonly TracedTransfer[],
+  seedTransfers: ReadonlySet<string>,
+  expanded: ReadonlySet<string>,
+  model: LedgerModelName,
+  seedNodes: ReadonlySet<string>,
+): Allocation {
+  const ledgers = new Map<string, Ledger>();
+  const leafHeld = new Map<string, Map<string, bigint>>();
+  const fees = new Map<string, bigint>();
+  const overlap = new Map<string, bigint>();
+  const edges: TaintedEdge[] = [];
+  const ledgerOf = (node: string, asset: string): Ledger => {
+    const key = `${node}\u0000${asset}`;
+    let ledger = ledgers.get(key);
+    if (!ledger) ledgers.set(key, (ledger = createLedger(model)));
+    return ledger;
+  };
+  const add = (map: Map<string, bigint>, key: string, value: bigint) => map.set(key, (map.get(key) ?? 0n) + value);
+
+  for (const tr of transfers) {
+    const amount = tr.t.amount;
+    let taint = 0n;
+    if (expanded.has(tr.from)) {
+      const ledger = ledgerOf(tr.from, tr.asset);
+      taint = ledger.withdraw(amount);
+      if (tr.t.fee && tr.t.asset.kind === 'native') {
+        const feeTaint = ledger.withdraw(tr.t.fee);
+        if (feeTaint > 0n) add(fees, tr.asset, feeTaint);
+      }
+    }
+    if (seedTransfers.has(tr.id)) {
+      if (taint > 0n) add(overlap, tr.asset, taint);
+      taint = amount;
+    }
+    if (expanded.has(tr.to)) ledgerOf(tr.to, tr.asset).deposit(amount, taint);
+    else if (taint > 0n) {
+      let m = leafHeld.get(tr.to);
+      if (!m) leafHeld.set(tr.to, (m = new Map()));
+      add(m, tr.asset, taint);
+    }
+    if (taint > 0n) edges.push({ transfer: tr, taint });
+  }
+
+  const held = leafHeld;
+  for (const [key, ledger] of ledgers) {
+    if (ledger.taint === 0n) continue;
+    const [node, asset] = key.split('\u0000') as [string, string];
+    let m = held.get(node);
+    if (!m) held.set(node, (m = new Map()));
+    m.set(asset, ledger.taint);
+  }
+
+  const { hops, via } = shortestHops(edges, seedNodes);
+  return { edges, held, fees, overlap, hops, via };
+}
+
+/** Breadth-first over tainted edges from the seed recipients; ties go to the earliest edge. */
+function shortestHops(edges: readonly TaintedEdge[], seedNodes: ReadonlySet<string>) {
+  const out = new Map<string, TaintedEdge[]>();
+  for (const e of edges) {
+    const list = out.get(e.transfer.from);
+    if (list) list.push(e);
+    else out.set(e.transfer.from, [e]);
+  }
+  const hops = new Map<string, number>();
+  const via = new Map<string, TaintedEdge>();
+  let frontier = [...seedNodes].sort();
+  for (const n of frontier) hops.set(n, 0);
+  for (let hop = 1; frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const node of frontier) {
+      for (const e of out.get(node) ?? []) {
+        if (hops.has(e.transfer.to)) continue;
+        hops.set(e.transfer.to, hop);
+        via.set(e.transfer.to, e);
+        next.push(e.transfer.to);
+      }
+    }
+    frontier = next;
+  }
+  return { hops, via };
+}

@@ -1,0 +1,57 @@
+import { MultiDirectedGraph } from 'graphology';
+import { formatAddress } from '../core/address.js';
+import type { TraceOutcome } from './trace.js';
+import { splitNodeKey } from './state.js';
+
+export type TraceGraph = MultiDirectedGraph;
+
+/**
+ * The finished trace as a graphology MultiDirectedGraph: nodes are `chain|address` with what is known of them,
+ * edges are the tainted movements with the taint each carried (decimal strings, so any exporter can use them).
+ */
+export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
+  const graph = new MultiDirectedGraph();
+  const { allocation } = outcome;
+  const endpointKinds = new Map<string, Set<string>>();
+  for (const e of outcome.endpoints) {
+    const key = `${e.chain}|${e.address}`;
+    endpointKinds.set(key, (endpointKinds.get(key) ?? new Set()).add(e.kind));
+  }
+  const seedNodes = new Set(outcome.seeds.flatMap((s) => s.transfers.map((t) => `${t.chain}|${t.to}`)));
+  const addNode = (node: string) => {
+    if (graph.hasNode(node)) return;
+    const { chain, address } = splitNodeKey(node);
+    const label = outcome.labels?.get(chain, address);
+    const held = allocation.held.get(node);
+    graph.addNode(node, {
+      chain,
+      address: formatAddress(chain, address),
+      hops: allocation.hops.get(node) ?? null,
+      seed: seedNodes.has(node),
+      expanded: outcome.expanded.has(node),
+      endpoint: [...(endpointKinds.get(node) ?? [])].sort().join(',') || null,
+      deposit: outcome.deposits.has(node),
+      entity: label?.entity ?? outcome.deposits.get(node)?.label.entity ?? null,
+      category: label?.category ?? (outcome.deposits.has(node) ? 'exchange' : null),
+      jurisdictions: label ? label.jurisdictions.join(';') : null,
+      held: held ? Object.fromEntries([...held].map(([asset, v]) => [asset, v.toString()])) : {},
+    });
+  };
+  for (const e of allocation.edges) {
+    addNode(e.transfer.from);
+    addNode(e.transfer.to);
+    const t = e.transfer.t;
+    graph.addEdgeWithKey(e.transfer.id, e.transfer.from, e.transfer.to, {
+      tx: t.tx,
+      type: t.type,
+      logIndex: t.logIndex,
+      asset: e.transfer.asset,
+      symbol: t.asset.symbol,
+      amount: t.amount.toString(),
+      taint: e.taint.toString(),
+      time: t.time,
+      block: t.block,
+    });
+  }
+  return graph;
+}

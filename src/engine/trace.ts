@@ -1,0 +1,317 @@
+import { assetKey, parseUnits } from '../core/asset.js';
+import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError } from '../core/errors.js';
+import { transferId, compareTransfers, type AccountTransfer } from '../core/movement.js';
+import { TraceSettingsSchema, type AssetRef, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
+import type { ChainAdapter } from '../adapters/adapter.js';
+import type { LabelStore } from '../labels/store.js';
+import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
+import { spamReason } from '../heuristics/spam.js';
+import { matchDepositSweeps } from '../heuristics/deposit.js';
+import { allocate, type Allocation } from './allocate.js';
+import { collectEndpoints, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
+import { fetchFrontier } from './fetch.js';
+import { resolveSeed, type ResolvedSeed } from './seeds.js';
+import { adapterFor } from './sources.js';
+import { mergeSorted, nodeKey, splitNodeKey, type TracedTransfer } from './state.js';
+import { buildTraceGraph, type TraceGraph } from './graph.js';
+import { buildReport } from '../report/build.js';
+
+export interface TraceProgress {
+  phase: 'seeds' | 'expand' | 'done';
+  round: number;
+  /** Addresses being fetched in this round. */
+  frontier: number;
+  expanded: number;
+  transfers: number;
+  taintedTransfers: number;
+  requests: number;
+  cacheHits: number;
+  elapsedMs: number;
+}
+
+export interface TraceOptions extends TraceSettingsInput {
+  /** Data sources; for each chain the first that supports it is used. */
+  adapters: ChainAdapter[];
+  labels?: LabelStore;
+  onProgress?: (event: TraceProgress) => void;
+  signal?: AbortSignal;
+  /** Concurrent adapter calls per round (default 4). */
+  concurrency?: number;
+}
+
+export interface TraceResult {
+  report: TraceReport;
+  graph: TraceGraph;
+}
+
+/** What the engine knows when it stops; reports and graphs are built from this alone. */
+export interface TraceOutcome {
+  settings: TraceSettings;
+  seeds: ResolvedSeed[];
+  allocation: Allocation;
+  endpoints: EndpointData[];
+  expanded: ReadonlySet<string>;
+  terminals: ReadonlyMap<string, Terminal>;
+  deposits: ReadonlyMap<string, DepositInference>;
+  assets: ReadonlyMap<string, AssetRef>;
+  ignored: { zeroValue: number; lookalikeToken: number; untracedAsset: number };
+  notes: string[];
+  sources: { chain: string; kind: string; endpoint?: string }[];
+  stats: { rounds: number; addressesExpanded: number; transfersSeen: number; taintedTransfers: number; requests: number };
+  labels?: LabelStore;
+}
+
+export function parseTraceSettings(input: unknown): TraceSettings {
+  const parsed = TraceSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
+  }
+  return parsed.data;
+}
+
+/** Follows tainted funds outward from the seeds until every branch stops, and reports where they stopped. */
+export async function trace(options: TraceOptions): Promise<TraceResult> {
+  const { adapters, labels, onProgress, signal, concurrency = 4, ...rest } = options;
+  if (!Array.isArray(adapters) || adapters.length === 0) {
+    throw new InvalidInputError('trace() needs at least one data source in `adapters`', { details: {} });
+  }
+  const settings = parseTraceSettings(rest);
+  const outcome = await runTrace(settings, adapters, labels, { onProgress, signal, concurrency });
+  return { report: buildReport(outcome), graph: buildTraceGraph(outcome) };
+}
+
+async function runTrace(
+  settings: TraceSettings,
+  adapters: ChainAdapter[],
+  labels: LabelStore | undefined,
+  run: { onProgress?: ((e: TraceProgress) => void) | undefined; signal?: AbortSignal | undefined; concurrency: number },
+): Promise<TraceOutcome> {
+  const started = Date.now();
+  const baseline = adapters.map((a) => a.stats());
+  const requestsSoFar = () => adapters.reduce((s, a, i) => s + a.stats().requests - baseline[i]!.requests, 0);
+  const cacheHitsSoFar = () => adapters.reduce((s, a, i) => s + a.stats().cacheHits - baseline[i]!.cacheHits, 0);
+  let round = 0;
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      run.signal?.throwIfAborted();
+      return await work();
+    } catch (error) {
+      if (run.signal?.aborted && !(error instanceof ChaintrailError && !(error instanceof TraceAbortedError))) {
+        throw new TraceAbortedError('Trace aborted', { details: { round, reason: String(run.signal.reason ?? 'aborted') }, cause: error });
+      }
+      throw error;
+    }
+  };
+
+  // Seeds
+  const window = { ...(settings.from !== undefined ? { from: settings.from } : {}), ...(settings.to !== undefined ? { to: settings.to } : {}) };
+  const seeds: ResolvedSeed[] = [];
+  for (const seed of settings.seeds) seeds.push(await guard(() => resolveSeed(seed, adapters, window, run.signal)));
+
+  const assets = new Map<string, AssetRef>();
+  const store = new Map<string, TracedTransfer>();
+  let sorted: TracedTransfer[] = [];
+  const seedIds = new Set<string>();
+  const seedNodes = new Set<string>();
+  const seedTx = new Map<string, { tx: string; time: number }>();
+  const track = (t: AccountTransfer): TracedTransfer | undefined => {
+    const id = transferId(t);
+    if (store.has(id)) return undefined;
+    const tr: TracedTransfer = { id, t, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetKey(t.asset) };
+    store.set(id, tr);
+    return tr;
+  };
+  const seedBatch: TracedTransfer[] = [];
+  for (const s of seeds) {
+    for (const t of s.transfers) {
+      assets.set(assetKey(t.asset), t.asset);
+      const tr = track(t);
+      if (tr) seedBatch.push(tr);
+      const id = transferId(t);
+      seedIds.add(id);
+      const node = nodeKey(t.chain, t.to);
+      seedNodes.add(node);
+      const prev = seedTx.get(node);
+      if (!prev || t.time < prev.time) seedTx.set(node, { tx: t.tx, time: t.time });
+    }
+  }
+  sorted = mergeSorted(sorted, seedBatch, byTime);
+  const earliest = Math.min(...seeds.flatMap((s) => s.transfers.map((t) => t.time)));
+  const fetchWindow = { from: settings.from ?? earliest, ...(settings.to !== undefined ? { to: settings.to } : {}) };
+  const assetsByChain = new Map<string, AssetRef[]>();
+  for (const a of assets.values()) assetsByChain.set(a.chain, [...(assetsByChain.get(a.chain) ?? []), a]);
+  const minValue = new Map([...assets].map(([k, a]) => [k, parseUnits(settings.minValue, a.decimals, 'minValue')]));
+
+  const expanded = new Set<string>();
+  const terminals = new Map<string, Terminal>();
+  const classified = new Set<string>();
+  const highDegree = new Set<string>();
+  const budgetCut = new Set<string>();
+  const ignoredIds = { zeroValue: new Set<string>(), lookalikeToken: new Set<string>(), untracedAsset: new Set<string>() };
+  const progress = (phase: TraceProgress['phase'], frontier: number, taintedTransfers: number) =>
+    run.onProgress?.({
+      phase,
+      round,
+      frontier,
+      expanded: expanded.size,
+      transfers: store.size,
+      taintedTransfers,
+      requests: requestsSoFar(),
+      cacheHits: cacheHitsSoFar(),
+      elapsedMs: Date.now() - started,
+    });
+  progress('seeds', 0, 0);
+
+  let allocation: Allocation;
+  let stops: Map<string, StopReason>;
+  for (;;) {
+    allocation = allocate(sorted, seedIds, expanded, settings.taint, seedNodes);
+    stops = new Map();
+    const received = receivedTaint(allocation);
+    const candidates: { node: string; hop: number }[] = [];
+    for (const [node, hop] of allocation.hops) {
+      if (expanded.has(node)) continue;
+      if (!classified.has(node)) {
+        classified.add(node);
+        const { chain, address } = splitNodeKey(node);
+        const terminal = classifyByLabel(labels, chain, address);
+        if (terminal) terminals.set(node, terminal);
+      }
+      const terminal = terminals.get(node);
+      if (terminal) stops.set(node, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
+      else if (highDegree.has(node))
+        stops.set(node, { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` });
+      else if (hop >= settings.maxHops) stops.set(node, { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` });
+      else if (![...(received.get(node) ?? [])].some(([asset, v]) => v >= minValue.get(asset)!))
+        stops.set(node, { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` });
+      else if (budgetCut.has(node)) stops.set(node, { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` });
+      else candidates.push({ node, hop });
+    }
+    candidates.sort((a, b) => a.hop - b.hop || (a.node < b.node ? -1 : 1));
+    const room = Math.max(0, settings.maxNodes - expanded.size);
+    for (const c of candidates.slice(room)) {
+      budgetCut.add(c.node);
+      stops.set(c.node, { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` });
+    }
+    const frontier = candidates.slice(0, room).map((c) => c.node);
+    if (frontier.length === 0) break;
+    round++;
+    progress('expand', frontier.length, allocation.edges.length);
+    const fetched = await guard(() =>
+      fetchFrontier({ nodes: frontier, adapters, assetsByChain, window: fetchWindow, maxDegree: settings.maxDegree, concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}) }),
+    );
+    const batch: TracedTransfer[] = [];
+    // A hub's own movements are not kept: only those of addresses this round really expands.
+    const inFrontier = new Set(frontier);
+    const keeps = (node: string) => inFrontier.has(node) && !fetched.highDegree.has(node);
+    for (const t of fetched.transfers) {
+      const spam = spamReason(t);
+      const id = transferId(t);
+      if (spam === 'zero-value') ignoredIds.zeroValue.add(id);
+      else if (spam === 'lookalike-token') ignoredIds.lookalikeToken.add(id);
+      else if (!assets.has(assetKey(t.asset))) ignoredIds.untracedAsset.add(id);
+      else if (keeps(nodeKey(t.chain, t.from)) || keeps(nodeKey(t.chain, t.to))) {
+        const tr = track(t);
+        if (tr) batch.push(tr);
+      }
+    }
+    sorted = mergeSorted(sorted, batch, byTime);
+    for (const node of frontier) {
+      if (fetched.highDegree.has(node)) highDegree.add(node);
+      else expanded.add(node);
+    }
+  }
+
+  const deposits = inferDeposits(sorted, allocation, expanded, terminals, labels, settings);
+  const endpoints = collectEndpoints({
+    allocation,
+    expanded,
+    stops,
+    deposits,
+    assets,
+    seedTx: new Map([...seedTx].map(([k, v]) => [k, v.tx])),
+  });
+  const chains = [...new Set([...assets.values()].map((a) => a.chain))].sort();
+  progress('done', 0, allocation.edges.length);
+  return {
+    settings,
+    seeds,
+    allocation,
+    endpoints,
+    expanded,
+    terminals,
+    deposits,
+    assets,
+    ignored: { zeroValue: ignoredIds.zeroValue.size, lookalikeToken: ignoredIds.lookalikeToken.size, untracedAsset: ignoredIds.untracedAsset.size },
+    notes: [...new Set(chains.flatMap((c) => adapterFor(adapters, c).notes(c)))],
+    sources: chains.map((chain) => {
+      const a = adapterFor(adapters, chain);
+      return { chain, kind: a.kind, ...(a.endpoint ? { endpoint: a.endpoint } : {}) };
+    }),
+    stats: {
+      rounds: round,
+      addressesExpanded: expanded.size,
+      transfersSeen: store.size,
+      taintedTransfers: allocation.edges.length,
+      requests: requestsSoFar(),
+    },
+    ...(labels ? { labels } : {}),
+  };
+}
+
+function byTime(a: TracedTransfer, b: TracedTransfer): number {
+  return compareTransfers(a.t, b.t);
+}
+
+function receivedTaint(allocation: Allocation): Map<string, Map<string, bigint>> {
+  const received = new Map<string, Map<string, bigint>>();
+  for (const e of allocation.edges) {
+    let m = received.get(e.transfer.to);
+    if (!m) received.set(e.transfer.to, (m = new Map()));
+    m.set(e.transfer.asset, (m.get(e.transfer.asset) ?? 0n) + e.taint);
+  }
+  return received;
+}
+
+/** Expanded, unlabeled addresses whose tainted outflows sweep what they received into one exchange's wallets. */
+function inferDeposits(
+  sorted: readonly TracedTransfer[],
+  allocation: Allocation,
+  expanded: ReadonlySet<string>,
+  terminals: ReadonlyMap<string, Terminal>,
+  labels: LabelStore | undefined,
+  settings: TraceSettings,
+): Map<string, DepositInference> {
+  const deposits = new Map<string, DepositInference>();
+  const sweepsBy = new Map<string, Map<string, { label: Terminal['label']; sweeps: AccountTransfer[]; wallets: Set<string> }>>();
+  for (const e of allocation.edges) {
+    const terminal = terminals.get(e.transfer.to);
+    if (!terminal || terminal.kind !== 'exchange' || !expanded.has(e.transfer.from)) continue;
+    const { chain, address } = splitNodeKey(e.transfer.from);
+    if (labels?.get(chain, address)) continue;
+    let byEntity = sweepsBy.get(e.transfer.from);
+    if (!byEntity) sweepsBy.set(e.transfer.from, (byEntity = new Map()));
+    let group = byEntity.get(terminal.label.entity);
+    if (!group) byEntity.set(terminal.label.entity, (group = { label: terminal.label, sweeps: [], wallets: new Set() }));
+    group.sweeps.push(e.transfer.t);
+    group.wallets.add(e.transfer.to);
+  }
+  if (sweepsBy.size === 0) return deposits;
+  const inflows = new Map<string, AccountTransfer[]>();
+  for (const tr of sorted) {
+    if (!sweepsBy.has(tr.to)) continue;
+    const list = inflows.get(tr.to);
+    if (list) list.push(tr.t);
+    else inflows.set(tr.to, [tr.t]);
+  }
+  const rule = { windowSeconds: settings.depositWindowHours * 3600, tolerance: settings.depositTolerance };
+  for (const [node, byEntity] of [...sweepsBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [, group] of [...byEntity].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (matchDepositSweeps(inflows.get(node) ?? [], group.sweeps, rule).length > 0) {
+        deposits.set(node, { label: group.label, sweptTo: group.wallets });
+        break;
+      }
+    }
+  }
+  return deposits;
+}

@@ -1,0 +1,25 @@
+import type { Label } from '../core/schema.js';
+import type { LabelStore } from '../labels/store.js';
+
+export type TerminalKind = 'exchange' | 'bridge' | 'mixer' | 'sanctioned';
+
+export interface Terminal {
+  kind: TerminalKind;
+  label: Label;
+  reason: string;
+}
+
+// Sanctions outrank everything (a sanctioned exchange is reported as sanctioned); then where money leaves the chain's
+// visible trail (mixer, bridge); then exchanges.
+const ORDER: TerminalKind[] = ['sanctioned', 'mixer', 'bridge', 'exchange'];
+
+/** Where tracing stops by label. scam/service/defi/other labels annotate an address but do not stop the trace. */
+export function classifyByLabel(labels: LabelStore | undefined, chain: string, address: string): Terminal | undefined {
+  if (!labels) return undefined;
+  const all = labels.getAll(chain, address);
+  for (const kind of ORDER) {
+    const label = all.find((l) => l.category === kind);
+    if (label) return { kind, label, reason: `labeled ${kind} "${label.entity}"${label.source ? ` (${label.source})` : ''}` };
+  }
+  return undefined;
+}

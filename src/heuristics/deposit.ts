@@ -1,0 +1,45 @@
+import type { AccountTransfer } from '../core/movement.js';
+
+export interface DepositRule {
+  /** Seconds after receipt within which the forward must happen. */
+  windowSeconds: number;
+  /** Relative tolerance between received and forwarded amounts. */
+  tolerance: number;
+}
+
+/**
+ * An unlabeled address that forwards what it received to an exchange's labeled wallet is that exchange's deposit
+ * address: each sweep matches an inflow of about the same amount (within tolerance) shortly before it.
+ * Returns the sweeps that matched; none means no inference.
+ */
+export function matchDepositSweeps(
+  inflows: readonly AccountTransfer[],
+  sweeps: readonly AccountTransfer[],
+  rule: DepositRule,
+): AccountTransfer[] {
+  const matched: AccountTransfer[] = [];
+  const used = new Set<AccountTransfer>();
+  for (const sweep of sweeps) {
+    const inflow = inflows.find(
+      (i) =>
+        !used.has(i) &&
+        i.asset.chain === sweep.asset.chain &&
+        i.asset.contract === sweep.asset.contract &&
+        i.time <= sweep.time &&
+        sweep.time - i.time <= rule.windowSeconds &&
+        withinTolerance(i.amount, sweep.amount, rule.tolerance),
+    );
+    if (inflow) {
+      used.add(inflow);
+      matched.push(sweep);
+    }
+  }
+  return matched;
+}
+
+function withinTolerance(received: bigint, forwarded: bigint, tolerance: number): boolean {
+  if (received === 0n) return false;
+  const diff = received > forwarded ? received - forwarded : forwarded - received;
+  // Compare in parts per million to stay in bigint.
+  return diff * 1_000_000n <= received * BigInt(Math.round(tolerance * 1_000_000));
+}

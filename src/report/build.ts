@@ -1,0 +1,174 @@
+import { formatAddress } from '../core/address.js';
+import { assetKey, formatUnits } from '../core/asset.js';
+import { crossBorder } from '../core/jurisdiction.js';
+import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
+import type { EndpointData } from '../engine/endpoints.js';
+import type { TraceOutcome } from '../engine/trace.js';
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+function reportAsset(a: AssetRef): AssetRef {
+  return { chain: a.chain, kind: a.kind, ...(a.contract ? { contract: formatAddress(a.chain, a.contract) } : {}), symbol: a.symbol, decimals: a.decimals };
+}
+
+function money(asset: AssetRef, amount: bigint) {
+  return { amount: amount.toString(), amountDisplay: formatUnits(amount, asset.decimals) };
+}
+
+function totals(items: { asset: AssetRef; amount: bigint }[]) {
+  const sums = new Map<string, { asset: AssetRef; amount: bigint }>();
+  for (const i of items) {
+    const k = assetKey(i.asset);
+    const prev = sums.get(k);
+    sums.set(k, { asset: i.asset, amount: (prev?.amount ?? 0n) + i.amount });
+  }
+  return [...sums.keys()].sort().map((k) => {
+    const s = sums.get(k)!;
+    return { asset: reportAsset(s.asset), ...money(s.asset, s.amount) };
+  });
+}
+
+const compareEndpoints = (a: EndpointData, b: EndpointData) =>
+  cmp(a.chain, b.chain) || cmp(a.address, b.address) || cmp(assetKey(a.asset), assetKey(b.asset)) || cmp(a.kind, b.kind);
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
+export function buildReport(outcome: TraceOutcome): TraceReport {
+  const { settings } = outcome;
+  const caseJurisdiction = settings.caseJurisdiction;
+  const list = [...outcome.endpoints].sort(compareEndpoints);
+
+  const endpoints: Endpoint[] = list.map((e) => {
+    const cb = e.label ? crossBorder(e.label.jurisdictions, caseJurisdiction) : undefined;
+    return {
+      kind: e.kind,
+      reason: e.reason,
+      chain: e.chain,
+      address: formatAddress(e.chain, e.address),
+      ...(e.label ? { entity: e.label.entity, category: e.label.category, jurisdictions: [...e.label.jurisdictions] } : {}),
+      ...(cb ? { crossBorder: cb.crossBorder } : {}),
+      ...(e.depositAddress ? { depositAddress: formatAddress(e.chain, e.depositAddress), depositInferred: e.depositInferred ?? false } : {}),
+      ...(e.sweptTo ? { sweptTo: e.sweptTo.map((a) => formatAddress(e.chain, a)) } : {}),
+      ...(e.freezable ? { freezable: e.freezable } : {}),
+      asset: reportAsset(e.asset),
+      ...money(e.asset, e.amount),
+      hops: e.hops,
+      firstSeen: iso(e.firstSeen),
+      lastSeen: iso(e.lastSeen),
+      txs: e.txs,
+      path: e.path,
+    };
+  });
+
+  const exchangeEndpoints = list.filter((e) => e.kind === 'exchange' && e.label);
+  const entities = [...new Set(exchangeEndpoints.map((e) => e.label!.entity))].sort();
+  const exchanges = entities.map((entity) => {
+    const own = exchangeEndpoints.filter((e) => e.label!.entity === entity);
+    const jurisdictions = [...new Set(own.flatMap((e) => e.label!.jurisdictions))].sort();
+    const cb = crossBorder(jurisdictions, caseJurisdiction);
+    return {
+      entity,
+      jurisdictions,
+      crossBorder: cb.crossBorder,
+      crossBorderReason: cb.reason,
+      totals: totals(own),
+      depositAddresses: own.map((e) => ({
+        chain: e.chain,
+        address: formatAddress(e.chain, e.depositAddress ?? e.address),
+        inferred: e.depositInferred ?? false,
+        asset: reportAsset(e.asset),
+        ...money(e.asset, e.amount),
+        firstSeen: iso(e.firstSeen),
+        lastSeen: iso(e.lastSeen),
+        txs: e.txs,
+      })),
+    };
+  });
+
+  const byJurisdiction = new Map<string, EndpointData[]>();
+  for (const e of exchangeEndpoints) {
+    const key = e.label!.jurisdictions.length ? [...e.label!.jurisdictions].sort().join(';') : 'unknown';
+    byJurisdiction.set(key, [...(byJurisdiction.get(key) ?? []), e]);
+  }
+  const jurisdictions = [...byJurisdiction.keys()].sort().map((key) => {
+    const own = byJurisdiction.get(key)!;
+    return {
+      jurisdiction: key,
+      crossBorder: crossBorder(key === 'unknown' ? [] : key.split(';'), caseJurisdiction).crossBorder,
+      entities: [...new Set(own.map((e) => e.label!.entity))].sort(),
+      totals: totals(own),
+    };
+  });
+
+  const seedRows = outcome.seeds
+    .flatMap((s) => s.transfers.map((t) => ({ s, t })))
+    .sort((a, b) => a.t.time - b.t.time || cmp(a.t.tx, b.t.tx) || a.t.logIndex - b.t.logIndex)
+    .map(({ s, t }) => ({
+      chain: t.chain,
+      kind: s.kind,
+      ...(s.kind === 'tx' ? { tx: t.tx } : {}),
+      address: formatAddress(t.chain, t.to),
+      asset: reportAsset(t.asset),
+      ...money(t.asset, t.amount),
+      time: iso(t.time),
+    }));
+
+  const conservation = [...outcome.assets.keys()].sort().map((key) => {
+    const asset = outcome.assets.get(key)!;
+    const overlap = outcome.allocation.overlap.get(key) ?? 0n;
+    const seeded = outcome.seeds.flatMap((s) => s.transfers).filter((t) => assetKey(t.asset) === key).reduce((s, t) => s + t.amount, 0n) - overlap;
+    const reached = list.filter((e) => assetKey(e.asset) === key).reduce((s, e) => s + e.amount, 0n);
+    const fees = outcome.allocation.fees.get(key) ?? 0n;
+    const difference = seeded - reached - fees;
+    const parts = [`${formatUnits(seeded, asset.decimals)} ${asset.symbol} tainted by the seeds`];
+    if (overlap > 0n) parts.push(`${formatUnits(overlap, asset.decimals)} of the seed payments was already tainted and is counted once`);
+    if (fees > 0n) parts.push(`${formatUnits(fees, asset.decimals)} spent on fees`);
+    parts.push(difference === 0n ? 'every unit accounted for at an endpoint' : `${formatUnits(difference, asset.decimals)} unaccounted: a defect, please report it`);
+    return {
+      asset: reportAsset(asset),
+      seeded: seeded.toString(),
+      endpoints: reached.toString(),
+      fees: fees.toString(),
+      difference: difference.toString(),
+      balanced: difference === 0n,
+      explanation: parts.join('; '),
+    };
+  });
+
+  const kinds = [...new Set(list.map((e) => e.kind))].sort() as EndpointKind[];
+  const stops = kinds.map((kind) => {
+    const own = list.filter((e) => e.kind === kind);
+    return { kind, count: own.length, totals: totals(own) };
+  });
+
+  return {
+    format: 'chaintrail-trace',
+    version: 1,
+    case: {
+      ...(settings.caseReference ? { reference: settings.caseReference } : {}),
+      ...(caseJurisdiction ? { jurisdiction: caseJurisdiction } : {}),
+    },
+    settings: {
+      taint: settings.taint,
+      maxHops: settings.maxHops,
+      minValue: settings.minValue,
+      maxNodes: settings.maxNodes,
+      maxDegree: settings.maxDegree,
+      ...(settings.from !== undefined ? { from: iso(settings.from) } : {}),
+      ...(settings.to !== undefined ? { to: iso(settings.to) } : {}),
+      depositWindowHours: settings.depositWindowHours,
+      depositTolerance: settings.depositTolerance,
+    },
+    sources: outcome.sources,
+    seeds: seedRows,
+    endpoints,
+    exchanges,
+    jurisdictions,
+    conservation,
+    stops,
+    ignored: outcome.ignored,
+    notes: outcome.notes,
+    stats: outcome.stats,
+    complete: true,
+  };
+}

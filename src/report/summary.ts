@@ -1,0 +1,80 @@
+import type { TraceReport } from '../core/schema.js';
+
+type Cell = string;
+
+function table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: Cell[]) =>
+    cells.map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+const cb = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no (domestic)' : 'unknown');
+const short = (a: string) => (a.length > 20 ? `${a.slice(0, 10)}…${a.slice(-8)}` : a);
+const amount = (t: { amountDisplay: string; asset: { symbol: string; chain: string } }) => `${t.amountDisplay} ${t.asset.symbol} (${t.asset.chain})`;
+
+/** A human-readable summary: per exchange, per jurisdiction, every endpoint, cuts and the conservation line. */
+export function reportToSummary(report: TraceReport): string {
+  const out: string[] = [];
+  const c = report.case;
+  out.push(`chaintrail trace${c.reference ? ` — case ${c.reference}` : ''}${c.jurisdiction ? ` (jurisdiction ${c.jurisdiction})` : ''}`);
+  out.push(
+    `taint model ${report.settings.taint}, max hops ${report.settings.maxHops}, min value ${report.settings.minValue}; ` +
+      `${report.seeds.length} seed payment(s), ${report.stats.addressesExpanded} addresses expanded, ${report.stats.transfersSeen} transfers read, ${report.stats.requests} requests`,
+  );
+  out.push('');
+  out.push('Seeds');
+  out.push(table(['time (UTC)', 'chain', 'recipient', 'amount', 'tx'], report.seeds.map((s) => [s.time, s.chain, short(s.address), amount(s), short(s.tx ?? '(address seed)')]), [3]));
+  out.push('');
+  out.push('Exchanges');
+  if (report.exchanges.length === 0) out.push('(none reached)');
+  else
+    out.push(
+      table(
+        ['entity', 'jurisdiction', 'cross-border', 'deposit address', 'inferred', 'amount', 'first seen', 'last seen'],
+        report.exchanges.flatMap((x) =>
+          x.depositAddresses.map((d) => [x.entity, x.jurisdictions.join(';') || 'unknown', cb(x.crossBorder), d.address, d.inferred ? 'yes' : 'no', amount(d), d.firstSeen, d.lastSeen]),
+        ),
+        [5],
+      ),
+    );
+  out.push('');
+  out.push('By jurisdiction');
+  if (report.jurisdictions.length === 0) out.push('(none)');
+  else
+    out.push(
+      table(
+        ['jurisdiction', 'cross-border', 'entities', 'total'],
+        report.jurisdictions.map((j) => [j.jurisdiction, cb(j.crossBorder), j.entities.join(', '), j.totals.map(amount).join(' + ')]),
+      ),
+    );
+  out.push('');
+  out.push('Endpoints');
+  out.push(
+    table(
+      ['kind', 'chain', 'address', 'entity', 'amount', 'hops', 'reason'],
+      report.endpoints.map((e) => [e.kind + (e.freezable ? ' (freezable)' : ''), e.chain, e.address, e.entity ?? '', amount(e), String(e.hops), e.reason]),
+      [4, 5],
+    ),
+  );
+  const freeze = report.endpoints.filter((e) => e.freezable);
+  if (freeze.length) {
+    out.push('');
+    out.push('Freeze candidates (unspent, issuer-freezable stablecoins)');
+    out.push(table(['issuer', 'chain', 'address', 'amount'], freeze.map((e) => [e.freezable!.issuer, e.chain, e.address, amount(e)]), [3]));
+  }
+  out.push('');
+  out.push('Where the trace stopped');
+  out.push(table(['reason', 'endpoints', 'amount'], report.stops.map((s) => [s.kind, String(s.count), s.totals.map(amount).join(' + ')]), [1]));
+  out.push('');
+  out.push('Conservation');
+  for (const line of report.conservation) out.push(`${line.balanced ? 'ok ' : 'GAP'} ${line.asset.symbol} (${line.asset.chain}): ${line.explanation}`);
+  const ig = report.ignored;
+  if (ig.zeroValue || ig.lookalikeToken || ig.untracedAsset) {
+    out.push('');
+    out.push(`Ignored: ${ig.zeroValue} zero-value transfer(s), ${ig.lookalikeToken} look-alike token transfer(s), ${ig.untracedAsset} transfer(s) of other assets`);
+  }
+  for (const note of report.notes) out.push(`Note: ${note}`);
+  if (!report.complete) out.push('WARNING: this trace is incomplete.');
+  return `${out.join('\n')}\n`;
+}

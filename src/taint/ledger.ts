@@ -1,0 +1,112 @@
+/**
+ * Account-ledger taint models. An address's ledger sees its inflows (each with the taint it carries) and outflows
+ * in time order; each outflow takes its share of taint. Every model conserves taint exactly: what an outflow takes
+ * leaves the ledger, nothing is created, bigint all the way.
+ *
+ * If an outflow exceeds the balance the ledger knows (funds from before the traced window), the excess counts as
+ * clean money of unknown origin: it never creates taint.
+ */
+export type LedgerModelName = 'poison' | 'haircut' | 'fifo';
+
+export interface Ledger {
+  deposit(amount: bigint, taint: bigint): void;
+  /** Removes `amount` and returns the taint it carries (0 <= taint <= amount). */
+  withdraw(amount: bigint): bigint;
+  readonly balance: bigint;
+  readonly taint: bigint;
+}
+
+export const LEDGER_MODELS: Record<LedgerModelName, string> = {
+  poison:
+    'taint-first: every outflow from a contaminated address is tainted in full until its tainted balance is used up (the most aggressive reading that still adds up)',
+  haircut: 'proportional: each outflow carries the share of taint the balance had at that moment (rounded to the nearest base unit)',
+  fifo: 'first in, first out: outflows spend the oldest inflows first',
+};
+
+export function createLedger(model: LedgerModelName): Ledger {
+  switch (model) {
+    case 'poison':
+      return new TaintFirstLedger();
+    case 'haircut':
+      return new HaircutLedger();
+    case 'fifo':
+      return new FifoLedger();
+  }
+}
+
+abstract class BalanceLedger implements Ledger {
+  balance = 0n;
+  taint = 0n;
+  deposit(amount: bigint, taint: bigint): void {
+    this.balance += amount;
+    this.taint += taint;
+  }
+  withdraw(amount: bigint): bigint {
+    const taken = this.share(amount);
+    this.taint -= taken;
+    this.balance = amount >= this.balance ? 0n : this.balance - amount;
+    return taken;
+  }
+  protected abstract share(amount: bigint): bigint;
+}
+
+class TaintFirstLedger extends BalanceLedger {
+  protected share(amount: bigint): bigint {
+    return amount < this.taint ? amount : this.taint;
+  }
+}
+
+class HaircutLedger extends BalanceLedger {
+  protected share(amount: bigint): bigint {
+    if (this.taint === 0n) return 0n;
+    if (amount >= this.balance) return this.taint;
+    const rounded = (amount * this.taint * 2n + this.balance) / (this.balance * 2n);
+    return rounded > this.taint ? this.taint : rounded;
+  }
+}
+
+class FifoLedger implements Ledger {
+  // Lots as parallel arrays with a moving head: O(1) amortized per operation, no shifting.
+  private amounts: bigint[] = [];
+  private taints: bigint[] = [];
+  private head = 0;
+  balance = 0n;
+  taint = 0n;
+
+  deposit(amount: bigint, taint: bigint): void {
+    if (amount === 0n) return;
+    this.amounts.push(amount);
+    this.taints.push(taint);
+    this.balance += amount;
+    this.taint += taint;
+  }
+
+  withdraw(amount: bigint): bigint {
+    let left = amount;
+    let taken = 0n;
+    while (left > 0n && this.head < this.amounts.length) {
+      const lot = this.amounts[this.head]!;
+      const lotTaint = this.taints[this.head]!;
+      if (lot <= left) {
+        left -= lot;
+        taken += lotTaint;
+        this.head++;
+      } else {
+        // Partial lot: a mixed lot gives taint in proportion, rounded down; the rest stays with the lot.
+        const part = lotTaint === 0n ? 0n : lotTaint === lot ? left : (lotTaint * left) / lot;
+        this.amounts[this.head] = lot - left;
+        this.taints[this.head] = lotTaint - part;
+        taken += part;
+        left = 0n;
+      }
+    }
+    if (this.head > 1024 && this.head * 2 > this.amounts.length) {
+      this.amounts = this.amounts.slice(this.head);
+      this.taints = this.taints.slice(this.head);
+      this.head = 0;
+    }
+    this.taint -= taken;
+    this.balance = amount >= this.balance ? 0n : this.balance - amount;
+    return taken;
+  }
+}
