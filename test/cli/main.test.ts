@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { TraceReportSchema } from '../../src/core/schema.js';
+import { EXIT, parseSeedArg } from '../../src/cli/main.js';
+import { cli } from '../support/cli.js';
+
+const DEMO = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { seeds: { chain: string; tx: string }[] };
+
+describe('chaintrail demo', () => {
+  it('prints the summary with exchanges per jurisdiction, endpoints and a balanced conservation line', async () => {
+    const { code, stdout } = await cli(['demo']);
+    expect(code).toBe(EXIT.ok);
+    expect(stdout).toContain('case DEMO-2026-0417 (jurisdiction DE)');
+    expect(stdout).toMatch(/Northwind Exchange\s+SC\s+yes/);
+    expect(stdout).toMatch(/Rheinwerk Boerse\s+DE\s+no \(domestic\)/);
+    expect(stdout).toMatch(/Harborline\s+unknown\s+unknown/);
+    for (const kind of ['bridge', 'mixer', 'sanctioned', 'unspent', 'hop-limit', 'below-min-value', 'high-degree', 'exchange']) {
+      expect(stdout).toMatch(new RegExp(`^${kind}\\s`, 'm'));
+    }
+    expect(stdout).toMatch(/^ok {2}USDT \(ethereum\): 111000 USDT tainted by the seeds; every unit accounted for/m);
+    expect(stdout).toMatch(/^ok {2}USDT \(tron\): 58500 USDT tainted by the seeds/m);
+    expect(stdout).not.toMatch(/^GAP/m);
+  });
+
+  it('writes the same JSON report twice, byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+    expect((await cli(['demo', '--format', 'json', '--out', join(dir, 'a.json')])).code).toBe(0);
+    expect((await cli(['demo', '--format', 'json', '--out', join(dir, 'b.json')])).code).toBe(0);
+    const a = readFileSync(join(dir, 'a.json'), 'utf8');
+    expect(a).toBe(readFileSync(join(dir, 'b.json'), 'utf8'));
+    const report = TraceReportSchema.parse(JSON.parse(a));
+    expect(report.exchanges.map((x) => x.entity)).toEqual(['Harborline', 'Kestrel Markets', 'Northwind Exchange', 'Rheinwerk Boerse']);
+  });
+});
+
+describe('chaintrail trace', () => {
+  it('traces the fixture dataset from tx seeds on two chains and prints JSON', async () => {
+    const eth = DEMO.seeds.filter((s) => s.chain === 'ethereum').map((s) => s.tx);
+    const tron = DEMO.seeds.filter((s) => s.chain === 'tron').map((s) => `tron=${s.tx}`);
+    const args = ['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--labels', 'fixtures/demo/labels.csv', '--case-jurisdiction', 'DE', '--min-value', '1', '--max-degree', '50', '--format', 'json', '--quiet'];
+    const { code, stdout } = await cli([...args, ...[...eth, ...tron].flatMap((s) => ['--seed', s])]);
+    expect(code).toBe(0);
+    const report = TraceReportSchema.parse(JSON.parse(stdout));
+    expect(report.seeds).toHaveLength(12);
+    expect(report.conservation.map((c) => c.balanced)).toEqual([true, true]);
+    const demo = TraceReportSchema.parse(JSON.parse((await cli(['demo', '--format', 'json'])).stdout));
+    expect(report.endpoints).toEqual(demo.endpoints);
+  });
+
+  it('exits 2 with a clear message for bad input', async () => {
+    const bad = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', '0x1234']);
+    expect(bad.code).toBe(EXIT.invalidInput);
+    expect(bad.stderr).toMatch(/Invalid ethereum address "0x1234"/);
+    const unknownSource = await cli(['trace', '--chain', 'ethereum', '--source', 'ftp:x', '--seed', DEMO.seeds[0]!.tx]);
+    expect(unknownSource).toMatchObject({ code: EXIT.invalidInput });
+    expect(unknownSource.stderr).toMatch(/Unknown source kind "ftp"/);
+    const hops = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:x.json', '--seed', DEMO.seeds[0]!.tx, '--hops', 'many']);
+    expect(hops.code).toBe(EXIT.invalidInput);
+    expect((await cli(['trace', '--chain', 'ethereum'])).code).toBe(EXIT.invalidInput);
+    expect((await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', `0x${'ab'.repeat(32)}`])).code).toBe(EXIT.notFound);
+  });
+
+  it('tells a seed tx hash from an address per chain', () => {
+    expect(parseSeedArg(`0x${'a'.repeat(64)}`, 'ethereum')).toEqual({ chain: 'ethereum', tx: `0x${'a'.repeat(64)}` });
+    expect(parseSeedArg(`tron=${'b'.repeat(64)}`, 'ethereum')).toEqual({ chain: 'tron', tx: 'b'.repeat(64) });
+    expect(parseSeedArg('TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', 'tron')).toEqual({ chain: 'tron', address: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' });
+    expect(() => parseSeedArg('0xabc', undefined)).toThrow(/say which chain/);
+  });
+
+  it('prints help with examples and exits 0', async () => {
+    const { code, stdout } = await cli(['trace', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Examples:');
+    expect(stdout).toContain('--case-jurisdiction');
+  });
+});
+
+describe('the chaintrail binary', () => {
+  it('runs as a real process with documented exit codes', { timeout: 60_000 }, async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'demo', '--quiet']);
+    expect(stdout).toContain('Where the trace stopped');
+    await expect(run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'trace', '--chain', 'nowhere', '--source', 'fixture:x', '--seed', 'x'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown chain "nowhere"'),
+    });
+  });
+});

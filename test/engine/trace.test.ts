@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import { trace } from '../../src/engine/trace.js';
+import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
+import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
+import { reportToJson } from '../../src/report/json.js';
+import { addr, adapterFor, labels, txOf, type Step } from '../support/world.js';
+
+const M = 1_000_000; // 1 USDT in base units
+const seed = (name: string) => ({ chain: 'ethereum', tx: txOf(name) });
+const endpointAt = (report: TraceReport, name: string) => report.endpoints.filter((e) => e.address.toLowerCase() === addr(name));
+
+describe('trace: following funds', () => {
+  const steps: Step[] = [
+    { tx: 'victim', from: 'victim', to: 'collector', amount: 1000 * M, at: 0 },
+    { tx: 'early', from: 'collector', to: 'before', amount: 5 * M, at: -100 },
+    { tx: 'c-l', from: 'collector', to: 'layer', amount: 600 * M, at: 100 },
+    // Not a sweep of what layer received (half of it), so the exchange wallet itself is the deposit address.
+    { tx: 'l-x', from: 'layer', to: 'exchange', amount: 300 * M, at: 200 },
+  ];
+
+  it('counts hops after the seed recipient and stops at a labeled exchange with its deposit address', async () => {
+    const { report } = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)], labels: labels([['exchange', 'Ex', 'exchange', ['SC']]]) });
+    const [ex] = endpointAt(report, 'exchange');
+    expect(ex).toMatchObject({ kind: 'exchange', entity: 'Ex', hops: 2, amount: String(300 * M), depositInferred: false, amountDisplay: '300' });
+    expect(ex!.depositAddress!.toLowerCase()).toBe(addr('exchange'));
+    expect(ex!.path).toEqual([txOf('victim'), txOf('c-l'), txOf('l-x')]);
+    expect(endpointAt(report, 'collector')[0]).toMatchObject({ kind: 'unspent', hops: 0, amount: String(400 * M) });
+    expect(TraceReportSchema.parse(report)).toEqual(report);
+  });
+
+  it('never follows movements from before the tainted funds arrived', async () => {
+    const { report } = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)] });
+    expect(endpointAt(report, 'before')).toEqual([]);
+    expect(report.conservation[0]).toMatchObject({ seeded: String(1000 * M), endpoints: String(1000 * M), balanced: true });
+  });
+
+  it('reports the chain cut at the hop limit as hop-limit', async () => {
+    const { report } = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)], maxHops: 1 });
+    expect(endpointAt(report, 'layer')[0]).toMatchObject({ kind: 'hop-limit', hops: 1, amount: String(600 * M) });
+    const none = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)], maxHops: 0 });
+    expect(none.report.endpoints).toMatchObject([{ kind: 'hop-limit', hops: 0, amount: String(1000 * M) }]);
+  });
+});
+
+describe('trace: stop reasons', () => {
+  const steps: Step[] = [
+    { tx: 'v', from: 'victim', to: 'c', amount: 1000 * M, at: 0 },
+    { tx: 'bridge', from: 'c', to: 'bridge', amount: 100 * M, at: 10 },
+    { tx: 'mixer', from: 'c', to: 'mixer', amount: 100 * M, at: 20 },
+    { tx: 'ofac', from: 'c', to: 'ofac', amount: 100 * M, at: 30 },
+    { tx: 'dust', from: 'c', to: 'dust', amount: M / 2, at: 40 },
+    { tx: 'hub', from: 'c', to: 'hub', amount: 100 * M, at: 50 },
+    ...Array.from({ length: 12 }, (_, i): Step => ({ tx: `hub-${i}`, from: 'hub', to: `shop-${i}`, amount: M, at: 60 + i })),
+    { tx: 'a', from: 'c', to: 'a', amount: 100 * M, at: 100 },
+    { tx: 'b', from: 'c', to: 'b', amount: 100 * M, at: 110 },
+  ];
+  const lbl = labels([
+    ['bridge', 'Bridge', 'bridge'],
+    ['mixer', 'Mixer', 'mixer'],
+    ['ofac', 'Sanctioned Co', 'sanctioned', ['RU']],
+  ]);
+
+  it('produces bridge, mixer, sanctioned, below-min-value, high-degree, budget and unspent endpoints', async () => {
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl, minValue: '1', maxDegree: 10, maxNodes: 3 });
+    const kind = (name: string) => endpointAt(report, name).map((e) => e.kind);
+    expect(kind('bridge')).toEqual(['bridge']);
+    expect(kind('mixer')).toEqual(['mixer']);
+    expect(kind('ofac')).toEqual(['sanctioned']);
+    expect(kind('dust')).toEqual(['below-min-value']);
+    expect(kind('hub')).toEqual(['high-degree']);
+    expect(kind('c')).toEqual(['unspent']);
+    // Budget 3: c, then a and b compete with the hub for two slots; the hub is fetched and found high-degree.
+    const budget = report.endpoints.filter((e) => e.kind === 'budget');
+    expect(budget).toHaveLength(1);
+    expect(report.stops.map((s) => s.kind).sort()).toEqual(['below-min-value', 'bridge', 'budget', 'high-degree', 'mixer', 'sanctioned', 'unspent']);
+    expect(report.conservation.every((c) => c.balanced)).toBe(true);
+    expect(endpointAt(report, 'c')[0]!.freezable).toEqual({ issuer: 'Tether Operations Limited' });
+  });
+});
+
+describe('trace: spam never carries taint', () => {
+  it('ignores zero-value transfers and look-alike tokens and counts them', async () => {
+    const fake = { id: 'fake', chain: 'ethereum', kind: 'token' as const, contract: addr('fake-token'), symbol: 'USDT', decimals: 6 };
+    const steps: Step[] = [
+      { tx: 'v', from: 'victim', to: 'c', amount: 50 * M, at: 0 },
+      { tx: 'zero', from: 'c', to: 'lookalike', amount: 0, at: 5 },
+      { tx: 'spoof', from: 'c', to: 'lookalike', amount: 50 * M, at: 6, asset: 'fake' },
+      { tx: 'real', from: 'c', to: 'next', amount: 50 * M, at: 10 },
+    ];
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps, [fake])] });
+    expect(endpointAt(report, 'lookalike')).toEqual([]);
+    expect(report.ignored).toMatchObject({ zeroValue: 1, lookalikeToken: 1 });
+    expect(endpointAt(report, 'next')[0]).toMatchObject({ kind: 'unspent', amount: String(50 * M) });
+  });
+
+  it('refuses a spam transaction as a seed', async () => {
+    const steps: Step[] = [{ tx: 'zero', from: 'a', to: 'b', amount: 0, at: 0 }];
+    await expect(trace({ seeds: [seed('zero')], adapters: [adapterFor(steps)] })).rejects.toThrow(/moves no traceable value/);
+  });
+});
+
+describe('trace: deposit inference and cross-border', () => {
+  const base = (forwardAt: number, forwardAmount: number): Step[] => [
+    { tx: 'v', from: 'victim', to: 'c', amount: 1000 * M, at: 0 },
+    { tx: 'c-d', from: 'c', to: 'deposit', amount: 1000 * M, at: 100 },
+    { tx: 'sweep', from: 'deposit', to: 'hot', amount: forwardAmount, at: 100 + forwardAt },
+  ];
+  const lbl = (j: string[]) => labels([['hot', 'Hot Exchange', 'exchange', j]]);
+
+  it('infers a deposit address that forwards within 1 % and 12 h to a labeled hot wallet', async () => {
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(base(3600, 995 * M))], labels: lbl(['SC']), caseJurisdiction: 'DE' });
+    const ex = report.endpoints.find((e) => e.kind === 'exchange')!;
+    expect(ex.address.toLowerCase()).toBe(addr('deposit'));
+    expect(ex).toMatchObject({ entity: 'Hot Exchange', depositInferred: true, crossBorder: true, amount: String(995 * M), hops: 1 });
+    expect(ex.sweptTo!.map((a) => a.toLowerCase())).toEqual([addr('hot')]);
+    expect(ex.txs).toEqual([txOf('c-d'), txOf('sweep')].sort());
+    expect(report.exchanges[0]!.depositAddresses[0]).toMatchObject({ inferred: true });
+  });
+
+  it('does not infer when the forward is late or the amount differs by more than the tolerance', async () => {
+    for (const steps of [base(13 * 3600, 1000 * M), base(60, 980 * M)]) {
+      const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']) });
+      const ex = report.endpoints.find((e) => e.kind === 'exchange')!;
+      expect(ex.address.toLowerCase()).toBe(addr('hot'));
+      expect(ex.depositInferred).toBe(false);
+    }
+  });
+
+  it('flags cross-border true, false (domestic) and unknown', async () => {
+    const run = async (j: string[], cj?: string) =>
+      (await trace({ seeds: [seed('v')], adapters: [adapterFor(base(60, 1000 * M))], labels: lbl(j), ...(cj ? { caseJurisdiction: cj } : {}) })).report;
+    expect((await run(['SC'], 'DE')).exchanges[0]).toMatchObject({ crossBorder: true });
+    expect((await run(['DE', 'AT'], 'DE')).exchanges[0]).toMatchObject({ crossBorder: false });
+    const unknown = await run([], 'DE');
+    expect(unknown.exchanges[0]).toMatchObject({ crossBorder: null, crossBorderReason: 'entity jurisdiction unknown' });
+    expect(unknown.jurisdictions[0]).toMatchObject({ jurisdiction: 'unknown', crossBorder: null });
+    expect((await run(['SC'])).exchanges[0]!.crossBorder).toBeNull();
+  });
+});
+
+describe('trace: taint models on a mixed address', () => {
+  // c holds 100 clean, then receives 100 tainted, then sends 100 to x and 100 to y.
+  const steps: Step[] = [
+    { tx: 'clean', from: 'otc', to: 'c', amount: 100 * M, at: 0 },
+    { tx: 'v', from: 'victim', to: 'c', amount: 100 * M, at: 10 },
+    { tx: 'x', from: 'c', to: 'x', amount: 100 * M, at: 20 },
+    { tx: 'y', from: 'c', to: 'y', amount: 100 * M, at: 30 },
+  ];
+  const amounts = async (taint: 'poison' | 'haircut' | 'fifo') => {
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], taint, from: 1_759_999_000 });
+    return { x: endpointAt(report, 'x')[0]?.amount ?? '0', y: endpointAt(report, 'y')[0]?.amount ?? '0' };
+  };
+
+  it('fifo spends the older clean funds first, poison spends taint first, haircut splits in proportion', async () => {
+    expect(await amounts('fifo')).toEqual({ x: '0', y: String(100 * M) });
+    expect(await amounts('poison')).toEqual({ x: String(100 * M), y: '0' });
+    expect(await amounts('haircut')).toEqual({ x: String(50 * M), y: String(50 * M) });
+  });
+
+  it('charges fees paid from tainted native funds to the conservation line', async () => {
+    const eth = 10n ** 18n;
+    const native: Step[] = [
+      { tx: 'v', from: 'victim', to: 'c', amount: 2n * eth, at: 0, asset: 'native' },
+      { tx: 'out', from: 'c', to: 'd', amount: eth, at: 10, asset: 'native', fee: 10n ** 15n },
+    ];
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(native)] });
+    expect(report.conservation[0]).toMatchObject({ seeded: String(2n * eth), fees: String(10n ** 15n), balanced: true });
+    expect(endpointAt(report, 'c')[0]!.amount).toBe(String(eth - 10n ** 15n));
+  });
+});
+
+describe('trace: seeds by address', () => {
+  it('taints everything the address received in its window', async () => {
+    const steps: Step[] = [
+      { tx: 'in1', from: 'v1', to: 'c', amount: 10 * M, at: 0 },
+      { tx: 'in2', from: 'v2', to: 'c', amount: 20 * M, at: 100 },
+      { tx: 'late', from: 'v3', to: 'c', amount: 40 * M, at: 10_000 },
+    ];
+    const { T0 } = await import('../support/world.js');
+    const { report } = await trace({ seeds: [{ chain: 'ethereum', address: addr('c'), from: T0, to: T0 + 1000 }], adapters: [adapterFor(steps)] });
+    expect(report.seeds.map((s) => s.amount)).toEqual([String(10 * M), String(20 * M)]);
+    expect(report.seeds.every((s) => s.kind === 'address')).toBe(true);
+  });
+});
+
+describe('trace: bad input, abort and progress', () => {
+  const steps: Step[] = [{ tx: 'v', from: 'victim', to: 'c', amount: M, at: 0 }];
+
+  it('rejects bad options with typed errors that name the option', async () => {
+    const adapters = [adapterFor(steps)];
+    await expect(trace({ seeds: [seed('v')], adapters, maxHops: -1 })).rejects.toThrow(/maxHops/);
+    await expect(trace({ seeds: [seed('v')], adapters, caseJurisdiction: 'XX' })).rejects.toThrow(/caseJurisdiction.*ISO 3166/);
+    await expect(trace({ seeds: [seed('v')], adapters, taint: 'magic' as 'fifo' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(trace({ seeds: [], adapters })).rejects.toThrow(/at least one seed/);
+    await expect(trace({ seeds: [{ chain: 'ethereum', tx: '0x12' }], adapters })).rejects.toThrow(/seeds\.0/);
+    await expect(trace({ seeds: [seed('v')], adapters: [] })).rejects.toThrow(/at least one data source/);
+    await expect(trace({ seeds: [{ chain: 'tron', tx: 'ab'.repeat(32) }], adapters })).rejects.toThrow(/No data source configured for chain tron/);
+    await expect(trace({ seeds: [seed('unknown')], adapters })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(trace({ seeds: [{ chain: 'ethereum', address: '0x1234' }], adapters })).rejects.toThrow(/Invalid ethereum address/);
+    await expect(trace({ seeds: [seed('v')], adapters, minValue: '0.0000001' })).rejects.toThrow(/minValue/);
+  });
+
+  it('stops with TraceAbortedError when the signal fires, and reports progress while it runs', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('user cancelled'));
+    await expect(trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], signal: controller.signal })).rejects.toBeInstanceOf(TraceAbortedError);
+    const events: string[] = [];
+    await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], onProgress: (e) => events.push(e.phase) });
+    expect(events[0]).toBe('seeds');
+    expect(events).toContain('expand');
+    expect(events.at(-1)).toBe('done');
+  });
+
+  it('gives byte-identical JSON for the same input', async () => {
+    const a = reportToJson((await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)] })).report);
+    const b = reportToJson((await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)] })).report);
+    expect(a).toBe(b);
+  });
+});
