@@ -1,6 +1,8 @@
 import { InvalidInputError } from '../core/errors.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
+import { createEsploraAdapter } from '../adapters/esplora/adapter.js';
+import { createBitcoinCoreAdapter } from '../adapters/bitcoin-core/adapter.js';
 
 /** Source kinds the CLI knows; those not built yet say so instead of failing obscurely. */
 export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid'] as const;
@@ -19,6 +21,16 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
     case 'fixture':
       if (!target) throw new InvalidInputError('--source fixture:FILE needs a dataset file', { details: { source: spec } });
       return createFixtureAdapter({ dataset: target });
+    case 'esplora': {
+      // Without a URL: Blockstream's public instance, politely rate-limited.
+      const publicUrl = chain === 'bitcoin-testnet' ? 'https://blockstream.info/testnet/api' : 'https://blockstream.info/api';
+      return createEsploraAdapter({ url: target || publicUrl, chain, ...(target ? {} : { rateLimit: { perSecond: 4 } }) });
+    }
+    case 'bitcoin-core': {
+      // Credentials come from BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD; default ports per network.
+      const port = chain === 'bitcoin-testnet' ? 18332 : chain === 'bitcoin-regtest' ? 18443 : 8332;
+      return createBitcoinCoreAdapter({ url: target || `http://127.0.0.1:${port}`, chain, env });
+    }
     default:
       if ((SOURCE_KINDS as readonly string[]).includes(kind)) {
         throw new InvalidInputError(`Source kind "${kind}" is not available in this version of chaintrail yet`, { details: { source: kind } });
