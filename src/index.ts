@@ -14,6 +14,16 @@ export { createLabelStore, type LabelStore } from './labels/store.js';
 export { parseLabelCsv, readLabelCsv, LABEL_CSV_HEADER } from './labels/formats/csv.js';
 export { parseLabelJson, readLabelJson } from './labels/formats/json.js';
 export { readLabelFile, loadLabelFiles } from './labels/load.js';
+export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
+export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
+export { matchDepositSweeps, type DepositRule } from './heuristics/deposit.js';
+export { spamReason, type SpamReason } from './heuristics/spam.js';
+export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult } from './engine/trace.js';
+export type { TraceGraph } from './engine/graph.js';
+export { reportToJson } from './report/json.js';
+export { reportToSummary } from './report/summary.js';
+export { runCli, EXIT, type CliIo } from './cli/main.js';
+export { readCaseFile, CaseFileSchema, type CaseFile } from './cli/case-file.js';
 // Bitcoin: decoding, Esplora and Bitcoin Core sources, UTXO taint models and heuristics.
 export { scriptAddress, scriptId, isScriptId, scriptType, type ScriptType } from './adapters/bitcoin/script.js';
 export { decodeTransactionHex, type DecodedTransaction, type DecodedInput, type DecodedOutput } from './adapters/bitcoin/decode.js';
