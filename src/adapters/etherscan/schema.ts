@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * Zod shapes of the Etherscan V2 / Blockscout "Etherscan-compatible" answers we read. Numbers arrive as decimal
+ * strings; extra fields are ignored (both APIs add fields over time), missing or malformed ones are not.
+ */
+
+const uint = z.string().regex(/^\d+$/, 'expected a decimal integer string');
+const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'expected a 32-byte hash');
+/** Addresses stay raw strings here: "" (contract creation), "GENESIS" and checksummed hex all occur; map.ts decides. */
+const address = z.string();
+
+/** The envelope of every `module=account|block|transaction` answer. `result` is checked per action. */
+export const EnvelopeSchema = z.object({
+  status: z.string(),
+  message: z.string(),
+  result: z.unknown(),
+});
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** `action=txlist`: a transaction's own value. */
+export const NormalTxSchema = z.object({
+  blockNumber: uint,
+  timeStamp: uint,
+  // "GENESIS_<address>" rows are genesis allocations, not transactions; map.ts skips them by `from`.
+  hash: z.string().min(1),
+  transactionIndex: uint.or(z.literal('')).optional(),
+  from: address,
+  to: address,
+  value: uint,
+  gasPrice: uint.or(z.literal('')).optional(),
+  gasUsed: uint.or(z.literal('')).optional(),
+  isError: z.string().optional(),
+  txreceipt_status: z.string().optional(),
+  contractAddress: z.string().optional(),
+});
+export type NormalTx = z.infer<typeof NormalTxSchema>;
+
+/** `action=tokentx`: one ERC-20 Transfer event. Etherscan V2 and Blockscout add `logIndex`; older answers lack it. */
+export const TokenTxSchema = z.object({
+  blockNumber: uint,
+  timeStamp: uint,
+  hash,
+  from: address,
+  to: address,
+  contractAddress: address,
+  value: uint,
+  tokenSymbol: z.string().optional().default(''),
+  tokenName: z.string().optional(),
+  tokenDecimal: z.string().regex(/^\d*$/).optional().default(''),
+  transactionIndex: uint.or(z.literal('')).optional(),
+  logIndex: uint.or(z.literal('')).optional(),
+});
+export type TokenTx = z.infer<typeof TokenTxSchema>;
+
+/** `action=txlistinternal`: a value-carrying call inside a transaction. By txhash the rows have no `hash`. */
+export const InternalTxSchema = z.object({
+  blockNumber: uint,
+  timeStamp: uint,
+  hash: hash.optional(),
+  from: address,
+  to: address,
+  value: uint,
+  contractAddress: z.string().optional(),
+  type: z.string().optional(),
+  traceId: z.string().optional(),
+  isError: z.string().optional(),
+});
+export type InternalTx = z.infer<typeof InternalTxSchema>;
+
+export const NormalTxListSchema = z.array(NormalTxSchema);
+export const TokenTxListSchema = z.array(TokenTxSchema);
+export const InternalTxListSchema = z.array(InternalTxSchema);
+
+/** `module=block&action=getblocknobytime`: Etherscan answers a string, Blockscout `{ blockNumber }`. */
+export const BlockByTimeSchema = z.union([uint, z.object({ blockNumber: uint })]).transform((r) => Number(typeof r === 'string' ? r : r.blockNumber));
+
+/** Etherscan `module=proxy&action=eth_getTransactionByHash` (JSON-RPC passthrough); null when unknown. */
+export const ProxyTransactionSchema = z.object({
+  jsonrpc: z.string().optional(),
+  result: z
+    .object({
+      hash,
+      blockNumber: z.string().regex(/^0x[0-9a-fA-F]+$/).nullable(),
+      from: z.string(),
+      to: z.string().nullable(),
+    })
+    .nullable(),
+});
+
+/** Blockscout `module=transaction&action=gettxinfo`. */
+export const BlockscoutTxInfoSchema = z.object({
+  hash,
+  blockNumber: uint,
+  from: z.string(),
+  to: z.string().nullable().optional(),
+  timeStamp: uint.optional(),
+});

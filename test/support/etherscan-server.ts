@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { sendJson, startTestServer, type SeenRequest, type TestServer } from './http-test-server.js';
+
+/**
+ * A local Etherscan V2 / Blockscout "Etherscan-compatible" API over in-memory rows. It answers as the services
+ * document it: HTTP 200 envelopes, `No transactions found` with an empty result, NOTOK rate-limit and key errors,
+ * the 10,000-result window, `chainid` required by V2 only. Rows keep the source's string shape.
+ */
+
+export type Row = Record<string, string>;
+
+export interface EtherscanData {
+  txlist?: Row[];
+  txlistinternal?: Row[];
+  tokentx?: Row[];
+  /** For getblocknobytime: block numbers with their timestamps, ascending. */
+  blocks?: Array<{ number: number; timestamp: number }>;
+}
+
+export interface EtherscanServerOptions {
+  flavor?: 'etherscan' | 'blockscout';
+  data: EtherscanData;
+  /** The one key accepted (V2 always demands one). */
+  apiKey?: string;
+  chainIds?: number[];
+  /** page x offset may not exceed this. */
+  window?: number;
+  /** Called per request (1-based count); true answers the per-second rate-limit envelope instead. */
+  rateLimited?: (n: number, req: SeenRequest) => boolean;
+  /** Answers this body instead of the normal one when it returns something. */
+  override?: (req: SeenRequest) => unknown;
+}
+
+export interface EtherscanServer extends TestServer {
+  /** Base URL to hand to the adapter: /v2/api or /api. */
+  apiUrl: string;
+  /** Requests of module=account, in order. */
+  listRequests(): SeenRequest[];
+}
+
+const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A real captured Etherscan `result` array from the shared read-only reference data. */
+export function referenceRows(file: string): Row[] {
+  const path = resolve(PROJECT, '../shared/reference/ethereum/etherscan-v1-responses', file);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { res: Row[] }).res;
+}
+
+const EMPTY_MESSAGE = {
+  etherscan: { txlist: 'No transactions found', tokentx: 'No transactions found', txlistinternal: 'No transactions found' },
+  blockscout: { txlist: 'No transactions found', tokentx: 'No token transfers found', txlistinternal: 'No internal transactions found' },
+} as const;
+
+function involves(action: string, row: Row, address: string): boolean {
+  const a = address.toLowerCase();
+  const fields = action === 'tokentx' ? [row.from, row.to] : [row.from, row.to, row.contractAddress];
+  return fields.some((f) => (f ?? '').toLowerCase() === a);
+}
+
+export async function startEtherscanServer(options: EtherscanServerOptions): Promise<EtherscanServer> {
+  const flavor = options.flavor ?? 'etherscan';
+  const window = options.window ?? 10_000;
+  const chainIds = options.chainIds ?? [1];
+  let count = 0;
+  const path = flavor === 'etherscan' ? '/v2/api' : '/api';
+  const server = await startTestServer((req, res) => {
+    count++;
+    const q = req.query;
+    const ok = (result: unknown) => sendJson(res, 200, { status: '1', message: 'OK', result });
+    const notok = (result: string) => sendJson(res, 200, { status: '0', message: 'NOTOK', result });
+    if (req.path !== path) return sendJson(res, 404, { error: 'not found' });
+    if (flavor === 'etherscan') {
+      const key = q.get('apikey');
+      if (!key) return notok('Missing/Invalid API Key');
+      if (options.apiKey !== undefined && key !== options.apiKey) return notok('Invalid API Key');
+      const chainid = Number(q.get('chainid'));
+      if (!chainIds.includes(chainid)) return notok('Missing or unsupported chainid parameter (required for v2 api), please see https://api.etherscan.io/v2/chainlist for the list of supported chainids');
+    } else if (q.has('chainid')) {
+      return sendJson(res, 200, { message: 'Unknown parameter chainid', result: null, status: '0' });
+    }
+    if (options.rateLimited?.(count, req)) return notok('Max calls per sec rate limit reached (3/sec)');
+    const custom = options.override?.(req);
+    if (custom !== undefined) return sendJson(res, 200, custom);
+
+    const module = q.get('module');
+    const action = q.get('action') ?? '';
+    if (module === 'block' && action === 'getblocknobytime') {
+      const ts = Number(q.get('timestamp'));
+      const blocks = options.data.blocks ?? [];
+      const hit = q.get('closest') === 'before' ? [...blocks].reverse().find((b) => b.timestamp <= ts) : blocks.find((b) => b.timestamp >= ts);
+      if (!hit) return notok('Error! No closest block found');
+      return ok(flavor === 'etherscan' ? String(hit.number) : { blockNumber: String(hit.number) });
+    }
+    if (module === 'proxy' && action === 'eth_getTransactionByHash' && flavor === 'etherscan') {
+      const hash = q.get('txhash')?.toLowerCase();
+      const row = options.data.txlist?.find((r) => r.hash?.toLowerCase() === hash);
+      return sendJson(res, 200, {
+        jsonrpc: '2.0',
+        id: 1,
+        result: row ? { hash: row.hash, blockNumber: `0x${Number(row.blockNumber).toString(16)}`, from: row.from, to: row.to || null, transactionIndex: '0x0' } : null,
+      });
+    }
+    if (module === 'transaction' && action === 'gettxinfo' && flavor === 'blockscout') {
+      const hash = q.get('txhash')?.toLowerCase();
+      const row = options.data.txlist?.find((r) => r.hash?.toLowerCase() === hash);
+      if (!row) return sendJson(res, 200, { message: 'Transaction not found', result: null, status: '0' });
+      return ok({ hash: row.hash, blockNumber: row.blockNumber, from: row.from, to: row.to, timeStamp: row.timeStamp, success: true });
+    }
+    if (module !== 'account' || !['txlist', 'tokentx', 'txlistinternal'].includes(action)) return notok('Error! Missing Or invalid Module name');
+    const act = action as 'txlist' | 'tokentx' | 'txlistinternal';
+    const address = q.get('address');
+    const txhash = q.get('txhash')?.toLowerCase();
+    if (!address && !txhash) return flavor === 'etherscan' ? notok('Error! Missing Or invalid Address') : sendJson(res, 200, { message: 'Query parameter address is required', result: null, status: '0' });
+    if (address && !/^0x[0-9a-fA-F]{40}$/.test(address)) {
+      return flavor === 'etherscan' ? notok('Error! Invalid address format') : sendJson(res, 200, { message: 'Invalid address format', result: null, status: '0' });
+    }
+    const page = Number(q.get('page') ?? '1');
+    const offset = Number(q.get('offset') ?? String(window));
+    if (page * offset > window) return notok(`Result window is too large, PageNo x Offset size must be less than or equal to ${window}`);
+    const start = Number(q.get('startblock') ?? '0');
+    const end = q.has('endblock') ? Number(q.get('endblock')) : Number.MAX_SAFE_INTEGER;
+    const contract = q.get('contractaddress')?.toLowerCase();
+    const rows = (options.data[act] ?? [])
+      .filter((r) => (txhash ? r.hash?.toLowerCase() === txhash : involves(act, r, address!)))
+      .filter((r) => Number(r.blockNumber) >= start && Number(r.blockNumber) <= end)
+      .filter((r) => !contract || r.contractAddress?.toLowerCase() === contract)
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => Number(a.r.blockNumber) - Number(b.r.blockNumber) || a.i - b.i)
+      .map(({ r }) => (txhash ? withoutHash(r) : r));
+    const slice = rows.slice((page - 1) * offset, page * offset);
+    if (!slice.length) return sendJson(res, 200, { status: '0', message: EMPTY_MESSAGE[flavor][act], result: [] });
+    return ok(slice);
+  });
+  return {
+    ...server,
+    apiUrl: `${server.url}${path}`,
+    listRequests: () => server.requests.filter((r) => r.query.get('module') === 'account'),
+  };
+}
+
+/** Etherscan's txlistinternal by txhash omits the hash field. */
+function withoutHash(row: Row): Row {
+  const { hash: _hash, ...rest } = row;
+  return rest;
+}
