@@ -1,6 +1,6 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-const common = {
+const common: Options = {
   target: 'node20',
   platform: 'node',
   sourcemap: true,
@@ -8,7 +8,7 @@ const common = {
   noExternal: ['p-limit', 'yocto-queue'],
   // import.meta.url (used to find the bundled demo case) in the CommonJS build.
   shims: true,
-} as const;
+};
 
 export default defineConfig([
   { ...common, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
