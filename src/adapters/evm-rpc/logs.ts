@@ -1,0 +1,77 @@
+import type { AccountTransfer } from '../../core/movement.js';
+import { scanRange, type SpanState } from './block-range.js';
+import { hexToNumber, toHex, type BlockClock, type BlockRange } from './blocks.js';
+import { addressTopic, decodeTransferLog, logToTransfer, TRANSFER_TOPIC } from './map.js';
+import { LogsSchema, type RpcLog } from './schema.js';
+import type { TokenRegistry } from './tokens.js';
+import type { Transport } from './transport.js';
+
+export interface LogQuery {
+  addresses: readonly string[];
+  direction: 'in' | 'out';
+  range: BlockRange;
+  /** Token contracts to ask about; all contracts when absent. */
+  contracts?: readonly string[] | undefined;
+  span: SpanState;
+  /** Returns addresses to stop asking for after each chunk (past maxPerAddress). */
+  onChunk?: (addresses: string[]) => Iterable<string>;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * ERC-20 Transfer logs for many addresses in one eth_getLogs: the addresses form an OR-list in topic 1 (sender)
+ * for 'out' or topic 2 (recipient) for 'in'.
+ */
+export async function fetchTransferLogs(transport: Transport, q: LogQuery): Promise<RpcLog[]> {
+  return scanRange<RpcLog>({
+    range: q.range,
+    addresses: q.addresses,
+    span: q.span,
+    what: 'eth_getLogs',
+    signal: q.signal,
+    fetch: (from, to, addresses) => {
+      const list = addresses.map(addressTopic);
+      const filter = {
+        fromBlock: toHex(from),
+        toBlock: toHex(to),
+        ...(q.contracts ? { address: [...q.contracts] } : {}),
+        topics: [TRANSFER_TOPIC, q.direction === 'out' ? list : null, q.direction === 'in' ? list : null],
+      };
+      return transport.call({ method: 'eth_getLogs', params: [filter] }, LogsSchema, q.signal);
+    },
+    ...(q.onChunk
+      ? {
+          onChunk: (logs: readonly RpcLog[]) =>
+            q.onChunk!(logs.flatMap((log) => {
+              const t = decodeTransferLog(log);
+              return t ? [q.direction === 'out' ? t.from : t.to] : [];
+            })),
+        }
+      : {}),
+  });
+}
+
+/** Logs -> token movements, with token metadata and block times fetched in batches (both cached). */
+export async function mapTransferLogs(
+  chain: string,
+  logs: readonly RpcLog[],
+  deps: { tokens: TokenRegistry; clock: BlockClock },
+  signal?: AbortSignal,
+): Promise<AccountTransfer[]> {
+  const transfers = logs.filter((log) => decodeTransferLog(log) !== undefined);
+  for (const log of transfers) if (log.blockTimestamp) deps.clock.remember(hexToNumber(log.blockNumber), hexToNumber(log.blockTimestamp));
+  const [assets, times] = await Promise.all([
+    deps.tokens.get(
+      transfers.map((log) => log.address.toLowerCase()),
+      signal,
+    ),
+    deps.clock.times(
+      transfers.map((log) => hexToNumber(log.blockNumber)),
+      signal,
+    ),
+  ]);
+  return transfers.flatMap((log) => {
+    const t = logToTransfer(chain, log, assets.get(log.address.toLowerCase())!, times.get(hexToNumber(log.blockNumber))!);
+    return t ? [t] : [];
+  });
+}

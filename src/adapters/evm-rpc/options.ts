@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Everything createEvmRpcAdapter takes; defaults live here and nowhere else. */
+export const EvmRpcOptionsSchema = z
+  .object({
+    /** JSON-RPC endpoint (http/https); may embed a provider key, which is never printed. */
+    url: z.string().refine((u) => /^https?:\/\/[^\s]+$/i.test(u), { message: 'expected an http(s) URL' }),
+    /** 'ethereum', 'evm:<chainId>' or an alias; checked against the node's eth_chainId. */
+    chain: z.string().min(1),
+    /** Addresses per eth_getLogs / trace_filter OR-list (and per getTransfers call the engine sends). */
+    batchSize: z.number().int().min(1).max(10_000).default(500),
+    /** JSON-RPC calls per HTTP request (headers, receipts, blocks, token metadata); 1 disables batching. */
+    rpcBatchSize: z.number().int().min(1).max(1_000).default(100),
+    /** Largest block span per eth_getLogs / trace_filter; unset = the whole window, narrowed when the node objects. */
+    maxBlockRange: z.number().int().min(1).optional(),
+    /** Without trace_filter, native value is found by scanning at most this many blocks per window. */
+    blockScanLimit: z.number().int().min(1).default(5_000),
+    /** HTTP requests in flight at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    timeoutMs: z.number().int().min(100).default(30_000),
+    /** Retries on HTTP 429/5xx, JSON-RPC rate-limit errors and transient network errors. */
+    retries: z.number().int().min(0).max(10).default(3),
+    /** Force trace_filter on or off; unset = probe the node once. */
+    traceFilter: z.boolean().optional(),
+    /** Extra HTTP headers (e.g. an Authorization header instead of a key in the URL). */
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+export type EvmRpcAdapterOptions = z.input<typeof EvmRpcOptionsSchema>;
+export type EvmRpcSettings = z.infer<typeof EvmRpcOptionsSchema>;

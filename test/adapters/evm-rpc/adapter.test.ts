@@ -1,0 +1,290 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
+import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError, TraceAbortedError } from '../../../src/core/errors.js';
+import type { AccountTransfer } from '../../../src/core/movement.js';
+import type { AssetRef } from '../../../src/core/schema.js';
+import { CHAIN } from '../../support/ganache.js';
+import { buildSmallWorld, ETH, USDT, type SmallWorld } from '../../support/ganache-world.js';
+import { startRpcProxy } from '../../support/rpc-proxy.js';
+
+let w: SmallWorld;
+let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
+let usdtAsset: AssetRef;
+const native: AssetRef = { chain: CHAIN, kind: 'native', symbol: 'ETH', decimals: 18 };
+
+const view = (t: AccountTransfer) => `${t.type} ${t.from}->${t.to} ${t.amount} ${t.asset.symbol}`;
+const fresh = (n: number) => Array.from({ length: n }, (_, i) => `0x${(0xabc000 + i).toString(16).padStart(40, '0')}`);
+
+beforeAll(async () => {
+  w = await buildSmallWorld();
+  proxy = await startRpcProxy({ target: w.chain.url });
+  usdtAsset = { chain: CHAIN, kind: 'token', contract: w.usdt.address, symbol: 'USDT', decimals: 6 };
+}, 120_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await w?.chain.close();
+});
+
+describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () => {
+  it('fetches the ERC-20 transfers of a whole frontier with one eth_getLogs per direction', async () => {
+    proxy.reset();
+    const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN });
+    const addresses = [w.a.alice, w.a.bob, w.a.carol, ...fresh(300)];
+    const { transfers, truncated } = await adapter.getTransfers({ chain: CHAIN, addresses, direction: 'both', assets: [usdtAsset] });
+    expect(truncated).toEqual([]);
+    expect(transfers.map(view)).toEqual([
+      `token ${w.a.deployer}->${w.a.alice} ${1_000n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.bob} ${300n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.carol} ${200n * USDT} USDT`,
+      `token ${w.a.bob}->${w.a.carol} ${50n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.lookalike} 0 USDT`,
+    ]);
+    expect(proxy.count('eth_getLogs')).toBe(2);
+    // The same question asked per address costs one call per address and direction, for the same answer.
+    proxy.reset();
+    const single = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, batchSize: 1 });
+    const again = await single.getTransfers({ chain: CHAIN, addresses, direction: 'both', assets: [usdtAsset] });
+    expect(again.transfers).toEqual(transfers);
+    expect(proxy.count('eth_getLogs')).toBe(2 * addresses.length);
+  });
+
+  it('fills block, tx position, log index and block time from the node', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.bob], direction: 'in', assets: [usdtAsset] });
+    expect(transfers).toHaveLength(1);
+    const t = transfers[0]!;
+    expect(t.tx).toBe(w.tx.aliceBob!.transactionHash);
+    expect(t.block).toBe(Number(w.tx.aliceBob!.blockNumber));
+    expect(t.txIndex).toBe(0);
+    expect(t.logIndex).toBe(Number(w.tx.aliceBob!.logs[0]!.logIndex));
+    expect(t.time).toBe(await w.chain.blockTime(t.block));
+    expect(t.asset).toEqual(usdtAsset);
+  });
+
+  it('returns every Transfer-shaped event and native value when no assets are given, reading token metadata once', async () => {
+    proxy.reset();
+    const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN });
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'both' });
+    const fee = BigInt(w.tx.ethAliceBob!.gasUsed) * BigInt(w.tx.ethAliceBob!.effectiveGasPrice);
+    expect(transfers.map(view)).toEqual([
+      `token ${w.a.deployer}->${w.a.alice} ${1_000n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.bob} ${300n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.carol} ${200n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.lookalike} 0 USDT`,
+      `token ${w.a.alice}->${w.a.lookalike} ${1_000n * USDT} USDT`,
+      `token ${w.a.alice}->${w.a.bob} 5 B32`,
+      `token ${w.a.bob}->${w.a.alice} 7 ?`,
+      `native ${w.a.alice}->${w.a.bob} ${ETH} ETH`,
+    ]);
+    const spoofed = transfers.find((t) => t.tx === w.tx.spoof!.transactionHash)!;
+    expect(spoofed.asset).toEqual({ chain: CHAIN, kind: 'token', contract: w.fake.address, symbol: 'USDT', decimals: 6 });
+    expect(transfers.find((t) => t.asset.symbol === 'B32')!.asset.decimals).toBe(4);
+    expect(transfers.find((t) => t.type === 'native')).toMatchObject({ logIndex: -1, fee, tx: w.tx.ethAliceBob!.transactionHash });
+    expect(adapter.notes(CHAIN).join(' ')).toContain(w.nometa.address);
+    const metadataCalls = proxy.count('eth_call');
+    expect(metadataCalls).toBe(2 * 4); // symbol() and decimals() of four contracts
+    await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice, w.a.bob], direction: 'both' });
+    expect(proxy.count('eth_call')).toBe(metadataCalls);
+  });
+
+  it('maps a time window to exactly the blocks inside it', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const first = Number(w.tx.aliceCarol!.blockNumber);
+    const last = Number(w.tx.poison!.blockNumber);
+    // From one second after the block before aliceCarol to the exact time of the poisoning block.
+    const fromTime = (await w.chain.blockTime(first - 1)) + 1;
+    const toTime = await w.chain.blockTime(last);
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice, w.a.bob, w.a.carol], direction: 'both', fromTime, toTime, assets: [usdtAsset] });
+    expect(transfers.map((t) => t.tx)).toEqual([w.tx.aliceCarol!.transactionHash, w.tx.bobCarol!.transactionHash, w.tx.poison!.transactionHash]);
+    for (const t of transfers) expect(t.time >= fromTime && t.time <= toTime).toBe(true);
+    const future = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'both', fromTime: toTime + 10 ** 8 });
+    expect(future.transfers).toEqual([]);
+  });
+
+  it('names an address with more movements than maxPerAddress in truncated and keeps only complete lists', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const { transfers, truncated } = await adapter.getTransfers({
+      chain: CHAIN,
+      addresses: [w.a.alice, w.a.lookalike],
+      direction: 'both',
+      assets: [usdtAsset],
+      maxPerAddress: 2,
+    });
+    expect(truncated).toEqual([w.a.alice]);
+    expect(transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.lookalike} 0 USDT`]);
+  });
+
+  it('resolves a token seed transaction from its receipt logs', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const result = await adapter.getTransaction(CHAIN, w.tx.aliceBob!.transactionHash.toUpperCase().replace('0X', '0x'));
+    expect(result.tx).toBe(w.tx.aliceBob!.transactionHash);
+    expect(result.transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.bob} ${300n * USDT} USDT`]);
+  });
+
+  it('resolves a native seed transaction with the fee the sender paid', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const r = w.tx.ethBobCarol!;
+    const { transfers } = await adapter.getTransaction(CHAIN, r.transactionHash);
+    expect(transfers).toEqual([
+      {
+        chain: CHAIN,
+        type: 'native',
+        from: w.a.bob,
+        to: w.a.carol,
+        asset: native,
+        amount: ETH / 2n,
+        tx: r.transactionHash,
+        logIndex: -1,
+        block: Number(r.blockNumber),
+        txIndex: 0,
+        time: await w.chain.blockTime(Number(r.blockNumber)),
+        fee: BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice),
+      },
+    ]);
+  });
+
+  it('reports an unknown transaction as NotFoundError and a reverted one as moving nothing', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    await expect(adapter.getTransaction(CHAIN, `0x${'ab'.repeat(32)}`)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await adapter.getTransaction(CHAIN, w.tx.reverted!.transactionHash)).transfers).toEqual([]);
+    await expect(adapter.getTransaction(CHAIN, '0x1234')).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('without trace_filter scans blocks for native value and says internal transfers were not visible', async () => {
+    proxy.reset();
+    const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, rpcBatchSize: 5 });
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.carol, w.a.dave], direction: 'both', assets: [native] });
+    // dave -> forwarder is visible; forwarder -> carol (internal) is not; the reverted 3 ETH moved nothing.
+    expect(transfers.map(view)).toEqual([`native ${w.a.dave}->${w.forwarder.address} ${2n * ETH} ETH`, `native ${w.a.bob}->${w.a.carol} ${ETH / 2n} ETH`]);
+    expect(adapter.capabilities.internalTransfers).toBe(false);
+    expect(adapter.notes(CHAIN).join(' ')).toMatch(/internal transfers .* not visible/);
+    expect(proxy.count('trace_filter')).toBe(1); // probed once
+    const head = await w.chain.head();
+    expect(proxy.count('eth_getBlockByNumber')).toBeGreaterThanOrEqual(head + 1);
+    expect(proxy.httpRequests()).toBeLessThan(proxy.calls.length); // blocks came in JSON-RPC batches
+    // Scanned blocks are indexed: asking again costs no block fetch.
+    const before = proxy.count('eth_getBlockByNumber');
+    await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'out', assets: [native] });
+    expect(proxy.count('eth_getBlockByNumber')).toBe(before);
+    expect(proxy.count('trace_filter')).toBe(1);
+  });
+
+  it('bounds the block scan with blockScanLimit and says which blocks were seen', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN, blockScanLimit: 3 });
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice, w.a.bob], direction: 'both', assets: [native] });
+    expect(transfers).toEqual([]);
+    expect(adapter.notes(CHAIN).join(' ')).toContain('blocks 0–2 only (blockScanLimit 3)');
+  });
+
+  it('keeps working when the endpoint refuses JSON-RPC batches', async () => {
+    const refusing = await startRpcProxy({ target: w.chain.url, refuseBatches: true });
+    try {
+      const adapter = createEvmRpcAdapter({ url: refusing.url, chain: CHAIN });
+      const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.bob], direction: 'both' });
+      expect(transfers.map(view)).toContain(`token ${w.a.alice}->${w.a.bob} ${300n * USDT} USDT`);
+      expect(transfers.map(view)).toContain(`native ${w.a.alice}->${w.a.bob} ${ETH} ETH`);
+    } finally {
+      await refusing.close();
+    }
+  });
+});
+
+describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
+  it('refuses a node that serves another chain than the one asked', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: 'ethereum' });
+    const error = await adapter.getTransfers({ chain: 'ethereum', addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).shortMessage).toMatch(/says chainId 1337 but chain ethereum \(chainId 1\) was asked/);
+  });
+
+  it('names an unreachable node without printing the key in its URL', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const secret = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}/v3/${secret}?apikey=${secret}`, chain: CHAIN, retries: 0 });
+    const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AdapterError);
+    const text = JSON.stringify({ message: (error as AdapterError).message, details: (error as AdapterError).details });
+    expect(text).toContain(`127.0.0.1:${port}`);
+    expect(text).toContain('ECONNREFUSED');
+    expect(text).not.toContain(secret);
+    expect(adapter.endpoint).toBe(`http://127.0.0.1:${port}/v3/***?apikey=***`);
+  });
+
+  it('rejects a malformed answer with a ResponseShapeError naming the method', async () => {
+    const bad = await startRpcProxy({
+      target: w.chain.url,
+      intercept: (c) => (c.method === 'eth_getLogs' ? { result: [{ address: 'nonsense', topics: [] }] } : undefined),
+    });
+    try {
+      const adapter = createEvmRpcAdapter({ url: bad.url, chain: CHAIN });
+      const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in', assets: [usdtAsset] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseShapeError);
+      expect((error as ResponseShapeError).shortMessage).toMatch(/^eth_getLogs at http:\/\/127\.0\.0\.1:\d+ answered in an unexpected shape/);
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('explains a non-archive node missing old state', async () => {
+    const pruned = await startRpcProxy({
+      target: w.chain.url,
+      intercept: (c) => (c.method === 'eth_getLogs' ? { error: { code: -32000, message: 'missing trie node 3f1a… (path ) state 0x… is not available' } } : undefined),
+    });
+    try {
+      const adapter = createEvmRpcAdapter({ url: pruned.url, chain: CHAIN });
+      const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in', assets: [usdtAsset] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdapterError);
+      expect((error as AdapterError).shortMessage).toMatch(/lacks the requested historical data .*archive node/);
+    } finally {
+      await pruned.close();
+    }
+  });
+
+  it('retries a rate-limited call and succeeds', async () => {
+    let refusals = 0;
+    const limited = await startRpcProxy({
+      target: w.chain.url,
+      intercept: (c) => (c.method === 'eth_getLogs' && refusals++ < 2 ? { error: { code: -32005, message: 'daily request count exceeded, request rate limited' } } : undefined),
+    });
+    try {
+      const adapter = createEvmRpcAdapter({ url: limited.url, chain: CHAIN });
+      const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.bob], direction: 'in', assets: [usdtAsset] });
+      expect(transfers).toHaveLength(1);
+      expect(limited.count('eth_getLogs')).toBe(3);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('stops with TraceAbortedError when the signal is aborted', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const controller = new AbortController();
+    controller.abort(new Error('investigator cancelled'));
+    await expect(adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in', signal: controller.signal })).rejects.toBeInstanceOf(TraceAbortedError);
+    const slow = await startRpcProxy({ target: w.chain.url, intercept: () => undefined });
+    try {
+      const late = new AbortController();
+      const pending = createEvmRpcAdapter({ url: slow.url, chain: CHAIN }).getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'both', signal: late.signal });
+      late.abort();
+      await expect(pending).rejects.toBeInstanceOf(TraceAbortedError);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('rejects options and chains it cannot serve', () => {
+    expect(() => createEvmRpcAdapter({ url: 'ftp://x', chain: CHAIN })).toThrow(InvalidInputError);
+    expect(() => createEvmRpcAdapter({ url: w.chain.url, chain: 'bitcoin' })).toThrow(/needs an EVM chain/);
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    expect(adapter.supports(CHAIN)).toBe(true);
+    expect(adapter.supports('ethereum')).toBe(false);
+    expect(adapter.capabilities.maxAddressesPerCall).toBe(500);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Regenerates test/contracts/artifacts.json from the Solidity sources next to it with the `solc` npm package:
+ *   npx tsx test/contracts/compile.ts
+ * The artifact is committed so tests need no compiler run.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import solc from 'solc';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SOURCES = ['TestToken.sol', 'FakeToken.sol'];
+
+interface SolcOutput {
+  errors?: { severity: string; formattedMessage: string }[];
+  contracts: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
+}
+
+const input = {
+  language: 'Solidity',
+  sources: Object.fromEntries(SOURCES.map((file) => [file, { content: readFileSync(join(here, file), 'utf8') }])),
+  // paris: ganache 7 does not know PUSH0 (shanghai), which solc emits by default.
+  settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'paris', outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
+};
+const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
+if (errors.length > 0) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
+
+const artifacts: Record<string, { abi: unknown[]; bytecode: string }> = {};
+for (const file of SOURCES) {
+  for (const [name, contract] of Object.entries(output.contracts[file] ?? {})) {
+    artifacts[name] = { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
+  }
+}
+const document = { compiler: `solc ${solc.version()}`, sources: SOURCES, contracts: artifacts };
+writeFileSync(join(here, 'artifacts.json'), `${JSON.stringify(document, null, 2)}\n`);
+console.log(`wrote ${Object.keys(artifacts).join(', ')} to test/contracts/artifacts.json`);
