@@ -68,7 +68,8 @@ export const TraceSettingsSchema = z
     maxNodes: z.number().int().min(1).default(10_000),
     /** An address with more movements than this in the window is a service-like hub: reported, not expanded. */
     maxDegree: z.number().int().min(1).default(1_000),
-    taint: z.enum(['poison', 'haircut', 'fifo']).default('fifo'),
+    /** 'tiho' (taint in, highest out) is a UTXO model; on account ledgers it reads as taint-first like poison. */
+    taint: z.enum(['poison', 'haircut', 'fifo', 'tiho']).default('fifo'),
     caseJurisdiction: JurisdictionSchema.optional(),
     caseReference: z.string().max(200).optional(),
     /** A forward to an exchange within this many hours of receipt marks a deposit address. */

@@ -1,7 +1,8 @@
-import { assetKey, parseUnits } from '../core/asset.js';
+import { assetKey, nativeAsset, parseUnits } from '../core/asset.js';
+import { getChain } from '../core/chain.js';
 import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError } from '../core/errors.js';
 import { transferId, compareTransfers, type AccountTransfer } from '../core/movement.js';
-import { TraceSettingsSchema, type AssetRef, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
+import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import type { LabelStore } from '../labels/store.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
@@ -14,6 +15,7 @@ import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
 import { mergeSorted, nodeKey, splitNodeKey, type TracedTransfer } from './state.js';
 import { buildTraceGraph, type TraceGraph } from './graph.js';
+import { traceUtxo } from './utxo.js';
 import { buildReport } from '../report/build.js';
 
 export interface TraceProgress {
@@ -106,7 +108,12 @@ async function runTrace(
   // Seeds
   const window = { ...(settings.from !== undefined ? { from: settings.from } : {}), ...(settings.to !== undefined ? { to: settings.to } : {}) };
   const seeds: ResolvedSeed[] = [];
-  for (const seed of settings.seeds) seeds.push(await guard(() => resolveSeed(seed, adapters, window, run.signal)));
+  const utxoSeeds = new Map<string, Seed[]>();
+  for (const seed of settings.seeds) {
+    const chain = getChain(seed.chain);
+    if (chain.family === 'utxo') utxoSeeds.set(chain.id, [...(utxoSeeds.get(chain.id) ?? []), seed]);
+    else seeds.push(await guard(() => resolveSeed(seed, adapters, window, run.signal)));
+  }
 
   const assets = new Map<string, AssetRef>();
   const store = new Map<string, TracedTransfer>();
@@ -165,7 +172,7 @@ async function runTrace(
   let allocation: Allocation;
   let stops: Map<string, StopReason>;
   for (;;) {
-    allocation = allocate(sorted, seedIds, expanded, settings.taint, seedNodes);
+    allocation = allocate(sorted, seedIds, expanded, settings.taint === 'tiho' ? 'poison' : settings.taint, seedNodes);
     stops = new Map();
     const received = receivedTaint(allocation);
     const candidates: { node: string; hop: number }[] = [];
@@ -231,6 +238,28 @@ async function runTrace(
     assets,
     seedTx: new Map([...seedTx].map(([k, v]) => [k, v.tx])),
   });
+
+  // UTXO chains follow outputs, not address ledgers: their own loop, merged into the same outcome.
+  let utxoExpanded = 0;
+  for (const [chain, chainSeeds] of [...utxoSeeds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const result = await guard(() =>
+      traceUtxo(chain, chainSeeds, adapterFor(adapters, chain), labels, settings, {
+        signal: run.signal,
+        concurrency: run.concurrency,
+        onRound: (r, frontier) => {
+          round++;
+          progress('expand', frontier, allocation.edges.length);
+          void r;
+        },
+      }),
+    );
+    seeds.push(...result.seeds);
+    endpoints.push(...result.endpoints);
+    const native = nativeAsset(chain);
+    assets.set(assetKey(native), native);
+    allocation = mergeAllocations(allocation, result.allocation);
+    utxoExpanded += result.expanded;
+  }
   const chains = [...new Set([...assets.values()].map((a) => a.chain))].sort();
   progress('done', 0, allocation.edges.length);
   return {
@@ -250,12 +279,31 @@ async function runTrace(
     }),
     stats: {
       rounds: round,
-      addressesExpanded: expanded.size,
+      addressesExpanded: expanded.size + utxoExpanded,
       transfersSeen: store.size,
       taintedTransfers: allocation.edges.length,
       requests: requestsSoFar(),
     },
     ...(labels ? { labels } : {}),
+  };
+}
+
+function mergeAllocations(a: Allocation, b: Allocation): Allocation {
+  const sumInto = (target: Map<string, bigint>, source: Map<string, bigint>) => {
+    for (const [k, v] of source) target.set(k, (target.get(k) ?? 0n) + v);
+    return target;
+  };
+  const held = new Map(a.held);
+  for (const [node, m] of b.held) held.set(node, sumInto(new Map(held.get(node) ?? []), m));
+  const hops = new Map(a.hops);
+  for (const [node, h] of b.hops) hops.set(node, Math.min(hops.get(node) ?? h, h));
+  return {
+    edges: [...a.edges, ...b.edges],
+    held,
+    fees: sumInto(new Map(a.fees), b.fees),
+    overlap: sumInto(new Map(a.overlap), b.overlap),
+    hops,
+    via: new Map([...b.via, ...a.via]),
   };
 }
 

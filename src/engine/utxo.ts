@@ -1,0 +1,304 @@
+import pLimit from 'p-limit';
+import { nativeAsset, assetKey, parseUnits } from '../core/asset.js';
+import { InvalidInputError } from '../core/errors.js';
+import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
+import type { Seed, TraceSettings } from '../core/schema.js';
+import { normalizeAddress } from '../core/address.js';
+import { isUtxoChainAdapter, type UtxoChainAdapter, type SourcedUtxoTransaction, type Outspend } from '../adapters/bitcoin/utxo-adapter.js';
+import type { ChainAdapter } from '../adapters/adapter.js';
+import type { LabelStore } from '../labels/store.js';
+import { allocateUtxoTaint, utxoTaintArguments, type UtxoTaintModel } from '../taint/utxo.js';
+import { classifyByLabel } from '../heuristics/classify.js';
+import { detectCoinJoin } from '../heuristics/utxo/coinjoin.js';
+import { detectBatchPayout } from '../heuristics/utxo/batch-payout.js';
+import type { Allocation, TaintedEdge } from './allocate.js';
+import type { EndpointData } from './endpoints.js';
+import type { ResolvedSeed } from './seeds.js';
+import { nodeKey } from './state.js';
+
+/** What a UTXO trace adds to the outcome: seeds, tainted flows and endpoints in the engine's common shapes. */
+export interface UtxoTraceResult {
+  seeds: ResolvedSeed[];
+  allocation: Allocation;
+  endpoints: EndpointData[];
+  expanded: number;
+  rounds: number;
+}
+
+interface TaintedOutput {
+  txid: string;
+  n: number;
+  address: string;
+  value: bigint;
+  taint: bigint;
+  hop: number;
+  time: number;
+  /** Transaction hashes from the seed payment to this output. */
+  path: string[];
+}
+
+const outpoint = (txid: string, n: number) => `${txid}:${n}`;
+const addressOf = (o: { address: string | null }, txid: string, n: number) => o.address ?? `unknown:${txid}:${n}`;
+
+/**
+ * Follows tainted outputs forward: output -> the transaction that spent it -> its outputs, apportioning taint with
+ * the UTXO model. Each round recomputes taint from the seeds over every transaction fetched so far (in dependency
+ * order), so a transaction that spends tainted outputs reached in different rounds is always apportioned whole.
+ */
+export async function traceUtxo(
+  chain: string,
+  seeds: Seed[],
+  adapter: ChainAdapter,
+  labels: LabelStore | undefined,
+  settings: TraceSettings,
+  run: { signal?: AbortSignal | undefined; concurrency: number; onRound?: (round: number, frontier: number) => void },
+): Promise<UtxoTraceResult> {
+  if (!isUtxoChainAdapter(adapter)) {
+    throw new InvalidInputError(`The ${adapter.kind} source cannot answer UTXO questions on ${chain}`, { details: { chain, source: adapter.kind } });
+  }
+  const signal = run.signal;
+  const asset = nativeAsset(chain);
+  const key = assetKey(asset);
+  const model: UtxoTaintModel = settings.taint;
+  const minValue = parseUnits(settings.minValue, asset.decimals, 'minValue');
+  const txs = new Map<string, SourcedUtxoTransaction>();
+  const getTx = async (txid: string) => {
+    let tx = txs.get(txid);
+    if (!tx) txs.set(txid, (tx = await adapter.getUtxoTransaction(chain, txid, signal ? { signal } : {})));
+    return tx;
+  };
+
+  // Seeds: exact outputs, a payment's outputs to others than the payer, or what an address received.
+  const seedOutputs = new Map<string, { seed: Seed; tx: UtxoTransaction; n: number }>();
+  const resolved: ResolvedSeed[] = [];
+  for (const seed of seeds) {
+    const picked: { tx: UtxoTransaction; n: number }[] = [];
+    if ('tx' in seed) {
+      const tx = await getTx(seed.tx.replace(/^0x/, '').toLowerCase());
+      if (seed.logIndex !== undefined) {
+        if (!tx.outputs.some((o) => o.n === seed.logIndex)) throw new InvalidInputError(`Seed ${seed.tx}:${seed.logIndex}: no such output`, { details: { tx: seed.tx } });
+        picked.push({ tx, n: seed.logIndex });
+      } else {
+        const payers = new Set(tx.inputs.map((i) => i.address).filter(Boolean));
+        const paid = tx.outputs.filter((o) => o.value > 0n && !(o.address && payers.has(o.address)));
+        for (const o of paid.length ? paid : tx.outputs.filter((x) => x.value > 0n)) picked.push({ tx, n: o.n });
+      }
+    } else {
+      const address = normalizeAddress(chain, seed.address);
+      const from = seed.from ?? settings.from;
+      const to = seed.to ?? settings.to;
+      const found = await adapter.getAddressTransactions(chain, [address], {
+        ...(from !== undefined ? { fromTime: from } : {}),
+        ...(to !== undefined ? { toTime: to } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      if (found.truncated.length) throw new InvalidInputError(`Seed address ${seed.address} has more transactions than the source lists; narrow its window`, { details: { address } });
+      for (const tx of found.transactions) {
+        txs.set(tx.txid, txs.get(tx.txid) ?? tx);
+        for (const o of tx.outputs) if (o.address === address && o.value > 0n) picked.push({ tx, n: o.n });
+      }
+    }
+    if (picked.length === 0) throw new InvalidInputError(`Seed on ${chain} pays nothing traceable`, { details: { seed } });
+    for (const p of picked) seedOutputs.set(outpoint(p.tx.txid, p.n), { seed, ...p });
+    resolved.push({
+      seed,
+      kind: 'tx' in seed ? 'tx' : 'address',
+      transfers: picked.map(({ tx, n }) => seedTransfer(chain, tx, n)),
+    });
+  }
+
+  const outspends = new Map<string, Outspend[]>();
+  const expandedOutputs = new Set<string>();
+  const stopped = new Map<string, { kind: EndpointData['kind']; reason: string; label?: NonNullable<EndpointData['label']> }>();
+  const budgetCut = new Set<string>();
+  const limit = pLimit(run.concurrency);
+  let rounds = 0;
+  let state = recompute();
+
+  for (;;) {
+    const candidates: TaintedOutput[] = [];
+    stopped.clear();
+    for (const o of [...state.outputs.values()].sort((a, b) => a.hop - b.hop || cmp(outpoint(a.txid, a.n), outpoint(b.txid, b.n)))) {
+      const id = outpoint(o.txid, o.n);
+      if (expandedOutputs.has(id)) continue;
+      const terminal = classifyByLabel(labels, chain, o.address);
+      if (terminal) stopped.set(id, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
+      else if (o.hop >= settings.maxHops) stopped.set(id, { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` });
+      else if (o.taint < minValue) stopped.set(id, { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` });
+      else if (budgetCut.has(id)) stopped.set(id, { kind: 'budget', reason: `node budget of ${settings.maxNodes} outputs used up` });
+      else candidates.push(o);
+    }
+    const room = Math.max(0, settings.maxNodes - expandedOutputs.size);
+    for (const c of candidates.slice(room)) {
+      const id = outpoint(c.txid, c.n);
+      budgetCut.add(id);
+      stopped.set(id, { kind: 'budget', reason: `node budget of ${settings.maxNodes} outputs used up` });
+    }
+    const frontier = candidates.slice(0, room);
+    if (frontier.length === 0) break;
+    rounds++;
+    run.onRound?.(rounds, frontier.length);
+    const byTx = [...new Set(frontier.map((o) => o.txid))];
+    await Promise.all(
+      byTx.map((txid) =>
+        limit(async () => {
+          signal?.throwIfAborted();
+          if (!outspends.has(txid)) outspends.set(txid, await adapter.getOutspends(chain, txid, signal ? { signal } : {}));
+        }),
+      ),
+    );
+    const spenders = new Set<string>();
+    for (const o of frontier) {
+      const spend = outspends.get(o.txid)?.[o.n];
+      expandedOutputs.add(outpoint(o.txid, o.n));
+      if (spend?.spent && spend.txid) spenders.add(spend.txid);
+      else if (spend?.spent) stopped.set(outpoint(o.txid, o.n), { kind: 'unspent', reason: 'spent, but the source cannot tell by which transaction' });
+    }
+    await Promise.all([...spenders].map((txid) => limit(() => getTx(txid))));
+    state = recompute();
+  }
+
+  return { seeds: resolved, ...finish() };
+
+  /** Replays every fetched transaction in dependency order from the seed outputs. */
+  function recompute() {
+    const outputs = new Map<string, TaintedOutput>();
+    for (const [id, s] of seedOutputs) {
+      const o = s.tx.outputs.find((x) => x.n === s.n)!;
+      outputs.set(id, { txid: s.tx.txid, n: s.n, address: addressOf(o, s.tx.txid, s.n), value: o.value, taint: o.value, hop: 0, time: s.tx.time ?? 0, path: [s.tx.txid] });
+    }
+    const edges: TaintedEdge[] = [];
+    const fees = new Map<string, bigint>();
+    const mixed = new Map<string, string>();
+    const consumed = new Set<string>();
+    for (const tx of dependencyOrder(txs)) {
+      // Only outputs the trace expanded pass their taint on: a stopped one (an exchange, the hop limit) keeps it.
+      const inputs = tx.inputs.map((i) => (expandedOutputs.has(outpoint(i.prevTx, i.vout)) ? outputs.get(outpoint(i.prevTx, i.vout)) : undefined));
+      if (!inputs.some((i) => i && i.taint > 0n)) continue;
+      const coinjoin = detectCoinJoin(tx);
+      const batch = coinjoin.decision === 'coinjoin' ? undefined : detectBatchPayout(tx);
+      if (coinjoin.decision === 'coinjoin' || batch?.decision === 'batch-payout') {
+        const why = coinjoin.decision === 'coinjoin' ? `coinjoin: ${coinjoin.reason}` : `batch payout by a service-like wallet: ${batch!.reason}`;
+        tx.inputs.forEach((i, vin) => inputs[vin] && mixed.set(outpoint(i.prevTx, i.vout), why));
+        continue;
+      }
+      tx.inputs.forEach((i, vin) => inputs[vin] && consumed.add(outpoint(i.prevTx, i.vout)));
+      const args = utxoTaintArguments(tx, (vin) => inputs[vin]?.taint ?? 0n);
+      const result = allocateUtxoTaint(model, args.inputs, args.outputs, args.fee);
+      if (result.fee > 0n) fees.set(key, (fees.get(key) ?? 0n) + result.fee);
+      const from = inputs.filter((i): i is TaintedOutput => !!i && i.taint > 0n).sort((a, b) => a.hop - b.hop || (b.taint > a.taint ? 1 : -1))[0]!;
+      tx.outputs.forEach((o, idx) => {
+        const taint = result.outputs[idx] ?? 0n;
+        if (taint === 0n) return;
+        const out: TaintedOutput = { txid: tx.txid, n: o.n, address: addressOf(o, tx.txid, o.n), value: o.value, taint, hop: from.hop + 1, time: tx.time ?? 0, path: [...from.path, tx.txid] };
+        outputs.set(outpoint(tx.txid, o.n), out);
+        edges.push({ transfer: edgeTransfer(chain, from.address, out, tx), taint });
+      });
+    }
+    // Outputs spent by an apportioned transaction hold nothing any more.
+    for (const id of consumed) outputs.delete(id);
+    return { outputs, edges, fees, mixed };
+  }
+
+  function finish(): Omit<UtxoTraceResult, 'seeds'> {
+    const endpoints: EndpointData[] = [];
+    const held = new Map<string, Map<string, bigint>>();
+    const hops = new Map<string, number>();
+    for (const o of state.outputs.values()) {
+      const id = outpoint(o.txid, o.n);
+      const stop = stopped.get(id);
+      const mix = state.mixed.get(id);
+      const kind = mix ? 'mixer' : stop?.kind ?? 'unspent';
+      const reason = mix ?? stop?.reason ?? 'output not spent at the end of the trace';
+      endpoints.push({
+        kind: mix && mix.startsWith('batch') ? 'high-degree' : kind,
+        reason,
+        chain,
+        address: o.address,
+        asset,
+        amount: o.taint,
+        hops: o.hop,
+        firstSeen: o.time,
+        lastSeen: o.time,
+        txs: [o.txid],
+        path: o.path,
+        ...(stop?.label ? { label: stop.label } : {}),
+        ...(stop?.label?.category === 'exchange' ? { depositAddress: o.address, depositInferred: false } : {}),
+      });
+      const node = nodeKey(chain, o.address);
+      const m = held.get(node) ?? new Map<string, bigint>();
+      m.set(key, (m.get(key) ?? 0n) + o.taint);
+      held.set(node, m);
+      hops.set(node, Math.min(hops.get(node) ?? o.hop, o.hop));
+    }
+    return {
+      allocation: { edges: state.edges, held, fees: state.fees, overlap: new Map(), hops, via: new Map() },
+      endpoints: mergeByAddress(endpoints),
+      expanded: expandedOutputs.size,
+      rounds,
+    };
+  }
+}
+
+function cmp(a: string, b: string) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Parents before children; otherwise by block, then txid, so the replay is deterministic. */
+function dependencyOrder(txs: ReadonlyMap<string, UtxoTransaction>): UtxoTransaction[] {
+  const list = [...txs.values()].sort((a, b) => (a.block ?? Infinity) - (b.block ?? Infinity) || cmp(a.txid, b.txid));
+  const done = new Set<string>();
+  const out: UtxoTransaction[] = [];
+  const visit = (tx: UtxoTransaction, depth: number) => {
+    if (done.has(tx.txid) || depth > 10_000) return;
+    done.add(tx.txid);
+    for (const i of tx.inputs) {
+      const parent = txs.get(i.prevTx);
+      if (parent) visit(parent, depth + 1);
+    }
+    out.push(tx);
+  };
+  for (const tx of list) visit(tx, 0);
+  return out;
+}
+
+function seedTransfer(chain: string, tx: UtxoTransaction, n: number): AccountTransfer {
+  const o = tx.outputs.find((x) => x.n === n)!;
+  return {
+    chain,
+    type: 'native',
+    from: tx.inputs.find((i) => i.address)?.address ?? 'coinbase',
+    to: addressOf(o, tx.txid, n),
+    asset: nativeAsset(chain),
+    amount: o.value,
+    tx: tx.txid,
+    logIndex: n,
+    block: tx.block ?? 0,
+    time: tx.time ?? 0,
+  };
+}
+
+function edgeTransfer(chain: string, from: string, out: TaintedOutput, tx: UtxoTransaction) {
+  const t: AccountTransfer = { chain, type: 'native', from, to: out.address, asset: nativeAsset(chain), amount: out.value, tx: tx.txid, logIndex: out.n, block: tx.block ?? 0, time: out.time };
+  return { id: `${chain}|${tx.txid}|out|${out.n}`, t, from: nodeKey(chain, from), to: nodeKey(chain, out.address), asset: assetKey(t.asset) };
+}
+
+/** Several tainted outputs to one address with the same stop become one endpoint. */
+function mergeByAddress(list: EndpointData[]): EndpointData[] {
+  const byKey = new Map<string, EndpointData>();
+  for (const e of list) {
+    const k = `${e.kind}|${e.address}`;
+    const prev = byKey.get(k);
+    if (!prev) {
+      byKey.set(k, { ...e, txs: [...e.txs] });
+      continue;
+    }
+    prev.amount += e.amount;
+    prev.hops = Math.min(prev.hops, e.hops);
+    prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
+    prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
+    prev.txs = [...new Set([...prev.txs, ...e.txs])].sort();
+    if (e.path.length < prev.path.length) prev.path = e.path;
+  }
+  return [...byKey.values()];
+}
