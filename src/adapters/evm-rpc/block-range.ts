@@ -5,16 +5,21 @@ import type { BlockRange } from './blocks.js';
 
 /**
  * The block span that last worked for a method, shared by all queries of an adapter: after a provider says
- * "too much", later chunks start at what worked instead of failing again, and grow back while they succeed.
+ * "too much", later chunks start at what worked instead of failing again, and grow back slowly while they succeed.
  */
 export interface SpanState {
   current: number;
   readonly max: number;
+  /** Successful chunks since the last refusal or growth. */
+  streak: number;
 }
+
+/** Chunks that must succeed in a row before the span doubles again: a refusal costs a call, so probe rarely. */
+const GROW_AFTER = 8;
 
 export function createSpanState(maxBlockRange: number | undefined): SpanState {
   const max = maxBlockRange ?? Number.POSITIVE_INFINITY;
-  return { current: max, max };
+  return { current: max, max, streak: 0 };
 }
 
 export interface RangeScan<T> {
@@ -60,11 +65,15 @@ export async function scanRange<T>(scan: RangeScan<T>): Promise<T[]> {
         if (!isTooLarge(error) || span === 1) throw error;
         span = smallerSpan(error, start, span);
         scan.span.current = span;
+        scan.span.streak = 0;
       }
     }
     out.push(...items);
     start += span;
-    scan.span.current = Math.min(scan.span.max, Math.max(scan.span.current, span) * 2);
+    if (++scan.span.streak >= GROW_AFTER) {
+      scan.span.current = Math.min(scan.span.max, scan.span.current * 2);
+      scan.span.streak = 0;
+    }
     if (scan.onChunk) {
       const drop = new Set(scan.onChunk(items));
       if (drop.size > 0) active = active.filter((a) => !drop.has(a));

@@ -73,7 +73,7 @@ export async function nativeByTraces(ctx: NativeContext, q: NativeQuery): Promis
       })),
     );
   }
-  const kept = dropReverted(traces);
+  const kept = await dropUndone(ctx, dropReverted(traces), q.signal);
   const tops = kept.filter((t) => t.traceAddress.length === 0 && t.transactionHash !== null).map((t) => t.transactionHash!.toLowerCase());
   const [times, receipts] = await Promise.all([
     ctx.clock.times(kept.map((t) => t.blockNumber), q.signal),
@@ -83,6 +83,31 @@ export async function nativeByTraces(ctx: NativeContext, q: NativeQuery): Promis
     const m = traceToTransfer(ctx.chain, t, times.get(t.blockNumber)!, t.transactionHash ? receipts.get(t.transactionHash.toLowerCase()) : undefined);
     return m ? [m] : [];
   });
+}
+
+/**
+ * trace_filter returns only the matching frames, so a nested transfer under a frame that failed looks like any
+ * other. The transaction's whole trace (one batched trace_transaction per transaction with nested matches) shows
+ * whether an ancestor failed, in which case the transfer was undone.
+ */
+async function dropUndone(ctx: NativeContext, traces: RpcTrace[], signal?: AbortSignal): Promise<RpcTrace[]> {
+  const nested = [...new Set(traces.filter((t) => t.traceAddress.length > 0 && t.transactionHash).map((t) => t.transactionHash!.toLowerCase()))].sort();
+  if (nested.length === 0) return traces;
+  const full = await ctx.transport.batch(
+    nested.map((h) => ({ method: 'trace_transaction', params: [h] })),
+    TracesSchema,
+    signal,
+  );
+  const alive = new Set<string>();
+  full.forEach((list) => {
+    if (list instanceof RpcError) throw list;
+    for (const t of dropReverted(list)) alive.add(frameKey(t));
+  });
+  return traces.filter((t) => t.traceAddress.length === 0 || !t.transactionHash || alive.has(frameKey(t)));
+}
+
+function frameKey(t: RpcTrace): string {
+  return `${t.transactionHash?.toLowerCase()}|${t.traceAddress.join('.')}`;
 }
 
 /** Cheap mapping (no time, no receipt) used only to count movements per address while scanning. */
