@@ -46,3 +46,5 @@ export { peelStep, detectPeelChain, type PeelStep, type PeelStepResult, type Pee
 export { detectCoinJoin, WHIRLPOOL_POOLS, WASABI2_DENOMINATIONS, type CoinJoinResult, type CoinJoinKind } from './heuristics/utxo/coinjoin.js';
 export { detectBatchPayout, BATCH_MIN_OUTPUTS, type BatchPayoutResult } from './heuristics/utxo/batch-payout.js';
 export { commonInputOwnership, carryLabels, type CoSpendResult, type CarriedLabel } from './heuristics/utxo/cioh.js';
+export { createEvmRpcAdapter, type EvmRpcAdapter, type EvmRpcStats } from './adapters/evm-rpc/adapter.js';
+export { EvmRpcOptionsSchema, type EvmRpcAdapterOptions } from './adapters/evm-rpc/options.js';

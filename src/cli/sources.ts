@@ -3,6 +3,7 @@ import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { createEsploraAdapter } from '../adapters/esplora/adapter.js';
 import { createBitcoinCoreAdapter } from '../adapters/bitcoin-core/adapter.js';
+import { createEvmRpcAdapter } from '../adapters/evm-rpc/adapter.js';
 
 /** Source kinds the CLI knows; those not built yet say so instead of failing obscurely. */
 export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid'] as const;
@@ -30,6 +31,12 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
       // Credentials come from BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD; default ports per network.
       const port = chain === 'bitcoin-testnet' ? 18332 : chain === 'bitcoin-regtest' ? 18443 : 8332;
       return createBitcoinCoreAdapter({ url: target || `http://127.0.0.1:${port}`, chain, env });
+    }
+    case 'rpc': {
+      // Provider URLs embed keys: CHAINTRAIL_RPC_URL keeps them out of shell history; printed URLs are redacted.
+      const url = target || env.CHAINTRAIL_RPC_URL;
+      if (!url) throw new InvalidInputError('--source rpc:URL needs a JSON-RPC URL (or set CHAINTRAIL_RPC_URL)', { details: { source: 'rpc' } });
+      return createEvmRpcAdapter({ url, chain });
     }
     default:
       if ((SOURCE_KINDS as readonly string[]).includes(kind)) {
