@@ -17,6 +17,7 @@ import {
   USDT_TRC20,
   type TronServer,
   type TronServerOptions,
+  type TronData,
   type Trc20Rec,
 } from '../../support/trongrid-server.js';
 
@@ -139,7 +140,7 @@ describe('TronGrid adapter: TRC-20', () => {
 });
 
 describe('TronGrid adapter: TRX', () => {
-  const data = {
+  const data: TronData = {
     transactions: [
       trxTransfer(1, VICTIM, SCAMMER, 250_000_000, 100, T0, 0),
       trxTransfer(2, SCAMMER, EXCHANGE, 200_000_000, 101, T0 + 3_000, 1_100_000),
