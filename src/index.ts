@@ -48,3 +48,6 @@ export { detectBatchPayout, BATCH_MIN_OUTPUTS, type BatchPayoutResult } from './
 export { commonInputOwnership, carryLabels, type CoSpendResult, type CarriedLabel } from './heuristics/utxo/cioh.js';
 export { createEvmRpcAdapter, type EvmRpcAdapter, type EvmRpcStats } from './adapters/evm-rpc/adapter.js';
 export { EvmRpcOptionsSchema, type EvmRpcAdapterOptions } from './adapters/evm-rpc/options.js';
+export { createHttpClient, systemClock, parseRetryAfter, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpStats, type HttpAnswer, type Verdict, type Classify, type Clock, type HttpLogEvent } from './adapters/http.js';
+export { createEtherscanAdapter, ETHERSCAN_V2_URL, type EtherscanAdapterOptions } from './adapters/etherscan/adapter.js';
+export { createTronGridAdapter, TRONGRID_URL, type TronGridAdapterOptions } from './adapters/tron/adapter.js';

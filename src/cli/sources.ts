@@ -4,6 +4,8 @@ import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { createEsploraAdapter } from '../adapters/esplora/adapter.js';
 import { createBitcoinCoreAdapter } from '../adapters/bitcoin-core/adapter.js';
 import { createEvmRpcAdapter } from '../adapters/evm-rpc/adapter.js';
+import { createEtherscanAdapter } from '../adapters/etherscan/adapter.js';
+import { createTronGridAdapter } from '../adapters/tron/adapter.js';
 
 /** Source kinds the CLI knows; those not built yet say so instead of failing obscurely. */
 export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid'] as const;
@@ -38,6 +40,16 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
       if (!url) throw new InvalidInputError('--source rpc:URL needs a JSON-RPC URL (or set CHAINTRAIL_RPC_URL)', { details: { source: 'rpc' } });
       return createEvmRpcAdapter({ url, chain });
     }
+    case 'etherscan': {
+      // No URL: Etherscan V2 (ETHERSCAN_API_KEY). A URL not ending in /v2/api is a Blockscout instance
+      // (optional BLOCKSCOUT_API_KEY).
+      const blockscout = target !== '' && !/\/v2\/api\/?$/.test(target);
+      const apiKey = blockscout ? env.BLOCKSCOUT_API_KEY : env.ETHERSCAN_API_KEY;
+      return createEtherscanAdapter({ chain, env, ...(target ? { baseUrl: target } : {}), ...(apiKey ? { apiKey } : {}) });
+    }
+    case 'trongrid':
+      // No URL: api.trongrid.io. The key (TRONGRID_API_KEY) goes in the TRON-PRO-API-KEY header.
+      return createTronGridAdapter({ env, ...(target ? { baseUrl: target } : {}) });
     default:
       if ((SOURCE_KINDS as readonly string[]).includes(kind)) {
         throw new InvalidInputError(`Source kind "${kind}" is not available in this version of chaintrail yet`, { details: { source: kind } });

@@ -10,7 +10,8 @@ export interface SeenRequest {
   body: string;
 }
 
-export type Handler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>;
+/** May return anything (e.g. `return res.end()`); a rejected promise becomes a 500. */
+export type Handler = (req: SeenRequest, res: ServerResponse) => unknown;
 
 export interface TestServer {
   /** http://127.0.0.1:<port> */
