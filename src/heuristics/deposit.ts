@@ -9,7 +9,8 @@ export interface DepositRule {
 
 /**
  * An unlabeled address that forwards what it received to an exchange's labeled wallet is that exchange's deposit
- * address: each sweep matches an inflow of about the same amount (within tolerance) shortly before it.
+ * address: each sweep matches an inflow of about the same amount (within tolerance) shortly before it, or all the
+ * unmatched inflows of the window together (a batched sweep).
  * Returns the sweeps that matched; none means no inference.
  */
 export function matchDepositSweeps(
@@ -31,6 +32,15 @@ export function matchDepositSweeps(
     );
     if (inflow) {
       used.add(inflow);
+      matched.push(sweep);
+      continue;
+    }
+    // Exchanges also sweep several deposits at once: the unmatched inflows of the window together.
+    const batch = inflows.filter(
+      (i) => !used.has(i) && i.asset.chain === sweep.asset.chain && i.asset.contract === sweep.asset.contract && i.time <= sweep.time && sweep.time - i.time <= rule.windowSeconds,
+    );
+    if (batch.length > 1 && withinTolerance(batch.reduce((s, i) => s + i.amount, 0n), sweep.amount, rule.tolerance)) {
+      for (const i of batch) used.add(i);
       matched.push(sweep);
     }
   }

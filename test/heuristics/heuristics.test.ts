@@ -19,6 +19,11 @@ describe('deposit inference', () => {
     expect(matchDepositSweeps([move(1000n, 100)], [move(1000n, 50)], rule)).toHaveLength(0);
     expect(matchDepositSweeps([move(1000n, 0)], [move(1000n, 10), move(1000n, 20)], rule)).toHaveLength(1);
   });
+  it('matches a batched sweep of several deposits within the window', () => {
+    expect(matchDepositSweeps([move(400n, 0), move(600n, 100)], [move(1000n, 3600)], rule)).toHaveLength(1);
+    expect(matchDepositSweeps([move(400n, 0), move(600n, 100)], [move(1500n, 3600)], rule)).toHaveLength(0);
+  });
+
   it('never matches across assets', () => {
     const other = { ...usdt, contract: addr('other') };
     expect(matchDepositSweeps([move(1000n, 0, other)], [move(1000n, 10)], rule)).toHaveLength(0);
