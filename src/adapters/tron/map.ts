@@ -172,7 +172,8 @@ export function mapTronReceipt(
   tokenOf: (contract: string) => { symbol: string; decimals: number },
 ): AccountTransfer[] {
   const tx = normalizeTxid(txid);
-  const block = info.blockNumber ?? 0;
+  // Block 0, as in the v1 lists these movements also arrive through: one movement, one shape, whichever way.
+  const block = 0;
   const time = seconds(info.blockTimeStamp ?? 0);
   const nextToken = occurrences();
   const nextInternal = occurrences();
