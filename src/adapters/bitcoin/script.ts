@@ -49,6 +49,34 @@ export function scriptType(script: Uint8Array): ScriptType {
   return 'nonstandard';
 }
 
+const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** Base58check of version byte + 20-byte hash, with node:crypto's SHA-256 (the pure-JS one dominates decoding). */
+function base58check(version: number, hash: Uint8Array): string {
+  const payload = Buffer.alloc(25);
+  payload[0] = version;
+  payload.set(hash, 1);
+  const check = createHash('sha256').update(createHash('sha256').update(payload.subarray(0, 21)).digest()).digest();
+  check.copy(payload, 21, 0, 4);
+  const digits = [0];
+  for (const byte of payload) {
+    let carry = byte;
+    for (let j = 0; j < digits.length; j++) {
+      carry += digits[j]! << 8;
+      digits[j] = carry % 58;
+      carry = (carry / 58) | 0;
+    }
+    while (carry > 0) {
+      digits.push(carry % 58);
+      carry = (carry / 58) | 0;
+    }
+  }
+  let out = '';
+  for (let i = 0; i < payload.length && payload[i] === 0; i++) out += '1';
+  for (let i = digits.length - 1; i >= 0; i--) out += BASE58[digits[i]!];
+  return out;
+}
+
 /** Address types bitcoinjs-lib renders; the rest fall back to a script id. */
 const ADDRESSABLE = new Set<ScriptType>(['p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2tr', 'witness-unknown']);
 
@@ -59,9 +87,15 @@ const ADDRESSABLE = new Set<ScriptType>(['p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2
  */
 export function scriptAddress(script: Uint8Array, chain: string): { address: string; type: ScriptType } {
   const type = scriptType(script);
+  const network = bitcoinNetwork(chain);
+  // Hash-based types encode directly (the byte pattern is already checked); bitcoinjs-lib's payment validation
+  // is the slow part of decoding a block. Tests hold these equal to address.fromOutputScript on real blocks.
+  if (type === 'p2pkh') return { address: base58check(network.pubKeyHash, script.subarray(3, 23)), type };
+  if (type === 'p2sh') return { address: base58check(network.scriptHash, script.subarray(2, 22)), type };
+  if (type === 'p2wpkh' || type === 'p2wsh') return { address: bitcoin.address.toBech32(script.subarray(2), 0, network.bech32), type };
   if (ADDRESSABLE.has(type)) {
     try {
-      return { address: bitcoin.address.fromOutputScript(script, bitcoinNetwork(chain)), type };
+      return { address: bitcoin.address.fromOutputScript(script, network), type };
     } catch {
       return { address: scriptId(script), type: 'nonstandard' };
     }

@@ -130,7 +130,8 @@ export async function startCoreServer(index: EsploraIndex, rawHex: Map<string, s
     if (req.method !== 'POST') return send(res, 405, { result: null, error: { code: -32600, message: 'JSON-RPC requires POST' }, id: null });
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="jsonrpc"' });
-      return res.end();
+      res.end();
+      return;
     }
     const body = JSON.parse(req.body) as unknown;
     if (Array.isArray(body)) return send(res, 200, body.map((call) => answer(call as never).body));

@@ -13,7 +13,7 @@ const sha256d = (data: Buffer) => createHash('sha256').update(createHash('sha256
 
 /** The merkle root of txids as written (big-endian hex), computed here without bitcoinjs-lib. */
 function merkleRoot(txids: string[]): string {
-  let level = txids.map((id) => Buffer.from(id, 'hex').reverse());
+  let level: Buffer[] = txids.map((id) => Buffer.from(id, 'hex').reverse());
   while (level.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) next.push(sha256d(Buffer.concat([level[i]!, level[i + 1] ?? level[i]!])));

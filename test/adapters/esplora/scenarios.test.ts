@@ -4,6 +4,7 @@ import { allocateUtxoTaint, utxoTaintArguments, type UtxoTaintModel } from '../.
 import { peelStep } from '../../../src/heuristics/utxo/peel-chain.js';
 import { detectCoinJoin } from '../../../src/heuristics/utxo/coinjoin.js';
 import { detectBatchPayout } from '../../../src/heuristics/utxo/batch-payout.js';
+import type { SourcedUtxoTransaction } from '../../../src/adapters/bitcoin/utxo-adapter.js';
 import { EsploraIndex, startEsploraServer, type EsploraServer } from '../../support/esplora-server.js';
 import { TestChain } from '../bitcoin/wallet.js';
 import { BTC, FEE, peelChainScenario } from '../../heuristics/utxo/scenarios.js';
@@ -21,7 +22,7 @@ async function followTaint(adapter: EsploraAdapter, seed: { txid: string; vout: 
   let fees = 0n;
   let frontier = [seedTx];
   while (frontier.length) {
-    const next = [];
+    const next: SourcedUtxoTransaction[] = [];
     for (const tx of frontier) {
       const outspends = await adapter.getOutspends('bitcoin', tx.txid);
       const peel = peelStep(tx);
