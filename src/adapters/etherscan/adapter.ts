@@ -34,6 +34,11 @@ const OptionsSchema = z.object({
   /** page x offset may not pass this; beyond it the adapter restarts from the last block seen. */
   resultWindow: z.number().int().min(1).default(10_000),
   maxAddressesPerCall: z.number().int().min(1).default(20),
+  /**
+   * 'all' (default): an address's token list holds every contract, so the engine sees and counts look-alike and
+   * spam tokens. 'traced': only the traced token contracts (`contractaddress`), cheaper on addresses flooded with spam.
+   */
+  tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
 export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & {
@@ -184,11 +189,13 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     }
   };
 
+  /** Native value only when traced (or nothing is said); tokens per `tokenFilter`. */
   const streamsFor = (q: TransferQuery): Stream[] => {
     if (!q.assets) return [{ action: 'txlist' }, { action: 'txlistinternal' }, { action: 'tokentx' }];
     const own = q.assets.filter((a) => getChain(a.chain).id === chain.id);
     const streams: Stream[] = [];
     if (own.some((a) => a.kind === 'native')) streams.push({ action: 'txlist' }, { action: 'txlistinternal' });
+    if (o.tokenFilter === 'all') return [...streams, { action: 'tokentx' }];
     const contracts = [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress(chain.id, a.contract!)))].sort();
     for (const contract of contracts) streams.push({ action: 'tokentx', contract });
     return streams;

@@ -22,6 +22,11 @@ const OptionsSchema = z.object({
   /** Records per page; TronGrid's maximum is 200. */
   pageSize: z.number().int().min(1).max(200).default(200),
   maxAddressesPerCall: z.number().int().min(1).default(20),
+  /**
+   * 'all' (default): every TRC-20 contract, so the engine sees and counts look-alike "USDT" airdrops.
+   * 'traced': only the traced contracts (`contract_address`), cheaper on addresses flooded with spam.
+   */
+  tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
 export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & {
@@ -145,7 +150,8 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     const addresses = [...new Set(q.addresses.map((a) => normalizeAddress('tron', a)))];
     const own = q.assets?.filter((a) => getChain(a.chain).id === 'tron');
     const wantNative = !own || own.some((a) => a.kind === 'native');
-    const contracts = own ? [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress('tron', a.contract!)))].sort() : [undefined];
+    const contracts =
+      own && o.tokenFilter === 'traced' ? [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress('tron', a.contract!)))].sort() : [undefined];
     const common = {
       only_confirmed: true,
       order_by: 'block_timestamp,asc',

@@ -125,7 +125,7 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
 
   it('restarts from the last block seen and returns every transfer exactly once', async () => {
     const server = await serve({ data: { tokentx: rows } });
-    const { a } = adapter(server, { pageSize: 1_000 });
+    const { a } = adapter(server, { pageSize: 1_000, tokenFilter: 'traced' });
     const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }] });
     const direct = mapTokenTxs('ethereum', TokenTxListSchema.parse(rows)).transfers;
     expect(got.transfers).toHaveLength(12_345);
@@ -278,9 +278,20 @@ describe('Etherscan adapter errors and limits', () => {
     expect(lookups.map((r) => r.query.get('closest')).sort()).toEqual(['after', 'before']);
   });
 
-  it('asks only for the assets wanted', async () => {
+  it('skips native lists when only tokens are traced, but returns every token contract so spam can be counted', async () => {
     const server = await serve({ data });
     const { a } = adapter(server);
+    const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }] });
+    expect(got.transfers.map((t) => [t.tx, t.asset.contract])).toEqual([
+      [evmHash(5), USDT],
+      [evmHash(6), evmAddress(0xfa4e)],
+    ]);
+    expect(server.listRequests().map((r) => [r.query.get('action'), r.query.get('contractaddress')])).toEqual([['tokentx', null]]);
+  });
+
+  it("with tokenFilter 'traced' asks for the traced contracts only", async () => {
+    const server = await serve({ data });
+    const { a } = adapter(server, { tokenFilter: 'traced' });
     const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }] });
     expect(got.transfers.map((t) => t.tx)).toEqual([evmHash(5)]);
     expect(server.listRequests().map((r) => [r.query.get('action'), r.query.get('contractaddress')])).toEqual([['tokentx', USDT]]);

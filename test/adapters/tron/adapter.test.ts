@@ -73,7 +73,7 @@ describe('TronGrid adapter: TRC-20', () => {
 
   it('follows fingerprint pages to the end and returns exactly what the records say', async () => {
     const server = await serve({ data: { trc20: history } });
-    const { a } = adapter(server, { pageSize: 50 });
+    const { a } = adapter(server, { pageSize: 50, tokenFilter: 'traced' });
     const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
     const usdt = history.filter((r) => r.token_info.address === USDT_TRC20);
     const direct = mapTrc20Records(usdt.map((r) => Trc20RecordSchema.parse(r)));
@@ -115,7 +115,7 @@ describe('TronGrid adapter: TRC-20', () => {
 
   it('sends the time window as min/max_timestamp in ms and only_from for outgoing', async () => {
     const server = await serve({ data: { trc20: history } });
-    const { a } = adapter(server);
+    const { a } = adapter(server, { tokenFilter: 'traced' });
     const from = Math.floor(T0 / 1000) + 30;
     const to = Math.floor(T0 / 1000) + 300;
     const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'out', fromTime: from, toTime: to, assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
@@ -129,13 +129,20 @@ describe('TronGrid adapter: TRC-20', () => {
 
   it('cuts at maxPerAddress, earliest first, and names the address', async () => {
     const server = await serve({ data: { trc20: history } });
-    const { a } = adapter(server, { pageSize: 40 });
+    const { a } = adapter(server, { pageSize: 40, tokenFilter: 'traced' });
     const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', maxPerAddress: 100, assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
     expect(got.truncated).toEqual([SCAMMER]);
     expect(got.transfers).toHaveLength(100);
     const all = mapTrc20Records(history.filter((r) => r.token_info.address === USDT_TRC20).map((r) => Trc20RecordSchema.parse(r))).sort(compareTransfers);
     expect(got.transfers).toEqual(all.slice(0, 100));
     expect(server.listRequests().length).toBe(3);
+  });
+  it('returns every TRC-20 contract by default, so look-alike tokens reach the engine to be counted', async () => {
+    const server = await serve({ data: { trc20: history } });
+    const { a } = adapter(server, { pageSize: 200 });
+    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
+    expect(got.transfers.filter((t) => t.asset.contract === FAKE_USDT)).toHaveLength(1);
+    expect(server.listRequests().every((r) => !r.query.has('contract_address') && r.path.endsWith('/trc20'))).toBe(true);
   });
 });
 
@@ -173,8 +180,7 @@ describe('TronGrid adapter: TRX', () => {
       [tronTxid(5), 'internal', tronAddress(0xee), SCAMMER, 7_000_000n, undefined, 0],
     ]);
     expect(got.transfers.every((t) => t.asset.kind === 'native' && t.asset.symbol === 'TRX')).toBe(true);
-    const q = server.listRequests()[0]!;
-    expect(q.path).toBe(`/v1/accounts/${SCAMMER}/transactions`);
+    const q = server.listRequests().find((r) => r.path === `/v1/accounts/${SCAMMER}/transactions`)!;
     expect(q.query.get('search_internal')).toBe('true');
   });
 });
@@ -245,13 +251,14 @@ describe('TronGrid adapter: seed transactions', () => {
     const { a } = adapter(server);
     const got = await a.getTransaction('tron', `0x${seedId.toUpperCase()}`);
     expect(got.tx).toBe(seedId);
-    expect(got.transfers.map((t) => [t.type, t.from, t.to, t.amount, t.fee, t.asset.symbol])).toEqual([
-      ['native', VICTIM, USDT_TRC20, 0n, 13_844_850n, 'TRX'],
-      ['token', VICTIM, SCAMMER, 1_500_000_000n, undefined, 'USDT'],
+    // TRC-20 movements have block 0 (as in the v1 lists), so they sort before the call within the same second.
+    expect(got.transfers.map((t) => [t.type, t.from, t.to, t.amount, t.fee, t.asset.symbol, t.block])).toEqual([
+      ['token', VICTIM, SCAMMER, 1_500_000_000n, undefined, 'USDT', 0],
+      ['native', VICTIM, USDT_TRC20, 0n, 13_844_850n, 'TRX', 555],
     ]);
-    // The same transfer read through the recipient's list has the same identity.
+    // The same transfer read through the recipient's list is the same movement.
     const list = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'in' });
-    expect(list.transfers.map(transferId)).toContain(transferId(got.transfers[1]!));
+    expect(list.transfers).toContainEqual(got.transfers[0]);
     // USDT metadata came from the registry: no extra lookup.
     expect(server.requests.filter((r) => r.path.includes('/trc20')).length).toBe(1);
   });
