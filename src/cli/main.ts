@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError } from '../core/errors.js';
+import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { getChain } from '../core/chain.js';
 import type { SeedInput, TraceReport } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
-import { trace, type TraceOptions } from '../engine/trace.js';
+import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
 import { loadLabelFiles } from '../labels/load.js';
 import { reportToJson } from '../report/json.js';
 import { reportToSummary } from '../report/summary.js';
@@ -48,11 +48,20 @@ function writeReport(report: TraceReport, format: string, out: string | undefine
   else io.stdout.write(text);
 }
 
-async function runTrace(base: Omit<TraceOptions, 'onProgress' | 'signal'>, quiet: boolean, io: CliIo): Promise<TraceReport> {
+async function runTrace(
+  base: Omit<TraceOptions, 'onProgress' | 'signal'>,
+  quiet: boolean,
+  io: CliIo,
+  onPartial?: (report: TraceReport) => void,
+): Promise<TraceReport> {
   const progress = createProgressReporter(io.stderr, !quiet);
   try {
     const { report } = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
     return report;
+  } catch (error) {
+    // Keep what was traced: the partial report is written (marked incomplete) before the error is reported.
+    if (error instanceof TraceIncompleteError) onPartial?.((error.partial as TraceResult).report);
+    throw error;
   } finally {
     progress.done();
   }
@@ -116,6 +125,7 @@ function buildProgram(io: CliIo): Command {
         },
         Boolean(opts.quiet),
         io,
+        (partial) => writeReport(partial, opts.format, opts.out, io),
       );
       writeReport(report, opts.format, opts.out, io);
     });
@@ -153,7 +163,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof TraceAbortedError) return EXIT.aborted;
   if (error instanceof InvalidInputError) return EXIT.invalidInput;
   if (error instanceof NotFoundError) return EXIT.notFound;
-  if (error instanceof AdapterError) return EXIT.source;
+  if (error instanceof AdapterError || error instanceof TraceIncompleteError) return EXIT.source;
   return EXIT.failure;
 }
 

@@ -79,3 +79,17 @@ export function describeZodIssues(issues: ReadonlyArray<{ path: ReadonlyArray<Pr
     .concat(issues.length > 5 ? [`… and ${issues.length - 5} more`] : [])
     .join('; ');
 }
+
+/**
+ * A source failed mid-trace after its retries. `partial` holds what was traced until then; its report says
+ * `complete: false` and marks the addresses left unexpanded as `incomplete`. `cause` names the failed request.
+ */
+export class TraceIncompleteError<T = unknown> extends ChaintrailError {
+  override name = 'TraceIncompleteError';
+  override readonly code = 'TRACE_INCOMPLETE';
+  readonly partial: T;
+  constructor(partial: T, cause: ChaintrailError) {
+    super(`Trace incomplete: ${cause.shortMessage}`, { details: { ...cause.details, causeCode: cause.code }, cause });
+    this.partial = partial;
+  }
+}

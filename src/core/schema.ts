@@ -91,6 +91,7 @@ export const EndpointKindSchema = z.enum([
   'budget',
   'below-min-value',
   'high-degree',
+  'incomplete',
 ]);
 export type EndpointKind = z.infer<typeof EndpointKindSchema>;
 

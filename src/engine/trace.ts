@@ -1,6 +1,6 @@
 import { assetKey, nativeAsset, parseUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
-import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError } from '../core/errors.js';
+import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { transferId, compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
@@ -61,6 +61,8 @@ export interface TraceOutcome {
   sources: { chain: string; kind: string; endpoint?: string }[];
   stats: { rounds: number; addressesExpanded: number; transfersSeen: number; taintedTransfers: number; requests: number };
   labels?: LabelStore;
+  /** Set when a source failed mid-trace: the outcome covers what was traced until then. */
+  failure?: ChaintrailError;
 }
 
 export function parseTraceSettings(input: unknown): TraceSettings {
@@ -79,7 +81,9 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
   }
   const settings = parseTraceSettings(rest);
   const outcome = await runTrace(settings, adapters, labels, { onProgress, signal, concurrency });
-  return { report: buildReport(outcome), graph: buildTraceGraph(outcome) };
+  const result = { report: buildReport(outcome), graph: buildTraceGraph(outcome) };
+  if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
+  return result;
 }
 
 async function runTrace(
@@ -171,6 +175,7 @@ async function runTrace(
 
   let allocation: Allocation;
   let stops: Map<string, StopReason>;
+  let failure: ChaintrailError | undefined;
   for (;;) {
     allocation = allocate(sorted, seedIds, expanded, settings.taint === 'tiho' ? 'poison' : settings.taint, seedNodes);
     stops = new Map();
@@ -204,9 +209,18 @@ async function runTrace(
     if (frontier.length === 0) break;
     round++;
     progress('expand', frontier.length, allocation.edges.length);
-    const fetched = await guard(() =>
-      fetchFrontier({ nodes: frontier, adapters, assetsByChain, window: fetchWindow, maxDegree: settings.maxDegree, concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}) }),
-    );
+    let fetched: Awaited<ReturnType<typeof fetchFrontier>>;
+    try {
+      fetched = await guard(() =>
+        fetchFrontier({ nodes: frontier, adapters, assetsByChain, window: fetchWindow, maxDegree: settings.maxDegree, concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}) }),
+      );
+    } catch (error) {
+      // A source that fails after its retries ends the trace, but what was traced so far is kept and marked.
+      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      failure = error;
+      for (const node of frontier) stops.set(node, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      break;
+    }
     const batch: TracedTransfer[] = [];
     // A hub's own movements are not kept: only those of addresses this round really expands.
     const inFrontier = new Set(frontier);
@@ -241,7 +255,7 @@ async function runTrace(
 
   // UTXO chains follow outputs, not address ledgers: their own loop, merged into the same outcome.
   let utxoExpanded = 0;
-  for (const [chain, chainSeeds] of [...utxoSeeds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [chain, chainSeeds] of failure ? [] : [...utxoSeeds].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const result = await guard(() =>
       traceUtxo(chain, chainSeeds, adapterFor(adapters, chain), labels, settings, {
         signal: run.signal,
@@ -272,7 +286,11 @@ async function runTrace(
     deposits,
     assets,
     ignored: { zeroValue: ignoredIds.zeroValue.size, lookalikeToken: ignoredIds.lookalikeToken.size, untracedAsset: ignoredIds.untracedAsset.size },
-    notes: [...new Set(chains.flatMap((c) => adapterFor(adapters, c).notes(c)))],
+    notes: [
+      ...new Set(chains.flatMap((c) => adapterFor(adapters, c).notes(c))),
+      ...(failure ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`] : []),
+    ],
+    ...(failure ? { failure } : {}),
     sources: chains.map((chain) => {
       const a = adapterFor(adapters, chain);
       return { chain, kind: a.kind, ...(a.endpoint ? { endpoint: a.endpoint } : {}) };

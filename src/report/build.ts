@@ -1,6 +1,7 @@
 import { formatAddress } from '../core/address.js';
 import { assetKey, formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
+import { transferId } from '../core/movement.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
 import type { EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
@@ -113,10 +114,12 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       time: iso(t.time),
     }));
 
+  // Two seeds can name the same payment (its tx and its recipient address): the engine taints it once, count it once.
+  const seedTransfers = [...new Map(outcome.seeds.flatMap((s) => s.transfers).map((t) => [transferId(t), t])).values()];
   const conservation = [...outcome.assets.keys()].sort().map((key) => {
     const asset = outcome.assets.get(key)!;
     const overlap = outcome.allocation.overlap.get(key) ?? 0n;
-    const seeded = outcome.seeds.flatMap((s) => s.transfers).filter((t) => assetKey(t.asset) === key).reduce((s, t) => s + t.amount, 0n) - overlap;
+    const seeded = seedTransfers.filter((t) => assetKey(t.asset) === key).reduce((s, t) => s + t.amount, 0n) - overlap;
     const reached = list.filter((e) => assetKey(e.asset) === key).reduce((s, e) => s + e.amount, 0n);
     const fees = outcome.allocation.fees.get(key) ?? 0n;
     const difference = seeded - reached - fees;
@@ -169,6 +172,6 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     ignored: outcome.ignored,
     notes: outcome.notes,
     stats: outcome.stats,
-    complete: true,
+    complete: !outcome.failure,
   };
 }
