@@ -29,7 +29,7 @@ export interface EtherscanServerOptions {
   window?: number;
   /** Called per request (1-based count); true answers the per-second rate-limit envelope instead. */
   rateLimited?: (n: number, req: SeenRequest) => boolean;
-  /** Answers this body instead of the normal one when it returns something. */
+  /** Answers this body instead of the normal one when it returns something (a never-settling promise: no answer). */
   override?: (req: SeenRequest) => unknown;
 }
 
@@ -65,7 +65,7 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
   const chainIds = options.chainIds ?? [1];
   let count = 0;
   const path = flavor === 'etherscan' ? '/v2/api' : '/api';
-  const server = await startTestServer((req, res) => {
+  const server = await startTestServer(async (req, res) => {
     count++;
     const q = req.query;
     const ok = (result: unknown) => sendJson(res, 200, { status: '1', message: 'OK', result });
@@ -81,7 +81,7 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
       return sendJson(res, 200, { message: 'Unknown parameter chainid', result: null, status: '0' });
     }
     if (options.rateLimited?.(count, req)) return notok('Max calls per sec rate limit reached (3/sec)');
-    const custom = options.override?.(req);
+    const custom = await options.override?.(req);
     if (custom !== undefined) return sendJson(res, 200, custom);
 
     const module = q.get('module');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEtherscanAdapter, type EtherscanAdapterOptions } from '../../../src/adapters/etherscan/adapter.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from '../../../src/adapters/etherscan/map.js';
 import { InternalTxListSchema, NormalTxListSchema, TokenTxListSchema } from '../../../src/adapters/etherscan/schema.js';
-import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../../src/core/errors.js';
+import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError, TraceAbortedError } from '../../../src/core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../../src/core/movement.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';
 import { referenceRows, startEtherscanServer, type EtherscanServer, type EtherscanServerOptions } from '../../support/etherscan-server.js';
@@ -231,6 +231,25 @@ describe('Etherscan adapter errors and limits', () => {
     expect(a.stats()).toMatchObject({ rateLimited: 3 });
     expect(server.requests).toHaveLength(6);
     expect(clock.sleeps.filter((ms) => ms >= 1_000).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives up on a source slower than the timeout with a typed error after the retries', async () => {
+    const server = await serve({ data, override: () => new Promise(() => undefined) });
+    const { a } = adapter(server, { timeoutMs: 100, retries: 1 });
+    const error = (await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] }).catch((e: unknown) => e)) as AdapterError;
+    expect(error).toBeInstanceOf(AdapterError);
+    expect(error.shortMessage).toMatch(/Etherscan request failed after 2 attempts \(timed out after 100 ms\)/);
+    expect(JSON.stringify(error)).not.toContain(KEY);
+    expect(error.details.url).toMatch(/apikey=\*\*\*/);
+  });
+
+  it('stops with TraceAbortedError when the caller aborts', async () => {
+    const server = await serve({ data, override: () => new Promise(() => undefined) });
+    const { a } = adapter(server);
+    const controller = new AbortController();
+    const pending = a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('investigator pressed Ctrl-C')), 50);
+    await expect(pending).rejects.toBeInstanceOf(TraceAbortedError);
   });
 
   it('treats "No transactions found" as an empty list', async () => {
