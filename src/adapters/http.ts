@@ -316,7 +316,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           limited++;
         } else failures++;
         const outOfBudget = rateLimited ? limited > o.rateLimitRetries : failures > o.retries;
-        const details = { ...base, attempts: failures + limited, reason: lastReason, ...(answer ? { status: answer.status } : {}) };
+        const details = { ...base, attempts: failures + limited, reason: lastReason, ...(answer ? { status: answer.status, body: snippet(answer.text) } : {}) };
         if (verdict.afterMs !== undefined && verdict.afterMs > o.maxRetryAfterMs) {
           throw fail(RateLimitError, `${options.source} asks to wait ${Math.ceil(verdict.afterMs / 1000)} s before the next request (${what}): try again later or use a key with a higher limit`, { ...details, retryAfterMs: verdict.afterMs });
         }
