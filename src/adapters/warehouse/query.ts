@@ -1,0 +1,290 @@
+/**
+ * The one query builder of the warehouse adapters: the SQL that reads movements out of blockchain-etl tables is
+ * written once, here, over a small `Dialect` that renders the few places where DuckDB and BigQuery differ
+ * (parameters, set membership, timestamps, numeric-to-text). Addresses, hashes, contracts and times are always
+ * query parameters, never spliced into the text.
+ *
+ * Column names are blockchain-etl's (ethereum-etl `export_*` and `bigquery-public-data.crypto_ethereum`):
+ * token_transfers(token_address, from_address, to_address, value STRING, transaction_hash, log_index, block_number,
+ * block_timestamp), transactions(hash, transaction_index, from_address, to_address, value NUMERIC, gas_price,
+ * receipt_gas_used, receipt_effective_gas_price, receipt_contract_address, receipt_status, block_number,
+ * block_timestamp), traces(transaction_hash, transaction_index, from_address, to_address, value NUMERIC,
+ * trace_type, call_type, trace_address STRING "0,1", status, block_number, block_timestamp), tokens(address,
+ * symbol, decimals STRING).
+ *
+ * Native value, without double counting: blockchain-etl `traces` hold the top-level call of every transaction too
+ * (empty trace_address). The transaction's own value is read from `transactions` only (receipt_status = 1, or
+ * NULL before Byzantium where receipts had no status); `traces` contribute only nested frames (non-empty
+ * trace_address) that succeeded (status = 1), carry value, and really move it between accounts: trace_type
+ * 'call' with call_type 'call' (delegatecall, staticcall and callcode move nothing), 'create' and 'suicide'.
+ */
+
+export const WAREHOUSE_TABLES = ['token_transfers', 'transactions', 'traces', 'tokens'] as const;
+export type WarehouseTable = (typeof WAREHOUSE_TABLES)[number];
+
+export type ParamType = 'STRING' | 'INT64';
+
+export interface QueryParam {
+  name: string;
+  type: ParamType;
+  array: boolean;
+  value: string | number | string[] | number[];
+}
+
+export interface RenderedQuery {
+  /** What the query is for, for errors and statistics ("transfers", "transaction", "tokens"). */
+  purpose: string;
+  sql: string;
+  params: QueryParam[];
+  /** Tables the query reads: an engine checks they exist before running it. */
+  tables: WarehouseTable[];
+}
+
+/** The few things that differ between engines. Column expressions get raw blockchain-etl column names. */
+export interface Dialect {
+  readonly name: 'duckdb' | 'bigquery';
+  /** A table reference, quoted. */
+  table(name: WarehouseTable): string;
+  /** A named parameter placeholder. */
+  param(name: string): string;
+  /** `column` is one of the values of an array parameter. */
+  inArray(column: string, param: string): string;
+  /** Column of the partitioning timestamp compared with unix seconds from a parameter (lets BigQuery prune partitions). */
+  timeAtLeast(column: string, param: string): string;
+  timeAtMost(column: string, param: string): string;
+  /** The block timestamp as unix seconds. */
+  epochSeconds(column: string): string;
+  /** A wei/base-unit column as exact decimal text (never through a float). */
+  integerText(column: string): string;
+  /** A wei column is greater than zero. */
+  positive(column: string): string;
+  /** Typed NULL of a text / integer column, so UNION ALL branches line up. */
+  nullText(): string;
+  nullInteger(): string;
+  /** An integer column as text. */
+  intText(column: string): string;
+}
+
+export interface TransfersSpec {
+  /** Addresses as the tables write them (lower-case hex). */
+  addresses: string[];
+  direction: 'in' | 'out' | 'both';
+  fromTime?: number;
+  toTime?: number;
+  /** Token contracts to read; undefined: every token; []: no token movement at all. */
+  contracts?: string[];
+  /** Read native value (transactions + traces). */
+  native: boolean;
+  /** Read nested value transfers from `traces` (when false, only the transactions' own value). */
+  internal: boolean;
+  /** Order token transfers within a block by joining `transactions` for transaction_index. */
+  tokenTxIndex: boolean;
+  /** Addresses with more movements than this are named as cut and their movements are not returned. */
+  maxPerAddress?: number;
+}
+
+/** The columns every movement row has, whatever table it comes from. */
+export const MOVEMENT_COLUMNS = [
+  'kind',
+  'contract',
+  'from_address',
+  'to_address',
+  'value',
+  'transaction_hash',
+  'log_index',
+  'trace_address',
+  'block_number',
+  'block_time',
+  'transaction_index',
+  'gas_used',
+  'gas_price',
+] as const;
+
+interface Branch {
+  /** SELECT … FROM … WHERE (without the frontier predicate). */
+  select: (where: string[]) => string;
+  where: string[];
+}
+
+/**
+ * The movements of a whole frontier in one query: every table is scanned once with `from_address IN (…)` and/or
+ * `to_address IN (…)`, the time window on block_timestamp and, when given, the token contracts. With
+ * maxPerAddress, addresses past it come back as `kind = 'cut'` rows instead of their movements.
+ */
+export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQuery {
+  const params: QueryParam[] = [{ name: 'addresses', type: 'STRING', array: true, value: [...spec.addresses] }];
+  const tables: WarehouseTable[] = [];
+  const time = (column: string): string[] => {
+    const out: string[] = [];
+    if (spec.fromTime !== undefined) out.push(d.timeAtLeast(column, 'from_time'));
+    if (spec.toTime !== undefined) out.push(d.timeAtMost(column, 'to_time'));
+    return out;
+  };
+  if (spec.fromTime !== undefined) params.push({ name: 'from_time', type: 'INT64', array: false, value: spec.fromTime });
+  if (spec.toTime !== undefined) params.push({ name: 'to_time', type: 'INT64', array: false, value: spec.toTime });
+
+  const out = spec.direction !== 'in';
+  const inn = spec.direction !== 'out';
+  const side = (alias: string, to = `${alias}.to_address`): string => {
+    const parts: string[] = [];
+    if (out) parts.push(d.inArray(`${alias}.from_address`, 'addresses'));
+    if (inn) parts.push(d.inArray(to, 'addresses'));
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+  };
+
+  const branches: string[] = [];
+  const tokens = spec.contracts === undefined || spec.contracts.length > 0;
+  if (tokens) {
+    tables.push('token_transfers');
+    const where = [...time('t.block_timestamp'), side('t')];
+    if (spec.contracts !== undefined) {
+      params.push({ name: 'contracts', type: 'STRING', array: true, value: [...spec.contracts] });
+      where.push(d.inArray('t.token_address', 'contracts'));
+    }
+    let txIndex = d.nullText();
+    let join = '';
+    if (spec.tokenTxIndex) {
+      tables.push('transactions');
+      // Only the transactions of the window: a join for ordering, not a second history scan.
+      const txWhere = time('x.block_timestamp');
+      join = ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = t.transaction_hash`;
+      txIndex = d.intText('tx.transaction_index');
+    }
+    branches.push(
+      `SELECT 'token' AS kind, t.token_address AS contract, t.from_address, t.to_address, ${d.integerText('t.value')} AS value, ` +
+        `t.transaction_hash, ${d.intText('t.log_index')} AS log_index, ${d.nullText()} AS trace_address, ${d.intText('t.block_number')} AS block_number, ` +
+        `${d.intText(d.epochSeconds('t.block_timestamp'))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price ` +
+        `FROM ${d.table('token_transfers')} AS t${join} WHERE ${where.join(' AND ')}`,
+    );
+  }
+  if (spec.native) {
+    if (!tables.includes('transactions')) tables.push('transactions');
+    const where = [
+      ...time('n.block_timestamp'),
+      '(n.receipt_status = 1 OR n.receipt_status IS NULL)',
+      d.positive('n.value'),
+      // A contract creation's value goes to the new contract: its address is in receipt_contract_address.
+      side('n', 'COALESCE(n.to_address, n.receipt_contract_address)'),
+    ];
+    branches.push(
+      `SELECT 'native' AS kind, ${d.nullText()} AS contract, n.from_address, COALESCE(n.to_address, n.receipt_contract_address) AS to_address, ` +
+        `${d.integerText('n.value')} AS value, n.hash AS transaction_hash, '-1' AS log_index, ${d.nullText()} AS trace_address, ` +
+        `${d.intText('n.block_number')} AS block_number, ${d.intText(d.epochSeconds('n.block_timestamp'))} AS block_time, ${d.intText('n.transaction_index')} AS transaction_index, ` +
+        `${d.intText('n.receipt_gas_used')} AS gas_used, ${d.integerText('COALESCE(n.receipt_effective_gas_price, n.gas_price)')} AS gas_price ` +
+        `FROM ${d.table('transactions')} AS n WHERE ${where.join(' AND ')}`,
+    );
+    if (spec.internal) {
+      tables.push('traces');
+      const where = [
+        ...time('r.block_timestamp'),
+        'r.status = 1',
+        "r.trace_address IS NOT NULL AND r.trace_address <> ''",
+        "(r.trace_type IN ('create', 'suicide') OR (r.trace_type = 'call' AND COALESCE(r.call_type, 'call') = 'call'))",
+        d.positive('r.value'),
+        'r.from_address IS NOT NULL AND r.to_address IS NOT NULL',
+        side('r'),
+      ];
+      branches.push(
+        `SELECT 'internal' AS kind, ${d.nullText()} AS contract, r.from_address, r.to_address, ${d.integerText('r.value')} AS value, ` +
+          `r.transaction_hash, ${d.nullText()} AS log_index, r.trace_address, ${d.intText('r.block_number')} AS block_number, ` +
+          `${d.intText(d.epochSeconds('r.block_timestamp'))} AS block_time, ${d.intText('r.transaction_index')} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price ` +
+          `FROM ${d.table('traces')} AS r WHERE ${where.join(' AND ')}`,
+      );
+    }
+  }
+  if (branches.length === 0) {
+    // Nothing to read (no token asked, no native): an empty answer, still shaped like one.
+    branches.push(
+      `SELECT 'none' AS kind, ${MOVEMENT_COLUMNS.slice(1)
+        .map((c) => `${d.nullText()} AS ${c}`)
+        .join(', ')} FROM (SELECT 1 AS one) AS empty WHERE 1 = 0`,
+    );
+  }
+  const moves = branches.join('\nUNION ALL\n');
+  const columns = MOVEMENT_COLUMNS.map((c) => `m.${c}`).join(', ');
+  if (spec.maxPerAddress === undefined) {
+    return { purpose: 'transfers', sql: `WITH moves AS (\n${moves}\n)\nSELECT ${columns} FROM moves AS m`, params, tables };
+  }
+  params.push({ name: 'max_per_address', type: 'INT64', array: false, value: spec.maxPerAddress });
+  // Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit.
+  const sides: string[] = [];
+  if (out) sides.push(`SELECT m.from_address AS address FROM moves AS m WHERE ${d.inArray('m.from_address', 'addresses')}`);
+  if (inn) {
+    sides.push(
+      `SELECT m.to_address AS address FROM moves AS m WHERE ${d.inArray('m.to_address', 'addresses')}${out ? ' AND m.from_address <> m.to_address' : ''}`,
+    );
+  }
+  const keep: string[] = [];
+  if (out) keep.push(`(${d.inArray('m.from_address', 'addresses')} AND m.from_address NOT IN (SELECT c.address FROM cut AS c))`);
+  if (inn) keep.push(`(${d.inArray('m.to_address', 'addresses')} AND m.to_address NOT IN (SELECT c.address FROM cut AS c))`);
+  const sql =
+    `WITH moves AS (\n${moves}\n),\n` +
+    `sides AS (${sides.join(' UNION ALL ')}),\n` +
+    `cut AS (SELECT s.address FROM sides AS s GROUP BY s.address HAVING COUNT(*) > ${d.param('max_per_address')})\n` +
+    `SELECT ${columns} FROM moves AS m WHERE ${keep.join(' OR ')}\n` +
+    `UNION ALL\n` +
+    `SELECT 'cut' AS kind, ${d.nullText()} AS contract, c.address AS from_address, ${MOVEMENT_COLUMNS.slice(3)
+      .map((col) => `${d.nullText()} AS ${col}`)
+      .join(', ')} FROM cut AS c`;
+  return { purpose: 'transfers', sql, params, tables };
+}
+
+export interface TransactionSpec {
+  hash: string;
+  native: boolean;
+  internal: boolean;
+  tokens: boolean;
+}
+
+/** Every movement of one transaction (its value, nested value transfers, token transfers), in one query. */
+export function buildTransactionQuery(d: Dialect, spec: TransactionSpec): RenderedQuery {
+  const params: QueryParam[] = [{ name: 'hash', type: 'STRING', array: false, value: spec.hash }];
+  const tables: WarehouseTable[] = [];
+  const branches: string[] = [];
+  const h = d.param('hash');
+  if (spec.tokens) {
+    tables.push('token_transfers');
+    const txIndex = spec.native ? `(SELECT ${d.intText('x.transaction_index')} FROM ${d.table('transactions')} AS x WHERE x.hash = ${h} LIMIT 1)` : d.nullText();
+    branches.push(
+      `SELECT 'token' AS kind, t.token_address AS contract, t.from_address, t.to_address, ${d.integerText('t.value')} AS value, t.transaction_hash, ` +
+        `${d.intText('t.log_index')} AS log_index, ${d.nullText()} AS trace_address, ${d.intText('t.block_number')} AS block_number, ` +
+        `${d.intText(d.epochSeconds('t.block_timestamp'))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price ` +
+        `FROM ${d.table('token_transfers')} AS t WHERE t.transaction_hash = ${h}`,
+    );
+  }
+  if (spec.native) {
+    tables.push('transactions');
+    // Every transaction row comes back (kind 'tx'), even without value or failed: it proves the hash exists.
+    branches.push(
+      `SELECT CASE WHEN (n.receipt_status = 1 OR n.receipt_status IS NULL) AND ${d.positive('n.value')} THEN 'native' ELSE 'tx' END AS kind, ${d.nullText()} AS contract, ` +
+        `n.from_address, COALESCE(n.to_address, n.receipt_contract_address) AS to_address, ${d.integerText('n.value')} AS value, n.hash AS transaction_hash, ` +
+        `'-1' AS log_index, ${d.nullText()} AS trace_address, ${d.intText('n.block_number')} AS block_number, ${d.intText(d.epochSeconds('n.block_timestamp'))} AS block_time, ` +
+        `${d.intText('n.transaction_index')} AS transaction_index, ${d.intText('n.receipt_gas_used')} AS gas_used, ` +
+        `${d.integerText('COALESCE(n.receipt_effective_gas_price, n.gas_price)')} AS gas_price FROM ${d.table('transactions')} AS n WHERE n.hash = ${h}`,
+    );
+    if (spec.internal) {
+      tables.push('traces');
+      branches.push(
+        `SELECT 'internal' AS kind, ${d.nullText()} AS contract, r.from_address, r.to_address, ${d.integerText('r.value')} AS value, r.transaction_hash, ` +
+          `${d.nullText()} AS log_index, r.trace_address, ${d.intText('r.block_number')} AS block_number, ${d.intText(d.epochSeconds('r.block_timestamp'))} AS block_time, ` +
+          `${d.intText('r.transaction_index')} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price FROM ${d.table('traces')} AS r ` +
+          `WHERE r.transaction_hash = ${h} AND r.status = 1 AND r.trace_address IS NOT NULL AND r.trace_address <> '' ` +
+          `AND (r.trace_type IN ('create', 'suicide') OR (r.trace_type = 'call' AND COALESCE(r.call_type, 'call') = 'call')) AND ${d.positive('r.value')} ` +
+          `AND r.from_address IS NOT NULL AND r.to_address IS NOT NULL`,
+      );
+    }
+  }
+  return { purpose: 'transaction', sql: branches.join('\nUNION ALL\n'), params, tables };
+}
+
+/** Symbol and decimals of token contracts (blockchain-etl `tokens`; it may hold several rows per address). */
+export function buildTokensQuery(d: Dialect, contracts: string[]): RenderedQuery {
+  return {
+    purpose: 'tokens',
+    sql:
+      `SELECT k.address, k.symbol, ${d.intText('k.decimals')} AS decimals FROM ${d.table('tokens')} AS k ` +
+      `WHERE ${d.inArray('k.address', 'contracts')} ORDER BY k.address, k.symbol, decimals`,
+    params: [{ name: 'contracts', type: 'STRING', array: true, value: [...contracts] }],
+    tables: ['tokens'],
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** An integer column read as text (engines hand integers back as text, bigint or number). */
+const integer = z.union([z.string().regex(/^-?\d+$/, 'expected an integer'), z.bigint(), z.number().int()]).transform((v) => BigInt(v));
+const smallInteger = integer.refine((v) => v >= -1n && v <= BigInt(Number.MAX_SAFE_INTEGER), 'out of range').transform((v) => Number(v));
+/** Base units: exact decimal digits. A float, a sign or an exponent is not a base-unit amount. */
+const baseUnits = z.union([z.string().regex(/^\d+$/, 'expected base units as decimal digits'), z.bigint().nonnegative()]).transform((v) => BigInt(v));
+const hash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte hash in hex');
+
+/** One row of the movements query (query.ts MOVEMENT_COLUMNS): rows from files are untrusted input like any answer. */
+export const MovementRowSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('token'),
+    contract: z.string(),
+    from_address: z.string(),
+    to_address: z.string(),
+    value: baseUnits,
+    transaction_hash: hash,
+    log_index: smallInteger,
+    block_number: smallInteger,
+    block_time: smallInteger,
+    transaction_index: smallInteger.nullable(),
+  }),
+  z.object({
+    kind: z.literal('native'),
+    from_address: z.string(),
+    to_address: z.string(),
+    value: baseUnits,
+    transaction_hash: hash,
+    block_number: smallInteger,
+    block_time: smallInteger,
+    transaction_index: smallInteger.nullable(),
+    gas_used: baseUnits.nullable(),
+    gas_price: baseUnits.nullable(),
+  }),
+  z.object({
+    kind: z.literal('internal'),
+    from_address: z.string(),
+    to_address: z.string(),
+    value: baseUnits,
+    transaction_hash: hash,
+    trace_address: z.string().regex(/^\[?\s*\d+(\s*,\s*\d+)*\s*\]?$/, 'expected a trace address like "0,1"'),
+    block_number: smallInteger,
+    block_time: smallInteger,
+    transaction_index: smallInteger.nullable(),
+  }),
+  /** A transaction that moved no value of its own (failed, or zero value): found, but not a movement. */
+  z.object({ kind: z.literal('tx'), transaction_hash: hash }),
+  /** An address past maxPerAddress. */
+  z.object({ kind: z.literal('cut'), from_address: z.string() }),
+]);
+export type MovementRow = z.infer<typeof MovementRowSchema>;
+
+export const TokenRowSchema = z.object({
+  address: z.string(),
+  symbol: z.string().nullable(),
+  decimals: z.string().nullable(),
+});
+export type TokenRow = z.infer<typeof TokenRowSchema>;
