@@ -64,7 +64,8 @@ export function createTransport(options: TransportOptions): Transport {
       } catch (error) {
         if (signal?.aborted) throw aborted(signal, error);
         const why = describeFetchError(error, timeout.aborted, options.timeoutMs);
-        if (attempt < options.retries && !NOT_TRANSIENT.test(why)) {
+        // A timeout is not retried: the same heavy query would time out again (raise timeoutMs or lower maxBlockRange).
+        if (attempt < options.retries && !timeout.aborted && !NOT_TRANSIENT.test(why)) {
           await backoff(attempt, undefined, signal);
           continue;
         }
@@ -84,7 +85,16 @@ export function createTransport(options: TransportOptions): Transport {
         if (response.status === 429) throw new RateLimitError(`EVM node at ${options.endpoint} keeps rate-limiting (HTTP 429)`, { details });
         throw new AdapterError(`EVM node at ${options.endpoint} answered HTTP ${response.status}`, { details });
       }
-      const text = await response.text();
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (error) {
+        if (signal?.aborted) throw aborted(signal, error);
+        throw new AdapterError(`EVM node at ${options.endpoint} stopped answering: ${describeFetchError(error, timeout.aborted, options.timeoutMs)}`, {
+          details: { endpoint: options.endpoint, methods: unique(methods), timeoutMs: options.timeoutMs },
+          cause: error,
+        });
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);

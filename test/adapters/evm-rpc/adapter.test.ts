@@ -217,6 +217,35 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
     expect(adapter.endpoint).toBe(`http://127.0.0.1:${port}/v3/***?apikey=***`);
   });
 
+  it('gives up on a node that does not answer in time, with a typed error', async () => {
+    const { createServer } = await import('node:http');
+    // One server never answers; the other sends headers and then stalls in the body.
+    const silent = createServer(() => undefined);
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"jsonrpc":"2.0",');
+    });
+    const listen = (server: ReturnType<typeof createServer>) =>
+      new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    try {
+      for (const [server, pattern] of [
+        [silent, /Cannot reach EVM node at http:\/\/127\.0\.0\.1:\d+: no answer within 300 ms/],
+        [stalling, /EVM node at http:\/\/127\.0\.0\.1:\d+ stopped answering: no answer within 300 ms/],
+      ] as const) {
+        const port = await listen(server);
+        const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}`, chain: CHAIN, timeoutMs: 300 });
+        const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AdapterError);
+        expect((error as AdapterError).shortMessage).toMatch(pattern);
+      }
+    } finally {
+      silent.closeAllConnections();
+      stalling.closeAllConnections();
+      silent.close();
+      stalling.close();
+    }
+  });
+
   it('rejects a malformed answer with a ResponseShapeError naming the method', async () => {
     const bad = await startRpcProxy({
       target: w.chain.url,
