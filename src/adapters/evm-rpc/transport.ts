@@ -85,6 +85,12 @@ export function createTransport(options: TransportOptions): Transport {
         if (response.status === 429) throw new RateLimitError(`EVM node at ${options.endpoint} keeps rate-limiting (HTTP 429)`, { details });
         throw new AdapterError(`EVM node at ${options.endpoint} answered HTTP ${response.status}`, { details });
       }
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
+        throw new AdapterError(`EVM node at ${options.endpoint} refused access (HTTP ${response.status}): check the API key or allow-list`, {
+          details: { endpoint: options.endpoint, status: response.status, methods: unique(methods) },
+        });
+      }
       let text: string;
       try {
         text = await response.text();

@@ -246,6 +246,26 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
     }
   });
 
+  it('says when the provider refuses the key (HTTP 401), without retrying', async () => {
+    const { createServer } = await import('node:http');
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"invalid project id"}}');
+    });
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    try {
+      const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`, chain: CHAIN });
+      const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AdapterError);
+      expect((error as AdapterError).shortMessage).toBe(`EVM node at http://127.0.0.1:${port}/v3/*** refused access (HTTP 401): check the API key or allow-list`);
+      expect(hits).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it('rejects a malformed answer with a ResponseShapeError naming the method', async () => {
     const bad = await startRpcProxy({
       target: w.chain.url,
