@@ -56,7 +56,9 @@ async function runTrace(
 ): Promise<TraceReport> {
   const progress = createProgressReporter(io.stderr, !quiet);
   try {
-    const { report } = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
+    const { report, run } = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
+    progress.done();
+    if (!quiet && io.stderr.isTTY) io.stderr.write(`traced in ${(run.elapsedMs / 1000).toFixed(1)} s: ${run.requests} requests, ${run.cacheHits} from cache\n`);
     return report;
   } catch (error) {
     // Keep what was traced: the partial report is written (marked incomplete) before the error is reported.

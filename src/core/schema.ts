@@ -211,7 +211,6 @@ export const TraceReportSchema = z.object({
     addressesExpanded: z.number().int(),
     transfersSeen: z.number().int(),
     taintedTransfers: z.number().int(),
-    requests: z.number().int(),
   }),
   complete: z.boolean(),
 });

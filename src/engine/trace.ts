@@ -41,9 +41,17 @@ export interface TraceOptions extends TraceSettingsInput {
   concurrency?: number;
 }
 
+export interface TraceRunStats {
+  /** Requests the sources answered (network or cache). */
+  requests: number;
+  cacheHits: number;
+  elapsedMs: number;
+}
+
 export interface TraceResult {
   report: TraceReport;
   graph: TraceGraph;
+  run: TraceRunStats;
 }
 
 /** What the engine knows when it stops; reports and graphs are built from this alone. */
@@ -59,7 +67,10 @@ export interface TraceOutcome {
   ignored: { zeroValue: number; lookalikeToken: number; untracedAsset: number };
   notes: string[];
   sources: { chain: string; kind: string; endpoint?: string }[];
-  stats: { rounds: number; addressesExpanded: number; transfersSeen: number; taintedTransfers: number; requests: number };
+  /** Deterministic figures of the trace itself (they go into the report). */
+  stats: { rounds: number; addressesExpanded: number; transfersSeen: number; taintedTransfers: number };
+  /** Figures of this run (requests, cache hits, time): they differ between a cold and a cached run, so they stay out of the report. */
+  run: TraceRunStats;
   labels?: LabelStore;
   /** Set when a source failed mid-trace: the outcome covers what was traced until then. */
   failure?: ChaintrailError;
@@ -81,7 +92,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
   }
   const settings = parseTraceSettings(rest);
   const outcome = await runTrace(settings, adapters, labels, { onProgress, signal, concurrency });
-  const result = { report: buildReport(outcome), graph: buildTraceGraph(outcome) };
+  const result = { report: buildReport(outcome), graph: buildTraceGraph(outcome), run: outcome.run };
   if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
   return result;
 }
@@ -300,8 +311,8 @@ async function runTrace(
       addressesExpanded: expanded.size + utxoExpanded,
       transfersSeen: store.size,
       taintedTransfers: allocation.edges.length,
-      requests: requestsSoFar(),
     },
+    run: { requests: requestsSoFar(), cacheHits: cacheHitsSoFar(), elapsedMs: Date.now() - started },
     ...(labels ? { labels } : {}),
   };
 }

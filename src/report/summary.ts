@@ -20,7 +20,7 @@ export function reportToSummary(report: TraceReport): string {
   out.push(`chaintrail trace${c.reference ? ` — case ${c.reference}` : ''}${c.jurisdiction ? ` (jurisdiction ${c.jurisdiction})` : ''}`);
   out.push(
     `taint model ${report.settings.taint}, max hops ${report.settings.maxHops}, min value ${report.settings.minValue}; ` +
-      `${report.seeds.length} seed payment(s), ${report.stats.addressesExpanded} addresses expanded, ${report.stats.transfersSeen} transfers read, ${report.stats.requests} requests`,
+      `${report.seeds.length} seed payment(s), ${report.stats.addressesExpanded} addresses expanded, ${report.stats.transfersSeen} transfers read`,
   );
   out.push('');
   out.push('Seeds');
