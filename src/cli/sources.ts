@@ -6,9 +6,12 @@ import { createBitcoinCoreAdapter } from '../adapters/bitcoin-core/adapter.js';
 import { createEvmRpcAdapter } from '../adapters/evm-rpc/adapter.js';
 import { createEtherscanAdapter } from '../adapters/etherscan/adapter.js';
 import { createTronGridAdapter } from '../adapters/tron/adapter.js';
+import { createWarehouseAdapter } from '../adapters/warehouse/adapter.js';
+import { createDuckDbWarehouse } from '../adapters/warehouse/duckdb.js';
+import { createBigQueryWarehouse, publicDataset } from '../adapters/warehouse/bigquery.js';
 
 /** Source kinds the CLI knows; those not built yet say so instead of failing obscurely. */
-export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid'] as const;
+export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid', 'duckdb', 'bigquery'] as const;
 
 /**
  * `--source KIND[:TARGET]` -> adapter. TARGET is a file for fixture, a URL for the network sources
@@ -50,6 +53,33 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
     case 'trongrid':
       // No URL: api.trongrid.io. The key (TRONGRID_API_KEY) goes in the TRON-PRO-API-KEY header.
       return createTronGridAdapter({ env, ...(target ? { baseUrl: target } : {}) });
+    case 'duckdb':
+      // A folder of blockchain-etl exports: one file or folder per table (token_transfers.parquet, traces/…).
+      if (!target) throw new InvalidInputError('--source duckdb:DIR needs a folder of blockchain-etl tables', { details: { source: spec } });
+      return createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir: target }), chain });
+    case 'bigquery': {
+      // bigquery:PROJECT runs (and bills) queries in PROJECT on the chain's public dataset; bigquery:PROJECT.DATASET
+      // reads the user's own copy. Credentials as Google's client finds them (GOOGLE_APPLICATION_CREDENTIALS, gcloud).
+      // CHAINTRAIL_BIGQUERY_MAX_BYTES caps the bytes a query may scan (default 10 GiB; checked by a dry run first).
+      const dot = target.indexOf('.');
+      const projectId = (dot === -1 ? target : target.slice(0, dot)) || env.GOOGLE_CLOUD_PROJECT;
+      const dataset = dot === -1 ? publicDataset(chain) : target;
+      if (!projectId) throw new InvalidInputError('--source bigquery:PROJECT[.DATASET] needs the project that runs the queries', { details: { source: spec } });
+      if (!dataset) {
+        throw new InvalidInputError(`--source bigquery: no public blockchain-etl dataset is known for ${chain}; give PROJECT.DATASET`, { details: { source: spec, chain } });
+      }
+      const maxBytes = env.CHAINTRAIL_BIGQUERY_MAX_BYTES;
+      if (maxBytes !== undefined && !/^\d+$/.test(maxBytes)) {
+        throw new InvalidInputError('CHAINTRAIL_BIGQUERY_MAX_BYTES must be a number of bytes', { details: { variable: 'CHAINTRAIL_BIGQUERY_MAX_BYTES' } });
+      }
+      const engine = createBigQueryWarehouse({
+        dataset,
+        projectId,
+        ...(env.CHAINTRAIL_BIGQUERY_LOCATION ? { location: env.CHAINTRAIL_BIGQUERY_LOCATION } : {}),
+        ...(maxBytes !== undefined ? { maximumBytesBilled: maxBytes } : {}),
+      });
+      return createWarehouseAdapter({ engine, chain });
+    }
     default:
       if ((SOURCE_KINDS as readonly string[]).includes(kind)) {
         throw new InvalidInputError(`Source kind "${kind}" is not available in this version of chaintrail yet`, { details: { source: kind } });
