@@ -1,0 +1,30 @@
+import { InvalidInputError, describeZodIssues } from '../core/errors.js';
+import { LabelSchema, type Label } from '../core/schema.js';
+import { BUILTIN_LABELS } from './builtin/data.js';
+import { createLabelStore, normalizeLabel, type LabelStore } from './store.js';
+
+let cached: readonly Label[] | undefined;
+
+/**
+ * The curated labels shipped with chaintrail (src/labels/builtin/data.ts): major exchange reserve/hot wallets
+ * (Binance, OKX, KuCoin, Huobi, Bitfinex, Bybit on Ethereum, TRON and Bitcoin), Tornado Cash and Bitcoin mixers,
+ * the Ronin bridge exploiter and the contracts of the registered bridges. Each label's `source` names the public
+ * dataset entry it comes from. Validated and normalized once; every call returns fresh copies.
+ */
+export function builtinLabels(): Label[] {
+  if (!cached) {
+    cached = BUILTIN_LABELS.map((entry, i) => {
+      const parsed = LabelSchema.safeParse({ ...entry, jurisdictions: [...entry.jurisdictions] });
+      if (!parsed.success) {
+        throw new InvalidInputError(`built-in label ${i} (${entry.address}): ${describeZodIssues(parsed.error.issues)}`, { details: { index: i } });
+      }
+      return Object.freeze(normalizeLabel(parsed.data));
+    });
+  }
+  return cached.map((l) => ({ ...l, jurisdictions: [...l.jurisdictions] }));
+}
+
+/** A store holding the built-in labels (to pass as `trace({ labels })` or to add an investigator's own to). */
+export function createBuiltinLabelStore(): LabelStore {
+  return createLabelStore(builtinLabels());
+}
