@@ -13,6 +13,7 @@ import { readCaseFile } from './case-file.js';
 import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
 import { createAdapterFromSource } from './sources.js';
+import { registerLabelsCommand } from './commands/labels.js';
 
 /** Documented exit codes. */
 export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
@@ -158,6 +159,7 @@ function buildProgram(io: CliIo): Command {
       );
       writeReport(report, opts.format, opts.out, io);
     });
+  registerLabelsCommand(program, io);
   return program;
 }
 
