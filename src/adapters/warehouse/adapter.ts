@@ -141,8 +141,10 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
     const contracts = q.assets
       ? [...new Set(q.assets.flatMap((a) => (a.kind === 'token' && a.contract && getChain(a.chain).id === info.id ? [codec.toTable(a.contract)] : [])))].sort()
       : undefined;
-    const native = !q.assets || q.assets.some((a) => a.kind === 'native' && getChain(a.chain).id === info.id);
-    const wantTokens = contracts === undefined || contracts.length > 0;
+    // No asset list means everything the tables hold; an asset asked for by name needs its table.
+    const askedNative = q.assets?.some((a) => a.kind === 'native' && getChain(a.chain).id === info.id) ?? false;
+    const native = askedNative || (!q.assets && can.transactions);
+    const wantTokens = q.assets ? contracts!.length > 0 : can.tokens;
     if (wantTokens && !can.tokens) {
       throw new MissingTableError(`Table token_transfers is needed but not available at ${engine.endpoint}`, { details: { table: 'token_transfers', endpoint: engine.endpoint } });
     }

@@ -203,7 +203,7 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
   const moves = branches.join('\nUNION ALL\n');
   const columns = MOVEMENT_COLUMNS.map((c) => `m.${c}`).join(', ');
   if (spec.maxPerAddress === undefined) {
-    return { purpose: 'transfers', sql: `WITH moves AS (\n${moves}\n)\nSELECT ${columns} FROM moves AS m`, params, tables };
+    return used(d, { purpose: 'transfers', sql: `WITH moves AS (\n${moves}\n)\nSELECT ${columns} FROM moves AS m`, params, tables });
   }
   params.push({ name: 'max_per_address', type: 'INT64', array: false, value: spec.maxPerAddress });
   // Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit.
@@ -226,7 +226,12 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
     `SELECT 'cut' AS kind, ${d.nullText()} AS contract, c.address AS from_address, ${MOVEMENT_COLUMNS.slice(3)
       .map((col) => `${d.nullText()} AS ${col}`)
       .join(', ')} FROM cut AS c`;
-  return { purpose: 'transfers', sql, params, tables };
+  return used(d, { purpose: 'transfers', sql, params, tables });
+}
+
+/** Only the parameters the text refers to (an engine may refuse to bind one it does not see). */
+function used(d: Dialect, query: RenderedQuery): RenderedQuery {
+  return { ...query, params: query.params.filter((p) => new RegExp(`${d.param(p.name).replace(/\$/g, '\\$')}\\b`).test(query.sql)) };
 }
 
 export interface TransactionSpec {
