@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { AssetRefSchema, SeedSchema, type AssetRef, type SeedInput, type TraceReport } from '../core/schema.js';
+import { formatUnits } from '../core/asset.js';
+import { reportAssets } from '../report/assets.js';
+import { trace, type TraceOptions } from './trace.js';
+
+/** A victim: an id (a case or complaint number) and their payments; a bare seed is a victim of its own. */
+export const VictimInputSchema = z.union([
+  SeedSchema,
+  z.object({ id: z.string().min(1).max(200), seeds: z.array(SeedSchema).min(1) }).strict(),
+]);
+export type VictimInput = { id: string; seeds: SeedInput[] } | SeedInput;
+
+const total = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
+
+export const ConvergenceReportSchema = z.object({
+  format: z.literal('chaintrail-convergence'),
+  version: z.literal(1),
+  minVictims: z.number().int(),
+  victims: z.array(z.object({ id: z.string(), seeds: z.number().int(), tainted: z.array(total), endpoints: z.number().int(), complete: z.boolean() })),
+  /** Addresses that received tainted funds from at least `minVictims` victims, most victims first. */
+  addresses: z.array(
+    z.object({
+      chain: z.string(),
+      address: z.string(),
+      entity: z.string().optional(),
+      category: z.string().optional(),
+      /** Endpoint kinds this address had in any victim's trace (empty: funds passed through). */
+      endpoint: z.array(z.string()),
+      victims: z.number().int(),
+      victimIds: z.array(z.string()),
+      /** Tainted amounts received, summed over the victims (each victim's taint traced on its own). */
+      totals: z.array(total),
+      perVictim: z.array(total.extend({ victim: z.string(), hops: z.number().int().nullable() })),
+    }),
+  ),
+});
+export type ConvergenceReport = z.infer<typeof ConvergenceReportSchema>;
+
+export interface ConvergenceOptions extends Omit<TraceOptions, 'seeds' | 'onProgress'> {
+  /** Smallest number of victims an address must have received from (default 2). */
+  minVictims?: number;
+  /** Called after each victim's trace. */
+  onVictim?: (event: { index: number; of: number; id: string; report: TraceReport }) => void;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Convergence across victims: which addresses received funds from two or more victims (a scam's collector and
+ * layering wallets)? Attribution needs taint per victim, so each victim's payments are traced **separately** with the
+ * same adapters, labels and settings; an address counts for a victim when that victim's trace moved tainted funds into
+ * it, and the amount is the taint it received in that trace. Caveats: N victims cost N traces (a caching adapter makes
+ * repeated reads cheap), and because each trace sees only one victim's taint, per-victim amounts through a shared
+ * wallet follow that victim alone (under FIFO the order of the other victims' deposits is not applied); they need
+ * not add up to what one combined trace of all seeds reports.
+ */
+export async function convergence(options: ConvergenceOptions, victims: VictimInput[]): Promise<ConvergenceReport> {
+  const parsed = z.array(VictimInputSchema).min(1, 'at least one victim is needed').safeParse(victims);
+  if (!parsed.success) throw new InvalidInputError(`Invalid victims: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
+  const { minVictims = 2, onVictim, ...traceOptions } = options;
+  if (!Number.isInteger(minVictims) || minVictims < 1) throw new InvalidInputError('minVictims must be a whole number of at least 1', { details: { minVictims } });
+  const list = victims.map((v, i) => {
+    const p = parsed.data[i]!;
+    if ('seeds' in p) return { id: p.id, seeds: (v as { seeds: SeedInput[] }).seeds };
+    return { id: 'tx' in p ? p.tx : `${p.chain}:${p.address}`, seeds: [v as SeedInput] };
+  });
+  const ids = new Set<string>();
+  for (const v of list) {
+    if (ids.has(v.id)) throw new InvalidInputError(`Victim id "${v.id}" appears twice`, { details: { id: v.id } });
+    ids.add(v.id);
+  }
+
+  interface Hit { victim: string; asset: AssetRef; amount: bigint; hops: number | null }
+  const reached = new Map<string, { chain: string; address: string; entity?: string; category?: string; endpoint: Set<string>; hits: Hit[] }>();
+  const victimRows: ConvergenceReport['victims'] = [];
+  for (const [index, victim] of list.entries()) {
+    const { report, graph } = await trace({ ...traceOptions, seeds: victim.seeds });
+    onVictim?.({ index, of: list.length, id: victim.id, report });
+    const assets = reportAssets(report);
+    victimRows.push({
+      id: victim.id,
+      seeds: report.seeds.length,
+      tainted: report.conservation.map((c) => ({ asset: c.asset, amount: c.seeded, amountDisplay: formatUnits(BigInt(c.seeded), c.asset.decimals) })),
+      endpoints: report.endpoints.length,
+      complete: report.complete,
+    });
+    const received = new Map<string, Map<string, bigint>>();
+    graph.forEachEdge((_k, a, _source, target) => {
+      const taint = BigInt(String(a.taint));
+      if (taint === 0n) return;
+      const m = received.get(target) ?? received.set(target, new Map()).get(target)!;
+      m.set(String(a.asset), (m.get(String(a.asset)) ?? 0n) + taint);
+    });
+    for (const [node, byAsset] of received) {
+      const attrs = graph.getNodeAttributes(node);
+      let entry = reached.get(node);
+      if (!entry) {
+        entry = {
+          chain: String(attrs.chain),
+          address: String(attrs.address),
+          ...(attrs.entity ? { entity: String(attrs.entity) } : {}),
+          ...(attrs.category ? { category: String(attrs.category) } : {}),
+          endpoint: new Set(),
+          hits: [],
+        };
+        reached.set(node, entry);
+      }
+      for (const kind of String(attrs.endpoint ?? '').split(',').filter(Boolean)) entry.endpoint.add(kind);
+      for (const [key, amount] of byAsset) {
+        const asset = assets.get(key);
+        if (!asset) continue;
+        entry.hits.push({ victim: victim.id, asset, amount, hops: attrs.hops === null || attrs.hops === undefined ? null : Number(attrs.hops) });
+      }
+    }
+  }
+
+  const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${a.contract ?? ''}`;
+  const addresses = [...reached.values()]
+    .map((e) => {
+      const victimIds = [...new Set(e.hits.map((h) => h.victim))].sort(cmp);
+      const sums = new Map<string, { asset: AssetRef; amount: bigint }>();
+      for (const h of e.hits) sums.set(assetId(h.asset), { asset: h.asset, amount: (sums.get(assetId(h.asset))?.amount ?? 0n) + h.amount });
+      return {
+        chain: e.chain,
+        address: e.address,
+        ...(e.entity ? { entity: e.entity } : {}),
+        ...(e.category ? { category: e.category } : {}),
+        endpoint: [...e.endpoint].sort(cmp),
+        victims: victimIds.length,
+        victimIds,
+        totals: [...sums.keys()].sort(cmp).map((k) => {
+          const s = sums.get(k)!;
+          return { asset: s.asset, amount: s.amount.toString(), amountDisplay: formatUnits(s.amount, s.asset.decimals) };
+        }),
+        perVictim: [...e.hits]
+          .sort((a, b) => cmp(a.victim, b.victim) || cmp(assetId(a.asset), assetId(b.asset)))
+          .map((h) => ({ victim: h.victim, asset: h.asset, amount: h.amount.toString(), amountDisplay: formatUnits(h.amount, h.asset.decimals), hops: h.hops })),
+      };
+    })
+    .filter((a) => a.victims >= minVictims)
+    .sort((a, b) => b.victims - a.victims || cmp(a.chain, b.chain) || cmp(a.address, b.address));
+  return { format: 'chaintrail-convergence', version: 1, minVictims, victims: victimRows, addresses };
+}
+
+/** A short table for people: address, entity, victims and amounts. */
+export function convergenceToSummary(report: ConvergenceReport): string {
+  const lines = [`Convergence: ${report.addresses.length} address(es) received funds from at least ${report.minVictims} of ${report.victims.length} victims`];
+  for (const a of report.addresses) {
+    const amounts = a.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ');
+    lines.push(`${String(a.victims).padStart(3)} victims  ${a.chain}  ${a.address}  ${a.entity ?? '(unlabeled)'}  ${amounts}${a.endpoint.length ? `  [${a.endpoint.join(',')}]` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,138 @@
+import type { TraceGraph } from '../engine/graph.js';
+import type { TraceReport } from '../core/schema.js';
+import { displayAmount, isoTime, reportAssets } from './assets.js';
+
+/**
+ * CSV for spreadsheets (RFC 4180: comma separated, CRLF line ends, a field is quoted when it holds a comma, quote,
+ * CR or LF, and quotes are doubled).
+ *
+ * Formula injection: a spreadsheet evaluates a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR. Labels come
+ * from untrusted files, so every such cell is prefixed with a single quote (`'=HYPERLINK(…)` shows as text). This
+ * applies to every cell, numbers included: a negative number string would also get the prefix, but amounts in a
+ * report are never negative (base units and display units of tainted amounts), so numeric columns stay numeric.
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRow(cells: readonly (string | number | boolean | null | undefined)[]): string {
+  return cells.map(csvCell).join(',');
+}
+
+function csv(header: readonly string[], rows: readonly (string | number | boolean | null | undefined)[][]): string {
+  return [csvRow(header), ...rows.map(csvRow)].map((line) => `${line}\r\n`).join('');
+}
+
+export const ENDPOINTS_CSV_HEADER = [
+  'kind',
+  'chain',
+  'address',
+  'entity',
+  'category',
+  'jurisdictions',
+  'cross_border',
+  'deposit_address',
+  'deposit_inferred',
+  'swept_to',
+  'freezable_issuer',
+  'asset_chain',
+  'token_address',
+  'symbol',
+  'decimals',
+  'amount',
+  'amount_display',
+  'hops',
+  'first_seen',
+  'last_seen',
+  'txs',
+  'path',
+  'reason',
+] as const;
+
+/** endpoints.csv: one row per endpoint of the report (tx lists separated by spaces). */
+export function reportToEndpointsCsv(report: TraceReport): string {
+  return csv(
+    ENDPOINTS_CSV_HEADER,
+    report.endpoints.map((e) => [
+      e.kind,
+      e.chain,
+      e.address,
+      e.entity,
+      e.category,
+      e.jurisdictions?.join(';'),
+      e.crossBorder === undefined ? '' : e.crossBorder === null ? 'unknown' : e.crossBorder,
+      e.depositAddress,
+      e.depositInferred,
+      e.sweptTo?.join(' '),
+      e.freezable?.issuer,
+      e.asset.chain,
+      e.asset.contract ?? '',
+      e.asset.symbol,
+      e.asset.decimals,
+      e.amount,
+      e.amountDisplay,
+      e.hops,
+      e.firstSeen,
+      e.lastSeen,
+      e.txs.join(' '),
+      e.path.join(' '),
+      e.reason,
+    ]),
+  );
+}
+
+export const TRANSFERS_CSV_HEADER = [
+  'chain',
+  'tx',
+  'log_index',
+  'type',
+  'block',
+  'block_timestamp',
+  'from_address',
+  'to_address',
+  'from_entity',
+  'to_entity',
+  'token_address',
+  'symbol',
+  'amount',
+  'amount_display',
+  'tainted_amount',
+  'tainted_display',
+] as const;
+
+/** transfers.csv: every tainted movement of the trace graph, in chronological order (names as in ethereum-etl). */
+export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): string {
+  const assets = reportAssets(report);
+  const rows: { sort: [number, string, number]; cells: (string | number | null)[] }[] = [];
+  graph.forEachEdge((_key, a, source, target, sa, ta) => {
+    const asset = String(a.asset);
+    rows.push({
+      sort: [Number(a.time), String(a.tx), Number(a.logIndex ?? 0)],
+      cells: [
+        String(sa.chain),
+        String(a.tx),
+        a.logIndex === undefined || a.logIndex === null ? null : Number(a.logIndex),
+        a.type === undefined ? null : String(a.type),
+        a.block === undefined || a.block === null ? null : Number(a.block),
+        isoTime(Number(a.time)),
+        String(sa.address ?? source),
+        String(ta.address ?? target),
+        (sa.entity as string | null) ?? null,
+        (ta.entity as string | null) ?? null,
+        assets.get(asset)?.contract ?? (asset.endsWith(':native') ? '' : asset.slice(asset.indexOf(':') + 1)),
+        String(a.symbol ?? ''),
+        String(a.amount),
+        displayAmount(assets, asset, String(a.amount)),
+        String(a.taint),
+        displayAmount(assets, asset, String(a.taint)),
+      ],
+    });
+  });
+  rows.sort((x, y) => x.sort[0] - y.sort[0] || (x.sort[1] < y.sort[1] ? -1 : x.sort[1] > y.sort[1] ? 1 : 0) || x.sort[2] - y.sort[2]);
+  return csv(
+    TRANSFERS_CSV_HEADER,
+    rows.map((r) => r.cells),
+  );
+}

@@ -1,0 +1,141 @@
+import type { AssetRef, TraceReport } from '../core/schema.js';
+import type { TraceGraph } from '../engine/graph.js';
+import { displayAmount, isoTime, reportAssets } from './assets.js';
+
+export const CATEGORY_COLORS: Record<string, string> = {
+  exchange: '#1971c2',
+  bridge: '#7048e8',
+  mixer: '#e8590c',
+  sanctioned: '#c92a2a',
+  scam: '#862e9c',
+  service: '#0c8599',
+  defi: '#5c940d',
+  other: '#868e96',
+  victim: '#f59f00',
+  unlabeled: '#adb5bd',
+};
+
+export interface NodeInfo {
+  chain: string;
+  address: string;
+  entity: string | null;
+  category: string | null;
+  jurisdictions: string | null;
+  hops: number | null;
+  seed: boolean;
+  victim: boolean;
+  endpoint: string | null;
+  role: string;
+  taintedIn: string;
+  /** Sum of tainted inflows in display units, as a float: for sizing in graph tools only. */
+  taintedInValue: number;
+  taintedOut: string;
+  held: string;
+}
+
+const sum = (m: Map<string, bigint>, k: string, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v);
+const fmtTotals = (m: Map<string, bigint>, assets: ReadonlyMap<string, AssetRef>) =>
+  [...m.keys()]
+    .sort()
+    .map((k) => `${displayAmount(assets, k, m.get(k)!.toString())} ${assets.get(k)?.symbol ?? ''}`.trim())
+    .join(' + ');
+const displayNumber = (m: Map<string, bigint>, assets: ReadonlyMap<string, AssetRef>) =>
+  [...m].reduce((s, [k, v]) => s + Number(displayAmount(assets, k, v.toString())), 0);
+
+/**
+ * What the HTML report, GEXF and GraphML show of the trace graph: flat, display-ready node info, a layered layout
+ * (x = hop, victims at the left, inside a hop ordered to reduce crossings), colour by category, size by tainted
+ * amount received (display only: Number, never used for amounts). Deterministic.
+ */
+/** Graph data: a layered layout (x = hop, victims at the left), sizes by tainted amount (display only). */
+export function graphView(graph: TraceGraph, report: TraceReport) {
+  const assets = reportAssets(report);
+  const seedTxs = new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : [])));
+  const taintIn = new Map<string, Map<string, bigint>>();
+  const taintOut = new Map<string, Map<string, bigint>>();
+  const victims = new Set<string>();
+  graph.forEachEdge((_k, a, source, target) => {
+    const v = BigInt(String(a.taint));
+    sum(taintIn.get(target) ?? taintIn.set(target, new Map()).get(target)!, String(a.asset), v);
+    sum(taintOut.get(source) ?? taintOut.set(source, new Map()).get(source)!, String(a.asset), v);
+    if (seedTxs.has(String(a.tx)) && graph.getNodeAttribute(target, 'seed') && graph.getNodeAttribute(source, 'hops') === null) victims.add(source);
+  });
+  // Layers: victims at -1, then hops; inside a layer ordered by the mean position of the senders (fewer crossings).
+  const layers = new Map<number, string[]>();
+  graph.forEachNode((node, a) => {
+    const layer = a.hops === null || a.hops === undefined ? -1 : Number(a.hops);
+    layers.set(layer, [...(layers.get(layer) ?? []), node]);
+  });
+  const y = new Map<string, number>();
+  for (const layer of [...layers.keys()].sort((p, q) => p - q)) {
+    const nodes = layers.get(layer)!;
+    const weight = (n: string) => {
+      const ys = graph.inNeighbors(n).flatMap((m) => (y.has(m) ? [y.get(m)!] : []));
+      return ys.length ? ys.reduce((s, v) => s + v, 0) / ys.length : 0;
+    };
+    nodes.sort((p, q) => weight(p) - weight(q) || (p < q ? -1 : p > q ? 1 : 0));
+    nodes.forEach((n, i) => y.set(n, (i - (nodes.length - 1) / 2) * 2));
+  }
+  const amounts = new Map<string, number>();
+  graph.forEachNode((n) => amounts.set(n, displayNumber(taintIn.get(n) ?? taintOut.get(n) ?? new Map(), assets)));
+  const max = Math.max(1, ...amounts.values());
+  const nodes = graph.mapNodes((node, a) => {
+    const victim = victims.has(node);
+    const category = (a.category as string | null) ?? (victim ? 'victim' : 'unlabeled');
+    const endpoint = (a.endpoint as string | null) ?? null;
+    const held = new Map(Object.entries((a.held ?? {}) as Record<string, string>).map(([k, v]) => [k, BigInt(v)]));
+    const info: NodeInfo = {
+      chain: String(a.chain),
+      address: String(a.address),
+      entity: (a.entity as string | null) ?? null,
+      category: (a.category as string | null) ?? null,
+      jurisdictions: a.jurisdictions === null || a.jurisdictions === undefined ? null : String(a.jurisdictions) || 'unknown',
+      hops: a.hops === null || a.hops === undefined ? null : Number(a.hops),
+      seed: Boolean(a.seed),
+      victim,
+      endpoint,
+      role: [victim ? 'victim' : '', a.seed ? 'seed recipient' : '', a.deposit ? 'inferred deposit address' : '', endpoint ? `endpoint: ${endpoint}` : '', a.expanded ? 'expanded' : '']
+        .filter(Boolean)
+        .join(', '),
+      taintedIn: fmtTotals(taintIn.get(node) ?? new Map(), assets),
+      taintedInValue: displayNumber(taintIn.get(node) ?? new Map(), assets),
+      taintedOut: fmtTotals(taintOut.get(node) ?? new Map(), assets),
+      held: fmtTotals(held, assets),
+    };
+    const short = info.address.length > 14 ? `${info.address.slice(0, 6)}…${info.address.slice(-4)}` : info.address;
+    return {
+      key: node,
+      x: (a.hops === null || a.hops === undefined ? -1 : Number(a.hops)) * 6,
+      y: -(y.get(node) ?? 0),
+      size: 4 + 14 * Math.sqrt((amounts.get(node) ?? 0) / max),
+      color: CATEGORY_COLORS[category] ?? CATEGORY_COLORS.unlabeled!,
+      label: `${info.seed ? 'SEED ' : ''}${info.entity ?? short}`,
+      info,
+    };
+  });
+  const edges = graph.mapEdges((key, a, source, target) => ({
+    key,
+    source,
+    target,
+    tx: String(a.tx),
+    amount: `${displayAmount(assets, String(a.asset), String(a.taint))} ${String(a.symbol ?? '')}`.trim(),
+    time: isoTime(Number(a.time)),
+    t: Number(a.time),
+    seed: seedTxs.has(String(a.tx)) && victims.has(source),
+    size: 1.5,
+    color: '#ced4da',
+    raw: {
+      chain: String(graph.getNodeAttribute(source, 'chain')),
+      type: a.type === undefined || a.type === null ? '' : String(a.type),
+      logIndex: a.logIndex === undefined || a.logIndex === null ? -1 : Number(a.logIndex),
+      block: a.block === undefined || a.block === null ? -1 : Number(a.block),
+      asset: String(a.asset),
+      symbol: String(a.symbol ?? ''),
+      amount: String(a.amount),
+      taint: String(a.taint),
+      taintDisplay: displayAmount(assets, String(a.asset), String(a.taint)),
+    },
+  }));
+  return { nodes, edges };
+}
+
