@@ -1,0 +1,166 @@
+import { normalizeAddress } from '../core/address.js';
+import type { AssetRef, TraceReport } from '../core/schema.js';
+import type { TraceGraph } from '../engine/graph.js';
+import { reportAssets } from '../report/assets.js';
+import type { Payment } from './schema.js';
+
+/** Roles of a reached address besides the endpoint kinds (exchange, unspent, bridge, …). */
+export type ReachedRole = 'seed' | 'intermediate' | 'swept' | string;
+
+/** One address a case's tainted funds reached, per asset: what the case database keeps of a trace for convergence. */
+export interface ReachedAddress {
+  chain: string;
+  /** Normalized (EVM lower-case hex): the form SQL compares. */
+  address: string;
+  assetKey: string;
+  asset: AssetRef;
+  /** Tainted base units received (sum over the tainted transfers into the address). */
+  amount: string;
+  /** Unix seconds of the first and last tainted transfer into the address. */
+  firstSeen: number;
+  lastSeen: number;
+  hops: number | null;
+  /**
+   * The endpoint kind when a branch stopped here (exchange, unspent, bridge, mixer, …); otherwise `seed` (received
+   * victim payments), `intermediate` (expanded and passed funds on) or `swept` (an exchange wallet a deposit address
+   * swept into: not expanded, the deposit address is the endpoint).
+   */
+  role: ReachedRole;
+  entity?: string;
+  category?: string;
+  /** `chain|key` of the case's payments whose funds can reach this address along tainted transfers in time order. */
+  payments: string[];
+}
+
+const txNorm = (tx: string) => tx.toLowerCase().replace(/^0x/, '');
+
+function safeNormalize(chain: string, address: string): string {
+  try {
+    return normalizeAddress(chain, address);
+  } catch {
+    return address;
+  }
+}
+
+interface EdgeAttrs {
+  tx: string;
+  logIndex: number;
+  asset: string;
+  taint: string;
+  time: number;
+}
+
+/**
+ * The addresses a trace reached (every node with a tainted inflow), with amount, times, role and the payments that
+ * lead there. Payment attribution: a payment reaches an address when a chain of tainted transfers, each no earlier
+ * than the one before, leads from the payment's recipient to it: an upper bound of whose money is there under any
+ * taint model.
+ */
+export function reachedAddresses(result: { report: TraceReport; graph: TraceGraph }, payments: readonly Payment[]): ReachedAddress[] {
+  const { report, graph } = result;
+  const assets = reportAssets(report);
+  const endpoints = new Map<string, TraceReport['endpoints'][number]>();
+  for (const e of report.endpoints) {
+    const asset = `${e.asset.chain}:${e.asset.kind === 'native' ? 'native' : safeNormalize(e.asset.chain, e.asset.contract ?? '')}`;
+    const key = `${e.chain}|${safeNormalize(e.chain, e.address)}|${asset}`;
+    if (!endpoints.has(key)) endpoints.set(key, e);
+  }
+
+  // Tainted inflows per node and asset.
+  interface Acc {
+    amount: bigint;
+    first: number;
+    last: number;
+  }
+  const inflows = new Map<string, Map<string, Acc>>();
+  const out = new Map<string, { to: string; time: number }[]>();
+  graph.forEachEdge((_edge, attrs, source, target) => {
+    const a = attrs as EdgeAttrs;
+    const taint = BigInt(a.taint);
+    if (taint <= 0n) return;
+    let perAsset = inflows.get(target);
+    if (!perAsset) inflows.set(target, (perAsset = new Map()));
+    const prev = perAsset.get(a.asset);
+    perAsset.set(a.asset, prev ? { amount: prev.amount + taint, first: Math.min(prev.first, a.time), last: Math.max(prev.last, a.time) } : { amount: taint, first: a.time, last: a.time });
+    const list = out.get(source);
+    if (list) list.push({ to: target, time: a.time });
+    else out.set(source, [{ to: target, time: a.time }]);
+  });
+
+  const byTx = new Map<string, { target: string; logIndex: number; time: number }[]>();
+  graph.forEachEdge((_edge, attrs, _source, target) => {
+    const a = attrs as EdgeAttrs;
+    if (BigInt(a.taint) <= 0n) return;
+    const k = txNorm(a.tx);
+    const list = byTx.get(k);
+    const entry = { target, logIndex: a.logIndex, time: a.time };
+    if (list) list.push(entry);
+    else byTx.set(k, [entry]);
+  });
+
+  // Earliest arrival of each payment's funds at each node.
+  const reachedBy = new Map<string, Set<string>>();
+  for (const p of payments) {
+    const id = `${p.chain}|${p.key}`;
+    const arrival = new Map<string, number>();
+    const queue: string[] = [];
+    const arrive = (node: string, time: number) => {
+      const known = arrival.get(node);
+      if (known !== undefined && known <= time) return;
+      arrival.set(node, time);
+      queue.push(node);
+    };
+    if (p.tx !== undefined) {
+      for (const e of byTx.get(txNorm(p.tx)) ?? []) {
+        if ((p.logIndex === undefined || e.logIndex === p.logIndex) && e.target.startsWith(`${p.chain}|`)) arrive(e.target, e.time);
+      }
+    } else if (p.address !== undefined) {
+      const node = `${p.chain}|${p.address}`;
+      if (graph.hasNode(node)) arrive(node, p.time);
+    }
+    while (queue.length > 0) {
+      const node = queue.pop()!;
+      const at = arrival.get(node)!;
+      for (const e of out.get(node) ?? []) if (e.time >= at) arrive(e.to, e.time);
+    }
+    for (const node of arrival.keys()) {
+      const set = reachedBy.get(node);
+      if (set) set.add(id);
+      else reachedBy.set(node, new Set([id]));
+    }
+  }
+
+  const rows: ReachedAddress[] = [];
+  for (const [node, perAsset] of inflows) {
+    const attrs = graph.getNodeAttributes(node) as { chain: string; hops: number | null; seed: boolean; expanded: boolean; entity: string | null; category: string | null };
+    const sep = node.indexOf('|');
+    const chain = node.slice(0, sep);
+    const address = node.slice(sep + 1);
+    for (const [assetKey, acc] of perAsset) {
+      const endpoint = endpoints.get(`${chain}|${address}|${assetKey}`);
+      const reportAsset = assets.get(assetKey);
+      const contract = assetKey.slice(assetKey.indexOf(':') + 1);
+      const asset: AssetRef = reportAsset
+        ? { ...reportAsset, ...(reportAsset.kind === 'token' ? { contract } : {}) }
+        : { chain, kind: contract === 'native' ? 'native' : 'token', ...(contract === 'native' ? {} : { contract }), symbol: '?', decimals: 0 };
+      const role = endpoint?.kind ?? (attrs.seed ? 'seed' : attrs.expanded ? 'intermediate' : 'swept');
+      const entity = attrs.entity ?? endpoint?.entity;
+      const category = attrs.category ?? endpoint?.category;
+      rows.push({
+        chain,
+        address,
+        assetKey,
+        asset,
+        amount: acc.amount.toString(),
+        firstSeen: acc.first,
+        lastSeen: acc.last,
+        hops: attrs.hops ?? endpoint?.hops ?? null,
+        role,
+        ...(entity ? { entity } : {}),
+        ...(category ? { category } : {}),
+        payments: [...(reachedBy.get(node) ?? [])].sort(),
+      });
+    }
+  }
+  return rows.sort((a, b) => (a.chain + a.address + a.assetKey < b.chain + b.address + b.assetKey ? -1 : 1));
+}

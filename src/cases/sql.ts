@@ -1,0 +1,33 @@
+/**
+ * The little SQL surface the case store needs, implemented once per engine (sqlite.ts, postgres.ts) so every query
+ * in store.ts is written once. Queries use `?` placeholders (PostgreSQL's driver rewrites them to `$1…`); values are
+ * always bound, never spliced into SQL text.
+ */
+export type SqlValue = string | number | null;
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface SqlExecutor {
+  readonly dialect: Dialect;
+  /** Rows of a SELECT (or of INSERT … RETURNING). */
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  /** Where the store lives, for people: a file path or a redacted URL (never a password). */
+  readonly location: string;
+  /** All-or-nothing: the work commits when `fn` resolves and rolls back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Bytes the store's data takes (file + WAL for SQLite, the tables for PostgreSQL). */
+  sizeBytes(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** `?` -> `$1`, `$2`, … (the store's SQL never holds a literal question mark). */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
