@@ -15,6 +15,7 @@ const ROUNDS = 10; // transfers per frontier address
 const PER_TX = 500;
 /** Addresses the per-address mode is measured on (a full run would take about an hour on ganache). */
 const SAMPLE = 50;
+const RECURRING = new Set(['eth_getLogs', 'eth_blockNumber']);
 
 export async function run(): Promise<void> {
   const chain = await startLocalChain({ actors: ['deployer'], balanceEth: 1_000n, blockSeconds: 12 });
@@ -61,13 +62,23 @@ export async function run(): Promise<void> {
     const sample = frontier.filter((_, i) => i % (FRONTIER / SAMPLE) === 0);
     start = performance.now();
     let sampled = await fetchAll(singleAdapter, sample.slice(0, 1));
-    const warm = { ...pick(singleAdapter), ms: performance.now() - start };
+    const warmMs = performance.now() - start;
+    const warm = singleAdapter.stats().byMethod;
     sampled += await fetchAll(singleAdapter, sample.slice(1));
-    const measured = { ...pick(singleAdapter), ms: performance.now() - start };
+    const measuredMs = performance.now() - start;
+    const measured = singleAdapter.stats().byMethod;
     if (sampled !== SAMPLE * ROUNDS) throw new Error(`per-address: found ${sampled} transfers, expected ${SAMPLE * ROUNDS}`);
-    print('per-address', measured, `measured on ${SAMPLE} addresses, ${sampled} transfers`, singleAdapter.stats().byMethod);
-    const scale = (k: 'calls' | 'http' | 'ms') => warm[k] + ((measured[k] - warm[k]) / (SAMPLE - 1)) * (FRONTIER - 1);
-    const single = { calls: scale('calls'), http: scale('http'), ms: scale('ms') };
+    print('per-address', { ...pick(singleAdapter), ms: measuredMs }, `measured on ${SAMPLE} addresses, ${sampled} transfers`, measured);
+    // eth_getLogs and eth_blockNumber recur for every address; chain id and block headers are cached and stop
+    // growing once every block has been seen, so those count once, as many as the batched run needed at most.
+    const byMethod = batchedAdapter.stats().byMethod;
+    let calls = 0;
+    for (const method of new Set([...Object.keys(measured), ...Object.keys(byMethod)])) {
+      const m = measured[method] ?? 0;
+      const w = warm[method] ?? 0;
+      calls += RECURRING.has(method) ? w + ((m - w) / (SAMPLE - 1)) * (FRONTIER - 1) : Math.max(m, byMethod[method] ?? 0);
+    }
+    const single = { calls, http: calls, ms: warmMs + ((measuredMs - warmMs) / (SAMPLE - 1)) * (FRONTIER - 1) };
     print('per-address', single, `extrapolated to all ${FRONTIER} addresses`);
     console.log(
       `evm-rpc ratio: ${(single.calls / batched.calls).toFixed(1)}x fewer RPC calls, ${(single.http / batched.http).toFixed(1)}x fewer HTTP requests, ${(single.ms / batched.ms).toFixed(1)}x less time (goal: >= 20x calls, >= 10x time)`,

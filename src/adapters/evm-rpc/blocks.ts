@@ -19,6 +19,7 @@ const PROBES = 8;
 export function createBlockClock(transport: Transport, endpoint: string) {
   const timestamps = new Map<number, number>();
   const firstAtOrAfter = new Map<number, number>();
+  const inflight = new Map<number, Promise<void>>();
   let cacheHits = 0;
 
   async function head(signal?: AbortSignal): Promise<number> {
@@ -30,25 +31,37 @@ export function createBlockClock(transport: Transport, endpoint: string) {
     const wanted = [...new Set(blocks)];
     const missing = wanted.filter((n) => !timestamps.has(n));
     cacheHits += wanted.length - missing.length;
-    if (missing.length > 0) {
+    // Concurrent queries often need the same headers: share the request already in flight.
+    const waiting = [...new Set(missing.map((n) => inflight.get(n)).filter((p): p is Promise<void> => p !== undefined))];
+    const fresh = missing.filter((n) => !inflight.has(n));
+    if (fresh.length > 0) {
       checkAborted(signal);
-      const headers = await transport.batch(
-        missing.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), false] })),
-        BlockHeaderSchema.nullable(),
-        signal,
-      );
-      headers.forEach((header, i) => {
-        const n = missing[i]!;
-        if (header instanceof RpcError) throw header;
-        if (header === null) {
-          throw new ResponseShapeError(`eth_getBlockByNumber at ${endpoint}: block ${n} is unknown to the node`, {
-            details: { endpoint, method: 'eth_getBlockByNumber', block: n },
-          });
-        }
-        timestamps.set(n, hexToNumber(header.timestamp));
+      const request = fetchHeaders(fresh, signal).finally(() => {
+        for (const n of fresh) inflight.delete(n);
       });
+      for (const n of fresh) inflight.set(n, request);
+      waiting.push(request);
     }
+    await Promise.all(waiting);
     return new Map(wanted.map((n) => [n, timestamps.get(n)!]));
+  }
+
+  async function fetchHeaders(numbers: number[], signal?: AbortSignal): Promise<void> {
+    const headers = await transport.batch(
+      numbers.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHex(n), false] })),
+      BlockHeaderSchema.nullable(),
+      signal,
+    );
+    headers.forEach((header, i) => {
+      const n = numbers[i]!;
+      if (header instanceof RpcError) throw header;
+      if (header === null) {
+        throw new ResponseShapeError(`eth_getBlockByNumber at ${endpoint}: block ${n} is unknown to the node`, {
+          details: { endpoint, method: 'eth_getBlockByNumber', block: n },
+        });
+      }
+      timestamps.set(n, hexToNumber(header.timestamp));
+    });
   }
 
   /** Remembers timestamps learned elsewhere (full blocks, logs carrying blockTimestamp). */
