@@ -51,6 +51,15 @@ export interface AdapterStats {
   cacheHits: number;
 }
 
+/** One answer a trace relied on: enough to fetch it again and check it is the same (`chaintrail verify`). */
+export interface Evidence {
+  source: string;
+  /** Method, URL and body with every secret replaced by ***. */
+  request: string;
+  /** SHA-256 of the answer's body. */
+  sha256: string;
+}
+
 export interface ChainAdapter {
   /** Source kind, e.g. 'fixture', 'evm-rpc', 'etherscan'. */
   readonly kind: string;
@@ -65,4 +74,7 @@ export interface ChainAdapter {
   /** Limitations the report must state (e.g. "internal transfers not visible"). */
   notes(chain: string): string[];
   stats(): AdapterStats;
+  /** Answers relied on after `since` (a mark taken with evidenceMark), for the report's evidence list. */
+  evidence?(since?: number): Evidence[];
+  evidenceMark?(): number;
 }

@@ -8,6 +8,8 @@ import {
   TraceAbortedError,
   type ErrorDetails,
 } from '../core/errors.js';
+import { cacheKey, sha256Hex, type ResponseCache } from '../cache/store.js';
+import type { Evidence } from './adapter.js';
 
 /**
  * The one HTTP client every HTTP adapter uses (viem-transport style: a small factory, the wire hidden behind it).
@@ -92,6 +94,8 @@ export interface HttpClientOptions {
   random?: () => number;
   fetch?: typeof fetch;
   onLog?: (event: HttpLogEvent) => void;
+  /** Persistent answers (src/cache): hits cost no request; keys are built from the redacted request only. */
+  cache?: ResponseCache;
 }
 
 export interface HttpRequest {
@@ -104,6 +108,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** What this request is for, in words, for error messages ("txlist of 0xabc… page 3"). */
   what?: string;
+  /**
+   * How long the answer may be reused: 'final' for data deeper than the reorg margin, 'volatile' (default) for
+   * anything that may still change (it expires), 'none' to never cache.
+   */
+  cache?: 'final' | 'volatile' | 'none';
 }
 
 export interface HttpStats {
@@ -113,6 +122,8 @@ export interface HttpStats {
   rateLimited: number;
   /** Total ms spent waiting for the token bucket, Retry-After and backoff (clock time). */
   waitedMs: number;
+  /** Answers taken from the cache instead of the network. */
+  cacheHits: number;
 }
 
 export interface HttpClient {
@@ -123,6 +134,9 @@ export interface HttpClient {
   stats(): HttpStats;
   /** Replaces every secret this client knows with ***. */
   redact(text: string): string;
+  /** Answers relied on after `since` (an evidenceMark()): the request (redacted) and the SHA-256 of its body. */
+  evidence(since?: number): Evidence[];
+  evidenceMark(): number;
 }
 
 const DEFAULTS = {
@@ -226,7 +240,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     ...secretHeaders.map((n) => options.headers?.[n]),
   ].filter((v): v is string | number => v !== undefined && v !== '').map(String);
   const redact = createRedactor(secretQuery, secretValues);
-  const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
+  const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0, cacheHits: 0 };
+  // Keyed by request; `seq` is when it was last relied on, so one trace can ask for its own answers only.
+  const evidence = new Map<string, Evidence & { seq: number }>();
+  let seq = 0;
   const log = (level: HttpLogEvent['level'], message: string) => options.onLog?.({ level, message: redact(message) });
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const endpoint = redact(baseUrl);
@@ -296,6 +313,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let failures = 0;
     let limited = 0;
     let lastReason = '';
+    const request = `${method} ${safeUrl}${req.body === undefined ? '' : ` ${redact(JSON.stringify(req.body))}`}`;
+    const mode = req.cache ?? 'volatile';
+    const key = options.cache && mode !== 'none' ? cacheKey(options.source, request) : undefined;
+    const relied = (body: string, sha256 = sha256Hex(body)) => evidence.set(request, { source: options.source, request, sha256, seq: ++seq });
+    if (key) {
+      const hit = options.cache!.get(key);
+      if (hit) {
+        stats.cacheHits++;
+        relied(hit.body, hit.sha256);
+        return JSON.parse(hit.body) as unknown;
+      }
+    }
     try {
       for (;;) {
         const { answer, error, timedOut } = await attempt(req, url);
@@ -306,7 +335,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         } else {
           verdict = options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
           if (verdict.kind === 'ok') verdict = finalVerdict(answer, options.source, what, base);
-          if (verdict.kind === 'ok') return answer.json;
+          if (verdict.kind === 'ok') {
+            if (key) options.cache!.set(key, answer.text, { final: mode === 'final' });
+            relied(answer.text);
+            return answer.json;
+          }
         }
         if (verdict.kind === 'fail') throw redactError(verdict.error, redact);
         lastReason = verdict.reason;
@@ -348,7 +381,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
-  return { endpoint, requestJson, stats: () => ({ ...stats }), redact };
+  return {
+    endpoint,
+    requestJson,
+    stats: () => ({ ...stats }),
+    redact,
+    evidence: (since = 0) =>
+      [...evidence.values()]
+        .filter((e) => e.seq > since)
+        .map(({ source, request, sha256 }) => ({ source, request, sha256 }))
+        .sort((a, b) => (a.request < b.request ? -1 : a.request > b.request ? 1 : 0)),
+    evidenceMark: () => seq,
+  };
 }
 
 /** After the hook said ok: non-2xx statuses and non-JSON bodies still are errors, typed by what they mean. */

@@ -206,6 +206,8 @@ export const TraceReportSchema = z.object({
     untracedAsset: z.number().int(),
   }),
   notes: z.array(z.string()),
+  /** Every answer the trace relied on (request with secrets removed, SHA-256 of the body): `chaintrail verify` checks them. */
+  evidence: z.array(z.object({ source: z.string(), request: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
   stats: z.object({
     rounds: z.number().int(),
     addressesExpanded: z.number().int(),

@@ -3,7 +3,7 @@ import { getChain } from '../core/chain.js';
 import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { transferId, compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
-import type { ChainAdapter } from '../adapters/adapter.js';
+import type { ChainAdapter, Evidence } from '../adapters/adapter.js';
 import type { LabelStore } from '../labels/store.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
@@ -74,6 +74,7 @@ export interface TraceOutcome {
   labels?: LabelStore;
   /** Set when a source failed mid-trace: the outcome covers what was traced until then. */
   failure?: ChaintrailError;
+  evidence: Evidence[];
 }
 
 export function parseTraceSettings(input: unknown): TraceSettings {
@@ -105,6 +106,7 @@ async function runTrace(
 ): Promise<TraceOutcome> {
   const started = Date.now();
   const baseline = adapters.map((a) => a.stats());
+  const evidenceMarks = adapters.map((a) => a.evidenceMark?.() ?? 0);
   const requestsSoFar = () => adapters.reduce((s, a, i) => s + a.stats().requests - baseline[i]!.requests, 0);
   const cacheHitsSoFar = () => adapters.reduce((s, a, i) => s + a.stats().cacheHits - baseline[i]!.cacheHits, 0);
   let round = 0;
@@ -302,6 +304,9 @@ async function runTrace(
       ...(failure ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`] : []),
     ],
     ...(failure ? { failure } : {}),
+    evidence: [...new Map(adapters.flatMap((a, i) => a.evidence?.(evidenceMarks[i]) ?? []).map((e) => [`${e.source}\u0000${e.request}`, e])).values()].sort(
+      (a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.request < b.request ? -1 : a.request > b.request ? 1 : 0),
+    ),
     sources: chains.map((chain) => {
       const a = adapterFor(adapters, chain);
       return { chain, kind: a.kind, ...(a.endpoint ? { endpoint: a.endpoint } : {}) };

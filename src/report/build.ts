@@ -171,6 +171,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     stops,
     ignored: outcome.ignored,
     notes: outcome.notes,
+    evidence: outcome.evidence,
     stats: outcome.stats,
     complete: !outcome.failure,
   };

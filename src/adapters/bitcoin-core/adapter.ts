@@ -3,6 +3,7 @@ import { getChain } from '../../core/chain.js';
 import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { TransactionResult } from '../adapter.js';
 import { createHttpClient, type Classify, type Clock } from '../http.js';
+import type { ResponseCache } from '../../cache/store.js';
 import { checkTxid, utxoOnlyTransfers } from '../bitcoin/guards.js';
 import { hexToBytes, scriptType } from '../bitcoin/script.js';
 import type { AddressTransactionsResult, Outspend, SourcedUtxoTransaction, UtxoChainAdapter } from '../bitcoin/utxo-adapter.js';
@@ -29,7 +30,7 @@ const OptionsSchema = z
   })
   .strict();
 
-export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & {
+export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache;
   /** Where BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD are read when user/password are not given. */
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
@@ -104,6 +105,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
   const baseUrl = url.toString().replace(/\/+$/, '');
   const authorization = user !== undefined || password !== undefined ? `Basic ${Buffer.from(`${user ?? ''}:${password ?? ''}`).toString('base64')}` : undefined;
   const http = createHttpClient({
+    ...(input.cache ? { cache: input.cache } : {}),
     source: 'Bitcoin Core',
     baseUrl,
     concurrency: options.concurrency,
@@ -228,6 +230,8 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
       'Bitcoin Core: spent outputs are known (gettxout) but not who spent them; branches end there as spent with the spender unknown',
       'Bitcoin Core: no address index, so address seeds need an Esplora source',
     ],
-    stats: () => ({ requests: http.stats().requests, cacheHits: 0 }),
+    stats: () => ({ requests: http.stats().requests, cacheHits: http.stats().cacheHits }),
+    evidence: (since?: number) => http.evidence(since),
+    evidenceMark: () => http.evidenceMark(),
   };
 }

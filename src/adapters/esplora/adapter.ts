@@ -4,6 +4,7 @@ import { getChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidAddressError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { ChainAdapter, TransactionResult } from '../adapter.js';
 import { createHttpClient, type Classify, type Clock, type HttpClient } from '../http.js';
+import type { ResponseCache } from '../../cache/store.js';
 import { isScriptId } from '../bitcoin/script.js';
 import { utxoOnlyTransfers, checkTxid } from '../bitcoin/guards.js';
 import type { AddressTransactionsOptions, AddressTransactionsResult, Outspend, SourcedUtxoTransaction, UtxoChainAdapter } from '../bitcoin/utxo-adapter.js';
@@ -34,7 +35,7 @@ const OptionsSchema = z
   })
   .strict();
 
-export type EsploraAdapterOptions = z.input<typeof OptionsSchema> & { clock?: Clock; fetch?: typeof fetch };
+export type EsploraAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache; clock?: Clock; fetch?: typeof fetch };
 
 export interface EsploraAdapter extends UtxoChainAdapter {
   /** Height of the best block the server knows. */
@@ -62,6 +63,7 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
   const chain = getChain(options.chain);
   if (chain.family !== 'utxo') throw new InvalidInputError(`Esplora serves Bitcoin-family chains, not ${chain.id}`, { details: { chain: chain.id } });
   const http: HttpClient = createHttpClient({
+    ...(input.cache ? { cache: input.cache } : {}),
     source: 'Esplora',
     baseUrl: options.url,
     concurrency: options.concurrency,
@@ -171,6 +173,8 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
     getOutspends,
     getTipHeight: (opts) => get('/blocks/tip/height', EsploraTipHeightSchema, 'tip height', opts?.signal),
     notes: () => ['Esplora: confirmed transactions only; unconfirmed (mempool) spends are not followed'],
-    stats: () => ({ requests: http.stats().requests, cacheHits: 0 }),
+    stats: () => ({ requests: http.stats().requests, cacheHits: http.stats().cacheHits }),
+    evidence: (since?: number) => http.evidence(since),
+    evidenceMark: () => http.evidenceMark(),
   };
 }

@@ -5,6 +5,7 @@ import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { createHttpClient, type Clock, type HttpLogEvent } from '../http.js';
+import type { ResponseCache } from '../../cache/store.js';
 import { classifyEtherscan, ResultWindowError, shapeError, unwrapList, unwrapValue } from './envelope.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from './map.js';
 import {
@@ -41,7 +42,7 @@ const OptionsSchema = z.object({
   tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
-export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & {
+export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache;
   clock?: Clock;
   random?: () => number;
   fetch?: typeof fetch;
@@ -80,6 +81,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
   const source = flavor === 'etherscan' ? 'Etherscan' : 'Blockscout';
   const pageSize = Math.min(o.pageSize, o.resultWindow);
   const http = createHttpClient({
+    ...(input.cache ? { cache: input.cache } : {}),
     source,
     baseUrl,
     timeoutMs: o.timeoutMs,
@@ -307,6 +309,8 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     },
     getTransfers,
     getTransaction,
+    evidence: (since?: number) => http.evidence(since),
+    evidenceMark: () => http.evidenceMark(),
     notes: (c) => {
       if (getChain(c).id !== chain.id) return [];
       const notes = [
@@ -320,7 +324,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     },
     stats: (): AdapterStats => {
       const s = http.stats();
-      const out = { requests: s.requests, cacheHits: 0, retries: s.retries, rateLimited: s.rateLimited };
+      const out = { requests: s.requests, cacheHits: s.cacheHits, retries: s.retries, rateLimited: s.rateLimited };
       return out;
     },
   };

@@ -6,6 +6,7 @@ import { compareTransfers, transferId, type AccountTransfer } from '../../core/m
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { createHttpClient, type Classify, type Clock, type HttpLogEvent } from '../http.js';
+import type { ResponseCache } from '../../cache/store.js';
 import { mapTrc20Records, mapTronList, mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { TronErrorSchema, Trc20ListSchema, TronTransactionInfoSchema, TronTransactionListSchema, TronTransactionSchema } from './schema.js';
 
@@ -29,7 +30,7 @@ const OptionsSchema = z.object({
   tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
-export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & {
+export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache;
   clock?: Clock;
   random?: () => number;
   fetch?: typeof fetch;
@@ -74,6 +75,7 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
   const o = parsed.data;
   const apiKey = o.apiKey ?? ((input.env ?? process.env).TRONGRID_API_KEY || undefined);
   const http = createHttpClient({
+    ...(input.cache ? { cache: input.cache } : {}),
     source: 'TronGrid',
     baseUrl: o.baseUrl ?? TRONGRID_URL,
     timeoutMs: o.timeoutMs,
@@ -251,6 +253,8 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     },
     getTransfers,
     getTransaction,
+    evidence: (since?: number) => http.evidence(since),
+    evidenceMark: () => http.evidenceMark(),
     notes: (c) => {
       if (getChain(c).id !== 'tron') return [];
       const notes = [
@@ -261,7 +265,7 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     },
     stats: (): AdapterStats => {
       const s = http.stats();
-      const out = { requests: s.requests, cacheHits: 0, retries: s.retries, rateLimited: s.rateLimited };
+      const out = { requests: s.requests, cacheHits: s.cacheHits, retries: s.retries, rateLimited: s.rateLimited };
       return out;
     },
   };
