@@ -129,7 +129,8 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     const params: Record<string, unknown> = {};
     const types: Record<string, string | string[]> = {};
     for (const p of query.params) {
-      params[p.name] = p.value;
+      // The REST API documents parameter values as strings (INT64 above 2^53 stays exact that way).
+      params[p.name] = Array.isArray(p.value) ? p.value.map(String) : String(p.value);
       types[p.name] = p.array ? [p.type] : p.type;
     }
     return { query: query.sql, params, types, useLegacySql: false, ...(options.location ? { location: options.location } : {}) } as Query;
