@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { getChain } from '../core/chain.js';
@@ -7,13 +6,13 @@ import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
 import { loadLabelFiles } from '../labels/load.js';
-import { reportToJson } from '../report/json.js';
-import { reportToSummary } from '../report/summary.js';
 import { readCaseFile } from './case-file.js';
 import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
 import { createAdapterFromSource } from './sources.js';
 import { registerLabelsCommand } from './commands/labels.js';
+import { registerReportCommand } from './commands/report.js';
+import { EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
 
 /** Documented exit codes. */
 export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
@@ -25,7 +24,7 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
-const FORMATS = ['summary', 'json'] as const;
+const FORMATS = OUTPUT_FORMATS;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const int = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidInputError(`${name} must be a whole number, got "${value}"`, { details: { option: name, value } });
@@ -43,27 +42,22 @@ export function parseSeedArg(arg: string, defaultChain: string | undefined): See
   return isTx ? { chain, tx: value } : { chain, address: value };
 }
 
-function writeReport(report: TraceReport, format: string, out: string | undefined, io: CliIo) {
-  const text = format === 'json' ? reportToJson(report) : reportToSummary(report);
-  if (out) writeFileSync(out, text);
-  else io.stdout.write(text);
-}
-
 async function runTrace(
   base: Omit<TraceOptions, 'onProgress' | 'signal'>,
   quiet: boolean,
   io: CliIo,
-  onPartial?: (report: TraceReport) => void,
-): Promise<TraceReport> {
+  onPartial?: (result: TraceResult) => void,
+): Promise<TraceResult> {
   const progress = createProgressReporter(io.stderr, !quiet);
   try {
-    const { report, run } = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
+    const result = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
+    const { run } = result;
     progress.done();
     if (!quiet && io.stderr.isTTY) io.stderr.write(`traced in ${(run.elapsedMs / 1000).toFixed(1)} s: ${run.requests} requests, ${run.cacheHits} from cache\n`);
-    return report;
+    return result;
   } catch (error) {
     // Keep what was traced: the partial report is written (marked incomplete) before the error is reported.
-    if (error instanceof TraceIncompleteError) onPartial?.((error.partial as TraceResult).report);
+    if (error instanceof TraceIncompleteError) onPartial?.(error.partial as TraceResult);
     throw error;
   } finally {
     progress.done();
@@ -94,7 +88,9 @@ function buildProgram(io: CliIo): Command {
     .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
     .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
-    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--out <path>', OUT_HELP)
+    .option('--explorer <chain=url>', EXPLORER_HELP, collect)
+    .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
     .addHelpText(
       'after',
@@ -111,7 +107,7 @@ function buildProgram(io: CliIo): Command {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
         return m ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env) : createAdapterFromSource(spec, getChain(opts.chain).id, io.env);
       });
-      const report = await runTrace(
+      const result = await runTrace(
         {
           adapters,
           labels: loadLabelFiles(opts.labels ?? []),
@@ -128,9 +124,9 @@ function buildProgram(io: CliIo): Command {
         },
         Boolean(opts.quiet),
         io,
-        (partial) => writeReport(partial, opts.format, opts.out, io),
+        (partial) => writeOutput(partial, opts, io),
       );
-      writeReport(report, opts.format, opts.out, io);
+      writeOutput(result, opts, io);
     });
 
   program
@@ -138,12 +134,14 @@ function buildProgram(io: CliIo): Command {
     .description('Trace the bundled demo case (offline) and print the summary')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
-    .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--out <path>', OUT_HELP)
+    .option('--explorer <chain=url>', EXPLORER_HELP, collect)
+    .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
     .addHelpText('after', '\nExamples:\n  chaintrail demo\n  chaintrail demo --format json --out demo-report.json\n')
     .action(async (opts) => {
       const c = readCaseFile(demoCasePath());
-      const report = await runTrace(
+      const result = await runTrace(
         {
           adapters: [createFixtureAdapter({ dataset: c.dataset })],
           labels: loadLabelFiles(c.labels),
@@ -157,9 +155,10 @@ function buildProgram(io: CliIo): Command {
         Boolean(opts.quiet),
         io,
       );
-      writeReport(report, opts.format, opts.out, io);
+      writeOutput(result, opts, io);
     });
   registerLabelsCommand(program, io);
+  registerReportCommand(program, io);
   return program;
 }
 

@@ -1,25 +1,60 @@
+import cliProgress from 'cli-progress';
 import type { TraceProgress } from '../engine/trace.js';
 
+export interface ProgressReporter {
+  update(e: TraceProgress): void;
+  done(): void;
+}
+
+/** The line drawn on stderr: bar over the addresses known so far, then the counters and times. */
+export const PROGRESS_FORMAT =
+  '{phase} {bar} {value}/{total} addresses expanded | round {round} | frontier {frontier} | requests {requests} ({cacheHits} cached) | {duration_formatted} elapsed, ETA {eta_formatted}';
+
 /**
- * One status line on stderr, rewritten in place. Silent unless stderr is a terminal (so logs and pipes stay clean)
- * and not --quiet.
+ * A progress bar on stderr (cli-progress): addresses expanded out of those known so far (expanded + the current
+ * frontier: the total grows as the trace discovers addresses, so the ETA is for the known work), frontier size,
+ * requests made, cache hits, elapsed time and ETA. Silent unless stderr is a terminal (so logs and pipes stay
+ * clean) and not --quiet; cleared when the trace ends.
  */
-export function createProgressReporter(stream: NodeJS.WriteStream, enabled: boolean): { update(e: TraceProgress): void; done(): void } {
+export function createProgressReporter(stream: NodeJS.WriteStream, enabled: boolean): ProgressReporter {
   const active = enabled && stream.isTTY === true;
-  let drawn = false;
+  if (!active) return { update() {}, done() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: PROGRESS_FORMAT,
+      stream,
+      fps: 5,
+      barsize: 20,
+      hideCursor: true,
+      clearOnComplete: true,
+      linewrap: false,
+      etaBuffer: 20,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
   return {
     update(e) {
-      if (!active) return;
-      const line =
-        e.phase === 'seeds'
-          ? 'resolving seeds…'
-          : `round ${e.round}: expanding ${e.frontier} address(es) · ${e.expanded} expanded · ${e.transfers} transfers · ${e.requests} requests` +
-            `${e.cacheHits ? ` (${e.cacheHits} cached)` : ''} · ${(e.elapsedMs / 1000).toFixed(1)}s`;
-      stream.write(`\r\x1b[2K${line.slice(0, (stream.columns || 120) - 1)}`);
-      drawn = true;
+      const total = Math.max(1, e.expanded + e.frontier);
+      const payload = {
+        phase: e.phase === 'seeds' ? 'seeds ' : e.phase === 'done' ? 'done  ' : 'expand',
+        round: e.round,
+        frontier: e.frontier,
+        requests: e.requests,
+        cacheHits: e.cacheHits,
+      };
+      if (!started) {
+        bar.start(total, e.expanded, payload);
+        started = true;
+        return;
+      }
+      bar.setTotal(e.phase === 'done' ? Math.max(1, e.expanded) : total);
+      bar.update(e.phase === 'done' ? Math.max(1, e.expanded) : e.expanded, payload);
     },
     done() {
-      if (active && drawn) stream.write('\r\x1b[2K');
+      if (started) bar.stop();
+      started = false;
     },
   };
 }

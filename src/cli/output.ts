@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidInputError } from '../core/errors.js';
+import type { TraceReport } from '../core/schema.js';
+import type { TraceGraph } from '../engine/graph.js';
+import { graphToTransfersCsv, reportToEndpointsCsv } from '../report/csv.js';
+import { graphToGexf } from '../report/gexf.js';
+import { graphToGraphml } from '../report/graphml.js';
+import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
+import { reportToJson } from '../report/json.js';
+import { reportToSummary } from '../report/summary.js';
+import { getChain } from '../core/chain.js';
+
+export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const OUT_HELP = 'write to this file instead of stdout (csv: a directory, created if missing, for endpoints.csv and transfers.csv)';
+export const EXPLORER_HELP = 'explorer link template for the HTML report, repeatable: CHAIN=URL with {tx} (and optionally CHAIN:address=URL with {address})';
+export const OUTPUT_HELP =
+  '\nOutputs (--format):\n' +
+  '  summary   readable tables (default)          json     the TraceReport (input of `chaintrail report`)\n' +
+  '  html      one offline file: interactive graph, tables per exchange/jurisdiction, freeze candidates\n' +
+  '  csv       endpoints.csv + transfers.csv into --out DIR (formula-injection safe)\n' +
+  '  gexf      Gephi (colour by category/endpoint)  graphml  yEd, Gephi, Cytoscape\n' +
+  '  e.g. --format html --out report.html · --format csv --out csv/ · --explorer evm:56=https://bscscan.com/tx/{tx}\n';
+
+export interface OutputOptions {
+  format: string;
+  out?: string;
+  explorer?: string[];
+  quiet?: boolean;
+}
+
+/** `--explorer ethereum=https://…/tx/{tx}` and `--explorer ethereum:address=https://…/address/{address}`. */
+export function parseExplorerArgs(args: readonly string[]): Record<string, Explorer> {
+  const out: Record<string, { tx?: string; address?: string }> = {};
+  for (const arg of args) {
+    const m = /^([^=:]+(?::\d+)?)(?::(tx|address))?=(.+)$/.exec(arg);
+    if (!m) throw new InvalidInputError(`--explorer ${arg}: expected CHAIN=URL (e.g. ethereum=https://etherscan.io/tx/{tx})`, { details: { option: '--explorer', value: arg } });
+    const chain = getChain(m[1]!).id;
+    const kind = (m[2] ?? 'tx') as 'tx' | 'address';
+    out[chain] = { ...out[chain], [kind]: m[3]! };
+  }
+  const explorers: Record<string, Explorer> = {};
+  for (const [chain, e] of Object.entries(out)) {
+    const parsed = ExplorerSchema.safeParse(e);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidInputError(`--explorer ${chain}: ${issue ? `${issue.path.join('.') || 'tx'}: ${issue.message}` : 'invalid'}`, { details: { option: '--explorer', chain } });
+    }
+    explorers[chain] = parsed.data;
+  }
+  return explorers;
+}
+
+/** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
+export function writeOutput(result: { report: TraceReport; graph: TraceGraph }, opts: OutputOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
+  const { report, graph } = result;
+  const format = opts.format as OutputFormat;
+  if (format === 'csv') {
+    if (!opts.out) throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', { details: { option: '--out' } });
+    mkdirSync(opts.out, { recursive: true });
+    const files = [
+      [join(opts.out, 'endpoints.csv'), reportToEndpointsCsv(report)],
+      [join(opts.out, 'transfers.csv'), graphToTransfersCsv(graph, report)],
+    ] as const;
+    for (const [file, text] of files) writeFileSync(file, text);
+    if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
+    return;
+  }
+  const text =
+    format === 'json'
+      ? reportToJson(report)
+      : format === 'html'
+        ? reportToHtml(report, graph, { explorers: parseExplorerArgs(opts.explorer ?? []) })
+        : format === 'gexf'
+          ? graphToGexf(graph, report)
+          : format === 'graphml'
+            ? graphToGraphml(graph, report)
+            : reportToSummary(report);
+  if (opts.out) writeFileSync(opts.out, text);
+  else io.stdout.write(text);
+}
