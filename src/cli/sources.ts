@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../core/errors.js';
+import type { ResponseCache } from '../cache/store.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { createEsploraAdapter } from '../adapters/esplora/adapter.js';
@@ -17,7 +18,13 @@ export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-
  * `--source KIND[:TARGET]` -> adapter. TARGET is a file for fixture, a URL for the network sources
  * (optional where the source has a public default). Keys come from the environment, never from the spec.
  */
-export function createAdapterFromSource(spec: string, chain: string, env: NodeJS.ProcessEnv = process.env): ChainAdapter {
+export interface SourceOptions {
+  /** Persistent answer cache for network sources. */
+  cache?: ResponseCache;
+}
+
+export function createAdapterFromSource(spec: string, chain: string, env: NodeJS.ProcessEnv = process.env, options: SourceOptions = {}): ChainAdapter {
+  const cache = options.cache ? { cache: options.cache } : {};
   const colon = spec.indexOf(':');
   const kind = colon === -1 ? spec : spec.slice(0, colon);
   const target = colon === -1 ? '' : spec.slice(colon + 1);
@@ -30,12 +37,12 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
     case 'esplora': {
       // Without a URL: Blockstream's public instance, politely rate-limited.
       const publicUrl = chain === 'bitcoin-testnet' ? 'https://blockstream.info/testnet/api' : 'https://blockstream.info/api';
-      return createEsploraAdapter({ url: target || publicUrl, chain, ...(target ? {} : { rateLimit: { perSecond: 4 } }) });
+      return createEsploraAdapter({ url: target || publicUrl, chain, ...cache, ...(target ? {} : { rateLimit: { perSecond: 4 } }) });
     }
     case 'bitcoin-core': {
       // Credentials come from BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD; default ports per network.
       const port = chain === 'bitcoin-testnet' ? 18332 : chain === 'bitcoin-regtest' ? 18443 : 8332;
-      return createBitcoinCoreAdapter({ url: target || `http://127.0.0.1:${port}`, chain, env });
+      return createBitcoinCoreAdapter({ url: target || `http://127.0.0.1:${port}`, chain, env, ...cache });
     }
     case 'rpc': {
       // Provider URLs embed keys: CHAINTRAIL_RPC_URL keeps them out of shell history; printed URLs are redacted.
@@ -48,11 +55,11 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
       // (optional BLOCKSCOUT_API_KEY).
       const blockscout = target !== '' && !/\/v2\/api\/?$/.test(target);
       const apiKey = blockscout ? env.BLOCKSCOUT_API_KEY : env.ETHERSCAN_API_KEY;
-      return createEtherscanAdapter({ chain, env, ...(target ? { baseUrl: target } : {}), ...(apiKey ? { apiKey } : {}) });
+      return createEtherscanAdapter({ chain, env, ...cache, ...(target ? { baseUrl: target } : {}), ...(apiKey ? { apiKey } : {}) });
     }
     case 'trongrid':
       // No URL: api.trongrid.io. The key (TRONGRID_API_KEY) goes in the TRON-PRO-API-KEY header.
-      return createTronGridAdapter({ env, ...(target ? { baseUrl: target } : {}) });
+      return createTronGridAdapter({ env, ...cache, ...(target ? { baseUrl: target } : {}) });
     case 'duckdb':
       // A folder of blockchain-etl exports: one file or folder per table (token_transfers.parquet, traces/…).
       if (!target) throw new InvalidInputError('--source duckdb:DIR needs a folder of blockchain-etl tables', { details: { source: spec } });
