@@ -9,7 +9,7 @@ import { addActorPack, createActorIndex, graphSenseKind, parseTagPack, type Acto
 import { ofacAssetOf, parseOfacList } from './formats/ofac.js';
 import { parseEtherscanCsv, parseEtherscanJson } from './formats/etherscan.js';
 import { builtinLabels } from './builtin.js';
-import { createLabelStore, type LabelStore } from './store.js';
+import { createLabelInterner, createLabelStore, type LabelStore } from './store.js';
 import { emptySummary, mergeSummary, type ImportSummary, type LabelImport } from './summary.js';
 
 /** Reads one label file by its extension. */
@@ -145,14 +145,21 @@ const sameEntity = (a: Label, b: Label) => a.entity.trim().toLowerCase() === b.e
  * - same chain, address, entity (case-insensitive) and category as a stored label: a duplicate, not stored again
  *   (the earlier, higher-precedence label keeps its source and confidence);
  * - same chain and address but a different entity or category: stored, and a `conflict` warning names both;
- * Returns the number stored.
+ * Labels are stored with shared strings and jurisdiction lists (createLabelInterner). Returns the number stored.
  */
-function mergeInto(store: LabelStore, imported: LabelImport, file: string, summary: ImportSummary, confidence: number | undefined): number {
+function mergeInto(
+  store: LabelStore,
+  imported: LabelImport,
+  file: string,
+  summary: ImportSummary,
+  confidence: number | undefined,
+  intern: (label: Label) => Label,
+): number {
   let stored = 0;
   const { labels, lines } = imported;
   for (let i = 0; i < labels.length; i++) {
-    let label = labels[i]!;
-    if (confidence !== undefined) label = { ...label, confidence };
+    let label = intern(labels[i]!);
+    if (confidence !== undefined) label.confidence = confidence;
     const existing = store.getAll(label.chain, label.address);
     if (existing.length) {
       if (existing.some((e) => e.category === label.category && sameEntity(e, label))) {
@@ -207,6 +214,7 @@ export function loadLabelSources(sources: readonly LabelSourceInput[], options: 
   const summary = emptySummary();
   const reports: SourceReport[] = [];
   const actors = createActorIndex();
+  const intern = createLabelInterner();
   for (const f of files.filter((x) => x.format === 'graphsense-actors')) {
     // An actor pack adds no labels: its rows are actors (counted in its own report), its skipped rows are actors
     // that tags cannot join.
@@ -218,7 +226,7 @@ export function loadLabelSources(sources: readonly LabelSourceInput[], options: 
     if (f.format === 'graphsense-actors') continue;
     const imported = importFile(f.file, f.text, f.format, f.source, actors);
     const part: ImportSummary = { ...imported.summary, labels: 0 };
-    part.labels = mergeInto(store, imported, f.file, part, f.source.confidence);
+    part.labels = mergeInto(store, imported, f.file, part, f.source.confidence, intern);
     mergeSummary(summary, part);
     reports.push({ file: f.file, format: f.format, precedence: f.source.precedence, summary: part });
   }
@@ -226,7 +234,7 @@ export function loadLabelSources(sources: readonly LabelSourceInput[], options: 
     const labels = builtinLabels();
     const part = emptySummary(['(built-in)']);
     part.rows = labels.length;
-    part.labels = mergeInto(store, { labels, lines: [], summary: part }, '(built-in)', part, undefined);
+    part.labels = mergeInto(store, { labels, lines: [], summary: part }, '(built-in)', part, undefined, intern);
     mergeSummary(summary, part);
     reports.push({ file: '(built-in)', format: 'builtin', precedence: -Infinity, summary: part });
   }

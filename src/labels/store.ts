@@ -24,11 +24,54 @@ export interface LabelStore {
 /** Label rows use 'evm' for an address that means the same entity on every EVM chain. */
 export const ANY_EVM_CHAIN = 'evm';
 
+const EVM_SINGLE_CASE = /^0x(?:[0-9a-f]{40}|[0-9A-F]{40})$/;
+
+/**
+ * normalizeAddress for label datasets, with one shortcut: an EVM address written in a single case carries no
+ * EIP-55 checksum to verify, so it is lower-cased without hashing (the same result as normalizeAddress, which
+ * otherwise spends most of a million-row import computing keccak checksums). Mixed case is still verified.
+ */
+export function normalizeLabelAddress(chain: string, address: string): string {
+  const raw = address.trim();
+  if (EVM_SINGLE_CASE.test(raw) && (chain === ANY_EVM_CHAIN || getChain(chain).family === 'evm')) return raw.toLowerCase();
+  return normalizeAddress(chain === ANY_EVM_CHAIN ? 'ethereum' : chain, raw);
+}
+
 /** Normalizes a label's chain and address; throws InvalidAddressError / InvalidInputError when they are wrong. */
 export function normalizeLabel(label: Label): Label {
-  if (label.chain === ANY_EVM_CHAIN) return { ...label, address: normalizeAddress('ethereum', label.address) };
+  if (label.chain === ANY_EVM_CHAIN) return { ...label, address: normalizeLabelAddress(ANY_EVM_CHAIN, label.address) };
   const chain = getChain(label.chain).id;
-  return { ...label, chain, address: normalizeAddress(chain, label.address) };
+  return { ...label, chain, address: normalizeLabelAddress(chain, label.address) };
+}
+
+/**
+ * Shares the strings and jurisdiction arrays that repeat across labels (entity, category, source, chain: a dataset
+ * has few distinct values and millions of rows), so a million labels parsed from a file do not hold a million
+ * copies of "Binance". Returns a new label; use one interner per load.
+ */
+export function createLabelInterner(): (label: Label) => Label {
+  const strings = new Map<string, string>();
+  const lists = new Map<string, string[]>();
+  const str = (v: string) => {
+    const hit = strings.get(v);
+    if (hit !== undefined) return hit;
+    strings.set(v, v);
+    return v;
+  };
+  return (label) => {
+    const key = label.jurisdictions.join(';');
+    let jurisdictions = lists.get(key);
+    if (!jurisdictions) lists.set(key, (jurisdictions = Object.freeze([...label.jurisdictions]) as string[]));
+    return {
+      chain: str(label.chain),
+      address: label.address,
+      entity: str(label.entity),
+      category: str(label.category) as Category,
+      jurisdictions,
+      confidence: label.confidence,
+      source: str(label.source),
+    };
+  };
 }
 
 /** One address holds one label (the common case, no array) or several in precedence order. */

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
-import { normalizeAddress } from '../../core/address.js';
+import { normalizeLabelAddress } from '../store.js';
 import { getChain } from '../../core/chain.js';
 import type { Category } from '../../core/schema.js';
 import { ImportCollector, type LabelImport } from '../summary.js';
@@ -146,7 +146,7 @@ function build(rows: Row[], file: string, options: EtherscanOptions): LabelImpor
     }
     let address: string;
     try {
-      address = normalizeAddress(chain, row.address);
+      address = normalizeLabelAddress(chain, row.address);
     } catch (error) {
       if (error instanceof InvalidAddressError) {
         out.skip(row.line, 'invalid-address', error.shortMessage);

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
-import { normalizeAddress } from '../../core/address.js';
+import { normalizeLabelAddress } from '../store.js';
 import { JurisdictionSchema, type Category } from '../../core/schema.js';
 import { chainForCurrency } from '../currency.js';
 import { ImportCollector, emptySummary, mergeSummary, type ImportSummary, type LabelImport } from '../summary.js';
@@ -338,7 +338,7 @@ export function parseTagPack(textIn: string, file = 'tagpack.yaml', options: Tag
     if (!resolved.ok) return out.skip(line, resolved.code, resolved.reason);
     let address: string;
     try {
-      address = normalizeAddress(resolved.chain, t.address);
+      address = normalizeLabelAddress(resolved.chain, t.address);
     } catch (error) {
       if (error instanceof InvalidAddressError) return out.skip(line, 'invalid-address', `${currency}: ${error.shortMessage}`);
       throw error;

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
-import { normalizeAddress } from '../../core/address.js';
+import { normalizeLabelAddress } from '../store.js';
 import { chainForCurrency } from '../currency.js';
 import { ImportCollector, type LabelImport } from '../summary.js';
 import { readText } from './csv.js';
@@ -55,7 +55,7 @@ export function parseOfacList(text: string, file = 'sanctioned_addresses.txt', o
     }
     let address: string;
     try {
-      address = normalizeAddress(resolved.chain, value);
+      address = normalizeLabelAddress(resolved.chain, value);
     } catch (error) {
       if (error instanceof InvalidAddressError) {
         out.skip(line, 'invalid-address', `${asset} list: ${error.shortMessage}`);

@@ -1,0 +1,103 @@
+/**
+ * Label store at scale: 1,000,000 labels.
+ * 1. store: build a LabelStore from 1 M label objects (three EVM chains, a tenth of the addresses with a second
+ *    label), then 1 M lookups; time, and heap held by labels + store.
+ * 2. file: the same million rows as the project's label CSV on disk, loaded end to end with loadLabelSources
+ *    (CSV parse, zod validation, address normalization, duplicate/conflict checks, store); time and heap.
+ * Run with `npm run bench` (test/bench/run.ts) or `npx tsx -e "import('./test/bench/labels.ts').then(m => m.run())"`.
+ * LABELS_BENCH_N changes the count (for a quick look).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Label } from '../../src/core/schema.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { loadLabelSources } from '../../src/labels/load.js';
+
+const CHAINS = ['ethereum', 'evm:56', 'evm:137'] as const;
+const CATEGORIES = ['exchange', 'service', 'defi', 'other', 'scam'] as const;
+
+function collectGarbage(): () => void {
+  setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  return () => {
+    gc?.();
+    gc?.();
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const hex40 = (i: number) => i.toString(16).padStart(40, '0');
+
+export async function run(): Promise<void> {
+  const n = Number(process.env.LABELS_BENCH_N ?? 1_000_000);
+  const gc = collectGarbage();
+  const jurisdictions = [['SC'], ['MT', 'GB'], [], ['US']];
+  const line = (s: string) => process.stdout.write(`labels: ${s}\n`);
+  line(`${n.toLocaleString('en')} labels`);
+
+  // 1. In-memory store.
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  let t = performance.now();
+  const labels: Label[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const addressIndex = i % 10 === 9 ? i - 9 : i; // every tenth label is a second label on an earlier address
+    labels[i] = {
+      chain: CHAINS[addressIndex % 3]!,
+      address: `0x${hex40(addressIndex)}`,
+      entity: `Entity ${i % 5000}`,
+      category: CATEGORIES[i % 5]!,
+      jurisdictions: jurisdictions[i % 4]!,
+      confidence: (i % 10) / 10,
+      source: `bench row ${i}`,
+    };
+  }
+  const built = performance.now() - t;
+  t = performance.now();
+  const store = createLabelStore();
+  store.addAll(labels);
+  const added = performance.now() - t;
+  gc();
+  const heapStore = process.memoryUsage().heapUsed - base;
+  t = performance.now();
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const a = (i * 7919) % n;
+    const addressIndex = a % 10 === 9 ? a - 9 : a;
+    if (store.get(CHAINS[addressIndex % 3]!, `0x${hex40(addressIndex)}`)) hits++;
+  }
+  const looked = performance.now() - t;
+  line(`store: ${store.size.toLocaleString('en')} labels added in ${added.toFixed(0)} ms (objects built in ${built.toFixed(0)} ms); heap ${mb(heapStore)} for labels + store`);
+  line(`store: ${n.toLocaleString('en')} lookups in ${looked.toFixed(0)} ms (${((looked * 1e6) / n).toFixed(0)} ns each, ${hits} hits)`);
+  if (hits !== n) throw new Error(`bench: expected ${n} hits, got ${hits}`);
+  labels.length = 0;
+
+  // 2. From a file, end to end.
+  const dir = mkdtempSync(join(tmpdir(), 'chaintrail-labels-bench-'));
+  try {
+    const file = join(dir, 'labels.csv');
+    const rows = ['chain,address,entity,category,jurisdiction,confidence,source'];
+    for (let i = 0; i < n; i++) {
+      rows.push(`${CHAINS[i % 3]},0x${hex40(i)},Entity ${i % 5000},${CATEGORIES[i % 5]},${jurisdictions[i % 4]!.join(';')},0.${i % 10},bench`);
+    }
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    rows.length = 0;
+    gc();
+    const before = process.memoryUsage();
+    t = performance.now();
+    const loaded = loadLabelSources([{ file }]);
+    const loadMs = performance.now() - t;
+    gc();
+    const after = process.memoryUsage();
+    line(
+      `file: ${loaded.store.size.toLocaleString('en')} labels loaded from CSV in ${loadMs.toFixed(0)} ms ` +
+        `(${((loadMs * 1000) / n).toFixed(1)} µs/row); heap ${mb(after.heapUsed - before.heapUsed)} held, rss ${mb(after.rss)}`,
+    );
+    if (loaded.store.size !== n) throw new Error(`bench: expected ${n} labels, got ${loaded.store.size}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
