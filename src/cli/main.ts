@@ -11,6 +11,7 @@ import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
 import { createAdapterFromSource } from './sources.js';
 import { registerLabelsCommand } from './commands/labels.js';
+import { registerCaseCommand } from './commands/case.js';
 import { registerReportCommand } from './commands/report.js';
 import { EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
 
@@ -158,6 +159,7 @@ function buildProgram(io: CliIo): Command {
       writeOutput(result, opts, io);
     });
   registerLabelsCommand(program, io);
+  registerCaseCommand(program, io);
   registerReportCommand(program, io);
   return program;
 }
