@@ -42,6 +42,7 @@ export function markdownCode(value: string): string {
 export function slug(value: string): string {
   const s = value
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/errors.js';
+import { escapeMarkdown, slug } from '../../src/report/escape.js';
+import { freezeCandidates } from '../../src/report/freeze.js';
+import { reportToJson } from '../../src/report/json.js';
+import { buildRequestPackets, packetFiles, readReportFile, RequestPacketSchema } from '../../src/report/packets.js';
+import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+
+describe('request packets', () => {
+  it('makes one packet per exchange and per freezable-token issuer, with deposit addresses, times, txs and the path from the victim payment', async () => {
+    const { report } = await traceDemo();
+    const packets = buildRequestPackets(report);
+    expect(packets.map((p) => `${p.type}:${p.recipient.entity}`)).toEqual([
+      'exchange:Harborline',
+      'exchange:Kestrel Markets',
+      'exchange:Northwind Exchange',
+      'exchange:Rheinwerk Boerse',
+      'issuer:Tether Operations Limited',
+    ]);
+    for (const p of packets) expect(RequestPacketSchema.parse(p)).toEqual(p);
+    const northwind = packets.find((p) => p.recipient.entity === 'Northwind Exchange')!;
+    expect(northwind).toMatchObject({ case: { reference: 'DEMO-2026-0417', jurisdiction: 'DE' }, recipient: { jurisdictions: ['SC'], crossBorder: true } });
+    const exchange = report.exchanges.find((x) => x.entity === 'Northwind Exchange')!;
+    expect(northwind.addresses.map((a) => a.address)).toEqual(exchange.depositAddresses.map((d) => d.address));
+    for (const a of northwind.addresses) {
+      const endpoint = report.endpoints.find((e) => e.kind === 'exchange' && e.address === a.address)!;
+      expect(a.path.map((s) => s.tx)).toEqual(endpoint.path);
+      expect(a.path[0]).toMatchObject({ step: 0, victimPayment: true });
+      expect(a.firstSeen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(a.txs.length).toBeGreaterThan(0);
+    }
+    expect(northwind.victimPayments.map((v) => v.tx)).toEqual(expect.arrayContaining(northwind.addresses.map((a) => a.path[0]!.tx)));
+    const tether = packets.find((p) => p.type === 'issuer')!;
+    const candidates = freezeCandidates(report);
+    expect(candidates.map((c) => c.issuer)).toEqual(['Tether Operations Limited']);
+    expect(tether.addresses).toHaveLength(candidates[0]!.endpoints.length);
+    expect(tether.addresses.every((a) => report.endpoints.some((e) => e.kind === 'unspent' && e.freezable && e.address === a.address && e.amount === a.amount))).toBe(true);
+    // Totals are exact sums of the addresses.
+    for (const t of tether.totals) {
+      const own = tether.addresses.filter((a) => a.asset.chain === t.asset.chain);
+      expect(own.reduce((s, a) => s + BigInt(a.amount), 0n).toString()).toBe(t.amount);
+    }
+  });
+
+  it('writes Markdown and JSON files with sanitized names, and Markdown that cannot carry markup from labels', async () => {
+    const { report } = await traceDemo({ hostile: true });
+    report.exchanges[0]!.entity = `../../${HOSTILE_ENTITY}`;
+    const files = packetFiles(report);
+    expect(files).toHaveLength(2 * buildRequestPackets(report).length);
+    for (const f of files) expect(f.name).toMatch(/^(exchange|issuer)-[a-z0-9-]+\.(md|json)$/);
+    const md = files.find((f) => f.name.endsWith('.md') && f.content.includes('Evil'))!.content;
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;img src=x onerror="window.\\_\\_pwned=1"&gt;Evil, &amp; "Co"');
+    expect(md).toMatch(/^# Disclosure and freeze request: /m);
+    const json = JSON.parse(files.find((f) => f.name.endsWith('.json') && f.content.includes('Evil'))!.content);
+    expect(json.recipient.entity).toBe(`../../${HOSTILE_ENTITY}`);
+  });
+
+  it('reads a saved JSON report and rejects anything that is not one', async () => {
+    const { report } = await traceDemo();
+    const dir = mkdtempSync(join(tmpdir(), 'packets-'));
+    writeFileSync(join(dir, 'r.json'), reportToJson(report));
+    expect(readReportFile(join(dir, 'r.json'))).toEqual(report);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...report, endpoints: [{ kind: 'exchange' }] }));
+    expect(() => readReportFile(join(dir, 'bad.json'))).toThrow(InvalidInputError);
+    expect(() => readReportFile(join(dir, 'bad.json'))).toThrow(/Invalid report .*endpoints\.0/);
+    writeFileSync(join(dir, 'text.json'), 'not json');
+    expect(() => readReportFile(join(dir, 'text.json'))).toThrow(/Cannot read report/);
+  });
+});
+
+describe('escaping helpers', () => {
+  it('slug keeps only a-z, 0-9 and dashes', () => {
+    expect(slug('../../etc/passwd')).toBe('etc-passwd');
+    expect(slug('Börse AG')).toBe('borse-ag');
+    expect(slug('<>')).toBe('unnamed');
+  });
+
+  it('escapeMarkdown neutralizes links, images, emphasis, tables and autolinks', () => {
+    expect(escapeMarkdown('[x](http://a) ![i](y) *b* | c')).toBe('\\[x\\](http\\://a) \\!\\[i\\](y) \\*b\\* \\| c');
+    expect(escapeMarkdown('www.example.org\nnext')).toBe('www\\.example.org next');
+  });
+});
