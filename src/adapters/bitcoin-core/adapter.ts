@@ -30,7 +30,8 @@ const OptionsSchema = z
   })
   .strict();
 
-export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache;
+export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & {
+  cache?: ResponseCache;
   /** Where BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD are read when user/password are not given. */
   env?: NodeJS.ProcessEnv;
   clock?: Clock;

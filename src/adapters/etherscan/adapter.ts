@@ -42,7 +42,8 @@ const OptionsSchema = z.object({
   tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
-export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache;
+export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & {
+  cache?: ResponseCache;
   clock?: Clock;
   random?: () => number;
   fetch?: typeof fetch;

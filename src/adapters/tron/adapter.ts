@@ -30,7 +30,8 @@ const OptionsSchema = z.object({
   tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
-export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache;
+export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & {
+  cache?: ResponseCache;
   clock?: Clock;
   random?: () => number;
   fetch?: typeof fetch;

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
+import { evmAddress, tokenRow } from '../support/etherscan-data.js';
+
+// Victim -> collector C -> 10 layers -> 6 wallets each: 71 addresses to expand, one request each.
+const rows: Row[] = [];
+let n = 1;
+rows.push(tokenRow(n++, 10, evmAddress(1), evmAddress(2), '1000000000000'));
+for (let i = 0; i < 10; i++) {
+  const layer = evmAddress(100 + i);
+  rows.push(tokenRow(n++, 20 + i, evmAddress(2), layer, '100000000000'));
+  for (let j = 0; j < 6; j++) rows.push(tokenRow(n++, 40 + i * 6 + j, layer, evmAddress(1000 + i * 10 + j), '16000000000'));
+}
+
+let server: EtherscanServer;
+let killAfter = Number.POSITIVE_INFINITY;
+let onKill: () => void = () => {};
+beforeAll(async () => {
+  server = await startEtherscanServer({ data: { tokentx: rows, blocks: Array.from({ length: 200 }, (_, b) => ({ number: b, timestamp: 1_700_000_000 + b * 12 })) }, apiKey: 'test-key' });
+  // The kill switch rides on the server: after `killAfter` answered list requests the child is killed.
+  const original = server.requests.push.bind(server.requests);
+  server.requests.push = (...items) => {
+    const r = original(...items);
+    if (server.requests.length >= killAfter) onKill();
+    return r;
+  };
+});
+afterAll(async () => server.close());
+
+function run(cache: string, out: string, killAt?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/resumable-child.ts', server.apiUrl, cache, out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c));
+  killAfter = killAt ?? Number.POSITIVE_INFINITY;
+  onKill = () => child.kill('SIGKILL');
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      if (code && code !== 0) console.error(stderr);
+      resolve({ code, signal });
+    }),
+  );
+}
+
+const urls = (from: number, to = server.requests.length) => server.requests.slice(from, to).map((r) => `${r.path}?${r.query}`);
+
+describe('resumable traces', () => {
+  it('a trace killed with SIGKILL completes on the next run with the same report, mostly from the cache', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resume-'));
+    const reference = await run('none', join(dir, 'reference.json'));
+    expect(reference.code).toBe(0);
+
+    const start = server.requests.length;
+    const killed = await run(join(dir, 'cache.db'), join(dir, 'killed.json'), start + 40);
+    expect(killed.signal).toBe('SIGKILL');
+    const before = new Set(urls(start));
+    expect(before.size).toBeGreaterThanOrEqual(30);
+
+    const resumedFrom = server.requests.length;
+    const resumed = await run(join(dir, 'cache.db'), join(dir, 'resumed.json'));
+    expect(resumed.code).toBe(0);
+    const again = urls(resumedFrom).filter((u) => before.has(u));
+    // At most 5 % of what the killed run had already asked is asked again (the request in flight at the kill).
+    expect(again.length / before.size).toBeLessThanOrEqual(0.05);
+    expect(readFileSync(join(dir, 'resumed.json'), 'utf8')).toBe(readFileSync(join(dir, 'reference.json'), 'utf8'));
+  });
+});
