@@ -1,0 +1,174 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceReport } from '../../src/core/schema.js';
+import type { TraceGraph } from '../../src/engine/graph.js';
+import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
+import { reportToHtml } from '../../src/report/html.js';
+import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SLOW = { timeout: 60_000 };
+
+describe('reportToHtml (no browser)', () => {
+  it('embeds JSON that cannot end the script element and escapes every label in the markup', async () => {
+    expect(jsonForScript({ a: '</script><!--\u2028&' })).toBe('{"a":"\\u003c/script\\u003e\\u003c!--\\u2028\\u0026"}');
+    expect(JSON.parse(jsonForScript({ a: '</script>\u2029' }))).toEqual({ a: '</script>\u2029' });
+    expect(escapeHtml(`<a href="x" onclick='y'>&`)).toBe('&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;');
+    const { report, graph } = await traceDemo({ hostile: true });
+    const html = reportToHtml(report, graph);
+    expect(html).not.toContain('<img');
+    expect(html).toContain(escapeHtml(HOSTILE_ENTITY));
+    // Offline: nothing is loaded from anywhere, and the policy forbids it.
+    expect(html).not.toMatch(/<(script|link|img|iframe)[^>]+(src|href)=/i);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-/);
+    // Explorer links are link targets only (defaults per chain, configurable, validated).
+    expect(html).toContain(`href="https://etherscan.io/tx/${report.seeds[0]!.tx}"`);
+    expect(html).toContain('href="https://tronscan.org/#/transaction/');
+    const custom = reportToHtml(report, graph, { explorers: { ethereum: { tx: 'http://127.0.0.1:8080/tx/{tx}' } } });
+    expect(custom).toContain(`href="http://127.0.0.1:8080/tx/${report.seeds[0]!.tx}"`);
+    expect(() => reportToHtml(report, graph, { explorers: { ethereum: { tx: 'javascript:alert(1)//{tx}' } } })).toThrow(/Invalid explorer URL/);
+    expect(() => reportToHtml(report, graph, { explorers: { ethereum: { tx: 'https://example.org/tx/' } } })).toThrow(/must contain \{tx\}/);
+  });
+});
+
+describe('the HTML report in headless Chromium', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let report: TraceReport;
+  let graph: TraceGraph;
+  let profile: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    ({ report, graph } = await traceDemo({ hostile: true }));
+    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-html-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, reportToHtml(report, graph));
+    profile = mkdtempSync(join(tmpdir(), 'chaintrail-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+      offline: true,
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => (window as unknown as { chaintrail?: { ready?: boolean } }).chaintrail?.ready === true, null, { timeout: 30_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('draws the graph on a canvas: coloured nodes, not a blank area', SLOW, async () => {
+    await page.waitForTimeout(500);
+    const png = await page.locator('#graph').screenshot();
+    mkdirSync('test/artifacts', { recursive: true });
+    await page.screenshot({ path: 'test/artifacts/html-report.png' });
+    const decoder = await context.newPage();
+    const stats = await decoder.evaluate(async (b64) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      let exchangeBlue = 0;
+      let victimOrange = 0;
+      let nonWhite = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (r < 240 || g < 240 || b < 240) nonWhite++;
+        if (Math.abs(r - 0x19) < 12 && Math.abs(g - 0x71) < 12 && Math.abs(b - 0xc2) < 12) exchangeBlue++;
+        if (Math.abs(r - 0xf5) < 12 && Math.abs(g - 0x9f) < 12 && Math.abs(b - 0x00) < 12) victimOrange++;
+      }
+      return { exchangeBlue, victimOrange, nonWhite };
+    }, png.toString('base64'));
+    await decoder.close();
+    expect(await page.locator('#graph canvas').count()).toBeGreaterThanOrEqual(1);
+    expect(stats.exchangeBlue).toBeGreaterThan(50);
+    expect(stats.victimOrange).toBeGreaterThan(50);
+    expect(stats.nonWhite).toBeGreaterThan(2000);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the node count and table rows of the report', SLOW, async () => {
+    expect(await page.textContent('#node-count')).toBe(String(graph.order));
+    expect(await page.textContent('#edge-count')).toBe(String(graph.size));
+    expect(await page.locator('#endpoints-table tbody tr.row').count()).toBe(report.endpoints.length);
+    expect(await page.locator('#exchanges-table tbody tr.row').count()).toBe(report.exchanges.reduce((s, x) => s + x.depositAddresses.length, 0));
+    expect(await page.locator('#jurisdictions-table tbody tr.row').count()).toBe(report.jurisdictions.length);
+    expect(await page.locator('#stops-table tbody tr.row').count()).toBe(report.stops.length);
+    expect(await page.locator('#seeds-table tbody tr.row').count()).toBe(report.seeds.length);
+    const freezable = report.endpoints.filter((e) => e.kind === 'unspent' && e.freezable).length;
+    expect(freezable).toBeGreaterThan(0);
+    expect(await page.locator('#freeze-table tbody tr.row').count()).toBe(freezable);
+    expect(await page.locator('#conservation li.ok').count()).toBe(report.conservation.length);
+    const first = report.endpoints.find((e) => e.chain === 'ethereum')!;
+    expect(await page.locator(`#endpoints-table a[href="https://etherscan.io/tx/${first.txs[0]}"]`).count()).toBeGreaterThan(0);
+  });
+
+  it('shows a tooltip with address, entity and amounts when hovering a node', SLOW, async () => {
+    const node = graph.findNode((_n, a) => a.entity === 'Rheinwerk Boerse')!;
+    const point = await viewportPoint(page, node);
+    await page.mouse.move(point.x, point.y);
+    await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
+    const text = await page.textContent('#tooltip');
+    expect(text).toContain(String(graph.getNodeAttribute(node, 'address')));
+    expect(text).toContain('Rheinwerk Boerse');
+    expect(text).toContain('DE');
+    const endpoint = report.endpoints.find((e) => e.entity === 'Rheinwerk Boerse')!;
+    expect(text).toContain(`${endpoint.amountDisplay} USDT`);
+    await page.mouse.move(2, 2);
+    await page.waitForSelector('#tooltip[hidden]', { state: 'attached', timeout: 10_000 });
+  });
+
+  it('runs nothing from a hostile label: shown as text in tables and tooltip', SLOW, async () => {
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('#exchanges-table').textContent()).toContain(HOSTILE_ENTITY);
+    const node = graph.findNode((_n, a) => a.entity === HOSTILE_ENTITY && a.endpoint === 'exchange')!;
+    const point = await viewportPoint(page, node);
+    await page.mouse.move(point.x, point.y);
+    await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
+    expect(await page.textContent('#tooltip')).toContain(HOSTILE_ENTITY);
+    expect(await page.locator('#tooltip img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  });
+
+  it('highlights the path from the victim payment when a node is clicked', SLOW, async () => {
+    const endpoint = report.endpoints.find((e) => e.kind === 'sanctioned' && e.chain === 'tron')!;
+    const node = graph.findNode((_n, a) => a.address === endpoint.address)!;
+    const point = await viewportPoint(page, node);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction(() => (window as unknown as { chaintrail: { selected: unknown } }).chaintrail.selected !== null, null, { timeout: 10_000 });
+    const selected = await page.evaluate(() => (window as unknown as { chaintrail: { selected: { node: string; txs: string[] } } }).chaintrail.selected);
+    expect(selected.node).toBe(node);
+    expect(selected.txs).toEqual(endpoint.path);
+    expect(await page.locator('#path-panel li').count()).toBe(endpoint.path.length);
+    expect(await page.locator('#path-panel a').first().getAttribute('href')).toBe(`https://tronscan.org/#/transaction/${endpoint.path[0]}`);
+    await page.screenshot({ path: 'test/artifacts/html-report-path.png' });
+    await page.click('#clear-path');
+    expect(await page.evaluate(() => (window as unknown as { chaintrail: { selected: unknown } }).chaintrail.selected)).toBeNull();
+  });
+});
+
+async function viewportPoint(page: Page, node: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((key) => {
+    const ct = (window as unknown as { chaintrail: { graph: { getNodeAttributes(k: string): { x: number; y: number } }; renderer: { graphToViewport(p: { x: number; y: number }): { x: number; y: number } } } }).chaintrail;
+    const a = ct.graph.getNodeAttributes(key);
+    const p = ct.renderer.graphToViewport({ x: a.x, y: a.y });
+    const rect = document.getElementById('graph')!.getBoundingClientRect();
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }, node);
+}
