@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Graph from 'graphology';
 import { parse as parseGraphml } from 'graphology-graphml';
@@ -13,8 +15,28 @@ import { openCaseStore, type CaseStore, type ConvergenceEntry } from '../../src/
 import { traceCases } from '../../src/cases/trace.js';
 import { casePackets, consolidatedPacketFiles } from '../../src/cases/packets.js';
 import { caseLinkGraph, convergenceToCsv, linkGraphToGexf, linkGraphToGraphml } from '../../src/cases/convergence.js';
-import { buildCaseWorld, DEMO_LABELS, EXCHANGES, ethAddr, expectedConvergence, tronAddr, type CaseWorld } from '../support/case-world.js';
+import { bulkComplaintCsv, buildCaseWorld, DEMO_LABELS, EXCHANGES, ethAddr, expectedConvergence, tronAddr, type CaseWorld } from '../support/case-world.js';
 import { cli } from '../support/cli.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CHILD = join(HERE, 'import-child.ts');
+
+/** Runs the import child; resolves with its stdout and how it ended (killed with SIGKILL once `killAt` rows are committed). */
+function runImportChild(target: string, file: string, killAt?: number): Promise<{ out: string; signal: NodeJS.Signals | null; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, file, '100', '20'], { cwd: join(HERE, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const done = [...out.matchAll(/progress (\d+)/g)].map((m) => Number(m[1]));
+      if (killAt !== undefined && (done.at(-1) ?? 0) >= killAt && child.exitCode === null && !child.killed) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code !== 0 && signal === null ? reject(new Error(`import child failed (${code}): ${err}`)) : resolve({ out, signal, code })));
+  });
+}
 
 const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 const csvOf = (rows: Record<string, unknown>[]) => {
@@ -274,6 +296,36 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
       expect(conflict.issues[0]!.message).toContain(taken.caseRef);
       expect(await store.getCase('BAD-1')).toBeUndefined();
     });
+
+    it('survives SIGKILL mid-import: committed cases stay whole, a second run stores the rest, every row exactly once', async () => {
+      const crashTarget = await open();
+      const file = join(dir, 'bulk.csv');
+      writeFileSync(file, bulkComplaintCsv(200, 50)); // 10,000 payments in 200 cases of 50
+      const killed = await runImportChild(crashTarget, file, 3000);
+      expect(killed.signal).toBe('SIGKILL');
+      expect(killed.out).not.toContain('done');
+      const crashed = await openCaseStore({ target: crashTarget, env: {} });
+      try {
+        const after = await crashed.listCases();
+        const stored = after.reduce((n, c) => n + c.payments, 0);
+        expect(stored).toBeGreaterThanOrEqual(3000);
+        expect(stored).toBeLessThan(10_000);
+        // No half case: every case present has all of its 50 payments and 5 victims.
+        expect(after.every((c) => c.payments === 50 && c.victims === 5)).toBe(true);
+        const rerun = await runImportChild(crashTarget, file);
+        const result = JSON.parse(rerun.out.slice(rerun.out.indexOf('done ') + 5)) as { inserted: number; alreadyStored: number };
+        expect(result).toMatchObject({ inserted: 10_000 - stored, alreadyStored: stored });
+        const final = await crashed.listCases();
+        expect(final).toHaveLength(200);
+        expect(final.every((c) => c.payments === 50)).toBe(true);
+        const keys = new Set<string>();
+        for (const c of final) for (const p of await crashed.payments(c.reference)) keys.add(p.key);
+        expect(keys.size).toBe(10_000);
+        expect((await crashed.stats()).payments).toBe(10_000);
+      } finally {
+        await crashed.close();
+      }
+    }, 120_000);
 
     it('runs the case commands of the CLI against the same store', async () => {
       const list = await cli(['case', 'list', '--db', target, '--format', 'json']);
