@@ -10,7 +10,8 @@ import { AdapterError, InvalidInputError } from '../core/errors.js';
  * Answers about data close to the chain head may still change (reorgs): they are stored as volatile and expire.
  */
 export interface ResponseCache {
-  get(key: string): CachedAnswer | undefined;
+  /** An answer still valid; `{ anyAge: true }` also returns expired volatile ones (verification reads history). */
+  get(key: string, options?: { anyAge?: boolean }): CachedAnswer | undefined;
   set(key: string, body: string, options: { final: boolean }): CachedAnswer;
   stats(): { hits: number; misses: number; entries: number };
   close(): void;
@@ -88,9 +89,9 @@ export function createResponseCache(options: CacheOptions = {}): ResponseCache {
   let misses = 0;
   return {
     location: path,
-    get(key) {
+    get(key, opts = {}) {
       const row = select.get(key) as Row | undefined;
-      if (!row || (!row.final && now() - row.stored_at > ttl)) {
+      if (!row || (!row.final && !opts.anyAge && now() - row.stored_at > ttl)) {
         misses++;
         return undefined;
       }

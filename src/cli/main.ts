@@ -10,9 +10,11 @@ import { readCaseFile } from './case-file.js';
 import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
 import { createAdapterFromSource } from './sources.js';
+import { createResponseCache } from '../cache/store.js';
 import { registerLabelsCommand } from './commands/labels.js';
-import { registerCaseCommand } from './commands/case.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerCaseCommand } from './commands/case.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
 
 /** Documented exit codes. */
@@ -65,7 +67,7 @@ async function runTrace(
   }
 }
 
-function buildProgram(io: CliIo): Command {
+function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
   const program = new Command('chaintrail')
     .description('Follow stolen funds across blockchains and report where they landed.')
     .exitOverride()
@@ -93,6 +95,8 @@ function buildProgram(io: CliIo): Command {
     .option('--explorer <chain=url>', EXPLORER_HELP, collect)
     .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
+    .option('--cache <file>', 'answer cache of network sources (default: $CHAINTRAIL_CACHE or .chaintrail/cache.db)')
+    .option('--no-cache', 'do not read or write the answer cache')
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -104,9 +108,17 @@ function buildProgram(io: CliIo): Command {
       const sources: string[] = opts.source ?? [];
       if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source rpc:URL)', { details: { option: '--source' } });
       if (!opts.seed?.length) throw new InvalidInputError('at least one --seed is required', { details: { option: '--seed' } });
+      // Re-runs and resumed traces read answers from the cache; offline fixture sources need none.
+      const cache =
+        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s))
+          ? undefined
+          : createResponseCache({ path: typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db') });
+      const sourceOptions = cache ? { cache } : {};
       const adapters: ChainAdapter[] = sources.map((spec) => {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
-        return m ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env) : createAdapterFromSource(spec, getChain(opts.chain).id, io.env);
+        return m
+          ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env, sourceOptions)
+          : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
       });
       const result = await runTrace(
         {
@@ -159,8 +171,9 @@ function buildProgram(io: CliIo): Command {
       writeOutput(result, opts, io);
     });
   registerLabelsCommand(program, io);
-  registerCaseCommand(program, io);
   registerReportCommand(program, io);
+  registerCaseCommand(program, io);
+  registerVerifyCommand(program, io, setExit);
   return program;
 }
 
@@ -174,10 +187,11 @@ export function exitCodeFor(error: unknown): number {
 
 /** Runs the CLI and returns the exit code; never calls process.exit (embeddable and testable). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
 import { evmAddress, tokenRow } from '../support/etherscan-data.js';
+import { cli } from '../support/cli.js';
+import type { TraceReport } from '../../src/core/schema.js';
 
 // Victim -> collector C -> 10 layers -> 6 wallets each: 71 addresses to expand, one request each.
 const rows: Row[] = [];
@@ -47,8 +49,8 @@ function run(cache: string, out: string, killAt?: number): Promise<{ code: numbe
 
 const urls = (from: number, to = server.requests.length) => server.requests.slice(from, to).map((r) => `${r.path}?${r.query}`);
 
-describe('resumable traces', () => {
-  it('a trace killed with SIGKILL completes on the next run with the same report, mostly from the cache', { timeout: 120_000 }, async () => {
+describe('resumable traces and evidence', () => {
+  it('a trace killed with SIGKILL completes on the next run with the same report, mostly from the cache, and verifies', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'resume-'));
     const reference = await run('none', join(dir, 'reference.json'));
     expect(reference.code).toBe(0);
@@ -66,5 +68,17 @@ describe('resumable traces', () => {
     // At most 5 % of what the killed run had already asked is asked again (the request in flight at the kill).
     expect(again.length / before.size).toBeLessThanOrEqual(0.05);
     expect(readFileSync(join(dir, 'resumed.json'), 'utf8')).toBe(readFileSync(join(dir, 'reference.json'), 'utf8'));
+
+    // A second investigator checks the report against the cache; a tampered hash is caught.
+    const report = JSON.parse(readFileSync(join(dir, 'resumed.json'), 'utf8')) as TraceReport;
+    expect(report.evidence.length).toBeGreaterThanOrEqual(71);
+    const ok = await cli(['verify', join(dir, 'resumed.json'), '--cache', join(dir, 'cache.db')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`${report.evidence.length} of ${report.evidence.length} answers verified`);
+    report.evidence[3]!.sha256 = '0'.repeat(64);
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(report));
+    const bad = await cli(['verify', join(dir, 'tampered.json'), '--cache', join(dir, 'cache.db')]);
+    expect(bad.code).toBe(5);
+    expect(bad.stdout).toMatch(/^mismatch /m);
   });
 });
