@@ -51,3 +51,14 @@ export { EvmRpcOptionsSchema, type EvmRpcAdapterOptions } from './adapters/evm-r
 export { createHttpClient, systemClock, parseRetryAfter, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpStats, type HttpAnswer, type Verdict, type Classify, type Clock, type HttpLogEvent } from './adapters/http.js';
 export { createEtherscanAdapter, ETHERSCAN_V2_URL, type EtherscanAdapterOptions } from './adapters/etherscan/adapter.js';
 export { createTronGridAdapter, TRONGRID_URL, type TronGridAdapterOptions } from './adapters/tron/adapter.js';
+// Case database: cases, victims' payments, traces, cross-case convergence and consolidated requests (SQLite, PostgreSQL).
+export { openCaseStore, createCaseStore, type CaseStore, type OpenCaseStoreOptions, type CaseRecord, type CaseSummary, type StoredPayment, type StoredTrace, type ConvergenceEntry, type ConvergenceCase, type ConvergenceOptions, type InsertPaymentsOptions, type InsertPaymentsResult, type SaveTraceInput, type StoreStats, type Money } from './cases/store.js';
+export { CaseInputSchema, ComplaintRowSchema, PaymentSchema, COMPLAINT_COLUMNS, type CaseInput, type ComplaintRow, type Payment } from './cases/schema.js';
+export { importComplaints, addPayments, validateComplaints, parseComplaintCsv, parseComplaintJson, parseComplaintJsonLines, type ImportOptions, type ImportResult, type ComplaintRecord, type ComplaintFormat } from './cases/import.js';
+export { traceCase, traceCases, paymentSeed, type TraceCaseOptions, type TraceCaseResult, type TraceCasesProgress, type TraceCasesResult } from './cases/trace.js';
+export { reachedAddresses, type ReachedAddress, type ReachedRole } from './cases/reach.js';
+export { caseLinkGraph, convergenceToCsv, convergenceToSummary, linkGraphToGexf, linkGraphToGraphml, type LinkGraphOptions } from './cases/convergence.js';
+export { casePackets, consolidatePackets, consolidatedPacketToMarkdown, consolidatedPacketFiles, ConsolidatedPacketSchema, type ConsolidatedPacket } from './cases/packets.js';
+export { ComplaintImportError, CaseStoreError, type RowIssue } from './cases/errors.js';
+export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './cases/migrations.js';
+export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './cases/sql.js';
