@@ -1,0 +1,91 @@
+import { Interface, zeroPadValue } from 'ethers';
+import { describe, expect, it } from 'vitest';
+import { BRIDGE_REGISTRY, decodeBridgeExits, findBridge, type BridgeContract, type EvmLog } from '../../src/heuristics/bridges.js';
+
+const RECIPIENT = '0x1111111111111111111111111111111111111111';
+const SENDER = '0x2222222222222222222222222222222222222222';
+const USDC = '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48';
+
+function log(bridge: BridgeContract, abi: string, values: unknown[], logIndex = 0): EvmLog {
+  const i = new Interface([abi]);
+  const event = i.fragments[0]!;
+  const { topics, data } = i.encodeEventLog(event as never, values);
+  return { address: bridge.address, topics, data, logIndex, transactionHash: `0x${'ab'.repeat(32)}` };
+}
+
+const across = findBridge('ethereum', '0x5c7BCd6E7De5423a257D81B442095A1a6ced35C5')!;
+const op = findBridge('ethereum', '0x99c9fc46f92e8a1c0dec1b1747d010903e884be1')!;
+const arbitrum = findBridge('ethereum', '0xa3a7b6f88361f48403514059f1f16c8e78d60eec')!;
+const polygon = findBridge('eth', '0x40ec5b33f54e0e8a33a975908c5ba1c14e5bbbdf')!;
+
+describe('bridge registry', () => {
+  it('finds bridges by chain (alias) and address in any case, and nothing else', () => {
+    expect(across).toMatchObject({ protocol: 'across', chain: 'ethereum' });
+    expect(findBridge('arbitrum', '0xE35E9842FCEACA96570B734083F4A58E8F7C5F2A')?.protocol).toBe('across');
+    expect(findBridge('ethereum', RECIPIENT)).toBeUndefined();
+    expect(findBridge('evm:10', op.address)).toBeUndefined();
+    for (const b of BRIDGE_REGISTRY) {
+      expect(b.address).toMatch(/^0x[0-9a-f]{40}$/);
+      for (const e of b.events) expect(() => new Interface([e.abi])).not.toThrow();
+    }
+  });
+});
+
+describe('decodeBridgeExits', () => {
+  it('reads Across V3FundsDeposited: destination chain, recipient, deposit id and both amounts', () => {
+    const l = log(across, across.events[0]!.abi, [USDC, '0xaf88d065e77c8cc2239327c5edb3a432268e5831', 1_000_000_000n, 999_000_000n, 42161n, 5729990, 1, 2, 0, SENDER, RECIPIENT, '0x0000000000000000000000000000000000000000', '0x'], 7);
+    const other = { ...l, address: SENDER }; // same event from a contract that is not this bridge: ignored
+    const [exit, ...rest] = decodeBridgeExits(across, [other, l]);
+    expect(rest).toEqual([]);
+    expect(exit).toMatchObject({
+      protocol: 'across',
+      event: 'V3FundsDeposited',
+      sourceChain: 'ethereum',
+      destinationChain: 'evm:42161',
+      destinationChainId: '42161',
+      recipient: RECIPIENT,
+      token: USDC,
+      amount: 1_000_000_000n,
+      outputAmount: 999_000_000n,
+      protocolId: '5729990',
+      logIndex: 7,
+    });
+    expect(exit!.reason).toMatch(/sends it to evm:42161, recipient 0x1111.*deposit id 5729990/);
+  });
+
+  it('reads the bytes32 FundsDeposited; a non-EVM recipient is named raw, an unknown chain id kept', () => {
+    const abi = across.events[1]!.abi;
+    const pad = (a: string) => zeroPadValue(a, 32);
+    const evm = log(across, abi, [pad(USDC), pad(USDC), 5n, 4n, 1n, 9n, 1, 2, 0, pad(SENDER), pad(RECIPIENT), pad('0x0000000000000000000000000000000000000000'), '0x']);
+    expect(decodeBridgeExits(across, [evm])[0]).toMatchObject({ destinationChain: 'ethereum', recipient: RECIPIENT, token: USDC, protocolId: '9' });
+    const solana = log(across, abi, [pad(USDC), pad(USDC), 5n, 4n, 34268394551451n, 10n, 1, 2, 0, pad(SENDER), `0x${'9f'.repeat(32)}`, pad('0x0000000000000000000000000000000000000000'), '0x']);
+    const exit = decodeBridgeExits(across, [solana])[0]!;
+    expect(exit.destinationChain).toBeUndefined();
+    expect(exit.recipient).toBeUndefined();
+    expect(exit.destinationChainId).toBe('34268394551451');
+    expect(exit.reason).toMatch(/chain id 34268394551451, recipient 0x9f9f.* \(not an EVM address\)/);
+  });
+
+  it('gives single-destination bridges their chain: OP ETH and ERC-20 deposits, Arbitrum gateway, Polygon predicate', () => {
+    const eth = log(op, op.events[0]!.abi, [SENDER, RECIPIENT, 10n ** 18n, '0x'], 1);
+    const erc20 = log(op, op.events[1]!.abi, [USDC, '0x0b2c639c533813f4aa9d7837caf62653d097ff85', SENDER, RECIPIENT, 5n, '0x'], 2);
+    const exits = decodeBridgeExits(op, [eth, erc20]);
+    expect(exits.map((e) => [e.event, e.destinationChain, e.recipient, e.token, e.amount])).toEqual([
+      ['ETHDepositInitiated', 'evm:10', RECIPIENT, undefined, 10n ** 18n],
+      ['ERC20DepositInitiated', 'evm:10', RECIPIENT, USDC, 5n],
+    ]);
+    // Only the exit of the traced asset: USDC, or native (null).
+    expect(decodeBridgeExits(op, [eth, erc20], { token: USDC }).map((e) => e.event)).toEqual(['ERC20DepositInitiated']);
+    expect(decodeBridgeExits(op, [eth, erc20], { token: null }).map((e) => e.event)).toEqual(['ETHDepositInitiated']);
+
+    const arb = log(arbitrum, arbitrum.events[0]!.abi, [USDC, SENDER, RECIPIENT, 77n, 123n]);
+    expect(decodeBridgeExits(arbitrum, [arb])[0]).toMatchObject({ destinationChain: 'evm:42161', recipient: RECIPIENT, amount: 123n, protocolId: '77' });
+    const pol = log(polygon, polygon.events[0]!.abi, [SENDER, RECIPIENT, USDC, 50n]);
+    expect(decodeBridgeExits(polygon, [pol])[0]).toMatchObject({ protocol: 'polygon-pos', destinationChain: 'evm:137', recipient: RECIPIENT, amount: 50n });
+  });
+
+  it('ignores unrelated events of the bridge contract', () => {
+    const transfer = log(op, 'event Transfer(address indexed from, address indexed to, uint256 value)', [SENDER, RECIPIENT, 1n]);
+    expect(decodeBridgeExits(op, [transfer])).toEqual([]);
+  });
+});
