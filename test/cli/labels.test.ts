@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/main.js';
+import { parseLabelCsv } from '../../src/labels/formats/csv.js';
+import { builtinLabels } from '../../src/labels/builtin.js';
+import { cli } from '../support/cli.js';
+
+const OFAC = join(process.cwd(), '../shared/reference/labels/ofac-sanctioned-addresses');
+
+function crafted(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-labels-'));
+  writeFileSync(join(dir, 'actors.yaml'), 'actors:\n- id: northwind\n  label: Northwind, "NW" Exchange\n  jurisdictions: [SC]\n  categories: [exchange]\n');
+  writeFileSync(
+    join(dir, 'pack.yaml'),
+    'title: t\nconfidence: service_data\ncurrency: ETH\nactor: northwind\ntags:\n- address: "0xa8d67b83c404ad1e3665a904f8259e46a57d198f"\n- address: "0x1234"\n- address: LNf2JDiuunBz7GMDKFYHN4rq5meXWxiwfb\n  currency: LTC\n',
+  );
+  return dir;
+}
+
+describe('chaintrail labels', () => {
+  it('import writes the project CSV (re-readable) on stdout and the summary with skipped rows on stderr', async () => {
+    const dir = crafted();
+    const { code, stdout, stderr } = await cli(['labels', 'import', dir, join(OFAC, 'sanctioned_addresses_TRX.txt')]);
+    expect(code).toBe(EXIT.ok);
+    const labels = parseLabelCsv(stdout, 'out.csv');
+    expect(labels).toContainEqual({
+      chain: 'ethereum',
+      address: '0xa8d67b83c404ad1e3665a904f8259e46a57d198f',
+      entity: 'Northwind, "NW" Exchange',
+      category: 'exchange',
+      jurisdictions: ['SC'],
+      confidence: 0.5,
+      source: 'GraphSense pack.yaml:6',
+    });
+    const trx = readFileSync(join(OFAC, 'sanctioned_addresses_TRX.txt'), 'utf8').split('\n').filter(Boolean);
+    expect(labels.filter((l) => l.category === 'sanctioned').map((l) => l.address).sort()).toEqual([...trx].sort());
+    expect(stderr).toMatch(/3 file\(s\), \d+ row\(s\): \d+ label\(s\)/);
+    expect(stderr).toContain(`${join(dir, 'pack.yaml')}: line 7: [invalid-address]`);
+    expect(stderr).toContain(`${join(dir, 'pack.yaml')}: line 8: [unsupported-currency] currency LTC has no chain in chaintrail yet`);
+  });
+
+  it('import --strict fails (code 2) when rows were skipped, after writing --out', async () => {
+    const dir = crafted();
+    const out = join(dir, 'out.csv');
+    const { code, stderr } = await cli(['labels', 'import', '--strict', '--out', out, dir]);
+    expect(code).toBe(EXIT.invalidInput);
+    expect(stderr).toMatch(/2 row\(s\) skipped \(--strict\)/);
+    expect(parseLabelCsv(readFileSync(out, 'utf8'))).toHaveLength(1);
+  });
+
+  it('lookup prints the built-in labels of an address with the cross-border verdict, and exit 4 when there is none', async () => {
+    const hit = await cli(['labels', 'lookup', '--chain', 'tron', 'TRYL7PKCG4b4xRCM554Q5J6o8f1UjUmfnY', '--case-jurisdiction', 'de']);
+    expect(hit.code).toBe(EXIT.ok);
+    expect(hit.stdout).toMatch(/^KuCoin & KuCoin Futures {2}exchange {2}SC {2}confidence 0\.5 {2}cross-border: yes \(entity answers in SC, not DE\)/m);
+    expect(hit.stdout).toMatch(/source: GraphSense tagpacks@29ff93c8 packs\/exchange-wallets-kucoin\.yaml:\d+/);
+    const json = await cli(['labels', 'lookup', '--chain', 'ethereum', '0xBE0EB53F46CD790CD13851D5EFF43D12404D33E8', '--format', 'json']);
+    expect(JSON.parse(json.stdout)[0]).toMatchObject({ entity: 'Binance', category: 'exchange' });
+    const off = await cli(['labels', 'lookup', '--chain', 'tron', 'TRYL7PKCG4b4xRCM554Q5J6o8f1UjUmfnY', '--no-builtin-labels']);
+    expect(off.code).toBe(EXIT.notFound);
+    expect(off.stderr).toMatch(/no label for tron TRYL7PKCG4b4xRCM554Q5J6o8f1UjUmfnY \[NOT_FOUND\]/);
+    expect((await cli(['labels', 'lookup', '--chain', 'ethereum', '0x1234'])).code).toBe(EXIT.invalidInput);
+  });
+
+  it('stats counts per source, category and chain', async () => {
+    const { code, stdout } = await cli(['labels', 'stats', '--labels', join(OFAC, 'sanctioned_addresses_ETH.txt'), '--format', 'json']);
+    expect(code).toBe(EXIT.ok);
+    const stats = JSON.parse(stdout);
+    const eth = readFileSync(join(OFAC, 'sanctioned_addresses_ETH.txt'), 'utf8').split('\n').filter(Boolean).length;
+    expect(stats.bySource[0]).toMatchObject({ source: 'sanctioned_addresses_ETH.txt', format: 'ofac', rows: eth, labels: eth });
+    expect(stats.bySource[1]).toMatchObject({ source: '(built-in)', format: 'builtin' });
+    expect(stats.labels).toBe(eth + stats.bySource[1].labels);
+    expect(stats.byCategory.sanctioned).toBe(eth);
+    expect(stats.byCategory.exchange).toBe(builtinLabels().filter((l) => l.category === 'exchange').length);
+    const text = await cli(['labels', 'stats', '--no-builtin-labels', '--labels', join(OFAC, 'sanctioned_addresses_ETH.txt')]);
+    expect(text.stdout).toMatch(new RegExp(`^${eth} label\\(s\\)\\n`));
+    expect(text.stdout).toMatch(new RegExp(`^ {2}ethereum: ${eth}$`, 'm'));
+  });
+});
