@@ -333,7 +333,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           lastReason = timedOut ? `timed out after ${o.timeoutMs} ms` : `network error: ${errorText(error)}`;
           verdict = { kind: 'retry', reason: lastReason };
         } else {
-          verdict = options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
+          verdict = truncatedJson(answer) ?? options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
           if (verdict.kind === 'ok') verdict = finalVerdict(answer, options.source, what, base);
           if (verdict.kind === 'ok') {
             if (key) options.cache!.set(key, answer.text, { final: mode === 'final' });
@@ -393,6 +393,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         .sort((a, b) => (a.request < b.request ? -1 : a.request > b.request ? 1 : 0)),
     evidenceMark: () => seq,
   };
+}
+
+/**
+ * A JSON answer cut short (a connection dropped mid-body, a truncated page) is worth another try, before any
+ * source-specific reading; an HTML page or plain text means a wrong endpoint, and retrying will not change that.
+ */
+function truncatedJson(a: HttpAnswer): Verdict | undefined {
+  if (a.status >= 200 && a.status < 300 && a.json === undefined && /^\s*[[{]/.test(a.text)) return { kind: 'retry', reason: 'malformed JSON (truncated answer?)' };
+  return undefined;
 }
 
 /** After the hook said ok: non-2xx statuses and non-JSON bodies still are errors, typed by what they mean. */

@@ -131,6 +131,17 @@ describe('createHttpClient', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('retries a JSON answer cut short, and takes the whole one', async () => {
+    let n = 0;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(++n === 1 ? '{"result": [1, 2' : '{"result": [1, 2, 3]}');
+    });
+    const { http } = client(server);
+    expect(await http.requestJson({})).toEqual({ result: [1, 2, 3] });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('maps 404 to NotFoundError and 401 to an AdapterError about the key', async () => {
     const server = await serve((req, res) => sendJson(res, req.path === '/missing' ? 404 : 401, { error: 'x' }));
     const { http } = client(server);
