@@ -32,27 +32,41 @@ export function allocate(
   model: LedgerModelName,
   seedNodes: ReadonlySet<string>,
 ): Allocation {
-  const ledgers = new Map<string, Ledger>();
+  // Ledgers per asset, then per node: lookups reuse the transfers' own key strings (their hashes are cached), so
+  // the replay builds no composite key per movement. `created` keeps creation order for a deterministic `held`.
+  const ledgers = new Map<string, Map<string, Ledger>>();
+  const created: { node: string; asset: string; ledger: Ledger }[] = [];
   const leafHeld = new Map<string, Map<string, bigint>>();
   const fees = new Map<string, bigint>();
   const overlap = new Map<string, bigint>();
   const edges: TaintedEdge[] = [];
+  let lastAsset: string | undefined;
+  let lastLedgers: Map<string, Ledger> | undefined;
   const ledgerOf = (node: string, asset: string): Ledger => {
-    const key = `${node}\u0000${asset}`;
-    let ledger = ledgers.get(key);
-    if (!ledger) ledgers.set(key, (ledger = createLedger(model)));
+    if (asset !== lastAsset || !lastLedgers) {
+      lastAsset = asset;
+      lastLedgers = ledgers.get(asset);
+      if (!lastLedgers) ledgers.set(asset, (lastLedgers = new Map()));
+    }
+    let ledger = lastLedgers.get(node);
+    if (!ledger) {
+      lastLedgers.set(node, (ledger = createLedger(model)));
+      created.push({ node, asset, ledger });
+    }
     return ledger;
   };
   const add = (map: Map<string, bigint>, key: string, value: bigint) => map.set(key, (map.get(key) ?? 0n) + value);
 
-  for (const tr of transfers) {
-    const amount = tr.t.amount;
+  for (let i = 0; i < transfers.length; i++) {
+    const tr = transfers[i]!;
+    const t = tr.t;
+    const amount = t.amount;
     let taint = 0n;
     if (expanded.has(tr.from)) {
       const ledger = ledgerOf(tr.from, tr.asset);
       taint = ledger.withdraw(amount);
-      if (tr.t.fee && tr.t.asset.kind === 'native') {
-        const feeTaint = ledger.withdraw(tr.t.fee);
+      if (t.fee && t.asset.kind === 'native') {
+        const feeTaint = ledger.withdraw(t.fee);
         if (feeTaint > 0n) add(fees, tr.asset, feeTaint);
       }
     }
@@ -70,9 +84,8 @@ export function allocate(
   }
 
   const held = leafHeld;
-  for (const [key, ledger] of ledgers) {
+  for (const { node, asset, ledger } of created) {
     if (ledger.taint === 0n) continue;
-    const [node, asset] = key.split('\u0000') as [string, string];
     let m = held.get(node);
     if (!m) held.set(node, (m = new Map()));
     m.set(asset, ledger.taint);

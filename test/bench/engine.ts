@@ -1,0 +1,218 @@
+/**
+ * Engine benchmark: trace() over a generated fixture world of 1,000,000 account transfers held in memory.
+ *
+ * The world is a layering operation: victims pay a few hundred collector addresses in USDT; every layer splits
+ * what it received into the next, wider layer (each address fed by one to three parents, so branches merge
+ * as well as split), for eight layers; every layer address also takes clean money from OTC desks and pays
+ * merchants and exchange hot wallets (labeled), so the ledgers mix tainted and clean funds over time.
+ * The trace is run with limits wide enough that every layer address is expanded and essentially every
+ * transfer is read.
+ *
+ * Reported: transfers read by the engine / trace wall time (dataset generation and adapter construction are
+ * timed and printed separately), rounds, addresses expanded, and peak RSS. Goal: >= 1 M transfers/s, <= 1 GB.
+ * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo).
+ */
+import { pathToFileURL } from 'node:url';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { trace } from '../../src/engine/trace.js';
+import type { Label } from '../../src/core/schema.js';
+
+const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
+const T0 = 1_760_000_000;
+const HOUR = 3600;
+const GOAL_RATE = 1_000_000;
+const GOAL_RSS = 1024 ** 3;
+
+/** Deterministic PRNG (mulberry32) so every run builds the same world. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const address = (kind: number, i: number) => `0x${kind.toString(16).padStart(2, '0')}${i.toString(16).padStart(38, '0')}`;
+const txHash = (n: number) => `0x${n.toString(16).padStart(64, '0')}`;
+
+export interface World {
+  dataset: FixtureDatasetInput;
+  seeds: { chain: string; tx: string }[];
+  labels: Label[];
+  levels: number[];
+}
+
+/** Builds the layering world with exactly `total` transfers. */
+export function generateWorld(total: number, seed = 7): World {
+  const random = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const scale = total / 1_000_000;
+  // Widths of the layers (collectors first); about four transfers per layer address in all.
+  const profile = [250, 2_500, 12_000, 30_000, 45_000, 50_000, 50_000, 52_000];
+  const levels = profile.map((w) => Math.max(2, Math.round(w * scale)));
+  const victims = Math.max(1, Math.round(1_000 * scale));
+  const otcDesks = 2_000;
+  const merchants = 20_000;
+  const hotWallets = 200;
+
+  type Row = FixtureDatasetInput['transfers'] extends (infer R)[] | undefined ? R : never;
+  const transfers: Row[] = [];
+  let tx = 0;
+  const push = (from: string, to: string, amount: number, time: number) => {
+    transfers.push({ chain: 'ethereum', tx: txHash(++tx), logIndex: 0, block: 20_000_000 + Math.floor((time - T0) / 12), time, from, to, asset: 'usdt', amount: String(amount) });
+  };
+
+  // Addresses per layer, and what each received from its parents (tainted path) so splits forward real amounts.
+  const layer: string[][] = levels.map((w, h) => Array.from({ length: w }, (_, i) => address(0x10 + h, i)));
+  const received: number[][] = levels.map((w) => new Array<number>(w).fill(0));
+  const otc = Array.from({ length: otcDesks }, (_, i) => address(0x02, i));
+  const shops = Array.from({ length: merchants }, (_, i) => address(0x03, i));
+  const hot = Array.from({ length: hotWallets }, (_, i) => address(0x04, i));
+
+  // Victims pay collectors (layer 0) during the first day.
+  const seeds: World['seeds'] = [];
+  for (let v = 0; v < victims; v++) {
+    const c = v % levels[0]!;
+    const amount = int(1_000, 50_000) * 1_000_000;
+    push(address(0x01, v), layer[0]![c]!, amount, T0 + int(0, 24 * HOUR));
+    received[0]![c]! += amount;
+    seeds.push({ chain: 'ethereum', tx: txHash(tx) });
+  }
+
+  // Each layer h+1 address has 1-3 parents in layer h; each parent splits 95 % of what it received among its
+  // children, sending during day h+1 (after its own inflows arrived on day h).
+  for (let h = 0; h + 1 < levels.length; h++) {
+    const parents = layer[h]!;
+    const kids = layer[h + 1]!;
+    const children: number[][] = parents.map(() => []);
+    kids.forEach((_, k) => {
+      const n = int(1, 3);
+      for (let j = 0; j < n; j++) children[(k * 7 + j * 13 + int(0, parents.length - 1)) % parents.length]!.push(k);
+    });
+    // A parent with no child assigned keeps its funds (unspent).
+    parents.forEach((p, i) => {
+      const list = children[i]!;
+      if (list.length === 0) return;
+      const share = Math.floor((received[h]![i]! * 0.95) / list.length);
+      for (const k of list) {
+        push(p, kids[k]!, share, T0 + (h + 1) * 24 * HOUR + int(0, 20 * HOUR));
+        received[h + 1]![k]! += share;
+      }
+    });
+  }
+
+  // Clean traffic on every layer address: an OTC top-up some time in its day, a merchant payment or an exchange
+  // deposit later; then extra OTC top-ups at random layer addresses until the world has exactly `total` transfers.
+  // Amounts scale with what the address handles (a top-up of 5-30 %, a payment of 2-10 %), at least 1 USDT.
+  const noiseDay = (h: number) => T0 + h * 24 * HOUR;
+  const part = (h: number, i: number, lo: number, hi: number) => Math.max(1_000_000, Math.floor(received[h]![i]! * (lo + random() * (hi - lo))));
+  for (let h = 0; h < levels.length && transfers.length < total; h++) {
+    for (let i = 0; i < levels[h]!; i++) {
+      if (transfers.length >= total) break;
+      const a = layer[h]![i]!;
+      push(otc[int(0, otcDesks - 1)]!, a, part(h, i, 0.05, 0.3), noiseDay(h) + int(0, 30 * HOUR));
+      if (transfers.length >= total) break;
+      const to = random() < 0.3 ? hot[int(0, hotWallets - 1)]! : shops[int(0, merchants - 1)]!;
+      push(a, to, part(h, i, 0.02, 0.1), noiseDay(h) + int(12 * HOUR, 40 * HOUR));
+    }
+  }
+  while (transfers.length < total) {
+    const h = int(0, levels.length - 1);
+    const i = int(0, levels[h]! - 1);
+    push(otc[int(0, otcDesks - 1)]!, layer[h]![i]!, part(h, i, 0.01, 0.05), noiseDay(h) + int(0, 30 * HOUR));
+  }
+
+  const labels: Label[] = hot.map((a, i) => ({
+    chain: 'ethereum',
+    address: a,
+    entity: `Exchange ${i % 25}`,
+    category: 'exchange',
+    jurisdictions: [['DE', 'SC', 'AE', 'GB', 'US'][i % 5]!],
+    confidence: 0.9,
+    source: 'bench',
+  }));
+  return {
+    dataset: {
+      format: 'chaintrail-fixture',
+      version: 1,
+      description: 'generated layering world for the engine benchmark',
+      assets: [{ id: 'usdt', chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }],
+      transfers,
+    },
+    seeds,
+    labels,
+    levels,
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export async function run(): Promise<void> {
+  const total = Number(process.env.BENCH_TRANSFERS ?? 1_000_000);
+  const taint = (process.env.BENCH_TAINT ?? 'fifo') as 'fifo' | 'haircut' | 'poison';
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  sampler.unref();
+  try {
+    let t = performance.now();
+    let world: World | undefined = generateWorld(total);
+    const generateMs = performance.now() - t;
+    const { seeds, levels } = world;
+    const layerAddresses = levels.reduce((s, w) => s + w, 0);
+
+    t = performance.now();
+    const adapter = createFixtureAdapter({ dataset: world.dataset });
+    const labels = createLabelStore(world.labels);
+    const adapterMs = performance.now() - t;
+    world = undefined; // the adapter holds its own normalized copy; let the input go
+
+    const rssBefore = process.memoryUsage().rss;
+    const cpuBefore = process.cpuUsage();
+    t = performance.now();
+    const { report, graph } = await trace({
+      seeds,
+      adapters: [adapter],
+      labels,
+      taint,
+      maxHops: levels.length + 2,
+      maxNodes: 1_000_000,
+      maxDegree: 1_000,
+    });
+    const traceMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpuBefore);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+
+    const read = report.stats.transfersSeen;
+    const rate = read / (traceMs / 1000);
+    const balanced = report.conservation.every((c) => c.balanced);
+    console.log(`world          ${fmt(total)} transfers, ${levels.length} layers (${levels.map(fmt).join(' / ')} addresses), ${fmt(seeds.length)} tx seeds, taint ${taint}`);
+    console.log(`generation     ${secs(generateMs)}`);
+    console.log(`adapter build  ${secs(adapterMs)} (validate, normalize and index the dataset; label store)`);
+    console.log(`trace          ${secs(traceMs)} wall, ${secs((cpu.user + cpu.system) / 1000)} CPU incl. GC threads (${mb(rssBefore)} RSS before)`);
+    console.log(`transfers read ${fmt(read)} (${((read / total) * 100).toFixed(1)} % of the world), ${fmt(report.stats.taintedTransfers)} tainted`);
+    console.log(`rounds         ${report.stats.rounds}`);
+    console.log(`expanded       ${fmt(report.stats.addressesExpanded)} addresses (of ${fmt(layerAddresses)} layer addresses), ${fmt(report.endpoints.length)} endpoints, graph ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges`);
+    console.log(`conservation   ${balanced ? 'balanced' : 'NOT BALANCED'} (${report.conservation.map((c) => `${c.asset.symbol} seeded ${c.seeded}, endpoints ${c.endpoints}`).join('; ')})`);
+    console.log(`throughput     ${fmt(rate)} transfers/s  [goal >= ${fmt(GOAL_RATE)}: ${rate >= GOAL_RATE ? 'met' : 'NOT met'}]`);
+    console.log(`peak RSS       ${mb(maxRss)}  [goal <= ${mb(GOAL_RSS)}: ${maxRss <= GOAL_RSS ? 'met' : 'NOT met'}]`);
+    if (!balanced) throw new Error('engine benchmark: conservation not balanced');
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+// Runs on its own too: `npx tsx test/bench/engine.ts`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  run().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
