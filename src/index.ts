@@ -13,7 +13,14 @@ export { FixtureDatasetSchema, type FixtureDatasetInput } from './adapters/fixtu
 export { createLabelStore, type LabelStore } from './labels/store.js';
 export { parseLabelCsv, readLabelCsv, LABEL_CSV_HEADER } from './labels/formats/csv.js';
 export { parseLabelJson, readLabelJson } from './labels/formats/json.js';
-export { readLabelFile, loadLabelFiles } from './labels/load.js';
+export { readLabelFile, loadLabelFiles, loadLabelSources, detectLabelFormat, LabelSourceSchema, LabelFormatSchema, LABEL_FORMATS, type LabelSource, type LabelSourceInput, type LabelFormat, type LoadedLabels, type LoadLabelSourcesOptions, type SourceReport } from './labels/load.js';
+export { type ImportSummary, type ImportIssue, type ImportIssueCode, type LabelImport, formatSummary } from './labels/summary.js';
+export { parseTagPack, readTagPack, parseActorPack, readActorPack, createActorIndex, graphSenseCategory, GRAPHSENSE_CONFIDENCE, GRAPHSENSE_CATEGORIES, type ActorIndex, type GraphSenseActor } from './labels/formats/graphsense.js';
+export { parseOfacList, readOfacList, OFAC_ENTITY } from './labels/formats/ofac.js';
+export { parseEtherscanJson, parseEtherscanCsv, readEtherscanLabels, etherscanCategory, etherscanEntity } from './labels/formats/etherscan.js';
+export { chainForCurrency } from './labels/currency.js';
+export { builtinLabels, createBuiltinLabelStore } from './labels/builtin.js';
+export { BRIDGE_REGISTRY, findBridge, decodeBridgeExits, type BridgeContract, type BridgeEvent, type BridgeExit, type EvmLog } from './heuristics/bridges.js';
 export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
 export { matchDepositSweeps, type DepositRule } from './heuristics/deposit.js';
