@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { describeZodIssues, InvalidInputError } from '../core/errors.js';
-import { AssetRefSchema, SeedSchema, type AssetRef, type SeedInput, type TraceReport } from '../core/schema.js';
+import { AssetRefSchema, SeedSchema, TimeInputSchema, type AssetRef, type SeedInput, type TraceReport } from '../core/schema.js';
 import { formatUnits } from '../core/asset.js';
+import { getChain } from '../core/chain.js';
+import { resolveSeed } from './seeds.js';
 import { reportAssets } from '../report/assets.js';
 import { trace, type TraceOptions } from './trace.js';
 
@@ -46,15 +48,20 @@ export interface ConvergenceOptions extends Omit<TraceOptions, 'seeds' | 'onProg
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const parsedTime = (t: unknown) => TimeInputSchema.parse(t);
 
 /**
  * Convergence across victims: which addresses received funds from two or more victims (a scam's collector and
  * layering wallets)? Attribution needs taint per victim, so each victim's payments are traced **separately** with the
- * same adapters, labels and settings; an address counts for a victim when that victim's trace moved tainted funds into
- * it, and the amount is the taint it received in that trace. Caveats: N victims cost N traces (a caching adapter makes
- * repeated reads cheap), and because each trace sees only one victim's taint, per-victim amounts through a shared
- * wallet follow that victim alone (under FIFO the order of the other victims' deposits is not applied); they need
- * not add up to what one combined trace of all seeds reports.
+ * same adapters, labels and settings, over one common window (from the earliest payment of any victim, unless
+ * `from` is given, so each trace sees the other victims' money in a shared wallet as clean funds). An address counts
+ * for a victim when that victim's trace moved tainted funds into it; the amount is the taint it received there.
+ *
+ * Amounts: under `haircut` (proportional, hence linear) the per-victim amounts add up to what one combined trace of
+ * all seeds reports, up to base-unit rounding: use it when the split between victims matters. Under `fifo`/`poison`
+ * the order of the other victims' (untainted, in this trace) funds changes what each victim's taint reaches, so the
+ * per-victim figures are "what this victim's money alone would reach" and need not add up. Cost: one seed lookup per
+ * payment plus N traces for N victims (a caching adapter makes the repeated reads cheap).
  */
 export async function convergence(options: ConvergenceOptions, victims: VictimInput[]): Promise<ConvergenceReport> {
   const parsed = z.array(VictimInputSchema).min(1, 'at least one victim is needed').safeParse(victims);
@@ -72,11 +79,27 @@ export async function convergence(options: ConvergenceOptions, victims: VictimIn
     ids.add(v.id);
   }
 
+  // One common window for every victim: a victim's trace must see the other victims' earlier deposits into a shared
+  // wallet (as clean money), or it would attribute those outflows to this victim alone.
+  let from = traceOptions.from;
+  if (from === undefined) {
+    const window = traceOptions.to !== undefined ? { to: parsedTime(traceOptions.to) } : {};
+    const times: number[] = [];
+    for (const v of parsed.data) {
+      for (const seed of 'seeds' in v ? v.seeds : [v]) {
+        if (getChain(seed.chain).family === 'utxo') continue;
+        const resolved = await resolveSeed(seed, traceOptions.adapters, window, traceOptions.signal);
+        times.push(...resolved.transfers.map((t) => t.time));
+      }
+    }
+    if (times.length) from = Math.min(...times);
+  }
+
   interface Hit { victim: string; asset: AssetRef; amount: bigint; hops: number | null }
   const reached = new Map<string, { chain: string; address: string; entity?: string; category?: string; endpoint: Set<string>; hits: Hit[] }>();
   const victimRows: ConvergenceReport['victims'] = [];
   for (const [index, victim] of list.entries()) {
-    const { report, graph } = await trace({ ...traceOptions, seeds: victim.seeds });
+    const { report, graph } = await trace({ ...traceOptions, ...(from !== undefined ? { from } : {}), seeds: victim.seeds });
     onVictim?.({ index, of: list.length, id: victim.id, report });
     const assets = reportAssets(report);
     victimRows.push({

@@ -10,6 +10,22 @@ import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
 import { reportToHtml } from '../../src/report/html.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 
+/** The browser globals these tests touch (the project compiles without the DOM lib). */
+interface PageGlobals {
+  __pwned?: unknown;
+  chaintrail: {
+    ready?: boolean;
+    selected: { node: string; txs: string[] } | null;
+    graph: { getNodeAttributes(k: string): { x: number; y: number } };
+    renderer: { graphToViewport(p: { x: number; y: number }): { x: number; y: number } };
+  };
+  document: { getElementById(id: string): { getBoundingClientRect(): { left: number; top: number } } | null };
+  createImageBitmap(b: Blob): Promise<{ width: number; height: number }>;
+  OffscreenCanvas: new (w: number, h: number) => {
+    getContext(kind: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+  };
+}
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SLOW = { timeout: 60_000 };
 
@@ -62,7 +78,7 @@ describe('the HTML report in headless Chromium', () => {
       if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
     });
     await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => (window as unknown as { chaintrail?: { ready?: boolean } }).chaintrail?.ready === true, null, { timeout: 30_000 });
+    await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).chaintrail?.ready === true, null, { timeout: 30_000 });
   }, 90_000);
 
   afterAll(async () => {
@@ -77,6 +93,7 @@ describe('the HTML report in headless Chromium', () => {
     await page.screenshot({ path: 'test/artifacts/html-report.png' });
     const decoder = await context.newPage();
     const stats = await decoder.evaluate(async (b64) => {
+      const { createImageBitmap, OffscreenCanvas } = globalThis as unknown as PageGlobals;
       const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
       const bitmap = await createImageBitmap(blob);
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -134,7 +151,7 @@ describe('the HTML report in headless Chromium', () => {
   });
 
   it('runs nothing from a hostile label: shown as text in tables and tooltip', SLOW, async () => {
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('#exchanges-table').textContent()).toContain(HOSTILE_ENTITY);
     const node = graph.findNode((_n, a) => a.entity === HOSTILE_ENTITY && a.endpoint === 'exchange')!;
@@ -143,7 +160,7 @@ describe('the HTML report in headless Chromium', () => {
     await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
     expect(await page.textContent('#tooltip')).toContain(HOSTILE_ENTITY);
     expect(await page.locator('#tooltip img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
   });
 
   it('highlights the path from the victim payment when a node is clicked', SLOW, async () => {
@@ -151,21 +168,21 @@ describe('the HTML report in headless Chromium', () => {
     const node = graph.findNode((_n, a) => a.address === endpoint.address)!;
     const point = await viewportPoint(page, node);
     await page.mouse.click(point.x, point.y);
-    await page.waitForFunction(() => (window as unknown as { chaintrail: { selected: unknown } }).chaintrail.selected !== null, null, { timeout: 10_000 });
-    const selected = await page.evaluate(() => (window as unknown as { chaintrail: { selected: { node: string; txs: string[] } } }).chaintrail.selected);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).chaintrail.selected !== null, null, { timeout: 10_000 });
+    const selected = await page.evaluate(() => (globalThis as unknown as PageGlobals).chaintrail.selected!);
     expect(selected.node).toBe(node);
     expect(selected.txs).toEqual(endpoint.path);
     expect(await page.locator('#path-panel li').count()).toBe(endpoint.path.length);
     expect(await page.locator('#path-panel a').first().getAttribute('href')).toBe(`https://tronscan.org/#/transaction/${endpoint.path[0]}`);
     await page.screenshot({ path: 'test/artifacts/html-report-path.png' });
     await page.click('#clear-path');
-    expect(await page.evaluate(() => (window as unknown as { chaintrail: { selected: unknown } }).chaintrail.selected)).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).chaintrail.selected)).toBeNull();
   });
 });
 
 async function viewportPoint(page: Page, node: string): Promise<{ x: number; y: number }> {
   return page.evaluate((key) => {
-    const ct = (window as unknown as { chaintrail: { graph: { getNodeAttributes(k: string): { x: number; y: number } }; renderer: { graphToViewport(p: { x: number; y: number }): { x: number; y: number } } } }).chaintrail;
+    const { chaintrail: ct, document } = globalThis as unknown as PageGlobals;
     const a = ct.graph.getNodeAttributes(key);
     const p = ct.renderer.graphToViewport({ x: a.x, y: a.y });
     const rect = document.getElementById('graph')!.getBoundingClientRect();
