@@ -47,7 +47,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
   const clock = createBlockClock(transport, endpoint);
   const tokens = createTokenRegistry(transport, info.id);
   const receipts = createReceiptCache(transport);
-  const native: NativeContext = { chain: info.id, transport, clock, endpoint, receipts };
+  const native: NativeContext = { chain: info.id, transport, clock, receipts };
   const scanner = createBlockScanner(native);
   const logSpan = createSpanState(options.maxBlockRange);
   const traceSpan = createSpanState(options.maxBlockRange);

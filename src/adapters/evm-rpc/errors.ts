@@ -1,4 +1,4 @@
-import { AdapterError, RateLimitError, type ChaintrailErrorOptions } from '../../core/errors.js';
+import { AdapterError, type ChaintrailErrorOptions } from '../../core/errors.js';
 
 /** A JSON-RPC error object the node answered with; callers inspect `rpcCode`/`rpcMessage` to decide (split, fall back). */
 export class RpcError extends AdapterError {
@@ -45,4 +45,3 @@ export function isMissingState(message: string): boolean {
   return MISSING_STATE.test(message);
 }
 
-export { RateLimitError };

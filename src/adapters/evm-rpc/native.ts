@@ -11,7 +11,6 @@ export interface NativeContext {
   chain: string;
   transport: Transport;
   clock: BlockClock;
-  endpoint: string;
   receipts: ReceiptCache;
 }
 
