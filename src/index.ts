@@ -29,6 +29,13 @@ export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type 
 export type { TraceGraph } from './engine/graph.js';
 export { reportToJson } from './report/json.js';
 export { reportToSummary } from './report/summary.js';
+export { reportToHtml, DEFAULT_EXPLORERS, ExplorerSchema, type Explorer, type HtmlReportOptions } from './report/html.js';
+export { csvCell, reportToEndpointsCsv, graphToTransfersCsv, ENDPOINTS_CSV_HEADER, TRANSFERS_CSV_HEADER } from './report/csv.js';
+export { graphToGexf } from './report/gexf.js';
+export { graphToGraphml } from './report/graphml.js';
+export { buildRequestPackets, packetToMarkdown, packetFiles, readReportFile, RequestPacketSchema, type RequestPacket, type PacketFile } from './report/packets.js';
+export { freezeCandidates, type FreezeCandidateGroup } from './report/freeze.js';
+export { convergence, convergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type ConvergenceOptions, type VictimInput } from './engine/convergence.js';
 export { runCli, EXIT, type CliIo } from './cli/main.js';
 export { readCaseFile, CaseFileSchema, type CaseFile } from './cli/case-file.js';
 // Bitcoin: decoding, Esplora and Bitcoin Core sources, UTXO taint models and heuristics.
@@ -69,3 +76,10 @@ export { casePackets, consolidatePackets, consolidatedPacketToMarkdown, consolid
 export { ComplaintImportError, CaseStoreError, type RowIssue } from './cases/errors.js';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './cases/migrations.js';
 export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './cases/sql.js';
+// Warehouse: blockchain-etl tables through DuckDB (embedded, over Parquet/CSV/JSON exports) and BigQuery.
+export { createWarehouseAdapter, WarehouseAdapterOptionsSchema, type WarehouseAdapter, type WarehouseAdapterOptions } from './adapters/warehouse/adapter.js';
+export { createDuckDbWarehouse, discoverTables, duckDbDialect, type DuckDbWarehouseOptions, type TableFormat } from './adapters/warehouse/duckdb.js';
+export { createBigQueryWarehouse, bigQueryDialect, publicDataset, DEFAULT_MAXIMUM_BYTES_BILLED, BigQueryWarehouseOptionsSchema, type BigQueryWarehouseOptions } from './adapters/warehouse/bigquery.js';
+export { buildTransfersQuery, buildTransactionQuery, buildTokensQuery, WAREHOUSE_TABLES, MOVEMENT_COLUMNS, type Dialect as WarehouseDialect, type WarehouseTable, type RenderedQuery, type QueryParam, type TransfersSpec } from './adapters/warehouse/query.js';
+export type { WarehouseEngine, WarehouseQueryStats } from './adapters/warehouse/engine.js';
+export { MissingTableError, TableShapeError, WarehouseQueryError, QueryCostError } from './adapters/warehouse/errors.js';
