@@ -1,0 +1,60 @@
+/**
+ * Cold vs cached re-run of the same trace (goal: the cached run ≥ 50× faster). The source is the local
+ * Etherscan-compatible test server with 40 ms added to every answer, about what a real explorer API costs;
+ * without that latency a loopback server would understate what the cache saves.
+ */
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js';
+import { createResponseCache } from '../../src/cache/store.js';
+import { trace } from '../../src/engine/trace.js';
+import { reportToJson } from '../../src/report/json.js';
+import { startEtherscanServer, type Row } from '../support/etherscan-server.js';
+import { evmAddress, timeOf, tokenRow } from '../support/etherscan-data.js';
+
+const LATENCY_MS = 40;
+
+export async function run(): Promise<void> {
+  const rows: Row[] = [];
+  let n = 1;
+  rows.push(tokenRow(n++, 10, evmAddress(1), evmAddress(2), '10000000000000'));
+  for (let i = 0; i < 20; i++) {
+    rows.push(tokenRow(n++, 20 + i, evmAddress(2), evmAddress(100 + i), '400000000000'));
+    for (let j = 0; j < 10; j++) rows.push(tokenRow(n++, 100 + i * 10 + j, evmAddress(100 + i), evmAddress(10_000 + i * 100 + j), '40000000000'));
+  }
+  const server = await startEtherscanServer({
+    data: { tokentx: rows, blocks: Array.from({ length: 400 }, (_, b) => ({ number: b, timestamp: timeOf(b) })) },
+    apiKey: 'bench',
+    override: () => undefined,
+  });
+  const slow = server.url;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cache-'));
+  const cachePath = join(dir, 'cache.db');
+  const seeds = [{ chain: 'ethereum', address: evmAddress(2), from: timeOf(0), to: timeOf(399) }];
+  // Latency is added by a tiny delay in front of every request (the adapter's fetch hook).
+  const delayedFetch: typeof fetch = async (input, init) => {
+    await new Promise((r) => setTimeout(r, LATENCY_MS));
+    return fetch(input, init);
+  };
+  const once = async () => {
+    const cache = createResponseCache({ path: cachePath });
+    const adapter = createEtherscanAdapter({ chain: 'ethereum', apiKey: 'bench', baseUrl: `${slow}/v2/api`, rateLimit: false, concurrency: 4, cache, fetch: delayedFetch });
+    const started = performance.now();
+    const { report, run: figures } = await trace({ seeds, adapters: [adapter] });
+    const ms = performance.now() - started;
+    cache.close();
+    return { ms, report: reportToJson(report), figures, rss: process.memoryUsage().rss };
+  };
+  const cold = await once();
+  await once(); // the first cached run also warms the JIT; the figure is the next one
+  const warm = await once();
+  await server.close();
+  const same = cold.report === warm.report;
+  console.log(`trace: ${cold.figures.requests} requests to an Etherscan-compatible source with ${LATENCY_MS} ms latency, ${rows.length} transfers`);
+  console.log(`cold run:   ${cold.ms.toFixed(0).padStart(7)} ms  (${cold.figures.requests} network requests)`);
+  console.log(`cached run: ${warm.ms.toFixed(0).padStart(7)} ms  (${warm.figures.cacheHits} answers from the cache, ${warm.figures.requests} network requests)`);
+  console.log(`speed-up: ${(cold.ms / warm.ms).toFixed(1)}x (goal >= 50x); reports identical: ${same}; cache file ${(statSync(cachePath).size / 1024).toFixed(0)} KiB; peak RSS ${(warm.rss / 2 ** 20).toFixed(0)} MiB`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
