@@ -35,7 +35,7 @@ export { graphToGexf } from './report/gexf.js';
 export { graphToGraphml } from './report/graphml.js';
 export { buildRequestPackets, packetToMarkdown, packetFiles, readReportFile, RequestPacketSchema, type RequestPacket, type PacketFile } from './report/packets.js';
 export { freezeCandidates, type FreezeCandidateGroup } from './report/freeze.js';
-export { convergence, convergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type ConvergenceOptions, type VictimInput } from './engine/convergence.js';
+export { convergence, victimConvergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type VictimConvergenceOptions, type VictimInput } from './engine/convergence.js';
 export { runCli, EXIT, type CliIo } from './cli/main.js';
 export { readCaseFile, CaseFileSchema, type CaseFile } from './cli/case-file.js';
 // Bitcoin: decoding, Esplora and Bitcoin Core sources, UTXO taint models and heuristics.
