@@ -40,7 +40,7 @@ export const ConvergenceReportSchema = z.object({
 });
 export type ConvergenceReport = z.infer<typeof ConvergenceReportSchema>;
 
-export interface ConvergenceOptions extends Omit<TraceOptions, 'seeds' | 'onProgress'> {
+export interface VictimConvergenceOptions extends Omit<TraceOptions, 'seeds' | 'onProgress'> {
   /** Smallest number of victims an address must have received from (default 2). */
   minVictims?: number;
   /** Called after each victim's trace. */
@@ -63,7 +63,7 @@ const parsedTime = (t: unknown) => TimeInputSchema.parse(t);
  * per-victim figures are "what this victim's money alone would reach" and need not add up. Cost: one seed lookup per
  * payment plus N traces for N victims (a caching adapter makes the repeated reads cheap).
  */
-export async function convergence(options: ConvergenceOptions, victims: VictimInput[]): Promise<ConvergenceReport> {
+export async function convergence(options: VictimConvergenceOptions, victims: VictimInput[]): Promise<ConvergenceReport> {
   const parsed = z.array(VictimInputSchema).min(1, 'at least one victim is needed').safeParse(victims);
   if (!parsed.success) throw new InvalidInputError(`Invalid victims: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
   const { minVictims = 2, onVictim, ...traceOptions } = options;
@@ -168,7 +168,7 @@ export async function convergence(options: ConvergenceOptions, victims: VictimIn
 }
 
 /** A short table for people: address, entity, victims and amounts. */
-export function convergenceToSummary(report: ConvergenceReport): string {
+export function victimConvergenceToSummary(report: ConvergenceReport): string {
   const lines = [`Convergence: ${report.addresses.length} address(es) received funds from at least ${report.minVictims} of ${report.victims.length} victims`];
   for (const a of report.addresses) {
     const amounts = a.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { readCaseFile } from '../../src/cli/case-file.js';
 import { InvalidInputError } from '../../src/core/errors.js';
-import { convergence, ConvergenceReportSchema, convergenceToSummary } from '../../src/engine/convergence.js';
+import { convergence, ConvergenceReportSchema, victimConvergenceToSummary } from '../../src/engine/convergence.js';
 import { trace } from '../../src/engine/trace.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 
@@ -37,7 +37,7 @@ describe('convergence across victims', () => {
     expect(result.addresses.map((a) => a.victims)).toEqual([...result.addresses.map((a) => a.victims)].sort((a, b) => b - a));
     expect(result.addresses.every((a) => a.victims >= 2 && a.victimIds.length === a.victims)).toBe(true);
     expect(result.addresses.some((a) => a.entity === 'Rheinwerk Boerse' && a.endpoint.includes('exchange'))).toBe(true);
-    expect(convergenceToSummary(result)).toMatch(/^\s+8 victims\s+ethereum\s+0x/m);
+    expect(victimConvergenceToSummary(result)).toMatch(/^\s+8 victims\s+ethereum\s+0x/m);
   });
 
   it('under haircut, per-victim amounts add up to the combined trace (up to rounding)', { timeout: 60_000 }, async () => {
