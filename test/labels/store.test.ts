@@ -6,7 +6,7 @@ const label = (address: string, entity: string, confidence = 1, chain = 'ethereu
 const hex = (i: number) => `0x${i.toString(16).padStart(40, '0')}`;
 
 describe('label store at scale', () => {
-  it('takes 300,000 labels in one addAll (no argument spread) and finds each in constant time', () => {
+  it('takes 300,000 labels in one addAll (no argument spread) and finds each in constant time', { timeout: 30_000 }, () => {
     const labels = Array.from({ length: 300_000 }, (_, i) => label(hex(i), `E${i % 7}`, 1, i % 2 ? 'ethereum' : 'evm:56'));
     const store = createLabelStore();
     store.addAll(labels);
