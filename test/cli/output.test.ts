@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MultiDirectedGraph } from 'graphology';
+import { parse as parseGexf } from 'graphology-gexf';
+import { parse as parseGraphml } from 'graphology-graphml';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/main.js';
+import { parseExplorerArgs } from '../../src/cli/output.js';
+import { TraceReportSchema } from '../../src/core/schema.js';
+import { RequestPacketSchema } from '../../src/report/packets.js';
+import { cli } from '../support/cli.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-cli-'));
+
+describe('--format on demo and trace', () => {
+  it('writes the HTML report with custom explorer links', { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    const file = join(dir, 'report.html');
+    const { code } = await cli(['demo', '--format', 'html', '--out', file, '--explorer', 'ethereum=http://127.0.0.1:9/tx/{tx}', '--quiet']);
+    expect(code).toBe(EXIT.ok);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('href="http://127.0.0.1:9/tx/0x');
+    expect(html).toContain('href="https://tronscan.org/#/transaction/');
+  });
+
+  it('writes endpoints.csv and transfers.csv into --out DIR, and refuses csv without a directory', { timeout: 60_000 }, async () => {
+    const dir = join(tmp(), 'csv');
+    const { code, stderr } = await cli(['demo', '--format', 'csv', '--out', dir]);
+    expect(code).toBe(EXIT.ok);
+    expect(readdirSync(dir).sort()).toEqual(['endpoints.csv', 'transfers.csv']);
+    expect(stderr).toContain(join(dir, 'endpoints.csv'));
+    const report = TraceReportSchema.parse(JSON.parse((await cli(['demo', '--format', 'json'])).stdout));
+    expect(readFileSync(join(dir, 'endpoints.csv'), 'utf8').trimEnd().split('\r\n')).toHaveLength(report.endpoints.length + 1);
+    const bad = await cli(['demo', '--format', 'csv']);
+    expect(bad.code).toBe(EXIT.invalidInput);
+    expect(bad.stderr).toMatch(/--out DIR/);
+  });
+
+  it('prints GEXF and GraphML that parse back with the trace graph size', { timeout: 60_000 }, async () => {
+    const gexf = parseGexf(MultiDirectedGraph, (await cli(['demo', '--format', 'gexf', '--quiet'])).stdout);
+    const graphml = parseGraphml(MultiDirectedGraph, (await cli(['demo', '--format', 'graphml', '--quiet'])).stdout);
+    const report = TraceReportSchema.parse(JSON.parse((await cli(['demo', '--format', 'json'])).stdout));
+    expect(gexf.order).toBe(graphml.order);
+    expect(gexf.size).toBe(graphml.size);
+    expect(gexf.size).toBe(report.stats.taintedTransfers);
+  });
+
+  it('rejects an explorer template that is not http(s) or lacks {tx}', async () => {
+    const js = await cli(['demo', '--format', 'html', '--explorer', 'ethereum=javascript:alert(1)/{tx}']);
+    expect(js.code).toBe(EXIT.invalidInput);
+    expect(js.stderr).toMatch(/--explorer ethereum: .*http\(s\) URL/);
+    expect(parseExplorerArgs(['bsc=https://bscscan.com/tx/{tx}', 'bsc:address=https://bscscan.com/address/{address}'])).toEqual({
+      'evm:56': { tx: 'https://bscscan.com/tx/{tx}', address: 'https://bscscan.com/address/{address}' },
+    });
+    expect(() => parseExplorerArgs(['ethereum'])).toThrow(/expected CHAIN=URL/);
+    expect(() => parseExplorerArgs(['ethereum=https://etherscan.io/'])).toThrow(/must contain \{tx\}/);
+  });
+});
+
+describe('chaintrail report', () => {
+  it('packets: one Markdown and one JSON file per exchange and freezable-token issuer', { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    expect((await cli(['demo', '--format', 'json', '--out', join(dir, 'report.json')])).code).toBe(0);
+    const { code, stdout } = await cli(['report', 'packets', '--in', join(dir, 'report.json'), '--out', join(dir, 'packets')]);
+    expect(code).toBe(EXIT.ok);
+    const names = readdirSync(join(dir, 'packets')).sort();
+    expect(names).toEqual([
+      'exchange-harborline.json',
+      'exchange-harborline.md',
+      'exchange-kestrel-markets.json',
+      'exchange-kestrel-markets.md',
+      'exchange-northwind-exchange.json',
+      'exchange-northwind-exchange.md',
+      'exchange-rheinwerk-boerse.json',
+      'exchange-rheinwerk-boerse.md',
+      'issuer-tether-operations-limited.json',
+      'issuer-tether-operations-limited.md',
+    ]);
+    expect(stdout.trim().split('\n')).toHaveLength(names.length);
+    const packet = RequestPacketSchema.parse(JSON.parse(readFileSync(join(dir, 'packets', 'exchange-rheinwerk-boerse.json'), 'utf8')));
+    expect(packet.case.reference).toBe('DEMO-2026-0417');
+    expect(packet.recipient).toMatchObject({ entity: 'Rheinwerk Boerse', jurisdictions: ['DE'], crossBorder: false });
+    expect(readFileSync(join(dir, 'packets', 'exchange-rheinwerk-boerse.md'), 'utf8')).toContain('- Case reference: DEMO-2026-0417');
+  });
+
+  it('packets and convert refuse files that are not a valid report (exit 2)', async () => {
+    const dir = tmp();
+    const bad = await cli(['report', 'packets', '--in', 'fixtures/demo/case.json', '--out', join(dir, 'p')]);
+    expect(bad.code).toBe(EXIT.invalidInput);
+    expect(bad.stderr).toMatch(/Invalid report fixtures\/demo\/case\.json/);
+    expect(existsSync(join(dir, 'p'))).toBe(false);
+    expect((await cli(['report', 'packets', '--in', join(dir, 'missing.json'), '--out', join(dir, 'p')])).code).toBe(EXIT.invalidInput);
+  });
+
+  it('convert: summary and endpoints.csv from a saved report; graph formats need the trace', { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    await cli(['demo', '--format', 'json', '--out', join(dir, 'report.json')]);
+    const summary = await cli(['report', 'convert', '--in', join(dir, 'report.json')]);
+    expect(summary.code).toBe(0);
+    expect(summary.stdout).toBe((await cli(['demo', '--quiet'])).stdout);
+    expect((await cli(['report', 'convert', '--in', join(dir, 'report.json'), '--format', 'csv', '--out', join(dir, 'csv')])).code).toBe(0);
+    expect(readdirSync(join(dir, 'csv'))).toEqual(['endpoints.csv']);
+    const html = await cli(['report', 'convert', '--in', join(dir, 'report.json'), '--format', 'html']);
+    expect(html.code).toBe(EXIT.invalidInput);
+    expect(html.stderr).toMatch(/needs the trace graph/);
+  });
+
+  it('has --help with examples on every new command', async () => {
+    for (const args of [['report'], ['report', 'packets'], ['report', 'convert'], ['demo'], ['trace']]) {
+      const { code, stdout } = await cli([...args, '--help']);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Examples:');
+    }
+    expect((await cli(['trace', '--help'])).stdout).toMatch(/--format <format>.*"html".*"csv".*"gexf".*"graphml"/s);
+  });
+});
