@@ -48,7 +48,7 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
       // Provider URLs embed keys: CHAINTRAIL_RPC_URL keeps them out of shell history; printed URLs are redacted.
       const url = target || env.CHAINTRAIL_RPC_URL;
       if (!url) throw new InvalidInputError('--source rpc:URL needs a JSON-RPC URL (or set CHAINTRAIL_RPC_URL)', { details: { source: 'rpc' } });
-      return createEvmRpcAdapter({ url, chain });
+      return createEvmRpcAdapter({ url, chain, ...cache });
     }
     case 'etherscan': {
       // No URL: Etherscan V2 (ETHERSCAN_API_KEY). A URL not ending in /v2/api is a Blockscout instance

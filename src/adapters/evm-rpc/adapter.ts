@@ -32,7 +32,8 @@ const ZERO = '0x0000000000000000000000000000000000000000';
  * metadata fetched in batches and cached.
  */
 export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter {
-  const options = parseOptions(input);
+  const { cache, clock: sleeper, fetch: fetchImpl, ...rest } = input;
+  const options = parseOptions(rest);
   const info = evmChainInfo(options.chain);
   const endpoint = redactUrl(options.url);
   const transport = createTransport({
@@ -43,6 +44,9 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     timeoutMs: options.timeoutMs,
     retries: options.retries,
     ...(options.headers ? { headers: options.headers } : {}),
+    ...(cache ? { cache } : {}),
+    ...(sleeper ? { clock: sleeper } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   const clock = createBlockClock(transport, endpoint);
   const tokens = createTokenRegistry(transport, info.id);
@@ -262,8 +266,11 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     },
     stats() {
       const t = transport.stats();
-      return { requests: t.calls, cacheHits: clock.cacheHits(), ...t };
+      // requests = JSON-RPC calls (what providers bill); cacheHits = answer-cache hits plus block times reused.
+      return { ...t, requests: t.calls, cacheHits: t.cacheHits + clock.cacheHits() };
     },
+    evidence: (since) => transport.evidence(since),
+    evidenceMark: () => transport.evidenceMark(),
   };
 }
 
@@ -291,7 +298,7 @@ function finish(
   return { transfers, truncated: [...cut].sort() };
 }
 
-function parseOptions(input: EvmRpcAdapterOptions): EvmRpcSettings {
+function parseOptions(input: unknown): EvmRpcSettings {
   const parsed = EvmRpcOptionsSchema.safeParse(input);
   if (!parsed.success) {
     // Issues name fields, never values: the URL may hold a key.

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { ResponseCache } from '../../cache/store.js';
+import type { Clock } from '../http.js';
 
 /** Everything createEvmRpcAdapter takes; defaults live here and nowhere else. */
 export const EvmRpcOptionsSchema = z
@@ -27,5 +29,6 @@ export const EvmRpcOptionsSchema = z
   })
   .strict();
 
-export type EvmRpcAdapterOptions = z.input<typeof EvmRpcOptionsSchema>;
+/** Plus what cannot be validated as data: the answer cache, a clock for backoff, a fetch (tests). */
+export type EvmRpcAdapterOptions = z.input<typeof EvmRpcOptionsSchema> & { cache?: ResponseCache; clock?: Clock; fetch?: typeof fetch };
 export type EvmRpcSettings = z.infer<typeof EvmRpcOptionsSchema>;

@@ -1,6 +1,8 @@
-import pLimit from 'p-limit';
 import type { z } from 'zod';
-import { AdapterError, ChaintrailError, describeZodIssues, RateLimitError, ResponseShapeError, TraceAbortedError } from '../../core/errors.js';
+import type { ResponseCache } from '../../cache/store.js';
+import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
+import type { Evidence } from '../adapter.js';
+import { createHttpClient, type Classify, type Clock } from '../http.js';
 import { isMissingState, isRateLimit, RpcError } from './errors.js';
 import { checkAborted } from './abort.js';
 import { JsonRpcResponseSchema, type JsonRpcResponse } from './schema.js';
@@ -20,11 +22,16 @@ export interface TransportOptions {
   timeoutMs: number;
   retries: number;
   headers?: Record<string, string>;
+  cache?: ResponseCache;
+  clock?: Clock;
+  fetch?: typeof fetch;
 }
 
 export interface TransportStats {
-  /** HTTP round trips. */
+  /** HTTP round trips (each retry counts). */
   httpRequests: number;
+  /** Answers taken from the response cache. */
+  cacheHits: number;
   /** JSON-RPC calls (what providers bill). */
   calls: number;
   byMethod: Record<string, number>;
@@ -36,87 +43,50 @@ export interface Transport {
   /** Many calls, sent in JSON-RPC batches where the endpoint accepts them; per-call errors come back as RpcError values. */
   batch<S extends z.ZodType>(requests: readonly RpcRequest[], schema: S, signal?: AbortSignal): Promise<(z.infer<S> | RpcError)[]>;
   stats(): TransportStats;
+  evidence(since?: number): Evidence[];
+  evidenceMark(): number;
 }
 
-const NOT_TRANSIENT = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ERR_INVALID_URL|certificate/i;
+/** Asked live, never from the cache. */
+const LIVE = new Set(['eth_blockNumber', 'eth_chainId']);
 
-/** Raw JSON-RPC over fetch: explicit batches, retries with backoff on rate limits and 5xx, timeouts, abort. */
+/**
+ * JSON-RPC over the shared HTTP client (timeouts, retries with backoff, Retry-After, answer cache, evidence):
+ * explicit batches, per-call errors, zod at the boundary. The client only ever sees the redacted URL; the real
+ * one (keys often sit in its path) is used by the fetch handed to it, so no message or cache key can hold a key.
+ */
 export function createTransport(options: TransportOptions): Transport {
-  const limit = pLimit(options.concurrency);
-  const stats: TransportStats = { httpRequests: 0, calls: 0, byMethod: {} };
-  let nextId = 1;
+  const stats = { calls: 0, byMethod: {} as Record<string, number> };
   // Some endpoints (and proxies) refuse JSON-RPC batches; the first refusal turns batching off for good.
   let batching = options.rpcBatchSize > 1;
+  const headerNames = Object.keys(options.headers ?? {});
+  const http = createHttpClient({
+    source: 'EVM RPC',
+    baseUrl: options.endpoint,
+    fetch: (_url, init) => (options.fetch ?? globalThis.fetch)(options.url, init),
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    rateLimit: false,
+    classify: classifyRpc,
+    ...(options.headers ? { headers: options.headers, secrets: { headers: headerNames } } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
 
-  async function post(body: unknown, methods: string[], signal?: AbortSignal): Promise<unknown> {
-    for (let attempt = 0; ; attempt++) {
-      checkAborted(signal);
-      stats.httpRequests++;
-      let response: Response;
-      const timeout = AbortSignal.timeout(options.timeoutMs);
-      try {
-        response = await fetch(options.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
-          body: JSON.stringify(body),
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-      } catch (error) {
-        if (signal?.aborted) throw aborted(signal, error);
-        const why = describeFetchError(error, timeout.aborted, options.timeoutMs);
-        // A timeout is not retried: the same heavy query would time out again (raise timeoutMs or lower maxBlockRange).
-        if (attempt < options.retries && !timeout.aborted && !NOT_TRANSIENT.test(why)) {
-          await backoff(attempt, undefined, signal);
-          continue;
-        }
-        throw new AdapterError(`Cannot reach EVM node at ${options.endpoint}: ${why}`, {
-          details: { endpoint: options.endpoint, methods: unique(methods), attempts: attempt + 1 },
-          cause: error,
-        });
-      }
-      if (response.status === 429 || response.status >= 500) {
-        const retryAfter = response.headers.get('retry-after');
-        await response.body?.cancel();
-        if (attempt < options.retries) {
-          await backoff(attempt, retryAfter, signal);
-          continue;
-        }
-        const details = { endpoint: options.endpoint, status: response.status, methods: unique(methods) };
-        if (response.status === 429) throw new RateLimitError(`EVM node at ${options.endpoint} keeps rate-limiting (HTTP 429)`, { details });
-        throw new AdapterError(`EVM node at ${options.endpoint} answered HTTP ${response.status}`, { details });
-      }
-      if (response.status === 401 || response.status === 403) {
-        await response.body?.cancel();
-        throw new AdapterError(`EVM node at ${options.endpoint} refused access (HTTP ${response.status}): check the API key or allow-list`, {
-          details: { endpoint: options.endpoint, status: response.status, methods: unique(methods) },
-        });
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        if (signal?.aborted) throw aborted(signal, error);
-        throw new AdapterError(`EVM node at ${options.endpoint} stopped answering: ${describeFetchError(error, timeout.aborted, options.timeoutMs)}`, {
-          details: { endpoint: options.endpoint, methods: unique(methods), timeoutMs: options.timeoutMs },
-          cause: error,
-        });
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        throw new ResponseShapeError(`${methods[0]} at ${options.endpoint}: HTTP ${response.status} answer is not JSON`, {
-          details: { endpoint: options.endpoint, status: response.status, method: methods[0], body: text.slice(0, 200) },
-          cause: error,
-        });
-      }
-      // A JSON-RPC rate-limit error is retried like HTTP 429.
-      if (attempt < options.retries && hasRateLimitError(parsed)) {
-        await backoff(attempt, undefined, signal);
-        continue;
-      }
-      return parsed;
-    }
+  /** One HTTP request. Ids only need to be unique within a request: fixed ids keep requests cacheable. */
+  async function post(requests: readonly RpcRequest[], batch: boolean, signal?: AbortSignal): Promise<unknown> {
+    checkAborted(signal);
+    const body = batch ? requests.map((r, i) => ({ jsonrpc: '2.0', id: i + 1, ...r })) : { jsonrpc: '2.0', id: 1, ...requests[0]! };
+    const methods = [...new Set(requests.map((r) => r.method))].join(', ');
+    return http.requestJson({
+      method: 'POST',
+      body,
+      what: `${methods}${requests.length > 1 ? ` ×${requests.length}` : ''} at ${options.endpoint}`,
+      // The head and the chain id move or must be asked live; everything else is keyed by block or hash.
+      cache: requests.some((r) => LIVE.has(r.method)) ? 'none' : 'volatile',
+      ...(signal ? { signal } : {}),
+    });
   }
 
   function toError(method: string, error: { code: number; message: string; data?: unknown }): RpcError | AdapterError {
@@ -161,21 +131,13 @@ export function createTransport(options: TransportOptions): Transport {
 
   async function single<S extends z.ZodType>(request: RpcRequest, schema: S, signal?: AbortSignal): Promise<z.infer<S> | RpcError> {
     count([request]);
-    const raw = await limit(() => post({ jsonrpc: '2.0', id: nextId++, ...request }, [request.method], signal));
-    return unwrap(request, raw, schema);
+    return unwrap(request, await post([request], false, signal), schema);
   }
 
   async function chunk<S extends z.ZodType>(requests: readonly RpcRequest[], schema: S, signal?: AbortSignal): Promise<(z.infer<S> | RpcError)[]> {
     if (!batching || requests.length === 1) return Promise.all(requests.map((r) => single(r, schema, signal)));
-    const ids = requests.map(() => nextId++);
     count(requests);
-    const raw = await limit(() =>
-      post(
-        requests.map((r, i) => ({ jsonrpc: '2.0', id: ids[i], ...r })),
-        requests.map((r) => r.method),
-        signal,
-      ),
-    );
+    const raw = await post(requests, true, signal);
     if (!Array.isArray(raw)) {
       // The endpoint refused the batch as a whole: send the calls one by one from now on.
       batching = false;
@@ -186,8 +148,8 @@ export function createTransport(options: TransportOptions): Transport {
     const byId = new Map<unknown, unknown>();
     for (const item of raw) if (item && typeof item === 'object' && 'id' in item) byId.set((item as { id: unknown }).id, item);
     return requests.map((r, i) => {
-      const item = byId.get(ids[i]);
-      if (item === undefined) throw shapeError(r.method, `batch answer has no response for call id ${ids[i]}`);
+      const item = byId.get(i + 1);
+      if (item === undefined) throw shapeError(r.method, `batch answer has no response for call id ${i + 1}`);
       return unwrap(r, item, schema);
     });
   }
@@ -205,45 +167,21 @@ export function createTransport(options: TransportOptions): Transport {
       const answers = await Promise.all(chunks.map((c) => chunk(c, schema, signal)));
       return answers.flat();
     },
-    stats: () => ({ ...stats, byMethod: { ...stats.byMethod } }),
+    stats: () => ({ calls: stats.calls, byMethod: { ...stats.byMethod }, httpRequests: http.stats().requests, cacheHits: http.stats().cacheHits }),
+    evidence: (since) => http.evidence(since),
+    evidenceMark: () => http.evidenceMark(),
   };
 }
 
-function hasRateLimitError(parsed: unknown): boolean {
-  const items = Array.isArray(parsed) ? parsed : [parsed];
-  return items.some((item) => {
+/** JSON-RPC rate-limit errors arrive with HTTP 200: they mean "slower", like HTTP 429. */
+const classifyRpc: Classify = (answer) => {
+  if (answer.status !== 200 || answer.json === undefined) return undefined;
+  const items = Array.isArray(answer.json) ? answer.json : [answer.json];
+  for (const item of items) {
     const error = (item as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    return typeof error?.code === 'number' && typeof error.message === 'string' && isRateLimit(error.code, error.message);
-  });
-}
-
-function describeFetchError(error: unknown, timedOut: boolean, timeoutMs: number): string {
-  if (timedOut) return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  // Never echo the URL fetch may put in its message: it can hold a key.
-  return cause?.code ?? cause?.message?.replace(/https?:\/\/\S+/g, '(url)') ?? (error instanceof Error ? error.name : 'network error');
-}
-
-function aborted(signal: AbortSignal, cause: unknown): ChaintrailError {
-  return new TraceAbortedError('EVM RPC request aborted', { details: { reason: String(signal.reason ?? 'aborted') }, cause });
-}
-
-async function backoff(attempt: number, retryAfter: string | null | undefined, signal?: AbortSignal): Promise<void> {
-  const seconds = retryAfter ? Number(retryAfter) : Number.NaN;
-  const ms = Number.isFinite(seconds) ? Math.min(seconds * 1000, 10_000) : 250 * 2 ** attempt + Math.random() * 100;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(aborted(signal, signal.reason));
-      },
-      { once: true },
-    );
-  });
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
-}
+    if (typeof error?.code === 'number' && typeof error.message === 'string' && isRateLimit(error.code, error.message)) {
+      return { kind: 'retry', reason: `rate-limited: ${error.message}`, rateLimited: true };
+    }
+  }
+  return undefined;
+};

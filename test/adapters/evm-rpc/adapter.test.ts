@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
+import { createResponseCache } from '../../../src/cache/store.js';
 import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError, TraceAbortedError } from '../../../src/core/errors.js';
 import type { AccountTransfer } from '../../../src/core/movement.js';
 import type { AssetRef } from '../../../src/core/schema.js';
@@ -177,6 +178,28 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(adapter.notes(CHAIN).join(' ')).toContain('blocks 0–2 only (blockScanLimit 3)');
   });
 
+  it('answers a repeated query from the shared answer cache and lists the answers it relied on as evidence', async () => {
+    const cache = createResponseCache({ path: ':memory:' });
+    try {
+      proxy.reset();
+      const query = { chain: CHAIN, addresses: [w.a.alice, w.a.bob], direction: 'both' as const, assets: [usdtAsset, native] };
+      const first = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, cache });
+      const mark = first.evidenceMark!();
+      const expected = await first.getTransfers(query);
+      const evidence = first.evidence!(mark);
+      expect(evidence.map((e) => e.request).some((r) => r.startsWith(`POST ${proxy.url}`) && r.includes('"eth_getLogs"'))).toBe(true);
+      expect(evidence.every((e) => /^[0-9a-f]{64}$/.test(e.sha256))).toBe(true);
+      const sent = proxy.calls.length;
+      const second = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, cache });
+      expect(await second.getTransfers(query)).toEqual(expected);
+      // Only what must be asked live went out again: the chain id and the head.
+      expect(proxy.calls.slice(sent).map((c) => c.method).sort()).toEqual(['eth_blockNumber', 'eth_blockNumber', 'eth_chainId']);
+      expect(second.stats().cacheHits).toBeGreaterThan(0);
+    } finally {
+      cache.close();
+    }
+  });
+
   it('keeps working when the endpoint refuses JSON-RPC batches', async () => {
     const refusing = await startRpcProxy({ target: w.chain.url, refuseBatches: true });
     try {
@@ -229,11 +252,11 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
       new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
     try {
       for (const [server, pattern] of [
-        [silent, /Cannot reach EVM node at http:\/\/127\.0\.0\.1:\d+: no answer within 300 ms/],
-        [stalling, /EVM node at http:\/\/127\.0\.0\.1:\d+ stopped answering: no answer within 300 ms/],
+        [silent, /^EVM RPC request failed after 2 attempts \(timed out after 300 ms\): eth_chainId at http:\/\/127\.0\.0\.1:\d+; the source is slow or unreachable/],
+        [stalling, /^EVM RPC request failed after 2 attempts \(timed out after 300 ms\): eth_chainId at http:\/\/127\.0\.0\.1:\d+;/],
       ] as const) {
         const port = await listen(server);
-        const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}`, chain: CHAIN, timeoutMs: 300 });
+        const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}`, chain: CHAIN, timeoutMs: 300, retries: 1 });
         const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(AdapterError);
         expect((error as AdapterError).shortMessage).toMatch(pattern);
@@ -259,7 +282,7 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
       const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`, chain: CHAIN });
       const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AdapterError);
-      expect((error as AdapterError).shortMessage).toBe(`EVM node at http://127.0.0.1:${port}/v3/*** refused access (HTTP 401): check the API key or allow-list`);
+      expect((error as AdapterError).shortMessage).toBe(`EVM RPC refused the request (HTTP 401): eth_chainId at http://127.0.0.1:${port}/v3/***; check the API key and its plan`);
       expect(hits).toBe(1);
     } finally {
       server.close();
