@@ -22,6 +22,8 @@ export interface BridgeEvent {
   outputAmountField?: string;
   /** Event field with the source token; absent = the chain's native asset. */
   tokenField?: string;
+  /** Event field with the token delivered on the destination chain, when the event names it. */
+  destinationTokenField?: string;
   /** Event field with the protocol's deposit id / sequence number, to match the arrival on the destination. */
   idField?: string;
 }
@@ -55,6 +57,7 @@ const opStackEvents = (destinationChain: string): BridgeEvent[] => [
     recipientField: 'to',
     amountField: 'amount',
     tokenField: 'l1Token',
+    destinationTokenField: 'l2Token',
   },
 ];
 
@@ -66,6 +69,7 @@ const acrossEvents: BridgeEvent[] = [
     amountField: 'inputAmount',
     outputAmountField: 'outputAmount',
     tokenField: 'inputToken',
+    destinationTokenField: 'outputToken',
     idField: 'depositId',
   },
   {
@@ -75,6 +79,7 @@ const acrossEvents: BridgeEvent[] = [
     amountField: 'inputAmount',
     outputAmountField: 'outputAmount',
     tokenField: 'inputToken',
+    destinationTokenField: 'outputToken',
     idField: 'depositId',
   },
 ];
@@ -176,6 +181,8 @@ export interface BridgeExit {
   recipient?: string;
   /** Source token (lower-case hex); absent for the native asset. */
   token?: string;
+  /** Token on the destination chain (lower-case hex), when the event names it (OP Stack ERC-20, Across). */
+  destinationToken?: string;
   /** Amount that left the source chain, in source base units. */
   amount: bigint;
   /** Amount the destination should receive (after protocol fees), when the event says. */
@@ -237,6 +244,7 @@ export function decodeBridgeExits(
       const args = parsed.args;
       const token = event.tokenField ? addressOf(args.getValue(event.tokenField)).address : undefined;
       if (filter.token !== undefined && (filter.token ?? undefined) !== token) continue;
+      const destinationToken = event.destinationTokenField ? addressOf(args.getValue(event.destinationTokenField)).address : undefined;
       const rec = addressOf(args.getValue(event.recipientField));
       const chainIdValue = event.destinationChainIdField ? (args.getValue(event.destinationChainIdField) as bigint) : undefined;
       const destinationChain = event.destinationChain ?? (chainIdValue !== undefined ? chainForId(chainIdValue) : undefined);
@@ -255,6 +263,7 @@ export function decodeBridgeExits(
         ...(chainIdValue !== undefined ? { destinationChainId: chainIdValue.toString() } : {}),
         ...(recipient ? { recipient } : {}),
         ...(token ? { token } : {}),
+        ...(destinationToken ? { destinationToken } : {}),
         amount: args.getValue(event.amountField) as bigint,
         ...(event.outputAmountField ? { outputAmount: args.getValue(event.outputAmountField) as bigint } : {}),
         ...(idValue !== undefined ? { protocolId: idValue } : {}),

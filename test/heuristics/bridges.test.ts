@@ -45,6 +45,7 @@ describe('decodeBridgeExits', () => {
       destinationChainId: '42161',
       recipient: RECIPIENT,
       token: USDC,
+      destinationToken: '0xaf88d065e77c8cc2239327c5edb3a432268e5831',
       amount: 1_000_000_000n,
       outputAmount: 999_000_000n,
       protocolId: '5729990',
@@ -70,9 +71,9 @@ describe('decodeBridgeExits', () => {
     const eth = log(op, op.events[0]!.abi, [SENDER, RECIPIENT, 10n ** 18n, '0x'], 1);
     const erc20 = log(op, op.events[1]!.abi, [USDC, '0x0b2c639c533813f4aa9d7837caf62653d097ff85', SENDER, RECIPIENT, 5n, '0x'], 2);
     const exits = decodeBridgeExits(op, [eth, erc20]);
-    expect(exits.map((e) => [e.event, e.destinationChain, e.recipient, e.token, e.amount])).toEqual([
-      ['ETHDepositInitiated', 'evm:10', RECIPIENT, undefined, 10n ** 18n],
-      ['ERC20DepositInitiated', 'evm:10', RECIPIENT, USDC, 5n],
+    expect(exits.map((e) => [e.event, e.destinationChain, e.recipient, e.token, e.destinationToken, e.amount])).toEqual([
+      ['ETHDepositInitiated', 'evm:10', RECIPIENT, undefined, undefined, 10n ** 18n],
+      ['ERC20DepositInitiated', 'evm:10', RECIPIENT, USDC, '0x0b2c639c533813f4aa9d7837caf62653d097ff85', 5n],
     ]);
     // Only the exit of the traced asset: USDC, or native (null).
     expect(decodeBridgeExits(op, [eth, erc20], { token: USDC }).map((e) => e.event)).toEqual(['ERC20DepositInitiated']);
