@@ -125,15 +125,21 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
 
 function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigint, edgesIn: TaintedEdge[]) {
   const { chain, address } = splitNodeKey(node);
-  const times = edgesIn.map((e) => e.transfer.t.time);
+  // A reduce, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
+  let firstSeen = Number.POSITIVE_INFINITY;
+  let lastSeen = Number.NEGATIVE_INFINITY;
+  for (const e of edgesIn) {
+    if (e.transfer.t.time < firstSeen) firstSeen = e.transfer.t.time;
+    if (e.transfer.t.time > lastSeen) lastSeen = e.transfer.t.time;
+  }
   return {
     chain,
     address,
     asset,
     amount,
     hops: input.allocation.hops.get(node) ?? 0,
-    firstSeen: times.length ? Math.min(...times) : 0,
-    lastSeen: times.length ? Math.max(...times) : 0,
+    firstSeen: edgesIn.length ? firstSeen : 0,
+    lastSeen: edgesIn.length ? lastSeen : 0,
     txs: [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
     path: pathTo(input, node),
   };

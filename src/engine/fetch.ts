@@ -70,7 +70,8 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierResul
       }
     }
     for (const [a, n] of degree) if (n > req.maxDegree) highDegree.add(nodeKey(r.chain, a));
-    transfers.push(...r.transfers);
+    // No spread: one answer can hold more movements than a call takes as arguments.
+    for (const t of r.transfers) transfers.push(t);
   }
   return { transfers, highDegree };
 }

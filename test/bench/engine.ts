@@ -13,6 +13,8 @@
  * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo).
  */
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import { createLabelStore } from '../../src/labels/store.js';
@@ -150,6 +152,15 @@ export function generateWorld(total: number, seed = 7): World {
   };
 }
 
+/** Live heap after a full collection (the flag is set at run time, so no node option is needed). */
+function liveHeap(): number {
+  setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -172,6 +183,7 @@ export async function run(): Promise<void> {
     const labels = createLabelStore(world.labels);
     const adapterMs = performance.now() - t;
     world = undefined; // the adapter holds its own normalized copy; let the input go
+    const heapAdapter = liveHeap();
 
     const rssBefore = process.memoryUsage().rss;
     const cpuBefore = process.cpuUsage();
@@ -189,6 +201,7 @@ export async function run(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+    const heapAfter = liveHeap();
 
     const read = report.stats.transfersSeen;
     const rate = read / (traceMs / 1000);
@@ -202,6 +215,7 @@ export async function run(): Promise<void> {
     console.log(`expanded       ${fmt(report.stats.addressesExpanded)} addresses (of ${fmt(layerAddresses)} layer addresses), ${fmt(report.endpoints.length)} endpoints, graph ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges`);
     console.log(`conservation   ${balanced ? 'balanced' : 'NOT BALANCED'} (${report.conservation.map((c) => `${c.asset.symbol} seeded ${c.seeded}, endpoints ${c.endpoints}`).join('; ')})`);
     console.log(`throughput     ${fmt(rate)} transfers/s  [goal >= ${fmt(GOAL_RATE)}: ${rate >= GOAL_RATE ? 'met' : 'NOT met'}]`);
+    console.log(`live heap      ${mb(heapAdapter)} after adapter build (dataset index + labels), ${mb(heapAfter)} after trace (plus report and graph)`);
     console.log(`peak RSS       ${mb(maxRss)}  [goal <= ${mb(GOAL_RSS)}: ${maxRss <= GOAL_RSS ? 'met' : 'NOT met'}]`);
     if (!balanced) throw new Error('engine benchmark: conservation not balanced');
   } finally {
