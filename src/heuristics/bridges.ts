@@ -277,3 +277,18 @@ export function decodeBridgeExits(
   }
   return exits;
 }
+
+/**
+ * What can be said about funds entering `bridge` without its event (no receipt available): the protocol and, for a
+ * single-destination bridge, the destination chain. The recipient stays unknown.
+ */
+export function bridgeEntry(bridge: BridgeContract): { protocol: string; name: string; destinationChain?: string; reason: string } {
+  const fixed = new Set(bridge.events.map((e) => e.destinationChain));
+  const destinationChain = fixed.size === 1 ? [...fixed][0] : undefined;
+  return {
+    protocol: bridge.protocol,
+    name: bridge.name,
+    ...(destinationChain ? { destinationChain } : {}),
+    reason: `entered ${bridge.name} (${bridge.protocol})${destinationChain ? ` towards ${destinationChain}` : ''}; recipient unknown without the bridge event`,
+  };
+}

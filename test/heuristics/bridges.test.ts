@@ -1,6 +1,6 @@
 import { Interface, zeroPadValue } from 'ethers';
 import { describe, expect, it } from 'vitest';
-import { BRIDGE_REGISTRY, decodeBridgeExits, findBridge, type BridgeContract, type EvmLog } from '../../src/heuristics/bridges.js';
+import { BRIDGE_REGISTRY, bridgeEntry, decodeBridgeExits, findBridge, type BridgeContract, type EvmLog } from '../../src/heuristics/bridges.js';
 
 const RECIPIENT = '0x1111111111111111111111111111111111111111';
 const SENDER = '0x2222222222222222222222222222222222222222';
@@ -88,5 +88,13 @@ describe('decodeBridgeExits', () => {
   it('ignores unrelated events of the bridge contract', () => {
     const transfer = log(op, 'event Transfer(address indexed from, address indexed to, uint256 value)', [SENDER, RECIPIENT, 1n]);
     expect(decodeBridgeExits(op, [transfer])).toEqual([]);
+  });
+});
+
+describe('bridgeEntry', () => {
+  it('names the destination of single-destination bridges only', () => {
+    expect(bridgeEntry(op)).toMatchObject({ protocol: 'optimism', destinationChain: 'evm:10' });
+    expect(bridgeEntry(across).destinationChain).toBeUndefined();
+    expect(bridgeEntry(across).reason).toMatch(/recipient unknown/);
   });
 });
