@@ -15,7 +15,7 @@ import { registerLabelsCommand } from './commands/labels.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerCaseCommand } from './commands/case.js';
 import { registerVerifyCommand } from './commands/verify.js';
-import { EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
+import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
 
 /** Documented exit codes. */
 export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
@@ -92,7 +92,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .option('--out <path>', OUT_HELP)
-    .option('--explorer <chain=url>', EXPLORER_HELP, collect)
+    .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
     .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
     .option('--cache <file>', 'answer cache of network sources (default: $CHAINTRAIL_CACHE or .chaintrail/cache.db)')
@@ -148,7 +148,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
     .option('--out <path>', OUT_HELP)
-    .option('--explorer <chain=url>', EXPLORER_HELP, collect)
+    .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
     .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
     .addHelpText('after', '\nExamples:\n  chaintrail demo\n  chaintrail demo --format json --out demo-report.json\n')

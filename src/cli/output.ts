@@ -53,6 +53,12 @@ export function parseExplorerArgs(args: readonly string[]): Record<string, Explo
   return explorers;
 }
 
+/** Commander collector for `--explorer`: validated as it is parsed, so a typo fails before a long trace, not after. */
+export function collectExplorer(value: string, previous: string[] = []): string[] {
+  parseExplorerArgs([value]);
+  return [...previous, value];
+}
+
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
 export function writeOutput(result: { report: TraceReport; graph: TraceGraph }, opts: OutputOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
   const { report, graph } = result;
