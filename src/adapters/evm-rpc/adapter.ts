@@ -147,7 +147,9 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     const range = await clock.range(q.fromTime, q.toTime, q.signal);
     if (!range) return { transfers: [], truncated: [] };
     tokens.prime(q.assets);
-    const contracts = q.assets ? [...new Set(q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])))].sort() : undefined;
+    const traced = q.assets ? [...new Set(q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])))].sort() : undefined;
+    const wantTokens = traced === undefined || traced.length > 0;
+    const contracts = options.tokenScope === 'all' ? undefined : traced;
     const wantNative = !q.assets || q.assets.some((a) => a.kind === 'native');
     const directions: ('in' | 'out')[] = q.direction === 'both' ? ['out', 'in'] : [q.direction];
     const requested = new Set(addresses);
@@ -171,7 +173,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     };
 
     const logs: RpcLog[] = [];
-    if (!contracts || contracts.length > 0) {
+    if (wantTokens) {
       const jobs: Promise<RpcLog[]>[] = [];
       for (const direction of directions) {
         for (let i = 0; i < addresses.length; i += options.batchSize) {

@@ -22,6 +22,12 @@ export const EvmRpcOptionsSchema = z
     timeoutMs: z.number().int().min(100).default(30_000),
     /** Retries on HTTP 429/5xx, JSON-RPC rate-limit errors and transient network errors. */
     retries: z.number().int().min(0).max(10).default(3),
+    /**
+     * Which Transfer logs to fetch when the engine names the traced tokens: 'traced' asks only for those contracts
+     * (cheapest; spam never inflates an address's degree), 'all' asks for every contract so the report can count
+     * look-alike tokens and other spam it ignored.
+     */
+    tokenScope: z.enum(['traced', 'all']).default('traced'),
     /** Force trace_filter on or off; unset = probe the node once. */
     traceFilter: z.boolean().optional(),
     /** Extra HTTP headers (e.g. an Authorization header instead of a key in the URL). */

@@ -24,17 +24,20 @@ const label = (address: string, entity: string, category: Label['category'], jur
   source: 'test',
 });
 
-beforeAll(async () => {
-  s = await buildScamCase();
-  registerStablecoin({ chain: CHAIN, contract: s.usdt.address, symbol: 'USDT', decimals: 6, issuer: 'Tether Operations Limited' });
-  // Through a provider-style proxy capping eth_getLogs at 4 blocks: the trace must not lose anything to it.
-  proxy = await startRpcProxy({ target: s.chain.url, maxBlockSpan: 4 });
-  const labels = createLabelStore([
+const labelStore = () =>
+  createLabelStore([
     label(s.a.exAHot, 'Exchange A', 'exchange', ['SC']),
     label(s.a.exBDeposit, 'Exchange B', 'exchange', ['DE']),
     label(s.a.bridge, 'Some Bridge', 'bridge', []),
     label(s.a.mixer, 'Some Mixer', 'mixer', []),
   ]);
+
+beforeAll(async () => {
+  s = await buildScamCase();
+  registerStablecoin({ chain: CHAIN, contract: s.usdt.address, symbol: 'USDT', decimals: 6, issuer: 'Tether Operations Limited' });
+  // Through a provider-style proxy capping eth_getLogs at 4 blocks: the trace must not lose anything to it.
+  proxy = await startRpcProxy({ target: s.chain.url, maxBlockSpan: 4 });
+  const labels = labelStore();
   ({ report } = await trace({
     seeds: [
       { chain: CHAIN, tx: s.tx.seed1!.transactionHash },
@@ -121,6 +124,22 @@ describe('tracing a scam case on a real node through the EVM RPC adapter', { tim
     expect(spamReason(spoofed[0]!)).toBe('lookalike-token');
     expect(spamReason(transfers.find((t) => t.tx === hash('poison'))!)).toBe('zero-value');
     expect(transfers.filter((t) => !spamReason(t)).every((t) => t.asset.contract === s.usdt.address)).toBe(true);
+  });
+
+  it("with tokenScope 'all' the report also counts the spoofed look-alike events, and the endpoints stay the same", async () => {
+    const { report: wide } = await trace({
+      seeds: [
+        { chain: CHAIN, tx: s.tx.seed1!.transactionHash },
+        { chain: CHAIN, tx: s.tx.seed2!.transactionHash },
+      ],
+      adapters: [createEvmRpcAdapter({ url: s.chain.url, chain: CHAIN, tokenScope: 'all' })],
+      labels: labelStore(),
+      maxHops: 4,
+      minValue: '1',
+      caseJurisdiction: 'DE',
+    });
+    expect(wide.ignored).toMatchObject({ zeroValue: 1, lookalikeToken: 1 });
+    expect(wide.endpoints).toEqual(report.endpoints);
   });
 
   it('stamps endpoints with the block times of the real transactions', async () => {
