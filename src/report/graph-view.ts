@@ -33,6 +33,7 @@ export interface NodeInfo {
   held: string;
 }
 
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const sum = (m: Map<string, bigint>, k: string, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v);
 const fmtTotals = (m: Map<string, bigint>, assets: ReadonlyMap<string, AssetRef>) =>
   [...m.keys()]
@@ -109,7 +110,8 @@ export function graphView(graph: TraceGraph, report: TraceReport) {
       y: -(y.get(node) ?? 0),
       size: 4 + 14 * Math.sqrt((amounts.get(node) ?? 0) / max),
       color: CATEGORY_COLORS[category] ?? CATEGORY_COLORS.unlabeled!,
-      label: `${info.seed ? 'SEED ' : ''}${info.entity ?? short}`,
+      // Canvas labels stay short (the tooltip and tables have the full text).
+      label: `${info.seed ? 'SEED ' : ''}${clip(info.entity ?? short, 24)}`,
       info,
     };
   });
