@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addressTopic, decodeTransferLog, dropReverted, tracePosition, traceToTransfer, TRANSFER_TOPIC } from '../../../src/adapters/evm-rpc/map.js';
 import { redactUrl } from '../../../src/adapters/evm-rpc/redact.js';
 import { TracesSchema, type RpcLog } from '../../../src/adapters/evm-rpc/schema.js';
 
-const REFERENCE = '/work/shared/reference/ethereum/ethereum-etl-samples/test_export_traces_job';
-function referenceTraces(dir: string, file: string) {
-  const raw = JSON.parse(readFileSync(`${REFERENCE}/${dir}/${file}`, 'utf8')) as { result: unknown };
+// Real mainnet trace_block answers (ethereum-etl test data, see fixtures/README.md).
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+function referenceTraces(name: string) {
+  const raw = JSON.parse(readFileSync(`${FIXTURES}${name}.json`, 'utf8')) as { result: unknown };
   return TracesSchema.parse(raw.result);
 }
 
@@ -38,7 +40,7 @@ describe('Transfer log decoding', () => {
 
 describe('parity traces from real mainnet blocks (ethereum-etl samples)', () => {
   it('maps a top-level call to the native value and skips the block reward and callcode to itself', () => {
-    const traces = referenceTraces('block_with_subtraces', 'web3_response.trace_block_0xf4240.json');
+    const traces = referenceTraces('block_with_subtraces');
     const moved = traces.flatMap((t) => traceToTransfer('ethereum', t, 1_455_404_053, undefined) ?? []);
     expect(moved.map((m) => [m.type, m.from, m.to, m.amount, m.logIndex, m.txIndex])).toEqual([
       ['native', '0x39fa8c5f2793459d6622857e7d9fbb4bd91766d3', '0xc083e9947cf02b8ffc7d3090ae9aea72df98fd47', 0x56bc75e2d63100000n, -1, 0],
@@ -47,7 +49,7 @@ describe('parity traces from real mainnet blocks (ethereum-etl samples)', () => 
   });
 
   it('maps a self-destruct to an internal transfer of the balance to the refund address', () => {
-    const traces = referenceTraces('block_with_suicide', 'web3_response.trace_block_0xf7105.json');
+    const traces = referenceTraces('block_with_suicide');
     const moved = traces.flatMap((t) => traceToTransfer('ethereum', t, 0, undefined) ?? []);
     expect(moved.map((m) => [m.type, m.from, m.to, m.amount, m.logIndex])).toEqual([
       ['internal', '0x474faa5018639791952fae334e2911700ac7fe9b', '0x83973747eec131bf9a08ac64fb1a518e891bdf4b', 0xb1a2bc2ec50000n, tracePosition([0])],
@@ -55,7 +57,7 @@ describe('parity traces from real mainnet blocks (ethereum-etl samples)', () => 
   });
 
   it('drops failed frames: an out-of-gas call moved nothing', () => {
-    const traces = referenceTraces('block_with_error', 'web3_response.trace_block_0xf45bf.json');
+    const traces = referenceTraces('block_with_error');
     const failed = traces.filter((t) => t.error);
     expect(failed.length).toBeGreaterThan(0);
     const moved = dropReverted(traces).flatMap((t) => traceToTransfer('ethereum', t, 0, undefined) ?? []);
@@ -64,7 +66,7 @@ describe('parity traces from real mainnet blocks (ethereum-etl samples)', () => 
   });
 
   it('a zero-value contract creation moves nothing', () => {
-    const traces = referenceTraces('block_with_create', 'web3_response.trace_block_0xf44f2.json');
+    const traces = referenceTraces('block_with_create');
     const moved = traces.flatMap((t) => traceToTransfer('ethereum', t, 0, undefined) ?? []);
     expect(moved.map((m) => m.txIndex)).toEqual([0]);
   });
