@@ -28,6 +28,11 @@ function collectGarbage(): () => void {
   };
 }
 
+/** CPU milliseconds (user + system) since `from`: on a busy machine a fairer figure than wall time. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return ((u.user + u.system) / 1000).toFixed(0);
+};
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const hex40 = (i: number) => i.toString(16).padStart(40, '0');
 
@@ -57,9 +62,11 @@ export async function run(): Promise<void> {
   }
   const built = performance.now() - t;
   t = performance.now();
+  let cpu = process.cpuUsage();
   const store = createLabelStore();
   store.addAll(labels);
   const added = performance.now() - t;
+  const addedCpu = cpuMs(cpu);
   gc();
   const heapStore = process.memoryUsage().heapUsed - base;
   // Lookups with fresh strings (as an adapter would hand them over), built before timing.
@@ -70,12 +77,14 @@ export async function run(): Promise<void> {
     queries[i] = [CHAINS[addressIndex % 3]!, `0x${hex40(addressIndex)}`];
   }
   t = performance.now();
+  cpu = process.cpuUsage();
   let hits = 0;
   for (const [chain, address] of queries) if (store.get(chain, address)) hits++;
   const looked = performance.now() - t;
+  const lookedCpu = cpuMs(cpu);
   queries.length = 0;
-  line(`store: ${store.size.toLocaleString('en')} labels added in ${added.toFixed(0)} ms (objects built in ${built.toFixed(0)} ms); heap ${mb(heapStore)} for labels + store`);
-  line(`store: ${n.toLocaleString('en')} lookups in ${looked.toFixed(0)} ms (${((looked * 1e6) / n).toFixed(0)} ns each, ${hits} hits)`);
+  line(`store: ${store.size.toLocaleString('en')} labels added in ${added.toFixed(0)} ms (cpu ${addedCpu} ms; objects built in ${built.toFixed(0)} ms); heap ${mb(heapStore)} for labels + store`);
+  line(`store: ${n.toLocaleString('en')} lookups in ${looked.toFixed(0)} ms (cpu ${lookedCpu} ms; ${((looked * 1e6) / n).toFixed(0)} ns each, ${hits} hits)`);
   if (hits !== n) throw new Error(`bench: expected ${n} hits, got ${hits}`);
   labels.length = 0;
 
@@ -92,12 +101,14 @@ export async function run(): Promise<void> {
     gc();
     const before = process.memoryUsage();
     t = performance.now();
+    cpu = process.cpuUsage();
     const loaded = loadLabelSources([{ file }]);
     const loadMs = performance.now() - t;
+    const loadCpu = cpuMs(cpu);
     gc();
     const after = process.memoryUsage();
     line(
-      `file: ${loaded.store.size.toLocaleString('en')} labels loaded from CSV in ${loadMs.toFixed(0)} ms ` +
+      `file: ${loaded.store.size.toLocaleString('en')} labels loaded from CSV in ${loadMs.toFixed(0)} ms (cpu ${loadCpu} ms) ` +
         `(${((loadMs * 1000) / n).toFixed(1)} µs/row); heap ${mb(after.heapUsed - before.heapUsed)} held, rss ${mb(after.rss)}`,
     );
     if (loaded.store.size !== n) throw new Error(`bench: expected ${n} labels, got ${loaded.store.size}`);
