@@ -102,6 +102,11 @@ CREATE TABLE trace_address_payments (
 CREATE INDEX trace_address_payments_payment ON trace_address_payments (payment_id);
 `,
   },
+  {
+    version: 2,
+    name: 'index reached-address payments by address (convergence victims)',
+    sql: 'CREATE INDEX trace_address_payments_address ON trace_address_payments (chain, address, trace_id);',
+  },
 ];
 
 export function migrationSql(migration: Migration, dialect: Dialect): string {

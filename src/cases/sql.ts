@@ -21,7 +21,7 @@ export interface SqlDriver extends SqlExecutor {
   readonly location: string;
   /** All-or-nothing: the work commits when `fn` resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Bytes the store's data takes (file + WAL for SQLite, the tables for PostgreSQL). */
+  /** Bytes the store's data takes (pages in use for SQLite, the tables with indexes and TOAST for PostgreSQL). */
   sizeBytes(): Promise<number>;
   close(): Promise<void>;
 }

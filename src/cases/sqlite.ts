@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { CaseStoreError } from './errors.js';
@@ -87,21 +87,12 @@ export function openSqliteDriver(path: string): SqlDriver {
           throw error;
         }
       }),
+    // Pages in use (committed data, wherever it sits: main file or WAL), not the WAL's history of page copies.
     sizeBytes: () =>
       exclusive(async () => {
-      if (path === ':memory:') {
         const pages = db.pragma('page_count', { simple: true }) as number;
         const size = db.pragma('page_size', { simple: true }) as number;
         return pages * size;
-      }
-      const size = (file: string) => {
-        try {
-          return statSync(file).size;
-        } catch {
-          return 0;
-        }
-      };
-      return size(path) + size(`${path}-wal`);
       }),
     close: () =>
       exclusive(async () => {

@@ -300,9 +300,11 @@ export function createCaseStore(db: SqlDriver): CaseStore {
     return row;
   };
 
-  const latestCte =
+  /** Addresses reached by >= minCases cases in their latest traces (params: [chain?], minCases). */
+  const sharedCte = (chain: boolean) =>
     'WITH latest AS (SELECT MAX(id) AS id FROM traces GROUP BY case_id), ' +
-    'shared AS (SELECT ta.chain, ta.address FROM trace_addresses ta JOIN latest l ON l.id = ta.trace_id JOIN traces t ON t.id = ta.trace_id ' +
+    'shared AS (SELECT ta.chain, ta.address FROM trace_addresses ta JOIN traces t ON t.id = ta.trace_id ' +
+    `WHERE ta.trace_id IN (SELECT id FROM latest)${chain ? ' AND ta.chain = ?' : ''} ` +
     'GROUP BY ta.chain, ta.address HAVING COUNT(DISTINCT t.case_id) >= ?) ';
 
   const traceOf = (r: { id: number; reference: string; created_at: string; options: string; report: string; sources: string; complete: number }): StoredTrace => {
@@ -540,8 +542,7 @@ export function createCaseStore(db: SqlDriver): CaseStore {
     async convergence(options = {}) {
       const minCases = Math.max(2, options.minCases ?? 2);
       abortable(options.signal, 'Convergence');
-      const chainFilter = options.chain ? ' WHERE ta.chain = ?' : '';
-      const params: SqlValue[] = [minCases, ...(options.chain ? [options.chain] : [])];
+      const params: SqlValue[] = [...(options.chain ? [options.chain] : []), minCases];
       const rows = await db.all<{
         chain: string;
         address: string;
@@ -558,17 +559,18 @@ export function createCaseStore(db: SqlDriver): CaseStore {
         entity: string | null;
         category: string | null;
       }>(
-        `${latestCte}SELECT ta.chain, ta.address, c.reference, ta.asset, ta.token_address, ta.symbol, ta.decimals, ta.amount, ta.first_seen, ta.last_seen, ` +
-          'ta.hops, ta.role, ta.entity, ta.category FROM trace_addresses ta JOIN latest l ON l.id = ta.trace_id JOIN traces t ON t.id = ta.trace_id ' +
-          `JOIN cases c ON c.id = t.case_id JOIN shared s ON s.chain = ta.chain AND s.address = ta.address${chainFilter} ` +
-          'ORDER BY ta.chain, ta.address, c.reference, ta.asset',
+        `${sharedCte(Boolean(options.chain))}SELECT ta.chain, ta.address, c.reference, ta.asset, ta.token_address, ta.symbol, ta.decimals, ta.amount, ` +
+          'ta.first_seen, ta.last_seen, ta.hops, ta.role, ta.entity, ta.category FROM shared s ' +
+          'JOIN trace_addresses ta ON ta.chain = s.chain AND ta.address = s.address JOIN traces t ON t.id = ta.trace_id JOIN cases c ON c.id = t.case_id ' +
+          'WHERE ta.trace_id IN (SELECT id FROM latest) ORDER BY ta.chain, ta.address, c.reference, ta.asset',
         params,
       );
       abortable(options.signal, 'Convergence');
       const victimRows = await db.all<{ chain: string; address: string; reference: string; pseudonym: string }>(
-        `${latestCte}SELECT DISTINCT tap.chain, tap.address, c.reference, v.pseudonym FROM trace_address_payments tap JOIN latest l ON l.id = tap.trace_id ` +
-          'JOIN shared s ON s.chain = tap.chain AND s.address = tap.address JOIN payments p ON p.id = tap.payment_id JOIN victims v ON v.id = p.victim_id ' +
-          `JOIN cases c ON c.id = p.case_id${chainFilter.replace('ta.', 'tap.')} ORDER BY tap.chain, tap.address, c.reference, v.pseudonym`,
+        `${sharedCte(Boolean(options.chain))}SELECT DISTINCT tap.chain, tap.address, c.reference, v.pseudonym FROM shared s ` +
+          'JOIN trace_address_payments tap ON tap.chain = s.chain AND tap.address = s.address JOIN payments p ON p.id = tap.payment_id ' +
+          'JOIN victims v ON v.id = p.victim_id JOIN cases c ON c.id = p.case_id WHERE tap.trace_id IN (SELECT id FROM latest) ' +
+          'ORDER BY tap.chain, tap.address, c.reference, v.pseudonym',
         params,
       );
       const victims = new Map<string, string[]>();

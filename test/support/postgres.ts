@@ -64,7 +64,14 @@ export async function startPostgres(): Promise<TestPostgres> {
     else spawnSync(join(bin, 'pg_ctl'), args, { stdio: 'ignore', timeout: 30_000 });
     rmSync(dir, { recursive: true, force: true });
   };
+  // Stop the server whatever ends this process: normal exit, Ctrl-C or a SIGTERM from a test runner.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopSync();
+    process.kill(process.pid, signal);
+  };
   process.once('exit', stopSync);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
     for (let attempt = 0; ; attempt++) {
@@ -110,6 +117,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
     async stop() {
       process.removeListener('exit', stopSync);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       stopSync();
     },
   };
