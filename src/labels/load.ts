@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError, describeZodIssues } from '../core/errors.js';
 import { CategorySchema, type Label } from '../core/schema.js';
-import { parseLabelCsv, readLabelCsv, readText } from './formats/csv.js';
+import { parseLabelCsv, readLabelCsv, readText, realLineNumbers } from './formats/csv.js';
 import { parseLabelJson, readLabelJson } from './formats/json.js';
 import { addActorPack, createActorIndex, graphSenseKind, parseTagPack, type ActorIndex } from './formats/graphsense.js';
 import { ofacAssetOf, parseOfacList } from './formats/ofac.js';
@@ -111,17 +111,19 @@ function expand(file: string): string[] {
   return out;
 }
 
-function projectImport(labels: Label[], file: string): LabelImport {
+/** The project's own formats fail on a bad row, so every row is a label. CSV lines are known; JSON ones are 0. */
+function projectImport(labels: Label[], file: string, lines: number[] = []): LabelImport {
   const summary = emptySummary([file]);
   summary.rows = labels.length;
   summary.labels = labels.length;
-  return { labels, lines: [], summary };
+  return { labels, lines, summary };
 }
 
 function importFile(file: string, text: string, format: LabelFormat, source: LabelSource, actors: ActorIndex): LabelImport {
   switch (format) {
     case 'csv':
-      return projectImport(parseLabelCsv(text, file), file);
+      // Record 0 is the header.
+      return projectImport(parseLabelCsv(text, file), file, realLineNumbers(text).slice(1));
     case 'json':
       return projectImport(parseLabelJson(text, file), file);
     case 'graphsense':

@@ -23,7 +23,7 @@ function tmp(files: Record<string, string>): string {
 describe('loadLabelSources', () => {
   it('orders by precedence (higher first, ties by order given) and keeps each label its source', () => {
     const dir = tmp({
-      'low.csv': `${HEADER}\nethereum,${A},Low Corp,exchange,DE,0.8,low file\n`,
+      'low.csv': `${HEADER}\n\nethereum,${A},Low Corp,exchange,DE,0.8,low file\n`,
       'high.csv': `${HEADER}\nethereum,${A},High Corp,exchange,FR,0.8,high file\n`,
     });
     const { store, summary } = loadLabelSources([{ file: join(dir, 'low.csv') }, { file: join(dir, 'high.csv'), precedence: 10 }]);
@@ -33,7 +33,7 @@ describe('loadLabelSources', () => {
     ]);
     // Different entity for the same address: stored, and a conflict warning with file and line.
     expect(summary.warnings).toEqual([
-      { file: join(dir, 'low.csv'), line: 0, code: 'conflict', reason: `ethereum ${A} is "Low Corp" (exchange) here but "High Corp" (exchange) in high file` },
+      { file: join(dir, 'low.csv'), line: 3, code: 'conflict', reason: `ethereum ${A} is "Low Corp" (exchange) here but "High Corp" (exchange) in high file` },
     ]);
   });
 

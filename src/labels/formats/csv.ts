@@ -34,7 +34,7 @@ export function parseLabelCsv(text: string, file = 'labels.csv'): Label[] {
 }
 
 /** Line numbers of the non-empty records (quoted newlines kept inside their record). */
-function realLineNumbers(text: string): number[] {
+export function realLineNumbers(text: string): number[] {
   const lines: number[] = [];
   let line = 1;
   let inQuotes = false;
