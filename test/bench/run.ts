@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: runs every benchmark module present, in order, each under its own header. A module that is
  * missing is skipped; one that fails is reported and the others still run; the exit code is 1 if any failed.
+ * Each module exports `run(): Promise<void>`. BENCH_ONLY=engine,labels runs just those.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// labels.ts (the label-store benchmark) is not in the original list; it runs last when present.
-const MODULES = ['engine.ts', 'evm-rpc.ts', 'bitcoin.ts', 'explorers.ts', 'labels.ts'];
+/** These first, in this order; then any other benchmark module in this folder, alphabetically. */
+const FIRST = ['engine.ts', 'evm-rpc.ts', 'bitcoin.ts', 'explorers.ts'];
+const here = fileURLToPath(new URL('.', import.meta.url));
+const MODULES = [...FIRST, ...readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !FIRST.includes(f)).sort()];
 
 interface BenchModule {
   run?: () => Promise<void> | void;
@@ -15,7 +18,8 @@ interface BenchModule {
 export async function main(): Promise<number> {
   let failed = 0;
   let ran = 0;
-  for (const name of MODULES) {
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim().replace(/\.ts$/, ''));
+  for (const name of MODULES.filter((m) => !only || only.includes(m.replace(/\.ts$/, '')))) {
     const url = new URL(`./${name}`, import.meta.url);
     if (!existsSync(fileURLToPath(url))) {
       console.log(`\n== ${name.replace(/\.ts$/, '')}: not present, skipped`);
