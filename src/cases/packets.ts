@@ -65,7 +65,9 @@ export function consolidatePackets(perCase: readonly { reference: string; packet
   const groups = new Map<string, { reference: string; packet: RequestPacket }[]>();
   for (const item of perCase) {
     const k = `${item.packet.type}\u0000${item.packet.recipient.entity}`;
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
   }
   const out: ConsolidatedPacket[] = [];
   for (const k of [...groups.keys()].sort()) {

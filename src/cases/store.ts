@@ -283,7 +283,7 @@ function caseBatches(payments: readonly Payment[], size: number): Payment[][] {
       batches.push(current);
       current = [];
     }
-    current = current.concat(list);
+    for (const p of list) current.push(p);
   }
   if (current.length > 0) batches.push(current);
   return batches;
@@ -394,7 +394,11 @@ export function createCaseStore(db: SqlDriver): CaseStore {
     async findPayments(keys, options = {}) {
       const out: StoredPayment[] = [];
       const byChain = new Map<string, string[]>();
-      for (const k of keys) byChain.set(k.chain, [...(byChain.get(k.chain) ?? []), k.key]);
+      for (const k of keys) {
+        const list = byChain.get(k.chain);
+        if (list) list.push(k.key);
+        else byChain.set(k.chain, [k.key]);
+      }
       for (const [chain, list] of byChain) {
         for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) {
           abortable(options.signal, 'findPayments');
@@ -576,7 +580,9 @@ export function createCaseStore(db: SqlDriver): CaseStore {
       const victims = new Map<string, string[]>();
       for (const v of victimRows) {
         const k = `${v.chain}|${v.address}|${v.reference}`;
-        victims.set(k, [...(victims.get(k) ?? []), v.pseudonym]);
+        const list = victims.get(k);
+        if (list) list.push(v.pseudonym);
+        else victims.set(k, [v.pseudonym]);
       }
       interface Acc {
         chain: string;
