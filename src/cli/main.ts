@@ -5,7 +5,8 @@ import type { SeedInput, TraceReport } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
-import { loadLabelFiles } from '../labels/load.js';
+import { loadLabelFiles, loadLabelSources } from '../labels/load.js';
+import { formatSummary } from '../labels/summary.js';
 import { readCaseFile } from './case-file.js';
 import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
@@ -43,6 +44,13 @@ export function parseSeedArg(arg: string, defaultChain: string | undefined): See
   const family = getChain(chain).family;
   const isTx = family === 'evm' ? /^0x[0-9a-fA-F]{64}$/.test(value) : /^(0x)?[0-9a-fA-F]{64}$/.test(value);
   return isTx ? { chain, tx: value } : { chain, address: value };
+}
+
+/** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
+function labelsFrom(paths: string[], quiet: boolean, io: CliIo) {
+  const { store, summary } = loadLabelSources(paths.map((file) => ({ file })));
+  if (!quiet && (summary.skipped.length || summary.warnings.length)) io.stderr.write(`labels: ${formatSummary(summary, 10)}\n`);
+  return store;
 }
 
 async function runTrace(
@@ -83,7 +91,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
     .option('--min-value <amount>', 'smallest tainted amount to follow, in display units (e.g. 1 = 1 USDT)')
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
-    .option('--labels <file>', 'label file (.csv or .json), repeatable; earlier files win ties', collect)
+    .option('--labels <path>', 'label file or folder: chaintrail CSV/JSON, GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels; repeatable, earlier sources win ties', collect)
+    .option('--no-builtin-labels', 'do not use the curated labels shipped with chaintrail')
     .option('--case-jurisdiction <cc>', 'ISO 3166 alpha-2 code of the case (for cross-border flags)')
     .option('--case-reference <ref>', 'case reference printed in reports')
     .option('--from <time>', 'window start (ISO date/time or unix seconds)')
@@ -123,7 +132,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       const result = await runTrace(
         {
           adapters,
-          labels: loadLabelFiles(opts.labels ?? []),
+          labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io),
+          builtinLabels: opts.builtinLabels !== false,
           seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
           ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
           ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),

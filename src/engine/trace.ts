@@ -4,7 +4,8 @@ import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedErro
 import { transferId, compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
 import type { ChainAdapter, Evidence } from '../adapters/adapter.js';
-import type { LabelStore } from '../labels/store.js';
+import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
+import { createBuiltinLabelStore } from '../labels/builtin.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
 import { matchDepositSweeps } from '../heuristics/deposit.js';
@@ -35,6 +36,8 @@ export interface TraceOptions extends TraceSettingsInput {
   /** Data sources; for each chain the first that supports it is used. */
   adapters: ChainAdapter[];
   labels?: LabelStore;
+  /** Also use the curated labels shipped with chaintrail (after `labels`); default true. */
+  builtinLabels?: boolean;
   onProgress?: (event: TraceProgress) => void;
   signal?: AbortSignal;
   /** Concurrent adapter calls per round (default 4). */
@@ -87,7 +90,8 @@ export function parseTraceSettings(input: unknown): TraceSettings {
 
 /** Follows tainted funds outward from the seeds until every branch stops, and reports where they stopped. */
 export async function trace(options: TraceOptions): Promise<TraceResult> {
-  const { adapters, labels, onProgress, signal, concurrency = 4, ...rest } = options;
+  const { adapters, labels: own, builtinLabels = true, onProgress, signal, concurrency = 4, ...rest } = options;
+  const labels = builtinLabels ? layerLabelStores(own ?? createLabelStore(), builtinStore()) : own;
   if (!Array.isArray(adapters) || adapters.length === 0) {
     throw new InvalidInputError('trace() needs at least one data source in `adapters`', { details: {} });
   }
@@ -339,6 +343,11 @@ function mergeAllocations(a: Allocation, b: Allocation): Allocation {
     hops,
     via: new Map([...b.via, ...a.via]),
   };
+}
+
+let builtin: LabelStore | undefined;
+function builtinStore(): LabelStore {
+  return (builtin ??= createBuiltinLabelStore());
 }
 
 function byTime(a: TracedTransfer, b: TracedTransfer): number {

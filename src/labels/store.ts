@@ -147,3 +147,25 @@ export function createLabelStore(initial: Iterable<Label> = []): LabelStore {
   store.addAll(initial);
   return store;
 }
+
+/**
+ * One store seen through another: the investigator's labels first, then the fallback's (e.g. the built-in set).
+ * Nothing is copied, so layering a million-label store costs nothing; writes go to the first store.
+ */
+export function layerLabelStores(first: LabelStore, fallback: LabelStore): LabelStore {
+  return {
+    add: (...labels) => first.add(...labels),
+    addAll: (labels) => first.addAll(labels),
+    getAll: (chain, address) => [...first.getAll(chain, address), ...fallback.getAll(chain, address)],
+    get: (chain, address) => first.get(chain, address) ?? fallback.get(chain, address),
+    find: (chain, address, category) => first.find(chain, address, category) ?? fallback.find(chain, address, category),
+    has: (chain, address) => first.has(chain, address) || fallback.has(chain, address),
+    get size() {
+      return first.size + fallback.size;
+    },
+    *entries() {
+      yield* first.entries();
+      yield* fallback.entries();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { trace } from '../../src/engine/trace.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { builtinLabels } from '../../src/labels/builtin.js';
+import { addr, txOf, world } from '../support/world.js';
+
+// A real Binance reserve wallet from the built-in set (GraphSense pack exchange-wallets-binance.yaml).
+const BINANCE = '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8';
+
+function dataset() {
+  const w = world([{ tx: 'v', from: 'victim', to: 'c', amount: 1_000_000, at: 0 }]);
+  w.transfers!.push({ chain: 'ethereum', tx: txOf('to-binance'), logIndex: 0, block: 200, time: 1_760_000_100, from: addr('c'), to: BINANCE, asset: 'usdt', amount: '400000' });
+  return w;
+}
+
+describe('built-in labels', () => {
+  it('are used by default, after the investigator’s own labels, and can be turned off', async () => {
+    expect(builtinLabels().some((l) => l.address === BINANCE && l.entity === 'Binance')).toBe(true);
+    const seeds = [{ chain: 'ethereum', tx: txOf('v') }];
+    const on = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: dataset() })] });
+    expect(on.report.endpoints.find((e) => e.address.toLowerCase() === BINANCE)).toMatchObject({ kind: 'exchange', entity: 'Binance' });
+
+    const off = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: dataset() })], builtinLabels: false });
+    expect(off.report.endpoints.find((e) => e.address.toLowerCase() === BINANCE)?.kind).toBe('unspent');
+
+    const own = createLabelStore([{ chain: 'ethereum', address: BINANCE, entity: 'Case file: Binance (confirmed by LE portal)', category: 'exchange', jurisdictions: ['KY'], confidence: 1, source: 'case 17' }]);
+    const mine = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: dataset() })], labels: own });
+    expect(mine.report.endpoints.find((e) => e.address.toLowerCase() === BINANCE)?.entity).toBe('Case file: Binance (confirmed by LE portal)');
+  });
+});
