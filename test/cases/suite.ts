@@ -349,6 +349,17 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
       expect(JSON.parse(add.stdout)).toMatchObject({ reference: 'NEW-1', jurisdiction: 'DE', opened: '2026-05-02' });
       const again = await cli(['case', 'add', 'NEW-1', '--db', target]);
       expect(again.code).toBe(2);
+      // Re-tracing a case from the CLI stores a new trace; convergence reads the latest trace of each case: unchanged.
+      const datasetFile = join(dir, 'world.json');
+      writeFileSync(datasetFile, JSON.stringify(world.dataset));
+      const traced = await cli(['case', 'trace', 'SYN-G0-01', 'SYN-T-01', '--source', `fixture:${datasetFile}`, '--labels', DEMO_LABELS, '--db', target, '--format', 'json']);
+      expect(traced.code).toBe(0);
+      expect((JSON.parse(traced.stdout) as { reference: string; status: string }[]).map((r) => [r.reference, r.status])).toEqual([
+        ['SYN-G0-01', 'traced'],
+        ['SYN-T-01', 'traced'],
+      ]);
+      expect((await store.listCases()).find((c) => c.reference === 'SYN-G0-01')?.traces).toBe(2);
+      expect(await store.convergence()).toEqual(convergence);
       const bad = await cli(['case', 'import', join(dir, 'bad.csv'), '--db', target]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('line 4: amount:');
