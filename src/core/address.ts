@@ -32,7 +32,13 @@ export function normalizeAddress(chain: string, input: string): string {
   }
 }
 
+const EVM_LOWER = /^0x[0-9a-f]{40}$/;
+const EVM_UPPER = /^0x[0-9A-F]{40}$/;
+
 function normalizeEvm(chain: string, raw: string): string {
+  // Single-case hex carries no EIP-55 checksum: nothing to verify, and no keccak per address on big datasets.
+  if (EVM_LOWER.test(raw)) return raw;
+  if (EVM_UPPER.test(raw)) return raw.toLowerCase();
   if (!EVM_HEX.test(raw)) throw invalid(chain, raw, 'expected 0x followed by 40 hex digits');
   try {
     // getAddress rejects a mixed-case address whose EIP-55 checksum is wrong: a typo, not a different address.
@@ -98,10 +104,18 @@ function normalizeBitcoin(chain: string, raw: string): string {
   }
 }
 
+// Reports print the same addresses many times; the checksum is a keccak hash, so remember it (bounded).
+const checksummed = new Map<string, string>();
+
 /** The form shown to people: EIP-55 checksummed for EVM, unchanged otherwise. */
 export function formatAddress(chain: string, normalized: string): string {
-  if (getChain(chain).family === 'evm' && EVM_HEX.test(normalized)) return getAddress(normalized);
-  return normalized;
+  if (getChain(chain).family !== 'evm' || !EVM_HEX.test(normalized)) return normalized;
+  let out = checksummed.get(normalized);
+  if (out === undefined) {
+    if (checksummed.size >= 100_000) checksummed.clear();
+    checksummed.set(normalized, (out = getAddress(normalized)));
+  }
+  return out;
 }
 
 /** True when the address parses on that chain. */
