@@ -1,4 +1,4 @@
-import type { Dialect, SqlDriver } from './sql.js';
+import type { Dialect, SqlDriver, SqlExecutor } from './sql.js';
 
 /**
  * Schema migrations, applied in order, each in its own transaction, recorded in `schema_versions`. The SQL is
@@ -125,10 +125,16 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * transaction that first takes a lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock) and re-reads the version.
  */
 export async function migrate(db: SqlDriver): Promise<number> {
-  await db.exec('CREATE TABLE IF NOT EXISTS schema_versions (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const lock = async (tx: SqlExecutor) => {
+    if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(?)', [0x63617365]);
+  };
+  await db.transaction(async (tx) => {
+    await lock(tx);
+    await tx.exec('CREATE TABLE IF NOT EXISTS schema_versions (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  });
   for (const migration of MIGRATIONS) {
     await db.transaction(async (tx) => {
-      if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(?)', [0x63617365]);
+      await lock(tx);
       const done = await tx.all<{ version: number }>('SELECT version FROM schema_versions WHERE version = ?', [migration.version]);
       if (done.length > 0) return;
       await tx.exec(migrationSql(migration, tx.dialect));
