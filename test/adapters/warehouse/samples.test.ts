@@ -83,7 +83,7 @@ describe('the ethereum-etl stream samples through DuckDB', { timeout: 60_000 }, 
     expect(transfers).toHaveLength(291);
     expect(transactions).toHaveLength(298);
     const addresses = [...new Set(transfers.flatMap((t) => [t.from, t.to]))];
-    const result = await adapter.getTransfers({ chain: 'ethereum', addresses, direction: 'both', assets: [] as never[] });
+    const result = await adapter.getTransfers({ chain: 'ethereum', addresses, direction: 'both', assets: [] });
     // assets [] asks for no token and no native: nothing.
     expect(result.transfers).toEqual([]);
     const all = await adapter.getTransfers({ chain: 'ethereum', addresses, direction: 'both' });
