@@ -88,3 +88,12 @@ export function chainId(input: string): string {
 export function evmChain(chainIdNumber: number): ChainInfo {
   return getChain(`evm:${chainIdNumber}`);
 }
+
+/** True when `input` names the chain `id` (an unknown name is simply not it): what ChainAdapter.supports answers. */
+export function isChain(input: string, id: string): boolean {
+  try {
+    return getChain(input).id === id;
+  } catch {
+    return false;
+  }
+}

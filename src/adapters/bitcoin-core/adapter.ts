@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getChain } from '../../core/chain.js';
+import { getChain, isChain } from '../../core/chain.js';
 import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { TransactionResult } from '../adapter.js';
 import { createHttpClient, type Classify, type Clock } from '../http.js';
@@ -211,13 +211,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     kind: 'bitcoin-core',
     endpoint: http.endpoint,
     capabilities: { maxAddressesPerCall: 1, internalTransfers: false },
-    supports: (requested) => {
-      try {
-        return getChain(requested).id === chain.id;
-      } catch {
-        return false;
-      }
-    },
+    supports: (requested) => isChain(requested, chain.id),
     getTransfers: () => Promise.reject(utxoOnlyTransfers(source)),
     async getTransaction(requested, hash, opts): Promise<TransactionResult> {
       const utxo = await getUtxoTransaction(requested, hash, opts);

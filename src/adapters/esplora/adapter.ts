@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
-import { getChain } from '../../core/chain.js';
+import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidAddressError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { ChainAdapter, TransactionResult } from '../adapter.js';
 import { createHttpClient, type Classify, type Clock, type HttpClient } from '../http.js';
@@ -156,13 +156,7 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
     kind: 'esplora',
     endpoint: http.endpoint,
     capabilities: { maxAddressesPerCall: 25, internalTransfers: false },
-    supports: (requested) => {
-      try {
-        return getChain(requested).id === chain.id;
-      } catch {
-        return false;
-      }
-    },
+    supports: (requested) => isChain(requested, chain.id),
     getTransfers: () => Promise.reject(utxoOnlyTransfers(source)),
     async getTransaction(requested, hash, opts): Promise<TransactionResult> {
       const utxo = await getUtxoTransaction(requested, hash, opts);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
-import { getChain } from '../../core/chain.js';
+import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
@@ -301,13 +301,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     kind: 'etherscan',
     endpoint: flavor === 'etherscan' ? `${http.endpoint} (chainid ${chain.evmChainId})` : http.endpoint,
     capabilities: { maxAddressesPerCall: o.maxAddressesPerCall, internalTransfers: true },
-    supports: (c) => {
-      try {
-        return getChain(c).id === chain.id;
-      } catch {
-        return false;
-      }
-    },
+    supports: (c) => isChain(c, chain.id),
     getTransfers,
     getTransaction,
     evidence: (since?: number) => http.evidence(since),

@@ -1,5 +1,5 @@
 import { normalizeAddress } from '../../core/address.js';
-import { getChain, type ChainInfo } from '../../core/chain.js';
+import { getChain, type ChainInfo, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
@@ -249,13 +249,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
         return tracesKnown === true;
       },
     },
-    supports(chain) {
-      try {
-        return getChain(chain).id === info.id;
-      } catch {
-        return false;
-      }
-    },
+    supports: (chain) => isChain(chain, info.id),
     getTransfers,
     getTransaction,
     notes(chain) {

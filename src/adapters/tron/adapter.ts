@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
-import { getChain } from '../../core/chain.js';
+import { getChain, isChain } from '../../core/chain.js';
 import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
@@ -245,13 +245,7 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     kind: 'trongrid',
     endpoint: http.endpoint,
     capabilities: { maxAddressesPerCall: o.maxAddressesPerCall, internalTransfers: true },
-    supports: (c) => {
-      try {
-        return getChain(c).id === 'tron';
-      } catch {
-        return false;
-      }
-    },
+    supports: (c) => isChain(c, 'tron'),
     getTransfers,
     getTransaction,
     evidence: (since?: number) => http.evidence(since),
