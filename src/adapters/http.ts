@@ -96,6 +96,8 @@ export interface HttpClientOptions {
   onLog?: (event: HttpLogEvent) => void;
   /** Persistent answers (src/cache): hits cost no request; keys are built from the redacted request only. */
   cache?: ResponseCache;
+  /** Data older than this many seconds is past any reorg and its answers are cached for good (default 1 h). */
+  reorgMarginSeconds?: number;
 }
 
 export interface HttpRequest {
@@ -113,6 +115,8 @@ export interface HttpRequest {
    * anything that may still change (it expires), 'none' to never cache.
    */
   cache?: 'final' | 'volatile' | 'none';
+  /** Unix seconds of the newest data the answer can hold (the query's time bound): old enough means 'final'. */
+  dataUntil?: number;
 }
 
 export interface HttpStats {
@@ -314,7 +318,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let limited = 0;
     let lastReason = '';
     const request = `${method} ${safeUrl}${req.body === undefined ? '' : ` ${redact(JSON.stringify(req.body))}`}`;
-    const mode = req.cache ?? 'volatile';
+    const margin = options.reorgMarginSeconds ?? 3600;
+    const mode = req.cache ?? (req.dataUntil !== undefined && clock.now() / 1000 - req.dataUntil > margin ? 'final' : 'volatile');
     const key = options.cache && mode !== 'none' ? cacheKey(options.source, request) : undefined;
     const relied = (body: string, sha256 = sha256Hex(body)) => evidence.set(request, { source: options.source, request, sha256, seq: ++seq });
     if (key) {

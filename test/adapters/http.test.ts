@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient, parseRetryAfter, type HttpClientOptions } from '../../src/adapters/http.js';
+import { createResponseCache } from '../../src/cache/store.js';
 import { AdapterError, NotFoundError, RateLimitError, ResponseShapeError, TraceAbortedError } from '../../src/core/errors.js';
 import { createVirtualClock } from '../support/virtual-clock.js';
 import { sendJson, startTestServer, type Handler, type TestServer } from '../support/http-test-server.js';
@@ -268,5 +269,24 @@ describe('createHttpClient', () => {
     const server = await serve((req, res) => sendJson(res, 200, { got: JSON.parse(req.body) as unknown, type: req.headers['content-type'] }));
     const { http } = client(server);
     await expect(http.requestJson({ method: 'POST', path: '/wallet/x', body: { value: 'ab' } })).resolves.toEqual({ got: { value: 'ab' }, type: 'application/json' });
+  });
+});
+
+describe('answer cache', () => {
+  it('serves repeated requests from the cache, keeps settled history for good and lets near-head answers expire', async () => {
+    const server = await serve((req, res) => sendJson(res, 200, { path: req.path }));
+    let now = 1_800_000_000;
+    const cache = createResponseCache({ path: ':memory:', volatileTtlSeconds: 60, now: () => now });
+    const { http } = client(server, { cache, reorgMarginSeconds: 3600, clock: { ...createVirtualClock(), now: () => now * 1000 } });
+    await http.requestJson({ path: '/old', dataUntil: now - 7200 });
+    await http.requestJson({ path: '/recent', dataUntil: now - 60 });
+    await http.requestJson({ path: '/old', dataUntil: now - 7200 });
+    expect(server.requests).toHaveLength(2);
+    expect(http.stats().cacheHits).toBe(1);
+    now += 3600; // past the volatile TTL
+    await http.requestJson({ path: '/old', dataUntil: now - 10_800 });
+    await http.requestJson({ path: '/recent', dataUntil: now - 3660 });
+    expect(server.requests.map((r) => r.path)).toEqual(['/old', '/recent', '/recent']);
+    expect(http.evidence().map((e) => e.request)).toEqual([expect.stringContaining('/old'), expect.stringContaining('/recent')]);
   });
 });

@@ -58,7 +58,7 @@ interface Stream {
   contract?: string;
 }
 /** A list request's selector: an address (with a block window) or, for internal calls of one tx, its hash. */
-type Target = { address: string; startBlock: number; endBlock?: number } | { txhash: string };
+type Target = { address: string; startBlock: number; endBlock?: number; until?: number } | { txhash: string };
 
 /**
  * Etherscan V2 (one key, many EVM chains via `chainid`) and Blockscout's Etherscan-compatible API. Explorers
@@ -101,8 +101,9 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
   let synthesizedIndex = false;
   let windowRestarts = 0;
 
-  const call = async (query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal) => {
-    const json = await http.requestJson({ query, what, ...(signal ? { signal } : {}) });
+  /** `until`: the newest block time the answer can hold; answers about settled history are cached for good. */
+  const call = async (query: Record<string, string | number | undefined>, what: string, signal?: AbortSignal, until?: number) => {
+    const json = await http.requestJson({ query, what, ...(signal ? { signal } : {}), ...(until !== undefined ? { dataUntil: until } : {}) });
     return { json, where: { source, what, url: http.redact(`${http.endpoint}?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString()}`) } };
   };
 
@@ -111,7 +112,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     const key = `${time}|${closest}`;
     let hit = blockByTime.get(key);
     if (!hit) {
-      hit = call({ module: 'block', action: 'getblocknobytime', timestamp: time, closest }, `block ${closest} ${new Date(time * 1000).toISOString()}`, signal).then(({ json, where }) => {
+      hit = call({ module: 'block', action: 'getblocknobytime', timestamp: time, closest }, `block ${closest} ${new Date(time * 1000).toISOString()}`, signal, time).then(({ json, where }) => {
         const r = unwrapValue(json, BlockByTimeSchema, where);
         return r.ok ? r.value : undefined;
       });
@@ -166,7 +167,8 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
           offset: pageSize,
           sort: 'asc',
         };
-        const { json, where } = await call(query, `${stream.action}${stream.contract ? ` ${stream.contract}` : ''} of ${label} from block ${start} page ${page}`, signal);
+        const until = 'until' in target ? target.until : undefined;
+        const { json, where } = await call(query, `${stream.action}${stream.contract ? ` ${stream.contract}` : ''} of ${label} from block ${start} page ${page}`, signal, until);
         try {
           const batch = unwrapList(json, schemaOf[stream.action] as z.ZodType<Array<{ blockNumber: string }>>, where);
           rows.push(...batch);
@@ -237,7 +239,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
       addresses.map((address) => async (signal: AbortSignal) => {
         const keep = (t: AccountTransfer) =>
           inWindow(t) && ((q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address));
-        const target: Target = { address, startBlock: startBlock ?? 0, ...(endBlock !== undefined ? { endBlock } : {}) };
+        const target: Target = { address, startBlock: startBlock ?? 0, ...(endBlock !== undefined ? { endBlock } : {}), ...(q.toTime !== undefined ? { until: q.toTime } : {}) };
         const results = await all(streams.map((s) => (sig: AbortSignal) => fetchStream(s, target, keep, limit, sig)), signal);
         let list = results.flatMap((r) => r.transfers).sort(compareTransfers);
         let truncated = results.some((r) => !r.complete);

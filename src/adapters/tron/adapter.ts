@@ -119,7 +119,9 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     const seen = new Set<string>();
     let fingerprint: string | undefined;
     for (let page = 1; ; page++) {
-      const json = await http.requestJson({ path, query: { ...query, limit: o.pageSize, fingerprint }, what: `${what} page ${page}`, signal });
+      // A list bounded by an old max_timestamp is settled history: cached for good.
+      const until = typeof query.max_timestamp === 'number' ? Math.floor(query.max_timestamp / 1000) : undefined;
+      const json = await http.requestJson({ path, query: { ...query, limit: o.pageSize, fingerprint }, what: `${what} page ${page}`, signal, ...(until !== undefined ? { dataUntil: until } : {}) });
       const body = parse(schema, json, `${what} page ${page}`);
       records.push(...body.data);
       const next = body.meta?.links?.next ? body.meta.fingerprint : undefined;
