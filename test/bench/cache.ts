@@ -1,7 +1,8 @@
 /**
  * Cold vs cached re-run of the same trace (goal: the cached run ≥ 50× faster). The source is the local
- * Etherscan-compatible test server with 40 ms added to every answer, about what a real explorer API costs;
- * without that latency a loopback server would understate what the cache saves.
+ * Etherscan-compatible test server with 40 ms added to every answer and the adapter's own rate limit for
+ * Etherscan's free tier (3 requests/s): what an investigator with a free key waits for. A loopback server
+ * without either would understate what the cache saves.
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +20,9 @@ export async function run(): Promise<void> {
   const rows: Row[] = [];
   let n = 1;
   rows.push(tokenRow(n++, 10, evmAddress(1), evmAddress(2), '10000000000000'));
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 12; i++) {
     rows.push(tokenRow(n++, 20 + i, evmAddress(2), evmAddress(100 + i), '400000000000'));
-    for (let j = 0; j < 10; j++) rows.push(tokenRow(n++, 100 + i * 10 + j, evmAddress(100 + i), evmAddress(10_000 + i * 100 + j), '40000000000'));
+    for (let j = 0; j < 8; j++) rows.push(tokenRow(n++, 100 + i * 10 + j, evmAddress(100 + i), evmAddress(10_000 + i * 100 + j), '40000000000'));
   }
   const server = await startEtherscanServer({
     data: { tokentx: rows, blocks: Array.from({ length: 400 }, (_, b) => ({ number: b, timestamp: timeOf(b) })) },
@@ -39,7 +40,7 @@ export async function run(): Promise<void> {
   };
   const once = async () => {
     const cache = createResponseCache({ path: cachePath });
-    const adapter = createEtherscanAdapter({ chain: 'ethereum', apiKey: 'bench', baseUrl: `${slow}/v2/api`, rateLimit: false, concurrency: 4, cache, fetch: delayedFetch });
+    const adapter = createEtherscanAdapter({ chain: 'ethereum', apiKey: 'bench', baseUrl: `${slow}/v2/api`, concurrency: 4, cache, fetch: delayedFetch });
     const started = performance.now();
     const { report, run: figures } = await trace({ seeds, adapters: [adapter] });
     const ms = performance.now() - started;
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
   const warm = await once();
   await server.close();
   const same = cold.report === warm.report;
-  console.log(`trace: ${cold.figures.requests} requests to an Etherscan-compatible source with ${LATENCY_MS} ms latency, ${rows.length} transfers`);
+  console.log(`trace: ${cold.figures.requests} requests to an Etherscan-compatible source (${LATENCY_MS} ms latency, free-tier limit 3 requests/s), ${rows.length} transfers`);
   console.log(`cold run:   ${cold.ms.toFixed(0).padStart(7)} ms  (${cold.figures.requests} network requests)`);
   console.log(`cached run: ${warm.ms.toFixed(0).padStart(7)} ms  (${warm.figures.cacheHits} answers from the cache, ${warm.figures.requests} network requests)`);
   console.log(`speed-up: ${(cold.ms / warm.ms).toFixed(1)}x (goal >= 50x); reports identical: ${same}; cache file ${(statSync(cachePath).size / 1024).toFixed(0)} KiB; peak RSS ${(warm.rss / 2 ** 20).toFixed(0)} MiB`);
