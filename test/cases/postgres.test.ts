@@ -1,4 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCaseStore } from '../../src/cases/store.js';
+import { SCHEMA_VERSION } from '../../src/cases/migrations.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { caseStoreSuite } from './suite.js';
 
@@ -13,3 +15,15 @@ afterAll(async () => {
 }, 60_000);
 
 caseStoreSuite('PostgreSQL', async () => server!.createDatabase(`cases_${++n}`));
+
+describe('PostgreSQL case store', () => {
+  it('is migrated to the current schema on a fresh database and reopens unchanged', async () => {
+    const target = await server!.createDatabase('cases_fresh');
+    const first = await openCaseStore(target);
+    expect((await first.stats()).schemaVersion).toBe(SCHEMA_VERSION);
+    await first.close();
+    const again = await openCaseStore(target);
+    expect((await again.stats()).schemaVersion).toBe(SCHEMA_VERSION);
+    await again.close();
+  });
+});
