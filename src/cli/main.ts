@@ -99,6 +99,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .option('--to <time>', 'window end (ISO date/time or unix seconds)')
     .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
     .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
+    .addOption(new Option('--peel-mode <mode>', 'UTXO chains: follow every output, or only a peel chain\'s change (peeled payments become endpoints)').choices(['all-outputs', 'follow-change']))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .option('--out <path>', OUT_HELP)
     .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
@@ -144,6 +145,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
           ...(opts.to ? { to: opts.to } : {}),
           ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
           ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+          ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
         },
         Boolean(opts.quiet),
         io,

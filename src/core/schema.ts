@@ -76,6 +76,11 @@ export const TraceSettingsSchema = z
     depositWindowHours: z.number().positive().max(24 * 365).default(12),
     /** Relative tolerance for "forwards what it received" (0.01 = 1 %). */
     depositTolerance: z.number().min(0).max(0.5).default(0.01),
+    /**
+     * UTXO chains: 'all-outputs' follows every tainted output; 'follow-change' follows only the change of a
+     * recognized peel-chain link and reports each peeled payment as its own `peeled` endpoint.
+     */
+    peelMode: z.enum(['all-outputs', 'follow-change']).default('all-outputs'),
   })
   .strict();
 export type TraceSettingsInput = z.input<typeof TraceSettingsSchema>;
@@ -92,6 +97,7 @@ export const EndpointKindSchema = z.enum([
   'below-min-value',
   'high-degree',
   'incomplete',
+  'peeled',
 ]);
 export type EndpointKind = z.infer<typeof EndpointKindSchema>;
 
@@ -143,6 +149,7 @@ export const TraceReportSchema = z.object({
     to: isoTime.optional(),
     depositWindowHours: z.number(),
     depositTolerance: z.number(),
+    peelMode: z.string(),
   }),
   sources: z.array(z.object({ chain: z.string(), kind: z.string(), endpoint: z.string().optional() })),
   seeds: z.array(

@@ -11,6 +11,7 @@ import { allocateUtxoTaint, utxoTaintArguments, type UtxoTaintModel } from '../t
 import { classifyByLabel } from '../heuristics/classify.js';
 import { detectCoinJoin } from '../heuristics/utxo/coinjoin.js';
 import { detectBatchPayout } from '../heuristics/utxo/batch-payout.js';
+import { peelStep } from '../heuristics/utxo/peel-chain.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import type { EndpointData } from './endpoints.js';
 import type { ResolvedSeed } from './seeds.js';
@@ -108,6 +109,8 @@ export async function traceUtxo(
   }
 
   const outspends = new Map<string, Outspend[]>();
+  // follow-change mode: outputs a peel link paid out; they are reported, not expanded.
+  const peeled = new Map<string, string>();
   const expandedOutputs = new Set<string>();
   const stopped = new Map<string, { kind: EndpointData['kind']; reason: string; label?: NonNullable<EndpointData['label']> }>();
   const budgetCut = new Set<string>();
@@ -123,6 +126,7 @@ export async function traceUtxo(
       if (expandedOutputs.has(id)) continue;
       const terminal = classifyByLabel(labels, chain, o.address);
       if (terminal) stopped.set(id, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
+      else if (peeled.has(id)) stopped.set(id, { kind: 'peeled', reason: peeled.get(id)! });
       else if (o.hop >= settings.maxHops) stopped.set(id, { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` });
       else if (o.taint < minValue) stopped.set(id, { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` });
       else if (budgetCut.has(id)) stopped.set(id, { kind: 'budget', reason: `node budget of ${settings.maxNodes} outputs used up` });
@@ -194,6 +198,10 @@ export async function traceUtxo(
         outputs.set(outpoint(tx.txid, o.n), out);
         edges.push({ transfer: edgeTransfer(chain, from.address, out, tx), taint });
       });
+      if (settings.peelMode === 'follow-change') {
+        const peel = peelStep(tx);
+        for (const p of peel.step?.peeled ?? []) peeled.set(outpoint(tx.txid, p.vout), `payment peeled off a peel chain (${peel.reason}); the chain's change is followed`);
+      }
     }
     // Outputs spent by an apportioned transaction hold nothing any more.
     for (const id of consumed) outputs.delete(id);

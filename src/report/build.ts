@@ -161,6 +161,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       ...(settings.to !== undefined ? { to: iso(settings.to) } : {}),
       depositWindowHours: settings.depositWindowHours,
       depositTolerance: settings.depositTolerance,
+      peelMode: settings.peelMode,
     },
     sources: outcome.sources,
     seeds: seedRows,

@@ -84,4 +84,23 @@ describe('UTXO tracing', () => {
     expect(at(report, 'b')[0]).toMatchObject({ kind: 'hop-limit', hops: 1 });
     expect(report.conservation[0]!.balanced).toBe(true);
   });
+
+  it("follows only a peel chain's change in follow-change mode and reports each peeled payment as its own branch", async () => {
+    const peel: Tx[] = [
+      { name: 'p0', inputs: [['f', 0, 'victim', 2 * BTC]], outputs: [['a1', BTC], ['victim', BTC]], at: 0 },
+      { name: 'p1', inputs: [['p0', 0, 'a1', BTC]], outputs: [['a2', 0.9 * BTC], ['x1', 0.1 * BTC - 1000]], at: 10 },
+      { name: 'p2', inputs: [['p1', 0, 'a2', 0.9 * BTC]], outputs: [['a3', 0.8 * BTC], ['x2', 0.1 * BTC - 1000]], at: 20 },
+      { name: 'p3', inputs: [['p2', 0, 'a3', 0.8 * BTC]], outputs: [['a4', 0.7 * BTC], ['x3', 0.1 * BTC - 1000]], at: 30 },
+    ];
+    const run = async (peelMode: 'all-outputs' | 'follow-change') =>
+      (await trace({ seeds: [{ chain: 'bitcoin', tx: txid('p0'), logIndex: 0 }], adapters: [createFixtureAdapter({ dataset: dataset(peel) })], peelMode })).report;
+    const follow = await run('follow-change');
+    expect(['x1', 'x2', 'x3'].map((x) => at(follow, x)[0]?.kind)).toEqual(['peeled', 'peeled', 'peeled']);
+    expect(at(follow, 'x2')[0]).toMatchObject({ amount: String(0.1 * BTC - 1000), hops: 2 });
+    expect(at(follow, 'a4')[0]).toMatchObject({ kind: 'unspent', amount: String(0.7 * BTC), hops: 3 });
+    expect(follow.conservation[0]).toMatchObject({ fees: '3000', balanced: true });
+    const all = await run('all-outputs');
+    expect(['x1', 'x2', 'x3'].map((x) => at(all, x)[0]?.kind)).toEqual(['unspent', 'unspent', 'unspent']);
+    expect(follow.settings.peelMode).toBe('follow-change');
+  });
 });
