@@ -6,12 +6,13 @@ import type { Seed, TraceSettings } from '../core/schema.js';
 import { normalizeAddress } from '../core/address.js';
 import { isUtxoChainAdapter, type UtxoChainAdapter, type SourcedUtxoTransaction, type Outspend } from '../adapters/bitcoin/utxo-adapter.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
-import type { LabelStore } from '../labels/store.js';
+import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
 import { allocateUtxoTaint, utxoTaintArguments, type UtxoTaintModel } from '../taint/utxo.js';
 import { classifyByLabel } from '../heuristics/classify.js';
 import { detectCoinJoin } from '../heuristics/utxo/coinjoin.js';
 import { detectBatchPayout } from '../heuristics/utxo/batch-payout.js';
 import { peelStep } from '../heuristics/utxo/peel-chain.js';
+import { carryLabels } from '../heuristics/utxo/cioh.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import type { EndpointData } from './endpoints.js';
 import type { ResolvedSeed } from './seeds.js';
@@ -116,6 +117,14 @@ export async function traceUtxo(
   const budgetCut = new Set<string>();
   const limit = pLimit(run.concurrency);
   let rounds = 0;
+  // Labels plus those carried by common-input ownership (never across a CoinJoin) over every fetched transaction.
+  let view: LabelStore | undefined = labels;
+  const refreshView = () => {
+    const { carried } = carryLabels([...txs.values()], (a) => labels?.get(chain, a));
+    view = carried.size ? layerLabelStores(labels ?? createLabelStore(), createLabelStore([...carried.values()].map((c) => c.label))) : labels;
+  };
+  const terminalAt = (address: string) => classifyByLabel(view, chain, address);
+  refreshView();
   let state = recompute();
 
   for (;;) {
@@ -124,7 +133,7 @@ export async function traceUtxo(
     for (const o of [...state.outputs.values()].sort((a, b) => a.hop - b.hop || cmp(outpoint(a.txid, a.n), outpoint(b.txid, b.n)))) {
       const id = outpoint(o.txid, o.n);
       if (expandedOutputs.has(id)) continue;
-      const terminal = classifyByLabel(labels, chain, o.address);
+      const terminal = terminalAt(o.address);
       if (terminal) stopped.set(id, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
       else if (peeled.has(id)) stopped.set(id, { kind: 'peeled', reason: peeled.get(id)! });
       else if (o.hop >= settings.maxHops) stopped.set(id, { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` });
@@ -159,6 +168,7 @@ export async function traceUtxo(
       else if (spend?.spent) stopped.set(outpoint(o.txid, o.n), { kind: 'unspent', reason: 'spent, but the source cannot tell by which transaction' });
     }
     await Promise.all([...spenders].map((txid) => limit(() => getTx(txid))));
+    refreshView();
     state = recompute();
   }
 
@@ -177,7 +187,9 @@ export async function traceUtxo(
     const consumed = new Set<string>();
     for (const tx of dependencyOrder(txs)) {
       // Only outputs the trace expanded pass their taint on: a stopped one (an exchange, the hop limit) keeps it.
-      const inputs = tx.inputs.map((i) => (expandedOutputs.has(outpoint(i.prevTx, i.vout)) ? outputs.get(outpoint(i.prevTx, i.vout)) : undefined));
+      // An output at an address that turned out to be an exchange's (or mixer's…) by common-input ownership stops there.
+      const passes = (id: string) => expandedOutputs.has(id) && !terminalAt(outputs.get(id)?.address ?? '');
+      const inputs = tx.inputs.map((i) => (passes(outpoint(i.prevTx, i.vout)) ? outputs.get(outpoint(i.prevTx, i.vout)) : undefined));
       if (!inputs.some((i) => i && i.taint > 0n)) continue;
       const coinjoin = detectCoinJoin(tx);
       const batch = coinjoin.decision === 'coinjoin' ? undefined : detectBatchPayout(tx);
@@ -214,7 +226,8 @@ export async function traceUtxo(
     const hops = new Map<string, number>();
     for (const o of state.outputs.values()) {
       const id = outpoint(o.txid, o.n);
-      const stop = stopped.get(id);
+      const carried = terminalAt(o.address);
+      const stop = stopped.get(id) ?? (carried ? { kind: carried.kind, reason: carried.reason, label: carried.label } : undefined);
       const mix = state.mixed.get(id);
       const kind = mix ? 'mixer' : stop?.kind ?? 'unspent';
       const reason = mix ?? stop?.reason ?? 'output not spent at the end of the trace';

@@ -103,4 +103,18 @@ describe('UTXO tracing', () => {
     expect(['x1', 'x2', 'x3'].map((x) => at(all, x)[0]?.kind)).toEqual(['unspent', 'unspent', 'unspent']);
     expect(follow.settings.peelMode).toBe('follow-change');
   });
+
+  it('stops at an address that common-input ownership ties to a labeled exchange wallet', async () => {
+    // The scammer's deposit address A is swept by the exchange together with its labeled hot wallet.
+    const sweep: Tx[] = [
+      { name: 'pay', inputs: [['f', 0, 'victim', 2 * BTC]], outputs: [['dep-a', BTC], ['victim', BTC - 1000]], at: 0 },
+      { name: 'consolidate', inputs: [['pay', 0, 'dep-a', BTC], ['hot-in', 0, 'exchange-hot', 5 * BTC]], outputs: [['exchange-cold', 6 * BTC - 2000]], at: 10 },
+    ];
+    const { report } = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('pay'), logIndex: 0 }], adapters: [createFixtureAdapter({ dataset: dataset(sweep) })], labels });
+    expect(at(report, 'dep-a')[0]).toMatchObject({ kind: 'exchange', entity: 'Coin Exchange', amount: String(BTC), hops: 0 });
+    expect(at(report, 'dep-a')[0]!.reason).toMatch(/cioh/);
+    expect(at(report, 'exchange-cold')).toEqual([]);
+    const unlabeled = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('pay'), logIndex: 0 }], adapters: [createFixtureAdapter({ dataset: dataset(sweep) })] });
+    expect(at(unlabeled.report, 'exchange-cold')[0]).toMatchObject({ kind: 'unspent' });
+  });
 });
