@@ -84,15 +84,15 @@ export async function convergence(options: VictimConvergenceOptions, victims: Vi
   let from = traceOptions.from;
   if (from === undefined) {
     const window = traceOptions.to !== undefined ? { to: parsedTime(traceOptions.to) } : {};
-    const times: number[] = [];
+    let earliest = Number.POSITIVE_INFINITY;
     for (const v of parsed.data) {
       for (const seed of 'seeds' in v ? v.seeds : [v]) {
         if (getChain(seed.chain).family === 'utxo') continue;
         const resolved = await resolveSeed(seed, traceOptions.adapters, window, traceOptions.signal);
-        times.push(...resolved.transfers.map((t) => t.time));
+        for (const t of resolved.transfers) if (t.time < earliest) earliest = t.time;
       }
     }
-    if (times.length) from = Math.min(...times);
+    if (earliest !== Number.POSITIVE_INFINITY) from = earliest;
   }
 
   interface Hit { victim: string; asset: AssetRef; amount: bigint; hops: number | null }

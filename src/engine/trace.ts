@@ -164,7 +164,9 @@ async function runTrace(
     }
   }
   sorted = mergeSorted(sorted, seedBatch, byTime);
-  const earliest = Math.min(...seeds.flatMap((s) => s.transfers.map((t) => t.time)));
+  // A loop, not Math.min(...list): an address seed can bring more transfers than a call takes arguments.
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const s of seeds) for (const t of s.transfers) if (t.time < earliest) earliest = t.time;
   const fetchWindow = { from: settings.from ?? earliest, ...(settings.to !== undefined ? { to: settings.to } : {}) };
   const assetsByChain = new Map<string, AssetRef[]>();
   for (const a of assets.values()) assetsByChain.set(a.chain, [...(assetsByChain.get(a.chain) ?? []), a]);
@@ -284,8 +286,8 @@ async function runTrace(
         },
       }),
     );
-    seeds.push(...result.seeds);
-    endpoints.push(...result.endpoints);
+    for (const x of result.seeds) seeds.push(x);
+    for (const x of result.endpoints) endpoints.push(x);
     const native = nativeAsset(chain);
     assets.set(assetKey(native), native);
     allocation = mergeAllocations(allocation, result.allocation);
