@@ -120,6 +120,8 @@ export const EndpointSchema = z.object({
   /** The labeled wallet an inferred deposit address swept to. */
   sweptTo: z.array(z.string()).optional(),
   freezable: z.object({ issuer: z.string() }).optional(),
+  /** A registered bridge: its protocol and, where the bridge only leads to one chain, the destination chain. */
+  bridge: z.object({ protocol: z.string(), name: z.string(), destinationChain: z.string().optional() }).optional(),
   asset: ReportAssetSchema,
   amount: amountString,
   amountDisplay: z.string(),

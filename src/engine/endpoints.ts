@@ -1,5 +1,6 @@
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
 import { freezableStablecoin } from '../core/stablecoins.js';
+import { bridgeEntry, findBridge } from '../heuristics/bridges.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { splitNodeKey } from './state.js';
 
@@ -32,6 +33,7 @@ export interface EndpointData {
   depositInferred?: boolean;
   sweptTo?: string[];
   freezable?: { issuer: string };
+  bridge?: { protocol: string; name: string; destinationChain?: string };
 }
 
 export interface EndpointInput {
@@ -78,7 +80,14 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         continue;
       }
       if (stop.kind !== 'exchange') {
-        endpoints.push({ ...base(input, node, asset, amount, edgesIn), kind: stop.kind, reason: stop.reason, ...(stop.label ? { label: stop.label } : {}) });
+        const bridge = stop.kind === 'bridge' ? bridgeOf(node) : undefined;
+        endpoints.push({
+          ...base(input, node, asset, amount, edgesIn),
+          kind: stop.kind,
+          reason: bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason,
+          ...(stop.label ? { label: stop.label } : {}),
+          ...(bridge ? { bridge: { protocol: bridge.protocol, name: bridge.name, ...(bridge.destinationChain ? { destinationChain: bridge.destinationChain } : {}) } } : {}),
+        });
         continue;
       }
       // Exchange wallet: split what arrived through inferred deposit addresses from what arrived directly.
@@ -121,6 +130,13 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
     }
   }
   return mergeSameEndpoint(endpoints);
+}
+
+/** Protocol and destination of a bridge in the registry (src/heuristics/bridges.ts), if the address is one. */
+function bridgeOf(node: string) {
+  const { chain, address } = splitNodeKey(node);
+  const bridge = findBridge(chain, address);
+  return bridge ? bridgeEntry(bridge) : undefined;
 }
 
 function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigint, edgesIn: TaintedEdge[]) {

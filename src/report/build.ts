@@ -51,6 +51,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       ...(e.depositAddress ? { depositAddress: formatAddress(e.chain, e.depositAddress), depositInferred: e.depositInferred ?? false } : {}),
       ...(e.sweptTo ? { sweptTo: e.sweptTo.map((a) => formatAddress(e.chain, a)) } : {}),
       ...(e.freezable ? { freezable: e.freezable } : {}),
+      ...(e.bridge ? { bridge: e.bridge } : {}),
       asset: reportAsset(e.asset),
       ...money(e.asset, e.amount),
       hops: e.hops,

@@ -28,4 +28,14 @@ describe('built-in labels', () => {
     const mine = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: dataset() })], labels: own });
     expect(mine.report.endpoints.find((e) => e.address.toLowerCase() === BINANCE)?.entity).toBe('Case file: Binance (confirmed by LE portal)');
   });
+
+  it('names the protocol and destination chain when the money enters a registered bridge', async () => {
+    const OP_BRIDGE = '0x99c9fc46f92e8a1c0dec1b1747d010903e884be1';
+    const w = world([{ tx: 'v', from: 'victim', to: 'c', amount: 1_000_000, at: 0 }]);
+    w.transfers!.push({ chain: 'ethereum', tx: txOf('bridge'), logIndex: 0, block: 200, time: 1_760_000_100, from: addr('c'), to: OP_BRIDGE, asset: 'usdt', amount: '700000' });
+    const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [createFixtureAdapter({ dataset: w })] });
+    const bridge = report.endpoints.find((e) => e.address.toLowerCase() === OP_BRIDGE);
+    expect(bridge).toMatchObject({ kind: 'bridge', amount: '700000', bridge: { protocol: 'optimism', destinationChain: 'evm:10' } });
+    expect(bridge!.reason).toMatch(/towards evm:10/);
+  });
 });
