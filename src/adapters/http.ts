@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { z } from 'zod';
 import {
   AdapterError,
   ChaintrailError,
@@ -17,6 +18,36 @@ import type { Evidence } from './adapter.js';
  * a concurrency cap, AbortSignal, request counting and secret redaction. Source-specific bodies (Etherscan's
  * HTTP-200 rate-limit envelopes, TronGrid's "suspended for 27 s") are mapped by the adapter's `classify` hook.
  */
+
+/** Requests per second and burst for a source's token bucket; `false` for none (a local server). */
+export const RateLimitSchema = z.union([z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() }), z.literal(false)]);
+
+/** The options every API-key HTTP source (explorers) takes; each source extends it with its own. */
+export const HttpSourceOptionsSchema = z.object({
+  apiKey: z.string().min(1).optional(),
+  baseUrl: z.url().optional(),
+  rateLimit: RateLimitSchema.optional(),
+  concurrency: z.number().int().min(1).max(32).default(4),
+  timeoutMs: z.number().int().positive().default(30_000),
+  retries: z.number().int().min(0).max(10).default(3),
+  maxAddressesPerCall: z.number().int().min(1).default(20),
+  /**
+   * 'all' (default): an address's token list holds every contract, so the engine sees and counts look-alike and
+   * spam tokens. 'traced': only the traced token contracts, cheaper on addresses flooded with spam.
+   */
+  tokenFilter: z.enum(['all', 'traced']).default('all'),
+});
+
+/** Run-time hooks an HTTP source hands to its client: functions and stores, not data, so not validated by zod. */
+export interface HttpSourceHooks {
+  cache?: ResponseCache;
+  clock?: Clock;
+  random?: () => number;
+  fetch?: typeof fetch;
+  onLog?: (event: HttpLogEvent) => void;
+  /** Where the source's API-key variable is read when `apiKey` is absent (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
 
 /** Time as the client sees it; tests inject a virtual clock so backoff never sleeps for real. */
 export interface Clock {

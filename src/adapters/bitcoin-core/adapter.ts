@@ -6,7 +6,7 @@ import { createHttpClient, type Classify, type Clock } from '../http.js';
 import type { ResponseCache } from '../../cache/store.js';
 import { checkTxid, utxoOnlyTransfers } from '../bitcoin/guards.js';
 import { hexToBytes, scriptType } from '../bitcoin/script.js';
-import type { AddressTransactionsResult, Outspend, SourcedUtxoTransaction, UtxoChainAdapter } from '../bitcoin/utxo-adapter.js';
+import { utxoTransactionResult, type AddressTransactionsResult, type Outspend, type SourcedUtxoTransaction, type UtxoChainAdapter } from '../bitcoin/utxo-adapter.js';
 import { mapCoreTransaction } from './map.js';
 import {
   RpcBlockCountSchema,
@@ -213,10 +213,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     capabilities: { maxAddressesPerCall: 1, internalTransfers: false },
     supports: (requested) => isChain(requested, chain.id),
     getTransfers: () => Promise.reject(utxoOnlyTransfers(source)),
-    async getTransaction(requested, hash, opts): Promise<TransactionResult> {
-      const utxo = await getUtxoTransaction(requested, hash, opts);
-      return { chain: utxo.chain, tx: utxo.txid, transfers: [], utxo };
-    },
+    getTransaction: utxoTransactionResult(getUtxoTransaction),
     getUtxoTransaction,
     getAddressTransactions,
     getOutspends,

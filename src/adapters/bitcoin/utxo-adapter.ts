@@ -49,3 +49,13 @@ export function isUtxoChainAdapter(adapter: ChainAdapter): adapter is UtxoChainA
     typeof candidate.getOutspends === 'function'
   );
 }
+
+/** A UTXO source answers a seed by transaction hash with the whole transaction and no account movements. */
+export function utxoTransactionResult(
+  getUtxoTransaction: UtxoChainAdapter['getUtxoTransaction'],
+): ChainAdapter['getTransaction'] {
+  return async (chain, hash, options) => {
+    const utxo = await getUtxoTransaction(chain, hash, options);
+    return { chain: utxo.chain, tx: utxo.txid, transfers: [], utxo };
+  };
+}

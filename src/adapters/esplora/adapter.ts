@@ -3,11 +3,11 @@ import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidAddressError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { ChainAdapter, TransactionResult } from '../adapter.js';
-import { createHttpClient, type Classify, type Clock, type HttpClient } from '../http.js';
+import { createHttpClient, RateLimitSchema, type Classify, type Clock, type HttpClient } from '../http.js';
 import type { ResponseCache } from '../../cache/store.js';
 import { isScriptId } from '../bitcoin/script.js';
 import { utxoOnlyTransfers, checkTxid } from '../bitcoin/guards.js';
-import type { AddressTransactionsOptions, AddressTransactionsResult, Outspend, SourcedUtxoTransaction, UtxoChainAdapter } from '../bitcoin/utxo-adapter.js';
+import { utxoTransactionResult, type AddressTransactionsOptions, type AddressTransactionsResult, type Outspend, type SourcedUtxoTransaction, type UtxoChainAdapter } from '../bitcoin/utxo-adapter.js';
 import { mapEsploraOutspends, mapEsploraTransaction } from './map.js';
 import {
   EsploraOutspendsSchema,
@@ -29,7 +29,7 @@ const OptionsSchema = z
     retries: z.number().int().min(0).optional(),
     concurrency: z.number().int().positive().default(4),
     /** Requests per second; public instances throttle hard. `false` for none (a local server). */
-    rateLimit: z.union([z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() }), z.literal(false)]).default(false),
+    rateLimit: RateLimitSchema.default(false),
     /** Pages of 25 per address before the list is called truncated (default 40 = 1,000 transactions). */
     maxPagesPerAddress: z.number().int().positive().default(40),
   })
@@ -158,10 +158,7 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
     capabilities: { maxAddressesPerCall: 25, internalTransfers: false },
     supports: (requested) => isChain(requested, chain.id),
     getTransfers: () => Promise.reject(utxoOnlyTransfers(source)),
-    async getTransaction(requested, hash, opts): Promise<TransactionResult> {
-      const utxo = await getUtxoTransaction(requested, hash, opts);
-      return { chain: utxo.chain, tx: utxo.txid, transfers: [], utxo };
-    },
+    getTransaction: utxoTransactionResult(getUtxoTransaction),
     getUtxoTransaction,
     getAddressTransactions,
     getOutspends,

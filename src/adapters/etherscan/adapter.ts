@@ -4,8 +4,7 @@ import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
-import { createHttpClient, type Clock, type HttpLogEvent } from '../http.js';
-import type { ResponseCache } from '../../cache/store.js';
+import { createHttpClient, HttpSourceOptionsSchema, type HttpSourceHooks } from '../http.js';
 import { classifyEtherscan, ResultWindowError, shapeError, unwrapList, unwrapValue } from './envelope.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from './map.js';
 import {
@@ -19,38 +18,20 @@ import {
 
 export const ETHERSCAN_V2_URL = 'https://api.etherscan.io/v2/api';
 
-const OptionsSchema = z.object({
+// baseUrl: Etherscan V2 by default; any other URL is taken as a Blockscout instance (its `/api` is appended if
+// missing). rateLimit: Etherscan's free tier allows 3 requests/s; Blockscout instances about 5-10 without a key.
+const OptionsSchema = HttpSourceOptionsSchema.extend({
   chain: z.string(),
-  apiKey: z.string().min(1).optional(),
-  /** Etherscan V2 by default; any other URL is taken as a Blockscout instance (its `/api` is appended if missing). */
-  baseUrl: z.url().optional(),
   flavor: z.enum(['etherscan', 'blockscout']).optional(),
-  /** Requests per second: Etherscan's free tier allows 3; Blockscout instances about 5-10 without a key. */
-  rateLimit: z.union([z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() }), z.literal(false)]).optional(),
   concurrency: z.number().int().min(1).max(32).default(3),
-  timeoutMs: z.number().int().positive().default(30_000),
-  retries: z.number().int().min(0).max(10).default(3),
   /** Rows per page (`offset`). */
   pageSize: z.number().int().min(1).max(10_000).default(1_000),
   /** page x offset may not pass this; beyond it the adapter restarts from the last block seen. */
   resultWindow: z.number().int().min(1).default(10_000),
-  maxAddressesPerCall: z.number().int().min(1).default(20),
-  /**
-   * 'all' (default): an address's token list holds every contract, so the engine sees and counts look-alike and
-   * spam tokens. 'traced': only the traced token contracts (`contractaddress`), cheaper on addresses flooded with spam.
-   */
-  tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
-export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & {
-  cache?: ResponseCache;
-  clock?: Clock;
-  random?: () => number;
-  fetch?: typeof fetch;
-  onLog?: (event: HttpLogEvent) => void;
-  /** Where ETHERSCAN_API_KEY is read from when `apiKey` is absent (default process.env). */
-  env?: NodeJS.ProcessEnv;
-};
+/** `env`: where ETHERSCAN_API_KEY is read when `apiKey` is absent. */
+export type EtherscanAdapterOptions = z.input<typeof OptionsSchema> & HttpSourceHooks;
 
 type Action = 'txlist' | 'txlistinternal' | 'tokentx';
 interface Stream {

@@ -5,40 +5,20 @@ import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, Resp
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
-import { createHttpClient, type Classify, type Clock, type HttpLogEvent } from '../http.js';
-import type { ResponseCache } from '../../cache/store.js';
+import { createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSourceHooks } from '../http.js';
 import { mapTrc20Records, mapTronList, mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { TronErrorSchema, Trc20ListSchema, TronTransactionInfoSchema, TronTransactionListSchema, TronTransactionSchema } from './schema.js';
 
 export const TRONGRID_URL = 'https://api.trongrid.io';
 
-const OptionsSchema = z.object({
-  apiKey: z.string().min(1).optional(),
-  baseUrl: z.url().optional(),
-  /** TronGrid allows 15 requests/s per key; without a key far less. */
-  rateLimit: z.union([z.object({ perSecond: z.number().positive(), burst: z.number().int().positive().optional() }), z.literal(false)]).optional(),
-  concurrency: z.number().int().min(1).max(32).default(4),
-  timeoutMs: z.number().int().positive().default(30_000),
-  retries: z.number().int().min(0).max(10).default(3),
+// rateLimit: TronGrid allows 15 requests/s per key; without a key far less.
+const OptionsSchema = HttpSourceOptionsSchema.extend({
   /** Records per page; TronGrid's maximum is 200. */
   pageSize: z.number().int().min(1).max(200).default(200),
-  maxAddressesPerCall: z.number().int().min(1).default(20),
-  /**
-   * 'all' (default): every TRC-20 contract, so the engine sees and counts look-alike "USDT" airdrops.
-   * 'traced': only the traced contracts (`contract_address`), cheaper on addresses flooded with spam.
-   */
-  tokenFilter: z.enum(['all', 'traced']).default('all'),
 });
 
-export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & {
-  cache?: ResponseCache;
-  clock?: Clock;
-  random?: () => number;
-  fetch?: typeof fetch;
-  onLog?: (event: HttpLogEvent) => void;
-  /** Where TRONGRID_API_KEY is read from when `apiKey` is absent (default process.env). */
-  env?: NodeJS.ProcessEnv;
-};
+/** `env`: where TRONGRID_API_KEY is read when `apiKey` is absent. */
+export type TronGridAdapterOptions = z.input<typeof OptionsSchema> & HttpSourceHooks;
 
 const SUSPENDED = /suspended for (\d+(?:\.\d+)?) ?s/i;
 
