@@ -139,6 +139,13 @@ function bridgeOf(node: string) {
   return bridge ? bridgeEntry(bridge) : undefined;
 }
 
+const pathMemos = new WeakMap<EndpointInput, Map<string, readonly string[]>>();
+const paths = (input: EndpointInput) => {
+  let memo = pathMemos.get(input);
+  if (!memo) pathMemos.set(input, (memo = new Map()));
+  return memo;
+};
+
 function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigint, edgesIn: TaintedEdge[]) {
   const { chain, address } = splitNodeKey(node);
   // A reduce, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
@@ -157,22 +164,32 @@ function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigin
     firstSeen: edgesIn.length ? firstSeen : 0,
     lastSeen: edgesIn.length ? lastSeen : 0,
     txs: [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
-    path: pathTo(input, node),
+    path: pathTo(input, node, paths(input)),
   };
 }
 
-function pathTo(input: EndpointInput, node: string): string[] {
-  const txs: string[] = [];
-  let current = node;
+function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly string[]>): string[] {
+  // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back: endpoints share
+  // most of their paths, so each node's path is built once.
+  const chain: string[] = [];
   const seen = new Set<string>();
-  for (let edge = input.allocation.via.get(current); edge && !seen.has(current); edge = input.allocation.via.get(current)) {
+  let current = node;
+  let known = memo.get(current);
+  while (!known && !seen.has(current)) {
+    const edge = input.allocation.via.get(current);
+    if (!edge) break;
     seen.add(current);
-    txs.push(edge.transfer.t.tx);
+    chain.push(current);
     current = edge.transfer.from;
+    known = memo.get(current);
   }
-  const seed = input.seedTx.get(current);
-  if (seed) txs.push(seed);
-  return txs.reverse();
+  let path: readonly string[] = known ?? (input.seedTx.has(current) ? [input.seedTx.get(current)!] : []);
+  if (!known) memo.set(current, path);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    path = [...path, input.allocation.via.get(chain[i]!)!.transfer.t.tx];
+    memo.set(chain[i]!, path);
+  }
+  return [...path];
 }
 
 /** Two exchange wallets can receive from the same inferred deposit address: one endpoint per deposit address. */

@@ -64,10 +64,12 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierResul
     // A source that ignores maxPerAddress still must not make us expand a hub.
     const degree = new Map<string, number>();
     const requested = new Set(r.addresses);
+    const count = (a: string) => {
+      if (requested.has(a)) degree.set(a, (degree.get(a) ?? 0) + 1);
+    };
     for (const t of r.transfers) {
-      for (const a of t.from === t.to ? [t.from] : [t.from, t.to]) {
-        if (requested.has(a)) degree.set(a, (degree.get(a) ?? 0) + 1);
-      }
+      count(t.from);
+      if (t.to !== t.from) count(t.to);
     }
     for (const [a, n] of degree) if (n > req.maxDegree) highDegree.add(nodeKey(r.chain, a));
     // No spread: one answer can hold more movements than a call takes as arguments.

@@ -1,5 +1,6 @@
 import { MultiDirectedGraph } from 'graphology';
 import { formatAddress } from '../core/address.js';
+import { transferId } from '../core/movement.js';
 import type { TraceOutcome } from './trace.js';
 import { splitNodeKey } from './state.js';
 
@@ -41,7 +42,7 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
     addNode(e.transfer.from);
     addNode(e.transfer.to);
     const t = e.transfer.t;
-    graph.addEdgeWithKey(e.transfer.id, e.transfer.from, e.transfer.to, {
+    graph.addEdgeWithKey(e.transfer.id ?? transferId(t), e.transfer.from, e.transfer.to, {
       tx: t.tx,
       type: t.type,
       logIndex: t.logIndex,

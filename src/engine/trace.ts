@@ -1,7 +1,7 @@
 import { assetKey, nativeAsset, parseUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
 import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
-import { transferId, compareTransfers, type AccountTransfer } from '../core/movement.js';
+import { transferId, type AccountTransfer } from '../core/movement.js';
 import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
 import type { ChainAdapter, Evidence } from '../adapters/adapter.js';
 import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
@@ -9,12 +9,13 @@ import { createBuiltinLabelStore } from '../labels/builtin.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
 import { matchDepositSweeps } from '../heuristics/deposit.js';
-import { allocate, type Allocation } from './allocate.js';
+import type { Allocation } from './allocate.js';
+import { TaintFlow, type FlowNode } from './flow.js';
 import { collectEndpoints, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
 import { fetchFrontier } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
-import { mergeSorted, nodeKey, splitNodeKey, type TracedTransfer } from './state.js';
+import { nodeKey, splitNodeKey } from './state.js';
 import { buildTraceGraph, type TraceGraph } from './graph.js';
 import { traceUtxo } from './utxo.js';
 import { buildReport } from '../report/build.js';
@@ -53,7 +54,8 @@ export interface TraceRunStats {
 
 export interface TraceResult {
   report: TraceReport;
-  graph: TraceGraph;
+  /** The tainted flow as a graphology graph, built on first access (a service that only wants the report skips it). */
+  readonly graph: TraceGraph;
   run: TraceRunStats;
 }
 
@@ -97,7 +99,14 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
   }
   const settings = parseTraceSettings(rest);
   const outcome = await runTrace(settings, adapters, labels, { onProgress, signal, concurrency });
-  const result = { report: buildReport(outcome), graph: buildTraceGraph(outcome), run: outcome.run };
+  let graph: TraceGraph | undefined;
+  const result: TraceResult = {
+    report: buildReport(outcome),
+    get graph() {
+      return (graph ??= buildTraceGraph(outcome));
+    },
+    run: outcome.run,
+  };
   if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
   return result;
 }
@@ -137,33 +146,18 @@ async function runTrace(
   }
 
   const assets = new Map<string, AssetRef>();
-  const store = new Map<string, TracedTransfer>();
-  let sorted: TracedTransfer[] = [];
-  const seedIds = new Set<string>();
-  const seedNodes = new Set<string>();
+  const flow = new TaintFlow(settings.taint === 'tiho' ? 'poison' : settings.taint);
   const seedTx = new Map<string, { tx: string; time: number }>();
-  const track = (t: AccountTransfer): TracedTransfer | undefined => {
-    const id = transferId(t);
-    if (store.has(id)) return undefined;
-    const tr: TracedTransfer = { id, t, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetKey(t.asset) };
-    store.set(id, tr);
-    return tr;
-  };
-  const seedBatch: TracedTransfer[] = [];
   for (const s of seeds) {
     for (const t of s.transfers) {
-      assets.set(assetKey(t.asset), t.asset);
-      const tr = track(t);
-      if (tr) seedBatch.push(tr);
-      const id = transferId(t);
-      seedIds.add(id);
+      const key = assetKeyOf(t.asset);
+      assets.set(key, t.asset);
+      flow.seed(flow.add(t, key) ?? flow.find(t)!);
       const node = nodeKey(t.chain, t.to);
-      seedNodes.add(node);
       const prev = seedTx.get(node);
       if (!prev || t.time < prev.time) seedTx.set(node, { tx: t.tx, time: t.time });
     }
   }
-  sorted = mergeSorted(sorted, seedBatch, byTime);
   // A loop, not Math.min(...list): an address seed can bring more transfers than a call takes arguments.
   let earliest = Number.POSITIVE_INFINITY;
   for (const s of seeds) for (const t of s.transfers) if (t.time < earliest) earliest = t.time;
@@ -172,97 +166,141 @@ async function runTrace(
   for (const a of assets.values()) assetsByChain.set(a.chain, [...(assetsByChain.get(a.chain) ?? []), a]);
   const minValue = new Map([...assets].map(([k, a]) => [k, parseUnits(settings.minValue, a.decimals, 'minValue')]));
 
+  // Answers share a handful of asset objects: what the engine makes of one is worked out once per object.
+  // (Weak: a source that builds an asset object per movement must not make this grow with the trace.)
+  type AssetKind = { key: string; lookalike: boolean; traced: boolean };
+  const assetKinds = new WeakMap<AssetRef, AssetKind>();
+  const kindsByKey = new Map<string, AssetKind>();
+  const assetKind = (asset: AssetRef) => {
+    let kind = assetKinds.get(asset);
+    if (!kind) {
+      const key = assetKey(asset);
+      kind = kindsByKey.get(key);
+      if (!kind) {
+        const lookalike = spamReason({ ...ZERO_PROBE, chain: asset.chain, asset }) === 'lookalike-token';
+        kindsByKey.set(key, (kind = { key, lookalike, traced: assets.has(key) }));
+      }
+      assetKinds.set(asset, kind);
+    }
+    return kind;
+  };
   const expanded = new Set<string>();
   const terminals = new Map<string, Terminal>();
-  const classified = new Set<string>();
-  const highDegree = new Set<string>();
-  const budgetCut = new Set<string>();
+  const highDegree = new Set<FlowNode>();
+  const budgetCut = new Set<FlowNode>();
   const ignoredIds = { zeroValue: new Set<string>(), lookalikeToken: new Set<string>(), untracedAsset: new Set<string>() };
-  const progress = (phase: TraceProgress['phase'], frontier: number, taintedTransfers: number) =>
+  const progress = (phase: TraceProgress['phase'], frontier: number) =>
     run.onProgress?.({
       phase,
       round,
       frontier,
       expanded: expanded.size,
-      transfers: store.size,
-      taintedTransfers,
+      transfers: flow.size,
+      taintedTransfers: flow.tainted,
       requests: requestsSoFar(),
       cacheHits: cacheHitsSoFar(),
       elapsedMs: Date.now() - started,
     });
-  progress('seeds', 0, 0);
+  progress('seeds', 0);
 
-  let allocation: Allocation;
-  let stops: Map<string, StopReason>;
+  // Why each reached, unexpanded address stops. Only addresses whose taint or hop count changed are looked at again.
+  const stops = new Map<string, StopReason>();
+  // One object per kind of stop, shared by every address it applies to.
+  const budgetStop: StopReason = { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` };
+  const highDegreeStop: StopReason = { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` };
+  const hopLimitStop: StopReason = { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` };
+  const belowMinStop: StopReason = { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` };
+  const terminalStops = new Map<Terminal, StopReason>();
+  let recheck: FlowNode[] = [];
   let failure: ChaintrailError | undefined;
   for (;;) {
-    allocation = allocate(sorted, seedIds, expanded, settings.taint === 'tiho' ? 'poison' : settings.taint, seedNodes);
-    stops = new Map();
-    const received = receivedTaint(allocation);
-    const candidates: { node: string; hop: number }[] = [];
-    for (const [node, hop] of allocation.hops) {
-      if (expanded.has(node)) continue;
-      if (!classified.has(node)) {
-        classified.add(node);
-        const { chain, address } = splitNodeKey(node);
-        const terminal = classifyByLabel(labels, chain, address);
-        if (terminal) terminals.set(node, terminal);
-      }
-      const terminal = terminals.get(node);
-      if (terminal) stops.set(node, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
-      else if (highDegree.has(node))
-        stops.set(node, { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` });
-      else if (hop >= settings.maxHops) stops.set(node, { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` });
-      else if (![...(received.get(node) ?? [])].some(([asset, v]) => v >= minValue.get(asset)!))
-        stops.set(node, { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` });
-      else if (budgetCut.has(node)) stops.set(node, { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` });
-      else candidates.push({ node, hop });
+    flow.settle();
+    const candidates: FlowNode[] = [];
+    for (const node of [...flow.takeTouched(), ...recheck]) {
+      if (node.expanded || node.hop < 0) continue;
+      stops.delete(node.key);
+      const stop = stopFor(node);
+      if (stop) stops.set(node.key, stop);
+      else candidates.push(node);
     }
-    candidates.sort((a, b) => a.hop - b.hop || (a.node < b.node ? -1 : 1));
+    recheck = [];
+    const unique = [...new Set(candidates)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
     const room = Math.max(0, settings.maxNodes - expanded.size);
-    for (const c of candidates.slice(room)) {
-      budgetCut.add(c.node);
-      stops.set(c.node, { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` });
+    for (const node of unique.slice(room)) {
+      budgetCut.add(node);
+      stops.set(node.key, budgetStop);
     }
-    const frontier = candidates.slice(0, room).map((c) => c.node);
+    const frontier = unique.slice(0, room);
     if (frontier.length === 0) break;
     round++;
-    progress('expand', frontier.length, allocation.edges.length);
+    progress('expand', frontier.length);
     let fetched: Awaited<ReturnType<typeof fetchFrontier>>;
     try {
       fetched = await guard(() =>
-        fetchFrontier({ nodes: frontier, adapters, assetsByChain, window: fetchWindow, maxDegree: settings.maxDegree, concurrency: run.concurrency, ...(run.signal ? { signal: run.signal } : {}) }),
+        fetchFrontier({
+          nodes: frontier.map((n) => n.key),
+          adapters,
+          assetsByChain,
+          window: fetchWindow,
+          maxDegree: settings.maxDegree,
+          concurrency: run.concurrency,
+          ...(run.signal ? { signal: run.signal } : {}),
+        }),
       );
     } catch (error) {
       // A source that fails after its retries ends the trace, but what was traced so far is kept and marked.
       if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of frontier) stops.set(node, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      for (const node of frontier) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
       break;
     }
-    const batch: TracedTransfer[] = [];
     // A hub's own movements are not kept: only those of addresses this round really expands.
-    const inFrontier = new Set(frontier);
-    const keeps = (node: string) => inFrontier.has(node) && !fetched.highDegree.has(node);
-    for (const t of fetched.transfers) {
-      const spam = spamReason(t);
-      const id = transferId(t);
-      if (spam === 'zero-value') ignoredIds.zeroValue.add(id);
-      else if (spam === 'lookalike-token') ignoredIds.lookalikeToken.add(id);
-      else if (!assets.has(assetKey(t.asset))) ignoredIds.untracedAsset.add(id);
-      else if (keeps(nodeKey(t.chain, t.from)) || keeps(nodeKey(t.chain, t.to))) {
-        const tr = track(t);
-        if (tr) batch.push(tr);
-      }
-    }
-    sorted = mergeSorted(sorted, batch, byTime);
+    const keep = new Set<FlowNode>();
     for (const node of frontier) {
-      if (fetched.highDegree.has(node)) highDegree.add(node);
-      else expanded.add(node);
+      if (fetched.highDegree.has(node.key)) {
+        highDegree.add(node);
+        recheck.push(node);
+      } else keep.add(node);
+    }
+    for (const t of fetched.transfers) {
+      const from = flow.peek(t.chain, t.from);
+      const to = flow.peek(t.chain, t.to);
+      if (!(from && keep.has(from)) && !(to && keep.has(to))) continue;
+      const kind = assetKind(t.asset);
+      if (t.amount === 0n) ignoredIds.zeroValue.add(transferId(t));
+      else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(t));
+      else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(t));
+      else flow.add(t, kind.key);
+    }
+    for (const node of keep) {
+      flow.expand(node);
+      expanded.add(node.key);
     }
   }
 
-  const deposits = inferDeposits(sorted, allocation, expanded, terminals, labels, settings);
+  function stopFor(node: FlowNode): StopReason | undefined {
+    let terminal = terminals.get(node.key);
+    if (terminal === undefined && !terminals.has(node.key)) {
+      const { chain, address } = splitNodeKey(node.key);
+      const found = classifyByLabel(labels, chain, address);
+      if (found) terminals.set(node.key, (terminal = found));
+    }
+    if (terminal) {
+      let stop = terminalStops.get(terminal);
+      if (!stop) terminalStops.set(terminal, (stop = { kind: terminal.kind, reason: terminal.reason, label: terminal.label }));
+      return stop;
+    }
+    if (highDegree.has(node)) return highDegreeStop;
+    if (node.hop >= settings.maxHops) return hopLimitStop;
+    let enough = false;
+    for (const [asset, v] of flow.receivedBy(node)) if (v >= minValue.get(asset)!) enough = true;
+    if (!enough) return belowMinStop;
+    if (budgetCut.has(node)) return budgetStop;
+    return undefined;
+  }
+
+  let allocation = flow.snapshot();
+  const deposits = inferDeposits(flow, allocation, expanded, terminals, labels, settings);
   const endpoints = collectEndpoints({
     allocation,
     expanded,
@@ -281,7 +319,7 @@ async function runTrace(
         concurrency: run.concurrency,
         onRound: (r, frontier) => {
           round++;
-          progress('expand', frontier, allocation.edges.length);
+          progress('expand', frontier);
           void r;
         },
       }),
@@ -294,7 +332,7 @@ async function runTrace(
     utxoExpanded += result.expanded;
   }
   const chains = [...new Set([...assets.values()].map((a) => a.chain))].sort();
-  progress('done', 0, allocation.edges.length);
+  progress('done', 0);
   return {
     settings,
     seeds,
@@ -320,7 +358,7 @@ async function runTrace(
     stats: {
       rounds: round,
       addressesExpanded: expanded.size + utxoExpanded,
-      transfersSeen: store.size,
+      transfersSeen: flow.size,
       taintedTransfers: allocation.edges.length,
     },
     run: { requests: requestsSoFar(), cacheHits: cacheHitsSoFar(), elapsedMs: Date.now() - started },
@@ -352,23 +390,20 @@ function builtinStore(): LabelStore {
   return (builtin ??= createBuiltinLabelStore());
 }
 
-function byTime(a: TracedTransfer, b: TracedTransfer): number {
-  return compareTransfers(a.t, b.t);
-}
+/** A non-zero movement, so that spamReason() speaks about its asset only. */
+const ZERO_PROBE: AccountTransfer = { chain: '', tx: '', type: 'token', logIndex: 0, block: 0, time: 0, from: '', to: '', asset: { chain: '', kind: 'native', symbol: '', decimals: 0 }, amount: 1n };
 
-function receivedTaint(allocation: Allocation): Map<string, Map<string, bigint>> {
-  const received = new Map<string, Map<string, bigint>>();
-  for (const e of allocation.edges) {
-    let m = received.get(e.transfer.to);
-    if (!m) received.set(e.transfer.to, (m = new Map()));
-    m.set(e.transfer.asset, (m.get(e.transfer.asset) ?? 0n) + e.taint);
-  }
-  return received;
+// Fetched movements share a handful of asset objects per answer; the key string is built once per object.
+const assetKeys = new WeakMap<AssetRef, string>();
+function assetKeyOf(asset: AssetRef): string {
+  let key = assetKeys.get(asset);
+  if (key === undefined) assetKeys.set(asset, (key = assetKey(asset)));
+  return key;
 }
 
 /** Expanded, unlabeled addresses whose tainted outflows sweep what they received into one exchange's wallets. */
 function inferDeposits(
-  sorted: readonly TracedTransfer[],
+  flow: TaintFlow,
   allocation: Allocation,
   expanded: ReadonlySet<string>,
   terminals: ReadonlyMap<string, Terminal>,
@@ -391,11 +426,9 @@ function inferDeposits(
   }
   if (sweepsBy.size === 0) return deposits;
   const inflows = new Map<string, AccountTransfer[]>();
-  for (const tr of sorted) {
-    if (!sweepsBy.has(tr.to)) continue;
-    const list = inflows.get(tr.to);
-    if (list) list.push(tr.t);
-    else inflows.set(tr.to, [tr.t]);
+  for (const node of sweepsBy.keys()) {
+    const own = flow.lookup(node);
+    inflows.set(node, own ? flow.movementsOf(own).filter((tr) => tr.toNode === own).map((tr) => tr.t) : []);
   }
   const rule = { windowSeconds: settings.depositWindowHours * 3600, tolerance: settings.depositTolerance };
   for (const [node, byEntity] of [...sweepsBy].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -63,9 +63,14 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
   });
 
   const exchangeEndpoints = list.filter((e) => e.kind === 'exchange' && e.label);
-  const entities = [...new Set(exchangeEndpoints.map((e) => e.label!.entity))].sort();
-  const exchanges = entities.map((entity) => {
-    const own = exchangeEndpoints.filter((e) => e.label!.entity === entity);
+  const byEntity = new Map<string, EndpointData[]>();
+  for (const e of exchangeEndpoints) {
+    const own = byEntity.get(e.label!.entity);
+    if (own) own.push(e);
+    else byEntity.set(e.label!.entity, [e]);
+  }
+  const exchanges = [...byEntity.keys()].sort().map((entity) => {
+    const own = byEntity.get(entity)!;
     const jurisdictions = [...new Set(own.flatMap((e) => e.label!.jurisdictions))].sort();
     const cb = crossBorder(jurisdictions, caseJurisdiction);
     return {
@@ -90,7 +95,9 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
   const byJurisdiction = new Map<string, EndpointData[]>();
   for (const e of exchangeEndpoints) {
     const key = e.label!.jurisdictions.length ? [...e.label!.jurisdictions].sort().join(';') : 'unknown';
-    byJurisdiction.set(key, [...(byJurisdiction.get(key) ?? []), e]);
+    const list = byJurisdiction.get(key);
+    if (list) list.push(e);
+    else byJurisdiction.set(key, [e]);
   }
   const jurisdictions = [...byJurisdiction.keys()].sort().map((key) => {
     const own = byJurisdiction.get(key)!;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { getAddress, hexlify } from 'ethers';
 import { formatAddress, normalizeAddress, tronBase58ToHex, tronHexToBase58, tronFromEvmHex, isValidAddress } from '../../src/core/address.js';
 import { InvalidAddressError } from '../../src/core/errors.js';
 
@@ -8,6 +10,16 @@ describe('EVM addresses', () => {
     expect(normalizeAddress('ethereum', usdt)).toBe(usdt.toLowerCase());
     expect(normalizeAddress('evm:56', usdt.toLowerCase())).toBe(usdt.toLowerCase());
     expect(formatAddress('ethereum', usdt.toLowerCase())).toBe(usdt);
+  });
+
+  it('prints the same EIP-55 checksum as ethers for any address', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), (bytes) => {
+        const lower = hexlify(bytes);
+        expect(formatAddress('evm:137', lower)).toBe(getAddress(lower));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('rejects a mixed-case address whose checksum is wrong, naming the address', () => {

@@ -1,0 +1,316 @@
+import { compareTransfers, type AccountTransfer } from '../core/movement.js';
+import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
+import type { Allocation, TaintedEdge } from './allocate.js';
+import type { TracedTransfer } from './state.js';
+
+/** An address in the flow: its movements, and what the taint models made of them so far. */
+export interface FlowNode {
+  readonly key: string;
+  /** Movements in or out, in chronological order once `sorted`. */
+  readonly events: FlowTransfer[];
+  sorted: boolean;
+  expanded: boolean;
+  /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the earliest edge that gives it. */
+  hop: number;
+  via: FlowTransfer | undefined;
+  seedRoot: boolean;
+  /** Taint received, by asset index (sum over tainted inflows). */
+  received: bigint[] | undefined;
+  /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
+  held: bigint[] | undefined;
+}
+
+/** A movement with the taint the models gave it. */
+export interface FlowTransfer extends TracedTransfer {
+  /** Index of `asset` in the flow's asset list. */
+  readonly assetIndex: number;
+  readonly fromNode: FlowNode;
+  readonly toNode: FlowNode;
+  taint: bigint;
+  /** Taint the sender's ledger paid as this movement's fee (native movements). */
+  feeTaint: bigint;
+  /** For a seed payment: taint the sender already held when it paid it (overlapping seeds). */
+  overlap: bigint;
+  /** Set on seed payments: the taint the seed puts on this movement, whatever the sender's ledger holds. */
+  seed: bigint | undefined;
+}
+
+/**
+ * Taint over an address graph that grows round by round, kept up to date incrementally.
+ *
+ * An expanded address's ledger replays its own movements in chronological order; the taint of each outflow depends
+ * only on that address's earlier movements, so a round only replays the addresses it expanded and, transitively,
+ * expanded addresses whose inflows changed. The result equals one chronological replay of every movement through
+ * every ledger (the definition), at a cost proportional to what changed instead of to everything read so far.
+ */
+export class TaintFlow {
+  private readonly byChain = new Map<string, Map<string, FlowNode>>();
+  private readonly nodeList: FlowNode[] = [];
+  private readonly transfers: FlowTransfer[] = [];
+  /** Movements by tx hash (the hash strings are the movements' own, so the index costs no new strings). */
+  private readonly byTx = new Map<string, FlowTransfer | FlowTransfer[]>();
+  private taintedCount = 0;
+  private readonly dirty = new Set<FlowNode>();
+  private touched = new Set<FlowNode>();
+  private hopsStale = false;
+  private readonly fees = new Map<string, bigint>();
+  private readonly overlap = new Map<string, bigint>();
+  private readonly assets: string[] = [];
+  private readonly assetIndex = new Map<string, number>();
+
+  constructor(private readonly model: LedgerModelName) {}
+
+  get size(): number {
+    return this.transfers.length;
+  }
+
+  node(chain: string, address: string): FlowNode {
+    let nodes = this.byChain.get(chain);
+    if (!nodes) this.byChain.set(chain, (nodes = new Map()));
+    let node = nodes.get(address);
+    if (!node) {
+      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, hop: -1, via: undefined, seedRoot: false, received: undefined, held: undefined };
+      nodes.set(address, node);
+      this.nodeList.push(node);
+    }
+    return node;
+  }
+
+  /** Movements with a taint above zero right now. */
+  get tainted(): number {
+    return this.taintedCount;
+  }
+
+  /** The node of an address if the flow has seen it; never creates one. */
+  peek(chain: string, address: string): FlowNode | undefined {
+    return this.byChain.get(chain)?.get(address);
+  }
+
+  /** Adds a movement once (same chain, tx, type and log index = same movement); returns undefined for a repeat. */
+  add(t: AccountTransfer, asset: string): FlowTransfer | undefined {
+    const known = this.byTx.get(t.tx);
+    if (known && this.match(known, t)) return undefined;
+    const fromNode = this.node(t.chain, t.from);
+    const toNode = this.node(t.chain, t.to);
+    let assetIndex = this.assetIndex.get(asset);
+    if (assetIndex === undefined) {
+      this.assetIndex.set(asset, (assetIndex = this.assets.length));
+      this.assets.push(asset);
+    }
+    const tr: FlowTransfer = { t, from: fromNode.key, to: toNode.key, asset, assetIndex, fromNode, toNode, taint: 0n, feeTaint: 0n, overlap: 0n, seed: undefined };
+    if (!known) this.byTx.set(t.tx, tr);
+    else if (Array.isArray(known)) known.push(tr);
+    else this.byTx.set(t.tx, [known, tr]);
+    this.attach(fromNode, tr);
+    if (toNode !== fromNode) this.attach(toNode, tr);
+    this.transfers.push(tr);
+    return tr;
+  }
+
+  /** The movement already in the flow that `t` describes, if any. */
+  find(t: AccountTransfer): FlowTransfer | undefined {
+    const known = this.byTx.get(t.tx);
+    return known && this.match(known, t);
+  }
+
+  private match(known: FlowTransfer | FlowTransfer[], t: AccountTransfer): FlowTransfer | undefined {
+    for (const k of Array.isArray(known) ? known : [known]) {
+      if (k.t.logIndex === t.logIndex && k.t.type === t.type && k.t.chain === t.chain) return k;
+    }
+    return undefined;
+  }
+
+  private attach(node: FlowNode, tr: FlowTransfer): void {
+    const last = node.events[node.events.length - 1];
+    if (last && node.sorted && compareTransfers(last.t, tr.t) > 0) node.sorted = false;
+    node.events.push(tr);
+    if (node.expanded) this.dirty.add(node);
+  }
+
+  /** Marks a payment as a seed: its recipient holds `taint` of it (the whole amount unless given). */
+  seed(tr: FlowTransfer, taint: bigint = tr.t.amount): void {
+    tr.seed = (tr.seed ?? 0n) > taint ? tr.seed : taint;
+    tr.toNode.seedRoot = true;
+    if (tr.toNode.hop !== 0) {
+      tr.toNode.hop = 0;
+      tr.toNode.via = undefined;
+      this.touched.add(tr.toNode);
+      this.hopsStale = true;
+    }
+    if (tr.fromNode.expanded) this.dirty.add(tr.fromNode);
+    else this.setOutflow(tr, tr.seed!, 0n, 0n);
+  }
+
+  expand(node: FlowNode): void {
+    if (node.expanded) return;
+    node.expanded = true;
+    this.dirty.add(node);
+  }
+
+  /** Replays what changed until every ledger agrees with its inflows. */
+  settle(): void {
+    while (this.dirty.size > 0) {
+      const node = this.dirty.values().next().value!;
+      this.dirty.delete(node);
+      this.replay(node);
+    }
+    if (this.hopsStale) this.recomputeHops();
+  }
+
+  /** Nodes whose received taint or hop count changed since the last call. */
+  takeTouched(): FlowNode[] {
+    const list = [...this.touched];
+    this.touched = new Set();
+    return list;
+  }
+
+  private replay(node: FlowNode): void {
+    if (!node.sorted) {
+      node.events.sort((a, b) => compareTransfers(a.t, b.t));
+      node.sorted = true;
+    }
+    // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between.
+    const ledgers: Ledger[] = [];
+    for (const tr of node.events) {
+      let ledger = ledgers[tr.assetIndex];
+      if (!ledger) ledger = ledgers[tr.assetIndex] = createLedger(this.model);
+      if (tr.fromNode === node) {
+        let taint = ledger.withdraw(tr.t.amount);
+        const feeTaint = tr.t.fee && tr.t.asset.kind === 'native' ? ledger.withdraw(tr.t.fee) : 0n;
+        let overlap = 0n;
+        if (tr.seed !== undefined) {
+          overlap = taint;
+          taint = tr.seed;
+        }
+        this.setOutflow(tr, taint, feeTaint, overlap);
+      }
+      if (tr.toNode === node) ledger.deposit(tr.t.amount, tr.taint);
+    }
+    node.held = Array.from(ledgers, (l) => l?.taint ?? 0n);
+  }
+
+  private setOutflow(tr: FlowTransfer, taint: bigint, feeTaint: bigint, overlap: bigint): void {
+    if (feeTaint !== tr.feeTaint) {
+      this.fees.set(tr.asset, (this.fees.get(tr.asset) ?? 0n) + feeTaint - tr.feeTaint);
+      tr.feeTaint = feeTaint;
+    }
+    if (overlap !== tr.overlap) {
+      this.overlap.set(tr.asset, (this.overlap.get(tr.asset) ?? 0n) + overlap - tr.overlap);
+      tr.overlap = overlap;
+    }
+    const old = tr.taint;
+    if (taint === old) return;
+    tr.taint = taint;
+    if (old === 0n) this.taintedCount++;
+    else if (taint === 0n) this.taintedCount--;
+    const to = tr.toNode;
+    to.received ??= [];
+    to.received[tr.assetIndex] = (to.received[tr.assetIndex] ?? 0n) + taint - old;
+    this.touched.add(to);
+    if (to.expanded && to !== tr.fromNode) this.dirty.add(to);
+    if (old === 0n) this.relax(tr);
+    else if (taint === 0n && to.via === tr) this.hopsStale = true;
+  }
+
+  /** A newly tainted edge can shorten its recipient's hop count, and from there its recipients'. */
+  private relax(first: FlowTransfer): void {
+    if (this.hopsStale) return;
+    const queue = [first];
+    for (let i = 0; i < queue.length; i++) {
+      const tr = queue[i]!;
+      const from = tr.fromNode;
+      const to = tr.toNode;
+      if (from.hop < 0 || to.seedRoot) continue;
+      const hop = from.hop + 1;
+      if (to.hop < 0 || hop < to.hop) {
+        to.hop = hop;
+        to.via = tr;
+        this.touched.add(to);
+        for (const e of to.events) if (e.fromNode === to && e.taint > 0n && e.toNode !== to) queue.push(e);
+      } else if (hop === to.hop && compareTransfers(tr.t, to.via!.t) < 0) {
+        to.via = tr;
+      }
+    }
+  }
+
+  /** Breadth-first from the seed recipients over tainted edges; ties go to the earliest edge. */
+  private recomputeHops(): void {
+    this.hopsStale = false;
+    let frontier: FlowNode[] = [];
+    for (const node of this.nodeList) {
+      const before = node.hop;
+      node.hop = node.seedRoot ? 0 : -1;
+      node.via = undefined;
+      if (node.seedRoot) frontier.push(node);
+      if (node.hop !== before) this.touched.add(node);
+    }
+    for (let hop = 1; frontier.length > 0; hop++) {
+      const next: FlowNode[] = [];
+      for (const node of frontier) {
+        for (const e of node.events) {
+          if (e.fromNode !== node || e.taint === 0n) continue;
+          const to = e.toNode;
+          if (to.hop < 0) {
+            to.hop = hop;
+            to.via = e;
+            this.touched.add(to);
+            next.push(to);
+          } else if (to.hop === hop && compareTransfers(e.t, to.via!.t) < 0) {
+            to.via = e;
+          }
+        }
+      }
+      frontier = next;
+    }
+  }
+
+  /** The allocation as the endpoint and report builders read it. */
+  snapshot(): Allocation {
+    const edges: TaintedEdge[] = [];
+    for (const tr of this.transfers) if (tr.taint > 0n) edges.push({ transfer: tr, taint: tr.taint });
+    edges.sort((a, b) => compareTransfers(a.transfer.t, b.transfer.t));
+    const held = new Map<string, Map<string, bigint>>();
+    const hops = new Map<string, number>();
+    const via = new Map<string, TaintedEdge>();
+    for (const node of this.nodeList) {
+      if (node.hop >= 0) {
+        hops.set(node.key, node.hop);
+        if (node.via) via.set(node.key, { transfer: node.via, taint: node.via.taint });
+      }
+      let m: Map<string, bigint> | undefined;
+      const amounts = (node.expanded ? node.held : node.received) ?? [];
+      for (let i = 0; i < amounts.length; i++) {
+        const v = amounts[i];
+        if (v === undefined || v === 0n) continue;
+        if (!m) held.set(node.key, (m = new Map()));
+        m.set(this.assets[i]!, v);
+      }
+    }
+    return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
+  }
+
+  /** Taint a node received so far, per asset key. */
+  receivedBy(node: FlowNode): [string, bigint][] {
+    const out: [string, bigint][] = [];
+    node.received?.forEach((v, i) => v !== undefined && out.push([this.assets[i]!, v]));
+    return out;
+  }
+
+  /** Every movement read so far touching `node`, chronologically. */
+  movementsOf(node: FlowNode): readonly FlowTransfer[] {
+    if (!node.sorted) {
+      node.events.sort((a, b) => compareTransfers(a.t, b.t));
+      node.sorted = true;
+    }
+    return node.events;
+  }
+
+  lookup(key: string): FlowNode | undefined {
+    const i = key.indexOf('|');
+    return this.byChain.get(key.slice(0, i))?.get(key.slice(i + 1));
+  }
+}
+
+function nonZero(map: Map<string, bigint>): Map<string, bigint> {
+  return new Map([...map].filter(([, v]) => v !== 0n));
+}

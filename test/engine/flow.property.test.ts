@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { compareTransfers, transferId, type AccountTransfer } from '../../src/core/movement.js';
+import type { AssetRef } from '../../src/core/schema.js';
+import { TaintFlow } from '../../src/engine/flow.js';
+import type { Allocation } from '../../src/engine/allocate.js';
+import { nodeKey } from '../../src/engine/state.js';
+import { referenceAllocate } from '../support/reference-allocate.js';
+
+/**
+ * The incremental TaintFlow against its definition (one chronological replay of every movement read so far through
+ * the ledgers of the expanded addresses, test/support/reference-allocate.ts): random small worlds with cycles,
+ * self-transfers, equal timestamps, fees, overlapping seeds, expanded in random rounds with movements arriving in
+ * random order, compared after every round.
+ */
+
+const NATIVE: AssetRef = { chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 };
+const TOKEN: AssetRef = { chain: 'ethereum', kind: 'token', contract: '0x' + '77'.repeat(20), symbol: 'TKN', decimals: 6 };
+const address = (i: number) => `0x${(0xa0 + i).toString(16)}${'5e'.repeat(19)}`;
+
+const worldArb = fc.record({
+  transfers: fc.array(
+    fc.record({
+      from: fc.nat(7),
+      to: fc.nat(7),
+      native: fc.boolean(),
+      amount: fc.oneof(fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 10n ** 20n })),
+      time: fc.nat(5),
+      fee: fc.option(fc.bigInt({ min: 0n, max: 10n })),
+    }),
+    { minLength: 1, maxLength: 40 },
+  ),
+  seeds: fc.array(fc.record({ pick: fc.nat(1000), partial: fc.option(fc.bigInt({ min: 0n, max: 100n })) }), { minLength: 1, maxLength: 4 }),
+  rounds: fc.array(fc.array(fc.nat(7), { maxLength: 4 }), { minLength: 1, maxLength: 5 }),
+  order: fc.nat(1_000_000),
+  model: fc.constantFrom('poison' as const, 'haircut' as const, 'fifo' as const),
+});
+
+function canonical(a: Allocation) {
+  const sortMap = <V>(m: Map<string, V>) => [...m].sort(([x], [y]) => (x < y ? -1 : 1));
+  return {
+    edges: a.edges.map((e) => [transferId(e.transfer.t), e.taint.toString()]),
+    held: sortMap(a.held).map(([n, m]) => [n, sortMap(m).map(([k, v]) => [k, v.toString()])]),
+    fees: sortMap(a.fees).map(([k, v]) => [k, v.toString()]),
+    overlap: sortMap(a.overlap).map(([k, v]) => [k, v.toString()]),
+    hops: sortMap(a.hops),
+  };
+}
+
+describe('TaintFlow (incremental taint) equals the full chronological replay', () => {
+  it('after every round, for every model', () => {
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const all: AccountTransfer[] = w.transfers.map((s, i) => ({
+          chain: 'ethereum',
+          tx: `0x${(i + 1).toString(16).padStart(64, '0')}`,
+          type: s.native ? 'native' : 'token',
+          logIndex: 0,
+          block: 100 + s.time,
+          time: 1_000 + s.time,
+          from: address(s.from),
+          to: address(s.to),
+          asset: s.native ? NATIVE : TOKEN,
+          amount: s.amount,
+          ...(s.native && s.fee !== null ? { fee: s.fee } : {}),
+        }));
+        const assetOf = (t: AccountTransfer) => (t.asset.kind === 'native' ? 'n' : 't');
+        const flow = new TaintFlow(w.model);
+        const seedIds = new Set<string>();
+        const seedNodes = new Set<string>();
+        const known = new Map<string, AccountTransfer>();
+        for (const s of w.seeds) {
+          const t = all[s.pick % all.length]!;
+          const tr = flow.add(t, assetOf(t)) ?? flow.find(t)!;
+          flow.seed(tr);
+          known.set(transferId(t), t);
+          seedIds.add(transferId(t));
+          seedNodes.add(nodeKey(t.chain, t.to));
+        }
+        const expanded = new Set<string>();
+        let shuffle = w.order;
+        for (const round of w.rounds) {
+          const fresh = round.map(address).filter((a) => !expanded.has(nodeKey('ethereum', a)));
+          const batch = all.filter((t) => fresh.includes(t.from) || fresh.includes(t.to));
+          // Movements arrive in an order of the answer's choosing, and some twice.
+          for (let i = 0; i < batch.length; i++) {
+            shuffle = (shuffle * 1103515245 + 12345) % 2147483648;
+            const j = shuffle % batch.length;
+            [batch[i], batch[j]] = [batch[j]!, batch[i]!];
+          }
+          for (const t of [...batch, ...batch.slice(0, 2)]) {
+            flow.add(t, assetOf(t));
+            known.set(transferId(t), t);
+          }
+          for (const a of fresh) {
+            flow.expand(flow.node('ethereum', a));
+            expanded.add(nodeKey('ethereum', a));
+          }
+          flow.settle();
+          const sorted = [...known.values()]
+            .sort(compareTransfers)
+            .map((t) => ({ t, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
+          const expected = referenceAllocate(sorted, seedIds, expanded, w.model, seedNodes);
+          const actual = flow.snapshot();
+          expect(canonical(actual)).toEqual(canonical(expected));
+          // The edge that gives each hop count: from a node one hop closer, the earliest such tainted edge.
+          for (const [node, edge] of actual.via) {
+            const hop = actual.hops.get(node)!;
+            expect(actual.hops.get(edge.transfer.from)).toBe(hop - 1);
+            const rivals = actual.edges.filter((e) => e.transfer.to === node && actual.hops.get(e.transfer.from) === hop - 1);
+            expect(rivals[0]!.transfer.t).toBe(edge.transfer.t);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives a hop count the earliest edge even when a later round taints it', () => {
+    const flow = new TaintFlow('fifo');
+    const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
+      chain: 'ethereum', tx: `0x${n.toString(16).padStart(64, '0')}`, type: 'token', logIndex: 0, block: time, time, from: address(from), to: address(to), asset: TOKEN, amount: 10n,
+    });
+    flow.seed(flow.add(mk(1, 7, 0, 1), 't')!);
+    flow.seed(flow.add(mk(2, 7, 1, 1), 't')!);
+    flow.add(mk(3, 0, 2, 5), 't');
+    flow.expand(flow.node('ethereum', address(0)));
+    flow.settle();
+    expect(flow.snapshot().via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(3, 0, 2, 5).tx);
+    flow.add(mk(4, 1, 2, 3), 't');
+    flow.expand(flow.node('ethereum', address(1)));
+    flow.settle();
+    const after = flow.snapshot();
+    expect(after.hops.get(nodeKey('ethereum', address(2)))).toBe(1);
+    expect(after.via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(4, 1, 2, 3).tx);
+  });
+
+  it('counts a movement once however often the sources return it', () => {
+    const flow = new TaintFlow('fifo');
+    const t: AccountTransfer = { chain: 'ethereum', tx: '0x' + '1'.repeat(64), type: 'token', logIndex: 3, block: 1, time: 1, from: address(0), to: address(1), asset: TOKEN, amount: 5n };
+    expect(flow.add(t, 't')).toBeDefined();
+    expect(flow.add({ ...t }, 't')).toBeUndefined();
+    expect(flow.add({ ...t, logIndex: 4 }, 't')).toBeDefined();
+    expect(flow.add({ ...t, chain: 'evm:10' }, 't')).toBeDefined();
+    expect(flow.size).toBe(3);
+  });
+});
