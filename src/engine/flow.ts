@@ -149,10 +149,11 @@ export class TaintFlow {
 
   /** Replays what changed until every ledger agrees with its inflows. */
   settle(): void {
+    // In batches, not one delete at a time: taking a Set's first entry after many deletions walks their tombstones.
     while (this.dirty.size > 0) {
-      const node = this.dirty.values().next().value!;
-      this.dirty.delete(node);
-      this.replay(node);
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const node of batch) this.replay(node);
     }
     if (this.hopsStale) this.recomputeHops();
   }
