@@ -50,6 +50,7 @@ export class TaintFlow {
   /** Movements by tx hash (the hash strings are the movements' own, so the index costs no new strings). */
   private readonly byTx = new Map<string, FlowTransfer | FlowTransfer[]>();
   private taintedCount = 0;
+  private added = 0;
   private readonly dirty = new Set<FlowNode>();
   private touched = new Set<FlowNode>();
   private hopsStale = false;
@@ -60,8 +61,9 @@ export class TaintFlow {
 
   constructor(private readonly model: LedgerModelName) {}
 
+  /** Movements added (stays after release()). */
   get size(): number {
-    return this.transfers.length;
+    return this.added;
   }
 
   node(chain: string, address: string): FlowNode {
@@ -104,6 +106,7 @@ export class TaintFlow {
     this.attach(fromNode, tr);
     if (toNode !== fromNode) this.attach(toNode, tr);
     this.transfers.push(tr);
+    this.added++;
     return tr;
   }
 
@@ -304,6 +307,18 @@ export class TaintFlow {
       node.sorted = true;
     }
     return node.events;
+  }
+
+  /**
+   * Drops the indexes and movement lists once the outcome is built: what stays reachable from the allocation's edges
+   * (the tainted movements and their addresses) is what the graph needs, not every movement read.
+   */
+  release(): void {
+    this.byTx.clear();
+    this.transfers.length = 0;
+    for (const node of this.nodeList) node.events.length = 0;
+    this.nodeList.length = 0;
+    this.byChain.clear();
   }
 
   lookup(key: string): FlowNode | undefined {

@@ -310,6 +310,8 @@ async function runTrace(
     seedTx: new Map([...seedTx].map(([k, v]) => [k, v.tx])),
   });
 
+  flow.release();
+
   // UTXO chains follow outputs, not address ledgers: their own loop, merged into the same outcome.
   let utxoExpanded = 0;
   for (const [chain, chainSeeds] of failure ? [] : [...utxoSeeds].sort(([a], [b]) => (a < b ? -1 : 1))) {
