@@ -169,10 +169,7 @@ export class TaintFlow {
   }
 
   private replay(node: FlowNode): void {
-    if (!node.sorted) {
-      node.events.sort((a, b) => compareTransfers(a.t, b.t));
-      node.sorted = true;
-    }
+    this.movementsOf(node);
     // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between.
     const ledgers: Ledger[] = [];
     for (const tr of node.events) {
