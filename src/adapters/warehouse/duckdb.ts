@@ -172,14 +172,16 @@ function columnExpression(source: TableSource, column: string, spec: ColumnSpec,
     if (spec.required) {
       throw new TableShapeError(`Table ${source.table} (${source.path}) has no column ${column}`, { details: { table: source.table, column, path: source.path } });
     }
-    return spec.kind === 'int' || spec.kind === 'time' ? 'CAST(NULL AS BIGINT)' : 'CAST(NULL AS VARCHAR)';
+    return spec.kind === 'int' ? 'CAST(NULL AS BIGINT)' : spec.kind === 'time' ? 'CAST(NULL AS TIMESTAMPTZ)' : 'CAST(NULL AS VARCHAR)';
   }
   const upper = type.toUpperCase();
   switch (spec.kind) {
     case 'text':
       return upper === 'VARCHAR' ? c : `CAST(${c} AS VARCHAR)`;
     case 'wei':
-      if (upper === 'VARCHAR') return `trim(${c})`;
+      // Text as it is: the queries trim it where they output or compare it (duckDbDialect.integerText/positive),
+      // which is for the matched rows only, not for every row the scan reads.
+      if (upper === 'VARCHAR') return c;
       if (INTEGER_TYPES.test(upper)) return `CAST(${c} AS VARCHAR)`;
       if (upper.startsWith('DECIMAL')) return `CAST(CAST(${c} AS HUGEINT) AS VARCHAR)`;
       throw new TableShapeError(
@@ -189,10 +191,14 @@ function columnExpression(source: TableSource, column: string, spec: ColumnSpec,
     case 'int':
       return INTEGER_TYPES.test(upper) ? `CAST(${c} AS BIGINT)` : `CAST(trim(CAST(${c} AS VARCHAR)) AS BIGINT)`;
     case 'time':
-      if (INTEGER_TYPES.test(upper)) return `CAST(${c} AS BIGINT)`;
-      if (upper.startsWith('TIMESTAMP')) return `CAST(epoch(${c}) AS BIGINT)`;
+      // A UTC timestamp column is passed through untouched: the window filter on it reaches the Parquet reader,
+      // which skips row groups outside the window by their min/max statistics (exports are written in time order).
+      if (upper === 'TIMESTAMP WITH TIME ZONE') return c;
+      if (INTEGER_TYPES.test(upper)) return `to_timestamp(CAST(${c} AS BIGINT))`;
+      // A timestamp without zone is UTC (blockchain-etl writes UTC).
+      if (upper.startsWith('TIMESTAMP')) return `to_timestamp(epoch(${c}))`;
       // Text: unix seconds (ethereum-etl exports) or "2023-05-02 12:19:59 UTC" (BigQuery exports).
-      return `CASE WHEN regexp_full_match(trim(${c}), '\\d+') THEN CAST(trim(${c}) AS BIGINT) ELSE CAST(epoch(CAST(regexp_replace(trim(${c}), '\\s*(UTC|Z|\\+00(:?00)?)$', '') AS TIMESTAMP)) AS BIGINT) END`;
+      return `to_timestamp(CASE WHEN regexp_full_match(trim(${c}), '\\d+') THEN CAST(trim(${c}) AS BIGINT) ELSE epoch(CAST(regexp_replace(trim(${c}), '\\s*(UTC|Z|\\+00(:?00)?)$', '') AS TIMESTAMP)) END)`;
     case 'trace_address':
       if (upper.endsWith('[]')) return `array_to_string(${c}, ',')`;
       // "0,1" (BigQuery, CSV) or "[0, 1]" (a JSON list read as text): always "0,1", top level "".
@@ -216,17 +222,22 @@ function reader(source: TableSource, columns?: string[]): string {
   }
 }
 
-/** The DuckDB flavour of the warehouse SQL: tables are normalized views (text wei, unix-second block_timestamp). */
+/**
+ * The DuckDB flavour of the warehouse SQL: tables are normalized views (text wei, block_timestamp as a UTC
+ * TIMESTAMPTZ). The window compares block_timestamp itself with a constant, as BigQuery's does, so that DuckDB
+ * pushes it into the Parquet scan. Frontier membership `IN (SELECT UNNEST(list))` is planned as a hash (mark/semi)
+ * join on the list, not as an expression per element.
+ */
 export const duckDbDialect: Dialect = {
   name: 'duckdb',
   table: (name) => ident(`ct_${name}`),
   param: (name) => `$${name}`,
   inArray: (column, param) => `${column} IN (SELECT UNNEST($${param}))`,
-  timeAtLeast: (column, param) => `${column} >= $${param}`,
-  timeAtMost: (column, param) => `${column} <= $${param}`,
-  epochSeconds: (column) => column,
-  integerText: (column) => column,
-  positive: (column) => `ltrim(${column}, '0') <> ''`,
+  timeAtLeast: (column, param) => `${column} >= to_timestamp($${param})`,
+  timeAtMost: (column, param) => `${column} <= to_timestamp($${param})`,
+  epochSeconds: (column) => `(epoch_ms(${column}) // 1000)`,
+  integerText: (column) => `trim(${column})`,
+  positive: (column) => `ltrim(trim(${column}), '0') <> ''`,
   nullText: () => 'CAST(NULL AS VARCHAR)',
   nullInteger: () => 'CAST(NULL AS BIGINT)',
   intText: (column) => `CAST(${column} AS VARCHAR)`,
