@@ -39,6 +39,16 @@ export interface TransactionResult {
   utxo?: UtxoTransaction;
 }
 
+/** One EVM event log of a transaction, as eth_getTransactionReceipt returns it (addresses lower-case hex). */
+export interface TransactionLog {
+  address: string;
+  topics: string[];
+  data: string;
+  logIndex: number;
+  transactionHash: string;
+  blockNumber: number;
+}
+
 export interface AdapterCapabilities {
   /** How many addresses one getTransfers call should carry at most (the engine splits larger frontiers). */
   maxAddressesPerCall: number;
@@ -69,6 +79,11 @@ export interface ChainAdapter {
   supports(chain: string): boolean;
   getTransfers(query: TransferQuery): Promise<TransferResult>;
   getTransaction(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionResult>;
+  /**
+   * EVM sources that can read a transaction's receipt: every event log it emitted, in log order (bridge events
+   * name the destination chain and recipient). Throws NotFoundError for an unknown or unmined transaction.
+   */
+  getTransactionLogs?(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionLog[]>;
   /** Bitcoin-family sources: a transaction with prevouts and, where known, who spent each output. */
   getUtxoTransaction?(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<UtxoTransaction>;
   /** Limitations the report must state (e.g. "internal transfers not visible"). */
