@@ -17,6 +17,12 @@ export interface TransferQuery {
    */
   assets?: AssetRef[];
   /**
+   * Token contracts (lower-case hex) to fetch as well, whose symbol and decimals the engine does not know yet: the
+   * source reads them and the movements carry the real metadata. Used with `assets` (alone, `assets: []` fetches
+   * just these tokens and no native value). Sources without per-token queries may return other tokens too.
+   */
+  tokens?: string[];
+  /**
    * The adapter may stop collecting an address's movements past this many and must then name the address in
    * `truncated`: a list is either complete or says it is not.
    */

@@ -182,7 +182,9 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     const streams: Stream[] = [];
     if (own.some((a) => a.kind === 'native')) streams.push({ action: 'txlist' }, { action: 'txlistinternal' });
     if (o.tokenFilter === 'all') return [...streams, { action: 'tokentx' }];
-    const contracts = [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress(chain.id, a.contract!)))].sort();
+    const contracts = [
+      ...new Set([...own.filter((a) => a.kind === 'token' && a.contract).map((a) => a.contract!), ...(q.tokens ?? [])].map((c) => normalizeAddress(chain.id, c))),
+    ].sort();
     for (const contract of contracts) streams.push({ action: 'tokentx', contract });
     return streams;
   };

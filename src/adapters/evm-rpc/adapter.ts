@@ -148,7 +148,9 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     const range = await clock.range(q.fromTime, q.toTime, q.signal);
     if (!range) return { transfers: [], truncated: [] };
     tokens.prime(q.assets);
-    const traced = q.assets ? [...new Set(q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])))].sort() : undefined;
+    const traced = q.assets
+      ? [...new Set([...q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])), ...(q.tokens ?? []).map((c) => c.toLowerCase())])].sort()
+      : undefined;
     const wantTokens = traced === undefined || traced.length > 0;
     const contracts = options.tokenScope === 'all' ? undefined : traced;
     const wantNative = !q.assets || q.assets.some((a) => a.kind === 'native');

@@ -50,6 +50,13 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(proxy.count('eth_getLogs')).toBe(2 * addresses.length);
   });
 
+  it('fetches a token it was not told the metadata of (tokens) with the symbol and decimals the contract answers, and no native value', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.carol], direction: 'in', assets: [], tokens: [w.usdt.address.toUpperCase().replace('0X', '0x')] });
+    expect(transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.carol} ${200n * USDT} USDT`, `token ${w.a.bob}->${w.a.carol} ${50n * USDT} USDT`]);
+    expect(transfers[0]!.asset).toEqual(usdtAsset);
+  });
+
   it('fills block, tx position, log index and block time from the node', async () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
     const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.bob], direction: 'in', assets: [usdtAsset] });
