@@ -183,6 +183,40 @@ const isoTime = z.string();
 
 export const ReportAssetSchema = AssetRefSchema;
 
+/** One tainted deposit into a bridge, as its event says, and its continuation on the destination chain. */
+export const BridgeDepositReportSchema = z.object({
+  tx: z.string(),
+  event: z.string().optional(),
+  depositId: z.string().optional(),
+  destinationChain: z.string().optional(),
+  destinationChainId: z.string().optional(),
+  recipient: z.string().optional(),
+  /** What the event says left the source chain (source asset, base units), and what the destination should receive. */
+  amount: amountString.optional(),
+  outputAmount: amountString.optional(),
+  /** Tainted part of the deposit (source asset). */
+  tainted: amountString,
+  continuation: z
+    .object({
+      chain: z.string(),
+      /** The destination transaction that delivered the funds (an Across fill). */
+      tx: z.string(),
+      recipient: z.string(),
+      asset: ReportAssetSchema,
+      /** What arrived, and the taint handed over with it (destination asset, base units). */
+      amount: amountString,
+      amountDisplay: z.string(),
+      tainted: amountString,
+      taintedDisplay: z.string(),
+      match: z.enum(['protocol-id', 'amount-time']),
+      confidence: z.number().min(0).max(1),
+      reason: z.string(),
+    })
+    .optional(),
+  /** Why the deposit was not continued on its destination chain. */
+  note: z.string().optional(),
+});
+
 export const EndpointSchema = z.object({
   kind: EndpointKindSchema,
   reason: z.string(),
@@ -197,8 +231,20 @@ export const EndpointSchema = z.object({
   /** The labeled wallet an inferred deposit address swept to. */
   sweptTo: z.array(z.string()).optional(),
   freezable: z.object({ issuer: z.string() }).optional(),
-  /** A registered bridge: its protocol and, where the bridge only leads to one chain, the destination chain. */
-  bridge: z.object({ protocol: z.string(), name: z.string(), destinationChain: z.string().optional() }).optional(),
+  /**
+   * A registered bridge: its protocol; the destination chain where the bridge only leads to one chain or the deposit
+   * events say; the recipient there when the deposit events name one; and per tainted deposit what its event said
+   * and, when the destination chain was traced too, where the trace continued.
+   */
+  bridge: z
+    .object({
+      protocol: z.string(),
+      name: z.string(),
+      destinationChain: z.string().optional(),
+      recipient: z.string().optional(),
+      deposits: z.array(BridgeDepositReportSchema).optional(),
+    })
+    .optional(),
   asset: ReportAssetSchema,
   amount: amountString,
   amountDisplay: z.string(),
@@ -278,6 +324,8 @@ export const TraceReportSchema = z.object({
     z.object({
       asset: ReportAssetSchema,
       seeded: amountString,
+      /** Taint handed over from another chain through a bridge (continuations), when any. */
+      bridgedIn: amountString.optional(),
       endpoints: amountString,
       fees: amountString,
       difference: amountString,
