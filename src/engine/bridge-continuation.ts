@@ -4,7 +4,8 @@ import { getChain } from '../core/chain.js';
 import { NotFoundError } from '../core/errors.js';
 import type { AccountTransfer } from '../core/movement.js';
 import type { ChainAdapter, TransactionLog } from '../adapters/adapter.js';
-import { decodeBridgeExits, decodeBridgeFills, type BridgeExit, type BridgeRegistry } from '../heuristics/bridges.js';
+import type { Label } from '../core/schema.js';
+import { decodeBridgeExits, decodeBridgeFills, type BridgeContract, type BridgeExit, type BridgeRegistry } from '../heuristics/bridges.js';
 import { arrivalKey, matchBridgeArrival, type BridgeArrival, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
 
 /**
@@ -55,6 +56,19 @@ export interface ContinuationRequest {
   taken: Set<string>;
   concurrency?: number;
   signal?: AbortSignal;
+}
+
+/** Labels that make a trace's own bridge definitions stop the trace as `bridge` endpoints, like labeled bridges. */
+export function bridgeDefinitionLabels(contracts: readonly BridgeContract[]): Label[] {
+  return contracts.map((b) => ({
+    chain: getChain(b.chain).id,
+    address: b.address.toLowerCase(),
+    entity: b.name,
+    category: 'bridge' as const,
+    jurisdictions: [],
+    confidence: 1,
+    source: `bridge definition (${b.reference})`,
+  }));
 }
 
 const sourceFor = (adapters: readonly ChainAdapter[], chain: string) => adapters.find((a) => a.supports(chain));

@@ -90,10 +90,11 @@ export interface EndpointInput {
   /** Deposits into bridges and their continuations (src/engine/bridge-continuation.ts). */
   handovers?: readonly BridgeHandover[];
   /**
-   * Paths that lead to a seed node from elsewhere: a bridge continuation's recipient is reached through the source
-   * chain's path, the deposit and the fill, so its endpoints' paths start at the victim's payment on the source chain.
+   * Seed nodes that continue another branch: a bridge continuation's recipient (destination chain) -> the bridge's
+   * node on the source chain. Paths of endpoints reached from such a seed start at the victim's payment on the source
+   * chain and pass through the deposit and the delivering transaction.
    */
-  seedPaths?: ReadonlyMap<string, readonly string[]>;
+  continuedFrom?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -275,7 +276,7 @@ function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigin
   };
 }
 
-function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly string[]>): string[] {
+function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly string[]>, visiting: Set<string> = new Set()): string[] {
   // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back: endpoints share
   // most of their paths, so each node's path is built once.
   const chain: string[] = [];
@@ -290,13 +291,22 @@ function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly s
     current = edge.transfer.from;
     known = memo.get(current);
   }
-  let path: readonly string[] = known ?? (input.seedTx.has(current) ? [input.seedTx.get(current)!] : []);
+  let path: readonly string[] = known ?? rootPath(input, current, memo, visiting);
   if (!known) memo.set(current, path);
   for (let i = chain.length - 1; i >= 0; i--) {
     path = [...path, input.allocation.via.get(chain[i]!)!.transfer.t.tx];
     memo.set(chain[i]!, path);
   }
   return [...path];
+}
+
+/** A seed's path: its payment, after the source chain's path when the seed continues a bridge deposit. */
+function rootPath(input: EndpointInput, seed: string, memo: Map<string, readonly string[]>, visiting: Set<string>): readonly string[] {
+  const own = input.seedTx.has(seed) ? [input.seedTx.get(seed)!] : [];
+  const from = input.continuedFrom?.get(seed);
+  if (from === undefined || visiting.has(seed)) return own;
+  visiting.add(seed);
+  return [...pathTo(input, from, memo, visiting), ...own];
 }
 
 /** Two exchange wallets can receive from the same inferred deposit address: one endpoint per deposit address. */
