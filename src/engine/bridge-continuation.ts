@@ -33,6 +33,8 @@ export interface BridgeHandover {
   time: number;
   /** Tainted amount of the deposit (source asset, base units). */
   tainted: bigint;
+  /** What entered the bridge in this transaction (source asset, base units). */
+  entered: bigint;
   /** Decoded deposit event; absent when the transaction carries none (or its logs could not be read). */
   exit?: BridgeExit;
   /** Where the funds came out, when the destination chain is traced and the arrival was found. */
@@ -80,8 +82,7 @@ const sourceFor = (adapters: readonly ChainAdapter[], chain: string) => adapters
 export async function continueThroughBridges(req: ContinuationRequest): Promise<BridgeHandover[]> {
   const groups = new Map<string, TaintedBridgeInflow[]>();
   for (const inflow of req.inflows) {
-    const t = inflow.transfer;
-    const key = `${t.chain}|${t.to}|${t.tx}|${assetKey(t.asset)}`;
+    const key = groupKey(inflow.transfer);
     const list = groups.get(key);
     if (list) list.push(inflow);
     else groups.set(key, [inflow]);
@@ -110,11 +111,11 @@ export async function continueThroughBridges(req: ContinuationRequest): Promise<
 async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | undefined, req: ContinuationRequest): Promise<BridgeHandover> {
   const t = list[0]!.transfer;
   const tainted = list.reduce((s, x) => s + x.taint, 0n);
-  const base = { bridgeNode: `${t.chain}|${t.to}`, asset: assetKey(t.asset), tx: t.tx, time: t.time, tainted };
+  const entered = list.reduce((s, x) => s + x.transfer.amount, 0n);
+  const base = { bridgeNode: `${t.chain}|${t.to}`, asset: assetKey(t.asset), tx: t.tx, time: t.time, tainted, entered };
   const bridge = req.registry.find(t.chain, t.to);
   if (!bridge) return { ...base, note: 'not a registered bridge contract: its events cannot be read' };
   if (!logs) return { ...base, note: `the source for ${t.chain} cannot read transaction logs, so the deposit event (recipient, destination) is unknown` };
-  const entered = list.reduce((s, x) => s + x.transfer.amount, 0n);
   const exits = decodeBridgeExits(bridge, logs, { token: t.asset.kind === 'token' ? (t.asset.contract ?? null) : null });
   // The deposit of this movement: the one whose amount is what entered; else the only one.
   const exit = exits.find((e) => e.amount === entered) ?? (exits.length === 1 ? exits[0] : undefined);
@@ -146,11 +147,77 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
   }
   req.taken.add(arrivalKey(match.arrival));
   const transfer = arrivals.find((a) => a.arrival === match.arrival)!.transfer;
-  // The tainted share of what entered, applied to what arrived (the protocol's fee is taken from both alike).
-  const share = entered > 0n ? (transfer.amount * tainted) / entered : 0n;
-  const taint = share > transfer.amount ? transfer.amount : share;
-  return { ...withExit, continuation: { match, transfer, taint } };
+  return { ...withExit, continuation: { match, transfer, taint: handedOver(transfer.amount, tainted, entered) } };
 }
+
+/** The tainted share of what entered, applied to what arrived (the protocol's fee is taken from both alike). */
+function handedOver(arrived: bigint, tainted: bigint, entered: bigint): bigint {
+  const share = entered > 0n ? (arrived * tainted) / entered : 0n;
+  return share > arrived ? arrived : share;
+}
+
+const groupKey = (t: AccountTransfer) => `${t.chain}|${t.to}|${t.tx}|${assetKey(t.asset)}`;
+
+/** A seed the engine adds on the destination chain: the arrival, with the taint it carries. */
+export interface ContinuationSeed {
+  transfer: AccountTransfer;
+  taint: bigint;
+  /** The bridge node on the source chain this seed continues. */
+  from: string;
+}
+
+/**
+ * The engine's side of continuation across rounds: deposits are read and matched once (I/O only for new ones); the
+ * taint of known ones follows the allocation (it can change as more of the graph is read), so the seeds it hands
+ * over stay equal to what entered the bridges.
+ */
+export function createBridgeContinuation(options: Omit<ContinuationRequest, 'inflows' | 'taken'>) {
+  const handovers = new Map<string, BridgeHandover>();
+  const taken = new Set<string>();
+  return {
+    /** Tainted movements into bridge stops after a round; true when seeds were added or their taint changed. */
+    async step(inflows: readonly TaintedBridgeInflow[]): Promise<boolean> {
+      const groups = new Map<string, TaintedBridgeInflow[]>();
+      for (const inflow of inflows) {
+        const key = groupKey(inflow.transfer);
+        const list = groups.get(key);
+        if (list) list.push(inflow);
+        else groups.set(key, [inflow]);
+      }
+      let changed = false;
+      const fresh: TaintedBridgeInflow[] = [];
+      for (const [key, list] of groups) {
+        const known = handovers.get(key);
+        if (!known) {
+          fresh.push(...list);
+          continue;
+        }
+        const tainted = list.reduce((s, x) => s + x.taint, 0n);
+        if (tainted === known.tainted) continue;
+        known.tainted = tainted;
+        if (known.continuation) {
+          const taint = handedOver(known.continuation.transfer.amount, tainted, known.entered);
+          if (taint !== known.continuation.taint) changed = true;
+          known.continuation.taint = taint;
+        }
+      }
+      if (fresh.length > 0) {
+        for (const h of await continueThroughBridges({ ...options, inflows: fresh, taken })) {
+          handovers.set(`${h.bridgeNode}|${h.tx}|${h.asset}`, h);
+          if (h.continuation) changed = true;
+        }
+      }
+      return changed;
+    },
+    handovers(): BridgeHandover[] {
+      return [...handovers.values()].sort((a, b) => (a.bridgeNode < b.bridgeNode ? -1 : a.bridgeNode > b.bridgeNode ? 1 : a.time - b.time || (a.tx < b.tx ? -1 : 1)));
+    },
+    seeds(): ContinuationSeed[] {
+      return this.handovers().flatMap((h) => (h.continuation ? [{ transfer: h.continuation.transfer, taint: h.continuation.taint, from: h.bridgeNode }] : []));
+    },
+  };
+}
+export type BridgeContinuation = ReturnType<typeof createBridgeContinuation>;
 
 function sourceChainId(chain: string): { sourceChainId?: number } {
   const id = getChain(chain).evmChainId;
