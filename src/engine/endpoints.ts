@@ -207,12 +207,12 @@ function bridgeOf(input: EndpointInput, node: string, asset: string): { data: Br
   };
   if (own.length === 0) return { data, reason: entry.reason };
   const parts = own.map((h) => {
-    const said = h.exit ? h.exit.reason : `entered ${bridge.name} (${bridge.protocol}) in ${h.tx}`;
+    const said = h.exit ? h.exit.reason : entry.reason;
     const c = h.continuation;
     if (c) return `${said}; continued on ${c.transfer.chain} at ${c.transfer.to} (${c.match.method === 'protocol-id' ? 'matched by deposit id' : `matched by amount and time, confidence ${c.match.confidence}`})`;
     return `${said}; not continued: ${h.note ?? 'no arrival found'}`;
   });
-  return { data, reason: parts.join('; ') };
+  return { data, reason: [...new Set(parts)].join('; ') };
 }
 
 function depositData(h: BridgeHandover): BridgeDepositData {
