@@ -3,7 +3,6 @@ import { assetKey, formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
 import { transferId } from '../core/movement.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
-import type { BridgeHandover } from '../engine/bridge-continuation.js';
 import type { BridgeData, EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
@@ -78,7 +77,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
 }
 
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
-export function buildReport(outcome: TraceOutcome & { handovers?: readonly BridgeHandover[] }): TraceReport {
+export function buildReport(outcome: TraceOutcome): TraceReport {
   const { settings } = outcome;
   const caseJurisdiction = settings.caseJurisdiction;
   const list = [...outcome.endpoints].sort(compareEndpoints);
@@ -169,7 +168,7 @@ export function buildReport(outcome: TraceOutcome & { handovers?: readonly Bridg
   // Two seeds can name the same payment (its tx and its recipient address): the engine taints it once, count it once.
   const seedTransfers = [...new Map(outcome.seeds.flatMap((s) => s.transfers).map((t) => [transferId(t), t])).values()];
   // Bridge hand-overs: taint that left one chain at a bridge endpoint and entered another as a continuation seed.
-  const continued = (outcome.handovers ?? []).flatMap((h) => (h.continuation ? [{ h, c: h.continuation }] : []));
+  const continued = outcome.handovers.flatMap((h) => (h.continuation ? [{ h, c: h.continuation }] : []));
   const continuationIds = new Set(continued.map(({ c }) => transferId(c.transfer)));
   const conservation = [...outcome.assets.keys()].sort().map((key) => {
     const asset = outcome.assets.get(key)!;
