@@ -1,4 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getAddress } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
+import { trace } from '../../src/engine/trace.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { reportToSummary } from '../../src/report/summary.js';
+import { cli } from '../support/cli.js';
 import { createEvmRpcAdapter, type EvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
 import { continueThroughBridges, type TaintedBridgeInflow } from '../../src/engine/bridge-continuation.js';
 import { createBridgeRegistry, resolveBridgeDefinitions, type BridgeRegistry } from '../../src/heuristics/bridges.js';
@@ -80,5 +89,116 @@ describe('continueThroughBridges on a ganache chain pair', { timeout: 120_000 },
     const [blind] = await continueThroughBridges({ inflows: [await depositInflow(8_000n * U)], registry, adapters: [noLogs as never, rpcB], rule, taken: new Set() });
     expect(blind!.exit).toBeUndefined();
     expect(blind!.note).toMatch(/cannot read transaction logs/);
+  });
+});
+
+const exchangeLabel = () =>
+  createLabelStore([{ chain: `evm:${CHAIN_B_ID}`, address: w.who.exHot, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' }]);
+const find = (r: TraceReport, kind: Endpoint['kind'], chain: string, address: string) => r.endpoints.find((e) => e.kind === kind && e.chain === chain && e.address === getAddress(address));
+
+/** What a two-chain trace of the ganache world must report (the world's comment draws it). */
+function expectCrossChainReport(r: TraceReport) {
+  const A = w.a.chain;
+  const B = w.b.chain;
+  expect(r.complete).toBe(true);
+  // Chain A: the bridge endpoint names protocol, destination and recipient, and where the trace continued.
+  const bridge = find(r, 'bridge', A, w.poolA.address)!;
+  expect(bridge).toMatchObject({ amount: String(8_000n * U), asset: { chain: A, contract: getAddress(w.usdtA.address), symbol: 'USDT' } });
+  expect(bridge.bridge).toEqual({
+    protocol: 'across',
+    name: 'Test SpokePool (A)',
+    destinationChain: B,
+    recipient: getAddress(w.who.recipient),
+    deposits: [
+      {
+        tx: w.tx.scamDeposit!.transactionHash,
+        event: 'V3FundsDeposited',
+        depositId: '1',
+        destinationChain: B,
+        destinationChainId: String(CHAIN_B_ID),
+        recipient: getAddress(w.who.recipient),
+        amount: String(8_000n * U),
+        outputAmount: String(8_000n * U - FEE),
+        tainted: String(8_000n * U),
+        continuation: {
+          chain: B,
+          tx: w.tx.scamFill!.transactionHash,
+          recipient: getAddress(w.who.recipient),
+          asset: { chain: B, kind: 'token', contract: getAddress(w.usdtB.address), symbol: 'USDT', decimals: 6 },
+          amount: String(8_000n * U - FEE),
+          amountDisplay: '7990',
+          tainted: String(8_000n * U - FEE),
+          taintedDisplay: '7990',
+          match: 'protocol-id',
+          confidence: 1,
+          reason: expect.stringMatching(/^FilledRelay on evm:1338 \(tx 0x[0-9a-f]{64}\) fills across deposit id 1 from chain id 1337: 7990 USDT paid to 0x/),
+        },
+      },
+    ],
+  });
+  expect(bridge.reason).toMatch(/V3FundsDeposited sends it to evm:1338, recipient 0x[0-9a-f]{40}, deposit id 1; continued on evm:1338 at 0x[0-9a-f]{40} \(matched by deposit id\)/);
+  expect(find(r, 'unspent', A, w.who.scammer)?.amount).toBe(String(2_000n * U));
+  // Chain B: the recipient paid the exchange 5,000 and keeps 2,990; the clean decoy of the same amount adds nothing.
+  const exchange = find(r, 'exchange', B, w.who.exHot)!;
+  expect(exchange).toMatchObject({ entity: 'Example Exchange', jurisdictions: ['SC'], amount: String(5_000n * U), asset: { chain: B, contract: getAddress(w.usdtB.address) } });
+  expect(exchange.path).toEqual([w.tx.seed!, w.tx.scamDeposit!, w.tx.scamFill!, w.tx.toExchange!].map((t) => t.transactionHash));
+  const kept = find(r, 'unspent', B, w.who.recipient)!;
+  expect(kept.amount).toBe(String(3_000n * U - FEE));
+  expect(kept.freezable).toBeUndefined();
+  expect(r.endpoints.filter((e) => e.chain === B).map((e) => [e.kind, e.amount]).sort()).toEqual([
+    ['exchange', String(5_000n * U)],
+    ['unspent', String(3_000n * U - FEE)],
+  ]);
+  // Conservation: chain A's USDT leaves at the bridge endpoint; chain B's enters through the hand-over.
+  const line = (chain: string) => r.conservation.find((c) => c.asset.chain === chain)!;
+  expect(line(A)).toMatchObject({ seeded: String(10_000n * U), endpoints: String(10_000n * U), difference: '0', balanced: true });
+  expect(line(A).bridgedIn).toBeUndefined();
+  expect(line(A).explanation).toMatch(/10000 USDT tainted by the seeds; 8000 left through bridge endpoints and was continued on evm:1338; every unit accounted for/);
+  expect(line(B)).toMatchObject({ seeded: '0', bridgedIn: String(8_000n * U - FEE), endpoints: String(8_000n * U - FEE), difference: '0', balanced: true });
+  expect(line(B).explanation).toMatch(/7990 handed over from evm:1337 through Test SpokePool \(A\) \(bridge continuation\); every unit accounted for/);
+  // The seeds are the victim's payment only; the hand-over is not a victim payment.
+  expect(r.seeds.map((x) => [x.chain, x.tx])).toEqual([[A, w.tx.seed!.transactionHash]]);
+  expect(r.sources.map((x) => x.chain)).toEqual([A, B]);
+}
+
+describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
+  it('follows the victim payment into the bridge on chain A and continues on chain B from the recipient', async () => {
+    const { report } = await trace({
+      adapters: [rpcA, rpcB],
+      labels: exchangeLabel(),
+      seeds: [{ chain: w.a.chain, tx: w.tx.seed!.transactionHash }],
+      bridges: w.bridges,
+    });
+    expect(() => TraceReportSchema.parse(report)).not.toThrow();
+    expectCrossChainReport(report);
+    const summary = reportToSummary(report);
+    expect(summary).toMatch(/Bridge crossings/);
+    expect(summary).toMatch(/Test SpokePool \(A\)\s+0x[0-9a-f]{8}…[0-9a-f]{8}\s+1\s+evm:1338\s+0x[0-9a-fA-F]{40}\s+7990 USDT in 0x[0-9a-f]{8}…[0-9a-f]{8} \(deposit id\)/);
+  });
+
+  it('reports the bridge endpoint with its recipient but does not continue when the destination chain has no source', async () => {
+    const { report } = await trace({ adapters: [rpcA], labels: exchangeLabel(), seeds: [{ chain: w.a.chain, tx: w.tx.seed!.transactionHash }], bridges: w.bridges });
+    const bridge = find(report, 'bridge', w.a.chain, w.poolA.address)!;
+    expect(bridge.bridge).toMatchObject({ destinationChain: w.b.chain, recipient: getAddress(w.who.recipient) });
+    expect(bridge.bridge!.deposits![0]).toMatchObject({ depositId: '1', note: 'evm:1338 is not traced (no source configured for it)' });
+    expect(bridge.bridge!.deposits![0]!.continuation).toBeUndefined();
+    expect(report.endpoints.every((e) => e.chain === w.a.chain)).toBe(true);
+    expect(report.conservation.map((c) => [c.asset.chain, c.balanced, c.bridgedIn])).toEqual([[w.a.chain, true, undefined]]);
+  });
+
+  it('runs from the CLI with a source per chain and a --bridges file, and gives the same report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-cli-'));
+    const bridges = join(dir, 'bridges.json');
+    writeFileSync(bridges, JSON.stringify(w.bridges));
+    const labels = join(dir, 'labels.csv');
+    writeFileSync(labels, `chain,address,entity,category,jurisdiction,confidence,source\nevm:${CHAIN_B_ID},${w.who.exHot},Example Exchange,exchange,SC,1,test\n`);
+    const { code, stdout, stderr } = await cli([
+      'trace', '--chain', w.a.chain, '--source', `rpc:${w.a.url}`, '--source', `${w.b.chain}=rpc:${w.b.url}`, '--bridges', bridges, '--labels', labels,
+      '--seed', w.tx.seed!.transactionHash, '--format', 'json', '--quiet', '--no-cache',
+    ]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = TraceReportSchema.parse(JSON.parse(stdout));
+    expectCrossChainReport(report);
   });
 });
