@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getAddress } from 'ethers';
+import { getAddress, Interface } from 'ethers';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { BRIDGE_REGISTRY } from '../../src/heuristics/bridges.js';
+import { addr, T0, txOf, USDT } from '../support/world.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
 import { trace } from '../../src/engine/trace.js';
@@ -200,5 +203,54 @@ describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
     expect(code).toBe(0);
     const report = TraceReportSchema.parse(JSON.parse(stdout));
     expectCrossChainReport(report);
+  });
+});
+
+describe('continuation through a built-in bridge on a fixture dataset (no fill event: matched by amount and time)', () => {
+  const ACROSS = BRIDGE_REGISTRY.find((b) => b.protocol === 'across' && b.chain === 'ethereum')!;
+  const USDT_ARB = '0xfd086bc7cd5c481dcc9c85ebe478a1c0b69fcbb9';
+  const deposit = new Interface([ACROSS.events[0]!.abi]);
+  const { topics, data } = deposit.encodeEventLog(deposit.fragments[0] as never, [
+    USDT, USDT_ARB, 600_000_000n, 599_400_000n, 42161n, 9, T0, T0 + 3600, 0, addr('c'), addr('r'), '0x0000000000000000000000000000000000000000', '0x',
+  ]);
+  const t = (chain: string, tx: string, from: string, to: string, amount: bigint, at: number, asset: string, logIndex = 0) => ({
+    chain, tx: txOf(tx), logIndex, block: 100 + at, time: T0 + at, from: from.startsWith('0x') ? from : addr(from), to: to.startsWith('0x') ? to : addr(to), asset, amount: String(amount),
+  });
+  const dataset = {
+    format: 'chaintrail-fixture' as const,
+    version: 1 as const,
+    assets: [
+      { id: 'usdt', chain: 'ethereum', kind: 'token' as const, contract: USDT, symbol: 'USDT', decimals: 6 },
+      { id: 'usdt-arb', chain: 'arbitrum', kind: 'token' as const, contract: USDT_ARB, symbol: 'USDT', decimals: 6 },
+    ],
+    transfers: [
+      t('ethereum', 'clean', 'clean', 'c', 1_000_000_000n, 15, 'usdt'),
+      t('ethereum', 'v', 'victim', 'c', 1_000_000_000n, 10, 'usdt'),
+      t('ethereum', 'dep', 'c', ACROSS.address, 600_000_000n, 20, 'usdt'),
+      t('evm:42161', 'fill', 'relayer', 'r', 599_400_000n, 140, 'usdt-arb'),
+      t('evm:42161', 'out', 'r', 'x', 200_000_000n, 200, 'usdt-arb'),
+    ],
+    logs: [{ chain: 'ethereum', tx: txOf('dep'), block: 120, logIndex: 1, address: ACROSS.address, topics, data }],
+  };
+
+  it('hands the tainted share over (haircut: half the deposit), continues on Arbitrum and balances both assets', async () => {
+    const { report } = await trace({ adapters: [createFixtureAdapter({ dataset })], seeds: [{ chain: 'ethereum', tx: txOf('v') }], taint: 'haircut' });
+    const bridge = report.endpoints.find((e) => e.kind === 'bridge')!;
+    expect(bridge).toMatchObject({ chain: 'ethereum', amount: '300000000', bridge: { protocol: 'across', destinationChain: 'evm:42161', recipient: getAddress(addr('r')) } });
+    const [d] = bridge.bridge!.deposits!;
+    expect(d).toMatchObject({ depositId: '9', tainted: '300000000', amount: '600000000', outputAmount: '599400000' });
+    expect(d!.continuation).toMatchObject({ chain: 'evm:42161', tx: txOf('fill'), amount: '599400000', tainted: '299700000', match: 'amount-time' });
+    expect(d!.continuation!.confidence).toBeGreaterThan(0.6);
+    expect(d!.continuation!.confidence).toBeLessThanOrEqual(0.8);
+    expect(d!.continuation!.reason).toMatch(/no fill naming deposit 9 found; matched by amount and time: 599\.4 USDT reached the recipient .* 2 min after the deposit \(expected 599\.4 USDT, 0\.00 % off/);
+    const arb = report.endpoints.filter((e) => e.chain === 'evm:42161').map((e) => [e.kind, e.address.toLowerCase(), e.amount]);
+    expect(arb).toEqual([
+      ['unspent', addr('r'), '199700000'],
+      ['unspent', addr('x'), '100000000'],
+    ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)));
+    expect(report.conservation.map((c) => [c.asset.chain, c.seeded, c.bridgedIn, c.endpoints, c.balanced])).toEqual([
+      ['ethereum', '1000000000', undefined, '1000000000', true],
+      ['evm:42161', '0', '299700000', '299700000', true],
+    ]);
   });
 });
