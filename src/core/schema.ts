@@ -275,6 +275,11 @@ export const TraceReportSchema = z.object({
     depositWindowHours: z.number(),
     depositTolerance: z.number(),
     peelMode: z.string(),
+    /** The trace's own bridge definitions (when given). */
+    bridges: z.array(z.object({ chain: z.string(), address: z.string(), protocol: z.string(), name: z.string() })).optional(),
+    /** Continuation rules, when a tainted deposit into a bridge was examined. */
+    bridgeWindowHours: z.number().optional(),
+    bridgeTolerance: z.number().optional(),
   }),
   sources: z.array(z.object({ chain: z.string(), kind: z.string(), endpoint: z.string().optional() })),
   seeds: z.array(

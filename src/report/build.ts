@@ -3,6 +3,7 @@ import { assetKey, formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
 import { transferId } from '../core/movement.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
+import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import type { BridgeData, EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
@@ -229,6 +230,12 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       depositWindowHours: settings.depositWindowHours,
       depositTolerance: settings.depositTolerance,
       peelMode: settings.peelMode,
+      ...(settings.bridges.length > 0
+        ? {
+            bridges: resolveBridgeDefinitions(settings.bridges).map((b) => ({ chain: b.chain, address: formatAddress(b.chain, b.address), protocol: b.protocol, name: b.name })),
+          }
+        : {}),
+      ...(outcome.handovers.length > 0 ? { bridgeWindowHours: settings.bridgeWindowHours, bridgeTolerance: settings.bridgeTolerance } : {}),
     },
     sources: outcome.sources,
     seeds: seedRows,

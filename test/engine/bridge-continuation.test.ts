@@ -162,6 +162,14 @@ function expectCrossChainReport(r: TraceReport) {
   // The seeds are the victim's payment only; the hand-over is not a victim payment.
   expect(r.seeds.map((x) => [x.chain, x.tx])).toEqual([[A, w.tx.seed!.transactionHash]]);
   expect(r.sources.map((x) => x.chain)).toEqual([A, B]);
+  expect(r.settings).toMatchObject({
+    bridges: [
+      { chain: A, address: getAddress(w.poolA.address), protocol: 'across', name: 'Test SpokePool (A)' },
+      { chain: B, address: getAddress(w.poolB.address), protocol: 'across', name: 'Test SpokePool (B)' },
+    ],
+    bridgeWindowHours: 6,
+    bridgeTolerance: 0.05,
+  });
 }
 
 describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
