@@ -95,7 +95,8 @@ export async function continueThroughBridges(req: ContinuationRequest): Promise<
       limit(async () => {
         const first = groups.get(key)![0]!.transfer;
         const source = sourceFor(req.adapters, first.chain);
-        if (!source?.getTransactionLogs) return undefined;
+        // A bridge labeled by a dataset but absent from the registry has no known events: nothing to read.
+        if (!source?.getTransactionLogs || !req.registry.find(first.chain, first.to)) return undefined;
         return source.getTransactionLogs(first.chain, first.tx, req.signal ? { signal: req.signal } : {});
       }),
     ),
