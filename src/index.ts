@@ -20,7 +20,23 @@ export { parseOfacList, readOfacList, OFAC_ENTITY } from './labels/formats/ofac.
 export { parseEtherscanJson, parseEtherscanCsv, readEtherscanLabels, etherscanCategory, etherscanEntity } from './labels/formats/etherscan.js';
 export { chainForCurrency } from './labels/currency.js';
 export { builtinLabels, createBuiltinLabelStore } from './labels/builtin.js';
-export { BRIDGE_REGISTRY, findBridge, decodeBridgeExits, bridgeEntry, type BridgeContract, type BridgeEvent, type BridgeExit, type EvmLog } from './heuristics/bridges.js';
+export {
+  BRIDGE_REGISTRY,
+  findBridge,
+  decodeBridgeExits,
+  decodeBridgeFills,
+  bridgeEntry,
+  createBridgeRegistry,
+  resolveBridgeDefinitions,
+  type BridgeContract,
+  type BridgeEvent,
+  type BridgeFillEvent,
+  type BridgeExit,
+  type BridgeFill,
+  type BridgeRegistry,
+  type EvmLog,
+} from './heuristics/bridges.js';
+export { matchBridgeArrival, arrivalKey, type BridgeArrival, type BridgeDeparture, type BridgeMatch, type BridgeMatchMethod, type BridgeMatchRule } from './heuristics/bridge-match.js';
 export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
 export { matchDepositSweeps, type DepositRule } from './heuristics/deposit.js';

@@ -17,6 +17,12 @@ export interface TransferQuery {
    */
   assets?: AssetRef[];
   /**
+   * Token contracts (lower-case hex) to fetch as well, whose symbol and decimals the engine does not know yet: the
+   * source reads them and the movements carry the real metadata. Used with `assets` (alone, `assets: []` fetches
+   * just these tokens and no native value). Sources without per-token queries may return other tokens too.
+   */
+  tokens?: string[];
+  /**
    * The adapter may stop collecting an address's movements past this many and must then name the address in
    * `truncated`: a list is either complete or says it is not.
    */
@@ -37,6 +43,16 @@ export interface TransactionResult {
   transfers: AccountTransfer[];
   /** Bitcoin-family transactions come whole. */
   utxo?: UtxoTransaction;
+}
+
+/** One EVM event log of a transaction, as eth_getTransactionReceipt returns it (addresses lower-case hex). */
+export interface TransactionLog {
+  address: string;
+  topics: string[];
+  data: string;
+  logIndex: number;
+  transactionHash: string;
+  blockNumber: number;
 }
 
 export interface AdapterCapabilities {
@@ -69,6 +85,11 @@ export interface ChainAdapter {
   supports(chain: string): boolean;
   getTransfers(query: TransferQuery): Promise<TransferResult>;
   getTransaction(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionResult>;
+  /**
+   * EVM sources that can read a transaction's receipt: every event log it emitted, in log order (bridge events
+   * name the destination chain and recipient). Throws NotFoundError for an unknown or unmined transaction.
+   */
+  getTransactionLogs?(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionLog[]>;
   /** Bitcoin-family sources: a transaction with prevouts and, where known, who spent each output. */
   getUtxoTransaction?(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<UtxoTransaction>;
   /** Limitations the report must state (e.g. "internal transfers not visible"). */

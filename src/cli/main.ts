@@ -7,6 +7,7 @@ import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
 import { loadLabelFiles, loadLabelSources } from '../labels/load.js';
 import { formatSummary } from '../labels/summary.js';
+import { readBridgeFile } from './bridge-file.js';
 import { readCaseFile } from './case-file.js';
 import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
@@ -32,6 +33,11 @@ const FORMATS = OUTPUT_FORMATS;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const int = (name: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidInputError(`${name} must be a whole number, got "${value}"`, { details: { option: name, value } });
+  return Number(value);
+};
+
+const num = (name: string) => (value: string) => {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidInputError(`${name} must be a non-negative number, got "${value}"`, { details: { option: name, value } });
   return Number(value);
 };
 
@@ -99,6 +105,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .option('--to <time>', 'window end (ISO date/time or unix seconds)')
     .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
     .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
+    .option('--bridges <file>', 'JSON file of extra bridge contracts to recognise (e.g. [{"chain":"evm:1337","address":"0x…","protocol":"across"}]); repeatable', collect)
+    .option('--bridge-window <hours>', 'cross-chain continuation: how long after a deposit an arrival matched by amount may come (default 6)', num('--bridge-window'))
+    .option('--bridge-tolerance <fraction>', 'cross-chain continuation: relative amount tolerance of a match by amount (default 0.05)', num('--bridge-tolerance'))
     .addOption(new Option('--peel-mode <mode>', 'UTXO chains: follow every output, or only a peel chain\'s change (peeled payments become endpoints)').choices(['all-outputs', 'follow-change']))
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .option('--out <path>', OUT_HELP)
@@ -112,7 +121,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       '\nExamples:\n' +
         '  chaintrail trace --chain ethereum --source rpc:http://127.0.0.1:8545 --seed 0x<victim payment tx> --labels labels.csv --case-jurisdiction DE\n' +
         '  chaintrail trace --chain tron --source trongrid --seed <txid> --format json --out report.json\n' +
-        '  chaintrail trace --chain ethereum --source fixture:fixtures/demo/dataset.json --seed 0x<tx> --seed tron=<txid>\n',
+        '  chaintrail trace --chain ethereum --source fixture:fixtures/demo/dataset.json --seed 0x<tx> --seed tron=<txid>\n' +
+        '  chaintrail trace --chain ethereum --source rpc:$ETH_RPC --source arbitrum=rpc:$ARB_RPC --seed 0x<tx>   (continues across bridges into Arbitrum)\n' +
+        '  chaintrail trace --chain evm:1337 --source rpc:http://127.0.0.1:8545 --source evm:1338=rpc:http://127.0.0.1:8546 --bridges bridges.json --seed 0x<tx>\n',
     )
     .action(async (opts) => {
       const sources: string[] = opts.source ?? [];
@@ -146,6 +157,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
           ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
           ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
           ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
+          ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
+          ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
+          ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
         },
         Boolean(opts.quiet),
         io,

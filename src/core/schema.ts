@@ -54,6 +54,75 @@ export const SeedSchema = z.union([
 export type SeedInput = z.input<typeof SeedSchema>;
 export type Seed = z.infer<typeof SeedSchema>;
 
+const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte EVM address in 0x hex');
+/** An event field: a parameter name, or a dotted path into a struct parameter ('relayExecutionInfo.updatedRecipient'). */
+const eventField = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'expected an event field name');
+
+/** A bridge contract's deposit event: where funds enter on the source chain and what it says about their destination. */
+export const BridgeEventSchema = z
+  .object({
+    /** Human-readable ABI of the event, as ethers reads it ('event V3FundsDeposited(address inputToken, ...)'). */
+    abi: z.string().min(1).max(2_000),
+    /** Destination chain when the contract serves one chain only (OP Mainnet, Base, Arbitrum One, Polygon PoS). */
+    destinationChain: z.string().optional(),
+    /** Event field with the destination's EIP-155 chain id (multi-destination bridges such as Across). */
+    destinationChainIdField: eventField.optional(),
+    /** Event field with the recipient on the destination chain (address, or bytes32 holding an address). */
+    recipientField: eventField,
+    /** Event field with the amount that left the source chain. */
+    amountField: eventField,
+    /** Event field with the amount to be delivered on the destination chain, when it differs (fees). */
+    outputAmountField: eventField.optional(),
+    /** Event field with the source token; absent = the chain's native asset. */
+    tokenField: eventField.optional(),
+    /** Event field with the token delivered on the destination chain, when the event names it. */
+    destinationTokenField: eventField.optional(),
+    /** Event field with the protocol's deposit id / sequence number, to match the arrival on the destination. */
+    idField: eventField.optional(),
+  })
+  .strict();
+
+/** A bridge contract's fill event on the destination chain: funds delivered to a recipient for a deposit elsewhere. */
+export const BridgeFillEventSchema = z
+  .object({
+    abi: z.string().min(1).max(2_000),
+    /** Event field with the origin chain's EIP-155 id. */
+    originChainIdField: eventField.optional(),
+    /** Event field with the deposit id the fill answers (same numbering as the deposit event's idField). */
+    idField: eventField.optional(),
+    /** Event field with who received the funds (address or bytes32). */
+    recipientField: eventField,
+    /** Event field with the amount delivered. */
+    amountField: eventField,
+    /** Event field with the delivered token; absent = native. */
+    tokenField: eventField.optional(),
+  })
+  .strict();
+
+/** Bridge protocols whose event shapes chaintrail knows: a definition naming one needs no `events`. */
+export const BRIDGE_TEMPLATES = ['across', 'optimism', 'base', 'op-stack', 'arbitrum', 'polygon-pos'] as const;
+
+/**
+ * A bridge contract to recognise in a trace besides the built-in registry (a deployment the registry does not
+ * hold: another chain, a fork, a test network). Either `protocol` is one of BRIDGE_TEMPLATES and the events come
+ * from it, or `events` (and for arrivals `fills`) are given.
+ */
+export const BridgeDefinitionSchema = z
+  .object({
+    chain: z.string().min(1),
+    address: evmAddress,
+    protocol: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'expected a lower-case protocol id such as "across"'),
+    name: z.string().min(1).max(200).optional(),
+    /** Single-destination bridges: the chain the deposits go to (overrides the template's). */
+    destinationChain: z.string().optional(),
+    events: z.array(BridgeEventSchema).optional(),
+    fills: z.array(BridgeFillEventSchema).optional(),
+    reference: z.string().max(500).optional(),
+  })
+  .strict();
+export type BridgeDefinitionInput = z.input<typeof BridgeDefinitionSchema>;
+export type BridgeDefinition = z.infer<typeof BridgeDefinitionSchema>;
+
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal number');
 
 /** Everything `trace()` takes besides the adapters, label store and callbacks; defaults live here and nowhere else. */
@@ -81,6 +150,14 @@ export const TraceSettingsSchema = z
      * recognized peel-chain link and reports each peeled payment as its own `peeled` endpoint.
      */
     peelMode: z.enum(['all-outputs', 'follow-change']).default('all-outputs'),
+    /** Bridge contracts to recognise besides the built-in registry (src/heuristics/bridges.ts). */
+    bridges: z.array(BridgeDefinitionSchema).max(10_000).default([]),
+    /**
+     * Cross-chain continuation: an arrival on the destination chain matched by amount (no protocol id) must come
+     * within this many hours after the deposit, and within `bridgeTolerance` (relative) of the expected amount.
+     */
+    bridgeWindowHours: z.number().positive().max(24 * 30).default(6),
+    bridgeTolerance: z.number().min(0).max(0.5).default(0.05),
   })
   .strict();
 export type TraceSettingsInput = z.input<typeof TraceSettingsSchema>;
@@ -106,6 +183,40 @@ const isoTime = z.string();
 
 export const ReportAssetSchema = AssetRefSchema;
 
+/** One tainted deposit into a bridge, as its event says, and its continuation on the destination chain. */
+export const BridgeDepositReportSchema = z.object({
+  tx: z.string(),
+  event: z.string().optional(),
+  depositId: z.string().optional(),
+  destinationChain: z.string().optional(),
+  destinationChainId: z.string().optional(),
+  recipient: z.string().optional(),
+  /** What the event says left the source chain (source asset, base units), and what the destination should receive. */
+  amount: amountString.optional(),
+  outputAmount: amountString.optional(),
+  /** Tainted part of the deposit (source asset). */
+  tainted: amountString,
+  continuation: z
+    .object({
+      chain: z.string(),
+      /** The destination transaction that delivered the funds (an Across fill). */
+      tx: z.string(),
+      recipient: z.string(),
+      asset: ReportAssetSchema,
+      /** What arrived, and the taint handed over with it (destination asset, base units). */
+      amount: amountString,
+      amountDisplay: z.string(),
+      tainted: amountString,
+      taintedDisplay: z.string(),
+      match: z.enum(['protocol-id', 'amount-time']),
+      confidence: z.number().min(0).max(1),
+      reason: z.string(),
+    })
+    .optional(),
+  /** Why the deposit was not continued on its destination chain. */
+  note: z.string().optional(),
+});
+
 export const EndpointSchema = z.object({
   kind: EndpointKindSchema,
   reason: z.string(),
@@ -120,8 +231,20 @@ export const EndpointSchema = z.object({
   /** The labeled wallet an inferred deposit address swept to. */
   sweptTo: z.array(z.string()).optional(),
   freezable: z.object({ issuer: z.string() }).optional(),
-  /** A registered bridge: its protocol and, where the bridge only leads to one chain, the destination chain. */
-  bridge: z.object({ protocol: z.string(), name: z.string(), destinationChain: z.string().optional() }).optional(),
+  /**
+   * A registered bridge: its protocol; the destination chain where the bridge only leads to one chain or the deposit
+   * events say; the recipient there when the deposit events name one; and per tainted deposit what its event said
+   * and, when the destination chain was traced too, where the trace continued.
+   */
+  bridge: z
+    .object({
+      protocol: z.string(),
+      name: z.string(),
+      destinationChain: z.string().optional(),
+      recipient: z.string().optional(),
+      deposits: z.array(BridgeDepositReportSchema).optional(),
+    })
+    .optional(),
   asset: ReportAssetSchema,
   amount: amountString,
   amountDisplay: z.string(),
@@ -152,6 +275,11 @@ export const TraceReportSchema = z.object({
     depositWindowHours: z.number(),
     depositTolerance: z.number(),
     peelMode: z.string(),
+    /** The trace's own bridge definitions (when given). */
+    bridges: z.array(z.object({ chain: z.string(), address: z.string(), protocol: z.string(), name: z.string() })).optional(),
+    /** Continuation rules, when a tainted deposit into a bridge was examined. */
+    bridgeWindowHours: z.number().optional(),
+    bridgeTolerance: z.number().optional(),
   }),
   sources: z.array(z.object({ chain: z.string(), kind: z.string(), endpoint: z.string().optional() })),
   seeds: z.array(
@@ -201,6 +329,8 @@ export const TraceReportSchema = z.object({
     z.object({
       asset: ReportAssetSchema,
       seeded: amountString,
+      /** Taint handed over from another chain through a bridge (continuations), when any. */
+      bridgedIn: amountString.optional(),
       endpoints: amountString,
       fees: amountString,
       difference: amountString,

@@ -1,6 +1,8 @@
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
 import { freezableStablecoin } from '../core/stablecoins.js';
-import { bridgeEntry, findBridge } from '../heuristics/bridges.js';
+import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
+import type { BridgeMatchMethod } from '../heuristics/bridge-match.js';
+import type { BridgeHandover } from './bridge-continuation.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { splitNodeKey } from './state.js';
 
@@ -33,7 +35,46 @@ export interface EndpointData {
   depositInferred?: boolean;
   sweptTo?: string[];
   freezable?: { issuer: string };
-  bridge?: { protocol: string; name: string; destinationChain?: string };
+  bridge?: BridgeData;
+}
+
+/** A bridge endpoint: the protocol, and what each tainted deposit's event said and where it was continued. */
+export interface BridgeData {
+  protocol: string;
+  name: string;
+  /** The destination chain, when the bridge serves one or every deposit here names the same. */
+  destinationChain?: string;
+  /** The recipient on the destination chain, when every deposit here names the same. */
+  recipient?: string;
+  deposits?: BridgeDepositData[];
+}
+
+export interface BridgeDepositData {
+  tx: string;
+  event?: string;
+  depositId?: string;
+  destinationChain?: string;
+  destinationChainId?: string;
+  recipient?: string;
+  /** What the event says left the source chain, and what the destination should receive. */
+  amount?: bigint;
+  outputAmount?: bigint;
+  /** Tainted part of this deposit (source asset). */
+  tainted: bigint;
+  continuation?: {
+    chain: string;
+    tx: string;
+    recipient: string;
+    asset: AssetRef;
+    /** What arrived, and the taint handed over with it. */
+    amount: bigint;
+    taint: bigint;
+    match: BridgeMatchMethod;
+    confidence: number;
+    reason: string;
+  };
+  /** Why the deposit was not continued. */
+  note?: string;
 }
 
 export interface EndpointInput {
@@ -44,6 +85,16 @@ export interface EndpointInput {
   assets: ReadonlyMap<string, AssetRef>;
   /** Earliest seed tx per seed node, so every path starts at a victim payment. */
   seedTx: ReadonlyMap<string, string>;
+  /** The trace's bridge registry (built-ins plus its own definitions); default the built-in registry. */
+  bridges?: BridgeRegistry;
+  /** Deposits into bridges and their continuations (src/engine/bridge-continuation.ts). */
+  handovers?: readonly BridgeHandover[];
+  /**
+   * Seed nodes that continue another branch: a bridge continuation's recipient (destination chain) -> the bridge's
+   * node on the source chain. Paths of endpoints reached from such a seed start at the victim's payment on the source
+   * chain and pass through the deposit and the delivering transaction.
+   */
+  continuedFrom?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -80,13 +131,13 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         continue;
       }
       if (stop.kind !== 'exchange') {
-        const bridge = stop.kind === 'bridge' ? bridgeOf(node) : undefined;
+        const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
         endpoints.push({
           ...base(input, node, asset, amount, edgesIn),
           kind: stop.kind,
           reason: bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason,
           ...(stop.label ? { label: stop.label } : {}),
-          ...(bridge ? { bridge: { protocol: bridge.protocol, name: bridge.name, ...(bridge.destinationChain ? { destinationChain: bridge.destinationChain } : {}) } } : {}),
+          ...(bridge ? { bridge: bridge.data } : {}),
         });
         continue;
       }
@@ -132,11 +183,68 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
   return mergeSameEndpoint(endpoints);
 }
 
-/** Protocol and destination of a bridge in the registry (src/heuristics/bridges.ts), if the address is one. */
-function bridgeOf(node: string) {
+/**
+ * Protocol and destination of a bridge in the registry (src/heuristics/bridges.ts), if the address is one, with
+ * what the deposit events of the tainted movements into it said (recipient, deposit id) and where they continued.
+ */
+function bridgeOf(input: EndpointInput, node: string, asset: string): { data: BridgeData; reason: string } | undefined {
   const { chain, address } = splitNodeKey(node);
-  const bridge = findBridge(chain, address);
-  return bridge ? bridgeEntry(bridge) : undefined;
+  const bridge = findBridge(chain, address, input.bridges);
+  if (!bridge) return undefined;
+  const entry = bridgeEntry(bridge);
+  const own = (input.handovers ?? []).filter((h) => h.bridgeNode === node && h.asset === asset).sort((a, b) => a.time - b.time || (a.tx < b.tx ? -1 : 1));
+  const deposits = own.map(depositData);
+  const exits = own.flatMap((h) => (h.exit ? [h.exit] : []));
+  const same = <T>(values: (T | undefined)[]): T | undefined => (values.length > 0 && values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined);
+  const destinationChain = exits.length === own.length ? (same(exits.map((e) => e.destinationChain)) ?? entry.destinationChain) : entry.destinationChain;
+  const recipient = exits.length === own.length ? same(exits.map((e) => e.recipient)) : undefined;
+  const data: BridgeData = {
+    protocol: bridge.protocol,
+    name: bridge.name,
+    ...(destinationChain ? { destinationChain } : {}),
+    ...(recipient ? { recipient } : {}),
+    ...(deposits.length > 0 ? { deposits } : {}),
+  };
+  if (own.length === 0) return { data, reason: entry.reason };
+  const parts = own.map((h) => {
+    const said = h.exit ? h.exit.reason : entry.reason;
+    const c = h.continuation;
+    if (c) return `${said}; continued on ${c.transfer.chain} at ${c.transfer.to} (${c.match.method === 'protocol-id' ? 'matched by deposit id' : `matched by amount and time, confidence ${c.match.confidence}`})`;
+    return `${said}; not continued: ${h.note ?? 'no arrival found'}`;
+  });
+  return { data, reason: [...new Set(parts)].join('; ') };
+}
+
+function depositData(h: BridgeHandover): BridgeDepositData {
+  const e = h.exit;
+  const c = h.continuation;
+  return {
+    tx: h.tx,
+    ...(e ? { event: e.event } : {}),
+    ...(e?.protocolId !== undefined ? { depositId: e.protocolId } : {}),
+    ...(e?.destinationChain ? { destinationChain: e.destinationChain } : {}),
+    ...(e?.destinationChainId ? { destinationChainId: e.destinationChainId } : {}),
+    ...(e?.recipient ? { recipient: e.recipient } : {}),
+    ...(e ? { amount: e.amount } : {}),
+    ...(e?.outputAmount !== undefined ? { outputAmount: e.outputAmount } : {}),
+    tainted: h.tainted,
+    ...(c
+      ? {
+          continuation: {
+            chain: c.transfer.chain,
+            tx: c.transfer.tx,
+            recipient: c.transfer.to,
+            asset: c.transfer.asset,
+            amount: c.transfer.amount,
+            taint: c.taint,
+            match: c.match.method,
+            confidence: c.match.confidence,
+            reason: c.match.reason,
+          },
+        }
+      : {}),
+    ...(h.note ? { note: h.note } : {}),
+  };
 }
 
 const pathMemos = new WeakMap<EndpointInput, Map<string, readonly string[]>>();
@@ -168,7 +276,7 @@ function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigin
   };
 }
 
-function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly string[]>): string[] {
+function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly string[]>, visiting: Set<string> = new Set()): string[] {
   // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back: endpoints share
   // most of their paths, so each node's path is built once.
   const chain: string[] = [];
@@ -183,13 +291,22 @@ function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly s
     current = edge.transfer.from;
     known = memo.get(current);
   }
-  let path: readonly string[] = known ?? (input.seedTx.has(current) ? [input.seedTx.get(current)!] : []);
+  let path: readonly string[] = known ?? rootPath(input, current, memo, visiting);
   if (!known) memo.set(current, path);
   for (let i = chain.length - 1; i >= 0; i--) {
     path = [...path, input.allocation.via.get(chain[i]!)!.transfer.t.tx];
     memo.set(chain[i]!, path);
   }
   return [...path];
+}
+
+/** A seed's path: its payment, after the source chain's path when the seed continues a bridge deposit. */
+function rootPath(input: EndpointInput, seed: string, memo: Map<string, readonly string[]>, visiting: Set<string>): readonly string[] {
+  const own = input.seedTx.has(seed) ? [input.seedTx.get(seed)!] : [];
+  const from = input.continuedFrom?.get(seed);
+  if (from === undefined || visiting.has(seed)) return own;
+  visiting.add(seed);
+  return [...pathTo(input, from, memo, visiting), ...own];
 }
 
 /** Two exchange wallets can receive from the same inferred deposit address: one endpoint per deposit address. */

@@ -19,6 +19,8 @@ import { nodeKey, splitNodeKey } from './state.js';
 import { buildTraceGraph, type TraceGraph } from './graph.js';
 import { traceUtxo } from './utxo.js';
 import { buildReport } from '../report/build.js';
+import { createBridgeRegistry, resolveBridgeDefinitions, type BridgeRegistry } from '../heuristics/bridges.js';
+import { bridgeDefinitionLabels, createBridgeContinuation, type BridgeHandover } from './bridge-continuation.js';
 
 export interface TraceProgress {
   phase: 'seeds' | 'expand' | 'done';
@@ -77,6 +79,9 @@ export interface TraceOutcome {
   /** Figures of this run (requests, cache hits, time): they differ between a cold and a cached run, so they stay out of the report. */
   run: TraceRunStats;
   labels?: LabelStore;
+  /** The bridges this trace recognised (registry plus its own definitions), and what became of tainted deposits. */
+  bridges: BridgeRegistry;
+  handovers: BridgeHandover[];
   /** Set when a source failed mid-trace: the outcome covers what was traced until then. */
   failure?: ChaintrailError;
   evidence: Evidence[];
@@ -98,7 +103,10 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     throw new InvalidInputError('trace() needs at least one data source in `adapters`', { details: {} });
   }
   const settings = parseTraceSettings(rest);
-  const outcome = await runTrace(settings, adapters, labels, { onProgress, signal, concurrency });
+  // The trace's own bridge definitions stop it like labeled bridges.
+  const ownBridges = resolveBridgeDefinitions(settings.bridges);
+  const withBridges = ownBridges.length > 0 ? layerLabelStores(createLabelStore(bridgeDefinitionLabels(ownBridges)), labels ?? createLabelStore()) : labels;
+  const outcome = await runTrace(settings, adapters, withBridges, { onProgress, signal, concurrency }, createBridgeRegistry(ownBridges));
   let graph: TraceGraph | undefined;
   const result: TraceResult = {
     report: buildReport(outcome),
@@ -116,6 +124,7 @@ async function runTrace(
   adapters: ChainAdapter[],
   labels: LabelStore | undefined,
   run: { onProgress?: ((e: TraceProgress) => void) | undefined; signal?: AbortSignal | undefined; concurrency: number },
+  bridges: BridgeRegistry = createBridgeRegistry(),
 ): Promise<TraceOutcome> {
   const started = Date.now();
   const baseline = adapters.map((a) => a.stats());
@@ -213,6 +222,39 @@ async function runTrace(
   const terminalStops = new Map<Terminal, StopReason>();
   let recheck: FlowNode[] = [];
   let failure: ChaintrailError | undefined;
+  // Cross-chain continuation (src/engine/bridge-continuation.ts): tainted deposits into bridges continue on their
+  // destination chain as seeds carrying the handed-over taint, when a source serves that chain.
+  const bridgeNodes = new Set<FlowNode>();
+  const continuedFrom = new Map<string, string>();
+  const bridging = createBridgeContinuation({
+    registry: bridges,
+    adapters,
+    rule: { windowSeconds: settings.bridgeWindowHours * 3600, tolerance: settings.bridgeTolerance },
+    concurrency: run.concurrency,
+    ...(run.signal ? { signal: run.signal } : {}),
+  });
+  const continueAcrossBridges = async (): Promise<boolean> => {
+    const inflows = [...bridgeNodes].flatMap((node) => flow.movementsOf(node).filter((e) => e.toNode === node && e.taint > 0n).map((e) => ({ transfer: e.t, taint: e.taint })));
+    if (inflows.length === 0 || !(await guard(() => bridging.step(inflows)))) return false;
+    for (const c of bridging.seeds()) {
+      const t = c.transfer;
+      const key = assetKeyOf(t.asset);
+      if (!assets.has(key)) {
+        assets.set(key, t.asset);
+        assetsByChain.set(t.asset.chain, [...(assetsByChain.get(t.asset.chain) ?? []), t.asset]);
+        minValue.set(key, parseUnits(settings.minValue, t.asset.decimals, 'minValue'));
+        const kind = kindsByKey.get(key);
+        if (kind) kind.traced = true;
+      }
+      flow.seed(flow.add(t, key) ?? flow.find(t)!, c.taint);
+      const node = nodeKey(t.chain, t.to);
+      if (!continuedFrom.has(node)) continuedFrom.set(node, c.from);
+      const prev = seedTx.get(node);
+      if (!prev || t.time < prev.time) seedTx.set(node, { tx: t.tx, time: t.time });
+      if (settings.from === undefined && t.time < fetchWindow.from) fetchWindow.from = t.time;
+    }
+    return true;
+  };
   for (;;) {
     flow.settle();
     const candidates: FlowNode[] = [];
@@ -222,6 +264,7 @@ async function runTrace(
       const stop = stopFor(node);
       if (stop) stops.set(node.key, stop);
       else candidates.push(node);
+      if (stop?.kind === 'bridge') bridgeNodes.add(node);
     }
     recheck = [];
     const unique = [...new Set(candidates)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
@@ -231,6 +274,17 @@ async function runTrace(
       stops.set(node.key, budgetStop);
     }
     const frontier = unique.slice(0, room);
+    try {
+      if (await continueAcrossBridges()) {
+        recheck = frontier;
+        continue;
+      }
+    } catch (error) {
+      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      failure = error;
+      for (const node of frontier) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      break;
+    }
     if (frontier.length === 0) break;
     round++;
     progress('expand', frontier.length);
@@ -308,6 +362,9 @@ async function runTrace(
     deposits,
     assets,
     seedTx: new Map([...seedTx].map(([k, v]) => [k, v.tx])),
+    bridges,
+    handovers: bridging.handovers(),
+    continuedFrom,
   });
 
   flow.release();
@@ -365,6 +422,8 @@ async function runTrace(
     },
     run: { requests: requestsSoFar(), cacheHits: cacheHitsSoFar(), elapsedMs: Date.now() - started },
     ...(labels ? { labels } : {}),
+    bridges,
+    handovers: bridging.handovers(),
   };
 }
 

@@ -1,32 +1,19 @@
-import { Interface, type LogDescription } from 'ethers';
+import { Interface, type LogDescription, type Result } from 'ethers';
+import type { z } from 'zod';
 import { getChain } from '../core/chain.js';
 import { normalizeAddress } from '../core/address.js';
+import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { BRIDGE_TEMPLATES, BridgeDefinitionSchema, type BridgeEventSchema, type BridgeFillEventSchema } from '../core/schema.js';
 
 /**
  * Bridge contracts: where funds enter a bridge on a source chain, and which event of that contract names the
  * destination chain and recipient. Pure data plus pure decoding; no I/O. The engine asks `findBridge` when a
  * tainted transfer reaches an address, and `decodeBridgeExits` with the logs of that transaction.
  */
-export interface BridgeEvent {
-  /** Human-readable ABI of the event, as ethers reads it. */
-  abi: string;
-  /** Destination chain when the contract serves one chain only (OP Mainnet, Base, Arbitrum One, Polygon PoS). */
-  destinationChain?: string;
-  /** Event field with the destination's EIP-155 chain id (multi-destination bridges such as Across). */
-  destinationChainIdField?: string;
-  /** Event field with the recipient on the destination chain (address, or bytes32 holding an address). */
-  recipientField: string;
-  /** Event field with the amount that left the source chain. */
-  amountField: string;
-  /** Event field with the amount to be delivered on the destination chain, when it differs (fees). */
-  outputAmountField?: string;
-  /** Event field with the source token; absent = the chain's native asset. */
-  tokenField?: string;
-  /** Event field with the token delivered on the destination chain, when the event names it. */
-  destinationTokenField?: string;
-  /** Event field with the protocol's deposit id / sequence number, to match the arrival on the destination. */
-  idField?: string;
-}
+/** A deposit event (shape in src/core/schema.ts, BridgeEventSchema). */
+export type BridgeEvent = z.infer<typeof BridgeEventSchema>;
+/** A fill (arrival) event on the destination chain (BridgeFillEventSchema). */
+export type BridgeFillEvent = z.infer<typeof BridgeFillEventSchema>;
 
 export interface BridgeContract {
   /** Source chain of the contract (canonical chaintrail id). */
@@ -38,6 +25,8 @@ export interface BridgeContract {
   /** What the contract is, for people. */
   name: string;
   events: BridgeEvent[];
+  /** Events this contract emits when it delivers funds on its own chain for a deposit made elsewhere (Across fills). */
+  fills?: BridgeFillEvent[];
   /** Public reference for the address and the events. */
   reference: string;
 }
@@ -81,6 +70,27 @@ const acrossEvents: BridgeEvent[] = [
     tokenField: 'inputToken',
     destinationTokenField: 'outputToken',
     idField: 'depositId',
+  },
+];
+
+// Across fills: the relayer pays the recipient on the destination chain; relayExecutionInfo holds what was really
+// paid and to whom (a depositor's speed-up can change both).
+const acrossFills: BridgeFillEvent[] = [
+  {
+    abi: 'event FilledRelay(bytes32 inputToken, bytes32 outputToken, uint256 inputAmount, uint256 outputAmount, uint256 repaymentChainId, uint256 indexed originChainId, uint256 indexed depositId, uint32 fillDeadline, uint32 exclusivityDeadline, bytes32 exclusiveRelayer, bytes32 indexed relayer, bytes32 depositor, bytes32 recipient, bytes32 messageHash, (bytes32 updatedRecipient, bytes32 updatedMessageHash, uint256 updatedOutputAmount, uint8 fillType) relayExecutionInfo)',
+    originChainIdField: 'originChainId',
+    idField: 'depositId',
+    recipientField: 'relayExecutionInfo.updatedRecipient',
+    amountField: 'relayExecutionInfo.updatedOutputAmount',
+    tokenField: 'outputToken',
+  },
+  {
+    abi: 'event FilledV3Relay(address inputToken, address outputToken, uint256 inputAmount, uint256 outputAmount, uint256 repaymentChainId, uint256 indexed originChainId, uint32 indexed depositId, uint32 fillDeadline, uint32 exclusivityDeadline, address exclusiveRelayer, address indexed relayer, address depositor, address recipient, bytes message, (address updatedRecipient, bytes updatedMessage, uint256 updatedOutputAmount, uint8 fillType) relayExecutionInfo)',
+    originChainIdField: 'originChainId',
+    idField: 'depositId',
+    recipientField: 'relayExecutionInfo.updatedRecipient',
+    amountField: 'relayExecutionInfo.updatedOutputAmount',
+    tokenField: 'outputToken',
   },
 ];
 
@@ -137,21 +147,146 @@ export const BRIDGE_REGISTRY: readonly BridgeContract[] = Object.freeze([
     ],
     reference: 'https://static.polygon.technology/network/mainnet/v1/index.json (Main.POSContracts.ERC20PredicateProxy; deposits via RootChainManagerProxy)',
   },
-  { chain: 'ethereum', address: '0x5c7bcd6e7de5423a257d81b442095a1a6ced35c5', protocol: 'across', name: 'Across SpokePool (Ethereum)', events: acrossEvents, reference: ACROSS_REF },
-  { chain: 'evm:42161', address: '0xe35e9842fceaca96570b734083f4a58e8f7c5f2a', protocol: 'across', name: 'Across SpokePool (Arbitrum)', events: acrossEvents, reference: ACROSS_REF },
-  { chain: 'evm:10', address: '0x6f26bf09b1c792e3228e5467807a900a503c0281', protocol: 'across', name: 'Across SpokePool (Optimism)', events: acrossEvents, reference: ACROSS_REF },
-  { chain: 'evm:137', address: '0x9295ee1d8c5b022be115a2ad3c30c72e34e7f096', protocol: 'across', name: 'Across SpokePool (Polygon)', events: acrossEvents, reference: ACROSS_REF },
-  { chain: 'evm:8453', address: '0x09aea4b2242abc8bb4bb78d537a67a245a7bec64', protocol: 'across', name: 'Across SpokePool (Base)', events: acrossEvents, reference: ACROSS_REF },
+  { chain: 'ethereum', address: '0x5c7bcd6e7de5423a257d81b442095a1a6ced35c5', protocol: 'across', name: 'Across SpokePool (Ethereum)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
+  { chain: 'evm:42161', address: '0xe35e9842fceaca96570b734083f4a58e8f7c5f2a', protocol: 'across', name: 'Across SpokePool (Arbitrum)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
+  { chain: 'evm:10', address: '0x6f26bf09b1c792e3228e5467807a900a503c0281', protocol: 'across', name: 'Across SpokePool (Optimism)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
+  { chain: 'evm:137', address: '0x9295ee1d8c5b022be115a2ad3c30c72e34e7f096', protocol: 'across', name: 'Across SpokePool (Polygon)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
+  { chain: 'evm:8453', address: '0x09aea4b2242abc8bb4bb78d537a67a245a7bec64', protocol: 'across', name: 'Across SpokePool (Base)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
 ] satisfies BridgeContract[]);
 
-const byKey = new Map(BRIDGE_REGISTRY.map((b) => [`${b.chain}|${b.address}`, b]));
+const keyOf = (chain: string, address: string) => `${getChain(chain).id}|${address.toLowerCase()}`;
+const byKey = new Map(BRIDGE_REGISTRY.map((b) => [keyOf(b.chain, b.address), b]));
 
 /** The registered bridge at that address on that chain, if any (address in any case). */
-export function findBridge(chain: string, address: string, registry: readonly BridgeContract[] = BRIDGE_REGISTRY): BridgeContract | undefined {
-  const id = getChain(chain).id;
-  const key = `${id}|${address.toLowerCase()}`;
-  if (registry === BRIDGE_REGISTRY) return byKey.get(key);
-  return registry.find((b) => `${getChain(b.chain).id}|${b.address.toLowerCase()}` === key);
+export function findBridge(chain: string, address: string, registry: readonly BridgeContract[] | BridgeRegistry = BRIDGE_REGISTRY): BridgeContract | undefined {
+  if (registry === BRIDGE_REGISTRY) return byKey.get(keyOf(chain, address));
+  if (!Array.isArray(registry)) return (registry as BridgeRegistry).find(chain, address);
+  const key = keyOf(chain, address);
+  return (registry as readonly BridgeContract[]).find((b) => keyOf(b.chain, b.address) === key);
+}
+
+/** The bridges one trace recognises: the built-in registry plus the trace's own definitions (which win on the same address). */
+export interface BridgeRegistry {
+  readonly contracts: readonly BridgeContract[];
+  find(chain: string, address: string): BridgeContract | undefined;
+  /** Contracts of a protocol on a chain (where its fills are emitted). */
+  onChain(chain: string, protocol: string): BridgeContract[];
+}
+
+export function createBridgeRegistry(extra: readonly BridgeContract[] = [], options: { builtin?: boolean } = {}): BridgeRegistry {
+  const map = new Map<string, BridgeContract>();
+  for (const b of [...(options.builtin === false ? [] : BRIDGE_REGISTRY), ...extra]) map.set(keyOf(b.chain, b.address), b);
+  const contracts = Object.freeze([...map.values()]);
+  return {
+    contracts,
+    find: (chain, address) => map.get(keyOf(chain, address)),
+    onChain: (chain, protocol) => {
+      const id = getChain(chain).id;
+      return contracts.filter((b) => b.protocol === protocol && getChain(b.chain).id === id);
+    },
+  };
+}
+
+const TEMPLATE_DESTINATION: Record<(typeof BRIDGE_TEMPLATES)[number], string | undefined> = { across: undefined, optimism: 'evm:10', base: 'evm:8453', 'op-stack': undefined, arbitrum: 'evm:42161', 'polygon-pos': 'evm:137' };
+
+function templateEvents(protocol: string, destinationChain: string | undefined): { events: BridgeEvent[]; fills?: BridgeFillEvent[] } | undefined {
+  const dest = destinationChain ?? TEMPLATE_DESTINATION[protocol as (typeof BRIDGE_TEMPLATES)[number]];
+  switch (protocol) {
+    case 'across':
+      return { events: acrossEvents, fills: acrossFills };
+    case 'optimism':
+    case 'base':
+    case 'op-stack':
+      return dest ? { events: opStackEvents(dest) } : undefined;
+    case 'arbitrum':
+    case 'polygon-pos': {
+      const builtin = BRIDGE_REGISTRY.find((b) => b.protocol === protocol)!;
+      return { events: builtin.events.map((e) => ({ ...e, destinationChain: dest })) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Every parameter path of an event ('a', 'info', 'info.x'), to check that a definition's fields exist. */
+function eventFields(abi: string): Set<string> {
+  const fragment = new Interface([abi]).fragments[0];
+  if (!fragment || fragment.type !== 'event') throw new Error('not an event');
+  const out = new Set<string>();
+  const walk = (params: readonly { name: string; components: readonly unknown[] | null }[], prefix: string) => {
+    for (const p of params) {
+      out.add(prefix + p.name);
+      if (p.components) walk(p.components as never, `${prefix}${p.name}.`);
+    }
+  };
+  walk((fragment as unknown as { inputs: never }).inputs, '');
+  return out;
+}
+
+/**
+ * A trace's extra bridge definitions (validated with BridgeDefinitionSchema) -> registry contracts. A known
+ * protocol ('across', 'optimism', 'base', 'op-stack' with destinationChain, 'arbitrum', 'polygon-pos') brings its
+ * event shapes; otherwise `events` are required. Every ABI must parse and every named field must exist in it.
+ */
+export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
+  const parsed = BridgeDefinitionSchema.array().safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(`Invalid bridge definitions: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
+  }
+  return parsed.data.map((d, i) => {
+    const where = `bridge definition ${i} (${d.protocol} at ${d.address})`;
+    const fail = (message: string): never => {
+      throw new InvalidInputError(`${where}: ${message}`, { details: { index: i, address: d.address, protocol: d.protocol } });
+    };
+    let chain: string;
+    let destination: string | undefined;
+    try {
+      chain = getChain(d.chain).id;
+      destination = d.destinationChain !== undefined ? getChain(d.destinationChain).id : undefined;
+    } catch (error) {
+      return fail((error as InvalidInputError).shortMessage ?? String(error));
+    }
+    if (getChain(chain).family !== 'evm') fail(`bridges are EVM contracts; ${chain} is not an EVM chain`);
+    const template = d.events ? undefined : templateEvents(d.protocol, destination);
+    if (!d.events && !template) {
+      fail(
+        (BRIDGE_TEMPLATES as readonly string[]).includes(d.protocol)
+          ? `protocol "${d.protocol}" needs destinationChain`
+          : `unknown protocol "${d.protocol}": give its events, or use one of ${BRIDGE_TEMPLATES.join(', ')}`,
+      );
+    }
+    const events = d.events ?? template!.events;
+    const fills = d.fills ?? template?.fills;
+    const check = (kind: string, abi: string, fields: (string | undefined)[]) => {
+      let known: Set<string>;
+      try {
+        known = eventFields(abi);
+      } catch {
+        return fail(`${kind} ABI does not parse as an event: ${abi.slice(0, 80)}`);
+      }
+      for (const f of fields) if (f !== undefined && !known.has(f)) fail(`${kind} field "${f}" is not in ${abi.slice(0, 80)}`);
+    };
+    for (const e of events) {
+      check('event', e.abi, [e.destinationChainIdField, e.recipientField, e.amountField, e.outputAmountField, e.tokenField, e.destinationTokenField, e.idField]);
+      if (e.destinationChain !== undefined) {
+        try {
+          getChain(e.destinationChain);
+        } catch {
+          fail(`unknown destination chain "${e.destinationChain}"`);
+        }
+      }
+    }
+    for (const f of fills ?? []) check('fill', f.abi, [f.originChainIdField, f.idField, f.recipientField, f.amountField, f.tokenField]);
+    return {
+      chain,
+      address: d.address.toLowerCase(),
+      protocol: d.protocol,
+      name: d.name ?? `${d.protocol} bridge at ${d.address.toLowerCase()} (${chain})`,
+      events: destination && d.events ? events.map((e) => ({ ...e, destinationChain: e.destinationChain ?? destination })) : events,
+      ...(fills ? { fills } : {}),
+      reference: d.reference ?? 'trace option `bridges`',
+    };
+  });
 }
 
 /** One log as eth_getTransactionReceipt / eth_getLogs return it. */
@@ -193,11 +328,18 @@ export interface BridgeExit {
   reason: string;
 }
 
-const interfaces = new WeakMap<BridgeEvent, Interface>();
-function iface(event: BridgeEvent): Interface {
+const interfaces = new WeakMap<BridgeEvent | BridgeFillEvent, Interface>();
+function iface(event: BridgeEvent | BridgeFillEvent): Interface {
   let i = interfaces.get(event);
   if (!i) interfaces.set(event, (i = new Interface([event.abi])));
   return i;
+}
+
+/** A field of a decoded event: a parameter name or a dotted path into a struct ('relayExecutionInfo.updatedRecipient'). */
+function field(args: Result, path: string): unknown {
+  let value: unknown = args;
+  for (const part of path.split('.')) value = (value as Result).getValue(part);
+  return value;
 }
 
 const ZERO_PREFIX = /^0x0{24}[0-9a-f]{40}$/i;
@@ -242,14 +384,14 @@ export function decodeBridgeExits(
       }
       if (!parsed) continue;
       const args = parsed.args;
-      const token = event.tokenField ? addressOf(args.getValue(event.tokenField)).address : undefined;
+      const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
       if (filter.token !== undefined && (filter.token ?? undefined) !== token) continue;
-      const destinationToken = event.destinationTokenField ? addressOf(args.getValue(event.destinationTokenField)).address : undefined;
-      const rec = addressOf(args.getValue(event.recipientField));
-      const chainIdValue = event.destinationChainIdField ? (args.getValue(event.destinationChainIdField) as bigint) : undefined;
+      const destinationToken = event.destinationTokenField ? addressOf(field(args, event.destinationTokenField)).address : undefined;
+      const rec = addressOf(field(args, event.recipientField));
+      const chainIdValue = event.destinationChainIdField ? (field(args, event.destinationChainIdField) as bigint) : undefined;
       const destinationChain = event.destinationChain ?? (chainIdValue !== undefined ? chainForId(chainIdValue) : undefined);
       const recipient = rec.address && destinationChain ? normalizeAddress(destinationChain, rec.address) : rec.address;
-      const idValue = event.idField ? String(args.getValue(event.idField)) : undefined;
+      const idValue = event.idField ? String(field(args, event.idField)) : undefined;
       const where = destinationChain ?? (chainIdValue !== undefined ? `chain id ${chainIdValue}` : 'an unknown chain');
       exits.push({
         protocol: bridge.protocol,
@@ -264,8 +406,8 @@ export function decodeBridgeExits(
         ...(recipient ? { recipient } : {}),
         ...(token ? { token } : {}),
         ...(destinationToken ? { destinationToken } : {}),
-        amount: args.getValue(event.amountField) as bigint,
-        ...(event.outputAmountField ? { outputAmount: args.getValue(event.outputAmountField) as bigint } : {}),
+        amount: field(args, event.amountField) as bigint,
+        ...(event.outputAmountField ? { outputAmount: field(args, event.outputAmountField) as bigint } : {}),
         ...(idValue !== undefined ? { protocolId: idValue } : {}),
         reason:
           `entered ${bridge.name} (${bridge.protocol}): ${parsed.name} sends it to ${where}` +
@@ -291,4 +433,62 @@ export function bridgeEntry(bridge: BridgeContract): { protocol: string; name: s
     ...(destinationChain ? { destinationChain } : {}),
     reason: `entered ${bridge.name} (${bridge.protocol})${destinationChain ? ` towards ${destinationChain}` : ''}; recipient unknown without the bridge event`,
   };
+}
+
+/** Funds a bridge delivered on its own chain for a deposit made on another (an Across fill), from the fill event. */
+export interface BridgeFill {
+  protocol: string;
+  name: string;
+  /** Chain of the fill (the destination of the deposit). */
+  chain: string;
+  bridge: string;
+  event: string;
+  tx?: string;
+  logIndex?: number;
+  /** EIP-155 id of the origin chain as the event gave it. */
+  originChainId?: string;
+  /** The deposit id on the origin chain that this fill answers. */
+  protocolId?: string;
+  /** Who received the funds (lower-case hex). */
+  recipient?: string;
+  /** Delivered token (lower-case hex); absent = native. */
+  token?: string;
+  amount: bigint;
+}
+
+/** Decodes the registered fill events emitted by `bridge` in one transaction's logs (other logs are ignored). */
+export function decodeBridgeFills(bridge: BridgeContract, logs: readonly EvmLog[]): BridgeFill[] {
+  const fills: BridgeFill[] = [];
+  const address = bridge.address.toLowerCase();
+  for (const log of logs) {
+    if (log.address.toLowerCase() !== address) continue;
+    for (const event of bridge.fills ?? []) {
+      let parsed: LogDescription | null = null;
+      try {
+        parsed = iface(event).parseLog({ topics: [...log.topics], data: log.data });
+      } catch {
+        parsed = null;
+      }
+      if (!parsed) continue;
+      const args = parsed.args;
+      const recipient = addressOf(field(args, event.recipientField)).address;
+      const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
+      fills.push({
+        protocol: bridge.protocol,
+        name: bridge.name,
+        chain: getChain(bridge.chain).id,
+        bridge: address,
+        event: parsed.name,
+        ...(log.transactionHash ? { tx: log.transactionHash.toLowerCase() } : {}),
+        ...(log.logIndex !== undefined ? { logIndex: log.logIndex } : {}),
+        ...(event.originChainIdField ? { originChainId: String(field(args, event.originChainIdField)) } : {}),
+        ...(event.idField ? { protocolId: String(field(args, event.idField)) } : {}),
+        ...(recipient ? { recipient } : {}),
+        ...(token ? { token } : {}),
+        amount: field(args, event.amountField) as bigint,
+      });
+      break;
+    }
+  }
+  return fills;
 }

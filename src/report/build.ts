@@ -3,7 +3,8 @@ import { assetKey, formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
 import { transferId } from '../core/movement.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
-import type { EndpointData } from '../engine/endpoints.js';
+import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
+import type { BridgeData, EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
@@ -33,6 +34,49 @@ const compareEndpoints = (a: EndpointData, b: EndpointData) =>
   cmp(a.chain, b.chain) || cmp(a.address, b.address) || cmp(assetKey(a.asset), assetKey(b.asset)) || cmp(a.kind, b.kind);
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A bridge endpoint's data for the report: addresses checksummed, amounts as strings. */
+function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridge']> {
+  const addressOn = (c: string | undefined, a: string) => formatAddress(c ?? chain, a);
+  return {
+    protocol: b.protocol,
+    name: b.name,
+    ...(b.destinationChain ? { destinationChain: b.destinationChain } : {}),
+    ...(b.recipient ? { recipient: addressOn(b.destinationChain, b.recipient) } : {}),
+    ...(b.deposits
+      ? {
+          deposits: b.deposits.map((d) => ({
+            tx: d.tx,
+            ...(d.event ? { event: d.event } : {}),
+            ...(d.depositId !== undefined ? { depositId: d.depositId } : {}),
+            ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
+            ...(d.destinationChainId ? { destinationChainId: d.destinationChainId } : {}),
+            ...(d.recipient ? { recipient: addressOn(d.destinationChain, d.recipient) } : {}),
+            ...(d.amount !== undefined ? { amount: d.amount.toString() } : {}),
+            ...(d.outputAmount !== undefined ? { outputAmount: d.outputAmount.toString() } : {}),
+            tainted: d.tainted.toString(),
+            ...(d.continuation
+              ? {
+                  continuation: {
+                    chain: d.continuation.chain,
+                    tx: d.continuation.tx,
+                    recipient: formatAddress(d.continuation.chain, d.continuation.recipient),
+                    asset: reportAsset(d.continuation.asset),
+                    ...money(d.continuation.asset, d.continuation.amount),
+                    tainted: d.continuation.taint.toString(),
+                    taintedDisplay: formatUnits(d.continuation.taint, d.continuation.asset.decimals),
+                    match: d.continuation.match,
+                    confidence: d.continuation.confidence,
+                    reason: d.continuation.reason,
+                  },
+                }
+              : {}),
+            ...(d.note ? { note: d.note } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
   const { settings } = outcome;
@@ -51,7 +95,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       ...(e.depositAddress ? { depositAddress: formatAddress(e.chain, e.depositAddress), depositInferred: e.depositInferred ?? false } : {}),
       ...(e.sweptTo ? { sweptTo: e.sweptTo.map((a) => formatAddress(e.chain, a)) } : {}),
       ...(e.freezable ? { freezable: e.freezable } : {}),
-      ...(e.bridge ? { bridge: e.bridge } : {}),
+      ...(e.bridge ? { bridge: reportBridge(e.chain, e.bridge) } : {}),
       asset: reportAsset(e.asset),
       ...money(e.asset, e.amount),
       hops: e.hops,
@@ -124,20 +168,36 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
 
   // Two seeds can name the same payment (its tx and its recipient address): the engine taints it once, count it once.
   const seedTransfers = [...new Map(outcome.seeds.flatMap((s) => s.transfers).map((t) => [transferId(t), t])).values()];
+  // Bridge hand-overs: taint that left one chain at a bridge endpoint and entered another as a continuation seed.
+  const continued = outcome.handovers.flatMap((h) => (h.continuation ? [{ h, c: h.continuation }] : []));
+  const continuationIds = new Set(continued.map(({ c }) => transferId(c.transfer)));
   const conservation = [...outcome.assets.keys()].sort().map((key) => {
     const asset = outcome.assets.get(key)!;
     const overlap = outcome.allocation.overlap.get(key) ?? 0n;
-    const seeded = seedTransfers.filter((t) => assetKey(t.asset) === key).reduce((s, t) => s + t.amount, 0n) - overlap;
+    const seeded = seedTransfers.filter((t) => assetKey(t.asset) === key && !continuationIds.has(transferId(t))).reduce((s, t) => s + t.amount, 0n) - overlap;
+    const arriving = continued.filter(({ c }) => assetKey(c.transfer.asset) === key);
+    const bridgedIn = arriving.reduce((s, { c }) => s + c.taint, 0n);
+    const leaving = continued.filter(({ h }) => h.asset === key);
     const reached = list.filter((e) => assetKey(e.asset) === key).reduce((s, e) => s + e.amount, 0n);
     const fees = outcome.allocation.fees.get(key) ?? 0n;
-    const difference = seeded - reached - fees;
+    const difference = seeded + bridgedIn - reached - fees;
     const parts = [`${formatUnits(seeded, asset.decimals)} ${asset.symbol} tainted by the seeds`];
+    if (bridgedIn > 0n) {
+      const from = [...new Set(arriving.map(({ h }) => `${h.exit!.sourceChain} through ${h.exit!.name}`))].sort().join(', ');
+      parts.push(`${formatUnits(bridgedIn, asset.decimals)} handed over from ${from} (bridge continuation)`);
+    }
+    if (leaving.length > 0) {
+      const out = leaving.reduce((s, { h }) => s + h.tainted, 0n);
+      const to = [...new Set(leaving.map(({ c }) => c.transfer.chain))].sort().join(', ');
+      parts.push(`${formatUnits(out, asset.decimals)} left through bridge endpoints and was continued on ${to}`);
+    }
     if (overlap > 0n) parts.push(`${formatUnits(overlap, asset.decimals)} of the seed payments was already tainted and is counted once`);
     if (fees > 0n) parts.push(`${formatUnits(fees, asset.decimals)} spent on fees`);
     parts.push(difference === 0n ? 'every unit accounted for at an endpoint' : `${formatUnits(difference, asset.decimals)} unaccounted: a defect, please report it`);
     return {
       asset: reportAsset(asset),
       seeded: seeded.toString(),
+      ...(bridgedIn > 0n ? { bridgedIn: bridgedIn.toString() } : {}),
       endpoints: reached.toString(),
       fees: fees.toString(),
       difference: difference.toString(),
@@ -170,6 +230,12 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       depositWindowHours: settings.depositWindowHours,
       depositTolerance: settings.depositTolerance,
       peelMode: settings.peelMode,
+      ...(settings.bridges.length > 0
+        ? {
+            bridges: resolveBridgeDefinitions(settings.bridges).map((b) => ({ chain: b.chain, address: formatAddress(b.chain, b.address), protocol: b.protocol, name: b.name })),
+          }
+        : {}),
+      ...(outcome.handovers.length > 0 ? { bridgeWindowHours: settings.bridgeWindowHours, bridgeTolerance: settings.bridgeTolerance } : {}),
     },
     sources: outcome.sources,
     seeds: seedRows,

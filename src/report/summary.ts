@@ -63,6 +63,26 @@ export function reportToSummary(report: TraceReport): string {
     out.push('Freeze candidates (unspent, issuer-freezable stablecoins)');
     out.push(table(['issuer', 'chain', 'address', 'amount'], freeze.map((e) => [e.freezable!.issuer, e.chain, e.address, amount(e)]), [3]));
   }
+  const crossings = report.endpoints.flatMap((e) => (e.bridge?.deposits ?? []).map((d) => ({ e, d })));
+  if (crossings.length) {
+    out.push('');
+    out.push('Bridge crossings');
+    out.push(
+      table(
+        ['bridge', 'deposit tx', 'deposit id', 'to chain', 'recipient', 'continued'],
+        crossings.map(({ e, d }) => [
+          e.bridge!.name,
+          short(d.tx),
+          d.depositId ?? '',
+          d.destinationChain ?? d.destinationChainId ?? '',
+          d.recipient ?? '',
+          d.continuation
+            ? `${d.continuation.taintedDisplay} ${d.continuation.asset.symbol} in ${short(d.continuation.tx)} (${d.continuation.match === 'protocol-id' ? 'deposit id' : `amount+time, ${d.continuation.confidence}`})`
+            : `no: ${d.note ?? 'not traced'}`,
+        ]),
+      ),
+    );
+  }
   out.push('');
   out.push('Where the trace stopped');
   out.push(table(['reason', 'endpoints', 'amount'], report.stops.map((s) => [s.kind, String(s.count), s.totals.map(amount).join(' + ')]), [1]));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,6 +62,27 @@ describe('chaintrail trace', () => {
     expect(hops.code).toBe(EXIT.invalidInput);
     expect((await cli(['trace', '--chain', 'ethereum'])).code).toBe(EXIT.invalidInput);
     expect((await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', `0x${'ab'.repeat(32)}`])).code).toBe(EXIT.notFound);
+  });
+
+  it('exits 2 naming the file and the definition for a bad --bridges file, before any request', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridges-'));
+    const base = ['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', DEMO.seeds[0]!.tx, '--quiet'];
+    const write = (name: string, body: unknown) => {
+      const file = join(dir, name);
+      writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
+      return file;
+    };
+    const unknown = await cli([...base, '--bridges', write('a.json', [{ chain: 'ethereum', address: `0x${'aa'.repeat(20)}`, protocol: 'wormhole' }])]);
+    expect(unknown.code).toBe(EXIT.invalidInput);
+    expect(unknown.stderr).toMatch(/a\.json: bridge definition 0 \(wormhole at 0xaaaa.*\): unknown protocol "wormhole"/);
+    const shape = await cli([...base, '--bridges', write('b.json', { bridges: [{ chain: 'ethereum', address: '0x12', protocol: 'across' }] })]);
+    expect(shape.code).toBe(EXIT.invalidInput);
+    expect(shape.stderr).toMatch(/b\.json: Invalid bridge definitions: 0\.address/);
+    const notJson = await cli([...base, '--bridges', write('c.json', '{')]);
+    expect(notJson.code).toBe(EXIT.invalidInput);
+    expect(notJson.stderr).toMatch(/Cannot read bridge definitions .*c\.json/);
+    expect((await cli([...base, '--bridges', write('d.json', { other: 1 })])).stderr).toMatch(/expected a JSON array of bridge definitions/);
+    expect((await cli([...base, '--bridge-window', 'soon'])).stderr).toMatch(/--bridge-window must be a non-negative number/);
   });
 
   it('tells a seed tx hash from an address per chain', () => {

@@ -17,6 +17,8 @@ export interface EtherscanData {
   tokentx?: Row[];
   /** For getblocknobytime: block numbers with their timestamps, ascending. */
   blocks?: Array<{ number: number; timestamp: number }>;
+  /** Event logs per tx hash (lower-case), for receipts (Etherscan proxy) and gettxinfo (Blockscout). */
+  logs?: Record<string, Array<{ address: string; topics: string[]; data: string; logIndex: number }>>;
 }
 
 export interface EtherscanServerOptions {
@@ -102,11 +104,30 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
         result: row ? { hash: row.hash, blockNumber: `0x${Number(row.blockNumber).toString(16)}`, from: row.from, to: row.to || null, transactionIndex: '0x0' } : null,
       });
     }
+    if (module === 'proxy' && action === 'eth_getTransactionReceipt' && flavor === 'etherscan') {
+      const hash = q.get('txhash')?.toLowerCase() ?? '';
+      const row = options.data.txlist?.find((r) => r.hash?.toLowerCase() === hash);
+      const hex = (n: number) => `0x${n.toString(16)}`;
+      return sendJson(res, 200, {
+        jsonrpc: '2.0',
+        id: 1,
+        result: row
+          ? {
+              transactionHash: row.hash,
+              blockNumber: hex(Number(row.blockNumber)),
+              status: '0x1',
+              logs: (options.data.logs?.[hash] ?? []).map((l) => ({ ...l, logIndex: hex(l.logIndex), transactionHash: row.hash, blockNumber: hex(Number(row.blockNumber)), removed: false })),
+            }
+          : null,
+      });
+    }
     if (module === 'transaction' && action === 'gettxinfo' && flavor === 'blockscout') {
-      const hash = q.get('txhash')?.toLowerCase();
+      const hash = q.get('txhash')?.toLowerCase() ?? '';
       const row = options.data.txlist?.find((r) => r.hash?.toLowerCase() === hash);
       if (!row) return sendJson(res, 200, { message: 'Transaction not found', result: null, status: '0' });
-      return ok({ hash: row.hash, blockNumber: row.blockNumber, from: row.from, to: row.to, timeStamp: row.timeStamp, success: true });
+      // Blockscout pads topics to four with null and names the log index `index`, as a decimal string.
+      const logs = (options.data.logs?.[hash] ?? []).map((l) => ({ address: l.address, topics: [...l.topics, null, null, null, null].slice(0, 4), data: l.data, index: String(l.logIndex) }));
+      return ok({ hash: row.hash, blockNumber: row.blockNumber, from: row.from, to: row.to, timeStamp: row.timeStamp, success: true, logs });
     }
     if (module !== 'account' || !['txlist', 'tokentx', 'txlistinternal'].includes(action)) return notok('Error! Missing Or invalid Module name');
     const act = action as 'txlist' | 'tokentx' | 'txlistinternal';

@@ -38,6 +38,8 @@ export interface LocalChainOptions {
   balanceEth?: bigint;
   start?: Date;
   blockSeconds?: number;
+  /** EIP-155 chain id (default 1337); two chains in one test need two ids. */
+  chainId?: number;
 }
 
 export type LocalChain = Awaited<ReturnType<typeof startLocalChain>>;
@@ -55,9 +57,10 @@ export async function startLocalChain(options: LocalChainOptions) {
   const balance = `0x${((options.balanceEth ?? 1_000n) * 10n ** 18n).toString(16)}`;
   const start = options.start ?? new Date('2026-01-01T00:00:00Z');
   const blockSeconds = options.blockSeconds ?? 60;
+  const chainId = options.chainId ?? CHAIN_ID;
   const server = ganache.server({
     logging: { quiet: true },
-    chain: { chainId: CHAIN_ID, time: start },
+    chain: { chainId, time: start },
     wallet: { accounts: options.actors.map((name) => ({ secretKey: actorKey(name), balance })) },
     miner: { timestampIncrement: blockSeconds, blockGasLimit: 30_000_000 },
   });
@@ -81,7 +84,7 @@ export async function startLocalChain(options: LocalChainOptions) {
       ) + 10_000n;
     const raw = await wallet.signTransaction({
       type: 2,
-      chainId: CHAIN_ID,
+      chainId,
       nonce,
       ...(tx.to ? { to: tx.to } : {}),
       value: tx.value ?? 0n,
@@ -116,7 +119,8 @@ export async function startLocalChain(options: LocalChainOptions) {
 
   return {
     url,
-    chain: CHAIN,
+    chain: `evm:${chainId}`,
+    chainId,
     request,
     send,
     deploy,

@@ -3,15 +3,17 @@ import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
-import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
+import type { AdapterStats, ChainAdapter, TransactionLog, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { createHttpClient, HttpSourceOptionsSchema, type HttpSourceHooks } from '../http.js';
 import { classifyEtherscan, ResultWindowError, shapeError, unwrapList, unwrapValue } from './envelope.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from './map.js';
 import {
   BlockByTimeSchema,
+  BlockscoutLogsSchema,
   BlockscoutTxInfoSchema,
   InternalTxListSchema,
   NormalTxListSchema,
+  ProxyReceiptSchema,
   ProxyTransactionSchema,
   TokenTxListSchema,
 } from './schema.js';
@@ -182,7 +184,9 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     const streams: Stream[] = [];
     if (own.some((a) => a.kind === 'native')) streams.push({ action: 'txlist' }, { action: 'txlistinternal' });
     if (o.tokenFilter === 'all') return [...streams, { action: 'tokentx' }];
-    const contracts = [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress(chain.id, a.contract!)))].sort();
+    const contracts = [
+      ...new Set([...own.filter((a) => a.kind === 'token' && a.contract).map((a) => a.contract!), ...(q.tokens ?? [])].map((c) => normalizeAddress(chain.id, c))),
+    ].sort();
     for (const contract of contracts) streams.push({ action: 'tokentx', contract });
     return streams;
   };
@@ -280,6 +284,47 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     return { chain: chain.id, tx: hash, transfers: [...unique.values()].sort(compareTransfers) };
   };
 
+  /**
+   * Every event log of a transaction: Etherscan's receipt (`proxy` eth_getTransactionReceipt), Blockscout's
+   * gettxinfo `logs`. Bridge deposit and fill events are read from these.
+   */
+  const getTransactionLogs = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal }): Promise<TransactionLog[]> => {
+    const signal = opts?.signal;
+    signal?.throwIfAborted();
+    if (getChain(chainInput).id !== chain.id) throw new InvalidInputError(`This ${source} adapter serves ${chain.id}, not ${chainInput}`, { details: { chain: chainInput } });
+    const hash = hashInput.trim().toLowerCase().replace(/^(0x)?/, '0x');
+    if (!/^0x[0-9a-f]{64}$/.test(hash)) throw new InvalidInputError(`Invalid transaction hash "${hashInput}": expected 0x and 64 hex digits`, { details: { tx: hashInput } });
+    const notFound = () => new NotFoundError(`Transaction ${hash} not found on ${chain.id} at ${source} (or not yet mined)`, { details: { chain: chain.id, tx: hash, source } });
+    if (flavor === 'etherscan') {
+      const { json, where } = await call({ module: 'proxy', action: 'eth_getTransactionReceipt', txhash: hash }, `receipt ${hash}`, signal);
+      const r = ProxyReceiptSchema.safeParse(json);
+      if (!r.success) throw shapeError(where, describeZodIssues(r.error.issues), json);
+      const receipt = r.data.result;
+      if (!receipt || receipt.blockNumber === null) throw notFound();
+      const block = Number.parseInt(receipt.blockNumber, 16);
+      return receipt.logs
+        .filter((l) => l.removed !== true)
+        .map((l) => ({ address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase(), logIndex: Number.parseInt(l.logIndex, 16), transactionHash: hash, blockNumber: block }))
+        .sort((a, b) => a.logIndex - b.logIndex);
+    }
+    const { json, where } = await call({ module: 'transaction', action: 'gettxinfo', txhash: hash }, `transaction ${hash}`, signal);
+    const r = unwrapValue(json, BlockscoutTxInfoSchema, where);
+    if (!r.ok) throw notFound();
+    const logs = BlockscoutLogsSchema.safeParse(r.value.logs ?? []);
+    if (!logs.success) throw shapeError(where, `logs: ${describeZodIssues(logs.error.issues)}`, json);
+    const block = Number(r.value.blockNumber);
+    return logs.data
+      .map((l) => ({
+        address: l.address.toLowerCase(),
+        topics: l.topics.filter((t): t is string => t !== null).map((t) => t.toLowerCase()),
+        data: l.data.toLowerCase(),
+        logIndex: Number(l.index),
+        transactionHash: hash,
+        blockNumber: block,
+      }))
+      .sort((a, b) => a.logIndex - b.logIndex);
+  };
+
   return {
     kind: 'etherscan',
     endpoint: flavor === 'etherscan' ? `${http.endpoint} (chainid ${chain.evmChainId})` : http.endpoint,
@@ -287,6 +332,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     supports: (c) => isChain(c, chain.id),
     getTransfers,
     getTransaction,
+    getTransactionLogs,
     evidence: (since?: number) => http.evidence(since),
     evidenceMark: () => http.evidenceMark(),
     notes: (c) => {

@@ -88,6 +88,27 @@ export const ProxyTransactionSchema = z.object({
     .nullable(),
 });
 
+const hexQuantity = z.string().regex(/^0x[0-9a-fA-F]+$/, 'expected a hex quantity');
+const hexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, 'expected 0x hex data');
+const logAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte address');
+
+/** Etherscan `module=proxy&action=eth_getTransactionReceipt` (JSON-RPC passthrough); null when unknown or pending. */
+export const ProxyReceiptSchema = z.object({
+  jsonrpc: z.string().optional(),
+  result: z
+    .object({
+      transactionHash: hash,
+      blockNumber: hexQuantity.nullable(),
+      logs: z.array(z.object({ address: logAddress, topics: z.array(hash), data: hexData, logIndex: hexQuantity, removed: z.boolean().optional() })),
+    })
+    .nullable(),
+});
+
+/** Blockscout gettxinfo's `logs` (topics padded with null, index as a decimal string). */
+export const BlockscoutLogsSchema = z.array(
+  z.object({ address: logAddress, topics: z.array(hash.nullable()), data: hexData, index: uint }),
+);
+
 /** Blockscout `module=transaction&action=gettxinfo`. */
 export const BlockscoutTxInfoSchema = z.object({
   hash,
@@ -95,4 +116,5 @@ export const BlockscoutTxInfoSchema = z.object({
   from: z.string(),
   to: z.string().nullable().optional(),
   timeStamp: uint.optional(),
+  logs: z.unknown().optional(),
 });

@@ -2,7 +2,7 @@ import { normalizeAddress } from '../../core/address.js';
 import { getChain, type ChainInfo, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
-import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
+import type { AdapterStats, ChainAdapter, TransactionLog, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { checkAborted } from './abort.js';
 import { createSpanState } from './block-range.js';
 import { createBlockClock, hexToNumber, type BlockRange } from './blocks.js';
@@ -21,6 +21,7 @@ export interface EvmRpcStats extends AdapterStats, TransportStats {}
 export interface EvmRpcAdapter extends ChainAdapter {
   readonly kind: 'evm-rpc';
   stats(): EvmRpcStats;
+  getTransactionLogs(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionLog[]>;
 }
 
 const TX_HASH = /^0x[0-9a-f]{64}$/;
@@ -147,7 +148,9 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     const range = await clock.range(q.fromTime, q.toTime, q.signal);
     if (!range) return { transfers: [], truncated: [] };
     tokens.prime(q.assets);
-    const traced = q.assets ? [...new Set(q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])))].sort() : undefined;
+    const traced = q.assets
+      ? [...new Set([...q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])), ...(q.tokens ?? []).map((c) => c.toLowerCase())])].sort()
+      : undefined;
     const wantTokens = traced === undefined || traced.length > 0;
     const contracts = options.tokenScope === 'all' ? undefined : traced;
     const wantNative = !q.assets || q.assets.some((a) => a.kind === 'native');
@@ -239,6 +242,29 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     return { chain, tx: h, transfers: transfers.sort(compareTransfers) };
   }
 
+  /** Every log the transaction emitted (from its receipt, cached with the receipts the adapter already read). */
+  async function getTransactionLogs(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionLog[]> {
+    const signal = opts?.signal;
+    checkAborted(signal);
+    const chain = chainOf(chainInput);
+    const h = hash.toLowerCase().startsWith('0x') ? hash.toLowerCase() : `0x${hash.toLowerCase()}`;
+    if (!TX_HASH.test(h)) throw new InvalidInputError(`Invalid transaction hash "${hash}"`, { details: { chain, tx: hash } });
+    await checkChain(signal);
+    const receipt = (await receipts.get([h], signal)).get(h);
+    if (!receipt) throw new NotFoundError(`Transaction ${h} not found (or not mined) on ${chain} at ${endpoint}`, { details: { chain, tx: h, endpoint } });
+    return receipt.logs
+      .filter((l) => l.removed !== true)
+      .map((l) => ({
+        address: l.address.toLowerCase(),
+        topics: l.topics.map((t) => t.toLowerCase()),
+        data: l.data.toLowerCase(),
+        logIndex: hexToNumber(l.logIndex),
+        transactionHash: l.transactionHash.toLowerCase(),
+        blockNumber: hexToNumber(l.blockNumber),
+      }))
+      .sort((a, b) => a.logIndex - b.logIndex);
+  }
+
   return {
     kind: 'evm-rpc',
     endpoint,
@@ -252,6 +278,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     supports: (chain) => isChain(chain, info.id),
     getTransfers,
     getTransaction,
+    getTransactionLogs,
     notes(chain) {
       try {
         if (getChain(chain).id !== info.id) return [];

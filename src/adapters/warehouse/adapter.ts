@@ -139,7 +139,12 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
     const can = await prepare();
     prime(q.assets);
     const contracts = q.assets
-      ? [...new Set(q.assets.flatMap((a) => (a.kind === 'token' && a.contract && getChain(a.chain).id === info.id ? [codec.toTable(a.contract)] : [])))].sort()
+      ? [
+          ...new Set([
+            ...q.assets.flatMap((a) => (a.kind === 'token' && a.contract && getChain(a.chain).id === info.id ? [codec.toTable(a.contract)] : [])),
+            ...(q.tokens ?? []).map((c) => codec.toTable(c)),
+          ]),
+        ].sort()
       : undefined;
     // No asset list means everything the tables hold; an asset asked for by name needs its table.
     const askedNative = q.assets?.some((a) => a.kind === 'native' && getChain(a.chain).id === info.id) ?? false;

@@ -345,6 +345,21 @@ describe('Etherscan adapter errors and limits', () => {
     expect(viaList.transfers.map(transferId)).toContain(transferId(tx.transfers[0]!));
     await expect(a.getTransaction('ethereum', evmHash(404))).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('reads a transaction\'s event logs from its receipt (proxy eth_getTransactionReceipt), in log order', async () => {
+    const topic = `0x${'11'.repeat(32)}`;
+    const log = (logIndex: number) => ({ address: `0x${'AB'.repeat(20)}`, topics: [topic, `0x${'00'.repeat(12)}${'CD'.repeat(20)}`], data: '0x0F', logIndex });
+    const server = await serve({ data: { txlist: [normalRow(20, 30, A, B, '1'), normalRow(21, 31, A, B, '1')], logs: { [evmHash(20)]: [log(5), log(2)] } } });
+    const { a } = adapter(server);
+    const logs = await a.getTransactionLogs!('ethereum', evmHash(20).toUpperCase().replace('0X', '0x'));
+    expect(logs).toEqual(
+      [2, 5].map((logIndex) => ({ address: `0x${'ab'.repeat(20)}`, topics: [topic, `0x${'00'.repeat(12)}${'cd'.repeat(20)}`], data: '0x0f', logIndex, transactionHash: evmHash(20), blockNumber: 30 })),
+    );
+    expect(server.requests.at(-1)!.query.get('action')).toBe('eth_getTransactionReceipt');
+    expect(await a.getTransactionLogs!('ethereum', evmHash(21))).toEqual([]);
+    await expect(a.getTransactionLogs!('ethereum', evmHash(404))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(a.getTransactionLogs!('tron', evmHash(20))).rejects.toBeInstanceOf(InvalidInputError);
+  });
 });
 
 describe('Blockscout (Etherscan-compatible API)', () => {
@@ -366,6 +381,14 @@ describe('Blockscout (Etherscan-compatible API)', () => {
     const seed = await a.getTransaction('ethereum', evmHash(1));
     expect(seed.transfers).toHaveLength(1);
     await expect(a.getTransaction('ethereum', evmHash(2))).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('reads a transaction\'s event logs from gettxinfo (topics padded with null dropped)', async () => {
+    const topic = `0x${'22'.repeat(32)}`;
+    const server = await serve({ flavor: 'blockscout', data: { txlist: [normalRow(1, 10, A, B, '1')], logs: { [evmHash(1)]: [{ address: A, topics: [topic], data: '0x', logIndex: 7 }] } } });
+    const a = createEtherscanAdapter({ chain: 'ethereum', baseUrl: server.apiUrl, clock: createVirtualClock() });
+    expect(await a.getTransactionLogs!('ethereum', evmHash(1))).toEqual([{ address: A.toLowerCase(), topics: [topic], data: '0x', logIndex: 7, transactionHash: evmHash(1), blockNumber: 10 }]);
+    await expect(a.getTransactionLogs!('ethereum', evmHash(2))).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('turns a result:null error into an AdapterError with the source message', async () => {

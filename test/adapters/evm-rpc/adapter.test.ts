@@ -50,6 +50,13 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(proxy.count('eth_getLogs')).toBe(2 * addresses.length);
   });
 
+  it('fetches a token it was not told the metadata of (tokens) with the symbol and decimals the contract answers, and no native value', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.carol], direction: 'in', assets: [], tokens: [w.usdt.address.toUpperCase().replace('0X', '0x')] });
+    expect(transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.carol} ${200n * USDT} USDT`, `token ${w.a.bob}->${w.a.carol} ${50n * USDT} USDT`]);
+    expect(transfers[0]!.asset).toEqual(usdtAsset);
+  });
+
   it('fills block, tx position, log index and block time from the node', async () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
     const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.bob], direction: 'in', assets: [usdtAsset] });
@@ -121,6 +128,34 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     const result = await adapter.getTransaction(CHAIN, w.tx.aliceBob!.transactionHash.toUpperCase().replace('0X', '0x'));
     expect(result.tx).toBe(w.tx.aliceBob!.transactionHash);
     expect(result.transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.bob} ${300n * USDT} USDT`]);
+  });
+
+  it('reads every log a transaction emitted from its receipt, in log order, with one receipt call', async () => {
+    const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
+    const r = w.tx.aliceBob!;
+    const logs = await adapter.getTransactionLogs(CHAIN, r.transactionHash);
+    expect(logs).toEqual([
+      {
+        address: w.usdt.address,
+        topics: [
+          '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef',
+          `0x${w.a.alice.slice(2).padStart(64, '0')}`,
+          `0x${w.a.bob.slice(2).padStart(64, '0')}`,
+        ],
+        data: `0x${(300n * USDT).toString(16).padStart(64, '0')}`,
+        logIndex: 0,
+        transactionHash: r.transactionHash,
+        blockNumber: Number(r.blockNumber),
+      },
+    ]);
+    const before = adapter.stats().requests;
+    await adapter.getTransactionLogs(CHAIN, r.transactionHash.toUpperCase().replace('0X', '0x'));
+    expect(adapter.stats().requests).toBe(before);
+    // A native payment emits nothing; an unknown hash is NotFoundError, a malformed one InvalidInputError.
+    expect(await adapter.getTransactionLogs(CHAIN, w.tx.ethBobCarol!.transactionHash)).toEqual([]);
+    await expect(adapter.getTransactionLogs(CHAIN, `0x${'ab'.repeat(32)}`)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(adapter.getTransactionLogs(CHAIN, '0x1234')).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(adapter.getTransactionLogs('ethereum', r.transactionHash)).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('resolves a native seed transaction with the fee the sender paid', async () => {
