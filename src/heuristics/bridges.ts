@@ -372,50 +372,42 @@ export function decodeBridgeExits(
   filter: { token?: string | null } = {},
 ): BridgeExit[] {
   const exits: BridgeExit[] = [];
+  const taken = new Set<EvmLog>();
   const address = bridge.address.toLowerCase();
-  for (const log of logs) {
-    if (log.address.toLowerCase() !== address) continue;
-    for (const event of bridge.events) {
-      let parsed: LogDescription | null = null;
-      try {
-        parsed = iface(event).parseLog({ topics: [...log.topics], data: log.data });
-      } catch {
-        parsed = null;
-      }
-      if (!parsed) continue;
-      const args = parsed.args;
-      const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
-      if (filter.token !== undefined && (filter.token ?? undefined) !== token) continue;
-      const destinationToken = event.destinationTokenField ? addressOf(field(args, event.destinationTokenField)).address : undefined;
-      const rec = addressOf(field(args, event.recipientField));
-      const chainIdValue = event.destinationChainIdField ? (field(args, event.destinationChainIdField) as bigint) : undefined;
-      const destinationChain = event.destinationChain ?? (chainIdValue !== undefined ? chainForId(chainIdValue) : undefined);
-      const recipient = rec.address && destinationChain ? normalizeAddress(destinationChain, rec.address) : rec.address;
-      const idValue = event.idField ? String(field(args, event.idField)) : undefined;
-      const where = destinationChain ?? (chainIdValue !== undefined ? `chain id ${chainIdValue}` : 'an unknown chain');
-      exits.push({
-        protocol: bridge.protocol,
-        name: bridge.name,
-        sourceChain: bridge.chain,
-        bridge: address,
-        event: parsed.name,
-        ...(log.logIndex !== undefined ? { logIndex: log.logIndex } : {}),
-        ...(log.transactionHash ? { tx: log.transactionHash } : {}),
-        ...(destinationChain ? { destinationChain } : {}),
-        ...(chainIdValue !== undefined ? { destinationChainId: chainIdValue.toString() } : {}),
-        ...(recipient ? { recipient } : {}),
-        ...(token ? { token } : {}),
-        ...(destinationToken ? { destinationToken } : {}),
-        amount: field(args, event.amountField) as bigint,
-        ...(event.outputAmountField ? { outputAmount: field(args, event.outputAmountField) as bigint } : {}),
-        ...(idValue !== undefined ? { protocolId: idValue } : {}),
-        reason:
-          `entered ${bridge.name} (${bridge.protocol}): ${parsed.name} sends it to ${where}` +
-          (recipient ? `, recipient ${recipient}` : rec.raw ? `, recipient ${rec.raw} (not an EVM address)` : '') +
-          (idValue !== undefined ? `, deposit id ${idValue}` : ''),
-      });
-      break;
-    }
+  for (const { log, event, args, name } of parsedEvents(address, bridge.events, logs)) {
+    // One event per log: the first registered event that decodes it (and passes the filter).
+    if (taken.has(log)) continue;
+    const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
+    if (filter.token !== undefined && (filter.token ?? undefined) !== token) continue;
+    const destinationToken = event.destinationTokenField ? addressOf(field(args, event.destinationTokenField)).address : undefined;
+    const rec = addressOf(field(args, event.recipientField));
+    const chainIdValue = event.destinationChainIdField ? (field(args, event.destinationChainIdField) as bigint) : undefined;
+    const destinationChain = event.destinationChain ?? (chainIdValue !== undefined ? chainForId(chainIdValue) : undefined);
+    const recipient = rec.address && destinationChain ? normalizeAddress(destinationChain, rec.address) : rec.address;
+    const idValue = event.idField ? String(field(args, event.idField)) : undefined;
+    const where = destinationChain ?? (chainIdValue !== undefined ? `chain id ${chainIdValue}` : 'an unknown chain');
+    exits.push({
+      protocol: bridge.protocol,
+      name: bridge.name,
+      sourceChain: bridge.chain,
+      bridge: address,
+      event: name,
+      ...(log.logIndex !== undefined ? { logIndex: log.logIndex } : {}),
+      ...(log.transactionHash ? { tx: log.transactionHash } : {}),
+      ...(destinationChain ? { destinationChain } : {}),
+      ...(chainIdValue !== undefined ? { destinationChainId: chainIdValue.toString() } : {}),
+      ...(recipient ? { recipient } : {}),
+      ...(token ? { token } : {}),
+      ...(destinationToken ? { destinationToken } : {}),
+      amount: field(args, event.amountField) as bigint,
+      ...(event.outputAmountField ? { outputAmount: field(args, event.outputAmountField) as bigint } : {}),
+      ...(idValue !== undefined ? { protocolId: idValue } : {}),
+      reason:
+        `entered ${bridge.name} (${bridge.protocol}): ${name} sends it to ${where}` +
+        (recipient ? `, recipient ${recipient}` : rec.raw ? `, recipient ${rec.raw} (not an EVM address)` : '') +
+        (idValue !== undefined ? `, deposit id ${idValue}` : ''),
+    });
+    taken.add(log);
   }
   return exits;
 }
@@ -456,39 +448,47 @@ export interface BridgeFill {
   amount: bigint;
 }
 
-/** Decodes the registered fill events emitted by `bridge` in one transaction's logs (other logs are ignored). */
-export function decodeBridgeFills(bridge: BridgeContract, logs: readonly EvmLog[]): BridgeFill[] {
-  const fills: BridgeFill[] = [];
-  const address = bridge.address.toLowerCase();
+/** The logs `address` emitted that one of `events` decodes, with their arguments. */
+function* parsedEvents<E extends BridgeEvent | BridgeFillEvent>(address: string, events: readonly E[], logs: readonly EvmLog[]) {
   for (const log of logs) {
     if (log.address.toLowerCase() !== address) continue;
-    for (const event of bridge.fills ?? []) {
+    for (const event of events) {
       let parsed: LogDescription | null = null;
       try {
         parsed = iface(event).parseLog({ topics: [...log.topics], data: log.data });
       } catch {
         parsed = null;
       }
-      if (!parsed) continue;
-      const args = parsed.args;
-      const recipient = addressOf(field(args, event.recipientField)).address;
-      const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
-      fills.push({
-        protocol: bridge.protocol,
-        name: bridge.name,
-        chain: getChain(bridge.chain).id,
-        bridge: address,
-        event: parsed.name,
-        ...(log.transactionHash ? { tx: log.transactionHash.toLowerCase() } : {}),
-        ...(log.logIndex !== undefined ? { logIndex: log.logIndex } : {}),
-        ...(event.originChainIdField ? { originChainId: String(field(args, event.originChainIdField)) } : {}),
-        ...(event.idField ? { protocolId: String(field(args, event.idField)) } : {}),
-        ...(recipient ? { recipient } : {}),
-        ...(token ? { token } : {}),
-        amount: field(args, event.amountField) as bigint,
-      });
-      break;
+      if (parsed) yield { log, event, args: parsed.args, name: parsed.name };
     }
+  }
+}
+
+/** Decodes the registered fill events emitted by `bridge` in one transaction's logs (other logs are ignored). */
+export function decodeBridgeFills(bridge: BridgeContract, logs: readonly EvmLog[]): BridgeFill[] {
+  const fills: BridgeFill[] = [];
+  const taken = new Set<EvmLog>();
+  const address = bridge.address.toLowerCase();
+  for (const { log, event, args, name } of parsedEvents(address, bridge.fills ?? [], logs)) {
+    // One fill per log: the first registered fill event that decodes it.
+    if (taken.has(log)) continue;
+    const recipient = addressOf(field(args, event.recipientField)).address;
+    const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
+    fills.push({
+      protocol: bridge.protocol,
+      name: bridge.name,
+      chain: getChain(bridge.chain).id,
+      bridge: address,
+      event: name,
+      ...(log.transactionHash ? { tx: log.transactionHash.toLowerCase() } : {}),
+      ...(log.logIndex !== undefined ? { logIndex: log.logIndex } : {}),
+      ...(event.originChainIdField ? { originChainId: String(field(args, event.originChainIdField)) } : {}),
+      ...(event.idField ? { protocolId: String(field(args, event.idField)) } : {}),
+      ...(recipient ? { recipient } : {}),
+      ...(token ? { token } : {}),
+      amount: field(args, event.amountField) as bigint,
+    });
+    taken.add(log);
   }
   return fills;
 }

@@ -203,13 +203,19 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     return finish(found, requested, directions, limit, cut);
   }
 
-  async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> {
+  /** The checks both transaction lookups start with: a live signal, our chain, a well-formed hash. */
+  async function transactionRequest(chainInput: string, hash: string, opts?: { signal?: AbortSignal }) {
     const signal = opts?.signal;
     checkAborted(signal);
     const chain = chainOf(chainInput);
     const h = hash.toLowerCase().startsWith('0x') ? hash.toLowerCase() : `0x${hash.toLowerCase()}`;
     if (!TX_HASH.test(h)) throw new InvalidInputError(`Invalid transaction hash "${hash}"`, { details: { chain, tx: hash } });
     await checkChain(signal);
+    return { signal, chain, h };
+  }
+
+  async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> {
+    const { signal, chain, h } = await transactionRequest(chainInput, hash, opts);
     const [tx, receipt] = await Promise.all([
       transport.call({ method: 'eth_getTransactionByHash', params: [h] }, TransactionSchema.nullable(), signal),
       transport.call({ method: 'eth_getTransactionReceipt', params: [h] }, ReceiptSchema.nullable(), signal),
@@ -244,12 +250,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
 
   /** Every log the transaction emitted (from its receipt, cached with the receipts the adapter already read). */
   async function getTransactionLogs(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionLog[]> {
-    const signal = opts?.signal;
-    checkAborted(signal);
-    const chain = chainOf(chainInput);
-    const h = hash.toLowerCase().startsWith('0x') ? hash.toLowerCase() : `0x${hash.toLowerCase()}`;
-    if (!TX_HASH.test(h)) throw new InvalidInputError(`Invalid transaction hash "${hash}"`, { details: { chain, tx: hash } });
-    await checkChain(signal);
+    const { signal, chain, h } = await transactionRequest(chainInput, hash, opts);
     const receipt = (await receipts.get([h], signal)).get(h);
     if (!receipt) throw new NotFoundError(`Transaction ${h} not found (or not mined) on ${chain} at ${endpoint}`, { details: { chain, tx: h, endpoint } });
     return receipt.logs
