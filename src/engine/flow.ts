@@ -13,7 +13,8 @@ export interface FlowNode {
   /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the earliest edge that gives it. */
   hop: number;
   via: FlowTransfer | undefined;
-  seedRoot: boolean;
+  /** Hop count a seed gives this node (0 for a victim payment's recipient, more for a bridge continuation); -1 = none. */
+  rootHop: number;
   /** Taint received, by asset index (sum over tainted inflows). */
   received: bigint[] | undefined;
   /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
@@ -71,7 +72,7 @@ export class TaintFlow {
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     let node = nodes.get(address);
     if (!node) {
-      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, hop: -1, via: undefined, seedRoot: false, received: undefined, held: undefined };
+      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, hop: -1, via: undefined, rootHop: -1, received: undefined, held: undefined };
       nodes.set(address, node);
       this.nodeList.push(node);
     }
@@ -130,14 +131,14 @@ export class TaintFlow {
     if (node.expanded) this.dirty.add(node);
   }
 
-  /** Marks a payment as a seed: its recipient holds `taint` of it (the whole amount unless given). */
-  seed(tr: FlowTransfer, taint: bigint = tr.t.amount): void {
+  /**
+   * Marks a payment as a seed: its recipient holds `taint` of it (the whole amount unless given) at hop `hop` (0 for
+   * a victim payment; a bridge continuation carries the count on from the source chain).
+   */
+  seed(tr: FlowTransfer, taint: bigint = tr.t.amount, hop = 0): void {
     tr.seed = (tr.seed ?? 0n) > taint ? tr.seed : taint;
-    tr.toNode.seedRoot = true;
-    if (tr.toNode.hop !== 0) {
-      tr.toNode.hop = 0;
-      tr.toNode.via = undefined;
-      this.touched.add(tr.toNode);
+    if (tr.toNode.rootHop < 0 || hop < tr.toNode.rootHop) {
+      tr.toNode.rootHop = hop;
       this.hopsStale = true;
     }
     if (tr.fromNode.expanded) this.dirty.add(tr.fromNode);
@@ -221,48 +222,62 @@ export class TaintFlow {
       const tr = queue[i]!;
       const from = tr.fromNode;
       const to = tr.toNode;
-      if (from.hop < 0 || to.seedRoot) continue;
+      if (from.hop < 0) continue;
       const hop = from.hop + 1;
       if (to.hop < 0 || hop < to.hop) {
         to.hop = hop;
         to.via = tr;
         this.touched.add(to);
         for (const e of to.events) if (e.fromNode === to && e.taint > 0n && e.toNode !== to) queue.push(e);
-      } else if (hop === to.hop && compareTransfers(tr.t, to.via!.t) < 0) {
+      } else if (hop === to.hop && to.via && compareTransfers(tr.t, to.via.t) < 0) {
+        // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
         to.via = tr;
       }
     }
   }
 
-  /** Breadth-first from the seed recipients over tainted edges; ties go to the earliest edge. */
+  /**
+   * Breadth-first from the seed recipients (each starting at its own hop count) over tainted edges; ties go to the
+   * earliest edge, and a seed recipient at its own count keeps no edge.
+   */
   private recomputeHops(): void {
     this.hopsStale = false;
-    let frontier: FlowNode[] = [];
+    const before = this.nodeList.map((n) => n.hop);
+    const roots: FlowNode[] = [];
     for (const node of this.nodeList) {
-      const before = node.hop;
-      node.hop = node.seedRoot ? 0 : -1;
+      node.hop = -1;
       node.via = undefined;
-      if (node.seedRoot) frontier.push(node);
-      if (node.hop !== before) this.touched.add(node);
+      if (node.rootHop >= 0) roots.push(node);
     }
-    for (let hop = 1; frontier.length > 0; hop++) {
+    roots.sort((a, b) => a.rootHop - b.rootHop);
+    let frontier: FlowNode[] = [];
+    let r = 0;
+    for (let hop = roots[0]?.rootHop ?? 0; frontier.length > 0 || r < roots.length; hop++) {
+      for (; r < roots.length && roots[r]!.rootHop === hop; r++) {
+        const root = roots[r]!;
+        if (root.hop === hop) root.via = undefined;
+        else if (root.hop < 0) {
+          root.hop = hop;
+          frontier.push(root);
+        }
+      }
       const next: FlowNode[] = [];
       for (const node of frontier) {
         for (const e of node.events) {
           if (e.fromNode !== node || e.taint === 0n) continue;
           const to = e.toNode;
           if (to.hop < 0) {
-            to.hop = hop;
+            to.hop = hop + 1;
             to.via = e;
-            this.touched.add(to);
             next.push(to);
-          } else if (to.hop === hop && compareTransfers(e.t, to.via!.t) < 0) {
+          } else if (to.hop === hop + 1 && to.via && compareTransfers(e.t, to.via.t) < 0) {
             to.via = e;
           }
         }
       }
       frontier = next;
     }
+    this.nodeList.forEach((n, i) => n.hop !== before[i] && this.touched.add(n));
   }
 
   /** The allocation as the endpoint and report builders read it. */

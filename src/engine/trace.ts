@@ -246,7 +246,8 @@ async function runTrace(
         const kind = kindsByKey.get(key);
         if (kind) kind.traced = true;
       }
-      flow.seed(flow.add(t, key) ?? flow.find(t)!, c.taint);
+      // Crossing the bridge is one more hop: the hop limit holds for the whole path, across chains.
+      flow.seed(flow.add(t, key) ?? flow.find(t)!, c.taint, (flow.lookup(c.from)?.hop ?? 0) + 1);
       const node = nodeKey(t.chain, t.to);
       if (!continuedFrom.has(node)) continuedFrom.set(node, c.from);
       const prev = seedTx.get(node);

@@ -145,6 +145,8 @@ function expectCrossChainReport(r: TraceReport) {
   const exchange = find(r, 'exchange', B, w.who.exHot)!;
   expect(exchange).toMatchObject({ entity: 'Example Exchange', jurisdictions: ['SC'], amount: String(5_000n * U), asset: { chain: B, contract: getAddress(w.usdtB.address) } });
   expect(exchange.path).toEqual([w.tx.seed!, w.tx.scamDeposit!, w.tx.scamFill!, w.tx.toExchange!].map((t) => t.transactionHash));
+  // Hops run on across the bridge: scammer 0 -> bridge 1 -> recipient 2 -> exchange 3.
+  expect([bridge.hops, find(r, 'unspent', B, w.who.recipient)!.hops, exchange.hops]).toEqual([1, 2, 3]);
   const kept = find(r, 'unspent', B, w.who.recipient)!;
   expect(kept.amount).toBe(String(3_000n * U - FEE));
   expect(kept.freezable).toBeUndefined();

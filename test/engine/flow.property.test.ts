@@ -135,6 +135,28 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     expect(after.via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(4, 1, 2, 3).tx);
   });
 
+  it('starts a continuation seed at its own hop count unless a shorter path reaches it', () => {
+    const flow = new TaintFlow('fifo');
+    const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
+      chain: 'ethereum', tx: `0x${n.toString(16).padStart(64, '0')}`, type: 'token', logIndex: 0, block: time, time, from: address(from), to: address(to), asset: TOKEN, amount: 10n,
+    });
+    flow.seed(flow.add(mk(1, 7, 0, 1), 't')!);
+    flow.seed(flow.add(mk(2, 6, 3, 1), 't')!, 10n, 4);
+    flow.add(mk(3, 3, 4, 2), 't');
+    flow.expand(flow.node('ethereum', address(3)));
+    flow.settle();
+    let a = flow.snapshot();
+    expect([a.hops.get(nodeKey('ethereum', address(3))), a.hops.get(nodeKey('ethereum', address(4)))]).toEqual([4, 5]);
+    expect(a.via.has(nodeKey('ethereum', address(3)))).toBe(false);
+    // A same-chain path from the victim's recipient reaches it in one hop: that wins.
+    flow.add(mk(4, 0, 3, 1), 't');
+    flow.expand(flow.node('ethereum', address(0)));
+    flow.settle();
+    a = flow.snapshot();
+    expect([a.hops.get(nodeKey('ethereum', address(3))), a.hops.get(nodeKey('ethereum', address(4)))]).toEqual([1, 2]);
+    expect(a.via.get(nodeKey('ethereum', address(3)))!.transfer.t.tx).toBe(mk(4, 0, 3, 1).tx);
+  });
+
   it('counts a movement once however often the sources return it', () => {
     const flow = new TaintFlow('fifo');
     const t: AccountTransfer = { chain: 'ethereum', tx: '0x' + '1'.repeat(64), type: 'token', logIndex: 3, block: 1, time: 1, from: address(0), to: address(1), asset: TOKEN, amount: 5n };
