@@ -60,8 +60,13 @@ export interface EtlTables {
   tokens: Record<string, unknown>[];
 }
 
-/** Reads every block of the node into blockchain-etl rows (values as decimal strings, times in unix seconds). */
-export async function readEtlTables(rpc: Rpc): Promise<EtlTables> {
+/**
+ * Reads every block of the node into blockchain-etl rows (values as decimal strings, times in unix seconds).
+ * `traces: false` leaves the traces table empty (not written as Parquet) and skips debug_traceTransaction, which
+ * ganache answers by replaying the block up to the transaction: slow for worlds of thousands of contract calls.
+ */
+export async function readEtlTables(rpc: Rpc, options: { traces?: boolean } = {}): Promise<EtlTables> {
+  const withTraces = options.traces ?? true;
   const head = num((await rpc('eth_blockNumber')) as string);
   const out: EtlTables = { transactions: [], token_transfers: [], traces: [], tokens: [] };
   const contracts = new Set<string>();
@@ -108,6 +113,7 @@ export async function readEtlTables(rpc: Rpc): Promise<EtlTables> {
         });
       }
       // traces: the top-level call (empty trace_address) and the calls it makes, from the node's struct logs.
+      if (!withTraces) continue;
       const top = tx.to === null ? 'create' : 'call';
       out.traces.push({
         transaction_hash: tx.hash,
@@ -193,7 +199,10 @@ const NUMERIC: Record<keyof EtlTables, string[]> = {
   tokens: [],
 };
 
-/** Writes the tables as ethereum-etl JSON (`json`: one file per table) or BigQuery-style Parquet (`parquet`: a folder per table). */
+/**
+ * Writes the tables as ethereum-etl JSON (`json`: one file per table) or BigQuery-style Parquet (`parquet`: a folder
+ * per table; an empty table has no columns to type and is not written, so it reads as absent).
+ */
 export async function writeEtlTables(tables: EtlTables, dir: string, flavour: 'json' | 'parquet'): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const staging = join(dir, '.staging');
@@ -208,6 +217,7 @@ export async function writeEtlTables(tables: EtlTables, dir: string, flavour: 'j
   const c = await db.connect();
   try {
     for (const [name, rows] of Object.entries(tables) as [keyof EtlTables, Record<string, unknown>[]][]) {
+      if (rows.length === 0) continue;
       // Everything staged as text (exact), then typed like crypto_ethereum.
       const file = join(staging, `${name}.json`);
       writeFileSync(file, rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : Array.isArray(v) ? v.join(',') : String(v)])))).join('\n') + '\n');
