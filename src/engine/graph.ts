@@ -1,6 +1,7 @@
 import { MultiDirectedGraph } from 'graphology';
 import { formatAddress } from '../core/address.js';
 import { transferId } from '../core/movement.js';
+import { assetKey } from '../core/asset.js';
 import type { TraceOutcome } from './trace.js';
 import { splitNodeKey } from './state.js';
 
@@ -52,6 +53,26 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       taint: e.taint.toString(),
       time: t.time,
       block: t.block,
+    });
+  }
+  // A bridge hand-over joins the chains: from the bridge on the source chain to whoever delivered on the destination
+  // chain (the delivery itself is an edge above). `tx` is the deposit, `delivery` the destination transaction.
+  for (const h of outcome.handovers ?? []) {
+    const c = h.continuation;
+    const deliverer = c && `${c.transfer.chain}|${c.transfer.from}`;
+    if (!c || !deliverer || !graph.hasNode(deliverer)) continue;
+    addNode(h.bridgeNode);
+    graph.addEdgeWithKey(`bridge|${h.bridgeNode}|${h.tx}|${transferId(c.transfer)}`, h.bridgeNode, deliverer, {
+      tx: h.tx,
+      type: 'bridge',
+      logIndex: c.transfer.logIndex,
+      asset: assetKey(c.transfer.asset),
+      symbol: c.transfer.asset.symbol,
+      amount: c.transfer.amount.toString(),
+      taint: c.taint.toString(),
+      time: c.transfer.time,
+      block: c.transfer.block,
+      delivery: c.transfer.tx,
     });
   }
   return graph;

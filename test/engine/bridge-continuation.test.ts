@@ -176,7 +176,7 @@ function expectCrossChainReport(r: TraceReport) {
 
 describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
   it('follows the victim payment into the bridge on chain A and continues on chain B from the recipient', async () => {
-    const { report } = await trace({
+    const { report, graph } = await trace({
       adapters: [rpcA, rpcB],
       labels: exchangeLabel(),
       seeds: [{ chain: w.a.chain, tx: w.tx.seed!.transactionHash }],
@@ -184,6 +184,13 @@ describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
     });
     expect(() => TraceReportSchema.parse(report)).not.toThrow();
     expectCrossChainReport(report);
+    // The graph joins the chains: the bridge on A hands over to the relayer on B, who delivered to the recipient.
+    const handovers = graph.filterEdges((_, a) => a.type === 'bridge');
+    expect(handovers).toHaveLength(1);
+    expect(graph.source(handovers[0]!)).toBe(`${w.a.chain}|${w.poolA.address.toLowerCase()}`);
+    expect(graph.target(handovers[0]!)).toBe(`${w.b.chain}|${w.who.relayer.toLowerCase()}`);
+    expect(graph.getEdgeAttributes(handovers[0]!)).toMatchObject({ tx: w.tx.scamDeposit!.transactionHash, delivery: w.tx.scamFill!.transactionHash, taint: String(8_000n * U - FEE) });
+    expect(graph.hasEdge(`${w.b.chain}|${w.who.relayer.toLowerCase()}`, `${w.b.chain}|${w.who.recipient.toLowerCase()}`)).toBe(true);
     const summary = reportToSummary(report);
     expect(summary).toMatch(/Bridge crossings/);
     expect(summary).toMatch(/Test SpokePool \(A\)\s+0x[0-9a-f]{8}…[0-9a-f]{8}\s+1\s+evm:1338\s+0x[0-9a-fA-F]{40}\s+7990 USDT in 0x[0-9a-f]{8}…[0-9a-f]{8} \(deposit id\)/);
