@@ -322,7 +322,9 @@ async function runTrace(
       const to = flow.peek(t.chain, t.to);
       if (!(from && keep.has(from)) && !(to && keep.has(to))) continue;
       const kind = assetKind(t.asset);
-      if (t.amount === 0n) ignoredIds.zeroValue.add(transferId(t));
+      // A zero-value transaction still costs its sender gas: as a fee-only movement it debits the sender's ledger.
+      const feeOnly = t.amount === 0n && t.asset.kind === 'native' && t.fee !== undefined && t.fee > 0n;
+      if (t.amount === 0n && !feeOnly) ignoredIds.zeroValue.add(transferId(t));
       else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(t));
       else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(t));
       else flow.add(t, kind.key);

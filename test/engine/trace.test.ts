@@ -167,6 +167,24 @@ describe('trace: taint models on a mixed address', () => {
     expect(report.conservation[0]).toMatchObject({ seeded: String(2n * eth), fees: String(10n ** 15n), balanced: true });
     expect(endpointAt(report, 'c')[0]!.amount).toBe(String(eth - 10n ** 15n));
   });
+
+  it('debits the gas of a zero-value transaction (a token transfer, a contract call) from its sender\'s tainted ETH', async () => {
+    const eth = 10n ** 18n;
+    const gas = 3n * 10n ** 15n;
+    const native: Step[] = [
+      { tx: 'v', from: 'victim', to: 'c', amount: 2n * eth, at: 0, asset: 'native' },
+      { tx: 'call', from: 'c', to: 'token-contract', amount: 0, at: 5, asset: 'native', fee: gas },
+      // A zero-value transaction someone else sent to c costs c nothing.
+      { tx: 'poke', from: 'stranger', to: 'c', amount: 0, at: 6, asset: 'native', fee: gas },
+      { tx: 'out', from: 'c', to: 'd', amount: eth, at: 10, asset: 'native' },
+    ];
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(native)], taint: 'poison' });
+    expect(report.conservation[0]).toMatchObject({ seeded: String(2n * eth), fees: String(gas), balanced: true });
+    expect(endpointAt(report, 'c')[0]!.amount).toBe(String(eth - gas));
+    expect(endpointAt(report, 'd')[0]!.amount).toBe(String(eth));
+    expect(endpointAt(report, 'token-contract')).toEqual([]);
+    expect(report.ignored.zeroValue).toBe(0);
+  });
 });
 
 describe('trace: seeds by address', () => {
