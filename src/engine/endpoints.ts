@@ -111,17 +111,20 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
     else inbound.set(e.transfer.to, [e]);
   }
   const endpoints: EndpointData[] = [];
+  // Freezability is a property of the asset: looked up once per asset, not per endpoint.
+  const freezable = new Map<string, ReturnType<typeof freezableStablecoin>>();
   const nodes = [...allocation.held.keys()].sort();
   for (const node of nodes) {
     const held = allocation.held.get(node)!;
     const stop = expanded.has(node) ? undefined : stops.get(node);
-    for (const assetKey of [...held.keys()].sort()) {
+    for (const assetKey of held.size === 1 ? held.keys() : [...held.keys()].sort()) {
       const amount = held.get(assetKey)!;
       if (amount === 0n) continue;
       const asset = input.assets.get(assetKey)!;
       const edgesIn = (inbound.get(node) ?? []).filter((e) => e.transfer.asset === assetKey);
       if (!stop) {
-        const freeze = freezableStablecoin(asset.chain, asset.contract);
+        if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
+        const freeze = freezable.get(assetKey);
         endpoints.push({
           ...base(input, node, asset, amount, edgesIn),
           kind: 'unspent',
@@ -271,7 +274,7 @@ function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigin
     hops: input.allocation.hops.get(node) ?? 0,
     firstSeen: edgesIn.length ? firstSeen : 0,
     lastSeen: edgesIn.length ? lastSeen : 0,
-    txs: [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
+    txs: edgesIn.length === 1 ? [edgesIn[0]!.transfer.t.tx] : [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
     path: pathTo(input, node, paths(input)),
   };
 }

@@ -7,10 +7,28 @@ import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import type { BridgeData, EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
-const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+// Reports print two timestamps per endpoint; the date part is formatted once per day.
+const days = new Map<number, string>();
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+function iso(seconds: number): string {
+  // (Fractions and years past 9999, which ISO writes differently, take the general path.)
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds >= 253_402_300_800) return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const day = Math.floor(seconds / 86_400);
+  let date = days.get(day);
+  if (date === undefined) days.set(day, (date = new Date(day * 86_400_000).toISOString().slice(0, 11)));
+  const rest = seconds - day * 86_400;
+  return `${date}${pad2(Math.floor(rest / 3600))}:${pad2(Math.floor((rest % 3600) / 60))}:${pad2(rest % 60)}Z`;
+}
 
+// One report asset per engine asset: endpoints of the same asset share it (the report is data, built once).
+const reportAssets = new WeakMap<AssetRef, AssetRef>();
 function reportAsset(a: AssetRef): AssetRef {
-  return { chain: a.chain, kind: a.kind, ...(a.contract ? { contract: formatAddress(a.chain, a.contract) } : {}), symbol: a.symbol, decimals: a.decimals };
+  let out = reportAssets.get(a);
+  if (!out) {
+    out = { chain: a.chain, kind: a.kind, ...(a.contract ? { contract: formatAddress(a.chain, a.contract) } : {}), symbol: a.symbol, decimals: a.decimals };
+    reportAssets.set(a, out);
+  }
+  return out;
 }
 
 function money(asset: AssetRef, amount: bigint) {
