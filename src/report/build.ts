@@ -20,15 +20,9 @@ function iso(seconds: number): string {
   return `${date}${pad2(Math.floor(rest / 3600))}:${pad2(Math.floor((rest % 3600) / 60))}:${pad2(rest % 60)}Z`;
 }
 
-// One report asset per engine asset: endpoints of the same asset share it (the report is data, built once).
-const reportAssets = new WeakMap<AssetRef, AssetRef>();
+// A fresh object each time: a caller that edits one endpoint's asset must not change another's.
 function reportAsset(a: AssetRef): AssetRef {
-  let out = reportAssets.get(a);
-  if (!out) {
-    out = { chain: a.chain, kind: a.kind, ...(a.contract ? { contract: formatAddress(a.chain, a.contract) } : {}), symbol: a.symbol, decimals: a.decimals };
-    reportAssets.set(a, out);
-  }
-  return out;
+  return { chain: a.chain, kind: a.kind, ...(a.contract ? { contract: formatAddress(a.chain, a.contract) } : {}), symbol: a.symbol, decimals: a.decimals };
 }
 
 function money(asset: AssetRef, amount: bigint) {
