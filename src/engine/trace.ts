@@ -269,23 +269,24 @@ async function runTrace(
     }
     recheck = [];
     const unique = [...new Set(candidates)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
+    // Bridges first: a continuation adds seeds, and the node budget is shared out only among all the candidates.
+    try {
+      if (await continueAcrossBridges()) {
+        recheck = unique;
+        continue;
+      }
+    } catch (error) {
+      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      failure = error;
+      for (const node of unique) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      break;
+    }
     const room = Math.max(0, settings.maxNodes - expanded.size);
     for (const node of unique.slice(room)) {
       budgetCut.add(node);
       stops.set(node.key, budgetStop);
     }
     const frontier = unique.slice(0, room);
-    try {
-      if (await continueAcrossBridges()) {
-        recheck = frontier;
-        continue;
-      }
-    } catch (error) {
-      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
-      failure = error;
-      for (const node of frontier) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
-      break;
-    }
     if (frontier.length === 0) break;
     round++;
     progress('expand', frontier.length);
