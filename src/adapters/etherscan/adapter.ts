@@ -4,6 +4,7 @@ import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionLog, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
+import { combineAddressLists, mergeStreams } from '../per-address.js';
 import { createHttpClient, HttpSourceOptionsSchema, type HttpSourceHooks } from '../http.js';
 import { classifyEtherscan, ResultWindowError, shapeError, unwrapList, unwrapValue } from './envelope.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from './map.js';
@@ -226,22 +227,11 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
           inWindow(t) && ((q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address));
         const target: Target = { address, startBlock: startBlock ?? 0, ...(endBlock !== undefined ? { endBlock } : {}), ...(q.toTime !== undefined ? { until: q.toTime } : {}) };
         const results = await all(streams.map((s) => (sig: AbortSignal) => fetchStream(s, target, keep, limit, sig)), signal);
-        let list = results.flatMap((r) => r.transfers).sort(compareTransfers);
-        let truncated = results.some((r) => !r.complete);
-        if (limit !== undefined && list.length > limit) {
-          list = list.slice(0, limit);
-          truncated = true;
-        }
-        return { address, list, truncated };
+        return mergeStreams(address, results, limit);
       }),
       q.signal,
     );
-    const unique = new Map<string, AccountTransfer>();
-    for (const { list } of perAddress) for (const t of list) unique.set(transferId(t), t);
-    return {
-      transfers: [...unique.values()].sort(compareTransfers),
-      truncated: perAddress.filter((p) => p.truncated).map((p) => p.address),
-    };
+    return combineAddressLists(perAddress);
   };
 
   /** Block and sender of a transaction, or NotFoundError. */

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
 import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
-import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
+import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
+import { combineAddressLists, mergeStreams } from '../per-address.js';
 import { createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSourceHooks } from '../http.js';
 import { mapTrc20Records, mapTronList, mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { TronErrorSchema, Trc20ListSchema, TronTransactionInfoSchema, TronTransactionListSchema, TronTransactionSchema } from './schema.js';
@@ -161,19 +162,11 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
           );
         }
         const results = await linkedAll(tasks, signal);
-        let list = results.flatMap((r) => r.transfers).sort(compareTransfers);
-        let truncated = results.some((r) => !r.complete);
-        if (limit !== undefined && list.length > limit) {
-          list = list.slice(0, limit);
-          truncated = true;
-        }
-        return { address, list, truncated };
+        return mergeStreams(address, results, limit);
       }),
       q.signal,
     );
-    const unique = new Map<string, AccountTransfer>();
-    for (const { list } of perAddress) for (const t of list) unique.set(transferId(t), t);
-    return { transfers: [...unique.values()].sort(compareTransfers), truncated: perAddress.filter((p) => p.truncated).map((p) => p.address) };
+    return combineAddressLists(perAddress);
   };
 
   /** Symbol and decimals of a TRC-20 token: the stablecoin registry, else TronGrid's token_info for the tx. */
