@@ -127,13 +127,16 @@ export function formatAddress(chain: string, normalized: string): string {
  */
 function eip55(lower: string): string {
   const hash = keccak256.array(lower.slice(2));
-  let out = '0x';
+  // One flat string from char codes: appending char by char leaves a 40-deep chain of cons strings per address.
+  const codes = new Array<number>(42);
+  codes[0] = 0x30;
+  codes[1] = 0x78;
   for (let i = 0; i < 40; i++) {
-    const c = lower[i + 2]!;
+    const c = lower.charCodeAt(i + 2);
     const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f;
-    out += nibble >= 8 && c >= 'a' ? c.toUpperCase() : c;
+    codes[i + 2] = nibble >= 8 && c >= 0x61 ? c - 0x20 : c;
   }
-  return out;
+  return String.fromCharCode(...codes);
 }
 
 /** True when the address parses on that chain. */
