@@ -125,23 +125,17 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
       if (!stop) {
         if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
         const freeze = freezable.get(assetKey);
-        endpoints.push({
-          ...base(input, node, asset, amount, edgesIn),
-          kind: 'unspent',
-          reason: expanded.has(node) ? 'funds still at this address at the end of the window' : 'not expanded',
-          ...(freeze ? { freezable: { issuer: freeze.issuer } } : {}),
-        });
+        const ep = base(input, 'unspent', expanded.has(node) ? 'funds still at this address at the end of the window' : 'not expanded', node, asset, amount, edgesIn);
+        if (freeze) ep.freezable = { issuer: freeze.issuer };
+        endpoints.push(ep);
         continue;
       }
       if (stop.kind !== 'exchange') {
         const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
-        endpoints.push({
-          ...base(input, node, asset, amount, edgesIn),
-          kind: stop.kind,
-          reason: bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason,
-          ...(stop.label ? { label: stop.label } : {}),
-          ...(bridge ? { bridge: bridge.data } : {}),
-        });
+        const ep = base(input, stop.kind, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason, node, asset, amount, edgesIn);
+        if (stop.label) ep.label = stop.label;
+        if (bridge) ep.bridge = bridge.data;
+        endpoints.push(ep);
         continue;
       }
       // Exchange wallet: split what arrived through inferred deposit addresses from what arrived directly.
@@ -157,29 +151,23 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         const sweeps = groups.get(depositNode)!;
         const part = sweeps.reduce((s, e) => s + e.taint, 0n);
         if (depositNode === node) {
-          endpoints.push({
-            ...base(input, node, asset, part, sweeps),
-            kind: 'exchange',
-            reason: stop.reason,
-            ...(stop.label ? { label: stop.label } : {}),
-            depositAddress: splitNodeKey(node).address,
-            depositInferred: false,
-          });
+          const ep = base(input, 'exchange', stop.reason, node, asset, part, sweeps);
+          if (stop.label) ep.label = stop.label;
+          ep.depositAddress = ep.address;
+          ep.depositInferred = false;
+          endpoints.push(ep);
           continue;
         }
         const intoDeposit = (inbound.get(depositNode) ?? []).filter((e) => e.transfer.asset === assetKey);
-        const ep = base(input, depositNode, asset, part, intoDeposit);
         const entity = deposits.get(depositNode)!.label;
-        endpoints.push({
-          ...ep,
-          txs: [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort(),
-          kind: 'exchange',
-          reason: `unlabeled address forwarded what it received to ${entity.entity}'s labeled wallet: inferred deposit address`,
-          label: entity,
-          depositAddress: splitNodeKey(depositNode).address,
-          depositInferred: true,
-          sweptTo: [...deposits.get(depositNode)!.sweptTo].map((n) => splitNodeKey(n).address).sort(),
-        });
+        const reason = `unlabeled address forwarded what it received to ${entity.entity}'s labeled wallet: inferred deposit address`;
+        const ep = base(input, 'exchange', reason, depositNode, asset, part, intoDeposit);
+        ep.txs = [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort();
+        ep.label = entity;
+        ep.depositAddress = ep.address;
+        ep.depositInferred = true;
+        ep.sweptTo = [...deposits.get(depositNode)!.sweptTo].map((n) => splitNodeKey(n).address).sort();
+        endpoints.push(ep);
       }
     }
   }
@@ -257,7 +245,8 @@ const paths = (input: EndpointInput) => {
   return memo;
 };
 
-function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigint, edgesIn: TaintedEdge[]) {
+/** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
+function base(input: EndpointInput, kind: EndpointKind, reason: string, node: string, asset: AssetRef, amount: bigint, edgesIn: TaintedEdge[]): EndpointData {
   const { chain, address } = splitNodeKey(node);
   // A reduce, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
   let firstSeen = Number.POSITIVE_INFINITY;
@@ -267,6 +256,8 @@ function base(input: EndpointInput, node: string, asset: AssetRef, amount: bigin
     if (e.transfer.t.time > lastSeen) lastSeen = e.transfer.t.time;
   }
   return {
+    kind,
+    reason,
     chain,
     address,
     asset,

@@ -62,14 +62,13 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierResul
   for (const r of results) {
     for (const a of r.truncated) highDegree.add(nodeKey(r.chain, a));
     // A source that ignores maxPerAddress still must not make us expand a hub.
-    const degree = new Map<string, number>();
-    const requested = new Set(r.addresses);
-    const count = (a: string) => {
-      if (requested.has(a)) degree.set(a, (degree.get(a) ?? 0) + 1);
-    };
+    const degree = new Map<string, number>(r.addresses.map((a) => [a, 0]));
     for (const t of r.transfers) {
-      count(t.from);
-      if (t.to !== t.from) count(t.to);
+      const n = degree.get(t.from);
+      if (n !== undefined) degree.set(t.from, n + 1);
+      if (t.to === t.from) continue;
+      const m = degree.get(t.to);
+      if (m !== undefined) degree.set(t.to, m + 1);
     }
     for (const [a, n] of degree) if (n > req.maxDegree) highDegree.add(nodeKey(r.chain, a));
     // No spread: one answer can hold more movements than a call takes as arguments.

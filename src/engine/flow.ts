@@ -21,19 +21,39 @@ export interface FlowNode {
   held: bigint[] | undefined;
 }
 
-/** A movement with the taint the models gave it. */
-export interface FlowTransfer extends TracedTransfer {
-  /** Index of `asset` in the flow's asset list. */
-  readonly assetIndex: number;
-  readonly fromNode: FlowNode;
-  readonly toNode: FlowNode;
-  taint: bigint;
+/**
+ * A movement with the taint the models gave it. It is its own tainted edge (`transfer` is itself), so the allocation
+ * lists movements without a wrapper object per edge.
+ */
+export class FlowTransfer implements TracedTransfer {
+  taint = 0n;
   /** Taint the sender's ledger paid as this movement's fee (native movements). */
-  feeTaint: bigint;
+  feeTaint = 0n;
   /** For a seed payment: taint the sender already held when it paid it (overlapping seeds). */
-  overlap: bigint;
+  overlap = 0n;
   /** Set on seed payments: the taint the seed puts on this movement, whatever the sender's ledger holds. */
-  seed: bigint | undefined;
+  seed: bigint | undefined = undefined;
+
+  constructor(
+    readonly t: AccountTransfer,
+    readonly asset: string,
+    /** Index of `asset` in the flow's asset list. */
+    readonly assetIndex: number,
+    readonly fromNode: FlowNode,
+    readonly toNode: FlowNode,
+  ) {}
+
+  get from(): string {
+    return this.fromNode.key;
+  }
+
+  get to(): string {
+    return this.toNode.key;
+  }
+
+  get transfer(): FlowTransfer {
+    return this;
+  }
 }
 
 /**
@@ -100,7 +120,7 @@ export class TaintFlow {
       this.assetIndex.set(asset, (assetIndex = this.assets.length));
       this.assets.push(asset);
     }
-    const tr: FlowTransfer = { t, from: fromNode.key, to: toNode.key, asset, assetIndex, fromNode, toNode, taint: 0n, feeTaint: 0n, overlap: 0n, seed: undefined };
+    const tr = new FlowTransfer(t, asset, assetIndex, fromNode, toNode);
     if (!known) this.byTx.set(t.tx, tr);
     else if (Array.isArray(known)) known.push(tr);
     else this.byTx.set(t.tx, [known, tr]);
@@ -280,10 +300,13 @@ export class TaintFlow {
     this.nodeList.forEach((n, i) => n.hop !== before[i] && this.touched.add(n));
   }
 
-  /** The allocation as the endpoint and report builders read it. */
+  /**
+   * The allocation as the endpoint and report builders read it. Its edges are the flow's own movements (no copies):
+   * read it before the flow changes again.
+   */
   snapshot(): Allocation {
     const edges: TaintedEdge[] = [];
-    for (const tr of this.transfers) if (tr.taint > 0n) edges.push({ transfer: tr, taint: tr.taint });
+    for (const tr of this.transfers) if (tr.taint > 0n) edges.push(tr);
     edges.sort((a, b) => compareTransfers(a.transfer.t, b.transfer.t));
     const held = new Map<string, Map<string, bigint>>();
     const hops = new Map<string, number>();
@@ -291,7 +314,7 @@ export class TaintFlow {
     for (const node of this.nodeList) {
       if (node.hop >= 0) {
         hops.set(node.key, node.hop);
-        if (node.via) via.set(node.key, { transfer: node.via, taint: node.via.taint });
+        if (node.via) via.set(node.key, node.via);
       }
       let m: Map<string, bigint> | undefined;
       const amounts = (node.expanded ? node.held : node.received) ?? [];
