@@ -67,3 +67,37 @@ export function compareTransfers(a: AccountTransfer, b: AccountTransfer): number
     (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)
   );
 }
+
+const INDEX_BITS = 2 ** 21;
+
+/**
+ * Sorts items by their movements' chronological order (compareTransfers), the same total order as
+ * `list.sort((a, b) => compareTransfers(of(a), of(b)))`. Big lists sort on a typed array of time and position first
+ * (numbers, no comparator calls) and use the comparator only within runs of equal times.
+ */
+export function sortChronologically<T>(list: T[], of: (item: T) => AccountTransfer): T[] {
+  const n = list.length;
+  const plain = () => list.sort((a, b) => compareTransfers(of(a), of(b)));
+  if (n < 64 || n >= INDEX_BITS) return plain();
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const time = of(list[i]!).time;
+    // time * 2^21 + i stays exact below 2^53 for whole seconds under 2^32.
+    if (!Number.isInteger(time) || time < 0 || time >= 2 ** 32) return plain();
+    keys[i] = time * INDEX_BITS + i;
+  }
+  keys.sort();
+  const sorted = Array.from(keys, (k) => list[k % INDEX_BITS]!);
+  for (let start = 0; start < n; ) {
+    const time = of(sorted[start]!).time;
+    let end = start + 1;
+    while (end < n && of(sorted[end]!).time === time) end++;
+    if (end - start > 1) {
+      const run = sorted.slice(start, end).sort((a, b) => compareTransfers(of(a), of(b)));
+      for (let i = 0; i < run.length; i++) sorted[start + i] = run[i]!;
+    }
+    start = end;
+  }
+  for (let i = 0; i < n; i++) list[i] = sorted[i]!;
+  return list;
+}

@@ -1,4 +1,4 @@
-import { compareTransfers, type AccountTransfer } from '../core/movement.js';
+import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import type { TracedTransfer } from './state.js';
@@ -307,7 +307,7 @@ export class TaintFlow {
   snapshot(): Allocation {
     const edges: TaintedEdge[] = [];
     for (const tr of this.transfers) if (tr.taint > 0n) edges.push(tr);
-    edges.sort((a, b) => compareTransfers(a.transfer.t, b.transfer.t));
+    sortChronologically(edges, (e) => e.transfer.t);
     const held = new Map<string, Map<string, bigint>>();
     const hops = new Map<string, number>();
     const via = new Map<string, TaintedEdge>();
