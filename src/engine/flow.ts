@@ -10,6 +10,8 @@ export interface FlowNode {
   readonly events: FlowTransfer[];
   sorted: boolean;
   expanded: boolean;
+  /** The trace round that fetched this address's movements to expand it (0: none yet); the trace loop sets it. */
+  fetchedIn: number;
   /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the earliest edge that gives it. */
   hop: number;
   via: FlowTransfer | undefined;
@@ -92,7 +94,7 @@ export class TaintFlow {
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     let node = nodes.get(address);
     if (!node) {
-      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, hop: -1, via: undefined, rootHop: -1, received: undefined, held: undefined };
+      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, fetchedIn: 0, hop: -1, via: undefined, rootHop: -1, received: undefined, held: undefined };
       nodes.set(address, node);
       this.nodeList.push(node);
     }

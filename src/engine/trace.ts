@@ -311,17 +311,20 @@ async function runTrace(
       break;
     }
     // A hub's own movements are not kept: only those of addresses this round really expands.
-    const keep = new Set<FlowNode>();
+    const keep: FlowNode[] = [];
     for (const node of frontier) {
       if (fetched.highDegree.has(node.key)) {
         highDegree.add(node);
         recheck.push(node);
-      } else keep.add(node);
+      } else {
+        node.fetchedIn = round;
+        keep.push(node);
+      }
     }
     for (const t of fetched.transfers) {
       const from = flow.peek(t.chain, t.from);
       const to = flow.peek(t.chain, t.to);
-      if (!(from && keep.has(from)) && !(to && keep.has(to))) continue;
+      if (from?.fetchedIn !== round && to?.fetchedIn !== round) continue;
       const kind = assetKind(t.asset);
       // A zero-value transaction still costs its sender gas: as a fee-only movement it debits the sender's ledger.
       const feeOnly = t.amount === 0n && t.asset.kind === 'native' && t.fee !== undefined && t.fee > 0n;
