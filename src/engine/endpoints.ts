@@ -303,14 +303,23 @@ function rootPath(input: EndpointInput, seed: string, memo: Map<string, readonly
   return [...pathTo(input, from, memo, visiting), ...own];
 }
 
-/** Two exchange wallets can receive from the same inferred deposit address: one endpoint per deposit address. */
+/**
+ * Two exchange wallets can receive from the same inferred deposit address: one endpoint per deposit address. (Only
+ * inferred deposits can repeat: every other endpoint is the one of its address and asset.)
+ */
 function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
   const byKey = new Map<string, EndpointData>();
+  const out: EndpointData[] = [];
   for (const e of list) {
-    const key = `${e.kind}|${e.chain}|${e.address}|${e.asset.chain}|${e.asset.contract ?? ''}`;
+    if (!e.depositInferred) {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.chain}|${e.address}|${e.asset.chain}|${e.asset.contract ?? ''}`;
     const prev = byKey.get(key);
     if (!prev) {
       byKey.set(key, e);
+      out.push(e);
       continue;
     }
     prev.amount += e.amount;
@@ -319,5 +328,5 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
     prev.txs = [...new Set([...prev.txs, ...e.txs])].sort();
     if (prev.sweptTo || e.sweptTo) prev.sweptTo = [...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])].sort();
   }
-  return [...byKey.values()];
+  return out;
 }

@@ -1,7 +1,7 @@
 import { assetKey, nativeAsset, parseUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
 import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
-import { transferId, type AccountTransfer } from '../core/movement.js';
+import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
 import type { ChainAdapter, Evidence } from '../adapters/adapter.js';
 import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
@@ -361,7 +361,7 @@ async function runTrace(
   }
 
   let allocation = flow.snapshot();
-  const deposits = inferDeposits(flow, allocation, expanded, terminals, labels, settings);
+  const deposits = inferDeposits(flow, expanded, terminals, labels, settings);
   const endpoints = collectEndpoints({
     allocation,
     expanded,
@@ -472,7 +472,6 @@ function assetKeyOf(asset: AssetRef): string {
 /** Expanded, unlabeled addresses whose tainted outflows sweep what they received into one exchange's wallets. */
 function inferDeposits(
   flow: TaintFlow,
-  allocation: Allocation,
   expanded: ReadonlySet<string>,
   terminals: ReadonlyMap<string, Terminal>,
   labels: LabelStore | undefined,
@@ -480,19 +479,25 @@ function inferDeposits(
 ): Map<string, DepositInference> {
   const deposits = new Map<string, DepositInference>();
   const sweepsBy = new Map<string, Map<string, { label: Terminal['label']; sweeps: AccountTransfer[]; wallets: Set<string> }>>();
-  for (const e of allocation.edges) {
-    const terminal = terminals.get(e.transfer.to);
-    if (!terminal || terminal.kind !== 'exchange' || !expanded.has(e.transfer.from)) continue;
-    const { chain, address } = splitNodeKey(e.transfer.from);
-    if (labels?.get(chain, address)) continue;
-    let byEntity = sweepsBy.get(e.transfer.from);
-    if (!byEntity) sweepsBy.set(e.transfer.from, (byEntity = new Map()));
-    let group = byEntity.get(terminal.label.entity);
-    if (!group) byEntity.set(terminal.label.entity, (group = { label: terminal.label, sweeps: [], wallets: new Set() }));
-    group.sweeps.push(e.transfer.t);
-    group.wallets.add(e.transfer.to);
+  // The tainted movements into labeled exchange wallets, read at those wallets (not by scanning every edge).
+  for (const [key, terminal] of terminals) {
+    const wallet = terminal.kind === 'exchange' ? flow.lookup(key) : undefined;
+    if (!wallet) continue;
+    for (const e of flow.movementsOf(wallet)) {
+      if (e.toNode !== wallet || e.taint === 0n || !expanded.has(e.from)) continue;
+      const { chain, address } = splitNodeKey(e.from);
+      if (labels?.get(chain, address)) continue;
+      let byEntity = sweepsBy.get(e.from);
+      if (!byEntity) sweepsBy.set(e.from, (byEntity = new Map()));
+      let group = byEntity.get(terminal.label.entity);
+      if (!group) byEntity.set(terminal.label.entity, (group = { label: terminal.label, sweeps: [], wallets: new Set() }));
+      group.sweeps.push(e.t);
+      group.wallets.add(key);
+    }
   }
   if (sweepsBy.size === 0) return deposits;
+  // Sweeps in chronological order across the entity's wallets, as the matcher pairs them with inflows in turn.
+  for (const byEntity of sweepsBy.values()) for (const group of byEntity.values()) group.sweeps.sort(compareTransfers);
   const inflows = new Map<string, AccountTransfer[]>();
   for (const node of sweepsBy.keys()) {
     const own = flow.lookup(node);
