@@ -107,27 +107,32 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
   const caseJurisdiction = settings.caseJurisdiction;
   const list = [...outcome.endpoints].sort(compareEndpoints);
 
+  // Fields added one by one in the documented order: the same JSON as a literal with conditional spreads, built
+  // without a spread per optional field (a report can hold hundreds of thousands of endpoints).
   const endpoints: Endpoint[] = list.map((e) => {
-    const cb = e.label ? crossBorder(e.label.jurisdictions, caseJurisdiction) : undefined;
-    return {
-      kind: e.kind,
-      reason: e.reason,
-      chain: e.chain,
-      address: formatAddress(e.chain, e.address),
-      ...(e.label ? { entity: e.label.entity, category: e.label.category, jurisdictions: [...e.label.jurisdictions] } : {}),
-      ...(cb ? { crossBorder: cb.crossBorder } : {}),
-      ...(e.depositAddress ? { depositAddress: formatAddress(e.chain, e.depositAddress), depositInferred: e.depositInferred ?? false } : {}),
-      ...(e.sweptTo ? { sweptTo: e.sweptTo.map((a) => formatAddress(e.chain, a)) } : {}),
-      ...(e.freezable ? { freezable: e.freezable } : {}),
-      ...(e.bridge ? { bridge: reportBridge(e.chain, e.bridge) } : {}),
-      asset: reportAsset(e.asset),
-      ...money(e.asset, e.amount),
-      hops: e.hops,
-      firstSeen: iso(e.firstSeen),
-      lastSeen: iso(e.lastSeen),
-      txs: e.txs,
-      path: e.path,
-    };
+    const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address: formatAddress(e.chain, e.address) };
+    if (e.label) {
+      out.entity = e.label.entity;
+      out.category = e.label.category;
+      out.jurisdictions = [...e.label.jurisdictions];
+      out.crossBorder = crossBorder(e.label.jurisdictions, caseJurisdiction).crossBorder;
+    }
+    if (e.depositAddress) {
+      out.depositAddress = formatAddress(e.chain, e.depositAddress);
+      out.depositInferred = e.depositInferred ?? false;
+    }
+    if (e.sweptTo) out.sweptTo = e.sweptTo.map((a) => formatAddress(e.chain, a));
+    if (e.freezable) out.freezable = e.freezable;
+    if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
+    out.asset = reportAsset(e.asset);
+    out.amount = e.amount.toString();
+    out.amountDisplay = formatUnits(e.amount, e.asset.decimals);
+    out.hops = e.hops;
+    out.firstSeen = iso(e.firstSeen);
+    out.lastSeen = iso(e.lastSeen);
+    out.txs = e.txs;
+    out.path = e.path;
+    return out as unknown as Endpoint;
   });
 
   const exchangeEndpoints = list.filter((e) => e.kind === 'exchange' && e.label);
