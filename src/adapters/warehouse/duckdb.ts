@@ -18,6 +18,12 @@ export interface DuckDbWarehouseOptions {
   tables?: Partial<Record<WarehouseTable, string>>;
   /** DuckDB settings (e.g. `{ threads: '2', memory_limit: '2GB' }`). */
   settings?: Record<string, string>;
+  /**
+   * Late materialization over Parquet (default true): a frontier query first reads only the columns its filters need
+   * with each row's position (file and row number), then the other columns (hashes, amounts, …) of the matched rows
+   * only, from the row groups that hold them. Same answers; false reads every projected column of every row in one pass.
+   */
+  lateMaterialization?: boolean;
 }
 
 interface TableSource {
@@ -222,6 +228,9 @@ function reader(source: TableSource, columns?: string[]): string {
   }
 }
 
+/** The view columns that locate a row of a Parquet table: the file's index in the table's file list, the row's number in its file. */
+const ROW_LOCATOR = ['ct_file', 'ct_row'] as const;
+
 /**
  * The DuckDB flavour of the warehouse SQL: tables are normalized views (text wei, block_timestamp as a UTC
  * TIMESTAMPTZ). The window compares block_timestamp itself with a constant, as BigQuery's does, so that DuckDB
@@ -269,6 +278,9 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
     return next;
   };
   const views = new Map<WarehouseTable, Promise<void>>();
+  // Tables whose view has the row locator (Parquet): set once the view exists, so a query only names it then.
+  const locators = new Map<WarehouseTable, readonly string[]>();
+  const dialect: Dialect = { ...duckDbDialect, rowLocator: (table) => locators.get(table) };
 
   const wrap = (error: unknown, what: string, details: Record<string, unknown>): never => {
     if (error instanceof InvalidInputError) throw error;
@@ -296,11 +308,16 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
       const expression = columnExpression(source, found?.name ?? column, s, type);
       return `${expression} AS ${ident(column)}`;
     });
+    // A row's position in a Parquet export: DuckDB's virtual columns of read_parquet (a column of the file with
+    // either name would hide them: then no locator, one pass).
+    const locate = source.format === 'parquet' && options.lateMaterialization !== false && !types.has('file_index') && !types.has('file_row_number');
+    if (locate) select.push(`file_index AS ${ident(ROW_LOCATOR[0])}`, `file_row_number AS ${ident(ROW_LOCATOR[1])}`);
     try {
       await connection.run(`CREATE OR REPLACE VIEW ${duckDbDialect.table(source.table)} AS SELECT ${select.join(', ')} FROM ${from}`);
     } catch (error) {
       wrap(error, `preparing table ${source.table}`, { table: source.table, path: source.path });
     }
+    if (locate) locators.set(source.table, ROW_LOCATOR);
   }
 
   function ensure(table: WarehouseTable): Promise<void> {
@@ -340,9 +357,13 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
   return {
     kind: 'duckdb',
     endpoint,
-    dialect: duckDbDialect,
+    dialect,
     async hasTable(table) {
-      return sources.has(table);
+      if (!sources.has(table)) return false;
+      // Preparing the view now lets the first query already read by row locator; a table that cannot be read
+      // fails the query that needs it (ensure tries again then), not this question.
+      await ensure(table).catch(() => undefined);
+      return true;
     },
     async query(query, signal) {
       signal?.throwIfAborted();

@@ -63,6 +63,13 @@ export interface Dialect {
   nullInteger(): string;
   /** An integer column as text. */
   intText(column: string): string;
+  /**
+   * Columns of a table that locate one of its rows for a second read (late materialization), or undefined when the
+   * engine has none that is cheap to read by. With them, a movement branch reads in one scan only the columns its
+   * filters need (and these), then the other columns of the matched rows alone: DuckDB over Parquet answers the
+   * second read from the row groups holding a match, and does not decode hashes and amounts of every row scanned.
+   */
+  rowLocator?(table: WarehouseTable): readonly string[] | undefined;
 }
 
 export interface TransfersSpec {
@@ -100,15 +107,49 @@ export const MOVEMENT_COLUMNS = [
   'gas_price',
 ] as const;
 
+/** One table's movements: what the branch selects, from where, and under which filters. */
 interface Branch {
-  /** SELECT … FROM … WHERE (without the frontier predicate). */
-  select: (where: string[]) => string;
+  table: WarehouseTable;
+  /** The alias the filters and columns are written with. */
+  alias: string;
+  /** Every filter of the branch, the frontier test included (written on `alias`). */
   where: string[];
+  /** The cheap filters of `where` that hold for every selected row (time window, token contract), repeated on the second read of a late branch so that its scan skips what the first one did. */
+  recheck: string[];
+  /** The SELECT list, given how to name a column of the table. */
+  select: (col: (name: string) => string) => string;
+  /** Joins after the table (`transactions` for transaction_index). */
+  join?: (col: (name: string) => string) => string;
+}
+
+/**
+ * The SQL of a branch, and the CTE it reads first when the dialect locates rows. Late: `<alias>_hits` reads the
+ * columns the filters name plus the row locator of every row that passes them; the branch joins it back to the table
+ * on the locator and reads the other columns there, for those rows only. Same rows, same values as one pass.
+ */
+function renderBranch(d: Dialect, b: Branch): { cte?: string; sql: string } {
+  const table = d.table(b.table);
+  const locator = d.rowLocator?.(b.table);
+  if (!locator || locator.length === 0) {
+    const col = (name: string) => `${b.alias}.${name}`;
+    return { sql: `SELECT ${b.select(col)} FROM ${table} AS ${b.alias}${b.join?.(col) ?? ''} WHERE ${b.where.join(' AND ')}` };
+  }
+  const filtered = [...new Set([...b.where.join(' ').matchAll(new RegExp(`\\b${b.alias}\\.(\\w+)`, 'g'))].map((m) => m[1]!))].filter((c) => !locator.includes(c));
+  const hits = `${b.alias}_hits`;
+  const h = `h${b.alias}`;
+  const cte = `${hits} AS (SELECT ${[...locator, ...filtered].map((c) => `${b.alias}.${c}`).join(', ')} FROM ${table} AS ${b.alias} WHERE ${b.where.join(' AND ')})`;
+  const col = (name: string) => (filtered.includes(name) ? `${h}.${name}` : `${b.alias}.${name}`);
+  const on = locator.map((c) => `${b.alias}.${c} = ${h}.${c}`).join(' AND ');
+  return {
+    cte,
+    sql: `SELECT ${b.select(col)} FROM ${hits} AS ${h} JOIN ${table} AS ${b.alias} ON ${on}${b.join?.(col) ?? ''}${b.recheck.length ? ` WHERE ${b.recheck.join(' AND ')}` : ''}`,
+  };
 }
 
 /**
  * The movements of a whole frontier in one query: every table is scanned once with `from_address IN (…)` and/or
- * `to_address IN (…)`, the time window on block_timestamp and, when given, the token contracts. With
+ * `to_address IN (…)`, the time window on block_timestamp and, when given, the token contracts (where the dialect
+ * locates rows, a branch reads the rest of its matched rows in a second, pruned scan of the same statement). With
  * maxPerAddress, addresses past it come back as `kind = 'cut'` rows instead of their movements.
  */
 export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQuery {
@@ -132,78 +173,94 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
     return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
   };
 
-  const branches: string[] = [];
+  const branches: Branch[] = [];
   const tokens = spec.contracts === undefined || spec.contracts.length > 0;
   if (tokens) {
     tables.push('token_transfers');
-    const where = [...time('t.block_timestamp'), side('t')];
+    const contracts: string[] = [];
     if (spec.contracts !== undefined) {
       params.push({ name: 'contracts', type: 'STRING', array: true, value: [...spec.contracts] });
-      where.push(d.inArray('t.token_address', 'contracts'));
+      contracts.push(d.inArray('t.token_address', 'contracts'));
     }
     let txIndex = d.nullText();
-    let join = '';
+    let join: Branch['join'];
     if (spec.tokenTxIndex) {
       tables.push('transactions');
       // Only the transactions of the window: a join for ordering, not a second history scan.
       const txWhere = time('x.block_timestamp');
-      join = ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = t.transaction_hash`;
+      join = (col) =>
+        ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = ${col('transaction_hash')}`;
       txIndex = d.intText('tx.transaction_index');
     }
-    branches.push(
-      `SELECT 'token' AS kind, t.token_address AS contract, t.from_address, t.to_address, ${d.integerText('t.value')} AS value, ` +
-        `t.transaction_hash, ${d.intText('t.log_index')} AS log_index, ${d.nullText()} AS trace_address, ${d.intText('t.block_number')} AS block_number, ` +
-        `${d.intText(d.epochSeconds('t.block_timestamp'))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price ` +
-        `FROM ${d.table('token_transfers')} AS t${join} WHERE ${where.join(' AND ')}`,
-    );
+    branches.push({
+      table: 'token_transfers',
+      alias: 't',
+      where: [...time('t.block_timestamp'), side('t'), ...contracts],
+      recheck: [...time('t.block_timestamp'), ...contracts],
+      ...(join ? { join } : {}),
+      select: (col) =>
+        `'token' AS kind, ${col('token_address')} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
+        `${col('transaction_hash')} AS transaction_hash, ${d.intText(col('log_index'))} AS log_index, ${d.nullText()} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
+        `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
+    });
   }
   if (spec.native) {
     if (!tables.includes('transactions')) tables.push('transactions');
-    const where = [
-      ...time('n.block_timestamp'),
-      '(n.receipt_status = 1 OR n.receipt_status IS NULL)',
-      d.positive('n.value'),
-      // A contract creation's value goes to the new contract: its address is in receipt_contract_address.
-      side('n', 'COALESCE(n.to_address, n.receipt_contract_address)'),
-    ];
-    branches.push(
-      `SELECT 'native' AS kind, ${d.nullText()} AS contract, n.from_address, COALESCE(n.to_address, n.receipt_contract_address) AS to_address, ` +
-        `${d.integerText('n.value')} AS value, n.hash AS transaction_hash, '-1' AS log_index, ${d.nullText()} AS trace_address, ` +
-        `${d.intText('n.block_number')} AS block_number, ${d.intText(d.epochSeconds('n.block_timestamp'))} AS block_time, ${d.intText('n.transaction_index')} AS transaction_index, ` +
-        `${d.intText('n.receipt_gas_used')} AS gas_used, ${d.integerText('COALESCE(n.receipt_effective_gas_price, n.gas_price)')} AS gas_price ` +
-        `FROM ${d.table('transactions')} AS n WHERE ${where.join(' AND ')}`,
-    );
+    branches.push({
+      table: 'transactions',
+      alias: 'n',
+      where: [
+        ...time('n.block_timestamp'),
+        '(n.receipt_status = 1 OR n.receipt_status IS NULL)',
+        d.positive('n.value'),
+        // A contract creation's value goes to the new contract: its address is in receipt_contract_address.
+        side('n', 'COALESCE(n.to_address, n.receipt_contract_address)'),
+      ],
+      recheck: time('n.block_timestamp'),
+      select: (col) =>
+        `'native' AS kind, ${d.nullText()} AS contract, ${col('from_address')} AS from_address, COALESCE(${col('to_address')}, ${col('receipt_contract_address')}) AS to_address, ` +
+        `${d.integerText(col('value'))} AS value, ${col('hash')} AS transaction_hash, '-1' AS log_index, ${d.nullText()} AS trace_address, ` +
+        `${d.intText(col('block_number'))} AS block_number, ${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${d.intText(col('transaction_index'))} AS transaction_index, ` +
+        `${d.intText(col('receipt_gas_used'))} AS gas_used, ${d.integerText(`COALESCE(${col('receipt_effective_gas_price')}, ${col('gas_price')})`)} AS gas_price`,
+    });
     if (spec.internal) {
       tables.push('traces');
-      const where = [
-        ...time('r.block_timestamp'),
-        'r.status = 1',
-        "r.trace_address IS NOT NULL AND r.trace_address <> ''",
-        "(r.trace_type IN ('create', 'suicide') OR (r.trace_type = 'call' AND COALESCE(r.call_type, 'call') = 'call'))",
-        d.positive('r.value'),
-        'r.from_address IS NOT NULL AND r.to_address IS NOT NULL',
-        side('r'),
-      ];
-      branches.push(
-        `SELECT 'internal' AS kind, ${d.nullText()} AS contract, r.from_address, r.to_address, ${d.integerText('r.value')} AS value, ` +
-          `r.transaction_hash, ${d.nullText()} AS log_index, r.trace_address, ${d.intText('r.block_number')} AS block_number, ` +
-          `${d.intText(d.epochSeconds('r.block_timestamp'))} AS block_time, ${d.intText('r.transaction_index')} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price ` +
-          `FROM ${d.table('traces')} AS r WHERE ${where.join(' AND ')}`,
-      );
+      branches.push({
+        table: 'traces',
+        alias: 'r',
+        where: [
+          ...time('r.block_timestamp'),
+          'r.status = 1',
+          "r.trace_address IS NOT NULL AND r.trace_address <> ''",
+          "(r.trace_type IN ('create', 'suicide') OR (r.trace_type = 'call' AND COALESCE(r.call_type, 'call') = 'call'))",
+          d.positive('r.value'),
+          'r.from_address IS NOT NULL AND r.to_address IS NOT NULL',
+          side('r'),
+        ],
+        recheck: time('r.block_timestamp'),
+        select: (col) =>
+          `'internal' AS kind, ${d.nullText()} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
+          `${col('transaction_hash')} AS transaction_hash, ${d.nullText()} AS log_index, ${col('trace_address')} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
+          `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${d.intText(col('transaction_index'))} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
+      });
     }
   }
-  if (branches.length === 0) {
+  const rendered = branches.map((b) => renderBranch(d, b));
+  const ctes = rendered.flatMap((r) => (r.cte ? [r.cte] : []));
+  const parts = rendered.map((r) => r.sql);
+  if (parts.length === 0) {
     // Nothing to read (no token asked, no native): an empty answer, still shaped like one.
-    branches.push(
+    parts.push(
       `SELECT 'none' AS kind, ${MOVEMENT_COLUMNS.slice(1)
         .map((c) => `${d.nullText()} AS ${c}`)
         .join(', ')} FROM (SELECT 1 AS one) AS empty WHERE 1 = 0`,
     );
   }
-  const moves = branches.join('\nUNION ALL\n');
+  const moves = parts.join('\nUNION ALL\n');
+  const head = `WITH ${ctes.map((c) => `${c},\n`).join('')}moves AS (\n${moves}\n)`;
   const columns = MOVEMENT_COLUMNS.map((c) => `m.${c}`).join(', ');
   if (spec.maxPerAddress === undefined) {
-    return used(d, { purpose: 'transfers', sql: `WITH moves AS (\n${moves}\n)\nSELECT ${columns} FROM moves AS m`, params, tables });
+    return used(d, { purpose: 'transfers', sql: `${head}\nSELECT ${columns} FROM moves AS m`, params, tables });
   }
   params.push({ name: 'max_per_address', type: 'INT64', array: false, value: spec.maxPerAddress });
   // Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit.
@@ -218,7 +275,7 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
   if (out) keep.push(`(${d.inArray('m.from_address', 'addresses')} AND m.from_address NOT IN (SELECT c.address FROM cut AS c))`);
   if (inn) keep.push(`(${d.inArray('m.to_address', 'addresses')} AND m.to_address NOT IN (SELECT c.address FROM cut AS c))`);
   const sql =
-    `WITH moves AS (\n${moves}\n),\n` +
+    `${head},\n` +
     `sides AS (${sides.join(' UNION ALL ')}),\n` +
     `cut AS (SELECT s.address FROM sides AS s GROUP BY s.address HAVING COUNT(*) > ${d.param('max_per_address')})\n` +
     `SELECT ${columns} FROM moves AS m WHERE ${keep.join(' OR ')}\n` +

@@ -53,15 +53,14 @@ describe('DuckDB over Parquet: the time window reaches the Parquet reader', () =
   it('filters a UTC timestamp column inside the Parquet scan (row groups outside the window are skipped by their statistics)', async () => {
     const wh = createDuckDbWarehouse({ dir: join(tmp, 'timestamptz') });
     try {
+      // The view is ready: the query reads the filter columns first, then the rest of the matched rows (two scans).
+      expect(await wh.hasTable('token_transfers')).toBe(true);
       const query = buildTransfersQuery(wh.dialect, spec);
-      const [explained] = await wh.query({ ...query, sql: `EXPLAIN (FORMAT json) ${query.sql}` });
-      type Node = { name: string; children?: Node[]; extra_info?: { Function?: string; Filters?: string } };
-      const nodes = (JSON.parse(String(explained!.explain_value)) as Node[]).flatMap(function all(n: Node): Node[] {
-        return [n, ...(n.children ?? []).flatMap(all)];
-      });
-      const scans = nodes.filter((n) => n.extra_info?.Function === 'READ_PARQUET');
-      expect(scans).toHaveLength(1);
-      expect(scans[0]!.extra_info!.Filters).toMatch(/block_timestamp>='2023-11-16 04:13:20\+00'::TIMESTAMP WITH TIME ZONE AND block_timestamp<='2023-11-16 05:53:20\+00'/);
+      const scans = await parquetScans(wh, query);
+      expect(scans).toHaveLength(2);
+      for (const scan of scans) {
+        expect(scan.Filters).toMatch(/block_timestamp>='2023-11-16 04:13:20\+00'::TIMESTAMP WITH TIME ZONE AND block_timestamp<='2023-11-16 05:53:20\+00'/);
+      }
       const rows = await wh.query(query);
       expect(rows.map((r) => r.transaction_hash).sort()).toEqual(expected);
       expect(rows.every((r) => Number(r.block_time) >= spec.fromTime && Number(r.block_time) <= spec.toTime)).toBe(true);
@@ -79,6 +78,88 @@ describe('DuckDB over Parquet: the time window reaches the Parquet reader', () =
     } finally {
       await wh.close();
     }
+  });
+});
+
+type Scan = { Function?: string; Filters?: string; Projections?: string | string[] };
+/** The Parquet scans of a query's plan. */
+async function parquetScans(wh: ReturnType<typeof createDuckDbWarehouse>, query: ReturnType<typeof buildTransfersQuery>): Promise<Scan[]> {
+  const [explained] = await wh.query({ ...query, sql: `EXPLAIN (FORMAT json) ${query.sql}` });
+  type Node = { name: string; children?: Node[]; extra_info?: Scan };
+  const nodes = (JSON.parse(String(explained!.explain_value)) as Node[]).flatMap(function all(n: Node): Node[] {
+    return [n, ...(n.children ?? []).flatMap(all)];
+  });
+  return nodes.flatMap((n) => (n.extra_info?.Function === 'READ_PARQUET' ? [n.extra_info] : []));
+}
+
+describe('DuckDB over Parquet: late materialization', () => {
+  // A table in three files whose row numbers repeat (0..999 in each): a row is located by file and row number.
+  const parts = join(tmp, 'parts');
+  beforeAll(async () => {
+    mkdirSync(join(parts, 'token_transfers'), { recursive: true });
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    for (const part of [0, 1, 2]) {
+      await c.run(
+        `COPY (SELECT CASE WHEN n % 3 = 0 THEN '${USDT}' ELSE printf('0x%040x', 900 + n % 3) END AS token_address, printf('0x%040x', n % 50) AS from_address, ` +
+          `printf('0x%040x', n % 70) AS to_address, CAST(n * 1000000000000 AS VARCHAR) AS value, printf('0x%064x', n) AS transaction_hash, (n % 4)::BIGINT AS log_index, ` +
+          `(n // 10)::BIGINT AS block_number, to_timestamp(${T0} + n // 10 * 12) AS block_timestamp FROM range(${part * 1000}, ${part * 1000 + 1000}) AS r(n) ORDER BY n) ` +
+          `TO '${join(parts, 'token_transfers', `part-${part}.parquet`)}' (FORMAT PARQUET, ROW_GROUP_SIZE 100)`,
+      );
+    }
+    c.closeSync();
+    db.closeSync();
+  });
+
+  const ask = {
+    addresses: [address(1), address(2), address(3)],
+    direction: 'both' as const,
+    fromTime: T0,
+    toTime: T0 + 12 * 250,
+    contracts: [USDT],
+    native: false,
+    internal: false,
+    tokenTxIndex: false,
+  };
+  const rowsOf = async (late: boolean, spec: Parameters<typeof buildTransfersQuery>[1]) => {
+    const wh = createDuckDbWarehouse({ dir: parts, lateMaterialization: late });
+    try {
+      await wh.hasTable('token_transfers');
+      const query = buildTransfersQuery(wh.dialect, spec);
+      return { rows: await wh.query(query), scans: await parquetScans(wh, query) };
+    } finally {
+      await wh.close();
+    }
+  };
+
+  it('reads the hashes and amounts of the matched rows only, with the same answer as one pass', async () => {
+    for (const spec of [ask, { ...ask, direction: 'out' as const }, { ...ask, maxPerAddress: 5 }, { ...ask, contracts: undefined, fromTime: undefined, toTime: undefined }]) {
+      const late = await rowsOf(true, spec);
+      const once = await rowsOf(false, spec);
+      const key = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
+      expect(key(late.rows)).toEqual(key(once.rows));
+      expect(late.rows.length).toBeGreaterThan(0);
+      expect(once.scans).toHaveLength(1);
+      expect(late.scans).toHaveLength(2);
+      // The first scan reads what the filters name; hashes and amounts come from the second, for the matched rows.
+      const projections = late.scans.map((s) => [s.Projections ?? []].flat());
+      expect(projections.filter((p) => p.includes('transaction_hash'))).toHaveLength(1);
+      expect(projections.find((p) => p.includes('transaction_hash'))).not.toContain('from_address');
+    }
+    // Expected rows, by hand: USDT rows (n % 3 = 0) of blocks 0..250 to or from 0x…01–0x…03.
+    const { rows } = await rowsOf(true, ask);
+    const expected = Array.from({ length: 2_510 }, (_, n) => n).filter((n) => n % 3 === 0 && ([1, 2, 3].includes(n % 50) || [1, 2, 3].includes(n % 70)));
+    expect(rows.map((r) => r.transaction_hash).sort()).toEqual(expected.map((n) => `0x${n.toString(16).padStart(64, '0')}`).sort());
+    expect(rows.find((r) => r.transaction_hash === `0x${(2_051).toString(16).padStart(64, '0')}`)).toBeUndefined();
+    const row = rows.find((r) => r.transaction_hash === `0x${(2_103).toString(16).padStart(64, '0')}`)!;
+    expect([row.from_address, row.to_address, row.value, row.log_index, row.block_number, row.block_time]).toEqual([
+      address(3),
+      address(2_103 % 70),
+      '2103000000000000',
+      '3',
+      '210',
+      String(T0 + 210 * 12),
+    ]);
   });
 });
 
