@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getChain, type ChainInfo } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
-import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
+import { compareTransfers, sortChronologically, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
@@ -186,7 +186,7 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
       const t = rowToTransfer(chain, row, codec, (c) => tokens.get(c)!);
       unique.set(transferId(t), t);
     }
-    return { transfers: [...unique.values()].sort(compareTransfers), truncated: [...truncated].sort() };
+    return { transfers: sortChronologically([...unique.values()], (t) => t), truncated: [...truncated].sort() };
   }
 
   async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> {

@@ -54,27 +54,28 @@ export function rowToTransfer(
   codec: AddressCodec,
   token: (contract: string) => AssetRef,
 ): AccountTransfer {
-  const base = {
-    chain,
-    from: codec.fromTable(row.from_address),
-    to: codec.fromTable(row.to_address),
-    amount: row.value,
-    tx: codec.tx(row.transaction_hash),
-    block: row.block_number,
-    ...(row.transaction_index !== null ? { txIndex: row.transaction_index } : {}),
-    time: row.block_time,
-  };
+  // One object literal per kind, no spreads: a hop can return tens of thousands of rows.
+  const from = codec.fromTable(row.from_address);
+  const to = codec.fromTable(row.to_address);
+  const tx = codec.tx(row.transaction_hash);
+  const txIndex = row.transaction_index ?? undefined;
+  let t: AccountTransfer;
   switch (row.kind) {
     case 'token':
-      return { ...base, type: 'token', asset: token(codec.fromTable(row.contract)), logIndex: row.log_index };
+      t = { chain, type: 'token', from, to, asset: token(codec.fromTable(row.contract)), amount: row.value, tx, logIndex: row.log_index, block: row.block_number, time: row.block_time };
+      break;
     case 'native': {
-      const fee = row.gas_used !== null && row.gas_price !== null ? row.gas_used * row.gas_price : undefined;
-      return { ...base, type: 'native', asset: nativeAsset(chain), logIndex: -1, ...(fee !== undefined ? { fee } : {}) };
+      t = { chain, type: 'native', from, to, asset: nativeAsset(chain), amount: row.value, tx, logIndex: -1, block: row.block_number, time: row.block_time };
+      if (row.gas_used !== null && row.gas_price !== null) t.fee = row.gas_used * row.gas_price;
+      break;
     }
     case 'internal': {
       // The same position numbering as the RPC adapter's traces, so both sources name a movement alike.
       const path = (row.trace_address.match(/\d+/g) ?? []).map(Number);
-      return { ...base, type: 'internal', asset: nativeAsset(chain), logIndex: tracePosition(path) };
+      t = { chain, type: 'internal', from, to, asset: nativeAsset(chain), amount: row.value, tx, logIndex: tracePosition(path), block: row.block_number, time: row.block_time };
+      break;
     }
   }
+  if (txIndex !== undefined) t.txIndex = txIndex;
+  return t;
 }

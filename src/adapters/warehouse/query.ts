@@ -38,6 +38,11 @@ export interface RenderedQuery {
   params: QueryParam[];
   /** Tables the query reads: an engine checks they exist before running it. */
   tables: WarehouseTable[];
+  /**
+   * Every column of every row is text or NULL (the movements query casts its numbers to text): an engine may hand
+   * the rows over as JSON text, exact for such values and far cheaper to bring into JavaScript than value by value.
+   */
+  textRows?: boolean;
 }
 
 /** The few things that differ between engines. Column expressions get raw blockchain-etl column names. */
@@ -90,7 +95,7 @@ export interface TransfersSpec {
   maxPerAddress?: number;
 }
 
-/** The columns every movement row has, whatever table it comes from. */
+/** The columns a movement row can have, whatever table it comes from (a query returns those its branches fill). */
 export const MOVEMENT_COLUMNS = [
   'kind',
   'contract',
@@ -258,9 +263,16 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
   }
   const moves = parts.join('\nUNION ALL\n');
   const head = `WITH ${ctes.map((c) => `${c},\n`).join('')}moves AS (\n${moves}\n)`;
-  const columns = MOVEMENT_COLUMNS.map((c) => `m.${c}`).join(', ');
+  // Only columns some branch fills: a column that is NULL on every row still costs a value per row to hand over.
+  const filled = new Set<string>(['kind', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time']);
+  if (tokens) filled.add('contract');
+  if (spec.native) ['transaction_index', 'gas_used', 'gas_price'].forEach((c) => filled.add(c));
+  if (spec.native && spec.internal) filled.add('trace_address');
+  if (tokens && spec.tokenTxIndex) filled.add('transaction_index');
+  const present = MOVEMENT_COLUMNS.filter((c) => filled.has(c));
+  const columns = present.map((c) => `m.${c}`).join(', ');
   if (spec.maxPerAddress === undefined) {
-    return used(d, { purpose: 'transfers', sql: `${head}\nSELECT ${columns} FROM moves AS m`, params, tables });
+    return used(d, { purpose: 'transfers', sql: `${head}\nSELECT ${columns} FROM moves AS m`, params, tables, textRows: true });
   }
   params.push({ name: 'max_per_address', type: 'INT64', array: false, value: spec.maxPerAddress });
   // Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit.
@@ -280,10 +292,8 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
     `cut AS (SELECT s.address FROM sides AS s GROUP BY s.address HAVING COUNT(*) > ${d.param('max_per_address')})\n` +
     `SELECT ${columns} FROM moves AS m WHERE ${keep.join(' OR ')}\n` +
     `UNION ALL\n` +
-    `SELECT 'cut' AS kind, ${d.nullText()} AS contract, c.address AS from_address, ${MOVEMENT_COLUMNS.slice(3)
-      .map((col) => `${d.nullText()} AS ${col}`)
-      .join(', ')} FROM cut AS c`;
-  return used(d, { purpose: 'transfers', sql, params, tables });
+    `SELECT ${present.map((col) => (col === 'kind' ? `'cut' AS kind` : col === 'from_address' ? 'c.address AS from_address' : `${d.nullText()} AS ${col}`)).join(', ')} FROM cut AS c`;
+  return used(d, { purpose: 'transfers', sql, params, tables, textRows: true });
 }
 
 /** Only the parameters the text refers to (an engine may refuse to bind one it does not see). */

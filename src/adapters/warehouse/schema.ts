@@ -7,7 +7,10 @@ const smallInteger = integer.refine((v) => v >= -1n && v <= BigInt(Number.MAX_SA
 const baseUnits = z.union([z.string().regex(/^\d+$/, 'expected base units as decimal digits'), z.bigint().nonnegative()]).transform((v) => BigInt(v));
 const hash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte hash in hex');
 
-/** One row of the movements query (query.ts MOVEMENT_COLUMNS): rows from files are untrusted input like any answer. */
+/**
+ * One row of the movements query (query.ts MOVEMENT_COLUMNS): rows from files are untrusted input like any answer.
+ * transaction_index is absent when no branch of the query reads it (token transfers without the transactions join).
+ */
 export const MovementRowSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('token'),
@@ -19,7 +22,7 @@ export const MovementRowSchema = z.discriminatedUnion('kind', [
     log_index: smallInteger,
     block_number: smallInteger,
     block_time: smallInteger,
-    transaction_index: smallInteger.nullable(),
+    transaction_index: smallInteger.nullish(),
   }),
   z.object({
     kind: z.literal('native'),
@@ -29,7 +32,7 @@ export const MovementRowSchema = z.discriminatedUnion('kind', [
     transaction_hash: hash,
     block_number: smallInteger,
     block_time: smallInteger,
-    transaction_index: smallInteger.nullable(),
+    transaction_index: smallInteger.nullish(),
     gas_used: baseUnits.nullable(),
     gas_price: baseUnits.nullable(),
   }),
@@ -42,7 +45,7 @@ export const MovementRowSchema = z.discriminatedUnion('kind', [
     trace_address: z.string().regex(/^\[?\s*\d+(\s*,\s*\d+)*\s*\]?$/, 'expected a trace address like "0,1"'),
     block_number: smallInteger,
     block_time: smallInteger,
-    transaction_index: smallInteger.nullable(),
+    transaction_index: smallInteger.nullish(),
   }),
   /** A transaction that moved no value of its own (failed, or zero value): found, but not a movement. */
   z.object({ kind: z.literal('tx'), transaction_hash: hash }),

@@ -84,7 +84,7 @@ describe('DuckDB over Parquet: the time window reaches the Parquet reader', () =
 type Scan = { Function?: string; Filters?: string; Projections?: string | string[] };
 /** The Parquet scans of a query's plan. */
 async function parquetScans(wh: ReturnType<typeof createDuckDbWarehouse>, query: ReturnType<typeof buildTransfersQuery>): Promise<Scan[]> {
-  const [explained] = await wh.query({ ...query, sql: `EXPLAIN (FORMAT json) ${query.sql}` });
+  const [explained] = await wh.query({ ...query, textRows: false, sql: `EXPLAIN (FORMAT json) ${query.sql}` });
   type Node = { name: string; children?: Node[]; extra_info?: Scan };
   const nodes = (JSON.parse(String(explained!.explain_value)) as Node[]).flatMap(function all(n: Node): Node[] {
     return [n, ...(n.children ?? []).flatMap(all)];

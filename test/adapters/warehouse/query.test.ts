@@ -25,6 +25,19 @@ const tmp = mkdtempSync(join(tmpdir(), 'chaintrail-wh-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('one query builder, two dialects', () => {
+  it('returns only the columns some branch fills, as text rows', () => {
+    const selected = (q: { sql: string }) => /SELECT ((?:m\.\w+, )*m\.\w+) FROM moves AS m/.exec(q.sql)![1]!.split(', ').map((c) => c.slice(2));
+    const tokensOnly = buildTransfersQuery(duckDbDialect, { ...spec, native: false, internal: false });
+    expect(selected(tokensOnly)).toEqual(['kind', 'contract', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time']);
+    expect(tokensOnly.sql).toMatch(/SELECT 'cut' AS kind, CAST\(NULL AS VARCHAR\) AS contract, c\.address AS from_address, (CAST\(NULL AS VARCHAR\) AS \w+, ){5}CAST\(NULL AS VARCHAR\) AS block_time FROM cut/);
+    expect(selected(buildTransfersQuery(duckDbDialect, { ...spec, native: false, internal: false, tokenTxIndex: true }))).toContain('transaction_index');
+    const nativeOnly = buildTransfersQuery(duckDbDialect, { ...spec, contracts: [], internal: false });
+    expect(selected(nativeOnly)).toEqual(['kind', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time', 'transaction_index', 'gas_used', 'gas_price']);
+    expect(selected(buildTransfersQuery(duckDbDialect, spec))).toHaveLength(13);
+    expect([tokensOnly, nativeOnly].every((q) => q.textRows)).toBe(true);
+    expect(buildTransactionQuery(duckDbDialect, { hash: '0x' + 'ab'.repeat(32), native: true, internal: true, tokens: true }).textRows).toBeUndefined();
+  });
+
   it('renders the same query for DuckDB and BigQuery, differing only in the dialect’s pieces, with values as parameters', () => {
     const duck = buildTransfersQuery(duckDbDialect, spec);
     const bq = buildTransfersQuery(bigQueryDialect('bigquery-public-data.crypto_ethereum'), spec);
