@@ -1,8 +1,13 @@
 import { z } from 'zod';
 
-/** An integer column read as text (engines hand integers back as text, bigint or number). */
-const integer = z.union([z.string().regex(/^-?\d+$/, 'expected an integer'), z.bigint(), z.number().int()]).transform((v) => BigInt(v));
-const smallInteger = integer.refine((v) => v >= -1n && v <= BigInt(Number.MAX_SAFE_INTEGER), 'out of range').transform((v) => Number(v));
+/**
+ * Positions, block numbers and times: -1 up to 2^53, read as text (engines hand integers back as text, bigint or
+ * number); checked as a number, as this runs for every row of a hop.
+ */
+const smallInteger = z
+  .union([z.string().regex(/^-?\d{1,16}$/, 'expected an integer'), z.number().int(), z.bigint()])
+  .transform((v) => Number(v))
+  .refine((n) => n >= -1 && Number.isSafeInteger(n), 'out of range');
 /** Base units: exact decimal digits. A float, a sign or an exponent is not a base-unit amount. */
 const baseUnits = z.union([z.string().regex(/^\d+$/, 'expected base units as decimal digits'), z.bigint().nonnegative()]).transform((v) => BigInt(v));
 const hash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte hash in hex');
