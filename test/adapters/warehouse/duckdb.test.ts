@@ -182,3 +182,34 @@ describe('DuckDB: text amounts', () => {
     }
   });
 });
+
+describe('DuckDB: handing rows over to JavaScript', () => {
+  it('brings every row of a large answer across, in JSON parts of at most 50,000 rows, with values intact', async () => {
+    const dir = join(tmp, 'large');
+    mkdirSync(dir, { recursive: true });
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    // 120,001 movements into 0x…01: three JSON parts. Values past 2^64 and quotes in no field are carried exactly.
+    await c.run(
+      `COPY (SELECT '${USDT}' AS token_address, printf('0x%040x', 100 + n) AS from_address, '${address(1)}' AS to_address, ` +
+        `CAST(CAST(n AS HUGEINT) * 1000000000000000000000 AS VARCHAR) AS value, printf('0x%064x', n) AS transaction_hash, (n % 7)::BIGINT AS log_index, ` +
+        `(n // 10)::BIGINT AS block_number, to_timestamp(${T0} + n) AS block_timestamp FROM range(120001) AS r(n)) TO '${join(dir, 'token_transfers.parquet')}' (FORMAT PARQUET)`,
+    );
+    c.closeSync();
+    db.closeSync();
+    const wh = createDuckDbWarehouse({ dir });
+    try {
+      const query = buildTransfersQuery(wh.dialect, { ...spec, addresses: [address(1)], fromTime: T0, toTime: T0 + 200_000, maxPerAddress: 200_000 });
+      expect(query.textRows).toBe(true);
+      const rows = await wh.query(query);
+      expect(rows).toHaveLength(120_001);
+      const byHash = new Map(rows.map((r) => [r.transaction_hash, r]));
+      expect(byHash.size).toBe(120_001);
+      const last = byHash.get(`0x${(120_000).toString(16).padStart(64, '0')}`)!;
+      expect(last).toMatchObject({ kind: 'token', from_address: `0x${(100 + 120_000).toString(16).padStart(40, '0')}`, value: '120000000000000000000000000', log_index: String(120_000 % 7), block_number: '12000', block_time: String(T0 + 120_000) });
+      expect(wh.stats().rowsReturned).toBe(120_001);
+    } finally {
+      await wh.close();
+    }
+  });
+});
