@@ -1,4 +1,4 @@
-import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
+import { sortChronologically, transferId, type AccountTransfer } from '../core/movement.js';
 import type { TransferResult } from './adapter.js';
 
 /** One address's answer: its movements and whether the source had more than it returned. */
@@ -13,7 +13,7 @@ export interface AddressList {
  * at `limit`, a list that stopped early or a cut makes the address truncated (reported, never dropped silently).
  */
 export function mergeStreams(address: string, streams: readonly { transfers: AccountTransfer[]; complete: boolean }[], limit: number | undefined): AddressList {
-  let list = streams.flatMap((r) => r.transfers).sort(compareTransfers);
+  let list = sortChronologically(streams.flatMap((r) => r.transfers), (t) => t);
   let truncated = streams.some((r) => !r.complete);
   if (limit !== undefined && list.length > limit) {
     list = list.slice(0, limit);
@@ -26,5 +26,5 @@ export function mergeStreams(address: string, streams: readonly { transfers: Acc
 export function combineAddressLists(perAddress: readonly AddressList[]): TransferResult {
   const unique = new Map<string, AccountTransfer>();
   for (const { list } of perAddress) for (const t of list) unique.set(transferId(t), t);
-  return { transfers: [...unique.values()].sort(compareTransfers), truncated: perAddress.filter((p) => p.truncated).map((p) => p.address) };
+  return { transfers: sortChronologically([...unique.values()], (t) => t), truncated: perAddress.filter((p) => p.truncated).map((p) => p.address) };
 }

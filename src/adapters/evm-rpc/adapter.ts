@@ -1,7 +1,7 @@
 import { normalizeAddress } from '../../core/address.js';
 import { getChain, type ChainInfo, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
-import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
+import { compareTransfers, sortChronologically, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionLog, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { checkAborted } from './abort.js';
 import { createSpanState } from './block-range.js';
@@ -308,7 +308,7 @@ function finish(
 ): TransferResult {
   const unique = new Map<string, AccountTransfer>();
   for (const t of found) unique.set(transferId(t), t);
-  const sorted = [...unique.values()].sort(compareTransfers);
+  const sorted = sortChronologically([...unique.values()], (t) => t);
   const out = directions.includes('out');
   const inn = directions.includes('in');
   const counts = new Map<string, number>();
