@@ -3,7 +3,7 @@ import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { adapterFor } from './sources.js';
-import { nodeKey, splitNodeKey } from './state.js';
+import { splitNodeKey } from './state.js';
 
 export interface FrontierRequest {
   nodes: readonly string[];
@@ -15,14 +15,21 @@ export interface FrontierRequest {
   signal?: AbortSignal;
 }
 
-export interface FrontierResult {
+/** One source answer: the movements of a batch of addresses, and those of its addresses the source cut short. */
+export interface FrontierAnswer {
+  chain: string;
+  addresses: string[];
   transfers: AccountTransfer[];
-  /** Nodes with more movements than maxDegree: not expanded, reported high-degree. */
-  highDegree: Set<string>;
+  /** Addresses with more movements than maxDegree (the source stopped collecting them). */
+  truncated: string[];
 }
 
-/** Fetches both directions for a whole frontier, in batches as large as each source takes. */
-export async function fetchFrontier(req: FrontierRequest): Promise<FrontierResult> {
+/**
+ * Fetches both directions for a whole frontier, in batches as large as each source takes. Answers come in batch
+ * order, as the sources gave them: the engine counts each address's movements in its own answer (a source that
+ * ignores maxPerAddress still must not make it expand a hub) as it takes them in, without a pass of its own here.
+ */
+export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswer[]> {
   const byChain = new Map<string, string[]>();
   for (const node of req.nodes) {
     const { chain, address } = splitNodeKey(node);
@@ -31,7 +38,7 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierResul
     else byChain.set(chain, [address]);
   }
   const limit = pLimit(req.concurrency);
-  const jobs: Promise<{ chain: string; addresses: string[]; transfers: AccountTransfer[]; truncated: string[] }>[] = [];
+  const jobs: Promise<FrontierAnswer>[] = [];
   for (const [chain, addresses] of [...byChain].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const adapter = adapterFor(req.adapters, chain);
     const size = Math.max(1, adapter.capabilities.maxAddressesPerCall);
@@ -51,28 +58,10 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierResul
             maxPerAddress: req.maxDegree,
             ...(req.signal ? { signal: req.signal } : {}),
           });
-          return { chain, addresses: batch, ...result };
+          return { chain, addresses: batch, transfers: result.transfers, truncated: result.truncated };
         }),
       );
     }
   }
-  const results = await Promise.all(jobs);
-  const transfers: AccountTransfer[] = [];
-  const highDegree = new Set<string>();
-  for (const r of results) {
-    for (const a of r.truncated) highDegree.add(nodeKey(r.chain, a));
-    // A source that ignores maxPerAddress still must not make us expand a hub.
-    const degree = new Map<string, number>(r.addresses.map((a) => [a, 0]));
-    for (const t of r.transfers) {
-      const n = degree.get(t.from);
-      if (n !== undefined) degree.set(t.from, n + 1);
-      if (t.to === t.from) continue;
-      const m = degree.get(t.to);
-      if (m !== undefined) degree.set(t.to, m + 1);
-    }
-    for (const [a, n] of degree) if (n > req.maxDegree) highDegree.add(nodeKey(r.chain, a));
-    // No spread: one answer can hold more movements than a call takes as arguments.
-    for (const t of r.transfers) transfers.push(t);
-  }
-  return { transfers, highDegree };
+  return Promise.all(jobs);
 }

@@ -10,8 +10,10 @@ export interface FlowNode {
   readonly events: FlowTransfer[];
   sorted: boolean;
   expanded: boolean;
-  /** The trace round that fetched this address's movements to expand it (0: none yet); the trace loop sets it. */
+  /** Stamp of the source answer that fetched this address's movements to expand it (0: none); the trace loop sets it. */
   fetchedIn: number;
+  /** Movements of the address in that answer (the trace loop counts them to spot hubs). */
+  degree: number;
   /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the earliest edge that gives it. */
   hop: number;
   via: FlowTransfer | undefined;
@@ -94,7 +96,7 @@ export class TaintFlow {
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     let node = nodes.get(address);
     if (!node) {
-      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, fetchedIn: 0, hop: -1, via: undefined, rootHop: -1, received: undefined, held: undefined };
+      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, fetchedIn: 0, degree: 0, hop: -1, via: undefined, rootHop: -1, received: undefined, held: undefined };
       nodes.set(address, node);
       this.nodeList.push(node);
     }
@@ -111,12 +113,13 @@ export class TaintFlow {
     return this.byChain.get(chain)?.get(address);
   }
 
-  /** Adds a movement once (same chain, tx, type and log index = same movement); returns undefined for a repeat. */
-  add(t: AccountTransfer, asset: string): FlowTransfer | undefined {
+  /**
+   * Adds a movement once (same chain, tx, type and log index = same movement); returns undefined for a repeat. The
+   * caller may pass the ends' nodes when it has looked them up already.
+   */
+  add(t: AccountTransfer, asset: string, fromNode = this.node(t.chain, t.from), toNode = this.node(t.chain, t.to)): FlowTransfer | undefined {
     const known = this.byTx.get(t.tx);
     if (known && this.match(known, t)) return undefined;
-    const fromNode = this.node(t.chain, t.from);
-    const toNode = this.node(t.chain, t.to);
     let assetIndex = this.assetIndex.get(asset);
     if (assetIndex === undefined) {
       this.assetIndex.set(asset, (assetIndex = this.assets.length));

@@ -12,7 +12,7 @@ import { matchDepositSweeps } from '../heuristics/deposit.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
 import { collectEndpoints, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
-import { fetchFrontier } from './fetch.js';
+import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
 import { nodeKey, splitNodeKey } from './state.js';
@@ -221,6 +221,8 @@ async function runTrace(
   const belowMinStop: StopReason = { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` };
   const terminalStops = new Map<Terminal, StopReason>();
   let recheck: FlowNode[] = [];
+  // Stamps of the source answers so far (one per batch of addresses, increasing over the rounds).
+  let stamp = 0;
   let failure: ChaintrailError | undefined;
   // Cross-chain continuation (src/engine/bridge-continuation.ts): tainted deposits into bridges continue on their
   // destination chain as seeds carrying the handed-over taint, when a source serves that chain.
@@ -290,9 +292,9 @@ async function runTrace(
     if (frontier.length === 0) break;
     round++;
     progress('expand', frontier.length);
-    let fetched: Awaited<ReturnType<typeof fetchFrontier>>;
+    let answers: FrontierAnswer[];
     try {
-      fetched = await guard(() =>
+      answers = await guard(() =>
         fetchFrontier({
           nodes: frontier.map((n) => n.key),
           adapters,
@@ -310,28 +312,55 @@ async function runTrace(
       for (const node of frontier) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
       break;
     }
-    // A hub's own movements are not kept: only those of addresses this round really expands.
-    const keep: FlowNode[] = [];
-    for (const node of frontier) {
-      if (fetched.highDegree.has(node.key)) {
-        highDegree.add(node);
-        recheck.push(node);
-      } else {
-        node.fetchedIn = round;
-        keep.push(node);
+    // Each address's movements are counted in its own answer; the ends' nodes are looked up once, for the count and
+    // for the flow. A batch's stamp marks its addresses as fetched; a hub's stamp is taken back, as its own movements
+    // are not kept: only those of addresses this round really expands.
+    const roundStart = stamp + 1;
+    const hubs: FlowNode[] = [];
+    const ends: (FlowNode | undefined)[] = [];
+    for (const answer of answers) {
+      const batch = ++stamp;
+      for (const address of answer.addresses) {
+        const node = flow.peek(answer.chain, address)!;
+        node.fetchedIn = batch;
+        node.degree = 0;
+      }
+      for (const address of answer.truncated) {
+        const node = flow.peek(answer.chain, address);
+        if (node) hubs.push(node);
+      }
+      for (const t of answer.transfers) {
+        const from = flow.peek(t.chain, t.from);
+        const to = t.to === t.from ? from : flow.peek(t.chain, t.to);
+        if (from?.fetchedIn === batch) from.degree++;
+        if (to !== from && to?.fetchedIn === batch) to.degree++;
+        ends.push(from, to);
       }
     }
-    for (const t of fetched.transfers) {
-      const from = flow.peek(t.chain, t.from);
-      const to = flow.peek(t.chain, t.to);
-      if (from?.fetchedIn !== round && to?.fetchedIn !== round) continue;
-      const kind = assetKind(t.asset);
-      // A zero-value transaction still costs its sender gas: as a fee-only movement it debits the sender's ledger.
-      const feeOnly = t.amount === 0n && t.asset.kind === 'native' && t.fee !== undefined && t.fee > 0n;
-      if (t.amount === 0n && !feeOnly) ignoredIds.zeroValue.add(transferId(t));
-      else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(t));
-      else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(t));
-      else flow.add(t, kind.key);
+    for (const node of hubs) node.degree = Number.POSITIVE_INFINITY;
+    const keep: FlowNode[] = [];
+    for (const node of frontier) {
+      if (node.degree > settings.maxDegree) {
+        node.fetchedIn = 0;
+        highDegree.add(node);
+        recheck.push(node);
+      } else keep.push(node);
+    }
+    let end = 0;
+    for (const answer of answers) {
+      for (const t of answer.transfers) {
+        const from = ends[end++];
+        const to = ends[end++];
+        if (!((from !== undefined && from.fetchedIn >= roundStart) || (to !== undefined && to.fetchedIn >= roundStart))) continue;
+        const kind = assetKind(t.asset);
+        // A zero-value transaction still costs its sender gas: as a fee-only movement it debits the sender's ledger.
+        const feeOnly = t.amount === 0n && t.asset.kind === 'native' && t.fee !== undefined && t.fee > 0n;
+        if (t.amount === 0n && !feeOnly) ignoredIds.zeroValue.add(transferId(t));
+        else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(t));
+        else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(t));
+        // (An end first met in this round has no node yet: the flow makes it.)
+        else flow.add(t, kind.key, from, to);
+      }
     }
     for (const node of keep) {
       flow.expand(node);

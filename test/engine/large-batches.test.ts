@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchFrontier } from '../../src/engine/fetch.js';
+import { trace } from '../../src/engine/trace.js';
 import { collectEndpoints } from '../../src/engine/endpoints.js';
 import type { Allocation, TaintedEdge } from '../../src/engine/allocate.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
@@ -27,29 +27,29 @@ const transfer = (i: number): AccountTransfer => ({
 });
 
 describe('engine on very large batches', () => {
+  // The stub answers every call with all N movements, whatever maxPerAddress says: the engine must count them itself.
+  const stub = (transfers: AccountTransfer[]): ChainAdapter => ({
+    kind: 'stub',
+    capabilities: { maxAddressesPerCall: 1_000, internalTransfers: true },
+    supports: (chain) => chain === 'ethereum',
+    getTransfers: async () => ({ transfers, truncated: [] }),
+    getTransaction: async (chain, tx) => ({ chain, tx, transfers: transfers.filter((t) => t.tx === tx) }),
+    notes: () => [],
+    stats: () => ({ requests: 0, cacheHits: 0 }),
+  });
+
   it('takes one adapter answer with more movements than a call can spread', async () => {
     const transfers = Array.from({ length: N }, (_, i) => transfer(i));
-    const adapter: ChainAdapter = {
-      kind: 'stub',
-      capabilities: { maxAddressesPerCall: 1_000, internalTransfers: true },
-      supports: (chain) => chain === 'ethereum',
-      getTransfers: async () => ({ transfers, truncated: [] }),
-      getTransaction: async () => {
-        throw new Error('not used');
-      },
-      notes: () => [],
-      stats: () => ({ requests: 0, cacheHits: 0 }),
-    };
-    const result = await fetchFrontier({
-      nodes: [nodeKey('ethereum', hub)],
-      adapters: [adapter],
-      assetsByChain: new Map([['ethereum', [USDT]]]),
-      window: {},
-      maxDegree: N * 2,
-      concurrency: 1,
-    });
-    expect(result.transfers).toHaveLength(N);
-    expect(result.highDegree.size).toBe(0);
+    const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: transfers[0]!.tx }], adapters: [stub(transfers)], builtinLabels: false, maxDegree: N });
+    expect(report.stats.transfersSeen).toBe(N);
+    expect(report.endpoints.map((e) => [e.kind, e.amount])).toEqual([['unspent', '1']]);
+  }, 30_000);
+
+  it('reports a hub the source did not cut as high-degree, counting its movements itself', async () => {
+    const transfers = Array.from({ length: N }, (_, i) => transfer(i));
+    const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: transfers[0]!.tx }], adapters: [stub(transfers)], builtinLabels: false, maxDegree: N - 1 });
+    expect(report.stats.transfersSeen).toBe(1);
+    expect(report.endpoints.map((e) => [e.kind, e.amount])).toEqual([['high-degree', '1']]);
   }, 30_000);
 
   it('reports an endpoint that received more tainted movements than a call can spread', () => {
