@@ -79,6 +79,8 @@ export interface BridgeDepositData {
 
 export interface EndpointInput {
   allocation: Allocation;
+  /** The tainted movements into each node, in any order; grouped from `allocation.edges` when not given. */
+  inflows?: ReadonlyMap<string, readonly TaintedEdge[]>;
   expanded: ReadonlySet<string>;
   stops: ReadonlyMap<string, StopReason>;
   deposits: ReadonlyMap<string, DepositInference>;
@@ -104,12 +106,8 @@ export interface EndpointInput {
  */
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
   const { allocation, expanded, stops, deposits } = input;
-  const inbound = new Map<string, TaintedEdge[]>();
-  for (const e of allocation.edges) {
-    const list = inbound.get(e.transfer.to);
-    if (list) list.push(e);
-    else inbound.set(e.transfer.to, [e]);
-  }
+  const inbound = input.inflows ?? byRecipient(allocation.edges);
+  const into = (node: string, asset: string) => ofAsset(inbound.get(node) ?? [], asset);
   const endpoints: EndpointData[] = [];
   // Freezability is a property of the asset: looked up once per asset, not per endpoint.
   const freezable = new Map<string, ReturnType<typeof freezableStablecoin>>();
@@ -121,7 +119,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
       const amount = held.get(assetKey)!;
       if (amount === 0n) continue;
       const asset = input.assets.get(assetKey)!;
-      const edgesIn = (inbound.get(node) ?? []).filter((e) => e.transfer.asset === assetKey);
+      const edgesIn = into(node, assetKey);
       if (!stop) {
         if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
         const freeze = freezable.get(assetKey);
@@ -158,7 +156,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
           endpoints.push(ep);
           continue;
         }
-        const intoDeposit = (inbound.get(depositNode) ?? []).filter((e) => e.transfer.asset === assetKey);
+        const intoDeposit = into(depositNode, assetKey);
         const entity = deposits.get(depositNode)!.label;
         const reason = `unlabeled address forwarded what it received to ${entity.entity}'s labeled wallet: inferred deposit address`;
         const ep = base(input, 'exchange', reason, depositNode, asset, part, intoDeposit);
@@ -172,6 +170,22 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
     }
   }
   return mergeSameEndpoint(endpoints);
+}
+
+function byRecipient(edges: readonly TaintedEdge[]): Map<string, TaintedEdge[]> {
+  const inbound = new Map<string, TaintedEdge[]>();
+  for (const e of edges) {
+    const list = inbound.get(e.transfer.to);
+    if (list) list.push(e);
+    else inbound.set(e.transfer.to, [e]);
+  }
+  return inbound;
+}
+
+/** The movements of one asset: the list itself when they all are (one asset is the common case). */
+function ofAsset(list: readonly TaintedEdge[], asset: string): readonly TaintedEdge[] {
+  for (const e of list) if (e.transfer.asset !== asset) return list.filter((x) => x.transfer.asset === asset);
+  return list;
 }
 
 /**
@@ -246,7 +260,7 @@ const paths = (input: EndpointInput) => {
 };
 
 /** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
-function base(input: EndpointInput, kind: EndpointKind, reason: string, node: string, asset: AssetRef, amount: bigint, edgesIn: TaintedEdge[]): EndpointData {
+function base(input: EndpointInput, kind: EndpointKind, reason: string, node: string, asset: AssetRef, amount: bigint, edgesIn: readonly TaintedEdge[]): EndpointData {
   const { chain, address } = splitNodeKey(node);
   // A reduce, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
   let firstSeen = Number.POSITIVE_INFINITY;

@@ -333,6 +333,22 @@ export class TaintFlow {
     return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
   }
 
+  /**
+   * The tainted movements into each node that received taint, by node key, read off the nodes' own movement lists
+   * (in no particular order): the endpoint builder needs them per node, and grouping the allocation's edges by
+   * recipient would cost a map lookup per edge.
+   */
+  inflows(): Map<string, TaintedEdge[]> {
+    const out = new Map<string, TaintedEdge[]>();
+    for (const node of this.nodeList) {
+      if (!node.received) continue;
+      let list: TaintedEdge[] | undefined;
+      for (const e of node.events) if (e.toNode === node && e.taint > 0n) (list ??= []).push(e);
+      if (list) out.set(node.key, list);
+    }
+    return out;
+  }
+
   /** Taint a node received so far, per asset key. */
   receivedBy(node: FlowNode): [string, bigint][] {
     const out: [string, bigint][] = [];

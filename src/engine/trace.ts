@@ -393,6 +393,7 @@ async function runTrace(
   const deposits = inferDeposits(flow, expanded, terminals, labels, settings);
   const endpoints = collectEndpoints({
     allocation,
+    inflows: flow.inflows(),
     expanded,
     stops,
     deposits,
