@@ -32,7 +32,29 @@ export function displayAmount(assets: ReadonlyMap<string, AssetRef>, key: string
   return asset ? formatUnits(BigInt(baseUnits), asset.decimals) : baseUnits;
 }
 
+// Reports print two timestamps per endpoint; the date part is formatted once per day, and each timestamp is built as
+// one flat string from char codes (a template literal would keep a chain of cons strings per timestamp alive).
+const days = new Map<number, number[]>();
+
 /** Unix seconds to the report's UTC form (`2026-03-02T09:00:00Z`). */
 export function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  // (Fractions and years past 9999, which ISO writes differently, take the general path.)
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds >= 253_402_300_800) return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const day = Math.floor(seconds / 86_400);
+  let date = days.get(day);
+  if (date === undefined) {
+    const text = new Date(day * 86_400_000).toISOString();
+    days.set(day, (date = Array.from({ length: 20 }, (_, i) => text.charCodeAt(i))));
+    date[19] = 0x5a; // 'Z'
+  }
+  const codes = date.slice();
+  const rest = seconds - day * 86_400;
+  const put = (at: number, n: number) => {
+    codes[at] = 0x30 + Math.floor(n / 10);
+    codes[at + 1] = 0x30 + (n % 10);
+  };
+  put(11, Math.floor(rest / 3600));
+  put(14, Math.floor((rest % 3600) / 60));
+  put(17, rest % 60);
+  return String.fromCharCode(...codes);
 }

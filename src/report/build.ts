@@ -4,33 +4,9 @@ import { crossBorder } from '../core/jurisdiction.js';
 import { transferId } from '../core/movement.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
 import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
+import { isoTime } from './assets.js';
 import type { BridgeData, EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
-
-// Reports print two timestamps per endpoint; the date part is formatted once per day, and each timestamp is built as
-// one flat string from char codes (a template literal would keep a chain of cons strings per timestamp alive).
-const days = new Map<number, number[]>();
-function iso(seconds: number): string {
-  // (Fractions and years past 9999, which ISO writes differently, take the general path.)
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds >= 253_402_300_800) return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-  const day = Math.floor(seconds / 86_400);
-  let date = days.get(day);
-  if (date === undefined) {
-    const text = new Date(day * 86_400_000).toISOString();
-    days.set(day, (date = Array.from({ length: 20 }, (_, i) => text.charCodeAt(i))));
-    date[19] = 0x5a; // 'Z'
-  }
-  const codes = date.slice();
-  const rest = seconds - day * 86_400;
-  const put = (at: number, n: number) => {
-    codes[at] = 0x30 + Math.floor(n / 10);
-    codes[at + 1] = 0x30 + (n % 10);
-  };
-  put(11, Math.floor(rest / 3600));
-  put(14, Math.floor((rest % 3600) / 60));
-  put(17, rest % 60);
-  return String.fromCharCode(...codes);
-}
 
 // A fresh object each time: a caller that edits one endpoint's asset must not change another's.
 function reportAsset(a: AssetRef): AssetRef {
@@ -128,8 +104,8 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     out.amount = e.amount.toString();
     out.amountDisplay = formatUnits(e.amount, e.asset.decimals);
     out.hops = e.hops;
-    out.firstSeen = iso(e.firstSeen);
-    out.lastSeen = iso(e.lastSeen);
+    out.firstSeen = isoTime(e.firstSeen);
+    out.lastSeen = isoTime(e.lastSeen);
     out.txs = e.txs;
     out.path = e.path;
     return out as unknown as Endpoint;
@@ -158,8 +134,8 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
         inferred: e.depositInferred ?? false,
         asset: reportAsset(e.asset),
         ...money(e.asset, e.amount),
-        firstSeen: iso(e.firstSeen),
-        lastSeen: iso(e.lastSeen),
+        firstSeen: isoTime(e.firstSeen),
+        lastSeen: isoTime(e.lastSeen),
         txs: e.txs,
       })),
     };
@@ -192,7 +168,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       address: formatAddress(t.chain, t.to),
       asset: reportAsset(t.asset),
       ...money(t.asset, t.amount),
-      time: iso(t.time),
+      time: isoTime(t.time),
     }));
 
   // Two seeds can name the same payment (its tx and its recipient address): the engine taints it once, count it once.
@@ -254,8 +230,8 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       minValue: settings.minValue,
       maxNodes: settings.maxNodes,
       maxDegree: settings.maxDegree,
-      ...(settings.from !== undefined ? { from: iso(settings.from) } : {}),
-      ...(settings.to !== undefined ? { to: iso(settings.to) } : {}),
+      ...(settings.from !== undefined ? { from: isoTime(settings.from) } : {}),
+      ...(settings.to !== undefined ? { to: isoTime(settings.to) } : {}),
       depositWindowHours: settings.depositWindowHours,
       depositTolerance: settings.depositTolerance,
       peelMode: settings.peelMode,
