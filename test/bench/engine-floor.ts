@@ -5,10 +5,10 @@
  *
  * It is NOT chaintrail's engine, and nothing in src/ uses it. Before the clock starts, the world is turned into
  * columns: addresses interned to integer ids in sorted order, each movement's ends, time, amount and the rank of its
- * tx hash in typed arrays, each address's movements as one chronological run of ids. Then, timed: the rounds (expand the frontier, read each
- * movement once, FIFO taint in exact integer arithmetic, hop counts), and one endpoint per address that holds taint
- * with what an investigator needs (checksummed address, amount, hops, first and last tainted inflow, its tx hashes,
- * the path from the victim's payment), formatted by chaintrail's own functions. It leaves out everything else the
+ * tx hash in typed arrays, each address's movements as one chronological run of ids. Then, timed: the rounds (expand
+ * the frontier, read each movement once, FIFO taint in exact integer arithmetic, hop counts), and one endpoint per
+ * address that holds taint with what an investigator needs (checksummed address, amount, hops, first and last
+ * tainted inflow, its tx hashes, the path from the victim's payment), formatted by chaintrail's own functions. It leaves out everything else the
  * engine does: labels beyond a flag per exchange wallet, stop reasons, fees, overlapping seeds, deposit inference,
  * bridges, summaries, conservation lines, assets other than one 6-decimal token (so every amount fits a float).
  */
