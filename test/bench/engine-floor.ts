@@ -1,16 +1,17 @@
 /**
  * Engine floor: how fast the least work a trace of the engine benchmark's world must do can go on this machine, with
- * the data already in the layout that suits it best. It answers "what would a redesign reach here?", for the goal
- * of the `engine` benchmark (>= 1 M transfers/s).
+ * the data already in the layout that suits it best. It answers "what would a redesign reach here?", for the goal of
+ * the `engine` benchmark (>= 1 M transfers/s).
  *
  * It is NOT chaintrail's engine, and nothing in src/ uses it. Before the clock starts, the world is turned into
  * columns: addresses interned to integer ids in sorted order, each movement's ends, time, amount and the rank of its
  * tx hash in typed arrays, each address's movements as one chronological run of ids. Then, timed: the rounds (expand
  * the frontier, read each movement once, FIFO taint in exact integer arithmetic, hop counts), and one endpoint per
- * address that holds taint with what an investigator needs (checksummed address, amount, hops, first and last
- * tainted inflow, its tx hashes, the path from the victim's payment), formatted by chaintrail's own functions. It leaves out everything else the
- * engine does: labels beyond a flag per exchange wallet, stop reasons, fees, overlapping seeds, deposit inference,
- * bridges, summaries, conservation lines, assets other than one 6-decimal token (so every amount fits a float).
+ * address that holds taint with what an investigator needs (checksummed address, amount, hops, first and last tainted
+ * inflow, its tx hashes, the path from the victim's payment), formatted by chaintrail's own functions. It leaves out
+ * everything else the engine does: labels beyond a flag per exchange wallet, stop reasons, fees, overlapping seeds,
+ * deposit inference, bridges, summaries, conservation lines, assets other than one 6-decimal token (so every amount
+ * fits a float).
  */
 import { pathToFileURL } from 'node:url';
 import { formatAddress } from '../../src/core/address.js';
