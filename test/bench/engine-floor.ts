@@ -63,6 +63,11 @@ export async function run(): Promise<void> {
     tx[m] = r.tx;
     byTx.set(r.tx, m);
   });
+  // Each hash's place in sorted order: endpoints list their tx hashes sorted, and integers sort faster than strings.
+  const txRank = new Int32Array(M);
+  Array.from({ length: M }, (_, m) => m)
+    .sort((a, b) => (tx[a]! < tx[b]! ? -1 : tx[a]! > tx[b]! ? 1 : 0))
+    .forEach((m, rank) => (txRank[m] = rank));
   const start = new Int32Array(N + 1);
   for (let m = 0; m < M; m++) {
     start[from[m]! + 1]!++;
@@ -71,16 +76,12 @@ export async function run(): Promise<void> {
   for (let i = 0; i < N; i++) start[i + 1]! += start[i]!;
   const runs = new Int32Array(start[N]!);
   const fill = start.slice(0, N);
-  const order = Array.from({ length: M }, (_, m) => m).sort((a, b) => time[a]! - time[b]! || a - b);
+  // Chronological as the engine orders movements (time, then tx hash: the world's blocks follow its times).
+  const order = Array.from({ length: M }, (_, m) => m).sort((a, b) => time[a]! - time[b]! || txRank[a]! - txRank[b]!);
   for (const m of order) {
     runs[fill[from[m]!]!++] = m;
     if (to[m] !== from[m]) runs[fill[to[m]!]!++] = m;
   }
-  // Each hash's place in sorted order: endpoints list their tx hashes sorted, and integers sort faster than strings.
-  const txRank = new Int32Array(M);
-  Array.from({ length: M }, (_, m) => m)
-    .sort((a, b) => (tx[a]! < tx[b]! ? -1 : tx[a]! > tx[b]! ? 1 : 0))
-    .forEach((m, rank) => (txRank[m] = rank));
   const exchange = new Uint8Array(N);
   for (const l of world.labels) exchange[idOf.get(l.address)!] = 1;
   const seedTxs = world.seeds.map((s) => s.tx);
