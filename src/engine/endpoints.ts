@@ -79,8 +79,8 @@ export interface BridgeDepositData {
 
 export interface EndpointInput {
   allocation: Allocation;
-  /** The tainted movements into each node, in any order; grouped from `allocation.edges` when not given. */
-  inflows?: ReadonlyMap<string, readonly TaintedEdge[]>;
+  /** The tainted movements into each node (`TaintFlow.inflows()`). */
+  inflows: ReadonlyMap<string, readonly TaintedEdge[]>;
   expanded: ReadonlySet<string>;
   stops: ReadonlyMap<string, StopReason>;
   deposits: ReadonlyMap<string, DepositInference>;
@@ -106,8 +106,7 @@ export interface EndpointInput {
  */
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
   const { allocation, expanded, stops, deposits } = input;
-  const inbound = input.inflows ?? byRecipient(allocation.edges);
-  const into = (node: string, asset: string) => ofAsset(inbound.get(node) ?? [], asset);
+  const into = (node: string, asset: string) => ofAsset(input.inflows.get(node) ?? [], asset);
   const endpoints: EndpointData[] = [];
   // Freezability is a property of the asset: looked up once per asset, not per endpoint.
   const freezable = new Map<string, ReturnType<typeof freezableStablecoin>>();
@@ -170,16 +169,6 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
     }
   }
   return mergeSameEndpoint(endpoints);
-}
-
-function byRecipient(edges: readonly TaintedEdge[]): Map<string, TaintedEdge[]> {
-  const inbound = new Map<string, TaintedEdge[]>();
-  for (const e of edges) {
-    const list = inbound.get(e.transfer.to);
-    if (list) list.push(e);
-    else inbound.set(e.transfer.to, [e]);
-  }
-  return inbound;
 }
 
 /** The movements of one asset: the list itself when they all are (one asset is the common case). */

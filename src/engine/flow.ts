@@ -333,18 +333,21 @@ export class TaintFlow {
     return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
   }
 
+  /** The tainted movements into `node`, chronologically. */
+  taintedInflows(node: FlowNode): FlowTransfer[] {
+    return this.movementsOf(node).filter((e) => e.toNode === node && e.taint > 0n);
+  }
+
   /**
-   * The tainted movements into each node that received taint, by node key, read off the nodes' own movement lists
-   * (in no particular order): the endpoint builder needs them per node, and grouping the allocation's edges by
-   * recipient would cost a map lookup per edge.
+   * The tainted movements into each node that received taint, by node key: the endpoint builder needs them per node,
+   * and grouping the allocation's edges by recipient would cost a map lookup per edge.
    */
   inflows(): Map<string, TaintedEdge[]> {
     const out = new Map<string, TaintedEdge[]>();
     for (const node of this.nodeList) {
       if (!node.received) continue;
-      let list: TaintedEdge[] | undefined;
-      for (const e of node.events) if (e.toNode === node && e.taint > 0n) (list ??= []).push(e);
-      if (list) out.set(node.key, list);
+      const list = this.taintedInflows(node);
+      if (list.length > 0) out.set(node.key, list);
     }
     return out;
   }

@@ -236,7 +236,7 @@ async function runTrace(
     ...(run.signal ? { signal: run.signal } : {}),
   });
   const continueAcrossBridges = async (): Promise<boolean> => {
-    const inflows = [...bridgeNodes].flatMap((node) => flow.movementsOf(node).filter((e) => e.toNode === node && e.taint > 0n).map((e) => ({ transfer: e.t, taint: e.taint })));
+    const inflows = [...bridgeNodes].flatMap((node) => flow.taintedInflows(node).map((e) => ({ transfer: e.t, taint: e.taint })));
     if (inflows.length === 0 || !(await guard(() => bridging.step(inflows)))) return false;
     for (const c of bridging.seeds()) {
       const t = c.transfer;

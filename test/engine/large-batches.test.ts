@@ -68,6 +68,7 @@ describe('engine on very large batches', () => {
     };
     const [endpoint, ...rest] = collectEndpoints({
       allocation,
+      inflows: new Map([[to, edges]]),
       expanded: new Set(),
       stops: new Map([[to, { kind: 'hop-limit', reason: 'hop limit 1 reached' }]]),
       deposits: new Map(),
