@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { getChain } from '../core/chain.js';
-import type { SeedInput, TraceReport } from '../core/schema.js';
+import { parseSeedArg } from './seed-arg.js';
+import { TraceSettingsSchema, type TraceReport } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
@@ -41,15 +42,37 @@ const num = (name: string) => (value: string) => {
   return Number(value);
 };
 
-/** `--seed [CHAIN=]VALUE`: a tx hash (0x + 64 hex on EVM, 64 hex on TRON) or an address. */
-export function parseSeedArg(arg: string, defaultChain: string | undefined): SeedInput {
-  const eq = arg.indexOf('=');
-  const chain = eq > 0 ? arg.slice(0, eq) : defaultChain;
-  const value = eq > 0 ? arg.slice(eq + 1) : arg;
-  if (!chain) throw new InvalidInputError(`--seed ${arg}: say which chain (--chain or CHAIN=VALUE)`, { details: { seed: arg } });
-  const family = getChain(chain).family;
-  const isTx = family === 'evm' ? /^0x[0-9a-fA-F]{64}$/.test(value) : /^(0x)?[0-9a-fA-F]{64}$/.test(value);
-  return isTx ? { chain, tx: value } : { chain, address: value };
+export { parseSeedArg } from './seed-arg.js';
+
+/** The trace option each `trace` flag sets: errors name the flag as typed, never the option's field name. */
+const FLAG_OF: Record<string, string> = {
+  seeds: '--seed',
+  maxHops: '--hops',
+  minValue: '--min-value',
+  taint: '--taint',
+  caseJurisdiction: '--case-jurisdiction',
+  caseReference: '--case-reference',
+  from: '--from',
+  to: '--to',
+  maxNodes: '--max-nodes',
+  maxDegree: '--max-degree',
+  peelMode: '--peel-mode',
+  bridges: '--bridges',
+  bridgeWindowHours: '--bridge-window',
+  bridgeTolerance: '--bridge-tolerance',
+};
+
+/** Checks the trace options before any source is asked; a bad one is named by its flag, with the value typed. */
+function checkTraceFlags(settings: Record<string, unknown>, typed: (flag: string) => unknown): void {
+  const parsed = TraceSettingsSchema.safeParse(settings);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const field = String(issue.path[0] ?? '');
+  const flag = FLAG_OF[field] ?? field;
+  const value = typed(flag);
+  const shown = value === undefined || Array.isArray(value) ? '' : ` "${String(value)}"`;
+  const message = shown && issue.message.startsWith('not ') ? `${flag}${shown} is ${issue.message}` : `${flag}${shown}: ${issue.message}`;
+  throw new InvalidInputError(message, { details: { option: flag, ...(shown ? { value } : {}) } });
 }
 
 /** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
@@ -64,6 +87,7 @@ async function runTrace(
   quiet: boolean,
   io: CliIo,
   onPartial?: (result: TraceResult) => void,
+  cachePath?: string,
 ): Promise<TraceResult> {
   const progress = createProgressReporter(io.stderr, !quiet);
   try {
@@ -75,10 +99,22 @@ async function runTrace(
   } catch (error) {
     // Keep what was traced: the partial report is written (marked incomplete) before the error is reported.
     if (error instanceof TraceIncompleteError) onPartial?.(error.partial as TraceResult);
+    if (error instanceof TraceAbortedError) throw interrupted(error, onPartial, cachePath);
     throw error;
   } finally {
     progress.done();
   }
+}
+
+/** Ctrl-C: what was traced is written as for a failed source, and the message says how to go on. */
+function interrupted(error: TraceAbortedError, onPartial: ((result: TraceResult) => void) | undefined, cachePath: string | undefined): TraceAbortedError {
+  const partial = error.partial as TraceResult | undefined;
+  if (partial && onPartial) onPartial(partial);
+  const written = partial && onPartial ? 'the partial report (complete: false) was written' : 'nothing was traced yet';
+  const next = cachePath
+    ? `re-running the same command with the same cache (${cachePath}) resumes: answers already fetched are not asked again`
+    : 're-run the same command to trace again (no answer cache was used)';
+  return new TraceAbortedError(`Trace interrupted: ${written}; ${next}`, { details: { ...error.details, ...(cachePath ? { cache: cachePath } : {}) }, cause: error });
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
@@ -129,11 +165,29 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       const sources: string[] = opts.source ?? [];
       if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source rpc:URL)', { details: { option: '--source' } });
       if (!opts.seed?.length) throw new InvalidInputError('at least one --seed is required', { details: { option: '--seed' } });
+      getChain(opts.chain);
+      // Every option is checked before a source is built or asked: a typo costs no request.
+      const settings = {
+        seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
+        ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
+        ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
+        ...(opts.taint ? { taint: opts.taint } : {}),
+        ...(opts.caseJurisdiction ? { caseJurisdiction: opts.caseJurisdiction } : {}),
+        ...(opts.caseReference ? { caseReference: opts.caseReference } : {}),
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+        ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
+        ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+        ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
+        ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
+        ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
+        ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
+      };
+      checkTraceFlags(settings, (flag) => (opts as Record<string, unknown>)[flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
       // Re-runs and resumed traces read answers from the cache; offline fixture sources need none.
+      const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db');
       const cache =
-        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s))
-          ? undefined
-          : createResponseCache({ path: typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db') });
+        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s)) ? undefined : createResponseCache({ path: cachePath });
       const sourceOptions = cache ? { cache } : {};
       const adapters: ChainAdapter[] = sources.map((spec) => {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
@@ -142,28 +196,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
           : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
       });
       const result = await runTrace(
-        {
-          adapters,
-          labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io),
-          builtinLabels: opts.builtinLabels !== false,
-          seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
-          ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
-          ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
-          ...(opts.taint ? { taint: opts.taint } : {}),
-          ...(opts.caseJurisdiction ? { caseJurisdiction: opts.caseJurisdiction } : {}),
-          ...(opts.caseReference ? { caseReference: opts.caseReference } : {}),
-          ...(opts.from ? { from: opts.from } : {}),
-          ...(opts.to ? { to: opts.to } : {}),
-          ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
-          ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
-          ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
-          ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
-          ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
-          ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
-        },
+        { adapters, labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io), builtinLabels: opts.builtinLabels !== false, ...settings },
         Boolean(opts.quiet),
         io,
         (partial) => writeOutput(partial, opts, io),
+        cache ? cachePath : undefined,
       );
       writeOutput(result, opts, io);
     });
