@@ -123,6 +123,8 @@ export async function traceUtxo(
   const expandedOutputs = new Set<string>();
   const stopped = new Map<string, { kind: EndpointData['kind']; reason: string; label?: NonNullable<EndpointData['label']> }>();
   const budgetCut = new Set<string>();
+  // Outputs the source knows are spent but not by which transaction (Bitcoin Core): their branch ends there, said so.
+  const spenderUnknown = new Set<string>();
   const limit = pLimit(run.concurrency);
   let rounds = 0;
   // Labels plus those carried by common-input ownership (never across a CoinJoin) over every fetched transaction.
@@ -173,7 +175,7 @@ export async function traceUtxo(
       const spend = outspends.get(o.txid)?.[o.n];
       expandedOutputs.add(outpoint(o.txid, o.n));
       if (spend?.spent && spend.txid) spenders.add(spend.txid);
-      else if (spend?.spent) stopped.set(outpoint(o.txid, o.n), { kind: 'unspent', reason: 'spent, but the source cannot tell by which transaction' });
+      else if (spend?.spent) spenderUnknown.add(outpoint(o.txid, o.n));
     }
     await Promise.all([...spenders].map((txid) => limit(() => getTx(txid))));
     refreshView();
@@ -238,7 +240,7 @@ export async function traceUtxo(
       const stop = stopped.get(id) ?? (carried ? { kind: carried.kind, reason: carried.reason, label: carried.label } : undefined);
       const mix = state.mixed.get(id);
       const kind = mix ? 'mixer' : stop?.kind ?? 'unspent';
-      const reason = mix ?? stop?.reason ?? 'output not spent at the end of the trace';
+      const reason = mix ?? stop?.reason ?? (spenderUnknown.has(id) ? 'spent, but the source cannot tell by which transaction' : 'output not spent at the end of the trace');
       endpoints.push({
         kind: mix && mix.startsWith('batch') ? 'high-degree' : kind,
         reason,
