@@ -68,7 +68,7 @@ export function pickSeedMovements(chain: string, tx: string, index: number | und
   const named = movements.filter((t) => index === undefined || seedIndexOf(t) === index || t.logIndex === index);
   const traceable = named.filter((t) => !spamReason(t));
   if (traceable.length > 0) return traceable;
-  const where = index === undefined ? `Seed transaction ${tx}` : `Seed ${tx}:${index}`;
+  const where = index === undefined ? `Seed transaction ${tx}` : `Seed ${tx}:${index === -1 ? 'native' : index}`;
   const why =
     named.length > 0
       ? `moves nothing traceable (${named.map((t) => spamReason(t)).join(', ')})`
