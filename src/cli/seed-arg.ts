@@ -59,7 +59,8 @@ function checkAddress(value: string, chain: ChainInfo, fail: (why: string, detai
       normalizeAddress(chain.id, value);
       return;
     } catch {
-      throw fail(`"${value}" has ${digits} hex digits: neither a ${chain.id} transaction hash (${FORMS[chain.family].tx}) nor an address (${FORMS[chain.family].address})${txElsewhere}${evmElsewhere}`, { digits });
+      const forms = `neither a transaction hash (${FORMS[chain.family].tx}) nor an address (${FORMS[chain.family].address}) on ${chain.id}`;
+      throw fail(`"${value}" has ${digits} hex digits: ${forms}${txElsewhere}${evmElsewhere}`, { digits });
     }
   }
   try {
