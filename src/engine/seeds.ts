@@ -71,7 +71,7 @@ export function pickSeedMovements(chain: string, tx: string, index: number | und
   const where = index === undefined ? `Seed transaction ${tx}` : `Seed ${tx}:${index === -1 ? 'native' : index}`;
   const why =
     named.length > 0
-      ? `moves nothing traceable (${named.map((t) => spamReason(t)).join(', ')})`
+      ? `moves no traceable value (${[...new Set(named.map((t) => spamReason(t)))].join(', ')})`
       : index === undefined
         ? 'moves no traceable value'
         : `names no movement of that transaction`;
