@@ -2,7 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { getChain } from '../core/chain.js';
 import { parseSeedArg } from './seed-arg.js';
-import { TraceSettingsSchema, type TraceReport } from '../core/schema.js';
+import { checkTraceFlags, typedFlag } from './trace-flags.js';
+import type { TraceReport } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
@@ -43,37 +44,6 @@ const num = (name: string) => (value: string) => {
 };
 
 export { parseSeedArg } from './seed-arg.js';
-
-/** The trace option each `trace` flag sets: errors name the flag as typed, never the option's field name. */
-const FLAG_OF: Record<string, string> = {
-  seeds: '--seed',
-  maxHops: '--hops',
-  minValue: '--min-value',
-  taint: '--taint',
-  caseJurisdiction: '--case-jurisdiction',
-  caseReference: '--case-reference',
-  from: '--from',
-  to: '--to',
-  maxNodes: '--max-nodes',
-  maxDegree: '--max-degree',
-  peelMode: '--peel-mode',
-  bridges: '--bridges',
-  bridgeWindowHours: '--bridge-window',
-  bridgeTolerance: '--bridge-tolerance',
-};
-
-/** Checks the trace options before any source is asked; a bad one is named by its flag, with the value typed. */
-function checkTraceFlags(settings: Record<string, unknown>, typed: (flag: string) => unknown): void {
-  const parsed = TraceSettingsSchema.safeParse(settings);
-  if (parsed.success) return;
-  const issue = parsed.error.issues[0]!;
-  const field = String(issue.path[0] ?? '');
-  const flag = FLAG_OF[field] ?? field;
-  const value = typed(flag);
-  const shown = value === undefined || Array.isArray(value) ? '' : ` "${String(value)}"`;
-  const message = shown && issue.message.startsWith('not ') ? `${flag}${shown} is ${issue.message}` : `${flag}${shown}: ${issue.message}`;
-  throw new InvalidInputError(message, { details: { option: flag, ...(shown ? { value } : {}) } });
-}
 
 /** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
 function labelsFrom(paths: string[], quiet: boolean, io: CliIo) {
@@ -183,7 +153,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
         ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
         ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
       };
-      checkTraceFlags(settings, (flag) => (opts as Record<string, unknown>)[flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
+      const { seeds: _seeds, ...flags } = settings;
+      checkTraceFlags(flags, typedFlag(opts));
       // Re-runs and resumed traces read answers from the cache; offline fixture sources need none.
       const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db');
       const cache =

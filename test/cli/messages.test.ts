@@ -142,7 +142,11 @@ describe('options named as typed', () => {
     expect(min.stderr).toBe('chaintrail: --min-value "1,5": expected a non-negative decimal number [INVALID_INPUT]\n');
     const nodes = await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--max-nodes', '0']);
     expect(nodes.stderr).toMatch(/^chaintrail: --max-nodes "0": /);
-    for (const r of [jurisdiction, min, nodes]) expect(r.stderr).not.toMatch(/caseJurisdiction|minValue|maxNodes|Invalid trace options/);
+    // `case trace` checks the same flags once, before any case is traced.
+    const cases = await cli(['case', 'trace', 'C-1', ...FIXTURE, '--min-value', '1,5']);
+    expect(cases.code).toBe(EXIT.invalidInput);
+    expect(cases.stderr).toBe('chaintrail: --min-value "1,5": expected a non-negative decimal number [INVALID_INPUT]\n');
+    for (const r of [jurisdiction, min, nodes, cases]) expect(r.stderr).not.toMatch(/caseJurisdiction|minValue|maxNodes|Invalid trace options/);
   });
 });
 
