@@ -50,7 +50,9 @@ function checkAddress(value: string, chain: ChainInfo, fail: (why: string, detai
   const hex = /^(0x)?([0-9a-fA-F]+)$/.exec(value);
   const others = addressChainsOf(value, chain.id);
   const fits = others.length ? `; it is a valid ${others.join(' and ')} address: use --chain ${others[0]} or --seed ${others[0]}=…` : '';
-  if (hex && others.length === 0) {
+  // An address-shaped value that does not parse (a bad EIP-55 checksum) gets the address's own message.
+  const addressShaped = chain.family === 'evm' ? /^0x[0-9a-fA-F]{40}$/.test(value) : chain.family === 'tron' && /^(0x)?41[0-9a-fA-F]{40}$/.test(value);
+  if (hex && others.length === 0 && !addressShaped) {
     const digits = hex[2]!.length;
     const txElsewhere =
       digits === 64 && chain.family === 'evm' ? '; a 64-digit hash without 0x is a TRON or Bitcoin transaction id: use --seed tron=… or bitcoin=…' : '';

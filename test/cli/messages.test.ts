@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bitcoin } from '../../src/core/bitcoin-network.js';
-import { tronHexToBase58 } from '../../src/core/address.js';
+import { normalizeAddress, tronHexToBase58 } from '../../src/core/address.js';
 import { getChain } from '../../src/core/chain.js';
 import { ChaintrailError, InvalidInputError } from '../../src/core/errors.js';
 import { editDistance } from '../../src/core/suggest.js';
@@ -49,6 +49,11 @@ describe('seed values that are neither a hash nor an address', () => {
     );
   });
 
+  it('keeps the address message for an address-shaped value that does not parse (bad checksum)', () => {
+    const e = parseError('0x52908400098527886E0F7030069857D2E4169EE7'.replace('E7', 'e7'), 'ethereum');
+    expect(e.shortMessage).toMatch(/Invalid ethereum address .*bad EIP-55 checksum/);
+  });
+
   it('points a bare 64-digit hash given on an EVM chain to TRON or Bitcoin', () => {
     fc.assert(
       fc.property(hexDigits(64, 64), (digits) => {
@@ -81,6 +86,16 @@ describe('seed values that are neither a hash nor an address', () => {
       }),
       { numRuns: 60, seed: 9 },
     );
+  });
+
+  it('says the same in the library: an address refused on one chain names the chains it is valid on', () => {
+    fc.assert(
+      fc.property(tronAddresses, (address) => {
+        expect(() => normalizeAddress('ethereum', address)).toThrow(new RegExp(`^Invalid ethereum address "${address}": expected 0x followed by 40 hex digits; it is a valid tron address$`));
+      }),
+      { numRuns: 30, seed: 10 },
+    );
+    expect(() => normalizeAddress('ethereum', 'not-an-address')).toThrow(/^Invalid ethereum address "not-an-address": expected 0x followed by 40 hex digits$/);
   });
 
   it('takes TX:N on every chain, TX:native on account chains, and refuses an index on an address', () => {
