@@ -99,7 +99,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .description('Trace funds from victim payments (tx hashes) or addresses')
     .requiredOption('--chain <id>', 'chain of the seeds: ethereum, tron, bitcoin, evm:<chainId>')
     .option('--source <[chain=]kind:target>', 'data source, repeatable: fixture:FILE, rpc:URL, etherscan[:URL], esplora:URL, bitcoin-core:URL, trongrid[:URL]', collect)
-    .option('--seed <[chain=]tx|address>', 'victim payment tx hash or address, repeatable', collect)
+    .option('--seed <[chain=]tx[:n]|address>', 'victim payment tx hash (TX:N one movement of it: Bitcoin output, EVM/TRON token log index, or TX:native) or address, repeatable', collect)
     .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
     .option('--min-value <amount>', 'smallest tainted amount to follow, in display units (e.g. 1 = 1 USDT)')
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
@@ -127,6 +127,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       '\nExamples:\n' +
         '  chaintrail trace --chain ethereum --source rpc:http://127.0.0.1:8545 --seed 0x<victim payment tx> --labels labels.csv --case-jurisdiction DE\n' +
         '  chaintrail trace --chain tron --source trongrid --seed <txid> --format json --out report.json\n' +
+        '  chaintrail trace --chain bitcoin --source esplora:https://blockstream.info/api --seed <txid>:1   (only output 1 of the payment)\n' +
         '  chaintrail trace --chain ethereum --source fixture:fixtures/demo/dataset.json --seed 0x<tx> --seed tron=<txid>\n' +
         '  chaintrail trace --chain ethereum --source rpc:$ETH_RPC --source arbitrum=rpc:$ARB_RPC --seed 0x<tx>   (continues across bridges into Arbitrum)\n' +
         '  chaintrail trace --chain evm:1337 --source rpc:http://127.0.0.1:8545 --source evm:1338=rpc:http://127.0.0.1:8546 --bridges bridges.json --seed 0x<tx>\n',
