@@ -80,7 +80,7 @@ async function runTrace(
 function interrupted(error: TraceAbortedError, onPartial: ((result: TraceResult) => void) | undefined, cachePath: string | undefined): TraceAbortedError {
   const partial = error.partial as TraceResult | undefined;
   if (partial && onPartial) onPartial(partial);
-  const written = partial && onPartial ? 'the partial report (complete: false) was written' : 'nothing was traced yet';
+  const written = !partial ? 'nothing was traced yet' : onPartial ? 'the partial report (complete: false) was written' : 'no report was written';
   const next = cachePath
     ? `re-running the same command with the same cache (${cachePath}) resumes: answers already fetched are not asked again`
     : 're-run the same command to trace again (no answer cache was used)';
