@@ -45,8 +45,26 @@ export type Category = z.infer<typeof CategorySchema>;
 
 const hexHash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte transaction hash in hex');
 
+/**
+ * Which movement of a seed transaction: on Bitcoin the output index (vout); on EVM and TRON the log index of a token
+ * transfer (EVM: the chain's log index, as explorers show it; TRON: the event's position in the transaction's log),
+ * an internal transfer's index as chaintrail lists it, or -1 for the transaction's own native value. Absent: every
+ * movement of the transaction. `logIndex` is the older name of `index` and means the same.
+ */
+const seedIndex = z.number().int().min(-1);
+
 export const SeedSchema = z.union([
-  z.object({ chain: z.string(), tx: hexHash, logIndex: z.number().int().optional() }).strict(),
+  z
+    .object({ chain: z.string(), tx: hexHash, index: seedIndex.optional(), logIndex: seedIndex.optional() })
+    .strict()
+    .transform(({ logIndex, index, ...rest }, ctx): { chain: string; tx: string; index?: number } => {
+      if (index !== undefined && logIndex !== undefined && index !== logIndex) {
+        ctx.addIssue({ code: 'custom', path: ['index'], message: `index ${index} and logIndex ${logIndex} disagree: give one` });
+        return z.NEVER;
+      }
+      const n = index ?? logIndex;
+      return n === undefined ? rest : { ...rest, index: n };
+    }),
   z
     .object({ chain: z.string(), address: z.string().min(1), from: TimeInputSchema.optional(), to: TimeInputSchema.optional() })
     .strict(),

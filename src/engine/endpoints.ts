@@ -13,6 +13,11 @@ export interface StopReason {
   label?: Label;
 }
 
+/** A branch stopped by the hop limit at `hop`: the reason names the `--hops` (maxHops) that would follow it further. */
+export function hopLimitStop(maxHops: number, hop: number): StopReason & { kind: 'hop-limit' } {
+  return { kind: 'hop-limit', reason: `hop limit ${maxHops} reached: re-run with --hops ${hop + 1} (maxHops: ${hop + 1}) to follow it further` };
+}
+
 export interface DepositInference {
   label: Label;
   sweptTo: Set<string>;

@@ -11,7 +11,7 @@ import { spamReason } from '../heuristics/spam.js';
 import { matchDepositSweeps } from '../heuristics/deposit.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
-import { collectEndpoints, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
+import { collectEndpoints, hopLimitStop, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
@@ -115,8 +115,17 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     },
     run: outcome.run,
   };
+  if (outcome.failure instanceof TraceAbortedError) {
+    throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });
+  }
   if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
   return result;
+}
+
+/** A frontier address left unexpanded because the trace ended early: why, in the words of its endpoint. */
+function incompleteStop(error: ChaintrailError): StopReason {
+  const why = error instanceof TraceAbortedError ? 'the trace was interrupted' : `the source failed (${error.shortMessage})`;
+  return { kind: 'incomplete', reason: `not expanded: ${why}` };
 }
 
 async function runTrace(
@@ -217,7 +226,7 @@ async function runTrace(
   // One object per kind of stop, shared by every address it applies to.
   const budgetStop: StopReason = { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` };
   const highDegreeStop: StopReason = { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` };
-  const hopLimitStop: StopReason = { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` };
+  const hopLimitStops = new Map<number, StopReason>();
   const belowMinStop: StopReason = { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` };
   const terminalStops = new Map<Terminal, StopReason>();
   let recheck: FlowNode[] = [];
@@ -278,9 +287,9 @@ async function runTrace(
         continue;
       }
     } catch (error) {
-      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      if (!(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of unique) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      for (const node of unique) stops.set(node.key, incompleteStop(error));
       break;
     }
     const room = Math.max(0, settings.maxNodes - expanded.size);
@@ -306,10 +315,11 @@ async function runTrace(
         }),
       );
     } catch (error) {
-      // A source that fails after its retries ends the trace, but what was traced so far is kept and marked.
-      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      // A source that fails after its retries, or an interruption (the caller's AbortSignal), ends the trace; what
+      // was traced so far is kept and marked.
+      if (!(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of frontier) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      for (const node of frontier) stops.set(node.key, incompleteStop(error));
       break;
     }
     // Each address's movements are counted in its own answer; the ends' nodes are looked up once, for the count and
@@ -381,7 +391,11 @@ async function runTrace(
       return stop;
     }
     if (highDegree.has(node)) return highDegreeStop;
-    if (node.hop >= settings.maxHops) return hopLimitStop;
+    if (node.hop >= settings.maxHops) {
+      let stop = hopLimitStops.get(node.hop);
+      if (!stop) hopLimitStops.set(node.hop, (stop = hopLimitStop(settings.maxHops, node.hop)));
+      return stop;
+    }
     let enough = false;
     for (const [asset, v] of flow.receivedBy(node)) if (v >= minValue.get(asset)!) enough = true;
     if (!enough) return belowMinStop;
@@ -441,7 +455,11 @@ async function runTrace(
     ignored: { zeroValue: ignoredIds.zeroValue.size, lookalikeToken: ignoredIds.lookalikeToken.size, untracedAsset: ignoredIds.untracedAsset.size },
     notes: [
       ...new Set(chains.flatMap((c) => adapterFor(adapters, c).notes(c))),
-      ...(failure ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`] : []),
+      ...(failure instanceof TraceAbortedError
+        ? ['INCOMPLETE: the trace was interrupted before every branch was followed; addresses marked incomplete were not expanded']
+        : failure
+          ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`]
+          : []),
     ],
     ...(failure ? { failure } : {}),
     evidence: [...new Map(adapters.flatMap((a, i) => a.evidence?.(evidenceMarks[i]) ?? []).map((e) => [`${e.source}\u0000${e.request}`, e])).values()].sort(
