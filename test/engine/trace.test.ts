@@ -14,8 +14,9 @@ describe('trace: following funds', () => {
     { tx: 'victim', from: 'victim', to: 'collector', amount: 1000 * M, at: 0 },
     { tx: 'early', from: 'collector', to: 'before', amount: 5 * M, at: -100 },
     { tx: 'c-l', from: 'collector', to: 'layer', amount: 600 * M, at: 100 },
-    // Not a sweep of what layer received (half of it), so the exchange wallet itself is the deposit address.
+    // layer also pays a private wallet, so it is no deposit address: the exchange wallet itself is.
     { tx: 'l-x', from: 'layer', to: 'exchange', amount: 300 * M, at: 200 },
+    { tx: 'l-p', from: 'layer', to: 'private', amount: 100 * M, at: 300 },
   ];
 
   it('counts hops after the seed recipient and stops at a labeled exchange with its deposit address', async () => {
@@ -107,23 +108,43 @@ describe('trace: deposit inference and cross-border', () => {
   ];
   const lbl = (j: string[]) => labels([['hot', 'Hot Exchange', 'exchange', j]]);
 
-  it('infers a deposit address that forwards within 1 % and 12 h to a labeled hot wallet', async () => {
+  it('infers a deposit address from a partial sweep and keeps what it still holds in the same exchange endpoint', async () => {
     const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(base(3600, 995 * M))], labels: lbl(['SC']), caseJurisdiction: 'DE' });
-    const ex = report.endpoints.find((e) => e.kind === 'exchange')!;
+    expect(report.endpoints).toHaveLength(1);
+    const ex = report.endpoints[0]!;
     expect(ex.address.toLowerCase()).toBe(addr('deposit'));
-    expect(ex).toMatchObject({ entity: 'Hot Exchange', depositInferred: true, crossBorder: true, amount: String(995 * M), hops: 1 });
+    expect(ex).toMatchObject({ kind: 'exchange', entity: 'Hot Exchange', depositInferred: true, crossBorder: true, amount: String(1000 * M), hops: 1 });
+    expect(ex.freezable).toBeUndefined();
     expect(ex.sweptTo!.map((a) => a.toLowerCase())).toEqual([addr('hot')]);
     expect(ex.txs).toEqual([txOf('c-d'), txOf('sweep')].sort());
+    expect(ex.depositEvidence).toEqual({
+      deposits: 1,
+      sweeps: 1,
+      received: String(1000 * M),
+      swept: String(995 * M),
+      shareSwept: 0.995,
+      sweepDelaySeconds: { min: 3600, max: 3600 },
+      sweepTxs: [txOf('sweep')],
+    });
+    expect(ex.reason).toMatch(/1 deposit; 1 sweep carrying 99\.50 % of what it received, 1\.0 h after receipt/);
     expect(report.exchanges[0]!.depositAddresses[0]).toMatchObject({ inferred: true });
+    expect(TraceReportSchema.parse(report)).toEqual(report);
   });
 
-  it('does not infer when the forward is late or the amount differs by more than the tolerance', async () => {
-    for (const steps of [base(13 * 3600, 1000 * M), base(60, 980 * M)]) {
-      const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']) });
-      const ex = report.endpoints.find((e) => e.kind === 'exchange')!;
-      expect(ex.address.toLowerCase()).toBe(addr('hot'));
-      expect(ex.depositInferred).toBe(false);
+  it('infers the deposit address when the sweep comes 13 to 14 hours later (issue #17)', async () => {
+    for (const delay of [13 * 3600, 14 * 3600 - 1]) {
+      const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(base(delay, 1000 * M))], labels: lbl(['SC']) });
+      expect(report.endpoints.map((e) => [e.kind, e.address.toLowerCase(), e.depositAddress?.toLowerCase(), e.amount])).toEqual([
+        ['exchange', addr('deposit'), addr('deposit'), String(1000 * M)],
+      ]);
+      expect(report.endpoints[0]!.depositEvidence!.sweepDelaySeconds).toEqual({ min: delay, max: delay });
     }
+  });
+
+  it('rejects the retired depositWindowHours option with a one-line error naming it', async () => {
+    const options = { seeds: [seed('v')], adapters: [adapterFor(base(60, 1000 * M))], depositWindowHours: 12 } as Parameters<typeof trace>[0];
+    await expect(trace(options)).rejects.toThrow(InvalidInputError);
+    await expect(trace(options)).rejects.toThrow(/depositWindowHours/);
   });
 
   it('flags cross-border true, false (domestic) and unknown', async () => {
