@@ -88,6 +88,12 @@ export interface TraceOutcome {
 }
 
 export function parseTraceSettings(input: unknown): TraceSettings {
+  if (typeof input === 'object' && input !== null && 'depositWindowHours' in input) {
+    throw new InvalidInputError(
+      'Invalid trace options: depositWindowHours was retired (deposit addresses are decided by where their outflows go, however late the sweep); remove it',
+      { details: { option: 'depositWindowHours' } },
+    );
+  }
   const parsed = TraceSettingsSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });

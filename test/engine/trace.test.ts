@@ -3,7 +3,7 @@ import { trace } from '../../src/engine/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
 import { reportToJson } from '../../src/report/json.js';
-import { addr, adapterFor, labels, txOf, type Step } from '../support/world.js';
+import { addr, adapterFor, labels, T0, txOf, type Step } from '../support/world.js';
 
 const M = 1_000_000; // 1 USDT in base units
 const seed = (name: string) => ({ chain: 'ethereum', tx: txOf(name) });
@@ -141,10 +141,18 @@ describe('trace: deposit inference and cross-border', () => {
     }
   });
 
+  it('reads a deposit address as the trace saw it when its sweep lies beyond the hop limit or the window', async () => {
+    const steps = base(3600, 1000 * M);
+    const cut = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']), maxHops: 1 });
+    expect(cut.report.endpoints.map((e) => [e.kind, e.address.toLowerCase()])).toEqual([['hop-limit', addr('deposit')]]);
+    const early = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']), to: T0 + 1800 });
+    expect(early.report.endpoints).toMatchObject([{ kind: 'unspent', amount: String(1000 * M), freezable: { issuer: 'Tether Operations Limited' } }]);
+  });
+
   it('rejects the retired depositWindowHours option with a one-line error naming it', async () => {
     const options = { seeds: [seed('v')], adapters: [adapterFor(base(60, 1000 * M))], depositWindowHours: 12 } as Parameters<typeof trace>[0];
     await expect(trace(options)).rejects.toThrow(InvalidInputError);
-    await expect(trace(options)).rejects.toThrow(/depositWindowHours/);
+    await expect(trace(options)).rejects.toThrow(/depositWindowHours was retired.*remove it/);
   });
 
   it('flags cross-border true, false (domestic) and unknown', async () => {
