@@ -173,7 +173,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
  */
 function depositEndpoint(input: EndpointInput, node: string, asset: AssetRef, assetKey: string, amount: bigint, deposit: DepositInference, sweeps: readonly TaintedEdge[]): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
-  const ep = base(input, 'exchange', depositReason(deposit.label.entity, deposit.sweptTo.size, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
+  const ep = base(input, 'exchange', depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
   if (sweeps.length > 0) ep.txs = [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort();
   ep.label = deposit.label;
   ep.depositAddress = ep.address;
@@ -184,8 +184,9 @@ function depositEndpoint(input: EndpointInput, node: string, asset: AssetRef, as
 }
 
 /** Says which behaviour decided: the deposits, the sweeps, the share swept and how long after receipt. */
-function depositReason(entity: string, wallets: number, ev: DepositEvidence | undefined): string {
-  const head = `unlabeled address paid ${ev && ev.elsewhere > 0n ? 'all but dust' : 'all'} of its outflows to ${entity}'s labeled ${wallets === 1 ? 'wallet' : 'wallets'}: inferred deposit address`;
+function depositReason(deposit: DepositInference, ev: DepositEvidence | undefined): string {
+  const dust = [...deposit.evidence.values()].some((e) => e.elsewhere > 0n);
+  const head = `unlabeled address paid all${dust ? ' but dust' : ''} of its outflows to ${deposit.label.entity}'s labeled ${deposit.sweptTo.size === 1 ? 'wallet' : 'wallets'}: inferred deposit address`;
   if (!ev) return head;
   const share = ev.received > 0n ? `${formatShare(ev.swept, ev.received)} of what it received` : 'funds it held before the window';
   const delay = ev.sweepDelaySeconds

@@ -141,6 +141,33 @@ describe('trace: deposit inference and cross-border', () => {
     }
   });
 
+  it('lets a token deposit address hand its clean gas money back, but not pay a private wallet', async () => {
+    const ETH = 10n ** 18n;
+    const steps = (refundTo: string, extra: Step[] = []): Step[] => [
+      { tx: 'v', from: 'victim', to: 'c', amount: 1000 * M, at: 0 },
+      { tx: 'v-eth', from: 'victim', to: 'c', amount: 2n * ETH, at: 1, asset: 'native' },
+      { tx: 'c-d', from: 'c', to: 'deposit', amount: 1000 * M, at: 100 },
+      { tx: 'gas', from: 'gas-station', to: 'deposit', amount: ETH / 100n, at: 200, asset: 'native' },
+      { tx: 'sweep', from: 'deposit', to: 'hot', amount: 1000 * M, at: 20 * 86_400 },
+      { tx: 'refund', from: 'deposit', to: refundTo, amount: ETH / 200n, at: 20 * 86_400 + 60, asset: 'native' },
+      ...extra,
+    ];
+    const run = async (s: Step[]) =>
+      (await trace({ seeds: [seed('v'), seed('v-eth')], adapters: [adapterFor(s)], labels: lbl(['SC']) })).report.endpoints.filter((e) => e.address.toLowerCase() === addr('deposit'));
+    const [ex] = await run(steps('gas-station'));
+    expect(ex).toMatchObject({ kind: 'exchange', depositInferred: true, amount: String(1000 * M), depositEvidence: { deposits: 1, sweeps: 1, shareSwept: 1, sweepDelaySeconds: { min: 20 * 86_400 - 100, max: 20 * 86_400 - 100 } } });
+    expect(ex!.reason).toMatch(/paid all but dust of its outflows/);
+    // The same address also paying a private wallet 1 % of what it received is no deposit address: what it swept is
+    // reported at the exchange's wallet.
+    const lookalike = await run(
+      steps('gas-station', [
+        { tx: 'other', from: 'someone', to: 'deposit', amount: 10 * M, at: 250 },
+        { tx: 'private', from: 'deposit', to: 'private', amount: 10 * M, at: 300 },
+      ]),
+    );
+    expect(lookalike).toEqual([]);
+  });
+
   it('reads a deposit address as the trace saw it when its sweep lies beyond the hop limit or the window', async () => {
     const steps = base(3600, 1000 * M);
     const cut = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']), maxHops: 1 });
