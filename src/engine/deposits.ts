@@ -1,8 +1,8 @@
 import type { Label } from '../core/schema.js';
 import type { LabelStore } from '../labels/store.js';
 import { classifyByLabel } from '../heuristics/classify.js';
-import { inferDepositAddress, type DepositEvidence, type DepositMovement, type DepositRule } from '../heuristics/deposit.js';
-import type { TaintFlow, FlowNode } from './flow.js';
+import { inferDepositAddress, withinDustShare, type DepositEvidence, type DepositMovement, type DepositRule } from '../heuristics/deposit.js';
+import type { FlowNode, FlowTransfer, TaintFlow } from './flow.js';
 import { nodeKey, splitNodeKey } from './state.js';
 
 /** An unlabeled address the trace found to be an exchange's deposit address, and the evidence per asset key. */
@@ -32,12 +32,12 @@ export function inferDeposits(flow: TaintFlow, expanded: ReadonlySet<string>, la
     }
     return label ?? undefined;
   };
-  for (const key of [...expanded].sort()) {
+  // (Keys in any order: the result is looked up, never listed.)
+  for (const key of expanded) {
     const node = flow.lookup(key);
     if (!node) continue;
     const events = flow.movementsOf(node);
-    // Most addresses never pay an exchange: they are passed over before anything is collected.
-    if (!events.some((e) => e.fromNode === node && e.toNode !== node && e.t.amount > 0n && exchangeOf(e.toNode))) continue;
+    if (!mayBeDeposit(node, events, exchangeOf, rule)) continue;
     const { chain, address } = splitNodeKey(key);
     if (labels.get(chain, address)) continue;
     const inflows: DepositMovement[] = [];
@@ -62,4 +62,25 @@ export function inferDeposits(flow: TaintFlow, expanded: ReadonlySet<string>, la
     });
   }
   return deposits;
+}
+
+/**
+ * A quick look before the evidence is collected: most addresses never pay an exchange, or pay someone else more
+ * than dust at their first payment elsewhere, and are passed over after a label lookup or two.
+ */
+function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], exchangeOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
+  let paysExchange = false;
+  for (const e of events) {
+    if (e.fromNode !== node || e.toNode === node || e.t.amount === 0n) continue;
+    if (exchangeOf(e.toNode)) paysExchange = true;
+    // (Native value passed on may be gas money: the heuristic weighs it.)
+    else if (e.t.asset.kind !== 'native' && e.t.amount >= (rule.minValue?.get(e.asset) ?? 0n) && !withinDustShare(e.t.amount, receivedOf(node, events, e.asset), rule)) return false;
+  }
+  return paysExchange;
+}
+
+function receivedOf(node: FlowNode, events: readonly FlowTransfer[], asset: string): bigint {
+  let sum = 0n;
+  for (const e of events) if (e.toNode === node && e.fromNode !== node && e.asset === asset) sum += e.t.amount;
+  return sum;
 }

@@ -60,7 +60,6 @@ export function inferDepositAddress(b: DepositBehaviour, rule: DepositRule): Dep
   const entities = [...new Set(b.outflows.flatMap((o) => (o.exchange === undefined ? [] : [o.exchange])))].sort();
   if (entities.length === 0) return undefined;
   const received = sums(b.inflows);
-  const toleranceMillionths = BigInt(Math.round(rule.tolerance * 1_000_000));
   for (const entity of entities) {
     const sweeps = b.outflows.filter((o) => o.exchange === entity);
     const sweptTokens = sweeps.some((o) => o.t.asset.kind !== 'native');
@@ -71,13 +70,18 @@ export function inferDepositAddress(b: DepositBehaviour, rule: DepositRule): Dep
       elsewhere.set(o.asset, { amount: (prev?.amount ?? 0n) + o.t.amount, native: o.t.asset.kind === 'native' });
     }
     const isDust = (asset: string, { amount, native }: { amount: bigint; native: boolean }) =>
-      (native && sweptTokens && !b.taintedAssets.has(asset) && !sweeps.some((o) => o.asset === asset)) ||
-      amount * 1_000_000n <= (received.get(asset) ?? 0n) * toleranceMillionths;
+      (native && sweptTokens && !b.taintedAssets.has(asset) && !sweeps.some((o) => o.asset === asset)) || withinDustShare(amount, received.get(asset) ?? 0n, rule);
     if ([...elsewhere].every(([asset, paid]) => isDust(asset, paid))) {
       return { entity, wallets: [...new Set(sweeps.map((o) => o.t.to))].sort(), evidence: evidenceOf(b, sweeps, received) };
     }
   }
   return undefined;
+}
+
+/** Whether payments elsewhere of `amount` stay within the dust share (`tolerance`) of what the address received. */
+export function withinDustShare(amount: bigint, received: bigint, rule: DepositRule): boolean {
+  // Parts per million, to stay in bigint.
+  return amount * 1_000_000n <= received * BigInt(Math.round(rule.tolerance * 1_000_000));
 }
 
 function sums(list: readonly DepositMovement[]): Map<string, bigint> {
