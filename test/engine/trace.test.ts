@@ -3,7 +3,8 @@ import { trace } from '../../src/engine/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
 import { reportToJson } from '../../src/report/json.js';
-import { addr, adapterFor, labels, T0, txOf, type Step } from '../support/world.js';
+import { addr, adapterFor, labels, T0, txOf, world, type Step } from '../support/world.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 
 const M = 1_000_000; // 1 USDT in base units
 const seed = (name: string) => ({ chain: 'ethereum', tx: txOf(name) });
@@ -166,6 +167,26 @@ describe('trace: deposit inference and cross-border', () => {
       ]),
     );
     expect(lookalike).toEqual([]);
+  });
+
+  it('reads one batch sweep transaction that empties several deposit addresses, a clean customer’s among them', async () => {
+    const w = world([
+      { tx: 'v', from: 'victim', to: 'c', amount: 3000 * M, at: 0 },
+      { tx: 'c-d1', from: 'c', to: 'd1', amount: 1000 * M, at: 100 },
+      { tx: 'c-d2', from: 'c', to: 'd2', amount: 2000 * M, at: 200 },
+      { tx: 'clean', from: 'customer', to: 'd3', amount: 500 * M, at: 300 },
+      // One sweeper transaction, three Transfer logs: d1, d2 and d3 into the hot wallet, 3 days later.
+      ...(['d1', 'd2', 'd3'] as const).map((d, i): Step => ({ tx: 'batch', from: d, to: 'hot', amount: [1000, 2000, 500][i]! * M, at: 3 * 86_400 })),
+    ]);
+    w.transfers!.forEach((t, i) => (t.logIndex = t.tx === txOf('batch') ? i : 0));
+    const { report } = await trace({ seeds: [seed('v')], adapters: [createFixtureAdapter({ dataset: w })], labels: lbl(['SC']) });
+    expect(report.endpoints.map((e) => [e.kind, e.address.toLowerCase(), e.depositInferred, e.amount, e.depositEvidence?.sweepTxs])).toEqual(
+      [
+        ['exchange', addr('d1'), true, String(1000 * M), [txOf('batch')]],
+        ['exchange', addr('d2'), true, String(2000 * M), [txOf('batch')]],
+      ].sort((a, b) => (String(a[1]) < String(b[1]) ? -1 : 1)),
+    );
+    expect(report.conservation[0]!.balanced).toBe(true);
   });
 
   it('reads a deposit address as the trace saw it when its sweep lies beyond the hop limit or the window', async () => {
