@@ -159,10 +159,12 @@ export const TraceSettingsSchema = z
     taint: z.enum(['poison', 'haircut', 'fifo', 'tiho']).default('fifo'),
     caseJurisdiction: JurisdictionSchema.optional(),
     caseReference: z.string().max(200).optional(),
-    /** A forward to an exchange within this many hours of receipt marks a deposit address. */
-    depositWindowHours: z.number().positive().max(24 * 365).default(12),
-    /** Relative tolerance for "forwards what it received" (0.01 = 1 %). */
-    depositTolerance: z.number().min(0).max(0.5).default(0.01),
+    /**
+     * An unlabeled address whose outflows all go to one exchange's wallets is its deposit address, whenever the sweeps
+     * came; payments to anyone else may together be at most this share of what it received in that asset (dust;
+     * 0.001 = 0.1 %; payments below `minValue` are dust too).
+     */
+    depositTolerance: z.number().min(0).max(0.5).default(0.001),
     /**
      * UTXO chains: 'all-outputs' follows every tainted output; 'follow-change' follows only the change of a
      * recognized peel-chain link and reports each peeled payment as its own `peeled` endpoint.
@@ -248,6 +250,23 @@ export const EndpointSchema = z.object({
   depositInferred: z.boolean().optional(),
   /** The labeled wallet an inferred deposit address swept to. */
   sweptTo: z.array(z.string()).optional(),
+  /**
+   * What decided an inferred deposit address, in this endpoint's asset: the movements into it (`deposits`) and its
+   * sweeps to the exchange's wallets, what it received and swept (base units) and the share swept, dust it paid
+   * anyone else, the time from each deposit to the next sweep (smallest, largest) and the sweep transactions.
+   */
+  depositEvidence: z
+    .object({
+      deposits: z.number().int(),
+      sweeps: z.number().int(),
+      received: amountString,
+      swept: amountString,
+      shareSwept: z.number(),
+      paidElsewhere: amountString.optional(),
+      sweepDelaySeconds: z.object({ min: z.number(), max: z.number() }).optional(),
+      sweepTxs: z.array(z.string()),
+    })
+    .optional(),
   freezable: z.object({ issuer: z.string() }).optional(),
   /**
    * A registered bridge: its protocol; the destination chain where the bridge only leads to one chain or the deposit
@@ -290,7 +309,6 @@ export const TraceReportSchema = z.object({
     maxDegree: z.number(),
     from: isoTime.optional(),
     to: isoTime.optional(),
-    depositWindowHours: z.number(),
     depositTolerance: z.number(),
     peelMode: z.string(),
     /** The trace's own bridge definitions (when given). */

@@ -8,10 +8,10 @@ import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/s
 import { createBuiltinLabelStore } from '../labels/builtin.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
-import { matchDepositSweeps } from '../heuristics/deposit.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
-import { collectEndpoints, hopLimitStop, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
+import { collectEndpoints, hopLimitStop, type EndpointData, type StopReason } from './endpoints.js';
+import { inferDeposits, type DepositInference } from './deposits.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
@@ -88,6 +88,12 @@ export interface TraceOutcome {
 }
 
 export function parseTraceSettings(input: unknown): TraceSettings {
+  if (typeof input === 'object' && input !== null && 'depositWindowHours' in input) {
+    throw new InvalidInputError(
+      'Invalid trace options: depositWindowHours was retired (deposit addresses are decided by where their outflows go, however late the sweep); remove it',
+      { details: { option: 'depositWindowHours' } },
+    );
+  }
   const parsed = TraceSettingsSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
@@ -404,7 +410,7 @@ async function runTrace(
   }
 
   let allocation = flow.snapshot();
-  const deposits = inferDeposits(flow, expanded, terminals, labels, settings);
+  const deposits = inferDeposits(flow, expanded, labels, { tolerance: settings.depositTolerance, minValue });
   const endpoints = collectEndpoints({
     allocation,
     inflows: flow.inflows(),
@@ -515,50 +521,4 @@ function assetKeyOf(asset: AssetRef): string {
   let key = assetKeys.get(asset);
   if (key === undefined) assetKeys.set(asset, (key = assetKey(asset)));
   return key;
-}
-
-/** Expanded, unlabeled addresses whose tainted outflows sweep what they received into one exchange's wallets. */
-function inferDeposits(
-  flow: TaintFlow,
-  expanded: ReadonlySet<string>,
-  terminals: ReadonlyMap<string, Terminal>,
-  labels: LabelStore | undefined,
-  settings: TraceSettings,
-): Map<string, DepositInference> {
-  const deposits = new Map<string, DepositInference>();
-  const sweepsBy = new Map<string, Map<string, { label: Terminal['label']; sweeps: AccountTransfer[]; wallets: Set<string> }>>();
-  // The tainted movements into labeled exchange wallets, read at those wallets (not by scanning every edge).
-  for (const [key, terminal] of terminals) {
-    const wallet = terminal.kind === 'exchange' ? flow.lookup(key) : undefined;
-    if (!wallet) continue;
-    for (const e of flow.movementsOf(wallet)) {
-      if (e.toNode !== wallet || e.taint === 0n || !expanded.has(e.from)) continue;
-      const { chain, address } = splitNodeKey(e.from);
-      if (labels?.get(chain, address)) continue;
-      let byEntity = sweepsBy.get(e.from);
-      if (!byEntity) sweepsBy.set(e.from, (byEntity = new Map()));
-      let group = byEntity.get(terminal.label.entity);
-      if (!group) byEntity.set(terminal.label.entity, (group = { label: terminal.label, sweeps: [], wallets: new Set() }));
-      group.sweeps.push(e.t);
-      group.wallets.add(key);
-    }
-  }
-  if (sweepsBy.size === 0) return deposits;
-  // Sweeps in chronological order across the entity's wallets, as the matcher pairs them with inflows in turn.
-  for (const byEntity of sweepsBy.values()) for (const group of byEntity.values()) group.sweeps.sort(compareTransfers);
-  const inflows = new Map<string, AccountTransfer[]>();
-  for (const node of sweepsBy.keys()) {
-    const own = flow.lookup(node);
-    inflows.set(node, own ? flow.movementsOf(own).filter((tr) => tr.toNode === own).map((tr) => tr.t) : []);
-  }
-  const rule = { windowSeconds: settings.depositWindowHours * 3600, tolerance: settings.depositTolerance };
-  for (const [node, byEntity] of [...sweepsBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    for (const [, group] of [...byEntity].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (matchDepositSweeps(inflows.get(node) ?? [], group.sweeps, rule).length > 0) {
-        deposits.set(node, { label: group.label, sweptTo: group.wallets });
-        break;
-      }
-    }
-  }
-  return deposits;
 }
