@@ -88,7 +88,7 @@ export interface HttpAnswer {
  */
 export type Verdict =
   | { kind: 'ok' }
-  | { kind: 'retry'; reason: string; afterMs?: number; rateLimited?: boolean }
+  | { kind: 'retry'; reason: string; afterMs?: number; rateLimited?: boolean; hint?: string }
   | { kind: 'fail'; error: ChaintrailError };
 
 export type Classify = (answer: HttpAnswer) => Verdict | undefined;
@@ -148,6 +148,8 @@ export interface HttpRequest {
   cache?: 'final' | 'volatile' | 'none';
   /** Unix seconds of the newest data the answer can hold (the query's time bound): old enough means 'final'. */
   dataUntil?: number;
+  /** Replaces the client's classify hook for this request (a JSON-RPC batch knows which method each id is). */
+  classify?: Classify;
 }
 
 export interface HttpStats {
@@ -369,7 +371,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           lastReason = timedOut ? `timed out after ${o.timeoutMs} ms` : `network error: ${errorText(error)}`;
           verdict = { kind: 'retry', reason: lastReason };
         } else {
-          verdict = truncatedJson(answer) ?? options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
+          verdict = truncatedJson(answer) ?? (req.classify ?? options.classify)?.(answer) ?? defaultVerdict(answer, clock.now());
           if (verdict.kind === 'ok') verdict = finalVerdict(answer, options.source, what, base);
           if (verdict.kind === 'ok') {
             if (key) options.cache!.set(key, answer.text, { final: mode === 'final' });
@@ -379,6 +381,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         if (verdict.kind === 'fail') throw redactError(verdict.error, redact);
         lastReason = verdict.reason;
+        const lastHint = verdict.hint;
         const rateLimited = verdict.rateLimited === true;
         if (rateLimited) {
           stats.rateLimited++;
@@ -393,7 +396,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           if (rateLimited) {
             throw fail(RateLimitError, `${options.source} kept rate-limiting ${what} after ${limited} waits (${lastReason}): lower the request rate or use an API key with a higher limit`, details);
           }
-          const hint = timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later';
+          const hint = lastHint ?? (timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later');
           throw fail(AdapterError, `${options.source} request failed after ${failures} attempts (${lastReason}): ${what}; ${hint}`, details, error);
         }
         const backoff = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, (rateLimited ? limited : failures) - 1));
