@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ResponseCache } from '../../cache/store.js';
 import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
 import type { Evidence } from '../adapter.js';
+import { secretsOfUrl } from '../../core/redact.js';
 import { createHttpClient, type Classify, type Clock, type Verdict } from '../http.js';
 import { classifyRpcError, isLagging, isMissingState, isRateLimit, RpcError } from './errors.js';
 import { checkAborted } from './abort.js';
@@ -68,7 +69,9 @@ export function createTransport(options: TransportOptions): Transport {
     timeoutMs: options.timeoutMs,
     retries: options.retries,
     rateLimit: false,
-    ...(options.headers ? { headers: options.headers, secrets: { headers: headerNames } } : {}),
+    headers: options.headers ?? {},
+    // The real URL's key (path, query) and every header value (an Authorization built from its userinfo).
+    secrets: { headers: headerNames, values: secretsOfUrl(options.url) },
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -109,13 +112,18 @@ export function createTransport(options: TransportOptions): Transport {
     if (!envelope.success) throw shapeError(request.method, `not a JSON-RPC response: ${describeZodIssues(envelope.error.issues)}`);
     const answer: JsonRpcResponse = envelope.data;
     if ('error' in answer) {
-      const error = toError(request.method, answer.error);
+      // Providers echo the request (its key) in their messages: redacted before anything keeps it.
+      const error = toError(request.method, { ...answer.error, message: http.redact(answer.error.message), data: redactData(answer.error.data) });
       if (!(error instanceof RpcError)) throw error;
       return error;
     }
     const result = schema.safeParse(answer.result);
     if (!result.success) throw shapeError(request.method, describeZodIssues(result.error.issues));
     return result.data;
+  }
+
+  function redactData(data: unknown): unknown {
+    return data === undefined ? undefined : (JSON.parse(http.redact(JSON.stringify(data))) as unknown);
   }
 
   function shapeError(method: string, why: string): ResponseShapeError {
