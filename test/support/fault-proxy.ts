@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { startTestServer, type TestServer } from './http-test-server.js';
+import { startTestServer, type SeenRequest, type TestServer } from './http-test-server.js';
 
 /** Faults any HTTP source can meet: rate limits, 5xx pages, hung and reset connections, cut-off JSON. */
 export type HttpFaultKind = '429' | '503' | 'timeout' | 'reset' | 'malformed' | 'truncated';
@@ -49,6 +49,10 @@ export interface FaultProxyOptions {
   maxConsecutive?: number;
   /** How long a 'timeout' fault holds the connection (longer than the client's timeout). */
   holdMs?: number;
+  /** Whether `kind` may hit this request (default: every kind, every request). */
+  allow?: (kind: string, req: SeenRequest) => boolean;
+  /** What makes two requests "the same" for maxConsecutive (default: method, path, query and body). */
+  keyOf?: (req: SeenRequest) => string;
 }
 
 /** A 5xx error page as a CDN or load balancer sends it: HTML, not JSON. */
@@ -74,11 +78,12 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   const draw = (key: string, attempt: number, salt: string) => parseInt(createHash('sha256').update(`${seed}|${salt}|${attempt}|${key}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
 
   const server = await startTestServer(async (req, res) => {
-    const key = `${req.method} ${req.path}?${req.query} ${req.body}`;
+    const key = options.keyOf?.(req) ?? `${req.method} ${req.path}?${req.query} ${req.body}`;
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
     const faulty = attempt < maxConsecutive && draw(key, attempt, 'rate') < rate;
-    const kind = faulty ? kinds[Math.floor(draw(key, attempt, 'kind') * kinds.length)]! : undefined;
+    const drawn = faulty ? kinds[Math.floor(draw(key, attempt, 'kind') * kinds.length)]! : undefined;
+    const kind = drawn && (options.allow?.(drawn, req) ?? true) ? drawn : undefined;
     if (kind) injected[kind]!++;
     if (kind === '429') return res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end('{"error":"Too Many Requests"}');
     if (kind === '503') {

@@ -85,20 +85,21 @@ interface ApiErrorLike {
  * Authorization header, the token) in `config`: it is never kept as the cause, only its redacted message.
  */
 function toError(error: unknown, purpose: string, dataset: string, attempts = 1): Error {
-  if (error instanceof ChaintrailError && !(error instanceof RequestTimeoutError)) return error;
+  if (error instanceof ChaintrailError && !(error instanceof TransientAnswerError)) return error;
   const e = (error ?? {}) as ApiErrorLike;
+  const status = httpStatus(error);
   const reasons = googleReasons(error);
   const message = redactText((e.message ?? String(error)).split('\n')[0]!.slice(0, 500));
-  const details = { engine: 'bigquery', dataset, purpose, status: e.code, reasons, ...(attempts > 1 ? { attempts } : {}) };
+  const details = { engine: 'bigquery', dataset, purpose, status, reasons, ...(attempts > 1 ? { attempts } : {}) };
   const cause = Object.assign(new Error(message), { name: error instanceof Error ? error.name : 'Error' });
   const after = attempts > 1 ? ` after ${attempts} attempts` : '';
   if (reasons.includes('bytesBilledLimitExceeded')) {
     return new QueryCostError(`BigQuery refused the ${purpose} query: it would bill more than maximumBytesBilled (${message})`, { details, cause });
   }
-  if (e.code === 429 || reasons.some((r) => RATE_REASONS.has(r))) {
+  if (status === 429 || reasons.some((r) => RATE_REASONS.has(r))) {
     return new RateLimitError(`BigQuery rate limit on the ${purpose} query${after}: ${message}`, { details, cause });
   }
-  return new WarehouseQueryError(`BigQuery ${purpose} query failed${after}${e.code ? ` (HTTP ${e.code}${reasons.length ? `, ${reasons.join(', ')}` : ''})` : ''}: ${message}`, {
+  return new WarehouseQueryError(`BigQuery ${purpose} query failed${after}${status ? ` (HTTP ${status}${reasons.length ? `, ${reasons.join(', ')}` : ''})` : ''}: ${message}`, {
     details,
     cause,
   });
@@ -108,6 +109,13 @@ const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 const TRANSIENT_REASONS = new Set(['backendError', 'internalError', 'jobBackendError', 'jobInternalError', ...RATE_REASONS]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const NETWORK = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|network|timed? ?out|aborted|premature close|unexpected end|JSON|Unexpected token|invalid json/i;
+
+/** The HTTP status: the error's code, or its response's when the library built the error from the body alone. */
+function httpStatus(error: unknown): number | undefined {
+  const e = (error ?? {}) as { code?: unknown; response?: { statusCode?: unknown; status?: unknown } };
+  for (const v of [e.code, e.response?.statusCode, e.response?.status]) if (typeof v === 'number') return v;
+  return undefined;
+}
 
 function googleReasons(error: unknown): string[] {
   return ((error as ApiErrorLike | null)?.errors ?? []).map((x) => x.reason).filter((r): r is string => typeof r === 'string');
@@ -119,16 +127,26 @@ function googleReasons(error: unknown): string[] {
  * another try; anything else (a 400 query error, a 403 permission, a 404 table, the bytes cap) is not.
  */
 export function isTransientGoogleError(error: unknown): boolean {
-  if (error instanceof ChaintrailError) return error instanceof RequestTimeoutError;
+  if (error instanceof ChaintrailError) return error instanceof TransientAnswerError;
   const e = (error ?? {}) as ApiErrorLike & { name?: string };
   if (googleReasons(error).some((r) => TRANSIENT_REASONS.has(r))) return true;
-  if (typeof e.code === 'number' && e.code >= 400) return TRANSIENT_STATUS.has(e.code);
+  const status = httpStatus(error);
+  if (status !== undefined && status >= 400) return TRANSIENT_STATUS.has(status);
   return NETWORK.test(`${e.name ?? ''} ${e.message ?? String(error)} ${(e as { code?: unknown }).code ?? ''}`);
 }
 
-class RequestTimeoutError extends ChaintrailError {
-  override name = 'RequestTimeoutError';
+/** A request that timed out, or an answer that is not what the API documents (a cut-off body): asked again. */
+class TransientAnswerError extends ChaintrailError {
+  override name = 'TransientAnswerError';
 }
+
+/** jobs.getQueryResults as documented: the library hands a cut-off body through as a string, never as an error. */
+const QueryResultsSchema = z.object({
+  jobComplete: z.boolean(),
+  totalRows: z.string().regex(/^\d+$/).optional(),
+  pageToken: z.string().optional(),
+  totalBytesProcessed: z.string().optional(),
+});
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -194,7 +212,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
       let timer: NodeJS.Timeout | undefined;
       try {
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new RequestTimeoutError(`request timed out after ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs);
+          timer = setTimeout(() => reject(new TransientAnswerError(`request timed out after ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs);
         });
         return await Promise.race([request(), timeout]);
       } catch (error) {
@@ -213,12 +231,17 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     const purpose = query.purpose;
     try {
       // 1. Dry run: what the query would scan. Nothing runs, nothing is billed.
-      const [dry] = await retrying(purpose, () => client.createQueryJob({ ...jobConfig(query), dryRun: true }), signal);
-      const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
-      const bytes = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
-      if (bytes === undefined || !/^\d+$/.test(String(bytes))) {
-        throw new WarehouseQueryError(`BigQuery dry run of the ${purpose} query gave no totalBytesProcessed`, { details: { engine: 'bigquery', purpose } });
-      }
+      const bytes = await retrying(
+        purpose,
+        async () => {
+          const [dry] = await client.createQueryJob({ ...jobConfig(query), dryRun: true });
+          const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
+          const found = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
+          if (found === undefined || !/^\d+$/.test(String(found))) throw new TransientAnswerError(`the dry run of the ${purpose} query gave no totalBytesProcessed`);
+          return String(found);
+        },
+        signal,
+      );
       const estimate = BigInt(bytes);
       stats.bytesEstimated += Number(estimate);
       onQuery?.({ purpose, bytesEstimated: estimate, sql: query.sql });
@@ -254,12 +277,16 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
       let pageToken: string | undefined;
       for (;;) {
         signal?.throwIfAborted();
-        const [page, , response] = await retrying(
+        const [page, resp] = await retrying(
           purpose,
-          () => job.getQueryResults({ autoPaginate: false, maxResults: options.pageSize, ...(pageToken ? { pageToken } : {}) }),
+          async () => {
+            const [rowsOfPage, , response] = await job.getQueryResults({ autoPaginate: false, maxResults: options.pageSize, ...(pageToken ? { pageToken } : {}) });
+            const checked = QueryResultsSchema.safeParse(response);
+            if (!checked.success) throw new TransientAnswerError(`a results page of the ${purpose} query is not a getQueryResults answer (cut off?)`);
+            return [rowsOfPage, checked.data] as const;
+          },
           signal,
         );
-        const resp = (response ?? {}) as { jobComplete?: boolean; pageToken?: string; totalBytesProcessed?: string };
         if (resp.jobComplete === false) {
           if (Date.now() > deadline) {
             try {
@@ -276,7 +303,13 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
         }
         if (!pageToken && resp.totalBytesProcessed && /^\d+$/.test(resp.totalBytesProcessed)) stats.bytesProcessed += Number(resp.totalBytesProcessed);
         rows.push(...((page ?? []) as Record<string, unknown>[]));
-        if (!resp.pageToken) break;
+        if (!resp.pageToken) {
+          // Every row the job says it has, or the answer is not trusted: nothing dropped silently.
+          if (resp.totalRows !== undefined && rows.length !== Number(resp.totalRows)) {
+            throw new WarehouseQueryError(`BigQuery gave ${rows.length} of the ${resp.totalRows} rows of the ${purpose} query`, { details: { engine: 'bigquery', purpose, rows: rows.length, totalRows: resp.totalRows } });
+          }
+          break;
+        }
         pageToken = resp.pageToken;
       }
       stats.queries++;
