@@ -156,5 +156,18 @@ describe('no error path of any source shows a secret', () => {
         expect(`${r.stdout}\n${r.stderr}`).not.toContain(SENTINEL);
       }
     }
+    // A spec that is not even a URL is refused without echoing it.
+    for (const [chain, spec, seed] of [
+      ['ethereum', `rpc:http://user:${SENTINEL}@[bad/v3/${SENTINEL}`, RPC_TX],
+      ['ethereum', `etherscan:http://u:${SENTINEL}@[bad/v2/api`, RPC_TX],
+      ['tron', `trongrid:http://u:${SENTINEL}@[bad`, RPC_TX],
+      ['bitcoin', `esplora:http://u:${SENTINEL}@[bad`, BTC_TX],
+      ['bitcoin', `bitcoin-core:http://u:${SENTINEL}@[bad`, BTC_TX],
+    ] as const) {
+      const r = await cli(['trace', '--chain', chain, '--source', spec, '--seed', seed, '--no-cache', '--quiet'], {});
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/options: (url|baseUrl): /);
+      expect(`${r.stdout}\n${r.stderr}`).not.toContain(SENTINEL);
+    }
   });
 });
