@@ -33,7 +33,7 @@ export function isRateLimit(code: number, message: string): boolean {
 
 /** The request asked for too much at once (block span or result count): retry smaller. */
 export function isTooLarge(error: unknown): error is RpcError {
-  return error instanceof RpcError && !isRateLimit(error.rpcCode, error.rpcMessage) && TOO_LARGE.test(error.rpcMessage);
+  return error instanceof RpcError && classifyRpcError(error.method, error.rpcCode, error.rpcMessage) === 'too-large';
 }
 
 /** The node does not offer the method (probing trace_filter). */
