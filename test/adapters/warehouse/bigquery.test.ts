@@ -259,6 +259,20 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
     expect(Object.entries(injected).filter(([, n]) => n === 0).map(([k]) => k)).toEqual([]);
   });
 
+  it('out of retries, names the query and the last fault; a permanent refusal is not retried', async () => {
+    const clock = createVirtualClock();
+    const { server, adapter } = await setup({ answer: () => ({ code: 503, reason: 'backendError', message: 'The service is currently unavailable.' }) }, { retries: 2, clock });
+    const error = await adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WarehouseQueryError);
+    expect((error as WarehouseQueryError).shortMessage).toBe('BigQuery transfers query failed after 3 attempts (HTTP 503, backendError): The service is currently unavailable.');
+    expect(server.requests.filter((r) => r.path.includes('/queries/'))).toHaveLength(2 + 3); // two polls while running, then 3 attempts
+    expect(clock.sleeps).toHaveLength(2);
+
+    const denied = await setup({ answer: () => ({ code: 403, reason: 'accessDenied', message: 'Access Denied' }) }, { retries: 2, clock: createVirtualClock() });
+    await expect(denied.adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toThrow(/HTTP 403, accessDenied/);
+    expect(denied.server.requests.filter((r) => r.path.includes('/queries/'))).toHaveLength(2 + 1);
+  });
+
   it('says which table is missing when a query needs it', async () => {
     const { adapter, server } = await setup({ tables: ['transactions'] });
     await expect(adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toThrow(MissingTableError);
