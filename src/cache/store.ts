@@ -62,7 +62,6 @@ export function cacheKey(...parts: string[]): string {
  */
 const HEADER = 'chaintrail answer cache v1\n';
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
-const HEX64 = /^[0-9a-f]{64}$/;
 const CHUNK = 8 << 20;
 
 interface Entry {
@@ -131,8 +130,8 @@ function openLog(path: string, note: (message: string) => void) {
   mkdirSync(dirname(path), { recursive: true });
   let fd = openFile(path);
   let { entries, superseded, liveBytes } = load(fd, path, note);
-  if (superseded > liveBytes) {
-    // Superseded answers outweigh the live ones: the rewrite at least halves the file.
+  if (superseded > 0 && superseded >= liveBytes) {
+    // Superseded (and unreadable) lines weigh as much as the live ones: the rewrite at least halves the file.
     fd = compact(fd, path, entries);
     note(`answer cache ${path}: compacted, ${superseded} bytes of superseded answers removed`);
     ({ entries } = load(fd, path, note));
@@ -207,17 +206,14 @@ function load(fd: number, path: string, note: (message: string) => void) {
   let liveBytes = 0;
   let bad = 0;
   let position = HEADER.length;
-  let carry = Buffer.alloc(0);
-  let carryStart = position;
-  const chunk = Buffer.allocUnsafe(CHUNK);
+  let buffer = Buffer.allocUnsafe(CHUNK);
   for (;;) {
-    const n = readSync(fd, chunk, 0, CHUNK, position);
+    const n = readSync(fd, buffer, 0, buffer.length, position);
     if (n === 0) break;
-    position += n;
-    const buffer = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    const view = buffer.subarray(0, n);
     let start = 0;
-    for (let end = buffer.indexOf(10, start); end !== -1; end = buffer.indexOf(10, start)) {
-      const entry = parseLine(buffer, start, end, carryStart);
+    for (let end = view.indexOf(10, start); end !== -1; end = view.indexOf(10, start)) {
+      const entry = parseLine(view, start, end, position);
       if (!entry) {
         bad++;
         superseded += end + 1 - start; // unreadable lines are rewritten away with the superseded ones
@@ -232,12 +228,17 @@ function load(fd: number, path: string, note: (message: string) => void) {
       }
       start = end + 1;
     }
-    carry = Buffer.from(buffer.subarray(start));
-    carryStart += start;
-  }
-  if (carry.length > 0) {
-    ftruncateSync(fd, carryStart);
-    note(`answer cache ${path}: a torn last answer (${carry.length} bytes, cut short by a crash) was removed; it will be asked again`);
+    if (n < buffer.length) {
+      // The end of the file: what follows the last newline is a line a crash cut short.
+      if (start < n) {
+        ftruncateSync(fd, position + start);
+        note(`answer cache ${path}: a torn last answer (${n - start} bytes, cut short by a crash) was removed; it will be asked again`);
+      }
+      break;
+    }
+    // The next read starts at the first line not yet complete; a line longer than the buffer gets a larger one.
+    if (start === 0) buffer = Buffer.allocUnsafe(buffer.length * 2);
+    position += start;
   }
   if (bad > 0) {
     note(`answer cache ${path}: ${bad} unreadable line(s) skipped; those answers will be asked again`);
@@ -248,19 +249,34 @@ function load(fd: number, path: string, note: (message: string) => void) {
 function parseLine(buffer: Buffer, start: number, end: number, base: number): { key: string; entry: Entry } | undefined {
   // key(64) TAB flag(1) TAB storedAt TAB sha(64) TAB "…"
   if (end - start < 64 + 1 + 1 + 1 + 1 + 1 + 64 + 1 + 2) return undefined;
-  const key = buffer.toString('latin1', start, start + 64);
-  const flag = buffer.toString('latin1', start + 65, start + 66);
+  const flag = buffer[start + 65];
   const timeEnd = buffer.indexOf(9, start + 67);
   if (buffer[start + 64] !== 9 || buffer[start + 66] !== 9 || timeEnd === -1 || timeEnd > end) return undefined;
   const storedAt = Number(buffer.toString('latin1', start + 67, timeEnd));
-  const sha256 = buffer.toString('latin1', timeEnd + 1, timeEnd + 65);
   const offset = timeEnd + 66;
-  if (!HEX64.test(key) || (flag !== 'F' && flag !== 'V') || !Number.isSafeInteger(storedAt) || !HEX64.test(sha256) || buffer[timeEnd + 65] !== 9) return undefined;
+  if (!isHex64(buffer, start) || (flag !== 0x46 && flag !== 0x56) || !Number.isSafeInteger(storedAt) || !isHex64(buffer, timeEnd + 1) || buffer[timeEnd + 65] !== 9) return undefined;
   if (buffer[offset] !== 0x22 || buffer[end - 1] !== 0x22 || end - 1 <= offset) return undefined;
   return {
-    key,
-    entry: { final: flag === 'F', storedAt, sha256, offset: base + offset, length: end - offset, lineStart: base + start, lineLength: end + 1 - start },
+    key: buffer.toString('latin1', start, start + 64),
+    entry: {
+      final: flag === 0x46,
+      storedAt,
+      sha256: buffer.toString('latin1', timeEnd + 1, timeEnd + 65),
+      offset: base + offset,
+      length: end - offset,
+      lineStart: base + start,
+      lineLength: end + 1 - start,
+    },
   };
+}
+
+/** 64 lower-case hex digits at `at` (keys and hashes), checked on the bytes. */
+function isHex64(buffer: Buffer, at: number): boolean {
+  for (let i = at; i < at + 64; i++) {
+    const c = buffer[i]!;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 /** The live lines only, written beside the log, fsynced and renamed over it. Returns the new file's descriptor. */
