@@ -44,6 +44,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
+    reorgMarginBlocks: options.reorgMarginBlocks,
     ...(options.headers ? { headers: options.headers } : {}),
     ...(cache ? { cache } : {}),
     ...(sleeper ? { clock: sleeper } : {}),

@@ -22,6 +22,8 @@ export interface TransportOptions {
   concurrency: number;
   timeoutMs: number;
   retries: number;
+  /** Answers about blocks at least this far below the head are cached for good (default: never). */
+  reorgMarginBlocks?: number;
   headers?: Record<string, string>;
   cache?: ResponseCache;
   clock?: Clock;
@@ -106,6 +108,8 @@ export function createTransport(options: TransportOptions): Transport {
     });
   }
 
+  let head: number | undefined;
+
   /**
    * Stores one call's answer under the call's own request the moment it arrives (as the answer it would have had
    * alone, id 1). Results and JSON-RPC errors (e.g. "range too large", "method not found") are kept; a null result
@@ -115,8 +119,14 @@ export function createTransport(options: TransportOptions): Transport {
     if (!item || typeof item !== 'object' || (('result' in item) && item.result === null)) return;
     if (!('result' in item) && !('error' in item)) return;
     const req = alone(request);
-    if (req.cache === 'none') return;
-    http.store(req, JSON.stringify({ ...item, id: 1 }));
+    if (req.cache === 'none') {
+      // The head, as the node last said: what is deep enough below it is settled.
+      if (request.method === 'eth_blockNumber' && 'result' in item && typeof item.result === 'string' && /^0x[0-9a-f]+$/i.test(item.result)) head = Number(item.result);
+      return;
+    }
+    const block = 'result' in item ? blockOf(request, item.result) : undefined;
+    const settled = block !== undefined && head !== undefined && options.reorgMarginBlocks !== undefined && block <= head - options.reorgMarginBlocks;
+    http.store(settled ? { ...req, cache: 'final' } : req, JSON.stringify({ ...item, id: 1 }));
   }
 
   /** The cached answer of a call, or undefined. */
@@ -276,3 +286,27 @@ const classifyRpc: Classify = (answer) => {
   }
   return undefined;
 };
+
+/**
+ * The newest block an answer is about, when the call says it (a block by number, a log or trace range ending at a
+ * number) or the answer does (a receipt, a transaction, a transaction's traces); undefined for anything else.
+ */
+export function blockOf(request: RpcRequest, result: unknown): number | undefined {
+  const number = (v: unknown) => (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? Number(v) : typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
+  switch (request.method) {
+    case 'eth_getBlockByNumber':
+      return number(request.params[0]);
+    case 'eth_getLogs':
+    case 'trace_filter':
+      return number((request.params[0] as { toBlock?: unknown } | undefined)?.toBlock);
+    case 'eth_getTransactionReceipt':
+    case 'eth_getTransactionByHash':
+      return number((result as { blockNumber?: unknown } | null)?.blockNumber);
+    case 'trace_transaction': {
+      const blocks = Array.isArray(result) ? result.map((t) => number((t as { blockNumber?: unknown } | null)?.blockNumber)) : [];
+      return blocks.length > 0 && blocks.every((b) => b !== undefined) ? Math.max(...(blocks as number[])) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
