@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,12 @@ describe('every source kind with default settings and the answer cache on', () =
     expect(sum(report)).toBe(10_000n * U);
     expect(report.endpoints.some((e) => [scam.a.layer5, scam.a.layer4].includes(e.address.toLowerCase()))).toBe(true);
     expect(cachedAnswers(cache)).toBeGreaterThan(0);
+    // Every answer the report cites is in the cache, call by call, with its hash.
+    const file = join(tmp, 'rpc-report.json');
+    writeFileSync(file, JSON.stringify(report));
+    const verified = await cli(['verify', file, '--cache', cache]);
+    expect(verified.stdout).toContain(`${report.evidence.length} of ${report.evidence.length} answers verified`);
+    expect(verified.code).toBe(0);
   });
 
   it('duckdb: follows the same seeds over blockchain-etl tables to the same endpoints', { timeout: 120_000 }, async () => {
