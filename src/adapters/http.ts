@@ -151,6 +151,8 @@ export interface HttpRequest {
   dataUntil?: number;
   /** Replaces the client's classify hook for this request (a JSON-RPC batch knows which method each id is). */
   classify?: Classify;
+  /** `false`: not listed as evidence (a batch whose parts the caller stores and lists one by one, a live question). */
+  evidence?: false;
 }
 
 export interface HttpStats {
@@ -169,6 +171,13 @@ export interface HttpClient {
   readonly endpoint: string;
   /** The answer's parsed JSON after the classify hook accepted it. */
   requestJson(request: HttpRequest): Promise<unknown>;
+  /**
+   * For sources that answer many requests in one (JSON-RPC batches): the cached answer of one part, looked up as
+   * if that part had been requested alone, and recorded as evidence; undefined when it is not cached.
+   */
+  cached(request: HttpRequest): { json: unknown } | undefined;
+  /** Stores the answer of one such part under that part's own request, the moment it arrives, as evidence too. */
+  store(request: HttpRequest, text: string): void;
   stats(): HttpStats;
   /** Replaces every secret this client knows with ***. */
   redact(text: string): string;
@@ -343,6 +352,24 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { kind: 'ok' };
   };
 
+  /** The request as evidence names it (secrets as ***), its cache key when it is cached, and its cache mode. */
+  const identify = (req: HttpRequest, url: string) => {
+    const request = `${req.method ?? 'GET'} ${redact(url)}${req.body === undefined ? '' : ` ${redact(JSON.stringify(req.body))}`}`;
+    const margin = options.reorgMarginSeconds ?? 3600;
+    const mode = req.cache ?? (req.dataUntil !== undefined && clock.now() / 1000 - req.dataUntil > margin ? 'final' : 'volatile');
+    const key = options.cache && mode !== 'none' ? cacheKey(options.source, request) : undefined;
+    const relied = (body: string, sha256 = sha256Hex(body)) => evidence.set(request, { source: options.source, request, sha256, seq: ++seq });
+    return { request, mode, key, relied };
+  };
+
+  const fromCache = (id: ReturnType<typeof identify>): { json: unknown } | undefined => {
+    const hit = id.key ? options.cache!.get(id.key) : undefined;
+    if (!hit) return undefined;
+    stats.cacheHits++;
+    id.relied(hit.body, hit.sha256);
+    return { json: JSON.parse(hit.body) as unknown };
+  };
+
   const requestJson = async (req: HttpRequest): Promise<unknown> => {
     const url = buildUrl(req);
     const safeUrl = redact(url);
@@ -352,19 +379,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let failures = 0;
     let limited = 0;
     let lastReason = '';
-    const request = `${method} ${safeUrl}${req.body === undefined ? '' : ` ${redact(JSON.stringify(req.body))}`}`;
-    const margin = options.reorgMarginSeconds ?? 3600;
-    const mode = req.cache ?? (req.dataUntil !== undefined && clock.now() / 1000 - req.dataUntil > margin ? 'final' : 'volatile');
-    const key = options.cache && mode !== 'none' ? cacheKey(options.source, request) : undefined;
-    const relied = (body: string, sha256 = sha256Hex(body)) => evidence.set(request, { source: options.source, request, sha256, seq: ++seq });
-    if (key) {
-      const hit = options.cache!.get(key);
-      if (hit) {
-        stats.cacheHits++;
-        relied(hit.body, hit.sha256);
-        return JSON.parse(hit.body) as unknown;
-      }
-    }
+    const id = identify(req, url);
+    const { key, mode, relied } = id;
+    const hit = fromCache(id);
+    if (hit) return hit.json;
     try {
       for (;;) {
         const { answer, error, timedOut } = await attempt(req, url);
@@ -377,7 +395,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           if (verdict.kind === 'ok') verdict = finalVerdict(answer, options.source, what, base);
           if (verdict.kind === 'ok') {
             if (key) options.cache!.set(key, answer.text, { final: mode === 'final' });
-            relied(answer.text);
+            if (req.evidence !== false) relied(answer.text);
             return answer.json;
           }
         }
@@ -423,6 +441,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     endpoint,
     requestJson,
+    cached: (req) => fromCache(identify(req, buildUrl(req))),
+    store(req, text) {
+      const id = identify(req, buildUrl(req));
+      if (id.key) options.cache!.set(id.key, text, { final: id.mode === 'final' });
+      id.relied(text);
+    },
     stats: () => ({ ...stats }),
     redact,
     evidence: (since = 0) =>

@@ -14,7 +14,7 @@ import { readCaseFile } from './case-file.js';
 import { demoCasePath } from './paths.js';
 import { createProgressReporter } from './progress.js';
 import { createAdapterFromSource } from './sources.js';
-import { createResponseCache } from '../cache/store.js';
+import { createResponseCache, DEFAULT_CACHE_PATH } from '../cache/store.js';
 import { registerLabelsCommand } from './commands/labels.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerCaseCommand } from './commands/case.js';
@@ -120,7 +120,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
     .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
-    .option('--cache <file>', 'answer cache of network sources (default: $CHAINTRAIL_CACHE or .chaintrail/cache.db)')
+    .option('--cache <file>', `answer cache of network sources (default: $CHAINTRAIL_CACHE or ${DEFAULT_CACHE_PATH})`)
     .option('--no-cache', 'do not read or write the answer cache')
     .addHelpText(
       'after',
@@ -157,9 +157,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       const { seeds: _seeds, ...flags } = settings;
       checkTraceFlags(flags, typedFlag(opts));
       // Re-runs and resumed traces read answers from the cache; offline fixture sources need none.
-      const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db');
+      const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH);
       const cache =
-        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s)) ? undefined : createResponseCache({ path: cachePath });
+        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s))
+          ? undefined
+          : createResponseCache({
+              path: cachePath,
+              onNote: (message) => io.stderr.write(`${message}\n`),
+            });
       const sourceOptions = cache ? { cache } : {};
       const adapters: ChainAdapter[] = sources.map((spec) => {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);

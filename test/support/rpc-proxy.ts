@@ -24,6 +24,8 @@ export interface ProxyOptions {
   refuseBatches?: boolean;
   /** Answer a call before anything else (errors, malformed results). */
   intercept?: (call: ProxyCall) => Answer | undefined;
+  /** Told of every call as it arrives, with the number of calls seen so far (a kill switch hangs here). */
+  onCall?: (call: ProxyCall, count: number) => void;
 }
 
 export interface ParityTrace {
@@ -101,6 +103,7 @@ export async function startRpcProxy(options: ProxyOptions) {
     for (const item of items) {
       const call = { method: item.method, params: item.params ?? [] };
       calls.push(call);
+      options.onCall?.(call, calls.length);
       const answer = options.intercept?.(call) ?? capped(call) ?? traceAnswer(call);
       if (answer) local.set(item.id, { jsonrpc: '2.0', id: item.id, ...answer });
       else pass.push({ id: item.id, call });

@@ -91,7 +91,8 @@ function classifyCore(endpoint: string): Classify {
 
 /** Bitcoin Core JSON-RPC source: needs -txindex for arbitrary transactions; knows spent/unspent but not the spender. */
 export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): BitcoinCoreAdapter {
-  const { env = process.env, clock, fetch: fetchImpl, ...rest } = input;
+  // The cache, env, clock and fetch are run-time hooks, not data: only the rest is validated.
+  const { cache, env = process.env, clock, fetch: fetchImpl, ...rest } = input;
   const parsed = OptionsSchema.safeParse(rest);
   if (!parsed.success) {
     // Never echo the options back: they may hold the password.
@@ -111,7 +112,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
   const baseUrl = url.toString().replace(/\/+$/, '');
   const authorization = user !== undefined || password !== undefined ? `Basic ${Buffer.from(`${user ?? ''}:${password ?? ''}`).toString('base64')}` : undefined;
   const http = createHttpClient({
-    ...(input.cache ? { cache: input.cache } : {}),
+    ...(cache ? { cache } : {}),
     source: 'Bitcoin Core',
     baseUrl,
     concurrency: options.concurrency,
@@ -125,7 +126,6 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   const source = `Bitcoin Core ${http.endpoint}`;
-  let nextId = 1;
 
   const shapeError = (method: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
     new ResponseShapeError(`${source} answered ${method} in an unexpected shape: ${describeZodIssues(issues)}`, {
@@ -141,9 +141,12 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     return result.data;
   }
 
-  async function call<T>(method: string, params: unknown[], schema: z.ZodType<T>, what: string, signal?: AbortSignal): Promise<T> {
+  // Ids only need to be unique within one HTTP request: fixed ids make the same call the same request, so its
+  // answer is found in the cache on a re-run whatever order the calls come in.
+  async function call<T>(method: string, params: unknown[], schema: z.ZodType<T>, what: string, signal?: AbortSignal, cacheMode?: 'none'): Promise<T> {
     try {
-      const json = await http.requestJson({ method: 'POST', body: { jsonrpc: '1.0', id: nextId++, method, params }, what, ...(signal ? { signal } : {}) });
+      const body = { jsonrpc: '1.0', id: 1, method, params };
+      const json = await http.requestJson({ method: 'POST', body, what, ...(signal ? { signal } : {}), ...(cacheMode ? { cache: cacheMode } : {}) });
       return unwrap(json, method, schema);
     } catch (error) {
       // The classify hook cannot know the method; name it here.
@@ -157,8 +160,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
   /** Several calls in one HTTP request (JSON-RPC batch); answers are matched by id. */
   async function batch<T>(method: string, paramsList: unknown[][], schema: z.ZodType<T>, what: string, signal?: AbortSignal): Promise<T[]> {
     if (paramsList.length === 0) return [];
-    const first = nextId;
-    nextId += paramsList.length;
+    const first = 1;
     const body = paramsList.map((params, i) => ({ jsonrpc: '1.0', id: first + i, method, params }));
     const json = await http.requestJson({ method: 'POST', body, what, ...(signal ? { signal } : {}) });
     if (!Array.isArray(json) || json.length !== paramsList.length) throw shapeError(method, [{ path: [], message: `expected ${paramsList.length} answers in a batch` }]);
@@ -222,7 +224,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     getUtxoTransaction,
     getAddressTransactions,
     getOutspends,
-    getTipHeight: (opts) => call('getblockcount', [], RpcBlockCountSchema, 'block count', opts?.signal),
+    getTipHeight: (opts) => call('getblockcount', [], RpcBlockCountSchema, 'block count', opts?.signal, 'none'),
     notes: () => [
       'Bitcoin Core: spent outputs are known (gettxout) but not who spent them; branches end there as spent with the spender unknown',
       'Bitcoin Core: no address index, so address seeds need an Esplora source',

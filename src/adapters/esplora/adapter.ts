@@ -56,14 +56,15 @@ const classifyEsplora: Classify = (answer) => {
 
 /** Blockstream/mempool.space-compatible Esplora REST source for Bitcoin. */
 export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapter {
-  const { clock, fetch: fetchImpl, ...rest } = input;
+  // The cache, clock and fetch are run-time hooks, not data: only the rest is validated.
+  const { cache, clock, fetch: fetchImpl, ...rest } = input;
   const parsed = OptionsSchema.safeParse(rest);
   if (!parsed.success) throw new InvalidInputError(`Invalid Esplora options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
   const options = parsed.data;
   const chain = getChain(options.chain);
   if (chain.family !== 'utxo') throw new InvalidInputError(`Esplora serves Bitcoin-family chains, not ${chain.id}`, { details: { chain: chain.id } });
   const http: HttpClient = createHttpClient({
-    ...(input.cache ? { cache: input.cache } : {}),
+    ...(cache ? { cache } : {}),
     source: 'Esplora',
     baseUrl: options.url,
     concurrency: options.concurrency,
@@ -76,8 +77,8 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
   });
   const source = `Esplora ${http.endpoint}`;
 
-  async function get<T>(path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal): Promise<T> {
-    const json = await http.requestJson({ path, what, ...(signal ? { signal } : {}) });
+  async function get<T>(path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal, cacheMode?: 'none'): Promise<T> {
+    const json = await http.requestJson({ path, what, ...(signal ? { signal } : {}), ...(cacheMode ? { cache: cacheMode } : {}) });
     const result = schema.safeParse(json);
     if (!result.success) {
       throw new ResponseShapeError(`${source} answered ${what} in an unexpected shape: ${describeZodIssues(result.error.issues)}`, {
@@ -162,7 +163,7 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
     getUtxoTransaction,
     getAddressTransactions,
     getOutspends,
-    getTipHeight: (opts) => get('/blocks/tip/height', EsploraTipHeightSchema, 'tip height', opts?.signal),
+    getTipHeight: (opts) => get('/blocks/tip/height', EsploraTipHeightSchema, 'tip height', opts?.signal, 'none'),
     notes: () => ['Esplora: confirmed transactions only; unconfirmed (mempool) spends are not followed'],
     stats: () => ({ requests: http.stats().requests, cacheHits: http.stats().cacheHits }),
     evidence: (since?: number) => http.evidence(since),

@@ -46,6 +46,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
+    reorgMarginBlocks: options.reorgMarginBlocks,
     ...(headers ? { headers } : {}),
     ...(cache ? { cache } : {}),
     ...(sleeper ? { clock: sleeper } : {}),

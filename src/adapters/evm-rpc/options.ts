@@ -28,6 +28,12 @@ export const EvmRpcOptionsSchema = z
      * look-alike tokens and other spam it ignored.
      */
     tokenScope: z.enum(['traced', 'all']).default('traced'),
+    /**
+     * Blocks below the head past which no reorg is expected: answers about blocks at least this deep (a block, a
+     * receipt, a log range ending there) are cached for good, newer ones expire like any volatile answer. 128 is
+     * twice Ethereum's finality (two epochs, 64 blocks) and above the deepest reorgs seen on Polygon PoS.
+     */
+    reorgMarginBlocks: z.number().int().min(0).default(128),
     /** Force trace_filter on or off; unset = probe the node once. */
     traceFilter: z.boolean().optional(),
     /** Extra HTTP headers (e.g. an Authorization header instead of a key in the URL). */

@@ -116,6 +116,11 @@ export class TestChain {
     return this.coins(this.add(psbt.extractTransaction()));
   }
 
+  /** Every transaction's serialization (txid -> hex), as a node's getrawtransaction returns it. */
+  rawHex(): Map<string, string> {
+    return new Map([...this.raw].map(([txid, tx]) => [txid, tx.toHex()]));
+  }
+
   /** Puts the pending transactions into a block. */
   mine(): ServedBlock {
     const block: ServedBlock = {

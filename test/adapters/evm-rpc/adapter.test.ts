@@ -198,7 +198,6 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(proxy.count('trace_filter')).toBe(1); // probed once
     const head = await w.chain.head();
     expect(proxy.count('eth_getBlockByNumber')).toBeGreaterThanOrEqual(head + 1);
-    expect(proxy.httpRequests()).toBeLessThan(proxy.calls.length); // blocks came in JSON-RPC batches
     // Scanned blocks are indexed: asking again costs no block fetch.
     const before = proxy.count('eth_getBlockByNumber');
     await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'out', assets: [native] });
