@@ -79,8 +79,9 @@ export function createTransport(options: TransportOptions): Transport {
     ...(options.clock ? { clock: options.clock } : {}),
   });
 
-  // Calls in flight are what a kill loses: the window keeps them a small share of the calls already answered.
-  const window = createCallWindow(Math.max(1, options.concurrency * options.rpcBatchSize));
+  // Calls in flight are what a kill loses: with an answer cache (what a resume reads), the window keeps them a small
+  // share of the calls already answered; without one there is nothing to resume from, so batches are full at once.
+  const window = createCallWindow(Math.max(1, options.concurrency * options.rpcBatchSize), Boolean(options.cache));
 
   /**
    * A call as it is sent alone. Ids only need to be unique within a request: fixed ids keep requests cacheable, and

@@ -4,6 +4,7 @@
  * `1 / FRACTION_DENOMINATOR` of them (at least one call), up to `max`. A kill at any moment therefore repeats at
  * most that share of the calls made before it, whatever the world, and a long trace still reaches full batches and
  * concurrency once it has made enough calls (25 answered calls per call in flight; 10,000 for 400 in flight).
+ * Without an answer cache nothing survives a kill anyway: `growing: false` allows `max` from the start.
  */
 const FRACTION_DENOMINATOR = 25;
 
@@ -16,11 +17,11 @@ export interface CallWindow {
   capacity(): number;
 }
 
-export function createCallWindow(max: number): CallWindow {
+export function createCallWindow(max: number, growing = true): CallWindow {
   let inFlight = 0;
   let answered = 0;
   let waiting: (() => void)[] = [];
-  const capacity = () => Math.min(max, Math.max(1, Math.floor(answered / FRACTION_DENOMINATOR)));
+  const capacity = () => (growing ? Math.min(max, Math.max(1, Math.floor(answered / FRACTION_DENOMINATOR))) : max);
   return {
     async acquire(want) {
       while (inFlight >= capacity()) await new Promise<void>((resolve) => waiting.push(resolve));

@@ -46,4 +46,13 @@ describe('call window (what a kill can lose)', () => {
     for (let i = 0; i < 50; i++) window.release(await window.acquire(1), 1);
     expect(window.capacity()).toBe(2);
   });
+
+  it('without an answer cache to resume from, allows its maximum from the first call', async () => {
+    const window = createCallWindow(40, false);
+    expect(await window.acquire(100)).toBe(40);
+    window.release(40, 0);
+    expect(window.capacity()).toBe(40);
+    const grown = createCallWindow(40);
+    expect(await grown.acquire(100)).toBe(1);
+  });
 });
