@@ -217,6 +217,9 @@ export const BridgeDepositReportSchema = z.object({
   note: z.string().optional(),
 });
 
+/** One movement with the taint it carried (base units). */
+export const TaintedTransferSchema = z.object({ tx: z.string(), logIndex: z.number().int(), time: isoTime, amount: amountString, taint: amountString });
+
 export const EndpointSchema = z.object({
   kind: EndpointKindSchema,
   reason: z.string(),
@@ -255,6 +258,19 @@ export const EndpointSchema = z.object({
   txs: z.array(z.string()),
   /** Transaction hashes from the seed to this endpoint along the shortest tainted path. */
   path: z.array(z.string()),
+  /** Endpoints a request names (exchange, freezable): the tainted transfers into the address, in time order. */
+  inflows: z.array(TaintedTransferSchema.extend({ from: z.string() })).optional(),
+  /** An inferred deposit address: its tainted sweeps out into the exchange's wallets (`amount` is their taint). */
+  outflows: z.array(TaintedTransferSchema.extend({ to: z.string() })).optional(),
+  /**
+   * Endpoints a request names: `amount` split by the victim payment (seed movement) it came from, under the taint
+   * model's own allocation; the parts add up to `amount` exactly (with `unattributed`, when present).
+   */
+  victims: z
+    .array(z.object({ chain: z.string(), tx: z.string(), logIndex: z.number().int(), recipient: z.string(), time: isoTime, paid: amountString, amount: amountString }))
+    .optional(),
+  /** Part of `amount` the attribution could not place on one payment (never given to one). */
+  unattributed: amountString.optional(),
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

@@ -4,6 +4,7 @@ import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/brid
 import type { BridgeMatchMethod } from '../heuristics/bridge-match.js';
 import type { BridgeHandover } from './bridge-continuation.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
+import { addInto, splitVector, total, type Attribution, type SeedVector } from './attribution.js';
 import { splitNodeKey } from './state.js';
 
 /** Why an address was not expanded (or, for expanded ones, nothing: their remainder is 'unspent'). */
@@ -36,6 +37,12 @@ export interface EndpointData {
   sweptTo?: string[];
   freezable?: { issuer: string };
   bridge?: BridgeData;
+  /** The tainted movements into the address (what `txs` lists). */
+  inflowEdges: readonly TaintedEdge[];
+  /** An inferred deposit address: its tainted sweeps out into the exchange's wallets (what `amount` adds up). */
+  sweepEdges?: readonly TaintedEdge[];
+  /** Endpoints a request names (exchange, freezable): `amount` split by victim payment (src/engine/attribution.ts). */
+  victims?: SeedVector;
 }
 
 /** A bridge endpoint: the protocol, and what each tainted deposit's event said and where it was continued. */
@@ -159,7 +166,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         const entity = deposits.get(depositNode)!.label;
         const reason = `unlabeled address forwarded what it received to ${entity.entity}'s labeled wallet: inferred deposit address`;
         const ep = base(input, 'exchange', reason, depositNode, asset, part, intoDeposit);
-        ep.txs = [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort();
+        ep.sweepEdges = sweeps;
         ep.label = entity;
         ep.depositAddress = ep.address;
         ep.depositInferred = true;
@@ -270,6 +277,7 @@ function base(input: EndpointInput, kind: EndpointKind, reason: string, node: st
     lastSeen: edgesIn.length ? lastSeen : 0,
     txs: edgesIn.length === 1 ? [edgesIn[0]!.transfer.t.tx] : [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
     path: pathTo(input, node, paths(input)),
+    inflowEdges: edgesIn,
   };
 }
 
@@ -329,7 +337,27 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
     prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
     prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
     prev.txs = [...new Set([...prev.txs, ...e.txs])].sort();
+    prev.sweepEdges = [...(prev.sweepEdges ?? []), ...(e.sweepEdges ?? [])];
     if (prev.sweptTo || e.sweptTo) prev.sweptTo = [...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])].sort();
   }
   return out;
+}
+
+/** Whether a request (to an exchange, or to the issuer of a freezable token) names this endpoint. */
+export const requestable = (e: Pick<EndpointData, 'kind' | 'freezable'>) => e.kind === 'exchange' || e.freezable !== undefined;
+
+/**
+ * Splits the amount of every endpoint a request names by victim payment: an inferred deposit address by its sweeps,
+ * an expanded address by what its ledger still holds, any other by the tainted movements into it.
+ */
+export function attributeEndpoints(endpoints: readonly EndpointData[], attribution: Attribution, expanded: ReadonlySet<string>, assetKeyOf: (a: AssetRef) => string): void {
+  for (const ep of endpoints) {
+    if (!requestable(ep)) continue;
+    const node = `${ep.chain}|${ep.address}`;
+    const edges = ep.sweepEdges ?? (expanded.has(node) ? undefined : ep.inflowEdges);
+    const v = edges ? edges.reduce((acc, e) => addInto(acc, attribution.ofEdge(e)), new Map() as SeedVector) : attribution.held(node, assetKeyOf(ep.asset));
+    const sum = total(v);
+    // (Equal by construction; a difference is kept as not attributed rather than given to a payment.)
+    ep.victims = sum === ep.amount ? v : sum > ep.amount ? splitVector(v, ep.amount) : addInto(v, new Map([[undefined, ep.amount - sum]]));
+  }
 }

@@ -11,7 +11,8 @@ import { spamReason } from '../heuristics/spam.js';
 import { matchDepositSweeps } from '../heuristics/deposit.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
-import { collectEndpoints, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
+import { attributeTaint } from './attribution.js';
+import { attributeEndpoints, collectEndpoints, requestable, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
@@ -403,6 +404,10 @@ async function runTrace(
     handovers: bridging.handovers(),
     continuedFrom,
   });
+  if (endpoints.some(requestable)) {
+    const attribution = attributeTaint(allocation.edges, settings.taint === 'tiho' ? 'poison' : settings.taint, bridging.handovers());
+    attributeEndpoints(endpoints, attribution, expanded, assetKeyOf);
+  }
 
   flow.release();
 
