@@ -165,7 +165,8 @@ function combineAddress(items: readonly { reference: string; a: PacketAddress }[
         reference: item.reference,
         ...display(share, d),
         traced: display(BigInt(item.a.amount), d),
-        victims: split.flatMap(([v, x]) => (v ? [{ chain: v.chain, tx: v.tx, logIndex: v.logIndex, ...display(x, d) }] : [])),
+        // Every payment of the case stays listed, even one whose part rounds to nothing.
+        victims: item.a.victims.map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, ...display(split.find(([s]) => s === v)?.[1] ?? 0n, d) })),
         ...(rest ? { unattributed: rest.toString() } : {}),
       };
     }),
