@@ -156,6 +156,11 @@ export const TraceSettingsSchema = z
      * Cross-chain continuation: an arrival on the destination chain matched by amount (no protocol id) must come
      * within this many hours after the deposit, and within `bridgeTolerance` (relative) of the expected amount.
      */
+    /**
+     * Splitting what reaches each exchange deposit address and freeze candidate by victim payment costs payments x
+     * those addresses; above this many pairs the split is skipped (a note says so; amounts stay, reported unattributed).
+     */
+    maxAttribution: z.number().int().min(0).default(1_000_000),
     bridgeWindowHours: z.number().positive().max(24 * 30).default(6),
     bridgeTolerance: z.number().min(0).max(0.5).default(0.05),
   })

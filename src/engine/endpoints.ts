@@ -4,7 +4,7 @@ import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/brid
 import type { BridgeMatchMethod } from '../heuristics/bridge-match.js';
 import type { BridgeHandover } from './bridge-continuation.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
-import { addInto, splitVector, total, type Attribution, type SeedVector } from './attribution.js';
+import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
 import { splitNodeKey } from './state.js';
 
 /** Why an address was not expanded (or, for expanded ones, nothing: their remainder is 'unspent'). */
@@ -346,18 +346,20 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
 /** Whether a request (to an exchange, or to the issuer of a freezable token) names this endpoint. */
 export const requestable = (e: Pick<EndpointData, 'kind' | 'freezable'>) => e.kind === 'exchange' || e.freezable !== undefined;
 
+/** The addresses whose movements and ledgers the attribution must keep: those of the endpoints a request names. */
+export const requestNodes = (endpoints: readonly EndpointData[]) => new Set(endpoints.filter(requestable).map((e) => `${e.chain}|${e.address}`));
+
 /**
  * Splits the amount of every endpoint a request names by victim payment: an inferred deposit address by its sweeps,
- * an expanded address by what its ledger still holds, any other by the tainted movements into it.
+ * an expanded address by what its ledger still holds, any other by the tainted movements into it. The amount is
+ * the engine's; only its split comes from the attribution, in whole base units that add up to it exactly.
  */
 export function attributeEndpoints(endpoints: readonly EndpointData[], attribution: Attribution, expanded: ReadonlySet<string>, assetKeyOf: (a: AssetRef) => string): void {
   for (const ep of endpoints) {
     if (!requestable(ep)) continue;
     const node = `${ep.chain}|${ep.address}`;
     const edges = ep.sweepEdges ?? (expanded.has(node) ? undefined : ep.inflowEdges);
-    const v = edges ? edges.reduce((acc, e) => addInto(acc, attribution.ofEdge(e)), new Map() as SeedVector) : attribution.held(node, assetKeyOf(ep.asset));
-    const sum = total(v);
-    // (Equal by construction; a difference is kept as not attributed rather than given to a payment.)
-    ep.victims = sum === ep.amount ? v : sum > ep.amount ? splitVector(v, ep.amount) : addInto(v, new Map([[undefined, ep.amount - sum]]));
+    const w = edges ? edges.reduce((acc, e) => addWeights(acc, attribution.ofEdge(e)), new Map() as SeedWeights) : attribution.held(node, assetKeyOf(ep.asset));
+    ep.victims = exactSplit(w, ep.amount);
   }
 }

@@ -6,7 +6,7 @@ import type { TaintedEdge } from '../engine/allocate.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
 import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
-import type { BridgeData, EndpointData } from '../engine/endpoints.js';
+import { requestable, type BridgeData, type EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
 // A fresh object each time: a caller that edits one endpoint's asset must not change another's.
@@ -85,7 +85,7 @@ const chronological = (list: readonly TaintedEdge[]) => sortChronologically([...
 function requestDetail(e: EndpointData, out: Record<string, unknown>): void {
   out.inflows = chronological(e.inflowEdges).map((x) => ({ ...movement(x), from: formatAddress(x.transfer.t.chain, x.transfer.t.from) }));
   if (e.sweepEdges) out.outflows = chronological(e.sweepEdges).map((x) => ({ ...movement(x), to: formatAddress(x.transfer.t.chain, x.transfer.t.to) }));
-  const parts = [...e.victims!].flatMap(([seed, amount]) => (seed ? [{ seed, amount }] : []));
+  const parts = [...(e.victims ?? [])].flatMap(([seed, amount]) => (seed ? [{ seed, amount }] : []));
   parts.sort((a, b) => compareTransfers(a.seed, b.seed));
   out.victims = parts.map(({ seed, amount }) => ({
     chain: seed.chain,
@@ -96,7 +96,8 @@ function requestDetail(e: EndpointData, out: Record<string, unknown>): void {
     paid: seed.amount.toString(),
     amount: amount.toString(),
   }));
-  const rest = e.victims!.get(undefined);
+  // Not attributed: what the split could not place (or all of it, when the split was skipped or is not made: UTXO).
+  const rest = e.victims ? (e.victims.get(undefined) ?? 0n) : e.amount;
   if (rest) out.unattributed = rest.toString();
 }
 
@@ -131,7 +132,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     out.lastSeen = isoTime(e.lastSeen);
     out.txs = e.txs;
     out.path = e.path;
-    if (e.victims) requestDetail(e, out);
+    if (requestable(e)) requestDetail(e, out);
     return out as unknown as Endpoint;
   });
 
