@@ -292,7 +292,7 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
     }
   }
   out.push('');
-  out.push('## Per case (as its own trace saw it)');
+  out.push('## Per case, as its own trace saw it (before combining: the amounts requested are above)');
   for (const c of p.cases) {
     out.push('');
     out.push(`### Case ${escapeMarkdown(c.reference)}`);
