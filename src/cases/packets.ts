@@ -23,7 +23,7 @@ const movement = z.object({
 
 /** How a shared address's amount is split between cases and victim payments: stated in every consolidated packet. */
 export const SHARE_RULE =
-  'per address and asset, the amount requested is the sum of the cases\' own traced amounts, capped at the tainted value the address received (each incoming transfer counted once however many cases traced it, its tainted part never more than it moved) and, for an inferred deposit address, at what it swept out the same way; when the cap applies, the cases share it pro rata to their traced amounts; a case\'s share is split among its victim payments pro rata to their parts of its traced amount; whole base units, remainders to the largest fractions (ties: earlier case reference, earlier payment)';
+  'per address and asset, the amount requested is the sum of the cases\' own traced amounts, capped at the tainted value the address received (each incoming transfer counted once however many cases traced it, its tainted part never more than it moved); an inferred deposit address is the exchange\'s customer account, so what it swept out and what it still holds are both in that request; when the cap applies, the cases share it pro rata to their traced amounts; a case\'s share is split among its victim payments pro rata to their parts of its traced amount; whole base units, remainders to the largest fractions (ties: earlier case reference, earlier payment)';
 
 /**
  * One request per recipient (an exchange, or the issuer of a freezable stablecoin) covering every case whose latest
@@ -130,7 +130,7 @@ function combineAddress(items: readonly { reference: string; a: PacketAddress }[
   const outgoing = distinct(items.map((i) => ({ reference: i.reference, moves: i.a.outgoing })), d);
   const swept = items.some((i) => i.a.outgoing.length > 0) ? outgoing.total : undefined;
   // Without the transfers of every case, the most that is known to have arrived is the largest single case's figure.
-  const cap = lacking.length > 0 ? items.reduce((m, i) => (BigInt(i.a.amount) > m ? BigInt(i.a.amount) : m), 0n) : min(incoming.total, ...(swept !== undefined ? [swept] : []));
+  const cap = lacking.length > 0 ? items.reduce((m, i) => (BigInt(i.a.amount) > m ? BigInt(i.a.amount) : m), 0n) : incoming.total;
   const amount = min(traced, cap);
   const shares = splitProRata(
     items.map((i) => [i, BigInt(i.a.amount)] as const),

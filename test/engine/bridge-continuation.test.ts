@@ -155,7 +155,9 @@ function expectCrossChainReport(r: TraceReport) {
   });
   expect(exchange.depositEvidence).toMatchObject({ deposits: 2, sweeps: 1, swept: String(5_000n * U), sweepTxs: [w.tx.toExchange!.transactionHash] });
   expect(exchange.path).toEqual([w.tx.seed!, w.tx.scamDeposit!, w.tx.scamFill!].map((t) => t.transactionHash));
-  expect(exchange.txs).toContain(w.tx.toExchange!.transactionHash);
+  // The sweep into the exchange is the deposit address's outflow, not one of the transactions into it.
+  expect(exchange.outflows!.map((o) => o.tx)).toContain(w.tx.toExchange!.transactionHash);
+  expect(exchange.txs).not.toContain(w.tx.toExchange!.transactionHash);
   // Hops run on across the bridge: scammer 0 -> bridge 1 -> recipient 2.
   expect([bridge.hops, exchange.hops]).toEqual([1, 2]);
   expect(exchange.freezable).toBeUndefined();

@@ -70,7 +70,8 @@ describe('request packets', () => {
             expect([...new Set(a.incoming.map((m) => m.tx))].sort()).toEqual(a.txs);
             for (const m of a.incoming) expect(w.transfers.get(`${m.tx}|${m.logIndex}`)!.to).toBe(address);
             for (const m of a.outgoing) expect(w.transfers.get(`${m.tx}|${m.logIndex}`)!.from).toBe(address);
-            if (a.inferred) expect(a.outgoing.reduce((s, m) => s + BigInt(m.taint), 0n)).toBe(amount);
+            // An inferred deposit address's amount is what it swept out plus what it still holds (its exchange's too).
+            if (a.inferred) expect(a.outgoing.reduce((s, m) => s + BigInt(m.taint), 0n)).toBeLessThanOrEqual(amount);
             expect(a.unattributed).toBeUndefined();
             expect(a.victims.reduce((s, v) => s + BigInt(v.amount), 0n)).toBe(amount);
             for (const v of a.victims) contributed.set(v.tx, (contributed.get(v.tx) ?? 0n) + BigInt(v.amount));
