@@ -1,16 +1,35 @@
 import { z } from 'zod';
 import { formatUnits } from '../core/asset.js';
-import { AssetRefSchema, type AssetRef } from '../core/schema.js';
+import { AssetRefSchema } from '../core/schema.js';
 import { escapeMarkdown, markdownCode, slug } from '../report/escape.js';
-import { buildRequestPackets, RequestPacketSchema, type PacketFile, type RequestPacket } from '../report/packets.js';
+import { addressDetail, assetId, buildRequestPackets, ContributionSchema, RequestPacketSchema, sumMoney, type Money, type PacketFile, type RequestPacket } from '../report/packets.js';
+import { splitProRata } from '../engine/attribution.js';
 import type { CaseStore } from './store.js';
 
 const money = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
+const part = z.object({ amount: z.string(), amountDisplay: z.string() });
+const movement = z.object({
+  tx: z.string(),
+  logIndex: z.number().int(),
+  time: z.string(),
+  amount: z.string(),
+  amountDisplay: z.string(),
+  /** Tainted part over all cases: the cases' tainted parts added up, never more than the transfer moved. */
+  taint: z.string(),
+  taintDisplay: z.string(),
+  /** The cases whose traces found this transfer tainted. */
+  cases: z.array(z.string()),
+});
+
+/** How a shared address's amount is split between cases and victim payments: stated in every consolidated packet. */
+export const SHARE_RULE =
+  'per address and asset, the amount requested is the sum of the cases\' own traced amounts, capped at the tainted value the address received (each incoming transfer counted once however many cases traced it, its tainted part never more than it moved); an inferred deposit address is the exchange\'s customer account, so what it swept out and what it still holds are both in that request; when the cap applies, the cases share it pro rata to their traced amounts; a case\'s share is split among its victim payments pro rata to their parts of its traced amount; whole base units, remainders to the largest fractions (ties: earlier case reference, earlier payment)';
 
 /**
  * One request per recipient (an exchange, or the issuer of a freezable stablecoin) covering every case whose latest
- * trace reached it: the per-case parts are the single-case request packets (src/report/packets.ts), and the
- * addresses are merged across cases so the recipient sees which deposit addresses several cases share.
+ * trace reached it. Each address is requested once, for no more than the tainted value it received: cases tracing
+ * the same transfers are not added up beyond them (SHARE_RULE); the per-case parts are the single-case request
+ * packets (src/report/packets.ts) as each case's trace saw them.
  */
 export const ConsolidatedPacketSchema = z.object({
   format: z.literal('chaintrail-consolidated-request'),
@@ -19,13 +38,33 @@ export const ConsolidatedPacketSchema = z.object({
   request: z.string(),
   recipient: RequestPacketSchema.shape.recipient.pick({ entity: true, jurisdictions: true }),
   caseCount: z.number().int(),
+  /** Sum of the addresses' requested amounts, per asset. */
   totals: z.array(money),
+  rule: z.string(),
   addresses: z.array(
-    z.object({
+    money.extend({
       chain: z.string(),
       address: z.string(),
       cases: z.array(z.string()),
-      totals: z.array(money),
+      /** The tainted value the address received (the incoming transfers below, each once); null when a case's trace lacks them. */
+      received: part.nullable(),
+      /** An inferred deposit address: the tainted value it swept out to the exchange (the outgoing transfers below, each once). */
+      swept: part.optional(),
+      /** The cases' own traced amounts added up: more than `amount` when their traces overlap. */
+      tracedByCases: part,
+      incoming: z.array(movement.extend({ from: z.string() })),
+      outgoing: z.array(movement.extend({ to: z.string() })),
+      /** Each case's part of `amount` and, within it, each victim payment's; both add up to `amount` exactly. */
+      shares: z.array(
+        part.extend({
+          reference: z.string(),
+          traced: part,
+          victims: z.array(ContributionSchema),
+          unattributed: z.string().optional(),
+        }),
+      ),
+      /** Cases whose stored trace lists no transfers into the address (older traces): re-trace them to combine exactly. */
+      casesWithoutTransfers: z.array(z.string()).optional(),
       firstSeen: z.string(),
       lastSeen: z.string(),
     }),
@@ -36,7 +75,10 @@ export const ConsolidatedPacketSchema = z.object({
       jurisdiction: z.string().optional(),
       crossBorder: z.boolean().nullable(),
       crossBorderReason: z.string(),
+      /** What this packet requests for the case (its shares), per asset. */
       totals: z.array(money),
+      /** The case's own traced amounts, per asset (before combining with other cases). */
+      traced: z.array(money),
       addresses: RequestPacketSchema.shape.addresses,
       victimPayments: RequestPacketSchema.shape.victimPayments,
       method: RequestPacketSchema.shape.method,
@@ -44,20 +86,94 @@ export const ConsolidatedPacketSchema = z.object({
   ),
 });
 export type ConsolidatedPacket = z.infer<typeof ConsolidatedPacketSchema>;
+type ConsolidatedAddress = ConsolidatedPacket['addresses'][number];
+type PacketAddress = RequestPacket['addresses'][number];
 
-type Money = z.infer<typeof money>;
-const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${(a.contract ?? '').toLowerCase()}`;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const display = (amount: bigint, decimals: number) => ({ amount: amount.toString(), amountDisplay: formatUnits(amount, decimals) });
+const min = (...xs: bigint[]) => xs.reduce((m, x) => (x < m ? x : m));
 
-function sumMoney(items: readonly Money[]): Money[] {
-  const sums = new Map<string, { asset: AssetRef; amount: bigint }>();
-  for (const m of items) {
-    const k = assetId(m.asset);
-    sums.set(k, { asset: sums.get(k)?.asset ?? m.asset, amount: (sums.get(k)?.amount ?? 0n) + BigInt(m.amount) });
+/** Transfers listed by several cases, once each: the tainted parts added up and capped at what the transfer moved. */
+function distinct<M extends PacketAddress['incoming'][number] | PacketAddress['outgoing'][number]>(
+  lists: readonly { reference: string; moves: readonly M[] }[],
+  decimals: number,
+): { moves: (M & { cases: string[] })[]; total: bigint } {
+  const byKey = new Map<string, { m: M; taint: bigint; cases: string[] }>();
+  for (const { reference, moves } of lists) {
+    for (const m of moves) {
+      const k = `${m.tx}|${m.logIndex}`;
+      const prev = byKey.get(k);
+      if (prev) {
+        prev.taint += BigInt(m.taint);
+        prev.cases.push(reference);
+      } else byKey.set(k, { m, taint: BigInt(m.taint), cases: [reference] });
+    }
   }
-  return [...sums.keys()].sort().map((k) => {
-    const s = sums.get(k)!;
-    return { asset: s.asset, amount: s.amount.toString(), amountDisplay: formatUnits(s.amount, s.asset.decimals) };
-  });
+  let total = 0n;
+  const moves = [...byKey.values()]
+    .sort((a, b) => cmp(a.m.time, b.m.time) || cmp(a.m.tx, b.m.tx) || a.m.logIndex - b.m.logIndex)
+    .map(({ m, taint, cases }) => {
+      const capped = min(taint, BigInt(m.amount));
+      total += capped;
+      return { ...m, taint: capped.toString(), taintDisplay: formatUnits(capped, decimals), cases: [...new Set(cases)].sort() };
+    });
+  return { moves, total };
+}
+
+/** One shared address (one asset): what is requested, from which transfers, and each case's and payment's share. */
+function combineAddress(items: readonly { reference: string; a: PacketAddress }[]): ConsolidatedAddress {
+  const first = items[0]!.a;
+  const d = first.asset.decimals;
+  const traced = items.reduce((s, i) => s + BigInt(i.a.amount), 0n);
+  const lacking = items.filter((i) => i.a.incoming.length === 0).map((i) => i.reference);
+  const incoming = distinct(items.map((i) => ({ reference: i.reference, moves: i.a.incoming })), d);
+  const outgoing = distinct(items.map((i) => ({ reference: i.reference, moves: i.a.outgoing })), d);
+  const swept = items.some((i) => i.a.outgoing.length > 0) ? outgoing.total : undefined;
+  // Without the transfers of every case, the most that is known to have arrived is the largest single case's figure.
+  const cap = lacking.length > 0 ? items.reduce((m, i) => (BigInt(i.a.amount) > m ? BigInt(i.a.amount) : m), 0n) : incoming.total;
+  const amount = min(traced, cap);
+  const shares = splitProRata(
+    items.map((i) => [i, BigInt(i.a.amount)] as const),
+    amount,
+  );
+  const shareOf = new Map(shares);
+  let firstSeen = first.firstSeen;
+  let lastSeen = first.lastSeen;
+  for (const { a } of items) {
+    if (a.firstSeen < firstSeen) firstSeen = a.firstSeen;
+    if (a.lastSeen > lastSeen) lastSeen = a.lastSeen;
+  }
+  return {
+    chain: first.chain,
+    address: first.address,
+    asset: first.asset,
+    ...display(amount, d),
+    cases: [...new Set(items.map((i) => i.reference))].sort(),
+    received: lacking.length > 0 ? null : display(incoming.total, d),
+    ...(swept !== undefined ? { swept: display(swept, d) } : {}),
+    tracedByCases: display(traced, d),
+    incoming: incoming.moves,
+    outgoing: outgoing.moves,
+    shares: items.map((item) => {
+      const share = shareOf.get(item) ?? 0n;
+      // The case's payments share its part as they share its traced amount (the unattributed rest likewise).
+      const weights: (readonly [PacketAddress['victims'][number] | undefined, bigint])[] = item.a.victims.map((v) => [v, BigInt(v.amount)] as const);
+      if (item.a.unattributed) weights.push([undefined, BigInt(item.a.unattributed)]);
+      const split = splitProRata(weights, share);
+      const rest = split.find(([v]) => v === undefined)?.[1];
+      return {
+        reference: item.reference,
+        ...display(share, d),
+        traced: display(BigInt(item.a.amount), d),
+        // Every payment of the case stays listed, even one whose part rounds to nothing.
+        victims: item.a.victims.map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, ...display(split.find(([s]) => s === v)?.[1] ?? 0n, d) })),
+        ...(rest ? { unattributed: rest.toString() } : {}),
+      };
+    }),
+    ...(lacking.length > 0 ? { casesWithoutTransfers: lacking } : {}),
+    firstSeen,
+    lastSeen,
+  };
 }
 
 /** Groups single-case packets (each tagged with its case reference) into one packet per recipient. */
@@ -71,20 +187,22 @@ export function consolidatePackets(perCase: readonly { reference: string; packet
   }
   const out: ConsolidatedPacket[] = [];
   for (const k of [...groups.keys()].sort()) {
-    const items = [...groups.get(k)!].sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+    const items = [...groups.get(k)!].sort((a, b) => cmp(a.reference, b.reference));
     const first = items[0]!.packet;
-    const byAddress = new Map<string, { chain: string; address: string; cases: Set<string>; amounts: Money[]; first: string; last: string }>();
+    const byAddress = new Map<string, { reference: string; a: PacketAddress }[]>();
     for (const { reference, packet } of items) {
       for (const a of packet.addresses) {
-        const key = `${a.chain}|${a.address.toLowerCase()}`;
-        const acc = byAddress.get(key) ?? { chain: a.chain, address: a.address, cases: new Set<string>(), amounts: [], first: a.firstSeen, last: a.lastSeen };
-        acc.cases.add(reference);
-        acc.amounts.push(a);
-        if (a.firstSeen < acc.first) acc.first = a.firstSeen;
-        if (a.lastSeen > acc.last) acc.last = a.lastSeen;
-        byAddress.set(key, acc);
+        const key = `${a.chain}|${a.address.toLowerCase()}|${assetId(a.asset)}`;
+        const list = byAddress.get(key);
+        if (list) list.push({ reference, a });
+        else byAddress.set(key, [{ reference, a }]);
       }
     }
+    const addresses = [...byAddress.values()]
+      .map(combineAddress)
+      .sort((a, b) => b.cases.length - a.cases.length || cmp(a.chain + a.address, b.chain + b.address) || cmp(assetId(a.asset), assetId(b.asset)));
+    const shareMoney = (reference: string) =>
+      sumMoney(addresses.flatMap((a) => a.shares.filter((s) => s.reference === reference).map((s) => ({ asset: a.asset, amount: s.amount, amountDisplay: s.amountDisplay }))));
     const jurisdictions = [...new Set(items.flatMap((i) => i.packet.recipient.jurisdictions))].sort();
     out.push({
       format: 'chaintrail-consolidated-request',
@@ -93,16 +211,16 @@ export function consolidatePackets(perCase: readonly { reference: string; packet
       request: first.request,
       recipient: { entity: first.recipient.entity, jurisdictions },
       caseCount: items.length,
-      totals: sumMoney(items.flatMap((i) => i.packet.totals)),
-      addresses: [...byAddress.values()]
-        .sort((a, b) => b.cases.size - a.cases.size || (a.chain + a.address < b.chain + b.address ? -1 : 1))
-        .map((a) => ({ chain: a.chain, address: a.address, cases: [...a.cases].sort(), totals: sumMoney(a.amounts), firstSeen: a.first, lastSeen: a.last })),
+      totals: sumMoney(addresses),
+      rule: SHARE_RULE,
+      addresses,
       cases: items.map(({ reference, packet }) => ({
         reference,
         ...(packet.case.jurisdiction ? { jurisdiction: packet.case.jurisdiction } : {}),
         crossBorder: packet.recipient.crossBorder,
         crossBorderReason: packet.recipient.crossBorderReason,
-        totals: packet.totals,
+        totals: shareMoney(reference),
+        traced: packet.totals,
         addresses: packet.addresses,
         victimPayments: packet.victimPayments,
         method: packet.method,
@@ -122,6 +240,8 @@ export async function casePackets(store: CaseStore, options: { signal?: AbortSig
 
 const amountOf = (m: Money) => `${escapeMarkdown(m.amountDisplay)} ${escapeMarkdown(m.asset.symbol)} (${escapeMarkdown(m.asset.chain)})`;
 
+const part$ = (p: { amountDisplay: string }, symbol: string) => `${escapeMarkdown(p.amountDisplay)} ${symbol}`;
+
 /** The consolidated request as Markdown (every string from labels or reports escaped). */
 export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
   const out: string[] = [];
@@ -132,35 +252,60 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
   out.push(`- Recipient jurisdiction: ${p.recipient.jurisdictions.length ? p.recipient.jurisdictions.map(escapeMarkdown).join(', ') : 'unknown'}`);
   out.push(`- Cases: ${p.caseCount} (${p.cases.map((c) => escapeMarkdown(c.reference)).join(', ')})`);
   out.push(`- Requested: ${escapeMarkdown(p.request)}`);
-  out.push(`- Total over all cases: ${p.totals.map(amountOf).join(' + ')}`);
+  out.push(`- Total requested: ${p.totals.map(amountOf).join(' + ')}`);
   out.push('');
-  out.push('All times are UTC. Amounts are the tainted share under each case\'s taint model, not necessarily the whole transfer.');
+  out.push("All times are UTC. Amounts are the tainted share under each case's taint model, not necessarily the whole transfer.");
+  out.push(`How shared addresses are counted: ${escapeMarkdown(p.rule)}.`);
   out.push('');
   out.push(`## ${p.type === 'exchange' ? 'Deposit addresses' : 'Addresses holding tainted funds'} (all cases)`);
   out.push('');
-  out.push('| chain | address | cases | amount | first seen (UTC) | last seen (UTC) |');
-  out.push('|---|---|---|---:|---|---|');
+  out.push('| chain | address | cases | requested | tainted value received | first seen (UTC) | last seen (UTC) |');
+  out.push('|---|---|---|---:|---:|---|---|');
   for (const a of p.addresses) {
+    const symbol = escapeMarkdown(a.asset.symbol);
     out.push(
-      `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${a.cases.map(escapeMarkdown).join(', ')} | ${a.totals.map(amountOf).join(' + ')} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} |`,
+      `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${a.cases.map(escapeMarkdown).join(', ')} | ${amountOf(a)} | ${a.received ? part$(a.received, symbol) : 'not listed by every case'} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} |`,
     );
   }
+  for (const a of p.addresses) {
+    const symbol = escapeMarkdown(a.asset.symbol);
+    out.push('');
+    out.push(`### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)} (${symbol})`);
+    out.push('');
+    out.push(`- Requested: ${amountOf(a)}`);
+    out.push(`- Tainted value received (incoming transfers below, each counted once): ${a.received ? part$(a.received, symbol) : `unknown: the stored traces of ${a.casesWithoutTransfers!.map(escapeMarkdown).join(', ')} list no transfers (re-trace them); the largest single case's amount is requested`}`);
+    if (a.swept) out.push(`- Swept out to the exchange (outgoing transfers below, each counted once): ${part$(a.swept, symbol)}`);
+    out.push(`- The cases' own traced amounts added up: ${part$(a.tracedByCases, symbol)}${a.tracedByCases.amount !== a.amount ? ' (their traces overlap: the shares below are scaled pro rata)' : ''}`);
+    if (a.incoming.length) {
+      out.push('- Incoming tainted transfers (into this address):');
+      for (const m of a.incoming) out.push(`  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) from ${markdownCode(m.from)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`);
+    }
+    if (a.outgoing.length) {
+      out.push('- Outgoing (swept out of this address into the exchange):');
+      for (const m of a.outgoing) out.push(`  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) to ${markdownCode(m.to)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`);
+    }
+    out.push('- Shares by case and victim payment:');
+    for (const s of a.shares) {
+      out.push(`  - case ${escapeMarkdown(s.reference)}: ${part$(s, symbol)} (its own trace: ${part$(s.traced, symbol)})`);
+      for (const v of s.victims) out.push(`    - victim payment ${escapeMarkdown(v.chain)} ${markdownCode(v.tx)}: ${part$(v, symbol)}`);
+      if (s.unattributed) out.push(`    - not attributed to one payment: ${escapeMarkdown(formatUnits(BigInt(s.unattributed), a.asset.decimals))} ${symbol}`);
+    }
+  }
   out.push('');
-  out.push('## Per case');
+  out.push('## Per case, as its own trace saw it (before combining: the amounts requested are above)');
   for (const c of p.cases) {
     out.push('');
     out.push(`### Case ${escapeMarkdown(c.reference)}`);
     out.push('');
     out.push(`- Requesting jurisdiction: ${c.jurisdiction ? escapeMarkdown(c.jurisdiction) : 'unknown'}`);
     out.push(`- Cross-border: ${c.crossBorder === true ? 'yes' : c.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(c.crossBorderReason)})`);
-    out.push(`- Total: ${c.totals.map(amountOf).join(' + ')}`);
+    out.push(`- Requested for this case: ${c.totals.map(amountOf).join(' + ')} (its own trace: ${c.traced.map(amountOf).join(' + ')})`);
     out.push(
-      `- Method: taint model ${escapeMarkdown(c.method.taint)}, at most ${c.method.maxHops} hops; trace ${c.method.complete ? 'complete' : 'INCOMPLETE'}; conservation ${c.method.balanced ? 'balanced' : 'NOT balanced'}`,
+      `- Method: taint model ${escapeMarkdown(c.method.taint)}, at most ${c.method.maxHops} hops; trace ${c.method.complete ? 'complete' : 'INCOMPLETE'}; conservation ${c.method.balanced ? 'balanced' : 'NOT balanced'}; attribution to ${escapeMarkdown(c.method.attribution)}`,
     );
     for (const a of c.addresses) {
-      out.push(`- ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}: ${amountOf(a)}, ${escapeMarkdown(a.firstSeen)} to ${escapeMarkdown(a.lastSeen)}, ${a.hops} hop(s)${a.inferred ? ', deposit address inferred from a sweep' : ''}`);
-      out.push(`  - transactions into it: ${a.txs.map(markdownCode).join(', ')}`);
-      out.push(`  - path: ${a.path.map((s) => `${s.victimPayment ? 'victim payment' : `hop ${s.step}`} ${markdownCode(s.tx)}`).join(' → ')}`);
+      out.push(`- ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}${a.inferred ? ' (deposit address inferred from a sweep)' : ''}, ${a.hops} hop(s):`);
+      out.push(...addressDetail(a).map((l) => `  ${l}`));
     }
     if (c.victimPayments.length) {
       out.push(`- Victim payments: ${c.victimPayments.map((v) => `${escapeMarkdown(v.time)} ${markdownCode(v.tx)} ${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)}`).join('; ')}`);

@@ -176,6 +176,11 @@ export const TraceSettingsSchema = z
      * Cross-chain continuation: an arrival on the destination chain matched by amount (no protocol id) must come
      * within this many hours after the deposit, and within `bridgeTolerance` (relative) of the expected amount.
      */
+    /**
+     * Splitting what reaches each exchange deposit address and freeze candidate by victim payment costs payments x
+     * those addresses; above this many pairs the split is skipped (a note says so; amounts stay, reported unattributed).
+     */
+    maxAttribution: z.number().int().min(0).default(1_000_000),
     bridgeWindowHours: z.number().positive().max(24 * 30).default(6),
     bridgeTolerance: z.number().min(0).max(0.5).default(0.05),
   })
@@ -237,6 +242,9 @@ export const BridgeDepositReportSchema = z.object({
   note: z.string().optional(),
 });
 
+/** One movement with the taint it carried (base units). */
+export const TaintedTransferSchema = z.object({ tx: z.string(), logIndex: z.number().int(), time: isoTime, amount: amountString, taint: amountString });
+
 export const EndpointSchema = z.object({
   kind: EndpointKindSchema,
   reason: z.string(),
@@ -292,6 +300,19 @@ export const EndpointSchema = z.object({
   txs: z.array(z.string()),
   /** Transaction hashes from the seed to this endpoint along the shortest tainted path. */
   path: z.array(z.string()),
+  /** Endpoints a request names (exchange, freezable): the tainted transfers into the address, in time order. */
+  inflows: z.array(TaintedTransferSchema.extend({ from: z.string() })).optional(),
+  /** An inferred deposit address: its tainted sweeps out into the exchange's wallets (`amount` is their taint). */
+  outflows: z.array(TaintedTransferSchema.extend({ to: z.string() })).optional(),
+  /**
+   * Endpoints a request names: `amount` split by the victim payment (seed movement) it came from, under the taint
+   * model's own allocation; the parts add up to `amount` exactly (with `unattributed`, when present).
+   */
+  victims: z
+    .array(z.object({ chain: z.string(), tx: z.string(), logIndex: z.number().int(), recipient: z.string(), time: isoTime, paid: amountString, amount: amountString }))
+    .optional(),
+  /** Part of `amount` the attribution could not place on one payment (never given to one). */
+  unattributed: amountString.optional(),
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

@@ -6,6 +6,7 @@ import type { BridgeHandover } from './bridge-continuation.js';
 import type { DepositInference } from './deposits.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
+import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
 import { splitNodeKey } from './state.js';
 
 /** Why an address was not expanded (or, for expanded ones, nothing: their remainder is 'unspent'). */
@@ -40,6 +41,12 @@ export interface EndpointData {
   depositEvidence?: DepositEvidence;
   freezable?: { issuer: string };
   bridge?: BridgeData;
+  /** The tainted movements into the address (what `txs` lists). */
+  inflowEdges: readonly TaintedEdge[];
+  /** An inferred deposit address: its tainted sweeps out into the exchange's wallets (`amount` is these plus what it still holds). */
+  sweepEdges?: readonly TaintedEdge[];
+  /** Endpoints a request names (exchange, freezable): `amount` split by victim payment (src/engine/attribution.ts). */
+  victims?: SeedVector;
 }
 
 /** A bridge endpoint: the protocol, and what each tainted deposit's event said and where it was continued. */
@@ -179,7 +186,8 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
 function depositEndpoint(input: EndpointInput, node: string, asset: AssetRef, assetKey: string, amount: bigint, deposit: DepositInference, sweeps: readonly TaintedEdge[]): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
   const ep = base(input, 'exchange', depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
-  if (sweeps.length > 0) ep.txs = [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort();
+  // `txs` lists what came in; the sweeps out are listed apart (outflows, depositEvidence.sweepTxs).
+  if (sweeps.length > 0) ep.sweepEdges = sweeps;
   ep.label = deposit.label;
   ep.depositAddress = ep.address;
   ep.depositInferred = true;
@@ -314,6 +322,7 @@ function base(input: EndpointInput, kind: EndpointKind, reason: string, node: st
     lastSeen: edgesIn.length ? lastSeen : 0,
     txs: edgesIn.length === 1 ? [edgesIn[0]!.transfer.t.tx] : [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
     path: pathTo(input, node, paths(input)),
+    inflowEdges: edgesIn,
   };
 }
 
@@ -373,7 +382,31 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
     prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
     prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
     prev.txs = [...new Set([...prev.txs, ...e.txs])].sort();
+    prev.sweepEdges = [...(prev.sweepEdges ?? []), ...(e.sweepEdges ?? [])];
     if (prev.sweptTo || e.sweptTo) prev.sweptTo = [...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])].sort();
   }
   return out;
+}
+
+/** Whether a request (to an exchange, or to the issuer of a freezable token) names this endpoint. */
+export const requestable = (e: Pick<EndpointData, 'kind' | 'freezable'>) => e.kind === 'exchange' || e.freezable !== undefined;
+
+/** The addresses whose movements and ledgers the attribution must keep: those of the endpoints a request names. */
+export const requestNodes = (endpoints: readonly EndpointData[]) => new Set(endpoints.filter(requestable).map((e) => `${e.chain}|${e.address}`));
+
+/**
+ * Splits the amount of every endpoint a request names by victim payment: an inferred deposit address by its sweeps,
+ * an expanded address by what its ledger still holds, any other by the tainted movements into it. The amount is
+ * the engine's; only its split comes from the attribution, in whole base units that add up to it exactly.
+ */
+export function attributeEndpoints(endpoints: readonly EndpointData[], attribution: Attribution, expanded: ReadonlySet<string>, assetKeyOf: (a: AssetRef) => string): void {
+  for (const ep of endpoints) {
+    if (!requestable(ep)) continue;
+    const node = `${ep.chain}|${ep.address}`;
+    const of = (edges: readonly TaintedEdge[]) => edges.reduce((acc, e) => addWeights(acc, attribution.ofEdge(e)), new Map() as SeedWeights);
+    // An expanded address is split by what its ledger still holds, plus (an inferred deposit) what it swept out.
+    const held = expanded.has(node) ? attribution.held(node, assetKeyOf(ep.asset)) : undefined;
+    const w = ep.sweepEdges ? (held ? addWeights(of(ep.sweepEdges), held) : of(ep.sweepEdges)) : (held ?? of(ep.inflowEdges));
+    ep.victims = exactSplit(w, ep.amount);
+  }
 }

@@ -10,7 +10,8 @@ import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
-import { collectEndpoints, hopLimitStop, type EndpointData, type StopReason } from './endpoints.js';
+import { attributeTaint } from './attribution.js';
+import { attributeEndpoints, collectEndpoints, hopLimitStop, requestable, requestNodes, type EndpointData, type StopReason } from './endpoints.js';
 import { inferDeposits, type DepositInference } from './deposits.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
@@ -423,6 +424,16 @@ async function runTrace(
     handovers: bridging.handovers(),
     continuedFrom,
   });
+  // Per-payment attribution of what requests name, within its budget (payments x requested endpoints).
+  const requested = endpoints.filter(requestable).length;
+  const payments = seeds.reduce((n, s) => n + s.transfers.length, 0);
+  let attributionNote: string | undefined;
+  if (requested > 0 && payments * requested <= settings.maxAttribution) {
+    const attribution = attributeTaint(allocation.edges, settings.taint === 'tiho' ? 'poison' : settings.taint, bridging.handovers(), requestNodes(endpoints));
+    attributeEndpoints(endpoints, attribution, expanded, assetKeyOf);
+  } else if (requested > 0) {
+    attributionNote = `per-payment attribution skipped: ${payments} payments x ${requested} exchange and freeze endpoints is above maxAttribution ${settings.maxAttribution}; their amounts stand, reported as not attributed to one payment`;
+  }
 
   flow.release();
 
@@ -466,6 +477,7 @@ async function runTrace(
         : failure
           ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`]
           : []),
+      ...(attributionNote ? [attributionNote] : []),
     ],
     ...(failure ? { failure } : {}),
     evidence: [...new Map(adapters.flatMap((a, i) => a.evidence?.(evidenceMarks[i]) ?? []).map((e) => [`${e.source}\u0000${e.request}`, e])).values()].sort(

@@ -253,6 +253,7 @@ export async function traceUtxo(
         lastSeen: o.time,
         txs: [o.txid],
         path: o.path,
+        inflowEdges: [],
         ...(stop?.label ? { label: stop.label } : {}),
         ...(stop?.label?.category === 'exchange' ? { depositAddress: o.address, depositInferred: false } : {}),
       });

@@ -1,12 +1,13 @@
 import { formatAddress } from '../core/address.js';
 import { assetKey, formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
-import { transferId } from '../core/movement.js';
+import { compareTransfers, sortChronologically, transferId } from '../core/movement.js';
+import type { TaintedEdge } from '../engine/allocate.js';
 import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/schema.js';
 import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
-import type { BridgeData, EndpointData } from '../engine/endpoints.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
+import { requestable, type BridgeData, type EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
 // A fresh object each time: a caller that edits one endpoint's asset must not change another's.
@@ -93,6 +94,29 @@ function reportDepositEvidence(ev: DepositEvidence): NonNullable<Endpoint['depos
   };
 }
 
+const movement = (e: TaintedEdge) => ({ tx: e.transfer.t.tx, logIndex: e.transfer.t.logIndex, time: isoTime(e.transfer.t.time), amount: e.transfer.t.amount.toString(), taint: e.taint.toString() });
+const chronological = (list: readonly TaintedEdge[]) => sortChronologically([...list], (e) => e.transfer.t);
+
+/** What a request relies on: the movements into (and swept out of) the address, and the amount split by victim payment. */
+function requestDetail(e: EndpointData, out: Record<string, unknown>): void {
+  out.inflows = chronological(e.inflowEdges).map((x) => ({ ...movement(x), from: formatAddress(x.transfer.t.chain, x.transfer.t.from) }));
+  if (e.sweepEdges) out.outflows = chronological(e.sweepEdges).map((x) => ({ ...movement(x), to: formatAddress(x.transfer.t.chain, x.transfer.t.to) }));
+  const parts = [...(e.victims ?? [])].flatMap(([seed, amount]) => (seed ? [{ seed, amount }] : []));
+  parts.sort((a, b) => compareTransfers(a.seed, b.seed));
+  out.victims = parts.map(({ seed, amount }) => ({
+    chain: seed.chain,
+    tx: seed.tx,
+    logIndex: seed.logIndex,
+    recipient: formatAddress(seed.chain, seed.to),
+    time: isoTime(seed.time),
+    paid: seed.amount.toString(),
+    amount: amount.toString(),
+  }));
+  // Not attributed: what the split could not place (or all of it, when the split was skipped or is not made: UTXO).
+  const rest = e.victims ? (e.victims.get(undefined) ?? 0n) : e.amount;
+  if (rest) out.unattributed = rest.toString();
+}
+
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
   const { settings } = outcome;
@@ -125,6 +149,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     out.lastSeen = isoTime(e.lastSeen);
     out.txs = e.txs;
     out.path = e.path;
+    if (requestable(e)) requestDetail(e, out);
     return out as unknown as Endpoint;
   });
 

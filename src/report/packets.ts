@@ -4,8 +4,23 @@ import { describeZodIssues, InvalidInputError } from '../core/errors.js';
 import { AssetRefSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
+import { formatUnits } from '../core/asset.js';
 
 const money = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
+/** A movement with what it moved and the tainted part of it (base units and display units of the address's asset). */
+const movement = z.object({ tx: z.string(), logIndex: z.number().int(), time: z.string(), amount: z.string(), amountDisplay: z.string(), taint: z.string(), taintDisplay: z.string() });
+/** A victim payment's part of an amount (base units of the address's asset). */
+export const ContributionSchema = z.object({ chain: z.string(), tx: z.string(), logIndex: z.number().int(), amount: z.string(), amountDisplay: z.string() });
+
+/** How a packet's amounts are made: stated in every packet. */
+export const CLAIM_RULE =
+  'each address is requested for the tainted amount the trace placed there under the taint model (an inferred deposit address: what it swept into the exchange; otherwise what it received, or for a token freeze what it still holds): never more than the tainted part of the transfers into it listed as incoming';
+export const ATTRIBUTION_RULES: Record<string, string> = {
+  fifo: 'victim payments: each amount is split by the payment its taint came from, oldest tainted funds spent first at every address (fifo), in whole base units that add up exactly',
+  haircut: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out (haircut), in whole base units that add up exactly (largest remainder)',
+  poison: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
+  tiho: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
+};
 
 /** One document per recipient of a disclosure/freeze request: an exchange, or the issuer of a freezable stablecoin. */
 export const RequestPacketSchema = z.object({
@@ -32,17 +47,28 @@ export const RequestPacketSchema = z.object({
       hops: z.number().int(),
       firstSeen: z.string(),
       lastSeen: z.string(),
-      /** Tainted transactions into this address. */
+      /** Tainted transactions into this address (the hashes of `incoming`). */
       txs: z.array(z.string()),
+      /** The tainted transfers into this address; `amount` never exceeds the sum of their tainted parts. */
+      incoming: z.array(movement.extend({ from: z.string() })),
+      /** Transfers out of this address the amount relies on: an inferred deposit address's sweeps into the exchange. */
+      outgoing: z.array(movement.extend({ to: z.string() })),
+      /** `amount` split by the victim payment it came from (with `unattributed`, they add up to `amount`). */
+      victims: z.array(ContributionSchema),
+      /** Part of `amount` not attributed to one payment (base units): a UTXO trace, or a report without attribution. */
+      unattributed: z.string().optional(),
       /** From the victim payment (step 0) to this address, one transaction per hop. */
       path: z.array(z.object({ step: z.number().int(), tx: z.string(), victimPayment: z.boolean() })),
     }),
   ),
-  /** The victim payments at the start of the paths above. */
-  victimPayments: z.array(z.object({ chain: z.string(), tx: z.string(), recipient: z.string(), amountDisplay: z.string(), symbol: z.string(), time: z.string() })),
-  method: z.object({ taint: z.string(), maxHops: z.number(), complete: z.boolean(), balanced: z.boolean() }),
+  /** Every victim payment whose money reaches these addresses, with what it contributed to them (per asset; empty for a payment listed only because a path starts at it). */
+  victimPayments: z.array(
+    z.object({ chain: z.string(), tx: z.string(), recipient: z.string(), amountDisplay: z.string(), symbol: z.string(), time: z.string(), contributed: z.array(money) }),
+  ),
+  method: z.object({ taint: z.string(), maxHops: z.number(), complete: z.boolean(), balanced: z.boolean(), claim: z.string(), attribution: z.string() }),
 });
 export type RequestPacket = z.infer<typeof RequestPacketSchema>;
+type PacketAddress = RequestPacket['addresses'][number];
 
 export interface PacketFile {
   /** File name only (no directory); derived from the entity with everything but [a-z0-9-] removed. */
@@ -51,9 +77,9 @@ export interface PacketFile {
 }
 
 const sameAsset = (a: Endpoint['asset'], b: Endpoint['asset']) => a.chain === b.chain && a.kind === b.kind && (a.contract ?? '') === (b.contract ?? '');
+export const assetId = (a: Endpoint['asset']) => `${a.chain}:${a.kind}:${(a.contract ?? '').toLowerCase()}`;
 
-function pathOf(report: TraceReport, endpoint: Endpoint | undefined): RequestPacket['addresses'][number]['path'] {
-  if (!endpoint) return [];
+function pathOf(report: TraceReport, endpoint: Endpoint): PacketAddress['path'] {
   const seedTxs = new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : [])));
   return endpoint.path.map((tx, i) => ({ step: i, tx, victimPayment: i === 0 && seedTxs.has(tx) }));
 }
@@ -68,69 +94,131 @@ function common(report: TraceReport) {
       maxHops: report.settings.maxHops,
       complete: report.complete,
       balanced: report.conservation.every((c) => c.balanced),
+      claim: CLAIM_RULE,
+      attribution: ATTRIBUTION_RULES[report.settings.taint] ?? ATTRIBUTION_RULES.haircut!,
     },
   };
 }
 
-function victimPayments(report: TraceReport, addresses: RequestPacket['addresses']): RequestPacket['victimPayments'] {
-  const first = new Set(addresses.flatMap((a) => a.path.filter((p) => p.victimPayment).map((p) => p.tx)));
-  return report.seeds
-    .filter((s) => s.tx && first.has(s.tx))
-    .map((s) => ({ chain: s.chain, tx: s.tx!, recipient: s.address, amountDisplay: s.amountDisplay, symbol: s.asset.symbol, time: s.time }));
+const moved = (m: { tx: string; logIndex: number; time: string; amount: string; taint: string }, decimals: number) => ({
+  tx: m.tx,
+  logIndex: m.logIndex,
+  time: m.time,
+  amount: m.amount,
+  amountDisplay: formatUnits(BigInt(m.amount), decimals),
+  taint: m.taint,
+  taintDisplay: formatUnits(BigInt(m.taint), decimals),
+});
+
+/** A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment. */
+function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boolean } = {}): PacketAddress {
+  const d = e.asset.decimals;
+  const victims = (e.victims ?? []).map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, amount: v.amount, amountDisplay: formatUnits(BigInt(v.amount), d) }));
+  const attributed = victims.reduce((s, v) => s + BigInt(v.amount), 0n);
+  const unattributed = BigInt(e.amount) - attributed;
+  return {
+    chain: e.chain,
+    address: e.address,
+    ...(extra.inferred !== undefined ? { inferred: extra.inferred } : {}),
+    ...(e.sweptTo ? { sweptTo: e.sweptTo } : {}),
+    asset: e.asset,
+    amount: e.amount,
+    amountDisplay: e.amountDisplay,
+    hops: e.hops,
+    firstSeen: e.firstSeen,
+    lastSeen: e.lastSeen,
+    txs: e.txs,
+    incoming: (e.inflows ?? []).map((m) => ({ ...moved(m, d), from: m.from })),
+    outgoing: (e.outflows ?? []).map((m) => ({ ...moved(m, d), to: m.to })),
+    victims,
+    ...(unattributed !== 0n ? { unattributed: unattributed.toString() } : {}),
+    path: pathOf(report, e),
+  };
+}
+
+/** The seed row of a victim payment: by its hash, or (an address seed) by recipient, time and amount. */
+export function seedRow(report: TraceReport, v: { chain: string; tx: string; recipient?: string; time?: string; paid?: string }) {
+  return report.seeds.find((s) => s.chain === v.chain && (s.tx === v.tx || (!s.tx && s.address === v.recipient && s.time === v.time && s.amount === v.paid)));
+}
+
+/** Every victim payment contributing to the addresses, with its contribution per asset, and the payments the paths start at. */
+function victimPayments(report: TraceReport, endpoints: readonly Endpoint[]): RequestPacket['victimPayments'] {
+  const byPayment = new Map<string, { row: RequestPacket['victimPayments'][number]; sums: Money[] }>();
+  for (const e of endpoints) {
+    for (const v of e.victims ?? []) {
+      const k = `${v.chain}|${v.tx}|${v.logIndex}`;
+      let entry = byPayment.get(k);
+      if (!entry) {
+        const seed = seedRow(report, v);
+        const row = {
+          chain: v.chain,
+          tx: v.tx,
+          recipient: v.recipient,
+          amountDisplay: seed ? seed.amountDisplay : `${v.paid} base units`,
+          symbol: seed?.asset.symbol ?? '',
+          time: v.time,
+          contributed: [],
+        };
+        byPayment.set(k, (entry = { row, sums: [] }));
+      }
+      entry.sums.push({ asset: e.asset, amount: v.amount, amountDisplay: '' });
+    }
+  }
+  // A path starts at the earliest payment into its first address, which the taint model may not have carried this far.
+  const first = new Set(endpoints.flatMap((e) => e.path.slice(0, 1)));
+  for (const s of report.seeds) {
+    if (!s.tx || !first.has(s.tx) || [...byPayment.values()].some((p) => p.row.tx === s.tx)) continue;
+    byPayment.set(`${s.chain}|${s.tx}|path`, { row: { chain: s.chain, tx: s.tx, recipient: s.address, amountDisplay: s.amountDisplay, symbol: s.asset.symbol, time: s.time, contributed: [] }, sums: [] });
+  }
+  return [...byPayment.values()]
+    .map(({ row, sums }) => ({ ...row, contributed: sumMoney(sums) }))
+    .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0));
+}
+
+export type Money = z.infer<typeof money>;
+
+/** Exact per-asset sums (bigint), sorted by asset. */
+export function sumMoney(items: readonly Money[]): Money[] {
+  const sums = new Map<string, { asset: Money['asset']; amount: bigint }>();
+  for (const m of items) {
+    const k = assetId(m.asset);
+    sums.set(k, { asset: sums.get(k)?.asset ?? m.asset, amount: (sums.get(k)?.amount ?? 0n) + BigInt(m.amount) });
+  }
+  return [...sums.keys()].sort().map((k) => {
+    const s = sums.get(k)!;
+    return { asset: s.asset, amount: s.amount.toString(), amountDisplay: formatUnits(s.amount, s.asset.decimals) };
+  });
 }
 
 /** Request packets for every exchange reached and every issuer of a freezable stablecoin still holding tainted funds. */
 export function buildRequestPackets(report: TraceReport): RequestPacket[] {
   const packets: RequestPacket[] = [];
   for (const x of report.exchanges) {
-    const addresses = x.depositAddresses.map((d) => {
+    const endpoints = x.depositAddresses.flatMap((d) => {
       const endpoint = report.endpoints.find((e) => e.kind === 'exchange' && e.chain === d.chain && e.address === d.address && sameAsset(e.asset, d.asset));
-      return {
-        chain: d.chain,
-        address: d.address,
-        inferred: d.inferred,
-        ...(endpoint?.sweptTo ? { sweptTo: endpoint.sweptTo } : {}),
-        asset: d.asset,
-        amount: d.amount,
-        amountDisplay: d.amountDisplay,
-        hops: endpoint?.hops ?? 0,
-        firstSeen: d.firstSeen,
-        lastSeen: d.lastSeen,
-        txs: d.txs,
-        path: pathOf(report, endpoint),
-      };
+      return endpoint ? [{ d, endpoint }] : [];
     });
+    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(report, endpoint, { inferred: d.inferred }));
     packets.push({
       ...common(report),
       type: 'exchange',
       request: 'disclosure of the account holders behind these deposit addresses and a freeze of the tainted funds',
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
-      totals: x.totals,
+      totals: sumMoney(addresses),
       addresses,
-      victimPayments: victimPayments(report, addresses),
+      victimPayments: victimPayments(report, endpoints.map((e) => e.endpoint)),
     });
   }
   for (const group of freezeCandidates(report)) {
-    const addresses = group.endpoints.map((e) => ({
-      chain: e.chain,
-      address: e.address,
-      asset: e.asset,
-      amount: e.amount,
-      amountDisplay: e.amountDisplay,
-      hops: e.hops,
-      firstSeen: e.firstSeen,
-      lastSeen: e.lastSeen,
-      txs: e.txs,
-      path: pathOf(report, e),
-    }));
+    const addresses = group.endpoints.map((e) => packetAddress(report, e));
     packets.push({
       ...common(report),
       type: 'issuer',
       request: 'a freeze of the tainted token balances still held at these addresses',
       recipient: { entity: group.issuer, jurisdictions: [], crossBorder: null, crossBorderReason: 'token issuer: jurisdiction not part of the trace data' },
-      totals: group.totals,
+      totals: sumMoney(addresses),
       addresses,
-      victimPayments: victimPayments(report, addresses),
+      victimPayments: victimPayments(report, group.endpoints),
     });
   }
   return packets;
@@ -168,21 +256,18 @@ export function packetToMarkdown(p: RequestPacket): string {
     out.push('');
     out.push(`### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`);
     out.push('');
-    out.push(`- Amount: ${amountOf(a)}${a.asset.contract ? ` (token contract ${markdownCode(a.asset.contract)})` : ''}`);
-    out.push(`- Received: ${escapeMarkdown(a.firstSeen)} to ${escapeMarkdown(a.lastSeen)} (UTC)`);
-    if (a.sweptTo?.length) out.push(`- Swept to the labeled wallet(s): ${a.sweptTo.map(markdownCode).join(', ')}`);
-    out.push(`- Transactions into this address: ${a.txs.map(markdownCode).join(', ')}`);
-    out.push('- Path from the victim payment:');
-    for (const step of a.path) out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}`);
+    out.push(...addressDetail(a));
   }
   if (p.victimPayments.length) {
     out.push('');
-    out.push('## Victim payments at the start of these paths');
+    out.push('## Victim payments whose money reaches these addresses');
     out.push('');
-    out.push('| time (UTC) | chain | tx | recipient | amount |');
-    out.push('|---|---|---|---|---:|');
+    out.push('| time (UTC) | chain | tx | recipient | paid | contributed here |');
+    out.push('|---|---|---|---|---:|---:|');
     for (const v of p.victimPayments) {
-      out.push(`| ${escapeMarkdown(v.time)} | ${escapeMarkdown(v.chain)} | ${markdownCode(v.tx)} | ${markdownCode(v.recipient)} | ${`${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)}`} |`);
+      out.push(
+        `| ${escapeMarkdown(v.time)} | ${escapeMarkdown(v.chain)} | ${markdownCode(v.tx)} | ${markdownCode(v.recipient)} | ${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)} | ${v.contributed.length ? v.contributed.map(amountOf).join(' + ') : 'none under the taint model (a path above starts here)'} |`,
+      );
     }
   }
   out.push('');
@@ -190,7 +275,35 @@ export function packetToMarkdown(p: RequestPacket): string {
     `Method: chaintrail, taint model ${escapeMarkdown(p.method.taint)}, at most ${p.method.maxHops} hops; trace ${p.method.complete ? 'complete' : 'INCOMPLETE'}; ` +
       `conservation ${p.method.balanced ? 'balanced (every tainted unit accounted for)' : 'NOT balanced (see the report)'}.`,
   );
+  out.push('');
+  out.push(`Amounts: ${escapeMarkdown(p.method.claim)}. Attribution to ${escapeMarkdown(p.method.attribution)}.`);
   return `${out.join('\n')}\n`;
+}
+
+const moveLine = (m: Omit<RequestPacket['addresses'][number]['incoming'][number], 'from'>, who: string) =>
+  `  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) ${who}: ${escapeMarkdown(m.amountDisplay)} moved, ${escapeMarkdown(m.taintDisplay)} of it tainted`;
+
+/** An address's amount, the transfers in and out it relies on (separate lists), its split by victim payment and its path. */
+export function addressDetail(a: RequestPacket['addresses'][number]): string[] {
+  const out: string[] = [];
+  const symbol = escapeMarkdown(a.asset.symbol);
+  out.push(`- Amount: ${amountOf(a)}${a.asset.contract ? ` (token contract ${markdownCode(a.asset.contract)})` : ''}`);
+  out.push(`- Received: ${escapeMarkdown(a.firstSeen)} to ${escapeMarkdown(a.lastSeen)} (UTC)`);
+  if (a.sweptTo?.length) out.push(`- Swept to the labeled wallet(s): ${a.sweptTo.map(markdownCode).join(', ')}`);
+  if (a.incoming.length) {
+    out.push(`- Incoming tainted transfers (into this address, ${symbol}):`);
+    for (const m of a.incoming) out.push(moveLine(m, `from ${markdownCode(m.from)}`));
+  } else out.push(`- Transactions into this address: ${a.txs.map(markdownCode).join(', ')}`);
+  if (a.outgoing.length) {
+    out.push(`- Outgoing (swept out of this address into the exchange, ${symbol}):`);
+    for (const m of a.outgoing) out.push(moveLine(m, `to ${markdownCode(m.to)}`));
+  }
+  out.push('- Victim payments in this amount:');
+  for (const v of a.victims) out.push(`  - ${escapeMarkdown(v.chain)} ${markdownCode(v.tx)}: ${escapeMarkdown(v.amountDisplay)} ${symbol}`);
+  if (a.unattributed) out.push(`  - not attributed to one payment: ${escapeMarkdown(formatUnits(BigInt(a.unattributed), a.asset.decimals))} ${symbol}`);
+  out.push('- Path from the victim payment:');
+  for (const step of a.path) out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}`);
+  return out;
 }
 
 /** Two files (Markdown and JSON) per packet with collision-free, sanitized names: `exchange-<entity>.md`, `issuer-<issuer>.json`. */

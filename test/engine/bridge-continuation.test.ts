@@ -155,7 +155,9 @@ function expectCrossChainReport(r: TraceReport) {
   });
   expect(exchange.depositEvidence).toMatchObject({ deposits: 2, sweeps: 1, swept: String(5_000n * U), sweepTxs: [w.tx.toExchange!.transactionHash] });
   expect(exchange.path).toEqual([w.tx.seed!, w.tx.scamDeposit!, w.tx.scamFill!].map((t) => t.transactionHash));
-  expect(exchange.txs).toContain(w.tx.toExchange!.transactionHash);
+  // The sweep into the exchange is the deposit address's outflow, not one of the transactions into it.
+  expect(exchange.outflows!.map((o) => o.tx)).toContain(w.tx.toExchange!.transactionHash);
+  expect(exchange.txs).not.toContain(w.tx.toExchange!.transactionHash);
   // Hops run on across the bridge: scammer 0 -> bridge 1 -> recipient 2.
   expect([bridge.hops, exchange.hops]).toEqual([1, 2]);
   expect(exchange.freezable).toBeUndefined();
@@ -271,6 +273,11 @@ describe('continuation through a built-in bridge on a fixture dataset (no fill e
       ['unspent', addr('r'), '199700000'],
       ['unspent', addr('x'), '100000000'],
     ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)));
+    // Taint handed over keeps its victim payment: what a request names on Arbitrum is attributed to the payment on Ethereum.
+    for (const e of report.endpoints.filter((x) => x.chain === 'evm:42161')) {
+      expect(e.victims!.map((v) => [v.chain, v.tx, v.amount])).toEqual([['ethereum', txOf('v'), e.amount]]);
+      expect(e.unattributed).toBeUndefined();
+    }
     expect(report.conservation.map((c) => [c.asset.chain, c.seeded, c.bridgedIn, c.endpoints, c.balanced])).toEqual([
       ['ethereum', '1000000000', undefined, '1000000000', true],
       ['evm:42161', '0', '299700000', '299700000', true],

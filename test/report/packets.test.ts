@@ -8,6 +8,11 @@ import { freezeCandidates } from '../../src/report/freeze.js';
 import { reportToJson } from '../../src/report/json.js';
 import { buildRequestPackets, packetFiles, readReportFile, RequestPacketSchema } from '../../src/report/packets.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+import fc from 'fast-check';
+import { trace } from '../../src/engine/trace.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { labels, txOf } from '../support/world.js';
+import { build, labelRows, planArb } from '../support/shared-deposit-world.js';
 
 describe('request packets', () => {
   it('makes one packet per exchange and per freezable-token issuer, with deposit addresses, times, txs and the path from the victim payment', async () => {
@@ -31,7 +36,11 @@ describe('request packets', () => {
       expect(a.path[0]).toMatchObject({ step: 0, victimPayment: true });
       expect(a.firstSeen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       expect(a.txs.length).toBeGreaterThan(0);
+      // A deposit address's sweep into the exchange is outgoing, never one of the transactions into it.
+      if (a.inferred) expect(a.outgoing.length).toBeGreaterThan(0);
+      for (const m of a.outgoing) expect(a.txs).not.toContain(m.tx);
     }
+    expect(northwind.addresses.some((a) => a.inferred)).toBe(true);
     expect(northwind.victimPayments.map((v) => v.tx)).toEqual(expect.arrayContaining(northwind.addresses.map((a) => a.path[0]!.tx)));
     const tether = packets.find((p) => p.type === 'issuer')!;
     const candidates = freezeCandidates(report);
@@ -44,6 +53,38 @@ describe('request packets', () => {
       expect(own.reduce((s, a) => s + BigInt(a.amount), 0n).toString()).toBe(t.amount);
     }
   });
+
+  it('never requests more than the tainted transfers into an address, lists incoming and outgoing apart, and names every contributing payment', async () => {
+    await fc.assert(
+      fc.asyncProperty(planArb, fc.constantFrom('fifo' as const, 'haircut' as const, 'poison' as const), async (plan, taint) => {
+        const w = build(plan);
+        const seeds = w.payments.map((p) => ({ chain: 'ethereum', tx: txOf(p.tx) }));
+        const { report } = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: w.dataset })], labels: labels(labelRows()), builtinLabels: false, taint });
+        for (const p of buildRequestPackets(report)) {
+          expect(RequestPacketSchema.parse(p)).toEqual(p);
+          const contributed = new Map<string, bigint>();
+          for (const a of p.addresses) {
+            const address = a.address.toLowerCase();
+            const amount = BigInt(a.amount);
+            expect(amount).toBeLessThanOrEqual(a.incoming.reduce((s, m) => s + BigInt(m.taint), 0n));
+            expect([...new Set(a.incoming.map((m) => m.tx))].sort()).toEqual(a.txs);
+            for (const m of a.incoming) expect(w.transfers.get(`${m.tx}|${m.logIndex}`)!.to).toBe(address);
+            for (const m of a.outgoing) expect(w.transfers.get(`${m.tx}|${m.logIndex}`)!.from).toBe(address);
+            // An inferred deposit address's amount is what it swept out plus what it still holds (its exchange's too).
+            if (a.inferred) expect(a.outgoing.reduce((s, m) => s + BigInt(m.taint), 0n)).toBeLessThanOrEqual(amount);
+            expect(a.unattributed).toBeUndefined();
+            expect(a.victims.reduce((s, v) => s + BigInt(v.amount), 0n)).toBe(amount);
+            for (const v of a.victims) contributed.set(v.tx, (contributed.get(v.tx) ?? 0n) + BigInt(v.amount));
+          }
+          // Every contributing payment is named once, with what it contributed (one asset here).
+          for (const [tx, sum] of contributed) expect(p.victimPayments.find((v) => v.tx === tx)!.contributed.map((c) => BigInt(c.amount))).toEqual([sum]);
+          expect(p.victimPayments.filter((v) => v.contributed.length > 0)).toHaveLength(contributed.size);
+          expect(p.totals.map((t) => BigInt(t.amount))).toEqual([p.addresses.reduce((s, a) => s + BigInt(a.amount), 0n)]);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 240_000);
 
   it('writes Markdown and JSON files with sanitized names, and Markdown that cannot carry markup from labels', async () => {
     const { report } = await traceDemo({ hostile: true });

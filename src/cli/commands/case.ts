@@ -348,10 +348,27 @@ export function registerCaseCommand(program: Command, io: CliIo): void {
             ? json(packets)
             : opts.format === 'csv'
               ? csv(
-                  ['type', 'recipient', 'case_ref', 'chain', 'address', 'amount_base', 'amount', 'symbol', 'first_seen', 'last_seen', 'hops', 'txs', 'path'],
+                  ['type', 'recipient', 'case_ref', 'chain', 'address', 'amount_base', 'amount', 'symbol', 'traced_base', 'address_requested_base', 'address_received_base', 'first_seen', 'last_seen', 'incoming_txs', 'outgoing_txs', 'victim_payments'],
                   packets.flatMap((p) =>
-                    p.cases.flatMap((c) =>
-                      c.addresses.map((a) => [p.type, p.recipient.entity, c.reference, a.chain, a.address, a.amount, a.amountDisplay, a.asset.symbol, a.firstSeen, a.lastSeen, a.hops, a.txs.join(' '), a.path.map((s) => s.tx).join(' ')]),
+                    p.addresses.flatMap((a) =>
+                      a.shares.map((s) => [
+                        p.type,
+                        p.recipient.entity,
+                        s.reference,
+                        a.chain,
+                        a.address,
+                        s.amount,
+                        s.amountDisplay,
+                        a.asset.symbol,
+                        s.traced.amount,
+                        a.amount,
+                        a.received?.amount ?? '',
+                        a.firstSeen,
+                        a.lastSeen,
+                        a.incoming.map((m) => m.tx).join(' '),
+                        a.outgoing.map((m) => m.tx).join(' '),
+                        s.victims.map((v) => `${v.tx}:${v.amount}`).join(' '),
+                      ]),
                     ),
                   ),
                 )

@@ -1,39 +1,43 @@
-import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { describeZodIssues, InvalidInputError } from '../../core/errors.js';
-import { TraceReportSchema } from '../../core/schema.js';
 import { createResponseCache, DEFAULT_CACHE_PATH } from '../../cache/store.js';
+import { readReportFile } from '../../report/packets.js';
 import { verifyEvidence } from '../../report/verify.js';
 import type { CliIo } from '../main.js';
 
-/** Exit code when some evidence does not match (documented in README). */
+/** Exit code when some evidence does not match or nothing could be checked (documented in README). */
 export const EXIT_VERIFY_FAILED = 5;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerVerifyCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('verify')
-    .description("Check a report's evidence: every answer it relied on must be in the cache with the same SHA-256")
+    .description("Check a report's evidence: every answer it relied on in the cache, every fixture dataset by its SHA-256")
     .argument('<report>', 'a JSON report written by chaintrail trace --format json')
     .option('--cache <file>', `the cache the trace ran with (default: $CHAINTRAIL_CACHE or ${DEFAULT_CACHE_PATH})`)
-    .addHelpText('after', '\nExamples:\n  chaintrail verify report.json --cache case-17.answers.log\n')
-    .action((file: string, opts: { cache?: string }) => {
-      let raw: unknown;
+    .option('--dataset <file>', "a fixture source's dataset file (default: the file named in the report, next to the report or in the current folder); repeatable", collect)
+    .addHelpText('after', '\nExamples:\n  chaintrail verify report.json --cache case-17.answers.log\n  chaintrail verify demo.json --dataset fixtures/demo/dataset.json\n')
+    .action((file: string, opts: { cache?: string; dataset?: string[] }) => {
+      const report = readReportFile(file);
+      const network = report.evidence.some((e) => e.source !== 'fixture');
+      // A fixture-only report needs no cache (and verifying must not create one).
+      const cache = network ? createResponseCache({ path: opts.cache ?? io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH }) : undefined;
       try {
-        raw = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (error) {
-        throw new InvalidInputError(`Cannot read report ${file}: ${(error as Error).message}`, { details: { file } });
-      }
-      const parsed = TraceReportSchema.safeParse(raw);
-      if (!parsed.success) throw new InvalidInputError(`${file} is not a chaintrail report: ${describeZodIssues(parsed.error.issues)}`, { details: { file } });
-      const cache = createResponseCache({ path: opts.cache ?? io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH });
-      try {
-        const checks = verifyEvidence(parsed.data, cache);
-        for (const c of checks) io.stdout.write(`${c.status.padEnd(8)} ${c.source}: ${c.request}\n`);
+        const checks = verifyEvidence(report, cache, { ...(opts.dataset ? { datasets: opts.dataset } : {}), searchDirs: [dirname(file), '.'] });
+        for (const c of checks) {
+          io.stdout.write(`${c.status.padEnd(8)} ${c.source}: ${c.request}${c.file ? ` (${c.file})` : ''}${c.hint ? `: ${c.hint}` : ''}\n`);
+        }
         const bad = checks.filter((c) => c.status !== 'match').length;
+        if (checks.length === 0) {
+          io.stdout.write(`nothing verified: ${file} lists no evidence (no answer or dataset the trace relied on), so it cannot be checked; trace again with this version to record it\n`);
+          setExit(EXIT_VERIFY_FAILED);
+          return;
+        }
         io.stdout.write(`${checks.length - bad} of ${checks.length} answers verified${bad ? `, ${bad} missing or different` : ''}\n`);
         if (bad) setExit(EXIT_VERIFY_FAILED);
       } finally {
-        cache.close();
+        cache?.close();
       }
     });
 }

@@ -1,0 +1,79 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
+import { verifyEvidence } from '../../src/report/verify.js';
+import { EXIT_VERIFY_FAILED } from '../../src/cli/commands/verify.js';
+import { cli } from '../support/cli.js';
+
+const DEMO = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { seeds: { chain: string; tx: string }[] };
+let dir: string;
+let report: TraceReport;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'chaintrail-verify-'));
+  copyFileSync('fixtures/demo/dataset.json', join(dir, 'dataset.json'));
+  const seeds = DEMO.seeds.flatMap((s) => ['--seed', s.chain === 'ethereum' ? s.tx : `${s.chain}=${s.tx}`]);
+  const traced = await cli(['trace', '--chain', 'ethereum', '--source', `fixture:${join(dir, 'dataset.json')}`, '--labels', 'fixtures/demo/labels.csv', ...seeds, '--format', 'json', '--out', join(dir, 'report.json'), '--quiet']);
+  expect(traced.code).toBe(0);
+  report = TraceReportSchema.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('chaintrail verify on a fixture trace', () => {
+  it('checks the SHA-256 of the dataset the report relied on (found next to the report) and exits 0', async () => {
+    expect(report.evidence).toEqual([{ source: 'fixture', request: 'dataset dataset.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const ok = await cli(['verify', join(dir, 'report.json')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`match    fixture: dataset dataset.json (${join(dir, 'dataset.json')})`);
+    expect(ok.stdout).toContain('1 of 1 answers verified');
+  });
+
+  it('fails (exit 5) when the dataset changed, naming the file', async () => {
+    const data = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'));
+    data.transfers[0].amount = String(BigInt(data.transfers[0].amount) + 1n);
+    mkdirSync(join(dir, 'tampered'));
+    writeFileSync(join(dir, 'tampered', 'dataset.json'), JSON.stringify(data, null, 2));
+    const bad = await cli(['verify', join(dir, 'report.json'), '--dataset', join(dir, 'tampered', 'dataset.json')]);
+    expect(bad.code).toBe(EXIT_VERIFY_FAILED);
+    expect(bad.stdout).toContain(`mismatch fixture: dataset dataset.json (${join(dir, 'tampered', 'dataset.json')})`);
+    expect(bad.stdout).toContain('0 of 1 answers verified, 1 missing or different');
+  });
+
+  it('reports a dataset it cannot find as missing with what to do (exit 5), and takes a renamed copy given with --dataset', async () => {
+    mkdirSync(join(dir, 'elsewhere'));
+    copyFileSync(join(dir, 'report.json'), join(dir, 'elsewhere', 'report.json'));
+    const missing = await cli(['verify', join(dir, 'elsewhere', 'report.json')]);
+    expect(missing.code).toBe(EXIT_VERIFY_FAILED);
+    expect(missing.stdout).toContain('missing  fixture: dataset dataset.json: dataset dataset.json not found: pass it with --dataset FILE');
+    copyFileSync(join(dir, 'dataset.json'), join(dir, 'elsewhere', 'copy-of-data.json'));
+    const renamed = await cli(['verify', join(dir, 'elsewhere', 'report.json'), '--dataset', join(dir, 'elsewhere', 'copy-of-data.json')]);
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toContain('1 of 1 answers verified');
+  });
+
+  it('exits 5 with a clear message when the report lists nothing that could be checked', async () => {
+    writeFileSync(join(dir, 'no-evidence.json'), JSON.stringify({ ...report, evidence: [] }));
+    const none = await cli(['verify', join(dir, 'no-evidence.json')]);
+    expect(none.code).toBe(EXIT_VERIFY_FAILED);
+    expect(none.stdout).toMatch(/^nothing verified: .*no-evidence\.json lists no evidence/m);
+    expect(none.stdout).not.toContain('0 of 0');
+  });
+
+  it('finds any change to the dataset file, wherever it is', () => {
+    const original = readFileSync(join(dir, 'dataset.json'), 'utf8');
+    const file = join(dir, 'edited.json');
+    fc.assert(
+      fc.property(fc.nat({ max: original.length - 1 }), fc.constantFrom('0', '1', '7', 'a', ' ', '"'), (at, ch) => {
+        fc.pre(original[at] !== ch);
+        writeFileSync(file, original.slice(0, at) + ch + original.slice(at + 1));
+        expect(verifyEvidence(report, undefined, { datasets: [file] })).toMatchObject([{ status: 'mismatch', file }]);
+      }),
+      { numRuns: 50 },
+    );
+    writeFileSync(file, original);
+    expect(verifyEvidence(report, undefined, { datasets: [file] })).toMatchObject([{ status: 'match', file }]);
+  });
+});
