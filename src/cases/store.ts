@@ -162,7 +162,7 @@ export async function openCaseStore(options: OpenCaseStoreOptions | string = {})
   else {
     const path = target.replace(/^sqlite:/i, '');
     if (!path) throw new InvalidInputError('--db sqlite:PATH needs a file path', { details: { db: target } });
-    driver = openSqliteDriver(path === ':memory:' ? path : resolve(path));
+    driver = await openSqliteDriver(path === ':memory:' ? path : resolve(path));
   }
   try {
     const existing = await driver.all<{ n: number }>(

@@ -135,12 +135,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
           ? undefined
           : createResponseCache({ path: typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db') });
       const sourceOptions = cache ? { cache } : {};
-      const adapters: ChainAdapter[] = sources.map((spec) => {
+      const adapters: ChainAdapter[] = await Promise.all(sources.map((spec) => {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
         return m
           ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env, sourceOptions)
           : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
-      });
+      }));
       const result = await runTrace(
         {
           adapters,

@@ -2,7 +2,7 @@ import sha3 from 'js-sha3';
 import { getAddress, sha256, encodeBase58, decodeBase58, getBytes, hexlify, toBeHex } from 'ethers';
 import { getChain } from './chain.js';
 import { InvalidAddressError } from './errors.js';
-import { bitcoin, bitcoinNetwork } from './bitcoin-network.js';
+import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
 
 const EVM_HEX = /^0x[0-9a-fA-F]{40}$/;
 const TRON_HEX = /^(0x)?41[0-9a-fA-F]{40}$/;
@@ -98,8 +98,8 @@ function normalizeTron(raw: string): string {
 function normalizeBitcoin(chain: string, raw: string): string {
   const network = bitcoinNetwork(chain);
   try {
-    const script = bitcoin.address.toOutputScript(raw, network);
-    return bitcoin.address.fromOutputScript(script, network);
+    const { address } = bitcoinLib();
+    return address.fromOutputScript(address.toOutputScript(raw, network), network);
   } catch (error) {
     throw invalid(chain, raw, error instanceof Error ? error.message : 'not a valid address');
   }

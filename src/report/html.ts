@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { missingDependency } from '../core/optional.js';
 import { describeZodIssues, InvalidInputError } from '../core/errors.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
@@ -41,7 +42,12 @@ function browserLibraries(): string {
   if (libraries !== undefined) return libraries;
   const require = createRequire(import.meta.url);
   const graphologyUmd = join(dirname(require.resolve('graphology')), 'graphology.umd.min.js');
-  const sigmaUmd = join(dirname(require.resolve('sigma')), 'sigma.min.js');
+  let sigmaUmd: string;
+  try {
+    sigmaUmd = join(dirname(require.resolve('sigma')), 'sigma.min.js');
+  } catch (error) {
+    throw missingDependency('sigma', error);
+  }
   libraries = [readFileSync(graphologyUmd, 'utf8'), readFileSync(sigmaUmd, 'utf8')].map(scriptSafe).join('\n;\n');
   return libraries;
 }

@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
-import { bitcoin, bitcoinNetwork } from '../../src/core/bitcoin-network.js';
+import { bitcoinLib, bitcoinNetwork } from '../../src/core/bitcoin-network.js';
 import { decodeBlock, splitFramedBlocks } from '../../src/adapters/bitcoin/block.js';
 import type { DecodedTransaction } from '../../src/adapters/bitcoin/decode.js';
 import { startTestServer, sendJson, type TestServer } from './http-test-server.js';
+
+const bitcoin = bitcoinLib();
 
 /** The shared read-only reference data: ../shared/reference/bitcoin/ from the project root. */
 export const BITCOIN_REFERENCE = fileURLToPath(new URL('../../../shared/reference/bitcoin/', import.meta.url));

@@ -1,6 +1,7 @@
-import { BigQuery, type BigQueryOptions, type Query } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
 import { z } from 'zod';
-import { describeZodIssues, InvalidInputError, RateLimitError } from '../../core/errors.js';
+import { describeZodIssues, InvalidInputError, MissingDependencyError, RateLimitError } from '../../core/errors.js';
+import { importOptional } from '../../core/optional.js';
 import type { WarehouseEngine, WarehouseQueryStats } from './engine.js';
 import { QueryCostError, WarehouseQueryError } from './errors.js';
 import { WAREHOUSE_TABLES, type Dialect, type RenderedQuery, type WarehouseTable } from './query.js';
@@ -72,7 +73,7 @@ interface ApiErrorLike {
 
 /** Google API errors to ours: the reason and message only (never request headers, never credentials). */
 function toError(error: unknown, purpose: string, dataset: string): Error {
-  if (error instanceof InvalidInputError || error instanceof WarehouseQueryError) return error;
+  if (error instanceof InvalidInputError || error instanceof WarehouseQueryError || error instanceof MissingDependencyError) return error;
   const e = (error ?? {}) as ApiErrorLike;
   const reasons = (e.errors ?? []).map((x) => x.reason).filter((r): r is string => typeof r === 'string');
   const message = (e.message ?? String(error)).split('\n')[0]!.slice(0, 500);
@@ -107,19 +108,25 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * is dry-run first (its bytes reported, and refused above `maximumBytesBilled`), then run as a job with the same
  * cap, with query parameters, and read page by page.
  */
-export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine & { readonly client: BigQuery } {
+export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine {
   const parsed = BigQueryWarehouseOptionsSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(`Invalid BigQuery options: ${describeZodIssues(parsed.error.issues)}`, { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
   }
   const options = parsed.data;
   const onQuery = input.onQuery;
-  const client = new BigQuery({
-    ...(input.clientOptions ?? {}),
-    ...(options.projectId ? { projectId: options.projectId } : {}),
-    ...(options.location ? { location: options.location } : {}),
-    ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
-  });
+  // Google's client (an optional package) is loaded and built on the first query or table lookup.
+  let client: Promise<BigQuery> | undefined;
+  const getClient = () =>
+    (client ??= importOptional('@google-cloud/bigquery', () => import('@google-cloud/bigquery')).then(
+      ({ BigQuery }) =>
+        new BigQuery({
+          ...(input.clientOptions ?? {}),
+          ...(options.projectId ? { projectId: options.projectId } : {}),
+          ...(options.location ? { location: options.location } : {}),
+          ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+        }),
+    ));
   const dialect = bigQueryDialect(options.dataset);
   const [dataProject, datasetId] = [options.dataset.slice(0, options.dataset.lastIndexOf('.')), options.dataset.slice(options.dataset.lastIndexOf('.') + 1)];
   const stats: WarehouseQueryStats & { bytesEstimated: number } = { queries: 0, rowsReturned: 0, bytesProcessed: 0, queryMs: 0, bytesEstimated: 0 };
@@ -142,7 +149,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     // 1. Dry run: what the query would scan. Nothing runs, nothing is billed.
     let estimate: bigint;
     try {
-      const [dry] = await client.createQueryJob({ ...jobConfig(query), dryRun: true });
+      const [dry] = await (await getClient()).createQueryJob({ ...jobConfig(query), dryRun: true });
       const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
       const bytes = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
       if (bytes === undefined || !/^\d+$/.test(String(bytes))) {
@@ -163,7 +170,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     signal?.throwIfAborted();
     // 2. The job, capped by the same limit server-side; 3. its results, page by page, polling while it runs.
     try {
-      const [job] = await client.createQueryJob({
+      const [job] = await (await getClient()).createQueryJob({
         ...jobConfig(query),
         ...(options.maximumBytesBilled !== null ? { maximumBytesBilled: options.maximumBytesBilled.toString() } : {}),
       });
@@ -211,14 +218,13 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     kind: 'bigquery',
     endpoint: `bigquery:${options.dataset}`,
     dialect,
-    client,
     hasTable(table) {
       if (!WAREHOUSE_TABLES.includes(table)) return Promise.resolve(false);
       let known = tables.get(table);
       if (!known) {
         known = (async () => {
           try {
-            const [exists] = await client.dataset(datasetId, { projectId: dataProject }).table(table).exists();
+            const [exists] = await (await getClient()).dataset(datasetId, { projectId: dataProject }).table(table).exists();
             return exists;
           } catch (error) {
             throw toError(error, `table lookup (${table})`, options.dataset);
