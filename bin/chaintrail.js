@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 
 const source = new URL('../src/cli/bin.ts', import.meta.url);
-if (existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+const tsx = existsSync(source) ? await import('tsx/esm/api').catch(() => undefined) : undefined;
+if (tsx) {
+  tsx.register();
   await import(source.href);
 } else {
   await import(new URL('../dist/bin.js', import.meta.url).href);

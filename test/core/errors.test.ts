@@ -35,7 +35,8 @@ describe('isChaintrailError', () => {
 
   it('recognises errors of a second copy of the library, where instanceof does not', async () => {
     // A second instance of the module (another build, another copy in node_modules): its classes are distinct.
-    const copy = (await import('../../src/core/errors.js?second-copy')) as typeof errors;
+    const url: string = '../../src/core/errors.js?second-copy';
+    const copy = (await import(/* @vite-ignore */ url)) as typeof errors;
     expect(copy.ChaintrailError).not.toBe(errors.ChaintrailError);
     const error = new copy.RateLimitError('429 from the source');
     expect(error instanceof errors.ChaintrailError).toBe(false);
