@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { csvParser } from '../../core/lazy.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { parseLabelRow, type LabelRowInput } from './row.js';
 import type { Label } from '../../core/schema.js';
@@ -10,7 +10,7 @@ export const LABEL_CSV_HEADER = ['chain', 'address', 'entity', 'category', 'juri
 export function parseLabelCsv(text: string, file = 'labels.csv'): Label[] {
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
+    records = csvParser().parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
     throw new InvalidInputError(`${file}: not valid CSV: ${(error as Error).message}`, { details: { file }, cause: error });
   }
