@@ -4,6 +4,7 @@
  */
 export type ErrorDetails = Record<string, unknown>;
 
+/** Machine-readable details (never secret) and the underlying cause of an error. */
 export interface ChaintrailErrorOptions {
   details?: ErrorDetails;
   cause?: unknown;

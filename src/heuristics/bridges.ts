@@ -16,6 +16,7 @@ export type BridgeEvent = z.infer<typeof BridgeEventSchema>;
 /** A fill (arrival) event on the destination chain (BridgeFillEventSchema). */
 export type BridgeFillEvent = z.infer<typeof BridgeFillEventSchema>;
 
+/** A known bridge contract: chain, address, protocol and the events that record deposits and fills. */
 export interface BridgeContract {
   /** Source chain of the contract (canonical chaintrail id). */
   chain: string;
@@ -174,6 +175,7 @@ export interface BridgeRegistry {
   onChain(chain: string, protocol: string): BridgeContract[];
 }
 
+/** A registry of bridge contracts: the built-in ones (unless `builtin: false`) plus `extra`. */
 export function createBridgeRegistry(extra: readonly BridgeContract[] = [], options: { builtin?: boolean } = {}): BridgeRegistry {
   const map = new Map<string, BridgeContract>();
   for (const b of [...(options.builtin === false ? [] : BRIDGE_REGISTRY), ...extra]) map.set(keyOf(b.chain, b.address), b);

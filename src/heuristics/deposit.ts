@@ -1,5 +1,6 @@
 import type { AccountTransfer } from '../core/movement.js';
 
+/** What makes a forward into an exchange a deposit-address sweep: time window and amount tolerance. */
 export interface DepositRule {
   /** Seconds after receipt within which the forward must happen. */
   windowSeconds: number;

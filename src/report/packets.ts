@@ -42,8 +42,10 @@ export const RequestPacketSchema = z.object({
   victimPayments: z.array(z.object({ chain: z.string(), tx: z.string(), recipient: z.string(), amountDisplay: z.string(), symbol: z.string(), time: z.string() })),
   method: z.object({ taint: z.string(), maxHops: z.number(), complete: z.boolean(), balanced: z.boolean() }),
 });
+/** What to ask one exchange: its deposit addresses, amounts, times and transactions. */
 export type RequestPacket = z.infer<typeof RequestPacketSchema>;
 
+/** A request packet as a file to write: name and content. */
 export interface PacketFile {
   /** File name only (no directory); derived from the entity with everything but [a-z0-9-] removed. */
   name: string;

@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { parseLabelRow, type LabelRowInput } from './row.js';
 import type { Label } from '../../core/schema.js';
 
+/** The columns of chaintrail's label CSV, in order. */
 export const LABEL_CSV_HEADER = ['chain', 'address', 'entity', 'category', 'jurisdiction', 'confidence', 'source'] as const;
 
 /** The project's label CSV: `chain,address,entity,category,jurisdiction,confidence,source`. Bad rows name file and line. */
@@ -56,6 +57,7 @@ export function realLineNumbers(text: string): number[] {
   return lines;
 }
 
+/** Reads a label CSV file; InvalidInputError names the file, line and column of a bad row. */
 export function readLabelCsv(file: string): Label[] {
   return parseLabelCsv(readText(file), file);
 }

@@ -177,6 +177,7 @@ function build(rows: Row[], file: string, options: EtherscanOptions): LabelImpor
   return out.result();
 }
 
+/** Reads an Etherscan label export (CSV or JSON) as labels. */
 export function readEtherscanLabels(file: string, options?: EtherscanOptions): LabelImport {
   const text = readText(file);
   return /\.csv$/i.test(file) ? parseEtherscanCsv(text, file, options) : parseEtherscanJson(text, file, options);

@@ -178,6 +178,7 @@ export const GraphSenseActorSchema = z
   })
   .loose();
 
+/** A GraphSense actor: id, name, jurisdictions and categories. */
 export interface GraphSenseActor {
   id: string;
   label: string;
@@ -196,6 +197,7 @@ export interface ActorIndex {
   summary: ImportSummary;
 }
 
+/** An empty index of GraphSense actors, filled by `parseActorPack`. */
 export function createActorIndex(): ActorIndex {
   return { actors: new Map(), rejected: new Map(), summary: emptySummary() };
 }
@@ -257,6 +259,7 @@ export function addActorPack(textIn: string, file: string, index: ActorIndex): I
   return out.summary;
 }
 
+/** Reads a GraphSense ActorPack file into an actor index. */
 export function readActorPack(file: string, index?: ActorIndex): ActorIndex {
   return parseActorPack(readText(file), file, index);
 }
@@ -395,6 +398,7 @@ export function parseTagPack(textIn: string, file = 'tagpack.yaml', options: Tag
   return out.result();
 }
 
+/** Reads a GraphSense TagPack file as labels, with a summary of what was skipped. */
 export function readTagPack(file: string, options?: TagPackOptions): LabelImport {
   return parseTagPack(readText(file), file, options);
 }
