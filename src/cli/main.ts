@@ -22,6 +22,7 @@ import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, 
 /** Documented exit codes. */
 export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
 
+/** Where the CLI writes (stdout: results; stderr: progress and errors), its environment and an AbortSignal. */
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream;

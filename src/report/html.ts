@@ -19,7 +19,9 @@ const templateSchema = (placeholder: string) =>
     .regex(/^https?:\/\/[^\s"'<>]+$/i, 'expected an http(s) URL without spaces or quotes')
     .refine((t) => t.includes(`{${placeholder}}`), { message: `must contain {${placeholder}}` });
 
+/** Schema of a block-explorer link template: `tx` and optional `address` URLs with a placeholder. */
 export const ExplorerSchema = z.object({ tx: templateSchema('tx'), address: templateSchema('address').optional() }).strict();
+/** Block-explorer URL templates of one chain, for links in the HTML report. */
 export type Explorer = z.infer<typeof ExplorerSchema>;
 export const ExplorersSchema = z.record(z.string(), ExplorerSchema);
 
@@ -30,6 +32,7 @@ export const DEFAULT_EXPLORERS: Record<string, Explorer> = {
   bitcoin: { tx: 'https://mempool.space/tx/{tx}', address: 'https://mempool.space/address/{address}' },
 };
 
+/** Options of the HTML report: explorer links per chain and the page title. */
 export interface HtmlReportOptions {
   /** Explorer URL templates per chain id; merged over DEFAULT_EXPLORERS. */
   explorers?: Record<string, Explorer>;
