@@ -115,7 +115,7 @@ export {
 export { matchBridgeArrival, arrivalKey, type BridgeArrival, type BridgeDeparture, type BridgeMatch, type BridgeMatchMethod, type BridgeMatchRule } from './heuristics/bridge-match.js';
 export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
-export { matchDepositSweeps, type DepositRule } from './heuristics/deposit.js';
+export { inferDepositAddress, type DepositBehaviour, type DepositDecision, type DepositEvidence, type DepositMovement, type DepositRule } from './heuristics/deposit.js';
 export { spamReason, type SpamReason } from './heuristics/spam.js';
 // Tracing.
 export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult, type TraceRunStats } from './engine/trace.js';

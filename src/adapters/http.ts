@@ -10,6 +10,7 @@ import {
   type ErrorDetails,
 } from '../core/errors.js';
 import { cacheKey, sha256Hex, type ResponseCache } from '../cache/store.js';
+import { redactText, redactUrl, secretsOfUrl } from '../core/redact.js';
 import type { Evidence } from './adapter.js';
 
 /**
@@ -88,7 +89,7 @@ export interface HttpAnswer {
  */
 export type Verdict =
   | { kind: 'ok' }
-  | { kind: 'retry'; reason: string; afterMs?: number; rateLimited?: boolean }
+  | { kind: 'retry'; reason: string; afterMs?: number; rateLimited?: boolean; hint?: string }
   | { kind: 'fail'; error: ChaintrailError };
 
 export type Classify = (answer: HttpAnswer) => Verdict | undefined;
@@ -119,7 +120,7 @@ export interface HttpClientOptions {
   query?: Record<string, string | number | undefined>;
   headers?: Record<string, string | undefined>;
   /** Names of query params and headers whose values are secrets: never printed, logged or put in an error. */
-  secrets?: { query?: string[]; headers?: string[] };
+  secrets?: { query?: string[]; headers?: string[]; values?: string[] };
   classify?: Classify;
   clock?: Clock;
   random?: () => number;
@@ -148,6 +149,8 @@ export interface HttpRequest {
   cache?: 'final' | 'volatile' | 'none';
   /** Unix seconds of the newest data the answer can hold (the query's time bound): old enough means 'final'. */
   dataUntil?: number;
+  /** Replaces the client's classify hook for this request (a JSON-RPC batch knows which method each id is). */
+  classify?: Classify;
 }
 
 export interface HttpStats {
@@ -174,17 +177,28 @@ export interface HttpClient {
   evidenceMark(): number;
 }
 
+/** Retry defaults shared by every source. */
+export const RETRY_DEFAULTS = { retries: 3, backoffBaseMs: 500, backoffMaxMs: 20_000 } as const;
+
 const DEFAULTS = {
   timeoutMs: 20_000,
-  retries: 3,
+  ...RETRY_DEFAULTS,
   rateLimitRetries: 8,
-  backoffBaseMs: 500,
-  backoffMaxMs: 20_000,
   maxRetryAfterMs: 120_000,
   concurrency: 4,
 };
 
 const RETRY_STATUS = new Set([408, 425, 500, 502, 503, 504, 520, 521, 522, 524]);
+
+/**
+ * The wait before retry number `attempt` (1-based): exponential from `backoffBaseMs`, capped at `backoffMaxMs`,
+ * with jitter over its upper half so clients that failed together do not come back together. Sources that do not
+ * speak HTTP through this client (BigQuery's library) back off with the same function.
+ */
+export function backoffDelay(attempt: number, o: { backoffBaseMs: number; backoffMaxMs: number }, random: () => number = Math.random): number {
+  const backoff = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(backoff / 2 + random() * (backoff / 2));
+}
 
 /** Retry-After as seconds or an HTTP date, in ms from `now`; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
@@ -244,20 +258,6 @@ export function createTokenBucket(perSecond: number, burst: number, clock: Clock
   };
 }
 
-/** Masks the values of secret query params in any URL-looking text, and every known secret value anywhere. */
-export function createRedactor(secretNames: string[], secretValues: () => string[]): (text: string) => string {
-  const names = secretNames.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const byName = names.length ? new RegExp(`([?&](?:${names.join('|')})=)[^&#\\s"']*`, 'gi') : null;
-  return (text: string) => {
-    let out = byName ? text.replace(byName, '$1***') : text;
-    for (const value of secretValues()) {
-      if (value.length < 4) continue; // a 1-3 character "secret" would mask ordinary text; keys are long
-      for (const form of new Set([value, encodeURIComponent(value)])) out = out.split(form).join('***');
-    }
-    return out;
-  };
-}
-
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   const clock = options.clock ?? systemClock;
@@ -270,18 +270,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       : createTokenBucket(options.rateLimit.perSecond, Math.max(1, options.rateLimit.burst ?? Math.ceil(options.rateLimit.perSecond)), clock);
   const secretQuery = options.secrets?.query ?? [];
   const secretHeaders = options.secrets?.headers ?? [];
-  const secretValues = () => [
-    ...secretQuery.map((n) => options.query?.[n]),
-    ...secretHeaders.map((n) => options.headers?.[n]),
-  ].filter((v): v is string | number => v !== undefined && v !== '').map(String);
-  const redact = createRedactor(secretQuery, secretValues);
+  // The base URL's own secrets (userinfo, a key in the path or query) and the configured key values.
+  const secrets = [
+    ...secretsOfUrl(options.baseUrl, { secretParams: secretQuery }),
+    ...[...secretQuery.map((n) => options.query?.[n]), ...secretHeaders.map((n) => options.headers?.[n])]
+      .filter((v): v is string | number => v !== undefined && v !== '')
+      .map(String),
+    ...(options.secrets?.values ?? []),
+  ];
+  const redact = (text: string) => redactText(text, { secretParams: secretQuery, secrets });
   const stats: HttpStats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0, cacheHits: 0 };
   // Keyed by request; `seq` is when it was last relied on, so one trace can ask for its own answers only.
   const evidence = new Map<string, Evidence & { seq: number }>();
   let seq = 0;
   const log = (level: HttpLogEvent['level'], message: string) => options.onLog?.({ level, message: redact(message) });
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const endpoint = redact(baseUrl);
+  const endpoint = redactUrl(baseUrl, { secretParams: secretQuery, secrets });
 
   const buildUrl = (req: HttpRequest): string => {
     const url = new URL(baseUrl + (req.path ?? ''));
@@ -369,7 +373,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           lastReason = timedOut ? `timed out after ${o.timeoutMs} ms` : `network error: ${errorText(error)}`;
           verdict = { kind: 'retry', reason: lastReason };
         } else {
-          verdict = truncatedJson(answer) ?? options.classify?.(answer) ?? defaultVerdict(answer, clock.now());
+          verdict = truncatedJson(answer) ?? (req.classify ?? options.classify)?.(answer) ?? defaultVerdict(answer, clock.now());
           if (verdict.kind === 'ok') verdict = finalVerdict(answer, options.source, what, base);
           if (verdict.kind === 'ok') {
             if (key) options.cache!.set(key, answer.text, { final: mode === 'final' });
@@ -379,6 +383,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         if (verdict.kind === 'fail') throw redactError(verdict.error, redact);
         lastReason = verdict.reason;
+        const lastHint = verdict.hint;
         const rateLimited = verdict.rateLimited === true;
         if (rateLimited) {
           stats.rateLimited++;
@@ -393,12 +398,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           if (rateLimited) {
             throw fail(RateLimitError, `${options.source} kept rate-limiting ${what} after ${limited} waits (${lastReason}): lower the request rate or use an API key with a higher limit`, details);
           }
-          const hint = timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later';
+          const hint = lastHint ?? (timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later');
           throw fail(AdapterError, `${options.source} request failed after ${failures} attempts (${lastReason}): ${what}; ${hint}`, details, error);
         }
-        const backoff = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, (rateLimited ? limited : failures) - 1));
-        const jittered = Math.round(backoff / 2 + random() * (backoff / 2));
-        const wait = verdict.afterMs ?? jittered;
+        const wait = verdict.afterMs ?? backoffDelay(rateLimited ? limited : failures, o, random);
         // A rate-limit answer holds back every request of this source, not only this one.
         if (rateLimited && bucket) bucket.pause(wait);
         stats.retries++;

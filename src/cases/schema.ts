@@ -88,7 +88,9 @@ export const COMPLAINT_COLUMNS = [
  *   exactly one; both are strings (a JSON number is refused: floats lose digits);
  * - `asset`: `native` (or the chain's coin symbol: ETH, TRX, BTC…), a canonical stablecoin symbol on that chain
  *   (USDT, USDC) or a token contract address (then `decimals` is required);
- * - optional `log_index` (which transfer of the tx, when it has several) and `jurisdiction` (of the case).
+ * - optional `log_index` (which movement of the tx, when it has several: the output index on Bitcoin, the log index
+ *   of a token transfer on EVM/TRON, -1 the transaction's own native value; `tx_hash` may say the same as `HASH:N`)
+ *   and `jurisdiction` (of the case).
  */
 export const ComplaintRowSchema = z
   .object({
@@ -102,7 +104,7 @@ export const ComplaintRowSchema = z
     asset: z.string().trim().min(1, 'required: native, a stablecoin symbol (USDT, USDC) or a token contract'),
     decimals: optional(intText('decimals').pipe(z.number().int().min(0).max(77))),
     time: z.preprocess(blankToUndefined, TimeInputSchema),
-    log_index: optional(intText('log_index').pipe(z.number().int().min(0))),
+    log_index: optional(intText('log_index').pipe(z.number().int().min(-1))),
     jurisdiction: optional(JurisdictionSchema),
   })
   .strict()
@@ -120,8 +122,15 @@ export const ComplaintRowSchema = z
     const family = getChain(chain).family;
     // Transaction hash
     let tx: string | undefined;
+    // `tx_hash` may name one movement as `HASH:N` (as --seed does): the same as giving log_index N.
+    let logIndex = row.log_index;
     if (row.tx_hash !== undefined) {
-      const h = row.tx_hash.toLowerCase();
+      const [, hash, n] = /^(.*):(\d{1,15}|native)$/i.exec(row.tx_hash) ?? [, row.tx_hash];
+      const named = n === undefined ? undefined : n.toLowerCase() === 'native' ? -1 : Number(n);
+      if (named !== undefined && logIndex !== undefined && named !== logIndex) return issue('log_index', `${logIndex} disagrees with tx_hash ${row.tx_hash}: give one`);
+      if (named === -1 && family === 'utxo') return issue('tx_hash', 'Bitcoin outputs are numbered from 0 (vout): HASH:N');
+      logIndex = named ?? logIndex;
+      const h = hash!.toLowerCase();
       if (family === 'evm') {
         if (!/^0x[0-9a-f]{64}$/.test(h)) return issue('tx_hash', 'expected 0x followed by 64 hex digits');
         tx = h;
@@ -139,7 +148,7 @@ export const ComplaintRowSchema = z
       }
     }
     if (tx === undefined && address === undefined) return issue('tx_hash', 'give the payment transaction hash (tx_hash) or the address paid (address)');
-    if (row.log_index !== undefined && tx === undefined) return issue('log_index', 'only meaningful with tx_hash');
+    if (logIndex !== undefined && tx === undefined) return issue('log_index', 'only meaningful with tx_hash');
     // Asset
     const asset = resolveAsset(chain, row.asset, row.decimals);
     if (typeof asset === 'string') return issue(asset.startsWith('decimals') ? 'decimals' : 'asset', asset.replace(/^decimals: /, ''));
@@ -165,14 +174,14 @@ export const ComplaintRowSchema = z
     // Time
     if (row.time < EARLIEST_PAYMENT) return issue('time', 'before the first block of Bitcoin (2009-01-03)');
     if (row.time > Math.floor(Date.now() / 1000) + 86_400) return issue('time', 'in the future');
-    const key = tx !== undefined ? `tx:${tx}:${row.log_index ?? '*'}` : `addr:${address}:${row.time}:${assetKey(asset)}:${amount}`;
+    const key = tx !== undefined ? `tx:${tx}:${logIndex ?? '*'}` : `addr:${address}:${row.time}:${assetKey(asset)}:${amount}`;
     return {
       caseReference: row.case_ref,
       victim: row.victim_id,
       chain,
       key,
       ...(tx !== undefined ? { tx } : {}),
-      ...(row.log_index !== undefined ? { logIndex: row.log_index } : {}),
+      ...(logIndex !== undefined ? { logIndex } : {}),
       ...(address !== undefined ? { address } : {}),
       asset,
       amount: amount.toString(),

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
 import { getChain } from '../core/chain.js';
-import type { SeedInput, TraceReport } from '../core/schema.js';
+import { parseSeedArg } from './seed-arg.js';
+import { checkTraceFlags, typedFlag } from './trace-flags.js';
+import type { TraceReport } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
 import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
@@ -42,16 +44,7 @@ const num = (name: string) => (value: string) => {
   return Number(value);
 };
 
-/** `--seed [CHAIN=]VALUE`: a tx hash (0x + 64 hex on EVM, 64 hex on TRON) or an address. */
-export function parseSeedArg(arg: string, defaultChain: string | undefined): SeedInput {
-  const eq = arg.indexOf('=');
-  const chain = eq > 0 ? arg.slice(0, eq) : defaultChain;
-  const value = eq > 0 ? arg.slice(eq + 1) : arg;
-  if (!chain) throw new InvalidInputError(`--seed ${arg}: say which chain (--chain or CHAIN=VALUE)`, { details: { seed: arg } });
-  const family = getChain(chain).family;
-  const isTx = family === 'evm' ? /^0x[0-9a-fA-F]{64}$/.test(value) : /^(0x)?[0-9a-fA-F]{64}$/.test(value);
-  return isTx ? { chain, tx: value } : { chain, address: value };
-}
+export { parseSeedArg } from './seed-arg.js';
 
 /** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
 function labelsFrom(paths: string[], quiet: boolean, io: CliIo) {
@@ -65,6 +58,7 @@ async function runTrace(
   quiet: boolean,
   io: CliIo,
   onPartial?: (result: TraceResult) => void,
+  cachePath?: string,
 ): Promise<TraceResult> {
   const progress = createProgressReporter(io.stderr, !quiet);
   try {
@@ -76,10 +70,22 @@ async function runTrace(
   } catch (error) {
     // Keep what was traced: the partial report is written (marked incomplete) before the error is reported.
     if (error instanceof TraceIncompleteError) onPartial?.(error.partial as TraceResult);
+    if (error instanceof TraceAbortedError) throw interrupted(error, onPartial, cachePath);
     throw error;
   } finally {
     progress.done();
   }
+}
+
+/** Ctrl-C: what was traced is written as for a failed source, and the message says how to go on. */
+function interrupted(error: TraceAbortedError, onPartial: ((result: TraceResult) => void) | undefined, cachePath: string | undefined): TraceAbortedError {
+  const partial = error.partial as TraceResult | undefined;
+  if (partial && onPartial) onPartial(partial);
+  const written = !partial ? 'nothing was traced yet' : onPartial ? 'the partial report (complete: false) was written' : 'no report was written';
+  const next = cachePath
+    ? `re-running the same command with the same cache (${cachePath}) resumes: answers already fetched are not asked again`
+    : 're-run the same command to trace again (no answer cache was used)';
+  return new TraceAbortedError(`Trace interrupted: ${written}; ${next}`, { details: { ...error.details, ...(cachePath ? { cache: cachePath } : {}) }, cause: error });
 }
 
 function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
@@ -94,7 +100,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .description('Trace funds from victim payments (tx hashes) or addresses')
     .requiredOption('--chain <id>', 'chain of the seeds: ethereum, tron, bitcoin, evm:<chainId>')
     .option('--source <[chain=]kind:target>', 'data source, repeatable: fixture:FILE, rpc:URL, etherscan[:URL], esplora:URL, bitcoin-core:URL, trongrid[:URL]', collect)
-    .option('--seed <[chain=]tx|address>', 'victim payment tx hash or address, repeatable', collect)
+    .option('--seed <[chain=]tx[:n]|address>', 'victim payment tx hash (TX:N one movement of it: Bitcoin output, EVM/TRON token log index, or TX:native) or address, repeatable', collect)
     .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
     .option('--min-value <amount>', 'smallest tainted amount to follow, in display units (e.g. 1 = 1 USDT)')
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
@@ -122,6 +128,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       '\nExamples:\n' +
         '  chaintrail trace --chain ethereum --source rpc:http://127.0.0.1:8545 --seed 0x<victim payment tx> --labels labels.csv --case-jurisdiction DE\n' +
         '  chaintrail trace --chain tron --source trongrid --seed <txid> --format json --out report.json\n' +
+        '  chaintrail trace --chain bitcoin --source esplora:https://blockstream.info/api --seed <txid>:1   (only output 1 of the payment)\n' +
         '  chaintrail trace --chain ethereum --source fixture:fixtures/demo/dataset.json --seed 0x<tx> --seed tron=<txid>\n' +
         '  chaintrail trace --chain ethereum --source rpc:$ETH_RPC --source arbitrum=rpc:$ARB_RPC --seed 0x<tx>   (continues across bridges into Arbitrum)\n' +
         '  chaintrail trace --chain evm:1337 --source rpc:http://127.0.0.1:8545 --source evm:1338=rpc:http://127.0.0.1:8546 --bridges bridges.json --seed 0x<tx>\n',
@@ -130,11 +137,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
       const sources: string[] = opts.source ?? [];
       if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source rpc:URL)', { details: { option: '--source' } });
       if (!opts.seed?.length) throw new InvalidInputError('at least one --seed is required', { details: { option: '--seed' } });
+      getChain(opts.chain);
+      // Every option is checked before a source is built or asked: a typo costs no request.
+      const settings = {
+        seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
+        ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
+        ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
+        ...(opts.taint ? { taint: opts.taint } : {}),
+        ...(opts.caseJurisdiction ? { caseJurisdiction: opts.caseJurisdiction } : {}),
+        ...(opts.caseReference ? { caseReference: opts.caseReference } : {}),
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+        ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
+        ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+        ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
+        ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
+        ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
+        ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
+      };
+      const { seeds: _seeds, ...flags } = settings;
+      checkTraceFlags(flags, typedFlag(opts));
       // Re-runs and resumed traces read answers from the cache; offline fixture sources need none.
+      const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db');
       const cache =
-        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s))
-          ? undefined
-          : createResponseCache({ path: typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? '.chaintrail/cache.db') });
+        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s)) ? undefined : createResponseCache({ path: cachePath });
       const sourceOptions = cache ? { cache } : {};
       const adapters: ChainAdapter[] = await Promise.all(sources.map((spec) => {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
@@ -143,28 +169,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
           : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
       }));
       const result = await runTrace(
-        {
-          adapters,
-          labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io),
-          builtinLabels: opts.builtinLabels !== false,
-          seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
-          ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
-          ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
-          ...(opts.taint ? { taint: opts.taint } : {}),
-          ...(opts.caseJurisdiction ? { caseJurisdiction: opts.caseJurisdiction } : {}),
-          ...(opts.caseReference ? { caseReference: opts.caseReference } : {}),
-          ...(opts.from ? { from: opts.from } : {}),
-          ...(opts.to ? { to: opts.to } : {}),
-          ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
-          ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
-          ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
-          ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
-          ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
-          ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
-        },
+        { adapters, labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io), builtinLabels: opts.builtinLabels !== false, ...settings },
         Boolean(opts.quiet),
         io,
         (partial) => writeOutput(partial, opts, io),
+        cache ? cachePath : undefined,
       );
       writeOutput(result, opts, io);
     });

@@ -1,7 +1,7 @@
 import sha3 from 'js-sha3';
 import { createHash } from 'node:crypto';
 import { lazyPackage } from './lazy.js';
-import { getChain } from './chain.js';
+import { getChain, type ChainInfo } from './chain.js';
 import { InvalidAddressError } from './errors.js';
 import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
 
@@ -27,6 +27,18 @@ export function normalizeAddress(chain: string, input: string): string {
   const info = getChain(chain);
   if (typeof input !== 'string') throw invalid(info.id, String(input), 'not a string');
   const raw = input.trim();
+  try {
+    return normalizeIn(info, raw);
+  } catch (error) {
+    // A person who gave the right address on the wrong chain is told which chain it fits.
+    const others = error instanceof InvalidAddressError ? addressChainsOf(raw, info.id) : [];
+    if (others.length === 0) throw error;
+    const e = error as InvalidAddressError;
+    throw new InvalidAddressError(`${e.shortMessage}; it is a valid ${others.join(' and ')} address`, { details: { ...e.details, fitsChains: others } });
+  }
+}
+
+function normalizeIn(info: ChainInfo, raw: string): string {
   switch (info.family) {
     case 'evm':
       return normalizeEvm(info.id, raw);
@@ -35,6 +47,21 @@ export function normalizeAddress(chain: string, input: string): string {
     case 'utxo':
       return normalizeBitcoin(info.id, raw);
   }
+}
+
+/** Chains whose address form this is, other than `except` and its family's kin (any EVM chain counts as ethereum). */
+export function addressChainsOf(input: string, except?: string): string[] {
+  const skip = except === undefined ? undefined : getChain(except);
+  return ['ethereum', 'tron', 'bitcoin', 'bitcoin-testnet'].filter((id) => {
+    const info = getChain(id);
+    if (skip && (skip.id === id || (skip.family !== 'utxo' && skip.family === info.family))) return false;
+    try {
+      normalizeIn(info, input.trim());
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 const EVM_LOWER = /^0x[0-9a-f]{40}$/;

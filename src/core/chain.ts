@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors.js';
+import { nearestName } from './suggest.js';
 
 /** How a chain moves value: accounts (`evm`, `tron`) or unspent outputs (`utxo`). */
 export type ChainFamily = 'evm' | 'utxo' | 'tron';
@@ -76,8 +77,10 @@ function resolveChain(input: string): ChainInfo {
       };
     }
   }
-  throw new InvalidInputError(`Unknown chain "${input}": use ethereum, bitcoin, tron or evm:<chainId>`, {
-    details: { chain: input, known: [...Object.keys(FIXED), 'evm:<chainId>', ...Object.keys(ALIASES)] },
+  const near = nearestName(input, [...Object.keys(FIXED), ...Object.keys(ALIASES)]);
+  const hint = near ? `did you mean ${near}? ` : '';
+  throw new InvalidInputError(`Unknown chain "${input}": ${hint}use ethereum, bitcoin, tron or evm:<chainId>`, {
+    details: { chain: input, ...(near ? { suggestion: near } : {}), known: [...Object.keys(FIXED), 'evm:<chainId>', ...Object.keys(ALIASES)] },
   });
 }
 

@@ -75,10 +75,19 @@ export class NotFoundError extends ChaintrailError {
   override readonly code = 'NOT_FOUND';
 }
 
-/** The trace was stopped through its AbortSignal. */
-export class TraceAbortedError extends ChaintrailError {
+/**
+ * The caller aborted (AbortSignal; Ctrl-C in the CLI). When the trace had begun following funds, `partial` holds
+ * what was traced until then, as for TraceIncompleteError: its report says `complete: false` and marks the addresses
+ * left unexpanded as `incomplete`.
+ */
+export class TraceAbortedError<T = unknown> extends ChaintrailError {
   override name = 'TraceAbortedError';
   override readonly code = 'TRACE_ABORTED';
+  readonly partial: T | undefined;
+  constructor(shortMessage: string, options: ChaintrailErrorOptions & { partial?: T } = {}) {
+    super(shortMessage, options);
+    this.partial = options.partial;
+  }
 }
 
 /** Turns a zod error into one line that names the path of every problem. */

@@ -15,6 +15,11 @@ export interface AccountTransfer {
   tx: string;
   /** Position inside the transaction: log index for tokens, trace position for internal calls, -1 for the tx's own value. */
   logIndex: number;
+  /**
+   * Position of a token transfer's event in its transaction's log, when the source numbers events per transaction
+   * and `logIndex` is not that number (TRON receipts): what a seed `TX:N` names there.
+   */
+  eventIndex?: number;
   block: number;
   /** Position of the transaction in its block, when the source tells it; orders same-block movements. */
   txIndex?: number;

@@ -52,9 +52,27 @@ export type Category = z.infer<typeof CategorySchema>;
 
 const hexHash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte transaction hash in hex');
 
+/**
+ * Which movement of a seed transaction: on Bitcoin the output index (vout); on EVM and TRON the log index of a token
+ * transfer (EVM: the chain's log index, as explorers show it; TRON: the event's position in the transaction's log),
+ * an internal transfer's index as chaintrail lists it, or -1 for the transaction's own native value. Absent: every
+ * movement of the transaction. `logIndex` is the older name of `index` and means the same.
+ */
+const seedIndex = z.number().int().min(-1);
+
 /** Schema of a trace seed. */
 export const SeedSchema = z.union([
-  z.object({ chain: z.string(), tx: hexHash, logIndex: z.number().int().optional() }).strict(),
+  z
+    .object({ chain: z.string(), tx: hexHash, index: seedIndex.optional(), logIndex: seedIndex.optional() })
+    .strict()
+    .transform(({ logIndex, index, ...rest }, ctx): { chain: string; tx: string; index?: number } => {
+      if (index !== undefined && logIndex !== undefined && index !== logIndex) {
+        ctx.addIssue({ code: 'custom', path: ['index'], message: `index ${index} and logIndex ${logIndex} disagree: give one` });
+        return z.NEVER;
+      }
+      const n = index ?? logIndex;
+      return n === undefined ? rest : { ...rest, index: n };
+    }),
   z
     .object({ chain: z.string(), address: z.string().min(1), from: TimeInputSchema.optional(), to: TimeInputSchema.optional() })
     .strict(),
@@ -153,10 +171,12 @@ export const TraceSettingsSchema = z
     taint: z.enum(['poison', 'haircut', 'fifo', 'tiho']).default('fifo'),
     caseJurisdiction: JurisdictionSchema.optional(),
     caseReference: z.string().max(200).optional(),
-    /** A forward to an exchange within this many hours of receipt marks a deposit address. */
-    depositWindowHours: z.number().positive().max(24 * 365).default(12),
-    /** Relative tolerance for "forwards what it received" (0.01 = 1 %). */
-    depositTolerance: z.number().min(0).max(0.5).default(0.01),
+    /**
+     * An unlabeled address whose outflows all go to one exchange's wallets is its deposit address, whenever the sweeps
+     * came; payments to anyone else may together be at most this share of what it received in that asset (dust;
+     * 0.001 = 0.1 %; payments below `minValue` are dust too).
+     */
+    depositTolerance: z.number().min(0).max(0.5).default(0.001),
     /**
      * UTXO chains: 'all-outputs' follows every tainted output; 'follow-change' follows only the change of a
      * recognized peel-chain link and reports each peeled payment as its own `peeled` endpoint.
@@ -248,6 +268,23 @@ export const EndpointSchema = z.object({
   depositInferred: z.boolean().optional(),
   /** The labeled wallet an inferred deposit address swept to. */
   sweptTo: z.array(z.string()).optional(),
+  /**
+   * What decided an inferred deposit address, in this endpoint's asset: the movements into it (`deposits`) and its
+   * sweeps to the exchange's wallets, what it received and swept (base units) and the share swept, dust it paid
+   * anyone else, the time from each deposit to the next sweep (smallest, largest) and the sweep transactions.
+   */
+  depositEvidence: z
+    .object({
+      deposits: z.number().int(),
+      sweeps: z.number().int(),
+      received: amountString,
+      swept: amountString,
+      shareSwept: z.number(),
+      paidElsewhere: amountString.optional(),
+      sweepDelaySeconds: z.object({ min: z.number(), max: z.number() }).optional(),
+      sweepTxs: z.array(z.string()),
+    })
+    .optional(),
   freezable: z.object({ issuer: z.string() }).optional(),
   /**
    * A registered bridge: its protocol; the destination chain where the bridge only leads to one chain or the deposit
@@ -292,7 +329,6 @@ export const TraceReportSchema = z.object({
     maxDegree: z.number(),
     from: isoTime.optional(),
     to: isoTime.optional(),
-    depositWindowHours: z.number(),
     depositTolerance: z.number(),
     peelMode: z.string(),
     /** The trace's own bridge definitions (when given). */

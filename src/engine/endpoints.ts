@@ -3,6 +3,8 @@ import { freezableStablecoin } from '../core/stablecoins.js';
 import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
 import type { BridgeMatchMethod } from '../heuristics/bridge-match.js';
 import type { BridgeHandover } from './bridge-continuation.js';
+import type { DepositInference } from './deposits.js';
+import type { DepositEvidence } from '../heuristics/deposit.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { splitNodeKey } from './state.js';
 
@@ -13,9 +15,9 @@ export interface StopReason {
   label?: Label;
 }
 
-export interface DepositInference {
-  label: Label;
-  sweptTo: Set<string>;
+/** A branch stopped by the hop limit at `hop`: the reason names the `--hops` (maxHops) that would follow it further. */
+export function hopLimitStop(maxHops: number, hop: number): StopReason & { kind: 'hop-limit' } {
+  return { kind: 'hop-limit', reason: `hop limit ${maxHops} reached: re-run with --hops ${hop + 1} (maxHops: ${hop + 1}) to follow it further` };
 }
 
 export interface EndpointData {
@@ -34,6 +36,8 @@ export interface EndpointData {
   depositAddress?: string;
   depositInferred?: boolean;
   sweptTo?: string[];
+  /** An inferred deposit address: what its movements in this asset showed. */
+  depositEvidence?: DepositEvidence;
   freezable?: { issuer: string };
   bridge?: BridgeData;
 }
@@ -102,7 +106,8 @@ export interface EndpointInput {
 /**
  * Every unit of taint still held somewhere becomes part of exactly one endpoint: leaves by their stop reason,
  * expanded addresses as 'unspent'. Taint that an inferred deposit address swept into its exchange is reported at
- * the deposit address, which is what a freeze or disclosure request names.
+ * the deposit address, which is what a freeze or disclosure request names, together with what the deposit address
+ * still holds (the exchange's customer account, not a balance to freeze).
  */
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
   const { allocation, expanded, stops, deposits } = input;
@@ -119,6 +124,11 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
       if (amount === 0n) continue;
       const asset = input.assets.get(assetKey)!;
       const edgesIn = into(node, assetKey);
+      const ownDeposit = expanded.has(node) ? deposits.get(node) : undefined;
+      if (ownDeposit) {
+        endpoints.push(depositEndpoint(input, node, asset, assetKey, amount, ownDeposit, []));
+        continue;
+      }
       if (!stop) {
         if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
         const freeze = freezable.get(assetKey);
@@ -155,20 +165,54 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
           endpoints.push(ep);
           continue;
         }
-        const intoDeposit = into(depositNode, assetKey);
-        const entity = deposits.get(depositNode)!.label;
-        const reason = `unlabeled address forwarded what it received to ${entity.entity}'s labeled wallet: inferred deposit address`;
-        const ep = base(input, 'exchange', reason, depositNode, asset, part, intoDeposit);
-        ep.txs = [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort();
-        ep.label = entity;
-        ep.depositAddress = ep.address;
-        ep.depositInferred = true;
-        ep.sweptTo = [...deposits.get(depositNode)!.sweptTo].map((n) => splitNodeKey(n).address).sort();
-        endpoints.push(ep);
+        endpoints.push(depositEndpoint(input, depositNode, asset, assetKey, part, deposits.get(depositNode)!, sweeps));
       }
     }
   }
   return mergeSameEndpoint(endpoints);
+}
+
+/**
+ * An inferred deposit address's exchange endpoint for one asset: what it swept into the exchange's wallets (`sweeps`,
+ * the tainted movements into them) or what it still holds, with the evidence that decided.
+ */
+function depositEndpoint(input: EndpointInput, node: string, asset: AssetRef, assetKey: string, amount: bigint, deposit: DepositInference, sweeps: readonly TaintedEdge[]): EndpointData {
+  const evidence = deposit.evidence.get(assetKey);
+  const ep = base(input, 'exchange', depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
+  if (sweeps.length > 0) ep.txs = [...new Set([...ep.txs, ...sweeps.map((e) => e.transfer.t.tx)])].sort();
+  ep.label = deposit.label;
+  ep.depositAddress = ep.address;
+  ep.depositInferred = true;
+  ep.sweptTo = [...deposit.sweptTo].map((n) => splitNodeKey(n).address).sort();
+  if (evidence) ep.depositEvidence = evidence;
+  return ep;
+}
+
+/** Says which behaviour decided: the deposits, the sweeps, the share swept and how long after receipt. */
+function depositReason(deposit: DepositInference, ev: DepositEvidence | undefined): string {
+  const dust = [...deposit.evidence.values()].some((e) => e.elsewhere > 0n);
+  const head = `unlabeled address paid all${dust ? ' but dust' : ''} of its outflows to ${deposit.label.entity}'s labeled ${deposit.sweptTo.size === 1 ? 'wallet' : 'wallets'}: inferred deposit address`;
+  if (!ev) return head;
+  const share = ev.received > 0n ? `${formatShare(ev.swept, ev.received)} of what it received` : 'funds it held before the window';
+  const delay = ev.sweepDelaySeconds
+    ? `, ${ev.sweepDelaySeconds.min === ev.sweepDelaySeconds.max ? duration(ev.sweepDelaySeconds.min) : `${duration(ev.sweepDelaySeconds.min)} to ${duration(ev.sweepDelaySeconds.max)}`} after receipt`
+    : '';
+  return `${head} (${plural(ev.deposits, 'deposit')}; ${plural(ev.sweeps, 'sweep')} carrying ${share}${delay})`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** swept/received as a percentage with two decimals, rounded down (bigint: exact for any amount). */
+function formatShare(part: bigint, whole: bigint): string {
+  const bp = (part * 10_000n) / whole;
+  return `${bp / 100n}.${String(bp % 100n).padStart(2, '0')} %`;
+}
+
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 2 * 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
 }
 
 /** The movements of one asset: the list itself when they all are (one asset is the common case). */

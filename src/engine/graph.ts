@@ -36,7 +36,8 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       deposit: outcome.deposits.has(node),
       entity: label?.entity ?? outcome.deposits.get(node)?.label.entity ?? null,
       category: label?.category ?? (outcome.deposits.has(node) ? 'exchange' : null),
-      jurisdictions: label ? label.jurisdictions.join(';') : null,
+      // An inferred deposit address answers where its exchange does, as the report's tables say.
+      jurisdictions: (label ?? outcome.deposits.get(node)?.label)?.jurisdictions.join(';') ?? null,
       held: held ? Object.fromEntries([...held].map(([asset, v]) => [asset, v.toString()])) : {},
     });
   };

@@ -8,10 +8,10 @@ import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/s
 import { createBuiltinLabelStore } from '../labels/builtin.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
-import { matchDepositSweeps } from '../heuristics/deposit.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
-import { collectEndpoints, type DepositInference, type EndpointData, type StopReason } from './endpoints.js';
+import { collectEndpoints, hopLimitStop, type EndpointData, type StopReason } from './endpoints.js';
+import { inferDeposits, type DepositInference } from './deposits.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
@@ -93,6 +93,12 @@ export interface TraceOutcome {
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
 export function parseTraceSettings(input: unknown): TraceSettings {
+  if (typeof input === 'object' && input !== null && 'depositWindowHours' in input) {
+    throw new InvalidInputError(
+      'Invalid trace options: depositWindowHours was retired (deposit addresses are decided by where their outflows go, however late the sweep); remove it',
+      { details: { option: 'depositWindowHours' } },
+    );
+  }
   const parsed = TraceSettingsSchema.safeParse(input);
   if (!parsed.success) {
     throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
@@ -120,8 +126,17 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     },
     run: outcome.run,
   };
+  if (outcome.failure instanceof TraceAbortedError) {
+    throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });
+  }
   if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
   return result;
+}
+
+/** A frontier address left unexpanded because the trace ended early: why, in the words of its endpoint. */
+function incompleteStop(error: ChaintrailError): StopReason {
+  const why = error instanceof TraceAbortedError ? 'the trace was interrupted' : `the source failed (${error.shortMessage})`;
+  return { kind: 'incomplete', reason: `not expanded: ${why}` };
 }
 
 async function runTrace(
@@ -222,7 +237,7 @@ async function runTrace(
   // One object per kind of stop, shared by every address it applies to.
   const budgetStop: StopReason = { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` };
   const highDegreeStop: StopReason = { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` };
-  const hopLimitStop: StopReason = { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` };
+  const hopLimitStops = new Map<number, StopReason>();
   const belowMinStop: StopReason = { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` };
   const terminalStops = new Map<Terminal, StopReason>();
   let recheck: FlowNode[] = [];
@@ -283,9 +298,9 @@ async function runTrace(
         continue;
       }
     } catch (error) {
-      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      if (!(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of unique) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      for (const node of unique) stops.set(node.key, incompleteStop(error));
       break;
     }
     const room = Math.max(0, settings.maxNodes - expanded.size);
@@ -311,10 +326,11 @@ async function runTrace(
         }),
       );
     } catch (error) {
-      // A source that fails after its retries ends the trace, but what was traced so far is kept and marked.
-      if (error instanceof TraceAbortedError || !(error instanceof ChaintrailError)) throw error;
+      // A source that fails after its retries, or an interruption (the caller's AbortSignal), ends the trace; what
+      // was traced so far is kept and marked.
+      if (!(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of frontier) stops.set(node.key, { kind: 'incomplete', reason: `not expanded: the source failed (${error.shortMessage})` });
+      for (const node of frontier) stops.set(node.key, incompleteStop(error));
       break;
     }
     // Each address's movements are counted in its own answer; the ends' nodes are looked up once, for the count and
@@ -386,7 +402,11 @@ async function runTrace(
       return stop;
     }
     if (highDegree.has(node)) return highDegreeStop;
-    if (node.hop >= settings.maxHops) return hopLimitStop;
+    if (node.hop >= settings.maxHops) {
+      let stop = hopLimitStops.get(node.hop);
+      if (!stop) hopLimitStops.set(node.hop, (stop = hopLimitStop(settings.maxHops, node.hop)));
+      return stop;
+    }
     let enough = false;
     for (const [asset, v] of flow.receivedBy(node)) if (v >= minValue.get(asset)!) enough = true;
     if (!enough) return belowMinStop;
@@ -395,7 +415,7 @@ async function runTrace(
   }
 
   let allocation = flow.snapshot();
-  const deposits = inferDeposits(flow, expanded, terminals, labels, settings);
+  const deposits = inferDeposits(flow, expanded, labels, { tolerance: settings.depositTolerance, minValue });
   const endpoints = collectEndpoints({
     allocation,
     inflows: flow.inflows(),
@@ -446,7 +466,11 @@ async function runTrace(
     ignored: { zeroValue: ignoredIds.zeroValue.size, lookalikeToken: ignoredIds.lookalikeToken.size, untracedAsset: ignoredIds.untracedAsset.size },
     notes: [
       ...new Set(chains.flatMap((c) => adapterFor(adapters, c).notes(c))),
-      ...(failure ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`] : []),
+      ...(failure instanceof TraceAbortedError
+        ? ['INCOMPLETE: the trace was interrupted before every branch was followed; addresses marked incomplete were not expanded']
+        : failure
+          ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`]
+          : []),
     ],
     ...(failure ? { failure } : {}),
     evidence: [...new Map(adapters.flatMap((a, i) => a.evidence?.(evidenceMarks[i]) ?? []).map((e) => [`${e.source}\u0000${e.request}`, e])).values()].sort(
@@ -502,50 +526,4 @@ function assetKeyOf(asset: AssetRef): string {
   let key = assetKeys.get(asset);
   if (key === undefined) assetKeys.set(asset, (key = assetKey(asset)));
   return key;
-}
-
-/** Expanded, unlabeled addresses whose tainted outflows sweep what they received into one exchange's wallets. */
-function inferDeposits(
-  flow: TaintFlow,
-  expanded: ReadonlySet<string>,
-  terminals: ReadonlyMap<string, Terminal>,
-  labels: LabelStore | undefined,
-  settings: TraceSettings,
-): Map<string, DepositInference> {
-  const deposits = new Map<string, DepositInference>();
-  const sweepsBy = new Map<string, Map<string, { label: Terminal['label']; sweeps: AccountTransfer[]; wallets: Set<string> }>>();
-  // The tainted movements into labeled exchange wallets, read at those wallets (not by scanning every edge).
-  for (const [key, terminal] of terminals) {
-    const wallet = terminal.kind === 'exchange' ? flow.lookup(key) : undefined;
-    if (!wallet) continue;
-    for (const e of flow.movementsOf(wallet)) {
-      if (e.toNode !== wallet || e.taint === 0n || !expanded.has(e.from)) continue;
-      const { chain, address } = splitNodeKey(e.from);
-      if (labels?.get(chain, address)) continue;
-      let byEntity = sweepsBy.get(e.from);
-      if (!byEntity) sweepsBy.set(e.from, (byEntity = new Map()));
-      let group = byEntity.get(terminal.label.entity);
-      if (!group) byEntity.set(terminal.label.entity, (group = { label: terminal.label, sweeps: [], wallets: new Set() }));
-      group.sweeps.push(e.t);
-      group.wallets.add(key);
-    }
-  }
-  if (sweepsBy.size === 0) return deposits;
-  // Sweeps in chronological order across the entity's wallets, as the matcher pairs them with inflows in turn.
-  for (const byEntity of sweepsBy.values()) for (const group of byEntity.values()) group.sweeps.sort(compareTransfers);
-  const inflows = new Map<string, AccountTransfer[]>();
-  for (const node of sweepsBy.keys()) {
-    const own = flow.lookup(node);
-    inflows.set(node, own ? flow.movementsOf(own).filter((tr) => tr.toNode === own).map((tr) => tr.t) : []);
-  }
-  const rule = { windowSeconds: settings.depositWindowHours * 3600, tolerance: settings.depositTolerance };
-  for (const [node, byEntity] of [...sweepsBy].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    for (const [, group] of [...byEntity].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (matchDepositSweeps(inflows.get(node) ?? [], group.sweeps, rule).length > 0) {
-        deposits.set(node, { label: group.label, sweptTo: group.wallets });
-        break;
-      }
-    }
-  }
-  return deposits;
 }

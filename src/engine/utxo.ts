@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { nativeAsset, assetKey, parseUnits } from '../core/asset.js';
+import { nativeAsset, assetKey, formatUnits, parseUnits } from '../core/asset.js';
 import { InvalidInputError } from '../core/errors.js';
 import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
 import type { Seed, TraceSettings } from '../core/schema.js';
@@ -14,7 +14,7 @@ import { detectBatchPayout } from '../heuristics/utxo/batch-payout.js';
 import { peelStep } from '../heuristics/utxo/peel-chain.js';
 import { carryLabels } from '../heuristics/utxo/cioh.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
-import type { EndpointData } from './endpoints.js';
+import { hopLimitStop, type EndpointData } from './endpoints.js';
 import type { ResolvedSeed } from './seeds.js';
 import { nodeKey } from './state.js';
 
@@ -77,9 +77,17 @@ export async function traceUtxo(
     const picked: { tx: UtxoTransaction; n: number }[] = [];
     if ('tx' in seed) {
       const tx = await getTx(seed.tx.replace(/^0x/, '').toLowerCase());
-      if (seed.logIndex !== undefined) {
-        if (!tx.outputs.some((o) => o.n === seed.logIndex)) throw new InvalidInputError(`Seed ${seed.tx}:${seed.logIndex}: no such output`, { details: { tx: seed.tx } });
-        picked.push({ tx, n: seed.logIndex });
+      if (seed.index !== undefined) {
+        // TX:N names output N (vout): exactly its value, at its address; only its own spend is followed.
+        const output = tx.outputs.find((o) => o.n === seed.index);
+        if (!output || output.value === 0n) {
+          const holds = tx.outputs.map((o) => `TX:${o.n} ${formatUnits(o.value, asset.decimals)} ${asset.symbol} to ${addressOf(o, tx.txid, o.n)}`);
+          throw new InvalidInputError(
+            `Seed ${tx.txid}:${seed.index} on ${chain} ${output ? 'names an output of zero value' : 'names no output of that transaction'}; it has ${tx.outputs.length} output(s): ${holds.slice(0, 8).join(', ')}${holds.length > 8 ? ` and ${holds.length - 8} more` : ''}`,
+            { details: { chain, tx: tx.txid, index: seed.index, outputs: tx.outputs.map((o) => ({ n: o.n, value: o.value.toString() })) } },
+          );
+        }
+        picked.push({ tx, n: output.n });
       } else {
         const payers = new Set(tx.inputs.map((i) => i.address).filter(Boolean));
         const paid = tx.outputs.filter((o) => o.value > 0n && !(o.address && payers.has(o.address)));
@@ -115,6 +123,8 @@ export async function traceUtxo(
   const expandedOutputs = new Set<string>();
   const stopped = new Map<string, { kind: EndpointData['kind']; reason: string; label?: NonNullable<EndpointData['label']> }>();
   const budgetCut = new Set<string>();
+  // Outputs the source knows are spent but not by which transaction (Bitcoin Core): their branch ends there, said so.
+  const spenderUnknown = new Set<string>();
   const limit = pLimit(run.concurrency);
   let rounds = 0;
   // Labels plus those carried by common-input ownership (never across a CoinJoin) over every fetched transaction.
@@ -136,7 +146,7 @@ export async function traceUtxo(
       const terminal = terminalAt(o.address);
       if (terminal) stopped.set(id, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
       else if (peeled.has(id)) stopped.set(id, { kind: 'peeled', reason: peeled.get(id)! });
-      else if (o.hop >= settings.maxHops) stopped.set(id, { kind: 'hop-limit', reason: `hop limit ${settings.maxHops} reached` });
+      else if (o.hop >= settings.maxHops) stopped.set(id, hopLimitStop(settings.maxHops, o.hop));
       else if (o.taint < minValue) stopped.set(id, { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` });
       else if (budgetCut.has(id)) stopped.set(id, { kind: 'budget', reason: `node budget of ${settings.maxNodes} outputs used up` });
       else candidates.push(o);
@@ -165,7 +175,7 @@ export async function traceUtxo(
       const spend = outspends.get(o.txid)?.[o.n];
       expandedOutputs.add(outpoint(o.txid, o.n));
       if (spend?.spent && spend.txid) spenders.add(spend.txid);
-      else if (spend?.spent) stopped.set(outpoint(o.txid, o.n), { kind: 'unspent', reason: 'spent, but the source cannot tell by which transaction' });
+      else if (spend?.spent) spenderUnknown.add(outpoint(o.txid, o.n));
     }
     await Promise.all([...spenders].map((txid) => limit(() => getTx(txid))));
     refreshView();
@@ -230,7 +240,7 @@ export async function traceUtxo(
       const stop = stopped.get(id) ?? (carried ? { kind: carried.kind, reason: carried.reason, label: carried.label } : undefined);
       const mix = state.mixed.get(id);
       const kind = mix ? 'mixer' : stop?.kind ?? 'unspent';
-      const reason = mix ?? stop?.reason ?? 'output not spent at the end of the trace';
+      const reason = mix ?? stop?.reason ?? (spenderUnknown.has(id) ? 'spent, but the source cannot tell by which transaction' : 'output not spent at the end of the trace');
       endpoints.push({
         kind: mix && mix.startsWith('batch') ? 'high-degree' : kind,
         reason,

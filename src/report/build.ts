@@ -6,6 +6,7 @@ import type { AssetRef, Endpoint, EndpointKind, TraceReport } from '../core/sche
 import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
 import type { BridgeData, EndpointData } from '../engine/endpoints.js';
+import type { DepositEvidence } from '../heuristics/deposit.js';
 import type { TraceOutcome } from '../engine/trace.js';
 
 // A fresh object each time: a caller that edits one endpoint's asset must not change another's.
@@ -77,6 +78,21 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
   };
 }
 
+/** An inferred deposit address's evidence for the report: amounts as strings, the share swept to six decimals. */
+function reportDepositEvidence(ev: DepositEvidence): NonNullable<Endpoint['depositEvidence']> {
+  return {
+    deposits: ev.deposits,
+    sweeps: ev.sweeps,
+    received: ev.received.toString(),
+    swept: ev.swept.toString(),
+    // Rounded down from the exact bigint ratio, so it never claims more was swept than was.
+    shareSwept: ev.received > 0n ? Number((ev.swept * 1_000_000n) / ev.received) / 1_000_000 : 0,
+    ...(ev.elsewhere > 0n ? { paidElsewhere: ev.elsewhere.toString() } : {}),
+    ...(ev.sweepDelaySeconds ? { sweepDelaySeconds: { min: ev.sweepDelaySeconds.min, max: ev.sweepDelaySeconds.max } } : {}),
+    sweepTxs: [...ev.sweepTxs],
+  };
+}
+
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
   const { settings } = outcome;
@@ -98,6 +114,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       out.depositInferred = e.depositInferred ?? false;
     }
     if (e.sweptTo) out.sweptTo = e.sweptTo.map((a) => formatAddress(e.chain, a));
+    if (e.depositEvidence) out.depositEvidence = reportDepositEvidence(e.depositEvidence);
     if (e.freezable) out.freezable = e.freezable;
     if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
     out.asset = reportAsset(e.asset);
@@ -232,7 +249,6 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
       maxDegree: settings.maxDegree,
       ...(settings.from !== undefined ? { from: isoTime(settings.from) } : {}),
       ...(settings.to !== undefined ? { to: isoTime(settings.to) } : {}),
-      depositWindowHours: settings.depositWindowHours,
       depositTolerance: settings.depositTolerance,
       peelMode: settings.peelMode,
       ...(settings.bridges.length > 0

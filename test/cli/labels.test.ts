@@ -6,8 +6,9 @@ import { EXIT } from '../../src/cli/main.js';
 import { parseLabelCsv } from '../../src/labels/formats/csv.js';
 import { builtinLabels } from '../../src/labels/builtin.js';
 import { cli } from '../support/cli.js';
+import { referencePath } from '../support/reference.js';
 
-const OFAC = join(process.cwd(), '../shared/reference/labels/ofac-sanctioned-addresses');
+const OFAC = referencePath('labels/ofac-sanctioned-addresses');
 
 function crafted(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cli-labels-'));

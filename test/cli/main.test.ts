@@ -54,7 +54,7 @@ describe('chaintrail trace', () => {
   it('exits 2 with a clear message for bad input', async () => {
     const bad = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', '0x1234']);
     expect(bad.code).toBe(EXIT.invalidInput);
-    expect(bad.stderr).toMatch(/Invalid ethereum address "0x1234"/);
+    expect(bad.stderr).toMatch(/"0x1234" has 4 hex digits: neither a transaction hash \(0x \+ 64 hex digits\) nor an address/);
     const unknownSource = await cli(['trace', '--chain', 'ethereum', '--source', 'ftp:x', '--seed', DEMO.seeds[0]!.tx]);
     expect(unknownSource).toMatchObject({ code: EXIT.invalidInput });
     expect(unknownSource.stderr).toMatch(/Unknown source kind "ftp"/);

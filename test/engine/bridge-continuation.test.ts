@@ -141,19 +141,25 @@ function expectCrossChainReport(r: TraceReport) {
   });
   expect(bridge.reason).toMatch(/V3FundsDeposited sends it to evm:1338, recipient 0x[0-9a-f]{40}, deposit id 1; continued on evm:1338 at 0x[0-9a-f]{40} \(matched by deposit id\)/);
   expect(find(r, 'unspent', A, w.who.scammer)?.amount).toBe(String(2_000n * U));
-  // Chain B: the recipient paid the exchange 5,000 and keeps 2,990; the clean decoy of the same amount adds nothing.
-  const exchange = find(r, 'exchange', B, w.who.exHot)!;
-  expect(exchange).toMatchObject({ entity: 'Example Exchange', jurisdictions: ['SC'], amount: String(5_000n * U), asset: { chain: B, contract: getAddress(w.usdtB.address) } });
-  expect(exchange.path).toEqual([w.tx.seed!, w.tx.scamDeposit!, w.tx.scamFill!, w.tx.toExchange!].map((t) => t.transactionHash));
-  // Hops run on across the bridge: scammer 0 -> bridge 1 -> recipient 2 -> exchange 3.
-  expect([bridge.hops, find(r, 'unspent', B, w.who.recipient)!.hops, exchange.hops]).toEqual([1, 2, 3]);
-  const kept = find(r, 'unspent', B, w.who.recipient)!;
-  expect(kept.amount).toBe(String(3_000n * U - FEE));
-  expect(kept.freezable).toBeUndefined();
-  expect(r.endpoints.filter((e) => e.chain === B).map((e) => [e.kind, e.amount]).sort()).toEqual([
-    ['exchange', String(5_000n * U)],
-    ['unspent', String(3_000n * U - FEE)],
-  ]);
+  // Chain B: the recipient paid all its outflows (5,000) to the exchange's labeled wallet, so by its behaviour it is the
+  // exchange's deposit address: one exchange endpoint there, with what it swept and the 2,990 it still holds (the
+  // exchange's customer account, not a balance to freeze); the clean decoy of the same amount adds nothing.
+  const exchange = find(r, 'exchange', B, w.who.recipient)!;
+  expect(exchange).toMatchObject({
+    entity: 'Example Exchange',
+    jurisdictions: ['SC'],
+    depositInferred: true,
+    sweptTo: [getAddress(w.who.exHot)],
+    amount: String(8_000n * U - FEE),
+    asset: { chain: B, contract: getAddress(w.usdtB.address) },
+  });
+  expect(exchange.depositEvidence).toMatchObject({ deposits: 2, sweeps: 1, swept: String(5_000n * U), sweepTxs: [w.tx.toExchange!.transactionHash] });
+  expect(exchange.path).toEqual([w.tx.seed!, w.tx.scamDeposit!, w.tx.scamFill!].map((t) => t.transactionHash));
+  expect(exchange.txs).toContain(w.tx.toExchange!.transactionHash);
+  // Hops run on across the bridge: scammer 0 -> bridge 1 -> recipient 2.
+  expect([bridge.hops, exchange.hops]).toEqual([1, 2]);
+  expect(exchange.freezable).toBeUndefined();
+  expect(r.endpoints.filter((e) => e.chain === B).map((e) => [e.kind, e.amount]).sort()).toEqual([['exchange', String(8_000n * U - FEE)]]);
   // Conservation: chain A's USDT leaves at the bridge endpoint; chain B's enters through the hand-over.
   const line = (chain: string) => r.conservation.find((c) => c.asset.chain === chain)!;
   expect(line(A)).toMatchObject({ seeded: String(10_000n * U), endpoints: String(10_000n * U), difference: '0', balanced: true });

@@ -11,6 +11,8 @@ const BINANCE = '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8';
 function dataset() {
   const w = world([{ tx: 'v', from: 'victim', to: 'c', amount: 1_000_000, at: 0 }]);
   w.transfers!.push({ chain: 'ethereum', tx: txOf('to-binance'), logIndex: 0, block: 200, time: 1_760_000_100, from: addr('c'), to: BINANCE, asset: 'usdt', amount: '400000' });
+  // c also pays a shop, so it is no deposit address of Binance's (that would put the endpoint at c).
+  w.transfers!.push({ chain: 'ethereum', tx: txOf('to-shop'), logIndex: 0, block: 201, time: 1_760_000_200, from: addr('c'), to: addr('shop'), asset: 'usdt', amount: '100000' });
   return w;
 }
 

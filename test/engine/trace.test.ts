@@ -3,7 +3,8 @@ import { trace } from '../../src/engine/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
 import { reportToJson } from '../../src/report/json.js';
-import { addr, adapterFor, labels, txOf, type Step } from '../support/world.js';
+import { addr, adapterFor, labels, T0, txOf, world, type Step } from '../support/world.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 
 const M = 1_000_000; // 1 USDT in base units
 const seed = (name: string) => ({ chain: 'ethereum', tx: txOf(name) });
@@ -14,8 +15,9 @@ describe('trace: following funds', () => {
     { tx: 'victim', from: 'victim', to: 'collector', amount: 1000 * M, at: 0 },
     { tx: 'early', from: 'collector', to: 'before', amount: 5 * M, at: -100 },
     { tx: 'c-l', from: 'collector', to: 'layer', amount: 600 * M, at: 100 },
-    // Not a sweep of what layer received (half of it), so the exchange wallet itself is the deposit address.
+    // layer also pays a private wallet, so it is no deposit address: the exchange wallet itself is.
     { tx: 'l-x', from: 'layer', to: 'exchange', amount: 300 * M, at: 200 },
+    { tx: 'l-p', from: 'layer', to: 'private', amount: 100 * M, at: 300 },
   ];
 
   it('counts hops after the seed recipient and stops at a labeled exchange with its deposit address', async () => {
@@ -107,23 +109,98 @@ describe('trace: deposit inference and cross-border', () => {
   ];
   const lbl = (j: string[]) => labels([['hot', 'Hot Exchange', 'exchange', j]]);
 
-  it('infers a deposit address that forwards within 1 % and 12 h to a labeled hot wallet', async () => {
+  it('infers a deposit address from a partial sweep and keeps what it still holds in the same exchange endpoint', async () => {
     const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(base(3600, 995 * M))], labels: lbl(['SC']), caseJurisdiction: 'DE' });
-    const ex = report.endpoints.find((e) => e.kind === 'exchange')!;
+    expect(report.endpoints).toHaveLength(1);
+    const ex = report.endpoints[0]!;
     expect(ex.address.toLowerCase()).toBe(addr('deposit'));
-    expect(ex).toMatchObject({ entity: 'Hot Exchange', depositInferred: true, crossBorder: true, amount: String(995 * M), hops: 1 });
+    expect(ex).toMatchObject({ kind: 'exchange', entity: 'Hot Exchange', depositInferred: true, crossBorder: true, amount: String(1000 * M), hops: 1 });
+    expect(ex.freezable).toBeUndefined();
     expect(ex.sweptTo!.map((a) => a.toLowerCase())).toEqual([addr('hot')]);
     expect(ex.txs).toEqual([txOf('c-d'), txOf('sweep')].sort());
+    expect(ex.depositEvidence).toEqual({
+      deposits: 1,
+      sweeps: 1,
+      received: String(1000 * M),
+      swept: String(995 * M),
+      shareSwept: 0.995,
+      sweepDelaySeconds: { min: 3600, max: 3600 },
+      sweepTxs: [txOf('sweep')],
+    });
+    expect(ex.reason).toMatch(/1 deposit; 1 sweep carrying 99\.50 % of what it received, 1\.0 h after receipt/);
     expect(report.exchanges[0]!.depositAddresses[0]).toMatchObject({ inferred: true });
+    expect(TraceReportSchema.parse(report)).toEqual(report);
   });
 
-  it('does not infer when the forward is late or the amount differs by more than the tolerance', async () => {
-    for (const steps of [base(13 * 3600, 1000 * M), base(60, 980 * M)]) {
-      const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']) });
-      const ex = report.endpoints.find((e) => e.kind === 'exchange')!;
-      expect(ex.address.toLowerCase()).toBe(addr('hot'));
-      expect(ex.depositInferred).toBe(false);
+  it('infers the deposit address when the sweep comes 13 to 14 hours later (issue #17)', async () => {
+    for (const delay of [13 * 3600, 14 * 3600 - 1]) {
+      const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(base(delay, 1000 * M))], labels: lbl(['SC']) });
+      expect(report.endpoints.map((e) => [e.kind, e.address.toLowerCase(), e.depositAddress?.toLowerCase(), e.amount])).toEqual([
+        ['exchange', addr('deposit'), addr('deposit'), String(1000 * M)],
+      ]);
+      expect(report.endpoints[0]!.depositEvidence!.sweepDelaySeconds).toEqual({ min: delay, max: delay });
     }
+  });
+
+  it('lets a token deposit address hand its clean gas money back, but not pay a private wallet', async () => {
+    const ETH = 10n ** 18n;
+    const steps = (refundTo: string, extra: Step[] = []): Step[] => [
+      { tx: 'v', from: 'victim', to: 'c', amount: 1000 * M, at: 0 },
+      { tx: 'v-eth', from: 'victim', to: 'c', amount: 2n * ETH, at: 1, asset: 'native' },
+      { tx: 'c-d', from: 'c', to: 'deposit', amount: 1000 * M, at: 100 },
+      { tx: 'gas', from: 'gas-station', to: 'deposit', amount: ETH / 100n, at: 200, asset: 'native' },
+      { tx: 'sweep', from: 'deposit', to: 'hot', amount: 1000 * M, at: 20 * 86_400 },
+      { tx: 'refund', from: 'deposit', to: refundTo, amount: ETH / 200n, at: 20 * 86_400 + 60, asset: 'native' },
+      ...extra,
+    ];
+    const run = async (s: Step[]) =>
+      (await trace({ seeds: [seed('v'), seed('v-eth')], adapters: [adapterFor(s)], labels: lbl(['SC']) })).report.endpoints.filter((e) => e.address.toLowerCase() === addr('deposit'));
+    const [ex] = await run(steps('gas-station'));
+    expect(ex).toMatchObject({ kind: 'exchange', depositInferred: true, amount: String(1000 * M), depositEvidence: { deposits: 1, sweeps: 1, shareSwept: 1, sweepDelaySeconds: { min: 20 * 86_400 - 100, max: 20 * 86_400 - 100 } } });
+    expect(ex!.reason).toMatch(/paid all but dust of its outflows/);
+    // The same address also paying a private wallet 1 % of what it received is no deposit address: what it swept is
+    // reported at the exchange's wallet.
+    const lookalike = await run(
+      steps('gas-station', [
+        { tx: 'other', from: 'someone', to: 'deposit', amount: 10 * M, at: 250 },
+        { tx: 'private', from: 'deposit', to: 'private', amount: 10 * M, at: 300 },
+      ]),
+    );
+    expect(lookalike).toEqual([]);
+  });
+
+  it('reads one batch sweep transaction that empties several deposit addresses, a clean customer’s among them', async () => {
+    const w = world([
+      { tx: 'v', from: 'victim', to: 'c', amount: 3000 * M, at: 0 },
+      { tx: 'c-d1', from: 'c', to: 'd1', amount: 1000 * M, at: 100 },
+      { tx: 'c-d2', from: 'c', to: 'd2', amount: 2000 * M, at: 200 },
+      { tx: 'clean', from: 'customer', to: 'd3', amount: 500 * M, at: 300 },
+      // One sweeper transaction, three Transfer logs: d1, d2 and d3 into the hot wallet, 3 days later.
+      ...(['d1', 'd2', 'd3'] as const).map((d, i): Step => ({ tx: 'batch', from: d, to: 'hot', amount: [1000, 2000, 500][i]! * M, at: 3 * 86_400 })),
+    ]);
+    w.transfers!.forEach((t, i) => (t.logIndex = t.tx === txOf('batch') ? i : 0));
+    const { report } = await trace({ seeds: [seed('v')], adapters: [createFixtureAdapter({ dataset: w })], labels: lbl(['SC']) });
+    expect(report.endpoints.map((e) => [e.kind, e.address.toLowerCase(), e.depositInferred, e.amount, e.depositEvidence?.sweepTxs])).toEqual(
+      [
+        ['exchange', addr('d1'), true, String(1000 * M), [txOf('batch')]],
+        ['exchange', addr('d2'), true, String(2000 * M), [txOf('batch')]],
+      ].sort((a, b) => (String(a[1]) < String(b[1]) ? -1 : 1)),
+    );
+    expect(report.conservation[0]!.balanced).toBe(true);
+  });
+
+  it('reads a deposit address as the trace saw it when its sweep lies beyond the hop limit or the window', async () => {
+    const steps = base(3600, 1000 * M);
+    const cut = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']), maxHops: 1 });
+    expect(cut.report.endpoints.map((e) => [e.kind, e.address.toLowerCase()])).toEqual([['hop-limit', addr('deposit')]]);
+    const early = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: lbl(['SC']), to: T0 + 1800 });
+    expect(early.report.endpoints).toMatchObject([{ kind: 'unspent', amount: String(1000 * M), freezable: { issuer: 'Tether Operations Limited' } }]);
+  });
+
+  it('rejects the retired depositWindowHours option with a one-line error naming it', async () => {
+    const options = { seeds: [seed('v')], adapters: [adapterFor(base(60, 1000 * M))], depositWindowHours: 12 } as Parameters<typeof trace>[0];
+    await expect(trace(options)).rejects.toThrow(InvalidInputError);
+    await expect(trace(options)).rejects.toThrow(/depositWindowHours was retired.*remove it/);
   });
 
   it('flags cross-border true, false (domestic) and unknown', async () => {

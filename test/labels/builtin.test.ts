@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { builtinLabels, createBuiltinLabelStore } from '../../src/labels/builtin.js';
 import { BRIDGE_REGISTRY } from '../../src/heuristics/bridges.js';
 import { classifyByLabel } from '../../src/heuristics/classify.js';
+import { referencePath } from '../support/reference.js';
 
-const PACKS = join(process.cwd(), '../shared/reference/labels/graphsense-tagpacks');
+const PACKS = referencePath('labels/graphsense-tagpacks');
 
 describe('built-in labels', () => {
   const labels = builtinLabels();

@@ -6,10 +6,11 @@ import { isValidAddress } from '../../src/core/address.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 import { detectLabelFormat, loadLabelSources } from '../../src/labels/load.js';
 import { builtinLabels } from '../../src/labels/builtin.js';
+import { referencePath } from '../support/reference.js';
 
 const HEADER = 'chain,address,entity,category,jurisdiction,confidence,source';
 const A = '0xdac17f958d2ee523a2206206994597c13d831ec7';
-const OFAC = join(process.cwd(), '../shared/reference/labels/ofac-sanctioned-addresses');
+const OFAC = referencePath('labels/ofac-sanctioned-addresses');
 
 function tmp(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'label-sources-'));

@@ -150,6 +150,20 @@ describe('the HTML report in headless Chromium', () => {
     await page.waitForSelector('#tooltip[hidden]', { state: 'attached', timeout: 10_000 });
   });
 
+  it('shows an inferred deposit address with its exchange\'s jurisdiction in the tooltip', SLOW, async () => {
+    const node = graph.findNode((_n, a) => a.deposit === true && !!a.jurisdictions)!;
+    expect(node).toBeDefined();
+    const point = await viewportPoint(page, node);
+    await page.mouse.move(point.x, point.y);
+    await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
+    const text = await page.textContent('#tooltip');
+    expect(text).toContain(String(graph.getNodeAttribute(node, 'address')));
+    expect(text).toContain(`jurisdiction${String(graph.getNodeAttribute(node, 'jurisdictions'))}`);
+    expect(text).toContain('inferred deposit address');
+    await page.mouse.move(2, 2);
+    await page.waitForSelector('#tooltip[hidden]', { state: 'attached', timeout: 10_000 });
+  });
+
   it('runs nothing from a hostile label: shown as text in tables and tooltip', SLOW, async () => {
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__pwned)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);

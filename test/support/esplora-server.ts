@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ServerResponse } from 'node:http';
 import { bitcoinLib, bitcoinNetwork } from '../../src/core/bitcoin-network.js';
 import { decodeBlock, splitFramedBlocks } from '../../src/adapters/bitcoin/block.js';
 import type { DecodedTransaction } from '../../src/adapters/bitcoin/decode.js';
 import { startTestServer, sendJson, type TestServer } from './http-test-server.js';
+import { referencePath } from './reference.js';
 
 const bitcoin = bitcoinLib();
 
-/** The shared read-only reference data: ../shared/reference/bitcoin/ from the project root. */
-export const BITCOIN_REFERENCE = fileURLToPath(new URL('../../../shared/reference/bitcoin/', import.meta.url));
+/** The vendored real Bitcoin blocks: fixtures/reference/bitcoin/ (with their licences). */
+export const BITCOIN_REFERENCE = referencePath('bitcoin') + '/';
 
 export const REAL_BLOCKS = {
   413567: { file: 'block413567.raw', hash: '0000000000000000025aff8be8a55df8f89c77296db6198f272d6577325d4069' },

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 import { sendJson, startTestServer, type SeenRequest, type TestServer } from './http-test-server.js';
+import { referencePath } from './reference.js';
 
 /**
  * A local Etherscan V2 / Blockscout "Etherscan-compatible" API over in-memory rows. It answers as the services
@@ -42,11 +41,10 @@ export interface EtherscanServer extends TestServer {
   listRequests(): SeenRequest[];
 }
 
-const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A real captured Etherscan `result` array from the shared read-only reference data. */
+/** A real captured Etherscan `result` array from the vendored reference data (fixtures/reference). */
 export function referenceRows(file: string): Row[] {
-  const path = resolve(PROJECT, '../shared/reference/ethereum/etherscan-v1-responses', file);
+  const path = referencePath('ethereum/etherscan-v1-responses', file);
   return (JSON.parse(readFileSync(path, 'utf8')) as { res: Row[] }).res;
 }
 

@@ -41,6 +41,8 @@ export interface ParityTrace {
 
 export async function startRpcProxy(options: ProxyOptions) {
   const calls: ProxyCall[] = [];
+  /** Calls per HTTP request, in arrival order (1 for a call sent alone). */
+  const batchSizes: number[] = [];
   let httpRequests = 0;
 
   function capped(call: ProxyCall): Answer | undefined {
@@ -93,6 +95,7 @@ export async function startRpcProxy(options: ProxyOptions) {
     const batch = Array.isArray(body);
     if (batch && options.refuseBatches) return { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'batch requests are not supported' } };
     const items = (batch ? body : [body]) as { id: unknown; method: string; params?: unknown[] }[];
+    batchSizes.push(items.length);
     const local = new Map<unknown, unknown>();
     const pass: { id: unknown; call: ProxyCall }[] = [];
     for (const item of items) {
@@ -128,6 +131,7 @@ export async function startRpcProxy(options: ProxyOptions) {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    batchSizes,
     count: (method: string) => calls.filter((c) => c.method === method).length,
     httpRequests: () => httpRequests,
     reset: () => {

@@ -76,6 +76,11 @@ function classifyCore(endpoint: string): Classify {
     }
     // A single call's error arrives as HTTP 500 (JSON-RPC 1.0) or 200 (2.0) with an error object: never retried,
     // except while the node is warming up.
+    // A batch element warming up holds the whole batch back: it is asked again whole, answers matched by id.
+    if (Array.isArray(answer.json)) {
+      const warming = answer.json.map((item) => RpcEnvelopeSchema.safeParse(item)).find((e) => e.success && e.data.error?.code === RPC_IN_WARMUP);
+      return warming?.success ? { kind: 'retry', reason: `node warming up: ${warming.data.error!.message}`, afterMs: 2_000 } : undefined;
+    }
     const envelope = RpcEnvelopeSchema.safeParse(answer.json);
     if (envelope.success && envelope.data.error) {
       if (envelope.data.error.code === RPC_IN_WARMUP) return { kind: 'retry', reason: `node warming up: ${envelope.data.error.message}`, afterMs: 2_000 };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
 import type { Classify } from '../http.js';
+import { classifyRpcError } from '../evm-rpc/errors.js';
 import { EnvelopeSchema } from './schema.js';
 
 /**
@@ -12,15 +13,33 @@ import { EnvelopeSchema } from './schema.js';
 /** Etherscan's per-second limit resets within a second; waiting a little longer than that is enough. */
 const PER_SECOND_WAIT_MS = 1_100;
 
+const TRANSIENT = /too busy|try again|temporarily|unexpected error|timed? ?out|unavailable/i;
+
 function reasonOf(json: unknown): string | undefined {
   const parsed = EnvelopeSchema.safeParse(json);
   if (!parsed.success || parsed.data.status !== '0') return undefined;
   return typeof parsed.data.result === 'string' ? parsed.data.result : parsed.data.message;
 }
 
+/** A `module=proxy` answer carrying a JSON-RPC error object. */
+function proxyRpcError(json: unknown): { method: string; code: number; message: string } | undefined {
+  const error = (json as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if ((json as { jsonrpc?: unknown } | null)?.jsonrpc === undefined || typeof error?.code !== 'number' || typeof error.message !== 'string') return undefined;
+  return { method: 'proxy', code: error.code, message: error.message };
+}
+
 export function classifyEtherscan(source: string, chainLabel: string): Classify {
   return (answer) => {
     if (answer.status !== 200) return undefined;
+    const rpc = proxyRpcError(answer.json);
+    if (rpc) {
+      // The proxy module answers as the node does: its JSON-RPC errors are classified like the RPC source's.
+      const kind = classifyRpcError(rpc.method, rpc.code, rpc.message);
+      const why = `${rpc.method}: ${rpc.message} (code ${rpc.code})`;
+      if (kind === 'rate-limit') return { kind: 'retry', reason: why, rateLimited: true, afterMs: PER_SECOND_WAIT_MS };
+      if (kind === 'transient') return { kind: 'retry', reason: why };
+      return undefined;
+    }
     const reason = reasonOf(answer.json);
     if (reason === undefined) return undefined;
     const details = { source, url: answer.url, reason };
@@ -30,6 +49,8 @@ export function classifyEtherscan(source: string, chainLabel: string): Classify 
     if (/rate limit|too many|calls per sec/i.test(reason)) {
       return { kind: 'retry', reason, rateLimited: true, afterMs: PER_SECOND_WAIT_MS };
     }
+    // "Unexpected error, timeout or server too busy. Please try again later": the same request answers later.
+    if (TRANSIENT.test(reason)) return { kind: 'retry', reason };
     if (/api ?key/i.test(reason)) {
       return {
         kind: 'fail',

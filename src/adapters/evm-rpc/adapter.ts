@@ -11,7 +11,7 @@ import { fetchTransferLogs, mapTransferLogs } from './logs.js';
 import { logToTransfer, traceToTransfer, transactionToTransfer, dropReverted } from './map.js';
 import { createBlockScanner, createReceiptCache, nativeByTraces, type NativeContext } from './native.js';
 import { EvmRpcOptionsSchema, type EvmRpcAdapterOptions, type EvmRpcSettings } from './options.js';
-import { redactUrl } from './redact.js';
+import { redactUrl } from '../../core/redact.js';
 import { QuantitySchema, ReceiptSchema, TracesSchema, TransactionSchema, type RpcLog } from './schema.js';
 import { createTokenRegistry } from './tokens.js';
 import { createTransport, type TransportStats } from './transport.js';
@@ -39,14 +39,16 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
   const options = parseOptions(rest);
   const info = evmChainInfo(options.chain);
   const endpoint = redactUrl(options.url);
+  // fetch refuses URLs with credentials: user:password@ in the URL travels as Basic authorization instead.
+  const { url, headers } = moveUserinfo(options.url, options.headers);
   const transport = createTransport({
-    url: options.url,
+    url,
     endpoint,
     rpcBatchSize: options.rpcBatchSize,
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
-    ...(options.headers ? { headers: options.headers } : {}),
+    ...(headers ? { headers } : {}),
     ...(cache ? { cache } : {}),
     ...(sleeper ? { clock: sleeper } : {}),
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
@@ -344,3 +346,14 @@ function evmChainInfo(chain: string): ChainInfo {
 }
 
 export type { EvmRpcAdapterOptions };
+
+/** `http://user:password@host/…` -> the URL without userinfo and an Authorization: Basic header (unless one is given). */
+function moveUserinfo(raw: string, given: Record<string, string> | undefined): { url: string; headers: Record<string, string> | undefined } {
+  const url = new URL(raw);
+  if (!url.username && !url.password) return { url: raw, headers: given };
+  const basic = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  url.username = '';
+  url.password = '';
+  const hasAuth = Object.keys(given ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  return { url: url.toString(), headers: hasAuth ? given : { ...given, authorization: basic } };
+}

@@ -6,7 +6,7 @@ import type { Clock } from '../http.js';
 export const EvmRpcOptionsSchema = z
   .object({
     /** JSON-RPC endpoint (http/https); may embed a provider key, which is never printed. */
-    url: z.string().refine((u) => /^https?:\/\/[^\s]+$/i.test(u), { message: 'expected an http(s) URL' }),
+    url: z.string().refine((u) => /^https?:\/\/[^\s]+$/i.test(u) && URL.canParse(u), { message: 'expected an http(s) URL' }),
     /** 'ethereum', 'evm:<chainId>' or an alias; checked against the node's eth_chainId. */
     chain: z.string().min(1),
     /** Addresses per eth_getLogs / trace_filter OR-list (and per getTransfers call the engine sends). */

@@ -2,8 +2,9 @@ import type { z } from 'zod';
 import type { ResponseCache } from '../../cache/store.js';
 import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
 import type { Evidence } from '../adapter.js';
-import { createHttpClient, type Classify, type Clock } from '../http.js';
-import { isMissingState, isRateLimit, RpcError } from './errors.js';
+import { secretsOfUrl } from '../../core/redact.js';
+import { createHttpClient, type Classify, type Clock, type Verdict } from '../http.js';
+import { classifyRpcError, isLagging, isMissingState, isRateLimit, RpcError } from './errors.js';
 import { checkAborted } from './abort.js';
 import { JsonRpcResponseSchema, type JsonRpcResponse } from './schema.js';
 
@@ -68,8 +69,9 @@ export function createTransport(options: TransportOptions): Transport {
     timeoutMs: options.timeoutMs,
     retries: options.retries,
     rateLimit: false,
-    classify: classifyRpc,
-    ...(options.headers ? { headers: options.headers, secrets: { headers: headerNames } } : {}),
+    headers: options.headers ?? {},
+    // The real URL's key (path, query) and every header value (an Authorization built from its userinfo).
+    secrets: { headers: headerNames, values: secretsOfUrl(options.url) },
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -85,6 +87,7 @@ export function createTransport(options: TransportOptions): Transport {
       what: `${methods}${requests.length > 1 ? ` ×${requests.length}` : ''} at ${options.endpoint}`,
       // The head and the chain id move or must be asked live; everything else is keyed by block or hash.
       cache: requests.some((r) => LIVE.has(r.method)) ? 'none' : 'volatile',
+      classify: classifyRpc(batch ? requests.map((r) => r.method) : [requests[0]!.method]),
       ...(signal ? { signal } : {}),
     });
   }
@@ -109,13 +112,18 @@ export function createTransport(options: TransportOptions): Transport {
     if (!envelope.success) throw shapeError(request.method, `not a JSON-RPC response: ${describeZodIssues(envelope.error.issues)}`);
     const answer: JsonRpcResponse = envelope.data;
     if ('error' in answer) {
-      const error = toError(request.method, answer.error);
+      // Providers echo the request (its key) in their messages: redacted before anything keeps it.
+      const error = toError(request.method, { ...answer.error, message: http.redact(answer.error.message), data: redactData(answer.error.data) });
       if (!(error instanceof RpcError)) throw error;
       return error;
     }
     const result = schema.safeParse(answer.result);
     if (!result.success) throw shapeError(request.method, describeZodIssues(result.error.issues));
     return result.data;
+  }
+
+  function redactData(data: unknown): unknown {
+    return data === undefined ? undefined : (JSON.parse(http.redact(JSON.stringify(data))) as unknown);
   }
 
   function shapeError(method: string, why: string): ResponseShapeError {
@@ -173,15 +181,36 @@ export function createTransport(options: TransportOptions): Transport {
   };
 }
 
-/** JSON-RPC rate-limit errors arrive with HTTP 200: they mean "slower", like HTTP 429. */
-const classifyRpc: Classify = (answer) => {
-  if (answer.status !== 200 || answer.json === undefined) return undefined;
-  const items = Array.isArray(answer.json) ? answer.json : [answer.json];
-  for (const item of items) {
-    const error = (item as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    if (typeof error?.code === 'number' && typeof error.message === 'string' && isRateLimit(error.code, error.message)) {
-      return { kind: 'retry', reason: `rate-limited: ${error.message}`, rateLimited: true };
+/**
+ * JSON-RPC errors arrive inside HTTP 200 answers, alone or at any position of a batch. Each is classified once
+ * (errors.ts); a rate-limited or transient one has the whole request asked again through the HTTP client's backoff
+ * (a batch is re-sent whole, its answers matched by id, so none is lost or reordered and the evidence stays one
+ * request). Everything else goes to the caller. `methods[i]` is the method of id i + 1.
+ */
+function classifyRpc(methods: readonly string[]): Classify {
+  return (answer) => {
+    if (answer.status !== 200 || answer.json === undefined) return undefined;
+    const items = Array.isArray(answer.json) ? answer.json : [answer.json];
+    let transient: Verdict | undefined;
+    for (const item of items) {
+      const { id, error } = (item ?? {}) as { id?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } };
+      if (typeof error?.code !== 'number' || typeof error.message !== 'string') continue;
+      const method = methods[typeof id === 'number' ? id - 1 : 0] ?? methods[0]!;
+      const kind = classifyRpcError(method, error.code, error.message);
+      const reason = `${method} failed: ${error.message} (code ${error.code})`;
+      if (kind === 'rate-limit') {
+        // Infura says how long to back off in data.backoff_seconds.
+        const seconds = (error.data as { backoff_seconds?: unknown } | undefined)?.backoff_seconds;
+        return { kind: 'retry', reason, rateLimited: true, ...(typeof seconds === 'number' && seconds >= 0 ? { afterMs: Math.ceil(seconds * 1000) } : {}) };
+      }
+      if (kind === 'transient') {
+        transient ??= {
+          kind: 'retry',
+          reason,
+          ...(isLagging(error.message) ? { hint: 'the node kept missing that block: it lags behind, or lacks old history (use an archive node)' } : {}),
+        };
+      }
     }
-  }
-  return undefined;
-};
+    return transient;
+  };
+}

@@ -178,7 +178,7 @@ export function mapTronReceipt(
   const nextToken = occurrences();
   const nextInternal = occurrences();
   const out: AccountTransfer[] = [];
-  for (const log of info.log) {
+  for (const [eventIndex, log] of info.log.entries()) {
     const [topic, fromTopic, toTopic] = log.topics.map((t) => t.toLowerCase().replace(/^0x/, ''));
     if (topic !== TRANSFER_TOPIC || !fromTopic || !toTopic || log.topics.length !== 3) continue; // not an ERC-20-style Transfer
     const contract = tronHexToBase58(`41${log.address.replace(/^(0x|41)(?=[0-9a-fA-F]{40}$)/, '')}`);
@@ -195,6 +195,7 @@ export function mapTronReceipt(
       amount: BigInt(value),
       tx,
       logIndex: tokenIndex(nextToken, tx, contract, from, to, value),
+      eventIndex,
       block,
       time,
     });

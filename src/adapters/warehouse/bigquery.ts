@@ -1,7 +1,10 @@
 import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
 import { z } from 'zod';
-import { describeZodIssues, InvalidInputError, MissingDependencyError, RateLimitError } from '../../core/errors.js';
+import { randomUUID } from 'node:crypto';
+import { ChaintrailError, describeZodIssues, InvalidInputError, RateLimitError } from '../../core/errors.js';
+import { redactText } from '../../core/redact.js';
 import { importOptional } from '../../core/optional.js';
+import { backoffDelay, RETRY_DEFAULTS, systemClock, type Clock } from '../http.js';
 import type { WarehouseEngine, WarehouseQueryStats } from './engine.js';
 import { QueryCostError, WarehouseQueryError } from './errors.js';
 import { WAREHOUSE_TABLES, type Dialect, type RenderedQuery, type WarehouseTable } from './query.js';
@@ -30,6 +33,10 @@ export const BigQueryWarehouseOptionsSchema = z
     pollIntervalMs: z.number().int().min(0).max(60_000).default(500),
     /** Give up on a query after this long. */
     timeoutMs: z.number().int().min(1_000).default(600_000),
+    /** Retries of a request that failed transiently (5xx, rate limit, reset, timeout, a cut-off answer). */
+    retries: z.number().int().min(0).max(10).default(3),
+    /** One request (not the query: see timeoutMs) is abandoned and retried after this long. */
+    requestTimeoutMs: z.number().int().min(100).default(60_000),
     /** The client's documented endpoint override (emulators, tests, private endpoints). */
     apiEndpoint: z.string().url().optional(),
     /** Told the dry run's estimate before each query runs. */
@@ -44,6 +51,9 @@ export const BigQueryWarehouseOptionsSchema = z
 export type BigQueryWarehouseOptions = Omit<z.input<typeof BigQueryWarehouseOptionsSchema>, 'onQuery' | 'clientOptions'> & {
   onQuery?: (info: { purpose: string; bytesEstimated: bigint; sql: string }) => void;
   clientOptions?: BigQueryOptions;
+  /** Time for backoff waits (tests pass a virtual clock). */
+  clock?: Clock;
+  random?: () => number;
 };
 
 /** The BigQuery flavour of the warehouse SQL (GoogleSQL): the raw blockchain-etl tables, named parameters. */
@@ -71,24 +81,73 @@ interface ApiErrorLike {
   errors?: { reason?: string; message?: string }[];
 }
 
-/** Google API errors to ours: the reason and message only (never request headers, never credentials). */
-function toError(error: unknown, purpose: string, dataset: string): Error {
-  if (error instanceof InvalidInputError || error instanceof WarehouseQueryError || error instanceof MissingDependencyError) return error;
+/**
+ * Google API errors to ours: the reason and message only. The library's error holds the request (its
+ * Authorization header, the token) in `config`: it is never kept as the cause, only its redacted message.
+ */
+function toError(error: unknown, purpose: string, dataset: string, attempts = 1): Error {
+  if (error instanceof ChaintrailError && !(error instanceof TransientAnswerError)) return error;
   const e = (error ?? {}) as ApiErrorLike;
-  const reasons = (e.errors ?? []).map((x) => x.reason).filter((r): r is string => typeof r === 'string');
-  const message = (e.message ?? String(error)).split('\n')[0]!.slice(0, 500);
-  const details = { engine: 'bigquery', dataset, purpose, status: e.code, reasons };
+  const status = httpStatus(error);
+  const reasons = googleReasons(error);
+  const message = redactText((e.message ?? String(error)).split('\n')[0]!.slice(0, 500));
+  const details = { engine: 'bigquery', dataset, purpose, status, reasons, ...(attempts > 1 ? { attempts } : {}) };
+  const cause = Object.assign(new Error(message), { name: error instanceof Error ? error.name : 'Error' });
+  const after = attempts > 1 ? ` after ${attempts} attempts` : '';
   if (reasons.includes('bytesBilledLimitExceeded')) {
-    return new QueryCostError(`BigQuery refused the ${purpose} query: it would bill more than maximumBytesBilled (${message})`, { details, cause: error });
+    return new QueryCostError(`BigQuery refused the ${purpose} query: it would bill more than maximumBytesBilled (${message})`, { details, cause });
   }
-  if (e.code === 429 || reasons.includes('rateLimitExceeded')) {
-    return new RateLimitError(`BigQuery rate limit on the ${purpose} query: ${message}`, { details, cause: error });
+  if (status === 429 || reasons.some((r) => RATE_REASONS.has(r))) {
+    return new RateLimitError(`BigQuery rate limit on the ${purpose} query${after}: ${message}`, { details, cause });
   }
-  return new WarehouseQueryError(`BigQuery ${purpose} query failed${e.code ? ` (HTTP ${e.code}${reasons.length ? `, ${reasons.join(', ')}` : ''})` : ''}: ${message}`, {
+  return new WarehouseQueryError(`BigQuery ${purpose} query failed${after}${status ? ` (HTTP ${status}${reasons.length ? `, ${reasons.join(', ')}` : ''})` : ''}: ${message}`, {
     details,
-    cause: error,
+    cause,
   });
 }
+
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+const TRANSIENT_REASONS = new Set(['backendError', 'internalError', 'jobBackendError', 'jobInternalError', ...RATE_REASONS]);
+const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const NETWORK = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|network|timed? ?out|aborted|premature close|unexpected end|JSON|Unexpected token|invalid json/i;
+
+/** The HTTP status: the error's code, or its response's when the library built the error from the body alone. */
+function httpStatus(error: unknown): number | undefined {
+  const e = (error ?? {}) as { code?: unknown; response?: { statusCode?: unknown; status?: unknown } };
+  for (const v of [e.code, e.response?.statusCode, e.response?.status]) if (typeof v === 'number') return v;
+  return undefined;
+}
+
+function googleReasons(error: unknown): string[] {
+  return ((error as ApiErrorLike | null)?.errors ?? []).map((x) => x.reason).filter((r): r is string => typeof r === 'string');
+}
+
+/**
+ * Classified once for every BigQuery request: 5xx and 408/429 statuses, Google's backend and rate-limit
+ * reasons (rateLimitExceeded comes as HTTP 403), dropped or timed-out connections and cut-off JSON are worth
+ * another try; anything else (a 400 query error, a 403 permission, a 404 table, the bytes cap) is not.
+ */
+export function isTransientGoogleError(error: unknown): boolean {
+  if (error instanceof ChaintrailError) return error instanceof TransientAnswerError;
+  const e = (error ?? {}) as ApiErrorLike & { name?: string };
+  if (googleReasons(error).some((r) => TRANSIENT_REASONS.has(r))) return true;
+  const status = httpStatus(error);
+  if (status !== undefined && status >= 400) return TRANSIENT_STATUS.has(status);
+  return NETWORK.test(`${e.name ?? ''} ${e.message ?? String(error)} ${(e as { code?: unknown }).code ?? ''}`);
+}
+
+/** A request that timed out, or an answer that is not what the API documents (a cut-off body): asked again. */
+class TransientAnswerError extends ChaintrailError {
+  override name = 'TransientAnswerError';
+}
+
+/** jobs.getQueryResults as documented: the library hands a cut-off body through as a string, never as an error. */
+const QueryResultsSchema = z.object({
+  jobComplete: z.boolean(),
+  totalRows: z.string().regex(/^\d+$/).optional(),
+  pageToken: z.string().optional(),
+  totalBytesProcessed: z.string().optional(),
+});
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -109,7 +168,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * cap, with query parameters, and read page by page.
  */
 export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine {
-  const parsed = BigQueryWarehouseOptionsSchema.safeParse(input);
+  const { clock: _clock, random: _random, ...data } = input;
+  const parsed = BigQueryWarehouseOptionsSchema.safeParse(data);
   if (!parsed.success) {
     throw new InvalidInputError(`Invalid BigQuery options: ${describeZodIssues(parsed.error.issues)}`, { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
   }
@@ -121,6 +181,8 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     (client ??= importOptional('@google-cloud/bigquery', () => import('@google-cloud/bigquery')).then(
       ({ BigQuery }) =>
         new BigQuery({
+          // One retry mechanism: ours (below), classified once; the library's own retries are off unless asked for.
+          retryOptions: { autoRetry: false },
           ...(input.clientOptions ?? {}),
           ...(options.projectId ? { projectId: options.projectId } : {}),
           ...(options.location ? { location: options.location } : {}),
@@ -143,47 +205,95 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     return { query: query.sql, params, types, useLegacySql: false, ...(options.location ? { location: options.location } : {}) } as Query;
   }
 
+  const clock = input.clock ?? systemClock;
+  const random = input.random ?? Math.random;
+
+  /**
+   * One request, retried while it fails transiently, with the HTTP client's backoff (bounded attempts, jitter,
+   * the caller's AbortSignal honoured); a request that hangs is abandoned after requestTimeoutMs. Out of attempts,
+   * the last fault is reported, naming the query's purpose.
+   */
+  async function retrying<T>(purpose: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new TransientAnswerError(`request timed out after ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs);
+        });
+        return await Promise.race([request(), timeout]);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason ?? error;
+        if (!isTransientGoogleError(error) || attempt > options.retries) throw toError(error, purpose, options.dataset, attempt);
+        await clock.sleep(backoffDelay(attempt, RETRY_DEFAULTS, random), signal);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
   async function run(query: RenderedQuery, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
     const started = performance.now();
     const deadline = Date.now() + options.timeoutMs;
-    // 1. Dry run: what the query would scan. Nothing runs, nothing is billed.
-    let estimate: bigint;
+    const purpose = query.purpose;
     try {
-      const [dry] = await (await getClient()).createQueryJob({ ...jobConfig(query), dryRun: true });
-      const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
-      const bytes = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
-      if (bytes === undefined || !/^\d+$/.test(String(bytes))) {
-        throw new WarehouseQueryError(`BigQuery dry run of the ${query.purpose} query gave no totalBytesProcessed`, { details: { engine: 'bigquery', purpose: query.purpose } });
-      }
-      estimate = BigInt(bytes);
-    } catch (error) {
-      throw toError(error, query.purpose, options.dataset);
-    }
-    stats.bytesEstimated += Number(estimate);
-    onQuery?.({ purpose: query.purpose, bytesEstimated: estimate, sql: query.sql });
-    if (options.maximumBytesBilled !== null && estimate > options.maximumBytesBilled) {
-      throw new QueryCostError(
-        `The ${query.purpose} query would scan ${estimate} bytes, more than maximumBytesBilled ${options.maximumBytesBilled}: not run (narrow the time window or raise the limit)`,
-        { details: { engine: 'bigquery', dataset: options.dataset, purpose: query.purpose, bytes: estimate.toString(), limit: options.maximumBytesBilled.toString() } },
+      // 1. Dry run: what the query would scan. Nothing runs, nothing is billed.
+      const bytes = await retrying(
+        purpose,
+        async () => {
+          const [dry] = await (await getClient()).createQueryJob({ ...jobConfig(query), dryRun: true });
+          const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
+          const found = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
+          if (found === undefined || !/^\d+$/.test(String(found))) throw new TransientAnswerError(`the dry run of the ${purpose} query gave no totalBytesProcessed`);
+          return String(found);
+        },
+        signal,
       );
-    }
-    signal?.throwIfAborted();
-    // 2. The job, capped by the same limit server-side; 3. its results, page by page, polling while it runs.
-    try {
-      const [job] = await (await getClient()).createQueryJob({
-        ...jobConfig(query),
-        ...(options.maximumBytesBilled !== null ? { maximumBytesBilled: options.maximumBytesBilled.toString() } : {}),
-      });
+      const estimate = BigInt(bytes);
+      stats.bytesEstimated += Number(estimate);
+      onQuery?.({ purpose, bytesEstimated: estimate, sql: query.sql });
+      if (options.maximumBytesBilled !== null && estimate > options.maximumBytesBilled) {
+        throw new QueryCostError(
+          `The ${purpose} query would scan ${estimate} bytes, more than maximumBytesBilled ${options.maximumBytesBilled}: not run (narrow the time window or raise the limit)`,
+          { details: { engine: 'bigquery', dataset: options.dataset, purpose, bytes: estimate.toString(), limit: options.maximumBytesBilled.toString() } },
+        );
+      }
+      signal?.throwIfAborted();
+      // 2. The job, capped by the same limit server-side. Its id is ours, so a retried insert whose first answer
+      // was lost finds the job it created (409 duplicate) instead of running (and billing) the query twice.
+      const jobId = `chaintrail_${randomUUID()}`;
+      const job = await retrying(
+        purpose,
+        async () => {
+          try {
+            const [created] = await (await getClient()).createQueryJob({
+              ...jobConfig(query),
+              jobId,
+              ...(options.maximumBytesBilled !== null ? { maximumBytesBilled: options.maximumBytesBilled.toString() } : {}),
+            });
+            return created;
+          } catch (error) {
+            if ((error as ApiErrorLike).code !== 409) throw error;
+            return (await getClient()).job(jobId, options.location ? { location: options.location } : {});
+          }
+        },
+        signal,
+      );
+      // 3. Its results, page by page, polling while it runs.
       const rows: Record<string, unknown>[] = [];
       let pageToken: string | undefined;
       for (;;) {
         signal?.throwIfAborted();
-        const [page, , response] = await job.getQueryResults({
-          autoPaginate: false,
-          maxResults: options.pageSize,
-          ...(pageToken ? { pageToken } : {}),
-        });
-        const resp = (response ?? {}) as { jobComplete?: boolean; pageToken?: string; totalBytesProcessed?: string };
+        const [page, resp] = await retrying(
+          purpose,
+          async () => {
+            const [rowsOfPage, , response] = await job.getQueryResults({ autoPaginate: false, maxResults: options.pageSize, ...(pageToken ? { pageToken } : {}) });
+            const checked = QueryResultsSchema.safeParse(response);
+            if (!checked.success) throw new TransientAnswerError(`a results page of the ${purpose} query is not a getQueryResults answer (cut off?)`);
+            return [rowsOfPage, checked.data] as const;
+          },
+          signal,
+        );
         if (resp.jobComplete === false) {
           if (Date.now() > deadline) {
             try {
@@ -191,8 +301,8 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
             } catch {
               // best effort
             }
-            throw new WarehouseQueryError(`BigQuery ${query.purpose} query did not finish within ${options.timeoutMs} ms (cancelled)`, {
-              details: { engine: 'bigquery', purpose: query.purpose, timeoutMs: options.timeoutMs },
+            throw new WarehouseQueryError(`BigQuery ${purpose} query did not finish within ${options.timeoutMs} ms (cancelled)`, {
+              details: { engine: 'bigquery', purpose, timeoutMs: options.timeoutMs },
             });
           }
           await sleep(options.pollIntervalMs, signal);
@@ -200,7 +310,13 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
         }
         if (!pageToken && resp.totalBytesProcessed && /^\d+$/.test(resp.totalBytesProcessed)) stats.bytesProcessed += Number(resp.totalBytesProcessed);
         rows.push(...((page ?? []) as Record<string, unknown>[]));
-        if (!resp.pageToken) break;
+        if (!resp.pageToken) {
+          // Every row the job says it has, or the answer is not trusted: nothing dropped silently.
+          if (resp.totalRows !== undefined && rows.length !== Number(resp.totalRows)) {
+            throw new WarehouseQueryError(`BigQuery gave ${rows.length} of the ${resp.totalRows} rows of the ${purpose} query`, { details: { engine: 'bigquery', purpose, rows: rows.length, totalRows: resp.totalRows } });
+          }
+          break;
+        }
         pageToken = resp.pageToken;
       }
       stats.queries++;
@@ -208,7 +324,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
       return rows;
     } catch (error) {
       if (signal?.aborted) throw error;
-      throw toError(error, query.purpose, options.dataset);
+      throw toError(error, purpose, options.dataset);
     } finally {
       stats.queryMs += performance.now() - started;
     }
@@ -223,12 +339,8 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
       let known = tables.get(table);
       if (!known) {
         known = (async () => {
-          try {
-            const [exists] = await (await getClient()).dataset(datasetId, { projectId: dataProject }).table(table).exists();
-            return exists;
-          } catch (error) {
-            throw toError(error, `table lookup (${table})`, options.dataset);
-          }
+          const [exists] = await retrying(`table lookup (${table})`, async () => (await getClient()).dataset(datasetId, { projectId: dataProject }).table(table).exists());
+          return exists;
         })();
         tables.set(table, known);
         known.catch(() => tables.delete(table));

@@ -15,6 +15,7 @@ import { traceCases, type TraceCaseOptions } from '../../cases/trace.js';
 import { caseLinkGraph, convergenceToCsv, convergenceToSummary, linkGraphToGexf, linkGraphToGraphml } from '../../cases/convergence.js';
 import { casePackets, consolidatedPacketFiles } from '../../cases/packets.js';
 import { createAdapterFromSource } from '../sources.js';
+import { checkTraceFlags, typedFlag } from '../trace-flags.js';
 import type { CliIo } from '../main.js';
 
 const FORMATS = ['summary', 'json', 'csv'] as const;
@@ -179,6 +180,15 @@ export function registerCaseCommand(program: Command, io: CliIo): void {
       const sources: string[] = opts.source ?? [];
       if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source fixture:fixtures/demo/dataset.json)', { details: { option: '--source' } });
       if (!opts.all && references.length === 0) throw new InvalidInputError('name the cases to trace or give --all', { details: {} });
+      const flags = {
+        ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
+        ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
+        ...(opts.taint ? { taint: opts.taint } : {}),
+        ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
+        ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+      };
+      // Checked once, named by flag, before any case is traced (not once per case, by option field).
+      checkTraceFlags(flags, typedFlag(opts));
       await withStore(opts, io, async (store) => {
         const refs = opts.all ? (await store.listCases()).filter((c) => c.payments > 0).map((c) => c.reference) : references;
         const chains = new Set<string>();
@@ -189,11 +199,7 @@ export function registerCaseCommand(program: Command, io: CliIo): void {
         const base: TraceCaseOptions = {
           adapters: await adaptersFor(sources, opts.chain, io, [...chains].sort()),
           labels: loadLabelFiles(opts.labels ?? []),
-          ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
-          ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
-          ...(opts.taint ? { taint: opts.taint } : {}),
-          ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
-          ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+          ...flags,
           ...(io.signal ? { signal: io.signal } : {}),
           onProgress: (e) => status.update(`case ${n + 1}/${refs.length} ${current}: round ${e.round}, ${e.expanded} expanded, ${e.transfers} transfers, ${e.requests} requests`),
         };

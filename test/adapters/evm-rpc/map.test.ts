@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addressTopic, decodeTransferLog, dropReverted, tracePosition, traceToTransfer, TRANSFER_TOPIC } from '../../../src/adapters/evm-rpc/map.js';
-import { redactUrl } from '../../../src/adapters/evm-rpc/redact.js';
 import { TracesSchema, type RpcLog } from '../../../src/adapters/evm-rpc/schema.js';
 
 // Real mainnet trace_block answers (ethereum-etl test data, see fixtures/README.md).
@@ -79,14 +78,5 @@ describe('parity traces from real mainnet blocks (ethereum-etl samples)', () => 
     const deep = tracePosition([0, 0, 0, 0, 0, 0]);
     expect(deep).toBeGreaterThanOrEqual(2 ** 50);
     expect(deep).not.toBe(tracePosition([0, 0, 0, 0, 0, 1]));
-  });
-});
-
-describe('redactUrl', () => {
-  it('keeps host and path words but never a key', () => {
-    expect(redactUrl('https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef')).toBe('https://mainnet.infura.io/v3/***');
-    expect(redactUrl('https://eth-mainnet.g.alchemy.com/v2/Xy_Z-abcdEFGH12345678')).toBe('https://eth-mainnet.g.alchemy.com/v2/***');
-    expect(redactUrl('https://user:pass@node.example:8545/rpc?apikey=SECRET&x=1')).toBe('https://***@node.example:8545/rpc?apikey=***&x=***');
-    expect(redactUrl('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');
   });
 });

@@ -7,6 +7,9 @@ import { createWarehouseAdapter } from '../../../src/adapters/warehouse/adapter.
 import { MissingTableError, QueryCostError, WarehouseQueryError } from '../../../src/adapters/warehouse/errors.js';
 import { MOVEMENT_COLUMNS } from '../../../src/adapters/warehouse/query.js';
 import { trace } from '../../../src/engine/trace.js';
+import { reportToJson } from '../../../src/report/json.js';
+import { startFaultProxy, type BodyFault } from '../../support/fault-proxy.js';
+import { createVirtualClock } from '../../support/virtual-clock.js';
 import { startBigQueryServer, type BigQueryServer, type BigQueryServerOptions, type ReceivedJob } from './bigquery-server.js';
 
 const DATASET = 'bigquery-public-data.crypto_ethereum';
@@ -217,6 +220,57 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
       code: 'WAREHOUSE_QUERY',
       details: { status: 400, reasons: ['invalidQuery'] },
     });
+  });
+
+  it('gives the same trace with 20 % of its requests broken, every kind of fault survived', { timeout: 120_000 }, async () => {
+    const { server, adapter } = await setup();
+    const options = { seeds: [{ chain: 'ethereum', tx: SEED_TX }], maxHops: 1 };
+    const baseline = reportToJson((await trace({ ...options, adapters: [adapter] })).report);
+    const google = (code: number, reason: string, message: string) => () => ({ status: code, body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }] } }), headers: { 'content-type': 'application/json' } });
+    const bodyFaults: Record<string, BodyFault> = {
+      'google 500 backendError': google(500, 'backendError', 'Error encountered during execution. Retrying may solve the problem.'),
+      'google 503 backendError': google(503, 'backendError', 'The service is currently unavailable.'),
+      'google 403 rateLimitExceeded': google(403, 'rateLimitExceeded', 'Exceeded rate limits: too many api requests per user per method for this user_method.'),
+    };
+    const injected: Record<string, number> = {};
+    let seed = 0;
+    while (++seed <= 20 && !(Object.keys(injected).length && Object.values(injected).every((n) => n > 0))) {
+      const proxy = await startFaultProxy(server.url, {
+        rate: 0.2,
+        seed,
+        holdMs: 1_000,
+        bodyFaults,
+        // A dry run's job id is random: the request is the same without it.
+        keyOf: (req) => `${req.method} ${req.path}?${req.query} ${req.body.replace(/"jobId":"[^"]*"/, '')}`,
+        // The client library takes a cut-off jobs.insert answer for a job and crashes on it (a TypeError outside
+        // any promise): cut-off bodies are sent to the GET requests only.
+        allow: (kind, req) => req.method === 'GET' || (kind !== 'malformed' && kind !== 'truncated'),
+      });
+      try {
+        const { warehouse } = await setup({}, { apiEndpoint: proxy.url, retries: 5, requestTimeoutMs: 300, clock: createVirtualClock() });
+        const faulty = await trace({ ...options, adapters: [createWarehouseAdapter({ engine: warehouse, chain: 'ethereum' })] });
+        expect(reportToJson(faulty.report), `seed ${seed}`).toBe(baseline);
+        for (const [kind, n] of Object.entries(proxy.injected)) injected[kind] = (injected[kind] ?? 0) + n;
+      } finally {
+        await proxy.close();
+      }
+    }
+    console.log(`bigquery: ${Object.values(injected).reduce((a, b) => a + b, 0)} faults survived over ${seed - 1} seeded runs`, JSON.stringify(injected));
+    expect(Object.entries(injected).filter(([, n]) => n === 0).map(([k]) => k)).toEqual([]);
+  });
+
+  it('out of retries, names the query and the last fault; a permanent refusal is not retried', async () => {
+    const clock = createVirtualClock();
+    const { server, adapter } = await setup({ answer: () => ({ code: 503, reason: 'backendError', message: 'The service is currently unavailable.' }) }, { retries: 2, clock });
+    const error = await adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WarehouseQueryError);
+    expect((error as WarehouseQueryError).shortMessage).toBe('BigQuery transfers query failed after 3 attempts (HTTP 503, backendError): The service is currently unavailable.');
+    expect(server.requests.filter((r) => r.path.includes('/queries/'))).toHaveLength(2 + 3); // two polls while running, then 3 attempts
+    expect(clock.sleeps).toHaveLength(2);
+
+    const denied = await setup({ answer: () => ({ code: 403, reason: 'accessDenied', message: 'Access Denied' }) }, { retries: 2, clock: createVirtualClock() });
+    await expect(denied.adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toThrow(/HTTP 403, accessDenied/);
+    expect(denied.server.requests.filter((r) => r.path.includes('/queries/'))).toHaveLength(2 + 1);
   });
 
   it('says which table is missing when a query needs it', async () => {

@@ -7,6 +7,7 @@ import { duckDbDialect } from '../../../src/adapters/warehouse/duckdb.js';
 import { buildTransactionQuery, buildTransfersQuery } from '../../../src/adapters/warehouse/query.js';
 import { createAdapterFromSource } from '../../../src/cli/sources.js';
 import { cli } from '../../support/cli.js';
+import { referencePath } from '../../support/reference.js';
 
 const A = '0x74de5d4fcbf63e00296fd95d33236b9794016631';
 const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
@@ -87,7 +88,7 @@ describe('one query builder, two dialects', () => {
 
 describe('CLI --source duckdb:DIR and bigquery:', () => {
   it('traces the ethereum-etl samples from a folder of table-named files', async () => {
-    const samples = resolve(process.cwd(), '../shared/reference/ethereum/ethereum-etl-samples/test_stream/blocks_17173049_17173050');
+    const samples = referencePath('ethereum/ethereum-etl-samples/test_stream/blocks_17173049_17173050');
     symlinkSync(join(samples, 'expected_token_transfers.json'), join(tmp, 'token_transfers.json'));
     symlinkSync(join(samples, 'expected_transactions.json'), join(tmp, 'transactions.json'));
     const seed = '0xd5b8345af711792434af6d2506ada1d1ef6ed5dc21e97cafe0bda21ef8e3b7d7';

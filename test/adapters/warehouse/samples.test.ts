@@ -7,12 +7,13 @@ import { createWarehouseAdapter, type WarehouseAdapter } from '../../../src/adap
 import { MissingTableError, TableShapeError } from '../../../src/adapters/warehouse/errors.js';
 import { trace } from '../../../src/engine/trace.js';
 import { ResponseShapeError } from '../../../src/core/errors.js';
+import { referencePath } from '../../support/reference.js';
 
 /**
  * The ethereum-etl stream samples of mainnet blocks 17173049–17173050, read where they are (never copied): 298
  * transactions and 291 token transfers as ethereum-etl writes them, values as bare JSON numbers above 2^53.
  */
-const SAMPLES = resolve(process.cwd(), '../shared/reference/ethereum/ethereum-etl-samples/test_stream/blocks_17173049_17173050');
+const SAMPLES = referencePath('ethereum/ethereum-etl-samples/test_stream/blocks_17173049_17173050');
 const TOKEN_FILE = join(SAMPLES, 'expected_token_transfers.json');
 const TX_FILE = join(SAMPLES, 'expected_transactions.json');
 

@@ -12,8 +12,9 @@ import {
   type ActorIndex,
 } from '../../../src/labels/formats/graphsense.js';
 import type { LabelImport } from '../../../src/labels/summary.js';
+import { referencePath } from '../../support/reference.js';
 
-const ROOT = join(process.cwd(), '../shared/reference/labels/graphsense-tagpacks');
+const ROOT = referencePath('labels/graphsense-tagpacks');
 const PACKS = join(ROOT, 'packs');
 const ACTORS = join(ROOT, 'actors/graphsense.actorpack.yaml');
 const TAG_LINE = /^\s*- address:/;

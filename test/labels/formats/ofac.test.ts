@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { isValidAddress } from '../../../src/core/address.js';
 import { InvalidInputError } from '../../../src/core/errors.js';
 import { OFAC_ENTITY, ofacAssetOf, parseOfacList, readOfacList } from '../../../src/labels/formats/ofac.js';
+import { referencePath } from '../../support/reference.js';
 
-const DIR = join(process.cwd(), '../shared/reference/labels/ofac-sanctioned-addresses');
+const DIR = referencePath('labels/ofac-sanctioned-addresses');
 const nonEmptyLines = (file: string) =>
   readFileSync(join(DIR, file), 'utf8')
     .split('\n')
