@@ -1,17 +1,24 @@
-import { defineConfig, type Options } from 'tsup';
+import { defineConfig } from 'tsup';
 
-const common: Options = {
+/**
+ * One ESM build (Node >= 20.19 also loads it with require()): one copy of every class and registry per process.
+ * Every entry shares code through chunks (the CLI imports the library, it does not copy it). No source maps ship.
+ */
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    bitcoin: 'src/bitcoin.ts',
+    warehouse: 'src/warehouse.ts',
+    cases: 'src/cases.ts',
+    html: 'src/html.ts',
+    cli: 'src/cli.ts',
+    bin: 'src/cli/bin.ts',
+  },
+  format: ['esm'],
   target: 'node20',
   platform: 'node',
-  sourcemap: true,
-  // p-limit is ESM-only: bundling it keeps the CommonJS build loadable with require().
-  noExternal: ['p-limit', 'yocto-queue'],
-  // import.meta.url (used to find the bundled demo case) in the CommonJS build.
-  shims: true,
-};
-
-export default defineConfig([
-  { ...common, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
-  // The CLI uses top-level await and is only ever run as a program: ESM is enough.
-  { ...common, entry: { cli: 'src/cli/bin.ts' }, format: ['esm'], clean: false },
-]);
+  splitting: true,
+  sourcemap: false,
+  dts: { entry: { index: 'src/index.ts', bitcoin: 'src/bitcoin.ts', warehouse: 'src/warehouse.ts', cases: 'src/cases.ts', html: 'src/html.ts', cli: 'src/cli.ts' } },
+  clean: true,
+});

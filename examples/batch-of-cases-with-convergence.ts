@@ -2,7 +2,7 @@
  * A batch of cases, then convergence across all their victims: which wallets received money from several victims
  * (the scam's collector and layering wallets) — what a shared fraud database or a joint investigation wants.
  * Run: npx tsx examples/batch-of-cases-with-convergence.ts   (the bundled demo case split into three complaints, offline)
- * In your own project import from 'chaintrail' instead of '../src/index.js'.
+ * In your own project import from 'chaintrail' and 'chaintrail/cli' instead of '../src/index.js' and '../src/cli.js'.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +13,11 @@ import {
   freezeCandidates,
   loadLabelFiles,
   packetFiles,
-  readCaseFile,
   trace,
   victimConvergenceToSummary,
   type SeedInput,
 } from '../src/index.js';
+import { readCaseFile } from '../src/cli.js';
 
 const demo = readCaseFile(new URL('../fixtures/demo/case.json', import.meta.url).pathname);
 const adapters = [createFixtureAdapter({ dataset: demo.dataset })];

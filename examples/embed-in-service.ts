@@ -2,7 +2,8 @@
  * Embedding chaintrail in a service: cancellable with an AbortSignal, progress events for a UI, JSON out.
  * Run: npx tsx examples/embed-in-service.ts
  */
-import { createFixtureAdapter, loadLabelFiles, readCaseFile, trace, TraceAbortedError, ChaintrailError } from '../src/index.js';
+import { createFixtureAdapter, loadLabelFiles, trace, TraceAbortedError, ChaintrailError } from '../src/index.js';
+import { readCaseFile } from '../src/cli.js';
 
 const demo = readCaseFile(new URL('../fixtures/demo/case.json', import.meta.url).pathname);
 const controller = new AbortController();

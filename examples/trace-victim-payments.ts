@@ -1,10 +1,11 @@
 /**
  * From victims' payment transactions to a report: the everyday job.
  * Run: npx tsx examples/trace-victim-payments.ts   (uses the bundled demo case, offline)
- * In your own project import from 'chaintrail' instead of '../src/index.js', and use
+ * In your own project import from 'chaintrail' and 'chaintrail/cli' instead of '../src/index.js' and '../src/cli.js', and use
  * createEvmRpcAdapter / createTronGridAdapter / createEtherscanAdapter as sources.
  */
-import { createFixtureAdapter, loadLabelFiles, readCaseFile, reportToSummary, trace } from '../src/index.js';
+import { createFixtureAdapter, loadLabelFiles, reportToSummary, trace } from '../src/index.js';
+import { readCaseFile } from '../src/cli.js';
 
 const demo = readCaseFile(new URL('../fixtures/demo/case.json', import.meta.url).pathname);
 

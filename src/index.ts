@@ -1,25 +1,101 @@
-// Public API: re-exports only.
-export * from './core/errors.js';
+// The root entry `chaintrail`: tracing, the EVM/TRON/explorer/fixture sources, labels, taint, heuristics and the
+// JSON/CSV/summary/graph reports. Re-exports only, by name. Heavy or optional parts live in their own entries:
+// `chaintrail/bitcoin`, `chaintrail/warehouse`, `chaintrail/cases`, `chaintrail/html`, `chaintrail/cli`.
+export {
+  ChaintrailError,
+  InvalidInputError,
+  InvalidAddressError,
+  AdapterError,
+  RateLimitError,
+  ResponseShapeError,
+  NotFoundError,
+  TraceAbortedError,
+  TraceIncompleteError,
+  MissingDependencyError,
+  isChaintrailError,
+  type ErrorDetails,
+  type ChaintrailErrorOptions,
+} from './core/errors.js';
 export { getChain, chainId, evmChain, type ChainInfo, type ChainFamily } from './core/chain.js';
 export { normalizeAddress, formatAddress, isValidAddress, tronBase58ToHex, tronHexToBase58, tronFromEvmHex } from './core/address.js';
 export { assetKey, nativeAsset, formatUnits, parseUnits } from './core/asset.js';
 export { isJurisdiction, crossBorder } from './core/jurisdiction.js';
 export { stablecoins, freezableStablecoin, registerStablecoin, isLookalikeToken, type Stablecoin } from './core/stablecoins.js';
 export type { AccountTransfer, UtxoTransaction, UtxoInput, UtxoOutput } from './core/movement.js';
-export * from './core/schema.js';
-export type * from './adapters/adapter.js';
+export {
+  TimeInputSchema,
+  JurisdictionSchema,
+  CategorySchema,
+  AssetRefSchema,
+  LabelSchema,
+  SeedSchema,
+  BridgeEventSchema,
+  BridgeFillEventSchema,
+  BRIDGE_TEMPLATES,
+  BridgeDefinitionSchema,
+  TraceSettingsSchema,
+  EndpointKindSchema,
+  ReportAssetSchema,
+  BridgeDepositReportSchema,
+  EndpointSchema,
+  TraceReportSchema,
+  type AssetRef,
+  type Label,
+  type Category,
+  type SeedInput,
+  type Seed,
+  type BridgeDefinitionInput,
+  type BridgeDefinition,
+  type TraceSettingsInput,
+  type TraceSettings,
+  type EndpointKind,
+  type Endpoint,
+  type TraceReport,
+} from './core/schema.js';
+export type {
+  ChainAdapter,
+  AdapterCapabilities,
+  AdapterStats,
+  TransferQuery,
+  TransferResult,
+  TransactionResult,
+  TransactionLog,
+  Evidence,
+} from './adapters/adapter.js';
+// Sources: fixture datasets, EVM JSON-RPC, Etherscan/Blockscout, TronGrid; the answer cache they share.
 export { createFixtureAdapter, loadFixtureDataset, type FixtureAdapterOptions } from './adapters/fixture/adapter.js';
 export { FixtureDatasetSchema, type FixtureDatasetInput } from './adapters/fixture/schema.js';
+export { createEvmRpcAdapter, type EvmRpcAdapter, type EvmRpcStats } from './adapters/evm-rpc/adapter.js';
+export { EvmRpcOptionsSchema, type EvmRpcAdapterOptions } from './adapters/evm-rpc/options.js';
+export { createEtherscanAdapter, ETHERSCAN_V2_URL, type EtherscanAdapterOptions } from './adapters/etherscan/adapter.js';
+export { createTronGridAdapter, TRONGRID_URL, type TronGridAdapterOptions } from './adapters/tron/adapter.js';
+export { createResponseCache, type ResponseCache, type CachedAnswer, type CacheOptions } from './cache/store.js';
+// Labels.
 export { createLabelStore, type LabelStore } from './labels/store.js';
 export { parseLabelCsv, readLabelCsv, LABEL_CSV_HEADER } from './labels/formats/csv.js';
 export { parseLabelJson, readLabelJson } from './labels/formats/json.js';
-export { readLabelFile, loadLabelFiles, loadLabelSources, detectLabelFormat, LabelSourceSchema, LabelFormatSchema, LABEL_FORMATS, type LabelSource, type LabelSourceInput, type LabelFormat, type LoadedLabels, type LoadLabelSourcesOptions, type SourceReport } from './labels/load.js';
+export {
+  readLabelFile,
+  loadLabelFiles,
+  loadLabelSources,
+  detectLabelFormat,
+  LabelSourceSchema,
+  LabelFormatSchema,
+  LABEL_FORMATS,
+  type LabelSource,
+  type LabelSourceInput,
+  type LabelFormat,
+  type LoadedLabels,
+  type LoadLabelSourcesOptions,
+  type SourceReport,
+} from './labels/load.js';
 export { type ImportSummary, type ImportIssue, type ImportIssueCode, type LabelImport, formatSummary } from './labels/summary.js';
 export { parseTagPack, readTagPack, parseActorPack, readActorPack, createActorIndex, graphSenseCategory, GRAPHSENSE_CONFIDENCE, GRAPHSENSE_CATEGORIES, type ActorIndex, type GraphSenseActor } from './labels/formats/graphsense.js';
 export { parseOfacList, readOfacList, OFAC_ENTITY } from './labels/formats/ofac.js';
 export { parseEtherscanJson, parseEtherscanCsv, readEtherscanLabels, etherscanCategory, etherscanEntity } from './labels/formats/etherscan.js';
 export { chainForCurrency } from './labels/currency.js';
 export { builtinLabels, createBuiltinLabelStore } from './labels/builtin.js';
+// Heuristics and taint.
 export {
   BRIDGE_REGISTRY,
   findBridge,
@@ -41,61 +117,15 @@ export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from '
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
 export { inferDepositAddress, type DepositBehaviour, type DepositDecision, type DepositEvidence, type DepositMovement, type DepositRule } from './heuristics/deposit.js';
 export { spamReason, type SpamReason } from './heuristics/spam.js';
-export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult } from './engine/trace.js';
+// Tracing.
+export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult, type TraceRunStats } from './engine/trace.js';
 export type { TraceGraph } from './engine/graph.js';
+export { convergence, victimConvergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type VictimConvergenceOptions, type VictimInput } from './engine/convergence.js';
+// Reports (HTML: `chaintrail/html`).
 export { reportToJson } from './report/json.js';
 export { reportToSummary } from './report/summary.js';
-export { reportToHtml, DEFAULT_EXPLORERS, ExplorerSchema, type Explorer, type HtmlReportOptions } from './report/html.js';
 export { csvCell, reportToEndpointsCsv, graphToTransfersCsv, ENDPOINTS_CSV_HEADER, TRANSFERS_CSV_HEADER } from './report/csv.js';
 export { graphToGexf } from './report/gexf.js';
 export { graphToGraphml } from './report/graphml.js';
 export { buildRequestPackets, packetToMarkdown, packetFiles, readReportFile, RequestPacketSchema, type RequestPacket, type PacketFile } from './report/packets.js';
 export { freezeCandidates, type FreezeCandidateGroup } from './report/freeze.js';
-export { convergence, victimConvergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type VictimConvergenceOptions, type VictimInput } from './engine/convergence.js';
-export { runCli, EXIT, type CliIo } from './cli/main.js';
-export { readCaseFile, CaseFileSchema, type CaseFile } from './cli/case-file.js';
-// Bitcoin: decoding, Esplora and Bitcoin Core sources, UTXO taint models and heuristics.
-export { scriptAddress, scriptId, isScriptId, scriptType, type ScriptType } from './adapters/bitcoin/script.js';
-export { decodeTransactionHex, type DecodedTransaction, type DecodedInput, type DecodedOutput } from './adapters/bitcoin/decode.js';
-export { decodeBlock, splitFramedBlocks, type DecodedBlock } from './adapters/bitcoin/block.js';
-export {
-  isUtxoChainAdapter,
-  type UtxoChainAdapter,
-  type Outspend,
-  type SourcedUtxoTransaction,
-  type AddressTransactionsOptions,
-  type AddressTransactionsResult,
-} from './adapters/bitcoin/utxo-adapter.js';
-export { createEsploraAdapter, ESPLORA_PAGE_SIZE, type EsploraAdapter, type EsploraAdapterOptions } from './adapters/esplora/adapter.js';
-export { createBitcoinCoreAdapter, type BitcoinCoreAdapter, type BitcoinCoreAdapterOptions } from './adapters/bitcoin-core/adapter.js';
-export { allocateUtxoTaint, utxoTaintArguments, UTXO_TAINT_MODELS, type UtxoTaintModel, type UtxoTaintInput, type UtxoTaintResult } from './taint/utxo.js';
-export type { HeuristicResult } from './heuristics/utxo/result.js';
-export { addressType, type AddressType } from './heuristics/utxo/address-type.js';
-export { detectChange, type ChangeResult, type ChangeOptions, type ChangeVote, type ChangeRule } from './heuristics/utxo/change.js';
-export { peelStep, detectPeelChain, type PeelStep, type PeelStepResult, type PeelChainResult, type PeelOptions } from './heuristics/utxo/peel-chain.js';
-export { detectCoinJoin, WHIRLPOOL_POOLS, WASABI2_DENOMINATIONS, type CoinJoinResult, type CoinJoinKind } from './heuristics/utxo/coinjoin.js';
-export { detectBatchPayout, BATCH_MIN_OUTPUTS, type BatchPayoutResult } from './heuristics/utxo/batch-payout.js';
-export { commonInputOwnership, carryLabels, type CoSpendResult, type CarriedLabel } from './heuristics/utxo/cioh.js';
-export { createEvmRpcAdapter, type EvmRpcAdapter, type EvmRpcStats } from './adapters/evm-rpc/adapter.js';
-export { EvmRpcOptionsSchema, type EvmRpcAdapterOptions } from './adapters/evm-rpc/options.js';
-export { createHttpClient, systemClock, parseRetryAfter, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpStats, type HttpAnswer, type Verdict, type Classify, type Clock, type HttpLogEvent } from './adapters/http.js';
-export { createEtherscanAdapter, ETHERSCAN_V2_URL, type EtherscanAdapterOptions } from './adapters/etherscan/adapter.js';
-export { createTronGridAdapter, TRONGRID_URL, type TronGridAdapterOptions } from './adapters/tron/adapter.js';
-// Case database: cases, victims' payments, traces, cross-case convergence and consolidated requests (SQLite, PostgreSQL).
-export { openCaseStore, createCaseStore, type CaseStore, type OpenCaseStoreOptions, type CaseRecord, type CaseSummary, type StoredPayment, type StoredTrace, type ConvergenceEntry, type ConvergenceCase, type ConvergenceOptions, type InsertPaymentsOptions, type InsertPaymentsResult, type SaveTraceInput, type StoreStats, type Money } from './cases/store.js';
-export { CaseInputSchema, ComplaintRowSchema, PaymentSchema, COMPLAINT_COLUMNS, type CaseInput, type ComplaintRow, type Payment } from './cases/schema.js';
-export { importComplaints, addPayments, validateComplaints, parseComplaintCsv, parseComplaintJson, parseComplaintJsonLines, type ImportOptions, type ImportResult, type ComplaintRecord, type ComplaintFormat } from './cases/import.js';
-export { traceCase, traceCases, paymentSeed, type TraceCaseOptions, type TraceCaseResult, type TraceCasesProgress, type TraceCasesResult } from './cases/trace.js';
-export { reachedAddresses, type ReachedAddress, type ReachedRole } from './cases/reach.js';
-export { caseLinkGraph, convergenceToCsv, convergenceToSummary, linkGraphToGexf, linkGraphToGraphml, type LinkGraphOptions } from './cases/convergence.js';
-export { casePackets, consolidatePackets, consolidatedPacketToMarkdown, consolidatedPacketFiles, ConsolidatedPacketSchema, type ConsolidatedPacket } from './cases/packets.js';
-export { ComplaintImportError, CaseStoreError, type RowIssue } from './cases/errors.js';
-export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './cases/migrations.js';
-export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './cases/sql.js';
-// Warehouse: blockchain-etl tables through DuckDB (embedded, over Parquet/CSV/JSON exports) and BigQuery.
-export { createWarehouseAdapter, WarehouseAdapterOptionsSchema, type WarehouseAdapter, type WarehouseAdapterOptions } from './adapters/warehouse/adapter.js';
-export { createDuckDbWarehouse, discoverTables, duckDbDialect, type DuckDbWarehouseOptions, type TableFormat } from './adapters/warehouse/duckdb.js';
-export { createBigQueryWarehouse, bigQueryDialect, publicDataset, DEFAULT_MAXIMUM_BYTES_BILLED, BigQueryWarehouseOptionsSchema, type BigQueryWarehouseOptions } from './adapters/warehouse/bigquery.js';
-export { buildTransfersQuery, buildTransactionQuery, buildTokensQuery, WAREHOUSE_TABLES, MOVEMENT_COLUMNS, type Dialect as WarehouseDialect, type WarehouseTable, type RenderedQuery, type QueryParam, type TransfersSpec } from './adapters/warehouse/query.js';
-export type { WarehouseEngine, WarehouseQueryStats } from './adapters/warehouse/engine.js';
-export { MissingTableError, TableShapeError, WarehouseQueryError, QueryCostError } from './adapters/warehouse/errors.js';

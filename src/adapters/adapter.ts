@@ -30,12 +30,14 @@ export interface TransferQuery {
   signal?: AbortSignal;
 }
 
+/** The movements `getTransfers` found, and the addresses whose list was cut at `maxPerAddress` (reported, never dropped silently). */
 export interface TransferResult {
   transfers: AccountTransfer[];
   /** Addresses whose movement list was cut at `maxPerAddress`. */
   truncated: string[];
 }
 
+/** The movements of one transaction, as `getTransaction` returns them. */
 export interface TransactionResult {
   chain: string;
   tx: string;
@@ -55,6 +57,7 @@ export interface TransactionLog {
   blockNumber: number;
 }
 
+/** How a source batches and what it sees: addresses per call, internal (contract-call) transfers. */
 export interface AdapterCapabilities {
   /** How many addresses one getTransfers call should carry at most (the engine splits larger frontiers). */
   maxAddressesPerCall: number;
@@ -62,6 +65,7 @@ export interface AdapterCapabilities {
   internalTransfers: boolean;
 }
 
+/** Requests made and answers taken from the cache by one adapter, for the report's run figures. */
 export interface AdapterStats {
   requests: number;
   cacheHits: number;
@@ -76,6 +80,7 @@ export interface Evidence {
   sha256: string;
 }
 
+/** A data source for one or more chains: fetches and normalizes movements, never decides what to follow. */
 export interface ChainAdapter {
   /** Source kind, e.g. 'fixture', 'evm-rpc', 'etherscan'. */
   readonly kind: string;

@@ -18,6 +18,7 @@ export interface ResponseCache {
   readonly location: string;
 }
 
+/** One stored answer: its body, its SHA-256 (cited as evidence) and whether it can still change. */
 export interface CachedAnswer {
   body: string;
   /** SHA-256 of the body: what a report cites as evidence and `verify` checks. */
@@ -25,6 +26,7 @@ export interface CachedAnswer {
   final: boolean;
 }
 
+/** Where the answer cache lives and how long near-head answers stay valid. */
 export interface CacheOptions {
   /** Answer log file; ':memory:' for a throwaway store. Defaults to CHAINTRAIL_CACHE. */
   path?: string;
@@ -77,6 +79,7 @@ interface Entry {
   lineLength: number;
 }
 
+/** Opens the persistent answer cache that network sources share (`cache` option of their factories). */
 export function createResponseCache(options: CacheOptions = {}): ResponseCache {
   const path = options.path ?? process.env.CHAINTRAIL_CACHE;
   if (!path) throw new InvalidInputError('No cache file given: pass a path or set CHAINTRAIL_CACHE', { details: {} });

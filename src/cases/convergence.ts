@@ -1,6 +1,6 @@
 import { UndirectedGraph } from 'graphology';
-import { write as writeGexf } from 'graphology-gexf';
 import { csvRow } from '../report/csv.js';
+import { gexfWriter } from '../report/gexf.js';
 import { xmlSafe } from '../report/export-attributes.js';
 import type { CaseSummary, ConvergenceEntry, Money } from './store.js';
 
@@ -109,7 +109,7 @@ export function caseLinkGraph(entries: readonly ConvergenceEntry[], cases: reado
 
 /** GEXF 1.3 (Gephi) of the link graph, through graphology-gexf. */
 export function linkGraphToGexf(graph: UndirectedGraph): string {
-  return writeGexf(graph, { version: '1.3', pretty: true });
+  return gexfWriter().write(graph, { version: '1.3', pretty: true });
 }
 
 const xml = (v: string) => xmlSafe(v).replace(/[&<>"'\r\n\t]/g, (c) => `&#${c.charCodeAt(0)};`);

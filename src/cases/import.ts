@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { csvParser } from '../core/lazy.js';
 import { assetKey } from '../core/asset.js';
 import { InvalidInputError } from '../core/errors.js';
 import { ComplaintImportError, type RowIssue } from './errors.js';
@@ -52,7 +52,7 @@ export function parseComplaintCsv(text: string, file: string): { records: Compla
   const issues: RowIssue[] = [];
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true }) as unknown as typeof parsed;
+    parsed = csvParser().parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, bom: true, trim: true }) as unknown as typeof parsed;
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     return { records: [], issues: [{ file, line, field: '(file)', message: `not readable as CSV: ${(error as Error).message}` }] };

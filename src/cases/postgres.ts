@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
+import { importOptional } from '../core/optional.js';
 import { CaseStoreError } from './errors.js';
 import { numberedPlaceholders, type SqlDriver, type SqlExecutor, type SqlValue } from './sql.js';
 
@@ -21,12 +22,7 @@ const INT8 = 20;
  * decimal strings, exact.
  */
 export async function openPostgresDriver(url: string, options: { max?: number } = {}): Promise<SqlDriver> {
-  let pg: typeof import('pg');
-  try {
-    pg = (await import('pg')).default as unknown as typeof import('pg');
-  } catch (error) {
-    throw new CaseStoreError('The PostgreSQL case store needs the pg package (npm install pg)', { cause: error, details: {} });
-  }
+  const pg = (await importOptional('pg', () => import('pg'))).default as unknown as typeof import('pg');
   const location = redactUrl(url);
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>

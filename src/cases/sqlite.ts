@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { importOptional } from '../core/optional.js';
 import { CaseStoreError } from './errors.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
 
@@ -10,14 +10,8 @@ import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
  * transaction survives the process being killed; nothing of an uncommitted one is visible afterwards.
  * One connection; a transaction holds it (other calls wait until it ends), so `await` inside a transaction is safe.
  */
-export function openSqliteDriver(path: string): SqlDriver {
-  const require = createRequire(import.meta.url);
-  let Database: typeof BetterSqlite3;
-  try {
-    Database = require('better-sqlite3');
-  } catch (error) {
-    throw new CaseStoreError('The SQLite case store needs the better-sqlite3 package (npm install better-sqlite3@12)', { cause: error, details: {} });
-  }
+export async function openSqliteDriver(path: string): Promise<SqlDriver> {
+  const Database: typeof BetterSqlite3 = (await importOptional('better-sqlite3', () => import('better-sqlite3'))).default;
   let db: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

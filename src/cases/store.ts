@@ -11,6 +11,7 @@ import type { SqlDriver, SqlExecutor, SqlValue } from './sql.js';
 import { openSqliteDriver } from './sqlite.js';
 import type { ReachedAddress } from './reach.js';
 
+/** A case: id, reference, jurisdiction, opening date and notes. */
 export interface CaseRecord {
   id: number;
   reference: string;
@@ -21,6 +22,7 @@ export interface CaseRecord {
   createdAt: string;
 }
 
+/** A case with its counts of victims, payments and traces, and when it was last traced. */
 export interface CaseSummary extends CaseRecord {
   victims: number;
   payments: number;
@@ -28,10 +30,12 @@ export interface CaseSummary extends CaseRecord {
   lastTraceAt?: string;
 }
 
+/** A victim's payment as stored, with its row id. */
 export interface StoredPayment extends Payment {
   id: number;
 }
 
+/** A saved trace of a case: when, with which options, and its report. */
 export interface StoredTrace {
   id: number;
   caseReference: string;
@@ -42,6 +46,7 @@ export interface StoredTrace {
   complete: boolean;
 }
 
+/** An amount of one asset: base units and display units, as decimal strings. */
 export interface Money {
   asset: AssetRef;
   /** Base units. */
@@ -78,6 +83,7 @@ export interface ConvergenceEntry {
   cases: ConvergenceCase[];
 }
 
+/** Filters of the cross-case convergence ranking: minimum cases, chain, length. */
 export interface ConvergenceOptions {
   /** Cases that must share an address (default 2). */
   minCases?: number;
@@ -87,6 +93,7 @@ export interface ConvergenceOptions {
   signal?: AbortSignal;
 }
 
+/** Batch size, cancellation and progress of a payment import. */
 export interface InsertPaymentsOptions {
   /** Rows per transaction (rounded up to whole cases: a case is never split across transactions). Default 500. */
   batchSize?: number;
@@ -94,6 +101,7 @@ export interface InsertPaymentsOptions {
   onProgress?: (e: { done: number; total: number; inserted: number; duplicates: number }) => void;
 }
 
+/** What a payment import stored: inserted, duplicates (not stored twice) and cases created. */
 export interface InsertPaymentsResult {
   inserted: number;
   /** Payments already in the store (the same payment reported again): not stored twice. */
@@ -102,12 +110,14 @@ export interface InsertPaymentsResult {
   transactions: number;
 }
 
+/** What a saved trace keeps: its options, its report and the addresses it reached. */
 export interface SaveTraceInput {
   options: unknown;
   report: TraceReport;
   reached: ReachedAddress[];
 }
 
+/** Counts of what the case database holds. */
 export interface StoreStats {
   cases: number;
   victims: number;
@@ -141,6 +151,7 @@ export interface CaseStore {
   close(): Promise<void>;
 }
 
+/** Where the case database is (SQLite file or PostgreSQL URL) and how to open it. */
 export interface OpenCaseStoreOptions {
   /**
    * `sqlite:PATH`, a plain file path, `:memory:`, or `postgres://…` / `postgresql://…`.
@@ -162,7 +173,7 @@ export async function openCaseStore(options: OpenCaseStoreOptions | string = {})
   else {
     const path = target.replace(/^sqlite:/i, '');
     if (!path) throw new InvalidInputError('--db sqlite:PATH needs a file path', { details: { db: target } });
-    driver = openSqliteDriver(path === ':memory:' ? path : resolve(path));
+    driver = await openSqliteDriver(path === ':memory:' ? path : resolve(path));
   }
   try {
     const existing = await driver.all<{ n: number }>(

@@ -17,8 +17,10 @@ export const CaseFileSchema = z
     maxDegree: z.number().int().positive().optional(),
   })
   .strict();
+/** A case file, validated, with `dir`: the folder its relative dataset and label paths are resolved against. */
 export type CaseFile = z.infer<typeof CaseFileSchema> & { dir: string };
 
+/** Reads and validates a case file (JSON: reference, jurisdiction, dataset, labels, seeds); InvalidInputError names the bad field. */
 export function readCaseFile(file: string): CaseFile {
   let raw: unknown;
   try {

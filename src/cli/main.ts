@@ -24,6 +24,7 @@ import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, 
 /** Documented exit codes. */
 export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
 
+/** Where the CLI writes (stdout: results; stderr: progress and errors), its environment and an AbortSignal. */
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream;
@@ -166,12 +167,12 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
               onNote: (message) => io.stderr.write(`${message}\n`),
             });
       const sourceOptions = cache ? { cache } : {};
-      const adapters: ChainAdapter[] = sources.map((spec) => {
+      const adapters: ChainAdapter[] = await Promise.all(sources.map((spec) => {
         const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
         return m
           ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env, sourceOptions)
           : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
-      });
+      }));
       const result = await runTrace(
         { adapters, labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io), builtinLabels: opts.builtinLabels !== false, ...settings },
         Boolean(opts.quiet),

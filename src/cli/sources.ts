@@ -2,14 +2,16 @@ import { InvalidInputError } from '../core/errors.js';
 import type { ResponseCache } from '../cache/store.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
-import { createEsploraAdapter } from '../adapters/esplora/adapter.js';
-import { createBitcoinCoreAdapter } from '../adapters/bitcoin-core/adapter.js';
 import { createEvmRpcAdapter } from '../adapters/evm-rpc/adapter.js';
 import { createEtherscanAdapter } from '../adapters/etherscan/adapter.js';
 import { createTronGridAdapter } from '../adapters/tron/adapter.js';
-import { createWarehouseAdapter } from '../adapters/warehouse/adapter.js';
-import { createDuckDbWarehouse } from '../adapters/warehouse/duckdb.js';
-import { createBigQueryWarehouse, publicDataset } from '../adapters/warehouse/bigquery.js';
+
+/**
+ * Heavy sources are imported when a source of their kind is asked for, never by loading the CLI: Bitcoin (bitcoinjs-lib,
+ * its ECC backend), the warehouse engines (DuckDB, BigQuery: optional packages, loaded on their first query).
+ */
+const bitcoinSources = () => import('../bitcoin.js');
+const warehouseSources = () => import('../warehouse.js');
 
 /** Source kinds the CLI knows; those not built yet say so instead of failing obscurely. */
 export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-core', 'trongrid', 'duckdb', 'bigquery'] as const;
@@ -23,7 +25,7 @@ export interface SourceOptions {
   cache?: ResponseCache;
 }
 
-export function createAdapterFromSource(spec: string, chain: string, env: NodeJS.ProcessEnv = process.env, options: SourceOptions = {}): ChainAdapter {
+export async function createAdapterFromSource(spec: string, chain: string, env: NodeJS.ProcessEnv = process.env, options: SourceOptions = {}): Promise<ChainAdapter> {
   const cache = options.cache ? { cache: options.cache } : {};
   const colon = spec.indexOf(':');
   const kind = colon === -1 ? spec : spec.slice(0, colon);
@@ -37,11 +39,13 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
     case 'esplora': {
       // Without a URL: Blockstream's public instance, politely rate-limited.
       const publicUrl = chain === 'bitcoin-testnet' ? 'https://blockstream.info/testnet/api' : 'https://blockstream.info/api';
+      const { createEsploraAdapter } = await bitcoinSources();
       return createEsploraAdapter({ url: target || publicUrl, chain, ...cache, ...(target ? {} : { rateLimit: { perSecond: 4 } }) });
     }
     case 'bitcoin-core': {
       // Credentials come from BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD; default ports per network.
       const port = chain === 'bitcoin-testnet' ? 18332 : chain === 'bitcoin-regtest' ? 18443 : 8332;
+      const { createBitcoinCoreAdapter } = await bitcoinSources();
       return createBitcoinCoreAdapter({ url: target || `http://127.0.0.1:${port}`, chain, env, ...cache });
     }
     case 'rpc': {
@@ -63,11 +67,13 @@ export function createAdapterFromSource(spec: string, chain: string, env: NodeJS
     case 'duckdb':
       // A folder of blockchain-etl exports: one file or folder per table (token_transfers.parquet, traces/…).
       if (!target) throw new InvalidInputError('--source duckdb:DIR needs a folder of blockchain-etl tables', { details: { source: spec } });
+      const { createWarehouseAdapter, createDuckDbWarehouse } = await warehouseSources();
       return createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir: target }), chain });
     case 'bigquery': {
       // bigquery:PROJECT runs (and bills) queries in PROJECT on the chain's public dataset; bigquery:PROJECT.DATASET
       // reads the user's own copy. Credentials as Google's client finds them (GOOGLE_APPLICATION_CREDENTIALS, gcloud).
       // CHAINTRAIL_BIGQUERY_MAX_BYTES caps the bytes a query may scan (default 10 GiB; checked by a dry run first).
+      const { createWarehouseAdapter, createBigQueryWarehouse, publicDataset } = await warehouseSources();
       const dot = target.indexOf('.');
       const projectId = (dot === -1 ? target : target.slice(0, dot)) || env.GOOGLE_CLOUD_PROJECT;
       const dataset = dot === -1 ? publicDataset(chain) : target;

@@ -1,8 +1,12 @@
 import sha3 from 'js-sha3';
-import { getAddress, sha256, encodeBase58, decodeBase58, getBytes, hexlify, toBeHex } from 'ethers';
+import { createHash } from 'node:crypto';
+import { lazyPackage } from './lazy.js';
 import { getChain, type ChainInfo } from './chain.js';
 import { InvalidAddressError } from './errors.js';
-import { bitcoin, bitcoinNetwork } from './bitcoin-network.js';
+import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
+
+// ethers' base58 and byte helpers, loaded with the first TRON address.
+const ethersUtils = lazyPackage<typeof import('ethers/utils')>('ethers/utils');
 
 const EVM_HEX = /^0x[0-9a-fA-F]{40}$/;
 const TRON_HEX = /^(0x)?41[0-9a-fA-F]{40}$/;
@@ -68,32 +72,31 @@ function normalizeEvm(chain: string, raw: string): string {
   if (EVM_LOWER.test(raw)) return raw;
   if (EVM_UPPER.test(raw)) return raw.toLowerCase();
   if (!EVM_HEX.test(raw)) throw invalid(chain, raw, 'expected 0x followed by 40 hex digits');
-  try {
-    // getAddress rejects a mixed-case address whose EIP-55 checksum is wrong: a typo, not a different address.
-    return getAddress(raw).toLowerCase();
-  } catch {
-    throw invalid(chain, raw, 'bad EIP-55 checksum (mixed case that does not match)');
-  }
+  // A mixed-case address whose EIP-55 checksum is wrong is a typo, not a different address.
+  const lower = raw.toLowerCase();
+  if (eip55(lower) !== raw) throw invalid(chain, raw, 'bad EIP-55 checksum (mixed case that does not match)');
+  return lower;
 }
 
 function tronChecksum(payload: Uint8Array): Uint8Array {
-  return getBytes(sha256(sha256(payload))).slice(0, 4);
+  const once = createHash('sha256').update(payload).digest();
+  return new Uint8Array(createHash('sha256').update(once).digest().subarray(0, 4));
 }
 
 /** 0x41-prefixed 21-byte hex (as TRON nodes print it) to base58check `T…`. */
 export function tronHexToBase58(hex: string): string {
   const clean = hex.startsWith('0x') ? hex.slice(2) : hex;
   if (!/^41[0-9a-fA-F]{40}$/.test(clean)) throw invalid('tron', hex, 'expected 41 followed by 40 hex digits');
-  const payload = getBytes(`0x${clean}`);
+  const payload = ethersUtils().getBytes(`0x${clean}`);
   const full = new Uint8Array(25);
   full.set(payload);
   full.set(tronChecksum(payload), 21);
-  return encodeBase58(full);
+  return ethersUtils().encodeBase58(full);
 }
 
 /** Base58check `T…` to 0x41-prefixed hex. */
 export function tronBase58ToHex(address: string): string {
-  return hexlify(decodeTron(address)).toLowerCase();
+  return ethersUtils().hexlify(decodeTron(address)).toLowerCase();
 }
 
 /** An EVM-style 20-byte hex address (as in TRC-20 event topics) to TRON base58. */
@@ -106,6 +109,7 @@ function decodeTron(address: string): Uint8Array {
   if (!/^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(address)) throw invalid('tron', address, 'expected base58 starting with T, 34 characters');
   let bytes: Uint8Array;
   try {
+    const { getBytes, toBeHex, decodeBase58 } = ethersUtils();
     bytes = getBytes(toBeHex(decodeBase58(address), 25));
   } catch {
     throw invalid('tron', address, 'not valid base58');
@@ -125,8 +129,8 @@ function normalizeTron(raw: string): string {
 function normalizeBitcoin(chain: string, raw: string): string {
   const network = bitcoinNetwork(chain);
   try {
-    const script = bitcoin.address.toOutputScript(raw, network);
-    return bitcoin.address.fromOutputScript(script, network);
+    const { address } = bitcoinLib();
+    return address.fromOutputScript(address.toOutputScript(raw, network), network);
   } catch (error) {
     throw invalid(chain, raw, error instanceof Error ? error.message : 'not a valid address');
   }

@@ -9,6 +9,7 @@ export function assetKey(asset: Pick<AssetRef, 'chain' | 'kind' | 'contract'>): 
   return asset.kind === 'native' ? `${asset.chain}:native` : `${asset.chain}:${asset.contract}`;
 }
 
+/** The native asset of a chain (ETH, TRX, BTC, …) as an AssetRef. */
 export function nativeAsset(chain: string): AssetRef {
   const info = getChain(chain);
   return { chain: info.id, kind: 'native', symbol: info.native.symbol, decimals: info.native.decimals };

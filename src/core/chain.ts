@@ -1,8 +1,10 @@
 import { InvalidInputError } from './errors.js';
 import { nearestName } from './suggest.js';
 
+/** How a chain moves value: accounts (`evm`, `tron`) or unspent outputs (`utxo`). */
 export type ChainFamily = 'evm' | 'utxo' | 'tron';
 
+/** A chain's canonical id, family, name, EVM chain id and native asset. */
 export interface ChainInfo {
   /** Canonical id: 'ethereum', 'bitcoin', 'bitcoin-testnet', 'bitcoin-regtest', 'tron' or 'evm:<chainId>'. */
   id: string;

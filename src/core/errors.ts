@@ -4,11 +4,16 @@
  */
 export type ErrorDetails = Record<string, unknown>;
 
+/** Machine-readable details (never secret) and the underlying cause of an error. */
 export interface ChaintrailErrorOptions {
   details?: ErrorDetails;
   cause?: unknown;
 }
 
+/** Set on every ChaintrailError: recognised by isChaintrailError even across copies of the library. */
+const BRAND = Symbol.for('chaintrail.error');
+
+/** Base of every error chaintrail throws; `code` is stable, `shortMessage` one line, `details` never secret. */
 export class ChaintrailError extends Error {
   override name = 'ChaintrailError';
   readonly code: string = 'CHAINTRAIL_ERROR';
@@ -19,6 +24,7 @@ export class ChaintrailError extends Error {
     super(shortMessage, options.cause === undefined ? undefined : { cause: options.cause });
     this.shortMessage = shortMessage;
     this.details = options.details ?? {};
+    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** The innermost cause that is still a ChaintrailError (or this error). */
@@ -39,6 +45,7 @@ export class InvalidInputError extends ChaintrailError {
   override readonly code: string = 'INVALID_INPUT';
 }
 
+/** An address that does not parse for its chain (bad checksum, wrong length, wrong network). */
 export class InvalidAddressError extends InvalidInputError {
   override name = 'InvalidAddressError';
   override readonly code = 'INVALID_ADDRESS';
@@ -50,6 +57,7 @@ export class AdapterError extends ChaintrailError {
   override readonly code: string = 'ADAPTER_ERROR';
 }
 
+/** A source kept answering "slow down" (HTTP 429 or its own code) after the retries allowed. */
 export class RateLimitError extends AdapterError {
   override name = 'RateLimitError';
   override readonly code = 'RATE_LIMITED';
@@ -61,6 +69,7 @@ export class ResponseShapeError extends AdapterError {
   override readonly code = 'RESPONSE_SHAPE';
 }
 
+/** What was asked for (a transaction, a file, a case) does not exist. */
 export class NotFoundError extends ChaintrailError {
   override name = 'NotFoundError';
   override readonly code = 'NOT_FOUND';
@@ -102,4 +111,22 @@ export class TraceIncompleteError<T = unknown> extends ChaintrailError {
     super(`Trace incomplete: ${cause.shortMessage}`, { details: { ...cause.details, causeCode: cause.code }, cause });
     this.partial = partial;
   }
+}
+
+/**
+ * A feature needs an optional package that is not installed (DuckDB, BigQuery, better-sqlite3, pg, sigma): the
+ * message names the package and the command that installs it.
+ */
+export class MissingDependencyError extends ChaintrailError {
+  override name = 'MissingDependencyError';
+  override readonly code = 'MISSING_DEPENDENCY';
+}
+
+/**
+ * Whether `error` is a ChaintrailError (optionally with this `code`, e.g. 'RATE_LIMITED'). Unlike `instanceof`, it
+ * also recognises errors thrown by another copy of the library loaded in the same process.
+ */
+export function isChaintrailError(error: unknown, code?: string): error is ChaintrailError {
+  if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return code === undefined || (error as ChaintrailError).code === code;
 }

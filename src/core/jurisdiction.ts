@@ -11,6 +11,7 @@ const ISO_3166_ALPHA2 = new Set(
   ).split(' '),
 );
 
+/** Whether a string is an ISO 3166-1 alpha-2 code (or `unknown`). */
 export function isJurisdiction(code: string): boolean {
   return ISO_3166_ALPHA2.has(code);
 }

@@ -29,6 +29,7 @@ export interface AccountTransfer {
   fee?: bigint;
 }
 
+/** An input of a UTXO transaction: the output it spends, its address and value (base units). */
 export interface UtxoInput {
   prevTx: string;
   vout: number;
@@ -36,6 +37,7 @@ export interface UtxoInput {
   value: bigint;
 }
 
+/** An output of a UTXO transaction: index, address, value (base units) and the transaction spending it, if known. */
 export interface UtxoOutput {
   n: number;
   /** Address, or a stable script id for scripts without one; null when unknown. */

@@ -14,13 +14,16 @@ export const TimeInputSchema = z
     return Math.floor(ms / 1000);
   });
 
+/** Schema of a jurisdiction: ISO 3166-1 alpha-2 code or `unknown`. */
 export const JurisdictionSchema = z
   .string()
   .transform((v) => v.trim().toUpperCase())
   .refine(isJurisdiction, { message: 'not an ISO 3166-1 alpha-2 country code' });
 
+/** Schema of a label category. */
 export const CategorySchema = z.enum(['exchange', 'bridge', 'mixer', 'sanctioned', 'scam', 'service', 'defi', 'other']);
 
+/** Schema of an asset reference (chain, kind, contract, symbol, decimals). */
 export const AssetRefSchema = z.object({
   chain: z.string(),
   kind: z.enum(['native', 'token']),
@@ -28,8 +31,10 @@ export const AssetRefSchema = z.object({
   symbol: z.string(),
   decimals: z.number().int().min(0).max(77),
 });
+/** An asset: chain, native or token (contract), symbol and decimals. */
 export type AssetRef = z.infer<typeof AssetRefSchema>;
 
+/** Schema of a label. */
 export const LabelSchema = z.object({
   chain: z.string(),
   address: z.string(),
@@ -40,7 +45,9 @@ export const LabelSchema = z.object({
   confidence: z.number().min(0).max(1),
   source: z.string(),
 });
+/** What is known about an address: entity, category, jurisdiction, confidence and source. */
 export type Label = z.infer<typeof LabelSchema>;
+/** Category of a labeled address: exchange, bridge, mixer, sanctioned, scam, service, defi, other. */
 export type Category = z.infer<typeof CategorySchema>;
 
 const hexHash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte transaction hash in hex');
@@ -53,6 +60,7 @@ const hexHash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte t
  */
 const seedIndex = z.number().int().min(-1);
 
+/** Schema of a trace seed. */
 export const SeedSchema = z.union([
   z
     .object({ chain: z.string(), tx: hexHash, index: seedIndex.optional(), logIndex: seedIndex.optional() })
@@ -69,7 +77,9 @@ export const SeedSchema = z.union([
     .object({ chain: z.string(), address: z.string().min(1), from: TimeInputSchema.optional(), to: TimeInputSchema.optional() })
     .strict(),
 ]);
+/** A trace seed as given: `{ chain, tx }` or `{ chain, address, from?, to? }`. */
 export type SeedInput = z.input<typeof SeedSchema>;
+/** A trace seed, validated: a victim's payment `{ chain, tx }` or an address `{ chain, address, from?, to? }`. */
 export type Seed = z.infer<typeof SeedSchema>;
 
 const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte EVM address in 0x hex');
@@ -138,7 +148,9 @@ export const BridgeDefinitionSchema = z
     reference: z.string().max(500).optional(),
   })
   .strict();
+/** A bridge contract definition as given (`bridges` option, `--bridges` file). */
 export type BridgeDefinitionInput = z.input<typeof BridgeDefinitionSchema>;
+/** A bridge contract definition, validated. */
 export type BridgeDefinition = z.infer<typeof BridgeDefinitionSchema>;
 
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal number');
@@ -185,9 +197,12 @@ export const TraceSettingsSchema = z
     bridgeTolerance: z.number().min(0).max(0.5).default(0.05),
   })
   .strict();
+/** Trace settings as given to `trace()` (hops, minimum value, window, budget, taint model, …). */
 export type TraceSettingsInput = z.input<typeof TraceSettingsSchema>;
+/** Trace settings with their defaults filled in. */
 export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
 
+/** Schema of an endpoint kind. */
 export const EndpointKindSchema = z.enum([
   'exchange',
   'bridge',
@@ -201,11 +216,13 @@ export const EndpointKindSchema = z.enum([
   'incomplete',
   'peeled',
 ]);
+/** Why a branch stopped: exchange, bridge, mixer, sanctioned, unspent, hop-limit, budget, … */
 export type EndpointKind = z.infer<typeof EndpointKindSchema>;
 
 const amountString = z.string().regex(/^-?\d+$/);
 const isoTime = z.string();
 
+/** Schema of an asset as a report prints it. */
 export const ReportAssetSchema = AssetRefSchema;
 
 /** One tainted deposit into a bridge, as its event says, and its continuation on the destination chain. */
@@ -245,6 +262,7 @@ export const BridgeDepositReportSchema = z.object({
 /** One movement with the taint it carried (base units). */
 export const TaintedTransferSchema = z.object({ tx: z.string(), logIndex: z.number().int(), time: isoTime, amount: amountString, taint: amountString });
 
+/** Schema of a report endpoint. */
 export const EndpointSchema = z.object({
   kind: EndpointKindSchema,
   reason: z.string(),
@@ -302,7 +320,7 @@ export const EndpointSchema = z.object({
   path: z.array(z.string()),
   /** Endpoints a request names (exchange, freezable): the tainted transfers into the address, in time order. */
   inflows: z.array(TaintedTransferSchema.extend({ from: z.string() })).optional(),
-  /** An inferred deposit address: its tainted sweeps out into the exchange's wallets (`amount` is their taint). */
+  /** An inferred deposit address: its tainted sweeps out into the exchange's wallets (with what it still holds: `amount`). */
   outflows: z.array(TaintedTransferSchema.extend({ to: z.string() })).optional(),
   /**
    * Endpoints a request names: `amount` split by the victim payment (seed movement) it came from, under the taint
@@ -314,10 +332,12 @@ export const EndpointSchema = z.object({
   /** Part of `amount` the attribution could not place on one payment (never given to one). */
   unattributed: amountString.optional(),
 });
+/** Where a branch of the trace stopped: kind, reason, address, asset, amount, hops, times and the path's transactions. */
 export type Endpoint = z.infer<typeof EndpointSchema>;
 
 const assetTotal = z.object({ asset: ReportAssetSchema, amount: amountString, amountDisplay: z.string() });
 
+/** Schema of the JSON report (what `reportToJson` writes and `readReportFile` reads back). */
 export const TraceReportSchema = z.object({
   format: z.literal('chaintrail-trace'),
   version: z.literal(1),
@@ -412,4 +432,5 @@ export const TraceReportSchema = z.object({
   }),
   complete: z.boolean(),
 });
+/** The finished trace as evidence: endpoints, per-exchange and per-jurisdiction summaries, freeze candidates, cuts. */
 export type TraceReport = z.infer<typeof TraceReportSchema>;

@@ -1,5 +1,6 @@
 import { getChain } from './chain.js';
 
+/** A known stablecoin contract: chain, address, symbol, decimals and the issuer that can freeze it. */
 export interface Stablecoin {
   chain: string;
   /** Normalized contract address. */

@@ -12,10 +12,12 @@ export const VictimInputSchema = z.union([
   SeedSchema,
   z.object({ id: z.string().min(1).max(200), seeds: z.array(SeedSchema).min(1) }).strict(),
 ]);
+/** A victim: an id with their payment seeds, or a single seed. */
 export type VictimInput = { id: string; seeds: SeedInput[] } | SeedInput;
 
 const total = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
 
+/** Schema of a convergence report. */
 export const ConvergenceReportSchema = z.object({
   format: z.literal('chaintrail-convergence'),
   version: z.literal(1),
@@ -38,8 +40,10 @@ export const ConvergenceReportSchema = z.object({
     }),
   ),
 });
+/** Addresses that received funds from several victims, with the amounts per victim. */
 export type ConvergenceReport = z.infer<typeof ConvergenceReportSchema>;
 
+/** Options of `convergence()`: those of `trace()` without seeds, plus the minimum number of victims. */
 export interface VictimConvergenceOptions extends Omit<TraceOptions, 'seeds' | 'onProgress'> {
   /** Smallest number of victims an address must have received from (default 2). */
   minVictims?: number;

@@ -5,6 +5,7 @@ import { assetKey } from '../core/asset.js';
 import type { TraceOutcome } from './trace.js';
 import { splitNodeKey } from './state.js';
 
+/** The tainted flow as a graphology MultiDirectedGraph: addresses as nodes, movements with taint as edges. */
 export type TraceGraph = MultiDirectedGraph;
 
 /**

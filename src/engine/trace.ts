@@ -23,6 +23,7 @@ import { buildReport } from '../report/build.js';
 import { createBridgeRegistry, resolveBridgeDefinitions, type BridgeRegistry } from '../heuristics/bridges.js';
 import { bridgeDefinitionLabels, createBridgeContinuation, type BridgeHandover } from './bridge-continuation.js';
 
+/** A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). */
 export interface TraceProgress {
   phase: 'seeds' | 'expand' | 'done';
   round: number;
@@ -36,6 +37,7 @@ export interface TraceProgress {
   elapsedMs: number;
 }
 
+/** Options of `trace()`: seeds, adapters, labels, settings, progress callback and AbortSignal. */
 export interface TraceOptions extends TraceSettingsInput {
   /** Data sources; for each chain the first that supports it is used. */
   adapters: ChainAdapter[];
@@ -48,6 +50,7 @@ export interface TraceOptions extends TraceSettingsInput {
   concurrency?: number;
 }
 
+/** Figures of a trace run: requests answered, cache hits, elapsed time. */
 export interface TraceRunStats {
   /** Requests the sources answered (network or cache). */
   requests: number;
@@ -55,6 +58,7 @@ export interface TraceRunStats {
   elapsedMs: number;
 }
 
+/** What `trace()` returns: the report, the graph (built on first read) and the run's figures. */
 export interface TraceResult {
   report: TraceReport;
   /** The tainted flow as a graphology graph, built on first access (a service that only wants the report skips it). */
@@ -88,6 +92,7 @@ export interface TraceOutcome {
   evidence: Evidence[];
 }
 
+/** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
 export function parseTraceSettings(input: unknown): TraceSettings {
   if (typeof input === 'object' && input !== null && 'depositWindowHours' in input) {
     throw new InvalidInputError(

@@ -36,6 +36,7 @@ export interface BridgeDeparture {
   sourceDecimals: number;
 }
 
+/** Bounds of a match by amount: time window and relative tolerance. */
 export interface BridgeMatchRule {
   /** An arrival matched by amount must come at most this long after the deposit. */
   windowSeconds: number;
@@ -45,8 +46,10 @@ export interface BridgeMatchRule {
   skewSeconds?: number;
 }
 
+/** How a bridge arrival was matched: by deposit id or by amount within a time window. */
 export type BridgeMatchMethod = 'protocol-id' | 'amount-time';
 
+/** A bridge departure matched to its arrival on the other chain, and how (deposit id or amount and time). */
 export interface BridgeMatch {
   arrival: BridgeArrival;
   /** The fill event that names the deposit (protocol-id matches). */

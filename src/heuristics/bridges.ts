@@ -1,4 +1,5 @@
-import { Interface, type LogDescription, type Result } from 'ethers';
+import type { Interface, LogDescription, Result } from 'ethers/abi';
+import { lazyPackage } from '../core/lazy.js';
 import type { z } from 'zod';
 import { getChain } from '../core/chain.js';
 import { normalizeAddress } from '../core/address.js';
@@ -15,6 +16,7 @@ export type BridgeEvent = z.infer<typeof BridgeEventSchema>;
 /** A fill (arrival) event on the destination chain (BridgeFillEventSchema). */
 export type BridgeFillEvent = z.infer<typeof BridgeFillEventSchema>;
 
+/** A known bridge contract: chain, address, protocol and the events that record deposits and fills. */
 export interface BridgeContract {
   /** Source chain of the contract (canonical chaintrail id). */
   chain: string;
@@ -173,6 +175,7 @@ export interface BridgeRegistry {
   onChain(chain: string, protocol: string): BridgeContract[];
 }
 
+/** A registry of bridge contracts: the built-in ones (unless `builtin: false`) plus `extra`. */
 export function createBridgeRegistry(extra: readonly BridgeContract[] = [], options: { builtin?: boolean } = {}): BridgeRegistry {
   const map = new Map<string, BridgeContract>();
   for (const b of [...(options.builtin === false ? [] : BRIDGE_REGISTRY), ...extra]) map.set(keyOf(b.chain, b.address), b);
@@ -208,9 +211,12 @@ function templateEvents(protocol: string, destinationChain: string | undefined):
   }
 }
 
+/** ethers' ABI decoder, loaded with the first bridge definition or event to decode. */
+const ethersAbi = lazyPackage<typeof import('ethers/abi')>('ethers/abi');
+
 /** Every parameter path of an event ('a', 'info', 'info.x'), to check that a definition's fields exist. */
 function eventFields(abi: string): Set<string> {
-  const fragment = new Interface([abi]).fragments[0];
+  const fragment = new (ethersAbi().Interface)([abi]).fragments[0];
   if (!fragment || fragment.type !== 'event') throw new Error('not an event');
   const out = new Set<string>();
   const walk = (params: readonly { name: string; components: readonly unknown[] | null }[], prefix: string) => {
@@ -331,7 +337,7 @@ export interface BridgeExit {
 const interfaces = new WeakMap<BridgeEvent | BridgeFillEvent, Interface>();
 function iface(event: BridgeEvent | BridgeFillEvent): Interface {
   let i = interfaces.get(event);
-  if (!i) interfaces.set(event, (i = new Interface([event.abi])));
+  if (!i) interfaces.set(event, (i = new (ethersAbi().Interface)([event.abi])));
   return i;
 }
 

@@ -1,8 +1,10 @@
 import type { Label } from '../core/schema.js';
 import type { LabelStore } from '../labels/store.js';
 
+/** The kinds of stop a label decides: exchange, bridge, mixer, sanctioned. */
 export type TerminalKind = 'exchange' | 'bridge' | 'mixer' | 'sanctioned';
 
+/** A stop decided from an address's labels: kind, entity and reason. */
 export interface Terminal {
   kind: TerminalKind;
   label: Label;

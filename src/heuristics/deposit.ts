@@ -17,6 +17,7 @@ export interface DepositBehaviour {
   taintedAssets: ReadonlySet<string>;
 }
 
+/** What still counts as sweeping everything to one exchange: the dust share and per-asset floor of payments elsewhere. */
 export interface DepositRule {
   /** Share of what the address received in an asset that it may pay to anyone else (dust), e.g. 0.001. */
   tolerance: number;
@@ -39,6 +40,7 @@ export interface DepositEvidence {
   sweepTxs: string[];
 }
 
+/** An address read as an exchange's deposit address: the exchange, the wallets its sweeps paid, the evidence per asset. */
 export interface DepositDecision {
   entity: string;
   /** The exchange wallets the sweeps paid. */

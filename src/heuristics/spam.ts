@@ -1,6 +1,7 @@
 import { isLookalikeToken } from '../core/stablecoins.js';
 import type { AccountTransfer } from '../core/movement.js';
 
+/** Why a movement is ignored as spam: zero value, or a token borrowing a stablecoin's symbol. */
 export type SpamReason = 'zero-value' | 'lookalike-token';
 
 /**

@@ -50,6 +50,7 @@ export const UNSUPPORTED_CURRENCIES = new Set(
 const EVM_HEX = /^0x[0-9a-fA-F]{40}$/;
 const TRON_B58 = /^T[1-9A-HJ-NP-Za-km-z]{33}$/;
 
+/** The chain id for a currency code of a label dataset (ETH, TRX, BTC, …), if known. */
 export function chainForCurrency(currency: string, address: string): CurrencyResolution {
   const code = currency.trim().toUpperCase();
   const fixed = FIXED[code];

@@ -28,10 +28,14 @@ export function loadLabelFiles(files: readonly string[], store: LabelStore = cre
 // ---------------------------------------------------------------------------------------------------------------
 // Label sources: several formats, precedence, per-source confidence, one summary
 
+/** The label file formats chaintrail reads. */
 export const LABEL_FORMATS = ['csv', 'json', 'graphsense', 'graphsense-actors', 'ofac', 'etherscan'] as const;
+/** Schema of a label file format. */
 export const LabelFormatSchema = z.enum(LABEL_FORMATS);
+/** A label file format. */
 export type LabelFormat = z.infer<typeof LabelFormatSchema>;
 
+/** Schema of a label source. */
 export const LabelSourceSchema = z
   .object({
     /** A file, or a directory: every .yaml/.yml/.csv/.json/.txt file under it, by name, its format detected. */
@@ -50,9 +54,12 @@ export const LabelSourceSchema = z
     asset: z.string().min(1).optional(),
   })
   .strict();
+/** A label source as given: a file or folder, optionally its format and confidence. */
 export type LabelSourceInput = z.input<typeof LabelSourceSchema>;
+/** A label source, validated. */
 export type LabelSource = z.infer<typeof LabelSourceSchema>;
 
+/** Options of `loadLabelSources`: the store to fill and the built-in labels. */
 export interface LoadLabelSourcesOptions {
   /** Store to add to (default: a new one). */
   store?: LabelStore;
@@ -60,6 +67,7 @@ export interface LoadLabelSourcesOptions {
   builtin?: boolean;
 }
 
+/** What one label source gave: labels imported, skipped and warnings, with lines. */
 export interface SourceReport {
   file: string;
   format: LabelFormat | 'builtin';
@@ -67,6 +75,7 @@ export interface SourceReport {
   summary: ImportSummary;
 }
 
+/** The filled label store and a summary of every source (imported, skipped, conflicting). */
 export interface LoadedLabels {
   store: LabelStore;
   /** All sources together. */

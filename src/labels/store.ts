@@ -4,6 +4,7 @@ import type { Category, Label } from '../core/schema.js';
 
 export type { Label, Category };
 
+/** Labels by chain and address, with precedence between sources; lookups in constant time. */
 export interface LabelStore {
   /** Adds labels; addresses must already be normalized (the importers do that). */
   add(...labels: Label[]): void;

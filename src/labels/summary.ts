@@ -22,6 +22,7 @@ export type ImportIssueCode =
   | 'missing-confidence'
   | 'yaml';
 
+/** A skipped or conflicting label row, with its file and line. */
 export interface ImportIssue {
   file: string;
   /** 1-based line in the file (for JSON lists: the line of the element). */
@@ -30,6 +31,7 @@ export interface ImportIssue {
   reason: string;
 }
 
+/** Counts of a label import: read, imported, duplicates, skipped, conflicts. */
 export interface ImportSummary {
   files: string[];
   /** Rows (tags, list lines, CSV records, JSON entries) read. */

@@ -25,6 +25,7 @@ function csv(header: readonly string[], rows: readonly (string | number | boolea
   return [csvRow(header), ...rows.map(csvRow)].map((line) => `${line}\r\n`).join('');
 }
 
+/** The columns of the endpoints CSV, in order. */
 export const ENDPOINTS_CSV_HEADER = [
   'kind',
   'chain',
@@ -83,6 +84,7 @@ export function reportToEndpointsCsv(report: TraceReport): string {
   );
 }
 
+/** The columns of the transfers CSV, in order. */
 export const TRANSFERS_CSV_HEADER = [
   'chain',
   'tx',

@@ -1,6 +1,7 @@
 import type { AssetRef, Endpoint, TraceReport } from '../core/schema.js';
 import { formatUnits } from '../core/asset.js';
 
+/** Freezable stablecoin balances still sitting in traced addresses, grouped by the issuer who can freeze them. */
 export interface FreezeCandidateGroup {
   /** Who can freeze the token (e.g. Tether Operations Limited, Circle Internet Financial). */
   issuer: string;
@@ -13,7 +14,7 @@ const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${a.contract ?? ''}`;
 
 /**
  * Freeze candidates: tainted balances still unspent at the end of the trace and held in an issuer-freezable
- * stablecoin (canonical USDT/USDC contracts), grouped by issuer. Amounts are exact (bigint sums).
+ * stablecoin (canonical USDT/USDC contracts), grouped by the issuer who can freeze them. Amounts are exact (bigint sums).
  */
 export function freezeCandidates(report: TraceReport): FreezeCandidateGroup[] {
   const byIssuer = new Map<string, Endpoint[]>();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { missingDependency } from '../core/optional.js';
 import { describeZodIssues, InvalidInputError } from '../core/errors.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
@@ -18,7 +19,9 @@ const templateSchema = (placeholder: string) =>
     .regex(/^https?:\/\/[^\s"'<>]+$/i, 'expected an http(s) URL without spaces or quotes')
     .refine((t) => t.includes(`{${placeholder}}`), { message: `must contain {${placeholder}}` });
 
+/** Schema of a block-explorer link template: `tx` and optional `address` URLs with a placeholder. */
 export const ExplorerSchema = z.object({ tx: templateSchema('tx'), address: templateSchema('address').optional() }).strict();
+/** Block-explorer URL templates of one chain, for links in the HTML report. */
 export type Explorer = z.infer<typeof ExplorerSchema>;
 export const ExplorersSchema = z.record(z.string(), ExplorerSchema);
 
@@ -29,6 +32,7 @@ export const DEFAULT_EXPLORERS: Record<string, Explorer> = {
   bitcoin: { tx: 'https://mempool.space/tx/{tx}', address: 'https://mempool.space/address/{address}' },
 };
 
+/** Options of the HTML report: explorer links per chain and the page title. */
 export interface HtmlReportOptions {
   /** Explorer URL templates per chain id; merged over DEFAULT_EXPLORERS. */
   explorers?: Record<string, Explorer>;
@@ -41,7 +45,12 @@ function browserLibraries(): string {
   if (libraries !== undefined) return libraries;
   const require = createRequire(import.meta.url);
   const graphologyUmd = join(dirname(require.resolve('graphology')), 'graphology.umd.min.js');
-  const sigmaUmd = join(dirname(require.resolve('sigma')), 'sigma.min.js');
+  let sigmaUmd: string;
+  try {
+    sigmaUmd = join(dirname(require.resolve('sigma')), 'sigma.min.js');
+  } catch (error) {
+    throw missingDependency('sigma', error);
+  }
   libraries = [readFileSync(graphologyUmd, 'utf8'), readFileSync(sigmaUmd, 'utf8')].map(scriptSafe).join('\n;\n');
   return libraries;
 }

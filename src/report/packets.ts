@@ -67,9 +67,11 @@ export const RequestPacketSchema = z.object({
   ),
   method: z.object({ taint: z.string(), maxHops: z.number(), complete: z.boolean(), balanced: z.boolean(), claim: z.string(), attribution: z.string() }),
 });
+/** What to ask one exchange: its deposit addresses, amounts, times and transactions. */
 export type RequestPacket = z.infer<typeof RequestPacketSchema>;
 type PacketAddress = RequestPacket['addresses'][number];
 
+/** A request packet as a file to write: name and content. */
 export interface PacketFile {
   /** File name only (no directory); derived from the entity with everything but [a-z0-9-] removed. */
   name: string;

@@ -8,6 +8,7 @@
  */
 export type LedgerModelName = 'poison' | 'haircut' | 'fifo';
 
+/** An address's running balance and taint: deposits in, withdrawals carrying the taint the model assigns. */
 export interface Ledger {
   deposit(amount: bigint, taint: bigint): void;
   /** Removes `amount` and returns the taint it carries (0 <= taint <= amount). */
@@ -16,6 +17,7 @@ export interface Ledger {
   readonly taint: bigint;
 }
 
+/** The account taint models (poison, haircut, fifo), each with a one-line description. */
 export const LEDGER_MODELS: Record<LedgerModelName, string> = {
   poison:
     'taint-first: every outflow from a contaminated address is tainted in full until its tainted balance is used up (the most aggressive reading that still adds up)',
@@ -23,6 +25,7 @@ export const LEDGER_MODELS: Record<LedgerModelName, string> = {
   fifo: 'first in, first out: outflows spend the oldest inflows first',
 };
 
+/** A ledger for one address under the given taint model. */
 export function createLedger(model: LedgerModelName): Ledger {
   switch (model) {
     case 'poison':

@@ -14,9 +14,11 @@ import { startTronServer, trc20, tronAddress, type Trc20Rec } from '../support/t
 import { EsploraIndex, loadEarlyBlocks, loadEarlyRawBlocks, startEsploraServer } from '../support/esplora-server.js';
 import { createBitcoinCoreAdapter } from '../../src/adapters/bitcoin-core/adapter.js';
 import { decodeBlock } from '../../src/adapters/bitcoin/block.js';
-import { bitcoin } from '../../src/core/bitcoin-network.js';
+import { bitcoinLib } from '../../src/core/bitcoin-network.js';
 import { startCoreServer } from './bitcoin-core/core-server.js';
 import type { TestServer } from '../support/http-test-server.js';
+
+const bitcoin = bitcoinLib();
 
 /**
  * Fault injection: the same trace through a proxy that breaks 20 % of the answers (seeded: 429s, 5xx, hung

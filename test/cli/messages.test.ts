@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bitcoin } from '../../src/core/bitcoin-network.js';
+import { bitcoinLib } from '../../src/core/bitcoin-network.js';
 import { normalizeAddress, tronHexToBase58 } from '../../src/core/address.js';
 import { getChain } from '../../src/core/chain.js';
 import { ChaintrailError, InvalidInputError } from '../../src/core/errors.js';
@@ -9,6 +9,8 @@ import { editDistance } from '../../src/core/suggest.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
 import { EXIT, parseSeedArg } from '../../src/cli/main.js';
 import { cli } from '../support/cli.js';
+
+const bitcoin = bitcoinLib();
 
 const DEMO = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { seeds: { chain: string; tx: string }[] };
 const ETH_SEED = DEMO.seeds.find((s) => s.chain === 'ethereum')!.tx;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitcoin } from '../../src/core/bitcoin-network.js';
+import { bitcoinLib } from '../../src/core/bitcoin-network.js';
 import { decodeBlock } from '../../src/adapters/bitcoin/block.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { EXIT } from '../../src/cli/main.js';
@@ -7,6 +7,8 @@ import { EsploraIndex, loadEarlyRawBlocks, startEsploraServer, type EsploraServe
 import type { TestServer } from '../support/http-test-server.js';
 import { startCoreServer } from '../adapters/bitcoin-core/core-server.js';
 import { cli } from '../support/cli.js';
+
+const bitcoin = bitcoinLib();
 
 // The first peel chain on Bitcoin (real mainnet blocks 170–248): Satoshi pays Hal Finney 10 BTC in block 170 and
 // keeps 40 BTC as change (output 1), then peels payments off that change: 181, 182, 183, 248.

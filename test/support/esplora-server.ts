@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import { bitcoin, bitcoinNetwork } from '../../src/core/bitcoin-network.js';
+import { bitcoinLib, bitcoinNetwork } from '../../src/core/bitcoin-network.js';
 import { decodeBlock, splitFramedBlocks } from '../../src/adapters/bitcoin/block.js';
 import type { DecodedTransaction } from '../../src/adapters/bitcoin/decode.js';
 import { startTestServer, sendJson, type TestServer } from './http-test-server.js';
 import { referencePath } from './reference.js';
+
+const bitcoin = bitcoinLib();
 
 /** The vendored real Bitcoin blocks: fixtures/reference/bitcoin/ (with their licences). */
 export const BITCOIN_REFERENCE = referencePath('bitcoin') + '/';

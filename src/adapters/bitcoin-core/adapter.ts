@@ -30,6 +30,7 @@ const OptionsSchema = z
   })
   .strict();
 
+/** Options of `createBitcoinCoreAdapter`: the node's RPC URL, chain, credentials (or where to read them) and the answer cache. */
 export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & {
   cache?: ResponseCache;
   /** Where BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD are read when user/password are not given. */

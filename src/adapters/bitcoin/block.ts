@@ -1,4 +1,5 @@
-import { bitcoin } from '../../core/bitcoin-network.js';
+import { bitcoinLib } from '../../core/bitcoin-network.js';
+import type { Block } from 'bitcoinjs-lib';
 import { InvalidInputError } from '../../core/errors.js';
 import { decodeParsedTransaction, type DecodedTransaction } from './decode.js';
 import { hashToTxid } from './script.js';
@@ -18,9 +19,9 @@ const MAGIC: Record<string, number> = { bitcoin: 0xd9b4bef9, 'bitcoin-testnet': 
 
 /** A serialized block (header + transactions) -> decoded block; the merkle root is checked, not assumed. */
 export function decodeBlock(raw: Uint8Array, chain: string): DecodedBlock {
-  let block: bitcoin.Block;
+  let block: Block;
   try {
-    block = bitcoin.Block.fromBuffer(raw);
+    block = bitcoinLib().Block.fromBuffer(raw);
   } catch (error) {
     throw new InvalidInputError(`Not a serialized Bitcoin block: ${(error as Error).message}`, { details: { length: raw.length }, cause: error });
   }

@@ -1,4 +1,5 @@
-import { bitcoin } from '../../core/bitcoin-network.js';
+import { bitcoinLib } from '../../core/bitcoin-network.js';
+import type { Transaction } from 'bitcoinjs-lib';
 import { InvalidInputError } from '../../core/errors.js';
 import { hashToTxid, hexToBytes, scriptAddress, type ScriptType } from './script.js';
 
@@ -30,7 +31,7 @@ export interface DecodedTransaction {
 }
 
 /** A bitcoinjs-lib Transaction -> the fields chaintrail needs, addresses rendered for `chain`. */
-export function decodeParsedTransaction(tx: bitcoin.Transaction, chain: string): DecodedTransaction {
+export function decodeParsedTransaction(tx: Transaction, chain: string): DecodedTransaction {
   const coinbase = tx.isCoinbase();
   return {
     txid: tx.getId(),
@@ -47,9 +48,9 @@ export function decodeParsedTransaction(tx: bitcoin.Transaction, chain: string):
 
 /** Raw transaction hex (as `/tx/:id/hex` or `getrawtransaction` return it) -> decoded transaction. */
 export function decodeTransactionHex(hex: string, chain: string): DecodedTransaction {
-  let tx: bitcoin.Transaction;
+  let tx: Transaction;
   try {
-    tx = bitcoin.Transaction.fromBuffer(hexToBytes(hex));
+    tx = bitcoinLib().Transaction.fromBuffer(hexToBytes(hex));
   } catch (error) {
     throw new InvalidInputError(`Not a raw Bitcoin transaction: ${(error as Error).message}`, { details: { length: hex.length }, cause: error });
   }

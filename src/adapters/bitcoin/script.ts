@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { bitcoin, bitcoinNetwork } from '../../core/bitcoin-network.js';
+import { bitcoinLib, bitcoinNetwork } from '../../core/bitcoin-network.js';
 
 /** What an output script is; the standard kinds have an address, the rest get a script id. */
 export type ScriptType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'witness-unknown' | 'p2pk' | 'multisig' | 'op_return' | 'nonstandard';
@@ -92,10 +92,10 @@ export function scriptAddress(script: Uint8Array, chain: string): { address: str
   // is the slow part of decoding a block. Tests hold these equal to address.fromOutputScript on real blocks.
   if (type === 'p2pkh') return { address: base58check(network.pubKeyHash, script.subarray(3, 23)), type };
   if (type === 'p2sh') return { address: base58check(network.scriptHash, script.subarray(2, 22)), type };
-  if (type === 'p2wpkh' || type === 'p2wsh') return { address: bitcoin.address.toBech32(script.subarray(2), 0, network.bech32), type };
+  if (type === 'p2wpkh' || type === 'p2wsh') return { address: bitcoinLib().address.toBech32(script.subarray(2), 0, network.bech32), type };
   if (ADDRESSABLE.has(type)) {
     try {
-      return { address: bitcoin.address.fromOutputScript(script, network), type };
+      return { address: bitcoinLib().address.fromOutputScript(script, network), type };
     } catch {
       return { address: scriptId(script), type: 'nonstandard' };
     }

@@ -35,6 +35,7 @@ const OptionsSchema = z
   })
   .strict();
 
+/** Options of `createEsploraAdapter`: the Esplora URL, chain, rate limit, and the shared answer cache. */
 export type EsploraAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache; clock?: Clock; fetch?: typeof fetch };
 
 export interface EsploraAdapter extends UtxoChainAdapter {

@@ -19,6 +19,7 @@ import {
   TokenTxListSchema,
 } from './schema.js';
 
+/** Etherscan's V2 API (one URL for every chain, selected by `chainid`). */
 export const ETHERSCAN_V2_URL = 'https://api.etherscan.io/v2/api';
 
 // baseUrl: Etherscan V2 by default; any other URL is taken as a Blockscout instance (its `/api` is appended if

@@ -16,8 +16,10 @@ import { QuantitySchema, ReceiptSchema, TracesSchema, TransactionSchema, type Rp
 import { createTokenRegistry } from './tokens.js';
 import { createTransport, type TransportStats } from './transport.js';
 
+/** Requests and cache hits of the JSON-RPC source, with its transport's figures. */
 export interface EvmRpcStats extends AdapterStats, TransportStats {}
 
+/** The JSON-RPC source: a ChainAdapter with its request statistics. */
 export interface EvmRpcAdapter extends ChainAdapter {
   readonly kind: 'evm-rpc';
   stats(): EvmRpcStats;

@@ -1,7 +1,11 @@
-import { AbiCoder, toUtf8String } from 'ethers';
+import { lazyPackage } from '../../core/lazy.js';
 import type { AssetRef } from '../../core/schema.js';
 import { RpcError } from './errors.js';
 import { HexDataSchema } from './schema.js';
+
+// ethers' ABI decoder and UTF-8 helper, loaded with the first token whose symbol or decimals are read.
+const ethersAbi = lazyPackage<typeof import('ethers/abi')>('ethers/abi');
+const ethersUtils = lazyPackage<typeof import('ethers/utils')>('ethers/utils');
 import type { Transport } from './transport.js';
 
 const SYMBOL = '0x95d89b41'; // symbol()
@@ -53,12 +57,12 @@ function decodeSymbol(answer: string | RpcError): string | undefined {
   if (answer instanceof RpcError || answer.length < 66) return undefined;
   let text: string | undefined;
   try {
-    text = AbiCoder.defaultAbiCoder().decode(['string'], answer)[0] as string;
+    text = ethersAbi().AbiCoder.defaultAbiCoder().decode(['string'], answer)[0] as string;
   } catch {
     // bytes32 symbol (MKR, SAI and other early tokens): zero-padded UTF-8.
     if (answer.length === 66) {
       try {
-        text = toUtf8String(answer.replace(/(00)+$/, ''));
+        text = ethersUtils().toUtf8String(answer.replace(/(00)+$/, ''));
       } catch {
         return undefined;
       }

@@ -10,6 +10,7 @@ import { createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSour
 import { mapTrc20Records, mapTronList, mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { TronErrorSchema, Trc20ListSchema, TronTransactionInfoSchema, TronTransactionListSchema, TronTransactionSchema } from './schema.js';
 
+/** TronGrid's public API. */
 export const TRONGRID_URL = 'https://api.trongrid.io';
 
 // rateLimit: TronGrid allows 15 requests/s per key; without a key far less.

@@ -30,8 +30,10 @@ export const WarehouseAdapterOptionsSchema = z
     joinTransactionIndex: z.boolean().optional(),
   })
   .strict();
+/** Options of `createWarehouseAdapter`: the engine (DuckDB or BigQuery) and the chain its tables hold. */
 export type WarehouseAdapterOptions = z.input<typeof WarehouseAdapterOptionsSchema>;
 
+/** A ChainAdapter over blockchain-etl tables, with its engine and query figures; close it when done. */
 export interface WarehouseAdapter extends ChainAdapter {
   readonly kind: 'duckdb' | 'bigquery';
   readonly warehouse: WarehouseEngine;

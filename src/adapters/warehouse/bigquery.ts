@@ -1,8 +1,9 @@
-import { BigQuery, type BigQueryOptions, type Query } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { ChaintrailError, describeZodIssues, InvalidInputError, RateLimitError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
+import { importOptional } from '../../core/optional.js';
 import { backoffDelay, RETRY_DEFAULTS, systemClock, type Clock } from '../http.js';
 import type { WarehouseEngine, WarehouseQueryStats } from './engine.js';
 import { QueryCostError, WarehouseQueryError } from './errors.js';
@@ -166,7 +167,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * is dry-run first (its bytes reported, and refused above `maximumBytesBilled`), then run as a job with the same
  * cap, with query parameters, and read page by page.
  */
-export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine & { readonly client: BigQuery } {
+export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine {
   const { clock: _clock, random: _random, ...data } = input;
   const parsed = BigQueryWarehouseOptionsSchema.safeParse(data);
   if (!parsed.success) {
@@ -174,14 +175,20 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
   }
   const options = parsed.data;
   const onQuery = input.onQuery;
-  const client = new BigQuery({
-    // One retry mechanism: ours (below), classified once; the library's own retries are off unless asked for.
-    retryOptions: { autoRetry: false },
-    ...(input.clientOptions ?? {}),
-    ...(options.projectId ? { projectId: options.projectId } : {}),
-    ...(options.location ? { location: options.location } : {}),
-    ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
-  });
+  // Google's client (an optional package) is loaded and built on the first query or table lookup.
+  let client: Promise<BigQuery> | undefined;
+  const getClient = () =>
+    (client ??= importOptional('@google-cloud/bigquery', () => import('@google-cloud/bigquery')).then(
+      ({ BigQuery }) =>
+        new BigQuery({
+          // One retry mechanism: ours (below), classified once; the library's own retries are off unless asked for.
+          retryOptions: { autoRetry: false },
+          ...(input.clientOptions ?? {}),
+          ...(options.projectId ? { projectId: options.projectId } : {}),
+          ...(options.location ? { location: options.location } : {}),
+          ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
+        }),
+    ));
   const dialect = bigQueryDialect(options.dataset);
   const [dataProject, datasetId] = [options.dataset.slice(0, options.dataset.lastIndexOf('.')), options.dataset.slice(options.dataset.lastIndexOf('.') + 1)];
   const stats: WarehouseQueryStats & { bytesEstimated: number } = { queries: 0, rowsReturned: 0, bytesProcessed: 0, queryMs: 0, bytesEstimated: 0 };
@@ -234,7 +241,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
       const bytes = await retrying(
         purpose,
         async () => {
-          const [dry] = await client.createQueryJob({ ...jobConfig(query), dryRun: true });
+          const [dry] = await (await getClient()).createQueryJob({ ...jobConfig(query), dryRun: true });
           const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
           const found = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
           if (found === undefined || !/^\d+$/.test(String(found))) throw new TransientAnswerError(`the dry run of the ${purpose} query gave no totalBytesProcessed`);
@@ -259,7 +266,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
         purpose,
         async () => {
           try {
-            const [created] = await client.createQueryJob({
+            const [created] = await (await getClient()).createQueryJob({
               ...jobConfig(query),
               jobId,
               ...(options.maximumBytesBilled !== null ? { maximumBytesBilled: options.maximumBytesBilled.toString() } : {}),
@@ -267,7 +274,7 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
             return created;
           } catch (error) {
             if ((error as ApiErrorLike).code !== 409) throw error;
-            return client.job(jobId, options.location ? { location: options.location } : {});
+            return (await getClient()).job(jobId, options.location ? { location: options.location } : {});
           }
         },
         signal,
@@ -327,13 +334,12 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
     kind: 'bigquery',
     endpoint: `bigquery:${options.dataset}`,
     dialect,
-    client,
     hasTable(table) {
       if (!WAREHOUSE_TABLES.includes(table)) return Promise.resolve(false);
       let known = tables.get(table);
       if (!known) {
         known = (async () => {
-          const [exists] = await retrying(`table lookup (${table})`, () => client.dataset(datasetId, { projectId: dataProject }).table(table).exists());
+          const [exists] = await retrying(`table lookup (${table})`, async () => (await getClient()).dataset(datasetId, { projectId: dataProject }).table(table).exists());
           return exists;
         })();
         tables.set(table, known);

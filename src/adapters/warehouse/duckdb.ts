@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BIGINT, DuckDBInstance, LIST, VARCHAR, listValue, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { InvalidInputError } from '../../core/errors.js';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { InvalidInputError, MissingDependencyError } from '../../core/errors.js';
+import { importOptional } from '../../core/optional.js';
 import type { WarehouseEngine, WarehouseQueryStats } from './engine.js';
 import { MissingTableError, TableShapeError, WarehouseQueryError } from './errors.js';
 import { WAREHOUSE_TABLES, type Dialect, type RenderedQuery, type WarehouseTable } from './query.js';
+
+type DuckDb = typeof import('@duckdb/node-api');
 
 export type TableFormat = 'parquet' | 'csv' | 'json';
 
@@ -261,12 +264,14 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
       { details: { dir: options.dir, tables: WAREHOUSE_TABLES } },
     );
   }
-  // Opened on the first query: creating the engine stays synchronous (the CLI builds sources before running).
-  let opened: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
+  // Opened on the first query: creating the engine stays synchronous (the CLI builds sources before running), and
+  // DuckDB (an optional package) is loaded only then.
+  let opened: Promise<{ duck: DuckDb; instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
   const open = () =>
     (opened ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:', { ...(options.settings ?? {}) });
-      return { instance, connection: await instance.connect() };
+      const duck = await importOptional('@duckdb/node-api', () => import('@duckdb/node-api'));
+      const instance = await duck.DuckDBInstance.create(':memory:', { ...(options.settings ?? {}) });
+      return { duck, instance, connection: await instance.connect() };
     })());
   const endpoint = `duckdb:${options.dir ?? commonFolder([...sources.values()].map((s) => s.path))}`;
   const stats: WarehouseQueryStats = { queries: 0, rowsReturned: 0, bytesProcessed: 0, queryMs: 0 };
@@ -283,7 +288,7 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
   const dialect: Dialect = { ...duckDbDialect, rowLocator: (table) => locators.get(table) };
 
   const wrap = (error: unknown, what: string, details: Record<string, unknown>): never => {
-    if (error instanceof InvalidInputError) throw error;
+    if (error instanceof InvalidInputError || error instanceof MissingDependencyError) throw error;
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     throw new WarehouseQueryError(`DuckDB ${what} failed: ${message}`, { details: { engine: 'duckdb', ...details }, cause: error });
   };
@@ -339,7 +344,7 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
     return ready;
   }
 
-  function bind(query: RenderedQuery): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+  function bind({ BIGINT, LIST, VARCHAR, listValue }: DuckDb, query: RenderedQuery): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
     const values: Record<string, DuckDBValue> = {};
     const types: Record<string, DuckDBType> = {};
     for (const p of query.params) {
@@ -368,7 +373,7 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
     async query(query, signal) {
       signal?.throwIfAborted();
       for (const table of query.tables) await ensure(table);
-      const { values, types } = bind(query);
+      const { values, types } = bind((await open()).duck, query);
       return serial(async () => {
         signal?.throwIfAborted();
         const started = performance.now();
@@ -398,8 +403,11 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
     async close() {
       await queue;
       if (!opened) return;
-      const { instance, connection } = await opened;
+      const pending = opened;
       opened = undefined;
+      const open = await pending.catch(() => undefined);
+      if (!open) return;
+      const { instance, connection } = open;
       connection.closeSync();
       instance.closeSync();
     },

@@ -72,15 +72,15 @@ function importSummary(r: ImportResult): string {
 }
 
 /** `--source [chain=]kind:target` for a case: unprefixed sources serve --chain, or every chain of the case's payments. */
-function adaptersFor(sources: string[], chain: string | undefined, io: CliIo, chains: string[]): ChainAdapter[] {
-  const out: ChainAdapter[] = [];
+async function adaptersFor(sources: string[], chain: string | undefined, io: CliIo, chains: string[]): Promise<ChainAdapter[]> {
+  const out: Promise<ChainAdapter>[] = [];
   for (const spec of sources) {
     const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
     if (m) out.push(createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env));
     else if (spec.startsWith('fixture:')) out.push(createAdapterFromSource(spec, chain ? getChain(chain).id : 'ethereum', io.env));
     else for (const c of chain ? [getChain(chain).id] : chains) out.push(createAdapterFromSource(spec, c, io.env));
   }
-  return out;
+  return Promise.all(out);
 }
 
 /** `chaintrail case add|import|trace|list|show|convergence|packets`: the case database. */
@@ -197,7 +197,7 @@ export function registerCaseCommand(program: Command, io: CliIo): void {
         let current = '';
         let n = 0;
         const base: TraceCaseOptions = {
-          adapters: adaptersFor(sources, opts.chain, io, [...chains].sort()),
+          adapters: await adaptersFor(sources, opts.chain, io, [...chains].sort()),
           labels: loadLabelFiles(opts.labels ?? []),
           ...flags,
           ...(io.signal ? { signal: io.signal } : {}),

@@ -1,4 +1,4 @@
-import { bitcoin } from '../../core/bitcoin-network.js';
+import { bitcoinLib } from '../../core/bitcoin-network.js';
 
 export type AddressType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'witness-unknown' | 'script' | 'unknown';
 
@@ -20,11 +20,11 @@ function classify(address: string): AddressType {
   if (address.startsWith('script:')) return 'script';
   try {
     if (/^(bc|tb|bcrt)1/i.test(address)) {
-      const { version, data } = bitcoin.address.fromBech32(address);
+      const { version, data } = bitcoinLib().address.fromBech32(address);
       if (version === 0) return data.length === 20 ? 'p2wpkh' : data.length === 32 ? 'p2wsh' : 'unknown';
       return version === 1 && data.length === 32 ? 'p2tr' : 'witness-unknown';
     }
-    const { version } = bitcoin.address.fromBase58Check(address);
+    const { version } = bitcoinLib().address.fromBase58Check(address);
     if (P2PKH_VERSIONS.has(version)) return 'p2pkh';
     if (P2SH_VERSIONS.has(version)) return 'p2sh';
   } catch {

@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { csvParser } from '../../core/lazy.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { parseLabelRow, type LabelRowInput } from './row.js';
 import type { Label } from '../../core/schema.js';
 
+/** The columns of chaintrail's label CSV, in order. */
 export const LABEL_CSV_HEADER = ['chain', 'address', 'entity', 'category', 'jurisdiction', 'confidence', 'source'] as const;
 
 /** The project's label CSV: `chain,address,entity,category,jurisdiction,confidence,source`. Bad rows name file and line. */
 export function parseLabelCsv(text: string, file = 'labels.csv'): Label[] {
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
+    records = csvParser().parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
     throw new InvalidInputError(`${file}: not valid CSV: ${(error as Error).message}`, { details: { file }, cause: error });
   }
@@ -56,6 +57,7 @@ export function realLineNumbers(text: string): number[] {
   return lines;
 }
 
+/** Reads a label CSV file; InvalidInputError names the file, line and column of a bad row. */
 export function readLabelCsv(file: string): Label[] {
   return parseLabelCsv(readText(file), file);
 }

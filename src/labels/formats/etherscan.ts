@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { csvParser } from '../../core/lazy.js';
 import { z } from 'zod';
 import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
 import { normalizeLabelAddress } from '../store.js';
@@ -108,7 +108,7 @@ export function parseEtherscanJson(text: string, file = 'labels.json', options: 
 export function parseEtherscanCsv(text: string, file = 'labels.csv', options: EtherscanOptions = {}): LabelImport {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as unknown as typeof records;
+    records = csvParser().parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as unknown as typeof records;
   } catch (error) {
     throw new InvalidInputError(`${file}: not valid CSV: ${(error as Error).message}`, { details: { file }, cause: error });
   }
@@ -177,6 +177,7 @@ function build(rows: Row[], file: string, options: EtherscanOptions): LabelImpor
   return out.result();
 }
 
+/** Reads an Etherscan label export (CSV or JSON) as labels. */
 export function readEtherscanLabels(file: string, options?: EtherscanOptions): LabelImport {
   const text = readText(file);
   return /\.csv$/i.test(file) ? parseEtherscanCsv(text, file, options) : parseEtherscanJson(text, file, options);

@@ -1,12 +1,16 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
+import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
+import { lazyPackage } from '../../core/lazy.js';
 import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
 import { normalizeLabelAddress } from '../store.js';
 import { JurisdictionSchema, type Category } from '../../core/schema.js';
 import { chainForCurrency } from '../currency.js';
 import { ImportCollector, emptySummary, mergeSummary, type ImportSummary, type LabelImport } from '../summary.js';
 import { readText } from './csv.js';
+
+/** The YAML parser, loaded with the first TagPack or ActorPack. */
+const yaml = lazyPackage<typeof import('yaml')>('yaml');
 
 /**
  * GraphSense confidence levels (graphsense-tagpack-tool, `confidence.csv`: level 0–100) divided by 100.
@@ -131,9 +135,9 @@ interface ParsedYaml {
 }
 
 function parseYaml(text: string, file: string): ParsedYaml {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   // failsafe: every scalar stays the string written in the file. Unquoted 0x… addresses are not read as numbers.
-  const doc = parseDocument(text, { lineCounter, schema: 'failsafe', prettyErrors: false, uniqueKeys: false });
+  const doc = yaml().parseDocument(text, { lineCounter, schema: 'failsafe', prettyErrors: false, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     const line = lineCounter.linePos(error.pos[0]).line;
@@ -174,6 +178,7 @@ export const GraphSenseActorSchema = z
   })
   .loose();
 
+/** A GraphSense actor: id, name, jurisdictions and categories. */
 export interface GraphSenseActor {
   id: string;
   label: string;
@@ -192,6 +197,7 @@ export interface ActorIndex {
   summary: ImportSummary;
 }
 
+/** An empty index of GraphSense actors, filled by `parseActorPack`. */
 export function createActorIndex(): ActorIndex {
   return { actors: new Map(), rejected: new Map(), summary: emptySummary() };
 }
@@ -214,7 +220,7 @@ export function addActorPack(textIn: string, file: string, index: ActorIndex): I
   const root = ActorPackSchema.safeParse(parsed.data);
   if (!root.success) throw shapeError(file, parsed, root.error.issues);
   const seq = (parsed.doc.contents as YAMLMap).get('actors', true);
-  const items = isSeq(seq) ? seq.items : [];
+  const items = yaml().isSeq(seq) ? seq.items : [];
   const out = new ImportCollector(file);
   root.data.actors.forEach((raw, i) => {
     const line = parsed.lineOf(items[i] as YamlNode | undefined);
@@ -253,6 +259,7 @@ export function addActorPack(textIn: string, file: string, index: ActorIndex): I
   return out.summary;
 }
 
+/** Reads a GraphSense ActorPack file into an actor index. */
 export function readActorPack(file: string, index?: ActorIndex): ActorIndex {
   return parseActorPack(readText(file), file, index);
 }
@@ -293,7 +300,7 @@ export const TagSchema = z
 function shapeError(file: string, parsed: ParsedYaml, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): InvalidInputError {
   const first = issues[0];
   const key = first?.path[0];
-  const root = isMap(parsed.doc.contents) ? (parsed.doc.contents as YAMLMap) : undefined;
+  const root = yaml().isMap(parsed.doc.contents) ? (parsed.doc.contents as YAMLMap) : undefined;
   const line = typeof key === 'string' ? keyLine(parsed, root, key) : 1;
   return new InvalidInputError(`${file}: line ${line}: ${describeZodIssues(issues)}`, { details: { file, line, issues } });
 }
@@ -321,7 +328,7 @@ export function parseTagPack(textIn: string, file = 'tagpack.yaml', options: Tag
     });
   }
   const seq = root.get('tags', true);
-  const nodes = isSeq(seq) ? seq.items : [];
+  const nodes = yaml().isSeq(seq) ? seq.items : [];
   const out = new ImportCollector(file);
   const pack = basename(file);
   const actors = options.actors;
@@ -391,6 +398,7 @@ export function parseTagPack(textIn: string, file = 'tagpack.yaml', options: Tag
   return out.result();
 }
 
+/** Reads a GraphSense TagPack file as labels, with a summary of what was skipped. */
 export function readTagPack(file: string, options?: TagPackOptions): LabelImport {
   return parseTagPack(readText(file), file, options);
 }

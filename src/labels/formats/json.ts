@@ -16,6 +16,7 @@ export function parseLabelJson(text: string, file = 'labels.json'): Label[] {
   return rows.map((row, i) => parseLabelRow(row, `${file}: labels[${i}]`, { file, index: i }));
 }
 
+/** Reads a label JSON file; InvalidInputError names the file and the bad entry. */
 export function readLabelJson(file: string): Label[] {
   return parseLabelJson(readText(file), file);
 }

@@ -71,6 +71,7 @@ export function parseOfacList(text: string, file = 'sanctioned_addresses.txt', o
   return out.result();
 }
 
+/** Reads an OFAC SDN list file as sanctioned-address labels, with what was skipped and why. */
 export function readOfacList(file: string, options?: OfacOptions): LabelImport {
   return parseOfacList(readText(file), file, options);
 }

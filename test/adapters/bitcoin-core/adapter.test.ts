@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bitcoin } from '../../../src/core/bitcoin-network.js';
+import { bitcoinLib } from '../../../src/core/bitcoin-network.js';
 import { createBitcoinCoreAdapter } from '../../../src/adapters/bitcoin-core/adapter.js';
 import { btcToSats } from '../../../src/adapters/bitcoin-core/map.js';
 import { createEsploraAdapter } from '../../../src/adapters/esplora/adapter.js';
@@ -18,6 +18,8 @@ import type { TestServer } from '../../support/http-test-server.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';
 import { decodeBlock } from '../../../src/adapters/bitcoin/block.js';
 import { startCoreServer } from './core-server.js';
+
+const bitcoin = bitcoinLib();
 
 const SLOW = 120_000;
 const HAL = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16';

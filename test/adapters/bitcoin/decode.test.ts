@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bitcoin } from '../../../src/core/bitcoin-network.js';
+import { bitcoinLib } from '../../../src/core/bitcoin-network.js';
 import { decodeBlock, isFramed, splitFramedBlocks } from '../../../src/adapters/bitcoin/block.js';
 import { decodeTransactionHex } from '../../../src/adapters/bitcoin/decode.js';
 import { isScriptId, scriptAddress, scriptId } from '../../../src/adapters/bitcoin/script.js';
 import { BITCOIN_REFERENCE, REAL_BLOCKS, loadEarlyRawBlocks } from '../../support/esplora-server.js';
+
+const bitcoin = bitcoinLib();
 
 const TIMEOUT = 60_000;
 

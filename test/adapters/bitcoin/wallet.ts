@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ECPairFactory, type ECPairInterface } from 'ecpair';
 import * as ecc from '@bitcoinerlab/secp256k1';
-import { bitcoin, bitcoinNetwork } from '../../../src/core/bitcoin-network.js';
+import type { Network, Transaction } from 'bitcoinjs-lib';
+import { bitcoinLib, bitcoinNetwork } from '../../../src/core/bitcoin-network.js';
 import { decodeTransactionHex, type DecodedTransaction } from '../../../src/adapters/bitcoin/decode.js';
 import { assembleUtxoTransaction } from '../../../src/adapters/bitcoin/assemble.js';
 import type { SourcedUtxoTransaction } from '../../../src/adapters/bitcoin/utxo-adapter.js';
 import type { ServedBlock } from '../../support/esplora-server.js';
+
+const bitcoin = bitcoinLib();
 
 const ECPair = ECPairFactory(ecc);
 
@@ -33,10 +36,10 @@ export interface Pay {
  * really signed with bitcoinjs-lib Psbt + ecpair + @bitcoinerlab/secp256k1, and blocks to serve.
  */
 export class TestChain {
-  readonly network: bitcoin.Network;
+  readonly network: Network;
   readonly blocks: ServedBlock[] = [];
   private pending: DecodedTransaction[] = [];
-  private readonly raw = new Map<string, bitcoin.Transaction>();
+  private readonly raw = new Map<string, Transaction>();
   private readonly decoded = new Map<string, DecodedTransaction>();
   private readonly owners = new Map<string, { name: string; type: KeyType }>();
   private readonly spenders = new Map<string, { txid: string; vin: number }>();
@@ -78,7 +81,7 @@ export class TestChain {
     }
   }
 
-  private add(tx: bitcoin.Transaction): DecodedTransaction {
+  private add(tx: Transaction): DecodedTransaction {
     const decoded = decodeTransactionHex(tx.toHex(), this.chain);
     this.raw.set(decoded.txid, tx);
     this.decoded.set(decoded.txid, decoded);

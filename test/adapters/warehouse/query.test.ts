@@ -102,12 +102,12 @@ describe('CLI --source duckdb:DIR and bigquery:', () => {
   it('says what a source spec lacks, as invalid input', async () => {
     expect((await cli(['trace', '--chain', 'ethereum', '--source', 'duckdb:', '--seed', `0x${'11'.repeat(32)}`])).code).toBe(2);
     expect((await cli(['trace', '--chain', 'ethereum', '--source', `duckdb:${join(tmp, 'missing')}`, '--seed', `0x${'11'.repeat(32)}`])).code).toBe(2);
-    expect(() => createAdapterFromSource('bigquery:', 'ethereum', {})).toThrow(/needs the project/);
-    expect(() => createAdapterFromSource('bigquery:my-project', 'evm:137', {})).toThrow(/no public blockchain-etl dataset/);
-    expect(() => createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '10GB' })).toThrow(/CHAINTRAIL_BIGQUERY_MAX_BYTES/);
-    const bq = createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '1000' });
+    await expect(createAdapterFromSource('bigquery:', 'ethereum', {})).rejects.toThrow(/needs the project/);
+    await expect(createAdapterFromSource('bigquery:my-project', 'evm:137', {})).rejects.toThrow(/no public blockchain-etl dataset/);
+    await expect(createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '10GB' })).rejects.toThrow(/CHAINTRAIL_BIGQUERY_MAX_BYTES/);
+    const bq = await createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '1000' });
     expect([bq.kind, bq.endpoint]).toEqual(['bigquery', 'bigquery:bigquery-public-data.crypto_ethereum']);
-    const own = createAdapterFromSource('bigquery:my-project.etl_copy', 'ethereum', {});
+    const own = await createAdapterFromSource('bigquery:my-project.etl_copy', 'ethereum', {});
     expect(own.endpoint).toBe('bigquery:my-project.etl_copy');
   });
 });
