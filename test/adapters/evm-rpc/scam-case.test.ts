@@ -89,7 +89,9 @@ describe('tracing a scam case on a real node through the EVM RPC adapter', { tim
     });
     expect(at('deposit1')[0]!.depositAddress!.toLowerCase()).toBe(s.a.deposit1);
     expect(at('deposit1')[0]!.sweptTo!.map((x) => x.toLowerCase())).toEqual([s.a.exAHot]);
-    expect(at('deposit1')[0]!.txs).toContain(hash('deposit1Sweep'));
+    // The sweep is the deposit address's outflow, listed apart from the transactions into it.
+    expect(at('deposit1')[0]!.outflows!.map((o) => o.tx)).toContain(hash('deposit1Sweep'));
+    expect(at('deposit1')[0]!.txs).not.toContain(hash('deposit1Sweep'));
     expect(at('exBDeposit')[0]).toMatchObject({ entity: 'Exchange B', crossBorder: false, depositInferred: false });
     expect(at('exBDeposit')[0]!.depositAddress!.toLowerCase()).toBe(s.a.exBDeposit);
     const exchangeTotals = Object.fromEntries(report.exchanges.map((x) => [x.entity, x.totals[0]!.amount]));
