@@ -54,6 +54,7 @@ export function convergenceToSummary(entries: readonly ConvergenceEntry[]): stri
   return `${lines.join('\n')}\n`;
 }
 
+/** Options of `caseLinkGraph`. */
 export interface LinkGraphOptions {
   /**
    * An address shared by more cases than this (a big exchange's hot wallet) is kept as a node attribute of its cases

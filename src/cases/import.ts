@@ -7,6 +7,7 @@ import { ComplaintImportError, type RowIssue } from './errors.js';
 import { COMPLAINT_COLUMNS, ComplaintRowSchema, type ComplaintRow, type Payment } from './schema.js';
 import type { CaseStore, InsertPaymentsOptions } from './store.js';
 
+/** The formats a complaint file can be read in: CSV, JSON (an array of rows or `{ "payments": [...] }`) or JSON Lines. */
 export type ComplaintFormat = 'csv' | 'json' | 'jsonl';
 
 /** A record of a complaint file and the line it starts on. */
@@ -15,11 +16,13 @@ export interface ComplaintRecord {
   record: unknown;
 }
 
+/** Options of `importComplaints`: the store's insert options plus the file format (default: from the extension). */
 export interface ImportOptions extends InsertPaymentsOptions {
   /** Default: from the file extension (.csv, .json, .jsonl/.ndjson). */
   format?: ComplaintFormat;
 }
 
+/** What an import (`importComplaints`, `addPayments`) did: rows read, payments stored, duplicates, cases and transactions. */
 export interface ImportResult {
   file: string;
   /** Rows read (payments as reported, duplicates included). */

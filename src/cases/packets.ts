@@ -85,6 +85,7 @@ export const ConsolidatedPacketSchema = z.object({
     }),
   ),
 });
+/** One consolidated request to one recipient covering every case that reached it (see ConsolidatedPacketSchema). */
 export type ConsolidatedPacket = z.infer<typeof ConsolidatedPacketSchema>;
 type ConsolidatedAddress = ConsolidatedPacket['addresses'][number];
 type PacketAddress = RequestPacket['addresses'][number];

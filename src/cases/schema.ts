@@ -26,6 +26,7 @@ export const VictimIdSchema = z
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
 
+/** Zod schema of a case's fields (strict): reference, optional jurisdiction, opened date (YYYY-MM-DD) and notes. */
 export const CaseInputSchema = z
   .object({
     reference: CaseReferenceSchema,
@@ -35,6 +36,7 @@ export const CaseInputSchema = z
     notes: z.string().max(10_000).optional(),
   })
   .strict();
+/** A case as given to `CaseStore.addCase` (the input of CaseInputSchema). */
 export type CaseInput = z.input<typeof CaseInputSchema>;
 export type CaseFields = z.infer<typeof CaseInputSchema>;
 
@@ -58,6 +60,7 @@ export const PaymentSchema = z.object({
   /** Where it came from: `file:line` for imports. */
   source: z.string().optional(),
 });
+/** A victim's payment as stored (see PaymentSchema): normalized, with its dedup key and amount in base units. */
 export type Payment = z.infer<typeof PaymentSchema>;
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -189,6 +192,7 @@ export const ComplaintRowSchema = z
       ...(row.jurisdiction !== undefined ? { jurisdiction: row.jurisdiction } : {}),
     };
   });
+/** One row of a complaint file as given (the input of ComplaintRowSchema), e.g. for `addPayments`. */
 export type ComplaintRow = z.input<typeof ComplaintRowSchema>;
 
 /** `native`, the native symbol, a canonical stablecoin symbol on that chain, or a token contract (with decimals). */

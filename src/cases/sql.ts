@@ -3,9 +3,13 @@
  * in store.ts is written once. Queries use `?` placeholders (PostgreSQL's driver rewrites them to `$1…`); values are
  * always bound, never spliced into SQL text.
  */
+
+/** A value bound to a `?` placeholder. */
 export type SqlValue = string | number | null;
+/** The database engine a case store runs on. */
 export type Dialect = 'sqlite' | 'postgres';
 
+/** Runs parameterized SQL (`?` placeholders) on a case store's database, inside or outside a transaction. */
 export interface SqlExecutor {
   readonly dialect: Dialect;
   /** Rows of a SELECT (or of INSERT … RETURNING). */
@@ -16,6 +20,7 @@ export interface SqlExecutor {
   exec(sql: string): Promise<void>;
 }
 
+/** An open case store database (SQLite or PostgreSQL): an executor plus transactions, its location, size and close. */
 export interface SqlDriver extends SqlExecutor {
   /** Where the store lives, for people: a file path or a redacted URL (never a password). */
   readonly location: string;

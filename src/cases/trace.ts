@@ -9,6 +9,7 @@ import type { CaseStore } from './store.js';
 /** Everything `trace()` takes except the seeds (the case's payments are the seeds). */
 export type TraceCaseOptions = Omit<TraceOptions, 'seeds'>;
 
+/** What `traceCase` returns: the stored trace's id, the case reference, the report, the graph and the addresses reached. */
 export interface TraceCaseResult {
   traceId: number;
   reference: string;
@@ -73,6 +74,7 @@ export async function traceCase(store: CaseStore, reference: string, options: Tr
   return { traceId, reference, report: result.report, graph: result.graph, reached };
 }
 
+/** Passed to `traceCases`' `onCase` after each case, traced or failed. */
 export interface TraceCasesProgress {
   /** Cases finished (traced or failed). */
   done: number;
@@ -82,6 +84,10 @@ export interface TraceCasesProgress {
   error?: Error;
 }
 
+/**
+ * What `traceCases` returns: the cases traced (trace id, completeness, endpoint count) and those that failed, with
+ * the error.
+ */
 export interface TraceCasesResult {
   traced: { reference: string; traceId: number; complete: boolean; endpoints: number }[];
   failed: { reference: string; error: Error }[];

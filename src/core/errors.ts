@@ -2,6 +2,8 @@
  * One small error tree (after viem's BaseError): `code` is stable for machines, `shortMessage` is one line for
  * people, `details` carries what a program needs (never a secret), `cause` keeps the chain.
  */
+
+/** Machine-readable facts about an error, for programs (never a secret). */
 export type ErrorDetails = Record<string, unknown>;
 
 /** Machine-readable details (never secret) and the underlying cause of an error. */

@@ -6,6 +6,8 @@
  * If an outflow exceeds the balance the ledger knows (funds from before the traced window), the excess counts as
  * clean money of unknown origin: it never creates taint.
  */
+
+/** The name of an account-ledger taint model (see LEDGER_MODELS). */
 export type LedgerModelName = 'poison' | 'haircut' | 'fifo';
 
 /** An address's running balance and taint: deposits in, withdrawals carrying the taint the model assigns. */

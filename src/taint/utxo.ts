@@ -20,6 +20,7 @@ import type { UtxoTransaction } from '../core/movement.js';
  */
 export type UtxoTaintModel = 'poison' | 'haircut' | 'fifo' | 'tiho';
 
+/** The UTXO taint models (poison, haircut, fifo, tiho), each with a one-line description. */
 export const UTXO_TAINT_MODELS: Record<UtxoTaintModel, string> = {
   poison: 'taint-first: tainted satoshis fill the outputs in output order, fee last; every output of a tainted transaction is contaminated',
   haircut: 'proportional: the fee takes its share first, outputs share the rest by value (largest remainder rounding)',
@@ -27,11 +28,13 @@ export const UTXO_TAINT_MODELS: Record<UtxoTaintModel, string> = {
   tiho: 'taint in, highest out: tainted satoshis fill the largest outputs first, fee last',
 };
 
+/** One input of a transaction for `allocateUtxoTaint`: its value and the tainted part of it, in satoshis. */
 export interface UtxoTaintInput {
   value: bigint;
   taint: bigint;
 }
 
+/** What `allocateUtxoTaint` returns: the taint each output receives and the taint burned as fee, in satoshis. */
 export interface UtxoTaintResult {
   /** Taint per output, in output order. */
   outputs: bigint[];

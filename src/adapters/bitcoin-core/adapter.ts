@@ -39,6 +39,11 @@ export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & {
   fetch?: typeof fetch;
 };
 
+/**
+ * The Bitcoin Core JSON-RPC source made by `createBitcoinCoreAdapter`: a UtxoChainAdapter plus the node's block count
+ * (`getTipHeight`). Transactions outside the mempool and wallet need -txindex; the node has no address index, so
+ * `getAddressTransactions` throws InvalidInputError.
+ */
 export interface BitcoinCoreAdapter extends UtxoChainAdapter {
   getTipHeight(options?: { signal?: AbortSignal }): Promise<number>;
 }

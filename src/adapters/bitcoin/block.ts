@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { decodeParsedTransaction, type DecodedTransaction } from './decode.js';
 import { hashToTxid } from './script.js';
 
+/** A decoded block (`decodeBlock`): header hash, previous hash, time, whether the merkle root checks out, and its transactions. */
 export interface DecodedBlock {
   hash: string;
   prevHash: string;

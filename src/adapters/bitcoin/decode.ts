@@ -3,12 +3,14 @@ import type { Transaction } from 'bitcoinjs-lib';
 import { InvalidInputError } from '../../core/errors.js';
 import { hashToTxid, hexToBytes, scriptAddress, type ScriptType } from './script.js';
 
+/** An input of a decoded transaction: the outpoint it spends (funding txid and output index) and its sequence number. */
 export interface DecodedInput {
   prevTx: string;
   vout: number;
   sequence: number;
 }
 
+/** An output of a decoded transaction: its index, value in satoshis, script, address (or script id) and script type. */
 export interface DecodedOutput {
   n: number;
   value: bigint;

@@ -18,6 +18,7 @@ export function scriptId(script: Uint8Array): string {
   return `script:${createHash('sha256').update(script).digest('hex').slice(0, 40)}`;
 }
 
+/** True when `value` is a `script:` id as `scriptId` makes them (`script:` and 40 lower-case hex digits). */
 export function isScriptId(value: string): boolean {
   return /^script:[0-9a-f]{40}$/.test(value);
 }

@@ -17,6 +17,7 @@ export interface SourcedUtxoTransaction extends UtxoTransaction {
   unresolvedInputs?: number[];
 }
 
+/** Options of `UtxoChainAdapter.getAddressTransactions`: a block-time window, a cap per address and an abort signal. */
 export interface AddressTransactionsOptions {
   /** Inclusive window in unix seconds (block time); unconfirmed transactions are not listed. */
   fromTime?: number;
@@ -26,6 +27,7 @@ export interface AddressTransactionsOptions {
   signal?: AbortSignal;
 }
 
+/** What `UtxoChainAdapter.getAddressTransactions` returns: the transactions found, and the addresses whose list was cut. */
 export interface AddressTransactionsResult {
   /** Every confirmed transaction that spends from or pays to one of the addresses, each once, oldest first. */
   transactions: SourcedUtxoTransaction[];
@@ -41,6 +43,7 @@ export interface UtxoChainAdapter extends ChainAdapter {
   getOutspends(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<Outspend[]>;
 }
 
+/** Type guard: true when the adapter has the UTXO methods (getUtxoTransaction, getAddressTransactions, getOutspends). */
 export function isUtxoChainAdapter(adapter: ChainAdapter): adapter is UtxoChainAdapter {
   const candidate = adapter as Partial<UtxoChainAdapter>;
   return (

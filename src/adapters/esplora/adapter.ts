@@ -38,6 +38,7 @@ const OptionsSchema = z
 /** Options of `createEsploraAdapter`: the Esplora URL, chain, rate limit, and the shared answer cache. */
 export type EsploraAdapterOptions = z.input<typeof OptionsSchema> & { cache?: ResponseCache; clock?: Clock; fetch?: typeof fetch };
 
+/** The Esplora source made by `createEsploraAdapter`: a UtxoChainAdapter that can also report the server's tip height. */
 export interface EsploraAdapter extends UtxoChainAdapter {
   /** Height of the best block the server knows. */
   getTipHeight(options?: { signal?: AbortSignal }): Promise<number>;

@@ -11,6 +11,7 @@ import { addressCodec, parseMovementRow, rowToTransfer } from './map.js';
 import { buildTokensQuery, buildTransactionQuery, buildTransfersQuery, type WarehouseTable } from './query.js';
 import { TokenRowSchema } from './schema.js';
 
+/** Zod schema of `createWarehouseAdapter`'s options (strict); the adapter throws InvalidInputError when they fail it. */
 export const WarehouseAdapterOptionsSchema = z
   .object({
     engine: z.custom<WarehouseEngine>((v) => typeof v === 'object' && v !== null && typeof (v as WarehouseEngine).query === 'function', 'expected a warehouse engine'),

@@ -14,6 +14,10 @@ export const DEFAULT_MAXIMUM_BYTES_BILLED = 10n * 1024n ** 3n;
 
 const DATASET = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,250}\.[A-Za-z_][A-Za-z0-9_]{0,1023}$/;
 
+/**
+ * Zod schema of `createBigQueryWarehouse`'s data options (strict): dataset, project, location, byte cap, paging,
+ * timeouts, retries.
+ */
 export const BigQueryWarehouseOptionsSchema = z
   .object({
     /** `project.dataset` holding blockchain-etl tables, e.g. `bigquery-public-data.crypto_ethereum`. */
@@ -48,6 +52,10 @@ export const BigQueryWarehouseOptionsSchema = z
     clientOptions: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
+/**
+ * Options of `createBigQueryWarehouse`: the schema's fields with typed `onQuery` and `clientOptions`, plus clock and
+ * random hooks for retry backoff.
+ */
 export type BigQueryWarehouseOptions = Omit<z.input<typeof BigQueryWarehouseOptionsSchema>, 'onQuery' | 'clientOptions'> & {
   onQuery?: (info: { purpose: string; bytesEstimated: bigint; sql: string }) => void;
   clientOptions?: BigQueryOptions;

@@ -9,8 +9,13 @@ import { WAREHOUSE_TABLES, type Dialect, type RenderedQuery, type WarehouseTable
 
 type DuckDb = typeof import('@duckdb/node-api');
 
+/** File format of a table export, taken from the extension (`.gz` CSV and JSON are read too). */
 export type TableFormat = 'parquet' | 'csv' | 'json';
 
+/**
+ * Options of `createDuckDbWarehouse` (and `discoverTables`): where the table exports are, DuckDB settings, late
+ * materialization.
+ */
 export interface DuckDbWarehouseOptions {
   /**
    * A folder holding one file, or one folder of files, per blockchain-etl table, named after the table:

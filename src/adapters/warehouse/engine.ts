@@ -1,5 +1,6 @@
 import type { Dialect, RenderedQuery, WarehouseTable } from './query.js';
 
+/** A warehouse engine's running totals: queries, rows returned, bytes processed and time spent. */
 export interface WarehouseQueryStats {
   /** Queries run (dry runs not counted). */
   queries: number;

@@ -19,11 +19,15 @@
  * 'call' with call_type 'call' (delegatecall, staticcall and callcode move nothing), 'create' and 'suicide'.
  */
 
+
+/** The blockchain-etl tables the warehouse adapters read. */
 export const WAREHOUSE_TABLES = ['token_transfers', 'transactions', 'traces', 'tokens'] as const;
+/** One of WAREHOUSE_TABLES. */
 export type WarehouseTable = (typeof WAREHOUSE_TABLES)[number];
 
 export type ParamType = 'STRING' | 'INT64';
 
+/** A named query parameter: its type (STRING or INT64), whether it is an array, and its value. */
 export interface QueryParam {
   name: string;
   type: ParamType;
@@ -31,6 +35,7 @@ export interface QueryParam {
   value: string | number | string[] | number[];
 }
 
+/** A query built for one dialect, ready for an engine: SQL text, bound parameters and the tables it reads. */
 export interface RenderedQuery {
   /** What the query is for, for errors and statistics ("transfers", "transaction", "tokens"). */
   purpose: string;
@@ -77,6 +82,7 @@ export interface Dialect {
   rowLocator?(table: WarehouseTable): readonly string[] | undefined;
 }
 
+/** What `buildTransfersQuery` reads: frontier addresses, direction, time window, token contracts and which movement kinds. */
 export interface TransfersSpec {
   /** Addresses as the tables write them (lower-case hex). */
   addresses: string[];

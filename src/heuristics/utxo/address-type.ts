@@ -1,5 +1,6 @@
 import { bitcoinLib } from '../../core/bitcoin-network.js';
 
+/** The output type behind an address (`addressType`); `script` for `script:` ids, `unknown` for anything it does not recognize. */
 export type AddressType = 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh' | 'p2tr' | 'witness-unknown' | 'script' | 'unknown';
 
 const cache = new Map<string, AddressType>();

@@ -1,6 +1,7 @@
 import type { UtxoTransaction } from '../../core/movement.js';
 import type { HeuristicResult } from './result.js';
 
+/** What `detectBatchPayout` returns: `batch-payout` or `not-batch-payout`, and the transaction's output count. */
 export interface BatchPayoutResult extends HeuristicResult<'batch-payout' | 'not-batch-payout'> {
   outputs: number;
 }

@@ -2,6 +2,7 @@ import type { UtxoTransaction } from '../../core/movement.js';
 import { addressType } from './address-type.js';
 import type { HeuristicResult } from './result.js';
 
+/** A rule that can vote for an output as the change in `detectChange` (`self-change` weighs 3, the others 1). */
 export type ChangeRule = 'self-change' | 'smaller-than-inputs' | 'address-type' | 'round-payment' | 'fresh-address' | 'peel-continuation';
 
 /** One rule's vote for an output as the change. */
@@ -12,6 +13,7 @@ export interface ChangeVote {
   reason: string;
 }
 
+/** Optional knowledge `detectChange` can use: whether an address was seen before, spenders' shapes, the round unit. */
 export interface ChangeOptions {
   /** True when the address had appeared on chain before this transaction (reused, so likely not fresh change). */
   seenBefore?: (address: string) => boolean;
@@ -21,6 +23,7 @@ export interface ChangeOptions {
   roundUnit?: bigint;
 }
 
+/** What `detectChange` returns: `change` with the change output, or `no-decision`, and every rule's vote. */
 export interface ChangeResult extends HeuristicResult<'change' | 'no-decision'> {
   /** The change output, when decided. */
   vout: number | null;

@@ -3,6 +3,7 @@ import type { Label } from '../../core/schema.js';
 import { detectCoinJoin } from './coinjoin.js';
 import type { HeuristicResult } from './result.js';
 
+/** What `commonInputOwnership` returns: `same-owner` with the co-spent addresses, or `not-applicable` (none). */
 export interface CoSpendResult extends HeuristicResult<'same-owner' | 'not-applicable'> {
   /** The distinct input addresses, sorted, when they are taken to share one owner. */
   addresses: string[];
@@ -24,6 +25,10 @@ export function commonInputOwnership(tx: UtxoTransaction): CoSpendResult {
   return { decision: 'same-owner', reason: `${addresses.length} addresses spent together in ${tx.txid}`, confidence: 0.8, addresses };
 }
 
+/**
+ * A label `carryLabels` gave an unlabeled address: the cluster's label re-addressed, confidence × 0.9, source
+ * `cioh:<source>`, with the labeled address it came from and a transaction joining them.
+ */
 export interface CarriedLabel {
   label: Label;
   /** The labeled address the label came from. */

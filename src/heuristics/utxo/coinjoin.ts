@@ -1,8 +1,10 @@
 import type { UtxoTransaction } from '../../core/movement.js';
 import { btc, type HeuristicResult } from './result.js';
 
+/** The CoinJoin pattern `detectCoinJoin` recognized: Whirlpool, Wasabi 2, JoinMarket, or generic equal outputs. */
 export type CoinJoinKind = 'whirlpool' | 'wasabi2' | 'joinmarket' | 'generic';
 
+/** What `detectCoinJoin` returns: `coinjoin` with its kind and denomination, or `not-coinjoin` (both null). */
 export interface CoinJoinResult extends HeuristicResult<'coinjoin' | 'not-coinjoin'> {
   kind: CoinJoinKind | null;
   /** The equal output value that hides who got what, when there is one. */

@@ -8,10 +8,12 @@ export interface PeelStep {
   peeled: { vout: number; address: string | null; value: bigint }[];
 }
 
+/** What `peelStep` returns: `peel` with the link, or `not-peel` (step null) with the reason. */
 export interface PeelStepResult extends HeuristicResult<'peel' | 'not-peel'> {
   step: PeelStep | null;
 }
 
+/** What `detectPeelChain` returns: `peel-chain` or `not-peel-chain`, the links recognized and the peeled payments. */
 export interface PeelChainResult extends HeuristicResult<'peel-chain' | 'not-peel-chain'> {
   /** The recognized links, in order (also when too short to call a chain). */
   steps: PeelStep[];
@@ -19,6 +21,7 @@ export interface PeelChainResult extends HeuristicResult<'peel-chain' | 'not-pee
   branches: { hop: number; txid: string; vout: number; address: string | null; value: bigint }[];
 }
 
+/** Limits of a peel link and chain for `peelStep` and `detectPeelChain` (defaults: 1 input, 3 outputs, 3 links). */
 export interface PeelOptions {
   /** Most inputs a peel link may have (default 1: a chain spends its own change). */
   maxInputs?: number;
