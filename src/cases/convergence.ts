@@ -1,4 +1,5 @@
-import { UndirectedGraph } from 'graphology';
+import type { UndirectedGraph } from 'graphology';
+import { graphology } from '../core/lazy.js';
 import { csvRow } from '../report/csv.js';
 import { gexfWriter } from '../report/gexf.js';
 import { xmlSafe } from '../report/export-attributes.js';
@@ -69,7 +70,7 @@ export interface LinkGraphOptions {
  */
 export function caseLinkGraph(entries: readonly ConvergenceEntry[], cases: readonly CaseSummary[] = [], options: LinkGraphOptions = {}): UndirectedGraph {
   const max = options.maxCasesPerAddress ?? 100;
-  const graph = new UndirectedGraph();
+  const graph = new (graphology().UndirectedGraph)();
   const info = new Map(cases.map((c) => [c.reference, c]));
   const addCase = (reference: string) => {
     if (graph.hasNode(reference)) return;

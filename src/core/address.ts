@@ -1,4 +1,3 @@
-import sha3 from 'js-sha3';
 import { createHash } from 'node:crypto';
 import { lazyPackage } from './lazy.js';
 import { getChain, type ChainInfo } from './chain.js';
@@ -7,6 +6,8 @@ import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
 
 // ethers' base58 and byte helpers, loaded with the first TRON address.
 const ethersUtils = lazyPackage<typeof import('ethers/utils')>('ethers/utils');
+// js-sha3's keccak-256, loaded with the first EVM address checksummed (EIP-55).
+const sha3 = lazyPackage<typeof import('js-sha3')>('js-sha3');
 
 const EVM_HEX = /^0x[0-9a-fA-F]{40}$/;
 const TRON_HEX = /^(0x)?41[0-9a-fA-F]{40}$/;
@@ -137,7 +138,6 @@ function normalizeBitcoin(chain: string, raw: string): string {
 }
 
 // Reports print the same addresses many times; the checksum is a keccak hash, so remember it (bounded).
-const { keccak256 } = sha3;
 const checksummed = new Map<string, string>();
 
 /** The form shown to people: EIP-55 checksummed for EVM, unchanged otherwise. */
@@ -157,7 +157,7 @@ export function formatAddress(chain: string, normalized: string): string {
  * is several times faster (tests hold both to the same answers).
  */
 function eip55(lower: string): string {
-  const hash = keccak256.array(lower.slice(2));
+  const hash = sha3().keccak256.array(lower.slice(2));
   // One flat string from char codes: appending char by char leaves a 40-deep chain of cons strings per address.
   const codes = new Array<number>(42);
   codes[0] = 0x30;

@@ -1,4 +1,5 @@
-import { MultiDirectedGraph } from 'graphology';
+import type { MultiDirectedGraph } from 'graphology';
+import { graphology } from '../core/lazy.js';
 import { formatAddress } from '../core/address.js';
 import { transferId } from '../core/movement.js';
 import { assetKey } from '../core/asset.js';
@@ -13,7 +14,7 @@ export type TraceGraph = MultiDirectedGraph;
  * edges are the tainted movements with the taint each carried (decimal strings, so any exporter can use them).
  */
 export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
-  const graph = new MultiDirectedGraph();
+  const graph = new (graphology().MultiDirectedGraph)();
   const { allocation } = outcome;
   const endpointKinds = new Map<string, Set<string>>();
   for (const e of outcome.endpoints) {

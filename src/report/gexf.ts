@@ -1,5 +1,4 @@
-import { MultiDirectedGraph } from 'graphology';
-import { lazyPackage } from '../core/lazy.js';
+import { graphology, lazyPackage } from '../core/lazy.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { exportGraph } from './export-attributes.js';
@@ -14,7 +13,7 @@ export const gexfWriter = lazyPackage<typeof import('graphology-gexf')>('graphol
  */
 export function graphToGexf(graph: TraceGraph, report: TraceReport): string {
   const { nodes, edges } = exportGraph(graph, report);
-  const out = new MultiDirectedGraph();
+  const out = new (graphology().MultiDirectedGraph)();
   for (const n of nodes) out.addNode(n.key, { label: n.label, color: n.color, size: n.size, x: n.x, y: n.y, ...n.attributes });
   for (const e of edges) out.addEdgeWithKey(e.key, e.source, e.target, { label: e.label, weight: e.weight, ...e.attributes });
   return gexfWriter().write(out, { version: '1.3', pretty: true });
