@@ -4,19 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
-import { evmAddress, tokenRow } from '../support/etherscan-data.js';
+import { evmAddress, layeredTokenRows } from '../support/etherscan-data.js';
 import { cli } from '../support/cli.js';
 import type { TraceReport } from '../../src/core/schema.js';
 
 // Victim -> collector C -> 10 layers -> 6 wallets each: 71 addresses to expand, one request each.
-const rows: Row[] = [];
-let n = 1;
-rows.push(tokenRow(n++, 10, evmAddress(1), evmAddress(2), '1000000000000'));
-for (let i = 0; i < 10; i++) {
-  const layer = evmAddress(100 + i);
-  rows.push(tokenRow(n++, 20 + i, evmAddress(2), layer, '100000000000'));
-  for (let j = 0; j < 6; j++) rows.push(tokenRow(n++, 40 + i * 6 + j, layer, evmAddress(1000 + i * 10 + j), '16000000000'));
-}
+const rows: Row[] = layeredTokenRows(10, 6, { seed: '1000000000000', layer: '100000000000', wallet: '16000000000' });
 
 let server: EtherscanServer;
 let killAfter = Number.POSITIVE_INFINITY;

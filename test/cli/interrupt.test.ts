@@ -4,20 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
-import { evmAddress, timeOf, tokenRow } from '../support/etherscan-data.js';
+import { evmAddress, layeredTokenRows, timeOf } from '../support/etherscan-data.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
 import { EXIT } from '../../src/cli/main.js';
 import { cli } from '../support/cli.js';
 
 // Victim -> collector -> 3 layers -> 3 wallets each: 13 addresses to expand over a Blockscout-style API.
-const rows: Row[] = [];
-let n = 1;
-rows.push(tokenRow(n++, 10, evmAddress(1), evmAddress(2), '900000000000'));
-for (let i = 0; i < 3; i++) {
-  const layer = evmAddress(100 + i);
-  rows.push(tokenRow(n++, 20 + i, evmAddress(2), layer, '300000000000'));
-  for (let j = 0; j < 3; j++) rows.push(tokenRow(n++, 40 + i * 3 + j, layer, evmAddress(1000 + i * 10 + j), '100000000000'));
-}
+const rows: Row[] = layeredTokenRows(3, 3, { seed: '900000000000', layer: '300000000000', wallet: '100000000000' });
 
 let server: EtherscanServer;
 /** After this many account requests, answers are held (never sent) and `onHeld` fires once. */

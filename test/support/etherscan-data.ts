@@ -98,3 +98,19 @@ export function manyTokenRows(address: string, count: number, perBlock = 7): Row
   }
   return rows;
 }
+
+/**
+ * A layering world of token transfers: victim 1 pays collector 2, which pays `layers` layer wallets (100 + i), each
+ * paying `wallets` end wallets (1000 + 10 i + j). Blocks: 10, then 20 + i, then 40 + i * wallets + j.
+ */
+export function layeredTokenRows(layers: number, wallets: number, amounts: { seed: string; layer: string; wallet: string }): Row[] {
+  const rows: Row[] = [];
+  let n = 1;
+  rows.push(tokenRow(n++, 10, evmAddress(1), evmAddress(2), amounts.seed));
+  for (let i = 0; i < layers; i++) {
+    const layer = evmAddress(100 + i);
+    rows.push(tokenRow(n++, 20 + i, evmAddress(2), layer, amounts.layer));
+    for (let j = 0; j < wallets; j++) rows.push(tokenRow(n++, 40 + i * wallets + j, layer, evmAddress(1000 + i * 10 + j), amounts.wallet));
+  }
+  return rows;
+}
