@@ -1,0 +1,163 @@
+/**
+ * The reports the golden test pins: the demo case and generated worlds (account layering, UTXO, convergence), under
+ * every taint model, with and without cuts, in every export format. Imported only through the public entries, so
+ * the pins survive moves inside src/.
+ */
+import { createHash } from 'node:crypto';
+import { id } from 'ethers';
+import { payments, networks } from 'bitcoinjs-lib';
+import {
+  convergence,
+  createFixtureAdapter,
+  createLabelStore,
+  graphToGexf,
+  graphToGraphml,
+  graphToTransfersCsv,
+  buildRequestPackets,
+  packetToMarkdown,
+  freezeCandidates,
+  reportToEndpointsCsv,
+  reportToJson,
+  reportToSummary,
+  trace,
+  victimConvergenceToSummary,
+  type FixtureDatasetInput,
+  type TraceResult,
+} from '../../src/index.js';
+import { reportToHtml } from '../../src/html.js';
+import { traceDemo } from '../support/demo-trace.js';
+import { generateWorld } from '../bench/engine.js';
+
+export const MODELS = ['fifo', 'haircut', 'poison', 'tiho'] as const;
+
+/** One pinned output: its name and text. */
+export interface Pinned {
+  name: string;
+  text: string;
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function exportsOf(prefix: string, result: TraceResult, full: boolean): Pinned[] {
+  const { report, graph } = result;
+  const out: Pinned[] = [
+    { name: `${prefix}.json`, text: reportToJson(report) },
+    { name: `${prefix}.summary.md`, text: reportToSummary(report) },
+    { name: `${prefix}.endpoints.csv`, text: reportToEndpointsCsv(report) },
+    { name: `${prefix}.transfers.csv`, text: graphToTransfersCsv(graph, report) },
+  ];
+  if (full) {
+    out.push(
+      { name: `${prefix}.gexf`, text: graphToGexf(graph, report) },
+      { name: `${prefix}.graphml`, text: graphToGraphml(graph, report) },
+      { name: `${prefix}.packets.md`, text: buildRequestPackets(report).map(packetToMarkdown).join('\n---\n') },
+      { name: `${prefix}.freeze.json`, text: JSON.stringify(freezeCandidates(report), null, 2) },
+    );
+  }
+  return out;
+}
+
+/** Reports are deterministic; the elapsed-time figures of a run are not part of them. */
+async function demoOutputs(): Promise<Pinned[]> {
+  const out: Pinned[] = [];
+  const base = await traceDemo();
+  out.push(...exportsOf('demo.default', base, true));
+  out.push({ name: 'demo.default.html', text: reportToHtml(base.report, base.graph) });
+  return out;
+}
+
+// A small UTXO world drawn from a seeded PRNG: payments split, merge, peel and pay a labeled exchange.
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const btcAddr = (name: string) => payments.p2wpkh({ hash: Buffer.from(id(`golden-btc:${name}`).slice(2, 42), 'hex'), network: networks.bitcoin }).address!;
+const btcTxid = (n: number) => id(`golden-btctx:${n}`).slice(2);
+
+export function utxoWorld(seed: number): { dataset: FixtureDatasetInput; seedTx: string; exchange: string } {
+  const random = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  const txs: NonNullable<FixtureDatasetInput['utxoTransactions']> = [];
+  const unspent: { tx: string; vout: number; owner: string; sats: number }[] = [];
+  const T = 1_760_000_000;
+  let n = 0;
+  const add = (inputs: typeof unspent, outs: [string, number][]) => {
+    const txid = btcTxid(++n);
+    txs.push({
+      chain: 'bitcoin',
+      txid,
+      block: 800_000 + n,
+      time: T + n * 600,
+      inputs: inputs.map((i) => ({ prevTx: i.tx, vout: i.vout, address: btcAddr(i.owner), value: String(i.sats) })),
+      outputs: outs.map(([owner, sats], v) => ({ n: v, address: btcAddr(owner), value: String(sats) })),
+    });
+    outs.forEach(([owner, sats], v) => unspent.push({ tx: txid, vout: v, owner, sats }));
+    return txid;
+  };
+  add([{ tx: btcTxid(0), vout: 0, owner: 'genesis', sats: 900_000_000 }], [['victim', 500_000_000], ['clean', 399_990_000]]);
+  const seedTx = add([unspent.shift()!], [['scam', 200_000_000 + int(0, 1e6)], ['victim', 200_000_000]]);
+  unspent.shift();
+  for (let i = 0; i < 40 && unspent.length > 0; i++) {
+    const take = unspent.splice(int(0, unspent.length - 1), Math.min(unspent.length, int(1, 3)));
+    const total = take.reduce((s, u) => s + u.sats, 0);
+    const fee = int(200, 3_000);
+    const ways = int(1, 3);
+    const outs: [string, number][] = [];
+    let left = total - fee;
+    for (let w = 0; w < ways; w++) {
+      const sats = w === ways - 1 ? left : Math.floor(left * (0.2 + random() * 0.6));
+      left -= sats;
+      const to = random() < 0.12 ? 'exchange-hot' : `w${int(0, 25)}`;
+      outs.push([to, sats]);
+    }
+    if (outs.every(([, s]) => s > 546)) add(take, outs);
+    else unspent.push(...take);
+  }
+  return { dataset: { format: 'chaintrail-fixture', version: 1, utxoTransactions: txs }, seedTx, exchange: btcAddr('exchange-hot') };
+}
+
+/** Every pinned output, in a fixed order. */
+export async function goldenOutputs(): Promise<Pinned[]> {
+  const out: Pinned[] = await demoOutputs();
+
+  const world = generateWorld(6_000, 11);
+  const adapter = createFixtureAdapter({ dataset: world.dataset });
+  const labels = createLabelStore(world.labels);
+  for (const taint of MODELS) {
+    const wide = await trace({ seeds: world.seeds, adapters: [adapter], labels, taint, maxHops: world.levels.length + 2, maxNodes: 100_000 });
+    out.push(...exportsOf(`layering.${taint}`, wide, taint === 'fifo'));
+    // Cuts: a hop limit, an address budget, a degree limit and a minimum value all bite.
+    const cuts = {
+      hops: { maxHops: 3, minValue: '40' },
+      budget: { maxHops: 10, maxNodes: 300 },
+      degree: { maxHops: 10, maxNodes: 100_000, maxDegree: 25 },
+    };
+    for (const [name, limits] of Object.entries(cuts)) {
+      const cut = await trace({ seeds: world.seeds, adapters: [adapter], labels, taint, ...limits });
+      out.push(...exportsOf(`layering-cut-${name}.${taint}`, cut, false));
+    }
+  }
+
+  const victims = [0, 1, 2].map((v) => ({ id: `victim-${v}`, seeds: world.seeds.filter((_, i) => i % 3 === v) }));
+  const conv = await convergence({ adapters: [adapter], labels, maxHops: 5, maxNodes: 20_000 }, victims);
+  out.push({ name: 'layering.convergence.json', text: JSON.stringify(conv, null, 2) }, { name: 'layering.convergence.md', text: victimConvergenceToSummary(conv) });
+
+  for (const seed of [3, 5]) {
+    const u = utxoWorld(seed);
+    const utxoAdapter = createFixtureAdapter({ dataset: u.dataset });
+    const utxoLabels = createLabelStore([{ chain: 'bitcoin', address: u.exchange, entity: 'Coin Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'golden' }]);
+    for (const taint of MODELS) {
+      for (const peelMode of ['all-outputs', 'follow-change'] as const) {
+        const r = await trace({ seeds: [{ chain: 'bitcoin', tx: u.seedTx }], adapters: [utxoAdapter], labels: utxoLabels, taint, peelMode, caseJurisdiction: 'DE', maxHops: 6 });
+        out.push(...exportsOf(`utxo-${seed}.${taint}.${peelMode}`, r, false));
+      }
+    }
+  }
+  return out;
+}
