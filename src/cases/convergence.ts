@@ -100,7 +100,8 @@ export function caseLinkGraph(entries: readonly ConvergenceEntry[], cases: reado
         if (graph.hasEdge(a, b)) {
           graph.updateEdgeAttributes(a, b, (attrs) => ({ ...attrs, weight: (attrs.weight as number) + 1, addresses: `${attrs.addresses as string}; ${xmlSafe(address)}` }));
         } else {
-          graph.addEdge(a, b, { weight: 1, label: '', addresses: xmlSafe(address) });
+          // A key of its own: graphology's generated keys differ between runs, and exports must not.
+          graph.addEdgeWithKey(`${a}->${b}`, a, b, { weight: 1, label: '', addresses: xmlSafe(address) });
         }
       }
     }

@@ -25,6 +25,12 @@ import {
   type TraceResult,
 } from '../../src/index.js';
 import { reportToHtml } from '../../src/html.js';
+import { addPayments, casePackets, caseLinkGraph, consolidatedPacketFiles, convergenceToCsv, convergenceToSummary, linkGraphToGraphml, openCaseStore, traceCases } from '../../src/cases.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCaseWorld, DEMO_LABELS } from '../support/case-world.js';
+import { loadLabelFiles } from '../../src/labels/load.js';
 import { traceDemo } from '../support/demo-trace.js';
 import { generateWorld } from '../bench/engine.js';
 
@@ -159,5 +165,28 @@ export async function goldenOutputs(): Promise<Pinned[]> {
       }
     }
   }
+  out.push(...(await caseOutputs()));
   return out;
+}
+
+/** The case database over 40+ generated cases on the demo world: convergence, link graph, consolidated packets. */
+async function caseOutputs(): Promise<Pinned[]> {
+  const world = buildCaseWorld();
+  const dir = mkdtempSync(join(tmpdir(), 'chaintrail-golden-cases-'));
+  const store = await openCaseStore({ target: join(dir, 'cases.db'), env: {} });
+  try {
+    await addPayments(store, world.rows, { source: 'golden' });
+    await traceCases(store, { adapters: [createFixtureAdapter({ dataset: world.dataset })], labels: loadLabelFiles([DEMO_LABELS]) });
+    const conv = await store.convergence();
+    const cases = await store.listCases();
+    return [
+      { name: 'cases.convergence.csv', text: convergenceToCsv(conv) },
+      { name: 'cases.convergence.md', text: convergenceToSummary(conv) },
+      { name: 'cases.links.graphml', text: linkGraphToGraphml(caseLinkGraph(conv, cases)) },
+      ...consolidatedPacketFiles(await casePackets(store)).map((f) => ({ name: `cases.packets.${f.name}`, text: f.content })),
+    ];
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
