@@ -1,4 +1,5 @@
 // `chaintrail/cli`: the `chaintrail` command as a function (embeddable, never calls process.exit) and the case-file
 // reader the demo and examples use. Re-exports only.
-export { runCli, EXIT, type CliIo } from './cli/main.js';
+export { runCli } from './cli/main.js';
+export { EXIT, type CliIo } from './cli/io.js';
 export { readCaseFile, CaseFileSchema, type CaseFile } from './cli/case-file.js';

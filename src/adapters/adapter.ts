@@ -89,14 +89,14 @@ export interface ChainAdapter {
   readonly capabilities: AdapterCapabilities;
   supports(chain: string): boolean;
   getTransfers(query: TransferQuery): Promise<TransferResult>;
-  getTransaction(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionResult>;
+  getTransaction(chain: string, hash: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactionResult>;
   /**
    * EVM sources that can read a transaction's receipt: every event log it emitted, in log order (bridge events
    * name the destination chain and recipient). Throws NotFoundError for an unknown or unmined transaction.
    */
-  getTransactionLogs?(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionLog[]>;
+  getTransactionLogs?(chain: string, hash: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactionLog[]>;
   /** Bitcoin-family sources: a transaction with prevouts and, where known, who spent each output. */
-  getUtxoTransaction?(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<UtxoTransaction>;
+  getUtxoTransaction?(chain: string, txid: string, options?: { signal?: AbortSignal | undefined }): Promise<UtxoTransaction>;
   /** Limitations the report must state (e.g. "internal transfers not visible"). */
   notes(chain: string): string[];
   stats(): AdapterStats;

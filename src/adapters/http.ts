@@ -114,7 +114,7 @@ export interface HttpClientOptions {
   /** A source asking to wait longer than this fails now with a RateLimitError instead of stalling the trace. */
   maxRetryAfterMs?: number;
   /** Token bucket: requests per second and burst; `false` for none. */
-  rateLimit?: { perSecond: number; burst?: number } | false;
+  rateLimit?: { perSecond: number; burst?: number | undefined } | false;
   concurrency?: number;
   /** Sent with every request (e.g. chainid, apikey). */
   query?: Record<string, string | number | undefined>;

@@ -133,21 +133,21 @@ export interface CaseStore {
   readonly kind: 'sqlite' | 'postgres';
   /** File path or redacted URL. */
   readonly location: string;
-  addCase(input: CaseInput, options?: { ifExists?: 'error' | 'keep' | 'update'; signal?: AbortSignal }): Promise<CaseRecord>;
-  getCase(reference: string, options?: { signal?: AbortSignal }): Promise<CaseRecord | undefined>;
-  listCases(options?: { signal?: AbortSignal }): Promise<CaseSummary[]>;
-  payments(reference: string, options?: { signal?: AbortSignal }): Promise<StoredPayment[]>;
+  addCase(input: CaseInput, options?: { ifExists?: 'error' | 'keep' | 'update'; signal?: AbortSignal | undefined }): Promise<CaseRecord>;
+  getCase(reference: string, options?: { signal?: AbortSignal | undefined }): Promise<CaseRecord | undefined>;
+  listCases(options?: { signal?: AbortSignal | undefined }): Promise<CaseSummary[]>;
+  payments(reference: string, options?: { signal?: AbortSignal | undefined }): Promise<StoredPayment[]>;
   /** Stored payments with these keys (see Payment.key), for duplicate and conflict checks before a write. */
-  findPayments(keys: readonly { chain: string; key: string }[], options?: { signal?: AbortSignal }): Promise<StoredPayment[]>;
+  findPayments(keys: readonly { chain: string; key: string }[], options?: { signal?: AbortSignal | undefined }): Promise<StoredPayment[]>;
   /** Validated payments in transactions of whole cases; the same payment twice is stored once. */
   insertPayments(payments: readonly Payment[], options?: InsertPaymentsOptions): Promise<InsertPaymentsResult>;
   /** Stores a trace with its reached addresses in one transaction; returns the trace id. */
-  saveTrace(reference: string, trace: SaveTraceInput, options?: { signal?: AbortSignal }): Promise<number>;
-  latestTrace(reference: string, options?: { signal?: AbortSignal }): Promise<StoredTrace | undefined>;
+  saveTrace(reference: string, trace: SaveTraceInput, options?: { signal?: AbortSignal | undefined }): Promise<number>;
+  latestTrace(reference: string, options?: { signal?: AbortSignal | undefined }): Promise<StoredTrace | undefined>;
   /** The latest trace of every case that has one, by case reference. */
-  latestTraces(options?: { signal?: AbortSignal }): Promise<StoredTrace[]>;
+  latestTraces(options?: { signal?: AbortSignal | undefined }): Promise<StoredTrace[]>;
   convergence(options?: ConvergenceOptions): Promise<ConvergenceEntry[]>;
-  stats(options?: { signal?: AbortSignal }): Promise<StoreStats>;
+  stats(options?: { signal?: AbortSignal | undefined }): Promise<StoreStats>;
   close(): Promise<void>;
 }
 

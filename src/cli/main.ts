@@ -20,17 +20,9 @@ import { registerReportCommand } from './commands/report.js';
 import { registerCaseCommand } from './commands/case.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
+import { EXIT, type CliIo } from './io.js';
 
-/** Documented exit codes. */
-export const EXIT = { ok: 0, failure: 1, invalidInput: 2, source: 3, notFound: 4, aborted: 130 } as const;
 
-/** Where the CLI writes (stdout: results; stderr: progress and errors), its environment and an AbortSignal. */
-export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WriteStream;
-  env: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-}
 
 const FORMATS = OUTPUT_FORMATS;
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -44,7 +36,6 @@ const num = (name: string) => (value: string) => {
   return Number(value);
 };
 
-export { parseSeedArg } from './seed-arg.js';
 
 /** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
 function labelsFrom(paths: string[], quiet: boolean, io: CliIo) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
 import { evmAddress, layeredTokenRows, timeOf } from '../support/etherscan-data.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
-import { EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
 import { cli } from '../support/cli.js';
 
 // Victim -> collector -> 3 layers -> 3 wallets each: 13 addresses to expand over a Blockscout-style API.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
 import { parseLabelCsv } from '../../src/labels/formats/csv.js';
 import { builtinLabels } from '../../src/labels/builtin.js';
 import { cli } from '../support/cli.js';

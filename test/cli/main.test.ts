@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TraceReportSchema } from '../../src/core/schema.js';
-import { EXIT, parseSeedArg } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
+import { parseSeedArg } from '../../src/cli/seed-arg.js';
 import { cli } from '../support/cli.js';
 
 const DEMO = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { seeds: { chain: string; tx: string }[] };

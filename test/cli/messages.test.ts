@@ -7,7 +7,8 @@ import { getChain } from '../../src/core/chain.js';
 import { ChaintrailError, InvalidInputError } from '../../src/core/errors.js';
 import { editDistance } from '../../src/core/suggest.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
-import { EXIT, parseSeedArg } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
+import { parseSeedArg } from '../../src/cli/seed-arg.js';
 import { cli } from '../support/cli.js';
 
 const bitcoin = bitcoinLib();

@@ -5,7 +5,7 @@ import { MultiDirectedGraph } from 'graphology';
 import { parse as parseGexf } from 'graphology-gexf';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
 import { parseExplorerArgs } from '../../src/cli/output.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
 import { RequestPacketSchema } from '../../src/report/packets.js';

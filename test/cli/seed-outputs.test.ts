@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bitcoinLib } from '../../src/core/bitcoin-network.js';
 import { decodeBlock } from '../../src/adapters/bitcoin/block.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
-import { EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
 import { EsploraIndex, loadEarlyRawBlocks, startEsploraServer, type EsploraServer, type ServedBlock } from '../support/esplora-server.js';
 import type { TestServer } from '../support/http-test-server.js';
 import { startCoreServer } from '../adapters/bitcoin-core/core-server.js';

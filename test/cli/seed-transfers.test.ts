@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
-import { EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
 import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } from '../support/ganache.js';
 import { cli } from '../support/cli.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceReportSchema } from '../../src/core/schema.js';
-import { EXIT } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/io.js';
 import { startTronServer, transferLog, triggerCall, tronAddress, tronTxid, USDT_TRC20, type TronServer } from '../support/trongrid-server.js';
 import { cli } from '../support/cli.js';
 

@@ -10,7 +10,10 @@ const USDC_ARB = '0xaf88d065e77c8cc2239327c5edb3a432268e5831';
 const T = 1_760_000_000;
 const rule = { windowSeconds: 6 * 3600, tolerance: 0.05 };
 
-const exit = (over: Partial<BridgeExit> = {}): BridgeExit => ({
+/** Fields to override, `undefined` meaning "the event did not say" (the field is left out). */
+type Override<T> = { [K in keyof T]?: T[K] | undefined };
+const defined = <T extends object>(o: Override<T>): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const exit = (over: Override<BridgeExit> = {}): BridgeExit => defined<BridgeExit>({
   protocol: 'across',
   name: 'Across SpokePool (Ethereum)',
   sourceChain: 'ethereum',
@@ -27,7 +30,7 @@ const exit = (over: Partial<BridgeExit> = {}): BridgeExit => ({
   reason: '',
   ...over,
 });
-const departure = (over: Partial<BridgeExit> = {}, extra: Partial<BridgeDeparture> = {}): BridgeDeparture => ({ exit: exit(over), time: T, sourceChainId: 1, sourceDecimals: 6, ...extra });
+const departure = (over: Override<BridgeExit> = {}, extra: Partial<BridgeDeparture> = {}): BridgeDeparture => ({ exit: exit(over), time: T, sourceChainId: 1, sourceDecimals: 6, ...extra });
 const fill = (over: Partial<BridgeFill> = {}): BridgeFill => ({
   protocol: 'across',
   name: 'Across SpokePool (Arbitrum)',
@@ -42,7 +45,7 @@ const fill = (over: Partial<BridgeFill> = {}): BridgeFill => ({
   ...over,
 });
 let n = 0;
-const arrival = (over: Partial<BridgeArrival> = {}): BridgeArrival => ({
+const arrival = (over: Override<BridgeArrival> = {}): BridgeArrival => defined<BridgeArrival>({
   chain: 'evm:42161',
   tx: `0x${(++n).toString(16).padStart(64, '0')}`,
   logIndex: 0,

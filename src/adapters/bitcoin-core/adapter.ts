@@ -45,7 +45,7 @@ export type BitcoinCoreAdapterOptions = z.input<typeof OptionsSchema> & {
  * `getAddressTransactions` throws InvalidInputError.
  */
 export interface BitcoinCoreAdapter extends UtxoChainAdapter {
-  getTipHeight(options?: { signal?: AbortSignal }): Promise<number>;
+  getTipHeight(options?: { signal?: AbortSignal | undefined }): Promise<number>;
 }
 
 /** Bitcoin Core RPC error codes chaintrail reacts to (src/rpc/protocol.h). */
@@ -191,7 +191,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     return id;
   };
 
-  async function getUtxoTransaction(requested: string, txid: string, opts?: { signal?: AbortSignal }): Promise<SourcedUtxoTransaction> {
+  async function getUtxoTransaction(requested: string, txid: string, opts?: { signal?: AbortSignal | undefined }): Promise<SourcedUtxoTransaction> {
     const id = onChain(requested);
     const hash = checkTxid(txid);
     const tx = await call('getrawtransaction', [hash, 2], RpcTransactionSchema, `transaction ${hash}`, opts?.signal);
@@ -199,7 +199,7 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     return mapCoreTransaction(id, hash, tx, height, source);
   }
 
-  async function getOutspends(requested: string, txid: string, opts?: { signal?: AbortSignal }): Promise<Outspend[]> {
+  async function getOutspends(requested: string, txid: string, opts?: { signal?: AbortSignal | undefined }): Promise<Outspend[]> {
     const id = onChain(requested);
     const hash = checkTxid(txid);
     const tx = await call('getrawtransaction', [hash, 2], RpcTransactionSchema, `transaction ${hash}`, opts?.signal);

@@ -37,10 +37,10 @@ export interface AddressTransactionsResult {
 
 /** A Bitcoin-family source: answers UTXO questions (transactions with prevouts, spenders, address histories). */
 export interface UtxoChainAdapter extends ChainAdapter {
-  getUtxoTransaction(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<SourcedUtxoTransaction>;
+  getUtxoTransaction(chain: string, txid: string, options?: { signal?: AbortSignal | undefined }): Promise<SourcedUtxoTransaction>;
   getAddressTransactions(chain: string, addresses: string[], options?: AddressTransactionsOptions): Promise<AddressTransactionsResult>;
   /** One entry per output of `txid`, in output order. */
-  getOutspends(chain: string, txid: string, options?: { signal?: AbortSignal }): Promise<Outspend[]>;
+  getOutspends(chain: string, txid: string, options?: { signal?: AbortSignal | undefined }): Promise<Outspend[]>;
 }
 
 /** Type guard: true when the adapter has the UTXO methods (getUtxoTransaction, getAddressTransactions, getOutspends). */

@@ -41,7 +41,7 @@ export type EsploraAdapterOptions = z.input<typeof OptionsSchema> & { cache?: Re
 /** The Esplora source made by `createEsploraAdapter`: a UtxoChainAdapter that can also report the server's tip height. */
 export interface EsploraAdapter extends UtxoChainAdapter {
   /** Height of the best block the server knows. */
-  getTipHeight(options?: { signal?: AbortSignal }): Promise<number>;
+  getTipHeight(options?: { signal?: AbortSignal | undefined }): Promise<number>;
 }
 
 /** Esplora's plain-text error bodies become typed errors: 404 "Transaction not found", 400 "Invalid Bitcoin address". */
@@ -96,13 +96,13 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
     return id;
   };
 
-  async function getOutspends(requested: string, txid: string, opts?: { signal?: AbortSignal }): Promise<Outspend[]> {
+  async function getOutspends(requested: string, txid: string, opts?: { signal?: AbortSignal | undefined }): Promise<Outspend[]> {
     onChain(requested);
     const id = checkTxid(txid);
     return mapEsploraOutspends(await get(`/tx/${id}/outspends`, EsploraOutspendsSchema, `outspends of ${id}`, opts?.signal));
   }
 
-  async function getUtxoTransaction(requested: string, txid: string, opts?: { signal?: AbortSignal }): Promise<SourcedUtxoTransaction> {
+  async function getUtxoTransaction(requested: string, txid: string, opts?: { signal?: AbortSignal | undefined }): Promise<SourcedUtxoTransaction> {
     const id = onChain(requested);
     const hash = checkTxid(txid);
     const [tx, outspends] = await Promise.all([

@@ -251,7 +251,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     return { block: Number(r.value.blockNumber), from: normalizeAddress(chain.id, r.value.from) };
   };
 
-  const getTransaction = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> => {
+  const getTransaction = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal | undefined }): Promise<TransactionResult> => {
     const signal = opts?.signal;
     signal?.throwIfAborted();
     if (getChain(chainInput).id !== chain.id) throw new InvalidInputError(`This ${source} adapter serves ${chain.id}, not ${chainInput}`, { details: { chain: chainInput } });
@@ -279,7 +279,7 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
    * Every event log of a transaction: Etherscan's receipt (`proxy` eth_getTransactionReceipt), Blockscout's
    * gettxinfo `logs`. Bridge deposit and fill events are read from these.
    */
-  const getTransactionLogs = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal }): Promise<TransactionLog[]> => {
+  const getTransactionLogs = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal | undefined }): Promise<TransactionLog[]> => {
     const signal = opts?.signal;
     signal?.throwIfAborted();
     if (getChain(chainInput).id !== chain.id) throw new InvalidInputError(`This ${source} adapter serves ${chain.id}, not ${chainInput}`, { details: { chain: chainInput } });

@@ -23,7 +23,7 @@ export interface EvmRpcStats extends AdapterStats, TransportStats {}
 export interface EvmRpcAdapter extends ChainAdapter {
   readonly kind: 'evm-rpc';
   stats(): EvmRpcStats;
-  getTransactionLogs(chain: string, hash: string, options?: { signal?: AbortSignal }): Promise<TransactionLog[]>;
+  getTransactionLogs(chain: string, hash: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactionLog[]>;
 }
 
 const TX_HASH = /^0x[0-9a-f]{64}$/;
@@ -209,7 +209,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
   }
 
   /** The checks both transaction lookups start with: a live signal, our chain, a well-formed hash. */
-  async function transactionRequest(chainInput: string, hash: string, opts?: { signal?: AbortSignal }) {
+  async function transactionRequest(chainInput: string, hash: string, opts?: { signal?: AbortSignal | undefined }) {
     const signal = opts?.signal;
     checkAborted(signal);
     const chain = chainOf(chainInput);
@@ -219,7 +219,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     return { signal, chain, h };
   }
 
-  async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> {
+  async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal | undefined }): Promise<TransactionResult> {
     const { signal, chain, h } = await transactionRequest(chainInput, hash, opts);
     const [tx, receipt] = await Promise.all([
       transport.call({ method: 'eth_getTransactionByHash', params: [h] }, TransactionSchema.nullable(), signal),
@@ -254,7 +254,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
   }
 
   /** Every log the transaction emitted (from its receipt, cached with the receipts the adapter already read). */
-  async function getTransactionLogs(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionLog[]> {
+  async function getTransactionLogs(chainInput: string, hash: string, opts?: { signal?: AbortSignal | undefined }): Promise<TransactionLog[]> {
     const { signal, chain, h } = await transactionRequest(chainInput, hash, opts);
     const receipt = (await receipts.get([h], signal)).get(h);
     if (!receipt) throw new NotFoundError(`Transaction ${h} not found (or not mined) on ${chain} at ${endpoint}`, { details: { chain, tx: h, endpoint } });

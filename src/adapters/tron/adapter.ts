@@ -184,7 +184,7 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     return hit ? { symbol: hit.token_info.symbol || 'UNKNOWN', decimals: hit.token_info.decimals } : { symbol: 'UNKNOWN', decimals: 0 };
   };
 
-  const getTransaction = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> => {
+  const getTransaction = async (chainInput: string, hashInput: string, opts?: { signal?: AbortSignal | undefined }): Promise<TransactionResult> => {
     const signal = opts?.signal;
     signal?.throwIfAborted();
     if (getChain(chainInput).id !== 'tron') throw new InvalidInputError(`The TronGrid adapter serves tron, not ${chainInput}`, { details: { chain: chainInput } });

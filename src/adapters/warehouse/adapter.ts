@@ -192,7 +192,7 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
     return { transfers: sortChronologically([...unique.values()], (t) => t), truncated: [...truncated].sort() };
   }
 
-  async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal }): Promise<TransactionResult> {
+  async function getTransaction(chainInput: string, hash: string, opts?: { signal?: AbortSignal | undefined }): Promise<TransactionResult> {
     opts?.signal?.throwIfAborted();
     const chain = chainOf(chainInput);
     const tx = codec.tx(hash.trim());

@@ -16,7 +16,7 @@ import { caseLinkGraph, convergenceToCsv, convergenceToSummary, linkGraphToGexf,
 import { casePackets, consolidatedPacketFiles } from '../../cases/packets.js';
 import { createAdapterFromSource } from '../sources.js';
 import { checkTraceFlags, typedFlag } from '../trace-flags.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 const FORMATS = ['summary', 'json', 'csv'] as const;
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -8,7 +8,7 @@ import { JurisdictionSchema, type Label } from '../../core/schema.js';
 import { LABEL_CSV_HEADER } from '../../labels/formats/csv.js';
 import { LABEL_FORMATS, loadLabelSources, sourceName, type LabelFormat, type LoadedLabels } from '../../labels/load.js';
 import { formatSummary } from '../../labels/summary.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -6,7 +6,7 @@ import { reportToEndpointsCsv } from '../../report/csv.js';
 import { reportToJson } from '../../report/json.js';
 import { packetFiles, readReportFile } from '../../report/packets.js';
 import { reportToSummary } from '../../report/summary.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 /**
  * `chaintrail report`: work on a JSON report written earlier (`--format json`), validated with TraceReportSchema.

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createResponseCache, DEFAULT_CACHE_PATH } from '../../cache/store.js';
 import { readReportFile } from '../../report/packets.js';
 import { verifyEvidence } from '../../report/verify.js';
-import type { CliIo } from '../main.js';
+import type { CliIo } from '../io.js';
 
 /** Exit code when some evidence does not match or nothing could be checked (documented in README). */
 export const EXIT_VERIFY_FAILED = 5;

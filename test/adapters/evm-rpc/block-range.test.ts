@@ -5,7 +5,7 @@ import { RpcError } from '../../../src/adapters/evm-rpc/errors.js';
 import { AdapterError } from '../../../src/core/errors.js';
 
 /** A fake node: one log per (block, address) pair listed, refusing spans or result counts over its caps. */
-function fakeNode(logs: { block: number; address: string }[], caps: { span?: number; results?: number; suggest?: boolean }) {
+function fakeNode(logs: { block: number; address: string }[], caps: { span?: number | undefined; results?: number | undefined; suggest?: boolean }) {
   const requests: [number, number, number][] = [];
   const fetch = async (from: number, to: number, addresses: readonly string[]) => {
     requests.push([from, to, addresses.length]);
