@@ -118,9 +118,9 @@ export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/
 export { inferDepositAddress, type DepositBehaviour, type DepositDecision, type DepositEvidence, type DepositMovement, type DepositRule } from './heuristics/deposit.js';
 export { spamReason, type SpamReason } from './heuristics/spam.js';
 // Tracing.
-export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult, type TraceRunStats } from './engine/trace.js';
+export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult, type TraceRunStats } from './trace/trace.js';
 export type { TraceGraph } from './engine/graph.js';
-export { convergence, victimConvergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type VictimConvergenceOptions, type VictimInput } from './engine/convergence.js';
+export { convergence, victimConvergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type VictimConvergenceOptions, type VictimInput } from './trace/convergence.js';
 // Reports (HTML: `chaintrail/html`).
 export { reportToJson } from './report/json.js';
 export { reportToSummary } from './report/summary.js';

@@ -1,6 +1,6 @@
 import { InvalidInputError, TraceIncompleteError } from '../core/errors.js';
 import type { SeedInput, TraceReport } from '../core/schema.js';
-import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
+import { trace, type TraceOptions, type TraceResult } from '../trace/trace.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { reachedAddresses, type ReachedAddress } from './reach.js';
 import type { Payment } from './schema.js';

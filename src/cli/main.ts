@@ -6,7 +6,7 @@ import { checkTraceFlags, typedFlag } from './trace-flags.js';
 import type { TraceReport } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
-import { trace, type TraceOptions, type TraceResult } from '../engine/trace.js';
+import { trace, type TraceOptions, type TraceResult } from '../trace/trace.js';
 import { loadLabelFiles, loadLabelSources } from '../labels/load.js';
 import { formatSummary } from '../labels/summary.js';
 import { readBridgeFile } from './bridge-file.js';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { TraceProgress } from '../engine/trace.js';
+import type { TraceProgress } from '../engine/run.js';
 
 export interface ProgressReporter {
   update(e: TraceProgress): void;

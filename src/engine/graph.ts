@@ -3,7 +3,7 @@ import { graphology } from '../core/lazy.js';
 import { formatAddress } from '../core/address.js';
 import { transferId } from '../core/movement.js';
 import { assetKey } from '../core/asset.js';
-import type { TraceOutcome } from './trace.js';
+import type { TraceOutcome } from './run.js';
 import { splitNodeKey } from './state.js';
 
 /** The tainted flow as a graphology MultiDirectedGraph: addresses as nodes, movements with taint as edges. */

@@ -8,7 +8,7 @@ import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
 import { requestable, type BridgeData, type EndpointData } from '../engine/endpoints.js';
-import type { TraceOutcome } from '../engine/trace.js';
+import type { TraceOutcome } from '../engine/run.js';
 
 // A fresh object each time: a caller that edits one endpoint's asset must not change another's.
 function reportAsset(a: AssetRef): AssetRef {

@@ -3,7 +3,7 @@ import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js'
 import { createTronGridAdapter } from '../../src/adapters/tron/adapter.js';
 import { createEsploraAdapter } from '../../src/adapters/esplora/adapter.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
-import { trace, type TraceOptions, type TraceResult } from '../../src/engine/trace.js';
+import { trace, type TraceOptions, type TraceResult } from '../../src/trace/trace.js';
 import { reportToJson } from '../../src/report/json.js';
 import { TraceIncompleteError } from '../../src/core/errors.js';
 import { createVirtualClock } from '../support/virtual-clock.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js';
 import { cacheKey, createResponseCache } from '../../src/cache/store.js';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { reportToJson } from '../../src/report/json.js';
 import { startEtherscanServer, type Row } from '../support/etherscan-server.js';
 import { evmAddress, timeOf, tokenRow } from '../support/etherscan-data.js';

@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import { createLabelStore } from '../../src/labels/store.js';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import type { Label } from '../../src/core/schema.js';
 
 const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';

@@ -10,7 +10,7 @@ import { createWarehouseAdapter } from '../../src/adapters/warehouse/adapter.js'
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
 import type { TraceReport } from '../../src/core/schema.js';
 import { registerStablecoin } from '../../src/core/stablecoins.js';
-import { trace, type TraceProgress } from '../../src/engine/trace.js';
+import { trace, type TraceProgress } from '../../src/trace/trace.js';
 import { readEtlTables, writeEtlTables } from '../support/etl-export.js';
 import { actor, actorKey, CHAIN, CHAIN_ID, startLocalChain, type Receipt } from '../support/ganache.js';
 

@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { createDuckDbWarehouse } from '../../src/adapters/warehouse/duckdb.js';
 import { createWarehouseAdapter } from '../../src/adapters/warehouse/adapter.js';
 import type { ChainAdapter, TransferQuery } from '../../src/adapters/adapter.js';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 
 /**
  * Warehouse benchmark: a generated blockchain-etl `token_transfers` Parquet of 20 M rows (DuckDB SQL writes it),

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgressReporter } from '../../src/cli/progress.js';
-import type { TraceProgress } from '../../src/engine/trace.js';
+import type { TraceProgress } from '../../src/engine/run.js';
 
 function stream(isTTY: boolean) {
   const s = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;

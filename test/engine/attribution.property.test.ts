@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { splitProRata } from '../../src/engine/attribution.js';
 import type { Endpoint, TraceReport } from '../../src/core/schema.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';

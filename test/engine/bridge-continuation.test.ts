@@ -7,7 +7,7 @@ import { BRIDGE_REGISTRY } from '../../src/heuristics/bridges.js';
 import { addr, T0, txOf, USDT } from '../support/world.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { reportToSummary } from '../../src/report/summary.js';
 import { cli } from '../support/cli.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import { createLabelStore } from '../../src/labels/store.js';

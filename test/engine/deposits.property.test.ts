@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { freezeCandidates } from '../../src/report/freeze.js';
 import { addr, adapterFor, labels, txOf, type Step } from '../support/world.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { collectEndpoints } from '../../src/engine/endpoints.js';
 import type { Allocation, TaintedEdge } from '../../src/engine/allocate.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';

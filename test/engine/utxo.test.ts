@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { id } from 'ethers';
 import { payments, networks } from 'bitcoinjs-lib';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';

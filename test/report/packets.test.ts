@@ -9,7 +9,7 @@ import { reportToJson } from '../../src/report/json.js';
 import { buildRequestPackets, packetFiles, readReportFile, RequestPacketSchema } from '../../src/report/packets.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 import fc from 'fast-check';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { labels, txOf } from '../support/world.js';
 import { build, labelRows, planArb } from '../support/shared-deposit-world.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { readCaseFile } from '../../src/cli/case-file.js';
-import { trace, type TraceResult } from '../../src/engine/trace.js';
+import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 
 export const DEMO_CASE = 'fixtures/demo/case.json';

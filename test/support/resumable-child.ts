@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js';
 import { createResponseCache } from '../../src/cache/store.js';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { reportToJson } from '../../src/report/json.js';
 import { evmAddress, timeOf } from './etherscan-data.js';
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEtherscanAdapter } from '../../../src/adapters/etherscan/adapter.js';
 import { createFixtureAdapter } from '../../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput } from '../../../src/adapters/fixture/schema.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { createLabelStore } from '../../../src/labels/store.js';
 import type { TraceReport } from '../../../src/core/schema.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';

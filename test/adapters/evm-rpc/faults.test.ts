@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
 import { registerStablecoin } from '../../../src/core/stablecoins.js';
 import { AdapterError } from '../../../src/core/errors.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { reportToJson } from '../../../src/report/json.js';
 import { CHAIN } from '../../support/ganache.js';
 import { buildScamCase, type ScamCase } from '../../support/ganache-scam.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
 import { TraceReportSchema, type Label, type TraceReport } from '../../../src/core/schema.js';
 import { registerStablecoin } from '../../../src/core/stablecoins.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { spamReason } from '../../../src/heuristics/spam.js';
 import { createLabelStore } from '../../../src/labels/store.js';
 import { CHAIN } from '../../support/ganache.js';

@@ -4,7 +4,7 @@ import { mapTrc20Records, mapTronList } from '../../../src/adapters/tron/map.js'
 import { Trc20RecordSchema, TronTransactionSchema } from '../../../src/adapters/tron/schema.js';
 import { createFixtureAdapter } from '../../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput } from '../../../src/adapters/fixture/schema.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { createLabelStore } from '../../../src/labels/store.js';
 import type { AccountTransfer } from '../../../src/core/movement.js';
 import type { TraceReport } from '../../../src/core/schema.js';

@@ -6,7 +6,7 @@ import { createBigQueryWarehouse, type BigQueryWarehouseOptions } from '../../..
 import { createWarehouseAdapter } from '../../../src/adapters/warehouse/adapter.js';
 import { MissingTableError, QueryCostError, WarehouseQueryError } from '../../../src/adapters/warehouse/errors.js';
 import { MOVEMENT_COLUMNS } from '../../../src/adapters/warehouse/query.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { reportToJson } from '../../../src/report/json.js';
 import { startFaultProxy, type BodyFault } from '../../support/fault-proxy.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';

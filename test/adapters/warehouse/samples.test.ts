@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse } from '../../../src/adapters/warehouse/duckdb.js';
 import { createWarehouseAdapter, type WarehouseAdapter } from '../../../src/adapters/warehouse/adapter.js';
 import { MissingTableError, TableShapeError } from '../../../src/adapters/warehouse/errors.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { ResponseShapeError } from '../../../src/core/errors.js';
 import { referencePath } from '../../support/reference.js';
 

@@ -9,7 +9,7 @@ import { nativeAsset } from '../../../src/core/asset.js';
 import { transferId, type AccountTransfer } from '../../../src/core/movement.js';
 import type { Label, TraceReport } from '../../../src/core/schema.js';
 import { registerStablecoin } from '../../../src/core/stablecoins.js';
-import { trace } from '../../../src/engine/trace.js';
+import { trace } from '../../../src/trace/trace.js';
 import { createLabelStore } from '../../../src/labels/store.js';
 import { CHAIN } from '../../support/ganache.js';
 import { buildScamCase, type ScamCase } from '../../support/ganache-scam.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { builtinLabels } from '../../src/labels/builtin.js';

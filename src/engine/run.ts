@@ -1,11 +1,10 @@
 import { assetKey, nativeAsset, parseUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
-import { ChaintrailError, describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
+import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
-import { TraceSettingsSchema, type AssetRef, type Seed, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
+import type { AssetRef, Seed, TraceSettings } from '../core/schema.js';
 import type { ChainAdapter, Evidence } from '../adapters/adapter.js';
-import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
-import { createBuiltinLabelStore } from '../labels/builtin.js';
+import type { LabelStore } from '../labels/store.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
 import type { Allocation } from './allocate.js';
@@ -17,11 +16,9 @@ import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
 import { nodeKey, splitNodeKey } from './state.js';
-import { buildTraceGraph, type TraceGraph } from './graph.js';
 import { traceUtxo } from './utxo.js';
-import { buildReport } from '../report/build.js';
-import { createBridgeRegistry, resolveBridgeDefinitions, type BridgeRegistry } from '../heuristics/bridges.js';
-import { bridgeDefinitionLabels, createBridgeContinuation, type BridgeHandover } from './bridge-continuation.js';
+import { createBridgeRegistry, type BridgeRegistry } from '../heuristics/bridges.js';
+import { createBridgeContinuation, type BridgeHandover } from './bridge-continuation.js';
 
 /** A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). */
 export interface TraceProgress {
@@ -37,33 +34,12 @@ export interface TraceProgress {
   elapsedMs: number;
 }
 
-/** Options of `trace()`: seeds, adapters, labels, settings, progress callback and AbortSignal. */
-export interface TraceOptions extends TraceSettingsInput {
-  /** Data sources; for each chain the first that supports it is used. */
-  adapters: ChainAdapter[];
-  labels?: LabelStore;
-  /** Also use the curated labels shipped with chaintrail (after `labels`); default true. */
-  builtinLabels?: boolean;
-  onProgress?: (event: TraceProgress) => void;
-  signal?: AbortSignal;
-  /** Concurrent adapter calls per round (default 4). */
-  concurrency?: number;
-}
-
 /** Figures of a trace run: requests answered, cache hits, elapsed time. */
 export interface TraceRunStats {
   /** Requests the sources answered (network or cache). */
   requests: number;
   cacheHits: number;
   elapsedMs: number;
-}
-
-/** What `trace()` returns: the report, the graph (built on first read) and the run's figures. */
-export interface TraceResult {
-  report: TraceReport;
-  /** The tainted flow as a graphology graph, built on first access (a service that only wants the report skips it). */
-  readonly graph: TraceGraph;
-  run: TraceRunStats;
 }
 
 /** What the engine knows when it stops; reports and graphs are built from this alone. */
@@ -92,55 +68,18 @@ export interface TraceOutcome {
   evidence: Evidence[];
 }
 
-/** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
-export function parseTraceSettings(input: unknown): TraceSettings {
-  if (typeof input === 'object' && input !== null && 'depositWindowHours' in input) {
-    throw new InvalidInputError(
-      'Invalid trace options: depositWindowHours was retired (deposit addresses are decided by where their outflows go, however late the sweep); remove it',
-      { details: { option: 'depositWindowHours' } },
-    );
-  }
-  const parsed = TraceSettingsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
-  }
-  return parsed.data;
-}
-
-/** Follows tainted funds outward from the seeds until every branch stops, and reports where they stopped. */
-export async function trace(options: TraceOptions): Promise<TraceResult> {
-  const { adapters, labels: own, builtinLabels = true, onProgress, signal, concurrency = 4, ...rest } = options;
-  const labels = builtinLabels ? layerLabelStores(own ?? createLabelStore(), builtinStore()) : own;
-  if (!Array.isArray(adapters) || adapters.length === 0) {
-    throw new InvalidInputError('trace() needs at least one data source in `adapters`', { details: {} });
-  }
-  const settings = parseTraceSettings(rest);
-  // The trace's own bridge definitions stop it like labeled bridges.
-  const ownBridges = resolveBridgeDefinitions(settings.bridges);
-  const withBridges = ownBridges.length > 0 ? layerLabelStores(createLabelStore(bridgeDefinitionLabels(ownBridges)), labels ?? createLabelStore()) : labels;
-  const outcome = await runTrace(settings, adapters, withBridges, { onProgress, signal, concurrency }, createBridgeRegistry(ownBridges));
-  let graph: TraceGraph | undefined;
-  const result: TraceResult = {
-    report: buildReport(outcome),
-    get graph() {
-      return (graph ??= buildTraceGraph(outcome));
-    },
-    run: outcome.run,
-  };
-  if (outcome.failure instanceof TraceAbortedError) {
-    throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });
-  }
-  if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
-  return result;
-}
-
 /** A frontier address left unexpanded because the trace ended early: why, in the words of its endpoint. */
 function incompleteStop(error: ChaintrailError): StopReason {
   const why = error instanceof TraceAbortedError ? 'the trace was interrupted' : `the source failed (${error.shortMessage})`;
   return { kind: 'incomplete', reason: `not expanded: ${why}` };
 }
 
-async function runTrace(
+/**
+ * The engine: follows tainted funds outward from the resolved settings' seeds until every branch stops, and returns
+ * what it knows (the outcome reports and graphs are built from). A source failure or an interruption ends the loop
+ * early: the outcome then carries `failure` and covers what was traced until then.
+ */
+export async function runTrace(
   settings: TraceSettings,
   adapters: ChainAdapter[],
   labels: LabelStore | undefined,
@@ -522,11 +461,6 @@ function mergeAllocations(a: Allocation, b: Allocation): Allocation {
     hops,
     via: new Map([...b.via, ...a.via]),
   };
-}
-
-let builtin: LabelStore | undefined;
-function builtinStore(): LabelStore {
-  return (builtin ??= createBuiltinLabelStore());
 }
 
 /** A non-zero movement, so that spamReason() speaks about its asset only. */

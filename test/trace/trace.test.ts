@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trace } from '../../src/engine/trace.js';
+import { trace } from '../../src/trace/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
 import { reportToJson } from '../../src/report/json.js';

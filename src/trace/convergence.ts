@@ -3,7 +3,7 @@ import { describeZodIssues, InvalidInputError } from '../core/errors.js';
 import { AssetRefSchema, SeedSchema, TimeInputSchema, type AssetRef, type SeedInput, type TraceReport } from '../core/schema.js';
 import { formatUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
-import { resolveSeed } from './seeds.js';
+import { resolveSeed } from '../engine/seeds.js';
 import { reportAssets } from '../report/assets.js';
 import { trace, type TraceOptions } from './trace.js';
 

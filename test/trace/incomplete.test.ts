@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trace, type TraceResult } from '../../src/engine/trace.js';
+import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { AdapterError, TraceIncompleteError } from '../../src/core/errors.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
 import { addr, adapterFor, txOf, type Step } from '../support/world.js';

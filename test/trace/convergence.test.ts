@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { readCaseFile } from '../../src/cli/case-file.js';
 import { InvalidInputError } from '../../src/core/errors.js';
-import { convergence, ConvergenceReportSchema, victimConvergenceToSummary } from '../../src/engine/convergence.js';
-import { trace } from '../../src/engine/trace.js';
+import { convergence, ConvergenceReportSchema, victimConvergenceToSummary } from '../../src/trace/convergence.js';
+import { trace } from '../../src/trace/trace.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 
 const demo = readCaseFile('fixtures/demo/case.json');

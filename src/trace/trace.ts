@@ -1,0 +1,80 @@
+import { describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
+import { TraceSettingsSchema, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
+import type { ChainAdapter } from '../adapters/adapter.js';
+import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
+import { createBuiltinLabelStore } from '../labels/builtin.js';
+import { createBridgeRegistry, resolveBridgeDefinitions } from '../heuristics/bridges.js';
+import { runTrace, type TraceProgress, type TraceRunStats } from '../engine/run.js';
+import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
+import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
+import { buildReport } from '../report/build.js';
+
+export type { TraceProgress, TraceRunStats } from '../engine/run.js';
+
+/** Options of `trace()`: seeds, adapters, labels, settings, progress callback and AbortSignal. */
+export interface TraceOptions extends TraceSettingsInput {
+  /** Data sources; for each chain the first that supports it is used. */
+  adapters: ChainAdapter[];
+  labels?: LabelStore;
+  /** Also use the curated labels shipped with chaintrail (after `labels`); default true. */
+  builtinLabels?: boolean;
+  onProgress?: (event: TraceProgress) => void;
+  signal?: AbortSignal;
+  /** Concurrent adapter calls per round (default 4). */
+  concurrency?: number;
+}
+
+/** What `trace()` returns: the report, the graph (built on first read) and the run's figures. */
+export interface TraceResult {
+  report: TraceReport;
+  /** The tainted flow as a graphology graph, built on first access (a service that only wants the report skips it). */
+  readonly graph: TraceGraph;
+  run: TraceRunStats;
+}
+
+/** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
+export function parseTraceSettings(input: unknown): TraceSettings {
+  if (typeof input === 'object' && input !== null && 'depositWindowHours' in input) {
+    throw new InvalidInputError(
+      'Invalid trace options: depositWindowHours was retired (deposit addresses are decided by where their outflows go, however late the sweep); remove it',
+      { details: { option: 'depositWindowHours' } },
+    );
+  }
+  const parsed = TraceSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
+  }
+  return parsed.data;
+}
+
+/** Follows tainted funds outward from the seeds until every branch stops, and reports where they stopped. */
+export async function trace(options: TraceOptions): Promise<TraceResult> {
+  const { adapters, labels: own, builtinLabels = true, onProgress, signal, concurrency = 4, ...rest } = options;
+  const labels = builtinLabels ? layerLabelStores(own ?? createLabelStore(), builtinStore()) : own;
+  if (!Array.isArray(adapters) || adapters.length === 0) {
+    throw new InvalidInputError('trace() needs at least one data source in `adapters`', { details: {} });
+  }
+  const settings = parseTraceSettings(rest);
+  // The trace's own bridge definitions stop it like labeled bridges.
+  const ownBridges = resolveBridgeDefinitions(settings.bridges);
+  const withBridges = ownBridges.length > 0 ? layerLabelStores(createLabelStore(bridgeDefinitionLabels(ownBridges)), labels ?? createLabelStore()) : labels;
+  const outcome = await runTrace(settings, adapters, withBridges, { onProgress, signal, concurrency }, createBridgeRegistry(ownBridges));
+  let graph: TraceGraph | undefined;
+  const result: TraceResult = {
+    report: buildReport(outcome),
+    get graph() {
+      return (graph ??= buildTraceGraph(outcome));
+    },
+    run: outcome.run,
+  };
+  if (outcome.failure instanceof TraceAbortedError) {
+    throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });
+  }
+  if (outcome.failure) throw new TraceIncompleteError(result, outcome.failure);
+  return result;
+}
+
+let builtin: LabelStore | undefined;
+function builtinStore(): LabelStore {
+  return (builtin ??= createBuiltinLabelStore());
+}
