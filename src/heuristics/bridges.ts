@@ -3,7 +3,8 @@ import { lazyPackage } from '../core/lazy.js';
 import type { z } from 'zod';
 import { getChain } from '../core/chain.js';
 import { normalizeAddress } from '../core/address.js';
-import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { BRIDGE_TEMPLATES, BridgeDefinitionSchema, type BridgeEventSchema, type BridgeFillEventSchema } from '../core/schema.js';
 
 /**
@@ -235,11 +236,7 @@ function eventFields(abi: string): Set<string> {
  * event shapes; otherwise `events` are required. Every ABI must parse and every named field must exist in it.
  */
 export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
-  const parsed = BridgeDefinitionSchema.array().safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid bridge definitions: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
-  }
-  return parsed.data.map((d, i) => {
+  return parseInput(BridgeDefinitionSchema.array(), input, 'Invalid bridge definitions').map((d, i) => {
     const where = `bridge definition ${i} (${d.protocol} at ${d.address})`;
     const fail = (message: string): never => {
       throw new InvalidInputError(`${where}: ${message}`, { details: { index: i, address: d.address, protocol: d.protocol } });

@@ -1,4 +1,4 @@
-import { InvalidInputError, describeZodIssues } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { LabelSchema, type Label } from '../core/schema.js';
 import { BUILTIN_LABELS } from './builtin/data.js';
 import { createLabelStore, normalizeLabel, type LabelStore } from './store.js';
@@ -14,11 +14,8 @@ let cached: readonly Label[] | undefined;
 export function builtinLabels(): Label[] {
   if (!cached) {
     cached = BUILTIN_LABELS.map((entry, i) => {
-      const parsed = LabelSchema.safeParse({ ...entry, jurisdictions: [...entry.jurisdictions] });
-      if (!parsed.success) {
-        throw new InvalidInputError(`built-in label ${i} (${entry.address}): ${describeZodIssues(parsed.error.issues)}`, { details: { index: i } });
-      }
-      return Object.freeze(normalizeLabel(parsed.data));
+      const label = parseInput(LabelSchema, { ...entry, jurisdictions: [...entry.jurisdictions] }, `built-in label ${i} (${entry.address})`, { details: { index: i } });
+      return Object.freeze(normalizeLabel(label));
     });
   }
   return cached.map((l) => ({ ...l, jurisdictions: [...l.jurisdictions] }));

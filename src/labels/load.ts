@@ -1,7 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { InvalidInputError, describeZodIssues } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { CategorySchema, type Label } from '../core/schema.js';
 import { parseLabelCsv, readLabelCsv, readText, realLineNumbers } from './formats/csv.js';
 import { parseLabelJson, readLabelJson } from './formats/json.js';
@@ -208,11 +209,7 @@ function mergeInto(
  * at all (not YAML/JSON/CSV, wrong header) throws InvalidInputError naming the file and line.
  */
 export function loadLabelSources(sources: readonly LabelSourceInput[], options: LoadLabelSourcesOptions = {}): LoadedLabels {
-  const parsed = sources.map((s, i) => {
-    const r = LabelSourceSchema.safeParse(s);
-    if (!r.success) throw new InvalidInputError(`label source ${i + 1}: ${describeZodIssues(r.error.issues)}`, { details: { index: i, issues: r.error.issues } });
-    return r.data;
-  });
+  const parsed = sources.map((s, i) => parseInput(LabelSourceSchema, s, `label source ${i + 1}`, { details: { index: i } }));
   const ordered = parsed.map((s, i) => ({ s, i })).sort((a, b) => b.s.precedence - a.s.precedence || a.i - b.i).map((x) => x.s);
   const files = ordered.flatMap((source) =>
     expand(source.file).map((file) => {

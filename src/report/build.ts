@@ -1,5 +1,6 @@
 import { formatAddress } from '../core/address.js';
 import { assetKey, formatUnits } from '../core/asset.js';
+import { groupBy } from '../core/group.js';
 import { crossBorder } from '../core/jurisdiction.js';
 import { compareTransfers, sortChronologically, transferId } from '../core/movement.js';
 import type { TaintedEdge } from '../engine/allocate.js';
@@ -154,12 +155,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
   });
 
   const exchangeEndpoints = list.filter((e) => e.kind === 'exchange' && e.label);
-  const byEntity = new Map<string, EndpointData[]>();
-  for (const e of exchangeEndpoints) {
-    const own = byEntity.get(e.label!.entity);
-    if (own) own.push(e);
-    else byEntity.set(e.label!.entity, [e]);
-  }
+  const byEntity = groupBy(exchangeEndpoints, (e) => e.label!.entity);
   const exchanges = [...byEntity.keys()].sort().map((entity) => {
     const own = byEntity.get(entity)!;
     const jurisdictions = [...new Set(own.flatMap((e) => e.label!.jurisdictions))].sort();
@@ -183,13 +179,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     };
   });
 
-  const byJurisdiction = new Map<string, EndpointData[]>();
-  for (const e of exchangeEndpoints) {
-    const key = e.label!.jurisdictions.length ? [...e.label!.jurisdictions].sort().join(';') : 'unknown';
-    const list = byJurisdiction.get(key);
-    if (list) list.push(e);
-    else byJurisdiction.set(key, [e]);
-  }
+  const byJurisdiction = groupBy(exchangeEndpoints, (e) => (e.label!.jurisdictions.length ? [...e.label!.jurisdictions].sort().join(';') : 'unknown'));
   const jurisdictions = [...byJurisdiction.keys()].sort().map((key) => {
     const own = byJurisdiction.get(key)!;
     return {

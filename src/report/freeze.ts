@@ -1,5 +1,6 @@
 import type { AssetRef, Endpoint, TraceReport } from '../core/schema.js';
 import { formatUnits } from '../core/asset.js';
+import { groupBy } from '../core/group.js';
 
 /** Freezable stablecoin balances still sitting in traced addresses, grouped by the issuer who can freeze them. */
 export interface FreezeCandidateGroup {
@@ -17,11 +18,7 @@ const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${a.contract ?? ''}`;
  * stablecoin (canonical USDT/USDC contracts), grouped by the issuer who can freeze them. Amounts are exact (bigint sums).
  */
 export function freezeCandidates(report: TraceReport): FreezeCandidateGroup[] {
-  const byIssuer = new Map<string, Endpoint[]>();
-  for (const e of report.endpoints) {
-    if (e.kind !== 'unspent' || !e.freezable) continue;
-    byIssuer.set(e.freezable.issuer, [...(byIssuer.get(e.freezable.issuer) ?? []), e]);
-  }
+  const byIssuer = groupBy(report.endpoints.filter((e) => e.kind === 'unspent' && e.freezable), (e) => e.freezable!.issuer);
   return [...byIssuer.keys()].sort().map((issuer) => {
     const endpoints = byIssuer.get(issuer)!;
     const sums = new Map<string, { asset: AssetRef; amount: bigint }>();

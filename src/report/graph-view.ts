@@ -1,5 +1,6 @@
 import type { AssetRef, TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
+import { groupBy } from '../core/group.js';
 import { displayAmount, isoTime, reportAssets } from './assets.js';
 
 export const CATEGORY_COLORS: Record<string, string> = {
@@ -62,10 +63,9 @@ export function graphView(graph: TraceGraph, report: TraceReport) {
     if (seedTxs.has(String(a.tx)) && graph.getNodeAttribute(target, 'seed') && graph.getNodeAttribute(source, 'hops') === null) victims.add(source);
   });
   // Layers: victims at -1, then hops; inside a layer ordered by the mean position of the senders (fewer crossings).
-  const layers = new Map<number, string[]>();
-  graph.forEachNode((node, a) => {
-    const layer = a.hops === null || a.hops === undefined ? -1 : Number(a.hops);
-    layers.set(layer, [...(layers.get(layer) ?? []), node]);
+  const layers = groupBy(graph.nodes(), (node) => {
+    const hops = graph.getNodeAttribute(node, 'hops');
+    return hops === null || hops === undefined ? -1 : Number(hops);
   });
   const y = new Map<string, number>();
   for (const layer of [...layers.keys()].sort((p, q) => p - q)) {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { missingDependency } from '../core/optional.js';
-import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { escapeHtml, jsonForScript } from './escape.js';
@@ -83,9 +83,7 @@ const amt = (m: { amountDisplay: string; asset: { symbol: string; chain: string 
  * scripts (by hash) and no network at all, so even a missed escape could neither run code nor load anything.
  */
 export function reportToHtml(report: TraceReport, graph: TraceGraph, options: HtmlReportOptions = {}): string {
-  const parsedExplorers = ExplorersSchema.safeParse(options.explorers ?? {});
-  if (!parsedExplorers.success) throw new InvalidInputError(`Invalid explorer URL: ${describeZodIssues(parsedExplorers.error.issues)}`, { details: { issues: parsedExplorers.error.issues } });
-  const explorers: Record<string, Explorer> = { ...DEFAULT_EXPLORERS, ...parsedExplorers.data };
+  const explorers: Record<string, Explorer> = { ...DEFAULT_EXPLORERS, ...parseInput(ExplorersSchema, options.explorers ?? {}, 'Invalid explorer URL') };
   const txUrl = (chain: string, tx: string) => explorers[chain]?.tx.split('{tx}').join(encodeURIComponent(tx)) ?? null;
   const addrUrl = (chain: string, address: string) => explorers[chain]?.address?.split('{address}').join(encodeURIComponent(address)) ?? null;
   const txLinks = (chain: string, txs: string[]) => txs.map((t) => link(txUrl(chain, t), t)).join('<br>');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { AssetRefSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
@@ -330,9 +331,5 @@ export function readReportFile(file: string): TraceReport {
   } catch (error) {
     throw new InvalidInputError(`Cannot read report ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
-  const parsed = TraceReportSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid report ${file}: ${describeZodIssues(parsed.error.issues)}`, { details: { file, issues: parsed.error.issues } });
-  }
-  return parsed.data;
+  return parseInput(TraceReportSchema, raw, `Invalid report ${file}`, { details: { file } });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseInput } from '../../src/core/parse.js';
+import { checkInput, parseInput } from '../../src/core/parse.js';
 import { InvalidInputError, ResponseShapeError } from '../../src/core/errors.js';
 
 const Schema = z.object({ hops: z.number().int().min(0), name: z.string() }).strict();
@@ -31,5 +31,19 @@ describe('parseInput', () => {
     const make = (m: string, details: Record<string, unknown>) => new ResponseShapeError(m, { details });
     expect(() => parseInput(Schema, null, 'answer of eth_getLogs', { error: make })).toThrow(ResponseShapeError);
     expect(() => parseInput(Schema, null, 'answer of eth_getLogs', { error: make })).toThrow(/^answer of eth_getLogs: /);
+  });
+});
+
+describe('checkInput', () => {
+  it('returns the parsed value, or the same one-line problem parseInput would put after "<what>: ", without throwing', () => {
+    expect(checkInput(Schema, { hops: 1, name: 'a' })).toEqual({ ok: true, data: { hops: 1, name: 'a' } });
+    const bad = { hops: 1.5, name: 'a', extra: true };
+    const checked = checkInput(Schema, bad);
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.problem).toContain('hops');
+    expect(checked.problem).toContain('extra');
+    expect(checked.issues.length).toBe(2);
+    expect(() => parseInput(Schema, bad, 'row 3')).toThrow(`row 3: ${checked.problem}`);
   });
 });

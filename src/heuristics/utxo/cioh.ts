@@ -1,3 +1,4 @@
+import { groupBy } from '../../core/group.js';
 import type { UtxoTransaction } from '../../core/movement.js';
 import type { Label } from '../../core/schema.js';
 import { detectCoinJoin } from './coinjoin.js';
@@ -69,11 +70,7 @@ export function carryLabels(
       if (other !== root) parent.set(other, root);
     }
   }
-  const clusters = new Map<string, string[]>();
-  for (const a of [...parent.keys()].sort()) {
-    const root = find(a);
-    clusters.set(root, [...(clusters.get(root) ?? []), a]);
-  }
+  const clusters = groupBy([...parent.keys()].sort(), find);
   const carried = new Map<string, CarriedLabel>();
   const conflicts: { addresses: string[]; entities: string[] }[] = [];
   for (const members of clusters.values()) {

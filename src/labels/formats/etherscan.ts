@@ -1,7 +1,8 @@
 import { basename, extname } from 'node:path';
 import { csvParser } from '../../core/lazy.js';
 import { z } from 'zod';
-import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
+import { InvalidAddressError, InvalidInputError } from '../../core/errors.js';
+import { checkInput } from '../../core/parse.js';
 import { normalizeLabelAddress } from '../store.js';
 import { getChain } from '../../core/chain.js';
 import type { Category } from '../../core/schema.js';
@@ -92,8 +93,8 @@ export function parseEtherscanJson(text: string, file = 'labels.json', options: 
     const at = text.indexOf(JSON.stringify(address), cursor);
     if (at >= 0) cursor = at + 1;
     const line = lineAt(starts, at >= 0 ? at : cursor);
-    const entry = EntrySchema.safeParse(value);
-    if (!entry.success) return { address, line, error: describeZodIssues(entry.error.issues) };
+    const entry = checkInput(EntrySchema, value);
+    if (!entry.ok) return { address, line, error: entry.problem };
     return typeof entry.data === 'string'
       ? { address, line, name: entry.data, labels: [] as string[], perLabelFile: true }
       : { address, line, name: entry.data.name, labels: entry.data.labels, perLabelFile: false };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Document, Node as YamlNode, YAMLMap } from 'yaml';
 import { lazyPackage } from '../../core/lazy.js';
 import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
+import { checkInput } from '../../core/parse.js';
 import { normalizeLabelAddress } from '../store.js';
 import { JurisdictionSchema, type Category } from '../../core/schema.js';
 import { chainForCurrency } from '../currency.js';
@@ -225,10 +226,10 @@ export function addActorPack(textIn: string, file: string, index: ActorIndex): I
   root.data.actors.forEach((raw, i) => {
     const line = parsed.lineOf(items[i] as YamlNode | undefined);
     out.row();
-    const actor = GraphSenseActorSchema.safeParse(raw);
+    const actor = checkInput(GraphSenseActorSchema, raw);
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? String((raw as { id: string }).id) : undefined;
-    if (!actor.success) {
-      out.skip(line, 'invalid-row', `actor${id ? ` ${id}` : ''}: ${describeZodIssues(actor.error.issues)}`);
+    if (!actor.ok) {
+      out.skip(line, 'invalid-row', `actor${id ? ` ${id}` : ''}: ${actor.problem}`);
       if (id) index.rejected.set(id, `${file}: line ${line}`);
       return;
     }
@@ -336,8 +337,8 @@ export function parseTagPack(textIn: string, file = 'tagpack.yaml', options: Tag
   h.tags.forEach((raw, i) => {
     const line = parsed.lineOf(nodes[i] as YamlNode | undefined);
     out.row();
-    const tag = TagSchema.safeParse(raw);
-    if (!tag.success) return out.skip(line, 'invalid-row', describeZodIssues(tag.error.issues));
+    const tag = checkInput(TagSchema, raw);
+    if (!tag.ok) return out.skip(line, 'invalid-row', tag.problem);
     const t = tag.data;
     const currency = t.currency ?? h.currency;
     if (!currency) return out.skip(line, 'invalid-row', 'currency: neither the tag nor the pack header gives one');

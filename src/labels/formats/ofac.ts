@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { InvalidAddressError, InvalidInputError, describeZodIssues } from '../../core/errors.js';
+import { InvalidAddressError, InvalidInputError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
 import { normalizeLabelAddress } from '../store.js';
 import { chainForCurrency } from '../currency.js';
 import { ImportCollector, type LabelImport } from '../summary.js';
@@ -92,16 +93,11 @@ function jsonEntries(text: string, file: string): { value: string; line: number 
   } catch (error) {
     throw new InvalidInputError(`${file}: not valid JSON: ${(error as Error).message}`, { details: { file }, cause: error });
   }
-  const parsed = JsonListSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new InvalidInputError(`${file}: expected a JSON array of addresses: ${describeZodIssues(parsed.error.issues)}`, {
-      details: { file, issues: parsed.error.issues },
-    });
-  }
+  const list = parseInput(JsonListSchema, data, `${file}: expected a JSON array of addresses`, { details: { file } });
   // Line of each element: find its JSON string literal in order.
   const starts = lineStarts(text);
   let cursor = 0;
-  return parsed.data.map((value) => {
+  return list.map((value) => {
     const at = text.indexOf(JSON.stringify(value), cursor);
     const pos = at >= 0 ? at : cursor;
     cursor = at >= 0 ? at + 1 : cursor;

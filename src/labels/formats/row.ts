@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CategorySchema, JurisdictionSchema, type Label } from '../../core/schema.js';
-import { describeZodIssues, InvalidInputError } from '../../core/errors.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
 import { normalizeLabel } from '../store.js';
 
 /** One label row of the project's own CSV/JSON formats; jurisdiction is "" (unknown) or codes separated by ";". */
@@ -26,11 +27,7 @@ export const LabelRowSchema = z
 export type LabelRowInput = z.input<typeof LabelRowSchema>;
 
 export function parseLabelRow(row: unknown, where: string, details: Record<string, unknown>): Label {
-  const parsed = LabelRowSchema.safeParse(row);
-  if (!parsed.success) {
-    throw new InvalidInputError(`${where}: ${describeZodIssues(parsed.error.issues)}`, { details: { ...details, issues: parsed.error.issues } });
-  }
-  const { jurisdiction, ...rest } = parsed.data;
+  const { jurisdiction, ...rest } = parseInput(LabelRowSchema, row, where, { details });
   try {
     return normalizeLabel({ ...rest, jurisdictions: jurisdiction });
   } catch (error) {
