@@ -26,20 +26,8 @@ import { CaseInputSchema, type CaseInput, type Payment } from './schema.js';
 import type { SqlDriver } from './sql.js';
 import { openSqliteDriver } from './sqlite.js';
 
-export type {
-  CaseRecord,
-  CaseSummary,
-  ConvergenceCase,
-  ConvergenceEntry,
-  ConvergenceOptions,
-  InsertPaymentsOptions,
-  InsertPaymentsResult,
-  Money,
-  SaveTraceInput,
-  StoredPayment,
-  StoredTrace,
-  StoreStats,
-} from './records.js';
+/** The record shapes (records.ts), re-exported where the store is. */
+export type * from './records.js';
 
 /** The case database: one interface, SQLite or PostgreSQL underneath, the same SQL for both. */
 export interface CaseStore {
