@@ -3,7 +3,7 @@ import { graphology } from '../core/lazy.js';
 import { csvRow } from '../report/csv.js';
 import { gexfWriter } from '../report/gexf.js';
 import { xmlSafe } from '../report/export-attributes.js';
-import type { CaseSummary, ConvergenceEntry, Money } from './store.js';
+import type { CaseSummary, ConvergenceEntry, Money } from './records.js';
 
 const money = (m: readonly Money[]) => m.map((x) => `${x.amountDisplay} ${x.asset.symbol}`).join(' + ');
 

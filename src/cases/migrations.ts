@@ -1,3 +1,4 @@
+import { CaseStoreError } from './errors.js';
 import type { Dialect, SqlDriver, SqlExecutor } from './sql.js';
 
 /**
@@ -119,6 +120,22 @@ export function migrationSql(migration: Migration, dialect: Dialect): string {
 
 /** Latest schema version this build knows. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Refuses a store that a newer chaintrail has migrated past SCHEMA_VERSION (CaseStoreError: upgrade chaintrail). */
+export async function checkSchemaVersion(driver: SqlDriver): Promise<void> {
+  const existing = await driver.all<{ n: number }>(
+    driver.dialect === 'sqlite'
+      ? "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'"
+      : "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_versions'",
+  );
+  if (Number(existing[0]?.n ?? 0) === 0) return;
+  const v = await driver.all<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_versions');
+  if (Number(v[0]?.v ?? 0) > SCHEMA_VERSION) {
+    throw new CaseStoreError(`The case database ${driver.location} has schema version ${v[0]?.v}, newer than this chaintrail (${SCHEMA_VERSION}): upgrade chaintrail`, {
+      details: { location: driver.location },
+    });
+  }
+}
 
 /**
  * Brings the store to SCHEMA_VERSION. Safe when several processes open the store at once: each migration runs in a

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatUnits } from '../core/asset.js';
+import { groupBy } from '../core/group.js';
 import { AssetRefSchema } from '../core/schema.js';
 import { escapeMarkdown, markdownCode, slug } from '../report/escape.js';
 import { addressDetail, assetId, buildRequestPackets, ContributionSchema, RequestPacketSchema, sumMoney, type Money, type PacketFile, type RequestPacket } from '../report/packets.js';
@@ -179,26 +180,15 @@ function combineAddress(items: readonly { reference: string; a: PacketAddress }[
 
 /** Groups single-case packets (each tagged with its case reference) into one packet per recipient. */
 export function consolidatePackets(perCase: readonly { reference: string; packet: RequestPacket }[]): ConsolidatedPacket[] {
-  const groups = new Map<string, { reference: string; packet: RequestPacket }[]>();
-  for (const item of perCase) {
-    const k = `${item.packet.type}\u0000${item.packet.recipient.entity}`;
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
+  const groups = groupBy(perCase, (item) => `${item.packet.type}\u0000${item.packet.recipient.entity}`);
   const out: ConsolidatedPacket[] = [];
   for (const k of [...groups.keys()].sort()) {
     const items = [...groups.get(k)!].sort((a, b) => cmp(a.reference, b.reference));
     const first = items[0]!.packet;
-    const byAddress = new Map<string, { reference: string; a: PacketAddress }[]>();
-    for (const { reference, packet } of items) {
-      for (const a of packet.addresses) {
-        const key = `${a.chain}|${a.address.toLowerCase()}|${assetId(a.asset)}`;
-        const list = byAddress.get(key);
-        if (list) list.push({ reference, a });
-        else byAddress.set(key, [{ reference, a }]);
-      }
-    }
+    const byAddress = groupBy(
+      items.flatMap(({ reference, packet }) => packet.addresses.map((a) => ({ reference, a }))),
+      ({ a }) => `${a.chain}|${a.address.toLowerCase()}|${assetId(a.asset)}`,
+    );
     const addresses = [...byAddress.values()]
       .map(combineAddress)
       .sort((a, b) => b.cases.length - a.cases.length || cmp(a.chain + a.address, b.chain + b.address) || cmp(assetId(a.asset), assetId(b.asset)));

@@ -1,4 +1,5 @@
 import { normalizeAddress } from '../core/address.js';
+import { groupBy } from '../core/group.js';
 import type { AssetRef, TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { reportAssets } from '../report/assets.js';
@@ -66,37 +67,26 @@ export function reachedAddresses(result: { report: TraceReport; graph: TraceGrap
     if (!endpoints.has(key)) endpoints.set(key, e);
   }
 
-  // Tainted inflows per node and asset.
+  // Tainted transfers; what they bring each node, per asset; and the transfers out of each node and of each tx.
   interface Acc {
     amount: bigint;
     first: number;
     last: number;
   }
-  const inflows = new Map<string, Map<string, Acc>>();
-  const out = new Map<string, { to: string; time: number }[]>();
+  const tainted: { source: string; target: string; attrs: EdgeAttrs; taint: bigint }[] = [];
   graph.forEachEdge((_edge, attrs, source, target) => {
-    const a = attrs as EdgeAttrs;
-    const taint = BigInt(a.taint);
-    if (taint <= 0n) return;
+    const taint = BigInt((attrs as EdgeAttrs).taint);
+    if (taint > 0n) tainted.push({ source, target, attrs: attrs as EdgeAttrs, taint });
+  });
+  const inflows = new Map<string, Map<string, Acc>>();
+  for (const { target, attrs: a, taint } of tainted) {
     let perAsset = inflows.get(target);
     if (!perAsset) inflows.set(target, (perAsset = new Map()));
     const prev = perAsset.get(a.asset);
     perAsset.set(a.asset, prev ? { amount: prev.amount + taint, first: Math.min(prev.first, a.time), last: Math.max(prev.last, a.time) } : { amount: taint, first: a.time, last: a.time });
-    const list = out.get(source);
-    if (list) list.push({ to: target, time: a.time });
-    else out.set(source, [{ to: target, time: a.time }]);
-  });
-
-  const byTx = new Map<string, { target: string; logIndex: number; time: number }[]>();
-  graph.forEachEdge((_edge, attrs, _source, target) => {
-    const a = attrs as EdgeAttrs;
-    if (BigInt(a.taint) <= 0n) return;
-    const k = txNorm(a.tx);
-    const list = byTx.get(k);
-    const entry = { target, logIndex: a.logIndex, time: a.time };
-    if (list) list.push(entry);
-    else byTx.set(k, [entry]);
-  });
+  }
+  const out = groupBy(tainted, (e) => e.source);
+  const byTx = groupBy(tainted, (e) => txNorm(e.attrs.tx));
 
   // Earliest arrival of each payment's funds at each node.
   const reachedBy = new Map<string, Set<string>>();
@@ -112,7 +102,7 @@ export function reachedAddresses(result: { report: TraceReport; graph: TraceGrap
     };
     if (p.tx !== undefined) {
       for (const e of byTx.get(txNorm(p.tx)) ?? []) {
-        if ((p.logIndex === undefined || e.logIndex === p.logIndex) && e.target.startsWith(`${p.chain}|`)) arrive(e.target, e.time);
+        if ((p.logIndex === undefined || e.attrs.logIndex === p.logIndex) && e.target.startsWith(`${p.chain}|`)) arrive(e.target, e.attrs.time);
       }
     } else if (p.address !== undefined) {
       const node = `${p.chain}|${p.address}`;
@@ -121,7 +111,7 @@ export function reachedAddresses(result: { report: TraceReport; graph: TraceGrap
     while (queue.length > 0) {
       const node = queue.pop()!;
       const at = arrival.get(node)!;
-      for (const e of out.get(node) ?? []) if (e.time >= at) arrive(e.to, e.time);
+      for (const e of out.get(node) ?? []) if (e.attrs.time >= at) arrive(e.target, e.attrs.time);
     }
     for (const node of arrival.keys()) {
       const set = reachedBy.get(node);

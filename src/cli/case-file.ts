@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { JurisdictionSchema, SeedSchema } from '../core/schema.js';
 
 /** A case file bundles seeds, data and labels so `chaintrail demo` (and users) can trace with one argument. */
@@ -28,8 +29,7 @@ export function readCaseFile(file: string): CaseFile {
   } catch (error) {
     throw new InvalidInputError(`Cannot read case file ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
-  const parsed = CaseFileSchema.safeParse(raw);
-  if (!parsed.success) throw new InvalidInputError(`Invalid case file ${file}: ${describeZodIssues(parsed.error.issues)}`, { details: { file } });
+  const parsed = parseInput(CaseFileSchema, raw, `Invalid case file ${file}`, { details: { file } });
   const dir = dirname(resolve(file));
-  return { ...parsed.data, dataset: resolve(dir, parsed.data.dataset), labels: parsed.data.labels.map((l) => resolve(dir, l)), dir };
+  return { ...parsed, dataset: resolve(dir, parsed.dataset), labels: parsed.labels.map((l) => resolve(dir, l)), dir };
 }

@@ -9,11 +9,14 @@ import { parse as parseGraphml } from 'graphology-graphml';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 import { formatAddress } from '../../src/core/address.js';
-import { ComplaintImportError } from '../../src/cases/errors.js';
+import { InvalidInputError, isChaintrailError } from '../../src/core/errors.js';
+import { CaseStoreError, ComplaintImportError } from '../../src/cases/errors.js';
 import { addPayments, importComplaints } from '../../src/cases/import.js';
 import { openCaseStore, type CaseStore, type ConvergenceEntry } from '../../src/cases/store.js';
 import { traceCases } from '../../src/cases/trace.js';
 import { SCHEMA_VERSION } from '../../src/cases/migrations.js';
+import { openPostgresDriver } from '../../src/cases/postgres.js';
+import { openSqliteDriver } from '../../src/cases/sqlite.js';
 import { casePackets, consolidatedPacketFiles } from '../../src/cases/packets.js';
 import { caseLinkGraph, convergenceToCsv, linkGraphToGexf, linkGraphToGraphml } from '../../src/cases/convergence.js';
 import { bulkComplaintCsv, buildCaseWorld, DEMO_LABELS, EXCHANGES, ethAddr, expectedConvergence, tronAddr, type CaseWorld } from '../support/case-world.js';
@@ -44,6 +47,9 @@ const csvOf = (rows: Record<string, unknown>[]) => {
   const cols = ['case_ref', 'victim_id', 'chain', 'tx_hash', 'address', 'amount', 'amount_base', 'asset', 'decimals', 'time', 'log_index', 'jurisdiction'];
   return `${cols.join(',')}\n${rows.map((r) => cols.map((c) => (r[c] === undefined ? '' : String(r[c]))).join(',')).join('\n')}\n`;
 };
+
+/** A second, raw connection to a store (to change a row behind the store's back, as a damaged file or a foreign writer would). */
+const rawDriver = (target: string) => (/^postgres(ql)?:/i.test(target) ? openPostgresDriver(target) : openSqliteDriver(target.replace(/^sqlite:/i, '')));
 
 /**
  * The case-database behaviour every backend must show, run against SQLite and against a real PostgreSQL server:
@@ -330,6 +336,41 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
         await crashed.close();
       }
     }, 120_000);
+
+    it('refuses an invalid case and a damaged stored report with typed one-line errors naming what and where', async () => {
+      const freshTarget = await open();
+      const fresh = await openCaseStore({ target: freshTarget, env: {} });
+      const raw = await rawDriver(freshTarget);
+      try {
+        const bad = await fresh.addCase({ reference: 'ERR-1', jurisdiction: 'Germany', opened: '2026-02-30x' }).catch((e: unknown) => e);
+        expect(bad).toBeInstanceOf(InvalidInputError);
+        const message = (bad as InvalidInputError).shortMessage;
+        expect(message).toMatch(/^Invalid case: /);
+        expect(message).toContain('jurisdiction: ');
+        expect(message).toContain('opened: ');
+        expect(message).not.toContain('\n');
+        expect(new Set(((bad as InvalidInputError).details.issues as { path: string[] }[]).map((i) => i.path.join('.')))).toEqual(new Set(['jurisdiction', 'opened']));
+        expect(await fresh.listCases()).toEqual([]);
+
+        // A report stored by an earlier trace, then damaged outside chaintrail: read back as a CaseStoreError, never half-read.
+        const reference = world.cases[0]!.reference;
+        const report = (await store.latestTrace(reference))!.report;
+        await fresh.addCase({ reference });
+        const id = await fresh.saveTrace(reference, { options: {}, report, reached: [] });
+        expect((await fresh.latestTrace(reference))?.report).toEqual(report);
+        await raw.run('UPDATE traces SET report = ? WHERE id = ?', [JSON.stringify({ ...report, endpoints: 'lost' }), id]);
+        for (const read of [() => fresh.latestTrace(reference), () => fresh.latestTraces()]) {
+          const damaged = await read().catch((e: unknown) => e);
+          expect(damaged).toBeInstanceOf(CaseStoreError);
+          expect(isChaintrailError(damaged, 'CASE_STORE')).toBe(true);
+          expect((damaged as CaseStoreError).shortMessage).toMatch(new RegExp(`^Stored trace ${id} of case ${reference} is not a valid report: endpoints: `));
+          expect((damaged as CaseStoreError).details).toMatchObject({ trace: id });
+        }
+      } finally {
+        await raw.close();
+        await fresh.close();
+      }
+    });
 
     it('runs the case commands of the CLI against the same store', async () => {
       const list = await cli(['case', 'list', '--db', target, '--format', 'json']);
