@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, parseRetryAfter, type HttpClientOptions } from '../../src/adapters/http.js';
+import { createHttpClient, parseRetryAfter, type HttpClientOptions } from '../../src/adapters/http/index.js';
 import { createResponseCache } from '../../src/cache/store.js';
 import { AdapterError, NotFoundError, RateLimitError, ResponseShapeError, TraceAbortedError } from '../../src/core/errors.js';
 import { createVirtualClock } from '../support/virtual-clock.js';

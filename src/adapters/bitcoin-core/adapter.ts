@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getChain, isChain } from '../../core/chain.js';
 import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { TransactionResult } from '../adapter.js';
-import { createHttpClient, type Classify, type Clock } from '../http.js';
+import { createHttpClient, type Classify, type Clock } from '../http/index.js';
 import type { ResponseCache } from '../../cache/store.js';
 import { checkTxid, utxoOnlyTransfers } from '../bitcoin/guards.js';
 import { hexToBytes, scriptType } from '../bitcoin/script.js';

@@ -3,7 +3,7 @@ import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
 import { describeZodIssues, InvalidAddressError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import type { ChainAdapter, TransactionResult } from '../adapter.js';
-import { createHttpClient, RateLimitSchema, type Classify, type Clock, type HttpClient } from '../http.js';
+import { createHttpClient, RateLimitSchema, type Classify, type Clock, type HttpClient } from '../http/index.js';
 import type { ResponseCache } from '../../cache/store.js';
 import { isScriptId } from '../bitcoin/script.js';
 import { utxoOnlyTransfers, checkTxid } from '../bitcoin/guards.js';

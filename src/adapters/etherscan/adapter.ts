@@ -5,7 +5,7 @@ import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AdapterStats, ChainAdapter, TransactionLog, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { combineAddressLists, mergeStreams } from '../per-address.js';
-import { createHttpClient, HttpSourceOptionsSchema, type HttpSourceHooks } from '../http.js';
+import { createHttpClient, HttpSourceOptionsSchema, type HttpSourceHooks } from '../http/index.js';
 import { classifyEtherscan, ResultWindowError, shapeError, unwrapList, unwrapValue } from './envelope.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from './map.js';
 import {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
-import type { Classify } from '../http.js';
+import type { Classify } from '../http/index.js';
 import { classifyRpcError } from '../evm-rpc/errors.js';
 import { EnvelopeSchema } from './schema.js';
 

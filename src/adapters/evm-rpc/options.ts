@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ResponseCache } from '../../cache/store.js';
-import type { Clock } from '../http.js';
+import type { Clock } from '../http/index.js';
 
 /** Everything createEvmRpcAdapter takes; defaults live here and nowhere else. */
 export const EvmRpcOptionsSchema = z

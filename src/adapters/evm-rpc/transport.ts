@@ -3,7 +3,7 @@ import type { ResponseCache } from '../../cache/store.js';
 import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
 import type { Evidence } from '../adapter.js';
 import { secretsOfUrl } from '../../core/redact.js';
-import { createHttpClient, type Classify, type Clock, type HttpRequest, type Verdict } from '../http.js';
+import { createHttpClient, type Classify, type Clock, type HttpRequest, type Verdict } from '../http/index.js';
 import { classifyRpcError, isLagging, isMissingState, isRateLimit, RpcError } from './errors.js';
 import { checkAborted } from './abort.js';
 import { createCallWindow } from './window.js';

@@ -6,7 +6,7 @@ import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import { combineAddressLists, mergeStreams } from '../per-address.js';
-import { createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSourceHooks } from '../http.js';
+import { createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSourceHooks } from '../http/index.js';
 import { mapTrc20Records, mapTronList, mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { TronErrorSchema, Trc20ListSchema, TronTransactionInfoSchema, TronTransactionListSchema, TronTransactionSchema } from './schema.js';
 

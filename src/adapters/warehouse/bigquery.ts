@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ChaintrailError, describeZodIssues, InvalidInputError, RateLimitError } from '../../core/errors.js';
 import { redactText } from '../../core/redact.js';
 import { importOptional } from '../../core/optional.js';
-import { backoffDelay, RETRY_DEFAULTS, systemClock, type Clock } from '../http.js';
+import { backoffDelay, RETRY_DEFAULTS, systemClock, type Clock } from '../http/index.js';
 import type { WarehouseEngine, WarehouseQueryStats } from './engine.js';
 import { QueryCostError, WarehouseQueryError } from './errors.js';
 import { WAREHOUSE_TABLES, type Dialect, type RenderedQuery, type WarehouseTable } from './query.js';
