@@ -33,3 +33,14 @@ export interface HttpSourceHooks {
   /** Where the source's API-key variable is read when `apiKey` is absent (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
+
+/** The hooks given, as client options (those left out stay out). */
+export function clientHooks(hooks: HttpSourceHooks): Pick<HttpSourceHooks, 'cache' | 'clock' | 'random' | 'fetch' | 'onLog'> {
+  return {
+    ...(hooks.cache ? { cache: hooks.cache } : {}),
+    ...(hooks.clock ? { clock: hooks.clock } : {}),
+    ...(hooks.random ? { random: hooks.random } : {}),
+    ...(hooks.fetch ? { fetch: hooks.fetch } : {}),
+    ...(hooks.onLog ? { onLog: hooks.onLog } : {}),
+  };
+}
