@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AdapterError, RateLimitError } from '../../core/errors.js';
-import { parseAnswer } from '../answer.js';
+import { parseAnswer } from '../validate.js';
 import type { Classify } from '../http/index.js';
 import { classifyRpcError } from '../evm-rpc/errors.js';
 import { EnvelopeSchema } from './schema.js';

@@ -3,7 +3,7 @@ import { getChain } from '../../core/chain.js';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { TransactionLog, TransactionResult } from '../adapter.js';
-import { parseAnswer } from '../answer.js';
+import { parseAnswer } from '../validate.js';
 import { linkedAll } from '../per-address.js';
 import { unwrapValue } from './envelope.js';
 import type { EtherscanSource } from './options.js';

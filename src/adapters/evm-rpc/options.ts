@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ResponseCache } from '../../cache/store.js';
 import { getChain, type ChainInfo } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { parseInput } from '../../core/parse.js';
 import { HTTP_DEFAULTS, type Clock } from '../http/index.js';
+import { parseOptions } from '../validate.js';
 
 /** Everything createEvmRpcAdapter takes; defaults live here and nowhere else. */
 export const EvmRpcOptionsSchema = z
@@ -49,10 +49,7 @@ export type EvmRpcAdapterOptions = z.input<typeof EvmRpcOptionsSchema> & { cache
 export type EvmRpcSettings = z.infer<typeof EvmRpcOptionsSchema>;
 
 export function parseEvmRpcOptions(input: unknown): EvmRpcSettings {
-  // Issues name fields, never values: the URL may hold a key.
-  return parseInput(EvmRpcOptionsSchema, input, 'Invalid EVM RPC adapter options', {
-    error: (message, details) => new InvalidInputError(message, { details: { fields: (details.issues as z.core.$ZodIssue[]).map((i) => i.path.join('.')) } }),
-  });
+  return parseOptions(EvmRpcOptionsSchema, input, 'Invalid EVM RPC adapter options');
 }
 
 /** The chain asked for, which must be an EVM chain with a chain id (checked against the node's). */

@@ -3,7 +3,7 @@ import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
 import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
 import { parseInput } from '../../core/parse.js';
-import { parseAnswer } from '../answer.js';
+import { parseAnswer } from '../validate.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';

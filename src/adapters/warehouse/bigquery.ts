@@ -1,7 +1,8 @@
 import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { ChaintrailError, describeZodIssues, InvalidInputError, RateLimitError } from '../../core/errors.js';
+import { ChaintrailError, RateLimitError } from '../../core/errors.js';
+import { parseOptions } from '../validate.js';
 import { redactText } from '../../core/redact.js';
 import { importOptional } from '../../core/optional.js';
 import { backoffDelay, RETRY_DEFAULTS, systemClock, type Clock } from '../http/index.js';
@@ -177,11 +178,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  */
 export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine {
   const { clock: _clock, random: _random, ...data } = input;
-  const parsed = BigQueryWarehouseOptionsSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid BigQuery options: ${describeZodIssues(parsed.error.issues)}`, { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
-  }
-  const options = parsed.data;
+  const options = parseOptions(BigQueryWarehouseOptionsSchema, data, 'Invalid BigQuery options');
   const onQuery = input.onQuery;
   // Google's client (an optional package) is loaded and built on the first query or table lookup.
   let client: Promise<BigQuery> | undefined;

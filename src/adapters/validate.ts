@@ -1,5 +1,6 @@
+/** Validation at the adapters' boundary, over core/parse.ts's parseInput: options given, answers received. */
 import type { z } from 'zod';
-import { describeZodIssues, ResponseShapeError } from '../core/errors.js';
+import { describeZodIssues, InvalidInputError, ResponseShapeError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
 
 /** Where an answer came from: the source, the request in words, and its URL (redacted) when known. */
@@ -24,6 +25,19 @@ export function shapeError(where: AnswerSource, issues: string, json: unknown): 
 export function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, where: AnswerSource, json: unknown = value, part?: string): z.output<S> {
   return parseInput(schema, value, part ?? where.what, {
     // The issues go inside the shape error's sentence, so they are described from parseInput's details.
-    error: (message, details) => shapeError(where, part ? message : describeZodIssues(details.issues as z.core.$ZodIssue[]), json),
+    error: (message, details) => shapeError(where, part ? message : describeZodIssues(issuesOf(details)), json),
   });
+}
+
+/**
+ * An adapter's options validated; a mismatch is an InvalidInputError `<what>: <issues>` whose details name the
+ * fields only: options may hold a key or a password, never echoed back.
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  return parseInput(schema, input, what, { error: (message, details) => new InvalidInputError(message, { details: { fields: issuesOf(details).map((i) => i.path.join('.')) } }) });
+}
+
+/** The zod issues parseInput puts in an error's details. */
+export function issuesOf(details: Record<string, unknown>): z.core.$ZodIssue[] {
+  return details.issues as z.core.$ZodIssue[];
 }
