@@ -1,14 +1,13 @@
 import pLimit from 'p-limit';
-import { AdapterError, ChaintrailError, RateLimitError, TraceAbortedError } from '../../core/errors.js';
-import { redactText, redactUrl, secretsOfUrl } from '../../core/redact.js';
+import { AdapterError, ChaintrailError, TraceAbortedError } from '../../core/errors.js';
 import { systemClock } from './clock.js';
 import { HTTP_DEFAULTS } from './defaults.js';
-import { errorText, redactedError, redactError, sanitizeCause, snippet } from './errors.js';
+import { clientRedaction, errorText, giveUpError, redactedError, redactError, sanitizeCause } from './errors.js';
 import { createAnswerLog } from './evidence.js';
 import { bucketFor } from './rate-limit.js';
-import { buildUrl, finalVerdict, requestHeaders, send, statusVerdict, truncatedJson, type Sent } from './request.js';
-import { withRetry, type GiveUp, type TryResult } from './retry.js';
-import type { HttpClient, HttpClientOptions, HttpLogEvent, HttpRequest, HttpStats, Verdict } from './types.js';
+import { buildUrl, finalVerdict, requestHeaders, send, statusVerdict, truncatedJson } from './request.js';
+import { withRetry, type TryResult } from './retry.js';
+import type { HttpClient, HttpClientOptions, HttpLogEvent, HttpRequest, HttpStats, Sent, Verdict } from './types.js';
 
 /**
  * The one HTTP client every HTTP adapter uses (viem-transport style: a small factory, the wire hidden behind it).
@@ -25,22 +24,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const doFetch = options.fetch ?? globalThis.fetch;
   const limit = pLimit(Math.max(1, o.concurrency));
   const bucket = bucketFor(options.rateLimit, clock);
-  const secretQuery = options.secrets?.query ?? [];
-  const secretHeaders = options.secrets?.headers ?? [];
-  // The base URL's own secrets (userinfo, a key in the path or query) and the configured key values.
-  const secrets = [
-    ...secretsOfUrl(options.baseUrl, { secretParams: secretQuery }),
-    ...[...secretQuery.map((n) => options.query?.[n]), ...secretHeaders.map((n) => options.headers?.[n])]
-      .filter((v): v is string | number => v !== undefined && v !== '')
-      .map(String),
-    ...(options.secrets?.values ?? []),
-  ];
-  const redact = (text: string) => redactText(text, { secretParams: secretQuery, secrets });
+  const { redact, redactUrl } = clientRedaction(options);
   const stats = { requests: 0, retries: 0, rateLimited: 0, waitedMs: 0 };
   const answers = createAnswerLog({ source: options.source, cache: options.cache, clock, reorgMarginSeconds: o.reorgMarginSeconds, redact });
   const log = (level: HttpLogEvent['level'], message: string) => options.onLog?.({ level, message: redact(message) });
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const endpoint = redactUrl(baseUrl, { secretParams: secretQuery, secrets });
+  const endpoint = redactUrl(baseUrl);
   const urlOf = (req: HttpRequest) => buildUrl(baseUrl, req.path, options.query, req.query);
 
   /** One attempt: waits for the bucket and a concurrency slot, then fetches with a timeout. */
@@ -85,26 +74,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return { ok: false, retry: verdict, failure: sent };
     };
 
-    /** The error that ends the retries, naming the source, the request, the last reason and what to do. */
-    const giveUp = ({ why, retry, failure, failures, limited }: GiveUp<Sent>) => {
-      const { answer, timedOut } = failure;
-      const details = { ...base, attempts: failures + limited, reason: retry.reason, ...(answer ? { status: answer.status, body: snippet(answer.text) } : {}) };
-      if (why === 'wait-too-long') {
-        const afterMs = retry.afterMs!;
-        return redactedError(RateLimitError, `${options.source} asks to wait ${Math.ceil(afterMs / 1000)} s before the next request (${what}): try again later or use a key with a higher limit`, { ...details, retryAfterMs: afterMs }, redact);
-      }
-      if (why === 'rate-limited') {
-        return redactedError(RateLimitError, `${options.source} kept rate-limiting ${what} after ${limited} waits (${retry.reason}): lower the request rate or use an API key with a higher limit`, details, redact);
-      }
-      const hint = retry.hint ?? (timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later');
-      return redactedError(AdapterError, `${options.source} request failed after ${failures} attempts (${retry.reason}): ${what}; ${hint}`, details, redact, failure.error);
-    };
-
     try {
       return await withRetry(tryOnce, {
         policy: o,
         random,
-        giveUp,
+        giveUp: (stop) => giveUpError(stop, { source: options.source, what, base, redact }),
         onRetry: ({ retry, wait, attempt: n }) => {
           stats.retries++;
           log('warn', `${options.source}: ${retry.reason}; retry ${n} in ${wait} ms (${what})`);

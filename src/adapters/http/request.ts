@@ -2,20 +2,13 @@ import { AdapterError, NotFoundError, ResponseShapeError, type ErrorDetails } fr
 import { RETRY_STATUS } from './defaults.js';
 import { snippet } from './errors.js';
 import { parseRetryAfter } from './retry.js';
-import type { HttpAnswer, Verdict } from './types.js';
+import type { HttpAnswer, Sent, Verdict } from './types.js';
 
 /**
  * One HTTP request and what its answer means: the URL and headers, the fetch with a timeout per attempt, the body
  * read as text and JSON, and the status verdicts (retry on 429/5xx, typed errors on 404/401/403/other non-2xx and
  * on a body that is not JSON).
  */
-
-/** What one attempt gave: an answer, or the network error (and whether it was our timeout). */
-export interface Sent {
-  answer?: HttpAnswer;
-  error?: unknown;
-  timedOut?: boolean;
-}
 
 export interface Outgoing {
   method: 'GET' | 'POST';

@@ -13,6 +13,13 @@ export interface HttpAnswer {
   url: string;
 }
 
+/** What one attempt gave: an answer, or the network error (and whether it was our timeout). */
+export interface Sent {
+  answer?: HttpAnswer;
+  error?: unknown;
+  timedOut?: boolean;
+}
+
 /**
  * The adapter's verdict on an answer. `retry` waits `afterMs` when the source said how long (else backoff);
  * `rateLimited` answers use their own, larger retry budget because they mean "slower", not "broken".
