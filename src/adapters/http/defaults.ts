@@ -1,7 +1,8 @@
 /**
- * The one table of defaults of the HTTP client: every source starts from these, and a source's option schema
- * refers to them instead of repeating a number. A source that needs another value sets it in its own options
- * (Etherscan's lower concurrency, a local server's `rateLimit: false`), never in a second table.
+ * The one table of defaults of the HTTP client (BigQuery's retries, through withRetry too, back off by it): every
+ * source starts from these, and a source's option schema refers to them instead of repeating a number. A source
+ * that needs another value sets it in its own options (Etherscan's lower concurrency, a local server's
+ * `rateLimit: false`), never in a second table.
  */
 export const HTTP_DEFAULTS = {
   /**
@@ -23,13 +24,6 @@ export const HTTP_DEFAULTS = {
   concurrency: 4,
   /** Data older than this many seconds is past any reorg: its answers are cached for good. */
   reorgMarginSeconds: 3600,
-} as const;
-
-/** Retry defaults shared by every source, including those that do not speak HTTP through this client (BigQuery). */
-export const RETRY_DEFAULTS = {
-  retries: HTTP_DEFAULTS.retries,
-  backoffBaseMs: HTTP_DEFAULTS.backoffBaseMs,
-  backoffMaxMs: HTTP_DEFAULTS.backoffMaxMs,
 } as const;
 
 /** Statuses that mean "try again" (timeouts, too early, server and gateway errors, Cloudflare's 52x). */

@@ -72,8 +72,7 @@ export async function withRetry<T, F>(tryOnce: () => Promise<TryResult<T, F>>, h
 
 /**
  * The wait before retry number `attempt` (1-based): exponential from `backoffBaseMs`, capped at `backoffMaxMs`,
- * with jitter over its upper half so clients that failed together do not come back together. Sources that do not
- * speak HTTP through this client (BigQuery's library) back off with the same function.
+ * with jitter over its upper half so clients that failed together do not come back together.
  */
 export function backoffDelay(attempt: number, o: { backoffBaseMs: number; backoffMaxMs: number }, random: () => number = Math.random): number {
   const backoff = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** Math.max(0, attempt - 1));
