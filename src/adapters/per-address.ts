@@ -28,3 +28,18 @@ export function combineAddressLists(perAddress: readonly AddressList[]): Transfe
   for (const { list } of perAddress) for (const t of list) unique.set(transferId(t), t);
   return { transfers: sortChronologically([...unique.values()], (t) => t), truncated: perAddress.filter((p) => p.truncated).map((p) => p.address) };
 }
+
+/**
+ * Runs a fan-out's requests together: the first to fail aborts the others (instead of letting them run to no
+ * purpose) and its error is thrown. `outer` aborts them all.
+ */
+export async function linkedAll<T>(tasks: Array<(signal: AbortSignal) => Promise<T>>, outer?: AbortSignal): Promise<T[]> {
+  const controller = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+  try {
+    return await Promise.all(tasks.map((t) => t(signal)));
+  } catch (error) {
+    controller.abort(new Error('a sibling request failed'));
+    throw error;
+  }
+}

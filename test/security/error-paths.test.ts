@@ -6,7 +6,7 @@ import { createBitcoinCoreAdapter } from '../../src/adapters/bitcoin-core/adapte
 import { createEsploraAdapter } from '../../src/adapters/esplora/adapter.js';
 import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js';
 import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
-import type { HttpLogEvent } from '../../src/adapters/http.js';
+import type { HttpLogEvent } from '../../src/adapters/http/index.js';
 import { createTronGridAdapter } from '../../src/adapters/tron/adapter.js';
 import { createBigQueryWarehouse } from '../../src/adapters/warehouse/bigquery.js';
 import { createWarehouseAdapter } from '../../src/adapters/warehouse/adapter.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/adapters/http.js';
+import type { Clock } from '../../src/adapters/http/index.js';
 
 /**
  * A clock whose sleeps return at once and move virtual time forward, so tests of backoff, Retry-After and the

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { getChain, isChain } from '../../core/chain.js';
-import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
+import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
+import { parseOptions } from '../validate.js';
 import type { TransactionResult } from '../adapter.js';
-import { createHttpClient, type Classify, type Clock } from '../http.js';
+import { createHttpClient, type Classify, type Clock } from '../http/index.js';
 import type { ResponseCache } from '../../cache/store.js';
 import { checkTxid, utxoOnlyTransfers } from '../bitcoin/guards.js';
 import { hexToBytes, scriptType } from '../bitcoin/script.js';
@@ -99,14 +101,8 @@ function classifyCore(endpoint: string): Classify {
 export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): BitcoinCoreAdapter {
   // The cache, env, clock and fetch are run-time hooks, not data: only the rest is validated.
   const { cache, env = process.env, clock, fetch: fetchImpl, ...rest } = input;
-  const parsed = OptionsSchema.safeParse(rest);
-  if (!parsed.success) {
-    // Never echo the options back: they may hold the password.
-    throw new InvalidInputError(`Invalid Bitcoin Core options: ${describeZodIssues(parsed.error.issues.map((i) => ({ path: i.path, message: i.message })))}`, {
-      details: { fields: parsed.error.issues.map((i) => i.path.join('.')) },
-    });
-  }
-  const options = parsed.data;
+  // Never echo the options back: they may hold the password.
+  const options = parseOptions(OptionsSchema, rest, 'Invalid Bitcoin Core options');
   const chain = getChain(options.chain);
   if (chain.family !== 'utxo') throw new InvalidInputError(`Bitcoin Core serves Bitcoin-family chains, not ${chain.id}`, { details: { chain: chain.id } });
 
@@ -133,18 +129,16 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
   });
   const source = `Bitcoin Core ${http.endpoint}`;
 
-  const shapeError = (method: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
-    new ResponseShapeError(`${source} answered ${method} in an unexpected shape: ${describeZodIssues(issues)}`, {
-      details: { source: 'Bitcoin Core', endpoint: http.endpoint, method },
+  /** An answer checked against its schema; a mismatch is a ResponseShapeError naming the method. */
+  const parseAnswer = <S extends z.ZodType>(schema: S, value: unknown, method: string): z.output<S> =>
+    parseInput(schema, value, `${source} answered ${method} in an unexpected shape`, {
+      error: (message) => new ResponseShapeError(message, { details: { source: 'Bitcoin Core', endpoint: http.endpoint, method } }),
     });
 
   function unwrap<T>(json: unknown, method: string, schema: z.ZodType<T>): T {
-    const envelope = RpcEnvelopeSchema.safeParse(json);
-    if (!envelope.success) throw shapeError(method, envelope.error.issues);
-    if (envelope.data.error) throw rpcError(envelope.data.error, method, http.endpoint);
-    const result = schema.safeParse(envelope.data.result);
-    if (!result.success) throw shapeError(method, result.error.issues);
-    return result.data;
+    const envelope = parseAnswer(RpcEnvelopeSchema, json, method);
+    if (envelope.error) throw rpcError(envelope.error, method, http.endpoint);
+    return parseAnswer(schema, envelope.result, method);
   }
 
   // Ids only need to be unique within one HTTP request: fixed ids make the same call the same request, so its
@@ -169,8 +163,8 @@ export function createBitcoinCoreAdapter(input: BitcoinCoreAdapterOptions): Bitc
     const first = 1;
     const body = paramsList.map((params, i) => ({ jsonrpc: '1.0', id: first + i, method, params }));
     const json = await http.requestJson({ method: 'POST', body, what, ...(signal ? { signal } : {}) });
-    if (!Array.isArray(json) || json.length !== paramsList.length) throw shapeError(method, [{ path: [], message: `expected ${paramsList.length} answers in a batch` }]);
-    const byId = new Map<unknown, unknown>(json.map((item: unknown) => [(item as { id?: unknown } | null)?.id, item]));
+    const answers = parseAnswer(z.custom<unknown[]>((v) => Array.isArray(v) && v.length === paramsList.length, { message: `expected ${paramsList.length} answers in a batch` }), json, method);
+    const byId = new Map<unknown, unknown>(answers.map((item: unknown) => [(item as { id?: unknown } | null)?.id, item]));
     return paramsList.map((_, i) => unwrap(byId.get(first + i), method, schema));
   }
 

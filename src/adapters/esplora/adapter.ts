@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
-import { describeZodIssues, InvalidAddressError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
+import { InvalidAddressError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
+import { issuesOf } from '../validate.js';
 import type { ChainAdapter, TransactionResult } from '../adapter.js';
-import { createHttpClient, RateLimitSchema, type Classify, type Clock, type HttpClient } from '../http.js';
+import { createHttpClient, RateLimitSchema, type Classify, type Clock, type HttpClient } from '../http/index.js';
 import type { ResponseCache } from '../../cache/store.js';
 import { isScriptId } from '../bitcoin/script.js';
 import { utxoOnlyTransfers, checkTxid } from '../bitcoin/guards.js';
@@ -60,9 +62,7 @@ const classifyEsplora: Classify = (answer) => {
 export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapter {
   // The cache, clock and fetch are run-time hooks, not data: only the rest is validated.
   const { cache, clock, fetch: fetchImpl, ...rest } = input;
-  const parsed = OptionsSchema.safeParse(rest);
-  if (!parsed.success) throw new InvalidInputError(`Invalid Esplora options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
-  const options = parsed.data;
+  const options = parseInput(OptionsSchema, rest, 'Invalid Esplora options');
   const chain = getChain(options.chain);
   if (chain.family !== 'utxo') throw new InvalidInputError(`Esplora serves Bitcoin-family chains, not ${chain.id}`, { details: { chain: chain.id } });
   const http: HttpClient = createHttpClient({
@@ -81,13 +81,9 @@ export function createEsploraAdapter(input: EsploraAdapterOptions): EsploraAdapt
 
   async function get<T>(path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal, cacheMode?: 'none'): Promise<T> {
     const json = await http.requestJson({ path, what, ...(signal ? { signal } : {}), ...(cacheMode ? { cache: cacheMode } : {}) });
-    const result = schema.safeParse(json);
-    if (!result.success) {
-      throw new ResponseShapeError(`${source} answered ${what} in an unexpected shape: ${describeZodIssues(result.error.issues)}`, {
-        details: { source: 'Esplora', endpoint: http.endpoint, path, issues: result.error.issues.slice(0, 5) },
-      });
-    }
-    return result.data;
+    return parseInput(schema, json, `${source} answered ${what} in an unexpected shape`, {
+      error: (message, details) => new ResponseShapeError(message, { details: { source: 'Esplora', endpoint: http.endpoint, path, issues: issuesOf(details).slice(0, 5) } }),
+    });
   }
 
   const onChain = (requested: string): string => {

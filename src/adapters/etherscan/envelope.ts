@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
-import type { Classify } from '../http.js';
+import { AdapterError, RateLimitError } from '../../core/errors.js';
+import { parseAnswer } from '../validate.js';
+import type { Classify } from '../http/index.js';
 import { classifyRpcError } from '../evm-rpc/errors.js';
 import { EnvelopeSchema } from './schema.js';
 
@@ -81,9 +82,7 @@ export class ResultWindowError extends AdapterError {
 
 /** An envelope's list result, validated; "No … found" is empty; the 10k-window answer is a ResultWindowError. */
 export function unwrapList<T>(json: unknown, schema: z.ZodType<T[]>, where: { source: string; what: string; url: string }): T[] {
-  const envelope = EnvelopeSchema.safeParse(json);
-  if (!envelope.success) throw shapeError(where, describeZodIssues(envelope.error.issues), json);
-  const { status, message, result } = envelope.data;
+  const { status, message, result } = parseAnswer(EnvelopeSchema, json, where);
   const text = typeof result === 'string' ? result : message;
   if (status !== '1') {
     if (WINDOW.test(text) || WINDOW.test(message)) throw new ResultWindowError(`${where.source}: ${text}`, { details: { ...where, message: text } });
@@ -93,25 +92,12 @@ export function unwrapList<T>(json: unknown, schema: z.ZodType<T[]>, where: { so
     if (Array.isArray(result) && result.length === 0 && message === 'OK') return [];
     throw new AdapterError(`${where.source} answered an error for ${where.what}: ${text}`, { details: { ...where, status, message, result: typeof result === 'string' ? result : null } });
   }
-  const parsed = schema.safeParse(result);
-  if (!parsed.success) throw shapeError(where, describeZodIssues(parsed.error.issues), json);
-  return parsed.data;
+  return parseAnswer(schema, result, where, json);
 }
 
 /** A single-value envelope result (block by time, tx info). */
 export function unwrapValue<T>(json: unknown, schema: z.ZodType<T>, where: { source: string; what: string; url: string }): { ok: true; value: T } | { ok: false; message: string } {
-  const envelope = EnvelopeSchema.safeParse(json);
-  if (!envelope.success) throw shapeError(where, describeZodIssues(envelope.error.issues), json);
-  const { status, message, result } = envelope.data;
+  const { status, message, result } = parseAnswer(EnvelopeSchema, json, where);
   if (status !== '1') return { ok: false, message: typeof result === 'string' ? result : message };
-  const parsed = schema.safeParse(result);
-  if (!parsed.success) throw shapeError(where, describeZodIssues(parsed.error.issues), json);
-  return { ok: true, value: parsed.data };
-}
-
-export function shapeError(where: { source: string; what: string; url: string }, issues: string, json: unknown): ResponseShapeError {
-  const body = JSON.stringify(json) ?? '';
-  return new ResponseShapeError(`${where.source} answered ${where.what} in an unexpected shape (${issues}): the answer is not trusted`, {
-    details: { ...where, issues, body: body.length > 300 ? `${body.slice(0, 297)}…` : body },
-  });
+  return { ok: true, value: parseAnswer(schema, result, where, json) };
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { ResponseCache } from '../../cache/store.js';
-import type { Clock } from '../http.js';
+import { getChain, type ChainInfo } from '../../core/chain.js';
+import { InvalidInputError } from '../../core/errors.js';
+import { HTTP_DEFAULTS, type Clock } from '../http/index.js';
+import { parseOptions } from '../validate.js';
 
 /** Everything createEvmRpcAdapter takes; defaults live here and nowhere else. */
 export const EvmRpcOptionsSchema = z
@@ -19,9 +22,9 @@ export const EvmRpcOptionsSchema = z
     blockScanLimit: z.number().int().min(1).default(5_000),
     /** HTTP requests in flight at once. */
     concurrency: z.number().int().min(1).max(64).default(4),
-    timeoutMs: z.number().int().min(100).default(30_000),
+    timeoutMs: z.number().int().min(100).default(HTTP_DEFAULTS.timeoutMs),
     /** Retries on HTTP 429/5xx, JSON-RPC rate-limit errors and transient network errors. */
-    retries: z.number().int().min(0).max(10).default(3),
+    retries: z.number().int().min(0).max(10).default(HTTP_DEFAULTS.retries),
     /**
      * Which Transfer logs to fetch when the engine names the traced tokens: 'traced' asks only for those contracts
      * (cheapest; spam never inflates an address's degree), 'all' asks for every contract so the report can count
@@ -44,3 +47,27 @@ export const EvmRpcOptionsSchema = z
 /** Plus what cannot be validated as data: the answer cache, a clock for backoff, a fetch (tests). */
 export type EvmRpcAdapterOptions = z.input<typeof EvmRpcOptionsSchema> & { cache?: ResponseCache; clock?: Clock; fetch?: typeof fetch };
 export type EvmRpcSettings = z.infer<typeof EvmRpcOptionsSchema>;
+
+export function parseEvmRpcOptions(input: unknown): EvmRpcSettings {
+  return parseOptions(EvmRpcOptionsSchema, input, 'Invalid EVM RPC adapter options');
+}
+
+/** The chain asked for, which must be an EVM chain with a chain id (checked against the node's). */
+export function evmChainInfo(chain: string): ChainInfo & { evmChainId: number } {
+  const info = getChain(chain);
+  if (info.family !== 'evm' || info.evmChainId === undefined) {
+    throw new InvalidInputError(`The EVM RPC source needs an EVM chain, not ${info.id}`, { details: { chain: info.id } });
+  }
+  return { ...info, evmChainId: info.evmChainId };
+}
+
+/** `http://user:password@host/…` -> the URL without userinfo and an Authorization: Basic header (unless one is given). */
+export function moveUserinfo(raw: string, given: Record<string, string> | undefined): { url: string; headers: Record<string, string> | undefined } {
+  const url = new URL(raw);
+  if (!url.username && !url.password) return { url: raw, headers: given };
+  const basic = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  url.username = '';
+  url.password = '';
+  const hasAuth = Object.keys(given ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  return { url: url.toString(), headers: hasAuth ? given : { ...given, authorization: basic } };
+}

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { ResponseCache } from '../../cache/store.js';
-import { AdapterError, describeZodIssues, RateLimitError, ResponseShapeError } from '../../core/errors.js';
+import { AdapterError, RateLimitError, ResponseShapeError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
 import type { Evidence } from '../adapter.js';
 import { secretsOfUrl } from '../../core/redact.js';
-import { createHttpClient, type Classify, type Clock, type HttpRequest, type Verdict } from '../http.js';
+import { createHttpClient, type Classify, type Clock, type HttpRequest, type Verdict } from '../http/index.js';
 import { classifyRpcError, isLagging, isMissingState, isRateLimit, RpcError } from './errors.js';
 import { checkAborted } from './abort.js';
 import { createCallWindow } from './window.js';
@@ -155,18 +156,14 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   function unwrap<S extends z.ZodType>(request: RpcRequest, raw: unknown, schema: S): z.infer<S> | RpcError {
-    const envelope = JsonRpcResponseSchema.safeParse(raw);
-    if (!envelope.success) throw shapeError(request.method, `not a JSON-RPC response: ${describeZodIssues(envelope.error.issues)}`);
-    const answer: JsonRpcResponse = envelope.data;
+    const answer: JsonRpcResponse = parseAnswer(JsonRpcResponseSchema, raw, request.method, ': not a JSON-RPC response');
     if ('error' in answer) {
       // Providers echo the request (its key) in their messages: redacted before anything keeps it.
       const error = toError(request.method, { ...answer.error, message: http.redact(answer.error.message), data: redactData(answer.error.data) });
       if (!(error instanceof RpcError)) throw error;
       return error;
     }
-    const result = schema.safeParse(answer.result);
-    if (!result.success) throw shapeError(request.method, describeZodIssues(result.error.issues));
-    return result.data;
+    return parseAnswer(schema, answer.result, request.method);
   }
 
   function redactData(data: unknown): unknown {
@@ -176,6 +173,13 @@ export function createTransport(options: TransportOptions): Transport {
   function shapeError(method: string, why: string): ResponseShapeError {
     return new ResponseShapeError(`${method} at ${options.endpoint} answered in an unexpected shape: ${why}`, {
       details: { endpoint: options.endpoint, method },
+    });
+  }
+
+  /** A node's answer checked against its schema; a mismatch is a ResponseShapeError naming the method (and `part`). */
+  function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, method: string, part = ''): z.output<S> {
+    return parseInput(schema, value, `${method} at ${options.endpoint} answered in an unexpected shape${part}`, {
+      error: (message) => new ResponseShapeError(message, { details: { endpoint: options.endpoint, method } }),
     });
   }
 

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
 import { getChain, isChain } from '../../core/chain.js';
-import { AdapterError, describeZodIssues, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
+import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
+import { parseAnswer } from '../validate.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
 import type { AdapterStats, ChainAdapter, TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
-import { combineAddressLists, mergeStreams } from '../per-address.js';
-import { createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSourceHooks } from '../http.js';
+import { combineAddressLists, linkedAll, mergeStreams } from '../per-address.js';
+import { clientHooks, createHttpClient, HttpSourceOptionsSchema, type Classify, type HttpSourceHooks } from '../http/index.js';
 import { mapTrc20Records, mapTronList, mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { TronErrorSchema, Trc20ListSchema, TronTransactionInfoSchema, TronTransactionListSchema, TronTransactionSchema } from './schema.js';
 
@@ -53,12 +55,10 @@ export const classifyTronGrid: Classify = (answer) => {
  * `/wallet/gettransactioninfobyid` (fee, block, TRC-20 Transfer logs, internal TRX transfers).
  */
 export function createTronGridAdapter(input: TronGridAdapterOptions = {}): ChainAdapter {
-  const parsed = OptionsSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(`Invalid TronGrid adapter options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
-  const o = parsed.data;
+  const o = parseInput(OptionsSchema, input, 'Invalid TronGrid adapter options');
   const apiKey = o.apiKey ?? ((input.env ?? process.env).TRONGRID_API_KEY || undefined);
   const http = createHttpClient({
-    ...(input.cache ? { cache: input.cache } : {}),
+    ...clientHooks(input),
     source: 'TronGrid',
     baseUrl: o.baseUrl ?? TRONGRID_URL,
     timeoutMs: o.timeoutMs,
@@ -68,21 +68,9 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     headers: apiKey ? { 'TRON-PRO-API-KEY': apiKey } : {},
     secrets: { headers: ['TRON-PRO-API-KEY'] },
     classify: classifyTronGrid,
-    ...(input.clock ? { clock: input.clock } : {}),
-    ...(input.random ? { random: input.random } : {}),
-    ...(input.fetch ? { fetch: input.fetch } : {}),
-    ...(input.onLog ? { onLog: input.onLog } : {}),
   });
 
-  const parse = <T>(schema: z.ZodType<T>, json: unknown, what: string): T => {
-    const r = schema.safeParse(json);
-    if (r.success) return r.data;
-    const issues = describeZodIssues(r.error.issues);
-    const body = JSON.stringify(json) ?? '';
-    throw new ResponseShapeError(`TronGrid answered ${what} in an unexpected shape (${issues}): the answer is not trusted`, {
-      details: { source: 'TronGrid', what, issues, body: body.length > 300 ? `${body.slice(0, 297)}…` : body },
-    });
-  };
+  const parse = <S extends z.ZodType>(schema: S, json: unknown, what: string): z.output<S> => parseAnswer(schema, json, { source: 'TronGrid', what });
 
   /**
    * Every record of one v1 list, oldest first, following `meta.fingerprint` while `meta.links.next` is present.
@@ -119,17 +107,6 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
   };
 
   const mapList = (records: Parameters<typeof mapTronList>[0]) => mapTronList(records).transfers;
-
-  const linkedAll = async <T>(tasks: Array<(signal: AbortSignal) => Promise<T>>, outer?: AbortSignal): Promise<T[]> => {
-    const controller = new AbortController();
-    const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
-    try {
-      return await Promise.all(tasks.map((t) => t(signal)));
-    } catch (error) {
-      controller.abort(new Error('a sibling request failed'));
-      throw error;
-    }
-  };
 
   const getTransfers = async (q: TransferQuery): Promise<TransferResult> => {
     q.signal?.throwIfAborted();

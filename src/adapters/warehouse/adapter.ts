@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getChain, type ChainInfo } from '../../core/chain.js';
 import { describeZodIssues, InvalidInputError, NotFoundError } from '../../core/errors.js';
+import { parseOptions } from '../validate.js';
 import { compareTransfers, sortChronologically, transferId, type AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { freezableStablecoin } from '../../core/stablecoins.js';
@@ -47,13 +48,7 @@ export interface WarehouseAdapter extends ChainAdapter {
  * warehouse engine: a whole frontier per query, both directions, time window and token contracts as parameters.
  */
 export function createWarehouseAdapter(input: WarehouseAdapterOptions): WarehouseAdapter {
-  const parsed = WarehouseAdapterOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid warehouse adapter options: ${describeZodIssues(parsed.error.issues)}`, {
-      details: { fields: parsed.error.issues.map((i) => i.path.join('.')) },
-    });
-  }
-  const options = parsed.data;
+  const options = parseOptions(WarehouseAdapterOptionsSchema, input, 'Invalid warehouse adapter options');
   const engine = options.engine;
   const info = accountChain(options.chain);
   const codec = addressCodec(info.id);

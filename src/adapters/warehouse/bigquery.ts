@@ -1,10 +1,11 @@
 import type { BigQuery, BigQueryOptions, Query } from '@google-cloud/bigquery';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { ChaintrailError, describeZodIssues, InvalidInputError, RateLimitError } from '../../core/errors.js';
+import { ChaintrailError, RateLimitError } from '../../core/errors.js';
+import { parseOptions } from '../validate.js';
 import { redactText } from '../../core/redact.js';
 import { importOptional } from '../../core/optional.js';
-import { backoffDelay, RETRY_DEFAULTS, systemClock, type Clock } from '../http.js';
+import { HTTP_DEFAULTS, systemClock, withRetry, type Clock } from '../http/index.js';
 import type { WarehouseEngine, WarehouseQueryStats } from './engine.js';
 import { QueryCostError, WarehouseQueryError } from './errors.js';
 import { WAREHOUSE_TABLES, type Dialect, type RenderedQuery, type WarehouseTable } from './query.js';
@@ -177,11 +178,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  */
 export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): WarehouseEngine {
   const { clock: _clock, random: _random, ...data } = input;
-  const parsed = BigQueryWarehouseOptionsSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid BigQuery options: ${describeZodIssues(parsed.error.issues)}`, { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
-  }
-  const options = parsed.data;
+  const options = parseOptions(BigQueryWarehouseOptionsSchema, data, 'Invalid BigQuery options');
   const onQuery = input.onQuery;
   // Google's client (an optional package) is loaded and built on the first query or table lookup.
   let client: Promise<BigQuery> | undefined;
@@ -222,22 +219,33 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
    * the last fault is reported, naming the query's purpose.
    */
   async function retrying<T>(purpose: string, request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TransientAnswerError(`request timed out after ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs);
-        });
-        return await Promise.race([request(), timeout]);
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason ?? error;
-        if (!isTransientGoogleError(error) || attempt > options.retries) throw toError(error, purpose, options.dataset, attempt);
-        await clock.sleep(backoffDelay(attempt, RETRY_DEFAULTS, random), signal);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
+    let attempt = 0;
+    return withRetry<T, unknown>(
+      async () => {
+        signal?.throwIfAborted();
+        attempt++;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new TransientAnswerError(`request timed out after ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs);
+          });
+          return { ok: true, value: await Promise.race([request(), timeout]) };
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason ?? error;
+          if (!isTransientGoogleError(error)) throw toError(error, purpose, options.dataset, attempt);
+          return { ok: false, retry: { reason: 'transient' }, failure: error };
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      {
+        // Google's answers carry no wait of their own: every retry backs off as the HTTP client does.
+        policy: { ...HTTP_DEFAULTS, retries: options.retries },
+        random,
+        giveUp: (stop) => toError(stop.failure, purpose, options.dataset, stop.failures),
+        wait: (ms) => clock.sleep(ms, signal),
+      },
+    );
   }
 
   async function run(query: RenderedQuery, signal?: AbortSignal): Promise<Record<string, unknown>[]> {

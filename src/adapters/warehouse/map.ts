@@ -1,7 +1,9 @@
 import { normalizeAddress, tronBase58ToHex, tronFromEvmHex } from '../../core/address.js';
 import { nativeAsset } from '../../core/asset.js';
 import { getChain } from '../../core/chain.js';
-import { describeZodIssues, ResponseShapeError } from '../../core/errors.js';
+import { ResponseShapeError } from '../../core/errors.js';
+import { parseInput } from '../../core/parse.js';
+import { issuesOf } from '../validate.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { tracePosition } from '../evm-rpc/map.js';
@@ -38,13 +40,10 @@ export function addressCodec(chain: string): AddressCodec {
 
 /** Validates one row of the movements query; the error names the row and the problem, never trusts a shape. */
 export function parseMovementRow(raw: unknown, index: number, where: string): MovementRow {
-  const parsed = MovementRowSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ResponseShapeError(`${where}: row ${index} is not a blockchain-etl movement: ${describeZodIssues(parsed.error.issues)}`, {
-      details: { where, row: index, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-    });
-  }
-  return parsed.data;
+  return parseInput(MovementRowSchema, raw, `${where}: row ${index} is not a blockchain-etl movement`, {
+    error: (message, details) =>
+      new ResponseShapeError(message, { details: { where, row: index, issues: issuesOf(details).map((i) => ({ path: i.path.map(String), message: i.message })) } }),
+  });
 }
 
 /** A validated movement row to a movement; `token` resolves a contract to its asset. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyEtherscan, ResultWindowError, unwrapList } from '../../../src/adapters/etherscan/envelope.js';
 import { NormalTxListSchema } from '../../../src/adapters/etherscan/schema.js';
 import { AdapterError, RateLimitError, ResponseShapeError } from '../../../src/core/errors.js';
-import type { HttpAnswer } from '../../../src/adapters/http.js';
+import type { HttpAnswer } from '../../../src/adapters/http/index.js';
 
 const answer = (json: unknown, status = 200): HttpAnswer => ({ status, headers: new Headers(), text: JSON.stringify(json), json, url: 'http://127.0.0.1/v2/api?apikey=***' });
 const notok = (result: string) => answer({ status: '0', message: 'NOTOK', result });

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, parseRetryAfter, type HttpClientOptions } from '../../src/adapters/http.js';
-import { createResponseCache } from '../../src/cache/store.js';
-import { AdapterError, NotFoundError, RateLimitError, ResponseShapeError, TraceAbortedError } from '../../src/core/errors.js';
-import { createVirtualClock } from '../support/virtual-clock.js';
-import { sendJson, startTestServer, type Handler, type TestServer } from '../support/http-test-server.js';
+import { createHttpClient, parseRetryAfter, type HttpClientOptions } from '../../../src/adapters/http/index.js';
+import { createResponseCache } from '../../../src/cache/store.js';
+import { AdapterError, NotFoundError, RateLimitError, ResponseShapeError, TraceAbortedError } from '../../../src/core/errors.js';
+import { createVirtualClock } from '../../support/virtual-clock.js';
+import { sendJson, startTestServer, type Handler, type TestServer } from '../../support/http-test-server.js';
 
 const SENTINEL = 'SENTINEL-KEY-7f3a9c1e5b';
 

@@ -1,0 +1,78 @@
+import { normalizeAddress } from '../../core/address.js';
+import type { AccountTransfer } from '../../core/movement.js';
+import type { TransferQuery, TransferResult } from '../adapter.js';
+import { checkAborted } from './abort.js';
+import type { SpanState } from './block-range.js';
+import type { BlockClock } from './blocks.js';
+import { fetchTransferLogs, mapTransferLogs } from './logs.js';
+import type { createNativeReader } from './native-value.js';
+import type { EvmRpcSettings } from './options.js';
+import { createCut } from './per-address-cut.js';
+import type { NodeProbes } from './probes.js';
+import type { RpcLog } from './schema.js';
+import type { TokenRegistry } from './tokens.js';
+import type { Transport } from './transport.js';
+
+export interface TransferSources {
+  transport: Transport;
+  clock: BlockClock;
+  tokens: TokenRegistry;
+  probes: NodeProbes;
+  native: ReturnType<typeof createNativeReader>;
+  logSpan: SpanState;
+  /** Checks a query's chain and returns its id. */
+  chainOf: (chain: string) => string;
+}
+
+/**
+ * One frontier's movements: ERC-20 Transfer logs for the whole frontier per eth_getLogs (in batches of
+ * `batchSize` addresses, per direction), then native value, counted per address against `maxPerAddress`.
+ */
+export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSettings, 'batchSize' | 'tokenScope'>) {
+  return async (q: TransferQuery): Promise<TransferResult> => {
+    checkAborted(q.signal);
+    const chain = s.chainOf(q.chain);
+    const addresses = [...new Set(q.addresses.map((a) => normalizeAddress(chain, a)))].sort();
+    if (addresses.length === 0) return { transfers: [], truncated: [] };
+    await s.probes.checkChain(q.signal);
+    const range = await s.clock.range(q.fromTime, q.toTime, q.signal);
+    if (!range) return { transfers: [], truncated: [] };
+    s.tokens.prime(q.assets);
+    const traced = q.assets
+      ? [...new Set([...q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])), ...(q.tokens ?? []).map((c) => c.toLowerCase())])].sort()
+      : undefined;
+    const wantTokens = traced === undefined || traced.length > 0;
+    const contracts = options.tokenScope === 'all' ? undefined : traced;
+    const wantNative = !q.assets || q.assets.some((a) => a.kind === 'native');
+    const directions: ('in' | 'out')[] = q.direction === 'both' ? ['out', 'in'] : [q.direction];
+    // Counted per side while scanning, so an address past maxPerAddress stops costing requests.
+    const cut = createCut(new Set(addresses), q.maxPerAddress);
+
+    const logs: RpcLog[] = [];
+    if (wantTokens) {
+      const jobs: Promise<RpcLog[]>[] = [];
+      for (const direction of directions) {
+        for (let i = 0; i < addresses.length; i += options.batchSize) {
+          jobs.push(
+            fetchTransferLogs(s.transport, {
+              addresses: addresses.slice(i, i + options.batchSize),
+              direction,
+              range,
+              contracts,
+              span: s.logSpan,
+              onChunk: cut.tally,
+              signal: q.signal,
+            }),
+          );
+        }
+      }
+      for (const list of await Promise.all(jobs)) logs.push(...list);
+    }
+    const found = await mapTransferLogs(chain, logs, { tokens: s.tokens, clock: s.clock }, q.signal);
+    if (wantNative) {
+      const sideOf = (direction: 'in' | 'out', items: readonly AccountTransfer[]) => cut.tally(items.map((t) => (direction === 'out' ? t.from : t.to)));
+      found.push(...(await s.native({ addresses, directions, range, signal: q.signal, onChunk: sideOf })));
+    }
+    return cut.finish(found, directions);
+  };
+}
