@@ -8,18 +8,7 @@ import type { DepositEvidence } from '../heuristics/deposit.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
 import { splitNodeKey } from './state.js';
-
-/** Why an address was not expanded (or, for expanded ones, nothing: their remainder is 'unspent'). */
-export interface StopReason {
-  kind: Exclude<EndpointKind, 'unspent'>;
-  reason: string;
-  label?: Label;
-}
-
-/** A branch stopped by the hop limit at `hop`: the reason names the `--hops` (maxHops) that would follow it further. */
-export function hopLimitStop(maxHops: number, hop: number): StopReason & { kind: 'hop-limit' } {
-  return { kind: 'hop-limit', reason: `hop limit ${maxHops} reached: re-run with --hops ${hop + 1} (maxHops: ${hop + 1}) to follow it further` };
-}
+import type { StopReason } from './stops.js';
 
 export interface EndpointData {
   kind: EndpointKind;

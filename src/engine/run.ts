@@ -10,7 +10,8 @@ import { spamReason } from '../heuristics/spam.js';
 import type { Allocation } from './allocate.js';
 import { TaintFlow, type FlowNode } from './flow.js';
 import { attributeTaint } from './attribution.js';
-import { attributeEndpoints, collectEndpoints, hopLimitStop, requestable, requestNodes, type EndpointData, type StopReason } from './endpoints.js';
+import { attributeEndpoints, collectEndpoints, requestable, requestNodes, type EndpointData } from './endpoints.js';
+import { isBridgeStop, stopFor, stopPolicy, type Reached, type StopReason } from './stops.js';
 import { inferDeposits, type DepositInference } from './deposits.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
@@ -66,12 +67,6 @@ export interface TraceOutcome {
   /** Set when a source failed mid-trace: the outcome covers what was traced until then. */
   failure?: ChaintrailError;
   evidence: Evidence[];
-}
-
-/** A frontier address left unexpanded because the trace ended early: why, in the words of its endpoint. */
-function incompleteStop(error: ChaintrailError): StopReason {
-  const why = error instanceof TraceAbortedError ? 'the trace was interrupted' : `the source failed (${error.shortMessage})`;
-  return { kind: 'incomplete', reason: `not expanded: ${why}` };
 }
 
 /**
@@ -174,12 +169,8 @@ export async function runTrace(
 
   // Why each reached, unexpanded address stops. Only addresses whose taint or hop count changed are looked at again.
   const stops = new Map<string, StopReason>();
-  // One object per kind of stop, shared by every address it applies to.
-  const budgetStop: StopReason = { kind: 'budget', reason: `node budget of ${settings.maxNodes} addresses used up` };
-  const highDegreeStop: StopReason = { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` };
-  const hopLimitStops = new Map<number, StopReason>();
-  const belowMinStop: StopReason = { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` };
-  const terminalStops = new Map<Terminal, StopReason>();
+  // The stop policy (src/engine/stops.ts) decides; its stop objects are shared by every address they apply to.
+  const policy = stopPolicy(settings, minValue, 'addresses');
   let recheck: FlowNode[] = [];
   // Stamps of the source answers so far (one per batch of addresses, increasing over the rounds).
   let stamp = 0;
@@ -224,10 +215,10 @@ export async function runTrace(
     for (const node of [...flow.takeTouched(), ...recheck]) {
       if (node.expanded || node.hop < 0) continue;
       stops.delete(node.key);
-      const stop = stopFor(node);
+      const stop = stopFor(reached(node), policy);
       if (stop) stops.set(node.key, stop);
       else candidates.push(node);
-      if (stop?.kind === 'bridge') bridgeNodes.add(node);
+      if (isBridgeStop(stop)) bridgeNodes.add(node);
     }
     recheck = [];
     const unique = [...new Set(candidates)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
@@ -240,13 +231,13 @@ export async function runTrace(
     } catch (error) {
       if (!(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of unique) stops.set(node.key, incompleteStop(error));
+      for (const node of unique) stops.set(node.key, stopFor({ ...reached(node), failure: error }, policy)!);
       break;
     }
     const room = Math.max(0, settings.maxNodes - expanded.size);
     for (const node of unique.slice(room)) {
       budgetCut.add(node);
-      stops.set(node.key, budgetStop);
+      stops.set(node.key, stopFor(reached(node), policy)!);
     }
     const frontier = unique.slice(0, room);
     if (frontier.length === 0) break;
@@ -270,7 +261,7 @@ export async function runTrace(
       // was traced so far is kept and marked.
       if (!(error instanceof ChaintrailError)) throw error;
       failure = error;
-      for (const node of frontier) stops.set(node.key, incompleteStop(error));
+      for (const node of frontier) stops.set(node.key, stopFor({ ...reached(node), failure: error }, policy)!);
       break;
     }
     // Each address's movements are counted in its own answer; the ends' nodes are looked up once, for the count and
@@ -329,29 +320,20 @@ export async function runTrace(
     }
   }
 
-  function stopFor(node: FlowNode): StopReason | undefined {
+  /** What the stop policy needs to know of a reached address. */
+  function reached(node: FlowNode): Reached {
+    return { hop: node.hop, terminal: terminalOf(node), received: flow.receivedBy(node), highDegree: highDegree.has(node), budgetCut: budgetCut.has(node) };
+  }
+
+  /** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
+  function terminalOf(node: FlowNode): Terminal | undefined {
     let terminal = terminals.get(node.key);
     if (terminal === undefined && !terminals.has(node.key)) {
       const { chain, address } = splitNodeKey(node.key);
       const found = classifyByLabel(labels, chain, address);
       if (found) terminals.set(node.key, (terminal = found));
     }
-    if (terminal) {
-      let stop = terminalStops.get(terminal);
-      if (!stop) terminalStops.set(terminal, (stop = { kind: terminal.kind, reason: terminal.reason, label: terminal.label }));
-      return stop;
-    }
-    if (highDegree.has(node)) return highDegreeStop;
-    if (node.hop >= settings.maxHops) {
-      let stop = hopLimitStops.get(node.hop);
-      if (!stop) hopLimitStops.set(node.hop, (stop = hopLimitStop(settings.maxHops, node.hop)));
-      return stop;
-    }
-    let enough = false;
-    for (const [asset, v] of flow.receivedBy(node)) if (v >= minValue.get(asset)!) enough = true;
-    if (!enough) return belowMinStop;
-    if (budgetCut.has(node)) return budgetStop;
-    return undefined;
+    return terminal;
   }
 
   let allocation = flow.snapshot();

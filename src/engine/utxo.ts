@@ -14,7 +14,8 @@ import { detectBatchPayout } from '../heuristics/utxo/batch-payout.js';
 import { peelStep } from '../heuristics/utxo/peel-chain.js';
 import { carryLabels } from '../heuristics/utxo/cioh.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
-import { hopLimitStop, type EndpointData } from './endpoints.js';
+import type { EndpointData } from './endpoints.js';
+import { stopFor, stopPolicy, type Reached, type StopReason, type UtxoMix } from './stops.js';
 import type { ResolvedSeed } from './seeds.js';
 import { nodeKey } from './state.js';
 
@@ -62,7 +63,7 @@ export async function traceUtxo(
   const asset = nativeAsset(chain);
   const key = assetKey(asset);
   const model: UtxoTaintModel = settings.taint;
-  const minValue = parseUnits(settings.minValue, asset.decimals, 'minValue');
+  const policy = stopPolicy(settings, new Map([[key, parseUnits(settings.minValue, asset.decimals, 'minValue')]]), 'outputs');
   const txs = new Map<string, SourcedUtxoTransaction>();
   const getTx = async (txid: string) => {
     let tx = txs.get(txid);
@@ -121,7 +122,7 @@ export async function traceUtxo(
   // follow-change mode: outputs a peel link paid out; they are reported, not expanded.
   const peeled = new Map<string, string>();
   const expandedOutputs = new Set<string>();
-  const stopped = new Map<string, { kind: EndpointData['kind']; reason: string; label?: NonNullable<EndpointData['label']> }>();
+  const stopped = new Map<string, StopReason>();
   const budgetCut = new Set<string>();
   // Outputs the source knows are spent but not by which transaction (Bitcoin Core): their branch ends there, said so.
   const spenderUnknown = new Set<string>();
@@ -134,6 +135,19 @@ export async function traceUtxo(
     view = carried.size ? layerLabelStores(labels ?? createLabelStore(), createLabelStore([...carried.values()].map((c) => c.label))) : labels;
   };
   const terminalAt = (address: string) => classifyByLabel(view, chain, address);
+  /** What the stop policy needs to know of a tainted output. */
+  const reached = (o: TaintedOutput): Reached => {
+    const id = outpoint(o.txid, o.n);
+    return {
+      hop: o.hop,
+      expanded: expandedOutputs.has(id),
+      terminal: terminalAt(o.address),
+      received: [[key, o.taint]],
+      budgetCut: budgetCut.has(id),
+      peeled: peeled.get(id),
+      mix: state.mixed.get(id),
+    };
+  };
   refreshView();
   let state = recompute();
 
@@ -143,19 +157,15 @@ export async function traceUtxo(
     for (const o of [...state.outputs.values()].sort((a, b) => a.hop - b.hop || cmp(outpoint(a.txid, a.n), outpoint(b.txid, b.n)))) {
       const id = outpoint(o.txid, o.n);
       if (expandedOutputs.has(id)) continue;
-      const terminal = terminalAt(o.address);
-      if (terminal) stopped.set(id, { kind: terminal.kind, reason: terminal.reason, label: terminal.label });
-      else if (peeled.has(id)) stopped.set(id, { kind: 'peeled', reason: peeled.get(id)! });
-      else if (o.hop >= settings.maxHops) stopped.set(id, hopLimitStop(settings.maxHops, o.hop));
-      else if (o.taint < minValue) stopped.set(id, { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` });
-      else if (budgetCut.has(id)) stopped.set(id, { kind: 'budget', reason: `node budget of ${settings.maxNodes} outputs used up` });
+      const stop = stopFor(reached(o), policy);
+      if (stop) stopped.set(id, stop);
       else candidates.push(o);
     }
     const room = Math.max(0, settings.maxNodes - expandedOutputs.size);
     for (const c of candidates.slice(room)) {
       const id = outpoint(c.txid, c.n);
       budgetCut.add(id);
-      stopped.set(id, { kind: 'budget', reason: `node budget of ${settings.maxNodes} outputs used up` });
+      stopped.set(id, stopFor(reached(c), policy)!);
     }
     const frontier = candidates.slice(0, room);
     if (frontier.length === 0) break;
@@ -193,7 +203,7 @@ export async function traceUtxo(
     }
     const edges: TaintedEdge[] = [];
     const fees = new Map<string, bigint>();
-    const mixed = new Map<string, string>();
+    const mixed = new Map<string, UtxoMix>();
     const consumed = new Set<string>();
     for (const tx of dependencyOrder(txs)) {
       // Only outputs the trace expanded pass their taint on: a stopped one (an exchange, the hop limit) keeps it.
@@ -204,8 +214,8 @@ export async function traceUtxo(
       const coinjoin = detectCoinJoin(tx);
       const batch = coinjoin.decision === 'coinjoin' ? undefined : detectBatchPayout(tx);
       if (coinjoin.decision === 'coinjoin' || batch?.decision === 'batch-payout') {
-        const why = coinjoin.decision === 'coinjoin' ? `coinjoin: ${coinjoin.reason}` : `batch payout by a service-like wallet: ${batch!.reason}`;
-        tx.inputs.forEach((i, vin) => inputs[vin] && mixed.set(outpoint(i.prevTx, i.vout), why));
+        const mix: UtxoMix = coinjoin.decision === 'coinjoin' ? { kind: 'coinjoin', reason: coinjoin.reason } : { kind: 'batch-payout', reason: batch!.reason };
+        tx.inputs.forEach((i, vin) => inputs[vin] && mixed.set(outpoint(i.prevTx, i.vout), mix));
         continue;
       }
       tx.inputs.forEach((i, vin) => inputs[vin] && consumed.add(outpoint(i.prevTx, i.vout)));
@@ -236,14 +246,12 @@ export async function traceUtxo(
     const hops = new Map<string, number>();
     for (const o of state.outputs.values()) {
       const id = outpoint(o.txid, o.n);
-      const carried = terminalAt(o.address);
-      const stop = stopped.get(id) ?? (carried ? { kind: carried.kind, reason: carried.reason, label: carried.label } : undefined);
-      const mix = state.mixed.get(id);
-      const kind = mix ? 'mixer' : stop?.kind ?? 'unspent';
-      const reason = mix ?? stop?.reason ?? (spenderUnknown.has(id) ? 'spent, but the source cannot tell by which transaction' : 'output not spent at the end of the trace');
+      // Every output not expanded has its stop from the last round; an expanded one can still be stopped by what it
+      // was spent into or by a label carried to its address.
+      const stop = expandedOutputs.has(id) ? stopFor(reached(o), policy) : stopped.get(id);
       endpoints.push({
-        kind: mix && mix.startsWith('batch') ? 'high-degree' : kind,
-        reason,
+        kind: stop?.kind ?? 'unspent',
+        reason: stop?.reason ?? (spenderUnknown.has(id) ? 'spent, but the source cannot tell by which transaction' : 'output not spent at the end of the trace'),
         chain,
         address: o.address,
         asset,
