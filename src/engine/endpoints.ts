@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group.js';
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
 import { freezableStablecoin } from '../core/stablecoins.js';
 import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
@@ -142,14 +143,10 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         continue;
       }
       // Exchange wallet: split what arrived through inferred deposit addresses from what arrived directly.
-      const groups = new Map<string, TaintedEdge[]>();
-      for (const e of edgesIn) {
+      const groups = groupBy(edgesIn, (e) => {
         const dep = deposits.get(e.transfer.from);
-        const key = dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
-        const list = groups.get(key);
-        if (list) list.push(e);
-        else groups.set(key, [e]);
-      }
+        return dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
+      });
       for (const depositNode of [...groups.keys()].sort()) {
         const sweeps = groups.get(depositNode)!;
         const part = sweeps.reduce((s, e) => s + e.taint, 0n);

@@ -1,7 +1,8 @@
+import { groupBy } from '../core/group.js';
 import { assetKey, nativeAsset, parseUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
 import { TraceAbortedError, type ChaintrailError } from '../core/errors.js';
-import type { AssetRef, TraceSettings } from '../core/schema.js';
+import type { AssetRef, Seed, TraceSettings } from '../core/schema.js';
 import type { ChainAdapter, Evidence } from '../adapters/adapter.js';
 import type { LabelStore } from '../labels/store.js';
 import type { Terminal } from '../heuristics/classify.js';
@@ -74,11 +75,12 @@ export async function runTrace(
 async function seed(state: RunState): Promise<void> {
   const { settings, flow, seeds, assets } = state;
   const window = { ...(settings.from !== undefined ? { from: settings.from } : {}), ...(settings.to !== undefined ? { to: settings.to } : {}) };
+  const utxo: Seed[] = [];
   for (const s of settings.seeds) {
-    const chain = getChain(s.chain);
-    if (chain.family === 'utxo') state.utxoSeeds.set(chain.id, [...(state.utxoSeeds.get(chain.id) ?? []), s]);
+    if (getChain(s.chain).family === 'utxo') utxo.push(s);
     else seeds.push(await guard(state, () => resolveSeed(s, state.adapters, window, state.run.signal)));
   }
+  for (const [chain, list] of groupBy(utxo, (s) => getChain(s.chain).id)) state.utxoSeeds.set(chain, list);
   // A loop, not Math.min(...list): an address seed can bring more transfers than a call takes arguments.
   let earliest = Number.POSITIVE_INFINITY;
   for (const s of seeds) {
@@ -91,10 +93,8 @@ async function seed(state: RunState): Promise<void> {
     }
   }
   if (settings.from === undefined) state.fetchWindow.from = earliest;
-  for (const [key, a] of assets) {
-    state.assetsByChain.set(a.chain, [...(state.assetsByChain.get(a.chain) ?? []), a]);
-    state.minValue.set(key, parseUnits(settings.minValue, a.decimals, 'minValue'));
-  }
+  for (const [chain, list] of groupBy(assets.values(), (a) => a.chain)) state.assetsByChain.set(chain, list);
+  for (const [key, a] of assets) state.minValue.set(key, parseUnits(settings.minValue, a.decimals, 'minValue'));
 }
 
 /** What the account chains came to: the allocation, deposit addresses and endpoints (UTXO chains are merged in). */
