@@ -3,7 +3,7 @@ import { transferId } from '../core/movement.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import type { FlowNode } from './flow.js';
-import { assetKeyOf, assetKind, guard, progress, traceAsset, type RunState } from './run-state.js';
+import { assetKeyOf, assetKind, guard, noteSeedTx, progress, traceAsset, type RunState } from './run-state.js';
 import { nodeKey, splitNodeKey } from './state.js';
 import { isBridgeStop, stopFor, type Reached } from './stops.js';
 
@@ -49,7 +49,7 @@ function decideStops(state: RunState): FlowNode[] {
 }
 
 /** What the stop policy needs to know of a reached address. */
-export function reached(state: RunState, node: FlowNode): Reached {
+function reached(state: RunState, node: FlowNode): Reached {
   return {
     hop: node.hop,
     terminal: terminalOf(state, node),
@@ -106,12 +106,6 @@ async function continueAcrossBridges(state: RunState): Promise<boolean> {
     if (settings.from === undefined && t.time < state.fetchWindow.from) state.fetchWindow.from = t.time;
   }
   return true;
-}
-
-/** Keeps the earliest seed payment into `node`: every path starts at a victim payment. */
-export function noteSeedTx(state: RunState, node: string, t: { tx: string; time: number }): void {
-  const prev = state.seedTx.get(node);
-  if (!prev || t.time < prev.time) state.seedTx.set(node, { tx: t.tx, time: t.time });
 }
 
 /** The candidates the node budget still has room for; the rest stop at the budget. */

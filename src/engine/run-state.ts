@@ -197,6 +197,12 @@ export function traceAsset(state: RunState, key: string, asset: AssetRef): void 
   if (kind) kind.traced = true;
 }
 
+/** Keeps the earliest seed payment into `node`: every path starts at a victim payment. */
+export function noteSeedTx(state: RunState, node: string, t: { tx: string; time: number }): void {
+  const prev = state.seedTx.get(node);
+  if (!prev || t.time < prev.time) state.seedTx.set(node, { tx: t.tx, time: t.time });
+}
+
 /**
  * What the engine makes of an asset object: its key, whether it is a look-alike token, whether it is traced.
  * (Weak by object: a source that builds an asset object per movement must not make this grow with the trace.)
