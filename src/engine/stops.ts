@@ -1,6 +1,5 @@
 import type { EndpointKind, Label } from '../core/schema.js';
-import type { ChaintrailError } from '../core/errors.js';
-import { TraceAbortedError } from '../core/errors.js';
+import { TraceAbortedError, type ChaintrailError } from '../core/errors.js';
 import type { Terminal } from '../heuristics/classify.js';
 
 /**
