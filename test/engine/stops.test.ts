@@ -5,6 +5,8 @@ import { classifyByLabel, type Terminal } from '../../src/heuristics/classify.js
 import { createLabelStore } from '../../src/labels/store.js';
 import { AdapterError, TraceAbortedError } from '../../src/core/errors.js';
 import type { Category, Label } from '../../src/core/schema.js';
+import { trace } from '../../src/trace/trace.js';
+import { addr, adapterFor, labels, txOf } from '../support/world.js';
 
 const USDT = 'ethereum:token:0xdac17f958d2ee523a2206206994597c13d831ec7';
 const ETH = 'ethereum:native:';
@@ -162,6 +164,59 @@ describe('the stop policy over generated facts', () => {
         expect(stopFor({ ...facts, budgetCut: true }, policy)).toBeDefined();
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the account engine asks the stop policy (generated chains)', () => {
+  // A chain c0 -> c1 -> ... -> cN from the victim's payment, each address forwarding less than it received; one
+  // address may carry a label. Along a chain the stop is read off the policy's order at the first address it applies to.
+  const chainArb = fc.record({
+    length: fc.integer({ min: 1, max: 7 }),
+    labeledAt: fc.integer({ min: 0, max: 8 }),
+    category: fc.constantFrom<Category>('exchange', 'bridge', 'mixer', 'sanctioned', 'scam'),
+    maxHops: fc.integer({ min: 0, max: 8 }),
+    maxNodes: fc.integer({ min: 1, max: 9 }),
+    minValue: fc.integer({ min: 1, max: 1200 }),
+    keep: fc.integer({ min: 1, max: 150 }),
+  });
+
+  it('stops each chain where the first stop applies, a label before the hop limit, value and budget', async () => {
+    const M = 1_000_000n;
+    await fc.assert(
+      fc.asyncProperty(chainArb, async (w) => {
+        const amount = (i: number) => (1000n - BigInt(i * w.keep)) * M;
+        const steps = [{ tx: 'v', from: 'victim', to: 'c0', amount: amount(0), at: 0 }];
+        for (let i = 1; i <= w.length && amount(i) > 0n; i++) steps.push({ tx: `h${i}`, from: `c${i - 1}`, to: `c${i}`, amount: amount(i), at: i * 60 });
+        const last = steps.length - 1;
+        const store = labels(w.labeledAt <= last ? [[`c${w.labeledAt}`, 'Entity', w.category]] : []);
+        const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [adapterFor(steps)], labels: store, builtinLabels: false, maxHops: w.maxHops, maxNodes: w.maxNodes, minValue: String(w.minValue) });
+        // The first address whose branch stops, and why (the policy's order at that address).
+        let expected: { at: number; kind: string } = { at: last, kind: 'unspent' };
+        for (let i = 0; i <= last; i++) {
+          const labeled = i === w.labeledAt && w.category !== 'scam';
+          const kind = labeled ? w.category : i >= w.maxHops ? 'hop-limit' : amount(i) < BigInt(w.minValue) * M ? 'below-min-value' : i >= w.maxNodes ? 'budget' : undefined;
+          if (kind) {
+            expected = { at: i, kind };
+            break;
+          }
+        }
+        const endpointsAt = (i: number) => report.endpoints.filter((e) => e.address.toLowerCase() === addr(`c${i}`));
+        if (expected.kind === 'exchange' && expected.at > 0) {
+          // The unlabeled address before it paid all its outflows to the exchange: its inferred deposit address,
+          // where the exchange endpoint is reported (what it swept plus what it still holds).
+          expect(endpointsAt(expected.at)).toEqual([]);
+          expect(endpointsAt(expected.at - 1)).toEqual([expect.objectContaining({ kind: 'exchange', depositInferred: true, amount: String(amount(expected.at - 1)) })]);
+        } else {
+          const at = endpointsAt(expected.at);
+          expect(at.map((e) => e.kind)).toEqual([expected.kind]);
+          expect(at[0]!.hops).toBe(expected.at);
+          if (expected.kind !== 'unspent') expect(at[0]!.amount).toBe(String(amount(expected.at)));
+        }
+        // Nothing past the stop was reached.
+        for (let i = expected.at + 1; i <= last; i++) expect(report.endpoints.some((e) => e.address.toLowerCase() === addr(`c${i}`))).toBe(false);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -83,6 +83,9 @@ describe('UTXO tracing', () => {
     const { report } = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('payment') }], adapters: [createFixtureAdapter({ dataset: dataset(world) })], maxHops: 1 });
     expect(at(report, 'b')[0]).toMatchObject({ kind: 'hop-limit', hops: 1 });
     expect(report.conservation[0]!.balanced).toBe(true);
+    // A labeled exchange at the hop limit is an exchange (the stop policy puts labels first).
+    const atLimit = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('payment') }], adapters: [createFixtureAdapter({ dataset: dataset(world) })], labels, maxHops: 2 });
+    expect(at(atLimit.report, 'exchange-hot')[0]).toMatchObject({ kind: 'exchange', hops: 2, entity: 'Coin Exchange' });
   });
 
   it("follows only a peel chain's change in follow-change mode and reports each peeled payment as its own branch", async () => {
