@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group.js';
 import pLimit from 'p-limit';
 import { assetKey } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
@@ -80,13 +81,7 @@ const sourceFor = (adapters: readonly ChainAdapter[], chain: string) => adapters
  * are not swallowed: a ChaintrailError from an adapter propagates (the engine marks the trace incomplete).
  */
 export async function continueThroughBridges(req: ContinuationRequest): Promise<BridgeHandover[]> {
-  const groups = new Map<string, TaintedBridgeInflow[]>();
-  for (const inflow of req.inflows) {
-    const key = groupKey(inflow.transfer);
-    const list = groups.get(key);
-    if (list) list.push(inflow);
-    else groups.set(key, [inflow]);
-  }
+  const groups = groupBy(req.inflows, (inflow) => groupKey(inflow.transfer));
   const limit = pLimit(req.concurrency ?? 4);
   const keys = [...groups.keys()].sort();
   // Logs of each deposit transaction are read concurrently; matching runs in order so `taken` is deterministic.
@@ -178,13 +173,7 @@ export function createBridgeContinuation(options: Omit<ContinuationRequest, 'inf
   return {
     /** Tainted movements into bridge stops after a round; true when seeds were added or their taint changed. */
     async step(inflows: readonly TaintedBridgeInflow[]): Promise<boolean> {
-      const groups = new Map<string, TaintedBridgeInflow[]>();
-      for (const inflow of inflows) {
-        const key = groupKey(inflow.transfer);
-        const list = groups.get(key);
-        if (list) list.push(inflow);
-        else groups.set(key, [inflow]);
-      }
+      const groups = groupBy(inflows, (inflow) => groupKey(inflow.transfer));
       let changed = false;
       const fresh: TaintedBridgeInflow[] = [];
       for (const [key, list] of groups) {

@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group.js';
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
 import { freezableStablecoin } from '../core/stablecoins.js';
 import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
@@ -8,18 +9,7 @@ import type { DepositEvidence } from '../heuristics/deposit.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
 import { splitNodeKey } from './state.js';
-
-/** Why an address was not expanded (or, for expanded ones, nothing: their remainder is 'unspent'). */
-export interface StopReason {
-  kind: Exclude<EndpointKind, 'unspent'>;
-  reason: string;
-  label?: Label;
-}
-
-/** A branch stopped by the hop limit at `hop`: the reason names the `--hops` (maxHops) that would follow it further. */
-export function hopLimitStop(maxHops: number, hop: number): StopReason & { kind: 'hop-limit' } {
-  return { kind: 'hop-limit', reason: `hop limit ${maxHops} reached: re-run with --hops ${hop + 1} (maxHops: ${hop + 1}) to follow it further` };
-}
+import type { StopReason } from './stops.js';
 
 export interface EndpointData {
   kind: EndpointKind;
@@ -153,14 +143,10 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         continue;
       }
       // Exchange wallet: split what arrived through inferred deposit addresses from what arrived directly.
-      const groups = new Map<string, TaintedEdge[]>();
-      for (const e of edgesIn) {
+      const groups = groupBy(edgesIn, (e) => {
         const dep = deposits.get(e.transfer.from);
-        const key = dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
-        const list = groups.get(key);
-        if (list) list.push(e);
-        else groups.set(key, [e]);
-      }
+        return dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
+      });
       for (const depositNode of [...groups.keys()].sort()) {
         const sweeps = groups.get(depositNode)!;
         const part = sweeps.reduce((s, e) => s + e.taint, 0n);

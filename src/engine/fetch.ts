@@ -1,3 +1,4 @@
+import { groupBy } from '../core/group.js';
 import pLimit from 'p-limit';
 import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
@@ -30,16 +31,11 @@ export interface FrontierAnswer {
  * ignores maxPerAddress still must not make it expand a hub) as it takes them in, without a pass of its own here.
  */
 export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswer[]> {
-  const byChain = new Map<string, string[]>();
-  for (const node of req.nodes) {
-    const { chain, address } = splitNodeKey(node);
-    const list = byChain.get(chain);
-    if (list) list.push(address);
-    else byChain.set(chain, [address]);
-  }
+  const byChain = groupBy(req.nodes.map(splitNodeKey), (n) => n.chain);
   const limit = pLimit(req.concurrency);
   const jobs: Promise<FrontierAnswer>[] = [];
-  for (const [chain, addresses] of [...byChain].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [chain, nodes] of [...byChain].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const addresses = nodes.map((n) => n.address);
     const adapter = adapterFor(req.adapters, chain);
     const size = Math.max(1, adapter.capabilities.maxAddressesPerCall);
     for (let i = 0; i < addresses.length; i += size) {

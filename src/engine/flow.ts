@@ -4,15 +4,15 @@ import type { Allocation, TaintedEdge } from './allocate.js';
 import type { TracedTransfer } from './state.js';
 
 /** An address in the flow: its movements, and what the taint models made of them so far. */
-export interface FlowNode {
+interface NodeState {
   readonly key: string;
   /** Movements in or out, in chronological order once `sorted`. */
   readonly events: FlowTransfer[];
   sorted: boolean;
   expanded: boolean;
-  /** Stamp of the source answer that fetched this address's movements to expand it (0: none); the trace loop sets it. */
+  /** Stamp of the source answer that fetched this address's movements to expand it (0: none). */
   fetchedIn: number;
-  /** Movements of the address in that answer (the trace loop counts them to spot hubs). */
+  /** Movements of the address in that answer (counted to spot hubs). */
   degree: number;
   /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the earliest edge that gives it. */
   hop: number;
@@ -24,6 +24,11 @@ export interface FlowNode {
   /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
   held: bigint[] | undefined;
 }
+
+/** An address in the flow, read-only outside this file: its state changes only through `TaintFlow`'s methods. */
+export type FlowNode = Readonly<NodeState>;
+/** The flow's own write access to a node. */
+const state = (node: FlowNode) => node as NodeState;
 
 /**
  * A movement with the taint the models gave it. It is its own tainted edge (`transfer` is itself), so the allocation
@@ -69,14 +74,14 @@ export class FlowTransfer implements TracedTransfer {
  * every ledger (the definition), at a cost proportional to what changed instead of to everything read so far.
  */
 export class TaintFlow {
-  private readonly byChain = new Map<string, Map<string, FlowNode>>();
-  private readonly nodeList: FlowNode[] = [];
+  private readonly byChain = new Map<string, Map<string, NodeState>>();
+  private readonly nodeList: NodeState[] = [];
   private readonly transfers: FlowTransfer[] = [];
   /** Movements by tx hash (the hash strings are the movements' own, so the index costs no new strings). */
   private readonly byTx = new Map<string, FlowTransfer | FlowTransfer[]>();
   private taintedCount = 0;
   private added = 0;
-  private readonly dirty = new Set<FlowNode>();
+  private readonly dirty = new Set<NodeState>();
   private touched = new Set<FlowNode>();
   private hopsStale = false;
   private readonly fees = new Map<string, bigint>();
@@ -129,8 +134,8 @@ export class TaintFlow {
     if (!known) this.byTx.set(t.tx, tr);
     else if (Array.isArray(known)) known.push(tr);
     else this.byTx.set(t.tx, [known, tr]);
-    this.attach(fromNode, tr);
-    if (toNode !== fromNode) this.attach(toNode, tr);
+    this.attach(state(fromNode), tr);
+    if (toNode !== fromNode) this.attach(state(toNode), tr);
     this.transfers.push(tr);
     this.added++;
     return tr;
@@ -149,7 +154,7 @@ export class TaintFlow {
     return undefined;
   }
 
-  private attach(node: FlowNode, tr: FlowTransfer): void {
+  private attach(node: NodeState, tr: FlowTransfer): void {
     const last = node.events[node.events.length - 1];
     if (last && node.sorted && compareTransfers(last.t, tr.t) > 0) node.sorted = false;
     node.events.push(tr);
@@ -163,17 +168,39 @@ export class TaintFlow {
   seed(tr: FlowTransfer, taint: bigint = tr.t.amount, hop = 0): void {
     tr.seed = (tr.seed ?? 0n) > taint ? tr.seed : taint;
     if (tr.toNode.rootHop < 0 || hop < tr.toNode.rootHop) {
-      tr.toNode.rootHop = hop;
+      state(tr.toNode).rootHop = hop;
       this.hopsStale = true;
     }
-    if (tr.fromNode.expanded) this.dirty.add(tr.fromNode);
+    if (tr.fromNode.expanded) this.dirty.add(state(tr.fromNode));
     else this.setOutflow(tr, tr.seed!, 0n, 0n);
   }
 
   expand(node: FlowNode): void {
     if (node.expanded) return;
-    node.expanded = true;
-    this.dirty.add(node);
+    state(node).expanded = true;
+    this.dirty.add(state(node));
+  }
+
+  /** Marks `node` as fetched in the source answer stamped `batch` (stamps increase), its movements not yet counted. */
+  markFetched(node: FlowNode, batch: number): void {
+    state(node).fetchedIn = batch;
+    state(node).degree = 0;
+  }
+
+  /** Counts a movement of the answer stamped `batch` for those of its ends fetched in that answer. */
+  countMovement(batch: number, from: FlowNode | undefined, to: FlowNode | undefined): void {
+    if (from?.fetchedIn === batch) state(from).degree++;
+    if (to !== from && to?.fetchedIn === batch) state(to).degree++;
+  }
+
+  /** The source cut the node's list short: it has more movements than any limit. */
+  markHub(node: FlowNode): void {
+    state(node).degree = Number.POSITIVE_INFINITY;
+  }
+
+  /** Takes back a hub's fetch stamp: its movements are not kept. */
+  unmarkFetched(node: FlowNode): void {
+    state(node).fetchedIn = 0;
   }
 
   /** Replays what changed until every ledger agrees with its inflows. */
@@ -194,7 +221,7 @@ export class TaintFlow {
     return list;
   }
 
-  private replay(node: FlowNode): void {
+  private replay(node: NodeState): void {
     this.movementsOf(node);
     // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between.
     const ledgers: Ledger[] = [];
@@ -230,7 +257,7 @@ export class TaintFlow {
     tr.taint = taint;
     if (old === 0n) this.taintedCount++;
     else if (taint === 0n) this.taintedCount--;
-    const to = tr.toNode;
+    const to = state(tr.toNode);
     to.received ??= [];
     to.received[tr.assetIndex] = (to.received[tr.assetIndex] ?? 0n) + taint - old;
     this.touched.add(to);
@@ -246,7 +273,7 @@ export class TaintFlow {
     for (let i = 0; i < queue.length; i++) {
       const tr = queue[i]!;
       const from = tr.fromNode;
-      const to = tr.toNode;
+      const to = state(tr.toNode);
       if (from.hop < 0) continue;
       const hop = from.hop + 1;
       if (to.hop < 0 || hop < to.hop) {
@@ -268,14 +295,14 @@ export class TaintFlow {
   private recomputeHops(): void {
     this.hopsStale = false;
     const before = this.nodeList.map((n) => n.hop);
-    const roots: FlowNode[] = [];
+    const roots: NodeState[] = [];
     for (const node of this.nodeList) {
       node.hop = -1;
       node.via = undefined;
       if (node.rootHop >= 0) roots.push(node);
     }
     roots.sort((a, b) => a.rootHop - b.rootHop);
-    let frontier: FlowNode[] = [];
+    let frontier: NodeState[] = [];
     let r = 0;
     for (let hop = roots[0]?.rootHop ?? 0; frontier.length > 0 || r < roots.length; hop++) {
       for (; r < roots.length && roots[r]!.rootHop === hop; r++) {
@@ -286,11 +313,11 @@ export class TaintFlow {
           frontier.push(root);
         }
       }
-      const next: FlowNode[] = [];
+      const next: NodeState[] = [];
       for (const node of frontier) {
         for (const e of node.events) {
           if (e.fromNode !== node || e.taint === 0n) continue;
-          const to = e.toNode;
+          const to = state(e.toNode);
           if (to.hop < 0) {
             to.hop = hop + 1;
             to.via = e;
@@ -363,7 +390,7 @@ export class TaintFlow {
   movementsOf(node: FlowNode): readonly FlowTransfer[] {
     if (!node.sorted) {
       node.events.sort((a, b) => compareTransfers(a.t, b.t));
-      node.sorted = true;
+      state(node).sorted = true;
     }
     return node.events;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeZodIssues, InvalidInputError } from '../core/errors.js';
+import { InvalidInputError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { AssetRefSchema, SeedSchema, TimeInputSchema, type AssetRef, type SeedInput, type TraceReport } from '../core/schema.js';
 import { formatUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
@@ -68,12 +69,11 @@ const parsedTime = (t: unknown) => TimeInputSchema.parse(t);
  * payment plus N traces for N victims (a caching adapter makes the repeated reads cheap).
  */
 export async function convergence(options: VictimConvergenceOptions, victims: VictimInput[]): Promise<ConvergenceReport> {
-  const parsed = z.array(VictimInputSchema).min(1, 'at least one victim is needed').safeParse(victims);
-  if (!parsed.success) throw new InvalidInputError(`Invalid victims: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
+  const parsedVictims = parseInput(z.array(VictimInputSchema).min(1, 'at least one victim is needed'), victims, 'Invalid victims');
   const { minVictims = 2, onVictim, ...traceOptions } = options;
   if (!Number.isInteger(minVictims) || minVictims < 1) throw new InvalidInputError('minVictims must be a whole number of at least 1', { details: { minVictims } });
   const list = victims.map((v, i) => {
-    const p = parsed.data[i]!;
+    const p = parsedVictims[i]!;
     if ('seeds' in p) return { id: p.id, seeds: (v as { seeds: SeedInput[] }).seeds };
     return { id: 'tx' in p ? p.tx : `${p.chain}:${p.address}`, seeds: [v as SeedInput] };
   });
@@ -89,7 +89,7 @@ export async function convergence(options: VictimConvergenceOptions, victims: Vi
   if (from === undefined) {
     const window = traceOptions.to !== undefined ? { to: parsedTime(traceOptions.to) } : {};
     let earliest = Number.POSITIVE_INFINITY;
-    for (const v of parsed.data) {
+    for (const v of parsedVictims) {
       for (const seed of 'seeds' in v ? v.seeds : [v]) {
         if (getChain(seed.chain).family === 'utxo') continue;
         const resolved = await resolveSeed(seed, traceOptions.adapters, window, traceOptions.signal);

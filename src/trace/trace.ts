@@ -1,4 +1,5 @@
-import { describeZodIssues, InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
+import { InvalidInputError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
+import { parseInput } from '../core/parse.js';
 import { TraceSettingsSchema, type TraceReport, type TraceSettings, type TraceSettingsInput } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { createLabelStore, layerLabelStores, type LabelStore } from '../labels/store.js';
@@ -40,11 +41,7 @@ export function parseTraceSettings(input: unknown): TraceSettings {
       { details: { option: 'depositWindowHours' } },
     );
   }
-  const parsed = TraceSettingsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidInputError(`Invalid trace options: ${describeZodIssues(parsed.error.issues)}`, { details: { issues: parsed.error.issues } });
-  }
-  return parsed.data;
+  return parseInput(TraceSettingsSchema, input, 'Invalid trace options');
 }
 
 /** Follows tainted funds outward from the seeds until every branch stops, and reports where they stopped. */

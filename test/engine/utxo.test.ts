@@ -83,6 +83,9 @@ describe('UTXO tracing', () => {
     const { report } = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('payment') }], adapters: [createFixtureAdapter({ dataset: dataset(world) })], maxHops: 1 });
     expect(at(report, 'b')[0]).toMatchObject({ kind: 'hop-limit', hops: 1 });
     expect(report.conservation[0]!.balanced).toBe(true);
+    // A labeled exchange at the hop limit is an exchange (the stop policy puts labels first).
+    const atLimit = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('payment') }], adapters: [createFixtureAdapter({ dataset: dataset(world) })], labels, maxHops: 2 });
+    expect(at(atLimit.report, 'exchange-hot')[0]).toMatchObject({ kind: 'exchange', hops: 2, entity: 'Coin Exchange' });
   });
 
   it("follows only a peel chain's change in follow-change mode and reports each peeled payment as its own branch", async () => {
@@ -102,6 +105,20 @@ describe('UTXO tracing', () => {
     const all = await run('all-outputs');
     expect(['x1', 'x2', 'x3'].map((x) => at(all, x)[0]?.kind)).toEqual(['unspent', 'unspent', 'unspent']);
     expect(follow.settings.peelMode).toBe('follow-change');
+  });
+
+  it('stops at a batch payout as a high-degree endpoint without following its outputs, whatever the fan-out', async () => {
+    for (const fanOut of [10, 17, 40]) {
+      const payout: Tx[] = [
+        { name: 'pay', inputs: [['f', 0, 'victim', 2 * BTC]], outputs: [['hot', BTC], ['victim', BTC - 1000]], at: 0 },
+        { name: `batch-${fanOut}`, inputs: [['pay', 0, 'hot', BTC]], outputs: Array.from({ length: fanOut }, (_, i): Out => [`customer-${i}`, Math.floor((BTC - 2000) / fanOut)]), at: 10 },
+      ];
+      const { report } = await trace({ seeds: [{ chain: 'bitcoin', tx: txid('pay'), logIndex: 0 }], adapters: [createFixtureAdapter({ dataset: dataset(payout) })] });
+      expect(at(report, 'hot')).toEqual([expect.objectContaining({ kind: 'high-degree', amount: String(BTC), hops: 0 })]);
+      expect(at(report, 'hot')[0]!.reason).toMatch(new RegExp(`^batch payout by a service-like wallet: batch payout: 1 input\\(s\\) paying ${fanOut} outputs`));
+      expect(report.endpoints).toHaveLength(1);
+      expect(report.conservation[0]!.balanced).toBe(true);
+    }
   });
 
   it('stops at an address that common-input ownership ties to a labeled exchange wallet', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trace } from '../../src/trace/trace.js';
+import { parseTraceSettings, trace } from '../../src/trace/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
 import { reportToJson } from '../../src/report/json.js';
@@ -311,5 +311,34 @@ describe('trace: bad input, abort and progress', () => {
     const a = reportToJson((await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)] })).report);
     const b = reportToJson((await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)] })).report);
     expect(a).toBe(b);
+  });
+});
+
+describe('parseTraceSettings', () => {
+  const seeds = [{ chain: 'ethereum', tx: `0x${'ab'.repeat(32)}` }];
+
+  it('fills in the defaults of valid settings', () => {
+    const settings = parseTraceSettings({ seeds, maxHops: 3 });
+    expect(settings).toMatchObject({ maxHops: 3, minValue: '0', seeds: [expect.objectContaining({ chain: 'ethereum' })] });
+  });
+
+  it('names every bad field on one line, with the zod issues in details', () => {
+    for (const [field, value] of [['maxHops', -1], ['maxHops', 2.5], ['maxNodes', 'many'], ['minValue', '1e3']] as const) {
+      let error: unknown;
+      try {
+        parseTraceSettings({ seeds, [field]: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidInputError);
+      const { shortMessage, details } = error as InvalidInputError;
+      expect(shortMessage).toMatch(new RegExp(`^Invalid trace options: ${field}: `));
+      expect(shortMessage).not.toContain('\n');
+      expect((details as { issues: { path: string[] }[] }).issues[0]!.path).toEqual([field]);
+    }
+  });
+
+  it('rejects the retired depositWindowHours, saying to remove it', () => {
+    expect(() => parseTraceSettings({ seeds, depositWindowHours: 24 })).toThrow(/^Invalid trace options: depositWindowHours was retired .*remove it$/);
   });
 });

@@ -1,0 +1,233 @@
+import { assetKey, parseUnits } from '../core/asset.js';
+import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
+import type { AccountTransfer } from '../core/movement.js';
+import type { AssetRef, Seed, TraceSettings } from '../core/schema.js';
+import type { ChainAdapter } from '../adapters/adapter.js';
+import type { LabelStore } from '../labels/store.js';
+import type { Terminal } from '../heuristics/classify.js';
+import { spamReason } from '../heuristics/spam.js';
+import type { BridgeRegistry } from '../heuristics/bridges.js';
+import { createBridgeContinuation } from './bridge-continuation.js';
+import { TaintFlow, type FlowNode } from './flow.js';
+import type { ResolvedSeed } from './seeds.js';
+import { stopPolicy, type StopPolicy, type StopReason } from './stops.js';
+
+/** A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). */
+export interface TraceProgress {
+  phase: 'seeds' | 'expand' | 'done';
+  round: number;
+  /** Addresses being fetched in this round. */
+  frontier: number;
+  expanded: number;
+  transfers: number;
+  taintedTransfers: number;
+  requests: number;
+  cacheHits: number;
+  elapsedMs: number;
+}
+
+/** Figures of a trace run: requests answered, cache hits, elapsed time. */
+export interface TraceRunStats {
+  /** Requests the sources answered (network or cache). */
+  requests: number;
+  cacheHits: number;
+  elapsedMs: number;
+}
+
+/** How the caller runs the engine: progress callback, AbortSignal, concurrent adapter calls. */
+export interface RunOptions {
+  onProgress?: ((e: TraceProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  concurrency: number;
+}
+
+/** What the engine makes of an asset object in an answer: its key, and whether its movements are ignored. */
+interface AssetKind {
+  key: string;
+  lookalike: boolean;
+  traced: boolean;
+}
+
+/**
+ * Everything the account engine knows while it runs: one object that the phases of `runTrace` (seed, expand a
+ * round, settle, finish) read and change. The taint itself lives in `flow`, and changes only through its methods.
+ */
+export interface RunState {
+  readonly settings: TraceSettings;
+  readonly adapters: ChainAdapter[];
+  readonly labels: LabelStore | undefined;
+  readonly run: RunOptions;
+  readonly bridges: BridgeRegistry;
+  /** Rounds so far (account and UTXO rounds alike). */
+  round: number;
+  readonly started: number;
+  /** The adapters' figures and evidence marks when the trace began: this run's share is what came after. */
+  readonly baseline: { requests: number; cacheHits: number; evidenceMark: number }[];
+  /** Account-chain seeds as resolved; UTXO seeds wait, by chain, for the UTXO engine. */
+  readonly seeds: ResolvedSeed[];
+  readonly utxoSeeds: Map<string, Seed[]>;
+  readonly flow: TaintFlow;
+  /** The traced assets by key and by chain, with the minimum value of each in base units. */
+  readonly assets: Map<string, AssetRef>;
+  readonly assetsByChain: Map<string, AssetRef[]>;
+  readonly minValue: Map<string, bigint>;
+  /** Answers share a handful of asset objects: what the engine makes of one is worked out once per object. */
+  readonly assetKinds: WeakMap<AssetRef, AssetKind>;
+  readonly kindsByKey: Map<string, AssetKind>;
+  /** Earliest seed payment per seed node, so every path starts at a victim payment. */
+  readonly seedTx: Map<string, { tx: string; time: number }>;
+  /** The window movements are fetched in: from the earliest seed (or `from`) to `to`. */
+  readonly fetchWindow: { from: number; to?: number };
+  readonly expanded: Set<string>;
+  /** Addresses whose labels stop the trace, classified once. */
+  readonly terminals: Map<string, Terminal>;
+  readonly highDegree: Set<FlowNode>;
+  readonly budgetCut: Set<FlowNode>;
+  readonly ignoredIds: { zeroValue: Set<string>; lookalikeToken: Set<string>; untracedAsset: Set<string> };
+  /** Why each reached, unexpanded address stops, as the stop policy decided. */
+  readonly stops: Map<string, StopReason>;
+  readonly policy: StopPolicy;
+  /** Candidates to ask the policy about again next round (a bridge continuation came first, or a hub). */
+  recheck: FlowNode[];
+  /** Stamps of the source answers so far (one per batch of addresses, increasing over the rounds). */
+  stamp: number;
+  /** Set when a source failed or the trace was interrupted: what was traced until then stands. */
+  failure: ChaintrailError | undefined;
+  /** Cross-chain continuation: tainted deposits into bridges continue on their destination chain as seeds. */
+  readonly bridgeNodes: Set<FlowNode>;
+  readonly continuedFrom: Map<string, string>;
+  readonly bridging: ReturnType<typeof createBridgeContinuation>;
+}
+
+export function createRunState(settings: TraceSettings, adapters: ChainAdapter[], labels: LabelStore | undefined, run: RunOptions, bridges: BridgeRegistry): RunState {
+  const minValue = new Map<string, bigint>();
+  return {
+    settings,
+    adapters,
+    labels,
+    run,
+    bridges,
+    round: 0,
+    started: Date.now(),
+    baseline: adapters.map((a) => ({ ...pick(a.stats()), evidenceMark: a.evidenceMark?.() ?? 0 })),
+    seeds: [],
+    utxoSeeds: new Map(),
+    flow: new TaintFlow(settings.taint === 'tiho' ? 'poison' : settings.taint),
+    assets: new Map(),
+    assetsByChain: new Map(),
+    minValue,
+    assetKinds: new WeakMap(),
+    kindsByKey: new Map(),
+    seedTx: new Map(),
+    fetchWindow: { from: settings.from ?? Number.POSITIVE_INFINITY, ...(settings.to !== undefined ? { to: settings.to } : {}) },
+    expanded: new Set(),
+    terminals: new Map(),
+    highDegree: new Set(),
+    budgetCut: new Set(),
+    ignoredIds: { zeroValue: new Set(), lookalikeToken: new Set(), untracedAsset: new Set() },
+    stops: new Map(),
+    // The stop policy (src/engine/stops.ts) decides; its stop objects are shared by every address they apply to.
+    policy: stopPolicy(settings, minValue, 'addresses'),
+    recheck: [],
+    stamp: 0,
+    failure: undefined,
+    bridgeNodes: new Set(),
+    continuedFrom: new Map(),
+    bridging: createBridgeContinuation({
+      registry: bridges,
+      adapters,
+      rule: { windowSeconds: settings.bridgeWindowHours * 3600, tolerance: settings.bridgeTolerance },
+      concurrency: run.concurrency,
+      ...(run.signal ? { signal: run.signal } : {}),
+    }),
+  };
+}
+
+const pick = (s: { requests: number; cacheHits: number }) => ({ requests: s.requests, cacheHits: s.cacheHits });
+
+/** This run's requests and cache hits so far, and the time since it began. */
+export function runStats(state: RunState): TraceRunStats {
+  let requests = 0;
+  let cacheHits = 0;
+  state.adapters.forEach((a, i) => {
+    const now = a.stats();
+    requests += now.requests - state.baseline[i]!.requests;
+    cacheHits += now.cacheHits - state.baseline[i]!.cacheHits;
+  });
+  return { requests, cacheHits, elapsedMs: Date.now() - state.started };
+}
+
+export function progress(state: RunState, phase: TraceProgress['phase'], frontier: number): void {
+  if (!state.run.onProgress) return;
+  const { requests, cacheHits, elapsedMs } = runStats(state);
+  state.run.onProgress({
+    phase,
+    round: state.round,
+    frontier,
+    expanded: state.expanded.size,
+    transfers: state.flow.size,
+    taintedTransfers: state.flow.tainted,
+    requests,
+    cacheHits,
+    elapsedMs,
+  });
+}
+
+/** Runs a source call; when the caller's AbortSignal ended it, the error says the trace was aborted, in which round. */
+export async function guard<T>(state: RunState, work: () => Promise<T>): Promise<T> {
+  const { signal } = state.run;
+  try {
+    signal?.throwIfAborted();
+    return await work();
+  } catch (error) {
+    if (signal?.aborted && !(error instanceof ChaintrailError && !(error instanceof TraceAbortedError))) {
+      throw new TraceAbortedError('Trace aborted', { details: { round: state.round, reason: String(signal.reason ?? 'aborted') }, cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Adds an asset to those traced (a seed's, or one a bridge continuation brings): its movements are followed. */
+export function traceAsset(state: RunState, key: string, asset: AssetRef): void {
+  if (state.assets.has(key)) return;
+  state.assets.set(key, asset);
+  state.assetsByChain.set(asset.chain, [...(state.assetsByChain.get(asset.chain) ?? []), asset]);
+  state.minValue.set(key, parseUnits(state.settings.minValue, asset.decimals, 'minValue'));
+  const kind = state.kindsByKey.get(key);
+  if (kind) kind.traced = true;
+}
+
+/** Keeps the earliest seed payment into `node`: every path starts at a victim payment. */
+export function noteSeedTx(state: RunState, node: string, t: { tx: string; time: number }): void {
+  const prev = state.seedTx.get(node);
+  if (!prev || t.time < prev.time) state.seedTx.set(node, { tx: t.tx, time: t.time });
+}
+
+/**
+ * What the engine makes of an asset object: its key, whether it is a look-alike token, whether it is traced.
+ * (Weak by object: a source that builds an asset object per movement must not make this grow with the trace.)
+ */
+export function assetKind(state: RunState, asset: AssetRef): AssetKind {
+  let kind = state.assetKinds.get(asset);
+  if (!kind) {
+    const key = assetKey(asset);
+    kind = state.kindsByKey.get(key);
+    if (!kind) {
+      const lookalike = spamReason({ ...ZERO_PROBE, chain: asset.chain, asset }) === 'lookalike-token';
+      state.kindsByKey.set(key, (kind = { key, lookalike, traced: state.assets.has(key) }));
+    }
+    state.assetKinds.set(asset, kind);
+  }
+  return kind;
+}
+
+/** A non-zero movement, so that spamReason() speaks about its asset only. */
+const ZERO_PROBE: AccountTransfer = { chain: '', tx: '', type: 'token', logIndex: 0, block: 0, time: 0, from: '', to: '', asset: { chain: '', kind: 'native', symbol: '', decimals: 0 }, amount: 1n };
+
+// Fetched movements share a handful of asset objects per answer; the key string is built once per object.
+const assetKeys = new WeakMap<AssetRef, string>();
+export function assetKeyOf(asset: AssetRef): string {
+  let key = assetKeys.get(asset);
+  if (key === undefined) assetKeys.set(asset, (key = assetKey(asset)));
+  return key;
+}
