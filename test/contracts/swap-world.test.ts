@@ -194,6 +194,26 @@ describe('swap oracle: internal value calls from a struct-log trace', () => {
 });
 
 const ERC20 = new Interface(['function balanceOf(address) view returns (uint256)']);
+const SWAPS = new Interface([
+  'event Swap(address indexed sender, uint256 amount0In, uint256 amount1In, uint256 amount0Out, uint256 amount1Out, address indexed to)',
+  'event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)',
+]);
+
+/** What entered the first pool and left the last, decoded from the pools' own Swap events (not from transfers). */
+async function swapEnds(world: SwapWorld, hash: string): Promise<{ amountIn: bigint; amountOut: bigint }> {
+  const receipt = (await world.chain.request('eth_getTransactionReceipt', [hash])) as { logs: { address: string; topics: string[]; data: string }[] };
+  const hops = receipt.logs
+    .filter((l) => world.pools.some((p) => p.address === l.address.toLowerCase()))
+    .map((l) => SWAPS.parseLog(l))
+    .filter((e) => e?.name === 'Swap')
+    .map((e) => {
+      if (e!.args.length === 6) return { in: (e!.args[1] as bigint) + (e!.args[2] as bigint), out: (e!.args[3] as bigint) + (e!.args[4] as bigint) };
+      const [a0, a1] = [e!.args[2] as bigint, e!.args[3] as bigint];
+      return a0 > 0n ? { in: a0, out: -a1 } : { in: a1, out: -a0 };
+    });
+  expect(hops.length).toBeGreaterThan(0);
+  return { amountIn: hops[0]!.in, amountOut: hops.at(-1)!.out };
+}
 
 async function oracle(world: SwapWorld, model: 'fifo' | 'haircut' = 'fifo', known?: Awaited<ReturnType<typeof readChain>>) {
   const read = known ?? (await readChain(world.chain.request, world.tokens.WETH.address));
@@ -236,9 +256,29 @@ async function checkWorld(world: SwapWorld, read: Awaited<ReturnType<typeof orac
   const caseActors = new Set(['scammer', 'mule', 'split1', 'split2', 'split3', 'exchangeHot'].map((n) => world.actors[n]!));
   for (const who of state.held.keys()) expect(caseActors.has(who)).toBe(true);
   for (const who of world.clean) expect(state.held.has(who)).toBe(false);
-  // Every tainted swap or split is a conversion through the world's contracts.
-  const launder = world.txs.filter((t) => t.role === 'launder' && (t.step?.do === 'swap' || t.step?.do === 'split'));
-  for (const t of launder) expect(state.conversions.some((c) => c.tx === t.hash)).toBe(true);
+  // Each of the case's swaps, wraps, unwraps and splits is a conversion whose totals are what the pools' Swap events
+  // (or the call's own amount) say went in and came out; a swap's tainted output is its share of the input, a
+  // wrap's, unwrap's or split's all the tainted input.
+  for (const t of world.txs.filter((x) => x.role === 'launder' && x.step)) {
+    const c = state.conversions.find((x) => x.tx === t.hash);
+    const step = t.step!;
+    if (!c) continue; // a spend the account model filled from clean funds alone
+    expect(c.in.size).toBe(1);
+    const [[assetIn, input]] = [...c.in] as [[string, { total: bigint; tainted: bigint }]];
+    if (step.do === 'swap') {
+      const { amountIn, amountOut } = await swapEnds(world, t.hash);
+      const assetOut = step.into === 'ETH' || step.into === 'WETH' ? 'ETH' : world.tokens[step.into].address;
+      expect(input.total).toBe(amountIn);
+      expect(c.out.get(assetOut)).toEqual({ total: amountOut, tainted: (amountOut * input.tainted) / input.total });
+      expect(c.out.size).toBe(1);
+    } else {
+      expect([...c.out.values()]).toEqual([input]);
+      expect(assetIn).toBe(step.do === 'split' && step.asset !== 'ETH' && step.asset !== 'WETH' ? world.tokens[step.asset].address : 'ETH');
+    }
+  }
+  // The case's first swap takes at least 40 % of the victim's money: it is always a conversion.
+  const first = world.txs.find((x) => x.role === 'launder' && x.step?.do === 'swap')!;
+  expect(state.conversions.some((c) => c.tx === first.hash)).toBe(true);
 }
 
 describe('swap worlds on ganache', () => {
