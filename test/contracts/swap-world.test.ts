@@ -11,6 +11,7 @@ import {
   type TaintState,
   type TxMovements,
 } from '../support/swap-oracle.js';
+import { actor, startLocalChain } from '../support/ganache.js';
 import { buildSwapWorld, DAI, drawSwapPlan, ETH, USDT, type SwapPlan, type SwapWorld } from '../support/swap-world.js';
 
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
@@ -362,5 +363,53 @@ describe('swap worlds on ganache', () => {
       }),
       { numRuns: 3 },
     );
+  });
+});
+
+describe('swap contracts behave as the mainnet shapes they copy', () => {
+  let chain: Awaited<ReturnType<typeof startLocalChain>>;
+  beforeAll(async () => {
+    chain = await startLocalChain({ actors: ['deployer', 'user'] });
+  });
+  afterAll(async () => chain?.close());
+  const topics = (receipt: { logs: unknown[] }) => (receipt.logs as { topics: string[] }[]).map((l) => l.topics[0]);
+  const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+
+  it('WETH9: deposit and withdraw emit Deposit / Withdrawal and no Transfer; transfer emits Transfer', async () => {
+    const weth = await chain.deploy('deployer', 'WETH9');
+    const deposit = await chain.invoke('user', weth, 'deposit', [], { value: 5n * ETH });
+    expect(topics(deposit)).toEqual([weth.iface.getEvent('Deposit')!.topicHash]);
+    const withdraw = await chain.invoke('user', weth, 'withdraw', [2n * ETH]);
+    expect(topics(withdraw)).toEqual([weth.iface.getEvent('Withdrawal')!.topicHash]);
+    const transfer = await chain.invoke('user', weth, 'transfer', [actor('deployer'), ETH]);
+    expect(topics(transfer)).toEqual([TRANSFER]);
+    expect(BigInt((await chain.request('eth_getBalance', [weth.address, 'latest'])) as string)).toBe(3n * ETH);
+  });
+
+  it('the v2 pair pays first and refuses an output that breaks k; the v3 pool refuses a caller that does not pay', async () => {
+    const a = await chain.deploy('deployer', 'TestToken', ['A', 'A', 18, 10n ** 30n]);
+    const b = await chain.deploy('deployer', 'TestToken', ['B', 'B', 18, 10n ** 30n]);
+    const pair = await chain.deploy('deployer', 'SwapPairV2', [a.address, b.address]);
+    await chain.invoke('deployer', a, 'transfer', [pair.address, 1_000n * ETH]);
+    await chain.invoke('deployer', b, 'transfer', [pair.address, 1_000n * ETH]);
+    await chain.invoke('deployer', pair, 'mint', [actor('deployer')]);
+    // 10 in; the fair output with the 0.3 % fee is 9.871580343970612988 units: one wei more breaks k.
+    const fair = (10n * ETH * 997n * 1_000n * ETH) / (1_000n * ETH * 1000n + 10n * ETH * 997n);
+    await chain.invoke('deployer', a, 'transfer', [pair.address, 10n * ETH]);
+    const aIs0 = a.address < b.address;
+    const outs = (n: bigint) => (aIs0 ? [0n, n, actor('user'), '0x'] : [n, 0n, actor('user'), '0x']);
+    // (A failing call is checked with eth_call or sent with a gas limit: the helper's nonce must not skip.)
+    const from = actor('deployer');
+    await expect(chain.request('eth_call', [{ from, to: pair.address, data: pair.iface.encodeFunctionData('swap', outs(fair + 1n)) }, 'latest'])).rejects.toThrow(/revert K/);
+    expect(await chain.invoke('deployer', pair, 'swap', outs(fair + 1n), { gasLimit: 300_000n })).toMatchObject({ status: '0x0' });
+    const ok = await chain.invoke('deployer', pair, 'swap', outs(fair));
+    // Sync then Swap, after the optimistic output Transfer.
+    expect(topics(ok)).toEqual([TRANSFER, pair.iface.getEvent('Sync')!.topicHash, pair.iface.getEvent('Swap')!.topicHash]);
+    const pool = await chain.deploy('deployer', 'SwapPoolV3', [a.address, b.address]);
+    await chain.invoke('deployer', a, 'approve', [pool.address, 2n ** 256n - 1n]);
+    await chain.invoke('deployer', b, 'approve', [pool.address, 2n ** 256n - 1n]);
+    await chain.invoke('deployer', pool, 'mint', [1_000n * ETH, 1_000n * ETH]);
+    // An account has no callback: the pool cannot collect, so the whole swap reverts.
+    await expect(chain.invoke('deployer', pool, 'swap', [actor('user'), true, ETH, 0n, '0x'], { gasLimit: 500_000n })).resolves.toMatchObject({ status: '0x0' });
   });
 });

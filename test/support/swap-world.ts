@@ -88,6 +88,15 @@ export const CASE_ACTORS = ['scammer', 'mule', 'split1', 'split2', 'split3', 'ex
 export async function buildSwapWorld(plan: SwapPlan): Promise<SwapWorld> {
   const funded = ['deployer', 'lp', 'victim', ...cleanNames(plan.cleanUsers ?? 4)];
   const chain = await startLocalChain({ actors: funded, balanceEth: GENESIS_ETH });
+  try {
+    return await populate(chain, plan, funded);
+  } catch (error) {
+    await chain.close();
+    throw error;
+  }
+}
+
+async function populate(chain: LocalChain, plan: SwapPlan, funded: string[]): Promise<SwapWorld> {
   const actors = Object.fromEntries([...funded, ...CASE_ACTORS].map((n) => [n, actor(n)]));
   const txs: WorldTx[] = [];
   const record = (hash: string, role: Role, by: string, what: string, step?: Step) => {
