@@ -21,7 +21,7 @@ const U = addr(0x201); // a stablecoin
 const D = addr(0x202); // another token
 const contracts = new Set([pool1, pool2, router, weth, splitter, U, D]);
 
-const tok = (asset: string, from: string, to: string, amount: bigint): Movement => ({ asset, raw: asset, from, to, amount, kind: 'transfer' });
+const tok = (asset: string, from: string, to: string, amount: bigint, log?: number): Movement => ({ asset, raw: asset, from, to, amount, kind: 'transfer', ...(log === undefined ? {} : { log }) });
 const eth = (from: string, to: string, amount: bigint, kind: Movement['kind'] = 'internal'): Movement => ({ asset: 'ETH', raw: kind === 'deposit' || kind === 'withdrawal' || kind === 'transfer' ? weth : 'native', from, to, amount, kind });
 const tx = (hash: string, sender: string, movements: Movement[]): TxMovements => ({ hash, sender, fee: 0n, ok: true, movements });
 const held = (state: TaintState, who: string, asset: string) => state.held.get(who)?.get(asset) ?? 0n;
@@ -125,6 +125,23 @@ describe('swap oracle: the #20 rule on hand-made transactions', () => {
     const txs = [...prefix(100n), swapToEth('0xswap', scammer, 50n, 2n * ETH, scammer), both];
     expect(() => replay(txs)).toThrow(/2 assets/);
     expect(() => replay([...prefix(100n), tx('0xover', scammer, [tok(U, scammer, mule, 101n)])])).toThrow(/spends 101 but holds 100/);
+  });
+
+  it('a seed on one log (TX:N): a payment into a pool taints only what the pool paid for it, in any log order', () => {
+    const mint = tx('0xmint', victim, [tok(U, ZERO_ADDRESS, scammer, 1_000n)]);
+    const seeds = (...s: string[]) => ({ contracts, seeds: new Set(s), genesis: new Map<string, bigint>() });
+    // v3 order: the output (log 0) before the payment (log 1).
+    const v3 = tx('0xswap', scammer, [eth(pool1, scammer, 7n * ETH, 'transfer'), tok(U, scammer, pool1, 100n, 1)]);
+    const one = replayTaint([mint, v3], seeds('0xswap:1'));
+    expect(held(one, scammer, 'ETH')).toBe(7n * ETH);
+    expect(held(one, scammer, U)).toBe(0n);
+    expect(one.ledger.get(U)).toMatchObject({ seeded: 100n, kept: 100n });
+    // Two payments into the pool, one seeded: the output carries its share, floor.
+    const two = tx('0xswap', scammer, [tok(U, scammer, pool1, 60n, 0), tok(U, scammer, pool1, 40n, 1), tok(D, pool1, scammer, 9n, 2)]);
+    expect(held(replayTaint([mint, two], seeds('0xswap:1')), scammer, D)).toBe(3n);
+    expect(held(replayTaint([mint, two], seeds('0xswap:0', '0xswap:1')), scammer, D)).toBe(9n);
+    // A whole-transaction seed does not taint what goes into contracts.
+    expect(replayTaint([mint, two], seeds('0xswap')).held.size).toBe(0);
   });
 
   it('haircut spends the tainted share of the holding', () => {
@@ -343,6 +360,12 @@ describe('swap worlds on ganache', () => {
     const swapB = read.txs.find((t) => t.hash === hashOf(7))!.movements.filter((m) => m.kind === 'transfer');
     expect(swapB.findIndex((m) => m.from === v3)).toBeLessThan(swapB.findIndex((m) => m.to === v3));
     expect(state.conversions.map((c) => c.tx)).toEqual([6, 7, 8, 9].map(hashOf));
+    // Seeding only the scammer's USDT payment into the v3 pool (TX:N) taints exactly the WETH split3 got, nothing else.
+    const payment = read.txs.find((t) => t.hash === hashOf(7))!.movements.find((m) => m.from === a.scammer && m.to === v3)!;
+    const single = replayTaint(read.txs, { contracts: read.contracts, seeds: new Set([`${hashOf(7)}:${payment.log}`]), genesis: world.genesis });
+    expect([...single.held.keys()]).toEqual([a.split3]);
+    expect(single.held.get(a.split3!)).toEqual(new Map([['ETH', weth]]));
+    expect(single.ledger.get(usdt)).toMatchObject({ seeded: 15_000n * USDT, kept: 15_000n * USDT });
   });
 
   it('generated worlds (seeded draws over realistic ranges): conservation, real balances, clean users clean, both models', async () => {

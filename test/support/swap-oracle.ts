@@ -12,7 +12,10 @@
  * 2. The gas fee is spent first, by the sender, from its ETH.
  * 3. Every movement sent by an account that is not a contract is spent from that account's holdings with the
  *    account model (fifo: oldest lots first; haircut: the tainted share of the holding, floor), which gives the
- *    tainted part of that movement (fifo puts a received movement's tainted part before its clean part). A movement of a seed transaction between two non-contracts is tainted in full.
+ *    tainted part of that movement (fifo puts a received movement's tainted part before its clean part). A seed
+ *    is tainted in full: a whole transaction `hash` seeds its movements between non-contracts (a victim's payment);
+ *    `hash:logIndex` seeds that one log's movement, also when it goes into a contract (a swapper's payment into a
+ *    pool: then only what the box pays out for it is tainted).
  *    Movements between non-contracts move their tainted part to the recipient.
  * 4. All contracts touched in the transaction are one box. Its inputs are the movements from non-contracts into it,
  *    its outputs the movements from it to non-contracts; movements between contracts are internal and ignored.
@@ -39,6 +42,8 @@ export interface Movement {
   to: string;
   amount: bigint;
   kind: 'value' | 'internal' | 'transfer' | 'deposit' | 'withdrawal';
+  /** Log index of a Transfer/Deposit/Withdrawal movement. */
+  log?: number;
 }
 
 export interface TxMovements {
@@ -160,7 +165,8 @@ class Holding {
 export interface ReplayOptions {
   /** Lower-case addresses that hold code. */
   contracts: ReadonlySet<string>;
-  /** Transactions whose movements between non-contracts are the case's money (victims' payments). */
+  /** `hash`: the transaction's movements between non-contracts are the case's money (victims' payments);
+   *  `hash:logIndex`: that log's movement is, whoever receives it. */
   seeds: ReadonlySet<string>;
   /** ETH each account held before the first transaction (genesis allocations). */
   genesis: ReadonlyMap<string, bigint>;
@@ -212,7 +218,7 @@ export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions)
     book('ETH').fees += holding(tx.sender, 'ETH').spend(tx.fee, `${tx.hash} fee`);
     move(tx.sender, 'native', -tx.fee);
     if (!tx.ok) continue;
-    const seeded = options.seeds.has(tx.hash);
+    const wholeTx = options.seeds.has(tx.hash);
     const inputs: { asset: Asset; amount: bigint; tainted: bigint }[] = [];
     const outputs: BoxOutput[] = [];
     const touched = new Set<string>();
@@ -225,12 +231,13 @@ export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions)
         continue;
       }
       // A mint (Transfer from the zero address) is new, clean money.
-      const tainted = m.from === ZERO_ADDRESS ? 0n : holding(m.from, m.asset).spend(m.amount, `${tx.hash} ${m.from}`);
+      let tainted = m.from === ZERO_ADDRESS ? 0n : holding(m.from, m.asset).spend(m.amount, `${tx.hash} ${m.from}`);
+      if ((wholeTx && !isContract(m.to)) || (m.log !== undefined && options.seeds.has(`${tx.hash}:${m.log}`))) {
+        book(m.asset).seeded += m.amount - tainted;
+        tainted = m.amount;
+      }
       if (isContract(m.to)) {
         inputs.push({ asset: m.asset, amount: m.amount, tainted });
-      } else if (seeded) {
-        book(m.asset).seeded += m.amount - tainted;
-        holding(m.to, m.asset).receive(m.amount, m.amount);
       } else {
         holding(m.to, m.asset).receive(m.amount, tainted);
       }
@@ -350,7 +357,7 @@ export async function readTxMovements(request: Request, hash: string, weth: stri
     status: string;
     gasUsed: string;
     effectiveGasPrice: string;
-    logs: { address: string; topics: string[]; data: string }[];
+    logs: { address: string; topics: string[]; data: string; logIndex: string }[];
   };
   const sender = tx.from.toLowerCase();
   const result: TxMovements = { hash, sender, fee: word(receipt.gasUsed) * word(receipt.effectiveGasPrice), ok: word(receipt.status) === 1n, movements: [] };
@@ -366,12 +373,13 @@ export async function readTxMovements(request: Request, hash: string, weth: stri
     const token = log.address.toLowerCase();
     const topic = log.topics[0]?.toLowerCase();
     const asset = token === weth ? 'ETH' : token;
+    const index = Number(log.logIndex);
     if (topic === TOPIC_TRANSFER && log.topics.length === 3) {
-      result.movements.push({ asset, raw: token, from: addressOf(log.topics[1]!), to: addressOf(log.topics[2]!), amount: word(log.data), kind: 'transfer' });
+      result.movements.push({ asset, raw: token, from: addressOf(log.topics[1]!), to: addressOf(log.topics[2]!), amount: word(log.data), kind: 'transfer', log: index });
     } else if (token === weth && topic === TOPIC_DEPOSIT) {
-      result.movements.push({ asset: 'ETH', raw: token, from: weth, to: addressOf(log.topics[1]!), amount: word(log.data), kind: 'deposit' });
+      result.movements.push({ asset: 'ETH', raw: token, from: weth, to: addressOf(log.topics[1]!), amount: word(log.data), kind: 'deposit', log: index });
     } else if (token === weth && topic === TOPIC_WITHDRAWAL) {
-      result.movements.push({ asset: 'ETH', raw: token, from: addressOf(log.topics[1]!), to: weth, amount: word(log.data), kind: 'withdrawal' });
+      result.movements.push({ asset: 'ETH', raw: token, from: addressOf(log.topics[1]!), to: weth, amount: word(log.data), kind: 'withdrawal', log: index });
     }
   }
   return result;
