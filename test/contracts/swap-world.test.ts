@@ -21,8 +21,23 @@ const U = addr(0x201); // a stablecoin
 const D = addr(0x202); // another token
 const contracts = new Set([pool1, pool2, router, weth, splitter, U, D]);
 
-const tok = (asset: string, from: string, to: string, amount: bigint, log?: number): Movement => ({ asset, raw: asset, from, to, amount, kind: 'transfer', ...(log === undefined ? {} : { log }) });
-const eth = (from: string, to: string, amount: bigint, kind: Movement['kind'] = 'internal'): Movement => ({ asset: 'ETH', raw: kind === 'deposit' || kind === 'withdrawal' || kind === 'transfer' ? weth : 'native', from, to, amount, kind });
+const tok = (asset: string, from: string, to: string, amount: bigint, log?: number): Movement => ({
+  asset,
+  raw: asset,
+  from,
+  to,
+  amount,
+  kind: 'transfer',
+  ...(log === undefined ? {} : { log }),
+});
+const eth = (from: string, to: string, amount: bigint, kind: Movement['kind'] = 'internal'): Movement => ({
+  asset: 'ETH',
+  raw: kind === 'deposit' || kind === 'withdrawal' || kind === 'transfer' ? weth : 'native',
+  from,
+  to,
+  amount,
+  kind,
+});
 const tx = (hash: string, sender: string, movements: Movement[]): TxMovements => ({ hash, sender, fee: 0n, ok: true, movements });
 const held = (state: TaintState, who: string, asset: string) => state.held.get(who)?.get(asset) ?? 0n;
 
@@ -62,7 +77,10 @@ describe('swap oracle: the #20 rule on hand-made transactions', () => {
     const base = tx('0xswap', scammer, [eth(pool1, scammer, 7n * ETH, 'transfer'), tok(U, scammer, pool1, 100n)]);
     fc.assert(
       fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 2, maxLength: 2 }), (keys) => {
-        const order = base.movements.map((m, i) => [keys[i]!, m] as const).sort((x, y) => x[0] - y[0]).map(([, m]) => m);
+        const order = base.movements
+          .map((m, i) => [keys[i]!, m] as const)
+          .sort((x, y) => x[0] - y[0])
+          .map(([, m]) => m);
         const state = replay([...prefix(60n, 40n), { ...base, movements: order }]);
         // Partial taint: 40 clean units went first (fifo), so 60 % of the input is the case's.
         expect(held(state, scammer, 'ETH')).toBe((7n * ETH * 60n) / 100n);
@@ -157,7 +175,10 @@ describe('swap oracle: the #20 rule on hand-made transactions', () => {
       fc.property(
         fc.bigInt({ min: 1n, max: 10n ** 24n }),
         fc.double({ min: 0, max: 1, noNaN: true }),
-        fc.array(fc.record({ asset: fc.constantFrom(...assets), to: fc.constantFrom(a1, a2, a3, mule), amount: fc.bigInt({ min: 0n, max: 10n ** 24n }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ asset: fc.constantFrom(...assets), to: fc.constantFrom(a1, a2, a3, mule), amount: fc.bigInt({ min: 0n, max: 10n ** 24n }) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         (total, fraction, outputs) => {
           const tainted = (total * BigInt(Math.floor(fraction * 1e6))) / 1_000_000n;
           const r = throughContracts([{ asset: U, amount: total, tainted }], outputs);
@@ -169,9 +190,13 @@ describe('swap oracle: the #20 rule on hand-made transactions', () => {
             expect(sum).toBe(tainted === 0n ? 0n : (out * tainted) / total);
             if (tainted > 0n && out > 0n) expect(r.roundedAway.get(asset)).toBe((out * tainted) % total);
           }
-          r.tainted.forEach((t, i) => expect(t <= outputs[i]!.amount && t >= 0n).toBe(true));
+          for (const [i, t] of r.tainted.entries()) expect(t <= outputs[i]!.amount && t >= 0n).toBe(true);
           // Identical outputs may trade their units; the multiset per (asset, to, amount) is what must not change.
-          const key = (t: bigint[]) => outputs.map((o, i) => `${o.asset}${o.to}${o.amount}:${t[i]}`).sort().join();
+          const key = (t: bigint[]) =>
+            outputs
+              .map((o, i) => `${o.asset}${o.to}${o.amount}:${t[i]}`)
+              .sort()
+              .join();
           expect(key(back)).toBe(key(r.tainted));
         },
       ),
@@ -309,18 +334,48 @@ describe('swap worlds on ganache', () => {
     ],
     steps: [
       { role: 'fund', do: 'fund', to: 'clean1', asset: 'USDT', amount: 100_000n * USDT },
-      { role: 'clean-before', do: 'swap', by: 'clean1', via: 'router', from: 'USDT', into: 'ETH', path: ['USDT/DAI', 'DAI/WETH'], amount: 10_000n * USDT, to: 'clean1' },
+      {
+        role: 'clean-before',
+        do: 'swap',
+        by: 'clean1',
+        via: 'router',
+        from: 'USDT',
+        into: 'ETH',
+        path: ['USDT/DAI', 'DAI/WETH'],
+        amount: 10_000n * USDT,
+        to: 'clean1',
+      },
       { role: 'fund', do: 'fund', to: 'scammer', asset: 'ETH', amount: ETH / 5n },
       { role: 'fund', do: 'fund', to: 'victim', asset: 'USDT', amount: 50_000n * USDT },
       { role: 'pre-fund', do: 'fund', to: 'scammer', asset: 'USDT', amount: 20_000n * USDT },
       { role: 'seed', do: 'pay', by: 'victim', to: 'scammer', asset: 'USDT', amount: 40_000n * USDT },
       // 35,000 in: 20,000 clean first, then 15,000 of the victim's; two v2 pairs; ETH paid to the mule by the router.
-      { role: 'launder', do: 'swap', by: 'scammer', via: 'router', from: 'USDT', into: 'ETH', path: ['USDT/DAI', 'DAI/WETH'], amount: 35_000n * USDT, to: 'mule' },
+      {
+        role: 'launder',
+        do: 'swap',
+        by: 'scammer',
+        via: 'router',
+        from: 'USDT',
+        into: 'ETH',
+        path: ['USDT/DAI', 'DAI/WETH'],
+        amount: 35_000n * USDT,
+        to: 'mule',
+      },
       // The v3 pool pays WETH to split3 before it takes the 15,000.
       { role: 'launder', do: 'swap', by: 'scammer', via: 'router', from: 'USDT', into: 'WETH', path: ['USDT/WETH'], amount: 15_000n * USDT, to: 'split3' },
       { role: 'launder', do: 'swap', by: 'scammer', via: 'batcher', from: 'USDT', into: 'DAI', path: ['USDT/DAI'], amount: 10_000n * USDT, to: 'scammer' },
       { role: 'launder', do: 'split', by: 'scammer', asset: 'DAI', amount: { bps: 10_000 }, to: ['split1', 'split2'], weights: [1, 2] },
-      { role: 'clean-after', do: 'swap', by: 'clean1', via: 'router', from: 'USDT', into: 'ETH', path: ['USDT/DAI', 'DAI/WETH'], amount: 5_000n * USDT, to: 'clean2' },
+      {
+        role: 'clean-after',
+        do: 'swap',
+        by: 'clean1',
+        via: 'router',
+        from: 'USDT',
+        into: 'ETH',
+        path: ['USDT/DAI', 'DAI/WETH'],
+        amount: 5_000n * USDT,
+        to: 'clean2',
+      },
       { role: 'clean-after', do: 'swap', by: 'clean1', via: 'router', from: 'USDT', into: 'WETH', path: ['USDT/WETH'], amount: 5_000n * USDT, to: 'clean1' },
     ],
   };
@@ -423,7 +478,9 @@ describe('swap contracts behave as the mainnet shapes they copy', () => {
     const outs = (n: bigint) => (aIs0 ? [0n, n, actor('user'), '0x'] : [n, 0n, actor('user'), '0x']);
     // (A failing call is checked with eth_call or sent with a gas limit: the helper's nonce must not skip.)
     const from = actor('deployer');
-    await expect(chain.request('eth_call', [{ from, to: pair.address, data: pair.iface.encodeFunctionData('swap', outs(fair + 1n)) }, 'latest'])).rejects.toThrow(/revert K/);
+    await expect(
+      chain.request('eth_call', [{ from, to: pair.address, data: pair.iface.encodeFunctionData('swap', outs(fair + 1n)) }, 'latest']),
+    ).rejects.toThrow(/revert K/);
     expect(await chain.invoke('deployer', pair, 'swap', outs(fair + 1n), { gasLimit: 300_000n })).toMatchObject({ status: '0x0' });
     const ok = await chain.invoke('deployer', pair, 'swap', outs(fair));
     // Sync then Swap, after the optimistic output Transfer.
@@ -433,6 +490,8 @@ describe('swap contracts behave as the mainnet shapes they copy', () => {
     await chain.invoke('deployer', b, 'approve', [pool.address, 2n ** 256n - 1n]);
     await chain.invoke('deployer', pool, 'mint', [1_000n * ETH, 1_000n * ETH]);
     // An account has no callback: the pool cannot collect, so the whole swap reverts.
-    await expect(chain.invoke('deployer', pool, 'swap', [actor('user'), true, ETH, 0n, '0x'], { gasLimit: 500_000n })).resolves.toMatchObject({ status: '0x0' });
+    await expect(chain.invoke('deployer', pool, 'swap', [actor('user'), true, ETH, 0n, '0x'], { gasLimit: 500_000n })).resolves.toMatchObject({
+      status: '0x0',
+    });
   });
 });

@@ -185,6 +185,15 @@ export interface TaintState {
 
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
+function entry<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
 /** Steps 2 to 5 of the rule over transactions in chain order. */
 export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions): TaintState {
   const model = options.model ?? 'fifo';
@@ -193,20 +202,10 @@ export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions)
   const ledger = new Map<Asset, { seeded: bigint; produced: bigint; kept: bigint; fees: bigint }>();
   const conversions: Conversion[] = [];
   const isContract = (a: string) => options.contracts.has(a);
-  const holding = (address: string, asset: Asset) => {
-    const key = `${address} ${asset}`;
-    let h = holdings.get(key);
-    if (!h) holdings.set(key, (h = new Holding(model)));
-    return h;
-  };
-  const book = (asset: Asset) => {
-    let entry = ledger.get(asset);
-    if (!entry) ledger.set(asset, (entry = { seeded: 0n, produced: 0n, kept: 0n, fees: 0n }));
-    return entry;
-  };
+  const holding = (address: string, asset: Asset) => entry(holdings, `${address} ${asset}`, () => new Holding(model));
+  const book = (asset: Asset) => entry(ledger, asset, () => ({ seeded: 0n, produced: 0n, kept: 0n, fees: 0n }));
   const move = (address: string, raw: string, delta: bigint) => {
-    let m = balances.get(address);
-    if (!m) balances.set(address, (m = new Map()));
+    const m = entry(balances, address, () => new Map<string, bigint>());
     m.set(raw, (m.get(raw) ?? 0n) + delta);
   };
   for (const [address, amount] of options.genesis) {
@@ -244,7 +243,7 @@ export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions)
     }
     if (inputs.length === 0 && outputs.length === 0) continue;
     const box = throughContracts(inputs, outputs);
-    outputs.forEach((o, i) => holding(o.to, o.asset).receive(o.amount, box.tainted[i]!));
+    for (const [i, o] of outputs.entries()) holding(o.to, o.asset).receive(o.amount, box.tainted[i]!);
     const sums = (rows: { asset: Asset; amount: bigint; tainted: bigint }[]) => {
       const out = new Map<Asset, { total: bigint; tainted: bigint }>();
       for (const r of rows) {
@@ -375,7 +374,15 @@ export async function readTxMovements(request: Request, hash: string, weth: stri
     const asset = token === weth ? 'ETH' : token;
     const index = Number(log.logIndex);
     if (topic === TOPIC_TRANSFER && log.topics.length === 3) {
-      result.movements.push({ asset, raw: token, from: addressOf(log.topics[1]!), to: addressOf(log.topics[2]!), amount: word(log.data), kind: 'transfer', log: index });
+      result.movements.push({
+        asset,
+        raw: token,
+        from: addressOf(log.topics[1]!),
+        to: addressOf(log.topics[2]!),
+        amount: word(log.data),
+        kind: 'transfer',
+        log: index,
+      });
     } else if (token === weth && topic === TOPIC_DEPOSIT) {
       result.movements.push({ asset: 'ETH', raw: token, from: weth, to: addressOf(log.topics[1]!), amount: word(log.data), kind: 'deposit', log: index });
     } else if (token === weth && topic === TOPIC_WITHDRAWAL) {

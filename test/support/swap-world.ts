@@ -221,7 +221,8 @@ async function populate(chain: LocalChain, plan: SwapPlan, funded: string[]): Pr
         const what = `swap ${step.from}->${step.into} via ${step.via} [${step.path.join(' ')}] to ${step.to}`;
         const to = actors[step.to]!;
         if (step.via === 'batcher') {
-          if (step.path.length !== 1 || step.from === 'ETH' || step.into === 'ETH') throw new Error(`swap world: ${what}: the batcher trades token to token on one pair`);
+          if (step.path.length !== 1 || step.from === 'ETH' || step.into === 'ETH')
+            throw new Error(`swap world: ${what}: the batcher trades token to token on one pair`);
           const pool = poolOf(step.path[0]!);
           if (pool.kind !== 'v2') throw new Error(`swap world: ${what}: the batcher trades on v2 pairs only`);
           const tokenIn = tokens[step.from].address;
@@ -230,7 +231,10 @@ async function populate(chain: LocalChain, plan: SwapPlan, funded: string[]): Pr
           const out = (amount * 997n * reserveOut) / (reserveIn * 1000n + amount * 997n);
           const outs = tokenIn === pool.token0 ? [0n, out] : [out, 0n];
           await approve(role, step.by, step.from, batcher);
-          const calls = [tokenIface.encodeFunctionData('transferFrom', [actors[step.by], pool.address, amount]), pairIface.encodeFunctionData('swap', [outs[0], outs[1], to, '0x'])];
+          const calls = [
+            tokenIface.encodeFunctionData('transferFrom', [actors[step.by], pool.address, amount]),
+            pairIface.encodeFunctionData('swap', [outs[0], outs[1], to, '0x']),
+          ];
           await send(role, step.by, what, batcher, 'run', [[tokenIn, pool.address], calls], undefined, step);
           break;
         }
@@ -247,7 +251,13 @@ async function populate(chain: LocalChain, plan: SwapPlan, funded: string[]): Pr
       }
     }
   }
-  const contracts = new Set([...Object.values(tokens).map((t) => t.address), router.address, splitter.address, batcher.address, ...pools.map((p) => p.address)]);
+  const contracts = new Set([
+    ...Object.values(tokens).map((t) => t.address),
+    router.address,
+    splitter.address,
+    batcher.address,
+    ...pools.map((p) => p.address),
+  ]);
   const genesis = new Map(funded.map((n) => [actors[n]!, GENESIS_ETH * ETH]));
   return {
     chain,
@@ -363,13 +373,43 @@ export function drawSwapPlan(seed: number): SwapPlan {
   let holder = r.chance(0.5) ? 'scammer' : 'mule';
   const route = r.int(0, 2);
   if (route === 0) {
-    steps.push({ role: 'launder', do: 'swap', by: 'scammer', via: 'router', from: 'USDT', into: 'ETH', path: r.pick([['USDT/WETH'], ['USDT/DAI', 'DAI/WETH']] as PoolName[][]), amount: swapIn, to: holder });
+    steps.push({
+      role: 'launder',
+      do: 'swap',
+      by: 'scammer',
+      via: 'router',
+      from: 'USDT',
+      into: 'ETH',
+      path: r.pick([['USDT/WETH'], ['USDT/DAI', 'DAI/WETH']] as PoolName[][]),
+      amount: swapIn,
+      to: holder,
+    });
   } else if (route === 1) {
-    steps.push({ role: 'launder', do: 'swap', by: 'scammer', via: 'router', from: 'USDT', into: 'DAI', path: r.pick([['USDT/DAI'], ['USDT/WETH', 'DAI/WETH']] as PoolName[][]), amount: swapIn, to: holder });
+    steps.push({
+      role: 'launder',
+      do: 'swap',
+      by: 'scammer',
+      via: 'router',
+      from: 'USDT',
+      into: 'DAI',
+      path: r.pick([['USDT/DAI'], ['USDT/WETH', 'DAI/WETH']] as PoolName[][]),
+      amount: swapIn,
+      to: holder,
+    });
     steps.push({ role: 'launder', do: 'swap', by: holder, via: 'router', from: 'DAI', into: 'ETH', path: ['DAI/WETH'], amount: { bps: 10_000 }, to: holder });
   } else {
     holder = 'scammer';
-    steps.push({ role: 'launder', do: 'swap', by: 'scammer', via: usdtWethV2 ? 'batcher' : 'router', from: 'USDT', into: 'WETH', path: ['USDT/WETH'], amount: swapIn, to: holder });
+    steps.push({
+      role: 'launder',
+      do: 'swap',
+      by: 'scammer',
+      via: usdtWethV2 ? 'batcher' : 'router',
+      from: 'USDT',
+      into: 'WETH',
+      path: ['USDT/WETH'],
+      amount: swapIn,
+      to: holder,
+    });
     steps.push({ role: 'launder', do: 'unwrap', by: holder, amount: { bps: r.int(5_000, 10_000) } });
   }
   if (r.chance(0.5)) {
@@ -377,11 +417,24 @@ export function drawSwapPlan(seed: number): SwapPlan {
     steps.push({ role: 'launder', do: 'unwrap', by: holder, amount: { bps: 10_000 } });
   }
   if (r.chance(0.3)) {
-    steps.push({ role: 'launder', do: 'swap', by: holder, via: 'router', from: 'ETH', into: 'DAI', path: ['DAI/WETH'], amount: { bps: r.int(1_000, 5_000) }, to: holder });
+    steps.push({
+      role: 'launder',
+      do: 'swap',
+      by: holder,
+      via: 'router',
+      from: 'ETH',
+      into: 'DAI',
+      path: ['DAI/WETH'],
+      amount: { bps: r.int(1_000, 5_000) },
+      to: holder,
+    });
     steps.push({ role: 'deposit', do: 'pay', by: holder, to: 'exchangeHot', asset: 'DAI', amount: { bps: 10_000 } });
   }
   if (r.chance(0.6)) {
-    const to = r.pick([['split1', 'split2'], ['split1', 'split2', 'split3']]);
+    const to = r.pick([
+      ['split1', 'split2'],
+      ['split1', 'split2', 'split3'],
+    ]);
     steps.push({ role: 'launder', do: 'split', by: holder, asset: 'ETH', amount: { bps: r.int(5_000, 10_000) }, to, weights: to.map(() => r.int(1, 100)) });
     for (const who of to) steps.push({ role: 'deposit', do: 'pay', by: who, to: 'exchangeHot', asset: 'ETH', amount: { bps: 10_000 } });
   }
