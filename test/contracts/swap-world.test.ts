@@ -12,7 +12,7 @@ import {
   type TxMovements,
 } from '../support/swap-oracle.js';
 import { actor, startLocalChain } from '../support/ganache.js';
-import { buildSwapWorld, DAI, drawSwapPlan, ETH, USDT, type SwapPlan, type SwapWorld } from '../support/swap-world.js';
+import { buildSwapWorld, DAI, drawSwapPlan, ETH, swap, USDT, type SwapPlan, type SwapWorld } from '../support/swap-world.js';
 
 const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
 const [victim, scammer, bob, mule, a1, a2, a3] = [1, 2, 3, 4, 5, 6, 7].map(addr) as [string, string, string, string, string, string, string];
@@ -334,49 +334,19 @@ describe('swap worlds on ganache', () => {
     ],
     steps: [
       { role: 'fund', do: 'fund', to: 'clean1', asset: 'USDT', amount: 100_000n * USDT },
-      {
-        role: 'clean-before',
-        do: 'swap',
-        by: 'clean1',
-        via: 'router',
-        from: 'USDT',
-        into: 'ETH',
-        path: ['USDT/DAI', 'DAI/WETH'],
-        amount: 10_000n * USDT,
-        to: 'clean1',
-      },
+      swap('clean-before', 'clean1', ['USDT', 'ETH'], ['USDT/DAI', 'DAI/WETH'], 10_000n * USDT, 'clean1'),
       { role: 'fund', do: 'fund', to: 'scammer', asset: 'ETH', amount: ETH / 5n },
       { role: 'fund', do: 'fund', to: 'victim', asset: 'USDT', amount: 50_000n * USDT },
       { role: 'pre-fund', do: 'fund', to: 'scammer', asset: 'USDT', amount: 20_000n * USDT },
       { role: 'seed', do: 'pay', by: 'victim', to: 'scammer', asset: 'USDT', amount: 40_000n * USDT },
       // 35,000 in: 20,000 clean first, then 15,000 of the victim's; two v2 pairs; ETH paid to the mule by the router.
-      {
-        role: 'launder',
-        do: 'swap',
-        by: 'scammer',
-        via: 'router',
-        from: 'USDT',
-        into: 'ETH',
-        path: ['USDT/DAI', 'DAI/WETH'],
-        amount: 35_000n * USDT,
-        to: 'mule',
-      },
+      swap('launder', 'scammer', ['USDT', 'ETH'], ['USDT/DAI', 'DAI/WETH'], 35_000n * USDT, 'mule'),
       // The v3 pool pays WETH to split3 before it takes the 15,000.
-      { role: 'launder', do: 'swap', by: 'scammer', via: 'router', from: 'USDT', into: 'WETH', path: ['USDT/WETH'], amount: 15_000n * USDT, to: 'split3' },
-      { role: 'launder', do: 'swap', by: 'scammer', via: 'batcher', from: 'USDT', into: 'DAI', path: ['USDT/DAI'], amount: 10_000n * USDT, to: 'scammer' },
+      swap('launder', 'scammer', ['USDT', 'WETH'], ['USDT/WETH'], 15_000n * USDT, 'split3'),
+      swap('launder', 'scammer', ['USDT', 'DAI'], ['USDT/DAI'], 10_000n * USDT, 'scammer', 'batcher'),
       { role: 'launder', do: 'split', by: 'scammer', asset: 'DAI', amount: { bps: 10_000 }, to: ['split1', 'split2'], weights: [1, 2] },
-      {
-        role: 'clean-after',
-        do: 'swap',
-        by: 'clean1',
-        via: 'router',
-        from: 'USDT',
-        into: 'ETH',
-        path: ['USDT/DAI', 'DAI/WETH'],
-        amount: 5_000n * USDT,
-        to: 'clean2',
-      },
-      { role: 'clean-after', do: 'swap', by: 'clean1', via: 'router', from: 'USDT', into: 'WETH', path: ['USDT/WETH'], amount: 5_000n * USDT, to: 'clean1' },
+      swap('clean-after', 'clean1', ['USDT', 'ETH'], ['USDT/DAI', 'DAI/WETH'], 5_000n * USDT, 'clean2'),
+      swap('clean-after', 'clean1', ['USDT', 'WETH'], ['USDT/WETH'], 5_000n * USDT, 'clean1'),
     ],
   };
   let world: SwapWorld;

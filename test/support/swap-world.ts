@@ -29,6 +29,19 @@ export type Step = { role: Role } & (
   | { do: 'split'; by: string; asset: AssetName; amount: Amount; to: string[]; weights: number[] }
 );
 
+/** A swap step: `by` trades `amount` of `from` for `into` along `path`, paid to `to` (router unless `via`). */
+export function swap(
+  role: Role,
+  by: string,
+  [from, into]: [AssetName, AssetName],
+  path: PoolName[],
+  amount: Amount,
+  to: string,
+  via: 'router' | 'batcher' = 'router',
+): Step {
+  return { role, do: 'swap', by, via, from, into, path, amount, to };
+}
+
 export interface PoolPlan {
   name: PoolName;
   kind: 'v2' | 'v3';
@@ -373,43 +386,13 @@ export function drawSwapPlan(seed: number): SwapPlan {
   let holder = r.chance(0.5) ? 'scammer' : 'mule';
   const route = r.int(0, 2);
   if (route === 0) {
-    steps.push({
-      role: 'launder',
-      do: 'swap',
-      by: 'scammer',
-      via: 'router',
-      from: 'USDT',
-      into: 'ETH',
-      path: r.pick([['USDT/WETH'], ['USDT/DAI', 'DAI/WETH']] as PoolName[][]),
-      amount: swapIn,
-      to: holder,
-    });
+    steps.push(swap('launder', 'scammer', ['USDT', 'ETH'], r.pick([['USDT/WETH'], ['USDT/DAI', 'DAI/WETH']] as PoolName[][]), swapIn, holder));
   } else if (route === 1) {
-    steps.push({
-      role: 'launder',
-      do: 'swap',
-      by: 'scammer',
-      via: 'router',
-      from: 'USDT',
-      into: 'DAI',
-      path: r.pick([['USDT/DAI'], ['USDT/WETH', 'DAI/WETH']] as PoolName[][]),
-      amount: swapIn,
-      to: holder,
-    });
-    steps.push({ role: 'launder', do: 'swap', by: holder, via: 'router', from: 'DAI', into: 'ETH', path: ['DAI/WETH'], amount: { bps: 10_000 }, to: holder });
+    steps.push(swap('launder', 'scammer', ['USDT', 'DAI'], r.pick([['USDT/DAI'], ['USDT/WETH', 'DAI/WETH']] as PoolName[][]), swapIn, holder));
+    steps.push(swap('launder', holder, ['DAI', 'ETH'], ['DAI/WETH'], { bps: 10_000 }, holder));
   } else {
     holder = 'scammer';
-    steps.push({
-      role: 'launder',
-      do: 'swap',
-      by: 'scammer',
-      via: usdtWethV2 ? 'batcher' : 'router',
-      from: 'USDT',
-      into: 'WETH',
-      path: ['USDT/WETH'],
-      amount: swapIn,
-      to: holder,
-    });
+    steps.push(swap('launder', 'scammer', ['USDT', 'WETH'], ['USDT/WETH'], swapIn, holder, usdtWethV2 ? 'batcher' : 'router'));
     steps.push({ role: 'launder', do: 'unwrap', by: holder, amount: { bps: r.int(5_000, 10_000) } });
   }
   if (r.chance(0.5)) {
@@ -417,17 +400,7 @@ export function drawSwapPlan(seed: number): SwapPlan {
     steps.push({ role: 'launder', do: 'unwrap', by: holder, amount: { bps: 10_000 } });
   }
   if (r.chance(0.3)) {
-    steps.push({
-      role: 'launder',
-      do: 'swap',
-      by: holder,
-      via: 'router',
-      from: 'ETH',
-      into: 'DAI',
-      path: ['DAI/WETH'],
-      amount: { bps: r.int(1_000, 5_000) },
-      to: holder,
-    });
+    steps.push(swap('launder', holder, ['ETH', 'DAI'], ['DAI/WETH'], { bps: r.int(1_000, 5_000) }, holder));
     steps.push({ role: 'deposit', do: 'pay', by: holder, to: 'exchangeHot', asset: 'DAI', amount: { bps: 10_000 } });
   }
   if (r.chance(0.6)) {
