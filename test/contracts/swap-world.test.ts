@@ -324,6 +324,25 @@ async function checkWorld(world: SwapWorld, read: Awaited<ReturnType<typeof orac
   expect(state.conversions.some((c) => c.tx === first.hash)).toBe(true);
 }
 
+describe('drawn swap plans', () => {
+  it('are reproducible from the seed, vary with it, and scale their clean traffic on request', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 300 }), (seed, cleanSwaps) => {
+        expect(drawSwapPlan(seed)).toEqual(drawSwapPlan(seed));
+        const plan = drawSwapPlan(seed, { cleanSwaps });
+        const count = (role: string) => plan.steps.filter((s) => s.role === role && s.do === 'swap').length;
+        expect([count('clean-before'), count('clean-after')]).toEqual([cleanSwaps, cleanSwaps]);
+        // One victim payment, and the case's first conversion spends it (with any clean USDT held before).
+        expect(plan.steps.filter((s) => s.role === 'seed')).toHaveLength(1);
+        expect(plan.steps.find((s) => s.role === 'launder')).toMatchObject({ do: 'swap', by: 'scammer', from: 'USDT' });
+      }),
+      { numRuns: 50 },
+    );
+    const kinds = new Set(Array.from({ length: 40 }, (_, i) => JSON.stringify(drawSwapPlan(i + 1).pools.map((p) => p.kind))));
+    expect(kinds.size).toBeGreaterThan(4);
+  });
+});
+
 describe('swap worlds on ganache', () => {
   const hand: SwapPlan = {
     cleanUsers: 2,

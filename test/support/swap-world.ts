@@ -339,9 +339,10 @@ const CLEAN_ROUTES: { from: AssetName; into: AssetName; path: PoolName[] }[] = [
  * scammer 1,000-250,000 USDT; sometimes clean USDT at the scammer first (partial taint); the scammer converting to
  * ETH by one of three routes (router to ETH over one or two pools, to itself or a mule; token to token then to ETH;
  * directly on a v2 pair through the batcher then unwrapping), sometimes wrapping and unwrapping, buying DAI with
- * ETH, splitting ETH over 2-3 recipients, and finally depositing at the exchange hot wallet.
+ * ETH, splitting ETH over 2-3 recipients, and finally depositing at the exchange hot wallet. `cleanSwaps` fixes how
+ * many clean swaps come before and after the case (each; default 2-5 drawn): a benchmark scales the world with it.
  */
-export function drawSwapPlan(seed: number): SwapPlan {
+export function drawSwapPlan(seed: number, options: { cleanSwaps?: number } = {}): SwapPlan {
   const r = prng(seed);
   const price = BigInt(r.int(1_200, 4_500));
   const wethReserve = () => r.big(100n, 3_000n) * ETH;
@@ -363,7 +364,7 @@ export function drawSwapPlan(seed: number): SwapPlan {
   }
   const usdtWethV2 = pools[0]!.kind === 'v2';
   const cleanSwaps = (role: 'clean-before' | 'clean-after') => {
-    for (let i = r.int(2, 5); i > 0; i--) {
+    for (let i = options.cleanSwaps ?? r.int(2, 5); i > 0; i--) {
       const route = r.pick(CLEAN_ROUTES);
       const by = r.pick(clean);
       const amount: Amount = route.from === 'ETH' ? r.big(ETH / 10n, 20n * ETH) : { bps: r.int(500, 3_000) };
