@@ -67,13 +67,18 @@ export async function startLocalChain(options: LocalChainOptions) {
     const wallet = new Wallet(actorKey(from));
     const nonce = nonces.get(from) ?? 0;
     nonces.set(from, nonce + 1);
+    // A plain payment to an account without code costs exactly the intrinsic 21,000 gas on any EVM chain: no need to
+    // ask ganache to estimate it (its estimate runs the transaction several times, 3/4 of the time of a payment).
+    const plain = tx.gasLimit === undefined && tx.to !== undefined && !tx.data && (await request('eth_getCode', [tx.to, 'latest'])) === '0x';
     const gasLimit =
       tx.gasLimit ??
-      BigInt(
-        (await request('eth_estimateGas', [
-          { from: wallet.address, ...(tx.to ? { to: tx.to } : {}), value: `0x${(tx.value ?? 0n).toString(16)}`, data: tx.data ?? '0x' },
-        ])) as string,
-      ) + 10_000n;
+      (plain
+        ? 21_000n
+        : BigInt(
+            (await request('eth_estimateGas', [
+              { from: wallet.address, ...(tx.to ? { to: tx.to } : {}), value: `0x${(tx.value ?? 0n).toString(16)}`, data: tx.data ?? '0x' },
+            ])) as string,
+          ) + 10_000n);
     const raw = await wallet.signTransaction({
       type: 2,
       chainId,

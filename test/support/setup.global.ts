@@ -13,8 +13,18 @@ declare module 'vitest' {
   }
 }
 
+// One hub per run: each test project runs this setup, in the same main process.
+const HUB = Symbol.for('chaintrail.test.services');
+type Slot = { hub: ReturnType<typeof startServiceHub>; users: number };
+const slots = globalThis as unknown as Record<typeof HUB, Slot | undefined>;
+
 export default async function setup(project: TestProject) {
-  const hub = await startServiceHub();
-  project.provide('services', hub.url);
-  return () => hub.close();
+  const slot = (slots[HUB] ??= { hub: startServiceHub(), users: 0 });
+  slot.users++;
+  project.provide('services', (await slot.hub).url);
+  return async () => {
+    if (--slot.users > 0) return;
+    slots[HUB] = undefined;
+    await (await slot.hub).close();
+  };
 }
