@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { addPayments } from '../../src/cases/import.js';
 import { casePackets, ConsolidatedPacketSchema, consolidatedPacketToMarkdown, type ConsolidatedPacket } from '../../src/cases/packets.js';
 import { openCaseStore } from '../../src/cases/store.js';
 import { traceCases } from '../../src/cases/trace.js';
 import { labels, txOf } from '../support/world.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { sharedPostgresDatabase } from '../support/shared.js';
 import { build, EXCHANGE, labelRows, planArb, type BuiltWorld, type Plan } from '../support/shared-deposit-world.js';
 
 type Taint = 'fifo' | 'haircut' | 'poison';
@@ -139,17 +139,12 @@ function storeSuite(name: string, target: () => Promise<string>, runs: number) {
 
 const dir = mkdtempSync(join(tmpdir(), 'chaintrail-packets-'));
 let n = 0;
-let server: TestPostgres | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
 afterAll(async () => {
-  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
   // Figures for the record: how often overlapping cases would have overstated, and by how much in total.
   console.log(`consolidated packets: ${figures.runs} worlds, ${figures.addresses} addresses, ${figures.overlapping} capped (would have overstated by ${figures.overstatementAvoided} base units)`);
 }, 60_000);
 
 storeSuite('SQLite', async () => `sqlite:${join(dir, `cases-${++n}.db`)}`, 30);
-storeSuite('PostgreSQL', async () => server!.createDatabase(`packets_${++n}`), 15);
+storeSuite('PostgreSQL', async () => sharedPostgresDatabase(`packets_${++n}`), 15);
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { createResponseCache } from '../../src/cache/store.js';
 import { cli } from '../support/cli.js';
-import { buildScamCase, type ScamCase } from '../support/ganache-scam.js';
+import { sharedWorld } from '../support/shared.js';
+import type { SharedWorld } from '../support/services.js';
 import { readEtlTables, writeEtlTables } from '../support/etl-export.js';
 import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
 import { evmAddress, timeOf, tokenRow } from '../support/etherscan-data.js';
@@ -24,7 +25,7 @@ import { TestChain } from '../adapters/bitcoin/wallet.js';
 const U = 10n ** 6n;
 const amounts = fc.sample(fc.array(fc.bigInt({ min: 1n, max: 1_000_000n }), { minLength: 4, maxLength: 4 }), { numRuns: 1 })[0]!.map((n) => n * U);
 const tmp = mkdtempSync(join(tmpdir(), 'cli-sources-'));
-let scam: ScamCase;
+let scam: SharedWorld<'scam'>;
 let warehouseDir: string;
 let etherscan: EtherscanServer;
 let tron: TronServer;
@@ -35,7 +36,7 @@ let btcSeed: string;
 let btcPaid: bigint;
 
 beforeAll(async () => {
-  scam = await buildScamCase();
+  scam = await sharedWorld('scam');
   warehouseDir = join(tmp, 'etl');
   await writeEtlTables(await readEtlTables(scam.chain.request), warehouseDir, 'json');
   // A collector passes part of a victim's payment on to a second wallet (amounts drawn per run).
@@ -69,7 +70,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([etherscan?.close(), tron?.close(), esplora?.close(), core?.close(), scam?.chain.close()]);
+  await Promise.all([etherscan?.close(), tron?.close(), esplora?.close(), core?.close()]);
 });
 
 /** Runs `trace` twice on one cache file; both reports must be the same, the second from the cache. */

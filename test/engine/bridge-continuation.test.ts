@@ -5,7 +5,7 @@ import { getAddress, Interface } from 'ethers';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { BRIDGE_REGISTRY } from '../../src/heuristics/bridges.js';
 import { addr, T0, txOf, USDT } from '../support/world.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
 import { trace } from '../../src/trace/trace.js';
 import { createLabelStore } from '../../src/labels/store.js';
@@ -14,24 +14,22 @@ import { cli } from '../support/cli.js';
 import { createEvmRpcAdapter, type EvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
 import { continueThroughBridges, type TaintedBridgeInflow } from '../../src/engine/bridge-continuation.js';
 import { createBridgeRegistry, resolveBridgeDefinitions, type BridgeRegistry } from '../../src/heuristics/bridges.js';
-import { buildBridgeWorld, CHAIN_B_ID, FEE, U, type BridgeWorld } from '../support/ganache-bridge.js';
+import { CHAIN_B_ID, FEE, U } from '../support/ganache-bridge.js';
+import { sharedWorld } from '../support/shared.js';
+import type { SharedWorld } from '../support/services.js';
 
-let w: BridgeWorld;
+let w: SharedWorld<'bridge'>;
 let rpcA: EvmRpcAdapter;
 let rpcB: EvmRpcAdapter;
 let registry: BridgeRegistry;
 const rule = { windowSeconds: 6 * 3600, tolerance: 0.05 };
 
 beforeAll(async () => {
-  w = await buildBridgeWorld();
+  w = await sharedWorld('bridge');
   rpcA = createEvmRpcAdapter({ url: w.a.url, chain: w.a.chain });
   rpcB = createEvmRpcAdapter({ url: w.b.url, chain: w.b.chain });
   registry = createBridgeRegistry(resolveBridgeDefinitions(w.bridges));
 }, 120_000);
-
-afterAll(async () => {
-  await w?.close();
-});
 
 /** The scammer's deposit movement into the pool, with the given taint. */
 async function depositInflow(taint: bigint): Promise<TaintedBridgeInflow> {

@@ -175,32 +175,29 @@ describe('bridge definitions of a trace', () => {
 
 describe('Across events from a real SpokePool-shaped contract on a ganache chain pair', { timeout: 120_000 }, () => {
   it('decodes the deposit on chain A and its fill on chain B from the receipts, with the ids that join them', async () => {
-    const { buildBridgeWorld, CHAIN_A_ID, CHAIN_B_ID, FEE, U } = await import('../support/ganache-bridge.js');
+    const { CHAIN_A_ID, CHAIN_B_ID, FEE, U } = await import('../support/ganache-bridge.js');
     const { createEvmRpcAdapter } = await import('../../src/adapters/evm-rpc/adapter.js');
-    const w = await buildBridgeWorld();
-    try {
-      const registry = createBridgeRegistry(resolveBridgeDefinitions(w.bridges));
-      const rpcA = createEvmRpcAdapter({ url: w.a.url, chain: w.a.chain });
-      const rpcB = createEvmRpcAdapter({ url: w.b.url, chain: w.b.chain });
-      const poolA = registry.find(w.a.chain, w.poolA.address)!;
-      const [exit, ...more] = decodeBridgeExits(poolA, await rpcA.getTransactionLogs(w.a.chain, w.tx.scamDeposit!.transactionHash), { token: w.usdtA.address });
-      expect(more).toEqual([]);
-      expect(exit).toMatchObject({
-        protocol: 'across',
-        event: 'V3FundsDeposited',
-        destinationChain: `evm:${CHAIN_B_ID}`,
-        recipient: w.who.recipient,
-        token: w.usdtA.address,
-        destinationToken: w.usdtB.address,
-        amount: 8_000n * U,
-        outputAmount: 8_000n * U - FEE,
-        protocolId: '1',
-      });
-      const poolB = registry.onChain(w.b.chain, 'across').find((b) => b.address === w.poolB.address)!;
-      const [fill] = decodeBridgeFills(poolB, await rpcB.getTransactionLogs(w.b.chain, w.tx.scamFill!.transactionHash));
-      expect(fill).toMatchObject({ event: 'FilledRelay', originChainId: String(CHAIN_A_ID), protocolId: '1', recipient: w.who.recipient, token: w.usdtB.address, amount: 8_000n * U - FEE });
-    } finally {
-      await w.close();
-    }
+    const { sharedWorld } = await import('../support/shared.js');
+    const w = await sharedWorld('bridge');
+    const registry = createBridgeRegistry(resolveBridgeDefinitions(w.bridges));
+    const rpcA = createEvmRpcAdapter({ url: w.a.url, chain: w.a.chain });
+    const rpcB = createEvmRpcAdapter({ url: w.b.url, chain: w.b.chain });
+    const poolA = registry.find(w.a.chain, w.poolA.address)!;
+    const [exit, ...more] = decodeBridgeExits(poolA, await rpcA.getTransactionLogs(w.a.chain, w.tx.scamDeposit!.transactionHash), { token: w.usdtA.address });
+    expect(more).toEqual([]);
+    expect(exit).toMatchObject({
+      protocol: 'across',
+      event: 'V3FundsDeposited',
+      destinationChain: `evm:${CHAIN_B_ID}`,
+      recipient: w.who.recipient,
+      token: w.usdtA.address,
+      destinationToken: w.usdtB.address,
+      amount: 8_000n * U,
+      outputAmount: 8_000n * U - FEE,
+      protocolId: '1',
+    });
+    const poolB = registry.onChain(w.b.chain, 'across').find((b) => b.address === w.poolB.address)!;
+    const [fill] = decodeBridgeFills(poolB, await rpcB.getTransactionLogs(w.b.chain, w.tx.scamFill!.transactionHash));
+    expect(fill).toMatchObject({ event: 'FilledRelay', originChainId: String(CHAIN_A_ID), protocolId: '1', recipient: w.who.recipient, token: w.usdtB.address, amount: 8_000n * U - FEE });
   });
 });

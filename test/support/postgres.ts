@@ -15,6 +15,8 @@ export interface TestPostgres {
   /** URL of a database on this server (created by createDatabase). */
   url(database: string): string;
   createDatabase(name: string): Promise<string>;
+  /** Drops the database if it exists (a re-run in watch mode gets a fresh one). */
+  dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -100,20 +102,29 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw new Error(`Cannot start the test PostgreSQL server: ${e.stderr?.toString() || e.message}`);
   }
   const url = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const checkName = (name: string) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+    return name;
+  };
+  const admin = async (sql: string) => {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: url('postgres') });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     port,
     url,
     async createDatabase(name: string) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
-      const pg = (await import('pg')).default;
-      const client = new pg.Client({ connectionString: url('postgres') });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      await admin(`CREATE DATABASE ${checkName(name)}`);
       return url(name);
+    },
+    async dropDatabase(name: string) {
+      await admin(`DROP DATABASE IF EXISTS ${checkName(name)}`);
     },
     async stop() {
       process.removeListener('exit', stopSync);

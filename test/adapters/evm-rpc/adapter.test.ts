@@ -5,10 +5,12 @@ import { AdapterError, InvalidInputError, NotFoundError, ResponseShapeError, Tra
 import type { AccountTransfer } from '../../../src/core/movement.js';
 import type { AssetRef } from '../../../src/core/schema.js';
 import { CHAIN } from '../../support/ganache.js';
-import { buildSmallWorld, ETH, USDT, type SmallWorld } from '../../support/ganache-world.js';
+import { ETH, USDT } from '../../support/ganache-world.js';
+import { sharedWorld } from '../../support/shared.js';
+import type { SharedWorld } from '../../support/services.js';
 import { startRpcProxy } from '../../support/rpc-proxy.js';
 
-let w: SmallWorld;
+let w: SharedWorld<'small'>;
 let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
 let usdtAsset: AssetRef;
 const native: AssetRef = { chain: CHAIN, kind: 'native', symbol: 'ETH', decimals: 18 };
@@ -17,14 +19,13 @@ const view = (t: AccountTransfer) => `${t.type} ${t.from}->${t.to} ${t.amount} $
 const fresh = (n: number) => Array.from({ length: n }, (_, i) => `0x${(0xabc000 + i).toString(16).padStart(40, '0')}`);
 
 beforeAll(async () => {
-  w = await buildSmallWorld();
+  w = await sharedWorld('small');
   proxy = await startRpcProxy({ target: w.chain.url });
   usdtAsset = { chain: CHAIN, kind: 'token', contract: w.usdt.address, symbol: 'USDT', decimals: 6 };
 }, 120_000);
 
 afterAll(async () => {
   await proxy?.close();
-  await w?.chain.close();
 });
 
 describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () => {

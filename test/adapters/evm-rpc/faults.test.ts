@@ -1,11 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
 import { registerStablecoin } from '../../../src/core/stablecoins.js';
 import { AdapterError } from '../../../src/core/errors.js';
 import { trace } from '../../../src/trace/trace.js';
 import { reportToJson } from '../../../src/report/json.js';
 import { CHAIN } from '../../support/ganache.js';
-import { buildScamCase, type ScamCase } from '../../support/ganache-scam.js';
+import { sharedWorld } from '../../support/shared.js';
+import type { SharedWorld } from '../../support/services.js';
 import { RPC_FAULTS, startFaultProxy } from '../../support/fault-proxy.js';
 import { startRpcProxy } from '../../support/rpc-proxy.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';
@@ -16,17 +17,14 @@ import { createVirtualClock } from '../../support/virtual-clock.js';
  * -32603 / -32000 header not found / -32000 request timed out / -32005 errors at any position of a batch): the
  * report must not change. Permanent answers still fail at once.
  */
-let s: ScamCase;
+let s: SharedWorld<'scam'>;
 const closers: Array<() => Promise<void>> = [];
 beforeAll(async () => {
-  s = await buildScamCase();
+  s = await sharedWorld('scam');
   registerStablecoin({ chain: CHAIN, contract: s.usdt.address, symbol: 'USDT', decimals: 6, issuer: 'Tether Operations Limited' });
 }, 150_000);
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
-});
-afterAll(async () => {
-  await s?.chain.close();
 });
 
 const seeds = () => [

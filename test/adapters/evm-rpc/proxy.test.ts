@@ -1,23 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
 import { tracePosition } from '../../../src/adapters/evm-rpc/map.js';
 import type { AccountTransfer } from '../../../src/core/movement.js';
 import type { AssetRef } from '../../../src/core/schema.js';
 import { CHAIN, type Receipt } from '../../support/ganache.js';
-import { buildSmallWorld, ETH, type SmallWorld } from '../../support/ganache-world.js';
+import { ETH } from '../../support/ganache-world.js';
+import { sharedWorld } from '../../support/shared.js';
+import type { SharedWorld } from '../../support/services.js';
 import { startRpcProxy, type ParityTrace } from '../../support/rpc-proxy.js';
 
-let w: SmallWorld;
+let w: SharedWorld<'small'>;
 const native: AssetRef = { chain: CHAIN, kind: 'native', symbol: 'ETH', decimals: 18 };
 const view = (t: AccountTransfer) => `${t.type} ${t.from}->${t.to} ${t.amount} ${t.asset.symbol} ${t.tx}:${t.logIndex}`;
 
 beforeAll(async () => {
-  w = await buildSmallWorld();
+  w = await sharedWorld('small');
 }, 120_000);
-
-afterAll(async () => {
-  await w?.chain.close();
-});
 
 describe('adaptive block ranges behind a provider-style span cap', { timeout: 60_000 }, () => {
   for (const spanError of ['suggest', 'plain'] as const) {
@@ -53,7 +51,7 @@ describe('adaptive block ranges behind a provider-style span cap', { timeout: 60
 });
 
 /** What a tracing node (Erigon, Reth, Nethermind) would answer for the world's real transactions. */
-function tracesOf(world: SmallWorld): ParityTrace[] {
+function tracesOf(world: SharedWorld<'small'>): ParityTrace[] {
   const call = (r: Receipt, from: string, to: string, value: bigint, traceAddress: number[], extra: Partial<ParityTrace> = {}): ParityTrace => ({
     type: 'call',
     action: { callType: 'call', from, to, gas: '0x0', input: '0x', value: `0x${value.toString(16)}` },

@@ -6,11 +6,13 @@ import { trace } from '../../../src/trace/trace.js';
 import { spamReason } from '../../../src/heuristics/spam.js';
 import { createLabelStore } from '../../../src/labels/store.js';
 import { CHAIN } from '../../support/ganache.js';
-import { buildScamCase, type ScamActor, type ScamCase } from '../../support/ganache-scam.js';
+import type { ScamActor } from '../../support/ganache-scam.js';
+import { sharedWorld } from '../../support/shared.js';
+import type { SharedWorld } from '../../support/services.js';
 import { startRpcProxy } from '../../support/rpc-proxy.js';
 
 const U = 1_000_000n;
-let s: ScamCase;
+let s: SharedWorld<'scam'>;
 let report: TraceReport;
 let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
 
@@ -33,7 +35,7 @@ const labelStore = () =>
   ]);
 
 beforeAll(async () => {
-  s = await buildScamCase();
+  s = await sharedWorld('scam');
   registerStablecoin({ chain: CHAIN, contract: s.usdt.address, symbol: 'USDT', decimals: 6, issuer: 'Tether Operations Limited' });
   // Through a provider-style proxy capping eth_getLogs at 4 blocks: the trace must not lose anything to it.
   proxy = await startRpcProxy({ target: s.chain.url, maxBlockSpan: 4 });
@@ -53,7 +55,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await proxy?.close();
-  await s?.chain.close();
 });
 
 const at = (name: ScamActor) => report.endpoints.filter((e) => e.address.toLowerCase() === s.a[name]);

@@ -4,18 +4,18 @@ import { blockOf } from '../../../src/adapters/evm-rpc/transport.js';
 import { createResponseCache } from '../../../src/cache/store.js';
 import { nativeAsset } from '../../../src/core/asset.js';
 import { CHAIN } from '../../support/ganache.js';
-import { buildSmallWorld, type SmallWorld } from '../../support/ganache-world.js';
+import { sharedWorld } from '../../support/shared.js';
+import type { SharedWorld } from '../../support/services.js';
 import { startRpcProxy } from '../../support/rpc-proxy.js';
 
-let w: SmallWorld;
+let w: SharedWorld<'small'>;
 let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
 beforeAll(async () => {
-  w = await buildSmallWorld();
+  w = await sharedWorld('small');
   proxy = await startRpcProxy({ target: w.chain.url });
 }, 120_000);
 afterAll(async () => {
   await proxy?.close();
-  await w?.chain.close();
 });
 
 describe('answers about settled blocks', () => {

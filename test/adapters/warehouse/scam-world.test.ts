@@ -12,8 +12,9 @@ import { registerStablecoin } from '../../../src/core/stablecoins.js';
 import { trace } from '../../../src/trace/trace.js';
 import { createLabelStore } from '../../../src/labels/store.js';
 import { CHAIN } from '../../support/ganache.js';
-import { buildScamCase, type ScamCase } from '../../support/ganache-scam.js';
-import { buildSmallWorld, ETH, type SmallWorld } from '../../support/ganache-world.js';
+import { ETH } from '../../support/ganache-world.js';
+import { sharedWorld } from '../../support/shared.js';
+import type { SharedWorld } from '../../support/services.js';
 import { readEtlTables, writeEtlTables, type EtlTables } from '../../support/etl-export.js';
 
 /**
@@ -22,7 +23,7 @@ import { readEtlTables, writeEtlTables, type EtlTables } from '../../support/etl
  */
 const U = 1_000_000n;
 const tmp = mkdtempSync(join(tmpdir(), 'chaintrail-wh-world-'));
-let s: ScamCase;
+let s: SharedWorld<'scam'>;
 let tables: EtlTables;
 const label = (address: string, entity: string, category: Label['category'], jurisdictions: string[]): Label => ({
   chain: CHAIN,
@@ -73,7 +74,7 @@ function substance(report: TraceReport) {
 let rpcReport: TraceReport;
 
 beforeAll(async () => {
-  s = await buildScamCase();
+  s = await sharedWorld('scam');
   registerStablecoin({ chain: CHAIN, contract: s.usdt.address, symbol: 'USDT', decimals: 6, issuer: 'Tether Operations Limited' });
   tables = await readEtlTables(s.chain.request);
   await writeEtlTables(tables, join(tmp, 'json'), 'json');
@@ -82,7 +83,6 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  await s?.chain.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -119,13 +119,13 @@ describe('the ganache scam world exported to blockchain-etl tables and traced wi
 });
 
 describe('native value and internal transfers from transactions + traces', { timeout: 60_000 }, () => {
-  let w: SmallWorld;
+  let w: SharedWorld<'small'>;
   let wh: WarehouseAdapter;
   let rpcTransfers: AccountTransfer[];
   let whTransfers: AccountTransfer[];
 
   beforeAll(async () => {
-    w = await buildSmallWorld();
+    w = await sharedWorld('small');
     const dir = join(tmp, 'small');
     await writeEtlTables(await readEtlTables(w.chain.request), dir, 'parquet');
     wh = createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir }), chain: CHAIN });
@@ -139,7 +139,6 @@ describe('native value and internal transfers from transactions + traces', { tim
 
   afterAll(async () => {
     await wh?.close();
-    await w?.chain.close();
   });
 
   it("reads each transaction's own value once (transactions, not the top-level trace) with its fee, like the RPC adapter", () => {
