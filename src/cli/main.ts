@@ -1,84 +1,14 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
-import { getChain } from '../core/chain.js';
-import { parseSeedArg } from './seed-arg.js';
-import { checkTraceFlags, typedFlag } from './trace-flags.js';
-import type { TraceReport } from '../core/schema.js';
-import type { ChainAdapter } from '../adapters/adapter.js';
-import { createFixtureAdapter } from '../adapters/fixture/adapter.js';
-import { trace, type TraceOptions, type TraceResult } from '../trace/trace.js';
-import { loadLabelFiles, loadLabelSources } from '../labels/load.js';
-import { formatSummary } from '../labels/summary.js';
-import { readBridgeFile } from './bridge-file.js';
-import { readCaseFile } from './case-file.js';
-import { demoCasePath } from './paths.js';
-import { createProgressReporter } from './progress.js';
-import { createAdapterFromSource } from './sources.js';
-import { createResponseCache, DEFAULT_CACHE_PATH } from '../cache/store.js';
+import { registerCaseCommand } from './commands/case.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerLabelsCommand } from './commands/labels.js';
 import { registerReportCommand } from './commands/report.js';
-import { registerCaseCommand } from './commands/case.js';
+import { registerTraceCommand } from './commands/trace.js';
 import { registerVerifyCommand } from './commands/verify.js';
-import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from './output.js';
 import { EXIT, type CliIo } from './io.js';
 
-
-
-const FORMATS = OUTPUT_FORMATS;
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const int = (name: string) => (value: string) => {
-  if (!/^\d+$/.test(value)) throw new InvalidInputError(`${name} must be a whole number, got "${value}"`, { details: { option: name, value } });
-  return Number(value);
-};
-
-const num = (name: string) => (value: string) => {
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidInputError(`${name} must be a non-negative number, got "${value}"`, { details: { option: name, value } });
-  return Number(value);
-};
-
-
-/** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
-function labelsFrom(paths: string[], quiet: boolean, io: CliIo) {
-  const { store, summary } = loadLabelSources(paths.map((file) => ({ file })));
-  if (!quiet && (summary.skipped.length || summary.warnings.length)) io.stderr.write(`labels: ${formatSummary(summary, 10)}\n`);
-  return store;
-}
-
-async function runTrace(
-  base: Omit<TraceOptions, 'onProgress' | 'signal'>,
-  quiet: boolean,
-  io: CliIo,
-  onPartial?: (result: TraceResult) => void,
-  cachePath?: string,
-): Promise<TraceResult> {
-  const progress = createProgressReporter(io.stderr, !quiet);
-  try {
-    const result = await trace({ ...base, onProgress: progress.update, ...(io.signal ? { signal: io.signal } : {}) });
-    const { run } = result;
-    progress.done();
-    if (!quiet && io.stderr.isTTY) io.stderr.write(`traced in ${(run.elapsedMs / 1000).toFixed(1)} s: ${run.requests} requests, ${run.cacheHits} from cache\n`);
-    return result;
-  } catch (error) {
-    // Keep what was traced: the partial report is written (marked incomplete) before the error is reported.
-    if (error instanceof TraceIncompleteError) onPartial?.(error.partial as TraceResult);
-    if (error instanceof TraceAbortedError) throw interrupted(error, onPartial, cachePath);
-    throw error;
-  } finally {
-    progress.done();
-  }
-}
-
-/** Ctrl-C: what was traced is written as for a failed source, and the message says how to go on. */
-function interrupted(error: TraceAbortedError, onPartial: ((result: TraceResult) => void) | undefined, cachePath: string | undefined): TraceAbortedError {
-  const partial = error.partial as TraceResult | undefined;
-  if (partial && onPartial) onPartial(partial);
-  const written = !partial ? 'nothing was traced yet' : onPartial ? 'the partial report (complete: false) was written' : 'no report was written';
-  const next = cachePath
-    ? `re-running the same command with the same cache (${cachePath}) resumes: answers already fetched are not asked again`
-    : 're-run the same command to trace again (no answer cache was used)';
-  return new TraceAbortedError(`Trace interrupted: ${written}; ${next}`, { details: { ...error.details, ...(cachePath ? { cache: cachePath } : {}) }, cause: error });
-}
-
+/** The program: every command registered from its own file (commands/). */
 function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
   const program = new Command('chaintrail')
     .description('Follow stolen funds across blockchains and report where they landed.')
@@ -86,122 +16,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Co
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
 
-  program
-    .command('trace')
-    .description('Trace funds from victim payments (tx hashes) or addresses')
-    .requiredOption('--chain <id>', 'chain of the seeds: ethereum, tron, bitcoin, evm:<chainId>')
-    .option('--source <[chain=]kind:target>', 'data source, repeatable: fixture:FILE, rpc:URL, etherscan[:URL], esplora:URL, bitcoin-core:URL, trongrid[:URL]', collect)
-    .option('--seed <[chain=]tx[:n]|address>', 'victim payment tx hash (TX:N one movement of it: Bitcoin output, EVM/TRON token log index, or TX:native) or address, repeatable', collect)
-    .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
-    .option('--min-value <amount>', 'smallest tainted amount to follow, in display units (e.g. 1 = 1 USDT)')
-    .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
-    .option('--labels <path>', 'label file or folder: chaintrail CSV/JSON, GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels; repeatable, earlier sources win ties', collect)
-    .option('--no-builtin-labels', 'do not use the curated labels shipped with chaintrail')
-    .option('--case-jurisdiction <cc>', 'ISO 3166 alpha-2 code of the case (for cross-border flags)')
-    .option('--case-reference <ref>', 'case reference printed in reports')
-    .option('--from <time>', 'window start (ISO date/time or unix seconds)')
-    .option('--to <time>', 'window end (ISO date/time or unix seconds)')
-    .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
-    .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
-    .option('--bridges <file>', 'JSON file of extra bridge contracts to recognise (e.g. [{"chain":"evm:1337","address":"0x…","protocol":"across"}]); repeatable', collect)
-    .option('--bridge-window <hours>', 'cross-chain continuation: how long after a deposit an arrival matched by amount may come (default 6)', num('--bridge-window'))
-    .option('--bridge-tolerance <fraction>', 'cross-chain continuation: relative amount tolerance of a match by amount (default 0.05)', num('--bridge-tolerance'))
-    .addOption(new Option('--peel-mode <mode>', 'UTXO chains: follow every output, or only a peel chain\'s change (peeled payments become endpoints)').choices(['all-outputs', 'follow-change']))
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
-    .option('--out <path>', OUT_HELP)
-    .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
-    .addHelpText('after', OUTPUT_HELP)
-    .option('--quiet', 'no progress on stderr')
-    .option('--cache <file>', `answer cache of network sources (default: $CHAINTRAIL_CACHE or ${DEFAULT_CACHE_PATH})`)
-    .option('--no-cache', 'do not read or write the answer cache')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  chaintrail trace --chain ethereum --source rpc:http://127.0.0.1:8545 --seed 0x<victim payment tx> --labels labels.csv --case-jurisdiction DE\n' +
-        '  chaintrail trace --chain tron --source trongrid --seed <txid> --format json --out report.json\n' +
-        '  chaintrail trace --chain bitcoin --source esplora:https://blockstream.info/api --seed <txid>:1   (only output 1 of the payment)\n' +
-        '  chaintrail trace --chain ethereum --source fixture:fixtures/demo/dataset.json --seed 0x<tx> --seed tron=<txid>\n' +
-        '  chaintrail trace --chain ethereum --source rpc:$ETH_RPC --source arbitrum=rpc:$ARB_RPC --seed 0x<tx>   (continues across bridges into Arbitrum)\n' +
-        '  chaintrail trace --chain evm:1337 --source rpc:http://127.0.0.1:8545 --source evm:1338=rpc:http://127.0.0.1:8546 --bridges bridges.json --seed 0x<tx>\n',
-    )
-    .action(async (opts) => {
-      const sources: string[] = opts.source ?? [];
-      if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source rpc:URL)', { details: { option: '--source' } });
-      if (!opts.seed?.length) throw new InvalidInputError('at least one --seed is required', { details: { option: '--seed' } });
-      getChain(opts.chain);
-      // Every option is checked before a source is built or asked: a typo costs no request.
-      const settings = {
-        seeds: (opts.seed as string[]).map((s) => parseSeedArg(s, opts.chain)),
-        ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
-        ...(opts.minValue !== undefined ? { minValue: opts.minValue } : {}),
-        ...(opts.taint ? { taint: opts.taint } : {}),
-        ...(opts.caseJurisdiction ? { caseJurisdiction: opts.caseJurisdiction } : {}),
-        ...(opts.caseReference ? { caseReference: opts.caseReference } : {}),
-        ...(opts.from ? { from: opts.from } : {}),
-        ...(opts.to ? { to: opts.to } : {}),
-        ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
-        ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
-        ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
-        ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
-        ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),
-        ...(opts.bridgeTolerance !== undefined ? { bridgeTolerance: opts.bridgeTolerance } : {}),
-      };
-      const { seeds: _seeds, ...flags } = settings;
-      checkTraceFlags(flags, typedFlag(opts));
-      // Re-runs and resumed traces read answers from the cache; offline fixture sources need none.
-      const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH);
-      const cache =
-        opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s))
-          ? undefined
-          : createResponseCache({
-              path: cachePath,
-              onNote: (message) => io.stderr.write(`${message}\n`),
-            });
-      const sourceOptions = cache ? { cache } : {};
-      const adapters: ChainAdapter[] = await Promise.all(sources.map((spec) => {
-        const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
-        return m
-          ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env, sourceOptions)
-          : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
-      }));
-      const result = await runTrace(
-        { adapters, labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io), builtinLabels: opts.builtinLabels !== false, ...settings },
-        Boolean(opts.quiet),
-        io,
-        (partial) => writeOutput(partial, opts, io),
-        cache ? cachePath : undefined,
-      );
-      writeOutput(result, opts, io);
-    });
-
-  program
-    .command('demo')
-    .description('Trace the bundled demo case (offline) and print the summary')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
-    .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
-    .option('--out <path>', OUT_HELP)
-    .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
-    .addHelpText('after', OUTPUT_HELP)
-    .option('--quiet', 'no progress on stderr')
-    .addHelpText('after', '\nExamples:\n  chaintrail demo\n  chaintrail demo --format json --out demo-report.json\n')
-    .action(async (opts) => {
-      const c = readCaseFile(demoCasePath());
-      const result = await runTrace(
-        {
-          adapters: [createFixtureAdapter({ dataset: c.dataset })],
-          labels: loadLabelFiles(c.labels),
-          seeds: c.seeds,
-          ...(c.jurisdiction ? { caseJurisdiction: c.jurisdiction } : {}),
-          ...(c.reference ? { caseReference: c.reference } : {}),
-          ...(c.minValue ? { minValue: c.minValue } : {}),
-          ...(c.maxDegree ? { maxDegree: c.maxDegree } : {}),
-          ...(opts.taint ? { taint: opts.taint } : {}),
-        },
-        Boolean(opts.quiet),
-        io,
-      );
-      writeOutput(result, opts, io);
-    });
+  registerTraceCommand(program, io);
+  registerDemoCommand(program, io);
   registerLabelsCommand(program, io);
   registerReportCommand(program, io);
   registerCaseCommand(program, io);

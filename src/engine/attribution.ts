@@ -39,28 +39,59 @@ export interface Attribution {
  * a ledger is dropped after its address's last outflow, so memory follows the addresses in play, not the trace.
  */
 export function attributeTaint(edges: readonly TaintedEdge[], model: LedgerModelName, handovers: readonly BridgeHandover[], keep: ReadonlySet<string>): Attribution {
-  const fifo = model === 'fifo';
-  type Lot = { w: SeedWeights; total: number };
-  const ledgers = new Map<string, { lots: Lot[]; head: number }>();
+  const ledgers = new Ledgers(model === 'fifo');
   const kept = new Map<TaintedEdge, SeedWeights>();
-  const bridges = new Map<string, { bridgeNode: string; tx: string }>();
-  for (const h of handovers) if (h.continuation) bridges.set(transferId(h.continuation.transfer), { bridgeNode: h.bridgeNode, tx: h.tx });
-  const bridgeNodes = new Set([...bridges.values()].map((b) => b.bridgeNode));
-  const deposits = new Map<string, SeedWeights>();
+  const bridges = new BridgeDeposits(handovers);
   // The last outflow of each address: its ledger is not needed after it (unless kept).
   const lastOut = new Map<string, number>();
   edges.forEach((e, i) => lastOut.set(e.transfer.from, i));
 
-  const ledgerOf = (node: string, asset: string) => {
-    const k = `${node}\u0000${asset}`;
-    let l = ledgers.get(k);
-    if (!l) ledgers.set(k, (l = { lots: [], head: 0 }));
-    return l;
+  edges.forEach((e, i) => {
+    const tr = e.transfer as TaintedEdge['transfer'] & FlowFields;
+    const from = tr.from;
+    const to = tr.to;
+    const taint = Number(e.taint);
+    let w: SeedWeights;
+    if (tr.seed !== undefined) {
+      // The seed's sender gives up what it already held of taint (overlap) and the fee; the payment is the seed's own.
+      ledgers.take(from, tr.asset, (tr.overlap ?? 0n) + (tr.feeTaint ?? 0n));
+      w = bridges.seedWeights(tr.t, taint);
+    } else {
+      w = ledgers.take(from, tr.asset, e.taint);
+      ledgers.take(from, tr.asset, tr.feeTaint ?? 0n);
+    }
+    if (lastOut.get(from) === i && !keep.has(from)) ledgers.drop(from, tr.asset);
+    if (keep.has(to) || keep.has(from)) kept.set(e, w);
+    // An address with no outflow to come needs no ledger, unless it is kept or a bridge whose deposits continue.
+    if ((lastOut.get(to) ?? -1) > i || keep.has(to)) ledgers.put(to, tr.asset, w, taint);
+    bridges.record(to, tr.t.tx, w);
+  });
+  return {
+    ofEdge: (edge) => kept.get(edge) ?? new Map([[undefined, Number(edge.taint)]]),
+    held: (node, asset) => ledgers.held(node, asset),
   };
-  const take = (node: string, asset: string, amount: bigint): SeedWeights => {
+}
+
+type Lot = { w: SeedWeights; total: number };
+
+/** Per address and asset, the taint held by payment: lots in arrival order (fifo) or one pool (pro rata). */
+class Ledgers {
+  private readonly ledgers = new Map<string, { lots: Lot[]; head: number }>();
+  constructor(private readonly fifo: boolean) {}
+
+  private ledgerOf(node: string, asset: string) {
+    const k = `${node}\u0000${asset}`;
+    let l = this.ledgers.get(k);
+    if (!l) this.ledgers.set(k, (l = { lots: [], head: 0 }));
+    return l;
+  }
+
+  /** Takes `amount` out of the ledger: fifo from the oldest lots on, pro rata from the pool; beyond it, `undefined`. */
+  take(node: string, asset: string, amount: bigint): SeedWeights {
+    const fifo = this.fifo;
     const out: SeedWeights = new Map();
     if (amount <= 0n) return out;
-    const l = ledgerOf(node, asset);
+    const l = this.ledgerOf(node, asset);
     const want = Number(amount);
     let left = want;
     // fifo: lots from the oldest on; pro rata: the one pool.
@@ -82,55 +113,59 @@ export function attributeTaint(edges: readonly TaintedEdge[], model: LedgerModel
     }
     if (left > Math.max(1, want * 1e-9)) out.set(undefined, (out.get(undefined) ?? 0) + left);
     return out;
-  };
-  const put = (node: string, asset: string, w: SeedWeights, amount: number) => {
-    const l = ledgerOf(node, asset);
-    if (fifo || l.lots.length === 0) l.lots.push({ w: new Map(w), total: amount });
+  }
+
+  put(node: string, asset: string, w: SeedWeights, amount: number): void {
+    const l = this.ledgerOf(node, asset);
+    if (this.fifo || l.lots.length === 0) l.lots.push({ w: new Map(w), total: amount });
     else {
       const pool = l.lots[0]!;
       for (const [k, x] of w) pool.w.set(k, (pool.w.get(k) ?? 0) + x);
       pool.total += amount;
     }
-  };
+  }
 
-  edges.forEach((e, i) => {
-    const tr = e.transfer as TaintedEdge['transfer'] & FlowFields;
-    const from = tr.from;
-    const to = tr.to;
-    const taint = Number(e.taint);
-    let w: SeedWeights;
-    if (tr.seed !== undefined) {
-      // The seed's sender gives up what it already held of taint (overlap) and the fee; the payment is the seed's own.
-      take(from, tr.asset, (tr.overlap ?? 0n) + (tr.feeTaint ?? 0n));
-      const bridged = bridges.get(transferId(tr.t));
-      const source = bridged && deposits.get(`${bridged.bridgeNode}\u0000${bridged.tx}`);
-      if (source) {
-        const sum = [...source.values()].reduce((s, x) => s + x, 0);
-        w = new Map([...source].map(([k, x]) => [k, sum > 0 ? (x / sum) * taint : 0]));
-      } else w = new Map([[bridged ? undefined : tr.t, taint]]);
-    } else {
-      w = take(from, tr.asset, e.taint);
-      take(from, tr.asset, tr.feeTaint ?? 0n);
+  drop(node: string, asset: string): void {
+    this.ledgers.delete(`${node}\u0000${asset}`);
+  }
+
+  held(node: string, asset: string): SeedWeights {
+    const out: SeedWeights = new Map();
+    for (const lot of this.ledgers.get(`${node}\u0000${asset}`)?.lots ?? []) for (const [k, x] of lot.w) out.set(k, (out.get(k) ?? 0) + x);
+    return out;
+  }
+}
+
+/** Bridge hand-overs: what each deposit into a bridge carried, so its continuation on the other chain is split alike. */
+class BridgeDeposits {
+  private readonly continuations = new Map<string, { bridgeNode: string; tx: string }>();
+  private readonly bridgeNodes: Set<string>;
+  private readonly deposits = new Map<string, SeedWeights>();
+
+  constructor(handovers: readonly BridgeHandover[]) {
+    for (const h of handovers) if (h.continuation) this.continuations.set(transferId(h.continuation.transfer), { bridgeNode: h.bridgeNode, tx: h.tx });
+    this.bridgeNodes = new Set([...this.continuations.values()].map((b) => b.bridgeNode));
+  }
+
+  /** A seed movement's split: a continuation's like its deposit, a victim payment its own (unplaced if its deposit is unseen). */
+  seedWeights(t: AccountTransfer, taint: number): SeedWeights {
+    const bridged = this.continuations.get(transferId(t));
+    const source = bridged && this.deposits.get(`${bridged.bridgeNode}\u0000${bridged.tx}`);
+    if (source) {
+      const sum = [...source.values()].reduce((s, x) => s + x, 0);
+      return new Map([...source].map(([k, x]) => [k, sum > 0 ? (x / sum) * taint : 0]));
     }
-    if (lastOut.get(from) === i && !keep.has(from)) ledgers.delete(`${from}\u0000${tr.asset}`);
-    if (keep.has(to) || keep.has(from)) kept.set(e, w);
-    // An address with no outflow to come needs no ledger, unless it is kept or a bridge whose deposits continue.
-    if ((lastOut.get(to) ?? -1) > i || keep.has(to)) put(to, tr.asset, w, taint);
-    if (bridgeNodes.has(to)) {
-      const k = `${to}\u0000${tr.t.tx}`;
-      const acc = deposits.get(k) ?? new Map<SeedKey, number>();
-      for (const [s, x] of w) acc.set(s, (acc.get(s) ?? 0) + x);
-      deposits.set(k, acc);
-    }
-  });
-  return {
-    ofEdge: (edge) => kept.get(edge) ?? new Map([[undefined, Number(edge.taint)]]),
-    held: (node, asset) => {
-      const out: SeedWeights = new Map();
-      for (const lot of ledgers.get(`${node}\u0000${asset}`)?.lots ?? []) for (const [k, x] of lot.w) out.set(k, (out.get(k) ?? 0) + x);
-      return out;
-    },
-  };
+    return new Map([[bridged ? undefined : t, taint]]);
+  }
+
+  /** Adds a movement into a bridge to its deposit's split. */
+  record(to: string, tx: string, w: SeedWeights): void {
+    if (!this.bridgeNodes.has(to)) return;
+    const k = `${to}\u0000${tx}`;
+    const acc = this.deposits.get(k) ?? new Map<SeedKey, number>();
+    for (const [s, x] of w) acc.set(s, (acc.get(s) ?? 0) + x);
+    this.deposits.set(k, acc);
+  }
 }
 
 /** Adds `b` into `a` (and returns `a`). */

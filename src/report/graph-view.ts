@@ -49,60 +49,17 @@ const displayNumber = (m: Map<string, bigint>, assets: ReadonlyMap<string, Asset
  * (x = hop, victims at the left, inside a hop ordered to reduce crossings), colour by category, size by tainted
  * amount received (display only: Number, never used for amounts). Deterministic.
  */
-/** Graph data: a layered layout (x = hop, victims at the left), sizes by tainted amount (display only). */
 export function graphView(graph: TraceGraph, report: TraceReport) {
   const assets = reportAssets(report);
   const seedTxs = new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : [])));
-  const taintIn = new Map<string, Map<string, bigint>>();
-  const taintOut = new Map<string, Map<string, bigint>>();
-  const victims = new Set<string>();
-  graph.forEachEdge((_k, a, source, target) => {
-    const v = BigInt(String(a.taint));
-    sum(taintIn.get(target) ?? taintIn.set(target, new Map()).get(target)!, String(a.asset), v);
-    sum(taintOut.get(source) ?? taintOut.set(source, new Map()).get(source)!, String(a.asset), v);
-    if (seedTxs.has(String(a.tx)) && graph.getNodeAttribute(target, 'seed') && graph.getNodeAttribute(source, 'hops') === null) victims.add(source);
-  });
-  // Layers: victims at -1, then hops; inside a layer ordered by the mean position of the senders (fewer crossings).
-  const layers = groupBy(graph.nodes(), (node) => {
-    const hops = graph.getNodeAttribute(node, 'hops');
-    return hops === null || hops === undefined ? -1 : Number(hops);
-  });
-  const y = new Map<string, number>();
-  for (const layer of [...layers.keys()].sort((p, q) => p - q)) {
-    const nodes = layers.get(layer)!;
-    const weight = (n: string) => {
-      const ys = graph.inNeighbors(n).flatMap((m) => (y.has(m) ? [y.get(m)!] : []));
-      return ys.length ? ys.reduce((s, v) => s + v, 0) / ys.length : 0;
-    };
-    nodes.sort((p, q) => weight(p) - weight(q) || (p < q ? -1 : p > q ? 1 : 0));
-    nodes.forEach((n, i) => y.set(n, (i - (nodes.length - 1) / 2) * 2));
-  }
+  const flows = taintFlows(graph, seedTxs);
+  const y = layerPositions(graph);
   const amounts = new Map<string, number>();
-  graph.forEachNode((n) => amounts.set(n, displayNumber(taintIn.get(n) ?? taintOut.get(n) ?? new Map(), assets)));
+  graph.forEachNode((n) => amounts.set(n, displayNumber(flows.taintIn.get(n) ?? flows.taintOut.get(n) ?? new Map(), assets)));
   const max = Math.max(1, ...amounts.values());
   const nodes = graph.mapNodes((node, a) => {
-    const victim = victims.has(node);
-    const category = (a.category as string | null) ?? (victim ? 'victim' : 'unlabeled');
-    const endpoint = (a.endpoint as string | null) ?? null;
-    const held = new Map(Object.entries((a.held ?? {}) as Record<string, string>).map(([k, v]) => [k, BigInt(v)]));
-    const info: NodeInfo = {
-      chain: String(a.chain),
-      address: String(a.address),
-      entity: (a.entity as string | null) ?? null,
-      category: (a.category as string | null) ?? null,
-      jurisdictions: a.jurisdictions === null || a.jurisdictions === undefined ? null : String(a.jurisdictions) || 'unknown',
-      hops: a.hops === null || a.hops === undefined ? null : Number(a.hops),
-      seed: Boolean(a.seed),
-      victim,
-      endpoint,
-      role: [victim ? 'victim' : '', a.seed ? 'seed recipient' : '', a.deposit ? 'inferred deposit address' : '', endpoint ? `endpoint: ${endpoint}` : '', a.expanded ? 'expanded' : '']
-        .filter(Boolean)
-        .join(', '),
-      taintedIn: fmtTotals(taintIn.get(node) ?? new Map(), assets),
-      taintedInValue: displayNumber(taintIn.get(node) ?? new Map(), assets),
-      taintedOut: fmtTotals(taintOut.get(node) ?? new Map(), assets),
-      held: fmtTotals(held, assets),
-    };
+    const info = nodeInfo(node, a, flows, assets);
+    const category = info.category ?? (info.victim ? 'victim' : 'unlabeled');
     const short = info.address.length > 14 ? `${info.address.slice(0, 6)}…${info.address.slice(-4)}` : info.address;
     return {
       key: node,
@@ -123,7 +80,7 @@ export function graphView(graph: TraceGraph, report: TraceReport) {
     amount: `${displayAmount(assets, String(a.asset), String(a.taint))} ${String(a.symbol ?? '')}`.trim(),
     time: isoTime(Number(a.time)),
     t: Number(a.time),
-    seed: seedTxs.has(String(a.tx)) && victims.has(source),
+    seed: seedTxs.has(String(a.tx)) && flows.victims.has(source),
     size: 1.5,
     color: '#ced4da',
     raw: {
@@ -141,3 +98,66 @@ export function graphView(graph: TraceGraph, report: TraceReport) {
   return { nodes, edges };
 }
 
+/** Taint in and out of each node per asset, and the victims (senders of seed payments, outside the trace's hops). */
+interface Flows {
+  taintIn: Map<string, Map<string, bigint>>;
+  taintOut: Map<string, Map<string, bigint>>;
+  victims: Set<string>;
+}
+
+function taintFlows(graph: TraceGraph, seedTxs: ReadonlySet<string>): Flows {
+  const taintIn = new Map<string, Map<string, bigint>>();
+  const taintOut = new Map<string, Map<string, bigint>>();
+  const victims = new Set<string>();
+  graph.forEachEdge((_k, a, source, target) => {
+    const v = BigInt(String(a.taint));
+    sum(taintIn.get(target) ?? taintIn.set(target, new Map()).get(target)!, String(a.asset), v);
+    sum(taintOut.get(source) ?? taintOut.set(source, new Map()).get(source)!, String(a.asset), v);
+    if (seedTxs.has(String(a.tx)) && graph.getNodeAttribute(target, 'seed') && graph.getNodeAttribute(source, 'hops') === null) victims.add(source);
+  });
+  return { taintIn, taintOut, victims };
+}
+
+/** Layers: victims at -1, then hops; inside a layer ordered by the mean position of the senders (fewer crossings). */
+function layerPositions(graph: TraceGraph): Map<string, number> {
+  const layers = groupBy(graph.nodes(), (node) => {
+    const hops = graph.getNodeAttribute(node, 'hops');
+    return hops === null || hops === undefined ? -1 : Number(hops);
+  });
+  const y = new Map<string, number>();
+  for (const layer of [...layers.keys()].sort((p, q) => p - q)) {
+    const nodes = layers.get(layer)!;
+    const weight = (n: string) => {
+      const ys = graph.inNeighbors(n).flatMap((m) => (y.has(m) ? [y.get(m)!] : []));
+      return ys.length ? ys.reduce((s, v) => s + v, 0) / ys.length : 0;
+    };
+    nodes.sort((p, q) => weight(p) - weight(q) || (p < q ? -1 : p > q ? 1 : 0));
+    nodes.forEach((n, i) => y.set(n, (i - (nodes.length - 1) / 2) * 2));
+  }
+  return y;
+}
+
+/** One node's display-ready info: label, role, taint in, out and held as text. */
+function nodeInfo(node: string, a: Record<string, unknown>, flows: Flows, assets: ReadonlyMap<string, AssetRef>): NodeInfo {
+  const victim = flows.victims.has(node);
+  const endpoint = (a.endpoint as string | null) ?? null;
+  const held = new Map(Object.entries((a.held ?? {}) as Record<string, string>).map(([k, v]) => [k, BigInt(v)]));
+  return {
+    chain: String(a.chain),
+    address: String(a.address),
+    entity: (a.entity as string | null) ?? null,
+    category: (a.category as string | null) ?? null,
+    jurisdictions: a.jurisdictions === null || a.jurisdictions === undefined ? null : String(a.jurisdictions) || 'unknown',
+    hops: a.hops === null || a.hops === undefined ? null : Number(a.hops),
+    seed: Boolean(a.seed),
+    victim,
+    endpoint,
+    role: [victim ? 'victim' : '', a.seed ? 'seed recipient' : '', a.deposit ? 'inferred deposit address' : '', endpoint ? `endpoint: ${endpoint}` : '', a.expanded ? 'expanded' : '']
+      .filter(Boolean)
+      .join(', '),
+    taintedIn: fmtTotals(flows.taintIn.get(node) ?? new Map(), assets),
+    taintedInValue: displayNumber(flows.taintIn.get(node) ?? new Map(), assets),
+    taintedOut: fmtTotals(flows.taintOut.get(node) ?? new Map(), assets),
+    held: fmtTotals(held, assets),
+  };
+}

@@ -15,16 +15,32 @@ const amount = (t: { amountDisplay: string; asset: { symbol: string; chain: stri
 
 /** A human-readable summary: per exchange, per jurisdiction, every endpoint, cuts and the conservation line. */
 export function reportToSummary(report: TraceReport): string {
-  const out: string[] = [];
+  const out = [
+    ...heading(report),
+    ...exchangeLines(report),
+    ...endpointLines(report),
+    ...crossingLines(report),
+    ...balanceLines(report),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+/** The case, the settings, the seeds. */
+function heading(report: TraceReport): string[] {
   const c = report.case;
-  out.push(`chaintrail trace${c.reference ? ` — case ${c.reference}` : ''}${c.jurisdiction ? ` (jurisdiction ${c.jurisdiction})` : ''}`);
-  out.push(
+  return [
+    `chaintrail trace${c.reference ? ` — case ${c.reference}` : ''}${c.jurisdiction ? ` (jurisdiction ${c.jurisdiction})` : ''}`,
     `taint model ${report.settings.taint}, max hops ${report.settings.maxHops}, min value ${report.settings.minValue}; ` +
       `${report.seeds.length} seed payment(s), ${report.stats.addressesExpanded} addresses expanded, ${report.stats.transfersSeen} transfers read`,
-  );
-  out.push('');
-  out.push('Seeds');
-  out.push(table(['time (UTC)', 'chain', 'recipient', 'amount', 'tx'], report.seeds.map((s) => [s.time, s.chain, short(s.address), amount(s), short(s.tx ?? '(address seed)')]), [3]));
+    '',
+    'Seeds',
+    table(['time (UTC)', 'chain', 'recipient', 'amount', 'tx'], report.seeds.map((s) => [s.time, s.chain, short(s.address), amount(s), short(s.tx ?? '(address seed)')]), [3]),
+  ];
+}
+
+/** Per exchange (deposit addresses) and per jurisdiction. */
+function exchangeLines(report: TraceReport): string[] {
+  const out: string[] = [];
   out.push('');
   out.push('Exchanges');
   if (report.exchanges.length === 0) out.push('(none reached)');
@@ -48,6 +64,12 @@ export function reportToSummary(report: TraceReport): string {
         report.jurisdictions.map((j) => [j.jurisdiction, cb(j.crossBorder), j.entities.join(', '), j.totals.map(amount).join(' + ')]),
       ),
     );
+  return out;
+}
+
+/** Every endpoint, then the freeze candidates among them. */
+function endpointLines(report: TraceReport): string[] {
+  const out: string[] = [];
   out.push('');
   out.push('Endpoints');
   out.push(
@@ -63,26 +85,35 @@ export function reportToSummary(report: TraceReport): string {
     out.push('Freeze candidates (unspent, issuer-freezable stablecoins)');
     out.push(table(['issuer', 'chain', 'address', 'amount'], freeze.map((e) => [e.freezable!.issuer, e.chain, e.address, amount(e)]), [3]));
   }
+  return out;
+}
+
+/** Deposits into bridges and whether each was continued on the destination chain (nothing when there are none). */
+function crossingLines(report: TraceReport): string[] {
   const crossings = report.endpoints.flatMap((e) => (e.bridge?.deposits ?? []).map((d) => ({ e, d })));
-  if (crossings.length) {
-    out.push('');
-    out.push('Bridge crossings');
-    out.push(
-      table(
-        ['bridge', 'deposit tx', 'deposit id', 'to chain', 'recipient', 'continued'],
-        crossings.map(({ e, d }) => [
-          e.bridge!.name,
-          short(d.tx),
-          d.depositId ?? '',
-          d.destinationChain ?? d.destinationChainId ?? '',
-          d.recipient ?? '',
-          d.continuation
-            ? `${d.continuation.taintedDisplay} ${d.continuation.asset.symbol} in ${short(d.continuation.tx)} (${d.continuation.match === 'protocol-id' ? 'deposit id' : `amount+time, ${d.continuation.confidence}`})`
-            : `no: ${d.note ?? 'not traced'}`,
-        ]),
-      ),
-    );
-  }
+  if (!crossings.length) return [];
+  return [
+    '',
+    'Bridge crossings',
+    table(
+      ['bridge', 'deposit tx', 'deposit id', 'to chain', 'recipient', 'continued'],
+      crossings.map(({ e, d }) => [
+        e.bridge!.name,
+        short(d.tx),
+        d.depositId ?? '',
+        d.destinationChain ?? d.destinationChainId ?? '',
+        d.recipient ?? '',
+        d.continuation
+          ? `${d.continuation.taintedDisplay} ${d.continuation.asset.symbol} in ${short(d.continuation.tx)} (${d.continuation.match === 'protocol-id' ? 'deposit id' : `amount+time, ${d.continuation.confidence}`})`
+          : `no: ${d.note ?? 'not traced'}`,
+      ]),
+    ),
+  ];
+}
+
+/** Where the trace stopped, conservation, what was ignored, notes and the incomplete warning. */
+function balanceLines(report: TraceReport): string[] {
+  const out: string[] = [];
   out.push('');
   out.push('Where the trace stopped');
   out.push(table(['reason', 'endpoints', 'amount'], report.stops.map((s) => [s.kind, String(s.count), s.totals.map(amount).join(' + ')]), [1]));
@@ -96,5 +127,5 @@ export function reportToSummary(report: TraceReport): string {
   }
   for (const note of report.notes) out.push(`Note: ${note}`);
   if (!report.complete) out.push('WARNING: this trace is incomplete.');
-  return `${out.join('\n')}\n`;
+  return out;
 }

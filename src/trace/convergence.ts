@@ -5,6 +5,7 @@ import { AssetRefSchema, SeedSchema, TimeInputSchema, type AssetRef, type SeedIn
 import { formatUnits } from '../core/asset.js';
 import { getChain } from '../core/chain.js';
 import { resolveSeed } from '../engine/seeds.js';
+import type { TraceGraph } from '../engine/graph.js';
 import { reportAssets } from '../report/assets.js';
 import { trace, type TraceOptions } from './trace.js';
 
@@ -72,6 +73,28 @@ export async function convergence(options: VictimConvergenceOptions, victims: Vi
   const parsedVictims = parseInput(z.array(VictimInputSchema).min(1, 'at least one victim is needed'), victims, 'Invalid victims');
   const { minVictims = 2, onVictim, ...traceOptions } = options;
   if (!Number.isInteger(minVictims) || minVictims < 1) throw new InvalidInputError('minVictims must be a whole number of at least 1', { details: { minVictims } });
+  const list = victimList(victims, parsedVictims);
+  const from = traceOptions.from ?? (await earliestPayment(parsedVictims, traceOptions));
+
+  const reached = new Map<string, Reached>();
+  const victimRows: ConvergenceReport['victims'] = [];
+  for (const [index, victim] of list.entries()) {
+    const { report, graph } = await trace({ ...traceOptions, ...(from !== undefined ? { from } : {}), seeds: victim.seeds });
+    onVictim?.({ index, of: list.length, id: victim.id, report });
+    victimRows.push({
+      id: victim.id,
+      seeds: report.seeds.length,
+      tainted: report.conservation.map((c) => ({ asset: c.asset, amount: c.seeded, amountDisplay: formatUnits(BigInt(c.seeded), c.asset.decimals) })),
+      endpoints: report.endpoints.length,
+      complete: report.complete,
+    });
+    tally(reached, victim.id, report, graph);
+  }
+  return { format: 'chaintrail-convergence', version: 1, minVictims, victims: victimRows, addresses: addressRows(reached, minVictims) };
+}
+
+/** Each victim with an id (a bare seed's id is its tx, or chain:address) and the seeds as given; ids are unique. */
+function victimList(victims: VictimInput[], parsedVictims: z.infer<typeof VictimInputSchema>[]): { id: string; seeds: SeedInput[] }[] {
   const list = victims.map((v, i) => {
     const p = parsedVictims[i]!;
     if ('seeds' in p) return { id: p.id, seeds: (v as { seeds: SeedInput[] }).seeds };
@@ -82,69 +105,69 @@ export async function convergence(options: VictimConvergenceOptions, victims: Vi
     if (ids.has(v.id)) throw new InvalidInputError(`Victim id "${v.id}" appears twice`, { details: { id: v.id } });
     ids.add(v.id);
   }
+  return list;
+}
 
-  // One common window for every victim: a victim's trace must see the other victims' earlier deposits into a shared
-  // wallet (as clean money), or it would attribute those outflows to this victim alone.
-  let from = traceOptions.from;
-  if (from === undefined) {
-    const window = traceOptions.to !== undefined ? { to: parsedTime(traceOptions.to) } : {};
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const v of parsedVictims) {
-      for (const seed of 'seeds' in v ? v.seeds : [v]) {
-        if (getChain(seed.chain).family === 'utxo') continue;
-        const resolved = await resolveSeed(seed, traceOptions.adapters, window, traceOptions.signal);
-        for (const t of resolved.transfers) if (t.time < earliest) earliest = t.time;
-      }
-    }
-    if (earliest !== Number.POSITIVE_INFINITY) from = earliest;
-  }
-
-  interface Hit { victim: string; asset: AssetRef; amount: bigint; hops: number | null }
-  const reached = new Map<string, { chain: string; address: string; entity?: string; category?: string; endpoint: Set<string>; hits: Hit[] }>();
-  const victimRows: ConvergenceReport['victims'] = [];
-  for (const [index, victim] of list.entries()) {
-    const { report, graph } = await trace({ ...traceOptions, ...(from !== undefined ? { from } : {}), seeds: victim.seeds });
-    onVictim?.({ index, of: list.length, id: victim.id, report });
-    const assets = reportAssets(report);
-    victimRows.push({
-      id: victim.id,
-      seeds: report.seeds.length,
-      tainted: report.conservation.map((c) => ({ asset: c.asset, amount: c.seeded, amountDisplay: formatUnits(BigInt(c.seeded), c.asset.decimals) })),
-      endpoints: report.endpoints.length,
-      complete: report.complete,
-    });
-    const received = new Map<string, Map<string, bigint>>();
-    graph.forEachEdge((_k, a, _source, target) => {
-      const taint = BigInt(String(a.taint));
-      if (taint === 0n) return;
-      const m = received.get(target) ?? received.set(target, new Map()).get(target)!;
-      m.set(String(a.asset), (m.get(String(a.asset)) ?? 0n) + taint);
-    });
-    for (const [node, byAsset] of received) {
-      const attrs = graph.getNodeAttributes(node);
-      let entry = reached.get(node);
-      if (!entry) {
-        entry = {
-          chain: String(attrs.chain),
-          address: String(attrs.address),
-          ...(attrs.entity ? { entity: String(attrs.entity) } : {}),
-          ...(attrs.category ? { category: String(attrs.category) } : {}),
-          endpoint: new Set(),
-          hits: [],
-        };
-        reached.set(node, entry);
-      }
-      for (const kind of String(attrs.endpoint ?? '').split(',').filter(Boolean)) entry.endpoint.add(kind);
-      for (const [key, amount] of byAsset) {
-        const asset = assets.get(key);
-        if (!asset) continue;
-        entry.hits.push({ victim: victim.id, asset, amount, hops: attrs.hops === null || attrs.hops === undefined ? null : Number(attrs.hops) });
-      }
+/**
+ * One common window for every victim: a victim's trace must see the other victims' earlier deposits into a shared
+ * wallet (as clean money), or it would attribute those outflows to this victim alone. The earliest account-chain
+ * payment of any victim; undefined when there is none.
+ */
+async function earliestPayment(parsedVictims: z.infer<typeof VictimInputSchema>[], traceOptions: Omit<TraceOptions, 'seeds' | 'onProgress'>): Promise<number | undefined> {
+  const window = traceOptions.to !== undefined ? { to: parsedTime(traceOptions.to) } : {};
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const v of parsedVictims) {
+    for (const seed of 'seeds' in v ? v.seeds : [v]) {
+      if (getChain(seed.chain).family === 'utxo') continue;
+      const resolved = await resolveSeed(seed, traceOptions.adapters, window, traceOptions.signal);
+      for (const t of resolved.transfers) if (t.time < earliest) earliest = t.time;
     }
   }
+  return earliest !== Number.POSITIVE_INFINITY ? earliest : undefined;
+}
 
-  const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${a.contract ?? ''}`;
-  const addresses = [...reached.values()]
+interface Hit { victim: string; asset: AssetRef; amount: bigint; hops: number | null }
+/** An address some victim's taint reached: its label, endpoint kinds and every victim's amounts. */
+interface Reached { chain: string; address: string; entity?: string; category?: string; endpoint: Set<string>; hits: Hit[] }
+
+/** Adds one victim's trace: the taint each address received, per asset, from the trace's graph. */
+function tally(reached: Map<string, Reached>, victim: string, report: TraceReport, graph: TraceGraph): void {
+  const assets = reportAssets(report);
+  const received = new Map<string, Map<string, bigint>>();
+  graph.forEachEdge((_k, a, _source, target) => {
+    const taint = BigInt(String(a.taint));
+    if (taint === 0n) return;
+    const m = received.get(target) ?? received.set(target, new Map()).get(target)!;
+    m.set(String(a.asset), (m.get(String(a.asset)) ?? 0n) + taint);
+  });
+  for (const [node, byAsset] of received) {
+    const attrs = graph.getNodeAttributes(node);
+    let entry = reached.get(node);
+    if (!entry) {
+      entry = {
+        chain: String(attrs.chain),
+        address: String(attrs.address),
+        ...(attrs.entity ? { entity: String(attrs.entity) } : {}),
+        ...(attrs.category ? { category: String(attrs.category) } : {}),
+        endpoint: new Set(),
+        hits: [],
+      };
+      reached.set(node, entry);
+    }
+    for (const kind of String(attrs.endpoint ?? '').split(',').filter(Boolean)) entry.endpoint.add(kind);
+    for (const [key, amount] of byAsset) {
+      const asset = assets.get(key);
+      if (!asset) continue;
+      entry.hits.push({ victim, asset, amount, hops: attrs.hops === null || attrs.hops === undefined ? null : Number(attrs.hops) });
+    }
+  }
+}
+
+const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${a.contract ?? ''}`;
+
+/** Addresses reached by at least minVictims victims, most victims first, with totals and per-victim amounts. */
+function addressRows(reached: Map<string, Reached>, minVictims: number): ConvergenceReport['addresses'] {
+  return [...reached.values()]
     .map((e) => {
       const victimIds = [...new Set(e.hits.map((h) => h.victim))].sort(cmp);
       const sums = new Map<string, { asset: AssetRef; amount: bigint }>();
@@ -168,7 +191,6 @@ export async function convergence(options: VictimConvergenceOptions, victims: Vi
     })
     .filter((a) => a.victims >= minVictims)
     .sort((a, b) => b.victims - a.victims || cmp(a.chain, b.chain) || cmp(a.address, b.address));
-  return { format: 'chaintrail-convergence', version: 1, minVictims, victims: victimRows, addresses };
 }
 
 /** A short table for people: address, entity, victims and amounts. */

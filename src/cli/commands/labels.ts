@@ -49,6 +49,13 @@ function countBy<T>(items: Iterable<T>, key: (t: T) => string): [string, number]
 export function registerLabelsCommand(program: Command, io: CliIo): void {
   const labels = program.command('labels').description('Import, look up and count attribution labels');
 
+  registerLabelsImport(labels, io);
+  registerLabelsLookup(labels, io);
+  registerLabelsStats(labels, io);
+}
+
+/** `labels import`: label sources converted into the project's CSV; what was skipped is said on stderr. */
+function registerLabelsImport(labels: Command, io: CliIo): void {
   labels
     .command('import')
     .description("Convert label sources (GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels, chaintrail CSV/JSON; files or folders) into chaintrail's label CSV")
@@ -76,7 +83,10 @@ export function registerLabelsCommand(program: Command, io: CliIo): void {
         throw new InvalidInputError(`${loaded.summary.skipped.length} row(s) skipped (--strict)`, { details: { skipped: loaded.summary.skipped.length } });
       }
     });
+}
 
+/** `labels lookup`: the labels of one address, cross-border against the case's jurisdiction when given. */
+function registerLabelsLookup(labels: Command, io: CliIo): void {
   labels
     .command('lookup')
     .description('Print the labels of one address')
@@ -111,7 +121,10 @@ export function registerLabelsCommand(program: Command, io: CliIo): void {
         );
       }
     });
+}
 
+/** `labels stats`: labels counted per source, category and chain. */
+function registerLabelsStats(labels: Command, io: CliIo): void {
   labels
     .command('stats')
     .description('Count labels per source, category and chain')

@@ -1,0 +1,121 @@
+import { formatAddress } from '../core/address.js';
+import { formatUnits } from '../core/asset.js';
+import { crossBorder } from '../core/jurisdiction.js';
+import { compareTransfers, sortChronologically } from '../core/movement.js';
+import type { Endpoint } from '../core/schema.js';
+import type { TaintedEdge } from '../engine/allocate.js';
+import { requestable, type BridgeData, type EndpointData } from '../engine/endpoints.js';
+import type { DepositEvidence } from '../heuristics/deposit.js';
+import { isoTime } from './assets.js';
+import { money, reportAsset } from './figures.js';
+
+/** One endpoint as the report writes it. Fields added one by one in the documented order: the same JSON as a literal
+ * with conditional spreads, built without a spread per optional field (a report can hold hundreds of thousands). */
+export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined): Endpoint {
+  const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address: formatAddress(e.chain, e.address) };
+  if (e.label) {
+    out.entity = e.label.entity;
+    out.category = e.label.category;
+    out.jurisdictions = [...e.label.jurisdictions];
+    out.crossBorder = crossBorder(e.label.jurisdictions, caseJurisdiction).crossBorder;
+  }
+  if (e.depositAddress) {
+    out.depositAddress = formatAddress(e.chain, e.depositAddress);
+    out.depositInferred = e.depositInferred ?? false;
+  }
+  if (e.sweptTo) out.sweptTo = e.sweptTo.map((a) => formatAddress(e.chain, a));
+  if (e.depositEvidence) out.depositEvidence = reportDepositEvidence(e.depositEvidence);
+  if (e.freezable) out.freezable = e.freezable;
+  if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
+  out.asset = reportAsset(e.asset);
+  out.amount = e.amount.toString();
+  out.amountDisplay = formatUnits(e.amount, e.asset.decimals);
+  out.hops = e.hops;
+  out.firstSeen = isoTime(e.firstSeen);
+  out.lastSeen = isoTime(e.lastSeen);
+  out.txs = e.txs;
+  out.path = e.path;
+  if (requestable(e)) requestDetail(e, out);
+  return out as unknown as Endpoint;
+}
+
+/** A bridge endpoint's data for the report: addresses checksummed, amounts as strings. */
+function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridge']> {
+  const addressOn = (c: string | undefined, a: string) => formatAddress(c ?? chain, a);
+  return {
+    protocol: b.protocol,
+    name: b.name,
+    ...(b.destinationChain ? { destinationChain: b.destinationChain } : {}),
+    ...(b.recipient ? { recipient: addressOn(b.destinationChain, b.recipient) } : {}),
+    ...(b.deposits
+      ? {
+          deposits: b.deposits.map((d) => ({
+            tx: d.tx,
+            ...(d.event ? { event: d.event } : {}),
+            ...(d.depositId !== undefined ? { depositId: d.depositId } : {}),
+            ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
+            ...(d.destinationChainId ? { destinationChainId: d.destinationChainId } : {}),
+            ...(d.recipient ? { recipient: addressOn(d.destinationChain, d.recipient) } : {}),
+            ...(d.amount !== undefined ? { amount: d.amount.toString() } : {}),
+            ...(d.outputAmount !== undefined ? { outputAmount: d.outputAmount.toString() } : {}),
+            tainted: d.tainted.toString(),
+            ...(d.continuation
+              ? {
+                  continuation: {
+                    chain: d.continuation.chain,
+                    tx: d.continuation.tx,
+                    recipient: formatAddress(d.continuation.chain, d.continuation.recipient),
+                    asset: reportAsset(d.continuation.asset),
+                    ...money(d.continuation.asset, d.continuation.amount),
+                    tainted: d.continuation.taint.toString(),
+                    taintedDisplay: formatUnits(d.continuation.taint, d.continuation.asset.decimals),
+                    match: d.continuation.match,
+                    confidence: d.continuation.confidence,
+                    reason: d.continuation.reason,
+                  },
+                }
+              : {}),
+            ...(d.note ? { note: d.note } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** An inferred deposit address's evidence for the report: amounts as strings, the share swept to six decimals. */
+function reportDepositEvidence(ev: DepositEvidence): NonNullable<Endpoint['depositEvidence']> {
+  return {
+    deposits: ev.deposits,
+    sweeps: ev.sweeps,
+    received: ev.received.toString(),
+    swept: ev.swept.toString(),
+    // Rounded down from the exact bigint ratio, so it never claims more was swept than was.
+    shareSwept: ev.received > 0n ? Number((ev.swept * 1_000_000n) / ev.received) / 1_000_000 : 0,
+    ...(ev.elsewhere > 0n ? { paidElsewhere: ev.elsewhere.toString() } : {}),
+    ...(ev.sweepDelaySeconds ? { sweepDelaySeconds: { min: ev.sweepDelaySeconds.min, max: ev.sweepDelaySeconds.max } } : {}),
+    sweepTxs: [...ev.sweepTxs],
+  };
+}
+
+const movement = (e: TaintedEdge) => ({ tx: e.transfer.t.tx, logIndex: e.transfer.t.logIndex, time: isoTime(e.transfer.t.time), amount: e.transfer.t.amount.toString(), taint: e.taint.toString() });
+const chronological = (list: readonly TaintedEdge[]) => sortChronologically([...list], (e) => e.transfer.t);
+
+/** What a request relies on: the movements into (and swept out of) the address, and the amount split by victim payment. */
+function requestDetail(e: EndpointData, out: Record<string, unknown>): void {
+  out.inflows = chronological(e.inflowEdges).map((x) => ({ ...movement(x), from: formatAddress(x.transfer.t.chain, x.transfer.t.from) }));
+  if (e.sweepEdges) out.outflows = chronological(e.sweepEdges).map((x) => ({ ...movement(x), to: formatAddress(x.transfer.t.chain, x.transfer.t.to) }));
+  const parts = [...(e.victims ?? [])].flatMap(([seed, amount]) => (seed ? [{ seed, amount }] : []));
+  parts.sort((a, b) => compareTransfers(a.seed, b.seed));
+  out.victims = parts.map(({ seed, amount }) => ({
+    chain: seed.chain,
+    tx: seed.tx,
+    logIndex: seed.logIndex,
+    recipient: formatAddress(seed.chain, seed.to),
+    time: isoTime(seed.time),
+    paid: seed.amount.toString(),
+    amount: amount.toString(),
+  }));
+  // Not attributed: what the split could not place (or all of it, when the split was skipped or is not made: UTXO).
+  const rest = e.victims ? (e.victims.get(undefined) ?? 0n) : e.amount;
+  if (rest) out.unattributed = rest.toString();
+}
