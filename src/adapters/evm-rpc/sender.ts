@@ -33,38 +33,9 @@ export function createSender(parts: SenderParts): Sender {
   // Some endpoints (and proxies) refuse JSON-RPC batches; the first refusal turns batching off for good.
   let batching = parts.rpcBatchSize > 1;
 
-  /** One HTTP request; nothing is cached for it as a whole (its calls are stored one by one by the call cache). */
-  async function post(requests: readonly RpcRequest[], batch: boolean, signal?: AbortSignal): Promise<unknown> {
-    checkAborted(signal);
-    const body = batch ? requests.map((r, i) => ({ jsonrpc: '2.0', id: i + 1, ...r })) : { jsonrpc: '2.0', id: 1, ...requests[0]! };
-    const methods = [...new Set(requests.map((r) => r.method))].join(', ');
-    return http.requestJson({
-      method: 'POST',
-      body,
-      what: `${methods}${requests.length > 1 ? ` ×${requests.length}` : ''} at ${parts.endpoint}`,
-      cache: 'none',
-      evidence: false,
-      classify: classifyRpc(batch ? requests.map((r) => r.method) : [requests[0]!.method]),
-      ...(signal ? { signal } : {}),
-    });
-  }
-
   function count(requests: readonly RpcRequest[], sign: 1 | -1): void {
     stats.calls += sign * requests.length;
     for (const r of requests) stats.byMethod[r.method] = (stats.byMethod[r.method] ?? 0) + sign;
-  }
-
-  /** A batch answer matched to its calls by id; each call's answer is stored as it is read. */
-  function matchBatch<S extends z.ZodType>(requests: readonly RpcRequest[], raw: unknown[], schema: S): (z.infer<S> | RpcError)[] {
-    const byId = new Map<unknown, unknown>();
-    for (const item of raw) if (item && typeof item === 'object' && 'id' in item) byId.set((item as { id: unknown }).id, item);
-    return requests.map((r, i) => {
-      const item = byId.get(i + 1);
-      if (item === undefined) throw reader.shapeError(r.method, `batch answer has no response for call id ${i + 1}`);
-      const result = reader.unwrap(r, item, schema);
-      cache.keep(r, item);
-      return result;
-    });
   }
 
   /**
@@ -77,7 +48,7 @@ export function createSender(parts: SenderParts): Sender {
     try {
       const batch = batching && requests.length > 1;
       count(requests, 1);
-      const raw = await post(requests, batch, signal);
+      const raw = await post(http, parts.endpoint, requests, batch, signal);
       if (!batch) {
         answered = 1;
         const result = reader.unwrap(requests[0]!, raw, schema);
@@ -93,7 +64,7 @@ export function createSender(parts: SenderParts): Sender {
         return await sendAll(requests, schema, signal);
       }
       answered = requests.length;
-      return matchBatch(requests, raw, schema);
+      return matchBatch(reader, cache, requests, raw, schema);
     } finally {
       if (!released) window.release(slots, answered);
     }
@@ -126,4 +97,33 @@ export function createSender(parts: SenderParts): Sender {
     sendOne: async (request, schema, signal) => (await exchange([request], await window.acquire(1), schema, signal))[0]!,
     counts: () => ({ calls: stats.calls, byMethod: { ...stats.byMethod } }),
   };
+}
+
+/** One HTTP request; nothing is cached for it as a whole (its calls are stored one by one by the call cache). */
+async function post(http: HttpClient, endpoint: string, requests: readonly RpcRequest[], batch: boolean, signal?: AbortSignal): Promise<unknown> {
+  checkAborted(signal);
+  const body = batch ? requests.map((r, i) => ({ jsonrpc: '2.0', id: i + 1, ...r })) : { jsonrpc: '2.0', id: 1, ...requests[0]! };
+  const methods = [...new Set(requests.map((r) => r.method))].join(', ');
+  return http.requestJson({
+    method: 'POST',
+    body,
+    what: `${methods}${requests.length > 1 ? ` ×${requests.length}` : ''} at ${endpoint}`,
+    cache: 'none',
+    evidence: false,
+    classify: classifyRpc(batch ? requests.map((r) => r.method) : [requests[0]!.method]),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** A batch answer matched to its calls by id; each call's answer is stored as it is read. */
+function matchBatch<S extends z.ZodType>(reader: AnswerReader, cache: CallCache, requests: readonly RpcRequest[], raw: unknown[], schema: S): (z.infer<S> | RpcError)[] {
+  const byId = new Map<unknown, unknown>();
+  for (const item of raw) if (item && typeof item === 'object' && 'id' in item) byId.set((item as { id: unknown }).id, item);
+  return requests.map((r, i) => {
+    const item = byId.get(i + 1);
+    if (item === undefined) throw reader.shapeError(r.method, `batch answer has no response for call id ${i + 1}`);
+    const result = reader.unwrap(r, item, schema);
+    cache.keep(r, item);
+    return result;
+  });
 }
