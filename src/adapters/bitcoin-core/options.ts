@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { getChain, type ChainInfo } from '../../core/chain.js';
-import { InvalidInputError } from '../../core/errors.js';
+import type { ChainInfo } from '../../core/chain.js';
+import { utxoChain } from '../bitcoin/guards.js';
 import { parseOptions } from '../validate.js';
 import { createHttpClient, type Clock, type HttpClient } from '../http/index.js';
 import type { ResponseCache } from '../../cache/store.js';
@@ -42,8 +42,7 @@ export function openCoreSource(input: BitcoinCoreAdapterOptions): CoreSource {
   const { cache, env = process.env, clock, fetch: fetchImpl, ...rest } = input;
   // Never echo the options back: they may hold the password.
   const options = parseOptions(OptionsSchema, rest, 'Invalid Bitcoin Core options');
-  const chain = getChain(options.chain);
-  if (chain.family !== 'utxo') throw new InvalidInputError(`Bitcoin Core serves Bitcoin-family chains, not ${chain.id}`, { details: { chain: chain.id } });
+  const chain = utxoChain('Bitcoin Core', options.chain);
 
   const url = new URL(options.url);
   const user = options.user ?? (url.username ? decodeURIComponent(url.username) : undefined) ?? env.BITCOIN_RPC_USER;

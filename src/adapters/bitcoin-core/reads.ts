@@ -1,6 +1,5 @@
-import { getChain } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
-import { checkTxid } from '../bitcoin/guards.js';
+import { checkTxid, servedChain } from '../bitcoin/guards.js';
 import { hexToBytes, scriptType } from '../bitcoin/script.js';
 import type { AddressTransactionsResult, Outspend, SourcedUtxoTransaction } from '../bitcoin/utxo-adapter.js';
 import { mapCoreTransaction } from './map.js';
@@ -29,11 +28,7 @@ export function createCoreReads({ chain, http, source }: CoreSource, rpc: CoreRp
     return hit;
   };
 
-  const onChain = (requested: string): string => {
-    const id = getChain(requested).id;
-    if (id !== chain.id) throw new InvalidInputError(`${source} serves ${chain.id}, not ${id}`, { details: { chain: id, served: chain.id } });
-    return id;
-  };
+  const onChain = (requested: string): string => servedChain(chain, source, requested);
 
   async function getUtxoTransaction(requested: string, txid: string, opts?: { signal?: AbortSignal | undefined }): Promise<SourcedUtxoTransaction> {
     const id = onChain(requested);
