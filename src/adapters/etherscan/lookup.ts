@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { normalizeAddress } from '../../core/address.js';
 import { getChain } from '../../core/chain.js';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
@@ -82,26 +83,34 @@ export function createTransactionLookup(s: EtherscanSource, call: Call, lists: L
       const { json, where } = await call({ module: 'proxy', action: 'eth_getTransactionReceipt', txhash: hash }, `receipt ${hash}`, signal);
       const receipt = parseAnswer(ProxyReceiptSchema, json, where).result;
       if (!receipt || receipt.blockNumber === null) throw notFound(hash);
-      const block = Number.parseInt(receipt.blockNumber, 16);
-      return receipt.logs
-        .filter((l) => l.removed !== true)
-        .map((l) => ({ address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase(), logIndex: Number.parseInt(l.logIndex, 16), transactionHash: hash, blockNumber: block }))
-        .sort((a, b) => a.logIndex - b.logIndex);
+      return receiptLogs(receipt.logs, hash, Number.parseInt(receipt.blockNumber, 16));
     }
     const { info, json, where } = await txInfo(hash, signal);
     const logs = parseAnswer(BlockscoutLogsSchema, info.logs ?? [], where, json, 'logs');
-    const block = Number(info.blockNumber);
-    return logs
-      .map((l) => ({
-        address: l.address.toLowerCase(),
-        topics: l.topics.filter((t): t is string => t !== null).map((t) => t.toLowerCase()),
-        data: l.data.toLowerCase(),
-        logIndex: Number(l.index),
-        transactionHash: hash,
-        blockNumber: block,
-      }))
-      .sort((a, b) => a.logIndex - b.logIndex);
+    return blockscoutLogs(logs, hash, Number(info.blockNumber));
   };
 
   return { getTransaction, getTransactionLogs };
+}
+
+/** An Etherscan receipt's logs (removed ones left out), lower-cased, in log order. */
+function receiptLogs(logs: NonNullable<z.output<typeof ProxyReceiptSchema>['result']>['logs'], hash: string, block: number): TransactionLog[] {
+  return logs
+    .filter((l) => l.removed !== true)
+    .map((l) => ({ address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase(), logIndex: Number.parseInt(l.logIndex, 16), transactionHash: hash, blockNumber: block }))
+    .sort((a, b) => a.logIndex - b.logIndex);
+}
+
+/** Blockscout's gettxinfo logs (null topics left out), lower-cased, in log order. */
+function blockscoutLogs(logs: z.output<typeof BlockscoutLogsSchema>, hash: string, block: number): TransactionLog[] {
+  return logs
+    .map((l) => ({
+      address: l.address.toLowerCase(),
+      topics: l.topics.filter((t): t is string => t !== null).map((t) => t.toLowerCase()),
+      data: l.data.toLowerCase(),
+      logIndex: Number(l.index),
+      transactionHash: hash,
+      blockNumber: block,
+    }))
+    .sort((a, b) => a.logIndex - b.logIndex);
 }

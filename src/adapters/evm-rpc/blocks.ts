@@ -69,24 +69,6 @@ export function createBlockClock(transport: Transport, endpoint: string) {
     timestamps.set(block, timestamp);
   }
 
-  /** The lowest block in [lo, hi] whose timestamp satisfies `pred` (monotone: false…false true…true), or hi + 1. */
-  async function search(lo: number, hi: number, pred: (ts: number) => boolean, signal?: AbortSignal): Promise<number> {
-    let best = hi + 1;
-    while (lo <= hi) {
-      // Evenly spaced probes ending at hi, all fetched in one batch.
-      const span = hi - lo + 1;
-      const count = Math.min(span, PROBES + 1);
-      const probes = Array.from({ length: count }, (_, i) => hi - Math.floor(((count - 1 - i) * span) / count));
-      const known = await times(probes, signal);
-      const k = probes.findIndex((n) => pred(known.get(n)!));
-      if (k === -1) return best;
-      best = probes[k]!;
-      lo = k === 0 ? lo : probes[k - 1]! + 1;
-      hi = best - 1;
-    }
-    return best;
-  }
-
   /** Blocks holding [fromTime, toTime] (inclusive), or null when the window holds no block. */
   async function range(fromTime: number | undefined, toTime: number | undefined, signal?: AbortSignal): Promise<BlockRange | null> {
     const top = await head(signal);
@@ -97,13 +79,13 @@ export function createBlockClock(transport: Transport, endpoint: string) {
         from = cached;
         cacheHits++;
       } else {
-        from = await search(0, top, (ts) => ts >= fromTime, signal);
+        from = await search(times, 0, top, (ts) => ts >= fromTime, signal);
         if (from > top) return null;
         firstAtOrAfter.set(fromTime, from);
       }
     }
     let to = top;
-    if (toTime !== undefined) to = (await search(from, top, (ts) => ts > toTime, signal)) - 1;
+    if (toTime !== undefined) to = (await search(times, from, top, (ts) => ts > toTime, signal)) - 1;
     return to < from ? null : { from, to };
   }
 
@@ -120,4 +102,28 @@ export function hexToNumber(hex: string): number {
 
 export function toHex(n: number): string {
   return `0x${n.toString(16)}`;
+}
+
+/** The lowest block in [lo, hi] whose timestamp satisfies `pred` (monotone: false…false true…true), or hi + 1. */
+async function search(
+  times: (blocks: Iterable<number>, signal?: AbortSignal) => Promise<Map<number, number>>,
+  lo: number,
+  hi: number,
+  pred: (ts: number) => boolean,
+  signal?: AbortSignal,
+): Promise<number> {
+  let best = hi + 1;
+  while (lo <= hi) {
+    // Evenly spaced probes ending at hi, all fetched in one batch.
+    const span = hi - lo + 1;
+    const count = Math.min(span, PROBES + 1);
+    const probes = Array.from({ length: count }, (_, i) => hi - Math.floor(((count - 1 - i) * span) / count));
+    const known = await times(probes, signal);
+    const k = probes.findIndex((n) => pred(known.get(n)!));
+    if (k === -1) return best;
+    best = probes[k]!;
+    lo = k === 0 ? lo : probes[k - 1]! + 1;
+    hi = best - 1;
+  }
+  return best;
 }

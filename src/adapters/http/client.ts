@@ -32,17 +32,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const endpoint = redactUrl(baseUrl);
   const urlOf = (req: HttpRequest) => buildUrl(baseUrl, req.path, options.query, req.query);
 
-  /** One attempt: waits for the bucket and a concurrency slot, then fetches with a timeout. */
-  const attempt = async (req: HttpRequest, url: string): Promise<Sent> => {
-    if (bucket) stats.waitedMs += await bucket.take(req.signal);
-    return limit(async () => {
-      req.signal?.throwIfAborted();
-      stats.requests++;
-      const method = req.method ?? 'GET';
-      const body = method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined;
-      return send(doFetch, url, { method, headers: requestHeaders(method, options.headers), ...(body === undefined ? {} : { body }) }, { timeoutMs: o.timeoutMs, signal: req.signal, safeUrl: redact(url) });
-    });
-  };
+  const attempt = createAttempt({ bucket, limit, stats, doFetch, headers: options.headers, timeoutMs: o.timeoutMs, redact });
 
   const requestJson = async (req: HttpRequest): Promise<unknown> => {
     const url = urlOf(req);
@@ -91,11 +81,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         },
       });
     } catch (error) {
-      if (req.signal?.aborted) {
-        throw new TraceAbortedError(`Request to ${options.source} aborted`, { details: base, cause: sanitizeCause(req.signal.reason, redact) });
-      }
-      if (error instanceof ChaintrailError) throw error;
-      throw redactedError(AdapterError, `${options.source} request failed (${errorText(error)}): ${what}`, base, redact, error);
+      throw failedRequest(error, req, options.source, what, base, redact);
     }
   };
 
@@ -113,4 +99,36 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** One attempt: waits for the bucket and a concurrency slot, then fetches with a timeout. */
+function createAttempt(parts: {
+  bucket: ReturnType<typeof bucketFor>;
+  limit: ReturnType<typeof pLimit>;
+  stats: { requests: number; waitedMs: number };
+  doFetch: typeof fetch;
+  headers: HttpClientOptions['headers'];
+  timeoutMs: number;
+  redact: (text: string) => string;
+}): (req: HttpRequest, url: string) => Promise<Sent> {
+  const { bucket, limit, stats } = parts;
+  return async (req, url) => {
+    if (bucket) stats.waitedMs += await bucket.take(req.signal);
+    return limit(async () => {
+      req.signal?.throwIfAborted();
+      stats.requests++;
+      const method = req.method ?? 'GET';
+      const body = method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined;
+      return send(parts.doFetch, url, { method, headers: requestHeaders(method, parts.headers), ...(body === undefined ? {} : { body }) }, { timeoutMs: parts.timeoutMs, signal: req.signal, safeUrl: parts.redact(url) });
+    });
+  };
+}
+
+/** What a request that did not succeed throws: aborted, one of ours as it is, anything else an AdapterError, redacted. */
+function failedRequest(error: unknown, req: HttpRequest, source: string, what: string, base: Record<string, unknown>, redact: (text: string) => string): Error {
+  if (req.signal?.aborted) {
+    return new TraceAbortedError(`Request to ${source} aborted`, { details: base, cause: sanitizeCause(req.signal.reason, redact) });
+  }
+  if (error instanceof ChaintrailError) return error;
+  return redactedError(AdapterError, `${source} request failed (${errorText(error)}): ${what}`, base, redact, error);
 }

@@ -164,8 +164,44 @@ function renderBranch(d: Dialect, b: Branch): { cte?: string; sql: string } {
  * maxPerAddress, addresses past it come back as `kind = 'cut'` rows instead of their movements.
  */
 export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQuery {
+  const f = transfersFrame(d, spec);
+  const branches: Branch[] = [];
+  const tokens = spec.contracts === undefined || spec.contracts.length > 0;
+  if (tokens) branches.push(tokenBranch(f));
+  if (spec.native) {
+    if (!f.tables.includes('transactions')) f.tables.push('transactions');
+    branches.push(nativeBranch(f));
+    if (spec.internal) {
+      f.tables.push('traces');
+      branches.push(internalBranch(f));
+    }
+  }
+  const head = movesHead(d, branches);
+  const present = filledColumns(spec, tokens);
+  const columns = present.map((c) => `m.${c}`).join(', ');
+  if (spec.maxPerAddress === undefined) {
+    return used(d, { purpose: 'transfers', sql: `${head}\nSELECT ${columns} FROM moves AS m`, params: f.params, tables: f.tables, textRows: true });
+  }
+  f.params.push({ name: 'max_per_address', type: 'INT64', array: false, value: spec.maxPerAddress });
+  return used(d, { purpose: 'transfers', sql: cutSql(f, head, present, columns), params: f.params, tables: f.tables, textRows: true });
+}
+
+/** What the branches of a transfers query share: its parameters and tables so far, the window and frontier filters. */
+interface TransfersFrame {
+  d: Dialect;
+  spec: TransfersSpec;
+  params: QueryParam[];
+  tables: WarehouseTable[];
+  out: boolean;
+  inn: boolean;
+  /** The time window's filters on `column`. */
+  time: (column: string) => string[];
+  /** The frontier test on `alias` (from, to, or either, by direction). */
+  side: (alias: string, to?: string) => string;
+}
+
+function transfersFrame(d: Dialect, spec: TransfersSpec): TransfersFrame {
   const params: QueryParam[] = [{ name: 'addresses', type: 'STRING', array: true, value: [...spec.addresses] }];
-  const tables: WarehouseTable[] = [];
   const time = (column: string): string[] => {
     const out: string[] = [];
     if (spec.fromTime !== undefined) out.push(d.timeAtLeast(column, 'from_time'));
@@ -174,7 +210,6 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
   };
   if (spec.fromTime !== undefined) params.push({ name: 'from_time', type: 'INT64', array: false, value: spec.fromTime });
   if (spec.toTime !== undefined) params.push({ name: 'to_time', type: 'INT64', array: false, value: spec.toTime });
-
   const out = spec.direction !== 'in';
   const inn = spec.direction !== 'out';
   const side = (alias: string, to = `${alias}.to_address`): string => {
@@ -183,79 +218,86 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
     if (inn) parts.push(d.inArray(to, 'addresses'));
     return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
   };
+  return { d, spec, params, tables: [], out, inn, time, side };
+}
 
-  const branches: Branch[] = [];
-  const tokens = spec.contracts === undefined || spec.contracts.length > 0;
-  if (tokens) {
-    tables.push('token_transfers');
-    const contracts: string[] = [];
-    if (spec.contracts !== undefined) {
-      params.push({ name: 'contracts', type: 'STRING', array: true, value: [...spec.contracts] });
-      contracts.push(d.inArray('t.token_address', 'contracts'));
-    }
-    let txIndex = d.nullText();
-    let join: Branch['join'];
-    if (spec.tokenTxIndex) {
-      tables.push('transactions');
-      // Only the transactions of the window: a join for ordering, not a second history scan.
-      const txWhere = time('x.block_timestamp');
-      join = (col) =>
-        ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = ${col('transaction_hash')}`;
-      txIndex = d.intText('tx.transaction_index');
-    }
-    branches.push({
-      table: 'token_transfers',
-      alias: 't',
-      where: [...time('t.block_timestamp'), side('t'), ...contracts],
-      recheck: [...time('t.block_timestamp'), ...contracts],
-      ...(join ? { join } : {}),
-      select: (col) =>
-        `'token' AS kind, ${col('token_address')} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
-        `${col('transaction_hash')} AS transaction_hash, ${d.intText(col('log_index'))} AS log_index, ${d.nullText()} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
-        `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
-    });
+/** token_transfers, optionally of some contracts, with transaction_index joined from the window's transactions. */
+function tokenBranch(f: TransfersFrame): Branch {
+  const { d, spec, time } = f;
+  f.tables.push('token_transfers');
+  const contracts: string[] = [];
+  if (spec.contracts !== undefined) {
+    f.params.push({ name: 'contracts', type: 'STRING', array: true, value: [...spec.contracts] });
+    contracts.push(d.inArray('t.token_address', 'contracts'));
   }
-  if (spec.native) {
-    if (!tables.includes('transactions')) tables.push('transactions');
-    branches.push({
-      table: 'transactions',
-      alias: 'n',
-      where: [
-        ...time('n.block_timestamp'),
-        '(n.receipt_status = 1 OR n.receipt_status IS NULL)',
-        d.positive('n.value'),
-        // A contract creation's value goes to the new contract: its address is in receipt_contract_address.
-        side('n', 'COALESCE(n.to_address, n.receipt_contract_address)'),
-      ],
-      recheck: time('n.block_timestamp'),
-      select: (col) =>
-        `'native' AS kind, ${d.nullText()} AS contract, ${col('from_address')} AS from_address, COALESCE(${col('to_address')}, ${col('receipt_contract_address')}) AS to_address, ` +
-        `${d.integerText(col('value'))} AS value, ${col('hash')} AS transaction_hash, '-1' AS log_index, ${d.nullText()} AS trace_address, ` +
-        `${d.intText(col('block_number'))} AS block_number, ${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${d.intText(col('transaction_index'))} AS transaction_index, ` +
-        `${d.intText(col('receipt_gas_used'))} AS gas_used, ${d.integerText(`COALESCE(${col('receipt_effective_gas_price')}, ${col('gas_price')})`)} AS gas_price`,
-    });
-    if (spec.internal) {
-      tables.push('traces');
-      branches.push({
-        table: 'traces',
-        alias: 'r',
-        where: [
-          ...time('r.block_timestamp'),
-          'r.status = 1',
-          "r.trace_address IS NOT NULL AND r.trace_address <> ''",
-          "(r.trace_type IN ('create', 'suicide') OR (r.trace_type = 'call' AND COALESCE(r.call_type, 'call') = 'call'))",
-          d.positive('r.value'),
-          'r.from_address IS NOT NULL AND r.to_address IS NOT NULL',
-          side('r'),
-        ],
-        recheck: time('r.block_timestamp'),
-        select: (col) =>
-          `'internal' AS kind, ${d.nullText()} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
-          `${col('transaction_hash')} AS transaction_hash, ${d.nullText()} AS log_index, ${col('trace_address')} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
-          `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${d.intText(col('transaction_index'))} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
-      });
-    }
+  let txIndex = d.nullText();
+  let join: Branch['join'];
+  if (spec.tokenTxIndex) {
+    f.tables.push('transactions');
+    // Only the transactions of the window: a join for ordering, not a second history scan.
+    const txWhere = time('x.block_timestamp');
+    join = (col) =>
+      ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = ${col('transaction_hash')}`;
+    txIndex = d.intText('tx.transaction_index');
   }
+  return {
+    table: 'token_transfers',
+    alias: 't',
+    where: [...time('t.block_timestamp'), f.side('t'), ...contracts],
+    recheck: [...time('t.block_timestamp'), ...contracts],
+    ...(join ? { join } : {}),
+    select: (col) =>
+      `'token' AS kind, ${col('token_address')} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
+      `${col('transaction_hash')} AS transaction_hash, ${d.intText(col('log_index'))} AS log_index, ${d.nullText()} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
+      `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
+  };
+}
+
+/** Transactions' own value (successful, non-zero), with their fee. */
+function nativeBranch({ d, time, side }: TransfersFrame): Branch {
+  return {
+    table: 'transactions',
+    alias: 'n',
+    where: [
+      ...time('n.block_timestamp'),
+      '(n.receipt_status = 1 OR n.receipt_status IS NULL)',
+      d.positive('n.value'),
+      // A contract creation's value goes to the new contract: its address is in receipt_contract_address.
+      side('n', 'COALESCE(n.to_address, n.receipt_contract_address)'),
+    ],
+    recheck: time('n.block_timestamp'),
+    select: (col) =>
+      `'native' AS kind, ${d.nullText()} AS contract, ${col('from_address')} AS from_address, COALESCE(${col('to_address')}, ${col('receipt_contract_address')}) AS to_address, ` +
+      `${d.integerText(col('value'))} AS value, ${col('hash')} AS transaction_hash, '-1' AS log_index, ${d.nullText()} AS trace_address, ` +
+      `${d.intText(col('block_number'))} AS block_number, ${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${d.intText(col('transaction_index'))} AS transaction_index, ` +
+      `${d.intText(col('receipt_gas_used'))} AS gas_used, ${d.integerText(`COALESCE(${col('receipt_effective_gas_price')}, ${col('gas_price')})`)} AS gas_price`,
+  };
+}
+
+/** Nested value transfers from traces: successful calls, creations and self-destructs that moved value. */
+function internalBranch({ d, time, side }: TransfersFrame): Branch {
+  return {
+    table: 'traces',
+    alias: 'r',
+    where: [
+      ...time('r.block_timestamp'),
+      'r.status = 1',
+      "r.trace_address IS NOT NULL AND r.trace_address <> ''",
+      "(r.trace_type IN ('create', 'suicide') OR (r.trace_type = 'call' AND COALESCE(r.call_type, 'call') = 'call'))",
+      d.positive('r.value'),
+      'r.from_address IS NOT NULL AND r.to_address IS NOT NULL',
+      side('r'),
+    ],
+    recheck: time('r.block_timestamp'),
+    select: (col) =>
+      `'internal' AS kind, ${d.nullText()} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
+      `${col('transaction_hash')} AS transaction_hash, ${d.nullText()} AS log_index, ${col('trace_address')} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
+      `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${d.intText(col('transaction_index'))} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
+  };
+}
+
+/** `WITH …, moves AS (branches UNION ALL)`; an empty but well-shaped answer when there is nothing to read. */
+function movesHead(d: Dialect, branches: Branch[]): string {
   const rendered = branches.map((b) => renderBranch(d, b));
   const ctes = rendered.flatMap((r) => (r.cte ? [r.cte] : []));
   const parts = rendered.map((r) => r.sql);
@@ -268,20 +310,21 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
     );
   }
   const moves = parts.join('\nUNION ALL\n');
-  const head = `WITH ${ctes.map((c) => `${c},\n`).join('')}moves AS (\n${moves}\n)`;
-  // Only columns some branch fills: a column that is NULL on every row still costs a value per row to hand over.
+  return `WITH ${ctes.map((c) => `${c},\n`).join('')}moves AS (\n${moves}\n)`;
+}
+
+/** Only columns some branch fills: a column that is NULL on every row still costs a value per row to hand over. */
+function filledColumns(spec: TransfersSpec, tokens: boolean): (typeof MOVEMENT_COLUMNS)[number][] {
   const filled = new Set<string>(['kind', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time']);
   if (tokens) filled.add('contract');
   if (spec.native) ['transaction_index', 'gas_used', 'gas_price'].forEach((c) => filled.add(c));
   if (spec.native && spec.internal) filled.add('trace_address');
   if (tokens && spec.tokenTxIndex) filled.add('transaction_index');
-  const present = MOVEMENT_COLUMNS.filter((c) => filled.has(c));
-  const columns = present.map((c) => `m.${c}`).join(', ');
-  if (spec.maxPerAddress === undefined) {
-    return used(d, { purpose: 'transfers', sql: `${head}\nSELECT ${columns} FROM moves AS m`, params, tables, textRows: true });
-  }
-  params.push({ name: 'max_per_address', type: 'INT64', array: false, value: spec.maxPerAddress });
-  // Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit.
+  return MOVEMENT_COLUMNS.filter((c) => filled.has(c));
+}
+
+/** Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit. */
+function cutSql({ d, out, inn }: TransfersFrame, head: string, present: readonly string[], columns: string): string {
   const sides: string[] = [];
   if (out) sides.push(`SELECT m.from_address AS address FROM moves AS m WHERE ${d.inArray('m.from_address', 'addresses')}`);
   if (inn) {
@@ -292,14 +335,14 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
   const keep: string[] = [];
   if (out) keep.push(`(${d.inArray('m.from_address', 'addresses')} AND m.from_address NOT IN (SELECT c.address FROM cut AS c))`);
   if (inn) keep.push(`(${d.inArray('m.to_address', 'addresses')} AND m.to_address NOT IN (SELECT c.address FROM cut AS c))`);
-  const sql =
+  return (
     `${head},\n` +
     `sides AS (${sides.join(' UNION ALL ')}),\n` +
     `cut AS (SELECT s.address FROM sides AS s GROUP BY s.address HAVING COUNT(*) > ${d.param('max_per_address')})\n` +
     `SELECT ${columns} FROM moves AS m WHERE ${keep.join(' OR ')}\n` +
     `UNION ALL\n` +
-    `SELECT ${present.map((col) => (col === 'kind' ? `'cut' AS kind` : col === 'from_address' ? 'c.address AS from_address' : `${d.nullText()} AS ${col}`)).join(', ')} FROM cut AS c`;
-  return used(d, { purpose: 'transfers', sql, params, tables, textRows: true });
+    `SELECT ${present.map((col) => (col === 'kind' ? `'cut' AS kind` : col === 'from_address' ? 'c.address AS from_address' : `${d.nullText()} AS ${col}`)).join(', ')} FROM cut AS c`
+  );
 }
 
 /** Only the parameters the text refers to (an engine may refuse to bind one it does not see). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../../src/adapters/evm-rpc/adapter.js';
-import { blockOf } from '../../../src/adapters/evm-rpc/transport.js';
+import { blockOf } from '../../../src/adapters/evm-rpc/call-cache.js';
 import { createResponseCache } from '../../../src/cache/store.js';
 import { nativeAsset } from '../../../src/core/asset.js';
 import { CHAIN } from '../../support/ganache.js';
