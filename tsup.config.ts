@@ -19,6 +19,8 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   sourcemap: false,
-  dts: { entry: { index: 'src/index.ts', bitcoin: 'src/bitcoin.ts', warehouse: 'src/warehouse.ts', cases: 'src/cases.ts', html: 'src/html.ts', cli: 'src/cli.ts' } },
+  dts: {
+    entry: { index: 'src/index.ts', bitcoin: 'src/bitcoin.ts', warehouse: 'src/warehouse.ts', cases: 'src/cases.ts', html: 'src/html.ts', cli: 'src/cli.ts' },
+  },
   clean: true,
 });

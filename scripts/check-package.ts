@@ -23,7 +23,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const LIMITS = { tarballBytes: 600_000, packages: 50, nodeModulesBytes: 70_000_000, importSeconds: 0.3, importRssBytes: 60_000_000 };
 const IMPORT_OVER_BARE_RATIO = 0.3 / 0.15;
 /** Heavy or optional packages the root entry must not load. */
-const NOT_FROM_ROOT = ['@duckdb/node-api', '@google-cloud/bigquery', 'better-sqlite3', 'pg', 'sigma', 'commander', 'cli-progress', 'bitcoinjs-lib', '@bitcoinerlab/secp256k1'];
+const NOT_FROM_ROOT = [
+  '@duckdb/node-api',
+  '@google-cloud/bigquery',
+  'better-sqlite3',
+  'pg',
+  'sigma',
+  'commander',
+  'cli-progress',
+  'bitcoinjs-lib',
+  '@bitcoinerlab/secp256k1',
+];
 
 export interface PackageFigures {
   tarballBytes: number;
@@ -80,7 +90,10 @@ export function buildAndPack(work: string): string {
 
 /** Files of the tarball (its paths under package/). */
 function tarballFiles(tarball: string): string[] {
-  return sh('tar', ['-tzf', tarball]).split('\n').filter(Boolean).map((p) => p.replace(/^package\//, ''));
+  return sh('tar', ['-tzf', tarball])
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.replace(/^package\//, ''));
 }
 
 const ESM_TRACE = `
@@ -165,7 +178,13 @@ export function installAndMeasure(tarball: string, work: string, problems: strin
   writeFileSync(join(project, 'bare.mjs'), BARE);
   const log = join(work, 'loaded.txt');
   sh(process.execPath, ['--import', './register.mjs', 'import-root.mjs'], { cwd: project, env: { ...process.env, LOAD_LOG: log } });
-  const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')))];
+  const loaded = [
+    ...new Set(
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((u) => u.startsWith('file:')),
+    ),
+  ];
   const rootPackages = [...new Set(loaded.map((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter((n): n is string => Boolean(n)))].sort();
   for (const name of NOT_FROM_ROOT) if (rootPackages.includes(name)) problems.push(`importing the root loads ${name}`);
   const timed = (file: string) => {
@@ -196,9 +215,21 @@ export function installAndMeasure(tarball: string, work: string, problems: strin
 /** Prints the figures against the limits and adds a problem for each one missed. */
 export function report(f: PackageFigures, problems: string[]): void {
   const rows: [string, string, boolean][] = [
-    ['tarball', `${(f.tarballBytes / 1e6).toFixed(3)} MB, ${f.tarballFiles} files (limit ${LIMITS.tarballBytes / 1e6} MB)`, f.tarballBytes <= LIMITS.tarballBytes],
-    ['install', `${f.packages} packages, ${mb(f.nodeModulesBytes)} of node_modules (limits ${LIMITS.packages}, ${mb(LIMITS.nodeModulesBytes)})`, f.packages <= LIMITS.packages && f.nodeModulesBytes <= LIMITS.nodeModulesBytes],
-    ['native build', f.installScripts.length ? `install scripts in ${f.installScripts.join(', ')}` : 'none (no package has an install script or binding.gyp)', f.installScripts.length === 0],
+    [
+      'tarball',
+      `${(f.tarballBytes / 1e6).toFixed(3)} MB, ${f.tarballFiles} files (limit ${LIMITS.tarballBytes / 1e6} MB)`,
+      f.tarballBytes <= LIMITS.tarballBytes,
+    ],
+    [
+      'install',
+      `${f.packages} packages, ${mb(f.nodeModulesBytes)} of node_modules (limits ${LIMITS.packages}, ${mb(LIMITS.nodeModulesBytes)})`,
+      f.packages <= LIMITS.packages && f.nodeModulesBytes <= LIMITS.nodeModulesBytes,
+    ],
+    [
+      'native build',
+      f.installScripts.length ? `install scripts in ${f.installScripts.join(', ')}` : 'none (no package has an install script or binding.gyp)',
+      f.installScripts.length === 0,
+    ],
     ['root import RSS', `+${mb(f.importRssBytes)} over bare node (limit +${mb(LIMITS.importRssBytes)})`, f.importRssBytes <= LIMITS.importRssBytes],
     ['root loads', `${f.rootFiles} files from ${f.rootPackages.length} packages: ${f.rootPackages.join(', ')}`, true],
   ];
@@ -218,7 +249,9 @@ export function report(f: PackageFigures, problems: string[]): void {
 /** The lint steps: tarball contents, publint, arethetypeswrong. */
 function lint(tarball: string, problems: string[]): void {
   const files = tarballFiles(tarball);
-  const unwanted = files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('fixtures/reference/') || f.endsWith('generate.ts'));
+  const unwanted = files.filter(
+    (f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('fixtures/reference/') || f.endsWith('generate.ts'),
+  );
   if (unwanted.length) problems.push(`the tarball ships ${unwanted.slice(0, 5).join(', ')}${unwanted.length > 5 ? ` and ${unwanted.length - 5} more` : ''}`);
   for (const needed of ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'bin/chaintrail.js', 'fixtures/demo/case.json']) {
     if (!files.includes(needed)) problems.push(`the tarball lacks ${needed}`);
@@ -232,7 +265,9 @@ function lint(tarball: string, problems: string[]): void {
   ] as const) {
     try {
       sh(process.execPath, [...args]);
-      console.log(`ok   ${name.padEnd(13)} no problems${name === 'arethetypeswrong' ? ' (profile esm-only: node10 and require-from-CommonJS resolutions not checked; the CommonJS trace below is)' : ''}`);
+      console.log(
+        `ok   ${name.padEnd(13)} no problems${name === 'arethetypeswrong' ? ' (profile esm-only: node10 and require-from-CommonJS resolutions not checked; the CommonJS trace below is)' : ''}`,
+      );
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string };
       console.log(`FAIL ${name}\n${e.stdout ?? ''}${e.stderr ?? ''}`);

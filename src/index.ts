@@ -90,7 +90,18 @@ export {
   type SourceReport,
 } from './labels/load.js';
 export { type ImportSummary, type ImportIssue, type ImportIssueCode, type LabelImport, formatSummary } from './labels/summary.js';
-export { parseTagPack, readTagPack, parseActorPack, readActorPack, createActorIndex, graphSenseCategory, GRAPHSENSE_CONFIDENCE, GRAPHSENSE_CATEGORIES, type ActorIndex, type GraphSenseActor } from './labels/formats/graphsense.js';
+export {
+  parseTagPack,
+  readTagPack,
+  parseActorPack,
+  readActorPack,
+  createActorIndex,
+  graphSenseCategory,
+  GRAPHSENSE_CONFIDENCE,
+  GRAPHSENSE_CATEGORIES,
+  type ActorIndex,
+  type GraphSenseActor,
+} from './labels/formats/graphsense.js';
 export { parseOfacList, readOfacList, OFAC_ENTITY } from './labels/formats/ofac.js';
 export { parseEtherscanJson, parseEtherscanCsv, readEtherscanLabels, etherscanCategory, etherscanEntity } from './labels/formats/etherscan.js';
 export { chainForCurrency } from './labels/currency.js';
@@ -112,20 +123,51 @@ export {
   type BridgeRegistry,
   type EvmLog,
 } from './heuristics/bridges.js';
-export { matchBridgeArrival, arrivalKey, type BridgeArrival, type BridgeDeparture, type BridgeMatch, type BridgeMatchMethod, type BridgeMatchRule } from './heuristics/bridge-match.js';
+export {
+  matchBridgeArrival,
+  arrivalKey,
+  type BridgeArrival,
+  type BridgeDeparture,
+  type BridgeMatch,
+  type BridgeMatchMethod,
+  type BridgeMatchRule,
+} from './heuristics/bridge-match.js';
 export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
-export { inferDepositAddress, type DepositBehaviour, type DepositDecision, type DepositEvidence, type DepositMovement, type DepositRule } from './heuristics/deposit.js';
+export {
+  inferDepositAddress,
+  type DepositBehaviour,
+  type DepositDecision,
+  type DepositEvidence,
+  type DepositMovement,
+  type DepositRule,
+} from './heuristics/deposit.js';
 export { spamReason, type SpamReason } from './heuristics/spam.js';
 // Tracing.
 export { trace, parseTraceSettings, type TraceOptions, type TraceProgress, type TraceResult, type TraceRunStats } from './trace/trace.js';
 export type { TraceGraph } from './engine/graph.js';
-export { convergence, victimConvergenceToSummary, ConvergenceReportSchema, VictimInputSchema, type ConvergenceReport, type VictimConvergenceOptions, type VictimInput } from './trace/convergence.js';
+export {
+  convergence,
+  victimConvergenceToSummary,
+  ConvergenceReportSchema,
+  VictimInputSchema,
+  type ConvergenceReport,
+  type VictimConvergenceOptions,
+  type VictimInput,
+} from './trace/convergence.js';
 // Reports (HTML: `chaintrail/html`).
 export { reportToJson } from './report/json.js';
 export { reportToSummary } from './report/summary.js';
 export { csvCell, reportToEndpointsCsv, graphToTransfersCsv, ENDPOINTS_CSV_HEADER, TRANSFERS_CSV_HEADER } from './report/csv.js';
 export { graphToGexf } from './report/gexf.js';
 export { graphToGraphml } from './report/graphml.js';
-export { buildRequestPackets, packetToMarkdown, packetFiles, readReportFile, RequestPacketSchema, type RequestPacket, type PacketFile } from './report/packets.js';
+export {
+  buildRequestPackets,
+  packetToMarkdown,
+  packetFiles,
+  readReportFile,
+  RequestPacketSchema,
+  type RequestPacket,
+  type PacketFile,
+} from './report/packets.js';
 export { freezeCandidates, type FreezeCandidateGroup } from './report/freeze.js';

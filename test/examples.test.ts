@@ -23,7 +23,9 @@ describe('examples run against the bundled case', () => {
   it('batch-of-cases-with-convergence traces three complaints and finds the wallets two victims paid into', { timeout: 90_000 }, async () => {
     const { stdout, stderr } = await run('examples/batch-of-cases-with-convergence.ts');
     expect(stdout.match(/^case DEMO-2026-0417-[ABC]: /gm)).toHaveLength(3);
-    expect(stdout).toMatch(/^case DEMO-2026-0417-C: 4 payment\(s\), exchanges Kestrel Markets, Northwind Exchange; freeze candidates 500 USDT \(Tether Operations Limited\)/m);
+    expect(stdout).toMatch(
+      /^case DEMO-2026-0417-C: 4 payment\(s\), exchanges Kestrel Markets, Northwind Exchange; freeze candidates 500 USDT \(Tether Operations Limited\)/m,
+    );
     expect(stdout).toMatch(/^Convergence: \d+ address\(es\) received funds from at least 2 of 3 victims$/m);
     // Victims A and B paid the same Ethereum collector: all 111000 USDT of their payments arrived there.
     expect(stdout).toMatch(/^\s+2 victims\s+ethereum\s+0xf7E1f48d5902aB1FaBfdA123411d13DbC99d96e8\s+\(unlabeled\)\s+111000 USDT/m);

@@ -13,7 +13,10 @@ export interface AddressList {
  * at `limit`, a list that stopped early or a cut makes the address truncated (reported, never dropped silently).
  */
 export function mergeStreams(address: string, streams: readonly { transfers: AccountTransfer[]; complete: boolean }[], limit: number | undefined): AddressList {
-  let list = sortChronologically(streams.flatMap((r) => r.transfers), (t) => t);
+  let list = sortChronologically(
+    streams.flatMap((r) => r.transfers),
+    (t) => t,
+  );
   let truncated = streams.some((r) => !r.complete);
   if (limit !== undefined && list.length > limit) {
     list = list.slice(0, limit);

@@ -34,7 +34,9 @@ export function parseAnswer<S extends z.ZodType>(schema: S, value: unknown, wher
  * fields only: options may hold a key or a password, never echoed back.
  */
 export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  return parseInput(schema, input, what, { error: (message, details) => new InvalidInputError(message, { details: { fields: issuesOf(details).map((i) => i.path.join('.')) } }) });
+  return parseInput(schema, input, what, {
+    error: (message, details) => new InvalidInputError(message, { details: { fields: issuesOf(details).map((i) => i.path.join('.')) } }),
+  });
 }
 
 /** The zod issues parseInput puts in an error's details. */

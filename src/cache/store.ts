@@ -174,7 +174,10 @@ function openFile(path: string): number {
   try {
     fd = openSync(path, 'a+');
   } catch (error) {
-    throw new InvalidInputError(`Cannot open the answer cache ${path}: ${(error as Error).message}; pass another --cache file`, { details: { path }, cause: error });
+    throw new InvalidInputError(`Cannot open the answer cache ${path}: ${(error as Error).message}; pass another --cache file`, {
+      details: { path },
+      cause: error,
+    });
   }
   const head = Buffer.alloc(HEADER.length);
   const got = readSync(fd, head, 0, head.length, 0);
@@ -257,7 +260,14 @@ function parseLine(buffer: Buffer, start: number, end: number, base: number): { 
   if (buffer[start + 64] !== 9 || buffer[start + 66] !== 9 || timeEnd === -1 || timeEnd > end) return undefined;
   const storedAt = Number(buffer.toString('latin1', start + 67, timeEnd));
   const offset = timeEnd + 66;
-  if (!isHex64(buffer, start) || (flag !== 0x46 && flag !== 0x56) || !Number.isSafeInteger(storedAt) || !isHex64(buffer, timeEnd + 1) || buffer[timeEnd + 65] !== 9) return undefined;
+  if (
+    !isHex64(buffer, start) ||
+    (flag !== 0x46 && flag !== 0x56) ||
+    !Number.isSafeInteger(storedAt) ||
+    !isHex64(buffer, timeEnd + 1) ||
+    buffer[timeEnd + 65] !== 9
+  )
+    return undefined;
   if (buffer[offset] !== 0x22 || buffer[end - 1] !== 0x22 || end - 1 <= offset) return undefined;
   return {
     key: buffer.toString('latin1', start, start + 64),

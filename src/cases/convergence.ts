@@ -90,7 +90,7 @@ export function caseLinkGraph(entries: readonly ConvergenceEntry[], cases: reado
     for (const r of refs) {
       addCase(r);
       graph.updateNodeAttribute(r, 'shared_addresses', (n: number) => n + 1);
-      if (refs.length > max) graph.updateNodeAttribute(r, 'hub_addresses', (s: string) => (s ? `${s} ` : '') + `${e.chain}:${e.address}`);
+      if (refs.length > max) graph.updateNodeAttribute(r, 'hub_addresses', (s: string) => `${s ? `${s} ` : ''}${e.chain}:${e.address}`);
     }
     if (refs.length > max) continue;
     for (let i = 0; i < refs.length; i++) {
@@ -98,7 +98,11 @@ export function caseLinkGraph(entries: readonly ConvergenceEntry[], cases: reado
         const [a, b] = [refs[i]!, refs[j]!].sort() as [string, string];
         const address = `${e.chain}:${e.address}${e.entity ? ` (${e.entity})` : ''}`;
         if (graph.hasEdge(a, b)) {
-          graph.updateEdgeAttributes(a, b, (attrs) => ({ ...attrs, weight: (attrs.weight as number) + 1, addresses: `${attrs.addresses as string}; ${xmlSafe(address)}` }));
+          graph.updateEdgeAttributes(a, b, (attrs) => ({
+            ...attrs,
+            weight: (attrs.weight as number) + 1,
+            addresses: `${attrs.addresses as string}; ${xmlSafe(address)}`,
+          }));
         } else {
           // A key of its own: graphology's generated keys differ between runs, and exports must not.
           graph.addEdgeWithKey(`${a}->${b}`, a, b, { weight: 1, label: '', addresses: xmlSafe(address) });

@@ -64,7 +64,8 @@ export function parseComplaintCsv(text: string, file: string): { records: Compla
   if (!head) return { records: [], issues: [{ file, line: 1, field: '(header)', message: 'empty file: expected a header line' }] };
   const header = head.record.map((h) => h.trim().toLowerCase());
   const known = new Set<string>(COMPLAINT_COLUMNS);
-  for (const h of header) if (!known.has(h)) issues.push({ file, line: head.info.lines, field: h || '(empty)', message: `unknown column: expected ${COMPLAINT_COLUMNS.join(', ')}` });
+  for (const h of header)
+    if (!known.has(h)) issues.push({ file, line: head.info.lines, field: h || '(empty)', message: `unknown column: expected ${COMPLAINT_COLUMNS.join(', ')}` });
   for (const required of ['case_ref', 'victim_id', 'chain', 'asset', 'time']) {
     if (!header.includes(required)) issues.push({ file, line: head.info.lines, field: required, message: 'required column missing' });
   }
@@ -159,7 +160,8 @@ export function validateComplaints(records: readonly ComplaintRecord[], file: st
   for (const { line, record } of records) {
     const parsed = ComplaintRowSchema.safeParse(record);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) issues.push({ file, line, field: issue.path.length ? issue.path.map(String).join('.') : '(row)', message: issue.message });
+      for (const issue of parsed.error.issues)
+        issues.push({ file, line, field: issue.path.length ? issue.path.map(String).join('.') : '(row)', message: issue.message });
       continue;
     }
     const payment: Payment = { ...parsed.data, source: `${basename(file)}:${line}` };
@@ -192,10 +194,22 @@ export function validateComplaints(records: readonly ComplaintRecord[], file: st
 }
 
 /** Checks validated payments against the store: a payment stored with another case/victim/amount, a case with another jurisdiction. */
-async function storeConflicts(store: CaseStore, payments: readonly Payment[], file: string, signal?: AbortSignal): Promise<{ issues: RowIssue[]; alreadyStored: number }> {
+async function storeConflicts(
+  store: CaseStore,
+  payments: readonly Payment[],
+  file: string,
+  signal?: AbortSignal,
+): Promise<{ issues: RowIssue[]; alreadyStored: number }> {
   const issues: RowIssue[] = [];
   const lineOf = (p: Payment) => Number(p.source?.slice(p.source.lastIndexOf(':') + 1) ?? 0);
-  const stored = new Map((await store.findPayments(payments.map((p) => ({ chain: p.chain, key: p.key })), { signal })).map((p) => [`${p.chain}|${p.key}`, p]));
+  const stored = new Map(
+    (
+      await store.findPayments(
+        payments.map((p) => ({ chain: p.chain, key: p.key })),
+        { signal },
+      )
+    ).map((p) => [`${p.chain}|${p.key}`, p]),
+  );
   let alreadyStored = 0;
   for (const p of payments) {
     const s = stored.get(`${p.chain}|${p.key}`);
@@ -226,7 +240,12 @@ async function storeConflicts(store: CaseStore, payments: readonly Payment[], fi
  * every problem (file, line, field) and nothing written. Killed mid-way: the committed transactions stay, and running
  * the same import again stores the rest (payments already stored are recognised by their key and skipped).
  */
-export async function importRecords(store: CaseStore, records: readonly ComplaintRecord[], file: string, options: InsertPaymentsOptions = {}): Promise<ImportResult> {
+export async function importRecords(
+  store: CaseStore,
+  records: readonly ComplaintRecord[],
+  file: string,
+  options: InsertPaymentsOptions = {},
+): Promise<ImportResult> {
   const validated = validateComplaints(records, file);
   if (validated.issues.length > 0) throw new ComplaintImportError(validated.issues);
   const conflicts = await storeConflicts(store, validated.payments, file, options.signal);
@@ -257,13 +276,18 @@ export async function importComplaints(store: CaseStore, file: string, options: 
     throw new InvalidInputError(`Cannot read complaint file ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
   const format = options.format ?? formatOf(file);
-  const { records, issues } = format === 'json' ? parseComplaintJson(text, file) : format === 'jsonl' ? parseComplaintJsonLines(text, file) : parseComplaintCsv(text, file);
+  const { records, issues } =
+    format === 'json' ? parseComplaintJson(text, file) : format === 'jsonl' ? parseComplaintJsonLines(text, file) : parseComplaintCsv(text, file);
   if (issues.length > 0) throw new ComplaintImportError(issues);
   return importRecords(store, records, file, options);
 }
 
 /** Library form of an import: rows as objects (the columns of a complaint file); errors name `source` and the row number. */
-export async function addPayments(store: CaseStore, rows: readonly ComplaintRow[], options: InsertPaymentsOptions & { source?: string } = {}): Promise<ImportResult> {
+export async function addPayments(
+  store: CaseStore,
+  rows: readonly ComplaintRow[],
+  options: InsertPaymentsOptions & { source?: string } = {},
+): Promise<ImportResult> {
   return importRecords(
     store,
     rows.map((record, i) => ({ line: i + 1, record })),

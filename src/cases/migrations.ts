@@ -131,9 +131,12 @@ export async function checkSchemaVersion(driver: SqlDriver): Promise<void> {
   if (Number(existing[0]?.n ?? 0) === 0) return;
   const v = await driver.all<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_versions');
   if (Number(v[0]?.v ?? 0) > SCHEMA_VERSION) {
-    throw new CaseStoreError(`The case database ${driver.location} has schema version ${v[0]?.v}, newer than this chaintrail (${SCHEMA_VERSION}): upgrade chaintrail`, {
-      details: { location: driver.location },
-    });
+    throw new CaseStoreError(
+      `The case database ${driver.location} has schema version ${v[0]?.v}, newer than this chaintrail (${SCHEMA_VERSION}): upgrade chaintrail`,
+      {
+        details: { location: driver.location },
+      },
+    );
   }
 }
 

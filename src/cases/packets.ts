@@ -3,7 +3,17 @@ import { formatUnits } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import { AssetRefSchema } from '../core/schema.js';
 import { escapeMarkdown, markdownCode, slug } from '../report/escape.js';
-import { addressDetail, assetId, buildRequestPackets, ContributionSchema, RequestPacketSchema, sumMoney, type Money, type PacketFile, type RequestPacket } from '../report/packets.js';
+import {
+  addressDetail,
+  assetId,
+  buildRequestPackets,
+  ContributionSchema,
+  RequestPacketSchema,
+  sumMoney,
+  type Money,
+  type PacketFile,
+  type RequestPacket,
+} from '../report/packets.js';
 import { splitProRata } from '../engine/attribution.js';
 import type { CaseStore } from './store.js';
 
@@ -24,7 +34,7 @@ const movement = z.object({
 
 /** How a shared address's amount is split between cases and victim payments: stated in every consolidated packet. */
 export const SHARE_RULE =
-  'per address and asset, the amount requested is the sum of the cases\' own traced amounts, capped at the tainted value the address received (each incoming transfer counted once however many cases traced it, its tainted part never more than it moved); an inferred deposit address is the exchange\'s customer account, so what it swept out and what it still holds are both in that request; when the cap applies, the cases share it pro rata to their traced amounts; a case\'s share is split among its victim payments pro rata to their parts of its traced amount; whole base units, remainders to the largest fractions (ties: earlier case reference, earlier payment)';
+  "per address and asset, the amount requested is the sum of the cases' own traced amounts, capped at the tainted value the address received (each incoming transfer counted once however many cases traced it, its tainted part never more than it moved); an inferred deposit address is the exchange's customer account, so what it swept out and what it still holds are both in that request; when the cap applies, the cases share it pro rata to their traced amounts; a case's share is split among its victim payments pro rata to their parts of its traced amount; whole base units, remainders to the largest fractions (ties: earlier case reference, earlier payment)";
 
 /**
  * One request per recipient (an exchange, or the issuer of a freezable stablecoin) covering every case whose latest
@@ -128,8 +138,14 @@ function combineAddress(items: readonly { reference: string; a: PacketAddress }[
   const d = first.asset.decimals;
   const traced = items.reduce((s, i) => s + BigInt(i.a.amount), 0n);
   const lacking = items.filter((i) => i.a.incoming.length === 0).map((i) => i.reference);
-  const incoming = distinct(items.map((i) => ({ reference: i.reference, moves: i.a.incoming })), d);
-  const outgoing = distinct(items.map((i) => ({ reference: i.reference, moves: i.a.outgoing })), d);
+  const incoming = distinct(
+    items.map((i) => ({ reference: i.reference, moves: i.a.incoming })),
+    d,
+  );
+  const outgoing = distinct(
+    items.map((i) => ({ reference: i.reference, moves: i.a.outgoing })),
+    d,
+  );
   const swept = items.some((i) => i.a.outgoing.length > 0) ? outgoing.total : undefined;
   // Without the transfers of every case, the most that is known to have arrived is the largest single case's figure.
   const cap = lacking.length > 0 ? items.reduce((m, i) => (BigInt(i.a.amount) > m ? BigInt(i.a.amount) : m), 0n) : incoming.total;
@@ -193,7 +209,11 @@ export function consolidatePackets(perCase: readonly { reference: string; packet
       .map(combineAddress)
       .sort((a, b) => b.cases.length - a.cases.length || cmp(a.chain + a.address, b.chain + b.address) || cmp(assetId(a.asset), assetId(b.asset)));
     const shareMoney = (reference: string) =>
-      sumMoney(addresses.flatMap((a) => a.shares.filter((s) => s.reference === reference).map((s) => ({ asset: a.asset, amount: s.amount, amountDisplay: s.amountDisplay }))));
+      sumMoney(
+        addresses.flatMap((a) =>
+          a.shares.filter((s) => s.reference === reference).map((s) => ({ asset: a.asset, amount: s.amount, amountDisplay: s.amountDisplay })),
+        ),
+      );
     const jurisdictions = [...new Set(items.flatMap((i) => i.packet.recipient.jurisdictions))].sort();
     out.push({
       format: 'chaintrail-consolidated-request',
@@ -264,16 +284,26 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
     out.push(`### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)} (${symbol})`);
     out.push('');
     out.push(`- Requested: ${amountOf(a)}`);
-    out.push(`- Tainted value received (incoming transfers below, each counted once): ${a.received ? part$(a.received, symbol) : `unknown: the stored traces of ${a.casesWithoutTransfers!.map(escapeMarkdown).join(', ')} list no transfers (re-trace them); the largest single case's amount is requested`}`);
+    out.push(
+      `- Tainted value received (incoming transfers below, each counted once): ${a.received ? part$(a.received, symbol) : `unknown: the stored traces of ${a.casesWithoutTransfers!.map(escapeMarkdown).join(', ')} list no transfers (re-trace them); the largest single case's amount is requested`}`,
+    );
     if (a.swept) out.push(`- Swept out to the exchange (outgoing transfers below, each counted once): ${part$(a.swept, symbol)}`);
-    out.push(`- The cases' own traced amounts added up: ${part$(a.tracedByCases, symbol)}${a.tracedByCases.amount !== a.amount ? ' (their traces overlap: the shares below are scaled pro rata)' : ''}`);
+    out.push(
+      `- The cases' own traced amounts added up: ${part$(a.tracedByCases, symbol)}${a.tracedByCases.amount !== a.amount ? ' (their traces overlap: the shares below are scaled pro rata)' : ''}`,
+    );
     if (a.incoming.length) {
       out.push('- Incoming tainted transfers (into this address):');
-      for (const m of a.incoming) out.push(`  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) from ${markdownCode(m.from)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`);
+      for (const m of a.incoming)
+        out.push(
+          `  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) from ${markdownCode(m.from)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`,
+        );
     }
     if (a.outgoing.length) {
       out.push('- Outgoing (swept out of this address into the exchange):');
-      for (const m of a.outgoing) out.push(`  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) to ${markdownCode(m.to)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`);
+      for (const m of a.outgoing)
+        out.push(
+          `  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) to ${markdownCode(m.to)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`,
+        );
     }
     out.push('- Shares by case and victim payment:');
     for (const s of a.shares) {
@@ -289,7 +319,9 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
     out.push(`### Case ${escapeMarkdown(c.reference)}`);
     out.push('');
     out.push(`- Requesting jurisdiction: ${c.jurisdiction ? escapeMarkdown(c.jurisdiction) : 'unknown'}`);
-    out.push(`- Cross-border: ${c.crossBorder === true ? 'yes' : c.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(c.crossBorderReason)})`);
+    out.push(
+      `- Cross-border: ${c.crossBorder === true ? 'yes' : c.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(c.crossBorderReason)})`,
+    );
     out.push(`- Requested for this case: ${c.totals.map(amountOf).join(' + ')} (its own trace: ${c.traced.map(amountOf).join(' + ')})`);
     out.push(
       `- Method: taint model ${escapeMarkdown(c.method.taint)}, at most ${c.method.maxHops} hops; trace ${c.method.complete ? 'complete' : 'INCOMPLETE'}; conservation ${c.method.balanced ? 'balanced' : 'NOT balanced'}; attribution to ${escapeMarkdown(c.method.attribution)}`,
@@ -299,7 +331,9 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
       out.push(...addressDetail(a).map((l) => `  ${l}`));
     }
     if (c.victimPayments.length) {
-      out.push(`- Victim payments: ${c.victimPayments.map((v) => `${escapeMarkdown(v.time)} ${markdownCode(v.tx)} ${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)}`).join('; ')}`);
+      out.push(
+        `- Victim payments: ${c.victimPayments.map((v) => `${escapeMarkdown(v.time)} ${markdownCode(v.tx)} ${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)}`).join('; ')}`,
+      );
     }
   }
   return `${out.join('\n')}\n`;

@@ -95,7 +95,7 @@ export async function openPostgresDriver(url: string, options: { max?: number } 
     },
     async sizeBytes() {
       const rows = await base.all<{ bytes: string | number | null }>(
-        "SELECT SUM(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+        'SELECT SUM(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace ' +
           "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname IN ('cases', 'victims', 'payments', 'traces', 'trace_addresses', 'trace_address_payments', 'schema_versions')",
       );
       return Number(rows[0]?.bytes ?? 0);

@@ -81,7 +81,13 @@ function addressEntry(rows: readonly SharedReach[], victimsOf: Map<string, Share
   const { chain, address } = rows[0]!;
   const parts = [...groupBy(rows, (r) => r.reference)]
     .sort(([a], [b]) => cmp(a, b))
-    .map(([reference, own]) => casePart(reference, own, (victimsOf.get(`${chain}|${address}|${reference}`) ?? []).map((v) => v.victim)));
+    .map(([reference, own]) =>
+      casePart(
+        reference,
+        own,
+        (victimsOf.get(`${chain}|${address}|${reference}`) ?? []).map((v) => v.victim),
+      ),
+    );
   const totals: Amounts = new Map();
   for (const part of parts) for (const [k, v] of part.sums) addTo(totals, k, v.asset, v.amount);
   const entity = rows.find((r) => r.entity)?.entity;

@@ -92,7 +92,9 @@ export function reachedAddresses(result: { report: TraceReport; graph: TraceGrap
     const address = node.slice(sep + 1);
     for (const [assetKey, acc] of perAsset) {
       const endpoint = endpoints.get(`${chain}|${address}|${assetKey}`);
-      rows.push(reachedRow({ chain, address, assetKey, acc, attrs, endpoint, reportAsset: assets.get(assetKey), payments: [...(reachedBy.get(node) ?? [])].sort() }));
+      rows.push(
+        reachedRow({ chain, address, assetKey, acc, attrs, endpoint, reportAsset: assets.get(assetKey), payments: [...(reachedBy.get(node) ?? [])].sort() }),
+      );
     }
   }
   return rows.sort((a, b) => (a.chain + a.address + a.assetKey < b.chain + b.address + b.assetKey ? -1 : 1));
@@ -116,7 +118,12 @@ function inflows(tainted: readonly TaintedEdge[]): Map<string, Map<string, Acc>>
     let perAsset = byNode.get(target);
     if (!perAsset) byNode.set(target, (perAsset = new Map()));
     const prev = perAsset.get(a.asset);
-    perAsset.set(a.asset, prev ? { amount: prev.amount + taint, first: Math.min(prev.first, a.time), last: Math.max(prev.last, a.time) } : { amount: taint, first: a.time, last: a.time });
+    perAsset.set(
+      a.asset,
+      prev
+        ? { amount: prev.amount + taint, first: Math.min(prev.first, a.time), last: Math.max(prev.last, a.time) }
+        : { amount: taint, first: a.time, last: a.time },
+    );
   }
   return byNode;
 }
@@ -163,7 +170,14 @@ function arrivals(p: Payment, out: Map<string, TaintedEdge[]>, byTx: Map<string,
   return arrival;
 }
 
-interface NodeAttrs { chain: string; hops: number | null; seed: boolean; expanded: boolean; entity: string | null; category: string | null }
+interface NodeAttrs {
+  chain: string;
+  hops: number | null;
+  seed: boolean;
+  expanded: boolean;
+  entity: string | null;
+  category: string | null;
+}
 
 /** One row: the asset as the report names it (or as the graph key says), the role, the label of node or endpoint. */
 function reachedRow(r: {

@@ -24,7 +24,10 @@ export const VictimIdSchema = z
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'a pseudonymous id: 1-64 of A-Z a-z 0-9 . _ : - (no names or e-mail addresses)');
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
 
 /** Zod schema of a case's fields (strict): reference, optional jurisdiction, opened date (YYYY-MM-DD) and notes. */
 export const CaseInputSchema = z
@@ -65,7 +68,15 @@ export type Payment = z.infer<typeof PaymentSchema>;
 
 const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const intText = (what: string) => z.union([z.number().int(), z.string().trim().regex(/^-?\d+$/, `${what} must be a whole number`).transform(Number)]);
+const intText = (what: string) =>
+  z.union([
+    z.number().int(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/, `${what} must be a whole number`)
+      .transform(Number),
+  ]);
 
 /** The columns of a complaint file (CSV header or JSON keys). */
 export const COMPLAINT_COLUMNS = [
@@ -128,9 +139,10 @@ export const ComplaintRowSchema = z
     // `tx_hash` may name one movement as `HASH:N` (as --seed does): the same as giving log_index N.
     let logIndex = row.log_index;
     if (row.tx_hash !== undefined) {
-      const [, hash, n] = /^(.*):(\d{1,15}|native)$/i.exec(row.tx_hash) ?? [, row.tx_hash];
+      const [, hash, n] = /^(.*):(\d{1,15}|native)$/i.exec(row.tx_hash) ?? [undefined, row.tx_hash];
       const named = n === undefined ? undefined : n.toLowerCase() === 'native' ? -1 : Number(n);
-      if (named !== undefined && logIndex !== undefined && named !== logIndex) return issue('log_index', `${logIndex} disagrees with tx_hash ${row.tx_hash}: give one`);
+      if (named !== undefined && logIndex !== undefined && named !== logIndex)
+        return issue('log_index', `${logIndex} disagrees with tx_hash ${row.tx_hash}: give one`);
       if (named === -1 && family === 'utxo') return issue('tx_hash', 'Bitcoin outputs are numbered from 0 (vout): HASH:N');
       logIndex = named ?? logIndex;
       const h = hash!.toLowerCase();
@@ -161,7 +173,8 @@ export const ComplaintRowSchema = z
     }
     let amount: bigint;
     if (row.amount !== undefined) {
-      if (!/^\d+(\.\d+)?$/.test(row.amount)) return issue('amount', `"${row.amount}" is not a positive decimal number (use . as decimal point, no thousands separators)`);
+      if (!/^\d+(\.\d+)?$/.test(row.amount))
+        return issue('amount', `"${row.amount}" is not a positive decimal number (use . as decimal point, no thousands separators)`);
       try {
         amount = parseUnits(row.amount, asset.decimals);
       } catch {
@@ -210,7 +223,12 @@ export function resolveAsset(chain: string, input: string, decimals: number | un
   try {
     contract = normalizeAddress(chain, input);
   } catch {
-    return `unknown asset "${input}" on ${chain}: use native, ${[native.symbol, ...stablecoins().filter((c) => c.chain === chain).map((c) => c.symbol)].join(', ')} or a token contract address`;
+    return `unknown asset "${input}" on ${chain}: use native, ${[
+      native.symbol,
+      ...stablecoins()
+        .filter((c) => c.chain === chain)
+        .map((c) => c.symbol),
+    ].join(', ')} or a token contract address`;
   }
   const known = stablecoins().find((c) => c.chain === chain && c.contract === contract);
   if (known) return { chain, kind: 'token', contract, symbol: known.symbol, decimals: known.decimals };

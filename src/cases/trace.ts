@@ -57,7 +57,7 @@ export async function traceCase(store: CaseStore, reference: string, options: Tr
     ...options,
     seeds,
     caseReference: reference,
-    ...(options.caseJurisdiction ?? record.jurisdiction ? { caseJurisdiction: options.caseJurisdiction ?? record.jurisdiction } : {}),
+    ...((options.caseJurisdiction ?? record.jurisdiction) ? { caseJurisdiction: options.caseJurisdiction ?? record.jurisdiction } : {}),
   };
   let result: TraceResult;
   let failure: TraceIncompleteError<TraceResult> | undefined;

@@ -15,12 +15,17 @@ export function readBridgeFile(file: string): BridgeDefinitionInput[] {
   } catch (error) {
     throw new InvalidInputError(`Cannot read bridge definitions ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
-  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' && Array.isArray((raw as { bridges?: unknown }).bridges) ? (raw as { bridges: unknown[] }).bridges : undefined;
+  const list = Array.isArray(raw)
+    ? raw
+    : raw && typeof raw === 'object' && Array.isArray((raw as { bridges?: unknown }).bridges)
+      ? (raw as { bridges: unknown[] }).bridges
+      : undefined;
   if (!list) throw new InvalidInputError(`${file}: expected a JSON array of bridge definitions or { "bridges": [...] }`, { details: { file } });
   try {
     resolveBridgeDefinitions(list);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new InvalidInputError(`${file}: ${error.shortMessage}`, { details: { ...error.details, file }, cause: error });
+    if (error instanceof InvalidInputError)
+      throw new InvalidInputError(`${file}: ${error.shortMessage}`, { details: { ...error.details, file }, cause: error });
     throw error;
   }
   return list as BridgeDefinitionInput[];

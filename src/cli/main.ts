@@ -49,7 +49,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`chaintrail: ${error.shortMessage} [${error.code}]\n`);
       return exitCodeFor(error);
     }
-    io.stderr.write(`chaintrail: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    io.stderr.write(`chaintrail: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.failure;
   }
 }

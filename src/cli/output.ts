@@ -36,7 +36,10 @@ export function parseExplorerArgs(args: readonly string[]): Record<string, Explo
   const out: Record<string, { tx?: string; address?: string }> = {};
   for (const arg of args) {
     const m = /^([^=:]+(?::\d+)?)(?::(tx|address))?=(.+)$/.exec(arg);
-    if (!m) throw new InvalidInputError(`--explorer ${arg}: expected CHAIN=URL (e.g. ethereum=https://etherscan.io/tx/{tx})`, { details: { option: '--explorer', value: arg } });
+    if (!m)
+      throw new InvalidInputError(`--explorer ${arg}: expected CHAIN=URL (e.g. ethereum=https://etherscan.io/tx/{tx})`, {
+        details: { option: '--explorer', value: arg },
+      });
     const chain = getChain(m[1]!).id;
     const kind = (m[2] ?? 'tx') as 'tx' | 'address';
     out[chain] = { ...out[chain], [kind]: m[3]! };
@@ -46,7 +49,9 @@ export function parseExplorerArgs(args: readonly string[]): Record<string, Explo
     const parsed = ExplorerSchema.safeParse(e);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new InvalidInputError(`--explorer ${chain}: ${issue ? `${issue.path.join('.') || 'tx'}: ${issue.message}` : 'invalid'}`, { details: { option: '--explorer', chain } });
+      throw new InvalidInputError(`--explorer ${chain}: ${issue ? `${issue.path.join('.') || 'tx'}: ${issue.message}` : 'invalid'}`, {
+        details: { option: '--explorer', chain },
+      });
     }
     explorers[chain] = parsed.data;
   }
@@ -60,11 +65,18 @@ export function collectExplorer(value: string, previous: string[] = []): string[
 }
 
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
-export function writeOutput(result: { report: TraceReport; graph: TraceGraph }, opts: OutputOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
+export function writeOutput(
+  result: { report: TraceReport; graph: TraceGraph },
+  opts: OutputOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): void {
   const { report, graph } = result;
   const format = opts.format as OutputFormat;
   if (format === 'csv') {
-    if (!opts.out) throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', { details: { option: '--out' } });
+    if (!opts.out)
+      throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', {
+        details: { option: '--out' },
+      });
     mkdirSync(opts.out, { recursive: true });
     const files = [
       [join(opts.out, 'endpoints.csv'), reportToEndpointsCsv(report)],

@@ -45,5 +45,8 @@ function interrupted(error: TraceAbortedError, onPartial: ((result: TraceResult)
   const next = cachePath
     ? `re-running the same command with the same cache (${cachePath}) resumes: answers already fetched are not asked again`
     : 're-run the same command to trace again (no answer cache was used)';
-  return new TraceAbortedError(`Trace interrupted: ${written}; ${next}`, { details: { ...error.details, ...(cachePath ? { cache: cachePath } : {}) }, cause: error });
+  return new TraceAbortedError(`Trace interrupted: ${written}; ${next}`, {
+    details: { ...error.details, ...(cachePath ? { cache: cachePath } : {}) },
+    cause: error,
+  });
 }

@@ -25,9 +25,11 @@ export function parseSeedArg(arg: string, defaultChain: string | undefined): See
   const chain = getChain(chainName);
   const colon = rest.lastIndexOf(':');
   const value = colon >= 0 ? rest.slice(0, colon) : rest;
-  const fail = (why: string, details: Record<string, unknown> = {}) => new InvalidInputError(`--seed ${arg}: ${why}`, { details: { seed: arg, chain: chain.id, ...details } });
+  const fail = (why: string, details: Record<string, unknown> = {}) =>
+    new InvalidInputError(`--seed ${arg}: ${why}`, { details: { seed: arg, chain: chain.id, ...details } });
   if (colon >= 0) {
-    if (!isTxHash(chain.family, value)) throw fail(`only a transaction hash takes :N, and "${value}" is not a ${chain.id} transaction hash (${FORMS[chain.family].tx})`);
+    if (!isTxHash(chain.family, value))
+      throw fail(`only a transaction hash takes :N, and "${value}" is not a ${chain.id} transaction hash (${FORMS[chain.family].tx})`);
     return { chain: chainName, tx: value, index: parseIndex(rest.slice(colon + 1), chain, fail) };
   }
   if (isTxHash(chain.family, value)) return { chain: chainName, tx: value };
@@ -38,10 +40,7 @@ export function parseSeedArg(arg: string, defaultChain: string | undefined): See
 function parseIndex(text: string, chain: ChainInfo, fail: (why: string) => InvalidInputError): number {
   if (/^\d{1,15}$/.test(text)) return Number(text);
   if (text.toLowerCase() === 'native' && chain.family !== 'utxo') return -1;
-  const what =
-    chain.family === 'utxo'
-      ? 'the output index (vout, from 0)'
-      : 'the log index of a token transfer, or "native" for the transaction\'s own value';
+  const what = chain.family === 'utxo' ? 'the output index (vout, from 0)' : 'the log index of a token transfer, or "native" for the transaction\'s own value';
   throw fail(`"${text}" after the colon is not ${what}`);
 }
 

@@ -25,7 +25,12 @@ export interface SourceOptions {
   cache?: ResponseCache;
 }
 
-export async function createAdapterFromSource(spec: string, chain: string, env: NodeJS.ProcessEnv = process.env, options: SourceOptions = {}): Promise<ChainAdapter> {
+export async function createAdapterFromSource(
+  spec: string,
+  chain: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: SourceOptions = {},
+): Promise<ChainAdapter> {
   const cache = options.cache ? { cache: options.cache } : {};
   const colon = spec.indexOf(':');
   const kind = colon === -1 ? spec : spec.slice(0, colon);
@@ -64,11 +69,12 @@ export async function createAdapterFromSource(spec: string, chain: string, env: 
     case 'trongrid':
       // No URL: api.trongrid.io. The key (TRONGRID_API_KEY) goes in the TRON-PRO-API-KEY header.
       return createTronGridAdapter({ env, ...cache, ...(target ? { baseUrl: target } : {}) });
-    case 'duckdb':
+    case 'duckdb': {
       // A folder of blockchain-etl exports: one file or folder per table (token_transfers.parquet, traces/…).
       if (!target) throw new InvalidInputError('--source duckdb:DIR needs a folder of blockchain-etl tables', { details: { source: spec } });
       const { createWarehouseAdapter, createDuckDbWarehouse } = await warehouseSources();
       return createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir: target }), chain });
+    }
     case 'bigquery': {
       // bigquery:PROJECT runs (and bills) queries in PROJECT on the chain's public dataset; bigquery:PROJECT.DATASET
       // reads the user's own copy. Credentials as Google's client finds them (GOOGLE_APPLICATION_CREDENTIALS, gcloud).
@@ -79,7 +85,9 @@ export async function createAdapterFromSource(spec: string, chain: string, env: 
       const dataset = dot === -1 ? publicDataset(chain) : target;
       if (!projectId) throw new InvalidInputError('--source bigquery:PROJECT[.DATASET] needs the project that runs the queries', { details: { source: spec } });
       if (!dataset) {
-        throw new InvalidInputError(`--source bigquery: no public blockchain-etl dataset is known for ${chain}; give PROJECT.DATASET`, { details: { source: spec, chain } });
+        throw new InvalidInputError(`--source bigquery: no public blockchain-etl dataset is known for ${chain}; give PROJECT.DATASET`, {
+          details: { source: spec, chain },
+        });
       }
       const maxBytes = env.CHAINTRAIL_BIGQUERY_MAX_BYTES;
       if (maxBytes !== undefined && !/^\d+$/.test(maxBytes)) {

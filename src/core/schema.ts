@@ -2,17 +2,15 @@ import { z } from 'zod';
 import { isJurisdiction } from './jurisdiction.js';
 
 /** Unix seconds, an ISO 8601 date/time or a Date; always becomes unix seconds. */
-export const TimeInputSchema = z
-  .union([z.number().int().nonnegative(), z.string().min(1), z.date()])
-  .transform((value, ctx) => {
-    if (typeof value === 'number') return value;
-    const ms = value instanceof Date ? value.getTime() : /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-    if (!Number.isFinite(ms)) {
-      ctx.addIssue({ code: 'custom', message: `not a date/time: ${String(value)}` });
-      return z.NEVER;
-    }
-    return Math.floor(ms / 1000);
-  });
+export const TimeInputSchema = z.union([z.number().int().nonnegative(), z.string().min(1), z.date()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const ms = value instanceof Date ? value.getTime() : /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: `not a date/time: ${String(value)}` });
+    return z.NEVER;
+  }
+  return Math.floor(ms / 1000);
+});
 
 /** Schema of a jurisdiction: ISO 3166-1 alpha-2 code or `unknown`. */
 export const JurisdictionSchema = z
@@ -73,9 +71,7 @@ export const SeedSchema = z.union([
       const n = index ?? logIndex;
       return n === undefined ? rest : { ...rest, index: n };
     }),
-  z
-    .object({ chain: z.string(), address: z.string().min(1), from: TimeInputSchema.optional(), to: TimeInputSchema.optional() })
-    .strict(),
+  z.object({ chain: z.string(), address: z.string().min(1), from: TimeInputSchema.optional(), to: TimeInputSchema.optional() }).strict(),
 ]);
 /** A trace seed as given: `{ chain, tx }` or `{ chain, address, from?, to? }`. */
 export type SeedInput = z.input<typeof SeedSchema>;
@@ -193,7 +189,11 @@ export const TraceSettingsSchema = z
      * those addresses; above this many pairs the split is skipped (a note says so; amounts stay, reported unattributed).
      */
     maxAttribution: z.number().int().min(0).default(1_000_000),
-    bridgeWindowHours: z.number().positive().max(24 * 30).default(6),
+    bridgeWindowHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(6),
     bridgeTolerance: z.number().min(0).max(0.5).default(0.05),
   })
   .strict();
@@ -327,7 +327,17 @@ export const EndpointSchema = z.object({
    * model's own allocation; the parts add up to `amount` exactly (with `unattributed`, when present).
    */
   victims: z
-    .array(z.object({ chain: z.string(), tx: z.string(), logIndex: z.number().int(), recipient: z.string(), time: isoTime, paid: amountString, amount: amountString }))
+    .array(
+      z.object({
+        chain: z.string(),
+        tx: z.string(),
+        logIndex: z.number().int(),
+        recipient: z.string(),
+        time: isoTime,
+        paid: amountString,
+        amount: amountString,
+      }),
+    )
     .optional(),
   /** Part of `amount` the attribution could not place on one payment (never given to one). */
   unattributed: amountString.optional(),

@@ -38,7 +38,12 @@ export interface Attribution {
  * Only what `keep` names is remembered (the movements into and out of those addresses, their ledgers at the end);
  * a ledger is dropped after its address's last outflow, so memory follows the addresses in play, not the trace.
  */
-export function attributeTaint(edges: readonly TaintedEdge[], model: LedgerModelName, handovers: readonly BridgeHandover[], keep: ReadonlySet<string>): Attribution {
+export function attributeTaint(
+  edges: readonly TaintedEdge[],
+  model: LedgerModelName,
+  handovers: readonly BridgeHandover[],
+  keep: ReadonlySet<string>,
+): Attribution {
   const ledgers = new Ledgers(model === 'fifo');
   const kept = new Map<TaintedEdge, SeedWeights>();
   const bridges = new BridgeDeposits(handovers);

@@ -118,11 +118,15 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
   if (!exit) {
     return {
       ...base,
-      note: exits.length === 0 ? `no ${bridge.protocol} deposit event for this asset in the transaction` : `${exits.length} deposit events in the transaction and none of the amount that entered`,
+      note:
+        exits.length === 0
+          ? `no ${bridge.protocol} deposit event for this asset in the transaction`
+          : `${exits.length} deposit events in the transaction and none of the amount that entered`,
     };
   }
   const withExit = { ...base, exit };
-  if (!exit.destinationChain) return { ...withExit, note: `destination chain${exit.destinationChainId ? ` id ${exit.destinationChainId}` : ''} is not one chaintrail knows` };
+  if (!exit.destinationChain)
+    return { ...withExit, note: `destination chain${exit.destinationChainId ? ` id ${exit.destinationChainId}` : ''} is not one chaintrail knows` };
   if (!exit.recipient && exit.protocolId === undefined) return { ...withExit, note: 'the deposit event names no recipient and no deposit id' };
   const destination = sourceFor(req.adapters, exit.destinationChain);
   if (!destination) return { ...withExit, note: `${exit.destinationChain} is not traced (no source configured for it)` };
@@ -200,7 +204,9 @@ export function createBridgeContinuation(options: Omit<ContinuationRequest, 'inf
       return changed;
     },
     handovers(): BridgeHandover[] {
-      return [...handovers.values()].sort((a, b) => (a.bridgeNode < b.bridgeNode ? -1 : a.bridgeNode > b.bridgeNode ? 1 : a.time - b.time || (a.tx < b.tx ? -1 : 1)));
+      return [...handovers.values()].sort((a, b) =>
+        a.bridgeNode < b.bridgeNode ? -1 : a.bridgeNode > b.bridgeNode ? 1 : a.time - b.time || (a.tx < b.tx ? -1 : 1),
+      );
     },
     seeds(): ContinuationSeed[] {
       return this.handovers().flatMap((h) => (h.continuation ? [{ transfer: h.continuation.transfer, taint: h.continuation.taint, from: h.bridgeNode }] : []));
@@ -231,7 +237,11 @@ async function candidateArrivals(
     fromTime: Math.max(0, time - skew),
     toTime: time + req.rule.windowSeconds,
     // The destination token by contract (its metadata comes from the chain); a native deposit looks for native value.
-    ...(token ? { assets: [], tokens: [token] } : exit.token === undefined ? { assets: [{ chain, kind: 'native' as const, symbol: getChain(chain).native.symbol, decimals: getChain(chain).native.decimals }] } : {}),
+    ...(token
+      ? { assets: [], tokens: [token] }
+      : exit.token === undefined
+        ? { assets: [{ chain, kind: 'native' as const, symbol: getChain(chain).native.symbol, decimals: getChain(chain).native.decimals }] }
+        : {}),
     ...(req.signal ? { signal: req.signal } : {}),
   });
   const inflows = result.transfers.filter((t) => t.to === exit.recipient && t.amount > 0n);
@@ -253,7 +263,12 @@ async function candidateArrivals(
         }),
       ),
     );
-    txs.forEach((tx, i) => fillsByTx.set(tx, pools.flatMap((p) => decodeBridgeFills(p, answers[i]!))));
+    txs.forEach((tx, i) =>
+      fillsByTx.set(
+        tx,
+        pools.flatMap((p) => decodeBridgeFills(p, answers[i]!)),
+      ),
+    );
   }
   return inflows.map((t) => ({
     transfer: t,

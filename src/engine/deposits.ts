@@ -18,7 +18,12 @@ export interface DepositInference {
  * engine read every movement of an expanded address in the window, so its sweeps are known however late they came.
  * An address at the hop limit is not expanded, so its sweeps are not read (it stays a `hop-limit` endpoint).
  */
-export function inferDeposits(flow: TaintFlow, expanded: ReadonlySet<string>, labels: LabelStore | undefined, rule: DepositRule): Map<string, DepositInference> {
+export function inferDeposits(
+  flow: TaintFlow,
+  expanded: ReadonlySet<string>,
+  labels: LabelStore | undefined,
+  rule: DepositRule,
+): Map<string, DepositInference> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
   // The exchange label of each recipient, looked up once per address.
@@ -74,7 +79,12 @@ function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], exchangeO
     if (e.fromNode !== node || e.toNode === node || e.t.amount === 0n) continue;
     if (exchangeOf(e.toNode)) paysExchange = true;
     // (Native value passed on may be gas money: the heuristic weighs it.)
-    else if (e.t.asset.kind !== 'native' && e.t.amount >= (rule.minValue?.get(e.asset) ?? 0n) && !withinDustShare(e.t.amount, receivedOf(node, events, e.asset), rule)) return false;
+    else if (
+      e.t.asset.kind !== 'native' &&
+      e.t.amount >= (rule.minValue?.get(e.asset) ?? 0n) &&
+      !withinDustShare(e.t.amount, receivedOf(node, events, e.asset), rule)
+    )
+      return false;
   }
   return paysExchange;
 }

@@ -129,7 +129,15 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
       if (!stop) {
         if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
         const freeze = freezable.get(assetKey);
-        const ep = base(input, 'unspent', expanded.has(node) ? 'funds still at this address at the end of the window' : 'not expanded', node, asset, amount, edgesIn);
+        const ep = base(
+          input,
+          'unspent',
+          expanded.has(node) ? 'funds still at this address at the end of the window' : 'not expanded',
+          node,
+          asset,
+          amount,
+          edgesIn,
+        );
         if (freeze) ep.freezable = { issuer: freeze.issuer };
         endpoints.push(ep);
         continue;
@@ -169,7 +177,15 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
  * An inferred deposit address's exchange endpoint for one asset: what it swept into the exchange's wallets (`sweeps`,
  * the tainted movements into them) or what it still holds, with the evidence that decided.
  */
-function depositEndpoint(input: EndpointInput, node: string, asset: AssetRef, assetKey: string, amount: bigint, deposit: DepositInference, sweeps: readonly TaintedEdge[]): EndpointData {
+function depositEndpoint(
+  input: EndpointInput,
+  node: string,
+  asset: AssetRef,
+  assetKey: string,
+  amount: bigint,
+  deposit: DepositInference,
+  sweeps: readonly TaintedEdge[],
+): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
   const ep = base(input, 'exchange', depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
   // `txs` lists what came in; the sweeps out are listed apart (outflows, depositEvidence.sweepTxs).
@@ -227,7 +243,8 @@ function bridgeOf(input: EndpointInput, node: string, asset: string): { data: Br
   const own = (input.handovers ?? []).filter((h) => h.bridgeNode === node && h.asset === asset).sort((a, b) => a.time - b.time || (a.tx < b.tx ? -1 : 1));
   const deposits = own.map(depositData);
   const exits = own.flatMap((h) => (h.exit ? [h.exit] : []));
-  const same = <T>(values: (T | undefined)[]): T | undefined => (values.length > 0 && values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined);
+  const same = <T>(values: (T | undefined)[]): T | undefined =>
+    values.length > 0 && values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined;
   const destinationChain = exits.length === own.length ? (same(exits.map((e) => e.destinationChain)) ?? entry.destinationChain) : entry.destinationChain;
   const recipient = exits.length === own.length ? same(exits.map((e) => e.recipient)) : undefined;
   const data: BridgeData = {
@@ -241,7 +258,8 @@ function bridgeOf(input: EndpointInput, node: string, asset: string): { data: Br
   const parts = own.map((h) => {
     const said = h.exit ? h.exit.reason : entry.reason;
     const c = h.continuation;
-    if (c) return `${said}; continued on ${c.transfer.chain} at ${c.transfer.to} (${c.match.method === 'protocol-id' ? 'matched by deposit id' : `matched by amount and time, confidence ${c.match.confidence}`})`;
+    if (c)
+      return `${said}; continued on ${c.transfer.chain} at ${c.transfer.to} (${c.match.method === 'protocol-id' ? 'matched by deposit id' : `matched by amount and time, confidence ${c.match.confidence}`})`;
     return `${said}; not continued: ${h.note ?? 'no arrival found'}`;
   });
   return { data, reason: [...new Set(parts)].join('; ') };
@@ -287,7 +305,15 @@ const paths = (input: EndpointInput) => {
 };
 
 /** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
-function base(input: EndpointInput, kind: EndpointKind, reason: string, node: string, asset: AssetRef, amount: bigint, edgesIn: readonly TaintedEdge[]): EndpointData {
+function base(
+  input: EndpointInput,
+  kind: EndpointKind,
+  reason: string,
+  node: string,
+  asset: AssetRef,
+  amount: bigint,
+  edgesIn: readonly TaintedEdge[],
+): EndpointData {
   const { chain, address } = splitNodeKey(node);
   // A reduce, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
   let firstSeen = Number.POSITIVE_INFINITY;
@@ -385,7 +411,12 @@ export const requestNodes = (endpoints: readonly EndpointData[]) => new Set(endp
  * an expanded address by what its ledger still holds, any other by the tainted movements into it. The amount is
  * the engine's; only its split comes from the attribution, in whole base units that add up to it exactly.
  */
-export function attributeEndpoints(endpoints: readonly EndpointData[], attribution: Attribution, expanded: ReadonlySet<string>, assetKeyOf: (a: AssetRef) => string): void {
+export function attributeEndpoints(
+  endpoints: readonly EndpointData[],
+  attribution: Attribution,
+  expanded: ReadonlySet<string>,
+  assetKeyOf: (a: AssetRef) => string,
+): void {
   for (const ep of endpoints) {
     if (!requestable(ep)) continue;
     const node = `${ep.chain}|${ep.address}`;

@@ -101,7 +101,19 @@ export class TaintFlow {
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     let node = nodes.get(address);
     if (!node) {
-      node = { key: `${chain}|${address}`, events: [], sorted: true, expanded: false, fetchedIn: 0, degree: 0, hop: -1, via: undefined, rootHop: -1, received: undefined, held: undefined };
+      node = {
+        key: `${chain}|${address}`,
+        events: [],
+        sorted: true,
+        expanded: false,
+        fetchedIn: 0,
+        degree: 0,
+        hop: -1,
+        via: undefined,
+        rootHop: -1,
+        received: undefined,
+        held: undefined,
+      };
       nodes.set(address, node);
       this.nodeList.push(node);
     }

@@ -99,7 +99,13 @@ export interface RunState {
   readonly bridging: ReturnType<typeof createBridgeContinuation>;
 }
 
-export function createRunState(settings: TraceSettings, adapters: ChainAdapter[], labels: LabelStore | undefined, run: RunOptions, bridges: BridgeRegistry): RunState {
+export function createRunState(
+  settings: TraceSettings,
+  adapters: ChainAdapter[],
+  labels: LabelStore | undefined,
+  run: RunOptions,
+  bridges: BridgeRegistry,
+): RunState {
   const minValue = new Map<string, bigint>();
   return {
     settings,
@@ -222,7 +228,18 @@ export function assetKind(state: RunState, asset: AssetRef): AssetKind {
 }
 
 /** A non-zero movement, so that spamReason() speaks about its asset only. */
-const ZERO_PROBE: AccountTransfer = { chain: '', tx: '', type: 'token', logIndex: 0, block: 0, time: 0, from: '', to: '', asset: { chain: '', kind: 'native', symbol: '', decimals: 0 }, amount: 1n };
+const ZERO_PROBE: AccountTransfer = {
+  chain: '',
+  tx: '',
+  type: 'token',
+  logIndex: 0,
+  block: 0,
+  time: 0,
+  from: '',
+  to: '',
+  asset: { chain: '', kind: 'native', symbol: '', decimals: 0 },
+  amount: 1n,
+};
 
 // Fetched movements share a handful of asset objects per answer; the key string is built once per object.
 const assetKeys = new WeakMap<AssetRef, string>();

@@ -176,7 +176,11 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
     terminals: state.terminals,
     deposits: settled.deposits,
     assets,
-    ignored: { zeroValue: state.ignoredIds.zeroValue.size, lookalikeToken: state.ignoredIds.lookalikeToken.size, untracedAsset: state.ignoredIds.untracedAsset.size },
+    ignored: {
+      zeroValue: state.ignoredIds.zeroValue.size,
+      lookalikeToken: state.ignoredIds.lookalikeToken.size,
+      untracedAsset: state.ignoredIds.untracedAsset.size,
+    },
     notes: [
       ...new Set(chains.flatMap((c) => adapterFor(adapters, c).notes(c))),
       ...(failure instanceof TraceAbortedError
@@ -208,8 +212,8 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
 /** The sources' evidence of this run (requests and answers), one per source and request, sorted. */
 function evidenceOf(state: RunState): Evidence[] {
   const all = state.adapters.flatMap((a, i) => a.evidence?.(state.baseline[i]!.evidenceMark) ?? []);
-  return [...new Map(all.map((e) => [`${e.source}\u0000${e.request}`, e])).values()].sort(
-    (a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.request < b.request ? -1 : a.request > b.request ? 1 : 0),
+  return [...new Map(all.map((e) => [`${e.source}\u0000${e.request}`, e])).values()].sort((a, b) =>
+    a.source < b.source ? -1 : a.source > b.source ? 1 : a.request < b.request ? -1 : a.request > b.request ? 1 : 0,
   );
 }
 

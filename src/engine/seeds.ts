@@ -18,7 +18,12 @@ export interface ResolvedSeed {
  * A tx seed taints exactly the value that payment moved, at its recipient; an address seed taints everything the
  * address received in its window. Spam (zero-value, look-alike tokens) is never a seed.
  */
-export async function resolveSeed(seed: Seed, adapters: readonly ChainAdapter[], window: { from?: number; to?: number }, signal?: AbortSignal): Promise<ResolvedSeed> {
+export async function resolveSeed(
+  seed: Seed,
+  adapters: readonly ChainAdapter[],
+  window: { from?: number; to?: number },
+  signal?: AbortSignal,
+): Promise<ResolvedSeed> {
   const chain = getChain(seed.chain);
   const adapter = adapterFor(adapters, chain.id);
   if (chain.family === 'utxo') {
@@ -57,7 +62,7 @@ export async function resolveSeed(seed: Seed, adapters: readonly ChainAdapter[],
 
 /** The number a seed `TX:N` names a movement by: -1 the transaction's own value, else its (event) log index. */
 export function seedIndexOf(t: AccountTransfer): number {
-  return t.type === 'native' ? -1 : t.eventIndex ?? t.logIndex;
+  return t.type === 'native' ? -1 : (t.eventIndex ?? t.logIndex);
 }
 
 /**
@@ -76,7 +81,12 @@ export function pickSeedMovements(chain: string, tx: string, index: number | und
         ? 'moves no traceable value'
         : `names no movement of that transaction`;
   throw new InvalidInputError(`${where} on ${chain} ${why}; ${describeMovements(movements)}`, {
-    details: { chain, tx, ...(index !== undefined ? { index } : {}), holds: movements.map((t) => ({ index: seedIndexOf(t), type: t.type, amount: t.amount.toString() })) },
+    details: {
+      chain,
+      tx,
+      ...(index !== undefined ? { index } : {}),
+      holds: movements.map((t) => ({ index: seedIndexOf(t), type: t.type, amount: t.amount.toString() })),
+    },
   });
 }
 

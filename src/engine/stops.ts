@@ -119,7 +119,10 @@ function hopLimitStop(hop: number, policy: StopPolicy): StopReason {
   let stop = policy.hopLimit.get(hop);
   if (!stop) {
     const next = hop + 1;
-    policy.hopLimit.set(hop, (stop = { kind: 'hop-limit', reason: `hop limit ${policy.maxHops} reached: re-run with --hops ${next} (maxHops: ${next}) to follow it further` }));
+    policy.hopLimit.set(
+      hop,
+      (stop = { kind: 'hop-limit', reason: `hop limit ${policy.maxHops} reached: re-run with --hops ${next} (maxHops: ${next}) to follow it further` }),
+    );
   }
   return stop;
 }

@@ -178,7 +178,8 @@ async function receivedOutputs(state: UtxoRun, seed: Extract<Seed, { address: st
     ...(to !== undefined ? { toTime: to } : {}),
     ...signalOf(state),
   });
-  if (found.truncated.length) throw new InvalidInputError(`Seed address ${seed.address} has more transactions than the source lists; narrow its window`, { details: { address } });
+  if (found.truncated.length)
+    throw new InvalidInputError(`Seed address ${seed.address} has more transactions than the source lists; narrow its window`, { details: { address } });
   const picked: Picked[] = [];
   for (const tx of found.transactions) {
     state.txs.set(tx.txid, state.txs.get(tx.txid) ?? tx);
@@ -269,7 +270,16 @@ function replay(state: UtxoRun): Replay {
   const result: Replay = { outputs: new Map(), edges: [], fees: new Map(), mixed: new Map() };
   for (const [id, s] of state.seedOutputs) {
     const o = s.tx.outputs.find((x) => x.n === s.n)!;
-    result.outputs.set(id, { txid: s.tx.txid, n: s.n, address: addressOf(o, s.tx.txid, s.n), value: o.value, taint: o.value, hop: 0, time: s.tx.time ?? 0, path: [s.tx.txid] });
+    result.outputs.set(id, {
+      txid: s.tx.txid,
+      n: s.n,
+      address: addressOf(o, s.tx.txid, s.n),
+      value: o.value,
+      taint: o.value,
+      hop: 0,
+      time: s.tx.time ?? 0,
+      path: [s.tx.txid],
+    });
   }
   const consumed = new Set<string>();
   for (const tx of dependencyOrder(state.txs)) apportion(state, tx, result, consumed);
@@ -302,7 +312,16 @@ function apportion(state: UtxoRun, tx: UtxoTransaction, result: Replay, consumed
   tx.outputs.forEach((o, idx) => {
     const part = taint.outputs[idx] ?? 0n;
     if (part === 0n) return;
-    const out: TaintedOutput = { txid: tx.txid, n: o.n, address: addressOf(o, tx.txid, o.n), value: o.value, taint: part, hop: from.hop + 1, time: tx.time ?? 0, path: [...from.path, tx.txid] };
+    const out: TaintedOutput = {
+      txid: tx.txid,
+      n: o.n,
+      address: addressOf(o, tx.txid, o.n),
+      value: o.value,
+      taint: part,
+      hop: from.hop + 1,
+      time: tx.time ?? 0,
+      path: [...from.path, tx.txid],
+    };
     outputs.set(outpoint(tx.txid, o.n), out);
     result.edges.push({ transfer: edgeTransfer(state.chain, from.address, out, tx), taint: part });
   });
@@ -319,7 +338,8 @@ function mixOf(tx: UtxoTransaction): UtxoMix | undefined {
 
 function notePeeled(state: UtxoRun, tx: UtxoTransaction): void {
   const peel = peelStep(tx);
-  for (const p of peel.step?.peeled ?? []) state.peeled.set(outpoint(tx.txid, p.vout), `payment peeled off a peel chain (${peel.reason}); the chain's change is followed`);
+  for (const p of peel.step?.peeled ?? [])
+    state.peeled.set(outpoint(tx.txid, p.vout), `payment peeled off a peel chain (${peel.reason}); the chain's change is followed`);
 }
 
 /** Every tainted output still held becomes an endpoint, stopped (as the stop policy says) or unspent. */
@@ -335,7 +355,8 @@ function finish(state: UtxoRun): Omit<UtxoTraceResult, 'seeds'> {
     const stop = state.expandedOutputs.has(id) ? stopFor(reached(state, o), state.policy) : state.stopped.get(id);
     endpoints.push({
       kind: stop?.kind ?? 'unspent',
-      reason: stop?.reason ?? (state.spenderUnknown.has(id) ? 'spent, but the source cannot tell by which transaction' : 'output not spent at the end of the trace'),
+      reason:
+        stop?.reason ?? (state.spenderUnknown.has(id) ? 'spent, but the source cannot tell by which transaction' : 'output not spent at the end of the trace'),
       chain,
       address: o.address,
       asset,
@@ -402,7 +423,18 @@ function seedTransfer(chain: string, tx: UtxoTransaction, n: number): AccountTra
 }
 
 function edgeTransfer(chain: string, from: string, out: TaintedOutput, tx: UtxoTransaction) {
-  const t: AccountTransfer = { chain, type: 'native', from, to: out.address, asset: nativeAsset(chain), amount: out.value, tx: tx.txid, logIndex: out.n, block: tx.block ?? 0, time: out.time };
+  const t: AccountTransfer = {
+    chain,
+    type: 'native',
+    from,
+    to: out.address,
+    asset: nativeAsset(chain),
+    amount: out.value,
+    tx: tx.txid,
+    logIndex: out.n,
+    block: tx.block ?? 0,
+    time: out.time,
+  };
   return { id: `${chain}|${tx.txid}|out|${out.n}`, t, from: nodeKey(chain, from), to: nodeKey(chain, out.address), asset: assetKey(t.asset) };
 }
 

@@ -81,7 +81,9 @@ export function matchBridgeArrival(
 
   if (exit.protocolId !== undefined) {
     for (const arrival of sortArrivals(open)) {
-      const fill = arrival.fills.find((f) => answers(f, departure) && f.recipient === arrival.to && f.amount === arrival.amount && (f.token ?? undefined) === arrival.token);
+      const fill = arrival.fills.find(
+        (f) => answers(f, departure) && f.recipient === arrival.to && f.amount === arrival.amount && (f.token ?? undefined) === arrival.token,
+      );
       if (!fill) continue;
       const changed = exit.recipient !== undefined && fill.recipient !== exit.recipient;
       return {
@@ -105,7 +107,8 @@ export function matchBridgeArrival(
   for (const arrival of open) {
     if (arrival.to !== exit.recipient) continue;
     // The named destination token; else a token for a token deposit, the native asset for a native one.
-    const tokenFits = exit.destinationToken !== undefined ? arrival.token === exit.destinationToken : (exit.token !== undefined) === (arrival.token !== undefined);
+    const tokenFits =
+      exit.destinationToken !== undefined ? arrival.token === exit.destinationToken : (exit.token !== undefined) === (arrival.token !== undefined);
     if (!tokenFits) continue;
     // A transfer whose own fill answers another deposit of this protocol is that deposit's arrival.
     if (arrival.fills.some((f) => f.protocol === exit.protocol && f.protocolId !== undefined && !answers(f, departure))) continue;

@@ -150,11 +150,51 @@ export const BRIDGE_REGISTRY: readonly BridgeContract[] = Object.freeze([
     ],
     reference: 'https://static.polygon.technology/network/mainnet/v1/index.json (Main.POSContracts.ERC20PredicateProxy; deposits via RootChainManagerProxy)',
   },
-  { chain: 'ethereum', address: '0x5c7bcd6e7de5423a257d81b442095a1a6ced35c5', protocol: 'across', name: 'Across SpokePool (Ethereum)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
-  { chain: 'evm:42161', address: '0xe35e9842fceaca96570b734083f4a58e8f7c5f2a', protocol: 'across', name: 'Across SpokePool (Arbitrum)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
-  { chain: 'evm:10', address: '0x6f26bf09b1c792e3228e5467807a900a503c0281', protocol: 'across', name: 'Across SpokePool (Optimism)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
-  { chain: 'evm:137', address: '0x9295ee1d8c5b022be115a2ad3c30c72e34e7f096', protocol: 'across', name: 'Across SpokePool (Polygon)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
-  { chain: 'evm:8453', address: '0x09aea4b2242abc8bb4bb78d537a67a245a7bec64', protocol: 'across', name: 'Across SpokePool (Base)', events: acrossEvents, fills: acrossFills, reference: ACROSS_REF },
+  {
+    chain: 'ethereum',
+    address: '0x5c7bcd6e7de5423a257d81b442095a1a6ced35c5',
+    protocol: 'across',
+    name: 'Across SpokePool (Ethereum)',
+    events: acrossEvents,
+    fills: acrossFills,
+    reference: ACROSS_REF,
+  },
+  {
+    chain: 'evm:42161',
+    address: '0xe35e9842fceaca96570b734083f4a58e8f7c5f2a',
+    protocol: 'across',
+    name: 'Across SpokePool (Arbitrum)',
+    events: acrossEvents,
+    fills: acrossFills,
+    reference: ACROSS_REF,
+  },
+  {
+    chain: 'evm:10',
+    address: '0x6f26bf09b1c792e3228e5467807a900a503c0281',
+    protocol: 'across',
+    name: 'Across SpokePool (Optimism)',
+    events: acrossEvents,
+    fills: acrossFills,
+    reference: ACROSS_REF,
+  },
+  {
+    chain: 'evm:137',
+    address: '0x9295ee1d8c5b022be115a2ad3c30c72e34e7f096',
+    protocol: 'across',
+    name: 'Across SpokePool (Polygon)',
+    events: acrossEvents,
+    fills: acrossFills,
+    reference: ACROSS_REF,
+  },
+  {
+    chain: 'evm:8453',
+    address: '0x09aea4b2242abc8bb4bb78d537a67a245a7bec64',
+    protocol: 'across',
+    name: 'Across SpokePool (Base)',
+    events: acrossEvents,
+    fills: acrossFills,
+    reference: ACROSS_REF,
+  },
 ] satisfies BridgeContract[]);
 
 const keyOf = (chain: string, address: string) => `${getChain(chain).id}|${address.toLowerCase()}`;
@@ -191,7 +231,14 @@ export function createBridgeRegistry(extra: readonly BridgeContract[] = [], opti
   };
 }
 
-const TEMPLATE_DESTINATION: Record<(typeof BRIDGE_TEMPLATES)[number], string | undefined> = { across: undefined, optimism: 'evm:10', base: 'evm:8453', 'op-stack': undefined, arbitrum: 'evm:42161', 'polygon-pos': 'evm:137' };
+const TEMPLATE_DESTINATION: Record<(typeof BRIDGE_TEMPLATES)[number], string | undefined> = {
+  across: undefined,
+  optimism: 'evm:10',
+  base: 'evm:8453',
+  'op-stack': undefined,
+  arbitrum: 'evm:42161',
+  'polygon-pos': 'evm:137',
+};
 
 function templateEvents(protocol: string, destinationChain: string | undefined): { events: BridgeEvent[]; fills?: BridgeFillEvent[] } | undefined {
   const dest = destinationChain ?? TEMPLATE_DESTINATION[protocol as (typeof BRIDGE_TEMPLATES)[number]];
@@ -218,7 +265,7 @@ const ethersAbi = lazyPackage<typeof import('ethers/abi')>('ethers/abi');
 /** Every parameter path of an event ('a', 'info', 'info.x'), to check that a definition's fields exist. */
 function eventFields(abi: string): Set<string> {
   const fragment = new (ethersAbi().Interface)([abi]).fragments[0];
-  if (!fragment || fragment.type !== 'event') throw new Error('not an event');
+  if (fragment?.type !== 'event') throw new Error('not an event');
   const out = new Set<string>();
   const walk = (params: readonly { name: string; components: readonly unknown[] | null }[], prefix: string) => {
     for (const p of params) {
@@ -270,7 +317,15 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
       for (const f of fields) if (f !== undefined && !known.has(f)) fail(`${kind} field "${f}" is not in ${abi.slice(0, 80)}`);
     };
     for (const e of events) {
-      check('event', e.abi, [e.destinationChainIdField, e.recipientField, e.amountField, e.outputAmountField, e.tokenField, e.destinationTokenField, e.idField]);
+      check('event', e.abi, [
+        e.destinationChainIdField,
+        e.recipientField,
+        e.amountField,
+        e.outputAmountField,
+        e.tokenField,
+        e.destinationTokenField,
+        e.idField,
+      ]);
       if (e.destinationChain !== undefined) {
         try {
           getChain(e.destinationChain);
@@ -369,11 +424,7 @@ function chainForId(id: bigint): string | undefined {
  * other contracts and other events are ignored. Optionally keeps only exits of one source token (`token`, lower-case
  * hex; null = native) so a tainted USDC transfer is not matched to an ETH deposit in the same transaction.
  */
-export function decodeBridgeExits(
-  bridge: BridgeContract,
-  logs: readonly EvmLog[],
-  filter: { token?: string | null } = {},
-): BridgeExit[] {
+export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[], filter: { token?: string | null } = {}): BridgeExit[] {
   const exits: BridgeExit[] = [];
   const taken = new Set<EvmLog>();
   const address = bridge.address.toLowerCase();

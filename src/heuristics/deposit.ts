@@ -72,7 +72,8 @@ export function inferDepositAddress(b: DepositBehaviour, rule: DepositRule): Dep
       elsewhere.set(o.asset, { amount: (prev?.amount ?? 0n) + o.t.amount, native: o.t.asset.kind === 'native' });
     }
     const isDust = (asset: string, { amount, native }: { amount: bigint; native: boolean }) =>
-      (native && sweptTokens && !b.taintedAssets.has(asset) && !sweeps.some((o) => o.asset === asset)) || withinDustShare(amount, received.get(asset) ?? 0n, rule);
+      (native && sweptTokens && !b.taintedAssets.has(asset) && !sweeps.some((o) => o.asset === asset)) ||
+      withinDustShare(amount, received.get(asset) ?? 0n, rule);
     if ([...elsewhere].every(([asset, paid]) => isDust(asset, paid))) {
       return { entity, wallets: [...new Set(sweeps.map((o) => o.t.to))].sort(), evidence: evidenceOf(b, sweeps, received) };
     }

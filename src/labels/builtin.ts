@@ -14,7 +14,9 @@ let cached: readonly Label[] | undefined;
 export function builtinLabels(): Label[] {
   if (!cached) {
     cached = BUILTIN_LABELS.map((entry, i) => {
-      const label = parseInput(LabelSchema, { ...entry, jurisdictions: [...entry.jurisdictions] }, `built-in label ${i} (${entry.address})`, { details: { index: i } });
+      const label = parseInput(LabelSchema, { ...entry, jurisdictions: [...entry.jurisdictions] }, `built-in label ${i} (${entry.address})`, {
+        details: { index: i },
+      });
       return Object.freeze(normalizeLabel(label));
     });
   }

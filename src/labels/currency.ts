@@ -17,9 +17,7 @@ import { isValidAddress } from '../core/address.js';
  * Known assets without a chain in chaintrail (BCH, LTC, ZEC, DASH, XMR, ETC, …) are `unsupported-currency`;
  * anything else is `unknown-currency`. Both are reported, never dropped silently.
  */
-export type CurrencyResolution =
-  | { ok: true; chain: string }
-  | { ok: false; code: 'unsupported-currency' | 'unknown-currency'; reason: string };
+export type CurrencyResolution = { ok: true; chain: string } | { ok: false; code: 'unsupported-currency' | 'unknown-currency'; reason: string };
 
 const FIXED: Record<string, string> = {
   BTC: 'bitcoin',

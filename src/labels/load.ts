@@ -104,11 +104,14 @@ export function detectLabelFormat(file: string, text: string): LabelFormat {
 }
 
 function expand(file: string): string[] {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(file);
   } catch (error) {
-    throw new InvalidInputError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { details: { file }, cause: error });
+    throw new InvalidInputError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      details: { file },
+      cause: error,
+    });
   }
   if (!stat.isDirectory()) return [file];
   const out: string[] = [];
@@ -170,7 +173,7 @@ function mergeInto(
   let stored = 0;
   const { labels, lines } = imported;
   for (let i = 0; i < labels.length; i++) {
-    let label = intern(labels[i]!);
+    const label = intern(labels[i]!);
     if (confidence !== undefined) label.confidence = confidence;
     const existing = store.getAll(label.chain, label.address);
     if (existing.length) {
@@ -210,7 +213,10 @@ function mergeInto(
  */
 export function loadLabelSources(sources: readonly LabelSourceInput[], options: LoadLabelSourcesOptions = {}): LoadedLabels {
   const parsed = sources.map((s, i) => parseInput(LabelSourceSchema, s, `label source ${i + 1}`, { details: { index: i } }));
-  const ordered = parsed.map((s, i) => ({ s, i })).sort((a, b) => b.s.precedence - a.s.precedence || a.i - b.i).map((x) => x.s);
+  const ordered = parsed
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.precedence - a.s.precedence || a.i - b.i)
+    .map((x) => x.s);
   const files = ordered.flatMap((source) =>
     expand(source.file).map((file) => {
       const text = readText(file);

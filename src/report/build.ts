@@ -57,7 +57,12 @@ function reportSettings(outcome: TraceOutcome): TraceReport['settings'] {
     peelMode: settings.peelMode,
     ...(settings.bridges.length > 0
       ? {
-          bridges: resolveBridgeDefinitions(settings.bridges).map((b) => ({ chain: b.chain, address: formatAddress(b.chain, b.address), protocol: b.protocol, name: b.name })),
+          bridges: resolveBridgeDefinitions(settings.bridges).map((b) => ({
+            chain: b.chain,
+            address: formatAddress(b.chain, b.address),
+            protocol: b.protocol,
+            name: b.name,
+          })),
         }
       : {}),
     ...(outcome.handovers.length > 0 ? { bridgeWindowHours: settings.bridgeWindowHours, bridgeTolerance: settings.bridgeTolerance } : {}),

@@ -97,7 +97,13 @@ function reportDepositEvidence(ev: DepositEvidence): NonNullable<Endpoint['depos
   };
 }
 
-const movement = (e: TaintedEdge) => ({ tx: e.transfer.t.tx, logIndex: e.transfer.t.logIndex, time: isoTime(e.transfer.t.time), amount: e.transfer.t.amount.toString(), taint: e.taint.toString() });
+const movement = (e: TaintedEdge) => ({
+  tx: e.transfer.t.tx,
+  logIndex: e.transfer.t.logIndex,
+  time: isoTime(e.transfer.t.time),
+  amount: e.transfer.t.amount.toString(),
+  taint: e.taint.toString(),
+});
 const chronological = (list: readonly TaintedEdge[]) => sortChronologically([...list], (e) => e.transfer.t);
 
 /** What a request relies on: the movements into (and swept out of) the address, and the amount split by victim payment. */

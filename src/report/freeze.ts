@@ -18,7 +18,10 @@ const assetId = (a: AssetRef) => `${a.chain}:${a.kind}:${a.contract ?? ''}`;
  * stablecoin (canonical USDT/USDC contracts), grouped by the issuer who can freeze them. Amounts are exact (bigint sums).
  */
 export function freezeCandidates(report: TraceReport): FreezeCandidateGroup[] {
-  const byIssuer = groupBy(report.endpoints.filter((e) => e.kind === 'unspent' && e.freezable), (e) => e.freezable!.issuer);
+  const byIssuer = groupBy(
+    report.endpoints.filter((e) => e.kind === 'unspent' && e.freezable),
+    (e) => e.freezable!.issuer,
+  );
   return [...byIssuer.keys()].sort().map((issuer) => {
     const endpoints = byIssuer.get(issuer)!;
     const sums = new Map<string, { asset: AssetRef; amount: bigint }>();

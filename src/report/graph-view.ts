@@ -152,7 +152,13 @@ function nodeInfo(node: string, a: Record<string, unknown>, flows: Flows, assets
     seed: Boolean(a.seed),
     victim,
     endpoint,
-    role: [victim ? 'victim' : '', a.seed ? 'seed recipient' : '', a.deposit ? 'inferred deposit address' : '', endpoint ? `endpoint: ${endpoint}` : '', a.expanded ? 'expanded' : '']
+    role: [
+      victim ? 'victim' : '',
+      a.seed ? 'seed recipient' : '',
+      a.deposit ? 'inferred deposit address' : '',
+      endpoint ? `endpoint: ${endpoint}` : '',
+      a.expanded ? 'expanded' : '',
+    ]
       .filter(Boolean)
       .join(', '),
     taintedIn: fmtTotals(flows.taintIn.get(node) ?? new Map(), assets),

@@ -36,7 +36,10 @@ export function graphToGraphml(graph: TraceGraph, report: TraceReport): string {
     const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
     return m ? { r: parseInt(m[1]!, 16), g: parseInt(m[2]!, 16), b: parseInt(m[3]!, 16) } : { r: 128, g: 128, b: 128 };
   };
-  const nodeData = nodes.map((n) => ({ key: n.key, data: { label: n.label, ...rgb(n.color), size: n.size, x: n.x, y: n.y, ...n.attributes } as Record<string, Primitive> }));
+  const nodeData = nodes.map((n) => ({
+    key: n.key,
+    data: { label: n.label, ...rgb(n.color), size: n.size, x: n.x, y: n.y, ...n.attributes } as Record<string, Primitive>,
+  }));
   const edgeData = edges.map((e) => ({ e, data: { label: e.label, weight: e.weight, ...e.attributes } as Record<string, Primitive> }));
   for (const n of nodeData) for (const [k, v] of Object.entries(n.data)) declare('node', k, v);
   for (const { data } of edgeData) for (const [k, v] of Object.entries(data)) declare('edge', k, v);

@@ -76,7 +76,9 @@ export function htmlPage({ title, report, sections, data }: PageContent): string
   const notes = [
     ...report.notes,
     ...(report.ignored.zeroValue || report.ignored.lookalikeToken || report.ignored.untracedAsset
-      ? [`Ignored: ${report.ignored.zeroValue} zero-value, ${report.ignored.lookalikeToken} look-alike token and ${report.ignored.untracedAsset} other-asset transfer(s).`]
+      ? [
+          `Ignored: ${report.ignored.zeroValue} zero-value, ${report.ignored.lookalikeToken} look-alike token and ${report.ignored.untracedAsset} other-asset transfer(s).`,
+        ]
       : []),
   ];
 

@@ -110,7 +110,16 @@ function freezeTable(report: TraceReport, links: Links): string {
     'freeze-table',
     'Freeze candidates: unspent tainted balances in issuer-freezable stablecoins',
     ['issuer', 'chain', 'address', 'amount', 'token contract', 'since (UTC)'],
-    freeze.flatMap((g) => g.endpoints.map((e) => [escapeHtml(g.issuer), escapeHtml(e.chain), links.addr(e.chain, e.address), amt(e), escapeHtml(e.asset.contract ?? ''), escapeHtml(e.firstSeen)])),
+    freeze.flatMap((g) =>
+      g.endpoints.map((e) => [
+        escapeHtml(g.issuer),
+        escapeHtml(e.chain),
+        links.addr(e.chain, e.address),
+        amt(e),
+        escapeHtml(e.asset.contract ?? ''),
+        escapeHtml(e.firstSeen),
+      ]),
+    ),
     'no freezable balance left',
   );
 }
@@ -131,13 +140,22 @@ function seedsTable(report: TraceReport, links: Links): string {
     'seeds-table',
     'Victim payments (seeds)',
     ['time (UTC)', 'chain', 'recipient', 'amount', 'transaction'],
-    report.seeds.map((s) => [escapeHtml(s.time), escapeHtml(s.chain), links.addr(s.chain, s.address), amt(s), s.tx ? links.tx(s.chain, s.tx) : '(address seed)']),
+    report.seeds.map((s) => [
+      escapeHtml(s.time),
+      escapeHtml(s.chain),
+      links.addr(s.chain, s.address),
+      amt(s),
+      s.tx ? links.tx(s.chain, s.tx) : '(address seed)',
+    ]),
   );
 }
 
 /** One line per asset: balanced or a gap, with the explanation. */
 function conservationList(report: TraceReport): string {
   return report.conservation
-    .map((l) => `<li class="${l.balanced ? 'ok' : 'gap'}"><strong>${l.balanced ? 'balanced' : 'GAP'}</strong> ${escapeHtml(`${l.asset.symbol} (${l.asset.chain})`)}: ${escapeHtml(l.explanation)}</li>`)
+    .map(
+      (l) =>
+        `<li class="${l.balanced ? 'ok' : 'gap'}"><strong>${l.balanced ? 'balanced' : 'GAP'}</strong> ${escapeHtml(`${l.asset.symbol} (${l.asset.chain})`)}: ${escapeHtml(l.explanation)}</li>`,
+    )
     .join('\n');
 }

@@ -9,7 +9,15 @@ import { formatUnits } from '../core/asset.js';
 
 const money = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
 /** A movement with what it moved and the tainted part of it (base units and display units of the address's asset). */
-const movement = z.object({ tx: z.string(), logIndex: z.number().int(), time: z.string(), amount: z.string(), amountDisplay: z.string(), taint: z.string(), taintDisplay: z.string() });
+const movement = z.object({
+  tx: z.string(),
+  logIndex: z.number().int(),
+  time: z.string(),
+  amount: z.string(),
+  amountDisplay: z.string(),
+  taint: z.string(),
+  taintDisplay: z.string(),
+});
 /** A victim payment's part of an amount (base units of the address's asset). */
 export const ContributionSchema = z.object({ chain: z.string(), tx: z.string(), logIndex: z.number().int(), amount: z.string(), amountDisplay: z.string() });
 
@@ -18,8 +26,10 @@ export const CLAIM_RULE =
   'each address is requested for the tainted amount the trace placed there under the taint model (an inferred deposit address: what it swept into the exchange; otherwise what it received, or for a token freeze what it still holds): never more than the tainted part of the transfers into it listed as incoming';
 export const ATTRIBUTION_RULES: Record<string, string> = {
   fifo: 'victim payments: each amount is split by the payment its taint came from, oldest tainted funds spent first at every address (fifo), in whole base units that add up exactly',
-  haircut: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out (haircut), in whole base units that add up exactly (largest remainder)',
-  poison: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
+  haircut:
+    'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out (haircut), in whole base units that add up exactly (largest remainder)',
+  poison:
+    'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
   tiho: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
 };
 
@@ -64,7 +74,15 @@ export const RequestPacketSchema = z.object({
   ),
   /** Every victim payment whose money reaches these addresses, with what it contributed to them (per asset; empty for a payment listed only because a path starts at it). */
   victimPayments: z.array(
-    z.object({ chain: z.string(), tx: z.string(), recipient: z.string(), amountDisplay: z.string(), symbol: z.string(), time: z.string(), contributed: z.array(money) }),
+    z.object({
+      chain: z.string(),
+      tx: z.string(),
+      recipient: z.string(),
+      amountDisplay: z.string(),
+      symbol: z.string(),
+      time: z.string(),
+      contributed: z.array(money),
+    }),
   ),
   method: z.object({ taint: z.string(), maxHops: z.number(), complete: z.boolean(), balanced: z.boolean(), claim: z.string(), attribution: z.string() }),
 });
@@ -116,7 +134,13 @@ const moved = (m: { tx: string; logIndex: number; time: string; amount: string; 
 /** A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment. */
 function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boolean } = {}): PacketAddress {
   const d = e.asset.decimals;
-  const victims = (e.victims ?? []).map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, amount: v.amount, amountDisplay: formatUnits(BigInt(v.amount), d) }));
+  const victims = (e.victims ?? []).map((v) => ({
+    chain: v.chain,
+    tx: v.tx,
+    logIndex: v.logIndex,
+    amount: v.amount,
+    amountDisplay: formatUnits(BigInt(v.amount), d),
+  }));
   const attributed = victims.reduce((s, v) => s + BigInt(v.amount), 0n);
   const unattributed = BigInt(e.amount) - attributed;
   return {
@@ -171,7 +195,10 @@ function victimPayments(report: TraceReport, endpoints: readonly Endpoint[]): Re
   const first = new Set(endpoints.flatMap((e) => e.path.slice(0, 1)));
   for (const s of report.seeds) {
     if (!s.tx || !first.has(s.tx) || [...byPayment.values()].some((p) => p.row.tx === s.tx)) continue;
-    byPayment.set(`${s.chain}|${s.tx}|path`, { row: { chain: s.chain, tx: s.tx, recipient: s.address, amountDisplay: s.amountDisplay, symbol: s.asset.symbol, time: s.time, contributed: [] }, sums: [] });
+    byPayment.set(`${s.chain}|${s.tx}|path`, {
+      row: { chain: s.chain, tx: s.tx, recipient: s.address, amountDisplay: s.amountDisplay, symbol: s.asset.symbol, time: s.time, contributed: [] },
+      sums: [],
+    });
   }
   return [...byPayment.values()]
     .map(({ row, sums }) => ({ ...row, contributed: sumMoney(sums) }))
@@ -209,7 +236,10 @@ export function buildRequestPackets(report: TraceReport): RequestPacket[] {
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
       totals: sumMoney(addresses),
       addresses,
-      victimPayments: victimPayments(report, endpoints.map((e) => e.endpoint)),
+      victimPayments: victimPayments(
+        report,
+        endpoints.map((e) => e.endpoint),
+      ),
     });
   }
   for (const group of freezeCandidates(report)) {
@@ -227,7 +257,8 @@ export function buildRequestPackets(report: TraceReport): RequestPacket[] {
   return packets;
 }
 
-const amountOf = (m: { amountDisplay: string; asset: { symbol: string; chain: string } }) => `${escapeMarkdown(m.amountDisplay)} ${escapeMarkdown(m.asset.symbol)} (${escapeMarkdown(m.asset.chain)})`;
+const amountOf = (m: { amountDisplay: string; asset: { symbol: string; chain: string } }) =>
+  `${escapeMarkdown(m.amountDisplay)} ${escapeMarkdown(m.asset.symbol)} (${escapeMarkdown(m.asset.chain)})`;
 
 /** The packet as a Markdown letter annex; every string from labels or the report is escaped. */
 export function packetToMarkdown(p: RequestPacket): string {
@@ -239,7 +270,9 @@ export function packetToMarkdown(p: RequestPacket): string {
   out.push(`- Requesting jurisdiction: ${p.case.jurisdiction ? escapeMarkdown(p.case.jurisdiction) : 'unknown'}`);
   out.push(`- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : ''}`);
   out.push(`- Recipient jurisdiction: ${p.recipient.jurisdictions.length ? p.recipient.jurisdictions.map(escapeMarkdown).join(', ') : 'unknown'}`);
-  out.push(`- Cross-border: ${p.recipient.crossBorder === true ? 'yes' : p.recipient.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(p.recipient.crossBorderReason)})`);
+  out.push(
+    `- Cross-border: ${p.recipient.crossBorder === true ? 'yes' : p.recipient.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(p.recipient.crossBorderReason)})`,
+  );
   out.push(`- Requested: ${escapeMarkdown(p.request)}`);
   out.push(`- Total: ${p.totals.map(amountOf).join(' + ')}`);
   out.push('');
@@ -247,8 +280,8 @@ export function packetToMarkdown(p: RequestPacket): string {
   out.push('');
   out.push(`## ${p.type === 'exchange' ? 'Deposit addresses' : 'Addresses holding tainted funds'}`);
   out.push('');
-  out.push('| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |' + (p.type === 'exchange' ? ' inferred |' : ''));
-  out.push('|---|---|---:|---|---|---:|' + (p.type === 'exchange' ? '---|' : ''));
+  out.push(`| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${p.type === 'exchange' ? ' inferred |' : ''}`);
+  out.push(`|---|---|---:|---|---|---:|${p.type === 'exchange' ? '---|' : ''}`);
   for (const a of p.addresses) {
     out.push(
       `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +

@@ -5,7 +5,10 @@ type Cell = string;
 function table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: Cell[]) =>
-    cells.map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }
 
@@ -15,13 +18,7 @@ const amount = (t: { amountDisplay: string; asset: { symbol: string; chain: stri
 
 /** A human-readable summary: per exchange, per jurisdiction, every endpoint, cuts and the conservation line. */
 export function reportToSummary(report: TraceReport): string {
-  const out = [
-    ...heading(report),
-    ...exchangeLines(report),
-    ...endpointLines(report),
-    ...crossingLines(report),
-    ...balanceLines(report),
-  ];
+  const out = [...heading(report), ...exchangeLines(report), ...endpointLines(report), ...crossingLines(report), ...balanceLines(report)];
   return `${out.join('\n')}\n`;
 }
 
@@ -34,7 +31,11 @@ function heading(report: TraceReport): string[] {
       `${report.seeds.length} seed payment(s), ${report.stats.addressesExpanded} addresses expanded, ${report.stats.transfersSeen} transfers read`,
     '',
     'Seeds',
-    table(['time (UTC)', 'chain', 'recipient', 'amount', 'tx'], report.seeds.map((s) => [s.time, s.chain, short(s.address), amount(s), short(s.tx ?? '(address seed)')]), [3]),
+    table(
+      ['time (UTC)', 'chain', 'recipient', 'amount', 'tx'],
+      report.seeds.map((s) => [s.time, s.chain, short(s.address), amount(s), short(s.tx ?? '(address seed)')]),
+      [3],
+    ),
   ];
 }
 
@@ -49,7 +50,16 @@ function exchangeLines(report: TraceReport): string[] {
       table(
         ['entity', 'jurisdiction', 'cross-border', 'deposit address', 'inferred', 'amount', 'first seen', 'last seen'],
         report.exchanges.flatMap((x) =>
-          x.depositAddresses.map((d) => [x.entity, x.jurisdictions.join(';') || 'unknown', cb(x.crossBorder), d.address, d.inferred ? 'yes' : 'no', amount(d), d.firstSeen, d.lastSeen]),
+          x.depositAddresses.map((d) => [
+            x.entity,
+            x.jurisdictions.join(';') || 'unknown',
+            cb(x.crossBorder),
+            d.address,
+            d.inferred ? 'yes' : 'no',
+            amount(d),
+            d.firstSeen,
+            d.lastSeen,
+          ]),
         ),
         [5],
       ),
@@ -83,7 +93,13 @@ function endpointLines(report: TraceReport): string[] {
   if (freeze.length) {
     out.push('');
     out.push('Freeze candidates (unspent, issuer-freezable stablecoins)');
-    out.push(table(['issuer', 'chain', 'address', 'amount'], freeze.map((e) => [e.freezable!.issuer, e.chain, e.address, amount(e)]), [3]));
+    out.push(
+      table(
+        ['issuer', 'chain', 'address', 'amount'],
+        freeze.map((e) => [e.freezable!.issuer, e.chain, e.address, amount(e)]),
+        [3],
+      ),
+    );
   }
   return out;
 }
@@ -116,14 +132,22 @@ function balanceLines(report: TraceReport): string[] {
   const out: string[] = [];
   out.push('');
   out.push('Where the trace stopped');
-  out.push(table(['reason', 'endpoints', 'amount'], report.stops.map((s) => [s.kind, String(s.count), s.totals.map(amount).join(' + ')]), [1]));
+  out.push(
+    table(
+      ['reason', 'endpoints', 'amount'],
+      report.stops.map((s) => [s.kind, String(s.count), s.totals.map(amount).join(' + ')]),
+      [1],
+    ),
+  );
   out.push('');
   out.push('Conservation');
   for (const line of report.conservation) out.push(`${line.balanced ? 'ok ' : 'GAP'} ${line.asset.symbol} (${line.asset.chain}): ${line.explanation}`);
   const ig = report.ignored;
   if (ig.zeroValue || ig.lookalikeToken || ig.untracedAsset) {
     out.push('');
-    out.push(`Ignored: ${ig.zeroValue} zero-value transfer(s), ${ig.lookalikeToken} look-alike token transfer(s), ${ig.untracedAsset} transfer(s) of other assets`);
+    out.push(
+      `Ignored: ${ig.zeroValue} zero-value transfer(s), ${ig.lookalikeToken} look-alike token transfer(s), ${ig.untracedAsset} transfer(s) of other assets`,
+    );
   }
   for (const note of report.notes) out.push(`Note: ${note}`);
   if (!report.complete) out.push('WARNING: this trace is incomplete.');

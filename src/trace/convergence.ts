@@ -10,10 +10,7 @@ import { reportAssets } from '../report/assets.js';
 import { trace, type TraceOptions } from './trace.js';
 
 /** A victim: an id (a case or complaint number) and their payments; a bare seed is a victim of its own. */
-export const VictimInputSchema = z.union([
-  SeedSchema,
-  z.object({ id: z.string().min(1).max(200), seeds: z.array(SeedSchema).min(1) }).strict(),
-]);
+export const VictimInputSchema = z.union([SeedSchema, z.object({ id: z.string().min(1).max(200), seeds: z.array(SeedSchema).min(1) }).strict()]);
 /** A victim: an id with their payment seeds, or a single seed. */
 export type VictimInput = { id: string; seeds: SeedInput[] } | SeedInput;
 
@@ -72,7 +69,8 @@ const parsedTime = (t: unknown) => TimeInputSchema.parse(t);
 export async function convergence(options: VictimConvergenceOptions, victims: VictimInput[]): Promise<ConvergenceReport> {
   const parsedVictims = parseInput(z.array(VictimInputSchema).min(1, 'at least one victim is needed'), victims, 'Invalid victims');
   const { minVictims = 2, onVictim, ...traceOptions } = options;
-  if (!Number.isInteger(minVictims) || minVictims < 1) throw new InvalidInputError('minVictims must be a whole number of at least 1', { details: { minVictims } });
+  if (!Number.isInteger(minVictims) || minVictims < 1)
+    throw new InvalidInputError('minVictims must be a whole number of at least 1', { details: { minVictims } });
   const list = victimList(victims, parsedVictims);
   const from = traceOptions.from ?? (await earliestPayment(parsedVictims, traceOptions));
 
@@ -113,7 +111,10 @@ function victimList(victims: VictimInput[], parsedVictims: z.infer<typeof Victim
  * wallet (as clean money), or it would attribute those outflows to this victim alone. The earliest account-chain
  * payment of any victim; undefined when there is none.
  */
-async function earliestPayment(parsedVictims: z.infer<typeof VictimInputSchema>[], traceOptions: Omit<TraceOptions, 'seeds' | 'onProgress'>): Promise<number | undefined> {
+async function earliestPayment(
+  parsedVictims: z.infer<typeof VictimInputSchema>[],
+  traceOptions: Omit<TraceOptions, 'seeds' | 'onProgress'>,
+): Promise<number | undefined> {
   const window = traceOptions.to !== undefined ? { to: parsedTime(traceOptions.to) } : {};
   let earliest = Number.POSITIVE_INFINITY;
   for (const v of parsedVictims) {
@@ -126,9 +127,21 @@ async function earliestPayment(parsedVictims: z.infer<typeof VictimInputSchema>[
   return earliest !== Number.POSITIVE_INFINITY ? earliest : undefined;
 }
 
-interface Hit { victim: string; asset: AssetRef; amount: bigint; hops: number | null }
+interface Hit {
+  victim: string;
+  asset: AssetRef;
+  amount: bigint;
+  hops: number | null;
+}
 /** An address some victim's taint reached: its label, endpoint kinds and every victim's amounts. */
-interface Reached { chain: string; address: string; entity?: string; category?: string; endpoint: Set<string>; hits: Hit[] }
+interface Reached {
+  chain: string;
+  address: string;
+  entity?: string;
+  category?: string;
+  endpoint: Set<string>;
+  hits: Hit[];
+}
 
 /** Adds one victim's trace: the taint each address received, per asset, from the trace's graph. */
 function tally(reached: Map<string, Reached>, victim: string, report: TraceReport, graph: TraceGraph): void {
@@ -154,7 +167,10 @@ function tally(reached: Map<string, Reached>, victim: string, report: TraceRepor
       };
       reached.set(node, entry);
     }
-    for (const kind of String(attrs.endpoint ?? '').split(',').filter(Boolean)) entry.endpoint.add(kind);
+    for (const kind of String(attrs.endpoint ?? '')
+      .split(',')
+      .filter(Boolean))
+      entry.endpoint.add(kind);
     for (const [key, amount] of byAsset) {
       const asset = assets.get(key);
       if (!asset) continue;
@@ -186,7 +202,13 @@ function addressRows(reached: Map<string, Reached>, minVictims: number): Converg
         }),
         perVictim: [...e.hits]
           .sort((a, b) => cmp(a.victim, b.victim) || cmp(assetId(a.asset), assetId(b.asset)))
-          .map((h) => ({ victim: h.victim, asset: h.asset, amount: h.amount.toString(), amountDisplay: formatUnits(h.amount, h.asset.decimals), hops: h.hops })),
+          .map((h) => ({
+            victim: h.victim,
+            asset: h.asset,
+            amount: h.amount.toString(),
+            amountDisplay: formatUnits(h.amount, h.asset.decimals),
+            hops: h.hops,
+          })),
       };
     })
     .filter((a) => a.victims >= minVictims)
@@ -198,7 +220,9 @@ export function victimConvergenceToSummary(report: ConvergenceReport): string {
   const lines = [`Convergence: ${report.addresses.length} address(es) received funds from at least ${report.minVictims} of ${report.victims.length} victims`];
   for (const a of report.addresses) {
     const amounts = a.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ');
-    lines.push(`${String(a.victims).padStart(3)} victims  ${a.chain}  ${a.address}  ${a.entity ?? '(unlabeled)'}  ${amounts}${a.endpoint.length ? `  [${a.endpoint.join(',')}]` : ''}`);
+    lines.push(
+      `${String(a.victims).padStart(3)} victims  ${a.chain}  ${a.address}  ${a.entity ?? '(unlabeled)'}  ${amounts}${a.endpoint.length ? `  [${a.endpoint.join(',')}]` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -29,13 +29,22 @@ const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
-const keep = <T extends TestServer>(s: T): T => (closers.push(() => s.close()), s);
+const keep = <T extends TestServer>(s: T): T => {
+  closers.push(() => s.close());
+  return s;
+};
 
 /**
  * The trace through a fault proxy, seed after seed (each seed breaks other requests in other ways) until every
  * kind of fault has been injected at least once: every faulty run's report must equal the fault-free one.
  */
-async function survives(server: TestServer, make: (url: string) => ChainAdapter, options: Omit<TraceOptions, 'adapters'>, bodyFaults: Record<string, BodyFault> = {}, maxSeeds = 12) {
+async function survives(
+  server: TestServer,
+  make: (url: string) => ChainAdapter,
+  options: Omit<TraceOptions, 'adapters'>,
+  bodyFaults: Record<string, BodyFault> = {},
+  maxSeeds = 12,
+) {
   const clean = await trace({ ...options, adapters: [make(server.url)] });
   const baseline = reportToJson(clean.report);
   const injected: Record<string, number> = {};
@@ -52,11 +61,17 @@ async function survives(server: TestServer, make: (url: string) => ChainAdapter,
   const total = Object.values(injected).reduce((a, b) => a + b, 0);
   console.log(`${clean.report.sources.map((x) => x.kind).join(',')}: ${total} faults survived over ${seeds} seeded runs`, JSON.stringify(injected));
   // Every kind was met (and survived).
-  expect(Object.entries(injected).filter(([, n]) => n === 0).map(([k]) => k)).toEqual([]);
+  expect(
+    Object.entries(injected)
+      .filter(([, n]) => n === 0)
+      .map(([k]) => k),
+  ).toEqual([]);
   return { clean, injected, total };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => () => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  () => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 /** Each source's own words for "not now": sent with HTTP 200 or their documented status. */
 const ETHERSCAN_FAULTS: Record<string, BodyFault> = {
   'etherscan rate limit': json(200, { status: '0', message: 'NOTOK', result: 'Max calls per sec rate limit reached (3/sec)' }),
@@ -68,7 +83,9 @@ const CORE_FAULTS: Record<string, BodyFault> = {
     const parsed = JSON.parse(upstream.text) as { id: unknown } | { id: unknown }[];
     const error = { code: -28, message: 'Loading block index…' };
     const at = Array.isArray(parsed) ? pick(parsed.length) : 0;
-    const body = Array.isArray(parsed) ? parsed.map((item, i) => (i === at ? { result: null, error, id: item.id } : item)) : { result: null, error, id: parsed.id };
+    const body = Array.isArray(parsed)
+      ? parsed.map((item, i) => (i === at ? { result: null, error, id: item.id } : item))
+      : { result: null, error, id: parsed.id };
     return { status: Array.isArray(parsed) ? 200 : 500, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
   },
   'core work queue': () => ({ status: 503, body: 'Work queue depth exceeded', headers: { 'content-type': 'text/plain' } }),
@@ -106,7 +123,8 @@ describe('fault injection: 20 % broken answers change nothing', () => {
     const tokens: Trc20Rec[] = [trc20(1, tronAddress(1), tronAddress(2), '900000000', T0)];
     for (let i = 0; i < 9; i++) {
       tokens.push(trc20(10 + i, tronAddress(2), tronAddress(100 + i), '100000000', T0 + 60_000 * (i + 1)));
-      for (let j = 0; j < 3; j++) tokens.push(trc20(100 + i * 10 + j, tronAddress(100 + i), tronAddress(1000 + i * 10 + j), '30000000', T0 + 3_600_000 + 60_000 * (i * 3 + j)));
+      for (let j = 0; j < 3; j++)
+        tokens.push(trc20(100 + i * 10 + j, tronAddress(100 + i), tronAddress(1000 + i * 10 + j), '30000000', T0 + 3_600_000 + 60_000 * (i * 3 + j)));
     }
     const server = keep(await startTronServer({ data: { trc20: tokens } }));
     const { clean, total } = await survives(
@@ -154,8 +172,14 @@ describe('fault injection: 20 % broken answers change nothing', () => {
   });
 
   it('when retries run out, the trace stops with a typed error naming the request and keeps a partial, incomplete report', { timeout: 60_000 }, async () => {
-    const rows: Row[] = [tokenRow(1, 10, evmAddress(1), evmAddress(2), '1000'), tokenRow(2, 11, evmAddress(2), evmAddress(3), '600'), tokenRow(3, 12, evmAddress(3), evmAddress(4), '600')];
-    const server = keep(await startEtherscanServer({ data: { tokentx: rows, blocks: Array.from({ length: 20 }, (_, b) => ({ number: b, timestamp: timeOf(b) })) }, apiKey: 'k' }));
+    const rows: Row[] = [
+      tokenRow(1, 10, evmAddress(1), evmAddress(2), '1000'),
+      tokenRow(2, 11, evmAddress(2), evmAddress(3), '600'),
+      tokenRow(3, 12, evmAddress(3), evmAddress(4), '600'),
+    ];
+    const server = keep(
+      await startEtherscanServer({ data: { tokentx: rows, blocks: Array.from({ length: 20 }, (_, b) => ({ number: b, timestamp: timeOf(b) })) }, apiKey: 'k' }),
+    );
     // Every request about address 3 fails, always.
     const proxy = keep(await startFaultProxy(server.url, { rate: 0 }));
     const broken = keep(await startFaultProxy(server.url, { rate: 1, kinds: ['503'], maxConsecutive: 1_000 }));
@@ -163,7 +187,9 @@ describe('fault injection: 20 % broken answers change nothing', () => {
     const inner = adapter.getTransfers.bind(adapter);
     const viaBroken = createEtherscanAdapter({ chain: 'ethereum', apiKey: 'k', baseUrl: `${broken.url}/v2/api`, ...fast(), retries: 2 });
     adapter.getTransfers = (q) => (q.addresses.includes(evmAddress(3)) ? viaBroken.getTransfers(q) : inner(q));
-    const error = await trace({ seeds: [{ chain: 'ethereum', address: evmAddress(2), from: timeOf(0), to: timeOf(19) }], adapters: [adapter] }).catch((e: unknown) => e);
+    const error = await trace({ seeds: [{ chain: 'ethereum', address: evmAddress(2), from: timeOf(0), to: timeOf(19) }], adapters: [adapter] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TraceIncompleteError);
     const incomplete = error as TraceIncompleteError<TraceResult>;
     // It names the request that failed, and the cause carries its (redacted) URL.

@@ -23,8 +23,24 @@ afterAll(async () => server.close());
 const anything = fc.jsonValue({ maxDepth: 4 });
 const answer = fc.oneof(
   anything,
-  fc.record({ status: fc.constantFrom('0', '1', 1), message: fc.string(), result: fc.oneof(anything, fc.array(fc.dictionary(fc.constantFrom('hash', 'from', 'to', 'value', 'blockNumber', 'timeStamp', 'contractAddress', 'tokenDecimal', 'logIndex', 'isError', 'gasUsed'), anything))) }),
-  fc.record({ data: fc.array(fc.dictionary(fc.constantFrom('transaction_id', 'from', 'to', 'value', 'block_timestamp', 'token_info', 'type'), anything)), success: fc.boolean(), meta: anything }),
+  fc.record({
+    status: fc.constantFrom('0', '1', 1),
+    message: fc.string(),
+    result: fc.oneof(
+      anything,
+      fc.array(
+        fc.dictionary(
+          fc.constantFrom('hash', 'from', 'to', 'value', 'blockNumber', 'timeStamp', 'contractAddress', 'tokenDecimal', 'logIndex', 'isError', 'gasUsed'),
+          anything,
+        ),
+      ),
+    ),
+  }),
+  fc.record({
+    data: fc.array(fc.dictionary(fc.constantFrom('transaction_id', 'from', 'to', 'value', 'block_timestamp', 'token_info', 'type'), anything)),
+    success: fc.boolean(),
+    meta: anything,
+  }),
   fc.record({ result: anything, error: fc.oneof(fc.constant(null), anything), id: fc.nat() }),
   fc.array(fc.record({ txid: fc.oneof(fc.string(), fc.stringMatching(/^[0-9a-f]{64}$/)), vin: anything, vout: anything, status: anything, fee: anything })),
 );
@@ -36,13 +52,22 @@ const TXID = 'ab'.repeat(32);
 const fast = { retries: 0, timeoutMs: 2_000, clock: createVirtualClock(), rateLimit: false as const };
 
 const calls: Record<string, () => Promise<unknown>> = {
-  'etherscan transfers': () => createEtherscanAdapter({ chain: 'ethereum', apiKey: 'k', baseUrl: `${server.url}/v2/api`, ...fast }).getTransfers({ chain: 'ethereum', addresses: [EVM], direction: 'both', fromTime: 1, toTime: 2 }),
-  'etherscan seed tx': () => createEtherscanAdapter({ chain: 'ethereum', apiKey: 'k', baseUrl: `${server.url}/v2/api`, ...fast }).getTransaction('ethereum', `0x${TXID}`),
+  'etherscan transfers': () =>
+    createEtherscanAdapter({ chain: 'ethereum', apiKey: 'k', baseUrl: `${server.url}/v2/api`, ...fast }).getTransfers({
+      chain: 'ethereum',
+      addresses: [EVM],
+      direction: 'both',
+      fromTime: 1,
+      toTime: 2,
+    }),
+  'etherscan seed tx': () =>
+    createEtherscanAdapter({ chain: 'ethereum', apiKey: 'k', baseUrl: `${server.url}/v2/api`, ...fast }).getTransaction('ethereum', `0x${TXID}`),
   'trongrid transfers': () => createTronGridAdapter({ baseUrl: server.url, ...fast }).getTransfers({ chain: 'tron', addresses: [TRON], direction: 'both' }),
   'trongrid seed tx': () => createTronGridAdapter({ baseUrl: server.url, ...fast }).getTransaction('tron', TXID),
   'esplora tx': () => createEsploraAdapter({ url: server.url, chain: 'bitcoin', ...fast }).getUtxoTransaction('bitcoin', TXID),
   'esplora address': () => createEsploraAdapter({ url: server.url, chain: 'bitcoin', ...fast }).getAddressTransactions('bitcoin', [BTC]),
-  'bitcoin core tx': () => createBitcoinCoreAdapter({ url: server.url, chain: 'bitcoin', user: 'u', password: 'p', ...fast }).getUtxoTransaction('bitcoin', TXID),
+  'bitcoin core tx': () =>
+    createBitcoinCoreAdapter({ url: server.url, chain: 'bitcoin', user: 'u', password: 'p', ...fast }).getUtxoTransaction('bitcoin', TXID),
 };
 
 describe('adapter response schemas under fuzzing', () => {

@@ -31,7 +31,8 @@ const planted = () =>
     'engine/c.ts': "import { b } from './b';\nexport const c = String(b);\n",
     'cli/main.ts': "import { Command } from 'commander';\nimport { a } from '../engine/index.js';\nexport const run = () => new Command(a);\n",
     'engine/index.ts': "export { a } from './a.js';\nexport const load = () => import('../cli/main.js');\n",
-    'index.ts': "export { a } from './engine/a.js';\nexport type { B } from './core/up.js';\nexport const version = 1;\nexport { load } from './engine/index.js';\n",
+    'index.ts':
+      "export { a } from './engine/a.js';\nexport type { B } from './core/up.js';\nexport const version = 1;\nexport { load } from './engine/index.js';\n",
   });
 
 describe('the import walker (test/support/imports.ts)', () => {
@@ -41,7 +42,11 @@ describe('the import walker (test/support/imports.ts)', () => {
     expect(graph.get('core/up.ts')!.files).toEqual(['engine/a.ts']);
     expect(graph.get('engine/c.ts')!.files).toEqual(['engine/b.ts']);
     expect(graph.get('engine/index.ts')!.files).toEqual(['engine/a.ts', 'cli/main.ts']);
-    expect(graph.get('cli/main.ts')).toEqual({ files: ['engine/index.ts'], packages: ['commander'], logic: [expect.stringMatching(/^line 1: import/), expect.stringMatching(/^line 2: import/), expect.stringMatching(/^line 3: export const run/)] });
+    expect(graph.get('cli/main.ts')).toEqual({
+      files: ['engine/index.ts'],
+      packages: ['commander'],
+      logic: [expect.stringMatching(/^line 1: import/), expect.stringMatching(/^line 2: import/), expect.stringMatching(/^line 3: export const run/)],
+    });
     expect(parseImports('t.ts', "type L = typeof import('./lazy.js');\nconst x = require('y');").specifiers).toEqual(['./lazy.js']);
     expect([packageName('ethers/abi'), packageName('@duckdb/node-api'), packageName('node:fs')]).toEqual(['ethers', '@duckdb/node-api', 'node:fs']);
   });
@@ -68,11 +73,15 @@ describe('the import walker (test/support/imports.ts)', () => {
       'engine/a.ts': 'export const a = 1;\n',
       'lib.ts': "export { a } from './engine/a.js';\n",
     });
-    expect(upwardImports(readImportGraph(root), RANKS, ['lib.ts'])).toEqual([{ from: 'core/x.ts', to: 'lib.ts', fromRank: 'core', toRank: 'entry lib.ts (as engine)' }]);
+    expect(upwardImports(readImportGraph(root), RANKS, ['lib.ts'])).toEqual([
+      { from: 'core/x.ts', to: 'lib.ts', fromRank: 'core', toRank: 'entry lib.ts (as engine)' },
+    ]);
   });
 
   it('fails loudly on an import it cannot resolve, a computed import() and a folder without a rank', () => {
-    expect(() => readImportGraph(tree({ 'core/a.ts': "import { b } from './missing.js';\n" }))).toThrow(/core\/a\.ts: import '\.\/missing\.js' resolves to no \.ts file/);
+    expect(() => readImportGraph(tree({ 'core/a.ts': "import { b } from './missing.js';\n" }))).toThrow(
+      /core\/a\.ts: import '\.\/missing\.js' resolves to no \.ts file/,
+    );
     expect(() => readImportGraph(tree({ 'core/a.ts': 'export const f = (m: string) => import(m);\n' }))).toThrow(/computed specifier/);
     const graph = readImportGraph(tree({ 'core/a.ts': "import { b } from '../misc/b.js';\n", 'misc/b.ts': 'export const b = 1;\n' }));
     expect(() => upwardImports(graph, RANKS, [])).toThrow(/misc\/b\.ts is in no layer/);
@@ -85,7 +94,9 @@ describe('the import walker (test/support/imports.ts)', () => {
     fc.assert(
       fc.property(graphs, ([n, edges]) => {
         const names = Array.from({ length: n }, (_, i) => `core/f${String(i).padStart(2, '0')}.ts`);
-        const graph: ImportGraph = new Map(names.map((f, i) => [f, { files: [...new Set(edges.filter(([s]) => s === i).map(([, t]) => names[t]!))], packages: [], logic: [] }]));
+        const graph: ImportGraph = new Map(
+          names.map((f, i) => [f, { files: [...new Set(edges.filter(([s]) => s === i).map(([, t]) => names[t]!))], packages: [], logic: [] }]),
+        );
         // By definition: a reaches b through one import or more.
         const reaches = (a: string, b: string) => [...graph.get(a)!.files].some((f) => reachable(graph, f).files.has(b));
         const expected = new Map<string, string[]>();

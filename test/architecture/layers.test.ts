@@ -10,7 +10,6 @@ const ENTRIES = ['index.ts', 'bitcoin.ts', 'warehouse.ts', 'cases.ts', 'html.ts'
 /** What only the command loads; the library's root must reach none of it. */
 const CLI_PACKAGES = ['commander', 'cli-progress'];
 
-
 const graph = readImportGraph(fileURLToPath(new URL('../../src', import.meta.url)));
 
 function violations(): string[] {

@@ -13,7 +13,10 @@ import { BITCOIN_REFERENCE, EsploraIndex, REAL_BLOCKS, loadEarlyRawBlocks, start
 export async function run(): Promise<void> {
   const raws: { height: number; raw: Uint8Array }[] = [
     ...loadEarlyRawBlocks().map((raw, i) => ({ height: i + 1, raw })),
-    ...(Object.keys(REAL_BLOCKS).map(Number) as (keyof typeof REAL_BLOCKS)[]).map((height) => ({ height, raw: readFileSync(BITCOIN_REFERENCE + REAL_BLOCKS[height].file) })),
+    ...(Object.keys(REAL_BLOCKS).map(Number) as (keyof typeof REAL_BLOCKS)[]).map((height) => ({
+      height,
+      raw: readFileSync(BITCOIN_REFERENCE + REAL_BLOCKS[height].file),
+    })),
   ];
 
   let start = performance.now();
@@ -28,14 +31,20 @@ export async function run(): Promise<void> {
   start = performance.now();
   const index = new EsploraIndex('bitcoin', blocks);
   const indexMs = performance.now() - start;
-  console.log(`bitcoin decode: ${blocks.length} blocks, ${txCount} transactions, ${outputs} outputs in ${decodeMs.toFixed(0)} ms = ${Math.round(txCount / (decodeMs / 1000))} tx/s (txid + merkle check + addresses)`);
-  console.log(`bitcoin index: ${index.txs.size} transactions, ${index.history.size} addresses in ${indexMs.toFixed(0)} ms = ${Math.round(txCount / ((decodeMs + indexMs) / 1000))} tx/s decode+index`);
+  console.log(
+    `bitcoin decode: ${blocks.length} blocks, ${txCount} transactions, ${outputs} outputs in ${decodeMs.toFixed(0)} ms = ${Math.round(txCount / (decodeMs / 1000))} tx/s (txid + merkle check + addresses)`,
+  );
+  console.log(
+    `bitcoin index: ${index.txs.size} transactions, ${index.history.size} addresses in ${indexMs.toFixed(0)} ms = ${Math.round(txCount / ((decodeMs + indexMs) / 1000))} tx/s decode+index`,
+  );
 
   const server = await startEsploraServer(index);
   try {
     const adapter = createEsploraAdapter({ url: server.url, concurrency: 8, retries: 0 });
     // Seeds: every non-coinbase transaction of block 574200 whose outputs are spent inside the block, all outputs tainted.
-    const seeds = [...index.txs.values()].filter((e) => e.block.height === 574200 && !e.tx.coinbase && e.tx.outputs.some((_, n) => index.spenders.has(`${e.tx.txid}:${n}`)));
+    const seeds = [...index.txs.values()].filter(
+      (e) => e.block.height === 574200 && !e.tx.coinbase && e.tx.outputs.some((_, n) => index.spenders.has(`${e.tx.txid}:${n}`)),
+    );
     start = performance.now();
     const taint = new Map<string, bigint>();
     const visited = new Set<string>();

@@ -53,10 +53,16 @@ export async function run(): Promise<void> {
   const warm = await once();
   await server.close();
   const same = cold.report === warm.report;
-  console.log(`trace: ${cold.figures.requests} requests to an Etherscan-compatible source (${LATENCY_MS} ms latency, free-tier limit 3 requests/s), ${rows.length} transfers`);
+  console.log(
+    `trace: ${cold.figures.requests} requests to an Etherscan-compatible source (${LATENCY_MS} ms latency, free-tier limit 3 requests/s), ${rows.length} transfers`,
+  );
   console.log(`cold run:   ${cold.ms.toFixed(0).padStart(7)} ms  (${cold.figures.requests} network requests)`);
-  console.log(`cached run: ${warm.ms.toFixed(0).padStart(7)} ms  (${warm.figures.cacheHits} answers from the cache, ${warm.figures.requests} network requests)`);
-  console.log(`speed-up: ${(cold.ms / warm.ms).toFixed(1)}x (goal >= 50x); reports identical: ${same}; cache file ${(statSync(cachePath).size / 1024).toFixed(0)} KiB; peak RSS ${(warm.rss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `cached run: ${warm.ms.toFixed(0).padStart(7)} ms  (${warm.figures.cacheHits} answers from the cache, ${warm.figures.requests} network requests)`,
+  );
+  console.log(
+    `speed-up: ${(cold.ms / warm.ms).toFixed(1)}x (goal >= 50x); reports identical: ${same}; cache file ${(statSync(cachePath).size / 1024).toFixed(0)} KiB; peak RSS ${(warm.rss / 2 ** 20).toFixed(0)} MiB`,
+  );
   answerLog(dir);
 }
 
@@ -68,7 +74,9 @@ export async function run(): Promise<void> {
 function answerLog(dir: string): void {
   const ANSWERS = 100_000;
   const path = join(dir, 'answers-100k.log');
-  const bodies = Array.from({ length: 1_000 }, (_, i) => JSON.stringify({ jsonrpc: '2.0', id: 1, result: { data: randomBytes(100 + ((i * 37) % 1_950)).toString('hex') } }));
+  const bodies = Array.from({ length: 1_000 }, (_, i) =>
+    JSON.stringify({ jsonrpc: '2.0', id: 1, result: { data: randomBytes(100 + ((i * 37) % 1_950)).toString('hex') } }),
+  );
   const key = (i: number) => cacheKey('bench', String(i));
   let started = performance.now();
   const writer = createResponseCache({ path });
@@ -90,8 +98,12 @@ function answerLog(dir: string): void {
   for (let i = 0; i < ANSWERS; i++) if (reader.get(key(i), { anyAge: true })) found++;
   const readMs = performance.now() - started;
   reader.close();
-  console.log(`answer log, ${ANSWERS.toLocaleString('en')} answers (${(bytes / 2 ** 20).toFixed(0)} MiB of bodies): stored in ${(writeMs / 1000).toFixed(1)} s (${((writeMs * 1000) / ANSWERS).toFixed(0)} µs each), file ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB`);
-  console.log(`  open (index of ${ANSWERS.toLocaleString('en')} answers): ${openMs.toFixed(0)} ms, index memory ~${((rssOpen - rssBefore) / 2 ** 20).toFixed(0)} MiB; every answer read back: ${(readMs / 1000).toFixed(1)} s (${((readMs * 1000) / ANSWERS).toFixed(0)} µs each, ${found} found, each checked against its SHA-256)`);
+  console.log(
+    `answer log, ${ANSWERS.toLocaleString('en')} answers (${(bytes / 2 ** 20).toFixed(0)} MiB of bodies): stored in ${(writeMs / 1000).toFixed(1)} s (${((writeMs * 1000) / ANSWERS).toFixed(0)} µs each), file ${(statSync(path).size / 2 ** 20).toFixed(0)} MiB`,
+  );
+  console.log(
+    `  open (index of ${ANSWERS.toLocaleString('en')} answers): ${openMs.toFixed(0)} ms, index memory ~${((rssOpen - rssBefore) / 2 ** 20).toFixed(0)} MiB; every answer read back: ${(readMs / 1000).toFixed(1)} s (${((readMs * 1000) / ANSWERS).toFixed(0)} µs each, ${found} found, each checked against its SHA-256)`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -56,16 +56,27 @@ async function benchStore(label: string, target: string, csvFile: string, report
     );
     start = performance.now();
     const again = await importComplaints(store, csvFile, { batchSize: 2_000 });
-    console.log(`cases ${label}: re-import of the same file: ${again.alreadyStored.toLocaleString('en')} duplicates recognised, 0 stored, in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    console.log(
+      `cases ${label}: re-import of the same file: ${again.alreadyStored.toLocaleString('en')} duplicates recognised, 0 stored, in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+    );
 
     start = performance.now();
     const cases = await store.listCases();
     for (const [c, info] of cases.entries()) {
       const payments = await store.payments(info.reference);
-      await store.saveTrace(info.reference, { options: { bench: true }, report: { ...report, case: { reference: info.reference } }, reached: reachedFor(c, payments.map((p) => `${p.chain}|${p.key}`)) });
+      await store.saveTrace(info.reference, {
+        options: { bench: true },
+        report: { ...report, case: { reference: info.reference } },
+        reached: reachedFor(
+          c,
+          payments.map((p) => `${p.chain}|${p.key}`),
+        ),
+      });
     }
     const saveMs = performance.now() - start;
-    console.log(`cases ${label}: stored ${cases.length} traces (report + 12 reached addresses + payment links each) in ${(saveMs / 1000).toFixed(1)} s = ${Math.round(cases.length / (saveMs / 1000))} traces/s`);
+    console.log(
+      `cases ${label}: stored ${cases.length} traces (report + 12 reached addresses + payment links each) in ${(saveMs / 1000).toFixed(1)} s = ${Math.round(cases.length / (saveMs / 1000))} traces/s`,
+    );
 
     start = performance.now();
     const shared = await store.convergence();
@@ -76,7 +87,9 @@ async function benchStore(label: string, target: string, csvFile: string, report
         (top ? ` (top: ${top.caseCount} cases, ${top.victimCount} victims)` : ''),
     );
     const stats = await store.stats();
-    console.log(`cases ${label}: store size ${(stats.sizeBytes / 1024 / 1024).toFixed(1)} MiB (${stats.payments.toLocaleString('en')} payments, ${stats.reachedAddresses.toLocaleString('en')} reached-address rows)`);
+    console.log(
+      `cases ${label}: store size ${(stats.sizeBytes / 1024 / 1024).toFixed(1)} MiB (${stats.payments.toLocaleString('en')} payments, ${stats.reachedAddresses.toLocaleString('en')} reached-address rows)`,
+    );
   } finally {
     await store.close();
   }
@@ -98,10 +111,16 @@ export async function run(options: { cases?: number } = {}): Promise<void> {
     const probe = await openCaseStore({ target: ':memory:', env: {} });
     const g0 = world.rows.filter((r) => r.case_ref === 'SYN-G0-01');
     const { importRecords } = await import('../../src/cases/import.js');
-    await importRecords(probe, g0.map((record, i) => ({ line: i + 1, record })), 'probe');
+    await importRecords(
+      probe,
+      g0.map((record, i) => ({ line: i + 1, record })),
+      'probe',
+    );
     const start = performance.now();
     const traced = await traceCase(probe, 'SYN-G0-01', { adapters: [createFixtureAdapter({ dataset: world.dataset })], labels: loadLabelFiles([DEMO_LABELS]) });
-    console.log(`cases: one real case trace (${g0.length} payments, ${traced.reached.length} addresses reached) in ${(performance.now() - start).toFixed(0)} ms`);
+    console.log(
+      `cases: one real case trace (${g0.length} payments, ${traced.reached.length} addresses reached) in ${(performance.now() - start).toFixed(0)} ms`,
+    );
     await probe.close();
 
     await benchStore('SQLite', `sqlite:${join(dir, 'cases.db')}`, csvFile, traced.report);

@@ -266,7 +266,9 @@ export async function run(): Promise<void> {
 
   const traceMs = roundsMs + endpointsMs;
   const rate = transfersRead / (traceMs / 1000);
-  console.log(`world          ${fmt(M)} transfers, ${fmt(N)} addresses, ${fmt(seedTxs.length)} tx seeds, FIFO (the floor of the engine benchmark's trace, not chaintrail's engine)`);
+  console.log(
+    `world          ${fmt(M)} transfers, ${fmt(N)} addresses, ${fmt(seedTxs.length)} tx seeds, FIFO (the floor of the engine benchmark's trace, not chaintrail's engine)`,
+  );
   console.log(`layout         ${secs(layoutMs)} not timed (ids, columns, per-address runs of movements, tx hash ranks)`);
   console.log(`rounds         ${secs(roundsMs)}: ${rounds} rounds, ${fmt(expandedCount)} addresses expanded, ${fmt(transfersRead)} transfers read`);
   console.log(`endpoints      ${secs(endpointsMs)}: ${fmt(endpoints.length)} endpoints, of which ${secs(checksumMs)} for their EIP-55 checksums`);

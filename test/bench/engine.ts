@@ -77,7 +77,17 @@ export function generateWorld(total: number, seed = 7): World {
   const transfers: Row[] = [];
   let tx = 0;
   const push = (from: string, to: string, amount: number, time: number) => {
-    transfers.push({ chain: 'ethereum', tx: txHash(++tx), logIndex: 0, block: 20_000_000 + Math.floor((time - T0) / 12), time, from, to, asset: 'usdt', amount: String(amount) });
+    transfers.push({
+      chain: 'ethereum',
+      tx: txHash(++tx),
+      logIndex: 0,
+      block: 20_000_000 + Math.floor((time - T0) / 12),
+      time,
+      from,
+      to,
+      asset: 'usdt',
+      amount: String(amount),
+    });
   };
 
   // Addresses per layer, and what each received from its parents (tainted path) so splits forward real amounts.
@@ -223,18 +233,30 @@ export async function run(): Promise<void> {
     const read = report.stats.transfersSeen;
     const rate = read / (traceMs / 1000);
     const balanced = report.conservation.every((c) => c.balanced);
-    console.log(`world          ${fmt(total)} transfers, ${levels.length} layers (${levels.map(fmt).join(' / ')} addresses), ${fmt(seeds.length)} tx seeds, taint ${taint}`);
+    console.log(
+      `world          ${fmt(total)} transfers, ${levels.length} layers (${levels.map(fmt).join(' / ')} addresses), ${fmt(seeds.length)} tx seeds, taint ${taint}`,
+    );
     console.log(`generation     ${secs(generateMs)}`);
     console.log(`adapter build  ${secs(adapterMs)} (validate, normalize and index the dataset; label store)`);
     console.log(`trace          ${secs(traceMs)} wall, ${secs((cpu.user + cpu.system) / 1000)} CPU incl. GC threads (${mb(rssBefore)} RSS before)`);
     console.log(`transfers read ${fmt(read)} (${((read / total) * 100).toFixed(1)} % of the world), ${fmt(report.stats.taintedTransfers)} tainted`);
     console.log(`rounds         ${report.stats.rounds}`);
-    console.log(`expanded       ${fmt(report.stats.addressesExpanded)} addresses (of ${fmt(layerAddresses)} layer addresses), ${fmt(report.endpoints.length)} endpoints`);
-    console.log(`graph          ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges, built on first access in ${secs(graphMs)} (${fmt(read / ((traceMs + graphMs) / 1000))} transfers/s with it)`);
-    console.log(`conservation   ${balanced ? 'balanced' : 'NOT BALANCED'} (${report.conservation.map((c) => `${c.asset.symbol} seeded ${c.seeded}, endpoints ${c.endpoints}`).join('; ')})`);
+    console.log(
+      `expanded       ${fmt(report.stats.addressesExpanded)} addresses (of ${fmt(layerAddresses)} layer addresses), ${fmt(report.endpoints.length)} endpoints`,
+    );
+    console.log(
+      `graph          ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges, built on first access in ${secs(graphMs)} (${fmt(read / ((traceMs + graphMs) / 1000))} transfers/s with it)`,
+    );
+    console.log(
+      `conservation   ${balanced ? 'balanced' : 'NOT BALANCED'} (${report.conservation.map((c) => `${c.asset.symbol} seeded ${c.seeded}, endpoints ${c.endpoints}`).join('; ')})`,
+    );
     console.log(`throughput     ${fmt(rate)} transfers/s  [goal >= ${fmt(GOAL_RATE)}: ${rate >= GOAL_RATE ? 'met' : 'NOT met'}]`);
-    console.log(`live heap      ${mb(heapAdapter)} after adapter build (dataset index + labels), ${mb(heapTrace)} after trace (+${mb(heapTrace - heapAdapter)}: engine state and report), ${mb(heapAfter)} with the graph`);
-    console.log(`peak RSS       ${mb(traceRss)} through the report  [goal <= ${mb(GOAL_RSS)}: ${traceRss <= GOAL_RSS ? 'met' : 'NOT met'}]; ${mb(maxRss)} with the graph`);
+    console.log(
+      `live heap      ${mb(heapAdapter)} after adapter build (dataset index + labels), ${mb(heapTrace)} after trace (+${mb(heapTrace - heapAdapter)}: engine state and report), ${mb(heapAfter)} with the graph`,
+    );
+    console.log(
+      `peak RSS       ${mb(traceRss)} through the report  [goal <= ${mb(GOAL_RSS)}: ${traceRss <= GOAL_RSS ? 'met' : 'NOT met'}]; ${mb(maxRss)} with the graph`,
+    );
     if (!balanced) throw new Error('engine benchmark: conservation not balanced');
   } finally {
     clearInterval(sampler);

@@ -20,7 +20,11 @@ const RECURRING = new Set(['eth_getLogs', 'eth_blockNumber']);
 export async function run(): Promise<void> {
   const chain = await startLocalChain({ actors: ['deployer'], balanceEth: 1_000n, blockSeconds: 12 });
   try {
-    const frontier = Array.from({ length: FRONTIER }, (_, i) => keccak256(toUtf8Bytes(`frontier-${i}`)).slice(0, 42).toLowerCase());
+    const frontier = Array.from({ length: FRONTIER }, (_, i) =>
+      keccak256(toUtf8Bytes(`frontier-${i}`))
+        .slice(0, 42)
+        .toLowerCase(),
+    );
     let start = performance.now();
     const usdt = await chain.deploy('deployer', 'TestToken', ['Tether USD', 'USDT', 6, 10n ** 18n]);
     for (let round = 0; round < ROUNDS; round++) {
@@ -32,7 +36,9 @@ export async function run(): Promise<void> {
       }
     }
     const transfers = FRONTIER * ROUNDS;
-    console.log(`evm-rpc world: ${FRONTIER} frontier addresses, ${transfers} ERC-20 transfers in ${await chain.head()} blocks, built in ${(performance.now() - start).toFixed(0)} ms`);
+    console.log(
+      `evm-rpc world: ${FRONTIER} frontier addresses, ${transfers} ERC-20 transfers in ${await chain.head()} blocks, built in ${(performance.now() - start).toFixed(0)} ms`,
+    );
 
     const asset: AssetRef = { chain: CHAIN, kind: 'token', contract: usdt.address, symbol: 'USDT', decimals: 6 };
     // ganache answers eth_getLogs by decoding and filtering every log in the range (no index), so calls are slow.
@@ -95,7 +101,9 @@ function pick(adapter: EvmRpcAdapter): { calls: number; http: number } {
 
 function print(name: string, m: { calls: number; http: number; ms: number }, what: string, byMethod?: Record<string, number>): void {
   const n = (x: number) => String(Math.round(x)).padStart(7);
-  console.log(`evm-rpc ${name.padEnd(12)} ${n(m.calls)} RPC calls in ${n(m.http)} HTTP requests, ${n(m.ms)} ms  (${what})${byMethod ? ` ${JSON.stringify(byMethod)}` : ''}`);
+  console.log(
+    `evm-rpc ${name.padEnd(12)} ${n(m.calls)} RPC calls in ${n(m.http)} HTTP requests, ${n(m.ms)} ms  (${what})${byMethod ? ` ${JSON.stringify(byMethod)}` : ''}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

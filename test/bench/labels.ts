@@ -83,7 +83,9 @@ export async function run(): Promise<void> {
   const looked = performance.now() - t;
   const lookedCpu = cpuMs(cpu);
   queries.length = 0;
-  line(`store: ${store.size.toLocaleString('en')} labels added in ${added.toFixed(0)} ms (cpu ${addedCpu} ms; objects built in ${built.toFixed(0)} ms); heap ${mb(heapStore)} for labels + store`);
+  line(
+    `store: ${store.size.toLocaleString('en')} labels added in ${added.toFixed(0)} ms (cpu ${addedCpu} ms; objects built in ${built.toFixed(0)} ms); heap ${mb(heapStore)} for labels + store`,
+  );
   line(`store: ${n.toLocaleString('en')} lookups in ${looked.toFixed(0)} ms (cpu ${lookedCpu} ms; ${((looked * 1e6) / n).toFixed(0)} ns each, ${hits} hits)`);
   if (hits !== n) throw new Error(`bench: expected ${n} hits, got ${hits}`);
   labels.length = 0;

@@ -9,7 +9,12 @@ import { fileURLToPath } from 'node:url';
 /** These first, in this order; then any other benchmark module in this folder, alphabetically. */
 const FIRST = ['engine.ts', 'evm-rpc.ts', 'bitcoin.ts', 'explorers.ts'];
 const here = fileURLToPath(new URL('.', import.meta.url));
-const MODULES = [...FIRST, ...readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !FIRST.includes(f)).sort()];
+const MODULES = [
+  ...FIRST,
+  ...readdirSync(here)
+    .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !FIRST.includes(f))
+    .sort(),
+];
 
 interface BenchModule {
   run?: () => Promise<void> | void;
@@ -35,7 +40,9 @@ export async function main(): Promise<number> {
       console.log(`-- ${name.replace(/\.ts$/, '')} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       failed++;
-      console.log(`-- ${name.replace(/\.ts$/, '')} FAILED after ${((performance.now() - started) / 1000).toFixed(1)} s: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.log(
+        `-- ${name.replace(/\.ts$/, '')} FAILED after ${((performance.now() - started) / 1000).toFixed(1)} s: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
   }
   console.log(`\nbenchmarks: ${ran} ran, ${failed} failed`);

@@ -30,7 +30,10 @@ const PER_TX = 500;
 const U = 1_000_000n;
 /** Signed transactions queued per mined block (gas limit 60,000 each, 30 M block gas). */
 const PER_BLOCK = 450;
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export interface BuiltWorld {
@@ -155,7 +158,11 @@ export async function run(): Promise<void> {
     const rpc = createEvmRpcAdapter({ url: world.chain.url, chain: CHAIN, timeoutMs: 900_000 });
     const viaRpc = await timedTrace(world, rpc);
     const rpcStats = rpc.stats();
-    print('rpc   ', viaRpc, `${rpcStats.calls.toLocaleString('en')} JSON-RPC calls in ${rpcStats.httpRequests.toLocaleString('en')} HTTP requests ${JSON.stringify(rpcStats.byMethod)}`);
+    print(
+      'rpc   ',
+      viaRpc,
+      `${rpcStats.calls.toLocaleString('en')} JSON-RPC calls in ${rpcStats.httpRequests.toLocaleString('en')} HTTP requests ${JSON.stringify(rpcStats.byMethod)}`,
+    );
 
     // 2. The same blocks exported to blockchain-etl tables (Parquet), traced with DuckDB.
     let t = performance.now();
@@ -184,8 +191,9 @@ export async function run(): Promise<void> {
     // 3. Same data, same answer; then the ratio.
     const hopLimit = viaRpc.report.endpoints.filter((e) => e.kind === 'hop-limit');
     if (hopLimit.length !== N) throw new Error(`expected ${N} hop-limit endpoints over RPC, got ${hopLimit.length}`);
-    if (!isDeepStrictEqual(viaDuckDb.report.endpoints, viaRpc.report.endpoints)) throw new Error('the DuckDB trace\'s endpoints differ from the RPC trace\'s');
-    if (!isDeepStrictEqual(viaDuckDb.report.conservation, viaRpc.report.conservation)) throw new Error('the DuckDB trace\'s conservation differs from the RPC trace\'s');
+    if (!isDeepStrictEqual(viaDuckDb.report.endpoints, viaRpc.report.endpoints)) throw new Error("the DuckDB trace's endpoints differ from the RPC trace's");
+    if (!isDeepStrictEqual(viaDuckDb.report.conservation, viaRpc.report.conservation))
+      throw new Error("the DuckDB trace's conservation differs from the RPC trace's");
     // Per hop = the rounds that fetched a whole layer of N mules (round 1 fetches the collector alone).
     const perHop = (m: Measured) => {
       const full = m.rounds.filter((r) => r.frontier >= N);

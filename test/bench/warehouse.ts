@@ -42,7 +42,9 @@ export async function run(): Promise<void> {
     // Entity id -> a 40-hex-digit address / 64-hex-digit hash that looks random (ids: 1 victim, 2 collector, layer h
     // mule i = 1_000 + h * FRONTIER + i; noise among 10_000_000 + [0, 1 M)).
     await c.run(`CREATE MACRO addr(id) AS printf('0x%016x%016x%08x', hash(id), hash(id + 100000000000), hash(id + 200000000000) >> 32)`);
-    await c.run(`CREATE MACRO txh(id) AS printf('0x%016x%016x%016x%016x', hash(-id), hash(-id - 100000000000), hash(-id - 200000000000), hash(-id - 300000000000))`);
+    await c.run(
+      `CREATE MACRO txh(id) AS printf('0x%016x%016x%016x%016x', hash(-id), hash(-id - 100000000000), hash(-id - 200000000000), hash(-id - 300000000000))`,
+    );
     // In time order without a sort: row n is at second n * SPAN / ROWS (a block every 12 s); traced rows replace the
     // noise at the positions of their times (victim -> collector at 0, layer h's mule i at hour h, 1,000 per block:
     // position (h * 3600 + i // 1000 * 12) * ROWS // SPAN + i % 1000 + 1). Each row finds its own traced entry by
@@ -80,7 +82,9 @@ export async function run(): Promise<void> {
     db.closeSync();
     const genMs = performance.now() - start;
     const size = statSync(join(dir, 'token_transfers.parquet')).size;
-    console.log(`warehouse generate: ${ROWS.toLocaleString('en')} token_transfers rows, ${(size / 2 ** 20).toFixed(0)} MiB Parquet in ${(genMs / 1000).toFixed(1)} s`);
+    console.log(
+      `warehouse generate: ${ROWS.toLocaleString('en')} token_transfers rows, ${(size / 2 ** 20).toFixed(0)} MiB Parquet in ${(genMs / 1000).toFixed(1)} s`,
+    );
 
     const rssBefore = process.resourceUsage().maxRSS;
     // 2. Trace through the DuckDB adapter, timing each query (wall clock and this process's CPU time).
@@ -96,7 +100,14 @@ export async function run(): Promise<void> {
         const result = await inner.getTransfers(q);
         const used = process.cpuUsage(cpu);
         const sqlMs = inner.stats().queryMs - sql;
-        calls.push({ addresses: q.addresses.length, ms: performance.now() - t, cpuMs: (used.user + used.system) / 1000, sqlMs, rows: result.transfers.length, load: load() });
+        calls.push({
+          addresses: q.addresses.length,
+          ms: performance.now() - t,
+          cpuMs: (used.user + used.system) / 1000,
+          sqlMs,
+          rows: result.transfers.length,
+          load: load(),
+        });
         return result;
       },
     };
@@ -166,7 +177,9 @@ export async function run(): Promise<void> {
     );
     await inner.close();
     const rss = process.resourceUsage().maxRSS;
-    console.log(`warehouse peak RSS: ${(rss / 1024).toFixed(0)} MiB (${rss > rssBefore ? 'reached during the trace' : `reached while generating; ${(rssBefore / 1024).toFixed(0)} MiB before the trace`})`);
+    console.log(
+      `warehouse peak RSS: ${(rss / 1024).toFixed(0)} MiB (${rss > rssBefore ? 'reached during the trace' : `reached while generating; ${(rssBefore / 1024).toFixed(0)} MiB before the trace`})`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
-import { evmAddress, layeredTokenRows } from '../support/etherscan-data.js';
+import { layeredTokenRows } from '../support/etherscan-data.js';
 import { cli } from '../support/cli.js';
 import type { TraceReport } from '../../src/core/schema.js';
 
@@ -15,7 +15,10 @@ let server: EtherscanServer;
 let killAfter = Number.POSITIVE_INFINITY;
 let onKill: () => void = () => {};
 beforeAll(async () => {
-  server = await startEtherscanServer({ data: { tokentx: rows, blocks: Array.from({ length: 200 }, (_, b) => ({ number: b, timestamp: 1_700_000_000 + b * 12 })) }, apiKey: 'test-key' });
+  server = await startEtherscanServer({
+    data: { tokentx: rows, blocks: Array.from({ length: 200 }, (_, b) => ({ number: b, timestamp: 1_700_000_000 + b * 12 })) },
+    apiKey: 'test-key',
+  });
   // The kill switch rides on the server: after `killAfter` answered list requests the child is killed.
   const original = server.requests.push.bind(server.requests);
   server.requests.push = (...items) => {
@@ -27,7 +30,9 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 function run(cache: string, out: string, killAt?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/resumable-child.ts', server.apiUrl, cache, out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/resumable-child.ts', server.apiUrl, cache, out], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   killAfter = killAt ?? Number.POSITIVE_INFINITY;

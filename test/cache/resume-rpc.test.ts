@@ -56,7 +56,10 @@ beforeAll(async () => {
   for (let l = 0; l < shape.layers; l++) {
     const ethAmount = part(40n * ETH) / BigInt(shape.layers);
     const usdtAmount = part(500_000n * U) / BigInt(shape.layers);
-    let holders = [{ name: 'collector1', eth: ethAmount, usdt: 0n }, { name: 'collector2', eth: 0n, usdt: usdtAmount }];
+    let holders = [
+      { name: 'collector1', eth: ethAmount, usdt: 0n },
+      { name: 'collector2', eth: 0n, usdt: usdtAmount },
+    ];
     for (let d = 0; d < shape.depth; d++) {
       const next: typeof holders = [];
       for (const h of holders) {
@@ -88,7 +91,22 @@ const dataCalls = (calls: ProxyCall[]) => calls.filter((c) => !LIVE.has(c.method
 
 /** The CLI as its own process (ganache runs in this one, so it is spawned, not run synchronously). */
 function runCli(cache: string, out: string, killAt?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const args = ['--import', 'tsx', 'src/cli/bin.ts', 'trace', '--chain', chain.chain, '--source', `rpc:${proxy.url}`, '--format', 'json', '--out', out, '--quiet', '--no-builtin-labels'];
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli/bin.ts',
+    'trace',
+    '--chain',
+    chain.chain,
+    '--source',
+    `rpc:${proxy.url}`,
+    '--format',
+    'json',
+    '--out',
+    out,
+    '--quiet',
+    '--no-builtin-labels',
+  ];
   for (const s of seeds) args.push('--seed', s);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHAINTRAIL_CACHE: cache } });
   let stderr = '';

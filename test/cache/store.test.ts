@@ -10,7 +10,12 @@ import { InvalidInputError } from '../../src/core/errors.js';
 const tempFile = (name = 'answers.log') => join(mkdtempSync(join(tmpdir(), 'cache-')), 'sub', name);
 
 /** Answer bodies as sources send them: JSON, plain text, newlines, tabs, quotes, non-ASCII. */
-const body = fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 3 }), fc.string({ unit: 'grapheme', maxLength: 60 }), fc.constant('line 1\nline 2\t"quoted"\r\n'));
+const body = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.json({ maxDepth: 3 }),
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  fc.constant('line 1\nline 2\t"quoted"\r\n'),
+);
 const writes = fc.array(fc.record({ key: fc.integer({ min: 0, max: 40 }), body, final: fc.boolean() }), { minLength: 1, maxLength: 60 });
 
 function expectedAfter(list: { key: number; body: string; final: boolean }[]) {

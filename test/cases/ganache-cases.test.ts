@@ -44,15 +44,22 @@ const reached = (graph: TraceGraph) => {
 describe('cases over the ganache world', () => {
   it('traces each case through the RPC adapter and finds exactly the addresses both reached', { timeout: 120_000 }, async () => {
     const adapter = createEvmRpcAdapter({ url: s.chain.url, chain: CHAIN });
-    const labels = createLabelStore([{ chain: CHAIN, address: s.a.exAHot, entity: 'Exchange A', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' }]);
+    const labels = createLabelStore([
+      { chain: CHAIN, address: s.a.exAHot, entity: 'Exchange A', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+    ]);
     const graphs: TraceGraph[] = [];
-    for (const [reference, victim, seeds] of [['G-1', 'v1', ['seed1', 'extra1']], ['G-2', 'v2', ['seed2']]] as const) {
+    for (const [reference, victim, seeds] of [
+      ['G-1', 'v1', ['seed1', 'extra1']],
+      ['G-2', 'v2', ['seed2']],
+    ] as const) {
       await store.addCase({ reference, jurisdiction: 'DE' });
       for (const seed of seeds) {
         const hash = s.tx[seed]!.transactionHash;
         const { transfers } = await adapter.getTransaction(CHAIN, hash);
         const paid = transfers.find((t) => t.type === 'token')!;
-        await store.insertPayments([{ caseReference: reference, victim, chain: CHAIN, key: `tx:${hash}:*`, tx: hash, asset: paid.asset, amount: paid.amount.toString(), time: paid.time }]);
+        await store.insertPayments([
+          { caseReference: reference, victim, chain: CHAIN, key: `tx:${hash}:*`, tx: hash, asset: paid.asset, amount: paid.amount.toString(), time: paid.time },
+        ]);
       }
       graphs.push((await traceCase(store, reference, { adapters: [adapter], labels, maxHops: 4 })).graph);
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ComplaintImportError, CaseStoreError } from '../../src/cases/errors.js';
+import { type ComplaintImportError, CaseStoreError } from '../../src/cases/errors.js';
 import { importComplaints, parseComplaintCsv, parseComplaintJson, validateComplaints } from '../../src/cases/import.js';
 import { openCaseStore } from '../../src/cases/store.js';
 import { paymentSeed } from '../../src/cases/trace.js';
@@ -38,15 +38,52 @@ describe('complaint files', () => {
   it('takes payments by address (no hash known) and seeds them with a one-second window', () => {
     const v = validateComplaints(
       [
-        { line: 2, record: { case_ref: 'C', victim_id: 'V', chain: 'tron', address: 'TNbZ9eKc3wySACMFxn8L84hGjE6ftHnpra', amount: '12.5', asset: 'usdt', time: '2026-04-02T10:00:00Z' } },
-        { line: 3, record: { case_ref: 'C', victim_id: 'V', chain: 'eth', tx_hash: hash(7).toUpperCase().replace('0X', '0x'), amount_base: '5', asset: 'native', time: 1775000000 } },
-        { line: 4, record: { case_ref: 'C', victim_id: 'V', chain: 'ethereum', tx_hash: hash(8), amount: '1', asset: '0x1111111111111111111111111111111111111111', time: 1775000000 } },
+        {
+          line: 2,
+          record: {
+            case_ref: 'C',
+            victim_id: 'V',
+            chain: 'tron',
+            address: 'TNbZ9eKc3wySACMFxn8L84hGjE6ftHnpra',
+            amount: '12.5',
+            asset: 'usdt',
+            time: '2026-04-02T10:00:00Z',
+          },
+        },
+        {
+          line: 3,
+          record: {
+            case_ref: 'C',
+            victim_id: 'V',
+            chain: 'eth',
+            tx_hash: hash(7).toUpperCase().replace('0X', '0x'),
+            amount_base: '5',
+            asset: 'native',
+            time: 1775000000,
+          },
+        },
+        {
+          line: 4,
+          record: {
+            case_ref: 'C',
+            victim_id: 'V',
+            chain: 'ethereum',
+            tx_hash: hash(8),
+            amount: '1',
+            asset: '0x1111111111111111111111111111111111111111',
+            time: 1775000000,
+          },
+        },
       ],
       'x',
     );
     expect(v.issues).toEqual([{ file: 'x', line: 4, field: 'decimals', message: 'required for a token contract that is not a known stablecoin' }]);
     const [byAddress, byTx] = v.payments;
-    expect(byAddress).toMatchObject({ chain: 'tron', amount: '12500000', asset: { symbol: 'USDT', decimals: 6, contract: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' } });
+    expect(byAddress).toMatchObject({
+      chain: 'tron',
+      amount: '12500000',
+      asset: { symbol: 'USDT', decimals: 6, contract: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t' },
+    });
     expect(paymentSeed(byAddress!)).toEqual({ chain: 'tron', address: 'TNbZ9eKc3wySACMFxn8L84hGjE6ftHnpra', from: 1775124000, to: 1775124000 });
     expect(byTx).toMatchObject({ chain: 'ethereum', tx: hash(7), amount: '5', asset: { kind: 'native', symbol: 'ETH', decimals: 18 } });
   });
@@ -87,7 +124,10 @@ describe('opening a store', () => {
     const store = await openCaseStore(':memory:');
     const file = join(dir, 'one-bad.csv');
     const good = (n: number) => `C${n % 3},V${n},ethereum,${hash(100 + n)},1.5,USDT,2026-04-0${1 + (n % 9)}T00:00:00Z`;
-    writeFileSync(file, `case_ref,victim_id,chain,tx_hash,amount,asset,time\n${Array.from({ length: 40 }, (_, n) => (n === 33 ? `C0,V33,ethereum,${hash(133)},1.5,USDT,yesterday` : good(n))).join('\n')}\n`);
+    writeFileSync(
+      file,
+      `case_ref,victim_id,chain,tx_hash,amount,asset,time\n${Array.from({ length: 40 }, (_, n) => (n === 33 ? `C0,V33,ethereum,${hash(133)},1.5,USDT,yesterday` : good(n))).join('\n')}\n`,
+    );
     const error = (await importComplaints(store, file, { batchSize: 5 }).catch((e: unknown) => e)) as ComplaintImportError;
     expect(error.issues).toEqual([{ file, line: 35, field: 'time', message: 'not a date/time: yesterday' }]);
     expect(await store.stats()).toMatchObject({ cases: 0, victims: 0, payments: 0 });

@@ -20,9 +20,22 @@ async function packetsFor(target: string, w: BuiltWorld, taint: Taint): Promise<
   try {
     await addPayments(
       store,
-      w.payments.map((p, i) => ({ case_ref: p.caseRef, victim_id: `V-${i}`, chain: 'ethereum', tx_hash: txOf(p.tx), amount_base: p.amount.toString(), asset: 'USDT', time: String(p.time) })),
+      w.payments.map((p, i) => ({
+        case_ref: p.caseRef,
+        victim_id: `V-${i}`,
+        chain: 'ethereum',
+        tx_hash: txOf(p.tx),
+        amount_base: p.amount.toString(),
+        asset: 'USDT',
+        time: String(p.time),
+      })),
     );
-    const done = await traceCases(store, { adapters: [createFixtureAdapter({ dataset: w.dataset })], labels: labels(labelRows()), builtinLabels: false, taint });
+    const done = await traceCases(store, {
+      adapters: [createFixtureAdapter({ dataset: w.dataset })],
+      labels: labels(labelRows()),
+      builtinLabels: false,
+      taint,
+    });
     expect(done.failed).toEqual([]);
     return await casePackets(store);
   } finally {
@@ -76,13 +89,22 @@ function checkPackets(w: BuiltWorld, packets: ConsolidatedPacket[]): void {
           expect(w.reach.get(v.tx)!.has(address)).toBe(true);
         }
         // Every payment the case's own trace found contributing to this address is listed in its share.
-        const own = p.cases.find((c) => c.reference === share.reference)!.addresses.find((x) => x.address.toLowerCase() === address && x.asset.contract === a.asset.contract)!;
-        expect(share.victims.map((v) => v.tx).sort()).toEqual(own.victims.filter((v) => BigInt(v.amount) > 0n).map((v) => v.tx).sort());
+        const own = p.cases
+          .find((c) => c.reference === share.reference)!
+          .addresses.find((x) => x.address.toLowerCase() === address && x.asset.contract === a.asset.contract)!;
+        expect(share.victims.map((v) => v.tx).sort()).toEqual(
+          own.victims
+            .filter((v) => BigInt(v.amount) > 0n)
+            .map((v) => v.tx)
+            .sort(),
+        );
       }
     }
     expect(p.totals.map((t) => BigInt(t.amount))).toEqual([total]);
     for (const c of p.cases) {
-      expect(c.totals.reduce((s, t) => s + BigInt(t.amount), 0n)).toBe(p.addresses.flatMap((a) => a.shares.filter((s) => s.reference === c.reference)).reduce((s, x) => s + BigInt(x.amount), 0n));
+      expect(c.totals.reduce((s, t) => s + BigInt(t.amount), 0n)).toBe(
+        p.addresses.flatMap((a) => a.shares.filter((s) => s.reference === c.reference)).reduce((s, x) => s + BigInt(x.amount), 0n),
+      );
     }
   }
   for (const p of packets) expect(p.type === 'issuer' || p.recipient.entity === EXCHANGE).toBe(true);
@@ -142,9 +164,10 @@ let n = 0;
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   // Figures for the record: how often overlapping cases would have overstated, and by how much in total.
-  console.log(`consolidated packets: ${figures.runs} worlds, ${figures.addresses} addresses, ${figures.overlapping} capped (would have overstated by ${figures.overstatementAvoided} base units)`);
+  console.log(
+    `consolidated packets: ${figures.runs} worlds, ${figures.addresses} addresses, ${figures.overlapping} capped (would have overstated by ${figures.overstatementAvoided} base units)`,
+  );
 }, 60_000);
 
 storeSuite('SQLite', async () => `sqlite:${join(dir, `cases-${++n}.db`)}`, 30);
 storeSuite('PostgreSQL', async () => sharedPostgresDatabase(`packets_${++n}`), 15);
-

@@ -41,7 +41,10 @@ const worldArb: fc.Arbitrary<World> = fc
             }),
             { minLength: 1, maxLength: 3, selector: (p) => keyOf(p.asset) },
           ),
-          victims: fc.uniqueArray(fc.integer({ min: 1, max: 50 }).map((n) => `V${n}`), { maxLength: 5 }),
+          victims: fc.uniqueArray(
+            fc.integer({ min: 1, max: 50 }).map((n) => `V${n}`),
+            { maxLength: 5 },
+          ),
         }),
         { minLength: 1, maxLength: 8, selector: (c) => c.reference },
       ),
@@ -136,12 +139,12 @@ describe('convergence ranking', () => {
     fc.assert(
       fc.property(worldArb, fc.integer(), ({ reached, victims }, seed) => {
         const shuffled = [...victims].sort((a, b) => ((a.victim.length * 31 + seed) % 7) - ((b.victim.length * 31 + seed) % 7));
-        const sortVictims = (entries: ReturnType<typeof rankConvergence>) => entries.map((e) => ({ ...e, cases: e.cases.map((c) => ({ ...c, victims: [...c.victims].sort() })) }));
+        const sortVictims = (entries: ReturnType<typeof rankConvergence>) =>
+          entries.map((e) => ({ ...e, cases: e.cases.map((c) => ({ ...c, victims: [...c.victims].sort() })) }));
         expect(sortVictims(rankConvergence(reached, shuffled))).toEqual(sortVictims(rankConvergence(reached, victims)));
       }),
       { numRuns: 50 },
     );
     expect(rankConvergence([], [])).toEqual([]);
   });
-
 });

@@ -28,7 +28,10 @@ const CHILD = join(HERE, 'import-child.ts');
 /** Runs the import child; resolves with its stdout and how it ended (killed with SIGKILL once `killAt` rows are committed). */
 function runImportChild(target: string, file: string, killAt?: number): Promise<{ out: string; signal: NodeJS.Signals | null; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, file, '100', '10'], { cwd: join(HERE, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, file, '100', '10'], {
+      cwd: join(HERE, '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -38,7 +41,9 @@ function runImportChild(target: string, file: string, killAt?: number): Promise<
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code, signal) => (code !== 0 && signal === null ? reject(new Error(`import child failed (${code}): ${err}`)) : resolve({ out, signal, code })));
+    child.on('exit', (code, signal) =>
+      code !== 0 && signal === null ? reject(new Error(`import child failed (${code}): ${err}`)) : resolve({ out, signal, code }),
+    );
   });
 }
 
@@ -291,13 +296,18 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
 
       // JSON: lines are where each row object starts; a JSON number amount is refused (floats lose digits).
       const jsonFile = join(dir, 'bad.json');
-      writeFileSync(jsonFile, `[\n  ${JSON.stringify({ ...good, tx_hash: hash(20), amount: '1' })},\n  ${JSON.stringify({ ...good, tx_hash: hash(21), amount: 1.5 })}\n]\n`);
+      writeFileSync(
+        jsonFile,
+        `[\n  ${JSON.stringify({ ...good, tx_hash: hash(20), amount: '1' })},\n  ${JSON.stringify({ ...good, tx_hash: hash(21), amount: 1.5 })}\n]\n`,
+      );
       const jsonError = (await importComplaints(store, jsonFile).catch((e: unknown) => e)) as ComplaintImportError;
       expect(jsonError.issues.map((i) => [i.line, i.field])).toEqual([[3, 'amount']]);
 
       // A payment already stored for another case is a contradiction, not a duplicate.
       const taken = world.routes[0]!;
-      const conflict = (await addPayments(store, [{ ...good, tx_hash: taken.tx, amount_base: taken.amount.toString() }], { source: 'form' }).catch((e: unknown) => e)) as ComplaintImportError;
+      const conflict = (await addPayments(store, [{ ...good, tx_hash: taken.tx, amount_base: taken.amount.toString() }], { source: 'form' }).catch(
+        (e: unknown) => e,
+      )) as ComplaintImportError;
       expect(conflict).toBeInstanceOf(ComplaintImportError);
       expect(conflict.issues[0]).toMatchObject({ file: 'form', line: 1, field: 'tx_hash' });
       expect(conflict.issues[0]!.message).toContain(taken.caseRef);
@@ -326,7 +336,11 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
         expect(final).toHaveLength(200);
         expect(final.every((c) => c.payments === 50)).toBe(true);
         // Every transaction of the file is stored exactly once.
-        const fileTxs = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[3]);
+        const fileTxs = readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[3]);
         const storedTxs: string[] = [];
         for (const c of final) for (const p of await crashed.payments(c.reference)) storedTxs.push(p.tx!);
         expect(storedTxs).toHaveLength(10_000);
@@ -349,7 +363,9 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
         expect(message).toContain('jurisdiction: ');
         expect(message).toContain('opened: ');
         expect(message).not.toContain('\n');
-        expect(new Set(((bad as InvalidInputError).details.issues as { path: string[] }[]).map((i) => i.path.join('.')))).toEqual(new Set(['jurisdiction', 'opened']));
+        expect(new Set(((bad as InvalidInputError).details.issues as { path: string[] }[]).map((i) => i.path.join('.')))).toEqual(
+          new Set(['jurisdiction', 'opened']),
+        );
         expect(await fresh.listCases()).toEqual([]);
 
         // A report stored by an earlier trace, then damaged outside chaintrail: read back as a CaseStoreError, never half-read.
@@ -393,7 +409,20 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
       // Re-tracing a case from the CLI stores a new trace; convergence reads the latest trace of each case: unchanged.
       const datasetFile = join(dir, 'world.json');
       writeFileSync(datasetFile, JSON.stringify(world.dataset));
-      const traced = await cli(['case', 'trace', 'SYN-G0-01', 'SYN-T-01', '--source', `fixture:${datasetFile}`, '--labels', DEMO_LABELS, '--db', target, '--format', 'json']);
+      const traced = await cli([
+        'case',
+        'trace',
+        'SYN-G0-01',
+        'SYN-T-01',
+        '--source',
+        `fixture:${datasetFile}`,
+        '--labels',
+        DEMO_LABELS,
+        '--db',
+        target,
+        '--format',
+        'json',
+      ]);
       expect(traced.code).toBe(0);
       expect((JSON.parse(traced.stdout) as { reference: string; status: string }[]).map((r) => [r.reference, r.status])).toEqual([
         ['SYN-G0-01', 'traced'],

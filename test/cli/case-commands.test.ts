@@ -25,7 +25,10 @@ describe('chaintrail case subcommands', () => {
     dir = mkdtempSync(join(tmpdir(), 'chaintrail-case-cli-'));
     db = `sqlite:${join(dir, 'cases.db')}`;
     const rows = world.rows as Record<string, unknown>[];
-    writeFileSync(join(dir, 'complaints.csv'), `${COLUMNS.join(',')}\n${rows.map((r) => COLUMNS.map((c) => (r[c] === undefined ? '' : String(r[c]))).join(',')).join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'complaints.csv'),
+      `${COLUMNS.join(',')}\n${rows.map((r) => COLUMNS.map((c) => (r[c] === undefined ? '' : String(r[c]))).join(',')).join('\n')}\n`,
+    );
     writeFileSync(join(dir, 'world.json'), JSON.stringify(world.dataset));
     store = await openCaseStore({ target: db, env: {} });
   }, 120_000);
@@ -43,9 +46,32 @@ describe('chaintrail case subcommands', () => {
     expect(result!.transactions).toBeGreaterThan(1);
     const again = await cli(['case', 'import', join(dir, 'complaints.csv'), '--db', db, '--format', 'csv']);
     expect(again.stdout.split('\r\n')[0]).toBe('file,rows,payments,inserted,duplicates,duplicates_in_file,already_stored,cases,cases_created');
-    expect(again.stdout.split('\r\n')[1]!.split(',').slice(1).map(Number)).toEqual([world.rows.length, world.routes.length, 0, world.rows.length, world.duplicateRows, world.routes.length, world.cases.length, 0]);
+    expect(again.stdout.split('\r\n')[1]!.split(',').slice(1).map(Number)).toEqual([
+      world.rows.length,
+      world.routes.length,
+      0,
+      world.rows.length,
+      world.duplicateRows,
+      world.routes.length,
+      world.cases.length,
+      0,
+    ]);
 
-    const traced = await cli(['case', 'trace', '--all', '--source', `fixture:${join(dir, 'world.json')}`, '--labels', DEMO_LABELS, '--db', db, '--format', 'csv', '--out', join(dir, 'traced.csv')]);
+    const traced = await cli([
+      'case',
+      'trace',
+      '--all',
+      '--source',
+      `fixture:${join(dir, 'world.json')}`,
+      '--labels',
+      DEMO_LABELS,
+      '--db',
+      db,
+      '--format',
+      'csv',
+      '--out',
+      join(dir, 'traced.csv'),
+    ]);
     expect(traced.code).toBe(0);
     expect(traced.stdout).toBe('');
     const lines = readFileSync(join(dir, 'traced.csv'), 'utf8').trim().split('\r\n');
@@ -59,7 +85,13 @@ describe('chaintrail case subcommands', () => {
     const reference = world.cases.find((c) => c.kind === 'T')!.reference;
     const latest = (await store.latestTrace(reference))!;
     const shown = await cli(['case', 'show', reference, '--db', db, '--format', 'json']);
-    expect(shown.stdout).toBe(json({ case: await store.getCase(reference), payments: await store.payments(reference), latestTrace: { id: latest.id, createdAt: latest.createdAt, report: latest.report } }));
+    expect(shown.stdout).toBe(
+      json({
+        case: await store.getCase(reference),
+        payments: await store.payments(reference),
+        latestTrace: { id: latest.id, createdAt: latest.createdAt, report: latest.report },
+      }),
+    );
     const summary = (await cli(['case', 'show', reference, '--db', db])).stdout;
     for (const x of latest.report.exchanges) expect(summary).toContain(`exchange ${x.entity} `);
     const missing = await cli(['case', 'show', 'NO-SUCH-CASE', '--db', db]);
@@ -75,7 +107,22 @@ describe('chaintrail case subcommands', () => {
     const filtered = await store.convergence({ minCases: 3, chain: 'ethereum', limit: 4 });
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.length).toBeLessThan(all.length);
-    const csv = await cli(['case', 'convergence', '--db', db, '--format', 'csv', '--min-cases', '3', '--chain', 'ethereum', '--limit', '4', '--graph', join(dir, 'links.graphml')]);
+    const csv = await cli([
+      'case',
+      'convergence',
+      '--db',
+      db,
+      '--format',
+      'csv',
+      '--min-cases',
+      '3',
+      '--chain',
+      'ethereum',
+      '--limit',
+      '4',
+      '--graph',
+      join(dir, 'links.graphml'),
+    ]);
     expect(csv.stdout).toBe(convergenceToCsv(filtered));
     expect(readFileSync(join(dir, 'links.graphml'), 'utf8')).toBe(linkGraphToGraphml(caseLinkGraph(filtered, await store.listCases())));
     await cli(['case', 'convergence', '--db', db, '--graph', join(dir, 'links.gexf'), '--out', join(dir, 'ranking.txt')]);
@@ -98,6 +145,8 @@ describe('chaintrail case subcommands', () => {
     expect(one.stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${packets[0]!.type} ${entity}: ${packets[0]!.caseCount} case\\(s\\)`))]);
     const csv = (await cli(['case', 'packets', '--db', db, '--format', 'csv'])).stdout.trim().split('\r\n');
     expect(csv.length - 1).toBe(packets.reduce((n, p) => n + p.addresses.reduce((m, a) => m + a.shares.length, 0), 0));
-    expect((await cli(['case', 'packets', '--db', db, '--entity', 'nobody at all'])).stdout).toBe('No exchange or freezable balance reached by the traced cases.\n');
+    expect((await cli(['case', 'packets', '--db', db, '--entity', 'nobody at all'])).stdout).toBe(
+      'No exchange or freezable balance reached by the traced cases.\n',
+    );
   });
 });

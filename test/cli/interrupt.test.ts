@@ -34,15 +34,36 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 const args = (cache: string[], out: string) => [
-  'trace', '--chain', 'ethereum', '--source', `etherscan:${server.apiUrl}`,
-  '--seed', evmAddress(2), '--from', String(timeOf(0)), '--to', String(timeOf(99)),
-  ...cache, '--format', 'json', '--out', out, '--quiet',
+  'trace',
+  '--chain',
+  'ethereum',
+  '--source',
+  `etherscan:${server.apiUrl}`,
+  '--seed',
+  evmAddress(2),
+  '--from',
+  String(timeOf(0)),
+  '--to',
+  String(timeOf(99)),
+  ...cache,
+  '--format',
+  'json',
+  '--out',
+  out,
+  '--quiet',
 ];
 
-const urls = (from: number) => server.requests.slice(from).filter((r) => r.query.get('module') === 'account').map((r) => `${r.path}?${r.query}`);
+const urls = (from: number) =>
+  server.requests
+    .slice(from)
+    .filter((r) => r.query.get('module') === 'account')
+    .map((r) => `${r.path}?${r.query}`);
 
 function spawnCli(argv: string[], interruptAfter?: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, BLOCKSCOUT_API_KEY: '' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, BLOCKSCOUT_API_KEY: '' },
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c));
   accountRequests = 0;
@@ -91,7 +112,9 @@ describe('Ctrl-C during a trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'interrupt-'));
     const early = await spawnCli(args(['--no-cache'], join(dir, 'none.json')), 0);
     expect(early.code).toBe(EXIT.aborted);
-    expect(early.stderr).toMatch(/^chaintrail: Trace interrupted: nothing was traced yet; re-run the same command to trace again \(no answer cache was used\) \[TRACE_ABORTED\]\n$/);
+    expect(early.stderr).toMatch(
+      /^chaintrail: Trace interrupted: nothing was traced yet; re-run the same command to trace again \(no answer cache was used\) \[TRACE_ABORTED\]\n$/,
+    );
     expect(() => readFileSync(join(dir, 'none.json'))).toThrow();
   });
 });

@@ -36,7 +36,12 @@ describe('chaintrail labels', () => {
       source: 'GraphSense pack.yaml:6',
     });
     const trx = readFileSync(join(OFAC, 'sanctioned_addresses_TRX.txt'), 'utf8').split('\n').filter(Boolean);
-    expect(labels.filter((l) => l.category === 'sanctioned').map((l) => l.address).sort()).toEqual([...trx].sort());
+    expect(
+      labels
+        .filter((l) => l.category === 'sanctioned')
+        .map((l) => l.address)
+        .sort(),
+    ).toEqual([...trx].sort());
     expect(stderr).toMatch(/3 file\(s\), \d+ row\(s\): \d+ label\(s\)/);
     expect(stderr).toContain(`${join(dir, 'pack.yaml')}: line 7: [invalid-address]`);
     expect(stderr).toContain(`${join(dir, 'pack.yaml')}: line 8: [unsupported-currency] currency LTC has no chain in chaintrail yet`);

@@ -42,7 +42,24 @@ describe('chaintrail trace', () => {
   it('traces the fixture dataset from tx seeds on two chains and prints JSON', async () => {
     const eth = DEMO.seeds.filter((s) => s.chain === 'ethereum').map((s) => s.tx);
     const tron = DEMO.seeds.filter((s) => s.chain === 'tron').map((s) => `tron=${s.tx}`);
-    const args = ['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--labels', 'fixtures/demo/labels.csv', '--case-jurisdiction', 'DE', '--min-value', '1', '--max-degree', '50', '--format', 'json', '--quiet'];
+    const args = [
+      'trace',
+      '--chain',
+      'ethereum',
+      '--source',
+      'fixture:fixtures/demo/dataset.json',
+      '--labels',
+      'fixtures/demo/labels.csv',
+      '--case-jurisdiction',
+      'DE',
+      '--min-value',
+      '1',
+      '--max-degree',
+      '50',
+      '--format',
+      'json',
+      '--quiet',
+    ];
     const { code, stdout } = await cli([...args, ...[...eth, ...tron].flatMap((s) => ['--seed', s])]);
     expect(code).toBe(0);
     const report = TraceReportSchema.parse(JSON.parse(stdout));
@@ -62,7 +79,9 @@ describe('chaintrail trace', () => {
     const hops = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:x.json', '--seed', DEMO.seeds[0]!.tx, '--hops', 'many']);
     expect(hops.code).toBe(EXIT.invalidInput);
     expect((await cli(['trace', '--chain', 'ethereum'])).code).toBe(EXIT.invalidInput);
-    expect((await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', `0x${'ab'.repeat(32)}`])).code).toBe(EXIT.notFound);
+    expect((await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', `0x${'ab'.repeat(32)}`])).code).toBe(
+      EXIT.notFound,
+    );
   });
 
   it('exits 2 naming the file and the definition for a bad --bridges file, before any request', async () => {
@@ -106,7 +125,9 @@ describe('the chaintrail binary', () => {
     const run = promisify(execFile);
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'demo', '--quiet']);
     expect(stdout).toContain('Where the trace stopped');
-    await expect(run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'trace', '--chain', 'nowhere', '--source', 'fixture:x', '--seed', 'x'])).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'trace', '--chain', 'nowhere', '--source', 'fixture:x', '--seed', 'x']),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('Unknown chain "nowhere"'),
     });

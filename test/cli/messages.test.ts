@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bitcoinLib } from '../../src/core/bitcoin-network.js';
 import { normalizeAddress, tronHexToBase58 } from '../../src/core/address.js';
 import { getChain } from '../../src/core/chain.js';
-import { ChaintrailError, InvalidInputError } from '../../src/core/errors.js';
+import { type ChaintrailError, InvalidInputError } from '../../src/core/errors.js';
 import { editDistance } from '../../src/core/suggest.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
 import { EXIT } from '../../src/cli/io.js';
@@ -20,9 +20,15 @@ const FIXTURE = ['--source', 'fixture:fixtures/demo/dataset.json'];
 const hexDigits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: min, maxLength: max });
 const bytes20 = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => Buffer.from(b));
 const tronAddresses = bytes20.map((b) => tronHexToBase58(`41${b.toString('hex')}`));
-const btcAddresses = fc.tuple(bytes20, fc.constantFrom('p2pkh', 'p2sh', 'p2wpkh')).map(([hash, kind]) =>
-  kind === 'p2pkh' ? bitcoin.payments.p2pkh({ hash }).address! : kind === 'p2sh' ? bitcoin.payments.p2sh({ hash }).address! : bitcoin.payments.p2wpkh({ hash }).address!,
-);
+const btcAddresses = fc
+  .tuple(bytes20, fc.constantFrom('p2pkh', 'p2sh', 'p2wpkh'))
+  .map(([hash, kind]) =>
+    kind === 'p2pkh'
+      ? bitcoin.payments.p2pkh({ hash }).address!
+      : kind === 'p2sh'
+        ? bitcoin.payments.p2sh({ hash }).address!
+        : bitcoin.payments.p2wpkh({ hash }).address!,
+  );
 const evmAddresses = bytes20.map((b) => `0x${b.toString('hex')}`);
 
 function parseError(arg: string, chain: string): InvalidInputError {
@@ -42,12 +48,18 @@ describe('seed values that are neither a hash nor an address', () => {
       '--seed 0x1234567890ab: "0x1234567890ab" has 12 hex digits: neither a transaction hash (0x + 64 hex digits) nor an address (0x + 40 hex digits) on ethereum',
     );
     fc.assert(
-      fc.property(hexDigits(1, 80).filter((h) => h.length !== 40 && h.length !== 64), fc.boolean(), (digits, prefix) => {
-        const value = `${prefix ? '0x' : ''}${digits}`;
-        const e = parseError(value, 'ethereum');
-        expect(e.shortMessage).toContain(`has ${digits.length} hex digits: neither a transaction hash (0x + 64 hex digits) nor an address (0x + 40 hex digits) on ethereum`);
-        expect(e.details).toMatchObject({ digits: digits.length });
-      }),
+      fc.property(
+        hexDigits(1, 80).filter((h) => h.length !== 40 && h.length !== 64),
+        fc.boolean(),
+        (digits, prefix) => {
+          const value = `${prefix ? '0x' : ''}${digits}`;
+          const e = parseError(value, 'ethereum');
+          expect(e.shortMessage).toContain(
+            `has ${digits.length} hex digits: neither a transaction hash (0x + 64 hex digits) nor an address (0x + 40 hex digits) on ethereum`,
+          );
+          expect(e.details).toMatchObject({ digits: digits.length });
+        },
+      ),
       { numRuns: 200, seed: 5 },
     );
   });
@@ -60,7 +72,9 @@ describe('seed values that are neither a hash nor an address', () => {
   it('points a bare 64-digit hash given on an EVM chain to TRON or Bitcoin', () => {
     fc.assert(
       fc.property(hexDigits(64, 64), (digits) => {
-        expect(parseError(digits, 'ethereum').shortMessage).toMatch(/a 64-digit hash without 0x is a TRON or Bitcoin transaction id: use --seed tron=… or bitcoin=…$/);
+        expect(parseError(digits, 'ethereum').shortMessage).toMatch(
+          /a 64-digit hash without 0x is a TRON or Bitcoin transaction id: use --seed tron=… or bitcoin=…$/,
+        );
       }),
       { numRuns: 50, seed: 6 },
     );
@@ -94,7 +108,9 @@ describe('seed values that are neither a hash nor an address', () => {
   it('says the same in the library: an address refused on one chain names the chains it is valid on', () => {
     fc.assert(
       fc.property(tronAddresses, (address) => {
-        expect(() => normalizeAddress('ethereum', address)).toThrow(new RegExp(`^Invalid ethereum address "${address}": expected 0x followed by 40 hex digits; it is a valid tron address$`));
+        expect(() => normalizeAddress('ethereum', address)).toThrow(
+          new RegExp(`^Invalid ethereum address "${address}": expected 0x followed by 40 hex digits; it is a valid tron address$`),
+        );
       }),
       { numRuns: 30, seed: 10 },
     );
@@ -115,15 +131,20 @@ describe('seed values that are neither a hash nor an address', () => {
 describe('chain names', () => {
   it('suggests the nearest chain name for a typo, and none for a word that is no chain', () => {
     const names = ['ethereum', 'bitcoin', 'tron', 'polygon', 'arbitrum', 'optimism', 'avalanche', 'bitcoin-testnet'];
-    const typo = fc.tuple(fc.constantFrom(...names), fc.nat(), fc.constantFrom('drop', 'swap', 'insert', 'replace'), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz')).map(([name, at, edit, c]) => {
-      const i = at % name.length;
-      const typed =
-        edit === 'drop' ? name.slice(0, i) + name.slice(i + 1)
-        : edit === 'insert' ? name.slice(0, i) + c + name.slice(i)
-        : edit === 'replace' ? name.slice(0, i) + c + name.slice(i + 1)
-        : name.slice(0, i) + (name[i + 1] ?? '') + name[i] + name.slice(i + 2);
-      return { name, typed };
-    });
+    const typo = fc
+      .tuple(fc.constantFrom(...names), fc.nat(), fc.constantFrom('drop', 'swap', 'insert', 'replace'), fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'))
+      .map(([name, at, edit, c]) => {
+        const i = at % name.length;
+        const typed =
+          edit === 'drop'
+            ? name.slice(0, i) + name.slice(i + 1)
+            : edit === 'insert'
+              ? name.slice(0, i) + c + name.slice(i)
+              : edit === 'replace'
+                ? name.slice(0, i) + c + name.slice(i + 1)
+                : name.slice(0, i) + (name[i + 1] ?? '') + name[i] + name.slice(i + 2);
+        return { name, typed };
+      });
     fc.assert(
       fc.property(typo, ({ name, typed }) => {
         let known = true;
@@ -132,7 +153,9 @@ describe('chain names', () => {
         } catch (error) {
           known = false;
           const suggestion = (error as ChaintrailError).details.suggestion as string;
-          expect((error as ChaintrailError).shortMessage).toBe(`Unknown chain "${typed}": did you mean ${suggestion}? use ethereum, bitcoin, tron or evm:<chainId>`);
+          expect((error as ChaintrailError).shortMessage).toBe(
+            `Unknown chain "${typed}": did you mean ${suggestion}? use ethereum, bitcoin, tron or evm:<chainId>`,
+          );
           // The suggestion is at least as near as the name meant (a typo can land nearer another name).
           expect(editDistance(typed, suggestion)).toBeLessThanOrEqual(editDistance(typed, name));
         }
@@ -176,7 +199,9 @@ describe('the hop limit', () => {
       expect(cut.length).toBeGreaterThan(0);
       for (const e of cut) expect(e.reason).toBe(`hop limit ${hops} reached: re-run with --hops ${e.hops + 1} (maxHops: ${e.hops + 1}) to follow it further`);
       const next = Math.max(...cut.map((e) => e.hops)) + 1;
-      const further = TraceReportSchema.parse(JSON.parse((await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--hops', String(next), '--format', 'json', '--quiet'])).stdout));
+      const further = TraceReportSchema.parse(
+        JSON.parse((await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--hops', String(next), '--format', 'json', '--quiet'])).stdout),
+      );
       // Each address cut before is now followed: it no longer ends at the hop limit at the same depth.
       for (const e of cut) expect(further.endpoints.some((f) => f.kind === 'hop-limit' && f.address === e.address && f.hops === e.hops)).toBe(false);
     }

@@ -13,7 +13,10 @@ const HIDE = ['--import', 'tsx', '--import', './test/support/hide-packages-regis
 /** Runs a script in a child node whose module resolution does not find `hidden` (as if never installed). */
 async function node(args: string[], hidden: string[]) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [...HIDE, ...args], { env: { ...process.env, CHAINTRAIL_HIDE_PACKAGES: hidden.join(',') }, maxBuffer: 32 << 20 });
+    const { stdout, stderr } = await exec(process.execPath, [...HIDE, ...args], {
+      env: { ...process.env, CHAINTRAIL_HIDE_PACKAGES: hidden.join(',') },
+      maxBuffer: 32 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -3,7 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
 
 const token = fc.oneof(
-  fc.constantFrom('trace', 'demo', '--chain', 'ethereum', 'tron', '--source', 'fixture:fixtures/demo/dataset.json', '--seed', '--hops', '-1', '99999999999', '--min-value', 'abc', '--taint', 'magic', '--format', 'xml', '--case-jurisdiction', 'ZZ', '--max-nodes', '0', '--quiet', '--from', 'yesterday'),
+  fc.constantFrom(
+    'trace',
+    'demo',
+    '--chain',
+    'ethereum',
+    'tron',
+    '--source',
+    'fixture:fixtures/demo/dataset.json',
+    '--seed',
+    '--hops',
+    '-1',
+    '99999999999',
+    '--min-value',
+    'abc',
+    '--taint',
+    'magic',
+    '--format',
+    'xml',
+    '--case-jurisdiction',
+    'ZZ',
+    '--max-nodes',
+    '0',
+    '--quiet',
+    '--from',
+    'yesterday',
+  ),
   fc.string({ maxLength: 20 }),
 );
 

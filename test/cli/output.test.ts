@@ -52,7 +52,17 @@ describe('--format on demo and trace', () => {
     expect(js.code).toBe(EXIT.invalidInput);
     expect(js.stderr).toMatch(/--explorer ethereum: .*http\(s\) URL/);
     // Checked while the options are parsed: a typo fails before any tracing, even on a source that does not exist.
-    const early = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:missing.json', '--seed', `0x${'ab'.repeat(32)}`, '--explorer', 'ethereum=ftp://x/{tx}']);
+    const early = await cli([
+      'trace',
+      '--chain',
+      'ethereum',
+      '--source',
+      'fixture:missing.json',
+      '--seed',
+      `0x${'ab'.repeat(32)}`,
+      '--explorer',
+      'ethereum=ftp://x/{tx}',
+    ]);
     expect(early.code).toBe(EXIT.invalidInput);
     expect(early.stderr).toMatch(/--explorer ethereum/);
     expect(parseExplorerArgs(['bsc=https://bscscan.com/tx/{tx}', 'bsc:address=https://bscscan.com/address/{address}'])).toEqual({

@@ -38,7 +38,10 @@ describe('progress on stderr', () => {
   });
 
   it('is silent when stderr is not a terminal, and with --quiet', async () => {
-    for (const [tty, enabled] of [[false, true], [true, false]] as const) {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const { s, text } = stream(tty);
       const p = createProgressReporter(s, enabled);
       p.update(event({ phase: 'seeds', round: 0 }));

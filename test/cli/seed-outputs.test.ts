@@ -44,12 +44,18 @@ afterAll(async () => {
 const ENV = { BITCOIN_RPC_USER: USER, BITCOIN_RPC_PASSWORD: PASSWORD };
 
 async function traceJson(source: string, seeds: string[], extra: string[] = []): Promise<TraceReport> {
-  const run = await cli(['trace', '--chain', 'bitcoin', '--source', source, ...seeds.flatMap((s) => ['--seed', s]), '--no-cache', '--quiet', '--format', 'json', ...extra], ENV);
+  const run = await cli(
+    ['trace', '--chain', 'bitcoin', '--source', source, ...seeds.flatMap((s) => ['--seed', s]), '--no-cache', '--quiet', '--format', 'json', ...extra],
+    ENV,
+  );
   if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
   return TraceReportSchema.parse(JSON.parse(run.stdout));
 }
 
-const ends = (r: TraceReport) => r.endpoints.map((e) => ({ kind: e.kind, address: e.address, amount: e.amount, hops: e.hops, path: e.path })).sort((a, b) => a.path.length - b.path.length || (a.address < b.address ? -1 : 1));
+const ends = (r: TraceReport) =>
+  r.endpoints
+    .map((e) => ({ kind: e.kind, address: e.address, amount: e.amount, hops: e.hops, path: e.path }))
+    .sort((a, b) => a.path.length - b.path.length || (a.address < b.address ? -1 : 1));
 
 /**
  * An independent walk over the served blocks (not the engine): every output reached from `txid:n` by following

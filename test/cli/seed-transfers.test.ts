@@ -27,7 +27,11 @@ beforeAll(async () => {
   await chain.invoke('deployer', token, 'transfer', [actor('alice'), 1_000_000_000n * UNIT]);
   // Batches of 2 to 6 transfers to distinct recipients, amounts from one base unit to a million tokens.
   const drawn = fc.sample(
-    fc.uniqueArray(fc.record({ to: fc.constantFrom(...POOL), amount: fc.bigInt({ min: 1n, max: 1_000_000n * UNIT }) }), { minLength: 2, maxLength: 6, selector: (r) => r.to }),
+    fc.uniqueArray(fc.record({ to: fc.constantFrom(...POOL), amount: fc.bigInt({ min: 1n, max: 1_000_000n * UNIT }) }), {
+      minLength: 2,
+      maxLength: 6,
+      selector: (r) => r.to,
+    }),
     { numRuns: 4, seed: 17 },
   );
   for (const draw of drawn) {
@@ -44,7 +48,20 @@ afterAll(async () => {
 });
 
 async function run(seeds: string[]) {
-  return cli(['trace', '--chain', chain.chain, '--source', `rpc:${chain.url}`, ...seeds.flatMap((s) => ['--seed', s]), '--hops', '0', '--no-cache', '--quiet', '--format', 'json']);
+  return cli([
+    'trace',
+    '--chain',
+    chain.chain,
+    '--source',
+    `rpc:${chain.url}`,
+    ...seeds.flatMap((s) => ['--seed', s]),
+    '--hops',
+    '0',
+    '--no-cache',
+    '--quiet',
+    '--format',
+    'json',
+  ]);
 }
 
 async function report(seeds: string[]): Promise<TraceReport> {
@@ -59,7 +76,9 @@ describe('--seed TX:N on an EVM chain (ganache, signed transactions)', () => {
     for (const { receipt, transfers } of batches) {
       for (const t of transfers) {
         const r = await report([`${receipt.transactionHash}:${t.logIndex}`]);
-        expect(r.seeds.map((s) => [s.tx, s.address.toLowerCase(), s.amount, s.asset.symbol])).toEqual([[receipt.transactionHash, t.to, t.amount.toString(), 'CTK']]);
+        expect(r.seeds.map((s) => [s.tx, s.address.toLowerCase(), s.amount, s.asset.symbol])).toEqual([
+          [receipt.transactionHash, t.to, t.amount.toString(), 'CTK'],
+        ]);
         expect(r.endpoints.map((e) => [e.kind, e.address.toLowerCase(), e.amount])).toEqual([['hop-limit', t.to, t.amount.toString()]]);
         checked++;
       }
@@ -81,7 +100,9 @@ describe('--seed TX:N on an EVM chain (ganache, signed transactions)', () => {
     const none = await run([`${native.transactionHash}:0`]);
     expect(none.code).toBe(EXIT.invalidInput);
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
-    expect(none.stderr).toContain(`Seed ${native.transactionHash}:0 on evm:1337 names no movement of that transaction; it holds TX:native native value of 0.3 ETH`);
+    expect(none.stderr).toContain(
+      `Seed ${native.transactionHash}:0 on evm:1337 names no movement of that transaction; it holds TX:native native value of 0.3 ETH`,
+    );
     const { receipt, transfers } = batches[0]!;
     const missing = Math.max(...transfers.map((t) => t.logIndex)) + 1;
     const wrong = await run([`${receipt.transactionHash}:${missing}`]);
@@ -90,6 +111,8 @@ describe('--seed TX:N on an EVM chain (ganache, signed transactions)', () => {
     // A token call carries no native value: naming it is refused, not seeded as zero.
     const zero = await run([`${receipt.transactionHash}:native`]);
     expect(zero.code).toBe(EXIT.invalidInput);
-    expect(zero.stderr).toContain(`Seed ${receipt.transactionHash}:native on evm:1337 names no movement of that transaction; it holds TX:${transfers[0]!.logIndex} token transfer`);
+    expect(zero.stderr).toContain(
+      `Seed ${receipt.transactionHash}:native on evm:1337 names no movement of that transaction; it holds TX:${transfers[0]!.logIndex} token transfer`,
+    );
   });
 });

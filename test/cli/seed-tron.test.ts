@@ -52,7 +52,9 @@ afterAll(async () => {
 });
 
 const run = (seed: string) =>
-  cli(['trace', '--chain', 'tron', '--source', `trongrid:${server.url}`, '--seed', seed, '--hops', '0', '--no-cache', '--quiet', '--format', 'json'], { TRONGRID_API_KEY: KEY });
+  cli(['trace', '--chain', 'tron', '--source', `trongrid:${server.url}`, '--seed', seed, '--hops', '0', '--no-cache', '--quiet', '--format', 'json'], {
+    TRONGRID_API_KEY: KEY,
+  });
 
 describe('--seed TX:N on TRON (TronGrid receipts)', () => {
   it('seeds the Transfer event at position N of the receipt, counting the events before it', { timeout: 60_000 }, async () => {
@@ -66,7 +68,7 @@ describe('--seed TX:N on TRON (TronGrid receipts)', () => {
     }
   });
 
-  it('refuses the Approval\'s position and a position past the log, listing the transfers it holds', { timeout: 60_000 }, async () => {
+  it("refuses the Approval's position and a position past the log, listing the transfers it holds", { timeout: 60_000 }, async () => {
     for (const c of cases) {
       const approval = [...Array(c.events).keys()].find((p) => !c.transfers.some((t) => t.position === p))!;
       for (const position of [approval, c.events]) {

@@ -9,7 +9,7 @@ import { cli } from '../support/cli.js';
 import { sharedWorld } from '../support/shared.js';
 import type { SharedWorld } from '../support/services.js';
 import { readEtlTables, writeEtlTables } from '../support/etl-export.js';
-import { startEtherscanServer, type EtherscanServer, type Row } from '../support/etherscan-server.js';
+import { startEtherscanServer, type EtherscanServer } from '../support/etherscan-server.js';
 import { evmAddress, timeOf, tokenRow } from '../support/etherscan-data.js';
 import { startTronServer, trc20, tronAddress, type TronServer } from '../support/trongrid-server.js';
 import { EsploraIndex, startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
@@ -49,17 +49,34 @@ beforeAll(async () => {
     apiKey: 'cli-sources-key',
   });
   tron = await startTronServer({
-    data: { trc20: [trc20(1, tronAddress(1), tronAddress(2), paid.toString(), 1_700_000_000_000), trc20(2, tronAddress(2), tronAddress(3), passed.toString(), 1_700_000_060_000)] },
+    data: {
+      trc20: [
+        trc20(1, tronAddress(1), tronAddress(2), paid.toString(), 1_700_000_000_000),
+        trc20(2, tronAddress(2), tronAddress(3), passed.toString(), 1_700_000_060_000),
+      ],
+    },
     apiKey: 'cli-sources-key',
   });
   // Bitcoin: a victim pays the scammer (the seed), who splits it between two wallets, one of which moves it on.
   const [coin] = btc.mint([{ to: 'victim', value: 100_000_000n }]);
   btc.mine();
   btcPaid = 50_000_000n + (amounts[2]! % 10_000_000n);
-  const [toScammer] = btc.spend([coin!], [{ to: 'scammer', value: btcPaid }, { to: 'victim', value: 100_000_000n - btcPaid - 1_000n }]);
+  const [toScammer] = btc.spend(
+    [coin!],
+    [
+      { to: 'scammer', value: btcPaid },
+      { to: 'victim', value: 100_000_000n - btcPaid - 1_000n },
+    ],
+  );
   btcSeed = toScammer!.txid;
   btc.mine();
-  const [a, b] = btc.spend([toScammer!], [{ to: 'walletA', value: btcPaid / 2n }, { to: 'walletB', value: btcPaid - btcPaid / 2n - 1_000n }]);
+  const [a, b] = btc.spend(
+    [toScammer!],
+    [
+      { to: 'walletA', value: btcPaid / 2n },
+      { to: 'walletB', value: btcPaid - btcPaid / 2n - 1_000n },
+    ],
+  );
   btc.mine();
   btc.spend([a!], [{ to: 'walletC', value: btcPaid / 2n - 1_000n }]);
   btc.mine();
@@ -104,7 +121,16 @@ function cachedAnswers(file: string): number {
 
 describe('every source kind with default settings and the answer cache on', () => {
   it('rpc: follows the seeds over JSON-RPC', { timeout: 120_000 }, async () => {
-    const { report, cache } = await traceTwice('rpc', ['--chain', scam.chain.chain, '--source', `rpc:${scam.chain.url}`, '--seed', scam.tx.seed1!.transactionHash, '--hops', '6']);
+    const { report, cache } = await traceTwice('rpc', [
+      '--chain',
+      scam.chain.chain,
+      '--source',
+      `rpc:${scam.chain.url}`,
+      '--seed',
+      scam.tx.seed1!.transactionHash,
+      '--hops',
+      '6',
+    ]);
     expect(sum(report)).toBe(10_000n * U);
     expect(report.endpoints.some((e) => [scam.a.layer5, scam.a.layer4].includes(e.address.toLowerCase()))).toBe(true);
     expect(cachedAnswers(cache)).toBeGreaterThan(0);
@@ -117,15 +143,51 @@ describe('every source kind with default settings and the answer cache on', () =
   });
 
   it('duckdb: follows the same seeds over blockchain-etl tables to the same endpoints', { timeout: 120_000 }, async () => {
-    const { report } = await traceTwice('duckdb', ['--chain', scam.chain.chain, '--source', `duckdb:${warehouseDir}`, '--seed', scam.tx.seed1!.transactionHash, '--hops', '6']);
-    const rpc = await cli(['trace', '--chain', scam.chain.chain, '--source', `rpc:${scam.chain.url}`, '--seed', scam.tx.seed1!.transactionHash, '--hops', '6', '--format', 'json', '--quiet'], {
-      CHAINTRAIL_CACHE: join(tmp, 'rpc.log'),
-    });
+    const { report } = await traceTwice('duckdb', [
+      '--chain',
+      scam.chain.chain,
+      '--source',
+      `duckdb:${warehouseDir}`,
+      '--seed',
+      scam.tx.seed1!.transactionHash,
+      '--hops',
+      '6',
+    ]);
+    const rpc = await cli(
+      [
+        'trace',
+        '--chain',
+        scam.chain.chain,
+        '--source',
+        `rpc:${scam.chain.url}`,
+        '--seed',
+        scam.tx.seed1!.transactionHash,
+        '--hops',
+        '6',
+        '--format',
+        'json',
+        '--quiet',
+      ],
+      {
+        CHAINTRAIL_CACHE: join(tmp, 'rpc.log'),
+      },
+    );
     expect(report.endpoints).toEqual(TraceReportSchema.parse(JSON.parse(rpc.stdout)).endpoints);
   });
 
   it('etherscan: follows an address over the explorer API', { timeout: 120_000 }, async () => {
-    const args = ['--chain', 'ethereum', '--source', `etherscan:${etherscan.apiUrl}`, '--seed', evmAddress(2), '--from', String(timeOf(0)), '--to', String(timeOf(29))];
+    const args = [
+      '--chain',
+      'ethereum',
+      '--source',
+      `etherscan:${etherscan.apiUrl}`,
+      '--seed',
+      evmAddress(2),
+      '--from',
+      String(timeOf(0)),
+      '--to',
+      String(timeOf(29)),
+    ];
     const { report, cache } = await traceTwice('etherscan', args, { ETHERSCAN_API_KEY: 'cli-sources-key' }, etherscan);
     expect(sum(report)).toBe(amounts[0]! + amounts[1]!);
     expect(report.endpoints.find((e) => e.address === evmAddress(3))?.amount).toBe(amounts[0]!.toString());
@@ -133,7 +195,18 @@ describe('every source kind with default settings and the answer cache on', () =
   });
 
   it('trongrid: follows an address over TronGrid', { timeout: 120_000 }, async () => {
-    const args = ['--chain', 'tron', '--source', `trongrid:${tron.url}`, '--seed', tronAddress(2), '--from', String(1_700_000_000 - 1), '--to', String(1_700_000_000 + 3600)];
+    const args = [
+      '--chain',
+      'tron',
+      '--source',
+      `trongrid:${tron.url}`,
+      '--seed',
+      tronAddress(2),
+      '--from',
+      String(1_700_000_000 - 1),
+      '--to',
+      String(1_700_000_000 + 3600),
+    ];
     const { report, cache } = await traceTwice('trongrid', args, { TRONGRID_API_KEY: 'cli-sources-key' }, tron);
     expect(sum(report)).toBe(amounts[0]! + amounts[1]!);
     expect(report.endpoints.find((e) => e.address === tronAddress(3))?.amount).toBe(amounts[0]!.toString());
@@ -161,7 +234,9 @@ describe('every source kind with default settings and the answer cache on', () =
     const demo = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { seeds: { chain: string; tx: string }[] };
     const seeds = demo.seeds.filter((s) => s.chain === 'ethereum').flatMap((s) => ['--seed', s.tx]);
     const cache = join(tmp, 'fixture.log');
-    const r = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', ...seeds, '--format', 'json', '--quiet'], { CHAINTRAIL_CACHE: cache });
+    const r = await cli(['trace', '--chain', 'ethereum', '--source', 'fixture:fixtures/demo/dataset.json', ...seeds, '--format', 'json', '--quiet'], {
+      CHAINTRAIL_CACHE: cache,
+    });
     expect(r.code).toBe(0);
     const report = TraceReportSchema.parse(JSON.parse(r.stdout));
     expect(report.endpoints.length).toBeGreaterThan(0);

@@ -16,7 +16,21 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chaintrail-verify-'));
   copyFileSync('fixtures/demo/dataset.json', join(dir, 'dataset.json'));
   const seeds = DEMO.seeds.flatMap((s) => ['--seed', s.chain === 'ethereum' ? s.tx : `${s.chain}=${s.tx}`]);
-  const traced = await cli(['trace', '--chain', 'ethereum', '--source', `fixture:${join(dir, 'dataset.json')}`, '--labels', 'fixtures/demo/labels.csv', ...seeds, '--format', 'json', '--out', join(dir, 'report.json'), '--quiet']);
+  const traced = await cli([
+    'trace',
+    '--chain',
+    'ethereum',
+    '--source',
+    `fixture:${join(dir, 'dataset.json')}`,
+    '--labels',
+    'fixtures/demo/labels.csv',
+    ...seeds,
+    '--format',
+    'json',
+    '--out',
+    join(dir, 'report.json'),
+    '--quiet',
+  ]);
   expect(traced.code).toBe(0);
   report = TraceReportSchema.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
 }, 120_000);

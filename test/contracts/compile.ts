@@ -37,7 +37,16 @@ function compile(files: string[], viaIR: boolean): SolcOutput {
   return output;
 }
 
-const outputs = [compile(SOURCES.filter((f) => !VIA_IR.has(f)), false), compile(SOURCES.filter((f) => VIA_IR.has(f)), true)];
+const outputs = [
+  compile(
+    SOURCES.filter((f) => !VIA_IR.has(f)),
+    false,
+  ),
+  compile(
+    SOURCES.filter((f) => VIA_IR.has(f)),
+    true,
+  ),
+];
 const artifacts: Record<string, { abi: unknown[]; bytecode: string }> = {};
 for (const file of SOURCES) {
   for (const output of outputs) {

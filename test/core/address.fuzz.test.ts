@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeAddress, formatAddress } from '../../src/core/address.js';
-import { ChaintrailError, InvalidAddressError } from '../../src/core/errors.js';
+import { type ChaintrailError, InvalidAddressError } from '../../src/core/errors.js';
 
 const CHAINS = ['ethereum', 'evm:56', 'tron', 'bitcoin', 'bitcoin-testnet'];
 const near = fc.oneof(
@@ -11,7 +11,9 @@ const near = fc.oneof(
   fc.stringMatching(/^(bc1|tb1|1|3|BC1)[02-9ac-hj-np-zA-HJ-NP-Z]{10,70}$/),
   fc.stringMatching(/^41[0-9a-f]{38,42}$/),
   // Valid ones too, so the success path is exercised: random 20-byte EVM addresses, upper- or lower-case hex.
-  fc.uint8Array({ minLength: 20, maxLength: 20 }).chain((b) => fc.constantFrom(`0x${Buffer.from(b).toString('hex')}`, `0x${Buffer.from(b).toString('hex').toUpperCase()}`)),
+  fc
+    .uint8Array({ minLength: 20, maxLength: 20 })
+    .chain((b) => fc.constantFrom(`0x${Buffer.from(b).toString('hex')}`, `0x${Buffer.from(b).toString('hex').toUpperCase()}`)),
 );
 
 describe('address parsers under fuzzing', () => {

@@ -19,7 +19,17 @@ describe('sortChronologically', () => {
   it('gives exactly the order of a comparator sort, ties and odd times included', () => {
     fc.assert(
       fc.property(fc.array(transfer, { minLength: 0, maxLength: 400, size: 'max' }), (rows) => {
-        const items = rows.map((r, i) => ({ i, t: { chain: 'ethereum', from: '', to: '', asset: { chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }, amount: 1n, ...r } as AccountTransfer }));
+        const items = rows.map((r, i) => ({
+          i,
+          t: {
+            chain: 'ethereum',
+            from: '',
+            to: '',
+            asset: { chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 },
+            amount: 1n,
+            ...r,
+          } as AccountTransfer,
+        }));
         const expected = [...items].sort((a, b) => compareTransfers(a.t, b.t)).map((x) => x.i);
         const list = [...items];
         const returned = sortChronologically(list, (x) => x.t);

@@ -67,11 +67,15 @@ describe('redactUrl', () => {
 describe('redactText', () => {
   it('removes a URL key from any message that quotes the URL (undici, a stack, a body)', () => {
     fc.assert(
-      fc.property(secretUrl, fc.constantFrom('Request cannot be constructed from a URL that includes credentials: %s', 'fetch failed (%s).', 'POST %s {"id":1}', '<a href="%s">'), ({ url, secrets }, template) => {
-        const text = template.replace('%s', url);
-        const safe = redactText(text, { secrets: secretsOfUrl(url) });
-        for (const s of secrets) expect(safe).not.toContain(s);
-      }),
+      fc.property(
+        secretUrl,
+        fc.constantFrom('Request cannot be constructed from a URL that includes credentials: %s', 'fetch failed (%s).', 'POST %s {"id":1}', '<a href="%s">'),
+        ({ url, secrets }, template) => {
+          const text = template.replace('%s', url);
+          const safe = redactText(text, { secrets: secretsOfUrl(url) });
+          for (const s of secrets) expect(safe).not.toContain(s);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -35,7 +35,11 @@ describe('attribution of taint to victim payments', () => {
     await fc.assert(
       fc.asyncProperty(planArb, fc.constantFrom('fifo' as const, 'haircut' as const, 'poison' as const), async (plan, taint) => {
         const w = build(plan);
-        const report = await run(w, taint, w.payments.map((p) => txOf(p.tx)));
+        const report = await run(
+          w,
+          taint,
+          w.payments.map((p) => txOf(p.tx)),
+        );
         for (const e of report.endpoints.filter(requestable)) {
           expect(e.unattributed).toBeUndefined();
           expect(e.victims!.reduce((s, v) => s + BigInt(v.amount), 0n)).toBe(BigInt(e.amount));
@@ -66,7 +70,11 @@ describe('attribution of taint to victim payments', () => {
     await fc.assert(
       fc.asyncProperty(planArb, fc.constantFrom('fifo' as const, 'haircut' as const), async (plan, taint) => {
         const w = build(plan);
-        const joint = await run(w, taint, w.payments.map((p) => txOf(p.tx)));
+        const joint = await run(
+          w,
+          taint,
+          w.payments.map((p) => txOf(p.tx)),
+        );
         // Rounding: at most a base unit per tainted transfer and payment.
         const tolerance = BigInt(joint.stats.taintedTransfers);
         for (const p of w.payments) {
@@ -85,17 +93,24 @@ describe('attribution of taint to victim payments', () => {
   }, 240_000);
 
   it('above its budget (payments x requested endpoints) skips the split, says so, and keeps every amount as not attributed', async () => {
-    const w = build({ cases: 2, collectors: 1, deposits: 1, events: [
-      { kind: 'pay', caseIdx: 0, collector: 0, amount: 1_000_000_000n, gap: 600 },
-      { kind: 'pay', caseIdx: 1, collector: 0, amount: 2_000_000_000n, gap: 600 },
-      { kind: 'out', collector: 0, to: 'deposit', idx: 0, percent: 50, gap: 600 },
-    ] });
+    const w = build({
+      cases: 2,
+      collectors: 1,
+      deposits: 1,
+      events: [
+        { kind: 'pay', caseIdx: 0, collector: 0, amount: 1_000_000_000n, gap: 600 },
+        { kind: 'pay', caseIdx: 1, collector: 0, amount: 2_000_000_000n, gap: 600 },
+        { kind: 'out', collector: 0, to: 'deposit', idx: 0, percent: 50, gap: 600 },
+      ],
+    });
     const seeds = w.payments.map((p) => ({ chain: 'ethereum', tx: txOf(p.tx) }));
     const opts = { seeds, adapters: [createFixtureAdapter({ dataset: w.dataset })], labels: labels(labelRows()), builtinLabels: false };
     const within = (await trace({ ...opts, maxAttribution: 4 })).report; // 2 payments x 2 endpoints (deposit, collector)
     expect(within.endpoints.filter(requestable).every((e) => e.victims!.length > 0 && e.unattributed === undefined)).toBe(true);
     const { report } = await trace({ ...opts, maxAttribution: 3 });
-    expect(report.notes).toContain('per-payment attribution skipped: 2 payments x 2 exchange and freeze endpoints is above maxAttribution 3; their amounts stand, reported as not attributed to one payment');
+    expect(report.notes).toContain(
+      'per-payment attribution skipped: 2 payments x 2 exchange and freeze endpoints is above maxAttribution 3; their amounts stand, reported as not attributed to one payment',
+    );
     for (const e of report.endpoints.filter(requestable)) {
       expect(e).toMatchObject({ victims: [], unattributed: e.amount });
       expect(e.inflows!.length).toBeGreaterThan(0);
@@ -105,21 +120,37 @@ describe('attribution of taint to victim payments', () => {
 
   it('splits pro rata in whole units that add up exactly, remainders to the largest fractions', () => {
     fc.assert(
-      fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 30n }), { minLength: 1, maxLength: 8 }), fc.bigInt({ min: 0n, max: 10n ** 30n }), (weights, amount) => {
-        const sum = weights.reduce((s, w) => s + w, 0n);
-        const parts = splitProRata(
-          weights.map((w, i) => [i, w] as const),
-          amount,
-        );
-        expect(parts.reduce((s, [, x]) => s + x, 0n)).toBe(sum === 0n && weights.length === 0 ? 0n : amount);
-        if (sum === 0n) return;
-        for (const [i, x] of parts) {
-          const exact = (amount * weights[i]!) / sum;
-          expect(x === exact || x === exact + 1n).toBe(true);
-          if (amount <= sum) expect(x).toBeLessThanOrEqual(weights[i]!);
-        }
-      }),
+      fc.property(
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 30n }), { minLength: 1, maxLength: 8 }),
+        fc.bigInt({ min: 0n, max: 10n ** 30n }),
+        (weights, amount) => {
+          const sum = weights.reduce((s, w) => s + w, 0n);
+          const parts = splitProRata(
+            weights.map((w, i) => [i, w] as const),
+            amount,
+          );
+          expect(parts.reduce((s, [, x]) => s + x, 0n)).toBe(sum === 0n && weights.length === 0 ? 0n : amount);
+          if (sum === 0n) return;
+          for (const [i, x] of parts) {
+            const exact = (amount * weights[i]!) / sum;
+            expect(x === exact || x === exact + 1n).toBe(true);
+            if (amount <= sum) expect(x).toBeLessThanOrEqual(weights[i]!);
+          }
+        },
+      ),
     );
-    expect(splitProRata([['a', 1n], ['b', 1n], ['c', 1n]], 2n)).toEqual([['a', 1n], ['b', 1n]]);
+    expect(
+      splitProRata(
+        [
+          ['a', 1n],
+          ['b', 1n],
+          ['c', 1n],
+        ],
+        2n,
+      ),
+    ).toEqual([
+      ['a', 1n],
+      ['b', 1n],
+    ]);
   });
 });

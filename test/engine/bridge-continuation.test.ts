@@ -52,7 +52,13 @@ describe('continueThroughBridges on a ganache chain pair', { timeout: 120_000 },
     expect(h!.note).toBeUndefined();
     const c = h!.continuation!;
     expect(c.match).toMatchObject({ method: 'protocol-id', confidence: 1 });
-    expect(c.transfer).toMatchObject({ chain: w.b.chain, tx: w.tx.scamFill!.transactionHash, from: w.who.relayer, to: w.who.recipient, amount: 8_000n * U - FEE });
+    expect(c.transfer).toMatchObject({
+      chain: w.b.chain,
+      tx: w.tx.scamFill!.transactionHash,
+      from: w.who.relayer,
+      to: w.who.recipient,
+      amount: 8_000n * U - FEE,
+    });
     expect(c.transfer.asset).toMatchObject({ contract: w.usdtB.address, symbol: 'USDT', decimals: 6 });
     expect(c.taint).toBe(8_000n * U - FEE);
     expect(taken.size).toBe(1);
@@ -87,15 +93,32 @@ describe('continueThroughBridges on a ganache chain pair', { timeout: 120_000 },
     const [notTraced] = await continueThroughBridges({ inflows: [await depositInflow(8_000n * U)], registry, adapters: [rpcA], rule, taken: new Set() });
     expect(notTraced).toMatchObject({ exit: { recipient: w.who.recipient }, note: 'evm:1338 is not traced (no source configured for it)' });
     const { getTransactionLogs: _omit, ...noLogs } = rpcA;
-    const [blind] = await continueThroughBridges({ inflows: [await depositInflow(8_000n * U)], registry, adapters: [noLogs as never, rpcB], rule, taken: new Set() });
+    const [blind] = await continueThroughBridges({
+      inflows: [await depositInflow(8_000n * U)],
+      registry,
+      adapters: [noLogs as never, rpcB],
+      rule,
+      taken: new Set(),
+    });
     expect(blind!.exit).toBeUndefined();
     expect(blind!.note).toMatch(/cannot read transaction logs/);
   });
 });
 
 const exchangeLabel = () =>
-  createLabelStore([{ chain: `evm:${CHAIN_B_ID}`, address: w.who.exHot, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' }]);
-const find = (r: TraceReport, kind: Endpoint['kind'], chain: string, address: string) => r.endpoints.find((e) => e.kind === kind && e.chain === chain && e.address === getAddress(address));
+  createLabelStore([
+    {
+      chain: `evm:${CHAIN_B_ID}`,
+      address: w.who.exHot,
+      entity: 'Example Exchange',
+      category: 'exchange',
+      jurisdictions: ['SC'],
+      confidence: 1,
+      source: 'test',
+    },
+  ]);
+const find = (r: TraceReport, kind: Endpoint['kind'], chain: string, address: string) =>
+  r.endpoints.find((e) => e.kind === kind && e.chain === chain && e.address === getAddress(address));
 
 /** What a two-chain trace of the ganache world must report (the world's comment draws it). */
 function expectCrossChainReport(r: TraceReport) {
@@ -137,7 +160,9 @@ function expectCrossChainReport(r: TraceReport) {
       },
     ],
   });
-  expect(bridge.reason).toMatch(/V3FundsDeposited sends it to evm:1338, recipient 0x[0-9a-f]{40}, deposit id 1; continued on evm:1338 at 0x[0-9a-f]{40} \(matched by deposit id\)/);
+  expect(bridge.reason).toMatch(
+    /V3FundsDeposited sends it to evm:1338, recipient 0x[0-9a-f]{40}, deposit id 1; continued on evm:1338 at 0x[0-9a-f]{40} \(matched by deposit id\)/,
+  );
   expect(find(r, 'unspent', A, w.who.scammer)?.amount).toBe(String(2_000n * U));
   // Chain B: the recipient paid all its outflows (5,000) to the exchange's labeled wallet, so by its behaviour it is the
   // exchange's deposit address: one exchange endpoint there, with what it swept and the 2,990 it still holds (the
@@ -159,12 +184,19 @@ function expectCrossChainReport(r: TraceReport) {
   // Hops run on across the bridge: scammer 0 -> bridge 1 -> recipient 2.
   expect([bridge.hops, exchange.hops]).toEqual([1, 2]);
   expect(exchange.freezable).toBeUndefined();
-  expect(r.endpoints.filter((e) => e.chain === B).map((e) => [e.kind, e.amount]).sort()).toEqual([['exchange', String(8_000n * U - FEE)]]);
+  expect(
+    r.endpoints
+      .filter((e) => e.chain === B)
+      .map((e) => [e.kind, e.amount])
+      .sort(),
+  ).toEqual([['exchange', String(8_000n * U - FEE)]]);
   // Conservation: chain A's USDT leaves at the bridge endpoint; chain B's enters through the hand-over.
   const line = (chain: string) => r.conservation.find((c) => c.asset.chain === chain)!;
   expect(line(A)).toMatchObject({ seeded: String(10_000n * U), endpoints: String(10_000n * U), difference: '0', balanced: true });
   expect(line(A).bridgedIn).toBeUndefined();
-  expect(line(A).explanation).toMatch(/10000 USDT tainted by the seeds; 8000 left through bridge endpoints and was continued on evm:1338; every unit accounted for/);
+  expect(line(A).explanation).toMatch(
+    /10000 USDT tainted by the seeds; 8000 left through bridge endpoints and was continued on evm:1338; every unit accounted for/,
+  );
   expect(line(B)).toMatchObject({ seeded: '0', bridgedIn: String(8_000n * U - FEE), endpoints: String(8_000n * U - FEE), difference: '0', balanced: true });
   expect(line(B).explanation).toMatch(/7990 handed over from evm:1337 through Test SpokePool \(A\) \(bridge continuation\); every unit accounted for/);
   // The seeds are the victim's payment only; the hand-over is not a victim payment.
@@ -195,15 +227,26 @@ describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
     expect(handovers).toHaveLength(1);
     expect(graph.source(handovers[0]!)).toBe(`${w.a.chain}|${w.poolA.address.toLowerCase()}`);
     expect(graph.target(handovers[0]!)).toBe(`${w.b.chain}|${w.who.relayer.toLowerCase()}`);
-    expect(graph.getEdgeAttributes(handovers[0]!)).toMatchObject({ tx: w.tx.scamDeposit!.transactionHash, delivery: w.tx.scamFill!.transactionHash, taint: String(8_000n * U - FEE) });
+    expect(graph.getEdgeAttributes(handovers[0]!)).toMatchObject({
+      tx: w.tx.scamDeposit!.transactionHash,
+      delivery: w.tx.scamFill!.transactionHash,
+      taint: String(8_000n * U - FEE),
+    });
     expect(graph.hasEdge(`${w.b.chain}|${w.who.relayer.toLowerCase()}`, `${w.b.chain}|${w.who.recipient.toLowerCase()}`)).toBe(true);
     const summary = reportToSummary(report);
     expect(summary).toMatch(/Bridge crossings/);
-    expect(summary).toMatch(/Test SpokePool \(A\)\s+0x[0-9a-f]{8}…[0-9a-f]{8}\s+1\s+evm:1338\s+0x[0-9a-fA-F]{40}\s+7990 USDT in 0x[0-9a-f]{8}…[0-9a-f]{8} \(deposit id\)/);
+    expect(summary).toMatch(
+      /Test SpokePool \(A\)\s+0x[0-9a-f]{8}…[0-9a-f]{8}\s+1\s+evm:1338\s+0x[0-9a-fA-F]{40}\s+7990 USDT in 0x[0-9a-f]{8}…[0-9a-f]{8} \(deposit id\)/,
+    );
   });
 
   it('reports the bridge endpoint with its recipient but does not continue when the destination chain has no source', async () => {
-    const { report } = await trace({ adapters: [rpcA], labels: exchangeLabel(), seeds: [{ chain: w.a.chain, tx: w.tx.seed!.transactionHash }], bridges: w.bridges });
+    const { report } = await trace({
+      adapters: [rpcA],
+      labels: exchangeLabel(),
+      seeds: [{ chain: w.a.chain, tx: w.tx.seed!.transactionHash }],
+      bridges: w.bridges,
+    });
     const bridge = find(report, 'bridge', w.a.chain, w.poolA.address)!;
     expect(bridge.bridge).toMatchObject({ destinationChain: w.b.chain, recipient: getAddress(w.who.recipient) });
     expect(bridge.bridge!.deposits![0]).toMatchObject({ depositId: '1', note: 'evm:1338 is not traced (no source configured for it)' });
@@ -217,10 +260,28 @@ describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
     const bridges = join(dir, 'bridges.json');
     writeFileSync(bridges, JSON.stringify(w.bridges));
     const labels = join(dir, 'labels.csv');
-    writeFileSync(labels, `chain,address,entity,category,jurisdiction,confidence,source\nevm:${CHAIN_B_ID},${w.who.exHot},Example Exchange,exchange,SC,1,test\n`);
+    writeFileSync(
+      labels,
+      `chain,address,entity,category,jurisdiction,confidence,source\nevm:${CHAIN_B_ID},${w.who.exHot},Example Exchange,exchange,SC,1,test\n`,
+    );
     const { code, stdout, stderr } = await cli([
-      'trace', '--chain', w.a.chain, '--source', `rpc:${w.a.url}`, '--source', `${w.b.chain}=rpc:${w.b.url}`, '--bridges', bridges, '--labels', labels,
-      '--seed', w.tx.seed!.transactionHash, '--format', 'json', '--quiet', '--no-cache',
+      'trace',
+      '--chain',
+      w.a.chain,
+      '--source',
+      `rpc:${w.a.url}`,
+      '--source',
+      `${w.b.chain}=rpc:${w.b.url}`,
+      '--bridges',
+      bridges,
+      '--labels',
+      labels,
+      '--seed',
+      w.tx.seed!.transactionHash,
+      '--format',
+      'json',
+      '--quiet',
+      '--no-cache',
     ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -234,10 +295,30 @@ describe('continuation through a built-in bridge on a fixture dataset (no fill e
   const USDT_ARB = '0xfd086bc7cd5c481dcc9c85ebe478a1c0b69fcbb9';
   const deposit = new Interface([ACROSS.events[0]!.abi]);
   const { topics, data } = deposit.encodeEventLog(deposit.fragments[0] as never, [
-    USDT, USDT_ARB, 600_000_000n, 599_400_000n, 42161n, 9, T0, T0 + 3600, 0, addr('c'), addr('r'), '0x0000000000000000000000000000000000000000', '0x',
+    USDT,
+    USDT_ARB,
+    600_000_000n,
+    599_400_000n,
+    42161n,
+    9,
+    T0,
+    T0 + 3600,
+    0,
+    addr('c'),
+    addr('r'),
+    '0x0000000000000000000000000000000000000000',
+    '0x',
   ]);
   const t = (chain: string, tx: string, from: string, to: string, amount: bigint, at: number, asset: string, logIndex = 0) => ({
-    chain, tx: txOf(tx), logIndex, block: 100 + at, time: T0 + at, from: from.startsWith('0x') ? from : addr(from), to: to.startsWith('0x') ? to : addr(to), asset, amount: String(amount),
+    chain,
+    tx: txOf(tx),
+    logIndex,
+    block: 100 + at,
+    time: T0 + at,
+    from: from.startsWith('0x') ? from : addr(from),
+    to: to.startsWith('0x') ? to : addr(to),
+    asset,
+    amount: String(amount),
   });
   const dataset = {
     format: 'chaintrail-fixture' as const,
@@ -259,18 +340,26 @@ describe('continuation through a built-in bridge on a fixture dataset (no fill e
   it('hands the tainted share over (haircut: half the deposit), continues on Arbitrum and balances both assets', async () => {
     const { report } = await trace({ adapters: [createFixtureAdapter({ dataset })], seeds: [{ chain: 'ethereum', tx: txOf('v') }], taint: 'haircut' });
     const bridge = report.endpoints.find((e) => e.kind === 'bridge')!;
-    expect(bridge).toMatchObject({ chain: 'ethereum', amount: '300000000', bridge: { protocol: 'across', destinationChain: 'evm:42161', recipient: getAddress(addr('r')) } });
+    expect(bridge).toMatchObject({
+      chain: 'ethereum',
+      amount: '300000000',
+      bridge: { protocol: 'across', destinationChain: 'evm:42161', recipient: getAddress(addr('r')) },
+    });
     const [d] = bridge.bridge!.deposits!;
     expect(d).toMatchObject({ depositId: '9', tainted: '300000000', amount: '600000000', outputAmount: '599400000' });
     expect(d!.continuation).toMatchObject({ chain: 'evm:42161', tx: txOf('fill'), amount: '599400000', tainted: '299700000', match: 'amount-time' });
     expect(d!.continuation!.confidence).toBeGreaterThan(0.6);
     expect(d!.continuation!.confidence).toBeLessThanOrEqual(0.8);
-    expect(d!.continuation!.reason).toMatch(/no fill naming deposit 9 found; matched by amount and time: 599\.4 USDT reached the recipient .* 2 min after the deposit \(expected 599\.4 USDT, 0\.00 % off/);
+    expect(d!.continuation!.reason).toMatch(
+      /no fill naming deposit 9 found; matched by amount and time: 599\.4 USDT reached the recipient .* 2 min after the deposit \(expected 599\.4 USDT, 0\.00 % off/,
+    );
     const arb = report.endpoints.filter((e) => e.chain === 'evm:42161').map((e) => [e.kind, e.address.toLowerCase(), e.amount]);
-    expect(arb).toEqual([
-      ['unspent', addr('r'), '199700000'],
-      ['unspent', addr('x'), '100000000'],
-    ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)));
+    expect(arb).toEqual(
+      [
+        ['unspent', addr('r'), '199700000'],
+        ['unspent', addr('x'), '100000000'],
+      ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)),
+    );
     // Taint handed over keeps its victim payment: what a request names on Arbitrum is attributed to the payment on Ethereum.
     for (const e of report.endpoints.filter((x) => x.chain === 'evm:42161')) {
       expect(e.victims!.map((v) => [v.chain, v.tx, v.amount])).toEqual([['ethereum', txOf('v'), e.amount]]);

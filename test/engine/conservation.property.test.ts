@@ -84,10 +84,13 @@ const caseArb = fc.record({
   poolSize: fc.integer({ min: 2, max: 7 }),
   transfers: fc.array(transferArb, { minLength: 1, maxLength: 40, size: 'medium' }),
   seeds: fc.array(seedArb, { minLength: 1, maxLength: 3 }),
-  labels: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, fc.constantFrom<Category>('exchange', 'exchange', 'bridge', 'mixer', 'sanctioned', 'scam')), {
-    minLength: 7,
-    maxLength: 7,
-  }),
+  labels: fc.array(
+    fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, fc.constantFrom<Category>('exchange', 'exchange', 'bridge', 'mixer', 'sanctioned', 'scam')),
+    {
+      minLength: 7,
+      maxLength: 7,
+    },
+  ),
   // A trace-wide time window now and then (it also bounds address seeds that have none of their own).
   window: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, fc.record({ from: fc.option(fc.nat(50)), to: fc.option(fc.nat(50)) })),
   // Half the worlds are traced with generous limits (deep traces), half with tight random ones (every kind of cut).
@@ -243,7 +246,17 @@ describe('taint conservation on random transfer graphs', () => {
 
         const labelRows = c.labels.slice(0, c.poolSize).flatMap((category, i) =>
           category
-            ? [{ chain: 'ethereum', address: poolAddress(i), entity: `Entity ${i}`, category, jurisdictions: i % 2 ? ['DE'] : ['SC'], confidence: 1, source: 'property test' }]
+            ? [
+                {
+                  chain: 'ethereum',
+                  address: poolAddress(i),
+                  entity: `Entity ${i}`,
+                  category,
+                  jurisdictions: i % 2 ? ['DE'] : ['SC'],
+                  confidence: 1,
+                  source: 'property test',
+                },
+              ]
             : [],
         );
         const data = dataset(built);
@@ -322,7 +335,8 @@ describe('taint conservation on random transfer graphs', () => {
           // No address ends up holding more than it ever received, or for an inferred deposit address, more than it
           // received plus the seed payments it made (a seed on the exchange wallet paid from the deposit address's
           // own funds reaches the exchange through it).
-          for (const [at, amount] of perAddress) expect(amount).toBeLessThanOrEqual((inflow.get(at) ?? 0n) + (depositAt.has(at) ? (seededOut.get(at) ?? 0n) : 0n));
+          for (const [at, amount] of perAddress)
+            expect(amount).toBeLessThanOrEqual((inflow.get(at) ?? 0n) + (depositAt.has(at) ? (seededOut.get(at) ?? 0n) : 0n));
 
           for (const line of report.conservation) {
             const key = reportAssetKey(line.asset);

@@ -18,11 +18,7 @@ const MINUTE = 60;
 const DAY = 86_400;
 const MAX_DELAY = 20 * DAY;
 
-const delayArb = fc.oneof(
-  fc.integer({ min: MINUTE, max: 3600 }),
-  fc.integer({ min: 13 * 3600, max: 14 * 3600 }),
-  fc.integer({ min: MINUTE, max: MAX_DELAY }),
-);
+const delayArb = fc.oneof(fc.integer({ min: MINUTE, max: 3600 }), fc.integer({ min: 13 * 3600, max: 14 * 3600 }), fc.integer({ min: MINUTE, max: MAX_DELAY }));
 const amountArb = fc.bigInt({ min: 10n * M, max: 50_000n * M });
 
 const depositArb = fc.record({
@@ -94,8 +90,13 @@ function build(w: World, stretch = 1): { steps: Step[]; expected: Expected; seed
       });
       events.sort((x, y) => x.at - y.at || (x.tx < y.tx ? -1 : 1));
       // Sweeps: after each deposit or once after the last, each delay scaled; the last takes lastShare of the balance.
-      const sweepTimes = (b.plan === 'each' ? events.map((e, j) => e.at + delayOf(b.delays[j]!)) : [events[events.length - 1]!.at + delayOf(b.delays[0]!)]).sort((x, y) => x - y);
-      const timeline = [...events.map((e) => ({ ...e, sweep: false })), ...sweepTimes.map((at, k) => ({ amount: 0n, at, from: name, tx: `${name}-sweep-${k}`, tainted: false, sweep: true }))];
+      const sweepTimes = (
+        b.plan === 'each' ? events.map((e, j) => e.at + delayOf(b.delays[j]!)) : [events[events.length - 1]!.at + delayOf(b.delays[0]!)]
+      ).sort((x, y) => x - y);
+      const timeline = [
+        ...events.map((e) => ({ ...e, sweep: false })),
+        ...sweepTimes.map((at, k) => ({ amount: 0n, at, from: name, tx: `${name}-sweep-${k}`, tainted: false, sweep: true })),
+      ];
       // A sweep at the very second of a deposit comes after it.
       timeline.sort((x, y) => x.at - y.at || Number(x.sweep) - Number(y.sweep));
       let balance = 0n;
@@ -188,7 +189,13 @@ describe('deposit addresses decided by behaviour (generated worlds)', () => {
           // One endpoint: the exchange's, at the deposit address, holding all the taint it received (swept or not).
           expect(eps).toHaveLength(1);
           const ep = eps[0]!;
-          expect(ep).toMatchObject({ kind: 'exchange', entity: 'Northwind', jurisdictions: [w.jurisdiction], depositInferred: true, amount: String(d.tainted) });
+          expect(ep).toMatchObject({
+            kind: 'exchange',
+            entity: 'Northwind',
+            jurisdictions: [w.jurisdiction],
+            depositInferred: true,
+            amount: String(d.tainted),
+          });
           expect(ep.depositAddress!.toLowerCase()).toBe(addr(name));
           expect(ep.sweptTo!.map((a) => a.toLowerCase())).toEqual([...new Set(d.sweeps.map((s) => addr(s.wallet)))].sort());
           const received = d.inflows.reduce((s, i) => s + i.amount, 0n);
@@ -225,7 +232,8 @@ describe('deposit addresses decided by behaviour (generated worlds)', () => {
           else expect(eps).toMatchObject([{ kind: 'exchange', depositInferred: false, amount: String(direct) }]);
         }
         const northwind = report.exchanges.find((x) => x.entity === 'Northwind');
-        const northwindTotal = [...expected.deposits.values()].reduce((s, d) => s + d.tainted, 0n) + (expected.direct.get(HOT[0]!) ?? 0n) + (expected.direct.get(HOT[1]!) ?? 0n);
+        const northwindTotal =
+          [...expected.deposits.values()].reduce((s, d) => s + d.tainted, 0n) + (expected.direct.get(HOT[0]!) ?? 0n) + (expected.direct.get(HOT[1]!) ?? 0n);
         expect(northwind?.totals[0]?.amount ?? '0').toBe(String(northwindTotal));
 
         // An inferred deposit address is never a freeze candidate.

@@ -15,7 +15,7 @@ import { referenceAllocate } from '../support/reference-allocate.js';
  */
 
 const NATIVE: AssetRef = { chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 };
-const TOKEN: AssetRef = { chain: 'ethereum', kind: 'token', contract: '0x' + '77'.repeat(20), symbol: 'TKN', decimals: 6 };
+const TOKEN: AssetRef = { chain: 'ethereum', kind: 'token', contract: `0x${'77'.repeat(20)}`, symbol: 'TKN', decimals: 6 };
 const address = (i: number) => `0x${(0xa0 + i).toString(16)}${'5e'.repeat(19)}`;
 
 const worldArb = fc.record({
@@ -119,7 +119,16 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
   it('gives a hop count the earliest edge even when a later round taints it', () => {
     const flow = new TaintFlow('fifo');
     const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
-      chain: 'ethereum', tx: `0x${n.toString(16).padStart(64, '0')}`, type: 'token', logIndex: 0, block: time, time, from: address(from), to: address(to), asset: TOKEN, amount: 10n,
+      chain: 'ethereum',
+      tx: `0x${n.toString(16).padStart(64, '0')}`,
+      type: 'token',
+      logIndex: 0,
+      block: time,
+      time,
+      from: address(from),
+      to: address(to),
+      asset: TOKEN,
+      amount: 10n,
     });
     flow.seed(flow.add(mk(1, 7, 0, 1), 't')!);
     flow.seed(flow.add(mk(2, 7, 1, 1), 't')!);
@@ -138,7 +147,16 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
   it('starts a continuation seed at its own hop count unless a shorter path reaches it', () => {
     const flow = new TaintFlow('fifo');
     const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
-      chain: 'ethereum', tx: `0x${n.toString(16).padStart(64, '0')}`, type: 'token', logIndex: 0, block: time, time, from: address(from), to: address(to), asset: TOKEN, amount: 10n,
+      chain: 'ethereum',
+      tx: `0x${n.toString(16).padStart(64, '0')}`,
+      type: 'token',
+      logIndex: 0,
+      block: time,
+      time,
+      from: address(from),
+      to: address(to),
+      asset: TOKEN,
+      amount: 10n,
     });
     flow.seed(flow.add(mk(1, 7, 0, 1), 't')!);
     flow.seed(flow.add(mk(2, 6, 3, 1), 't')!, 10n, 4);
@@ -159,7 +177,18 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
 
   it('counts a movement once however often the sources return it', () => {
     const flow = new TaintFlow('fifo');
-    const t: AccountTransfer = { chain: 'ethereum', tx: '0x' + '1'.repeat(64), type: 'token', logIndex: 3, block: 1, time: 1, from: address(0), to: address(1), asset: TOKEN, amount: 5n };
+    const t: AccountTransfer = {
+      chain: 'ethereum',
+      tx: `0x${'1'.repeat(64)}`,
+      type: 'token',
+      logIndex: 3,
+      block: 1,
+      time: 1,
+      from: address(0),
+      to: address(1),
+      asset: TOKEN,
+      amount: 5n,
+    };
     expect(flow.add(t, 't')).toBeDefined();
     expect(flow.add({ ...t }, 't')).toBeUndefined();
     expect(flow.add({ ...t, logIndex: 4 }, 't')).toBeDefined();

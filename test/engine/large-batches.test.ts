@@ -47,7 +47,12 @@ describe('engine on very large batches', () => {
 
   it('reports a hub the source did not cut as high-degree, counting its movements itself', async () => {
     const transfers = Array.from({ length: N }, (_, i) => transfer(i));
-    const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: transfers[0]!.tx }], adapters: [stub(transfers)], builtinLabels: false, maxDegree: N - 1 });
+    const { report } = await trace({
+      seeds: [{ chain: 'ethereum', tx: transfers[0]!.tx }],
+      adapters: [stub(transfers)],
+      builtinLabels: false,
+      maxDegree: N - 1,
+    });
     expect(report.stats.transfersSeen).toBe(1);
     expect(report.endpoints.map((e) => [e.kind, e.amount])).toEqual([['high-degree', '1']]);
   }, 30_000);

@@ -12,7 +12,14 @@ const USDT = 'ethereum:token:0xdac17f958d2ee523a2206206994597c13d831ec7';
 const ETH = 'ethereum:native:';
 const settings = { maxHops: 4, maxNodes: 300, maxDegree: 500, minValue: '1' };
 const policyOf = (s = settings, unit: 'addresses' | 'outputs' = 'addresses') =>
-  stopPolicy(s, new Map([[USDT, 1_000_000n], [ETH, 10n ** 18n]]), unit);
+  stopPolicy(
+    s,
+    new Map([
+      [USDT, 1_000_000n],
+      [ETH, 10n ** 18n],
+    ]),
+    unit,
+  );
 
 const label = (category: Category, entity = `${category} entity`): Label => ({
   chain: 'ethereum',
@@ -50,7 +57,10 @@ describe('the stop policy', () => {
   it('stops at the hop limit, naming the --hops that would follow the branch further', () => {
     const policy = policyOf();
     expect(stopFor(plain({ hop: 3 }), policy)).toBeUndefined();
-    expect(stopFor(plain({ hop: 4 }), policy)).toEqual({ kind: 'hop-limit', reason: 'hop limit 4 reached: re-run with --hops 5 (maxHops: 5) to follow it further' });
+    expect(stopFor(plain({ hop: 4 }), policy)).toEqual({
+      kind: 'hop-limit',
+      reason: 'hop limit 4 reached: re-run with --hops 5 (maxHops: 5) to follow it further',
+    });
     expect(stopFor(plain({ hop: 6 }), policy)!.reason).toContain('--hops 7 (maxHops: 7)');
   });
 
@@ -60,19 +70,45 @@ describe('the stop policy', () => {
     expect(stopFor(plain({ received: [] }), policy)).toEqual(below);
     expect(stopFor(plain({ received: [[USDT, 999_999n]] }), policy)).toEqual(below);
     expect(stopFor(plain({ received: [[USDT, 1_000_000n]] }), policy)).toBeUndefined();
-    expect(stopFor(plain({ received: [[USDT, 1n], [ETH, 10n ** 18n]] }), policy)).toBeUndefined();
-    expect(stopFor(plain({ received: [[ETH, 10n ** 18n - 1n], [USDT, 999_999n]] }), policy)).toEqual(below);
+    expect(
+      stopFor(
+        plain({
+          received: [
+            [USDT, 1n],
+            [ETH, 10n ** 18n],
+          ],
+        }),
+        policy,
+      ),
+    ).toBeUndefined();
+    expect(
+      stopFor(
+        plain({
+          received: [
+            [ETH, 10n ** 18n - 1n],
+            [USDT, 999_999n],
+          ],
+        }),
+        policy,
+      ),
+    ).toEqual(below);
   });
 
   it('stops a hub at the degree limit, a budget cut at the budget, in the unit of the engine', () => {
-    expect(stopFor(plain({ highDegree: true }), policyOf())).toEqual({ kind: 'high-degree', reason: 'more than 500 movements in the window: a service-like hub, not expanded' });
+    expect(stopFor(plain({ highDegree: true }), policyOf())).toEqual({
+      kind: 'high-degree',
+      reason: 'more than 500 movements in the window: a service-like hub, not expanded',
+    });
     expect(stopFor(plain({ budgetCut: true }), policyOf())).toEqual({ kind: 'budget', reason: 'node budget of 300 addresses used up' });
     expect(stopFor(plain({ budgetCut: true }), policyOf(settings, 'outputs'))).toEqual({ kind: 'budget', reason: 'node budget of 300 outputs used up' });
   });
 
   it('stops UTXO branches at CoinJoins (mixer), batch payouts (high-degree) and peeled payments', () => {
     const policy = policyOf(settings, 'outputs');
-    expect(stopFor(plain({ expanded: true, mix: { kind: 'coinjoin', reason: 'whirlpool pool 0.05 BTC' } }), policy)).toEqual({ kind: 'mixer', reason: 'coinjoin: whirlpool pool 0.05 BTC' });
+    expect(stopFor(plain({ expanded: true, mix: { kind: 'coinjoin', reason: 'whirlpool pool 0.05 BTC' } }), policy)).toEqual({
+      kind: 'mixer',
+      reason: 'coinjoin: whirlpool pool 0.05 BTC',
+    });
     expect(stopFor(plain({ expanded: true, mix: { kind: 'batch-payout', reason: '1 input paying 12 outputs' } }), policy)).toEqual({
       kind: 'high-degree',
       reason: 'batch payout by a service-like wallet: 1 input paying 12 outputs',
@@ -82,7 +118,10 @@ describe('the stop policy', () => {
 
   it('marks an address the trace ended before expanding as incomplete, saying whether it was interrupted or a source failed', () => {
     const policy = policyOf();
-    expect(stopFor(plain({ failure: new TraceAbortedError('Trace aborted', { details: {} }) }), policy)).toEqual({ kind: 'incomplete', reason: 'not expanded: the trace was interrupted' });
+    expect(stopFor(plain({ failure: new TraceAbortedError('Trace aborted', { details: {} }) }), policy)).toEqual({
+      kind: 'incomplete',
+      reason: 'not expanded: the trace was interrupted',
+    });
     const failed = stopFor(plain({ failure: new AdapterError('rpc answered 502 after 5 tries', { details: {} }) }), policy)!;
     expect(failed).toEqual({ kind: 'incomplete', reason: 'not expanded: the source failed (rpc answered 502 after 5 tries)' });
   });
@@ -92,7 +131,10 @@ describe('the stop policy', () => {
     expect(stopFor(plain({ terminal: terminalOf('exchange', 'sanctioned') }), policy)!.kind).toBe('sanctioned');
     expect(stopFor(plain({ terminal: terminalOf('exchange', 'bridge') }), policy)!.kind).toBe('bridge');
     const exchange = terminalOf('exchange')!;
-    expect(stopFor({ hop: 4, received: [], highDegree: true, budgetCut: true, terminal: exchange }, policy)).toMatchObject({ kind: 'exchange', label: exchange.label });
+    expect(stopFor({ hop: 4, received: [], highDegree: true, budgetCut: true, terminal: exchange }, policy)).toMatchObject({
+      kind: 'exchange',
+      label: exchange.label,
+    });
     // A label carried to an expanded output (common-input ownership) still stops it.
     expect(stopFor(plain({ expanded: true, terminal: exchange }), policy)!.kind).toBe('exchange');
   });
@@ -110,7 +152,10 @@ describe('the stop policy', () => {
 const factsArb = fc.record({
   hop: fc.integer({ min: 0, max: 12 }),
   expanded: fc.boolean(),
-  terminal: fc.option(fc.constantFrom<Category[]>(['exchange'], ['bridge'], ['mixer'], ['sanctioned'], ['exchange', 'sanctioned'], ['bridge', 'mixer'], ['scam']), { nil: undefined }),
+  terminal: fc.option(
+    fc.constantFrom<Category[]>(['exchange'], ['bridge'], ['mixer'], ['sanctioned'], ['exchange', 'sanctioned'], ['bridge', 'mixer'], ['scam']),
+    { nil: undefined },
+  ),
   received: fc.array(fc.tuple(fc.constantFrom(USDT, ETH), fc.bigInt({ min: 0n, max: 3n * 10n ** 18n })), { maxLength: 3 }),
   highDegree: fc.boolean(),
   budgetCut: fc.boolean(),
@@ -118,7 +163,12 @@ const factsArb = fc.record({
   mix: fc.option(fc.constantFrom({ kind: 'coinjoin' as const, reason: 'cj' }, { kind: 'batch-payout' as const, reason: 'bp' }), { nil: undefined }),
   failure: fc.option(fc.constant(new TraceAbortedError('Trace aborted', { details: {} })), { nil: undefined }),
 });
-const limitsArb = fc.record({ maxHops: fc.integer({ min: 0, max: 10 }), maxNodes: fc.integer({ min: 1, max: 100_000 }), maxDegree: fc.integer({ min: 1, max: 100_000 }), minValue: fc.constant('1') });
+const limitsArb = fc.record({
+  maxHops: fc.integer({ min: 0, max: 10 }),
+  maxNodes: fc.integer({ min: 1, max: 100_000 }),
+  maxDegree: fc.integer({ min: 1, max: 100_000 }),
+  minValue: fc.constant('1'),
+});
 
 function expectedKind(f: Reached, policy: StopPolicy): string | undefined {
   const min = (asset: string) => policy.minValue.get(asset)!;
@@ -190,12 +240,28 @@ describe('the account engine asks the stop policy (generated chains)', () => {
         for (let i = 1; i <= w.length && amount(i) > 0n; i++) steps.push({ tx: `h${i}`, from: `c${i - 1}`, to: `c${i}`, amount: amount(i), at: i * 60 });
         const last = steps.length - 1;
         const store = labels(w.labeledAt <= last ? [[`c${w.labeledAt}`, 'Entity', w.category]] : []);
-        const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [adapterFor(steps)], labels: store, builtinLabels: false, maxHops: w.maxHops, maxNodes: w.maxNodes, minValue: String(w.minValue) });
+        const { report } = await trace({
+          seeds: [{ chain: 'ethereum', tx: txOf('v') }],
+          adapters: [adapterFor(steps)],
+          labels: store,
+          builtinLabels: false,
+          maxHops: w.maxHops,
+          maxNodes: w.maxNodes,
+          minValue: String(w.minValue),
+        });
         // The first address whose branch stops, and why (the policy's order at that address).
         let expected: { at: number; kind: string } = { at: last, kind: 'unspent' };
         for (let i = 0; i <= last; i++) {
           const labeled = i === w.labeledAt && w.category !== 'scam';
-          const kind = labeled ? w.category : i >= w.maxHops ? 'hop-limit' : amount(i) < BigInt(w.minValue) * M ? 'below-min-value' : i >= w.maxNodes ? 'budget' : undefined;
+          const kind = labeled
+            ? w.category
+            : i >= w.maxHops
+              ? 'hop-limit'
+              : amount(i) < BigInt(w.minValue) * M
+                ? 'below-min-value'
+                : i >= w.maxNodes
+                  ? 'budget'
+                  : undefined;
           if (kind) {
             expected = { at: i, kind };
             break;
@@ -206,7 +272,9 @@ describe('the account engine asks the stop policy (generated chains)', () => {
           // The unlabeled address before it paid all its outflows to the exchange: its inferred deposit address,
           // where the exchange endpoint is reported (what it swept plus what it still holds).
           expect(endpointsAt(expected.at)).toEqual([]);
-          expect(endpointsAt(expected.at - 1)).toEqual([expect.objectContaining({ kind: 'exchange', depositInferred: true, amount: String(amount(expected.at - 1)) })]);
+          expect(endpointsAt(expected.at - 1)).toEqual([
+            expect.objectContaining({ kind: 'exchange', depositInferred: true, amount: String(amount(expected.at - 1)) }),
+          ]);
         } else {
           const at = endpointsAt(expected.at);
           expect(at.map((e) => e.kind)).toEqual([expected.kind]);

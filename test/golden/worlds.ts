@@ -25,7 +25,17 @@ import {
   type TraceResult,
 } from '../../src/index.js';
 import { reportToHtml } from '../../src/html.js';
-import { addPayments, casePackets, caseLinkGraph, consolidatedPacketFiles, convergenceToCsv, convergenceToSummary, linkGraphToGraphml, openCaseStore, traceCases } from '../../src/cases.js';
+import {
+  addPayments,
+  casePackets,
+  caseLinkGraph,
+  consolidatedPacketFiles,
+  convergenceToCsv,
+  convergenceToSummary,
+  linkGraphToGraphml,
+  openCaseStore,
+  traceCases,
+} from '../../src/cases.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,8 +116,20 @@ export function utxoWorld(seed: number): { dataset: FixtureDatasetInput; seedTx:
     outs.forEach(([owner, sats], v) => unspent.push({ tx: txid, vout: v, owner, sats }));
     return txid;
   };
-  add([{ tx: btcTxid(0), vout: 0, owner: 'genesis', sats: 900_000_000 }], [['victim', 500_000_000], ['clean', 399_990_000]]);
-  const seedTx = add([unspent.shift()!], [['scam', 200_000_000 + int(0, 1e6)], ['victim', 200_000_000]]);
+  add(
+    [{ tx: btcTxid(0), vout: 0, owner: 'genesis', sats: 900_000_000 }],
+    [
+      ['victim', 500_000_000],
+      ['clean', 399_990_000],
+    ],
+  );
+  const seedTx = add(
+    [unspent.shift()!],
+    [
+      ['scam', 200_000_000 + int(0, 1e6)],
+      ['victim', 200_000_000],
+    ],
+  );
   unspent.shift();
   for (let i = 0; i < 40 && unspent.length > 0; i++) {
     const take = unspent.splice(int(0, unspent.length - 1), Math.min(unspent.length, int(1, 3)));
@@ -152,15 +174,28 @@ export async function goldenOutputs(): Promise<Pinned[]> {
 
   const victims = [0, 1, 2].map((v) => ({ id: `victim-${v}`, seeds: world.seeds.filter((_, i) => i % 3 === v) }));
   const conv = await convergence({ adapters: [adapter], labels, maxHops: 5, maxNodes: 20_000 }, victims);
-  out.push({ name: 'layering.convergence.json', text: JSON.stringify(conv, null, 2) }, { name: 'layering.convergence.md', text: victimConvergenceToSummary(conv) });
+  out.push(
+    { name: 'layering.convergence.json', text: JSON.stringify(conv, null, 2) },
+    { name: 'layering.convergence.md', text: victimConvergenceToSummary(conv) },
+  );
 
   for (const seed of [3, 5]) {
     const u = utxoWorld(seed);
     const utxoAdapter = createFixtureAdapter({ dataset: u.dataset });
-    const utxoLabels = createLabelStore([{ chain: 'bitcoin', address: u.exchange, entity: 'Coin Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'golden' }]);
+    const utxoLabels = createLabelStore([
+      { chain: 'bitcoin', address: u.exchange, entity: 'Coin Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'golden' },
+    ]);
     for (const taint of MODELS) {
       for (const peelMode of ['all-outputs', 'follow-change'] as const) {
-        const r = await trace({ seeds: [{ chain: 'bitcoin', tx: u.seedTx }], adapters: [utxoAdapter], labels: utxoLabels, taint, peelMode, caseJurisdiction: 'DE', maxHops: 6 });
+        const r = await trace({
+          seeds: [{ chain: 'bitcoin', tx: u.seedTx }],
+          adapters: [utxoAdapter],
+          labels: utxoLabels,
+          taint,
+          peelMode,
+          caseJurisdiction: 'DE',
+          maxHops: 6,
+        });
         out.push(...exportsOf(`utxo-${seed}.${taint}.${peelMode}`, r, false));
       }
     }

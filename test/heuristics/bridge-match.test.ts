@@ -13,24 +13,31 @@ const rule = { windowSeconds: 6 * 3600, tolerance: 0.05 };
 /** Fields to override, `undefined` meaning "the event did not say" (the field is left out). */
 type Override<T> = { [K in keyof T]?: T[K] | undefined };
 const defined = <T extends object>(o: Override<T>): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-const exit = (over: Override<BridgeExit> = {}): BridgeExit => defined<BridgeExit>({
-  protocol: 'across',
-  name: 'Across SpokePool (Ethereum)',
-  sourceChain: 'ethereum',
-  bridge: '0x5c7bcd6e7de5423a257d81b442095a1a6ced35c5',
-  event: 'V3FundsDeposited',
-  destinationChain: 'evm:42161',
-  destinationChainId: '42161',
-  recipient: RECIPIENT,
-  token: USDC_ETH,
-  destinationToken: USDC_ARB,
-  amount: 1_000_000_000n,
-  outputAmount: 998_000_000n,
-  protocolId: '77',
-  reason: '',
-  ...over,
+const exit = (over: Override<BridgeExit> = {}): BridgeExit =>
+  defined<BridgeExit>({
+    protocol: 'across',
+    name: 'Across SpokePool (Ethereum)',
+    sourceChain: 'ethereum',
+    bridge: '0x5c7bcd6e7de5423a257d81b442095a1a6ced35c5',
+    event: 'V3FundsDeposited',
+    destinationChain: 'evm:42161',
+    destinationChainId: '42161',
+    recipient: RECIPIENT,
+    token: USDC_ETH,
+    destinationToken: USDC_ARB,
+    amount: 1_000_000_000n,
+    outputAmount: 998_000_000n,
+    protocolId: '77',
+    reason: '',
+    ...over,
+  });
+const departure = (over: Override<BridgeExit> = {}, extra: Partial<BridgeDeparture> = {}): BridgeDeparture => ({
+  exit: exit(over),
+  time: T,
+  sourceChainId: 1,
+  sourceDecimals: 6,
+  ...extra,
 });
-const departure = (over: Override<BridgeExit> = {}, extra: Partial<BridgeDeparture> = {}): BridgeDeparture => ({ exit: exit(over), time: T, sourceChainId: 1, sourceDecimals: 6, ...extra });
 const fill = (over: Partial<BridgeFill> = {}): BridgeFill => ({
   protocol: 'across',
   name: 'Across SpokePool (Arbitrum)',
@@ -45,20 +52,21 @@ const fill = (over: Partial<BridgeFill> = {}): BridgeFill => ({
   ...over,
 });
 let n = 0;
-const arrival = (over: Override<BridgeArrival> = {}): BridgeArrival => defined<BridgeArrival>({
-  chain: 'evm:42161',
-  tx: `0x${(++n).toString(16).padStart(64, '0')}`,
-  logIndex: 0,
-  time: T + 60,
-  from: RELAYER,
-  to: RECIPIENT,
-  token: USDC_ARB,
-  symbol: 'USDC',
-  decimals: 6,
-  amount: 998_000_000n,
-  fills: [],
-  ...over,
-});
+const arrival = (over: Override<BridgeArrival> = {}): BridgeArrival =>
+  defined<BridgeArrival>({
+    chain: 'evm:42161',
+    tx: `0x${(++n).toString(16).padStart(64, '0')}`,
+    logIndex: 0,
+    time: T + 60,
+    from: RELAYER,
+    to: RECIPIENT,
+    token: USDC_ARB,
+    symbol: 'USDC',
+    decimals: 6,
+    amount: 998_000_000n,
+    fills: [],
+    ...over,
+  });
 
 describe('matchBridgeArrival', () => {
   it('matches by the protocol deposit id and origin chain with confidence 1, even when another transfer fits the amount better', async () => {
@@ -92,7 +100,9 @@ describe('matchBridgeArrival', () => {
     expect(m.method).toBe('amount-time');
     expect(m.confidence).toBeLessThan(0.8);
     expect(m.confidence).toBeGreaterThan(0.6);
-    expect(m.reason).toMatch(/matched by amount and time: 990 USDC reached the recipient 0x1111.* on evm:42161 30 min after the deposit \(expected 998 USDC, 0\.80 % off, tolerance 5\.00 %\)/);
+    expect(m.reason).toMatch(
+      /matched by amount and time: 990 USDC reached the recipient 0x1111.* on evm:42161 30 min after the deposit \(expected 998 USDC, 0\.80 % off, tolerance 5\.00 %\)/,
+    );
   });
 
   it('rejects arrivals outside the window, before the deposit beyond clock skew, off in amount, to someone else or of another token', () => {
@@ -129,7 +139,9 @@ describe('matchBridgeArrival', () => {
 
   it('cannot match by amount without a recipient in the deposit event, nor native arrivals for a token deposit', () => {
     expect(matchBridgeArrival(departure({ recipient: undefined, protocolId: undefined }), [arrival()], rule)).toBeUndefined();
-    expect(matchBridgeArrival(departure({ destinationToken: undefined }), [arrival({ token: undefined, decimals: 18, amount: 998n * 10n ** 18n })], rule)?.method).toBeUndefined();
+    expect(
+      matchBridgeArrival(departure({ destinationToken: undefined }), [arrival({ token: undefined, decimals: 18, amount: 998n * 10n ** 18n })], rule)?.method,
+    ).toBeUndefined();
     // A native deposit (no token) matches a native arrival.
     const native = matchBridgeArrival(
       departure({ token: undefined, destinationToken: undefined, amount: 10n ** 18n, outputAmount: undefined, protocolId: undefined }, { sourceDecimals: 18 }),

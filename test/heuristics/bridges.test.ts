@@ -45,7 +45,26 @@ describe('bridge registry', () => {
 
 describe('decodeBridgeExits', () => {
   it('reads Across V3FundsDeposited: destination chain, recipient, deposit id and both amounts', () => {
-    const l = log(across, across.events[0]!.abi, [USDC, '0xaf88d065e77c8cc2239327c5edb3a432268e5831', 1_000_000_000n, 999_000_000n, 42161n, 5729990, 1, 2, 0, SENDER, RECIPIENT, '0x0000000000000000000000000000000000000000', '0x'], 7);
+    const l = log(
+      across,
+      across.events[0]!.abi,
+      [
+        USDC,
+        '0xaf88d065e77c8cc2239327c5edb3a432268e5831',
+        1_000_000_000n,
+        999_000_000n,
+        42161n,
+        5729990,
+        1,
+        2,
+        0,
+        SENDER,
+        RECIPIENT,
+        '0x0000000000000000000000000000000000000000',
+        '0x',
+      ],
+      7,
+    );
     const other = { ...l, address: SENDER }; // same event from a contract that is not this bridge: ignored
     const [exit, ...rest] = decodeBridgeExits(across, [other, l]);
     expect(rest).toEqual([]);
@@ -69,9 +88,37 @@ describe('decodeBridgeExits', () => {
   it('reads the bytes32 FundsDeposited; a non-EVM recipient is named raw, an unknown chain id kept', () => {
     const abi = across.events[1]!.abi;
     const pad = (a: string) => zeroPadValue(a, 32);
-    const evm = log(across, abi, [pad(USDC), pad(USDC), 5n, 4n, 1n, 9n, 1, 2, 0, pad(SENDER), pad(RECIPIENT), pad('0x0000000000000000000000000000000000000000'), '0x']);
+    const evm = log(across, abi, [
+      pad(USDC),
+      pad(USDC),
+      5n,
+      4n,
+      1n,
+      9n,
+      1,
+      2,
+      0,
+      pad(SENDER),
+      pad(RECIPIENT),
+      pad('0x0000000000000000000000000000000000000000'),
+      '0x',
+    ]);
     expect(decodeBridgeExits(across, [evm])[0]).toMatchObject({ destinationChain: 'ethereum', recipient: RECIPIENT, token: USDC, protocolId: '9' });
-    const solana = log(across, abi, [pad(USDC), pad(USDC), 5n, 4n, 34268394551451n, 10n, 1, 2, 0, pad(SENDER), `0x${'9f'.repeat(32)}`, pad('0x0000000000000000000000000000000000000000'), '0x']);
+    const solana = log(across, abi, [
+      pad(USDC),
+      pad(USDC),
+      5n,
+      4n,
+      34268394551451n,
+      10n,
+      1,
+      2,
+      0,
+      pad(SENDER),
+      `0x${'9f'.repeat(32)}`,
+      pad('0x0000000000000000000000000000000000000000'),
+      '0x',
+    ]);
     const exit = decodeBridgeExits(across, [solana])[0]!;
     expect(exit.destinationChain).toBeUndefined();
     expect(exit.recipient).toBeUndefined();
@@ -116,14 +163,42 @@ describe('decodeBridgeFills', () => {
   const pad = (a: string) => zeroPadValue(a, 32);
   it('reads Across FilledRelay: origin chain, deposit id, and what was really paid to whom (relayExecutionInfo)', () => {
     const speedUp = '0x5555555555555555555555555555555555555555';
-    const l = log(arbPool, arbPool.fills![0]!.abi, [
-      pad(USDC), pad('0xaf88d065e77c8cc2239327c5edb3a432268e5831'), 1_000n, 998n, 42161n, 1n, 5729990n, 1, 0, pad(ZERO), pad(SENDER), pad(SENDER), pad(RECIPIENT), `0x${'00'.repeat(32)}`,
-      [pad(speedUp), `0x${'00'.repeat(32)}`, 997n, 0],
-    ], 4);
+    const l = log(
+      arbPool,
+      arbPool.fills![0]!.abi,
+      [
+        pad(USDC),
+        pad('0xaf88d065e77c8cc2239327c5edb3a432268e5831'),
+        1_000n,
+        998n,
+        42161n,
+        1n,
+        5729990n,
+        1,
+        0,
+        pad(ZERO),
+        pad(SENDER),
+        pad(SENDER),
+        pad(RECIPIENT),
+        `0x${'00'.repeat(32)}`,
+        [pad(speedUp), `0x${'00'.repeat(32)}`, 997n, 0],
+      ],
+      4,
+    );
     expect(decodeBridgeFills(arbPool, [l])).toEqual([
       {
-        protocol: 'across', name: arbPool.name, chain: 'evm:42161', bridge: arbPool.address, event: 'FilledRelay', tx: `0x${'ab'.repeat(32)}`, logIndex: 4,
-        originChainId: '1', protocolId: '5729990', recipient: speedUp, token: '0xaf88d065e77c8cc2239327c5edb3a432268e5831', amount: 997n,
+        protocol: 'across',
+        name: arbPool.name,
+        chain: 'evm:42161',
+        bridge: arbPool.address,
+        event: 'FilledRelay',
+        tx: `0x${'ab'.repeat(32)}`,
+        logIndex: 4,
+        originChainId: '1',
+        protocolId: '5729990',
+        recipient: speedUp,
+        token: '0xaf88d065e77c8cc2239327c5edb3a432268e5831',
+        amount: 997n,
       },
     ]);
     // The deposit event of the same pool is not a fill; a fill of another contract is ignored.
@@ -131,8 +206,31 @@ describe('decodeBridgeFills', () => {
   });
 
   it('reads the legacy address-typed FilledV3Relay', () => {
-    const l = log(arbPool, arbPool.fills![1]!.abi, [USDC, USDC, 10n, 9n, 42161n, 10n, 3, 1, 0, ZERO, SENDER, SENDER, RECIPIENT, '0x', [RECIPIENT, '0x', 9n, 0]]);
-    expect(decodeBridgeFills(arbPool, [l])[0]).toMatchObject({ event: 'FilledV3Relay', originChainId: '10', protocolId: '3', recipient: RECIPIENT, token: USDC, amount: 9n });
+    const l = log(arbPool, arbPool.fills![1]!.abi, [
+      USDC,
+      USDC,
+      10n,
+      9n,
+      42161n,
+      10n,
+      3,
+      1,
+      0,
+      ZERO,
+      SENDER,
+      SENDER,
+      RECIPIENT,
+      '0x',
+      [RECIPIENT, '0x', 9n, 0],
+    ]);
+    expect(decodeBridgeFills(arbPool, [l])[0]).toMatchObject({
+      event: 'FilledV3Relay',
+      originChainId: '10',
+      protocolId: '3',
+      recipient: RECIPIENT,
+      token: USDC,
+      amount: 9n,
+    });
   });
 });
 
@@ -157,7 +255,15 @@ describe('bridge definitions of a trace', () => {
 
   it('takes a protocol it does not know when its events are given, and checks that the named fields exist', () => {
     const abi = 'event Sent(address indexed from, address to, uint256 amount, uint64 nonce)';
-    const [b] = resolveBridgeDefinitions([{ chain: 'ethereum', address: POOL, protocol: 'mybridge', destinationChain: 'bsc', events: [{ abi, recipientField: 'to', amountField: 'amount', idField: 'nonce' }] }]);
+    const [b] = resolveBridgeDefinitions([
+      {
+        chain: 'ethereum',
+        address: POOL,
+        protocol: 'mybridge',
+        destinationChain: 'bsc',
+        events: [{ abi, recipientField: 'to', amountField: 'amount', idField: 'nonce' }],
+      },
+    ]);
     expect(b!.events[0]).toMatchObject({ destinationChain: 'evm:56', recipientField: 'to' });
     const bad = (def: object) => () => resolveBridgeDefinitions([{ chain: 'ethereum', address: POOL, protocol: 'mybridge', ...def }]);
     expect(bad({})).toThrow(/bridge definition 0 \(mybridge at .*\): unknown protocol "mybridge": give its events/);
@@ -198,6 +304,13 @@ describe('Across events from a real SpokePool-shaped contract on a ganache chain
     });
     const poolB = registry.onChain(w.b.chain, 'across').find((b) => b.address === w.poolB.address)!;
     const [fill] = decodeBridgeFills(poolB, await rpcB.getTransactionLogs(w.b.chain, w.tx.scamFill!.transactionHash));
-    expect(fill).toMatchObject({ event: 'FilledRelay', originChainId: String(CHAIN_A_ID), protocolId: '1', recipient: w.who.recipient, token: w.usdtB.address, amount: 8_000n * U - FEE });
+    expect(fill).toMatchObject({
+      event: 'FilledRelay',
+      originChainId: String(CHAIN_A_ID),
+      protocolId: '1',
+      recipient: w.who.recipient,
+      token: w.usdtB.address,
+      amount: 8_000n * U - FEE,
+    });
   });
 });

@@ -8,7 +8,16 @@ import { addr, labels, USDT } from '../support/world.js';
 
 const usdt = { chain: 'ethereum', kind: 'token' as const, contract: USDT, symbol: 'USDT', decimals: 6 };
 const move = (amount: bigint, time: number, asset: AssetRef = usdt): AccountTransfer => ({
-  chain: 'ethereum', type: 'token', from: addr('a'), to: addr('b'), asset, amount, tx: `0x${time}`, logIndex: 0, block: time, time,
+  chain: 'ethereum',
+  type: 'token',
+  from: addr('a'),
+  to: addr('b'),
+  asset,
+  amount,
+  tx: `0x${time}`,
+  logIndex: 0,
+  block: time,
+  time,
 });
 
 describe('deposit inference by behaviour', () => {
@@ -20,14 +29,25 @@ describe('deposit inference by behaviour', () => {
     asset: key(asset),
     exchange,
   });
-  const behaviour = (inflows: DepositMovement[], outflows: DepositMovement[], tainted = [key(usdt)]) => ({ inflows, outflows, taintedAssets: new Set(tainted) });
+  const behaviour = (inflows: DepositMovement[], outflows: DepositMovement[], tainted = [key(usdt)]) => ({
+    inflows,
+    outflows,
+    taintedAssets: new Set(tainted),
+  });
   const rule: DepositRule = { tolerance: 0.001 };
 
   it('infers from where the outflows go, whatever the delay, the batching or the share swept', () => {
     for (const delay of [60, 13 * 3600, 20 * 86_400]) {
       const d = inferDepositAddress(behaviour([inflow(1000n, 0)], [out(1000n, delay, 'Ex')]), rule);
       expect(d?.entity).toBe('Ex');
-      expect(d?.evidence.get(key(usdt))).toMatchObject({ deposits: 1, sweeps: 1, received: 1000n, swept: 1000n, elsewhere: 0n, sweepDelaySeconds: { min: delay, max: delay } });
+      expect(d?.evidence.get(key(usdt))).toMatchObject({
+        deposits: 1,
+        sweeps: 1,
+        received: 1000n,
+        swept: 1000n,
+        elsewhere: 0n,
+        sweepDelaySeconds: { min: delay, max: delay },
+      });
     }
     // Three deposits, one sweep of two of them, a partial second sweep: delays per deposit until the next sweep.
     const d = inferDepositAddress(behaviour([inflow(400n, 0), inflow(600n, 100), inflow(500n, 5000)], [out(1000n, 3600, 'Ex'), out(300n, 9000, 'Ex')]), rule);
@@ -42,7 +62,8 @@ describe('deposit inference by behaviour', () => {
 
   it('lets dust go elsewhere: within the tolerance of what it received, below minValue, or gas money', () => {
     const received = 10_000_000n;
-    const share = (paid: bigint, r: DepositRule = rule) => inferDepositAddress(behaviour([inflow(received, 0)], [out(received - paid, 10, 'Ex'), out(paid, 20)]), r)?.entity;
+    const share = (paid: bigint, r: DepositRule = rule) =>
+      inferDepositAddress(behaviour([inflow(received, 0)], [out(received - paid, 10, 'Ex'), out(paid, 20)]), r)?.entity;
     expect(share(received / 1000n)).toBe('Ex');
     expect(share(received / 1000n + 1n)).toBeUndefined();
     expect(share(received / 100n, { tolerance: 0.001, minValue: new Map([[key(usdt), received / 100n + 1n]]) })).toBe('Ex');

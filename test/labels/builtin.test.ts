@@ -17,7 +17,11 @@ describe('built-in labels', () => {
     expect(has('ethereum', 'mixer')).toBe(true);
     expect(has('bitcoin', 'mixer')).toBe(true);
     expect(has('ethereum', 'bridge')).toBe(true);
-    for (const entity of ['Binance', 'OKX', 'Huobi', 'Tornado Cash']) expect(labels.some((l) => l.entity === entity), entity).toBe(true);
+    for (const entity of ['Binance', 'OKX', 'Huobi', 'Tornado Cash'])
+      expect(
+        labels.some((l) => l.entity === entity),
+        entity,
+      ).toBe(true);
   });
 
   it('takes every GraphSense entry from the tag it cites: the address is on that line of that pack', () => {

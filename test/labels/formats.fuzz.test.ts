@@ -5,7 +5,10 @@ import { parseLabelJson } from '../../src/labels/formats/json.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 
 const HEADER = 'chain,address,entity,category,jurisdiction,confidence,source';
-const cell = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('ethereum', 'tron', 'exchange', 'DE', '0.5', '"', '""', ',', '\n', '0xdac17f958d2ee523a2206206994597c13d831ec7'));
+const cell = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.constantFrom('ethereum', 'tron', 'exchange', 'DE', '0.5', '"', '""', ',', '\n', '0xdac17f958d2ee523a2206206994597c13d831ec7'),
+);
 
 describe('label parsers under fuzzing', () => {
   it('CSV: rows of random cells give labels or an InvalidInputError naming the file', () => {

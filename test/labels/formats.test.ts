@@ -18,7 +18,15 @@ describe('label CSV', () => {
       'x.csv',
     );
     expect(labels).toEqual([
-      { chain: 'ethereum', address: '0xdac17f958d2ee523a2206206994597c13d831ec7', entity: 'Exchange, Ltd', category: 'exchange', jurisdictions: ['MT', 'GB'], confidence: 0.9, source: 'file "a"' },
+      {
+        chain: 'ethereum',
+        address: '0xdac17f958d2ee523a2206206994597c13d831ec7',
+        entity: 'Exchange, Ltd',
+        category: 'exchange',
+        jurisdictions: ['MT', 'GB'],
+        confidence: 0.9,
+        source: 'file "a"',
+      },
       { chain: 'tron', address: USDT_TRON, entity: 'Issuer', category: 'service', jurisdictions: [], confidence: 1, source: '' },
     ]);
   });
@@ -57,7 +65,13 @@ describe('label JSON and loading', () => {
   it('loads files by extension with precedence to earlier files on equal confidence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'labels-'));
     writeFileSync(join(dir, 'a.csv'), `${HEADER}\ntron,${USDT_TRON},First,exchange,SC,0.8,a\n`);
-    writeFileSync(join(dir, 'b.json'), JSON.stringify([{ chain: 'tron', address: USDT_TRON, entity: 'Second', category: 'exchange', confidence: 0.8 }, { chain: 'tron', address: USDT_TRON, entity: 'Sure', category: 'mixer', confidence: 0.95 }]));
+    writeFileSync(
+      join(dir, 'b.json'),
+      JSON.stringify([
+        { chain: 'tron', address: USDT_TRON, entity: 'Second', category: 'exchange', confidence: 0.8 },
+        { chain: 'tron', address: USDT_TRON, entity: 'Sure', category: 'mixer', confidence: 0.95 },
+      ]),
+    );
     const store = loadLabelFiles([join(dir, 'a.csv'), join(dir, 'b.json')]);
     expect(store.size).toBe(3);
     expect(store.getAll('tron', USDT_TRON).map((l) => l.entity)).toEqual(['Sure', 'First', 'Second']);

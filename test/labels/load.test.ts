@@ -91,7 +91,11 @@ describe('loadLabelSources', () => {
     });
     const { store, sources } = loadLabelSources([{ file: dir }]);
     expect(sources.map((s) => s.format)).toEqual(['graphsense-actors', 'graphsense']);
-    expect(store.get('tron', 'TMzsdiAKdrC79pSXDEwXsxY5qeQWeLUS5A')).toMatchObject({ entity: 'Northwind Exchange', jurisdictions: ['SC', 'MT'], category: 'exchange' });
+    expect(store.get('tron', 'TMzsdiAKdrC79pSXDEwXsxY5qeQWeLUS5A')).toMatchObject({
+      entity: 'Northwind Exchange',
+      jurisdictions: ['SC', 'MT'],
+      category: 'exchange',
+    });
 
     // The real OFAC folder: every supported (chain, address) once, whatever the number of files naming it.
     const supported: Record<string, (a: string) => string | undefined> = {
@@ -109,7 +113,12 @@ describe('loadLabelSources', () => {
     for (const f of readdirSync(OFAC)) {
       const m = /^sanctioned_addresses_(\w+)\.(txt|json)$/.exec(f);
       if (!m) continue;
-      const values = m[2] === 'json' ? (JSON.parse(readFileSync(join(OFAC, f), 'utf8')) as string[]) : readFileSync(join(OFAC, f), 'utf8').split('\n').filter((l) => l.trim());
+      const values =
+        m[2] === 'json'
+          ? (JSON.parse(readFileSync(join(OFAC, f), 'utf8')) as string[])
+          : readFileSync(join(OFAC, f), 'utf8')
+              .split('\n')
+              .filter((l) => l.trim());
       rows += values.length;
       const chainOf = supported[m[1]!];
       for (const v of chainOf ? values : []) {

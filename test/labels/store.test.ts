@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Label } from '../../src/core/schema.js';
 import { createLabelInterner, createLabelStore, normalizeLabelAddress } from '../../src/labels/store.js';
 
-const label = (address: string, entity: string, confidence = 1, chain = 'ethereum'): Label => ({ chain, address, entity, category: 'exchange', jurisdictions: [], confidence, source: 's' });
+const label = (address: string, entity: string, confidence = 1, chain = 'ethereum'): Label => ({
+  chain,
+  address,
+  entity,
+  category: 'exchange',
+  jurisdictions: [],
+  confidence,
+  source: 's',
+});
 const hex = (i: number) => `0x${i.toString(16).padStart(40, '0')}`;
 
 describe('label store at scale', () => {

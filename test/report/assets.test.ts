@@ -6,7 +6,10 @@ const viaDate = (seconds: number) => new Date(seconds * 1000).toISOString().repl
 
 describe('isoTime', () => {
   it('writes whole seconds as Date does, from the day cache', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), (s) => isoTime(s) === viaDate(s)), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), (s) => isoTime(s) === viaDate(s)),
+      { numRuns: 20_000 },
+    );
     for (const s of [0, 59, 60, 3599, 3600, 86_399, 86_400, 951_782_400, 1_760_000_000, 253_402_300_799]) expect(isoTime(s)).toBe(viaDate(s));
   });
 

@@ -6,7 +6,9 @@ describe('graphView node info', () => {
   it('gives an inferred deposit address the jurisdiction of its exchange, as the tables do', async () => {
     const { report, graph } = await traceDemo();
     const view = graphView(graph, report);
-    const inferred = report.exchanges.flatMap((x) => x.depositAddresses.filter((d) => d.inferred).map((d) => ({ ...d, entity: x.entity, jurisdictions: x.jurisdictions })));
+    const inferred = report.exchanges.flatMap((x) =>
+      x.depositAddresses.filter((d) => d.inferred).map((d) => ({ ...d, entity: x.entity, jurisdictions: x.jurisdictions })),
+    );
     expect(inferred.length).toBeGreaterThan(0);
     for (const d of inferred) {
       const node = view.nodes.find((n) => n.info.chain === d.chain && n.info.address === d.address)!;

@@ -21,12 +21,25 @@ interface PageGlobals {
   };
   document: { getElementById(id: string): { getBoundingClientRect(): { left: number; top: number } } | null };
   createImageBitmap(b: Blob): Promise<{ width: number; height: number }>;
-  OffscreenCanvas: new (w: number, h: number) => {
-    getContext(kind: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+  OffscreenCanvas: new (
+    w: number,
+    h: number,
+  ) => {
+    getContext(
+      kind: '2d',
+    ): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
   };
 }
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SLOW = { timeout: 60_000 };
 
 describe('reportToHtml (no browser)', () => {
@@ -150,7 +163,7 @@ describe('the HTML report in headless Chromium', () => {
     await page.waitForSelector('#tooltip[hidden]', { state: 'attached', timeout: 10_000 });
   });
 
-  it('shows an inferred deposit address with its exchange\'s jurisdiction in the tooltip', SLOW, async () => {
+  it("shows an inferred deposit address with its exchange's jurisdiction in the tooltip", SLOW, async () => {
     const node = graph.findNode((_n, a) => a.deposit === true && !!a.jurisdictions)!;
     expect(node).toBeDefined();
     const point = await viewportPoint(page, node);

@@ -46,7 +46,9 @@ describe('request packets', () => {
     const candidates = freezeCandidates(report);
     expect(candidates.map((c) => c.issuer)).toEqual(['Tether Operations Limited']);
     expect(tether.addresses).toHaveLength(candidates[0]!.endpoints.length);
-    expect(tether.addresses.every((a) => report.endpoints.some((e) => e.kind === 'unspent' && e.freezable && e.address === a.address && e.amount === a.amount))).toBe(true);
+    expect(
+      tether.addresses.every((a) => report.endpoints.some((e) => e.kind === 'unspent' && e.freezable && e.address === a.address && e.amount === a.amount)),
+    ).toBe(true);
     // Totals are exact sums of the addresses.
     for (const t of tether.totals) {
       const own = tether.addresses.filter((a) => a.asset.chain === t.asset.chain);
@@ -59,7 +61,13 @@ describe('request packets', () => {
       fc.asyncProperty(planArb, fc.constantFrom('fifo' as const, 'haircut' as const, 'poison' as const), async (plan, taint) => {
         const w = build(plan);
         const seeds = w.payments.map((p) => ({ chain: 'ethereum', tx: txOf(p.tx) }));
-        const { report } = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: w.dataset })], labels: labels(labelRows()), builtinLabels: false, taint });
+        const { report } = await trace({
+          seeds,
+          adapters: [createFixtureAdapter({ dataset: w.dataset })],
+          labels: labels(labelRows()),
+          builtinLabels: false,
+          taint,
+        });
         for (const p of buildRequestPackets(report)) {
           expect(RequestPacketSchema.parse(p)).toEqual(p);
           const contributed = new Map<string, bigint>();

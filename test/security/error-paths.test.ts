@@ -28,19 +28,29 @@ type Mode = (typeof MODES)[number];
 let server: TestServer;
 let mode: Mode = '4xx';
 let closedPort = 0;
-const echo = (req: SeenRequest) => `${req.method} ${req.path}?${req.query} ${req.body} auth=${req.headers.authorization ?? ''} key=${req.headers['tron-pro-api-key'] ?? ''}`;
+const echo = (req: SeenRequest) =>
+  `${req.method} ${req.path}?${req.query} ${req.body} auth=${req.headers.authorization ?? ''} key=${req.headers['tron-pro-api-key'] ?? ''}`;
 
 /** The source's own way of saying "error" (JSON-RPC error object, Etherscan NOTOK, TronGrid Error, Google error). */
 function sourceError(req: SeenRequest, res: ServerResponse) {
   const body = req.body ? (JSON.parse(req.body) as { id?: unknown }) : undefined;
-  if (req.path.startsWith('/bigquery')) return res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 403, message: `Access Denied: ${echo(req)}`, errors: [{ reason: 'accessDenied', message: echo(req) }] } }));
+  if (req.path.startsWith('/bigquery'))
+    return res
+      .writeHead(403, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 403, message: `Access Denied: ${echo(req)}`, errors: [{ reason: 'accessDenied', message: echo(req) }] } }));
   if (body && !Array.isArray(body) && 'id' in body) {
     // Bitcoin Core (JSON-RPC 1.0) sends result: null beside the error; 2.0 nodes send the error alone.
     const error = { code: -32601, message: `Method not found: ${echo(req)}` };
-    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify((body as { jsonrpc?: string }).jsonrpc === '1.0' ? { result: null, error, id: body.id } : { jsonrpc: '2.0', id: body.id, error }));
+    return res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify((body as { jsonrpc?: string }).jsonrpc === '1.0' ? { result: null, error, id: body.id } : { jsonrpc: '2.0', id: body.id, error }));
   }
-  if (req.path.includes('/v2/api')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: '0', message: 'NOTOK', result: `Invalid API Key ${echo(req)}` }));
-  if (req.path.includes('/v1/')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: false, error: `bad request ${echo(req)}` }));
+  if (req.path.includes('/v2/api'))
+    return res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: '0', message: 'NOTOK', result: `Invalid API Key ${echo(req)}` }));
+  if (req.path.includes('/v1/'))
+    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: false, error: `bad request ${echo(req)}` }));
   return res.writeHead(400, { 'content-type': 'text/plain' }).end(`Invalid request ${echo(req)}`);
 }
 
@@ -59,7 +69,9 @@ beforeAll(async () => {
       case 'source-error':
         return sourceError(req, res);
       case 'rate-limit':
-        return res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '3600' }).end(JSON.stringify({ error: { code: 429, message: `Too Many Requests ${echo(req)}`, errors: [{ reason: 'rateLimitExceeded' }] } }));
+        return res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': '3600' })
+          .end(JSON.stringify({ error: { code: 429, message: `Too Many Requests ${echo(req)}`, errors: [{ reason: 'rateLimitExceeded' }] } }));
       case 'timeout':
         return new Promise(() => undefined); // never answers; closed with the server
       default:
@@ -82,14 +94,29 @@ const BTC_TX = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16
 const SOURCES: Record<string, (m: Mode) => Promise<unknown>> = {
   'EVM RPC (userinfo, path key, query key, header)': (m) => {
     const url = new URL(base(m));
-    const adapter = createEvmRpcAdapter({ url: `http://user:${SENTINEL}@${url.host}/v3/${SENTINEL}?apikey=${SENTINEL}`, chain: 'ethereum', headers: { 'x-api-key': SENTINEL }, ...fast });
+    const adapter = createEvmRpcAdapter({
+      url: `http://user:${SENTINEL}@${url.host}/v3/${SENTINEL}?apikey=${SENTINEL}`,
+      chain: 'ethereum',
+      headers: { 'x-api-key': SENTINEL },
+      ...fast,
+    });
     return adapter.getTransaction('ethereum', RPC_TX);
   },
-  'Etherscan (apikey)': (m) => createEtherscanAdapter({ chain: 'ethereum', apiKey: SENTINEL, baseUrl: `${base(m)}/v2/api`, rateLimit: false, onLog, ...fast }).getTransaction('ethereum', RPC_TX),
-  'Blockscout (key in the path)': (m) => createEtherscanAdapter({ chain: 'ethereum', baseUrl: `${base(m)}/${SENTINEL}/api`, rateLimit: false, onLog, ...fast }).getTransaction('ethereum', RPC_TX),
+  'Etherscan (apikey)': (m) =>
+    createEtherscanAdapter({ chain: 'ethereum', apiKey: SENTINEL, baseUrl: `${base(m)}/v2/api`, rateLimit: false, onLog, ...fast }).getTransaction(
+      'ethereum',
+      RPC_TX,
+    ),
+  'Blockscout (key in the path)': (m) =>
+    createEtherscanAdapter({ chain: 'ethereum', baseUrl: `${base(m)}/${SENTINEL}/api`, rateLimit: false, onLog, ...fast }).getTransaction('ethereum', RPC_TX),
   'TronGrid (header key)': (m) =>
-    createTronGridAdapter({ apiKey: SENTINEL, baseUrl: base(m), rateLimit: false, onLog, ...fast }).getTransfers({ chain: 'tron', addresses: ['TJRabPrwbZy45sbavfcjinPJC18kjpRTv8'], direction: 'in' }),
-  'Esplora (key in the path)': (m) => createEsploraAdapter({ url: `${base(m)}/api/${SENTINEL}`, chain: 'bitcoin', ...fast }).getUtxoTransaction('bitcoin', BTC_TX),
+    createTronGridAdapter({ apiKey: SENTINEL, baseUrl: base(m), rateLimit: false, onLog, ...fast }).getTransfers({
+      chain: 'tron',
+      addresses: ['TJRabPrwbZy45sbavfcjinPJC18kjpRTv8'],
+      direction: 'in',
+    }),
+  'Esplora (key in the path)': (m) =>
+    createEsploraAdapter({ url: `${base(m)}/api/${SENTINEL}`, chain: 'bitcoin', ...fast }).getUtxoTransaction('bitcoin', BTC_TX),
   'Bitcoin Core (password in the URL)': (m) => {
     const url = new URL(base(m));
     return createBitcoinCoreAdapter({ url: `http://rpcuser:${SENTINEL}@${url.host}/`, chain: 'bitcoin', ...fast }).getUtxoTransaction('bitcoin', BTC_TX);
@@ -140,7 +167,14 @@ describe('no error path of any source shows a secret', () => {
       // Not vacuous: the secret did travel to the server (except where nothing listens).
       if (m !== 'unreachable') {
         const seen = server.requests.slice(before).map((r) => `${r.path}?${r.query} ${JSON.stringify(r.headers)}`);
-        expect(seen.some((r) => r.includes(SENTINEL) || r.includes(Buffer.from(`rpcuser:${SENTINEL}`).toString('base64')) || r.includes(Buffer.from(`user:${SENTINEL}`).toString('base64')))).toBe(true);
+        expect(
+          seen.some(
+            (r) =>
+              r.includes(SENTINEL) ||
+              r.includes(Buffer.from(`rpcuser:${SENTINEL}`).toString('base64')) ||
+              r.includes(Buffer.from(`user:${SENTINEL}`).toString('base64')),
+          ),
+        ).toBe(true);
       }
     });
   }
@@ -149,7 +183,11 @@ describe('no error path of any source shows a secret', () => {
     for (const m of ['unreachable', 'source-error', '5xx'] as const) {
       mode = m;
       const url = new URL(base(m));
-      for (const spec of [`rpc:http://user:${SENTINEL}@${url.host}/v3/${SENTINEL}`, `rpc:http://${url.host}/rpc?apikey=${SENTINEL}`, `rpc:http://${url.host}/${SENTINEL}/`]) {
+      for (const spec of [
+        `rpc:http://user:${SENTINEL}@${url.host}/v3/${SENTINEL}`,
+        `rpc:http://${url.host}/rpc?apikey=${SENTINEL}`,
+        `rpc:http://${url.host}/${SENTINEL}/`,
+      ]) {
         const r = await cli(['trace', '--chain', 'ethereum', '--source', spec, '--seed', RPC_TX, '--no-cache', '--quiet'], {});
         expect(r.code).not.toBe(0);
         expect(r.stderr).toMatch(/EVM RPC|eth_chainId/);

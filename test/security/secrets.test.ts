@@ -14,8 +14,14 @@ const T0 = 1_700_000_000_000;
 
 beforeAll(async () => {
   const rows: Row[] = [tokenRow(1, 10, evmAddress(1), evmAddress(2), '5000000'), tokenRow(2, 11, evmAddress(2), evmAddress(3), '5000000')];
-  etherscan = await startEtherscanServer({ data: { tokentx: rows, blocks: Array.from({ length: 30 }, (_, b) => ({ number: b, timestamp: timeOf(b) })) }, apiKey: SENTINEL });
-  tron = await startTronServer({ data: { trc20: [trc20(1, tronAddress(1), tronAddress(2), '7000000', T0), trc20(2, tronAddress(2), tronAddress(3), '7000000', T0 + 60_000)] }, apiKey: SENTINEL });
+  etherscan = await startEtherscanServer({
+    data: { tokentx: rows, blocks: Array.from({ length: 30 }, (_, b) => ({ number: b, timestamp: timeOf(b) })) },
+    apiKey: SENTINEL,
+  });
+  tron = await startTronServer({
+    data: { trc20: [trc20(1, tronAddress(1), tronAddress(2), '7000000', T0), trc20(2, tronAddress(2), tronAddress(3), '7000000', T0 + 60_000)] },
+    apiKey: SENTINEL,
+  });
 });
 afterAll(async () => {
   await etherscan.close();
@@ -40,15 +46,67 @@ describe('API keys never leak', () => {
       outputs.push(r.stdout, r.stderr);
       return r;
     };
-    const eth = await run(['trace', '--chain', 'ethereum', '--source', `etherscan:${etherscan.apiUrl}`, '--seed', evmAddress(2), '--from', String(timeOf(0)), '--to', String(timeOf(29)), '--cache', cache, '--format', 'json', '--out', join(dir, 'eth.json')]);
+    const eth = await run([
+      'trace',
+      '--chain',
+      'ethereum',
+      '--source',
+      `etherscan:${etherscan.apiUrl}`,
+      '--seed',
+      evmAddress(2),
+      '--from',
+      String(timeOf(0)),
+      '--to',
+      String(timeOf(29)),
+      '--cache',
+      cache,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'eth.json'),
+    ]);
     expect(eth.code).toBe(0);
-    const trx = await run(['trace', '--chain', 'tron', '--source', `trongrid:${tron.url}`, '--seed', tronAddress(2), '--from', String(T0 / 1000 - 1), '--to', String(T0 / 1000 + 3600), '--cache', cache, '--format', 'json', '--out', join(dir, 'tron.json')]);
+    const trx = await run([
+      'trace',
+      '--chain',
+      'tron',
+      '--source',
+      `trongrid:${tron.url}`,
+      '--seed',
+      tronAddress(2),
+      '--from',
+      String(T0 / 1000 - 1),
+      '--to',
+      String(T0 / 1000 + 3600),
+      '--cache',
+      cache,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'tron.json'),
+    ]);
     expect(trx.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'eth.json'), 'utf8')).evidence.length).toBeGreaterThan(0);
     await run(['verify', join(dir, 'eth.json'), '--cache', cache]);
     // A wrong key: the error must not echo either key.
     const wrong = `${SENTINEL}-WRONG`;
-    const bad = await run(['trace', '--chain', 'ethereum', '--source', `etherscan:${etherscan.apiUrl}`, '--seed', evmAddress(2), '--from', String(timeOf(0)), '--to', String(timeOf(29)), '--no-cache'], { ETHERSCAN_API_KEY: wrong });
+    const bad = await run(
+      [
+        'trace',
+        '--chain',
+        'ethereum',
+        '--source',
+        `etherscan:${etherscan.apiUrl}`,
+        '--seed',
+        evmAddress(2),
+        '--from',
+        String(timeOf(0)),
+        '--to',
+        String(timeOf(29)),
+        '--no-cache',
+      ],
+      { ETHERSCAN_API_KEY: wrong },
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/key/i);
 

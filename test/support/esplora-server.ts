@@ -10,12 +10,18 @@ import { referencePath } from './reference.js';
 const bitcoin = bitcoinLib();
 
 /** The vendored real Bitcoin blocks: fixtures/reference/bitcoin/ (with their licences). */
-export const BITCOIN_REFERENCE = referencePath('bitcoin') + '/';
+export const BITCOIN_REFERENCE = `${referencePath('bitcoin')}/`;
 
 export const REAL_BLOCKS = {
   413567: { file: 'block413567.raw', hash: '0000000000000000025aff8be8a55df8f89c77296db6198f272d6577325d4069' },
-  540107: { file: 'block-00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab.blk', hash: '00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab' },
-  574200: { file: 'block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk', hash: '0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2' },
+  540107: {
+    file: 'block-00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab.blk',
+    hash: '00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab',
+  },
+  574200: {
+    file: 'block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk',
+    hash: '0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2',
+  },
 } as const;
 
 export interface ServedBlock {
@@ -58,7 +64,10 @@ export class EsploraIndex {
   readonly history = new Map<string, string[]>();
   tip = 0;
 
-  constructor(readonly chain: string, blocks: ServedBlock[]) {
+  constructor(
+    readonly chain: string,
+    blocks: ServedBlock[],
+  ) {
     const ordered = [...blocks].sort((a, b) => a.height - b.height);
     for (const block of ordered) {
       this.tip = Math.max(this.tip, block.height);
@@ -167,7 +176,11 @@ export async function startEsploraServer(index: EsploraIndex): Promise<EsploraSe
       const all = index.newestFirst(parts[1]);
       const start = parts[4] ? all.indexOf(parts[4]) + 1 : 0;
       if (parts[4] && start === 0) return sendJson(res, 200, []);
-      return sendJson(res, 200, all.slice(start, start + 25).map((txid) => index.esploraTx(txid)));
+      return sendJson(
+        res,
+        200,
+        all.slice(start, start + 25).map((txid) => index.esploraTx(txid)),
+      );
     }
     return sendText(res, 404, 'Not Found');
   });

@@ -41,7 +41,6 @@ export interface EtherscanServer extends TestServer {
   listRequests(): SeenRequest[];
 }
 
-
 /** A real captured Etherscan `result` array from the vendored reference data (fixtures/reference). */
 export function referenceRows(file: string): Row[] {
   const path = referencePath('ethereum/etherscan-v1-responses', file);
@@ -76,7 +75,10 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
       if (!key) return notok('Missing/Invalid API Key');
       if (options.apiKey !== undefined && key !== options.apiKey) return notok('Invalid API Key');
       const chainid = Number(q.get('chainid'));
-      if (!chainIds.includes(chainid)) return notok('Missing or unsupported chainid parameter (required for v2 api), please see https://api.etherscan.io/v2/chainlist for the list of supported chainids');
+      if (!chainIds.includes(chainid))
+        return notok(
+          'Missing or unsupported chainid parameter (required for v2 api), please see https://api.etherscan.io/v2/chainlist for the list of supported chainids',
+        );
     } else if (q.has('chainid')) {
       return sendJson(res, 200, { message: 'Unknown parameter chainid', result: null, status: '0' });
     }
@@ -99,7 +101,9 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
       return sendJson(res, 200, {
         jsonrpc: '2.0',
         id: 1,
-        result: row ? { hash: row.hash, blockNumber: `0x${Number(row.blockNumber).toString(16)}`, from: row.from, to: row.to || null, transactionIndex: '0x0' } : null,
+        result: row
+          ? { hash: row.hash, blockNumber: `0x${Number(row.blockNumber).toString(16)}`, from: row.from, to: row.to || null, transactionIndex: '0x0' }
+          : null,
       });
     }
     if (module === 'proxy' && action === 'eth_getTransactionReceipt' && flavor === 'etherscan') {
@@ -114,7 +118,13 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
               transactionHash: row.hash,
               blockNumber: hex(Number(row.blockNumber)),
               status: '0x1',
-              logs: (options.data.logs?.[hash] ?? []).map((l) => ({ ...l, logIndex: hex(l.logIndex), transactionHash: row.hash, blockNumber: hex(Number(row.blockNumber)), removed: false })),
+              logs: (options.data.logs?.[hash] ?? []).map((l) => ({
+                ...l,
+                logIndex: hex(l.logIndex),
+                transactionHash: row.hash,
+                blockNumber: hex(Number(row.blockNumber)),
+                removed: false,
+              })),
             }
           : null,
       });
@@ -124,16 +134,26 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
       const row = options.data.txlist?.find((r) => r.hash?.toLowerCase() === hash);
       if (!row) return sendJson(res, 200, { message: 'Transaction not found', result: null, status: '0' });
       // Blockscout pads topics to four with null and names the log index `index`, as a decimal string.
-      const logs = (options.data.logs?.[hash] ?? []).map((l) => ({ address: l.address, topics: [...l.topics, null, null, null, null].slice(0, 4), data: l.data, index: String(l.logIndex) }));
+      const logs = (options.data.logs?.[hash] ?? []).map((l) => ({
+        address: l.address,
+        topics: [...l.topics, null, null, null, null].slice(0, 4),
+        data: l.data,
+        index: String(l.logIndex),
+      }));
       return ok({ hash: row.hash, blockNumber: row.blockNumber, from: row.from, to: row.to, timeStamp: row.timeStamp, success: true, logs });
     }
     if (module !== 'account' || !['txlist', 'tokentx', 'txlistinternal'].includes(action)) return notok('Error! Missing Or invalid Module name');
     const act = action as 'txlist' | 'tokentx' | 'txlistinternal';
     const address = q.get('address');
     const txhash = q.get('txhash')?.toLowerCase();
-    if (!address && !txhash) return flavor === 'etherscan' ? notok('Error! Missing Or invalid Address') : sendJson(res, 200, { message: 'Query parameter address is required', result: null, status: '0' });
+    if (!address && !txhash)
+      return flavor === 'etherscan'
+        ? notok('Error! Missing Or invalid Address')
+        : sendJson(res, 200, { message: 'Query parameter address is required', result: null, status: '0' });
     if (address && !/^0x[0-9a-fA-F]{40}$/.test(address)) {
-      return flavor === 'etherscan' ? notok('Error! Invalid address format') : sendJson(res, 200, { message: 'Invalid address format', result: null, status: '0' });
+      return flavor === 'etherscan'
+        ? notok('Error! Invalid address format')
+        : sendJson(res, 200, { message: 'Invalid address format', result: null, status: '0' });
     }
     const page = Number(q.get('page') ?? '1');
     const offset = Number(q.get('offset') ?? String(window));

@@ -176,7 +176,14 @@ export async function readEtlTables(rpc: Rpc, options: { traces?: boolean } = {}
     } catch {
       symbol = null;
     }
-    out.tokens.push({ address: contract, symbol, name: null, decimals: decimalsHex.length === 66 ? BigInt(decimalsHex).toString() : null, total_supply: null, block_number: 0 });
+    out.tokens.push({
+      address: contract,
+      symbol,
+      name: null,
+      decimals: decimalsHex.length === 66 ? BigInt(decimalsHex).toString() : null,
+      total_supply: null,
+      block_number: 0,
+    });
   }
   return out;
 }
@@ -220,14 +227,18 @@ export async function writeEtlTables(tables: EtlTables, dir: string, flavour: 'j
       if (rows.length === 0) continue;
       // Everything staged as text (exact), then typed like crypto_ethereum.
       const file = join(staging, `${name}.json`);
-      writeFileSync(file, rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : Array.isArray(v) ? v.join(',') : String(v)])))).join('\n') + '\n');
+      writeFileSync(
+        file,
+        `${rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null ? null : Array.isArray(v) ? v.join(',') : String(v)])))).join('\n')}\n`,
+      );
       const columns = Object.keys(rows[0] ?? { block_number: 0 });
       const typed = columns.map((col) => {
         const c2 = `"${col}"`;
         if (col === 'block_timestamp') return `to_timestamp(CAST(${c2} AS BIGINT)) AS ${c2}`;
         if (col === 'trace_address') return `NULLIF(${c2}, '') AS ${c2}`;
         if (NUMERIC[name].includes(col) && name !== 'token_transfers') return `CAST(${c2} AS DECIMAL(38,0)) AS ${c2}`;
-        if (/^(nonce|transaction_index|gas|receipt_.*gas_used|receipt_status|status|log_index|block_number|transaction_type)$/.test(col)) return `CAST(${c2} AS BIGINT) AS ${c2}`;
+        if (/^(nonce|transaction_index|gas|receipt_.*gas_used|receipt_status|status|log_index|block_number|transaction_type)$/.test(col))
+          return `CAST(${c2} AS BIGINT) AS ${c2}`;
         return c2;
       });
       const spec = columns.map((col) => `'${col}': 'VARCHAR'`).join(', ');

@@ -9,14 +9,22 @@ export const ALL_FAULTS: HttpFaultKind[] = ['429', '503', 'timeout', 'reset', 'm
  * A fault in the body of a good answer, in the source's own words: it gets the upstream answer and a seeded
  * `pick(n)` (0 ≤ result < n) and returns what to send instead.
  */
-export type BodyFault = (upstream: { status: number; text: string }, pick: (n: number) => number) => { status: number; body: string; headers?: Record<string, string> };
+export type BodyFault = (
+  upstream: { status: number; text: string },
+  pick: (n: number) => number,
+) => { status: number; body: string; headers?: Record<string, string> };
 
 /** Providers' transient JSON-RPC errors, each put at a seeded position of a batch (or as the single answer). */
 export const RPC_FAULTS: Record<string, BodyFault> = {
   'rpc -32603 internal error': rpcError(-32603, 'internal error'),
   'rpc -32000 header not found': rpcError(-32000, 'header not found'),
   'rpc -32000 request timed out': rpcError(-32000, 'request timed out'),
-  'rpc -32005 limit': rpcError(-32005, 'project ID request rate exceeded', { see: 'https://infura.io/docs/ethereum/jsonrpc/ratelimits', current_rps: 13.3, allowed_rps: 10, backoff_seconds: 1 }),
+  'rpc -32005 limit': rpcError(-32005, 'project ID request rate exceeded', {
+    see: 'https://infura.io/docs/ethereum/jsonrpc/ratelimits',
+    current_rps: 13.3,
+    allowed_rps: 10,
+    backoff_seconds: 1,
+  }),
 };
 
 function rpcError(code: number, message: string, data?: unknown): BodyFault {
@@ -75,7 +83,8 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   const attempts = new Map<string, number>();
   const injected: Record<string, number> = Object.fromEntries(kinds.map((k) => [k, 0]));
   const picks: FaultProxy['picks'] = [];
-  const draw = (key: string, attempt: number, salt: string) => parseInt(createHash('sha256').update(`${seed}|${salt}|${attempt}|${key}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
+  const draw = (key: string, attempt: number, salt: string) =>
+    parseInt(createHash('sha256').update(`${seed}|${salt}|${attempt}|${key}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
 
   const server = await startTestServer(async (req, res) => {
     const key = options.keyOf?.(req) ?? `${req.method} ${req.path}?${req.query} ${req.body}`;
@@ -97,7 +106,9 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     }
     const upstream = await fetch(`${target}${req.path}${req.query.size ? `?${req.query}` : ''}`, {
       method: req.method,
-      headers: Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)),
+      ) as Record<string, string>,
       ...(req.method === 'POST' ? { body: req.body } : {}),
     });
     let body = await upstream.text();

@@ -64,14 +64,35 @@ export async function buildBridgeWorld(): Promise<BridgeWorld> {
   const deposit = async (name: string, from: BridgeActor, to: BridgeActor, input: bigint, output: bigint) => {
     const now = Math.floor(start.getTime() / 1000);
     tx[name] = await a.invoke(from, poolA, 'depositV3', [
-      who[from], who[to], usdtA.address, usdtB.address, input, output, BigInt(CHAIN_B_ID), ZERO, now, now + 86_400, 0, '0x',
+      who[from],
+      who[to],
+      usdtA.address,
+      usdtB.address,
+      input,
+      output,
+      BigInt(CHAIN_B_ID),
+      ZERO,
+      now,
+      now + 86_400,
+      0,
+      '0x',
     ]);
   };
   const fill = async (name: string, depositor: BridgeActor, to: BridgeActor, input: bigint, output: bigint, depositId: bigint) => {
     const now = Math.floor(start.getTime() / 1000);
     const relayData = [
-      bytes32(who[depositor]), bytes32(who[to]), bytes32(ZERO), bytes32(usdtA.address), bytes32(usdtB.address),
-      input, output, BigInt(CHAIN_A_ID), depositId, now + 86_400, 0, '0x',
+      bytes32(who[depositor]),
+      bytes32(who[to]),
+      bytes32(ZERO),
+      bytes32(usdtA.address),
+      bytes32(usdtB.address),
+      input,
+      output,
+      BigInt(CHAIN_A_ID),
+      depositId,
+      now + 86_400,
+      0,
+      '0x',
     ];
     tx[name] = await b.invoke('relayer', poolB, 'fillRelay', [relayData, BigInt(CHAIN_A_ID), bytes32(who.relayer)]);
   };

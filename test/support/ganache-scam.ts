@@ -13,8 +13,26 @@ import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } 
  *   clean traffic: clean1 -> exA hot wallet 20,000, exA hot wallet -> clean2 15,000 (before and after the seeds)
  */
 export const SCAM_ACTORS = [
-  'deployer', 'victim1', 'victim2', 'collectorA', 'collectorB', 'layer1', 'layer2', 'layer3', 'layer4', 'layer5',
-  'bridge', 'mixer', 'dust', 'deposit1', 'exAHot', 'exBDeposit', 'attacker', 'lookalike', 'clean1', 'clean2',
+  'deployer',
+  'victim1',
+  'victim2',
+  'collectorA',
+  'collectorB',
+  'layer1',
+  'layer2',
+  'layer3',
+  'layer4',
+  'layer5',
+  'bridge',
+  'mixer',
+  'dust',
+  'deposit1',
+  'exAHot',
+  'exBDeposit',
+  'attacker',
+  'lookalike',
+  'clean1',
+  'clean2',
 ] as const;
 export type ScamActor = (typeof SCAM_ACTORS)[number];
 

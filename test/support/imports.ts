@@ -26,7 +26,11 @@ export function parseImports(fileName: string, text: string): { specifiers: stri
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       specifiers.push(node.moduleSpecifier.text);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       specifiers.push(node.moduleReference.expression.text);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [arg] = node.arguments;
@@ -132,7 +136,11 @@ export function reachable(graph: ImportGraph, start: string): { files: Set<strin
   for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
     const node = graph.get(file);
     for (const p of node?.packages ?? []) packages.add(p);
-    for (const to of node?.files ?? []) if (!files.has(to)) queue.push(to), files.add(to);
+    for (const to of node?.files ?? []) {
+      if (files.has(to)) continue;
+      queue.push(to);
+      files.add(to);
+    }
   }
   return { files, packages };
 }

@@ -11,7 +11,15 @@ import { evmAddress, timeOf } from './etherscan-data.js';
 
 const [baseUrl, cachePath, out] = process.argv.slice(2) as [string, string, string];
 const cache = cachePath === 'none' ? undefined : createResponseCache({ path: cachePath });
-const adapter = createEtherscanAdapter({ chain: 'ethereum', apiKey: 'test-key', baseUrl, rateLimit: false, concurrency: 1, maxAddressesPerCall: 1, ...(cache ? { cache } : {}) });
+const adapter = createEtherscanAdapter({
+  chain: 'ethereum',
+  apiKey: 'test-key',
+  baseUrl,
+  rateLimit: false,
+  concurrency: 1,
+  maxAddressesPerCall: 1,
+  ...(cache ? { cache } : {}),
+});
 const { report } = await trace({
   seeds: [{ chain: 'ethereum', address: evmAddress(2), from: timeOf(0), to: timeOf(10_000) }],
   adapters: [adapter],

@@ -31,7 +31,13 @@ const gap = fc.integer({ min: 120, max: 7_200 });
 export const planArb: fc.Arbitrary<Plan> = fc
   .record({ cases: fc.integer({ min: 2, max: 4 }), collectors: fc.integer({ min: 1, max: 3 }), deposits: fc.integer({ min: 1, max: 3 }) })
   .chain(({ cases, collectors, deposits }) => {
-    const pay = fc.record({ kind: fc.constant('pay' as const), caseIdx: fc.integer({ min: 0, max: cases - 1 }), collector: fc.integer({ min: 0, max: collectors - 1 }), amount, gap });
+    const pay = fc.record({
+      kind: fc.constant('pay' as const),
+      caseIdx: fc.integer({ min: 0, max: cases - 1 }),
+      collector: fc.integer({ min: 0, max: collectors - 1 }),
+      amount,
+      gap,
+    });
     const clean = fc.record({ kind: fc.constant('clean' as const), collector: fc.integer({ min: 0, max: collectors - 1 }), amount, gap });
     const out = fc.record({
       kind: fc.constant('out' as const),
@@ -44,7 +50,10 @@ export const planArb: fc.Arbitrary<Plan> = fc
     // Every case pays at least once, first; then any mix of payments, clean money and payouts.
     const firsts = fc.tuple(...Array.from({ length: cases }, (_, c) => pay.map((p) => ({ ...p, caseIdx: c }))));
     return fc
-      .tuple(firsts, fc.array(fc.oneof({ weight: 2, arbitrary: pay }, { weight: 1, arbitrary: clean }, { weight: 4, arbitrary: out }), { minLength: 3, maxLength: 14 }))
+      .tuple(
+        firsts,
+        fc.array(fc.oneof({ weight: 2, arbitrary: pay }, { weight: 1, arbitrary: clean }, { weight: 4, arbitrary: out }), { minLength: 3, maxLength: 14 }),
+      )
       .map(([head, tail]) => ({ cases, collectors, deposits, events: [...head, ...tail] }));
   });
 

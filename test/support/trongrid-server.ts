@@ -114,7 +114,9 @@ export async function startTronServer(options: TronServerOptions): Promise<TronS
     if (m[2]) {
       const contract = q.get('contract_address');
       rows = (options.data.trc20 ?? []).filter(
-        (r) => (onlyFrom || onlyTo ? (onlyFrom && r.from === address) || (onlyTo && r.to === address) : r.from === address || r.to === address) && (!contract || r.token_info.address === contract),
+        (r) =>
+          (onlyFrom || onlyTo ? (onlyFrom && r.from === address) || (onlyTo && r.to === address) : r.from === address || r.to === address) &&
+          (!contract || r.token_info.address === contract),
       );
     } else {
       rows = (options.data.transactions ?? []).filter((r) => {
@@ -145,7 +147,15 @@ export async function startTronServer(options: TronServerOptions): Promise<TronS
 }
 
 /** Builders for records in TronGrid's shapes. */
-export function trc20(i: number, from: string, to: string, value: string, timeMs: number, token: Partial<Trc20Rec['token_info']> = {}, type = 'Transfer'): Trc20Rec {
+export function trc20(
+  i: number,
+  from: string,
+  to: string,
+  value: string,
+  timeMs: number,
+  token: Partial<Trc20Rec['token_info']> = {},
+  type = 'Transfer',
+): Trc20Rec {
   return {
     transaction_id: tronTxid(i),
     token_info: { symbol: 'USDT', address: USDT_TRC20, decimals: 6, name: 'Tether USD', ...token },
@@ -167,7 +177,10 @@ export function trxTransfer(i: number, from: string, to: string, amount: number,
       contract: [
         {
           type: 'TransferContract',
-          parameter: { value: { amount, owner_address: tronBase58ToHex(from).slice(2), to_address: tronBase58ToHex(to).slice(2) }, type_url: 'type.googleapis.com/protocol.TransferContract' },
+          parameter: {
+            value: { amount, owner_address: tronBase58ToHex(from).slice(2), to_address: tronBase58ToHex(to).slice(2) },
+            type_url: 'type.googleapis.com/protocol.TransferContract',
+          },
         },
       ],
       timestamp: timeMs - 1000,
@@ -175,7 +188,16 @@ export function trxTransfer(i: number, from: string, to: string, amount: number,
   };
 }
 
-export function triggerCall(i: number, from: string, contract: string, callValue: number | undefined, block: number, timeMs: number, fee: number, contractRet = 'SUCCESS'): TronTxRec {
+export function triggerCall(
+  i: number,
+  from: string,
+  contract: string,
+  callValue: number | undefined,
+  block: number,
+  timeMs: number,
+  fee: number,
+  contractRet = 'SUCCESS',
+): TronTxRec {
   return {
     txID: tronTxid(i),
     blockNumber: block,
@@ -186,7 +208,12 @@ export function triggerCall(i: number, from: string, contract: string, callValue
         {
           type: 'TriggerSmartContract',
           parameter: {
-            value: { data: 'a9059cbb', owner_address: tronBase58ToHex(from).slice(2), contract_address: tronBase58ToHex(contract).slice(2), ...(callValue !== undefined ? { call_value: callValue } : {}) },
+            value: {
+              data: 'a9059cbb',
+              owner_address: tronBase58ToHex(from).slice(2),
+              contract_address: tronBase58ToHex(contract).slice(2),
+              ...(callValue !== undefined ? { call_value: callValue } : {}),
+            },
             type_url: 'type.googleapis.com/protocol.TriggerSmartContract',
           },
         },

@@ -46,6 +46,14 @@ export function adapterFor(steps: Step[], extraAssets?: FixtureDatasetInput['ass
 
 export function labels(rows: [name: string, entity: string, category: Label['category'], jurisdictions?: string[]][]) {
   return createLabelStore(
-    rows.map(([name, entity, category, jurisdictions = []]) => ({ chain: 'ethereum', address: addr(name), entity, category, jurisdictions, confidence: 1, source: 'test' })),
+    rows.map(([name, entity, category, jurisdictions = []]) => ({
+      chain: 'ethereum',
+      address: addr(name),
+      entity,
+      category,
+      jurisdictions,
+      confidence: 1,
+      source: 'test',
+    })),
   );
 }

@@ -10,9 +10,29 @@ const BINANCE = '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8';
 
 function dataset() {
   const w = world([{ tx: 'v', from: 'victim', to: 'c', amount: 1_000_000, at: 0 }]);
-  w.transfers!.push({ chain: 'ethereum', tx: txOf('to-binance'), logIndex: 0, block: 200, time: 1_760_000_100, from: addr('c'), to: BINANCE, asset: 'usdt', amount: '400000' });
+  w.transfers!.push({
+    chain: 'ethereum',
+    tx: txOf('to-binance'),
+    logIndex: 0,
+    block: 200,
+    time: 1_760_000_100,
+    from: addr('c'),
+    to: BINANCE,
+    asset: 'usdt',
+    amount: '400000',
+  });
   // c also pays a shop, so it is no deposit address of Binance's (that would put the endpoint at c).
-  w.transfers!.push({ chain: 'ethereum', tx: txOf('to-shop'), logIndex: 0, block: 201, time: 1_760_000_200, from: addr('c'), to: addr('shop'), asset: 'usdt', amount: '100000' });
+  w.transfers!.push({
+    chain: 'ethereum',
+    tx: txOf('to-shop'),
+    logIndex: 0,
+    block: 201,
+    time: 1_760_000_200,
+    from: addr('c'),
+    to: addr('shop'),
+    asset: 'usdt',
+    amount: '100000',
+  });
   return w;
 }
 
@@ -26,7 +46,17 @@ describe('built-in labels', () => {
     const off = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: dataset() })], builtinLabels: false });
     expect(off.report.endpoints.find((e) => e.address.toLowerCase() === BINANCE)?.kind).toBe('unspent');
 
-    const own = createLabelStore([{ chain: 'ethereum', address: BINANCE, entity: 'Case file: Binance (confirmed by LE portal)', category: 'exchange', jurisdictions: ['KY'], confidence: 1, source: 'case 17' }]);
+    const own = createLabelStore([
+      {
+        chain: 'ethereum',
+        address: BINANCE,
+        entity: 'Case file: Binance (confirmed by LE portal)',
+        category: 'exchange',
+        jurisdictions: ['KY'],
+        confidence: 1,
+        source: 'case 17',
+      },
+    ]);
     const mine = await trace({ seeds, adapters: [createFixtureAdapter({ dataset: dataset() })], labels: own });
     expect(mine.report.endpoints.find((e) => e.address.toLowerCase() === BINANCE)?.entity).toBe('Case file: Binance (confirmed by LE portal)');
   });
@@ -34,7 +64,17 @@ describe('built-in labels', () => {
   it('names the protocol and destination chain when the money enters a registered bridge', async () => {
     const OP_BRIDGE = '0x99c9fc46f92e8a1c0dec1b1747d010903e884be1';
     const w = world([{ tx: 'v', from: 'victim', to: 'c', amount: 1_000_000, at: 0 }]);
-    w.transfers!.push({ chain: 'ethereum', tx: txOf('bridge'), logIndex: 0, block: 200, time: 1_760_000_100, from: addr('c'), to: OP_BRIDGE, asset: 'usdt', amount: '700000' });
+    w.transfers!.push({
+      chain: 'ethereum',
+      tx: txOf('bridge'),
+      logIndex: 0,
+      block: 200,
+      time: 1_760_000_100,
+      from: addr('c'),
+      to: OP_BRIDGE,
+      asset: 'usdt',
+      amount: '700000',
+    });
     const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [createFixtureAdapter({ dataset: w })] });
     const bridge = report.endpoints.find((e) => e.address.toLowerCase() === OP_BRIDGE);
     expect(bridge).toMatchObject({ kind: 'bridge', amount: '700000', bridge: { protocol: 'optimism', destinationChain: 'evm:10' } });

@@ -70,14 +70,22 @@ describe('convergence across victims', () => {
     ]);
     expect(grouped.addresses.length).toBeGreaterThan(0);
     expect(grouped.addresses.every((a) => a.chain === 'ethereum' && a.victimIds.join() === 'complaint-1,complaint-2')).toBe(true);
-    const none = await convergence({ ...options(), minVictims: 3 }, [{ id: 'a', seeds: eth.slice(0, 2) }, { id: 'b', seeds: eth.slice(2) }]);
+    const none = await convergence({ ...options(), minVictims: 3 }, [
+      { id: 'a', seeds: eth.slice(0, 2) },
+      { id: 'b', seeds: eth.slice(2) },
+    ]);
     expect(none.addresses).toEqual([]);
   });
 
   it('rejects empty, malformed and duplicate victims with InvalidInputError', async () => {
     await expect(convergence(options(), [])).rejects.toThrow(InvalidInputError);
     await expect(convergence(options(), [{ chain: 'ethereum', tx: '0x12' }])).rejects.toThrow(/Invalid victims/);
-    await expect(convergence(options(), [{ id: 'x', seeds: [eth[0]!] }, { id: 'x', seeds: [eth[1]!] }])).rejects.toThrow(/appears twice/);
+    await expect(
+      convergence(options(), [
+        { id: 'x', seeds: [eth[0]!] },
+        { id: 'x', seeds: [eth[1]!] },
+      ]),
+    ).rejects.toThrow(/appears twice/);
     await expect(convergence({ ...options(), minVictims: 0 }, [eth[0]!])).rejects.toThrow(/minVictims/);
   });
 });

@@ -18,7 +18,8 @@ function failingFrom(n: number): ChainAdapter {
   return {
     ...inner,
     async getTransfers(q) {
-      if (++calls >= n) throw new AdapterError('GET https://source.invalid/x failed after 3 retries: HTTP 503', { details: { url: 'https://source.invalid/x' } });
+      if (++calls >= n)
+        throw new AdapterError('GET https://source.invalid/x failed after 3 retries: HTTP 503', { details: { url: 'https://source.invalid/x' } });
       return inner.getTransfers(q);
     },
   };

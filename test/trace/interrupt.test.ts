@@ -31,7 +31,11 @@ describe('an interrupted trace (AbortSignal)', () => {
   it('throws TraceAbortedError carrying the partial report, as a failed source does, at whatever round it lands', async () => {
     for (let at = 1; at <= 5; at++) {
       const controller = new AbortController();
-      const error = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [abortingAt(chain(6), at, controller)], signal: controller.signal }).catch((e: unknown) => e);
+      const error = await trace({
+        seeds: [{ chain: 'ethereum', tx: txOf('v') }],
+        adapters: [abortingAt(chain(6), at, controller)],
+        signal: controller.signal,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TraceAbortedError);
       const { report } = (error as TraceAbortedError<TraceResult>).partial!;
       expect(report.complete).toBe(false);

@@ -155,9 +155,16 @@ describe('trace: deposit inference and cross-border', () => {
       ...extra,
     ];
     const run = async (s: Step[]) =>
-      (await trace({ seeds: [seed('v'), seed('v-eth')], adapters: [adapterFor(s)], labels: lbl(['SC']) })).report.endpoints.filter((e) => e.address.toLowerCase() === addr('deposit'));
+      (await trace({ seeds: [seed('v'), seed('v-eth')], adapters: [adapterFor(s)], labels: lbl(['SC']) })).report.endpoints.filter(
+        (e) => e.address.toLowerCase() === addr('deposit'),
+      );
     const [ex] = await run(steps('gas-station'));
-    expect(ex).toMatchObject({ kind: 'exchange', depositInferred: true, amount: String(1000 * M), depositEvidence: { deposits: 1, sweeps: 1, shareSwept: 1, sweepDelaySeconds: { min: 20 * 86_400 - 100, max: 20 * 86_400 - 100 } } });
+    expect(ex).toMatchObject({
+      kind: 'exchange',
+      depositInferred: true,
+      amount: String(1000 * M),
+      depositEvidence: { deposits: 1, sweeps: 1, shareSwept: 1, sweepDelaySeconds: { min: 20 * 86_400 - 100, max: 20 * 86_400 - 100 } },
+    });
     expect(ex!.reason).toMatch(/paid all but dust of its outflows/);
     // The same address also paying a private wallet 1 % of what it received is no deposit address: what it swept is
     // reported at the exchange's wallet.
@@ -246,7 +253,7 @@ describe('trace: taint models on a mixed address', () => {
     expect(endpointAt(report, 'c')[0]!.amount).toBe(String(eth - 10n ** 15n));
   });
 
-  it('debits the gas of a zero-value transaction (a token transfer, a contract call) from its sender\'s tainted ETH', async () => {
+  it("debits the gas of a zero-value transaction (a token transfer, a contract call) from its sender's tainted ETH", async () => {
     const eth = 10n ** 18n;
     const gas = 3n * 10n ** 15n;
     const native: Step[] = [
@@ -323,7 +330,12 @@ describe('parseTraceSettings', () => {
   });
 
   it('names every bad field on one line, with the zod issues in details', () => {
-    for (const [field, value] of [['maxHops', -1], ['maxHops', 2.5], ['maxNodes', 'many'], ['minValue', '1e3']] as const) {
+    for (const [field, value] of [
+      ['maxHops', -1],
+      ['maxHops', 2.5],
+      ['maxNodes', 'many'],
+      ['minValue', '1e3'],
+    ] as const) {
       let error: unknown;
       try {
         parseTraceSettings({ seeds, [field]: value });

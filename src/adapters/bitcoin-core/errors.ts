@@ -19,7 +19,8 @@ export function rpcError(error: RpcError, method: string, endpoint: string): Ada
   }
   if (error.code === RPC_INVALID_ADDRESS_OR_KEY) return new NotFoundError(`Bitcoin Core: ${error.message} (${method})`, { details });
   if (error.code === RPC_INVALID_PARAMETER) return new InvalidInputError(`Bitcoin Core rejected a parameter of ${method}: ${error.message}`, { details });
-  if (error.code === RPC_METHOD_NOT_FOUND) return new AdapterError(`Bitcoin Core at ${endpoint} does not offer ${method} (too old, or the RPC is restricted by -rpcwhitelist)`, { details });
+  if (error.code === RPC_METHOD_NOT_FOUND)
+    return new AdapterError(`Bitcoin Core at ${endpoint} does not offer ${method} (too old, or the RPC is restricted by -rpcwhitelist)`, { details });
   return new AdapterError(`Bitcoin Core ${method} failed: ${error.message} (code ${error.code})`, { details });
 }
 
@@ -28,9 +29,12 @@ export function classifyCore(endpoint: string): Classify {
     if (answer.status === 401 || answer.status === 403) {
       return {
         kind: 'fail',
-        error: new AdapterError(`Bitcoin Core at ${endpoint} refused the RPC credentials (HTTP ${answer.status}): set BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD (or pass user/password)`, {
-          details: { source: 'Bitcoin Core', endpoint, status: answer.status },
-        }),
+        error: new AdapterError(
+          `Bitcoin Core at ${endpoint} refused the RPC credentials (HTTP ${answer.status}): set BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD (or pass user/password)`,
+          {
+            details: { source: 'Bitcoin Core', endpoint, status: answer.status },
+          },
+        ),
       };
     }
     // A single call's error arrives as HTTP 500 (JSON-RPC 1.0) or 200 (2.0) with an error object: never retried,

@@ -42,7 +42,13 @@ export function createCoreReads({ chain, http, source }: CoreSource, rpc: CoreRp
     const id = onChain(requested);
     const hash = checkTxid(txid);
     const tx = await rpc.call('getrawtransaction', [hash, 2], RpcTransactionSchema, `transaction ${hash}`, opts?.signal);
-    const coins = await rpc.batch('gettxout', tx.vout.map((o) => [hash, o.n, true]), RpcTxOutSchema, `unspent outputs of ${hash}`, opts?.signal);
+    const coins = await rpc.batch(
+      'gettxout',
+      tx.vout.map((o) => [hash, o.n, true]),
+      RpcTxOutSchema,
+      `unspent outputs of ${hash}`,
+      opts?.signal,
+    );
     void id;
     return tx.vout.map((o, i): Outspend => {
       // OP_RETURN outputs never enter the UTXO set: unspendable, not spent.

@@ -46,7 +46,11 @@ export function createCoreRpc({ http, source }: CoreSource): CoreRpc {
     const first = 1;
     const body = paramsList.map((params, i) => ({ jsonrpc: '1.0', id: first + i, method, params }));
     const json = await http.requestJson({ method: 'POST', body, what, ...(signal ? { signal } : {}) });
-    const answers = parseAnswer(z.custom<unknown[]>((v) => Array.isArray(v) && v.length === paramsList.length, { message: `expected ${paramsList.length} answers in a batch` }), json, method);
+    const answers = parseAnswer(
+      z.custom<unknown[]>((v) => Array.isArray(v) && v.length === paramsList.length, { message: `expected ${paramsList.length} answers in a batch` }),
+      json,
+      method,
+    );
     const byId = new Map<unknown, unknown>(answers.map((item: unknown) => [(item as { id?: unknown } | null)?.id, item]));
     return paramsList.map((_, i) => unwrap(byId.get(first + i), method, schema));
   }

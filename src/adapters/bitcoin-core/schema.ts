@@ -33,7 +33,10 @@ export const RpcTransactionSchema = z.object({
   hex,
   vin: z.array(RpcInputSchema),
   vout: z.array(z.object({ n: z.number().int().nonnegative(), value: btc, scriptPubKey: RpcScriptPubKeySchema })),
-  blockhash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  blockhash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   blocktime: z.number().int().nonnegative().optional(),
   confirmations: z.number().int().optional(),
 });

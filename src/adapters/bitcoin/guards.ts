@@ -4,7 +4,8 @@ import { InvalidInputError } from '../../core/errors.js';
 /** A txid as sources expect it: 64 hex digits, lower case. */
 export function checkTxid(txid: string): string {
   const clean = txid.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(clean)) throw new InvalidInputError(`Invalid Bitcoin txid "${txid.slice(0, 80)}": expected 64 hex digits`, { details: { txid: txid.slice(0, 80) } });
+  if (!/^[0-9a-f]{64}$/.test(clean))
+    throw new InvalidInputError(`Invalid Bitcoin txid "${txid.slice(0, 80)}": expected 64 hex digits`, { details: { txid: txid.slice(0, 80) } });
   return clean;
 }
 

@@ -57,7 +57,9 @@ function base58check(version: number, hash: Uint8Array): string {
   const payload = Buffer.alloc(25);
   payload[0] = version;
   payload.set(hash, 1);
-  const check = createHash('sha256').update(createHash('sha256').update(payload.subarray(0, 21)).digest()).digest();
+  const check = createHash('sha256')
+    .update(createHash('sha256').update(payload.subarray(0, 21)).digest())
+    .digest();
   check.copy(payload, 21, 0, 4);
   const digits = [0];
   for (const byte of payload) {

@@ -47,16 +47,12 @@ export interface UtxoChainAdapter extends ChainAdapter {
 export function isUtxoChainAdapter(adapter: ChainAdapter): adapter is UtxoChainAdapter {
   const candidate = adapter as Partial<UtxoChainAdapter>;
   return (
-    typeof candidate.getUtxoTransaction === 'function' &&
-    typeof candidate.getAddressTransactions === 'function' &&
-    typeof candidate.getOutspends === 'function'
+    typeof candidate.getUtxoTransaction === 'function' && typeof candidate.getAddressTransactions === 'function' && typeof candidate.getOutspends === 'function'
   );
 }
 
 /** A UTXO source answers a seed by transaction hash with the whole transaction and no account movements. */
-export function utxoTransactionResult(
-  getUtxoTransaction: UtxoChainAdapter['getUtxoTransaction'],
-): ChainAdapter['getTransaction'] {
+export function utxoTransactionResult(getUtxoTransaction: UtxoChainAdapter['getUtxoTransaction']): ChainAdapter['getTransaction'] {
   return async (chain, hash, options) => {
     const utxo = await getUtxoTransaction(chain, hash, options);
     return { chain: utxo.chain, tx: utxo.txid, transfers: [], utxo };

@@ -11,7 +11,12 @@ import { EsploraTransactionListSchema, type EsploraTransaction } from './schema.
 export const ESPLORA_PAGE_SIZE = 25;
 
 /** One address's confirmed history inside the window, paging back until the window's start. */
-async function history(src: EsploraSource, address: string, window: AddressTransactionsOptions, limit: number): Promise<{ txs: EsploraTransaction[]; truncated: boolean }> {
+async function history(
+  src: EsploraSource,
+  address: string,
+  window: AddressTransactionsOptions,
+  limit: number,
+): Promise<{ txs: EsploraTransaction[]; truncated: boolean }> {
   const txs: EsploraTransaction[] = [];
   let last: string | undefined;
   for (let page = 0; ; page++) {
@@ -32,12 +37,21 @@ async function history(src: EsploraSource, address: string, window: AddressTrans
 }
 
 /** The confirmed transactions of many addresses in a window, each once, oldest block first; cut lists named. */
-export async function getAddressTransactions(src: EsploraSource, requested: string, addresses: string[], window: AddressTransactionsOptions = {}): Promise<AddressTransactionsResult> {
+export async function getAddressTransactions(
+  src: EsploraSource,
+  requested: string,
+  addresses: string[],
+  window: AddressTransactionsOptions = {},
+): Promise<AddressTransactionsResult> {
   const id = servedChain(src.chain, src.source, requested);
-  const normalized = [...new Set(addresses.map((a) => {
-    if (isScriptId(a)) throw new InvalidInputError(`${a} is a script id, not an address: Esplora cannot list its history`, { details: { address: a } });
-    return normalizeAddress(id, a);
-  }))];
+  const normalized = [
+    ...new Set(
+      addresses.map((a) => {
+        if (isScriptId(a)) throw new InvalidInputError(`${a} is a script id, not an address: Esplora cannot list its history`, { details: { address: a } });
+        return normalizeAddress(id, a);
+      }),
+    ),
+  ];
   const limit = window.maxPerAddress ?? Number.POSITIVE_INFINITY;
   const results = await Promise.all(normalized.map((a) => history(src, a, window, limit)));
   const byTxid = new Map<string, SourcedUtxoTransaction>();

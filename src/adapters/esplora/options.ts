@@ -76,9 +76,18 @@ export function openEsploraSource(input: EsploraAdapterOptions): EsploraSource {
   };
 }
 
-async function get<T>(http: HttpClient, source: string, path: string, schema: z.ZodType<T>, what: string, signal?: AbortSignal, cacheMode?: 'none'): Promise<T> {
+async function get<T>(
+  http: HttpClient,
+  source: string,
+  path: string,
+  schema: z.ZodType<T>,
+  what: string,
+  signal?: AbortSignal,
+  cacheMode?: 'none',
+): Promise<T> {
   const json = await http.requestJson({ path, what, ...(signal ? { signal } : {}), ...(cacheMode ? { cache: cacheMode } : {}) });
   return parseInput(schema, json, `${source} answered ${what} in an unexpected shape`, {
-    error: (message, details) => new ResponseShapeError(message, { details: { source: 'Esplora', endpoint: http.endpoint, path, issues: issuesOf(details).slice(0, 5) } }),
+    error: (message, details) =>
+      new ResponseShapeError(message, { details: { source: 'Esplora', endpoint: http.endpoint, path, issues: issuesOf(details).slice(0, 5) } }),
   });
 }

@@ -11,14 +11,20 @@ export async function getOutspends(src: EsploraSource, requested: string, txid: 
   return mapEsploraOutspends(await src.get(`/tx/${id}/outspends`, EsploraOutspendsSchema, `outspends of ${id}`, opts?.signal));
 }
 
-export async function getUtxoTransaction(src: EsploraSource, requested: string, txid: string, opts?: { signal?: AbortSignal | undefined }): Promise<SourcedUtxoTransaction> {
+export async function getUtxoTransaction(
+  src: EsploraSource,
+  requested: string,
+  txid: string,
+  opts?: { signal?: AbortSignal | undefined },
+): Promise<SourcedUtxoTransaction> {
   const id = servedChain(src.chain, src.source, requested);
   const hash = checkTxid(txid);
   const [tx, outspends] = await Promise.all([
     src.get(`/tx/${hash}`, EsploraTransactionSchema, `transaction ${hash}`, opts?.signal),
     src.get(`/tx/${hash}/outspends`, EsploraOutspendsSchema, `outspends of ${hash}`, opts?.signal),
   ]);
-  if (tx.txid !== hash) throw new ResponseShapeError(`${src.source} answered transaction ${tx.txid} when asked for ${hash}`, { details: { asked: hash, got: tx.txid } });
+  if (tx.txid !== hash)
+    throw new ResponseShapeError(`${src.source} answered transaction ${tx.txid} when asked for ${hash}`, { details: { asked: hash, got: tx.txid } });
   if (outspends.length !== tx.vout.length) {
     throw new ResponseShapeError(`${src.source} gave ${outspends.length} outspends for ${tx.vout.length} outputs of ${hash}`, { details: { txid: hash } });
   }

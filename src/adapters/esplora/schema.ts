@@ -17,7 +17,12 @@ export const EsploraOutputSchema = z.object({
 });
 
 export const EsploraStatusSchema = z.union([
-  z.object({ confirmed: z.literal(true), block_height: z.number().int().nonnegative(), block_hash: z.string().optional(), block_time: z.number().int().nonnegative() }),
+  z.object({
+    confirmed: z.literal(true),
+    block_height: z.number().int().nonnegative(),
+    block_hash: z.string().optional(),
+    block_time: z.number().int().nonnegative(),
+  }),
   z.object({ confirmed: z.literal(false) }),
 ]);
 

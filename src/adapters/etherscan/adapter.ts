@@ -38,7 +38,10 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
         `${source}: failed transactions (isError=1) moved no value and are not listed; their fees are not counted.`,
         `${source}: a seed transaction's movements are its value and fee, the token transfers that involve its sender, and all its internal calls.`,
       ];
-      if (lists.windowRestarts()) notes.push(`${source}: lists longer than the ${s.resultWindow}-result window were read in block ranges (${lists.windowRestarts()} restarts), de-duplicated.`);
+      if (lists.windowRestarts())
+        notes.push(
+          `${source}: lists longer than the ${s.resultWindow}-result window were read in block ranges (${lists.windowRestarts()} restarts), de-duplicated.`,
+        );
       if (lists.synthesizedIndex()) notes.push(`${source}: some token transfers came without a log index; a stable index was derived from their content.`);
       return notes;
     },

@@ -45,7 +45,10 @@ export function classifyEtherscan(source: string, chainLabel: string): Classify 
     if (reason === undefined) return undefined;
     const details = { source, url: answer.url, reason };
     if (/daily.*limit|limit.*daily/i.test(reason)) {
-      return { kind: 'fail', error: new RateLimitError(`${source} daily request quota is used up (${reason}): wait for the reset or use a key with a larger plan`, { details }) };
+      return {
+        kind: 'fail',
+        error: new RateLimitError(`${source} daily request quota is used up (${reason}): wait for the reset or use a key with a larger plan`, { details }),
+      };
     }
     if (/rate limit|too many|calls per sec/i.test(reason)) {
       return { kind: 'retry', reason, rateLimited: true, afterMs: PER_SECOND_WAIT_MS };
@@ -90,13 +93,19 @@ export function unwrapList<T>(json: unknown, schema: z.ZodType<T[]>, where: { so
       if (result === null || (Array.isArray(result) && result.length === 0) || typeof result === 'string') return [];
     }
     if (Array.isArray(result) && result.length === 0 && message === 'OK') return [];
-    throw new AdapterError(`${where.source} answered an error for ${where.what}: ${text}`, { details: { ...where, status, message, result: typeof result === 'string' ? result : null } });
+    throw new AdapterError(`${where.source} answered an error for ${where.what}: ${text}`, {
+      details: { ...where, status, message, result: typeof result === 'string' ? result : null },
+    });
   }
   return parseAnswer(schema, result, where, json);
 }
 
 /** A single-value envelope result (block by time, tx info). */
-export function unwrapValue<T>(json: unknown, schema: z.ZodType<T>, where: { source: string; what: string; url: string }): { ok: true; value: T } | { ok: false; message: string } {
+export function unwrapValue<T>(
+  json: unknown,
+  schema: z.ZodType<T>,
+  where: { source: string; what: string; url: string },
+): { ok: true; value: T } | { ok: false; message: string } {
   const { status, message, result } = parseAnswer(EnvelopeSchema, json, where);
   if (status !== '1') return { ok: false, message: typeof result === 'string' ? result : message };
   return { ok: true, value: parseAnswer(schema, result, where, json) };

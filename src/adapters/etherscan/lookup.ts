@@ -20,14 +20,20 @@ type LookupOptions = { signal?: AbortSignal | undefined };
  */
 export function createTransactionLookup(s: EtherscanSource, call: Call, lists: ListReader) {
   const chain = s.chain.id;
-  const notFound = (hash: string) => new NotFoundError(`Transaction ${hash} not found on ${chain} at ${s.source} (or not yet mined)`, { details: { chain, tx: hash, source: s.source } });
+  const notFound = (hash: string) =>
+    new NotFoundError(`Transaction ${hash} not found on ${chain} at ${s.source} (or not yet mined)`, { details: { chain, tx: hash, source: s.source } });
 
   /** The checks both lookups start with: a live signal, our chain, a well-formed hash (returned as 0x + lowercase). */
   const checkedHash = (chainInput: string, hashInput: string, signal: AbortSignal | undefined): string => {
     signal?.throwIfAborted();
-    if (getChain(chainInput).id !== chain) throw new InvalidInputError(`This ${s.source} adapter serves ${chain}, not ${chainInput}`, { details: { chain: chainInput } });
-    const hash = hashInput.trim().toLowerCase().replace(/^(0x)?/, '0x');
-    if (!/^0x[0-9a-f]{64}$/.test(hash)) throw new InvalidInputError(`Invalid transaction hash "${hashInput}": expected 0x and 64 hex digits`, { details: { tx: hashInput } });
+    if (getChain(chainInput).id !== chain)
+      throw new InvalidInputError(`This ${s.source} adapter serves ${chain}, not ${chainInput}`, { details: { chain: chainInput } });
+    const hash = hashInput
+      .trim()
+      .toLowerCase()
+      .replace(/^(0x)?/, '0x');
+    if (!/^0x[0-9a-f]{64}$/.test(hash))
+      throw new InvalidInputError(`Invalid transaction hash "${hashInput}": expected 0x and 64 hex digits`, { details: { tx: hashInput } });
     return hash;
   };
 
@@ -97,7 +103,14 @@ export function createTransactionLookup(s: EtherscanSource, call: Call, lists: L
 function receiptLogs(logs: NonNullable<z.output<typeof ProxyReceiptSchema>['result']>['logs'], hash: string, block: number): TransactionLog[] {
   return logs
     .filter((l) => l.removed !== true)
-    .map((l) => ({ address: l.address.toLowerCase(), topics: l.topics.map((t) => t.toLowerCase()), data: l.data.toLowerCase(), logIndex: Number.parseInt(l.logIndex, 16), transactionHash: hash, blockNumber: block }))
+    .map((l) => ({
+      address: l.address.toLowerCase(),
+      topics: l.topics.map((t) => t.toLowerCase()),
+      data: l.data.toLowerCase(),
+      logIndex: Number.parseInt(l.logIndex, 16),
+      transactionHash: hash,
+      blockNumber: block,
+    }))
     .sort((a, b) => a.logIndex - b.logIndex);
 }
 

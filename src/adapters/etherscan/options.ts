@@ -45,10 +45,16 @@ export function openEtherscanSource(input: EtherscanAdapterOptions): EtherscanSo
     throw new InvalidInputError(`The Etherscan adapter serves EVM chains, not ${chain.id}`, { details: { chain: chain.id } });
   }
   const flavor = o.flavor ?? (!o.baseUrl || /\/v2\/api\/?$/.test(new URL(o.baseUrl).pathname) ? 'etherscan' : 'blockscout');
-  const baseUrl = o.baseUrl ? (flavor === 'blockscout' && !/\/api\/?$/.test(new URL(o.baseUrl).pathname) ? `${o.baseUrl.replace(/\/+$/, '')}/api` : o.baseUrl) : ETHERSCAN_V2_URL;
+  const baseUrl = o.baseUrl
+    ? flavor === 'blockscout' && !/\/api\/?$/.test(new URL(o.baseUrl).pathname)
+      ? `${o.baseUrl.replace(/\/+$/, '')}/api`
+      : o.baseUrl
+    : ETHERSCAN_V2_URL;
   const apiKey = o.apiKey ?? (flavor === 'etherscan' ? (input.env ?? process.env).ETHERSCAN_API_KEY || undefined : undefined);
   if (flavor === 'etherscan' && !apiKey) {
-    throw new InvalidInputError('Etherscan V2 needs an API key: set ETHERSCAN_API_KEY (free at etherscan.io/myapikey), or use a Blockscout URL', { details: { source: 'etherscan' } });
+    throw new InvalidInputError('Etherscan V2 needs an API key: set ETHERSCAN_API_KEY (free at etherscan.io/myapikey), or use a Blockscout URL', {
+      details: { source: 'etherscan' },
+    });
   }
   const source = flavor === 'etherscan' ? 'Etherscan' : 'Blockscout';
   const http = createHttpClient({

@@ -48,7 +48,13 @@ export function createListReader(o: { chain: string; call: Call; pageSize: numbe
    * fresh startblock, dropping that block's rows first so it is read whole once: nothing lost, nothing doubled.
    * Stops early (complete=false) once more than `limit` relevant movements are known.
    */
-  const read = async (stream: Stream, target: Target, keep: (t: AccountTransfer) => boolean, limit: number | undefined, signal: AbortSignal): Promise<ListResult> => {
+  const read = async (
+    stream: Stream,
+    target: Target,
+    keep: (t: AccountTransfer) => boolean,
+    limit: number | undefined,
+    signal: AbortSignal,
+  ): Promise<ListResult> => {
     const label = 'address' in target ? target.address : target.txhash;
     let rows: Array<{ blockNumber: string }> = [];
     let start = 'address' in target ? target.startBlock : 0;
@@ -67,7 +73,12 @@ export function createListReader(o: { chain: string; call: Call; pageSize: numbe
           sort: 'asc',
         };
         const until = 'until' in target ? target.until : undefined;
-        const { json, where } = await o.call(query, `${stream.action}${stream.contract ? ` ${stream.contract}` : ''} of ${label} from block ${start} page ${page}`, signal, until);
+        const { json, where } = await o.call(
+          query,
+          `${stream.action}${stream.contract ? ` ${stream.contract}` : ''} of ${label} from block ${start} page ${page}`,
+          signal,
+          until,
+        );
         try {
           const batch = unwrapList(json, schemaOf[stream.action] as z.ZodType<Array<{ blockNumber: string }>>, where);
           rows.push(...batch);

@@ -17,7 +17,20 @@ export type Call = (query: Query, what: string, signal?: AbortSignal, until?: nu
 export function createCall(http: HttpClient, source: string): Call {
   return async (query, what, signal, until) => {
     const json = await http.requestJson({ query, what, ...(signal ? { signal } : {}), ...(until !== undefined ? { dataUntil: until } : {}) });
-    return { json, where: { source, what, url: http.redact(`${http.endpoint}?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString()}`) } };
+    return {
+      json,
+      where: {
+        source,
+        what,
+        url: http.redact(
+          `${http.endpoint}?${new URLSearchParams(
+            Object.entries(query)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]): [string, string] => [k, String(v)]),
+          ).toString()}`,
+        ),
+      },
+    };
   };
 }
 
@@ -31,7 +44,12 @@ export function createBlockByTime(call: Call) {
     const key = `${time}|${closest}`;
     let hit = known.get(key);
     if (!hit) {
-      hit = call({ module: 'block', action: 'getblocknobytime', timestamp: time, closest }, `block ${closest} ${new Date(time * 1000).toISOString()}`, signal, time).then(({ json, where }) => {
+      hit = call(
+        { module: 'block', action: 'getblocknobytime', timestamp: time, closest },
+        `block ${closest} ${new Date(time * 1000).toISOString()}`,
+        signal,
+        time,
+      ).then(({ json, where }) => {
         const r = unwrapValue(json, BlockByTimeSchema, where);
         return r.ok ? r.value : undefined;
       });

@@ -81,7 +81,10 @@ export const ProxyTransactionSchema = z.object({
   result: z
     .object({
       hash,
-      blockNumber: z.string().regex(/^0x[0-9a-fA-F]+$/).nullable(),
+      blockNumber: z
+        .string()
+        .regex(/^0x[0-9a-fA-F]+$/)
+        .nullable(),
       from: z.string(),
       to: z.string().nullable(),
     })
@@ -105,9 +108,7 @@ export const ProxyReceiptSchema = z.object({
 });
 
 /** Blockscout gettxinfo's `logs` (topics padded with null, index as a decimal string). */
-export const BlockscoutLogsSchema = z.array(
-  z.object({ address: logAddress, topics: z.array(hash.nullable()), data: hexData, index: uint }),
-);
+export const BlockscoutLogsSchema = z.array(z.object({ address: logAddress, topics: z.array(hash.nullable()), data: hexData, index: uint }));
 
 /** Blockscout `module=transaction&action=gettxinfo`. */
 export const BlockscoutTxInfoSchema = z.object({

@@ -30,7 +30,8 @@ export function createTransferReader(s: EtherscanSource, lists: ListReader, bloc
   const chain = s.chain.id;
   return async (q: TransferQuery): Promise<TransferResult> => {
     q.signal?.throwIfAborted();
-    if (getChain(q.chain).id !== chain) throw new InvalidInputError(`This ${s.source} adapter serves ${chain}, not ${q.chain}`, { details: { chain: q.chain } });
+    if (getChain(q.chain).id !== chain)
+      throw new InvalidInputError(`This ${s.source} adapter serves ${chain}, not ${q.chain}`, { details: { chain: q.chain } });
     const addresses = [...new Set(q.addresses.map((a) => normalizeAddress(chain, a)))];
     const streams = streamsFor(q, chain, s.tokenFilter);
     if (!addresses.length || !streams.length) return { transfers: [], truncated: [] };
@@ -42,10 +43,17 @@ export function createTransferReader(s: EtherscanSource, lists: ListReader, bloc
     const limit = q.maxPerAddress;
     const perAddress = await linkedAll(
       addresses.map((address) => async (signal: AbortSignal) => {
-        const keep = (t: AccountTransfer) =>
-          inWindow(t) && ((q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address));
-        const target: Target = { address, startBlock: startBlock ?? 0, ...(endBlock !== undefined ? { endBlock } : {}), ...(q.toTime !== undefined ? { until: q.toTime } : {}) };
-        const results = await linkedAll(streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)), signal);
+        const keep = (t: AccountTransfer) => inWindow(t) && ((q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address));
+        const target: Target = {
+          address,
+          startBlock: startBlock ?? 0,
+          ...(endBlock !== undefined ? { endBlock } : {}),
+          ...(q.toTime !== undefined ? { until: q.toTime } : {}),
+        };
+        const results = await linkedAll(
+          streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)),
+          signal,
+        );
         return mergeStreams(address, results, limit);
       }),
       q.signal,

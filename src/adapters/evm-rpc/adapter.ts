@@ -61,8 +61,19 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     if (id !== info.id) throw new InvalidInputError(`This EVM RPC source serves ${info.id}, not ${id}`, { details: { endpoint, chain: id, serves: info.id } });
     return id;
   };
-  const nativeReader = createNativeReader({ native, info, probes, batchSize: options.batchSize, blockScanLimit: options.blockScanLimit, span: createSpanState(options.maxBlockRange), notes });
-  const getTransfers = createTransferReader({ transport, clock, tokens, probes, native: nativeReader, logSpan: createSpanState(options.maxBlockRange), chainOf }, options);
+  const nativeReader = createNativeReader({
+    native,
+    info,
+    probes,
+    batchSize: options.batchSize,
+    blockScanLimit: options.blockScanLimit,
+    span: createSpanState(options.maxBlockRange),
+    notes,
+  });
+  const getTransfers = createTransferReader(
+    { transport, clock, tokens, probes, native: nativeReader, logSpan: createSpanState(options.maxBlockRange), chainOf },
+    options,
+  );
   const { getTransaction, getTransactionLogs } = createTransactionLookup({ transport, clock, tokens, receipts, probes, endpoint, chainOf });
 
   return {

@@ -36,12 +36,13 @@ export function createCallCache(http: HttpClient, reorgMarginBlocks: number | un
      * head, a transaction not mined yet) is not, so it is asked again.
      */
     keep(request, item) {
-      if (!item || typeof item !== 'object' || (('result' in item) && item.result === null)) return;
+      if (!item || typeof item !== 'object' || ('result' in item && item.result === null)) return;
       if (!('result' in item) && !('error' in item)) return;
       const req = alone(request);
       if (req.cache === 'none') {
         // The head, as the node last said: what is deep enough below it is settled.
-        if (request.method === 'eth_blockNumber' && 'result' in item && typeof item.result === 'string' && /^0x[0-9a-f]+$/i.test(item.result)) head = Number(item.result);
+        if (request.method === 'eth_blockNumber' && 'result' in item && typeof item.result === 'string' && /^0x[0-9a-f]+$/i.test(item.result))
+          head = Number(item.result);
         return;
       }
       const block = 'result' in item ? blockOf(request, item.result) : undefined;
@@ -60,7 +61,8 @@ export function createCallCache(http: HttpClient, reorgMarginBlocks: number | un
  * number) or the answer does (a receipt, a transaction, a transaction's traces); undefined for anything else.
  */
 export function blockOf(request: RpcRequest, result: unknown): number | undefined {
-  const number = (v: unknown) => (typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? Number(v) : typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
+  const number = (v: unknown) =>
+    typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v) ? Number(v) : typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
   switch (request.method) {
     case 'eth_getBlockByNumber':
       return number(request.params[0]);

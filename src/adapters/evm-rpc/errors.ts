@@ -55,7 +55,8 @@ const RANGE_METHODS = new Set(['eth_getLogs', 'trace_filter']);
 // Answers a healthy provider gives now and then (a load-balanced backend behind, a busy or restarting node):
 // the same call asked again succeeds.
 const LAGGING = /header not found|unknown block|block not found/i;
-const TRANSIENT = /internal error|timed? ?out|timeout|temporar|try again|busy|overload|unavailable|upstream|bad gateway|connection|socket|EOF|reset|not synced|syncing/i;
+const TRANSIENT =
+  /internal error|timed? ?out|timeout|temporar|try again|busy|overload|unavailable|upstream|bad gateway|connection|socket|EOF|reset|not synced|syncing/i;
 // A call that ran and failed (a revert, out of gas) answers the same every time, whatever its code.
 const EXECUTION = /revert|execution|VM Exception|invalid opcode|out of gas|stack (under|over)flow/i;
 
@@ -77,4 +78,3 @@ export function classifyRpcError(method: string, code: number, message: string):
   if (code === -32603 || code === -32002 || LAGGING.test(message) || TRANSIENT.test(message)) return 'transient';
   return 'permanent';
 }
-

@@ -42,10 +42,12 @@ export async function fetchTransferLogs(transport: Transport, q: LogQuery): Prom
     ...(q.onChunk
       ? {
           onChunk: (logs: readonly RpcLog[]) =>
-            q.onChunk!(logs.flatMap((log) => {
-              const t = decodeTransferLog(log);
-              return t ? [q.direction === 'out' ? t.from : t.to] : [];
-            })),
+            q.onChunk!(
+              logs.flatMap((log) => {
+                const t = decodeTransferLog(log);
+                return t ? [q.direction === 'out' ? t.from : t.to] : [];
+              }),
+            ),
         }
       : {}),
   });

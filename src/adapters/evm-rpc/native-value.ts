@@ -18,14 +18,30 @@ export interface NativeRequest {
  * else a scan of at most `blockScanLimit` blocks of the window (transactions' own value only). What the scan could
  * not see is said in the notes.
  */
-export function createNativeReader(o: { native: NativeContext; info: ChainInfo; probes: NodeProbes; batchSize: number; blockScanLimit: number; span: SpanState; notes: Set<string> }) {
+export function createNativeReader(o: {
+  native: NativeContext;
+  info: ChainInfo;
+  probes: NodeProbes;
+  batchSize: number;
+  blockScanLimit: number;
+  span: SpanState;
+  notes: Set<string>;
+}) {
   const scanner = createBlockScanner(o.native);
   const symbol = o.info.native.symbol;
   return async (q: NativeRequest): Promise<AccountTransfer[]> => {
     if (await o.probes.traceSupport(q.signal)) {
       const lists = await Promise.all(
         q.directions.map((direction) =>
-          nativeByTraces(o.native, { addresses: q.addresses, direction, range: q.range, batchSize: o.batchSize, span: o.span, onChunk: q.onChunk, signal: q.signal }),
+          nativeByTraces(o.native, {
+            addresses: q.addresses,
+            direction,
+            range: q.range,
+            batchSize: o.batchSize,
+            span: o.span,
+            onChunk: q.onChunk,
+            signal: q.signal,
+          }),
         ),
       );
       return lists.flat();

@@ -75,7 +75,10 @@ export async function nativeByTraces(ctx: NativeContext, q: NativeQuery): Promis
   const kept = await dropUndone(ctx, dropReverted(traces), q.signal);
   const tops = kept.filter((t) => t.traceAddress.length === 0 && t.transactionHash !== null).map((t) => t.transactionHash!.toLowerCase());
   const [times, receipts] = await Promise.all([
-    ctx.clock.times(kept.map((t) => t.blockNumber), q.signal),
+    ctx.clock.times(
+      kept.map((t) => t.blockNumber),
+      q.signal,
+    ),
     ctx.receipts.get(tops, q.signal),
   ]);
   return kept.flatMap((t) => {
@@ -147,7 +150,12 @@ export function createBlockScanner(ctx: NativeContext) {
     });
   }
 
-  async function transfers(addresses: readonly string[], direction: 'in' | 'out' | 'both', range: BlockRange, signal?: AbortSignal): Promise<AccountTransfer[]> {
+  async function transfers(
+    addresses: readonly string[],
+    direction: 'in' | 'out' | 'both',
+    range: BlockRange,
+    signal?: AbortSignal,
+  ): Promise<AccountTransfer[]> {
     await load(range, signal);
     const wanted = new Set(addresses);
     const matched: { tx: RpcTransaction; block: number }[] = [];

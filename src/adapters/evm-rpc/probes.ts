@@ -30,10 +30,9 @@ export function createNodeProbes(o: {
     chainChecked ??= (async () => {
       const answer = hexToNumber(await o.transport.call({ method: 'eth_chainId', params: [] }, QuantitySchema, signal));
       if (answer !== o.evmChainId) {
-        throw new InvalidInputError(
-          `The node at ${o.endpoint} says chainId ${answer} but chain ${o.chain} (chainId ${o.evmChainId}) was asked`,
-          { details: { endpoint: o.endpoint, nodeChainId: answer, chain: o.chain, expectedChainId: o.evmChainId } },
-        );
+        throw new InvalidInputError(`The node at ${o.endpoint} says chainId ${answer} but chain ${o.chain} (chainId ${o.evmChainId}) was asked`, {
+          details: { endpoint: o.endpoint, nodeChainId: answer, chain: o.chain, expectedChainId: o.evmChainId },
+        });
       }
     })().catch((error: unknown) => {
       chainChecked = undefined; // a network failure may pass; ask again next time

@@ -42,7 +42,12 @@ export function createSender(parts: SenderParts): Sender {
    * Sends calls (one alone, more as a batch) on `slots` taken from the window, and gives the slots back when the
    * answer is in. Each call's answer is stored as it arrives.
    */
-  async function exchange<S extends z.ZodType>(requests: readonly RpcRequest[], slots: number, schema: S, signal?: AbortSignal): Promise<(z.infer<S> | RpcError)[]> {
+  async function exchange<S extends z.ZodType>(
+    requests: readonly RpcRequest[],
+    slots: number,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<(z.infer<S> | RpcError)[]> {
     let answered = 0;
     let released = false;
     try {
@@ -116,7 +121,13 @@ async function post(http: HttpClient, endpoint: string, requests: readonly RpcRe
 }
 
 /** A batch answer matched to its calls by id; each call's answer is stored as it is read. */
-function matchBatch<S extends z.ZodType>(reader: AnswerReader, cache: CallCache, requests: readonly RpcRequest[], raw: unknown[], schema: S): (z.infer<S> | RpcError)[] {
+function matchBatch<S extends z.ZodType>(
+  reader: AnswerReader,
+  cache: CallCache,
+  requests: readonly RpcRequest[],
+  raw: unknown[],
+  schema: S,
+): (z.infer<S> | RpcError)[] {
   const byId = new Map<unknown, unknown>();
   for (const item of raw) if (item && typeof item === 'object' && 'id' in item) byId.set((item as { id: unknown }).id, item);
   return requests.map((r, i) => {

@@ -69,7 +69,10 @@ function decodeSymbol(answer: string | RpcError): string | undefined {
     }
   }
   // Symbols are chosen by whoever deployed the contract: keep them printable and short.
-  const clean = text?.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 32);
+  const clean = text
+    ?.replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .trim()
+    .slice(0, 32);
   return clean ? clean : undefined;
 }
 

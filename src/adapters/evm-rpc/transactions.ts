@@ -46,7 +46,9 @@ export function createTransactionLookup(s: {
       s.transport.call({ method: 'eth_getTransactionReceipt', params: [h] }, ReceiptSchema.nullable(), signal),
     ]);
     if (!tx || !receipt) {
-      throw new NotFoundError(`Transaction ${h} ${tx ? 'is not mined yet' : 'not found'} on ${chain} at ${s.endpoint}`, { details: { chain, tx: h, endpoint: s.endpoint } });
+      throw new NotFoundError(`Transaction ${h} ${tx ? 'is not mined yet' : 'not found'} on ${chain} at ${s.endpoint}`, {
+        details: { chain, tx: h, endpoint: s.endpoint },
+      });
     }
     s.receipts.put(receipt);
     const block = hexToNumber(receipt.blockNumber);
@@ -77,7 +79,8 @@ export function createTransactionLookup(s: {
   async function getTransactionLogs(chainInput: string, hash: string, opts?: LookupOptions): Promise<TransactionLog[]> {
     const { signal, chain, h } = await transactionRequest(chainInput, hash, opts);
     const receipt = (await s.receipts.get([h], signal)).get(h);
-    if (!receipt) throw new NotFoundError(`Transaction ${h} not found (or not mined) on ${chain} at ${s.endpoint}`, { details: { chain, tx: h, endpoint: s.endpoint } });
+    if (!receipt)
+      throw new NotFoundError(`Transaction ${h} not found (or not mined) on ${chain} at ${s.endpoint}`, { details: { chain, tx: h, endpoint: s.endpoint } });
     return receipt.logs
       .filter((l) => l.removed !== true)
       .map((l) => ({

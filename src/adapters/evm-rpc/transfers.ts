@@ -39,7 +39,12 @@ export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSet
     if (!range) return { transfers: [], truncated: [] };
     s.tokens.prime(q.assets);
     const traced = q.assets
-      ? [...new Set([...q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])), ...(q.tokens ?? []).map((c) => c.toLowerCase())])].sort()
+      ? [
+          ...new Set([
+            ...q.assets.flatMap((a) => (a.kind === 'token' && a.contract ? [a.contract.toLowerCase()] : [])),
+            ...(q.tokens ?? []).map((c) => c.toLowerCase()),
+          ]),
+        ].sort()
       : undefined;
     const wantTokens = traced === undefined || traced.length > 0;
     const contracts = options.tokenScope === 'all' ? undefined : traced;

@@ -119,7 +119,12 @@ function createAttempt(parts: {
       stats.requests++;
       const method = req.method ?? 'GET';
       const body = method === 'POST' ? JSON.stringify(req.body ?? {}) : undefined;
-      return send(parts.doFetch, url, { method, headers: requestHeaders(method, parts.headers), ...(body === undefined ? {} : { body }) }, { timeoutMs: parts.timeoutMs, signal: req.signal, safeUrl: parts.redact(url) });
+      return send(
+        parts.doFetch,
+        url,
+        { method, headers: requestHeaders(method, parts.headers), ...(body === undefined ? {} : { body }) },
+        { timeoutMs: parts.timeoutMs, signal: req.signal, safeUrl: parts.redact(url) },
+      );
     });
   };
 }

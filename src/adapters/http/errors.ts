@@ -30,7 +30,10 @@ type ErrorKind = new (message: string, options: { details: ErrorDetails; cause?:
 
 /** A typed error whose message, details and cause carry no secret the client knows. */
 export function redactedError(Kind: ErrorKind, message: string, details: ErrorDetails, redact: Redact, cause?: unknown): ChaintrailError {
-  return new Kind(redact(message), { details: JSON.parse(redact(JSON.stringify(details))) as ErrorDetails, ...(cause === undefined ? {} : { cause: sanitizeCause(cause, redact) }) });
+  return new Kind(redact(message), {
+    details: JSON.parse(redact(JSON.stringify(details))) as ErrorDetails,
+    ...(cause === undefined ? {} : { cause: sanitizeCause(cause, redact) }),
+  });
 }
 
 /** Errors built by a classify hook pass through the same redaction as the client's own. */
@@ -40,7 +43,10 @@ export function redactError(error: ChaintrailError, redact: Redact): ChaintrailE
   const details = redact(detailsText);
   if (message === error.shortMessage && details === detailsText) return error;
   const Kind = error.constructor as ErrorKind;
-  return new Kind(message, { details: JSON.parse(details) as ErrorDetails, ...(error.cause === undefined ? {} : { cause: sanitizeCause(error.cause, redact) }) });
+  return new Kind(message, {
+    details: JSON.parse(details) as ErrorDetails,
+    ...(error.cause === undefined ? {} : { cause: sanitizeCause(error.cause, redact) }),
+  });
 }
 
 /** Causes can carry URLs with keys (undici errors do): keep the message, redacted, and drop the object. */
@@ -71,11 +77,28 @@ export function giveUpError(stop: GiveUp<Sent>, o: { source: string; what: strin
   const details = { ...o.base, attempts: failures + limited, reason: retry.reason, ...(answer ? { status: answer.status, body: snippet(answer.text) } : {}) };
   if (why === 'wait-too-long') {
     const afterMs = retry.afterMs!;
-    return redactedError(RateLimitError, `${o.source} asks to wait ${Math.ceil(afterMs / 1000)} s before the next request (${o.what}): try again later or use a key with a higher limit`, { ...details, retryAfterMs: afterMs }, o.redact);
+    return redactedError(
+      RateLimitError,
+      `${o.source} asks to wait ${Math.ceil(afterMs / 1000)} s before the next request (${o.what}): try again later or use a key with a higher limit`,
+      { ...details, retryAfterMs: afterMs },
+      o.redact,
+    );
   }
   if (why === 'rate-limited') {
-    return redactedError(RateLimitError, `${o.source} kept rate-limiting ${o.what} after ${limited} waits (${retry.reason}): lower the request rate or use an API key with a higher limit`, details, o.redact);
+    return redactedError(
+      RateLimitError,
+      `${o.source} kept rate-limiting ${o.what} after ${limited} waits (${retry.reason}): lower the request rate or use an API key with a higher limit`,
+      details,
+      o.redact,
+    );
   }
-  const hint = retry.hint ?? (timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later');
-  return redactedError(AdapterError, `${o.source} request failed after ${failures} attempts (${retry.reason}): ${o.what}; ${hint}`, details, o.redact, failure.error);
+  const hint =
+    retry.hint ?? (timedOut ? 'the source is slow or unreachable: try again later or raise the timeout' : 'check the URL and the network, or try again later');
+  return redactedError(
+    AdapterError,
+    `${o.source} request failed after ${failures} attempts (${retry.reason}): ${o.what}; ${hint}`,
+    details,
+    o.redact,
+    failure.error,
+  );
 }

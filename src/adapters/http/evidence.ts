@@ -22,7 +22,8 @@ export function createAnswerLog(o: { source: string; cache: ResponseCache | unde
   const evidence = new Map<string, Evidence & { seq: number }>();
   let seq = 0;
   let hits = 0;
-  const relied = (id: AnswerId, body: string, sha256 = sha256Hex(body)) => evidence.set(id.request, { source: o.source, request: id.request, sha256, seq: ++seq });
+  const relied = (id: AnswerId, body: string, sha256 = sha256Hex(body)) =>
+    evidence.set(id.request, { source: o.source, request: id.request, sha256, seq: ++seq });
 
   return {
     identify(req: HttpRequest, url: string): AnswerId {

@@ -36,7 +36,12 @@ export function requestHeaders(method: 'GET' | 'POST', own: Record<string, strin
  * Fetches once, abandoned after `timeoutMs`. A network error or timeout is returned, not thrown (the caller
  * decides whether to retry); the caller's own abort is thrown.
  */
-export async function send(doFetch: typeof fetch, url: string, out: Outgoing, o: { timeoutMs: number; signal?: AbortSignal | undefined; safeUrl: string }): Promise<Sent> {
+export async function send(
+  doFetch: typeof fetch,
+  url: string,
+  out: Outgoing,
+  o: { timeoutMs: number; signal?: AbortSignal | undefined; safeUrl: string },
+): Promise<Sent> {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new Error('timeout')), o.timeoutMs);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout.signal]) : timeout.signal;
@@ -63,7 +68,8 @@ function parseJson(text: string): unknown {
 /** The verdict when the source's classify hook has none: 429 is a rate limit, RETRY_STATUS a transient fault. */
 export function statusVerdict(a: HttpAnswer, now: number): Verdict {
   const retryAfter = parseRetryAfter(a.headers.get('retry-after'), now);
-  if (a.status === 429) return { kind: 'retry', reason: 'HTTP 429 Too Many Requests', rateLimited: true, ...(retryAfter !== undefined ? { afterMs: retryAfter } : {}) };
+  if (a.status === 429)
+    return { kind: 'retry', reason: 'HTTP 429 Too Many Requests', rateLimited: true, ...(retryAfter !== undefined ? { afterMs: retryAfter } : {}) };
   if (RETRY_STATUS.has(a.status)) return { kind: 'retry', reason: `HTTP ${a.status}`, ...(retryAfter !== undefined ? { afterMs: retryAfter } : {}) };
   return { kind: 'ok' };
 }
@@ -73,7 +79,8 @@ export function statusVerdict(a: HttpAnswer, now: number): Verdict {
  * source-specific reading; an HTML page or plain text means a wrong endpoint, and retrying will not change that.
  */
 export function truncatedJson(a: HttpAnswer): Verdict | undefined {
-  if (a.status >= 200 && a.status < 300 && a.json === undefined && /^\s*[[{]/.test(a.text)) return { kind: 'retry', reason: 'malformed JSON (truncated answer?)' };
+  if (a.status >= 200 && a.status < 300 && a.json === undefined && /^\s*[[{]/.test(a.text))
+    return { kind: 'retry', reason: 'malformed JSON (truncated answer?)' };
   return undefined;
 }
 
@@ -86,7 +93,10 @@ export function finalVerdict(a: HttpAnswer, source: string, what: string, base: 
   }
   if (a.status < 200 || a.status >= 300) return { kind: 'fail', error: new AdapterError(`${source} answered HTTP ${a.status}: ${what}`, { details }) };
   if (a.json === undefined) {
-    return { kind: 'fail', error: new ResponseShapeError(`${source} answered with a body that is not JSON: ${what}; is the URL an API endpoint?`, { details }) };
+    return {
+      kind: 'fail',
+      error: new ResponseShapeError(`${source} answered with a body that is not JSON: ${what}; is the URL an API endpoint?`, { details }),
+    };
   }
   return { kind: 'ok' };
 }

@@ -63,7 +63,8 @@ export async function withRetry<T, F>(tryOnce: () => Promise<TryResult<T, F>>, h
     else failures++;
     const stop = { retry, failure, failures, limited };
     if (retry.afterMs !== undefined && retry.afterMs > policy.maxRetryAfterMs) throw hooks.giveUp({ why: 'wait-too-long', ...stop });
-    if (rateLimited ? limited > policy.rateLimitRetries : failures > policy.retries) throw hooks.giveUp({ why: rateLimited ? 'rate-limited' : 'failed', ...stop });
+    if (rateLimited ? limited > policy.rateLimitRetries : failures > policy.retries)
+      throw hooks.giveUp({ why: rateLimited ? 'rate-limited' : 'failed', ...stop });
     const wait = retry.afterMs ?? backoffDelay(rateLimited ? limited : failures, policy, hooks.random);
     hooks.onRetry?.({ retry, wait, attempt: failures + limited });
     await hooks.wait(wait, retry);

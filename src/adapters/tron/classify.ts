@@ -21,7 +21,12 @@ export const classifyTronGrid: Classify = (answer) => {
     };
   }
   if (body.success && body.data.success === false && answer.status < 500) {
-    return { kind: 'fail', error: new AdapterError(`TronGrid refused the request: ${text || 'success=false'}`, { details: { source: 'TronGrid', url: answer.url, status: answer.status, message: text } }) };
+    return {
+      kind: 'fail',
+      error: new AdapterError(`TronGrid refused the request: ${text || 'success=false'}`, {
+        details: { source: 'TronGrid', url: answer.url, status: answer.status, message: text },
+      }),
+    };
   }
   return undefined;
 };

@@ -25,14 +25,18 @@ const tokenMeta = async (http: HttpClient, contract: string, txid: string, holde
 /** A seed transaction from the full-node API: its TRX value, fee, block, TRC-20 Transfer logs and internal TRX. */
 export const readTransaction = async (http: HttpClient, chainInput: string, hashInput: string, signal: AbortSignal | undefined): Promise<TransactionResult> => {
   signal?.throwIfAborted();
-  if (getChain(chainInput).id !== 'tron') throw new InvalidInputError(`The TronGrid adapter serves tron, not ${chainInput}`, { details: { chain: chainInput } });
+  if (getChain(chainInput).id !== 'tron')
+    throw new InvalidInputError(`The TronGrid adapter serves tron, not ${chainInput}`, { details: { chain: chainInput } });
   const txid = normalizeTxid(hashInput.trim());
-  if (!/^[0-9a-f]{64}$/.test(txid)) throw new InvalidInputError(`Invalid TRON transaction id "${hashInput}": expected 64 hex digits`, { details: { tx: hashInput } });
+  if (!/^[0-9a-f]{64}$/.test(txid))
+    throw new InvalidInputError(`Invalid TRON transaction id "${hashInput}": expected 64 hex digits`, { details: { tx: hashInput } });
   const post = (path: string) => http.requestJson({ method: 'POST', path, body: { value: txid }, what: `${path} ${txid}`, ...(signal ? { signal } : {}) });
   const [txJson, infoJson] = await Promise.all([post('/wallet/gettransactionbyid'), post('/wallet/gettransactioninfobyid')]);
   const isEmpty = (j: unknown) => typeof j === 'object' && j !== null && Object.keys(j).length === 0;
   if (isEmpty(txJson) || isEmpty(infoJson)) {
-    throw new NotFoundError(`Transaction ${txid} not found on tron at TronGrid (or not yet confirmed)`, { details: { chain: 'tron', tx: txid, source: 'TronGrid' } });
+    throw new NotFoundError(`Transaction ${txid} not found on tron at TronGrid (or not yet confirmed)`, {
+      details: { chain: 'tron', tx: txid, source: 'TronGrid' },
+    });
   }
   const tx = parseTron(TronTransactionSchema, txJson, `transaction ${txid}`);
   const info = parseTron(TronTransactionInfoSchema, infoJson, `transaction info ${txid}`);
@@ -48,7 +52,8 @@ export const readTransaction = async (http: HttpClient, chainInput: string, hash
     const metas = new Map<string, { symbol: string; decimals: number }>();
     const draft = mapTronReceipt(txid, info, () => ({ symbol: '', decimals: 0 }));
     for (const t of draft) {
-      if (t.type === 'token' && !metas.has(t.asset.contract!)) metas.set(t.asset.contract!, await tokenMeta(http, t.asset.contract!, txid, t.to, info.blockTimeStamp, signal));
+      if (t.type === 'token' && !metas.has(t.asset.contract!))
+        metas.set(t.asset.contract!, await tokenMeta(http, t.asset.contract!, txid, t.to, info.blockTimeStamp, signal));
     }
     transfers.push(...mapTronReceipt(txid, info, (c) => metas.get(c)!));
   }

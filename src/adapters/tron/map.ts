@@ -29,7 +29,10 @@ function addr(value: string, field: string, tx: string): string {
   try {
     return normalizeAddress('tron', value);
   } catch (error) {
-    throw new ResponseShapeError(`TronGrid returned an invalid ${field} address "${value}" in ${tx}`, { details: { chain: 'tron', tx, field, value }, cause: error });
+    throw new ResponseShapeError(`TronGrid returned an invalid ${field} address "${value}" in ${tx}`, {
+      details: { chain: 'tron', tx, field, value },
+      cause: error,
+    });
   }
 }
 

@@ -23,7 +23,13 @@ export const fetchList = async <R>(
   for (let page = 1; ; page++) {
     // A list bounded by an old max_timestamp is settled history: cached for good.
     const until = typeof query.max_timestamp === 'number' ? Math.floor(query.max_timestamp / 1000) : undefined;
-    const json = await src.http.requestJson({ path, query: { ...query, limit: src.pageSize, fingerprint }, what: `${what} page ${page}`, signal, ...(until !== undefined ? { dataUntil: until } : {}) });
+    const json = await src.http.requestJson({
+      path,
+      query: { ...query, limit: src.pageSize, fingerprint },
+      what: `${what} page ${page}`,
+      signal,
+      ...(until !== undefined ? { dataUntil: until } : {}),
+    });
     const body = parseTron(schema, json, `${what} page ${page}`);
     records.push(...body.data);
     const next = body.meta?.links?.next ? body.meta.fingerprint : undefined;

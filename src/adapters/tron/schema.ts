@@ -93,7 +93,10 @@ export const TronTransactionInfoSchema = z.object({
         hash: z.string().optional(),
         caller_address: z.string(),
         transferTo_address: z.string(),
-        callValueInfo: z.array(z.object({ callValue: sun.optional(), tokenId: z.string().optional() })).optional().default([]),
+        callValueInfo: z
+          .array(z.object({ callValue: sun.optional(), tokenId: z.string().optional() }))
+          .optional()
+          .default([]),
         rejected: z.boolean().optional(),
       }),
     )

@@ -17,7 +17,9 @@ export const readTransfers = async (src: TronSource, q: TransferQuery): Promise<
   const own = q.assets?.filter((a) => getChain(a.chain).id === 'tron');
   const wantNative = !own || own.some((a) => a.kind === 'native');
   const contracts =
-    own && src.tokenFilter === 'traced' ? [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress('tron', a.contract!)))].sort() : [undefined];
+    own && src.tokenFilter === 'traced'
+      ? [...new Set(own.filter((a) => a.kind === 'token' && a.contract).map((a) => normalizeAddress('tron', a.contract!)))].sort()
+      : [undefined];
   const common = {
     only_confirmed: true,
     order_by: 'block_timestamp,asc',
@@ -28,17 +30,34 @@ export const readTransfers = async (src: TronSource, q: TransferQuery): Promise<
   const limit = q.maxPerAddress;
   const perAddress = await linkedAll(
     addresses.map((address) => async (signal: AbortSignal) => {
-      const keep = (t: AccountTransfer) =>
-        (q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address);
+      const keep = (t: AccountTransfer) => (q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address);
       const tasks: Array<(s: AbortSignal) => Promise<{ transfers: AccountTransfer[]; complete: boolean }>> = [];
       for (const contract of contracts) {
         tasks.push((s) =>
-          fetchList(src, `/v1/accounts/${address}/transactions/trc20`, { ...common, contract_address: contract }, Trc20ListSchema, (r) => mapTrc20Records(r).filter(keep), limit, `TRC-20 transfers of ${address}`, s),
+          fetchList(
+            src,
+            `/v1/accounts/${address}/transactions/trc20`,
+            { ...common, contract_address: contract },
+            Trc20ListSchema,
+            (r) => mapTrc20Records(r).filter(keep),
+            limit,
+            `TRC-20 transfers of ${address}`,
+            s,
+          ),
         );
       }
       if (wantNative) {
         tasks.push((s) =>
-          fetchList(src, `/v1/accounts/${address}/transactions`, { ...common, search_internal: true }, TronTransactionListSchema, (r) => mapTronList(r).transfers.filter(keep), limit, `TRX transactions of ${address}`, s),
+          fetchList(
+            src,
+            `/v1/accounts/${address}/transactions`,
+            { ...common, search_internal: true },
+            TronTransactionListSchema,
+            (r) => mapTronList(r).transfers.filter(keep),
+            limit,
+            `TRX transactions of ${address}`,
+            s,
+          ),
         );
       }
       const results = await linkedAll(tasks, signal);

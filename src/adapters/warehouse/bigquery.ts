@@ -69,7 +69,9 @@ export function createBigQueryWarehouse(input: BigQueryWarehouseOptions): Wareho
       let known = tables.get(table);
       if (!known) {
         known = (async () => {
-          const [exists] = await retrying(`table lookup (${table})`, async () => (await getClient()).dataset(datasetId, { projectId: dataProject }).table(table).exists());
+          const [exists] = await retrying(`table lookup (${table})`, async () =>
+            (await getClient()).dataset(datasetId, { projectId: dataProject }).table(table).exists(),
+          );
           return exists;
         })();
         tables.set(table, known);

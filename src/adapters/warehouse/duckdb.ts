@@ -92,7 +92,12 @@ export function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Warehous
 }
 
 /** One query, after the ones queued before it; figures counted, a failure a WarehouseQueryError naming its purpose. */
-async function runQuery(db: DuckDbConnection, query: RenderedQuery, stats: WarehouseQueryStats, signal: AbortSignal | undefined): Promise<Record<string, unknown>[]> {
+async function runQuery(
+  db: DuckDbConnection,
+  query: RenderedQuery,
+  stats: WarehouseQueryStats,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, unknown>[]> {
   const { values, types } = bind((await db.open()).duck, query);
   return db.serial(async () => {
     signal?.throwIfAborted();

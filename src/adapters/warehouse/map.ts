@@ -42,7 +42,9 @@ export function addressCodec(chain: string): AddressCodec {
 export function parseMovementRow(raw: unknown, index: number, where: string): MovementRow {
   return parseInput(MovementRowSchema, raw, `${where}: row ${index} is not a blockchain-etl movement`, {
     error: (message, details) =>
-      new ResponseShapeError(message, { details: { where, row: index, issues: issuesOf(details).map((i) => ({ path: i.path.map(String), message: i.message })) } }),
+      new ResponseShapeError(message, {
+        details: { where, row: index, issues: issuesOf(details).map((i) => ({ path: i.path.map(String), message: i.message })) },
+      }),
   });
 }
 
@@ -61,7 +63,18 @@ export function rowToTransfer(
   let t: AccountTransfer;
   switch (row.kind) {
     case 'token':
-      t = { chain, type: 'token', from, to, asset: token(codec.fromTable(row.contract)), amount: row.value, tx, logIndex: row.log_index, block: row.block_number, time: row.block_time };
+      t = {
+        chain,
+        type: 'token',
+        from,
+        to,
+        asset: token(codec.fromTable(row.contract)),
+        amount: row.value,
+        tx,
+        logIndex: row.log_index,
+        block: row.block_number,
+        time: row.block_time,
+      };
       break;
     case 'native': {
       t = { chain, type: 'native', from, to, asset: nativeAsset(chain), amount: row.value, tx, logIndex: -1, block: row.block_number, time: row.block_time };
@@ -71,7 +84,18 @@ export function rowToTransfer(
     case 'internal': {
       // The same position numbering as the RPC adapter's traces, so both sources name a movement alike.
       const path = (row.trace_address.match(/\d+/g) ?? []).map(Number);
-      t = { chain, type: 'internal', from, to, asset: nativeAsset(chain), amount: row.value, tx, logIndex: tracePosition(path), block: row.block_number, time: row.block_time };
+      t = {
+        chain,
+        type: 'internal',
+        from,
+        to,
+        asset: nativeAsset(chain),
+        amount: row.value,
+        tx,
+        logIndex: tracePosition(path),
+        block: row.block_number,
+        time: row.block_time,
+      };
       break;
     }
   }

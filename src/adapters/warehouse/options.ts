@@ -6,7 +6,10 @@ import type { WarehouseEngine } from './engine.js';
 /** Zod schema of `createWarehouseAdapter`'s options (strict); the adapter throws InvalidInputError when they fail it. */
 export const WarehouseAdapterOptionsSchema = z
   .object({
-    engine: z.custom<WarehouseEngine>((v) => typeof v === 'object' && v !== null && typeof (v as WarehouseEngine).query === 'function', 'expected a warehouse engine'),
+    engine: z.custom<WarehouseEngine>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as WarehouseEngine).query === 'function',
+      'expected a warehouse engine',
+    ),
     chain: z.string(),
     /** Frontier addresses per query (the engine splits larger frontiers). */
     maxAddressesPerCall: z.number().int().min(1).max(100_000).default(10_000),

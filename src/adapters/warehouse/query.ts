@@ -19,7 +19,6 @@
  * 'call' with call_type 'call' (delegatecall, staticcall and callcode move nothing), 'create' and 'suicide'.
  */
 
-
 /** The blockchain-etl tables the warehouse adapters read. */
 export const WAREHOUSE_TABLES = ['token_transfers', 'transactions', 'traces', 'tokens'] as const;
 /** One of WAREHOUSE_TABLES. */
@@ -145,7 +144,9 @@ function renderBranch(d: Dialect, b: Branch): { cte?: string; sql: string } {
     const col = (name: string) => `${b.alias}.${name}`;
     return { sql: `SELECT ${b.select(col)} FROM ${table} AS ${b.alias}${b.join?.(col) ?? ''} WHERE ${b.where.join(' AND ')}` };
   }
-  const filtered = [...new Set([...b.where.join(' ').matchAll(new RegExp(`\\b${b.alias}\\.(\\w+)`, 'g'))].map((m) => m[1]!))].filter((c) => !locator.includes(c));
+  const filtered = [...new Set([...b.where.join(' ').matchAll(new RegExp(`\\b${b.alias}\\.(\\w+)`, 'g'))].map((m) => m[1]!))].filter(
+    (c) => !locator.includes(c),
+  );
   const hits = `${b.alias}_hits`;
   const h = `h${b.alias}`;
   const cte = `${hits} AS (SELECT ${[...locator, ...filtered].map((c) => `${b.alias}.${c}`).join(', ')} FROM ${table} AS ${b.alias} WHERE ${b.where.join(' AND ')})`;
@@ -365,7 +366,9 @@ export function buildTransactionQuery(d: Dialect, spec: TransactionSpec): Render
   const h = d.param('hash');
   if (spec.tokens) {
     tables.push('token_transfers');
-    const txIndex = spec.native ? `(SELECT ${d.intText('x.transaction_index')} FROM ${d.table('transactions')} AS x WHERE x.hash = ${h} LIMIT 1)` : d.nullText();
+    const txIndex = spec.native
+      ? `(SELECT ${d.intText('x.transaction_index')} FROM ${d.table('transactions')} AS x WHERE x.hash = ${h} LIMIT 1)`
+      : d.nullText();
     branches.push(
       `SELECT 'token' AS kind, t.token_address AS contract, t.from_address, t.to_address, ${d.integerText('t.value')} AS value, t.transaction_hash, ` +
         `${d.intText('t.log_index')} AS log_index, ${d.nullText()} AS trace_address, ${d.intText('t.block_number')} AS block_number, ` +

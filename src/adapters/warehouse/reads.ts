@@ -25,7 +25,9 @@ type Movement = Exclude<MovementRow, { kind: 'cut' } | { kind: 'tx' }>;
 export function chainOf(ctx: WarehouseContext, chain: string): string {
   const id = getChain(chain).id;
   if (id !== ctx.info.id) {
-    throw new InvalidInputError(`This warehouse source serves ${ctx.info.id}, not ${id}`, { details: { endpoint: ctx.engine.endpoint, chain: id, serves: ctx.info.id } });
+    throw new InvalidInputError(`This warehouse source serves ${ctx.info.id}, not ${id}`, {
+      details: { endpoint: ctx.engine.endpoint, chain: id, serves: ctx.info.id },
+    });
   }
   return id;
 }
@@ -72,7 +74,9 @@ function transfersSpec(ctx: WarehouseContext, q: TransferQuery, can: TableSetup,
   const native = askedNative || (!q.assets && can.transactions);
   const wantTokens = q.assets ? contracts!.length > 0 : can.tokens;
   if (wantTokens && !can.tokens) {
-    throw new MissingTableError(`Table token_transfers is needed but not available at ${engine.endpoint}`, { details: { table: 'token_transfers', endpoint: engine.endpoint } });
+    throw new MissingTableError(`Table token_transfers is needed but not available at ${engine.endpoint}`, {
+      details: { table: 'token_transfers', endpoint: engine.endpoint },
+    });
   }
   if (native && !can.transactions) {
     throw new MissingTableError(`Table transactions is needed for ${info.native.symbol} but not available at ${engine.endpoint}`, {
@@ -110,7 +114,8 @@ export async function readTransaction(ctx: WarehouseContext, chainInput: string,
     buildTransactionQuery(engine.dialect, { hash: tableHash, native: can.transactions, internal: can.internal && can.transactions, tokens: can.tokens }),
     signal,
   );
-  if (rows.length === 0) throw new NotFoundError(`Transaction ${hash} not found on ${chain} at ${engine.endpoint}`, { details: { chain, tx: hash, endpoint: engine.endpoint } });
+  if (rows.length === 0)
+    throw new NotFoundError(`Transaction ${hash} not found on ${chain} at ${engine.endpoint}`, { details: { chain, tx: hash, endpoint: engine.endpoint } });
   const movements = rows.filter((r): r is Movement => r.kind !== 'cut' && r.kind !== 'tx');
   await resolveMovementTokens(ctx, movements, can, signal);
   const transfers = movements.map((r) => rowToTransfer(chain, r, codec, ctx.tokens.get)).sort(compareTransfers);

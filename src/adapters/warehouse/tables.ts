@@ -24,7 +24,9 @@ export function createTableSetup(engine: WarehouseEngine, options: ParsedWarehou
       const has = async (t: WarehouseTable) => engine.hasTable(t);
       const [transfers, transactions, traces, tokenTable] = await Promise.all([has('token_transfers'), has('transactions'), has('traces'), has('tokens')]);
       if (options.internal === true && !traces) {
-        throw new MissingTableError(`Table traces is needed (internal: true) but not available at ${engine.endpoint}`, { details: { table: 'traces', endpoint: engine.endpoint } });
+        throw new MissingTableError(`Table traces is needed (internal: true) but not available at ${engine.endpoint}`, {
+          details: { table: 'traces', endpoint: engine.endpoint },
+        });
       }
       const internal = options.internal ?? traces;
       if (!internal) {
@@ -34,7 +36,9 @@ export function createTableSetup(engine: WarehouseEngine, options: ParsedWarehou
       }
       const txIndex = (options.joinTransactionIndex ?? engine.kind === 'duckdb') && transactions;
       if (!txIndex && transfers) {
-        notes.add(`Token transfers on ${info.id} inside one block were ordered by transaction hash and log index (token_transfers has no transaction_index${transactions ? '; joinTransactionIndex is off' : ''}).`);
+        notes.add(
+          `Token transfers on ${info.id} inside one block were ordered by transaction hash and log index (token_transfers has no transaction_index${transactions ? '; joinTransactionIndex is off' : ''}).`,
+        );
       }
       return { internal, txIndex, tokens: transfers, transactions, tokenTable };
     })().catch((error: unknown) => {

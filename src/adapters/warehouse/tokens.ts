@@ -59,7 +59,10 @@ async function readTokenTable(
     if (!row.success) return void notes.add(`tokens row ${i} at ${engine.endpoint} was not readable (${describeZodIssues(row.error.issues)}); ignored.`);
     const contract = codec.fromTable(row.data.address);
     const decimals = row.data.decimals !== null && /^\d{1,2}$/.test(row.data.decimals.trim()) ? Number(row.data.decimals.trim()) : undefined;
-    const symbol = row.data.symbol?.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 32);
+    const symbol = row.data.symbol
+      ?.replace(/[\p{Cc}\p{Cf}]/gu, '')
+      .trim()
+      .slice(0, 32);
     // blockchain-etl `tokens` may hold a contract more than once: the first complete row (sorted) wins.
     if (!found.has(contract) && symbol && decimals !== undefined && decimals <= 77) found.set(contract, { symbol, decimals });
   });

@@ -91,7 +91,10 @@ async function ensureVictims(tx: SqlExecutor, batch: readonly Payment[], caseIds
   await insertMany(tx, 'INSERT INTO victims (case_id, pseudonym)', 2, victims, ' ON CONFLICT (case_id, pseudonym) DO NOTHING');
   const victimIds = new Map<string, number>();
   for (const chunk of chunks([...caseIds.values()])) {
-    const rows = await tx.all<{ id: number; case_id: number; pseudonym: string }>(`SELECT id, case_id, pseudonym FROM victims WHERE case_id IN (${placeholders(chunk.length)})`, chunk);
+    const rows = await tx.all<{ id: number; case_id: number; pseudonym: string }>(
+      `SELECT id, case_id, pseudonym FROM victims WHERE case_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
     for (const r of rows) victimIds.set(`${Number(r.case_id)}\u0000${r.pseudonym}`, Number(r.id));
   }
   return victimIds;

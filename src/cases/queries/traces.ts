@@ -55,7 +55,14 @@ export async function insertTrace(db: SqlDriver, caseId: number, paymentIds: Rea
   return db.transaction(async (tx) => {
     const created = await tx.all<{ id: number }>(
       'INSERT INTO traces (case_id, options, report, sources, complete, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
-      [caseId, JSON.stringify(trace.options ?? {}), JSON.stringify(trace.report), JSON.stringify(trace.report.sources), trace.report.complete ? 1 : 0, nowIso()],
+      [
+        caseId,
+        JSON.stringify(trace.options ?? {}),
+        JSON.stringify(trace.report),
+        JSON.stringify(trace.report.sources),
+        trace.report.complete ? 1 : 0,
+        nowIso(),
+      ],
     );
     const traceId = Number(created[0]!.id);
     await insertMany(

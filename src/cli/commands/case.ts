@@ -21,7 +21,15 @@ export function registerCaseCommand(program: Command, io: CliIo): void {
         '  chaintrail case convergence --db cases.db --graph cases.gexf\n' +
         '  chaintrail case packets --out-dir requests --db postgres://investigator@127.0.0.1/cases\n',
     );
-  for (const register of [registerCaseAdd, registerCaseImport, registerCaseTrace, registerCaseList, registerCaseShow, registerCaseConvergence, registerCasePackets]) {
+  for (const register of [
+    registerCaseAdd,
+    registerCaseImport,
+    registerCaseTrace,
+    registerCaseList,
+    registerCaseShow,
+    registerCaseConvergence,
+    registerCasePackets,
+  ]) {
     register(cases, io);
   }
 }

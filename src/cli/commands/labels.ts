@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { getChain } from '../../core/chain.js';
 import { normalizeAddress } from '../../core/address.js';
@@ -58,7 +58,9 @@ export function registerLabelsCommand(program: Command, io: CliIo): void {
 function registerLabelsImport(labels: Command, io: CliIo): void {
   labels
     .command('import')
-    .description("Convert label sources (GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels, chaintrail CSV/JSON; files or folders) into chaintrail's label CSV")
+    .description(
+      "Convert label sources (GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels, chaintrail CSV/JSON; files or folders) into chaintrail's label CSV",
+    )
     .argument('<sources...>', 'files or folders, highest precedence first')
     .addOption(new Option('--format <format>', 'format of every source (default: detected per file)').choices(LABEL_FORMATS))
     .option('--confidence <n>', 'replace the confidence of every imported label (0..1)')
@@ -102,7 +104,10 @@ function registerLabelsLookup(labels: Command, io: CliIo): void {
       let caseJurisdiction: string | undefined;
       if (opts.caseJurisdiction !== undefined) {
         const cc = JurisdictionSchema.safeParse(opts.caseJurisdiction);
-        if (!cc.success) throw new InvalidInputError(`--case-jurisdiction "${opts.caseJurisdiction}" is not an ISO 3166-1 alpha-2 country code`, { details: { option: '--case-jurisdiction' } });
+        if (!cc.success)
+          throw new InvalidInputError(`--case-jurisdiction "${opts.caseJurisdiction}" is not an ISO 3166-1 alpha-2 country code`, {
+            details: { option: '--case-jurisdiction' },
+          });
         caseJurisdiction = cc.data;
       }
       const loaded = load(opts.labels ?? [], { builtinLabels: opts.builtinLabels });
@@ -136,7 +141,17 @@ function registerLabelsStats(labels: Command, io: CliIo): void {
       const all = [...loaded.store.entries()];
       const stats = {
         labels: loaded.store.size,
-        bySource: loaded.sources.filter((s) => s.format !== 'graphsense-actors').map((s) => ({ source: s.file === '(built-in)' ? s.file : sourceName(s.file), format: s.format, rows: s.summary.rows, labels: s.summary.labels, duplicates: s.summary.duplicates, skipped: s.summary.skipped.length, warnings: s.summary.warnings.length })),
+        bySource: loaded.sources
+          .filter((s) => s.format !== 'graphsense-actors')
+          .map((s) => ({
+            source: s.file === '(built-in)' ? s.file : sourceName(s.file),
+            format: s.format,
+            rows: s.summary.rows,
+            labels: s.summary.labels,
+            duplicates: s.summary.duplicates,
+            skipped: s.summary.skipped.length,
+            warnings: s.summary.warnings.length,
+          })),
         byCategory: Object.fromEntries(countBy(all, (l) => l.category)),
         byChain: Object.fromEntries(countBy(all, (l) => l.chain)),
       };
@@ -145,7 +160,10 @@ function registerLabelsStats(labels: Command, io: CliIo): void {
         return;
       }
       const out = [`${stats.labels} label(s)`, '', 'per source:'];
-      for (const s of stats.bySource) out.push(`  ${s.source} (${s.format}): ${s.labels} label(s) of ${s.rows} row(s), ${s.duplicates} duplicate(s), ${s.skipped} skipped, ${s.warnings} warning(s)`);
+      for (const s of stats.bySource)
+        out.push(
+          `  ${s.source} (${s.format}): ${s.labels} label(s) of ${s.rows} row(s), ${s.duplicates} duplicate(s), ${s.skipped} skipped, ${s.warnings} warning(s)`,
+        );
       out.push('', 'per category:');
       for (const [k, v] of Object.entries(stats.byCategory)) out.push(`  ${k}: ${v}`);
       out.push('', 'per chain:');

@@ -52,10 +52,7 @@ export function registerReportCommand(program: Command, io: CliIo): void {
     .requiredOption('--in <file>', 'JSON report (chaintrail trace --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['summary', 'json', 'csv', 'html', 'gexf', 'graphml']).default('summary'))
     .option('--out <path>', 'file to write (csv: a directory for endpoints.csv); default stdout')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  chaintrail report convert --in report.json\n  chaintrail report convert --in report.json --format csv --out csv/\n',
-    )
+    .addHelpText('after', '\nExamples:\n  chaintrail report convert --in report.json\n  chaintrail report convert --in report.json --format csv --out csv/\n')
     .action((opts: { in: string; format: string; out?: string }) => {
       if (opts.format === 'html' || opts.format === 'gexf' || opts.format === 'graphml') {
         throw new InvalidInputError(

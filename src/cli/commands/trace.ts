@@ -31,12 +31,24 @@ export function registerTraceCommand(program: Command, io: CliIo): void {
     .command('trace')
     .description('Trace funds from victim payments (tx hashes) or addresses')
     .requiredOption('--chain <id>', 'chain of the seeds: ethereum, tron, bitcoin, evm:<chainId>')
-    .option('--source <[chain=]kind:target>', 'data source, repeatable: fixture:FILE, rpc:URL, etherscan[:URL], esplora:URL, bitcoin-core:URL, trongrid[:URL]', collect)
-    .option('--seed <[chain=]tx[:n]|address>', 'victim payment tx hash (TX:N one movement of it: Bitcoin output, EVM/TRON token log index, or TX:native) or address, repeatable', collect)
+    .option(
+      '--source <[chain=]kind:target>',
+      'data source, repeatable: fixture:FILE, rpc:URL, etherscan[:URL], esplora:URL, bitcoin-core:URL, trongrid[:URL]',
+      collect,
+    )
+    .option(
+      '--seed <[chain=]tx[:n]|address>',
+      'victim payment tx hash (TX:N one movement of it: Bitcoin output, EVM/TRON token log index, or TX:native) or address, repeatable',
+      collect,
+    )
     .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
     .option('--min-value <amount>', 'smallest tainted amount to follow, in display units (e.g. 1 = 1 USDT)')
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
-    .option('--labels <path>', 'label file or folder: chaintrail CSV/JSON, GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels; repeatable, earlier sources win ties', collect)
+    .option(
+      '--labels <path>',
+      'label file or folder: chaintrail CSV/JSON, GraphSense TagPacks/ActorPack, OFAC lists, Etherscan labels; repeatable, earlier sources win ties',
+      collect,
+    )
     .option('--no-builtin-labels', 'do not use the curated labels shipped with chaintrail')
     .option('--case-jurisdiction <cc>', 'ISO 3166 alpha-2 code of the case (for cross-border flags)')
     .option('--case-reference <ref>', 'case reference printed in reports')
@@ -44,10 +56,27 @@ export function registerTraceCommand(program: Command, io: CliIo): void {
     .option('--to <time>', 'window end (ISO date/time or unix seconds)')
     .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
     .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
-    .option('--bridges <file>', 'JSON file of extra bridge contracts to recognise (e.g. [{"chain":"evm:1337","address":"0x…","protocol":"across"}]); repeatable', collect)
-    .option('--bridge-window <hours>', 'cross-chain continuation: how long after a deposit an arrival matched by amount may come (default 6)', num('--bridge-window'))
-    .option('--bridge-tolerance <fraction>', 'cross-chain continuation: relative amount tolerance of a match by amount (default 0.05)', num('--bridge-tolerance'))
-    .addOption(new Option('--peel-mode <mode>', 'UTXO chains: follow every output, or only a peel chain\'s change (peeled payments become endpoints)').choices(['all-outputs', 'follow-change']))
+    .option(
+      '--bridges <file>',
+      'JSON file of extra bridge contracts to recognise (e.g. [{"chain":"evm:1337","address":"0x…","protocol":"across"}]); repeatable',
+      collect,
+    )
+    .option(
+      '--bridge-window <hours>',
+      'cross-chain continuation: how long after a deposit an arrival matched by amount may come (default 6)',
+      num('--bridge-window'),
+    )
+    .option(
+      '--bridge-tolerance <fraction>',
+      'cross-chain continuation: relative amount tolerance of a match by amount (default 0.05)',
+      num('--bridge-tolerance'),
+    )
+    .addOption(
+      new Option('--peel-mode <mode>', "UTXO chains: follow every output, or only a peel chain's change (peeled payments become endpoints)").choices([
+        'all-outputs',
+        'follow-change',
+      ]),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .option('--out <path>', OUT_HELP)
     .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
@@ -112,12 +141,14 @@ async function traceCommand(opts: TraceFlags, io: CliIo): Promise<void> {
   const { sources, settings } = traceSettings(opts);
   const { cache, cachePath } = answerCache(opts, sources, io);
   const sourceOptions = cache ? { cache } : {};
-  const adapters: ChainAdapter[] = await Promise.all(sources.map((spec) => {
-    const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
-    return m
-      ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env, sourceOptions)
-      : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
-  }));
+  const adapters: ChainAdapter[] = await Promise.all(
+    sources.map((spec) => {
+      const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
+      return m
+        ? createAdapterFromSource(m[2]!, getChain(m[1]!).id, io.env, sourceOptions)
+        : createAdapterFromSource(spec, getChain(opts.chain).id, io.env, sourceOptions);
+    }),
+  );
   const result = await runTrace(
     { adapters, labels: labelsFrom(opts.labels ?? [], Boolean(opts.quiet), io), builtinLabels: opts.builtinLabels !== false, ...settings },
     Boolean(opts.quiet),

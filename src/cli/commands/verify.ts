@@ -16,8 +16,15 @@ export function registerVerifyCommand(program: Command, io: CliIo, setExit: (cod
     .description("Check a report's evidence: every answer it relied on in the cache, every fixture dataset by its SHA-256")
     .argument('<report>', 'a JSON report written by chaintrail trace --format json')
     .option('--cache <file>', `the cache the trace ran with (default: $CHAINTRAIL_CACHE or ${DEFAULT_CACHE_PATH})`)
-    .option('--dataset <file>', "a fixture source's dataset file (default: the file named in the report, next to the report or in the current folder); repeatable", collect)
-    .addHelpText('after', '\nExamples:\n  chaintrail verify report.json --cache case-17.answers.log\n  chaintrail verify demo.json --dataset fixtures/demo/dataset.json\n')
+    .option(
+      '--dataset <file>',
+      "a fixture source's dataset file (default: the file named in the report, next to the report or in the current folder); repeatable",
+      collect,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  chaintrail verify report.json --cache case-17.answers.log\n  chaintrail verify demo.json --dataset fixtures/demo/dataset.json\n',
+    )
     .action((file: string, opts: { cache?: string; dataset?: string[] }) => {
       const report = readReportFile(file);
       const network = report.evidence.some((e) => e.source !== 'fixture');
@@ -30,7 +37,9 @@ export function registerVerifyCommand(program: Command, io: CliIo, setExit: (cod
         }
         const bad = checks.filter((c) => c.status !== 'match').length;
         if (checks.length === 0) {
-          io.stdout.write(`nothing verified: ${file} lists no evidence (no answer or dataset the trace relied on), so it cannot be checked; trace again with this version to record it\n`);
+          io.stdout.write(
+            `nothing verified: ${file} lists no evidence (no answer or dataset the trace relied on), so it cannot be checked; trace again with this version to record it\n`,
+          );
           setExit(EXIT_VERIFY_FAILED);
           return;
         }

@@ -59,30 +59,48 @@ function collectVotes(tx: UtxoTransaction, options: ChangeOptions): ChangeVote[]
   const inputAddresses = new Set(tx.inputs.map((i) => i.address).filter((a): a is string => a !== null));
 
   // Change sent back to a spending address: the wallet reuses its own address.
-  vote('self-change', only(outs, (o) => o.address !== null && inputAddresses.has(o.address)), 'pays back to one of its input addresses');
+  vote(
+    'self-change',
+    only(outs, (o) => o.address !== null && inputAddresses.has(o.address)),
+    'pays back to one of its input addresses',
+  );
 
   // With several inputs, a payment larger than an input needed that input; the change is smaller than all of them.
   if (tx.inputs.length >= 2) {
     const smallest = tx.inputs.reduce((m, i) => (i.value < m ? i.value : m), tx.inputs[0]!.value);
-    vote('smaller-than-inputs', only(outs, (o) => o.value < smallest), 'the only output smaller than the smallest input');
+    vote(
+      'smaller-than-inputs',
+      only(outs, (o) => o.value < smallest),
+      'the only output smaller than the smallest input',
+    );
   }
 
   // Wallets send change to the script type they spend from.
   const inTypes = new Set(tx.inputs.map((i) => (i.address ? addressType(i.address) : 'unknown')));
   const [inType] = inTypes;
   if (inTypes.size === 1 && inType !== 'unknown') {
-    vote('address-type', only(outs, (o) => o.address !== null && addressType(o.address) === inType), `the only output of the inputs' type (${inType})`);
+    vote(
+      'address-type',
+      only(outs, (o) => o.address !== null && addressType(o.address) === inType),
+      `the only output of the inputs' type (${inType})`,
+    );
   }
 
   // People pay round amounts; the change is what is left over.
   const unit = options.roundUnit ?? 100_000n;
   const round = (v: bigint) => v > 0n && v % unit === 0n;
-  if (outs.some((o) => round(o.value))) vote('round-payment', only(outs, (o) => !round(o.value)), 'the only output that is not a round amount');
+  if (outs.some((o) => round(o.value)))
+    vote(
+      'round-payment',
+      only(outs, (o) => !round(o.value)),
+      'the only output that is not a round amount',
+    );
 
   if (options.seenBefore) {
     const seen = options.seenBefore;
     const fresh = only(outs, (o) => o.address !== null && !seen(o.address));
-    if (fresh !== null && outs.some((o) => o.address !== null && seen(o.address))) vote('fresh-address', fresh, 'the only output to a fresh (never seen) address');
+    if (fresh !== null && outs.some((o) => o.address !== null && seen(o.address)))
+      vote('fresh-address', fresh, 'the only output to a fresh (never seen) address');
   }
 
   if (options.spenderShape && outs.length === 2) {
@@ -124,7 +142,10 @@ export function detectChange(tx: UtxoTransaction, options: ChangeOptions = {}): 
       vout: null,
       votes,
       confidence: 0,
-      reason: rival > 0 ? `rules disagree (output ${best[0]}: ${best[1]}, output ${second![0]}: ${rival})` : `one weak signal only (${votes.map((v) => v.rule).join(', ')})`,
+      reason:
+        rival > 0
+          ? `rules disagree (output ${best[0]}: ${best[1]}, output ${second![0]}: ${rival})`
+          : `one weak signal only (${votes.map((v) => v.rule).join(', ')})`,
     };
   }
   const agreeing = votes.filter((v) => v.vout === best[0]);

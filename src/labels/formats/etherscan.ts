@@ -66,7 +66,10 @@ const EntrySchema = z.union([
   z
     .object({
       name: z.string({ message: 'name must be text' }).optional().default(''),
-      labels: z.array(z.string({ message: 'labels must be text' }), { message: 'labels must be a list' }).optional().default([]),
+      labels: z
+        .array(z.string({ message: 'labels must be text' }), { message: 'labels must be a list' })
+        .optional()
+        .default([]),
     })
     .loose(),
 ]);
@@ -124,7 +127,13 @@ export function parseEtherscanCsv(text: string, file = 'labels.csv', options: Et
     // csv-parse counts the lines read so far: the record's last line (a quoted newline makes records span lines).
     line: info.lines,
     name: record[col.name] ?? '',
-    labels: col.labels >= 0 ? (record[col.labels] ?? '').split(';').map((s) => s.trim()).filter(Boolean) : [],
+    labels:
+      col.labels >= 0
+        ? (record[col.labels] ?? '')
+            .split(';')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
     perLabelFile: true,
   }));
   return build(rows, file, options);
@@ -134,7 +143,8 @@ type Row = { address: string; line: number; error?: string; name?: string; label
 
 function build(rows: Row[], file: string, options: EtherscanOptions): LabelImport {
   const chain = getChain(options.chain ?? 'ethereum').id;
-  if (getChain(chain).family !== 'evm') throw new InvalidInputError(`Etherscan labels are EVM addresses; chain "${chain}" is not an EVM chain`, { details: { file, chain } });
+  if (getChain(chain).family !== 'evm')
+    throw new InvalidInputError(`Etherscan labels are EVM addresses; chain "${chain}" is not an EVM chain`, { details: { file, chain } });
   const slug = basename(file, extname(file)).toLowerCase();
   const confidence = options.confidence ?? ETHERSCAN_CONFIDENCE;
   const out = new ImportCollector(file);

@@ -355,7 +355,12 @@ export function parseTagPack(textIn: string, file = 'tagpack.yaml', options: Tag
     const level = t.confidence ?? h.confidence;
     let confidence: number;
     if (level === undefined) {
-      out.warnOnce('confidence', line, 'missing-confidence', `no confidence in the pack header or tag: using the GraphSense "unknown" level (${GRAPHSENSE_CONFIDENCE.unknown})`);
+      out.warnOnce(
+        'confidence',
+        line,
+        'missing-confidence',
+        `no confidence in the pack header or tag: using the GraphSense "unknown" level (${GRAPHSENSE_CONFIDENCE.unknown})`,
+      );
       confidence = GRAPHSENSE_CONFIDENCE.unknown!;
     } else {
       const value = GRAPHSENSE_CONFIDENCE[level];

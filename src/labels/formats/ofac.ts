@@ -65,7 +65,15 @@ export function parseOfacList(text: string, file = 'sanctioned_addresses.txt', o
       throw error;
     }
     out.add(
-      { chain: resolved.chain, address, entity: OFAC_ENTITY, category: 'sanctioned', jurisdictions: [], confidence: OFAC_CONFIDENCE, source: `OFAC SDN list (${name}:${line})` },
+      {
+        chain: resolved.chain,
+        address,
+        entity: OFAC_ENTITY,
+        category: 'sanctioned',
+        jurisdictions: [],
+        confidence: OFAC_CONFIDENCE,
+        source: `OFAC SDN list (${name}:${line})`,
+      },
       line,
     );
   }

@@ -31,7 +31,8 @@ export function parseLabelRow(row: unknown, where: string, details: Record<strin
   try {
     return normalizeLabel({ ...rest, jurisdictions: jurisdiction });
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new InvalidInputError(`${where}: ${error.shortMessage}`, { details: { ...details, ...error.details }, cause: error });
+    if (error instanceof InvalidInputError)
+      throw new InvalidInputError(`${where}: ${error.shortMessage}`, { details: { ...details, ...error.details }, cause: error });
     throw error;
   }
 }

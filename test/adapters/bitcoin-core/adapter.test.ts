@@ -33,7 +33,10 @@ let noIndex: TestServer;
 let esplora: EsploraServer;
 
 beforeAll(async () => {
-  const raws = [...loadEarlyRawBlocks().map((raw, i) => ({ raw, height: i + 1 })), { raw: readFileSync(BITCOIN_REFERENCE + REAL_BLOCKS[540107].file), height: 540107 }];
+  const raws = [
+    ...loadEarlyRawBlocks().map((raw, i) => ({ raw, height: i + 1 })),
+    { raw: readFileSync(BITCOIN_REFERENCE + REAL_BLOCKS[540107].file), height: 540107 },
+  ];
   const blocks: ServedBlock[] = raws.map(({ raw, height }) => {
     for (const tx of bitcoin.Block.fromBuffer(raw).transactions ?? []) rawHex.set(tx.getId(), tx.toHex());
     const b = decodeBlock(raw, 'bitcoin');
@@ -56,7 +59,14 @@ describe('Bitcoin Core adapter', () => {
   it('reads a transaction with its prevouts (getrawtransaction verbosity 2) and its block height', async () => {
     const tx = await adapter().getUtxoTransaction('bitcoin', HAL);
     expect(tx).toMatchObject({ txid: HAL, block: 170, time: 1231731025, fee: 0n });
-    expect(tx.inputs).toEqual([{ prevTx: '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9', vout: 0, address: expect.stringMatching(/^script:/), value: 5_000_000_000n }]);
+    expect(tx.inputs).toEqual([
+      {
+        prevTx: '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9',
+        vout: 0,
+        address: expect.stringMatching(/^script:/),
+        value: 5_000_000_000n,
+      },
+    ]);
     expect(tx.outputs.map((o) => o.value)).toEqual([1_000_000_000n, 4_000_000_000n]);
     const body = JSON.parse(core.requests.find((r) => r.body.includes(HAL))!.body) as { method: string; params: unknown[] };
     expect(body).toMatchObject({ method: 'getrawtransaction', params: [HAL, 2] });

@@ -43,7 +43,13 @@ export async function startCoreServer(index: EsploraIndex, rawHex: Map<string, s
     getblockheader: ([hash]) => {
       const entry = [...index.txs.values()].find((e) => e.block.hash === hash);
       if (!entry) throw new RpcFailure(-5, 'Block not found');
-      return { hash, confirmations: index.tip - entry.block.height + 1, height: entry.block.height, time: entry.block.time, nTx: entry.block.transactions.length };
+      return {
+        hash,
+        confirmations: index.tip - entry.block.height + 1,
+        height: entry.block.height,
+        time: entry.block.time,
+        nTx: entry.block.transactions.length,
+      };
     },
     getrawtransaction: ([txid, verbosity]) => {
       // Without -txindex, confirmed transactions are out of reach (the served ones are all confirmed).
@@ -75,7 +81,9 @@ export async function startCoreServer(index: EsploraIndex, rawHex: Map<string, s
               vout: i.vout,
               scriptSig: { asm: '', hex: '' },
               // Verbosity 2 adds the spent output when the node has the undo data.
-              ...(prev ? { prevout: { generated: origin!.tx.coinbase, height: origin!.block.height, value: amount(prev.value), scriptPubKey: spk(prev) } } : {}),
+              ...(prev
+                ? { prevout: { generated: origin!.tx.coinbase, height: origin!.block.height, value: amount(prev.value), scriptPubKey: spk(prev) } }
+                : {}),
               sequence: i.sequence,
             };
           });
@@ -100,7 +108,13 @@ export async function startCoreServer(index: EsploraIndex, rawHex: Map<string, s
       const entry = index.txs.get(String(txid));
       const output = entry?.tx.outputs[Number(n)];
       if (!entry || !output || index.spenders.has(`${txid}:${n}`) || output.type === 'op_return') return null;
-      return { bestblock: '00'.repeat(32), confirmations: index.tip - entry.block.height + 1, value: amount(output.value), scriptPubKey: { hex: output.script, type: output.type }, coinbase: entry.tx.coinbase };
+      return {
+        bestblock: '00'.repeat(32),
+        confirmations: index.tip - entry.block.height + 1,
+        value: amount(output.value),
+        scriptPubKey: { hex: output.script, type: output.type },
+        coinbase: entry.tx.coinbase,
+      };
     },
   };
 
@@ -134,7 +148,12 @@ export async function startCoreServer(index: EsploraIndex, rawHex: Map<string, s
       return;
     }
     const body = JSON.parse(req.body) as unknown;
-    if (Array.isArray(body)) return send(res, 200, body.map((call) => answer(call as never).body));
+    if (Array.isArray(body))
+      return send(
+        res,
+        200,
+        body.map((call) => answer(call as never).body),
+      );
     const { status, body: reply } = answer(body as never);
     return send(res, status, reply);
   });

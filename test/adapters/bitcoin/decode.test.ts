@@ -102,7 +102,10 @@ describe('real block decoding', () => {
 
 describe('script ids', () => {
   it('gives a bare P2PK script the same id every time and no address', () => {
-    const pubkey = Buffer.from('0411db93e1dcdb8a016b49840f8c53bc1eb68a382e97b1482ecad7b148a6909a5cb2e0eaddfb84ccf9744464f82e160bfa9b8b64f9d4c03f999b8643f656b412a3', 'hex');
+    const pubkey = Buffer.from(
+      '0411db93e1dcdb8a016b49840f8c53bc1eb68a382e97b1482ecad7b148a6909a5cb2e0eaddfb84ccf9744464f82e160bfa9b8b64f9d4c03f999b8643f656b412a3',
+      'hex',
+    );
     const script = bitcoin.script.compile([pubkey, bitcoin.opcodes.OP_CHECKSIG]);
     const a = scriptAddress(script, 'bitcoin');
     expect(a.type).toBe('p2pk');

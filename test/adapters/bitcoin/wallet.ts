@@ -110,7 +110,8 @@ export class TestChain {
       if (!owner) throw new Error(`no key for ${coin.address}`);
       const prev = this.raw.get(coin.txid)!;
       if (owner.type === 'p2pkh') psbt.addInput({ hash: coin.txid, index: coin.vout, nonWitnessUtxo: prev.toBuffer() });
-      else if (owner.type === 'p2wpkh') psbt.addInput({ hash: coin.txid, index: coin.vout, witnessUtxo: { script: prev.outs[coin.vout]!.script, value: coin.value } });
+      else if (owner.type === 'p2wpkh')
+        psbt.addInput({ hash: coin.txid, index: coin.vout, witnessUtxo: { script: prev.outs[coin.vout]!.script, value: coin.value } });
       else throw new Error(`spending ${owner.type} is not supported by the test wallet`);
     }
     for (const o of outputs) psbt.addOutput({ address: this.resolve(o.to, o.type), value: o.value });

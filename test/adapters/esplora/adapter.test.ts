@@ -35,7 +35,9 @@ describe('Esplora adapter over real blocks', () => {
   it('returns a transaction with prevouts resolved inside the served blocks, the fee and who spent each output', { timeout: SLOW }, async () => {
     const { index } = server;
     // The first transaction of block 574200 that spends only outputs of the same block.
-    const local = [...index.txs.values()].find((e) => e.block.height === 574200 && !e.tx.coinbase && e.tx.inputs.every((i) => index.prevout(i.prevTx, i.vout)))!;
+    const local = [...index.txs.values()].find(
+      (e) => e.block.height === 574200 && !e.tx.coinbase && e.tx.inputs.every((i) => index.prevout(i.prevTx, i.vout)),
+    )!;
     const tx = await adapter.getUtxoTransaction('bitcoin', local.tx.txid);
     expect(tx.unresolvedInputs).toBeUndefined();
     expect(tx.block).toBe(574200);
@@ -58,7 +60,9 @@ describe('Esplora adapter over real blocks', () => {
 
   it('says which prevouts it could not resolve instead of inventing values', { timeout: SLOW }, async () => {
     const { index } = server;
-    const outside = [...index.txs.values()].find((e) => e.block.height === 413567 && !e.tx.coinbase && e.tx.inputs.length >= 2 && e.tx.inputs.every((i) => !index.prevout(i.prevTx, i.vout)))!;
+    const outside = [...index.txs.values()].find(
+      (e) => e.block.height === 413567 && !e.tx.coinbase && e.tx.inputs.length >= 2 && e.tx.inputs.every((i) => !index.prevout(i.prevTx, i.vout)),
+    )!;
     const tx = await adapter.getUtxoTransaction('bitcoin', outside.tx.txid);
     expect(tx.unresolvedInputs).toEqual(outside.tx.inputs.map((_, vin) => vin));
     expect(tx.inputs.every((i) => i.address === null && i.value === 0n)).toBe(true);
@@ -91,7 +95,13 @@ describe('Esplora adapter over real blocks', () => {
     expect(seen.get('828ef3b079f9c23829c56fe86e85b4a69d9e06e5b54ea597eef5fb3ffef509fe')).toBe(5);
     expect(seen.size).toBe(8);
     // The continuing (larger) output links 170 -> 181 -> 182 -> 183 -> 248: Satoshi peeling coins off.
-    const links = [HAL, 'a16f3ce4dd5deb92d98ef5cf8afeaf0775ebca408f708b2146c4fb42b41e14be', '591e91f809d716912ca1d4a9295e70c3e78bab077683f79350f101da64588073', '12b5633bad1f9c167d523ad1aa1947b2732a865bf5414eab2f9e5ae5d5c191ba', '828ef3b079f9c23829c56fe86e85b4a69d9e06e5b54ea597eef5fb3ffef509fe'];
+    const links = [
+      HAL,
+      'a16f3ce4dd5deb92d98ef5cf8afeaf0775ebca408f708b2146c4fb42b41e14be',
+      '591e91f809d716912ca1d4a9295e70c3e78bab077683f79350f101da64588073',
+      '12b5633bad1f9c167d523ad1aa1947b2732a865bf5414eab2f9e5ae5d5c191ba',
+      '828ef3b079f9c23829c56fe86e85b4a69d9e06e5b54ea597eef5fb3ffef509fe',
+    ];
     const chain = detectPeelChain(await Promise.all(links.map((t) => adapter.getUtxoTransaction('bitcoin', t))));
     expect(chain.decision).toBe('peel-chain');
     expect(chain.branches.map((b) => b.value)).toEqual([1_000_000_000n, 1_000_000_000n, 100_000_000n, 100_000_000n, 1_000_000_000n]);
@@ -126,7 +136,10 @@ describe('Esplora adapter over real blocks', () => {
   });
 
   it('turns plain-text errors into typed errors', async () => {
-    await expect(adapter.getUtxoTransaction('bitcoin', 'ab'.repeat(32))).rejects.toMatchObject({ code: 'NOT_FOUND', shortMessage: expect.stringMatching(/Transaction not found/) });
+    await expect(adapter.getUtxoTransaction('bitcoin', 'ab'.repeat(32))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      shortMessage: expect.stringMatching(/Transaction not found/),
+    });
     await expect(adapter.getUtxoTransaction('bitcoin', 'xyz')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     await expect(adapter.getAddressTransactions('bitcoin', ['not-an-address'])).rejects.toMatchObject({ code: 'INVALID_ADDRESS' });
     await expect(adapter.getAddressTransactions('bitcoin', [`script:${'0'.repeat(40)}`])).rejects.toMatchObject({ code: 'INVALID_INPUT' });
@@ -154,15 +167,18 @@ describe('Esplora adapter against a misbehaving server', () => {
       if (req.path === `/tx/${HAL}`) return sendJson(res, 200, { txid: HAL, vin: 'nope' });
       return sendJson(res, 200, {
         txid: req.path.slice(4),
-        vin: [{ txid: HAL, vout: 0, prevout: { scriptpubkey: '0014' + '11'.repeat(20), value: 10 }, is_coinbase: false }],
-        vout: [{ scriptpubkey: '0014' + '22'.repeat(20), value: 11 }],
+        vin: [{ txid: HAL, vout: 0, prevout: { scriptpubkey: `0014${'11'.repeat(20)}`, value: 10 }, is_coinbase: false }],
+        vout: [{ scriptpubkey: `0014${'22'.repeat(20)}`, value: 11 }],
         status: { confirmed: false },
       });
     });
     try {
       const a = createEsploraAdapter({ url: bad.url, retries: 0 });
       await expect(a.getUtxoTransaction('bitcoin', HAL)).rejects.toMatchObject({ code: 'RESPONSE_SHAPE', shortMessage: expect.stringMatching(/vin/) });
-      await expect(a.getUtxoTransaction('bitcoin', BLOCK9_COINBASE)).rejects.toMatchObject({ code: 'RESPONSE_SHAPE', shortMessage: expect.stringMatching(/pays out more/) });
+      await expect(a.getUtxoTransaction('bitcoin', BLOCK9_COINBASE)).rejects.toMatchObject({
+        code: 'RESPONSE_SHAPE',
+        shortMessage: expect.stringMatching(/pays out more/),
+      });
     } finally {
       await bad.close();
     }

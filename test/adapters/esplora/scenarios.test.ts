@@ -67,10 +67,13 @@ beforeAll(async () => {
     { to: 'launderer-2', value: 60_000n },
   ]);
   chain.mine();
-  const [out] = chain.spend([clean!, dirty!], [
-    { to: 'shop', value: 30_000n },
-    { to: 'launderer-3', value: 69_000n },
-  ]);
+  const [out] = chain.spend(
+    [clean!, dirty!],
+    [
+      { to: 'shop', value: 30_000n },
+      { to: 'launderer-3', value: 69_000n },
+    ],
+  );
   chain.mine();
   mixed = { chain, txid: out!.txid };
   server = await startEsploraServer(new EsploraIndex('bitcoin', [...scenario.chain.blocks, ...chain.blocks]));
@@ -86,11 +89,11 @@ describe('constructed scenarios through the Esplora adapter', () => {
     const labels = new Map([[scenario.exchange, 'ExampleEx']]);
     const { endpoints, fees } = await followTaint(adapter, { txid: scenario.seedTx, vout: 0 }, 'haircut', labels);
     const exchange = endpoints.filter((e) => e.kind === 'exchange:ExampleEx');
-    expect(exchange).toEqual([{ kind: 'exchange:ExampleEx', address: scenario.exchange, amount: 5n * BTC - 105_000_000n - 4n * FEE, txid: scenario.depositTx, peel: false }]);
+    expect(exchange).toEqual([
+      { kind: 'exchange:ExampleEx', address: scenario.exchange, amount: 5n * BTC - 105_000_000n - 4n * FEE, txid: scenario.depositTx, peel: false },
+    ]);
     const peeled = endpoints.filter((e) => e.kind === 'unspent');
-    expect(peeled.map((e) => [e.amount, e.peel, e.address])).toEqual(
-      scenario.peels.map((p, i) => [p, true, scenario.chain.address(`payee-${i}`, 'p2pkh')]),
-    );
+    expect(peeled.map((e) => [e.amount, e.peel, e.address])).toEqual(scenario.peels.map((p, i) => [p, true, scenario.chain.address(`payee-${i}`, 'p2pkh')]));
     expect(fees).toBe(4n * FEE);
     expect(endpoints.reduce((s, e) => s + e.amount, 0n) + fees).toBe(5n * BTC);
   });

@@ -50,7 +50,12 @@ describe('Etherscan adapter over real captured answers', () => {
   it('returns the same native movements paged 10 at a time as mapped from the whole answer', async () => {
     const server = await serve({ data: { txlist: normal } });
     const { a } = adapter(server, { pageSize: 10 });
-    const got = await a.getTransfers({ chain: 'ethereum', addresses: [address], direction: 'both', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] });
+    const got = await a.getTransfers({
+      chain: 'ethereum',
+      addresses: [address],
+      direction: 'both',
+      assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }],
+    });
     const direct = NormalTxListSchema.parse(normal).flatMap((r) => mapNormalTx('ethereum', r) ?? []);
     expect(sorted(got.transfers)).toEqual(sorted(direct));
     expect(got.truncated).toEqual([]);
@@ -126,7 +131,12 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
   it('restarts from the last block seen and returns every transfer exactly once', async () => {
     const server = await serve({ data: { tokentx: rows } });
     const { a } = adapter(server, { pageSize: 1_000, tokenFilter: 'traced' });
-    const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'ethereum',
+      addresses: [A],
+      direction: 'both',
+      assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }],
+    });
     const direct = mapTokenTxs('ethereum', TokenTxListSchema.parse(rows)).transfers;
     expect(got.transfers).toHaveLength(12_345);
     expect(new Set(ids(got.transfers)).size).toBe(12_345);
@@ -182,7 +192,10 @@ describe('Etherscan adapter errors and limits', () => {
   const data = {
     txlist: [normalRow(1, 10, A, B, '1000'), normalRow(2, 11, B, A, '400'), normalRow(3, 12, A, B, '5', { isError: '1' })],
     txlistinternal: [internalRow(4, 13, evmAddress(0xc), A, '77')],
-    tokentx: [tokenRow(5, 14, A, B, '2500000', { logIndex: '3' }), tokenRow(6, 15, evmAddress(0xd), A, '0', { logIndex: '0', tokenSymbol: 'USDT', contractAddress: evmAddress(0xfa4e) })],
+    tokentx: [
+      tokenRow(5, 14, A, B, '2500000', { logIndex: '3' }),
+      tokenRow(6, 15, evmAddress(0xd), A, '0', { logIndex: '0', tokenSymbol: 'USDT', contractAddress: evmAddress(0xfa4e) }),
+    ],
     blocks: Array.from({ length: 20 }, (_, n) => ({ number: n, timestamp: timeOf(n) })),
   };
 
@@ -193,7 +206,15 @@ describe('Etherscan adapter errors and limits', () => {
     expect(error).toBeInstanceOf(AdapterError);
     expect(error.shortMessage).toMatch(/rejected the API key \(Invalid API Key\): set ETHERSCAN_API_KEY/);
     expect(error.details.reason).toBe('invalid-api-key');
-    for (const text of [error.message, JSON.stringify(error.details), JSON.stringify(error), String(error.cause ?? ''), JSON.stringify(a.stats()), a.endpoint ?? '', ...logs]) {
+    for (const text of [
+      error.message,
+      JSON.stringify(error.details),
+      JSON.stringify(error),
+      String(error.cause ?? ''),
+      JSON.stringify(a.stats()),
+      a.endpoint ?? '',
+      ...logs,
+    ]) {
       expect(text).not.toContain(KEY);
     }
     // Fast: no retries of a hopeless request (three lists started at once, each asked once, the rest cancelled).
@@ -236,7 +257,9 @@ describe('Etherscan adapter errors and limits', () => {
   it('gives up on a source slower than the timeout with a typed error after the retries', async () => {
     const server = await serve({ data, override: () => new Promise(() => undefined) });
     const { a } = adapter(server, { timeoutMs: 100, retries: 1 });
-    const error = (await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] }).catch((e: unknown) => e)) as AdapterError;
+    const error = (await a
+      .getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] })
+      .catch((e: unknown) => e)) as AdapterError;
     expect(error).toBeInstanceOf(AdapterError);
     expect(error.shortMessage).toMatch(/Etherscan request failed after 2 attempts \(timed out after 100 ms\)/);
     expect(JSON.stringify(error)).not.toContain(KEY);
@@ -262,13 +285,18 @@ describe('Etherscan adapter errors and limits', () => {
   it('rejects a malformed row with ResponseShapeError', async () => {
     const server = await serve({ data: { txlist: [normalRow(1, 10, A, B, 'lots')] } });
     const { a } = adapter(server);
-    const error = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] }).catch((e: unknown) => e);
+    const error = await a
+      .getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseShapeError);
     expect((error as ResponseShapeError).shortMessage).toMatch(/txlist .*unexpected shape.*value/);
   });
 
   it('rejects an envelope whose result is not a list', async () => {
-    const server = await serve({ data, override: (r) => (r.query.get('action') === 'txlist' ? { status: '1', message: 'OK', result: 'surprise' } : undefined) });
+    const server = await serve({
+      data,
+      override: (r) => (r.query.get('action') === 'txlist' ? { status: '1', message: 'OK', result: 'surprise' } : undefined),
+    });
     const { a } = adapter(server);
     await expect(a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both' })).rejects.toBeInstanceOf(ResponseShapeError);
   });
@@ -300,7 +328,12 @@ describe('Etherscan adapter errors and limits', () => {
   it('skips native lists when only tokens are traced, but returns every token contract so spam can be counted', async () => {
     const server = await serve({ data });
     const { a } = adapter(server);
-    const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'ethereum',
+      addresses: [A],
+      direction: 'both',
+      assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }],
+    });
     expect(got.transfers.map((t) => [t.tx, t.asset.contract])).toEqual([
       [evmHash(5), USDT],
       [evmHash(6), evmAddress(0xfa4e)],
@@ -311,7 +344,12 @@ describe('Etherscan adapter errors and limits', () => {
   it("with tokenFilter 'traced' asks for the traced contracts only", async () => {
     const server = await serve({ data });
     const { a } = adapter(server, { tokenFilter: 'traced' });
-    const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'ethereum',
+      addresses: [A],
+      direction: 'both',
+      assets: [{ chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }],
+    });
     expect(got.transfers.map((t) => t.tx)).toEqual([evmHash(5)]);
     expect(server.listRequests().map((r) => [r.query.get('action'), r.query.get('contractaddress')])).toEqual([['tokentx', USDT]]);
   });
@@ -346,14 +384,21 @@ describe('Etherscan adapter errors and limits', () => {
     await expect(a.getTransaction('ethereum', evmHash(404))).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('reads a transaction\'s event logs from its receipt (proxy eth_getTransactionReceipt), in log order', async () => {
+  it("reads a transaction's event logs from its receipt (proxy eth_getTransactionReceipt), in log order", async () => {
     const topic = `0x${'11'.repeat(32)}`;
     const log = (logIndex: number) => ({ address: `0x${'AB'.repeat(20)}`, topics: [topic, `0x${'00'.repeat(12)}${'CD'.repeat(20)}`], data: '0x0F', logIndex });
     const server = await serve({ data: { txlist: [normalRow(20, 30, A, B, '1'), normalRow(21, 31, A, B, '1')], logs: { [evmHash(20)]: [log(5), log(2)] } } });
     const { a } = adapter(server);
     const logs = await a.getTransactionLogs!('ethereum', evmHash(20).toUpperCase().replace('0X', '0x'));
     expect(logs).toEqual(
-      [2, 5].map((logIndex) => ({ address: `0x${'ab'.repeat(20)}`, topics: [topic, `0x${'00'.repeat(12)}${'cd'.repeat(20)}`], data: '0x0f', logIndex, transactionHash: evmHash(20), blockNumber: 30 })),
+      [2, 5].map((logIndex) => ({
+        address: `0x${'ab'.repeat(20)}`,
+        topics: [topic, `0x${'00'.repeat(12)}${'cd'.repeat(20)}`],
+        data: '0x0f',
+        logIndex,
+        transactionHash: evmHash(20),
+        blockNumber: 30,
+      })),
     );
     expect(server.requests.at(-1)!.query.get('action')).toBe('eth_getTransactionReceipt');
     expect(await a.getTransactionLogs!('ethereum', evmHash(21))).toEqual([]);
@@ -377,17 +422,27 @@ describe('Blockscout (Etherscan-compatible API)', () => {
     expect(got.transfers).toHaveLength(1);
     expect(server.requests.every((r) => !r.query.has('chainid') && !r.query.has('apikey'))).toBe(true);
     // "No token transfers found" / "No internal transactions found" were empty lists, not errors.
-    expect(server.listRequests().map((r) => r.query.get('action')).sort()).toEqual(['tokentx', 'txlist', 'txlistinternal']);
+    expect(
+      server
+        .listRequests()
+        .map((r) => r.query.get('action'))
+        .sort(),
+    ).toEqual(['tokentx', 'txlist', 'txlistinternal']);
     const seed = await a.getTransaction('ethereum', evmHash(1));
     expect(seed.transfers).toHaveLength(1);
     await expect(a.getTransaction('ethereum', evmHash(2))).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('reads a transaction\'s event logs from gettxinfo (topics padded with null dropped)', async () => {
+  it("reads a transaction's event logs from gettxinfo (topics padded with null dropped)", async () => {
     const topic = `0x${'22'.repeat(32)}`;
-    const server = await serve({ flavor: 'blockscout', data: { txlist: [normalRow(1, 10, A, B, '1')], logs: { [evmHash(1)]: [{ address: A, topics: [topic], data: '0x', logIndex: 7 }] } } });
+    const server = await serve({
+      flavor: 'blockscout',
+      data: { txlist: [normalRow(1, 10, A, B, '1')], logs: { [evmHash(1)]: [{ address: A, topics: [topic], data: '0x', logIndex: 7 }] } },
+    });
     const a = createEtherscanAdapter({ chain: 'ethereum', baseUrl: server.apiUrl, clock: createVirtualClock() });
-    expect(await a.getTransactionLogs!('ethereum', evmHash(1))).toEqual([{ address: A.toLowerCase(), topics: [topic], data: '0x', logIndex: 7, transactionHash: evmHash(1), blockNumber: 10 }]);
+    expect(await a.getTransactionLogs!('ethereum', evmHash(1))).toEqual([
+      { address: A.toLowerCase(), topics: [topic], data: '0x', logIndex: 7, transactionHash: evmHash(1), blockNumber: 10 },
+    ]);
     await expect(a.getTransactionLogs!('ethereum', evmHash(2))).rejects.toBeInstanceOf(NotFoundError);
   });
 

@@ -4,7 +4,13 @@ import { NormalTxListSchema } from '../../../src/adapters/etherscan/schema.js';
 import { AdapterError, RateLimitError, ResponseShapeError } from '../../../src/core/errors.js';
 import type { HttpAnswer } from '../../../src/adapters/http/index.js';
 
-const answer = (json: unknown, status = 200): HttpAnswer => ({ status, headers: new Headers(), text: JSON.stringify(json), json, url: 'http://127.0.0.1/v2/api?apikey=***' });
+const answer = (json: unknown, status = 200): HttpAnswer => ({
+  status,
+  headers: new Headers(),
+  text: JSON.stringify(json),
+  json,
+  url: 'http://127.0.0.1/v2/api?apikey=***',
+});
 const notok = (result: string) => answer({ status: '0', message: 'NOTOK', result });
 const classify = classifyEtherscan('Etherscan', 'Ethereum (chainid 1)');
 const where = { source: 'Etherscan', what: 'txlist of 0xabc', url: 'http://127.0.0.1/v2/api' };
@@ -49,8 +55,16 @@ describe('Etherscan envelopes', () => {
   });
 
   it('names the window error, other errors and bad shapes', () => {
-    expect(() => unwrapList({ status: '0', message: 'NOTOK', result: 'Result window is too large, PageNo x Offset size must be less than or equal to 10000' }, NormalTxListSchema, where)).toThrow(ResultWindowError);
-    expect(() => unwrapList({ message: 'Invalid address format', result: null, status: '0' }, NormalTxListSchema, where)).toThrow(/answered an error for txlist of 0xabc: Invalid address format/);
+    expect(() =>
+      unwrapList(
+        { status: '0', message: 'NOTOK', result: 'Result window is too large, PageNo x Offset size must be less than or equal to 10000' },
+        NormalTxListSchema,
+        where,
+      ),
+    ).toThrow(ResultWindowError);
+    expect(() => unwrapList({ message: 'Invalid address format', result: null, status: '0' }, NormalTxListSchema, where)).toThrow(
+      /answered an error for txlist of 0xabc: Invalid address format/,
+    );
     expect(() => unwrapList({ status: '1', message: 'OK', result: [{ blockNumber: 'x' }] }, NormalTxListSchema, where)).toThrow(ResponseShapeError);
     expect(() => unwrapList('<html>', NormalTxListSchema, where)).toThrow(ResponseShapeError);
   });

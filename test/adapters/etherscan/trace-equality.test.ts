@@ -56,9 +56,29 @@ function scenario(): { moves: Move[]; seeds: number[] } {
   moves.push({ kind: 'token', id: id++, block: SEED_BLOCK + 500, txIndex: 10, from: COLLECTOR, to: LAYER1, amount: 30_000n * M, logIndex: 2 });
   moves.push({ kind: 'token', id: id++, block: edgeBlock, txIndex: 11, from: COLLECTOR, to: LAYER2, amount: 45_000n * M, logIndex: 5 });
   moves.push({ kind: 'token', id: id++, block: SEED_BLOCK + 1_990, txIndex: 12, from: COLLECTOR, to: EXCHANGE, amount: 20_000n * M, logIndex: 1 });
-  moves.push({ kind: 'native', id: id++, block: edgeBlock, txIndex: 13, from: COLLECTOR, to: LAYER1, amount: 9n * 10n ** 18n, logIndex: -1, fee: 21_000n * 30n });
+  moves.push({
+    kind: 'native',
+    id: id++,
+    block: edgeBlock,
+    txIndex: 13,
+    from: COLLECTOR,
+    to: LAYER1,
+    amount: 9n * 10n ** 18n,
+    logIndex: -1,
+    fee: 21_000n * 30n,
+  });
   moves.push({ kind: 'token', id: id++, block: SEED_BLOCK + 2_100, txIndex: 1, from: LAYER1, to: EXCHANGE, amount: 30_000n * M, logIndex: 0 });
-  moves.push({ kind: 'native', id: id++, block: SEED_BLOCK + 2_101, txIndex: 1, from: LAYER1, to: EXCHANGE, amount: 8n * 10n ** 18n, logIndex: -1, fee: 21_000n * 30n });
+  moves.push({
+    kind: 'native',
+    id: id++,
+    block: SEED_BLOCK + 2_101,
+    txIndex: 1,
+    from: LAYER1,
+    to: EXCHANGE,
+    amount: 8n * 10n ** 18n,
+    logIndex: -1,
+    fee: 21_000n * 30n,
+  });
   moves.push({ kind: 'token', id: id++, block: SEED_BLOCK + 2_200, txIndex: 2, from: LAYER2, to: EXCHANGE, amount: 25_000n * M, logIndex: 9 });
   // Earlier than the window: must not count anywhere.
   moves.push({ kind: 'token', id: id++, block: 10, txIndex: 0, from: LAYER2, to: EXCHANGE, amount: 1n * M, logIndex: 0 });
@@ -70,7 +90,8 @@ function rowsOf(moves: Move[]): { txlist: Row[]; tokentx: Row[] } {
   const tokentx: Row[] = [];
   for (const m of moves) {
     const extra = { transactionIndex: String(m.txIndex), timeStamp: String(timeOf(m.block)) };
-    if (m.kind === 'native') txlist.push(normalRow(m.id, m.block, m.from, m.to, m.amount.toString(), { ...extra, gasUsed: String(m.fee ?? 0n), gasPrice: '1' }));
+    if (m.kind === 'native')
+      txlist.push(normalRow(m.id, m.block, m.from, m.to, m.amount.toString(), { ...extra, gasUsed: String(m.fee ?? 0n), gasPrice: '1' }));
     else tokentx.push(tokenRow(m.id, m.block, m.from, m.to, m.amount.toString(), { ...extra, logIndex: String(m.logIndex) }));
   }
   return { txlist, tokentx };
@@ -116,7 +137,9 @@ describe('trace over Etherscan equals trace over the same data in one fixture', 
     server = await startEtherscanServer({ apiKey: KEY, data: { ...rowsOf(moves), blocks } });
     const explorer = createEtherscanAdapter({ chain: 'ethereum', apiKey: KEY, baseUrl: server.apiUrl, pageSize: 1_000, clock: createVirtualClock() });
     const fixture = createFixtureAdapter({ dataset: fixtureOf(moves) });
-    const labels = createLabelStore([{ chain: 'ethereum', address: EXCHANGE, entity: 'Exchange X', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' }]);
+    const labels = createLabelStore([
+      { chain: 'ethereum', address: EXCHANGE, entity: 'Exchange X', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+    ]);
     const options = {
       seeds: seeds.map((id) => ({ chain: 'ethereum', tx: evmHash(id) })),
       labels,
@@ -136,7 +159,9 @@ describe('trace over Etherscan equals trace over the same data in one fixture', 
     expect(toExchange.length).toBeGreaterThan(0);
     expect(viaExplorer.report.conservation.every((c) => c.balanced)).toBe(true);
     // And it really went past the window: one restart for the collector's token list.
-    const restarts = server.listRequests().filter((r) => r.query.get('action') === 'tokentx' && r.query.get('page') === '1' && Number(r.query.get('startblock')) > SEED_BLOCK);
+    const restarts = server
+      .listRequests()
+      .filter((r) => r.query.get('action') === 'tokentx' && r.query.get('page') === '1' && Number(r.query.get('startblock')) > SEED_BLOCK);
     expect(restarts.length).toBeGreaterThanOrEqual(1);
     expect(server.listRequests().every((r) => Number(r.query.get('page')) * Number(r.query.get('offset')) <= 10_000)).toBe(true);
   });

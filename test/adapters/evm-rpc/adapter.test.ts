@@ -53,7 +53,13 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
 
   it('fetches a token it was not told the metadata of (tokens) with the symbol and decimals the contract answers, and no native value', async () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
-    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.carol], direction: 'in', assets: [], tokens: [w.usdt.address.toUpperCase().replace('0X', '0x')] });
+    const { transfers } = await adapter.getTransfers({
+      chain: CHAIN,
+      addresses: [w.a.carol],
+      direction: 'in',
+      assets: [],
+      tokens: [w.usdt.address.toUpperCase().replace('0X', '0x')],
+    });
     expect(transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.carol} ${200n * USDT} USDT`, `token ${w.a.bob}->${w.a.carol} ${50n * USDT} USDT`]);
     expect(transfers[0]!.asset).toEqual(usdtAsset);
   });
@@ -104,7 +110,14 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     // From one second after the block before aliceCarol to the exact time of the poisoning block.
     const fromTime = (await w.chain.blockTime(first - 1)) + 1;
     const toTime = await w.chain.blockTime(last);
-    const { transfers } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice, w.a.bob, w.a.carol], direction: 'both', fromTime, toTime, assets: [usdtAsset] });
+    const { transfers } = await adapter.getTransfers({
+      chain: CHAIN,
+      addresses: [w.a.alice, w.a.bob, w.a.carol],
+      direction: 'both',
+      fromTime,
+      toTime,
+      assets: [usdtAsset],
+    });
     expect(transfers.map((t) => t.tx)).toEqual([w.tx.aliceCarol!.transactionHash, w.tx.bobCarol!.transactionHash, w.tx.poison!.transactionHash]);
     for (const t of transfers) expect(t.time >= fromTime && t.time <= toTime).toBe(true);
     const future = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'both', fromTime: toTime + 10 ** 8 });
@@ -228,7 +241,12 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
       const second = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, cache });
       expect(await second.getTransfers(query)).toEqual(expected);
       // Only what must be asked live went out again: the chain id and the head.
-      expect(proxy.calls.slice(sent).map((c) => c.method).sort()).toEqual(['eth_blockNumber', 'eth_blockNumber', 'eth_chainId']);
+      expect(
+        proxy.calls
+          .slice(sent)
+          .map((c) => c.method)
+          .sort(),
+      ).toEqual(['eth_blockNumber', 'eth_blockNumber', 'eth_chainId']);
       expect(second.stats().cacheHits).toBeGreaterThan(0);
     } finally {
       cache.close();
@@ -287,7 +305,10 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
       new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
     try {
       for (const [server, pattern] of [
-        [silent, /^EVM RPC request failed after 2 attempts \(timed out after 300 ms\): eth_chainId at http:\/\/127\.0\.0\.1:\d+; the source is slow or unreachable/],
+        [
+          silent,
+          /^EVM RPC request failed after 2 attempts \(timed out after 300 ms\): eth_chainId at http:\/\/127\.0\.0\.1:\d+; the source is slow or unreachable/,
+        ],
         [stalling, /^EVM RPC request failed after 2 attempts \(timed out after 300 ms\): eth_chainId at http:\/\/127\.0\.0\.1:\d+;/],
       ] as const) {
         const port = await listen(server);
@@ -317,7 +338,9 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
       const adapter = createEvmRpcAdapter({ url: `http://127.0.0.1:${port}/v3/0123456789abcdef0123456789abcdef`, chain: CHAIN });
       const error = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AdapterError);
-      expect((error as AdapterError).shortMessage).toBe(`EVM RPC refused the request (HTTP 401): eth_chainId at http://127.0.0.1:${port}/v3/***; check the API key and its plan`);
+      expect((error as AdapterError).shortMessage).toBe(
+        `EVM RPC refused the request (HTTP 401): eth_chainId at http://127.0.0.1:${port}/v3/***; check the API key and its plan`,
+      );
       expect(hits).toBe(1);
     } finally {
       server.close();
@@ -342,7 +365,8 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
   it('explains a non-archive node missing old state', async () => {
     const pruned = await startRpcProxy({
       target: w.chain.url,
-      intercept: (c) => (c.method === 'eth_getLogs' ? { error: { code: -32000, message: 'missing trie node 3f1a… (path ) state 0x… is not available' } } : undefined),
+      intercept: (c) =>
+        c.method === 'eth_getLogs' ? { error: { code: -32000, message: 'missing trie node 3f1a… (path ) state 0x… is not available' } } : undefined,
     });
     try {
       const adapter = createEvmRpcAdapter({ url: pruned.url, chain: CHAIN });
@@ -358,7 +382,8 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
     let refusals = 0;
     const limited = await startRpcProxy({
       target: w.chain.url,
-      intercept: (c) => (c.method === 'eth_getLogs' && refusals++ < 2 ? { error: { code: -32005, message: 'daily request count exceeded, request rate limited' } } : undefined),
+      intercept: (c) =>
+        c.method === 'eth_getLogs' && refusals++ < 2 ? { error: { code: -32005, message: 'daily request count exceeded, request rate limited' } } : undefined,
     });
     try {
       const adapter = createEvmRpcAdapter({ url: limited.url, chain: CHAIN });
@@ -374,11 +399,18 @@ describe('createEvmRpcAdapter errors', { timeout: 60_000 }, () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
     const controller = new AbortController();
     controller.abort(new Error('investigator cancelled'));
-    await expect(adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in', signal: controller.signal })).rejects.toBeInstanceOf(TraceAbortedError);
+    await expect(adapter.getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'in', signal: controller.signal })).rejects.toBeInstanceOf(
+      TraceAbortedError,
+    );
     const slow = await startRpcProxy({ target: w.chain.url, intercept: () => undefined });
     try {
       const late = new AbortController();
-      const pending = createEvmRpcAdapter({ url: slow.url, chain: CHAIN }).getTransfers({ chain: CHAIN, addresses: [w.a.alice], direction: 'both', signal: late.signal });
+      const pending = createEvmRpcAdapter({ url: slow.url, chain: CHAIN }).getTransfers({
+        chain: CHAIN,
+        addresses: [w.a.alice],
+        direction: 'both',
+        signal: late.signal,
+      });
       late.abort();
       await expect(pending).rejects.toBeInstanceOf(TraceAbortedError);
     } finally {

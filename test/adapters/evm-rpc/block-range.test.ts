@@ -33,7 +33,11 @@ describe('scanRange', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.record({ block: fc.integer({ min: 0, max: 200 }), address: fc.constantFrom('a', 'b', 'c', 'd') }), { maxLength: 120 }),
-        fc.record({ span: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }), results: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }), suggest: fc.boolean() }),
+        fc.record({
+          span: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+          results: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+          suggest: fc.boolean(),
+        }),
         async (rows, caps) => {
           // A block cannot hold more logs for one address than the result cap: that is the node's hard limit.
           const perKey = new Map<string, number>();
@@ -43,7 +47,13 @@ describe('scanRange', () => {
             return caps.results === undefined || perKey.get(k)! <= caps.results;
           });
           const node = fakeNode(logs, caps);
-          const got = await scanRange({ range: { from: 0, to: 200 }, addresses: ['a', 'b', 'c', 'd'], span: createSpanState(undefined), fetch: node.fetch, what: 'test' });
+          const got = await scanRange({
+            range: { from: 0, to: 200 },
+            addresses: ['a', 'b', 'c', 'd'],
+            span: createSpanState(undefined),
+            fetch: node.fetch,
+            what: 'test',
+          });
           const key = (l: { block: number; address: string }) => `${l.block}|${l.address}`;
           expect(got.map(key).sort()).toEqual(logs.map(key).sort());
         },
@@ -69,22 +79,43 @@ describe('scanRange', () => {
   });
 
   it('splits the address list when a single block is still too large, and fails clearly for one address', async () => {
-    const logs = ['a', 'b', 'c', 'd'].flatMap((address) => [{ block: 7, address }, { block: 7, address }]);
+    const logs = ['a', 'b', 'c', 'd'].flatMap((address) => [
+      { block: 7, address },
+      { block: 7, address },
+    ]);
     const node = fakeNode(logs, { results: 3 });
-    const got = await scanRange({ range: { from: 7, to: 7 }, addresses: ['a', 'b', 'c', 'd'], span: createSpanState(undefined), fetch: node.fetch, what: 'test' });
+    const got = await scanRange({
+      range: { from: 7, to: 7 },
+      addresses: ['a', 'b', 'c', 'd'],
+      span: createSpanState(undefined),
+      fetch: node.fetch,
+      what: 'test',
+    });
     expect(got).toHaveLength(8);
-    const dense = fakeNode([1, 2, 3, 4].map(() => ({ block: 7, address: 'a' })), { results: 3 });
-    await expect(scanRange({ range: { from: 7, to: 7 }, addresses: ['a'], span: createSpanState(undefined), fetch: dense.fetch, what: 'eth_getLogs' })).rejects.toThrow(
-      /refuses block 7 even for one address/,
+    const dense = fakeNode(
+      [1, 2, 3, 4].map(() => ({ block: 7, address: 'a' })),
+      { results: 3 },
     );
+    await expect(
+      scanRange({ range: { from: 7, to: 7 }, addresses: ['a'], span: createSpanState(undefined), fetch: dense.fetch, what: 'eth_getLogs' }),
+    ).rejects.toThrow(/refuses block 7 even for one address/);
   });
 
   it('propagates errors that are not about size, and stops asking for dropped addresses', async () => {
     const failing = async () => {
       throw new RpcError('eth_getLogs', -32602, 'invalid argument 0: hex string without 0x prefix', 'test');
     };
-    await expect(scanRange({ range: { from: 0, to: 9 }, addresses: ['a'], span: createSpanState(undefined), fetch: failing, what: 'test' })).rejects.toBeInstanceOf(AdapterError);
-    const node = fakeNode([{ block: 0, address: 'a' }, { block: 5, address: 'a' }, { block: 5, address: 'b' }], {});
+    await expect(
+      scanRange({ range: { from: 0, to: 9 }, addresses: ['a'], span: createSpanState(undefined), fetch: failing, what: 'test' }),
+    ).rejects.toBeInstanceOf(AdapterError);
+    const node = fakeNode(
+      [
+        { block: 0, address: 'a' },
+        { block: 5, address: 'a' },
+        { block: 5, address: 'b' },
+      ],
+      {},
+    );
     const got = await scanRange({
       range: { from: 0, to: 9 },
       addresses: ['a', 'b'],
@@ -93,6 +124,9 @@ describe('scanRange', () => {
       onChunk: (items) => items.map((i) => i.address), // drop whoever showed up
       what: 'test',
     });
-    expect(got).toEqual([{ block: 0, address: 'a' }, { block: 5, address: 'b' }]);
+    expect(got).toEqual([
+      { block: 0, address: 'a' },
+      { block: 5, address: 'b' },
+    ]);
   });
 });

@@ -37,7 +37,11 @@ describe('EVM JSON-RPC under fault injection', () => {
   // batch past its first element. An address seed reads native value by scanning blocks in batches of headers.
   for (const [name, rpcBatchSize, traceOptions] of [
     ['two victim payments', 1, () => ({ seeds: seeds(), maxHops: 4, minValue: '1' })],
-    ['an address seed (native value by batched block scans)', 7, () => ({ seeds: [{ chain: CHAIN, address: s.a.collectorA, from: 0, to: 4_102_444_800 }], maxHops: 2, minValue: '1' })],
+    [
+      'an address seed (native value by batched block scans)',
+      7,
+      () => ({ seeds: [{ chain: CHAIN, address: s.a.collectorA, from: 0, to: 4_102_444_800 }], maxHops: 2, minValue: '1' }),
+    ],
     ['another address seed', 100, () => ({ seeds: [{ chain: CHAIN, address: s.a.collectorB, from: 0, to: 4_102_444_800 }], maxHops: 3, minValue: '1' })],
   ] as const) {
     it(`gives the byte-identical report with 20 % of answers broken: ${name}, batches of ${rpcBatchSize}`, { timeout: 240_000 }, async () => {
@@ -47,7 +51,8 @@ describe('EVM JSON-RPC under fault injection', () => {
       const injected: Record<string, number> = {};
       const inBatch: number[] = [];
       let seed = 0;
-      const done = () => Object.keys(injected).length > 0 && Object.values(injected).every((n) => n > 0) && (rpcBatchSize === 1 || inBatch.some((at) => at > 0));
+      const done = () =>
+        Object.keys(injected).length > 0 && Object.values(injected).every((n) => n > 0) && (rpcBatchSize === 1 || inBatch.some((at) => at > 0));
       while (++seed <= 40 && !done()) {
         const proxy = await startFaultProxy(s.chain.url, { rate: 0.2, seed, holdMs: 1_000, bodyFaults: RPC_FAULTS });
         closers.push(() => proxy.close());
@@ -58,8 +63,16 @@ describe('EVM JSON-RPC under fault injection', () => {
         inBatch.push(...proxy.picks.filter((p) => p.of > 1).map((p) => p.at));
       }
       const total = Object.values(injected).reduce((a, b) => a + b, 0);
-      console.log(`EVM RPC, ${name}, batches of ${rpcBatchSize}: ${total} faults survived over ${seed - 1} seeded runs`, JSON.stringify(injected), `JSON-RPC faults at batch positions ${JSON.stringify(inBatch)}`);
-      expect(Object.entries(injected).filter(([, n]) => n === 0).map(([k]) => k)).toEqual([]);
+      console.log(
+        `EVM RPC, ${name}, batches of ${rpcBatchSize}: ${total} faults survived over ${seed - 1} seeded runs`,
+        JSON.stringify(injected),
+        `JSON-RPC faults at batch positions ${JSON.stringify(inBatch)}`,
+      );
+      expect(
+        Object.entries(injected)
+          .filter(([, n]) => n === 0)
+          .map(([k]) => k),
+      ).toEqual([]);
       if (rpcBatchSize > 1) expect(inBatch.some((at) => at > 0)).toBe(true);
       expect(clean.report.endpoints.length).toBeGreaterThan(1);
     });
@@ -81,7 +94,10 @@ describe('EVM JSON-RPC under fault injection', () => {
       });
       // The same proxy without the fault answers the baseline (it words ganache's own errors alike).
       const plain = await startRpcProxy({ target: s.chain.url });
-      closers.push(() => proxy.close(), () => plain.close());
+      closers.push(
+        () => proxy.close(),
+        () => plain.close(),
+      );
       const options = { seeds: seeds(), maxHops: 2, minValue: '1' };
       const clean = await trace({ ...options, adapters: [createEvmRpcAdapter({ url: plain.url, chain: CHAIN })] });
       const faulty = await trace({ ...options, adapters: [createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, clock: createVirtualClock() })] });
@@ -92,13 +108,18 @@ describe('EVM JSON-RPC under fault injection', () => {
   });
 
   it('fails with a typed error naming the method and the last fault when the retries run out', { timeout: 60_000 }, async () => {
-    const proxy = await startRpcProxy({ target: s.chain.url, intercept: (c) => (c.method === 'eth_getLogs' ? { error: { code: -32603, message: 'internal error' } } : undefined) });
+    const proxy = await startRpcProxy({
+      target: s.chain.url,
+      intercept: (c) => (c.method === 'eth_getLogs' ? { error: { code: -32603, message: 'internal error' } } : undefined),
+    });
     closers.push(() => proxy.close());
     const clock = createVirtualClock();
     const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, retries: 2, clock });
     const error = await adapter.getTransfers({ chain: CHAIN, addresses: [s.a.collectorA], direction: 'out' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
-    expect((error as AdapterError).shortMessage).toMatch(/^EVM RPC request failed after 3 attempts \(eth_getLogs failed: internal error \(code -32603\)\): eth_getLogs at http:\/\/127\.0\.0\.1:\d+;/);
+    expect((error as AdapterError).shortMessage).toMatch(
+      /^EVM RPC request failed after 3 attempts \(eth_getLogs failed: internal error \(code -32603\)\): eth_getLogs at http:\/\/127\.0\.0\.1:\d+;/,
+    );
     expect(proxy.count('eth_getLogs')).toBe(3);
     // Backed off between attempts, with jitter around a doubling base.
     expect(clock.sleeps).toHaveLength(2);
@@ -106,24 +127,51 @@ describe('EVM JSON-RPC under fault injection', () => {
   });
 
   it('says a lagging or pruned node kept missing a block when "header not found" persists', { timeout: 60_000 }, async () => {
-    const proxy = await startRpcProxy({ target: s.chain.url, intercept: (c) => (c.method === 'eth_getBlockByNumber' ? { error: { code: -32000, message: 'header not found' } } : undefined) });
+    const proxy = await startRpcProxy({
+      target: s.chain.url,
+      intercept: (c) => (c.method === 'eth_getBlockByNumber' ? { error: { code: -32000, message: 'header not found' } } : undefined),
+    });
     closers.push(() => proxy.close());
     const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, retries: 1, clock: createVirtualClock() });
     const error = await adapter.getTransfers({ chain: CHAIN, addresses: [s.a.collectorA], direction: 'out', fromTime: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
-    expect((error as AdapterError).shortMessage).toMatch(/after 2 attempts \(eth_getBlockByNumber failed: header not found \(code -32000\)\).*kept missing that block.*archive node/);
+    expect((error as AdapterError).shortMessage).toMatch(
+      /after 2 attempts \(eth_getBlockByNumber failed: header not found \(code -32000\)\).*kept missing that block.*archive node/,
+    );
   });
 
   it.each([
-    ['method not found', 'eth_getLogs', { code: -32601, message: 'the method eth_getLogs does not exist/is not available' }, /eth_getLogs failed at .*: the method eth_getLogs does not exist\/is not available \(code -32601\)/],
-    ['invalid params', 'eth_getLogs', { code: -32602, message: 'invalid argument 0: hex string has leading zero digits after 0x' }, /eth_getLogs failed at .*: invalid argument 0: hex string has leading zero digits after 0x \(code -32602\)/],
-    ['missing trie node on a pruned node', 'eth_getLogs', { code: -32000, message: 'missing trie node 3f1a5c (path ) state 0x3f1a is not available' }, /lacks the requested historical data .*archive node/],
+    [
+      'method not found',
+      'eth_getLogs',
+      { code: -32601, message: 'the method eth_getLogs does not exist/is not available' },
+      /eth_getLogs failed at .*: the method eth_getLogs does not exist\/is not available \(code -32601\)/,
+    ],
+    [
+      'invalid params',
+      'eth_getLogs',
+      { code: -32602, message: 'invalid argument 0: hex string has leading zero digits after 0x' },
+      /eth_getLogs failed at .*: invalid argument 0: hex string has leading zero digits after 0x \(code -32602\)/,
+    ],
+    [
+      'missing trie node on a pruned node',
+      'eth_getLogs',
+      { code: -32000, message: 'missing trie node 3f1a5c (path ) state 0x3f1a is not available' },
+      /lacks the requested historical data .*archive node/,
+    ],
   ])('fails at once, without retries, on a permanent answer: %s', { timeout: 60_000 }, async (_name, method, rpcError, message) => {
     const proxy = await startRpcProxy({ target: s.chain.url, intercept: (c) => (c.method === method ? { error: rpcError } : undefined) });
     closers.push(() => proxy.close());
     const clock = createVirtualClock();
     const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, clock });
-    const error = await adapter.getTransfers({ chain: CHAIN, addresses: [s.a.collectorA], direction: 'out', assets: [{ chain: CHAIN, kind: 'token', contract: s.usdt.address, symbol: 'USDT', decimals: 6 }] }).catch((e: unknown) => e);
+    const error = await adapter
+      .getTransfers({
+        chain: CHAIN,
+        addresses: [s.a.collectorA],
+        direction: 'out',
+        assets: [{ chain: CHAIN, kind: 'token', contract: s.usdt.address, symbol: 'USDT', decimals: 6 }],
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterError);
     expect((error as AdapterError).shortMessage).toMatch(message);
     expect(proxy.count(method)).toBe(1);

@@ -16,7 +16,7 @@ const B = '0x2222222222222222222222222222222222222222';
 const log = (over: Partial<RpcLog> = {}): RpcLog => ({
   address: '0x3333333333333333333333333333333333333333',
   topics: [TRANSFER_TOPIC, addressTopic(A), addressTopic(B)],
-  data: `0x${(1234n).toString(16).padStart(64, '0')}`,
+  data: `0x${1234n.toString(16).padStart(64, '0')}`,
   blockNumber: '0x10',
   transactionHash: `0x${'aa'.repeat(32)}`,
   transactionIndex: '0x2',

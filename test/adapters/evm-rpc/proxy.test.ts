@@ -80,7 +80,9 @@ function tracesOf(world: SharedWorld<'small'>): ParityTrace[] {
     call(tx.forward!, a.dave, forwarder.address, 2n * ETH, [], { subtraces: 1 }),
     call(tx.forward!, forwarder.address, a.carol, 2n * ETH, [0]),
     // delegatecall carries the caller's value context but moves nothing
-    call(tx.forward!, forwarder.address, a.carol, 2n * ETH, [0, 0], { action: { callType: 'delegatecall', from: forwarder.address, to: a.carol, value: '0x1' } }),
+    call(tx.forward!, forwarder.address, a.carol, 2n * ETH, [0, 0], {
+      action: { callType: 'delegatecall', from: forwarder.address, to: a.carol, value: '0x1' },
+    }),
     reward,
     call(tx.reverted!, a.dave, forwarder.address, 3n * ETH, [], { error: 'Reverted', subtraces: 1 }),
     call(tx.reverted!, forwarder.address, a.carol, 3n * ETH, [0]),

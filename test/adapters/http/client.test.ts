@@ -60,7 +60,12 @@ describe('createHttpClient', () => {
   });
 
   it('honors Retry-After given in seconds on a 429', async () => {
-    const server = await serve(scripted((res) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': '7' }), (res) => sendJson(res, 200, [1])));
+    const server = await serve(
+      scripted(
+        (res) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': '7' }),
+        (res) => sendJson(res, 200, [1]),
+      ),
+    );
     const { http, clock } = client(server);
     await expect(http.requestJson({})).resolves.toEqual([1]);
     expect(clock.sleeps).toEqual([7000]);
@@ -70,7 +75,12 @@ describe('createHttpClient', () => {
   it('honors Retry-After given as an HTTP date', async () => {
     const clock = createVirtualClock(Date.UTC(2024, 0, 1, 12, 0, 0));
     const retryAt = new Date(Date.UTC(2024, 0, 1, 12, 0, 42)).toUTCString();
-    const server = await serve(scripted((res) => sendJson(res, 503, 'maintenance', { 'retry-after': retryAt }), (res) => sendJson(res, 200, { ok: 1 })));
+    const server = await serve(
+      scripted(
+        (res) => sendJson(res, 503, 'maintenance', { 'retry-after': retryAt }),
+        (res) => sendJson(res, 200, { ok: 1 }),
+      ),
+    );
     const http = createHttpClient({ source: 'TestAPI', baseUrl: server.url, clock, random: () => 0.5 });
     await expect(http.requestJson({})).resolves.toEqual({ ok: 1 });
     expect(clock.sleeps).toEqual([42_000]);
@@ -179,7 +189,16 @@ describe('createHttpClient', () => {
     // The key did go out on the wire: the point is that it is not printed.
     expect(server.requests[0]!.query.get('apikey')).toBe(SENTINEL);
     expect(server.requests[0]!.headers['x-api-key']).toBe(SENTINEL);
-    const printed = [error.message, error.shortMessage, JSON.stringify(error.details), JSON.stringify(error), String(error.cause), http.endpoint, ...logs, JSON.stringify(http.stats())];
+    const printed = [
+      error.message,
+      error.shortMessage,
+      JSON.stringify(error.details),
+      JSON.stringify(error),
+      String(error.cause),
+      http.endpoint,
+      ...logs,
+      JSON.stringify(http.stats()),
+    ];
     for (const text of printed) expect(text).not.toContain(SENTINEL);
     expect(error.details.url).toMatch(/apikey=\*\*\*/);
     expect(http.endpoint).toMatch(/apikey=\*\*\*/);
@@ -268,7 +287,10 @@ describe('createHttpClient', () => {
   it('sends POST bodies as JSON', async () => {
     const server = await serve((req, res) => sendJson(res, 200, { got: JSON.parse(req.body) as unknown, type: req.headers['content-type'] }));
     const { http } = client(server);
-    await expect(http.requestJson({ method: 'POST', path: '/wallet/x', body: { value: 'ab' } })).resolves.toEqual({ got: { value: 'ab' }, type: 'application/json' });
+    await expect(http.requestJson({ method: 'POST', path: '/wallet/x', body: { value: 'ab' } })).resolves.toEqual({
+      got: { value: 'ab' },
+      type: 'application/json',
+    });
   });
 });
 

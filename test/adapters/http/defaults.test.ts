@@ -15,7 +15,10 @@ const SOURCES: Array<[string, (url: string) => Promise<unknown>]> = [
   ['the client itself', (url) => createHttpClient({ source: 'TestAPI', baseUrl: url, retries: 0 }).requestJson({ what: 'probe' })],
   ['Esplora', (url) => createEsploraAdapter({ url, retries: 0 }).getTipHeight()],
   ['Bitcoin Core', (url) => createBitcoinCoreAdapter({ url, retries: 0 }).getTransaction('bitcoin', TXID)],
-  ['Etherscan (Blockscout flavor)', (url) => createEtherscanAdapter({ chain: 'ethereum', baseUrl: `${url}/api`, retries: 0, rateLimit: false }).getTransaction('ethereum', EVM_TX)],
+  [
+    'Etherscan (Blockscout flavor)',
+    (url) => createEtherscanAdapter({ chain: 'ethereum', baseUrl: `${url}/api`, retries: 0, rateLimit: false }).getTransaction('ethereum', EVM_TX),
+  ],
   ['TronGrid', (url) => createTronGridAdapter({ baseUrl: url, retries: 0, rateLimit: false }).getTransaction('tron', TXID)],
   ['EVM JSON-RPC', (url) => createEvmRpcAdapter({ url, chain: 'ethereum', retries: 0 }).getTransaction('ethereum', EVM_TX)],
 ];

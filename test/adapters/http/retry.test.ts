@@ -17,7 +17,13 @@ const policyArb: fc.Arbitrary<RetryPolicy> = fc
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Step>({ kind: 'ok' }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('fail' as const, 'limited' as const), afterMs: fc.option(fc.integer({ min: 0, max: 400_000 }), { nil: undefined }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('fail' as const, 'limited' as const),
+      afterMs: fc.option(fc.integer({ min: 0, max: 400_000 }), { nil: undefined }),
+    }),
+  },
 );
 
 async function run(policy: RetryPolicy, script: Step[], random: () => number) {
@@ -50,43 +56,53 @@ async function run(policy: RetryPolicy, script: Step[], random: () => number) {
 describe('withRetry', () => {
   it('keeps the two budgets apart, honours the asked wait, backs off within bounds, and stops exactly when a budget is spent', async () => {
     await fc.assert(
-      fc.asyncProperty(policyArb, fc.array(stepArb, { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), async (policy, script, r) => {
-        const { result, tries, waits, events, stop } = await run(policy, script, () => r);
-        // Walk the script as the rules say, independently of the implementation's counters.
-        let failures = 0;
-        let limited = 0;
-        let i = 0;
-        for (; ; i++) {
-          const step = script[Math.min(i, script.length - 1)]!;
-          if (step.kind === 'ok') {
-            expect(result).toBe(`value after ${i + 1}`);
-            break;
+      fc.asyncProperty(
+        policyArb,
+        fc.array(stepArb, { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+        async (policy, script, r) => {
+          const { result, tries, waits, events, stop } = await run(policy, script, () => r);
+          // Walk the script as the rules say, independently of the implementation's counters.
+          let failures = 0;
+          let limited = 0;
+          let i = 0;
+          for (; ; i++) {
+            const step = script[Math.min(i, script.length - 1)]!;
+            if (step.kind === 'ok') {
+              expect(result).toBe(`value after ${i + 1}`);
+              break;
+            }
+            if (step.kind === 'limited') limited++;
+            else failures++;
+            const tooLong = step.afterMs !== undefined && step.afterMs > policy.maxRetryAfterMs;
+            const spent = step.kind === 'limited' ? limited > policy.rateLimitRetries : failures > policy.retries;
+            if (tooLong || spent) {
+              expect(result).toBeInstanceOf(Error);
+              expect(stop).toMatchObject({
+                why: tooLong ? 'wait-too-long' : step.kind === 'limited' ? 'rate-limited' : 'failed',
+                failures,
+                limited,
+                failure: i + 1,
+              });
+              break;
+            }
+            // The wait before the next try: the source's own, else backoff over the count of its own kind.
+            const wait = waits[i]!;
+            if (step.afterMs !== undefined) expect(wait.ms).toBe(step.afterMs);
+            else {
+              const n = step.kind === 'limited' ? limited : failures;
+              const full = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** (n - 1));
+              expect(wait.ms).toBeGreaterThanOrEqual(Math.floor(full / 2));
+              expect(wait.ms).toBeLessThanOrEqual(full);
+            }
+            expect(wait.retry.rateLimited).toBe(step.kind === 'limited');
           }
-          if (step.kind === 'limited') limited++;
-          else failures++;
-          const tooLong = step.afterMs !== undefined && step.afterMs > policy.maxRetryAfterMs;
-          const spent = step.kind === 'limited' ? limited > policy.rateLimitRetries : failures > policy.retries;
-          if (tooLong || spent) {
-            expect(result).toBeInstanceOf(Error);
-            expect(stop).toMatchObject({ why: tooLong ? 'wait-too-long' : step.kind === 'limited' ? 'rate-limited' : 'failed', failures, limited, failure: i + 1 });
-            break;
-          }
-          // The wait before the next try: the source's own, else backoff over the count of its own kind.
-          const wait = waits[i]!;
-          if (step.afterMs !== undefined) expect(wait.ms).toBe(step.afterMs);
-          else {
-            const n = step.kind === 'limited' ? limited : failures;
-            const full = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** (n - 1));
-            expect(wait.ms).toBeGreaterThanOrEqual(Math.floor(full / 2));
-            expect(wait.ms).toBeLessThanOrEqual(full);
-          }
-          expect(wait.retry.rateLimited).toBe(step.kind === 'limited');
-        }
-        expect(tries).toBe(i + 1);
-        // One wait (and one retry event numbered by the failures so far) between consecutive tries, none after the last.
-        expect(waits).toHaveLength(i);
-        expect(events).toEqual(Array.from({ length: i }, (_, k) => k + 1));
-      }),
+          expect(tries).toBe(i + 1);
+          // One wait (and one retry event numbered by the failures so far) between consecutive tries, none after the last.
+          expect(waits).toHaveLength(i);
+          expect(events).toEqual(Array.from({ length: i }, (_, k) => k + 1));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -74,7 +74,12 @@ describe('TronGrid adapter: TRC-20', () => {
   it('follows fingerprint pages to the end and returns exactly what the records say', async () => {
     const server = await serve({ data: { trc20: history } });
     const { a } = adapter(server, { pageSize: 50, tokenFilter: 'traced' });
-    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'tron',
+      addresses: [SCAMMER],
+      direction: 'both',
+      assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }],
+    });
     const usdt = history.filter((r) => r.token_info.address === USDT_TRC20);
     const direct = mapTrc20Records(usdt.map((r) => Trc20RecordSchema.parse(r)));
     expect(byId(got.transfers)).toEqual(byId(direct));
@@ -86,7 +91,15 @@ describe('TronGrid adapter: TRC-20', () => {
     expect(pages).toHaveLength(Math.ceil(usdt.length / 50));
     expect(pages[0]!.query.has('fingerprint')).toBe(false);
     expect(pages.slice(1).every((r) => r.query.has('fingerprint'))).toBe(true);
-    expect(pages.every((r) => r.query.get('limit') === '50' && r.query.get('only_confirmed') === 'true' && r.query.get('contract_address') === USDT_TRC20 && r.query.get('order_by') === 'block_timestamp,asc')).toBe(true);
+    expect(
+      pages.every(
+        (r) =>
+          r.query.get('limit') === '50' &&
+          r.query.get('only_confirmed') === 'true' &&
+          r.query.get('contract_address') === USDT_TRC20 &&
+          r.query.get('order_by') === 'block_timestamp,asc',
+      ),
+    ).toBe(true);
   });
 
   it('keeps zero-value, dust and look-alike transfers as movements, with base58 addresses and bare txids', async () => {
@@ -109,7 +122,11 @@ describe('TronGrid adapter: TRC-20', () => {
       expect(t.txIndex).toBeUndefined();
       expect(t.type).toBe('token');
     }
-    expect(got.transfers[0]).toMatchObject({ chain: 'tron', asset: { chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }, time: Math.floor(T0 / 1000) + 3 });
+    expect(got.transfers[0]).toMatchObject({
+      chain: 'tron',
+      asset: { chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 },
+      time: Math.floor(T0 / 1000) + 3,
+    });
     expect(server.listRequests().every((r) => r.query.get('only_to') === 'true')).toBe(true);
   });
 
@@ -118,10 +135,24 @@ describe('TronGrid adapter: TRC-20', () => {
     const { a } = adapter(server, { tokenFilter: 'traced' });
     const from = Math.floor(T0 / 1000) + 30;
     const to = Math.floor(T0 / 1000) + 300;
-    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'out', fromTime: from, toTime: to, assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'tron',
+      addresses: [SCAMMER],
+      direction: 'out',
+      fromTime: from,
+      toTime: to,
+      assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }],
+    });
     expect(got.transfers.length).toBeGreaterThan(0);
     expect(got.transfers.every((t) => t.from === SCAMMER && t.time >= from && t.time <= to)).toBe(true);
-    const expected = history.filter((r) => r.type === 'Transfer' && r.from === SCAMMER && r.token_info.address === USDT_TRC20 && r.block_timestamp >= from * 1000 && r.block_timestamp <= to * 1000 + 999);
+    const expected = history.filter(
+      (r) =>
+        r.type === 'Transfer' &&
+        r.from === SCAMMER &&
+        r.token_info.address === USDT_TRC20 &&
+        r.block_timestamp >= from * 1000 &&
+        r.block_timestamp <= to * 1000 + 999,
+    );
     expect(got.transfers).toHaveLength(expected.length);
     const q = server.listRequests()[0]!.query;
     expect([q.get('min_timestamp'), q.get('max_timestamp'), q.get('only_from')]).toEqual([String(from * 1000), String(to * 1000 + 999), 'true']);
@@ -130,7 +161,13 @@ describe('TronGrid adapter: TRC-20', () => {
   it('cuts at maxPerAddress, earliest first, and names the address', async () => {
     const server = await serve({ data: { trc20: history } });
     const { a } = adapter(server, { pageSize: 40, tokenFilter: 'traced' });
-    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', maxPerAddress: 100, assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'tron',
+      addresses: [SCAMMER],
+      direction: 'both',
+      maxPerAddress: 100,
+      assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }],
+    });
     expect(got.truncated).toEqual([SCAMMER]);
     expect(got.transfers).toHaveLength(100);
     const all = mapTrc20Records(history.filter((r) => r.token_info.address === USDT_TRC20).map((r) => Trc20RecordSchema.parse(r))).sort(compareTransfers);
@@ -140,7 +177,12 @@ describe('TronGrid adapter: TRC-20', () => {
   it('returns every TRC-20 contract by default, so look-alike tokens reach the engine to be counted', async () => {
     const server = await serve({ data: { trc20: history } });
     const { a } = adapter(server, { pageSize: 200 });
-    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'tron',
+      addresses: [SCAMMER],
+      direction: 'both',
+      assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }],
+    });
     expect(got.transfers.filter((t) => t.asset.contract === FAKE_USDT)).toHaveLength(1);
     expect(server.listRequests().every((r) => !r.query.has('contract_address') && r.path.endsWith('/trc20'))).toBe(true);
   });
@@ -157,14 +199,24 @@ describe('TronGrid adapter: TRX', () => {
         internal_tx_id: 'aa'.repeat(32),
         tx_id: tronTxid(5),
         block_timestamp: T0 + 12_000,
-        from_address: '41' + '00'.repeat(19) + 'ee',
+        from_address: `41${'00'.repeat(19)}ee`,
         to_address: tronBase58ToHex(SCAMMER).slice(2),
         data: { call_value: { _: 7_000_000 }, note: '63616c6c' },
       },
-      { internal_tx_id: 'bb'.repeat(32), tx_id: tronTxid(6), block_timestamp: T0 + 15_000, from_address: '41' + '00'.repeat(19) + 'ee', to_address: '41' + '00'.repeat(19) + 'ef', data: { call_value: {}, rejected: false } },
+      {
+        internal_tx_id: 'bb'.repeat(32),
+        tx_id: tronTxid(6),
+        block_timestamp: T0 + 15_000,
+        from_address: `41${'00'.repeat(19)}ee`,
+        to_address: `41${'00'.repeat(19)}ef`,
+        data: { call_value: {}, rejected: false },
+      },
       {
         ...trxTransfer(7, SCAMMER, SCAMMER, 0, 104, T0 + 18_000),
-        raw_data: { contract: [{ type: 'FreezeBalanceV2Contract', parameter: { value: { owner_address: '41' + '00'.repeat(20), frozen_balance: 5 }, type_url: 'x' } }], timestamp: 0 },
+        raw_data: {
+          contract: [{ type: 'FreezeBalanceV2Contract', parameter: { value: { owner_address: `41${'00'.repeat(20)}`, frozen_balance: 5 }, type_url: 'x' } }],
+          timestamp: 0,
+        },
       },
     ],
   };
@@ -172,7 +224,12 @@ describe('TronGrid adapter: TRX', () => {
   it('maps TransferContract, TriggerSmartContract (fee carrier) and internal TRX; skips failed and non-transfer contracts', async () => {
     const server = await serve({ data });
     const { a } = adapter(server);
-    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', assets: [{ chain: 'tron', kind: 'native', symbol: 'TRX', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'tron',
+      addresses: [SCAMMER],
+      direction: 'both',
+      assets: [{ chain: 'tron', kind: 'native', symbol: 'TRX', decimals: 6 }],
+    });
     expect(got.transfers.map((t) => [t.tx, t.type, t.from, t.to, t.amount, t.fee, t.block])).toEqual([
       [tronTxid(1), 'native', VICTIM, SCAMMER, 250_000_000n, 0n, 100],
       [tronTxid(2), 'native', SCAMMER, EXCHANGE, 200_000_000n, 1_100_000n, 101],
@@ -191,7 +248,12 @@ describe('TronGrid adapter: keys, limits and errors', () => {
   it('waits out "suspended for 27 s" 429 answers and still returns the full list', async () => {
     const server = await serve({ data, rateLimited: (n) => n === 1 || n === 3 });
     const { a, clock } = adapter(server, { pageSize: 1 });
-    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }] });
+    const got = await a.getTransfers({
+      chain: 'tron',
+      addresses: [SCAMMER],
+      direction: 'both',
+      assets: [{ chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 }],
+    });
     expect(got.transfers).toHaveLength(2);
     expect(clock.sleeps.filter((ms) => ms === 27_000)).toHaveLength(2);
     expect(a.stats()).toMatchObject({ requests: 4, rateLimited: 2 });
@@ -203,7 +265,15 @@ describe('TronGrid adapter: keys, limits and errors', () => {
     const error = (await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both' }).catch((e: unknown) => e)) as AdapterError;
     expect(error).toBeInstanceOf(AdapterError);
     expect(error.shortMessage).toMatch(/TronGrid rejected the API key \(ApiKey not exists\): set TRONGRID_API_KEY/);
-    for (const text of [error.message, JSON.stringify(error.details), JSON.stringify(error), String(error.cause ?? ''), JSON.stringify(a.stats()), a.endpoint ?? '', ...logs]) {
+    for (const text of [
+      error.message,
+      JSON.stringify(error.details),
+      JSON.stringify(error),
+      String(error.cause ?? ''),
+      JSON.stringify(a.stats()),
+      a.endpoint ?? '',
+      ...logs,
+    ]) {
       expect(text).not.toContain(KEY);
     }
     expect(server.requests.length).toBeLessThanOrEqual(2); // TRC-20 and TRX lists start together; no retries
@@ -219,7 +289,10 @@ describe('TronGrid adapter: keys, limits and errors', () => {
   });
 
   it('rejects records in an unexpected shape with ResponseShapeError', async () => {
-    const server = await serve({ data, override: () => ({ status: 200, body: { success: true, data: [{ ...trc20(1, VICTIM, SCAMMER, '5', T0), value: 5 }], meta: {} } }) });
+    const server = await serve({
+      data,
+      override: () => ({ status: 200, body: { success: true, data: [{ ...trc20(1, VICTIM, SCAMMER, '5', T0), value: 5 }], meta: {} } }),
+    });
     const { a } = adapter(server);
     await expect(a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both' })).rejects.toBeInstanceOf(ResponseShapeError);
   });
@@ -244,7 +317,14 @@ describe('TronGrid adapter: seed transactions', () => {
         transactions: [tx],
         trc20: [trc20(0x5eed, VICTIM, SCAMMER, '1500000000', T0)],
         infos: {
-          [seedId]: { id: seedId, fee: 13_844_850, blockNumber: 555, blockTimeStamp: T0, receipt: { result: 'SUCCESS', energy_usage_total: 64_285 }, log: [transferLog(USDT_TRC20, VICTIM, SCAMMER, 1_500_000_000n)] },
+          [seedId]: {
+            id: seedId,
+            fee: 13_844_850,
+            blockNumber: 555,
+            blockTimeStamp: T0,
+            receipt: { result: 'SUCCESS', energy_usage_total: 64_285 },
+            log: [transferLog(USDT_TRC20, VICTIM, SCAMMER, 1_500_000_000n)],
+          },
         },
       },
     });
@@ -271,7 +351,9 @@ describe('TronGrid adapter: seed transactions', () => {
       data: {
         transactions: [tx],
         trc20: [trc20(0x5eed, VICTIM, SCAMMER, '77', T0, { address: odd, symbol: 'ODD', decimals: 2 })],
-        infos: { [seedId]: { id: seedId, fee: 1, blockNumber: 555, blockTimeStamp: T0, receipt: { result: 'SUCCESS' }, log: [transferLog(odd, VICTIM, SCAMMER, 77n)] } },
+        infos: {
+          [seedId]: { id: seedId, fee: 1, blockNumber: 555, blockTimeStamp: T0, receipt: { result: 'SUCCESS' }, log: [transferLog(odd, VICTIM, SCAMMER, 77n)] },
+        },
       },
     });
     const { a } = adapter(server);
@@ -281,12 +363,26 @@ describe('TronGrid adapter: seed transactions', () => {
 
   it('reads a TRX payment and says NotFound for an unknown id', async () => {
     const server = await serve({
-      data: { transactions: [trxTransfer(9, VICTIM, SCAMMER, 5_000_000, 42, T0)], infos: { [tronTxid(9)]: { id: tronTxid(9), blockNumber: 42, blockTimeStamp: T0, receipt: { net_usage: 268 } } } },
+      data: {
+        transactions: [trxTransfer(9, VICTIM, SCAMMER, 5_000_000, 42, T0)],
+        infos: { [tronTxid(9)]: { id: tronTxid(9), blockNumber: 42, blockTimeStamp: T0, receipt: { net_usage: 268 } } },
+      },
     });
     const { a } = adapter(server);
     const got = await a.getTransaction('tron', tronTxid(9));
     expect(got.transfers).toEqual([
-      { chain: 'tron', type: 'native', from: VICTIM, to: SCAMMER, asset: { chain: 'tron', kind: 'native', symbol: 'TRX', decimals: 6 }, amount: 5_000_000n, tx: tronTxid(9), logIndex: -1, block: 42, time: T0 / 1000 },
+      {
+        chain: 'tron',
+        type: 'native',
+        from: VICTIM,
+        to: SCAMMER,
+        asset: { chain: 'tron', kind: 'native', symbol: 'TRX', decimals: 6 },
+        amount: 5_000_000n,
+        tx: tronTxid(9),
+        logIndex: -1,
+        block: 42,
+        time: T0 / 1000,
+      },
     ]);
     const posts = server.requests.filter((r) => r.method === 'POST');
     expect(posts.map((r) => r.path).sort()).toEqual(['/wallet/gettransactionbyid', '/wallet/gettransactioninfobyid']);

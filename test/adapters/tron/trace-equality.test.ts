@@ -9,7 +9,18 @@ import { createLabelStore } from '../../../src/labels/store.js';
 import type { AccountTransfer } from '../../../src/core/movement.js';
 import type { TraceReport } from '../../../src/core/schema.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';
-import { startTronServer, transferLog, triggerCall, trc20, tronAddress, tronTxid, USDT_TRC20, type TronServer, type Trc20Rec, type TronTxRec } from '../../support/trongrid-server.js';
+import {
+  startTronServer,
+  transferLog,
+  triggerCall,
+  trc20,
+  tronAddress,
+  tronTxid,
+  USDT_TRC20,
+  type TronServer,
+  type Trc20Rec,
+  type TronTxRec,
+} from '../../support/trongrid-server.js';
 
 /**
  * A USDT-on-TRON scam, traced through TronGrid (fingerprint pages of 50, airdrop spam, a rate-limited key) and
@@ -110,7 +121,9 @@ describe('trace over TronGrid equals trace over the same data in one fixture', (
       ...mapTronList(txs.map((r) => TronTransactionSchema.parse(r))).transfers,
     ];
     const fixture = createFixtureAdapter({ dataset: fixtureOf(movements) });
-    const labels = createLabelStore([{ chain: 'tron', address: EXCHANGE, entity: 'Exchange T', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' }]);
+    const labels = createLabelStore([
+      { chain: 'tron', address: EXCHANGE, entity: 'Exchange T', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+    ]);
     const options = { seeds: [{ chain: 'tron', tx: tronTxid(SEED) }], labels, maxHops: 4, caseJurisdiction: 'DE' };
 
     const viaGrid = await trace({ ...options, adapters: [grid] });

@@ -56,7 +56,11 @@ function errorBody(e: GoogleError) {
 
 function parseParams(list: unknown): Record<string, ReceivedParam> {
   const out: Record<string, ReceivedParam> = {};
-  for (const p of (list ?? []) as { name: string; parameterType: { type: string; arrayType?: { type: string } }; parameterValue: { value?: string; arrayValues?: { value: string }[] } }[]) {
+  for (const p of (list ?? []) as {
+    name: string;
+    parameterType: { type: string; arrayType?: { type: string } };
+    parameterValue: { value?: string; arrayValues?: { value: string }[] };
+  }[]) {
     out[p.name] =
       p.parameterType.type === 'ARRAY'
         ? { type: `ARRAY<${p.parameterType.arrayType?.type}>`, values: (p.parameterValue.arrayValues ?? []).map((v) => v.value) }
@@ -81,16 +85,21 @@ export async function startBigQueryServer(options: BigQueryServerOptions): Promi
     requests.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    // biome-ignore lint/suspicious/noExplicitAny: the stand-in reads whatever fields a request body carries
     const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>) : {};
     if (!req.headers.authorization?.startsWith('Bearer ')) {
       return send(res, 401, errorBody({ code: 401, reason: 'unauthorized', message: 'Request is missing required authentication credential.' }));
     }
     const path = url.pathname;
     let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$`).exec(path)) && req.method === 'GET') {
+    if ((m = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && req.method === 'GET') {
       const [, project, dataset, table] = m;
       if (`${project}.${dataset}` === options.dataset && options.tables.includes(table!)) {
-        return send(res, 200, { kind: 'bigquery#table', id: `${project}:${dataset}.${table}`, tableReference: { projectId: project, datasetId: dataset, tableId: table } });
+        return send(res, 200, {
+          kind: 'bigquery#table',
+          id: `${project}:${dataset}.${table}`,
+          tableReference: { projectId: project, datasetId: dataset, tableId: table },
+        });
       }
       return send(res, 404, errorBody({ code: 404, reason: 'notFound', message: `Not found: Table ${project}:${dataset}.${table}` }));
     }
@@ -114,18 +123,33 @@ export async function startBigQueryServer(options: BigQueryServerOptions): Promi
           jobReference: reference,
           configuration: body.configuration,
           status: { state: 'DONE' },
-          statistics: { creationTime: String(Date.now()), totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes, totalBytesBilled: '0', cacheHit: false } },
+          statistics: {
+            creationTime: String(Date.now()),
+            totalBytesProcessed: bytes,
+            query: { totalBytesProcessed: bytes, totalBytesBilled: '0', cacheHit: false },
+          },
         });
       }
       state.set(job.id, { job, polls: 0, answer: options.answer(job), cancelled: false });
-      return send(res, 200, { kind: 'bigquery#job', id: `${options.project}:US.${job.id}`, jobReference: reference, configuration: body.configuration, status: { state: 'RUNNING' }, statistics: { creationTime: String(Date.now()) } });
+      return send(res, 200, {
+        kind: 'bigquery#job',
+        id: `${options.project}:US.${job.id}`,
+        jobReference: reference,
+        configuration: body.configuration,
+        status: { state: 'RUNNING' },
+        statistics: { creationTime: String(Date.now()) },
+      });
     }
     if ((m = new RegExp(`^${base}/jobs/([^/]+)(/cancel)?$`).exec(path))) {
       const s = state.get(m[1]!);
       if (!s) return send(res, 404, errorBody({ code: 404, reason: 'notFound', message: `Not found: Job ${options.project}:${m[1]}` }));
       if (m[2]) s.cancelled = true;
       const done = s.polls >= (options.pendingPolls ?? 0);
-      const job = { kind: 'bigquery#job', jobReference: { projectId: options.project, jobId: s.job.id, location: 'US' }, status: { state: done ? 'DONE' : 'RUNNING' } };
+      const job = {
+        kind: 'bigquery#job',
+        jobReference: { projectId: options.project, jobId: s.job.id, location: 'US' },
+        status: { state: done ? 'DONE' : 'RUNNING' },
+      };
       return send(res, 200, m[2] ? { kind: 'bigquery#jobCancelResponse', job } : job);
     }
     if ((m = new RegExp(`^${base}/queries/([^/]+)$`).exec(path)) && req.method === 'GET') {
@@ -143,7 +167,11 @@ export async function startBigQueryServer(options: BigQueryServerOptions): Promi
         return send(
           res,
           400,
-          errorBody({ code: 400, reason: 'bytesBilledLimitExceeded', message: `Query exceeded limit for bytes billed: ${s.job.maximumBytesBilled}. ${bytes} or higher required.` }),
+          errorBody({
+            code: 400,
+            reason: 'bytesBilledLimitExceeded',
+            message: `Query exceeded limit for bytes billed: ${s.job.maximumBytesBilled}. ${bytes} or higher required.`,
+          }),
         );
       }
       const wanted = Number(url.searchParams.get('maxResults') ?? '100000');

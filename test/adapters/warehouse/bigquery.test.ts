@@ -190,7 +190,9 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
   it('refuses a query whose dry run exceeds maximumBytesBilled, and never runs it', async () => {
     const seen: bigint[] = [];
     const { server, adapter } = await setup({ estimate: () => 5_000_000_000 }, { onQuery: (q) => seen.push(q.bytesEstimated) });
-    const error = await adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }).catch((e: unknown) => e);
+    const error = await adapter
+      .getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryCostError);
     expect((error as QueryCostError).details).toMatchObject({ bytes: '5000000000', limit: '1000000', purpose: 'transfers' });
     expect((error as QueryCostError).shortMessage).toMatch(/would scan 5000000000 bytes, more than maximumBytesBilled 1000000/);
@@ -200,7 +202,9 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
 
   it('turns BigQuery’s own bytesBilledLimitExceeded into the same typed error', async () => {
     const { adapter } = await setup({ estimate: () => 100, answer: (job) => ({ ...answer(job), bytes: 2_000_000 }) });
-    await expect(adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toMatchObject({
+    await expect(
+      adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }),
+    ).rejects.toMatchObject({
       name: 'QueryCostError',
       code: 'WAREHOUSE_QUERY_COST',
       details: { status: 400, reasons: ['bytesBilledLimitExceeded'] },
@@ -208,8 +212,16 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
   });
 
   it('reports 403 and 400 answers as query errors with Google’s reason, and nothing secret', async () => {
-    const { adapter } = await setup({ answer: () => ({ code: 403, reason: 'accessDenied', message: 'Access Denied: Project test-billing-project: User does not have bigquery.jobs.create permission' }) });
-    const denied = await adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }).catch((e: unknown) => e);
+    const { adapter } = await setup({
+      answer: () => ({
+        code: 403,
+        reason: 'accessDenied',
+        message: 'Access Denied: Project test-billing-project: User does not have bigquery.jobs.create permission',
+      }),
+    });
+    const denied = await adapter
+      .getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })
+      .catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(WarehouseQueryError);
     expect((denied as WarehouseQueryError).shortMessage).toMatch(/HTTP 403, accessDenied.*Access Denied/);
     expect(JSON.stringify(denied)).not.toContain(TOKEN);
@@ -226,7 +238,11 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
     const { server, adapter } = await setup();
     const options = { seeds: [{ chain: 'ethereum', tx: SEED_TX }], maxHops: 1 };
     const baseline = reportToJson((await trace({ ...options, adapters: [adapter] })).report);
-    const google = (code: number, reason: string, message: string) => () => ({ status: code, body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }] } }), headers: { 'content-type': 'application/json' } });
+    const google = (code: number, reason: string, message: string) => () => ({
+      status: code,
+      body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }] } }),
+      headers: { 'content-type': 'application/json' },
+    });
     const bodyFaults: Record<string, BodyFault> = {
       'google 500 backendError': google(500, 'backendError', 'Error encountered during execution. Retrying may solve the problem.'),
       'google 503 backendError': google(503, 'backendError', 'The service is currently unavailable.'),
@@ -256,26 +272,44 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
       }
     }
     console.log(`bigquery: ${Object.values(injected).reduce((a, b) => a + b, 0)} faults survived over ${seed - 1} seeded runs`, JSON.stringify(injected));
-    expect(Object.entries(injected).filter(([, n]) => n === 0).map(([k]) => k)).toEqual([]);
+    expect(
+      Object.entries(injected)
+        .filter(([, n]) => n === 0)
+        .map(([k]) => k),
+    ).toEqual([]);
   });
 
   it('out of retries, names the query and the last fault; a permanent refusal is not retried', async () => {
     const clock = createVirtualClock();
-    const { server, adapter } = await setup({ answer: () => ({ code: 503, reason: 'backendError', message: 'The service is currently unavailable.' }) }, { retries: 2, clock });
-    const error = await adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }).catch((e: unknown) => e);
+    const { server, adapter } = await setup(
+      { answer: () => ({ code: 503, reason: 'backendError', message: 'The service is currently unavailable.' }) },
+      { retries: 2, clock },
+    );
+    const error = await adapter
+      .getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WarehouseQueryError);
-    expect((error as WarehouseQueryError).shortMessage).toBe('BigQuery transfers query failed after 3 attempts (HTTP 503, backendError): The service is currently unavailable.');
+    expect((error as WarehouseQueryError).shortMessage).toBe(
+      'BigQuery transfers query failed after 3 attempts (HTTP 503, backendError): The service is currently unavailable.',
+    );
     expect(server.requests.filter((r) => r.path.includes('/queries/'))).toHaveLength(2 + 3); // two polls while running, then 3 attempts
     expect(clock.sleeps).toHaveLength(2);
 
-    const denied = await setup({ answer: () => ({ code: 403, reason: 'accessDenied', message: 'Access Denied' }) }, { retries: 2, clock: createVirtualClock() });
-    await expect(denied.adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toThrow(/HTTP 403, accessDenied/);
+    const denied = await setup(
+      { answer: () => ({ code: 403, reason: 'accessDenied', message: 'Access Denied' }) },
+      { retries: 2, clock: createVirtualClock() },
+    );
+    await expect(
+      denied.adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] }),
+    ).rejects.toThrow(/HTTP 403, accessDenied/);
     expect(denied.server.requests.filter((r) => r.path.includes('/queries/'))).toHaveLength(2 + 1);
   });
 
   it('says which table is missing when a query needs it', async () => {
     const { adapter, server } = await setup({ tables: ['transactions'] });
-    await expect(adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toThrow(MissingTableError);
+    await expect(adapter.getTransfers({ chain: 'ethereum', addresses: [COLLECTOR], direction: 'out', fromTime: T0, assets: [USDT_ASSET] })).rejects.toThrow(
+      MissingTableError,
+    );
     expect(server.jobs).toEqual([]);
   });
 });

@@ -133,7 +133,12 @@ describe('DuckDB over Parquet: late materialization', () => {
   };
 
   it('reads the hashes and amounts of the matched rows only, with the same answer as one pass', async () => {
-    for (const spec of [ask, { ...ask, direction: 'out' as const }, { ...ask, maxPerAddress: 5 }, (({ contracts: _c, fromTime: _f, toTime: _t, ...open }) => open)(ask)]) {
+    for (const spec of [
+      ask,
+      { ...ask, direction: 'out' as const },
+      { ...ask, maxPerAddress: 5 },
+      (({ contracts: _c, fromTime: _f, toTime: _t, ...open }) => open)(ask),
+    ]) {
       const late = await rowsOf(true, spec);
       const once = await rowsOf(false, spec);
       const key = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
@@ -206,7 +211,14 @@ describe('DuckDB: handing rows over to JavaScript', () => {
       const byHash = new Map(rows.map((r) => [r.transaction_hash, r]));
       expect(byHash.size).toBe(120_001);
       const last = byHash.get(`0x${(120_000).toString(16).padStart(64, '0')}`)!;
-      expect(last).toMatchObject({ kind: 'token', from_address: `0x${(100 + 120_000).toString(16).padStart(40, '0')}`, value: '120000000000000000000000000', log_index: String(120_000 % 7), block_number: '12000', block_time: String(T0 + 120_000) });
+      expect(last).toMatchObject({
+        kind: 'token',
+        from_address: `0x${(100 + 120_000).toString(16).padStart(40, '0')}`,
+        value: '120000000000000000000000000',
+        log_index: String(120_000 % 7),
+        block_number: '12000',
+        block_time: String(T0 + 120_000),
+      });
       expect(wh.stats().rowsReturned).toBe(120_001);
     } finally {
       await wh.close();

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bigQueryDialect } from '../../../src/adapters/warehouse/bigquery.js';
 import { duckDbDialect } from '../../../src/adapters/warehouse/duckdb.js';
@@ -27,16 +27,44 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('one query builder, two dialects', () => {
   it('returns only the columns some branch fills, as text rows', () => {
-    const selected = (q: { sql: string }) => /SELECT ((?:m\.\w+, )*m\.\w+) FROM moves AS m/.exec(q.sql)![1]!.split(', ').map((c) => c.slice(2));
+    const selected = (q: { sql: string }) =>
+      /SELECT ((?:m\.\w+, )*m\.\w+) FROM moves AS m/
+        .exec(q.sql)![1]!
+        .split(', ')
+        .map((c) => c.slice(2));
     const tokensOnly = buildTransfersQuery(duckDbDialect, { ...spec, native: false, internal: false });
-    expect(selected(tokensOnly)).toEqual(['kind', 'contract', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time']);
-    expect(tokensOnly.sql).toMatch(/SELECT 'cut' AS kind, CAST\(NULL AS VARCHAR\) AS contract, c\.address AS from_address, (CAST\(NULL AS VARCHAR\) AS \w+, ){5}CAST\(NULL AS VARCHAR\) AS block_time FROM cut/);
+    expect(selected(tokensOnly)).toEqual([
+      'kind',
+      'contract',
+      'from_address',
+      'to_address',
+      'value',
+      'transaction_hash',
+      'log_index',
+      'block_number',
+      'block_time',
+    ]);
+    expect(tokensOnly.sql).toMatch(
+      /SELECT 'cut' AS kind, CAST\(NULL AS VARCHAR\) AS contract, c\.address AS from_address, (CAST\(NULL AS VARCHAR\) AS \w+, ){5}CAST\(NULL AS VARCHAR\) AS block_time FROM cut/,
+    );
     expect(selected(buildTransfersQuery(duckDbDialect, { ...spec, native: false, internal: false, tokenTxIndex: true }))).toContain('transaction_index');
     const nativeOnly = buildTransfersQuery(duckDbDialect, { ...spec, contracts: [], internal: false });
-    expect(selected(nativeOnly)).toEqual(['kind', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time', 'transaction_index', 'gas_used', 'gas_price']);
+    expect(selected(nativeOnly)).toEqual([
+      'kind',
+      'from_address',
+      'to_address',
+      'value',
+      'transaction_hash',
+      'log_index',
+      'block_number',
+      'block_time',
+      'transaction_index',
+      'gas_used',
+      'gas_price',
+    ]);
     expect(selected(buildTransfersQuery(duckDbDialect, spec))).toHaveLength(13);
     expect([tokensOnly, nativeOnly].every((q) => q.textRows)).toBe(true);
-    expect(buildTransactionQuery(duckDbDialect, { hash: '0x' + 'ab'.repeat(32), native: true, internal: true, tokens: true }).textRows).toBeUndefined();
+    expect(buildTransactionQuery(duckDbDialect, { hash: `0x${'ab'.repeat(32)}`, native: true, internal: true, tokens: true }).textRows).toBeUndefined();
   });
 
   it('renders the same query for DuckDB and BigQuery, differing only in the dialect’s pieces, with values as parameters', () => {
@@ -69,7 +97,9 @@ describe('one query builder, two dialects', () => {
         .replace(/TIMESTAMP_SECONDS\(@(\w+)\)/g, 'to_timestamp($$$1)')
         .replace(/CAST\(UNIX_SECONDS\(([\w.]+)\) AS STRING\)/g, 'CAST((epoch_ms($1) // 1000) AS VARCHAR)')
         .replace(/CAST\(NULL AS STRING\)/g, 'CAST(NULL AS VARCHAR)')
-        .replace(/CAST\(([\w.]+|COALESCE\([\w., ]+\)) AS STRING\)/g, (m, inner: string) => (/value|gas_price/.test(inner) ? `trim(${inner})` : `CAST(${inner} AS VARCHAR)`))
+        .replace(/CAST\(([\w.]+|COALESCE\([\w., ]+\)) AS STRING\)/g, (_m, inner: string) =>
+          /value|gas_price/.test(inner) ? `trim(${inner})` : `CAST(${inner} AS VARCHAR)`,
+        )
         .replace(/([\w.]+) > 0/g, "ltrim(trim($1), '0') <> ''")
         .replace(/@(\w+)/g, '$$$1');
     expect(skeleton(bq.sql)).toBe(duck.sql);
@@ -92,7 +122,20 @@ describe('CLI --source duckdb:DIR and bigquery:', () => {
     symlinkSync(join(samples, 'expected_token_transfers.json'), join(tmp, 'token_transfers.json'));
     symlinkSync(join(samples, 'expected_transactions.json'), join(tmp, 'transactions.json'));
     const seed = '0xd5b8345af711792434af6d2506ada1d1ef6ed5dc21e97cafe0bda21ef8e3b7d7';
-    const { code, stdout } = await cli(['trace', '--chain', 'ethereum', '--source', `duckdb:${tmp}`, '--seed', seed, '--hops', '1', '--format', 'json', '--quiet']);
+    const { code, stdout } = await cli([
+      'trace',
+      '--chain',
+      'ethereum',
+      '--source',
+      `duckdb:${tmp}`,
+      '--seed',
+      seed,
+      '--hops',
+      '1',
+      '--format',
+      'json',
+      '--quiet',
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { sources: unknown[]; endpoints: { kind: string; amount: string; asset: { symbol: string } }[] };
     expect(report.sources).toEqual([{ chain: 'ethereum', kind: 'duckdb', endpoint: `duckdb:${tmp}` }]);
@@ -104,7 +147,9 @@ describe('CLI --source duckdb:DIR and bigquery:', () => {
     expect((await cli(['trace', '--chain', 'ethereum', '--source', `duckdb:${join(tmp, 'missing')}`, '--seed', `0x${'11'.repeat(32)}`])).code).toBe(2);
     await expect(createAdapterFromSource('bigquery:', 'ethereum', {})).rejects.toThrow(/needs the project/);
     await expect(createAdapterFromSource('bigquery:my-project', 'evm:137', {})).rejects.toThrow(/no public blockchain-etl dataset/);
-    await expect(createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '10GB' })).rejects.toThrow(/CHAINTRAIL_BIGQUERY_MAX_BYTES/);
+    await expect(createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '10GB' })).rejects.toThrow(
+      /CHAINTRAIL_BIGQUERY_MAX_BYTES/,
+    );
     const bq = await createAdapterFromSource('bigquery:my-project', 'ethereum', { CHAINTRAIL_BIGQUERY_MAX_BYTES: '1000' });
     expect([bq.kind, bq.endpoint]).toEqual(['bigquery', 'bigquery:bigquery-public-data.crypto_ethereum']);
     const own = await createAdapterFromSource('bigquery:my-project.etl_copy', 'ethereum', {});

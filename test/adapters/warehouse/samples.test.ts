@@ -1,6 +1,6 @@
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuckDbWarehouse } from '../../../src/adapters/warehouse/duckdb.js';
 import { createWarehouseAdapter, type WarehouseAdapter } from '../../../src/adapters/warehouse/adapter.js';
@@ -108,7 +108,12 @@ describe('the ethereum-etl stream samples through DuckDB', { timeout: 60_000 }, 
     const expected = transactions.filter((t) => t.status === '1' && t.value !== '0');
     const failedWithValue = transactions.filter((t) => t.status === '0' && t.value !== '0');
     const addresses = [...new Set(transactions.flatMap((t) => [t.from, t.to === 'null' ? t.contract : t.to]))].filter((a) => a !== 'null');
-    const { transfers: got } = await adapter.getTransfers({ chain: 'ethereum', addresses, direction: 'out', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] });
+    const { transfers: got } = await adapter.getTransfers({
+      chain: 'ethereum',
+      addresses,
+      direction: 'out',
+      assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }],
+    });
     expect(got.every((t) => t.type === 'native' && t.logIndex === -1)).toBe(true);
     expect(got.map((t) => t.tx).sort()).toEqual(expected.map((t) => t.hash).sort());
     const byTx = new Map(got.map((t) => [t.tx, t]));
@@ -175,7 +180,12 @@ describe('the ethereum-etl stream samples through DuckDB', { timeout: 60_000 }, 
       expect(got.map((t) => t.amount)).toEqual([2n ** 256n - 1n, 9007199254740993n]);
       // Native value needs transactions, which this folder does not have: a clear error naming the table.
       await expect(
-        big.getTransfers({ chain: 'ethereum', addresses: ['0x2222222222222222222222222222222222222222'], direction: 'out', assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }] }),
+        big.getTransfers({
+          chain: 'ethereum',
+          addresses: ['0x2222222222222222222222222222222222222222'],
+          direction: 'out',
+          assets: [{ chain: 'ethereum', kind: 'native', symbol: 'ETH', decimals: 18 }],
+        }),
       ).rejects.toThrow(MissingTableError);
     } finally {
       await big.close();
@@ -195,7 +205,9 @@ describe('the ethereum-etl stream samples through DuckDB', { timeout: 60_000 }, 
     c.closeSync();
     db.closeSync();
     const careless = createWarehouseAdapter({ engine, chain: 'ethereum' });
-    await expect(careless.getTransfers({ chain: 'ethereum', addresses: ['0x2222222222222222222222222222222222222222'], direction: 'out' })).rejects.toThrow(TableShapeError);
+    await expect(careless.getTransfers({ chain: 'ethereum', addresses: ['0x2222222222222222222222222222222222222222'], direction: 'out' })).rejects.toThrow(
+      TableShapeError,
+    );
     await careless.close();
   });
 
@@ -208,7 +220,9 @@ describe('the ethereum-etl stream samples through DuckDB', { timeout: 60_000 }, 
         `0x1111111111111111111111111111111111111111,0x2222222222222222222222222222222222222222,0x3333333333333333333333333333333333333333,1.5e+20,0x${'ef'.repeat(32)},0,5,1700000000\n`,
     );
     const bad = createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir }), chain: 'ethereum' });
-    await expect(bad.getTransfers({ chain: 'ethereum', addresses: ['0x2222222222222222222222222222222222222222'], direction: 'out' })).rejects.toThrow(ResponseShapeError);
+    await expect(bad.getTransfers({ chain: 'ethereum', addresses: ['0x2222222222222222222222222222222222222222'], direction: 'out' })).rejects.toThrow(
+      ResponseShapeError,
+    );
     await bad.close();
   });
 });

@@ -28,10 +28,13 @@ describe('detectChange', () => {
 
   it('decides on change paid back to an input address on its own', () => {
     const { chain, coins } = wallet();
-    const [pay] = chain.spend([coins[0]!], [
-      { to: 'w-a', value: 35_123_456n },
-      { to: 'shop', value: 24_874_544n, type: 'p2tr' },
-    ]);
+    const [pay] = chain.spend(
+      [coins[0]!],
+      [
+        { to: 'w-a', value: 35_123_456n },
+        { to: 'shop', value: 24_874_544n, type: 'p2tr' },
+      ],
+    );
     const r = detectChange(chain.utxo(pay!.txid));
     expect(r).toMatchObject({ decision: 'change', vout: 0 });
     expect(r.votes.some((v) => v.rule === 'self-change')).toBe(true);
@@ -39,10 +42,13 @@ describe('detectChange', () => {
 
   it('makes no decision when nothing tells the outputs apart', () => {
     const { chain, coins } = wallet();
-    const [pay] = chain.spend([coins[0]!], [
-      { to: 'p', value: 31_234_567n },
-      { to: 'q', value: 28_763_433n },
-    ]);
+    const [pay] = chain.spend(
+      [coins[0]!],
+      [
+        { to: 'p', value: 31_234_567n },
+        { to: 'q', value: 28_763_433n },
+      ],
+    );
     const r = detectChange(chain.utxo(pay!.txid));
     expect(r).toMatchObject({ decision: 'no-decision', vout: null, confidence: 0 });
   });
@@ -50,10 +56,13 @@ describe('detectChange', () => {
   it('makes no decision when the rules disagree', () => {
     const { chain, coins } = wallet();
     // Output 0 is the only non-round one; output 1 is the only fresh address: one vote each.
-    const [pay] = chain.spend([coins[0]!], [
-      { to: 'p', value: 31_234_567n },
-      { to: 'q', value: 28_700_000n },
-    ]);
+    const [pay] = chain.spend(
+      [coins[0]!],
+      [
+        { to: 'p', value: 31_234_567n },
+        { to: 'q', value: 28_700_000n },
+      ],
+    );
     const tx = chain.utxo(pay!.txid);
     const seen = new Set([tx.outputs[0]!.address!]);
     const r = detectChange(tx, { seenBefore: (a) => seen.has(a) });
@@ -63,10 +72,13 @@ describe('detectChange', () => {
 
   it('uses a fresh address and the continuation of a 1-in/2-out pattern', () => {
     const { chain, coins } = wallet();
-    const [, kept] = chain.spend([coins[0]!], [
-      { to: 'reused-shop', value: 12_345_678n },
-      { to: 'fresh', value: 47_654_322n - FEE },
-    ]);
+    const [, kept] = chain.spend(
+      [coins[0]!],
+      [
+        { to: 'reused-shop', value: 12_345_678n },
+        { to: 'fresh', value: 47_654_322n - FEE },
+      ],
+    );
     const tx = chain.utxo(kept!.txid);
     const r = detectChange(tx, {
       seenBefore: (a) => a === tx.outputs[0]!.address,

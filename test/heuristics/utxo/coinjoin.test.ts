@@ -17,7 +17,10 @@ describe('detectCoinJoin', () => {
     const names = ['a', 'b', 'c', 'd', 'e'];
     const coins = fund(chain, names, 2_100_000n);
     chain.mine();
-    const [o] = chain.spend(coins, names.map((n) => ({ to: `${n}2`, value: 2_000_000n })));
+    const [o] = chain.spend(
+      coins,
+      names.map((n) => ({ to: `${n}2`, value: 2_000_000n })),
+    );
     expect(detectCoinJoin(chain.utxo(o!.txid))).toMatchObject({ decision: 'coinjoin', kind: 'generic', denomination: 2_000_000n });
   });
 
@@ -56,20 +59,26 @@ describe('detectCoinJoin', () => {
     const chain = new TestChain();
     const [c] = fund(chain, ['payer'], BTC);
     chain.mine();
-    const p = chain.spend([c!], [
-      { to: 'shop', value: 10_000_000n },
-      { to: 'payer-change', value: 90_000_000n - FEE },
-    ]);
+    const p = chain.spend(
+      [c!],
+      [
+        { to: 'shop', value: 10_000_000n },
+        { to: 'payer-change', value: 90_000_000n - FEE },
+      ],
+    );
     expect(detectCoinJoin(chain.utxo(p[0]!.txid)).decision).toBe('not-coinjoin');
     const batch = batchPayoutScenario();
     expect(detectCoinJoin(batch.chain.utxo(batch.txid)).decision).toBe('not-coinjoin');
     // Three equal payouts from one input: too few inputs for three participants.
-    const [e] = chain.spend([p[1]!], [
-      { to: 'x', value: 1_000_000n },
-      { to: 'y', value: 1_000_000n },
-      { to: 'z', value: 1_000_000n },
-      { to: 'payer-change2', value: p[1]!.value - 3_000_000n - FEE },
-    ]);
+    const [e] = chain.spend(
+      [p[1]!],
+      [
+        { to: 'x', value: 1_000_000n },
+        { to: 'y', value: 1_000_000n },
+        { to: 'z', value: 1_000_000n },
+        { to: 'payer-change2', value: p[1]!.value - 3_000_000n - FEE },
+      ],
+    );
     expect(detectCoinJoin(chain.utxo(e!.txid))).toMatchObject({ decision: 'not-coinjoin', kind: null });
   });
 });

@@ -16,19 +16,25 @@ export function peelChainScenario() {
   const chain = new TestChain();
   const [victimCoin] = fund(chain, ['victim'], 6n * BTC);
   chain.mine();
-  const [stolen] = chain.spend([victimCoin!], [
-    { to: 'thief-0', value: 5n * BTC },
-    { to: 'victim', value: BTC - FEE },
-  ]);
+  const [stolen] = chain.spend(
+    [victimCoin!],
+    [
+      { to: 'thief-0', value: 5n * BTC },
+      { to: 'victim', value: BTC - FEE },
+    ],
+  );
   chain.mine();
   const peels = [30_000_000n, 50_000_000n, 25_000_000n];
   const links: string[] = [];
   let current = stolen!;
   peels.forEach((amount, i) => {
-    const [paid, change] = chain.spend([current], [
-      { to: `payee-${i}`, value: amount, type: 'p2pkh' },
-      { to: `thief-${i + 1}`, value: current.value - amount - FEE },
-    ]);
+    const [paid, change] = chain.spend(
+      [current],
+      [
+        { to: `payee-${i}`, value: amount, type: 'p2pkh' },
+        { to: `thief-${i + 1}`, value: current.value - amount - FEE },
+      ],
+    );
     links.push(paid!.txid);
     current = change!;
     chain.mine();
@@ -45,7 +51,10 @@ export function whirlpoolScenario() {
   const names = ['w0', 'w1', 'w2', 'w3', 'w4'];
   const coins = fund(chain, names, 1_000_500n);
   chain.mine();
-  const [out] = chain.spend(coins, names.map((n) => ({ to: `${n}-mixed`, value: 1_000_000n })));
+  const [out] = chain.spend(
+    coins,
+    names.map((n) => ({ to: `${n}-mixed`, value: 1_000_000n })),
+  );
   chain.mine();
   return { chain, txid: out!.txid };
 }

@@ -22,9 +22,18 @@ describe('Etherscan-style labels', () => {
       ['0x722122df12d4e14e13ac3b6895a86e84145b6967', 'Tornado.Cash', 'mixer'],
       ['0x098b716b8aaf21512996dc57eb0615e2383e2f96', 'Ronin Bridge Exploiter', 'sanctioned'],
     ]);
-    expect(r.labels[0]).toMatchObject({ chain: 'ethereum', jurisdictions: [], confidence: 0.5, source: 'Etherscan labels combined.json:2 "Binance 14" [binance, exchange]' });
+    expect(r.labels[0]).toMatchObject({
+      chain: 'ethereum',
+      jurisdictions: [],
+      confidence: 0.5,
+      source: 'Etherscan labels combined.json:2 "Binance 14" [binance, exchange]',
+    });
     const lineOf = (key: string) => text.split('\n').findIndex((l) => l.includes(`"${key}":`)) + 1;
-    expect(r.lines).toEqual([lineOf('0x28C6c06298d514Db089934071355E5743bf21d60'), lineOf('0x722122dF12D4e14e13Ac3b6895a86e84145b6967'), lineOf('0x098B716B8Aaf21512996dC57EB0615e2383E2f96')]);
+    expect(r.lines).toEqual([
+      lineOf('0x28C6c06298d514Db089934071355E5743bf21d60'),
+      lineOf('0x722122dF12D4e14e13Ac3b6895a86e84145b6967'),
+      lineOf('0x098B716B8Aaf21512996dC57EB0615e2383E2f96'),
+    ]);
     expect(r.summary.skipped.map((s) => [s.line, s.code])).toEqual([
       [lineOf('0x1234'), 'invalid-address'],
       [lineOf('0x0000000000000000000000000000000000000001'), 'invalid-row'],
@@ -39,13 +48,24 @@ describe('Etherscan-style labels', () => {
       'accounts/binance.csv',
     );
     expect(csv.labels).toEqual([
-      { chain: 'ethereum', address: '0xf977814e90da44bfa03b6295a0616a897441acec', entity: 'Binance', category: 'other', jurisdictions: [], confidence: 0.5, source: 'Etherscan labels binance.csv:2 "Binance 8" [binance]' },
+      {
+        chain: 'ethereum',
+        address: '0xf977814e90da44bfa03b6295a0616a897441acec',
+        entity: 'Binance',
+        category: 'other',
+        jurisdictions: [],
+        confidence: 0.5,
+        source: 'Etherscan labels binance.csv:2 "Binance 8" [binance]',
+      },
     ]);
     expect(csv.summary.skipped.map((s) => [s.line, s.code])).toEqual([
       [4, 'invalid-address'],
       [5, 'no-entity'],
     ]);
-    expect(parseEtherscanCsv('Address,Name Tag\n0xf977814e90da44bfa03b6295a0616a897441acec,Binance 8\n', 'x.csv', { category: 'exchange', confidence: 0.9 }).labels[0]).toMatchObject({ category: 'exchange', confidence: 0.9 });
+    expect(
+      parseEtherscanCsv('Address,Name Tag\n0xf977814e90da44bfa03b6295a0616a897441acec,Binance 8\n', 'x.csv', { category: 'exchange', confidence: 0.9 })
+        .labels[0],
+    ).toMatchObject({ category: 'exchange', confidence: 0.9 });
   });
 
   it('names the file for a wrong header, wrong JSON shape or a non-EVM chain', () => {

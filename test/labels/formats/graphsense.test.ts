@@ -30,7 +30,7 @@ beforeAll(() => {
 /** An actor's jurisdictions read straight from the ActorPack text (not through the importer). */
 function actorFromText(id: string): { label: string; jurisdictions: string[] } {
   const lines = readFileSync(ACTORS, 'utf8').split('\n');
-  const at = lines.findIndex((l) => l === `- id: ${id}`);
+  const at = lines.indexOf(`- id: ${id}`);
   let label = '';
   const jurisdictions: string[] = [];
   for (let i = at + 1; i < lines.length && !lines[i]!.startsWith('- '); i++) {
@@ -43,7 +43,9 @@ function actorFromText(id: string): { label: string; jurisdictions: string[] } {
 
 describe('GraphSense ActorPack (real)', () => {
   it('reads every actor of the pack, keyed by id', () => {
-    const expected = readFileSync(ACTORS, 'utf8').split('\n').filter((l) => /^- id:/.test(l)).length;
+    const expected = readFileSync(ACTORS, 'utf8')
+      .split('\n')
+      .filter((l) => /^- id:/.test(l)).length;
     expect(actors.summary.rows).toBe(expected);
     expect(actors.summary.skipped).toEqual([]);
     const binance = actors.actors.get('binance');
@@ -54,7 +56,9 @@ describe('GraphSense ActorPack (real)', () => {
 });
 
 describe('GraphSense TagPacks (real)', () => {
-  const files = readdirSync(PACKS).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(PACKS)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 
   it('accounts for every tag of every pack: labels + skipped = the "- address:" entries, skipped rows point at tags', () => {
     expect(files.length).toBeGreaterThan(15);
@@ -84,7 +88,12 @@ describe('GraphSense TagPacks (real)', () => {
     expect(kucoin.jurisdictions).toEqual(['SC']);
     const r = pack('exchange-wallets-binance.yaml');
     const eth = r.labels.find((l) => l.address === '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8' && l.chain === 'ethereum');
-    expect(eth).toMatchObject({ entity: binance.label, category: 'exchange', jurisdictions: binance.jurisdictions, confidence: GRAPHSENSE_CONFIDENCE.service_data });
+    expect(eth).toMatchObject({
+      entity: binance.label,
+      category: 'exchange',
+      jurisdictions: binance.jurisdictions,
+      confidence: GRAPHSENSE_CONFIDENCE.service_data,
+    });
     expect(eth?.jurisdictions.length).toBeGreaterThan(1);
     const k = pack('exchange-wallets-kucoin.yaml');
     const trx = k.labels.find((l) => l.chain === 'tron' && l.address === 'TRYL7PKCG4b4xRCM554Q5J6o8f1UjUmfnY');
@@ -95,7 +104,9 @@ describe('GraphSense TagPacks (real)', () => {
   it('skips BCH, LTC and ZEC tags as unsupported and counts them', () => {
     const file = join(PACKS, 'ofac.yaml');
     const lines = readFileSync(file, 'utf8').split('\n');
-    const unsupportedTags = lines.filter((l, i) => TAG_LINE.test(l) && /currency: (BCH|LTC|ZEC|DASH|XMR|ETC|BSV|XVG|BTG|XRP)\s*$/.test(lines[i + 1] ?? '')).length;
+    const unsupportedTags = lines.filter(
+      (l, i) => TAG_LINE.test(l) && /currency: (BCH|LTC|ZEC|DASH|XMR|ETC|BSV|XVG|BTG|XRP)\s*$/.test(lines[i + 1] ?? ''),
+    ).length;
     const r = pack('ofac.yaml');
     const unsupported = r.summary.skipped.filter((s) => s.code === 'unsupported-currency');
     expect(unsupported.length).toBe(unsupportedTags);
@@ -140,7 +151,12 @@ describe('GraphSense crafted packs', () => {
     expect(index.actors.get('goodex')).toMatchObject({ jurisdictions: ['SC', 'MT'], line: 3 });
     expect(index.actors.has('badcc')).toBe(false);
     expect(index.summary.skipped).toEqual([
-      { file: 'actors.yaml', line: 7, code: 'invalid-jurisdiction', reason: expect.stringMatching(/actor badcc: jurisdictions\.0: "XX" is not an ISO 3166-1 alpha-2/) },
+      {
+        file: 'actors.yaml',
+        line: 7,
+        code: 'invalid-jurisdiction',
+        reason: expect.stringMatching(/actor badcc: jurisdictions\.0: "XX" is not an ISO 3166-1 alpha-2/),
+      },
       { file: 'actors.yaml', line: 11, code: 'invalid-row', reason: expect.stringMatching(/actor wrongtype: jurisdictions: /) },
     ]);
   });
@@ -190,9 +206,33 @@ describe('GraphSense crafted packs', () => {
     expect(r.summary.skipped[1]!.reason).toBe('unknown currency "FOO"');
     expect(r.summary.skipped[2]!.reason).toBe('currency LTC has no chain in chaintrail yet');
     expect(r.labels).toEqual([
-      { chain: 'ethereum', address: '0x742d35cc6634c0532925a3b844bc454e4438f44e', entity: 'Good Exchange', category: 'exchange', jurisdictions: ['SC', 'MT'], confidence: 0.5, source: 'GraphSense crafted.yaml:6' },
-      { chain: 'ethereum', address: '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8', entity: 'Tag label', category: 'other', jurisdictions: [], confidence: 0.5, source: 'GraphSense crafted.yaml:17' },
-      { chain: 'ethereum', address: '0x3c783c21a0383057d128bae431894a5c19f9cf06', entity: 'v', category: 'other', jurisdictions: [], confidence: 0.5, source: 'GraphSense crafted.yaml:24' },
+      {
+        chain: 'ethereum',
+        address: '0x742d35cc6634c0532925a3b844bc454e4438f44e',
+        entity: 'Good Exchange',
+        category: 'exchange',
+        jurisdictions: ['SC', 'MT'],
+        confidence: 0.5,
+        source: 'GraphSense crafted.yaml:6',
+      },
+      {
+        chain: 'ethereum',
+        address: '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8',
+        entity: 'Tag label',
+        category: 'other',
+        jurisdictions: [],
+        confidence: 0.5,
+        source: 'GraphSense crafted.yaml:17',
+      },
+      {
+        chain: 'ethereum',
+        address: '0x3c783c21a0383057d128bae431894a5c19f9cf06',
+        entity: 'v',
+        category: 'other',
+        jurisdictions: [],
+        confidence: 0.5,
+        source: 'GraphSense crafted.yaml:24',
+      },
     ]);
     expect(r.lines).toEqual([6, 17, 24]);
     expect(r.summary.warnings).toEqual([
@@ -204,7 +244,9 @@ describe('GraphSense crafted packs', () => {
   it('fails the file when the header is wrong (every tag would inherit it), naming the line', () => {
     expect(() => parseTagPack('title: t\ncurrency: ETH\ntags: not-a-list\n', 'h.yaml')).toThrow(InvalidInputError);
     expect(() => parseTagPack('title: t\ncurrency: ETH\ntags: not-a-list\n', 'h.yaml')).toThrow(/h\.yaml: line 3: tags: expected a list of tags/);
-    expect(() => parseTagPack('title: t\nconfidence: very_high\ntags:\n- address: x\n', 'c.yaml')).toThrow(/c\.yaml: line 2: confidence: unknown GraphSense confidence level "very_high"/);
+    expect(() => parseTagPack('title: t\nconfidence: very_high\ntags:\n- address: x\n', 'c.yaml')).toThrow(
+      /c\.yaml: line 2: confidence: unknown GraphSense confidence level "very_high"/,
+    );
     expect(() => parseTagPack('title: t\nlabel: [a\ntags: []\n', 'y.yaml')).toThrow(/y\.yaml: line \d+: not valid YAML/);
   });
 });

@@ -27,16 +27,20 @@ export function toError(error: unknown, purpose: string, dataset: string, attemp
   if (status === 429 || reasons.some((r) => RATE_REASONS.has(r))) {
     return new RateLimitError(`BigQuery rate limit on the ${purpose} query${after}: ${message}`, { details, cause });
   }
-  return new WarehouseQueryError(`BigQuery ${purpose} query failed${after}${status ? ` (HTTP ${status}${reasons.length ? `, ${reasons.join(', ')}` : ''})` : ''}: ${message}`, {
-    details,
-    cause,
-  });
+  return new WarehouseQueryError(
+    `BigQuery ${purpose} query failed${after}${status ? ` (HTTP ${status}${reasons.length ? `, ${reasons.join(', ')}` : ''})` : ''}: ${message}`,
+    {
+      details,
+      cause,
+    },
+  );
 }
 
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
 const TRANSIENT_REASONS = new Set(['backendError', 'internalError', 'jobBackendError', 'jobInternalError', ...RATE_REASONS]);
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const NETWORK = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|network|timed? ?out|aborted|premature close|unexpected end|JSON|Unexpected token|invalid json/i;
+const NETWORK =
+  /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|socket hang up|network|timed? ?out|aborted|premature close|unexpected end|JSON|Unexpected token|invalid json/i;
 
 /** The HTTP status: the error's code, or its response's when the library built the error from the body alone. */
 function httpStatus(error: unknown): number | undefined {

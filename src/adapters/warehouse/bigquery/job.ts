@@ -59,7 +59,8 @@ export async function dryRun(parts: JobParts, query: RenderedQuery, signal?: Abo
       const [dry] = await (await parts.getClient()).createQueryJob({ ...jobConfig(options, query), dryRun: true });
       const meta = (dry.metadata ?? {}) as { statistics?: { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } };
       const found = meta.statistics?.totalBytesProcessed ?? meta.statistics?.query?.totalBytesProcessed;
-      if (found === undefined || !/^\d+$/.test(String(found))) throw new TransientAnswerError(`the dry run of the ${purpose} query gave no totalBytesProcessed`);
+      if (found === undefined || !/^\d+$/.test(String(found)))
+        throw new TransientAnswerError(`the dry run of the ${purpose} query gave no totalBytesProcessed`);
       return String(found);
     },
     signal,
@@ -137,7 +138,9 @@ export async function readResults(parts: JobParts, job: Job, purpose: string, de
     if (!resp.pageToken) {
       // Every row the job says it has, or the answer is not trusted: nothing dropped silently.
       if (resp.totalRows !== undefined && rows.length !== Number(resp.totalRows)) {
-        throw new WarehouseQueryError(`BigQuery gave ${rows.length} of the ${resp.totalRows} rows of the ${purpose} query`, { details: { engine: 'bigquery', purpose, rows: rows.length, totalRows: resp.totalRows } });
+        throw new WarehouseQueryError(`BigQuery gave ${rows.length} of the ${resp.totalRows} rows of the ${purpose} query`, {
+          details: { engine: 'bigquery', purpose, rows: rows.length, totalRows: resp.totalRows },
+        });
       }
       return rows;
     }

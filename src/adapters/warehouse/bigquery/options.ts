@@ -21,7 +21,15 @@ export const BigQueryWarehouseOptionsSchema = z
     location: z.string().min(1).optional(),
     /** Refuse (after a dry run) and cap (in the job) queries scanning more than this. `null` turns the guard off. */
     maximumBytesBilled: z
-      .union([z.bigint().positive(), z.number().int().positive(), z.string().regex(/^\d+$/).transform((v) => BigInt(v)), z.null()])
+      .union([
+        z.bigint().positive(),
+        z.number().int().positive(),
+        z
+          .string()
+          .regex(/^\d+$/)
+          .transform((v) => BigInt(v)),
+        z.null(),
+      ])
       .default(DEFAULT_MAXIMUM_BYTES_BILLED)
       .transform((v) => (v === null ? null : BigInt(v))),
     /** Rows per results page. */

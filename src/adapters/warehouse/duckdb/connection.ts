@@ -53,7 +53,10 @@ export function wrap(error: unknown, what: string, details: Record<string, unkno
 }
 
 /** A query's parameters as DuckDB values and types (INT64 as BIGINT, text as VARCHAR, lists of either). */
-export function bind({ BIGINT, LIST, VARCHAR, listValue }: DuckDb, query: RenderedQuery): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
+export function bind(
+  { BIGINT, LIST, VARCHAR, listValue }: DuckDb,
+  query: RenderedQuery,
+): { values: Record<string, DuckDBValue>; types: Record<string, DuckDBType> } {
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
   for (const p of query.params) {
@@ -73,7 +76,12 @@ export function bind({ BIGINT, LIST, VARCHAR, listValue }: DuckDb, query: Render
  * string's limit): DuckDB's value-by-value hand-over costs about a microsecond per value, a fifth of a second for a
  * hop's 20,000 rows; the JSON, 40 ms.
  */
-export async function readRows(connection: DuckDBConnection, query: RenderedQuery, values: Record<string, DuckDBValue>, types: Record<string, DuckDBType>): Promise<Record<string, unknown>[]> {
+export async function readRows(
+  connection: DuckDBConnection,
+  query: RenderedQuery,
+  values: Record<string, DuckDBValue>,
+  types: Record<string, DuckDBType>,
+): Promise<Record<string, unknown>[]> {
   const sql = query.textRows
     ? `SELECT CAST(to_json(list(q.r)) AS VARCHAR) AS rows FROM (SELECT r, (row_number() OVER () - 1) // 50000 AS chunk FROM (${query.sql}) AS r) AS q GROUP BY q.chunk`
     : query.sql;

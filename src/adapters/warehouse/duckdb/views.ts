@@ -65,7 +65,9 @@ function columnExpression(source: TableSource, column: string, spec: ColumnSpec,
   const c = ident(column);
   if (type === undefined) {
     if (spec.required) {
-      throw new TableShapeError(`Table ${source.table} (${source.path}) has no column ${column}`, { details: { table: source.table, column, path: source.path } });
+      throw new TableShapeError(`Table ${source.table} (${source.path}) has no column ${column}`, {
+        details: { table: source.table, column, path: source.path },
+      });
     }
     return spec.kind === 'int' ? 'CAST(NULL AS BIGINT)' : spec.kind === 'time' ? 'CAST(NULL AS TIMESTAMPTZ)' : 'CAST(NULL AS VARCHAR)';
   }
@@ -137,7 +139,13 @@ export async function createView(connection: DuckDBConnection, source: TableSour
   const spec = COLUMNS[source.table];
   const present = Object.keys(spec).filter((c) => types.has(c));
   // JSON: the columns we read, all as text (exact); the view casts.
-  const from = source.format === 'json' ? reader(source, present.map((c) => types.get(c)!.name)) : reader(source);
+  const from =
+    source.format === 'json'
+      ? reader(
+          source,
+          present.map((c) => types.get(c)!.name),
+        )
+      : reader(source);
   const select = Object.entries(spec).map(([column, s]) => {
     const found = types.get(column);
     const type = found === undefined ? undefined : source.format === 'json' ? 'VARCHAR' : found.type;

@@ -14,11 +14,17 @@ export function registerCaseAdd(cases: Command, io: CliIo): void {
     .action(async (reference: string, opts) => {
       await withStore(opts, io, async (store) => {
         const c = await store.addCase(
-          { reference, ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}), ...(opts.opened ? { opened: opts.opened } : {}), ...(opts.notes ? { notes: opts.notes } : {}) },
+          {
+            reference,
+            ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction } : {}),
+            ...(opts.opened ? { opened: opts.opened } : {}),
+            ...(opts.notes ? { notes: opts.notes } : {}),
+          },
           { ifExists: opts.update ? 'update' : 'error' },
         );
         if (opts.format === 'json') io.stdout.write(json(c));
-        else if (opts.format === 'csv') io.stdout.write(csv(['reference', 'jurisdiction', 'opened', 'notes'], [[c.reference, c.jurisdiction, c.opened, c.notes]]));
+        else if (opts.format === 'csv')
+          io.stdout.write(csv(['reference', 'jurisdiction', 'opened', 'notes'], [[c.reference, c.jurisdiction, c.opened, c.notes]]));
         else io.stdout.write(`case ${c.reference}${c.jurisdiction ? ` (${c.jurisdiction})` : ''} stored in ${store.location}\n`);
       });
     });

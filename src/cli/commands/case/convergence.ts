@@ -26,7 +26,8 @@ export function registerCaseConvergence(cases: Command, io: CliIo): void {
         });
         if (opts.graph) {
           const ext = extname(opts.graph).toLowerCase();
-          if (ext !== '.gexf' && ext !== '.graphml') throw new InvalidInputError('--graph FILE must end in .gexf or .graphml', { details: { option: '--graph' } });
+          if (ext !== '.gexf' && ext !== '.graphml')
+            throw new InvalidInputError('--graph FILE must end in .gexf or .graphml', { details: { option: '--graph' } });
           const graph = caseLinkGraph(entries, await store.listCases());
           writeFileSync(opts.graph, ext === '.gexf' ? linkGraphToGexf(graph) : linkGraphToGraphml(graph));
         }

@@ -20,7 +20,9 @@ export function registerCaseList(cases: Command, io: CliIo): void {
         } else {
           io.stdout.write(`${list.length} case(s) in ${store.location}\n`);
           for (const c of list) {
-            io.stdout.write(`  ${c.reference}${c.jurisdiction ? ` [${c.jurisdiction}]` : ''}: ${c.victims} victim(s), ${c.payments} payment(s), ${c.traces} trace(s)${c.lastTraceAt ? `, last ${c.lastTraceAt}` : ''}\n`);
+            io.stdout.write(
+              `  ${c.reference}${c.jurisdiction ? ` [${c.jurisdiction}]` : ''}: ${c.victims} victim(s), ${c.payments} payment(s), ${c.traces} trace(s)${c.lastTraceAt ? `, last ${c.lastTraceAt}` : ''}\n`,
+            );
           }
         }
       });

@@ -10,7 +10,24 @@ function packetsListing(packets: readonly ConsolidatedPacket[], format: string, 
   if (format === 'json') return json(packets);
   if (format === 'csv') {
     return csv(
-      ['type', 'recipient', 'case_ref', 'chain', 'address', 'amount_base', 'amount', 'symbol', 'traced_base', 'address_requested_base', 'address_received_base', 'first_seen', 'last_seen', 'incoming_txs', 'outgoing_txs', 'victim_payments'],
+      [
+        'type',
+        'recipient',
+        'case_ref',
+        'chain',
+        'address',
+        'amount_base',
+        'amount',
+        'symbol',
+        'traced_base',
+        'address_requested_base',
+        'address_received_base',
+        'first_seen',
+        'last_seen',
+        'incoming_txs',
+        'outgoing_txs',
+        'victim_payments',
+      ],
       packets.flatMap((p) =>
         p.addresses.flatMap((a) =>
           a.shares.map((s) => [
@@ -37,8 +54,12 @@ function packetsListing(packets: readonly ConsolidatedPacket[], format: string, 
   }
   if (packets.length === 0) return 'No exchange or freezable balance reached by the traced cases.\n';
   return (
-    packets.map((p) => `${p.type} ${p.recipient.entity}: ${p.caseCount} case(s), ${p.addresses.length} address(es), ${p.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ')}\n`).join('') +
-    (outDir ? `files written to ${outDir}\n` : '')
+    packets
+      .map(
+        (p) =>
+          `${p.type} ${p.recipient.entity}: ${p.caseCount} case(s), ${p.addresses.length} address(es), ${p.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ')}\n`,
+      )
+      .join('') + (outDir ? `files written to ${outDir}\n` : '')
   );
 }
 

@@ -13,17 +13,16 @@ const DB_HELP = 'case database: sqlite:PATH, a file path or postgres://user@host
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Commander parser of a whole-number option; anything else is an InvalidInputError naming the option. */
-export const int = (name: string) => (value: string): number => {
-  if (!/^\d+$/.test(value)) throw new InvalidInputError(`${name} must be a whole number, got "${value}"`, { details: { option: name, value } });
-  return Number(value);
-};
+export const int =
+  (name: string) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidInputError(`${name} must be a whole number, got "${value}"`, { details: { option: name, value } });
+    return Number(value);
+  };
 
 /** A case subcommand with `--db` and `--format summary|json|csv`. */
 export const caseSubcommand = (cases: Command, name: string): Command =>
-  cases
-    .command(name)
-    .option('--db <target>', DB_HELP)
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'));
+  cases.command(name).option('--db <target>', DB_HELP).addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'));
 
 /** Opens the store named by --db (else CHAINTRAIL_DB, else ./chaintrail.db), runs `work`, and closes it whatever happens. */
 export async function withStore<T>(opts: { db?: string }, io: CliIo, work: (store: CaseStore) => Promise<T>): Promise<T> {

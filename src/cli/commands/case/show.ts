@@ -39,15 +39,22 @@ export function registerCaseShow(cases: Command, io: CliIo): void {
             ),
           );
         } else {
-          const lines = [`case ${c.reference}${c.jurisdiction ? ` [${c.jurisdiction}]` : ''}${c.opened ? `, opened ${c.opened}` : ''}${c.notes ? `: ${c.notes}` : ''}`];
+          const lines = [
+            `case ${c.reference}${c.jurisdiction ? ` [${c.jurisdiction}]` : ''}${c.opened ? `, opened ${c.opened}` : ''}${c.notes ? `: ${c.notes}` : ''}`,
+          ];
           lines.push(`${payments.length} payment(s) by ${new Set(payments.map((p) => p.victim)).size} victim(s):`);
           for (const p of payments) {
-            lines.push(`  ${new Date(p.time * 1000).toISOString()} ${p.victim} ${formatUnits(BigInt(p.amount), p.asset.decimals)} ${p.asset.symbol} on ${p.chain} ${p.tx ?? `to ${p.address}`}`);
+            lines.push(
+              `  ${new Date(p.time * 1000).toISOString()} ${p.victim} ${formatUnits(BigInt(p.amount), p.asset.decimals)} ${p.asset.symbol} on ${p.chain} ${p.tx ?? `to ${p.address}`}`,
+            );
           }
           if (latest) {
             const r = latest.report;
             lines.push(`latest trace #${latest.id} (${latest.createdAt})${r.complete ? '' : ' INCOMPLETE'}: ${r.endpoints.length} endpoint(s)`);
-            for (const x of r.exchanges) lines.push(`  exchange ${x.entity} [${x.jurisdictions.join(';') || 'unknown'}]: ${x.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ')}`);
+            for (const x of r.exchanges)
+              lines.push(
+                `  exchange ${x.entity} [${x.jurisdictions.join(';') || 'unknown'}]: ${x.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ')}`,
+              );
           } else lines.push('not traced yet (chaintrail case trace)');
           io.stdout.write(`${lines.join('\n')}\n`);
         }

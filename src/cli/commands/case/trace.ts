@@ -24,11 +24,21 @@ async function adaptersFor(sources: string[], chain: string | undefined, io: Cli
 /** What `case trace` prints: each case traced, incomplete or failed, by reference. */
 function traceListing(result: TraceCasesResult, format: string): string {
   const rows = [
-    ...result.traced.map((t) => ({ reference: t.reference, status: t.complete ? 'traced' : 'incomplete', traceId: t.traceId, endpoints: t.endpoints, error: '' })),
+    ...result.traced.map((t) => ({
+      reference: t.reference,
+      status: t.complete ? 'traced' : 'incomplete',
+      traceId: t.traceId,
+      endpoints: t.endpoints,
+      error: '',
+    })),
     ...result.failed.map((f) => ({ reference: f.reference, status: 'failed', traceId: null, endpoints: null, error: f.error.message })),
   ].sort((a, b) => (a.reference < b.reference ? -1 : 1));
   if (format === 'json') return json(rows);
-  if (format === 'csv') return csv(['reference', 'status', 'trace_id', 'endpoints', 'error'], rows.map((r) => [r.reference, r.status, r.traceId, r.endpoints, r.error]));
+  if (format === 'csv')
+    return csv(
+      ['reference', 'status', 'trace_id', 'endpoints', 'error'],
+      rows.map((r) => [r.reference, r.status, r.traceId, r.endpoints, r.error]),
+    );
   return (
     `${result.traced.length} case(s) traced, ${result.failed.length} failed\n` +
     rows.map((r) => `  ${r.reference}: ${r.status}${r.endpoints !== null ? `, ${r.endpoints} endpoint(s)` : ''}${r.error ? ` (${r.error})` : ''}\n`).join('')
@@ -41,7 +51,11 @@ export function registerCaseTrace(cases: Command, io: CliIo): void {
     .description("Trace cases' payments (all cases with --all) and store the reports and the addresses reached")
     .argument('[references...]', 'case references')
     .option('--all', 'every case that has payments')
-    .option('--source <[chain=]kind:target>', 'data source, repeatable (as for chaintrail trace): fixture:FILE, rpc:URL, etherscan[:URL], trongrid[:URL], …', collect)
+    .option(
+      '--source <[chain=]kind:target>',
+      'data source, repeatable (as for chaintrail trace): fixture:FILE, rpc:URL, etherscan[:URL], trongrid[:URL], …',
+      collect,
+    )
     .option('--chain <id>', 'chain served by unprefixed network sources (default: each chain of the case payments)')
     .option('--labels <file>', 'label file (.csv or .json), repeatable', collect)
     .option('--hops <n>', 'maximum hops after the seed recipient', int('--hops'))
@@ -53,7 +67,8 @@ export function registerCaseTrace(cases: Command, io: CliIo): void {
     .option('--quiet', 'no progress on stderr')
     .action(async (references: string[], opts) => {
       const sources: string[] = opts.source ?? [];
-      if (sources.length === 0) throw new InvalidInputError('--source is required (e.g. --source fixture:fixtures/demo/dataset.json)', { details: { option: '--source' } });
+      if (sources.length === 0)
+        throw new InvalidInputError('--source is required (e.g. --source fixture:fixtures/demo/dataset.json)', { details: { option: '--source' } });
       if (!opts.all && references.length === 0) throw new InvalidInputError('name the cases to trace or give --all', { details: {} });
       const flags = {
         ...(opts.hops !== undefined ? { maxHops: opts.hops } : {}),
@@ -76,9 +91,12 @@ export function registerCaseTrace(cases: Command, io: CliIo): void {
           labels: loadLabelFiles(opts.labels ?? []),
           ...flags,
           ...(io.signal ? { signal: io.signal } : {}),
-          onProgress: (e) => status.update(`case ${n + 1}/${refs.length} ${current}: round ${e.round}, ${e.expanded} expanded, ${e.transfers} transfers, ${e.requests} requests`),
+          onProgress: (e) =>
+            status.update(
+              `case ${n + 1}/${refs.length} ${current}: round ${e.round}, ${e.expanded} expanded, ${e.transfers} transfers, ${e.requests} requests`,
+            ),
         };
-        let result;
+        let result: Awaited<ReturnType<typeof traceCases>>;
         try {
           current = refs[0] ?? '';
           result = await traceCases(store, {
