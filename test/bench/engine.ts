@@ -21,24 +21,13 @@ import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { trace } from '../../src/trace/trace.js';
 import type { Label } from '../../src/core/schema.js';
+import { mulberry32 } from '../support/random.js';
 
 const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
 const T0 = 1_760_000_000;
 const HOUR = 3600;
 const GOAL_RATE = 1_000_000;
 const GOAL_RSS = 1024 ** 3;
-
-/** Deterministic PRNG (mulberry32) so every run builds the same world. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Addresses and hashes look like real ones (random hex): sequential ones share long prefixes, which makes every
 // string comparison and hash slower than real data would. A readable suffix keeps them unique.
@@ -62,7 +51,7 @@ export interface World {
 
 /** Builds the layering world with exactly `total` transfers. */
 export function generateWorld(total: number, seed = 7): World {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const scale = total / 1_000_000;
   // Widths of the layers (collectors first); about four transfers per layer address in all.

@@ -43,6 +43,7 @@ import { buildCaseWorld, DEMO_LABELS } from '../support/case-world.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 import { traceDemo } from '../support/demo-trace.js';
 import { generateWorld } from '../bench/engine.js';
+import { mulberry32 } from '../support/random.js';
 
 export const MODELS = ['fifo', 'haircut', 'poison', 'tiho'] as const;
 
@@ -83,21 +84,12 @@ async function demoOutputs(): Promise<Pinned[]> {
 }
 
 // A small UTXO world drawn from a seeded PRNG: payments split, merge, peel and pay a labeled exchange.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 const btcAddr = (name: string) => payments.p2wpkh({ hash: Buffer.from(id(`golden-btc:${name}`).slice(2, 42), 'hex'), network: networks.bitcoin }).address!;
 const btcTxid = (n: number) => id(`golden-btctx:${n}`).slice(2);
 
 export function utxoWorld(seed: number): { dataset: FixtureDatasetInput; seedTx: string; exchange: string } {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const txs: NonNullable<FixtureDatasetInput['utxoTransactions']> = [];
   const unspent: { tx: string; vout: number; owner: string; sats: number }[] = [];

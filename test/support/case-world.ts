@@ -5,6 +5,7 @@ import { id } from 'ethers';
 import { tronHexToBase58 } from '../../src/core/address.js';
 import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import type { ComplaintRow } from '../../src/cases/schema.js';
+import { mulberry32 } from './random.js';
 
 /**
  * Many synthetic cases on top of the bundled demo world (fixtures/demo): a copy of its dataset with extra transfers,
@@ -78,20 +79,8 @@ const BASE = Date.parse('2026-04-01T00:00:00Z') / 1000;
 const USDT_ETH = 'usdt-eth';
 const USDT_TRON = 'usdt-tron';
 
-/** Small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function buildCaseWorld(seed = 17): CaseWorld {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const demo = JSON.parse(readFileSync(DEMO_DATASET, 'utf8')) as FixtureDatasetInput;
   const transfers = [...(demo.transfers ?? [])];
   const plan: { kind: CaseKind; count: number }[] = [

@@ -13,6 +13,7 @@
  */
 import { Interface } from 'ethers';
 import { actor, startLocalChain, type Deployed, type LocalChain } from './ganache.js';
+import { mulberry32 } from './random.js';
 
 export type TokenName = 'USDT' | 'DAI' | 'WETH';
 export type AssetName = TokenName | 'ETH';
@@ -301,14 +302,7 @@ async function deployHash(chain: LocalChain, address: string): Promise<string> {
 
 /** A small seeded PRNG (mulberry32): the same seed draws the same plan. */
 export function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   return {
     next,
