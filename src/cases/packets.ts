@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { formatUnits } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
-import { AssetRefSchema } from '../core/schema.js';
 import { escapeMarkdown, markdownCode, slug } from '../report/escape.js';
 import {
   addressDetail,
   assetId,
   buildRequestPackets,
   ContributionSchema,
+  MoneySchema,
+  PacketMovementSchema,
   RequestPacketSchema,
   sumMoney,
   type Money,
@@ -17,17 +18,10 @@ import {
 import { splitProRata } from '../engine/attribution.js';
 import type { CaseStore } from './store.js';
 
-const money = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
 const part = z.object({ amount: z.string(), amountDisplay: z.string() });
-const movement = z.object({
-  tx: z.string(),
-  logIndex: z.number().int(),
-  time: z.string(),
-  amount: z.string(),
-  amountDisplay: z.string(),
+const movement = PacketMovementSchema.extend({
   /** Tainted part over all cases: the cases' tainted parts added up, never more than the transfer moved. */
   taint: z.string(),
-  taintDisplay: z.string(),
   /** The cases whose traces found this transfer tainted. */
   cases: z.array(z.string()),
 });
@@ -50,10 +44,10 @@ export const ConsolidatedPacketSchema = z.object({
   recipient: RequestPacketSchema.shape.recipient.pick({ entity: true, jurisdictions: true }),
   caseCount: z.number().int(),
   /** Sum of the addresses' requested amounts, per asset. */
-  totals: z.array(money),
+  totals: z.array(MoneySchema),
   rule: z.string(),
   addresses: z.array(
-    money.extend({
+    MoneySchema.extend({
       chain: z.string(),
       address: z.string(),
       cases: z.array(z.string()),
@@ -87,9 +81,9 @@ export const ConsolidatedPacketSchema = z.object({
       crossBorder: z.boolean().nullable(),
       crossBorderReason: z.string(),
       /** What this packet requests for the case (its shares), per asset. */
-      totals: z.array(money),
+      totals: z.array(MoneySchema),
       /** The case's own traced amounts, per asset (before combining with other cases). */
-      traced: z.array(money),
+      traced: z.array(MoneySchema),
       addresses: RequestPacketSchema.shape.addresses,
       victimPayments: RequestPacketSchema.shape.victimPayments,
       method: RequestPacketSchema.shape.method,

@@ -7,9 +7,10 @@ import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
 import { formatUnits } from '../core/asset.js';
 
-const money = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
+/** An amount of an asset, in base units and for display. */
+export const MoneySchema = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
 /** A movement with what it moved and the tainted part of it (base units and display units of the address's asset). */
-const movement = z.object({
+export const PacketMovementSchema = z.object({
   tx: z.string(),
   logIndex: z.number().int(),
   time: z.string(),
@@ -47,9 +48,9 @@ export const RequestPacketSchema = z.object({
     crossBorder: z.boolean().nullable(),
     crossBorderReason: z.string(),
   }),
-  totals: z.array(money),
+  totals: z.array(MoneySchema),
   addresses: z.array(
-    money.extend({
+    MoneySchema.extend({
       chain: z.string(),
       address: z.string(),
       /** Exchange packets: true when the deposit address was inferred from a sweep into a labeled wallet. */
@@ -61,9 +62,9 @@ export const RequestPacketSchema = z.object({
       /** Tainted transactions into this address (the hashes of `incoming`). */
       txs: z.array(z.string()),
       /** The tainted transfers into this address; `amount` never exceeds the sum of their tainted parts. */
-      incoming: z.array(movement.extend({ from: z.string() })),
+      incoming: z.array(PacketMovementSchema.extend({ from: z.string() })),
       /** Transfers out of this address the amount relies on: an inferred deposit address's sweeps into the exchange. */
-      outgoing: z.array(movement.extend({ to: z.string() })),
+      outgoing: z.array(PacketMovementSchema.extend({ to: z.string() })),
       /** `amount` split by the victim payment it came from (with `unattributed`, they add up to `amount`). */
       victims: z.array(ContributionSchema),
       /** Part of `amount` not attributed to one payment (base units): a UTXO trace, or a report without attribution. */
@@ -81,7 +82,7 @@ export const RequestPacketSchema = z.object({
       amountDisplay: z.string(),
       symbol: z.string(),
       time: z.string(),
-      contributed: z.array(money),
+      contributed: z.array(MoneySchema),
     }),
   ),
   method: z.object({ taint: z.string(), maxHops: z.number(), complete: z.boolean(), balanced: z.boolean(), claim: z.string(), attribution: z.string() }),
@@ -205,7 +206,7 @@ function victimPayments(report: TraceReport, endpoints: readonly Endpoint[]): Re
     .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0));
 }
 
-export type Money = z.infer<typeof money>;
+export type Money = z.infer<typeof MoneySchema>;
 
 /** Exact per-asset sums (bigint), sorted by asset. */
 export function sumMoney(items: readonly Money[]): Money[] {
