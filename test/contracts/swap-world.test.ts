@@ -410,7 +410,7 @@ describe('swap worlds on ganache', () => {
     expect([...single.held.keys()]).toEqual([a.split3]);
     expect(single.held.get(a.split3!)).toEqual(new Map([['ETH', weth]]));
     expect(single.ledger.get(usdt)).toMatchObject({ seeded: 15_000n * USDT, kept: 15_000n * USDT });
-  });
+  }, 120_000);
 
   it('generated worlds (seeded draws over realistic ranges): conservation, real balances, clean users clean, both models', async () => {
     await fc.assert(
@@ -430,7 +430,7 @@ describe('swap worlds on ganache', () => {
       }),
       { numRuns: 3 },
     );
-  });
+  }, 240_000);
 });
 
 describe('swap contracts behave as the mainnet shapes they copy', () => {
