@@ -17,7 +17,10 @@ import { groupBy } from '../core/group.js';
  * - Per output asset: tainted out = floor(total out × share); spread over that asset's outputs in proportion to their
  *   amounts, floor, the units left one each to the largest remainders (ties: lower recipient, then smaller amount,
  *   then lower log index, then id), so the order of the logs does not matter. The fraction floor dropped (below one
- *   base unit per asset) is `roundedAway` (numerator over share.total) and stays with the contracts as kept.
+ *   base unit per asset) is `roundedAway` (numerator over share.total) and stays with the contracts as kept. An asset's
+ *   tainted total is exact (floor); one output is within two base units of amount × share (below one from the
+ *   asset's floor, below one from the spread), within one when it is its asset's only output. The spread is of the
+ *   floored total, as test/support/swap-oracle.ts does, so the two agree unit for unit.
  * - Per asset, tainted in − tainted out is what the contracts keep (a pool's new reserves, never followed again) when
  *   positive, and what the conversion produced in that asset when negative: tainted in = tainted out + kept − produced.
  * - Wrapped native = native 1:1 is the caller's asset key (the wrapper's token and the native asset share one key):
@@ -210,7 +213,7 @@ export function flowThroughTransaction(input: TransactionFlowInput): Transaction
     for (const [asset, rows] of [...groupBy(outputs, (m) => m.assetKey)].sort(([a], [b]) => compareText(a, b))) {
       const spread = spreadShare(rows, chosen.share);
       for (const [i, m] of rows.entries()) flow.tainted.set(m.id, spread.tainted[i]!);
-      flow.roundedAway.set(asset, spread.roundedAway);
+      if (sum(rows) > 0n) flow.roundedAway.set(asset, spread.roundedAway);
       const taintedOut = spread.tainted.reduce((s, t) => s + t, 0n);
       if (chosen.tainted.includes(asset)) continue;
       flow.conversions.push({
