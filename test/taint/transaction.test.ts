@@ -236,6 +236,15 @@ const txArb = (oneInputAsset: boolean) =>
 const isContract = (address: string) => CONTRACTS.includes(address);
 const boxInputs = (t: TransactionFlowInput) => t.movements.filter((m) => !isContract(m.from) && isContract(m.to));
 const boxOutputs = (t: TransactionFlowInput) => t.movements.filter((m) => isContract(m.from) && !isContract(m.to));
+const inAsset = (rows: readonly TxMovement[], asset: string) => rows.filter((m) => m.assetKey === asset);
+const givenTaint = (t: TransactionFlowInput) => (m: TxMovement) => t.taintedIn.get(m.id) ?? 0n;
+/** Checks `check` on generated transactions (one input asset or any) and the rule's answer for each. */
+function forEveryTx(oneInputAsset: boolean, numRuns: number, check: (t: TransactionFlowInput, flow: TransactionFlow) => void): void {
+  fc.assert(
+    fc.property(txArb(oneInputAsset), (t) => check(t, flowThroughTransaction(t))),
+    { numRuns },
+  );
+}
 const total = (rows: readonly TxMovement[], of: (m: TxMovement) => bigint = (m) => m.amount) => rows.reduce((s, m) => s + of(m), 0n);
 
 describe('flowThroughTransaction: properties over generated transactions', () => {
@@ -254,107 +263,81 @@ describe('flowThroughTransaction: properties over generated transactions', () =>
   });
 
   it('no output carries more taint than its amount, and per asset tainted out ≤ total out', () => {
-    fc.assert(
-      fc.property(txArb(false), (t) => {
-        const flow = flowThroughTransaction(t);
-        for (const m of t.movements) expect(flow.tainted.get(m.id) ?? 0n).toBeLessThanOrEqual(m.amount);
-        for (const asset of ASSETS) {
-          const outs = boxOutputs(t).filter((m) => m.assetKey === asset);
-          expect(total(outs, (m) => flow.tainted.get(m.id)!)).toBeLessThanOrEqual(total(outs));
-        }
-      }),
-      { numRuns: 300 },
-    );
+    forEveryTx(false, 300, (t, flow) => {
+      for (const m of t.movements) expect(flow.tainted.get(m.id) ?? 0n).toBeLessThanOrEqual(m.amount);
+      for (const asset of ASSETS) {
+        const outs = boxOutputs(t).filter((m) => m.assetKey === asset);
+        expect(total(outs, (m) => flow.tainted.get(m.id)!)).toBeLessThanOrEqual(total(outs));
+      }
+    });
   });
 
   it('per asset the tainted part is exactly floor(total out × share); each output within one base unit of amount × share (two when its asset has several outputs)', () => {
-    fc.assert(
-      fc.property(txArb(false), (t) => {
-        const flow = flowThroughTransaction(t);
-        if (!flow.share) {
-          for (const m of boxOutputs(t)) expect(flow.tainted.get(m.id)).toBe(0n);
-          return;
+    forEveryTx(false, 300, (t, flow) => {
+      if (!flow.share) {
+        for (const m of boxOutputs(t)) expect(flow.tainted.get(m.id)).toBe(0n);
+        return;
+      }
+      const { tainted, total: whole } = flow.share;
+      for (const m of boxOutputs(t)) {
+        // Below one unit from the asset's floor plus below one from the spread; one alone when the output is alone.
+        const alone = boxOutputs(t).filter((o) => o.assetKey === m.assetKey).length === 1;
+        const gap = flow.tainted.get(m.id)! * whole - m.amount * tainted;
+        expect(gap).toBeLessThanOrEqual(0n + (alone ? 0n : whole));
+        expect(gap).toBeGreaterThan(alone ? -whole : -2n * whole);
+      }
+      for (const asset of ASSETS) {
+        const outs = boxOutputs(t).filter((m) => m.assetKey === asset);
+        if (total(outs) === 0n) {
+          expect(flow.roundedAway.has(asset)).toBe(false);
+          continue;
         }
-        const { tainted, total: whole } = flow.share;
-        for (const m of boxOutputs(t)) {
-          // Below one unit from the asset's floor plus below one from the spread; one alone when the output is alone.
-          const alone = boxOutputs(t).filter((o) => o.assetKey === m.assetKey).length === 1;
-          const gap = flow.tainted.get(m.id)! * whole - m.amount * tainted;
-          expect(gap).toBeLessThanOrEqual(0n + (alone ? 0n : whole));
-          expect(gap).toBeGreaterThan(alone ? -whole : -2n * whole);
-        }
-        for (const asset of ASSETS) {
-          const outs = boxOutputs(t).filter((m) => m.assetKey === asset);
-          if (total(outs) === 0n) {
-            expect(flow.roundedAway.has(asset)).toBe(false);
-            continue;
-          }
-          const exact = total(outs) * tainted;
-          expect(total(outs, (m) => flow.tainted.get(m.id)!)).toBe(exact / whole);
-          expect(flow.roundedAway.get(asset)).toBe(exact % whole);
-        }
-      }),
-      { numRuns: 300 },
-    );
+        const exact = total(outs) * tainted;
+        expect(total(outs, (m) => flow.tainted.get(m.id)!)).toBe(exact / whole);
+        expect(flow.roundedAway.get(asset)).toBe(exact % whole);
+      }
+    });
   });
 
   it('conserves per asset: tainted in = tainted out + kept − produced; direct payments keep their taint', () => {
-    fc.assert(
-      fc.property(txArb(false), (t) => {
-        const flow = flowThroughTransaction(t);
-        for (const asset of ASSETS) {
-          const taintIn = total(
-            boxInputs(t).filter((m) => m.assetKey === asset),
-            (m) => t.taintedIn.get(m.id) ?? 0n,
-          );
-          const taintOut = total(
-            boxOutputs(t).filter((m) => m.assetKey === asset),
-            (m) => flow.tainted.get(m.id)!,
-          );
-          expect(taintIn).toBe(taintOut + (flow.kept.get(asset) ?? 0n) - (flow.produced.get(asset) ?? 0n));
-          expect((flow.kept.get(asset) ?? 0n) > 0n && (flow.produced.get(asset) ?? 0n) > 0n).toBe(false);
-        }
-        for (const m of t.movements.filter((x) => !isContract(x.from) && !isContract(x.to))) {
-          expect(flow.tainted.get(m.id)).toBe(t.taintedIn.get(m.id) ?? 0n);
-        }
-      }),
-      { numRuns: 300 },
-    );
+    forEveryTx(false, 300, (t, flow) => {
+      for (const asset of ASSETS) {
+        const taintIn = total(inAsset(boxInputs(t), asset), givenTaint(t));
+        const taintOut = total(inAsset(boxOutputs(t), asset), (m) => flow.tainted.get(m.id)!);
+        expect(taintIn).toBe(taintOut + (flow.kept.get(asset) ?? 0n) - (flow.produced.get(asset) ?? 0n));
+        expect((flow.kept.get(asset) ?? 0n) > 0n && (flow.produced.get(asset) ?? 0n) > 0n).toBe(false);
+      }
+      for (const m of t.movements.filter((x) => !isContract(x.from) && !isContract(x.to))) {
+        expect(flow.tainted.get(m.id)).toBe(t.taintedIn.get(m.id) ?? 0n);
+      }
+    });
   });
 
   it('never claims more than the least-tainted tainted input supports when taint enters in several assets', () => {
-    fc.assert(
-      fc.property(txArb(false), (t) => {
-        const flow = flowThroughTransaction(t);
-        for (const asset of ASSETS) {
-          const ins = boxInputs(t).filter((m) => m.assetKey === asset);
-          const taintIn = total(ins, (m) => t.taintedIn.get(m.id) ?? 0n);
-          if (taintIn === 0n || !flow.share) continue;
-          // share ≤ this asset's share
-          expect(flow.share.tainted * total(ins)).toBeLessThanOrEqual(taintIn * flow.share.total);
-        }
-      }),
-      { numRuns: 300 },
-    );
+    forEveryTx(false, 300, (t, flow) => {
+      for (const asset of ASSETS) {
+        const ins = inAsset(boxInputs(t), asset);
+        const taintIn = total(ins, givenTaint(t));
+        if (taintIn === 0n || !flow.share) continue;
+        // share ≤ this asset's share
+        expect(flow.share.tainted * total(ins)).toBeLessThanOrEqual(taintIn * flow.share.total);
+      }
+    });
   });
 
   it('agrees with the independent oracle (test/support/swap-oracle.ts throughContracts) when one asset enters the box', () => {
-    fc.assert(
-      fc.property(txArb(true), (t) => {
-        const flow = flowThroughTransaction(t);
-        const inputs = boxInputs(t).map((m) => ({ asset: m.assetKey, amount: m.amount, tainted: t.taintedIn.get(m.id) ?? 0n }));
-        const outputs = boxOutputs(t);
-        const oracle = throughContracts(
-          inputs,
-          outputs.map((m) => ({ asset: m.assetKey, to: m.to, amount: m.amount })),
-        );
-        expect(outputs.map((m) => flow.tainted.get(m.id))).toEqual(oracle.tainted);
-        if (flow.share) {
-          expect(flow.share).toEqual(oracle.share);
-          expect(flow.roundedAway).toEqual(oracle.roundedAway);
-        }
-      }),
-      { numRuns: 500 },
-    );
+    forEveryTx(true, 500, (t, flow) => {
+      const inputs = boxInputs(t).map((m) => ({ asset: m.assetKey, amount: m.amount, tainted: t.taintedIn.get(m.id) ?? 0n }));
+      const outputs = boxOutputs(t);
+      const oracle = throughContracts(
+        inputs,
+        outputs.map((m) => ({ asset: m.assetKey, to: m.to, amount: m.amount })),
+      );
+      expect(outputs.map((m) => flow.tainted.get(m.id))).toEqual(oracle.tainted);
+      if (flow.share) {
+        expect(flow.share).toEqual(oracle.share);
+        expect(flow.roundedAway).toEqual(oracle.roundedAway);
+      }
+    });
   });
 });
