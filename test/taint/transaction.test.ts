@@ -248,6 +248,15 @@ function forEveryTx(oneInputAsset: boolean, numRuns: number, check: (t: Transact
 const total = (rows: readonly TxMovement[], of: (m: TxMovement) => bigint = (m) => m.amount) => rows.reduce((s, m) => s + of(m), 0n);
 
 describe('flowThroughTransaction: properties over generated transactions', () => {
+  it('the generated transactions exercise the rule (the properties below are not vacuous)', () => {
+    const flows = fc.sample(txArb(false), { numRuns: 400, seed: 20 }).map((t) => flowThroughTransaction(t));
+    const count = (test: (f: TransactionFlow) => boolean) => flows.filter(test).length;
+    expect(count((f) => f.share !== null && [...f.tainted.values()].some((v) => v > 0n))).toBeGreaterThan(100);
+    expect(count((f) => f.conversions.length > 0)).toBeGreaterThan(50);
+    expect(count((f) => f.notes.some((n) => n.startsWith('taint enters in')))).toBeGreaterThan(10);
+    expect(count((f) => [...f.roundedAway.values()].some((r) => r > 0n))).toBeGreaterThan(50);
+  });
+
   it('the order of the logs does not matter', () => {
     fc.assert(
       fc.property(
