@@ -27,3 +27,23 @@ export function wrappedNativeTokens(chain: string, extra: readonly string[] = []
   const id = getChain(chain).id;
   return new Set([...(KNOWN[id] ?? []), ...extra].map((a) => normalizeAddress(id, a)));
 }
+
+const ADDRESS_TOPIC = /^0x0{24}([0-9a-f]{40})$/;
+
+/**
+ * A `Deposit(dst, wad)` or `Withdrawal(src, wad)` log of a wrapped native contract as a movement of its token:
+ * the wrapper pays wad to dst, or src pays wad to the wrapper. Undefined for any other log or contract.
+ */
+export function decodeWrapLog(
+  log: { address: string; topics: readonly string[]; data: string },
+  wrapped: ReadonlySet<string>,
+): { from: string; to: string; amount: bigint } | undefined {
+  const contract = log.address.toLowerCase();
+  const topic = log.topics[0]?.toLowerCase();
+  if (!wrapped.has(contract) || log.topics.length !== 2 || log.data.length !== 66) return undefined;
+  if (topic !== DEPOSIT_TOPIC && topic !== WITHDRAWAL_TOPIC) return undefined;
+  const who = ADDRESS_TOPIC.exec(log.topics[1]!.toLowerCase())?.[1];
+  if (who === undefined) return undefined;
+  const [from, to] = topic === DEPOSIT_TOPIC ? [contract, `0x${who}`] : [`0x${who}`, contract];
+  return { from, to, amount: BigInt(log.data) };
+}

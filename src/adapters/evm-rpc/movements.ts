@@ -3,34 +3,21 @@ import { nativeAsset } from '../../core/asset.js';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
-import { DEPOSIT_TOPIC, WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
+import { decodeWrapLog } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
 import { parseAnswer } from '../validate.js';
 import { checkAborted } from './abort.js';
-import { hexToNumber, type BlockClock } from './blocks.js';
+import { hexToNumber } from './blocks.js';
 import { isUnsupported, RpcError } from './errors.js';
 import { DebugTraceSchema, internalCalls, type DebugTrace } from './internal-calls.js';
 import { dropReverted, logToTransfer, reverted, tracePosition, traceToTransfer, transactionToTransfer } from './map.js';
-import type { ReceiptCache } from './native.js';
-import type { NodeProbes } from './probes.js';
 import { ReceiptSchema, TracesSchema, TransactionSchema, type RpcLog, type RpcReceipt, type RpcTrace, type RpcTransaction } from './schema.js';
-import type { TokenRegistry } from './tokens.js';
-import type { Transport } from './transport.js';
+import type { createTransactionLookup } from './transactions.js';
 
 const TX_HASH = /^0x[0-9a-f]{64}$/;
-const ADDRESS_TOPIC = /^0x0{24}([0-9a-f]{40})$/;
 
-export interface MovementParts {
-  transport: Transport;
-  clock: BlockClock;
-  tokens: TokenRegistry;
-  receipts: ReceiptCache;
-  probes: NodeProbes;
-  endpoint: string;
-  chainOf: (chain: string) => string;
-  /** Wrapped native contracts of the chain (lower-case): only their Deposit/Withdrawal events are read. */
-  wrapped: Set<string>;
-}
+/** What transactions.ts's lookup uses, and the wrapped native contracts (lower-case) whose events are wrapping. */
+export type MovementParts = Parameters<typeof createTransactionLookup>[0] & { wrapped: Set<string> };
 
 /** One transaction as the batch answered it. */
 interface Read {
@@ -161,13 +148,8 @@ function movementsOf(chain: string, r: Read, time: number, assets: Map<string, A
   return out;
 }
 
-/** `Deposit(dst, wad)`: the wrapper pays wad of its token to dst; `Withdrawal(src, wad)`: src pays it back. */
+/** A wrapped native contract's Deposit/Withdrawal log as a movement of its token. */
 function wrapMovement(log: RpcLog, asset: AssetRef, wrapped: Set<string>): Omit<AccountTransfer, 'chain' | 'tx' | 'block' | 'time'> | undefined {
-  const contract = log.address.toLowerCase();
-  const topic = log.topics[0]?.toLowerCase();
-  if (!wrapped.has(contract) || log.topics.length !== 2 || log.data.length !== 66) return undefined;
-  const who = ADDRESS_TOPIC.exec(log.topics[1]!.toLowerCase())?.[1];
-  if (who === undefined || (topic !== DEPOSIT_TOPIC && topic !== WITHDRAWAL_TOPIC)) return undefined;
-  const [from, to] = topic === DEPOSIT_TOPIC ? [contract, `0x${who}`] : [`0x${who}`, contract];
-  return { type: 'token', from, to, asset, amount: BigInt(log.data), logIndex: hexToNumber(log.logIndex) };
+  const decoded = decodeWrapLog(log, wrapped);
+  return decoded && { type: 'token', ...decoded, asset, logIndex: hexToNumber(log.logIndex) };
 }
