@@ -57,6 +57,21 @@ export interface TransactionLog {
   blockNumber: number;
 }
 
+/** Every value movement of some transactions, as `getTransactionMovements` returns them. */
+export interface TransactionMovements {
+  /**
+   * ERC-20 Transfer logs of any contract (with the token's metadata where the source knows it), each transaction's
+   * own native value, internal native calls when `internalVisible`, and wrapped-native `Deposit(dst, wad)` as the
+   * wrapper paying `wad` of its token to dst, `Withdrawal(src, wad)` as src paying `wad` of it to the wrapper (the
+   * native value that goes with them is a movement of its own). Reverted transactions move nothing.
+   */
+  movements: AccountTransfer[];
+  /** Whether internal (contract-call) native value was read; false means conversions through it cannot be seen. */
+  internalVisible: boolean;
+  /** What the source could not see, for the report. */
+  notes: string[];
+}
+
 /** How a source batches and what it sees: addresses per call, internal (contract-call) transfers. */
 export interface AdapterCapabilities {
   /** How many addresses one getTransfers call should carry at most (the engine splits larger frontiers). */
@@ -95,6 +110,16 @@ export interface ChainAdapter {
    * name the destination chain and recipient). Throws NotFoundError for an unknown or unmined transaction.
    */
   getTransactionLogs?(chain: string, hash: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactionLog[]>;
+  /**
+   * Every value movement of these transactions (see TransactionMovements), read in one batched round. Throws
+   * NotFoundError naming the hashes the source does not know.
+   */
+  getTransactionMovements?(chain: string, hashes: string[], options?: { signal?: AbortSignal | undefined }): Promise<TransactionMovements>;
+  /**
+   * Which of these (normalized) addresses hold contract code, as the source records it (code at the address, a
+   * contract flag), batched and cached; never guessed from how many movements an address has.
+   */
+  getContracts?(chain: string, addresses: string[], options?: { signal?: AbortSignal | undefined }): Promise<Set<string>>;
   /** Bitcoin-family sources: a transaction with prevouts and, where known, who spent each output. */
   getUtxoTransaction?(chain: string, txid: string, options?: { signal?: AbortSignal | undefined }): Promise<UtxoTransaction>;
   /** Limitations the report must state (e.g. "internal transfers not visible"). */

@@ -1,13 +1,16 @@
 import { getChain, isChain } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { redactUrl } from '../../core/redact.js';
-import type { AdapterStats, ChainAdapter, TransactionLog } from '../adapter.js';
+import { wrappedNativeTokens } from '../../core/wrapped-native.js';
+import type { AdapterStats, ChainAdapter, TransactionLog, TransactionMovements } from '../adapter.js';
 import { createSpanState } from './block-range.js';
 import { createBlockClock } from './blocks.js';
 import { createReceiptCache, type NativeContext } from './native.js';
 import { createNativeReader } from './native-value.js';
 import { evmChainInfo, moveUserinfo, parseEvmRpcOptions, type EvmRpcAdapterOptions } from './options.js';
 import { createNodeProbes } from './probes.js';
+import { createContractReader } from './contracts.js';
+import { createMovementReader } from './movements.js';
 import { createTokenRegistry } from './tokens.js';
 import { createTransactionLookup } from './transactions.js';
 import { createTransferReader } from './transfers.js';
@@ -21,6 +24,8 @@ export interface EvmRpcAdapter extends ChainAdapter {
   readonly kind: 'evm-rpc';
   stats(): EvmRpcStats;
   getTransactionLogs(chain: string, hash: string, options?: { signal?: AbortSignal | undefined }): Promise<TransactionLog[]>;
+  getTransactionMovements(chain: string, hashes: string[], options?: { signal?: AbortSignal | undefined }): Promise<TransactionMovements>;
+  getContracts(chain: string, addresses: string[], options?: { signal?: AbortSignal | undefined }): Promise<Set<string>>;
 }
 
 /**
@@ -28,7 +33,8 @@ export interface EvmRpcAdapter extends ChainAdapter {
  * native value through trace_filter when the node has it (else a bounded block scan), timestamps and token
  * metadata fetched in batches and cached. The pieces: options.ts (settings), transport.ts (batched calls over the
  * HTTP client), probes.ts (chain id, trace_filter), transfers.ts (a frontier's movements, with
- * per-address-cut.ts and native-value.ts), transactions.ts (one transaction and its logs).
+ * per-address-cut.ts and native-value.ts), transactions.ts (one transaction and its logs), movements.ts (every
+ * movement of a set of transactions, with internal-calls.ts) and contracts.ts (which addresses hold code).
  */
 export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter {
   const { cache, clock: sleeper, fetch: fetchImpl, ...rest } = input;
@@ -75,6 +81,17 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     options,
   );
   const { getTransaction, getTransactionLogs } = createTransactionLookup({ transport, clock, tokens, receipts, probes, endpoint, chainOf });
+  const movements = createMovementReader({
+    transport,
+    clock,
+    tokens,
+    receipts,
+    probes,
+    endpoint,
+    chainOf,
+    wrapped: wrappedNativeTokens(info.id, options.wrappedNative),
+  });
+  const { getContracts } = createContractReader({ transport, probes, chainOf });
 
   return {
     kind: 'evm-rpc',
@@ -90,13 +107,15 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     getTransfers,
     getTransaction,
     getTransactionLogs,
+    getTransactionMovements: movements.getTransactionMovements,
+    getContracts,
     notes(chain) {
       try {
         if (getChain(chain).id !== info.id) return [];
       } catch {
         return [];
       }
-      return [...notes, ...tokens.notes()];
+      return [...notes, ...tokens.notes(), ...movements.notes()];
     },
     stats() {
       const t = transport.stats();

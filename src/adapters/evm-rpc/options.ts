@@ -39,6 +39,11 @@ export const EvmRpcOptionsSchema = z
     reorgMarginBlocks: z.number().int().min(0).default(128),
     /** Force trace_filter on or off; unset = probe the node once. */
     traceFilter: z.boolean().optional(),
+    /**
+     * Wrapped native token contracts besides the known ones (WETH, WBNB, WMATIC...): their Deposit/Withdrawal
+     * events are read as wrapping and unwrapping by getTransactionMovements.
+     */
+    wrappedNative: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x address')).default([]),
     /** Extra HTTP headers (e.g. an Authorization header instead of a key in the URL). */
     headers: z.record(z.string(), z.string()).optional(),
   })
