@@ -60,6 +60,7 @@ export type {
   TransferResult,
   TransactionResult,
   TransactionLog,
+  TransactionMovements,
   Evidence,
 } from './adapters/adapter.js';
 // Sources: fixture datasets, EVM JSON-RPC, Etherscan/Blockscout, TronGrid; the answer cache they share.
