@@ -40,6 +40,8 @@ export interface TronData {
   transactions?: Array<TronTxRec | TronInternalRec>;
   /** /wallet/gettransactioninfobyid answers by txid. */
   infos?: Record<string, unknown>;
+  /** Base58 addresses holding code: /wallet/getcontract answers their SmartContract, `{}` for any other. */
+  contracts?: string[];
 }
 
 export interface TronServerOptions {
@@ -71,6 +73,34 @@ function involved(rec: TronTxRec | TronInternalRec, address: string): { from: bo
 
 const timeOf = (rec: Trc20Rec | TronTxRec | TronInternalRec) => rec.block_timestamp;
 
+/**
+ * POST /wallet/getcontract {"value": "41…"}: the SmartContract (origin_address, contract_address, abi, bytecode,
+ * name, …) for an address with code, `{}` for any other account; an address that does not parse gets the full
+ * node's `{"Error": …}` body.
+ */
+function getContract(res: Parameters<typeof sendJson>[0], body: string, contracts: string[]) {
+  const { value, visible } = JSON.parse(body || '{}') as { value?: string; visible?: boolean };
+  let address: string;
+  try {
+    address = base58(value ?? '');
+    tronBase58ToHex(address);
+  } catch {
+    return sendJson(res, 200, { Error: `class java.lang.IllegalArgumentException : invalid address ${value}` });
+  }
+  if (!contracts.includes(address)) return sendJson(res, 200, {});
+  const hex = tronBase58ToHex(address);
+  const at = (a: string) => (visible ? a : hex);
+  return sendJson(res, 200, {
+    origin_address: visible ? tronAddress(1) : tronBase58ToHex(tronAddress(1)),
+    contract_address: at(address),
+    abi: { entrys: [] },
+    bytecode: '6080604052',
+    name: 'Contract',
+    origin_energy_limit: 10_000_000,
+    code_hash: '00'.repeat(32),
+  });
+}
+
 export async function startTronServer(options: TronServerOptions): Promise<TronServer> {
   let count = 0;
   const server = await startTestServer((req, res) => {
@@ -84,6 +114,7 @@ export async function startTronServer(options: TronServerOptions): Promise<TronS
     const custom = options.override?.(req);
     if (custom) return sendJson(res, custom.status, custom.body);
 
+    if (req.method === 'POST' && req.path === '/wallet/getcontract') return getContract(res, req.body, options.data.contracts ?? []);
     if (req.method === 'POST' && (req.path === '/wallet/gettransactionbyid' || req.path === '/wallet/gettransactioninfobyid')) {
       const { value } = JSON.parse(req.body || '{}') as { value?: string };
       if (req.path === '/wallet/gettransactioninfobyid') return sendJson(res, 200, options.data.infos?.[value ?? ''] ?? {});

@@ -1,6 +1,7 @@
 import { getChain, isChain } from '../../core/chain.js';
 import type { AdapterStats, ChainAdapter } from '../adapter.js';
 import { readTransaction } from './lookup.js';
+import { createTronMovements } from './movements.js';
 import { openTronSource, type TronGridAdapterOptions } from './options.js';
 import { readTransfers } from './transfers.js';
 
@@ -11,10 +12,12 @@ export { TRONGRID_URL, type TronGridAdapterOptions } from './options.js';
  * TronGrid (TRON): TRC-20 transfers from `/v1/accounts/:a/transactions/trc20`, TRX from
  * `/v1/accounts/:a/transactions` (with internal transactions), fingerprint paging, base58 addresses throughout.
  * A seed transaction is read from the full-node API: `/wallet/gettransactionbyid` (its TRX value) and
- * `/wallet/gettransactioninfobyid` (fee, block, TRC-20 Transfer logs, internal TRX transfers).
+ * `/wallet/gettransactioninfobyid` (fee, block, TRC-20 Transfer logs, internal TRX transfers); the same two calls
+ * give a transaction's movements (movements.ts), and `/wallet/getcontract` which addresses are contracts.
  */
 export function createTronGridAdapter(input: TronGridAdapterOptions = {}): ChainAdapter {
   const src = openTronSource(input);
+  const moves = createTronMovements(src);
   return {
     kind: 'trongrid',
     endpoint: src.http.endpoint,
@@ -22,6 +25,8 @@ export function createTronGridAdapter(input: TronGridAdapterOptions = {}): Chain
     supports: (c) => isChain(c, 'tron'),
     getTransfers: (q) => readTransfers(src, q),
     getTransaction: (chain, hash, opts) => readTransaction(src.http, chain, hash, opts?.signal),
+    getTransactionMovements: moves.getTransactionMovements,
+    getContracts: moves.getContracts,
     evidence: (since?: number) => src.http.evidence(since),
     evidenceMark: () => src.http.evidenceMark(),
     notes: (c) => {

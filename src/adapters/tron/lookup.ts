@@ -9,7 +9,7 @@ import { parseTron } from './options.js';
 import { Trc20ListSchema, TronTransactionInfoSchema, TronTransactionSchema } from './schema.js';
 
 /** Symbol and decimals of a TRC-20 token: the stablecoin registry, else TronGrid's token_info for the tx. */
-const tokenMeta = async (http: HttpClient, contract: string, txid: string, holder: string, timeMs: number, signal?: AbortSignal) => {
+export const tokenMeta = async (http: HttpClient, contract: string, txid: string, holder: string, timeMs: number, signal?: AbortSignal) => {
   const known = freezableStablecoin('tron', contract);
   if (known) return { symbol: known.symbol, decimals: known.decimals };
   const json = await http.requestJson({

@@ -112,3 +112,6 @@ export const TronErrorSchema = z.object({
   Error: z.string().optional(),
   statusCode: z.number().optional(),
 });
+
+/** `/wallet/getcontract`: the SmartContract, `{}` for an address without code, `{Error}` for a bad request. */
+export const TronContractSchema = z.object({ contract_address: z.string().optional(), bytecode: z.string().optional(), Error: z.string().optional() });
