@@ -88,10 +88,10 @@ function getContract(res: Parameters<typeof sendJson>[0], body: string, contract
     return sendJson(res, 200, { Error: `class java.lang.IllegalArgumentException : invalid address ${value}` });
   }
   if (!contracts.includes(address)) return sendJson(res, 200, {});
-  const hex = tronBase58ToHex(address);
+  const hex = tronBase58ToHex(address).slice(2);
   const at = (a: string) => (visible ? a : hex);
   return sendJson(res, 200, {
-    origin_address: visible ? tronAddress(1) : tronBase58ToHex(tronAddress(1)),
+    origin_address: visible ? tronAddress(1) : tronBase58ToHex(tronAddress(1)).slice(2),
     contract_address: at(address),
     abi: { entrys: [] },
     bytecode: '6080604052',

@@ -31,7 +31,7 @@ export function createTronMovements(src: TronSource) {
   const reads = new Map<string, Read>();
   const metas = new Map<string, Meta>();
   const known = new Map<string, boolean>();
-  const wrapped = new Set([...wrappedNativeTokens('tron')].map((a) => `0x${tronBase58ToHex(a).slice(2).toLowerCase()}`));
+  const wrapped = new Set([...wrappedNativeTokens('tron')].map((a) => `0x${tronBase58ToHex(a).slice(4)}`));
 
   const post = (path: string, value: string, signal?: AbortSignal) =>
     src.http.requestJson({ method: 'POST', path, body: { value }, what: `${path} ${value}`, ...(signal ? { signal } : {}) });
@@ -99,7 +99,7 @@ export function createTronMovements(src: TronSource) {
     tronOnly(chain);
     const wanted = [...new Set(addresses.map((a) => normalizeAddress('tron', a)))];
     const missing = wanted.filter((a) => !known.has(a));
-    const answers = await Promise.all(missing.map((a) => post('/wallet/getcontract', tronBase58ToHex(a), signal)));
+    const answers = await Promise.all(missing.map((a) => post('/wallet/getcontract', tronBase58ToHex(a).slice(2), signal)));
     missing.forEach((a, i) => {
       const found = parseTron(TronContractSchema, answers[i], `contract ${a}`);
       if (found.Error !== undefined)
