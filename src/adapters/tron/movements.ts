@@ -46,18 +46,8 @@ export function createTronMovements(src: TronSource) {
     if (info.blockNumber === undefined || info.blockTimeStamp === undefined) return undefined;
     const read = { txid, tx, info: { ...info, blockNumber: info.blockNumber, blockTimeStamp: info.blockTimeStamp } };
     reads.set(txid, read);
-    learnContracts(read);
+    for (const a of contractsProvenBy(read)) known.set(a, true);
     return read;
-  }
-
-  /** What the answers prove to be code: log emitters, the called contract, callers of internal transactions. */
-  function learnContracts(r: Read): void {
-    const hex = (h: string) => tronHexToBase58(`41${h.replace(/^(0x|41)(?=[0-9a-fA-F]{40}$)/, '')}`);
-    for (const log of r.info.log) known.set(hex(log.address), true);
-    for (const itx of r.info.internal_transactions) known.set(normalizeAddress('tron', itx.caller_address), true);
-    const call = r.tx.raw_data.contract[0];
-    const callee = call?.type === 'TriggerSmartContract' ? call.parameter.value.contract_address : undefined;
-    if (typeof callee === 'string' && !failed(r.info)) known.set(normalizeAddress('tron', callee), true);
   }
 
   async function getTransactionMovements(chain: string, hashes: string[], opts?: { signal?: AbortSignal | undefined }): Promise<TransactionMovements> {
@@ -110,6 +100,16 @@ export function createTronMovements(src: TronSource) {
   }
 
   return { getTransactionMovements, getContracts };
+}
+
+/** What the answers prove to be code: log emitters, the called contract of a successful call, internal callers. */
+function contractsProvenBy(r: Read): string[] {
+  const hex = (h: string) => tronHexToBase58(`41${h.replace(/^(0x|41)(?=[0-9a-fA-F]{40}$)/, '')}`);
+  const out = [...r.info.log.map((log) => hex(log.address)), ...r.info.internal_transactions.map((itx) => normalizeAddress('tron', itx.caller_address))];
+  const call = r.tx.raw_data.contract[0];
+  const callee = call?.type === 'TriggerSmartContract' ? call.parameter.value.contract_address : undefined;
+  if (typeof callee === 'string' && !failed(r.info)) out.push(normalizeAddress('tron', callee));
+  return out;
 }
 
 /** WTRX Deposit(dst, wad) as the wrapper paying wad of its token to dst; Withdrawal(src, wad) the reverse. */
