@@ -6,7 +6,23 @@ import type { TransactionResult } from '../adapter.js';
 import type { HttpClient } from '../http/index.js';
 import { mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
 import { parseTron } from './options.js';
-import { Trc20ListSchema, TronTransactionInfoSchema, TronTransactionSchema } from './schema.js';
+import { Trc20ListSchema, TronTransactionInfoSchema, TronTransactionSchema, type TronTransactionInfo } from './schema.js';
+
+/** A failed or reverted transaction moved no value. */
+export const txFailed = (info: TronTransactionInfo) => info.result === 'FAILED' || (info.receipt?.result !== undefined && info.receipt.result !== 'SUCCESS');
+/** The full node answers `{}` for an unknown id. */
+export const isEmpty = (j: unknown) => typeof j === 'object' && j !== null && Object.keys(j).length === 0;
+
+export function tronOnly(chain: string): void {
+  if (getChain(chain).id !== 'tron') throw new InvalidInputError(`The TronGrid adapter serves tron, not ${chain}`, { details: { chain } });
+}
+
+/** A TRON txid: 64 hex digits, lower-case, no 0x. */
+export function checkTxid(hash: string): string {
+  const txid = normalizeTxid(hash.trim());
+  if (!/^[0-9a-f]{64}$/.test(txid)) throw new InvalidInputError(`Invalid TRON transaction id "${hash}": expected 64 hex digits`, { details: { tx: hash } });
+  return txid;
+}
 
 /** Symbol and decimals of a TRC-20 token: the stablecoin registry, else TronGrid's token_info for the tx. */
 export const tokenMeta = async (http: HttpClient, contract: string, txid: string, holder: string, timeMs: number, signal?: AbortSignal) => {
@@ -25,14 +41,10 @@ export const tokenMeta = async (http: HttpClient, contract: string, txid: string
 /** A seed transaction from the full-node API: its TRX value, fee, block, TRC-20 Transfer logs and internal TRX. */
 export const readTransaction = async (http: HttpClient, chainInput: string, hashInput: string, signal: AbortSignal | undefined): Promise<TransactionResult> => {
   signal?.throwIfAborted();
-  if (getChain(chainInput).id !== 'tron')
-    throw new InvalidInputError(`The TronGrid adapter serves tron, not ${chainInput}`, { details: { chain: chainInput } });
-  const txid = normalizeTxid(hashInput.trim());
-  if (!/^[0-9a-f]{64}$/.test(txid))
-    throw new InvalidInputError(`Invalid TRON transaction id "${hashInput}": expected 64 hex digits`, { details: { tx: hashInput } });
+  tronOnly(chainInput);
+  const txid = checkTxid(hashInput);
   const post = (path: string) => http.requestJson({ method: 'POST', path, body: { value: txid }, what: `${path} ${txid}`, ...(signal ? { signal } : {}) });
   const [txJson, infoJson] = await Promise.all([post('/wallet/gettransactionbyid'), post('/wallet/gettransactioninfobyid')]);
-  const isEmpty = (j: unknown) => typeof j === 'object' && j !== null && Object.keys(j).length === 0;
   if (isEmpty(txJson) || isEmpty(infoJson)) {
     throw new NotFoundError(`Transaction ${txid} not found on tron at TronGrid (or not yet confirmed)`, {
       details: { chain: 'tron', tx: txid, source: 'TronGrid' },
@@ -44,7 +56,7 @@ export const readTransaction = async (http: HttpClient, chainInput: string, hash
     throw new NotFoundError(`Transaction ${txid} is not in a block yet`, { details: { chain: 'tron', tx: txid } });
   }
   const transfers: AccountTransfer[] = [];
-  const failed = info.result === 'FAILED' || (info.receipt?.result !== undefined && info.receipt.result !== 'SUCCESS');
+  const failed = txFailed(info);
   const native = mapTronTransaction(tx, { block: info.blockNumber, timeMs: info.blockTimeStamp, ...(info.fee !== undefined ? { fee: info.fee } : {}) });
   if (native && !failed) transfers.push(native);
   if (!failed) {

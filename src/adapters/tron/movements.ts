@@ -1,12 +1,11 @@
 import { normalizeAddress, tronBase58ToHex, tronFromEvmHex, tronHexToBase58 } from '../../core/address.js';
-import { getChain } from '../../core/chain.js';
-import { AdapterError, InvalidInputError, NotFoundError } from '../../core/errors.js';
+import { AdapterError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { decodeWrapLog, wrappedNativeTokens } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
 import { stableIndex } from '../etherscan/map.js';
-import { tokenMeta } from './lookup.js';
-import { mapTronReceipt, mapTronTransaction, normalizeTxid } from './map.js';
+import { checkTxid, isEmpty, tokenMeta, tronOnly, txFailed as failed } from './lookup.js';
+import { mapTronReceipt, mapTronTransaction } from './map.js';
 import { parseTron, type TronSource } from './options.js';
 import { TronContractSchema, TronTransactionInfoSchema, TronTransactionSchema, type TronTransaction, type TronTransactionInfo } from './schema.js';
 
@@ -137,17 +136,4 @@ function wrapMovements(r: Read, wrapped: Set<string>): AccountTransfer[] {
     });
   }
   return out;
-}
-
-const failed = (info: TronTransactionInfo) => info.result === 'FAILED' || (info.receipt?.result !== undefined && info.receipt.result !== 'SUCCESS');
-const isEmpty = (j: unknown) => typeof j === 'object' && j !== null && Object.keys(j).length === 0;
-
-function tronOnly(chain: string): void {
-  if (getChain(chain).id !== 'tron') throw new InvalidInputError(`The TronGrid adapter serves tron, not ${chain}`, { details: { chain } });
-}
-
-function checkTxid(hash: string): string {
-  const txid = normalizeTxid(hash.trim());
-  if (!/^[0-9a-f]{64}$/.test(txid)) throw new InvalidInputError(`Invalid TRON transaction id "${hash}": expected 64 hex digits`, { details: { tx: hash } });
-  return txid;
 }
