@@ -188,6 +188,20 @@ describe('TronGrid getTransactionMovements', () => {
     );
   }, 120_000);
 
+  it("survives TronGrid's frequency-limit 429s on the full-node calls with the same movements, each refused call asked again", async () => {
+    const specs = fc.sample(specArb, { numRuns: 6, seed: 31 });
+    const clean = await setup(worldOf(specs));
+    const hashes = specs.map((_, i) => tronTxid(0x5000 + i));
+    const want = await clean.a.getTransactionMovements!('tron', hashes);
+    const server = await startTronServer({ data: worldOf(specs), rateLimited: (n) => n % 3 === 0 });
+    servers.push(server);
+    const a = createTronGridAdapter({ baseUrl: server.url, clock: createVirtualClock(), random: () => 0.5, env: {}, retries: 5 });
+    expect(await a.getTransactionMovements!('tron', hashes)).toEqual(want);
+    const limited = Math.floor(server.requests.length / 3);
+    expect(limited).toBeGreaterThan(0);
+    expect(server.requests.length).toBe(clean.server.requests.length + limited);
+  });
+
   it('agrees with getTransaction on the TRX value, TRC-20 and internal movements of a seed transaction', async () => {
     const specs = fc.sample(specArb, { numRuns: 8, seed: 20 }).map((s) => ({ ...s, failed: false, wraps: [] }));
     const { a } = await setup(worldOf(specs));
