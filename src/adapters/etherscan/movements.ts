@@ -57,7 +57,7 @@ export function createMovementReader(s: EtherscanSource, call: Call, lists: List
         details: { chain, txs: missing, source: s.source },
       });
     }
-    const found = reads.filter((r): r is Read => r !== undefined && r.ok);
+    const found = reads.filter((r): r is Read => r?.ok === true);
     const movements = await linkedAll(
       found.map((r) => (sig: AbortSignal) => movementsOf(r, sig)),
       signal,
