@@ -218,3 +218,48 @@ function worldLogs(rand: () => number, w: { tokenList: string[]; anyone: () => s
   const order = logs.map((_, i) => i).sort(() => rand() - 0.5);
   return logs.map((l, i) => ({ ...l, logIndex: order[i]! }));
 }
+
+type NodeRequest = (method: string, params: unknown[]) => Promise<unknown>;
+
+/**
+ * What an explorer indexes for some transactions of a local chain: each transaction (txlist row with its status),
+ * its receipt's logs, its internal calls (`internal`: what the swap oracle read from the node's traces), one indexed
+ * transfer per token for its metadata, and the contracts' creation records.
+ */
+export async function indexChain(
+  request: NodeRequest,
+  hashes: string[],
+  o: {
+    internal: Map<string, Array<{ from: string; to: string; amount: bigint }>>;
+    tokens: Array<{ address: string; symbol: string; decimals: number }>;
+    contracts: string[];
+  },
+): Promise<EtherscanData> {
+  const data: EtherscanData = { txlist: [], txlistinternal: [], tokentx: [], logs: {}, blocks: [] };
+  for (const hash of hashes) {
+    const tx = (await request('eth_getTransactionByHash', [hash])) as { from: string; to: string | null; value: string };
+    const receipt = (await request('eth_getTransactionReceipt', [hash])) as {
+      status: string;
+      blockNumber: string;
+      transactionIndex: string;
+      logs: Array<{ address: string; topics: string[]; data: string; logIndex: string }>;
+    };
+    const block = Number(receipt.blockNumber);
+    const { timestamp } = (await request('eth_getBlockByNumber', [receipt.blockNumber, false])) as { timestamp: string };
+    const time = String(Number(timestamp));
+    const ok = BigInt(receipt.status) === 1n;
+    const common = { hash, timeStamp: time, transactionIndex: String(Number(receipt.transactionIndex)) };
+    data.txlist!.push(
+      normalRow(0, block, tx.from, tx.to ?? '', String(BigInt(tx.value)), { ...common, isError: ok ? '0' : '1', txreceipt_status: ok ? '1' : '0' }),
+    );
+    data.logs![hash] = receipt.logs.map((l) => ({ address: l.address, topics: l.topics, data: l.data, logIndex: Number(l.logIndex) }));
+    for (const call of o.internal.get(hash) ?? [])
+      data.txlistinternal!.push(internalRow(0, block, call.from, call.to, String(call.amount), { hash, timeStamp: time }));
+  }
+  for (const t of o.tokens)
+    data.tokentx!.push(
+      tokenRow(0xfeed, 1, evmAddress(1), evmAddress(2), '1', { contractAddress: t.address, tokenSymbol: t.symbol, tokenDecimal: String(t.decimals) }),
+    );
+  data.contracts = o.contracts.map((address) => ({ address, creator: evmAddress(1), txHash: evmHash(0xc0de) }));
+  return data;
+}
