@@ -41,8 +41,7 @@ interface Read {
  */
 export function createMovementReader(s: EtherscanSource, call: Call, lists: ListReader, lookup: Lookup, wrapped: Set<string>) {
   const chain = s.chain.id;
-  const times = new Map<number, Promise<number>>();
-  const tokens = new Map<string, Promise<AssetRef>>();
+  const { blockTime, tokenOf } = createExplorerFacts(s, call);
 
   async function getTransactionMovements(chainInput: string, hashes: string[], opts?: { signal?: AbortSignal | undefined }): Promise<TransactionMovements> {
     const signal = opts?.signal;
@@ -68,51 +67,10 @@ export function createMovementReader(s: EtherscanSource, call: Call, lists: List
   /** One transaction's answers, or undefined when the source does not know it (or it is not mined). */
   async function readOne(hash: string, signal: AbortSignal): Promise<Read | undefined> {
     const [head, internal] = await Promise.all([
-      s.flavor === 'etherscan' ? etherscanHead(hash, signal) : blockscoutHead(hash, signal),
+      s.flavor === 'etherscan' ? etherscanHead(call, hash, signal) : blockscoutHead(lookup, hash, signal),
       lists.read({ action: 'txlistinternal' }, { txhash: hash }, () => true, undefined, signal),
     ]);
     return head && { ...head, internal: internal.transfers };
-  }
-
-  async function etherscanHead(hash: string, signal: AbortSignal): Promise<Omit<Read, 'internal'> | undefined> {
-    const [txAnswer, receiptAnswer] = await Promise.all([
-      call({ module: 'proxy', action: 'eth_getTransactionByHash', txhash: hash }, `transaction ${hash}`, signal),
-      call({ module: 'proxy', action: 'eth_getTransactionReceipt', txhash: hash }, `receipt ${hash}`, signal),
-    ]);
-    const tx = parseAnswer(ProxyTransactionSchema, txAnswer.json, txAnswer.where).result;
-    const receipt = parseAnswer(ProxyReceiptSchema, receiptAnswer.json, receiptAnswer.where).result;
-    if (!tx || !receipt || receipt.blockNumber === null) return undefined;
-    const block = Number.parseInt(receipt.blockNumber, 16);
-    return {
-      hash,
-      from: tx.from.toLowerCase(),
-      to: (tx.to ?? '').toLowerCase(),
-      value: BigInt(tx.value ?? '0x0'),
-      block,
-      ...(tx.transactionIndex ? { txIndex: Number.parseInt(tx.transactionIndex, 16) } : {}),
-      ok: receipt.status === undefined || receipt.status === null || BigInt(receipt.status) !== 0n,
-      logs: receiptLogs(receipt.logs, hash, block),
-    };
-  }
-
-  async function blockscoutHead(hash: string, signal: AbortSignal): Promise<Omit<Read, 'internal'> | undefined> {
-    const found = await lookup.txInfo(hash, signal).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
-    if (!found) return undefined;
-    const { info, json, where } = found;
-    const block = Number(info.blockNumber);
-    return {
-      hash,
-      from: info.from.toLowerCase(),
-      to: (info.to ?? '').toLowerCase(),
-      value: BigInt(info.value ?? '0'),
-      block,
-      ...(info.timeStamp !== undefined ? { time: Number(info.timeStamp) } : {}),
-      ok: info.success !== false,
-      logs: blockscoutLogs(parseAnswer(BlockscoutLogsSchema, info.logs ?? [], where, json, 'logs'), hash, block),
-    };
   }
 
   /** A taken-effect transaction's value, internal calls, Transfer logs of any contract and wrap/unwrap logs. */
@@ -128,6 +86,58 @@ export function createMovementReader(s: EtherscanSource, call: Call, lists: List
     }
     return out;
   }
+
+  return { getTransactionMovements };
+}
+
+/** Etherscan: the transaction (value) and its receipt (status, logs) through the proxy module. */
+async function etherscanHead(call: Call, hash: string, signal: AbortSignal): Promise<Omit<Read, 'internal'> | undefined> {
+  const [txAnswer, receiptAnswer] = await Promise.all([
+    call({ module: 'proxy', action: 'eth_getTransactionByHash', txhash: hash }, `transaction ${hash}`, signal),
+    call({ module: 'proxy', action: 'eth_getTransactionReceipt', txhash: hash }, `receipt ${hash}`, signal),
+  ]);
+  const tx = parseAnswer(ProxyTransactionSchema, txAnswer.json, txAnswer.where).result;
+  const receipt = parseAnswer(ProxyReceiptSchema, receiptAnswer.json, receiptAnswer.where).result;
+  if (!tx || !receipt || receipt.blockNumber === null) return undefined;
+  const block = Number.parseInt(receipt.blockNumber, 16);
+  return {
+    hash,
+    from: tx.from.toLowerCase(),
+    to: (tx.to ?? '').toLowerCase(),
+    value: BigInt(tx.value ?? '0x0'),
+    block,
+    ...(tx.transactionIndex ? { txIndex: Number.parseInt(tx.transactionIndex, 16) } : {}),
+    ok: receipt.status === undefined || receipt.status === null || BigInt(receipt.status) !== 0n,
+    logs: receiptLogs(receipt.logs, hash, block),
+  };
+}
+
+/** Blockscout: gettxinfo holds value, status, time and logs. */
+async function blockscoutHead(lookup: Lookup, hash: string, signal: AbortSignal): Promise<Omit<Read, 'internal'> | undefined> {
+  const found = await lookup.txInfo(hash, signal).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
+  if (!found) return undefined;
+  const { info, json, where } = found;
+  const block = Number(info.blockNumber);
+  return {
+    hash,
+    from: info.from.toLowerCase(),
+    to: (info.to ?? '').toLowerCase(),
+    value: BigInt(info.value ?? '0'),
+    block,
+    ...(info.timeStamp !== undefined ? { time: Number(info.timeStamp) } : {}),
+    ok: info.success !== false,
+    logs: blockscoutLogs(parseAnswer(BlockscoutLogsSchema, info.logs ?? [], where, json, 'logs'), hash, block),
+  };
+}
+
+/** What the explorer tells about blocks (time) and tokens (symbol, decimals), each asked once for the adapter's life. */
+function createExplorerFacts(s: EtherscanSource, call: Call) {
+  const chain = s.chain.id;
+  const times = new Map<number, Promise<number>>();
+  const tokens = new Map<string, Promise<AssetRef>>();
 
   /** A block's time (proxy eth_getBlockByNumber), asked once per block. */
   function blockTime(block: number, signal: AbortSignal): Promise<number> {
@@ -162,7 +172,7 @@ export function createMovementReader(s: EtherscanSource, call: Call, lists: List
     });
   }
 
-  return { getTransactionMovements };
+  return { blockTime, tokenOf };
 }
 
 /** A cached answer per key; a failed one is asked again next time. */
