@@ -1,4 +1,4 @@
-import type { Row } from './etherscan-server.js';
+import type { EtherscanData, Row } from './etherscan-server.js';
 
 /** Deterministic 20-byte address / 32-byte hash from a number, lower-case hex. */
 export const evmAddress = (n: number): string => `0x${n.toString(16).padStart(40, '0')}`;
@@ -113,4 +113,153 @@ export function layeredTokenRows(layers: number, wallets: number, amounts: { see
     for (let j = 0; j < wallets; j++) rows.push(tokenRow(n++, 40 + i * wallets + j, layer, evmAddress(1000 + i * 10 + j), amounts.wallet));
   }
   return rows;
+}
+
+/** keccak256 of the event signatures the movement world writes (Transfer, Deposit, Withdrawal, Approval). */
+const TOPIC = {
+  transfer: '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef',
+  deposit: '0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c',
+  withdrawal: '0x7fcf532c15f0a6db0bd6d0e038bea71d30d808c7d98cb3bf7268a95bf5081b65',
+  approval: '0x8c5be1e5ebec7d5bd14f71427d4e1e8bdbe1c29a5ec2c2b7ab5ed2b6ad2bd3ab',
+};
+const topicOf = (address: string): string => `0x${address.slice(2).padStart(64, '0')}`;
+const word = (amount: bigint): string => `0x${amount.toString(16).padStart(64, '0')}`;
+
+/** WETH on Ethereum (a known wrapped native token) and a wrapper known only through the adapter's option. */
+export const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
+export const OPTION_WRAPPER = evmAddress(0x7ff00);
+
+/** One movement the world put in a transaction, as a comparable line. */
+export interface WorldMovement {
+  tx: string;
+  type: 'native' | 'internal' | 'token';
+  from: string;
+  to: string;
+  /** 'native' or the token contract. */
+  asset: string;
+  amount: bigint;
+  time: number;
+}
+
+export interface MovementWorld {
+  data: EtherscanData;
+  hashes: string[];
+  /** What took effect: value, successful internal calls, ERC-20 Transfer logs, wrapping as wrapper-token movements. */
+  expected: WorldMovement[];
+  /** Token contracts with their symbol and decimals as the explorer indexes them (absent: not indexed). */
+  tokens: Map<string, { symbol: string; decimals: number }>;
+  accounts: string[];
+  contracts: string[];
+}
+
+/**
+ * A generated world of transactions through contracts: values to accounts and contracts, ERC-20 Transfer logs of
+ * several tokens between any parties, WETH-style Deposit/Withdrawal (WETH and a wrapper given by option), internal
+ * calls (some failed), reverted transactions (which move nothing), and logs that are not movements (ERC-721 Transfer
+ * with a 4th topic, Approval). Log indexes are written out of order.
+ */
+export function movementWorld(rand: () => number, size: { txs: number; accounts: number; contracts: number }): MovementWorld {
+  const int = (n: number) => Math.floor(rand() * n);
+  const amount = () => BigInt(1 + int(1_000_000)) * 10n ** BigInt(int(19));
+  const accounts = Array.from({ length: size.accounts }, (_, i) => evmAddress(0x1000 + i));
+  const contracts = Array.from({ length: size.contracts }, (_, i) => evmAddress(0x50000 + i));
+  const tokenList = Array.from({ length: 1 + int(3) }, (_, i) => evmAddress(0x70000 + i));
+  const tokens = new Map(tokenList.map((t, i) => [t, { symbol: `TK${i}`, decimals: [0, 6, 8, 18][int(4)]! }]));
+  tokens.set(WETH, { symbol: 'WETH', decimals: 18 });
+  const anyone = () => (rand() < 0.5 ? accounts[int(accounts.length)]! : contracts[int(contracts.length)]!);
+  const data: EtherscanData = { txlist: [], txlistinternal: [], tokentx: [], logs: {} };
+  data.contracts = [...contracts, ...tokenList, WETH, OPTION_WRAPPER].map((address) => ({ address, creator: accounts[0]!, txHash: evmHash(0xc0de) }));
+  // The explorer's index of each token (one earlier transfer), where symbol and decimals are read.
+  for (const [contract, t] of tokens)
+    data.tokentx!.push(
+      tokenRow(0xfeed, 1, accounts[0]!, accounts[1]!, '1', { contractAddress: contract, tokenSymbol: t.symbol, tokenDecimal: String(t.decimals) }),
+    );
+  const expected: WorldMovement[] = [];
+  const hashes: string[] = [];
+  for (let i = 0; i < size.txs; i++) {
+    const hash = evmHash(0xa0000 + i);
+    const block = 100 + int(5);
+    const failed = rand() < 0.15;
+    const put = (m: Omit<WorldMovement, 'tx' | 'time'>) => failed || m.amount === 0n || expected.push({ ...m, tx: hash, time: timeOf(block) });
+    const from = accounts[int(accounts.length)]!;
+    const to = anyone();
+    const value = rand() < 0.5 ? 0n : amount();
+    hashes.push(hash);
+    data.txlist!.push(normalRow(0xa0000 + i, block, from, to, String(value), { hash, isError: failed ? '1' : '0', txreceipt_status: failed ? '0' : '1' }));
+    put({ type: 'native', from, to, asset: 'native', amount: value });
+    for (let k = int(4); k > 0; k--) {
+      const [callFrom, callTo, callValue, callFailed] = [contracts[int(contracts.length)]!, anyone(), amount(), rand() < 0.2];
+      data.txlistinternal!.push(internalRow(0xa0000 + i, block, callFrom, callTo, String(callValue), { hash, isError: callFailed ? '1' : '0' }));
+      if (!callFailed) put({ type: 'internal', from: callFrom, to: callTo, asset: 'native', amount: callValue });
+    }
+    data.logs![hash] = worldLogs(rand, { tokenList, anyone, amount }, put);
+  }
+  return { data, hashes, expected, tokens, accounts, contracts };
+}
+
+type Put = (m: Omit<WorldMovement, 'tx' | 'time'>) => unknown;
+
+/** A transaction's logs: movements (written through `put`) and look-alikes that are not, indexes shuffled. */
+function worldLogs(rand: () => number, w: { tokenList: string[]; anyone: () => string; amount: () => bigint }, put: Put) {
+  const int = (n: number) => Math.floor(rand() * n);
+  const logs: Array<{ address: string; topics: string[]; data: string }> = [];
+  for (let k = int(5); k > 0; k--) {
+    const [contract, from, to, value] = [w.tokenList[int(w.tokenList.length)]!, w.anyone(), w.anyone(), w.amount()];
+    logs.push({ address: contract, topics: [TOPIC.transfer, topicOf(from), topicOf(to)], data: word(value) });
+    put({ type: 'token', from, to, asset: contract, amount: value });
+  }
+  for (let k = int(3); k > 0; k--) {
+    const [wrapper, who, value, deposit] = [rand() < 0.5 ? WETH : OPTION_WRAPPER, w.anyone(), w.amount(), rand() < 0.5];
+    logs.push({ address: wrapper, topics: [deposit ? TOPIC.deposit : TOPIC.withdrawal, topicOf(who)], data: word(value) });
+    put({ type: 'token', from: deposit ? wrapper : who, to: deposit ? who : wrapper, asset: wrapper, amount: value });
+  }
+  if (rand() < 0.5) logs.push({ address: w.tokenList[0]!, topics: [TOPIC.transfer, topicOf(w.anyone()), topicOf(w.anyone()), word(7n)], data: '0x' });
+  if (rand() < 0.5) logs.push({ address: w.tokenList[0]!, topics: [TOPIC.approval, topicOf(w.anyone()), topicOf(w.anyone())], data: word(w.amount()) });
+  const order = logs.map((_, i) => i).sort(() => rand() - 0.5);
+  return logs.map((l, i) => ({ ...l, logIndex: order[i]! }));
+}
+
+type NodeRequest = (method: string, params: unknown[]) => Promise<unknown>;
+
+/**
+ * What an explorer indexes for some transactions of a local chain: each transaction (txlist row with its status),
+ * its receipt's logs, its internal calls (`internal`: what the swap oracle read from the node's traces), one indexed
+ * transfer per token for its metadata, and the contracts' creation records.
+ */
+export async function indexChain(
+  request: NodeRequest,
+  hashes: string[],
+  o: {
+    internal: Map<string, Array<{ from: string; to: string; amount: bigint }>>;
+    tokens: Array<{ address: string; symbol: string; decimals: number }>;
+    contracts: string[];
+  },
+): Promise<EtherscanData> {
+  const data: EtherscanData = { txlist: [], txlistinternal: [], tokentx: [], logs: {}, blocks: [] };
+  for (const hash of hashes) {
+    const tx = (await request('eth_getTransactionByHash', [hash])) as { from: string; to: string | null; value: string };
+    const receipt = (await request('eth_getTransactionReceipt', [hash])) as {
+      status: string;
+      blockNumber: string;
+      transactionIndex: string;
+      logs: Array<{ address: string; topics: string[]; data: string; logIndex: string }>;
+    };
+    const block = Number(receipt.blockNumber);
+    const { timestamp } = (await request('eth_getBlockByNumber', [receipt.blockNumber, false])) as { timestamp: string };
+    const time = String(Number(timestamp));
+    const ok = BigInt(receipt.status) === 1n;
+    const common = { hash, timeStamp: time, transactionIndex: String(Number(receipt.transactionIndex)) };
+    data.txlist!.push(
+      normalRow(0, block, tx.from, tx.to ?? '', String(BigInt(tx.value)), { ...common, isError: ok ? '0' : '1', txreceipt_status: ok ? '1' : '0' }),
+    );
+    data.logs![hash] = receipt.logs.map((l) => ({ address: l.address, topics: l.topics, data: l.data, logIndex: Number(l.logIndex) }));
+    for (const call of o.internal.get(hash) ?? [])
+      data.txlistinternal!.push(internalRow(0, block, call.from, call.to, String(call.amount), { hash, timeStamp: time }));
+  }
+  for (const t of o.tokens)
+    data.tokentx!.push(
+      tokenRow(0xfeed, 1, evmAddress(1), evmAddress(2), '1', { contractAddress: t.address, tokenSymbol: t.symbol, tokenDecimal: String(t.decimals) }),
+    );
+  data.contracts = o.contracts.map((address) => ({ address, creator: evmAddress(1), txHash: evmHash(0xc0de) }));
+  return data;
 }

@@ -18,6 +18,8 @@ export interface EtherscanData {
   blocks?: Array<{ number: number; timestamp: number }>;
   /** Event logs per tx hash (lower-case), for receipts (Etherscan proxy) and gettxinfo (Blockscout). */
   logs?: Record<string, Array<{ address: string; topics: string[]; data: string; logIndex: number }>>;
+  /** Contracts with their creation record, for getcontractcreation; any other address is an account. */
+  contracts?: Array<{ address: string; creator: string; txHash: string }>;
 }
 
 export interface EtherscanServerOptions {
@@ -102,7 +104,14 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
         jsonrpc: '2.0',
         id: 1,
         result: row
-          ? { hash: row.hash, blockNumber: `0x${Number(row.blockNumber).toString(16)}`, from: row.from, to: row.to || null, transactionIndex: '0x0' }
+          ? {
+              hash: row.hash,
+              blockNumber: `0x${Number(row.blockNumber).toString(16)}`,
+              from: row.from,
+              to: row.to || null,
+              value: `0x${BigInt(row.value ?? '0').toString(16)}`,
+              transactionIndex: `0x${Number(row.transactionIndex ?? '0').toString(16)}`,
+            }
           : null,
       });
     }
@@ -117,7 +126,7 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
           ? {
               transactionHash: row.hash,
               blockNumber: hex(Number(row.blockNumber)),
-              status: '0x1',
+              status: row.isError === '1' ? '0x0' : '0x1',
               logs: (options.data.logs?.[hash] ?? []).map((l) => ({
                 ...l,
                 logIndex: hex(l.logIndex),
@@ -140,13 +149,19 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
         data: l.data,
         index: String(l.logIndex),
       }));
-      return ok({ hash: row.hash, blockNumber: row.blockNumber, from: row.from, to: row.to, timeStamp: row.timeStamp, success: true, logs });
+      const success = row.isError !== '1';
+      return ok({ hash: row.hash, blockNumber: row.blockNumber, from: row.from, to: row.to, timeStamp: row.timeStamp, value: row.value, success, logs });
     }
+    const special = answerSpecial(flavor, module, action, q, options.data);
+    if (special !== undefined) return sendJson(res, 200, special);
     if (module !== 'account' || !['txlist', 'tokentx', 'txlistinternal'].includes(action)) return notok('Error! Missing Or invalid Module name');
     const act = action as 'txlist' | 'tokentx' | 'txlistinternal';
     const address = q.get('address');
     const txhash = q.get('txhash')?.toLowerCase();
-    if (!address && !txhash)
+    const contract = q.get('contractaddress')?.toLowerCase();
+    // Etherscan documents tokentx by contract address alone ("address" optional when "contractaddress" is given).
+    const byContract = flavor === 'etherscan' && act === 'tokentx' && !address && !txhash && contract !== undefined;
+    if (!address && !txhash && !byContract)
       return flavor === 'etherscan'
         ? notok('Error! Missing Or invalid Address')
         : sendJson(res, 200, { message: 'Query parameter address is required', result: null, status: '0' });
@@ -160,9 +175,8 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
     if (page * offset > window) return notok(`Result window is too large, PageNo x Offset size must be less than or equal to ${window}`);
     const start = Number(q.get('startblock') ?? '0');
     const end = q.has('endblock') ? Number(q.get('endblock')) : Number.MAX_SAFE_INTEGER;
-    const contract = q.get('contractaddress')?.toLowerCase();
     const rows = (options.data[act] ?? [])
-      .filter((r) => (txhash ? r.hash?.toLowerCase() === txhash : involves(act, r, address!)))
+      .filter((r) => byContract || (txhash ? r.hash?.toLowerCase() === txhash : involves(act, r, address!)))
       .filter((r) => Number(r.blockNumber) >= start && Number(r.blockNumber) <= end)
       .filter((r) => !contract || r.contractAddress?.toLowerCase() === contract)
       .map((r, i) => ({ r, i }))
@@ -183,4 +197,45 @@ export async function startEtherscanServer(options: EtherscanServerOptions): Pro
 function withoutHash(row: Row): Row {
   const { hash: _hash, ...rest } = row;
   return rest;
+}
+
+/**
+ * Answers of the endpoints the movement reader adds, as the services document them (undefined: not one of them).
+ * proxy eth_getBlockByNumber (Etherscan; the block's header, null when unknown), contract getcontractcreation
+ * (Etherscan up to 5 addresses a call, Blockscout up to 10; "No data found" when none is a contract), and
+ * Blockscout's token getToken.
+ */
+function answerSpecial(flavor: 'etherscan' | 'blockscout', module: string | null, action: string, q: URLSearchParams, data: EtherscanData): unknown {
+  if (module === 'proxy' && action === 'eth_getBlockByNumber' && flavor === 'etherscan') {
+    const number = Number.parseInt(q.get('tag') ?? '', 16);
+    const known = data.blocks?.find((b) => b.number === number)?.timestamp ?? data.txlist?.find((r) => Number(r.blockNumber) === number)?.timeStamp;
+    const hex = (n: number) => `0x${n.toString(16)}`;
+    return { jsonrpc: '2.0', id: 1, result: known === undefined ? null : { number: hex(number), timestamp: hex(Number(known)), transactions: [] } };
+  }
+  if (module === 'contract' && action === 'getcontractcreation') {
+    const asked = (q.get('contractaddresses') ?? '').split(',').filter(Boolean);
+    const most = flavor === 'etherscan' ? 5 : 10;
+    if (asked.length === 0 || asked.length > most)
+      return { status: '0', message: 'NOTOK', result: `Error! Invalid contractaddresses (at most ${most} comma-separated addresses)` };
+    const rows = asked.flatMap((a) => {
+      const c = data.contracts?.find((x) => x.address.toLowerCase() === a.toLowerCase());
+      return c ? [{ contractAddress: c.address, contractCreator: c.creator, txHash: c.txHash }] : [];
+    });
+    return rows.length ? { status: '1', message: 'OK', result: rows } : { status: '0', message: 'No data found', result: null };
+  }
+  if (module === 'token' && action === 'getToken' && flavor === 'blockscout') {
+    const contract = q.get('contractaddress')?.toLowerCase();
+    const row = data.tokentx?.find((r) => r.contractAddress?.toLowerCase() === contract);
+    if (!row) return { message: 'contract address not found', result: null, status: '0' };
+    const result = {
+      contractAddress: row.contractAddress,
+      decimals: row.tokenDecimal,
+      name: row.tokenName,
+      symbol: row.tokenSymbol,
+      totalSupply: '0',
+      type: 'ERC-20',
+    };
+    return { message: 'OK', result, status: '1' };
+  }
+  return undefined;
 }

@@ -1,6 +1,9 @@
 import { getChain, isChain } from '../../core/chain.js';
 import type { AdapterStats, ChainAdapter } from '../adapter.js';
+import { wrappedNativeTokens } from '../../core/wrapped-native.js';
+import { createContractReader } from './contracts.js';
 import { createTransactionLookup } from './lookup.js';
+import { createMovementReader } from './movements.js';
 import { openEtherscanSource, type EtherscanAdapterOptions } from './options.js';
 import { createListReader } from './paging.js';
 import { createBlockByTime, createCall } from './requests.js';
@@ -13,14 +16,18 @@ export { ETHERSCAN_V2_URL, type EtherscanAdapterOptions } from './options.js';
  * answer per address, so a call fans out over addresses x {txlist, txlistinternal, tokentx}; the shared HTTP
  * client bounds concurrency and rate. The pieces: options.ts (settings and the client), requests.ts (one request,
  * blocks by time), paging.ts (whole lists within the result window), transfers.ts (the fan-out), lookup.ts (one
- * transaction and its logs).
+ * transaction and its logs), movements.ts (every movement of some transactions), contracts.ts (which addresses
+ * are contracts).
  */
 export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAdapter {
   const s = openEtherscanSource(input);
   const { chain, source, http } = s;
   const call = createCall(http, source);
   const lists = createListReader({ chain: chain.id, call, pageSize: s.pageSize, resultWindow: s.resultWindow });
-  const { getTransaction, getTransactionLogs } = createTransactionLookup(s, call, lists);
+  const lookup = createTransactionLookup(s, call, lists);
+  const { getTransaction, getTransactionLogs } = lookup;
+  const { getTransactionMovements } = createMovementReader(s, call, lists, lookup, wrappedNativeTokens(chain.id, s.wrappedNative));
+  const { getContracts } = createContractReader(s, call);
   return {
     kind: 'etherscan',
     endpoint: s.flavor === 'etherscan' ? `${http.endpoint} (chainid ${chain.evmChainId})` : http.endpoint,
@@ -29,6 +36,8 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
     getTransfers: createTransferReader(s, lists, createBlockByTime(call)),
     getTransaction,
     getTransactionLogs,
+    getTransactionMovements,
+    getContracts,
     evidence: (since?: number) => http.evidence(since),
     evidenceMark: () => http.evidenceMark(),
     notes: (c) => {

@@ -96,11 +96,11 @@ export function createTransactionLookup(s: EtherscanSource, call: Call, lists: L
     return blockscoutLogs(logs, hash, Number(info.blockNumber));
   };
 
-  return { getTransaction, getTransactionLogs };
+  return { getTransaction, getTransactionLogs, checkedHash, txInfo };
 }
 
 /** An Etherscan receipt's logs (removed ones left out), lower-cased, in log order. */
-function receiptLogs(logs: NonNullable<z.output<typeof ProxyReceiptSchema>['result']>['logs'], hash: string, block: number): TransactionLog[] {
+export function receiptLogs(logs: NonNullable<z.output<typeof ProxyReceiptSchema>['result']>['logs'], hash: string, block: number): TransactionLog[] {
   return logs
     .filter((l) => l.removed !== true)
     .map((l) => ({
@@ -115,7 +115,7 @@ function receiptLogs(logs: NonNullable<z.output<typeof ProxyReceiptSchema>['resu
 }
 
 /** Blockscout's gettxinfo logs (null topics left out), lower-cased, in log order. */
-function blockscoutLogs(logs: z.output<typeof BlockscoutLogsSchema>, hash: string, block: number): TransactionLog[] {
+export function blockscoutLogs(logs: z.output<typeof BlockscoutLogsSchema>, hash: string, block: number): TransactionLog[] {
   return logs
     .map((l) => ({
       address: l.address.toLowerCase(),

@@ -18,6 +18,8 @@ const OptionsSchema = HttpSourceOptionsSchema.extend({
   pageSize: z.number().int().min(1).max(10_000).default(1_000),
   /** page x offset may not pass this; beyond it the adapter restarts from the last block seen. */
   resultWindow: z.number().int().min(1).default(10_000),
+  /** Wrapped native token contracts beyond the known ones (WETH, WBNB, ...): their Deposit/Withdrawal are wrapping. */
+  wrappedNative: z.array(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x address')).default([]),
 });
 
 /** `env`: where ETHERSCAN_API_KEY is read when `apiKey` is absent. */
@@ -34,6 +36,7 @@ export interface EtherscanSource {
   resultWindow: number;
   tokenFilter: 'all' | 'traced';
   maxAddressesPerCall: number;
+  wrappedNative: string[];
   http: HttpClient;
 }
 
@@ -77,6 +80,7 @@ export function openEtherscanSource(input: EtherscanAdapterOptions): EtherscanSo
     resultWindow: o.resultWindow,
     tokenFilter: o.tokenFilter,
     maxAddressesPerCall: o.maxAddressesPerCall,
+    wrappedNative: o.wrappedNative,
     http,
   };
 }

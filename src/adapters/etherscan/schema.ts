@@ -87,6 +87,15 @@ export const ProxyTransactionSchema = z.object({
         .nullable(),
       from: z.string(),
       to: z.string().nullable(),
+      value: z
+        .string()
+        .regex(/^0x[0-9a-fA-F]+$/)
+        .optional(),
+      transactionIndex: z
+        .string()
+        .regex(/^0x[0-9a-fA-F]+$/)
+        .nullable()
+        .optional(),
     })
     .nullable(),
 });
@@ -102,6 +111,8 @@ export const ProxyReceiptSchema = z.object({
     .object({
       transactionHash: hash,
       blockNumber: hexQuantity.nullable(),
+      /** '0x1' success, '0x0' reverted (absent before Byzantium). */
+      status: hexQuantity.nullable().optional(),
       logs: z.array(z.object({ address: logAddress, topics: z.array(hash), data: hexData, logIndex: hexQuantity, removed: z.boolean().optional() })),
     })
     .nullable(),
@@ -117,5 +128,24 @@ export const BlockscoutTxInfoSchema = z.object({
   from: z.string(),
   to: z.string().nullable().optional(),
   timeStamp: uint.optional(),
+  value: uint.optional(),
+  /** false for a reverted transaction. */
+  success: z.boolean().optional(),
   logs: z.unknown().optional(),
+});
+
+/** Etherscan `module=proxy&action=eth_getBlockByNumber` (boolean=false): the block's time. */
+export const ProxyBlockSchema = z.object({
+  jsonrpc: z.string().optional(),
+  result: z.object({ number: hexQuantity, timestamp: hexQuantity }).nullable(),
+});
+
+/** `module=contract&action=getcontractcreation`: one row per address that was created by a transaction. */
+export const ContractCreationListSchema = z.array(z.object({ contractAddress: logAddress, contractCreator: z.string(), txHash: z.string() }));
+
+/** Blockscout `module=token&action=getToken`: a token's metadata. */
+export const BlockscoutTokenSchema = z.object({
+  contractAddress: logAddress,
+  symbol: z.string().nullable().optional(),
+  decimals: z.string().regex(/^\d*$/).nullable().optional(),
 });
