@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
+import { compareTransfers } from '../../core/movement.js';
 import { decodeWrapLog } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
 import { parseMovementRow, parseRow, rowToTransfer } from './map.js';
@@ -26,6 +26,7 @@ const ExtraRowSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 type ExtraRow = z.infer<typeof ExtraRowSchema>;
+const ContractRowSchema = z.object({ address: z.string() });
 type Movement = Exclude<MovementRow, { kind: 'cut' } | { kind: 'tx' }>;
 
 /**
@@ -125,7 +126,8 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
         );
       } else {
         const rows = await ctx.engine.query(buildContractsQuery(ctx.engine.dialect, missing.map(ctx.codec.toTable), from), signal);
-        const found = new Set(rows.map((r) => (typeof r['address'] === 'string' ? ctx.codec.fromTable(r['address']) : '')));
+        const where = `${ctx.engine.kind} ${ctx.engine.endpoint}`;
+        const found = new Set(rows.map((raw, i) => ctx.codec.fromTable(parseRow(ContractRowSchema, raw, i, where).address)));
         for (const a of missing) known.set(a, found.has(a));
       }
     }
