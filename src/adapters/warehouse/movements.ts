@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import { compareTransfers } from '../../core/movement.js';
+import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { decodeWrapLog } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
 import { parseMovementRow, parseRow, rowToTransfer } from './map.js';
 import { chainOf, type WarehouseContext } from './reads.js';
 import type { MovementRow } from './schema.js';
+import type { TableSetup } from './tables.js';
 import { buildContractsQuery, buildTxMovementsQuery } from './tx-query.js';
 
 const hash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte hash in hex');
@@ -26,6 +27,7 @@ const ExtraRowSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 type ExtraRow = z.infer<typeof ExtraRowSchema>;
+type WrapRow = Extract<ExtraRow, { kind: 'wrap' }>;
 const ContractRowSchema = z.object({ address: z.string() });
 type Movement = Exclude<MovementRow, { kind: 'cut' } | { kind: 'tx' }>;
 
@@ -45,14 +47,10 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
     const wanted = [...new Set(hashes.map((h) => tableHash(chain, ctx.codec.tx(h.trim()), h)))].sort();
     const can = await ctx.tables();
     const wrappers = can.logs ? [...wrapped].map(ctx.codec.toTable).sort() : [];
-    const query = buildTxMovementsQuery(ctx.engine.dialect, {
-      hashes: wanted,
-      tokens: can.tokens,
-      native: can.transactions,
-      internal: can.internal,
-      wrapped: wrappers,
-    });
-    if (query.tables.length === 0 || wanted.length === 0) return { movements: [], internalVisible: can.internal, notes: notesOf(can) };
+    const spec = { hashes: wanted, tokens: can.tokens, native: can.transactions, internal: can.internal, wrapped: wrappers };
+    const query = buildTxMovementsQuery(ctx.engine.dialect, spec);
+    const done = (movements: AccountTransfer[]) => ({ movements, internalVisible: can.internal, notes: movementNotes(ctx, can, wrapped, notes) });
+    if (query.tables.length === 0 || wanted.length === 0) return done([]);
     const where = `${ctx.engine.kind} ${ctx.engine.endpoint}`;
     const rows = (await ctx.engine.query(query, signal)).map((raw, i) => readRow(raw, i, where));
     const seen = new Set(rows.flatMap((r) => ('transaction_hash' in r ? [canonical(r.transaction_hash)] : [])));
@@ -63,52 +61,11 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
       });
     }
     const movements = keptMovements(rows);
-    const wraps = rows.filter((r): r is Extract<ExtraRow, { kind: 'wrap' }> => r.kind === 'wrap' && !reverted(rows, r.transaction_hash));
-    await ctx.tokens.resolve(
-      [...movements.flatMap((r) => (r.kind === 'token' ? [r.contract] : [])), ...wraps.map((w) => w.contract)].map(ctx.codec.fromTable),
-      can.tokenTable,
-      signal,
-    );
+    const wraps = rows.filter((r): r is WrapRow => r.kind === 'wrap' && !reverted(rows, r.transaction_hash));
+    const contracts = [...movements.flatMap((r) => (r.kind === 'token' ? [r.contract] : [])), ...wraps.map((w) => w.contract)];
+    await ctx.tokens.resolve(contracts.map(ctx.codec.fromTable), can.tokenTable, signal);
     const out = movements.map((r) => rowToTransfer(chain, r, ctx.codec, ctx.tokens.get));
-    for (const w of wraps) {
-      const decoded = decodeWrapLog({ address: w.contract, topics: w.topics.split(',').filter(Boolean), data: w.data }, new Set(wrappers));
-      if (!decoded) continue;
-      const asset = ctx.tokens.get(ctx.codec.fromTable(w.contract));
-      const [from, to] = [ctx.codec.fromTable(decoded.from), ctx.codec.fromTable(decoded.to)];
-      out.push({
-        chain,
-        type: 'token',
-        from,
-        to,
-        asset,
-        amount: decoded.amount,
-        tx: ctx.codec.tx(w.transaction_hash),
-        logIndex: w.log_index,
-        block: w.block_number,
-        time: w.block_time,
-      });
-    }
-    return { movements: out.sort(compareTransfers), internalVisible: can.internal, notes: notesOf(can) };
-  }
-
-  /** What the tables could not show, for the report. */
-  function notesOf(can: Awaited<ReturnType<WarehouseContext['tables']>>): string[] {
-    const at = ctx.engine.endpoint;
-    if (!can.internal) {
-      notes.add(
-        `Internal ${ctx.info.native.symbol} on ${ctx.info.id} was not read (${can.traces ? 'reading traces was turned off' : `no traces table at ${at}`}): native value paid out by contracts inside a transaction (a swap or unwrap through a router, a splitter) cannot be seen, so those conversions are missing.`,
-      );
-    }
-    if (!can.logs && wrapped.size > 0) {
-      notes.add(
-        `No logs table at ${at}: wrapped ${ctx.info.native.symbol} Deposit/Withdrawal events (wrapping and unwrapping) cannot be seen, so those conversions are missing.`,
-      );
-    }
-    if (!can.transactions)
-      notes.add(
-        `No transactions table at ${at}: transactions' own ${ctx.info.native.symbol} value was not read, and a reverted transaction cannot be told apart.`,
-      );
-    return [...notes].sort();
+    return done([...out, ...wrapTransfers(ctx, chain, wraps, new Set(wrappers))].sort(compareTransfers));
   }
 
   async function getContracts(chainInput: string, addresses: string[], opts?: { signal?: AbortSignal | undefined }): Promise<Set<string>> {
@@ -135,6 +92,38 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
   }
 
   return { getTransactionMovements, getContracts };
+}
+
+/** Wrapped-native Deposit/Withdrawal logs as movements of the wrapper's token. */
+function wrapTransfers(ctx: WarehouseContext, chain: string, wraps: WrapRow[], wrappers: Set<string>): AccountTransfer[] {
+  return wraps.flatMap((w): AccountTransfer[] => {
+    const decoded = decodeWrapLog({ address: w.contract, topics: w.topics.split(',').filter(Boolean), data: w.data }, wrappers);
+    if (!decoded) return [];
+    const asset = ctx.tokens.get(ctx.codec.fromTable(w.contract));
+    const [from, to] = [ctx.codec.fromTable(decoded.from), ctx.codec.fromTable(decoded.to)];
+    const place = { tx: ctx.codec.tx(w.transaction_hash), logIndex: w.log_index, block: w.block_number, time: w.block_time };
+    return [{ chain, type: 'token', from, to, asset, amount: decoded.amount, ...place }];
+  });
+}
+
+/** What the tables could not show, for the report (kept in `notes`, which the adapter's life shares). */
+function movementNotes(ctx: WarehouseContext, can: TableSetup, wrapped: Set<string>, notes: Set<string>): string[] {
+  const at = ctx.engine.endpoint;
+  const native = ctx.info.native.symbol;
+  if (!can.internal) {
+    notes.add(
+      `Internal ${native} on ${ctx.info.id} was not read (${can.traces ? 'reading traces was turned off' : `no traces table at ${at}`}): native value paid out by contracts inside a transaction (a swap or unwrap through a router, a splitter) cannot be seen, so those conversions are missing.`,
+    );
+  }
+  if (!can.logs && wrapped.size > 0) {
+    notes.add(
+      `No logs table at ${at}: wrapped ${native} Deposit/Withdrawal events (wrapping and unwrapping) cannot be seen, so those conversions are missing.`,
+    );
+  }
+  if (!can.transactions) {
+    notes.add(`No transactions table at ${at}: transactions' own ${native} value was not read, and a reverted transaction cannot be told apart.`);
+  }
+  return [...notes].sort();
 }
 
 function canonical(h: string): string {
