@@ -1,5 +1,5 @@
 import { DEPOSIT_TOPIC, WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
-import type { Dialect, QueryParam, RenderedQuery, WarehouseTable } from './query.js';
+import { MOVEMENT_COLUMNS, type Dialect, type QueryParam, type RenderedQuery, type WarehouseTable } from './query.js';
 
 /** What `buildTxMovementsQuery` reads for a batch of transactions; the tables that are there decide the branches. */
 export interface TxMovementsSpec {
@@ -14,23 +14,8 @@ export interface TxMovementsSpec {
   wrapped?: string[];
 }
 
-const COLUMNS = [
-  'kind',
-  'contract',
-  'from_address',
-  'to_address',
-  'value',
-  'transaction_hash',
-  'log_index',
-  'trace_address',
-  'block_number',
-  'block_time',
-  'transaction_index',
-  'gas_used',
-  'gas_price',
-  'topics',
-  'data',
-] as const;
+/** The movement columns, plus a log's topics (as text) and data for wrapped-native events. */
+const COLUMNS = [...MOVEMENT_COLUMNS, 'topics', 'data'] as const;
 type Column = (typeof COLUMNS)[number];
 
 /** A branch's SELECT list: the columns it fills, NULL text for the others, in COLUMNS order. */
