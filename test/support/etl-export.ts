@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AbiCoder } from 'ethers';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { internalCalls } from '../../src/adapters/evm-rpc/internal-calls.js';
 
 /**
  * A small exporter from a JSON-RPC node to blockchain-etl-shaped tables (not ethereum-etl: the same columns,
@@ -58,6 +59,10 @@ export interface EtlTables {
   token_transfers: Record<string, unknown>[];
   traces: Record<string, unknown>[];
   tokens: Record<string, unknown>[];
+  /** Every event log (with `conversions`). */
+  logs?: Record<string, unknown>[];
+  /** Every contract created by a successful transaction or top-level creation frame (with `conversions`). */
+  contracts?: Record<string, unknown>[];
 }
 
 /**
@@ -65,10 +70,10 @@ export interface EtlTables {
  * `traces: false` leaves the traces table empty (not written as Parquet) and skips debug_traceTransaction, which
  * ganache answers by replaying the block up to the transaction: slow for worlds of thousands of contract calls.
  */
-export async function readEtlTables(rpc: Rpc, options: { traces?: boolean } = {}): Promise<EtlTables> {
+export async function readEtlTables(rpc: Rpc, options: { traces?: boolean; conversions?: boolean } = {}): Promise<EtlTables> {
   const withTraces = options.traces ?? true;
   const head = num((await rpc('eth_blockNumber')) as string);
-  const out: EtlTables = { transactions: [], token_transfers: [], traces: [], tokens: [] };
+  const out: EtlTables = { transactions: [], token_transfers: [], traces: [], tokens: [], ...(options.conversions ? { logs: [], contracts: [] } : {}) };
   const contracts = new Set<string>();
   for (let n = 0; n <= head; n++) {
     const block = (await rpc('eth_getBlockByNumber', [`0x${n.toString(16)}`, true])) as Block;
@@ -97,6 +102,12 @@ export async function readEtlTables(rpc: Rpc, options: { traces?: boolean } = {}
         max_priority_fee_per_gas: tx.maxPriorityFeePerGas ? big(tx.maxPriorityFeePerGas) : null,
         ...common,
       });
+      if (status === 1 && receipt.contractAddress) out.contracts?.push({ address: receipt.contractAddress.toLowerCase(), ...common });
+      const logs = out.logs;
+      for (const log of logs ? receipt.logs : []) {
+        const at = { transaction_hash: tx.hash, transaction_index: num(tx.transactionIndex), log_index: num(log.logIndex) };
+        logs?.push({ address: log.address.toLowerCase(), topics: log.topics.map((t) => t.toLowerCase()), data: log.data, ...at, ...common });
+      }
       // token_transfers as ethereum-etl extracts them: Transfer topic, from/to/value in topics + data words.
       for (const log of receipt.logs) {
         const words = [...log.topics, ...(log.data.length > 2 ? (log.data.slice(2).match(/.{64}/g) ?? []).map((w) => `0x${w}`) : [])];
@@ -156,7 +167,23 @@ export async function readEtlTables(rpc: Rpc, options: { traces?: boolean } = {}
             error: ok ? null : 'Reverted',
             ...common,
           });
+          if (out.contracts && ok && status === 1 && log.op.startsWith('CREATE') && after)
+            out.contracts.push({ address: addr(word(after.stack.at(-1)!)), ...common });
         });
+        // With `conversions`: the value-moving calls deeper down too (an unwrap's payout inside a router's call).
+        for (const call of out.logs && status === 1 ? internalCalls(debug, tx.to.toLowerCase()).calls : []) {
+          if (call.path.length < 2) continue;
+          const place = { transaction_hash: tx.hash, transaction_index: num(tx.transactionIndex), trace_address: call.path, status: 1, error: null };
+          out.traces.push({
+            ...place,
+            from_address: call.from,
+            to_address: call.to,
+            value: call.amount.toString(),
+            trace_type: 'call',
+            call_type: 'call',
+            ...common,
+          });
+        }
       }
     }
   }
@@ -204,6 +231,8 @@ const NUMERIC: Record<keyof EtlTables, string[]> = {
   token_transfers: ['value'],
   traces: ['value'],
   tokens: [],
+  logs: [],
+  contracts: [],
 };
 
 /**
@@ -215,6 +244,7 @@ export async function writeEtlTables(tables: EtlTables, dir: string, flavour: 'j
   const staging = join(dir, '.staging');
   if (flavour === 'json') {
     for (const [name, rows] of Object.entries(tables) as [keyof EtlTables, Record<string, unknown>[]][]) {
+      if (rows === undefined) continue;
       writeFileSync(join(dir, `${name}.json`), toEthereumEtlJson(rows, NUMERIC[name]));
     }
     return;
@@ -224,7 +254,7 @@ export async function writeEtlTables(tables: EtlTables, dir: string, flavour: 'j
   const c = await db.connect();
   try {
     for (const [name, rows] of Object.entries(tables) as [keyof EtlTables, Record<string, unknown>[]][]) {
-      if (rows.length === 0) continue;
+      if (rows === undefined || rows.length === 0) continue;
       // Everything staged as text (exact), then typed like crypto_ethereum.
       const file = join(staging, `${name}.json`);
       writeFileSync(

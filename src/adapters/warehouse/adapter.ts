@@ -7,6 +7,8 @@ import { accountChain, WarehouseAdapterOptionsSchema, type WarehouseAdapterOptio
 import { readTransaction, readTransfers, type WarehouseContext } from './reads.js';
 import { createTableSetup } from './tables.js';
 import { createTokenBook } from './tokens.js';
+import { createWarehouseMovements } from './movements.js';
+import { wrappedNativeTokens } from '../../core/wrapped-native.js';
 
 export { WarehouseAdapterOptionsSchema, type WarehouseAdapterOptions } from './options.js';
 
@@ -35,6 +37,7 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
     tables: createTableSetup(engine, options, info, notes),
     tokens: createTokenBook(engine, codec, info, notes),
   };
+  const moves = createWarehouseMovements(ctx, wrappedNativeTokens(info.id, options.wrappedNative));
 
   return {
     kind: engine.kind,
@@ -55,6 +58,8 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
     },
     getTransfers: (q) => readTransfers(ctx, q),
     getTransaction: (chain, hash, opts) => readTransaction(ctx, chain, hash, opts?.signal),
+    getTransactionMovements: moves.getTransactionMovements,
+    getContracts: moves.getContracts,
     notes(chain) {
       try {
         if (getChain(chain).id !== info.id) return [];

@@ -19,6 +19,7 @@ export function bigQueryDialect(dataset: string): Dialect {
     table: (name) => `\`${dataset}.${name}\``,
     param: (name) => `@${name}`,
     inArray: (column, param) => `${column} IN UNNEST(@${param})`,
+    listText: (column) => `ARRAY_TO_STRING(${column}, ',')`,
     // Comparing the partitioning column itself with a constant expression prunes partitions.
     timeAtLeast: (column, param) => `${column} >= TIMESTAMP_SECONDS(@${param})`,
     timeAtMost: (column, param) => `${column} <= TIMESTAMP_SECONDS(@${param})`,

@@ -8,6 +8,7 @@ import type { AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { tracePosition } from '../evm-rpc/map.js';
 import { MovementRowSchema, type MovementRow } from './schema.js';
+import type { z } from 'zod';
 
 const LOWER_HEX = /^0x[0-9a-f]{40}$/;
 
@@ -40,7 +41,12 @@ export function addressCodec(chain: string): AddressCodec {
 
 /** Validates one row of the movements query; the error names the row and the problem, never trusts a shape. */
 export function parseMovementRow(raw: unknown, index: number, where: string): MovementRow {
-  return parseInput(MovementRowSchema, raw, `${where}: row ${index} is not a blockchain-etl movement`, {
+  return parseRow(MovementRowSchema, raw, index, where);
+}
+
+/** One row of a movements query checked against `schema`; the error names the row and the problem. */
+export function parseRow<S extends z.ZodType>(schema: S, raw: unknown, index: number, where: string): z.output<S> {
+  return parseInput(schema, raw, `${where}: row ${index} is not a blockchain-etl movement`, {
     error: (message, details) =>
       new ResponseShapeError(message, {
         details: { where, row: index, issues: issuesOf(details).map((i) => ({ path: i.path.map(String), message: i.message })) },

@@ -24,6 +24,8 @@ export const WarehouseAdapterOptionsSchema = z
      * column of every transaction in the window).
      */
     joinTransactionIndex: z.boolean().optional(),
+    /** Wrapped native token contracts besides the known ones (WETH, WBNB, …) whose Deposit/Withdrawal logs are wrapping. */
+    wrappedNative: z.array(z.string().regex(/^(0x[0-9a-fA-F]{40}|T[1-9A-HJ-NP-Za-km-z]{33})$/, 'expected a contract address')).default([]),
   })
   .strict();
 /** Options of `createWarehouseAdapter`: the engine (DuckDB or BigQuery) and the chain its tables hold. */

@@ -20,7 +20,7 @@
  */
 
 /** The blockchain-etl tables the warehouse adapters read. */
-export const WAREHOUSE_TABLES = ['token_transfers', 'transactions', 'traces', 'tokens'] as const;
+export const WAREHOUSE_TABLES = ['token_transfers', 'transactions', 'traces', 'tokens', 'logs', 'contracts'] as const;
 /** One of WAREHOUSE_TABLES. */
 export type WarehouseTable = (typeof WAREHOUSE_TABLES)[number];
 
@@ -79,6 +79,8 @@ export interface Dialect {
    * second read from the row groups holding a match, and does not decode hashes and amounts of every row scanned.
    */
   rowLocator?(table: WarehouseTable): readonly string[] | undefined;
+  /** A list column (logs.topics) as comma-separated text; default: the column as it is (DuckDB's views normalize it). */
+  listText?(column: string): string;
 }
 
 /** What `buildTransfersQuery` reads: frontier addresses, direction, time window, token contracts and which movement kinds. */

@@ -11,6 +11,12 @@ export interface TableSetup {
   tokens: boolean;
   transactions: boolean;
   tokenTable: boolean;
+  /** The `traces` table is there (contract creations are read from it when `contracts` is not). */
+  traces: boolean;
+  /** Event logs, for wrapped-native Deposit/Withdrawal. */
+  logs: boolean;
+  /** The `contracts` table. */
+  contracts: boolean;
 }
 
 /**
@@ -22,7 +28,9 @@ export function createTableSetup(engine: WarehouseEngine, options: ParsedWarehou
   return () => {
     setup ??= (async () => {
       const has = async (t: WarehouseTable) => engine.hasTable(t);
-      const [transfers, transactions, traces, tokenTable] = await Promise.all([has('token_transfers'), has('transactions'), has('traces'), has('tokens')]);
+      const [transfers, transactions, traces, tokenTable, logs, contracts] = (await Promise.all(
+        (['token_transfers', 'transactions', 'traces', 'tokens', 'logs', 'contracts'] as const).map(has),
+      )) as [boolean, boolean, boolean, boolean, boolean, boolean];
       if (options.internal === true && !traces) {
         throw new MissingTableError(`Table traces is needed (internal: true) but not available at ${engine.endpoint}`, {
           details: { table: 'traces', endpoint: engine.endpoint },
@@ -40,7 +48,7 @@ export function createTableSetup(engine: WarehouseEngine, options: ParsedWarehou
           `Token transfers on ${info.id} inside one block were ordered by transaction hash and log index (token_transfers has no transaction_index${transactions ? '; joinTransactionIndex is off' : ''}).`,
         );
       }
-      return { internal, txIndex, tokens: transfers, transactions, tokenTable };
+      return { internal, txIndex, tokens: transfers, transactions, tokenTable, traces, logs, contracts };
     })().catch((error: unknown) => {
       setup = undefined;
       throw error;

@@ -313,3 +313,43 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
     expect(server.jobs).toEqual([]);
   });
 });
+
+describe('BigQuery transaction movements', () => {
+  const WETH = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
+  const word = (hex: string) => `0x${hex.replace(/^0x/, '').padStart(64, '0')}`;
+  const DEPOSIT = '0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c';
+  const fields = [...MOVEMENT_COLUMNS, 'topics', 'data'];
+  const at = { transaction_hash: SEED_TX, block_number: '18000000', block_time: String(T0), transaction_index: '4' };
+  const rows: Record<string, string | null>[] = [
+    { ...token(VICTIM, COLLECTOR, '25000000000', SEED_TX, 3, T0) },
+    { ...at, kind: 'native', from_address: VICTIM, to_address: COLLECTOR, value: '7', log_index: '-1', gas_used: '21000', gas_price: '3' },
+    // A frame that failed (status 0 on it alone) and a value call under it: nothing moved.
+    { ...at, kind: 'failed', from_address: COLLECTOR, to_address: mule(1), value: '5', trace_address: '0' },
+    { ...at, kind: 'internal', from_address: mule(1), to_address: mule(2), value: '5', trace_address: '0,1' },
+    { ...at, kind: 'internal', from_address: COLLECTOR, to_address: mule(3), value: '9', trace_address: '1' },
+    { ...at, kind: 'wrap', contract: WETH, log_index: '5', topics: `${DEPOSIT},${word(mule(3))}`, data: word('9') },
+  ];
+
+  it('reads a batch in one job over token_transfers, transactions, traces and logs, with hashes and wrappers as array parameters', async () => {
+    const { server, adapter } = await setup({
+      tables: ['token_transfers', 'transactions', 'traces', 'tokens', 'logs'],
+      answer: (job) =>
+        /@hashes\b/.test(job.query)
+          ? { fields, rows: rows.filter((r) => job.params.hashes?.values?.includes(r.transaction_hash!)).map((r) => fields.map((f) => r[f] ?? null)) }
+          : answer(job),
+    });
+    const got = await adapter.getTransactionMovements!('ethereum', [SEED_TX]);
+    expect(got.movements.map((m) => `${m.from}>${m.to}:${m.asset.symbol}:${m.amount}`).sort()).toEqual(
+      [`${VICTIM}>${COLLECTOR}:USDT:25000000000`, `${VICTIM}>${COLLECTOR}:ETH:7`, `${COLLECTOR}>${mule(3)}:ETH:9`, `${WETH}>${mule(3)}:?:9`].sort(),
+    );
+    expect(got.internalVisible).toBe(true);
+    // The stand-in's tokens table knows USDT only: the wrapper's token is shown in base units, and the report says so.
+    expect(adapter.notes('ethereum').join(' ')).toMatch(new RegExp(`${WETH} has no symbol/decimals`));
+    const batch = server.jobs.filter((j) => !j.dryRun && /@hashes\b/.test(j.query));
+    expect(batch).toHaveLength(1);
+    expect(batch[0]!.params.hashes).toEqual({ type: 'ARRAY<STRING>', values: [SEED_TX] });
+    expect(batch[0]!.params.wrapped).toEqual({ type: 'ARRAY<STRING>', values: [WETH] });
+    expect(batch[0]!.query).toMatch(/ARRAY_TO_STRING\(l\.topics, ','\)/);
+    for (const table of ['token_transfers', 'transactions', 'traces', 'logs']) expect(batch[0]!.query).toContain(`crypto_ethereum.${table}\``);
+  });
+});

@@ -169,6 +169,35 @@ describe('the ethereum-etl stream samples through DuckDB', { timeout: 60_000 }, 
     expect(report.conservation[0]).toMatchObject({ seeded: seed.value, endpoints: seed.value, balanced: true });
   });
 
+  it('gives every movement of all 298 transactions in one query: token transfers, successful value, nothing of a failed one', async () => {
+    const key = (tx: string, from: string, to: string, asset: string, amount: string) => `${tx}|${from}>${to}:${asset}:${amount}`;
+    const ok = new Set(transactions.filter((t) => t.status === '1').map((t) => t.hash));
+    const expected = [
+      ...transfers.filter((t) => ok.has(t.tx)).map((t) => key(t.tx, t.from, t.to, t.token, t.value)),
+      ...transactions
+        .filter((t) => t.status === '1' && t.value !== '0')
+        .map((t) => key(t.hash, t.from, t.to === 'null' ? t.contract : t.to, 'native', t.value)),
+    ].sort();
+    expect(transactions.some((t) => t.status === '0')).toBe(true);
+    const before = adapter.stats().queries;
+    const got = await adapter.getTransactionMovements!(
+      'ethereum',
+      transactions.map((t) => t.hash),
+    );
+    expect(got.movements.map((m) => key(m.tx, m.from, m.to, m.type === 'token' ? m.asset.contract! : 'native', m.amount.toString())).sort()).toEqual(expected);
+    // One query for the batch (no tokens table: symbols come from the stablecoin list, or "?" with a note).
+    expect(adapter.stats().queries - before).toBe(1);
+    expect(got.internalVisible).toBe(false);
+    expect(got.notes.join(' ')).toMatch(/no traces table.*conversions are missing/);
+    expect(got.notes.join(' ')).toMatch(/No logs table.*Deposit\/Withdrawal/);
+    const unknown = `0x${'ab'.repeat(32)}`;
+    await expect(adapter.getTransactionMovements!('ethereum', [transactions[0]!.hash, unknown])).rejects.toThrow(new RegExp(`not found.*${unknown}`));
+    // Contracts: neither a contracts nor a traces table, so none is claimed, and a note says so.
+    expect(await adapter.getContracts!('ethereum', [transactions[0]!.to])).toEqual(new Set());
+    const after = await adapter.getTransactionMovements!('ethereum', [transactions[0]!.hash]);
+    expect(after.notes.join(' ')).toMatch(/Neither a contracts nor a traces table.*no address was taken for one/);
+  });
+
   it('reads ERC-20 values up to 2^256 - 1 from JSON exactly, and refuses a value column stored as a float', async () => {
     const max = (2n ** 256n - 1n).toString();
     const line = (value: string, log: number) =>

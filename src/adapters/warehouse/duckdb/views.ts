@@ -5,7 +5,7 @@ import { wrap } from './connection.js';
 import type { TableSource } from './tables.js';
 
 /** How each column the queries read is normalized in the view over a table. */
-type ColumnKind = 'text' | 'wei' | 'int' | 'time' | 'trace_address';
+type ColumnKind = 'text' | 'wei' | 'int' | 'time' | 'trace_address' | 'list';
 interface ColumnSpec {
   kind: ColumnKind;
   required: boolean;
@@ -54,6 +54,18 @@ const COLUMNS: Record<WarehouseTable, Record<string, ColumnSpec>> = {
     symbol: { kind: 'text', required: false },
     decimals: { kind: 'text', required: false },
   },
+  logs: {
+    address: { kind: 'text', required: true },
+    topics: { kind: 'list', required: true },
+    data: { kind: 'text', required: true },
+    transaction_hash: { kind: 'text', required: true },
+    log_index: { kind: 'int', required: true },
+    block_number: { kind: 'int', required: true },
+    block_timestamp: { kind: 'time', required: true },
+  },
+  contracts: {
+    address: { kind: 'text', required: true },
+  },
 };
 
 const INTEGER_TYPES = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/;
@@ -100,6 +112,10 @@ function columnExpression(source: TableSource, column: string, spec: ColumnSpec,
       if (upper.endsWith('[]')) return `array_to_string(${c}, ',')`;
       // "0,1" (BigQuery, CSV) or "[0, 1]" (a JSON list read as text): always "0,1", top level "".
       return `regexp_replace(CAST(${c} AS VARCHAR), '[\\[\\]\\s]', '', 'g')`;
+    case 'list':
+      if (upper.endsWith('[]')) return `array_to_string(${c}, ',')`;
+      // "0xa,0xb" (BigQuery CSV) or a JSON list read as text: always "0xa,0xb".
+      return `regexp_replace(CAST(${c} AS VARCHAR), '[\\[\\]\\s"]', '', 'g')`;
   }
 }
 
