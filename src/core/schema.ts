@@ -215,6 +215,7 @@ export const EndpointKindSchema = z.enum([
   'high-degree',
   'incomplete',
   'peeled',
+  'contract',
 ]);
 /** Why a branch stopped: exchange, bridge, mixer, sanctioned, unspent, hop-limit, budget, … */
 export type EndpointKind = z.infer<typeof EndpointKindSchema>;

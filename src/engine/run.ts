@@ -10,6 +10,7 @@ import { createBridgeRegistry, type BridgeRegistry } from '../heuristics/bridges
 import type { Allocation } from './allocate.js';
 import { attributeTaint } from './attribution.js';
 import type { BridgeHandover } from './bridge-continuation.js';
+import type { BoxData } from './conversions.js';
 import { inferDeposits, type DepositInference } from './deposits.js';
 import { attributeEndpoints, collectEndpoints, requestable, requestNodes, type EndpointData } from './endpoints.js';
 import { expandRound } from './round.js';
@@ -42,6 +43,12 @@ export interface TraceOutcome {
   /** The bridges this trace recognised (registry plus its own definitions), and what became of tainted deposits. */
   bridges: BridgeRegistry;
   handovers: BridgeHandover[];
+  /**
+   * Transactions tainted value entered through contracts, and what the box rule made of each (swaps, wraps, routers,
+   * splitters), chronologically. Their kept taint is in endpoints of kind 'contract'; what conversions produced in an
+   * asset is the sum of the boxes' `produced` (the conservation lines read it).
+   */
+  boxes: BoxData[];
   /** Set when a source failed mid-trace: the outcome covers what was traced until then. */
   failure?: ChaintrailError;
   evidence: Evidence[];
@@ -206,6 +213,7 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
     ...(state.labels ? { labels: state.labels } : {}),
     bridges: state.bridges,
     handovers: state.bridging.handovers(),
+    boxes: [],
   };
 }
 
