@@ -8,8 +8,11 @@
  * movements back and compare.
  */
 import { id } from 'ethers';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapters/fixture/schema.js';
 import type { Label } from '../../src/core/schema.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { mulberry32 } from './random.js';
 
 export const USDT_CONTRACT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
@@ -203,4 +206,15 @@ export function swapDataset(seed: number): SwapDatasetWorld {
     contracts,
     params: { seed, twoHop, price, depthUsd, seedAmount, clean, swaps },
   };
+}
+
+/** A world traced from its victim's payment through the fixture source, with the world's labels only. */
+export function traceSwapWorld(world: SwapDatasetWorld, taint: 'fifo' | 'haircut' | 'poison' = 'fifo'): Promise<TraceResult> {
+  return trace({
+    seeds: [{ chain: 'ethereum', tx: world.seedTx }],
+    adapters: [createFixtureAdapter({ dataset: world.dataset })],
+    labels: createLabelStore(world.labels),
+    builtinLabels: false,
+    taint,
+  });
 }
