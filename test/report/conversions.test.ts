@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { MultiDirectedGraph } from 'graphology';
+import { parse as parseGexf } from 'graphology-gexf';
+import { parse as parseGraphml } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { formatAddress } from '../../src/core/address.js';
@@ -11,12 +14,15 @@ import { runTrace, type TraceOutcome } from '../../src/engine/run.js';
 import { nodeKey } from '../../src/engine/state.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { buildReport } from '../../src/report/build.js';
-import { reportToConversionsCsv, CONVERSIONS_CSV_HEADER } from '../../src/report/csv.js';
+import { graphToTransfersCsv, reportToConversionsCsv, CONVERSIONS_CSV_HEADER, TRANSFERS_CSV_HEADER } from '../../src/report/csv.js';
+import { graphToGexf } from '../../src/report/gexf.js';
+import { graphToGraphml } from '../../src/report/graphml.js';
 import { reportToJson } from '../../src/report/json.js';
 import { reportToSummary } from '../../src/report/summary.js';
 import { flowThroughTransaction } from '../../src/taint/transaction.js';
 import { parseTraceSettings } from '../../src/trace/trace.js';
-import { swapDataset, type SwapDatasetWorld } from '../support/swap-dataset.js';
+import { traceDemo } from '../support/demo-trace.js';
+import { swapDataset, traceSwapWorld, type SwapDatasetWorld } from '../support/swap-dataset.js';
 
 /** The engine's outcome of a world, before any box is attached. */
 async function outcomeOf(world: SwapDatasetWorld): Promise<{ outcome: TraceOutcome; adapter: ReturnType<typeof createFixtureAdapter> }> {
@@ -174,5 +180,51 @@ describe('the conversions section', () => {
     expect(report.conservation.every((c) => !('convertedIn' in c))).toBe(true);
     expect(reportToSummary(report)).not.toContain('Conversions');
     expect(reportToConversionsCsv(report)).toBe(`${CONVERSIONS_CSV_HEADER.join(',')}\r\n`);
+  });
+});
+
+/** `tx|logIndex|to` of every conversion recipient the report names. */
+const recipientIds = (report: TraceReport) => new Set((report.conversions ?? []).flatMap((c) => c.recipients.map((r) => `${r.tx}|${r.logIndex}|${r.to}`)));
+
+describe('conversions of a trace through the engine', () => {
+  it('match the movements, and every export marks exactly the recipients’ edges as conversions (generated worlds)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom('fifo' as const, 'haircut' as const), async (seed, taint) => {
+        const world = swapDataset(seed);
+        const { report, graph } = await traceSwapWorld(world, taint);
+        expect(report.conversions?.length).toBeGreaterThan(0);
+        checkRows(report, world);
+        const ids = recipientIds(report);
+        // The trace graph holds every tainted payout of a conversion; each export marks those edges and no other.
+        const csv = graphToTransfersCsv(graph, report).trimEnd().split('\r\n');
+        const header = csv[0]!.split(',');
+        expect(header).toEqual([...TRANSFERS_CSV_HEADER, 'kind']);
+        const col = (name: string) => header.indexOf(name);
+        const marked = csv
+          .slice(1)
+          .map((l) => l.split(','))
+          .filter((c) => c[col('kind')] === 'conversion');
+        expect(new Set(marked.map((c) => `${c[col('tx')]}|${c[col('log_index')]}|${c[col('to_address')]}`))).toEqual(ids);
+        expect(csv.slice(1).every((l) => ['transfer', 'conversion'].includes(l.split(',')[col('kind')]!))).toBe(true);
+        for (const [name, back] of [
+          ['gexf', parseGexf(MultiDirectedGraph, graphToGexf(graph, report))],
+          ['graphml', parseGraphml(MultiDirectedGraph, graphToGraphml(graph, report))],
+        ] as const) {
+          expect([name, back.order, back.size]).toEqual([name, graph.order, graph.size]);
+          const kinds = back.mapEdges((_e, a, _s, target) => ({ kind: a.kind, id: `${a.tx}|${a.log_index}|${back.getNodeAttribute(target, 'address')}` }));
+          expect(new Set(kinds.filter((k) => k.kind === 'conversion').map((k) => k.id))).toEqual(ids);
+          expect(kinds.every((k) => k.kind === 'conversion' || k.kind === 'transfer')).toBe(true);
+        }
+      }),
+      { numRuns: 10 },
+    );
+  }, 120_000);
+
+  it('leaves exports of a trace without conversions as they were: no kind column or attribute', async () => {
+    const { report, graph } = await traceDemo();
+    expect(report.conversions).toBeUndefined();
+    expect(graphToTransfersCsv(graph, report).split('\r\n')[0]).toBe(TRANSFERS_CSV_HEADER.join(','));
+    expect(graphToGraphml(graph, report)).not.toContain('e_kind');
+    expect(parseGexf(MultiDirectedGraph, graphToGexf(graph, report)).someEdge((_e, a) => 'kind' in a)).toBe(false);
   });
 });
