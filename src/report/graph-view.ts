@@ -19,7 +19,7 @@ export const CATEGORY_COLORS: Record<string, string> = {
 /** How the graph draws an edge of each kind: a plain transfer, or a conversion's output (a swap, wrap or unwrap paid it). */
 export const EDGE_STYLES = {
   transfer: { size: 1.5, color: '#ced4da' },
-  conversion: { size: 3, color: '#f08c00' },
+  conversion: { size: 3, color: '#343a40' },
 } as const;
 export type EdgeKind = keyof typeof EDGE_STYLES;
 

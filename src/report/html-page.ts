@@ -60,7 +60,7 @@ const STYLE = `  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sa
 
 /** The legend's entry for conversion edges (only on pages whose graph has one). */
 const conversionLegend = `
-      <li id="legend-conversion"><span class="swatch" style="background:${EDGE_STYLES.conversion.color};border-radius:0;height:${EDGE_STYLES.conversion.size}px"></span>thick orange edge: a conversion's output (a swap, wrap or unwrap paid it the tainted share of what went in)</li>`;
+      <li id="legend-conversion"><span class="swatch" style="background:${EDGE_STYLES.conversion.color};border-radius:0;height:${EDGE_STYLES.conversion.size}px"></span>thick dark edge: a conversion's output (a swap, wrap or unwrap paid it the tainted share of what went in)</li>`;
 
 /** What the page shows: the title, the report (header figures, notes), its sections and the graph's data. */
 export interface PageContent {
