@@ -85,30 +85,10 @@ describe('the HTML report in headless Chromium', () => {
 
   beforeAll(async () => {
     ({ report, graph } = await traceDemo({ hostile: true }));
-    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-html-'));
-    const file = join(dir, 'report.html');
-    writeFileSync(file, reportToHtml(report, graph));
-    profile = mkdtempSync(join(tmpdir(), 'chaintrail-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1000 },
-      offline: true,
-    });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).chaintrail?.ready === true, null, { timeout: 30_000 });
+    ({ context, page, profile } = await openInChromium(reportToHtml(report, graph), errors));
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => closeChromium(context, profile));
 
   it('draws the graph on a canvas: coloured nodes, not a blank area', SLOW, async () => {
     await page.waitForTimeout(500);
@@ -224,7 +204,6 @@ describe('the HTML report of a trace through swaps, in headless Chromium', () =>
   let report: TraceReport;
   let graph: TraceGraph;
   let profile: string;
-  let html: string;
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -238,31 +217,10 @@ describe('the HTML report of a trace through swaps, in headless Chromium', () =>
         r.to !== scammer && traced.graph.someEdge((_e, a, _s, target) => a.tx === r.tx && traced.graph.getNodeAttribute(target, 'address') === r.from);
       if ((traced.report.conversions ?? []).some((c) => c.recipients.some(paidOn))) ({ report, graph } = traced);
     }
-    html = reportToHtml(report, graph);
-    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-html-swap-'));
-    const file = join(dir, 'report.html');
-    writeFileSync(file, html);
-    profile = mkdtempSync(join(tmpdir(), 'chaintrail-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1000 },
-      offline: true,
-    });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).chaintrail?.ready === true, null, { timeout: 30_000 });
+    ({ context, page, profile } = await openInChromium(reportToHtml(report, graph), errors));
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => closeChromium(context, profile));
 
   it('lists every conversion in its table, names the edge kind in the legend and draws conversion outputs in their style', SLOW, async () => {
     const conversions = report.conversions!;
@@ -310,6 +268,33 @@ describe('the HTML report of a trace through swaps, in headless Chromium', () =>
     await page.click('#clear-path');
   });
 });
+
+/** Writes the page to a file and opens it offline in headless Chromium; page errors and any request go to `errors`. */
+async function openInChromium(html: string, errors: string[]): Promise<{ context: BrowserContext; page: Page; profile: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'chaintrail-html-')), 'report.html');
+  writeFileSync(file, html);
+  const profile = mkdtempSync(join(tmpdir(), 'chaintrail-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+    offline: true,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).chaintrail?.ready === true, null, { timeout: 30_000 });
+  return { context, page, profile };
+}
+
+async function closeChromium(context: BrowserContext | undefined, profile: string | undefined): Promise<void> {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+}
 
 async function viewportPoint(page: Page, node: string): Promise<{ x: number; y: number }> {
   return page.evaluate((key) => {
