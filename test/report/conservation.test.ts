@@ -6,7 +6,13 @@ import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { buildRequestPackets } from '../../src/report/packets.js';
 import { freezeCandidates } from '../../src/report/freeze.js';
 import { reportToJson } from '../../src/report/json.js';
+import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { trace } from '../../src/trace/trace.js';
+import { CHAIN } from '../support/ganache.js';
+import { readChain, replayTaint, type TxMovements } from '../support/swap-oracle.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
+import { buildSwapWorld, drawSwapPlan } from '../support/swap-world.js';
 
 const sumOf = (xs: readonly string[]) => xs.reduce((s, x) => s + BigInt(x), 0n);
 const sameAsset = (a: TraceReport['endpoints'][number]['asset'], b: TraceReport['endpoints'][number]['asset']) =>
@@ -54,4 +60,56 @@ describe('conservation through conversions', () => {
       { numRuns: 16 },
     );
   }, 120_000);
+});
+
+describe('conservation through real contracts (ganache swap worlds against the independent oracle)', () => {
+  it('every line balances, and its seeded, converted-in and fee figures, what contracts keep and others hold are the oracle’s', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+        const world = await buildSwapWorld(drawSwapPlan(seed));
+        try {
+          const chain = await readChain(world.chain.request, world.tokens.WETH.address, true);
+          const charged = (tx: TxMovements) => tx.ok && tx.movements.some((m) => m.kind === 'value');
+          const oracle = replayTaint(chain.txs, {
+            contracts: chain.contracts,
+            seeds: new Set(world.seeds),
+            genesis: world.genesis,
+            charged,
+            feeOrder: 'after-value',
+          });
+          const { report } = await trace({
+            seeds: world.seeds.map((tx) => ({ chain: CHAIN, tx })),
+            adapters: [createEvmRpcAdapter({ url: world.chain.url, chain: CHAIN, wrappedNative: [world.tokens.WETH.address] })],
+            labels: createLabelStore(world.labels.map((l) => ({ ...l, chain: CHAIN, jurisdictions: [], confidence: 1, source: 'test' }))),
+            builtinLabels: false,
+            maxHops: 20,
+            from: 1,
+          });
+          TraceReportSchema.parse(JSON.parse(reportToJson(report)));
+          // The oracle's streams, the wrapped token apart from native value as the engine keeps them ('ETH' or the
+          // token's address): every figure of the report's line per asset is the oracle's.
+          const streamOf = (a: { kind: string; contract?: string | undefined }) => (a.kind === 'native' ? 'ETH' : a.contract!.toLowerCase());
+          const contracts = new Set([...chain.contracts].map((a) => formatAddress(CHAIN, a)));
+          const zero = { seeded: 0n, produced: 0n, fees: 0n, held: 0n, kept: 0n };
+          const figures = new Map<string, typeof zero>();
+          const add = (stream: string, f: Partial<typeof zero>) => {
+            const prev = figures.get(stream) ?? zero;
+            figures.set(stream, Object.fromEntries(Object.entries(prev).map(([k, v]) => [k, v + (f[k as keyof typeof zero] ?? 0n)])) as typeof zero);
+          };
+          for (const line of report.conservation) {
+            expect(line).toMatchObject({ difference: '0', balanced: true });
+            add(streamOf(line.asset), { seeded: BigInt(line.seeded), produced: BigInt(line.convertedIn ?? '0'), fees: BigInt(line.fees) });
+          }
+          for (const e of report.endpoints) add(streamOf(e.asset), contracts.has(e.address) ? { kept: BigInt(e.amount) } : { held: BigInt(e.amount) });
+          for (const [stream, l] of oracle.ledger) {
+            const held = sumOf([...oracle.held.values()].map((byAsset) => (byAsset.get(stream) ?? 0n).toString()));
+            expect({ stream, ...(figures.get(stream) ?? zero) }).toEqual({ stream, ...l, held });
+          }
+        } finally {
+          await world.chain.close();
+        }
+      }),
+      { numRuns: 2 },
+    );
+  }, 300_000);
 });
