@@ -134,6 +134,7 @@ function conversionLines(report: TraceReport): string[] {
       ]),
       [4, 6, 7],
     ),
+    ...[...new Set(report.conversions.flatMap((c) => (c.notes ?? []).map((n) => `  ${short(c.tx)}: ${n}`)))],
   ];
 }
 
