@@ -194,6 +194,8 @@ describe('conversions of a trace through the engine', () => {
         const { report, graph } = await traceSwapWorld(world, taint);
         expect(report.conversions?.length).toBeGreaterThan(0);
         checkRows(report, world);
+        const summary = reportToSummary(report);
+        for (const note of report.conversions!.flatMap((c) => c.notes ?? [])) expect(summary).toContain(`: ${note}`);
         const ids = recipientIds(report);
         // The trace graph holds every tainted payout of a conversion; each export marks those edges and no other.
         const csv = graphToTransfersCsv(graph, report).trimEnd().split('\r\n');
