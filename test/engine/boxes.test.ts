@@ -117,13 +117,12 @@ describe('a seed inside a swap (TX:N)', () => {
         const world = await buildSwapWorld(drawSwapPlan(seed));
         try {
           const chain = await readChain(world.chain.request, world.tokens.WETH.address, true);
-          const scammer = world.actors.scammer!;
-          // The first payment the scammer made into a contract after the victims paid: a swap's input.
+          // The first payment a launderer made into a contract after the victims paid: a swap's input.
           const laundering = new Set(world.txs.filter((t) => t.role === 'launder').map((t) => t.hash));
           const payment = chain.txs
             .filter((t) => laundering.has(t.hash))
             .flatMap((t) =>
-              t.movements.filter((m) => m.kind === 'transfer' && m.from === scammer && chain.contracts.has(m.to)).map((m) => ({ tx: t.hash, m })),
+              t.movements.filter((m) => m.kind === 'transfer' && m.from === t.sender && chain.contracts.has(m.to)).map((m) => ({ tx: t.hash, m })),
             )[0];
           expect(payment).toBeDefined();
           if (!payment) return;
