@@ -355,7 +355,9 @@ export function addressDetail(a: RequestPacket['addresses'][number]): string[] {
   if (a.unattributed) out.push(`  - not attributed to one payment: ${escapeMarkdown(formatUnits(BigInt(a.unattributed), a.asset.decimals))} ${symbol}`);
   out.push('- Path from the victim payment:');
   for (const step of a.path) {
-    const swapped = (step.conversions ?? []).map((c) => `${escapeMarkdown(c.assetIn)} → ${escapeMarkdown(c.assetOut)}, ${c.sharePercent.toFixed(2)} % of the input tainted`);
+    const swapped = (step.conversions ?? []).map(
+      (c) => `${escapeMarkdown(c.assetIn)} → ${escapeMarkdown(c.assetOut)}, ${c.sharePercent.toFixed(2)} % of the input tainted`,
+    );
     const note = swapped.length > 0 ? ` (conversion: ${swapped.join('; ')})` : '';
     out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}${note}`);
   }
