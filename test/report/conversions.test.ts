@@ -22,7 +22,7 @@ import { reportToSummary } from '../../src/report/summary.js';
 import { flowThroughTransaction } from '../../src/taint/transaction.js';
 import { parseTraceSettings } from '../../src/trace/trace.js';
 import { traceDemo } from '../support/demo-trace.js';
-import { swapDataset, traceSwapWorld, type SwapDatasetWorld } from '../support/swap-dataset.js';
+import { poolEntity, swapDataset, traceSwapWorld, type SwapDatasetWorld } from '../support/swap-dataset.js';
 
 /** The engine's outcome of a world, before any box is attached. */
 async function outcomeOf(world: SwapDatasetWorld): Promise<{ outcome: TraceOutcome; adapter: ReturnType<typeof createFixtureAdapter> }> {
@@ -87,6 +87,7 @@ function checkRows(report: TraceReport, world: SwapDatasetWorld): void {
   const byTx = new Map<string, typeof world.dataset.transfers>();
   for (const t of world.dataset.transfers ?? []) byTx.set(t.tx, [...(byTx.get(t.tx) ?? []), t]);
   const contracts = new Set(world.contracts);
+  const symbolOf = (id: string) => world.dataset.assets!.find((a) => a.id === id)!.symbol;
   for (const row of rows) {
     expect(world.swapTxs).toContain(row.tx);
     const moves = byTx.get(row.tx)!;
@@ -94,15 +95,17 @@ function checkRows(report: TraceReport, world: SwapDatasetWorld): void {
     expect(row.block).toBe(moves[0]!.block);
     expect(Date.parse(row.time) / 1000).toBe(moves[0]!.time);
     const touched = new Set(moves.flatMap((m) => [m.from, m.to]).filter((a) => contracts.has(a)));
-    expect(row.contracts.map((c) => c.address)).toEqual([...touched].sort().map((a) => formatAddress('ethereum', a)));
+    expect(row.chain).toBe(world.chain);
+    const format = (a: string) => formatAddress(world.chain, a);
+    expect(row.contracts.map((c) => c.address)).toEqual([...touched].sort().map(format));
     for (const c of row.contracts) {
-      const pool = world.pools.find((p) => formatAddress('ethereum', p.address) === c.address);
-      if (pool?.labeled) expect(c).toMatchObject({ entity: `Uniswap V2: ${pool.name}`, category: 'defi' });
+      const pool = world.pools.find((p) => format(p.address) === c.address);
+      if (pool?.labeled) expect(c).toMatchObject({ entity: poolEntity(world.chain, pool.name), category: 'defi' });
       else expect(c.entity).toBeUndefined();
     }
     // In: the total is every USDT movement from a non-contract into a contract of the transaction.
     const totalIn = moves
-      .filter((m) => m.asset === row.assetIn.symbol && !contracts.has(m.from) && contracts.has(m.to))
+      .filter((m) => symbolOf(m.asset) === row.assetIn.symbol && !contracts.has(m.from) && contracts.has(m.to))
       .reduce((s, m) => s + BigInt(m.amount), 0n);
     expect(row.totalIn).toBe(totalIn.toString());
     expect(row.share).toMatchObject({ tainted: row.taintedIn, total: row.totalIn });
@@ -112,7 +115,7 @@ function checkRows(report: TraceReport, world: SwapDatasetWorld): void {
     const hundredths = BigInt(Math.round(row.share.percent * 100));
     expect(hundredths * n <= 10_000n * t && (hundredths + 1n) * n > 10_000n * t).toBe(true);
     // Out: every payout in the output asset to a non-contract; the tainted part is the share of it, rounded down.
-    const outs = moves.filter((m) => m.asset === row.assetOut.symbol && contracts.has(m.from) && !contracts.has(m.to));
+    const outs = moves.filter((m) => symbolOf(m.asset) === row.assetOut.symbol && contracts.has(m.from) && !contracts.has(m.to));
     expect(row.amountOut).toBe(outs.reduce((s, m) => s + BigInt(m.amount), 0n).toString());
     const [out, tOut] = [BigInt(row.amountOut), BigInt(row.taintedOut)];
     expect(tOut * n <= out * t && (tOut + 1n) * n > out * t).toBe(true);
@@ -121,7 +124,7 @@ function checkRows(report: TraceReport, world: SwapDatasetWorld): void {
     for (const r of row.recipients) {
       const m = outs.find((o) => o.logIndex === r.logIndex)!;
       expect(m).toBeDefined();
-      expect([r.from, r.to, r.amount]).toEqual([formatAddress('ethereum', m.from), formatAddress('ethereum', m.to), String(m.amount)]);
+      expect([r.from, r.to, r.amount]).toEqual([format(m.from), format(m.to), String(m.amount)]);
       expect(BigInt(r.taint) > 0n && BigInt(r.taint) <= BigInt(r.amount)).toBe(true);
       expect(r.taintDisplay).toBe(formatUnits(BigInt(r.taint), row.assetOut.decimals));
     }
@@ -187,38 +190,43 @@ describe('the conversions section', () => {
 const recipientIds = (report: TraceReport) => new Set((report.conversions ?? []).flatMap((c) => c.recipients.map((r) => `${r.tx}|${r.logIndex}|${r.to}`)));
 
 describe('conversions of a trace through the engine', () => {
-  it('match the movements, and every export marks exactly the recipients’ edges as conversions (generated worlds)', async () => {
+  it('match the movements, and every export marks exactly the recipients’ edges as conversions (generated worlds, Ethereum and TRON)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom('fifo' as const, 'haircut' as const), async (seed, taint) => {
-        const world = swapDataset(seed);
-        const { report, graph } = await traceSwapWorld(world, taint);
-        expect(report.conversions?.length).toBeGreaterThan(0);
-        checkRows(report, world);
-        const summary = reportToSummary(report);
-        for (const note of report.conversions!.flatMap((c) => c.notes ?? [])) expect(summary).toContain(`: ${note}`);
-        const ids = recipientIds(report);
-        // The trace graph holds every tainted payout of a conversion; each export marks those edges and no other.
-        const csv = graphToTransfersCsv(graph, report).trimEnd().split('\r\n');
-        const header = csv[0]!.split(',');
-        expect(header).toEqual([...TRANSFERS_CSV_HEADER, 'kind']);
-        const col = (name: string) => header.indexOf(name);
-        const marked = csv
-          .slice(1)
-          .map((l) => l.split(','))
-          .filter((c) => c[col('kind')] === 'conversion');
-        expect(new Set(marked.map((c) => `${c[col('tx')]}|${c[col('log_index')]}|${c[col('to_address')]}`))).toEqual(ids);
-        expect(csv.slice(1).every((l) => ['transfer', 'conversion'].includes(l.split(',')[col('kind')]!))).toBe(true);
-        for (const [name, back] of [
-          ['gexf', parseGexf(MultiDirectedGraph, graphToGexf(graph, report))],
-          ['graphml', parseGraphml(MultiDirectedGraph, graphToGraphml(graph, report))],
-        ] as const) {
-          expect([name, back.order, back.size]).toEqual([name, graph.order, graph.size]);
-          const kinds = back.mapEdges((_e, a, _s, target) => ({ kind: a.kind, id: `${a.tx}|${a.log_index}|${back.getNodeAttribute(target, 'address')}` }));
-          expect(new Set(kinds.filter((k) => k.kind === 'conversion').map((k) => k.id))).toEqual(ids);
-          expect(kinds.every((k) => k.kind === 'conversion' || k.kind === 'transfer')).toBe(true);
-        }
-      }),
-      { numRuns: 10 },
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom('fifo' as const, 'haircut' as const),
+        fc.constantFrom('ethereum' as const, 'tron' as const),
+        async (seed, taint, chain) => {
+          const world = swapDataset(seed, chain);
+          const { report, graph } = await traceSwapWorld(world, taint);
+          expect(report.conversions?.length).toBeGreaterThan(0);
+          checkRows(report, world);
+          const summary = reportToSummary(report);
+          for (const note of report.conversions!.flatMap((c) => c.notes ?? [])) expect(summary).toContain(`: ${note}`);
+          const ids = recipientIds(report);
+          // The trace graph holds every tainted payout of a conversion; each export marks those edges and no other.
+          const csv = graphToTransfersCsv(graph, report).trimEnd().split('\r\n');
+          const header = csv[0]!.split(',');
+          expect(header).toEqual([...TRANSFERS_CSV_HEADER, 'kind']);
+          const col = (name: string) => header.indexOf(name);
+          const marked = csv
+            .slice(1)
+            .map((l) => l.split(','))
+            .filter((c) => c[col('kind')] === 'conversion');
+          expect(new Set(marked.map((c) => `${c[col('tx')]}|${c[col('log_index')]}|${c[col('to_address')]}`))).toEqual(ids);
+          expect(csv.slice(1).every((l) => ['transfer', 'conversion'].includes(l.split(',')[col('kind')]!))).toBe(true);
+          for (const [name, back] of [
+            ['gexf', parseGexf(MultiDirectedGraph, graphToGexf(graph, report))],
+            ['graphml', parseGraphml(MultiDirectedGraph, graphToGraphml(graph, report))],
+          ] as const) {
+            expect([name, back.order, back.size]).toEqual([name, graph.order, graph.size]);
+            const kinds = back.mapEdges((_e, a, _s, target) => ({ kind: a.kind, id: `${a.tx}|${a.log_index}|${back.getNodeAttribute(target, 'address')}` }));
+            expect(new Set(kinds.filter((k) => k.kind === 'conversion').map((k) => k.id))).toEqual(ids);
+            expect(kinds.every((k) => k.kind === 'conversion' || k.kind === 'transfer')).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 12 },
     );
   }, 120_000);
 

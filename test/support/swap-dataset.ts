@@ -11,21 +11,32 @@ import { id } from 'ethers';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapters/fixture/schema.js';
 import type { Label } from '../../src/core/schema.js';
+import { tronFromEvmHex } from '../../src/core/address.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { mulberry32 } from './random.js';
 
-export const USDT_CONTRACT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
-export const WETH_CONTRACT = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
-export const DAI_CONTRACT = '0x6b175474e89094c44da98b954eedeac495271d0f';
-const TOKENS = {
-  USDT: { contract: USDT_CONTRACT, decimals: 6 },
-  WETH: { contract: WETH_CONTRACT, decimals: 18 },
-  DAI: { contract: DAI_CONTRACT, decimals: 18 },
-};
-type Token = keyof typeof TOKENS;
+/** Per chain: the stablecoin paid in, the intermediate token of two-pool routes and the token that comes out. */
+const CHAINS = {
+  ethereum: {
+    USDT: { contract: '0xdac17f958d2ee523a2206206994597c13d831ec7', symbol: 'USDT', decimals: 6 },
+    DAI: { contract: '0x6b175474e89094c44da98b954eedeac495271d0f', symbol: 'DAI', decimals: 18 },
+    WETH: { contract: '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2', symbol: 'WETH', decimals: 18 },
+  },
+  // SunSwap-like pools on TRON: USDT (TRC-20) into WTRX, through USDD on two-pool routes.
+  tron: {
+    USDT: { contract: 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t', symbol: 'USDT', decimals: 6 },
+    DAI: { contract: 'TPYmHEhy5n8TCEfYGqW2rPxsghSfzghPDn', symbol: 'USDD', decimals: 18 },
+    WETH: { contract: 'TNUC9Qb1rRpS5CbWLmNMxXBjyFoydXjWFR', symbol: 'WTRX', decimals: 6 },
+  },
+} as const;
+export type SwapChain = keyof typeof CHAINS;
+type Token = 'USDT' | 'DAI' | 'WETH';
 
 export interface SwapDatasetWorld {
+  chain: SwapChain;
+  /** Symbols of the asset paid in and of the asset the swaps pay out. */
+  symbols: { in: string; out: string };
   dataset: FixtureDatasetInput;
   labels: Label[];
   /** The victim's payment (seed) and the swap transactions of the case. */
@@ -40,14 +51,17 @@ export interface SwapDatasetWorld {
   params: Record<string, unknown>;
 }
 
-const address = (seed: number, name: string) => id(`swap-dataset:${seed}:${name}`).slice(0, 42);
-
-/** A varied world from an integer seed (draw it with fast-check). */
-export function swapDataset(seed: number): SwapDatasetWorld {
+/** A varied world from an integer seed (draw it with fast-check), on Ethereum or TRON. */
+export function swapDataset(seed: number, chain: SwapChain = 'ethereum'): SwapDatasetWorld {
+  const TOKENS = CHAINS[chain];
+  const address = (seed: number, name: string) => {
+    const hex = id(`swap-dataset:${seed}:${name}`).slice(0, 42);
+    return chain === 'tron' ? tronFromEvmHex(hex) : hex;
+  };
+  const txHash = (n: number) => (chain === 'tron' ? id(`swap-dataset:${seed}:tx:${n}`).slice(2) : id(`swap-dataset:${seed}:tx:${n}`));
   const random = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const big = (lo: bigint, hi: bigint) => lo + (BigInt(Math.floor(random() * 2 ** 48)) * (hi - lo)) / 2n ** 48n;
-  const chain = 'ethereum';
   const T0 = 1_767_000_000;
   let block = 20_000_000;
   let txCount = 0;
@@ -55,7 +69,7 @@ export function swapDataset(seed: number): SwapDatasetWorld {
   const newTx = () => {
     block += int(1, 40);
     txCount += 1;
-    return { tx: id(`swap-dataset:${seed}:tx:${txCount}`), block, time: T0 + (block - 20_000_000) * 12, log: 0 };
+    return { tx: txHash(txCount), block, time: T0 + (block - 20_000_000) * 12, log: 0 };
   };
   const move = (t: ReturnType<typeof newTx>, from: string, to: string, token: Token, amount: bigint) => {
     transfers.push({ chain, tx: t.tx, type: 'token', logIndex: t.log++, block: t.block, time: t.time, from, to, asset: token, amount: amount.toString() });
@@ -69,19 +83,21 @@ export function swapDataset(seed: number): SwapDatasetWorld {
   const lp = address(seed, 'lp');
   const cleanUsers = Array.from({ length: int(1, 4) }, (_, i) => address(seed, `clean${i}`));
   const twoHop = random() < 0.35;
+  const pairName = (a: Token, b: Token) => `${TOKENS[a].symbol}/${TOKENS[b].symbol}`;
   const poolDefs: { name: string; a: Token; b: Token }[] = twoHop
     ? [
-        { name: 'USDT/DAI', a: 'USDT', b: 'DAI' },
-        { name: 'DAI/WETH', a: 'DAI', b: 'WETH' },
+        { name: pairName('USDT', 'DAI'), a: 'USDT', b: 'DAI' },
+        { name: pairName('DAI', 'WETH'), a: 'DAI', b: 'WETH' },
       ]
-    : [{ name: 'USDT/WETH', a: 'USDT', b: 'WETH' }];
-  // Reserves: a USDT/WETH price of 1,500-4,500 USDT per WETH, DAI at par; deep or shallow pools.
-  const price = BigInt(int(1_500, 4_500));
+    : [{ name: pairName('USDT', 'WETH'), a: 'USDT', b: 'WETH' }];
+  // Reserves: 1,500-4,500 USDT per WETH (TRON: 0.05-0.35 USDT per TRX), the intermediate stablecoin at par; deep
+  // or shallow pools. The price in hundredths of a USDT.
+  const price = chain === 'tron' ? BigInt(int(5, 35)) : BigInt(int(1_500, 4_500)) * 100n;
   const depthUsd = BigInt(int(200_000, 50_000_000));
   const reserves = new Map<string, Map<Token, bigint>>();
   const pools = poolDefs.map((p) => ({ ...p, address: address(seed, `pool:${p.name}`), labeled: random() < 0.6 }));
   const unitOf = (token: Token) => 10n ** BigInt(TOKENS[token].decimals);
-  const usdValue = (token: Token, usd: bigint) => (token === 'WETH' ? (usd * unitOf('WETH')) / price : usd * unitOf(token));
+  const usdValue = (token: Token, usd: bigint) => (token === 'WETH' ? (usd * 100n * unitOf('WETH')) / price : usd * unitOf(token));
   for (const p of pools) {
     const t = newTx();
     const r = new Map<Token, bigint>([
@@ -180,9 +196,13 @@ export function swapDataset(seed: number): SwapDatasetWorld {
     { chain, address: exchange, entity: 'Northwind Exchange', category: 'exchange', jurisdictions: ['GB'], confidence: 1, source: 'test' },
     ...pools
       .filter((p) => p.labeled)
-      .map((p): Label => ({ chain, address: p.address, entity: `Uniswap V2: ${p.name}`, category: 'defi', jurisdictions: [], confidence: 1, source: 'test' })),
+      .map(
+        (p): Label => ({ chain, address: p.address, entity: poolEntity(chain, p.name), category: 'defi', jurisdictions: [], confidence: 1, source: 'test' }),
+      ),
   ];
   return {
+    chain,
+    symbols: { in: TOKENS.USDT.symbol, out: TOKENS.WETH.symbol },
     dataset: {
       format: 'chaintrail-fixture',
       version: 1,
@@ -191,7 +211,7 @@ export function swapDataset(seed: number): SwapDatasetWorld {
         chain,
         kind: 'token' as const,
         contract: TOKENS[k].contract,
-        symbol: k,
+        symbol: TOKENS[k].symbol,
         decimals: TOKENS[k].decimals,
       })),
       transfers,
@@ -208,10 +228,13 @@ export function swapDataset(seed: number): SwapDatasetWorld {
   };
 }
 
+/** The label name of a pool: the protocol a `defi` label names on that chain. */
+export const poolEntity = (chain: SwapChain, pool: string) => `${chain === 'tron' ? 'SunSwap V2' : 'Uniswap V2'}: ${pool}`;
+
 /** A world traced from its victim's payment through the fixture source, with the world's labels only. */
 export function traceSwapWorld(world: SwapDatasetWorld, taint: 'fifo' | 'haircut' | 'poison' = 'fifo'): Promise<TraceResult> {
   return trace({
-    seeds: [{ chain: 'ethereum', tx: world.seedTx }],
+    seeds: [{ chain: world.chain, tx: world.seedTx }],
     adapters: [createFixtureAdapter({ dataset: world.dataset })],
     labels: createLabelStore(world.labels),
     builtinLabels: false,
