@@ -8,6 +8,7 @@
  * movements back and compare.
  */
 import { id } from 'ethers';
+import fc from 'fast-check';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapters/fixture/schema.js';
 import type { Label } from '../../src/core/schema.js';
@@ -241,3 +242,10 @@ export function traceSwapWorld(world: SwapDatasetWorld, taint: 'fifo' | 'haircut
     taint,
   });
 }
+
+/** What a property over swap worlds draws: the world's seed, the taint model and the chain. */
+export const swapWorldParams = fc.tuple(
+  fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+  fc.constantFrom('fifo' as const, 'haircut' as const),
+  fc.constantFrom<SwapChain>('ethereum', 'tron'),
+);
