@@ -105,6 +105,45 @@ describe('transaction-level flow through the engine (ganache swap worlds against
           await world.chain.close();
         }
       }),
+      { numRuns: 3, examples: [[2]] },
+    );
+  }, 300_000);
+});
+
+describe('a seed inside a swap (TX:N)', () => {
+  it("seeding only the swapper's payment into a pool taints what came back through the conversion, nothing else", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+        const world = await buildSwapWorld(drawSwapPlan(seed));
+        try {
+          const chain = await readChain(world.chain.request, world.tokens.WETH.address, true);
+          // The first payment a launderer made into a contract after the victims paid: a swap's input.
+          const laundering = new Set(world.txs.filter((t) => t.role === 'launder').map((t) => t.hash));
+          const payment = chain.txs
+            .filter((t) => laundering.has(t.hash))
+            .flatMap((t) =>
+              t.movements.filter((m) => m.kind === 'transfer' && m.from === t.sender && chain.contracts.has(m.to)).map((m) => ({ tx: t.hash, m })),
+            )[0];
+          expect(payment).toBeDefined();
+          if (!payment) return;
+          const charged = (tx: TxMovements) => tx.ok && tx.movements.some((m) => m.kind === 'value');
+          const oracle = replayTaint(chain.txs, {
+            contracts: chain.contracts,
+            seeds: new Set([`${payment.tx}:${payment.m.log}`]),
+            genesis: world.genesis,
+            charged,
+            feeOrder: 'after-value',
+          });
+          const outcome = await traceWorld(world, 'fifo', [{ chain: CHAIN, tx: payment.tx, index: payment.m.log! }]);
+          expectSameAsOracle(outcome, oracle, chain.contracts, world);
+          // The seed is the payment alone: the pool's reserves keep all of it, the conversion's output is followed.
+          expect(outcome.boxes[0]!.tx).toBe(payment.tx);
+          expect(outcome.boxes[0]!.inputs.map((e) => e.taint)).toEqual([payment.m.amount]);
+          expect(outcome.boxes[0]!.outputs.length).toBeGreaterThan(0);
+        } finally {
+          await world.chain.close();
+        }
+      }),
       { numRuns: 3 },
     );
   }, 300_000);
