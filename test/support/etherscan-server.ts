@@ -278,10 +278,14 @@ function answerLogs(flavor: 'etherscan' | 'blockscout', q: URLSearchParams, data
       .filter(() => Number(tx.blockNumber) >= from && Number(tx.blockNumber) <= to)
       .map((l) => ({ l, tx })),
   );
-  rows.sort((a, b) => Number(a.tx.blockNumber) - Number(b.tx.blockNumber) || Number(a.tx.transactionIndex) - Number(b.tx.transactionIndex) || a.l.logIndex - b.l.logIndex);
+  rows.sort(
+    (a, b) =>
+      Number(a.tx.blockNumber) - Number(b.tx.blockNumber) || Number(a.tx.transactionIndex) - Number(b.tx.transactionIndex) || a.l.logIndex - b.l.logIndex,
+  );
   const hex = (n: number) => (n === 0 && flavor === 'etherscan' ? '0x' : `0x${n.toString(16)}`);
   const slice = flavor === 'etherscan' ? rows.slice((page - 1) * offset, page * offset) : rows.slice(0, 1000);
-  if (slice.length === 0) return flavor === 'etherscan' ? { status: '0', message: 'No records found', result: [] } : { message: 'No logs found', result: [], status: '0' };
+  if (slice.length === 0)
+    return flavor === 'etherscan' ? { status: '0', message: 'No records found', result: [] } : { message: 'No logs found', result: [], status: '0' };
   const result = slice.map(({ l, tx }) => ({
     address: l.address,
     topics: flavor === 'etherscan' ? l.topics : [...l.topics, null, null, null, null].slice(0, 4),

@@ -30,12 +30,33 @@ export function drawWrapPlan(seed: number): SwapPlan {
     for (const by of [...HOLDERS].sort(() => int(3) - 1)) {
       // The first round always wraps, so every holder has something to unwrap.
       if (round === 0 || int(3) > 0) steps.push({ role, do: 'wrap', by, amount: { bps: 50 + int(1_500) } });
-      if (int(2) === 1) steps.push({ role, do: 'pay', by, to: pick([...HOLDERS.filter((h) => h !== by), 'mule']), asset: 'WETH', amount: { bps: 100 + int(5_000) } });
+      if (int(2) === 1)
+        steps.push({ role, do: 'pay', by, to: pick([...HOLDERS.filter((h) => h !== by), 'mule']), asset: 'WETH', amount: { bps: 100 + int(5_000) } });
       if (int(4) > 0) steps.push({ role, do: 'unwrap', by, amount: { bps: 500 + int(9_501) } });
     }
     // A bystander trades through the router: the router wraps and unwraps, for itself.
-    steps.push({ role, do: 'swap', by: 'clean4', via: 'router', from: 'ETH', into: 'USDT', path: ['USDT/WETH'], amount: BigInt(1 + int(20)) * (ETH / 10n), to: 'clean4' });
-    steps.push({ role, do: 'swap', by: 'clean4', via: 'router', from: 'USDT', into: 'ETH', path: ['USDT/WETH'], amount: { bps: 2_000 + int(8_000) }, to: 'clean4' });
+    steps.push({
+      role,
+      do: 'swap',
+      by: 'clean4',
+      via: 'router',
+      from: 'ETH',
+      into: 'USDT',
+      path: ['USDT/WETH'],
+      amount: BigInt(1 + int(20)) * (ETH / 10n),
+      to: 'clean4',
+    });
+    steps.push({
+      role,
+      do: 'swap',
+      by: 'clean4',
+      via: 'router',
+      from: 'USDT',
+      into: 'ETH',
+      path: ['USDT/WETH'],
+      amount: { bps: 2_000 + int(8_000) },
+      to: 'clean4',
+    });
   }
   const reserves: [bigint, bigint] = [BigInt(200_000 + int(800_000)) * USDT, BigInt(100 + int(400)) * ETH];
   return { pools: [{ name: 'USDT/WETH', kind: int(2) === 0 ? 'v2' : 'v3', reserves }], steps, cleanUsers: 4 };
@@ -122,9 +143,19 @@ export async function checkWrapTransfers(adapter: ChainAdapter, w: WrapWorld, op
 
   const holder = new Set(w.holders);
   const inn = ofWeth((await adapter.getTransfers({ ...query, direction: 'in' })).transfers);
-  expect(inn.map(line).sort()).toEqual(w.moves.filter((m) => holder.has(m.to)).map(line).sort());
+  expect(inn.map(line).sort()).toEqual(
+    w.moves
+      .filter((m) => holder.has(m.to))
+      .map(line)
+      .sort(),
+  );
   const out = ofWeth((await adapter.getTransfers({ ...query, direction: 'out' })).transfers);
-  expect(out.map(line).sort()).toEqual(w.moves.filter((m) => holder.has(m.from)).map(line).sort());
+  expect(out.map(line).sort()).toEqual(
+    w.moves
+      .filter((m) => holder.has(m.from))
+      .map(line)
+      .sort(),
+  );
 
   const movements = await adapter.getTransactionMovements!(chain, w.hashes);
   const same = ofWeth(movements.movements).filter((t) => holder.has(t.from) || holder.has(t.to));
@@ -137,5 +168,9 @@ export async function checkWrapTransfers(adapter: ChainAdapter, w: WrapWorld, op
   }
   const native = (await adapter.getTransfers({ ...query, direction: 'both', assets: [{ chain, kind: 'native', symbol: 'ETH', decimals: 18 }] })).transfers;
   expect(native.filter((t) => t.from === w.weth || t.to === w.weth).filter((t) => t.type === 'token')).toEqual([]);
-  return { deposits: wraps.filter((m) => m.kind === 'deposit').length, withdrawals: wraps.filter((m) => m.kind === 'withdrawal').length, transfers: both.length - wraps.length };
+  return {
+    deposits: wraps.filter((m) => m.kind === 'deposit').length,
+    withdrawals: wraps.filter((m) => m.kind === 'withdrawal').length,
+    transfers: both.length - wraps.length,
+  };
 }

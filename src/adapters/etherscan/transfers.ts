@@ -76,10 +76,7 @@ export function createTransferReader(
         const wrapReads = wrappers.flatMap((wrapper) =>
           sides.map((side) => (sig: AbortSignal) => wraps.read({ ...target, wrapper, holder: address, side }, keep, limit, sig)),
         );
-        const results = await linkedAll(
-          [...streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)), ...wrapReads],
-          signal,
-        );
+        const results = await linkedAll([...streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)), ...wrapReads], signal);
         return mergeStreams(address, results, limit);
       }),
       q.signal,

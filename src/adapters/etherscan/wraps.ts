@@ -41,13 +41,15 @@ export function createWrapLogReader(
     let from = t.startBlock;
     const mapped = async () => {
       const asset = await tokenOf(t.wrapper, signal);
-      return logs.flatMap((l): AccountTransfer[] => {
-        const topics = l.topics.filter((x): x is string => x !== null).map((x) => x.toLowerCase());
-        const decoded = decodeWrapLog({ address: l.address, topics, data: l.data }, wrapped);
-        if (!decoded) return [];
-        const place = { chain, tx: l.transactionHash.toLowerCase(), block: l.blockNumber, time: l.timeStamp, logIndex: l.logIndex };
-        return [{ ...place, type: 'token', ...decoded, asset, ...(l.transactionIndex !== undefined ? { txIndex: l.transactionIndex } : {}) }];
-      }).filter(keep);
+      return logs
+        .flatMap((l): AccountTransfer[] => {
+          const topics = l.topics.filter((x): x is string => x !== null).map((x) => x.toLowerCase());
+          const decoded = decodeWrapLog({ address: l.address, topics, data: l.data }, wrapped);
+          if (!decoded) return [];
+          const place = { chain, tx: l.transactionHash.toLowerCase(), block: l.blockNumber, time: l.timeStamp, logIndex: l.logIndex };
+          return [{ ...place, type: 'token', ...decoded, asset, ...(l.transactionIndex !== undefined ? { txIndex: l.transactionIndex } : {}) }];
+        })
+        .filter(keep);
     };
     for (;;) {
       const query = {

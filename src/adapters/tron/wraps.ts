@@ -35,9 +35,16 @@ export function createWrapEventReader(src: TronSource) {
         ...(window.toTime !== undefined ? { max_block_timestamp: window.toTime * 1000 + 999 } : {}),
       };
       const map = (records: TronEventRecord[]) => records.flatMap((r) => (r.event_name === event.name ? [wrapOf(r, side)] : []));
-      list = fetchList(src, `/v1/contracts/${WTRX}/events`, query, TronEventListSchema, map, undefined, `WTRX ${event.name} events`, signal ?? new AbortController().signal).then(
-        (r) => r.transfers,
-      );
+      list = fetchList(
+        src,
+        `/v1/contracts/${WTRX}/events`,
+        query,
+        TronEventListSchema,
+        map,
+        undefined,
+        `WTRX ${event.name} events`,
+        signal ?? new AbortController().signal,
+      ).then((r) => r.transfers);
       list.catch(() => lists.delete(key));
       lists.set(key, list);
     }

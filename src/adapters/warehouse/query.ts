@@ -292,7 +292,13 @@ function wrapBranch(f: TransfersFrame): Branch {
   return {
     table: 'logs',
     alias: 'l',
-    where: [...time('l.block_timestamp'), d.inArray('l.address', 'wrapped'), `LENGTH(${topics('l.topics')}) = 133`, kinds, d.inArray(holder('l.topics'), 'addresses')],
+    where: [
+      ...time('l.block_timestamp'),
+      d.inArray('l.address', 'wrapped'),
+      `LENGTH(${topics('l.topics')}) = 133`,
+      kinds,
+      d.inArray(holder('l.topics'), 'addresses'),
+    ],
     recheck: [...time('l.block_timestamp'), d.inArray('l.address', 'wrapped')],
     ...(join ? { join } : {}),
     select: (col) => {

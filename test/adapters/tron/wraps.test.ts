@@ -91,7 +91,13 @@ describe('TronGrid getTransfers and WTRX wrapping', () => {
       fc.asyncProperty(fc.array(wrapArb, { minLength: 1, maxLength: 450 }), async (wraps) => {
         const server = await startTronServer({ data: worldOf(wraps) });
         servers.push(server);
-        const adapter = createTronGridAdapter({ baseUrl: server.url, clock: createVirtualClock(), random: () => 0.5, env: {}, rateLimit: { perSecond: 1000, burst: 1000 } });
+        const adapter = createTronGridAdapter({
+          baseUrl: server.url,
+          clock: createVirtualClock(),
+          random: () => 0.5,
+          env: {},
+          rateLimit: { perSecond: 1000, burst: 1000 },
+        });
         const holders = [1, 2, 3, 4].map(tronAddress);
         const mine = wraps.map((w, i) => ({ w, i })).filter(({ w }) => w.who <= 4);
         const eventRequests = () => server.requests.filter((r) => r.path.startsWith('/v1/contracts/')).length;
@@ -126,7 +132,12 @@ describe('TronGrid getTransfers and WTRX wrapping', () => {
         expect(early.transfers.filter((t) => t.asset.contract === WTRX).length).toBe(mine.filter(({ i }) => (T0 + i * 3_000) / 1000 <= toTime).length);
         // Asked for TRX alone: no event list.
         const native = eventRequests();
-        await adapter.getTransfers({ chain: 'tron', addresses: holders, direction: 'both', assets: [{ chain: 'tron', kind: 'native', symbol: 'TRX', decimals: 6 }] });
+        await adapter.getTransfers({
+          chain: 'tron',
+          addresses: holders,
+          direction: 'both',
+          assets: [{ chain: 'tron', kind: 'native', symbol: 'TRX', decimals: 6 }],
+        });
         expect(eventRequests()).toBe(native);
       }),
       { numRuns: 8 },

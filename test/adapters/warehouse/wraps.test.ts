@@ -37,7 +37,7 @@ describe('warehouse getTransfers and wrapping', () => {
           // Wraps count toward the cut like any movement: a holder with more than one WETH movement is named as cut.
           const count = (h: string) => w.moves.filter((m) => m.from === h || m.to === h).length;
           expect(cut.truncated.sort()).toEqual(w.holders.filter((h) => count(h) > 1).sort());
-          expect(cut.transfers.map((t) => t.to === w.weth ? t.from : t.from === w.weth ? t.to : 'a transfer')).toEqual(
+          expect(cut.transfers.map((t) => (t.to === w.weth ? t.from : t.from === w.weth ? t.to : 'a transfer'))).toEqual(
             w.holders.filter((h) => count(h) === 1),
           );
           expect(adapter.notes(CHAIN).join(' ')).not.toMatch(/logs table/);
