@@ -180,18 +180,7 @@ export async function startTronServer(options: TronServerOptions): Promise<TronS
       .filter(({ r }) => timeOf(r) >= min && timeOf(r) <= max)
       .sort((a, b) => (asc ? timeOf(a.r) - timeOf(b.r) : timeOf(b.r) - timeOf(a.r)) || a.i - b.i)
       .map(({ r }) => r);
-    const offset = q.has('fingerprint') ? Number(Buffer.from(q.get('fingerprint')!, 'base64url').toString('utf8').replace('fp:', '')) : 0;
-    const page = rows.slice(offset, offset + limit);
-    const more = offset + limit < rows.length;
-    const fingerprint = Buffer.from(`fp:${offset + limit}`, 'utf8').toString('base64url');
-    const next = new URL(`http://127.0.0.1${req.path}`);
-    for (const [k, v] of q) next.searchParams.set(k, v);
-    next.searchParams.set('fingerprint', fingerprint);
-    return sendJson(res, 200, {
-      data: page,
-      success: true,
-      meta: { at: 1_700_000_000_000, page_size: page.length, ...(more ? { fingerprint, links: { next: next.toString() } } : {}) },
-    });
+    return sendPage(res, req, rows, limit);
   });
   return { ...server, listRequests: () => server.requests.filter((r) => r.path.startsWith('/v1/')) };
 }
@@ -308,6 +297,12 @@ function listEvents(res: Parameters<typeof sendJson>[0], req: SeenRequest, contr
     .filter(({ r }) => r.contract_address === address && (!name || r.event_name === name) && r.block_timestamp >= min && r.block_timestamp <= max)
     .sort((a, b) => (asc ? a.r.block_timestamp - b.r.block_timestamp : b.r.block_timestamp - a.r.block_timestamp) || a.i - b.i)
     .map(({ r }) => r);
+  return sendPage(res, req, rows, limit);
+}
+
+/** One page of a v1 list: `limit` rows from the fingerprint's offset, and the next page's fingerprint and link while more remain. */
+function sendPage(res: Parameters<typeof sendJson>[0], req: SeenRequest, rows: unknown[], limit: number) {
+  const q = req.query;
   const offset = q.has('fingerprint') ? Number(Buffer.from(q.get('fingerprint')!, 'base64url').toString('utf8').replace('fp:', '')) : 0;
   const page = rows.slice(offset, offset + limit);
   const more = offset + limit < rows.length;
