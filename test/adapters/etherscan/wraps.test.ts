@@ -11,6 +11,7 @@ import { createEtherscanAdapter } from '../../../src/adapters/etherscan/adapter.
 import { evmAddress, evmHash, indexChain, normalRow, timeOf, tokenRow } from '../../support/etherscan-data.js';
 import { startEtherscanServer, type EtherscanData } from '../../support/etherscan-server.js';
 import { CHAIN, CHAIN_ID } from '../../support/ganache.js';
+import { createVirtualClock } from '../../support/virtual-clock.js';
 import { buildWrapWorld, checkWrapTransfers, type WrapWorld } from '../../support/wrap-world.js';
 
 const KEY = 'SENTINEL-ETHERSCAN-WRAP-KEY-5e1a';
@@ -130,6 +131,26 @@ describe('explorer getTransfers and wrapping', () => {
         const logs = server.requests.filter((r) => r.query.get('module') === 'logs').length;
         expect(logs).toBeGreaterThanOrEqual(Math.ceil(count / 1_000));
         expect(logs).toBeLessThanOrEqual(Math.ceil(count / (1_000 - perBlock)) + 1);
+        // The per-second limit answered to every third logs request: waited out, the same movements.
+        const limited = await startEtherscanServer({ flavor, apiKey: KEY, data, rateLimited: (n, req) => req.query.get('module') === 'logs' && n % 3 === 0 });
+        try {
+          const clock = createVirtualClock();
+          const again = createEtherscanAdapter({
+            chain: 'ethereum',
+            baseUrl: limited.apiUrl,
+            wrappedNative: [weth],
+            rateLimit: false,
+            clock,
+            random: () => 0.5,
+            ...(flavor === 'etherscan' ? { apiKey: KEY } : {}),
+          });
+          expect((await again.getTransfers({ chain: 'ethereum', addresses: [holder], direction: 'in', assets: [asset] })).transfers).toEqual(got.transfers);
+          const refused = limited.requests.filter((r, i) => r.query.get('module') === 'logs' && (i + 1) % 3 === 0).length;
+          expect(refused).toBeGreaterThan(0);
+          expect(again.stats()).toMatchObject({ rateLimited: refused });
+        } finally {
+          await limited.close();
+        }
         // A limit below what the holder has: the holder is named as cut.
         const cut = await adapter.getTransfers({ chain: 'ethereum', addresses: [holder], direction: 'in', assets: [asset], maxPerAddress: 1_500 });
         expect(cut.truncated).toEqual([holder]);

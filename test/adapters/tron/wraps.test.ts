@@ -143,4 +143,19 @@ describe('TronGrid getTransfers and WTRX wrapping', () => {
       { numRuns: 8 },
     );
   }, 120_000);
+
+  it("survives TronGrid's frequency-limit 429s on the event lists with the same movements, each refused page asked again", async () => {
+    const wraps = fc.sample(fc.array(wrapArb, { minLength: 250, maxLength: 600 }), 1)[0]!;
+    const holders = [1, 2, 3, 4].map(tronAddress);
+    const ask = { chain: 'tron', addresses: holders, direction: 'both' as const, assets: [ASSET] };
+    const options = { clock: createVirtualClock(), random: () => 0.5, env: {}, retries: 5 };
+    const clean = await startTronServer({ data: worldOf(wraps) });
+    const limited = await startTronServer({ data: worldOf(wraps), rateLimited: (n) => n % 3 === 0 });
+    servers.push(clean, limited);
+    const want = await createTronGridAdapter({ ...options, baseUrl: clean.url }).getTransfers(ask);
+    expect(await createTronGridAdapter({ ...options, baseUrl: limited.url }).getTransfers(ask)).toEqual(want);
+    const refused = Math.floor(limited.requests.length / 3);
+    expect(refused).toBeGreaterThan(0);
+    expect(limited.requests.length).toBe(clean.requests.length + refused);
+  });
 });
