@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWarehouseAdapter } from '../../../src/adapters/warehouse/adapter.js';
-import { createDuckDbWarehouse } from '../../../src/adapters/warehouse/duckdb.js';
+import { bigQueryDialect } from '../../../src/adapters/warehouse/bigquery.js';
+import { createDuckDbWarehouse, duckDbDialect } from '../../../src/adapters/warehouse/duckdb.js';
+import { buildTransfersQuery } from '../../../src/adapters/warehouse/query.js';
 import { readEtlTables, writeEtlTables } from '../../support/etl-export.js';
 import { CHAIN } from '../../support/ganache.js';
 import { buildWrapWorld, checkWrapTransfers } from '../../support/wrap-world.js';
@@ -18,6 +20,28 @@ import { buildWrapWorld, checkWrapTransfers } from '../../support/wrap-world.js'
 const [seed] = fc.sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), 1);
 
 describe('warehouse getTransfers and wrapping', () => {
+  it('reads logs only when a wrapper is asked for, with the wrappers and the frontier as parameters (BigQuery: topics through ARRAY_TO_STRING)', () => {
+    const wrapper = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
+    const spec = {
+      addresses: ['0x74de5d4fcbf63e00296fd95d33236b9794016631'],
+      direction: 'both' as const,
+      contracts: [wrapper],
+      native: false,
+      internal: false,
+      tokenTxIndex: false,
+    };
+    const bq = bigQueryDialect('bigquery-public-data.crypto_ethereum');
+    for (const dialect of [bq, duckDbDialect]) {
+      const plain = buildTransfersQuery(dialect, spec);
+      expect(plain.tables).not.toContain('logs');
+      const wraps = buildTransfersQuery(dialect, { ...spec, wrapped: [wrapper], maxPerAddress: 10 });
+      expect(wraps.tables).toContain('logs');
+      expect(wraps.params.find((p) => p.name === 'wrapped')).toEqual({ name: 'wrapped', type: 'STRING', array: true, value: [wrapper] });
+      expect(wraps.sql).not.toContain(wrapper);
+      expect(wraps.sql.includes("ARRAY_TO_STRING(l.topics, ',')")).toBe(dialect === bq);
+    }
+  });
+
   it(`wrapping world ${seed}: the holders' wraps and unwraps from logs in the frontier query, as getTransactionMovements gives them`, async () => {
     const w = await buildWrapWorld(seed!);
     const tmp = mkdtempSync(join(tmpdir(), 'chaintrail-wh-wraps-'));
