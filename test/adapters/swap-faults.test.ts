@@ -1,0 +1,260 @@
+/**
+ * Issue #20's source calls under fault injection, on a generated swap world (real ganache, real signed transactions
+ * through AMM pools, a router, a WETH9-style wrapper and a splitter): every source kind's getTransactionMovements
+ * and getContracts (JSON-RPC receipt/transaction/trace and eth_getCode batches; Etherscan and Blockscout proxy,
+ * txlistinternal and getcontractcreation; TronGrid gettransactionbyid, gettransactioninfobyid and getcontract;
+ * BigQuery jobs) through a proxy that breaks a seeded share of the answers with every kind of transient fault must
+ * give exactly the answers of a run without faults, which are the swap oracle's reading of the chain. Seeded runs
+ * go on until every kind of fault has been met.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainAdapter, TransactionMovements } from '../../src/adapters/adapter.js';
+import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js';
+import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
+import { createWarehouseAdapter } from '../../src/adapters/warehouse/adapter.js';
+import { createDuckDbWarehouse } from '../../src/adapters/warehouse/duckdb.js';
+import type { AccountTransfer } from '../../src/core/movement.js';
+import { indexChain } from '../support/etherscan-data.js';
+import { startEtherscanServer } from '../support/etherscan-server.js';
+import { readEtlTables, writeEtlTables } from '../support/etl-export.js';
+import {
+  ETHERSCAN_FAULTS,
+  GOOGLE_FAULTS,
+  RPC_FAULTS,
+  startFaultProxy,
+  type BodyFault,
+  type FaultProxy,
+  type FaultProxyOptions,
+} from '../support/fault-proxy.js';
+import { CHAIN, CHAIN_ID } from '../support/ganache.js';
+import { startRpcProxy } from '../support/rpc-proxy.js';
+import { readTxMovements, type Movement } from '../support/swap-oracle.js';
+import { buildSwapWorld, drawSwapPlan, type SwapWorld } from '../support/swap-world.js';
+import { createVirtualClock } from '../support/virtual-clock.js';
+import { answerFromTables, STUB_PROJECT, stubbedBigQuery } from './warehouse/bigquery-etl.js';
+import { startBigQueryServer } from './warehouse/bigquery-server.js';
+
+const worldSeed = fc.sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), 1)[0]!;
+const key = (from: string, to: string, asset: string, amount: bigint) => `${from}>${to}:${asset}:${amount}`;
+const ofAdapter = (list: AccountTransfer[]) => list.map((m) => key(m.from, m.to, m.type === 'token' ? m.asset.contract! : 'native', m.amount)).sort();
+const ofOracle = (list: Movement[]) => list.map((m) => key(m.from, m.to, m.raw, m.amount)).sort();
+
+let world: SwapWorld;
+let weth: string;
+/** Every transaction of the world but the deployments: the case's, the clean users' swaps, the funding. */
+let hashes: string[];
+/** Every actor and every contract. */
+let addresses: string[];
+let oracle: Movement[];
+beforeAll(async () => {
+  world = await buildSwapWorld(drawSwapPlan(worldSeed));
+  weth = world.tokens.WETH.address.toLowerCase();
+  hashes = world.txs.filter((t) => t.role !== 'setup').map((t) => t.hash.toLowerCase());
+  const read = await Promise.all(hashes.map((h) => readTxMovements(world.chain.request, h, weth, (a) => world.contracts.has(a))));
+  oracle = read.flatMap((t) => t.movements);
+  addresses = [...new Set([...Object.values(world.actors), ...world.contracts])].sort();
+}, 240_000);
+afterAll(async () => world?.chain.close());
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+/** What a source answers for the world: every movement of its transactions, and which addresses are contracts. */
+interface Answers {
+  movements: TransactionMovements;
+  contracts: string[];
+}
+async function answers(adapter: ChainAdapter, chain = CHAIN, hashList = hashes, addressList = addresses): Promise<Answers> {
+  const movements = await adapter.getTransactionMovements!(chain, hashList);
+  return { movements, contracts: [...(await adapter.getContracts!(chain, addressList))].sort() };
+}
+
+/**
+ * The source through a fault proxy, seed after seed, until every kind of fault was injected (and `enough` holds):
+ * each run's answers must equal the fault-free ones, and a run that met faults made more requests than the
+ * fault-free run's `clean` (each refused answer asked again). Logs the figures.
+ */
+async function survives(o: {
+  name: string;
+  target: string;
+  want: Answers;
+  clean: number;
+  make: (url: string) => ChainAdapter;
+  bodyFaults: Record<string, BodyFault>;
+  proxy?: Partial<FaultProxyOptions>;
+  enough?: (proxies: FaultProxy[]) => boolean;
+  maxSeeds?: number;
+}): Promise<void> {
+  const injected: Record<string, number> = {};
+  const proxies: FaultProxy[] = [];
+  const requests: number[] = [];
+  const met = () => Object.keys(injected).length > 0 && Object.values(injected).every((n) => n > 0) && (o.enough?.(proxies) ?? true);
+  let seed = 0;
+  while (++seed <= (o.maxSeeds ?? 40) && !met()) {
+    const proxy = await startFaultProxy(o.target, { rate: 0.3, seed, holdMs: 1_000, bodyFaults: o.bodyFaults, ...o.proxy });
+    closers.push(() => proxy.close());
+    proxies.push(proxy);
+    const got = await answers(o.make(proxy.url));
+    expect(got, `${o.name}, fault seed ${seed}`).toEqual(o.want);
+    requests.push(proxy.requests.length);
+    if (proxy.total() > 0) expect(proxy.requests.length, `${o.name}, fault seed ${seed}`).toBeGreaterThan(o.clean);
+    for (const [kind, n] of Object.entries(proxy.injected)) injected[kind] = (injected[kind] ?? 0) + n;
+  }
+  const total = Object.values(injected).reduce((a, b) => a + b, 0);
+  console.log(
+    `${o.name} (swap world ${worldSeed}): ${total} faults survived over ${seed - 1} seeded runs, ${JSON.stringify(injected)}; HTTP requests per run ${JSON.stringify(requests)} (${o.clean} without faults)`,
+  );
+  expect(
+    Object.entries(injected)
+      .filter(([, n]) => n === 0)
+      .map(([k]) => k),
+  ).toEqual([]);
+  expect(met()).toBe(true);
+}
+
+describe(`transaction movements and contracts under fault injection, swap world ${worldSeed}`, () => {
+  it('JSON-RPC: faults at any position of the receipt, trace and eth_getCode batches change no answer', { timeout: 300_000 }, async () => {
+    const plain = await startRpcProxy({ target: world.chain.url });
+    closers.push(() => plain.close());
+    const make = (url: string) =>
+      createEvmRpcAdapter({ url, chain: CHAIN, wrappedNative: [weth], rpcBatchSize: 8, timeoutMs: 4_000, retries: 6, clock: createVirtualClock() });
+    const want = await answers(make(plain.url));
+    expect(ofAdapter(want.movements.movements)).toEqual(ofOracle(oracle));
+    expect(want.movements.internalVisible).toBe(true);
+    expect(want.contracts).toEqual(addresses.filter((a) => world.contracts.has(a)));
+    const clean = plain.httpRequests();
+    // Which methods the faulted requests carried: the new calls must be among them, past the first of a batch.
+    const faulted = new Set<string>();
+    await survives({
+      name: 'JSON-RPC',
+      target: world.chain.url,
+      want,
+      clean,
+      make,
+      bodyFaults: RPC_FAULTS,
+      proxy: {
+        // ganache answers a batch of struct-log traces slowly: a hung connection must outlast the client's timeout.
+        holdMs: 4_500,
+        allow: (_kind, req) => {
+          for (const m of req.body.matchAll(/"method":"([a-zA-Z_]+)"/g)) faulted.add(m[1]!);
+          return true;
+        },
+      },
+      enough: (proxies) =>
+        proxies.some((p) => p.picks.some((x) => x.at > 0)) &&
+        ['eth_getTransactionReceipt', 'debug_traceTransaction', 'eth_getCode'].every((m) => faulted.has(m)),
+    });
+  });
+
+  it('Etherscan and Blockscout: faults on proxy, txlistinternal and getcontractcreation requests change no answer', { timeout: 300_000 }, async () => {
+    const read = await Promise.all(hashes.map((h) => readTxMovements(world.chain.request, h, weth, (a) => world.contracts.has(a))));
+    const internal = new Map(read.map((t) => [t.hash.toLowerCase(), t.movements.filter((m) => m.kind === 'internal')]));
+    const tokens = (['USDT', 'DAI', 'WETH'] as const).map((name) => ({
+      address: world.tokens[name].address.toLowerCase(),
+      symbol: name,
+      decimals: name === 'USDT' ? 6 : 18,
+    }));
+    const data = await indexChain(world.chain.request, hashes, { internal, tokens, contracts: [...world.contracts] });
+    for (const flavor of ['etherscan', 'blockscout'] as const) {
+      const server = await startEtherscanServer({ flavor, apiKey: 'k', chainIds: [CHAIN_ID], data });
+      closers.push(() => server.close());
+      const path = server.apiUrl.slice(server.url.length);
+      const make = (url: string) =>
+        createEtherscanAdapter({
+          chain: CHAIN,
+          baseUrl: `${url}${path}`,
+          ...(flavor === 'etherscan' ? { apiKey: 'k' } : {}),
+          wrappedNative: [weth],
+          timeoutMs: 400,
+          retries: 6,
+          clock: createVirtualClock(),
+          rateLimit: false,
+        });
+      const want = await answers(make(server.url));
+      expect(ofAdapter(want.movements.movements)).toEqual(ofOracle(oracle));
+      expect(want.contracts).toEqual(addresses.filter((a) => world.contracts.has(a)));
+      const clean = server.requests.length;
+      const actions = new Set<string>();
+      await survives({
+        name: flavor,
+        target: server.url,
+        want,
+        clean,
+        make,
+        bodyFaults: ETHERSCAN_FAULTS,
+        proxy: {
+          allow: (_kind, req) => {
+            actions.add(req.query.get('action') ?? '');
+            return true;
+          },
+        },
+        enough: () =>
+          (flavor === 'etherscan'
+            ? ['eth_getTransactionReceipt', 'txlistinternal', 'getcontractcreation']
+            : ['gettxinfo', 'txlistinternal', 'getcontractcreation']
+          ).every((a) => actions.has(a)),
+      });
+    }
+  });
+
+  it('BigQuery: faults on the jobs of the movements, contracts and tokens queries change no answer', { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-swap-faults-'));
+    closers.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const tables = await readEtlTables(world.chain.request, { conversions: true });
+    await writeEtlTables(tables, dir, 'parquet');
+    const duck = createDuckDbWarehouse({ dir });
+    closers.push(() => duck.close());
+    const dataset = `${STUB_PROJECT}.crypto_swap_world`;
+    const server = await startBigQueryServer({
+      project: STUB_PROJECT,
+      dataset,
+      tables: Object.keys(tables),
+      estimate: () => 4_096,
+      answer: answerFromTables(duck, dataset),
+      pendingPolls: 1,
+      maxPage: 40,
+    });
+    closers.push(() => server.close());
+    const make = (url: string) =>
+      createWarehouseAdapter({
+        engine: stubbedBigQuery(url, dataset, { pageSize: 40, retries: 6, requestTimeoutMs: 400, clock: createVirtualClock() }),
+        chain: CHAIN,
+        wrappedNative: [weth],
+      });
+    const want = await answers(make(server.url));
+    expect(ofAdapter(want.movements.movements)).toEqual(ofOracle(oracle));
+    expect(want.contracts).toEqual(addresses.filter((a) => world.contracts.has(a)));
+    // The same tables through DuckDB directly give the same movements (the stand-in adds nothing of its own).
+    const direct = await answers(createWarehouseAdapter({ engine: duck, chain: CHAIN, wrappedNative: [weth] }));
+    expect(direct.movements.movements).toEqual(want.movements.movements);
+    const jobs = server.jobs.filter((j) => !j.dryRun).length;
+    const clean = server.requests.length;
+    const purposes = new Set<string>();
+    await survives({
+      name: 'BigQuery',
+      target: server.url,
+      want,
+      clean,
+      make,
+      bodyFaults: GOOGLE_FAULTS,
+      proxy: {
+        // A dry run's job id is random: the request is the same without it.
+        keyOf: (req) => `${req.method} ${req.path}?${req.query} ${req.body.replace(/"jobId":"[^"]*"/, '')}`,
+        // The client library takes a cut-off jobs.insert answer for a job and crashes on it (a TypeError outside any
+        // promise): cut-off bodies go to the GET requests (results pages, job status) only.
+        allow: (kind, req) => {
+          for (const what of ['hashes', 'addresses', 'contracts']) if (req.body.includes(`"name":"${what}"`)) purposes.add(what);
+          return req.method === 'GET' || (kind !== 'malformed' && kind !== 'truncated');
+        },
+      },
+      enough: () => ['hashes', 'addresses'].every((p) => purposes.has(p)),
+    });
+    console.log(`BigQuery without faults: ${jobs} jobs, ${clean} requests`);
+  });
+});
