@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainAdapter, TransactionMovements } from '../../src/adapters/adapter.js';
 import { createEtherscanAdapter } from '../../src/adapters/etherscan/adapter.js';
 import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
+import { createTronGridAdapter } from '../../src/adapters/tron/adapter.js';
 import { createWarehouseAdapter } from '../../src/adapters/warehouse/adapter.js';
 import { createDuckDbWarehouse } from '../../src/adapters/warehouse/duckdb.js';
 import type { AccountTransfer } from '../../src/core/movement.js';
@@ -26,6 +27,7 @@ import {
   GOOGLE_FAULTS,
   RPC_FAULTS,
   startFaultProxy,
+  TRONGRID_FAULTS,
   type BodyFault,
   type FaultProxy,
   type FaultProxyOptions,
@@ -34,6 +36,8 @@ import { CHAIN, CHAIN_ID } from '../support/ganache.js';
 import { startRpcProxy } from '../support/rpc-proxy.js';
 import { readTxMovements, type Movement } from '../support/swap-oracle.js';
 import { buildSwapWorld, drawSwapPlan, type SwapWorld } from '../support/swap-world.js';
+import { tronSwapData } from '../support/tron-swap.js';
+import { startTronServer } from '../support/trongrid-server.js';
 import { createVirtualClock } from '../support/virtual-clock.js';
 import { answerFromTables, STUB_PROJECT, stubbedBigQuery } from './warehouse/bigquery-etl.js';
 import { startBigQueryServer } from './warehouse/bigquery-server.js';
@@ -86,6 +90,7 @@ async function survives(o: {
   want: Answers;
   clean: number;
   make: (url: string) => ChainAdapter;
+  read?: (adapter: ChainAdapter) => Promise<Answers>;
   bodyFaults: Record<string, BodyFault>;
   proxy?: Partial<FaultProxyOptions>;
   enough?: (proxies: FaultProxy[]) => boolean;
@@ -100,7 +105,7 @@ async function survives(o: {
     const proxy = await startFaultProxy(o.target, { rate: 0.3, seed, holdMs: 1_000, bodyFaults: o.bodyFaults, ...o.proxy });
     closers.push(() => proxy.close());
     proxies.push(proxy);
-    const got = await answers(o.make(proxy.url));
+    const got = await (o.read ?? answers)(o.make(proxy.url));
     expect(got, `${o.name}, fault seed ${seed}`).toEqual(o.want);
     requests.push(proxy.requests.length);
     if (proxy.total() > 0) expect(proxy.requests.length, `${o.name}, fault seed ${seed}`).toBeGreaterThan(o.clean);
@@ -256,5 +261,45 @@ describe(`transaction movements and contracts under fault injection, swap world 
       enough: () => ['hashes', 'addresses'].every((p) => purposes.has(p)),
     });
     console.log(`BigQuery without faults: ${jobs} jobs, ${clean} requests`);
+  });
+
+  it('TronGrid: faults on gettransactionbyid, gettransactioninfobyid and getcontract change no answer', { timeout: 300_000 }, async () => {
+    const tron = await tronSwapData(world, hashes);
+    const server = await startTronServer({ data: tron.data });
+    closers.push(() => server.close());
+    const ids = hashes.map(tron.txid);
+    const tronAddresses = addresses.map(tron.address);
+    const tronContracts = addresses
+      .filter((a) => world.contracts.has(a))
+      .map(tron.address)
+      .sort();
+    const make = (url: string) =>
+      createTronGridAdapter({ baseUrl: url, env: {}, timeoutMs: 400, retries: 6, clock: createVirtualClock(), random: () => 0.5, rateLimit: false });
+    const read = (adapter: ChainAdapter) => answers(adapter, 'tron', ids, tronAddresses);
+    const want = await read(make(server.url));
+    const keys = want.movements.movements
+      .filter((m) => m.amount > 0n)
+      .map((m) => `${m.tx}|${m.from}>${m.to}:${m.asset.contract ?? 'TRX'}:${m.amount}`)
+      .sort();
+    expect(keys).toEqual(tron.expected);
+    expect(want.contracts).toEqual(tronContracts);
+    const clean = server.requests.length;
+    const paths = new Set<string>();
+    await survives({
+      name: 'TronGrid',
+      target: server.url,
+      want,
+      clean,
+      make,
+      read,
+      bodyFaults: TRONGRID_FAULTS,
+      proxy: {
+        allow: (_kind, req) => {
+          paths.add(req.path);
+          return true;
+        },
+      },
+      enough: () => ['/wallet/gettransactionbyid', '/wallet/gettransactioninfobyid', '/wallet/getcontract'].every((p) => paths.has(p)),
+    });
   });
 });
