@@ -19,6 +19,9 @@ import { createTronGridAdapter } from '../../src/adapters/tron/adapter.js';
 import { createWarehouseAdapter } from '../../src/adapters/warehouse/adapter.js';
 import { createDuckDbWarehouse } from '../../src/adapters/warehouse/duckdb.js';
 import type { AccountTransfer } from '../../src/core/movement.js';
+import type { TraceReport } from '../../src/core/schema.js';
+import { reportToJson } from '../../src/report/json.js';
+import { trace, type TraceOptions } from '../../src/trace/trace.js';
 import { indexChain } from '../support/etherscan-data.js';
 import { startEtherscanServer } from '../support/etherscan-server.js';
 import { readEtlTables, writeEtlTables } from '../support/etl-export.js';
@@ -36,6 +39,7 @@ import { CHAIN, CHAIN_ID } from '../support/ganache.js';
 import { startRpcProxy } from '../support/rpc-proxy.js';
 import { readTxMovements, type Movement } from '../support/swap-oracle.js';
 import { buildSwapWorld, drawSwapPlan, type SwapWorld } from '../support/swap-world.js';
+import { swapTraceOptions } from '../support/swap-trace.js';
 import { tronSwapData } from '../support/tron-swap.js';
 import { startTronServer } from '../support/trongrid-server.js';
 import { createVirtualClock } from '../support/virtual-clock.js';
@@ -69,6 +73,32 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
+/** The world indexed into the local explorer API, as Etherscan and Blockscout index a chain. */
+async function explorerData(transfers = false) {
+  const read = await Promise.all(hashes.map((h) => readTxMovements(world.chain.request, h, weth, (a) => world.contracts.has(a))));
+  const internal = new Map(read.map((t) => [t.hash.toLowerCase(), t.movements.filter((m) => m.kind === 'internal')]));
+  const tokens = (['USDT', 'DAI', 'WETH'] as const).map((name) => ({
+    address: world.tokens[name].address.toLowerCase(),
+    symbol: name,
+    decimals: name === 'USDT' ? 6 : 18,
+  }));
+  return indexChain(world.chain.request, hashes, { internal, tokens, contracts: [...world.contracts], transfers });
+}
+
+/**
+ * The report of a trace of the world's victim's payment, with the source's address written SOURCE; the trace must
+ * have followed the money through the swaps to the exchange, kept the pools' share at contracts, and tainted no
+ * clean user.
+ */
+async function traced(adapter: ChainAdapter, url: string, options: Omit<TraceOptions, 'adapters'>, exchange: string, clean: string[]): Promise<string> {
+  const { report } = await trace({ ...options, adapters: [adapter] });
+  const where = (e: TraceReport['endpoints'][number]) => e.address.toLowerCase();
+  expect(report.endpoints.some((e) => e.kind === 'exchange' && where(e) === exchange.toLowerCase())).toBe(true);
+  expect(report.endpoints.some((e) => e.kind === 'contract')).toBe(true);
+  expect(report.endpoints.filter((e) => clean.includes(where(e)))).toEqual([]);
+  return reportToJson(report).replaceAll(url, 'SOURCE');
+}
+
 /** What a source answers for the world: every movement of its transactions, and which addresses are contracts. */
 interface Answers {
   movements: TransactionMovements;
@@ -84,13 +114,14 @@ async function answers(adapter: ChainAdapter, chain = CHAIN, hashList = hashes, 
  * each run's answers must equal the fault-free ones, and a run that met faults made more requests than the
  * fault-free run's `clean` (each refused answer asked again). Logs the figures.
  */
-async function survives(o: {
+async function survives<T = Answers>(o: {
   name: string;
   target: string;
-  want: Answers;
+  want: T;
   clean: number;
   make: (url: string) => ChainAdapter;
-  read?: (adapter: ChainAdapter) => Promise<Answers>;
+  /** What is compared (default: `answers`); `url` is the proxy's, for a result that names its source. */
+  read?: (adapter: ChainAdapter, url: string) => Promise<T>;
   bodyFaults: Record<string, BodyFault>;
   proxy?: Partial<FaultProxyOptions>;
   enough?: (proxies: FaultProxy[]) => boolean;
@@ -105,7 +136,7 @@ async function survives(o: {
     const proxy = await startFaultProxy(o.target, { rate: 0.3, seed, holdMs: 1_000, bodyFaults: o.bodyFaults, ...o.proxy });
     closers.push(() => proxy.close());
     proxies.push(proxy);
-    const got = await (o.read ?? answers)(o.make(proxy.url));
+    const got = o.read ? await o.read(o.make(proxy.url), proxy.url) : await answers(o.make(proxy.url));
     expect(got, `${o.name}, fault seed ${seed}`).toEqual(o.want);
     requests.push(proxy.requests.length);
     if (proxy.total() > 0) expect(proxy.requests.length, `${o.name}, fault seed ${seed}`).toBeGreaterThan(o.clean);
@@ -158,14 +189,7 @@ describe(`transaction movements and contracts under fault injection, swap world 
   });
 
   it('Etherscan and Blockscout: faults on proxy, txlistinternal and getcontractcreation requests change no answer', { timeout: 300_000 }, async () => {
-    const read = await Promise.all(hashes.map((h) => readTxMovements(world.chain.request, h, weth, (a) => world.contracts.has(a))));
-    const internal = new Map(read.map((t) => [t.hash.toLowerCase(), t.movements.filter((m) => m.kind === 'internal')]));
-    const tokens = (['USDT', 'DAI', 'WETH'] as const).map((name) => ({
-      address: world.tokens[name].address.toLowerCase(),
-      symbol: name,
-      decimals: name === 'USDT' ? 6 : 18,
-    }));
-    const data = await indexChain(world.chain.request, hashes, { internal, tokens, contracts: [...world.contracts] });
+    const data = await explorerData();
     for (const flavor of ['etherscan', 'blockscout'] as const) {
       const server = await startEtherscanServer({ flavor, apiKey: 'k', chainIds: [CHAIN_ID], data });
       closers.push(() => server.close());
@@ -301,5 +325,50 @@ describe(`transaction movements and contracts under fault injection, swap world 
       },
       enough: () => ['/wallet/gettransactionbyid', '/wallet/gettransactioninfobyid', '/wallet/getcontract'].every((p) => paths.has(p)),
     });
+  });
+});
+
+describe(`trace() through the swap world under fault injection, swap world ${worldSeed}`, () => {
+  it('JSON-RPC: the same report, byte for byte, with faults at any position of any batch', { timeout: 300_000 }, async () => {
+    const options = swapTraceOptions(world);
+    const make = (url: string) =>
+      createEvmRpcAdapter({ url, chain: CHAIN, wrappedNative: [weth], rpcBatchSize: 8, timeoutMs: 4_000, retries: 6, clock: createVirtualClock() });
+    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, world.actors.exchangeHot!, world.clean);
+    // The baseline through a proxy that breaks nothing: the node's own bytes, counted.
+    const plain = await startFaultProxy(world.chain.url, { rate: 0 });
+    closers.push(() => plain.close());
+    const want = await read(make(plain.url), plain.url);
+    await survives({
+      name: 'trace() over JSON-RPC',
+      target: world.chain.url,
+      want,
+      clean: plain.requests.length,
+      make,
+      read,
+      bodyFaults: RPC_FAULTS,
+      proxy: { holdMs: 4_500 },
+      enough: (proxies) => proxies.some((p) => p.picks.some((x) => x.at > 0)),
+    });
+  });
+
+  it('Etherscan: the same report, byte for byte, with the explorer’s answers broken', { timeout: 300_000 }, async () => {
+    const server = await startEtherscanServer({ apiKey: 'k', chainIds: [CHAIN_ID], data: await explorerData(true) });
+    closers.push(() => server.close());
+    const path = server.apiUrl.slice(server.url.length);
+    const make = (url: string) =>
+      createEtherscanAdapter({
+        chain: CHAIN,
+        baseUrl: `${url}${path}`,
+        apiKey: 'k',
+        wrappedNative: [weth],
+        timeoutMs: 400,
+        retries: 6,
+        clock: createVirtualClock(),
+        rateLimit: false,
+      });
+    const options = swapTraceOptions(world);
+    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, world.actors.exchangeHot!, world.clean);
+    const want = await read(make(server.url), server.url);
+    await survives({ name: 'trace() over Etherscan', target: server.url, want, clean: server.requests.length, make, read, bodyFaults: ETHERSCAN_FAULTS });
   });
 });
