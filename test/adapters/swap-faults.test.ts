@@ -371,4 +371,17 @@ describe(`trace() through the swap world under fault injection, swap world ${wor
     const want = await read(make(server.url), server.url);
     await survives({ name: 'trace() over Etherscan', target: server.url, want, clean: server.requests.length, make, read, bodyFaults: ETHERSCAN_FAULTS });
   });
+
+  it('TronGrid: the same report, byte for byte, with TronGrid’s answers broken', { timeout: 300_000 }, async () => {
+    const tron = await tronSwapData(world, hashes);
+    const server = await startTronServer({ data: tron.data });
+    closers.push(() => server.close());
+    const make = (url: string) =>
+      createTronGridAdapter({ baseUrl: url, env: {}, timeoutMs: 400, retries: 6, clock: createVirtualClock(), random: () => 0.5, rateLimit: false });
+    const options = swapTraceOptions(world, { chain: 'tron', tx: tron.txid, address: tron.address });
+    const clean = world.clean.map((a) => tron.address(a).toLowerCase());
+    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, tron.address(world.actors.exchangeHot!), clean);
+    const want = await read(make(server.url), server.url);
+    await survives({ name: 'trace() over TronGrid', target: server.url, want, clean: server.requests.length, make, read, bodyFaults: TRONGRID_FAULTS });
+  });
 });

@@ -17,11 +17,19 @@ export function withoutConversions<A extends ChainAdapter>(adapter: A): Omit<A, 
   return rest;
 }
 
-/** A trace of the world's victims' payments with the exchange's hot wallet labeled, built-in labels off, every unit followed. */
-export function swapTraceOptions(world: SwapWorld): Omit<TraceOptions, 'adapters'> {
+/**
+ * A trace of the world's victims' payments with the exchange's hot wallet labeled, built-in labels off, every unit
+ * followed. `on` names the world on another chain (TRON: its txids and addresses, test/support/tron-swap.ts).
+ */
+export function swapTraceOptions(
+  world: SwapWorld,
+  on: { chain: string; tx: (hash: string) => string; address: (evm: string) => string } = { chain: CHAIN, tx: (h) => h, address: (a) => a },
+): Omit<TraceOptions, 'adapters'> {
   return {
-    seeds: world.seeds.map((tx) => ({ chain: CHAIN, tx })),
-    labels: createLabelStore(world.labels.map((l) => ({ chain: CHAIN, ...l, jurisdictions: [], confidence: 1, source: 'swap world' }))),
+    seeds: world.seeds.map((tx) => ({ chain: on.chain, tx: on.tx(tx) })),
+    labels: createLabelStore(
+      world.labels.map((l) => ({ ...l, chain: on.chain, address: on.address(l.address), jurisdictions: [], confidence: 1, source: 'swap world' })),
+    ),
     builtinLabels: false,
     minValue: '0',
   };

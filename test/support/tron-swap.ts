@@ -1,8 +1,8 @@
 /**
  * A generated swap world (test/support/swap-world.ts) as TronGrid would hold it, for the TronGrid stand-in
  * (trongrid-server.ts): the same transactions, parties, logs and internal value calls, read from the ganache node,
- * with TRON's shapes. Addresses keep their 20 bytes under TRON's 0x41 prefix; the WETH9 wrapper becomes mainnet WTRX
- * (the wrapper chaintrail knows on TRON). ETH amounts (wei) become TRX amounts in sun by dropping 12 decimals, on
+ * with TRON's shapes. Addresses keep their 20 bytes under TRON's 0x41 prefix, but the WETH9 wrapper becomes mainnet
+ * WTRX (the wrapper chaintrail knows on TRON) and the test USDT becomes USDT-TRC20 (any other "USDT" is a look-alike). ETH amounts (wei) become TRX amounts in sun by dropping 12 decimals, on
  * every native value, internal call and wrapper event alike, so the world still balances.
  *   const tron = await tronSwapData(world, hashes);
  *   startTronServer({ data: tron.data }); tron.txid(hash); tron.address(evmAddress); tron.expected (movement keys)
@@ -10,7 +10,7 @@
 import { tronBase58ToHex, tronHexToBase58 } from '../../src/core/address.js';
 import { readTxMovements, type Movement } from './swap-oracle.js';
 import type { SwapWorld, TokenName } from './swap-world.js';
-import { trc20, trxTransfer, triggerCall, type Trc20Rec, type TronData, type TronTxRec } from './trongrid-server.js';
+import { trc20, trxTransfer, triggerCall, USDT_TRC20, type Trc20Rec, type TronData, type TronTxRec } from './trongrid-server.js';
 
 export const WTRX = 'TNUC9Qb1rRpS5CbWLmNMxXBjyFoydXjWFR';
 /** wei -> sun. */
@@ -32,7 +32,11 @@ export interface TronSwapData {
 export async function tronSwapData(world: SwapWorld, hashes: string[]): Promise<TronSwapData> {
   const weth = world.tokens.WETH.address.toLowerCase();
   const wtrxHex = `0x${tronBase58ToHex(WTRX).slice(4)}`;
-  const evmOf = (a: string) => (a.toLowerCase() === weth ? wtrxHex : a.toLowerCase());
+  const renamed = new Map([
+    [weth, wtrxHex],
+    [world.tokens.USDT.address.toLowerCase(), `0x${tronBase58ToHex(USDT_TRC20).slice(4)}`],
+  ]);
+  const evmOf = (a: string) => renamed.get(a.toLowerCase()) ?? a.toLowerCase();
   const address = (a: string) => tronHexToBase58(`41${evmOf(a).slice(2)}`);
   const hex41 = (a: string) => `41${evmOf(a).slice(2)}`;
   const txid = (hash: string) => hash.toLowerCase().replace(/^0x/, '');
@@ -58,6 +62,17 @@ export async function tronSwapData(world: SwapWorld, hashes: string[]): Promise<
     data.transactions.push({ ...rec, txID: id });
     const read = await readTxMovements(rpc, hash, weth, (a) => world.contracts.has(a));
     const internal = read.movements.filter((m) => m.kind === 'internal');
+    // The v1 account lists show internal TRX transfers too (search_internal).
+    internal.forEach((m, k) =>
+      data.transactions.push({
+        internal_tx_id: (BigInt(`0x${id}`) + BigInt(k + 1)).toString(16).padStart(64, '0'),
+        tx_id: id,
+        block_timestamp: timeMs,
+        from_address: hex41(m.from),
+        to_address: hex41(m.to),
+        data: { call_value: { _: Number(sun(m.amount)) }, note: '63616c6c' },
+      }),
+    );
     data.infos[id] = {
       id,
       fee,
@@ -66,7 +81,7 @@ export async function tronSwapData(world: SwapWorld, hashes: string[]): Promise<
       contractResult: [''],
       ...(called ? { contract_address: hex41(tx.to) } : {}),
       receipt: { energy_usage_total: Number(receipt.gasUsed), net_usage: 345, result: 'SUCCESS' },
-      log: receipt.logs.map((l) => tronLog(l, weth, wtrxHex, sun)),
+      log: receipt.logs.map((l) => tronLog(l, weth, evmOf, sun)),
       internal_transactions: internal.map((m, k) => ({
         hash: (BigInt(`0x${id}`) + BigInt(k + 1)).toString(16).padStart(64, '0'),
         caller_address: hex41(m.from),
@@ -102,16 +117,14 @@ function keyOf(id: string, m: Movement, address: (a: string) => string, sun: (we
   return `${id}|${address(m.from)}>${address(m.to)}:${asset}:${amount}`;
 }
 
-/** A receipt log as /wallet/gettransactioninfobyid prints it: hex without 0x, the emitter's 20 bytes; WETH -> WTRX in sun. */
-function tronLog(l: NodeLog, weth: string, wtrxHex: string, sun: (wei: bigint) => bigint) {
-  const swap = (word: string) => word.replace(weth.slice(2), wtrxHex.slice(2));
+/** A receipt log as /wallet/gettransactioninfobyid prints it: hex without 0x, 20-byte addresses renamed; WETH in sun. */
+function tronLog(l: NodeLog, weth: string, evmOf: (a: string) => string, sun: (wei: bigint) => bigint) {
   const fromWrapper = l.address.toLowerCase() === weth;
   const data = fromWrapper && l.data.length === 66 ? `0x${sun(BigInt(l.data)).toString(16).padStart(64, '0')}` : l.data;
-  return {
-    address: (fromWrapper ? wtrxHex : l.address.toLowerCase()).slice(2),
-    topics: l.topics.map((t) => swap(t.toLowerCase()).slice(2)),
-    data: data.slice(2),
-  };
+  // Topics that hold an address (the zero-padded 20 bytes) name it as TRON does.
+  const topic = (t: string) =>
+    /^0x0{24}[0-9a-f]{40}$/.test(t.toLowerCase()) ? `${'0'.repeat(24)}${evmOf(`0x${t.slice(-40)}`).slice(2)}` : t.slice(2).toLowerCase();
+  return { address: evmOf(l.address).slice(2), topics: l.topics.map(topic), data: data.slice(2) };
 }
 
 const topicAddress = (topic: string) => `0x${topic.slice(-40)}`;
