@@ -35,6 +35,7 @@ import {
   type FaultProxy,
   type FaultProxyOptions,
 } from '../support/fault-proxy.js';
+import type { SeenRequest } from '../support/http-test-server.js';
 import { CHAIN, CHAIN_ID } from '../support/ganache.js';
 import { startRpcProxy } from '../support/rpc-proxy.js';
 import { readTxMovements, type Movement } from '../support/swap-oracle.js';
@@ -125,15 +126,27 @@ async function survives<T = Answers>(o: {
   bodyFaults: Record<string, BodyFault>;
   proxy?: Partial<FaultProxyOptions>;
   enough?: (proxies: FaultProxy[]) => boolean;
+  /** What a request is about (methods, actions, paths): each of `must` has to meet a fault before the runs end. */
+  faulted?: { of: (req: SeenRequest) => string[]; must: string[] };
   maxSeeds?: number;
 }): Promise<void> {
   const injected: Record<string, number> = {};
   const proxies: FaultProxy[] = [];
   const requests: number[] = [];
-  const met = () => Object.keys(injected).length > 0 && Object.values(injected).every((n) => n > 0) && (o.enough?.(proxies) ?? true);
+  const hit = new Set<string>();
+  const allow = (kind: string, req: SeenRequest) => {
+    const ok = o.proxy?.allow?.(kind, req) ?? true;
+    if (ok) for (const what of o.faulted?.of(req) ?? []) hit.add(what);
+    return ok;
+  };
+  const met = () =>
+    Object.keys(injected).length > 0 &&
+    Object.values(injected).every((n) => n > 0) &&
+    (o.enough?.(proxies) ?? true) &&
+    (o.faulted?.must ?? []).every((what) => hit.has(what));
   let seed = 0;
   while (++seed <= (o.maxSeeds ?? 40) && !met()) {
-    const proxy = await startFaultProxy(o.target, { rate: 0.3, seed, holdMs: 1_000, bodyFaults: o.bodyFaults, ...o.proxy });
+    const proxy = await startFaultProxy(o.target, { rate: 0.3, seed, holdMs: 1_000, bodyFaults: o.bodyFaults, ...o.proxy, allow });
     closers.push(() => proxy.close());
     proxies.push(proxy);
     const got = o.read ? await o.read(o.make(proxy.url), proxy.url) : await answers(o.make(proxy.url));
@@ -144,7 +157,7 @@ async function survives<T = Answers>(o: {
   }
   const total = Object.values(injected).reduce((a, b) => a + b, 0);
   console.log(
-    `${o.name} (swap world ${worldSeed}): ${total} faults survived over ${seed - 1} seeded runs, ${JSON.stringify(injected)}; HTTP requests per run ${JSON.stringify(requests)} (${o.clean} without faults)`,
+    `${o.name} (swap world ${worldSeed}): ${total} faults survived over ${seed - 1} seeded runs, ${JSON.stringify(injected)}; HTTP requests per run ${JSON.stringify(requests)} (${o.clean} without faults)${hit.size ? `; faults met by ${[...hit].sort().join(', ')}` : ''}`,
   );
   expect(
     Object.entries(injected)
@@ -165,8 +178,6 @@ describe(`transaction movements and contracts under fault injection, swap world 
     expect(want.movements.internalVisible).toBe(true);
     expect(want.contracts).toEqual(addresses.filter((a) => world.contracts.has(a)));
     const clean = plain.httpRequests();
-    // Which methods the faulted requests carried: the new calls must be among them, past the first of a batch.
-    const faulted = new Set<string>();
     await survives({
       name: 'JSON-RPC',
       target: world.chain.url,
@@ -177,14 +188,13 @@ describe(`transaction movements and contracts under fault injection, swap world 
       proxy: {
         // ganache answers a batch of struct-log traces slowly: a hung connection must outlast the client's timeout.
         holdMs: 4_500,
-        allow: (_kind, req) => {
-          for (const m of req.body.matchAll(/"method":"([a-zA-Z_]+)"/g)) faulted.add(m[1]!);
-          return true;
-        },
       },
-      enough: (proxies) =>
-        proxies.some((p) => p.picks.some((x) => x.at > 0)) &&
-        ['eth_getTransactionReceipt', 'debug_traceTransaction', 'eth_getCode'].every((m) => faulted.has(m)),
+      // The new calls met faults, one past the first element of a batch.
+      faulted: {
+        of: (req) => [...req.body.matchAll(/"method":"([a-zA-Z_]+)"/g)].map((m) => m[1]!),
+        must: ['eth_getTransactionReceipt', 'debug_traceTransaction', 'eth_getCode'],
+      },
+      enough: (proxies) => proxies.some((p) => p.picks.some((x) => x.at > 0)),
     });
   });
 
@@ -209,7 +219,6 @@ describe(`transaction movements and contracts under fault injection, swap world 
       expect(ofAdapter(want.movements.movements)).toEqual(ofOracle(oracle));
       expect(want.contracts).toEqual(addresses.filter((a) => world.contracts.has(a)));
       const clean = server.requests.length;
-      const actions = new Set<string>();
       await survives({
         name: flavor,
         target: server.url,
@@ -217,17 +226,10 @@ describe(`transaction movements and contracts under fault injection, swap world 
         clean,
         make,
         bodyFaults: ETHERSCAN_FAULTS,
-        proxy: {
-          allow: (_kind, req) => {
-            actions.add(req.query.get('action') ?? '');
-            return true;
-          },
+        faulted: {
+          of: (req) => [req.query.get('action') ?? ''],
+          must: [flavor === 'etherscan' ? 'eth_getTransactionReceipt' : 'gettxinfo', 'txlistinternal', 'getcontractcreation'],
         },
-        enough: () =>
-          (flavor === 'etherscan'
-            ? ['eth_getTransactionReceipt', 'txlistinternal', 'getcontractcreation']
-            : ['gettxinfo', 'txlistinternal', 'getcontractcreation']
-          ).every((a) => actions.has(a)),
       });
     }
   });
@@ -264,7 +266,6 @@ describe(`transaction movements and contracts under fault injection, swap world 
     expect(direct.movements.movements).toEqual(want.movements.movements);
     const jobs = server.jobs.filter((j) => !j.dryRun).length;
     const clean = server.requests.length;
-    const purposes = new Set<string>();
     await survives({
       name: 'BigQuery',
       target: server.url,
@@ -277,12 +278,10 @@ describe(`transaction movements and contracts under fault injection, swap world 
         keyOf: (req) => `${req.method} ${req.path}?${req.query} ${req.body.replace(/"jobId":"[^"]*"/, '')}`,
         // The client library takes a cut-off jobs.insert answer for a job and crashes on it (a TypeError outside any
         // promise): cut-off bodies go to the GET requests (results pages, job status) only.
-        allow: (kind, req) => {
-          for (const what of ['hashes', 'addresses', 'contracts']) if (req.body.includes(`"name":"${what}"`)) purposes.add(what);
-          return req.method === 'GET' || (kind !== 'malformed' && kind !== 'truncated');
-        },
+        allow: (kind, req) => req.method === 'GET' || (kind !== 'malformed' && kind !== 'truncated'),
       },
-      enough: () => ['hashes', 'addresses'].every((p) => purposes.has(p)),
+      // The movements and contracts jobs (their array parameters) met faults.
+      faulted: { of: (req) => ['hashes', 'addresses'].filter((what) => req.body.includes(`"name":"${what}"`)), must: ['hashes', 'addresses'] },
     });
     console.log(`BigQuery without faults: ${jobs} jobs, ${clean} requests`);
   });
@@ -308,7 +307,6 @@ describe(`transaction movements and contracts under fault injection, swap world 
     expect(keys).toEqual(tron.expected);
     expect(want.contracts).toEqual(tronContracts);
     const clean = server.requests.length;
-    const paths = new Set<string>();
     await survives({
       name: 'TronGrid',
       target: server.url,
@@ -317,13 +315,7 @@ describe(`transaction movements and contracts under fault injection, swap world 
       make,
       read,
       bodyFaults: TRONGRID_FAULTS,
-      proxy: {
-        allow: (_kind, req) => {
-          paths.add(req.path);
-          return true;
-        },
-      },
-      enough: () => ['/wallet/gettransactionbyid', '/wallet/gettransactioninfobyid', '/wallet/getcontract'].every((p) => paths.has(p)),
+      faulted: { of: (req) => [req.path], must: ['/wallet/gettransactionbyid', '/wallet/gettransactioninfobyid', '/wallet/getcontract'] },
     });
   });
 });
