@@ -47,7 +47,7 @@ import { createVirtualClock } from '../support/virtual-clock.js';
 import { answerFromTables, STUB_PROJECT, stubbedBigQuery } from './warehouse/bigquery-etl.js';
 import { startBigQueryServer } from './warehouse/bigquery-server.js';
 
-const worldSeed = fc.sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), 1)[0]!;
+const worldSeed = Number(process.env.SWAP_FAULTS_SEED ?? fc.sample(fc.integer({ min: 1, max: 2 ** 31 - 1 }), 1)[0]!);
 const key = (from: string, to: string, asset: string, amount: bigint) => `${from}>${to}:${asset}:${amount}`;
 const ofAdapter = (list: AccountTransfer[]) => list.map((m) => key(m.from, m.to, m.type === 'token' ? m.asset.contract! : 'native', m.amount)).sort();
 const ofOracle = (list: Movement[]) => list.map((m) => key(m.from, m.to, m.raw, m.amount)).sort();
@@ -112,8 +112,8 @@ async function answers(adapter: ChainAdapter, chain = CHAIN, hashList = hashes, 
 
 /**
  * The source through a fault proxy, seed after seed, until every kind of fault was injected (and `enough` holds):
- * each run's answers must equal the fault-free ones, and a run that met faults made more requests than the
- * fault-free run's `clean` (each refused answer asked again). Logs the figures.
+ * each run's answers must equal the fault-free ones. Logs the figures: faults by kind, the requests of each run beside
+ * the fault-free run's `clean` (JSON-RPC batching follows the answers' timing, so the counts are figures, not checks).
  */
 async function survives<T = Answers>(o: {
   name: string;
@@ -152,7 +152,6 @@ async function survives<T = Answers>(o: {
     const got = o.read ? await o.read(o.make(proxy.url), proxy.url) : await answers(o.make(proxy.url));
     expect(got, `${o.name}, fault seed ${seed}`).toEqual(o.want);
     requests.push(proxy.requests.length);
-    if (proxy.total() > 0) expect(proxy.requests.length, `${o.name}, fault seed ${seed}`).toBeGreaterThan(o.clean);
     for (const [kind, n] of Object.entries(proxy.injected)) injected[kind] = (injected[kind] ?? 0) + n;
   }
   const total = Object.values(injected).reduce((a, b) => a + b, 0);
