@@ -7,7 +7,7 @@ import { trace, type TraceOptions, type TraceResult } from '../../src/trace/trac
 import { reportToJson } from '../../src/report/json.js';
 import { TraceIncompleteError } from '../../src/core/errors.js';
 import { createVirtualClock } from '../support/virtual-clock.js';
-import { startFaultProxy, type BodyFault } from '../support/fault-proxy.js';
+import { ETHERSCAN_FAULTS, startFaultProxy, TRONGRID_FAULTS, type BodyFault } from '../support/fault-proxy.js';
 import { startEtherscanServer, type Row } from '../support/etherscan-server.js';
 import { evmAddress, timeOf, tokenRow } from '../support/etherscan-data.js';
 import { startTronServer, trc20, tronAddress, type Trc20Rec } from '../support/trongrid-server.js';
@@ -69,14 +69,6 @@ async function survives(
   return { clean, injected, total };
 }
 
-const json =
-  (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  () => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
-/** Each source's own words for "not now": sent with HTTP 200 or their documented status. */
-const ETHERSCAN_FAULTS: Record<string, BodyFault> = {
-  'etherscan rate limit': json(200, { status: '0', message: 'NOTOK', result: 'Max calls per sec rate limit reached (3/sec)' }),
-  'etherscan busy': json(200, { status: '0', message: 'NOTOK', result: 'Unexpected error, timeout or server too busy. Please try again later' }),
-};
 /** Core keeps the request's id in its error envelope; HTTP 500 carries a failed single call (JSON-RPC 1.0). */
 const CORE_FAULTS: Record<string, BodyFault> = {
   'core -28 warming up': (upstream, pick) => {
@@ -89,10 +81,6 @@ const CORE_FAULTS: Record<string, BodyFault> = {
     return { status: Array.isArray(parsed) ? 200 : 500, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
   },
   'core work queue': () => ({ status: 503, body: 'Work queue depth exceeded', headers: { 'content-type': 'text/plain' } }),
-};
-const TRONGRID_FAULTS: Record<string, BodyFault> = {
-  'trongrid suspended': json(403, { Error: 'The key exceeds the frequency limit(15), and the query server is suspended for 1s' }),
-  'trongrid 503 json': json(503, { Error: 'service unavailable' }),
 };
 // Short timeouts so a hung connection costs little; a virtual clock so backoff costs nothing.
 const fast = () => ({ timeoutMs: 400, retries: 4, clock: createVirtualClock(), rateLimit: false as const });

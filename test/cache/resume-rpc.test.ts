@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actor, startLocalChain, type Deployed, type LocalChain } from '../support/ganache.js';
-import { startRpcProxy, type ProxyCall } from '../support/rpc-proxy.js';
+import { cliTraceRunner } from '../support/kill-resume.js';
+import { startRpcProxy } from '../support/rpc-proxy.js';
 
 /**
  * Resuming after kill -9 over JSON-RPC without trace_filter (ganache): native value comes from the block scan, tokens
@@ -33,7 +33,7 @@ let chain: LocalChain;
 let proxy: Awaited<ReturnType<typeof startRpcProxy>>;
 let seeds: string[] = [];
 let seedBlock = 0;
-let onCall: (count: number) => void = () => {};
+const cli = cliTraceRunner(() => ['--chain', chain.chain, '--source', `rpc:${proxy.url}`, '--no-builtin-labels', ...seeds.flatMap((s) => ['--seed', s])]);
 
 beforeAll(async () => {
   const names = ['deployer', 'victim1', 'victim2', 'collector1', 'collector2', 'bystander1', 'bystander2', 'bystander3'];
@@ -76,7 +76,7 @@ beforeAll(async () => {
     }
   }
   await noise(shape.noise - Math.floor(shape.noise / 4));
-  proxy = await startRpcProxy({ target: chain.url, onCall: (_call, count) => onCall(count) });
+  proxy = await startRpcProxy({ target: chain.url, onCall: cli.onCall });
 }, 240_000);
 
 afterAll(async () => {
@@ -84,73 +84,18 @@ afterAll(async () => {
   await chain?.close();
 });
 
-/** The chain id and the head must be asked live by every run: they are not answers a cache could give. */
-const LIVE = new Set(['eth_chainId', 'eth_blockNumber']);
-const callKey = (c: ProxyCall) => `${c.method} ${JSON.stringify(c.params)}`;
-const dataCalls = (calls: ProxyCall[]) => calls.filter((c) => !LIVE.has(c.method)).map(callKey);
-
-/** The CLI as its own process (ganache runs in this one, so it is spawned, not run synchronously). */
-function runCli(cache: string, out: string, killAt?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const args = [
-    '--import',
-    'tsx',
-    'src/cli/bin.ts',
-    'trace',
-    '--chain',
-    chain.chain,
-    '--source',
-    `rpc:${proxy.url}`,
-    '--format',
-    'json',
-    '--out',
-    out,
-    '--quiet',
-    '--no-builtin-labels',
-  ];
-  for (const s of seeds) args.push('--seed', s);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CHAINTRAIL_CACHE: cache } });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c));
-  onCall = (count) => {
-    if (killAt !== undefined && count >= killAt) child.kill('SIGKILL');
-  };
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
-}
-
 describe(`resuming an RPC trace after kill -9 (world seed ${seed}: ${JSON.stringify({ ...shape, shares: undefined })})`, () => {
-  it('repeats at most 5 % of the calls made before a kill at 10 %, 50 % and 90 % of the trace, and writes the same report', { timeout: 600_000 }, async () => {
+  it('repeats at most one call or 5 % of the calls made before a kill at 10 %, 50 % and 90 % of the trace, and writes the same report', {
+    timeout: 600_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'resume-rpc-'));
-    proxy.reset();
-    const reference = await runCli(join(dir, 'reference.log'), join(dir, 'reference.json'));
-    expect(reference.stderr).toBe('');
-    expect(reference.code).toBe(0);
-    const total = proxy.calls.length;
-    const whole = new Set(dataCalls(proxy.calls));
-    const report = readFileSync(join(dir, 'reference.json'), 'utf8');
+    const reference = await cli.reference(proxy, dir);
     // A real trace: both seeds reached their layers, over the block scan and the logs.
-    expect(JSON.parse(report).endpoints.length).toBeGreaterThanOrEqual(shape.layers);
+    expect(JSON.parse(reference.report).endpoints.length).toBeGreaterThanOrEqual(shape.layers);
     // Every block from the seed's to the head was scanned for native value.
     expect(proxy.count('eth_getBlockByNumber')).toBeGreaterThan((await chain.head()) - seedBlock);
     expect(proxy.count('eth_getLogs')).toBeGreaterThan(0);
-
-    const figures: string[] = [];
-    for (const fraction of [0.1, 0.5, 0.9]) {
-      const cache = join(dir, `cache-${fraction}.log`);
-      proxy.reset();
-      const killed = await runCli(cache, join(dir, `killed-${fraction}.json`), Math.ceil(total * fraction));
-      expect(killed.signal).toBe('SIGKILL');
-      const before = dataCalls(proxy.calls);
-      proxy.reset();
-      const resumed = await runCli(cache, join(dir, `resumed-${fraction}.json`));
-      expect(resumed.code).toBe(0);
-      const asked = new Set(before);
-      const repeated = dataCalls(proxy.calls).filter((k) => asked.has(k)).length;
-      figures.push(`kill at ${fraction * 100} % (${before.length} data calls made): ${repeated} repeated (${((100 * repeated) / before.length).toFixed(1)} %)`);
-      expect(repeated / before.length).toBeLessThanOrEqual(0.05);
-      // Together the two runs asked exactly what the whole trace asks.
-      expect(new Set([...before, ...dataCalls(proxy.calls)])).toEqual(whole);
-      expect(readFileSync(join(dir, `resumed-${fraction}.json`), 'utf8')).toBe(report);
-    }
-    console.log(`${total} calls in the whole trace; ${figures.join('; ')}`);
+    const figures = await cli.killAndResume(proxy, dir, reference);
+    console.log(`${reference.total} calls in the whole trace; ${figures.join('; ')}`);
   });
 });

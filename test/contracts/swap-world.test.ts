@@ -325,7 +325,7 @@ async function checkWorld(world: SwapWorld, read: Awaited<ReturnType<typeof orac
 }
 
 describe('drawn swap plans', () => {
-  it('are reproducible from the seed, vary with it, and scale their clean traffic on request', () => {
+  it('are reproducible from the seed, vary with it, and scale their clean traffic and users on request', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 300 }), (seed, cleanSwaps) => {
         expect(drawSwapPlan(seed)).toEqual(drawSwapPlan(seed));
@@ -335,6 +335,13 @@ describe('drawn swap plans', () => {
         // One victim payment, and the case's first conversion spends it (with any clean USDT held before).
         expect(plan.steps.filter((s) => s.role === 'seed')).toHaveLength(1);
         expect(plan.steps.find((s) => s.role === 'launder')).toMatchObject({ do: 'swap', by: 'scammer', from: 'USDT' });
+        // More clean users on request, and the clean swaps spread over them alone.
+        const users = 2 + (cleanSwaps % 60);
+        const scaled = drawSwapPlan(seed, { cleanSwaps, cleanUsers: users });
+        expect(scaled.cleanUsers).toBe(users);
+        const swappers = new Set(scaled.steps.filter((s) => s.role.startsWith('clean') && s.do === 'swap').map((s) => (s.do === 'swap' ? s.by : '')));
+        for (const by of swappers) expect(Number(by.replace('clean', ''))).toBeLessThanOrEqual(users);
+        if (cleanSwaps >= 100) expect(swappers.size).toBeGreaterThan(Math.min(users, 10) / 2);
       }),
       { numRuns: 50 },
     );

@@ -224,7 +224,9 @@ type NodeRequest = (method: string, params: unknown[]) => Promise<unknown>;
 /**
  * What an explorer indexes for some transactions of a local chain: each transaction (txlist row with its status),
  * its receipt's logs, its internal calls (`internal`: what the swap oracle read from the node's traces), one indexed
- * transfer per token for its metadata, and the contracts' creation records.
+ * transfer per token for its metadata, and the contracts' creation records. `transfers` also lists every Transfer
+ * log of those tokens as a tokentx row (with its log index) and each transaction's real gas, as an explorer serves
+ * them to a trace that walks addresses' lists.
  */
 export async function indexChain(
   request: NodeRequest,
@@ -233,8 +235,10 @@ export async function indexChain(
     internal: Map<string, Array<{ from: string; to: string; amount: bigint }>>;
     tokens: Array<{ address: string; symbol: string; decimals: number }>;
     contracts: string[];
+    transfers?: boolean;
   },
 ): Promise<EtherscanData> {
+  const tokens = new Map(o.tokens.map((t) => [t.address.toLowerCase(), t]));
   const data: EtherscanData = { txlist: [], txlistinternal: [], tokentx: [], logs: {}, blocks: [] };
   for (const hash of hashes) {
     const tx = (await request('eth_getTransactionByHash', [hash])) as { from: string; to: string | null; value: string };
@@ -242,6 +246,8 @@ export async function indexChain(
       status: string;
       blockNumber: string;
       transactionIndex: string;
+      gasUsed: string;
+      effectiveGasPrice: string;
       logs: Array<{ address: string; topics: string[]; data: string; logIndex: string }>;
     };
     const block = Number(receipt.blockNumber);
@@ -249,9 +255,17 @@ export async function indexChain(
     const time = String(Number(timestamp));
     const ok = BigInt(receipt.status) === 1n;
     const common = { hash, timeStamp: time, transactionIndex: String(Number(receipt.transactionIndex)) };
+    const gas = o.transfers ? { gasUsed: String(BigInt(receipt.gasUsed)), gasPrice: String(BigInt(receipt.effectiveGasPrice)) } : {};
     data.txlist!.push(
-      normalRow(0, block, tx.from, tx.to ?? '', String(BigInt(tx.value)), { ...common, isError: ok ? '0' : '1', txreceipt_status: ok ? '1' : '0' }),
+      normalRow(0, block, tx.from, tx.to ?? '', String(BigInt(tx.value)), { ...common, ...gas, isError: ok ? '0' : '1', txreceipt_status: ok ? '1' : '0' }),
     );
+    for (const l of o.transfers && ok ? receipt.logs : []) {
+      const token = tokens.get(l.address.toLowerCase());
+      if (!token || l.topics[0] !== TOPIC.transfer || l.topics.length !== 3) continue;
+      const [from, to] = [l.topics[1]!, l.topics[2]!].map((t) => `0x${t.slice(-40)}`);
+      const meta = { contractAddress: token.address, tokenSymbol: token.symbol, tokenName: token.symbol, tokenDecimal: String(token.decimals) };
+      data.tokentx!.push(tokenRow(0, block, from!, to!, String(BigInt(l.data)), { ...common, ...gas, ...meta, logIndex: String(Number(l.logIndex)) }));
+    }
     data.logs![hash] = receipt.logs.map((l) => ({ address: l.address, topics: l.topics, data: l.data, logIndex: Number(l.logIndex) }));
     for (const call of o.internal.get(hash) ?? [])
       data.txlistinternal!.push(internalRow(0, block, call.from, call.to, String(call.amount), { hash, timeStamp: time }));

@@ -27,6 +27,27 @@ export const RPC_FAULTS: Record<string, BodyFault> = {
   }),
 };
 
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): BodyFault =>
+  () => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+/** Etherscan's and Blockscout's own words for "not now", in an HTTP 200 envelope. */
+export const ETHERSCAN_FAULTS: Record<string, BodyFault> = {
+  'etherscan rate limit': json(200, { status: '0', message: 'NOTOK', result: 'Max calls per sec rate limit reached (3/sec)' }),
+  'etherscan busy': json(200, { status: '0', message: 'NOTOK', result: 'Unexpected error, timeout or server too busy. Please try again later' }),
+};
+/** TronGrid's: a key over its frequency limit, a JSON 503. */
+export const TRONGRID_FAULTS: Record<string, BodyFault> = {
+  'trongrid suspended': json(403, { Error: 'The key exceeds the frequency limit(15), and the query server is suspended for 1s' }),
+  'trongrid 503 json': json(503, { Error: 'service unavailable' }),
+};
+const google = (code: number, reason: string, message: string) => json(code, { error: { code, message, errors: [{ message, domain: 'global', reason }] } });
+/** Google's transient BigQuery errors, in its JSON error format. */
+export const GOOGLE_FAULTS: Record<string, BodyFault> = {
+  'google 500 backendError': google(500, 'backendError', 'Error encountered during execution. Retrying may solve the problem.'),
+  'google 503 backendError': google(503, 'backendError', 'The service is currently unavailable.'),
+  'google 403 rateLimitExceeded': google(403, 'rateLimitExceeded', 'Exceeded rate limits: too many api requests per user per method for this user_method.'),
+};
+
 function rpcError(code: number, message: string, data?: unknown): BodyFault {
   return (upstream, pick) => {
     const json = JSON.parse(upstream.text) as { id: unknown } | { id: unknown }[];

@@ -334,9 +334,10 @@ const CLEAN_ROUTES: { from: AssetName; into: AssetName; path: PoolName[] }[] = [
  * ETH by one of three routes (router to ETH over one or two pools, to itself or a mule; token to token then to ETH;
  * directly on a v2 pair through the batcher then unwrapping), sometimes wrapping and unwrapping, buying DAI with
  * ETH, splitting ETH over 2-3 recipients, and finally depositing at the exchange hot wallet. `cleanSwaps` fixes how
- * many clean swaps come before and after the case (each; default 2-5 drawn): a benchmark scales the world with it.
+ * many clean swaps come before and after the case (each; default 2-5 drawn) and `cleanUsers` how many clean users
+ * make them (default 2-4 drawn): a benchmark scales the world with them. Without options the draw is unchanged.
  */
-export function drawSwapPlan(seed: number, options: { cleanSwaps?: number } = {}): SwapPlan {
+export function drawSwapPlan(seed: number, options: { cleanSwaps?: number; cleanUsers?: number } = {}): SwapPlan {
   const r = prng(seed);
   const price = BigInt(r.int(1_200, 4_500));
   const wethReserve = () => r.big(100n, 3_000n) * ETH;
@@ -349,7 +350,7 @@ export function drawSwapPlan(seed: number, options: { cleanSwaps?: number } = {}
     { name: 'DAI/WETH', kind: kind(), reserves: [(daiWeth / ETH) * price * DAI, daiWeth] },
     { name: 'USDT/DAI', kind: kind(), reserves: [stable * USDT, (stable * DAI * BigInt(r.int(995, 1005))) / 1000n] },
   ];
-  const cleanUsers = r.int(2, 4);
+  const cleanUsers = options.cleanUsers ?? r.int(2, 4);
   const clean = cleanNames(cleanUsers);
   const steps: Step[] = [];
   for (const name of clean) {

@@ -35,7 +35,7 @@ export interface BigQueryServerOptions {
   tables: string[];
   /** The dry run's estimate. */
   estimate: (job: ReceivedJob) => number;
-  answer: (job: ReceivedJob) => QueryAnswer | GoogleError;
+  answer: (job: ReceivedJob) => QueryAnswer | GoogleError | Promise<QueryAnswer | GoogleError>;
   /** getQueryResults calls answered with jobComplete: false before the job is done. */
   pendingPolls?: number;
   /** Page size when the client asks for more (BigQuery also caps pages by size). */
@@ -130,7 +130,7 @@ export async function startBigQueryServer(options: BigQueryServerOptions): Promi
           },
         });
       }
-      state.set(job.id, { job, polls: 0, answer: options.answer(job), cancelled: false });
+      state.set(job.id, { job, polls: 0, answer: await options.answer(job), cancelled: false });
       return send(res, 200, {
         kind: 'bigquery#job',
         id: `${options.project}:US.${job.id}`,

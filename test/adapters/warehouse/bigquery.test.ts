@@ -8,7 +8,7 @@ import { MissingTableError, QueryCostError, WarehouseQueryError } from '../../..
 import { MOVEMENT_COLUMNS } from '../../../src/adapters/warehouse/query.js';
 import { trace } from '../../../src/trace/trace.js';
 import { reportToJson } from '../../../src/report/json.js';
-import { startFaultProxy, type BodyFault } from '../../support/fault-proxy.js';
+import { GOOGLE_FAULTS, startFaultProxy } from '../../support/fault-proxy.js';
 import { createVirtualClock } from '../../support/virtual-clock.js';
 import { startBigQueryServer, type BigQueryServer, type BigQueryServerOptions, type ReceivedJob } from './bigquery-server.js';
 
@@ -238,16 +238,7 @@ describe('BigQuery through a local server speaking its REST API', { timeout: 30_
     const { server, adapter } = await setup();
     const options = { seeds: [{ chain: 'ethereum', tx: SEED_TX }], maxHops: 1 };
     const baseline = reportToJson((await trace({ ...options, adapters: [adapter] })).report);
-    const google = (code: number, reason: string, message: string) => () => ({
-      status: code,
-      body: JSON.stringify({ error: { code, message, errors: [{ message, domain: 'global', reason }] } }),
-      headers: { 'content-type': 'application/json' },
-    });
-    const bodyFaults: Record<string, BodyFault> = {
-      'google 500 backendError': google(500, 'backendError', 'Error encountered during execution. Retrying may solve the problem.'),
-      'google 503 backendError': google(503, 'backendError', 'The service is currently unavailable.'),
-      'google 403 rateLimitExceeded': google(403, 'rateLimitExceeded', 'Exceeded rate limits: too many api requests per user per method for this user_method.'),
-    };
+    const bodyFaults = GOOGLE_FAULTS;
     const injected: Record<string, number> = {};
     let seed = 0;
     while (++seed <= 20 && !(Object.keys(injected).length && Object.values(injected).every((n) => n > 0))) {
