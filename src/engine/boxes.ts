@@ -107,7 +107,7 @@ export function noteRefetch(state: RunState, node: FlowNode): void {
   if (state.flow.receivedBy(node).some(([key, v]) => v > 0n && newer.has(key))) state.refetch.add(node);
 }
 
-const BLIND =
+export const BLIND_BOX =
   'native value that contracts moved inside this transaction (internal calls) was not visible from the source: an output paid that way is missing here, and what it carried stays with the contracts';
 
 /**
@@ -167,7 +167,7 @@ export function boxData(state: RunState): BoxData[] {
       })),
       kept: result.kept,
       produced: result.produced,
-      notes: [...describeBox(box, refOf), ...(state.blindTxs.has(`${box.chain}|${box.tx}`) ? [BLIND] : [])],
+      notes: [...describeBox(box, refOf), ...(state.blindTxs.has(`${box.chain}|${box.tx}`) ? [BLIND_BOX] : [])],
     });
   }
   return out.sort((a, b) => a.time - b.time || a.block - b.block || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0));

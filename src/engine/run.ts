@@ -13,7 +13,7 @@ import type { BridgeHandover } from './bridge-continuation.js';
 import type { BoxData } from './conversions.js';
 import { inferDeposits, type DepositInference } from './deposits.js';
 import { attributeEndpoints, collectEndpoints, requestable, requestNodes, type EndpointData } from './endpoints.js';
-import { boxData } from './boxes.js';
+import { BLIND_BOX, boxData } from './boxes.js';
 import { expandRound } from './round.js';
 import { assetKeyOf, createRunState, guard, noteSeedTx, progress, runStats, type RunOptions, type RunState, type TraceRunStats } from './run-state.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
@@ -200,6 +200,7 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
           : []),
       ...(attributionNote ? [attributionNote] : []),
       ...[...state.boxNotes].sort(),
+      ...settled.boxes.filter((b) => b.outputs.length === 0 && b.notes.includes(BLIND_BOX)).map((b) => `transaction ${b.tx} on ${b.chain}: ${BLIND_BOX}`),
     ],
     ...(failure ? { failure } : {}),
     evidence: evidenceOf(state),

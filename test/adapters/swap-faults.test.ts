@@ -114,9 +114,8 @@ async function explorerData(transfers = false) {
 /**
  * The report of a trace of the world's victim's payment, with the source's address written SOURCE; the trace must
  * have followed the money into the swaps (the pools' share kept at contracts) and tainted no clean user. `exchange`:
- * the address it must also reach. Only JSON-RPC is held to that: Etherscan's tokentx and TronGrid's TRC-20 lists do
- * not show a wrapper's Withdrawal, so over them a trace through an unwrap stops at the holder of the wrapped token
- * (the engine never reads that transaction; reported as open work).
+ * the address it must also reach (through every unwrap: each source's getTransfers lists the wrapper's
+ * Deposit/Withdrawal of the holder).
  */
 async function traced(adapter: ChainAdapter, url: string, options: Omit<TraceOptions, 'adapters'>, clean: string[], exchange?: string): Promise<string> {
   const { report } = await trace({ ...options, adapters: [adapter] });
@@ -356,7 +355,7 @@ describe(`trace() through the swap world under fault injection, swap world ${wor
   it('Etherscan: the same report, byte for byte, with the explorer’s answers broken', { timeout: 300_000 }, async () => {
     const { server, make } = await explorer('etherscan', await explorerData(true));
     const options = swapTraceOptions(world);
-    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, world.clean);
+    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, world.clean, world.actors.exchangeHot!);
     const want = await read(make(server.url), server.url);
     await survives({ name: 'trace() over Etherscan', target: server.url, want, clean: server.requests.length, make, read, bodyFaults: ETHERSCAN_FAULTS });
   });
@@ -368,7 +367,7 @@ describe(`trace() through the swap world under fault injection, swap world ${wor
     const make = tronSource;
     const options = swapTraceOptions(world, { chain: 'tron', tx: tron.txid, address: tron.address });
     const clean = world.clean.map((a) => tron.address(a).toLowerCase());
-    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, clean);
+    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, clean, tron.address(world.actors.exchangeHot!));
     const want = await read(make(server.url), server.url);
     await survives({ name: 'trace() over TronGrid', target: server.url, want, clean: server.requests.length, make, read, bodyFaults: TRONGRID_FAULTS });
   });

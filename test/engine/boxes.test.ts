@@ -188,6 +188,10 @@ describe('a source that cannot see internal value', () => {
       expect(paidByCalls.size).toBeGreaterThan(0);
       for (const box of outcome.boxes.filter((b) => paidByCalls.has(b.tx))) expect(box.outputs.every((e) => e.transfer.t.type !== 'internal')).toBe(true);
       for (const who of world.clean) expect(engineHeld(outcome, chain.contracts).has(who)).toBe(false);
+      // A transaction that kept all it took in (its payout invisible) is named in the trace's notes.
+      const silent = outcome.boxes.filter((b) => b.outputs.length === 0);
+      expect(silent.length).toBeGreaterThan(0);
+      for (const box of silent) expect(outcome.notes.some((n) => n.startsWith(`transaction ${box.tx} `))).toBe(true);
     } finally {
       await proxy.close();
       await world.chain.close();
