@@ -31,7 +31,10 @@ export interface ProvenContract {
 }
 
 /** Uniswap V2: v2-sdk src/constants.ts (FACTORY_ADDRESS, INIT_CODE_HASH), Uniswap/v2-sdk@5174518d, MIT. */
-export const UNISWAP_V2 = { factory: '0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f', initCodeHash: '0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f' };
+export const UNISWAP_V2 = {
+  factory: '0x5C69bEe701ef814a2B6a3EDD4B1652CB9cc5aA6f',
+  initCodeHash: '0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f',
+};
 /** Uniswap V3: v3-sdk src/constants.ts (FACTORY_ADDRESS, POOL_INIT_CODE_HASH, FeeAmount), Uniswap/v3-sdk@4e16fe8e, MIT. */
 export const UNISWAP_V3 = {
   factory: '0x1F98431c8aD98523631AE4a59f267346ea31F984',
@@ -129,12 +132,10 @@ export function deriveContracts(data: Export): ProvenContract[] {
     seen,
   ))
     prove(pool, proof);
-  return [...proofs]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([address, by]) => ({ address, proven_by: [...by].sort() }));
+  return [...proofs].sort(([a], [b]) => (a < b ? -1 : 1)).map(([address, by]) => ({ address, proven_by: [...by].sort() }));
 }
 
 /** The table as the vendored file holds it: one JSON object per line, ethereum-etl's `address` column first. */
 export function contractsFileText(rows: readonly ProvenContract[]): string {
-  return rows.map((r) => JSON.stringify({ address: r.address, proven_by: r.proven_by })).join('\n') + '\n';
+  return `${rows.map((r) => JSON.stringify({ address: r.address, proven_by: r.proven_by })).join('\n')}\n`;
 }

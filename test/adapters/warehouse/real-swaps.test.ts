@@ -124,7 +124,13 @@ async function traceSeed(seed: SampleTransfer): Promise<TraceResult> {
 function taintedEdges(result: TraceResult): { tx: string; log: number; from: string; to: string; taint: bigint }[] {
   const g = result.graph;
   return g
-    .mapEdges((_k, a, s, t) => ({ tx: String(a.tx), log: Number(a.logIndex), from: String(g.getNodeAttribute(s, 'address')).toLowerCase(), to: String(g.getNodeAttribute(t, 'address')).toLowerCase(), taint: BigInt(String(a.taint)) }))
+    .mapEdges((_k, a, s, t) => ({
+      tx: String(a.tx),
+      log: Number(a.logIndex),
+      from: String(g.getNodeAttribute(s, 'address')).toLowerCase(),
+      to: String(g.getNodeAttribute(t, 'address')).toLowerCase(),
+      taint: BigInt(String(a.taint)),
+    }))
     .filter((e) => e.taint > 0n);
 }
 
@@ -162,7 +168,8 @@ async function checkSeed(seed: SampleTransfer): Promise<{ result: TraceResult; w
   expect(edges.filter((e) => e.tx !== seed.tx && isContract(e.from))).toEqual([]);
   const report = result.report;
   expect(report.conservation.filter((c) => !c.balanced)).toEqual([]);
-  const assetOf = (e: (typeof report.endpoints)[number]) => (e.asset.kind === 'native' || e.asset.contract?.toLowerCase() === WETH ? 'ETH' : e.asset.contract!.toLowerCase());
+  const assetOf = (e: (typeof report.endpoints)[number]) =>
+    e.asset.kind === 'native' || e.asset.contract?.toLowerCase() === WETH ? 'ETH' : e.asset.contract!.toLowerCase();
   const keptByAsset = new Map<string, bigint>();
   for (const e of report.endpoints.filter((x) => x.kind === 'contract')) {
     expect(want.contracts).toContain(e.address.toLowerCase());
@@ -171,7 +178,9 @@ async function checkSeed(seed: SampleTransfer): Promise<{ result: TraceResult; w
   expect(keptByAsset).toEqual(want.kept);
   for (const o of want.outputs.filter((x) => x.tainted > 0n && !spendsLater(x.to, x.asset, seed.tx))) {
     const held = report.endpoints.filter((e) => e.kind !== 'contract' && e.address.toLowerCase() === o.to && assetOf(e) === o.asset);
-    expect(held.reduce((s, e) => s + BigInt(e.amount), 0n)).toBe(want.outputs.filter((x) => x.to === o.to && x.asset === o.asset).reduce((s, x) => s + x.tainted, 0n));
+    expect(held.reduce((s, e) => s + BigInt(e.amount), 0n)).toBe(
+      want.outputs.filter((x) => x.to === o.to && x.asset === o.asset).reduce((s, x) => s + x.tainted, 0n),
+    );
   }
   return { result, want };
 }
@@ -215,7 +224,9 @@ describe('transaction-level flow on real mainnet swaps (ethereum-etl blocks 1717
     const { result, want } = await checkSeed(seed);
     expect(want.outputs.map((o) => [o.to, o.asset, o.tainted])).toEqual([[seed.from, paid[0]!.token, paid[0]!.value]]);
     const held = result.report.endpoints.filter((e) => e.kind !== 'contract');
-    expect(held.map((e) => [e.address.toLowerCase(), e.asset.contract?.toLowerCase(), e.amount])).toEqual([[seed.from, paid[0]!.token, String(paid[0]!.value)]]);
+    expect(held.map((e) => [e.address.toLowerCase(), e.asset.contract?.toLowerCase(), e.amount])).toEqual([
+      [seed.from, paid[0]!.token, String(paid[0]!.value)],
+    ]);
   });
 
   it("a sandwich victim's payment (0x550f63a5…:26) taints nothing of the front-run, the back-run or the pool's other buyers", async () => {
