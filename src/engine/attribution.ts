@@ -15,6 +15,10 @@ interface FlowFields {
   seed?: bigint | undefined;
   overlap?: bigint;
   feeTaint?: bigint;
+  /** A movement a box paid out: the box's tainted inputs (src/engine/flow.ts). */
+  boxInputs?: readonly TaintedEdge[] | undefined;
+  /** Set on every movement of a transaction read as a box. */
+  box?: unknown;
 }
 
 export interface Attribution {
@@ -49,15 +53,21 @@ export function attributeTaint(
   const bridges = new BridgeDeposits(handovers);
   // The last outflow of each address: its ledger is not needed after it (unless kept).
   const lastOut = new Map<string, number>();
-  edges.forEach((e, i) => lastOut.set(e.transfer.from, i));
+  const ordered = boxOutputsLast(edges);
+  ordered.forEach((e, i) => lastOut.set(e.transfer.from, i));
+  // What each box input carried: a box's outputs are split like the mix of its inputs.
+  const boxIn = new Map<TaintedEdge['transfer'], SeedWeights>();
 
-  edges.forEach((e, i) => {
+  ordered.forEach((e, i) => {
     const tr = e.transfer as TaintedEdge['transfer'] & FlowFields;
     const from = tr.from;
     const to = tr.to;
     const taint = Number(e.taint);
     let w: SeedWeights;
-    if (tr.seed !== undefined) {
+    const inputs = tr.boxInputs;
+    if (inputs) {
+      w = scaled(addAll(inputs.map((m) => boxIn.get(m.transfer) ?? new Map([[undefined, Number(m.taint)]]))), taint);
+    } else if (tr.seed !== undefined) {
       // The seed's sender gives up what it already held of taint (overlap) and the fee; the payment is the seed's own.
       ledgers.take(from, tr.asset, (tr.overlap ?? 0n) + (tr.feeTaint ?? 0n));
       w = bridges.seedWeights(tr.t, taint);
@@ -67,6 +77,7 @@ export function attributeTaint(
     }
     if (lastOut.get(from) === i && !keep.has(from)) ledgers.drop(from, tr.asset);
     if (keep.has(to) || keep.has(from)) kept.set(e, w);
+    if (tr.box) boxIn.set(tr, w);
     // An address with no outflow to come needs no ledger, unless it is kept or a bridge whose deposits continue.
     if ((lastOut.get(to) ?? -1) > i || keep.has(to)) ledgers.put(to, tr.asset, w, taint);
     bridges.record(to, tr.t.tx, w);
@@ -171,6 +182,36 @@ class BridgeDeposits {
     for (const [s, x] of w) acc.set(s, (acc.get(s) ?? 0) + x);
     this.deposits.set(k, acc);
   }
+}
+
+/**
+ * The edges in the order the replay takes them: chronological, except that within a transaction what boxes paid out
+ * comes after what went in (a Uniswap v3 pool pays before it collects: log order says nothing about cause).
+ */
+function boxOutputsLast(edges: readonly TaintedEdge[]): readonly TaintedEdge[] {
+  if (!edges.some((e) => (e.transfer as FlowFields).boxInputs)) return edges;
+  const out: TaintedEdge[] = [];
+  for (let i = 0; i < edges.length; ) {
+    let j = i;
+    while (j < edges.length && edges[j]!.transfer.t.tx === edges[i]!.transfer.t.tx) j++;
+    const run = edges.slice(i, j);
+    out.push(...run.filter((e) => !(e.transfer as FlowFields).boxInputs), ...run.filter((e) => (e.transfer as FlowFields).boxInputs));
+    i = j;
+  }
+  return out;
+}
+
+function addAll(list: readonly SeedWeights[]): SeedWeights {
+  const out: SeedWeights = new Map();
+  for (const w of list) addWeights(out, w);
+  return out;
+}
+
+/** `w` scaled to add up to `total`. */
+function scaled(w: SeedWeights, total: number): SeedWeights {
+  let sum = 0;
+  for (const x of w.values()) sum += x;
+  return sum > 0 ? new Map([...w].map(([k, x]) => [k, (x / sum) * total])) : new Map([[undefined, total]]);
 }
 
 /** Adds `b` into `a` (and returns `a`). */

@@ -1,6 +1,8 @@
 import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
+import { flowThroughTransaction, type TransactionFlow } from '../taint/transaction.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
+import { splitProRata } from './attribution.js';
 import type { TracedTransfer } from './state.js';
 
 /** An address in the flow: its movements, and what the taint models made of them so far. */
@@ -23,7 +25,27 @@ interface NodeState {
   received: bigint[] | undefined;
   /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
   held: bigint[] | undefined;
+  /** The source says the address holds code: taint goes through it per transaction (boxes), never by a ledger. */
+  contract: boolean;
+  /** The boxes (transactions) this contract takes part in. */
+  boxes: Box[] | undefined;
 }
+
+/**
+ * One transaction that tainted value entered through contracts: every value movement of it, and the contracts that
+ * form its box (src/taint/transaction.ts decides where the taint goes inside it).
+ */
+export interface Box {
+  readonly chain: string;
+  readonly tx: string;
+  readonly movements: readonly FlowTransfer[];
+  /** Addresses of the box's contracts (labeled services that stop a branch are not in it: they receive). */
+  readonly contracts: ReadonlySet<string>;
+  readonly contractNodes: readonly FlowNode[];
+  /** What the rule made of it at the last replay; `share` null while no taint enters. */
+  readonly result: TransactionFlow | undefined;
+}
+type BoxState = { -readonly [K in keyof Box]: Box[K] };
 
 /** An address in the flow, read-only outside this file: its state changes only through `TaintFlow`'s methods. */
 export type FlowNode = Readonly<NodeState>;
@@ -42,6 +64,8 @@ export class FlowTransfer implements TracedTransfer {
   overlap = 0n;
   /** Set on seed payments: the taint the seed puts on this movement, whatever the sender's ledger holds. */
   seed: bigint | undefined = undefined;
+  /** The box of the transaction, when its movements were read as a whole (set once the box exists). */
+  box: Box | undefined = undefined;
 
   constructor(
     readonly t: AccountTransfer,
@@ -63,7 +87,16 @@ export class FlowTransfer implements TracedTransfer {
   get transfer(): FlowTransfer {
     return this;
   }
+
+  /** For a movement a box paid out (contract -> non-contract), the box's tainted inputs (attribution mixes them). */
+  get boxInputs(): readonly FlowTransfer[] | undefined {
+    const box = this.box;
+    if (!box?.result?.share || !box.contracts.has(this.t.from) || box.contracts.has(this.t.to)) return undefined;
+    return box.movements.filter((m) => m.taint > 0n && isBoxInput(box, m));
+  }
 }
+
+const isBoxInput = (box: Box, m: FlowTransfer) => !box.contracts.has(m.t.from) && box.contracts.has(m.t.to);
 
 /**
  * Taint over an address graph that grows round by round, kept up to date incrementally.
@@ -88,6 +121,8 @@ export class TaintFlow {
   private readonly overlap = new Map<string, bigint>();
   private readonly assets: string[] = [];
   private readonly assetIndex = new Map<string, number>();
+  private readonly boxList: BoxState[] = [];
+  private readonly dirtyBoxes = new Set<BoxState>();
 
   constructor(private readonly model: LedgerModelName) {}
 
@@ -113,6 +148,8 @@ export class TaintFlow {
         rootHop: -1,
         received: undefined,
         held: undefined,
+        contract: false,
+        boxes: undefined,
       };
       nodes.set(address, node);
       this.nodeList.push(node);
@@ -187,6 +224,32 @@ export class TaintFlow {
     else this.setOutflow(tr, tr.seed!, 0n, 0n);
   }
 
+  /** The source says `node` holds code: taint goes through it per transaction, never by a ledger (it is never expanded). */
+  markContract(node: FlowNode): void {
+    if (node.expanded) throw new Error(`internal: ${node.key} was expanded as an account before it was known as a contract`);
+    state(node).contract = true;
+  }
+
+  /**
+   * Reads a transaction as one box: `movements` are all its value movements (already added to the flow), `contracts`
+   * the addresses that form the box. Its outputs' taint follows its inputs' from now on.
+   */
+  addBox(chain: string, tx: string, movements: readonly FlowTransfer[], contracts: ReadonlySet<string>): Box {
+    const nodes = new Set<NodeState>();
+    for (const m of movements) for (const n of [m.fromNode, m.toNode]) if (contracts.has(n.key.slice(n.key.indexOf('|') + 1))) nodes.add(state(n));
+    const box: BoxState = { chain, tx, movements, contracts, contractNodes: [...nodes], result: undefined };
+    for (const m of movements) m.box = box;
+    for (const n of nodes) (n.boxes ??= []).push(box);
+    this.boxList.push(box);
+    this.dirtyBoxes.add(box);
+    return box;
+  }
+
+  /** Every box read so far. */
+  boxes(): readonly Box[] {
+    return this.boxList;
+  }
+
   expand(node: FlowNode): void {
     if (node.expanded) return;
     state(node).expanded = true;
@@ -218,10 +281,13 @@ export class TaintFlow {
   /** Replays what changed until every ledger agrees with its inflows. */
   settle(): void {
     // In batches, not one delete at a time: taking a Set's first entry after many deletions walks their tombstones.
-    while (this.dirty.size > 0) {
+    while (this.dirty.size > 0 || this.dirtyBoxes.size > 0) {
       const batch = [...this.dirty];
       this.dirty.clear();
       for (const node of batch) this.replay(node);
+      const boxes = [...this.dirtyBoxes];
+      this.dirtyBoxes.clear();
+      for (const box of boxes) this.replayBox(box);
     }
     if (this.hopsStale) this.recomputeHops();
   }
@@ -255,6 +321,23 @@ export class TaintFlow {
     node.held = Array.from(ledgers, (l) => l?.taint ?? 0n);
   }
 
+  /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */
+  private replayBox(box: BoxState): void {
+    const taintedIn = new Map<string, bigint>();
+    const movements = box.movements.map((m, i) => {
+      const id = String(i);
+      if (m.taint > 0n && isBoxInput(box, m)) taintedIn.set(id, m.taint);
+      return { id, from: m.t.from, to: m.t.to, assetKey: m.asset, amount: m.t.amount, logIndex: m.t.logIndex };
+    });
+    const wasActive = box.result?.share != null;
+    box.result = flowThroughTransaction({ movements, contracts: box.contracts, taintedIn });
+    box.movements.forEach((m, i) => {
+      if (box.contracts.has(m.t.from) && !box.contracts.has(m.t.to)) this.setOutflow(m, box.result!.tainted.get(String(i)) ?? 0n, 0n, 0n);
+    });
+    // Contracts of an active box share its hop count: the hop counts are worked out again.
+    if (wasActive !== (box.result.share != null)) this.hopsStale = true;
+  }
+
   private setOutflow(tr: FlowTransfer, taint: bigint, feeTaint: bigint, overlap: bigint): void {
     if (feeTaint !== tr.feeTaint) {
       this.fees.set(tr.asset, (this.fees.get(tr.asset) ?? 0n) + feeTaint - tr.feeTaint);
@@ -274,6 +357,7 @@ export class TaintFlow {
     to.received[tr.assetIndex] = (to.received[tr.assetIndex] ?? 0n) + taint - old;
     this.touched.add(to);
     if (to.expanded && to !== tr.fromNode) this.dirty.add(to);
+    if (to.contract && tr.box) this.dirtyBoxes.add(tr.box as BoxState);
     if (old === 0n) this.relax(tr);
     else if (taint === 0n && to.via === tr) this.hopsStale = true;
   }
@@ -287,6 +371,11 @@ export class TaintFlow {
       const from = tr.fromNode;
       const to = state(tr.toNode);
       if (from.hop < 0) continue;
+      // A contract's box siblings share its hop count: the full breadth-first pass handles them.
+      if (to.contract) {
+        this.hopsStale = true;
+        return;
+      }
       const hop = from.hop + 1;
       if (to.hop < 0 || hop < to.hop) {
         to.hop = hop;
@@ -320,21 +409,15 @@ export class TaintFlow {
       for (; r < roots.length && roots[r]!.rootHop === hop; r++) {
         const root = roots[r]!;
         if (root.hop === hop) root.via = undefined;
-        else if (root.hop < 0) {
-          root.hop = hop;
-          frontier.push(root);
-        }
+        else if (root.hop < 0) this.reach(root, hop, undefined, frontier);
       }
       const next: NodeState[] = [];
       for (const node of frontier) {
         for (const e of node.events) {
           if (e.fromNode !== node || e.taint === 0n) continue;
           const to = state(e.toNode);
-          if (to.hop < 0) {
-            to.hop = hop + 1;
-            to.via = e;
-            next.push(to);
-          } else if (to.hop === hop + 1 && to.via && compareTransfers(e.t, to.via.t) < 0) {
+          if (to.hop < 0) this.reach(to, hop + 1, e, next);
+          else if (to.hop === hop + 1 && to.via && compareTransfers(e.t, to.via.t) < 0) {
             to.via = e;
           }
         }
@@ -342,6 +425,18 @@ export class TaintFlow {
       frontier = next;
     }
     this.nodeList.forEach((n, i) => n.hop !== before[i] && this.touched.add(n));
+  }
+
+  /** Gives `node` its hop count and edge, and the same to the other contracts of the boxes taint entered it through. */
+  private reach(node: NodeState, hop: number, via: FlowTransfer | undefined, list: NodeState[]): void {
+    node.hop = hop;
+    node.via = via;
+    list.push(node);
+    if (!node.boxes) return;
+    for (const box of node.boxes) {
+      if (!box.result?.share) continue;
+      for (const other of box.contractNodes) if (other.hop < 0) this.reach(state(other), hop, via, list);
+    }
   }
 
   /**
@@ -355,13 +450,14 @@ export class TaintFlow {
     const held = new Map<string, Map<string, bigint>>();
     const hops = new Map<string, number>();
     const via = new Map<string, TaintedEdge>();
+    const contractHeld = this.contractHoldings();
     for (const node of this.nodeList) {
       if (node.hop >= 0) {
         hops.set(node.key, node.hop);
         if (node.via) via.set(node.key, node.via);
       }
       let m: Map<string, bigint> | undefined;
-      const amounts = (node.expanded ? node.held : node.received) ?? [];
+      const amounts = (node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received) ?? [];
       for (let i = 0; i < amounts.length; i++) {
         const v = amounts[i];
         if (v === undefined || v === 0n) continue;
@@ -370,6 +466,30 @@ export class TaintFlow {
       }
     }
     return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
+  }
+
+  /**
+   * What each contract holds, by asset index: taint that entered it in transactions not read as boxes, and its part
+   * of what the boxes kept (split over the box's contracts by what each took in net of that asset, largest remainder).
+   */
+  private contractHoldings(): Map<FlowNode, bigint[]> {
+    const out = new Map<FlowNode, bigint[]>();
+    const add = (node: FlowNode, i: number, v: bigint) => {
+      let a = out.get(node);
+      if (!a) out.set(node, (a = []));
+      a[i] = (a[i] ?? 0n) + v;
+    };
+    for (const node of this.nodeList) {
+      if (!node.contract) continue;
+      for (const e of node.events) if (e.toNode === node && e.taint > 0n && !e.box?.result) add(node, e.assetIndex, e.taint);
+    }
+    for (const box of this.boxList) {
+      for (const [asset, kept] of box.result?.kept ?? []) {
+        const i = this.assetIndex.get(asset)!;
+        for (const [node, v] of splitProRata(keepers(box, asset), kept)) add(node, i, v);
+      }
+    }
+    return out;
   }
 
   /** The tainted movements into `node`, chronologically. */
@@ -423,6 +543,23 @@ export class TaintFlow {
     const i = key.indexOf('|');
     return this.byChain.get(key.slice(0, i))?.get(key.slice(i + 1));
   }
+}
+
+/**
+ * The contracts that keep a box's taint in `asset`, weighted by what each took in net of it in the transaction; when
+ * none took in more than it paid out (the taint kept is rounding), the contracts its tainted inputs went to.
+ */
+function keepers(box: Box, asset: string): [FlowNode, bigint][] {
+  const net = new Map<FlowNode, bigint>();
+  for (const m of box.movements) {
+    if (m.asset !== asset) continue;
+    if (box.contracts.has(m.t.to)) net.set(m.toNode, (net.get(m.toNode) ?? 0n) + m.t.amount);
+    if (box.contracts.has(m.t.from)) net.set(m.fromNode, (net.get(m.fromNode) ?? 0n) - m.t.amount);
+  }
+  const gained = [...net].filter(([, v]) => v > 0n).sort(([a], [b]) => (a.key < b.key ? -1 : 1));
+  if (gained.length > 0) return gained;
+  const inputs = box.movements.filter((m) => m.asset === asset && m.taint > 0n && isBoxInput(box, m)).map((m) => m.toNode);
+  return [...new Set(inputs)].sort((a, b) => (a.key < b.key ? -1 : 1)).map((n) => [n, 1n]);
 }
 
 function nonZero(map: Map<string, bigint>): Map<string, bigint> {

@@ -1,9 +1,11 @@
 import { ChaintrailError } from '../core/errors.js';
 import { transferId } from '../core/movement.js';
-import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import type { FlowNode } from './flow.js';
-import { assetKeyOf, assetKind, guard, noteSeedTx, progress, traceAsset, type RunState } from './run-state.js';
+import { assetKeyOf, assetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
+import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
+import { groupBy } from '../core/group.js';
+import type { AssetRef } from '../core/schema.js';
 import { nodeKey, splitNodeKey } from './state.js';
 import { isBridgeStop, stopFor, type Reached } from './stops.js';
 
@@ -14,38 +16,75 @@ import { isBridgeStop, stopFor, type Reached } from './stops.js';
  * expand, or a source failed (the state then holds the failure and the unexpanded addresses are marked incomplete).
  */
 export async function expandRound(state: RunState): Promise<boolean> {
-  const candidates = decideStops(state);
+  const { candidates, contracts } = decideStops(state);
   const continued = await untilFailure(state, candidates, () => continueAcrossBridges(state));
   if (continued === undefined) return false;
   if (continued) {
-    state.recheck = candidates;
+    state.recheck = [...candidates, ...contracts];
     return true;
   }
-  const frontier = shareBudget(state, candidates);
-  if (frontier.length === 0) return false;
+  const boxed = await untilFailure(state, candidates, () => followContracts(state, candidates, contracts));
+  if (boxed === undefined) return false;
+  if (boxed.read) {
+    state.recheck = boxed.accounts;
+    return true;
+  }
+  const frontier = shareBudget(state, boxed.accounts);
+  const refetch = [...state.refetch].sort((a, b) => (a.key < b.key ? -1 : 1));
+  state.refetch.clear();
+  if (frontier.length === 0 && refetch.length === 0) return false;
   state.round++;
-  progress(state, 'expand', frontier.length);
-  const answers = await untilFailure(state, frontier, () => fetchRound(state, frontier));
+  progress(state, 'expand', frontier.length + refetch.length);
+  const answers = await untilFailure(state, frontier, () => fetchRound(state, frontier, refetch));
   if (answers === undefined) return false;
-  takeAnswers(state, frontier, answers);
+  takeAnswers(state, frontier, refetch, answers);
   return true;
 }
 
-/** Settles the flow and asks the stop policy about the addresses that changed; those it lets go on, by hop and key. */
-function decideStops(state: RunState): FlowNode[] {
+/**
+ * Settles the flow and asks the stop policy about the addresses that changed: those it lets go on (by hop and key),
+ * and the contracts among them, whose new transactions are read as boxes.
+ */
+function decideStops(state: RunState): { candidates: FlowNode[]; contracts: FlowNode[] } {
   const { flow, stops } = state;
   flow.settle();
   const candidates: FlowNode[] = [];
+  const contracts: FlowNode[] = [];
   for (const node of [...flow.takeTouched(), ...state.recheck]) {
-    if (node.expanded || node.hop < 0) continue;
+    if (node.hop < 0) continue;
+    traceNewAssets(state, node);
+    if (node.expanded) {
+      noteRefetch(state, node);
+      continue;
+    }
     stops.delete(node.key);
     const stop = stopFor(reached(state, node), state.policy);
     if (stop) stops.set(node.key, stop);
     else candidates.push(node);
+    if (stop?.kind === 'contract') contracts.push(node);
     if (isBridgeStop(stop)) state.bridgeNodes.add(node);
   }
   state.recheck = [];
-  return [...new Set(candidates)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
+  const order = (list: FlowNode[]) => [...new Set(list)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
+  return { candidates: order(candidates), contracts: order(contracts) };
+}
+
+/**
+ * Asks the sources which candidates are contracts (they stop as accounts: the policy says 'contract'), then reads
+ * the transactions taint entered the contracts by as boxes. `read`: boxes were added (the round starts over).
+ */
+async function followContracts(state: RunState, candidates: FlowNode[], contracts: FlowNode[]): Promise<{ accounts: FlowNode[]; read: boolean }> {
+  await checkContracts(state, candidates);
+  const accounts: FlowNode[] = [];
+  const all = [...contracts];
+  for (const node of candidates) {
+    if (!node.contract) accounts.push(node);
+    else {
+      state.stops.set(node.key, stopFor(reached(state, node), state.policy)!);
+      all.push(node);
+    }
+  }
+  return { accounts, read: await readBoxes(state, all) };
 }
 
 /** What the stop policy needs to know of a reached address. */
@@ -56,18 +95,8 @@ function reached(state: RunState, node: FlowNode): Reached {
     received: state.flow.receivedBy(node),
     highDegree: state.highDegree.has(node),
     budgetCut: state.budgetCut.has(node),
+    contract: node.contract,
   };
-}
-
-/** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
-function terminalOf(state: RunState, node: FlowNode): Terminal | undefined {
-  let terminal = state.terminals.get(node.key);
-  if (terminal === undefined && !state.terminals.has(node.key)) {
-    const { chain, address } = splitNodeKey(node.key);
-    const found = classifyByLabel(state.labels, chain, address);
-    if (found) state.terminals.set(node.key, (terminal = found));
-  }
-  return terminal;
 }
 
 /**
@@ -118,26 +147,35 @@ function shareBudget(state: RunState, candidates: FlowNode[]): FlowNode[] {
   return candidates.slice(0, room);
 }
 
-function fetchRound(state: RunState, frontier: readonly FlowNode[]): Promise<FrontierAnswer[]> {
+/** The frontier's movements in every traced asset, and the refetched addresses' in the assets traced since their fetch. */
+async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[]): Promise<FrontierAnswer[]> {
   const { settings, run } = state;
-  return guard(state, () =>
-    fetchFrontier({
-      nodes: frontier.map((n) => n.key),
-      adapters: state.adapters,
-      assetsByChain: state.assetsByChain,
-      window: state.fetchWindow,
-      maxDegree: settings.maxDegree,
-      concurrency: run.concurrency,
-      ...(run.signal ? { signal: run.signal } : {}),
-    }),
-  );
+  const fetch = (nodes: readonly FlowNode[], assetsByChain: ReadonlyMap<string, AssetRef[]>) =>
+    guard(state, () =>
+      fetchFrontier({
+        nodes: nodes.map((n) => n.key),
+        adapters: state.adapters,
+        assetsByChain,
+        window: state.fetchWindow,
+        maxDegree: settings.maxDegree,
+        concurrency: run.concurrency,
+        ...(run.signal ? { signal: run.signal } : {}),
+      }),
+    );
+  const jobs = frontier.length > 0 ? [fetch(frontier, state.assetsByChain)] : [];
+  for (const [group, nodes] of groupBy(refetch, (n) => `${splitNodeKey(n.key).chain}|${state.fetchedAssets.get(n) ?? 0}`)) {
+    const chain = group.slice(0, group.lastIndexOf('|'));
+    const newer = (state.assetsByChain.get(chain) ?? []).slice(state.fetchedAssets.get(nodes[0]!) ?? 0);
+    jobs.push(fetch(nodes, new Map([[chain, newer]])));
+  }
+  return (await Promise.all(jobs)).flat();
 }
 
 /**
  * Takes a round's answers in: counts each fetched address's movements, sets hubs aside (their stop is decided next
  * round), adds the movements of the addresses this round really expands to the flow, and expands them.
  */
-function takeAnswers(state: RunState, frontier: readonly FlowNode[], answers: readonly FrontierAnswer[]): void {
+function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[], answers: readonly FrontierAnswer[]): void {
   const roundStart = state.stamp + 1;
   const ends = countMovements(state, answers);
   const keep: FlowNode[] = [];
@@ -153,6 +191,7 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], answers: re
     state.flow.expand(node);
     state.expanded.add(node.key);
   }
+  for (const node of [...keep, ...refetch]) state.fetchedAssets.set(node, state.assetsByChain.get(splitNodeKey(node.key).chain)?.length ?? 0);
 }
 
 /**

@@ -4,12 +4,13 @@ import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef, Seed, TraceSettings } from '../core/schema.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import type { LabelStore } from '../labels/store.js';
-import type { Terminal } from '../heuristics/classify.js';
+import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
 import type { BridgeRegistry } from '../heuristics/bridges.js';
 import { createBridgeContinuation } from './bridge-continuation.js';
 import { TaintFlow, type FlowNode } from './flow.js';
 import type { ResolvedSeed } from './seeds.js';
+import { splitNodeKey } from './state.js';
 import { stopPolicy, type StopPolicy, type StopReason } from './stops.js';
 
 /** A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). */
@@ -97,6 +98,17 @@ export interface RunState {
   readonly bridgeNodes: Set<FlowNode>;
   readonly continuedFrom: Map<string, string>;
   readonly bridging: ReturnType<typeof createBridgeContinuation>;
+  /** Transaction-level flow (src/engine/boxes.ts): addresses whose contract status the source was asked. */
+  readonly contractsKnown: Set<FlowNode>;
+  /** Transactions read as boxes, by `chain|tx`. */
+  readonly boxedTxs: Set<string>;
+  /** What the sources said they could not see in transactions' movements (no internal value, …). */
+  readonly boxNotes: Set<string>;
+  /** Assets met in boxes, by key: a conversion's output asset is traced once taint comes out in it. */
+  readonly assetRefs: Map<string, AssetRef>;
+  /** How many of its chain's traced assets an expanded address was fetched for; `refetch`: those to fetch again for newer ones. */
+  readonly fetchedAssets: Map<FlowNode, number>;
+  readonly refetch: Set<FlowNode>;
 }
 
 export function createRunState(
@@ -146,6 +158,12 @@ export function createRunState(
       concurrency: run.concurrency,
       ...(run.signal ? { signal: run.signal } : {}),
     }),
+    contractsKnown: new Set(),
+    boxedTxs: new Set(),
+    boxNotes: new Set(),
+    assetRefs: new Map(),
+    fetchedAssets: new Map(),
+    refetch: new Set(),
   };
 }
 
@@ -201,6 +219,17 @@ export function traceAsset(state: RunState, key: string, asset: AssetRef): void 
   state.minValue.set(key, parseUnits(state.settings.minValue, asset.decimals, 'minValue'));
   const kind = state.kindsByKey.get(key);
   if (kind) kind.traced = true;
+}
+
+/** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
+export function terminalOf(state: RunState, node: FlowNode): Terminal | undefined {
+  let terminal = state.terminals.get(node.key);
+  if (terminal === undefined && !state.terminals.has(node.key)) {
+    const { chain, address } = splitNodeKey(node.key);
+    const found = classifyByLabel(state.labels, chain, address);
+    if (found) state.terminals.set(node.key, (terminal = found));
+  }
+  return terminal;
 }
 
 /** Keeps the earliest seed payment into `node`: every path starts at a victim payment. */

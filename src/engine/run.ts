@@ -13,6 +13,7 @@ import type { BridgeHandover } from './bridge-continuation.js';
 import type { BoxData } from './conversions.js';
 import { inferDeposits, type DepositInference } from './deposits.js';
 import { attributeEndpoints, collectEndpoints, requestable, requestNodes, type EndpointData } from './endpoints.js';
+import { boxData } from './boxes.js';
 import { expandRound } from './round.js';
 import { assetKeyOf, createRunState, guard, noteSeedTx, progress, runStats, type RunOptions, type RunState, type TraceRunStats } from './run-state.js';
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
@@ -111,6 +112,7 @@ interface Settled {
   endpoints: EndpointData[];
   attributionNote: string | undefined;
   utxoExpanded: number;
+  boxes: BoxData[];
 }
 
 /** Every branch stopped: the allocation, the deposit addresses, the endpoints and their split by victim payment. */
@@ -140,8 +142,9 @@ function settle(state: RunState): Settled {
   } else if (requested > 0) {
     attributionNote = `per-payment attribution skipped: ${payments} payments x ${requested} exchange and freeze endpoints is above maxAttribution ${settings.maxAttribution}; their amounts stand, reported as not attributed to one payment`;
   }
+  const boxes = boxData(state);
   flow.release();
-  return { allocation, deposits, endpoints, attributionNote, utxoExpanded: 0 };
+  return { allocation, deposits, endpoints, attributionNote, utxoExpanded: 0, boxes };
 }
 
 /** UTXO chains follow outputs, not address ledgers: their own loop (utxo.ts), merged into the same outcome. */
@@ -196,6 +199,7 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
           ? [`INCOMPLETE: the trace stopped early because a source failed: ${failure.shortMessage}`]
           : []),
       ...(attributionNote ? [attributionNote] : []),
+      ...[...state.boxNotes].sort(),
     ],
     ...(failure ? { failure } : {}),
     evidence: evidenceOf(state),
@@ -213,7 +217,7 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
     ...(state.labels ? { labels: state.labels } : {}),
     bridges: state.bridges,
     handovers: state.bridging.handovers(),
-    boxes: [],
+    boxes: settled.boxes,
   };
 }
 

@@ -16,7 +16,10 @@ import type { Terminal } from '../heuristics/classify.js';
  *  5. hop-limit: `maxHops` transfers after the seed;
  *  6. below-min-value: received less than `minValue` in every traced asset;
  *  7. budget: the node budget `maxNodes` was used up before it;
- *  8. incomplete: the trace ended early (a source failed or it was interrupted) before it was expanded.
+ *  8. incomplete: the trace ended early (a source failed or it was interrupted) before it was expanded;
+ *  9. contract: the source says the address holds code (account chains): its taint is followed through each
+ *     transaction it entered by (the box rule, src/taint/transaction.ts), never through the contract as an account;
+ *     what it keeps (a pool's reserves, a fee, a wrapper's backing) ends there.
  * An expanded address or output was followed: only 1 and 2 can still stop it (the others are about whether to
  * follow); with no stop, its funds are `unspent` where they rest.
  */
@@ -54,6 +57,8 @@ export interface Reached {
   mix?: UtxoMix | undefined;
   /** The trace ended early before this address was expanded. */
   failure?: ChaintrailError | undefined;
+  /** The source says the address holds code (account chains). */
+  contract?: boolean;
 }
 
 /** The limits a stop is decided against, with the stop objects shared by every address they apply to. */
@@ -64,6 +69,7 @@ export interface StopPolicy {
   readonly budget: StopReason;
   readonly highDegree: StopReason;
   readonly belowMinValue: StopReason;
+  readonly contract: StopReason;
   readonly hopLimit: Map<number, StopReason>;
   readonly terminals: Map<Terminal, StopReason>;
 }
@@ -80,6 +86,11 @@ export function stopPolicy(
     budget: { kind: 'budget', reason: `node budget of ${settings.maxNodes} ${unit} used up` },
     highDegree: { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` },
     belowMinValue: { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` },
+    contract: {
+      kind: 'contract',
+      reason:
+        "a contract: taint is followed through each transaction it entered by (what the contracts paid out), not through the contract as an account; what it kept (a pool's reserves, a fee, a wrapper's backing) ends here",
+    },
     hopLimit: new Map(),
     terminals: new Map(),
   };
@@ -96,6 +107,7 @@ export function stopFor(reached: Reached, policy: StopPolicy): StopReason | unde
   if (belowMinValue(reached.received, policy.minValue)) return policy.belowMinValue;
   if (reached.budgetCut) return policy.budget;
   if (reached.failure) return incompleteStop(reached.failure);
+  if (reached.contract) return policy.contract;
   return undefined;
 }
 

@@ -1,0 +1,133 @@
+import { groupBy } from '../core/group.js';
+import type { AccountTransfer } from '../core/movement.js';
+import type { AssetRef } from '../core/schema.js';
+import type { BoxData } from './conversions.js';
+import type { FlowNode, FlowTransfer } from './flow.js';
+import { assetKeyOf, assetKind, guard, terminalOf, traceAsset, type RunState } from './run-state.js';
+import { adapterFor } from './sources.js';
+import { splitNodeKey } from './state.js';
+
+/**
+ * Transaction-level flow (issue #20): a contract is never expanded as an account. When taint enters a contract, the
+ * transactions it entered by are read whole (every value movement, one batched call per round and chain), each
+ * becomes a box in the flow (src/engine/flow.ts) and the box rule (src/taint/transaction.ts) decides what its
+ * outputs carry. Which addresses are contracts comes from the source (`getContracts`), never from degree.
+ */
+
+/** Whether the chain's source reads whole transactions and knows contracts; without both, contracts stay accounts. */
+function readsTransactions(state: RunState, chain: string): boolean {
+  const a = adapterFor(state.adapters, chain);
+  return a.getContracts !== undefined && a.getTransactionMovements !== undefined;
+}
+
+/** Asks the sources which of `nodes` (not asked before, not expanded) hold code, in one batched call per chain. */
+export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>): Promise<void> {
+  const { flow, contractsKnown } = state;
+  const unknown = [...new Set(nodes)].filter((n) => !contractsKnown.has(n) && !n.expanded);
+  for (const [chain, list] of groupBy(unknown, (n) => splitNodeKey(n.key).chain)) {
+    for (const n of list) contractsKnown.add(n);
+    if (!readsTransactions(state, chain)) continue;
+    const addresses = list.map((n) => splitNodeKey(n.key).address);
+    const adapter = adapterFor(state.adapters, chain);
+    const found = await guard(state, () => adapter.getContracts!(chain, addresses, { signal: state.run.signal }));
+    for (const n of list) if (found.has(splitNodeKey(n.key).address)) flow.markContract(n);
+  }
+}
+
+/**
+ * Reads the transactions taint entered `contracts` by and that are not boxes yet, and adds them to the flow as
+ * boxes. False when there was none to read.
+ */
+export async function readBoxes(state: RunState, contracts: readonly FlowNode[]): Promise<boolean> {
+  const { flow, boxedTxs } = state;
+  const pending = new Map<string, string[]>();
+  for (const node of contracts) {
+    for (const e of flow.taintedInflows(node)) {
+      const key = `${e.t.chain}|${e.t.tx}`;
+      if (boxedTxs.has(key)) continue;
+      boxedTxs.add(key);
+      const list = pending.get(e.t.chain);
+      if (list) list.push(e.t.tx);
+      else pending.set(e.t.chain, [e.t.tx]);
+    }
+  }
+  for (const [chain, hashes] of [...pending].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const adapter = adapterFor(state.adapters, chain);
+    const answer = await guard(state, () => adapter.getTransactionMovements!(chain, hashes, { signal: state.run.signal }));
+    for (const note of answer.notes) state.boxNotes.add(note);
+    const ends = answer.movements.flatMap((t) => [flow.node(chain, t.from), flow.node(chain, t.to)]);
+    await checkContracts(state, ends);
+    const byTx = groupBy(answer.movements, (t) => t.tx);
+    for (const tx of hashes) addBox(state, chain, tx, byTx.get(tx) ?? []);
+  }
+  return pending.size > 0;
+}
+
+/** One transaction as a box: its movements in the flow (zero-value and look-alike ones left out) and its contracts. */
+function addBox(state: RunState, chain: string, tx: string, movements: readonly AccountTransfer[]): void {
+  const { flow } = state;
+  const members: FlowTransfer[] = [];
+  for (const t of movements) {
+    const kind = assetKind(state, t.asset);
+    if (t.amount === 0n || kind.lookalike) continue;
+    if (!state.assetRefs.has(kind.key)) state.assetRefs.set(kind.key, t.asset);
+    members.push(flow.add(t, kind.key) ?? flow.find(t)!);
+  }
+  // Labeled services that stop a branch (a bridge, a mixer, an exchange) receive from the box: they are not in it.
+  const contracts = new Set<string>();
+  for (const m of members) {
+    for (const node of [m.fromNode, m.toNode]) if (node.contract && !terminalOf(state, node)) contracts.add(splitNodeKey(node.key).address);
+  }
+  flow.addBox(chain, tx, members, contracts);
+}
+
+/** Traces the assets taint reached `node` in that are not traced yet (a conversion's output): their movements are followed. */
+export function traceNewAssets(state: RunState, node: FlowNode): void {
+  for (const [key, v] of state.flow.receivedBy(node)) {
+    const ref = state.assetRefs.get(key);
+    if (v > 0n && ref && !state.assets.has(key)) traceAsset(state, key, ref);
+  }
+}
+
+/** An expanded address that now holds taint in an asset traced after it was fetched is fetched again for it. */
+export function noteRefetch(state: RunState, node: FlowNode): void {
+  const { chain } = splitNodeKey(node.key);
+  const traced = state.assetsByChain.get(chain) ?? [];
+  const fetched = state.fetchedAssets.get(node) ?? traced.length;
+  if (fetched >= traced.length) return;
+  const newer = new Set(traced.slice(fetched).map(assetKeyOf));
+  if (state.flow.receivedBy(node).some(([key, v]) => v > 0n && newer.has(key))) state.refetch.add(node);
+}
+
+/** The boxes taint entered, as the outcome reports them, chronologically. */
+export function boxData(state: RunState): BoxData[] {
+  const refOf = (key: string): AssetRef => state.assets.get(key) ?? state.assetRefs.get(key)!;
+  const out: BoxData[] = [];
+  for (const box of state.flow.boxes()) {
+    const result = box.result;
+    if (!result?.share) continue;
+    const first = box.movements[0]!.t;
+    const inside = (a: string) => box.contracts.has(a);
+    out.push({
+      chain: box.chain,
+      tx: box.tx,
+      block: first.block,
+      time: first.time,
+      contracts: result.contracts,
+      inputs: box.movements.filter((m) => m.taint > 0n && !inside(m.t.from) && inside(m.t.to)),
+      outputs: box.movements.filter((m) => m.taint > 0n && inside(m.t.from) && !inside(m.t.to)),
+      conversions: result.conversions.map((c) => ({
+        assetIn: refOf(c.assetIn),
+        taintedIn: c.taintedIn,
+        totalIn: c.totalIn,
+        assetOut: refOf(c.assetOut),
+        amountOut: c.amountOut,
+        taintedOut: c.taintedOut,
+      })),
+      kept: result.kept,
+      produced: result.produced,
+      notes: result.notes,
+    });
+  }
+  return out.sort((a, b) => a.time - b.time || a.block - b.block || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0));
+}
