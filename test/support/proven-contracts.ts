@@ -15,6 +15,9 @@ import { getBytes, keccak256 } from 'ethers';
  *   without code runs nothing, so nothing in that transaction could log (before EIP-7702, which these 2023 blocks
  *   predate).
  * - `created`: the `receipt_contract_address` of a successful creation transaction.
+ * - `weth-caller`: the `dst` of a WETH9 `Deposit`, the `src` of a `Withdrawal` or of an `Approval`, in a transaction
+ *   it did not send. WETH9 (mainnet WETH, verified source) logs its caller, msg.sender, there (deposit, withdraw and
+ *   approve are the only functions that emit them); a caller other than the transaction's sender is code.
  * - `create-child`: CREATE(c, nonce) of a proven contract c for a one-byte nonce 1–127 (every nonce whose RLP
  *   is one byte: a contract's first 127 creations), when that address SENDS a token in the export. An address
  *   derived by CREATE has no known key, so only its own code can move its tokens.
@@ -24,7 +27,7 @@ import { getBytes, keccak256 } from 'ethers';
  *   do not already prove in these blocks.
  */
 
-export type Proof = 'log' | 'called' | 'created' | 'create-child' | 'uniswap-v2-pair' | 'uniswap-v3-pool';
+export type Proof = 'log' | 'called' | 'created' | 'weth-caller' | 'create-child' | 'uniswap-v2-pair' | 'uniswap-v3-pool';
 export interface ProvenContract {
   address: string;
   proven_by: Proof[];
@@ -42,10 +45,18 @@ export const UNISWAP_V3 = {
   fees: [100, 500, 3000, 10000],
 };
 
+/** Mainnet WETH (WETH9) and the events whose first indexed address is the caller: Deposit, Withdrawal, Approval. */
+const WETH9 = '0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
+const WETH9_CALLER_EVENTS = new Set([
+  '0xe1fffcc4923d04b559f4d29a8bfc6cda04eb5b0d3c460751c2402c5c5cc9109c', // Deposit(address,uint256)
+  '0x7fcf532c15f0a6db0bd6d0e038bea71d30d808c7d98cb3bf7268a95bf5081b65', // Withdrawal(address,uint256)
+  '0x8c5be1e5ebec7d5bd14f71427d1e84f3dd0314c0f7b2291e5b200ac8c7c3b925', // Approval(address,address,uint256)
+]);
+
 interface Export {
   transactions: { hash: string; from_address: string; to_address: string | null; receipt_contract_address: string | null; receipt_status: number }[];
   transfers: { token_address: string; from_address: string; to_address: string }[];
-  logs: { address: string; transaction_hash: string }[];
+  logs: { address: string; transaction_hash: string; topics: string[] }[];
 }
 
 /** The three files of an ethereum-etl stream sample (newline-delimited JSON); only addresses, hashes and status are read. */
@@ -111,6 +122,13 @@ export function deriveContracts(data: Export): ProvenContract[] {
     if (t.receipt_status !== 1) continue;
     if (t.to_address !== null && logged.has(lower(t.hash))) prove(t.to_address, 'called');
     if (t.to_address === null && t.receipt_contract_address !== null) prove(t.receipt_contract_address, 'created');
+  }
+  const sender = new Map(data.transactions.map((t) => [lower(t.hash), lower(t.from_address)]));
+  for (const l of data.logs) {
+    const [topic, who] = l.topics.map(lower);
+    if (lower(l.address) !== WETH9 || topic === undefined || !WETH9_CALLER_EVENTS.has(topic) || who === undefined) continue;
+    const caller = `0x${who.slice(-40)}`;
+    if (caller !== sender.get(lower(l.transaction_hash))) prove(caller, 'weth-caller');
   }
   const senders = new Set(data.transfers.map((t) => lower(t.from_address)));
   // Children of proven contracts, to a fixed point (a child may create in turn).
