@@ -75,9 +75,9 @@ interface Expected {
  * The box rule over one transaction whose payment `seed` (a Transfer row into a contract) is tainted in full: the
  * share is the seed over every input of its asset (inputs in other assets do not dilute it), step 4 of the oracle.
  */
-function expectedBox(seed: SampleTransfer): Expected {
+function expectedBox(seed: Payment): Expected {
   const moves = movesOf(seed.tx);
-  const asset = seed.token === WETH ? 'ETH' : seed.token;
+  const asset = seed.asset;
   const inputs = moves
     .filter((m) => !isContract(m.from) && isContract(m.to) && m.asset === asset)
     .map((m) => ({ asset: m.asset, amount: m.amount, tainted: m.log === seed.logIndex ? m.amount : 0n }));
@@ -96,7 +96,25 @@ function expectedBox(seed: SampleTransfer): Expected {
   return { outputs: out, kept, produced, contracts: touched };
 }
 
-const seedRow = (tx: string, logIndex: number) => transfers.find((t) => t.tx.startsWith(tx) && t.logIndex === logIndex)!;
+/** A payment a seed can name: a Transfer row (`TX:N`) or a transaction's own value (`TX:-1`); WETH counts as ETH. */
+interface Payment {
+  tx: string;
+  logIndex: number;
+  from: string;
+  to: string;
+  asset: string;
+  value: bigint;
+}
+const paymentOf = (t: SampleTransfer): Payment => ({ ...t, asset: t.token === WETH ? 'ETH' : t.token });
+const seedRow = (tx: string, logIndex: number) => paymentOf(transfers.find((t) => t.tx.startsWith(tx) && t.logIndex === logIndex)!);
+/** Every payment of the sample from a non-contract into a proven contract, in a successful transaction. */
+function paymentsIntoContracts(): Payment[] {
+  const intoContract = (p: Payment) => txByHash.get(p.tx)!.ok && p.from !== ZERO && !isContract(p.from) && isContract(p.to);
+  const native = transactions.flatMap((t) =>
+    t.to !== null && t.value > 0n ? [{ tx: t.hash, logIndex: -1, from: t.from, to: t.to, asset: 'ETH', value: t.value }] : [],
+  );
+  return [...native, ...transfers.map(paymentOf)].filter(intoContract);
+}
 
 let adapter: WarehouseAdapter;
 beforeAll(() => {
@@ -116,7 +134,7 @@ afterAll(async () => {
   await adapter?.close();
 });
 
-async function traceSeed(seed: SampleTransfer): Promise<TraceResult> {
+async function traceSeed(seed: Payment): Promise<TraceResult> {
   return trace({ seeds: [{ chain: 'ethereum', tx: seed.tx, index: seed.logIndex }], adapters: [adapter] });
 }
 
@@ -155,7 +173,7 @@ function spendsLater(address: string, asset: string, tx: string): boolean {
  * part of each box output of the seed's transaction, nothing tainted paid by a contract in any other transaction,
  * conservation, what the contracts keep, the recipients' holdings and no endpoint anywhere else.
  */
-async function checkSeed(seed: SampleTransfer): Promise<{ result: TraceResult; want: Expected }> {
+async function checkSeed(seed: Payment): Promise<{ result: TraceResult; want: Expected }> {
   expect(isContract(seed.to) && !isContract(seed.from)).toBe(true);
   const want = expectedBox(seed);
   // What the one-box reckoning here relies on: no recipient moves what came back on, in this transaction or later
@@ -221,11 +239,11 @@ describe('transaction-level flow on real mainnet swaps (ethereum-etl blocks 1717
     // The whole USDT input of the transaction is the seed, so everything the box paid out is tainted, all to the payer.
     const back = want.outputs.filter((o) => o.tainted > 0n);
     expect(back.length).toBeGreaterThan(0);
-    expect(back.every((o) => o.to === seed.from && o.tainted === o.amount && o.asset !== seed.token)).toBe(true);
-    expect(want.kept).toEqual(new Map([[seed.token, seed.value]]));
+    expect(back.every((o) => o.to === seed.from && o.tainted === o.amount && o.asset !== seed.asset)).toBe(true);
+    expect(want.kept).toEqual(new Map([[seed.asset, seed.value]]));
     // The pair's other customers in these blocks, among them 0x802455ad…, paid 7,200 USDT by the pair one block later.
     const others = customersOf(seed.to, seed.tx);
-    const later = transfers.filter((t) => t.from === seed.to && t.token === seed.token && t.tx !== seed.tx);
+    const later = transfers.filter((t) => t.from === seed.to && t.token === seed.asset && t.tx !== seed.tx);
     expect(later.map((t) => [t.to, t.value])).toEqual([['0x802455ad7b3a6b7db54ce2698343e80778456e1c', 7_200_000_000n]]);
     expect(others.has(later[0]!.to)).toBe(true);
     const reached = new Set([...result.report.endpoints.map((e) => e.address.toLowerCase()), ...taintedEdges(result).flatMap((e) => [e.from, e.to])]);
@@ -257,9 +275,10 @@ describe('transaction-level flow on real mainnet swaps (ethereum-etl blocks 1717
     expect(around.filter((t) => touched.has(t.hash)).map((t) => t.hash)).toEqual([]);
   });
 
-  it('for every payment into a contract in the sample, the trace taints what the rule computed from the rows, and no contract pays taint later', async () => {
-    const seeds = transfers.filter((t) => txByHash.get(t.tx)!.ok && t.from !== ZERO && !isContract(t.from) && isContract(t.to));
-    expect(seeds.length).toBeGreaterThanOrEqual(30);
+  it('for every payment into a contract in the sample (token transfers and ETH value), the trace taints what the rule computed from the rows, and nothing else', async () => {
+    const seeds = paymentsIntoContracts();
+    expect(seeds.filter((p) => p.logIndex >= 0).length).toBeGreaterThanOrEqual(30);
+    expect(seeds.filter((p) => p.logIndex < 0).length).toBeGreaterThanOrEqual(30);
     let outputs = 0;
     const failed: string[] = [];
     for (const seed of seeds) {
@@ -282,7 +301,7 @@ describe('transaction-level flow on real mainnet swaps (ethereum-etl blocks 1717
     expect(want.outputs.filter((o) => o.tainted > 0n)).toEqual([]);
     const unwraps = movesOf(seed.tx).filter((m) => m.to === WETH && m.asset === 'ETH');
     expect(unwraps).toHaveLength(1);
-    expect(want.kept).toEqual(new Map([[seed.token, seed.value]]));
+    expect(want.kept).toEqual(new Map([[seed.asset, seed.value]]));
     // The report names that unwrap: its transaction, who unwrapped, how much, and that its ETH could not be followed.
     const [unwrap] = unwraps;
     const whole = unwrap!.amount / 10n ** 18n;
