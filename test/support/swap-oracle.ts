@@ -118,8 +118,11 @@ export function throughContracts(
 
 /** One account's holding of one asset under the account model. */
 class Holding {
-  /** fifo: lots oldest first; haircut uses only the sums. */
-  private lots: { amount: bigint; tainted: boolean }[] = [];
+  /**
+   * fifo: lots oldest first, one per receipt (a partly tainted lot gives taint in proportion, rounded down, as
+   * src/taint/ledger.ts defines the model); haircut uses only the sums (the share rounded to the nearest unit).
+   */
+  private lots: { amount: bigint; tainted: bigint }[] = [];
   total = 0n;
   tainted = 0n;
 
@@ -129,14 +132,7 @@ class Holding {
     this.total += amount;
     this.tainted += tainted;
     if (this.model !== 'fifo') return;
-    const add = (lot: { amount: bigint; tainted: boolean }) => {
-      if (lot.amount === 0n) return;
-      const last = this.lots.at(-1);
-      if (last && last.tainted === lot.tainted) last.amount += lot.amount;
-      else this.lots.push(lot);
-    };
-    add({ amount: tainted, tainted: true });
-    add({ amount: amount - tainted, tainted: false });
+    if (amount > 0n) this.lots.push({ amount, tainted });
   }
 
   /** Spends `amount`; returns its tainted part. */
@@ -144,13 +140,17 @@ class Holding {
     if (amount > this.total) throw new Error(`oracle: ${where} spends ${amount} but holds ${this.total}: a movement was missed`);
     let tainted = 0n;
     if (this.model === 'haircut') {
-      tainted = this.total === 0n ? 0n : (amount * this.tainted) / this.total;
+      // Rounded to the nearest unit, all of it when the whole holding is spent.
+      tainted = this.total === 0n ? 0n : amount === this.total ? this.tainted : (2n * amount * this.tainted + this.total) / (2n * this.total);
+      if (tainted > this.tainted) tainted = this.tainted;
     } else {
       let left = amount;
       while (left > 0n) {
         const lot = this.lots[0]!;
         const take = lot.amount < left ? lot.amount : left;
-        if (lot.tainted) tainted += take;
+        const part = take === lot.amount ? lot.tainted : (lot.tainted * take) / lot.amount;
+        tainted += part;
+        lot.tainted -= part;
         lot.amount -= take;
         left -= take;
         if (lot.amount === 0n) this.lots.shift();
@@ -171,6 +171,17 @@ export interface ReplayOptions {
   /** ETH each account held before the first transaction (genesis allocations). */
   genesis: ReadonlyMap<string, bigint>;
   model?: Model;
+  /**
+   * Which transactions' fees the sender's ETH pays (default all). A source that lists only value-carrying
+   * transactions (the JSON-RPC source: zero-value calls and reverted transactions are not movements) sees only theirs.
+   */
+  charged?: (tx: TxMovements) => boolean;
+  /**
+   * When the fee leaves the sender's ETH: 'first' (before anything moves, as the chain charges gas; default) or
+   * 'after-value' (right after the transaction's own value, as the engine's ledger takes the fee of the movement
+   * that carries it: src/engine/flow.ts). The two differ only in which lot a fifo fee takes.
+   */
+  feeOrder?: 'first' | 'after-value';
 }
 
 export interface TaintState {
@@ -214,7 +225,10 @@ export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions)
   }
 
   for (const tx of txs) {
-    book('ETH').fees += holding(tx.sender, 'ETH').spend(tx.fee, `${tx.hash} fee`);
+    const charged = options.charged?.(tx) ?? true;
+    const payFee = () => (book('ETH').fees += holding(tx.sender, 'ETH').spend(tx.fee, `${tx.hash} fee`));
+    const feeAfterValue = charged && options.feeOrder === 'after-value' && tx.ok && tx.movements.some((m) => m.kind === 'value');
+    if (charged && !feeAfterValue) payFee();
     move(tx.sender, 'native', -tx.fee);
     if (!tx.ok) continue;
     const wholeTx = options.seeds.has(tx.hash);
@@ -231,6 +245,7 @@ export function replayTaint(txs: readonly TxMovements[], options: ReplayOptions)
       }
       // A mint (Transfer from the zero address) is new, clean money.
       let tainted = m.from === ZERO_ADDRESS ? 0n : holding(m.from, m.asset).spend(m.amount, `${tx.hash} ${m.from}`);
+      if (feeAfterValue && m.kind === 'value') payFee();
       if ((wholeTx && !isContract(m.to)) || (m.log !== undefined && options.seeds.has(`${tx.hash}:${m.log}`))) {
         book(m.asset).seeded += m.amount - tainted;
         tainted = m.amount;
@@ -349,8 +364,18 @@ export function internalValueCalls(structLogs: readonly StructLog[], txTo: strin
   return frames[0]!.moves;
 }
 
-/** The movements of one transaction, read from the node. `weth` is the wrapper whose token counts as ETH. */
-export async function readTxMovements(request: Request, hash: string, weth: string, isContract: (a: string) => boolean): Promise<TxMovements> {
+/**
+ * The movements of one transaction, read from the node. `weth` is the wrapper whose token counts as ETH, unless
+ * `wrappedApart`: then the wrapper's token is an asset of its own (its address), and wrapping converts between them.
+ */
+export async function readTxMovements(
+  request: Request,
+  hash: string,
+  weth: string,
+  isContract: (a: string) => boolean,
+  wrappedApart = false,
+): Promise<TxMovements> {
+  const wrapAsset = wrappedApart ? weth : 'ETH';
   const tx = (await request('eth_getTransactionByHash', [hash])) as { from: string; to: string | null; value: string };
   const receipt = (await request('eth_getTransactionReceipt', [hash])) as {
     status: string;
@@ -371,7 +396,7 @@ export async function readTxMovements(request: Request, hash: string, weth: stri
   for (const log of receipt.logs) {
     const token = log.address.toLowerCase();
     const topic = log.topics[0]?.toLowerCase();
-    const asset = token === weth ? 'ETH' : token;
+    const asset = token === weth ? wrapAsset : token;
     const index = Number(log.logIndex);
     if (topic === TOPIC_TRANSFER && log.topics.length === 3) {
       result.movements.push({
@@ -384,9 +409,17 @@ export async function readTxMovements(request: Request, hash: string, weth: stri
         log: index,
       });
     } else if (token === weth && topic === TOPIC_DEPOSIT) {
-      result.movements.push({ asset: 'ETH', raw: token, from: weth, to: addressOf(log.topics[1]!), amount: word(log.data), kind: 'deposit', log: index });
+      result.movements.push({ asset: wrapAsset, raw: token, from: weth, to: addressOf(log.topics[1]!), amount: word(log.data), kind: 'deposit', log: index });
     } else if (token === weth && topic === TOPIC_WITHDRAWAL) {
-      result.movements.push({ asset: 'ETH', raw: token, from: addressOf(log.topics[1]!), to: weth, amount: word(log.data), kind: 'withdrawal', log: index });
+      result.movements.push({
+        asset: wrapAsset,
+        raw: token,
+        from: addressOf(log.topics[1]!),
+        to: weth,
+        amount: word(log.data),
+        kind: 'withdrawal',
+        log: index,
+      });
     }
   }
   return result;
@@ -396,7 +429,7 @@ export async function readTxMovements(request: Request, hash: string, weth: stri
  * Every transaction of the chain, block by block, with its movements, and which of the addresses seen hold code
  * (eth_getCode, cached). Reads nothing from a world's description.
  */
-export async function readChain(request: Request, weth: string): Promise<{ txs: TxMovements[]; contracts: Set<string> }> {
+export async function readChain(request: Request, weth: string, wrappedApart = false): Promise<{ txs: TxMovements[]; contracts: Set<string> }> {
   const code = new Map<string, boolean>();
   const isContractNow = async (address: string) => {
     if (!code.has(address)) code.set(address, ((await request('eth_getCode', [address, 'latest'])) as string) !== '0x');
@@ -408,7 +441,7 @@ export async function readChain(request: Request, weth: string): Promise<{ txs: 
     const block = (await request('eth_getBlockByNumber', [`0x${n.toString(16)}`, true])) as { transactions: { hash: string; to: string | null }[] };
     for (const t of block.transactions) {
       if (t.to) await isContractNow(t.to.toLowerCase());
-      const movements = await readTxMovements(request, t.hash, weth, (a) => code.get(a) === true);
+      const movements = await readTxMovements(request, t.hash, weth, (a) => code.get(a) === true, wrappedApart);
       for (const m of movements.movements) for (const a of [m.from, m.to]) await isContractNow(a);
       txs.push(movements);
     }

@@ -76,8 +76,9 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     span: createSpanState(options.maxBlockRange),
     notes,
   });
+  const wrapped = wrappedNativeTokens(info.id, options.wrappedNative);
   const getTransfers = createTransferReader(
-    { transport, clock, tokens, probes, native: nativeReader, logSpan: createSpanState(options.maxBlockRange), chainOf },
+    { transport, clock, tokens, probes, native: nativeReader, logSpan: createSpanState(options.maxBlockRange), chainOf, wrapped },
     options,
   );
   const { getTransaction, getTransactionLogs } = createTransactionLookup({ transport, clock, tokens, receipts, probes, endpoint, chainOf });
@@ -89,7 +90,7 @@ export function createEvmRpcAdapter(input: EvmRpcAdapterOptions): EvmRpcAdapter 
     probes,
     endpoint,
     chainOf,
-    wrapped: wrappedNativeTokens(info.id, options.wrappedNative),
+    wrapped,
   });
   const { getContracts } = createContractReader({ transport, probes, chainOf });
 

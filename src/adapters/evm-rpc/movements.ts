@@ -3,12 +3,12 @@ import { nativeAsset } from '../../core/asset.js';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
-import { decodeWrapLog } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
 import { parseAnswer } from '../validate.js';
 import { checkAborted } from './abort.js';
 import { hexToNumber } from './blocks.js';
 import { isUnsupported, RpcError } from './errors.js';
+import { wrapMovement } from './logs.js';
 import { DebugTraceSchema, internalCalls, type DebugTrace } from './internal-calls.js';
 import { dropReverted, logToTransfer, reverted, tracePosition, traceToTransfer, transactionToTransfer } from './map.js';
 import { ReceiptSchema, TracesSchema, TransactionSchema, type RpcLog, type RpcReceipt, type RpcTrace, type RpcTransaction } from './schema.js';
@@ -146,10 +146,4 @@ function movementsOf(chain: string, r: Read, time: number, assets: Map<string, A
     if (m) out.push({ ...m, ...base });
   }
   return out;
-}
-
-/** A wrapped native contract's Deposit/Withdrawal log as a movement of its token. */
-function wrapMovement(log: RpcLog, asset: AssetRef, wrapped: Set<string>): Omit<AccountTransfer, 'chain' | 'tx' | 'block' | 'time'> | undefined {
-  const decoded = decodeWrapLog(log, wrapped);
-  return decoded && { type: 'token', ...decoded, asset, logIndex: hexToNumber(log.logIndex) };
 }

@@ -4,7 +4,7 @@ import type { TransferQuery, TransferResult } from '../adapter.js';
 import { checkAborted } from './abort.js';
 import type { SpanState } from './block-range.js';
 import type { BlockClock } from './blocks.js';
-import { fetchTransferLogs, mapTransferLogs } from './logs.js';
+import { fetchTransferLogs, fetchWrapLogs, mapTransferLogs, mapWrapLogs } from './logs.js';
 import type { createNativeReader } from './native-value.js';
 import type { EvmRpcSettings } from './options.js';
 import { createCut } from './per-address-cut.js';
@@ -22,6 +22,8 @@ export interface TransferSources {
   logSpan: SpanState;
   /** Checks a query's chain and returns its id. */
   chainOf: (chain: string) => string;
+  /** Wrapped native contracts (lower-case): their Deposit/Withdrawal move the token too. */
+  wrapped: ReadonlySet<string>;
 }
 
 /**
@@ -71,9 +73,15 @@ export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSet
           );
         }
       }
+      const wraps = (traced ?? [...s.wrapped]).filter((c) => s.wrapped.has(c));
+      for (let i = 0; wraps.length > 0 && i < addresses.length; i += options.batchSize) {
+        const batch = addresses.slice(i, i + options.batchSize);
+        jobs.push(fetchWrapLogs(s.transport, { addresses: batch, range, contracts: wraps, span: s.logSpan, onChunk: cut.tally, signal: q.signal }));
+      }
       for (const list of await Promise.all(jobs)) logs.push(...list);
     }
-    const found = await mapTransferLogs(chain, logs, { tokens: s.tokens, clock: s.clock }, q.signal);
+    const deps = { tokens: s.tokens, clock: s.clock };
+    const found = [...(await mapTransferLogs(chain, logs, deps, q.signal)), ...(await mapWrapLogs(chain, logs, s.wrapped, deps, q.signal))];
     if (wantNative) {
       const sideOf = (direction: 'in' | 'out', items: readonly AccountTransfer[]) => cut.tally(items.map((t) => (direction === 'out' ? t.from : t.to)));
       found.push(...(await s.native({ addresses, directions, range, signal: q.signal, onChunk: sideOf })));
