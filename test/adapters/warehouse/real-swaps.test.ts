@@ -5,7 +5,8 @@
  * test/support/proven-contracts.ts). Every expected figure is computed here from the raw JSON rows, with the box
  * rule of test/support/swap-oracle.ts, which shares no code with src/.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWarehouseAdapter, type WarehouseAdapter } from '../../../src/adapters/warehouse/adapter.js';
@@ -20,6 +21,7 @@ import {
   STREAM_SAMPLE,
   type SampleTransfer,
 } from '../../support/etl-sample.js';
+import { cli } from '../../support/cli.js';
 import { contractsFileText, deriveContracts, readExport } from '../../support/proven-contracts.js';
 import { throughContracts } from '../../support/swap-oracle.js';
 
@@ -116,19 +118,17 @@ function paymentsIntoContracts(): Payment[] {
   return [...native, ...transfers.map(paymentOf)].filter(intoContract);
 }
 
+/** The sample's tables as the warehouse source reads them, with the proven contracts as the `contracts` table. */
+const TABLES = {
+  token_transfers: join(STREAM_SAMPLE, 'expected_token_transfers.json'),
+  transactions: join(STREAM_SAMPLE, 'expected_transactions.json'),
+  logs: join(STREAM_SAMPLE, 'expected_logs.json'),
+  contracts: PROVEN_CONTRACTS,
+};
+
 let adapter: WarehouseAdapter;
 beforeAll(() => {
-  adapter = createWarehouseAdapter({
-    chain: 'ethereum',
-    engine: createDuckDbWarehouse({
-      tables: {
-        token_transfers: join(STREAM_SAMPLE, 'expected_token_transfers.json'),
-        transactions: join(STREAM_SAMPLE, 'expected_transactions.json'),
-        logs: join(STREAM_SAMPLE, 'expected_logs.json'),
-        contracts: PROVEN_CONTRACTS,
-      },
-    }),
-  });
+  adapter = createWarehouseAdapter({ chain: 'ethereum', engine: createDuckDbWarehouse({ tables: TABLES }) });
 });
 afterAll(async () => {
   await adapter?.close();
@@ -249,6 +249,34 @@ describe('transaction-level flow on real mainnet swaps (ethereum-etl blocks 1717
     const reached = new Set([...result.report.endpoints.map((e) => e.address.toLowerCase()), ...taintedEdges(result).flatMap((e) => [e.from, e.to])]);
     expect([...others].filter((a) => reached.has(a))).toEqual([]);
     expect(taintedEdges(result).every((e) => e.tx === seed.tx)).toBe(true);
+  });
+
+  it("does the same from the command line: `--source duckdb:DIR` over the sample's tables and the contracts table, `--seed TX:N`", async () => {
+    const seed = seedRow('0xc11b64ab', 261);
+    const want = expectedBox(seed);
+    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-real-swaps-'));
+    try {
+      for (const [table, file] of Object.entries(TABLES)) symlinkSync(file, join(dir, `${table}.json`));
+      const { code, stdout } = await cli([
+        'trace',
+        '--chain',
+        'ethereum',
+        '--source',
+        `duckdb:${dir}`,
+        '--seed',
+        `${seed.tx}:${seed.logIndex}`,
+        '--format',
+        'json',
+        '--quiet',
+      ]);
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as { endpoints: { kind: string; address: string; asset: { contract?: string }; amount: string }[] };
+      const got = report.endpoints.map((e) => [e.kind, e.address.toLowerCase(), e.asset.contract?.toLowerCase(), e.amount]).sort();
+      const back = want.outputs.filter((o) => o.tainted > 0n).map((o) => ['unspent', o.to, o.asset, String(o.tainted)]);
+      expect(got).toEqual([['contract', seed.to, seed.asset, String(seed.value)], ...back].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a v3 pool that pays out before it collects (0xeda67199…:323, USDC for USDT): all of the output is tainted all the same', async () => {
