@@ -293,6 +293,22 @@ describe('transaction-level flow on real mainnet swaps (ethereum-etl blocks 1717
     ]);
   });
 
+  it('a partly tainted input (0xec56bfb5…:290, one of two payments of a token into the box) taints each output by its share, rounded down', async () => {
+    const seed = seedRow('0xec56bfb5', 290);
+    const inputs = movesOf(seed.tx).filter((m) => !isContract(m.from) && isContract(m.to) && m.asset === seed.asset);
+    expect(inputs).toHaveLength(2);
+    const total = inputs.reduce((s, m) => s + m.amount, 0n);
+    expect(seed.value * 10n).toBeLessThan(total);
+    const { result, want } = await checkSeed(seed);
+    const tainted = want.outputs.filter((o) => o.tainted > 0n);
+    expect(new Set(tainted.map((o) => o.asset)).size).toBe(tainted.length);
+    expect(tainted.length).toBeGreaterThanOrEqual(2);
+    // One output per asset here: its tainted part is floor(amount × seed / total input of the seed's asset).
+    for (const o of tainted) expect(o.tainted).toBe((o.amount * seed.value) / total);
+    const held = result.report.endpoints.filter((e) => !isContract(e.address.toLowerCase()));
+    expect(held.map((e) => BigInt(e.amount)).sort()).toEqual(tainted.map((o) => o.tainted).sort());
+  });
+
   it("a sandwich victim's payment (0x550f63a5…:26) taints nothing of the front-run, the back-run or the pool's other buyers", async () => {
     const seed = seedRow('0x550f63a5', 26);
     const { result } = await checkSeed(seed);
