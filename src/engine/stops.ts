@@ -14,12 +14,12 @@ import type { Terminal } from '../heuristics/classify.js';
  *  3. peeled: a payment peeled off a peel chain whose change is followed (UTXO, follow-change);
  *  4. high-degree: more movements in the window than `maxDegree`;
  *  5. hop-limit: `maxHops` transfers after the seed;
- *  6. below-min-value: received less than `minValue` in every traced asset;
- *  7. budget: the node budget `maxNodes` was used up before it;
- *  8. incomplete: the trace ended early (a source failed or it was interrupted) before it was expanded;
- *  9. contract: the source says the address holds code (account chains): its taint is followed through each
+ *  6. incomplete: the trace ended early (a source failed or it was interrupted) before it was expanded;
+ *  7. contract: the source says the address holds code (account chains): its taint is followed through each
  *     transaction it entered by (the box rule, src/taint/transaction.ts), never through the contract as an account;
- *     what it keeps (a pool's reserves, a fee, a wrapper's backing) ends there.
+ *     what it keeps (a pool's reserves, a fee, a wrapper's backing) ends there, whatever its value;
+ *  8. below-min-value: received less than `minValue` in every traced asset;
+ *  9. budget: the node budget `maxNodes` was used up before it.
  * An expanded address or output was followed: only 1 and 2 can still stop it (the others are about whether to
  * follow); with no stop, its funds are `unspent` where they rest.
  */
@@ -104,10 +104,10 @@ export function stopFor(reached: Reached, policy: StopPolicy): StopReason | unde
   if (reached.peeled !== undefined) return { kind: 'peeled', reason: reached.peeled };
   if (reached.highDegree) return policy.highDegree;
   if (reached.hop >= policy.maxHops) return hopLimitStop(reached.hop, policy);
-  if (belowMinValue(reached.received, policy.minValue)) return policy.belowMinValue;
-  if (reached.budgetCut) return policy.budget;
   if (reached.failure) return incompleteStop(reached.failure);
   if (reached.contract) return policy.contract;
+  if (belowMinValue(reached.received, policy.minValue)) return policy.belowMinValue;
+  if (reached.budgetCut) return policy.budget;
   return undefined;
 }
 

@@ -162,6 +162,7 @@ const factsArb = fc.record({
   peeled: fc.option(fc.constant('peeled off'), { nil: undefined }),
   mix: fc.option(fc.constantFrom({ kind: 'coinjoin' as const, reason: 'cj' }, { kind: 'batch-payout' as const, reason: 'bp' }), { nil: undefined }),
   failure: fc.option(fc.constant(new TraceAbortedError('Trace aborted', { details: {} })), { nil: undefined }),
+  contract: fc.boolean(),
 });
 const limitsArb = fc.record({
   maxHops: fc.integer({ min: 0, max: 10 }),
@@ -180,9 +181,10 @@ function expectedKind(f: Reached, policy: StopPolicy): string | undefined {
     [f.peeled !== undefined, 'peeled'],
     [f.highDegree === true, 'high-degree'],
     [f.hop >= policy.maxHops, 'hop-limit'],
+    [f.failure !== undefined, 'incomplete'],
+    [f.contract === true, 'contract'],
     [![...f.received].some(([a, v]) => v >= min(a)), 'below-min-value'],
     [f.budgetCut === true, 'budget'],
-    [f.failure !== undefined, 'incomplete'],
   ];
   const kind = rules.find(([applies]) => applies)?.[1];
   return kind === 'follow' ? undefined : kind;
