@@ -55,6 +55,7 @@ export async function readBoxes(state: RunState, contracts: readonly FlowNode[])
     const adapter = adapterFor(state.adapters, chain);
     const answer = await guard(state, () => adapter.getTransactionMovements!(chain, hashes, { signal: state.run.signal }));
     for (const note of answer.notes) state.boxNotes.add(note);
+    if (!answer.internalVisible) for (const tx of hashes) state.blindTxs.add(`${chain}|${tx}`);
     const ends = answer.movements.flatMap((t) => [flow.node(chain, t.from), flow.node(chain, t.to)]);
     await checkContracts(state, ends);
     const byTx = groupBy(answer.movements, (t) => t.tx);
@@ -99,6 +100,9 @@ export function noteRefetch(state: RunState, node: FlowNode): void {
   if (state.flow.receivedBy(node).some(([key, v]) => v > 0n && newer.has(key))) state.refetch.add(node);
 }
 
+const BLIND =
+  'native value that contracts moved inside this transaction (internal calls) was not visible from the source: an output paid that way is missing here, and what it carried stays with the contracts';
+
 /** The boxes taint entered, as the outcome reports them, chronologically. */
 export function boxData(state: RunState): BoxData[] {
   const refOf = (key: string): AssetRef => state.assets.get(key) ?? state.assetRefs.get(key)!;
@@ -126,7 +130,7 @@ export function boxData(state: RunState): BoxData[] {
       })),
       kept: result.kept,
       produced: result.produced,
-      notes: result.notes,
+      notes: state.blindTxs.has(`${box.chain}|${box.tx}`) ? [...result.notes, BLIND] : result.notes,
     });
   }
   return out.sort((a, b) => a.time - b.time || a.block - b.block || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0));

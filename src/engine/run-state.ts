@@ -104,6 +104,8 @@ export interface RunState {
   readonly boxedTxs: Set<string>;
   /** What the sources said they could not see in transactions' movements (no internal value, …). */
   readonly boxNotes: Set<string>;
+  /** Boxes read from a source that could not see internal native value (`chain|tx`): their reports say so. */
+  readonly blindTxs: Set<string>;
   /** Assets met in boxes, by key: a conversion's output asset is traced once taint comes out in it. */
   readonly assetRefs: Map<string, AssetRef>;
   /** How many of its chain's traced assets an expanded address was fetched for; `refetch`: those to fetch again for newer ones. */
@@ -161,6 +163,7 @@ export function createRunState(
     contractsKnown: new Set(),
     boxedTxs: new Set(),
     boxNotes: new Set(),
+    blindTxs: new Set(),
     assetRefs: new Map(),
     fetchedAssets: new Map(),
     refetch: new Set(),

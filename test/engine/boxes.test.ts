@@ -5,6 +5,7 @@ import { runTrace, type TraceOutcome } from '../../src/engine/run.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { parseTraceSettings } from '../../src/trace/trace.js';
 import { CHAIN } from '../support/ganache.js';
+import { startRpcProxy } from '../support/rpc-proxy.js';
 import { readChain, replayTaint, type TaintState, type TxMovements } from '../support/swap-oracle.js';
 import { buildSwapWorld, drawSwapPlan, type SwapWorld } from '../support/swap-world.js';
 
@@ -147,4 +148,37 @@ describe('a seed inside a swap (TX:N)', () => {
       { numRuns: 3 },
     );
   }, 300_000);
+});
+
+describe('a source that cannot see internal value', () => {
+  it('says which conversions it could not see, and still taints no clean user', async () => {
+    const world = await buildSwapWorld(drawSwapPlan(2));
+    // No debug_traceTransaction and no trace_filter: what contracts pay in native value is invisible.
+    const proxy = await startRpcProxy({
+      target: world.chain.url,
+      intercept: (call) =>
+        call.method.startsWith('debug_') || call.method.startsWith('trace_')
+          ? { error: { code: -32601, message: `the method ${call.method} does not exist/is not available` } }
+          : undefined,
+    });
+    try {
+      const chain = await readChain(world.chain.request, world.tokens.WETH.address, true);
+      const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, wrappedNative: [world.tokens.WETH.address] });
+      const settings = parseTraceSettings({ seeds: world.seeds.map((tx) => ({ chain: CHAIN, tx })), maxHops: 20, from: 1 });
+      const outcome = await runTrace(settings, [adapter], undefined, { concurrency: 4 });
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.boxes.length).toBeGreaterThan(0);
+      for (const box of outcome.boxes) expect(box.notes.some((n) => n.includes('internal calls) was not visible'))).toBe(true);
+      expect(outcome.notes.some((n) => /internal/i.test(n))).toBe(true);
+      // The oracle (full view) says which transactions paid ETH out by internal calls: the blind trace reports no ETH
+      // output in them, and no clean user holds anything.
+      const paidByCalls = new Set(chain.txs.filter((t) => t.movements.some((m) => m.kind === 'internal' && !chain.contracts.has(m.to))).map((t) => t.hash));
+      expect(paidByCalls.size).toBeGreaterThan(0);
+      for (const box of outcome.boxes.filter((b) => paidByCalls.has(b.tx))) expect(box.outputs.every((e) => e.transfer.t.type !== 'internal')).toBe(true);
+      for (const who of world.clean) expect(engineHeld(outcome, chain.contracts).has(who)).toBe(false);
+    } finally {
+      await proxy.close();
+      await world.chain.close();
+    }
+  }, 120_000);
 });

@@ -350,3 +350,23 @@ describe('flowThroughTransaction: properties over generated transactions', () =>
     });
   });
 });
+
+describe("README's worked example", () => {
+  it('1,000 USDT in (600 tainted), 0.5 ETH out to a mule by an internal call: 0.3 ETH tainted, the pool keeps 600 USDT', () => {
+    const WETH = 'ethereum:0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2';
+    const half = 5n * 10n ** 17n;
+    const payment = mv(user, pool, USDT, 1_000_000_000n, 0);
+    const flow = run(
+      [payment, mv(pool, router, WETH, half, 1), mv(router, weth, WETH, half, 2), mv(weth, router, ETH, half, 3), mv(router, other, ETH, half, 4)],
+      [pool, router, weth],
+      [[payment, 600_000_000n]],
+    );
+    expect([...flow.tainted.values()].filter((v) => v > 0n)).toEqual([3n * 10n ** 17n]);
+    expect(flow.kept.get(USDT)).toBe(600_000_000n);
+    expect(flow.produced.get(ETH)).toBe(3n * 10n ** 17n);
+    expect(flow.contracts).toEqual([pool, router, weth].sort());
+    expect(flow.conversions).toMatchObject([
+      { assetIn: USDT, taintedIn: 600_000_000n, totalIn: 1_000_000_000n, assetOut: ETH, amountOut: half, taintedOut: 3n * 10n ** 17n },
+    ]);
+  });
+});

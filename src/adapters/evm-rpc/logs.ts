@@ -93,7 +93,12 @@ export async function fetchWrapLogs(transport: Transport, q: Omit<LogQuery, 'dir
     what: 'eth_getLogs',
     signal: q.signal,
     fetch: (from, to, addresses) => {
-      const filter = { fromBlock: toHex(from), toBlock: toHex(to), address: [...q.contracts], topics: [[DEPOSIT_TOPIC, WITHDRAWAL_TOPIC], addresses.map(addressTopic)] };
+      const filter = {
+        fromBlock: toHex(from),
+        toBlock: toHex(to),
+        address: [...q.contracts],
+        topics: [[DEPOSIT_TOPIC, WITHDRAWAL_TOPIC], addresses.map(addressTopic)],
+      };
       return transport.call({ method: 'eth_getLogs', params: [filter] }, LogsSchema, q.signal);
     },
     ...(q.onChunk ? { onChunk: (logs: readonly RpcLog[]) => q.onChunk!(logs.map((log) => `0x${log.topics[1]!.slice(-40)}`.toLowerCase())) } : {}),
@@ -130,11 +135,7 @@ export async function mapWrapLogs(
 }
 
 /** A wrapped native contract's Deposit/Withdrawal log as a movement of its token. */
-export function wrapMovement(
-  log: RpcLog,
-  asset: AssetRef,
-  wrapped: ReadonlySet<string>,
-): Omit<AccountTransfer, 'chain' | 'tx' | 'block' | 'time'> | undefined {
+export function wrapMovement(log: RpcLog, asset: AssetRef, wrapped: ReadonlySet<string>): Omit<AccountTransfer, 'chain' | 'tx' | 'block' | 'time'> | undefined {
   const decoded = decodeWrapLog(log, wrapped);
   return decoded && { type: 'token', ...decoded, asset, logIndex: hexToNumber(log.logIndex) };
 }

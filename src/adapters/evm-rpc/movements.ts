@@ -11,7 +11,7 @@ import { isUnsupported, RpcError } from './errors.js';
 import { wrapMovement } from './logs.js';
 import { DebugTraceSchema, internalCalls, type DebugTrace } from './internal-calls.js';
 import { dropReverted, logToTransfer, reverted, tracePosition, traceToTransfer, transactionToTransfer } from './map.js';
-import { ReceiptSchema, TracesSchema, TransactionSchema, type RpcLog, type RpcReceipt, type RpcTrace, type RpcTransaction } from './schema.js';
+import { ReceiptSchema, TracesSchema, TransactionSchema, type RpcReceipt, type RpcTrace, type RpcTransaction } from './schema.js';
 import type { createTransactionLookup } from './transactions.js';
 
 const TX_HASH = /^0x[0-9a-f]{64}$/;
