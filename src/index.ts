@@ -38,6 +38,7 @@ export {
   ReportAssetSchema,
   BridgeDepositReportSchema,
   EndpointSchema,
+  ConversionReportSchema,
   TraceReportSchema,
   type AssetRef,
   type Label,
@@ -50,6 +51,7 @@ export {
   type TraceSettings,
   type EndpointKind,
   type Endpoint,
+  type ConversionReport,
   type TraceReport,
 } from './core/schema.js';
 export type {
@@ -159,7 +161,15 @@ export {
 // Reports (HTML: `chaintrail/html`).
 export { reportToJson } from './report/json.js';
 export { reportToSummary } from './report/summary.js';
-export { csvCell, reportToEndpointsCsv, graphToTransfersCsv, ENDPOINTS_CSV_HEADER, TRANSFERS_CSV_HEADER } from './report/csv.js';
+export {
+  csvCell,
+  reportToEndpointsCsv,
+  graphToTransfersCsv,
+  reportToConversionsCsv,
+  ENDPOINTS_CSV_HEADER,
+  TRANSFERS_CSV_HEADER,
+  CONVERSIONS_CSV_HEADER,
+} from './report/csv.js';
 export { graphToGexf } from './report/gexf.js';
 export { graphToGraphml } from './report/graphml.js';
 export {

@@ -22,7 +22,8 @@ export interface ReachedAddress {
   lastSeen: number;
   hops: number | null;
   /**
-   * The endpoint kind when a branch stopped here (exchange, unspent, bridge, mixer, …); otherwise `seed` (received
+   * The endpoint kind when a branch stopped here (exchange, unspent, bridge, mixer, …, `contract`: taint a contract
+   * such as a DEX pool kept in a swap, which many unrelated traders share); otherwise `seed` (received
    * victim payments), `intermediate` (expanded and passed funds on) or `swept` (an exchange wallet a deposit address
    * swept into: not expanded, the deposit address is the endpoint).
    */

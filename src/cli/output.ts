@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvalidInputError } from '../core/errors.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
-import { graphToTransfersCsv, reportToEndpointsCsv } from '../report/csv.js';
+import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../report/csv.js';
 import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
@@ -20,7 +20,7 @@ export const OUTPUT_HELP =
   '\nOutputs (--format):\n' +
   '  summary   readable tables (default)          json     the TraceReport (input of `chaintrail report`)\n' +
   '  html      one offline file: interactive graph, tables per exchange/jurisdiction, freeze candidates\n' +
-  '  csv       endpoints.csv + transfers.csv into --out DIR (formula-injection safe)\n' +
+  '  csv       endpoints.csv + transfers.csv (+ conversions.csv after a swap) into --out DIR (formula-injection safe)\n' +
   '  gexf      Gephi (colour by category/endpoint)  graphml  yEd, Gephi, Cytoscape\n' +
   '  e.g. --format html --out report.html · --format csv --out csv/ · --explorer evm:56=https://bscscan.com/tx/{tx}\n';
 
@@ -78,10 +78,11 @@ export function writeOutput(
         details: { option: '--out' },
       });
     mkdirSync(opts.out, { recursive: true });
-    const files = [
+    const files: [string, string][] = [
       [join(opts.out, 'endpoints.csv'), reportToEndpointsCsv(report)],
       [join(opts.out, 'transfers.csv'), graphToTransfersCsv(graph, report)],
-    ] as const;
+    ];
+    if (report.conversions) files.push([join(opts.out, 'conversions.csv'), reportToConversionsCsv(report)]);
     for (const [file, text] of files) writeFileSync(file, text);
     if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
     return;

@@ -348,6 +348,40 @@ export type Endpoint = z.infer<typeof EndpointSchema>;
 
 const assetTotal = z.object({ asset: ReportAssetSchema, amount: amountString, amountDisplay: z.string() });
 
+/**
+ * One conversion inside a transaction that tainted value entered through contracts (a swap, a wrap or an unwrap):
+ * the contracts that formed the box, the tainted asset that went in and the share of its input that was tainted, the
+ * asset that came out and the tainted part of it, and who received it (issue #20).
+ */
+export const ConversionReportSchema = z.object({
+  chain: z.string(),
+  tx: z.string(),
+  block: z.number().int(),
+  time: isoTime,
+  /** Every contract the transaction touched; `entity`/`category` where a label names it (e.g. a `defi` protocol). */
+  contracts: z.array(z.object({ address: z.string(), entity: z.string().optional(), category: CategorySchema.optional() })),
+  assetIn: ReportAssetSchema,
+  /** Tainted part and total of the input asset's movements into the contracts (base units). */
+  taintedIn: amountString,
+  taintedInDisplay: z.string(),
+  totalIn: amountString,
+  totalInDisplay: z.string(),
+  /** taintedIn / totalIn exactly, and as a percentage rounded down to two decimals (never more than the fraction). */
+  share: z.object({ tainted: amountString, total: amountString, percent: z.number() }),
+  assetOut: ReportAssetSchema,
+  /** What the contracts paid out in assetOut to non-contracts, and the tainted part of it (share of it, rounded down). */
+  amountOut: amountString,
+  amountOutDisplay: z.string(),
+  taintedOut: amountString,
+  taintedOutDisplay: z.string(),
+  /** The outputs in assetOut that carry taint: the movement, the contract that paid (`from`), the recipient (`to`), what it moved and its tainted part. */
+  recipients: z.array(TaintedTransferSchema.extend({ from: z.string(), to: z.string(), amountDisplay: z.string(), taintDisplay: z.string() })),
+  /** What the rule could not say simply in this transaction (several tainted assets, clean inputs in other assets). */
+  notes: z.array(z.string()).optional(),
+});
+/** One conversion row of the report. */
+export type ConversionReport = z.infer<typeof ConversionReportSchema>;
+
 /** Schema of the JSON report (what `reportToJson` writes and `readReportFile` reads back). */
 export const TraceReportSchema = z.object({
   format: z.literal('chaintrail-trace'),
@@ -382,6 +416,8 @@ export const TraceReportSchema = z.object({
       time: isoTime,
     }),
   ),
+  /** Conversions inside transactions (swaps, wraps, unwraps) in time order; absent when the trace met none. */
+  conversions: z.array(ConversionReportSchema).optional(),
   endpoints: z.array(EndpointSchema),
   exchanges: z.array(
     z.object({
@@ -419,6 +455,8 @@ export const TraceReportSchema = z.object({
       seeded: amountString,
       /** Taint handed over from another chain through a bridge (continuations), when any. */
       bridgedIn: amountString.optional(),
+      /** Taint this asset received from conversions (what swaps, wraps and unwraps produced in it), when any. */
+      convertedIn: amountString.optional(),
       endpoints: amountString,
       fees: amountString,
       difference: amountString,

@@ -26,7 +26,11 @@ export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>)
   const unknown = [...new Set(nodes)].filter((n) => !contractsKnown.has(n) && !n.expanded);
   for (const [chain, list] of groupBy(unknown, (n) => splitNodeKey(n.key).chain)) {
     for (const n of list) contractsKnown.add(n);
-    if (!readsTransactions(state, chain)) continue;
+    if (!readsTransactions(state, chain)) {
+      const kind = adapterFor(state.adapters, chain).kind;
+      state.boxNotes.add(`the ${kind} source of ${chain} cannot read whole transactions or tell contracts: contracts there are followed as accounts (swaps are not seen through)`);
+      continue;
+    }
     const addresses = list.map((n) => splitNodeKey(n.key).address);
     const adapter = adapterFor(state.adapters, chain);
     const found = await guard(state, () => adapter.getContracts!(chain, addresses, { signal: state.run.signal }));

@@ -9,14 +9,31 @@ import type { AssetRef, TraceReport } from '../core/schema.js';
 export function reportAssets(report: TraceReport): Map<string, AssetRef> {
   const out = new Map<string, AssetRef>();
   const add = (a: AssetRef) => {
-    const key = a.kind === 'native' || !a.contract ? assetKey(a) : assetKey({ ...a, contract: safeNormalize(a.chain, a.contract) });
+    const key = graphAssetKey(a);
     if (!out.has(key)) out.set(key, a);
   };
   for (const c of report.conservation) add(c.asset);
   for (const s of report.seeds) add(s.asset);
   for (const e of report.endpoints) add(e.asset);
+  for (const c of report.conversions ?? []) add(c.assetOut);
   return out;
 }
+
+/** A report's asset under the key the trace graph gives it (contract normalized as the engine keeps it). */
+export function graphAssetKey(a: AssetRef): string {
+  return a.kind === 'native' || !a.contract ? assetKey(a) : assetKey({ ...a, contract: safeNormalize(a.chain, a.contract) });
+}
+
+/**
+ * The trace graph's edges that are a conversion's outputs (a swap, wrap or unwrap paid them), as the report's
+ * `conversions` names them: `tx|logIndex|recipient|asset key`. Empty when the report has no conversions.
+ */
+export function conversionEdgeIds(report: TraceReport): Set<string> {
+  return new Set((report.conversions ?? []).flatMap((c) => c.recipients.map((r) => conversionEdgeId(r.tx, r.logIndex, r.to, graphAssetKey(c.assetOut)))));
+}
+
+/** The id conversionEdgeIds uses for an edge: its tx, log index, recipient (as the report prints it) and asset key. */
+export const conversionEdgeId = (tx: string, logIndex: number, to: string, asset: string) => `${tx}|${logIndex}|${to}|${asset}`;
 
 function safeNormalize(chain: string, contract: string): string {
   try {

@@ -8,6 +8,7 @@ import type { TraceOutcome } from '../engine/run.js';
 import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
 import { conservation } from './conservation.js';
+import { conversionSection } from './conversions.js';
 import { reportEndpoint } from './endpoint.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
 
@@ -19,6 +20,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
   const caseJurisdiction = outcome.settings.caseJurisdiction;
   const list = [...outcome.endpoints].sort(compareEndpoints);
   const exchangeEndpoints = list.filter((e) => e.kind === 'exchange' && e.label);
+  const conversions = conversionSection(outcome);
   return {
     format: 'chaintrail-trace',
     version: 1,
@@ -29,6 +31,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     settings: reportSettings(outcome),
     sources: outcome.sources,
     seeds: seedRows(outcome),
+    ...(conversions ? { conversions } : {}),
     endpoints: list.map((e) => reportEndpoint(e, caseJurisdiction)),
     exchanges: exchangeSection(exchangeEndpoints, caseJurisdiction),
     jurisdictions: jurisdictionSection(exchangeEndpoints, caseJurisdiction),

@@ -1,6 +1,6 @@
 import type { TraceGraph } from '../engine/graph.js';
 import type { TraceReport } from '../core/schema.js';
-import { displayAmount, isoTime, reportAssets } from './assets.js';
+import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
 
 /**
  * CSV for spreadsheets (RFC 4180: comma separated, CRLF line ends, a field is quoted when it holds a comma, quote,
@@ -104,12 +104,20 @@ export const TRANSFERS_CSV_HEADER = [
   'tainted_display',
 ] as const;
 
-/** transfers.csv: every tainted movement of the trace graph, in chronological order (names as in ethereum-etl). */
+/**
+ * transfers.csv: every tainted movement of the trace graph, in chronological order (names as in ethereum-etl). When the
+ * trace met a conversion, a last column `kind` says whether a row is a plain `transfer` or a `conversion` output.
+ */
 export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): string {
   const assets = reportAssets(report);
+  const conversions = conversionEdgeIds(report);
   const rows: { sort: [number, string, number]; cells: (string | number | null)[] }[] = [];
   graph.forEachEdge((_key, a, source, target, sa, ta) => {
     const asset = String(a.asset);
+    const to = String(ta.address ?? target);
+    const kind = conversions.has(conversionEdgeId(String(a.tx), a.logIndex === undefined || a.logIndex === null ? -1 : Number(a.logIndex), to, asset))
+      ? 'conversion'
+      : 'transfer';
     rows.push({
       sort: [Number(a.time), String(a.tx), Number(a.logIndex ?? 0)],
       cells: [
@@ -120,7 +128,7 @@ export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): str
         a.block === undefined || a.block === null ? null : Number(a.block),
         isoTime(Number(a.time)),
         String(sa.address ?? source),
-        String(ta.address ?? target),
+        to,
         (sa.entity as string | null) ?? null,
         (ta.entity as string | null) ?? null,
         assets.get(asset)?.contract ?? (asset.endsWith(':native') ? '' : asset.slice(asset.indexOf(':') + 1)),
@@ -129,12 +137,75 @@ export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): str
         displayAmount(assets, asset, String(a.amount)),
         String(a.taint),
         displayAmount(assets, asset, String(a.taint)),
+        ...(conversions.size > 0 ? [kind] : []),
       ],
     });
   });
   rows.sort((x, y) => x.sort[0] - y.sort[0] || (x.sort[1] < y.sort[1] ? -1 : x.sort[1] > y.sort[1] ? 1 : 0) || x.sort[2] - y.sort[2]);
   return csv(
-    TRANSFERS_CSV_HEADER,
+    conversions.size > 0 ? [...TRANSFERS_CSV_HEADER, 'kind'] : TRANSFERS_CSV_HEADER,
     rows.map((r) => r.cells),
+  );
+}
+
+/** The columns of the conversions CSV, in order. */
+export const CONVERSIONS_CSV_HEADER = [
+  'chain',
+  'tx',
+  'block',
+  'block_timestamp',
+  'contracts',
+  'contract_entities',
+  'asset_in_symbol',
+  'asset_in_token_address',
+  'tainted_in',
+  'tainted_in_display',
+  'total_in',
+  'total_in_display',
+  'share_tainted',
+  'share_total',
+  'share_percent',
+  'asset_out_symbol',
+  'asset_out_token_address',
+  'amount_out',
+  'amount_out_display',
+  'tainted_out',
+  'tainted_out_display',
+  'recipients',
+  'recipient_taints',
+] as const;
+
+/**
+ * conversions.csv: one row per conversion of the report (a swap, wrap or unwrap inside a transaction); contracts,
+ * their label names and the recipients with their tainted parts (base units) separated by spaces, in the same order.
+ */
+export function reportToConversionsCsv(report: TraceReport): string {
+  return csv(
+    CONVERSIONS_CSV_HEADER,
+    (report.conversions ?? []).map((c) => [
+      c.chain,
+      c.tx,
+      c.block,
+      c.time,
+      c.contracts.map((k) => k.address).join(' '),
+      c.contracts.map((k) => k.entity ?? '').join(';'),
+      c.assetIn.symbol,
+      c.assetIn.contract ?? '',
+      c.taintedIn,
+      c.taintedInDisplay,
+      c.totalIn,
+      c.totalInDisplay,
+      c.share.tainted,
+      c.share.total,
+      c.share.percent.toFixed(2),
+      c.assetOut.symbol,
+      c.assetOut.contract ?? '',
+      c.amountOut,
+      c.amountOutDisplay,
+      c.taintedOut,
+      c.taintedOutDisplay,
+      c.recipients.map((r) => r.to).join(' '),
+      c.recipients.map((r) => r.taint).join(' '),
+    ]),
   );
 }

@@ -31,7 +31,8 @@ export function xmlSafe(value: string): string {
 /**
  * Flat, typed attributes for graph tools (Gephi, yEd, Cytoscape): one type per attribute for every node or edge
  * (missing text is '', missing numbers are -1), so a tool can partition and colour by `category`, `endpoint`, `chain`,
- * `jurisdictions` or rank by `tainted_in_value`. `*_value` columns are display units as floating point, for sizing
+ * `jurisdictions` or rank by `tainted_in_value`; when the trace met a conversion, every edge's `kind` says whether it is a
+ * plain `transfer` or a `conversion` output (a swap, wrap or unwrap paid it). `*_value` columns are display units as floating point, for sizing
  * only; the exact amounts are the base-unit strings beside them.
  */
 export function exportGraph(graph: TraceGraph, report: TraceReport): { nodes: ExportNode[]; edges: ExportEdge[] } {
@@ -83,6 +84,8 @@ export function exportGraph(graph: TraceGraph, report: TraceReport): { nodes: Ex
       tainted_display: e.raw.taintDisplay,
       tainted_value: Number(e.raw.taintDisplay) || 0,
       seed_payment: e.seed,
+      // Only graphs with a conversion carry `kind` (transfer | conversion), so exports of other traces keep their bytes.
+      ...(view.conversions ? { kind: e.kind } : {}),
     } satisfies Record<string, Primitive>,
   }));
   return { nodes, edges };

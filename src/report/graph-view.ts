@@ -1,7 +1,7 @@
 import type { AssetRef, TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { groupBy } from '../core/group.js';
-import { displayAmount, isoTime, reportAssets } from './assets.js';
+import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
 
 export const CATEGORY_COLORS: Record<string, string> = {
   exchange: '#1971c2',
@@ -15,6 +15,13 @@ export const CATEGORY_COLORS: Record<string, string> = {
   victim: '#f59f00',
   unlabeled: '#adb5bd',
 };
+
+/** How the graph draws an edge of each kind: a plain transfer, or a conversion's output (a swap, wrap or unwrap paid it). */
+export const EDGE_STYLES = {
+  transfer: { size: 1.5, color: '#ced4da' },
+  conversion: { size: 3, color: '#343a40' },
+} as const;
+export type EdgeKind = keyof typeof EDGE_STYLES;
 
 export interface NodeInfo {
   chain: string;
@@ -72,30 +79,38 @@ export function graphView(graph: TraceGraph, report: TraceReport) {
       info,
     };
   });
-  const edges = graph.mapEdges((key, a, source, target) => ({
-    key,
-    source,
-    target,
-    tx: String(a.tx),
-    amount: `${displayAmount(assets, String(a.asset), String(a.taint))} ${String(a.symbol ?? '')}`.trim(),
-    time: isoTime(Number(a.time)),
-    t: Number(a.time),
-    seed: seedTxs.has(String(a.tx)) && flows.victims.has(source),
-    size: 1.5,
-    color: '#ced4da',
-    raw: {
-      chain: String(graph.getNodeAttribute(source, 'chain')),
-      type: a.type === undefined || a.type === null ? '' : String(a.type),
-      logIndex: a.logIndex === undefined || a.logIndex === null ? -1 : Number(a.logIndex),
-      block: a.block === undefined || a.block === null ? -1 : Number(a.block),
-      asset: String(a.asset),
-      symbol: String(a.symbol ?? ''),
-      amount: String(a.amount),
-      taint: String(a.taint),
-      taintDisplay: displayAmount(assets, String(a.asset), String(a.taint)),
-    },
-  }));
-  return { nodes, edges };
+  const conversions = conversionEdgeIds(report);
+  const edges = graph.mapEdges((key, a, source, target) => {
+    const logIndex = a.logIndex === undefined || a.logIndex === null ? -1 : Number(a.logIndex);
+    const kind: EdgeKind =
+      conversions.size > 0 && conversions.has(conversionEdgeId(String(a.tx), logIndex, String(graph.getNodeAttribute(target, 'address')), String(a.asset)))
+        ? 'conversion'
+        : 'transfer';
+    return {
+      key,
+      source,
+      target,
+      tx: String(a.tx),
+      amount: `${displayAmount(assets, String(a.asset), String(a.taint))} ${String(a.symbol ?? '')}`.trim(),
+      time: isoTime(Number(a.time)),
+      t: Number(a.time),
+      seed: seedTxs.has(String(a.tx)) && flows.victims.has(source),
+      ...EDGE_STYLES[kind],
+      kind,
+      raw: {
+        chain: String(graph.getNodeAttribute(source, 'chain')),
+        type: a.type === undefined || a.type === null ? '' : String(a.type),
+        logIndex,
+        block: a.block === undefined || a.block === null ? -1 : Number(a.block),
+        asset: String(a.asset),
+        symbol: String(a.symbol ?? ''),
+        amount: String(a.amount),
+        taint: String(a.taint),
+        taintDisplay: displayAmount(assets, String(a.asset), String(a.taint)),
+      },
+    };
+  });
+  return { nodes, edges, conversions: conversions.size > 0 };
 }
 
 /** Taint in and out of each node per asset, and the victims (senders of seed payments, outside the trace's hops). */

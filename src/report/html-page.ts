@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { missingDependency } from '../core/optional.js';
 import type { TraceReport } from '../core/schema.js';
 import { escapeHtml, jsonForScript } from './escape.js';
-import { CATEGORY_COLORS } from './graph-view.js';
+import { CATEGORY_COLORS, EDGE_STYLES } from './graph-view.js';
 import { CLIENT_SCRIPT } from './html-client.js';
 import type { HtmlSections } from './html-tables.js';
 
@@ -58,18 +58,24 @@ const STYLE = `  body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sa
   li.ok strong { color: #2b8a3e; } li.gap strong { color: #c92a2a; }
   #path-panel ol { padding-left: 20px; } #path-panel h3 { font-size: 13px; margin: 8px 0 4px; word-break: break-all; }`;
 
+/** The legend's entry for conversion edges (only on pages whose graph has one). */
+const conversionLegend = `
+      <li id="legend-conversion"><span class="swatch" style="background:${EDGE_STYLES.conversion.color};border-radius:0;height:${EDGE_STYLES.conversion.size}px"></span>thick dark edge: a conversion's output (a swap, wrap or unwrap paid it the tainted share of what went in)</li>`;
+
 /** What the page shows: the title, the report (header figures, notes), its sections and the graph's data. */
 export interface PageContent {
   title: string;
   report: TraceReport;
   sections: HtmlSections;
   data: unknown;
+  /** The graph draws conversion outputs as their own kind of edge: the legend then names it. */
+  conversionEdges?: boolean;
 }
 
 /** The page template: header, graph, sections, notes; the data as escaped JSON and the scripts allowed by hash. */
-export function htmlPage({ title, report, sections, data }: PageContent): string {
+export function htmlPage({ title, report, sections, data, conversionEdges = false }: PageContent): string {
   const c = report.case;
-  const { conservation, exchanges, jurisdictions, freezeTable, stops, endpoints, seeds } = sections;
+  const { conservation, exchanges, jurisdictions, freezeTable, stops, endpoints, seeds, conversions } = sections;
   const legend = Object.entries(CATEGORY_COLORS)
     .map(([k, color]) => `<li><span class="swatch" style="background:${color}"></span>${escapeHtml(k)}</li>`)
     .join('');
@@ -115,7 +121,7 @@ ${STYLE}
       <strong>Colour: category</strong>
       <ul>${legend}</ul>
       <ul><li><span class="ring" style="border:3px solid #212529"></span>seed recipient (victim payment arrived here)</li>
-      <li><span class="ring" style="border:2px dashed #c2255c"></span>endpoint (a branch stopped here)</li>
+      <li><span class="ring" style="border:2px dashed #c2255c"></span>endpoint (a branch stopped here)</li>${conversionEdges ? conversionLegend : ''}
       <li>Size: tainted amount received</li><li>Left to right: hops from the victim payment</li></ul>
       <button id="clear-path" type="button">Clear path</button>
       <div id="path-panel"></div>
@@ -128,7 +134,7 @@ ${STYLE}
 <section>${freezeTable}</section>
 <section>${stops}</section>
 <section>${endpoints}</section>
-<section>${seeds}</section>
+${conversions ? `<section id="conversions">${conversions}</section>\n` : ''}<section>${seeds}</section>
 ${notes.length ? `<section id="notes"><h2>Notes</h2><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>` : ''}
 </main>
 <script type="application/json" id="chaintrail-data">${dataJson}</script>

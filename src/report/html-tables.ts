@@ -17,6 +17,8 @@ export interface HtmlSections {
   stops: string;
   endpoints: string;
   seeds: string;
+  /** The conversions table; empty when the report has no conversions (the page then has no such section). */
+  conversions: string;
 }
 
 export function link(url: string | null, text: string, cls = 'hash'): string {
@@ -48,6 +50,7 @@ export function htmlSections(report: TraceReport, links: Links): HtmlSections {
     stops: stopsTable(report),
     endpoints: endpointsTable(report, links),
     seeds: seedsTable(report, links),
+    conversions: conversionsTable(report, links),
   };
 }
 
@@ -131,6 +134,27 @@ function stopsTable(report: TraceReport): string {
     'Where the trace stopped',
     ['reason', 'endpoints', 'amount'],
     report.stops.map((s) => [escapeHtml(s.kind), String(s.count), s.totals.map(amt).join(' + ')]),
+  );
+}
+
+/** Conversions inside transactions: what went in, the share tainted, what came out and who received it. */
+function conversionsTable(report: TraceReport, links: Links): string {
+  if (!report.conversions?.length) return '';
+  return table(
+    'conversions-table',
+    'Conversions: swaps, wraps and unwraps inside a transaction (the tainted share of what went in makes the tainted part of what came out)',
+    ['time (UTC)', 'chain', 'transaction', 'contracts', 'tainted in', 'share tainted', 'out', 'tainted out', 'recipients (tainted part)'],
+    report.conversions.map((c) => [
+      escapeHtml(c.time),
+      escapeHtml(c.chain),
+      links.tx(c.chain, c.tx),
+      c.contracts.map((k) => (k.entity ? `${escapeHtml(k.entity)} ` : '') + links.addr(c.chain, k.address)).join('<br>'),
+      escapeHtml(`${c.taintedInDisplay} ${c.assetIn.symbol} of ${c.totalInDisplay} (${c.assetIn.chain})`),
+      `<span title="${escapeHtml(`${c.share.tainted}/${c.share.total}`)}">${escapeHtml(`${c.share.percent.toFixed(2)} %`)}</span>`,
+      escapeHtml(`${c.amountOutDisplay} ${c.assetOut.symbol}`),
+      escapeHtml(`${c.taintedOutDisplay} ${c.assetOut.symbol}`),
+      c.recipients.map((r) => `${links.addr(c.chain, r.to)} ${escapeHtml(r.taintDisplay)}`).join('<br>'),
+    ]),
   );
 }
 

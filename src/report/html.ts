@@ -47,6 +47,8 @@ export function reportToHtml(report: TraceReport, graph: TraceGraph, options: Ht
 
   const title = options.title ?? `chaintrail report${report.case.reference ? ` — case ${report.case.reference}` : ''}`;
   const view = graphView(graph, report);
-  const data = { nodes: view.nodes, edges: view.edges.map(({ raw: _raw, ...e }) => e), explorers };
-  return htmlPage({ title, report, sections: htmlSections(report, links), data });
+  // A conversion's output is drawn as its own kind of edge (EDGE_STYLES) and says so on the path panel; transfers carry no kind.
+  const edges = view.edges.map(({ raw: _raw, kind, ...e }) => (kind === 'conversion' ? { ...e, amount: `${e.amount} (conversion output)`, kind } : e));
+  const data = { nodes: view.nodes, edges, explorers };
+  return htmlPage({ title, report, sections: htmlSections(report, links), data, conversionEdges: view.conversions });
 }

@@ -70,7 +70,15 @@ export const RequestPacketSchema = z.object({
       /** Part of `amount` not attributed to one payment (base units): a UTXO trace, or a report without attribution. */
       unattributed: z.string().optional(),
       /** From the victim payment (step 0) to this address, one transaction per hop. */
-      path: z.array(z.object({ step: z.number().int(), tx: z.string(), victimPayment: z.boolean() })),
+      /** A step that was a swap, wrap or unwrap names its conversions (symbols in and out, share of the input tainted). */
+      path: z.array(
+        z.object({
+          step: z.number().int(),
+          tx: z.string(),
+          victimPayment: z.boolean(),
+          conversions: z.array(z.object({ assetIn: z.string(), assetOut: z.string(), sharePercent: z.number() })).optional(),
+        }),
+      ),
     }),
   ),
   /** Every victim payment whose money reaches these addresses, with what it contributed to them (per asset; empty for a payment listed only because a path starts at it). */
@@ -103,7 +111,14 @@ export const assetId = (a: Endpoint['asset']) => `${a.chain}:${a.kind}:${(a.cont
 
 function pathOf(report: TraceReport, endpoint: Endpoint): PacketAddress['path'] {
   const seedTxs = new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : [])));
-  return endpoint.path.map((tx, i) => ({ step: i, tx, victimPayment: i === 0 && seedTxs.has(tx) }));
+  const conversions = (tx: string) =>
+    (report.conversions ?? [])
+      .filter((c) => c.chain === endpoint.chain && c.tx === tx)
+      .map((c) => ({ assetIn: c.assetIn.symbol, assetOut: c.assetOut.symbol, sharePercent: c.share.percent }));
+  return endpoint.path.map((tx, i) => {
+    const swapped = conversions(tx);
+    return { step: i, tx, victimPayment: i === 0 && seedTxs.has(tx), ...(swapped.length > 0 ? { conversions: swapped } : {}) };
+  });
 }
 
 function common(report: TraceReport) {
@@ -339,7 +354,13 @@ export function addressDetail(a: RequestPacket['addresses'][number]): string[] {
   for (const v of a.victims) out.push(`  - ${escapeMarkdown(v.chain)} ${markdownCode(v.tx)}: ${escapeMarkdown(v.amountDisplay)} ${symbol}`);
   if (a.unattributed) out.push(`  - not attributed to one payment: ${escapeMarkdown(formatUnits(BigInt(a.unattributed), a.asset.decimals))} ${symbol}`);
   out.push('- Path from the victim payment:');
-  for (const step of a.path) out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}`);
+  for (const step of a.path) {
+    const swapped = (step.conversions ?? []).map(
+      (c) => `${escapeMarkdown(c.assetIn)} → ${escapeMarkdown(c.assetOut)}, ${c.sharePercent.toFixed(2)} % of the input tainted`,
+    );
+    const note = swapped.length > 0 ? ` (conversion: ${swapped.join('; ')})` : '';
+    out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}${note}`);
+  }
   return out;
 }
 

@@ -18,7 +18,14 @@ const amount = (t: { amountDisplay: string; asset: { symbol: string; chain: stri
 
 /** A human-readable summary: per exchange, per jurisdiction, every endpoint, cuts and the conservation line. */
 export function reportToSummary(report: TraceReport): string {
-  const out = [...heading(report), ...exchangeLines(report), ...endpointLines(report), ...crossingLines(report), ...balanceLines(report)];
+  const out = [
+    ...heading(report),
+    ...exchangeLines(report),
+    ...endpointLines(report),
+    ...conversionLines(report),
+    ...crossingLines(report),
+    ...balanceLines(report),
+  ];
   return `${out.join('\n')}\n`;
 }
 
@@ -102,6 +109,33 @@ function endpointLines(report: TraceReport): string[] {
     );
   }
   return out;
+}
+
+/** Conversions inside transactions (swaps, wraps, unwraps), one row each (nothing when there are none). */
+function conversionLines(report: TraceReport): string[] {
+  if (!report.conversions?.length) return [];
+  const contracts = (c: NonNullable<TraceReport['conversions']>[number]) =>
+    c.contracts.map((k) => (k.entity ? `${k.entity} (${short(k.address)})` : short(k.address))).join(', ');
+  return [
+    '',
+    'Conversions (swaps, wraps, unwraps inside a transaction)',
+    table(
+      ['time (UTC)', 'chain', 'tx', 'contracts', 'tainted in', 'share tainted', 'out', 'tainted out', 'recipients'],
+      report.conversions.map((c) => [
+        c.time,
+        c.chain,
+        short(c.tx),
+        contracts(c),
+        `${c.taintedInDisplay} ${c.assetIn.symbol} of ${c.totalInDisplay}`,
+        `${c.share.percent.toFixed(2)}% (${c.share.tainted}/${c.share.total})`,
+        `${c.amountOutDisplay} ${c.assetOut.symbol}`,
+        `${c.taintedOutDisplay} ${c.assetOut.symbol}`,
+        c.recipients.map((r) => `${short(r.to)} ${r.taintDisplay}`).join(', '),
+      ]),
+      [4, 6, 7],
+    ),
+    ...[...new Set(report.conversions.flatMap((c) => (c.notes ?? []).map((n) => `  ${short(c.tx)}: ${n}`)))],
+  ];
 }
 
 /** Deposits into bridges and whether each was continued on the destination chain (nothing when there are none). */

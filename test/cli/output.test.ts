@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiDirectedGraph } from 'graphology';
@@ -9,7 +9,9 @@ import { EXIT } from '../../src/cli/io.js';
 import { parseExplorerArgs } from '../../src/cli/output.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
 import { RequestPacketSchema } from '../../src/report/packets.js';
+import { CONVERSIONS_CSV_HEADER, TRANSFERS_CSV_HEADER } from '../../src/report/csv.js';
 import { cli } from '../support/cli.js';
+import { swapDataset } from '../support/swap-dataset.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-cli-'));
 
@@ -36,6 +38,47 @@ describe('--format on demo and trace', () => {
     const bad = await cli(['demo', '--format', 'csv']);
     expect(bad.code).toBe(EXIT.invalidInput);
     expect(bad.stderr).toMatch(/--out DIR/);
+  });
+
+  it('writes conversions.csv and a kind column after a trace through swaps; report convert writes it from the JSON', { timeout: 60_000 }, async () => {
+    const world = swapDataset(11);
+    const dir = tmp();
+    writeFileSync(join(dir, 'dataset.json'), JSON.stringify(world.dataset));
+    const labels = world.labels.map((l) => [l.chain, l.address, l.entity, l.category, l.jurisdictions.join(';'), l.confidence, l.source].join(','));
+    writeFileSync(join(dir, 'labels.csv'), ['chain,address,entity,category,jurisdiction,confidence,source', ...labels].join('\n'));
+    const base = [
+      'trace',
+      '--chain',
+      'ethereum',
+      '--source',
+      `fixture:${join(dir, 'dataset.json')}`,
+      '--labels',
+      join(dir, 'labels.csv'),
+      '--no-builtin-labels',
+    ];
+    const args = [...base, '--seed', world.seedTx, '--quiet'];
+    const { code } = await cli([...args, '--format', 'csv', '--out', join(dir, 'csv')]);
+    expect(code).toBe(EXIT.ok);
+    expect(readdirSync(join(dir, 'csv')).sort()).toEqual(['conversions.csv', 'endpoints.csv', 'transfers.csv']);
+    const report = TraceReportSchema.parse(JSON.parse((await cli([...args, '--format', 'json'])).stdout));
+    const conversions = readFileSync(join(dir, 'csv', 'conversions.csv'), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(conversions[0]).toBe(CONVERSIONS_CSV_HEADER.join(','));
+    expect(conversions.slice(1).map((l) => l.split(',')[1])).toEqual(report.conversions!.map((c) => c.tx));
+    const transfers = readFileSync(join(dir, 'csv', 'transfers.csv'), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(transfers[0]).toBe([...TRANSFERS_CSV_HEADER, 'kind'].join(','));
+    const recipients = report.conversions!.reduce((s, c) => s + c.recipients.length, 0);
+    expect(transfers.filter((l) => l.endsWith(',conversion'))).toHaveLength(recipients);
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
+    const convert = await cli(['report', 'convert', '--in', join(dir, 'report.json'), '--format', 'csv', '--out', join(dir, 'again')]);
+    expect(convert.code).toBe(EXIT.ok);
+    expect(readFileSync(join(dir, 'again', 'conversions.csv'), 'utf8')).toBe(readFileSync(join(dir, 'csv', 'conversions.csv'), 'utf8'));
+    const summary = await cli(['report', 'convert', '--in', join(dir, 'report.json')]);
+    expect(summary.stdout).toContain('Conversions (swaps, wraps, unwraps inside a transaction)');
+    expect(summary.stdout).toMatch(/ok +WETH \(ethereum\): .* WETH came out of swaps\/wraps for USDT/);
   });
 
   it('prints GEXF and GraphML that parse back with the trace graph size', { timeout: 60_000 }, async () => {

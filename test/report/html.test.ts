@@ -6,9 +6,12 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceReport } from '../../src/core/schema.js';
 import type { TraceGraph } from '../../src/engine/graph.js';
+import { formatAddress } from '../../src/core/address.js';
 import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
 import { reportToHtml } from '../../src/report/html.js';
+import { EDGE_STYLES } from '../../src/report/graph-view.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 
 /** The browser globals these tests touch (the project compiles without the DOM lib). */
 interface PageGlobals {
@@ -29,6 +32,14 @@ interface PageGlobals {
       kind: '2d',
     ): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
   };
+}
+
+/** The part of graphology's graph the swap test reads in the page. */
+interface MultiGraphLike {
+  edges(): string[];
+  target(e: string): string;
+  getEdgeAttribute(e: string, name: 'tx'): string;
+  getNodeAttribute(n: string, name: 'info'): { address: string };
 }
 
 const CHROMIUM_ARGS = [
@@ -74,30 +85,10 @@ describe('the HTML report in headless Chromium', () => {
 
   beforeAll(async () => {
     ({ report, graph } = await traceDemo({ hostile: true }));
-    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-html-'));
-    const file = join(dir, 'report.html');
-    writeFileSync(file, reportToHtml(report, graph));
-    profile = mkdtempSync(join(tmpdir(), 'chaintrail-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1000 },
-      offline: true,
-    });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).chaintrail?.ready === true, null, { timeout: 30_000 });
+    ({ context, page, profile } = await openInChromium(reportToHtml(report, graph), errors));
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => closeChromium(context, profile));
 
   it('draws the graph on a canvas: coloured nodes, not a blank area', SLOW, async () => {
     await page.waitForTimeout(500);
@@ -206,6 +197,104 @@ describe('the HTML report in headless Chromium', () => {
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).chaintrail.selected)).toBeNull();
   });
 });
+
+describe('the HTML report of a trace through swaps, in headless Chromium', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let report: TraceReport;
+  let graph: TraceGraph;
+  let profile: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    // A world with clean money mixed in whose case swaps into WETH paid to a mule by the contract it paid into.
+    for (let seed = 1; !report; seed++) {
+      const world = swapDataset(seed);
+      if (world.params.clean === 0n) continue;
+      const traced = await traceSwapWorld(world);
+      const scammer = formatAddress('ethereum', world.actors.scammer);
+      const paidOn = (r: { tx: string; from: string; to: string }) =>
+        r.to !== scammer && traced.graph.someEdge((_e, a, _s, target) => a.tx === r.tx && traced.graph.getNodeAttribute(target, 'address') === r.from);
+      if ((traced.report.conversions ?? []).some((c) => c.recipients.some(paidOn))) ({ report, graph } = traced);
+    }
+    ({ context, page, profile } = await openInChromium(reportToHtml(report, graph), errors));
+  }, 90_000);
+
+  afterAll(() => closeChromium(context, profile));
+
+  it('lists every conversion in its table, names the edge kind in the legend and draws conversion outputs in their style', SLOW, async () => {
+    const conversions = report.conversions!;
+    expect(conversions.length).toBeGreaterThan(0);
+    expect(await page.locator('#conversions-table tbody tr.row').count()).toBe(conversions.length);
+    const rowText = await page.locator('#conversions-table tbody tr.row').first().textContent();
+    expect(rowText).toContain(`${conversions[0]!.share.percent.toFixed(2)} %`);
+    expect(rowText).toContain(`${conversions[0]!.taintedOutDisplay} WETH`);
+    expect(await page.locator('#legend-conversion').isVisible()).toBe(true);
+    expect(await page.locator('#endpoints-table tbody tr.row').count()).toBe(report.endpoints.length);
+    expect(await page.locator('#conservation li.ok').count()).toBe(report.conservation.length);
+    // What sigma draws: the recipients' edges in the conversion style, every other edge as a transfer.
+    const recipients = new Set(conversions.flatMap((c) => c.recipients.map((r) => `${r.tx}|${r.to}`)));
+    const drawn = await page.evaluate(() => {
+      const ct = (
+        globalThis as unknown as { chaintrail: { graph: MultiGraphLike; renderer: { getEdgeDisplayData(e: string): { color: string; size: number } } } }
+      ).chaintrail;
+      return ct.graph.edges().map((e) => {
+        const d = ct.renderer.getEdgeDisplayData(e);
+        return { tx: ct.graph.getEdgeAttribute(e, 'tx'), to: ct.graph.getNodeAttribute(ct.graph.target(e), 'info').address, color: d.color, size: d.size };
+      });
+    });
+    expect(drawn.length).toBe(graph.size);
+    const styled = drawn.filter((d) => d.color === EDGE_STYLES.conversion.color && d.size === EDGE_STYLES.conversion.size);
+    expect(new Set(styled.map((d) => `${d.tx}|${d.to}`))).toEqual(recipients);
+    expect(drawn.filter((d) => !recipients.has(`${d.tx}|${d.to}`)).every((d) => d.color === EDGE_STYLES.transfer.color)).toBe(true);
+    await page.screenshot({ path: 'test/artifacts/html-report-swaps.png' });
+    expect(errors).toEqual([]);
+  });
+
+  it('marks the conversion output on the path from the victim payment to a mule paid by a swap', SLOW, async () => {
+    const scammer = report.seeds[0]!.address;
+    const mule = report
+      .conversions!.flatMap((c) => c.recipients)
+      .find((r) => r.to !== scammer && graph.someEdge((_e, a, _s, t) => a.tx === r.tx && graph.getNodeAttribute(t, 'address') === r.from))!;
+    expect(mule).toBeDefined();
+    const node = graph.findNode((_n, a) => a.address === mule.to)!;
+    const point = await viewportPoint(page, node);
+    await page.mouse.click(point.x, point.y);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).chaintrail.selected !== null, null, { timeout: 10_000 });
+    const selected = await page.evaluate(() => (globalThis as unknown as PageGlobals).chaintrail.selected!);
+    expect(selected.txs[0]).toBe(report.seeds[0]!.tx);
+    expect(selected.txs.at(-1)).toBe(mule.tx);
+    expect(await page.locator('#path-panel li').last().textContent()).toContain('(conversion output)');
+    await page.click('#clear-path');
+  });
+});
+
+/** Writes the page to a file and opens it offline in headless Chromium; page errors and any request go to `errors`. */
+async function openInChromium(html: string, errors: string[]): Promise<{ context: BrowserContext; page: Page; profile: string }> {
+  const file = join(mkdtempSync(join(tmpdir(), 'chaintrail-html-')), 'report.html');
+  writeFileSync(file, html);
+  const profile = mkdtempSync(join(tmpdir(), 'chaintrail-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+    offline: true,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) errors.push(`request to ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForFunction(() => (globalThis as unknown as Partial<PageGlobals>).chaintrail?.ready === true, null, { timeout: 30_000 });
+  return { context, page, profile };
+}
+
+async function closeChromium(context: BrowserContext | undefined, profile: string | undefined): Promise<void> {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+}
 
 async function viewportPoint(page: Page, node: string): Promise<{ x: number; y: number }> {
   return page.evaluate((key) => {

@@ -6,13 +6,15 @@ import { InvalidInputError } from '../../src/core/errors.js';
 import { escapeMarkdown, slug } from '../../src/report/escape.js';
 import { freezeCandidates } from '../../src/report/freeze.js';
 import { reportToJson } from '../../src/report/json.js';
-import { buildRequestPackets, packetFiles, readReportFile, RequestPacketSchema } from '../../src/report/packets.js';
+import { buildRequestPackets, packetFiles, packetToMarkdown, readReportFile, RequestPacketSchema } from '../../src/report/packets.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 import fc from 'fast-check';
 import { trace } from '../../src/trace/trace.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { labels, txOf } from '../support/world.js';
 import { build, labelRows, planArb } from '../support/shared-deposit-world.js';
+import { formatAddress } from '../../src/core/address.js';
+import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 
 describe('request packets', () => {
   it('makes one packet per exchange and per freezable-token issuer, with deposit addresses, times, txs and the path from the victim payment', async () => {
@@ -132,4 +134,34 @@ describe('escaping helpers', () => {
     expect(escapeMarkdown('[x](http://a) ![i](y) *b* | c')).toBe('\\[x\\](http\\://a) \\!\\[i\\](y) \\*b\\* \\| c');
     expect(escapeMarkdown('www.example.org\nnext')).toBe('www\\.example.org next');
   });
+});
+
+describe('request packets after swaps', () => {
+  it('name each conversion on the path to an exchange, with its share, and never ask for what a contract kept (generated worlds)', async () => {
+    let named = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+        const world = swapDataset(seed);
+        const { report } = await traceSwapWorld(world);
+        const byTx = new Map((report.conversions ?? []).map((c) => [c.tx, c]));
+        const contracts = new Set(world.contracts.map((a) => formatAddress('ethereum', a)));
+        for (const packet of buildRequestPackets(report)) {
+          RequestPacketSchema.parse(packet);
+          const markdown = packetToMarkdown(packet);
+          for (const a of packet.addresses) {
+            expect(contracts.has(a.address)).toBe(false);
+            for (const step of a.path) {
+              const c = byTx.get(step.tx);
+              expect(step.conversions).toEqual(c ? [{ assetIn: c.assetIn.symbol, assetOut: c.assetOut.symbol, sharePercent: c.share.percent }] : undefined);
+              if (!c) continue;
+              expect(markdown).toContain(`(conversion: USDT → WETH, ${c.share.percent.toFixed(2)} % of the input tainted)`);
+              named++;
+            }
+          }
+        }
+      }),
+      { numRuns: 12 },
+    );
+    expect(named).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../core/errors.js';
-import { reportToEndpointsCsv } from '../../report/csv.js';
+import { reportToConversionsCsv, reportToEndpointsCsv } from '../../report/csv.js';
 import { reportToJson } from '../../report/json.js';
 import { packetFiles, readReportFile } from '../../report/packets.js';
 import { reportToSummary } from '../../report/summary.js';
@@ -65,7 +65,10 @@ export function registerReportCommand(program: Command, io: CliIo): void {
         if (!opts.out) throw new InvalidInputError('--format csv needs --out DIR (endpoints.csv is written there)', { details: { option: '--out' } });
         mkdirSync(opts.out, { recursive: true });
         writeFileSync(join(opts.out, 'endpoints.csv'), reportToEndpointsCsv(r));
-        io.stderr.write(`wrote ${join(opts.out, 'endpoints.csv')} (transfers.csv needs the trace graph: trace --format csv)\n`);
+        if (r.conversions) writeFileSync(join(opts.out, 'conversions.csv'), reportToConversionsCsv(r));
+        io.stderr.write(
+          `wrote ${join(opts.out, 'endpoints.csv')}${r.conversions ? ` and ${join(opts.out, 'conversions.csv')}` : ''} (transfers.csv needs the trace graph: trace --format csv)\n`,
+        );
         return;
       }
       const text = opts.format === 'json' ? reportToJson(r) : reportToSummary(r);
