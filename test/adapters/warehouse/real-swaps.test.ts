@@ -65,6 +65,8 @@ function movesOf(hash: string): Move[] {
 }
 
 interface Expected {
+  /** The box's inputs in the seed's asset (movements from non-contracts into contracts), with their tainted part. */
+  inputs: { amount: bigint; tainted: bigint }[];
   /** Box outputs (contract -> non-contract) with their tainted part, by recipient and asset. */
   outputs: { to: string; asset: string; amount: bigint; tainted: bigint; log: number }[];
   /** Per asset: tainted input the contracts keep; tainted output beyond tainted input. */
@@ -95,7 +97,7 @@ function expectedBox(seed: Payment): Expected {
     if (taintOut > taintIn) produced.set(a, taintOut - taintIn);
   }
   const touched = [...new Set(moves.flatMap((m) => [m.from, m.to]).filter(isContract))].sort();
-  return { outputs: out, kept, produced, contracts: touched };
+  return { inputs, outputs: out, kept, produced, contracts: touched };
 }
 
 /** A payment a seed can name: a Transfer row (`TX:N`) or a transaction's own value (`TX:-1`); WETH counts as ETH. */
@@ -192,13 +194,32 @@ async function checkSeed(seed: Payment): Promise<{ result: TraceResult; want: Ex
   const report = result.report;
   const assetOf = (e: { asset: { kind: string; contract?: string | undefined } }) =>
     e.asset.kind === 'native' || e.asset.contract?.toLowerCase() === WETH ? 'ETH' : e.asset.contract!.toLowerCase();
-  // Conservation with the conversion's output: seeded + produced = endpoints + fees, per asset; balanced where the
-  // box produced nothing in that asset.
+  // Conservation with the conversion's output: seeded + produced (the report's convertedIn) = endpoints + fees, per
+  // asset, every row balanced.
   for (const row of report.conservation) {
     const produced = want.produced.get(assetOf(row)) ?? 0n;
+    expect(BigInt(row.convertedIn ?? '0'), `convertedIn of ${row.asset.symbol}`).toBe(produced);
     expect(BigInt(row.seeded) + produced, `conservation of ${row.asset.symbol}`).toBe(BigInt(row.endpoints) + BigInt(row.fees));
-    if (produced === 0n) expect(row.balanced).toBe(true);
+    expect(row.balanced).toBe(true);
   }
+  // The conversions section: one row per asset the box paid out other than the seed's, with the rule's figures.
+  const totalIn = want.inputs.reduce((s, m) => s + m.amount, 0n);
+  const outAssets = [...new Set(want.outputs.map((o) => o.asset))].filter((a) => a !== seed.asset);
+  const expectedRows = outAssets.map((a) => {
+    const rows = want.outputs.filter((o) => o.asset === a);
+    const sum = (f: (o: (typeof rows)[number]) => bigint) => String(rows.reduce((s, o) => s + f(o), 0n));
+    return [seed.tx, seed.asset, String(seed.value), String(totalIn), a, sum((o) => o.amount), sum((o) => o.tainted)];
+  });
+  const gotRows = (report.conversions ?? []).map((c) => [
+    c.tx,
+    assetOf({ asset: c.assetIn }),
+    c.taintedIn,
+    c.totalIn,
+    assetOf({ asset: c.assetOut }),
+    c.amountOut,
+    c.taintedOut,
+  ]);
+  expect(gotRows.sort()).toEqual(expectedRows.sort());
   // What the contracts kept rests at the box's contracts; what came back, at its recipients; nothing anywhere else.
   const sums = (rows: { asset: { kind: string; contract?: string | undefined }; amount: string }[]) => {
     const out = new Map<string, bigint>();
