@@ -45,6 +45,8 @@ function safeNormalize(chain: string, address: string): string {
 }
 
 interface EdgeAttrs {
+  /** 'box' joins a transaction's contracts (engine/graph.ts): a path, not a movement. */
+  type?: string;
   tx: string;
   logIndex: number;
   asset: string;
@@ -116,6 +118,7 @@ function endpointIndex(report: TraceReport): Map<string, ReportEndpoint> {
 function inflows(tainted: readonly TaintedEdge[]): Map<string, Map<string, Acc>> {
   const byNode = new Map<string, Map<string, Acc>>();
   for (const { target, attrs: a, taint } of tainted) {
+    if (a.type === 'box') continue;
     let perAsset = byNode.get(target);
     if (!perAsset) byNode.set(target, (perAsset = new Map()));
     const prev = perAsset.get(a.asset);

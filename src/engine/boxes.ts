@@ -1,8 +1,9 @@
+import { formatUnits } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { BoxData } from './conversions.js';
-import type { FlowNode, FlowTransfer } from './flow.js';
+import type { Box, FlowNode, FlowTransfer } from './flow.js';
 import { assetKeyOf, assetKind, guard, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { adapterFor } from './sources.js';
 import { splitNodeKey } from './state.js';
@@ -28,7 +29,9 @@ export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>)
     for (const n of list) contractsKnown.add(n);
     if (!readsTransactions(state, chain)) {
       const kind = adapterFor(state.adapters, chain).kind;
-      state.boxNotes.add(`the ${kind} source of ${chain} cannot read whole transactions or tell contracts: contracts there are followed as accounts (swaps are not seen through)`);
+      state.boxNotes.add(
+        `the ${kind} source of ${chain} cannot read whole transactions or tell contracts: contracts there are followed as accounts (swaps are not seen through)`,
+      );
       continue;
     }
     const addresses = list.map((n) => splitNodeKey(n.key).address);
@@ -107,6 +110,36 @@ export function noteRefetch(state: RunState, node: FlowNode): void {
 const BLIND =
   'native value that contracts moved inside this transaction (internal calls) was not visible from the source: an output paid that way is missing here, and what it carried stays with the contracts';
 
+/**
+ * What the rule could not say simply, in the report's words (amounts in units, symbols): several tainted assets,
+ * clean inputs in another asset, taint the contracts kept.
+ */
+function describeBox(box: Box, refOf: (key: string) => AssetRef): string[] {
+  const result = box.result!;
+  const share = result.share!;
+  const units = (v: bigint, key: string) => `${formatUnits(v, refOf(key).decimals)} ${refOf(key).symbol}`;
+  const inputs = box.movements.filter((m) => !box.contracts.has(m.t.from) && box.contracts.has(m.t.to));
+  const tainted = [...new Set(inputs.filter((m) => m.taint > 0n).map((m) => m.asset))].sort();
+  const clean = [...new Set(inputs.map((m) => m.asset))].filter((a) => !tainted.includes(a)).sort();
+  const chosen = tainted.find((a) => {
+    const rows = inputs.filter((m) => m.asset === a);
+    return rows.reduce((s, m) => s + m.taint, 0n) === share.tainted && rows.reduce((s, m) => s + m.t.amount, 0n) === share.total;
+  });
+  const notes: string[] = [];
+  const percent = Number((share.tainted * 10_000n) / share.total) / 100;
+  if (tainted.length > 1) {
+    notes.push(
+      `taint enters in ${tainted.length} assets (${tainted.map((a) => refOf(a).symbol).join(', ')}): no single price relates them; the smallest share, ${percent} % of the ${refOf(chosen ?? tainted[0]!).symbol} input, applies to every output`,
+    );
+  }
+  if (clean.length > 0 && chosen) {
+    notes.push(`clean input in ${clean.map((a) => refOf(a).symbol).join(', ')} does not dilute the share: no price relates it to ${refOf(chosen).symbol}`);
+  }
+  for (const [asset, kept] of result.kept)
+    notes.push(`the contracts keep ${units(kept, asset)} of the tainted input; it is not followed (a 'contract' endpoint)`);
+  return notes;
+}
+
 /** The boxes taint entered, as the outcome reports them, chronologically. */
 export function boxData(state: RunState): BoxData[] {
   const refOf = (key: string): AssetRef => state.assets.get(key) ?? state.assetRefs.get(key)!;
@@ -134,7 +167,7 @@ export function boxData(state: RunState): BoxData[] {
       })),
       kept: result.kept,
       produced: result.produced,
-      notes: state.blindTxs.has(`${box.chain}|${box.tx}`) ? [...result.notes, BLIND] : result.notes,
+      notes: [...describeBox(box, refOf), ...(state.blindTxs.has(`${box.chain}|${box.tx}`) ? [BLIND] : [])],
     });
   }
   return out.sort((a, b) => a.time - b.time || a.block - b.block || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0));

@@ -504,11 +504,20 @@ export class TaintFlow {
   inflows(): Map<string, TaintedEdge[]> {
     const out = new Map<string, TaintedEdge[]>();
     for (const node of this.nodeList) {
-      if (!node.received) continue;
-      const list = this.taintedInflows(node);
+      const list = node.contract ? this.contractInflows(node) : node.received ? this.taintedInflows(node) : [];
       if (list.length > 0) out.set(node.key, list);
     }
     return out;
+  }
+
+  /**
+   * What a contract's endpoint rests on: the tainted movements into it, and the tainted inputs of the boxes it is part
+   * of (a pool keeps what entered the box through the router), chronologically.
+   */
+  private contractInflows(node: FlowNode): FlowTransfer[] {
+    const list = new Set(this.taintedInflows(node));
+    for (const box of node.boxes ?? []) if (box.result?.share) for (const m of box.movements) if (m.taint > 0n && isBoxInput(box, m)) list.add(m);
+    return [...list].sort((a, b) => compareTransfers(a.t, b.t));
   }
 
   /** Taint a node received so far, per asset key. */

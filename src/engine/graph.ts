@@ -3,6 +3,8 @@ import { graphology } from '../core/lazy.js';
 import { formatAddress } from '../core/address.js';
 import { transferId } from '../core/movement.js';
 import { assetKey } from '../core/asset.js';
+import { groupBy } from '../core/group.js';
+import type { BoxData } from './conversions.js';
 import type { TraceOutcome } from './run.js';
 import { splitNodeKey } from './state.js';
 
@@ -78,5 +80,36 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       delivery: c.transfer.tx,
     });
   }
+  for (const box of outcome.boxes ?? []) addBoxEdges(graph, box, addNode);
   return graph;
+}
+
+/**
+ * A box joins its contracts: from each contract a tainted input entered to each other contract of the same
+ * transaction that paid a tainted output (a router in, the pool out; two pools in a row), so a path can be walked
+ * from the victim to every recipient. Its taint is the outputs' taint shared by what each input contract took in.
+ */
+function addBoxEdges(graph: TraceGraph, box: BoxData, addNode: (node: string) => void): void {
+  const into = [...groupBy(box.inputs, (e) => e.transfer.to)].map(([to, edges]) => [to, edges.reduce((s, e) => s + e.taint, 0n)] as const);
+  const takenIn = into.reduce((s, [, v]) => s + v, 0n);
+  for (const [from, outputs] of groupBy(box.outputs, (e) => e.transfer.from)) {
+    const paid = outputs.reduce((s, e) => s + e.taint, 0n);
+    const first = outputs[0]!.transfer;
+    for (const [to, taken] of into) {
+      if (to === from) continue;
+      addNode(to);
+      addNode(from);
+      graph.addEdgeWithKey(`box|${box.tx}|${to}|${from}`, to, from, {
+        tx: box.tx,
+        type: 'box',
+        logIndex: first.t.logIndex,
+        asset: first.asset,
+        symbol: first.t.asset.symbol,
+        amount: outputs.reduce((s, e) => s + e.transfer.t.amount, 0n).toString(),
+        taint: ((paid * taken) / (takenIn || 1n)).toString(),
+        time: box.time,
+        block: box.block,
+      });
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
+import { buildTraceGraph } from '../../src/engine/graph.js';
 import { runTrace, type TraceOutcome } from '../../src/engine/run.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { parseTraceSettings } from '../../src/trace/trace.js';
@@ -73,6 +74,17 @@ function expectSameAsOracle(outcome: TraceOutcome, oracle: TaintState, contracts
   // What the contracts kept, per asset.
   const kept = keptByAsset(outcome);
   for (const [asset, l] of oracle.ledger) expect({ asset, kept: kept.get(asset) ?? 0n }).toEqual({ asset, kept: l.kept });
+  // Kept taint rests on the box's transaction: a contract endpoint names it and its time.
+  for (const e of outcome.endpoints.filter((x) => x.kind === 'contract')) {
+    expect(e.txs.length).toBeGreaterThan(0);
+    expect(e.firstSeen).toBeGreaterThan(0);
+  }
+  // The trace graph joins every tainted address to a seed's recipient (box edges join a box's contracts).
+  const graph = buildTraceGraph(outcome);
+  const seen = new Set(outcome.seeds.flatMap((x) => x.transfers.map((t) => `${t.chain}|${t.to}`)));
+  for (const frontier = [...seen]; frontier.length > 0; )
+    for (const n of graph.outNeighbors(frontier.pop()!)) if (!seen.has(n) && seen.add(n)) frontier.push(n);
+  for (const node of graph.nodes()) expect({ node, reached: seen.has(node) || graph.inDegree(node) === 0 }).toEqual({ node, reached: true });
   // The conversions the engine reports are the oracle's, transaction for transaction.
   const converted = (txs: string[]) => [...new Set(txs)].sort();
   expect(converted(outcome.boxes.filter((b) => b.conversions.length > 0).map((b) => b.tx))).toEqual(

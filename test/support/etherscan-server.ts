@@ -223,6 +223,7 @@ function answerSpecial(flavor: 'etherscan' | 'blockscout', module: string | null
     });
     return rows.length ? { status: '1', message: 'OK', result: rows } : { status: '0', message: 'No data found', result: null };
   }
+  if (module === 'logs' && action === 'getLogs') return answerLogs(flavor, q, data);
   if (module === 'token' && action === 'getToken' && flavor === 'blockscout') {
     const contract = q.get('contractaddress')?.toLowerCase();
     const row = data.tokentx?.find((r) => r.contractAddress?.toLowerCase() === contract);
@@ -238,4 +239,65 @@ function answerSpecial(flavor: 'etherscan' | 'blockscout', module: string | null
     return { message: 'OK', result, status: '1' };
   }
   return undefined;
+}
+
+/**
+ * `module=logs&action=getLogs` as documented: fromBlock and toBlock required (a number or "latest"), address and/or
+ * topics, an and|or operator required between two topics given, at most 1,000 logs an answer, oldest first.
+ * Etherscan pages them (page, offset at most 1,000) and writes numbers as hex with index 0 as "0x"; Blockscout has
+ * no pages and pads topics to four with null. Block, time and position come from the transaction's txlist row.
+ */
+function answerLogs(flavor: 'etherscan' | 'blockscout', q: URLSearchParams, data: EtherscanData): unknown {
+  const notok = (result: string) => ({ status: '0', message: 'NOTOK', result });
+  const block = (v: string | null) => (v === 'latest' ? Number.MAX_SAFE_INTEGER : v !== null && /^\d+$/.test(v) ? Number(v) : undefined);
+  const [from, to] = [block(q.get('fromBlock')), block(q.get('toBlock'))];
+  if (from === undefined || to === undefined) return notok('Error! Invalid fromBlock or toBlock (a block number or latest, both required)');
+  const given = [0, 1, 2, 3].filter((i) => q.has(`topic${i}`));
+  const address = q.get('address')?.toLowerCase();
+  if (!address && given.length === 0) return notok('Error! Missing address or topic');
+  const test = (topics: string[]) => {
+    let verdict: boolean | undefined;
+    let previous = -1;
+    for (const i of given) {
+      const hit = topics[i]?.toLowerCase() === q.get(`topic${i}`)!.toLowerCase();
+      if (verdict === undefined) verdict = hit;
+      else verdict = q.get(`topic${previous}_${i}_opr`) === 'or' ? verdict || hit : verdict && hit;
+      previous = i;
+    }
+    return verdict ?? true;
+  };
+  for (let k = 1; k < given.length; k++) {
+    const opr = q.get(`topic${given[k - 1]}_${given[k]}_opr`);
+    if (opr !== 'and' && opr !== 'or') return notok(`Error! topic${given[k - 1]}_${given[k]}_opr is required (and|or)`);
+  }
+  const page = Number(q.get('page') ?? '1');
+  const offset = Math.min(Number(q.get('offset') ?? '1000') || 1000, 1000);
+  const rows = (data.txlist ?? []).flatMap((tx) =>
+    (data.logs?.[tx.hash!.toLowerCase()] ?? [])
+      .filter((l) => (!address || l.address.toLowerCase() === address) && test(l.topics))
+      .filter(() => Number(tx.blockNumber) >= from && Number(tx.blockNumber) <= to)
+      .map((l) => ({ l, tx })),
+  );
+  rows.sort(
+    (a, b) =>
+      Number(a.tx.blockNumber) - Number(b.tx.blockNumber) || Number(a.tx.transactionIndex) - Number(b.tx.transactionIndex) || a.l.logIndex - b.l.logIndex,
+  );
+  const hex = (n: number) => (n === 0 && flavor === 'etherscan' ? '0x' : `0x${n.toString(16)}`);
+  const slice = flavor === 'etherscan' ? rows.slice((page - 1) * offset, page * offset) : rows.slice(0, 1000);
+  if (slice.length === 0)
+    return flavor === 'etherscan' ? { status: '0', message: 'No records found', result: [] } : { message: 'No logs found', result: [], status: '0' };
+  const result = slice.map(({ l, tx }) => ({
+    address: l.address,
+    topics: flavor === 'etherscan' ? l.topics : [...l.topics, null, null, null, null].slice(0, 4),
+    data: l.data,
+    blockNumber: `0x${Number(tx.blockNumber).toString(16)}`,
+    blockHash: tx.blockHash,
+    timeStamp: `0x${Number(tx.timeStamp).toString(16)}`,
+    gasPrice: `0x${BigInt(tx.gasPrice ?? '0').toString(16)}`,
+    gasUsed: `0x${BigInt(tx.gasUsed ?? '0').toString(16)}`,
+    logIndex: hex(l.logIndex),
+    transactionHash: tx.hash,
+    transactionIndex: hex(Number(tx.transactionIndex ?? '0')),
+  }));
+  return { status: '1', message: 'OK', result };
 }

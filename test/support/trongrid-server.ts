@@ -42,6 +42,22 @@ export interface TronData {
   infos?: Record<string, unknown>;
   /** Base58 addresses holding code: /wallet/getcontract answers their SmartContract, `{}` for any other. */
   contracts?: string[];
+  /** Decoded contract events, for /v1/contracts/:address/events. */
+  events?: TronEventRec[];
+}
+
+/** A decoded event as /v1/contracts/:address/events lists it (arguments by name and position, addresses as 0x hex). */
+export interface TronEventRec {
+  block_number: number;
+  block_timestamp: number;
+  caller_contract_address: string;
+  contract_address: string;
+  event_index: number;
+  event_name: string;
+  result: Record<string, string>;
+  result_type: Record<string, string>;
+  event: string;
+  transaction_id: string;
 }
 
 export interface TronServerOptions {
@@ -124,6 +140,9 @@ export async function startTronServer(options: TronServerOptions): Promise<TronS
       return sendJson(res, 200, { ...wallet, ret: tx.ret.map((r) => ({ contractRet: r.contractRet })), signature: ['00'], raw_data_hex: '00' });
     }
 
+    const events = /^\/v1\/contracts\/([^/]+)\/events$/.exec(req.path);
+    if (req.method === 'GET' && events) return listEvents(res, req, events[1]!, options.data.events ?? []);
+
     const m = /^\/v1\/accounts\/([^/]+)\/transactions(\/trc20)?$/.exec(req.path);
     if (req.method !== 'GET' || !m) return sendJson(res, 404, { success: false, error: 'Not found', statusCode: 404 });
     let address: string;
@@ -161,18 +180,7 @@ export async function startTronServer(options: TronServerOptions): Promise<TronS
       .filter(({ r }) => timeOf(r) >= min && timeOf(r) <= max)
       .sort((a, b) => (asc ? timeOf(a.r) - timeOf(b.r) : timeOf(b.r) - timeOf(a.r)) || a.i - b.i)
       .map(({ r }) => r);
-    const offset = q.has('fingerprint') ? Number(Buffer.from(q.get('fingerprint')!, 'base64url').toString('utf8').replace('fp:', '')) : 0;
-    const page = rows.slice(offset, offset + limit);
-    const more = offset + limit < rows.length;
-    const fingerprint = Buffer.from(`fp:${offset + limit}`, 'utf8').toString('base64url');
-    const next = new URL(`http://127.0.0.1${req.path}`);
-    for (const [k, v] of q) next.searchParams.set(k, v);
-    next.searchParams.set('fingerprint', fingerprint);
-    return sendJson(res, 200, {
-      data: page,
-      success: true,
-      meta: { at: 1_700_000_000_000, page_size: page.length, ...(more ? { fingerprint, links: { next: next.toString() } } : {}) },
-    });
+    return sendPage(res, req, rows, limit);
   });
   return { ...server, listRequests: () => server.requests.filter((r) => r.path.startsWith('/v1/')) };
 }
@@ -262,4 +270,49 @@ export function transferLog(contract: string, from: string, to: string, value: b
     topics: ['ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef', word(tronBase58ToHex(from).slice(4)), word(tronBase58ToHex(to).slice(4))],
     data: word(value.toString(16)),
   };
+}
+
+/**
+ * GET /v1/contracts/:address/events: the contract's decoded events, filtered by `event_name` and
+ * `min_block_timestamp`/`max_block_timestamp` (ms) only, `order_by` block_timestamp asc or desc (default desc),
+ * `limit` 1 to 200 (default 20), fingerprint paging as the account lists.
+ */
+function listEvents(res: Parameters<typeof sendJson>[0], req: SeenRequest, contract: string, all: TronEventRec[]) {
+  let address: string;
+  try {
+    address = base58(contract);
+    tronBase58ToHex(address);
+  } catch {
+    return sendJson(res, 400, { success: false, error: `Invalid contract address provided: ${contract}`, statusCode: 400 });
+  }
+  const q = req.query;
+  const limit = Number(q.get('limit') ?? '20');
+  if (!(limit >= 1 && limit <= 200)) return sendJson(res, 400, { success: false, error: 'limit must be between 1 and 200', statusCode: 400 });
+  const min = Number(q.get('min_block_timestamp') ?? '0');
+  const max = q.has('max_block_timestamp') ? Number(q.get('max_block_timestamp')) : Number.MAX_SAFE_INTEGER;
+  const name = q.get('event_name');
+  const asc = q.get('order_by') === 'block_timestamp,asc';
+  const rows = all
+    .map((r, i) => ({ r, i }))
+    .filter(({ r }) => r.contract_address === address && (!name || r.event_name === name) && r.block_timestamp >= min && r.block_timestamp <= max)
+    .sort((a, b) => (asc ? a.r.block_timestamp - b.r.block_timestamp : b.r.block_timestamp - a.r.block_timestamp) || a.i - b.i)
+    .map(({ r }) => r);
+  return sendPage(res, req, rows, limit);
+}
+
+/** One page of a v1 list: `limit` rows from the fingerprint's offset, and the next page's fingerprint and link while more remain. */
+function sendPage(res: Parameters<typeof sendJson>[0], req: SeenRequest, rows: unknown[], limit: number) {
+  const q = req.query;
+  const offset = q.has('fingerprint') ? Number(Buffer.from(q.get('fingerprint')!, 'base64url').toString('utf8').replace('fp:', '')) : 0;
+  const page = rows.slice(offset, offset + limit);
+  const more = offset + limit < rows.length;
+  const fingerprint = Buffer.from(`fp:${offset + limit}`, 'utf8').toString('base64url');
+  const next = new URL(`http://127.0.0.1${req.path}`);
+  for (const [k, v] of q) next.searchParams.set(k, v);
+  next.searchParams.set('fingerprint', fingerprint);
+  return sendJson(res, 200, {
+    data: page,
+    success: true,
+    meta: { at: 1_700_000_000_000, page_size: page.length, ...(more ? { fingerprint, links: { next: next.toString() } } : {}) },
+  });
 }

@@ -3,7 +3,8 @@ import type { AdapterStats, ChainAdapter } from '../adapter.js';
 import { wrappedNativeTokens } from '../../core/wrapped-native.js';
 import { createContractReader } from './contracts.js';
 import { createTransactionLookup } from './lookup.js';
-import { createMovementReader } from './movements.js';
+import { createExplorerFacts, createMovementReader } from './movements.js';
+import { createWrapLogReader } from './wraps.js';
 import { openEtherscanSource, type EtherscanAdapterOptions } from './options.js';
 import { createListReader } from './paging.js';
 import { createBlockByTime, createCall } from './requests.js';
@@ -26,14 +27,17 @@ export function createEtherscanAdapter(input: EtherscanAdapterOptions): ChainAda
   const lists = createListReader({ chain: chain.id, call, pageSize: s.pageSize, resultWindow: s.resultWindow });
   const lookup = createTransactionLookup(s, call, lists);
   const { getTransaction, getTransactionLogs } = lookup;
-  const { getTransactionMovements } = createMovementReader(s, call, lists, lookup, wrappedNativeTokens(chain.id, s.wrappedNative));
+  const wrapped = wrappedNativeTokens(chain.id, s.wrappedNative);
+  const facts = createExplorerFacts(s, call);
+  const { getTransactionMovements } = createMovementReader(s, call, lists, lookup, wrapped, facts);
+  const wraps = { read: createWrapLogReader(s, call, facts.tokenOf, wrapped), wrapped };
   const { getContracts } = createContractReader(s, call);
   return {
     kind: 'etherscan',
     endpoint: s.flavor === 'etherscan' ? `${http.endpoint} (chainid ${chain.evmChainId})` : http.endpoint,
     capabilities: { maxAddressesPerCall: s.maxAddressesPerCall, internalTransfers: true },
     supports: (c) => isChain(c, chain.id),
-    getTransfers: createTransferReader(s, lists, createBlockByTime(call)),
+    getTransfers: createTransferReader(s, lists, createBlockByTime(call), wraps),
     getTransaction,
     getTransactionLogs,
     getTransactionMovements,

@@ -39,9 +39,16 @@ interface Read {
  * Token metadata: one call per token contract for the adapter's life (tokentx of that contract, offset 1; Blockscout
  * getToken). Internal value is always visible (the explorers index every call).
  */
-export function createMovementReader(s: EtherscanSource, call: Call, lists: ListReader, lookup: Lookup, wrapped: Set<string>) {
+export function createMovementReader(
+  s: EtherscanSource,
+  call: Call,
+  lists: ListReader,
+  lookup: Lookup,
+  wrapped: Set<string>,
+  facts: ReturnType<typeof createExplorerFacts> = createExplorerFacts(s, call),
+) {
   const chain = s.chain.id;
-  const { blockTime, tokenOf } = createExplorerFacts(s, call);
+  const { blockTime, tokenOf } = facts;
 
   async function getTransactionMovements(chainInput: string, hashes: string[], opts?: { signal?: AbortSignal | undefined }): Promise<TransactionMovements> {
     const signal = opts?.signal;
@@ -134,7 +141,7 @@ async function blockscoutHead(lookup: Lookup, hash: string, signal: AbortSignal)
 }
 
 /** What the explorer tells about blocks (time) and tokens (symbol, decimals), each asked once for the adapter's life. */
-function createExplorerFacts(s: EtherscanSource, call: Call) {
+export function createExplorerFacts(s: EtherscanSource, call: Call) {
   const chain = s.chain.id;
   const times = new Map<number, Promise<number>>();
   const tokens = new Map<string, Promise<AssetRef>>();

@@ -149,3 +149,23 @@ export const BlockscoutTokenSchema = z.object({
   symbol: z.string().nullable().optional(),
   decimals: z.string().regex(/^\d*$/).nullable().optional(),
 });
+
+/** A block number, index or time as the logs module writes it: hex ("0x" is 0, as Etherscan writes index 0) or decimal. */
+const logNumber = z
+  .string()
+  .regex(/^(0x[0-9a-fA-F]*|\d+)$/, 'expected a hex or decimal integer')
+  .transform((v) => (v === '0x' ? 0 : Number(v)));
+
+/** `module=logs&action=getLogs` (Etherscan; Blockscout pads topics with null). */
+export const EventLogListSchema = z.array(
+  z.object({
+    address: logAddress,
+    topics: z.array(hash.nullable()),
+    data: hexData,
+    blockNumber: logNumber,
+    timeStamp: logNumber,
+    logIndex: logNumber,
+    transactionHash: hash,
+    transactionIndex: logNumber.optional(),
+  }),
+);

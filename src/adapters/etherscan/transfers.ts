@@ -7,6 +7,7 @@ import { combineAddressLists, linkedAll, mergeStreams } from '../per-address.js'
 import type { EtherscanSource } from './options.js';
 import type { ListReader, Stream, Target } from './paging.js';
 import type { createBlockByTime } from './requests.js';
+import type { WrapLogReader } from './wraps.js';
 
 /** Native value only when traced (or nothing is said); tokens per `tokenFilter`. */
 export function streamsFor(q: TransferQuery, chain: string, tokenFilter: 'all' | 'traced'): Stream[] {
@@ -23,10 +24,29 @@ export function streamsFor(q: TransferQuery, chain: string, tokenFilter: 'all' |
 }
 
 /**
+ * The wrapped native contracts among the asked assets and tokens: their logs cost requests per address, so they are
+ * read only for a wrapper asked for by name (a query without an asset list reads none).
+ */
+export function wrappersFor(q: TransferQuery, chain: string, wrapped: ReadonlySet<string>): string[] {
+  if (!q.assets) return [];
+  const asked = new Set(
+    [...q.assets.filter((a) => a.kind === 'token' && a.contract && getChain(a.chain).id === chain).map((a) => a.contract!), ...(q.tokens ?? [])].map((c) =>
+      normalizeAddress(chain, c),
+    ),
+  );
+  return [...wrapped].filter((w) => asked.has(w)).sort();
+}
+
+/**
  * Explorers answer per address, so one query fans out over addresses x lists (txlist, txlistinternal, tokentx),
  * bounded by the query's time window turned into blocks; each address's lists are merged and cut at maxPerAddress.
  */
-export function createTransferReader(s: EtherscanSource, lists: ListReader, blockAt: ReturnType<typeof createBlockByTime>) {
+export function createTransferReader(
+  s: EtherscanSource,
+  lists: ListReader,
+  blockAt: ReturnType<typeof createBlockByTime>,
+  wraps: { read: WrapLogReader; wrapped: ReadonlySet<string> },
+) {
   const chain = s.chain.id;
   return async (q: TransferQuery): Promise<TransferResult> => {
     q.signal?.throwIfAborted();
@@ -34,6 +54,7 @@ export function createTransferReader(s: EtherscanSource, lists: ListReader, bloc
       throw new InvalidInputError(`This ${s.source} adapter serves ${chain}, not ${q.chain}`, { details: { chain: q.chain } });
     const addresses = [...new Set(q.addresses.map((a) => normalizeAddress(chain, a)))];
     const streams = streamsFor(q, chain, s.tokenFilter);
+    const wrappers = wrappersFor(q, chain, wraps.wrapped);
     if (!addresses.length || !streams.length) return { transfers: [], truncated: [] };
     const [startBlock, endBlock] = await Promise.all([
       q.fromTime !== undefined ? blockAt(q.fromTime, 'after', q.signal) : Promise.resolve(0),
@@ -50,10 +71,12 @@ export function createTransferReader(s: EtherscanSource, lists: ListReader, bloc
           ...(endBlock !== undefined ? { endBlock } : {}),
           ...(q.toTime !== undefined ? { until: q.toTime } : {}),
         };
-        const results = await linkedAll(
-          streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)),
-          signal,
+        // A holder receives the wrapped token on Deposit and pays it on Withdrawal: one logs request per side asked.
+        const sides = q.direction === 'both' ? (['in', 'out'] as const) : [q.direction];
+        const wrapReads = wrappers.flatMap((wrapper) =>
+          sides.map((side) => (sig: AbortSignal) => wraps.read({ ...target, wrapper, holder: address, side }, keep, limit, sig)),
         );
+        const results = await linkedAll([...streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)), ...wrapReads], signal);
         return mergeStreams(address, results, limit);
       }),
       q.signal,

@@ -4,6 +4,7 @@ import { readTransaction } from './lookup.js';
 import { createTronMovements } from './movements.js';
 import { openTronSource, type TronGridAdapterOptions } from './options.js';
 import { readTransfers } from './transfers.js';
+import { createWrapEventReader } from './wraps.js';
 
 export { classifyTronGrid } from './classify.js';
 export { TRONGRID_URL, type TronGridAdapterOptions } from './options.js';
@@ -18,12 +19,13 @@ export { TRONGRID_URL, type TronGridAdapterOptions } from './options.js';
 export function createTronGridAdapter(input: TronGridAdapterOptions = {}): ChainAdapter {
   const src = openTronSource(input);
   const moves = createTronMovements(src);
+  const wraps = createWrapEventReader(src);
   return {
     kind: 'trongrid',
     endpoint: src.http.endpoint,
     capabilities: { maxAddressesPerCall: src.maxAddressesPerCall, internalTransfers: true },
     supports: (c) => isChain(c, 'tron'),
-    getTransfers: (q) => readTransfers(src, q),
+    getTransfers: (q) => readTransfers(src, q, wraps),
     getTransaction: (chain, hash, opts) => readTransaction(src.http, chain, hash, opts?.signal),
     getTransactionMovements: moves.getTransactionMovements,
     getContracts: moves.getContracts,

@@ -115,3 +115,20 @@ export const TronErrorSchema = z.object({
 
 /** `/wallet/getcontract`: the SmartContract, `{}` for an address without code, `{Error}` for a bad request. */
 export const TronContractSchema = z.object({ contract_address: z.string().optional(), bytecode: z.string().optional(), Error: z.string().optional() });
+
+/**
+ * One record of `/v1/contracts/:address/events`: a decoded event of the contract. `result` holds the arguments by
+ * name and by position (addresses as 0x hex or base58, integers as decimal strings); `event_index` is the log's
+ * position in its transaction.
+ */
+export const TronEventRecordSchema = z.object({
+  transaction_id: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte transaction id'),
+  block_number: z.number().int().nonnegative(),
+  block_timestamp: z.number().int().nonnegative(),
+  event_index: z.number().int().nonnegative(),
+  event_name: z.string(),
+  contract_address: z.string(),
+  result: z.record(z.string(), z.string()),
+});
+export type TronEventRecord = z.infer<typeof TronEventRecordSchema>;
+export const TronEventListSchema = listSchema(TronEventRecordSchema);

@@ -8,9 +8,10 @@ import { mapTrc20Records, mapTronList } from './map.js';
 import type { TronSource } from './options.js';
 import { fetchList } from './paging.js';
 import { Trc20ListSchema, TronTransactionListSchema } from './schema.js';
+import { WTRX, type WrapEventReader } from './wraps.js';
 
 /** Each address's TRC-20 and TRX lists, merged per address (fan-out over the frontier). */
-export const readTransfers = async (src: TronSource, q: TransferQuery): Promise<TransferResult> => {
+export const readTransfers = async (src: TronSource, q: TransferQuery, wraps?: WrapEventReader): Promise<TransferResult> => {
   q.signal?.throwIfAborted();
   if (getChain(q.chain).id !== 'tron') throw new InvalidInputError(`The TronGrid adapter serves tron, not ${q.chain}`, { details: { chain: q.chain } });
   const addresses = [...new Set(q.addresses.map((a) => normalizeAddress('tron', a)))];
@@ -28,6 +29,11 @@ export const readTransfers = async (src: TronSource, q: TransferQuery): Promise<
     ...(q.direction === 'in' ? { only_to: true } : q.direction === 'out' ? { only_from: true } : {}),
   };
   const limit = q.maxPerAddress;
+  // WTRX asked for by name: its Deposit/Withdrawal events of the window (per side, not per address), shared out below.
+  const asksWtrx = own?.some((a) => a.kind === 'token' && a.contract !== undefined && normalizeAddress('tron', a.contract) === WTRX) ?? false;
+  const sides = q.direction === 'both' ? (['in', 'out'] as const) : [q.direction];
+  const window = { ...(q.fromTime !== undefined ? { fromTime: q.fromTime } : {}), ...(q.toTime !== undefined ? { toTime: q.toTime } : {}) };
+  const wrapLists = wraps && asksWtrx ? await Promise.all(sides.map((side) => wraps(side, window, q.signal))) : [];
   const perAddress = await linkedAll(
     addresses.map((address) => async (signal: AbortSignal) => {
       const keep = (t: AccountTransfer) => (q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address);
@@ -61,7 +67,8 @@ export const readTransfers = async (src: TronSource, q: TransferQuery): Promise<
         );
       }
       const results = await linkedAll(tasks, signal);
-      return mergeStreams(address, results, limit);
+      const wrapping = wrapLists.flatMap((list) => list.filter(keep));
+      return mergeStreams(address, [...results, { transfers: wrapping, complete: true }], limit);
     }),
     q.signal,
   );

@@ -36,8 +36,10 @@ export function createWarehouseAdapter(input: WarehouseAdapterOptions): Warehous
     codec,
     tables: createTableSetup(engine, options, info, notes),
     tokens: createTokenBook(engine, codec, info, notes),
+    wrapped: wrappedNativeTokens(info.id, options.wrappedNative),
+    notes,
   };
-  const moves = createWarehouseMovements(ctx, wrappedNativeTokens(info.id, options.wrappedNative));
+  const moves = createWarehouseMovements(ctx, new Set(ctx.wrapped));
 
   return {
     kind: engine.kind,

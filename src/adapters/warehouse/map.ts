@@ -7,7 +7,8 @@ import { issuesOf } from '../validate.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { tracePosition } from '../evm-rpc/map.js';
-import { MovementRowSchema, type MovementRow } from './schema.js';
+import { MovementRowSchema, type MovementRow, type WrapRow } from './schema.js';
+import { decodeWrapLog } from '../../core/wrapped-native.js';
 import type { z } from 'zod';
 
 const LOWER_HEX = /^0x[0-9a-f]{40}$/;
@@ -106,5 +107,25 @@ export function rowToTransfer(
     }
   }
   if (txIndex !== undefined) t.txIndex = txIndex;
+  return t;
+}
+
+/**
+ * A wrapped native contract's Deposit/Withdrawal row as a movement of its token (the wrapper pays dst, src pays the
+ * wrapper), placed at the log's index; undefined for a log that is not one (`wrappers`: contracts as the tables write them).
+ */
+export function wrapRowToTransfer(
+  chain: string,
+  w: WrapRow,
+  codec: AddressCodec,
+  token: (contract: string) => AssetRef,
+  wrappers: ReadonlySet<string>,
+): AccountTransfer | undefined {
+  const decoded = decodeWrapLog({ address: w.contract, topics: w.topics.split(',').filter(Boolean), data: w.data }, wrappers);
+  if (!decoded) return undefined;
+  const [from, to] = [codec.fromTable(decoded.from), codec.fromTable(decoded.to)];
+  const place = { tx: codec.tx(w.transaction_hash), logIndex: w.log_index, block: w.block_number, time: w.block_time };
+  const t: AccountTransfer = { chain, type: 'token', from, to, asset: token(codec.fromTable(w.contract)), amount: decoded.amount, ...place };
+  if (w.transaction_index !== null && w.transaction_index !== undefined) t.txIndex = w.transaction_index;
   return t;
 }

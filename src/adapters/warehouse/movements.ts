@@ -2,33 +2,22 @@ import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import { formatUnits } from '../../core/asset.js';
-import { decodeWrapLog, WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
+import { WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
-import { parseMovementRow, parseRow, rowToTransfer } from './map.js';
+import { parseMovementRow, parseRow, rowToTransfer, wrapRowToTransfer } from './map.js';
 import { chainOf, type WarehouseContext } from './reads.js';
-import type { MovementRow } from './schema.js';
+import { WrapRowSchema, type MovementRow, type WrapRow } from './schema.js';
 import type { TableSetup } from './tables.js';
 import { buildContractsQuery, buildTxMovementsQuery } from './tx-query.js';
 
 const hash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte hash in hex');
-const integer = z.union([z.string().regex(/^\d{1,16}$/), z.number().int().nonnegative(), z.bigint()]).transform(Number);
 /** The rows of the batch query that are not movements of their own: failed frames, reverted transactions, wrap logs. */
 const ExtraRowSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('failed'), transaction_hash: hash, trace_address: z.string().regex(/^(\d+(,\d+)*)?$/, 'expected a trace address like "0,1"') }),
   z.object({ kind: z.literal('reverted'), transaction_hash: hash }),
-  z.object({
-    kind: z.literal('wrap'),
-    contract: z.string(),
-    transaction_hash: hash,
-    log_index: integer,
-    block_number: integer,
-    block_time: integer,
-    topics: z.string(),
-    data: z.string().regex(/^0x[0-9a-fA-F]*$/, 'expected 0x hex data'),
-  }),
+  WrapRowSchema,
 ]);
 type ExtraRow = z.infer<typeof ExtraRowSchema>;
-type WrapRow = Extract<ExtraRow, { kind: 'wrap' }>;
 const ContractRowSchema = z.object({ address: z.string() });
 type Movement = Exclude<MovementRow, { kind: 'cut' } | { kind: 'tx' }>;
 
@@ -70,8 +59,8 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
     const contracts = [...movements.flatMap((r) => (r.kind === 'token' ? [r.contract] : [])), ...wraps.map((w) => w.contract)];
     await ctx.tokens.resolve(contracts.map(ctx.codec.fromTable), can.tokenTable, signal);
     const out = movements.map((r) => rowToTransfer(chain, r, ctx.codec, ctx.tokens.get));
-    const unwraps = can.internal ? [] : unseenUnwraps(ctx, wraps);
-    return done([...out, ...wrapTransfers(ctx, chain, wraps, new Set(wrappers))].sort(compareTransfers), unwraps);
+    const wrapMoves = wraps.flatMap((w) => wrapRowToTransfer(chain, w, ctx.codec, ctx.tokens.get, new Set(wrappers)) ?? []);
+    return done([...out, ...wrapMoves].sort(compareTransfers), can.internal ? [] : unseenUnwraps(ctx, wraps));
   }
 
   async function getContracts(chainInput: string, addresses: string[], opts?: { signal?: AbortSignal | undefined }): Promise<Set<string>> {
@@ -98,18 +87,6 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
   }
 
   return { getTransactionMovements, getContracts };
-}
-
-/** Wrapped-native Deposit/Withdrawal logs as movements of the wrapper's token. */
-function wrapTransfers(ctx: WarehouseContext, chain: string, wraps: WrapRow[], wrappers: Set<string>): AccountTransfer[] {
-  return wraps.flatMap((w): AccountTransfer[] => {
-    const decoded = decodeWrapLog({ address: w.contract, topics: w.topics.split(',').filter(Boolean), data: w.data }, wrappers);
-    if (!decoded) return [];
-    const asset = ctx.tokens.get(ctx.codec.fromTable(w.contract));
-    const [from, to] = [ctx.codec.fromTable(decoded.from), ctx.codec.fromTable(decoded.to)];
-    const place = { tx: ctx.codec.tx(w.transaction_hash), logIndex: w.log_index, block: w.block_number, time: w.block_time };
-    return [{ chain, type: 'token', from, to, asset, amount: decoded.amount, ...place }];
-  });
 }
 
 /**

@@ -19,6 +19,8 @@
  * 'call' with call_type 'call' (delegatecall, staticcall and callcode move nothing), 'create' and 'suicide'.
  */
 
+import { DEPOSIT_TOPIC, WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
+
 /** The blockchain-etl tables the warehouse adapters read. */
 export const WAREHOUSE_TABLES = ['token_transfers', 'transactions', 'traces', 'tokens', 'logs', 'contracts'] as const;
 /** One of WAREHOUSE_TABLES. */
@@ -100,6 +102,11 @@ export interface TransfersSpec {
   tokenTxIndex: boolean;
   /** Addresses with more movements than this are named as cut and their movements are not returned. */
   maxPerAddress?: number;
+  /**
+   * Wrapped native contracts (as the tables write them) whose Deposit/Withdrawal logs of the addresses to read from
+   * `logs` (kind 'wrap' rows, with the log's topics and data), in the same query.
+   */
+  wrapped?: string[];
 }
 
 /** The columns a movement row can have, whatever table it comes from (a query returns those its branches fill). */
@@ -118,6 +125,9 @@ export const MOVEMENT_COLUMNS = [
   'gas_used',
   'gas_price',
 ] as const;
+
+/** The frontier query's columns: a movement's, and a wrap log's topics (comma-separated text) and data. */
+const FRONTIER_COLUMNS = [...MOVEMENT_COLUMNS, 'topics', 'data'] as const;
 
 /** One table's movements: what the branch selects, from where, and under which filters. */
 interface Branch {
@@ -179,6 +189,11 @@ export function buildTransfersQuery(d: Dialect, spec: TransfersSpec): RenderedQu
       branches.push(internalBranch(f));
     }
   }
+  if (spec.wrapped !== undefined && spec.wrapped.length > 0) {
+    // The other branches' rows carry no log topics or data.
+    for (const b of branches.splice(0)) branches.push({ ...b, select: (col) => `${b.select(col)}, ${d.nullText()} AS topics, ${d.nullText()} AS data` });
+    branches.push(wrapBranch(f));
+  }
   const head = movesHead(d, branches);
   const present = filledColumns(spec, tokens);
   const columns = present.map((c) => `m.${c}`).join(', ');
@@ -224,6 +239,18 @@ function transfersFrame(d: Dialect, spec: TransfersSpec): TransfersFrame {
   return { d, spec, params, tables: [], out, inn, time, side };
 }
 
+/** transaction_index joined from the window's transactions (when `tokenTxIndex`), for token and wrap rows. */
+function txIndexJoin(f: TransfersFrame): { txIndex: string; join?: Branch['join'] } {
+  const { d, spec, time } = f;
+  if (!spec.tokenTxIndex) return { txIndex: d.nullText() };
+  if (!f.tables.includes('transactions')) f.tables.push('transactions');
+  // Only the transactions of the window: a join for ordering, not a second history scan.
+  const txWhere = time('x.block_timestamp');
+  const join = (col: (name: string) => string) =>
+    ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = ${col('transaction_hash')}`;
+  return { txIndex: d.intText('tx.transaction_index'), join };
+}
+
 /** token_transfers, optionally of some contracts, with transaction_index joined from the window's transactions. */
 function tokenBranch(f: TransfersFrame): Branch {
   const { d, spec, time } = f;
@@ -233,16 +260,7 @@ function tokenBranch(f: TransfersFrame): Branch {
     f.params.push({ name: 'contracts', type: 'STRING', array: true, value: [...spec.contracts] });
     contracts.push(d.inArray('t.token_address', 'contracts'));
   }
-  let txIndex = d.nullText();
-  let join: Branch['join'];
-  if (spec.tokenTxIndex) {
-    f.tables.push('transactions');
-    // Only the transactions of the window: a join for ordering, not a second history scan.
-    const txWhere = time('x.block_timestamp');
-    join = (col) =>
-      ` LEFT JOIN (SELECT x.hash, x.transaction_index FROM ${d.table('transactions')} AS x${txWhere.length ? ` WHERE ${txWhere.join(' AND ')}` : ''}) AS tx ON tx.hash = ${col('transaction_hash')}`;
-    txIndex = d.intText('tx.transaction_index');
-  }
+  const { txIndex, join } = txIndexJoin(f);
   return {
     table: 'token_transfers',
     alias: 't',
@@ -253,6 +271,46 @@ function tokenBranch(f: TransfersFrame): Branch {
       `'token' AS kind, ${col('token_address')} AS contract, ${col('from_address')} AS from_address, ${col('to_address')} AS to_address, ${d.integerText(col('value'))} AS value, ` +
       `${col('transaction_hash')} AS transaction_hash, ${d.intText(col('log_index'))} AS log_index, ${d.nullText()} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
       `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price`,
+  };
+}
+
+/**
+ * The wrapped native contracts' Deposit(dst)/Withdrawal(src) logs whose holder (topic 1) is on the frontier: the
+ * wrapper pays dst, src pays the wrapper (by direction: 'in' reads deposits, 'out' withdrawals). Topics as text are
+ * `0x<topic 0>,0x<24 zeros><holder>`, 133 characters for two topics; the holder's 40 hex digits start at the 94th.
+ */
+function wrapBranch(f: TransfersFrame): Branch {
+  const { d, spec, time } = f;
+  f.tables.push('logs');
+  f.params.push({ name: 'wrapped', type: 'STRING', array: true, value: [...spec.wrapped!] });
+  const topics = (c: string) => `LOWER(${d.listText?.(c) ?? c})`;
+  const holder = (c: string) => `CONCAT('0x', SUBSTR(${topics(c)}, 94, 40))`;
+  const deposit = (c: string) => `STARTS_WITH(${topics(c)}, '${DEPOSIT_TOPIC}')`;
+  const withdrawal = (c: string) => `STARTS_WITH(${topics(c)}, '${WITHDRAWAL_TOPIC}')`;
+  const kinds = f.out && f.inn ? `(${deposit('l.topics')} OR ${withdrawal('l.topics')})` : f.out ? withdrawal('l.topics') : deposit('l.topics');
+  const { txIndex, join } = txIndexJoin(f);
+  return {
+    table: 'logs',
+    alias: 'l',
+    where: [
+      ...time('l.block_timestamp'),
+      d.inArray('l.address', 'wrapped'),
+      `LENGTH(${topics('l.topics')}) = 133`,
+      kinds,
+      d.inArray(holder('l.topics'), 'addresses'),
+    ],
+    recheck: [...time('l.block_timestamp'), d.inArray('l.address', 'wrapped')],
+    ...(join ? { join } : {}),
+    select: (col) => {
+      const [address, t] = [col('address'), col('topics')];
+      return (
+        `'wrap' AS kind, ${address} AS contract, CASE WHEN ${deposit(t)} THEN ${address} ELSE ${holder(t)} END AS from_address, ` +
+        `CASE WHEN ${deposit(t)} THEN ${holder(t)} ELSE ${address} END AS to_address, ${d.nullText()} AS value, ${col('transaction_hash')} AS transaction_hash, ` +
+        `${d.intText(col('log_index'))} AS log_index, ${d.nullText()} AS trace_address, ${d.intText(col('block_number'))} AS block_number, ` +
+        `${d.intText(d.epochSeconds(col('block_timestamp')))} AS block_time, ${txIndex} AS transaction_index, ${d.nullText()} AS gas_used, ${d.nullText()} AS gas_price, ` +
+        `${topics(t)} AS topics, ${col('data')} AS data`
+      );
+    },
   };
 }
 
@@ -317,13 +375,15 @@ function movesHead(d: Dialect, branches: Branch[]): string {
 }
 
 /** Only columns some branch fills: a column that is NULL on every row still costs a value per row to hand over. */
-function filledColumns(spec: TransfersSpec, tokens: boolean): (typeof MOVEMENT_COLUMNS)[number][] {
+function filledColumns(spec: TransfersSpec, tokens: boolean): (typeof FRONTIER_COLUMNS)[number][] {
   const filled = new Set<string>(['kind', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number', 'block_time']);
-  if (tokens) filled.add('contract');
+  const wraps = spec.wrapped !== undefined && spec.wrapped.length > 0;
+  if (tokens || wraps) filled.add('contract');
   if (spec.native) ['transaction_index', 'gas_used', 'gas_price'].forEach((c) => filled.add(c));
   if (spec.native && spec.internal) filled.add('trace_address');
-  if (tokens && spec.tokenTxIndex) filled.add('transaction_index');
-  return MOVEMENT_COLUMNS.filter((c) => filled.has(c));
+  if ((tokens || wraps) && spec.tokenTxIndex) filled.add('transaction_index');
+  if (wraps) ['topics', 'data'].forEach((c) => filled.add(c));
+  return FRONTIER_COLUMNS.filter((c) => filled.has(c));
 }
 
 /** Per address, count the movements it would get (a self-transfer counts once), and cut those above the limit. */

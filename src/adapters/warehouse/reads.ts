@@ -4,9 +4,9 @@ import { compareTransfers, sortChronologically, transferId, type AccountTransfer
 import type { TransactionResult, TransferQuery, TransferResult } from '../adapter.js';
 import type { WarehouseEngine } from './engine.js';
 import { MissingTableError } from './errors.js';
-import { parseMovementRow, rowToTransfer, type AddressCodec } from './map.js';
+import { parseMovementRow, parseRow, rowToTransfer, wrapRowToTransfer, type AddressCodec } from './map.js';
 import { buildTransactionQuery, buildTransfersQuery, type RenderedQuery, type TransfersSpec } from './query.js';
-import type { MovementRow } from './schema.js';
+import { WrapRowSchema, type MovementRow, type WrapRow } from './schema.js';
 import type { TableSetup } from './tables.js';
 import type { TokenBook } from './tokens.js';
 
@@ -17,6 +17,10 @@ export interface WarehouseContext {
   codec: AddressCodec;
   tables: () => Promise<TableSetup>;
   tokens: TokenBook;
+  /** Wrapped native contracts (normalized): their Deposit/Withdrawal move the token too. */
+  wrapped: ReadonlySet<string>;
+  /** What the report must say (the adapter's notes). */
+  notes: Set<string>;
 }
 
 type Movement = Exclude<MovementRow, { kind: 'cut' } | { kind: 'tx' }>;
@@ -45,16 +49,20 @@ export async function readTransfers(ctx: WarehouseContext, q: TransferQuery): Pr
   const rows = await queryRows(engine, query, q.signal);
   const truncated = new Set<string>();
   const movements: Movement[] = [];
+  const wraps: WrapRow[] = [];
   for (const row of rows) {
     if (row.kind === 'cut') truncated.add(codec.fromTable(row.from_address));
+    else if (row.kind === 'wrap') wraps.push(row);
     else if (row.kind !== 'tx') movements.push(row);
   }
-  await resolveMovementTokens(ctx, movements, can, q.signal);
+  await resolveMovementTokens(ctx, [...movements, ...wraps], can, q.signal);
   const unique = new Map<string, AccountTransfer>();
-  for (const row of movements) {
-    const t = rowToTransfer(chain, row, codec, ctx.tokens.get);
+  const wrappers = new Set([...ctx.wrapped].map(codec.toTable));
+  for (const t of [
+    ...movements.map((row) => rowToTransfer(chain, row, codec, ctx.tokens.get)),
+    ...wraps.flatMap((row) => wrapRowToTransfer(chain, row, codec, ctx.tokens.get, wrappers) ?? []),
+  ])
     unique.set(transferId(t), t);
-  }
   return { transfers: sortChronologically([...unique.values()], (t) => t), truncated: [...truncated].sort() };
 }
 
@@ -86,6 +94,7 @@ function transfersSpec(ctx: WarehouseContext, q: TransferQuery, can: TableSetup,
   return {
     addresses,
     direction: q.direction,
+    ...wrapsSpec(ctx, can, contracts),
     ...(q.fromTime !== undefined ? { fromTime: q.fromTime } : {}),
     ...(q.toTime !== undefined ? { toTime: q.toTime } : {}),
     ...(contracts !== undefined ? { contracts } : {}),
@@ -94,6 +103,21 @@ function transfersSpec(ctx: WarehouseContext, q: TransferQuery, can: TableSetup,
     tokenTxIndex: can.txIndex && wantTokens,
     ...(q.maxPerAddress !== undefined ? { maxPerAddress: q.maxPerAddress } : {}),
   };
+}
+
+/**
+ * The wrapped native contracts whose Deposit/Withdrawal a transfer query reads from `logs`: those among its token
+ * contracts (all of them when every token is read). Without a logs table they cannot be read, and the notes say so.
+ */
+function wrapsSpec(ctx: WarehouseContext, can: TableSetup, contracts: string[] | undefined): { wrapped?: string[] } {
+  const all = [...ctx.wrapped].map(ctx.codec.toTable).sort();
+  const wanted = contracts === undefined ? all : all.filter((c) => contracts.includes(c));
+  if (wanted.length === 0) return {};
+  if (can.logs) return { wrapped: wanted };
+  ctx.notes.add(
+    `No logs table at ${ctx.engine.endpoint}: wrapped ${ctx.info.native.symbol} Deposit/Withdrawal events (wrapping and unwrapping) cannot be seen, so an address that unwrapped looks as if it still held the wrapped token.`,
+  );
+  return {};
 }
 
 /** Every movement of one transaction the tables hold. */
@@ -122,14 +146,16 @@ export async function readTransaction(ctx: WarehouseContext, chainInput: string,
   return { chain, tx, transfers };
 }
 
-async function queryRows(engine: WarehouseEngine, query: RenderedQuery, signal: AbortSignal | undefined): Promise<MovementRow[]> {
+async function queryRows(engine: WarehouseEngine, query: RenderedQuery, signal: AbortSignal | undefined): Promise<(MovementRow | WrapRow)[]> {
   const where = `${engine.kind} ${engine.endpoint}`;
-  return (await engine.query(query, signal)).map((raw, i) => parseMovementRow(raw, i, where));
+  return (await engine.query(query, signal)).map((raw, i) =>
+    (raw as { kind?: unknown } | null)?.kind === 'wrap' ? parseRow(WrapRowSchema, raw, i, where) : parseMovementRow(raw, i, where),
+  );
 }
 
-function resolveMovementTokens(ctx: WarehouseContext, movements: Movement[], can: TableSetup, signal: AbortSignal | undefined): Promise<void> {
+function resolveMovementTokens(ctx: WarehouseContext, movements: (Movement | WrapRow)[], can: TableSetup, signal: AbortSignal | undefined): Promise<void> {
   return ctx.tokens.resolve(
-    movements.flatMap((r) => (r.kind === 'token' ? [ctx.codec.fromTable(r.contract)] : [])),
+    movements.flatMap((r) => (r.kind === 'token' || r.kind === 'wrap' ? [ctx.codec.fromTable(r.contract)] : [])),
     can.tokenTable,
     signal,
   );

@@ -59,6 +59,23 @@ export const MovementRowSchema = z.discriminatedUnion('kind', [
 ]);
 export type MovementRow = z.infer<typeof MovementRowSchema>;
 
+/**
+ * A wrapped native contract's Deposit/Withdrawal log (kind 'wrap'), decoded in code: its topics as comma-separated
+ * text, its data as hex. Holder sides (from_address/to_address) may come too; the topics decide.
+ */
+export const WrapRowSchema = z.object({
+  kind: z.literal('wrap'),
+  contract: z.string(),
+  transaction_hash: hash,
+  log_index: smallInteger,
+  block_number: smallInteger,
+  block_time: smallInteger,
+  transaction_index: smallInteger.nullish(),
+  topics: z.string(),
+  data: z.string().regex(/^0x[0-9a-fA-F]*$/, 'expected 0x hex data'),
+});
+export type WrapRow = z.infer<typeof WrapRowSchema>;
+
 export const TokenRowSchema = z.object({
   address: z.string(),
   symbol: z.string().nullable(),
