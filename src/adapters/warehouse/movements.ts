@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
+import { formatUnits } from '../../core/asset.js';
+import { WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
 import type { TransactionMovements } from '../adapter.js';
 import { parseMovementRow, parseRow, rowToTransfer, wrapRowToTransfer } from './map.js';
 import { chainOf, type WarehouseContext } from './reads.js';
@@ -37,7 +39,11 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
     const wrappers = can.logs ? [...wrapped].map(ctx.codec.toTable).sort() : [];
     const spec = { hashes: wanted, tokens: can.tokens, native: can.transactions, internal: can.internal, wrapped: wrappers };
     const query = buildTxMovementsQuery(ctx.engine.dialect, spec);
-    const done = (movements: AccountTransfer[]) => ({ movements, internalVisible: can.internal, notes: movementNotes(ctx, can, wrapped, notes) });
+    const done = (movements: AccountTransfer[], unseen: string[] = []) => ({
+      movements,
+      internalVisible: can.internal,
+      notes: [...movementNotes(ctx, can, wrapped, notes), ...unseen],
+    });
     if (query.tables.length === 0 || wanted.length === 0) return done([]);
     const where = `${ctx.engine.kind} ${ctx.engine.endpoint}`;
     const rows = (await ctx.engine.query(query, signal)).map((raw, i) => readRow(raw, i, where));
@@ -54,7 +60,7 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
     await ctx.tokens.resolve(contracts.map(ctx.codec.fromTable), can.tokenTable, signal);
     const out = movements.map((r) => rowToTransfer(chain, r, ctx.codec, ctx.tokens.get));
     const wrapMoves = wraps.flatMap((w) => wrapRowToTransfer(chain, w, ctx.codec, ctx.tokens.get, new Set(wrappers)) ?? []);
-    return done([...out, ...wrapMoves].sort(compareTransfers));
+    return done([...out, ...wrapMoves].sort(compareTransfers), can.internal ? [] : unseenUnwraps(ctx, wraps));
   }
 
   async function getContracts(chainInput: string, addresses: string[], opts?: { signal?: AbortSignal | undefined }): Promise<Set<string>> {
@@ -81,6 +87,24 @@ export function createWarehouseMovements(ctx: WarehouseContext, wrapped: Set<str
   }
 
   return { getTransactionMovements, getContracts };
+}
+
+/**
+ * Without traces, each unwrap (a wrapped-native `Withdrawal`) of these transactions, named: the native value the
+ * wrapper released went on by internal calls the tables cannot show, so what it paid for (a swap's output) is missing.
+ * Returned with this answer only (they name transactions a trace asked about).
+ */
+function unseenUnwraps(ctx: WarehouseContext, wraps: readonly WrapRow[]): string[] {
+  const { symbol, decimals } = ctx.info.native;
+  return wraps.flatMap((w) => {
+    const topics = w.topics.toLowerCase().split(',');
+    if (topics[0] !== WITHDRAWAL_TOPIC || topics.length !== 2 || w.data.length !== 66) return [];
+    const by = ctx.codec.fromTable(`0x${topics[1]!.slice(-40)}`);
+    const amount = formatUnits(BigInt(w.data), decimals);
+    return [
+      `Transaction ${ctx.codec.tx(w.transaction_hash)}: ${amount} wrapped ${symbol} was unwrapped by ${by} (Withdrawal, log ${w.log_index}); the ${symbol} it released moved by internal calls, which no traces table at ${ctx.engine.endpoint} shows, so where it went (a swap's output) cannot be seen.`,
+    ];
+  });
 }
 
 /** What the tables could not show, for the report (kept in `notes`, which the adapter's life shares). */

@@ -90,6 +90,21 @@ describe.each(seeds)('warehouse transaction movements, swap world seed %i', (see
       const visible = expected.filter((m) => m.kind === 'value' || m.kind === 'transfer');
       expect(ofAdapter(seen.movements)).toEqual(ofOracle(visible));
       await blind.adapter.close();
+
+      // Logs without traces: wrapping is seen, and each unwrap is named, since where its ETH went is not.
+      const unwrapBlind = await source(join(tmp, 'logs-only'), { ...tables, traces: [] }, 'parquet', weth);
+      const named = (await unwrapBlind.adapter.getTransactionMovements!(CHAIN, hashes)).notes.filter((n) => n.startsWith('Transaction '));
+      const withdrawals = read.flatMap((t) => t.movements.filter((m) => m.kind === 'withdrawal').map((m) => ({ ...m, hash: t.hash })));
+      expect(withdrawals.length).toBeGreaterThan(0);
+      expect(named).toHaveLength(withdrawals.length);
+      for (const w of withdrawals) {
+        const note = named.find((n) => n.startsWith(`Transaction ${w.hash}: `) && n.includes(`(Withdrawal, log ${w.log})`));
+        expect(note, `${w.hash} log ${w.log}`).toBeDefined();
+        const [whole, fraction = ''] = /: ([\d.]+) wrapped ETH was unwrapped by (0x[0-9a-f]{40})/.exec(note!)![1]!.split('.');
+        expect(BigInt(`${whole}${fraction.padEnd(18, '0')}`)).toBe(w.amount);
+        expect(note).toContain(`unwrapped by ${w.from} `);
+      }
+      await unwrapBlind.adapter.close();
     } finally {
       await world.chain.close();
       rmSync(tmp, { recursive: true, force: true });
