@@ -23,6 +23,8 @@ export const SOURCE_KINDS = ['fixture', 'rpc', 'etherscan', 'esplora', 'bitcoin-
 export interface SourceOptions {
   /** Persistent answer cache for network sources. */
   cache?: ResponseCache;
+  /** Wrapped native token contracts beyond the built-in WETH, WBNB, … (`--wrapped-native`). */
+  wrappedNative?: string[];
 }
 
 export async function createAdapterFromSource(
@@ -32,6 +34,7 @@ export async function createAdapterFromSource(
   options: SourceOptions = {},
 ): Promise<ChainAdapter> {
   const cache = options.cache ? { cache: options.cache } : {};
+  const wrapped = options.wrappedNative?.length ? { wrappedNative: options.wrappedNative } : {};
   const colon = spec.indexOf(':');
   const kind = colon === -1 ? spec : spec.slice(0, colon);
   const target = colon === -1 ? '' : spec.slice(colon + 1);
@@ -40,7 +43,7 @@ export async function createAdapterFromSource(
   switch (kind) {
     case 'fixture':
       if (!target) throw new InvalidInputError('--source fixture:FILE needs a dataset file', { details: { source: spec } });
-      return createFixtureAdapter({ dataset: target });
+      return createFixtureAdapter({ dataset: target, ...wrapped });
     case 'esplora': {
       // Without a URL: Blockstream's public instance, politely rate-limited.
       const publicUrl = chain === 'bitcoin-testnet' ? 'https://blockstream.info/testnet/api' : 'https://blockstream.info/api';
@@ -57,14 +60,14 @@ export async function createAdapterFromSource(
       // Provider URLs embed keys: CHAINTRAIL_RPC_URL keeps them out of shell history; printed URLs are redacted.
       const url = target || env.CHAINTRAIL_RPC_URL;
       if (!url) throw new InvalidInputError('--source rpc:URL needs a JSON-RPC URL (or set CHAINTRAIL_RPC_URL)', { details: { source: 'rpc' } });
-      return createEvmRpcAdapter({ url, chain, ...cache });
+      return createEvmRpcAdapter({ url, chain, ...cache, ...wrapped });
     }
     case 'etherscan': {
       // No URL: Etherscan V2 (ETHERSCAN_API_KEY). A URL not ending in /v2/api is a Blockscout instance
       // (optional BLOCKSCOUT_API_KEY).
       const blockscout = target !== '' && !/\/v2\/api\/?$/.test(target);
       const apiKey = blockscout ? env.BLOCKSCOUT_API_KEY : env.ETHERSCAN_API_KEY;
-      return createEtherscanAdapter({ chain, env, ...cache, ...(target ? { baseUrl: target } : {}), ...(apiKey ? { apiKey } : {}) });
+      return createEtherscanAdapter({ chain, env, ...cache, ...wrapped, ...(target ? { baseUrl: target } : {}), ...(apiKey ? { apiKey } : {}) });
     }
     case 'trongrid':
       // No URL: api.trongrid.io. The key (TRONGRID_API_KEY) goes in the TRON-PRO-API-KEY header.
@@ -73,7 +76,7 @@ export async function createAdapterFromSource(
       // A folder of blockchain-etl exports: one file or folder per table (token_transfers.parquet, traces/…).
       if (!target) throw new InvalidInputError('--source duckdb:DIR needs a folder of blockchain-etl tables', { details: { source: spec } });
       const { createWarehouseAdapter, createDuckDbWarehouse } = await warehouseSources();
-      return createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir: target }), chain });
+      return createWarehouseAdapter({ engine: createDuckDbWarehouse({ dir: target }), chain, ...wrapped });
     }
     case 'bigquery': {
       // bigquery:PROJECT runs (and bills) queries in PROJECT on the chain's public dataset; bigquery:PROJECT.DATASET
@@ -99,7 +102,7 @@ export async function createAdapterFromSource(
         ...(env.CHAINTRAIL_BIGQUERY_LOCATION ? { location: env.CHAINTRAIL_BIGQUERY_LOCATION } : {}),
         ...(maxBytes !== undefined ? { maximumBytesBilled: maxBytes } : {}),
       });
-      return createWarehouseAdapter({ engine, chain });
+      return createWarehouseAdapter({ engine, chain, ...wrapped });
     }
     default:
       if ((SOURCE_KINDS as readonly string[]).includes(kind)) {

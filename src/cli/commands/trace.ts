@@ -80,6 +80,11 @@ export function registerTraceCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .option('--out <path>', OUT_HELP)
     .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
+    .option(
+      '--wrapped-native <address>',
+      'a wrapped native token contract (WETH9-style) beyond the built-in WETH, WBNB, WPOL, WAVAX, WTRX: its Deposit/Withdrawal are wrapping (repeatable)',
+      (value: string, list: string[] = []) => [...list, value],
+    )
     .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
     .option('--cache <file>', `answer cache of network sources (default: $CHAINTRAIL_CACHE or ${DEFAULT_CACHE_PATH})`)
@@ -140,7 +145,7 @@ function answerCache(opts: OptionValues, sources: string[], io: CliIo): { cache:
 async function traceCommand(opts: TraceFlags, io: CliIo): Promise<void> {
   const { sources, settings } = traceSettings(opts);
   const { cache, cachePath } = answerCache(opts, sources, io);
-  const sourceOptions = cache ? { cache } : {};
+  const sourceOptions = { ...(cache ? { cache } : {}), ...(opts.wrappedNative?.length ? { wrappedNative: opts.wrappedNative } : {}) };
   const adapters: ChainAdapter[] = await Promise.all(
     sources.map((spec) => {
       const m = /^([a-z0-9:-]+)=(.+)$/i.exec(spec);
