@@ -367,9 +367,7 @@ describe(`trace() through the swap world under fault injection, swap world ${wor
     const make = tronSource;
     const options = swapTraceOptions(world, { chain: 'tron', tx: tron.txid, address: tron.address });
     const clean = world.clean.map((a) => tron.address(a).toLowerCase());
-    // Not held to reaching the exchange: this world's TronGrid data (test/support/tron-swap.ts) lists no WTRX contract
-    // events, so an unwrap there is not seen (open work: serve them as the wrapping tests' TronGrid does).
-    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, clean);
+    const read = (adapter: ChainAdapter, url: string) => traced(adapter, url, options, clean, tron.address(world.actors.exchangeHot!));
     const want = await read(make(server.url), server.url);
     await survives({ name: 'trace() over TronGrid', target: server.url, want, clean: server.requests.length, make, read, bodyFaults: TRONGRID_FAULTS });
   });

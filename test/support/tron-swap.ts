@@ -10,7 +10,8 @@
 import { tronBase58ToHex, tronHexToBase58 } from '../../src/core/address.js';
 import { readTxMovements, type Movement } from './swap-oracle.js';
 import type { SwapWorld, TokenName } from './swap-world.js';
-import { trc20, trxTransfer, triggerCall, USDT_TRC20, type Trc20Rec, type TronData, type TronTxRec } from './trongrid-server.js';
+import { DEPOSIT_TOPIC, WITHDRAWAL_TOPIC } from '../../src/core/wrapped-native.js';
+import { trc20, trxTransfer, triggerCall, USDT_TRC20, type Trc20Rec, type TronData, type TronEventRec, type TronTxRec } from './trongrid-server.js';
 
 export const WTRX = 'TNUC9Qb1rRpS5CbWLmNMxXBjyFoydXjWFR';
 /** wei -> sun. */
@@ -42,7 +43,13 @@ export async function tronSwapData(world: SwapWorld, hashes: string[]): Promise<
   const txid = (hash: string) => hash.toLowerCase().replace(/^0x/, '');
   const sun = (wei: bigint) => wei / SCALE;
   const tokenOf = new Map<string, TokenName>((['USDT', 'DAI', 'WETH'] as const).map((n) => [world.tokens[n].address.toLowerCase(), n]));
-  const data: Required<Pick<TronData, 'trc20' | 'transactions' | 'infos' | 'contracts'>> = { trc20: [], transactions: [], infos: {}, contracts: [] };
+  const data: Required<Pick<TronData, 'trc20' | 'transactions' | 'infos' | 'contracts' | 'events'>> = {
+    trc20: [],
+    transactions: [],
+    infos: {},
+    contracts: [],
+    events: [],
+  };
   data.contracts = [...world.contracts].map(address);
   const expected: string[] = [];
   const rpc = world.chain.request;
@@ -101,6 +108,26 @@ export async function tronSwapData(world: SwapWorld, hashes: string[]): Promise<
       const rec: Trc20Rec = trc20(0, address(topicAddress(l.topics[1]!)), address(topicAddress(l.topics[2]!)), amount.toString(), timeMs, token);
       data.trc20.push({ ...rec, transaction_id: id });
     }
+    // WTRX's Deposit/Withdrawal as TronGrid's contract event list shows them (what getTransfers reads for wrapping).
+    receipt.logs.forEach((l, position) => {
+      const topic = l.topics[0]?.toLowerCase();
+      if (l.address.toLowerCase() !== weth || (topic !== DEPOSIT_TOPIC && topic !== WITHDRAWAL_TOPIC)) return;
+      const [name, arg] = topic === DEPOSIT_TOPIC ? ['Deposit', 'dst'] : ['Withdrawal', 'src'];
+      const who = evmOf(topicAddress(l.topics[1]!));
+      const wad = sun(BigInt(l.data)).toString();
+      data.events.push({
+        block_number: block,
+        block_timestamp: timeMs,
+        caller_contract_address: WTRX,
+        contract_address: WTRX,
+        event_index: position,
+        event_name: name,
+        result: { '0': who, '1': wad, [arg]: who, wad },
+        result_type: { [arg]: 'address', wad: 'uint256' },
+        event: `${name}(address indexed ${arg}, uint256 wad)`,
+        transaction_id: id,
+      } satisfies TronEventRec);
+    });
     expected.push(...read.movements.map((m) => keyOf(id, m, address, sun, weth)).filter((k): k is string => k !== undefined));
     if (value > 0) expected.push(`${id}|${address(tx.from)}>${address(tx.to)}:TRX:${value}`);
   }
