@@ -8,12 +8,15 @@ export interface SharedFilter {
   minCases: number;
 }
 
-/** Addresses reached by >= minCases cases in their latest traces (params: [chain?], minCases). */
+/**
+ * Addresses reached by >= minCases cases in their latest traces (params: [chain?], minCases). A contract that kept taint
+ * in a swap (role `contract`: a DEX pool, a wrapper) is shared by unrelated traders, so it links no cases.
+ */
 const sharedCte = (chain: boolean) =>
   'WITH latest AS (SELECT MAX(id) AS id FROM traces GROUP BY case_id), ' +
   'shared AS (SELECT ta.chain, ta.address FROM trace_addresses ta JOIN traces t ON t.id = ta.trace_id ' +
   `WHERE ta.trace_id IN (SELECT id FROM latest)${chain ? ' AND ta.chain = ?' : ''} ` +
-  'GROUP BY ta.chain, ta.address HAVING COUNT(DISTINCT t.case_id) >= ?) ';
+  "AND ta.role <> 'contract' GROUP BY ta.chain, ta.address HAVING COUNT(DISTINCT t.case_id) >= ?) ";
 
 const paramsOf = (filter: SharedFilter): SqlValue[] => [...(filter.chain ? [filter.chain] : []), filter.minCases];
 
