@@ -64,16 +64,7 @@ export async function mapTransferLogs(
 ): Promise<AccountTransfer[]> {
   const transfers = logs.filter((log) => decodeTransferLog(log) !== undefined);
   for (const log of transfers) if (log.blockTimestamp) deps.clock.remember(hexToNumber(log.blockNumber), hexToNumber(log.blockTimestamp));
-  const [assets, times] = await Promise.all([
-    deps.tokens.get(
-      transfers.map((log) => log.address.toLowerCase()),
-      signal,
-    ),
-    deps.clock.times(
-      transfers.map((log) => hexToNumber(log.blockNumber)),
-      signal,
-    ),
-  ]);
+  const { assets, times } = await metadataOf(transfers, deps, signal);
   return transfers.flatMap((log) => {
     const t = logToTransfer(chain, log, assets.get(log.address.toLowerCase())!, times.get(hexToNumber(log.blockNumber))!);
     return t ? [t] : [];
@@ -105,6 +96,21 @@ export async function fetchWrapLogs(transport: Transport, q: Omit<LogQuery, 'dir
   });
 }
 
+/** The token metadata and block times of some logs, fetched in batches (both cached). */
+async function metadataOf(logs: readonly RpcLog[], deps: { tokens: TokenRegistry; clock: BlockClock }, signal?: AbortSignal) {
+  const [assets, times] = await Promise.all([
+    deps.tokens.get(
+      logs.map((log) => log.address.toLowerCase()),
+      signal,
+    ),
+    deps.clock.times(
+      logs.map((log) => hexToNumber(log.blockNumber)),
+      signal,
+    ),
+  ]);
+  return { assets, times };
+}
+
 /** Wrap logs -> movements of the wrapper's token (the wrapper pays dst on Deposit, src pays it on Withdrawal). */
 export async function mapWrapLogs(
   chain: string,
@@ -114,16 +120,7 @@ export async function mapWrapLogs(
   signal?: AbortSignal,
 ): Promise<AccountTransfer[]> {
   const wraps = logs.filter((log) => log.removed !== true && decodeWrapLog(log, wrapped) !== undefined);
-  const [assets, times] = await Promise.all([
-    deps.tokens.get(
-      wraps.map((log) => log.address.toLowerCase()),
-      signal,
-    ),
-    deps.clock.times(
-      wraps.map((log) => hexToNumber(log.blockNumber)),
-      signal,
-    ),
-  ]);
+  const { assets, times } = await metadataOf(wraps, deps, signal);
   return wraps.map((log) => ({
     ...wrapMovement(log, assets.get(log.address.toLowerCase())!, wrapped)!,
     chain,
