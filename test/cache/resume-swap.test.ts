@@ -35,6 +35,9 @@ const cli = cliTraceRunner(() => [
   '--no-builtin-labels',
   '--min-value',
   '0',
+  // The local chain's WETH9 is no built-in wrapper: named, its unwraps are conversions and the trace reaches the exchange.
+  '--wrapped-native',
+  world.tokens.WETH.address,
 ]);
 
 beforeAll(async () => {
