@@ -76,8 +76,9 @@ afterEach(async () => {
 
 /** The sources under test, with short timeouts (a hung connection costs little) and a virtual clock (backoff costs nothing). */
 const rpcSource = (url: string) =>
-  // ganache answers a batch of struct-log traces slowly: its timeout is longer than the other sources'.
-  createEvmRpcAdapter({ url, chain: CHAIN, wrappedNative: [weth], rpcBatchSize: 8, timeoutMs: 4_000, retries: 6, clock: createVirtualClock() });
+  // ganache answers a batch of struct-log traces slowly, seconds on a loaded machine: its timeout is longer than the
+  // other sources' (and the proxy holds a 'timeout' fault longer still).
+  createEvmRpcAdapter({ url, chain: CHAIN, wrappedNative: [weth], rpcBatchSize: 8, timeoutMs: 10_000, retries: 6, clock: createVirtualClock() });
 const tronSource = (url: string) =>
   createTronGridAdapter({ baseUrl: url, env: {}, timeoutMs: 400, retries: 6, clock: createVirtualClock(), random: () => 0.5, rateLimit: false });
 /** The local explorer API over `data`, and its source for a base URL (the server's or a proxy's in front of it). */
@@ -211,7 +212,7 @@ describe(`transaction movements and contracts under fault injection, swap world 
       bodyFaults: RPC_FAULTS,
       proxy: {
         // ganache answers a batch of struct-log traces slowly: a hung connection must outlast the client's timeout.
-        holdMs: 4_500,
+        holdMs: 10_500,
       },
       // The new calls met faults, one past the first element of a batch.
       faulted: {
@@ -347,7 +348,7 @@ describe(`trace() through the swap world under fault injection, swap world ${wor
       make,
       read,
       bodyFaults: RPC_FAULTS,
-      proxy: { holdMs: 4_500 },
+      proxy: { holdMs: 10_500 },
       enough: (proxies) => proxies.some((p) => p.picks.some((x) => x.at > 0)),
     });
   });
