@@ -19,7 +19,20 @@ export const JurisdictionSchema = z
   .refine(isJurisdiction, { message: 'not an ISO 3166-1 alpha-2 country code' });
 
 /** Schema of a label category. */
-export const CategorySchema = z.enum(['exchange', 'bridge', 'mixer', 'sanctioned', 'scam', 'service', 'defi', 'other']);
+export const CategorySchema = z.enum([
+  'exchange',
+  'instant-exchange',
+  'payment',
+  'gambling',
+  'custody',
+  'bridge',
+  'mixer',
+  'sanctioned',
+  'scam',
+  'service',
+  'defi',
+  'other',
+]);
 
 /** Schema of an asset reference (chain, kind, contract, symbol, decimals). */
 export const AssetRefSchema = z.object({
@@ -42,10 +55,15 @@ export const LabelSchema = z.object({
   jurisdictions: z.array(JurisdictionSchema),
   confidence: z.number().min(0).max(1),
   source: z.string(),
+  /** The licence of the source's data (e.g. "MIT"), when the source states one. */
+  licence: z.string().min(1).optional(),
 });
 /** What is known about an address: entity, category, jurisdiction, confidence and source. */
 export type Label = z.infer<typeof LabelSchema>;
-/** Category of a labeled address: exchange, bridge, mixer, sanctioned, scam, service, defi, other. */
+/**
+ * Category of a labeled address: exchange, instant-exchange (swap services paying out elsewhere), payment (gift-card
+ * and merchant processors), gambling, custody, bridge, mixer, sanctioned, scam, service, defi, other.
+ */
 export type Category = z.infer<typeof CategorySchema>;
 
 const hexHash = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'expected a 32-byte transaction hash in hex');
@@ -205,6 +223,10 @@ export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
 /** Schema of an endpoint kind. */
 export const EndpointKindSchema = z.enum([
   'exchange',
+  'instant-exchange',
+  'payment',
+  'gambling',
+  'custody',
   'bridge',
   'mixer',
   'sanctioned',

@@ -71,6 +71,7 @@ export function createLabelInterner(): (label: Label) => Label {
       jurisdictions,
       confidence: label.confidence,
       source: str(label.source),
+      ...(label.licence === undefined ? {} : { licence: str(label.licence) }),
     };
   };
 }
