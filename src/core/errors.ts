@@ -132,3 +132,9 @@ export function isChaintrailError(error: unknown, code?: string): error is Chain
   if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[BRAND] !== true) return false;
   return code === undefined || (error as ChaintrailError).code === code;
 }
+
+/** A THORChain memo that does not read as THORChain documents memos (src/heuristics/thorchain.ts). */
+export class MemoError extends InvalidInputError {
+  override name = 'MemoError';
+  override readonly code = 'INVALID_MEMO';
+}

@@ -44,6 +44,8 @@ export interface UtxoOutput {
   address: string | null;
   value: bigint;
   spentBy?: { txid: string; vin: number };
+  /** An OP_RETURN output's data (hex of its pushes): memos such as THORChain's `OUT:<hash>`. */
+  data?: string;
 }
 
 /** A Bitcoin-family transaction with its prevouts resolved. */

@@ -121,6 +121,8 @@ export const BridgeEventSchema = z
     destinationTokenField: eventField.optional(),
     /** Event field with the protocol's deposit id / sequence number, to match the arrival on the destination. */
     idField: eventField.optional(),
+    /** Event field with a THORChain memo (`=:BTC.BTC:bc1…`): destination chain, asset and recipient come from it. */
+    memoField: eventField.optional(),
   })
   .strict();
 
@@ -142,7 +144,7 @@ export const BridgeFillEventSchema = z
   .strict();
 
 /** Bridge protocols whose event shapes chaintrail knows: a definition naming one needs no `events`. */
-export const BRIDGE_TEMPLATES = ['across', 'optimism', 'base', 'op-stack', 'arbitrum', 'polygon-pos'] as const;
+export const BRIDGE_TEMPLATES = ['across', 'optimism', 'base', 'op-stack', 'arbitrum', 'polygon-pos', 'thorchain'] as const;
 
 /**
  * A bridge contract to recognise in a trace besides the built-in registry (a deployment the registry does not
@@ -256,6 +258,9 @@ export const BridgeDepositReportSchema = z.object({
   destinationChain: z.string().optional(),
   destinationChainId: z.string().optional(),
   recipient: z.string().optional(),
+  /** THORChain: the memo as sent, and the asset it swaps to (THORChain notation, 'BTC.BTC'). */
+  memo: z.string().optional(),
+  destinationAsset: z.string().optional(),
   /** What the event says left the source chain (source asset, base units), and what the destination should receive. */
   amount: amountString.optional(),
   outputAmount: amountString.optional(),

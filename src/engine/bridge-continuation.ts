@@ -7,6 +7,7 @@ import type { AccountTransfer } from '../core/movement.js';
 import type { ChainAdapter, TransactionLog } from '../adapters/adapter.js';
 import type { Label } from '../core/schema.js';
 import { decodeBridgeExits, decodeBridgeFills, type BridgeContract, type BridgeExit, type BridgeRegistry } from '../heuristics/bridges.js';
+import { findUtxoOutbound } from './thorchain-continuation.js';
 import { arrivalKey, matchBridgeArrival, type BridgeArrival, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
 
 /**
@@ -125,12 +126,23 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
     };
   }
   const withExit = { ...base, exit };
+  if (exit.memo !== undefined && !exit.destinationNetwork) return { ...withExit, note: 'the memo names no destination chain' };
   if (!exit.destinationChain)
-    return { ...withExit, note: `destination chain${exit.destinationChainId ? ` id ${exit.destinationChainId}` : ''} is not one chaintrail knows` };
+    return {
+      ...withExit,
+      note: `destination chain${exit.destinationChainId ? ` id ${exit.destinationChainId}` : exit.destinationNetwork ? ` ${exit.destinationNetwork}` : ''} is not one chaintrail knows`,
+    };
   if (!exit.recipient && exit.protocolId === undefined) return { ...withExit, note: 'the deposit event names no recipient and no deposit id' };
   const destination = sourceFor(req.adapters, exit.destinationChain);
   if (!destination) return { ...withExit, note: `${exit.destinationChain} is not traced (no source configured for it)` };
   if (!exit.recipient) return { ...withExit, note: 'the deposit event names no EVM recipient to look for the arrival at' };
+  if (getChain(exit.destinationChain).family === 'utxo') {
+    // A UTXO destination (THORChain to Bitcoin): the outbound names the deposit in its OP_RETURN memo.
+    const found = await findUtxoOutbound(destination, exit, t, req);
+    if ('note' in found) return { ...withExit, note: found.note };
+    req.taken.add(arrivalKey(found.match.arrival));
+    return { ...withExit, continuation: { ...found, taint: handedOver(found.transfer.amount, tainted, entered) } };
+  }
 
   const arrivals = await candidateArrivals(destination, exit, t.time, req);
   const match = matchBridgeArrival(

@@ -57,6 +57,9 @@ export interface BridgeDepositData {
   destinationChain?: string;
   destinationChainId?: string;
   recipient?: string;
+  /** THORChain: the memo as sent, and the asset it swaps to (THORChain notation). */
+  memo?: string;
+  destinationAsset?: string;
   /** What the event says left the source chain, and what the destination should receive. */
   amount?: bigint;
   outputAmount?: bigint;
@@ -245,7 +248,8 @@ function bridgeOf(input: EndpointInput, node: string, asset: string): { data: Br
   const exits = own.flatMap((h) => (h.exit ? [h.exit] : []));
   const same = <T>(values: (T | undefined)[]): T | undefined =>
     values.length > 0 && values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined;
-  const destinationChain = exits.length === own.length ? (same(exits.map((e) => e.destinationChain)) ?? entry.destinationChain) : entry.destinationChain;
+  const destinationChain =
+    exits.length === own.length ? (same(exits.map((e) => e.destinationChain ?? e.destinationNetwork)) ?? entry.destinationChain) : entry.destinationChain;
   const recipient = exits.length === own.length ? same(exits.map((e) => e.recipient)) : undefined;
   const data: BridgeData = {
     protocol: bridge.protocol,
@@ -272,9 +276,11 @@ function depositData(h: BridgeHandover): BridgeDepositData {
     tx: h.tx,
     ...(e ? { event: e.event } : {}),
     ...(e?.protocolId !== undefined ? { depositId: e.protocolId } : {}),
-    ...(e?.destinationChain ? { destinationChain: e.destinationChain } : {}),
+    ...(e?.destinationChain || e?.destinationNetwork ? { destinationChain: e.destinationChain ?? e.destinationNetwork } : {}),
     ...(e?.destinationChainId ? { destinationChainId: e.destinationChainId } : {}),
     ...(e?.recipient ? { recipient: e.recipient } : {}),
+    ...(e?.memo !== undefined ? { memo: e.memo } : {}),
+    ...(e?.destinationAsset ? { destinationAsset: e.destinationAsset } : {}),
     ...(e ? { amount: e.amount } : {}),
     ...(e?.outputAmount !== undefined ? { outputAmount: e.outputAmount } : {}),
     tainted: h.tainted,

@@ -1,3 +1,4 @@
+import { getChain } from '../core/chain.js';
 import { ChaintrailError } from '../core/errors.js';
 import { transferId } from '../core/movement.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
@@ -125,6 +126,8 @@ async function continueAcrossBridges(state: RunState): Promise<boolean> {
   if (inflows.length === 0 || !(await guard(state, () => bridging.step(inflows)))) return false;
   for (const c of bridging.seeds()) {
     const t = c.transfer;
+    // A continuation on a UTXO chain (THORChain to Bitcoin) seeds the UTXO engine at its output (run.ts).
+    if (getChain(t.chain).family === 'utxo') continue;
     const key = assetKeyOf(t.asset);
     traceAsset(state, key, t.asset);
     // Crossing the bridge is one more hop: the hop limit holds for the whole path, across chains.

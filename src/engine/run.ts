@@ -19,7 +19,7 @@ import { assetKeyOf, createRunState, guard, noteSeedTx, progress, runStats, type
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
 import { nodeKey } from './state.js';
-import { traceUtxo } from './utxo.js';
+import { traceUtxo, type UtxoContinuation } from './utxo.js';
 
 export type { TraceProgress, TraceRunStats } from './run-state.js';
 
@@ -151,16 +151,25 @@ function settle(state: RunState): Settled {
 async function traceUtxoChains(state: RunState, settled: Settled): Promise<void> {
   if (state.failure) return;
   const { settings, run } = state;
-  for (const [chain, chainSeeds] of [...state.utxoSeeds].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const continued = utxoContinuations(state, settled.endpoints);
+  for (const chain of [...new Set([...state.utxoSeeds.keys(), ...continued.keys()])].sort()) {
     const result = await guard(state, () =>
-      traceUtxo(chain, chainSeeds, adapterFor(state.adapters, chain), state.labels, settings, {
-        signal: run.signal,
-        concurrency: run.concurrency,
-        onRound: (_round, frontier) => {
-          state.round++;
-          progress(state, 'expand', frontier);
+      traceUtxo(
+        chain,
+        state.utxoSeeds.get(chain) ?? [],
+        adapterFor(state.adapters, chain),
+        state.labels,
+        settings,
+        {
+          signal: run.signal,
+          concurrency: run.concurrency,
+          onRound: (_round, frontier) => {
+            state.round++;
+            progress(state, 'expand', frontier);
+          },
         },
-      }),
+        continued.get(chain) ?? [],
+      ),
     );
     for (const x of result.seeds) state.seeds.push(x);
     for (const x of result.endpoints) settled.endpoints.push(x);
@@ -169,6 +178,24 @@ async function traceUtxoChains(state: RunState, settled: Settled): Promise<void>
     settled.allocation = mergeAllocations(settled.allocation, result.allocation);
     settled.utxoExpanded += result.expanded;
   }
+}
+
+/**
+ * Bridge continuations onto UTXO chains (THORChain's outbound to Bitcoin), by chain: each output with the taint
+ * handed over, one hop after the bridge endpoint, its path the bridge endpoint's followed by the outbound.
+ */
+function utxoContinuations(state: RunState, endpoints: readonly EndpointData[]): Map<string, UtxoContinuation[]> {
+  const out = new Map<string, UtxoContinuation[]>();
+  for (const h of state.bridging.handovers()) {
+    const c = h.continuation;
+    if (!c || getChain(c.transfer.chain).family !== 'utxo') continue;
+    const at = endpoints.find((e) => e.kind === 'bridge' && nodeKey(e.chain, e.address) === h.bridgeNode && assetKeyOf(e.asset) === h.asset);
+    const path = at ? (at.path.includes(h.tx) ? [...at.path] : [...at.path, h.tx]) : [h.tx];
+    const list = out.get(c.transfer.chain) ?? [];
+    list.push({ txid: c.transfer.tx, n: c.transfer.logIndex, taint: c.taint, hop: (at?.hops ?? 0) + 1, path: [...path, c.transfer.tx] });
+    out.set(c.transfer.chain, list);
+  }
+  return out;
 }
 
 /** The outcome: what the trace found, its notes, sources and evidence, and the figures of the run. */

@@ -28,6 +28,15 @@ export interface UtxoTraceResult {
   rounds: number;
 }
 
+/** A bridge continuation on this chain (THORChain's outbound): the output it paid, the taint handed over, hop and path so far. */
+export interface UtxoContinuation {
+  txid: string;
+  n: number;
+  taint: bigint;
+  hop: number;
+  path: string[];
+}
+
 interface TaintedOutput {
   txid: string;
   n: number;
@@ -55,8 +64,8 @@ interface UtxoRun {
   readonly policy: StopPolicy;
   /** Every transaction fetched so far, by txid. */
   readonly txs: Map<string, SourcedUtxoTransaction>;
-  /** The seed outputs: exactly their value is tainted. */
-  readonly seedOutputs: Map<string, { seed: Seed; tx: UtxoTransaction; n: number }>;
+  /** The seed outputs: exactly their value is tainted (a bridge continuation's: the taint handed over, at its hop and path). */
+  readonly seedOutputs: Map<string, { tx: UtxoTransaction; n: number; taint?: bigint; hop?: number; path?: string[] }>;
   readonly outspends: Map<string, Outspend[]>;
   /** follow-change mode: outputs a peel link paid out; they are reported, not expanded. */
   readonly peeled: Map<string, string>;
@@ -94,6 +103,7 @@ export async function traceUtxo(
   labels: LabelStore | undefined,
   settings: TraceSettings,
   run: UtxoRun['run'],
+  continued: readonly UtxoContinuation[] = [],
 ): Promise<UtxoTraceResult> {
   if (!isUtxoChainAdapter(adapter)) {
     throw new InvalidInputError(`The ${adapter.kind} source cannot answer UTXO questions on ${chain}`, { details: { chain, source: adapter.kind } });
@@ -124,6 +134,7 @@ export async function traceUtxo(
   };
   const resolved: ResolvedSeed[] = [];
   for (const seed of seeds) resolved.push(await seedOutputs(state, seed));
+  for (const c of continued) if (c.taint > 0n) state.seedOutputs.set(outpoint(c.txid, c.n), { ...c, tx: await getTx(state, c.txid) });
   refreshView(state);
   state.replayed = replay(state);
   while (await expandUtxoRound(state));
@@ -142,7 +153,7 @@ async function getTx(state: UtxoRun, txid: string): Promise<SourcedUtxoTransacti
 async function seedOutputs(state: UtxoRun, seed: Seed): Promise<ResolvedSeed> {
   const picked = 'tx' in seed ? await paymentOutputs(state, seed) : await receivedOutputs(state, seed);
   if (picked.length === 0) throw new InvalidInputError(`Seed on ${state.chain} pays nothing traceable`, { details: { seed } });
-  for (const p of picked) state.seedOutputs.set(outpoint(p.tx.txid, p.n), { seed, ...p });
+  for (const p of picked) state.seedOutputs.set(outpoint(p.tx.txid, p.n), p);
   return { seed, kind: 'tx' in seed ? 'tx' : 'address', transfers: picked.map(({ tx, n }) => seedTransfer(state.chain, tx, n)) };
 }
 
@@ -270,16 +281,20 @@ function replay(state: UtxoRun): Replay {
   const result: Replay = { outputs: new Map(), edges: [], fees: new Map(), mixed: new Map() };
   for (const [id, s] of state.seedOutputs) {
     const o = s.tx.outputs.find((x) => x.n === s.n)!;
-    result.outputs.set(id, {
+    const out: TaintedOutput = {
       txid: s.tx.txid,
       n: s.n,
       address: addressOf(o, s.tx.txid, s.n),
       value: o.value,
-      taint: o.value,
-      hop: 0,
+      taint: s.taint ?? o.value,
+      hop: s.hop ?? 0,
       time: s.tx.time ?? 0,
-      path: [s.tx.txid],
-    });
+      path: s.path ?? [s.tx.txid],
+    };
+    result.outputs.set(id, out);
+    // A continuation's output is a tainted movement (the bridge's payment); a seed's is where the trace starts.
+    if (s.taint !== undefined)
+      result.edges.push({ transfer: edgeTransfer(state.chain, seedTransfer(state.chain, s.tx, s.n).from, out, s.tx), taint: out.taint });
   }
   const consumed = new Set<string>();
   for (const tx of dependencyOrder(state.txs)) apportion(state, tx, result, consumed);
@@ -406,7 +421,8 @@ function dependencyOrder(txs: ReadonlyMap<string, UtxoTransaction>): UtxoTransac
   return out;
 }
 
-function seedTransfer(chain: string, tx: UtxoTransaction, n: number): AccountTransfer {
+/** Output `n` of a UTXO transaction as a transfer: from the first input's address to the output's. */
+export function seedTransfer(chain: string, tx: UtxoTransaction, n: number): AccountTransfer {
   const o = tx.outputs.find((x) => x.n === n)!;
   return {
     chain,

@@ -6,6 +6,7 @@ import { normalizeAddress } from '../core/address.js';
 import { InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
 import { BRIDGE_TEMPLATES, BridgeDefinitionSchema, type BridgeEventSchema, type BridgeFillEventSchema } from '../core/schema.js';
+import { memoDestination, thorchainTxId, THORCHAIN_DEPOSIT_EVENT, THORCHAIN_ROUTERS } from './thorchain.js';
 
 /**
  * Bridge contracts: where funds enter a bridge on a source chain, and which event of that contract names the
@@ -195,6 +196,7 @@ export const BRIDGE_REGISTRY: readonly BridgeContract[] = Object.freeze([
     fills: acrossFills,
     reference: ACROSS_REF,
   },
+  ...THORCHAIN_ROUTERS,
 ] satisfies BridgeContract[]);
 
 const keyOf = (chain: string, address: string) => `${getChain(chain).id}|${address.toLowerCase()}`;
@@ -238,6 +240,7 @@ const TEMPLATE_DESTINATION: Record<(typeof BRIDGE_TEMPLATES)[number], string | u
   'op-stack': undefined,
   arbitrum: 'evm:42161',
   'polygon-pos': 'evm:137',
+  thorchain: undefined,
 };
 
 function templateEvents(protocol: string, destinationChain: string | undefined): { events: BridgeEvent[]; fills?: BridgeFillEvent[] } | undefined {
@@ -245,6 +248,8 @@ function templateEvents(protocol: string, destinationChain: string | undefined):
   switch (protocol) {
     case 'across':
       return { events: acrossEvents, fills: acrossFills };
+    case 'thorchain':
+      return { events: [THORCHAIN_DEPOSIT_EVENT] };
     case 'optimism':
     case 'base':
     case 'op-stack':
@@ -325,6 +330,7 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
         e.tokenField,
         e.destinationTokenField,
         e.idField,
+        e.memoField,
       ]);
       if (e.destinationChain !== undefined) {
         try {
@@ -382,6 +388,10 @@ export interface BridgeExit {
   outputAmount?: bigint;
   /** Protocol deposit id / sequence number, to match the arrival on the destination chain. */
   protocolId?: string;
+  /** THORChain: the memo as sent, the destination chain's THORChain code (also for chains chaintrail cannot read), the asset. */
+  memo?: string;
+  destinationNetwork?: string;
+  destinationAsset?: string;
   /** What the engine should say about it. */
   reason: string;
 }
@@ -431,7 +441,8 @@ export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[
   for (const { log, event, args, name } of parsedEvents(address, bridge.events, logs)) {
     // One event per log: the first registered event that decodes it (and passes the filter).
     if (taken.has(log)) continue;
-    const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
+    // The zero address names the native asset (THORChain's router).
+    const token = event.tokenField ? nonZero(addressOf(field(args, event.tokenField)).address) : undefined;
     if (filter.token !== undefined && (filter.token ?? undefined) !== token) continue;
     const destinationToken = event.destinationTokenField ? addressOf(field(args, event.destinationTokenField)).address : undefined;
     const rec = addressOf(field(args, event.recipientField));
@@ -461,9 +472,29 @@ export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[
         (recipient ? `, recipient ${recipient}` : rec.raw ? `, recipient ${rec.raw} (not an EVM address)` : '') +
         (idValue !== undefined ? `, deposit id ${idValue}` : ''),
     });
+    if (event.memoField) exits[exits.length - 1] = withMemo(exits.at(-1)!, String(field(args, event.memoField)), rec.address);
     taken.add(log);
   }
   return exits;
+}
+
+const nonZero = (address: string | undefined) => (address === undefined || /^0x0{40}$/.test(address) ? undefined : address);
+
+/** A memo-carrying deposit (THORChain): destination and recipient come from the memo; the event's `to` is the vault. */
+function withMemo(exit: BridgeExit, memo: string, vault: string | undefined): BridgeExit {
+  const d = memoDestination(memo);
+  const { destinationChain: _chain, recipient: _recipient, protocolId: _id, ...rest } = exit;
+  return {
+    ...rest,
+    ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
+    ...(d.recipient ? { recipient: d.recipient } : {}),
+    // THORChain names an inbound by its hash (upper-case, no 0x); its outbound carries OUT:<that id>.
+    ...(exit.tx ? { protocolId: thorchainTxId(exit.tx) } : {}),
+    memo,
+    ...(d.destinationNetwork ? { destinationNetwork: d.destinationNetwork } : {}),
+    ...(d.destinationAsset ? { destinationAsset: d.destinationAsset } : {}),
+    reason: `entered ${exit.name} (${exit.protocol})${vault ? ` for vault ${vault}` : ''}: ${d.says}`,
+  };
 }
 
 /**

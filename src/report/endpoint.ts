@@ -1,4 +1,5 @@
 import { formatAddress } from '../core/address.js';
+import { getChain } from '../core/chain.js';
 import { formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
 import { compareTransfers, sortChronologically } from '../core/movement.js';
@@ -39,9 +40,18 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   return out as unknown as Endpoint;
 }
 
+const knownChain = (c: string) => {
+  try {
+    return getChain(c) !== undefined;
+  } catch {
+    return false;
+  }
+};
+
 /** A bridge endpoint's data for the report: addresses checksummed, amounts as strings. */
 function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridge']> {
-  const addressOn = (c: string | undefined, a: string) => formatAddress(c ?? chain, a);
+  // A recipient on a chain chaintrail cannot read (THORChain's DOGE, GAIA, THOR…) is printed as the memo wrote it.
+  const addressOn = (c: string | undefined, a: string) => (c === undefined || knownChain(c) ? formatAddress(c ?? chain, a) : a);
   return {
     protocol: b.protocol,
     name: b.name,
@@ -56,6 +66,8 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
             ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
             ...(d.destinationChainId ? { destinationChainId: d.destinationChainId } : {}),
             ...(d.recipient ? { recipient: addressOn(d.destinationChain, d.recipient) } : {}),
+            ...(d.memo !== undefined ? { memo: d.memo } : {}),
+            ...(d.destinationAsset ? { destinationAsset: d.destinationAsset } : {}),
             ...(d.amount !== undefined ? { amount: d.amount.toString() } : {}),
             ...(d.outputAmount !== undefined ? { outputAmount: d.outputAmount.toString() } : {}),
             tainted: d.tainted.toString(),

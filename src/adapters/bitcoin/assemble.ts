@@ -1,6 +1,6 @@
 import { getChain } from '../../core/chain.js';
 import { ResponseShapeError } from '../../core/errors.js';
-import { hexToBytes, scriptAddress } from './script.js';
+import { hexToBytes, nullData, scriptAddress } from './script.js';
 import type { SourcedUtxoTransaction } from './utxo-adapter.js';
 
 /** What every Bitcoin source can tell about one transaction, before addresses are rendered. */
@@ -36,11 +36,14 @@ export function assembleUtxoTransaction(facts: RawUtxoFacts): SourcedUtxoTransac
       });
   const outputs = facts.outputs.map((output, n) => {
     const spender = facts.spentBy?.[n];
+    const script = hexToBytes(output.script);
+    const data = nullData(script);
     return {
       n,
-      address: scriptAddress(hexToBytes(output.script), chain).address,
+      address: scriptAddress(script, chain).address,
       value: output.value,
       ...(spender ? { spentBy: { txid: spender.txid, vin: spender.vin } } : {}),
+      ...(data ? { data } : {}),
     };
   });
   const inSum = inputs.reduce((sum, input) => sum + input.value, 0n);

@@ -118,3 +118,27 @@ export function bytesToHex(bytes: Uint8Array): string {
 export function hashToTxid(hash: Uint8Array): string {
   return Buffer.from(hash).reverse().toString('hex');
 }
+
+/**
+ * The data an OP_RETURN output carries (its pushes after OP_RETURN, joined), as hex; undefined for any other script
+ * or a push that runs past the script's end. THORChain writes its memos (`OUT:<hash>`, `=:ETH.ETH:0x…`) there.
+ */
+export function nullData(script: Uint8Array): string | undefined {
+  if (script[0] !== OP_RETURN) return undefined;
+  const parts: Uint8Array[] = [];
+  let i = 1;
+  while (i < script.length) {
+    const op = script[i]!;
+    let length: number;
+    let at = i + 1;
+    if (op >= 1 && op <= 75) length = op;
+    else if (op === 0x4c) length = script[at++] ?? -1;
+    else if (op === 0x4d) [length, at] = [(script[at] ?? -1) | ((script[at + 1] ?? 0) << 8), at + 2];
+    else if (op === 0x4e) return undefined;
+    else return undefined;
+    if (length < 0 || at + length > script.length) return undefined;
+    parts.push(script.subarray(at, at + length));
+    i = at + length;
+  }
+  return Buffer.concat(parts).toString('hex');
+}
