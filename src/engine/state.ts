@@ -1,4 +1,5 @@
-import type { AccountTransfer } from '../core/movement.js';
+import { nativeAsset } from '../core/asset.js';
+import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
 
 /** A fetched movement with its graph keys computed once. */
 export interface TracedTransfer {
@@ -24,4 +25,21 @@ export function nodeKey(chain: string, address: string): string {
 export function splitNodeKey(key: string): { chain: string; address: string } {
   const i = key.indexOf('|');
   return { chain: key.slice(0, i), address: key.slice(i + 1) };
+}
+
+/** Output `n` of a UTXO transaction as a transfer: from the first input's address to the output's. */
+export function seedTransfer(chain: string, tx: UtxoTransaction, n: number): AccountTransfer {
+  const o = tx.outputs.find((x) => x.n === n)!;
+  return {
+    chain,
+    type: 'native',
+    from: tx.inputs.find((i) => i.address)?.address ?? 'coinbase',
+    to: o.address ?? `unknown:${tx.txid}:${n}`,
+    asset: nativeAsset(chain),
+    amount: o.value,
+    tx: tx.txid,
+    logIndex: n,
+    block: tx.block ?? 0,
+    time: tx.time ?? 0,
+  };
 }

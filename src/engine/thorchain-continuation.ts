@@ -4,7 +4,7 @@ import { isUtxoChainAdapter } from '../adapters/bitcoin/utxo-adapter.js';
 import type { BridgeExit } from '../heuristics/bridges.js';
 import { arrivalKey, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
 import { memoText, outboundOf, THORCHAIN, thorchainTxId } from '../heuristics/thorchain.js';
-import { seedTransfer } from './utxo.js';
+import { seedTransfer } from './state.js';
 
 /**
  * THORChain's outbound on a UTXO chain (Bitcoin): the vault pays the swap's recipient in a transaction whose

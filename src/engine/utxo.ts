@@ -17,7 +17,7 @@ import type { Allocation, TaintedEdge } from './allocate.js';
 import type { EndpointData } from './endpoints.js';
 import { stopFor, stopPolicy, type Reached, type StopPolicy, type StopReason, type UtxoMix } from './stops.js';
 import type { ResolvedSeed } from './seeds.js';
-import { nodeKey } from './state.js';
+import { nodeKey, seedTransfer } from './state.js';
 
 /** What a UTXO trace adds to the outcome: seeds, tainted flows and endpoints in the engine's common shapes. */
 export interface UtxoTraceResult {
@@ -419,23 +419,6 @@ function dependencyOrder(txs: ReadonlyMap<string, UtxoTransaction>): UtxoTransac
   };
   for (const tx of list) visit(tx, 0);
   return out;
-}
-
-/** Output `n` of a UTXO transaction as a transfer: from the first input's address to the output's. */
-export function seedTransfer(chain: string, tx: UtxoTransaction, n: number): AccountTransfer {
-  const o = tx.outputs.find((x) => x.n === n)!;
-  return {
-    chain,
-    type: 'native',
-    from: tx.inputs.find((i) => i.address)?.address ?? 'coinbase',
-    to: addressOf(o, tx.txid, n),
-    asset: nativeAsset(chain),
-    amount: o.value,
-    tx: tx.txid,
-    logIndex: n,
-    block: tx.block ?? 0,
-    time: tx.time ?? 0,
-  };
 }
 
 function edgeTransfer(chain: string, from: string, out: TaintedOutput, tx: UtxoTransaction) {
