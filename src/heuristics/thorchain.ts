@@ -169,7 +169,7 @@ const MemoTextSchema = z
   .string()
   .min(1, 'empty memo')
   .refine((s) => Buffer.byteLength(s, 'utf8') <= 250, 'longer than THORChain’s 250-byte memo limit')
-  .refine((s) => /^[\x20-\x7e]+$/.test(s), 'not printable ASCII');
+  .refine((s) => /^[\x20-\x7e]*$/.test(s), 'not printable ASCII');
 
 const address = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'not an address or THORName');
 const optionalAddress = z.union([z.literal(''), address]).transform((s) => (s === '' ? undefined : s));
@@ -216,7 +216,7 @@ function assetAt(memo: string, text: string | undefined, what: string): Thorchai
  * documents: an unknown function, a swap without a valid asset, a limit that is no amount, an OUT without a hash.
  */
 export function parseThorchainMemo(memo: string): ThorchainMemo {
-  check(MemoTextSchema, memo, memo, 'memo');
+  parseInput(MemoTextSchema, memo, `THORChain memo "${shorten(String(memo))}"`, { error: (m, details) => new MemoError(m, { details: { ...details, memo } }) });
   const [fn = '', ...params] = memo.split(':');
   const kind = FUNCTIONS[fn.toLowerCase()];
   if (!kind) return fail(memo, `unknown function "${fn}" (known: SWAP/s/=, ADD/a/+, WITHDRAW/wd/-, OUT, REFUND and THORChain's other functions)`);

@@ -102,8 +102,11 @@ export class TestChain {
     return this.coins(this.add(tx));
   }
 
-  /** A signed transaction spending `inputs` (keys held by this wallet) to `outputs`; the rest is the fee. */
-  spend(inputs: Coin[], outputs: Pay[]): Coin[] {
+  /**
+   * A signed transaction spending `inputs` (keys held by this wallet) to `outputs`; the rest is the fee. `memo`
+   * adds a zero-value OP_RETURN output carrying its bytes, after the others (as THORChain's vaults write `OUT:<hash>`).
+   */
+  spend(inputs: Coin[], outputs: Pay[], memo?: string): Coin[] {
     const psbt = new bitcoin.Psbt({ network: this.network });
     for (const coin of inputs) {
       const owner = this.owners.get(coin.address);
@@ -115,6 +118,7 @@ export class TestChain {
       else throw new Error(`spending ${owner.type} is not supported by the test wallet`);
     }
     for (const o of outputs) psbt.addOutput({ address: this.resolve(o.to, o.type), value: o.value });
+    if (memo !== undefined) psbt.addOutput({ script: bitcoin.payments.embed({ data: [Buffer.from(memo, 'utf8')] }).output!, value: 0n });
     inputs.forEach((coin, i) => psbt.signInput(i, this.key(this.owners.get(coin.address)!.name)));
     psbt.finalizeAllInputs();
     return this.coins(this.add(psbt.extractTransaction()));
