@@ -49,15 +49,13 @@ export async function findUtxoOutbound(
     ...(req.signal ? { signal: req.signal } : {}),
   });
   const window = `${formatHours(req.rule.windowSeconds)} after the deposit`;
-  let others = 0;
-  for (const tx of listed.transactions) {
+  // Every payment to the recipient in the window: those whose OP_RETURN names this deposit, and the others.
+  const paying = listed.transactions.flatMap((tx) => {
     const paid = tx.outputs.filter((o) => o.address === recipient && o.value > 0n);
-    if (paid.length === 0) continue;
-    const out = outboundMemo(tx);
-    if (out !== inbound) {
-      others++;
-      continue;
-    }
+    return paid.length > 0 ? [{ tx, paid, linked: outboundMemo(tx) === inbound }] : [];
+  });
+  const others = paying.filter((x) => !x.linked).length;
+  for (const { tx, paid } of paying.filter((x) => x.linked)) {
     const output = paid.find((o) => !req.taken.has(arrivalKey({ chain, tx: tx.txid, logIndex: o.n })));
     if (!output) continue;
     const transfer = seedTransfer(chain, tx, output.n);

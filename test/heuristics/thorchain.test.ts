@@ -25,9 +25,20 @@ describe('THORChain memos, as the docs write them', () => {
       affiliates: [],
       fees: [],
     });
-    expect(parseThorchainMemo(`=:BTC.BTC:${BC1}:1e6/1/0:t:15`)).toMatchObject({ kind: 'swap', limit: 1_000_000n, interval: 1, quantity: 0, affiliates: ['t'], fees: ['15'] });
+    expect(parseThorchainMemo(`=:BTC.BTC:${BC1}:1e6/1/0:t:15`)).toMatchObject({
+      kind: 'swap',
+      limit: 1_000_000n,
+      interval: 1,
+      quantity: 0,
+      affiliates: ['t'],
+      fees: ['15'],
+    });
     expect(parseThorchainMemo(`s:b:${BC1}`)).toMatchObject({ kind: 'swap', asset: { notation: 'BTC.BTC' }, destination: BC1 });
-    expect(parseThorchainMemo(`=:r:${THOR_DEST}:0/1/0:t/ss:10/5`)).toMatchObject({ asset: { notation: 'THOR.RUNE' }, affiliates: ['t', 'ss'], fees: ['10', '5'] });
+    expect(parseThorchainMemo(`=:r:${THOR_DEST}:0/1/0:t/ss:10/5`)).toMatchObject({
+      asset: { notation: 'THOR.RUNE' },
+      affiliates: ['t', 'ss'],
+      fees: ['10', '5'],
+    });
     expect(parseThorchainMemo(`=:ETH.USDT-0xdAC17F958D2ee523a2206206994597C13D831ec7:${ETH_DEST}/${ETH_DEST}`)).toMatchObject({
       asset: { notation: 'ETH.USDT-0XDAC17F958D2EE523A2206206994597C13D831EC7', chain: 'ETH', kind: 'layer1' },
       destination: ETH_DEST,
@@ -83,7 +94,12 @@ describe('THORChain memos, as the docs write them', () => {
     const asset = fc.oneof(
       fc.constantFrom(...Object.keys(SHORT_ASSETS)).map((s) => ({ text: s, notation: SHORT_ASSETS[s]! })),
       fc
-        .tuple(fc.constantFrom(...chains), fc.constantFrom('.', '/', '~'), fc.stringMatching(/^[A-Z][A-Z0-9]{1,7}$/), fc.option(fc.stringMatching(/^0x[0-9a-f]{40}$/), { nil: undefined }))
+        .tuple(
+          fc.constantFrom(...chains),
+          fc.constantFrom('.', '/', '~'),
+          fc.stringMatching(/^[A-Z][A-Z0-9]{1,7}$/),
+          fc.option(fc.stringMatching(/^0x[0-9a-f]{40}$/), { nil: undefined }),
+        )
         .map(([c, sep, sym, contract]) => {
           const text = `${c}${sep}${sym}${contract ? `-${contract}` : ''}`;
           return { text, notation: text.toUpperCase() };
@@ -133,7 +149,12 @@ describe('THORChain memos, as the docs write them', () => {
   });
 
   it('names destination chain and recipient, also on chains chaintrail cannot read', () => {
-    expect(memoDestination(`=:BTC.BTC:${BC1}`)).toMatchObject({ destinationChain: 'bitcoin', destinationNetwork: 'BTC', recipient: BC1, destinationAsset: 'BTC.BTC' });
+    expect(memoDestination(`=:BTC.BTC:${BC1}`)).toMatchObject({
+      destinationChain: 'bitcoin',
+      destinationNetwork: 'BTC',
+      recipient: BC1,
+      destinationAsset: 'BTC.BTC',
+    });
     expect(memoDestination(`=:e:${ETH_DEST}`)).toMatchObject({ destinationChain: 'ethereum', recipient: ETH_DEST.toLowerCase() });
     expect(memoDestination(`=:AVAX.AVAX:${ETH_DEST}`)).toMatchObject({ destinationChain: 'evm:43114' });
     const doge = memoDestination('=:DOGE.DOGE:DH5yaieqoZN36fDVciNyRueRGvGLR3mr7L');
@@ -163,7 +184,10 @@ describe('the router Deposit event, ABI-encoded as THORChain_Router emits it', (
   it('is a registered bridge on Ethereum whose exits name chain, recipient, asset, memo and THORChain’s id of the inbound', () => {
     expect(findBridge('ethereum', ROUTER.address.toUpperCase().replace('0X', '0x'))?.protocol).toBe('thorchain');
     expect(BRIDGE_REGISTRY).toContain(findBridge('ethereum', ROUTER.address));
-    const logs = [log('0x0000000000000000000000000000000000000000', 5n * 10n ** 17n, `=:BTC.BTC:${BC1}:0/1/0:t:15`, 3), log(usdt, 2_500_000_000n, '=:DOGE.DOGE:DH5yaieqoZN36fDVciNyRueRGvGLR3mr7L', 4)];
+    const logs = [
+      log('0x0000000000000000000000000000000000000000', 5n * 10n ** 17n, `=:BTC.BTC:${BC1}:0/1/0:t:15`, 3),
+      log(usdt, 2_500_000_000n, '=:DOGE.DOGE:DH5yaieqoZN36fDVciNyRueRGvGLR3mr7L', 4),
+    ];
     const [eth, ...none] = decodeBridgeExits(ROUTER, logs, { token: null });
     expect(none).toEqual([]);
     expect(eth).toMatchObject({
@@ -179,7 +203,9 @@ describe('the router Deposit event, ABI-encoded as THORChain_Router emits it', (
       logIndex: 3,
     });
     expect(eth!.token).toBeUndefined();
-    expect(eth!.reason).toBe(`entered THORChain Router (Ethereum) (thorchain) for vault ${vault}: its memo swaps to BTC.BTC on BTC (Bitcoin), recipient ${BC1}`);
+    expect(eth!.reason).toBe(
+      `entered THORChain Router (Ethereum) (thorchain) for vault ${vault}: its memo swaps to BTC.BTC on BTC (Bitcoin), recipient ${BC1}`,
+    );
     const [doge] = decodeBridgeExits(ROUTER, logs, { token: usdt });
     expect(doge).toMatchObject({ token: usdt, amount: 2_500_000_000n, destinationNetwork: 'DOGE', recipient: 'DH5yaieqoZN36fDVciNyRueRGvGLR3mr7L' });
     expect(doge!.destinationChain).toBeUndefined();

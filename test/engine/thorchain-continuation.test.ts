@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keccak256, toUtf8Bytes } from 'ethers';
+import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
+import { createEsploraAdapter } from '../../src/adapters/esplora/adapter.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { trace } from '../../src/trace/trace.js';
+import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
+import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } from '../support/ganache.js';
+import { EsploraIndex, startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
+import { TestChain, type Coin } from '../adapters/bitcoin/wallet.js';
+
+/**
+ * THORChain to Bitcoin across a real ganache chain (a router that emits Deposit exactly as THORChain_Router V4 and
+ * forwards ETH to the vault) and a local Esplora serving Bitcoin transactions really signed with bitcoinjs-lib:
+ *
+ *   ganache:  victim -P-> scammer -F-> launderer -D-> router (memo =:BTC.BTC:<recipient>) -> vault
+ *   bitcoin:  vault -V-> recipient (OP_RETURN OUT:<deposit hash>)  recipient -> exchange (labeled)
+ *   decoys in the window: vault -V-> recipient without a memo, and with OUT:<another hash>.
+ * Amounts are drawn (fast-check, fixed seed) over realistic ranges; the expectations are computed from them.
+ */
+const ETH = 10n ** 18n;
+const ACTORS = ['deployer', 'victim', 'scammer', 'launderer', 'vault'];
+
+interface Params {
+  paid: bigint;
+  forwarded: bigint;
+  deposited: bigint;
+  outbound: bigint;
+  fee: bigint;
+}
+
+const params: Params[] = fc.sample(
+  fc
+    .record({
+      paid: fc.bigInt({ min: ETH / 2n, max: 40n * ETH }),
+      share: fc.integer({ min: 30, max: 100 }),
+      extra: fc.integer({ min: 0, max: 60 }),
+      outbound: fc.bigInt({ min: 50_000n, max: 500_000_000n }),
+      fee: fc.bigInt({ min: 500n, max: 20_000n }),
+    })
+    .map(({ paid, share, extra, outbound, fee }) => {
+      const forwarded = (paid * BigInt(share)) / 100n;
+      // A launderer who adds clean funds of his own (extra %) makes the deposit partly tainted.
+      return { paid, forwarded, deposited: forwarded + (forwarded * BigInt(extra)) / 100n, outbound, fee };
+    }),
+  { seed: 2021, numRuns: 2 },
+);
+
+interface World {
+  chain: LocalChain;
+  router: Deployed;
+  esplora: EsploraServer;
+  seed: Receipt;
+  deposit: Receipt;
+  recipient: string;
+  exchange: string;
+  elsewhere: string;
+  outbound: string;
+  decoys: string[];
+  cashOut: string;
+  p: Params;
+}
+
+async function blockTime(chain: LocalChain, receipt: Receipt): Promise<number> {
+  const block = (await chain.request('eth_getBlockByNumber', [receipt.blockNumber, false])) as { timestamp: string };
+  return Number(BigInt(block.timestamp));
+}
+
+async function buildWorld(p: Params, chainId: number): Promise<World> {
+  const chain = await startLocalChain({ actors: ACTORS, balanceEth: 100n, chainId, start: new Date('2026-05-01T00:00:00Z') });
+  const router = await chain.deploy('deployer', 'MiniThorRouter');
+  const seed = await chain.send('victim', { to: actor('scammer'), value: p.paid });
+  await chain.send('scammer', { to: actor('launderer'), value: p.forwarded });
+  const btc = new TestChain('bitcoin', 900_000, 0);
+  const recipient = btc.address('recipient');
+  const memo = `=:BTC.BTC:${recipient}:0/1/0:t:15`;
+  const deposit = await chain.invoke(
+    'launderer',
+    router,
+    'depositWithExpiry',
+    [actor('vault'), '0x0000000000000000000000000000000000000000', p.deposited, memo, 4_000_000_000n],
+    {
+      value: p.deposited,
+    },
+  );
+  // Bitcoin: the vault's coins before the deposit, its outbounds in the window after it.
+  const time = await blockTime(chain, deposit);
+  const clock = new TestChain('bitcoin', 900_000, time - 1_200);
+  for (const name of ['recipient', 'exchange', 'elsewhere', 'vault']) clock.address(name);
+  const coins = clock.mint([1, 2, 3].map(() => ({ to: 'vault', value: p.outbound * 3n })));
+  clock.mine();
+  const pay = (coin: Coin, memoText?: string) =>
+    clock.spend(
+      [coin],
+      [
+        { to: 'recipient', value: p.outbound },
+        { to: 'vault', value: coin.value - p.outbound - p.fee },
+      ],
+      memoText,
+    );
+  const other = keccak256(toUtf8Bytes('another inbound')).slice(2).toUpperCase();
+  const noMemo = pay(coins[0]!);
+  const otherOut = pay(coins[1]!, `OUT:${other}`);
+  const real = pay(coins[2]!, `OUT:${deposit.transactionHash.slice(2).toUpperCase()}`);
+  clock.mine();
+  const cashOut = clock.spend([real[0]!], [{ to: 'exchange', value: p.outbound - p.fee }]);
+  clock.spend([noMemo[0]!, otherOut[0]!], [{ to: 'elsewhere', value: 2n * p.outbound - p.fee }]);
+  clock.mine();
+  const esplora = await startEsploraServer(new EsploraIndex('bitcoin', clock.blocks));
+  return {
+    chain,
+    router,
+    esplora,
+    seed,
+    deposit,
+    recipient,
+    exchange: clock.address('exchange'),
+    elsewhere: clock.address('elsewhere'),
+    outbound: real[0]!.txid,
+    decoys: [noMemo[0]!.txid, otherOut[0]!.txid],
+    cashOut: cashOut[0]!.txid,
+    p,
+  };
+}
+
+async function run(w: World, withBitcoin: boolean): Promise<TraceReport> {
+  const chainId = `evm:${(await w.chain.request('eth_chainId')) as string}`.replace(/0x([0-9a-f]+)/, (_m, h: string) => String(Number.parseInt(h, 16)));
+  const adapters = [
+    createEvmRpcAdapter({ url: w.chain.url, chain: chainId }),
+    ...(withBitcoin ? [createEsploraAdapter({ url: w.esplora.url, chain: 'bitcoin' })] : []),
+  ];
+  const labels = createLabelStore([
+    { chain: 'bitcoin', address: w.exchange, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+  ]);
+  const { report } = await trace({
+    adapters,
+    labels,
+    builtinLabels: false,
+    seeds: [{ chain: chainId, tx: w.seed.transactionHash }],
+    bridges: [{ chain: chainId, address: w.router.address, protocol: 'thorchain' }],
+    maxHops: 8,
+  });
+  return TraceReportSchema.parse(report);
+}
+
+const worlds: World[] = [];
+beforeAll(async () => {
+  for (const [i, p] of params.entries()) worlds.push(await buildWorld(p, 4100 + i));
+}, 240_000);
+afterAll(async () => {
+  for (const w of worlds) await Promise.all([w.chain.close(), w.esplora.close()]);
+});
+
+const routerEndpoint = (report: TraceReport, w: World): Endpoint =>
+  report.endpoints.find((e) => e.kind === 'bridge' && e.address.toLowerCase() === w.router.address)!;
+
+describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240_000 }, () => {
+  it('continues at the output the outbound with OUT:<deposit hash> paid the recipient, with the tainted share in exact satoshis', async () => {
+    for (const w of worlds) {
+      const report = await run(w, true);
+      const bridge = routerEndpoint(report, w);
+      expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: 'bitcoin', recipient: w.recipient });
+      const [d, ...more] = bridge.bridge!.deposits!;
+      expect(more).toEqual([]);
+      expect(d).toMatchObject({
+        tx: w.deposit.transactionHash,
+        event: 'Deposit',
+        depositId: w.deposit.transactionHash.slice(2).toUpperCase(),
+        memo: `=:BTC.BTC:${w.recipient}:0/1/0:t:15`,
+        destinationAsset: 'BTC.BTC',
+        amount: w.p.deposited.toString(),
+      });
+      // The tainted share of the deposit, applied to the output, rounded down.
+      const tainted = BigInt(d!.tainted);
+      expect(tainted).toBeGreaterThan(0n);
+      expect(tainted).toBeLessThanOrEqual(w.p.forwarded);
+      // The drawn worlds add clean funds: a partly tainted deposit, so the share is not the whole output.
+      expect(tainted).toBeLessThan(w.p.deposited);
+      const expected = (w.p.outbound * tainted) / w.p.deposited;
+      expect(d!.continuation).toMatchObject({
+        chain: 'bitcoin',
+        tx: w.outbound,
+        recipient: w.recipient,
+        amount: w.p.outbound.toString(),
+        tainted: expected.toString(),
+        match: 'protocol-id',
+        confidence: 1,
+      });
+      expect(d!.continuation!.reason).toMatch(
+        /carries OUT:[0-9A-F]{64} in its OP_RETURN output and pays \d+ sat to bc1\w+ \(output 0\); 2 other payment\(s\) to the recipient in the window carry no OUT memo for this deposit/,
+      );
+      // Onward on Bitcoin to the labeled exchange; the decoys' outputs are never reached.
+      const exchange = report.endpoints.find((e) => e.chain === 'bitcoin' && e.address === w.exchange)!;
+      expect(exchange).toMatchObject({ kind: 'exchange', entity: 'Example Exchange' });
+      expect(exchange.path).toEqual([w.seed.transactionHash, expect.any(String), w.deposit.transactionHash, w.outbound, w.cashOut]);
+      expect(report.endpoints.some((e) => e.address === w.elsewhere || w.decoys.some((t) => e.txs.includes(t)))).toBe(false);
+      const btc = report.conservation.find((c) => c.asset.chain === 'bitcoin')!;
+      expect(btc).toMatchObject({ bridgedIn: expected.toString(), balanced: true, difference: '0' });
+      expect(BigInt(btc.endpoints) + BigInt(btc.fees)).toBe(expected);
+      expect(BigInt(exchange.amount)).toBeLessThanOrEqual(expected);
+      expect(BigInt(exchange.amount)).toBeGreaterThanOrEqual(expected - w.p.fee);
+      const eth = report.conservation.find((c) => c.asset.chain !== 'bitcoin')!;
+      expect(eth.explanation).toMatch(/continued on bitcoin/);
+    }
+  });
+
+  it('without a Bitcoin source names destination and recipient and says bitcoin was not traced', async () => {
+    const w = worlds[0]!;
+    const report = await run(w, false);
+    const bridge = routerEndpoint(report, w);
+    expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: 'bitcoin', recipient: w.recipient });
+    expect(bridge.bridge!.deposits![0]!.note).toBe('bitcoin is not traced (no source configured for it)');
+    expect(bridge.reason).toMatch(/its memo swaps to BTC\.BTC on BTC \(Bitcoin\), recipient bc1/);
+    expect(report.endpoints.some((e) => e.chain === 'bitcoin')).toBe(false);
+  });
+});
