@@ -18,6 +18,7 @@ import type { EndpointData } from './endpoints.js';
 import { stopFor, stopPolicy, type Reached, type StopPolicy, type StopReason, type UtxoMix } from './stops.js';
 import type { ResolvedSeed } from './seeds.js';
 import { nodeKey, seedTransfer } from './state.js';
+import { inboundBridge, inboundTerminal } from './utxo-inbound.js';
 
 /** What a UTXO trace adds to the outcome: seeds, tainted flows and endpoints in the engine's common shapes. */
 export interface UtxoTraceResult {
@@ -214,7 +215,7 @@ function reached(state: UtxoRun, o: TaintedOutput): Reached {
   return {
     hop: o.hop,
     expanded: state.expandedOutputs.has(id),
-    terminal: terminalAt(state, o.address),
+    terminal: terminalAt(state, o.address) ?? inboundTerminal(state.chain, state.txs.get(o.txid), o.n),
     received: [[state.key, o.taint]],
     budgetCut: state.budgetCut.has(id),
     peeled: state.peeled.get(id),
@@ -383,6 +384,7 @@ function finish(state: UtxoRun): Omit<UtxoTraceResult, 'seeds'> {
       path: o.path,
       inflowEdges: [],
       ...(stop?.label ? { label: stop.label } : {}),
+      ...(stop?.kind === 'bridge' ? inboundBridge(state.txs.get(o.txid), o.n, o.taint) : {}),
       ...(stop?.label?.category === 'exchange' ? { depositAddress: o.address, depositInferred: false } : {}),
     });
     const node = nodeKey(chain, o.address);
@@ -452,6 +454,10 @@ function mergeByAddress(list: EndpointData[]): EndpointData[] {
     prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
     prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
     prev.txs = [...new Set([...prev.txs, ...e.txs])].sort();
+    if (prev.bridge?.deposits && e.bridge?.deposits) {
+      const { recipient, ...rest } = prev.bridge;
+      prev.bridge = { ...rest, ...(recipient === e.bridge.recipient ? { recipient } : {}), deposits: [...prev.bridge.deposits, ...e.bridge.deposits] };
+    }
     if (e.path.length < prev.path.length) prev.path = e.path;
   }
   return [...byKey.values()];

@@ -3,6 +3,7 @@ import { normalizeAddress } from '../core/address.js';
 import { getChain } from '../core/chain.js';
 import { ChaintrailError, MemoError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
+import type { UtxoTransaction } from '../core/movement.js';
 import type { BridgeEventSchema } from '../core/schema.js';
 
 /**
@@ -350,4 +351,18 @@ function normalizedOr(chain: string, text: string): string {
 export function memoText(dataHex: string): string | undefined {
   const text = Buffer.from(dataHex, 'hex').toString('latin1');
   return text.length > 0 && /^[\x20-\x7e]+$/.test(text) ? text : undefined;
+}
+
+/**
+ * A Bitcoin-side inbound (THORChain's docs, "UTXO chains": the memo in an OP_RETURN output, the vault paid by the
+ * first other output, change back to the sender): when `tx` carries a THORChain SWAP memo and output `n` is the first
+ * output that pays neither an OP_RETURN nor an address the inputs came from, output `n` paid a THORChain vault and the
+ * memo says where the swap goes. Undefined for any other output, and for transactions without such a memo.
+ */
+export function utxoInbound(tx: UtxoTransaction, n: number): MemoDestination | undefined {
+  const memo = tx.outputs.map((o) => (o.data ? memoText(o.data) : undefined)).find((m) => m !== undefined && memoDestination(m).kind === 'swap');
+  if (memo === undefined) return undefined;
+  const senders = new Set(tx.inputs.map((i) => i.address));
+  const vault = tx.outputs.find((o) => o.data === undefined && o.value > 0n && o.address !== null && !senders.has(o.address));
+  return vault?.n === n ? memoDestination(memo) : undefined;
 }
