@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../core/errors.js';
 import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
 import type { ChainAdapter } from '../adapters/adapter.js';
 import { isUtxoChainAdapter } from '../adapters/bitcoin/utxo-adapter.js';
@@ -43,11 +44,20 @@ export async function findUtxoOutbound(
   const recipient = exit.recipient!;
   const inbound = thorchainTxId(deposit.tx);
   const skew = req.rule.skewSeconds ?? 300;
-  const listed = await destination.getAddressTransactions(chain, [recipient], {
-    fromTime: Math.max(0, deposit.time - skew),
-    toTime: deposit.time + req.rule.windowSeconds,
-    ...(req.signal ? { signal: req.signal } : {}),
-  });
+  let listed: Awaited<ReturnType<typeof destination.getAddressTransactions>>;
+  try {
+    listed = await destination.getAddressTransactions(chain, [recipient], {
+      fromTime: Math.max(0, deposit.time - skew),
+      toTime: deposit.time + req.rule.windowSeconds,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  } catch (error) {
+    // A source without an address index (Bitcoin Core) cannot list the recipient's payments: said, not a failure.
+    if (!(error instanceof InvalidInputError)) throw error;
+    return {
+      note: `the ${destination.kind} source cannot list ${recipient}'s transactions (${error.shortMessage}), so THORChain's outbound was not looked for`,
+    };
+  }
   const window = `${formatHours(req.rule.windowSeconds)} after the deposit`;
   // Every payment to the recipient in the window: those whose OP_RETURN names this deposit, and the others.
   const paying = listed.transactions.flatMap((tx) => {

@@ -9,6 +9,9 @@ import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/co
 import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } from '../support/ganache.js';
 import { EsploraIndex, startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { TestChain, type Coin } from '../adapters/bitcoin/wallet.js';
+import { startCoreServer } from '../adapters/bitcoin-core/core-server.js';
+import type { TestServer } from '../support/http-test-server.js';
+import { createBitcoinCoreAdapter } from '../../src/adapters/bitcoin-core/adapter.js';
 
 /**
  * THORChain to Bitcoin across a real ganache chain (a router that emits Deposit exactly as THORChain_Router V4 and
@@ -51,6 +54,7 @@ interface World {
   chain: LocalChain;
   router: Deployed;
   esplora: EsploraServer;
+  core: TestServer;
   seed: Receipt;
   deposit: Receipt;
   recipient: string;
@@ -107,11 +111,14 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   const cashOut = clock.spend([real[0]!], [{ to: 'exchange', value: p.outbound - p.fee }]);
   clock.spend([noMemo[0]!, otherOut[0]!], [{ to: 'elsewhere', value: 2n * p.outbound - p.fee }]);
   clock.mine();
-  const esplora = await startEsploraServer(new EsploraIndex('bitcoin', clock.blocks));
+  const index = new EsploraIndex('bitcoin', clock.blocks);
+  const esplora = await startEsploraServer(index);
+  const core = await startCoreServer(index, clock.rawHex(), { user: 'u', password: 'p' });
   return {
     chain,
     router,
     esplora,
+    core,
     seed,
     deposit,
     recipient,
@@ -124,11 +131,12 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   };
 }
 
-async function run(w: World, withBitcoin: boolean): Promise<TraceReport> {
+async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none'): Promise<TraceReport> {
   const chainId = `evm:${(await w.chain.request('eth_chainId')) as string}`.replace(/0x([0-9a-f]+)/, (_m, h: string) => String(Number.parseInt(h, 16)));
   const adapters = [
     createEvmRpcAdapter({ url: w.chain.url, chain: chainId }),
-    ...(withBitcoin ? [createEsploraAdapter({ url: w.esplora.url, chain: 'bitcoin' })] : []),
+    ...(bitcoin === 'esplora' ? [createEsploraAdapter({ url: w.esplora.url, chain: 'bitcoin' })] : []),
+    ...(bitcoin === 'bitcoin-core' ? [createBitcoinCoreAdapter({ url: w.core.url, user: 'u', password: 'p', env: {} })] : []),
   ];
   const labels = createLabelStore([
     { chain: 'bitcoin', address: w.exchange, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
@@ -149,7 +157,7 @@ beforeAll(async () => {
   for (const [i, p] of params.entries()) worlds.push(await buildWorld(p, 4100 + i));
 }, 240_000);
 afterAll(async () => {
-  for (const w of worlds) await Promise.all([w.chain.close(), w.esplora.close()]);
+  for (const w of worlds) await Promise.all([w.chain.close(), w.esplora.close(), w.core.close()]);
 });
 
 const routerEndpoint = (report: TraceReport, w: World): Endpoint =>
@@ -158,7 +166,7 @@ const routerEndpoint = (report: TraceReport, w: World): Endpoint =>
 describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240_000 }, () => {
   it('continues at the output the outbound with OUT:<deposit hash> paid the recipient, with the tainted share in exact satoshis', async () => {
     for (const w of worlds) {
-      const report = await run(w, true);
+      const report = await run(w, 'esplora');
       const bridge = routerEndpoint(report, w);
       expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: 'bitcoin', recipient: w.recipient });
       const [d, ...more] = bridge.bridge!.deposits!;
@@ -207,11 +215,22 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
 
   it('without a Bitcoin source names destination and recipient and says bitcoin was not traced', async () => {
     const w = worlds[0]!;
-    const report = await run(w, false);
+    const report = await run(w, 'none');
     const bridge = routerEndpoint(report, w);
     expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: 'bitcoin', recipient: w.recipient });
     expect(bridge.bridge!.deposits![0]!.note).toBe('bitcoin is not traced (no source configured for it)');
     expect(bridge.reason).toMatch(/its memo swaps to BTC\.BTC on BTC \(Bitcoin\), recipient bc1/);
     expect(report.endpoints.some((e) => e.chain === 'bitcoin')).toBe(false);
+  });
+
+  it('with a Bitcoin source that keeps no address index (Bitcoin Core) says the outbound was not looked for, and completes', async () => {
+    const w = worlds[0]!;
+    const report = await run(w, 'bitcoin-core');
+    const d = routerEndpoint(report, w).bridge!.deposits![0]!;
+    expect(d.continuation).toBeUndefined();
+    expect(d.note).toMatch(
+      /^the bitcoin-core source cannot list bc1\w+'s transactions \(.*keeps no address index.*\), so THORChain's outbound was not looked for$/,
+    );
+    expect(report.notes.some((n) => n.startsWith('INCOMPLETE'))).toBe(false);
   });
 });
