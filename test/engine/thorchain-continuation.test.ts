@@ -6,6 +6,7 @@ import { createEsploraAdapter } from '../../src/adapters/esplora/adapter.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { trace } from '../../src/trace/trace.js';
 import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
+import type { TraceGraph } from '../../src/engine/graph.js';
 import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } from '../support/ganache.js';
 import { EsploraIndex, startEsploraServer, type EsploraServer } from '../support/esplora-server.js';
 import { TestChain, type Coin } from '../adapters/bitcoin/wallet.js';
@@ -52,6 +53,7 @@ const params: Params[] = fc.sample(
 
 interface World {
   chain: LocalChain;
+  chainId: string;
   router: Deployed;
   esplora: EsploraServer;
   core: TestServer;
@@ -116,6 +118,7 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   const core = await startCoreServer(index, clock.rawHex(), { user: 'u', password: 'p' });
   return {
     chain,
+    chainId: `evm:${chainId}`,
     router,
     esplora,
     core,
@@ -131,8 +134,9 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   };
 }
 
+let lastGraph: TraceGraph | undefined;
 async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none'): Promise<TraceReport> {
-  const chainId = `evm:${(await w.chain.request('eth_chainId')) as string}`.replace(/0x([0-9a-f]+)/, (_m, h: string) => String(Number.parseInt(h, 16)));
+  const { chainId } = w;
   const adapters = [
     createEvmRpcAdapter({ url: w.chain.url, chain: chainId }),
     ...(bitcoin === 'esplora' ? [createEsploraAdapter({ url: w.esplora.url, chain: 'bitcoin' })] : []),
@@ -141,7 +145,7 @@ async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none'): Prom
   const labels = createLabelStore([
     { chain: 'bitcoin', address: w.exchange, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
   ]);
-  const { report } = await trace({
+  const result = await trace({
     adapters,
     labels,
     builtinLabels: false,
@@ -149,7 +153,8 @@ async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none'): Prom
     bridges: [{ chain: chainId, address: w.router.address, protocol: 'thorchain' }],
     maxHops: 8,
   });
-  return TraceReportSchema.parse(report);
+  lastGraph = result.graph;
+  return TraceReportSchema.parse(result.report);
 }
 
 const worlds: World[] = [];
@@ -210,6 +215,11 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
       expect(BigInt(exchange.amount)).toBeGreaterThanOrEqual(expected - w.p.fee);
       const eth = report.conservation.find((c) => c.asset.chain !== 'bitcoin')!;
       expect(eth.explanation).toMatch(/continued on bitcoin/);
+      // The trace graph joins the chains: router -> the vault that paid on Bitcoin -> recipient.
+      const g = lastGraph!;
+      const hop = g.filterEdges((_e, a) => a.type === 'bridge').map((e) => [g.source(e), g.target(e), g.getEdgeAttribute(e, 'delivery')]);
+      expect(hop).toEqual([[`${w.chainId}|${w.router.address}`, expect.stringMatching(/^bitcoin\|bc1/), w.outbound]]);
+      expect(g.hasEdge(hop[0]![1], `bitcoin|${w.recipient}`)).toBe(true);
     }
   });
 
