@@ -21,6 +21,8 @@ import { createBitcoinCoreAdapter } from '../../src/adapters/bitcoin-core/adapte
  *   ganache:  victim -P-> scammer -F-> launderer -D-> router (memo =:BTC.BTC:<recipient>) -> vault
  *   bitcoin:  vault -V-> recipient (OP_RETURN OUT:<deposit hash>)  recipient -> exchange (labeled)
  *   decoys in the window: vault -V-> recipient without a memo, and with OUT:<another hash>.
+ *   and a token swap: victim -USDT-> launderer -approve, depositWithExpiry(USDT, =:b:<recipient2>)-> router;
+ *   vault -> recipient2 with OUT:<token deposit hash> (lower-case: THORChain's ids compare without case).
  * Amounts are drawn (fast-check, fixed seed) over realistic ranges; the expectations are computed from them.
  */
 const ETH = 10n ** 18n;
@@ -65,6 +67,7 @@ interface World {
   outbound: string;
   decoys: string[];
   cashOut: string;
+  token: { seed: Receipt; deposit: Receipt; amount: bigint; recipient: string; outbound: string };
   p: Params;
 }
 
@@ -90,11 +93,25 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
       value: p.deposited,
     },
   );
-  // Bitcoin: the vault's coins before the deposit, its outbounds in the window after it.
-  const time = await blockTime(chain, deposit);
+  // A token swap too: USDT (6 decimals) paid to the launderer, approved to the router and deposited whole.
+  const usdt = await chain.deploy('deployer', 'TestToken', ['Tether USD', 'USDT', 6, 10n ** 15n]);
+  const tokens = p.paid / 10n ** 12n;
+  await chain.invoke('deployer', usdt, 'transfer', [actor('victim'), tokens]);
+  const tokenSeed = await chain.invoke('victim', usdt, 'transfer', [actor('launderer'), tokens]);
+  await chain.invoke('launderer', usdt, 'approve', [router.address, tokens]);
+  const recipient2 = btc.address('recipient2');
+  const tokenDeposit = await chain.invoke('launderer', router, 'depositWithExpiry', [
+    actor('vault'),
+    usdt.address,
+    tokens,
+    `=:b:${recipient2}`,
+    4_000_000_000n,
+  ]);
+  // Bitcoin: the vault's coins before the deposits, its outbounds in the window after them.
+  const time = await blockTime(chain, tokenDeposit);
   const clock = new TestChain('bitcoin', 900_000, time - 1_200);
   for (const name of ['recipient', 'exchange', 'elsewhere', 'vault']) clock.address(name);
-  const coins = clock.mint([1, 2, 3].map(() => ({ to: 'vault', value: p.outbound * 3n })));
+  const coins = clock.mint([1, 2, 3, 4].map(() => ({ to: 'vault', value: p.outbound * 3n })));
   clock.mine();
   const pay = (coin: Coin, memoText?: string) =>
     clock.spend(
@@ -109,6 +126,14 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   const noMemo = pay(coins[0]!);
   const otherOut = pay(coins[1]!, `OUT:${other}`);
   const real = pay(coins[2]!, `OUT:${deposit.transactionHash.slice(2).toUpperCase()}`);
+  const tokenOut = clock.spend(
+    [coins[3]!],
+    [
+      { to: 'recipient2', value: p.outbound + 1n },
+      { to: 'vault', value: coins[3]!.value - p.outbound - 1n - p.fee },
+    ],
+    `OUT:${tokenDeposit.transactionHash.slice(2)}`,
+  );
   clock.mine();
   const cashOut = clock.spend([real[0]!], [{ to: 'exchange', value: p.outbound - p.fee }]);
   clock.spend([noMemo[0]!, otherOut[0]!], [{ to: 'elsewhere', value: 2n * p.outbound - p.fee }]);
@@ -130,12 +155,13 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
     outbound: real[0]!.txid,
     decoys: [noMemo[0]!.txid, otherOut[0]!.txid],
     cashOut: cashOut[0]!.txid,
+    token: { seed: tokenSeed, deposit: tokenDeposit, amount: tokens, recipient: recipient2, outbound: tokenOut[0]!.txid },
     p,
   };
 }
 
 let lastGraph: TraceGraph | undefined;
-async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none'): Promise<TraceReport> {
+async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none', seed = w.seed): Promise<TraceReport> {
   const { chainId } = w;
   const adapters = [
     createEvmRpcAdapter({ url: w.chain.url, chain: chainId }),
@@ -149,7 +175,7 @@ async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none'): Prom
     adapters,
     labels,
     builtinLabels: false,
-    seeds: [{ chain: chainId, tx: w.seed.transactionHash }],
+    seeds: [{ chain: chainId, tx: seed.transactionHash }],
     bridges: [{ chain: chainId, address: w.router.address, protocol: 'thorchain' }],
     maxHops: 8,
   });
@@ -242,5 +268,30 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
       /^the bitcoin-core source cannot list bc1\w+'s transactions \(.*keeps no address index.*\), so THORChain's outbound was not looked for$/,
     );
     expect(report.notes.some((n) => n.startsWith('INCOMPLETE'))).toBe(false);
+  });
+
+  it('continues an ERC-20 deposit (approve + depositWithExpiry, Deposit naming the token) on Bitcoin: a fully tainted deposit hands over the whole output', async () => {
+    for (const w of worlds) {
+      const report = await run(w, 'esplora', w.token.seed);
+      const bridge = routerEndpoint(report, w);
+      expect(bridge).toMatchObject({ asset: { symbol: 'USDT', decimals: 6 }, amount: w.token.amount.toString() });
+      const [d] = bridge.bridge!.deposits!;
+      expect(d).toMatchObject({
+        tx: w.token.deposit.transactionHash,
+        memo: `=:b:${w.token.recipient}`,
+        destinationAsset: 'BTC.BTC',
+        tainted: w.token.amount.toString(),
+      });
+      expect(d!.continuation).toMatchObject({
+        tx: w.token.outbound,
+        recipient: w.token.recipient,
+        amount: (w.p.outbound + 1n).toString(),
+        tainted: (w.p.outbound + 1n).toString(),
+      });
+      // The ETH swap's outbound and the decoys belong to other deposits: none of them is reached from this seed.
+      expect(report.endpoints.filter((e) => e.chain === 'bitcoin').map((e) => [e.address, e.kind, e.amount])).toEqual([
+        [w.token.recipient, 'unspent', (w.p.outbound + 1n).toString()],
+      ]);
+    }
   });
 });
