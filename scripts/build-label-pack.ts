@@ -55,7 +55,7 @@ export interface BuildLabelPackOptions {
 function ofacDate(): string {
   const readme = readFileSync(join(LABELS, '..', 'README.md'), 'utf8');
   const date = /ofac-sanctioned-digital-currency-addresses, branch lists \((\d{4}-\d{2}-\d{2})\)/.exec(readme)?.[1];
-  if (!date) throw new Error('fixtures/reference/README.md does not state the OFAC lists\' date');
+  if (!date) throw new Error("fixtures/reference/README.md does not state the OFAC lists' date");
   return date;
 }
 
@@ -130,7 +130,13 @@ function bridgeSources(): SourceInput[] {
 
 function protocolSources(): SourceInput[] {
   return PROTOCOL_DEPLOYMENTS.map((p) => ({
-    meta: { id: `protocols:${p.id}`, title: `${p.entity}: published router and settlement deployments`, licence: PROJECT_LICENCE, date: PROTOCOL_LIST_DATE, url: p.url },
+    meta: {
+      id: `protocols:${p.id}`,
+      title: `${p.entity}: published router and settlement deployments`,
+      licence: PROJECT_LICENCE,
+      date: PROTOCOL_LIST_DATE,
+      url: p.url,
+    },
     labels: p.contracts.flatMap((c) =>
       c.chains.map((chain) =>
         normalizeLabel({ chain, address: c.address.toLowerCase(), entity: c.name, category: 'defi', jurisdictions: [], confidence: 1, source: '' }),
@@ -158,7 +164,13 @@ function ethLabelsSource(dir: string, date: string | undefined): SourceInput {
   for (const f of imported.unreadFolders) console.error(`eth-labels: not read: ${f.folder}: ${f.reason}`);
   const when = date ?? execFileSync('git', ['-C', dir, 'log', '-1', '--format=%cs'], { encoding: 'utf8' }).trim();
   return {
-    meta: { id: 'eth-labels', title: 'dawsbot/eth-labels (explorer labels, EVM chains)', licence: 'MIT', date: when, url: 'https://github.com/dawsbot/eth-labels' },
+    meta: {
+      id: 'eth-labels',
+      title: 'dawsbot/eth-labels (explorer labels, EVM chains)',
+      licence: 'MIT',
+      date: when,
+      url: 'https://github.com/dawsbot/eth-labels',
+    },
     labels: imported.labels,
     summary: imported.summary,
   };
@@ -213,7 +225,13 @@ export function compileLabelPack(options: BuildLabelPackOptions = {}): { text: s
     }
     for (const place of places) held.add(place);
     metas.push({ ...input.meta, labels: kept, addresses: addresses.size });
-    outcomes.push({ id: input.meta.id, read: input.labels.length, kept, repeated: input.labels.length - kept, ...(input.summary ? { summary: input.summary } : {}) });
+    outcomes.push({
+      id: input.meta.id,
+      read: input.labels.length,
+      kept,
+      repeated: input.labels.length - kept,
+      ...(input.summary ? { summary: input.summary } : {}),
+    });
   });
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   all.sort((a, b) => cmp(a.label.chain, b.label.chain) || cmp(a.label.address, b.label.address) || a.source - b.source || a.order - b.order);

@@ -87,3 +87,22 @@ describe('chaintrail labels', () => {
     expect(text.stdout).toMatch(new RegExp(`^ {2}ethereum: ${eth}$`, 'm'));
   });
 });
+
+describe('chaintrail labels sources', () => {
+  it('lists every pack source with licence, date, origin and count, as text and JSON', async () => {
+    const json = await cli(['labels', 'sources', '--format', 'json']);
+    expect(json.code).toBe(EXIT.ok);
+    const sources = JSON.parse(json.stdout) as { id: string; licence: string; date: string; url: string; labels: number }[];
+    const counts = new Map<string, number>();
+    for (const l of builtinLabels()) counts.set(l.source, (counts.get(l.source) ?? 0) + 1);
+    for (const s of sources) expect(s.labels, s.id).toBe(counts.get(s.id) ?? 0);
+    expect(sources.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['ofac-sdn', 'graphsense:exchange-wallets-binance', 'protocols:cow', 'chaintrail-curated']),
+    );
+    expect(sources.find((s) => s.id === 'ofac-sdn')).toMatchObject({ licence: 'US government (public domain)', date: '2024-09-27' });
+    const text = await cli(['labels', 'sources']);
+    const total = sources.reduce((n, s) => n + s.labels, 0);
+    expect(text.stdout).toMatch(new RegExp(`^${total} label\\(s\\) from ${sources.length} source\\(s\\)`));
+    for (const s of sources) expect(text.stdout).toContain(`${s.id}: ${s.labels} label(s)`);
+  });
+});

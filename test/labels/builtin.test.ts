@@ -49,6 +49,9 @@ describe('built-in labels', () => {
     // A Tornado Cash pool: a mixer in GraphSense's pack, and on the OFAC SDN list, which outranks it.
     const pool = '0x722122df12d4e14e13ac3b6895a86e84145b6967';
     expect(store.find('ethereum', pool, 'mixer')).toMatchObject({ entity: 'Tornado Cash', source: 'graphsense:tornado_cash' });
-    expect(classifyByLabel(store, 'ethereum', pool)).toMatchObject({ kind: 'sanctioned', label: { source: 'ofac-sdn', licence: 'US government (public domain)' } });
+    expect(classifyByLabel(store, 'ethereum', pool)).toMatchObject({
+      kind: 'sanctioned',
+      label: { source: 'ofac-sdn', licence: 'US government (public domain)' },
+    });
   });
 });

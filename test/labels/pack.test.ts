@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -112,8 +113,34 @@ describe('built-in label pack', () => {
     expect(committed === rebuilt).toBe(true);
   });
 
+  it('adds an eth-labels checkout as one more source when the build is given one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eth-labels-pack-'));
+    try {
+      const rows = [
+        { address: '0x2c35df41a8abeac6438b709bbc1bee872a8210e3', nameTag: 'ChangeNOW: Deployer' },
+        { address: '0x48c04ed5691981c42154c6167398f95e8f38a7ff', nameTag: 'ChangeNOW 2' },
+      ];
+      mkdirSync(join(dir, 'data/etherscan/changenow'), { recursive: true });
+      writeFileSync(join(dir, 'data/etherscan/changenow/accounts.json'), JSON.stringify(rows));
+      const pack = parseLabelPack(JSON.parse(compileLabelPack({ ethLabels: dir, ethLabelsDate: '2025-01-31' }).text), 'rebuilt');
+      expect(pack.sources.at(-1)).toMatchObject({ id: 'eth-labels', licence: 'MIT', date: '2025-01-31', labels: 2, addresses: 2 });
+      const labels = decodeLabelPack(pack).filter((l) => l.source === 'eth-labels');
+      expect(labels.map((l) => [l.address, l.entity]).sort()).toEqual(rows.map((r) => [r.address, 'ChangeNOW']).sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('round-trips any labels through the pack format, and rejects a damaged pack with a typed error', () => {
-    const source = (id: string): LabelPackSource => ({ id, title: id, licence: 'MIT', date: '2024-01-02', url: 'https://example.org', labels: 0, addresses: 0 });
+    const source = (id: string): LabelPackSource => ({
+      id,
+      title: id,
+      licence: 'MIT',
+      date: '2024-01-02',
+      url: 'https://example.org',
+      labels: 0,
+      addresses: 0,
+    });
     const label = fc.record({
       chain: fc.constantFrom('ethereum', 'tron', 'bitcoin', 'evm:56'),
       address: fc.stringMatching(/^[0-9a-z]{8,42}$/),
@@ -133,7 +160,11 @@ describe('built-in label pack', () => {
       }),
       { numRuns: 60 },
     );
-    const good = JSON.parse(labelPackText(encodeLabelPack([{ chain: 'tron', address: 'Tx', entity: 'E', category: 'exchange', jurisdictions: [], confidence: 1, source: 'a' }], [source('a')])));
+    const good = JSON.parse(
+      labelPackText(
+        encodeLabelPack([{ chain: 'tron', address: 'Tx', entity: 'E', category: 'exchange', jurisdictions: [], confidence: 1, source: 'a' }], [source('a')]),
+      ),
+    );
     const outOfRange = structuredClone(good);
     outOfRange.chains[0].entity[0] = 7;
     expect(() => parseLabelPack(outOfRange, 'p.gz')).toThrow(InvalidInputError);
@@ -142,9 +173,9 @@ describe('built-in label pack', () => {
     short.chains[0].confidence = [];
     expect(() => parseLabelPack(short, 'p.gz')).toThrow(/confidence: has 0 rows, address has 1/);
     expect(() => parseLabelPack({ ...good, version: 9 }, 'p.gz')).toThrow(InvalidInputError);
-    expect(() => encodeLabelPack([{ chain: 'tron', address: 'T', entity: 'E', category: 'exchange', jurisdictions: [], confidence: 1, source: 'z' }], [])).toThrow(
-      /unknown source "z"/,
-    );
+    expect(() =>
+      encodeLabelPack([{ chain: 'tron', address: 'T', entity: 'E', category: 'exchange', jurisdictions: [], confidence: 1, source: 'z' }], []),
+    ).toThrow(/unknown source "z"/);
   });
 
   it('is read on first use, not when the root entry is imported', () => {
