@@ -30,18 +30,41 @@ export const LabelPackSourceSchema = z
 /** A source of the built-in label pack: id, title, licence, date of the data, origin URL and counts. */
 export type LabelPackSource = z.infer<typeof LabelPackSourceSchema>;
 
-const index = z.number().int().min(0);
+// The columns are checked by one plain loop (checkColumns) rather than per element by zod: a pack holds tens of
+// thousands of cells, and zod's first pass over them costs more than the rest of the load.
+const column = <T>() => z.custom<T[]>((v) => Array.isArray(v), { message: 'expected an array' });
 const ChainColumnsSchema = z
   .object({
     chain: z.string().min(1),
-    address: z.array(z.string().min(1)),
-    entity: z.array(index),
-    category: z.array(index),
-    jurisdictions: z.array(index),
-    confidence: z.array(z.number().min(0).max(1)),
-    source: z.array(index),
+    address: column<string>(),
+    entity: column<number>(),
+    category: column<number>(),
+    jurisdictions: column<number>(),
+    confidence: column<number>(),
+    source: column<number>(),
   })
   .strict();
+type ChainColumns = z.infer<typeof ChainColumnsSchema>;
+
+const INDEX_COLUMNS = ['entity', 'category', 'jurisdictions', 'source'] as const;
+
+/** Every column as long as `address`, every address a non-empty string, every index inside its table, every confidence in 0..1. */
+function checkColumns(c: ChainColumns, sizes: Record<(typeof INDEX_COLUMNS)[number], number>, at: number, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: ['chains', at, ...path], message });
+  const n = c.address.length;
+  for (const name of [...INDEX_COLUMNS, 'confidence'] as const) if (c[name].length !== n) return issue([name], `has ${c[name].length} rows, address has ${n}`);
+  for (let i = 0; i < n; i++) {
+    const a = c.address[i];
+    if (typeof a !== 'string' || a === '') return issue(['address', i], 'expected an address');
+    const conf = c.confidence[i];
+    if (typeof conf !== 'number' || !(conf >= 0 && conf <= 1)) return issue(['confidence', i], 'expected a number from 0 to 1');
+    for (const name of INDEX_COLUMNS) {
+      const v = c[name][i];
+      if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= sizes[name])
+        return issue([name, i], `index ${v} is outside its table of ${sizes[name]}`);
+    }
+  }
+}
 
 export const LabelPackSchema = z
   .object({
@@ -55,17 +78,8 @@ export const LabelPackSchema = z
   })
   .strict()
   .superRefine((pack, ctx) => {
-    const tables = { entity: pack.entities.length, category: pack.categories.length, jurisdictions: pack.jurisdictions.length, source: pack.sources.length };
-    pack.chains.forEach((c, i) => {
-      const n = c.address.length;
-      for (const column of ['entity', 'category', 'jurisdictions', 'confidence', 'source'] as const) {
-        if (c[column].length !== n) ctx.addIssue({ code: 'custom', path: ['chains', i, column], message: `has ${c[column].length} rows, address has ${n}` });
-      }
-      for (const [column, size] of Object.entries(tables) as [keyof typeof tables, number][]) {
-        const bad = c[column].findIndex((v) => v >= size);
-        if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['chains', i, column, bad], message: `index ${c[column][bad]} is outside its table of ${size}` });
-      }
-    });
+    const sizes = { entity: pack.entities.length, category: pack.categories.length, jurisdictions: pack.jurisdictions.length, source: pack.sources.length };
+    pack.chains.forEach((c, i) => checkColumns(c, sizes, i, ctx));
   });
 /** The pack document. */
 export type LabelPack = z.infer<typeof LabelPackSchema>;
