@@ -48,22 +48,32 @@ type ChainColumns = z.infer<typeof ChainColumnsSchema>;
 
 const INDEX_COLUMNS = ['entity', 'category', 'jurisdictions', 'source'] as const;
 
-/** Every column as long as `address`, every address a non-empty string, every index inside its table, every confidence in 0..1. */
+/**
+ * Every column as long as `address`, every address a non-empty string, every index inside its table, every
+ * confidence in 0..1; the first problem of a chain's columns is its issue.
+ */
 function checkColumns(c: ChainColumns, sizes: Record<(typeof INDEX_COLUMNS)[number], number>, at: number, ctx: z.RefinementCtx): void {
-  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: ['chains', at, ...path], message });
+  const problem = columnProblem(c, sizes);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['chains', at, ...problem.path], message: problem.message });
+}
+
+function columnProblem(c: ChainColumns, sizes: Record<(typeof INDEX_COLUMNS)[number], number>): { path: PropertyKey[]; message: string } | undefined {
   const n = c.address.length;
-  for (const name of [...INDEX_COLUMNS, 'confidence'] as const) if (c[name].length !== n) return issue([name], `has ${c[name].length} rows, address has ${n}`);
+  for (const name of [...INDEX_COLUMNS, 'confidence'] as const) {
+    if (c[name].length !== n) return { path: [name], message: `has ${c[name].length} rows, address has ${n}` };
+  }
   for (let i = 0; i < n; i++) {
     const a = c.address[i];
-    if (typeof a !== 'string' || a === '') return issue(['address', i], 'expected an address');
+    if (typeof a !== 'string' || a === '') return { path: ['address', i], message: 'expected an address' };
     const conf = c.confidence[i];
-    if (typeof conf !== 'number' || !(conf >= 0 && conf <= 1)) return issue(['confidence', i], 'expected a number from 0 to 1');
+    if (typeof conf !== 'number' || !(conf >= 0 && conf <= 1)) return { path: ['confidence', i], message: 'expected a number from 0 to 1' };
     for (const name of INDEX_COLUMNS) {
       const v = c[name][i];
       if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= sizes[name])
-        return issue([name, i], `index ${v} is outside its table of ${sizes[name]}`);
+        return { path: [name, i], message: `index ${v} is outside its table of ${sizes[name]}` };
     }
   }
+  return undefined;
 }
 
 export const LabelPackSchema = z
