@@ -122,3 +122,26 @@ describe('built-in label pack in reports', () => {
     }
   });
 });
+
+describe('built-in protocol labels', () => {
+  it('name DEX routers as defi without stopping the branch: the money is followed past them', async () => {
+    const { PROTOCOL_DEPLOYMENTS } = await import('../../src/labels/protocols/dex.js');
+    const ethereum = PROTOCOL_DEPLOYMENTS.flatMap((p) => p.contracts.filter((c) => c.chains.includes('ethereum')).map((c) => c.address.toLowerCase()));
+    for (const router of fc.sample(fc.constantFrom(...ethereum), { numRuns: 3, seed: 7 })) {
+      const w = world([{ tx: 'v', from: 'victim', to: 'c', amount: 1_000_000, at: 0 }]);
+      w.transfers!.push(
+        { chain: 'ethereum', tx: txOf('in'), logIndex: 0, block: 200, time: 1_760_000_100, from: addr('c'), to: router, asset: 'usdt', amount: '1000000' },
+        { chain: 'ethereum', tx: txOf('out'), logIndex: 0, block: 201, time: 1_760_000_200, from: router, to: addr('d'), asset: 'usdt', amount: '1000000' },
+      );
+      const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [createFixtureAdapter({ dataset: w })] });
+      expect(
+        report.endpoints.some((e) => e.address.toLowerCase() === router),
+        router,
+      ).toBe(false);
+      expect(
+        report.endpoints.find((e) => e.address.toLowerCase() === addr('d').toLowerCase()),
+        router,
+      ).toMatchObject({ kind: 'unspent', amount: '1000000' });
+    }
+  });
+});
