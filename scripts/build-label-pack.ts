@@ -123,7 +123,8 @@ function bridgeSources(): SourceInput[] {
         date: PROTOCOL_LIST_DATE,
         url: [...new Set(contracts.map((b) => b.reference))].join(' ; '),
       },
-      labels: bridgeDefinitionLabels(contracts),
+      // Addresses normalized for their chain (bridgeDefinitionLabels lower-cases, right for EVM addresses only).
+      labels: bridgeDefinitionLabels(contracts).map((l, i) => normalizeLabel({ ...l, address: contracts[i]!.address })),
     };
   });
 }

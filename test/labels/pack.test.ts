@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { getChain } from '../../src/core/chain.js';
 import { InvalidInputError } from '../../src/core/errors.js';
+import { normalizeLabelAddress } from '../../src/labels/store.js';
 import type { Label } from '../../src/core/schema.js';
 import { builtinLabels, createBuiltinLabelStore, labelPackPath, labelPackSources } from '../../src/labels/builtin.js';
 import { decodeLabelPack, encodeLabelPack, labelPackText, parseLabelPack, type LabelPackSource } from '../../src/labels/pack/format.js';
@@ -91,7 +93,7 @@ describe('built-in label pack', () => {
   it('takes the bridge registry and the protocols’ published deployments as written', () => {
     const store = createBuiltinLabelStore();
     for (const b of BRIDGE_REGISTRY) {
-      expect(store.find(b.chain, b.address, 'bridge'), b.name).toMatchObject({ source: `bridges:${b.protocol}`, licence: 'MIT' });
+      expect(store.find(getChain(b.chain).id, normalizeLabelAddress(b.chain, b.address), 'bridge'), b.name).toMatchObject({ source: `bridges:${b.protocol}`, licence: 'MIT' });
     }
     let deployments = 0;
     for (const p of PROTOCOL_DEPLOYMENTS) {
