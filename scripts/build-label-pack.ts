@@ -34,6 +34,11 @@ const LABELS = join(ROOT, 'fixtures/reference/labels');
 const GRAPHSENSE = join(LABELS, 'graphsense-tagpacks');
 const OFAC = join(LABELS, 'ofac-sanctioned-addresses');
 const PROJECT_LICENCE = 'MIT';
+/**
+ * The vendored TagPacks' commit (fixtures/reference/labels/graphsense-tagpacks/COMMIT) and its commit date, the date of
+ * their data (`git log -1 --format=%cs 29ff93c8` in graphsense/graphsense-tagpacks). A new commit needs its date here.
+ */
+const GRAPHSENSE_COMMIT = { commit: '29ff93c8ab0db37370453a290b7becba429b73f8', date: '2026-05-12' };
 
 /** What one source gave before it became pack labels. */
 interface SourceInput {
@@ -87,6 +92,7 @@ function ofacSource(): SourceInput {
 
 function graphSenseSources(): SourceInput[] {
   const commit = readFileSync(join(GRAPHSENSE, 'COMMIT'), 'utf8').trim();
+  if (commit !== GRAPHSENSE_COMMIT.commit) throw new Error(`the vendored TagPacks are at ${commit}: set GRAPHSENSE_COMMIT to it and its commit date`);
   const actors = createActorIndex();
   addActorPack(readFileSync(join(GRAPHSENSE, 'actors/graphsense.actorpack.yaml'), 'utf8'), 'actors/graphsense.actorpack.yaml', actors);
   const packs = readdirSync(join(GRAPHSENSE, 'packs'))
@@ -100,9 +106,9 @@ function graphSenseSources(): SourceInput[] {
     return {
       meta: {
         id: `graphsense:${name}`,
-        title: `GraphSense TagPack: ${header.title ?? name}`,
+        title: `GraphSense TagPack: ${header.title ?? name}${header.lastmod ? ` (pack lastmod ${header.lastmod})` : ''}`,
         licence: 'MIT',
-        date: String(header.lastmod ?? ''),
+        date: GRAPHSENSE_COMMIT.date,
         url: `https://github.com/graphsense/graphsense-tagpacks/blob/${commit}/packs/${file}`,
       },
       labels: imported.labels,
