@@ -836,12 +836,4 @@ export const BUILTIN_LABELS: readonly BuiltinEntry[] = [
   e('evm:10', '0x6f26bf09b1c792e3228e5467807a900a503c0281', 'Across', 'bridge', 1, ACROSS),
   e('evm:137', '0x9295ee1d8c5b022be115a2ad3c30c72e34e7f096', 'Across', 'bridge', 1, ACROSS),
   e('evm:8453', '0x09aea4b2242abc8bb4bb78d537a67a245a7bec64', 'Across', 'bridge', 1, ACROSS),
-  e(
-    'ethereum',
-    '0xd37bbe5744d730a1d98d8dc97c42f0ca46ad7146',
-    'THORChain',
-    'bridge',
-    1,
-    'https://dev.thorchain.org/concepts/querying-thorchain.html (ETH router)',
-  ),
 ];
