@@ -8,6 +8,7 @@ import type { ChainAdapter, TransactionLog } from '../adapters/adapter.js';
 import type { Label } from '../core/schema.js';
 import { decodeBridgeExits, decodeBridgeFills, type BridgeContract, type BridgeExit, type BridgeRegistry } from '../heuristics/bridges.js';
 import { findUtxoOutbound } from './thorchain-continuation.js';
+import { THORCHAIN } from '../heuristics/thorchain.js';
 import { arrivalKey, matchBridgeArrival, type BridgeArrival, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
 
 /**
@@ -143,6 +144,9 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
     req.taken.add(arrivalKey(found.match.arrival));
     return { ...withExit, continuation: { ...found, taint: handedOver(found.transfer.amount, tainted, entered) } };
   }
+  // THORChain swaps one asset for another: an arrival matched by amount would be a guess across assets, never made.
+  if (exit.protocol === THORCHAIN)
+    return { ...withExit, note: `THORChain's outbound on ${exit.destinationChain} is not looked for (only its Bitcoin outbound is followed, by OUT:<hash>)` };
 
   const arrivals = await candidateArrivals(destination, exit, t.time, req);
   const match = matchBridgeArrival(

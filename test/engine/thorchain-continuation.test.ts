@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keccak256, toUtf8Bytes } from 'ethers';
+import { getAddress, keccak256, toUtf8Bytes } from 'ethers';
 import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
 import { createEsploraAdapter } from '../../src/adapters/esplora/adapter.js';
 import { createLabelStore } from '../../src/labels/store.js';
@@ -26,7 +26,7 @@ import { createBitcoinCoreAdapter } from '../../src/adapters/bitcoin-core/adapte
  * Amounts are drawn (fast-check, fixed seed) over realistic ranges; the expectations are computed from them.
  */
 const ETH = 10n ** 18n;
-const ACTORS = ['deployer', 'victim', 'scammer', 'launderer', 'vault'];
+const ACTORS = ['deployer', 'victim', 'scammer', 'launderer', 'launderer2', 'vault'];
 
 interface Params {
   paid: bigint;
@@ -68,6 +68,7 @@ interface World {
   decoys: string[];
   cashOut: string;
   token: { seed: Receipt; deposit: Receipt; amount: bigint; recipient: string; outbound: string };
+  bsc: { seed: Receipt; deposit: Receipt };
   p: Params;
 }
 
@@ -107,6 +108,17 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
     `=:b:${recipient2}`,
     4_000_000_000n,
   ]);
+  // And a swap to BNB on BSC through `deposit` (no expiry), by another launderer.
+  const bscSeed = await chain.send('victim', { to: actor('launderer2'), value: p.forwarded });
+  const bscDeposit = await chain.invoke(
+    'launderer2',
+    router,
+    'deposit',
+    [actor('vault'), '0x0000000000000000000000000000000000000000', p.forwarded / 2n, `=:s:${actor('victim')}`],
+    {
+      value: p.forwarded / 2n,
+    },
+  );
   // Bitcoin: the vault's coins before the deposits, its outbounds in the window after them.
   const time = await blockTime(chain, tokenDeposit);
   const clock = new TestChain('bitcoin', 900_000, time - 1_200);
@@ -155,6 +167,7 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
     outbound: real[0]!.txid,
     decoys: [noMemo[0]!.txid, otherOut[0]!.txid],
     cashOut: cashOut[0]!.txid,
+    bsc: { seed: bscSeed, deposit: bscDeposit },
     token: { seed: tokenSeed, deposit: tokenDeposit, amount: tokens, recipient: recipient2, outbound: tokenOut[0]!.txid },
     p,
   };
@@ -167,6 +180,8 @@ async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none', seed 
     createEvmRpcAdapter({ url: w.chain.url, chain: chainId }),
     ...(bitcoin === 'esplora' ? [createEsploraAdapter({ url: w.esplora.url, chain: 'bitcoin' })] : []),
     ...(bitcoin === 'bitcoin-core' ? [createBitcoinCoreAdapter({ url: w.core.url, user: 'u', password: 'p', env: {} })] : []),
+    // A source for BSC (never asked: THORChain's EVM outbounds are not looked for).
+    createEvmRpcAdapter({ url: 'http://127.0.0.1:9', chain: 'evm:56' }),
   ];
   const labels = createLabelStore([
     { chain: 'bitcoin', address: w.exchange, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
@@ -293,5 +308,17 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
         [w.token.recipient, 'unspent', (w.p.outbound + 1n).toString()],
       ]);
     }
+  });
+
+  it('names a swap to another EVM chain (deposit without expiry) and never links an arrival there by amount across assets', async () => {
+    const w = worlds[0]!;
+    const report = await run(w, 'esplora', w.bsc.seed);
+    const bridge = routerEndpoint(report, w);
+    expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: 'evm:56', recipient: getAddress(actor('victim')) });
+    const [d] = bridge.bridge!.deposits!;
+    expect(d).toMatchObject({ tx: w.bsc.deposit.transactionHash, destinationAsset: 'BSC.BNB', amount: (w.p.forwarded / 2n).toString() });
+    expect(d!.continuation).toBeUndefined();
+    expect(d!.note).toBe("THORChain's outbound on evm:56 is not looked for (only its Bitcoin outbound is followed, by OUT:<hash>)");
+    expect(report.notes.some((n) => n.startsWith('INCOMPLETE'))).toBe(false);
   });
 });
