@@ -360,9 +360,22 @@ export function memoText(dataHex: string): string | undefined {
  * memo says where the swap goes. Undefined for any other output, and for transactions without such a memo.
  */
 export function utxoInbound(tx: UtxoTransaction, n: number): MemoDestination | undefined {
-  const memo = tx.outputs.map((o) => (o.data ? memoText(o.data) : undefined)).find((m) => m !== undefined && memoDestination(m).kind === 'swap');
-  if (memo === undefined) return undefined;
+  let found = inbounds.get(tx);
+  if (found === undefined) inbounds.set(tx, (found = vaultOutput(tx)));
+  return found && found.n === n ? found.destination : undefined;
+}
+
+// Asked once per reached output and round: each transaction is read once.
+const inbounds = new WeakMap<UtxoTransaction, { n: number; destination: MemoDestination } | null>();
+
+function vaultOutput(tx: UtxoTransaction): { n: number; destination: MemoDestination } | null {
+  if (!tx.outputs.some((o) => o.data !== undefined)) return null;
+  const destination = tx.outputs
+    .map((o) => (o.data ? memoText(o.data) : undefined))
+    .map((m) => (m === undefined ? undefined : memoDestination(m)))
+    .find((d) => d?.kind === 'swap');
+  if (!destination) return null;
   const senders = new Set(tx.inputs.map((i) => i.address));
   const vault = tx.outputs.find((o) => o.data === undefined && o.value > 0n && o.address !== null && !senders.has(o.address));
-  return vault?.n === n ? memoDestination(memo) : undefined;
+  return vault ? { n: vault.n, destination } : null;
 }
