@@ -320,7 +320,11 @@ export function memoDestination(memo: string): MemoDestination {
     return { memo, kind: parsed.kind, ...(parsed.kind === 'add' ? { destinationNetwork: 'THOR' } : {}), says: `its memo ${what}` };
   }
   const network = parsed.asset.network;
-  const chain = CHAINS[network]?.chain;
+  // Bitcoin's test networks (THORChain's stagenet and test setups) are told by the recipient's address.
+  const chain =
+    network === 'BTC' && parsed.destination
+      ? (['bitcoin', 'bitcoin-testnet', 'bitcoin-regtest'].find((c) => validOn(c, parsed.destination!)) ?? 'bitcoin')
+      : CHAINS[network]?.chain;
   const where = `${network}${CHAINS[network] ? ` (${CHAINS[network]!.name})` : ''}`;
   const base = { memo, kind: parsed.kind, destinationNetwork: network, destinationAsset: parsed.asset.notation, ...(chain ? { destinationChain: chain } : {}) };
   if (!parsed.destination) return { ...base, says: `its memo swaps to ${parsed.asset.notation} on ${where} and names no recipient (the sender's own address)` };

@@ -155,6 +155,11 @@ describe('THORChain memos, as the docs write them', () => {
       recipient: BC1,
       destinationAsset: 'BTC.BTC',
     });
+    // Bitcoin's test networks are told by the recipient's address (a test setup's regtest vaults).
+    const regtest = bitcoin.payments.p2wpkh({ hash: Buffer.alloc(20, 7), network: bitcoin.networks.regtest }).address!;
+    expect(memoDestination(`=:b:${regtest}`)).toMatchObject({ destinationChain: 'bitcoin-regtest', recipient: regtest });
+    const testnet = bitcoin.payments.p2wpkh({ hash: Buffer.alloc(20, 7), network: bitcoin.networks.testnet }).address!;
+    expect(memoDestination(`=:b:${testnet}`)).toMatchObject({ destinationChain: 'bitcoin-testnet', recipient: testnet });
     expect(memoDestination(`=:e:${ETH_DEST}`)).toMatchObject({ destinationChain: 'ethereum', recipient: ETH_DEST.toLowerCase() });
     expect(memoDestination(`=:AVAX.AVAX:${ETH_DEST}`)).toMatchObject({ destinationChain: 'evm:43114' });
     const doge = memoDestination('=:DOGE.DOGE:DH5yaieqoZN36fDVciNyRueRGvGLR3mr7L');
