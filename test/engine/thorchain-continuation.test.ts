@@ -24,6 +24,7 @@ import { createBitcoinCoreAdapter } from '../../src/adapters/bitcoin-core/adapte
  *   and a token swap: victim -USDT-> launderer -approve, depositWithExpiry(USDT, =:b:<recipient2>)-> router;
  *   vault -> recipient2 with OUT:<token deposit hash> (lower-case: THORChain's ids compare without case).
  * Amounts are drawn (fast-check, fixed seed) over realistic ranges; the expectations are computed from them.
+ * The first world's Bitcoin side is mainnet (bc1 addresses), the second's regtest (bcrt1): the memo's address decides.
  */
 const ETH = 10n ** 18n;
 const ACTORS = ['deployer', 'victim', 'scammer', 'launderer', 'launderer2', 'vault'];
@@ -56,6 +57,8 @@ const params: Params[] = fc.sample(
 interface World {
   chain: LocalChain;
   chainId: string;
+  /** The Bitcoin network of this world: 'bitcoin', or 'bitcoin-regtest' (a test setup's vaults and recipients). */
+  btc: string;
   router: Deployed;
   esplora: EsploraServer;
   core: TestServer;
@@ -77,12 +80,12 @@ async function blockTime(chain: LocalChain, receipt: Receipt): Promise<number> {
   return Number(BigInt(block.timestamp));
 }
 
-async function buildWorld(p: Params, chainId: number): Promise<World> {
+async function buildWorld(p: Params, chainId: number, btcChain: string): Promise<World> {
   const chain = await startLocalChain({ actors: ACTORS, balanceEth: 100n, chainId, start: new Date('2026-05-01T00:00:00Z') });
   const router = await chain.deploy('deployer', 'MiniThorRouter');
   const seed = await chain.send('victim', { to: actor('scammer'), value: p.paid });
   await chain.send('scammer', { to: actor('launderer'), value: p.forwarded });
-  const btc = new TestChain('bitcoin', 900_000, 0);
+  const btc = new TestChain(btcChain, 900_000, 0);
   const recipient = btc.address('recipient');
   const memo = `=:BTC.BTC:${recipient}:0/1/0:t:15`;
   const deposit = await chain.invoke(
@@ -121,7 +124,7 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   );
   // Bitcoin: the vault's coins before the deposits, its outbounds in the window after them.
   const time = await blockTime(chain, tokenDeposit);
-  const clock = new TestChain('bitcoin', 900_000, time - 1_200);
+  const clock = new TestChain(btcChain, 900_000, time - 1_200);
   for (const name of ['recipient', 'exchange', 'elsewhere', 'vault']) clock.address(name);
   const coins = clock.mint([1, 2, 3, 4].map(() => ({ to: 'vault', value: p.outbound * 3n })));
   clock.mine();
@@ -150,12 +153,13 @@ async function buildWorld(p: Params, chainId: number): Promise<World> {
   const cashOut = clock.spend([real[0]!], [{ to: 'exchange', value: p.outbound - p.fee }]);
   clock.spend([noMemo[0]!, otherOut[0]!], [{ to: 'elsewhere', value: 2n * p.outbound - p.fee }]);
   clock.mine();
-  const index = new EsploraIndex('bitcoin', clock.blocks);
+  const index = new EsploraIndex(btcChain, clock.blocks);
   const esplora = await startEsploraServer(index);
   const core = await startCoreServer(index, clock.rawHex(), { user: 'u', password: 'p' });
   return {
     chain,
     chainId: `evm:${chainId}`,
+    btc: btcChain,
     router,
     esplora,
     core,
@@ -178,13 +182,13 @@ async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none', seed 
   const { chainId } = w;
   const adapters = [
     createEvmRpcAdapter({ url: w.chain.url, chain: chainId }),
-    ...(bitcoin === 'esplora' ? [createEsploraAdapter({ url: w.esplora.url, chain: 'bitcoin' })] : []),
+    ...(bitcoin === 'esplora' ? [createEsploraAdapter({ url: w.esplora.url, chain: w.btc })] : []),
     ...(bitcoin === 'bitcoin-core' ? [createBitcoinCoreAdapter({ url: w.core.url, user: 'u', password: 'p', env: {} })] : []),
     // A source for BSC (never asked: THORChain's EVM outbounds are not looked for).
     createEvmRpcAdapter({ url: 'http://127.0.0.1:9', chain: 'evm:56' }),
   ];
   const labels = createLabelStore([
-    { chain: 'bitcoin', address: w.exchange, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+    { chain: w.btc, address: w.exchange, entity: 'Example Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
   ]);
   const result = await trace({
     adapters,
@@ -200,7 +204,7 @@ async function run(w: World, bitcoin: 'esplora' | 'bitcoin-core' | 'none', seed 
 
 const worlds: World[] = [];
 beforeAll(async () => {
-  for (const [i, p] of params.entries()) worlds.push(await buildWorld(p, 4100 + i));
+  for (const [i, p] of params.entries()) worlds.push(await buildWorld(p, 4100 + i, i === 0 ? 'bitcoin' : 'bitcoin-regtest'));
 }, 240_000);
 afterAll(async () => {
   for (const w of worlds) await Promise.all([w.chain.close(), w.esplora.close(), w.core.close()]);
@@ -214,7 +218,7 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
     for (const w of worlds) {
       const report = await run(w, 'esplora');
       const bridge = routerEndpoint(report, w);
-      expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: 'bitcoin', recipient: w.recipient });
+      expect(bridge.bridge).toMatchObject({ protocol: 'thorchain', destinationChain: w.btc, recipient: w.recipient });
       const [d, ...more] = bridge.bridge!.deposits!;
       expect(more).toEqual([]);
       expect(d).toMatchObject({
@@ -233,7 +237,7 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
       expect(tainted).toBeLessThan(w.p.deposited);
       const expected = (w.p.outbound * tainted) / w.p.deposited;
       expect(d!.continuation).toMatchObject({
-        chain: 'bitcoin',
+        chain: w.btc,
         tx: w.outbound,
         recipient: w.recipient,
         amount: w.p.outbound.toString(),
@@ -242,25 +246,25 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
         confidence: 1,
       });
       expect(d!.continuation!.reason).toMatch(
-        /carries OUT:[0-9A-F]{64} in its OP_RETURN output and pays \d+ sat to bc1\w+ \(output 0\); 2 other payment\(s\) to the recipient in the window carry no OUT memo for this deposit/,
+        /carries OUT:[0-9A-F]{64} in its OP_RETURN output and pays \d+ sat to (bc1|bcrt1)\w+ \(output 0\); 2 other payment\(s\) to the recipient in the window carry no OUT memo for this deposit/,
       );
       // Onward on Bitcoin to the labeled exchange; the decoys' outputs are never reached.
-      const exchange = report.endpoints.find((e) => e.chain === 'bitcoin' && e.address === w.exchange)!;
+      const exchange = report.endpoints.find((e) => e.chain === w.btc && e.address === w.exchange)!;
       expect(exchange).toMatchObject({ kind: 'exchange', entity: 'Example Exchange' });
       expect(exchange.path).toEqual([w.seed.transactionHash, expect.any(String), w.deposit.transactionHash, w.outbound, w.cashOut]);
       expect(report.endpoints.some((e) => e.address === w.elsewhere || w.decoys.some((t) => e.txs.includes(t)))).toBe(false);
-      const btc = report.conservation.find((c) => c.asset.chain === 'bitcoin')!;
+      const btc = report.conservation.find((c) => c.asset.chain === w.btc)!;
       expect(btc).toMatchObject({ bridgedIn: expected.toString(), balanced: true, difference: '0' });
       expect(BigInt(btc.endpoints) + BigInt(btc.fees)).toBe(expected);
       expect(BigInt(exchange.amount)).toBeLessThanOrEqual(expected);
       expect(BigInt(exchange.amount)).toBeGreaterThanOrEqual(expected - w.p.fee);
-      const eth = report.conservation.find((c) => c.asset.chain !== 'bitcoin')!;
-      expect(eth.explanation).toMatch(/continued on bitcoin/);
+      const eth = report.conservation.find((c) => c.asset.chain !== w.btc)!;
+      expect(eth.explanation).toMatch(new RegExp(`continued on ${w.btc}`));
       // The trace graph joins the chains: router -> the vault that paid on Bitcoin -> recipient.
       const g = lastGraph!;
       const hop = g.filterEdges((_e, a) => a.type === 'bridge').map((e) => [g.source(e), g.target(e), g.getEdgeAttribute(e, 'delivery')]);
-      expect(hop).toEqual([[`${w.chainId}|${w.router.address}`, expect.stringMatching(/^bitcoin\|bc1/), w.outbound]]);
-      expect(g.hasEdge(hop[0]![1], `bitcoin|${w.recipient}`)).toBe(true);
+      expect(hop).toEqual([[`${w.chainId}|${w.router.address}`, expect.stringMatching(new RegExp(`^${w.btc}\\|`)), w.outbound]]);
+      expect(g.hasEdge(hop[0]![1], `${w.btc}|${w.recipient}`)).toBe(true);
     }
   });
 
@@ -304,7 +308,7 @@ describe('THORChain -> Bitcoin continuation (ganache + Esplora)', { timeout: 240
         tainted: (w.p.outbound + 1n).toString(),
       });
       // The ETH swap's outbound and the decoys belong to other deposits: none of them is reached from this seed.
-      expect(report.endpoints.filter((e) => e.chain === 'bitcoin').map((e) => [e.address, e.kind, e.amount])).toEqual([
+      expect(report.endpoints.filter((e) => e.chain === w.btc).map((e) => [e.address, e.kind, e.amount])).toEqual([
         [w.token.recipient, 'unspent', (w.p.outbound + 1n).toString()],
       ]);
     }
