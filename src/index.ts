@@ -12,6 +12,7 @@ export {
   TraceAbortedError,
   TraceIncompleteError,
   MissingDependencyError,
+  MemoError,
   isChaintrailError,
   type ErrorDetails,
   type ChaintrailErrorOptions,
@@ -128,6 +129,15 @@ export {
   type BridgeRegistry,
   type EvmLog,
 } from './heuristics/bridges.js';
+export {
+  parseThorchainMemo,
+  parseThorchainAsset,
+  memoDestination,
+  THORCHAIN_ROUTERS,
+  type ThorchainMemo,
+  type ThorchainAsset,
+  type MemoDestination,
+} from './heuristics/thorchain.js';
 export {
   matchBridgeArrival,
   arrivalKey,

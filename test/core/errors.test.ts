@@ -12,6 +12,7 @@ const CLASSES = [
   errors.NotFoundError,
   errors.TraceAbortedError,
   errors.MissingDependencyError,
+  errors.MemoError,
 ] as const;
 
 describe('isChaintrailError', () => {
