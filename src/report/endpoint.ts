@@ -46,6 +46,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
     protocol: b.protocol,
     name: b.name,
     ...(b.destinationChain ? { destinationChain: b.destinationChain } : {}),
+    ...(b.destinationNetwork ? { destinationNetwork: b.destinationNetwork } : {}),
     ...(b.recipient ? { recipient: addressOn(b.destinationChain, b.recipient) } : {}),
     ...(b.deposits
       ? {
@@ -55,6 +56,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
             ...(d.depositId !== undefined ? { depositId: d.depositId } : {}),
             ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
             ...(d.destinationChainId ? { destinationChainId: d.destinationChainId } : {}),
+            ...(d.destinationNetwork ? { destinationNetwork: d.destinationNetwork } : {}),
             ...(d.recipient ? { recipient: addressOn(d.destinationChain, d.recipient) } : {}),
             ...(d.amount !== undefined ? { amount: d.amount.toString() } : {}),
             ...(d.outputAmount !== undefined ? { outputAmount: d.outputAmount.toString() } : {}),
