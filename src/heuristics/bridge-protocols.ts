@@ -1,4 +1,4 @@
-import type { BridgeContract, BridgeEvent, BridgeFillEvent } from './bridges.js';
+import type { BridgeContract, BridgeEvent, BridgeFillEvent } from './bridge-types.js';
 
 /**
  * Event shapes and published deployments of the cross-chain routers and bridges besides the canonical rollup bridges

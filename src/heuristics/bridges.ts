@@ -1,11 +1,11 @@
 import type { Interface, LogDescription, Result } from 'ethers/abi';
 import { lazyPackage } from '../core/lazy.js';
-import type { z } from 'zod';
 import { getChain } from '../core/chain.js';
 import { normalizeAddress } from '../core/address.js';
 import { InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
-import { BRIDGE_TEMPLATES, BridgeDefinitionSchema, type BridgeEventSchema, type BridgeFillEventSchema } from '../core/schema.js';
+import { BRIDGE_TEMPLATES, BridgeDefinitionSchema } from '../core/schema.js';
+import type { BridgeContract, BridgeEvent, BridgeFillEvent } from './bridge-types.js';
 import { destinationOf, orbiterDestination, recipientOn, wormholeIdOf, type BridgeDestination } from './bridge-chains.js';
 import {
   cbridgeEvents,
@@ -29,32 +29,7 @@ import {
  * destination chain and recipient. Pure data plus pure decoding; no I/O. The engine asks `findBridge` when a
  * tainted transfer reaches an address, and `decodeBridgeExits` with the logs of that transaction.
  */
-/** A deposit event (shape in src/core/schema.ts, BridgeEventSchema). */
-export type BridgeEvent = z.infer<typeof BridgeEventSchema>;
-/** A fill (arrival) event on the destination chain (BridgeFillEventSchema). */
-export type BridgeFillEvent = z.infer<typeof BridgeFillEventSchema>;
-
-/** A known bridge contract: chain, address, protocol and the events that record deposits and fills. */
-export interface BridgeContract {
-  /** Source chain of the contract (canonical chaintrail id). */
-  chain: string;
-  /** Lower-case hex address. */
-  address: string;
-  /** Stable protocol id: 'optimism', 'base', 'arbitrum', 'polygon-pos', 'across', 'lifi', 'cbridge', … (README table). */
-  protocol: string;
-  /** What the contract is, for people. */
-  name: string;
-  events: BridgeEvent[];
-  /** Events this contract emits when it delivers funds on its own chain for a deposit made elsewhere (Across fills). */
-  fills?: BridgeFillEvent[];
-  /** Public reference for the address and the events. */
-  reference: string;
-  /**
-   * A bridge without a deposit event (Orbiter makers, the Avalanche Bridge): a transfer into the address is the
-   * deposit and the recipient on the destination is its sender. The destination is fixed, or coded in the amount.
-   */
-  transferDeposit?: { destinationChain?: string; amountCode?: 'orbiter' };
-}
+export type { BridgeContract, BridgeEvent, BridgeFillEvent } from './bridge-types.js';
 
 // OP Stack L1StandardBridge (legacy deposit events, still emitted by the Bedrock bridge next to *BridgeInitiated; only
 // these are registered so one deposit gives one exit).
