@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvmRpcAdapter, type EvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
 import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
 import { trace } from '../../src/trace/trace.js';
+import { reportToSummary } from '../../src/report/summary.js';
 import { buildRouterWorld, CHAIN_B_ID, LIFI_SOLANA_ID, routerAmounts, type RouterWorld } from '../support/ganache-routers.js';
 import { mulberry32 } from '../support/random.js';
 
@@ -79,6 +80,11 @@ describe(`a trace through LI.FI and cBridge on ganache (ROUTER_SEED=${SEED})`, {
     expect(toSolana!.continuation).toBeUndefined();
     expect(lifi.reason).toMatch(/LiFiTransferStarted sends it to solana via mayan, recipient [1-9A-HJ-NP-Za-km-z]{32,44}/);
     expect(lifi.reason).toMatch(/LiFiTransferStarted sends it to evm:1338 via stargateV2, recipient 0x[0-9a-f]{40}/);
+    // The summary's crossings table names the network and the base58 recipient.
+    const summary = reportToSummary(report);
+    const crossings = summary.slice(summary.indexOf('Bridge crossings')).split('\n');
+    const row = crossings.find((l) => l.includes(encodeBase58(w.solanaKey)));
+    expect(row).toMatch(/^Test LI.FI Diamond \(A\)\s.*\ssolana\s.*no: the destination solana is a chain chaintrail cannot read/);
   });
 
   it('stops at cBridge with destination and recipient, and continues on chain B at the Relay naming the transfer id', () => {
