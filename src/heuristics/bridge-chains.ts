@@ -21,10 +21,11 @@ const on = (chain: string): BridgeDestination => ({ chain: getChain(chain).id })
  * - LayerZero v2 endpoint ids (Stargate v2 `OFTSent.dstEid`): https://docs.stargate.finance/resources/contracts/mainnet-contracts
  *   ("Ethereum endpointID: 30101", BNB 30102, Avalanche 30106, …) and https://docs.layerzero.network/v2/deployments/deployed-contracts
  * - Wormhole chain ids (token transfer payload `toChain`): https://wormhole.com/docs/products/reference/chain-ids/
- * - deBridge DLN (`order.takeChainId`): EIP-155 ids for EVM chains, 7565164 for Solana, ids from 100000001 on for
- *   chains deBridge numbers itself: https://docs.debridge.com/dln-details/overview/fees-and-supported-chains
- * - LI.FI (`BridgeData.destinationChainId`): EIP-155 ids, 1151111081099710 for Solana, 20000000000001 for Bitcoin:
- *   https://docs.li.fi/introduction/lifi-architecture/supported-chains (LI.FI chain ids of non-EVM chains)
+ * - deBridge DLN (`order.takeChainId`): EIP-155 ids for EVM chains, 7565164 for Solana, internal ids from 100000001
+ *   on for chains deBridge numbers itself: https://docs.debridge.com/home/architecture/supported-chains
+ * - LI.FI (`BridgeData.destinationChainId`): EIP-155 ids; Solana 1151111081099710
+ *   (https://docs.li.fi/li.fi-api/solana), Bitcoin 20000000000001
+ *   (https://docs.li.fi/introduction/user-flows-and-examples/bitcoin-tx-example)
  */
 const TABLES: Record<Exclude<ChainNumbering, 'evm'>, Record<string, BridgeDestination>> = {
   'layerzero-v1': {
@@ -92,9 +93,10 @@ export function wormholeIdOf(chain: string): number | undefined {
 }
 
 /**
- * Orbiter: a transfer to its maker carries the destination in the amount's last four digits, 9000 + Orbiter's
- * internal chain id ("identification code": https://docs.orbiter.finance/faq (safety code) and Orbiter's own clients,
- * e.g. 9001 Ethereum, 9002 Arbitrum, 9006 Polygon, 9007 Optimism, 9014 zkSync Era, 9015 BNB Chain, 9021 Base).
+ * Orbiter: a transfer to its maker carries the destination in the amount's last four digits, the "identification
+ * code" 9000 + Orbiter's internal chain id, as Orbiter's own clients build it (Orbiter-Finance repositories on
+ * GitHub; maker list: https://docs.orbiter.finance/faq/maker-addresses): 9001 Ethereum, 9002 Arbitrum, 9006 Polygon,
+ * 9007 Optimism, 9014 zkSync Era, 9015 BNB Chain, 9021 Base, …
  */
 const ORBITER: Record<number, BridgeDestination> = {
   1: on('ethereum'),

@@ -359,6 +359,6 @@ export const PROTOCOL_BRIDGES: readonly BridgeContract[] = [
     events: [],
     transferDeposit: { destinationChain: 'evm:43114' },
     reference:
-      'https://support.avax.network/en/articles/6092559-avalanche-bridge-faq (tokens sent to the bridge address arrive at the same address on the C-Chain); address as in https://github.com/DefiLlama/DefiLlama-Adapters projects/avalanche-bridge',
+      'https://github.com/DefiLlama/DefiLlama-Adapters projects/avalanche-bridge (the bridge wallet on Ethereum; no protocol list names it): an ERC-20 transfer to it is minted to the sender on the C-Chain',
   },
 ];

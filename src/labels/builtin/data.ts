@@ -61,7 +61,7 @@ const BRIDGE_REF_10 = 'https://wormhole.com/docs/products/reference/contract-add
 const BRIDGE_REF_11 = 'https://docs.zksync.io/zksync-era/environment/l1-contracts (DiamondProxy)';
 const BRIDGE_REF_12 = 'https://docs.orbiter.finance/faq/maker-addresses (maker 0x80C6…bCF8, the same EOA on EVM chains)';
 const BRIDGE_REF_13 =
-  'https://support.avax.network/en/articles/6092559-avalanche-bridge-faq (tokens sent to the bridge address arrive at the same address on the C-Chain); address as in https://github.com/DefiLlama/DefiLlama-Adapters projects/avalanche-bridge';
+  'https://github.com/DefiLlama/DefiLlama-Adapters projects/avalanche-bridge (the bridge wallet on Ethereum; no protocol list names it): an ERC-20 transfer to it is minted to the sender on the C-Chain';
 
 export const BUILTIN_LABELS: readonly BuiltinEntry[] = [
   // GraphSense TagPacks
