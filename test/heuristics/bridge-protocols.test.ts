@@ -405,6 +405,34 @@ describe('Wormhole Token Bridge transfer payloads', () => {
     );
   });
 
+  it('reads a real mainnet transfer payload (a Sui → Solana USDC transfer VAA, sequence 127446)', () => {
+    // Payload bytes of a signed mainnet VAA as quoted in github.com/m4x1kP/sol-redeem src/vaa.ts (commit f5e6c5e5),
+    // whose own parser reads: amount 199500073, token 0xc6fa…5d61 on chain 1 (Solana's USDC mint), to 0xdfc0…a2bd
+    // on chain 1, fee 0. Re-emitted here as the Token Bridge's LogMessagePublished on Ethereum.
+    const payload =
+      '0x01000000000000000000000000000000000000000000000000000000000be42129c6fa7af3bedbad3a3d65f36aabc97431b1bbe4c2d2f6e0e47ca60203452f5d610001dfc057d63f16285bde8cd9ab6f6d36b17cca63ab6944ae11cdf1e1c22c20a2bd00010000000000000000000000000000000000000000000000000000000000000000';
+    expect(decodeWormholeTransfer(payload)).toEqual({
+      amount: 199500073n,
+      tokenAddress: '0xc6fa7af3bedbad3a3d65f36aabc97431b1bbe4c2d2f6e0e47ca60203452f5d61',
+      tokenChain: 1n,
+      to: '0xdfc057d63f16285bde8cd9ab6f6d36b17cca63ab6944ae11cdf1e1c22c20a2bd',
+      toChain: 1n,
+      fee: 0n,
+      fromAddress: '0x',
+    });
+    // The token address in base58 is Solana's USDC mint, as Solana writes it.
+    expect(base58('0xc6fa7af3bedbad3a3d65f36aabc97431b1bbe4c2d2f6e0e47ca60203452f5d61')).toBe('EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v');
+    const [exit] = decodeBridgeExits(bridge, [encode(CORE, ABI, [bridge.address, 127446, 61840, payload, 0])]);
+    expect(exit).toMatchObject({
+      destinationNetwork: 'solana',
+      destinationChainId: '1',
+      recipient: encodeBase58('0xdfc057d63f16285bde8cd9ab6f6d36b17cca63ab6944ae11cdf1e1c22c20a2bd'),
+      amount: 199500073n,
+      protocolId: '127446',
+    });
+    expect(exit!.token).toBeUndefined();
+  });
+
   it('a Solana recipient in base58; a wrapped token (home chain elsewhere) passes any token filter; other emitters and payloads are not transfers', () => {
     const key = `0x${'5a'.repeat(32)}`;
     const sol = encode(CORE, ABI, [bridge.address, 9, 0, transfer(1000n, USDC, 2, key, 1), 1]);
