@@ -115,6 +115,8 @@ export {
   findBridge,
   decodeBridgeExits,
   decodeBridgeFills,
+  decodeTransferDeposit,
+  decodeWormholeTransfer,
   bridgeEntry,
   createBridgeRegistry,
   resolveBridgeDefinitions,
