@@ -263,7 +263,7 @@ export const PROTOCOL_BRIDGES: readonly BridgeContract[] = [
   {
     chain: 'ethereum',
     address: '0xdf0770df86a8034b3efef0a1bb3c889b8332ff56',
-    protocol: 'stargate-v1',
+    protocol: 'stargate',
     name: 'Stargate v1 Pool USDC (Ethereum)',
     events: stargateV1Events(USDC),
     reference: STARGATE_V1_REF,
@@ -271,7 +271,7 @@ export const PROTOCOL_BRIDGES: readonly BridgeContract[] = [
   {
     chain: 'ethereum',
     address: '0x38ea452219524bb87e18de1c24d3bb59510bd783',
-    protocol: 'stargate-v1',
+    protocol: 'stargate',
     name: 'Stargate v1 Pool USDT (Ethereum)',
     events: stargateV1Events(USDT),
     reference: STARGATE_V1_REF,
@@ -279,7 +279,7 @@ export const PROTOCOL_BRIDGES: readonly BridgeContract[] = [
   {
     chain: 'ethereum',
     address: '0x77b2043768d28e9c9ab44e1abfc95944bce57931',
-    protocol: 'stargate-v2',
+    protocol: 'stargate',
     name: 'Stargate v2 StargatePoolNative (Ethereum)',
     events: stargateV2Events(),
     reference: STARGATE_V2_REF,
@@ -287,7 +287,7 @@ export const PROTOCOL_BRIDGES: readonly BridgeContract[] = [
   {
     chain: 'ethereum',
     address: '0xc026395860db2d07ee33e05fe50ed7bd583189c7',
-    protocol: 'stargate-v2',
+    protocol: 'stargate',
     name: 'Stargate v2 StargatePoolUSDC (Ethereum)',
     events: stargateV2Events(USDC),
     reference: STARGATE_V2_REF,
@@ -295,7 +295,7 @@ export const PROTOCOL_BRIDGES: readonly BridgeContract[] = [
   {
     chain: 'ethereum',
     address: '0x933597a323eb81cae705c5bc29985172fd5a3973',
-    protocol: 'stargate-v2',
+    protocol: 'stargate',
     name: 'Stargate v2 StargatePoolUSDT (Ethereum)',
     events: stargateV2Events(USDT),
     reference: STARGATE_V2_REF,

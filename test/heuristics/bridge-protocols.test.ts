@@ -60,8 +60,7 @@ describe('the bridge registry', () => {
       'polygon-pos',
       'lifi',
       'cbridge',
-      'stargate-v1',
-      'stargate-v2',
+      'stargate',
       'hop',
       'synapse',
       'symbiosis',
@@ -104,7 +103,7 @@ describe('the bridge registry', () => {
   });
 
   it('gives templates for the new protocols, and refuses a Wormhole payload event without its emitter', () => {
-    for (const protocol of ['lifi', 'cbridge', 'stargate-v1', 'stargate-v2', 'hop', 'synapse', 'symbiosis', 'debridge', 'zksync']) {
+    for (const protocol of ['lifi', 'cbridge', 'stargate', 'hop', 'synapse', 'symbiosis', 'debridge', 'zksync']) {
       const [d] = resolveBridgeDefinitions([{ chain: 'evm:1337', address: '0x00000000000000000000000000000000000000aa', protocol }]);
       expect(d!.events.length, protocol).toBeGreaterThan(0);
     }
