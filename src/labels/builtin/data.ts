@@ -47,21 +47,6 @@ const BASE = 'https://docs.base.org/base-contracts#ethereum-mainnet (L1StandardB
 const ARB = 'https://docs.arbitrum.io/build-decentralized-apps/reference/contract-addresses (L1 ERC20 Gateway)';
 const POLYGON = 'https://static.polygon.technology/network/mainnet/v1/index.json (ERC20PredicateProxy)';
 const ACROSS = 'https://docs.across.to/reference/contract-addresses (SpokePool)';
-const BRIDGE_REF_1 = 'https://docs.li.fi/smart-contracts/deployments-contract-addresses (LI.FI Diamond, same address on these networks)';
-const BRIDGE_REF_2 = 'https://cbridge-docs.celer.network/reference/contract-addresses (Bridge Contract, pool-based bridge)';
-const BRIDGE_REF_3 = 'https://docs.debridge.com/dln-details/overview/deployed-contracts (DlnSource, DlnDestination: same address on EVM chains)';
-const BRIDGE_REF_4 = 'https://docs.synapseprotocol.com/docs/Contracts/Synapse-Router (SynapseBridge per chain)';
-const BRIDGE_REF_5 = 'https://stargateprotocol.gitbook.io/stargate/developers/contract-addresses/mainnet (Pool.sol)';
-const BRIDGE_REF_6 = 'https://docs.stargate.finance/resources/contracts/mainnet-contracts (Ethereum)';
-const BRIDGE_REF_7 = 'https://github.com/hop-protocol/hop packages/core/src/addresses/mainnet.ts (bridges.ETH.ethereum.l1Bridge)';
-const BRIDGE_REF_8 = 'https://github.com/hop-protocol/hop packages/core/src/addresses/mainnet.ts (bridges.USDC.ethereum.l1Bridge)';
-const BRIDGE_REF_9 =
-  'https://github.com/symbiosis-finance/core-contracts (Portal); address as listed in https://github.com/DefiLlama/bridges-server src/adapters/symbiosis/contracts.ts';
-const BRIDGE_REF_10 = 'https://wormhole.com/docs/products/reference/contract-addresses/ (Core Contracts and Token Bridge / WTT, Ethereum)';
-const BRIDGE_REF_11 = 'https://docs.zksync.io/zksync-era/environment/l1-contracts (DiamondProxy)';
-const BRIDGE_REF_12 = 'https://docs.orbiter.finance/faq/maker-addresses (maker 0x80C6…bCF8, the same EOA on EVM chains)';
-const BRIDGE_REF_13 =
-  'https://github.com/DefiLlama/DefiLlama-Adapters projects/avalanche-bridge (the bridge wallet on Ethereum; no protocol list names it): an ERC-20 transfer to it is minted to the sender on the C-Chain';
 
 export const BUILTIN_LABELS: readonly BuiltinEntry[] = [
   // GraphSense TagPacks
@@ -851,52 +836,4 @@ export const BUILTIN_LABELS: readonly BuiltinEntry[] = [
   e('evm:10', '0x6f26bf09b1c792e3228e5467807a900a503c0281', 'Across', 'bridge', 1, ACROSS),
   e('evm:137', '0x9295ee1d8c5b022be115a2ad3c30c72e34e7f096', 'Across', 'bridge', 1, ACROSS),
   e('evm:8453', '0x09aea4b2242abc8bb4bb78d537a67a245a7bec64', 'Across', 'bridge', 1, ACROSS),
-  // Cross-chain routers and bridges (src/heuristics/bridge-protocols.ts: the same addresses and references)
-  e('ethereum', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('evm:42161', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('evm:10', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('evm:137', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('evm:8453', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('evm:56', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('evm:43114', '0x1231deb6f5749ef6ce6943a275a1d3e7486f4eae', 'LI.FI', 'bridge', 1, BRIDGE_REF_1),
-  e('ethereum', '0x5427fefa711eff984124bfbb1ab6fbf5e3da1820', 'Celer cBridge', 'bridge', 1, BRIDGE_REF_2),
-  e('evm:42161', '0x1619de6b6b20ed217a58d00f37b9d47c7663feca', 'Celer cBridge', 'bridge', 1, BRIDGE_REF_2),
-  e('evm:56', '0xdd90e5e87a2081dcf0391920868ebc2ffb81a1af', 'Celer cBridge', 'bridge', 1, BRIDGE_REF_2),
-  e('evm:43114', '0xef3c714c9425a8f3697a9c969dc1af30ba82e5d4', 'Celer cBridge', 'bridge', 1, BRIDGE_REF_2),
-  e('ethereum', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('ethereum', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:42161', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:42161', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:10', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:10', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:137', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:137', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:8453', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:8453', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:56', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:56', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:43114', '0xef4fb24ad0916217251f553c0596f8edc630eb66', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('evm:43114', '0xe7351fd770a37282b91d153ee690b63579d6dd7f', 'deBridge', 'bridge', 1, BRIDGE_REF_3),
-  e('ethereum', '0x2796317b0ff8538f253012862c06787adfb8ceb6', 'Synapse', 'bridge', 1, BRIDGE_REF_4),
-  e('evm:42161', '0x6f4e8eba4d337f874ab57478acc2cb5bacdc19c9', 'Synapse', 'bridge', 1, BRIDGE_REF_4),
-  e('evm:43114', '0xc05e61d0e7a63d27546389b7ad62fdff5a91aace', 'Synapse', 'bridge', 1, BRIDGE_REF_4),
-  e('evm:8453', '0xf07d1c752fab503e47fef309bf14fbdd3e867089', 'Synapse', 'bridge', 1, BRIDGE_REF_4),
-  e('evm:56', '0xd123f70ae324d34a9e76b67a27bf77593ba8749f', 'Synapse', 'bridge', 1, BRIDGE_REF_4),
-  e('ethereum', '0xdf0770df86a8034b3efef0a1bb3c889b8332ff56', 'Stargate', 'bridge', 1, BRIDGE_REF_5),
-  e('ethereum', '0x38ea452219524bb87e18de1c24d3bb59510bd783', 'Stargate', 'bridge', 1, BRIDGE_REF_5),
-  e('ethereum', '0x77b2043768d28e9c9ab44e1abfc95944bce57931', 'Stargate', 'bridge', 1, BRIDGE_REF_6),
-  e('ethereum', '0xc026395860db2d07ee33e05fe50ed7bd583189c7', 'Stargate', 'bridge', 1, BRIDGE_REF_6),
-  e('ethereum', '0x933597a323eb81cae705c5bc29985172fd5a3973', 'Stargate', 'bridge', 1, BRIDGE_REF_6),
-  e('ethereum', '0xb8901acb165ed027e32754e0ffe830802919727f', 'Hop Protocol', 'bridge', 1, BRIDGE_REF_7),
-  e('ethereum', '0x3666f603cc164936c1b87e207f36beba4ac5f18a', 'Hop Protocol', 'bridge', 1, BRIDGE_REF_8),
-  e('ethereum', '0xb8f275fbf7a959f4bce59999a2ef122a099e81a8', 'Symbiosis', 'bridge', 1, BRIDGE_REF_9),
-  e('ethereum', '0x3ee18b2214aff97000d974cf647e7c347e8fa585', 'Wormhole', 'bridge', 1, BRIDGE_REF_10),
-  e('ethereum', '0x32400084c286cf3e17e7b677ea9583e60a000324', 'zkSync Era bridge', 'bridge', 1, BRIDGE_REF_11),
-  e('ethereum', '0x80c67432656d59144ceff962e8faf8926599bcf8', 'Orbiter Finance', 'bridge', 1, BRIDGE_REF_12),
-  e('evm:42161', '0x80c67432656d59144ceff962e8faf8926599bcf8', 'Orbiter Finance', 'bridge', 1, BRIDGE_REF_12),
-  e('evm:10', '0x80c67432656d59144ceff962e8faf8926599bcf8', 'Orbiter Finance', 'bridge', 1, BRIDGE_REF_12),
-  e('evm:137', '0x80c67432656d59144ceff962e8faf8926599bcf8', 'Orbiter Finance', 'bridge', 1, BRIDGE_REF_12),
-  e('evm:8453', '0x80c67432656d59144ceff962e8faf8926599bcf8', 'Orbiter Finance', 'bridge', 1, BRIDGE_REF_12),
-  e('evm:56', '0x80c67432656d59144ceff962e8faf8926599bcf8', 'Orbiter Finance', 'bridge', 1, BRIDGE_REF_12),
-  e('ethereum', '0x8eb8a3b98659cce290402893d0123abb75e3ab28', 'Avalanche Bridge', 'bridge', 1, BRIDGE_REF_13),
 ];
