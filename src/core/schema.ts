@@ -173,6 +173,8 @@ export const BRIDGE_TEMPLATES = [
   'symbiosis',
   'debridge',
   'zksync',
+  'orbiter',
+  'avalanche-bridge',
 ] as const;
 
 /**

@@ -245,6 +245,8 @@ const TEMPLATE_DESTINATION: Record<(typeof BRIDGE_TEMPLATES)[number], string | u
   symbiosis: undefined,
   debridge: undefined,
   zksync: 'evm:324',
+  orbiter: undefined,
+  'avalanche-bridge': 'evm:43114',
 };
 
 /** Event shapes of the multi-destination protocols a definition can name without giving events. */
@@ -320,7 +322,14 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
       return fail((error as InvalidInputError).shortMessage ?? String(error));
     }
     if (getChain(chain).family !== 'evm') fail(`bridges are EVM contracts; ${chain} is not an EVM chain`);
-    const template = d.events ? undefined : templateEvents(d.protocol, destination);
+    // Bridges whose deposit is a plain transfer (no event): Orbiter makers, the Avalanche Bridge.
+    const transferDeposit =
+      d.events || (d.protocol !== 'orbiter' && d.protocol !== 'avalanche-bridge')
+        ? undefined
+        : d.protocol === 'orbiter'
+          ? { amountCode: 'orbiter' as const }
+          : { destinationChain: destination ?? TEMPLATE_DESTINATION['avalanche-bridge']! };
+    const template = d.events ? undefined : transferDeposit ? { events: [] } : templateEvents(d.protocol, destination);
     if (!d.events && !template) {
       fail(
         (BRIDGE_TEMPLATES as readonly string[]).includes(d.protocol)
@@ -364,6 +373,7 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
       name: d.name ?? `${d.protocol} bridge at ${d.address.toLowerCase()} (${chain})`,
       events: destination && d.events ? events.map((e) => ({ ...e, destinationChain: e.destinationChain ?? destination })) : events,
       ...(fills ? { fills } : {}),
+      ...(transferDeposit ? { transferDeposit } : {}),
       reference: d.reference ?? 'trace option `bridges`',
     };
   });

@@ -122,6 +122,31 @@ describe(`a trace through LI.FI and cBridge on ganache (ROUTER_SEED=${SEED})`, {
     // On chain B the taint sits with the two recipients; the decoy's clean coins add nothing.
     expect(find('unspent', B, w.who.cbRecipient)?.amount).toBe(String(net));
     expect(find('unspent', B, w.who.lifiRecipient)?.amount).toBe(String(amounts.toLifiB - amounts.lifiFee));
-    expect(find('unspent', A, w.who.scammer)?.amount).toBe(String(amounts.stolen - amounts.toLifiB - amounts.toSolana - amounts.toCbridge));
+    expect(find('unspent', A, w.who.scammer)?.amount).toBe(String(amounts.stolen - amounts.toLifiB - amounts.toSolana - amounts.toCbridge - amounts.toOrbiter));
+  });
+
+  it('stops at the Orbiter maker: the amount’s last four digits name Base, the sender is the recipient', () => {
+    const A = w.a.chain;
+    const maker = find('bridge', A, w.who.orbiterMaker)!;
+    expect(maker).toMatchObject({ amount: String(w.amounts.toOrbiter) });
+    expect(maker.bridge).toEqual({
+      protocol: 'orbiter',
+      name: 'Test Orbiter maker (A)',
+      destinationChain: 'evm:8453',
+      recipient: getAddress(w.who.scammer),
+      deposits: [
+        {
+          tx: w.tx.orbiterDeposit!.transactionHash,
+          event: 'transfer',
+          destinationChain: 'evm:8453',
+          destinationChainId: '9021',
+          recipient: getAddress(w.who.scammer),
+          amount: String(w.amounts.toOrbiter),
+          tainted: String(w.amounts.toOrbiter),
+          note: 'evm:8453 is not traced (no source configured for it)',
+        },
+      ],
+    });
+    expect(maker.reason).toMatch(/by a plain transfer whose amount ends in 9021: sends it to evm:8453, recipient the sender 0x[0-9a-f]{40}/);
   });
 });

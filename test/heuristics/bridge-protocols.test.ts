@@ -107,6 +107,16 @@ describe('the bridge registry', () => {
       const [d] = resolveBridgeDefinitions([{ chain: 'evm:1337', address: '0x00000000000000000000000000000000000000aa', protocol }]);
       expect(d!.events.length, protocol).toBeGreaterThan(0);
     }
+    const [orbiter, avalanche] = resolveBridgeDefinitions([
+      { chain: 'evm:1337', address: '0x00000000000000000000000000000000000000ab', protocol: 'orbiter' },
+      { chain: 'evm:1337', address: '0x00000000000000000000000000000000000000ac', protocol: 'avalanche-bridge', destinationChain: 'evm:1338' },
+    ]);
+    expect(orbiter).toMatchObject({ events: [], transferDeposit: { amountCode: 'orbiter' } });
+    expect(decodeTransferDeposit(orbiter!, { from: '0x' + '0e'.repeat(20), amount: 12_9007n })).toMatchObject({
+      destinationChain: 'evm:10',
+      recipient: '0x' + '0e'.repeat(20),
+    });
+    expect(decodeTransferDeposit(avalanche!, { from: '0x' + '0e'.repeat(20), amount: 5n })).toMatchObject({ destinationChain: 'evm:1338' });
     const [cb] = resolveBridgeDefinitions([{ chain: 'evm:1337', address: '0x00000000000000000000000000000000000000aa', protocol: 'cbridge' }]);
     expect(cb!.fills?.[0]?.abi).toMatch(/^event Relay\(/);
     const wormhole = reg('wormhole');

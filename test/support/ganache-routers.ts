@@ -2,8 +2,8 @@ import { hexlify, randomBytes, zeroPadValue } from 'ethers';
 import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } from './ganache.js';
 
 /**
- * Two real chains on 127.0.0.1 and two cross-chain routers deployed from test/contracts/MiniRouters.sol, which emit
- * the real LI.FI LiFiTransferStarted / BridgeToNonEVMChain and cBridge Send / Relay events. USDT-like token, 6
+ * Two real chains on 127.0.0.1, two cross-chain routers deployed from test/contracts/MiniRouters.sol, which emit
+ * the real LI.FI LiFiTransferStarted / BridgeToNonEVMChain and cBridge Send / Relay events, and an Orbiter maker. USDT-like token, 6
  * decimals on both chains; amounts drawn per world (`seed`) over realistic ranges, every endpoint known by
  * construction:
  *
@@ -15,9 +15,11 @@ import { actor, startLocalChain, type Deployed, type LocalChain, type Receipt } 
  *   scammer -toCbridge-> cBridge: to cbRecipient on B          otc pays cbRecipient the same net amount first (clean
  *                                                             decoy); then cBridge B relays it (Relay names the Send's
  *                                                             transfer id)
+ *   scammer -toOrbiter-> an Orbiter maker (an EOA, no event)   (Base is not traced: the endpoint names Base and the
+ *     the amount ends in 9021, Orbiter's code for Base        sender as the recipient there)
  *   scammer keeps the rest (unspent)
  */
-export const ROUTER_ACTORS = ['deployer', 'victim', 'scammer', 'relayer', 'lifiRecipient', 'cbRecipient', 'otc'] as const;
+export const ROUTER_ACTORS = ['deployer', 'victim', 'scammer', 'relayer', 'lifiRecipient', 'cbRecipient', 'otc', 'orbiterMaker'] as const;
 export type RouterActor = (typeof ROUTER_ACTORS)[number];
 
 export const CHAIN_A_ID = 1337;
@@ -31,6 +33,8 @@ export interface RouterAmounts {
   toLifiB: bigint;
   toSolana: bigint;
   toCbridge: bigint;
+  /** Whole USDT plus 0.009021: the last four digits code Orbiter's destination, Base. */
+  toOrbiter: bigint;
   /** Fee the LI.FI route's relayer keeps (within the 5 % tolerance), and cBridge's fee. */
   lifiFee: bigint;
   cbridgeFee: bigint;
@@ -61,12 +65,14 @@ export function routerAmounts(pick: (lo: number, hi: number) => number): RouterA
   const toLifiB = BigInt(pick(500, 40_000)) * U;
   const toSolana = BigInt(pick(100, 20_000)) * U;
   const toCbridge = BigInt(pick(500, 40_000)) * U;
+  const toOrbiter = BigInt(pick(10, 5_000)) * U + 9_021n;
   const kept = BigInt(pick(1, 5_000)) * U;
   return {
-    stolen: toLifiB + toSolana + toCbridge + kept,
+    stolen: toLifiB + toSolana + toCbridge + toOrbiter + kept,
     toLifiB,
     toSolana,
     toCbridge,
+    toOrbiter,
     lifiFee: (toLifiB * BigInt(pick(1, 40))) / 1000n,
     cbridgeFee: BigInt(pick(1, 50)) * U,
   };
@@ -131,6 +137,8 @@ export async function buildRouterWorld(amounts: RouterAmounts): Promise<RouterWo
   const sendLog = (send.logs as unknown as { address: string; topics: string[]; data: string }[]).find((l) => l.address.toLowerCase() === cbridgeA.address)!;
   const transferId = cbridgeA.iface.parseLog(sendLog)!.args.getValue('transferId') as string;
 
+  await payA('orbiterDeposit', 'scammer', who.orbiterMaker, amounts.toOrbiter);
+
   // Chain B: the LI.FI route's delivery (a plain transfer), the decoy, then cBridge's relay.
   const cbNet = amounts.toCbridge - amounts.cbridgeFee;
   await payB('lifiDelivery', 'relayer', who.lifiRecipient, amounts.toLifiB - amounts.lifiFee);
@@ -155,6 +163,7 @@ export async function buildRouterWorld(amounts: RouterAmounts): Promise<RouterWo
       { chain: a.chain, address: lifi.address, protocol: 'lifi', name: 'Test LI.FI Diamond (A)' },
       { chain: a.chain, address: cbridgeA.address, protocol: 'cbridge', name: 'Test cBridge (A)' },
       { chain: b.chain, address: cbridgeB.address, protocol: 'cbridge', name: 'Test cBridge (B)' },
+      { chain: a.chain, address: who.orbiterMaker, protocol: 'orbiter', name: 'Test Orbiter maker (A)' },
     ],
     close: async () => {
       await Promise.all([a.close(), b.close()]);
