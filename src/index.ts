@@ -118,6 +118,8 @@ export {
   findBridge,
   decodeBridgeExits,
   decodeBridgeFills,
+  decodeTransferDeposit,
+  decodeWormholeTransfer,
   bridgeEntry,
   createBridgeRegistry,
   resolveBridgeDefinitions,

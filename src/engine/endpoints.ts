@@ -45,6 +45,8 @@ export interface BridgeData {
   name: string;
   /** The destination chain, when the bridge serves one or every deposit here names the same. */
   destinationChain?: string;
+  /** A destination chaintrail has no chain id for (solana, sui, …), when every deposit here names the same. */
+  destinationNetwork?: string;
   /** The recipient on the destination chain, when every deposit here names the same. */
   recipient?: string;
   deposits?: BridgeDepositData[];
@@ -56,6 +58,7 @@ export interface BridgeDepositData {
   depositId?: string;
   destinationChain?: string;
   destinationChainId?: string;
+  destinationNetwork?: string;
   recipient?: string;
   /** THORChain: the memo as sent, and the asset it swaps to (THORChain notation). */
   memo?: string;
@@ -248,13 +251,14 @@ function bridgeOf(input: EndpointInput, node: string, asset: string): { data: Br
   const exits = own.flatMap((h) => (h.exit ? [h.exit] : []));
   const same = <T>(values: (T | undefined)[]): T | undefined =>
     values.length > 0 && values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined;
-  const destinationChain =
-    exits.length === own.length ? (same(exits.map((e) => e.destinationChain ?? e.destinationNetwork)) ?? entry.destinationChain) : entry.destinationChain;
+  const destinationChain = exits.length === own.length ? (same(exits.map((e) => e.destinationChain)) ?? entry.destinationChain) : entry.destinationChain;
   const recipient = exits.length === own.length ? same(exits.map((e) => e.recipient)) : undefined;
+  const destinationNetwork = exits.length === own.length && !destinationChain ? same(exits.map((e) => e.destinationNetwork)) : undefined;
   const data: BridgeData = {
     protocol: bridge.protocol,
     name: bridge.name,
     ...(destinationChain ? { destinationChain } : {}),
+    ...(destinationNetwork ? { destinationNetwork } : {}),
     ...(recipient ? { recipient } : {}),
     ...(deposits.length > 0 ? { deposits } : {}),
   };
@@ -276,8 +280,9 @@ function depositData(h: BridgeHandover): BridgeDepositData {
     tx: h.tx,
     ...(e ? { event: e.event } : {}),
     ...(e?.protocolId !== undefined ? { depositId: e.protocolId } : {}),
-    ...(e?.destinationChain || e?.destinationNetwork ? { destinationChain: e.destinationChain ?? e.destinationNetwork } : {}),
+    ...(e?.destinationChain ? { destinationChain: e.destinationChain } : {}),
     ...(e?.destinationChainId ? { destinationChainId: e.destinationChainId } : {}),
+    ...(e?.destinationNetwork ? { destinationNetwork: e.destinationNetwork } : {}),
     ...(e?.recipient ? { recipient: e.recipient } : {}),
     ...(e?.memo !== undefined ? { memo: e.memo } : {}),
     ...(e?.destinationAsset ? { destinationAsset: e.destinationAsset } : {}),

@@ -32,8 +32,11 @@ export function inboundTerminal(chain: string, tx: UtxoTransaction | undefined, 
 export function inboundBridge(tx: UtxoTransaction | undefined, n: number, taint: bigint): { bridge: BridgeData } | Record<string, never> {
   const d = tx && utxoInbound(tx, n);
   if (!d) return {};
-  const destinationChain = d.destinationChain ?? d.destinationNetwork;
-  const where = { ...(destinationChain ? { destinationChain } : {}), ...(d.recipient ? { recipient: d.recipient } : {}) };
+  // A destination chaintrail has no chain for is named by THORChain's code (DOGE, GAIA, THOR, …).
+  const where = {
+    ...(d.destinationChain ? { destinationChain: d.destinationChain } : d.destinationNetwork ? { destinationNetwork: d.destinationNetwork } : {}),
+    ...(d.recipient ? { recipient: d.recipient } : {}),
+  };
   return {
     bridge: {
       protocol: THORCHAIN,

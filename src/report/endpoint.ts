@@ -1,5 +1,4 @@
 import { formatAddress } from '../core/address.js';
-import { getChain } from '../core/chain.js';
 import { formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
 import { compareTransfers, sortChronologically } from '../core/movement.js';
@@ -44,22 +43,14 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   return out as unknown as Endpoint;
 }
 
-const knownChain = (c: string) => {
-  try {
-    return getChain(c) !== undefined;
-  } catch {
-    return false;
-  }
-};
-
 /** A bridge endpoint's data for the report: addresses checksummed, amounts as strings. */
 function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridge']> {
-  // A recipient on a chain chaintrail cannot read (THORChain's DOGE, GAIA, THOR…) is printed as the memo wrote it.
-  const addressOn = (c: string | undefined, a: string) => (c === undefined || knownChain(c) ? formatAddress(c ?? chain, a) : a);
+  const addressOn = (c: string | undefined, a: string) => formatAddress(c ?? chain, a);
   return {
     protocol: b.protocol,
     name: b.name,
     ...(b.destinationChain ? { destinationChain: b.destinationChain } : {}),
+    ...(b.destinationNetwork ? { destinationNetwork: b.destinationNetwork } : {}),
     ...(b.recipient ? { recipient: addressOn(b.destinationChain, b.recipient) } : {}),
     ...(b.deposits
       ? {
@@ -69,6 +60,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
             ...(d.depositId !== undefined ? { depositId: d.depositId } : {}),
             ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
             ...(d.destinationChainId ? { destinationChainId: d.destinationChainId } : {}),
+            ...(d.destinationNetwork ? { destinationNetwork: d.destinationNetwork } : {}),
             ...(d.recipient ? { recipient: addressOn(d.destinationChain, d.recipient) } : {}),
             ...(d.memo !== undefined ? { memo: d.memo } : {}),
             ...(d.destinationAsset ? { destinationAsset: d.destinationAsset } : {}),

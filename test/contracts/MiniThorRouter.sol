@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-interface IERC20Pull {
+interface IThorRouterToken {
     function transferFrom(address from, address to, uint256 value) external returns (bool);
 }
 
@@ -28,7 +28,7 @@ contract MiniThorRouter {
             require(success, "THORChain_Router: forward failed");
         } else {
             require(msg.value == 0, "THORChain_Router: unexpected eth");
-            require(IERC20Pull(asset).transferFrom(msg.sender, address(this), amount), "THORChain_Router: pull failed");
+            require(IThorRouterToken(asset).transferFrom(msg.sender, address(this), amount), "THORChain_Router: pull failed");
             safeAmount = amount;
             vaultAllowance[vault][asset] += safeAmount;
         }

@@ -110,7 +110,7 @@ describe('a THORChain inbound on Bitcoin (OP_RETURN swap memo)', () => {
     });
     const doge = report.endpoints.find((e) => e.address === w.vault2)!;
     expect(doge).toMatchObject({ kind: 'bridge', amount: w.dogeValue.toString() });
-    expect(doge.bridge).toMatchObject({ destinationChain: 'DOGE', recipient: DOGE_RECIPIENT, deposits: [{ tx: w.doge, destinationAsset: 'DOGE.DOGE' }] });
+    expect(doge.bridge).toMatchObject({ destinationNetwork: 'DOGE', recipient: DOGE_RECIPIENT, deposits: [{ tx: w.doge, destinationAsset: 'DOGE.DOGE' }] });
   });
 
   it('does not take an OP_RETURN that is no THORChain memo, or the sender’s change, for a vault', () => {

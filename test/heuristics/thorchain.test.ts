@@ -199,7 +199,6 @@ describe('the router Deposit event, ABI-encoded as THORChain_Router emits it', (
       protocol: 'thorchain',
       event: 'Deposit',
       destinationChain: 'bitcoin',
-      destinationNetwork: 'BTC',
       destinationAsset: 'BTC.BTC',
       recipient: BC1,
       amount: 5n * 10n ** 17n,
@@ -208,6 +207,8 @@ describe('the router Deposit event, ABI-encoded as THORChain_Router emits it', (
       logIndex: 3,
     });
     expect(eth!.token).toBeUndefined();
+    // destinationNetwork is for chains chaintrail has no chain for.
+    expect(eth!.destinationNetwork).toBeUndefined();
     expect(eth!.reason).toBe(
       `entered THORChain Router (Ethereum) (thorchain) for vault ${vault}: its memo swaps to BTC.BTC on BTC (Bitcoin), recipient ${BC1}`,
     );
