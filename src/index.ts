@@ -109,6 +109,22 @@ export { parseOfacList, readOfacList, OFAC_ENTITY } from './labels/formats/ofac.
 export { parseEtherscanJson, parseEtherscanCsv, readEtherscanLabels, etherscanCategory, etherscanEntity } from './labels/formats/etherscan.js';
 export { chainForCurrency } from './labels/currency.js';
 export { builtinLabels, createBuiltinLabelStore } from './labels/builtin.js';
+export {
+  screenAddresses,
+  screenCounts,
+  chainOfAddressForm,
+  labelsOnChain,
+  ScreenInputSchema,
+  ScreenOptionsSchema,
+  type ScreenInput,
+  type ScreenOptions,
+  type ScreenRow,
+  type ScreenHit,
+  type ScreenInvalid,
+  type ScreenLabel,
+  type ChainFrom,
+} from './labels/screen.js';
+export { parseAddressList, type ListedAddress } from './labels/screen-input.js';
 // Heuristics and taint.
 export {
   BRIDGE_REGISTRY,
