@@ -26,7 +26,7 @@ export function parseAddressList(text: string, file: string): ListedAddress[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim() !== '' && !COMMENT.test(l));
   if (first < 0) return [];
-  const head = lines[first]!;
+  const head = lines[first]!.replace(TRAILING_COMMENT, '');
   const cells = head.split(',').map((c) =>
     c
       .trim()
