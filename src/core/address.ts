@@ -3,6 +3,7 @@ import { lazyPackage } from './lazy.js';
 import { getChain, type ChainInfo } from './chain.js';
 import { InvalidAddressError } from './errors.js';
 import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
+import { hasNoBitcoinScript, standardBitcoinAddress } from './bitcoin-address.js';
 
 // ethers' base58 and byte helpers, loaded with the first TRON address.
 const ethersUtils = lazyPackage<typeof import('ethers/utils')>('ethers/utils');
@@ -128,6 +129,11 @@ function normalizeTron(raw: string): string {
 }
 
 function normalizeBitcoin(chain: string, raw: string): string {
+  // P2PKH, P2SH and segwit v0 without bitcoinjs-lib (bitcoin-address.ts), and text that can be no address at all
+  // with bitcoinjs-lib's words for it; Taproot, later segwit versions and their errors through bitcoinjs-lib.
+  const standard = standardBitcoinAddress(chain, raw);
+  if (standard !== undefined) return standard;
+  if (hasNoBitcoinScript(raw)) throw invalid(chain, raw, `${raw} has no matching Script`);
   const network = bitcoinNetwork(chain);
   try {
     const { address } = bitcoinLib();
