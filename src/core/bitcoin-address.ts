@@ -133,7 +133,7 @@ export function standardBitcoinAddress(chain: string, address: string): string |
   if (segwit) return segwit.prefix === network.bech32 ? address.toLowerCase() : undefined;
   if (address.length > 35) return undefined;
   const payload = decodeBase58Check(address);
-  if (!payload || payload.length !== 21) return undefined;
+  if (payload?.length !== 21) return undefined;
   return payload[0] === network.pubKeyHash || payload[0] === network.scriptHash ? address : undefined;
 }
 
