@@ -6,7 +6,7 @@ import { crossBorder, type CrossBorder } from '../core/jurisdiction.js';
 import { checkInput, parseInput } from '../core/parse.js';
 import { JurisdictionSchema, type Label } from '../core/schema.js';
 import { createBuiltinLabelStore } from './builtin.js';
-import { ANY_EVM_CHAIN, type LabelStore } from './store.js';
+import { ANY_EVM_CHAIN, chainsOfStore, type LabelStore } from './store.js';
 
 /**
  * Bulk screening: many addresses against a label store, one row per input in input order, each with every label of
@@ -122,22 +122,11 @@ function canonicalChain(chain: string): string {
   return chain.trim().toLowerCase() === ANY_EVM_CHAIN ? ANY_EVM_CHAIN : getChain(chain).id;
 }
 
-// EVM chains a store holds labels on, besides ethereum and 'evm': one pass over its labels, again only when it grew.
-const evmChainsSeen = new WeakMap<LabelStore, { size: number; chains: string[] }>();
-
+/** EVM chains a store holds labels on besides ethereum and 'evm', by chain id. */
 function otherEvmChains(store: LabelStore): string[] {
-  const seen = evmChainsSeen.get(store);
-  if (seen && seen.size === store.size) return seen.chains;
-  const chains = new Set<string>();
-  let last = '';
-  for (const label of store.entries()) {
-    if (label.chain === last) continue;
-    last = label.chain;
-    if (label.chain.startsWith('evm:')) chains.add(label.chain);
-  }
-  const sorted = [...chains].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  evmChainsSeen.set(store, { size: store.size, chains: sorted });
-  return sorted;
+  return chainsOfStore(store)
+    .filter((chain) => chain.startsWith('evm:'))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 }
 
 /**

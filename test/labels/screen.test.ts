@@ -4,8 +4,8 @@ import * as chaintrail from '../../src/index.js';
 import { isChaintrailError } from '../../src/core/errors.js';
 import type { Label } from '../../src/core/schema.js';
 import { createBuiltinLabelStore } from '../../src/labels/builtin.js';
-import { chainOfAddressForm, screenAddresses, screenCounts, type ScreenRow } from '../../src/labels/screen.js';
-import { createLabelStore, layerLabelStores } from '../../src/labels/store.js';
+import { chainOfAddressForm, labelsOnChain, screenAddresses, screenCounts, type ScreenRow } from '../../src/labels/screen.js';
+import { createLabelStore, layerLabelStores, type LabelStore } from '../../src/labels/store.js';
 import { expectRows, screenWorld, type ExpectedRow, type ScreenWorld } from '../support/screen-world.js';
 
 const OPTION_CHAINS = [undefined, undefined, undefined, 'evm', 'ethereum', 'bsc', 'tron', 'bitcoin'];
@@ -143,6 +143,37 @@ describe('screenAddresses', () => {
     const mine: Label = { ...some!, entity: 'My own', category: 'scam', confidence: 0.1, source: 'case file' };
     const [layered] = screenAddresses([some!.address], { store: layerLabelStores(createLabelStore([mine]), builtin) });
     expect(layered!.labels.map((l) => l.entity)).toEqual(['My own', ...builtin.getAll('tron', some!.address).map((l) => l.entity)]);
+  });
+
+  it('finds labels on every EVM chain of stores that list their chains and of stores that cannot (read once)', () => {
+    const address = `0x${'cd'.repeat(20)}`;
+    const labels: Label[] = ['evm:250', 'evm:56', 'ethereum'].map((chain, i) => ({
+      chain,
+      address,
+      entity: `E${i}`,
+      category: 'exchange',
+      jurisdictions: [],
+      confidence: 0.5,
+      source: chain,
+    }));
+    const store = createLabelStore(labels);
+    expect(store.chains?.().sort()).toEqual(['ethereum', 'evm:250', 'evm:56']);
+    // A store of another making: only the LabelStore methods every store has.
+    const { chains: _, ...plain } = store;
+    let reads = 0;
+    const other: LabelStore = {
+      ...plain,
+      size: store.size,
+      *entries() {
+        reads++;
+        yield* store.entries();
+      },
+    };
+    for (const s of [store, other, layerLabelStores(createLabelStore(), other)]) {
+      expect(labelsOnChain(s, 'evm', address).map((l) => l.chain)).toEqual(['ethereum', 'evm:56', 'evm:250']);
+      expect(screenAddresses([address, address.toUpperCase().replace('0X', '0x')], { store: s })[1]).toMatchObject({ duplicateOf: 1, status: 'labeled' });
+    }
+    expect(reads).toBe(1);
   });
 
   it('names what is wrong with each invalid input, and fails only on bad options', () => {
