@@ -295,6 +295,9 @@ export const EndpointSchema = z.object({
   category: CategorySchema.optional(),
   jurisdictions: z.array(z.string()).optional(),
   crossBorder: z.boolean().nullable().optional(),
+  /** The deciding label's source and the licence of its data, when that source states a licence (the built-in pack's do). */
+  labelSource: z.string().optional(),
+  labelLicence: z.string().optional(),
   depositAddress: z.string().optional(),
   depositInferred: z.boolean().optional(),
   /** The labeled wallet an inferred deposit address swept to. */

@@ -1,5 +1,5 @@
 import type { Label } from '../core/schema.js';
-import type { LabelStore } from '../labels/store.js';
+import { labelCitation, type LabelStore } from '../labels/store.js';
 
 /** The kinds of stop a label decides: exchange, bridge, mixer, sanctioned. */
 export type TerminalKind = 'exchange' | 'bridge' | 'mixer' | 'sanctioned';
@@ -21,7 +21,7 @@ export function classifyByLabel(labels: LabelStore | undefined, chain: string, a
   const all = labels.getAll(chain, address);
   for (const kind of ORDER) {
     const label = all.find((l) => l.category === kind);
-    if (label) return { kind, label, reason: `labeled ${kind} "${label.entity}"${label.source ? ` (${label.source})` : ''}` };
+    if (label) return { kind, label, reason: `labeled ${kind} "${label.entity}"${labelCitation(label)}` };
   }
   return undefined;
 }

@@ -18,6 +18,10 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
     out.category = e.label.category;
     out.jurisdictions = [...e.label.jurisdictions];
     out.crossBorder = crossBorder(e.label.jurisdictions, caseJurisdiction).crossBorder;
+    if (e.label.licence !== undefined) {
+      out.labelSource = e.label.source;
+      out.labelLicence = e.label.licence;
+    }
   }
   if (e.depositAddress) {
     out.depositAddress = formatAddress(e.chain, e.depositAddress);
