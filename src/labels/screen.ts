@@ -131,12 +131,13 @@ function otherEvmChains(store: LabelStore): string[] {
 
 /**
  * Every label of an address on a chain, in the store's precedence order. For `evm` (any EVM chain): its Ethereum
- * and every-EVM-chain labels as for `ethereum`, then the labels it has on each other EVM chain the store holds.
+ * and every-EVM-chain labels as for `ethereum`, then the labels it has on each other EVM chain the store holds
+ * (`evmChains`, when the caller has asked the store once for many lookups).
  */
-export function labelsOnChain(store: LabelStore, chain: string, address: string): Label[] {
+export function labelsOnChain(store: LabelStore, chain: string, address: string, evmChains?: readonly string[]): Label[] {
   if (chain !== ANY_EVM_CHAIN) return store.getAll(chain, address);
   const out = store.getAll('ethereum', address);
-  for (const other of otherEvmChains(store)) for (const label of store.getAll(other, address)) if (label.chain === other) out.push(label);
+  for (const other of evmChains ?? otherEvmChains(store)) for (const label of store.getAll(other, address)) if (label.chain === other) out.push(label);
   return out;
 }
 
@@ -189,6 +190,8 @@ export function screenAddresses(inputs: Iterable<ScreenInput>, options: ScreenOp
   const store = opts.store ?? createBuiltinLabelStore();
   const first = new Map<string, ScreenHit>();
   const resolvedBefore = new Map<string, Resolved>();
+  // The store's other EVM chains, asked once per call (the store does not change while it is screened against).
+  let evmChains: string[] | undefined;
   const rows: ScreenRow[] = [];
   let index = 0;
   for (const item of inputs) {
@@ -215,7 +218,10 @@ export function screenAddresses(inputs: Iterable<ScreenInput>, options: ScreenOp
     const earlier = first.get(key);
     const labels = earlier
       ? earlier.labels.map((l) => ({ ...l }))
-      : withCrossBorder(labelsOnChain(store, resolved.chain, resolved.address), opts.caseJurisdiction);
+      : withCrossBorder(
+          labelsOnChain(store, resolved.chain, resolved.address, resolved.chain === ANY_EVM_CHAIN ? (evmChains ??= otherEvmChains(store)) : undefined),
+          opts.caseJurisdiction,
+        );
     const row: ScreenHit = {
       ...base,
       status: labels.length ? 'labeled' : 'unlabeled',
