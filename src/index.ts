@@ -111,6 +111,22 @@ export { chainForCurrency } from './labels/currency.js';
 export { builtinLabels, createBuiltinLabelStore, labelPackSources } from './labels/builtin.js';
 export type { LabelPackSource } from './labels/pack/format.js';
 export { parseEthLabelsAccounts, readEthLabelsDir, ETH_LABELS_CHAINS } from './labels/formats/eth-labels.js';
+export {
+  screenAddresses,
+  screenCounts,
+  chainOfAddressForm,
+  labelsOnChain,
+  ScreenInputSchema,
+  ScreenOptionsSchema,
+  type ScreenInput,
+  type ScreenOptions,
+  type ScreenRow,
+  type ScreenHit,
+  type ScreenInvalid,
+  type ScreenLabel,
+  type ChainFrom,
+} from './labels/screen.js';
+export { parseAddressList, type ListedAddress } from './labels/screen-input.js';
 // Heuristics and taint.
 export {
   BRIDGE_REGISTRY,
