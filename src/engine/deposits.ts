@@ -1,6 +1,6 @@
 import { getChain } from '../core/chain.js';
 import { assetKeyOf } from './run-state.js';
-import type { AccountTransfer } from '../core/movement.js';
+import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import type { Label } from '../core/schema.js';
 import { isService, type ServiceCategory } from '../core/service.js';
 import type { LabelStore } from '../labels/store.js';
@@ -39,6 +39,8 @@ export interface DepositSources {
   bridges?: BridgeRegistry;
   /** Contracts that kept taint (`contract` stops), by node key: every movement read for them (engine/forwarders.ts). */
   forwarders?: ReadonlyMap<string, readonly AccountTransfer[]>;
+  /** Native value sent to deposit addresses, read apart when the trace does not follow native value (gas top-ups, activation). */
+  nativeInflows?: ReadonlyMap<string, readonly AccountTransfer[]>;
 }
 
 /** A counterparty, classified once: the service whose wallet it is, or the mixer/bridge it is. */
@@ -92,7 +94,10 @@ export function inferDeposits(
     if (!mayBeDeposit(node, events, serviceOf, rule)) continue;
     const { chain, address } = splitNodeKey(key);
     if (labels.get(chain, address)) continue;
-    const moves = events.filter((e) => e.fromNode !== e.toNode).map((e) => ({ t: e.t, asset: e.asset }));
+    const moves = withNative(
+      events.filter((e) => e.fromNode !== e.toNode).map((e) => ({ t: e.t, asset: e.asset })),
+      sources.nativeInflows?.get(key),
+    );
     const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
     const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
     if (inference) deposits.set(key, inference);
@@ -101,12 +106,23 @@ export function inferDeposits(
     const node = flow.lookup(key);
     const { chain, address } = splitNodeKey(key);
     if (!node || labels.get(chain, address)) continue;
-    const moves = transfers.filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
+    const moves = withNative(
+      transfers.filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) })),
+      sources.nativeInflows?.get(key),
+    );
     const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
     const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
     if (inference) deposits.set(key, { ...inference, forwarder: true });
   }
   return deposits;
+}
+
+/** The address's movements with the native inflows read apart (each movement once), chronologically. */
+function withNative(moves: { t: AccountTransfer; asset: string }[], native: readonly AccountTransfer[] | undefined): { t: AccountTransfer; asset: string }[] {
+  if (!native || native.length === 0) return moves;
+  const ids = new Set(moves.map((m) => transferId(m.t)));
+  const extra = native.filter((t) => !ids.has(transferId(t))).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
+  return [...moves, ...extra].sort((a, b) => compareTransfers(a.t, b.t));
 }
 
 /** The deposit rule over one address's movements (chronological), each counterparty classified. */

@@ -1,3 +1,4 @@
+import { assetKey, nativeAsset } from '../core/asset.js';
 import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import type { Allocation } from './allocate.js';
@@ -6,6 +7,9 @@ import { guard, type RunState } from './run-state.js';
 import { splitNodeKey } from './state.js';
 
 /**
+ * The reads the deposit rule needs after the rounds (engine/deposits.ts decides): deposit forwarder contracts' own
+ * movements, and the native value sent to inferred deposit addresses when the trace does not follow native value.
+ *
  * Deposit forwarders: exchanges give customers contract deposit addresses that take tokens in and later, in a flush
  * transaction of their own, pass them to the exchange's hot wallet. The engine never expands a contract as an account
  * (what a contract keeps is a `contract` endpoint), so the flush is never read by the rounds. Here every unlabeled
@@ -72,3 +76,45 @@ export async function readForwarders(state: RunState, allocation: Allocation): P
   return out;
 }
 
+
+/**
+ * Gas top-ups and TRON activations are native value sent to a deposit address by the service; a trace of a token
+ * does not read native value (sources fetch it only when traced). For the inferred deposit addresses on chains whose
+ * native asset is not traced, their native inflows are read here: one batched round per chain, over the whole history
+ * up to the window's end (a service tops up or activates an address before the deposits). A list the source cut
+ * (`maxDegree`) is not used (the first transfer would not be known); a failure leaves the evidence as it was, noted.
+ */
+export async function readNativeInflows(state: RunState, deposits: Iterable<string>): Promise<Map<string, AccountTransfer[]>> {
+  const out = new Map<string, AccountTransfer[]>();
+  const nodes = [...deposits].filter((node) => !state.assets.has(assetKey(nativeAsset(splitNodeKey(node).chain)))).sort();
+  if (nodes.length === 0 || state.failure) return out;
+  const assetsByChain = new Map([...new Set(nodes.map((n) => splitNodeKey(n).chain))].map((chain) => [chain, [nativeAsset(chain)]]));
+  let answers: Awaited<ReturnType<typeof fetchFrontier>>;
+  try {
+    answers = await guard(state, () =>
+      fetchFrontier({
+        nodes,
+        adapters: state.adapters,
+        assetsByChain,
+        window: state.fetchWindow.to !== undefined ? { to: state.fetchWindow.to } : {},
+        maxDegree: state.settings.maxDegree,
+        concurrency: state.run.concurrency,
+        ...(state.run.signal ? { signal: state.run.signal } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ChaintrailError)) throw error;
+    if (error instanceof TraceAbortedError) state.failure = error;
+    else state.boxNotes.add(`native value sent to inferred deposit addresses (gas top-ups, activations) was not read: ${error.shortMessage}`);
+    return out;
+  }
+  for (const answer of answers) {
+    const truncated = new Set(answer.truncated);
+    for (const address of answer.addresses) if (!truncated.has(address)) out.set(`${answer.chain}|${address}`, []);
+    for (const t of answer.transfers) if (t.asset.kind === 'native' && t.from !== t.to) out.get(`${t.chain}|${t.to}`)?.push(t);
+    if (truncated.size > 0)
+      state.boxNotes.add(`${truncated.size} inferred deposit address(es) had more than ${state.settings.maxDegree} native movements: gas top-ups and activation not read`);
+  }
+  for (const list of out.values()) list.sort(compareTransfers);
+  return out;
+}
