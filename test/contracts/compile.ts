@@ -9,7 +9,17 @@ import { fileURLToPath } from 'node:url';
 import solc from 'solc';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SOURCES = ['TestToken.sol', 'FakeToken.sol', 'MiniSpokePool.sol', 'WETH9.sol', 'SwapPools.sol', 'SwapRouter.sol', 'Splitter.sol', 'Batcher.sol'];
+const SOURCES = [
+  'TestToken.sol',
+  'FakeToken.sol',
+  'MiniSpokePool.sol',
+  'WETH9.sol',
+  'SwapPools.sol',
+  'SwapRouter.sol',
+  'Splitter.sol',
+  'Batcher.sol',
+  'DepositForwarder.sol',
+];
 // The SpokePool's events and the pools' swap() hold more values than the legacy code generator keeps on the stack:
 // compiled through the IR.
 const VIA_IR = new Set(['MiniSpokePool.sol', 'SwapPools.sol', 'SwapRouter.sol']);
