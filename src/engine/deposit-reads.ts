@@ -72,10 +72,10 @@ export async function readForwarders(state: RunState, allocation: Allocation): P
     }
   }
   for (const list of out.values()) list.sort(compareTransfers);
-  if (cut > 0) state.boxNotes.add(`${cut} contract(s) that kept taint had more than ${state.settings.maxDegree} movements in the window: not read as deposit forwarders`);
+  if (cut > 0)
+    state.boxNotes.add(`${cut} contract(s) that kept taint had more than ${state.settings.maxDegree} movements in the window: not read as deposit forwarders`);
   return out;
 }
-
 
 /**
  * Gas top-ups and TRON activations are native value sent to a deposit address by the service; a trace of a token
@@ -113,7 +113,9 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
     for (const address of answer.addresses) if (!truncated.has(address)) out.set(`${answer.chain}|${address}`, []);
     for (const t of answer.transfers) if (t.asset.kind === 'native' && t.from !== t.to) out.get(`${t.chain}|${t.to}`)?.push(t);
     if (truncated.size > 0)
-      state.boxNotes.add(`${truncated.size} inferred deposit address(es) had more than ${state.settings.maxDegree} native movements: gas top-ups and activation not read`);
+      state.boxNotes.add(
+        `${truncated.size} inferred deposit address(es) had more than ${state.settings.maxDegree} native movements: gas top-ups and activation not read`,
+      );
   }
   for (const list of out.values()) list.sort(compareTransfers);
   return out;

@@ -83,7 +83,10 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
 }
 
 /** An inferred deposit address's evidence for the report: amounts as strings, the share swept to six decimals. */
-function reportDepositEvidence(ev: DepositEvidence, e: Pick<EndpointData, 'chain' | 'depositConfidence' | 'depositForwarder'>): NonNullable<Endpoint['depositEvidence']> {
+function reportDepositEvidence(
+  ev: DepositEvidence,
+  e: Pick<EndpointData, 'chain' | 'depositConfidence' | 'depositForwarder'>,
+): NonNullable<Endpoint['depositEvidence']> {
   return {
     deposits: ev.deposits,
     sweeps: ev.sweeps,

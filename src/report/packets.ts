@@ -388,9 +388,12 @@ export function addressDetail(a: RequestPacket['addresses'][number], side = 'exc
 
 /** An inferred deposit address's evidence and confidence, one line each (stated where the report states a confidence). */
 function evidenceLines(ev: NonNullable<PacketAddress['depositEvidence']>): string[] {
-  const out = [`- Deposit address confidence: ${ev.confidence} (${ev.sweeps} sweep(s) in ${ev.sweepTxs.length} transaction(s)${ev.forwarder ? ', flushed by the contract itself: a deposit forwarder' : ''})`];
+  const out = [
+    `- Deposit address confidence: ${ev.confidence} (${ev.sweeps} sweep(s) in ${ev.sweepTxs.length} transaction(s)${ev.forwarder ? ', flushed by the contract itself: a deposit forwarder' : ''})`,
+  ];
   if (ev.gasTopUps) out.push(`- Gas top-ups from the service's wallets before its token sweeps: ${ev.gasTopUps.txs.map(markdownCode).join(', ')}`);
-  if (ev.activation) out.push(`- Activated (its account created) by the service's wallet ${markdownCode(ev.activation.from)} in ${markdownCode(ev.activation.tx)}`);
+  if (ev.activation)
+    out.push(`- Activated (its account created) by the service's wallet ${markdownCode(ev.activation.from)} in ${markdownCode(ev.activation.tx)}`);
   return out;
 }
 

@@ -67,7 +67,11 @@ interface DepositExpectation {
   wallet: string;
 }
 
-function build(w: World): { steps: Step[]; deposits: Map<string, DepositExpectation>; lookalikes: Map<string, { shape: string; private?: string; paid: bigint }> } {
+function build(w: World): {
+  steps: Step[];
+  deposits: Map<string, DepositExpectation>;
+  lookalikes: Map<string, { shape: string; private?: string; paid: bigint }>;
+} {
   const steps: Step[] = [];
   const deposits = new Map<string, DepositExpectation>();
   const lookalikes = new Map<string, { shape: string; private?: string; paid: bigint }>();
@@ -91,7 +95,10 @@ function build(w: World): { steps: Step[]; deposits: Map<string, DepositExpectat
       });
       ins.sort((x, y) => x.at - y.at || (x.tx < y.tx ? -1 : 1));
       const sweepTimes = (b.plan === 'each' ? ins.map((e, j) => e.at + b.delays[j]!) : [ins[ins.length - 1]!.at + b.delays[0]!]).sort((x, y) => x - y);
-      const timeline = [...ins.map((e) => ({ ...e, sweep: false })), ...sweepTimes.map((at2, k) => ({ amount: 0n, at: at2, tx: `${name}-sweep-${k}`, sweep: true }))];
+      const timeline = [
+        ...ins.map((e) => ({ ...e, sweep: false })),
+        ...sweepTimes.map((at2, k) => ({ amount: 0n, at: at2, tx: `${name}-sweep-${k}`, sweep: true })),
+      ];
       timeline.sort((x, y) => x.at - y.at || Number(x.sweep) - Number(y.sweep));
       let balance = 0n;
       const sweepTxs: string[] = [];
