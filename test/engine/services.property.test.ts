@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { trace } from '../../src/trace/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { SERVICE_CATEGORIES, type ServiceCategory } from '../../src/core/service.js';
-import { buildRequestPackets, packetToMarkdown } from '../../src/report/packets.js';
+import { consolidatePackets } from '../../src/cases/packets.js';
+import { buildRequestPackets, packetToMarkdown, type RequestPacket } from '../../src/report/packets.js';
+import { reportToSummary } from '../../src/report/summary.js';
 import { addr, adapterFor, labels, txOf, type Step } from '../support/world.js';
 
 /**
@@ -163,10 +165,10 @@ function build(w: World): {
   return { steps, deposits, lookalikes };
 }
 
-async function run(w: World) {
+async function run(w: World, victims: number[] = Array.from({ length: w.victims }, (_, v) => v)) {
   const built = build(w);
   const { report } = await trace({
-    seeds: Array.from({ length: w.victims }, (_, v) => ({ chain: 'ethereum', tx: txOf(`victim-${v}`) })),
+    seeds: victims.map((v) => ({ chain: 'ethereum', tx: txOf(`victim-${v}`) })),
     adapters: [adapterFor(built.steps)],
     labels: labels([
       ...SERVICES.flatMap((s) => s.wallets.map((wallet) => [wallet, s.entity, s.category, [w.jurisdiction]] as [string, string, ServiceCategory, string[]])),
@@ -215,6 +217,7 @@ describe('every service category: endpoints, deposit addresses and packets (gene
           expect(row).toMatchObject({ inferred: true, amount: String(d.tainted) });
           expect(row!.depositEvidence?.confidence).toBe(ev.confidence);
           expect(packetToMarkdown(packet!)).toContain(ep.address);
+          if (d.service.category !== 'exchange') expect(reportToSummary(report)).toContain(`${d.service.entity} (${d.service.category})`);
         }
 
         for (const [name, l] of lookalikes) {
@@ -239,6 +242,53 @@ describe('every service category: endpoints, deposit addresses and packets (gene
         }
       }),
       { seed: 4242, numRuns: 50 },
+    );
+  }, 300_000);
+
+  it('consolidates every case that reached a service into one request of its category, each transfer counted once', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        worldArb.filter((w) => w.victims >= 2 && w.branches.some((b) => b.kind === 'deposit')),
+        async (w) => {
+          // Each victim is a case traced on its own (haircut spreads each one's money over the collector's payouts).
+          const world = { ...w, model: 'haircut' as const };
+          const perCase: { reference: string; packet: RequestPacket }[] = [];
+          let deposits: Map<string, DepositExpectation> | undefined;
+          for (let v = 0; v < w.victims; v++) {
+            const r = await run(world, [v]);
+            deposits = r.deposits;
+            for (const packet of buildRequestPackets(r.report)) perCase.push({ reference: `case-${v}`, packet });
+          }
+          const consolidated = consolidatePackets(perCase);
+          const keys = consolidated.map((p) => `${p.type}|${p.recipient.entity}`);
+          expect(new Set(keys).size).toBe(keys.length);
+          for (const [name, d] of deposits!) {
+            const packet = consolidated.find((p) => p.recipient.entity === d.service.entity)!;
+            expect(packet.type).toBe(d.service.category);
+            const row = packet.addresses.find((a) => a.address.toLowerCase() === addr(name))!;
+            const own = perCase.flatMap((c) =>
+              c.packet.recipient.entity === d.service.entity
+                ? c.packet.addresses.filter((a) => a.address.toLowerCase() === addr(name)).map((a) => ({ c, a }))
+                : [],
+            );
+            // Listed once, naming every case whose own trace reached it, for their amounts added up (capped at what arrived).
+            expect(row.cases).toEqual([...new Set(own.map((o) => o.c.reference))].sort());
+            expect(packet.addresses.filter((a) => a.address === row.address)).toHaveLength(1);
+            const traced = own.reduce((s, o) => s + BigInt(o.a.amount), 0n);
+            // What arrived tainted: each incoming transfer once, the cases' tainted parts added up and capped at what it moved.
+            const moved = new Map<string, { amount: bigint; taint: bigint }>();
+            for (const { a } of own)
+              for (const m of a.incoming) {
+                const prev = moved.get(`${m.tx}|${m.logIndex}`) ?? { amount: BigInt(m.amount), taint: 0n };
+                moved.set(`${m.tx}|${m.logIndex}`, { amount: prev.amount, taint: prev.taint + BigInt(m.taint) });
+              }
+            const arrived = [...moved.values()].reduce((s, m) => s + (m.taint < m.amount ? m.taint : m.amount), 0n);
+            expect(BigInt(row.amount)).toBe(traced < arrived ? traced : arrived);
+            expect(BigInt(row.amount)).toBeLessThanOrEqual(d.tainted);
+          }
+        },
+      ),
+      { seed: 99, numRuns: 15 },
     );
   }, 300_000);
 });
