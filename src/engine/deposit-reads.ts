@@ -1,6 +1,7 @@
 import { assetKey, nativeAsset } from '../core/asset.js';
 import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
+import type { AssetRef } from '../core/schema.js';
 import type { Allocation } from './allocate.js';
 import { fetchFrontier } from './fetch.js';
 import { guard, type RunState } from './run-state.js';
@@ -31,50 +32,18 @@ export async function readForwarders(state: RunState, allocation: Allocation): P
     candidates.push(node);
   }
   if (candidates.length === 0) return out;
-  candidates.sort();
-  let answers: Awaited<ReturnType<typeof fetchFrontier>>;
-  try {
-    answers = await guard(state, () =>
-      fetchFrontier({
-        nodes: candidates,
-        adapters: state.adapters,
-        assetsByChain: state.assetsByChain,
-        window: state.fetchWindow,
-        maxDegree: state.settings.maxDegree,
-        concurrency: state.run.concurrency,
-        ...(state.run.signal ? { signal: state.run.signal } : {}),
-      }),
+  const read = await readMovements(
+    state,
+    candidates.sort(),
+    state.assetsByChain,
+    state.fetchWindow,
+    'contracts that kept taint were not read as possible deposit forwarders',
+  );
+  if (read.cut > 0)
+    state.boxNotes.add(
+      `${read.cut} contract(s) that kept taint had more than ${state.settings.maxDegree} movements in the window: not read as deposit forwarders`,
     );
-  } catch (error) {
-    if (!(error instanceof ChaintrailError)) throw error;
-    if (error instanceof TraceAbortedError) state.failure = error;
-    else state.boxNotes.add(`contracts that kept taint were not read as possible deposit forwarders: ${error.shortMessage}`);
-    return out;
-  }
-  let cut = 0;
-  const seen = new Set<string>();
-  for (const answer of answers) {
-    const truncated = new Set(answer.truncated);
-    for (const address of answer.addresses) {
-      if (truncated.has(address)) {
-        cut++;
-        continue;
-      }
-      out.set(`${answer.chain}|${address}`, []);
-    }
-    for (const t of answer.transfers) {
-      // (A movement between two candidates comes in both their answers: once each.)
-      const id = transferId(t);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.get(`${t.chain}|${t.from}`)?.push(t);
-      if (t.to !== t.from) out.get(`${t.chain}|${t.to}`)?.push(t);
-    }
-  }
-  for (const list of out.values()) list.sort(compareTransfers);
-  if (cut > 0)
-    state.boxNotes.add(`${cut} contract(s) that kept taint had more than ${state.settings.maxDegree} movements in the window: not read as deposit forwarders`);
-  return out;
+  return read.lists;
 }
 
 /**
@@ -89,6 +58,41 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
   const nodes = [...deposits].filter((node) => !state.assets.has(assetKey(nativeAsset(splitNodeKey(node).chain)))).sort();
   if (nodes.length === 0 || state.failure) return out;
   const assetsByChain = new Map([...new Set(nodes.map((n) => splitNodeKey(n).chain))].map((chain) => [chain, [nativeAsset(chain)]]));
+  const window = state.fetchWindow.to !== undefined ? { to: state.fetchWindow.to } : {};
+  const read = await readMovements(
+    state,
+    nodes,
+    assetsByChain,
+    window,
+    'native value sent to inferred deposit addresses (gas top-ups, activations) was not read',
+  );
+  if (read.cut > 0)
+    state.boxNotes.add(
+      `${read.cut} inferred deposit address(es) had more than ${state.settings.maxDegree} native movements: gas top-ups and activation not read`,
+    );
+  for (const [node, list] of read.lists) {
+    const { address } = splitNodeKey(node);
+    out.set(
+      node,
+      list.filter((t) => t.asset.kind === 'native' && t.to === address),
+    );
+  }
+  return out;
+}
+
+/**
+ * Every movement of `nodes` (both directions) in one batched round per chain: per address whose list the source did
+ * not cut, each movement once, chronologically; `cut` counts the others. A source failure is noted (`failed`) and
+ * reads nothing; an interruption ends the trace.
+ */
+async function readMovements(
+  state: RunState,
+  nodes: readonly string[],
+  assetsByChain: ReadonlyMap<string, AssetRef[]>,
+  window: { from?: number; to?: number },
+  failed: string,
+): Promise<{ lists: Map<string, AccountTransfer[]>; cut: number }> {
+  const lists = new Map<string, AccountTransfer[]>();
   let answers: Awaited<ReturnType<typeof fetchFrontier>>;
   try {
     answers = await guard(state, () =>
@@ -96,7 +100,7 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
         nodes,
         adapters: state.adapters,
         assetsByChain,
-        window: state.fetchWindow.to !== undefined ? { to: state.fetchWindow.to } : {},
+        window,
         maxDegree: state.settings.maxDegree,
         concurrency: state.run.concurrency,
         ...(state.run.signal ? { signal: state.run.signal } : {}),
@@ -105,18 +109,26 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
   } catch (error) {
     if (!(error instanceof ChaintrailError)) throw error;
     if (error instanceof TraceAbortedError) state.failure = error;
-    else state.boxNotes.add(`native value sent to inferred deposit addresses (gas top-ups, activations) was not read: ${error.shortMessage}`);
-    return out;
+    else state.boxNotes.add(`${failed}: ${error.shortMessage}`);
+    return { lists, cut: 0 };
   }
+  let cut = 0;
+  const seen = new Set<string>();
   for (const answer of answers) {
     const truncated = new Set(answer.truncated);
-    for (const address of answer.addresses) if (!truncated.has(address)) out.set(`${answer.chain}|${address}`, []);
-    for (const t of answer.transfers) if (t.asset.kind === 'native' && t.from !== t.to) out.get(`${t.chain}|${t.to}`)?.push(t);
-    if (truncated.size > 0)
-      state.boxNotes.add(
-        `${truncated.size} inferred deposit address(es) had more than ${state.settings.maxDegree} native movements: gas top-ups and activation not read`,
-      );
+    for (const address of answer.addresses) {
+      if (truncated.has(address)) cut++;
+      else lists.set(`${answer.chain}|${address}`, []);
+    }
+    for (const t of answer.transfers) {
+      // (A movement between two of the addresses comes in both their answers: once each.)
+      const id = transferId(t);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      lists.get(`${t.chain}|${t.from}`)?.push(t);
+      if (t.to !== t.from) lists.get(`${t.chain}|${t.to}`)?.push(t);
+    }
   }
-  for (const list of out.values()) list.sort(compareTransfers);
-  return out;
+  for (const list of lists.values()) list.sort(compareTransfers);
+  return { lists, cut };
 }
