@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TransferQuery } from '../../src/adapters/adapter.js';
 import { createEvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
 import { SERVICE_CATEGORIES } from '../../src/core/service.js';
 import { createLabelStore } from '../../src/labels/store.js';
@@ -61,9 +62,17 @@ describe('deposit forwarder contracts (ganache, generated)', () => {
             { chain: CHAIN, address: hot, entity: 'Forwarding Service', category: w.category, jurisdictions: ['SC'], confidence: 0.9, source: 'test' },
             { chain: CHAIN, address: mixer, entity: 'Blender', category: 'mixer', jurisdictions: [], confidence: 1, source: 'test' },
           ]);
+          // Every getTransfers query, to count how the contracts were read.
+          const adapter = createEvmRpcAdapter({ url: chain.url, chain: CHAIN });
+          const queries: TransferQuery[] = [];
+          const getTransfers = adapter.getTransfers.bind(adapter);
+          adapter.getTransfers = (q) => {
+            queries.push(q);
+            return getTransfers(q);
+          };
           const { report } = await trace({
             seeds: [{ chain: CHAIN, tx: seed.transactionHash }],
-            adapters: [createEvmRpcAdapter({ url: chain.url, chain: CHAIN })],
+            adapters: [adapter],
             labels,
             builtinLabels: false,
             from: 1,
@@ -82,6 +91,13 @@ describe('deposit forwarder contracts (ganache, generated)', () => {
           }
           expect(at(wallet.address)).toMatchObject([{ kind: 'contract', amount: String(1_000n * USDT) }]);
           expect(at(intoMixer.address)).toMatchObject([{ kind: 'contract', amount: String(1_000n * USDT) }]);
+          // The contracts were read once, together, in the traced token (and the inferred ones once more for native value).
+          const contracts = [...forwarders.map((f) => f.contract.address), wallet.address, intoMixer.address];
+          const reads = queries.filter((q) => q.addresses.some((x) => contracts.includes(x.toLowerCase())));
+          const tokenReads = reads.filter((q) => q.assets?.some((x) => x.kind === 'token'));
+          expect(tokenReads).toHaveLength(1);
+          expect(tokenReads[0]!.addresses.map((x) => x.toLowerCase()).sort()).toEqual([...contracts].sort());
+          expect(reads.length - tokenReads.length).toBeLessThanOrEqual(1);
           // The service's packet names every forwarder, inferred.
           const packet = buildRequestPackets(report).find((p) => p.recipient.entity === 'Forwarding Service');
           expect(packet?.type).toBe(w.category);
