@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
 import { AssetRefSchema, EndpointSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
+import { isService } from '../core/service.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
 import { formatUnits } from '../core/asset.js';
@@ -286,7 +287,7 @@ export function buildRequestPackets(report: TraceReport): RequestPacket[] {
 /** The packet type of a service entry of the report (`category` absent: an exchange). */
 function serviceType(category: TraceReport['exchanges'][number]['category']): Exclude<RequestPacket['type'], 'issuer'> {
   const type = category ?? 'exchange';
-  if (type === 'exchange' || type === 'instant-exchange' || type === 'payment' || type === 'gambling' || type === 'custody') return type;
+  if (isService(type)) return type;
   throw new InvalidInputError(`Invalid report: service entry of category "${type}" (expected a service category)`, { details: { category: type } });
 }
 
