@@ -253,7 +253,15 @@ function lint(tarball: string, problems: string[]): void {
     (f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('fixtures/reference/') || f.endsWith('generate.ts'),
   );
   if (unwanted.length) problems.push(`the tarball ships ${unwanted.slice(0, 5).join(', ')}${unwanted.length > 5 ? ` and ${unwanted.length - 5} more` : ''}`);
-  for (const needed of ['LICENSE', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'bin/chaintrail.js', 'fixtures/demo/case.json']) {
+  for (const needed of [
+    'LICENSE',
+    'README.md',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'bin/chaintrail.js',
+    'fixtures/demo/case.json',
+    'data/label-pack.json.gz',
+  ]) {
     if (!files.includes(needed)) problems.push(`the tarball lacks ${needed}`);
   }
   const rootTypes = readFileSync(join(ROOT, 'dist/index.d.ts'), 'utf8');

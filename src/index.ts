@@ -108,13 +108,17 @@ export {
 export { parseOfacList, readOfacList, OFAC_ENTITY } from './labels/formats/ofac.js';
 export { parseEtherscanJson, parseEtherscanCsv, readEtherscanLabels, etherscanCategory, etherscanEntity } from './labels/formats/etherscan.js';
 export { chainForCurrency } from './labels/currency.js';
-export { builtinLabels, createBuiltinLabelStore } from './labels/builtin.js';
+export { builtinLabels, createBuiltinLabelStore, labelPackSources } from './labels/builtin.js';
+export type { LabelPackSource } from './labels/pack/format.js';
+export { parseEthLabelsAccounts, readEthLabelsDir, ETH_LABELS_CHAINS } from './labels/formats/eth-labels.js';
 // Heuristics and taint.
 export {
   BRIDGE_REGISTRY,
   findBridge,
   decodeBridgeExits,
   decodeBridgeFills,
+  decodeTransferDeposit,
+  decodeWormholeTransfer,
   bridgeEntry,
   createBridgeRegistry,
   resolveBridgeDefinitions,

@@ -97,6 +97,8 @@ export type SeedInput = z.input<typeof SeedSchema>;
 export type Seed = z.infer<typeof SeedSchema>;
 
 const evmAddress = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 20-byte EVM address in 0x hex');
+/** Numberings of destination chains in bridge events (src/heuristics/bridge-chains.ts maps them). */
+export const BRIDGE_CHAIN_NUMBERINGS = ['evm', 'layerzero-v1', 'layerzero-v2', 'wormhole', 'debridge', 'lifi'] as const;
 /** An event field: a parameter name, or a dotted path into a struct parameter ('relayExecutionInfo.updatedRecipient'). */
 const eventField = z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/, 'expected an event field name');
 
@@ -109,18 +111,32 @@ export const BridgeEventSchema = z
     destinationChain: z.string().optional(),
     /** Event field with the destination's EIP-155 chain id (multi-destination bridges such as Across). */
     destinationChainIdField: eventField.optional(),
-    /** Event field with the recipient on the destination chain (address, or bytes32 holding an address). */
-    recipientField: eventField,
+    /**
+     * Event field with the recipient on the destination chain (address, bytes32 or bytes); absent when the event
+     * does not name it (Stargate: the recipient travels in the LayerZero message).
+     */
+    recipientField: eventField.optional(),
     /** Event field with the amount that left the source chain. */
     amountField: eventField,
     /** Event field with the amount to be delivered on the destination chain, when it differs (fees). */
     outputAmountField: eventField.optional(),
-    /** Event field with the source token; absent = the chain's native asset. */
+    /** Event field with the source token; absent = the chain's native asset (or `token`). The zero address is native. */
     tokenField: eventField.optional(),
+    /** The source token of a single-token contract whose event does not name it (a Stargate pool's token). */
+    token: evmAddress.optional(),
     /** Event field with the token delivered on the destination chain, when the event names it. */
     destinationTokenField: eventField.optional(),
     /** Event field with the protocol's deposit id / sequence number, to match the arrival on the destination. */
     idField: eventField.optional(),
+    /**
+     * How destinationChainIdField numbers chains: EIP-155 ids (`evm`, the default) or the protocol's own numbering
+     * (LayerZero v1 chain ids, LayerZero v2 endpoint ids, Wormhole chain ids, deBridge and LI.FI ids for non-EVM chains).
+     */
+    chainIds: z.enum(BRIDGE_CHAIN_NUMBERINGS).optional(),
+    /** The contract that emits the event, when not the bridge itself (Wormhole: the Token Bridge publishes through the core). */
+    emitter: evmAddress.optional(),
+    /** The event carries a protocol payload whose fields the other *Field names may refer to (Wormhole token transfers). */
+    payload: z.enum(['wormhole-token-transfer']).optional(),
   })
   .strict();
 
@@ -142,7 +158,24 @@ export const BridgeFillEventSchema = z
   .strict();
 
 /** Bridge protocols whose event shapes chaintrail knows: a definition naming one needs no `events`. */
-export const BRIDGE_TEMPLATES = ['across', 'optimism', 'base', 'op-stack', 'arbitrum', 'polygon-pos'] as const;
+export const BRIDGE_TEMPLATES = [
+  'across',
+  'optimism',
+  'base',
+  'op-stack',
+  'arbitrum',
+  'polygon-pos',
+  'lifi',
+  'cbridge',
+  'stargate',
+  'hop',
+  'synapse',
+  'symbiosis',
+  'debridge',
+  'zksync',
+  'orbiter',
+  'avalanche-bridge',
+] as const;
 
 /**
  * A bridge contract to recognise in a trace besides the built-in registry (a deployment the registry does not
@@ -255,6 +288,9 @@ export const BridgeDepositReportSchema = z.object({
   depositId: z.string().optional(),
   destinationChain: z.string().optional(),
   destinationChainId: z.string().optional(),
+  /** A destination chaintrail has no chain id for ('solana', 'sui', 'aptos', 'starknet', …), as the event names it. */
+  destinationNetwork: z.string().optional(),
+  /** EVM: lower-case hex (checksummed in reports); Solana: base58; Bitcoin: the address string; else 0x hex as given. */
   recipient: z.string().optional(),
   /** What the event says left the source chain (source asset, base units), and what the destination should receive. */
   amount: amountString.optional(),
@@ -295,6 +331,9 @@ export const EndpointSchema = z.object({
   category: CategorySchema.optional(),
   jurisdictions: z.array(z.string()).optional(),
   crossBorder: z.boolean().nullable().optional(),
+  /** The deciding label's source and the licence of its data, when that source states a licence (the built-in pack's do). */
+  labelSource: z.string().optional(),
+  labelLicence: z.string().optional(),
   depositAddress: z.string().optional(),
   depositInferred: z.boolean().optional(),
   /** The labeled wallet an inferred deposit address swept to. */
@@ -334,6 +373,7 @@ export const EndpointSchema = z.object({
       protocol: z.string(),
       name: z.string(),
       destinationChain: z.string().optional(),
+      destinationNetwork: z.string().optional(),
       recipient: z.string().optional(),
       deposits: z.array(BridgeDepositReportSchema).optional(),
     })

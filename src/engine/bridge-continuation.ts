@@ -6,7 +6,14 @@ import { NotFoundError } from '../core/errors.js';
 import type { AccountTransfer } from '../core/movement.js';
 import type { ChainAdapter, TransactionLog } from '../adapters/adapter.js';
 import type { Label } from '../core/schema.js';
-import { decodeBridgeExits, decodeBridgeFills, type BridgeContract, type BridgeExit, type BridgeRegistry } from '../heuristics/bridges.js';
+import {
+  decodeBridgeExits,
+  decodeBridgeFills,
+  decodeTransferDeposit,
+  type BridgeContract,
+  type BridgeExit,
+  type BridgeRegistry,
+} from '../heuristics/bridges.js';
 import { arrivalKey, matchBridgeArrival, type BridgeArrival, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
 
 /**
@@ -91,7 +98,9 @@ export async function continueThroughBridges(req: ContinuationRequest): Promise<
         const first = groups.get(key)![0]!.transfer;
         const source = sourceFor(req.adapters, first.chain);
         // A bridge labeled by a dataset but absent from the registry has no known events: nothing to read.
-        if (!source?.getTransactionLogs || !req.registry.find(first.chain, first.to)) return undefined;
+        const bridge = req.registry.find(first.chain, first.to);
+        // A bridge whose deposit is the transfer itself needs no logs.
+        if (!source?.getTransactionLogs || !bridge || bridge.transferDeposit) return undefined;
         return source.getTransactionLogs(first.chain, first.tx, req.signal ? { signal: req.signal } : {});
       }),
     ),
@@ -111,8 +120,20 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
   const base = { bridgeNode: `${t.chain}|${t.to}`, asset: assetKey(t.asset), tx: t.tx, time: t.time, tainted, entered };
   const bridge = req.registry.find(t.chain, t.to);
   if (!bridge) return { ...base, note: 'not a registered bridge contract: its events cannot be read' };
-  if (!logs) return { ...base, note: `the source for ${t.chain} cannot read transaction logs, so the deposit event (recipient, destination) is unknown` };
-  const exits = decodeBridgeExits(bridge, logs, { token: t.asset.kind === 'token' ? (t.asset.contract ?? null) : null });
+  let exits: BridgeExit[];
+  if (bridge.transferDeposit) {
+    // No event: each transfer into the bridge is a deposit; the recipient is its sender.
+    const asset = t.asset.kind === 'token' && t.asset.contract ? { token: t.asset.contract } : {};
+    const one = decodeTransferDeposit(bridge, { from: t.from, amount: entered, tx: t.tx, logIndex: t.logIndex, ...asset });
+    exits = one ? [one] : [];
+    if (!one) return { ...base, note: `the amount ${entered} codes no ${bridge.protocol} destination (its last four digits)` };
+  } else {
+    if (!logs) return { ...base, note: `the source for ${t.chain} cannot read transaction logs, so the deposit event (recipient, destination) is unknown` };
+    const token = t.asset.kind === 'token' ? (t.asset.contract ?? null) : null;
+    exits = decodeBridgeExits(bridge, logs, { token, decimals: t.asset.decimals });
+    // Native value a bridge wraps first (WETH in Across, cBridge, Wormhole events): a deposit of the amount that entered.
+    if (exits.length === 0 && token === null) exits = decodeBridgeExits(bridge, logs, { decimals: t.asset.decimals }).filter((e) => e.amount === entered);
+  }
   // The deposit of this movement: the one whose amount is what entered; else the only one.
   const exit = exits.find((e) => e.amount === entered) ?? (exits.length === 1 ? exits[0] : undefined);
   if (!exit) {
@@ -125,8 +146,15 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
     };
   }
   const withExit = { ...base, exit };
+  if (exit.destinationNetwork)
+    return { ...withExit, note: `the destination ${exit.destinationNetwork} is a chain chaintrail cannot read; recipient ${exit.recipient ?? 'not named'}` };
   if (!exit.destinationChain)
     return { ...withExit, note: `destination chain${exit.destinationChainId ? ` id ${exit.destinationChainId}` : ''} is not one chaintrail knows` };
+  if (getChain(exit.destinationChain).family !== 'evm')
+    return {
+      ...withExit,
+      note: `${exit.destinationChain} recipient ${exit.recipient ?? 'not named'}: ${bridge.protocol} arrivals are matched on EVM chains only`,
+    };
   if (!exit.recipient && exit.protocolId === undefined) return { ...withExit, note: 'the deposit event names no recipient and no deposit id' };
   const destination = sourceFor(req.adapters, exit.destinationChain);
   if (!destination) return { ...withExit, note: `${exit.destinationChain} is not traced (no source configured for it)` };

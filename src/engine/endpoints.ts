@@ -53,6 +53,8 @@ export interface BridgeData {
   name: string;
   /** The destination chain, when the bridge serves one or every deposit here names the same. */
   destinationChain?: string;
+  /** A destination chaintrail has no chain id for (solana, sui, …), when every deposit here names the same. */
+  destinationNetwork?: string;
   /** The recipient on the destination chain, when every deposit here names the same. */
   recipient?: string;
   deposits?: BridgeDepositData[];
@@ -64,6 +66,7 @@ export interface BridgeDepositData {
   depositId?: string;
   destinationChain?: string;
   destinationChainId?: string;
+  destinationNetwork?: string;
   recipient?: string;
   /** What the event says left the source chain, and what the destination should receive. */
   amount?: bigint;
@@ -264,10 +267,12 @@ function bridgeOf(input: EndpointInput, node: string, asset: string): { data: Br
     values.length > 0 && values.every((v) => v !== undefined && v === values[0]) ? values[0] : undefined;
   const destinationChain = exits.length === own.length ? (same(exits.map((e) => e.destinationChain)) ?? entry.destinationChain) : entry.destinationChain;
   const recipient = exits.length === own.length ? same(exits.map((e) => e.recipient)) : undefined;
+  const destinationNetwork = exits.length === own.length && !destinationChain ? same(exits.map((e) => e.destinationNetwork)) : undefined;
   const data: BridgeData = {
     protocol: bridge.protocol,
     name: bridge.name,
     ...(destinationChain ? { destinationChain } : {}),
+    ...(destinationNetwork ? { destinationNetwork } : {}),
     ...(recipient ? { recipient } : {}),
     ...(deposits.length > 0 ? { deposits } : {}),
   };
@@ -291,6 +296,7 @@ function depositData(h: BridgeHandover): BridgeDepositData {
     ...(e?.protocolId !== undefined ? { depositId: e.protocolId } : {}),
     ...(e?.destinationChain ? { destinationChain: e.destinationChain } : {}),
     ...(e?.destinationChainId ? { destinationChainId: e.destinationChainId } : {}),
+    ...(e?.destinationNetwork ? { destinationNetwork: e.destinationNetwork } : {}),
     ...(e?.recipient ? { recipient: e.recipient } : {}),
     ...(e ? { amount: e.amount } : {}),
     ...(e?.outputAmount !== undefined ? { outputAmount: e.outputAmount } : {}),

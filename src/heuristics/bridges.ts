@@ -1,38 +1,35 @@
 import type { Interface, LogDescription, Result } from 'ethers/abi';
 import { lazyPackage } from '../core/lazy.js';
-import type { z } from 'zod';
 import { getChain } from '../core/chain.js';
 import { normalizeAddress } from '../core/address.js';
 import { InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
-import { BRIDGE_TEMPLATES, BridgeDefinitionSchema, type BridgeEventSchema, type BridgeFillEventSchema } from '../core/schema.js';
+import { BRIDGE_TEMPLATES, BridgeDefinitionSchema } from '../core/schema.js';
+import type { BridgeContract, BridgeEvent, BridgeFillEvent } from './bridge-types.js';
+import { destinationOf, orbiterDestination, recipientOn, wormholeIdOf, type BridgeDestination } from './bridge-chains.js';
+import {
+  cbridgeEvents,
+  cbridgeFills,
+  debridgeEvents,
+  debridgeFills,
+  hopEvents,
+  LIFI_NON_EVM_EVENT,
+  LIFI_NON_EVM_RECEIVER,
+  lifiEvents,
+  PROTOCOL_BRIDGES,
+  stargateV1Events,
+  stargateV2Events,
+  symbiosisEvents,
+  synapseEvents,
+  zksyncEvents,
+} from './bridge-protocols.js';
 
 /**
  * Bridge contracts: where funds enter a bridge on a source chain, and which event of that contract names the
  * destination chain and recipient. Pure data plus pure decoding; no I/O. The engine asks `findBridge` when a
  * tainted transfer reaches an address, and `decodeBridgeExits` with the logs of that transaction.
  */
-/** A deposit event (shape in src/core/schema.ts, BridgeEventSchema). */
-export type BridgeEvent = z.infer<typeof BridgeEventSchema>;
-/** A fill (arrival) event on the destination chain (BridgeFillEventSchema). */
-export type BridgeFillEvent = z.infer<typeof BridgeFillEventSchema>;
-
-/** A known bridge contract: chain, address, protocol and the events that record deposits and fills. */
-export interface BridgeContract {
-  /** Source chain of the contract (canonical chaintrail id). */
-  chain: string;
-  /** Lower-case hex address. */
-  address: string;
-  /** Stable protocol id: 'optimism', 'base', 'arbitrum', 'polygon-pos', 'across'. */
-  protocol: string;
-  /** What the contract is, for people. */
-  name: string;
-  events: BridgeEvent[];
-  /** Events this contract emits when it delivers funds on its own chain for a deposit made elsewhere (Across fills). */
-  fills?: BridgeFillEvent[];
-  /** Public reference for the address and the events. */
-  reference: string;
-}
+export type { BridgeContract, BridgeEvent, BridgeFillEvent } from './bridge-types.js';
 
 // OP Stack L1StandardBridge (legacy deposit events, still emitted by the Bedrock bridge next to *BridgeInitiated; only
 // these are registered so one deposit gives one exit).
@@ -195,6 +192,8 @@ export const BRIDGE_REGISTRY: readonly BridgeContract[] = Object.freeze([
     fills: acrossFills,
     reference: ACROSS_REF,
   },
+  // LI.FI, cBridge, deBridge, Synapse, Stargate, Hop, Symbiosis, Wormhole, zkSync Era, Orbiter, Avalanche Bridge.
+  ...PROTOCOL_BRIDGES,
 ] satisfies BridgeContract[]);
 
 const keyOf = (chain: string, address: string) => `${getChain(chain).id}|${address.toLowerCase()}`;
@@ -238,6 +237,28 @@ const TEMPLATE_DESTINATION: Record<(typeof BRIDGE_TEMPLATES)[number], string | u
   'op-stack': undefined,
   arbitrum: 'evm:42161',
   'polygon-pos': 'evm:137',
+  lifi: undefined,
+  cbridge: undefined,
+  stargate: undefined,
+  hop: undefined,
+  synapse: undefined,
+  symbiosis: undefined,
+  debridge: undefined,
+  zksync: 'evm:324',
+  orbiter: undefined,
+  'avalanche-bridge': 'evm:43114',
+};
+
+/** Event shapes of the multi-destination protocols a definition can name without giving events. */
+const TEMPLATE_EVENTS: Partial<Record<(typeof BRIDGE_TEMPLATES)[number], { events: BridgeEvent[]; fills?: BridgeFillEvent[] }>> = {
+  lifi: { events: lifiEvents },
+  cbridge: { events: cbridgeEvents, fills: cbridgeFills },
+  stargate: { events: [...stargateV1Events(), ...stargateV2Events()] },
+  hop: { events: hopEvents() },
+  synapse: { events: synapseEvents },
+  symbiosis: { events: symbiosisEvents },
+  debridge: { events: debridgeEvents, fills: debridgeFills },
+  zksync: { events: zksyncEvents },
 };
 
 function templateEvents(protocol: string, destinationChain: string | undefined): { events: BridgeEvent[]; fills?: BridgeFillEvent[] } | undefined {
@@ -254,8 +275,12 @@ function templateEvents(protocol: string, destinationChain: string | undefined):
       const builtin = BRIDGE_REGISTRY.find((b) => b.protocol === protocol)!;
       return { events: builtin.events.map((e) => ({ ...e, destinationChain: dest })) };
     }
-    default:
-      return undefined;
+    default: {
+      const t = TEMPLATE_EVENTS[protocol as (typeof BRIDGE_TEMPLATES)[number]];
+      if (!t) return undefined;
+      const events = t.events.map((e) => (e.destinationChain && dest ? { ...e, destinationChain: dest } : e));
+      return { events, ...(t.fills ? { fills: t.fills } : {}) };
+    }
   }
 }
 
@@ -297,7 +322,14 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
       return fail((error as InvalidInputError).shortMessage ?? String(error));
     }
     if (getChain(chain).family !== 'evm') fail(`bridges are EVM contracts; ${chain} is not an EVM chain`);
-    const template = d.events ? undefined : templateEvents(d.protocol, destination);
+    // Bridges whose deposit is a plain transfer (no event): Orbiter makers, the Avalanche Bridge.
+    const transferDeposit =
+      d.events || (d.protocol !== 'orbiter' && d.protocol !== 'avalanche-bridge')
+        ? undefined
+        : d.protocol === 'orbiter'
+          ? { amountCode: 'orbiter' as const }
+          : { destinationChain: destination ?? TEMPLATE_DESTINATION['avalanche-bridge']! };
+    const template = d.events ? undefined : transferDeposit ? { events: [] } : templateEvents(d.protocol, destination);
     if (!d.events && !template) {
       fail(
         (BRIDGE_TEMPLATES as readonly string[]).includes(d.protocol)
@@ -307,25 +339,24 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
     }
     const events = d.events ?? template!.events;
     const fills = d.fills ?? template?.fills;
-    const check = (kind: string, abi: string, fields: (string | undefined)[]) => {
+    const check = (kind: string, abi: string, fields: (string | undefined)[], payload?: string) => {
       let known: Set<string>;
       try {
         known = eventFields(abi);
       } catch {
         return fail(`${kind} ABI does not parse as an event: ${abi.slice(0, 80)}`);
       }
+      if (payload) for (const f of PAYLOAD_FIELDS) known.add(f);
       for (const f of fields) if (f !== undefined && !known.has(f)) fail(`${kind} field "${f}" is not in ${abi.slice(0, 80)}`);
     };
     for (const e of events) {
-      check('event', e.abi, [
-        e.destinationChainIdField,
-        e.recipientField,
-        e.amountField,
-        e.outputAmountField,
-        e.tokenField,
-        e.destinationTokenField,
-        e.idField,
-      ]);
+      if (e.payload && e.emitter === undefined) fail(`event with a ${e.payload} payload needs \`emitter\` (the contract that publishes it)`);
+      check(
+        'event',
+        e.abi,
+        [e.destinationChainIdField, e.recipientField, e.amountField, e.outputAmountField, e.tokenField, e.destinationTokenField, e.idField],
+        e.payload,
+      );
       if (e.destinationChain !== undefined) {
         try {
           getChain(e.destinationChain);
@@ -342,6 +373,7 @@ export function resolveBridgeDefinitions(input: unknown): BridgeContract[] {
       name: d.name ?? `${d.protocol} bridge at ${d.address.toLowerCase()} (${chain})`,
       events: destination && d.events ? events.map((e) => ({ ...e, destinationChain: e.destinationChain ?? destination })) : events,
       ...(fills ? { fills } : {}),
+      ...(transferDeposit ? { transferDeposit } : {}),
       reference: d.reference ?? 'trace option `bridges`',
     };
   });
@@ -362,15 +394,20 @@ export interface BridgeExit {
   name: string;
   sourceChain: string;
   bridge: string;
-  /** Event name that carried it (e.g. 'V3FundsDeposited'). */
+  /** Event name that carried it (e.g. 'V3FundsDeposited'); 'transfer' for a bridge whose deposit is a plain transfer. */
   event: string;
   logIndex?: number;
   tx?: string;
   /** Canonical chaintrail chain id of the destination, when the event or the contract gives it. */
   destinationChain?: string;
-  /** EIP-155 chain id as the event gave it (also when chaintrail has no chain for it). */
+  /** A destination chaintrail has no chain id for ('solana', 'sui', 'aptos', 'starknet', …), when the event names one. */
+  destinationNetwork?: string;
+  /** The destination chain number as the event gave it (EIP-155 id, or the protocol's own numbering). */
   destinationChainId?: string;
-  /** Recipient on the destination chain (lower-case hex for EVM), when the event carries one. */
+  /**
+   * Recipient on the destination chain, when the event carries one: lower-case hex on EVM chains, base58 on Solana,
+   * the address string on Bitcoin, 0x hex as given elsewhere.
+   */
   recipient?: string;
   /** Source token (lower-case hex); absent for the native asset. */
   token?: string;
@@ -401,45 +438,117 @@ function field(args: Result, path: string): unknown {
 }
 
 const ZERO_PREFIX = /^0x0{24}[0-9a-f]{40}$/i;
+const NATIVE_PLACEHOLDERS = new Set(['0x0000000000000000000000000000000000000000', '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee']);
 
-/** An address field, or a bytes32 holding a left-padded 20-byte address; other bytes32 (non-EVM recipients) as hex. */
+/**
+ * An address field, a bytes32 holding a left-padded 20-byte address, or a uint256 holding one (zkSync); other values
+ * (non-EVM recipients) as hex.
+ */
 function addressOf(value: unknown): { address?: string; raw: string } {
-  const raw = String(value).toLowerCase();
+  const raw = typeof value === 'bigint' ? `0x${value.toString(16).padStart(64, '0')}` : String(value).toLowerCase();
   if (/^0x[0-9a-f]{40}$/.test(raw)) return { address: raw, raw };
   if (ZERO_PREFIX.test(raw)) return { address: `0x${raw.slice(26)}`, raw };
   return { raw };
 }
 
-function chainForId(id: bigint): string | undefined {
-  try {
-    return getChain(`evm:${id.toString()}`).id;
-  } catch {
-    return undefined;
-  }
+/** A token field: lower-case hex, or undefined for the native asset (zero address, 0xEeee… placeholder, empty). */
+function tokenOf(value: unknown): string | undefined {
+  const address = addressOf(value).address;
+  return address === undefined || NATIVE_PLACEHOLDERS.has(address) ? undefined : address;
+}
+
+/** Fields of a Wormhole token transfer payload an event definition may name (with `payload: 'wormhole-token-transfer'`). */
+const PAYLOAD_FIELDS = ['amount', 'tokenAddress', 'tokenChain', 'to', 'toChain', 'fee', 'fromAddress'] as const;
+
+/**
+ * A Wormhole Token Bridge transfer payload (id 1: transfer; id 3: transfer with payload), as BridgeStructs.sol lays
+ * it out: id u8, amount u256 (8 decimals at most), tokenAddress bytes32, tokenChain u16, to bytes32, toChain u16,
+ * then fee u256 (id 1) or fromAddress bytes32 (id 3). Undefined for other messages (attestations, governance).
+ */
+export function decodeWormholeTransfer(payload: string): Record<(typeof PAYLOAD_FIELDS)[number], bigint | string> | undefined {
+  const hex = payload.toLowerCase().replace(/^0x/, '');
+  const id = hex.slice(0, 2);
+  if ((id !== '01' && id !== '03') || hex.length < 2 * 133) return undefined;
+  const at = (offset: number, bytes: number) => `0x${hex.slice(2 * offset, 2 * (offset + bytes))}`;
+  return {
+    amount: BigInt(at(1, 32)),
+    tokenAddress: at(33, 32),
+    tokenChain: BigInt(at(65, 2)),
+    to: at(67, 32),
+    toChain: BigInt(at(99, 2)),
+    fee: id === '01' ? BigInt(at(101, 32)) : 0n,
+    fromAddress: id === '03' ? at(101, 32) : '0x',
+  };
+}
+
+/** Where a decoded event says the funds go: the contract's fixed chain, or the event's chain number mapped. */
+function destinationFrom(event: BridgeEvent, chainIdValue: bigint | undefined): BridgeDestination | undefined {
+  if (event.destinationChain) return { chain: event.destinationChain };
+  if (chainIdValue === undefined) return undefined;
+  return destinationOf(event.chainIds ?? 'evm', chainIdValue);
+}
+
+/** The decoded values of one log: the event's own arguments, and for a payload event the payload's fields. */
+type Values = (path: string) => unknown;
+
+function valuesOf(event: BridgeEvent, args: Result, bridge: BridgeContract): Values | undefined {
+  if (event.payload !== 'wormhole-token-transfer') return (path) => field(args, path);
+  // Only the Token Bridge's own messages are transfers (the core publishes for every emitter).
+  if (String(args.getValue('sender')).toLowerCase() !== bridge.address.toLowerCase()) return undefined;
+  const payload = decodeWormholeTransfer(String(args.getValue('payload')));
+  if (!payload) return undefined;
+  return (path) => (path in payload ? payload[path as keyof typeof payload] : field(args, path));
 }
 
 /**
- * Decodes the registered bridge events emitted by `bridge` in one transaction's logs. Each exit names protocol,
- * destination chain (from the event, or fixed by the contract) and recipient where the event carries them; logs of
- * other contracts and other events are ignored. Optionally keeps only exits of one source token (`token`, lower-case
- * hex; null = native) so a tainted USDC transfer is not matched to an ETH deposit in the same transaction.
+ * Decodes the registered bridge events of `bridge` in one transaction's logs (emitted by the bridge, or by the
+ * event's `emitter`). Each exit names protocol, destination chain (from the event, or fixed by the contract) and
+ * recipient where the event carries them; logs of other contracts and other events are ignored. Optionally keeps
+ * only exits of one source token (`token`, lower-case hex; null = native) so a tainted USDC transfer is not matched
+ * to an ETH deposit in the same transaction. `decimals` (of the source token) scales a Wormhole amount, which the
+ * payload gives in 8 decimals at most, back to base units.
  */
-export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[], filter: { token?: string | null } = {}): BridgeExit[] {
+export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[], filter: { token?: string | null; decimals?: number } = {}): BridgeExit[] {
   const exits: BridgeExit[] = [];
   const taken = new Set<EvmLog>();
   const address = bridge.address.toLowerCase();
   for (const { log, event, args, name } of parsedEvents(address, bridge.events, logs)) {
     // One event per log: the first registered event that decodes it (and passes the filter).
     if (taken.has(log)) continue;
-    const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
-    if (filter.token !== undefined && (filter.token ?? undefined) !== token) continue;
-    const destinationToken = event.destinationTokenField ? addressOf(field(args, event.destinationTokenField)).address : undefined;
-    const rec = addressOf(field(args, event.recipientField));
-    const chainIdValue = event.destinationChainIdField ? (field(args, event.destinationChainIdField) as bigint) : undefined;
-    const destinationChain = event.destinationChain ?? (chainIdValue !== undefined ? chainForId(chainIdValue) : undefined);
-    const recipient = rec.address && destinationChain ? normalizeAddress(destinationChain, rec.address) : rec.address;
-    const idValue = event.idField ? String(field(args, event.idField)) : undefined;
-    const where = destinationChain ?? (chainIdValue !== undefined ? `chain id ${chainIdValue}` : 'an unknown chain');
+    const value = valuesOf(event, args, bridge);
+    if (!value) continue;
+    const wormhole = event.payload === 'wormhole-token-transfer';
+    // A Wormhole payload names the token by its home chain: the source token only when it is native to the source.
+    const homeToken = wormhole && Number(value('tokenChain')) === wormholeIdOf(bridge.chain);
+    const token = wormhole
+      ? homeToken
+        ? tokenOf(value('tokenAddress'))
+        : undefined
+      : event.tokenField
+        ? tokenOf(value(event.tokenField))
+        : event.token?.toLowerCase();
+    const tokenKnown = !wormhole || homeToken;
+    if (filter.token !== undefined && tokenKnown && (filter.token ?? undefined) !== token) continue;
+    const destinationToken = event.destinationTokenField ? tokenOf(value(event.destinationTokenField)) : undefined;
+    const chainIdValue = event.destinationChainIdField ? BigInt(value(event.destinationChainIdField) as bigint) : undefined;
+    const dest = destinationFrom(event, chainIdValue);
+    const destinationChain = dest?.chain;
+    let recipientValue = event.recipientField ? value(event.recipientField) : undefined;
+    if (bridge.protocol === 'lifi' && String(recipientValue).toLowerCase() === LIFI_NON_EVM_RECEIVER) {
+      recipientValue = lifiNonEvmReceiver(address, logs, String(value('bridgeData.transactionId')));
+    }
+    const rec = recipientValue === undefined ? undefined : addressOf(recipientValue);
+    const nonEvm = dest !== undefined && (dest.network !== undefined || getChain(dest.chain!).family !== 'evm');
+    const recipient = nonEvm
+      ? recipientOn(dest, recipientValue)
+      : rec?.address && destinationChain
+        ? normalizeAddress(destinationChain, rec.address)
+        : rec?.address;
+    const idValue = event.idField ? String(value(event.idField)) : undefined;
+    const where = destinationChain ?? dest?.network ?? (chainIdValue !== undefined ? `chain id ${chainIdValue}` : 'an unknown chain');
+    let amount = BigInt(value(event.amountField) as bigint);
+    if (wormhole && filter.decimals !== undefined && filter.decimals > 8) amount *= 10n ** BigInt(filter.decimals - 8);
+    const via = bridge.protocol === 'lifi' ? String(value('bridgeData.bridge')) : undefined;
     exits.push({
       protocol: bridge.protocol,
       name: bridge.name,
@@ -449,21 +558,84 @@ export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[
       ...(log.logIndex !== undefined ? { logIndex: log.logIndex } : {}),
       ...(log.transactionHash ? { tx: log.transactionHash } : {}),
       ...(destinationChain ? { destinationChain } : {}),
+      ...(dest?.network ? { destinationNetwork: dest.network } : {}),
       ...(chainIdValue !== undefined ? { destinationChainId: chainIdValue.toString() } : {}),
       ...(recipient ? { recipient } : {}),
       ...(token ? { token } : {}),
       ...(destinationToken ? { destinationToken } : {}),
-      amount: field(args, event.amountField) as bigint,
-      ...(event.outputAmountField ? { outputAmount: field(args, event.outputAmountField) as bigint } : {}),
+      amount,
+      ...(event.outputAmountField ? { outputAmount: BigInt(value(event.outputAmountField) as bigint) } : {}),
       ...(idValue !== undefined ? { protocolId: idValue } : {}),
       reason:
         `entered ${bridge.name} (${bridge.protocol}): ${name} sends it to ${where}` +
-        (recipient ? `, recipient ${recipient}` : rec.raw ? `, recipient ${rec.raw} (not an EVM address)` : '') +
-        (idValue !== undefined ? `, deposit id ${idValue}` : ''),
+        (via ? ` via ${via}` : '') +
+        (recipient
+          ? `, recipient ${recipient}`
+          : rec?.raw && !nonEvm
+            ? `, recipient ${rec.raw} (not an EVM address)`
+            : event.recipientField
+              ? ''
+              : ' (the event names no recipient)') +
+        (idValue !== undefined ? `, deposit id ${idValue}` : '') +
+        (wormhole && filter.decimals === undefined ? ' (amount in the 8 decimals of the Wormhole payload)' : ''),
     });
     taken.add(log);
   }
   return exits;
+}
+
+const lifiCompanion: BridgeEvent = { abi: LIFI_NON_EVM_EVENT, amountField: 'destinationChainId' };
+
+/** LI.FI: the receiver of a non-EVM destination, from BridgeToNonEVMChain with the same transaction id. */
+function lifiNonEvmReceiver(address: string, logs: readonly EvmLog[], transactionId: string): unknown {
+  for (const { args } of parsedEvents(address, [lifiCompanion], logs)) {
+    if (String(args.getValue('transactionId')).toLowerCase() === transactionId.toLowerCase()) return args.getValue('receiver');
+  }
+  return LIFI_NON_EVM_RECEIVER;
+}
+
+/** A transfer into a bridge without deposit events: what decodeTransferDeposit reads. */
+export interface BridgeTransferIn {
+  from: string;
+  amount: bigint;
+  tx?: string;
+  logIndex?: number;
+  /** Lower-case hex token; absent = native. */
+  token?: string;
+}
+
+/**
+ * The deposit a plain transfer into a `transferDeposit` bridge makes: the recipient is the sender (on its own
+ * address on the destination), the destination is the bridge's fixed chain or, for Orbiter, the chain the amount's
+ * last four digits code. Undefined for other bridges, and for an Orbiter amount that codes no destination.
+ */
+export function decodeTransferDeposit(bridge: BridgeContract, transfer: BridgeTransferIn): BridgeExit | undefined {
+  const rule = bridge.transferDeposit;
+  if (!rule) return undefined;
+  const coded = rule.amountCode === 'orbiter' ? orbiterDestination(transfer.amount) : undefined;
+  if (rule.amountCode === 'orbiter' && !coded) return undefined;
+  const dest: BridgeDestination | undefined = rule.destinationChain ? { chain: getChain(rule.destinationChain).id } : coded?.destination;
+  const where = dest?.chain ?? dest?.network ?? `Orbiter code ${coded?.code} (a chain chaintrail does not know)`;
+  const recipient = dest?.chain && getChain(dest.chain).family === 'evm' ? normalizeAddress(dest.chain, transfer.from) : transfer.from.toLowerCase();
+  return {
+    protocol: bridge.protocol,
+    name: bridge.name,
+    sourceChain: bridge.chain,
+    bridge: bridge.address.toLowerCase(),
+    event: 'transfer',
+    ...(transfer.logIndex !== undefined ? { logIndex: transfer.logIndex } : {}),
+    ...(transfer.tx ? { tx: transfer.tx } : {}),
+    ...(dest?.chain ? { destinationChain: dest.chain } : {}),
+    ...(dest?.network ? { destinationNetwork: dest.network } : {}),
+    ...(coded ? { destinationChainId: String(coded.code) } : {}),
+    recipient,
+    ...(transfer.token ? { token: transfer.token.toLowerCase() } : {}),
+    amount: transfer.amount,
+    reason:
+      `entered ${bridge.name} (${bridge.protocol}) by a plain transfer` +
+      (coded ? ` whose amount ends in ${coded.code}: sends it to ${where}` : `: sends it to ${where}`) +
+      `, recipient the sender ${recipient}`,
+  };
 }
 
 /**
@@ -471,7 +643,7 @@ export function decodeBridgeExits(bridge: BridgeContract, logs: readonly EvmLog[
  * single-destination bridge, the destination chain. The recipient stays unknown.
  */
 export function bridgeEntry(bridge: BridgeContract): { protocol: string; name: string; destinationChain?: string; reason: string } {
-  const fixed = new Set(bridge.events.map((e) => e.destinationChain));
+  const fixed = new Set(bridge.transferDeposit ? [bridge.transferDeposit.destinationChain] : bridge.events.map((e) => e.destinationChain));
   const destinationChain = fixed.size === 1 ? [...fixed][0] : undefined;
   return {
     protocol: bridge.protocol,
@@ -505,8 +677,9 @@ export interface BridgeFill {
 /** The logs `address` emitted that one of `events` decodes, with their arguments. */
 function* parsedEvents<E extends BridgeEvent | BridgeFillEvent>(address: string, events: readonly E[], logs: readonly EvmLog[]) {
   for (const log of logs) {
-    if (log.address.toLowerCase() !== address) continue;
+    const from = log.address.toLowerCase();
     for (const event of events) {
+      if (from !== (('emitter' in event && event.emitter?.toLowerCase()) || address)) continue;
       let parsed: LogDescription | null = null;
       try {
         parsed = iface(event).parseLog({ topics: [...log.topics], data: log.data });
@@ -527,7 +700,7 @@ export function decodeBridgeFills(bridge: BridgeContract, logs: readonly EvmLog[
     // One fill per log: the first registered fill event that decodes it.
     if (taken.has(log)) continue;
     const recipient = addressOf(field(args, event.recipientField)).address;
-    const token = event.tokenField ? addressOf(field(args, event.tokenField)).address : undefined;
+    const token = event.tokenField ? tokenOf(field(args, event.tokenField)) : undefined;
     fills.push({
       protocol: bridge.protocol,
       name: bridge.name,

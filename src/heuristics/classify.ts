@@ -1,6 +1,6 @@
 import type { Label } from '../core/schema.js';
 import { SERVICE_CATEGORIES, type ServiceCategory } from '../core/service.js';
-import type { LabelStore } from '../labels/store.js';
+import { labelCitation, type LabelStore } from '../labels/store.js';
 
 /** The kinds of stop a label decides: sanctioned, mixer, bridge, and the services (exchange, instant-exchange, payment, gambling, custody). */
 export type TerminalKind = 'bridge' | 'mixer' | 'sanctioned' | ServiceCategory;
@@ -22,7 +22,7 @@ export function classifyByLabel(labels: LabelStore | undefined, chain: string, a
   const all = labels.getAll(chain, address);
   for (const kind of ORDER) {
     const label = all.find((l) => l.category === kind);
-    if (label) return { kind, label, reason: `labeled ${kind} "${label.entity}"${label.source ? ` (${label.source})` : ''}` };
+    if (label) return { kind, label, reason: `labeled ${kind} "${label.entity}"${labelCitation(label)}` };
   }
   return undefined;
 }

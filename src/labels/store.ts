@@ -76,6 +76,15 @@ export function createLabelInterner(): (label: Label) => Label {
   };
 }
 
+/**
+ * How a report cites a label after its entity: ` (<source>)`, with `; licence <licence>` when the source states one
+ * (the built-in pack's labels do), or '' for a label without a source.
+ */
+export function labelCitation(label: Pick<Label, 'source' | 'licence'>): string {
+  if (!label.source) return label.licence === undefined ? '' : ` (licence ${label.licence})`;
+  return ` (${label.source}${label.licence === undefined ? '' : `; licence ${label.licence}`})`;
+}
+
 /** One address holds one label (the common case, no array) or several in precedence order. */
 type Slot = Label | Label[];
 

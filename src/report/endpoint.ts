@@ -18,6 +18,10 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
     out.category = e.label.category;
     out.jurisdictions = [...e.label.jurisdictions];
     out.crossBorder = crossBorder(e.label.jurisdictions, caseJurisdiction).crossBorder;
+    if (e.label.licence !== undefined) {
+      out.labelSource = e.label.source;
+      out.labelLicence = e.label.licence;
+    }
   }
   if (e.depositAddress) {
     out.depositAddress = formatAddress(e.chain, e.depositAddress);
@@ -46,6 +50,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
     protocol: b.protocol,
     name: b.name,
     ...(b.destinationChain ? { destinationChain: b.destinationChain } : {}),
+    ...(b.destinationNetwork ? { destinationNetwork: b.destinationNetwork } : {}),
     ...(b.recipient ? { recipient: addressOn(b.destinationChain, b.recipient) } : {}),
     ...(b.deposits
       ? {
@@ -55,6 +60,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
             ...(d.depositId !== undefined ? { depositId: d.depositId } : {}),
             ...(d.destinationChain ? { destinationChain: d.destinationChain } : {}),
             ...(d.destinationChainId ? { destinationChainId: d.destinationChainId } : {}),
+            ...(d.destinationNetwork ? { destinationNetwork: d.destinationNetwork } : {}),
             ...(d.recipient ? { recipient: addressOn(d.destinationChain, d.recipient) } : {}),
             ...(d.amount !== undefined ? { amount: d.amount.toString() } : {}),
             ...(d.outputAmount !== undefined ? { outputAmount: d.outputAmount.toString() } : {}),

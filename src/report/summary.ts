@@ -151,7 +151,7 @@ function crossingLines(report: TraceReport): string[] {
         e.bridge!.name,
         short(d.tx),
         d.depositId ?? '',
-        d.destinationChain ?? d.destinationChainId ?? '',
+        d.destinationChain ?? d.destinationNetwork ?? d.destinationChainId ?? '',
         d.recipient ?? '',
         d.continuation
           ? `${d.continuation.taintedDisplay} ${d.continuation.asset.symbol} in ${short(d.continuation.tx)} (${d.continuation.match === 'protocol-id' ? 'deposit id' : `amount+time, ${d.continuation.confidence}`})`

@@ -4,10 +4,14 @@
  *    label), then 1 M lookups; time, and heap held by labels + store.
  * 2. file: the same million rows as the project's label CSV on disk, loaded end to end with loadLabelSources
  *    (CSV parse, zod validation, address normalization, duplicate/conflict checks, store); time and heap.
+ * 3. pack: the built-in label pack (data/label-pack.json.gz) in a fresh process: the root import, then its first use
+ *    (read, gunzip, JSON, validation, store) timed and its RSS and heap deltas, then lookups of its own addresses.
  * Run with `npm run bench` (test/bench/run.ts) or `npx tsx -e "import('./test/bench/labels.ts').then(m => m.run())"`.
  * LABELS_BENCH_N changes the count (for a quick look).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -15,6 +19,7 @@ import { runInNewContext } from 'node:vm';
 import type { Label } from '../../src/core/schema.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { loadLabelSources } from '../../src/labels/load.js';
+import { labelPackPath } from '../../src/labels/builtin.js';
 
 const CHAINS = ['ethereum', 'evm:56', 'evm:137'] as const;
 const CATEGORIES = ['exchange', 'service', 'defi', 'other', 'scam'] as const;
@@ -117,4 +122,54 @@ export async function run(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await runPack();
+}
+
+// Runs in a child process, so the pack is loaded cold, as in a user's first trace.
+const PACK_PROBE = `
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc');
+const root = await import('./src/index.ts');
+gc(); gc();
+const m0 = process.memoryUsage();
+const t0 = performance.now();
+const store = root.createBuiltinLabelStore();
+const loadMs = performance.now() - t0;
+gc(); gc();
+const m1 = process.memoryUsage();
+const t1 = performance.now();
+const again = root.createBuiltinLabelStore();
+const againMs = performance.now() - t1;
+const keys = [...store.entries()].map((l) => [l.chain, l.address]);
+const rounds = Math.ceil(1_000_000 / keys.length);
+let hits = 0;
+const t2 = performance.now();
+for (let r = 0; r < rounds; r++) for (const [c, a] of keys) if (store.get(c, a)) hits++;
+const lookMs = performance.now() - t2;
+process.stdout.write(JSON.stringify({ labels: store.size, again: again.size, loadMs, againMs, rss: m1.rss - m0.rss, heap: m1.heapUsed - m0.heapUsed, lookups: rounds * keys.length, hits, lookMs }));
+`;
+
+/** The built-in label pack: size on disk, cold load time and memory, lookups per second (printed by `npm run bench`). */
+export async function runPack(): Promise<void> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const f = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PACK_PROBE], { cwd: root, encoding: 'utf8' })) as {
+    labels: number;
+    again: number;
+    loadMs: number;
+    againMs: number;
+    rss: number;
+    heap: number;
+    lookups: number;
+    hits: number;
+    lookMs: number;
+  };
+  if (f.hits !== f.lookups) throw new Error(`bench: expected ${f.lookups} pack hits, got ${f.hits}`);
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  process.stdout.write(
+    `labels: pack: ${f.labels.toLocaleString('en')} labels, ${kb(statSync(labelPackPath()).size)} on disk; first use ${f.loadMs.toFixed(0)} ms ` +
+      `(read, gunzip, validate, store; a second store ${f.againMs.toFixed(1)} ms), rss +${mb(f.rss)}, heap +${(f.heap / 1024 / 1024).toFixed(1)} MB\n` +
+      `labels: pack: ${f.lookups.toLocaleString('en')} lookups in ${f.lookMs.toFixed(0)} ms (${((f.lookMs * 1e6) / f.lookups).toFixed(0)} ns each)\n`,
+  );
 }

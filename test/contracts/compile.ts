@@ -19,6 +19,7 @@ const SOURCES = [
   'Splitter.sol',
   'Batcher.sol',
   'DepositForwarder.sol',
+  'MiniRouters.sol',
 ];
 // The SpokePool's events and the pools' swap() hold more values than the legacy code generator keeps on the stack:
 // compiled through the IR.

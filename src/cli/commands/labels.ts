@@ -8,6 +8,7 @@ import { JurisdictionSchema, type Label } from '../../core/schema.js';
 import { LABEL_CSV_HEADER } from '../../labels/formats/csv.js';
 import { LABEL_FORMATS, loadLabelSources, sourceName, type LabelFormat, type LoadedLabels } from '../../labels/load.js';
 import { formatSummary } from '../../labels/summary.js';
+import { labelPackSources } from '../../labels/builtin.js';
 import type { CliIo } from '../io.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -52,6 +53,7 @@ export function registerLabelsCommand(program: Command, io: CliIo): void {
   registerLabelsImport(labels, io);
   registerLabelsLookup(labels, io);
   registerLabelsStats(labels, io);
+  registerLabelsSources(labels, io);
 }
 
 /** `labels import`: label sources converted into the project's CSV; what was skipped is said on stderr. */
@@ -122,7 +124,7 @@ function registerLabelsLookup(labels: Command, io: CliIo): void {
         const cb = 'crossBorder' in r ? `  cross-border: ${r.crossBorder === null ? 'unknown' : r.crossBorder ? 'yes' : 'no'} (${r.reason})` : '';
         io.stdout.write(
           `${r.entity}  ${r.category}  ${r.jurisdictions.length ? r.jurisdictions.join(';') : 'jurisdiction unknown'}  confidence ${r.confidence}${cb}\n` +
-            `  ${r.chain} ${r.address}  source: ${r.source || '(none)'}\n`,
+            `  ${r.chain} ${r.address}  source: ${r.source || '(none)'}${r.licence === undefined ? '' : `  licence: ${r.licence}`}\n`,
         );
       }
     });
@@ -168,6 +170,27 @@ function registerLabelsStats(labels: Command, io: CliIo): void {
       for (const [k, v] of Object.entries(stats.byCategory)) out.push(`  ${k}: ${v}`);
       out.push('', 'per chain:');
       for (const [k, v] of Object.entries(stats.byChain)) out.push(`  ${k}: ${v}`);
+      io.stdout.write(`${out.join('\n')}\n`);
+    });
+}
+
+/** `labels sources`: the built-in label pack's sources with licence, date of the data, origin and counts. */
+function registerLabelsSources(labels: Command, io: CliIo): void {
+  labels
+    .command('sources')
+    .description('List the sources of the built-in label pack: licence, date of the data, origin URL and label count')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((opts) => {
+      const sources = labelPackSources();
+      if (opts.format === 'json') {
+        io.stdout.write(`${JSON.stringify(sources, null, 2)}\n`);
+        return;
+      }
+      const total = sources.reduce((n, s) => n + s.labels, 0);
+      const out = [`${total} label(s) from ${sources.length} source(s)`, ''];
+      for (const s of sources) {
+        out.push(`${s.id}: ${s.labels} label(s), ${s.addresses} address(es); licence ${s.licence}; data of ${s.date}`, `  ${s.title}`, `  ${s.url}`);
+      }
       io.stdout.write(`${out.join('\n')}\n`);
     });
 }

@@ -110,7 +110,7 @@ export function parseEtherscanJson(text: string, file = 'labels.json', options: 
       ? { address, line, name: entry.data, labels: [] as string[], perLabelFile: true }
       : { address, line, name: entry.data.name, labels: entry.data.labels, perLabelFile: false };
   });
-  return build(rows, file, options);
+  return etherscanRowsToLabels(rows, file, options);
 }
 
 /**
@@ -144,12 +144,14 @@ export function parseEtherscanCsv(text: string, file = 'labels.csv', options: Et
         : [],
     perLabelFile: true,
   }));
-  return build(rows, file, options);
+  return etherscanRowsToLabels(rows, file, options);
 }
 
-type Row = { address: string; line: number; error?: string; name?: string; labels?: string[]; perLabelFile?: boolean };
+/** One row of an explorer label export: address, line, name tag and labels (or why the row is unreadable). */
+export type EtherscanRow = { address: string; line: number; error?: string; name?: string; labels?: string[]; perLabelFile?: boolean };
 
-function build(rows: Row[], file: string, options: EtherscanOptions): LabelImport {
+/** Explorer label rows to labels: address normalized, entity from the name tag, category from labels and name. */
+export function etherscanRowsToLabels(rows: EtherscanRow[], file: string, options: EtherscanOptions): LabelImport {
   const chain = getChain(options.chain ?? 'ethereum').id;
   if (getChain(chain).family !== 'evm')
     throw new InvalidInputError(`Etherscan labels are EVM addresses; chain "${chain}" is not an EVM chain`, { details: { file, chain } });
