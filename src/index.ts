@@ -157,8 +157,10 @@ export {
 } from './heuristics/bridge-match.js';
 export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
+export { SERVICE_CATEGORIES, isService, type ServiceCategory } from './core/service.js';
 export {
   inferDepositAddress,
+  depositConfidence,
   type DepositBehaviour,
   type DepositDecision,
   type DepositEvidence,
@@ -198,6 +200,7 @@ export {
   packetFiles,
   readReportFile,
   RequestPacketSchema,
+  PacketTypeSchema,
   type RequestPacket,
   type PacketFile,
 } from './report/packets.js';

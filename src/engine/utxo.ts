@@ -1,3 +1,4 @@
+import { isService } from '../core/service.js';
 import pLimit from 'p-limit';
 import { nativeAsset, assetKey, formatUnits, parseUnits } from '../core/asset.js';
 import { InvalidInputError } from '../core/errors.js';
@@ -368,7 +369,7 @@ function finish(state: UtxoRun): Omit<UtxoTraceResult, 'seeds'> {
       path: o.path,
       inflowEdges: [],
       ...(stop?.label ? { label: stop.label } : {}),
-      ...(stop?.label?.category === 'exchange' ? { depositAddress: o.address, depositInferred: false } : {}),
+      ...(isService(stop?.label?.category) ? { depositAddress: o.address, depositInferred: false } : {}),
     });
     const node = nodeKey(chain, o.address);
     const m = held.get(node) ?? new Map<string, bigint>();

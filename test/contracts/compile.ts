@@ -18,6 +18,7 @@ const SOURCES = [
   'SwapRouter.sol',
   'Splitter.sol',
   'Batcher.sol',
+  'DepositForwarder.sol',
   'MiniRouters.sol',
 ];
 // The SpokePool's events and the pools' swap() hold more values than the legacy code generator keeps on the stack:
