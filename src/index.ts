@@ -112,6 +112,22 @@ export { chainForCurrency } from './labels/currency.js';
 export { builtinLabels, createBuiltinLabelStore, labelPackSources } from './labels/builtin.js';
 export type { LabelPackSource } from './labels/pack/format.js';
 export { parseEthLabelsAccounts, readEthLabelsDir, ETH_LABELS_CHAINS } from './labels/formats/eth-labels.js';
+export {
+  screenAddresses,
+  screenCounts,
+  chainOfAddressForm,
+  labelsOnChain,
+  ScreenInputSchema,
+  ScreenOptionsSchema,
+  type ScreenInput,
+  type ScreenOptions,
+  type ScreenRow,
+  type ScreenHit,
+  type ScreenInvalid,
+  type ScreenLabel,
+  type ChainFrom,
+} from './labels/screen.js';
+export { parseAddressList, type ListedAddress } from './labels/screen-input.js';
 // Heuristics and taint.
 export {
   BRIDGE_REGISTRY,
@@ -151,8 +167,10 @@ export {
 } from './heuristics/bridge-match.js';
 export { LEDGER_MODELS, createLedger, type Ledger, type LedgerModelName } from './taint/ledger.js';
 export { classifyByLabel, type Terminal, type TerminalKind } from './heuristics/classify.js';
+export { SERVICE_CATEGORIES, isService, type ServiceCategory } from './core/service.js';
 export {
   inferDepositAddress,
+  depositConfidence,
   type DepositBehaviour,
   type DepositDecision,
   type DepositEvidence,
@@ -192,6 +210,7 @@ export {
   packetFiles,
   readReportFile,
   RequestPacketSchema,
+  PacketTypeSchema,
   type RequestPacket,
   type PacketFile,
 } from './report/packets.js';

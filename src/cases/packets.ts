@@ -9,7 +9,9 @@ import {
   ContributionSchema,
   MoneySchema,
   PacketMovementSchema,
+  PacketTypeSchema,
   RequestPacketSchema,
+  serviceWord,
   sumMoney,
   type Money,
   type PacketFile,
@@ -31,7 +33,8 @@ export const SHARE_RULE =
   "per address and asset, the amount requested is the sum of the cases' own traced amounts, capped at the tainted value the address received (each incoming transfer counted once however many cases traced it, its tainted part never more than it moved); an inferred deposit address is the exchange's customer account, so what it swept out and what it still holds are both in that request; when the cap applies, the cases share it pro rata to their traced amounts; a case's share is split among its victim payments pro rata to their parts of its traced amount; whole base units, remainders to the largest fractions (ties: earlier case reference, earlier payment)";
 
 /**
- * One request per recipient (an exchange, or the issuer of a freezable stablecoin) covering every case whose latest
+ * One request per recipient (a service entity: an exchange, instant exchange, payment, gambling or custody service;
+ * or the issuer of a freezable stablecoin) covering every case whose latest
  * trace reached it. Each address is requested once, for no more than the tainted value it received: cases tracing
  * the same transfers are not added up beyond them (SHARE_RULE); the per-case parts are the single-case request
  * packets (src/report/packets.ts) as each case's trace saw them.
@@ -39,7 +42,7 @@ export const SHARE_RULE =
 export const ConsolidatedPacketSchema = z.object({
   format: z.literal('chaintrail-consolidated-request'),
   version: z.literal(1),
-  type: z.enum(['exchange', 'issuer']),
+  type: PacketTypeSchema,
   request: z.string(),
   recipient: RequestPacketSchema.shape.recipient.pick({ entity: true, jurisdictions: true }),
   caseCount: z.number().int(),
@@ -251,9 +254,11 @@ const part$ = (p: { amountDisplay: string }, symbol: string) => `${escapeMarkdow
 export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
   const out: string[] = [];
   const who = escapeMarkdown(p.recipient.entity);
-  out.push(`# ${p.type === 'exchange' ? 'Consolidated disclosure and freeze request' : 'Consolidated freeze request'}: ${who}`);
+  const service = p.type !== 'issuer';
+  const side = serviceWord(p.type);
+  out.push(`# ${service ? 'Consolidated disclosure and freeze request' : 'Consolidated freeze request'}: ${who}`);
   out.push('');
-  out.push(`- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : ''}`);
+  out.push(`- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : p.type !== 'exchange' ? ` (${p.type} service)` : ''}`);
   out.push(`- Recipient jurisdiction: ${p.recipient.jurisdictions.length ? p.recipient.jurisdictions.map(escapeMarkdown).join(', ') : 'unknown'}`);
   out.push(`- Cases: ${p.caseCount} (${p.cases.map((c) => escapeMarkdown(c.reference)).join(', ')})`);
   out.push(`- Requested: ${escapeMarkdown(p.request)}`);
@@ -262,7 +267,7 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
   out.push("All times are UTC. Amounts are the tainted share under each case's taint model, not necessarily the whole transfer.");
   out.push(`How shared addresses are counted: ${escapeMarkdown(p.rule)}.`);
   out.push('');
-  out.push(`## ${p.type === 'exchange' ? 'Deposit addresses' : 'Addresses holding tainted funds'} (all cases)`);
+  out.push(`## ${service ? 'Deposit addresses' : 'Addresses holding tainted funds'} (all cases)`);
   out.push('');
   out.push('| chain | address | cases | requested | tainted value received | first seen (UTC) | last seen (UTC) |');
   out.push('|---|---|---|---:|---:|---|---|');
@@ -281,7 +286,7 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
     out.push(
       `- Tainted value received (incoming transfers below, each counted once): ${a.received ? part$(a.received, symbol) : `unknown: the stored traces of ${a.casesWithoutTransfers!.map(escapeMarkdown).join(', ')} list no transfers (re-trace them); the largest single case's amount is requested`}`,
     );
-    if (a.swept) out.push(`- Swept out to the exchange (outgoing transfers below, each counted once): ${part$(a.swept, symbol)}`);
+    if (a.swept) out.push(`- Swept out to the ${side} (outgoing transfers below, each counted once): ${part$(a.swept, symbol)}`);
     out.push(
       `- The cases' own traced amounts added up: ${part$(a.tracedByCases, symbol)}${a.tracedByCases.amount !== a.amount ? ' (their traces overlap: the shares below are scaled pro rata)' : ''}`,
     );
@@ -293,7 +298,7 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
         );
     }
     if (a.outgoing.length) {
-      out.push('- Outgoing (swept out of this address into the exchange):');
+      out.push(`- Outgoing (swept out of this address into the ${side}):`);
       for (const m of a.outgoing)
         out.push(
           `  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) to ${markdownCode(m.to)}: ${part$(m, symbol)} moved, ${escapeMarkdown(m.taintDisplay)} tainted (cases ${m.cases.map(escapeMarkdown).join(', ')})`,
@@ -322,7 +327,7 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
     );
     for (const a of c.addresses) {
       out.push(`- ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}${a.inferred ? ' (deposit address inferred from a sweep)' : ''}, ${a.hops} hop(s):`);
-      out.push(...addressDetail(a).map((l) => `  ${l}`));
+      out.push(...addressDetail(a, side).map((l) => `  ${l}`));
     }
     if (c.victimPayments.length) {
       out.push(

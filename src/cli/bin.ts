@@ -3,5 +3,11 @@ import { runCli } from './main.js';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort(new Error('interrupted (SIGINT)')));
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, signal: controller.signal });
+const code = await runCli(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});
 process.exitCode = code;

@@ -3,6 +3,7 @@ import { lazyPackage } from './lazy.js';
 import { getChain, type ChainInfo } from './chain.js';
 import { InvalidAddressError } from './errors.js';
 import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
+import { decodeBase58, hasNoBitcoinScript, standardBitcoinAddress } from './bitcoin-address.js';
 
 // ethers' base58 and byte helpers, loaded with the first TRON address.
 const ethersUtils = lazyPackage<typeof import('ethers/utils')>('ethers/utils');
@@ -108,13 +109,11 @@ export function tronFromEvmHex(hex: string): string {
 
 function decodeTron(address: string): Uint8Array {
   if (!/^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(address)) throw invalid('tron', address, 'expected base58 starting with T, 34 characters');
-  let bytes: Uint8Array;
-  try {
-    const { getBytes, toBeHex, decodeBase58 } = ethersUtils();
-    bytes = getBytes(toBeHex(decodeBase58(address), 25));
-  } catch {
-    throw invalid('tron', address, 'not valid base58');
-  }
+  // Base58 without ethers (no module load, no BigInt): a value of more than 25 bytes is no TRON address.
+  const digits = decodeBase58(address);
+  if (!digits || digits.length > 25) throw invalid('tron', address, 'not valid base58');
+  const bytes = new Uint8Array(25);
+  bytes.set(digits, 25 - digits.length);
   const payload = bytes.slice(0, 21);
   const check = tronChecksum(payload);
   if (payload[0] !== 0x41 || check.some((b, i) => b !== bytes[21 + i])) throw invalid('tron', address, 'bad base58check checksum');
@@ -128,6 +127,11 @@ function normalizeTron(raw: string): string {
 }
 
 function normalizeBitcoin(chain: string, raw: string): string {
+  // P2PKH, P2SH and segwit v0 without bitcoinjs-lib (bitcoin-address.ts), and text that can be no address at all
+  // with bitcoinjs-lib's words for it; Taproot, later segwit versions and their errors through bitcoinjs-lib.
+  const standard = standardBitcoinAddress(chain, raw);
+  if (standard !== undefined) return standard;
+  if (hasNoBitcoinScript(raw)) throw invalid(chain, raw, `${raw} has no matching Script`);
   const network = bitcoinNetwork(chain);
   try {
     const { address } = bitcoinLib();

@@ -346,8 +346,11 @@ export const EndpointSchema = z.object({
   sweptTo: z.array(z.string()).optional(),
   /**
    * What decided an inferred deposit address, in this endpoint's asset: the movements into it (`deposits`) and its
-   * sweeps to the exchange's wallets, what it received and swept (base units) and the share swept, dust it paid
-   * anyone else, the time from each deposit to the next sweep (smallest, largest) and the sweep transactions.
+   * sweeps to the service's wallets, what it received and swept (base units) and the share swept, dust it paid
+   * anyone else, the time from each deposit to the next sweep (smallest, largest) and the sweep transactions; the
+   * service's own acts on it (gas top-ups before token sweeps, the TRON activation), `forwarder` when it is a
+   * contract that flushed to the service, and `confidence` (README "Deposit addresses": 1 - 2^-acts times the
+   * wallet label's confidence; not stated for an exchange's deposit address that rests on its sweeps alone).
    */
   depositEvidence: z
     .object({
@@ -359,6 +362,10 @@ export const EndpointSchema = z.object({
       paidElsewhere: amountString.optional(),
       sweepDelaySeconds: z.object({ min: z.number(), max: z.number() }).optional(),
       sweepTxs: z.array(z.string()),
+      gasTopUps: z.object({ count: z.number().int(), txs: z.array(z.string()) }).optional(),
+      activation: z.object({ tx: z.string(), from: z.string() }).optional(),
+      forwarder: z.boolean().optional(),
+      confidence: z.number().min(0).max(1).optional(),
     })
     .optional(),
   freezable: z.object({ issuer: z.string() }).optional(),
@@ -487,9 +494,14 @@ export const TraceReportSchema = z.object({
   /** Conversions inside transactions (swaps, wraps, unwraps) in time order; absent when the trace met none. */
   conversions: z.array(ConversionReportSchema).optional(),
   endpoints: z.array(EndpointSchema),
+  /**
+   * Per service entity reached (exchanges and every other service category): `category` is written only when it is
+   * not `exchange`, so traces that reach only exchanges read as before.
+   */
   exchanges: z.array(
     z.object({
       entity: z.string(),
+      category: CategorySchema.optional(),
       jurisdictions: z.array(z.string()),
       crossBorder: z.boolean().nullable(),
       crossBorderReason: z.string(),

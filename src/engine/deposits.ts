@@ -1,83 +1,174 @@
+import { getChain } from '../core/chain.js';
+import { assetKeyOf } from './run-state.js';
+import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import type { Label } from '../core/schema.js';
+import { isService, type ServiceCategory } from '../core/service.js';
 import type { LabelStore } from '../labels/store.js';
+import { findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
 import { classifyByLabel } from '../heuristics/classify.js';
-import { inferDepositAddress, withinDustShare, type DepositEvidence, type DepositMovement, type DepositRule } from '../heuristics/deposit.js';
+import {
+  depositConfidence,
+  inferDepositAddress,
+  withinDustShare,
+  type DepositEvidence,
+  type DepositMovement,
+  type DepositRule,
+} from '../heuristics/deposit.js';
 import type { FlowNode, FlowTransfer, TaintFlow } from './flow.js';
 import { nodeKey, splitNodeKey } from './state.js';
 
-/** An unlabeled address the trace found to be an exchange's deposit address, and the evidence per asset key. */
+/** An unlabeled address the trace found to be a service's deposit address, and the evidence per asset key. */
 export interface DepositInference {
+  /** The label of the service wallet it swept into (entity, category, jurisdictions). */
   label: Label;
-  /** Node keys of the exchange wallets it swept into. */
+  /** The endpoint kind: the service's category. */
+  kind: ServiceCategory;
+  /** Node keys of the service's wallets it swept into. */
   sweptTo: Set<string>;
   evidence: ReadonlyMap<string, DepositEvidence>;
+  /** `depositConfidence` of the wallet's label and the acts that fit (heuristics/deposit.ts). */
+  confidence: number;
+  /** Gas top-ups or an activation by the service support the sweeps. */
+  corroborated: boolean;
+  /** A contract (a deposit forwarder) whose later outflows, read apart, all went to the service's wallets. */
+  forwarder?: true;
 }
 
+/** What the rule needs besides the flow: the trace's bridges, and forwarder contracts' own movements. */
+export interface DepositSources {
+  bridges?: BridgeRegistry;
+  /** Contracts that kept taint (`contract` stops), by node key: every movement read for them (engine/forwarders.ts). */
+  forwarders?: ReadonlyMap<string, readonly AccountTransfer[]>;
+  /** Native value sent to deposit addresses, read apart when the trace does not follow native value (gas top-ups, activation). */
+  nativeInflows?: ReadonlyMap<string, readonly AccountTransfer[]>;
+}
+
+/** A counterparty, classified once: the service whose wallet it is, or the mixer/bridge it is. */
+type Counterparty = { service: Label } | { barrier: string } | null;
+
 /**
- * Expanded, unlabeled addresses whose outflows all (or all but dust) go to one exchange's labeled wallets: the
+ * Expanded, unlabeled addresses whose outflows all (or all but dust) go to one service's labeled wallets: the
  * engine read every movement of an expanded address in the window, so its sweeps are known however late they came.
  * An address at the hop limit is not expanded, so its sweeps are not read (it stays a `hop-limit` endpoint).
+ * Contracts that kept taint are read the same way from their own movements (`sources.forwarders`): a deposit
+ * forwarder that flushed everything to the service's hot wallet is the service's deposit address.
  */
 export function inferDeposits(
   flow: TaintFlow,
   expanded: ReadonlySet<string>,
   labels: LabelStore | undefined,
   rule: DepositRule,
+  sources: DepositSources = {},
 ): Map<string, DepositInference> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
-  // The exchange label of each recipient, looked up once per address.
-  const exchanges = new Map<FlowNode, Label | null>();
-  const exchangeOf = (node: FlowNode): Label | undefined => {
-    let label = exchanges.get(node);
-    if (label === undefined) {
-      const { chain, address } = splitNodeKey(node.key);
+  // Each counterparty classified once per address key.
+  const seen = new Map<string, Counterparty>();
+  const counterparty = (chain: string, address: string): Counterparty => {
+    const key = nodeKey(chain, address);
+    let found = seen.get(key);
+    if (found === undefined) {
       const terminal = classifyByLabel(labels, chain, address);
-      exchanges.set(node, (label = terminal?.kind === 'exchange' ? terminal.label : null));
+      const bridge = terminal ? undefined : findBridge(chain, address, sources.bridges);
+      found = isService(terminal?.kind)
+        ? { service: terminal.label }
+        : terminal?.kind === 'mixer' || terminal?.kind === 'bridge'
+          ? { barrier: terminal.reason }
+          : bridge
+            ? { barrier: `bridge ${bridge.name}` }
+            : null;
+      seen.set(key, found);
     }
-    return label ?? undefined;
+    return found;
+  };
+  const serviceOf = (node: FlowNode) => {
+    const { chain, address } = splitNodeKey(node.key);
+    const c = counterparty(chain, address);
+    return c && 'service' in c ? c.service : undefined;
   };
   // (Keys in any order: the result is looked up, never listed.)
   for (const key of expanded) {
     const node = flow.lookup(key);
     if (!node) continue;
     const events = flow.movementsOf(node);
-    if (!mayBeDeposit(node, events, exchangeOf, rule)) continue;
+    if (!mayBeDeposit(node, events, serviceOf, rule)) continue;
     const { chain, address } = splitNodeKey(key);
     if (labels.get(chain, address)) continue;
-    const inflows: DepositMovement[] = [];
-    const outflows: DepositMovement[] = [];
-    const walletLabels = new Map<string, Label>();
-    for (const e of events) {
-      if (e.t.amount === 0n || e.fromNode === e.toNode) continue;
-      if (e.toNode === node) inflows.push({ t: e.t, asset: e.asset });
-      else {
-        const label = exchangeOf(e.toNode);
-        if (label) walletLabels.set(e.t.to, label);
-        outflows.push({ t: e.t, asset: e.asset, exchange: label?.entity });
-      }
-    }
+    const moves = withNative(
+      events.filter((e) => e.fromNode !== e.toNode).map((e) => ({ t: e.t, asset: e.asset })),
+      sources.nativeInflows?.get(key),
+    );
     const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
-    const decision = inferDepositAddress({ inflows, outflows, taintedAssets }, rule);
-    if (!decision) continue;
-    deposits.set(key, {
-      label: walletLabels.get(decision.wallets[0]!)!,
-      sweptTo: new Set(decision.wallets.map((w) => nodeKey(chain, w))),
-      evidence: decision.evidence,
-    });
+    const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
+    if (inference) deposits.set(key, inference);
+  }
+  for (const [key, transfers] of sources.forwarders ?? []) {
+    const node = flow.lookup(key);
+    const { chain, address } = splitNodeKey(key);
+    if (!node || labels.get(chain, address)) continue;
+    const moves = withNative(
+      transfers.filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) })),
+      sources.nativeInflows?.get(key),
+    );
+    const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
+    const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
+    if (inference) deposits.set(key, { ...inference, forwarder: true });
   }
   return deposits;
 }
 
+/** The address's movements with the native inflows read apart (each movement once), chronologically. */
+function withNative(moves: { t: AccountTransfer; asset: string }[], native: readonly AccountTransfer[] | undefined): { t: AccountTransfer; asset: string }[] {
+  if (!native || native.length === 0) return moves;
+  const ids = new Set(moves.map((m) => transferId(m.t)));
+  const extra = native.filter((t) => !ids.has(transferId(t))).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
+  return [...moves, ...extra].sort((a, b) => compareTransfers(a.t, b.t));
+}
+
+/** The deposit rule over one address's movements (chronological), each counterparty classified. */
+function decide(
+  chain: string,
+  address: string,
+  moves: readonly { t: AccountTransfer; asset: string }[],
+  taintedAssets: ReadonlySet<string>,
+  counterparty: (chain: string, address: string) => Counterparty,
+  rule: DepositRule,
+): DepositInference | undefined {
+  const inflows: DepositMovement[] = [];
+  const outflows: DepositMovement[] = [];
+  const walletLabels = new Map<string, Label>();
+  for (const { t, asset } of moves) {
+    if (t.amount === 0n) continue;
+    const incoming = t.to === address;
+    const c = counterparty(chain, incoming ? t.from : t.to);
+    const service = c && 'service' in c ? c.service : undefined;
+    if (service && !incoming) walletLabels.set(t.to, service);
+    const m: DepositMovement = { t, asset, service: service?.entity };
+    if (c && 'barrier' in c && !incoming) m.barrier = c.barrier;
+    (incoming ? inflows : outflows).push(m);
+  }
+  const decision = inferDepositAddress({ inflows, outflows, taintedAssets, activates: getChain(chain).family === 'tron' }, rule);
+  if (!decision) return undefined;
+  const label = walletLabels.get(decision.wallets[0]!)!;
+  return {
+    label,
+    kind: label.category as ServiceCategory,
+    sweptTo: new Set(decision.wallets.map((w) => nodeKey(chain, w))),
+    evidence: decision.evidence,
+    confidence: depositConfidence(label.confidence, decision.acts),
+    corroborated: decision.corroborated,
+  };
+}
+
 /**
- * A quick look before the evidence is collected: most addresses never pay an exchange, or pay someone else more
+ * A quick look before the evidence is collected: most addresses never pay a service, or pay someone else more
  * than dust at their first payment elsewhere, and are passed over after a label lookup or two.
  */
-function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], exchangeOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
-  let paysExchange = false;
+function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], serviceOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
+  let paysService = false;
   for (const e of events) {
     if (e.fromNode !== node || e.toNode === node || e.t.amount === 0n) continue;
-    if (exchangeOf(e.toNode)) paysExchange = true;
+    if (serviceOf(e.toNode)) paysService = true;
     // (Native value passed on may be gas money: the heuristic weighs it.)
     else if (
       e.t.asset.kind !== 'native' &&
@@ -86,7 +177,7 @@ function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], exchangeO
     )
       return false;
   }
-  return paysExchange;
+  return paysService;
 }
 
 function receivedOf(node: FlowNode, events: readonly FlowTransfer[], asset: string): bigint {

@@ -1,5 +1,6 @@
 import { groupBy } from '../core/group.js';
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
+import { isService } from '../core/service.js';
 import { freezableStablecoin } from '../core/stablecoins.js';
 import { bridgeEntry, findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
 import type { BridgeMatchMethod } from '../heuristics/bridge-match.js';
@@ -29,6 +30,13 @@ export interface EndpointData {
   sweptTo?: string[];
   /** An inferred deposit address: what its movements in this asset showed. */
   depositEvidence?: DepositEvidence;
+  /**
+   * An inferred deposit address: its confidence (heuristics/deposit.ts `depositConfidence`), stated unless an
+   * exchange's deposit address rests on its sweeps alone (so reports of such traces stay as they were).
+   */
+  depositConfidence?: number;
+  /** An inferred deposit address that is a contract (a deposit forwarder). */
+  depositForwarder?: true;
   freezable?: { issuer: string };
   bridge?: BridgeData;
   /** The tainted movements into the address (what `txs` lists). */
@@ -127,7 +135,9 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
       if (amount === 0n) continue;
       const asset = input.assets.get(assetKey)!;
       const edgesIn = into(node, assetKey);
-      const ownDeposit = expanded.has(node) ? deposits.get(node) : undefined;
+      // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
+      const found = deposits.get(node);
+      const ownDeposit = found && (expanded.has(node) || found.forwarder) ? found : undefined;
       if (ownDeposit) {
         endpoints.push(depositEndpoint(input, node, asset, assetKey, amount, ownDeposit, []));
         continue;
@@ -148,7 +158,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         endpoints.push(ep);
         continue;
       }
-      if (stop.kind !== 'exchange') {
+      if (!isService(stop.kind)) {
         const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
         const ep = base(input, stop.kind, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason, node, asset, amount, edgesIn);
         if (stop.label) ep.label = stop.label;
@@ -156,7 +166,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         endpoints.push(ep);
         continue;
       }
-      // Exchange wallet: split what arrived through inferred deposit addresses from what arrived directly.
+      // A service's wallet: split what arrived through inferred deposit addresses from what arrived directly.
       const groups = groupBy(edgesIn, (e) => {
         const dep = deposits.get(e.transfer.from);
         return dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
@@ -165,7 +175,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
         const sweeps = groups.get(depositNode)!;
         const part = sweeps.reduce((s, e) => s + e.taint, 0n);
         if (depositNode === node) {
-          const ep = base(input, 'exchange', stop.reason, node, asset, part, sweeps);
+          const ep = base(input, stop.kind, stop.reason, node, asset, part, sweeps);
           if (stop.label) ep.label = stop.label;
           ep.depositAddress = ep.address;
           ep.depositInferred = false;
@@ -193,7 +203,7 @@ function depositEndpoint(
   sweeps: readonly TaintedEdge[],
 ): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
-  const ep = base(input, 'exchange', depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
+  const ep = base(input, deposit.kind, depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
   // `txs` lists what came in; the sweeps out are listed apart (outflows, depositEvidence.sweepTxs).
   if (sweeps.length > 0) ep.sweepEdges = sweeps;
   ep.label = deposit.label;
@@ -201,19 +211,26 @@ function depositEndpoint(
   ep.depositInferred = true;
   ep.sweptTo = [...deposit.sweptTo].map((n) => splitNodeKey(n).address).sort();
   if (evidence) ep.depositEvidence = evidence;
+  if (deposit.corroborated || deposit.forwarder || deposit.kind !== 'exchange') ep.depositConfidence = deposit.confidence;
+  if (deposit.forwarder) ep.depositForwarder = true;
   return ep;
 }
 
-/** Says which behaviour decided: the deposits, the sweeps, the share swept and how long after receipt. */
+/** Says which behaviour decided: the deposits, the sweeps, the share swept and how long after receipt; the service's own acts. */
 function depositReason(deposit: DepositInference, ev: DepositEvidence | undefined): string {
   const dust = [...deposit.evidence.values()].some((e) => e.elsewhere > 0n);
-  const head = `unlabeled address paid all${dust ? ' but dust' : ''} of its outflows to ${deposit.label.entity}'s labeled ${deposit.sweptTo.size === 1 ? 'wallet' : 'wallets'}: inferred deposit address`;
+  const who = deposit.forwarder ? 'unlabeled contract (a deposit forwarder) paid' : 'unlabeled address paid';
+  const head = `${who} all${dust ? ' but dust' : ''} of its outflows to ${deposit.label.entity}'s labeled ${deposit.sweptTo.size === 1 ? 'wallet' : 'wallets'}: inferred deposit address`;
   if (!ev) return head;
   const share = ev.received > 0n ? `${formatShare(ev.swept, ev.received)} of what it received` : 'funds it held before the window';
   const delay = ev.sweepDelaySeconds
     ? `, ${ev.sweepDelaySeconds.min === ev.sweepDelaySeconds.max ? duration(ev.sweepDelaySeconds.min) : `${duration(ev.sweepDelaySeconds.min)} to ${duration(ev.sweepDelaySeconds.max)}`} after receipt`
     : '';
-  return `${head} (${plural(ev.deposits, 'deposit')}; ${plural(ev.sweeps, 'sweep')} carrying ${share}${delay})`;
+  const acts = [
+    ...(ev.gasTopUps ? [`${plural(ev.gasTopUps.length, 'gas top-up')} from ${deposit.label.entity}'s wallets before its token sweeps`] : []),
+    ...(ev.activation ? [`activated by ${deposit.label.entity}'s wallet`] : []),
+  ];
+  return `${head} (${plural(ev.deposits, 'deposit')}; ${plural(ev.sweeps, 'sweep')} carrying ${share}${delay}${acts.map((a) => `; ${a}`).join('')})`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -411,8 +428,8 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
   return out;
 }
 
-/** Whether a request (to an exchange, or to the issuer of a freezable token) names this endpoint. */
-export const requestable = (e: Pick<EndpointData, 'kind' | 'freezable'>) => e.kind === 'exchange' || e.freezable !== undefined;
+/** Whether a request (to a service: an exchange, instant exchange, payment, gambling or custody service; or to the issuer of a freezable token) names this endpoint. */
+export const requestable = (e: Pick<EndpointData, 'kind' | 'freezable'>) => isService(e.kind) || e.freezable !== undefined;
 
 /** The addresses whose movements and ledgers the attribution must keep: those of the endpoints a request names. */
 export const requestNodes = (endpoints: readonly EndpointData[]) => new Set(endpoints.filter(requestable).map((e) => `${e.chain}|${e.address}`));

@@ -38,8 +38,8 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       endpoint: [...(endpointKinds.get(node) ?? [])].sort().join(',') || null,
       deposit: outcome.deposits.has(node),
       entity: label?.entity ?? outcome.deposits.get(node)?.label.entity ?? null,
-      category: label?.category ?? (outcome.deposits.has(node) ? 'exchange' : null),
-      // An inferred deposit address answers where its exchange does, as the report's tables say.
+      category: label?.category ?? outcome.deposits.get(node)?.kind ?? null,
+      // An inferred deposit address answers where its service does, as the report's tables say.
       jurisdictions: (label ?? outcome.deposits.get(node)?.label)?.jurisdictions.join(';') ?? null,
       held: held ? Object.fromEntries([...held].map(([asset, v]) => [asset, v.toString()])) : {},
     });

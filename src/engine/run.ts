@@ -12,6 +12,7 @@ import { attributeTaint } from './attribution.js';
 import type { BridgeHandover } from './bridge-continuation.js';
 import type { BoxData } from './conversions.js';
 import { inferDeposits, type DepositInference } from './deposits.js';
+import { readForwarders, readNativeInflows } from './deposit-reads.js';
 import { attributeEndpoints, collectEndpoints, requestable, requestNodes, type EndpointData } from './endpoints.js';
 import { BLIND_BOX, boxData } from './boxes.js';
 import { expandRound } from './round.js';
@@ -74,7 +75,7 @@ export async function runTrace(
   await seed(state);
   progress(state, 'seeds', 0);
   while (await expandRound(state));
-  const settled = settle(state);
+  const settled = await settle(state);
   await traceUtxoChains(state, settled);
   return finish(state, settled);
 }
@@ -115,11 +116,20 @@ interface Settled {
   boxes: BoxData[];
 }
 
-/** Every branch stopped: the allocation, the deposit addresses, the endpoints and their split by victim payment. */
-function settle(state: RunState): Settled {
+/**
+ * Every branch stopped: the allocation, the deposit addresses (deposit forwarder contracts and the native value
+ * sent to deposit addresses read for them: engine/deposit-reads.ts), the endpoints and their split by victim payment.
+ */
+async function settle(state: RunState): Promise<Settled> {
   const { flow, settings, seeds, expanded, bridging } = state;
   const allocation = flow.snapshot();
-  const deposits = inferDeposits(flow, expanded, state.labels, { tolerance: settings.depositTolerance, minValue: state.minValue });
+  const rule = { tolerance: settings.depositTolerance, minValue: state.minValue };
+  const forwarders = await readForwarders(state, allocation);
+  let deposits = inferDeposits(flow, expanded, state.labels, rule, { bridges: state.bridges, forwarders });
+  // The service's own acts (gas top-ups, activation) in native value a token trace did not read: read, then decided again.
+  const nativeInflows = await readNativeInflows(state, deposits.keys());
+  if ([...nativeInflows.values()].some((list) => list.length > 0))
+    deposits = inferDeposits(flow, expanded, state.labels, rule, { bridges: state.bridges, forwarders, nativeInflows });
   const endpoints = collectEndpoints({
     allocation,
     inflows: flow.inflows(),

@@ -9,8 +9,8 @@ import type { Terminal } from '../heuristics/classify.js';
  *
  * Precedence, first that applies:
  *  1. mix: an expanded output was spent into a CoinJoin (`mixer`) or a service's batch payout (`high-degree`);
- *  2. labels: what `classifyByLabel` made of the address (sanctioned, mixer, bridge, exchange), so a labeled
- *     exchange at the hop limit is an exchange;
+ *  2. labels: what `classifyByLabel` made of the address (sanctioned, mixer, bridge, then the services: exchange,
+ *     instant-exchange, payment, gambling, custody), so a labeled exchange at the hop limit is an exchange;
  *  3. peeled: a payment peeled off a peel chain whose change is followed (UTXO, follow-change);
  *  4. high-degree: more movements in the window than `maxDegree`;
  *  5. hop-limit: `maxHops` transfers after the seed;

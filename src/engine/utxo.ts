@@ -1,3 +1,4 @@
+import { isService } from '../core/service.js';
 import pLimit from 'p-limit';
 import { nativeAsset, assetKey, formatUnits, parseUnits } from '../core/asset.js';
 import { InvalidInputError } from '../core/errors.js';
@@ -385,7 +386,7 @@ function finish(state: UtxoRun): Omit<UtxoTraceResult, 'seeds'> {
       inflowEdges: [],
       ...(stop?.label ? { label: stop.label } : {}),
       ...(stop?.kind === 'bridge' ? inboundBridge(state.txs.get(o.txid), o.n, o.taint) : {}),
-      ...(stop?.label?.category === 'exchange' ? { depositAddress: o.address, depositInferred: false } : {}),
+      ...(isService(stop?.label?.category) ? { depositAddress: o.address, depositInferred: false } : {}),
     });
     const node = nodeKey(chain, o.address);
     const m = held.get(node) ?? new Map<string, bigint>();

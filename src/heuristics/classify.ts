@@ -1,8 +1,9 @@
 import type { Label } from '../core/schema.js';
+import { SERVICE_CATEGORIES, type ServiceCategory } from '../core/service.js';
 import { labelCitation, type LabelStore } from '../labels/store.js';
 
-/** The kinds of stop a label decides: exchange, bridge, mixer, sanctioned. */
-export type TerminalKind = 'exchange' | 'bridge' | 'mixer' | 'sanctioned';
+/** The kinds of stop a label decides: sanctioned, mixer, bridge, and the services (exchange, instant-exchange, payment, gambling, custody). */
+export type TerminalKind = 'bridge' | 'mixer' | 'sanctioned' | ServiceCategory;
 
 /** A stop decided from an address's labels: kind, entity and reason. */
 export interface Terminal {
@@ -12,8 +13,8 @@ export interface Terminal {
 }
 
 // Sanctions outrank everything (a sanctioned exchange is reported as sanctioned); then where money leaves the chain's
-// visible trail (mixer, bridge); then exchanges.
-const ORDER: TerminalKind[] = ['sanctioned', 'mixer', 'bridge', 'exchange'];
+// visible trail (mixer, bridge); then the services an investigator can write to.
+const ORDER: TerminalKind[] = ['sanctioned', 'mixer', 'bridge', ...SERVICE_CATEGORIES];
 
 /** Where tracing stops by label. scam/service/defi/other labels annotate an address but do not stop the trace. */
 export function classifyByLabel(labels: LabelStore | undefined, chain: string, address: string): Terminal | undefined {

@@ -20,6 +20,11 @@ export interface LabelStore {
   has(chain: string, address: string): boolean;
   readonly size: number;
   entries(): IterableIterator<Label>;
+  /**
+   * The chains the store holds labels on, `evm` included, without reading the labels (optional: a store without it
+   * is read once through entries(), see chainsOfStore).
+   */
+  chains?(): string[];
 }
 
 /** Label rows use 'evm' for an address that means the same entity on every EVM chain. */
@@ -154,6 +159,7 @@ export function createLabelStore(initial: Iterable<Label> = []): LabelStore {
         }
       }
     },
+    chains: () => [...byChain.keys()],
   };
   store.addAll(initial);
   return store;
@@ -178,5 +184,20 @@ export function layerLabelStores(first: LabelStore, fallback: LabelStore): Label
       yield* first.entries();
       yield* fallback.entries();
     },
+    chains: () => [...new Set([...chainsOfStore(first), ...chainsOfStore(fallback)])],
   };
+}
+
+// Chains of stores that cannot say them: read once, again only when the store grew.
+const scannedChains = new WeakMap<LabelStore, { size: number; chains: string[] }>();
+
+/** The chains a store holds labels on: its own answer, else one pass over its labels (remembered per store and size). */
+export function chainsOfStore(store: LabelStore): string[] {
+  if (store.chains) return store.chains();
+  const seen = scannedChains.get(store);
+  if (seen && seen.size === store.size) return seen.chains;
+  const chains = new Set<string>();
+  for (const label of store.entries()) chains.add(label.chain);
+  scannedChains.set(store, { size: store.size, chains: [...chains] });
+  return [...chains];
 }

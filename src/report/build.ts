@@ -2,7 +2,8 @@ import { formatAddress } from '../core/address.js';
 import { assetKey } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import { crossBorder } from '../core/jurisdiction.js';
-import type { EndpointKind, TraceReport } from '../core/schema.js';
+import type { Category, EndpointKind, TraceReport } from '../core/schema.js';
+import { isService } from '../core/service.js';
 import type { EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/run.js';
 import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
@@ -19,7 +20,7 @@ const compareEndpoints = (a: EndpointData, b: EndpointData) =>
 export function buildReport(outcome: TraceOutcome): TraceReport {
   const caseJurisdiction = outcome.settings.caseJurisdiction;
   const list = [...outcome.endpoints].sort(compareEndpoints);
-  const exchangeEndpoints = list.filter((e) => e.kind === 'exchange' && e.label);
+  const serviceEndpoints = list.filter((e) => isService(e.kind) && e.label);
   const conversions = conversionSection(outcome);
   return {
     format: 'chaintrail-trace',
@@ -33,8 +34,8 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     seeds: seedRows(outcome),
     ...(conversions ? { conversions } : {}),
     endpoints: list.map((e) => reportEndpoint(e, caseJurisdiction)),
-    exchanges: exchangeSection(exchangeEndpoints, caseJurisdiction),
-    jurisdictions: jurisdictionSection(exchangeEndpoints, caseJurisdiction),
+    exchanges: serviceSection(serviceEndpoints, caseJurisdiction),
+    jurisdictions: jurisdictionSection(serviceEndpoints, caseJurisdiction),
     conservation: conservation(outcome, list),
     stops: stopSection(list),
     ignored: outcome.ignored,
@@ -88,15 +89,21 @@ function seedRows(outcome: TraceOutcome): TraceReport['seeds'] {
     }));
 }
 
-/** Labeled exchange endpoints per entity: where they are, what each deposit address received. */
-function exchangeSection(exchangeEndpoints: EndpointData[], caseJurisdiction: string | undefined): TraceReport['exchanges'] {
-  const byEntity = groupBy(exchangeEndpoints, (e) => e.label!.entity);
-  return [...byEntity.keys()].sort().map((entity) => {
-    const own = byEntity.get(entity)!;
+/**
+ * Service endpoints per entity and category (`exchanges[]`): where they are, what each deposit address received.
+ * The category is written only when it is not `exchange`, so a trace that reaches only exchanges reads as before.
+ */
+function serviceSection(serviceEndpoints: EndpointData[], caseJurisdiction: string | undefined): TraceReport['exchanges'] {
+  const byEntity = groupBy(serviceEndpoints, (e) => `${e.label!.entity}\u0000${e.kind}`);
+  return [...byEntity.keys()].sort().map((key) => {
+    const own = byEntity.get(key)!;
+    const { entity } = own[0]!.label!;
+    const category = own[0]!.kind;
     const jurisdictions = [...new Set(own.flatMap((e) => e.label!.jurisdictions))].sort();
     const cb = crossBorder(jurisdictions, caseJurisdiction);
     return {
       entity,
+      ...(category !== 'exchange' ? { category: category as Category } : {}),
       jurisdictions,
       crossBorder: cb.crossBorder,
       crossBorderReason: cb.reason,
@@ -115,9 +122,9 @@ function exchangeSection(exchangeEndpoints: EndpointData[], caseJurisdiction: st
   });
 }
 
-/** Labeled exchange endpoints per set of jurisdictions ('unknown' when a label names none). */
-function jurisdictionSection(exchangeEndpoints: EndpointData[], caseJurisdiction: string | undefined): TraceReport['jurisdictions'] {
-  const byJurisdiction = groupBy(exchangeEndpoints, (e) => (e.label!.jurisdictions.length ? [...e.label!.jurisdictions].sort().join(';') : 'unknown'));
+/** Labeled service endpoints per set of jurisdictions ('unknown' when a label names none). */
+function jurisdictionSection(serviceEndpoints: EndpointData[], caseJurisdiction: string | undefined): TraceReport['jurisdictions'] {
+  const byJurisdiction = groupBy(serviceEndpoints, (e) => (e.label!.jurisdictions.length ? [...e.label!.jurisdictions].sort().join(';') : 'unknown'));
   return [...byJurisdiction.keys()].sort().map((key) => {
     const own = byJurisdiction.get(key)!;
     return {

@@ -28,7 +28,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
     out.depositInferred = e.depositInferred ?? false;
   }
   if (e.sweptTo) out.sweptTo = e.sweptTo.map((a) => formatAddress(e.chain, a));
-  if (e.depositEvidence) out.depositEvidence = reportDepositEvidence(e.depositEvidence);
+  if (e.depositEvidence) out.depositEvidence = reportDepositEvidence(e.depositEvidence, e);
   if (e.freezable) out.freezable = e.freezable;
   if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
   out.asset = reportAsset(e.asset);
@@ -91,7 +91,10 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
 }
 
 /** An inferred deposit address's evidence for the report: amounts as strings, the share swept to six decimals. */
-function reportDepositEvidence(ev: DepositEvidence): NonNullable<Endpoint['depositEvidence']> {
+function reportDepositEvidence(
+  ev: DepositEvidence,
+  e: Pick<EndpointData, 'chain' | 'depositConfidence' | 'depositForwarder'>,
+): NonNullable<Endpoint['depositEvidence']> {
   return {
     deposits: ev.deposits,
     sweeps: ev.sweeps,
@@ -102,6 +105,10 @@ function reportDepositEvidence(ev: DepositEvidence): NonNullable<Endpoint['depos
     ...(ev.elsewhere > 0n ? { paidElsewhere: ev.elsewhere.toString() } : {}),
     ...(ev.sweepDelaySeconds ? { sweepDelaySeconds: { min: ev.sweepDelaySeconds.min, max: ev.sweepDelaySeconds.max } } : {}),
     sweepTxs: [...ev.sweepTxs],
+    ...(ev.gasTopUps ? { gasTopUps: { count: ev.gasTopUps.length, txs: [...ev.gasTopUps] } } : {}),
+    ...(ev.activation ? { activation: { tx: ev.activation.tx, from: formatAddress(e.chain, ev.activation.from) } } : {}),
+    ...(e.depositForwarder ? { forwarder: true } : {}),
+    ...(e.depositConfidence !== undefined ? { confidence: e.depositConfidence } : {}),
   };
 }
 

@@ -62,7 +62,7 @@ function exchangesTable(report: TraceReport, links: Links): string {
     ['entity', 'jurisdiction', 'cross-border', 'deposit address', 'inferred', 'amount', 'first seen (UTC)', 'last seen (UTC)', 'transactions'],
     report.exchanges.flatMap((x) =>
       x.depositAddresses.map((d) => [
-        escapeHtml(x.entity),
+        escapeHtml(x.category ? `${x.entity} (${x.category})` : x.entity),
         escapeHtml(x.jurisdictions.join(';') || 'unknown'),
         `<span title="${escapeHtml(x.crossBorderReason)}">${cross(x.crossBorder)}</span>`,
         links.addr(d.chain, d.address),

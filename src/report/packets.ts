@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
-import { AssetRefSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
+import { AssetRefSchema, EndpointSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
+import { isService } from '../core/service.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
 import { formatUnits } from '../core/asset.js';
@@ -34,11 +35,14 @@ export const ATTRIBUTION_RULES: Record<string, string> = {
   tiho: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
 };
 
-/** One document per recipient of a disclosure/freeze request: an exchange, or the issuer of a freezable stablecoin. */
+/** Who a packet goes to: a service (its category: exchange, instant-exchange, payment, gambling, custody) or a token issuer. */
+export const PacketTypeSchema = z.enum(['exchange', 'instant-exchange', 'payment', 'gambling', 'custody', 'issuer']);
+
+/** One document per recipient of a disclosure/freeze request: a service (exchange, …), or the issuer of a freezable stablecoin. */
 export const RequestPacketSchema = z.object({
   format: z.literal('chaintrail-request-packet'),
   version: z.literal(1),
-  type: z.enum(['exchange', 'issuer']),
+  type: PacketTypeSchema,
   request: z.string(),
   case: z.object({ reference: z.string().optional(), jurisdiction: z.string().optional() }),
   recipient: z.object({
@@ -53,9 +57,14 @@ export const RequestPacketSchema = z.object({
     MoneySchema.extend({
       chain: z.string(),
       address: z.string(),
-      /** Exchange packets: true when the deposit address was inferred from a sweep into a labeled wallet. */
+      /** Service packets: true when the deposit address was inferred from a sweep into a labeled wallet. */
       inferred: z.boolean().optional(),
       sweptTo: z.array(z.string()).optional(),
+      /**
+       * An inferred deposit address whose confidence the report states (every service but an exchange whose deposit
+       * address rests on sweeps alone): the report's depositEvidence for this asset, with that confidence.
+       */
+      depositEvidence: EndpointSchema.shape.depositEvidence,
       hops: z.number().int(),
       firstSeen: z.string(),
       lastSeen: z.string(),
@@ -164,6 +173,7 @@ function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boo
     address: e.address,
     ...(extra.inferred !== undefined ? { inferred: extra.inferred } : {}),
     ...(e.sweptTo ? { sweptTo: e.sweptTo } : {}),
+    ...(e.depositEvidence?.confidence !== undefined ? { depositEvidence: e.depositEvidence } : {}),
     asset: e.asset,
     amount: e.amount,
     amountDisplay: e.amountDisplay,
@@ -236,18 +246,19 @@ export function sumMoney(items: readonly Money[]): Money[] {
   });
 }
 
-/** Request packets for every exchange reached and every issuer of a freezable stablecoin still holding tainted funds. */
+/** Request packets for every service entity reached and every issuer of a freezable stablecoin still holding tainted funds. */
 export function buildRequestPackets(report: TraceReport): RequestPacket[] {
   const packets: RequestPacket[] = [];
   for (const x of report.exchanges) {
+    const type = serviceType(x.category);
     const endpoints = x.depositAddresses.flatMap((d) => {
-      const endpoint = report.endpoints.find((e) => e.kind === 'exchange' && e.chain === d.chain && e.address === d.address && sameAsset(e.asset, d.asset));
+      const endpoint = report.endpoints.find((e) => e.kind === type && e.chain === d.chain && e.address === d.address && sameAsset(e.asset, d.asset));
       return endpoint ? [{ d, endpoint }] : [];
     });
     const addresses = endpoints.map(({ d, endpoint }) => packetAddress(report, endpoint, { inferred: d.inferred }));
     packets.push({
       ...common(report),
-      type: 'exchange',
+      type,
       request: 'disclosure of the account holders behind these deposit addresses and a freeze of the tainted funds',
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
       totals: sumMoney(addresses),
@@ -273,6 +284,16 @@ export function buildRequestPackets(report: TraceReport): RequestPacket[] {
   return packets;
 }
 
+/** The packet type of a service entry of the report (`category` absent: an exchange). */
+function serviceType(category: TraceReport['exchanges'][number]['category']): Exclude<RequestPacket['type'], 'issuer'> {
+  const type = category ?? 'exchange';
+  if (isService(type)) return type;
+  throw new InvalidInputError(`Invalid report: service entry of category "${type}" (expected a service category)`, { details: { category: type } });
+}
+
+/** How a packet names its recipient's side: "the exchange" (as before) or "the service". */
+export const serviceWord = (type: string) => (type === 'exchange' ? 'exchange' : 'service');
+
 const amountOf = (m: { amountDisplay: string; asset: { symbol: string; chain: string } }) =>
   `${escapeMarkdown(m.amountDisplay)} ${escapeMarkdown(m.asset.symbol)} (${escapeMarkdown(m.asset.chain)})`;
 
@@ -280,11 +301,12 @@ const amountOf = (m: { amountDisplay: string; asset: { symbol: string; chain: st
 export function packetToMarkdown(p: RequestPacket): string {
   const out: string[] = [];
   const who = escapeMarkdown(p.recipient.entity);
-  out.push(`# ${p.type === 'exchange' ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`);
+  const service = p.type !== 'issuer';
+  out.push(`# ${service ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`);
   out.push('');
   out.push(`- Case reference: ${p.case.reference ? escapeMarkdown(p.case.reference) : '(none given)'}`);
   out.push(`- Requesting jurisdiction: ${p.case.jurisdiction ? escapeMarkdown(p.case.jurisdiction) : 'unknown'}`);
-  out.push(`- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : ''}`);
+  out.push(`- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : p.type !== 'exchange' ? ` (${p.type} service)` : ''}`);
   out.push(`- Recipient jurisdiction: ${p.recipient.jurisdictions.length ? p.recipient.jurisdictions.map(escapeMarkdown).join(', ') : 'unknown'}`);
   out.push(
     `- Cross-border: ${p.recipient.crossBorder === true ? 'yes' : p.recipient.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(p.recipient.crossBorderReason)})`,
@@ -294,21 +316,21 @@ export function packetToMarkdown(p: RequestPacket): string {
   out.push('');
   out.push('All times are UTC. Amounts are the tainted share under the stated taint model, not necessarily the whole transfer.');
   out.push('');
-  out.push(`## ${p.type === 'exchange' ? 'Deposit addresses' : 'Addresses holding tainted funds'}`);
+  out.push(`## ${service ? 'Deposit addresses' : 'Addresses holding tainted funds'}`);
   out.push('');
-  out.push(`| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${p.type === 'exchange' ? ' inferred |' : ''}`);
-  out.push(`|---|---|---:|---|---|---:|${p.type === 'exchange' ? '---|' : ''}`);
+  out.push(`| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`);
+  out.push(`|---|---|---:|---|---|---:|${service ? '---|' : ''}`);
   for (const a of p.addresses) {
     out.push(
       `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
-        (p.type === 'exchange' ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : ''),
+        (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : ''),
     );
   }
   for (const a of p.addresses) {
     out.push('');
     out.push(`### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`);
     out.push('');
-    out.push(...addressDetail(a));
+    out.push(...addressDetail(a, serviceWord(p.type)));
   }
   if (p.victimPayments.length) {
     out.push('');
@@ -336,18 +358,19 @@ const moveLine = (m: Omit<RequestPacket['addresses'][number]['incoming'][number]
   `  - ${escapeMarkdown(m.time)} ${markdownCode(m.tx)} (log ${m.logIndex}) ${who}: ${escapeMarkdown(m.amountDisplay)} moved, ${escapeMarkdown(m.taintDisplay)} of it tainted`;
 
 /** An address's amount, the transfers in and out it relies on (separate lists), its split by victim payment and its path. */
-export function addressDetail(a: RequestPacket['addresses'][number]): string[] {
+export function addressDetail(a: RequestPacket['addresses'][number], side = 'exchange'): string[] {
   const out: string[] = [];
   const symbol = escapeMarkdown(a.asset.symbol);
   out.push(`- Amount: ${amountOf(a)}${a.asset.contract ? ` (token contract ${markdownCode(a.asset.contract)})` : ''}`);
   out.push(`- Received: ${escapeMarkdown(a.firstSeen)} to ${escapeMarkdown(a.lastSeen)} (UTC)`);
   if (a.sweptTo?.length) out.push(`- Swept to the labeled wallet(s): ${a.sweptTo.map(markdownCode).join(', ')}`);
+  if (a.depositEvidence) out.push(...evidenceLines(a.depositEvidence));
   if (a.incoming.length) {
     out.push(`- Incoming tainted transfers (into this address, ${symbol}):`);
     for (const m of a.incoming) out.push(moveLine(m, `from ${markdownCode(m.from)}`));
   } else out.push(`- Transactions into this address: ${a.txs.map(markdownCode).join(', ')}`);
   if (a.outgoing.length) {
-    out.push(`- Outgoing (swept out of this address into the exchange, ${symbol}):`);
+    out.push(`- Outgoing (swept out of this address into the ${side}, ${symbol}):`);
     for (const m of a.outgoing) out.push(moveLine(m, `to ${markdownCode(m.to)}`));
   }
   out.push('- Victim payments in this amount:');
@@ -361,6 +384,17 @@ export function addressDetail(a: RequestPacket['addresses'][number]): string[] {
     const note = swapped.length > 0 ? ` (conversion: ${swapped.join('; ')})` : '';
     out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}${note}`);
   }
+  return out;
+}
+
+/** An inferred deposit address's evidence and confidence, one line each (stated where the report states a confidence). */
+function evidenceLines(ev: NonNullable<PacketAddress['depositEvidence']>): string[] {
+  const out = [
+    `- Deposit address confidence: ${ev.confidence} (${ev.sweeps} sweep(s) in ${ev.sweepTxs.length} transaction(s)${ev.forwarder ? ', flushed by the contract itself: a deposit forwarder' : ''})`,
+  ];
+  if (ev.gasTopUps) out.push(`- Gas top-ups from the service's wallets before its token sweeps: ${ev.gasTopUps.txs.map(markdownCode).join(', ')}`);
+  if (ev.activation)
+    out.push(`- Activated (its account created) by the service's wallet ${markdownCode(ev.activation.from)} in ${markdownCode(ev.activation.tx)}`);
   return out;
 }
 

@@ -58,7 +58,7 @@ function exchangeLines(report: TraceReport): string[] {
         ['entity', 'jurisdiction', 'cross-border', 'deposit address', 'inferred', 'amount', 'first seen', 'last seen'],
         report.exchanges.flatMap((x) =>
           x.depositAddresses.map((d) => [
-            x.entity,
+            x.category ? `${x.entity} (${x.category})` : x.entity,
             x.jurisdictions.join(';') || 'unknown',
             cb(x.crossBorder),
             d.address,

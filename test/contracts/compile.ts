@@ -18,6 +18,7 @@ const SOURCES = [
   'SwapRouter.sol',
   'Splitter.sol',
   'Batcher.sol',
+  'DepositForwarder.sol',
   'MiniRouters.sol',
   'MiniThorRouter.sol',
 ];

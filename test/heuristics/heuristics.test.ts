@@ -27,7 +27,7 @@ describe('deposit inference by behaviour', () => {
   const out = (amount: bigint, time: number, exchange?: string, asset: AssetRef = usdt, to = exchange ? 'hot' : 'friend'): DepositMovement => ({
     t: { ...move(amount, time, asset), to: addr(to) },
     asset: key(asset),
-    exchange,
+    service: exchange,
   });
   const behaviour = (inflows: DepositMovement[], outflows: DepositMovement[], tainted = [key(usdt)]) => ({
     inflows,

@@ -93,7 +93,10 @@ describe('built-in label pack', () => {
   it('takes the bridge registry and the protocols’ published deployments as written', () => {
     const store = createBuiltinLabelStore();
     for (const b of BRIDGE_REGISTRY) {
-      expect(store.find(getChain(b.chain).id, normalizeLabelAddress(b.chain, b.address), 'bridge'), b.name).toMatchObject({ source: `bridges:${b.protocol}`, licence: 'MIT' });
+      expect(store.find(getChain(b.chain).id, normalizeLabelAddress(b.chain, b.address), 'bridge'), b.name).toMatchObject({
+        source: `bridges:${b.protocol}`,
+        licence: 'MIT',
+      });
     }
     let deployments = 0;
     for (const p of PROTOCOL_DEPLOYMENTS) {

@@ -1,15 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import { getChain } from '../../core/chain.js';
-import { normalizeAddress } from '../../core/address.js';
-import { crossBorder } from '../../core/jurisdiction.js';
-import { JurisdictionSchema, type Label } from '../../core/schema.js';
+import { InvalidInputError } from '../../core/errors.js';
+import type { Label } from '../../core/schema.js';
 import { LABEL_CSV_HEADER } from '../../labels/formats/csv.js';
 import { LABEL_FORMATS, loadLabelSources, sourceName, type LabelFormat, type LoadedLabels } from '../../labels/load.js';
 import { formatSummary } from '../../labels/summary.js';
 import { labelPackSources } from '../../labels/builtin.js';
 import type { CliIo } from '../io.js';
+import { registerLabelsLookup } from './labels-lookup.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -85,47 +83,6 @@ function registerLabelsImport(labels: Command, io: CliIo): void {
       io.stderr.write(formatSummary(loaded.summary, opts.allIssues ? Infinity : 20));
       if (opts.strict && loaded.summary.skipped.length) {
         throw new InvalidInputError(`${loaded.summary.skipped.length} row(s) skipped (--strict)`, { details: { skipped: loaded.summary.skipped.length } });
-      }
-    });
-}
-
-/** `labels lookup`: the labels of one address, cross-border against the case's jurisdiction when given. */
-function registerLabelsLookup(labels: Command, io: CliIo): void {
-  labels
-    .command('lookup')
-    .description('Print the labels of one address')
-    .argument('<address>', 'address (any case; TRON base58 or 41-hex)')
-    .requiredOption('--chain <id>', 'chain: ethereum, tron, bitcoin, evm:<chainId>')
-    .option('--labels <source>', 'label file or folder, repeatable (highest precedence first)', collect)
-    .option('--no-builtin-labels', 'do not include the built-in labels')
-    .option('--case-jurisdiction <cc>', 'ISO 3166 alpha-2 code of the case: prints whether the entity is cross-border')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((address: string, opts) => {
-      const chain = getChain(opts.chain).id;
-      const normalized = normalizeAddress(chain, address);
-      let caseJurisdiction: string | undefined;
-      if (opts.caseJurisdiction !== undefined) {
-        const cc = JurisdictionSchema.safeParse(opts.caseJurisdiction);
-        if (!cc.success)
-          throw new InvalidInputError(`--case-jurisdiction "${opts.caseJurisdiction}" is not an ISO 3166-1 alpha-2 country code`, {
-            details: { option: '--case-jurisdiction' },
-          });
-        caseJurisdiction = cc.data;
-      }
-      const loaded = load(opts.labels ?? [], { builtinLabels: opts.builtinLabels });
-      const found = loaded.store.getAll(chain, normalized);
-      if (!found.length) throw new NotFoundError(`no label for ${chain} ${normalized}`, { details: { chain, address: normalized } });
-      const rows = found.map((l) => ({ ...l, ...(caseJurisdiction ? crossBorder(l.jurisdictions, caseJurisdiction) : {}) }));
-      if (opts.format === 'json') {
-        io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        return;
-      }
-      for (const r of rows) {
-        const cb = 'crossBorder' in r ? `  cross-border: ${r.crossBorder === null ? 'unknown' : r.crossBorder ? 'yes' : 'no'} (${r.reason})` : '';
-        io.stdout.write(
-          `${r.entity}  ${r.category}  ${r.jurisdictions.length ? r.jurisdictions.join(';') : 'jurisdiction unknown'}  confidence ${r.confidence}${cb}\n` +
-            `  ${r.chain} ${r.address}  source: ${r.source || '(none)'}${r.licence === undefined ? '' : `  licence: ${r.licence}`}\n`,
-        );
       }
     });
 }

@@ -22,11 +22,15 @@ export const ETHERSCAN_CONFIDENCE = 0.5;
  * 1. sanctioned: a label or the name mentions OFAC or sanction(s);
  * 2. mixer: tornado, mixer, mixing, coinjoin, blender;
  * 3. bridge: bridge;
- * 4. exchange: a label containing "exchange" (the name tag alone never makes an exchange);
- * 5. scam: phish, hack, exploit, heist, scam, fraud, drainer, fake (label or name);
- * 6. defi: dex, defi, swap, lending, liquidity, amm, yield (labels);
- * 7. service: wallet, payment, gambling, mining, pool, custody (labels);
- * 8. other.
+ * 4. instant-exchange: a label naming an instant exchange or swap service (`instant-exchange`, `swap-service`,
+ *    `no-kyc-exchange`), checked before exchange;
+ * 5. exchange: a label containing "exchange" (the name tag alone never makes an exchange);
+ * 6. scam: phish, hack, exploit, heist, scam, fraud, drainer, fake (label or name);
+ * 7. gambling: gambling, casino, betting (labels); payment: payment, merchant, gift-card (labels); custody: custody,
+ *    custodian (labels) — each a service an investigator can write to;
+ * 8. defi: dex, defi, swap, lending, liquidity, amm, yield (labels);
+ * 9. service: wallet, mining, pool (labels);
+ * 10. other.
  */
 export function etherscanCategory(labels: readonly string[], nameTag: string): Category {
   const l = labels.map((s) => s.toLowerCase()).join(' ');
@@ -35,10 +39,14 @@ export function etherscanCategory(labels: readonly string[], nameTag: string): C
   if (/ofac|sanction/.test(both)) return 'sanctioned';
   if (/tornado|mixer|mixing|coinjoin|blender/.test(both)) return 'mixer';
   if (/bridge/.test(both)) return 'bridge';
+  if (/instant[-_ ]?exchange|swap[-_ ]service|no[-_ ]kyc[-_ ]exchange/.test(l)) return 'instant-exchange';
   if (/exchange/.test(l)) return 'exchange';
   if (/phish|hack|exploit|heist|scam|fraud|drainer|fake/.test(both)) return 'scam';
+  if (/gambling|casino|betting/.test(l)) return 'gambling';
+  if (/payment|merchant|gift[-_ ]?card/.test(l)) return 'payment';
+  if (/custod/.test(l)) return 'custody';
   if (/\bdex\b|defi|swap|lending|liquidity|\bamm\b|yield/.test(l)) return 'defi';
-  if (/wallet|payment|gambling|mining|pool|custod/.test(l)) return 'service';
+  if (/wallet|mining|pool/.test(l)) return 'service';
   return 'other';
 }
 

@@ -37,6 +37,11 @@ export const GRAPHSENSE_CONFIDENCE: Readonly<Record<string, number>> = {
 /**
  * GraphSense / INTERPOL DW-VA taxonomy concepts (tag `category`, actor `categories`) to chaintrail categories.
  * `user`, `organization`, `black_list` (e.g. the USDT issuer's freeze list) and the like are `other`.
+ * Services an investigator can write to: `exchange`; `gambling` (DW-VA "Gambling Service") → gambling;
+ * `payment_processor` → payment. The taxonomy (DW-VA entities, and the concepts the vendored TagPacks and ActorPack
+ * use) names no swap-service subtype of exchange and no custodial-service concept: `instant-exchange` and `custody`
+ * labels come from the project's CSV/JSON files, Etherscan labels or the built-in pack, not from a GraphSense concept.
+ * `wallet_service` stays `service` (a wallet may be self-custodial).
  */
 export const GRAPHSENSE_CATEGORIES: Readonly<Record<string, Category>> = {
   exchange: 'exchange',
@@ -56,8 +61,8 @@ export const GRAPHSENSE_CATEGORIES: Readonly<Record<string, Category>> = {
   collectible: 'defi',
   service: 'service',
   wallet_service: 'service',
-  payment_processor: 'service',
-  gambling: 'service',
+  payment_processor: 'payment',
+  gambling: 'gambling',
   miner: 'service',
   mining_service: 'service',
   faucet: 'service',
@@ -93,14 +98,28 @@ export const GRAPHSENSE_CATEGORIES: Readonly<Record<string, Category>> = {
 };
 
 /** Which actor category decides when an actor has several (Binance: organization, exchange, … → exchange). */
-const ACTOR_PRIORITY: Category[] = ['sanctioned', 'mixer', 'bridge', 'exchange', 'scam', 'defi', 'service', 'other'];
+const ACTOR_PRIORITY: Category[] = [
+  'sanctioned',
+  'mixer',
+  'bridge',
+  'exchange',
+  'instant-exchange',
+  'payment',
+  'gambling',
+  'custody',
+  'scam',
+  'defi',
+  'service',
+  'other',
+];
 
 /**
  * The category of one tag, documented order:
  * 1. `sanctioned` when the abuse is `sanction` or the tag's or actor's category is a sanction;
  * 2. the tag's (or pack header's) category, unless it maps to `other` (`user`, `organization`);
  * 3. an abuse (`service_hack`, `scam`, `ransomware`, …) → `scam`;
- * 4. the most specific of the actor's categories (mixer, bridge, exchange, scam, defi, service);
+ * 4. the most specific of the actor's categories (mixer, bridge, exchange, instant-exchange, payment, gambling,
+ *    custody, scam, defi, service);
  * 5. `other`.
  * Names not in GRAPHSENSE_CATEGORIES are returned in `unknown` (the importer warns); an unknown abuse still
  * counts as `scam`, an unknown category as `other`.

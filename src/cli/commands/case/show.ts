@@ -53,7 +53,7 @@ export function registerCaseShow(cases: Command, io: CliIo): void {
             lines.push(`latest trace #${latest.id} (${latest.createdAt})${r.complete ? '' : ' INCOMPLETE'}: ${r.endpoints.length} endpoint(s)`);
             for (const x of r.exchanges)
               lines.push(
-                `  exchange ${x.entity} [${x.jurisdictions.join(';') || 'unknown'}]: ${x.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ')}`,
+                `  ${x.category ?? 'exchange'} ${x.entity} [${x.jurisdictions.join(';') || 'unknown'}]: ${x.totals.map((t) => `${t.amountDisplay} ${t.asset.symbol}`).join(' + ')}`,
               );
           } else lines.push('not traced yet (chaintrail case trace)');
           io.stdout.write(`${lines.join('\n')}\n`);
