@@ -1,27 +1,33 @@
 import { Command, CommanderError } from 'commander';
 import { ChaintrailError, InvalidInputError, AdapterError, NotFoundError, TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
-import { registerCaseCommand } from './commands/case.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerLabelsCommand } from './commands/labels.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerTraceCommand } from './commands/trace.js';
-import { registerVerifyCommand } from './commands/verify.js';
 import { EXIT, type CliIo } from './io.js';
 
-/** The program: every command registered from its own file (commands/). */
-function buildProgram(io: CliIo, setExit: (code: number) => void = () => {}): Command {
+type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+/**
+ * Each command's module, in help order, imported only when it runs: screening addresses with `labels lookup` should
+ * not pay for loading the trace engine, the adapters and the case database.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  trace: async () => (await import('./commands/trace.js')).registerTraceCommand,
+  demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
+  labels: async () => (await import('./commands/labels.js')).registerLabelsCommand,
+  report: async () => (await import('./commands/report.js')).registerReportCommand,
+  case: async () => (await import('./commands/case.js')).registerCaseCommand,
+  verify: async () => (await import('./commands/verify.js')).registerVerifyCommand,
+};
+
+/** The program with the command the arguments name, or every command (help, an unknown or missing command). */
+async function buildProgram(argv: readonly string[], io: CliIo, setExit: (code: number) => void = () => {}): Promise<Command> {
   const program = new Command('chaintrail')
     .description('Follow stolen funds across blockchains and report where they landed.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
-
-  registerTraceCommand(program, io);
-  registerDemoCommand(program, io);
-  registerLabelsCommand(program, io);
-  registerReportCommand(program, io);
-  registerCaseCommand(program, io);
-  registerVerifyCommand(program, io, setExit);
+  const named = argv.find((a) => !a.startsWith('-'));
+  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  const registers = await Promise.all(names.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program, io, setExit);
   return program;
 }
 
@@ -36,7 +42,7 @@ export function exitCodeFor(error: unknown): number {
 /** Runs the CLI and returns the exit code; never calls process.exit (embeddable and testable). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, (c) => (code = c));
+  const program = await buildProgram(argv, io, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

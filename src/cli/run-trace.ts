@@ -1,16 +1,7 @@
 import { TraceAbortedError, TraceIncompleteError } from '../core/errors.js';
-import { loadLabelSources } from '../labels/load.js';
-import { formatSummary } from '../labels/summary.js';
 import { trace, type TraceOptions, type TraceResult } from '../trace/trace.js';
 import type { CliIo } from './io.js';
 import { createProgressReporter } from './progress.js';
-
-/** Any supported label format; what was skipped or conflicting is said on stderr, never dropped silently. */
-export function labelsFrom(paths: string[], quiet: boolean, io: CliIo) {
-  const { store, summary } = loadLabelSources(paths.map((file) => ({ file })));
-  if (!quiet && (summary.skipped.length || summary.warnings.length)) io.stderr.write(`labels: ${formatSummary(summary, 10)}\n`);
-  return store;
-}
 
 /** One trace with progress on stderr; a partial result is handed to onPartial before the error is thrown. */
 export async function runTrace(

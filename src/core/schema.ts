@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isJurisdiction } from './jurisdiction.js';
+import { SERVICE_CATEGORIES } from './service.js';
 
 /** Unix seconds, an ISO 8601 date/time or a Date; always becomes unix seconds. */
 export const TimeInputSchema = z.union([z.number().int().nonnegative(), z.string().min(1), z.date()]).transform((value, ctx) => {
@@ -19,20 +20,7 @@ export const JurisdictionSchema = z
   .refine(isJurisdiction, { message: 'not an ISO 3166-1 alpha-2 country code' });
 
 /** Schema of a label category. */
-export const CategorySchema = z.enum([
-  'exchange',
-  'instant-exchange',
-  'payment',
-  'gambling',
-  'custody',
-  'bridge',
-  'mixer',
-  'sanctioned',
-  'scam',
-  'service',
-  'defi',
-  'other',
-]);
+export const CategorySchema = z.enum([...SERVICE_CATEGORIES, 'bridge', 'mixer', 'sanctioned', 'scam', 'service', 'defi', 'other']);
 
 /** Schema of an asset reference (chain, kind, contract, symbol, decimals). */
 export const AssetRefSchema = z.object({
@@ -258,11 +246,7 @@ export type TraceSettings = z.infer<typeof TraceSettingsSchema>;
 
 /** Schema of an endpoint kind. */
 export const EndpointKindSchema = z.enum([
-  'exchange',
-  'instant-exchange',
-  'payment',
-  'gambling',
-  'custody',
+  ...SERVICE_CATEGORIES,
   'bridge',
   'mixer',
   'sanctioned',

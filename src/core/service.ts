@@ -1,5 +1,3 @@
-import type { Category } from './schema.js';
-
 /**
  * The label categories of services an investigator can write to (a disclosure and freeze request): each stops a
  * branch as an endpoint of its own kind, gets a request packet per entity, and may have deposit addresses found by
@@ -12,4 +10,4 @@ export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
 
 const services: ReadonlySet<string> = new Set(SERVICE_CATEGORIES);
 /** Whether a category or endpoint kind is a service an investigator can write to. */
-export const isService = (kind: Category | string | undefined): kind is ServiceCategory => kind !== undefined && services.has(kind);
+export const isService = (kind: string | undefined): kind is ServiceCategory => kind !== undefined && services.has(kind);

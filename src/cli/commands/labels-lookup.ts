@@ -7,7 +7,7 @@ import { screenAddresses, screenCounts, type ScreenInput, type ScreenRow } from 
 import { parseAddressList } from '../../labels/screen-input.js';
 import { layerLabelStores, type LabelStore } from '../../labels/store.js';
 import type { CliIo } from '../io.js';
-import { labelsFrom } from '../run-trace.js';
+import { labelsFrom } from '../labels-from.js';
 import { inputPlace, labelText, screenCsv, screenJson, screenText } from '../screen-output.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
