@@ -9,9 +9,13 @@ interface IThorRouterToken {
 /// (thornode chain/ethereum/contracts/THORChain_Router.sol): the native asset is forwarded to the vault at once,
 /// tokens are pulled into the router and credited to the vault's allowance, and every deposit emits
 /// `Deposit(address indexed to, address indexed asset, uint amount, string memo)` with `to` = the vault and
-/// `asset` = address(0) for the native asset. No outbound side (transferOut), no allowance moves.
+/// `asset` = address(0) for the native asset. Its outbound side is the router's `transferOut`: a vault pays the
+/// native asset on (sent with the call) or a token out of its allowance, and the router emits
+/// `TransferOut(address indexed vault, address indexed to, address asset, uint amount, string memo)` with
+/// `vault` = the caller and the memo THORChain writes (`OUT:<inbound tx id>`).
 contract MiniThorRouter {
     event Deposit(address indexed to, address indexed asset, uint256 amount, string memo);
+    event TransferOut(address indexed vault, address indexed to, address asset, uint256 amount, string memo);
 
     mapping(address => mapping(address => uint256)) public vaultAllowance;
 
@@ -33,5 +37,20 @@ contract MiniThorRouter {
             vaultAllowance[vault][asset] += safeAmount;
         }
         emit Deposit(vault, asset, safeAmount, memo);
+    }
+
+    function transferOut(address payable to, address asset, uint256 amount, string memory memo) public payable {
+        uint256 safeAmount;
+        if (asset == address(0)) {
+            safeAmount = msg.value;
+            bool success = to.send(safeAmount);
+            if (!success) payable(msg.sender).transfer(safeAmount);
+        } else {
+            vaultAllowance[msg.sender][asset] -= amount;
+            (bool success, bytes memory data) = asset.call(abi.encodeWithSignature("transfer(address,uint256)", to, amount));
+            require(success && (data.length == 0 || abi.decode(data, (bool))), "THORChain_Router: transfer failed");
+            safeAmount = amount;
+        }
+        emit TransferOut(msg.sender, to, asset, safeAmount, memo);
     }
 }
