@@ -194,7 +194,7 @@ async function handOver(list: TaintedBridgeInflow[], logs: TransactionLog[] | un
 }
 
 /** The tainted share of what entered, applied to what arrived (the protocol's fee is taken from both alike). */
-function handedOver(arrived: bigint, tainted: bigint, entered: bigint): bigint {
+export function handedOver(arrived: bigint, tainted: bigint, entered: bigint): bigint {
   const share = entered > 0n ? (arrived * tainted) / entered : 0n;
   return share > arrived ? arrived : share;
 }

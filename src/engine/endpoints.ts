@@ -112,6 +112,8 @@ export interface EndpointInput {
    * chain and pass through the deposit and the delivering transaction.
    */
   continuedFrom?: ReadonlyMap<string, string>;
+  /** Seed nodes that continue a UTXO chain's branch (THORChain's EVM outbound of a Bitcoin inbound): its path there. */
+  pathBefore?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -394,6 +396,8 @@ function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly s
 function rootPath(input: EndpointInput, seed: string, memo: Map<string, readonly string[]>, visiting: Set<string>): readonly string[] {
   const own = input.seedTx.has(seed) ? [input.seedTx.get(seed)!] : [];
   const from = input.continuedFrom?.get(seed);
+  const before = input.pathBefore?.get(seed);
+  if (before) return [...before, ...own];
   if (from === undefined || visiting.has(seed)) return own;
   visiting.add(seed);
   return [...pathTo(input, from, memo, visiting), ...own];

@@ -97,6 +97,8 @@ export interface RunState {
   /** Cross-chain continuation: tainted deposits into bridges continue on their destination chain as seeds. */
   readonly bridgeNodes: Set<FlowNode>;
   readonly continuedFrom: Map<string, string>;
+  /** Seeds that continue a UTXO branch on an account chain (engine/run.ts `continueUtxoInbounds`): the path before them. */
+  readonly pathBefore: Map<string, readonly string[]>;
   readonly bridging: ReturnType<typeof createBridgeContinuation>;
   /** Transaction-level flow (src/engine/boxes.ts): addresses whose contract status the source was asked. */
   readonly contractsKnown: Set<FlowNode>;
@@ -153,6 +155,7 @@ export function createRunState(
     failure: undefined,
     bridgeNodes: new Set(),
     continuedFrom: new Map(),
+    pathBefore: new Map(),
     bridging: createBridgeContinuation({
       registry: bridges,
       adapters,

@@ -20,7 +20,8 @@ import { assetKeyOf, createRunState, guard, noteSeedTx, progress, runStats, type
 import { resolveSeed, type ResolvedSeed } from './seeds.js';
 import { adapterFor } from './sources.js';
 import { nodeKey } from './state.js';
-import { traceUtxo, type UtxoContinuation } from './utxo.js';
+import { traceUtxo, type UtxoContinuation, type UtxoTraceResult } from './utxo.js';
+import { applyInboundOutcomes, continueUtxoInbounds } from './utxo-inbound.js';
 
 export type { TraceProgress, TraceRunStats } from './run-state.js';
 
@@ -73,10 +74,11 @@ export async function runTrace(
 ): Promise<TraceOutcome> {
   const state = createRunState(settings, adapters, labels, run, bridges);
   await seed(state);
+  const early = await utxoSeedsFirst(state);
   progress(state, 'seeds', 0);
   while (await expandRound(state));
   const settled = await settle(state);
-  await traceUtxoChains(state, settled);
+  await traceUtxoChains(state, settled, early);
   return finish(state, settled);
 }
 
@@ -141,6 +143,7 @@ async function settle(state: RunState): Promise<Settled> {
     bridges: state.bridges,
     handovers: bridging.handovers(),
     continuedFrom: state.continuedFrom,
+    pathBefore: state.pathBefore,
   });
   // Per-payment attribution of what requests name, within its budget (payments x requested endpoints).
   const requested = endpoints.filter(requestable).length;
@@ -157,30 +160,68 @@ async function settle(state: RunState): Promise<Settled> {
   return { allocation, deposits, endpoints, attributionNote, utxoExpanded: 0, boxes };
 }
 
-/** UTXO chains follow outputs, not address ledgers: their own loop (utxo.ts), merged into the same outcome. */
-async function traceUtxoChains(state: RunState, settled: Settled): Promise<void> {
-  if (state.failure) return;
+/** A UTXO chain traced from the trace's own seeds before the account chains, and what its THORChain inbounds became. */
+interface EarlyUtxo {
+  result: UtxoTraceResult;
+  inbounds: Awaited<ReturnType<typeof continueUtxoInbounds>>;
+}
+
+/**
+ * UTXO seeds are traced before the account chains, so that a THORChain inbound whose memo swaps to an EVM chain this
+ * trace reads continues there (utxo-inbound.ts `continueUtxoInbounds` seeds the account trace). The results join the
+ * outcome where UTXO chains always did (traceUtxoChains). A failure here is left to that later pass, which meets it
+ * again at the same point as before (the account chains are traced first either way).
+ */
+async function utxoSeedsFirst(state: RunState): Promise<Map<string, EarlyUtxo>> {
+  const out = new Map<string, EarlyUtxo>();
+  for (const chain of [...state.utxoSeeds.keys()].sort()) {
+    let result: UtxoTraceResult;
+    try {
+      result = await traceUtxoChain(state, chain, [], false);
+    } catch {
+      continue;
+    }
+    out.set(chain, { result, inbounds: await continueUtxoInbounds(state, result.endpoints) });
+  }
+  return out;
+}
+
+function traceUtxoChain(state: RunState, chain: string, continued: readonly UtxoContinuation[], countRounds: boolean): Promise<UtxoTraceResult> {
   const { settings, run } = state;
+  return traceUtxo(
+    chain,
+    state.utxoSeeds.get(chain) ?? [],
+    adapterFor(state.adapters, chain),
+    state.labels,
+    settings,
+    {
+      signal: run.signal,
+      concurrency: run.concurrency,
+      // The early pass (utxoSeedsFirst) reports no progress: its rounds are counted when its result is taken.
+      ...(countRounds
+        ? {
+            onRound: (_round: number, frontier: number) => {
+              state.round++;
+              progress(state, 'expand', frontier);
+            },
+          }
+        : {}),
+    },
+    continued,
+  );
+}
+
+/** UTXO chains follow outputs, not address ledgers: their own loop (utxo.ts), merged into the same outcome. */
+async function traceUtxoChains(state: RunState, settled: Settled, early: ReadonlyMap<string, EarlyUtxo>): Promise<void> {
+  if (state.failure) return;
   const continued = utxoContinuations(state, settled.endpoints);
   for (const chain of [...new Set([...state.utxoSeeds.keys(), ...continued.keys()])].sort()) {
-    const result = await guard(state, () =>
-      traceUtxo(
-        chain,
-        state.utxoSeeds.get(chain) ?? [],
-        adapterFor(state.adapters, chain),
-        state.labels,
-        settings,
-        {
-          signal: run.signal,
-          concurrency: run.concurrency,
-          onRound: (_round, frontier) => {
-            state.round++;
-            progress(state, 'expand', frontier);
-          },
-        },
-        continued.get(chain) ?? [],
-      ),
-    );
+    const before = early.get(chain);
+    // The early result stands unless EVM -> UTXO continuations add seeds to this chain (then traced again with them).
+    if (before && !continued.has(chain)) state.round += before.result.rounds;
+    const result =
+      before && !continued.has(chain) ? before.result : await guard(state, () => traceUtxoChain(state, chain, continued.get(chain) ?? [], true));
+    if (before) applyInboundOutcomes(result.endpoints, before.inbounds);
     for (const x of result.seeds) state.seeds.push(x);
     for (const x of result.endpoints) settled.endpoints.push(x);
     const native = nativeAsset(chain);

@@ -4,7 +4,10 @@ import type { ChainAdapter } from '../adapters/adapter.js';
 import { isUtxoChainAdapter } from '../adapters/bitcoin/utxo-adapter.js';
 import type { BridgeExit } from '../heuristics/bridges.js';
 import { arrivalKey, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
-import { memoText, outboundOf, THORCHAIN, thorchainTxId } from '../heuristics/thorchain.js';
+import { getChain } from '../core/chain.js';
+import { NotFoundError } from '../core/errors.js';
+import type { BridgeRegistry } from '../heuristics/bridges.js';
+import { decodeTransferOuts, memoText, outboundOf, THORCHAIN, thorchainTokenContract, thorchainTxId } from '../heuristics/thorchain.js';
 import { seedTransfer } from './state.js';
 
 /**
@@ -109,3 +112,87 @@ function outboundMemo(tx: UtxoTransaction): string | undefined {
 }
 
 const formatHours = (seconds: number) => `${Math.round((seconds / 3600) * 100) / 100} h`;
+
+/** A THORChain inbound on a UTXO chain whose memo swaps to an asset on an EVM chain. */
+export interface UtxoInboundDeposit {
+  /** The inbound transaction (the payment to the vault). */
+  tx: string;
+  time: number;
+  /** The destination EVM chain and the recipient the memo names (normalized). */
+  chain: string;
+  recipient: string;
+  /** The asset the memo swaps to, in THORChain notation (`ETH.ETH`, `ETH.USDT-0X…`). */
+  destinationAsset: string;
+}
+
+/**
+ * Finds THORChain's outbound of a Bitcoin inbound on an EVM chain: the router's `TransferOut` event paying the
+ * recipient with the memo `OUT:<inbound txid>`. The recipient's incoming transfers of the destination asset from
+ * `skewSeconds` before the inbound to `windowSeconds` after it are the candidates; the logs of their transactions are
+ * read and a transfer is linked only when a THORChain router (the registry's, plus the trace's own definitions)
+ * emitted a TransferOut to the recipient of that asset and amount whose memo names exactly this inbound.
+ */
+export async function findEvmOutbound(
+  destination: ChainAdapter,
+  deposit: UtxoInboundDeposit,
+  req: OutboundRequest & { registry: BridgeRegistry; concurrency?: number },
+): Promise<{ transfer: AccountTransfer; match: BridgeMatch } | { note: string }> {
+  const { chain, recipient } = deposit;
+  if (!destination.getTransactionLogs) return { note: `the ${destination.kind} source for ${chain} cannot read transaction logs, so THORChain's outbound was not looked for` };
+  const routers = new Set(req.registry.onChain(chain, THORCHAIN).map((r) => r.address.toLowerCase()));
+  if (routers.size === 0) return { note: `no THORChain router is known on ${chain}` };
+  const inbound = thorchainTxId(deposit.tx);
+  const token = thorchainTokenContract(deposit.destinationAsset);
+  const native = getChain(chain).native;
+  const skew = req.rule.skewSeconds ?? 300;
+  const result = await destination.getTransfers({
+    chain,
+    addresses: [recipient],
+    direction: 'in',
+    fromTime: Math.max(0, deposit.time - skew),
+    toTime: deposit.time + req.rule.windowSeconds,
+    ...(token ? { assets: [], tokens: [token] } : { assets: [{ chain, kind: 'native' as const, symbol: native.symbol, decimals: native.decimals }] }),
+    ...(req.signal ? { signal: req.signal } : {}),
+  });
+  const wanted = (t: AccountTransfer) =>
+    t.to === recipient && t.amount > 0n && (token ? t.asset.kind === 'token' && t.asset.contract?.toLowerCase() === token : t.asset.kind === 'native');
+  const candidates = result.transfers.filter(wanted).sort((a, b) => a.time - b.time || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : a.logIndex - b.logIndex));
+  const window = `${formatHours(req.rule.windowSeconds)} after the inbound`;
+  let others = 0;
+  const logsOf = new Map<string, ReturnType<typeof decodeTransferOuts>>();
+  for (const t of candidates) {
+    if (!logsOf.has(t.tx)) {
+      let logs: Awaited<ReturnType<NonNullable<ChainAdapter['getTransactionLogs']>>>;
+      try {
+        logs = await destination.getTransactionLogs(chain, t.tx, req.signal ? { signal: req.signal } : {});
+      } catch (error) {
+        // A transfer the source just listed must have a receipt; anything else is a real failure.
+        if (!(error instanceof NotFoundError)) throw error;
+        logs = [];
+      }
+      logsOf.set(t.tx, decodeTransferOuts(logs, (a) => routers.has(a)));
+    }
+    const out = logsOf
+      .get(t.tx)!
+      .find((o) => o.to === recipient && o.asset === (token ?? null) && o.amount === t.amount && o.inboundTx === inbound);
+    if (!out || req.taken.has(arrivalKey({ chain, tx: t.tx, logIndex: t.logIndex }))) {
+      others++;
+      continue;
+    }
+    return {
+      transfer: t,
+      match: {
+        arrival: { chain, tx: t.tx, logIndex: t.logIndex, time: t.time, from: t.from, to: recipient, decimals: t.asset.decimals, symbol: t.asset.symbol, amount: t.amount, fills: [], ...(token ? { token } : {}) },
+        method: 'protocol-id',
+        confidence: 1,
+        reason:
+          `THORChain outbound ${t.tx} on ${chain}: router ${out.router} emitted TransferOut from vault ${out.vault} with memo ${out.memo} paying ${t.amount} ${t.asset.symbol} base units to ${recipient}` +
+          (others > 0 ? `; ${others} other transfer(s) to the recipient in the window carry no TransferOut for this inbound and were not linked` : ''),
+      },
+    };
+  }
+  const cut = result.truncated.includes(recipient) ? `; the source cut the recipient's list, so the outbound may lie beyond it` : '';
+  return {
+    note: `no THORChain TransferOut with OUT:${inbound} paying ${recipient} on ${chain} within ${window}${others > 0 ? ` (${others} other transfer(s) to the recipient, not linked)` : ''}${cut}`,
+  };
+}

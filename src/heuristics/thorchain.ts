@@ -5,6 +5,8 @@ import { ChaintrailError, MemoError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
 import type { UtxoTransaction } from '../core/movement.js';
 import type { BridgeEventSchema } from '../core/schema.js';
+import { lazyPackage } from '../core/lazy.js';
+import type { TransactionLog } from '../adapters/adapter.js';
 
 /**
  * THORChain: its routers on EVM chains, the router's Deposit event and the memos that say where a swap goes. Pure
@@ -26,6 +28,65 @@ export const THORCHAIN_DEPOSIT_EVENT: z.infer<typeof BridgeEventSchema> = Object
   tokenField: 'asset',
   memoField: 'memo',
 });
+
+/**
+ * THORChain_Router's outbound event (V4 and V5, thornode chain/ethereum/contracts/THORChain_Router.sol): the vault
+ * (`msg.sender` of `transferOut`) pays `to` the `amount` of `asset` (the zero address for the native asset, which the
+ * router forwards with the call); THORChain writes `OUT:<inbound tx id>` into `memo`.
+ */
+export const THORCHAIN_TRANSFER_OUT_ABI = 'event TransferOut(address indexed vault, address indexed to, address asset, uint256 amount, string memo)';
+
+/** A decoded TransferOut: who paid whom how much of what, and the inbound its memo answers (upper-case, no 0x). */
+export interface ThorchainTransferOut {
+  router: string;
+  logIndex: number;
+  vault: string;
+  to: string;
+  /** Lower-case token contract; null for the native asset. */
+  asset: string | null;
+  amount: bigint;
+  memo: string;
+  inboundTx?: string;
+}
+
+const ethersAbi = lazyPackage<typeof import('ethers/abi')>('ethers/abi');
+let transferOutInterface: import('ethers/abi').Interface | undefined;
+
+/** The TransferOut events among `logs` emitted by an address `isRouter` accepts; other logs are not read. */
+export function decodeTransferOuts(logs: readonly TransactionLog[], isRouter: (address: string) => boolean): ThorchainTransferOut[] {
+  const i = (transferOutInterface ??= new (ethersAbi().Interface)([THORCHAIN_TRANSFER_OUT_ABI]));
+  const topic = i.getEvent('TransferOut')!.topicHash;
+  const out: ThorchainTransferOut[] = [];
+  for (const log of logs) {
+    if (log.topics[0]?.toLowerCase() !== topic || !isRouter(log.address.toLowerCase())) continue;
+    let args: import('ethers/abi').Result;
+    try {
+      args = i.decodeEventLog('TransferOut', log.data, log.topics);
+    } catch {
+      continue; // same topic, other layout (not THORChain's event): not an outbound
+    }
+    const asset = String(args.getValue('asset')).toLowerCase();
+    const memo = String(args.getValue('memo'));
+    const inboundTx = outboundOf(memo);
+    out.push({
+      router: log.address.toLowerCase(),
+      logIndex: log.logIndex,
+      vault: String(args.getValue('vault')).toLowerCase(),
+      to: String(args.getValue('to')).toLowerCase(),
+      asset: /^0x0{40}$/.test(asset) ? null : asset,
+      amount: BigInt(args.getValue('amount') as bigint),
+      memo,
+      ...(inboundTx ? { inboundTx } : {}),
+    });
+  }
+  return out;
+}
+
+/** The token contract of an EVM asset in THORChain notation (`ETH.USDT-0XDAC1…`), lower-case; undefined for the native asset. */
+export function thorchainTokenContract(notation: string): string | undefined {
+  const m = /-(0X[0-9A-F]{40})$/i.exec(notation);
+  return m ? m[1]!.toLowerCase() : undefined;
+}
 
 /** THORChain's routers as the protocol publishes them (`router` of /thorchain/inbound_addresses). */
 export const THORCHAIN_ROUTERS = Object.freeze([
