@@ -4,6 +4,7 @@ import type { ChainAdapter } from '../adapters/adapter.js';
 import { isUtxoChainAdapter } from '../adapters/bitcoin/utxo-adapter.js';
 import type { BridgeExit } from '../heuristics/bridges.js';
 import { arrivalKey, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
+import { normalizeAddress } from '../core/address.js';
 import { getChain } from '../core/chain.js';
 import { NotFoundError } from '../core/errors.js';
 import type { BridgeRegistry } from '../heuristics/bridges.js';
@@ -137,7 +138,8 @@ export async function findEvmOutbound(
   deposit: UtxoInboundDeposit,
   req: OutboundRequest & { registry: BridgeRegistry; concurrency?: number },
 ): Promise<{ transfer: AccountTransfer; match: BridgeMatch } | { note: string }> {
-  const { chain, recipient } = deposit;
+  const { chain } = deposit;
+  const recipient = normalizeAddress(chain, deposit.recipient);
   if (!destination.getTransactionLogs) return { note: `the ${destination.kind} source for ${chain} cannot read transaction logs, so THORChain's outbound was not looked for` };
   const routers = new Set(req.registry.onChain(chain, THORCHAIN).map((r) => r.address.toLowerCase()));
   if (routers.size === 0) return { note: `no THORChain router is known on ${chain}` };
@@ -158,27 +160,26 @@ export async function findEvmOutbound(
     t.to === recipient && t.amount > 0n && (token ? t.asset.kind === 'token' && t.asset.contract?.toLowerCase() === token : t.asset.kind === 'native');
   const candidates = result.transfers.filter(wanted).sort((a, b) => a.time - b.time || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : a.logIndex - b.logIndex));
   const window = `${formatHours(req.rule.windowSeconds)} after the inbound`;
-  let others = 0;
-  const logsOf = new Map<string, ReturnType<typeof decodeTransferOuts>>();
-  for (const t of candidates) {
-    if (!logsOf.has(t.tx)) {
-      let logs: Awaited<ReturnType<NonNullable<ChainAdapter['getTransactionLogs']>>>;
-      try {
-        logs = await destination.getTransactionLogs(chain, t.tx, req.signal ? { signal: req.signal } : {});
-      } catch (error) {
-        // A transfer the source just listed must have a receipt; anything else is a real failure.
-        if (!(error instanceof NotFoundError)) throw error;
-        logs = [];
-      }
-      logsOf.set(t.tx, decodeTransferOuts(logs, (a) => routers.has(a)));
+  // Each candidate's transaction logs, read once per transaction; a candidate is linked only by its own TransferOut.
+  const outsOf = new Map<string, ReturnType<typeof decodeTransferOuts>>();
+  for (const tx of new Set(candidates.map((t) => t.tx))) {
+    let logs: Awaited<ReturnType<NonNullable<ChainAdapter['getTransactionLogs']>>>;
+    try {
+      logs = await destination.getTransactionLogs(chain, tx, req.signal ? { signal: req.signal } : {});
+    } catch (error) {
+      // A transfer the source just listed must have a receipt; anything else is a real failure.
+      if (!(error instanceof NotFoundError)) throw error;
+      logs = [];
     }
-    const out = logsOf
-      .get(t.tx)!
-      .find((o) => o.to === recipient && o.asset === (token ?? null) && o.amount === t.amount && o.inboundTx === inbound);
-    if (!out || req.taken.has(arrivalKey({ chain, tx: t.tx, logIndex: t.logIndex }))) {
-      others++;
-      continue;
-    }
+    outsOf.set(tx, decodeTransferOuts(logs, (a) => routers.has(a)));
+  }
+  const outOf = (t: AccountTransfer) =>
+    outsOf.get(t.tx)!.find((o) => o.to === recipient && o.asset === (token ?? null) && o.amount === t.amount && o.inboundTx === inbound);
+  const linked = candidates.filter((t) => outOf(t) !== undefined);
+  const others = candidates.length - linked.length;
+  const t = linked.find((x) => !req.taken.has(arrivalKey({ chain, tx: x.tx, logIndex: x.logIndex })));
+  if (t) {
+    const out = outOf(t)!;
     return {
       transfer: t,
       match: {
@@ -186,7 +187,7 @@ export async function findEvmOutbound(
         method: 'protocol-id',
         confidence: 1,
         reason:
-          `THORChain outbound ${t.tx} on ${chain}: router ${out.router} emitted TransferOut from vault ${out.vault} with memo ${out.memo} paying ${t.amount} ${t.asset.symbol} base units to ${recipient}` +
+          `THORChain outbound ${t.tx} on ${chain}: router ${out.router} emitted TransferOut from vault ${out.vault} with memo ${out.memo}, paying ${t.amount} ${t.asset.symbol} base units to ${recipient}` +
           (others > 0 ? `; ${others} other transfer(s) to the recipient in the window carry no TransferOut for this inbound and were not linked` : ''),
       },
     };
