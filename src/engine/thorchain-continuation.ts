@@ -158,7 +158,26 @@ export async function findEvmOutbound(
   });
   const wanted = (t: AccountTransfer) =>
     t.to === recipient && t.amount > 0n && (token ? t.asset.kind === 'token' && t.asset.contract?.toLowerCase() === token : t.asset.kind === 'native');
-  const candidates = result.transfers.filter(wanted).sort((a, b) => a.time - b.time || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : a.logIndex - b.logIndex));
+  const direct = result.transfers.filter(wanted);
+  // The router pays native value on in an internal call, which a source without internal transfers does not list at
+  // the recipient: the routers' own native inflows in the window (the vaults' transferOut calls) are read instead, and
+  // their movements (internal calls included) give the payments to the recipient.
+  let viaRouter: AccountTransfer[] = [];
+  if (!token && !destination.capabilities.internalTransfers && destination.getTransactionMovements) {
+    const calls = await destination.getTransfers({
+      chain,
+      addresses: [...routers].sort(),
+      direction: 'in',
+      fromTime: Math.max(0, deposit.time - skew),
+      toTime: deposit.time + req.rule.windowSeconds,
+      assets: [{ chain, kind: 'native' as const, symbol: native.symbol, decimals: native.decimals }],
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    const seen = new Set(direct.map((t) => t.tx));
+    const txs = [...new Set(calls.transfers.filter((t) => routers.has(t.to) && !seen.has(t.tx)).map((t) => t.tx))].sort();
+    if (txs.length > 0) viaRouter = (await destination.getTransactionMovements(chain, txs, req.signal ? { signal: req.signal } : {})).movements.filter(wanted);
+  }
+  const candidates = [...direct, ...viaRouter].sort((a, b) => a.time - b.time || (a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : a.logIndex - b.logIndex));
   const window = `${formatHours(req.rule.windowSeconds)} after the inbound`;
   // Each candidate's transaction logs, read once per transaction; a candidate is linked only by its own TransferOut.
   const outsOf = new Map<string, ReturnType<typeof decodeTransferOuts>>();
