@@ -55,6 +55,7 @@ interface World {
   exchange: string;
   real: Receipt;
   decoys: Receipt[];
+  token: { inbound: string; vault: string; recipient: string; contract: string; amount: bigint; out: Receipt };
   p: Params;
 }
 
@@ -87,10 +88,27 @@ async function buildWorld(p: Params, i: number): Promise<World> {
     memo,
   );
   const block = btc.mine();
-  const esplora = await startEsploraServer(new EsploraIndex('bitcoin', btc.blocks));
-
+  // The change goes on to a second vault with a swap to an ERC-20 (USDT with its contract, as THORChain writes it).
   const chain = await startLocalChain({ actors: names, balanceEth: 200n, chainId: 1, start: new Date((block.time + 1_200) * 1000) });
   const router = await chain.deploy('deployer', 'MiniThorRouter');
+  const usdt = await chain.deploy('deployer', 'TestToken', ['Tether USD', 'USDT', 6, 10n ** 15n]);
+  const recipient2 = getAddress(actor(`recipient2-${i}`));
+  const change = inbound[1]!;
+  const inbound2 = btc.spend(
+    [change],
+    [
+      { to: 'vault2', value: change.value / 2n },
+      { to: 'launderer', value: change.value - change.value / 2n - p.fee },
+    ],
+    `=:ETH.USDT-${usdt.address.toUpperCase()}:${recipient2}`,
+  );
+  btc.mine();
+  const esplora = await startEsploraServer(new EsploraIndex('bitcoin', btc.blocks));
+  // The vault's USDT comes from an earlier deposit (the router credits the vault's allowance).
+  const tokens = p.outbound / 10n ** 12n + 1n;
+  await chain.invoke('deployer', usdt, 'approve', [router.address, tokens]);
+  await chain.invoke('deployer', router, 'deposit', [actor('vault'), usdt.address, tokens, '=:BTC.BTC:bc1qexample']);
+  const tokenOut = await chain.invoke('vault', router, 'transferOut', [recipient2, usdt.address, tokens, `OUT:${inbound2[0]!.txid.toUpperCase()}`]);
   const other = keccak256(toUtf8Bytes(`another inbound ${i}`)).slice(2).toUpperCase();
   const decoyOut = await chain.invoke('vault', router, 'transferOut', [recipient, ZERO, p.outbound, `OUT:${other}`], { value: p.outbound });
   const decoyPlain = await chain.send('vault', { to: recipient.toLowerCase(), value: p.outbound });
@@ -112,6 +130,7 @@ async function buildWorld(p: Params, i: number): Promise<World> {
     exchange: actor('exchange'),
     real,
     decoys: [decoyOut, decoyPlain],
+    token: { inbound: inbound2[0]!.txid, vault: btc.address('vault2'), recipient: recipient2.toLowerCase(), contract: usdt.address, amount: tokens, out: tokenOut },
     p,
   };
 }
@@ -174,15 +193,35 @@ describe('THORChain Bitcoin -> Ethereum continuation (Esplora + ganache)', { tim
       // Onward on Ethereum to the labeled exchange, the Bitcoin path first.
       // The recipient paid everything on to the labeled exchange wallet: it is that exchange's deposit address (inferred),
       // holding exactly the taint handed over; the Bitcoin path comes first.
-      const atRecipient = report.endpoints.filter((e) => e.chain === 'ethereum');
+      const atRecipient = report.endpoints.filter((e) => e.chain === 'ethereum' && e.address.toLowerCase() !== w.token.recipient);
       expect(atRecipient.map((e) => [e.address.toLowerCase(), e.kind, e.amount])).toEqual([[w.recipient, 'exchange', expected.toString()]]);
       expect(atRecipient[0]!.reason).toMatch(/paid all of its outflows to Example Exchange's labeled wallet: inferred deposit address/);
       expect(atRecipient[0]!.path).toEqual([w.seed, w.inbound, w.real.transactionHash]);
       // Never more on Ethereum than was handed over: the decoys' value is not taint.
-      const onEth = report.endpoints.filter((e) => e.chain === 'ethereum').reduce((s, e) => s + BigInt(e.amount), 0n);
+      const onEth = atRecipient.reduce((s, e) => s + BigInt(e.amount), 0n);
       expect(onEth).toBeLessThanOrEqual(expected);
       expect(report.endpoints.some((e) => w.decoys.some((r) => e.txs.includes(r.transactionHash)))).toBe(false);
       expect(report.notes.some((n) => n.startsWith('INCOMPLETE'))).toBe(false);
+    }
+  });
+
+  it('continues a swap to an ERC-20 (=:ETH.USDT-0X…) at the router’s token TransferOut, in the token’s base units', async () => {
+    for (const w of worlds) {
+      const report = await run(w, true);
+      const vault = report.endpoints.find((e) => e.chain === 'bitcoin' && e.address === w.token.vault)!;
+      const [d] = vault.bridge!.deposits!;
+      expect(d).toMatchObject({ tx: w.token.inbound, destinationChain: 'ethereum' });
+      expect(d!.destinationAsset).toBe(`ETH.USDT-${w.token.contract.toUpperCase()}`);
+      const tainted = BigInt(d!.tainted);
+      const paid = BigInt(d!.amount!);
+      expect(tainted).toBeGreaterThan(0n);
+      expect(tainted).toBeLessThanOrEqual(paid);
+      const expected = (w.token.amount * tainted) / paid;
+      expect(d!.continuation).toMatchObject({ tx: w.token.out.transactionHash, amount: w.token.amount.toString(), tainted: expected.toString() });
+      expect(d!.continuation!.asset).toMatchObject({ kind: 'token', symbol: 'USDT', decimals: 6 });
+      const held = report.endpoints.find((e) => e.chain === 'ethereum' && e.address.toLowerCase() === w.token.recipient)!;
+      expect(held).toMatchObject({ kind: 'unspent', amount: expected.toString() });
+      expect(held.path).toEqual([w.seed, w.inbound, w.token.inbound, w.token.out.transactionHash]);
     }
   });
 
