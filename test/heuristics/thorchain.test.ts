@@ -6,7 +6,17 @@ import { MemoError } from '../../src/core/errors.js';
 import { bitcoinLib } from '../../src/core/bitcoin-network.js';
 import { nullData } from '../../src/adapters/bitcoin/script.js';
 import { BRIDGE_REGISTRY, decodeBridgeExits, findBridge, resolveBridgeDefinitions, type EvmLog } from '../../src/heuristics/bridges.js';
-import { memoDestination, memoText, outboundOf, parseThorchainMemo, SHORT_ASSETS, THORCHAIN_ROUTERS } from '../../src/heuristics/thorchain.js';
+import {
+  decodeTransferOuts,
+  memoDestination,
+  memoText,
+  outboundOf,
+  parseThorchainMemo,
+  SHORT_ASSETS,
+  THORCHAIN_ROUTERS,
+  THORCHAIN_TRANSFER_OUT_ABI,
+  thorchainTokenContract,
+} from '../../src/heuristics/thorchain.js';
 
 const bitcoin = bitcoinLib();
 const ROUTER = THORCHAIN_ROUTERS[0]!;
@@ -239,5 +249,48 @@ describe('OP_RETURN data', () => {
     expect(nullData(bitcoin.address.toOutputScript(BC1))).toBeUndefined();
     expect(nullData(Uint8Array.from([0x6a, 0x10, 0x41]))).toBeUndefined();
     expect(memoText('00ff')).toBeUndefined();
+  });
+});
+
+describe('THORChain_Router TransferOut (the outbound on an EVM chain)', () => {
+  const router = THORCHAIN_ROUTERS[0]!.address;
+  const iface = new Interface([THORCHAIN_TRANSFER_OUT_ABI, 'event Transfer(address indexed from, address indexed to, uint256 value)']);
+  const hex = (n: number) => `0x${randomBytes(n).toString('hex')}`;
+  const log = (address: string, event: string, args: unknown[], logIndex: number) => {
+    const { data, topics } = iface.encodeEventLog(event, args);
+    return { address, data, topics, logIndex, transactionHash: hex(32), blockNumber: 1 };
+  };
+
+  it('decodes generated TransferOuts of the router only, with the inbound its OUT: memo names (upper-case)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ amount: fc.bigInt({ min: 1n, max: 10n ** 30n }), token: fc.boolean(), txid: fc.uint8Array({ minLength: 32, maxLength: 32 }), lower: fc.boolean() }),
+        ({ amount, token, txid, lower }) => {
+          const vault = hex(20);
+          const to = hex(20);
+          const asset = token ? hex(20) : '0x0000000000000000000000000000000000000000';
+          const id = Buffer.from(txid).toString('hex');
+          const memo = `OUT:${lower ? id : id.toUpperCase()}`;
+          const logs = [
+            log(router, 'TransferOut', [vault, to, asset, amount, memo], 3),
+            // The same event from another contract, another event of the router, and a TransferOut with a swap memo.
+            log(hex(20), 'TransferOut', [vault, to, asset, amount, memo], 4),
+            log(router, 'Transfer', [vault, to, amount], 5),
+            log(router, 'TransferOut', [vault, to, asset, amount, `=:ETH.ETH:${to}`], 6),
+          ];
+          const outs = decodeTransferOuts(logs, (a) => a === router);
+          expect(outs).toHaveLength(2);
+          expect(outs[0]).toEqual({ router, logIndex: 3, vault, to, asset: token ? asset : null, amount, memo, inboundTx: id.toUpperCase() });
+          expect(outs[1]!.inboundTx).toBeUndefined();
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('reads the token contract of an ERC-20 in THORChain notation, none for the native asset', () => {
+    expect(thorchainTokenContract('ETH.USDT-0XDAC17F958D2EE523A2206206994597C13D831EC7')).toBe('0xdac17f958d2ee523a2206206994597c13d831ec7');
+    expect(thorchainTokenContract('ETH.ETH')).toBeUndefined();
+    expect(thorchainTokenContract('ETH.USDT-EC7')).toBeUndefined();
   });
 });
