@@ -8,7 +8,9 @@ import { createLabelStore } from '../../src/labels/store.js';
 import { DEPOSIT_CSV_COLUMNS, ENDPOINTS_CSV_HEADER, LABEL_CSV_COLUMNS, reportToEndpointsCsv } from '../../src/report/csv.js';
 import { buildRequestPackets, packetToMarkdown, type RequestPacket } from '../../src/report/packets.js';
 import { trace } from '../../src/trace/trace.js';
-import { addr, adapterFor, txOf, type Step } from '../support/world.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { builtinLabels } from '../../src/labels/builtin.js';
+import { addr, adapterFor, txOf, world, type Step } from '../support/world.js';
 
 /**
  * Generated worlds for the evidence details of packets and the endpoints CSV: services of drawn categories whose
@@ -257,5 +259,63 @@ describe('evidence details in packets and the endpoints CSV (generated worlds)',
     expect(labelled).toBeGreaterThan(20);
     expect(confident).toBeGreaterThan(20);
     expect(plain).toBeGreaterThan(3);
+  }, 600_000);
+});
+
+// A real Binance wallet of the built-in pack (GraphSense TagPack exchange-wallets-binance.yaml).
+const BINANCE = '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8';
+
+describe('evidence details with the built-in label pack', () => {
+  it('cite the pack’s source id and licence for a labeled wallet and for a deposit address swept into it', async () => {
+    const pack = builtinLabels().find((l) => l.chain === 'ethereum' && l.address === BINANCE)!;
+    expect(pack.licence).toBeDefined();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          direct: fc.bigInt({ min: 10n * M, max: 500_000n * M }),
+          deposit: fc.bigInt({ min: 10n * M, max: 500_000n * M }),
+          delay: fc.integer({ min: MINUTE, max: 7 * DAY }),
+          gas: fc.integer({ min: 0, max: 2 }),
+        }),
+        async (p) => {
+          // The collector keeps a tenth privately (more than dust), so it is no deposit address of Binance's itself.
+          const kept = (p.direct + p.deposit) / 10n;
+          const steps: Step[] = [
+            { tx: 'victim', from: 'victim', to: 'collector', amount: p.direct + p.deposit + kept, at: DAY },
+            { tx: 'direct', from: 'collector', to: 'binance', amount: p.direct, at: 2 * DAY },
+            { tx: 'kept', from: 'collector', to: 'keeper', amount: kept, at: 2 * DAY + 1 },
+            { tx: 'in', from: 'collector', to: 'deposit', amount: p.deposit, at: 2 * DAY + 2 },
+            ...Array.from({ length: p.gas }, (_, g) => ({ tx: `gas-${g}`, from: 'binance', to: 'deposit', amount: 1_000_000n * GWEI, at: 2 * DAY + 3 + g, asset: 'native' })),
+            { tx: 'sweep', from: 'deposit', to: 'binance', amount: p.deposit, at: 2 * DAY + 2 + p.delay + 10 },
+          ];
+          const dataset = world(steps);
+          for (const t of dataset.transfers!) {
+            if (t.from === addr('binance')) t.from = BINANCE;
+            if (t.to === addr('binance')) t.to = BINANCE;
+          }
+          const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('victim') }], adapters: [createFixtureAdapter({ dataset })] });
+          const [packet] = buildRequestPackets(report).filter((x) => x.recipient.entity === pack.entity);
+          expect(packet!.addresses.map((a) => a.address.toLowerCase()).sort()).toEqual([BINANCE, addr('deposit')].sort());
+          for (const a of packet!.addresses) expect(a.label).toEqual({ entity: pack.entity, source: pack.source, licence: pack.licence });
+          const md = packetToMarkdown(packet!);
+          expect(md).toContain(`Attributed by the label of the wallet(s) it swept to: ${pack.entity} (source \`${pack.source}\``);
+          expect(md).toContain(`Attributed by the label: ${pack.entity} (source`);
+
+          const rows = parse(reportToEndpointsCsv(report), { columns: true }) as Record<string, string>[];
+          const wallet = rows.find((r) => r.address?.toLowerCase() === BINANCE)!;
+          const deposit = rows.find((r) => r.address?.toLowerCase() === addr('deposit'))!;
+          expect([wallet.label_source, wallet.label_licence, deposit.label_source, deposit.label_licence]).toEqual([pack.source, pack.licence, pack.source, pack.licence]);
+          // An exchange's deposit address resting on its sweep alone states no confidence: no deposit columns then.
+          if (p.gas === 0) expect(deposit).not.toHaveProperty('deposit_confidence');
+          else {
+            expect(Number(deposit.deposit_confidence)).toBeCloseTo(pack.confidence * (1 - 2 ** -(1 + p.gas)), 6);
+            expect(deposit).toMatchObject({ received: String(p.deposit), swept: String(p.deposit), sweeps: '1', gas_top_ups: String(p.gas) });
+            expect(deposit.sweep_delay_min_s).toBe(String(p.delay + 10));
+            expect(wallet.deposits).toBe('');
+          }
+        },
+      ),
+      { seed: 77, numRuns: 20 },
+    );
   }, 600_000);
 });
