@@ -407,7 +407,7 @@ export function addressDetail(a: RequestPacket['addresses'][number], side = 'exc
 
 /** The label that attributed an address (an inferred deposit address: its wallet's label), with source and licence. */
 export function labelLine(l: z.infer<typeof AttributionSchema>, inferred: boolean): string {
-  return `- ${inferred ? "Attributed by the label of the wallet(s) it swept to" : 'Attributed by the label'}: ${escapeMarkdown(l.entity)} (source ${markdownCode(l.source)}, licence ${escapeMarkdown(l.licence)})`;
+  return `- ${inferred ? 'Attributed by the label of the wallet(s) it swept to' : 'Attributed by the label'}: ${escapeMarkdown(l.entity)} (source ${markdownCode(l.source)}, licence ${escapeMarkdown(l.licence)})`;
 }
 
 /** An inferred deposit address's evidence and confidence, one line each (stated where the report states a confidence). */

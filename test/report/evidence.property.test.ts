@@ -79,7 +79,14 @@ function build(w: World) {
       steps.push({ tx: `${name}-in`, from: 'collector', to: name, amount: b.amount, at: t });
       steps.push({ tx: `${name}-sweep`, from: name, to: services[s]!.wallets[0]!, amount: swept, at: t + b.delay });
       const gasTxs = b.gas.map((before, g) => {
-        steps.push({ tx: `${name}-gas-${g}`, from: services[s]!.wallets[1]!, to: name, amount: 2_000_000n * GWEI, at: t + b.delay - before - g, asset: 'native' });
+        steps.push({
+          tx: `${name}-gas-${g}`,
+          from: services[s]!.wallets[1]!,
+          to: name,
+          amount: 2_000_000n * GWEI,
+          at: t + b.delay - before - g,
+          asset: 'native',
+        });
         return `${name}-gas-${g}`;
       });
       deposits.set(name, { service: s, received: b.amount, swept, delay: b.delay, sweepTx: `${name}-sweep`, gasTxs });
@@ -174,7 +181,9 @@ describe('evidence details in packets and the endpoints CSV (generated worlds)',
           if (service.licence === undefined) expect(md).not.toContain('Attributed by the label');
         }
         // Consolidated over two cases: the label once per address.
-        const consolidated = consolidatePackets(packets.filter((p) => p.type !== 'issuer').flatMap((packet) => ['A-1', 'B-2'].map((reference) => ({ reference, packet }))));
+        const consolidated = consolidatePackets(
+          packets.filter((p) => p.type !== 'issuer').flatMap((packet) => ['A-1', 'B-2'].map((reference) => ({ reference, packet }))),
+        );
         for (const c of consolidated) {
           const licence = services.find((s) => s.entity === c.recipient.entity)!.licence;
           for (const a of c.addresses) expect(a.labels?.length ?? 0).toBe(licence === undefined ? 0 : 1);
@@ -285,7 +294,14 @@ describe('evidence details with the built-in label pack', () => {
             { tx: 'direct', from: 'collector', to: 'binance', amount: p.direct, at: 2 * DAY },
             { tx: 'kept', from: 'collector', to: 'keeper', amount: kept, at: 2 * DAY + 1 },
             { tx: 'in', from: 'collector', to: 'deposit', amount: p.deposit, at: 2 * DAY + 2 },
-            ...Array.from({ length: p.gas }, (_, g) => ({ tx: `gas-${g}`, from: 'binance', to: 'deposit', amount: 1_000_000n * GWEI, at: 2 * DAY + 3 + g, asset: 'native' })),
+            ...Array.from({ length: p.gas }, (_, g) => ({
+              tx: `gas-${g}`,
+              from: 'binance',
+              to: 'deposit',
+              amount: 1_000_000n * GWEI,
+              at: 2 * DAY + 3 + g,
+              asset: 'native',
+            })),
             { tx: 'sweep', from: 'deposit', to: 'binance', amount: p.deposit, at: 2 * DAY + 2 + p.delay + 10 },
           ];
           const dataset = world(steps);
@@ -304,7 +320,12 @@ describe('evidence details with the built-in label pack', () => {
           const rows = parse(reportToEndpointsCsv(report), { columns: true }) as Record<string, string>[];
           const wallet = rows.find((r) => r.address?.toLowerCase() === BINANCE)!;
           const deposit = rows.find((r) => r.address?.toLowerCase() === addr('deposit'))!;
-          expect([wallet.label_source, wallet.label_licence, deposit.label_source, deposit.label_licence]).toEqual([pack.source, pack.licence, pack.source, pack.licence]);
+          expect([wallet.label_source, wallet.label_licence, deposit.label_source, deposit.label_licence]).toEqual([
+            pack.source,
+            pack.licence,
+            pack.source,
+            pack.licence,
+          ]);
           // An exchange's deposit address resting on its sweep alone states no confidence: no deposit columns then.
           if (p.gas === 0) expect(deposit).not.toHaveProperty('deposit_confidence');
           else {
