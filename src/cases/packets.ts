@@ -4,6 +4,8 @@ import { groupBy } from '../core/group.js';
 import { escapeMarkdown, markdownCode, slug } from '../report/escape.js';
 import {
   addressDetail,
+  AttributionSchema,
+  labelLine,
   assetId,
   buildRequestPackets,
   ContributionSchema,
@@ -54,6 +56,8 @@ export const ConsolidatedPacketSchema = z.object({
       chain: z.string(),
       address: z.string(),
       cases: z.array(z.string()),
+      /** The labels that attributed the address in the cases' packets (each once; see RequestPacket `label`), when any states its licence. */
+      labels: z.array(AttributionSchema).optional(),
       /** The tainted value the address received (the incoming transfers below, each once); null when a case's trace lacks them. */
       received: part.nullable(),
       /** An inferred deposit address: the tainted value it swept out to the exchange (the outgoing transfers below, each once). */
@@ -129,6 +133,12 @@ function distinct<M extends PacketAddress['incoming'][number] | PacketAddress['o
   return { moves, total };
 }
 
+/** The distinct labels (with source and licence) the cases' packets cite for one address; `{}` when none does. */
+function labelsOf(items: readonly { a: PacketAddress }[]): { labels?: NonNullable<ConsolidatedAddress['labels']> } {
+  const byKey = new Map(items.flatMap(({ a }) => (a.label ? [[JSON.stringify(a.label), a.label] as const] : [])));
+  return byKey.size > 0 ? { labels: [...byKey.keys()].sort().map((k) => byKey.get(k)!) } : {};
+}
+
 /** One shared address (one asset): what is requested, from which transfers, and each case's and payment's share. */
 function combineAddress(items: readonly { reference: string; a: PacketAddress }[]): ConsolidatedAddress {
   const first = items[0]!.a;
@@ -164,6 +174,7 @@ function combineAddress(items: readonly { reference: string; a: PacketAddress }[
     asset: first.asset,
     ...display(amount, d),
     cases: [...new Set(items.map((i) => i.reference))].sort(),
+    ...labelsOf(items),
     received: lacking.length > 0 ? null : display(incoming.total, d),
     ...(swept !== undefined ? { swept: display(swept, d) } : {}),
     tracedByCases: display(traced, d),
@@ -283,6 +294,7 @@ export function consolidatedPacketToMarkdown(p: ConsolidatedPacket): string {
     out.push(`### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)} (${symbol})`);
     out.push('');
     out.push(`- Requested: ${amountOf(a)}`);
+    for (const l of a.labels ?? []) out.push(labelLine(l, a.swept !== undefined));
     out.push(
       `- Tainted value received (incoming transfers below, each counted once): ${a.received ? part$(a.received, symbol) : `unknown: the stored traces of ${a.casesWithoutTransfers!.map(escapeMarkdown).join(', ')} list no transfers (re-trace them); the largest single case's amount is requested`}`,
     );

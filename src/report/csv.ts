@@ -1,5 +1,5 @@
 import type { TraceGraph } from '../engine/graph.js';
-import type { TraceReport } from '../core/schema.js';
+import type { Endpoint, TraceReport } from '../core/schema.js';
 import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
 
 /**
@@ -52,10 +52,65 @@ export const ENDPOINTS_CSV_HEADER = [
   'reason',
 ] as const;
 
-/** endpoints.csv: one row per endpoint of the report (tx lists separated by spaces). */
+/** Columns added to the endpoints CSV when an endpoint's label states its source and licence. */
+export const LABEL_CSV_COLUMNS = ['label_source', 'label_licence'] as const;
+
+/**
+ * Columns added to the endpoints CSV when the report states the confidence of an inferred deposit address (every
+ * service but an exchange whose deposit address rests on its sweeps alone, as in request packets): each inferred
+ * deposit address's depositEvidence (README "Deposit addresses"), empty on every other row; tx lists separated by spaces.
+ */
+export const DEPOSIT_CSV_COLUMNS = [
+  'deposit_confidence',
+  'deposits',
+  'sweeps',
+  'received',
+  'swept',
+  'share_swept',
+  'paid_elsewhere',
+  'sweep_delay_min_s',
+  'sweep_delay_max_s',
+  'gas_top_ups',
+  'gas_top_up_txs',
+  'activation_tx',
+  'activation_from',
+  'forwarder',
+  'sweep_txs',
+] as const;
+
+type Cell = string | number | boolean | null | undefined;
+
+function depositCells(ev: Endpoint['depositEvidence']): Cell[] {
+  if (!ev) return DEPOSIT_CSV_COLUMNS.map(() => '');
+  return [
+    ev.confidence,
+    ev.deposits,
+    ev.sweeps,
+    ev.received,
+    ev.swept,
+    ev.shareSwept,
+    ev.paidElsewhere,
+    ev.sweepDelaySeconds?.min,
+    ev.sweepDelaySeconds?.max,
+    ev.gasTopUps?.count,
+    ev.gasTopUps?.txs.join(' '),
+    ev.activation?.tx,
+    ev.activation?.from,
+    ev.forwarder,
+    ev.sweepTxs.join(' '),
+  ];
+}
+
+/**
+ * endpoints.csv: one row per endpoint of the report (tx lists separated by spaces). The label source/licence columns
+ * are added only when an endpoint has them, the deposit evidence columns only when an inferred deposit address's confidence is stated
+ * (so reports of exchange deposit addresses inferred from sweeps alone keep their bytes).
+ */
 export function reportToEndpointsCsv(report: TraceReport): string {
+  const labelled = report.endpoints.some((e) => e.labelSource !== undefined);
+  const inferred = report.endpoints.some((e) => e.depositEvidence?.confidence !== undefined);
   return csv(
-    ENDPOINTS_CSV_HEADER,
+    [...ENDPOINTS_CSV_HEADER, ...(labelled ? LABEL_CSV_COLUMNS : []), ...(inferred ? DEPOSIT_CSV_COLUMNS : [])],
     report.endpoints.map((e) => [
       e.kind,
       e.chain,
@@ -80,6 +135,8 @@ export function reportToEndpointsCsv(report: TraceReport): string {
       e.txs.join(' '),
       e.path.join(' '),
       e.reason,
+      ...(labelled ? [e.labelSource, e.labelLicence] : []),
+      ...(inferred ? depositCells(e.depositEvidence) : []),
     ]),
   );
 }

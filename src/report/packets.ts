@@ -35,6 +35,9 @@ export const ATTRIBUTION_RULES: Record<string, string> = {
   tiho: 'victim payments: each amount is split by the payment its taint came from, in proportion to what every address held of each payment when it paid out, in whole base units that add up exactly (largest remainder)',
 };
 
+/** The label that attributed a packet address: entity, the label's source id and its data's licence. */
+export const AttributionSchema = z.object({ entity: z.string(), source: z.string(), licence: z.string() });
+
 /** Who a packet goes to: a service (its category: exchange, instant-exchange, payment, gambling, custody) or a token issuer. */
 export const PacketTypeSchema = z.enum(['exchange', 'instant-exchange', 'payment', 'gambling', 'custody', 'issuer']);
 
@@ -65,6 +68,12 @@ export const RequestPacketSchema = z.object({
        * address rests on sweeps alone): the report's depositEvidence for this asset, with that confidence.
        */
       depositEvidence: EndpointSchema.shape.depositEvidence,
+      /**
+       * Service packets: the label that attributed the address, when that label states its source's licence (the
+       * built-in pack's do): its entity, source id and licence. An inferred deposit address: the label of the wallet it
+       * swept to (`sweptTo`), which decided it.
+       */
+      label: AttributionSchema.optional(),
       hops: z.number().int(),
       firstSeen: z.string(),
       lastSeen: z.string(),
@@ -157,7 +166,7 @@ const moved = (m: { tx: string; logIndex: number; time: string; amount: string; 
 });
 
 /** A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment. */
-function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boolean } = {}): PacketAddress {
+function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boolean; service?: boolean } = {}): PacketAddress {
   const d = e.asset.decimals;
   const victims = (e.victims ?? []).map((v) => ({
     chain: v.chain,
@@ -174,6 +183,7 @@ function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boo
     ...(extra.inferred !== undefined ? { inferred: extra.inferred } : {}),
     ...(e.sweptTo ? { sweptTo: e.sweptTo } : {}),
     ...(e.depositEvidence?.confidence !== undefined ? { depositEvidence: e.depositEvidence } : {}),
+    ...(extra.service ? attributionOf(e) : {}),
     asset: e.asset,
     amount: e.amount,
     amountDisplay: e.amountDisplay,
@@ -187,6 +197,13 @@ function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boo
     ...(unattributed !== 0n ? { unattributed: unattributed.toString() } : {}),
     path: pathOf(report, e),
   };
+}
+
+/** `{ label }` when the endpoint's label states its source and licence; `{}` otherwise (old reports keep their bytes). */
+function attributionOf(e: Endpoint): { label?: z.infer<typeof AttributionSchema> } {
+  return e.entity !== undefined && e.labelSource !== undefined && e.labelLicence !== undefined
+    ? { label: { entity: e.entity, source: e.labelSource, licence: e.labelLicence } }
+    : {};
 }
 
 /** The seed row of a victim payment: by its hash, or (an address seed) by recipient, time and amount. */
@@ -255,7 +272,7 @@ export function buildRequestPackets(report: TraceReport): RequestPacket[] {
       const endpoint = report.endpoints.find((e) => e.kind === type && e.chain === d.chain && e.address === d.address && sameAsset(e.asset, d.asset));
       return endpoint ? [{ d, endpoint }] : [];
     });
-    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(report, endpoint, { inferred: d.inferred }));
+    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(report, endpoint, { inferred: d.inferred, service: true }));
     packets.push({
       ...common(report),
       type,
@@ -364,6 +381,7 @@ export function addressDetail(a: RequestPacket['addresses'][number], side = 'exc
   out.push(`- Amount: ${amountOf(a)}${a.asset.contract ? ` (token contract ${markdownCode(a.asset.contract)})` : ''}`);
   out.push(`- Received: ${escapeMarkdown(a.firstSeen)} to ${escapeMarkdown(a.lastSeen)} (UTC)`);
   if (a.sweptTo?.length) out.push(`- Swept to the labeled wallet(s): ${a.sweptTo.map(markdownCode).join(', ')}`);
+  if (a.label) out.push(labelLine(a.label, a.inferred === true));
   if (a.depositEvidence) out.push(...evidenceLines(a.depositEvidence));
   if (a.incoming.length) {
     out.push(`- Incoming tainted transfers (into this address, ${symbol}):`);
@@ -385,6 +403,11 @@ export function addressDetail(a: RequestPacket['addresses'][number], side = 'exc
     out.push(`  ${step.step + 1}. ${step.victimPayment ? 'victim payment' : `hop ${step.step}`}: ${markdownCode(step.tx)}${note}`);
   }
   return out;
+}
+
+/** The label that attributed an address (an inferred deposit address: its wallet's label), with source and licence. */
+export function labelLine(l: z.infer<typeof AttributionSchema>, inferred: boolean): string {
+  return `- ${inferred ? 'Attributed by the label of the wallet(s) it swept to' : 'Attributed by the label'}: ${escapeMarkdown(l.entity)} (source ${markdownCode(l.source)}, licence ${escapeMarkdown(l.licence)})`;
 }
 
 /** An inferred deposit address's evidence and confidence, one line each (stated where the report states a confidence). */
