@@ -112,11 +112,11 @@ describe('the bridge registry', () => {
       { chain: 'evm:1337', address: '0x00000000000000000000000000000000000000ac', protocol: 'avalanche-bridge', destinationChain: 'evm:1338' },
     ]);
     expect(orbiter).toMatchObject({ events: [], transferDeposit: { amountCode: 'orbiter' } });
-    expect(decodeTransferDeposit(orbiter!, { from: '0x' + '0e'.repeat(20), amount: 12_9007n })).toMatchObject({
+    expect(decodeTransferDeposit(orbiter!, { from: `0x${'0e'.repeat(20)}`, amount: 12_9007n })).toMatchObject({
       destinationChain: 'evm:10',
-      recipient: '0x' + '0e'.repeat(20),
+      recipient: `0x${'0e'.repeat(20)}`,
     });
-    expect(decodeTransferDeposit(avalanche!, { from: '0x' + '0e'.repeat(20), amount: 5n })).toMatchObject({ destinationChain: 'evm:1338' });
+    expect(decodeTransferDeposit(avalanche!, { from: `0x${'0e'.repeat(20)}`, amount: 5n })).toMatchObject({ destinationChain: 'evm:1338' });
     const [cb] = resolveBridgeDefinitions([{ chain: 'evm:1337', address: '0x00000000000000000000000000000000000000aa', protocol: 'cbridge' }]);
     expect(cb!.fills?.[0]?.abi).toMatch(/^event Relay\(/);
     const wormhole = reg('wormhole');
@@ -245,7 +245,7 @@ describe('Stargate', () => {
       [184, 'evm:8453'],
     ];
     for (const [lz, chain] of cases) {
-      const [exit] = decodeBridgeExits(pool, [encode(pool.address, ABI, [lz, 1, '0x' + '12'.repeat(20), 5_000_000n, 0, 100, 300, 200])], { token: USDC });
+      const [exit] = decodeBridgeExits(pool, [encode(pool.address, ABI, [lz, 1, `0x${'12'.repeat(20)}`, 5_000_000n, 0, 100, 300, 200])], { token: USDC });
       expect(exit).toMatchObject({ destinationChain: chain, destinationChainId: String(lz), token: USDC, amount: 5_000_000n });
       expect(exit!.recipient).toBeUndefined();
       expect(exit!.reason).toMatch(/the event names no recipient/);
@@ -258,15 +258,15 @@ describe('Stargate', () => {
     fc.assert(
       fc.property(bytes32, fc.bigInt({ min: 10n ** 15n, max: 10n ** 21n }), (guid, sent) => {
         const received = sent - sent / 1000n;
-        const [base] = decodeBridgeExits(pool, [encode(pool.address, ABI, [guid, 30184, '0x' + '34'.repeat(20), sent, received])], { token: null });
+        const [base] = decodeBridgeExits(pool, [encode(pool.address, ABI, [guid, 30184, `0x${'34'.repeat(20)}`, sent, received])], { token: null });
         expect(base).toMatchObject({ destinationChain: 'evm:8453', protocolId: guid, amount: sent, outputAmount: received });
         expect(base!.token).toBeUndefined();
       }),
       { numRuns: 20 },
     );
-    const [sol] = decodeBridgeExits(pool, [encode(pool.address, ABI, [`0x${'01'.repeat(32)}`, 30168, '0x' + '34'.repeat(20), 10n, 9n])]);
+    const [sol] = decodeBridgeExits(pool, [encode(pool.address, ABI, [`0x${'01'.repeat(32)}`, 30168, `0x${'34'.repeat(20)}`, 10n, 9n])]);
     expect(sol).toMatchObject({ destinationNetwork: 'solana', destinationChainId: '30168' });
-    const [unknown] = decodeBridgeExits(pool, [encode(pool.address, ABI, [`0x${'01'.repeat(32)}`, 30999, '0x' + '34'.repeat(20), 10n, 9n])]);
+    const [unknown] = decodeBridgeExits(pool, [encode(pool.address, ABI, [`0x${'01'.repeat(32)}`, 30999, `0x${'34'.repeat(20)}`, 10n, 9n])]);
     expect(unknown!.destinationChain).toBeUndefined();
     expect(unknown!.destinationNetwork).toBeUndefined();
     expect(unknown).toMatchObject({ destinationChainId: '30999', reason: expect.stringMatching(/sends it to chain id 30999/) });
@@ -290,17 +290,17 @@ describe('Hop, Synapse, Symbiosis', () => {
   it('Synapse TokenDeposit and TokenRedeemAndSwap', () => {
     const syn = reg('synapse');
     const [d] = decodeBridgeExits(syn, [
-      encode(syn.address, 'event TokenDeposit(address indexed to, uint256 chainId, address token, uint256 amount)', ['0x' + '56'.repeat(20), 42161, USDC, 7n]),
+      encode(syn.address, 'event TokenDeposit(address indexed to, uint256 chainId, address token, uint256 amount)', [`0x${'56'.repeat(20)}`, 42161, USDC, 7n]),
     ]);
-    expect(d).toMatchObject({ event: 'TokenDeposit', destinationChain: 'evm:42161', recipient: '0x' + '56'.repeat(20), token: USDC, amount: 7n });
+    expect(d).toMatchObject({ event: 'TokenDeposit', destinationChain: 'evm:42161', recipient: `0x${'56'.repeat(20)}`, token: USDC, amount: 7n });
     const [r] = decodeBridgeExits(syn, [
       encode(
         syn.address,
         'event TokenRedeemAndSwap(address indexed to, uint256 chainId, address token, uint256 amount, uint8 tokenIndexFrom, uint8 tokenIndexTo, uint256 minDy, uint256 deadline)',
-        ['0x' + '57'.repeat(20), 43114, USDC, 9n, 0, 1, 8n, 0],
+        [`0x${'57'.repeat(20)}`, 43114, USDC, 9n, 0, 1, 8n, 0],
       ),
     ]);
-    expect(r).toMatchObject({ event: 'TokenRedeemAndSwap', destinationChain: 'evm:43114', recipient: '0x' + '57'.repeat(20) });
+    expect(r).toMatchObject({ event: 'TokenRedeemAndSwap', destinationChain: 'evm:43114', recipient: `0x${'57'.repeat(20)}` });
   });
 
   it('Symbiosis Portal SynthesizeRequest', () => {
@@ -308,9 +308,9 @@ describe('Hop, Synapse, Symbiosis', () => {
     const ABI =
       'event SynthesizeRequest(bytes32 id, address indexed from, uint256 indexed chainID, address indexed revertableAddress, address to, uint256 amount, address token)';
     const [e] = decodeBridgeExits(portal, [
-      encode(portal.address, ABI, [`0x${'ee'.repeat(32)}`, '0x' + '01'.repeat(20), 56, '0x' + '02'.repeat(20), '0x' + '03'.repeat(20), 123n, USDC]),
+      encode(portal.address, ABI, [`0x${'ee'.repeat(32)}`, `0x${'01'.repeat(20)}`, 56, `0x${'02'.repeat(20)}`, `0x${'03'.repeat(20)}`, 123n, USDC]),
     ]);
-    expect(e).toMatchObject({ destinationChain: 'evm:56', recipient: '0x' + '03'.repeat(20), token: USDC, amount: 123n, protocolId: `0x${'ee'.repeat(32)}` });
+    expect(e).toMatchObject({ destinationChain: 'evm:56', recipient: `0x${'03'.repeat(20)}`, token: USDC, amount: 123n, protocolId: `0x${'ee'.repeat(32)}` });
   });
 });
 
@@ -321,7 +321,7 @@ describe('deBridge DLN', () => {
   const FULFILLED = `event FulfilledOrder(${ORDER}, bytes32 orderId, address sender, address unlockAuthority)`;
   const order = (takeChain: bigint, takeToken: string, receiver: string, give: bigint, take: bigint) => [
     1n,
-    '0x' + '0a'.repeat(20),
+    `0x${'0a'.repeat(20)}`,
     1n,
     USDC,
     give,
@@ -329,10 +329,10 @@ describe('deBridge DLN', () => {
     takeToken,
     take,
     receiver,
-    '0x' + '0a'.repeat(20),
+    `0x${'0a'.repeat(20)}`,
     receiver,
     '0x',
-    '0x' + '0a'.repeat(20),
+    `0x${'0a'.repeat(20)}`,
     '0x',
   ];
 
@@ -358,7 +358,7 @@ describe('deBridge DLN', () => {
             protocolId: orderId,
           });
           const dst = BRIDGE_REGISTRY.find((b) => b.protocol === 'debridge' && b.chain === getChain(`evm:${chainId}`).id && b.fills)!;
-          const [fill] = decodeBridgeFills(dst, [encode(dst.address, FULFILLED, [o, orderId, '0x' + '0b'.repeat(20), '0x' + '0c'.repeat(20)])]);
+          const [fill] = decodeBridgeFills(dst, [encode(dst.address, FULFILLED, [o, orderId, `0x${'0b'.repeat(20)}`, `0x${'0c'.repeat(20)}`])]);
           expect(fill).toMatchObject({ protocolId: orderId, originChainId: '1', recipient: receiver, token: takeToken, amount: give - give / 10n });
         },
       ),
@@ -446,11 +446,11 @@ describe('Wormhole Token Bridge transfer payloads', () => {
     const key = `0x${'5a'.repeat(32)}`;
     const sol = encode(CORE, ABI, [bridge.address, 9, 0, transfer(1000n, USDC, 2, key, 1), 1]);
     expect(decodeBridgeExits(bridge, [sol])[0]).toMatchObject({ destinationNetwork: 'solana', recipient: encodeBase58(key) });
-    const wrapped = encode(CORE, ABI, [bridge.address, 10, 0, transfer(1000n, `0x${'77'.repeat(20)}`, 1, zeroPadValue('0x' + '66'.repeat(20), 32), 23), 1]);
-    const [w] = decodeBridgeExits(bridge, [wrapped], { token: '0x' + '88'.repeat(20) });
-    expect(w).toMatchObject({ destinationChain: 'evm:42161', recipient: '0x' + '66'.repeat(20) });
+    const wrapped = encode(CORE, ABI, [bridge.address, 10, 0, transfer(1000n, `0x${'77'.repeat(20)}`, 1, zeroPadValue(`0x${'66'.repeat(20)}`, 32), 23), 1]);
+    const [w] = decodeBridgeExits(bridge, [wrapped], { token: `0x${'88'.repeat(20)}` });
+    expect(w).toMatchObject({ destinationChain: 'evm:42161', recipient: `0x${'66'.repeat(20)}` });
     expect(w!.token).toBeUndefined();
-    const otherEmitter = encode(CORE, ABI, ['0x' + '99'.repeat(20), 11, 0, transfer(1000n, USDC, 2, key, 1), 1]);
+    const otherEmitter = encode(CORE, ABI, [`0x${'99'.repeat(20)}`, 11, 0, transfer(1000n, USDC, 2, key, 1), 1]);
     expect(decodeBridgeExits(bridge, [otherEmitter])).toEqual([]);
     const attestation = encode(CORE, ABI, [
       bridge.address,
@@ -511,15 +511,15 @@ describe('bridges without a deposit event', () => {
       { numRuns: 40 },
     );
     // An amount without a code (last four digits 9000 or below, or an id Orbiter does not list) is no deposit to decode.
-    expect(decodeTransferDeposit(maker, { from: '0x' + '01'.repeat(20), amount: 10n ** 18n })).toBeUndefined();
+    expect(decodeTransferDeposit(maker, { from: `0x${'01'.repeat(20)}`, amount: 10n ** 18n })).toBeUndefined();
     expect(orbiterDestination(123_9000n)).toBeUndefined();
     expect(orbiterDestination(5_9099n)).toEqual({ code: 9099 });
   });
 
   it('Avalanche Bridge: a transfer to the bridge address arrives at the same address on the C-Chain', () => {
     const ab = reg('avalanche-bridge');
-    const exit = decodeTransferDeposit(ab, { from: '0x' + 'AB'.repeat(20), amount: 5n, token: USDC })!;
-    expect(exit).toMatchObject({ destinationChain: 'evm:43114', recipient: '0x' + 'ab'.repeat(20), token: USDC, amount: 5n });
+    const exit = decodeTransferDeposit(ab, { from: `0x${'AB'.repeat(20)}`, amount: 5n, token: USDC })!;
+    expect(exit).toMatchObject({ destinationChain: 'evm:43114', recipient: `0x${'ab'.repeat(20)}`, token: USDC, amount: 5n });
     expect(bridgeEntry(ab).destinationChain).toBe('evm:43114');
     expect(decodeTransferDeposit(reg('lifi'), { from: ZERO, amount: 1n })).toBeUndefined();
     expect(findBridge('eth', '0x8EB8a3b98659Cce290402893d0123abb75E3ab28')?.protocol).toBe('avalanche-bridge');
@@ -548,7 +548,7 @@ describe('chain numberings and recipient notation', () => {
       }),
       { numRuns: 200 },
     );
-    expect(recipientOn({ chain: 'evm:10' }, zeroPadValue('0x' + 'Ab'.repeat(20), 32))).toBe('0x' + 'ab'.repeat(20));
+    expect(recipientOn({ chain: 'evm:10' }, zeroPadValue(`0x${'Ab'.repeat(20)}`, 32))).toBe(`0x${'ab'.repeat(20)}`);
     expect(recipientOn({ network: 'sui' }, `0x${'12'.repeat(32)}`)).toBe(`0x${'12'.repeat(32)}`);
     expect(recipientOn({ chain: 'bitcoin' }, `0x${'12'.repeat(32)}`)).toBe(`0x${'12'.repeat(32)}`);
     expect(recipientOn({ network: 'solana' }, ZERO)).toBeUndefined();
