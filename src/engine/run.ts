@@ -219,8 +219,7 @@ async function traceUtxoChains(state: RunState, settled: Settled, early: Readonl
     const before = early.get(chain);
     // The early result stands unless EVM -> UTXO continuations add seeds to this chain (then traced again with them).
     if (before && !continued.has(chain)) state.round += before.result.rounds;
-    const result =
-      before && !continued.has(chain) ? before.result : await guard(state, () => traceUtxoChain(state, chain, continued.get(chain) ?? [], true));
+    const result = before && !continued.has(chain) ? before.result : await guard(state, () => traceUtxoChain(state, chain, continued.get(chain) ?? [], true));
     if (before) applyInboundOutcomes(result.endpoints, before.inbounds);
     for (const x of result.seeds) state.seeds.push(x);
     for (const x of result.endpoints) settled.endpoints.push(x);

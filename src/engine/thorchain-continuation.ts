@@ -140,7 +140,8 @@ export async function findEvmOutbound(
 ): Promise<{ transfer: AccountTransfer; match: BridgeMatch } | { note: string }> {
   const { chain } = deposit;
   const recipient = normalizeAddress(chain, deposit.recipient);
-  if (!destination.getTransactionLogs) return { note: `the ${destination.kind} source for ${chain} cannot read transaction logs, so THORChain's outbound was not looked for` };
+  if (!destination.getTransactionLogs)
+    return { note: `the ${destination.kind} source for ${chain} cannot read transaction logs, so THORChain's outbound was not looked for` };
   const routers = new Set(req.registry.onChain(chain, THORCHAIN).map((r) => r.address.toLowerCase()));
   if (routers.size === 0) return { note: `no THORChain router is known on ${chain}` };
   const inbound = thorchainTxId(deposit.tx);
@@ -190,7 +191,10 @@ export async function findEvmOutbound(
       if (!(error instanceof NotFoundError)) throw error;
       logs = [];
     }
-    outsOf.set(tx, decodeTransferOuts(logs, (a) => routers.has(a)));
+    outsOf.set(
+      tx,
+      decodeTransferOuts(logs, (a) => routers.has(a)),
+    );
   }
   const outOf = (t: AccountTransfer) =>
     outsOf.get(t.tx)!.find((o) => o.to === recipient && o.asset === (token ?? null) && o.amount === t.amount && o.inboundTx === inbound);
@@ -202,7 +206,19 @@ export async function findEvmOutbound(
     return {
       transfer: t,
       match: {
-        arrival: { chain, tx: t.tx, logIndex: t.logIndex, time: t.time, from: t.from, to: recipient, decimals: t.asset.decimals, symbol: t.asset.symbol, amount: t.amount, fills: [], ...(token ? { token } : {}) },
+        arrival: {
+          chain,
+          tx: t.tx,
+          logIndex: t.logIndex,
+          time: t.time,
+          from: t.from,
+          to: recipient,
+          decimals: t.asset.decimals,
+          symbol: t.asset.symbol,
+          amount: t.amount,
+          fills: [],
+          ...(token ? { token } : {}),
+        },
         method: 'protocol-id',
         confidence: 1,
         reason:

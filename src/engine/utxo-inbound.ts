@@ -150,7 +150,9 @@ export function applyInboundOutcomes(endpoints: EndpointData[], outcomes: Readon
       const { note: _, ...rest } = d;
       return { ...rest, ...o };
     });
-    const continued = e.bridge!.deposits.flatMap((d) => (d.continuation ? [`continued on ${d.continuation.chain} at ${d.continuation.recipient} (matched by OUT:<inbound txid>)`] : []));
+    const continued = e.bridge!.deposits.flatMap((d) =>
+      d.continuation ? [`continued on ${d.continuation.chain} at ${d.continuation.recipient} (matched by OUT:<inbound txid>)`] : [],
+    );
     if (continued.length > 0) e.reason = `${e.reason}; ${[...new Set(continued)].join('; ')}`;
   }
 }

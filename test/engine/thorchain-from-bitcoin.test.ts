@@ -109,7 +109,9 @@ async function buildWorld(p: Params, i: number): Promise<World> {
   await chain.invoke('deployer', usdt, 'approve', [router.address, tokens]);
   await chain.invoke('deployer', router, 'deposit', [actor('vault'), usdt.address, tokens, '=:BTC.BTC:bc1qexample']);
   const tokenOut = await chain.invoke('vault', router, 'transferOut', [recipient2, usdt.address, tokens, `OUT:${inbound2[0]!.txid.toUpperCase()}`]);
-  const other = keccak256(toUtf8Bytes(`another inbound ${i}`)).slice(2).toUpperCase();
+  const other = keccak256(toUtf8Bytes(`another inbound ${i}`))
+    .slice(2)
+    .toUpperCase();
   const decoyOut = await chain.invoke('vault', router, 'transferOut', [recipient, ZERO, p.outbound, `OUT:${other}`], { value: p.outbound });
   const decoyPlain = await chain.send('vault', { to: recipient.toLowerCase(), value: p.outbound });
   const real = await chain.invoke('vault', router, 'transferOut', [recipient, ZERO, p.outbound, `OUT:${inbound[0]!.txid.toUpperCase()}`], {
@@ -130,7 +132,14 @@ async function buildWorld(p: Params, i: number): Promise<World> {
     exchange: actor('exchange'),
     real,
     decoys: [decoyOut, decoyPlain],
-    token: { inbound: inbound2[0]!.txid, vault: btc.address('vault2'), recipient: recipient2.toLowerCase(), contract: usdt.address, amount: tokens, out: tokenOut },
+    token: {
+      inbound: inbound2[0]!.txid,
+      vault: btc.address('vault2'),
+      recipient: recipient2.toLowerCase(),
+      contract: usdt.address,
+      amount: tokens,
+      out: tokenOut,
+    },
     p,
   };
 }
@@ -187,7 +196,9 @@ describe('THORChain Bitcoin -> Ethereum continuation (Esplora + ganache)', { tim
         confidence: 1,
       });
       expect(d!.continuation!.reason).toMatch(
-        new RegExp(`TransferOut from vault ${actor('vault')} with memo OUT:${w.inbound.toUpperCase()}, paying ${w.p.outbound} ETH base units .*; 2 other transfer\\(s\\) to the recipient in the window carry no TransferOut for this inbound`),
+        new RegExp(
+          `TransferOut from vault ${actor('vault')} with memo OUT:${w.inbound.toUpperCase()}, paying ${w.p.outbound} ETH base units .*; 2 other transfer\\(s\\) to the recipient in the window carry no TransferOut for this inbound`,
+        ),
       );
       expect(vault.reason).toMatch(new RegExp(`continued on ethereum at ${w.recipient}`));
       // Onward on Ethereum to the labeled exchange, the Bitcoin path first.

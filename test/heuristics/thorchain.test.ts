@@ -264,7 +264,12 @@ describe('THORChain_Router TransferOut (the outbound on an EVM chain)', () => {
   it('decodes generated TransferOuts of the router only, with the inbound its OUT: memo names (upper-case)', () => {
     fc.assert(
       fc.property(
-        fc.record({ amount: fc.bigInt({ min: 1n, max: 10n ** 30n }), token: fc.boolean(), txid: fc.uint8Array({ minLength: 32, maxLength: 32 }), lower: fc.boolean() }),
+        fc.record({
+          amount: fc.bigInt({ min: 1n, max: 10n ** 30n }),
+          token: fc.boolean(),
+          txid: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          lower: fc.boolean(),
+        }),
         ({ amount, token, txid, lower }) => {
           const vault = hex(20);
           const to = hex(20);
