@@ -61,6 +61,7 @@ export type {
   AdapterStats,
   TransferQuery,
   TransferResult,
+  TransferIds,
   TransactionResult,
   TransactionLog,
   TransactionMovements,

@@ -35,6 +35,23 @@ export interface TransferResult {
   transfers: AccountTransfer[];
   /** Addresses whose movement list was cut at `maxPerAddress`. */
   truncated: string[];
+  /** The same answer by integer ids, from sources that keep their movements as a table (see TransferIds). */
+  ids?: TransferIds;
+}
+
+/**
+ * The columnar form of an answer, filled by sources that hold their movements as a table (the fixture source): for the
+ * i-th transfer, its row in the source's table and the ids of its sender and recipient. The engine then recognises a
+ * movement it already holds, and finds the node of an address, by array index instead of by hashing strings.
+ * Contract: ids never change for the life of `table`; one row is one movement (chain, tx, type, log index), and one
+ * address id is one normalized address on the transfer's chain.
+ */
+export interface TransferIds {
+  /** The id space: the same object in every answer of one table; its sizes bound the ids. */
+  readonly table: { readonly rows: number; readonly addresses: number };
+  readonly row: Int32Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
 }
 
 /** The movements of one transaction, as `getTransaction` returns them. */

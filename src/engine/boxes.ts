@@ -6,7 +6,6 @@ import type { BoxData } from './conversions.js';
 import type { Box, FlowNode, FlowTransfer } from './flow.js';
 import { assetKeyOf, assetKind, guard, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { adapterFor } from './sources.js';
-import { splitNodeKey } from './state.js';
 
 /**
  * Transaction-level flow (issue #20): a contract is never expanded as an account. When taint enters a contract, the
@@ -25,7 +24,7 @@ function readsTransactions(state: RunState, chain: string): boolean {
 export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>): Promise<void> {
   const { flow, contractsKnown } = state;
   const unknown = [...new Set(nodes)].filter((n) => !contractsKnown.has(n) && !n.expanded);
-  for (const [chain, list] of groupBy(unknown, (n) => splitNodeKey(n.key).chain)) {
+  for (const [chain, list] of groupBy(unknown, (n) => n.chain)) {
     for (const n of list) contractsKnown.add(n);
     if (!readsTransactions(state, chain)) {
       const kind = adapterFor(state.adapters, chain).kind;
@@ -34,10 +33,10 @@ export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>)
       );
       continue;
     }
-    const addresses = list.map((n) => splitNodeKey(n.key).address);
+    const addresses = list.map((n) => n.address);
     const adapter = adapterFor(state.adapters, chain);
     const found = await guard(state, () => adapter.getContracts!(chain, addresses, { signal: state.run.signal }));
-    for (const n of list) if (found.has(splitNodeKey(n.key).address)) flow.markContract(n);
+    for (const n of list) if (found.has(n.address)) flow.markContract(n);
   }
 }
 
@@ -84,7 +83,7 @@ function addBox(state: RunState, chain: string, tx: string, movements: readonly 
   // Labeled services that stop a branch (a bridge, a mixer, an exchange) receive from the box: they are not in it.
   const contracts = new Set<string>();
   for (const m of members) {
-    for (const node of [m.fromNode, m.toNode]) if (node.contract && !terminalOf(state, node)) contracts.add(splitNodeKey(node.key).address);
+    for (const node of [m.fromNode, m.toNode]) if (node.contract && !terminalOf(state, node)) contracts.add(node.address);
   }
   flow.addBox(chain, tx, members, contracts);
 }
@@ -99,7 +98,7 @@ export function traceNewAssets(state: RunState, node: FlowNode): void {
 
 /** An expanded address that now holds taint in an asset traced after it was fetched is fetched again for it. */
 export function noteRefetch(state: RunState, node: FlowNode): void {
-  const { chain } = splitNodeKey(node.key);
+  const { chain } = node;
   const traced = state.assetsByChain.get(chain) ?? [];
   const fetched = state.fetchedAssets.get(node) ?? traced.length;
   if (fetched >= traced.length) return;

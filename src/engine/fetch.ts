@@ -2,7 +2,7 @@ import { groupBy } from '../core/group.js';
 import pLimit from 'p-limit';
 import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
-import type { ChainAdapter } from '../adapters/adapter.js';
+import type { ChainAdapter, TransferIds } from '../adapters/adapter.js';
 import { adapterFor } from './sources.js';
 import { splitNodeKey } from './state.js';
 
@@ -23,6 +23,8 @@ export interface FrontierAnswer {
   transfers: AccountTransfer[];
   /** Addresses with more movements than maxDegree (the source stopped collecting them). */
   truncated: string[];
+  /** The answer by ids, from sources that keep a table (adapter.ts TransferIds). */
+  ids?: TransferIds;
 }
 
 /**
@@ -54,10 +56,18 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswe
             maxPerAddress: req.maxDegree,
             ...(req.signal ? { signal: req.signal } : {}),
           });
-          return { chain, addresses: batch, transfers: result.transfers, truncated: result.truncated };
+          const ids = usableIds(result);
+          return { chain, addresses: batch, transfers: result.transfers, truncated: result.truncated, ...(ids ? { ids } : {}) };
         }),
       );
     }
   }
   return Promise.all(jobs);
+}
+
+/** A source's ids, when they describe this answer (one row and two address ids per transfer, within the table). */
+function usableIds(result: { transfers: readonly unknown[]; ids?: TransferIds }): TransferIds | undefined {
+  const ids = result.ids;
+  const n = result.transfers.length;
+  return ids && ids.row.length === n && ids.from.length === n && ids.to.length === n ? ids : undefined;
 }

@@ -8,6 +8,9 @@ import type { TracedTransfer } from './state.js';
 /** An address in the flow: its movements, and what the taint models made of them so far. */
 interface NodeState {
   readonly key: string;
+  /** The two halves of `key`, kept so that nothing splits the key again. */
+  readonly chain: string;
+  readonly address: string;
   /** Movements in or out, in chronological order once `sorted`. */
   readonly events: FlowTransfer[];
   sorted: boolean;
@@ -46,6 +49,12 @@ export interface Box {
   readonly result: TransactionFlow | undefined;
 }
 type BoxState = { -readonly [K in keyof Box]: Box[K] };
+
+/** What the flow knows of one source table's ids: the node of each address id, the movement of each row. */
+export interface IdSpace {
+  readonly nodes: (FlowNode | undefined)[];
+  readonly rows: (FlowTransfer | undefined)[];
+}
 
 /** An address in the flow, read-only outside this file: its state changes only through `TaintFlow`'s methods. */
 export type FlowNode = Readonly<NodeState>;
@@ -123,6 +132,12 @@ export class TaintFlow {
   private readonly assetIndex = new Map<string, number>();
   private readonly boxList: BoxState[] = [];
   private readonly dirtyBoxes = new Set<BoxState>();
+  /** Ledgers by asset index, reused by every replay. */
+  private readonly ledgers: Ledger[] = [];
+  /** Nodes by key (`chain|address`): callers pass keys they got from the flow, whose hashes are already computed. */
+  private readonly byKey = new Map<string, NodeState>();
+  /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
+  private readonly spaces = new Map<object, IdSpace>();
 
   constructor(private readonly model: LedgerModelName) {}
 
@@ -138,6 +153,8 @@ export class TaintFlow {
     if (!node) {
       node = {
         key: `${chain}|${address}`,
+        chain,
+        address,
         events: [],
         sorted: true,
         expanded: false,
@@ -152,9 +169,39 @@ export class TaintFlow {
         boxes: undefined,
       };
       nodes.set(address, node);
+      this.byKey.set(node.key, node);
       this.nodeList.push(node);
     }
     return node;
+  }
+
+  /** The flow's view of a source table's ids: created on first use, kept until release(). */
+  idSpace(table: object): IdSpace {
+    let space = this.spaces.get(table);
+    if (!space) this.spaces.set(table, (space = { nodes: [], rows: [] }));
+    return space;
+  }
+
+  /** `peek` by a source's address id: the string lookup happens once per id, then the id finds the node. */
+  peekById(space: IdSpace, id: number, chain: string, address: string): FlowNode | undefined {
+    const known = space.nodes[id];
+    if (known) return known;
+    const node = this.byChain.get(chain)?.get(address);
+    if (node) space.nodes[id] = node;
+    return node;
+  }
+
+  /** `node` by a source's address id. */
+  nodeById(space: IdSpace, id: number, chain: string, address: string): FlowNode {
+    return (space.nodes[id] ??= this.node(chain, address));
+  }
+
+  /** `add` for a movement a source table names by row: a row the flow holds is a repeat, found without a string key. */
+  addRow(space: IdSpace, row: number, t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): FlowTransfer | undefined {
+    if (space.rows[row]) return undefined;
+    const tr = this.add(t, asset, fromNode, toNode);
+    space.rows[row] = tr ?? this.find(t);
+    return tr;
   }
 
   /** Movements with a taint above zero right now. */
@@ -236,7 +283,7 @@ export class TaintFlow {
    */
   addBox(chain: string, tx: string, movements: readonly FlowTransfer[], contracts: ReadonlySet<string>): Box {
     const nodes = new Set<NodeState>();
-    for (const m of movements) for (const n of [m.fromNode, m.toNode]) if (contracts.has(n.key.slice(n.key.indexOf('|') + 1))) nodes.add(state(n));
+    for (const m of movements) for (const n of [m.fromNode, m.toNode]) if (contracts.has(n.address)) nodes.add(state(n));
     const box: BoxState = { chain, tx, movements, contracts, contractNodes: [...nodes], result: undefined };
     for (const m of movements) m.box = box;
     for (const n of nodes) (n.boxes ??= []).push(box);
@@ -301,11 +348,15 @@ export class TaintFlow {
 
   private replay(node: NodeState): void {
     this.movementsOf(node);
-    // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between.
-    const ledgers: Ledger[] = [];
+    // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between. One
+    // ledger per asset serves every replay (reset first), so a replay allocates no ledger.
+    const ledgers = this.ledgers;
+    for (const l of ledgers) l?.reset();
+    const used: boolean[] = [];
     for (const tr of node.events) {
       let ledger = ledgers[tr.assetIndex];
       if (!ledger) ledger = ledgers[tr.assetIndex] = createLedger(this.model);
+      used[tr.assetIndex] = true;
       if (tr.fromNode === node) {
         let taint = ledger.withdraw(tr.t.amount);
         const feeTaint = tr.t.fee && tr.t.asset.kind === 'native' ? ledger.withdraw(tr.t.fee) : 0n;
@@ -318,7 +369,7 @@ export class TaintFlow {
       }
       if (tr.toNode === node) ledger.deposit(tr.t.amount, tr.taint);
     }
-    node.held = Array.from(ledgers, (l) => l?.taint ?? 0n);
+    node.held = Array.from(used, (u, i) => (u ? ledgers[i]!.taint : 0n));
   }
 
   /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */
@@ -546,11 +597,12 @@ export class TaintFlow {
     for (const node of this.nodeList) node.events.length = 0;
     this.nodeList.length = 0;
     this.byChain.clear();
+    this.byKey.clear();
+    this.spaces.clear();
   }
 
   lookup(key: string): FlowNode | undefined {
-    const i = key.indexOf('|');
-    return this.byChain.get(key.slice(0, i))?.get(key.slice(i + 1));
+    return this.byKey.get(key);
   }
 }
 

@@ -7,7 +7,7 @@ import { assetKeyOf, assetKind, guard, noteSeedTx, progress, terminalOf, traceAs
 import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
 import { groupBy } from '../core/group.js';
 import type { AssetRef } from '../core/schema.js';
-import { nodeKey, splitNodeKey } from './state.js';
+import { nodeKey } from './state.js';
 import { isBridgeStop, stopFor, type Reached } from './stops.js';
 
 /**
@@ -166,7 +166,7 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
       }),
     );
   const jobs = frontier.length > 0 ? [fetch(frontier, state.assetsByChain)] : [];
-  for (const [group, nodes] of groupBy(refetch, (n) => `${splitNodeKey(n.key).chain}|${state.fetchedAssets.get(n) ?? 0}`)) {
+  for (const [group, nodes] of groupBy(refetch, (n) => `${n.chain}|${state.fetchedAssets.get(n) ?? 0}`)) {
     const chain = group.slice(0, group.lastIndexOf('|'));
     const newer = (state.assetsByChain.get(chain) ?? []).slice(state.fetchedAssets.get(nodes[0]!) ?? 0);
     jobs.push(fetch(nodes, new Map([[chain, newer]])));
@@ -194,7 +194,7 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: re
     state.flow.expand(node);
     state.expanded.add(node.key);
   }
-  for (const node of [...keep, ...refetch]) state.fetchedAssets.set(node, state.assetsByChain.get(splitNodeKey(node.key).chain)?.length ?? 0);
+  for (const node of [...keep, ...refetch]) state.fetchedAssets.set(node, state.assetsByChain.get(node.chain)?.length ?? 0);
 }
 
 /**
@@ -213,9 +213,12 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (F
       const node = flow.peek(answer.chain, address);
       if (node) hubs.push(node);
     }
-    for (const t of answer.transfers) {
-      const from = flow.peek(t.chain, t.from);
-      const to = t.to === t.from ? from : flow.peek(t.chain, t.to);
+    const { transfers, ids } = answer;
+    const space = ids && flow.idSpace(ids.table);
+    for (let i = 0; i < transfers.length; i++) {
+      const t = transfers[i]!;
+      const from = space ? flow.peekById(space, ids.from[i]!, t.chain, t.from) : flow.peek(t.chain, t.from);
+      const to = t.to === t.from ? from : space ? flow.peekById(space, ids.to[i]!, t.chain, t.to) : flow.peek(t.chain, t.to);
       flow.countMovement(batch, from, to);
       ends.push(from, to);
     }
@@ -228,8 +231,10 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (F
 function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends: readonly (FlowNode | undefined)[], roundStart: number): void {
   const { flow, ignoredIds } = state;
   let end = 0;
-  for (const answer of answers) {
-    for (const t of answer.transfers) {
+  for (const { transfers, ids } of answers) {
+    const space = ids && flow.idSpace(ids.table);
+    for (let i = 0; i < transfers.length; i++) {
+      const t = transfers[i]!;
       const from = ends[end++];
       const to = ends[end++];
       if (!((from !== undefined && from.fetchedIn >= roundStart) || (to !== undefined && to.fetchedIn >= roundStart))) continue;
@@ -240,6 +245,15 @@ function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends:
       else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(t));
       else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(t));
       // (An end first met in this round has no node yet: the flow makes it.)
+      else if (space)
+        flow.addRow(
+          space,
+          ids.row[i]!,
+          t,
+          kind.key,
+          from ?? flow.nodeById(space, ids.from[i]!, t.chain, t.from),
+          to ?? (t.to === t.from ? flow.nodeById(space, ids.from[i]!, t.chain, t.from) : flow.nodeById(space, ids.to[i]!, t.chain, t.to)),
+        );
       else flow.add(t, kind.key, from, to);
     }
   }

@@ -17,6 +17,8 @@ export interface Ledger {
   withdraw(amount: bigint): bigint;
   readonly balance: bigint;
   readonly taint: bigint;
+  /** Empties the ledger, so a replay can reuse it instead of allocating another. */
+  reset(): void;
 }
 
 /** The account taint models (poison, haircut, fifo), each with a one-line description. */
@@ -45,6 +47,10 @@ abstract class BalanceLedger implements Ledger {
   deposit(amount: bigint, taint: bigint): void {
     this.balance += amount;
     this.taint += taint;
+  }
+  reset(): void {
+    this.balance = 0n;
+    this.taint = 0n;
   }
   withdraw(amount: bigint): bigint {
     const taken = this.share(amount);
@@ -77,6 +83,14 @@ class FifoLedger implements Ledger {
   private head = 0;
   balance = 0n;
   taint = 0n;
+
+  reset(): void {
+    this.amounts.length = 0;
+    this.taints.length = 0;
+    this.head = 0;
+    this.balance = 0n;
+    this.taint = 0n;
+  }
 
   deposit(amount: bigint, taint: bigint): void {
     if (amount === 0n) return;
