@@ -90,6 +90,7 @@ function addBox(state: RunState, chain: string, tx: string, movements: readonly 
 
 /** Traces the assets taint reached `node` in that are not traced yet (a conversion's output): their movements are followed. */
 export function traceNewAssets(state: RunState, node: FlowNode): void {
+  if (state.assetRefs.size === 0) return;
   for (const [key, v] of state.flow.receivedBy(node)) {
     const ref = state.assetRefs.get(key);
     if (v > 0n && ref && !state.assets.has(key)) traceAsset(state, key, ref);

@@ -10,7 +10,6 @@ import type { BridgeRegistry } from '../heuristics/bridges.js';
 import { createBridgeContinuation } from './bridge-continuation.js';
 import { TaintFlow, type FlowNode } from './flow.js';
 import type { ResolvedSeed } from './seeds.js';
-import { splitNodeKey } from './state.js';
 import { stopPolicy, type StopPolicy, type StopReason } from './stops.js';
 
 /** A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). */
@@ -80,8 +79,9 @@ export interface RunState {
   /** The window movements are fetched in: from the earliest seed (or `from`) to `to`. */
   readonly fetchWindow: { from: number; to?: number };
   readonly expanded: Set<string>;
-  /** Addresses whose labels stop the trace, classified once. */
+  /** Addresses whose labels stop the trace, classified once; `unlabeled`: those found to have none (asked once too). */
   readonly terminals: Map<string, Terminal>;
+  readonly unlabeled: Set<FlowNode>;
   readonly highDegree: Set<FlowNode>;
   readonly budgetCut: Set<FlowNode>;
   readonly ignoredIds: { zeroValue: Set<string>; lookalikeToken: Set<string>; untracedAsset: Set<string> };
@@ -144,6 +144,7 @@ export function createRunState(
     fetchWindow: { from: settings.from ?? Number.POSITIVE_INFINITY, ...(settings.to !== undefined ? { to: settings.to } : {}) },
     expanded: new Set(),
     terminals: new Map(),
+    unlabeled: new Set(),
     highDegree: new Set(),
     budgetCut: new Set(),
     ignoredIds: { zeroValue: new Set(), lookalikeToken: new Set(), untracedAsset: new Set() },
@@ -229,13 +230,12 @@ export function traceAsset(state: RunState, key: string, asset: AssetRef): void 
 
 /** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
 export function terminalOf(state: RunState, node: FlowNode): Terminal | undefined {
-  let terminal = state.terminals.get(node.key);
-  if (terminal === undefined && !state.terminals.has(node.key)) {
-    const { chain, address } = splitNodeKey(node.key);
-    const found = classifyByLabel(state.labels, chain, address);
-    if (found) state.terminals.set(node.key, (terminal = found));
-  }
-  return terminal;
+  const known = state.terminals.get(node.key);
+  if (known || state.unlabeled.has(node)) return known;
+  const found = classifyByLabel(state.labels, node.chain, node.address);
+  if (found) state.terminals.set(node.key, found);
+  else state.unlabeled.add(node);
+  return found;
 }
 
 /** Keeps the earliest seed payment into `node`: every path starts at a victim payment. */
