@@ -182,23 +182,32 @@ export class TaintFlow {
     return space;
   }
 
-  /** `peek` by a source's address id: the string lookup happens once per id, then the id finds the node. */
+  /**
+   * `peek` by a source's address id: the string lookup happens once per id, then the id finds the node. Ids are the
+   * source's word, so a node found by id must still be the address asked for (else the strings decide).
+   */
   peekById(space: IdSpace, id: number, chain: string, address: string): FlowNode | undefined {
     const known = space.nodes[id];
-    if (known) return known;
+    if (known && known.address === address && known.chain === chain) return known;
     const node = this.byChain.get(chain)?.get(address);
     if (node) space.nodes[id] = node;
     return node;
   }
 
-  /** `node` by a source's address id. */
+  /** `node` by a source's address id (checked like `peekById`). */
   nodeById(space: IdSpace, id: number, chain: string, address: string): FlowNode {
-    return (space.nodes[id] ??= this.node(chain, address));
+    const known = space.nodes[id];
+    if (known && known.address === address && known.chain === chain) return known;
+    return (space.nodes[id] = this.node(chain, address));
   }
 
-  /** `add` for a movement a source table names by row: a row the flow holds is a repeat, found without a string key. */
+  /**
+   * `add` for a movement a source table names by row: a row the flow holds is a repeat, found without a string key
+   * (when the row's movement is the same one: else the key decides, as for any answer).
+   */
   addRow(space: IdSpace, row: number, t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): FlowTransfer | undefined {
-    if (space.rows[row]) return undefined;
+    const known = space.rows[row];
+    if (known && (known.t === t || sameMovement(known.t, t))) return undefined;
     const tr = this.add(t, asset, fromNode, toNode);
     space.rows[row] = tr ?? this.find(t);
     return tr;
@@ -244,9 +253,7 @@ export class TaintFlow {
   }
 
   private match(known: FlowTransfer | FlowTransfer[], t: AccountTransfer): FlowTransfer | undefined {
-    for (const k of Array.isArray(known) ? known : [known]) {
-      if (k.t.logIndex === t.logIndex && k.t.type === t.type && k.t.chain === t.chain) return k;
-    }
+    for (const k of Array.isArray(known) ? known : [known]) if (sameMovement(k.t, t)) return k;
     return undefined;
   }
 
@@ -621,6 +628,11 @@ function keepers(box: Box, asset: string): [FlowNode, bigint][] {
   if (gained.length > 0) return gained;
   const inputs = box.movements.filter((m) => m.asset === asset && m.taint > 0n && isBoxInput(box, m)).map((m) => m.toNode);
   return [...new Set(inputs)].sort((a, b) => (a.key < b.key ? -1 : 1)).map((n) => [n, 1n]);
+}
+
+/** The flow's identity of a movement: chain, tx, type and log index. */
+function sameMovement(a: AccountTransfer, b: AccountTransfer): boolean {
+  return a.tx === b.tx && a.logIndex === b.logIndex && a.type === b.type && a.chain === b.chain;
 }
 
 function nonZero(map: Map<string, bigint>): Map<string, bigint> {
