@@ -42,7 +42,11 @@ function answering(adapter: ChainAdapter, idsOf: IdsOf | undefined): ChainAdapte
 function honest(): IdsOf {
   const rows = new Map<string, number>();
   const addresses = new Map<string, number>();
-  const intern = (m: Map<string, number>, k: string) => m.get(k) ?? (m.set(k, m.size), m.size - 1);
+  const intern = (m: Map<string, number>, k: string) => {
+    let id = m.get(k);
+    if (id === undefined) m.set(k, (id = m.size));
+    return id;
+  };
   return (t) => ({ row: intern(rows, `${t.tx}:${t.type}:${t.logIndex}`), from: intern(addresses, t.from), to: intern(addresses, t.to) });
 }
 
