@@ -3,7 +3,7 @@ import { groupBy } from '../core/group.js';
 import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { BoxData } from './conversions.js';
-import type { Box, FlowNode, FlowTransfer } from './flow.js';
+import type { Box, FlowNode, FlowTransfer } from './flow-table.js';
 import { assetKeyOf, assetKind, guard, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { adapterFor } from './sources.js';
 

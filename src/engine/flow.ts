@@ -1,111 +1,20 @@
 import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
-import { flowThroughTransaction, type TransactionFlow } from '../taint/transaction.js';
+import { flowThroughTransaction } from '../taint/transaction.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
-import type { TracedTransfer } from './state.js';
+import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
-/** An address in the flow: its movements, and what the taint models made of them so far. */
-interface NodeState {
-  readonly key: string;
-  /** The two halves of `key`, kept so that nothing splits the key again. */
-  readonly chain: string;
-  readonly address: string;
-  /** Movements in or out, in chronological order once `sorted`. */
-  readonly events: FlowTransfer[];
-  sorted: boolean;
-  expanded: boolean;
-  /** Stamp of the source answer that fetched this address's movements to expand it (0: none). */
-  fetchedIn: number;
-  /** Movements of the address in that answer (counted to spot hubs). */
-  degree: number;
-  /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the earliest edge that gives it. */
-  hop: number;
-  via: FlowTransfer | undefined;
-  /** Hop count a seed gives this node (0 for a victim payment's recipient, more for a bridge continuation); -1 = none. */
-  rootHop: number;
-  /** Taint received, by asset index (sum over tainted inflows). */
-  received: bigint[] | undefined;
-  /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
-  held: bigint[] | undefined;
-  /** The source says the address holds code: taint goes through it per transaction (boxes), never by a ledger. */
-  contract: boolean;
-  /** The boxes (transactions) this contract takes part in. */
-  boxes: Box[] | undefined;
-}
+export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
 
-/**
- * One transaction that tainted value entered through contracts: every value movement of it, and the contracts that
- * form its box (src/taint/transaction.ts decides where the taint goes inside it).
- */
-export interface Box {
-  readonly chain: string;
-  readonly tx: string;
-  readonly movements: readonly FlowTransfer[];
-  /** Addresses of the box's contracts (labeled services that stop a branch are not in it: they receive). */
-  readonly contracts: ReadonlySet<string>;
-  readonly contractNodes: readonly FlowNode[];
-  /** What the rule made of it at the last replay; `share` null while no taint enters. */
-  readonly result: TransactionFlow | undefined;
-}
-type BoxState = { -readonly [K in keyof Box]: Box[K] };
-
-/** What the flow knows of one source table's ids: the node of each address id, the movement of each row. */
+/** What the flow knows of one source table's ids: the node of each address id, the movement row of each source row. */
 export interface IdSpace {
   readonly nodes: (FlowNode | undefined)[];
-  readonly rows: (FlowTransfer | undefined)[];
+  readonly rows: number[];
 }
 
-/** An address in the flow, read-only outside this file: its state changes only through `TaintFlow`'s methods. */
-export type FlowNode = Readonly<NodeState>;
 /** The flow's own write access to a node. */
 const state = (node: FlowNode) => node as NodeState;
-
-/**
- * A movement with the taint the models gave it. It is its own tainted edge (`transfer` is itself), so the allocation
- * lists movements without a wrapper object per edge.
- */
-export class FlowTransfer implements TracedTransfer {
-  taint = 0n;
-  /** Taint the sender's ledger paid as this movement's fee (native movements). */
-  feeTaint = 0n;
-  /** For a seed payment: taint the sender already held when it paid it (overlapping seeds). */
-  overlap = 0n;
-  /** Set on seed payments: the taint the seed puts on this movement, whatever the sender's ledger holds. */
-  seed: bigint | undefined = undefined;
-  /** The box of the transaction, when its movements were read as a whole (set once the box exists). */
-  box: Box | undefined = undefined;
-
-  constructor(
-    readonly t: AccountTransfer,
-    readonly asset: string,
-    /** Index of `asset` in the flow's asset list. */
-    readonly assetIndex: number,
-    readonly fromNode: FlowNode,
-    readonly toNode: FlowNode,
-  ) {}
-
-  get from(): string {
-    return this.fromNode.key;
-  }
-
-  get to(): string {
-    return this.toNode.key;
-  }
-
-  get transfer(): FlowTransfer {
-    return this;
-  }
-
-  /** For a movement a box paid out (contract -> non-contract), the box's tainted inputs (attribution mixes them). */
-  get boxInputs(): readonly FlowTransfer[] | undefined {
-    const box = this.box;
-    if (!box?.result?.share || !box.contracts.has(this.t.from) || box.contracts.has(this.t.to)) return undefined;
-    return box.movements.filter((m) => m.taint > 0n && isBoxInput(box, m));
-  }
-}
-
-const isBoxInput = (box: Box, m: FlowTransfer) => !box.contracts.has(m.t.from) && box.contracts.has(m.t.to);
 
 /**
  * Taint over an address graph that grows round by round, kept up to date incrementally.
@@ -117,10 +26,10 @@ const isBoxInput = (box: Box, m: FlowTransfer) => !box.contracts.has(m.t.from) &
  */
 export class TaintFlow {
   private readonly byChain = new Map<string, Map<string, NodeState>>();
-  private readonly nodeList: NodeState[] = [];
-  private readonly transfers: FlowTransfer[] = [];
-  /** Movements by tx hash (the hash strings are the movements' own, so the index costs no new strings). */
-  private readonly byTx = new Map<string, FlowTransfer | FlowTransfer[]>();
+  /** The movements as columns and the nodes by id (src/engine/flow-table.ts). */
+  private readonly table = new FlowTable();
+  /** Movement rows by tx hash (the hash strings are the movements' own, so the index costs no new strings). */
+  private readonly byTx = new Map<string, number | number[]>();
   private taintedCount = 0;
   private added = 0;
   private readonly dirty = new Set<NodeState>();
@@ -128,7 +37,6 @@ export class TaintFlow {
   private hopsStale = false;
   private readonly fees = new Map<string, bigint>();
   private readonly overlap = new Map<string, bigint>();
-  private readonly assets: string[] = [];
   private readonly assetIndex = new Map<string, number>();
   private readonly boxList: BoxState[] = [];
   private readonly dirtyBoxes = new Set<BoxState>();
@@ -146,12 +54,17 @@ export class TaintFlow {
     return this.added;
   }
 
+  private get nodeList(): NodeState[] {
+    return this.table.nodes;
+  }
+
   node(chain: string, address: string): FlowNode {
     let nodes = this.byChain.get(chain);
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     let node = nodes.get(address);
     if (!node) {
       node = {
+        id: this.table.nodes.length,
         key: `${chain}|${address}`,
         chain,
         address,
@@ -161,7 +74,7 @@ export class TaintFlow {
         fetchedIn: 0,
         degree: 0,
         hop: -1,
-        via: undefined,
+        via: -1,
         rootHop: -1,
         received: undefined,
         held: undefined,
@@ -170,7 +83,7 @@ export class TaintFlow {
       };
       nodes.set(address, node);
       this.byKey.set(node.key, node);
-      this.nodeList.push(node);
+      this.table.nodes.push(node);
     }
     return node;
   }
@@ -202,15 +115,13 @@ export class TaintFlow {
   }
 
   /**
-   * `add` for a movement a source table names by row: a row the flow holds is a repeat, found without a string key
-   * (when the row's movement is the same one: else the key decides, as for any answer).
+   * Adds a movement a source table names by row; a row the flow holds is a repeat, found without a string key (when
+   * the row's movement is the same one: else the key decides, as for any answer). No view is made.
    */
-  addRow(space: IdSpace, row: number, t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): FlowTransfer | undefined {
+  addRow(space: IdSpace, row: number, t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): void {
     const known = space.rows[row];
-    if (known && (known.t === t || sameMovement(known.t, t))) return undefined;
-    const tr = this.add(t, asset, fromNode, toNode);
-    space.rows[row] = tr ?? this.find(t);
-    return tr;
+    if (known !== undefined && (this.table.t[known] === t || sameMovement(this.table.t[known]!, t))) return;
+    space.rows[row] = this.addMovement(t, asset, fromNode, toNode);
   }
 
   /** Movements with a taint above zero right now. */
@@ -228,39 +139,55 @@ export class TaintFlow {
    * caller may pass the ends' nodes when it has looked them up already.
    */
   add(t: AccountTransfer, asset: string, fromNode = this.node(t.chain, t.from), toNode = this.node(t.chain, t.to)): FlowTransfer | undefined {
+    const before = this.added;
+    const m = this.addMovement(t, asset, fromNode, toNode);
+    return this.added > before ? this.table.view(m) : undefined;
+  }
+
+  /** Adds a movement unless the flow holds it; its row either way. */
+  addOrTake(t: AccountTransfer, asset: string, fromNode = this.node(t.chain, t.from), toNode = this.node(t.chain, t.to)): number {
+    return this.addMovement(t, asset, fromNode, toNode);
+  }
+
+  /** The row of `t`: added now, or the one the flow already holds. */
+  private addMovement(t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): number {
     const known = this.byTx.get(t.tx);
-    if (known && this.match(known, t)) return undefined;
+    if (known !== undefined) {
+      const m = this.match(known, t);
+      if (m >= 0) return m;
+    }
     let assetIndex = this.assetIndex.get(asset);
     if (assetIndex === undefined) {
-      this.assetIndex.set(asset, (assetIndex = this.assets.length));
-      this.assets.push(asset);
+      this.assetIndex.set(asset, (assetIndex = this.table.assets.length));
+      this.table.assets.push(asset);
     }
-    const tr = new FlowTransfer(t, asset, assetIndex, fromNode, toNode);
-    if (!known) this.byTx.set(t.tx, tr);
-    else if (Array.isArray(known)) known.push(tr);
-    else this.byTx.set(t.tx, [known, tr]);
-    this.attach(state(fromNode), tr);
-    if (toNode !== fromNode) this.attach(state(toNode), tr);
-    this.transfers.push(tr);
+    const m = this.table.push(t, fromNode.id, toNode.id, assetIndex);
+    if (known === undefined) this.byTx.set(t.tx, m);
+    else if (typeof known === 'number') this.byTx.set(t.tx, [known, m]);
+    else known.push(m);
+    this.attach(state(fromNode), m);
+    if (toNode !== fromNode) this.attach(state(toNode), m);
     this.added++;
-    return tr;
+    return m;
   }
 
   /** The movement already in the flow that `t` describes, if any. */
   find(t: AccountTransfer): FlowTransfer | undefined {
     const known = this.byTx.get(t.tx);
-    return known && this.match(known, t);
+    const m = known === undefined ? -1 : this.match(known, t);
+    return m >= 0 ? this.table.view(m) : undefined;
   }
 
-  private match(known: FlowTransfer | FlowTransfer[], t: AccountTransfer): FlowTransfer | undefined {
-    for (const k of Array.isArray(known) ? known : [known]) if (sameMovement(k.t, t)) return k;
-    return undefined;
+  private match(known: number | number[], t: AccountTransfer): number {
+    if (typeof known === 'number') return sameMovement(this.table.t[known]!, t) ? known : -1;
+    for (const m of known) if (sameMovement(this.table.t[m]!, t)) return m;
+    return -1;
   }
 
-  private attach(node: NodeState, tr: FlowTransfer): void {
-    const last = node.events[node.events.length - 1];
-    if (last && node.sorted && compareTransfers(last.t, tr.t) > 0) node.sorted = false;
-    node.events.push(tr);
+  private attach(node: NodeState, m: number): void {
+    const events = node.events;
+    if (node.sorted && events.length > 0 && compareTransfers(this.table.t[events[events.length - 1]!]!, this.table.t[m]!) > 0) node.sorted = false;
+    events.push(m);
     if (node.expanded) this.dirty.add(node);
   }
 
@@ -269,13 +196,19 @@ export class TaintFlow {
    * a victim payment; a bridge continuation carries the count on from the source chain).
    */
   seed(tr: FlowTransfer, taint: bigint = tr.t.amount, hop = 0): void {
-    tr.seed = (tr.seed ?? 0n) > taint ? tr.seed : taint;
-    if (tr.toNode.rootHop < 0 || hop < tr.toNode.rootHop) {
-      state(tr.toNode).rootHop = hop;
+    const { table } = this;
+    const m = tr.m;
+    const before = table.seed[m];
+    const seed = (before ?? 0n) > taint ? before! : taint;
+    table.seed[m] = seed;
+    const to = table.nodes[table.to[m]!]!;
+    if (to.rootHop < 0 || hop < to.rootHop) {
+      to.rootHop = hop;
       this.hopsStale = true;
     }
-    if (tr.fromNode.expanded) this.dirty.add(state(tr.fromNode));
-    else this.setOutflow(tr, tr.seed!, 0n, 0n);
+    const from = table.nodes[table.from[m]!]!;
+    if (from.expanded) this.dirty.add(from);
+    else this.setOutflow(m, seed, 0n, 0n);
   }
 
   /** The source says `node` holds code: taint goes through it per transaction, never by a ledger (it is never expanded). */
@@ -292,7 +225,7 @@ export class TaintFlow {
     const nodes = new Set<NodeState>();
     for (const m of movements) for (const n of [m.fromNode, m.toNode]) if (contracts.has(n.address)) nodes.add(state(n));
     const box: BoxState = { chain, tx, movements, contracts, contractNodes: [...nodes], result: undefined };
-    for (const m of movements) m.box = box;
+    for (const m of movements) this.table.box[m.m] = box;
     for (const n of nodes) (n.boxes ??= []).push(box);
     this.boxList.push(box);
     this.dirtyBoxes.add(box);
@@ -354,27 +287,32 @@ export class TaintFlow {
   }
 
   private replay(node: NodeState): void {
-    this.movementsOf(node);
+    this.sortEvents(node);
+    const { table } = this;
     // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between. One
     // ledger per asset serves every replay (reset first), so a replay allocates no ledger.
     const ledgers = this.ledgers;
     for (const l of ledgers) l?.reset();
     const used: boolean[] = [];
-    for (const tr of node.events) {
-      let ledger = ledgers[tr.assetIndex];
-      if (!ledger) ledger = ledgers[tr.assetIndex] = createLedger(this.model);
-      used[tr.assetIndex] = true;
-      if (tr.fromNode === node) {
-        let taint = ledger.withdraw(tr.t.amount);
-        const feeTaint = tr.t.fee && tr.t.asset.kind === 'native' ? ledger.withdraw(tr.t.fee) : 0n;
+    const id = node.id;
+    for (const m of node.events) {
+      const a = table.asset[m]!;
+      let ledger = ledgers[a];
+      if (!ledger) ledger = ledgers[a] = createLedger(this.model);
+      used[a] = true;
+      const t = table.t[m]!;
+      if (table.from[m] === id) {
+        let taint = ledger.withdraw(t.amount);
+        const feeTaint = t.fee && t.asset.kind === 'native' ? ledger.withdraw(t.fee) : 0n;
         let overlap = 0n;
-        if (tr.seed !== undefined) {
+        const seed = table.seed[m];
+        if (seed !== undefined) {
           overlap = taint;
-          taint = tr.seed;
+          taint = seed;
         }
-        this.setOutflow(tr, taint, feeTaint, overlap);
+        this.setOutflow(m, taint, feeTaint, overlap);
       }
-      if (tr.toNode === node) ledger.deposit(tr.t.amount, tr.taint);
+      if (table.to[m] === id) ledger.deposit(t.amount, table.taint[m]!);
     }
     node.held = Array.from(used, (u, i) => (u ? ledgers[i]!.taint : 0n));
   }
@@ -390,44 +328,51 @@ export class TaintFlow {
     const wasActive = box.result?.share != null;
     box.result = flowThroughTransaction({ movements, contracts: box.contracts, taintedIn });
     box.movements.forEach((m, i) => {
-      if (box.contracts.has(m.t.from) && !box.contracts.has(m.t.to)) this.setOutflow(m, box.result!.tainted.get(String(i)) ?? 0n, 0n, 0n);
+      if (box.contracts.has(m.t.from) && !box.contracts.has(m.t.to)) this.setOutflow(m.m, box.result!.tainted.get(String(i)) ?? 0n, 0n, 0n);
     });
     // Contracts of an active box share its hop count: the hop counts are worked out again.
     if (wasActive !== (box.result.share != null)) this.hopsStale = true;
   }
 
-  private setOutflow(tr: FlowTransfer, taint: bigint, feeTaint: bigint, overlap: bigint): void {
-    if (feeTaint !== tr.feeTaint) {
-      this.fees.set(tr.asset, (this.fees.get(tr.asset) ?? 0n) + feeTaint - tr.feeTaint);
-      tr.feeTaint = feeTaint;
+  private setOutflow(m: number, taint: bigint, feeTaint: bigint, overlap: bigint): void {
+    const { table } = this;
+    const assetKey = table.assets[table.asset[m]!]!;
+    const feeBefore = table.feeTaint[m] ?? 0n;
+    if (feeTaint !== feeBefore) {
+      this.fees.set(assetKey, (this.fees.get(assetKey) ?? 0n) + feeTaint - feeBefore);
+      table.feeTaint[m] = feeTaint;
     }
-    if (overlap !== tr.overlap) {
-      this.overlap.set(tr.asset, (this.overlap.get(tr.asset) ?? 0n) + overlap - tr.overlap);
-      tr.overlap = overlap;
+    const overlapBefore = table.overlap[m] ?? 0n;
+    if (overlap !== overlapBefore) {
+      this.overlap.set(assetKey, (this.overlap.get(assetKey) ?? 0n) + overlap - overlapBefore);
+      table.overlap[m] = overlap;
     }
-    const old = tr.taint;
+    const old = table.taint[m]!;
     if (taint === old) return;
-    tr.taint = taint;
+    table.taint[m] = taint;
     if (old === 0n) this.taintedCount++;
     else if (taint === 0n) this.taintedCount--;
-    const to = state(tr.toNode);
+    const to = table.nodes[table.to[m]!]!;
+    const a = table.asset[m]!;
     to.received ??= [];
-    to.received[tr.assetIndex] = (to.received[tr.assetIndex] ?? 0n) + taint - old;
+    to.received[a] = (to.received[a] ?? 0n) + taint - old;
     this.touched.add(to);
-    if (to.expanded && to !== tr.fromNode) this.dirty.add(to);
-    if (to.contract && tr.box) this.dirtyBoxes.add(tr.box as BoxState);
-    if (old === 0n) this.relax(tr);
-    else if (taint === 0n && to.via === tr) this.hopsStale = true;
+    if (to.expanded && to.id !== table.from[m]) this.dirty.add(to);
+    const box = table.box[m];
+    if (to.contract && box) this.dirtyBoxes.add(box);
+    if (old === 0n) this.relax(m);
+    else if (taint === 0n && to.via === m) this.hopsStale = true;
   }
 
   /** A newly tainted edge can shorten its recipient's hop count, and from there its recipients'. */
-  private relax(first: FlowTransfer): void {
+  private relax(first: number): void {
     if (this.hopsStale) return;
+    const { table } = this;
     const queue = [first];
     for (let i = 0; i < queue.length; i++) {
-      const tr = queue[i]!;
-      const from = tr.fromNode;
-      const to = state(tr.toNode);
+      const m = queue[i]!;
+      const from = table.nodes[table.from[m]!]!;
+      const to = table.nodes[table.to[m]!]!;
       if (from.hop < 0) continue;
       // A contract's box siblings share its hop count: the full breadth-first pass handles them.
       if (to.contract) {
@@ -437,12 +382,12 @@ export class TaintFlow {
       const hop = from.hop + 1;
       if (to.hop < 0 || hop < to.hop) {
         to.hop = hop;
-        to.via = tr;
+        to.via = m;
         this.touched.add(to);
-        for (const e of to.events) if (e.fromNode === to && e.taint > 0n && e.toNode !== to) queue.push(e);
-      } else if (hop === to.hop && to.via && compareTransfers(tr.t, to.via.t) < 0) {
+        for (const e of to.events) if (table.from[e] === to.id && table.taint[e]! > 0n && table.to[e] !== to.id) queue.push(e);
+      } else if (hop === to.hop && to.via >= 0 && compareTransfers(table.t[m]!, table.t[to.via]!) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
-        to.via = tr;
+        to.via = m;
       }
     }
   }
@@ -453,11 +398,12 @@ export class TaintFlow {
    */
   private recomputeHops(): void {
     this.hopsStale = false;
+    const { table } = this;
     const before = this.nodeList.map((n) => n.hop);
     const roots: NodeState[] = [];
     for (const node of this.nodeList) {
       node.hop = -1;
-      node.via = undefined;
+      node.via = -1;
       if (node.rootHop >= 0) roots.push(node);
     }
     roots.sort((a, b) => a.rootHop - b.rootHop);
@@ -466,16 +412,16 @@ export class TaintFlow {
     for (let hop = roots[0]?.rootHop ?? 0; frontier.length > 0 || r < roots.length; hop++) {
       for (; r < roots.length && roots[r]!.rootHop === hop; r++) {
         const root = roots[r]!;
-        if (root.hop === hop) root.via = undefined;
-        else if (root.hop < 0) this.reach(root, hop, undefined, frontier);
+        if (root.hop === hop) root.via = -1;
+        else if (root.hop < 0) this.reach(root, hop, -1, frontier);
       }
       const next: NodeState[] = [];
       for (const node of frontier) {
         for (const e of node.events) {
-          if (e.fromNode !== node || e.taint === 0n) continue;
-          const to = state(e.toNode);
+          if (table.from[e] !== node.id || table.taint[e] === 0n) continue;
+          const to = table.nodes[table.to[e]!]!;
           if (to.hop < 0) this.reach(to, hop + 1, e, next);
-          else if (to.hop === hop + 1 && to.via && compareTransfers(e.t, to.via.t) < 0) {
+          else if (to.hop === hop + 1 && to.via >= 0 && compareTransfers(table.t[e]!, table.t[to.via]!) < 0) {
             to.via = e;
           }
         }
@@ -486,7 +432,7 @@ export class TaintFlow {
   }
 
   /** Gives `node` its hop count and edge, and the same to the other contracts of the boxes taint entered it through. */
-  private reach(node: NodeState, hop: number, via: FlowTransfer | undefined, list: NodeState[]): void {
+  private reach(node: NodeState, hop: number, via: number, list: NodeState[]): void {
     node.hop = hop;
     node.via = via;
     list.push(node);
@@ -498,12 +444,13 @@ export class TaintFlow {
   }
 
   /**
-   * The allocation as the endpoint and report builders read it. Its edges are the flow's own movements (no copies):
-   * read it before the flow changes again.
+   * The allocation as the endpoint and report builders read it. Its edges are views of the flow's own rows (made
+   * once per row): read it before the flow changes again.
    */
   snapshot(): Allocation {
+    const { table } = this;
     const edges: TaintedEdge[] = [];
-    for (const tr of this.transfers) if (tr.taint > 0n) edges.push(tr);
+    for (let m = 0; m < table.size; m++) if (table.taint[m]! > 0n) edges.push(table.view(m));
     sortChronologically(edges, (e) => e.transfer.t);
     const held = new Map<string, Map<string, bigint>>();
     const hops = new Map<string, number>();
@@ -512,7 +459,7 @@ export class TaintFlow {
     for (const node of this.nodeList) {
       if (node.hop >= 0) {
         hops.set(node.key, node.hop);
-        if (node.via) via.set(node.key, node.via);
+        if (node.via >= 0) via.set(node.key, table.view(node.via));
       }
       let m: Map<string, bigint> | undefined;
       const amounts = (node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received) ?? [];
@@ -520,7 +467,7 @@ export class TaintFlow {
         const v = amounts[i];
         if (v === undefined || v === 0n) continue;
         if (!m) held.set(node.key, (m = new Map()));
-        m.set(this.assets[i]!, v);
+        m.set(table.assets[i]!, v);
       }
     }
     return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
@@ -531,6 +478,7 @@ export class TaintFlow {
    * of what the boxes kept (split over the box's contracts by what each took in net of that asset, largest remainder).
    */
   private contractHoldings(): Map<FlowNode, bigint[]> {
+    const { table } = this;
     const out = new Map<FlowNode, bigint[]>();
     const add = (node: FlowNode, i: number, v: bigint) => {
       let a = out.get(node);
@@ -539,7 +487,7 @@ export class TaintFlow {
     };
     for (const node of this.nodeList) {
       if (!node.contract) continue;
-      for (const e of node.events) if (e.toNode === node && e.taint > 0n && !e.box?.result) add(node, e.assetIndex, e.taint);
+      for (const e of node.events) if (table.to[e] === node.id && table.taint[e]! > 0n && !table.box[e]?.result) add(node, table.asset[e]!, table.taint[e]!);
     }
     for (const box of this.boxList) {
       for (const [asset, kept] of box.result?.kept ?? []) {
@@ -552,7 +500,11 @@ export class TaintFlow {
 
   /** The tainted movements into `node`, chronologically. */
   taintedInflows(node: FlowNode): FlowTransfer[] {
-    return this.movementsOf(node).filter((e) => e.toNode === node && e.taint > 0n);
+    this.sortEvents(state(node));
+    const { table } = this;
+    const out: FlowTransfer[] = [];
+    for (const m of node.events) if (table.to[m] === node.id && table.taint[m]! > 0n) out.push(table.view(m));
+    return out;
   }
 
   /**
@@ -581,28 +533,31 @@ export class TaintFlow {
   /** Taint a node received so far, per asset key. */
   receivedBy(node: FlowNode): [string, bigint][] {
     const out: [string, bigint][] = [];
-    node.received?.forEach((v, i) => v !== undefined && out.push([this.assets[i]!, v]));
+    node.received?.forEach((v, i) => v !== undefined && out.push([this.table.assets[i]!, v]));
     return out;
   }
 
-  /** Every movement read so far touching `node`, chronologically. */
+  /** Every movement read so far touching `node`, chronologically (views: made once per row). */
   movementsOf(node: FlowNode): readonly FlowTransfer[] {
-    if (!node.sorted) {
-      node.events.sort((a, b) => compareTransfers(a.t, b.t));
-      state(node).sorted = true;
-    }
-    return node.events;
+    this.sortEvents(state(node));
+    return node.events.map((m) => this.table.view(m));
+  }
+
+  private sortEvents(node: NodeState): void {
+    if (node.sorted) return;
+    const t = this.table.t;
+    node.events.sort((a, b) => compareTransfers(t[a]!, t[b]!));
+    node.sorted = true;
   }
 
   /**
-   * Drops the indexes and movement lists once the outcome is built: what stays reachable from the allocation's edges
-   * (the tainted movements and their addresses) is what the graph needs, not every movement read.
+   * Drops the indexes and movement columns once the outcome is built: the views made so far (the allocation's edges,
+   * inflows, boxes) keep their rows' values; every other movement read is let go.
    */
   release(): void {
     this.byTx.clear();
-    this.transfers.length = 0;
     for (const node of this.nodeList) node.events.length = 0;
-    this.nodeList.length = 0;
+    this.table.release();
     this.byChain.clear();
     this.byKey.clear();
     this.spaces.clear();

@@ -2,7 +2,7 @@ import { getChain } from '../core/chain.js';
 import { ChaintrailError } from '../core/errors.js';
 import { transferId } from '../core/movement.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
-import type { FlowNode } from './flow.js';
+import type { FlowNode } from './flow-table.js';
 import { assetKeyOf, assetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
 import { groupBy } from '../core/group.js';

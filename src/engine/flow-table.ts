@@ -1,0 +1,247 @@
+import type { AccountTransfer } from '../core/movement.js';
+import type { TransactionFlow } from '../taint/transaction.js';
+import type { TracedTransfer } from './state.js';
+
+/** An address in the flow: its movements (by row), and what the taint models made of them so far. */
+export interface NodeState {
+  /** Index in the flow's node list: the id the movement columns name it by. */
+  readonly id: number;
+  readonly key: string;
+  /** The two halves of `key`, kept so that nothing splits the key again. */
+  readonly chain: string;
+  readonly address: string;
+  /** Rows of the movements in or out, in chronological order once `sorted`. */
+  readonly events: number[];
+  sorted: boolean;
+  expanded: boolean;
+  /** Stamp of the source answer that fetched this address's movements to expand it (0: none). */
+  fetchedIn: number;
+  /** Movements of the address in that answer (counted to spot hubs). */
+  degree: number;
+  /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the row of the earliest edge that gives it (-1: none). */
+  hop: number;
+  via: number;
+  /** Hop count a seed gives this node (0 for a victim payment's recipient, more for a bridge continuation); -1 = none. */
+  rootHop: number;
+  /** Taint received, by asset index (sum over tainted inflows). */
+  received: bigint[] | undefined;
+  /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
+  held: bigint[] | undefined;
+  /** The source says the address holds code: taint goes through it per transaction (boxes), never by a ledger. */
+  contract: boolean;
+  /** The boxes (transactions) this contract takes part in. */
+  boxes: Box[] | undefined;
+}
+
+/** An address in the flow, read-only outside the flow: its state changes only through `TaintFlow`'s methods. */
+export type FlowNode = Readonly<NodeState>;
+
+/**
+ * One transaction that tainted value entered through contracts: every value movement of it, and the contracts that
+ * form its box (src/taint/transaction.ts decides where the taint goes inside it).
+ */
+export interface Box {
+  readonly chain: string;
+  readonly tx: string;
+  readonly movements: readonly FlowTransfer[];
+  /** Addresses of the box's contracts (labeled services that stop a branch are not in it: they receive). */
+  readonly contracts: ReadonlySet<string>;
+  readonly contractNodes: readonly FlowNode[];
+  /** What the rule made of it at the last replay; `share` null while no taint enters. */
+  readonly result: TransactionFlow | undefined;
+}
+export type BoxState = { -readonly [K in keyof Box]: Box[K] };
+
+const ZERO = 0n;
+
+/**
+ * The flow's movements as columns: movement `m` is row `m`. The source's movement object (`t`) is kept for what reports
+ * show; the engine's own per-movement state (its ends as node ids, its asset index, its taint, and the rare fee,
+ * overlap, seed and box) sits in arrays, so a movement costs the engine no object of its own until something outside
+ * the flow asks for it (a `FlowTransfer` view, made once per row and kept).
+ */
+export class FlowTable {
+  readonly nodes: NodeState[] = [];
+  readonly assets: string[] = [];
+  readonly t: AccountTransfer[] = [];
+  from = new Int32Array(1024);
+  to = new Int32Array(1024);
+  asset = new Int32Array(1024);
+  readonly taint: bigint[] = [];
+  /** Sparse: rows whose fee or seed overlap took taint, seed payments, and movements of boxes. */
+  readonly feeTaint: bigint[] = [];
+  readonly overlap: bigint[] = [];
+  readonly seed: (bigint | undefined)[] = [];
+  readonly box: (BoxState | undefined)[] = [];
+  private readonly views: (FlowTransfer | undefined)[] = [];
+
+  get size(): number {
+    return this.t.length;
+  }
+
+  push(t: AccountTransfer, from: number, to: number, asset: number): number {
+    const m = this.t.length;
+    if (m === this.from.length) {
+      this.from = grow(this.from);
+      this.to = grow(this.to);
+      this.asset = grow(this.asset);
+    }
+    this.t.push(t);
+    this.from[m] = from;
+    this.to[m] = to;
+    this.asset[m] = asset;
+    this.taint.push(ZERO);
+    return m;
+  }
+
+  /** The view of row `m` (the same object every time). */
+  view(m: number): FlowTransfer {
+    let v = this.views[m];
+    if (!v) this.views[m] = v = new FlowTransfer(this, m);
+    return v;
+  }
+
+  /** Freezes every view made (each keeps its row's values) and drops the columns: the views outlive the flow. */
+  release(): void {
+    for (const v of this.views) v?.freeze();
+    this.views.length = 0;
+    this.t.length = 0;
+    this.taint.length = 0;
+    this.feeTaint.length = 0;
+    this.overlap.length = 0;
+    this.seed.length = 0;
+    this.box.length = 0;
+    this.from = new Int32Array(0);
+    this.to = new Int32Array(0);
+    this.asset = new Int32Array(0);
+    this.nodes.length = 0;
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** A row's values, copied when the flow releases its columns. */
+interface Frozen {
+  t: AccountTransfer;
+  asset: string;
+  assetIndex: number;
+  fromNode: FlowNode;
+  toNode: FlowNode;
+  taint: bigint;
+  feeTaint: bigint;
+  overlap: bigint;
+  seed: bigint | undefined;
+  box: Box | undefined;
+}
+
+/**
+ * A movement of the flow as the builders outside it read it: a view of its row, live while the flow runs, frozen when
+ * the flow releases its columns. It is its own tainted edge (`transfer` is itself), so the allocation lists movements
+ * without a wrapper object per edge.
+ */
+export class FlowTransfer implements TracedTransfer {
+  private table: FlowTable | undefined;
+  private frozen: Frozen | undefined;
+
+  constructor(
+    table: FlowTable,
+    /** The row. */
+    readonly m: number,
+  ) {
+    this.table = table;
+  }
+
+  freeze(): void {
+    const c = this.table;
+    if (!c) return;
+    this.frozen = {
+      t: this.t,
+      asset: this.asset,
+      assetIndex: this.assetIndex,
+      fromNode: this.fromNode,
+      toNode: this.toNode,
+      taint: this.taint,
+      feeTaint: this.feeTaint,
+      overlap: this.overlap,
+      seed: this.seed,
+      box: this.box,
+    };
+    this.table = undefined;
+  }
+
+  get t(): AccountTransfer {
+    return this.table ? this.table.t[this.m]! : this.frozen!.t;
+  }
+
+  /** Key of the movement's asset. */
+  get asset(): string {
+    const c = this.table;
+    return c ? c.assets[c.asset[this.m]!]! : this.frozen!.asset;
+  }
+
+  /** Index of `asset` in the flow's asset list. */
+  get assetIndex(): number {
+    return this.table ? this.table.asset[this.m]! : this.frozen!.assetIndex;
+  }
+
+  get fromNode(): FlowNode {
+    const c = this.table;
+    return c ? c.nodes[c.from[this.m]!]! : this.frozen!.fromNode;
+  }
+
+  get toNode(): FlowNode {
+    const c = this.table;
+    return c ? c.nodes[c.to[this.m]!]! : this.frozen!.toNode;
+  }
+
+  get taint(): bigint {
+    return this.table ? this.table.taint[this.m]! : this.frozen!.taint;
+  }
+
+  /** Taint the sender's ledger paid as this movement's fee (native movements). */
+  get feeTaint(): bigint {
+    return this.table ? (this.table.feeTaint[this.m] ?? ZERO) : this.frozen!.feeTaint;
+  }
+
+  /** For a seed payment: taint the sender already held when it paid it (overlapping seeds). */
+  get overlap(): bigint {
+    return this.table ? (this.table.overlap[this.m] ?? ZERO) : this.frozen!.overlap;
+  }
+
+  /** Set on seed payments: the taint the seed puts on this movement, whatever the sender's ledger holds. */
+  get seed(): bigint | undefined {
+    return this.table ? this.table.seed[this.m] : this.frozen!.seed;
+  }
+
+  /** The box of the transaction, when its movements were read as a whole. */
+  get box(): Box | undefined {
+    return this.table ? this.table.box[this.m] : this.frozen!.box;
+  }
+
+  get from(): string {
+    return this.fromNode.key;
+  }
+
+  get to(): string {
+    return this.toNode.key;
+  }
+
+  get transfer(): FlowTransfer {
+    return this;
+  }
+
+  /** For a movement a box paid out (contract -> non-contract), the box's tainted inputs (attribution mixes them). */
+  get boxInputs(): readonly FlowTransfer[] | undefined {
+    const box = this.box;
+    const t = this.t;
+    if (!box?.result?.share || !box.contracts.has(t.from) || box.contracts.has(t.to)) return undefined;
+    return box.movements.filter((m) => m.taint > 0n && isBoxInput(box, m));
+  }
+}
+
+/** A movement into the box from outside it. */
+export const isBoxInput = (box: Box, m: FlowTransfer) => !box.contracts.has(m.t.from) && box.contracts.has(m.t.to);
