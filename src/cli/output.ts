@@ -8,6 +8,7 @@ import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import { reportToJson } from '../report/json.js';
+import { writeReportJsonSync } from '../report/json-stream.js';
 import { reportToSummary } from '../report/summary.js';
 import { getChain } from '../core/chain.js';
 
@@ -87,6 +88,8 @@ export function writeOutput(
     if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
     return;
   }
+  // A JSON report to a file is streamed: the whole text never exists as one string (V8 caps strings near 512 MB).
+  if (format === 'json' && opts.out) return writeReportJsonSync(report, opts.out);
   const text =
     format === 'json'
       ? reportToJson(report)
