@@ -89,7 +89,10 @@ export function writeOutput(
     return;
   }
   // A JSON report to a file is streamed: the whole text never exists as one string (V8 caps strings near 512 MB).
-  if (format === 'json' && opts.out) return writeReportJsonSync(report, opts.out);
+  if (format === 'json' && opts.out) {
+    writeReportJsonSync(report, opts.out);
+    return;
+  }
   const text =
     format === 'json'
       ? reportToJson(report)

@@ -112,15 +112,15 @@ function reportDepositEvidence(
   };
 }
 
-/** A movement as a request cites it, with its counterparty (`from` for an inflow, `to` for a sweep) as one literal. */
-function inflowRow(x: TaintedEdge) {
+/** A movement as a request cites it, then its counterparty (`from` of an inflow, `to` of a sweep) as the last field. */
+function movementRow(x: TaintedEdge, side: 'from' | 'to'): Record<string, unknown> {
   const t = x.transfer.t;
-  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), from: formatAddress(t.chain, t.from) };
+  const row: Record<string, unknown> = { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint) };
+  row[side] = formatAddress(t.chain, t[side]);
+  return row;
 }
-function outflowRow(x: TaintedEdge) {
-  const t = x.transfer.t;
-  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), to: formatAddress(t.chain, t.to) };
-}
+const inflowRow = (x: TaintedEdge) => movementRow(x, 'from');
+const outflowRow = (x: TaintedEdge) => movementRow(x, 'to');
 // One movement needs no copy and no sort.
 const chronological = (list: readonly TaintedEdge[]) => (list.length < 2 ? list : sortChronologically([...list], (e) => e.transfer.t));
 

@@ -181,6 +181,9 @@ function jsonText(root: unknown): { next(n: number): string } {
   };
   const put = (v: unknown, indent: string) => {
     if (typeof v !== 'object' || v === null || isBoxed(v)) return emit(JSON.stringify(v));
+    // A small container of plain values (an asset, a movement row, a short tx list) is one native call: JSON text
+    // has no raw newline but its indentation, so indenting every newline places it exactly.
+    if (isFlat(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
     if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
     open.add(v);
     const keys = Array.isArray(v) ? undefined : Object.keys(v);
@@ -231,6 +234,25 @@ function resolve(value: unknown, key: string): unknown {
     if (typeof toJSON === 'function') v = toJSON.call(v, key);
   }
   return v === undefined || typeof v === 'function' || typeof v === 'symbol' ? OMITTED : (v as unknown | Omitted);
+}
+
+const FLAT_MEMBERS = 256;
+
+/** No toJSON of its own, at most FLAT_MEMBERS members, none of them an object. */
+function isFlat(v: object): boolean {
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(v)) {
+    if (v.length > FLAT_MEMBERS) return false;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) return false;
+    return true;
+  }
+  let n = 0;
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) continue;
+    const m = (v as Record<string, unknown>)[key];
+    if ((typeof m === 'object' && m !== null) || ++n > FLAT_MEMBERS) return false;
+  }
+  return true;
 }
 
 const isBoxed = (v: object) => v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt;

@@ -57,9 +57,20 @@ function slowSink(options: { highWaterMark: number; delayMs: number; failAfter?:
 
 // Values JSON.stringify treats specially: undefined and functions (left out of objects, null in arrays), non-finite
 // numbers and -0, boxed primitives, toJSON, empty containers, unicode with lone surrogates.
-const special = fc.constantFrom<unknown>(undefined, () => 1, Symbol('s'), Number.NaN, -0, Number.POSITIVE_INFINITY, new Number(3), new String('x'), new Boolean(false), {
-  toJSON: (key: string) => ({ key }),
-});
+const special = fc.constantFrom<unknown>(
+  undefined,
+  () => 1,
+  Symbol('s'),
+  Number.NaN,
+  -0,
+  Number.POSITIVE_INFINITY,
+  new Number(3),
+  new String('x'),
+  new Boolean(false),
+  {
+    toJSON: (key: string) => ({ key }),
+  },
+);
 const leaf = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.string({ unit: 'grapheme' }),
