@@ -19,6 +19,8 @@ import {
 import { EXIT } from '../../src/cli/io.js';
 import { generateWorld } from '../bench/engine.js';
 import { cli } from '../support/cli.js';
+import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
+import { utxoWorld } from '../golden/worlds.js';
 import { traceDemo } from '../support/demo-trace.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-json-stream-'));
@@ -115,7 +117,9 @@ const reportLike = fc.record({
 });
 
 describe('reportJsonChunks: the bytes of reportToJson, made chunk by chunk', () => {
-  it('equals reportToJson on traced reports: the demo and generated worlds under every taint model, with and without cuts', { timeout: 120_000 }, async () => {
+  it('equals reportToJson on traced reports: the demo, generated, UTXO and swap worlds under every taint model, with and without cuts', {
+    timeout: 120_000,
+  }, async () => {
     const reports: TraceReport[] = [(await traceDemo()).report];
     for (const [taint, cut] of [
       ['fifo', 'full'],
@@ -135,6 +139,19 @@ describe('reportJsonChunks: the bytes of reportToJson, made chunk by chunk', () 
       });
       reports.push(r.report);
     }
+    // A UTXO world (peel chains) and a world of swaps, wraps and routers (the conversions section).
+    const u = utxoWorld(5);
+    const utxo = await trace({
+      seeds: [{ chain: 'bitcoin', tx: u.seedTx }],
+      adapters: [createFixtureAdapter({ dataset: u.dataset })],
+      labels: createLabelStore([
+        { chain: 'bitcoin', address: u.exchange, entity: 'Coin Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+      ]),
+      peelMode: 'follow-change',
+    });
+    const swaps = await traceSwapWorld(swapDataset(11), 'haircut');
+    expect(swaps.report.conversions?.length).toBeGreaterThan(0);
+    reports.push(utxo.report, swaps.report);
     expect(reports.reduce((n, r) => n + r.endpoints.length, 0)).toBeGreaterThan(200);
     for (const report of reports) {
       const expected = reportToJson(report);
