@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,6 +17,8 @@ import {
   type TraceReport,
 } from '../../src/index.js';
 import { EXIT } from '../../src/cli/io.js';
+import { writeOutput } from '../../src/cli/output.js';
+import type { TraceGraph } from '../../src/engine/graph.js';
 import { generateWorld } from '../bench/engine.js';
 import { cli } from '../support/cli.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
@@ -251,6 +253,23 @@ describe('writeReportJson and writeReportJsonSync', () => {
 });
 
 describe('chaintrail --format json --out FILE', () => {
+  it('writes stdout in chunks cut between characters: a reader decoding each chunk gets the report whole', async () => {
+    const base = (await traceDemo()).report;
+    // Multi-byte characters (2, 3 and 4 bytes in UTF-8) across many 64 KiB chunk boundaries.
+    const report = { ...base, notes: [...base.notes, 'é€😀'.repeat(60_000)] } as TraceReport;
+    const stdout = new PassThrough();
+    let out = '';
+    let chunks = 0;
+    stdout.on('data', (c: Buffer) => {
+      out += c;
+      chunks++;
+    });
+    writeOutput({ report, graph: undefined as unknown as TraceGraph }, { format: 'json' }, { stdout, stderr: new PassThrough() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(chunks).toBeGreaterThan(5);
+    expect(out).toBe(reportToJson(report));
+  });
+
   it('streams the same bytes stdout gets; an unwritable file is a one-line error naming it', { timeout: 120_000 }, async () => {
     const dir = tmp();
     const file = join(dir, 'report.json');
