@@ -193,6 +193,7 @@ export {
 } from './trace/convergence.js';
 // Reports (HTML: `chaintrail/html`).
 export { reportToJson } from './report/json.js';
+export { writeReportJson, writeReportJsonSync, reportJsonChunks, ReportWriteError, type ReportJsonOptions } from './report/json-stream.js';
 export { reportToSummary } from './report/summary.js';
 export {
   csvCell,

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError } from '../core/errors.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
@@ -7,7 +8,7 @@ import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } fro
 import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
-import { reportToJson } from '../report/json.js';
+import { reportJsonChunks, writeReportJsonSync } from '../report/json-stream.js';
 import { reportToSummary } from '../report/summary.js';
 import { getChain } from '../core/chain.js';
 
@@ -87,16 +88,31 @@ export function writeOutput(
     if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
     return;
   }
+  // The JSON report is streamed, to a file or stdout: the whole text never exists as one string (V8 caps them near 512 MB).
+  if (format === 'json') {
+    if (opts.out) writeReportJsonSync(report, opts.out);
+    else writeJsonText(report, io.stdout);
+    return;
+  }
   const text =
-    format === 'json'
-      ? reportToJson(report)
-      : format === 'html'
-        ? reportToHtml(report, graph, { explorers: parseExplorerArgs(opts.explorer ?? []) })
-        : format === 'gexf'
-          ? graphToGexf(graph, report)
-          : format === 'graphml'
-            ? graphToGraphml(graph, report)
-            : reportToSummary(report);
+    format === 'html'
+      ? reportToHtml(report, graph, { explorers: parseExplorerArgs(opts.explorer ?? []) })
+      : format === 'gexf'
+        ? graphToGexf(graph, report)
+        : format === 'graphml'
+          ? graphToGraphml(graph, report)
+          : reportToSummary(report);
   if (opts.out) writeFileSync(opts.out, text);
   else io.stdout.write(text);
+}
+
+/**
+ * The JSON report to stdout in chunks, as text cut between characters (a reader decoding each chunk gets them whole).
+ * Node writes to files and pipes synchronously on Linux, so the whole text is never held there either.
+ */
+function writeJsonText(report: TraceReport, out: NodeJS.WritableStream): void {
+  const decoder = new StringDecoder('utf8');
+  for (const chunk of reportJsonChunks(report)) out.write(decoder.write(chunk));
+  const rest = decoder.end();
+  if (rest) out.write(rest);
 }

@@ -146,14 +146,18 @@ const checksummed = new Map<string, string>();
 
 /** The form shown to people: EIP-55 checksummed for EVM, unchanged otherwise. */
 export function formatAddress(chain: string, normalized: string): string {
-  if (getChain(chain).family !== 'evm' || !EVM_HEX.test(normalized)) return normalized;
+  if (getChain(chain).family !== 'evm') return normalized;
+  // Only well-formed addresses are remembered, so a hit needs no pattern test.
   let out = checksummed.get(normalized);
-  if (out === undefined) {
-    if (checksummed.size >= 250_000) checksummed.clear();
-    checksummed.set(normalized, (out = eip55(normalized.toLowerCase())));
-  }
+  if (out !== undefined) return out;
+  if (!EVM_HEX.test(normalized)) return normalized;
+  if (checksummed.size >= 250_000) checksummed.clear();
+  checksummed.set(normalized, (out = eip55(normalized.toLowerCase())));
   return out;
 }
+
+// One buffer of char codes for every checksum (the string is made from it at once).
+const codes = new Array<number>(42).fill(0);
 
 /**
  * EIP-55 of a lower-case 0x address: a hex digit is upper-case where the keccak-256 of the 40 lower-case characters
@@ -163,7 +167,6 @@ export function formatAddress(chain: string, normalized: string): string {
 function eip55(lower: string): string {
   const hash = sha3().keccak256.array(lower.slice(2));
   // One flat string from char codes: appending char by char leaves a 40-deep chain of cons strings per address.
-  const codes = new Array<number>(42);
   codes[0] = 0x30;
   codes[1] = 0x78;
   for (let i = 0; i < 40; i++) {
@@ -171,7 +174,7 @@ function eip55(lower: string): string {
     const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f;
     codes[i + 2] = nibble >= 8 && c >= 0x61 ? c - 0x20 : c;
   }
-  return String.fromCharCode(...codes);
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** True when the address parses on that chain. */

@@ -49,14 +49,22 @@ export function displayAmount(assets: ReadonlyMap<string, AssetRef>, key: string
   return asset ? formatUnits(BigInt(baseUnits), asset.decimals) : baseUnits;
 }
 
-// Reports print two timestamps per endpoint; the date part is formatted once per day, and each timestamp is built as
-// one flat string from char codes (a template literal would keep a chain of cons strings per timestamp alive).
+// Reports print two timestamps per endpoint and one per movement, mostly the same second: the last few thousand
+// results are remembered (direct-mapped by the second), so repeats share one string. The date part is formatted once
+// per day, and each timestamp is built as one flat string from char codes (a template literal would keep a chain of
+// cons strings per timestamp alive).
 const days = new Map<number, number[]>();
+const TIME_SLOTS = 4096;
+const timeKeys = new Float64Array(TIME_SLOTS).fill(-1);
+const timeTexts = new Array<string>(TIME_SLOTS).fill('');
+const codes = new Array<number>(20).fill(0);
 
 /** Unix seconds to the report's UTC form (`2026-03-02T09:00:00Z`). */
 export function isoTime(seconds: number): string {
   // (Fractions and years past 9999, which ISO writes differently, take the general path.)
   if (!Number.isInteger(seconds) || seconds < 0 || seconds >= 253_402_300_800) return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  const slot = seconds % TIME_SLOTS;
+  if (timeKeys[slot] === seconds) return timeTexts[slot]!;
   const day = Math.floor(seconds / 86_400);
   let date = days.get(day);
   if (date === undefined) {
@@ -64,14 +72,21 @@ export function isoTime(seconds: number): string {
     days.set(day, (date = Array.from({ length: 20 }, (_, i) => text.charCodeAt(i))));
     date[19] = 0x5a; // 'Z'
   }
-  const codes = date.slice();
+  for (let i = 0; i < 11; i++) codes[i] = date[i]!;
   const rest = seconds - day * 86_400;
-  const put = (at: number, n: number) => {
-    codes[at] = 0x30 + Math.floor(n / 10);
-    codes[at + 1] = 0x30 + (n % 10);
-  };
-  put(11, Math.floor(rest / 3600));
-  put(14, Math.floor((rest % 3600) / 60));
-  put(17, rest % 60);
-  return String.fromCharCode(...codes);
+  twoDigits(11, Math.floor(rest / 3600));
+  codes[13] = 0x3a;
+  twoDigits(14, Math.floor((rest % 3600) / 60));
+  codes[16] = 0x3a;
+  twoDigits(17, rest % 60);
+  codes[19] = 0x5a;
+  const text = String.fromCharCode.apply(null, codes);
+  timeKeys[slot] = seconds;
+  timeTexts[slot] = text;
+  return text;
+}
+
+function twoDigits(at: number, n: number): void {
+  codes[at] = 0x30 + Math.floor(n / 10);
+  codes[at + 1] = 0x30 + (n % 10);
 }

@@ -13,13 +13,18 @@ import { conversionSection } from './conversions.js';
 import { reportEndpoint } from './endpoint.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
 
-const compareEndpoints = (a: EndpointData, b: EndpointData) =>
-  cmp(a.chain, b.chain) || cmp(a.address, b.address) || cmp(assetKey(a.asset), assetKey(b.asset)) || cmp(a.kind, b.kind);
+/** Endpoints by chain, address, asset key and kind (a stable sort: ties keep the engine's order). */
+function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
+  // Each endpoint's asset key made once, not twice per comparison.
+  const keyed = endpoints.map((e) => ({ e, asset: assetKey(e.asset) }));
+  keyed.sort((a, b) => cmp(a.e.chain, b.e.chain) || cmp(a.e.address, b.e.address) || cmp(a.asset, b.asset) || cmp(a.e.kind, b.e.kind));
+  return keyed.map((k) => k.e);
+}
 
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
   const caseJurisdiction = outcome.settings.caseJurisdiction;
-  const list = [...outcome.endpoints].sort(compareEndpoints);
+  const list = sortEndpoints(outcome.endpoints);
   const serviceEndpoints = list.filter((e) => isService(e.kind) && e.label);
   const conversions = conversionSection(outcome);
   return {

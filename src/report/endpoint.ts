@@ -1,13 +1,13 @@
 import { formatAddress } from '../core/address.js';
 import { formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
-import { compareTransfers, sortChronologically } from '../core/movement.js';
+import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
 import type { Endpoint } from '../core/schema.js';
 import type { TaintedEdge } from '../engine/allocate.js';
 import { requestable, type BridgeData, type EndpointData } from '../engine/endpoints.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
 import { isoTime } from './assets.js';
-import { money, reportAsset } from './figures.js';
+import { amountText, money, reportAsset } from './figures.js';
 
 /** One endpoint as the report writes it. Fields added one by one in the documented order: the same JSON as a literal
  * with conditional spreads, built without a spread per optional field (a report can hold hundreds of thousands). */
@@ -32,7 +32,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   if (e.freezable) out.freezable = e.freezable;
   if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
   out.asset = reportAsset(e.asset);
-  out.amount = e.amount.toString();
+  out.amount = amountText(e.amount);
   out.amountDisplay = formatUnits(e.amount, e.asset.decimals);
   out.hops = e.hops;
   out.firstSeen = isoTime(e.firstSeen);
@@ -112,31 +112,35 @@ function reportDepositEvidence(
   };
 }
 
-const movement = (e: TaintedEdge) => ({
-  tx: e.transfer.t.tx,
-  logIndex: e.transfer.t.logIndex,
-  time: isoTime(e.transfer.t.time),
-  amount: e.transfer.t.amount.toString(),
-  taint: e.taint.toString(),
-});
-const chronological = (list: readonly TaintedEdge[]) => sortChronologically([...list], (e) => e.transfer.t);
+/** A movement as a request cites it, then its counterparty (`from` of an inflow, `to` of a sweep) as the last field. */
+function movementRow(x: TaintedEdge, side: 'from' | 'to'): Record<string, unknown> {
+  const t = x.transfer.t;
+  const row: Record<string, unknown> = { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint) };
+  row[side] = formatAddress(t.chain, t[side]);
+  return row;
+}
+const inflowRow = (x: TaintedEdge) => movementRow(x, 'from');
+const outflowRow = (x: TaintedEdge) => movementRow(x, 'to');
+// One movement needs no copy and no sort.
+const chronological = (list: readonly TaintedEdge[]) => (list.length < 2 ? list : sortChronologically([...list], (e) => e.transfer.t));
 
 /** What a request relies on: the movements into (and swept out of) the address, and the amount split by victim payment. */
 function requestDetail(e: EndpointData, out: Record<string, unknown>): void {
-  out.inflows = chronological(e.inflowEdges).map((x) => ({ ...movement(x), from: formatAddress(x.transfer.t.chain, x.transfer.t.from) }));
-  if (e.sweepEdges) out.outflows = chronological(e.sweepEdges).map((x) => ({ ...movement(x), to: formatAddress(x.transfer.t.chain, x.transfer.t.to) }));
-  const parts = [...(e.victims ?? [])].flatMap(([seed, amount]) => (seed ? [{ seed, amount }] : []));
-  parts.sort((a, b) => compareTransfers(a.seed, b.seed));
+  out.inflows = chronological(e.inflowEdges).map(inflowRow);
+  if (e.sweepEdges) out.outflows = chronological(e.sweepEdges).map(outflowRow);
+  const parts: { seed: AccountTransfer; amount: bigint }[] = [];
+  if (e.victims) for (const [seed, amount] of e.victims) if (seed) parts.push({ seed, amount });
+  if (parts.length > 1) parts.sort((a, b) => compareTransfers(a.seed, b.seed));
   out.victims = parts.map(({ seed, amount }) => ({
     chain: seed.chain,
     tx: seed.tx,
     logIndex: seed.logIndex,
     recipient: formatAddress(seed.chain, seed.to),
     time: isoTime(seed.time),
-    paid: seed.amount.toString(),
-    amount: amount.toString(),
+    paid: amountText(seed.amount),
+    amount: amountText(amount),
   }));
   // Not attributed: what the split could not place (or all of it, when the split was skipped or is not made: UTXO).
   const rest = e.victims ? (e.victims.get(undefined) ?? 0n) : e.amount;
-  if (rest) out.unattributed = rest.toString();
+  if (rest) out.unattributed = amountText(rest);
 }

@@ -9,7 +9,20 @@ export function reportAsset(a: AssetRef): AssetRef {
 
 /** An amount as the report writes it: base units as a string, and the decimal display. */
 export function money(asset: AssetRef, amount: bigint) {
-  return { amount: amount.toString(), amountDisplay: formatUnits(amount, asset.decimals) };
+  return { amount: amountText(amount), amountDisplay: formatUnits(amount, asset.decimals) };
+}
+
+// An endpoint's amount is often its inflow's taint and its victim's share: the same value, one string.
+let lastAmount = 0n;
+let lastText = '0';
+
+/** Base units as the report writes them (`amount.toString()`), the last value's string reused. */
+export function amountText(amount: bigint): string {
+  if (amount !== lastAmount) {
+    lastAmount = amount;
+    lastText = amount.toString();
+  }
+  return lastText;
 }
 
 /** Amounts summed per asset, in asset-key order. */

@@ -1,0 +1,258 @@
+import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
+import { ChaintrailError, InvalidInputError } from '../core/errors.js';
+import type { TraceReport } from '../core/schema.js';
+
+/** Writing a report failed (the file could not be opened or written, the stream failed or closed early). */
+export class ReportWriteError extends ChaintrailError {
+  override name = 'ReportWriteError';
+  override readonly code: string = 'REPORT_WRITE_FAILED';
+}
+
+export interface ReportJsonOptions {
+  /** The largest chunk handed to the file or stream, in bytes (default 64 KiB); every chunk but the last is this size. */
+  chunkBytes?: number;
+}
+
+const DEFAULT_CHUNK = 64 * 1024;
+
+/**
+ * The bytes of `reportToJson(report)` (JSON.stringify with a 2-space indent, then a newline) in chunks of
+ * `chunkBytes`, made as they are consumed: the whole text never exists at once, only a chunk or so of it.
+ */
+export function reportJsonChunks(report: TraceReport, options: ReportJsonOptions = {}): Generator<Buffer, void, undefined> {
+  return chunksOf(jsonText(report), chunkSize(options.chunkBytes));
+}
+
+function* chunksOf(text: { next(n: number): string }, size: number): Generator<Buffer, void, undefined> {
+  let carry: Buffer | undefined;
+  for (;;) {
+    const piece = text.next(size);
+    if (piece === '') break;
+    const fresh = Buffer.from(piece, 'utf8');
+    const bytes = carry ? Buffer.concat([carry, fresh]) : fresh;
+    const whole = bytes.length - (bytes.length % size);
+    for (let at = 0; at < whole; at += size) yield bytes.subarray(at, at + size);
+    carry = whole < bytes.length ? bytes.subarray(whole) : undefined;
+  }
+  if (carry) yield carry;
+}
+
+function chunkSize(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_CHUNK;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidInputError(`Invalid chunkBytes ${String(value)}: give a whole number of bytes, at least 1 (default ${DEFAULT_CHUNK})`, {
+      details: { option: 'chunkBytes' },
+    });
+  }
+  return value;
+}
+
+/**
+ * Writes the report as `reportToJson` would, to a file (created or replaced) or a Writable, chunk by chunk: it waits
+ * for `drain` whenever the stream asks it to. A file is closed when done; a Writable given is left open (it may be
+ * stdout). A failure of the file or stream rejects with ReportWriteError naming it.
+ */
+export async function writeReportJson(report: TraceReport, target: string | NodeJS.WritableStream, options: ReportJsonOptions = {}): Promise<void> {
+  const chunks = reportJsonChunks(report, options);
+  if (typeof target !== 'string') return pump(target, chunks, 'the output stream', false);
+  return pump(createWriteStream(target), chunks, target, true);
+}
+
+/** The same bytes written synchronously to a file (the CLI's `--format json --out FILE`). */
+export function writeReportJsonSync(report: TraceReport, file: string, options: ReportJsonOptions = {}): void {
+  const chunks = reportJsonChunks(report, options);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'w');
+    for (const chunk of chunks) {
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+    }
+  } catch (error) {
+    throw isSystemError(error) ? writeError(file, error) : error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+type Stream = NodeJS.WritableStream & { destroy?(): void };
+
+async function pump(stream: Stream, chunks: Iterable<Buffer>, name: string, own: boolean): Promise<void> {
+  let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+  };
+  stream.on('error', fail);
+  try {
+    let last: Promise<void> = Promise.resolve();
+    for (const chunk of chunks) {
+      if (failure !== undefined) break;
+      let ready = true;
+      last = new Promise<void>((resolve) => {
+        ready = stream.write(chunk, (error) => {
+          if (error) fail(error);
+          resolve();
+        });
+      });
+      if (!ready) await drained(stream, fail);
+    }
+    if (failure === undefined) await (own ? ended(stream) : last);
+  } catch (error) {
+    // The report itself cannot be written as JSON (JSON.stringify would throw the same).
+    if (own) stream.destroy?.();
+    throw error;
+  } finally {
+    stream.off('error', fail);
+  }
+  if (failure === undefined) return;
+  if (own) stream.destroy?.();
+  throw writeError(name, failure);
+}
+
+/** Resolves on `drain`, or on an error or a close (then the write has failed). */
+function drained(stream: Stream, fail: (error: unknown) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', closed);
+      resolve();
+    };
+    const closed = () => {
+      fail(new Error('the stream closed before the report was written'));
+      done();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', closed);
+  });
+}
+
+/** Ends our own file stream and waits until it is closed (its bytes written, or it failed). */
+function ended(stream: Stream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.on('close', () => resolve());
+    stream.end();
+  });
+}
+
+function isSystemError(error: unknown): error is Error {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+function writeError(name: string, cause: unknown): ReportWriteError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return new ReportWriteError(`Could not write the JSON report to ${name}: ${why}; check that the place exists, is writable and has space`, {
+    details: { target: name, ...(typeof code === 'string' ? { code } : {}) },
+    cause,
+  });
+}
+
+interface Frame {
+  value: object;
+  /** An object's keys; undefined for an array. */
+  keys: string[] | undefined;
+  length: number;
+  index: number;
+  written: boolean;
+  /** Indent of the members, and of the closing bracket. */
+  inner: string;
+  outer: string;
+}
+
+type Omitted = typeof OMITTED;
+const OMITTED = Symbol('omitted');
+
+/**
+ * JSON.stringify(value, null, 2) + '\n' as a machine that makes its text on demand: `next(n)` returns the next
+ * piece of at least n characters (less only at the end, '' when done). Same rules as JSON.stringify: toJSON, boxed
+ * primitives, undefined/functions/symbols left out of objects and null in arrays, non-finite numbers as null,
+ * keys in Object.keys order, a BigInt or a cycle throws TypeError.
+ */
+function jsonText(root: unknown): { next(n: number): string } {
+  const stack: Frame[] = [];
+  const open = new Set<object>();
+  let parts: string[] = [];
+  let size = 0;
+  let finished = false;
+  const emit = (s: string) => {
+    parts.push(s);
+    size += s.length;
+  };
+  const put = (v: unknown, indent: string) => {
+    if (typeof v !== 'object' || v === null || isBoxed(v)) return emit(JSON.stringify(v));
+    // A small container of plain values (an asset, a movement row, a short tx list) is one native call: JSON text
+    // has no raw newline but its indentation, so indenting every newline places it exactly.
+    if (isFlat(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
+    if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
+    open.add(v);
+    const keys = Array.isArray(v) ? undefined : Object.keys(v);
+    const length = keys ? keys.length : (v as unknown[]).length;
+    stack.push({ value: v, keys, length, index: 0, written: false, inner: `${indent}  `, outer: indent });
+  };
+  const step = (f: Frame) => {
+    if (f.index >= f.length) {
+      stack.pop();
+      open.delete(f.value);
+      const brackets = f.keys ? '{}' : '[]';
+      return emit(f.written ? `\n${f.outer}${brackets[1]!}` : brackets);
+    }
+    const i = f.index++;
+    const key = f.keys ? f.keys[i]! : String(i);
+    const v = resolve((f.value as Record<string, unknown>)[key], key);
+    if (v === OMITTED && f.keys) return;
+    emit(`${f.written ? ',' : f.keys ? '{' : '['}\n${f.inner}${f.keys ? `${JSON.stringify(key)}: ` : ''}`);
+    f.written = true;
+    put(v === OMITTED ? null : v, f.inner);
+  };
+  const start = resolve(root, '');
+  if (start === OMITTED) emit(String(JSON.stringify(root)));
+  else put(start, '');
+  return {
+    next(n) {
+      while (size < n && !finished) {
+        const top = stack[stack.length - 1];
+        if (top) step(top);
+        else {
+          emit('\n');
+          finished = true;
+        }
+      }
+      const out = parts.join('');
+      parts = [];
+      size = 0;
+      return out;
+    },
+  };
+}
+
+/** A value as JSON.stringify sees it at `key`: after toJSON; OMITTED for what it leaves out. */
+function resolve(value: unknown, key: string): unknown {
+  let v = value;
+  if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') v = toJSON.call(v, key);
+  }
+  return v === undefined || typeof v === 'function' || typeof v === 'symbol' ? OMITTED : (v as unknown | Omitted);
+}
+
+const FLAT_MEMBERS = 256;
+
+/** No toJSON of its own, at most FLAT_MEMBERS members, none of them an object. */
+function isFlat(v: object): boolean {
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(v)) {
+    if (v.length > FLAT_MEMBERS) return false;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) return false;
+    return true;
+  }
+  let n = 0;
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) continue;
+    const m = (v as Record<string, unknown>)[key];
+    if ((typeof m === 'object' && m !== null) || ++n > FLAT_MEMBERS) return false;
+  }
+  return true;
+}
+
+const isBoxed = (v: object) => v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof BigInt;

@@ -1,0 +1,286 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createFixtureAdapter,
+  createLabelStore,
+  isChaintrailError,
+  reportJsonChunks,
+  reportToJson,
+  ReportWriteError,
+  trace,
+  writeReportJson,
+  writeReportJsonSync,
+  type TraceReport,
+} from '../../src/index.js';
+import { EXIT } from '../../src/cli/io.js';
+import { writeOutput } from '../../src/cli/output.js';
+import type { TraceGraph } from '../../src/engine/graph.js';
+import { generateWorld } from '../bench/engine.js';
+import { cli } from '../support/cli.js';
+import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
+import { utxoWorld } from '../golden/worlds.js';
+import { traceDemo } from '../support/demo-trace.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-json-stream-'));
+const joined = (value: unknown, chunkBytes?: number) =>
+  Buffer.concat([...reportJsonChunks(value as TraceReport, chunkBytes === undefined ? {} : { chunkBytes })]).toString('utf8');
+
+/** A Writable that keeps what it is given, answers each write after `delayMs`, and records writes made while it asked to wait. */
+function slowSink(options: { highWaterMark: number; delayMs: number; failAfter?: number }) {
+  const got: Buffer[] = [];
+  let waiting = false;
+  let writesWhileWaiting = 0;
+  let maxBuffered = 0;
+  const sink = new Writable({
+    highWaterMark: options.highWaterMark,
+    write(chunk: Buffer, _encoding, done) {
+      setTimeout(() => {
+        if (options.failAfter !== undefined && got.length >= options.failAfter) return done(new Error('disk full (simulated)'));
+        got.push(Buffer.from(chunk));
+        done();
+      }, options.delayMs);
+    },
+  });
+  const write = sink.write.bind(sink) as (chunk: Buffer, cb?: (error?: Error | null) => void) => boolean;
+  sink.write = ((chunk: Buffer, cb?: (error?: Error | null) => void) => {
+    if (waiting) writesWhileWaiting++;
+    const ok = write(chunk, cb);
+    maxBuffered = Math.max(maxBuffered, sink.writableLength);
+    if (!ok) waiting = true;
+    return ok;
+  }) as typeof sink.write;
+  sink.on('drain', () => {
+    waiting = false;
+  });
+  return { sink, got, stats: () => ({ writesWhileWaiting, maxBuffered }) };
+}
+
+// Values JSON.stringify treats specially: undefined and functions (left out of objects, null in arrays), non-finite
+// numbers and -0, boxed primitives, toJSON, empty containers, unicode with lone surrogates.
+const special = fc.constantFrom<unknown>(
+  undefined,
+  () => 1,
+  Symbol('s'),
+  Number.NaN,
+  -0,
+  Number.POSITIVE_INFINITY,
+  new Number(3),
+  new String('x'),
+  new Boolean(false),
+  {
+    toJSON: (key: string) => ({ key }),
+  },
+);
+const leaf = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'grapheme' }),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.bigInt({ min: 0n, max: 2n ** 256n }).map(String),
+  special,
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+  array: fc.array(tie('node'), { maxLength: 6 }),
+  object: fc.dictionary(fc.string({ unit: 'grapheme-composite', maxLength: 6 }), tie('node'), { maxKeys: 6 }),
+})).node;
+
+const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
+
+/** A report-shaped value: endpoints with amounts as decimal strings, optional fields absent or undefined, empty lists. */
+const reportLike = fc.record({
+  format: fc.constant('chaintrail-trace'),
+  version: fc.constant(1),
+  case: fc.record({ reference: fc.string() }, { requiredKeys: [] }),
+  endpoints: fc.array(
+    fc.record(
+      {
+        kind: fc.constantFrom('exchange', 'unspent', 'hop-limit'),
+        address: hex(40).map((h) => `0x${h}`),
+        entity: fc.option(fc.string({ unit: 'grapheme' }), { nil: undefined }),
+        jurisdictions: fc.array(fc.constantFrom('SC', 'US', 'DE'), { maxLength: 3 }),
+        amount: fc.bigInt({ min: 0n, max: 2n ** 200n }).map(String),
+        txs: fc.array(hex(64), { maxLength: 5 }),
+        path: fc.array(hex(64), { maxLength: 12 }),
+        victims: fc.array(fc.record({ tx: fc.string(), amount: fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String) }), { maxLength: 3 }),
+      },
+      { requiredKeys: ['kind', 'address', 'amount', 'txs', 'path'] },
+    ),
+    { maxLength: 8 },
+  ),
+  notes: fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }),
+  complete: fc.boolean(),
+});
+
+describe('reportJsonChunks: the bytes of reportToJson, made chunk by chunk', () => {
+  it('equals reportToJson on traced reports: the demo, generated, UTXO and swap worlds under every taint model, with and without cuts', {
+    timeout: 120_000,
+  }, async () => {
+    const reports: TraceReport[] = [(await traceDemo()).report];
+    for (const [taint, cut] of [
+      ['fifo', 'full'],
+      ['haircut', 'hub'],
+      ['poison', 'budget'],
+      ['tiho', 'full'],
+    ] as const) {
+      const w = generateWorld(1500 + reports.length * 700, reports.length * 13);
+      const r = await trace({
+        seeds: w.seeds,
+        adapters: [createFixtureAdapter({ dataset: w.dataset })],
+        labels: createLabelStore(w.labels),
+        taint,
+        maxHops: cut === 'hub' ? 4 : w.levels.length + 2,
+        maxNodes: cut === 'budget' ? 60 : 1_000_000,
+        maxDegree: cut === 'hub' ? 6 : 1_000,
+      });
+      reports.push(r.report);
+    }
+    // A UTXO world (peel chains) and a world of swaps, wraps and routers (the conversions section).
+    const u = utxoWorld(5);
+    const utxo = await trace({
+      seeds: [{ chain: 'bitcoin', tx: u.seedTx }],
+      adapters: [createFixtureAdapter({ dataset: u.dataset })],
+      labels: createLabelStore([
+        { chain: 'bitcoin', address: u.exchange, entity: 'Coin Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'test' },
+      ]),
+      peelMode: 'follow-change',
+    });
+    const swaps = await traceSwapWorld(swapDataset(11), 'haircut');
+    expect(swaps.report.conversions?.length).toBeGreaterThan(0);
+    reports.push(utxo.report, swaps.report);
+    expect(reports.reduce((n, r) => n + r.endpoints.length, 0)).toBeGreaterThan(200);
+    for (const report of reports) {
+      const expected = reportToJson(report);
+      for (const chunkBytes of [undefined, 1000, 4093]) expect(joined(report, chunkBytes)).toBe(expected);
+    }
+  });
+
+  it('equals JSON.stringify(value, null, 2) + newline on generated values (nesting, unicode, undefined, toJSON, boxed, empty)', () => {
+    fc.assert(
+      fc.property(fc.oneof(value, reportLike), fc.integer({ min: 1, max: 300 }), (v, chunkBytes) => {
+        expect(joined(v, chunkBytes)).toBe(`${JSON.stringify(v, null, 2)}\n`);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('hands out chunks of exactly chunkBytes but the last, never larger, whatever the characters', () => {
+    fc.assert(
+      fc.property(reportLike, fc.integer({ min: 1, max: 512 }), (v, chunkBytes) => {
+        const chunks = [...reportJsonChunks(v as unknown as TraceReport, { chunkBytes })];
+        expect(chunks.length).toBeGreaterThan(0);
+        for (const c of chunks.slice(0, -1)) expect(c.length).toBe(chunkBytes);
+        expect(chunks.at(-1)!.length).toBeGreaterThan(0);
+        expect(chunks.at(-1)!.length).toBeLessThanOrEqual(chunkBytes);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads the report as it goes: the first chunk comes before the big lists are read', () => {
+    let read = 0;
+    const path = Array.from({ length: 20_000 }, (_, i) => `0x${i.toString(16).padStart(64, '0')}`);
+    const counted = new Proxy(path, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) read++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const report = { format: 'chaintrail-trace', endpoints: [{ path: counted }, { path: counted }] } as unknown as TraceReport;
+    const chunks = reportJsonChunks(report, { chunkBytes: 4096 });
+    const first = chunks.next();
+    expect(first.done).toBe(false);
+    expect(read).toBeGreaterThan(0);
+    expect(read).toBeLessThan(200);
+    expect(Buffer.concat([first.value as Buffer, ...chunks]).toString()).toBe(reportToJson(report));
+  });
+
+  it('throws what JSON.stringify throws: a BigInt the report should have written as a string, a cycle', () => {
+    const withBigint = { endpoints: [{ amount: 10n }] } as unknown as TraceReport;
+    expect(() => reportToJson(withBigint)).toThrow(TypeError);
+    expect(() => joined(withBigint)).toThrow(TypeError);
+    const cyclic: Record<string, unknown> = { a: [] };
+    (cyclic.a as unknown[]).push(cyclic);
+    expect(() => joined(cyclic)).toThrow(TypeError);
+    expect(() => joined({}, 0)).toThrow(/chunkBytes 0/);
+  });
+});
+
+describe('writeReportJson and writeReportJsonSync', () => {
+  const report = () => traceDemo().then((r) => r.report);
+
+  it('write the same bytes to a file, async and sync', { timeout: 60_000 }, async () => {
+    const r = await report();
+    const dir = tmp();
+    await writeReportJson(r, join(dir, 'a.json'), { chunkBytes: 777 });
+    writeReportJsonSync(r, join(dir, 'b.json'), { chunkBytes: 777 });
+    expect(readFileSync(join(dir, 'a.json'), 'utf8')).toBe(reportToJson(r));
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(reportToJson(r));
+  });
+
+  it('waits for drain on a slow stream: no write while the stream asks to wait, its buffer stays bounded', { timeout: 60_000 }, async () => {
+    const r = await report();
+    const { sink, got, stats } = slowSink({ highWaterMark: 2048, delayMs: 1 });
+    await writeReportJson(r, sink, { chunkBytes: 1024 });
+    expect(Buffer.concat(got).toString('utf8')).toBe(reportToJson(r));
+    expect(got.length).toBeGreaterThan(10);
+    expect(stats().writesWhileWaiting).toBe(0);
+    expect(stats().maxBuffered).toBeLessThanOrEqual(2048 + 1024);
+    expect(sink.writableEnded).toBe(false);
+  });
+
+  it('turns a failing stream or an unwritable file into ReportWriteError naming it', { timeout: 60_000 }, async () => {
+    const r = await report();
+    const { sink } = slowSink({ highWaterMark: 1024, delayMs: 0, failAfter: 3 });
+    const failed = await writeReportJson(r, sink, { chunkBytes: 512 }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ReportWriteError);
+    expect(isChaintrailError(failed, 'REPORT_WRITE_FAILED')).toBe(true);
+    expect((failed as ReportWriteError).shortMessage).toMatch(/the output stream: disk full \(simulated\)/);
+    const missing = join(tmp(), 'no-such-dir', 'report.json');
+    const async = await writeReportJson(r, missing).catch((e: unknown) => e);
+    expect(async).toBeInstanceOf(ReportWriteError);
+    expect((async as ReportWriteError).shortMessage).toContain(missing);
+    expect((async as ReportWriteError).details).toMatchObject({ target: missing, code: 'ENOENT' });
+    expect(() => writeReportJsonSync(r, missing)).toThrow(ReportWriteError);
+    expect(() => writeReportJsonSync(r, missing)).toThrow(missing);
+  });
+});
+
+describe('chaintrail --format json --out FILE', () => {
+  it('writes stdout in chunks cut between characters: a reader decoding each chunk gets the report whole', async () => {
+    const base = (await traceDemo()).report;
+    // Multi-byte characters (2, 3 and 4 bytes in UTF-8) across many 64 KiB chunk boundaries.
+    const report = { ...base, notes: [...base.notes, 'é€😀'.repeat(60_000)] } as TraceReport;
+    const stdout = new PassThrough();
+    let out = '';
+    let chunks = 0;
+    stdout.on('data', (c: Buffer) => {
+      out += c;
+      chunks++;
+    });
+    writeOutput({ report, graph: undefined as unknown as TraceGraph }, { format: 'json' }, { stdout, stderr: new PassThrough() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(chunks).toBeGreaterThan(5);
+    expect(out).toBe(reportToJson(report));
+  });
+
+  it('streams the same bytes stdout gets; an unwritable file is a one-line error naming it', { timeout: 120_000 }, async () => {
+    const dir = tmp();
+    const file = join(dir, 'report.json');
+    const { code } = await cli(['demo', '--format', 'json', '--out', file, '--quiet']);
+    expect(code).toBe(EXIT.ok);
+    const stdout = (await cli(['demo', '--format', 'json', '--quiet'])).stdout;
+    expect(readFileSync(file, 'utf8')).toBe(stdout);
+    expect(stdout).toBe(reportToJson((await traceDemo()).report));
+    const bad = await cli(['demo', '--format', 'json', '--out', join(dir, 'missing', 'r.json'), '--quiet']);
+    expect(bad.code).toBe(EXIT.failure);
+    expect(bad.stderr).toContain(join(dir, 'missing', 'r.json'));
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
