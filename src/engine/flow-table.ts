@@ -63,6 +63,7 @@ const ZERO = 0n;
 export class FlowTable {
   readonly nodes: NodeState[] = [];
   readonly assets: string[] = [];
+  /** The source's movement objects by row (released rows: undefined, see `release`). */
   readonly t: AccountTransfer[] = [];
   from = new Int32Array(1024);
   to = new Int32Array(1024);
@@ -101,20 +102,13 @@ export class FlowTable {
     return v;
   }
 
-  /** Freezes every view made (each keeps its row's values) and drops the columns: the views outlive the flow. */
+  /**
+   * Lets go of what no view reads: the source objects of rows nothing outside the flow was given. The columns stay
+   * (a few bytes a row), so the views made so far stay live without copying anything.
+   */
   release(): void {
-    for (const v of this.views) v?.freeze();
-    this.views.length = 0;
-    this.t.length = 0;
-    this.taint.length = 0;
-    this.feeTaint.length = 0;
-    this.overlap.length = 0;
-    this.seed.length = 0;
-    this.box.length = 0;
-    this.from = new Int32Array(0);
-    this.to = new Int32Array(0);
-    this.asset = new Int32Array(0);
-    this.nodes.length = 0;
+    const { t, views } = this;
+    for (let m = 0; m < t.length; m++) if (!views[m]) (t as (AccountTransfer | undefined)[])[m] = undefined;
   }
 }
 
@@ -124,102 +118,62 @@ function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/** A row's values, copied when the flow releases its columns. */
-interface Frozen {
-  t: AccountTransfer;
-  asset: string;
-  assetIndex: number;
-  fromNode: FlowNode;
-  toNode: FlowNode;
-  taint: bigint;
-  feeTaint: bigint;
-  overlap: bigint;
-  seed: bigint | undefined;
-  box: Box | undefined;
-}
-
 /**
- * A movement of the flow as the builders outside it read it: a view of its row, live while the flow runs, frozen when
- * the flow releases its columns. It is its own tainted edge (`transfer` is itself), so the allocation lists movements
+ * A movement of the flow as the builders outside it read it: a view of its row (the row's values as they are now). It
+ * is its own tainted edge (`transfer` is itself), so the allocation lists movements
  * without a wrapper object per edge.
  */
 export class FlowTransfer implements TracedTransfer {
-  private table: FlowTable | undefined;
-  private frozen: Frozen | undefined;
-
   constructor(
-    table: FlowTable,
+    private readonly table: FlowTable,
     /** The row. */
     readonly m: number,
-  ) {
-    this.table = table;
-  }
-
-  freeze(): void {
-    const c = this.table;
-    if (!c) return;
-    this.frozen = {
-      t: this.t,
-      asset: this.asset,
-      assetIndex: this.assetIndex,
-      fromNode: this.fromNode,
-      toNode: this.toNode,
-      taint: this.taint,
-      feeTaint: this.feeTaint,
-      overlap: this.overlap,
-      seed: this.seed,
-      box: this.box,
-    };
-    this.table = undefined;
-  }
+  ) {}
 
   get t(): AccountTransfer {
-    return this.table ? this.table.t[this.m]! : this.frozen!.t;
+    return this.table.t[this.m]!;
   }
 
   /** Key of the movement's asset. */
   get asset(): string {
-    const c = this.table;
-    return c ? c.assets[c.asset[this.m]!]! : this.frozen!.asset;
+    return this.table.assets[this.table.asset[this.m]!]!;
   }
 
   /** Index of `asset` in the flow's asset list. */
   get assetIndex(): number {
-    return this.table ? this.table.asset[this.m]! : this.frozen!.assetIndex;
+    return this.table.asset[this.m]!;
   }
 
   get fromNode(): FlowNode {
-    const c = this.table;
-    return c ? c.nodes[c.from[this.m]!]! : this.frozen!.fromNode;
+    return this.table.nodes[this.table.from[this.m]!]!;
   }
 
   get toNode(): FlowNode {
-    const c = this.table;
-    return c ? c.nodes[c.to[this.m]!]! : this.frozen!.toNode;
+    return this.table.nodes[this.table.to[this.m]!]!;
   }
 
   get taint(): bigint {
-    return this.table ? this.table.taint[this.m]! : this.frozen!.taint;
+    return this.table.taint[this.m]!;
   }
 
   /** Taint the sender's ledger paid as this movement's fee (native movements). */
   get feeTaint(): bigint {
-    return this.table ? (this.table.feeTaint[this.m] ?? ZERO) : this.frozen!.feeTaint;
+    return this.table.feeTaint[this.m] ?? ZERO;
   }
 
   /** For a seed payment: taint the sender already held when it paid it (overlapping seeds). */
   get overlap(): bigint {
-    return this.table ? (this.table.overlap[this.m] ?? ZERO) : this.frozen!.overlap;
+    return this.table.overlap[this.m] ?? ZERO;
   }
 
   /** Set on seed payments: the taint the seed puts on this movement, whatever the sender's ledger holds. */
   get seed(): bigint | undefined {
-    return this.table ? this.table.seed[this.m] : this.frozen!.seed;
+    return this.table.seed[this.m];
   }
 
   /** The box of the transaction, when its movements were read as a whole. */
   get box(): Box | undefined {
-    return this.table ? this.table.box[this.m] : this.frozen!.box;
+    return this.table.box[this.m];
   }
 
   get from(): string {

@@ -551,8 +551,8 @@ export class TaintFlow {
   }
 
   /**
-   * Drops the indexes and movement columns once the outcome is built: the views made so far (the allocation's edges,
-   * inflows, boxes) keep their rows' values; every other movement read is let go.
+   * Drops the indexes and movement lists once the outcome is built: the views made so far (the allocation's edges,
+   * inflows, boxes) still read their rows; every other movement read is let go.
    */
   release(): void {
     this.byTx.clear();
