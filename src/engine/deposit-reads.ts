@@ -59,12 +59,14 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
   if (nodes.length === 0 || state.failure) return out;
   const assetsByChain = new Map([...new Set(nodes.map((n) => splitNodeKey(n).chain))].map((chain) => [chain, [nativeAsset(chain)]]));
   const window = state.fetchWindow.to !== undefined ? { to: state.fetchWindow.to } : {};
+  // Only native movements are kept (a source may answer with the tokens too): those are what the rule weighs here.
   const read = await readMovements(
     state,
     nodes,
     assetsByChain,
     window,
     'native value sent to inferred deposit addresses (gas top-ups, activations) was not read',
+    (t) => t.asset.kind === 'native',
   );
   if (read.cut > 0)
     state.boxNotes.add(
@@ -74,16 +76,16 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
     const { address } = splitNodeKey(node);
     out.set(
       node,
-      list.filter((t) => t.asset.kind === 'native' && t.to === address),
+      list.filter((t) => t.to === address),
     );
   }
   return out;
 }
 
 /**
- * Every movement of `nodes` (both directions) in one batched round per chain: per address whose list the source did
- * not cut, each movement once, chronologically; `cut` counts the others. A source failure is noted (`failed`) and
- * reads nothing; an interruption ends the trace.
+ * Every movement of `nodes` (both directions) in one batched round per chain, or those `keep` takes: per address whose
+ * list the source did not cut, each movement once, chronologically; `cut` counts the others. A source failure is
+ * noted (`failed`) and reads nothing; an interruption ends the trace.
  */
 async function readMovements(
   state: RunState,
@@ -91,6 +93,7 @@ async function readMovements(
   assetsByChain: ReadonlyMap<string, AssetRef[]>,
   window: { from?: number; to?: number },
   failed: string,
+  keep?: (t: AccountTransfer) => boolean,
 ): Promise<{ lists: Map<string, AccountTransfer[]>; cut: number }> {
   const lists = new Map<string, AccountTransfer[]>();
   let answers: Awaited<ReturnType<typeof fetchFrontier>>;
@@ -121,6 +124,7 @@ async function readMovements(
       else lists.set(`${answer.chain}|${address}`, []);
     }
     for (const t of answer.transfers) {
+      if (keep && !keep(t)) continue;
       // (A movement between two of the addresses comes in both their answers: once each.)
       const id = transferId(t);
       if (seen.has(id)) continue;

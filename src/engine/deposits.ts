@@ -62,10 +62,54 @@ export function inferDeposits(
 ): Map<string, DepositInference> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
-  // Each counterparty classified once per address key.
+  const decideAt = depositDecider(flow, labels, rule, sources);
+  // (Keys in any order: the result is looked up, never listed.)
+  for (const key of expanded) {
+    const inference = decideAt(key, false);
+    if (inference) deposits.set(key, inference);
+  }
+  for (const key of sources.forwarders?.keys() ?? []) {
+    const inference = decideAt(key, true);
+    if (inference) deposits.set(key, inference);
+  }
+  return deposits;
+}
+
+/**
+ * Decides the inferred deposit addresses (`deposits`, changed in place) again once their native inflows, read apart
+ * (`sources.nativeInflows`), are known. Only an address with some is decided again: native inflows are read for
+ * inferred deposit addresses alone, and every other address's movements are what the first pass weighed, so the
+ * result is what `inferDeposits` with them gives (without a second pass over every expanded address).
+ */
+export function withNativeInflows(
+  deposits: Map<string, DepositInference>,
+  flow: TaintFlow,
+  labels: LabelStore | undefined,
+  rule: DepositRule,
+  sources: DepositSources & { nativeInflows: ReadonlyMap<string, readonly AccountTransfer[]> },
+): void {
+  if (!labels) return;
+  const decideAt = depositDecider(flow, labels, rule, sources);
+  for (const [key, list] of sources.nativeInflows) {
+    if (list.length === 0 || !deposits.has(key)) continue;
+    const inference = decideAt(key, sources.forwarders?.has(key) ?? false);
+    if (inference) deposits.set(key, inference);
+    else deposits.delete(key);
+  }
+}
+
+/**
+ * The deposit rule at one address (an expanded address, or a forwarder contract read apart), each counterparty
+ * classified once (by its node key: the flow's own strings, so no key is built per movement).
+ */
+function depositDecider(
+  flow: TaintFlow,
+  labels: LabelStore,
+  rule: DepositRule,
+  sources: DepositSources,
+): (key: string, forwarder: boolean) => DepositInference | undefined {
   const seen = new Map<string, Counterparty>();
-  const counterparty = (chain: string, address: string): Counterparty => {
-    const key = nodeKey(chain, address);
+  const classify = (key: string, chain: string, address: string): Counterparty => {
     let found = seen.get(key);
     if (found === undefined) {
       const terminal = classifyByLabel(labels, chain, address);
@@ -81,44 +125,40 @@ export function inferDeposits(
     }
     return found;
   };
+  const counterparty = (chain: string, address: string) => classify(nodeKey(chain, address), chain, address);
   const serviceOf = (node: FlowNode) => {
-    const { chain, address } = splitNodeKey(node.key);
-    const c = counterparty(chain, address);
-    return c && 'service' in c ? c.service : undefined;
+    let c = seen.get(node.key);
+    if (c === undefined) {
+      const { chain, address } = splitNodeKey(node.key);
+      c = classify(node.key, chain, address);
+    }
+    return c !== null && 'service' in c ? c.service : undefined;
   };
-  // (Keys in any order: the result is looked up, never listed.)
-  for (const key of expanded) {
+  return (key, forwarder) => {
     const node = flow.lookup(key);
-    if (!node) continue;
-    const events = flow.movementsOf(node);
-    if (!mayBeDeposit(node, events, serviceOf, rule)) continue;
+    if (!node) return undefined;
+    let transfers: readonly { t: AccountTransfer; asset: string }[];
+    if (forwarder) {
+      transfers = (sources.forwarders?.get(key) ?? []).filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
+    } else {
+      const events = flow.movementsOf(node);
+      if (!mayBeDeposit(node, events, serviceOf, rule)) return undefined;
+      transfers = events.filter((e) => e.fromNode !== e.toNode);
+    }
     const { chain, address } = splitNodeKey(key);
-    if (labels.get(chain, address)) continue;
-    const moves = withNative(
-      events.filter((e) => e.fromNode !== e.toNode).map((e) => ({ t: e.t, asset: e.asset })),
-      sources.nativeInflows?.get(key),
-    );
+    if (labels.get(chain, address)) return undefined;
+    const moves = withNative(transfers, sources.nativeInflows?.get(key));
     const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
     const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
-    if (inference) deposits.set(key, inference);
-  }
-  for (const [key, transfers] of sources.forwarders ?? []) {
-    const node = flow.lookup(key);
-    const { chain, address } = splitNodeKey(key);
-    if (!node || labels.get(chain, address)) continue;
-    const moves = withNative(
-      transfers.filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) })),
-      sources.nativeInflows?.get(key),
-    );
-    const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
-    const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
-    if (inference) deposits.set(key, { ...inference, forwarder: true });
-  }
-  return deposits;
+    return inference && forwarder ? { ...inference, forwarder: true } : inference;
+  };
 }
 
 /** The address's movements with the native inflows read apart (each movement once), chronologically. */
-function withNative(moves: { t: AccountTransfer; asset: string }[], native: readonly AccountTransfer[] | undefined): { t: AccountTransfer; asset: string }[] {
+function withNative(
+  moves: readonly { t: AccountTransfer; asset: string }[],
+  native: readonly AccountTransfer[] | undefined,
+): readonly { t: AccountTransfer; asset: string }[] {
   if (!native || native.length === 0) return moves;
   const ids = new Set(moves.map((m) => transferId(m.t)));
   const extra = native.filter((t) => !ids.has(transferId(t))).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
@@ -162,22 +202,30 @@ function decide(
 
 /**
  * A quick look before the evidence is collected: most addresses never pay a service, or pay someone else more
- * than dust at their first payment elsewhere, and are passed over after a label lookup or two.
+ * than dust, and are passed over after a label lookup or two. The payments that could rule the address out (not
+ * native value, not below the floor, more than dust of what it received) are looked at first: the first of them that
+ * does not go to a service ends the look, so most addresses cost one counterparty's classification.
  */
 function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], serviceOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
   let paysService = false;
+  // What the address received in the asset last asked (one asset is the common case).
+  let receivedAsset: string | undefined;
+  let received = 0n;
   for (const e of events) {
     if (e.fromNode !== node || e.toNode === node || e.t.amount === 0n) continue;
-    if (serviceOf(e.toNode)) paysService = true;
     // (Native value passed on may be gas money: the heuristic weighs it.)
-    else if (
-      e.t.asset.kind !== 'native' &&
-      e.t.amount >= (rule.minValue?.get(e.asset) ?? 0n) &&
-      !withinDustShare(e.t.amount, receivedOf(node, events, e.asset), rule)
-    )
-      return false;
+    if (e.t.asset.kind === 'native' || e.t.amount < (rule.minValue?.get(e.asset) ?? 0n)) continue;
+    if (e.asset !== receivedAsset) {
+      receivedAsset = e.asset;
+      received = receivedOf(node, events, e.asset);
+    }
+    if (withinDustShare(e.t.amount, received, rule)) continue;
+    if (!serviceOf(e.toNode)) return false;
+    paysService = true;
   }
-  return paysService;
+  if (paysService) return true;
+  for (const e of events) if (e.fromNode === node && e.toNode !== node && e.t.amount !== 0n && serviceOf(e.toNode)) return true;
+  return false;
 }
 
 function receivedOf(node: FlowNode, events: readonly FlowTransfer[], asset: string): bigint {

@@ -9,7 +9,7 @@ import type { DepositInference } from './deposits.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
-import { splitNodeKey } from './state.js';
+import { nodeKey, splitNodeKey } from './state.js';
 import type { StopReason } from './stops.js';
 
 export interface EndpointData {
@@ -121,74 +121,92 @@ export interface EndpointInput {
  * expanded addresses as 'unspent'. Taint that an inferred deposit address swept into its exchange is reported at
  * the deposit address, which is what a freeze or disclosure request names, together with what the deposit address
  * still holds (the exchange's customer account, not a balance to freeze).
+ *
+ * Endpoints are listed by address (node key), then asset. They are made in the order the allocation holds the
+ * addresses (the order its maps were filled in, so that reading them walks memory in order), then put in that order.
  */
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
-  const { allocation, expanded, stops, deposits } = input;
-  const into = (node: string, asset: string) => ofAsset(input.inflows.get(node) ?? [], asset);
-  const endpoints: EndpointData[] = [];
-  // Freezability is a property of the asset: looked up once per asset, not per endpoint.
-  const freezable = new Map<string, ReturnType<typeof freezableStablecoin>>();
-  const nodes = [...allocation.held.keys()].sort();
-  for (const node of nodes) {
-    const held = allocation.held.get(node)!;
-    const stop = expanded.has(node) ? undefined : stops.get(node);
-    for (const assetKey of held.size === 1 ? held.keys() : [...held.keys()].sort()) {
-      const amount = held.get(assetKey)!;
-      if (amount === 0n) continue;
-      const asset = input.assets.get(assetKey)!;
-      const edgesIn = into(node, assetKey);
-      // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
-      const found = deposits.get(node);
-      const ownDeposit = found && (expanded.has(node) || found.forwarder) ? found : undefined;
-      if (ownDeposit) {
-        endpoints.push(depositEndpoint(input, node, asset, assetKey, amount, ownDeposit, []));
-        continue;
-      }
-      if (!stop) {
-        if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
-        const freeze = freezable.get(assetKey);
-        const ep = base(
-          input,
-          'unspent',
-          expanded.has(node) ? 'funds still at this address at the end of the window' : 'not expanded',
-          node,
-          asset,
-          amount,
-          edgesIn,
-        );
-        if (freeze) ep.freezable = { issuer: freeze.issuer };
-        endpoints.push(ep);
-        continue;
-      }
-      if (!isService(stop.kind)) {
-        const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
-        const ep = base(input, stop.kind, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason, node, asset, amount, edgesIn);
-        if (stop.label) ep.label = stop.label;
-        if (bridge) ep.bridge = bridge.data;
-        endpoints.push(ep);
-        continue;
-      }
-      // A service's wallet: split what arrived through inferred deposit addresses from what arrived directly.
-      const groups = groupBy(edgesIn, (e) => {
-        const dep = deposits.get(e.transfer.from);
-        return dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
-      });
-      for (const depositNode of [...groups.keys()].sort()) {
-        const sweeps = groups.get(depositNode)!;
-        const part = sweeps.reduce((s, e) => s + e.taint, 0n);
-        if (depositNode === node) {
-          const ep = base(input, stop.kind, stop.reason, node, asset, part, sweeps);
-          if (stop.label) ep.label = stop.label;
-          ep.depositAddress = ep.address;
-          ep.depositInferred = false;
-          endpoints.push(ep);
-          continue;
-        }
-        endpoints.push(depositEndpoint(input, depositNode, asset, assetKey, part, deposits.get(depositNode)!, sweeps));
-      }
-    }
+  const paths: Paths = { memo: new Map(), cyclic: false };
+  const at: EndpointsAt = { input, paths, freezable: new Map() };
+  const groups: { node: string; list: EndpointData[] }[] = [];
+  for (const [node, held] of input.allocation.held) {
+    const list = endpointsAt(at, node, held);
+    if (list.length > 0) groups.push({ node, list });
   }
+  groups.sort((a, b) => (a.node < b.node ? -1 : 1));
+  const endpoints: EndpointData[] = [];
+  for (const g of groups) for (const e of g.list) endpoints.push(e);
+  if (paths.cyclic) pathsInOrder(input, endpoints);
   return mergeSameEndpoint(endpoints);
+}
+
+/** What the endpoints of one trace share while they are made: the input, the paths, freezability per asset. */
+interface EndpointsAt {
+  input: EndpointInput;
+  paths: Paths;
+  /** Freezability is a property of the asset: looked up once per asset, not per endpoint. */
+  freezable: Map<string, ReturnType<typeof freezableStablecoin>>;
+}
+
+/** The endpoints of one address, by asset (sorted): what it holds, as its deposit inference or its stop says. */
+function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>): EndpointData[] {
+  const { input, freezable } = at;
+  const out: EndpointData[] = [];
+  const here: Place = { node, paths: at.paths, input, taken: false };
+  const isExpanded = input.expanded.has(node);
+  const stop = isExpanded ? undefined : input.stops.get(node);
+  const inflows = input.inflows.get(node) ?? [];
+  // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
+  const found = input.deposits.get(node);
+  const ownDeposit = found && (isExpanded || found.forwarder) ? found : undefined;
+  for (const assetKey of held.size === 1 ? held.keys() : [...held.keys()].sort()) {
+    const amount = held.get(assetKey)!;
+    if (amount === 0n) continue;
+    const asset = input.assets.get(assetKey)!;
+    const edgesIn = ofAsset(inflows, assetKey);
+    if (ownDeposit) {
+      out.push(depositEndpoint(here, asset, assetKey, amount, ownDeposit, edgesIn, []));
+    } else if (!stop) {
+      if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
+      const freeze = freezable.get(assetKey);
+      const reason = isExpanded ? 'funds still at this address at the end of the window' : 'not expanded';
+      const ep = base(here, 'unspent', reason, asset, amount, edgesIn);
+      if (freeze) ep.freezable = { issuer: freeze.issuer };
+      out.push(ep);
+    } else if (!isService(stop.kind)) {
+      const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
+      const ep = base(here, stop.kind, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason, asset, amount, edgesIn);
+      if (stop.label) ep.label = stop.label;
+      if (bridge) ep.bridge = bridge.data;
+      out.push(ep);
+    } else serviceEndpoints(here, stop, asset, assetKey, edgesIn, out);
+  }
+  return out;
+}
+
+/** A service's wallet: what arrived through inferred deposit addresses (one endpoint each) apart from what arrived directly. */
+function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetKey: string, edgesIn: readonly TaintedEdge[], out: EndpointData[]): void {
+  const { input, node } = here;
+  const groups = groupBy(edgesIn, (e) => {
+    const dep = input.deposits.get(e.transfer.from);
+    return dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
+  });
+  for (const depositNode of groups.size === 1 ? groups.keys() : [...groups.keys()].sort()) {
+    const sweeps = groups.get(depositNode)!;
+    const part = sweeps.reduce((s, e) => s + e.taint, 0n);
+    if (depositNode === node) {
+      const ep = base(here, stop.kind, stop.reason, asset, part, sweeps);
+      if (stop.label) ep.label = stop.label;
+      ep.depositAddress = ep.address;
+      ep.depositInferred = false;
+      out.push(ep);
+      continue;
+    }
+    const into = ofAsset(input.inflows.get(depositNode) ?? [], assetKey);
+    // (A place of its own, handing out copies: an endpoint of the deposit address itself may hold the path's array.)
+    const there: Place = { node: depositNode, paths: here.paths, input, taken: true };
+    out.push(depositEndpoint(there, asset, assetKey, part, input.deposits.get(depositNode)!, into, sweeps));
+  }
 }
 
 /**
@@ -196,16 +214,16 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
  * the tainted movements into them) or what it still holds, with the evidence that decided.
  */
 function depositEndpoint(
-  input: EndpointInput,
-  node: string,
+  place: Place,
   asset: AssetRef,
   assetKey: string,
   amount: bigint,
   deposit: DepositInference,
+  edgesIn: readonly TaintedEdge[],
   sweeps: readonly TaintedEdge[],
 ): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
-  const ep = base(input, deposit.kind, depositReason(deposit, evidence), node, asset, amount, ofAsset(input.inflows.get(node) ?? [], assetKey));
+  const ep = base(place, deposit.kind, depositReason(deposit, evidence), asset, amount, edgesIn);
   // `txs` lists what came in; the sweeps out are listed apart (outflows, depositEvidence.sweepTxs).
   if (sweeps.length > 0) ep.sweepEdges = sweeps;
   ep.label = deposit.label;
@@ -327,80 +345,144 @@ function depositData(h: BridgeHandover): BridgeDepositData {
   };
 }
 
-const pathMemos = new WeakMap<EndpointInput, Map<string, readonly string[]>>();
-const paths = (input: EndpointInput) => {
-  let memo = pathMemos.get(input);
-  if (!memo) pathMemos.set(input, (memo = new Map()));
-  return memo;
-};
+/**
+ * What the endpoints at one address share: where it is, its hop count and its path, worked out with its first
+ * endpoint (paths are memoized in `paths` in the order endpoints are made, see `pathTo`).
+ */
+interface Place {
+  readonly node: string;
+  readonly input: EndpointInput;
+  readonly paths: Paths;
+  at?: { chain: string; address: string; hops: number; path: readonly string[] };
+  /** The path's array went to an endpoint here: the others get copies (no two endpoints share one). */
+  taken: boolean;
+}
+
+function where(place: Place): NonNullable<Place['at']> {
+  if (place.at) return place.at;
+  const { node, input } = place;
+  const { chain, address } = splitNodeKey(node);
+  return (place.at = { chain, address, hops: input.allocation.hops.get(node) ?? 0, path: pathTo(input, node, place.paths) });
+}
 
 /** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
-function base(
-  input: EndpointInput,
-  kind: EndpointKind,
-  reason: string,
-  node: string,
-  asset: AssetRef,
-  amount: bigint,
-  edgesIn: readonly TaintedEdge[],
-): EndpointData {
-  const { chain, address } = splitNodeKey(node);
-  // A reduce, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
+function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef, amount: bigint, edgesIn: readonly TaintedEdge[]): EndpointData {
+  const at = where(place);
+  // A loop, not Math.min(...times): a busy endpoint can have more inflows than a call takes as arguments.
   let firstSeen = Number.POSITIVE_INFINITY;
   let lastSeen = Number.NEGATIVE_INFINITY;
   for (const e of edgesIn) {
     if (e.transfer.t.time < firstSeen) firstSeen = e.transfer.t.time;
     if (e.transfer.t.time > lastSeen) lastSeen = e.transfer.t.time;
   }
+  const path = place.taken ? [...at.path] : (at.path as string[]);
+  place.taken = true;
   return {
     kind,
     reason,
-    chain,
-    address,
+    chain: at.chain,
+    address: at.address,
     asset,
     amount,
-    hops: input.allocation.hops.get(node) ?? 0,
+    hops: at.hops,
     firstSeen: edgesIn.length ? firstSeen : 0,
     lastSeen: edgesIn.length ? lastSeen : 0,
-    txs: edgesIn.length === 1 ? [edgesIn[0]!.transfer.t.tx] : [...new Set(edgesIn.map((e) => e.transfer.t.tx))].sort(),
-    path: pathTo(input, node, paths(input)),
+    txs: txsOf(edgesIn),
+    path,
     inflowEdges: edgesIn,
   };
 }
 
-function pathTo(input: EndpointInput, node: string, memo: Map<string, readonly string[]>, visiting: Set<string> = new Set()): string[] {
-  // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back: endpoints share
-  // most of their paths, so each node's path is built once.
+/** The transactions of `edges`, each once, sorted (sorted, then repeats dropped: no set of them). */
+function txsOf(edges: readonly TaintedEdge[]): string[] {
+  const txs = edges.map((e) => e.transfer.t.tx);
+  if (txs.length < 2) return txs;
+  txs.sort();
+  let n = 1;
+  for (let i = 1; i < txs.length; i++) if (txs[i] !== txs[n - 1]) txs[n++] = txs[i]!;
+  txs.length = n;
+  return txs;
+}
+
+/**
+ * Paths memoized per node: endpoints share most of their paths, so each node's is built once, from its parent's (the
+ * node the edge giving its hop count came from). `cyclic`: a walk met a cycle (edges, or bridge continuations back to
+ * where they came from), where what the memo holds depends on the order the paths were asked in.
+ */
+interface Paths {
+  memo: Map<string, readonly string[]>;
+  cyclic: boolean;
+}
+
+/**
+ * The paths of `endpoints` asked again in their order, each address's from scratch: when a walk met a cycle, the
+ * paths are those this order gives. (The first endpoint of an address gets the memo's array, the others copies.)
+ */
+function pathsInOrder(input: EndpointInput, endpoints: readonly EndpointData[]): void {
+  const paths: Paths = { memo: new Map(), cyclic: false };
+  const taken = new Set<string>();
+  for (const ep of endpoints) {
+    const node = nodeKey(ep.chain, ep.address);
+    const path = pathTo(input, node, paths);
+    ep.path = taken.has(node) ? [...path] : (path as string[]);
+    taken.add(node);
+  }
+}
+
+/**
+ * The transactions from a victim payment to `node`: its parent's path and the transaction of the edge from it. The
+ * walk follows hop counts down, so it ends; were the edges ever to form a cycle, it is walked again watching for one.
+ */
+function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set<string>): readonly string[] {
+  const { memo } = paths;
+  const via = input.allocation.via;
+  let known = memo.get(node);
+  if (known) return known;
+  // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back.
   const chain: string[] = [];
-  const seen = new Set<string>();
+  const edges: TaintedEdge[] = [];
   let current = node;
-  let known = memo.get(current);
-  while (!known && !seen.has(current)) {
-    const edge = input.allocation.via.get(current);
+  let seen: Set<string> | undefined;
+  while (!known && !seen?.has(current)) {
+    const edge = via.get(current);
     if (!edge) break;
-    seen.add(current);
+    if (chain.length > via.size && !seen) {
+      // More steps than edges: a cycle. Walk again, stopping where it closes.
+      paths.cyclic = true;
+      seen = new Set();
+      chain.length = 0;
+      edges.length = 0;
+      current = node;
+      continue;
+    }
+    seen?.add(current);
     chain.push(current);
+    edges.push(edge);
     current = edge.transfer.from;
     known = memo.get(current);
   }
-  let path: readonly string[] = known ?? rootPath(input, current, memo, visiting);
+  let path: readonly string[] = known ?? rootPath(input, current, paths, visiting ?? new Set());
   if (!known) memo.set(current, path);
   for (let i = chain.length - 1; i >= 0; i--) {
-    path = [...path, input.allocation.via.get(chain[i]!)!.transfer.t.tx];
+    path = [...path, edges[i]!.transfer.t.tx];
     memo.set(chain[i]!, path);
   }
-  return [...path];
+  return path;
 }
 
 /** A seed's path: its payment, after the source chain's path when the seed continues a bridge deposit. */
-function rootPath(input: EndpointInput, seed: string, memo: Map<string, readonly string[]>, visiting: Set<string>): readonly string[] {
+function rootPath(input: EndpointInput, seed: string, paths: Paths, visiting: Set<string>): readonly string[] {
   const own = input.seedTx.has(seed) ? [input.seedTx.get(seed)!] : [];
   const from = input.continuedFrom?.get(seed);
   const before = input.pathBefore?.get(seed);
   if (before) return [...before, ...own];
-  if (from === undefined || visiting.has(seed)) return own;
+  if (from === undefined) return own;
+  if (visiting.has(seed)) {
+    paths.cyclic = true;
+    return own;
+  }
   visiting.add(seed);
-  return [...pathTo(input, from, memo, visiting), ...own];
+  return [...pathTo(input, from, paths, visiting), ...own];
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Allocation } from './allocate.js';
 import { attributeTaint } from './attribution.js';
 import type { BridgeHandover } from './bridge-continuation.js';
 import type { BoxData } from './conversions.js';
-import { inferDeposits, type DepositInference } from './deposits.js';
+import { inferDeposits, withNativeInflows, type DepositInference } from './deposits.js';
 import { readForwarders, readNativeInflows } from './deposit-reads.js';
 import { attributeEndpoints, collectEndpoints, requestable, requestNodes, type EndpointData } from './endpoints.js';
 import { BLIND_BOX, boxData } from './boxes.js';
@@ -127,11 +127,11 @@ async function settle(state: RunState): Promise<Settled> {
   const allocation = flow.snapshot();
   const rule = { tolerance: settings.depositTolerance, minValue: state.minValue };
   const forwarders = await readForwarders(state, allocation);
-  let deposits = inferDeposits(flow, expanded, state.labels, rule, { bridges: state.bridges, forwarders });
-  // The service's own acts (gas top-ups, activation) in native value a token trace did not read: read, then decided again.
+  const deposits = inferDeposits(flow, expanded, state.labels, rule, { bridges: state.bridges, forwarders });
+  // The service's own acts (gas top-ups, activation) in native value a token trace did not read: read, then the
+  // addresses that had some decided again.
   const nativeInflows = await readNativeInflows(state, deposits.keys());
-  if ([...nativeInflows.values()].some((list) => list.length > 0))
-    deposits = inferDeposits(flow, expanded, state.labels, rule, { bridges: state.bridges, forwarders, nativeInflows });
+  withNativeInflows(deposits, flow, state.labels, rule, { bridges: state.bridges, forwarders, nativeInflows });
   const endpoints = collectEndpoints({
     allocation,
     inflows: flow.inflows(),
