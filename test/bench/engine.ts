@@ -1,5 +1,5 @@
 /**
- * Engine benchmark: trace() over a generated fixture world of 1,000,000 account transfers held in memory.
+ * Engine benchmark: trace() over a generated fixture world of 1,000,000 account transfers.
  *
  * The world is a layering operation: victims pay a few hundred collector addresses in USDT; every layer splits
  * what it received into the next, wider layer (each address fed by one to three parents, so branches merge
@@ -8,16 +8,22 @@
  * The trace is run with limits wide enough that every layer address is expanded and essentially every
  * transfer is read.
  *
- * Reported: transfers read by the engine / trace wall time up to the finished report (dataset generation, adapter
- * construction and the graphology graph, which trace() builds on first access, are timed and printed separately),
- * rounds, addresses expanded, and peak RSS. Goal: >= 1 M transfers/s, <= 1 GB.
- * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo).
+ * The world is written to an NDJSON fixture file in tmp as it is generated (the dataset object on the first line, one
+ * transfer a line) and the fixture source streams that file into its columnar store: the in-memory dataset is the
+ * store, not a list of objects.
+ *
+ * Reported: transfers read by the engine / trace wall time up to the finished report (writing the file, loading the
+ * store and the graphology graph, which trace() builds on first access, are timed and printed separately), rounds,
+ * addresses expanded, the store's heap, and peak RSS with the machine's load. Goal: >= 250 k transfers/s, <= 1 GB.
+ * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
+ * skips the graph; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where the heap goes as round N
+ * starts (a heap snapshot read back whole: keep the world at or below about 300,000 transfers for it).
  */
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapters/fixture/schema.js';
@@ -226,6 +232,43 @@ export const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ')} on ${cpus().length} cores`;
 
+/**
+ * Where the heap goes: a heap snapshot written now (to tmp, removed after), summed by what each node is (objects by
+ * constructor, strings, arrays, typed-array buffers), the largest `top` printed with counts and bytes.
+ */
+export function heapSummary(top = 14): string[] {
+  const file = writeHeapSnapshot(join(tmpdir(), `chaintrail-heap-${process.pid}.heapsnapshot`));
+  try {
+    const snap = JSON.parse(readFileSync(file, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+      nodes: number[];
+      strings: string[];
+    };
+    const fields = snap.snapshot.meta.node_fields;
+    const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
+    const types = snap.snapshot.meta.node_types[0];
+    const sums = new Map<string, { count: number; bytes: number }>();
+    for (let i = 0; i < snap.nodes.length; i += fields.length) {
+      const type = types[snap.nodes[i + typeAt]!]!;
+      const key = type === 'object' || type === 'native' ? `${type} ${snap.strings[snap.nodes[i + nameAt]!]}` : type;
+      const sum = sums.get(key) ?? { count: 0, bytes: 0 };
+      sum.count++;
+      sum.bytes += snap.nodes[i + sizeAt]!;
+      sums.set(key, sum);
+    }
+    const total = [...sums.values()].reduce((s, v) => s + v.bytes, 0);
+    return [
+      `heap snapshot  ${mb(total)} in ${fmt(snap.nodes.length / fields.length)} nodes; largest by kind:`,
+      ...[...sums]
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .slice(0, top)
+        .map(([key, v]) => `  ${mb(v.bytes).padStart(8)}  ${fmt(v.count).padStart(11)} × ${key.slice(0, 60)}`),
+    ];
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   const total = Number(process.env.BENCH_TRANSFERS ?? 1_000_000);
   const taint = (process.env.BENCH_TAINT ?? 'fifo') as 'fifo' | 'haircut' | 'poison';
@@ -265,14 +308,14 @@ export async function run(): Promise<void> {
       maxHops: levels.length + 2,
       maxNodes: 1_000_000 * Math.max(1, total / 1_000_000),
       maxDegree: 1_000,
-      ...(process.env.BENCH_PROGRESS === '1'
-        ? {
-            onProgress: (p: TraceProgress) =>
-              console.log(
-                `  ${p.phase.padEnd(6)} round ${p.round}: frontier ${fmt(p.frontier)}, ${fmt(p.transfers)} transfers read, ${secs(p.elapsedMs)}, RSS ${mb(process.memoryUsage().rss)}`,
-              ),
-          }
-        : {}),
+      onProgress: (p: TraceProgress) => {
+        if (process.env.BENCH_PROGRESS === '1')
+          console.log(
+            `  ${p.phase.padEnd(6)} round ${p.round}: frontier ${fmt(p.frontier)}, ${fmt(p.transfers)} transfers read, ${secs(p.elapsedMs)}, RSS ${mb(process.memoryUsage().rss)}`,
+          );
+        // BENCH_SNAPSHOT_ROUND=N: where the memory goes as round N starts (the trace's clock runs on meanwhile).
+        if (p.phase === 'expand' && String(p.round) === process.env.BENCH_SNAPSHOT_ROUND) for (const line of heapSummary()) console.log(line);
+      },
     });
     const traceMs = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
