@@ -7,6 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, peakRssOf } from './engine.js';
 
@@ -27,6 +30,8 @@ export async function run(): Promise<void> {
   const poll = setInterval(() => (peak = Math.max(peak, peakRssOf(child.pid!))), 250);
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   clearInterval(poll);
+  // A child that ran out of memory left its world file behind (engine.ts names it by pid and size).
+  rmSync(join(tmpdir(), `chaintrail-world-${child.pid}-${total}.ndjson`), { force: true });
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
   console.log(
     `10 M run       ${total.toLocaleString('en-US')} transfers: ${code === 0 ? 'completed' : `FAILED (exit ${code ?? signal})`} in ${minutes} min, child peak RSS >= ${mb(peak)}  [goal <= ${mb(GOAL_RSS)}: ${peak <= GOAL_RSS ? 'met' : 'NOT met'}]; ${load()}`,
