@@ -1,5 +1,5 @@
 /**
- * Engine benchmark: trace() over a generated fixture world of 1,000,000 account transfers held in memory.
+ * Engine benchmark: trace() over a generated fixture world of 1,000,000 account transfers.
  *
  * The world is a layering operation: victims pay a few hundred collector addresses in USDT; every layer splits
  * what it received into the next, wider layer (each address fed by one to three parents, so branches merge
@@ -8,16 +8,26 @@
  * The trace is run with limits wide enough that every layer address is expanded and essentially every
  * transfer is read.
  *
- * Reported: transfers read by the engine / trace wall time up to the finished report (dataset generation, adapter
- * construction and the graphology graph, which trace() builds on first access, are timed and printed separately),
- * rounds, addresses expanded, and peak RSS. Goal: >= 1 M transfers/s, <= 1 GB.
- * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo).
+ * The world is written to an NDJSON fixture file in tmp as it is generated (the dataset object on the first line, one
+ * transfer a line) and the fixture source streams that file into its columnar store: the in-memory dataset is the
+ * store, not a list of objects.
+ *
+ * Reported: transfers read by the engine / trace wall time up to the finished report (writing the file, loading the
+ * store and the graphology graph, which trace() builds on first access, are timed and printed separately), rounds,
+ * addresses expanded, the store's heap, and peak RSS with the machine's load. Goal: >= 250 k transfers/s, <= 1 GB.
+ * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
+ * skips the graph; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where the heap goes as round N
+ * starts (a heap snapshot read back whole: keep the world at or below about 300,000 transfers for it).
  */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
-import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
+import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapters/fixture/schema.js';
+import type { TraceProgress } from '../../src/engine/run-state.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { trace } from '../../src/trace/trace.js';
 import type { Label } from '../../src/core/schema.js';
@@ -26,7 +36,7 @@ import { mulberry32 } from '../support/random.js';
 const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
 const T0 = 1_760_000_000;
 const HOUR = 3600;
-const GOAL_RATE = 1_000_000;
+const GOAL_RATE = 250_000;
 const GOAL_RSS = 1024 ** 3;
 
 // Addresses and hashes look like real ones (random hex): sequential ones share long prefixes, which makes every
@@ -49,8 +59,51 @@ export interface World {
   levels: number[];
 }
 
+type Row = FixtureTransferInput;
+/** The world's dataset without its transfers: the header line of its NDJSON file. */
+const HEADER = {
+  format: 'chaintrail-fixture',
+  version: 1,
+  description: 'generated layering world for the engine benchmark',
+  assets: [{ id: 'usdt', chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }],
+} as const satisfies FixtureDatasetInput;
+
 /** Builds the layering world with exactly `total` transfers. */
 export function generateWorld(total: number, seed = 7): World {
+  const transfers: Row[] = [];
+  const world = layWorld(total, seed, (row) => transfers.push(row));
+  const { format, version, description, assets } = HEADER;
+  return { dataset: { format, version, description, assets: [...assets], transfers }, ...world };
+}
+
+/**
+ * Writes the world to an NDJSON fixture file as it is generated (the header line, then one transfer a line; never
+ * all rows in memory): the same world generateWorld holds, for loading into the columnar store.
+ */
+export function writeWorldFile(path: string, total: number, seed = 7): Omit<World, 'dataset'> & { bytes: number } {
+  const fd = openSync(path, 'w');
+  let chunk: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    const text = chunk.join('');
+    bytes += writeSync(fd, text);
+    chunk = [];
+  };
+  try {
+    chunk.push(`${JSON.stringify(HEADER)}\n`);
+    const world = layWorld(total, seed, (row) => {
+      chunk.push(`${JSON.stringify(row)}\n`);
+      if (chunk.length >= 8192) flush();
+    });
+    flush();
+    return { ...world, bytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Lays out the layering world, handing each transfer to `emit` in the order generateWorld lists them. */
+function layWorld(total: number, seed: number, emit: (row: Row) => void): Omit<World, 'dataset'> {
   const random = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const scale = total / 1_000_000;
@@ -62,11 +115,9 @@ export function generateWorld(total: number, seed = 7): World {
   const merchants = 20_000;
   const hotWallets = 200;
 
-  type Row = FixtureDatasetInput['transfers'] extends (infer R)[] | undefined ? R : never;
-  const transfers: Row[] = [];
   let tx = 0;
   const push = (from: string, to: string, amount: number, time: number) => {
-    transfers.push({
+    emit({
       chain: 'ethereum',
       tx: txHash(++tx),
       logIndex: 0,
@@ -123,17 +174,17 @@ export function generateWorld(total: number, seed = 7): World {
   // Amounts scale with what the address handles (a top-up of 5-30 %, a payment of 2-10 %), at least 1 USDT.
   const noiseDay = (h: number) => T0 + h * 24 * HOUR;
   const part = (h: number, i: number, lo: number, hi: number) => Math.max(1_000_000, Math.floor(received[h]![i]! * (lo + random() * (hi - lo))));
-  for (let h = 0; h < levels.length && transfers.length < total; h++) {
+  for (let h = 0; h < levels.length && tx < total; h++) {
     for (let i = 0; i < levels[h]!; i++) {
-      if (transfers.length >= total) break;
+      if (tx >= total) break;
       const a = layer[h]![i]!;
       push(otc[int(0, otcDesks - 1)]!, a, part(h, i, 0.05, 0.3), noiseDay(h) + int(0, 30 * HOUR));
-      if (transfers.length >= total) break;
+      if (tx >= total) break;
       const to = random() < 0.3 ? hot[int(0, hotWallets - 1)]! : shops[int(0, merchants - 1)]!;
       push(a, to, part(h, i, 0.02, 0.1), noiseDay(h) + int(12 * HOUR, 40 * HOUR));
     }
   }
-  while (transfers.length < total) {
+  while (tx < total) {
     const h = int(0, levels.length - 1);
     const i = int(0, levels[h]! - 1);
     push(otc[int(0, otcDesks - 1)]!, layer[h]![i]!, part(h, i, 0.01, 0.05), noiseDay(h) + int(0, 30 * HOUR));
@@ -148,52 +199,103 @@ export function generateWorld(total: number, seed = 7): World {
     confidence: 0.9,
     source: 'bench',
   }));
-  return {
-    dataset: {
-      format: 'chaintrail-fixture',
-      version: 1,
-      description: 'generated layering world for the engine benchmark',
-      assets: [{ id: 'usdt', chain: 'ethereum', kind: 'token', contract: USDT, symbol: 'USDT', decimals: 6 }],
-      transfers,
-    },
-    seeds,
-    labels,
-    levels,
-  };
+  return { seeds, labels, levels };
 }
 
-/** Live heap after a full collection (the flag is set at run time, so no node option is needed). */
+/** Live heap after a full collection, with the typed arrays' buffers (the columnar store lives there). */
 function liveHeap(): number {
   setFlagsFromString('--expose_gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** Peak resident set of a process so far (VmHWM), in bytes; 0 where /proc is not there. */
+export function peakRssOf(pid: number | 'self' = 'self'): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's load averages (1, 5, 15 minutes) as `uptime` prints them. */
+export const load = () =>
+  `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${cpus().length} cores`;
+
+/**
+ * Where the heap goes: a heap snapshot written now (to tmp, removed after), summed by what each node is (objects by
+ * constructor, strings, arrays, typed-array buffers), the largest `top` printed with counts and bytes.
+ */
+export function heapSummary(top = 14): string[] {
+  const file = writeHeapSnapshot(join(tmpdir(), `chaintrail-heap-${process.pid}.heapsnapshot`));
+  try {
+    const snap = JSON.parse(readFileSync(file, 'utf8')) as {
+      snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+      nodes: number[];
+      strings: string[];
+    };
+    const fields = snap.snapshot.meta.node_fields;
+    const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
+    const types = snap.snapshot.meta.node_types[0];
+    const sums = new Map<string, { count: number; bytes: number }>();
+    for (let i = 0; i < snap.nodes.length; i += fields.length) {
+      const type = types[snap.nodes[i + typeAt]!]!;
+      const key = type === 'object' || type === 'native' ? `${type} ${snap.strings[snap.nodes[i + nameAt]!]}` : type;
+      const sum = sums.get(key) ?? { count: 0, bytes: 0 };
+      sum.count++;
+      sum.bytes += snap.nodes[i + sizeAt]!;
+      sums.set(key, sum);
+    }
+    const total = [...sums.values()].reduce((s, v) => s + v.bytes, 0);
+    return [
+      `heap snapshot  ${mb(total)} in ${fmt(snap.nodes.length / fields.length)} nodes; largest by kind:`,
+      ...[...sums]
+        .sort((a, b) => b[1].bytes - a[1].bytes)
+        .slice(0, top)
+        .map(([key, v]) => `  ${mb(v.bytes).padStart(8)}  ${fmt(v.count).padStart(11)} × ${key.slice(0, 60)}`),
+    ];
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
 export async function run(): Promise<void> {
   const total = Number(process.env.BENCH_TRANSFERS ?? 1_000_000);
   const taint = (process.env.BENCH_TAINT ?? 'fifo') as 'fifo' | 'haircut' | 'poison';
+  const withGraph = process.env.BENCH_GRAPH !== '0';
+  const goalRss = Number(process.env.BENCH_GOAL_RSS ?? GOAL_RSS);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   sampler.unref();
+  const file = join(tmpdir(), `chaintrail-world-${process.pid}-${total}.ndjson`);
   try {
+    console.log(`machine        ${load()}`);
     let t = performance.now();
-    let world: World | undefined = generateWorld(total);
-    const generateMs = performance.now() - t;
+    const world = writeWorldFile(file, total);
+    const writeMs = performance.now() - t;
     const { seeds, levels } = world;
     const layerAddresses = levels.reduce((s, w) => s + w, 0);
+    const heapBefore = liveHeap();
 
     t = performance.now();
-    const adapter = createFixtureAdapter({ dataset: world.dataset });
+    const adapter = createFixtureAdapter({ dataset: file });
     const labels = createLabelStore(world.labels);
     const adapterMs = performance.now() - t;
-    world = undefined; // the adapter holds its own normalized copy; let the input go
     const heapAdapter = liveHeap();
+    console.log(`world file     ${fmt(total)} transfers, ${mb(world.bytes)} NDJSON written as generated in ${secs(writeMs)}`);
+    console.log(
+      `adapter build  ${secs(adapterMs)} (stream the file into the columnar store: validate, intern, index; label store), store heap ${mb(heapAdapter - heapBefore)}`,
+    );
 
     const rssBefore = process.memoryUsage().rss;
     const cpuBefore = process.cpuUsage();
@@ -204,20 +306,22 @@ export async function run(): Promise<void> {
       labels,
       taint,
       maxHops: levels.length + 2,
-      maxNodes: 1_000_000,
+      maxNodes: 1_000_000 * Math.max(1, total / 1_000_000),
       maxDegree: 1_000,
+      onProgress: (p: TraceProgress) => {
+        if (process.env.BENCH_PROGRESS === '1')
+          console.log(
+            `  ${p.phase.padEnd(6)} round ${p.round}: frontier ${fmt(p.frontier)}, ${fmt(p.transfers)} transfers read, ${secs(p.elapsedMs)}, RSS ${mb(process.memoryUsage().rss)}`,
+          );
+        // BENCH_SNAPSHOT_ROUND=N: where the memory goes as round N starts (the trace's clock runs on meanwhile).
+        if (p.phase === 'expand' && String(p.round) === process.env.BENCH_SNAPSHOT_ROUND) for (const line of heapSummary()) console.log(line);
+      },
     });
     const traceMs = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
     const { report } = result;
     const heapTrace = liveHeap();
-    const traceRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-    t = performance.now();
-    const graph = result.graph; // built on first access
-    const graphMs = performance.now() - t;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
-    const heapAfter = liveHeap();
+    const traceRss = Math.max(peakRss, process.memoryUsage().rss, peakRssOf());
 
     const read = report.stats.transfersSeen;
     const rate = read / (traceMs / 1000);
@@ -225,8 +329,6 @@ export async function run(): Promise<void> {
     console.log(
       `world          ${fmt(total)} transfers, ${levels.length} layers (${levels.map(fmt).join(' / ')} addresses), ${fmt(seeds.length)} tx seeds, taint ${taint}`,
     );
-    console.log(`generation     ${secs(generateMs)}`);
-    console.log(`adapter build  ${secs(adapterMs)} (validate, normalize and index the dataset; label store)`);
     console.log(`trace          ${secs(traceMs)} wall, ${secs((cpu.user + cpu.system) / 1000)} CPU incl. GC threads (${mb(rssBefore)} RSS before)`);
     console.log(`transfers read ${fmt(read)} (${((read / total) * 100).toFixed(1)} % of the world), ${fmt(report.stats.taintedTransfers)} tainted`);
     console.log(`rounds         ${report.stats.rounds}`);
@@ -234,21 +336,28 @@ export async function run(): Promise<void> {
       `expanded       ${fmt(report.stats.addressesExpanded)} addresses (of ${fmt(layerAddresses)} layer addresses), ${fmt(report.endpoints.length)} endpoints`,
     );
     console.log(
-      `graph          ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges, built on first access in ${secs(graphMs)} (${fmt(read / ((traceMs + graphMs) / 1000))} transfers/s with it)`,
-    );
-    console.log(
       `conservation   ${balanced ? 'balanced' : 'NOT BALANCED'} (${report.conservation.map((c) => `${c.asset.symbol} seeded ${c.seeded}, endpoints ${c.endpoints}`).join('; ')})`,
     );
-    console.log(`throughput     ${fmt(rate)} transfers/s  [goal >= ${fmt(GOAL_RATE)}: ${rate >= GOAL_RATE ? 'met' : 'NOT met'}]`);
+    console.log(`throughput     ${fmt(rate)} transfers/s  [goal >= ${fmt(GOAL_RATE)}: ${rate >= GOAL_RATE ? 'met' : 'NOT met'}]; ${load()}`);
     console.log(
-      `live heap      ${mb(heapAdapter)} after adapter build (dataset index + labels), ${mb(heapTrace)} after trace (+${mb(heapTrace - heapAdapter)}: engine state and report), ${mb(heapAfter)} with the graph`,
+      `live heap      ${mb(heapAdapter)} after adapter build (columnar store + labels), ${mb(heapTrace)} after trace (+${mb(heapTrace - heapAdapter)}: engine state and report)`,
     );
     console.log(
-      `peak RSS       ${mb(traceRss)} through the report  [goal <= ${mb(GOAL_RSS)}: ${traceRss <= GOAL_RSS ? 'met' : 'NOT met'}]; ${mb(maxRss)} with the graph`,
+      `peak RSS       ${mb(traceRss)} through the report, the dataset's store included  [goal <= ${mb(goalRss)}: ${traceRss <= goalRss ? 'met' : 'NOT met'}]`,
     );
+    if (withGraph) {
+      t = performance.now();
+      const graph = result.graph; // built on first access
+      const graphMs = performance.now() - t;
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      console.log(
+        `graph          ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges, built on first access in ${secs(graphMs)} (${fmt(read / ((traceMs + graphMs) / 1000))} transfers/s with it); ${mb(liveHeap())} live heap, ${mb(Math.max(peakRss, peakRssOf()))} peak RSS with it`,
+      );
+    }
     if (!balanced) throw new Error('engine benchmark: conservation not balanced');
   } finally {
     clearInterval(sampler);
+    rmSync(file, { force: true });
   }
 }
 

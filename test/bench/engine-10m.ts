@@ -1,0 +1,48 @@
+/**
+ * Engine benchmark at 10 M transfers: engine.ts's layering world written to an NDJSON file as it is generated (never
+ * all rows in memory), streamed into the fixture source's columnar store and traced, in a child process with a
+ * 7.5 GB heap limit (no graph). Prints the child's figures and progress per round, and its peak RSS (VmHWM, read from
+ * /proc while it runs) against the goal of <= 8 GB. Runs in `npm run bench` (minutes); BENCH_10M=0 skips it,
+ * BENCH_10M_TRANSFERS scales it.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { load, peakRssOf } from './engine.js';
+
+const GOAL_RSS = 8 * 1024 ** 3;
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+
+export async function run(): Promise<void> {
+  if (process.env.BENCH_10M === '0') {
+    console.log('skipped (BENCH_10M=0)');
+    return;
+  }
+  const total = Number(process.env.BENCH_10M_TRANSFERS ?? 10_000_000);
+  const script = fileURLToPath(new URL('./engine.ts', import.meta.url));
+  const env = { ...process.env, BENCH_TRANSFERS: String(total), BENCH_GRAPH: '0', BENCH_PROGRESS: '1', BENCH_GOAL_RSS: String(GOAL_RSS) };
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--max-old-space-size=7680', '--import', 'tsx', script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  let peak = 0;
+  const poll = setInterval(() => (peak = Math.max(peak, peakRssOf(child.pid!))), 250);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearInterval(poll);
+  // A child that ran out of memory left its world file behind (engine.ts names it by pid and size).
+  rmSync(join(tmpdir(), `chaintrail-world-${child.pid}-${total}.ndjson`), { force: true });
+  const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+  console.log(
+    `10 M run       ${total.toLocaleString('en-US')} transfers: ${code === 0 ? 'completed' : `FAILED (exit ${code ?? signal})`} in ${minutes} min, child peak RSS >= ${mb(peak)}  [goal <= ${mb(GOAL_RSS)}: ${peak <= GOAL_RSS ? 'met' : 'NOT met'}]; ${load()}`,
+  );
+  if (code !== 0) throw new Error(`10 M engine run failed (exit ${code ?? signal})`);
+}
+
+// Runs on its own too: `npx tsx test/bench/engine-10m.ts`.
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  run().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
