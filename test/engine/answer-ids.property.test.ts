@@ -11,7 +11,7 @@ import { generateWorld } from '../bench/engine.js';
 /**
  * Answers by ids (adapter.ts TransferIds) are a shortcut, never a different trace: the same generated layering worlds
  * (sizes, seeds, taint models and cuts drawn by fast-check) traced from a source that answers by strings only, by
- * honest ids, and by ids that lie (rows and address ids drawn from a few values, so they collide across movements
+ * the fixture store's own ids, by honest ids interned here, and by ids that lie (rows and address ids drawn from a few values, so they collide across movements
  * and addresses) give byte-identical reports.
  */
 
@@ -61,6 +61,29 @@ function lying(salt: number): IdsOf {
 }
 
 describe('answers by ids', () => {
+  it('the fixture source answers by its table: one row per movement, one id per address', async () => {
+    const w = generateWorld(2_000, 3);
+    const adapter = createFixtureAdapter({ dataset: w.dataset });
+    const addresses = [...new Set(w.dataset.transfers!.slice(0, 400).flatMap((t) => [t.from, t.to]))];
+    const { transfers, ids } = await adapter.getTransfers({ chain: 'ethereum', addresses, direction: 'both' });
+    expect(ids).toBeDefined();
+    expect([ids!.row.length, ids!.from.length, ids!.to.length]).toEqual([transfers.length, transfers.length, transfers.length]);
+    const rowOf = new Map<string, number>();
+    const idOf = new Map<string, number>();
+    const same = (m: Map<string, number>, k: string, v: number) => {
+      if (!m.has(k)) m.set(k, v);
+      return m.get(k) === v;
+    };
+    transfers.forEach((t, i) => {
+      expect(same(rowOf, `${t.tx}:${t.logIndex}`, ids!.row[i]!)).toBe(true);
+      expect(same(idOf, t.from, ids!.from[i]!) && same(idOf, t.to, ids!.to[i]!)).toBe(true);
+    });
+    // Distinct movements and addresses get distinct ids.
+    expect(new Set(rowOf.values()).size).toBe(rowOf.size);
+    expect(new Set(idOf.values()).size).toBe(idOf.size);
+    expect(rowOf.size).toBeGreaterThan(400);
+  });
+
   it('give the same report as answers by strings, even when the ids lie', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -92,6 +115,7 @@ describe('answers by ids', () => {
             );
           const plain = await run(answering(base, undefined));
           expect(JSON.parse(plain).endpoints.length).toBeGreaterThan(0);
+          expect(await run(base)).toBe(plain);
           expect(await run(answering(base, honest()))).toBe(plain);
           expect(await run(answering(base, lying(p.salt)))).toBe(plain);
         },
