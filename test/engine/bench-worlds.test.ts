@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../../src/report/csv.js';
+import { buildRequestPackets } from '../../src/report/packets.js';
+import { reportToSummary } from '../../src/report/summary.js';
+import { trace } from '../../src/trace/trace.js';
+import { generateWorld } from '../bench/engine.js';
+
+/**
+ * The engine benchmark's layering world (3,000 transfers) traced under every taint model, in full and cut by hubs
+ * (hop limit 4, degree 6) and by the node budget: the reports, CSVs, summary, request packets and graph CSV hash to the
+ * values the engine gave before its core became columnar (#22), so the new inside changed no byte outside.
+ */
+const PINNED: Record<string, [endpoints: number, digest: string]> = {
+  'fifo full': [1026, 'd0c4ab6b4a0cf5a2'],
+  'fifo hub': [2, '12887463659713b7'],
+  'fifo budget': [318, '5cae0336f04effda'],
+  'haircut full': [1330, 'ddf89da9647c3a59'],
+  'haircut hub': [2, '042a7dd1f71431d2'],
+  'haircut budget': [375, 'b2ec1c14f3c1fb49'],
+  'poison full': [925, 'd9e182796d0ec570'],
+  'poison hub': [2, 'a041b3fe4534c639'],
+  'poison budget': [289, '8b180d5f5bfac8af'],
+  'tiho full': [925, '86fb5832bff93942'],
+  'tiho hub': [2, '5431e8ab19a36c58'],
+  'tiho budget': [289, '1551dc3efefe1105'],
+};
+
+const text = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+
+describe('the engine benchmark world gives the pinned outputs', () => {
+  const n = 3_000;
+  const w = generateWorld(n, n % 97);
+  for (const taint of ['fifo', 'haircut', 'poison', 'tiho'] as const) {
+    for (const cut of ['full', 'hub', 'budget'] as const) {
+      it(`${taint}, ${cut}`, async () => {
+        const r = await trace({
+          seeds: w.seeds,
+          adapters: [createFixtureAdapter({ dataset: w.dataset })],
+          labels: createLabelStore(w.labels),
+          taint,
+          maxHops: cut === 'hub' ? 4 : w.levels.length + 2,
+          maxNodes: cut === 'budget' ? Math.floor(n / 20) : 1_000_000,
+          maxDegree: cut === 'hub' ? 6 : 1_000,
+        });
+        const h = createHash('sha256');
+        h.update(text(r.report));
+        h.update(reportToEndpointsCsv(r.report));
+        h.update(reportToConversionsCsv(r.report));
+        h.update(reportToSummary(r.report));
+        h.update(text(buildRequestPackets(r.report)));
+        h.update(graphToTransfersCsv(r.graph, r.report));
+        expect([r.report.endpoints.length, h.digest('hex').slice(0, 16)]).toEqual(PINNED[`${taint} ${cut}`]);
+      }, 60_000);
+    }
+  }
+});
