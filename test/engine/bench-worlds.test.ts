@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
-import { createLabelStore } from '../../src/labels/store.js';
 import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../../src/report/csv.js';
 import { buildRequestPackets } from '../../src/report/packets.js';
 import { reportToSummary } from '../../src/report/summary.js';
-import { trace } from '../../src/trace/trace.js';
 import { generateWorld } from '../bench/engine.js';
+import { traceBenchWorld } from '../support/bench-world.js';
 
 /**
  * The engine benchmark's layering world (3,000 transfers) traced under every taint model, in full and cut by hubs
@@ -36,15 +34,7 @@ describe('the engine benchmark world gives the pinned outputs', () => {
   for (const taint of ['fifo', 'haircut', 'poison', 'tiho'] as const) {
     for (const cut of ['full', 'hub', 'budget'] as const) {
       it(`${taint}, ${cut}`, async () => {
-        const r = await trace({
-          seeds: w.seeds,
-          adapters: [createFixtureAdapter({ dataset: w.dataset })],
-          labels: createLabelStore(w.labels),
-          taint,
-          maxHops: cut === 'hub' ? 4 : w.levels.length + 2,
-          maxNodes: cut === 'budget' ? Math.floor(n / 20) : 1_000_000,
-          maxDegree: cut === 'hub' ? 6 : 1_000,
-        });
+        const r = await traceBenchWorld(w, taint, cut, Math.floor(n / 20));
         const h = createHash('sha256');
         h.update(text(r.report));
         h.update(reportToEndpointsCsv(r.report));

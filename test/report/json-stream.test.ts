@@ -20,6 +20,7 @@ import { EXIT } from '../../src/cli/io.js';
 import { writeOutput } from '../../src/cli/output.js';
 import type { TraceGraph } from '../../src/engine/graph.js';
 import { generateWorld } from '../bench/engine.js';
+import { traceBenchWorld } from '../support/bench-world.js';
 import { cli } from '../support/cli.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 import { utxoWorld } from '../golden/worlds.js';
@@ -130,16 +131,7 @@ describe('reportJsonChunks: the bytes of reportToJson, made chunk by chunk', () 
       ['tiho', 'full'],
     ] as const) {
       const w = generateWorld(1500 + reports.length * 700, reports.length * 13);
-      const r = await trace({
-        seeds: w.seeds,
-        adapters: [createFixtureAdapter({ dataset: w.dataset })],
-        labels: createLabelStore(w.labels),
-        taint,
-        maxHops: cut === 'hub' ? 4 : w.levels.length + 2,
-        maxNodes: cut === 'budget' ? 60 : 1_000_000,
-        maxDegree: cut === 'hub' ? 6 : 1_000,
-      });
-      reports.push(r.report);
+      reports.push((await traceBenchWorld(w, taint, cut, 60)).report);
     }
     // A UTXO world (peel chains) and a world of swaps, wraps and routers (the conversions section).
     const u = utxoWorld(5);
