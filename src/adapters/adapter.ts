@@ -32,6 +32,7 @@ export interface TransferQuery {
 
 /** The movements `getTransfers` found, and the addresses whose list was cut at `maxPerAddress` (reported, never dropped silently). */
 export interface TransferResult {
+  /** The movements (from a source that answers by ids too, made when first read: the engine reads the ids instead). */
   transfers: AccountTransfer[];
   /** Addresses whose movement list was cut at `maxPerAddress`. */
   truncated: string[];
@@ -41,17 +42,41 @@ export interface TransferResult {
 
 /**
  * The columnar form of an answer, filled by sources that hold their movements as a table (the fixture source): for the
- * i-th transfer, its row in the source's table and the ids of its sender and recipient. The engine then recognises a
- * movement it already holds, and finds the node of an address, by array index instead of by hashing strings.
- * Contract: ids never change for the life of `table`; one row is one movement (chain, tx, type, log index), and one
- * address id is one normalized address on the transfer's chain.
+ * i-th transfer, its row in the source's table and the ids of its sender and recipient (`transfers[i]` is the row's
+ * movement). The engine reads an answer by ids from the table itself: it makes no object for a movement until a
+ * report shows it, recognises a movement it holds by its movement id and finds an address's node by its id.
  */
 export interface TransferIds {
-  /** The id space: the same object in every answer of one table; its sizes bound the ids. */
-  readonly table: { readonly rows: number; readonly addresses: number };
+  /** The table: the same object in every answer of one source; its sizes bound the ids. */
+  readonly table: TransferTable;
   readonly row: Int32Array;
   readonly from: Int32Array;
   readonly to: Int32Array;
+}
+
+/**
+ * A source's movements as a table, as the engine reads answers by ids. Contract: nothing in it changes for its life;
+ * an address id is one normalized address on one chain; rows describing the same movement (chain, tx, type, log index)
+ * share one movement id.
+ */
+export interface TransferTable {
+  readonly rows: number;
+  readonly addresses: number;
+  /** The normalized address of an address id, and its chain (id). */
+  address(id: number): string;
+  addressChain(id: number): string;
+  /** The row as a movement object (made when asked). */
+  transfer(row: number): AccountTransfer;
+  asset(row: number): AssetRef;
+  amount(row: number): bigint;
+  /** Undefined when the row carries no fee. */
+  fee(row: number): bigint | undefined;
+  /** Position in the table's chronological order: rows sort by it as compareTransfers sorts their movements. */
+  rank(row: number): number;
+  /** The movement id of a row: the same for every row describing the same movement. */
+  movement(row: number): number;
+  /** The movement id of a movement given by its identity; -1 when the table holds none. */
+  find(t: Pick<AccountTransfer, 'chain' | 'tx' | 'type' | 'logIndex'>): number;
 }
 
 /** The movements of one transaction, as `getTransaction` returns them. */

@@ -3,7 +3,7 @@ import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { Allocation } from './allocate.js';
-import { fetchFrontier } from './fetch.js';
+import { fetchFrontier, transfersOf } from './fetch.js';
 import { guard, type RunState } from './run-state.js';
 import { splitNodeKey } from './state.js';
 
@@ -123,7 +123,7 @@ async function readMovements(
       if (truncated.has(address)) cut++;
       else lists.set(`${answer.chain}|${address}`, []);
     }
-    for (const t of answer.transfers) {
+    for (const t of transfersOf(answer)) {
       if (keep && !keep(t)) continue;
       // (A movement between two of the addresses comes in both their answers: once each.)
       const id = transferId(t);

@@ -16,16 +16,17 @@ export interface FrontierRequest {
   signal?: AbortSignal;
 }
 
-/** One source answer: the movements of a batch of addresses, and those of its addresses the source cut short. */
-export interface FrontierAnswer {
+/**
+ * One source answer: the movements of a batch of addresses, and those of its addresses the source cut short. The
+ * movements come as objects, or by ids from a source that keeps a table (adapter.ts TransferIds): then the answer's
+ * objects are never read.
+ */
+export type FrontierAnswer = {
   chain: string;
   addresses: string[];
-  transfers: AccountTransfer[];
   /** Addresses with more movements than maxDegree (the source stopped collecting them). */
   truncated: string[];
-  /** The answer by ids, from sources that keep a table (adapter.ts TransferIds). */
-  ids?: TransferIds;
-}
+} & ({ transfers: AccountTransfer[]; ids?: undefined } | { ids: TransferIds; transfers?: undefined });
 
 /**
  * Fetches both directions for a whole frontier, in batches as large as each source takes. Answers come in batch
@@ -56,8 +57,9 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswe
             maxPerAddress: req.maxDegree,
             ...(req.signal ? { signal: req.signal } : {}),
           });
-          const ids = usableIds(result);
-          return { chain, addresses: batch, transfers: result.transfers, truncated: result.truncated, ...(ids ? { ids } : {}) };
+          const ids = usableIds(result.ids);
+          const head = { chain, addresses: batch, truncated: result.truncated };
+          return ids ? { ...head, ids } : { ...head, transfers: result.transfers };
         }),
       );
     }
@@ -65,9 +67,21 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswe
   return Promise.all(jobs);
 }
 
-/** A source's ids, when they describe this answer (one row and two address ids per transfer, within the table). */
-function usableIds(result: { transfers: readonly unknown[]; ids?: TransferIds }): TransferIds | undefined {
-  const ids = result.ids;
-  const n = result.transfers.length;
-  return ids && ids.row.length === n && ids.from.length === n && ids.to.length === n ? ids : undefined;
+/** A source's ids, when they are whole: one row and two address ids per transfer, each within the table. */
+function usableIds(ids: TransferIds | undefined): TransferIds | undefined {
+  if (!ids) return undefined;
+  const { table, row, from, to } = ids;
+  const n = row.length;
+  if (from.length !== n || to.length !== n) return undefined;
+  for (let i = 0; i < n; i++) {
+    if (!(row[i]! >= 0 && row[i]! < table.rows && from[i]! >= 0 && from[i]! < table.addresses && to[i]! >= 0 && to[i]! < table.addresses)) return undefined;
+  }
+  return ids;
+}
+
+/** An answer's movements as objects (made from its table when it came by ids). */
+export function transfersOf(answer: FrontierAnswer): AccountTransfer[] {
+  if (answer.transfers) return answer.transfers;
+  const { table, row } = answer.ids;
+  return Array.from(row, (r) => table.transfer(r));
 }

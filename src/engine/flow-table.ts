@@ -1,4 +1,5 @@
-import type { AccountTransfer } from '../core/movement.js';
+import { compareTransfers, type AccountTransfer } from '../core/movement.js';
+import type { TransferTable } from '../adapters/adapter.js';
 import type { TransactionFlow } from '../taint/transaction.js';
 import type { TracedTransfer } from './state.js';
 
@@ -55,19 +56,30 @@ export type BoxState = { -readonly [K in keyof Box]: Box[K] };
 const ZERO = 0n;
 
 /**
- * The flow's movements as columns: movement `m` is row `m`. The source's movement object (`t`) is kept for what reports
- * show; the engine's own per-movement state (its ends as node ids, its asset index, its taint, and the rare fee,
- * overlap, seed and box) sits in arrays, so a movement costs the engine no object of its own until something outside
- * the flow asks for it (a `FlowTransfer` view, made once per row and kept).
+ * The flow's movements as columns: movement `m` is row `m`. A movement a source answered by ids (adapter.ts
+ * TransferTable) is its table row: the engine reads its amount, fee and chronological rank from columns and makes its
+ * object only when something outside the flow asks (`tOf`). A movement given as an object keeps the object. The
+ * engine's own per-movement state (its ends as node ids, its asset index, its taint, and the rare fee, overlap, seed
+ * and box) sits in arrays, so a movement costs the engine no object of its own until a `FlowTransfer` view is made
+ * (once per row, kept).
  */
 export class FlowTable {
   readonly nodes: NodeState[] = [];
   readonly assets: string[] = [];
-  /** The source's movement objects by row (released rows: undefined, see `release`). */
-  readonly t: AccountTransfer[] = [];
+  /** Movement objects by row: given ones, and those made from a table when asked (released rows: undefined). */
+  readonly t: (AccountTransfer | undefined)[] = [];
+  /** The tables rows come from; `source[m]` indexes it (-1: the row was given as an object), `sourceRow[m]` its row there. */
+  readonly sources: TransferTable[] = [];
+  source = new Int32Array(1024);
+  sourceRow = new Int32Array(1024);
+  /** Chronological rank of a table row within its table (rows of one table compare by it). */
+  rank = new Int32Array(1024);
   from = new Int32Array(1024);
   to = new Int32Array(1024);
   asset = new Int32Array(1024);
+  readonly amount: bigint[] = [];
+  /** Sparse: the fee a native movement's sender paid (what its ledger pays besides the amount). */
+  readonly nativeFee: (bigint | undefined)[] = [];
   readonly taint: bigint[] = [];
   /** Sparse: rows whose fee or seed overlap took taint, seed payments, and movements of boxes. */
   readonly feeTaint: bigint[] = [];
@@ -77,22 +89,79 @@ export class FlowTable {
   private readonly views: (FlowTransfer | undefined)[] = [];
 
   get size(): number {
-    return this.t.length;
+    return this.amount.length;
   }
 
+  /** Adds a movement given as an object. */
   push(t: AccountTransfer, from: number, to: number, asset: number): number {
-    const m = this.t.length;
+    const m = this.next(from, to, asset, -1, -1, -1);
+    this.t[m] = t;
+    this.amount.push(t.amount);
+    if (t.fee && t.asset.kind === 'native') this.nativeFee[m] = t.fee;
+    return m;
+  }
+
+  /** Adds row `row` of the table at `source` (its index in `sources`). */
+  pushRow(source: number, row: number, from: number, to: number, asset: number): number {
+    const table = this.sources[source]!;
+    const m = this.next(from, to, asset, source, row, table.rank(row));
+    this.amount.push(table.amount(row));
+    const fee = table.fee(row);
+    if (fee && table.asset(row).kind === 'native') this.nativeFee[m] = fee;
+    return m;
+  }
+
+  private next(from: number, to: number, asset: number, source: number, row: number, rank: number): number {
+    const m = this.amount.length;
     if (m === this.from.length) {
       this.from = grow(this.from);
       this.to = grow(this.to);
       this.asset = grow(this.asset);
+      this.source = grow(this.source);
+      this.sourceRow = grow(this.sourceRow);
+      this.rank = grow(this.rank);
     }
-    this.t.push(t);
     this.from[m] = from;
     this.to[m] = to;
     this.asset[m] = asset;
+    this.source[m] = source;
+    this.sourceRow[m] = row;
+    this.rank[m] = rank;
     this.taint.push(ZERO);
     return m;
+  }
+
+  /** The movement object of row `m` (a table row's is made on first ask, then kept). */
+  tOf(m: number): AccountTransfer {
+    let t = this.t[m];
+    if (!t) {
+      const source = this.source[m]!;
+      if (source < 0) throw new Error(`internal: movement ${m} was released`);
+      this.t[m] = t = this.sources[source]!.transfer(this.sourceRow[m]!);
+    }
+    return t;
+  }
+
+  /** Chronological order of two rows (compareTransfers): by rank within one table, else by their movements. */
+  compare(a: number, b: number): number {
+    const source = this.source[a]!;
+    if (source >= 0 && source === this.source[b]) return this.rank[a]! - this.rank[b]!;
+    return compareTransfers(this.tOf(a), this.tOf(b));
+  }
+
+  /**
+   * Rows in chronological order (as `compare` orders them). Rows of one table sort as numbers on their ranks, with no
+   * comparator call and no movement object made.
+   */
+  sortRows(rows: number[]): number[] {
+    const n = rows.length;
+    const source = n > 0 ? this.source[rows[0]!]! : -1;
+    const oneTable = source >= 0 && rows.every((m) => this.source[m] === source);
+    if (!oneTable || n < 64 || this.sources[source]!.rows * n >= 2 ** 53) return rows.sort((a, b) => this.compare(a, b));
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = this.rank[rows[i]!]! * n + i;
+    keys.sort();
+    return Array.from(keys, (k) => rows[k % n]!);
   }
 
   /** The view of row `m` (the same object every time). */
@@ -103,12 +172,12 @@ export class FlowTable {
   }
 
   /**
-   * Lets go of what no view reads: the source objects of rows nothing outside the flow was given. The columns stay
-   * (a few bytes a row), so the views made so far stay live without copying anything.
+   * Lets go of what no view reads: the objects of rows nothing outside the flow was given. The columns stay (a few
+   * bytes a row), so the views made so far stay live without copying anything.
    */
   release(): void {
     const { t, views } = this;
-    for (let m = 0; m < t.length; m++) if (!views[m]) (t as (AccountTransfer | undefined)[])[m] = undefined;
+    for (let m = 0; m < t.length; m++) if (!views[m]) t[m] = undefined;
   }
 }
 
@@ -131,7 +200,7 @@ export class FlowTransfer implements TracedTransfer {
   ) {}
 
   get t(): AccountTransfer {
-    return this.table.t[this.m]!;
+    return this.table.tOf(this.m);
   }
 
   /** Key of the movement's asset. */

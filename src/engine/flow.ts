@@ -1,16 +1,22 @@
-import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
+import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import { flowThroughTransaction } from '../taint/transaction.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
+import type { TransferTable } from '../adapters/adapter.js';
 import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
 
-/** What the flow knows of one source table's ids: the node of each address id, the movement row of each source row. */
+/**
+ * What the flow knows of one source table (adapter.ts TransferTable): its index among the flow's tables, the node id
+ * of each address id and the flow's row of each movement id (-1: none yet).
+ */
 export interface IdSpace {
-  readonly nodes: (FlowNode | undefined)[];
-  readonly rows: number[];
+  readonly table: TransferTable;
+  readonly index: number;
+  readonly nodes: Int32Array;
+  readonly rows: Int32Array;
 }
 
 /** The flow's own write access to a node. */
@@ -28,7 +34,10 @@ export class TaintFlow {
   private readonly byChain = new Map<string, Map<string, NodeState>>();
   /** The movements as columns and the nodes by id (src/engine/flow-table.ts). */
   private readonly table = new FlowTable();
-  /** Movement rows by tx hash (the hash strings are the movements' own, so the index costs no new strings). */
+  /**
+   * Rows of movements given as objects, by tx hash (the hash strings are the movements' own, so the index costs no new
+   * strings). Table rows are found by their movement ids (`spaces`).
+   */
   private readonly byTx = new Map<string, number | number[]>();
   private taintedCount = 0;
   private added = 0;
@@ -45,7 +54,7 @@ export class TaintFlow {
   /** Nodes by key (`chain|address`): callers pass keys they got from the flow, whose hashes are already computed. */
   private readonly byKey = new Map<string, NodeState>();
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
-  private readonly spaces = new Map<object, IdSpace>();
+  private readonly spaces = new Map<TransferTable, IdSpace>();
 
   constructor(private readonly model: LedgerModelName) {}
 
@@ -88,40 +97,63 @@ export class TaintFlow {
     return node;
   }
 
-  /** The flow's view of a source table's ids: created on first use, kept until release(). */
-  idSpace(table: object): IdSpace {
+  /**
+   * The flow's view of a source table: created on first use, kept until release(). The movements the flow holds as
+   * objects are looked up in the table then, so a table row never repeats one (later ones are looked up as added).
+   */
+  idSpace(table: TransferTable): IdSpace {
     let space = this.spaces.get(table);
-    if (!space) this.spaces.set(table, (space = { nodes: [], rows: [] }));
+    if (space) return space;
+    const index = this.table.sources.push(table) - 1;
+    space = { table, index, nodes: new Int32Array(table.addresses).fill(-1), rows: new Int32Array(table.rows).fill(-1) };
+    this.spaces.set(table, space);
+    for (let m = 0; m < this.table.size; m++) {
+      if (this.table.source[m]! >= 0) continue;
+      const id = table.find(this.table.tOf(m));
+      if (id >= 0 && space.rows[id]! < 0) space.rows[id] = m;
+    }
     return space;
   }
 
-  /**
-   * `peek` by a source's address id: the string lookup happens once per id, then the id finds the node. Ids are the
-   * source's word, so a node found by id must still be the address asked for (else the strings decide).
-   */
-  peekById(space: IdSpace, id: number, chain: string, address: string): FlowNode | undefined {
-    const known = space.nodes[id];
-    if (known && known.address === address && known.chain === chain) return known;
-    const node = this.byChain.get(chain)?.get(address);
-    if (node) space.nodes[id] = node;
+  /** `peek` by a table's address id (the table names the address). */
+  peekById(space: IdSpace, id: number): FlowNode | undefined {
+    const known = space.nodes[id]!;
+    if (known >= 0) return this.table.nodes[known];
+    const node = this.byChain.get(space.table.addressChain(id))?.get(space.table.address(id));
+    if (node) space.nodes[id] = node.id;
     return node;
   }
 
-  /** `node` by a source's address id (checked like `peekById`). */
-  nodeById(space: IdSpace, id: number, chain: string, address: string): FlowNode {
-    const known = space.nodes[id];
-    if (known && known.address === address && known.chain === chain) return known;
-    return (space.nodes[id] = this.node(chain, address));
+  /** `node` by a table's address id. */
+  nodeById(space: IdSpace, id: number): FlowNode {
+    const known = space.nodes[id]!;
+    if (known >= 0) return this.table.nodes[known]!;
+    const node = this.node(space.table.addressChain(id), space.table.address(id));
+    space.nodes[id] = node.id;
+    return node;
   }
 
   /**
-   * Adds a movement a source table names by row; a row the flow holds is a repeat, found without a string key (when
-   * the row's movement is the same one: else the key decides, as for any answer). No view is made.
+   * Adds a table row unless the flow holds its movement (found by movement id, without a string); no view is made.
+   * With more than one table, the movement is looked up in the others too, as their rows may repeat it.
    */
-  addRow(space: IdSpace, row: number, t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): void {
-    const known = space.rows[row];
-    if (known !== undefined && (this.table.t[known] === t || sameMovement(this.table.t[known]!, t))) return;
-    space.rows[row] = this.addMovement(t, asset, fromNode, toNode);
+  addRow(space: IdSpace, row: number, asset: string, fromNode: FlowNode, toNode: FlowNode): void {
+    const id = space.table.movement(row);
+    if (space.rows[id]! >= 0) return;
+    if (this.spaces.size > 1) {
+      const t = space.table.transfer(row);
+      for (const other of this.spaces.values()) {
+        const held = other === space ? -1 : other.table.find(t);
+        if (held >= 0 && other.rows[held]! >= 0) {
+          space.rows[id] = other.rows[held]!;
+          return;
+        }
+      }
+    }
+    const m = this.table.pushRow(space.index, row, fromNode.id, toNode.id, this.assetIndexOf(asset));
+    space.rows[id] = m;
+    if (this.spaces.size > 1) this.noteInTables(this.table.tOf(m), m);
+    this.attached(fromNode, toNode, m);
   }
 
   /** Movements with a taint above zero right now. */
@@ -156,25 +188,54 @@ export class TaintFlow {
       const m = this.match(known, t);
       if (m >= 0) return m;
     }
-    let assetIndex = this.assetIndex.get(asset);
-    if (assetIndex === undefined) {
-      this.assetIndex.set(asset, (assetIndex = this.table.assets.length));
-      this.table.assets.push(asset);
-    }
-    const m = this.table.push(t, fromNode.id, toNode.id, assetIndex);
+    const held = this.inTables(t);
+    if (held >= 0) return held;
+    const m = this.table.push(t, fromNode.id, toNode.id, this.assetIndexOf(asset));
     if (known === undefined) this.byTx.set(t.tx, m);
     else if (typeof known === 'number') this.byTx.set(t.tx, [known, m]);
     else known.push(m);
+    this.noteInTables(t, m);
+    this.attached(fromNode, toNode, m);
+    return m;
+  }
+
+  private assetIndexOf(asset: string): number {
+    let index = this.assetIndex.get(asset);
+    if (index === undefined) {
+      this.assetIndex.set(asset, (index = this.table.assets.length));
+      this.table.assets.push(asset);
+    }
+    return index;
+  }
+
+  private attached(fromNode: FlowNode, toNode: FlowNode, m: number): void {
     this.attach(state(fromNode), m);
     if (toNode !== fromNode) this.attach(state(toNode), m);
     this.added++;
-    return m;
+  }
+
+  /** The row of the table movement `t` describes, if the flow holds one (-1: none). */
+  private inTables(t: AccountTransfer): number {
+    for (const space of this.spaces.values()) {
+      const id = space.table.find(t);
+      if (id >= 0 && space.rows[id]! >= 0) return space.rows[id]!;
+    }
+    return -1;
+  }
+
+  /** Notes row `m` under its movement's id in every table that holds the movement. */
+  private noteInTables(t: AccountTransfer, m: number): void {
+    for (const space of this.spaces.values()) {
+      const id = space.table.find(t);
+      if (id >= 0 && space.rows[id]! < 0) space.rows[id] = m;
+    }
   }
 
   /** The movement already in the flow that `t` describes, if any. */
   find(t: AccountTransfer): FlowTransfer | undefined {
     const known = this.byTx.get(t.tx);
-    const m = known === undefined ? -1 : this.match(known, t);
+    let m = known === undefined ? -1 : this.match(known, t);
+    if (m < 0) m = this.inTables(t);
     return m >= 0 ? this.table.view(m) : undefined;
   }
 
@@ -186,7 +247,7 @@ export class TaintFlow {
 
   private attach(node: NodeState, m: number): void {
     const events = node.events;
-    if (node.sorted && events.length > 0 && compareTransfers(this.table.t[events[events.length - 1]!]!, this.table.t[m]!) > 0) node.sorted = false;
+    if (node.sorted && events.length > 0 && this.table.compare(events[events.length - 1]!, m) > 0) node.sorted = false;
     events.push(m);
     if (node.expanded) this.dirty.add(node);
   }
@@ -300,10 +361,11 @@ export class TaintFlow {
       let ledger = ledgers[a];
       if (!ledger) ledger = ledgers[a] = createLedger(this.model);
       used[a] = true;
-      const t = table.t[m]!;
+      const amount = table.amount[m]!;
       if (table.from[m] === id) {
-        let taint = ledger.withdraw(t.amount);
-        const feeTaint = t.fee && t.asset.kind === 'native' ? ledger.withdraw(t.fee) : 0n;
+        let taint = ledger.withdraw(amount);
+        const fee = table.nativeFee[m];
+        const feeTaint = fee ? ledger.withdraw(fee) : 0n;
         let overlap = 0n;
         const seed = table.seed[m];
         if (seed !== undefined) {
@@ -312,7 +374,7 @@ export class TaintFlow {
         }
         this.setOutflow(m, taint, feeTaint, overlap);
       }
-      if (table.to[m] === id) ledger.deposit(t.amount, table.taint[m]!);
+      if (table.to[m] === id) ledger.deposit(amount, table.taint[m]!);
     }
     node.held = Array.from(used, (u, i) => (u ? ledgers[i]!.taint : 0n));
   }
@@ -385,7 +447,7 @@ export class TaintFlow {
         to.via = m;
         this.touched.add(to);
         for (const e of to.events) if (table.from[e] === to.id && table.taint[e]! > 0n && table.to[e] !== to.id) queue.push(e);
-      } else if (hop === to.hop && to.via >= 0 && compareTransfers(table.t[m]!, table.t[to.via]!) < 0) {
+      } else if (hop === to.hop && to.via >= 0 && table.compare(m, to.via) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
         to.via = m;
       }
@@ -421,7 +483,7 @@ export class TaintFlow {
           if (table.from[e] !== node.id || table.taint[e] === 0n) continue;
           const to = table.nodes[table.to[e]!]!;
           if (to.hop < 0) this.reach(to, hop + 1, e, next);
-          else if (to.hop === hop + 1 && to.via >= 0 && compareTransfers(table.t[e]!, table.t[to.via]!) < 0) {
+          else if (to.hop === hop + 1 && to.via >= 0 && table.compare(e, to.via) < 0) {
             to.via = e;
           }
         }
@@ -449,9 +511,9 @@ export class TaintFlow {
    */
   snapshot(): Allocation {
     const { table } = this;
-    const edges: TaintedEdge[] = [];
-    for (let m = 0; m < table.size; m++) if (table.taint[m]! > 0n) edges.push(table.view(m));
-    sortChronologically(edges, (e) => e.transfer.t);
+    const tainted: number[] = [];
+    for (let m = 0; m < table.size; m++) if (table.taint[m]! > 0n) tainted.push(m);
+    const edges: TaintedEdge[] = table.sortRows(tainted).map((m) => table.view(m));
     const held = new Map<string, Map<string, bigint>>();
     const hops = new Map<string, number>();
     const via = new Map<string, TaintedEdge>();
@@ -545,8 +607,8 @@ export class TaintFlow {
 
   private sortEvents(node: NodeState): void {
     if (node.sorted) return;
-    const t = this.table.t;
-    node.events.sort((a, b) => compareTransfers(t[a]!, t[b]!));
+    const { table } = this;
+    node.events.sort((a, b) => table.compare(a, b));
     node.sorted = true;
   }
 

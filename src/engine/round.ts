@@ -1,9 +1,9 @@
 import { getChain } from '../core/chain.js';
 import { ChaintrailError } from '../core/errors.js';
-import { transferId } from '../core/movement.js';
+import { transferId, type AccountTransfer } from '../core/movement.js';
 import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import type { FlowNode } from './flow-table.js';
-import { assetKeyOf, assetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
+import { assetKeyOf, assetKind, type AssetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
 import { groupBy } from '../core/group.js';
 import type { AssetRef } from '../core/schema.js';
@@ -213,14 +213,22 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (F
       const node = flow.peek(answer.chain, address);
       if (node) hubs.push(node);
     }
-    const { transfers, ids } = answer;
-    const space = ids && flow.idSpace(ids.table);
-    for (let i = 0; i < transfers.length; i++) {
-      const t = transfers[i]!;
-      const from = space ? flow.peekById(space, ids.from[i]!, t.chain, t.from) : flow.peek(t.chain, t.from);
-      const to = t.to === t.from ? from : space ? flow.peekById(space, ids.to[i]!, t.chain, t.to) : flow.peek(t.chain, t.to);
-      flow.countMovement(batch, from, to);
-      ends.push(from, to);
+    if (answer.ids) {
+      const { table, from, to } = answer.ids;
+      const space = flow.idSpace(table);
+      for (let i = 0; i < from.length; i++) {
+        const f = flow.peekById(space, from[i]!);
+        const t = to[i] === from[i] ? f : flow.peekById(space, to[i]!);
+        flow.countMovement(batch, f, t);
+        ends.push(f, t);
+      }
+    } else {
+      for (const t of answer.transfers) {
+        const from = flow.peek(t.chain, t.from);
+        const to = t.to === t.from ? from : flow.peek(t.chain, t.to);
+        flow.countMovement(batch, from, to);
+        ends.push(from, to);
+      }
     }
   }
   for (const node of hubs) flow.markHub(node);
@@ -229,32 +237,52 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (F
 
 /** Adds the movements of addresses fetched this round to the flow; zero-value, look-alike and untraced ones are counted, not followed. */
 function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends: readonly (FlowNode | undefined)[], roundStart: number): void {
-  const { flow, ignoredIds } = state;
+  const { flow } = state;
+  const fresh = (node: FlowNode | undefined) => node !== undefined && node.fetchedIn >= roundStart;
   let end = 0;
-  for (const { transfers, ids } of answers) {
-    const space = ids && flow.idSpace(ids.table);
-    for (let i = 0; i < transfers.length; i++) {
-      const t = transfers[i]!;
-      const from = ends[end++];
-      const to = ends[end++];
-      if (!((from !== undefined && from.fetchedIn >= roundStart) || (to !== undefined && to.fetchedIn >= roundStart))) continue;
-      const kind = assetKind(state, t.asset);
-      // A zero-value transaction still costs its sender gas: as a fee-only movement it debits the sender's ledger.
-      const feeOnly = t.amount === 0n && t.asset.kind === 'native' && t.fee !== undefined && t.fee > 0n;
-      if (t.amount === 0n && !feeOnly) ignoredIds.zeroValue.add(transferId(t));
-      else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(t));
-      else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(t));
-      // (An end first met in this round has no node yet: the flow makes it.)
-      else if (space)
-        flow.addRow(
-          space,
-          ids.row[i]!,
-          t,
-          kind.key,
-          from ?? flow.nodeById(space, ids.from[i]!, t.chain, t.from),
-          to ?? (t.to === t.from ? flow.nodeById(space, ids.from[i]!, t.chain, t.from) : flow.nodeById(space, ids.to[i]!, t.chain, t.to)),
-        );
-      else flow.add(t, kind.key, from, to);
+  for (const answer of answers) {
+    if (answer.ids) {
+      const { table, row, from, to } = answer.ids;
+      const space = flow.idSpace(table);
+      for (let i = 0; i < row.length; i++) {
+        const f = ends[end++];
+        const t = ends[end++];
+        if (!(fresh(f) || fresh(t))) continue;
+        const r = row[i]!;
+        const asset = table.asset(r);
+        const kind = assetKind(state, asset);
+        const amount = table.amount(r);
+        if (amount === 0n || kind.lookalike || !kind.traced) {
+          if (ignored(state, kind, amount, asset.kind === 'native' ? table.fee(r) : undefined, () => table.transfer(r))) continue;
+        }
+        // (An end first met in this round has no node yet: the flow makes it.)
+        const fromNode = f ?? flow.nodeById(space, from[i]!);
+        flow.addRow(space, r, kind.key, fromNode, t ?? (to[i] === from[i] ? fromNode : flow.nodeById(space, to[i]!)));
+      }
+    } else {
+      for (const t of answer.transfers) {
+        const from = ends[end++];
+        const to = ends[end++];
+        if (!(fresh(from) || fresh(to))) continue;
+        const kind = assetKind(state, t.asset);
+        if (ignored(state, kind, t.amount, t.asset.kind === 'native' ? t.fee : undefined, () => t)) continue;
+        flow.add(t, kind.key, from, to);
+      }
     }
   }
+}
+
+/**
+ * Counts a movement the flow does not follow, by its kind: zero-value (unless it is a native fee-only movement: a
+ * zero-value transaction still costs its sender gas, so it debits the sender's ledger), look-alike token, untraced
+ * asset. False for a movement to follow.
+ */
+function ignored(state: RunState, kind: AssetKind, amount: bigint, nativeFee: bigint | undefined, movement: () => AccountTransfer): boolean {
+  const { ignoredIds } = state;
+  const feeOnly = amount === 0n && nativeFee !== undefined && nativeFee > 0n;
+  if (amount === 0n && !feeOnly) ignoredIds.zeroValue.add(transferId(movement()));
+  else if (kind.lookalike) ignoredIds.lookalikeToken.add(transferId(movement()));
+  else if (!kind.traced) ignoredIds.untracedAsset.add(transferId(movement()));
+  else return false;
+  return true;
 }

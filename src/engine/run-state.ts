@@ -42,7 +42,7 @@ export interface RunOptions {
 }
 
 /** What the engine makes of an asset object in an answer: its key, and whether its movements are ignored. */
-interface AssetKind {
+export interface AssetKind {
   key: string;
   lookalike: boolean;
   traced: boolean;
