@@ -128,6 +128,9 @@ export class FlowTable {
     this.sourceRow[m] = row;
     this.rank[m] = rank;
     this.taint.push(ZERO);
+    // Dense from the start: arrays written at scattered rows later would turn into slow dictionaries.
+    this.t.push(undefined);
+    this.views.push(undefined);
     return m;
   }
 

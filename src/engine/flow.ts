@@ -4,6 +4,7 @@ import { flowThroughTransaction } from '../taint/transaction.js';
 import type { Allocation, TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
+import { splitNodeKey } from './state.js';
 import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
@@ -51,8 +52,6 @@ export class TaintFlow {
   private readonly dirtyBoxes = new Set<BoxState>();
   /** Ledgers by asset index, reused by every replay. */
   private readonly ledgers: Ledger[] = [];
-  /** Nodes by key (`chain|address`): callers pass keys they got from the flow, whose hashes are already computed. */
-  private readonly byKey = new Map<string, NodeState>();
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
   private readonly spaces = new Map<TransferTable, IdSpace>();
 
@@ -91,7 +90,6 @@ export class TaintFlow {
         boxes: undefined,
       };
       nodes.set(address, node);
-      this.byKey.set(node.key, node);
       this.table.nodes.push(node);
     }
     return node;
@@ -621,12 +619,13 @@ export class TaintFlow {
     for (const node of this.nodeList) node.events.length = 0;
     this.table.release();
     this.byChain.clear();
-    this.byKey.clear();
     this.spaces.clear();
   }
 
+  /** The node of a key (`chain|address`) if the flow has seen it. */
   lookup(key: string): FlowNode | undefined {
-    return this.byKey.get(key);
+    const { chain, address } = splitNodeKey(key);
+    return this.peek(chain, address);
   }
 }
 
