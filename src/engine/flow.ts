@@ -414,7 +414,8 @@ export class TaintFlow {
     else if (taint === 0n) this.taintedCount--;
     const to = table.nodes[table.to[m]!]!;
     const a = table.asset[m]!;
-    to.received ??= [];
+    // Sized to the asset index (an array grown by assignment from empty would take room for 17).
+    to.received ??= new Array<bigint>(a + 1);
     to.received[a] = (to.received[a] ?? 0n) + taint - old;
     this.touched.add(to);
     if (to.expanded && to.id !== table.from[m]) this.dirty.add(to);
