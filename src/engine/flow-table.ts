@@ -101,11 +101,11 @@ export class FlowTable {
     return m;
   }
 
-  /** Adds row `row` of the table at `source` (its index in `sources`). */
-  pushRow(source: number, row: number, from: number, to: number, asset: number): number {
+  /** Adds row `row` of the table at `source` (its index in `sources`), whose amount the caller read. */
+  pushRow(source: number, row: number, from: number, to: number, asset: number, amount: bigint): number {
     const table = this.sources[source]!;
     const m = this.next(from, to, asset, source, row, table.rank(row));
-    this.amount.push(table.amount(row));
+    this.amount.push(amount);
     const fee = table.fee(row);
     if (fee && table.asset(row).kind === 'native') this.nativeFee[m] = fee;
     return m;

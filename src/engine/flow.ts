@@ -135,7 +135,7 @@ export class TaintFlow {
    * Adds a table row unless the flow holds its movement (found by movement id, without a string); no view is made.
    * With more than one table, the movement is looked up in the others too, as their rows may repeat it.
    */
-  addRow(space: IdSpace, row: number, asset: string, fromNode: FlowNode, toNode: FlowNode): void {
+  addRow(space: IdSpace, row: number, asset: string, amount: bigint, fromNode: FlowNode, toNode: FlowNode): void {
     const id = space.table.movement(row);
     if (space.rows[id]! >= 0) return;
     if (this.spaces.size > 1) {
@@ -148,7 +148,7 @@ export class TaintFlow {
         }
       }
     }
-    const m = this.table.pushRow(space.index, row, fromNode.id, toNode.id, this.assetIndexOf(asset));
+    const m = this.table.pushRow(space.index, row, fromNode.id, toNode.id, this.assetIndexOf(asset), amount);
     space.rows[id] = m;
     if (this.spaces.size > 1) this.noteInTables(this.table.tOf(m), m);
     this.attached(fromNode, toNode, m);

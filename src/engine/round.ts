@@ -257,7 +257,7 @@ function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends:
         }
         // (An end first met in this round has no node yet: the flow makes it.)
         const fromNode = f ?? flow.nodeById(space, from[i]!);
-        flow.addRow(space, r, kind.key, fromNode, t ?? (to[i] === from[i] ? fromNode : flow.nodeById(space, to[i]!)));
+        flow.addRow(space, r, kind.key, amount, fromNode, t ?? (to[i] === from[i] ? fromNode : flow.nodeById(space, to[i]!)));
       }
     } else {
       for (const t of answer.transfers) {
