@@ -1,3 +1,4 @@
+import { NodeFlag } from './node-marks.js';
 import { formatUnits } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import type { AccountTransfer } from '../core/movement.js';
@@ -22,10 +23,10 @@ function readsTransactions(state: RunState, chain: string): boolean {
 
 /** Asks the sources which of `nodes` (not asked before, not expanded) hold code, in one batched call per chain. */
 export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>): Promise<void> {
-  const { flow, contractsKnown } = state;
-  const unknown = [...new Set(nodes)].filter((n) => !contractsKnown.has(n) && !n.expanded);
+  const { flow, marks } = state;
+  const unknown = [...new Set(nodes)].filter((n) => !marks.has(n, NodeFlag.ContractAsked) && !n.expanded);
   for (const [chain, list] of groupBy(unknown, (n) => n.chain)) {
-    for (const n of list) contractsKnown.add(n);
+    for (const n of list) marks.add(n, NodeFlag.ContractAsked);
     if (!readsTransactions(state, chain)) {
       const kind = adapterFor(state.adapters, chain).kind;
       state.boxNotes.add(

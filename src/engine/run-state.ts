@@ -9,6 +9,7 @@ import { spamReason } from '../heuristics/spam.js';
 import type { BridgeRegistry } from '../heuristics/bridges.js';
 import { createBridgeContinuation } from './bridge-continuation.js';
 import { TaintFlow, type FlowNode } from './flow.js';
+import { NodeFlag, NodeMarks, NodeNumbers } from './node-marks.js';
 import type { ResolvedSeed } from './seeds.js';
 import { stopPolicy, type StopPolicy, type StopReason } from './stops.js';
 
@@ -81,7 +82,6 @@ export interface RunState {
   readonly expanded: Set<string>;
   /** Addresses whose labels stop the trace, classified once; `unlabeled`: those found to have none (asked once too). */
   readonly terminals: Map<string, Terminal>;
-  readonly unlabeled: Set<FlowNode>;
   readonly highDegree: Set<FlowNode>;
   readonly budgetCut: Set<FlowNode>;
   readonly ignoredIds: { zeroValue: Set<string>; lookalikeToken: Set<string>; untracedAsset: Set<string> };
@@ -101,7 +101,6 @@ export interface RunState {
   readonly pathBefore: Map<string, readonly string[]>;
   readonly bridging: ReturnType<typeof createBridgeContinuation>;
   /** Transaction-level flow (src/engine/boxes.ts): addresses whose contract status the source was asked. */
-  readonly contractsKnown: Set<FlowNode>;
   /** Transactions read as boxes, by `chain|tx`. */
   readonly boxedTxs: Set<string>;
   /** What the sources said they could not see in transactions' movements (no internal value, …). */
@@ -111,7 +110,9 @@ export interface RunState {
   /** Assets met in boxes, by key: a conversion's output asset is traced once taint comes out in it. */
   readonly assetRefs: Map<string, AssetRef>;
   /** How many of its chain's traced assets an expanded address was fetched for; `refetch`: those to fetch again for newer ones. */
-  readonly fetchedAssets: Map<FlowNode, number>;
+  readonly fetchedAssets: NodeNumbers;
+  /** Per-node flags (unlabeled, asked whether a contract), by node id. */
+  readonly marks: NodeMarks;
   readonly refetch: Set<FlowNode>;
 }
 
@@ -144,7 +145,6 @@ export function createRunState(
     fetchWindow: { from: settings.from ?? Number.POSITIVE_INFINITY, ...(settings.to !== undefined ? { to: settings.to } : {}) },
     expanded: new Set(),
     terminals: new Map(),
-    unlabeled: new Set(),
     highDegree: new Set(),
     budgetCut: new Set(),
     ignoredIds: { zeroValue: new Set(), lookalikeToken: new Set(), untracedAsset: new Set() },
@@ -164,12 +164,12 @@ export function createRunState(
       concurrency: run.concurrency,
       ...(run.signal ? { signal: run.signal } : {}),
     }),
-    contractsKnown: new Set(),
     boxedTxs: new Set(),
     boxNotes: new Set(),
     blindTxs: new Set(),
     assetRefs: new Map(),
-    fetchedAssets: new Map(),
+    fetchedAssets: new NodeNumbers(),
+    marks: new NodeMarks(),
     refetch: new Set(),
   };
 }
@@ -231,10 +231,10 @@ export function traceAsset(state: RunState, key: string, asset: AssetRef): void 
 /** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
 export function terminalOf(state: RunState, node: FlowNode): Terminal | undefined {
   const known = state.terminals.get(node.key);
-  if (known || state.unlabeled.has(node)) return known;
+  if (known || state.marks.has(node, NodeFlag.Unlabeled)) return known;
   const found = classifyByLabel(state.labels, node.chain, node.address);
   if (found) state.terminals.set(node.key, found);
-  else state.unlabeled.add(node);
+  else state.marks.add(node, NodeFlag.Unlabeled);
   return found;
 }
 
