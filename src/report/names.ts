@@ -1,0 +1,34 @@
+import { formatAddress } from '../core/address.js';
+import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
+import type { TracedTransfer } from '../engine/state.js';
+
+/**
+ * The shown form (formatAddress) of the addresses one report prints, by flow node: an account movement's ends are
+ * nodes of the flow, whose ids index one array, so each node's address is formatted once per report and found again
+ * without hashing its string. Movements that are no flow rows (UTXO chains) go through formatAddress's own memo.
+ * Made per report and dropped with it.
+ */
+export class AddressNames {
+  private readonly names: string[] = [];
+  /** The node each name was made for (a report's movements come from one flow; a node of another gets its own). */
+  private readonly nodes: FlowNode[] = [];
+
+  /** The sender of `tr` as the report shows it. */
+  from(tr: TracedTransfer): string {
+    return tr instanceof FlowTransfer ? this.of(tr.fromNode) : formatAddress(tr.t.chain, tr.t.from);
+  }
+
+  /** The recipient of `tr` as the report shows it. */
+  to(tr: TracedTransfer): string {
+    return tr instanceof FlowTransfer ? this.of(tr.toNode) : formatAddress(tr.t.chain, tr.t.to);
+  }
+
+  private of(node: FlowNode): string {
+    const id = node.id;
+    if (this.nodes[id] === node) return this.names[id]!;
+    const name = formatAddress(node.chain, node.address);
+    this.nodes[id] = node;
+    this.names[id] = name;
+    return name;
+  }
+}
