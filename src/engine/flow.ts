@@ -7,6 +7,9 @@ import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type Flo
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
 
+/** The movement columns as builders outside the flow read them (src/engine/flow-table.ts `FlowTable`). */
+export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 't' | 'from' | 'to' | 'asset'>>;
+
 /** What the flow knows of one source table's ids: the node of each address id, the movement row of each source row. */
 export interface IdSpace {
   readonly nodes: (FlowNode | undefined)[];
@@ -541,6 +544,16 @@ export class TaintFlow {
   movementsOf(node: FlowNode): readonly FlowTransfer[] {
     this.sortEvents(state(node));
     return node.events.map((m) => this.table.view(m));
+  }
+
+  /**
+   * Read access for the builders after the rounds (settle: the deposit rule's quick look): `node`'s rows in
+   * chronological order and the columns that describe them, without a view per row (a view keeps its row's source
+   * movement past `release()`).
+   */
+  rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
+    this.sortEvents(state(node));
+    return { rows: node.events, columns: this.table };
   }
 
   private sortEvents(node: NodeState): void {
