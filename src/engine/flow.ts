@@ -7,6 +7,11 @@ import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type Flo
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
 
+/** The tainted movements into a node, by node key (`TaintFlow.inflows()`; a Map of them serves as well). */
+export interface NodeInflows {
+  get(key: string): readonly TaintedEdge[] | undefined;
+}
+
 /** The movement columns as builders outside the flow read them (src/engine/flow-table.ts `FlowTable`). */
 export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 't' | 'from' | 'to' | 'asset'>>;
 
@@ -511,16 +516,18 @@ export class TaintFlow {
   }
 
   /**
-   * The tainted movements into each node that received taint, by node key: the endpoint builder needs them per node,
-   * and grouping the allocation's edges by recipient would cost a map lookup per edge.
+   * The tainted movements into each node that received taint, by node key, chronologically: made when asked (the
+   * endpoint builder asks for the nodes that hold taint, not for every node taint passed through), so read it before
+   * release(). A node with none reads as undefined.
    */
-  inflows(): Map<string, TaintedEdge[]> {
-    const out = new Map<string, TaintedEdge[]>();
-    for (const node of this.nodeList) {
-      const list = node.contract ? this.contractInflows(node) : node.received ? this.taintedInflows(node) : [];
-      if (list.length > 0) out.set(node.key, list);
-    }
-    return out;
+  inflows(): NodeInflows {
+    return {
+      get: (key) => {
+        const node = this.byKey.get(key);
+        const list = !node ? [] : node.contract ? this.contractInflows(node) : node.received ? this.taintedInflows(node) : [];
+        return list.length > 0 ? list : undefined;
+      },
+    };
   }
 
   /**
