@@ -1,7 +1,7 @@
 import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import { flowThroughTransaction } from '../taint/transaction.js';
-import type { Allocation, TaintedEdge } from './allocate.js';
+import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
 import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
@@ -460,25 +460,56 @@ export class TaintFlow {
     const edges: TaintedEdge[] = [];
     for (let m = 0; m < table.size; m++) if (table.taint[m]! > 0n) edges.push(table.view(m));
     sortChronologically(edges, (e) => e.transfer.t);
-    const held = new Map<string, Map<string, bigint>>();
-    const hops = new Map<string, number>();
-    const via = new Map<string, TaintedEdge>();
+    // Hop counts, edges and holdings by node id as they are now, behind one index of keys: no map per node.
+    const nodes = this.nodeList;
+    const index = new Map<string, number>();
+    const keyOf: (string | undefined)[] = new Array(nodes.length);
+    const hop = new Int32Array(nodes.length).fill(-1);
+    const via = new Int32Array(nodes.length).fill(-1);
+    const amounts: (readonly (bigint | undefined)[] | undefined)[] = new Array(nodes.length);
+    let hops = 0;
+    let vias = 0;
+    let holders = 0;
     const contractHeld = this.contractHoldings();
-    for (const node of this.nodeList) {
+    for (const node of nodes) {
+      const id = node.id;
       if (node.hop >= 0) {
-        hops.set(node.key, node.hop);
-        if (node.via >= 0) via.set(node.key, table.view(node.via));
+        hop[id] = node.hop;
+        hops++;
+        if (node.via >= 0) {
+          via[id] = node.via;
+          vias++;
+        }
       }
-      let m: Map<string, bigint> | undefined;
-      const amounts = (node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received) ?? [];
-      for (let i = 0; i < amounts.length; i++) {
-        const v = amounts[i];
-        if (v === undefined || v === 0n) continue;
-        if (!m) held.set(node.key, (m = new Map()));
-        m.set(table.assets[i]!, v);
+      // (An expanded node's `held` is replaced at each replay, `received` changes in place: copied.)
+      const own = node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received?.slice();
+      if (own?.some((v) => v !== undefined && v !== 0n)) {
+        amounts[id] = own;
+        holders++;
+      }
+      if (hop[id]! >= 0 || amounts[id]) {
+        index.set(node.key, id);
+        keyOf[id] = node.key;
       }
     }
-    return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
+    const heldOf = (id: number): Map<string, bigint> | undefined => {
+      const a = amounts[id];
+      if (!a) return undefined;
+      const m = new Map<string, bigint>();
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (v !== undefined && v !== 0n) m.set(table.assets[i]!, v);
+      }
+      return m;
+    };
+    return {
+      edges,
+      held: new NodeColumnMap(index, keyOf, heldOf, holders),
+      fees: nonZero(this.fees),
+      overlap: nonZero(this.overlap),
+      hops: new NodeColumnMap(index, keyOf, (id) => (hop[id]! >= 0 ? hop[id] : undefined), hops),
+      via: new NodeColumnMap(index, keyOf, (id) => (via[id]! >= 0 ? table.view(via[id]!) : undefined), vias),
+    };
   }
 
   /**
