@@ -13,7 +13,7 @@ import type { AddressNames } from './names.js';
 /** One endpoint as the report writes it. Fields added one by one in the documented order: the same JSON as a literal
  * with conditional spreads, built without a spread per optional field (a report can hold hundreds of thousands). */
 export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined, names: AddressNames): Endpoint {
-  const address = formatAddress(e.chain, e.address);
+  const address = names.address(e.chain, e.address, e.inflowEdges[0]?.transfer);
   const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address };
   if (e.label) {
     out.entity = e.label.entity;
