@@ -107,7 +107,10 @@ export function sortChronologically<T>(list: T[], of: (item: T) => AccountTransf
     let end = start + 1;
     while (end < n && ts[order[end]!]!.time === time) end++;
     // A run of equal times, in input order: the comparator decides within it (a stable sort, as the plain one).
-    if (end - start > 1) order.set(Array.from(order.subarray(start, end)).sort((a, b) => compareTransfers(ts[a]!, ts[b]!)), start);
+    if (end - start > 1) {
+      const run = Array.from(order.subarray(start, end)).sort((a, b) => compareTransfers(ts[a]!, ts[b]!));
+      order.set(run, start);
+    }
     start = end;
   }
   const items = list.slice();

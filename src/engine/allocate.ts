@@ -31,13 +31,13 @@ export class NodeColumnMap<V> implements ReadonlyMap<string, V> {
     /** Keys by id (undefined: no node of this snapshot). */
     private readonly keyOf: readonly (string | undefined)[],
     /** The value of a node by id; undefined when the node is not in this map. */
-    private readonly valueOf: (id: number) => V | undefined,
+    private readonly read: (id: number) => V | undefined,
     readonly size: number,
   ) {}
 
   get(key: string): V | undefined {
     const id = this.index.get(key);
-    return id === undefined ? undefined : this.valueOf(id);
+    return id === undefined ? undefined : this.read(id);
   }
 
   has(key: string): boolean {
@@ -49,7 +49,7 @@ export class NodeColumnMap<V> implements ReadonlyMap<string, V> {
     for (let id = 0; id < keyOf.length; id++) {
       const key = keyOf[id];
       if (key === undefined) continue;
-      const v = this.valueOf(id);
+      const v = this.read(id);
       if (v !== undefined) yield [key, v];
     }
   }

@@ -207,13 +207,7 @@ function decide(
  * does not go to a service ends the look, so most addresses cost one counterparty's classification. It reads the
  * flow's columns (`rows`: the node's movements, chronologically), so the addresses it passes over cost no view.
  */
-function mayBeDeposit(
-  node: FlowNode,
-  rows: readonly number[],
-  c: FlowColumns,
-  serviceOf: (n: FlowNode) => Label | undefined,
-  rule: DepositRule,
-): boolean {
+function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, serviceOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
   const id = node.id;
   let paysService = false;
   // What the address received in the asset last asked (one asset is the common case).

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getAddress, hexlify } from 'ethers';
-import { formatAddress, formatAddressUncached, normalizeAddress, tronBase58ToHex, tronHexToBase58, tronFromEvmHex, isValidAddress } from '../../src/core/address.js';
+import {
+  formatAddress,
+  formatAddressUncached,
+  normalizeAddress,
+  tronBase58ToHex,
+  tronHexToBase58,
+  tronFromEvmHex,
+  isValidAddress,
+} from '../../src/core/address.js';
 import { InvalidAddressError } from '../../src/core/errors.js';
 
 describe('EVM addresses', () => {
@@ -38,7 +46,11 @@ describe('EVM addresses', () => {
       const [how, at, c] = e;
       return `${p}${hex.slice(0, at)}${how === 'drop' ? '' : c}${hex.slice(how === 'add' ? at : at + 1)}`;
     });
-    const text = fc.oneof(hexText, fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => hexlify(b)), fc.string({ maxLength: 50 }));
+    const text = fc.oneof(
+      hexText,
+      fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => hexlify(b)),
+      fc.string({ maxLength: 50 }),
+    );
     fc.assert(
       fc.property(fc.constantFrom('ethereum', 'evm:56', 'evm:8453', 'tron', 'bitcoin', 'bitcoin-testnet'), text, (chain, t) => {
         // Twice: the first call may fill the memo, the second reads it.
