@@ -147,30 +147,48 @@ const checksummed = new Map<string, string>();
 /** The form shown to people: EIP-55 checksummed for EVM, unchanged otherwise. */
 export function formatAddress(chain: string, normalized: string): string {
   if (getChain(chain).family !== 'evm') return normalized;
-  // Only well-formed addresses are remembered, so a hit needs no pattern test.
+  // Only well-formed addresses are remembered, so a hit needs no check of the form.
   let out = checksummed.get(normalized);
   if (out !== undefined) return out;
-  if (!EVM_HEX.test(normalized)) return normalized;
+  out = eip55(normalized);
+  if (out === undefined) return normalized;
   if (checksummed.size >= 250_000) checksummed.clear();
-  checksummed.set(normalized, (out = eip55(normalized.toLowerCase())));
+  checksummed.set(normalized, out);
   return out;
 }
 
-// One buffer of char codes for every checksum (the string is made from it at once).
+/** `formatAddress` without its memo, for callers that keep their own per use (report/names.ts: once per flow node). */
+export function formatAddressUncached(chain: string, normalized: string): string {
+  if (getChain(chain).family !== 'evm') return normalized;
+  return eip55(normalized) ?? normalized;
+}
+
+// One buffer for the 40 lower-case hex digits hashed, one of char codes for every checksum (the string is made from it at once).
+const digits = new Uint8Array(40);
 const codes = new Array<number>(42).fill(0);
 
 /**
- * EIP-55 of a lower-case 0x address: a hex digit is upper-case where the keccak-256 of the 40 lower-case characters
- * has a nibble >= 8. js-sha3 rather than ethers' getAddress: reports checksum every address they print, and this
- * is several times faster (tests hold both to the same answers).
+ * EIP-55 of an EVM address (`0x` and 40 hex digits, either case; undefined for anything else): a hex digit is
+ * upper-case where the keccak-256 of the 40 lower-case digits has a nibble >= 8. The form is checked and the digits
+ * lower-cased in one pass over the char codes, which are hashed as they are (no regular expression, no string copies).
+ * js-sha3 rather than ethers' getAddress: reports checksum every address they print, and this is several times
+ * faster (tests hold both to the same answers).
  */
-function eip55(lower: string): string {
-  const hash = sha3().keccak256.array(lower.slice(2));
+function eip55(address: string): string | undefined {
+  if (address.length !== 42 || address.charCodeAt(0) !== 0x30 || address.charCodeAt(1) !== 0x78) return undefined;
+  for (let i = 0; i < 40; i++) {
+    const c = address.charCodeAt(i + 2);
+    if (c >= 0x30 && c <= 0x39) digits[i] = c;
+    else if (c >= 0x61 && c <= 0x66) digits[i] = c;
+    else if (c >= 0x41 && c <= 0x46) digits[i] = c + 0x20;
+    else return undefined;
+  }
+  const hash = sha3().keccak256.array(digits);
   // One flat string from char codes: appending char by char leaves a 40-deep chain of cons strings per address.
   codes[0] = 0x30;
   codes[1] = 0x78;
   for (let i = 0; i < 40; i++) {
-    const c = lower.charCodeAt(i + 2);
+    const c = digits[i]!;
     const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f;
     codes[i + 2] = nibble >= 8 && c >= 0x61 ? c - 0x20 : c;
   }

@@ -88,25 +88,32 @@ export function sortChronologically<T>(list: T[], of: (item: T) => AccountTransf
   const n = list.length;
   const plain = () => list.sort((a, b) => compareTransfers(of(a), of(b)));
   if (n < 64 || n >= INDEX_BITS) return plain();
+  // Each item's movement is read once; the sort moves indexes, and the items once at the end.
+  const ts = new Array<AccountTransfer>(n);
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const time = of(list[i]!).time;
+    const t = of(list[i]!);
+    ts[i] = t;
+    const time = t.time;
     // time * 2^21 + i stays exact below 2^53 for whole seconds under 2^32.
     if (!Number.isInteger(time) || time < 0 || time >= 2 ** 32) return plain();
     keys[i] = time * INDEX_BITS + i;
   }
   keys.sort();
-  const sorted = Array.from(keys, (k) => list[k % INDEX_BITS]!);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % INDEX_BITS;
   for (let start = 0; start < n; ) {
-    const time = of(sorted[start]!).time;
+    const time = ts[order[start]!]!.time;
     let end = start + 1;
-    while (end < n && of(sorted[end]!).time === time) end++;
+    while (end < n && ts[order[end]!]!.time === time) end++;
+    // A run of equal times, in input order: the comparator decides within it (a stable sort, as the plain one).
     if (end - start > 1) {
-      const run = sorted.slice(start, end).sort((a, b) => compareTransfers(of(a), of(b)));
-      for (let i = 0; i < run.length; i++) sorted[start + i] = run[i]!;
+      const run = Array.from(order.subarray(start, end)).sort((a, b) => compareTransfers(ts[a]!, ts[b]!));
+      order.set(run, start);
     }
     start = end;
   }
-  for (let i = 0; i < n; i++) list[i] = sorted[i]!;
+  const items = list.slice();
+  for (let i = 0; i < n; i++) list[i] = items[order[i]!]!;
   return list;
 }

@@ -14,7 +14,7 @@ import {
   type DepositMovement,
   type DepositRule,
 } from '../heuristics/deposit.js';
-import type { FlowNode, FlowTransfer, TaintFlow } from './flow.js';
+import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
 import { nodeKey, splitNodeKey } from './state.js';
 
 /** An unlabeled address the trace found to be a service's deposit address, and the evidence per asset key. */
@@ -141,9 +141,9 @@ function depositDecider(
     if (forwarder) {
       transfers = (sources.forwarders?.get(key) ?? []).filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
     } else {
-      const events = flow.movementsOf(node);
-      if (!mayBeDeposit(node, events, serviceOf, rule)) return undefined;
-      transfers = events.filter((e) => e.fromNode !== e.toNode);
+      const { rows, columns } = flow.rowsOf(node);
+      if (!mayBeDeposit(node, rows, columns, serviceOf, rule)) return undefined;
+      transfers = flow.movementsOf(node).filter((e) => e.fromNode !== e.toNode);
     }
     const { chain, address } = splitNodeKey(key);
     if (labels.get(chain, address)) return undefined;
@@ -204,32 +204,37 @@ function decide(
  * A quick look before the evidence is collected: most addresses never pay a service, or pay someone else more
  * than dust, and are passed over after a label lookup or two. The payments that could rule the address out (not
  * native value, not below the floor, more than dust of what it received) are looked at first: the first of them that
- * does not go to a service ends the look, so most addresses cost one counterparty's classification.
+ * does not go to a service ends the look, so most addresses cost one counterparty's classification. It reads the
+ * flow's columns (`rows`: the node's movements, chronologically), so the addresses it passes over cost no view.
  */
-function mayBeDeposit(node: FlowNode, events: readonly FlowTransfer[], serviceOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
+function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, serviceOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
+  const id = node.id;
   let paysService = false;
   // What the address received in the asset last asked (one asset is the common case).
-  let receivedAsset: string | undefined;
+  let receivedAsset = -1;
   let received = 0n;
-  for (const e of events) {
-    if (e.fromNode !== node || e.toNode === node || e.t.amount === 0n) continue;
+  for (const m of rows) {
+    if (c.from[m] !== id || c.to[m] === id) continue;
+    const amount = c.amount[m]!;
+    if (amount === 0n) continue;
     // (Native value passed on may be gas money: the heuristic weighs it.)
-    if (e.t.asset.kind === 'native' || e.t.amount < (rule.minValue?.get(e.asset) ?? 0n)) continue;
-    if (e.asset !== receivedAsset) {
-      receivedAsset = e.asset;
-      received = receivedOf(node, events, e.asset);
+    const a = c.asset[m]!;
+    if (c.isNative(a) || amount < (rule.minValue?.get(c.assets[a]!) ?? 0n)) continue;
+    if (a !== receivedAsset) {
+      receivedAsset = a;
+      received = receivedOf(id, rows, c, a);
     }
-    if (withinDustShare(e.t.amount, received, rule)) continue;
-    if (!serviceOf(e.toNode)) return false;
+    if (withinDustShare(amount, received, rule)) continue;
+    if (!serviceOf(c.nodes[c.to[m]!]!)) return false;
     paysService = true;
   }
   if (paysService) return true;
-  for (const e of events) if (e.fromNode === node && e.toNode !== node && e.t.amount !== 0n && serviceOf(e.toNode)) return true;
+  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && c.amount[m] !== 0n && serviceOf(c.nodes[c.to[m]!]!)) return true;
   return false;
 }
 
-function receivedOf(node: FlowNode, events: readonly FlowTransfer[], asset: string): bigint {
+function receivedOf(id: number, rows: readonly number[], c: FlowColumns, asset: number): bigint {
   let sum = 0n;
-  for (const e of events) if (e.toNode === node && e.fromNode !== node && e.asset === asset) sum += e.t.amount;
+  for (const m of rows) if (c.to[m] === id && c.from[m] !== id && c.asset[m] === asset) sum += c.amount[m]!;
   return sum;
 }

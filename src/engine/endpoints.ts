@@ -11,6 +11,7 @@ import type { Allocation, TaintedEdge } from './allocate.js';
 import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
 import { nodeKey, splitNodeKey } from './state.js';
 import type { StopReason } from './stops.js';
+import type { NodeInflows } from './flow.js';
 
 export interface EndpointData {
   kind: EndpointKind;
@@ -94,8 +95,8 @@ export interface BridgeDepositData {
 
 export interface EndpointInput {
   allocation: Allocation;
-  /** The tainted movements into each node (`TaintFlow.inflows()`). */
-  inflows: ReadonlyMap<string, readonly TaintedEdge[]>;
+  /** The tainted movements into each node (`TaintFlow.inflows()`: asked for the nodes that hold taint). */
+  inflows: NodeInflows;
   expanded: ReadonlySet<string>;
   stops: ReadonlyMap<string, StopReason>;
   deposits: ReadonlyMap<string, DepositInference>;

@@ -134,6 +134,11 @@ export class FlowTable {
     return m;
   }
 
+  /** Whether asset index `a` is a chain's native value (its key says so: core/asset.ts assetKey). */
+  isNative(a: number): boolean {
+    return this.assets[a]!.endsWith(':native');
+  }
+
   /** The movement object of row `m` (a table row's is made on first ask, then kept). */
   tOf(m: number): AccountTransfer {
     let t = this.t[m];

@@ -1,13 +1,21 @@
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import { flowThroughTransaction } from '../taint/transaction.js';
-import type { Allocation, TaintedEdge } from './allocate.js';
+import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
 import { splitNodeKey } from './state.js';
 import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
+
+/** The tainted movements into a node, by node key (`TaintFlow.inflows()`; a Map of them serves as well). */
+export interface NodeInflows {
+  get(key: string): readonly TaintedEdge[] | undefined;
+}
+
+/** The movement columns as builders outside the flow read them (src/engine/flow-table.ts `FlowTable`). */
+export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount' | 'from' | 'to' | 'asset' | 'isNative'>>;
 
 /**
  * What the flow knows of one source table (adapter.ts TransferTable): its index among the flow's tables, the node id
@@ -513,25 +521,56 @@ export class TaintFlow {
     const tainted: number[] = [];
     for (let m = 0; m < table.size; m++) if (table.taint[m]! > 0n) tainted.push(m);
     const edges: TaintedEdge[] = table.sortRows(tainted).map((m) => table.view(m));
-    const held = new Map<string, Map<string, bigint>>();
-    const hops = new Map<string, number>();
-    const via = new Map<string, TaintedEdge>();
+    // Hop counts, edges and holdings by node id as they are now, behind one index of keys: no map per node.
+    const nodes = this.nodeList;
+    const index = new Map<string, number>();
+    const keyOf: (string | undefined)[] = new Array(nodes.length);
+    const hop = new Int32Array(nodes.length).fill(-1);
+    const via = new Int32Array(nodes.length).fill(-1);
+    const amounts: (readonly (bigint | undefined)[] | undefined)[] = new Array(nodes.length);
+    let hops = 0;
+    let vias = 0;
+    let holders = 0;
     const contractHeld = this.contractHoldings();
-    for (const node of this.nodeList) {
+    for (const node of nodes) {
+      const id = node.id;
       if (node.hop >= 0) {
-        hops.set(node.key, node.hop);
-        if (node.via >= 0) via.set(node.key, table.view(node.via));
+        hop[id] = node.hop;
+        hops++;
+        if (node.via >= 0) {
+          via[id] = node.via;
+          vias++;
+        }
       }
-      let m: Map<string, bigint> | undefined;
-      const amounts = (node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received) ?? [];
-      for (let i = 0; i < amounts.length; i++) {
-        const v = amounts[i];
-        if (v === undefined || v === 0n) continue;
-        if (!m) held.set(node.key, (m = new Map()));
-        m.set(table.assets[i]!, v);
+      // (An expanded node's `held` is replaced at each replay, `received` changes in place: copied.)
+      const own = node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received?.slice();
+      if (own?.some((v) => v !== undefined && v !== 0n)) {
+        amounts[id] = own;
+        holders++;
+      }
+      if (hop[id]! >= 0 || amounts[id]) {
+        index.set(node.key, id);
+        keyOf[id] = node.key;
       }
     }
-    return { edges, held, fees: nonZero(this.fees), overlap: nonZero(this.overlap), hops, via };
+    const heldOf = (id: number): Map<string, bigint> | undefined => {
+      const a = amounts[id];
+      if (!a) return undefined;
+      const m = new Map<string, bigint>();
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (v !== undefined && v !== 0n) m.set(table.assets[i]!, v);
+      }
+      return m;
+    };
+    return {
+      edges,
+      held: new NodeColumnMap(index, keyOf, heldOf, holders),
+      fees: nonZero(this.fees),
+      overlap: nonZero(this.overlap),
+      hops: new NodeColumnMap(index, keyOf, (id) => (hop[id]! >= 0 ? hop[id] : undefined), hops),
+      via: new NodeColumnMap(index, keyOf, (id) => (via[id]! >= 0 ? table.view(via[id]!) : undefined), vias),
+    };
   }
 
   /**
@@ -569,16 +608,18 @@ export class TaintFlow {
   }
 
   /**
-   * The tainted movements into each node that received taint, by node key: the endpoint builder needs them per node,
-   * and grouping the allocation's edges by recipient would cost a map lookup per edge.
+   * The tainted movements into each node that received taint, by node key, chronologically: made when asked (the
+   * endpoint builder asks for the nodes that hold taint, not for every node taint passed through), so read it before
+   * release(). A node with none reads as undefined.
    */
-  inflows(): Map<string, TaintedEdge[]> {
-    const out = new Map<string, TaintedEdge[]>();
-    for (const node of this.nodeList) {
-      const list = node.contract ? this.contractInflows(node) : node.received ? this.taintedInflows(node) : [];
-      if (list.length > 0) out.set(node.key, list);
-    }
-    return out;
+  inflows(): NodeInflows {
+    return {
+      get: (key) => {
+        const node = this.lookup(key);
+        const list = !node ? [] : node.contract ? this.contractInflows(node) : node.received ? this.taintedInflows(node) : [];
+        return list.length > 0 ? list : undefined;
+      },
+    };
   }
 
   /**
@@ -602,6 +643,16 @@ export class TaintFlow {
   movementsOf(node: FlowNode): readonly FlowTransfer[] {
     this.sortEvents(state(node));
     return node.events.map((m) => this.table.view(m));
+  }
+
+  /**
+   * Read access for the builders after the rounds (settle: the deposit rule's quick look): `node`'s rows in
+   * chronological order and the columns that describe them, without a view per row (a view keeps its row's source
+   * movement past `release()`).
+   */
+  rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
+    this.sortEvents(state(node));
+    return { rows: node.events, columns: this.table };
   }
 
   private sortEvents(node: NodeState): void {

@@ -308,7 +308,7 @@ function evidenceOf(state: RunState): Evidence[] {
 }
 
 function mergeAllocations(a: Allocation, b: Allocation): Allocation {
-  const sumInto = (target: Map<string, bigint>, source: Map<string, bigint>) => {
+  const sumInto = (target: Map<string, bigint>, source: ReadonlyMap<string, bigint>) => {
     for (const [k, v] of source) target.set(k, (target.get(k) ?? 0n) + v);
     return target;
   };

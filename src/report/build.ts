@@ -11,6 +11,7 @@ import { isoTime } from './assets.js';
 import { conservation } from './conservation.js';
 import { conversionSection } from './conversions.js';
 import { reportEndpoint } from './endpoint.js';
+import { AddressNames } from './names.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
 
 /** Endpoints by chain, address, asset key and kind (a stable sort: ties keep the engine's order). */
@@ -38,7 +39,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     sources: outcome.sources,
     seeds: seedRows(outcome),
     ...(conversions ? { conversions } : {}),
-    endpoints: list.map((e) => reportEndpoint(e, caseJurisdiction)),
+    endpoints: reportEndpoints(list, caseJurisdiction),
     exchanges: serviceSection(serviceEndpoints, caseJurisdiction),
     jurisdictions: jurisdictionSection(serviceEndpoints, caseJurisdiction),
     conservation: conservation(outcome, list),
@@ -49,6 +50,14 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     stats: outcome.stats,
     complete: !outcome.failure,
   };
+}
+
+/** The endpoints as the report writes them, their movements' addresses formatted once per flow node. */
+function reportEndpoints(list: readonly EndpointData[], caseJurisdiction: string | undefined): TraceReport['endpoints'] {
+  const names = new AddressNames();
+  const out = new Array<TraceReport['endpoints'][number]>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = reportEndpoint(list[i]!, caseJurisdiction, names);
+  return out;
 }
 
 /** The settings the trace ran with; bridge settings only when they applied. */

@@ -8,11 +8,13 @@ import { requestable, type BridgeData, type EndpointData } from '../engine/endpo
 import type { DepositEvidence } from '../heuristics/deposit.js';
 import { isoTime } from './assets.js';
 import { amountText, money, reportAsset } from './figures.js';
+import type { AddressNames } from './names.js';
 
 /** One endpoint as the report writes it. Fields added one by one in the documented order: the same JSON as a literal
  * with conditional spreads, built without a spread per optional field (a report can hold hundreds of thousands). */
-export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined): Endpoint {
-  const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address: formatAddress(e.chain, e.address) };
+export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined, names: AddressNames): Endpoint {
+  const address = names.address(e.chain, e.address, e.inflowEdges[0]?.transfer);
+  const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address };
   if (e.label) {
     out.entity = e.label.entity;
     out.category = e.label.category;
@@ -24,7 +26,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
     }
   }
   if (e.depositAddress) {
-    out.depositAddress = formatAddress(e.chain, e.depositAddress);
+    out.depositAddress = e.depositAddress === e.address ? address : formatAddress(e.chain, e.depositAddress);
     out.depositInferred = e.depositInferred ?? false;
   }
   if (e.sweptTo) out.sweptTo = e.sweptTo.map((a) => formatAddress(e.chain, a));
@@ -39,7 +41,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   out.lastSeen = isoTime(e.lastSeen);
   out.txs = e.txs;
   out.path = e.path;
-  if (requestable(e)) requestDetail(e, out);
+  if (requestable(e)) requestDetail(e, out, names);
   return out as unknown as Endpoint;
 }
 
@@ -112,22 +114,41 @@ function reportDepositEvidence(
   };
 }
 
-/** A movement as a request cites it, then its counterparty (`from` of an inflow, `to` of a sweep) as the last field. */
-function movementRow(x: TaintedEdge, side: 'from' | 'to'): Record<string, unknown> {
+/**
+ * A movement as a request cites it, then its counterparty (`from` of an inflow, `to` of a sweep) as the last field.
+ * Object literals, one per side: every row of a side gets the same object shape at once.
+ */
+function inflowRow(x: TaintedEdge, names: AddressNames): Record<string, unknown> {
   const t = x.transfer.t;
-  const row: Record<string, unknown> = { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint) };
-  row[side] = formatAddress(t.chain, t[side]);
-  return row;
+  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), from: names.from(x.transfer) };
 }
-const inflowRow = (x: TaintedEdge) => movementRow(x, 'from');
-const outflowRow = (x: TaintedEdge) => movementRow(x, 'to');
-// One movement needs no copy and no sort.
-const chronological = (list: readonly TaintedEdge[]) => (list.length < 2 ? list : sortChronologically([...list], (e) => e.transfer.t));
+function outflowRow(x: TaintedEdge, names: AddressNames): Record<string, unknown> {
+  const t = x.transfer.t;
+  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), to: names.to(x.transfer) };
+}
+
+/** The rows of `list` in chronological order: the list itself when it is in that order already (inflows mostly are). */
+function chronologicalRows(
+  list: readonly TaintedEdge[],
+  row: (x: TaintedEdge, names: AddressNames) => Record<string, unknown>,
+  names: AddressNames,
+): Record<string, unknown>[] {
+  const ordered = inOrder(list) ? list : sortChronologically([...list], (e) => e.transfer.t);
+  const out = new Array<Record<string, unknown>>(ordered.length);
+  for (let i = 0; i < ordered.length; i++) out[i] = row(ordered[i]!, names);
+  return out;
+}
+
+/** Whether the movements are in chronological order (a stable sort would leave them as they are). */
+function inOrder(list: readonly TaintedEdge[]): boolean {
+  for (let i = 1; i < list.length; i++) if (compareTransfers(list[i - 1]!.transfer.t, list[i]!.transfer.t) > 0) return false;
+  return true;
+}
 
 /** What a request relies on: the movements into (and swept out of) the address, and the amount split by victim payment. */
-function requestDetail(e: EndpointData, out: Record<string, unknown>): void {
-  out.inflows = chronological(e.inflowEdges).map(inflowRow);
-  if (e.sweepEdges) out.outflows = chronological(e.sweepEdges).map(outflowRow);
+function requestDetail(e: EndpointData, out: Record<string, unknown>, names: AddressNames): void {
+  out.inflows = chronologicalRows(e.inflowEdges, inflowRow, names);
+  if (e.sweepEdges) out.outflows = chronologicalRows(e.sweepEdges, outflowRow, names);
   const parts: { seed: AccountTransfer; amount: bigint }[] = [];
   if (e.victims) for (const [seed, amount] of e.victims) if (seed) parts.push({ seed, amount });
   if (parts.length > 1) parts.sort((a, b) => compareTransfers(a.seed, b.seed));

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getAddress, hexlify } from 'ethers';
-import { formatAddress, normalizeAddress, tronBase58ToHex, tronHexToBase58, tronFromEvmHex, isValidAddress } from '../../src/core/address.js';
+import {
+  formatAddress,
+  formatAddressUncached,
+  normalizeAddress,
+  tronBase58ToHex,
+  tronHexToBase58,
+  tronFromEvmHex,
+  isValidAddress,
+} from '../../src/core/address.js';
 import { InvalidAddressError } from '../../src/core/errors.js';
 
 describe('EVM addresses', () => {
@@ -19,6 +27,38 @@ describe('EVM addresses', () => {
         expect(formatAddress('evm:137', lower)).toBe(getAddress(lower));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('prints any text as the rule does, with or without the memo: EIP-55 of 0x and 40 hex digits of either case, anything else unchanged, on every chain family', () => {
+    // The rule without the memo or the char-code check: the documented form by regular expression, ethers' checksum.
+    const reference = (chain: string, text: string) =>
+      ['ethereum', 'evm:56', 'evm:8453'].includes(chain) && /^0x[0-9a-fA-F]{40}$/.test(text) ? getAddress(text.toLowerCase()) : text;
+    // Mostly 0x and 40 hex digits of mixed case, then edited near the edges of the form: another prefix, one digit
+    // swapped for a character just outside the hex ranges, one digit dropped or added.
+    const prefix = fc.oneof({ arbitrary: fc.constant('0x'), weight: 6 }, fc.constantFrom('0X', '', '0', 'x0', '00x'));
+    const edit = fc.oneof(
+      { arbitrary: fc.constant(undefined), weight: 3 },
+      fc.tuple(fc.constantFrom('replace', 'drop', 'add'), fc.nat(39), fc.constantFrom('g', 'G', '/', ':', '`', '@', ' ', '\n', 'a', 'F', '0')),
+    );
+    const hexText = fc.tuple(prefix, fc.stringMatching(/^[0-9a-fA-F]{40}$/), edit).map(([p, hex, e]) => {
+      if (!e) return `${p}${hex}`;
+      const [how, at, c] = e;
+      return `${p}${hex.slice(0, at)}${how === 'drop' ? '' : c}${hex.slice(how === 'add' ? at : at + 1)}`;
+    });
+    const text = fc.oneof(
+      hexText,
+      fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => hexlify(b)),
+      fc.string({ maxLength: 50 }),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('ethereum', 'evm:56', 'evm:8453', 'tron', 'bitcoin', 'bitcoin-testnet'), text, (chain, t) => {
+        // Twice: the first call may fill the memo, the second reads it.
+        expect(formatAddress(chain, t)).toBe(reference(chain, t));
+        expect(formatAddress(chain, t)).toBe(reference(chain, t));
+        expect(formatAddressUncached(chain, t)).toBe(reference(chain, t));
+      }),
+      { numRuns: 4000 },
     );
   });
 

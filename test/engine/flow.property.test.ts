@@ -37,7 +37,7 @@ const worldArb = fc.record({
 });
 
 function canonical(a: Allocation) {
-  const sortMap = <V>(m: Map<string, V>) => [...m].sort(([x], [y]) => (x < y ? -1 : 1));
+  const sortMap = <V>(m: ReadonlyMap<string, V>) => [...m].sort(([x], [y]) => (x < y ? -1 : 1));
   return {
     edges: a.edges.map((e) => [transferId(e.transfer.t), e.taint.toString()]),
     held: sortMap(a.held).map(([n, m]) => [n, sortMap(m).map(([k, v]) => [k, v.toString()])]),

@@ -1,0 +1,47 @@
+import { formatAddress, formatAddressUncached } from '../core/address.js';
+import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
+import type { TracedTransfer } from '../engine/state.js';
+
+/**
+ * The shown form (formatAddress) of the addresses one report prints, by flow node: an account movement's ends are
+ * nodes of the flow, whose ids index one array, so each node's address is formatted once per report and found again
+ * without hashing its string (and without formatAddress's memo). Movements that are no flow rows (UTXO chains) go
+ * through formatAddress and its memo.
+ * Made per report and dropped with it.
+ */
+export class AddressNames {
+  private readonly names: string[] = [];
+  /** The node each name was made for (a report's movements come from one flow; a node of another gets its own). */
+  private readonly nodes: FlowNode[] = [];
+
+  /** The sender of `tr` as the report shows it. */
+  from(tr: TracedTransfer): string {
+    return tr instanceof FlowTransfer ? this.of(tr.fromNode) : formatAddress(tr.t.chain, tr.t.from);
+  }
+
+  /** The recipient of `tr` as the report shows it. */
+  to(tr: TracedTransfer): string {
+    return tr instanceof FlowTransfer ? this.of(tr.toNode) : formatAddress(tr.t.chain, tr.t.to);
+  }
+
+  /**
+   * `address` on `chain` as the report shows it; `into` is a movement into that address when the caller has one (an
+   * endpoint's first inflow), whose flow node then holds the name.
+   */
+  address(chain: string, address: string, into: TracedTransfer | undefined): string {
+    if (into instanceof FlowTransfer) {
+      const node = into.toNode;
+      if (node.address === address && node.chain === chain) return this.of(node);
+    }
+    return formatAddress(chain, address);
+  }
+
+  private of(node: FlowNode): string {
+    const id = node.id;
+    if (this.nodes[id] === node) return this.names[id]!;
+    const name = formatAddressUncached(node.chain, node.address);
+    this.nodes[id] = node;
+    this.names[id] = name;
+    return name;
+  }
+}
