@@ -4,7 +4,6 @@ import { flowThroughTransaction } from '../taint/transaction.js';
 import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
-import { splitNodeKey } from './state.js';
 import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
@@ -60,6 +59,8 @@ export class TaintFlow {
   private readonly dirtyBoxes = new Set<BoxState>();
   /** Ledgers by asset index, reused by every replay. */
   private readonly ledgers: Ledger[] = [];
+  /** Nodes by key, made when first asked (`lookup`). */
+  private byKey: Map<string, NodeState> | undefined;
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
   private readonly spaces = new Map<TransferTable, IdSpace>();
 
@@ -98,6 +99,7 @@ export class TaintFlow {
         boxes: undefined,
       };
       nodes.set(address, node);
+      this.byKey?.set(node.key, node);
       this.table.nodes.push(node);
     }
     return node;
@@ -671,13 +673,20 @@ export class TaintFlow {
     for (const node of this.nodeList) node.events.length = 0;
     this.table.release();
     this.byChain.clear();
+    this.byKey = new Map();
     this.spaces.clear();
   }
 
-  /** The node of a key (`chain|address`) if the flow has seen it. */
+  /**
+   * The node of a key (`chain|address`) if the flow has seen it. The index by key is made on the first call (the
+   * builders after the rounds ask for many; the rounds themselves find nodes by chain and address) and kept up to date.
+   */
   lookup(key: string): FlowNode | undefined {
-    const { chain, address } = splitNodeKey(key);
-    return this.peek(chain, address);
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const node of this.nodeList) this.byKey.set(node.key, node);
+    }
+    return this.byKey.get(key);
   }
 }
 
