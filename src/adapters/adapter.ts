@@ -69,6 +69,9 @@ export interface TransferTable {
   transfer(row: number): AccountTransfer;
   asset(row: number): AssetRef;
   amount(row: number): bigint;
+  /** The row's transaction hash (as its movement object has it) and time (unix seconds). */
+  tx(row: number): string;
+  time(row: number): number;
   /** Undefined when the row carries no fee. */
   fee(row: number): bigint | undefined;
   /** Position in the table's chronological order: rows sort by it as compareTransfers sorts their movements. */

@@ -80,7 +80,7 @@ export function attributeTaint(
     if (tr.box) boxIn.set(tr, w);
     // An address with no outflow to come needs no ledger, unless it is kept or a bridge whose deposits continue.
     if ((lastOut.get(to) ?? -1) > i || keep.has(to)) ledgers.put(to, tr.asset, w, taint);
-    bridges.record(to, tr.t.tx, w);
+    bridges.record(to, tr.tx, w);
   });
   return {
     ofEdge: (edge) => kept.get(edge) ?? new Map([[undefined, Number(edge.taint)]]),
@@ -193,7 +193,7 @@ function boxOutputsLast(edges: readonly TaintedEdge[]): readonly TaintedEdge[] {
   const out: TaintedEdge[] = [];
   for (let i = 0; i < edges.length; ) {
     let j = i;
-    while (j < edges.length && edges[j]!.transfer.t.tx === edges[i]!.transfer.t.tx) j++;
+    while (j < edges.length && edges[j]!.transfer.tx === edges[i]!.transfer.tx) j++;
     const run = edges.slice(i, j);
     out.push(...run.filter((e) => !(e.transfer as FlowFields).boxInputs), ...run.filter((e) => (e.transfer as FlowFields).boxInputs));
     i = j;

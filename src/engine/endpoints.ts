@@ -373,8 +373,8 @@ function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef,
   let firstSeen = Number.POSITIVE_INFINITY;
   let lastSeen = Number.NEGATIVE_INFINITY;
   for (const e of edgesIn) {
-    if (e.transfer.t.time < firstSeen) firstSeen = e.transfer.t.time;
-    if (e.transfer.t.time > lastSeen) lastSeen = e.transfer.t.time;
+    if (e.transfer.time < firstSeen) firstSeen = e.transfer.time;
+    if (e.transfer.time > lastSeen) lastSeen = e.transfer.time;
   }
   const path = place.taken ? [...at.path] : (at.path as string[]);
   place.taken = true;
@@ -396,7 +396,7 @@ function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef,
 
 /** The transactions of `edges`, each once, sorted (sorted, then repeats dropped: no set of them). */
 function txsOf(edges: readonly TaintedEdge[]): string[] {
-  const txs = edges.map((e) => e.transfer.t.tx);
+  const txs = edges.map((e) => e.transfer.tx);
   if (txs.length < 2) return txs;
   txs.sort();
   let n = 1;
@@ -465,7 +465,7 @@ function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set
   let path: readonly string[] = known ?? rootPath(input, current, paths, visiting ?? new Set());
   if (!known) memo.set(current, path);
   for (let i = chain.length - 1; i >= 0; i--) {
-    path = [...path, edges[i]!.transfer.t.tx];
+    path = [...path, edges[i]!.transfer.tx];
     memo.set(chain[i]!, path);
   }
   return path;

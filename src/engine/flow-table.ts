@@ -74,6 +74,9 @@ export class FlowTable {
   sourceRow = new Int32Array(1024);
   /** Chronological rank of a table row within its table (rows of one table compare by it). */
   rank = new Int32Array(1024);
+  time = new Float64Array(1024);
+  /** Transaction hashes of table rows, made when first read (a given object has its own). */
+  private readonly txs: (string | undefined)[] = [];
   from = new Int32Array(1024);
   to = new Int32Array(1024);
   asset = new Int32Array(1024);
@@ -94,7 +97,7 @@ export class FlowTable {
 
   /** Adds a movement given as an object. */
   push(t: AccountTransfer, from: number, to: number, asset: number): number {
-    const m = this.next(from, to, asset, -1, -1, -1);
+    const m = this.next(from, to, asset, -1, -1, -1, t.time);
     this.t[m] = t;
     this.amount.push(t.amount);
     if (t.fee && t.asset.kind === 'native') this.nativeFee[m] = t.fee;
@@ -104,14 +107,14 @@ export class FlowTable {
   /** Adds row `row` of the table at `source` (its index in `sources`), whose amount the caller read. */
   pushRow(source: number, row: number, from: number, to: number, asset: number, amount: bigint): number {
     const table = this.sources[source]!;
-    const m = this.next(from, to, asset, source, row, table.rank(row));
+    const m = this.next(from, to, asset, source, row, table.rank(row), table.time(row));
     this.amount.push(amount);
     const fee = table.fee(row);
     if (fee && table.asset(row).kind === 'native') this.nativeFee[m] = fee;
     return m;
   }
 
-  private next(from: number, to: number, asset: number, source: number, row: number, rank: number): number {
+  private next(from: number, to: number, asset: number, source: number, row: number, rank: number, time: number): number {
     const m = this.amount.length;
     if (m === this.from.length) {
       this.from = grow(this.from);
@@ -120,6 +123,9 @@ export class FlowTable {
       this.source = grow(this.source);
       this.sourceRow = grow(this.sourceRow);
       this.rank = grow(this.rank);
+      const times = new Float64Array(this.time.length * 2);
+      times.set(this.time);
+      this.time = times;
     }
     this.from[m] = from;
     this.to[m] = to;
@@ -127,7 +133,9 @@ export class FlowTable {
     this.source[m] = source;
     this.sourceRow[m] = row;
     this.rank[m] = rank;
+    this.time[m] = time;
     this.taint.push(ZERO);
+    this.txs.push(undefined);
     // Dense from the start: arrays written at scattered rows later would turn into slow dictionaries.
     this.t.push(undefined);
     this.views.push(undefined);
@@ -148,6 +156,19 @@ export class FlowTable {
       this.t[m] = t = this.sources[source]!.transfer(this.sourceRow[m]!);
     }
     return t;
+  }
+
+  /** The transaction hash of row `m`, without making its movement object. */
+  txOf(m: number): string {
+    const t = this.t[m];
+    if (t) return t.tx;
+    let tx = this.txs[m];
+    if (tx === undefined) {
+      const source = this.source[m]!;
+      if (source < 0) throw new Error(`internal: movement ${m} was released`);
+      this.txs[m] = tx = this.sources[source]!.tx(this.sourceRow[m]!);
+    }
+    return tx;
   }
 
   /** Chronological order of two rows (compareTransfers): by rank within one table, else by their movements. */
@@ -209,6 +230,14 @@ export class FlowTransfer implements TracedTransfer {
 
   get t(): AccountTransfer {
     return this.table.tOf(this.m);
+  }
+
+  get tx(): string {
+    return this.table.txOf(this.m);
+  }
+
+  get time(): number {
+    return this.table.time[this.m]!;
   }
 
   /** Key of the movement's asset. */

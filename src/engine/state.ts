@@ -6,6 +6,9 @@ export interface TracedTransfer {
   /** Graph edge key when it differs from `transferId(t)` (UTXO outputs). */
   id?: string;
   t: AccountTransfer;
+  /** `t.tx` and `t.time`, read without making `t` where it is made on demand (the flow's table rows). */
+  readonly tx: string;
+  readonly time: number;
   from: string;
   to: string;
   asset: string;

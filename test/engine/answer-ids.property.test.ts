@@ -49,6 +49,8 @@ function plainTable(
     transfer: (row) => rows[row]!,
     asset: (row) => rows[row]!.asset,
     amount: (row) => rows[row]!.amount,
+    tx: (row) => rows[row]!.tx,
+    time: (row) => rows[row]!.time,
     fee: (row) => rows[row]!.fee,
     rank: (row) => rank.get(row)!,
     movement: (row) => first.get(transferId(rows[row]!))!,
@@ -97,7 +99,7 @@ describe('answers by ids', () => {
     transfers.forEach((t, i) => {
       expect(table.transfer(row[i]!)).toEqual(t);
       expect([table.address(from[i]!), table.address(to[i]!), table.addressChain(from[i]!)]).toEqual([t.from, t.to, t.chain]);
-      expect([table.amount(row[i]!), table.fee(row[i]!), table.asset(row[i]!)]).toEqual([t.amount, t.fee, t.asset]);
+      expect([table.amount(row[i]!), table.fee(row[i]!), table.asset(row[i]!), table.tx(row[i]!), table.time(row[i]!)]).toEqual([t.amount, t.fee, t.asset, t.tx, t.time]);
       expect(table.find(t)).toBe(table.movement(row[i]!));
     });
     // Ranks order rows as compareTransfers orders their movements; repeated rows share a movement id, others do not.

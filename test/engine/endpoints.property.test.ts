@@ -61,7 +61,7 @@ function edge(from: string, to: string, tx: number, time: number, asset: string)
     block: 1_000 + time,
     time: 1_700_000_000 + time,
   };
-  return { transfer: { t, from, to, asset }, taint: 10n };
+  return { transfer: { t, tx: t.tx, time: t.time, from, to, asset }, taint: 10n };
 }
 
 /** The endpoint input of a generated world, its addresses held in the order `rank` gives. */

@@ -99,7 +99,7 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
           flow.settle();
           const sorted = [...known.values()]
             .sort(compareTransfers)
-            .map((t) => ({ t, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
+            .map((t) => ({ t, tx: t.tx, time: t.time, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
           const expected = referenceAllocate(sorted, seedIds, expanded, w.model, seedNodes);
           const actual = flow.snapshot();
           expect(canonical(actual)).toEqual(canonical(expected));

@@ -61,7 +61,7 @@ describe('engine on very large batches', () => {
     const to = nodeKey('ethereum', hub);
     const edges: TaintedEdge[] = Array.from({ length: N }, (_, i) => {
       const t = transfer(i);
-      return { transfer: { id: `${i}`, t, from: nodeKey('ethereum', t.from), to, asset: 'ethereum:usdt' }, taint: 1n };
+      return { transfer: { id: `${i}`, t, tx: t.tx, time: t.time, from: nodeKey('ethereum', t.from), to, asset: 'ethereum:usdt' }, taint: 1n };
     });
     const allocation: Allocation = {
       edges,

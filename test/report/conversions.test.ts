@@ -33,7 +33,7 @@ async function outcomeOf(world: SwapDatasetWorld): Promise<{ outcome: TraceOutco
 }
 
 const edge = (t: AccountTransfer, taint: bigint): TaintedEdge => ({
-  transfer: { t, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetKey(t.asset) },
+  transfer: { t, tx: t.tx, time: t.time, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetKey(t.asset) },
   taint,
 });
 
