@@ -437,7 +437,15 @@ function edgeTransfer(chain: string, from: string, out: TaintedOutput, tx: UtxoT
     block: tx.block ?? 0,
     time: out.time,
   };
-  return { id: `${chain}|${tx.txid}|out|${out.n}`, t, tx: t.tx, time: t.time, from: nodeKey(chain, from), to: nodeKey(chain, out.address), asset: assetKey(t.asset) };
+  return {
+    id: `${chain}|${tx.txid}|out|${out.n}`,
+    t,
+    tx: t.tx,
+    time: t.time,
+    from: nodeKey(chain, from),
+    to: nodeKey(chain, out.address),
+    asset: assetKey(t.asset),
+  };
 }
 
 /** Several tainted outputs to one address with the same stop become one endpoint. */

@@ -99,7 +99,13 @@ describe('answers by ids', () => {
     transfers.forEach((t, i) => {
       expect(table.transfer(row[i]!)).toEqual(t);
       expect([table.address(from[i]!), table.address(to[i]!), table.addressChain(from[i]!)]).toEqual([t.from, t.to, t.chain]);
-      expect([table.amount(row[i]!), table.fee(row[i]!), table.asset(row[i]!), table.tx(row[i]!), table.time(row[i]!)]).toEqual([t.amount, t.fee, t.asset, t.tx, t.time]);
+      expect([table.amount(row[i]!), table.fee(row[i]!), table.asset(row[i]!), table.tx(row[i]!), table.time(row[i]!)]).toEqual([
+        t.amount,
+        t.fee,
+        t.asset,
+        t.tx,
+        t.time,
+      ]);
       expect(table.find(t)).toBe(table.movement(row[i]!));
     });
     // Ranks order rows as compareTransfers orders their movements; repeated rows share a movement id, others do not.
