@@ -11,8 +11,7 @@ export interface NodeState {
   /** The two halves of `key`, kept so that nothing splits the key again. */
   readonly chain: string;
   readonly address: string;
-  /** Rows of the movements in or out, in chronological order once `sorted`. */
-  readonly events: number[];
+  /** Its movements (the flow's event lists) are in chronological order. */
   sorted: boolean;
   expanded: boolean;
   /** Stamp of the source answer that fetched this address's movements to expand it (0: none). */

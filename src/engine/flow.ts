@@ -4,6 +4,7 @@ import { flowThroughTransaction } from '../taint/transaction.js';
 import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
+import { EventLists } from './event-lists.js';
 import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
@@ -59,6 +60,8 @@ export class TaintFlow {
   private readonly dirtyBoxes = new Set<BoxState>();
   /** Ledgers by asset index, reused by every replay. */
   private readonly ledgers: Ledger[] = [];
+  /** Each node's movements (rows), by node id. */
+  private readonly events = new EventLists();
   /** Nodes by key, made when first asked (`lookup`). */
   private byKey: Map<string, NodeState> | undefined;
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
@@ -85,7 +88,6 @@ export class TaintFlow {
         key: `${chain}|${address}`,
         chain,
         address,
-        events: [],
         sorted: true,
         expanded: false,
         fetchedIn: 0,
@@ -254,9 +256,9 @@ export class TaintFlow {
   }
 
   private attach(node: NodeState, m: number): void {
-    const events = node.events;
-    if (node.sorted && events.length > 0 && this.table.compare(events[events.length - 1]!, m) > 0) node.sorted = false;
-    events.push(m);
+    const last = this.events.last(node.id);
+    if (node.sorted && last >= 0 && this.table.compare(last, m) > 0) node.sorted = false;
+    this.events.add(node.id, m);
     if (node.expanded) this.dirty.add(node);
   }
 
@@ -364,7 +366,9 @@ export class TaintFlow {
     for (const l of ledgers) l?.reset();
     const used: boolean[] = [];
     const id = node.id;
-    for (const m of node.events) {
+    const events = this.events;
+    for (let c = events.first(id); c >= 0; c = events.after(c)) {
+      const m = events.at(c);
       const a = table.asset[m]!;
       let ledger = ledgers[a];
       if (!ledger) ledger = ledgers[a] = createLedger(this.model);
@@ -455,7 +459,10 @@ export class TaintFlow {
         to.hop = hop;
         to.via = m;
         this.touched.add(to);
-        for (const e of to.events) if (table.from[e] === to.id && table.taint[e]! > 0n && table.to[e] !== to.id) queue.push(e);
+        for (let c = this.events.first(to.id); c >= 0; c = this.events.after(c)) {
+          const e = this.events.at(c);
+          if (table.from[e] === to.id && table.taint[e]! > 0n && table.to[e] !== to.id) queue.push(e);
+        }
       } else if (hop === to.hop && to.via >= 0 && table.compare(m, to.via) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
         to.via = m;
@@ -488,7 +495,8 @@ export class TaintFlow {
       }
       const next: NodeState[] = [];
       for (const node of frontier) {
-        for (const e of node.events) {
+        for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
+          const e = this.events.at(c);
           if (table.from[e] !== node.id || table.taint[e] === 0n) continue;
           const to = table.nodes[table.to[e]!]!;
           if (to.hop < 0) this.reach(to, hop + 1, e, next);
@@ -589,7 +597,8 @@ export class TaintFlow {
     };
     for (const node of this.nodeList) {
       if (!node.contract) continue;
-      for (const e of node.events) if (table.to[e] === node.id && table.taint[e]! > 0n && !table.box[e]?.result) add(node, table.asset[e]!, table.taint[e]!);
+      for (const e of this.events.rows(node.id))
+        if (table.to[e] === node.id && table.taint[e]! > 0n && !table.box[e]?.result) add(node, table.asset[e]!, table.taint[e]!);
     }
     for (const box of this.boxList) {
       for (const [asset, kept] of box.result?.kept ?? []) {
@@ -605,7 +614,10 @@ export class TaintFlow {
     this.sortEvents(state(node));
     const { table } = this;
     const out: FlowTransfer[] = [];
-    for (const m of node.events) if (table.to[m] === node.id && table.taint[m]! > 0n) out.push(table.view(m));
+    for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
+      const m = this.events.at(c);
+      if (table.to[m] === node.id && table.taint[m]! > 0n) out.push(table.view(m));
+    }
     return out;
   }
 
@@ -644,7 +656,7 @@ export class TaintFlow {
   /** Every movement read so far touching `node`, chronologically (views: made once per row). */
   movementsOf(node: FlowNode): readonly FlowTransfer[] {
     this.sortEvents(state(node));
-    return node.events.map((m) => this.table.view(m));
+    return this.events.rows(node.id).map((m) => this.table.view(m));
   }
 
   /**
@@ -654,13 +666,13 @@ export class TaintFlow {
    */
   rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
     this.sortEvents(state(node));
-    return { rows: node.events, columns: this.table };
+    return { rows: this.events.rows(node.id), columns: this.table };
   }
 
   private sortEvents(node: NodeState): void {
     if (node.sorted) return;
     const { table } = this;
-    node.events.sort((a, b) => table.compare(a, b));
+    this.events.sort(node.id, (a, b) => table.compare(a, b));
     node.sorted = true;
   }
 
@@ -670,7 +682,7 @@ export class TaintFlow {
    */
   release(): void {
     this.byTx.clear();
-    for (const node of this.nodeList) node.events.length = 0;
+    this.events.clear();
     this.table.release();
     this.byChain.clear();
     this.byKey = new Map();

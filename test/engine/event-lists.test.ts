@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventLists } from '../../src/engine/event-lists.js';
+
+describe('event lists', () => {
+  it('keep each node its rows as an array per node would: in order added, sorted in place, across growth', () => {
+    const op = fc.oneof(
+      fc.record({ add: fc.tuple(fc.oneof(fc.nat(20), fc.nat(3_000)), fc.nat(1_000_000)) }),
+      fc.record({ sort: fc.oneof(fc.nat(20), fc.nat(3_000)) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 6_000 }), (ops) => {
+        const lists = new EventLists();
+        const model = new Map<number, number[]>();
+        const byValue = (a: number, b: number) => (a % 97) - (b % 97) || a - b;
+        for (const o of ops) {
+          if ('add' in o) {
+            const [node, row] = o.add;
+            lists.add(node, row);
+            model.set(node, [...(model.get(node) ?? []), row]);
+          } else {
+            lists.sort(o.sort, byValue);
+            model.get(o.sort)?.sort(byValue);
+          }
+        }
+        for (const node of [...model.keys(), 5_000, 21]) {
+          const rows = model.get(node) ?? [];
+          expect(lists.rows(node)).toEqual(rows);
+          expect([lists.count(node), lists.last(node)]).toEqual([rows.length, rows.at(-1) ?? -1]);
+          const walked: number[] = [];
+          for (let c = lists.first(node); c >= 0; c = lists.after(c)) walked.push(lists.at(c));
+          expect(walked).toEqual(rows);
+        }
+        lists.clear();
+        expect(lists.rows(0)).toEqual([]);
+        lists.add(3, 7);
+        expect(lists.rows(3)).toEqual([7]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
