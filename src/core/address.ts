@@ -157,12 +157,6 @@ export function formatAddress(chain: string, normalized: string): string {
   return out;
 }
 
-/** `formatAddress` without its memo, for callers that keep their own per use (report/names.ts: once per flow node). */
-export function formatAddressUncached(chain: string, normalized: string): string {
-  if (getChain(chain).family !== 'evm') return normalized;
-  return eip55(normalized) ?? normalized;
-}
-
 // One buffer for the 40 lower-case hex digits hashed, one of char codes for every checksum (the string is made from it at once).
 const digits = new Uint8Array(40);
 const codes = new Array<number>(42).fill(0);

@@ -2,7 +2,7 @@ import { formatAddress } from '../core/address.js';
 import { assetKey } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import { crossBorder } from '../core/jurisdiction.js';
-import type { Category, EndpointKind, TraceReport } from '../core/schema.js';
+import type { AssetRef, Category, EndpointKind, TraceReport } from '../core/schema.js';
 import { isService } from '../core/service.js';
 import type { EndpointData } from '../engine/endpoints.js';
 import type { TraceOutcome } from '../engine/run.js';
@@ -16,8 +16,14 @@ import { cmp, money, reportAsset, totals } from './figures.js';
 
 /** Endpoints by chain, address, asset key and kind (a stable sort: ties keep the engine's order). */
 function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
-  // Each endpoint's asset key made once, not twice per comparison.
-  const keyed = endpoints.map((e) => ({ e, asset: assetKey(e.asset) }));
+  // Each asset's key made once (endpoints of one asset share its object), not twice per comparison.
+  const keys = new Map<AssetRef, string>();
+  const keyOf = (a: AssetRef) => {
+    let k = keys.get(a);
+    if (k === undefined) keys.set(a, (k = assetKey(a)));
+    return k;
+  };
+  const keyed = endpoints.map((e) => ({ e, asset: keyOf(e.asset) }));
   keyed.sort((a, b) => cmp(a.e.chain, b.e.chain) || cmp(a.e.address, b.e.address) || cmp(a.asset, b.asset) || cmp(a.e.kind, b.e.kind));
   return keyed.map((k) => k.e);
 }

@@ -1,12 +1,12 @@
-import { formatAddress, formatAddressUncached } from '../core/address.js';
+import { formatAddress } from '../core/address.js';
 import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
 import type { TracedTransfer } from '../engine/state.js';
 
 /**
  * The shown form (formatAddress) of the addresses one report prints, by flow node: an account movement's ends are
  * nodes of the flow, whose ids index one array, so each node's address is formatted once per report and found again
- * without hashing its string (and without formatAddress's memo). Movements that are no flow rows (UTXO chains) go
- * through formatAddress and its memo.
+ * without hashing its string (formatAddress's memo, which outlives the report, is asked once per node). Movements
+ * that are no flow rows (UTXO chains) go through formatAddress alone.
  * Made per report and dropped with it.
  */
 export class AddressNames {
@@ -39,7 +39,7 @@ export class AddressNames {
   private of(node: FlowNode): string {
     const id = node.id;
     if (this.nodes[id] === node) return this.names[id]!;
-    const name = formatAddressUncached(node.chain, node.address);
+    const name = formatAddress(node.chain, node.address);
     this.nodes[id] = node;
     this.names[id] = name;
     return name;

@@ -103,6 +103,8 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
           const expected = referenceAllocate(sorted, seedIds, expanded, w.model, seedNodes);
           const actual = flow.snapshot();
           expect(canonical(actual)).toEqual(canonical(expected));
+          // Each map's size is its number of entries (path walks read via's size to spot a cycle).
+          for (const m of [actual.held, actual.hops, actual.via]) expect(m.size).toBe([...m].length);
           // The edge that gives each hop count: from a node one hop closer, the earliest such tainted edge.
           for (const [node, edge] of actual.via) {
             const hop = actual.hops.get(node)!;
