@@ -69,8 +69,9 @@ export interface TransferTable {
   transfer(row: number): AccountTransfer;
   asset(row: number): AssetRef;
   amount(row: number): bigint;
-  /** The row's transaction hash (as its movement object has it) and time (unix seconds). */
+  /** The row's transaction hash (as its movement object has it), log index and time (unix seconds). */
   tx(row: number): string;
+  logIndex(row: number): number;
   time(row: number): number;
   /** Undefined when the row carries no fee. */
   fee(row: number): bigint | undefined;

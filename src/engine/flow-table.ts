@@ -170,6 +170,12 @@ export class FlowTable {
     return tx;
   }
 
+  /** The log index of row `m`, without making its movement object. */
+  logIndexOf(m: number): number {
+    const t = this.t[m];
+    return t ? t.logIndex : this.sources[this.source[m]!]!.logIndex(this.sourceRow[m]!);
+  }
+
   /** Chronological order of two rows (compareTransfers): by rank within one table, else by their movements. */
   compare(a: number, b: number): number {
     const source = this.source[a]!;
@@ -237,6 +243,20 @@ export class FlowTransfer implements TracedTransfer {
 
   get time(): number {
     return this.table.time[this.m]!;
+  }
+
+  get logIndex(): number {
+    return this.table.logIndexOf(this.m);
+  }
+
+  get amount(): bigint {
+    return this.table.amount[this.m]!;
+  }
+
+  /** Chronological order of two movements (compareTransfers), by their rows when both are rows of one flow. */
+  static compare(a: TracedTransfer, b: TracedTransfer): number {
+    if (a instanceof FlowTransfer && b instanceof FlowTransfer && a.table === b.table) return a.table.compare(a.m, b.m);
+    return compareTransfers(a.t, b.t);
   }
 
   /** Key of the movement's asset. */

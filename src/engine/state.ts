@@ -6,12 +6,19 @@ export interface TracedTransfer {
   /** Graph edge key when it differs from `transferId(t)` (UTXO outputs). */
   id?: string;
   t: AccountTransfer;
-  /** `t.tx` and `t.time`, read without making `t` where it is made on demand (the flow's table rows). */
+  /** `t`'s fields a report shows, read without making `t` where it is made on demand (the flow's table rows). */
   readonly tx: string;
+  readonly logIndex: number;
   readonly time: number;
+  readonly amount: bigint;
   from: string;
   to: string;
   asset: string;
+}
+
+/** A movement's fields that TracedTransfer carries beside it (for a TracedTransfer made from the movement object). */
+export function shownFields(t: AccountTransfer): Pick<TracedTransfer, 'tx' | 'logIndex' | 'time' | 'amount'> {
+  return { tx: t.tx, logIndex: t.logIndex, time: t.time, amount: t.amount };
 }
 
 /** A tainted deposit that starts the trace: exactly this transfer's amount is tainted at its recipient. */

@@ -18,7 +18,7 @@ import type { Allocation, TaintedEdge } from './allocate.js';
 import type { EndpointData } from './endpoints.js';
 import { stopFor, stopPolicy, type Reached, type StopPolicy, type StopReason, type UtxoMix } from './stops.js';
 import type { ResolvedSeed } from './seeds.js';
-import { nodeKey, seedTransfer } from './state.js';
+import { nodeKey, seedTransfer, shownFields } from './state.js';
 import { inboundBridge, inboundTerminal } from './utxo-inbound.js';
 
 /** What a UTXO trace adds to the outcome: seeds, tainted flows and endpoints in the engine's common shapes. */
@@ -440,8 +440,7 @@ function edgeTransfer(chain: string, from: string, out: TaintedOutput, tx: UtxoT
   return {
     id: `${chain}|${tx.txid}|out|${out.n}`,
     t,
-    tx: t.tx,
-    time: t.time,
+    ...shownFields(t),
     from: nodeKey(chain, from),
     to: nodeKey(chain, out.address),
     asset: assetKey(t.asset),

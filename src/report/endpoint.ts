@@ -1,10 +1,11 @@
 import { formatAddress } from '../core/address.js';
 import { formatUnits } from '../core/asset.js';
 import { crossBorder } from '../core/jurisdiction.js';
-import { compareTransfers, sortChronologically, type AccountTransfer } from '../core/movement.js';
+import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import type { Endpoint } from '../core/schema.js';
 import type { TaintedEdge } from '../engine/allocate.js';
 import { requestable, type BridgeData, type EndpointData } from '../engine/endpoints.js';
+import { FlowTransfer } from '../engine/flow-table.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
 import { isoTime } from './assets.js';
 import { amountText, money, reportAsset } from './figures.js';
@@ -119,12 +120,12 @@ function reportDepositEvidence(
  * Object literals, one per side: every row of a side gets the same object shape at once.
  */
 function inflowRow(x: TaintedEdge, names: AddressNames): Record<string, unknown> {
-  const t = x.transfer.t;
-  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), from: names.from(x.transfer) };
+  const t = x.transfer;
+  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), from: names.from(t) };
 }
 function outflowRow(x: TaintedEdge, names: AddressNames): Record<string, unknown> {
-  const t = x.transfer.t;
-  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), to: names.to(x.transfer) };
+  const t = x.transfer;
+  return { tx: t.tx, logIndex: t.logIndex, time: isoTime(t.time), amount: amountText(t.amount), taint: amountText(x.taint), to: names.to(t) };
 }
 
 /** The rows of `list` in chronological order: the list itself when it is in that order already (inflows mostly are). */
@@ -133,7 +134,7 @@ function chronologicalRows(
   row: (x: TaintedEdge, names: AddressNames) => Record<string, unknown>,
   names: AddressNames,
 ): Record<string, unknown>[] {
-  const ordered = inOrder(list) ? list : sortChronologically([...list], (e) => e.transfer.t);
+  const ordered = inOrder(list) ? list : [...list].sort((a, b) => FlowTransfer.compare(a.transfer, b.transfer));
   const out = new Array<Record<string, unknown>>(ordered.length);
   for (let i = 0; i < ordered.length; i++) out[i] = row(ordered[i]!, names);
   return out;
@@ -141,7 +142,7 @@ function chronologicalRows(
 
 /** Whether the movements are in chronological order (a stable sort would leave them as they are). */
 function inOrder(list: readonly TaintedEdge[]): boolean {
-  for (let i = 1; i < list.length; i++) if (compareTransfers(list[i - 1]!.transfer.t, list[i]!.transfer.t) > 0) return false;
+  for (let i = 1; i < list.length; i++) if (FlowTransfer.compare(list[i - 1]!.transfer, list[i]!.transfer) > 0) return false;
   return true;
 }
 

@@ -50,6 +50,7 @@ function plainTable(
     asset: (row) => rows[row]!.asset,
     amount: (row) => rows[row]!.amount,
     tx: (row) => rows[row]!.tx,
+    logIndex: (row) => rows[row]!.logIndex,
     time: (row) => rows[row]!.time,
     fee: (row) => rows[row]!.fee,
     rank: (row) => rank.get(row)!,

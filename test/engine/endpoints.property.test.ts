@@ -1,3 +1,4 @@
+import { shownFields } from '../../src/engine/state.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { AccountTransfer } from '../../src/core/movement.js';
@@ -61,7 +62,7 @@ function edge(from: string, to: string, tx: number, time: number, asset: string)
     block: 1_000 + time,
     time: 1_700_000_000 + time,
   };
-  return { transfer: { t, tx: t.tx, time: t.time, from, to, asset }, taint: 10n };
+  return { transfer: { t, ...shownFields(t), from, to, asset }, taint: 10n };
 }
 
 /** The endpoint input of a generated world, its addresses held in the order `rank` gives. */

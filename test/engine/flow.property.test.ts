@@ -4,7 +4,7 @@ import { compareTransfers, transferId, type AccountTransfer } from '../../src/co
 import type { AssetRef } from '../../src/core/schema.js';
 import { TaintFlow } from '../../src/engine/flow.js';
 import type { Allocation } from '../../src/engine/allocate.js';
-import { nodeKey } from '../../src/engine/state.js';
+import { nodeKey, shownFields } from '../../src/engine/state.js';
 import { referenceAllocate } from '../support/reference-allocate.js';
 
 /**
@@ -99,7 +99,7 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
           flow.settle();
           const sorted = [...known.values()]
             .sort(compareTransfers)
-            .map((t) => ({ t, tx: t.tx, time: t.time, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
+            .map((t) => ({ t, ...shownFields(t), from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
           const expected = referenceAllocate(sorted, seedIds, expanded, w.model, seedNodes);
           const actual = flow.snapshot();
           expect(canonical(actual)).toEqual(canonical(expected));

@@ -5,7 +5,7 @@ import type { Allocation, TaintedEdge } from '../../src/engine/allocate.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
 import type { AccountTransfer } from '../../src/core/movement.js';
 import type { AssetRef } from '../../src/core/schema.js';
-import { nodeKey } from '../../src/engine/state.js';
+import { nodeKey, shownFields } from '../../src/engine/state.js';
 
 // More movements in one answer, or more tainted inflows at one endpoint, than a JavaScript call takes as spread
 // arguments (about 120,000 on Node 20): a busy exchange wallet or a wide frontier reaches that in a real case.
@@ -61,7 +61,7 @@ describe('engine on very large batches', () => {
     const to = nodeKey('ethereum', hub);
     const edges: TaintedEdge[] = Array.from({ length: N }, (_, i) => {
       const t = transfer(i);
-      return { transfer: { id: `${i}`, t, tx: t.tx, time: t.time, from: nodeKey('ethereum', t.from), to, asset: 'ethereum:usdt' }, taint: 1n };
+      return { transfer: { id: `${i}`, t, ...shownFields(t), from: nodeKey('ethereum', t.from), to, asset: 'ethereum:usdt' }, taint: 1n };
     });
     const allocation: Allocation = {
       edges,

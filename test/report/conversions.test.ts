@@ -11,7 +11,7 @@ import { TraceReportSchema, type AssetRef, type TraceReport } from '../../src/co
 import type { TaintedEdge } from '../../src/engine/allocate.js';
 import type { BoxData } from '../../src/engine/conversions.js';
 import { runTrace, type TraceOutcome } from '../../src/engine/run.js';
-import { nodeKey } from '../../src/engine/state.js';
+import { nodeKey, shownFields } from '../../src/engine/state.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { buildReport } from '../../src/report/build.js';
 import { graphToTransfersCsv, reportToConversionsCsv, CONVERSIONS_CSV_HEADER, TRANSFERS_CSV_HEADER } from '../../src/report/csv.js';
@@ -33,7 +33,7 @@ async function outcomeOf(world: SwapDatasetWorld): Promise<{ outcome: TraceOutco
 }
 
 const edge = (t: AccountTransfer, taint: bigint): TaintedEdge => ({
-  transfer: { t, tx: t.tx, time: t.time, from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetKey(t.asset) },
+  transfer: { t, ...shownFields(t), from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetKey(t.asset) },
   taint,
 });
 
