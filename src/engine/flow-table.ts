@@ -149,11 +149,7 @@ export class FlowTable {
   /** The movement object of row `m` (a table row's is made on first ask, then kept). */
   tOf(m: number): AccountTransfer {
     let t = this.t[m];
-    if (!t) {
-      const source = this.source[m]!;
-      if (source < 0) throw new Error(`internal: movement ${m} was released`);
-      this.t[m] = t = this.sources[source]!.transfer(this.sourceRow[m]!);
-    }
+    if (!t) this.t[m] = t = this.sourceOf(m).transfer(this.sourceRow[m]!);
     return t;
   }
 
@@ -162,18 +158,21 @@ export class FlowTable {
     const t = this.t[m];
     if (t) return t.tx;
     let tx = this.txs[m];
-    if (tx === undefined) {
-      const source = this.source[m]!;
-      if (source < 0) throw new Error(`internal: movement ${m} was released`);
-      this.txs[m] = tx = this.sources[source]!.tx(this.sourceRow[m]!);
-    }
+    if (tx === undefined) this.txs[m] = tx = this.sourceOf(m).tx(this.sourceRow[m]!);
     return tx;
   }
 
   /** The log index of row `m`, without making its movement object. */
   logIndexOf(m: number): number {
     const t = this.t[m];
-    return t ? t.logIndex : this.sources[this.source[m]!]!.logIndex(this.sourceRow[m]!);
+    return t ? t.logIndex : this.sourceOf(m).logIndex(this.sourceRow[m]!);
+  }
+
+  /** The table row `m` came from (a row given as an object has none: its object is kept until released). */
+  private sourceOf(m: number): TransferTable {
+    const source = this.source[m]!;
+    if (source < 0) throw new Error(`internal: movement ${m} was released`);
+    return this.sources[source]!;
   }
 
   /** Chronological order of two rows (compareTransfers): by rank within one table, else by their movements. */
