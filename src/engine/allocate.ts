@@ -26,8 +26,8 @@ export interface Allocation {
  */
 export class NodeColumnMap<V> implements ReadonlyMap<string, V> {
   constructor(
-    /** Node key -> id, for every node of any of the maps over the same snapshot. */
-    private readonly index: ReadonlyMap<string, number>,
+    /** Node key -> id, for every node of any of the maps over the same snapshot (a Map, or a lookup over one). */
+    private readonly index: { get(key: string): number | undefined },
     /** Keys by id (undefined: no node of this snapshot). */
     private readonly keyOf: readonly (string | undefined)[],
     /** The value of a node by id; undefined when the node is not in this map. */

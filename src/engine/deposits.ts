@@ -15,6 +15,7 @@ import {
   type DepositRule,
 } from '../heuristics/deposit.js';
 import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
+import { NodeNumbers } from './node-marks.js';
 import { nodeKey, splitNodeKey } from './state.js';
 
 /** An unlabeled address the trace found to be a service's deposit address, and the evidence per asset key. */
@@ -108,30 +109,39 @@ function depositDecider(
   rule: DepositRule,
   sources: DepositSources,
 ): (key: string, forwarder: boolean) => DepositInference | undefined {
-  const seen = new Map<string, Counterparty>();
-  const classify = (key: string, chain: string, address: string): Counterparty => {
-    let found = seen.get(key);
-    if (found === undefined) {
-      const terminal = classifyByLabel(labels, chain, address);
-      const bridge = terminal ? undefined : findBridge(chain, address, sources.bridges);
-      found = isService(terminal?.kind)
-        ? { service: terminal.label }
-        : terminal?.kind === 'mixer' || terminal?.kind === 'bridge'
-          ? { barrier: terminal.reason }
-          : bridge
-            ? { barrier: `bridge ${bridge.name}` }
-            : null;
-      seen.set(key, found);
-    }
-    return found;
+  // Each counterparty classified once: by node id for the flow's nodes (a cell each: 0 none, k the k-th found), by key
+  // for addresses the flow never met (native inflows read apart).
+  const byNode = new NodeNumbers();
+  const found: Counterparty[] = [];
+  const others = new Map<string, Counterparty>();
+  const classify = (chain: string, address: string): Counterparty => {
+    const terminal = classifyByLabel(labels, chain, address);
+    const bridge = terminal ? undefined : findBridge(chain, address, sources.bridges);
+    return isService(terminal?.kind)
+      ? { service: terminal.label }
+      : terminal?.kind === 'mixer' || terminal?.kind === 'bridge'
+        ? { barrier: terminal.reason }
+        : bridge
+          ? { barrier: `bridge ${bridge.name}` }
+          : null;
   };
-  const counterparty = (chain: string, address: string) => classify(nodeKey(chain, address), chain, address);
+  const ofNode = (node: FlowNode): Counterparty => {
+    const code = byNode.get(node);
+    if (code !== undefined) return code === 0 ? null : found[code - 1]!;
+    const c = classify(node.chain, node.address);
+    byNode.set(node, c === null ? 0 : found.push(c));
+    return c;
+  };
+  const counterparty = (chain: string, address: string): Counterparty => {
+    const node = flow.peek(chain, address);
+    if (node) return ofNode(node);
+    const key = nodeKey(chain, address);
+    let c = others.get(key);
+    if (c === undefined) others.set(key, (c = classify(chain, address)));
+    return c;
+  };
   const serviceOf = (node: FlowNode) => {
-    let c = seen.get(node.key);
-    if (c === undefined) {
-      const { chain, address } = splitNodeKey(node.key);
-      c = classify(node.key, chain, address);
-    }
+    const c = ofNode(node);
     return c !== null && 'service' in c ? c.service : undefined;
   };
   return (key, forwarder) => {

@@ -533,7 +533,6 @@ export class TaintFlow {
     const edges: TaintedEdge[] = table.sortRows(tainted).map((m) => table.view(m));
     // Hop counts, edges and holdings by node id as they are now, behind one index of keys: no map per node.
     const nodes = this.nodeList;
-    const index = new Map<string, number>();
     const keyOf: (string | undefined)[] = new Array(nodes.length);
     const hop = new Int32Array(nodes.length).fill(-1);
     const via = new Int32Array(nodes.length).fill(-1);
@@ -552,17 +551,22 @@ export class TaintFlow {
           vias++;
         }
       }
-      // (An expanded node's `held` is replaced at each replay, `received` changes in place: copied.)
-      const own = node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received?.slice();
+      // (Read as they are: the flow does not change after the snapshot, which settle takes once the rounds are over.)
+      const own = node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received;
       if (own?.some((v) => v !== undefined && v !== 0n)) {
         amounts[id] = own;
         holders++;
       }
-      if (hop[id]! >= 0 || amounts[id]) {
-        index.set(node.key, id);
-        keyOf[id] = node.key;
-      }
+      if (hop[id]! >= 0 || amounts[id]) keyOf[id] = node.key;
     }
+    // The flow's own index by key serves the maps (no second map of millions of keys); it stays with them after release().
+    const byKey = this.keyIndex();
+    const index = {
+      get: (key: string) => {
+        const id = byKey.get(key)?.id;
+        return id !== undefined && keyOf[id] !== undefined ? id : undefined;
+      },
+    };
     const heldOf = (id: number): Map<string, bigint> | undefined => {
       const a = amounts[id];
       if (!a) return undefined;
@@ -694,11 +698,15 @@ export class TaintFlow {
    * builders after the rounds ask for many; the rounds themselves find nodes by chain and address) and kept up to date.
    */
   lookup(key: string): FlowNode | undefined {
+    return this.keyIndex().get(key);
+  }
+
+  private keyIndex(): Map<string, NodeState> {
     if (!this.byKey) {
       this.byKey = new Map();
       for (const node of this.nodeList) this.byKey.set(node.key, node);
     }
-    return this.byKey.get(key);
+    return this.byKey;
   }
 }
 
