@@ -99,6 +99,15 @@ const cleanNames = (count: number) => Array.from({ length: count }, (_, i) => `c
 /** Unfunded at genesis: they get gas money (or nothing) from the deployer in the plan. */
 export const CASE_ACTORS = ['scammer', 'mule', 'split1', 'split2', 'split3', 'exchangeHot'] as const;
 
+/**
+ * Whether a report's endpoints show the money at the exchange: an `exchange` endpoint at its hot wallet, or at a
+ * deposit address that swept to it (as the drawn plan may route the case's money).
+ */
+export function reachesExchange(endpoints: readonly { kind: string; address: string; sweptTo?: string[] | undefined }[], hot: string): boolean {
+  const at = (a: string) => a.toLowerCase() === hot.toLowerCase();
+  return endpoints.some((e) => e.kind === 'exchange' && (at(e.address) || (e.sweptTo ?? []).some(at)));
+}
+
 export async function buildSwapWorld(plan: SwapPlan): Promise<SwapWorld> {
   const funded = ['deployer', 'lp', 'victim', ...cleanNames(plan.cleanUsers ?? 4)];
   const chain = await startLocalChain({ actors: funded, balanceEth: GENESIS_ETH });
