@@ -1,3 +1,5 @@
+import { grow } from '../core/typed-arrays.js';
+
 /**
  * Each flow node's movements (rows), as cells linked in typed arrays: a cell per node and row, 8 bytes, where a
  * JavaScript array per node would cost a header and room for 17 rows before the first one (most addresses have a
@@ -13,10 +15,14 @@ export class EventLists {
 
   /** Appends row `m` to node `node`'s list. */
   add(node: number, m: number): void {
-    if (node >= this.head.length) this.growNodes(node + 1);
+    if (node >= this.head.length) {
+      this.head = grow(this.head, node + 1, ints, -1);
+      this.tail = grow(this.tail, node + 1, ints, -1);
+      this.counts = grow(this.counts, node + 1, ints);
+    }
     if (this.cells === this.row.length) {
-      this.row = doubled(this.row);
-      this.next = doubled(this.next);
+      this.row = grow(this.row, this.cells + 1, ints);
+      this.next = grow(this.next, this.cells + 1, ints);
     }
     const c = this.cells++;
     this.row[c] = m;
@@ -75,22 +81,6 @@ export class EventLists {
     this.counts = new Int32Array(0);
     this.cells = 0;
   }
-
-  private growNodes(need: number): void {
-    const size = Math.max(need, this.head.length * 2, 1024);
-    const grow = (a: Int32Array<ArrayBuffer>, fill: number) => {
-      const b = new Int32Array(size).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.head = grow(this.head, -1);
-    this.tail = grow(this.tail, -1);
-    this.counts = grow(this.counts, 0);
-  }
 }
 
-function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(Math.max(4096, a.length * 2));
-  b.set(a);
-  return b;
-}
+const ints = (n: number) => new Int32Array(n);

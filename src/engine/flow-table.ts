@@ -1,5 +1,6 @@
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import type { TransferTable } from '../adapters/adapter.js';
+import { grow } from '../core/typed-arrays.js';
 import type { TransactionFlow } from '../taint/transaction.js';
 import type { TracedTransfer } from './state.js';
 
@@ -116,15 +117,14 @@ export class FlowTable {
   private next(from: number, to: number, asset: number, source: number, row: number, rank: number, time: number): number {
     const m = this.amount.length;
     if (m === this.from.length) {
-      this.from = grow(this.from);
-      this.to = grow(this.to);
-      this.asset = grow(this.asset);
-      this.source = grow(this.source);
-      this.sourceRow = grow(this.sourceRow);
-      this.rank = grow(this.rank);
-      const times = new Float64Array(this.time.length * 2);
-      times.set(this.time);
-      this.time = times;
+      const ints = (n: number) => new Int32Array(n);
+      this.from = grow(this.from, m + 1, ints);
+      this.to = grow(this.to, m + 1, ints);
+      this.asset = grow(this.asset, m + 1, ints);
+      this.source = grow(this.source, m + 1, ints);
+      this.sourceRow = grow(this.sourceRow, m + 1, ints);
+      this.rank = grow(this.rank, m + 1, ints);
+      this.time = grow(this.time, m + 1, (n) => new Float64Array(n));
     }
     this.from[m] = from;
     this.to[m] = to;
@@ -212,12 +212,6 @@ export class FlowTable {
     const { t, views } = this;
     for (let m = 0; m < t.length; m++) if (!views[m]) t[m] = undefined;
   }
-}
-
-function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /**

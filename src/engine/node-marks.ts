@@ -1,3 +1,4 @@
+import { grow } from '../core/typed-arrays.js';
 import type { FlowNode } from './flow-table.js';
 
 /**
@@ -13,11 +14,7 @@ export class NodeMarks {
   }
 
   add(node: FlowNode, flag: NodeFlag): void {
-    if (node.id >= this.bits.length) {
-      const grown = new Uint8Array(Math.max(node.id + 1, this.bits.length * 2));
-      grown.set(this.bits);
-      this.bits = grown;
-    }
+    this.bits = grow(this.bits, node.id + 1, (n) => new Uint8Array(n));
     this.bits[node.id]! |= flag;
   }
 }
@@ -40,11 +37,7 @@ export class NodeNumbers {
 
   /** Sets a value >= 0. */
   set(node: FlowNode, value: number): void {
-    if (node.id >= this.cells.length) {
-      const grown = new Int32Array(Math.max(node.id + 1, this.cells.length * 2)).fill(-1);
-      grown.set(this.cells);
-      this.cells = grown;
-    }
+    this.cells = grow(this.cells, node.id + 1, (n) => new Int32Array(n), -1);
     this.cells[node.id] = value;
   }
 }
