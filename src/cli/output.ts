@@ -2,13 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError } from '../core/errors.js';
-import type { TraceReport } from '../core/schema.js';
-import type { TraceGraph } from '../engine/graph.js';
+import type { TraceResult } from '../trace/trace.js';
 import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../report/csv.js';
 import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
-import { reportJsonChunks, writeReportJsonSync } from '../report/json-stream.js';
 import { reportToSummary } from '../report/summary.js';
 import { getChain } from '../core/chain.js';
 
@@ -67,12 +65,19 @@ export function collectExplorer(value: string, previous: string[] = []): string[
 
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
 export function writeOutput(
-  result: { report: TraceReport; graph: TraceGraph },
+  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks'>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
-  const { report, graph } = result;
   const format = opts.format as OutputFormat;
+  // The JSON report is streamed, to a file or stdout, from the trace (TraceResult.writeReport): neither the whole text
+  // nor the whole report object is ever held (V8 caps strings near 512 MB; a big trace's report is gigabytes).
+  if (format === 'json') {
+    if (opts.out) result.writeReportSync(opts.out);
+    else writeJsonText(result.reportChunks(), io.stdout);
+    return;
+  }
+  const { report, graph } = result;
   if (format === 'csv') {
     if (!opts.out)
       throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', {
@@ -86,12 +91,6 @@ export function writeOutput(
     if (report.conversions) files.push([join(opts.out, 'conversions.csv'), reportToConversionsCsv(report)]);
     for (const [file, text] of files) writeFileSync(file, text);
     if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
-    return;
-  }
-  // The JSON report is streamed, to a file or stdout: the whole text never exists as one string (V8 caps them near 512 MB).
-  if (format === 'json') {
-    if (opts.out) writeReportJsonSync(report, opts.out);
-    else writeJsonText(report, io.stdout);
     return;
   }
   const text =
@@ -110,9 +109,9 @@ export function writeOutput(
  * The JSON report to stdout in chunks, as text cut between characters (a reader decoding each chunk gets them whole).
  * Node writes to files and pipes synchronously on Linux, so the whole text is never held there either.
  */
-function writeJsonText(report: TraceReport, out: NodeJS.WritableStream): void {
+function writeJsonText(chunks: Iterable<Buffer>, out: NodeJS.WritableStream): void {
   const decoder = new StringDecoder('utf8');
-  for (const chunk of reportJsonChunks(report)) out.write(decoder.write(chunk));
+  for (const chunk of chunks) out.write(decoder.write(chunk));
   const rest = decoder.end();
   if (rest) out.write(rest);
 }

@@ -11,6 +11,7 @@ import { isoTime } from './assets.js';
 import { conservation } from './conservation.js';
 import { conversionSection } from './conversions.js';
 import { reportEndpoint } from './endpoint.js';
+import { MadeList } from './made-list.js';
 import { AddressNames } from './names.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
 
@@ -30,6 +31,28 @@ function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
 
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
+  return assemble(outcome, reportEndpoints);
+}
+
+/**
+ * The same report with its endpoint records made one at a time as a writer reads them (json-stream.ts), none kept:
+ * what `TraceResult.writeReport` writes when the report object was not asked for. The other sections are built as
+ * usual (they are summaries of the endpoints, read from the engine's outcome).
+ */
+export type StreamedReport = Omit<TraceReport, 'endpoints'> & { endpoints: MadeList<TraceReport['endpoints'][number]> };
+
+export function streamedReport(outcome: TraceOutcome): StreamedReport {
+  return assemble(outcome, (list, caseJurisdiction) => {
+    const names = new AddressNames();
+    return new MadeList(list.length, (i) => reportEndpoint(list[i]!, caseJurisdiction, names));
+  });
+}
+
+/** The report's sections in their documented order, its endpoint records made by `records`. */
+function assemble<E>(
+  outcome: TraceOutcome,
+  records: (list: readonly EndpointData[], caseJurisdiction: string | undefined) => E,
+): Omit<TraceReport, 'endpoints'> & { endpoints: E } {
   const caseJurisdiction = outcome.settings.caseJurisdiction;
   const list = sortEndpoints(outcome.endpoints);
   const serviceEndpoints = list.filter((e) => isService(e.kind) && e.label);
@@ -45,7 +68,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
     sources: outcome.sources,
     seeds: seedRows(outcome),
     ...(conversions ? { conversions } : {}),
-    endpoints: reportEndpoints(list, caseJurisdiction),
+    endpoints: records(list, caseJurisdiction),
     exchanges: serviceSection(serviceEndpoints, caseJurisdiction),
     jurisdictions: jurisdictionSection(serviceEndpoints, caseJurisdiction),
     conservation: conservation(outcome, list),

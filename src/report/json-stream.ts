@@ -1,6 +1,8 @@
 import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { ChaintrailError, InvalidInputError } from '../core/errors.js';
 import type { TraceReport } from '../core/schema.js';
+import type { StreamedReport } from './build.js';
+import { MadeList } from './made-list.js';
 
 /** Writing a report failed (the file could not be opened or written, the stream failed or closed early). */
 export class ReportWriteError extends ChaintrailError {
@@ -19,7 +21,7 @@ const DEFAULT_CHUNK = 64 * 1024;
  * The bytes of `reportToJson(report)` (JSON.stringify with a 2-space indent, then a newline) in chunks of
  * `chunkBytes`, made as they are consumed: the whole text never exists at once, only a chunk or so of it.
  */
-export function reportJsonChunks(report: TraceReport, options: ReportJsonOptions = {}): Generator<Buffer, void, undefined> {
+export function reportJsonChunks(report: TraceReport | StreamedReport, options: ReportJsonOptions = {}): Generator<Buffer, void, undefined> {
   return chunksOf(jsonText(report), chunkSize(options.chunkBytes));
 }
 
@@ -52,14 +54,18 @@ function chunkSize(value: number | undefined): number {
  * for `drain` whenever the stream asks it to. A file is closed when done; a Writable given is left open (it may be
  * stdout). A failure of the file or stream rejects with ReportWriteError naming it.
  */
-export async function writeReportJson(report: TraceReport, target: string | NodeJS.WritableStream, options: ReportJsonOptions = {}): Promise<void> {
+export async function writeReportJson(
+  report: TraceReport | StreamedReport,
+  target: string | NodeJS.WritableStream,
+  options: ReportJsonOptions = {},
+): Promise<void> {
   const chunks = reportJsonChunks(report, options);
   if (typeof target !== 'string') return pump(target, chunks, 'the output stream', false);
   return pump(createWriteStream(target), chunks, target, true);
 }
 
 /** The same bytes written synchronously to a file (the CLI's `--format json --out FILE`). */
-export function writeReportJsonSync(report: TraceReport, file: string, options: ReportJsonOptions = {}): void {
+export function writeReportJsonSync(report: TraceReport | StreamedReport, file: string, options: ReportJsonOptions = {}): void {
   const chunks = reportJsonChunks(report, options);
   let fd: number | undefined;
   try {
@@ -150,6 +156,8 @@ function writeError(name: string, cause: unknown): ReportWriteError {
 
 interface Frame {
   value: object;
+  /** The value is a MadeList: its items are read with at(), each made as it is written. */
+  made: boolean;
   /** An object's keys; undefined for an array. */
   keys: string[] | undefined;
   length: number;
@@ -181,6 +189,8 @@ function jsonText(root: unknown): { next(n: number): string } {
   };
   const put = (v: unknown, indent: string) => {
     if (typeof v !== 'object' || v === null || isBoxed(v)) return emit(JSON.stringify(v));
+    if (v instanceof MadeList)
+      return void stack.push({ value: v, made: true, keys: undefined, length: v.length, index: 0, written: false, inner: `${indent}  `, outer: indent });
     // A small container of plain values (an asset, a movement row, a short tx list) is one native call: JSON text
     // has no raw newline but its indentation, so indenting every newline places it exactly.
     if (isFlat(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
@@ -188,7 +198,7 @@ function jsonText(root: unknown): { next(n: number): string } {
     open.add(v);
     const keys = Array.isArray(v) ? undefined : Object.keys(v);
     const length = keys ? keys.length : (v as unknown[]).length;
-    stack.push({ value: v, keys, length, index: 0, written: false, inner: `${indent}  `, outer: indent });
+    stack.push({ value: v, made: false, keys, length, index: 0, written: false, inner: `${indent}  `, outer: indent });
   };
   const step = (f: Frame) => {
     if (f.index >= f.length) {
@@ -199,7 +209,7 @@ function jsonText(root: unknown): { next(n: number): string } {
     }
     const i = f.index++;
     const key = f.keys ? f.keys[i]! : String(i);
-    const v = resolve((f.value as Record<string, unknown>)[key], key);
+    const v = resolve(f.made ? (f.value as MadeList<unknown>).at(i) : (f.value as Record<string, unknown>)[key], key);
     if (v === OMITTED && f.keys) return;
     emit(`${f.written ? ',' : f.keys ? '{' : '['}\n${f.inner}${f.keys ? `${JSON.stringify(key)}: ` : ''}`);
     f.written = true;
@@ -229,6 +239,8 @@ function jsonText(root: unknown): { next(n: number): string } {
 /** A value as JSON.stringify sees it at `key`: after toJSON; OMITTED for what it leaves out. */
 function resolve(value: unknown, key: string): unknown {
   let v = value;
+  // A list made on demand is walked item by item (its toJSON, for JSON.stringify, would make it whole).
+  if (v instanceof MadeList) return v;
   if ((typeof v === 'object' && v !== null) || typeof v === 'bigint') {
     const toJSON = (v as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') v = toJSON.call(v, key);

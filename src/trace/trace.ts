@@ -8,7 +8,8 @@ import { createBridgeRegistry, resolveBridgeDefinitions } from '../heuristics/br
 import { runTrace, type TraceProgress, type TraceRunStats } from '../engine/run.js';
 import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
 import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
-import { buildReport } from '../report/build.js';
+import { buildReport, streamedReport } from '../report/build.js';
+import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
 
 export type { TraceProgress, TraceRunStats } from '../engine/run.js';
 
@@ -27,10 +28,21 @@ export interface TraceOptions extends TraceSettingsInput {
 
 /** What `trace()` returns: the report, the graph (built on first read) and the run's figures. */
 export interface TraceResult {
-  report: TraceReport;
+  /** The report, built on first read and kept (a service that only writes it to a file can skip it: `writeReport`). */
+  readonly report: TraceReport;
   /** The tainted flow as a graphology graph, built on first access (a service that only wants the report skips it). */
   readonly graph: TraceGraph;
   run: TraceRunStats;
+  /**
+   * Writes the report as JSON (the bytes of `reportToJson(result.report)`) to a file or a Writable, chunk by chunk
+   * (writeReportJson). When `report` was not read, the report is never held whole: its endpoint records are made one
+   * at a time as they are written, so a trace of millions of transfers writes its report in the memory of the trace.
+   */
+  writeReport(target: string | NodeJS.WritableStream, options?: ReportJsonOptions): Promise<void>;
+  /** The same bytes synchronously to a file (the CLI's `--format json --out FILE`). */
+  writeReportSync(file: string, options?: ReportJsonOptions): void;
+  /** The same bytes as chunks made as they are consumed (reportJsonChunks). */
+  reportChunks(options?: ReportJsonOptions): Generator<Buffer, void, undefined>;
 }
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
@@ -57,12 +69,20 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
   const withBridges = ownBridges.length > 0 ? layerLabelStores(createLabelStore(bridgeDefinitionLabels(ownBridges)), labels ?? createLabelStore()) : labels;
   const outcome = await runTrace(settings, adapters, withBridges, { onProgress, signal, concurrency }, createBridgeRegistry(ownBridges));
   let graph: TraceGraph | undefined;
+  let report: TraceReport | undefined;
+  // The report object when it was read, else one whose endpoint records are made as they are written.
+  const toWrite = () => report ?? streamedReport(outcome);
   const result: TraceResult = {
-    report: buildReport(outcome),
+    get report() {
+      return (report ??= buildReport(outcome));
+    },
     get graph() {
       return (graph ??= buildTraceGraph(outcome));
     },
     run: outcome.run,
+    writeReport: (target, options) => writeReportJson(toWrite(), target, options),
+    writeReportSync: (file, options) => writeReportJsonSync(toWrite(), file, options),
+    reportChunks: (options) => reportJsonChunks(toWrite(), options),
   };
   if (outcome.failure instanceof TraceAbortedError) {
     throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });

@@ -24,15 +24,16 @@ export async function run(): Promise<void> {
   }
   const total = Number(process.env.BENCH_10M_TRANSFERS ?? 10_000_000);
   const script = fileURLToPath(new URL('./engine.ts', import.meta.url));
-  const env = { ...process.env, BENCH_TRANSFERS: String(total), BENCH_GRAPH: '0', BENCH_PROGRESS: '1', BENCH_GOAL_RSS: String(GOAL_RSS) };
+  const env = { ...process.env, BENCH_TRANSFERS: String(total), BENCH_GRAPH: '0', BENCH_REPORT: 'file', BENCH_PROGRESS: '1', BENCH_GOAL_RSS: String(GOAL_RSS) };
   const started = performance.now();
   const child = spawn(process.execPath, ['--max-old-space-size=7680', '--import', 'tsx', script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let peak = 0;
   const poll = setInterval(() => (peak = Math.max(peak, peakRssOf(child.pid!))), 250);
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   clearInterval(poll);
-  // A child that ran out of memory left its world file behind (engine.ts names it by pid and size).
+  // A child that ran out of memory left its world and report files behind (engine.ts names them by pid and size).
   rmSync(join(tmpdir(), `chaintrail-world-${child.pid}-${total}.ndjson`), { force: true });
+  rmSync(join(tmpdir(), `chaintrail-report-${child.pid}-${total}.json`), { force: true });
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
   console.log(
     `10 M run       ${total.toLocaleString('en-US')} transfers: ${code === 0 ? 'completed' : `FAILED (exit ${code ?? signal})`} in ${minutes} min, child peak RSS >= ${mb(peak)}  [goal <= ${mb(GOAL_RSS)}: ${peak <= GOAL_RSS ? 'met' : 'NOT met'}]; ${load()}`,

@@ -16,10 +16,11 @@
  * store and the graphology graph, which trace() builds on first access, are timed and printed separately), rounds,
  * addresses expanded, the store's heap, and peak RSS with the machine's load. Goal: >= 250 k transfers/s, <= 1 GB.
  * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
- * skips the graph; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where the heap goes as round N
+ * skips the graph; BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the
+ * report object never built) instead of building the report object; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where the heap goes as round N
  * starts (a heap snapshot read back whole: keep the world at or below about 300,000 transfers for it).
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +31,7 @@ import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapte
 import type { TraceProgress } from '../../src/engine/run-state.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { trace } from '../../src/trace/trace.js';
-import type { Label } from '../../src/core/schema.js';
+import type { Label, TraceReport } from '../../src/core/schema.js';
 import { mulberry32 } from '../support/random.js';
 
 const USDT = '0xdac17f958d2ee523a2206206994597c13d831ec7';
@@ -202,6 +203,36 @@ function layWorld(total: number, seed: number, emit: (row: Row) => void): Omit<W
   return { seeds, labels, levels };
 }
 
+/**
+ * The figures the benchmark prints, read back from a report JSON file too big to parse whole: the endpoint records
+ * counted (lines `    {` between `"endpoints": [` and `"exchanges"`, the writer's fixed two-space indent) and the
+ * small sections from `conservation` on parsed.
+ */
+function reportFigures(path: string): Pick<TraceReport, 'stats' | 'conservation'> & { endpoints: { length: number } } {
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.alloc(16 * 1024 * 1024);
+    let carry = '';
+    let section = '';
+    let endpoints = 0;
+    let tail: string[] | undefined;
+    for (let n = readSync(fd, block); n > 0; n = readSync(fd, block)) {
+      const lines = (carry + block.toString('utf8', 0, n)).split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith('  "')) section = line.slice(3, line.indexOf('"', 3));
+        if (section === 'conservation') tail ??= ['{'];
+        if (tail) tail.push(line);
+        else if (section === 'endpoints' && line === '    {') endpoints++;
+      }
+    }
+    const sections = JSON.parse([...(tail ?? []), carry].join('\n')) as Pick<TraceReport, 'stats' | 'conservation'>;
+    return { ...sections, endpoints: { length: endpoints } };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Live heap after a full collection, with the typed arrays' buffers (the columnar store lives there). */
 function liveHeap(): number {
   setFlagsFromString('--expose_gc');
@@ -274,6 +305,8 @@ export async function run(): Promise<void> {
   const taint = (process.env.BENCH_TAINT ?? 'fifo') as 'fifo' | 'haircut' | 'poison';
   const withGraph = process.env.BENCH_GRAPH !== '0';
   const goalRss = Number(process.env.BENCH_GOAL_RSS ?? GOAL_RSS);
+  const toFile = process.env.BENCH_REPORT === 'file';
+  const reportFile = join(tmpdir(), `chaintrail-report-${process.pid}-${total}.json`);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   sampler.unref();
@@ -317,11 +350,17 @@ export async function run(): Promise<void> {
         if (p.phase === 'expand' && String(p.round) === process.env.BENCH_SNAPSHOT_ROUND) for (const line of heapSummary()) console.log(line);
       },
     });
+    // The finished report: the report object (default), or the JSON file written from the trace without it.
+    let reportBytes = 0;
+    if (toFile) {
+      await result.writeReport(reportFile);
+      reportBytes = statSync(reportFile).size;
+    } else void result.report;
     const traceMs = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
-    const { report } = result;
     const heapTrace = liveHeap();
     const traceRss = Math.max(peakRss, process.memoryUsage().rss, peakRssOf());
+    const report = toFile ? reportFigures(reportFile) : result.report;
 
     const read = report.stats.transfersSeen;
     const rate = read / (traceMs / 1000);
@@ -329,7 +368,9 @@ export async function run(): Promise<void> {
     console.log(
       `world          ${fmt(total)} transfers, ${levels.length} layers (${levels.map(fmt).join(' / ')} addresses), ${fmt(seeds.length)} tx seeds, taint ${taint}`,
     );
-    console.log(`trace          ${secs(traceMs)} wall, ${secs((cpu.user + cpu.system) / 1000)} CPU incl. GC threads (${mb(rssBefore)} RSS before)`);
+    console.log(
+      `trace          ${secs(traceMs)} wall to the finished report (${toFile ? `JSON written to a file as it is made, ${mb(reportBytes)}; the report object never built` : 'the report object'}), ${secs((cpu.user + cpu.system) / 1000)} CPU incl. GC threads (${mb(rssBefore)} RSS before)`,
+    );
     console.log(`transfers read ${fmt(read)} (${((read / total) * 100).toFixed(1)} % of the world), ${fmt(report.stats.taintedTransfers)} tainted`);
     console.log(`rounds         ${report.stats.rounds}`);
     console.log(
@@ -358,6 +399,7 @@ export async function run(): Promise<void> {
   } finally {
     clearInterval(sampler);
     rmSync(file, { force: true });
+    rmSync(reportFile, { force: true });
   }
 }
 

@@ -15,10 +15,12 @@ import {
   writeReportJson,
   writeReportJsonSync,
   type TraceReport,
+  type TraceResult,
 } from '../../src/index.js';
 import { EXIT } from '../../src/cli/io.js';
 import { writeOutput } from '../../src/cli/output.js';
 import type { TraceGraph } from '../../src/engine/graph.js';
+import { MadeList } from '../../src/report/made-list.js';
 import { generateWorld } from '../bench/engine.js';
 import { traceBenchWorld } from '../support/bench-world.js';
 import { cli } from '../support/cli.js';
@@ -256,7 +258,13 @@ describe('chaintrail --format json --out FILE', () => {
       out += c;
       chunks++;
     });
-    writeOutput({ report, graph: undefined as unknown as TraceGraph }, { format: 'json' }, { stdout, stderr: new PassThrough() });
+    const result = {
+      report,
+      graph: undefined as unknown as TraceGraph,
+      writeReportSync: (file: string) => writeReportJsonSync(report, file),
+      reportChunks: () => reportJsonChunks(report),
+    };
+    writeOutput(result, { format: 'json' }, { stdout, stderr: new PassThrough() });
     await new Promise((resolve) => setImmediate(resolve));
     expect(chunks).toBeGreaterThan(5);
     expect(out).toBe(reportToJson(report));
@@ -274,5 +282,71 @@ describe('chaintrail --format json --out FILE', () => {
     expect(bad.code).toBe(EXIT.failure);
     expect(bad.stderr).toContain(join(dir, 'missing', 'r.json'));
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('TraceResult.writeReport: the report streamed from the trace, its endpoint records made as they are written', () => {
+  it('writes the bytes of reportToJson(result.report) before the report is read, and after, on traced worlds', { timeout: 120_000 }, async () => {
+    const results: TraceResult[] = [await traceDemo()];
+    for (const [taint, cut] of [
+      ['fifo', 'full'],
+      ['haircut', 'hub'],
+      ['poison', 'budget'],
+      ['tiho', 'full'],
+    ] as const) {
+      results.push(await traceBenchWorld(generateWorld(1800 + results.length * 500, 40 + results.length), taint, cut, 80));
+    }
+    results.push(await traceSwapWorld(swapDataset(17), 'fifo'));
+    const dir = tmp();
+    let endpoints = 0;
+    for (const [i, result] of results.entries()) {
+      // Before `report` is read: streamed from the outcome, in every form.
+      const streamed = Buffer.concat([...result.reportChunks({ chunkBytes: 3001 })]).toString('utf8');
+      await result.writeReport(join(dir, `${i}-a.json`));
+      result.writeReportSync(join(dir, `${i}-b.json`), { chunkBytes: 500 });
+      const sink = new PassThrough();
+      const got: Buffer[] = [];
+      sink.on('data', (c: Buffer) => got.push(c));
+      await result.writeReport(sink);
+      const expected = reportToJson(result.report);
+      endpoints += result.report.endpoints.length;
+      expect(streamed).toBe(expected);
+      expect(readFileSync(join(dir, `${i}-a.json`), 'utf8')).toBe(expected);
+      expect(readFileSync(join(dir, `${i}-b.json`), 'utf8')).toBe(expected);
+      expect(Buffer.concat(got).toString('utf8')).toBe(expected);
+      // After: the report object is written.
+      expect(Buffer.concat([...result.reportChunks()]).toString('utf8')).toBe(expected);
+    }
+    expect(endpoints).toBeGreaterThan(300);
+  });
+
+  it('makes a list item only when the writer reaches it, and writes it as JSON.stringify writes the array', () => {
+    fc.assert(
+      fc.property(reportLike, fc.integer({ min: 1, max: 300 }), (v, chunkBytes) => {
+        const made: number[] = [];
+        const lazy = {
+          ...v,
+          endpoints: new MadeList(v.endpoints.length, (i) => {
+            made.push(i);
+            return v.endpoints[i];
+          }),
+        };
+        expect(joined(lazy, chunkBytes)).toBe(`${JSON.stringify(v, null, 2)}\n`);
+        expect(made).toEqual(v.endpoints.map((_, i) => i));
+        expect(JSON.stringify(lazy)).toBe(JSON.stringify(v));
+      }),
+      { numRuns: 200 },
+    );
+    let made = 0;
+    const big = {
+      endpoints: new MadeList(50_000, (i) => {
+        made++;
+        return { i, path: ['0x'.padEnd(66, 'a')] };
+      }),
+    };
+    const chunks = reportJsonChunks(big as unknown as TraceReport, { chunkBytes: 4096 });
+    chunks.next();
+    expect(made).toBeGreaterThan(0);
+    expect(made).toBeLessThan(100);
   });
 });
