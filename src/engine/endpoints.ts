@@ -153,7 +153,7 @@ interface EndpointsAt {
 function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>): EndpointData[] {
   const { input, freezable } = at;
   const out: EndpointData[] = [];
-  const here: Place = { node, paths: at.paths, input, taken: false };
+  const here: Place = { node, paths: at.paths, input };
   const isExpanded = input.expanded.has(node);
   const stop = isExpanded ? undefined : input.stops.get(node);
   const inflows = input.inflows.get(node) ?? [];
@@ -204,8 +204,7 @@ function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetK
       continue;
     }
     const into = ofAsset(input.inflows.get(depositNode) ?? [], assetKey);
-    // (A place of its own, handing out copies: an endpoint of the deposit address itself may hold the path's array.)
-    const there: Place = { node: depositNode, paths: here.paths, input, taken: true };
+    const there: Place = { node: depositNode, paths: here.paths, input };
     out.push(depositEndpoint(there, asset, assetKey, part, input.deposits.get(depositNode)!, into, sweeps));
   }
 }
@@ -354,9 +353,7 @@ interface Place {
   readonly node: string;
   readonly input: EndpointInput;
   readonly paths: Paths;
-  at?: { chain: string; address: string; hops: number; path: readonly string[] };
-  /** The path's array went to an endpoint here: the others get copies (no two endpoints share one). */
-  taken: boolean;
+  at?: { chain: string; address: string; hops: number; path: PathStep };
 }
 
 function where(place: Place): NonNullable<Place['at']> {
@@ -376,22 +373,71 @@ function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef,
     if (e.transfer.time < firstSeen) firstSeen = e.transfer.time;
     if (e.transfer.time > lastSeen) lastSeen = e.transfer.time;
   }
-  const path = place.taken ? [...at.path] : (at.path as string[]);
-  place.taken = true;
-  return {
+  return new FlowEndpoint(
     kind,
     reason,
-    chain: at.chain,
-    address: at.address,
+    at.chain,
+    at.address,
     asset,
     amount,
-    hops: at.hops,
-    firstSeen: edgesIn.length ? firstSeen : 0,
-    lastSeen: edgesIn.length ? lastSeen : 0,
-    txs: txsOf(edgesIn),
-    path,
-    inflowEdges: edgesIn,
-  };
+    at.hops,
+    edgesIn.length ? firstSeen : 0,
+    edgesIn.length ? lastSeen : 0,
+    edgesIn,
+    at.path,
+  );
+}
+
+/**
+ * An endpoint of the account flow. Its `txs` and `path` are made each time they are read, from its inflows and its
+ * path's steps (the strings a report shows are made for the report: a report written as it is made keeps none of
+ * them); a value assigned to either (merged endpoints, paths asked again in order) is kept instead.
+ */
+class FlowEndpoint implements EndpointData {
+  // Declared only: set on the endpoints that have them (most have none), so the others hold no slot for them.
+  declare label?: Label;
+  declare depositAddress?: string;
+  declare depositInferred?: boolean;
+  declare sweptTo?: string[];
+  declare depositEvidence?: DepositEvidence;
+  declare depositConfidence?: number;
+  declare depositForwarder?: true;
+  declare freezable?: { issuer: string };
+  declare bridge?: BridgeData;
+  declare sweepEdges?: readonly TaintedEdge[];
+  declare victims?: SeedVector;
+  private ownTxs: string[] | undefined = undefined;
+  private ownPath: string[] | undefined = undefined;
+
+  constructor(
+    public kind: EndpointKind,
+    public reason: string,
+    public chain: string,
+    public address: string,
+    public asset: AssetRef,
+    public amount: bigint,
+    public hops: number,
+    public firstSeen: number,
+    public lastSeen: number,
+    readonly inflowEdges: readonly TaintedEdge[],
+    private readonly step: PathStep,
+  ) {}
+
+  get txs(): string[] {
+    return this.ownTxs ?? txsOf(this.inflowEdges);
+  }
+
+  set txs(value: string[]) {
+    this.ownTxs = value;
+  }
+
+  get path(): string[] {
+    return this.ownPath ?? pathArray(this.step);
+  }
+
+  set path(value: string[]) {
+    this.ownPath = value;
+  }
 }
 
 /** The transactions of `edges`, each once, sorted (sorted, then repeats dropped: no set of them). */
@@ -406,35 +452,52 @@ function txsOf(edges: readonly TaintedEdge[]): string[] {
 }
 
 /**
+ * A path as steps linked to the one before: a node's path is its parent's plus the movement that gave it its hop
+ * count, so every node on a path holds one step, not a copy of the path; a seed's step holds its transactions
+ * (`txs`: its payment, after the path of the branch it continues). The strings are made when a path is read.
+ */
+interface PathStep {
+  readonly before: PathStep | undefined;
+  readonly edge: TaintedEdge | undefined;
+  readonly txs: readonly string[] | undefined;
+}
+
+/** The transactions of a path, from the victim's payment on. */
+function pathArray(step: PathStep): string[] {
+  const out: string[] = [];
+  for (let s: PathStep | undefined = step; s; s = s.before) {
+    if (s.edge) out.push(s.edge.transfer.tx);
+    else if (s.txs) for (let i = s.txs.length - 1; i >= 0; i--) out.push(s.txs[i]!);
+  }
+  return out.reverse();
+}
+
+const rootStep = (txs: readonly string[], before?: PathStep): PathStep => ({ before, edge: undefined, txs });
+
+/**
  * Paths memoized per node: endpoints share most of their paths, so each node's is built once, from its parent's (the
  * node the edge giving its hop count came from). `cyclic`: a walk met a cycle (edges, or bridge continuations back to
  * where they came from), where what the memo holds depends on the order the paths were asked in.
  */
 interface Paths {
-  memo: Map<string, readonly string[]>;
+  memo: Map<string, PathStep>;
   cyclic: boolean;
 }
 
 /**
  * The paths of `endpoints` asked again in their order, each address's from scratch: when a walk met a cycle, the
- * paths are those this order gives. (The first endpoint of an address gets the memo's array, the others copies.)
+ * paths are those this order gives.
  */
 function pathsInOrder(input: EndpointInput, endpoints: readonly EndpointData[]): void {
   const paths: Paths = { memo: new Map(), cyclic: false };
-  const taken = new Set<string>();
-  for (const ep of endpoints) {
-    const node = nodeKey(ep.chain, ep.address);
-    const path = pathTo(input, node, paths);
-    ep.path = taken.has(node) ? [...path] : (path as string[]);
-    taken.add(node);
-  }
+  for (const ep of endpoints) ep.path = pathArray(pathTo(input, nodeKey(ep.chain, ep.address), paths));
 }
 
 /**
  * The transactions from a victim payment to `node`: its parent's path and the transaction of the edge from it. The
  * walk follows hop counts down, so it ends; were the edges ever to form a cycle, it is walked again watching for one.
  */
-function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set<string>): readonly string[] {
+function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set<string>): PathStep {
   const { memo } = paths;
   const via = input.allocation.via;
   let known = memo.get(node);
@@ -462,28 +525,28 @@ function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set
     current = edge.transfer.from;
     known = memo.get(current);
   }
-  let path: readonly string[] = known ?? rootPath(input, current, paths, visiting ?? new Set());
+  let path: PathStep = known ?? rootPath(input, current, paths, visiting ?? new Set());
   if (!known) memo.set(current, path);
   for (let i = chain.length - 1; i >= 0; i--) {
-    path = [...path, edges[i]!.transfer.tx];
+    path = { before: path, edge: edges[i]!, txs: undefined };
     memo.set(chain[i]!, path);
   }
   return path;
 }
 
 /** A seed's path: its payment, after the source chain's path when the seed continues a bridge deposit. */
-function rootPath(input: EndpointInput, seed: string, paths: Paths, visiting: Set<string>): readonly string[] {
+function rootPath(input: EndpointInput, seed: string, paths: Paths, visiting: Set<string>): PathStep {
   const own = input.seedTx.has(seed) ? [input.seedTx.get(seed)!] : [];
   const from = input.continuedFrom?.get(seed);
   const before = input.pathBefore?.get(seed);
-  if (before) return [...before, ...own];
-  if (from === undefined) return own;
+  if (before) return rootStep([...before, ...own]);
+  if (from === undefined) return rootStep(own);
   if (visiting.has(seed)) {
     paths.cyclic = true;
-    return own;
+    return rootStep(own);
   }
   visiting.add(seed);
-  return [...pathTo(input, from, paths, visiting), ...own];
+  return rootStep(own, pathTo(input, from, paths, visiting));
 }
 
 /**

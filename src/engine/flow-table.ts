@@ -1,6 +1,6 @@
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import type { TransferTable } from '../adapters/adapter.js';
-import { grow } from '../core/typed-arrays.js';
+import { grow, trim } from '../core/typed-arrays.js';
 import type { TransactionFlow } from '../taint/transaction.js';
 import type { TracedTransfer } from './state.js';
 
@@ -54,6 +54,8 @@ export interface Box {
 export type BoxState = { -readonly [K in keyof Box]: Box[K] };
 
 const ZERO = 0n;
+/** Slots of the cache of transaction hashes lately made (a power of two). */
+const TX_SLOTS = 1 << 16;
 
 /**
  * The flow's movements as columns: movement `m` is row `m`. A movement a source answered by ids (adapter.ts
@@ -75,8 +77,13 @@ export class FlowTable {
   /** Chronological rank of a table row within its table (rows of one table compare by it). */
   rank = new Int32Array(1024);
   time = new Float64Array(1024);
-  /** Transaction hashes of table rows, made when first read (a given object has its own). */
-  private readonly txs: (string | undefined)[] = [];
+  /**
+   * Transaction hashes of table rows lately made, by row in a fixed number of slots: the builders ask for a row's hash
+   * several times in a row (an endpoint's inflows, paths sharing their first steps), and a report written as it is made
+   * keeps none of them (a cache of every row's hash would hold them all).
+   */
+  private readonly txRows = new Int32Array(TX_SLOTS).fill(-1);
+  private readonly txTexts: string[] = new Array<string>(TX_SLOTS).fill('');
   from = new Int32Array(1024);
   to = new Int32Array(1024);
   asset = new Int32Array(1024);
@@ -134,7 +141,6 @@ export class FlowTable {
     this.rank[m] = rank;
     this.time[m] = time;
     this.taint.push(ZERO);
-    this.txs.push(undefined);
     // Dense from the start: arrays written at scattered rows later would turn into slow dictionaries.
     this.t.push(undefined);
     this.views.push(undefined);
@@ -157,8 +163,11 @@ export class FlowTable {
   txOf(m: number): string {
     const t = this.t[m];
     if (t) return t.tx;
-    let tx = this.txs[m];
-    if (tx === undefined) this.txs[m] = tx = this.sourceOf(m).tx(this.sourceRow[m]!);
+    const slot = m & (TX_SLOTS - 1);
+    if (this.txRows[slot] === m) return this.txTexts[slot]!;
+    const tx = this.sourceOf(m).tx(this.sourceRow[m]!);
+    this.txRows[slot] = m;
+    this.txTexts[slot] = tx;
     return tx;
   }
 
@@ -211,6 +220,15 @@ export class FlowTable {
   release(): void {
     const { t, views } = this;
     for (let m = 0; m < t.length; m++) if (!views[m]) t[m] = undefined;
+    // The columns stay for the views: cut to their rows, what the doubling left over is given back.
+    const n = this.size;
+    this.from = trim(this.from, n);
+    this.to = trim(this.to, n);
+    this.asset = trim(this.asset, n);
+    this.source = trim(this.source, n);
+    this.sourceRow = trim(this.sourceRow, n);
+    this.rank = trim(this.rank, n);
+    this.time = trim(this.time, n);
   }
 }
 

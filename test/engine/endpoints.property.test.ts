@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { AccountTransfer } from '../../src/core/movement.js';
 import type { AssetRef } from '../../src/core/schema.js';
 import type { TaintedEdge } from '../../src/engine/allocate.js';
-import { collectEndpoints, type EndpointInput } from '../../src/engine/endpoints.js';
+import { collectEndpoints, type EndpointData, type EndpointInput } from '../../src/engine/endpoints.js';
 
 /**
  * The endpoint builder makes endpoints in the order the allocation holds its addresses and lists them by address:
@@ -116,6 +116,13 @@ function inputOf(w: World, rank: (i: number) => number): EndpointInput {
   };
 }
 
+/** Endpoints as their readers see them: their fields with `txs` and `path` read (not the way an endpoint keeps them). */
+const seen = (list: readonly EndpointData[]) =>
+  list.map((e) => {
+    const { step: _step, ownTxs: _txs, ownPath: _path, ...fields } = e as unknown as Record<string, unknown>;
+    return { ...fields, txs: e.txs, path: e.path };
+  });
+
 describe('collectEndpoints', () => {
   it('lists the same endpoints with the same paths whatever order the allocation holds its addresses in', () => {
     fc.assert(
@@ -125,7 +132,7 @@ describe('collectEndpoints', () => {
         const byKey = collectEndpoints(inputOf(w, () => 0));
         const shuffled = collectEndpoints(inputOf(w, (i) => w.order[i]!));
         const reversed = collectEndpoints(inputOf(w, (i) => -i));
-        for (const other of [byKey, shuffled, reversed]) expect(other).toEqual(sorted);
+        for (const other of [byKey, shuffled, reversed]) expect(seen(other)).toEqual(seen(sorted));
         // Listed by address, then asset; every amount held above zero is an endpoint.
         const keys = sorted.map((e) => `${e.chain}|${e.address}`);
         expect(keys).toEqual([...keys].sort());
