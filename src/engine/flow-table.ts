@@ -55,7 +55,7 @@ export type BoxState = { -readonly [K in keyof Box]: Box[K] };
 
 const ZERO = 0n;
 /** Slots of the cache of transaction hashes lately made (a power of two). */
-const TX_SLOTS = 1 << 16;
+const TX_SLOTS = 1 << 18;
 
 /**
  * The flow's movements as columns: movement `m` is row `m`. A movement a source answered by ids (adapter.ts
