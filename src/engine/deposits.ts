@@ -1,7 +1,7 @@
 import { getChain } from '../core/chain.js';
 import { assetKeyOf } from './run-state.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
-import type { Label } from '../core/schema.js';
+import type { AssetRef, Label } from '../core/schema.js';
 import { isService, type ServiceCategory } from '../core/service.js';
 import type { LabelStore } from '../labels/store.js';
 import { findBridge, type BridgeRegistry } from '../heuristics/bridges.js';
@@ -13,6 +13,7 @@ import {
   type DepositEvidence,
   type DepositMovement,
   type DepositRule,
+  type DepositTransfer,
 } from '../heuristics/deposit.js';
 import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
 import { NodeNumbers } from './node-marks.js';
@@ -147,39 +148,72 @@ function depositDecider(
   return (key, forwarder) => {
     const node = flow.lookup(key);
     if (!node) return undefined;
-    let transfers: readonly { t: AccountTransfer; asset: string }[];
+    let transfers: readonly Move[];
     if (forwarder) {
       transfers = (sources.forwarders?.get(key) ?? []).filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
     } else {
       const { rows, columns } = flow.rowsOf(node);
       if (!mayBeDeposit(node, rows, columns, serviceOf, rule)) return undefined;
-      transfers = flow.movementsOf(node).filter((e) => e.fromNode !== e.toNode);
+      transfers = rowMoves(rows, columns);
     }
     const { chain, address } = splitNodeKey(key);
     if (labels.get(chain, address)) return undefined;
-    const moves = withNative(transfers, sources.nativeInflows?.get(key));
+    const moves = withNative(transfers, sources.nativeInflows?.get(key), flow);
     const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
     const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
     return inference && forwarder ? { ...inference, forwarder: true } : inference;
   };
 }
 
-/** The address's movements with the native inflows read apart (each movement once), chronologically. */
-function withNative(
-  moves: readonly { t: AccountTransfer; asset: string }[],
-  native: readonly AccountTransfer[] | undefined,
-): readonly { t: AccountTransfer; asset: string }[] {
+/** A movement as the rule reads it, with its asset key; `row`: the flow's row it was read from. */
+interface Move {
+  t: DepositTransfer;
+  asset: string;
+  row?: number;
+}
+
+/** What a row says, for the rule: its values, no movement object (only what the rule reads; a native's kind is all it needs of the asset). */
+const NATIVE: Pick<AssetRef, 'kind'> = { kind: 'native' };
+const TOKEN: Pick<AssetRef, 'kind'> = { kind: 'token' };
+
+/** The node's movements (chronologically, rows in that order) other than to itself, read from the columns. */
+function rowMoves(rows: readonly number[], c: FlowColumns): Move[] {
+  const out: Move[] = [];
+  for (const m of rows) {
+    const from = c.from[m]!;
+    const to = c.to[m]!;
+    if (from === to) continue;
+    const a = c.asset[m]!;
+    const t = {
+      tx: c.txOf(m),
+      time: c.time[m]!,
+      amount: c.amount[m]!,
+      from: c.nodes[from]!.address,
+      to: c.nodes[to]!.address,
+      asset: c.isNative(a) ? NATIVE : TOKEN,
+    };
+    out.push({ t, asset: c.assets[a]!, row: m });
+  }
+  return out;
+}
+
+/**
+ * The address's movements with the native inflows read apart (each movement once), chronologically. (Rare: only an
+ * inferred deposit address's native inflows are read apart; its rows' movements are then taken as objects.)
+ */
+function withNative(moves: readonly Move[], native: readonly AccountTransfer[] | undefined, flow: TaintFlow): readonly Move[] {
   if (!native || native.length === 0) return moves;
-  const ids = new Set(moves.map((m) => transferId(m.t)));
+  const own = moves.map((m) => ({ t: m.row === undefined ? (m.t as AccountTransfer) : flow.movementOf(m.row), asset: m.asset }));
+  const ids = new Set(own.map((m) => transferId(m.t)));
   const extra = native.filter((t) => !ids.has(transferId(t))).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
-  return [...moves, ...extra].sort((a, b) => compareTransfers(a.t, b.t));
+  return [...own, ...extra].sort((a, b) => compareTransfers(a.t, b.t));
 }
 
 /** The deposit rule over one address's movements (chronological), each counterparty classified. */
 function decide(
   chain: string,
   address: string,
-  moves: readonly { t: AccountTransfer; asset: string }[],
+  moves: readonly Move[],
   taintedAssets: ReadonlySet<string>,
   counterparty: (chain: string, address: string) => Counterparty,
   rule: DepositRule,

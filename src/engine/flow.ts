@@ -15,7 +15,7 @@ export interface NodeInflows {
 }
 
 /** The movement columns as builders outside the flow read them (src/engine/flow-table.ts `FlowTable`). */
-export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount' | 'from' | 'to' | 'asset' | 'isNative'>>;
+export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount' | 'from' | 'to' | 'asset' | 'time' | 'isNative' | 'txOf'>>;
 
 /**
  * What the flow knows of one source table (adapter.ts TransferTable): its index among the flow's tables, the node id
@@ -657,16 +657,15 @@ export class TaintFlow {
     return out;
   }
 
-  /** Every movement read so far touching `node`, chronologically (views: made once per row). */
-  movementsOf(node: FlowNode): readonly FlowTransfer[] {
-    this.sortEvents(state(node));
-    return this.events.rows(node.id).map((m) => this.table.view(m));
+  /** The movement object of row `m` (a table row's made on first ask and kept). */
+  movementOf(m: number): AccountTransfer {
+    return this.table.tOf(m);
   }
 
   /**
-   * Read access for the builders after the rounds (settle: the deposit rule's quick look): `node`'s rows in
-   * chronological order and the columns that describe them, without a view per row (a view keeps its row's source
-   * movement past `release()`).
+   * Read access for the builders after the rounds (settle: the deposit rule): `node`'s rows in chronological order
+   * and the columns that describe them, without a view per row (a view keeps its row's source movement past
+   * `release()`).
    */
   rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
     this.sortEvents(state(node));

@@ -1,4 +1,8 @@
 import type { AccountTransfer } from '../core/movement.js';
+import type { AssetRef } from '../core/schema.js';
+
+/** What the rule reads of a movement: an AccountTransfer has it all (the engine passes rows' values, no object). */
+export type DepositTransfer = Pick<AccountTransfer, 'tx' | 'time' | 'amount' | 'from' | 'to'> & { asset: Pick<AssetRef, 'kind'> };
 
 /**
  * A movement into or out of a candidate address, with its asset key; the entity of the service wallet on its other
@@ -6,7 +10,7 @@ import type { AccountTransfer } from '../core/movement.js';
  * mixer or a bridge.
  */
 export interface DepositMovement {
-  t: AccountTransfer;
+  t: DepositTransfer;
   /** The asset key (`assetKey(t.asset)`). */
   asset: string;
   /** The entity of the counterparty when it is a labeled wallet of a service (exchange, instant-exchange, payment, gambling, custody). */
