@@ -191,9 +191,9 @@ function jsonText(root: unknown): { next(n: number): string } {
     if (typeof v !== 'object' || v === null || isBoxed(v)) return emit(JSON.stringify(v));
     if (v instanceof MadeList)
       return void stack.push({ value: v, made: true, keys: undefined, length: v.length, index: 0, written: false, inner: `${indent}  `, outer: indent });
-    // A small container of plain values (an asset, a movement row, a short tx list) is one native call: JSON text
-    // has no raw newline but its indentation, so indenting every newline places it exactly.
-    if (isFlat(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
+    // A small value (an endpoint record, a movement row, a short tx list) is one native call: JSON text has no raw
+    // newline but its indentation, so indenting every newline places it exactly.
+    if (isSmall(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
     if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
     open.add(v);
     const keys = Array.isArray(v) ? undefined : Object.keys(v);
@@ -248,21 +248,37 @@ function resolve(value: unknown, key: string): unknown {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol' ? OMITTED : (v as unknown | Omitted);
 }
 
-const FLAT_MEMBERS = 256;
+/** The most members (all levels) a value written by one native JSON.stringify call may have. */
+const SMALL_MEMBERS = 2048;
 
-/** No toJSON of its own, at most FLAT_MEMBERS members, none of them an object. */
-function isFlat(v: object): boolean {
+/**
+ * No toJSON of its own (JSON.stringify would call it with no key), and at most SMALL_MEMBERS members at all levels
+ * together (a cycle exceeds any count): its text is small, so one native call makes it (an endpoint record, a movement
+ * row, a short tx list), and a big list is walked instead.
+ */
+function isSmall(v: object): boolean {
   if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
-  if (Array.isArray(v)) {
-    if (v.length > FLAT_MEMBERS) return false;
-    for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object' && v[i] !== null) return false;
-    return true;
-  }
-  let n = 0;
-  for (const key in v) {
-    if (!Object.hasOwn(v, key)) continue;
-    const m = (v as Record<string, unknown>)[key];
-    if ((typeof m === 'object' && m !== null) || ++n > FLAT_MEMBERS) return false;
+  let budget = SMALL_MEMBERS;
+  const pending: object[] = [v];
+  while (pending.length > 0) {
+    const o = pending.pop()!;
+    // (A list made on demand is walked, never made whole.)
+    if (o instanceof MadeList) return false;
+    if (Array.isArray(o)) {
+      budget -= o.length;
+      if (budget < 0) return false;
+      for (let i = 0; i < o.length; i++) {
+        const m: unknown = o[i];
+        if (typeof m === 'object' && m !== null) pending.push(m);
+      }
+      continue;
+    }
+    for (const key in o) {
+      if (!Object.hasOwn(o, key)) continue;
+      if (--budget < 0) return false;
+      const m = (o as Record<string, unknown>)[key];
+      if (typeof m === 'object' && m !== null) pending.push(m);
+    }
   }
   return true;
 }
