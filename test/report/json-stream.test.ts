@@ -28,6 +28,14 @@ import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 import { utxoWorld } from '../golden/worlds.js';
 import { traceDemo } from '../support/demo-trace.js';
 
+/** Every taint model once, with and without cuts (test/support/bench-world.ts). */
+const MODELS_AND_CUTS = [
+  ['fifo', 'full'],
+  ['haircut', 'hub'],
+  ['poison', 'budget'],
+  ['tiho', 'full'],
+] as const;
+
 const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-json-stream-'));
 const joined = (value: unknown, chunkBytes?: number) =>
   Buffer.concat([...reportJsonChunks(value as TraceReport, chunkBytes === undefined ? {} : { chunkBytes })]).toString('utf8');
@@ -126,12 +134,7 @@ describe('reportJsonChunks: the bytes of reportToJson, made chunk by chunk', () 
     timeout: 120_000,
   }, async () => {
     const reports: TraceReport[] = [(await traceDemo()).report];
-    for (const [taint, cut] of [
-      ['fifo', 'full'],
-      ['haircut', 'hub'],
-      ['poison', 'budget'],
-      ['tiho', 'full'],
-    ] as const) {
+    for (const [taint, cut] of MODELS_AND_CUTS) {
       const w = generateWorld(1500 + reports.length * 700, reports.length * 13);
       reports.push((await traceBenchWorld(w, taint, cut, 60)).report);
     }
@@ -288,12 +291,7 @@ describe('chaintrail --format json --out FILE', () => {
 describe('TraceResult.writeReport: the report streamed from the trace, its endpoint records made as they are written', () => {
   it('writes the bytes of reportToJson(result.report) before the report is read, and after, on traced worlds', { timeout: 120_000 }, async () => {
     const results: TraceResult[] = [await traceDemo()];
-    for (const [taint, cut] of [
-      ['fifo', 'full'],
-      ['haircut', 'hub'],
-      ['poison', 'budget'],
-      ['tiho', 'full'],
-    ] as const) {
+    for (const [taint, cut] of MODELS_AND_CUTS) {
       results.push(await traceBenchWorld(generateWorld(1800 + results.length * 500, 40 + results.length), taint, cut, 80));
     }
     results.push(await traceSwapWorld(swapDataset(17), 'fifo'));
