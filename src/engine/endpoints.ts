@@ -12,6 +12,7 @@ import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWei
 import { nodeKey, splitNodeKey } from './state.js';
 import type { StopReason } from './stops.js';
 import type { NodeInflows } from './flow.js';
+import { FlowTransfer } from './flow-table.js';
 
 export interface EndpointData {
   kind: EndpointKind;
@@ -153,10 +154,10 @@ interface EndpointsAt {
 function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>): EndpointData[] {
   const { input, freezable } = at;
   const out: EndpointData[] = [];
-  const here: Place = { node, paths: at.paths, input };
   const isExpanded = input.expanded.has(node);
   const stop = isExpanded ? undefined : input.stops.get(node);
   const inflows = input.inflows.get(node) ?? [];
+  const here: Place = { node, paths: at.paths, input, into: inflows[0] };
   // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
   const found = input.deposits.get(node);
   const ownDeposit = found && (isExpanded || found.forwarder) ? found : undefined;
@@ -204,7 +205,7 @@ function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetK
       continue;
     }
     const into = ofAsset(input.inflows.get(depositNode) ?? [], assetKey);
-    const there: Place = { node: depositNode, paths: here.paths, input };
+    const there: Place = { node: depositNode, paths: here.paths, input, into: into[0] };
     out.push(depositEndpoint(there, asset, assetKey, part, input.deposits.get(depositNode)!, into, sweeps));
   }
 }
@@ -353,13 +354,18 @@ interface Place {
   readonly node: string;
   readonly input: EndpointInput;
   readonly paths: Paths;
+  /** A tainted movement into the address, if any: its flow node holds the address's chain and address strings. */
+  readonly into: TaintedEdge | undefined;
   at?: { chain: string; address: string; hops: number; path: PathStep };
 }
 
 function where(place: Place): NonNullable<Place['at']> {
   if (place.at) return place.at;
   const { node, input } = place;
-  const { chain, address } = splitNodeKey(node);
+  // The flow node's own strings when a movement into it says which (no copies of them per endpoint).
+  const end = place.into?.transfer;
+  const own = end instanceof FlowTransfer && end.toNode.key === node ? end.toNode : undefined;
+  const { chain, address } = own ?? splitNodeKey(node);
   return (place.at = { chain, address, hops: input.allocation.hops.get(node) ?? 0, path: pathTo(input, node, place.paths) });
 }
 
