@@ -150,7 +150,7 @@ function depositDecider(
     if (!node) return undefined;
     let transfers: readonly Move[];
     if (forwarder) {
-      transfers = (sources.forwarders?.get(key) ?? []).filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
+      transfers = (sources.forwarders?.get(key) ?? []).filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset), whole: t }));
     } else {
       const { rows, columns } = flow.rowsOf(node);
       if (!mayBeDeposit(node, rows, columns, serviceOf, rule)) return undefined;
@@ -165,11 +165,11 @@ function depositDecider(
   };
 }
 
-/** A movement as the rule reads it, with its asset key; `row`: the flow's row it was read from. */
+/** A movement as the rule reads it, with its asset key; `whole`: its movement object, or the flow row to make it from. */
 interface Move {
   t: DepositTransfer;
   asset: string;
-  row?: number;
+  whole: AccountTransfer | number;
 }
 
 /** What a row says, for the rule: its values, no movement object (only what the rule reads; a native's kind is all it needs of the asset). */
@@ -192,7 +192,7 @@ function rowMoves(rows: readonly number[], c: FlowColumns): Move[] {
       to: c.nodes[to]!.address,
       asset: c.isNative(a) ? NATIVE : TOKEN,
     };
-    out.push({ t, asset: c.assets[a]!, row: m });
+    out.push({ t, asset: c.assets[a]!, whole: m });
   }
   return out;
 }
@@ -203,9 +203,12 @@ function rowMoves(rows: readonly number[], c: FlowColumns): Move[] {
  */
 function withNative(moves: readonly Move[], native: readonly AccountTransfer[] | undefined, flow: TaintFlow): readonly Move[] {
   if (!native || native.length === 0) return moves;
-  const own = moves.map((m) => ({ t: m.row === undefined ? (m.t as AccountTransfer) : flow.movementOf(m.row), asset: m.asset }));
+  const own = moves.map((m) => {
+    const t = typeof m.whole === 'number' ? flow.movementOf(m.whole) : m.whole;
+    return { t, asset: m.asset, whole: t };
+  });
   const ids = new Set(own.map((m) => transferId(m.t)));
-  const extra = native.filter((t) => !ids.has(transferId(t))).map((t) => ({ t, asset: assetKeyOf(t.asset) }));
+  const extra = native.filter((t) => !ids.has(transferId(t))).map((t) => ({ t, asset: assetKeyOf(t.asset), whole: t }));
   return [...own, ...extra].sort((a, b) => compareTransfers(a.t, b.t));
 }
 

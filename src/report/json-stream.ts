@@ -189,16 +189,15 @@ function jsonText(root: unknown): { next(n: number): string } {
   };
   const put = (v: unknown, indent: string) => {
     if (typeof v !== 'object' || v === null || isBoxed(v)) return emit(JSON.stringify(v));
-    if (v instanceof MadeList)
-      return void stack.push({ value: v, made: true, keys: undefined, length: v.length, index: 0, written: false, inner: `${indent}  `, outer: indent });
+    const made = v instanceof MadeList;
     // A small value (an endpoint record, a movement row, a short tx list) is one native call: JSON text has no raw
     // newline but its indentation, so indenting every newline places it exactly.
-    if (isSmall(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
+    if (!made && isSmall(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
     if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
     open.add(v);
-    const keys = Array.isArray(v) ? undefined : Object.keys(v);
-    const length = keys ? keys.length : (v as unknown[]).length;
-    stack.push({ value: v, made: false, keys, length, index: 0, written: false, inner: `${indent}  `, outer: indent });
+    const keys = made || Array.isArray(v) ? undefined : Object.keys(v);
+    const length = keys ? keys.length : (v as { length: number }).length;
+    stack.push({ value: v, made, keys, length, index: 0, written: false, inner: `${indent}  `, outer: indent });
   };
   const step = (f: Frame) => {
     if (f.index >= f.length) {
