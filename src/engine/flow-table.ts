@@ -4,38 +4,67 @@ import { grow, trim } from '../core/typed-arrays.js';
 import type { TransactionFlow } from '../taint/transaction.js';
 import type { TracedTransfer } from './state.js';
 
-/** An address in the flow: its movements (by row), and what the taint models made of them so far. */
-export interface NodeState {
-  /** Index in the flow's node list: the id the movement columns name it by. */
-  readonly id: number;
-  readonly key: string;
-  /** The two halves of `key`, kept so that nothing splits the key again. */
-  readonly chain: string;
-  readonly address: string;
-  /** Its movements (the flow's event lists) are in chronological order. */
-  sorted: boolean;
-  expanded: boolean;
-  /** Stamp of the source answer that fetched this address's movements to expand it (0: none). */
-  fetchedIn: number;
-  /** Movements of the address in that answer (counted to spot hubs). */
-  degree: number;
-  /** Smallest hop count (seed recipients 0; -1 = not reached by taint) and the row of the earliest edge that gives it (-1: none). */
-  hop: number;
-  via: number;
-  /** Hop count a seed gives this node (0 for a victim payment's recipient, more for a bridge continuation); -1 = none. */
-  rootHop: number;
-  /** Taint received, by asset index (sum over tainted inflows). */
-  received: bigint[] | undefined;
-  /** Taint an expanded node's ledgers hold after its last replay, by asset index. */
-  held: bigint[] | undefined;
+/** Bits of `FlowTable.flags`, by node id. */
+export const NodeBit = {
+  /** Its movements (the flow's event lists) are not known to be in chronological order. */
+  Unsorted: 1,
+  Expanded: 2,
   /** The source says the address holds code: taint goes through it per transaction (boxes), never by a ledger. */
-  contract: boolean;
-  /** The boxes (transactions) this contract takes part in. */
-  boxes: Box[] | undefined;
-}
+  Contract: 4,
+} as const;
 
-/** An address in the flow, read-only outside the flow: its state changes only through `TaintFlow`'s methods. */
-export type FlowNode = Readonly<NodeState>;
+/**
+ * An address in the flow, read-only outside it: its id (the index the movement columns name it by), key and the two
+ * halves of the key; what the taint models made of it so far lives in the flow's node columns (`FlowTable`), read
+ * through the getters. Changed only through `TaintFlow`'s methods.
+ */
+export class FlowNode {
+  constructor(
+    private readonly table: FlowTable,
+    readonly id: number,
+    readonly key: string,
+    readonly chain: string,
+    readonly address: string,
+  ) {}
+
+  get expanded(): boolean {
+    return (this.table.flags[this.id]! & NodeBit.Expanded) !== 0;
+  }
+
+  get contract(): boolean {
+    return (this.table.flags[this.id]! & NodeBit.Contract) !== 0;
+  }
+
+  /** Stamp of the source answer that fetched this address's movements to expand it (0: none). */
+  get fetchedIn(): number {
+    return this.table.fetchedIn[this.id]!;
+  }
+
+  /** Movements of the address in that answer (counted to spot hubs; infinite for a hub). */
+  get degree(): number {
+    return this.table.degree[this.id]!;
+  }
+
+  /** Smallest hop count (seed recipients 0; -1 = not reached by taint). */
+  get hop(): number {
+    return this.table.hop[this.id]!;
+  }
+
+  /** The row of the earliest edge that gives the hop count (-1: none). */
+  get via(): number {
+    return this.table.via[this.id]!;
+  }
+
+  /** Hop count a seed gives this node (0 for a victim payment's recipient, more for a bridge continuation); -1 = none. */
+  get rootHop(): number {
+    return this.table.rootHop[this.id]!;
+  }
+
+  /** The boxes (transactions) this contract takes part in. */
+  get boxes(): readonly Box[] | undefined {
+    return this.table.boxesOf[this.id];
+  }
+}
 
 /**
  * One transaction that tainted value entered through contracts: every value movement of it, and the contracts that
@@ -53,6 +82,8 @@ export interface Box {
 }
 export type BoxState = { -readonly [K in keyof Box]: Box[K] };
 
+const ints = (n: number) => new Int32Array(n);
+
 const ZERO = 0n;
 /** Slots of the cache of transaction hashes lately made (a power of two). */
 const TX_SLOTS = 1 << 18;
@@ -66,7 +97,21 @@ const TX_SLOTS = 1 << 18;
  * (once per row, kept).
  */
 export class FlowTable {
-  readonly nodes: NodeState[] = [];
+  readonly nodes: FlowNode[] = [];
+  /** Node columns, by node id (see FlowNode). */
+  flags = new Uint8Array(1024);
+  fetchedIn = new Int32Array(1024);
+  degree = new Float64Array(1024);
+  hop = new Int32Array(1024);
+  via = new Int32Array(1024);
+  rootHop = new Int32Array(1024);
+  readonly boxesOf: (Box[] | undefined)[] = [];
+  /**
+   * By asset index, then node id: taint received (sum over tainted inflows; undefined: none ever), and taint an
+   * expanded node's ledgers hold after its last replay.
+   */
+  readonly received: (bigint | undefined)[][] = [];
+  readonly held: bigint[][] = [];
   readonly assets: string[] = [];
   /** Movement objects by row: given ones, and those made from a table when asked (released rows: undefined). */
   readonly t: (AccountTransfer | undefined)[] = [];
@@ -102,6 +147,36 @@ export class FlowTable {
     return this.amount.length;
   }
 
+  /** A new node, its columns at their start: not reached, nothing received or held. */
+  addNode(key: string, chain: string, address: string): FlowNode {
+    const id = this.nodes.length;
+    if (id === this.hop.length) {
+      this.flags = grow(this.flags, id + 1, (n) => new Uint8Array(n));
+      this.fetchedIn = grow(this.fetchedIn, id + 1, ints);
+      this.degree = grow(this.degree, id + 1, (n) => new Float64Array(n));
+      this.hop = grow(this.hop, id + 1, ints);
+      this.via = grow(this.via, id + 1, ints);
+      this.rootHop = grow(this.rootHop, id + 1, ints);
+    }
+    this.hop[id] = -1;
+    this.via[id] = -1;
+    this.rootHop[id] = -1;
+    const node = new FlowNode(this, id, key, chain, address);
+    this.nodes.push(node);
+    // Dense from the start (cells written at scattered ids later would turn an array into a slow dictionary).
+    this.boxesOf.push(undefined);
+    for (const column of this.received) column.push(undefined);
+    for (const column of this.held) column.push(ZERO);
+    return node;
+  }
+
+  /** Adds an asset key; its index. */
+  addAsset(key: string): number {
+    this.received.push(new Array<bigint | undefined>(this.nodes.length).fill(undefined));
+    this.held.push(new Array<bigint>(this.nodes.length).fill(ZERO));
+    return this.assets.push(key) - 1;
+  }
+
   /** Adds a movement given as an object. */
   push(t: AccountTransfer, from: number, to: number, asset: number): number {
     const m = this.next(from, to, asset, -1, -1, -1, t.time);
@@ -124,7 +199,6 @@ export class FlowTable {
   private next(from: number, to: number, asset: number, source: number, row: number, rank: number, time: number): number {
     const m = this.amount.length;
     if (m === this.from.length) {
-      const ints = (n: number) => new Int32Array(n);
       this.from = grow(this.from, m + 1, ints);
       this.to = grow(this.to, m + 1, ints);
       this.asset = grow(this.asset, m + 1, ints);

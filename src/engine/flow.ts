@@ -5,7 +5,7 @@ import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js'
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
 import { EventLists } from './event-lists.js';
-import { FlowTable, isBoxInput, type Box, type BoxState, type FlowNode, type FlowTransfer, type NodeState } from './flow-table.js';
+import { FlowTable, isBoxInput, NodeBit, type Box, type BoxState, type FlowNode, type FlowTransfer } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
 
@@ -28,9 +28,6 @@ export interface IdSpace {
   readonly rows: Int32Array;
 }
 
-/** The flow's own write access to a node. */
-const state = (node: FlowNode) => node as NodeState;
-
 /**
  * Taint over an address graph that grows round by round, kept up to date incrementally.
  *
@@ -40,7 +37,7 @@ const state = (node: FlowNode) => node as NodeState;
  * every ledger (the definition), at a cost proportional to what changed instead of to everything read so far.
  */
 export class TaintFlow {
-  private readonly byChain = new Map<string, Map<string, NodeState>>();
+  private readonly byChain = new Map<string, Map<string, FlowNode>>();
   /** The movements as columns and the nodes by id (src/engine/flow-table.ts). */
   private readonly table = new FlowTable();
   /**
@@ -50,7 +47,7 @@ export class TaintFlow {
   private readonly byTx = new Map<string, number | number[]>();
   private taintedCount = 0;
   private added = 0;
-  private readonly dirty = new Set<NodeState>();
+  private readonly dirty = new Set<FlowNode>();
   private touched = new Set<FlowNode>();
   private hopsStale = false;
   private readonly fees = new Map<string, bigint>();
@@ -63,7 +60,7 @@ export class TaintFlow {
   /** Each node's movements (rows), by node id. */
   private readonly events = new EventLists();
   /** Nodes by key, made when first asked (`lookup`). */
-  private byKey: Map<string, NodeState> | undefined;
+  private byKey: Map<string, FlowNode> | undefined;
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
   private readonly spaces = new Map<TransferTable, IdSpace>();
 
@@ -74,7 +71,7 @@ export class TaintFlow {
     return this.added;
   }
 
-  private get nodeList(): NodeState[] {
+  private get nodeList(): readonly FlowNode[] {
     return this.table.nodes;
   }
 
@@ -83,26 +80,9 @@ export class TaintFlow {
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     let node = nodes.get(address);
     if (!node) {
-      node = {
-        id: this.table.nodes.length,
-        key: `${chain}|${address}`,
-        chain,
-        address,
-        sorted: true,
-        expanded: false,
-        fetchedIn: 0,
-        degree: 0,
-        hop: -1,
-        via: -1,
-        rootHop: -1,
-        received: undefined,
-        held: undefined,
-        contract: false,
-        boxes: undefined,
-      };
+      node = this.table.addNode(`${chain}|${address}`, chain, address);
       nodes.set(address, node);
       this.byKey?.set(node.key, node);
-      this.table.nodes.push(node);
     }
     return node;
   }
@@ -212,15 +192,14 @@ export class TaintFlow {
   private assetIndexOf(asset: string): number {
     let index = this.assetIndex.get(asset);
     if (index === undefined) {
-      this.assetIndex.set(asset, (index = this.table.assets.length));
-      this.table.assets.push(asset);
+      this.assetIndex.set(asset, (index = this.table.addAsset(asset)));
     }
     return index;
   }
 
   private attached(fromNode: FlowNode, toNode: FlowNode, m: number): void {
-    this.attach(state(fromNode), m);
-    if (toNode !== fromNode) this.attach(state(toNode), m);
+    this.attach(fromNode, m);
+    if (toNode !== fromNode) this.attach(toNode, m);
     this.added++;
   }
 
@@ -255,9 +234,10 @@ export class TaintFlow {
     return -1;
   }
 
-  private attach(node: NodeState, m: number): void {
+  private attach(node: FlowNode, m: number): void {
+    const { table } = this;
     const last = this.events.last(node.id);
-    if (node.sorted && last >= 0 && this.table.compare(last, m) > 0) node.sorted = false;
+    if ((table.flags[node.id]! & NodeBit.Unsorted) === 0 && last >= 0 && table.compare(last, m) > 0) table.flags[node.id]! |= NodeBit.Unsorted;
     this.events.add(node.id, m);
     if (node.expanded) this.dirty.add(node);
   }
@@ -272,9 +252,9 @@ export class TaintFlow {
     const before = table.seed[m];
     const seed = (before ?? 0n) > taint ? before! : taint;
     table.seed[m] = seed;
-    const to = table.nodes[table.to[m]!]!;
-    if (to.rootHop < 0 || hop < to.rootHop) {
-      to.rootHop = hop;
+    const to = table.to[m]!;
+    if (table.rootHop[to]! < 0 || hop < table.rootHop[to]!) {
+      table.rootHop[to] = hop;
       this.hopsStale = true;
     }
     const from = table.nodes[table.from[m]!]!;
@@ -285,7 +265,7 @@ export class TaintFlow {
   /** The source says `node` holds code: taint goes through it per transaction, never by a ledger (it is never expanded). */
   markContract(node: FlowNode): void {
     if (node.expanded) throw new Error(`internal: ${node.key} was expanded as an account before it was known as a contract`);
-    state(node).contract = true;
+    this.table.flags[node.id]! |= NodeBit.Contract;
   }
 
   /**
@@ -293,11 +273,11 @@ export class TaintFlow {
    * the addresses that form the box. Its outputs' taint follows its inputs' from now on.
    */
   addBox(chain: string, tx: string, movements: readonly FlowTransfer[], contracts: ReadonlySet<string>): Box {
-    const nodes = new Set<NodeState>();
-    for (const m of movements) for (const n of [m.fromNode, m.toNode]) if (contracts.has(n.address)) nodes.add(state(n));
+    const nodes = new Set<FlowNode>();
+    for (const m of movements) for (const n of [m.fromNode, m.toNode]) if (contracts.has(n.address)) nodes.add(n);
     const box: BoxState = { chain, tx, movements, contracts, contractNodes: [...nodes], result: undefined };
     for (const m of movements) this.table.box[m.m] = box;
-    for (const n of nodes) (n.boxes ??= []).push(box);
+    for (const n of nodes) (this.table.boxesOf[n.id] ??= []).push(box);
     this.boxList.push(box);
     this.dirtyBoxes.add(box);
     return box;
@@ -310,30 +290,30 @@ export class TaintFlow {
 
   expand(node: FlowNode): void {
     if (node.expanded) return;
-    state(node).expanded = true;
-    this.dirty.add(state(node));
+    this.table.flags[node.id]! |= NodeBit.Expanded;
+    this.dirty.add(node);
   }
 
   /** Marks `node` as fetched in the source answer stamped `batch` (stamps increase), its movements not yet counted. */
   markFetched(node: FlowNode, batch: number): void {
-    state(node).fetchedIn = batch;
-    state(node).degree = 0;
+    this.table.fetchedIn[node.id] = batch;
+    this.table.degree[node.id] = 0;
   }
 
   /** Counts a movement of the answer stamped `batch` for those of its ends fetched in that answer. */
   countMovement(batch: number, from: FlowNode | undefined, to: FlowNode | undefined): void {
-    if (from?.fetchedIn === batch) state(from).degree++;
-    if (to !== from && to?.fetchedIn === batch) state(to).degree++;
+    if (from?.fetchedIn === batch) this.table.degree[from.id]!++;
+    if (to !== from && to?.fetchedIn === batch) this.table.degree[to.id]!++;
   }
 
   /** The source cut the node's list short: it has more movements than any limit. */
   markHub(node: FlowNode): void {
-    state(node).degree = Number.POSITIVE_INFINITY;
+    this.table.degree[node.id] = Number.POSITIVE_INFINITY;
   }
 
   /** Takes back a hub's fetch stamp: its movements are not kept. */
   unmarkFetched(node: FlowNode): void {
-    state(node).fetchedIn = 0;
+    this.table.fetchedIn[node.id] = 0;
   }
 
   /** Replays what changed until every ledger agrees with its inflows. */
@@ -357,7 +337,7 @@ export class TaintFlow {
     return list;
   }
 
-  private replay(node: NodeState): void {
+  private replay(node: FlowNode): void {
     this.sortEvents(node);
     const { table } = this;
     // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between. One
@@ -388,7 +368,7 @@ export class TaintFlow {
       }
       if (table.to[m] === id) ledger.deposit(amount, table.taint[m]!);
     }
-    node.held = Array.from(used, (u, i) => (u ? ledgers[i]!.taint : 0n));
+    for (let a = 0; a < table.held.length; a++) table.held[a]![id] = used[a] ? ledgers[a]!.taint : ZERO;
   }
 
   /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */
@@ -427,10 +407,8 @@ export class TaintFlow {
     if (old === 0n) this.taintedCount++;
     else if (taint === 0n) this.taintedCount--;
     const to = table.nodes[table.to[m]!]!;
-    const a = table.asset[m]!;
-    // Sized to the asset index (an array grown by assignment from empty would take room for 17).
-    to.received ??= new Array<bigint>(a + 1);
-    to.received[a] = (to.received[a] ?? 0n) + taint - old;
+    const received = table.received[table.asset[m]!]!;
+    received[to.id] = (received[to.id] ?? ZERO) + taint - old;
     this.touched.add(to);
     if (to.expanded && to.id !== table.from[m]) this.dirty.add(to);
     const box = table.box[m];
@@ -446,26 +424,27 @@ export class TaintFlow {
     const queue = [first];
     for (let i = 0; i < queue.length; i++) {
       const m = queue[i]!;
-      const from = table.nodes[table.from[m]!]!;
-      const to = table.nodes[table.to[m]!]!;
-      if (from.hop < 0) continue;
+      const from = table.from[m]!;
+      const to = table.to[m]!;
+      if (table.hop[from]! < 0) continue;
       // A contract's box siblings share its hop count: the full breadth-first pass handles them.
-      if (to.contract) {
+      if ((table.flags[to]! & NodeBit.Contract) !== 0) {
         this.hopsStale = true;
         return;
       }
-      const hop = from.hop + 1;
-      if (to.hop < 0 || hop < to.hop) {
-        to.hop = hop;
-        to.via = m;
-        this.touched.add(to);
-        for (let c = this.events.first(to.id); c >= 0; c = this.events.after(c)) {
+      const hop = table.hop[from]! + 1;
+      const was = table.hop[to]!;
+      if (was < 0 || hop < was) {
+        table.hop[to] = hop;
+        table.via[to] = m;
+        this.touched.add(table.nodes[to]!);
+        for (let c = this.events.first(to); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
-          if (table.from[e] === to.id && table.taint[e]! > 0n && table.to[e] !== to.id) queue.push(e);
+          if (table.from[e] === to && table.taint[e]! > 0n && table.to[e] !== to) queue.push(e);
         }
-      } else if (hop === to.hop && to.via >= 0 && table.compare(m, to.via) < 0) {
+      } else if (hop === was && table.via[to]! >= 0 && table.compare(m, table.via[to]!) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
-        to.via = m;
+        table.via[to] = m;
       }
     }
   }
@@ -477,48 +456,47 @@ export class TaintFlow {
   private recomputeHops(): void {
     this.hopsStale = false;
     const { table } = this;
-    const before = this.nodeList.map((n) => n.hop);
-    const roots: NodeState[] = [];
-    for (const node of this.nodeList) {
-      node.hop = -1;
-      node.via = -1;
-      if (node.rootHop >= 0) roots.push(node);
-    }
+    const n = this.nodeList.length;
+    const before = table.hop.slice(0, n);
+    const roots: FlowNode[] = [];
+    table.hop.fill(-1, 0, n);
+    table.via.fill(-1, 0, n);
+    for (const node of this.nodeList) if (node.rootHop >= 0) roots.push(node);
     roots.sort((a, b) => a.rootHop - b.rootHop);
-    let frontier: NodeState[] = [];
+    let frontier: FlowNode[] = [];
     let r = 0;
     for (let hop = roots[0]?.rootHop ?? 0; frontier.length > 0 || r < roots.length; hop++) {
       for (; r < roots.length && roots[r]!.rootHop === hop; r++) {
         const root = roots[r]!;
-        if (root.hop === hop) root.via = -1;
+        if (root.hop === hop) table.via[root.id] = -1;
         else if (root.hop < 0) this.reach(root, hop, -1, frontier);
       }
-      const next: NodeState[] = [];
+      const next: FlowNode[] = [];
       for (const node of frontier) {
         for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
           if (table.from[e] !== node.id || table.taint[e] === 0n) continue;
-          const to = table.nodes[table.to[e]!]!;
-          if (to.hop < 0) this.reach(to, hop + 1, e, next);
-          else if (to.hop === hop + 1 && to.via >= 0 && table.compare(e, to.via) < 0) {
-            to.via = e;
+          const to = table.to[e]!;
+          if (table.hop[to]! < 0) this.reach(table.nodes[to]!, hop + 1, e, next);
+          else if (table.hop[to] === hop + 1 && table.via[to]! >= 0 && table.compare(e, table.via[to]!) < 0) {
+            table.via[to] = e;
           }
         }
       }
       frontier = next;
     }
-    this.nodeList.forEach((n, i) => n.hop !== before[i] && this.touched.add(n));
+    for (let i = 0; i < n; i++) if (table.hop[i] !== before[i]) this.touched.add(this.nodeList[i]!);
   }
 
   /** Gives `node` its hop count and edge, and the same to the other contracts of the boxes taint entered it through. */
-  private reach(node: NodeState, hop: number, via: number, list: NodeState[]): void {
-    node.hop = hop;
-    node.via = via;
+  private reach(node: FlowNode, hop: number, via: number, list: FlowNode[]): void {
+    this.table.hop[node.id] = hop;
+    this.table.via[node.id] = via;
     list.push(node);
     if (!node.boxes) return;
     for (const box of node.boxes) {
       if (!box.result?.share) continue;
-      for (const other of box.contractNodes) if (other.hop < 0) this.reach(state(other), hop, via, list);
+      for (const other of box.contractNodes) if (other.hop < 0) this.reach(other, hop, via, list);
     }
   }
 
@@ -536,11 +514,17 @@ export class TaintFlow {
     const keyOf: (string | undefined)[] = new Array(nodes.length);
     const hop = new Int32Array(nodes.length).fill(-1);
     const via = new Int32Array(nodes.length).fill(-1);
-    const amounts: (readonly (bigint | undefined)[] | undefined)[] = new Array(nodes.length);
+    // What each node holds, by asset index: an expanded node's ledgers, a contract's share, else what it received
+    // (copies of the columns as they are now; `holds` says which a node reads, 0: none).
+    const held = table.held.map((c) => c.slice(0, nodes.length));
+    const received = table.received.map((c) => c.slice(0, nodes.length));
+    const contractHeld = this.contractHoldings();
+    const holds = new Uint8Array(nodes.length);
+    const amountOf = (id: number, a: number): bigint | undefined =>
+      holds[id] === HELD ? held[a]![id] : holds[id] === RECEIVED ? received[a]![id] : contractHeld.get(nodes[id]!)?.[a];
     let hops = 0;
     let vias = 0;
     let holders = 0;
-    const contractHeld = this.contractHoldings();
     for (const node of nodes) {
       const id = node.id;
       if (node.hop >= 0) {
@@ -552,12 +536,15 @@ export class TaintFlow {
         }
       }
       // (Read as they are: the flow does not change after the snapshot, which settle takes once the rounds are over.)
-      const own = node.expanded ? node.held : node.contract ? contractHeld.get(node) : node.received;
-      if (own?.some((v) => v !== undefined && v !== 0n)) {
-        amounts[id] = own;
-        holders++;
+      holds[id] = node.expanded ? HELD : node.contract ? CONTRACT : RECEIVED;
+      let any = false;
+      for (let a = 0; a < table.assets.length && !any; a++) {
+        const v = amountOf(id, a);
+        any = v !== undefined && v !== 0n;
       }
-      if (hop[id]! >= 0 || amounts[id]) keyOf[id] = node.key;
+      if (any) holders++;
+      else holds[id] = 0;
+      if (hop[id]! >= 0 || any) keyOf[id] = node.key;
     }
     // The flow's own index by key serves the maps (no second map of millions of keys); it stays with them after release().
     const byKey = this.keyIndex();
@@ -568,12 +555,11 @@ export class TaintFlow {
       },
     };
     const heldOf = (id: number): Map<string, bigint> | undefined => {
-      const a = amounts[id];
-      if (!a) return undefined;
+      if (holds[id] === 0) return undefined;
       const m = new Map<string, bigint>();
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i];
-        if (v !== undefined && v !== 0n) m.set(table.assets[i]!, v);
+      for (let a = 0; a < table.assets.length; a++) {
+        const v = amountOf(id, a);
+        if (v !== undefined && v !== 0n) m.set(table.assets[a]!, v);
       }
       return m;
     };
@@ -615,7 +601,7 @@ export class TaintFlow {
 
   /** The tainted movements into `node`, chronologically. */
   taintedInflows(node: FlowNode): FlowTransfer[] {
-    this.sortEvents(state(node));
+    this.sortEvents(node);
     const { table } = this;
     const out: FlowTransfer[] = [];
     for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
@@ -634,7 +620,7 @@ export class TaintFlow {
     return {
       get: (key) => {
         const node = this.lookup(key);
-        const list = !node ? [] : node.contract ? this.contractInflows(node) : node.received ? this.taintedInflows(node) : [];
+        const list = !node ? [] : node.contract ? this.contractInflows(node) : this.receivedAny(node) ? this.taintedInflows(node) : [];
         return list.length > 0 ? list : undefined;
       },
     };
@@ -653,8 +639,18 @@ export class TaintFlow {
   /** Taint a node received so far, per asset key. */
   receivedBy(node: FlowNode): [string, bigint][] {
     const out: [string, bigint][] = [];
-    node.received?.forEach((v, i) => v !== undefined && out.push([this.table.assets[i]!, v]));
+    const { received, assets } = this.table;
+    for (let a = 0; a < received.length; a++) {
+      const v = received[a]![node.id];
+      if (v !== undefined) out.push([assets[a]!, v]);
+    }
     return out;
+  }
+
+  /** Whether a tainted movement ever reached `node`. */
+  private receivedAny(node: FlowNode): boolean {
+    for (const column of this.table.received) if (column[node.id] !== undefined) return true;
+    return false;
   }
 
   /** The movement object of row `m` (a table row's made on first ask and kept). */
@@ -668,15 +664,15 @@ export class TaintFlow {
    * `release()`).
    */
   rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
-    this.sortEvents(state(node));
+    this.sortEvents(node);
     return { rows: this.events.rows(node.id), columns: this.table };
   }
 
-  private sortEvents(node: NodeState): void {
-    if (node.sorted) return;
+  private sortEvents(node: FlowNode): void {
     const { table } = this;
+    if ((table.flags[node.id]! & NodeBit.Unsorted) === 0) return;
     this.events.sort(node.id, (a, b) => table.compare(a, b));
-    node.sorted = true;
+    table.flags[node.id]! &= ~NodeBit.Unsorted;
   }
 
   /**
@@ -700,7 +696,7 @@ export class TaintFlow {
     return this.keyIndex().get(key);
   }
 
-  private keyIndex(): Map<string, NodeState> {
+  private keyIndex(): Map<string, FlowNode> {
     if (!this.byKey) {
       this.byKey = new Map();
       for (const node of this.nodeList) this.byKey.set(node.key, node);
@@ -708,6 +704,12 @@ export class TaintFlow {
     return this.byKey;
   }
 }
+
+const ZERO = 0n;
+/** Which of its amounts a node of a snapshot holds (`TaintFlow.snapshot`). */
+const HELD = 1;
+const CONTRACT = 2;
+const RECEIVED = 3;
 
 /**
  * The contracts that keep a box's taint in `asset`, weighted by what each took in net of it in the transaction; when
