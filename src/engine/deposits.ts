@@ -187,7 +187,7 @@ function rowMoves(rows: readonly number[], c: FlowColumns): Move[] {
     const t = {
       tx: c.txOf(m),
       time: c.time[m]!,
-      amount: c.amount[m]!,
+      amount: c.amount.get(m),
       from: c.nodes[from]!.address,
       to: c.nodes[to]!.address,
       asset: c.isNative(a) ? NATIVE : TOKEN,
@@ -262,7 +262,7 @@ function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, s
   let received = 0n;
   for (const m of rows) {
     if (c.from[m] !== id || c.to[m] === id) continue;
-    const amount = c.amount[m]!;
+    const amount = c.amount.get(m);
     if (amount === 0n) continue;
     // (Native value passed on may be gas money: the heuristic weighs it.)
     const a = c.asset[m]!;
@@ -276,12 +276,12 @@ function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, s
     paysService = true;
   }
   if (paysService) return true;
-  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && c.amount[m] !== 0n && serviceOf(c.nodes[c.to[m]!]!)) return true;
+  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && c.amount.get(m) !== 0n && serviceOf(c.nodes[c.to[m]!]!)) return true;
   return false;
 }
 
 function receivedOf(id: number, rows: readonly number[], c: FlowColumns, asset: number): bigint {
   let sum = 0n;
-  for (const m of rows) if (c.to[m] === id && c.from[m] !== id && c.asset[m] === asset) sum += c.amount[m]!;
+  for (const m of rows) if (c.to[m] === id && c.from[m] !== id && c.asset[m] === asset) sum += c.amount.get(m);
   return sum;
 }

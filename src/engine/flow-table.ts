@@ -1,6 +1,6 @@
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import type { TransferTable } from '../adapters/adapter.js';
-import { grow, trim } from '../core/typed-arrays.js';
+import { AmountColumn, grow, trim } from '../core/typed-arrays.js';
 import type { TransactionFlow } from '../taint/transaction.js';
 import type { TracedTransfer } from './state.js';
 
@@ -132,10 +132,11 @@ export class FlowTable {
   from = new Int32Array(1024);
   to = new Int32Array(1024);
   asset = new Int32Array(1024);
-  readonly amount: bigint[] = [];
+  readonly amount = new AmountColumn();
   /** Sparse: the fee a native movement's sender paid (what its ledger pays besides the amount). */
   readonly nativeFee: (bigint | undefined)[] = [];
-  readonly taint: bigint[] = [];
+  readonly taint = new AmountColumn();
+  private rows = 0;
   /** Sparse: rows whose fee or seed overlap took taint, seed payments, and movements of boxes. */
   readonly feeTaint: bigint[] = [];
   readonly overlap: bigint[] = [];
@@ -144,7 +145,7 @@ export class FlowTable {
   private readonly views: (FlowTransfer | undefined)[] = [];
 
   get size(): number {
-    return this.amount.length;
+    return this.rows;
   }
 
   /** A new node, its columns at their start: not reached, nothing received or held. */
@@ -181,7 +182,7 @@ export class FlowTable {
   push(t: AccountTransfer, from: number, to: number, asset: number): number {
     const m = this.next(from, to, asset, -1, -1, -1, t.time);
     this.t[m] = t;
-    this.amount.push(t.amount);
+    this.amount.set(m, t.amount);
     if (t.fee && t.asset.kind === 'native') this.nativeFee[m] = t.fee;
     return m;
   }
@@ -190,14 +191,14 @@ export class FlowTable {
   pushRow(source: number, row: number, from: number, to: number, asset: number, amount: bigint): number {
     const table = this.sources[source]!;
     const m = this.next(from, to, asset, source, row, table.rank(row), table.time(row));
-    this.amount.push(amount);
+    this.amount.set(m, amount);
     const fee = table.fee(row);
     if (fee && table.asset(row).kind === 'native') this.nativeFee[m] = fee;
     return m;
   }
 
   private next(from: number, to: number, asset: number, source: number, row: number, rank: number, time: number): number {
-    const m = this.amount.length;
+    const m = this.rows++;
     if (m === this.from.length) {
       this.from = grow(this.from, m + 1, ints);
       this.to = grow(this.to, m + 1, ints);
@@ -214,7 +215,7 @@ export class FlowTable {
     this.sourceRow[m] = row;
     this.rank[m] = rank;
     this.time[m] = time;
-    this.taint.push(ZERO);
+    this.taint.set(m, ZERO);
     // Dense from the start: arrays written at scattered rows later would turn into slow dictionaries.
     this.t.push(undefined);
     this.views.push(undefined);
@@ -303,6 +304,8 @@ export class FlowTable {
     this.sourceRow = trim(this.sourceRow, n);
     this.rank = trim(this.rank, n);
     this.time = trim(this.time, n);
+    this.amount.trim(n);
+    this.taint.trim(n);
   }
 }
 
@@ -335,7 +338,7 @@ export class FlowTransfer implements TracedTransfer {
   }
 
   get amount(): bigint {
-    return this.table.amount[this.m]!;
+    return this.table.amount.get(this.m);
   }
 
   /** Chronological order of two movements (compareTransfers), by their rows when both are rows of one flow. */
@@ -363,7 +366,7 @@ export class FlowTransfer implements TracedTransfer {
   }
 
   get taint(): bigint {
-    return this.table.taint[this.m]!;
+    return this.table.taint.get(this.m);
   }
 
   /** Taint the sender's ledger paid as this movement's fee (native movements). */

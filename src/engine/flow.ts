@@ -353,7 +353,7 @@ export class TaintFlow {
       let ledger = ledgers[a];
       if (!ledger) ledger = ledgers[a] = createLedger(this.model);
       used[a] = true;
-      const amount = table.amount[m]!;
+      const amount = table.amount.get(m);
       if (table.from[m] === id) {
         let taint = ledger.withdraw(amount);
         const fee = table.nativeFee[m];
@@ -366,7 +366,7 @@ export class TaintFlow {
         }
         this.setOutflow(m, taint, feeTaint, overlap);
       }
-      if (table.to[m] === id) ledger.deposit(amount, table.taint[m]!);
+      if (table.to[m] === id) ledger.deposit(amount, table.taint.get(m));
     }
     for (let a = 0; a < table.held.length; a++) table.held[a]![id] = used[a] ? ledgers[a]!.taint : ZERO;
   }
@@ -401,9 +401,9 @@ export class TaintFlow {
       this.overlap.set(assetKey, (this.overlap.get(assetKey) ?? 0n) + overlap - overlapBefore);
       table.overlap[m] = overlap;
     }
-    const old = table.taint[m]!;
+    const old = table.taint.get(m);
     if (taint === old) return;
-    table.taint[m] = taint;
+    table.taint.set(m, taint);
     if (old === 0n) this.taintedCount++;
     else if (taint === 0n) this.taintedCount--;
     const to = table.nodes[table.to[m]!]!;
@@ -440,7 +440,7 @@ export class TaintFlow {
         this.touched.add(table.nodes[to]!);
         for (let c = this.events.first(to); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
-          if (table.from[e] === to && table.taint[e]! > 0n && table.to[e] !== to) queue.push(e);
+          if (table.from[e] === to && table.taint.get(e) > 0n && table.to[e] !== to) queue.push(e);
         }
       } else if (hop === was && table.via[to]! >= 0 && table.compare(m, table.via[to]!) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
@@ -475,7 +475,7 @@ export class TaintFlow {
       for (const node of frontier) {
         for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
-          if (table.from[e] !== node.id || table.taint[e] === 0n) continue;
+          if (table.from[e] !== node.id || table.taint.get(e) === 0n) continue;
           const to = table.to[e]!;
           if (table.hop[to]! < 0) this.reach(table.nodes[to]!, hop + 1, e, next);
           else if (table.hop[to] === hop + 1 && table.via[to]! >= 0 && table.compare(e, table.via[to]!) < 0) {
@@ -507,7 +507,7 @@ export class TaintFlow {
   snapshot(): Allocation {
     const { table } = this;
     const tainted: number[] = [];
-    for (let m = 0; m < table.size; m++) if (table.taint[m]! > 0n) tainted.push(m);
+    for (let m = 0; m < table.size; m++) if (table.taint.get(m) > 0n) tainted.push(m);
     const edges: TaintedEdge[] = table.sortRows(tainted).map((m) => table.view(m));
     // Hop counts, edges and holdings by node id as they are now, behind one index of keys: no map per node.
     const nodes = this.nodeList;
@@ -588,7 +588,7 @@ export class TaintFlow {
     for (const node of this.nodeList) {
       if (!node.contract) continue;
       for (const e of this.events.rows(node.id))
-        if (table.to[e] === node.id && table.taint[e]! > 0n && !table.box[e]?.result) add(node, table.asset[e]!, table.taint[e]!);
+        if (table.to[e] === node.id && table.taint.get(e) > 0n && !table.box[e]?.result) add(node, table.asset[e]!, table.taint.get(e));
     }
     for (const box of this.boxList) {
       for (const [asset, kept] of box.result?.kept ?? []) {
@@ -606,7 +606,7 @@ export class TaintFlow {
     const out: FlowTransfer[] = [];
     for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
       const m = this.events.at(c);
-      if (table.to[m] === node.id && table.taint[m]! > 0n) out.push(table.view(m));
+      if (table.to[m] === node.id && table.taint.get(m) > 0n) out.push(table.view(m));
     }
     return out;
   }

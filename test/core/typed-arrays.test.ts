@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { grow, trim } from '../../src/core/typed-arrays.js';
+import { AmountColumn, grow, trim } from '../../src/core/typed-arrays.js';
 
 describe('typed arrays', () => {
   it('grow keeps every cell, fills the new ones, and makes room for what is asked; trim cuts to size', () => {
@@ -19,6 +19,28 @@ describe('typed arrays', () => {
           expect(Array.from(trim(b, a.length))).toEqual(cells);
         },
       ),
+    );
+  });
+
+  it('an amount column gives back every value set, the last one set per row, beyond 64 bits and below zero too', () => {
+    const amount = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 2n }),
+      fc.bigInt({ min: 2n ** 64n - 2n, max: 2n ** 80n }),
+      fc.bigInt({ min: -(2n ** 70n), max: -1n }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(2_500), amount), { maxLength: 400 }), (writes) => {
+        const column = new AmountColumn();
+        const expected = new Map<number, bigint>();
+        for (const [row, value] of writes) {
+          column.set(row, value);
+          expected.set(row, value);
+        }
+        for (const [row, value] of expected) expect(column.get(row)).toBe(value);
+        const n = Math.max(0, ...expected.keys()) + 1;
+        column.trim(n);
+        for (const [row, value] of expected) expect(column.get(row)).toBe(value);
+      }),
     );
   });
 });
