@@ -192,7 +192,7 @@ function jsonText(root: unknown): { next(n: number): string } {
     const made = v instanceof MadeList;
     // A small value (an endpoint record, a movement row, a short tx list) is one native call: JSON text has no raw
     // newline but its indentation, so indenting every newline places it exactly.
-    if (!made && isSmall(v)) return emit(indent ? JSON.stringify(v, null, 2).replaceAll('\n', `\n${indent}`) : JSON.stringify(v, null, 2));
+    if (!made && isSmall(v)) return emit(indented(v, indent));
     if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
     open.add(v);
     const keys = made || Array.isArray(v) ? undefined : Object.keys(v);
@@ -233,6 +233,20 @@ function jsonText(root: unknown): { next(n: number): string } {
       return out;
     },
   };
+}
+
+/**
+ * JSON.stringify(v, null, 2) with every line after the first indented by `indent` (an even number of spaces): v
+ * stringified inside as many one-item arrays as the indent has levels, which the native call indents, and their
+ * brackets cut off (no second pass over the text to indent it).
+ */
+function indented(v: object, indent: string): string {
+  const depth = indent.length / 2;
+  let wrapped: unknown = v;
+  for (let d = 0; d < depth; d++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // Each level opens with '[', '\n' and its indent, and closes with '\n', the indent of the level above and ']'.
+  return text.slice(2 * depth + depth * (depth + 1), text.length - (2 * depth + depth * (depth - 1)));
 }
 
 /** A value as JSON.stringify sees it at `key`: after toJSON; OMITTED for what it leaves out. */
