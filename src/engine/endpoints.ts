@@ -129,7 +129,7 @@ export interface EndpointInput {
  */
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
   const paths: Paths = { memo: new Map(), cyclic: false };
-  const at: EndpointsAt = { input, paths, freezable: new Map() };
+  const at: EndpointsAt = { input, paths, freezable: new Map(), texts: new Map() };
   const groups: { node: string; list: EndpointData[] }[] = [];
   for (const [node, held] of input.allocation.held) {
     const list = endpointsAt(at, node, held);
@@ -147,7 +147,12 @@ interface EndpointsAt {
   input: EndpointInput;
   paths: Paths;
   /** Freezability is a property of the asset: looked up once per asset, not per endpoint. */
-  freezable: Map<string, ReturnType<typeof freezableStablecoin>>;
+  freezable: Map<string, { issuer: string } | undefined>;
+  /**
+   * Reasons by their text, each kept once: a reason built from parts (a deposit address's evidence) is a chain of
+   * string pieces until something reads it whole, and many endpoints give the same.
+   */
+  texts: Map<string, string>;
 }
 
 /** The endpoints of one address, by asset (sorted): what it holds, as its deposit inference or its stop says. */
@@ -157,7 +162,7 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
   const isExpanded = input.expanded.has(node);
   const stop = isExpanded ? undefined : input.stops.get(node);
   const inflows = input.inflows.get(node) ?? [];
-  const here: Place = { node, paths: at.paths, input, into: inflows[0] };
+  const here: Place = { node, paths: at.paths, texts: at.texts, input, into: inflows[0] };
   // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
   const found = input.deposits.get(node);
   const ownDeposit = found && (isExpanded || found.forwarder) ? found : undefined;
@@ -169,11 +174,15 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
     if (ownDeposit) {
       out.push(depositEndpoint(here, asset, assetKey, amount, ownDeposit, edgesIn, []));
     } else if (!stop) {
-      if (!freezable.has(assetKey)) freezable.set(assetKey, freezableStablecoin(asset.chain, asset.contract));
+      if (!freezable.has(assetKey)) {
+        const coin = freezableStablecoin(asset.chain, asset.contract);
+        // One object per asset, shared by its endpoints (the report makes its own).
+        freezable.set(assetKey, coin ? { issuer: coin.issuer } : undefined);
+      }
       const freeze = freezable.get(assetKey);
       const reason = isExpanded ? 'funds still at this address at the end of the window' : 'not expanded';
       const ep = base(here, 'unspent', reason, asset, amount, edgesIn);
-      if (freeze) ep.freezable = { issuer: freeze.issuer };
+      if (freeze) ep.freezable = freeze;
       out.push(ep);
     } else if (!isService(stop.kind)) {
       const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
@@ -205,7 +214,7 @@ function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetK
       continue;
     }
     const into = ofAsset(input.inflows.get(depositNode) ?? [], assetKey);
-    const there: Place = { node: depositNode, paths: here.paths, input, into: into[0] };
+    const there: Place = { node: depositNode, paths: here.paths, texts: here.texts, input, into: into[0] };
     out.push(depositEndpoint(there, asset, assetKey, part, input.deposits.get(depositNode)!, into, sweeps));
   }
 }
@@ -354,6 +363,7 @@ interface Place {
   readonly node: string;
   readonly input: EndpointInput;
   readonly paths: Paths;
+  readonly texts: Map<string, string>;
   /** A tainted movement into the address, if any: its flow node holds the address's chain and address strings. */
   readonly into: TaintedEdge | undefined;
   at?: { chain: string; address: string; hops: number; path: PathStep };
@@ -379,9 +389,11 @@ function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef,
     if (e.transfer.time < firstSeen) firstSeen = e.transfer.time;
     if (e.transfer.time > lastSeen) lastSeen = e.transfer.time;
   }
+  let text = place.texts.get(reason);
+  if (text === undefined) place.texts.set(reason, (text = reason));
   return new FlowEndpoint(
     kind,
-    reason,
+    text,
     at.chain,
     at.address,
     asset,
@@ -470,12 +482,15 @@ interface PathStep {
 
 /** The transactions of a path, from the victim's payment on. */
 function pathArray(step: PathStep): string[] {
-  const out: string[] = [];
+  // Counted first, then filled from the end: a report holds every path, and one grown by push() holds room for 16 or more.
+  let n = 0;
+  for (let s: PathStep | undefined = step; s; s = s.before) n += s.edge ? 1 : (s.txs?.length ?? 0);
+  const out = new Array<string>(n);
   for (let s: PathStep | undefined = step; s; s = s.before) {
-    if (s.edge) out.push(s.edge.transfer.tx);
-    else if (s.txs) for (let i = s.txs.length - 1; i >= 0; i--) out.push(s.txs[i]!);
+    if (s.edge) out[--n] = s.edge.transfer.tx;
+    else if (s.txs) for (let i = s.txs.length - 1; i >= 0; i--) out[--n] = s.txs[i]!;
   }
-  return out.reverse();
+  return out;
 }
 
 const rootStep = (txs: readonly string[], before?: PathStep): PathStep => ({ before, edge: undefined, txs });

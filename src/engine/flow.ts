@@ -602,11 +602,16 @@ export class TaintFlow {
   /** The tainted movements into `node`, chronologically. */
   taintedInflows(node: FlowNode): FlowTransfer[] {
     this.sortEvents(node);
-    const { table } = this;
-    const out: FlowTransfer[] = [];
-    for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
-      const m = this.events.at(c);
-      if (table.to[m] === node.id && table.taint.get(m) > 0n) out.push(table.view(m));
+    const { table, events } = this;
+    const into = (m: number) => table.to[m] === node.id && table.taint.get(m) > 0n;
+    // Counted first: the lists are kept (endpoints), and one grown by push() would hold room for 16 or more.
+    let n = 0;
+    for (let c = events.first(node.id); c >= 0; c = events.after(c)) if (into(events.at(c))) n++;
+    const out = new Array<FlowTransfer>(n);
+    n = 0;
+    for (let c = events.first(node.id); c >= 0; c = events.after(c)) {
+      const m = events.at(c);
+      if (into(m)) out[n++] = table.view(m);
     }
     return out;
   }

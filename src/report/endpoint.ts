@@ -32,7 +32,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   }
   if (e.sweptTo) out.sweptTo = e.sweptTo.map((a) => formatAddress(e.chain, a));
   if (e.depositEvidence) out.depositEvidence = reportDepositEvidence(e.depositEvidence, e);
-  if (e.freezable) out.freezable = e.freezable;
+  if (e.freezable) out.freezable = { issuer: e.freezable.issuer };
   if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
   out.asset = reportAsset(e.asset);
   out.amount = amountText(e.amount);
