@@ -12,7 +12,7 @@ import type { TracedTransfer } from '../engine/state.js';
 export class AddressNames {
   private readonly names: string[] = [];
   /** The node each name was made for (a report's movements come from one flow; a node of another gets its own). */
-  private readonly nodes: FlowNode[] = [];
+  private readonly nodes: (FlowNode | undefined)[] = [];
 
   /** The sender of `tr` as the report shows it. */
   from(tr: TracedTransfer): string {
@@ -40,6 +40,11 @@ export class AddressNames {
     const id = node.id;
     if (this.nodes[id] === node) return this.names[id]!;
     const name = formatAddress(node.chain, node.address);
+    // Grown densely: ids come in no order, and an array written far past its end turns into a slow dictionary.
+    while (this.names.length <= id) {
+      this.names.push('');
+      this.nodes.push(undefined);
+    }
     this.nodes[id] = node;
     this.names[id] = name;
     return name;

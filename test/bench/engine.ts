@@ -358,8 +358,9 @@ export async function run(): Promise<void> {
     } else void result.report;
     const traceMs = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
-    const heapTrace = liveHeap();
+    // Read before liveHeap(): its forced full collections can raise the resident set themselves.
     const traceRss = Math.max(peakRss, process.memoryUsage().rss, peakRssOf());
+    const heapTrace = liveHeap();
     const report = toFile ? reportFigures(reportFile) : result.report;
 
     const read = report.stats.transfersSeen;
