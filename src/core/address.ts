@@ -157,6 +157,14 @@ export function formatAddress(chain: string, normalized: string): string {
   return out;
 }
 
+/**
+ * formatAddress without its memo, for a caller that keeps what it made (a report's names, by flow node): a lookup in
+ * a memo of 250,000 addresses costs about what the checksum does.
+ */
+export function formatAddressOnce(chain: string, normalized: string): string {
+  return getChain(chain).family === 'evm' ? (eip55(normalized) ?? normalized) : normalized;
+}
+
 // One buffer for the 40 lower-case hex digits hashed, one of char codes for every checksum (the string is made from it at once).
 const digits = new Uint8Array(40);
 const codes = new Array<number>(42).fill(0);

@@ -1,11 +1,11 @@
-import { formatAddress } from '../core/address.js';
+import { formatAddress, formatAddressOnce } from '../core/address.js';
 import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
 import type { TracedTransfer } from '../engine/state.js';
 
 /**
  * The shown form (formatAddress) of the addresses one report prints, by flow node: an account movement's ends are
  * nodes of the flow, whose ids index one array, so each node's address is formatted once per report and found again
- * without hashing its string (formatAddress's memo, which outlives the report, is asked once per node). Movements
+ * without hashing its string (and without formatAddress's memo: each node's name is made once per report). Movements
  * that are no flow rows (UTXO chains) go through formatAddress alone.
  * Made per report and dropped with it.
  */
@@ -39,7 +39,7 @@ export class AddressNames {
   private of(node: FlowNode): string {
     const id = node.id;
     if (this.nodes[id] === node) return this.names[id]!;
-    const name = formatAddress(node.chain, node.address);
+    const name = formatAddressOnce(node.chain, node.address);
     // Grown densely: ids come in no order, and an array written far past its end turns into a slow dictionary.
     while (this.names.length <= id) {
       this.names.push('');

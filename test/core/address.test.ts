@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getAddress, hexlify } from 'ethers';
-import { formatAddress, normalizeAddress, tronBase58ToHex, tronHexToBase58, tronFromEvmHex, isValidAddress } from '../../src/core/address.js';
+import {
+  formatAddress,
+  formatAddressOnce,
+  normalizeAddress,
+  tronBase58ToHex,
+  tronHexToBase58,
+  tronFromEvmHex,
+  isValidAddress,
+} from '../../src/core/address.js';
 import { InvalidAddressError } from '../../src/core/errors.js';
 
 describe('EVM addresses', () => {
@@ -22,7 +30,7 @@ describe('EVM addresses', () => {
     );
   });
 
-  it('prints any text as the uncached rule does, from the memo or not: EIP-55 of 0x and 40 hex digits of either case, anything else unchanged, on every chain family', () => {
+  it('prints any text as the uncached rule does, from the memo or not (formatAddressOnce: never): EIP-55 of 0x and 40 hex digits of either case, anything else unchanged, on every chain family', () => {
     // The rule without the memo or the char-code check: the documented form by regular expression, ethers' checksum.
     const reference = (chain: string, text: string) =>
       ['ethereum', 'evm:56', 'evm:8453'].includes(chain) && /^0x[0-9a-fA-F]{40}$/.test(text) ? getAddress(text.toLowerCase()) : text;
@@ -45,9 +53,10 @@ describe('EVM addresses', () => {
     );
     fc.assert(
       fc.property(fc.constantFrom('ethereum', 'evm:56', 'evm:8453', 'tron', 'bitcoin', 'bitcoin-testnet'), text, (chain, t) => {
-        // Twice: the first call may fill the memo, the second reads it.
+        // Twice: the first call may fill the memo, the second reads it; and without the memo.
         expect(formatAddress(chain, t)).toBe(reference(chain, t));
         expect(formatAddress(chain, t)).toBe(reference(chain, t));
+        expect(formatAddressOnce(chain, t)).toBe(reference(chain, t));
       }),
       { numRuns: 4000 },
     );
