@@ -38,7 +38,7 @@ describe('FlowTable', () => {
     const { table: source, asked } = countingTable(n);
     const flow = new FlowTable();
     flow.sources.push(source);
-    flow.assets.push('ethereum:token:usdt');
+    flow.addAsset('ethereum:token:usdt');
     for (let row = 0; row < n; row++) flow.pushRow(0, row, 0, 1, 0, 1n);
     // Rows 2^18 apart share a slot: read in turn, each is made again, and right.
     for (const m of [5, 5 + 2 ** 18, 5, 7 + 2 ** 18, 7]) expect(flow.txOf(m)).toBe(hashOf(m));
@@ -54,7 +54,7 @@ describe('FlowTable', () => {
     const { table: source } = countingTable(3000);
     const flow = new FlowTable();
     flow.sources.push(source);
-    flow.assets.push('ethereum:token:usdt');
+    flow.addAsset('ethereum:token:usdt');
     for (let row = 0; row < 3000; row++) flow.pushRow(0, 2999 - row, row % 7, row % 11, 0, 1n);
     expect(flow.from.length).toBeGreaterThan(3000);
     flow.release();
@@ -63,5 +63,41 @@ describe('FlowTable', () => {
       expect([flow.from[m], flow.to[m], flow.sourceRow[m], flow.rank[m], flow.time[m]]).toEqual([m % 7, m % 11, 2999 - m, 2999 - m, 2999 - m]);
       expect(flow.txOf(m)).toBe(hashOf(2999 - m));
     }
+  });
+
+  it('keeps node state in columns: nodes past the first columns start unreached and empty, a later asset has a cell for every node', () => {
+    const flow = new FlowTable();
+    flow.addAsset('ethereum:token:usdt');
+    const nodes = Array.from({ length: 5000 }, (_, i) => flow.addNode(`ethereum|0x${i}`, 'ethereum', `0x${i}`));
+    flow.addAsset('ethereum:native');
+    expect(flow.hop.length).toBeGreaterThanOrEqual(5000);
+    for (const n of [nodes[0]!, nodes[1023]!, nodes[1024]!, nodes[4999]!]) {
+      expect([n.hop, n.via, n.rootHop, n.fetchedIn, n.degree, n.expanded, n.contract, n.boxes]).toEqual([-1, -1, -1, 0, 0, false, false, undefined]);
+      expect(flow.nodes[n.id]).toBe(n);
+    }
+    for (const a of [0, 1]) {
+      expect(flow.received[a]!).toHaveLength(5000);
+      expect(flow.held[a]!).toHaveLength(5000);
+      expect(new Set(flow.received[a])).toEqual(new Set([undefined]));
+      expect(new Set(flow.held[a])).toEqual(new Set([0n]));
+    }
+    flow.hop[4999] = 3;
+    expect(nodes[4999]!.hop).toBe(3);
+  });
+
+  it('keeps amounts and taint exact past 64 bits, through release', () => {
+    const { table: source } = countingTable(10);
+    const flow = new FlowTable();
+    flow.sources.push(source);
+    flow.addAsset('ethereum:token:usdt');
+    const big = [0n, 1n, 2n ** 64n - 2n, 2n ** 64n - 1n, 2n ** 64n, 10n ** 30n + 7n];
+    big.forEach((amount, row) => flow.pushRow(0, row, 0, 1, 0, amount));
+    big.forEach((amount, m) => flow.taint.set(m, amount / 3n));
+    flow.release();
+    big.forEach((amount, m) => {
+      expect(flow.amount.get(m)).toBe(amount);
+      expect(flow.view(m).amount).toBe(amount);
+      expect(flow.view(m).taint).toBe(amount / 3n);
+    });
   });
 });
