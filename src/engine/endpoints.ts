@@ -420,10 +420,11 @@ class FlowEndpoint implements EndpointData {
   declare depositEvidence?: DepositEvidence;
   declare depositConfidence?: number;
   declare depositForwarder?: true;
-  declare freezable?: { issuer: string };
   declare bridge?: BridgeData;
   declare sweepEdges?: readonly TaintedEdge[];
   declare victims?: SeedVector;
+  /** A slot of its own: most endpoints of a stablecoin trace have one (an added property would cost a store per endpoint). */
+  freezable?: { issuer: string } = undefined;
   private ownTxs: string[] | undefined = undefined;
   private ownPath: string[] | undefined = undefined;
 

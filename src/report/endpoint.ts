@@ -34,7 +34,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   if (e.depositEvidence) out.depositEvidence = reportDepositEvidence(e.depositEvidence, e);
   if (e.freezable) out.freezable = { issuer: e.freezable.issuer };
   if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
-  out.asset = reportAsset(e.asset);
+  out.asset = names.asset(e.asset);
   out.amount = amountText(e.amount);
   out.amountDisplay = formatUnits(e.amount, e.asset.decimals);
   out.hops = e.hops;
@@ -164,5 +164,6 @@ function requestDetail(e: EndpointData, out: Record<string, unknown>, names: Add
   }));
   // Not attributed: what the split could not place (or all of it, when the split was skipped or is not made: UTXO).
   const rest = e.victims ? (e.victims.get(undefined) ?? 0n) : e.amount;
-  if (rest) out.unattributed = amountText(rest);
+  // All of it (the common case without a split): the amount's own string, not a copy of it per record.
+  if (rest) out.unattributed = rest === e.amount ? out.amount : amountText(rest);
 }

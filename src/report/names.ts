@@ -1,9 +1,11 @@
 import { formatAddress, formatAddressOnce } from '../core/address.js';
+import type { AssetRef } from '../core/schema.js';
+import { reportAsset } from './figures.js';
 import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
 import type { TracedTransfer } from '../engine/state.js';
 
 /**
- * The shown form (formatAddress) of the addresses one report prints, by flow node: an account movement's ends are
+ * The shown forms of the addresses and assets one report prints. Addresses (formatAddress) by flow node: an account movement's ends are
  * nodes of the flow, whose ids index one array, so each node's address is formatted once per report and found again
  * without hashing its string (and without formatAddress's memo: each node's name is made once per report). Movements
  * that are no flow rows (UTXO chains) go through formatAddress alone.
@@ -13,6 +15,15 @@ export class AddressNames {
   private readonly names: string[] = [];
   /** The node each name was made for (a report's movements come from one flow; a node of another gets its own). */
   private readonly nodes: (FlowNode | undefined)[] = [];
+
+  /** The shown form of each asset object (reportAsset), one per asset: every endpoint record of an asset names the same. */
+  private readonly assets = new Map<AssetRef, AssetRef>();
+
+  asset(a: AssetRef): AssetRef {
+    let shown = this.assets.get(a);
+    if (!shown) this.assets.set(a, (shown = reportAsset(a)));
+    return shown;
+  }
 
   /** The sender of `tr` as the report shows it. */
   from(tr: TracedTransfer): string {
