@@ -130,14 +130,22 @@ export interface EndpointInput {
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
   const paths: Paths = { memo: new Map(), cyclic: false };
   const at: EndpointsAt = { input, paths, freezable: new Map(), texts: new Map() };
-  const groups: { node: string; list: EndpointData[] }[] = [];
+  // Made into one list, each address's endpoints a run of it (no list per address), then the runs put in key order.
+  const made: EndpointData[] = [];
+  const keys: string[] = [];
+  const starts: number[] = [];
   for (const [node, held] of input.allocation.held) {
-    const list = endpointsAt(at, node, held);
-    if (list.length > 0) groups.push({ node, list });
+    const start = made.length;
+    endpointsAt(at, node, held, made);
+    if (made.length > start) {
+      keys.push(node);
+      starts.push(start);
+    }
   }
-  groups.sort((a, b) => (a.node < b.node ? -1 : 1));
-  const endpoints: EndpointData[] = [];
-  for (const g of groups) for (const e of g.list) endpoints.push(e);
+  const order = Array.from(keys, (_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+  const endpoints = new Array<EndpointData>(made.length);
+  let n = 0;
+  for (const g of order) for (let i = starts[g]!, end = starts[g + 1] ?? made.length; i < end; i++) endpoints[n++] = made[i]!;
   if (paths.cyclic) pathsInOrder(input, endpoints);
   return mergeSameEndpoint(endpoints);
 }
@@ -155,10 +163,9 @@ interface EndpointsAt {
   texts: Map<string, string>;
 }
 
-/** The endpoints of one address, by asset (sorted): what it holds, as its deposit inference or its stop says. */
-function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>): EndpointData[] {
+/** The endpoints of one address, by asset (sorted), added to `out`: what it holds, as its deposit inference or its stop says. */
+function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>, out: EndpointData[]): void {
   const { input, freezable } = at;
-  const out: EndpointData[] = [];
   const isExpanded = input.expanded.has(node);
   const stop = isExpanded ? undefined : input.stops.get(node);
   const inflows = input.inflows.get(node) ?? [];
@@ -192,7 +199,6 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
       out.push(ep);
     } else serviceEndpoints(here, stop, asset, assetKey, edgesIn, out);
   }
-  return out;
 }
 
 /** A service's wallet: what arrived through inferred deposit addresses (one endpoint each) apart from what arrived directly. */
@@ -577,19 +583,17 @@ function rootPath(input: EndpointInput, seed: string, paths: Paths, visiting: Se
  */
 function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
   const byKey = new Map<string, EndpointData>();
-  const out: EndpointData[] = [];
+  // The list itself unless some endpoint was merged into an earlier one (then those are left out).
+  const merged = new Set<EndpointData>();
   for (const e of list) {
-    if (!e.depositInferred) {
-      out.push(e);
-      continue;
-    }
+    if (!e.depositInferred) continue;
     const key = `${e.chain}|${e.address}|${e.asset.chain}|${e.asset.contract ?? ''}`;
     const prev = byKey.get(key);
     if (!prev) {
       byKey.set(key, e);
-      out.push(e);
       continue;
     }
+    merged.add(e);
     prev.amount += e.amount;
     prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
     prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
@@ -597,7 +601,7 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
     prev.sweepEdges = [...(prev.sweepEdges ?? []), ...(e.sweepEdges ?? [])];
     if (prev.sweptTo || e.sweptTo) prev.sweptTo = [...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])].sort();
   }
-  return out;
+  return merged.size > 0 ? list.filter((e) => !merged.has(e)) : list;
 }
 
 /** Whether a request (to a service: an exchange, instant exchange, payment, gambling or custody service; or to the issuer of a freezable token) names this endpoint. */

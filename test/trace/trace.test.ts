@@ -133,6 +133,28 @@ describe('trace: deposit inference and cross-border', () => {
     expect(TraceReportSchema.parse(report)).toEqual(report);
   });
 
+  it('reports a deposit address swept into two wallets of its exchange once: both sweeps, what it still holds, both wallets', async () => {
+    const steps: Step[] = [
+      { tx: 'v', from: 'victim', to: 'c', amount: 1000 * M, at: 0 },
+      { tx: 'c-d', from: 'c', to: 'deposit', amount: 1000 * M, at: 100 },
+      { tx: 'sweep-1', from: 'deposit', to: 'hot', amount: 600 * M, at: 3700 },
+      { tx: 'sweep-2', from: 'deposit', to: 'cold', amount: 300 * M, at: 7300 },
+    ];
+    const both = labels([
+      ['hot', 'Hot Exchange', 'exchange', ['SC']],
+      ['cold', 'Hot Exchange', 'exchange', ['SC']],
+    ]);
+    const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], labels: both });
+    expect(report.endpoints).toHaveLength(1);
+    const ex = report.endpoints[0]!;
+    expect(ex).toMatchObject({ kind: 'exchange', entity: 'Hot Exchange', depositInferred: true, amount: String(1000 * M) });
+    expect(ex.address.toLowerCase()).toBe(addr('deposit'));
+    expect(ex.sweptTo!.map((a) => a.toLowerCase())).toEqual([addr('cold'), addr('hot')].sort());
+    expect(ex.txs).toEqual([txOf('c-d')]);
+    expect(ex.outflows!.map((o) => o.tx).sort()).toEqual([txOf('sweep-1'), txOf('sweep-2')].sort());
+    expect(report.conservation.every((c) => c.balanced)).toBe(true);
+  });
+
   it('infers the deposit address when the sweep comes 13 to 14 hours later (issue #17)', async () => {
     for (const delay of [13 * 3600, 14 * 3600 - 1]) {
       const { report } = await trace({ seeds: [seed('v')], adapters: [adapterFor(base(delay, 1000 * M))], labels: lbl(['SC']) });
