@@ -132,11 +132,12 @@ export class FlowTable {
   from = new Int32Array(1024);
   to = new Int32Array(1024);
   asset = new Int32Array(1024);
+  /** Rows held (the columns' capacity is more). */
+  private rows = 0;
   readonly amount = new AmountColumn();
   /** Sparse: the fee a native movement's sender paid (what its ledger pays besides the amount). */
   readonly nativeFee: (bigint | undefined)[] = [];
   readonly taint = new AmountColumn();
-  private rows = 0;
   /** Sparse: rows whose fee or seed overlap took taint, seed payments, and movements of boxes. */
   readonly feeTaint: bigint[] = [];
   readonly overlap: bigint[] = [];

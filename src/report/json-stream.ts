@@ -190,8 +190,7 @@ function jsonText(root: unknown): { next(n: number): string } {
   const put = (v: unknown, indent: string) => {
     if (typeof v !== 'object' || v === null || isBoxed(v)) return emit(JSON.stringify(v));
     const made = v instanceof MadeList;
-    // A small value (an endpoint record, a movement row, a short tx list) is one native call: JSON text has no raw
-    // newline but its indentation, so indenting every newline places it exactly.
+    // A small value (an endpoint record, a movement row, a short tx list) is one native call, indented in place.
     if (!made && isSmall(v)) return emit(indented(v, indent));
     if (open.has(v)) throw new TypeError('Converting circular structure to JSON');
     open.add(v);

@@ -5,10 +5,10 @@ import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
 import type { TracedTransfer } from '../engine/state.js';
 
 /**
- * The shown forms of the addresses and assets one report prints. Addresses (formatAddress) by flow node: an account movement's ends are
- * nodes of the flow, whose ids index one array, so each node's address is formatted once per report and found again
- * without hashing its string (and without formatAddress's memo: each node's name is made once per report). Movements
- * that are no flow rows (UTXO chains) go through formatAddress alone.
+ * The shown forms of the addresses and assets one report prints. Addresses (formatAddress) by flow node: an account
+ * movement's ends are nodes of the flow, whose ids index one array, so each node's address is formatted once per
+ * report and found again without hashing its string (and without formatAddress's memo). Movements that are no flow
+ * rows (UTXO chains) go through formatAddress alone. Assets (reportAsset): one shown object per asset object.
  * Made per report and dropped with it.
  */
 export class AddressNames {
