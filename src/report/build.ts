@@ -31,7 +31,7 @@ function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
 
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
-  return assemble(outcome, reportEndpoints);
+  return assemble(outcome, (list, caseJurisdiction) => endpointRecords(list, caseJurisdiction).toJSON());
 }
 
 /**
@@ -42,10 +42,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
 export type StreamedReport = Omit<TraceReport, 'endpoints'> & { endpoints: MadeList<TraceReport['endpoints'][number]> };
 
 export function streamedReport(outcome: TraceOutcome): StreamedReport {
-  return assemble(outcome, (list, caseJurisdiction) => {
-    const names = new AddressNames();
-    return new MadeList(list.length, (i) => reportEndpoint(list[i]!, caseJurisdiction, names));
-  });
+  return assemble(outcome, endpointRecords);
 }
 
 /** The report's sections in their documented order, its endpoint records made by `records`. */
@@ -81,12 +78,10 @@ function assemble<E>(
   };
 }
 
-/** The endpoints as the report writes them, their movements' addresses formatted once per flow node. */
-function reportEndpoints(list: readonly EndpointData[], caseJurisdiction: string | undefined): TraceReport['endpoints'] {
+/** The endpoint records, each made when read (the report object reads them all once), names shown once per flow node. */
+function endpointRecords(list: readonly EndpointData[], caseJurisdiction: string | undefined): MadeList<TraceReport['endpoints'][number]> {
   const names = new AddressNames();
-  const out = new Array<TraceReport['endpoints'][number]>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = reportEndpoint(list[i]!, caseJurisdiction, names);
-  return out;
+  return new MadeList(list.length, (i) => reportEndpoint(list[i]!, caseJurisdiction, names));
 }
 
 /** The settings the trace ran with; bridge settings only when they applied. */
