@@ -44,6 +44,26 @@ export class NodeColumnMap<V> implements ReadonlyMap<string, V> {
     return this.get(key) !== undefined;
   }
 
+  /** The id of `key`'s node (undefined: none of this snapshot), for readers that walk by id: no key hashed per step. */
+  idOf(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
+  /** The key of node `id` (undefined: none of this snapshot). */
+  keyAt(id: number): string | undefined {
+    return this.keyOf[id];
+  }
+
+  /** The value of node `id`, as `get` gives it for its key. */
+  byId(id: number): V | undefined {
+    return this.keyOf[id] === undefined ? undefined : this.read(id);
+  }
+
+  /** One past the largest id. */
+  get ids(): number {
+    return this.keyOf.length;
+  }
+
   *entries(): MapIterator<[string, V]> {
     const { keyOf } = this;
     for (let id = 0; id < keyOf.length; id++) {

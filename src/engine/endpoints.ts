@@ -7,7 +7,7 @@ import type { BridgeMatchMethod } from '../heuristics/bridge-match.js';
 import type { BridgeHandover } from './bridge-continuation.js';
 import type { DepositInference } from './deposits.js';
 import type { DepositEvidence } from '../heuristics/deposit.js';
-import type { Allocation, TaintedEdge } from './allocate.js';
+import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
 import { addWeights, exactSplit, type Attribution, type SeedVector, type SeedWeights } from './attribution.js';
 import { nodeKey, splitNodeKey } from './state.js';
 import type { StopReason } from './stops.js';
@@ -128,7 +128,7 @@ export interface EndpointInput {
  * addresses (the order its maps were filled in, so that reading them walks memory in order), then put in that order.
  */
 export function collectEndpoints(input: EndpointInput): EndpointData[] {
-  const paths: Paths = { memo: new Map(), cyclic: false };
+  const paths = newPaths(input);
   const at: EndpointsAt = { input, paths, freezable: new Map(), texts: new Map() };
   // Made into one list, each address's endpoints a run of it (no list per address), then the runs put in key order.
   const made: EndpointData[] = [];
@@ -479,12 +479,23 @@ function txsOf(edges: readonly TaintedEdge[]): string[] {
 /**
  * A path as steps linked to the one before: a node's path is its parent's plus the movement that gave it its hop
  * count, so every node on a path holds one step, not a copy of the path; a seed's step holds its transactions
- * (`txs`: its payment, after the path of the branch it continues). The strings are made when a path is read.
+ * (`txs`: its payment, after the path of the branch it continues). The strings are made when a path is read, each
+ * step's once: the paths of a report share their steps, and so their strings.
  */
-interface PathStep {
-  readonly before: PathStep | undefined;
-  readonly edge: TaintedEdge | undefined;
-  readonly txs: readonly string[] | undefined;
+class PathStep {
+  /** The edge's transaction hash, once a path through this step was read. */
+  private tx: string | undefined = undefined;
+
+  constructor(
+    readonly before: PathStep | undefined,
+    readonly edge: TaintedEdge | undefined,
+    readonly txs: readonly string[] | undefined,
+  ) {}
+
+  /** The edge's transaction hash (a step with an edge). */
+  edgeTx(): string {
+    return (this.tx ??= this.edge!.transfer.tx);
+  }
 }
 
 /** The transactions of a path, from the victim's payment on. */
@@ -494,13 +505,13 @@ function pathArray(step: PathStep): string[] {
   for (let s: PathStep | undefined = step; s; s = s.before) n += s.edge ? 1 : (s.txs?.length ?? 0);
   const out = new Array<string>(n);
   for (let s: PathStep | undefined = step; s; s = s.before) {
-    if (s.edge) out[--n] = s.edge.transfer.tx;
+    if (s.edge) out[--n] = s.edgeTx();
     else if (s.txs) for (let i = s.txs.length - 1; i >= 0; i--) out[--n] = s.txs[i]!;
   }
   return out;
 }
 
-const rootStep = (txs: readonly string[], before?: PathStep): PathStep => ({ before, edge: undefined, txs });
+const rootStep = (txs: readonly string[], before?: PathStep): PathStep => new PathStep(before, undefined, txs);
 
 /**
  * Paths memoized per node: endpoints share most of their paths, so each node's is built once, from its parent's (the
@@ -508,8 +519,65 @@ const rootStep = (txs: readonly string[], before?: PathStep): PathStep => ({ bef
  * where they came from), where what the memo holds depends on the order the paths were asked in.
  */
 interface Paths {
-  memo: Map<string, PathStep>;
+  nodes: PathNodes;
+  /** By node number (PathNodes): an array, not a map of keys. */
+  memo: (PathStep | undefined)[];
   cyclic: boolean;
+}
+
+const newPaths = (input: EndpointInput): Paths => {
+  const nodes = new PathNodes(input.allocation.via);
+  // Dense from the start: ids come in no order, and an array written far past its end turns into a slow dictionary.
+  return { nodes, memo: new Array<PathStep | undefined>(nodes.flowIds).fill(undefined), cyclic: false };
+};
+
+/**
+ * Numbers for the nodes a path walk meets, so that a step hashes no key: the flow snapshot's own node ids when `via`
+ * is its NodeColumnMap (an edge's sender is then its flow node), keys numbered here past them otherwise (any other
+ * allocation, or a key the snapshot has no node for).
+ */
+class PathNodes {
+  private readonly columns: NodeColumnMap<TaintedEdge> | undefined;
+  /** Ids below this are the snapshot's. */
+  readonly flowIds: number;
+  private readonly numbers = new Map<string, number>();
+  private readonly keys: string[] = [];
+
+  constructor(readonly via: ReadonlyMap<string, TaintedEdge>) {
+    this.columns = via instanceof NodeColumnMap ? via : undefined;
+    this.flowIds = this.columns?.ids ?? 0;
+  }
+
+  of(key: string): number {
+    const own = this.columns?.idOf(key);
+    if (own !== undefined) return own;
+    let n = this.numbers.get(key);
+    if (n === undefined) {
+      n = this.flowIds + this.keys.length;
+      this.numbers.set(key, n);
+      this.keys.push(key);
+    }
+    return n;
+  }
+
+  key(n: number): string {
+    return n < this.flowIds ? this.columns!.keyAt(n)! : this.keys[n - this.flowIds]!;
+  }
+
+  /** The edge that gives node `n` its hop count, if any. */
+  edgeInto(n: number): TaintedEdge | undefined {
+    return n < this.flowIds ? this.columns!.byId(n) : this.via.get(this.keys[n - this.flowIds]!);
+  }
+
+  /** The node `edge` came from. */
+  sender(edge: TaintedEdge): number {
+    const t = edge.transfer;
+    if (this.columns && t instanceof FlowTransfer) {
+      const id = t.fromNode.id;
+      if (id < this.flowIds && this.columns.keyAt(id) !== undefined) return id;
+    }
+    return this.of(t.from);
+  }
 }
 
 /**
@@ -517,28 +585,38 @@ interface Paths {
  * paths are those this order gives.
  */
 function pathsInOrder(input: EndpointInput, endpoints: readonly EndpointData[]): void {
-  const paths: Paths = { memo: new Map(), cyclic: false };
+  const paths = newPaths(input);
   for (const ep of endpoints) ep.path = pathArray(pathTo(input, nodeKey(ep.chain, ep.address), paths));
 }
 
-/**
- * The transactions from a victim payment to `node`: its parent's path and the transaction of the edge from it. The
- * walk follows hop counts down, so it ends; were the edges ever to form a cycle, it is walked again watching for one.
- */
-function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set<string>): PathStep {
+/** The transactions from a victim payment to `node` (see `pathFrom`). */
+function pathTo(input: EndpointInput, node: string, paths: Paths): PathStep {
+  return pathFrom(input, paths.nodes.of(node), paths, undefined);
+}
+
+function remember(paths: Paths, n: number, step: PathStep): void {
   const { memo } = paths;
-  const via = input.allocation.via;
-  let known = memo.get(node);
+  while (memo.length <= n) memo.push(undefined);
+  memo[n] = step;
+}
+
+/**
+ * The transactions from a victim payment to node `node`: its parent's path and the transaction of the edge from it.
+ * The walk follows hop counts down, so it ends; were the edges ever to form a cycle, it is walked again watching for one.
+ */
+function pathFrom(input: EndpointInput, node: number, paths: Paths, visiting: Set<number> | undefined): PathStep {
+  const { memo, nodes } = paths;
+  let known = memo[node];
   if (known) return known;
   // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back.
-  const chain: string[] = [];
+  const chain: number[] = [];
   const edges: TaintedEdge[] = [];
   let current = node;
-  let seen: Set<string> | undefined;
+  let seen: Set<number> | undefined;
   while (!known && !seen?.has(current)) {
-    const edge = via.get(current);
+    const edge = nodes.edgeInto(current);
     if (!edge) break;
-    if (chain.length > via.size && !seen) {
+    if (chain.length > nodes.via.size && !seen) {
       // More steps than edges: a cycle. Walk again, stopping where it closes.
       paths.cyclic = true;
       seen = new Set();
@@ -550,31 +628,32 @@ function pathTo(input: EndpointInput, node: string, paths: Paths, visiting?: Set
     seen?.add(current);
     chain.push(current);
     edges.push(edge);
-    current = edge.transfer.from;
-    known = memo.get(current);
+    current = nodes.sender(edge);
+    known = memo[current];
   }
   let path: PathStep = known ?? rootPath(input, current, paths, visiting ?? new Set());
-  if (!known) memo.set(current, path);
+  if (!known) remember(paths, current, path);
   for (let i = chain.length - 1; i >= 0; i--) {
-    path = { before: path, edge: edges[i]!, txs: undefined };
-    memo.set(chain[i]!, path);
+    path = new PathStep(path, edges[i]!, undefined);
+    remember(paths, chain[i]!, path);
   }
   return path;
 }
 
 /** A seed's path: its payment, after the source chain's path when the seed continues a bridge deposit. */
-function rootPath(input: EndpointInput, seed: string, paths: Paths, visiting: Set<string>): PathStep {
+function rootPath(input: EndpointInput, node: number, paths: Paths, visiting: Set<number>): PathStep {
+  const seed = paths.nodes.key(node);
   const own = input.seedTx.has(seed) ? [input.seedTx.get(seed)!] : [];
   const from = input.continuedFrom?.get(seed);
   const before = input.pathBefore?.get(seed);
   if (before) return rootStep([...before, ...own]);
   if (from === undefined) return rootStep(own);
-  if (visiting.has(seed)) {
+  if (visiting.has(node)) {
     paths.cyclic = true;
     return rootStep(own);
   }
-  visiting.add(seed);
-  return rootStep(own, pathTo(input, from, paths, visiting));
+  visiting.add(node);
+  return rootStep(own, pathFrom(input, paths.nodes.of(from), paths, visiting));
 }
 
 /**

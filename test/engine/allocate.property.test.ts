@@ -5,7 +5,7 @@ import { NodeColumnMap } from '../../src/engine/allocate.js';
 /**
  * The snapshot's hops, via and held are NodeColumnMaps: read-only maps whose values are read by node id. Each must
  * answer as the Map filled in node id order with the same entries did (the engine's maps before): get, has, size,
- * iteration order, keys, values, forEach. Generated node sets: ids with and without a key in the index, values
+ * iteration order, keys, values, forEach; and by id (idOf, keyAt, byId) the same values. Generated node sets: ids with and without a key in the index, values
  * present or absent per map, and keys asked that no node has.
  */
 describe('NodeColumnMap', () => {
@@ -42,6 +42,15 @@ describe('NodeColumnMap', () => {
             expect(map.get(key)).toBe(reference.get(key));
             expect(map.has(key)).toBe(reference.has(key));
           }
+          // By id, as path walks read it: the same values, keys back, nothing for an id outside the index.
+          expect(map.ids).toBe(keyOf.length);
+          nodes.forEach((_, id) => {
+            const key = keyOf[id];
+            expect(map.keyAt(id)).toBe(key);
+            expect(map.byId(id)).toBe(key === undefined ? undefined : reference.get(key));
+            if (key !== undefined) expect(map.idOf(key)).toBe(id);
+          });
+          for (const key of strangers) if (!index.has(key)) expect(map.idOf(key)).toBeUndefined();
         },
       ),
       { numRuns: 500 },

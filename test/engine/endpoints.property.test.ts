@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { AccountTransfer } from '../../src/core/movement.js';
 import type { AssetRef } from '../../src/core/schema.js';
-import type { TaintedEdge } from '../../src/engine/allocate.js';
+import { NodeColumnMap, type TaintedEdge } from '../../src/engine/allocate.js';
 import { collectEndpoints, type EndpointData, type EndpointInput } from '../../src/engine/endpoints.js';
 
 /**
@@ -116,6 +116,18 @@ function inputOf(w: World, rank: (i: number) => number): EndpointInput {
   };
 }
 
+/**
+ * The same input with its allocation's maps as the flow's snapshot gives them (NodeColumnMaps over node ids): path
+ * walks then go by those ids, and must find the same paths as by keys.
+ */
+function asColumns(input: EndpointInput): EndpointInput {
+  const a = input.allocation;
+  const keys = [...new Set([...a.hops.keys(), ...a.via.keys(), ...a.held.keys()])];
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const columns = <V>(m: ReadonlyMap<string, V>) => new NodeColumnMap(index, keys, (id) => m.get(keys[id]!), m.size);
+  return { ...input, allocation: { ...a, hops: columns(a.hops), via: columns(a.via), held: columns(a.held) } };
+}
+
 /** Endpoints as their readers see them: their fields with `txs` and `path` read (not the way an endpoint keeps them). */
 const seen = (list: readonly EndpointData[]) =>
   list.map((e) => {
@@ -124,7 +136,7 @@ const seen = (list: readonly EndpointData[]) =>
   });
 
 describe('collectEndpoints', () => {
-  it('lists the same endpoints with the same paths whatever order the allocation holds its addresses in', () => {
+  it('lists the same endpoints with the same paths whatever order the allocation holds its addresses in, by keys or by node ids', () => {
     fc.assert(
       fc.property(worldArb, (w) => {
         const keyOrder = Array.from({ length: w.n }, (_, i) => i).sort((a, b) => (nodeOf(a) < nodeOf(b) ? -1 : 1));
@@ -132,7 +144,8 @@ describe('collectEndpoints', () => {
         const byKey = collectEndpoints(inputOf(w, () => 0));
         const shuffled = collectEndpoints(inputOf(w, (i) => w.order[i]!));
         const reversed = collectEndpoints(inputOf(w, (i) => -i));
-        for (const other of [byKey, shuffled, reversed]) expect(seen(other)).toEqual(seen(sorted));
+        const byIds = collectEndpoints(asColumns(inputOf(w, (i) => w.order[i]!)));
+        for (const other of [byKey, shuffled, reversed, byIds]) expect(seen(other)).toEqual(seen(sorted));
         // Listed by address, then asset; every amount held above zero is an endpoint.
         const keys = sorted.map((e) => `${e.chain}|${e.address}`);
         expect(keys).toEqual([...keys].sort());
