@@ -24,9 +24,13 @@ function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
     if (k === undefined) keys.set(a, (k = assetKey(a)));
     return k;
   };
-  const keyed = endpoints.map((e) => ({ e, asset: keyOf(e.asset) }));
-  keyed.sort((a, b) => cmp(a.e.chain, b.e.chain) || cmp(a.e.address, b.e.address) || cmp(a.asset, b.asset) || cmp(a.e.kind, b.e.kind));
-  return keyed.map((k) => k.e);
+  const compare = (a: EndpointData, b: EndpointData) =>
+    cmp(a.chain, b.chain) || cmp(a.address, b.address) || cmp(keyOf(a.asset), keyOf(b.asset)) || cmp(a.kind, b.kind);
+  // The engine lists them in this order already but for a few cases (chains whose names prefix each other, UTXO
+  // endpoints added after): a pass finds out, and a list in order is taken as it is (a stable sort would keep it so).
+  let ordered = true;
+  for (let i = 1; i < endpoints.length && ordered; i++) ordered = compare(endpoints[i - 1]!, endpoints[i]!) <= 0;
+  return ordered ? [...endpoints] : [...endpoints].sort(compare);
 }
 
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
