@@ -38,7 +38,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, enabled: bool
     update(e) {
       const total = Math.max(1, e.expanded + e.frontier);
       const payload = {
-        phase: e.phase === 'seeds' ? 'seeds ' : e.phase === 'done' ? 'done  ' : 'expand',
+        phase: e.phase.padEnd(6),
         round: e.round,
         frontier: e.frontier,
         requests: e.requests,

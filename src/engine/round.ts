@@ -66,14 +66,7 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
     if (isBridgeStop(stop)) state.bridgeNodes.add(node);
   }
   state.recheck = [];
-  // Sorted, then repeats (a recheck also touched) dropped: they sit side by side then, so no set of the nodes is needed.
-  const order = (list: FlowNode[]) => {
-    list.sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    let n = 0;
-    for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[n - 1]) list[n++] = list[i]!;
-    list.length = n;
-    return list;
-  };
+  const order = (list: FlowNode[]) => [...new Set(list)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
   return { candidates: order(candidates), contracts: order(contracts) };
 }
 

@@ -13,9 +13,14 @@ import { NodeFlag, NodeMarks, NodeNumbers } from './node-marks.js';
 import type { ResolvedSeed } from './seeds.js';
 import { stopPolicy, type StopPolicy, type StopReason } from './stops.js';
 
-/** A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). */
+/**
+ * A progress event of a running trace (phase, round, frontier, addresses expanded, transfers seen). Phases: `seeds`
+ * (resolved, once), `expand` (a round starts fetching its frontier), `settle` (the account chains' rounds are over:
+ * allocation, deposit addresses and endpoints are worked out, a long step of a big trace), then `expand` again for
+ * UTXO chains if any, and `done`.
+ */
 export interface TraceProgress {
-  phase: 'seeds' | 'expand' | 'done';
+  phase: 'seeds' | 'expand' | 'settle' | 'done';
   round: number;
   /** Addresses being fetched in this round. */
   frontier: number;

@@ -77,6 +77,7 @@ export async function runTrace(
   const early = await utxoSeedsFirst(state);
   progress(state, 'seeds', 0);
   while (await expandRound(state));
+  progress(state, 'settle', 0);
   const settled = await settle(state);
   await traceUtxoChains(state, settled, early);
   return finish(state, settled);

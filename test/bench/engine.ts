@@ -333,6 +333,9 @@ export async function run(): Promise<void> {
     const rssBefore = process.memoryUsage().rss;
     const cpuBefore = process.cpuUsage();
     t = performance.now();
+    // When the rounds end (the settle phase starts) and the engine is done: the phases' split of the wall time.
+    let settleAt = Number.NaN;
+    let doneAt = Number.NaN;
     const result = await trace({
       seeds,
       adapters: [adapter],
@@ -342,6 +345,8 @@ export async function run(): Promise<void> {
       maxNodes: 1_000_000 * Math.max(1, total / 1_000_000),
       maxDegree: 1_000,
       onProgress: (p: TraceProgress) => {
+        if (p.phase === 'settle') settleAt = performance.now();
+        if (p.phase === 'done') doneAt = performance.now();
         if (process.env.BENCH_PROGRESS === '1')
           console.log(
             `  ${p.phase.padEnd(6)} round ${p.round}: frontier ${fmt(p.frontier)}, ${fmt(p.transfers)} transfers read, ${secs(p.elapsedMs)}, RSS ${mb(process.memoryUsage().rss)}`,
@@ -356,7 +361,8 @@ export async function run(): Promise<void> {
       await result.writeReport(reportFile);
       reportBytes = statSync(reportFile).size;
     } else void result.report;
-    const traceMs = performance.now() - t;
+    const end = performance.now();
+    const traceMs = end - t;
     const cpu = process.cpuUsage(cpuBefore);
     // Read before liveHeap(): its forced full collections can raise the resident set themselves.
     const traceRss = Math.max(peakRss, process.memoryUsage().rss, peakRssOf());
@@ -371,6 +377,9 @@ export async function run(): Promise<void> {
     );
     console.log(
       `trace          ${secs(traceMs)} wall to the finished report (${toFile ? `JSON written to a file as it is made, ${mb(reportBytes)}; the report object never built` : 'the report object'}), ${secs((cpu.user + cpu.system) / 1000)} CPU incl. GC threads (${mb(rssBefore)} RSS before)`,
+    );
+    console.log(
+      `phases         rounds ${secs(settleAt - t)}, settle (allocation, deposit addresses, endpoints) ${secs(doneAt - settleAt)}, report ${secs(end - doneAt)}`,
     );
     console.log(`transfers read ${fmt(read)} (${((read / total) * 100).toFixed(1)} % of the world), ${fmt(report.stats.taintedTransfers)} tainted`);
     console.log(`rounds         ${report.stats.rounds}`);

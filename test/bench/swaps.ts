@@ -50,7 +50,8 @@ async function measure(world: SwapWorld, adapter: EvmRpcAdapter, follow: boolean
     tainted: 0,
   };
   const onProgress = (e: TraceProgress) => {
-    const name = e.phase === 'expand' ? `hop ${e.round}` : 'seeds';
+    // Seeds, each hop, then the settle phase (deposit reads after the rounds) on its own line.
+    const name = e.phase === 'expand' ? `hop ${e.round}` : e.phase;
     if (open && (open.name !== name || e.phase === 'done')) {
       const now = adapter.stats().byMethod;
       const calls: Record<string, number> = {};

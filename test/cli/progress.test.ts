@@ -37,6 +37,20 @@ describe('progress on stderr', () => {
     expect(drawn).toMatch(/2\/7 addresses expanded \| round 2 \| frontier 5 \| requests 7 \(3 cached\) \|\s+\S+ elapsed, ETA\s+\S+/);
   });
 
+  it('names the settle phase once the rounds are over (a long step of a big trace)', async () => {
+    const { s, text } = stream(true);
+    const p = createProgressReporter(s, true);
+    p.update(event({ phase: 'seeds', round: 0 }));
+    p.update(event({ round: 1, frontier: 4, requests: 1 }));
+    await new Promise((r) => setTimeout(r, 250));
+    p.update(event({ phase: 'settle', round: 1, frontier: 0, expanded: 4, requests: 1 }));
+    await new Promise((r) => setTimeout(r, 250));
+    const drawn = text();
+    p.done();
+    expect(drawn).toMatch(/expand .*0\/4 addresses expanded/);
+    expect(drawn).toMatch(/settle .*4\/4 addresses expanded \| round 1 \| frontier 0/);
+  });
+
   it('is silent when stderr is not a terminal, and with --quiet', async () => {
     for (const [tty, enabled] of [
       [false, true],

@@ -333,6 +333,9 @@ describe('trace: bad input, abort and progress', () => {
     await trace({ seeds: [seed('v')], adapters: [adapterFor(steps)], onProgress: (e) => events.push(e.phase) });
     expect(events[0]).toBe('seeds');
     expect(events).toContain('expand');
+    // The settle phase once, after the account chains' last round, then done.
+    expect(events.filter((p) => p === 'settle')).toHaveLength(1);
+    expect(events.indexOf('settle')).toBeGreaterThan(events.lastIndexOf('expand'));
     expect(events.at(-1)).toBe('done');
   });
 
