@@ -15,6 +15,7 @@ import {
   type DepositRule,
   type DepositTransfer,
 } from '../heuristics/deposit.js';
+import { ExpandedKeys } from './expanded-keys.js';
 import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
 import { NodeNumbers } from './node-marks.js';
 import { nodeKey, splitNodeKey } from './state.js';
@@ -65,10 +66,12 @@ export function inferDeposits(
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
   const decideAt = depositDecider(flow, labels, rule, sources);
-  // (Keys in any order: the result is looked up, never listed.)
-  for (const key of expanded) {
-    const inference = decideAt(key, false);
-    if (inference) deposits.set(key, inference);
+  // (In any order: the result is looked up, never listed.) The flow's own view lists its nodes; any other set of keys
+  // is looked up (a key the flow has no node for decides nothing).
+  const nodes = expanded instanceof ExpandedKeys ? expanded.nodes : [...expanded].flatMap((key) => flow.lookup(key) ?? []);
+  for (const node of nodes) {
+    const inference = decideAt(node.key, false, node);
+    if (inference) deposits.set(node.key, inference);
   }
   for (const key of sources.forwarders?.keys() ?? []) {
     const inference = decideAt(key, true);
@@ -109,7 +112,7 @@ function depositDecider(
   labels: LabelStore,
   rule: DepositRule,
   sources: DepositSources,
-): (key: string, forwarder: boolean) => DepositInference | undefined {
+): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
   // Each counterparty classified once: by node id for the flow's nodes (a cell each: 0 none, k the k-th found), by key
   // for addresses the flow never met (native inflows read apart).
   const byNode = new NodeNumbers();
@@ -145,8 +148,8 @@ function depositDecider(
     const c = ofNode(node);
     return c !== null && 'service' in c ? c.service : undefined;
   };
-  return (key, forwarder) => {
-    const node = flow.lookup(key);
+  return (key, forwarder, known) => {
+    const node = known ?? flow.lookup(key);
     if (!node) return undefined;
     let transfers: readonly Move[];
     if (forwarder) {

@@ -2,6 +2,7 @@ import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import { flowThroughTransaction } from '../taint/transaction.js';
 import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
+import { ExpandedKeys } from './expanded-keys.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
 import { EventLists } from './event-lists.js';
@@ -61,6 +62,8 @@ export class TaintFlow {
   private readonly events = new EventLists();
   /** Nodes by key, made when first asked (`lookup`). */
   private byKey: Map<string, FlowNode> | undefined;
+  /** The keys of the expanded nodes, in the order they were expanded (RunState.expanded, the outcome's `expanded`). */
+  readonly expanded = new ExpandedKeys((key) => this.lookup(key));
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
   private readonly spaces = new Map<TransferTable, IdSpace>();
 
@@ -291,6 +294,7 @@ export class TaintFlow {
   expand(node: FlowNode): void {
     if (node.expanded) return;
     this.table.flags[node.id]! |= NodeBit.Expanded;
+    this.expanded.add(node);
     this.dirty.add(node);
   }
 
@@ -408,7 +412,10 @@ export class TaintFlow {
     else if (taint === 0n) this.taintedCount--;
     const to = table.nodes[table.to[m]!]!;
     const received = table.received[table.asset[m]!]!;
-    received[to.id] = (received[to.id] ?? ZERO) + taint - old;
+    // Exact either way; a row tainted for the first time at a node that had none makes no new bigint (most rows).
+    const change = old === ZERO ? taint : taint - old;
+    const before = received[to.id];
+    received[to.id] = before === undefined ? change : before + change;
     this.touched.add(to);
     if (to.expanded && to.id !== table.from[m]) this.dirty.add(to);
     const box = table.box[m];
@@ -682,14 +689,14 @@ export class TaintFlow {
 
   /**
    * Drops the indexes and movement lists once the outcome is built: the views made so far (the allocation's edges,
-   * inflows, boxes) still read their rows; every other movement read is let go.
+   * inflows, boxes) still read their rows; every other movement read is let go. The index of nodes by key stays: the
+   * snapshot's maps and `expanded` read it.
    */
   release(): void {
     this.byTx.clear();
     this.events.clear();
     this.table.release();
     this.byChain.clear();
-    this.byKey = new Map();
     this.spaces.clear();
   }
 

@@ -190,10 +190,7 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: re
     } else keep.push(node);
   }
   addMovements(state, answers, ends, roundStart);
-  for (const node of keep) {
-    state.flow.expand(node);
-    state.expanded.add(node.key);
-  }
+  for (const node of keep) state.flow.expand(node);
   for (const node of [...keep, ...refetch]) state.fetchedAssets.set(node, state.assetsByChain.get(node.chain)?.length ?? 0);
 }
 

@@ -8,6 +8,7 @@ import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
 import type { BridgeRegistry } from '../heuristics/bridges.js';
 import { createBridgeContinuation } from './bridge-continuation.js';
+import type { ExpandedKeys } from './expanded-keys.js';
 import { TaintFlow, type FlowNode } from './flow.js';
 import { NodeFlag, NodeMarks, NodeNumbers } from './node-marks.js';
 import type { ResolvedSeed } from './seeds.js';
@@ -84,7 +85,8 @@ export interface RunState {
   readonly seedTx: Map<string, { tx: string; time: number }>;
   /** The window movements are fetched in: from the earliest seed (or `from`) to `to`. */
   readonly fetchWindow: { from: number; to?: number };
-  readonly expanded: Set<string>;
+  /** The flow's expanded nodes' keys (flow.ts `expanded`). */
+  readonly expanded: ExpandedKeys;
   /** Addresses whose labels stop the trace, classified once; `unlabeled`: those found to have none (asked once too). */
   readonly terminals: Map<string, Terminal>;
   readonly highDegree: Set<FlowNode>;
@@ -129,6 +131,7 @@ export function createRunState(
   bridges: BridgeRegistry,
 ): RunState {
   const minValue = new Map<string, bigint>();
+  const flow = new TaintFlow(settings.taint === 'tiho' ? 'poison' : settings.taint);
   return {
     settings,
     adapters,
@@ -140,7 +143,7 @@ export function createRunState(
     baseline: adapters.map((a) => ({ ...pick(a.stats()), evidenceMark: a.evidenceMark?.() ?? 0 })),
     seeds: [],
     utxoSeeds: new Map(),
-    flow: new TaintFlow(settings.taint === 'tiho' ? 'poison' : settings.taint),
+    flow,
     assets: new Map(),
     assetsByChain: new Map(),
     minValue,
@@ -148,7 +151,7 @@ export function createRunState(
     kindsByKey: new Map(),
     seedTx: new Map(),
     fetchWindow: { from: settings.from ?? Number.POSITIVE_INFINITY, ...(settings.to !== undefined ? { to: settings.to } : {}) },
-    expanded: new Set(),
+    expanded: flow.expanded,
     terminals: new Map(),
     highDegree: new Set(),
     budgetCut: new Set(),

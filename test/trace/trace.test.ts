@@ -30,6 +30,15 @@ describe('trace: following funds', () => {
     expect(TraceReportSchema.parse(report)).toEqual(report);
   });
 
+  it('marks in the graph the addresses it expanded, read after the engine let its indexes go', async () => {
+    const result = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)], labels: labels([['exchange', 'Ex', 'exchange', ['SC']]]) });
+    const expanded = result.graph.filterNodes((_, a) => a.expanded === true).map((n) => n.slice('ethereum|'.length));
+    // The seed's recipient, the layer and the private wallet (found to have paid nothing on) were followed; the
+    // exchange's wallet, where the trace stops, was not, nor was the victim who paid.
+    expect(expanded.sort()).toEqual([addr('collector'), addr('layer'), addr('private')].sort());
+    expect(result.report.stats.addressesExpanded).toBe(3);
+  });
+
   it('never follows movements from before the tainted funds arrived', async () => {
     const { report } = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)] });
     expect(endpointAt(report, 'before')).toEqual([]);
