@@ -221,6 +221,22 @@ describe('writeReportJson and writeReportJsonSync', () => {
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(reportToJson(r));
   });
 
+  it('write the same bytes to a file whatever the characters and the chunk size', { timeout: 60_000 }, async () => {
+    const dir = tmp();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(reportLike, fc.integer({ min: 1, max: 300 }), async (v, chunkBytes) => {
+        const report = v as unknown as TraceReport;
+        const [a, b] = [join(dir, `a${n}.json`), join(dir, `b${n++}.json`)];
+        await writeReportJson(report, a, { chunkBytes });
+        writeReportJsonSync(report, b, { chunkBytes });
+        expect(readFileSync(a, 'utf8')).toBe(reportToJson(report));
+        expect(readFileSync(b, 'utf8')).toBe(reportToJson(report));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('waits for drain on a slow stream: no write while the stream asks to wait, its buffer stays bounded', { timeout: 60_000 }, async () => {
     const r = await report();
     const { sink, got, stats } = slowSink({ highWaterMark: 2048, delayMs: 1 });
