@@ -594,6 +594,7 @@ function pathTo(input: EndpointInput, node: string, paths: Paths): PathStep {
   return pathFrom(input, paths.nodes.of(node), paths, undefined);
 }
 
+/** Keeps node `n`'s path step (the memo grown densely past its end for numbers beyond the snapshot's). */
 function remember(paths: Paths, n: number, step: PathStep): void {
   const { memo } = paths;
   while (memo.length <= n) memo.push(undefined);
