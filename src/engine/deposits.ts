@@ -15,7 +15,6 @@ import {
   type DepositRule,
   type DepositTransfer,
 } from '../heuristics/deposit.js';
-import { ExpandedKeys } from './expanded-keys.js';
 import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
 import { NodeNumbers } from './node-marks.js';
 import { nodeKey, splitNodeKey } from './state.js';
@@ -56,20 +55,12 @@ type Counterparty = { service: Label } | { barrier: string } | null;
  * Contracts that kept taint are read the same way from their own movements (`sources.forwarders`): a deposit
  * forwarder that flushed everything to the service's hot wallet is the service's deposit address.
  */
-export function inferDeposits(
-  flow: TaintFlow,
-  expanded: ReadonlySet<string>,
-  labels: LabelStore | undefined,
-  rule: DepositRule,
-  sources: DepositSources = {},
-): Map<string, DepositInference> {
+export function inferDeposits(flow: TaintFlow, labels: LabelStore | undefined, rule: DepositRule, sources: DepositSources = {}): Map<string, DepositInference> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
   const decideAt = depositDecider(flow, labels, rule, sources);
-  // (In any order: the result is looked up, never listed.) The flow's own view lists its nodes; any other set of keys
-  // is looked up (a key the flow has no node for decides nothing).
-  const nodes = expanded instanceof ExpandedKeys ? expanded.nodes : [...expanded].flatMap((key) => flow.lookup(key) ?? []);
-  for (const node of nodes) {
+  // The flow's expanded nodes, read as they are (no lookup by key); in any order: the result is looked up, never listed.
+  for (const node of flow.expanded.nodes) {
     const inference = decideAt(node.key, false, node);
     if (inference) deposits.set(node.key, inference);
   }

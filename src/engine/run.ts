@@ -128,7 +128,7 @@ async function settle(state: RunState): Promise<Settled> {
   const allocation = flow.snapshot();
   const rule = { tolerance: settings.depositTolerance, minValue: state.minValue };
   const forwarders = await readForwarders(state, allocation);
-  const deposits = inferDeposits(flow, expanded, state.labels, rule, { bridges: state.bridges, forwarders });
+  const deposits = inferDeposits(flow, state.labels, rule, { bridges: state.bridges, forwarders });
   // The service's own acts (gas top-ups, activation) in native value a token trace did not read: read, then the
   // addresses that had some decided again.
   const nativeInflows = await readNativeInflows(state, deposits.keys());
