@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lazyPackage } from './lazy.js';
+import { eip55 } from './eip55.js';
 import { getChain, type ChainInfo } from './chain.js';
 import { InvalidAddressError } from './errors.js';
 import { bitcoinLib, bitcoinNetwork } from './bitcoin-network.js';
@@ -7,8 +8,6 @@ import { decodeBase58, hasNoBitcoinScript, standardBitcoinAddress } from './bitc
 
 // ethers' base58 and byte helpers, loaded with the first TRON address.
 const ethersUtils = lazyPackage<typeof import('ethers/utils')>('ethers/utils');
-// js-sha3's keccak-256, loaded with the first EVM address checksummed (EIP-55).
-const sha3 = lazyPackage<typeof import('js-sha3')>('js-sha3');
 
 const EVM_HEX = /^0x[0-9a-fA-F]{40}$/;
 const TRON_HEX = /^(0x)?41[0-9a-fA-F]{40}$/;
@@ -163,38 +162,6 @@ export function formatAddress(chain: string, normalized: string): string {
  */
 export function formatAddressOnce(chain: string, normalized: string): string {
   return getChain(chain).family === 'evm' ? (eip55(normalized) ?? normalized) : normalized;
-}
-
-// One buffer for the 40 lower-case hex digits hashed, one of char codes for every checksum (the string is made from it at once).
-const digits = new Uint8Array(40);
-const codes = new Array<number>(42).fill(0);
-
-/**
- * EIP-55 of an EVM address (`0x` and 40 hex digits, either case; undefined for anything else): a hex digit is
- * upper-case where the keccak-256 of the 40 lower-case digits has a nibble >= 8. The form is checked and the digits
- * lower-cased in one pass over the char codes, which are hashed as they are (no regular expression, no string copies).
- * js-sha3 rather than ethers' getAddress: reports checksum every address they print, and this is several times
- * faster (tests hold both to the same answers).
- */
-function eip55(address: string): string | undefined {
-  if (address.length !== 42 || address.charCodeAt(0) !== 0x30 || address.charCodeAt(1) !== 0x78) return undefined;
-  for (let i = 0; i < 40; i++) {
-    const c = address.charCodeAt(i + 2);
-    if (c >= 0x30 && c <= 0x39) digits[i] = c;
-    else if (c >= 0x61 && c <= 0x66) digits[i] = c;
-    else if (c >= 0x41 && c <= 0x46) digits[i] = c + 0x20;
-    else return undefined;
-  }
-  const hash = sha3().keccak256.array(digits);
-  // One flat string from char codes: appending char by char leaves a 40-deep chain of cons strings per address.
-  codes[0] = 0x30;
-  codes[1] = 0x78;
-  for (let i = 0; i < 40; i++) {
-    const c = digits[i]!;
-    const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 0x0f;
-    codes[i + 2] = nibble >= 8 && c >= 0x61 ? c - 0x20 : c;
-  }
-  return String.fromCharCode.apply(null, codes);
 }
 
 /** True when the address parses on that chain. */

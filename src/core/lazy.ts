@@ -4,7 +4,7 @@ const require = createRequire(import.meta.url);
 
 /**
  * A dependency loaded on first use, synchronously (its CommonJS build), so that importing chaintrail does not pay
- * for parts a program may never call: ethers' ABI coder, the YAML parser, graphology and its GEXF writer, js-sha3,
+ * for parts a program may never call: ethers' ABI coder, the YAML parser, graphology and its GEXF writer,
  * bitcoinjs-lib.
  * One copy per process for every caller of the same name.
  */
