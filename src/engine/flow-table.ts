@@ -317,7 +317,8 @@ export class FlowTable {
  */
 export class FlowTransfer implements TracedTransfer {
   constructor(
-    private readonly table: FlowTable,
+    /** The flow's rows (a report's names are kept by node id per table). */
+    readonly table: FlowTable,
     /** The row. */
     readonly m: number,
   ) {}
@@ -360,6 +361,16 @@ export class FlowTransfer implements TracedTransfer {
 
   get fromNode(): FlowNode {
     return this.table.nodes[this.table.from[this.m]!]!;
+  }
+
+  /** The sender's node id (without reading its node). */
+  get fromId(): number {
+    return this.table.from[this.m]!;
+  }
+
+  /** The recipient's node id. */
+  get toId(): number {
+    return this.table.to[this.m]!;
   }
 
   get toNode(): FlowNode {

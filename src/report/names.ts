@@ -1,20 +1,22 @@
 import { formatAddress, formatAddressOnce } from '../core/address.js';
 import type { AssetRef } from '../core/schema.js';
 import { reportAsset } from './figures.js';
-import { FlowTransfer, type FlowNode } from '../engine/flow-table.js';
+import { FlowTransfer, type FlowTable } from '../engine/flow-table.js';
 import type { TracedTransfer } from '../engine/state.js';
 
 /**
- * The shown forms of the addresses and assets one report prints. Addresses (formatAddress) by flow node: an account
- * movement's ends are nodes of the flow, whose ids index one array, so each node's address is formatted once per
- * report and found again without hashing its string (and without formatAddress's memo). Movements that are no flow
- * rows (UTXO chains) go through formatAddress alone. Assets (reportAsset): one shown object per asset object.
+ * The shown forms of the addresses and assets one report prints. Addresses (formatAddress) by flow node id: an
+ * account movement's ends are nodes of the flow, whose ids index one array, so each node's address is formatted once
+ * per report and found again from the movement's row alone (neither its node object nor its string is read: over a
+ * report's million movement rows, each read is a wait for memory). Movements that are no rows of that flow (UTXO
+ * chains, another flow) go through formatAddress. Assets (reportAsset): one shown object per asset object.
  * Made per report and dropped with it.
  */
 export class AddressNames {
+  /** The flow whose node ids `names` is indexed by: the first one met (a report's movements come from one flow). */
+  private table: FlowTable | undefined = undefined;
+  /** By node id; '' for a node not named yet (no address is empty). */
   private readonly names: string[] = [];
-  /** The node each name was made for (a report's movements come from one flow; a node of another gets its own). */
-  private readonly nodes: (FlowNode | undefined)[] = [];
 
   /** The shown form of each asset object (reportAsset), one per asset: every endpoint record of an asset names the same. */
   private readonly assets = new Map<AssetRef, AssetRef>();
@@ -27,12 +29,12 @@ export class AddressNames {
 
   /** The sender of `tr` as the report shows it. */
   from(tr: TracedTransfer): string {
-    return tr instanceof FlowTransfer ? this.of(tr.fromNode) : formatAddress(tr.t.chain, tr.t.from);
+    return tr instanceof FlowTransfer ? this.of(tr.table, tr.fromId) : formatAddress(tr.t.chain, tr.t.from);
   }
 
   /** The recipient of `tr` as the report shows it. */
   to(tr: TracedTransfer): string {
-    return tr instanceof FlowTransfer ? this.of(tr.toNode) : formatAddress(tr.t.chain, tr.t.to);
+    return tr instanceof FlowTransfer ? this.of(tr.table, tr.toId) : formatAddress(tr.t.chain, tr.t.to);
   }
 
   /**
@@ -42,21 +44,22 @@ export class AddressNames {
   address(chain: string, address: string, into: TracedTransfer | undefined): string {
     if (into instanceof FlowTransfer) {
       const node = into.toNode;
-      if (node.address === address && node.chain === chain) return this.of(node);
+      if (node.address === address && node.chain === chain) return this.of(into.table, into.toId);
     }
     return formatAddress(chain, address);
   }
 
-  private of(node: FlowNode): string {
-    const id = node.id;
-    if (this.nodes[id] === node) return this.names[id]!;
+  private of(table: FlowTable, id: number): string {
+    if (table !== (this.table ??= table)) {
+      const node = table.nodes[id]!;
+      return formatAddress(node.chain, node.address);
+    }
+    const known = this.names[id];
+    if (known) return known;
+    const node = table.nodes[id]!;
     const name = formatAddressOnce(node.chain, node.address);
     // Grown densely: ids come in no order, and an array written far past its end turns into a slow dictionary.
-    while (this.names.length <= id) {
-      this.names.push('');
-      this.nodes.push(undefined);
-    }
-    this.nodes[id] = node;
+    while (this.names.length <= id) this.names.push('');
     this.names[id] = name;
     return name;
   }
