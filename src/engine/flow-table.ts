@@ -11,6 +11,8 @@ export const NodeBit = {
   Expanded: 2,
   /** The source says the address holds code: taint goes through it per transaction (boxes), never by a ledger. */
   Contract: 4,
+  /** Its received taint or hop count changed since the flow's last `takeTouched`. */
+  Touched: 8,
 } as const;
 
 /**

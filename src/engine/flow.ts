@@ -49,7 +49,8 @@ export class TaintFlow {
   private taintedCount = 0;
   private added = 0;
   private readonly dirty = new Set<FlowNode>();
-  private touched = new Set<FlowNode>();
+  /** Ids of the nodes flagged Touched, in the order they were first touched. */
+  private touched: number[] = [];
   private hopsStale = false;
   private readonly fees = new Map<string, bigint>();
   private readonly overlap = new Map<string, bigint>();
@@ -336,8 +337,12 @@ export class TaintFlow {
 
   /** Nodes whose received taint or hop count changed since the last call. */
   takeTouched(): FlowNode[] {
-    const list = [...this.touched];
-    this.touched = new Set();
+    const { flags, nodes } = this.table;
+    const list = this.touched.map((id) => {
+      flags[id]! &= ~NodeBit.Touched;
+      return nodes[id]!;
+    });
+    this.touched = [];
     return list;
   }
 
@@ -410,18 +415,27 @@ export class TaintFlow {
     table.taint.set(m, taint);
     if (old === 0n) this.taintedCount++;
     else if (taint === 0n) this.taintedCount--;
-    const to = table.nodes[table.to[m]!]!;
+    // The recipient by id: its node object is read only when it must be replayed (most rows are read once).
+    const to = table.to[m]!;
     const received = table.received[table.asset[m]!]!;
     // Exact either way; a row tainted for the first time at a node that had none makes no new bigint (most rows).
     const change = old === ZERO ? taint : taint - old;
-    const before = received[to.id];
-    received[to.id] = before === undefined ? change : before + change;
-    this.touched.add(to);
-    if (to.expanded && to.id !== table.from[m]) this.dirty.add(to);
+    const before = received[to];
+    received[to] = before === undefined ? change : before + change;
+    this.touch(to);
+    const flags = table.flags[to]!;
+    if ((flags & NodeBit.Expanded) !== 0 && to !== table.from[m]) this.dirty.add(table.nodes[to]!);
     const box = table.box[m];
-    if (to.contract && box) this.dirtyBoxes.add(box);
+    if ((flags & NodeBit.Contract) !== 0 && box) this.dirtyBoxes.add(box);
     if (old === 0n) this.relax(m);
-    else if (taint === 0n && to.via === m) this.hopsStale = true;
+    else if (taint === 0n && table.via[to] === m) this.hopsStale = true;
+  }
+
+  private touch(id: number): void {
+    const { flags } = this.table;
+    if ((flags[id]! & NodeBit.Touched) !== 0) return;
+    flags[id]! |= NodeBit.Touched;
+    this.touched.push(id);
   }
 
   /** A newly tainted edge can shorten its recipient's hop count, and from there its recipients'. */
@@ -444,7 +458,7 @@ export class TaintFlow {
       if (was < 0 || hop < was) {
         table.hop[to] = hop;
         table.via[to] = m;
-        this.touched.add(table.nodes[to]!);
+        this.touch(to);
         for (let c = this.events.first(to); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
           if (table.from[e] === to && table.taint.get(e) > 0n && table.to[e] !== to) queue.push(e);
@@ -492,7 +506,7 @@ export class TaintFlow {
       }
       frontier = next;
     }
-    for (let i = 0; i < n; i++) if (table.hop[i] !== before[i]) this.touched.add(this.nodeList[i]!);
+    for (let i = 0; i < n; i++) if (table.hop[i] !== before[i]) this.touch(i);
   }
 
   /** Gives `node` its hop count and edge, and the same to the other contracts of the boxes taint entered it through. */

@@ -78,6 +78,10 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
           seedNodes.add(nodeKey(t.chain, t.to));
         }
         const expanded = new Set<string>();
+        // What each node had received and its hop count when the touched nodes were last taken.
+        const nodes = () => Array.from({ length: 8 }, (_, i) => flow.peek('ethereum', address(i))).filter((n) => n !== undefined);
+        const state = () => new Map(nodes().map((n) => [n.key, JSON.stringify([flow.receivedBy(n).map(([k, v]) => [k, String(v)]), n.hop])]));
+        let lastState = new Map<string, string>();
         let shuffle = w.order;
         for (const round of w.rounds) {
           const fresh = round.map(address).filter((a) => !expanded.has(nodeKey('ethereum', a)));
@@ -97,6 +101,13 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
             expanded.add(nodeKey('ethereum', a));
           }
           flow.settle();
+          // The nodes touched since the last take: each once, every node whose received taint or hop count changed.
+          const touched = flow.takeTouched().map((n) => n.key);
+          expect(new Set(touched).size).toBe(touched.length);
+          const now = state();
+          for (const [key, seen] of now) if (seen !== (lastState.get(key) ?? JSON.stringify([[], -1]))) expect(touched).toContain(key);
+          expect(flow.takeTouched()).toEqual([]);
+          lastState = now;
           const sorted = [...known.values()]
             .sort(compareTransfers)
             .map((t) => ({ t, ...shownFields(t), from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
