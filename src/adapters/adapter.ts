@@ -56,8 +56,8 @@ export interface TransferIds {
 
 /**
  * A source's movements as a table, as the engine reads answers by ids. Contract: nothing in it changes for its life;
- * an address id is one normalized address on one chain; rows describing the same movement (chain, tx, type, log index)
- * share one movement id.
+ * an address id is one normalized address on one chain, and that address has no other id (the engine remembers which
+ * ids it has no node for yet); rows describing the same movement (chain, tx, type, log index) share one movement id.
  */
 export interface TransferTable {
   readonly rows: number;

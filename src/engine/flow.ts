@@ -25,7 +25,16 @@ export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount'
 export interface IdSpace {
   readonly table: TransferTable;
   readonly index: number;
+  /** Node id by address id (-1: none known). */
   readonly nodes: Int32Array;
+  /**
+   * By address id: 1 + the flow's count of nodes made otherwise than from this table's ids when a lookup of that
+   * address found no node (0: never looked). While that count stands, no node has the address: the lookup, a hash of
+   * the address string, is not repeated (an address is looked up in every answer that names it until it is added).
+   */
+  readonly missed: Int32Array;
+  /** Nodes made from this table's ids. */
+  made: number;
   readonly rows: Int32Array;
 }
 
@@ -80,14 +89,16 @@ export class TaintFlow {
   }
 
   node(chain: string, address: string): FlowNode {
+    return this.byChain.get(chain)?.get(address) ?? this.create(chain, address);
+  }
+
+  /** A node for an address that has none. */
+  private create(chain: string, address: string): FlowNode {
     let nodes = this.byChain.get(chain);
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
-    let node = nodes.get(address);
-    if (!node) {
-      node = this.table.addNode(`${chain}|${address}`, chain, address);
-      nodes.set(address, node);
-      this.byKey?.set(node.key, node);
-    }
+    const node = this.table.addNode(`${chain}|${address}`, chain, address);
+    nodes.set(address, node);
+    this.byKey?.set(node.key, node);
     return node;
   }
 
@@ -99,7 +110,14 @@ export class TaintFlow {
     let space = this.spaces.get(table);
     if (space) return space;
     const index = this.table.sources.push(table) - 1;
-    space = { table, index, nodes: new Int32Array(table.addresses).fill(-1), rows: new Int32Array(table.rows).fill(-1) };
+    space = {
+      table,
+      index,
+      nodes: new Int32Array(table.addresses).fill(-1),
+      missed: new Int32Array(table.addresses),
+      made: 0,
+      rows: new Int32Array(table.rows).fill(-1),
+    };
     this.spaces.set(table, space);
     for (let m = 0; m < this.table.size; m++) {
       if (this.table.source[m]! >= 0) continue;
@@ -113,8 +131,11 @@ export class TaintFlow {
   peekById(space: IdSpace, id: number): FlowNode | undefined {
     const known = space.nodes[id]!;
     if (known >= 0) return this.table.nodes[known];
+    const stamp = this.table.nodes.length - space.made + 1;
+    if (space.missed[id] === stamp) return undefined;
     const node = this.byChain.get(space.table.addressChain(id))?.get(space.table.address(id));
     if (node) space.nodes[id] = node.id;
+    else space.missed[id] = stamp;
     return node;
   }
 
@@ -122,7 +143,12 @@ export class TaintFlow {
   nodeById(space: IdSpace, id: number): FlowNode {
     const known = space.nodes[id]!;
     if (known >= 0) return this.table.nodes[known]!;
-    const node = this.node(space.table.addressChain(id), space.table.address(id));
+    const before = this.table.nodes.length;
+    const chain = space.table.addressChain(id);
+    const address = space.table.address(id);
+    // Known to have no node: made without looking (the table has no other id for the address, see TransferTable).
+    const node = space.missed[id] === before - space.made + 1 ? this.create(chain, address) : this.node(chain, address);
+    if (this.table.nodes.length > before) space.made++;
     space.nodes[id] = node.id;
     return node;
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { compareTransfers, transferId, type AccountTransfer } from '../../src/core/movement.js';
 import type { AssetRef } from '../../src/core/schema.js';
 import { TaintFlow } from '../../src/engine/flow.js';
+import type { TransferTable } from '../../src/adapters/adapter.js';
 import type { Allocation } from '../../src/engine/allocate.js';
 import { nodeKey, shownFields } from '../../src/engine/state.js';
 import { referenceAllocate } from '../support/reference-allocate.js';
@@ -207,5 +208,48 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     expect(flow.add({ ...t, logIndex: 4 }, 't')).toBeDefined();
     expect(flow.add({ ...t, chain: 'evm:10' }, 't')).toBeDefined();
     expect(flow.size).toBe(3);
+  });
+});
+
+describe('TaintFlow nodes by a table’s address ids', () => {
+  /** A table of `n` addresses (ids 0..n-1) on one chain; only the address columns are read. */
+  const tableOf = (n: number) =>
+    ({
+      rows: 0,
+      addresses: n,
+      address: (id: number) => address(id),
+      addressChain: () => 'ethereum',
+      find: () => -1,
+    }) as unknown as TransferTable;
+
+  it('finds and makes the same node by id as by address, in any mix with nodes made by address or from another table', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('peek' as const), table: fc.nat(1), id: fc.nat(11) }),
+      fc.record({ kind: fc.constant('make' as const), table: fc.nat(1), id: fc.nat(11) }),
+      fc.record({ kind: fc.constant('byAddress' as const), table: fc.constant(0), id: fc.nat(11) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const flow = new TaintFlow('fifo');
+        const spaces = [flow.idSpace(tableOf(12)), flow.idSpace(tableOf(12))];
+        const made = new Set<number>();
+        for (const o of ops) {
+          const byAddress = flow.peek('ethereum', address(o.id));
+          if (o.kind === 'peek') expect(flow.peekById(spaces[o.table]!, o.id)).toBe(byAddress);
+          else {
+            const node = o.kind === 'make' ? flow.nodeById(spaces[o.table]!, o.id) : flow.node('ethereum', address(o.id));
+            if (byAddress) expect(node).toBe(byAddress);
+            expect(node.address).toBe(address(o.id));
+            made.add(o.id);
+          }
+        }
+        for (let id = 0; id < 12; id++) {
+          const node = flow.peek('ethereum', address(id));
+          expect(node !== undefined).toBe(made.has(id));
+          for (const space of spaces) expect(flow.peekById(space, id)).toBe(node);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
