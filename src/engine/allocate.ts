@@ -6,8 +6,10 @@ export interface TaintedEdge {
 }
 
 export interface Allocation {
-  /** Tainted movements in chronological order. */
-  edges: TaintedEdge[];
+  /** Tainted movements in chronological order (the flow's list is made when first read: most traces never read it). */
+  readonly edges: TaintedEdge[];
+  /** How many tainted movements: `edges.length`, known without making the list. */
+  readonly edgeCount: number;
   /** Taint still held, per node and asset: ledgers of expanded nodes and everything that reached a leaf. */
   held: ReadonlyMap<string, ReadonlyMap<string, bigint>>;
   /** Taint spent on fees, per asset. */

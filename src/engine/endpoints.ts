@@ -573,7 +573,7 @@ class PathNodes {
   sender(edge: TaintedEdge): number {
     const t = edge.transfer;
     if (this.columns && t instanceof FlowTransfer) {
-      const id = t.fromNode.id;
+      const id = t.fromId;
       if (id < this.flowIds && this.columns.keyAt(id) !== undefined) return id;
     }
     return this.of(t.from);

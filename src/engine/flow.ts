@@ -196,11 +196,6 @@ export class TaintFlow {
     return this.added > before ? this.table.view(m) : undefined;
   }
 
-  /** Adds a movement unless the flow holds it; its row either way. */
-  addOrTake(t: AccountTransfer, asset: string, fromNode = this.node(t.chain, t.from), toNode = this.node(t.chain, t.to)): number {
-    return this.addMovement(t, asset, fromNode, toNode);
-  }
-
   /** The row of `t`: added now, or the one the flow already holds. */
   private addMovement(t: AccountTransfer, asset: string, fromNode: FlowNode, toNode: FlowNode): number {
     const known = this.byTx.get(t.tx);
@@ -555,7 +550,10 @@ export class TaintFlow {
     const { table } = this;
     const tainted: number[] = [];
     for (let m = 0; m < table.size; m++) if (table.taint.get(m) > 0n) tainted.push(m);
-    const edges: TaintedEdge[] = table.sortRows(tainted).map((m) => table.view(m));
+    // The list of edges (sorted, a view per row) is made when first read: the graph and per-payment attribution read
+    // it, a report does not. (After release(), too: a row added as an object has had its view since it was added.)
+    let edges: TaintedEdge[] | undefined;
+    const edgeList = () => (edges ??= table.sortRows(tainted).map((m) => table.view(m)));
     // Hop counts, edges and holdings by node id as they are now, behind one index of keys: no map per node.
     const nodes = this.nodeList;
     const keyOf: (string | undefined)[] = new Array(nodes.length);
@@ -611,7 +609,10 @@ export class TaintFlow {
       return m;
     };
     return {
-      edges,
+      get edges() {
+        return edgeList();
+      },
+      edgeCount: tainted.length,
       held: new NodeColumnMap(index, keyOf, heldOf, holders),
       fees: nonZero(this.fees),
       overlap: nonZero(this.overlap),

@@ -290,7 +290,7 @@ function finish(state: RunState, settled: Settled): TraceOutcome {
       rounds: state.round,
       addressesExpanded: expanded.size + settled.utxoExpanded,
       transfersSeen: state.flow.size,
-      taintedTransfers: allocation.edges.length,
+      taintedTransfers: allocation.edgeCount,
     },
     run: runStats(state),
     ...(state.labels ? { labels: state.labels } : {}),
@@ -319,6 +319,7 @@ function mergeAllocations(a: Allocation, b: Allocation): Allocation {
   for (const [node, h] of b.hops) hops.set(node, Math.min(hops.get(node) ?? h, h));
   return {
     edges: [...a.edges, ...b.edges],
+    edgeCount: a.edgeCount + b.edgeCount,
     held,
     fees: sumInto(new Map(a.fees), b.fees),
     overlap: sumInto(new Map(a.overlap), b.overlap),

@@ -395,7 +395,7 @@ function finish(state: UtxoRun): Omit<UtxoTraceResult, 'seeds'> {
     hops.set(node, Math.min(hops.get(node) ?? o.hop, o.hop));
   }
   return {
-    allocation: { edges: replayed.edges, held, fees: replayed.fees, overlap: new Map(), hops, via: new Map() },
+    allocation: { edges: replayed.edges, edgeCount: replayed.edges.length, held, fees: replayed.fees, overlap: new Map(), hops, via: new Map() },
     endpoints: mergeByAddress(endpoints),
     expanded: state.expandedOutputs.size,
     rounds: state.rounds,

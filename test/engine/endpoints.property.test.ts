@@ -105,7 +105,7 @@ function inputOf(w: World, rank: (i: number) => number): EndpointInput {
     nodes.filter((_, i) => !w.expanded[i] && i % 3 === 0).map((node) => [node, { kind: 'hop-limit' as const, reason: 'hop limit 4 reached' }]),
   );
   return {
-    allocation: { edges: [], held, fees: new Map(), overlap: new Map(), hops, via },
+    allocation: { edges: [], edgeCount: 0, held, fees: new Map(), overlap: new Map(), hops, via },
     inflows,
     expanded,
     stops,

@@ -65,6 +65,7 @@ describe('engine on very large batches', () => {
     });
     const allocation: Allocation = {
       edges,
+      edgeCount: edges.length,
       held: new Map([[to, new Map([['ethereum:usdt', BigInt(N)]])]]),
       fees: new Map(),
       overlap: new Map(),

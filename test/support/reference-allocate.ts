@@ -80,7 +80,7 @@ export function referenceAllocate(
   }
 
   const { hops, via } = shortestHops(edges, seedNodes);
-  return { edges, held, fees, overlap, hops, via };
+  return { edges, edgeCount: edges.length, held, fees, overlap, hops, via };
 }
 
 /** Breadth-first over tainted edges from the seed recipients; ties go to the earliest edge. */

@@ -39,6 +39,40 @@ describe('trace: following funds', () => {
     expect(result.report.stats.addressesExpanded).toBe(3);
   });
 
+  it('lists every tainted movement in the graph, read after the engine let go, from a source answering with movement objects', async () => {
+    // Two payments into `layer`: its hop count comes from one, the other is on no endpoint's path nor an endpoint's
+    // inflow (`layer` forwards everything, to an exchange and a private wallet: no deposit address), so nothing made
+    // its view before the engine let go of its rows.
+    const forwarded: Step[] = [
+      { tx: 'victim', from: 'victim', to: 'collector', amount: 1000 * M, at: 0 },
+      { tx: 'c-l1', from: 'collector', to: 'layer', amount: 600 * M, at: 100 },
+      { tx: 'c-l2', from: 'collector', to: 'layer', amount: 400 * M, at: 110 },
+      { tx: 'l-x', from: 'layer', to: 'exchange', amount: 500 * M, at: 200 },
+      { tx: 'l-p', from: 'layer', to: 'private', amount: 500 * M, at: 210 },
+    ];
+    const columnar = adapterFor(forwarded);
+    // The same source without its columnar form: the engine holds these movements as objects.
+    const objects = {
+      ...columnar,
+      getTransfers: async (q: Parameters<typeof columnar.getTransfers>[0]) => {
+        const { ids: _ids, ...answer } = await columnar.getTransfers(q);
+        return answer;
+      },
+    };
+    const result = await trace({ seeds: [seed('victim')], adapters: [objects], labels: labels([['exchange', 'Ex', 'exchange', ['SC']]]) });
+    const edges = result.graph.mapEdges((_, a) => `${a.tx}:${a.taint}`).sort();
+    expect(edges).toEqual(
+      [
+        `${txOf('victim')}:${1000 * M}`,
+        `${txOf('c-l1')}:${600 * M}`,
+        `${txOf('c-l2')}:${400 * M}`,
+        `${txOf('l-x')}:${500 * M}`,
+        `${txOf('l-p')}:${500 * M}`,
+      ].sort(),
+    );
+    expect(result.report.stats.taintedTransfers).toBe(5);
+  });
+
   it('never follows movements from before the tainted funds arrived', async () => {
     const { report } = await trace({ seeds: [seed('victim')], adapters: [adapterFor(steps)] });
     expect(endpointAt(report, 'before')).toEqual([]);
