@@ -13,6 +13,8 @@ export const NodeBit = {
   Contract: 4,
   /** Its received taint or hop count changed since the flow's last `takeTouched`. */
   Touched: 8,
+  /** Its ledger must be replayed (its movements or inflows changed since). */
+  Dirty: 16,
 } as const;
 
 /**

@@ -57,7 +57,8 @@ export class TaintFlow {
   private readonly byTx = new Map<string, number | number[]>();
   private taintedCount = 0;
   private added = 0;
-  private readonly dirty = new Set<FlowNode>();
+  /** Ids of the nodes flagged Dirty (to replay), in the order they were flagged. */
+  private dirty: number[] = [];
   /** Ids of the nodes flagged Touched, in the order they were first touched. */
   private touched: number[] = [];
   private hopsStale = false;
@@ -127,37 +128,45 @@ export class TaintFlow {
     return space;
   }
 
-  /** `peek` by a table's address id (the table names the address). */
-  peekById(space: IdSpace, id: number): FlowNode | undefined {
+  /**
+   * The node id of a table's address id (the table names the address), -1 if the flow has no node for it: `peek` by
+   * ids. The rounds handle an answer's movements by node ids: reading a node object per movement end costs a wait for
+   * memory each.
+   */
+  peekNodeId(space: IdSpace, id: number): number {
     const known = space.nodes[id]!;
-    if (known >= 0) return this.table.nodes[known];
+    if (known >= 0) return known;
     const stamp = this.table.nodes.length - space.made + 1;
-    if (space.missed[id] === stamp) return undefined;
+    if (space.missed[id] === stamp) return -1;
     const node = this.byChain.get(space.table.addressChain(id))?.get(space.table.address(id));
-    if (node) space.nodes[id] = node.id;
-    else space.missed[id] = stamp;
-    return node;
+    if (node) return (space.nodes[id] = node.id);
+    space.missed[id] = stamp;
+    return -1;
   }
 
-  /** `node` by a table's address id. */
-  nodeById(space: IdSpace, id: number): FlowNode {
+  /** The node id of a table's address id, its node made if the flow has none: `node` by ids. */
+  nodeIdOf(space: IdSpace, id: number): number {
     const known = space.nodes[id]!;
-    if (known >= 0) return this.table.nodes[known]!;
+    if (known >= 0) return known;
     const before = this.table.nodes.length;
     const chain = space.table.addressChain(id);
     const address = space.table.address(id);
     // Known to have no node: made without looking (the table has no other id for the address, see TransferTable).
     const node = space.missed[id] === before - space.made + 1 ? this.create(chain, address) : this.node(chain, address);
     if (this.table.nodes.length > before) space.made++;
-    space.nodes[id] = node.id;
-    return node;
+    return (space.nodes[id] = node.id);
+  }
+
+  /** The node of a node id. */
+  nodeAt(id: number): FlowNode {
+    return this.table.nodes[id]!;
   }
 
   /**
    * Adds a table row unless the flow holds its movement (found by movement id, without a string); no view is made.
    * With more than one table, the movement is looked up in the others too, as their rows may repeat it.
    */
-  addRow(space: IdSpace, row: number, asset: string, amount: bigint, fromNode: FlowNode, toNode: FlowNode): void {
+  addRow(space: IdSpace, row: number, asset: string, amount: bigint, from: number, to: number): void {
     const id = space.table.movement(row);
     if (space.rows[id]! >= 0) return;
     if (this.spaces.size > 1) {
@@ -170,10 +179,10 @@ export class TaintFlow {
         }
       }
     }
-    const m = this.table.pushRow(space.index, row, fromNode.id, toNode.id, this.assetIndexOf(asset), amount);
+    const m = this.table.pushRow(space.index, row, from, to, this.assetIndexOf(asset), amount);
     space.rows[id] = m;
     if (this.spaces.size > 1) this.noteInTables(this.table.tOf(m), m);
-    this.attached(fromNode, toNode, m);
+    this.attached(from, to, m);
   }
 
   /** Movements with a taint above zero right now. */
@@ -210,7 +219,7 @@ export class TaintFlow {
     else if (typeof known === 'number') this.byTx.set(t.tx, [known, m]);
     else known.push(m);
     this.noteInTables(t, m);
-    this.attached(fromNode, toNode, m);
+    this.attached(fromNode.id, toNode.id, m);
     return m;
   }
 
@@ -222,9 +231,9 @@ export class TaintFlow {
     return index;
   }
 
-  private attached(fromNode: FlowNode, toNode: FlowNode, m: number): void {
-    this.attach(fromNode, m);
-    if (toNode !== fromNode) this.attach(toNode, m);
+  private attached(from: number, to: number, m: number): void {
+    this.attach(from, m);
+    if (to !== from) this.attach(to, m);
     this.added++;
   }
 
@@ -259,12 +268,12 @@ export class TaintFlow {
     return -1;
   }
 
-  private attach(node: FlowNode, m: number): void {
+  private attach(id: number, m: number): void {
     const { table } = this;
-    const last = this.events.last(node.id);
-    if ((table.flags[node.id]! & NodeBit.Unsorted) === 0 && last >= 0 && table.compare(last, m) > 0) table.flags[node.id]! |= NodeBit.Unsorted;
-    this.events.add(node.id, m);
-    if (node.expanded) this.dirty.add(node);
+    const last = this.events.last(id);
+    if ((table.flags[id]! & NodeBit.Unsorted) === 0 && last >= 0 && table.compare(last, m) > 0) table.flags[id]! |= NodeBit.Unsorted;
+    this.events.add(id, m);
+    if ((table.flags[id]! & NodeBit.Expanded) !== 0) this.markDirty(id);
   }
 
   /**
@@ -282,8 +291,8 @@ export class TaintFlow {
       table.rootHop[to] = hop;
       this.hopsStale = true;
     }
-    const from = table.nodes[table.from[m]!]!;
-    if (from.expanded) this.dirty.add(from);
+    const from = table.from[m]!;
+    if ((table.flags[from]! & NodeBit.Expanded) !== 0) this.markDirty(from);
     else this.setOutflow(m, seed, 0n, 0n);
   }
 
@@ -317,7 +326,7 @@ export class TaintFlow {
     if (node.expanded) return;
     this.table.flags[node.id]! |= NodeBit.Expanded;
     this.expanded.add(node);
-    this.dirty.add(node);
+    this.markDirty(node.id);
   }
 
   /** Marks `node` as fetched in the source answer stamped `batch` (stamps increase), its movements not yet counted. */
@@ -326,10 +335,16 @@ export class TaintFlow {
     this.table.degree[node.id] = 0;
   }
 
-  /** Counts a movement of the answer stamped `batch` for those of its ends fetched in that answer. */
-  countMovement(batch: number, from: FlowNode | undefined, to: FlowNode | undefined): void {
-    if (from?.fetchedIn === batch) this.table.degree[from.id]!++;
-    if (to !== from && to?.fetchedIn === batch) this.table.degree[to.id]!++;
+  /** Counts a movement of the answer stamped `batch` for those of its ends (node ids, -1: none) fetched in that answer. */
+  countMovement(batch: number, from: number, to: number): void {
+    const { fetchedIn, degree } = this.table;
+    if (from >= 0 && fetchedIn[from] === batch) degree[from]!++;
+    if (to !== from && to >= 0 && fetchedIn[to] === batch) degree[to]!++;
+  }
+
+  /** Whether node `id` (-1: none) was fetched in the answer stamped `batch` or a later one. */
+  fetchedSince(id: number, batch: number): boolean {
+    return id >= 0 && this.table.fetchedIn[id]! >= batch;
   }
 
   /** The source cut the node's list short: it has more movements than any limit. */
@@ -344,11 +359,13 @@ export class TaintFlow {
 
   /** Replays what changed until every ledger agrees with its inflows. */
   settle(): void {
-    // In batches, not one delete at a time: taking a Set's first entry after many deletions walks their tombstones.
-    while (this.dirty.size > 0 || this.dirtyBoxes.size > 0) {
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      for (const node of batch) this.replay(node);
+    // In batches: a node flagged again while its batch is replayed is replayed again in the next one.
+    while (this.dirty.length > 0 || this.dirtyBoxes.size > 0) {
+      const { flags, nodes } = this.table;
+      const batch = this.dirty;
+      this.dirty = [];
+      for (const id of batch) flags[id]! &= ~NodeBit.Dirty;
+      for (const id of batch) this.replay(nodes[id]!);
       const boxes = [...this.dirtyBoxes];
       this.dirtyBoxes.clear();
       for (const box of boxes) this.replayBox(box);
@@ -445,11 +462,18 @@ export class TaintFlow {
     received[to] = before === undefined ? change : before + change;
     this.touch(to);
     const flags = table.flags[to]!;
-    if ((flags & NodeBit.Expanded) !== 0 && to !== table.from[m]) this.dirty.add(table.nodes[to]!);
+    if ((flags & NodeBit.Expanded) !== 0 && to !== table.from[m]) this.markDirty(to);
     const box = table.box[m];
     if ((flags & NodeBit.Contract) !== 0 && box) this.dirtyBoxes.add(box);
     if (old === 0n) this.relax(m);
     else if (taint === 0n && table.via[to] === m) this.hopsStale = true;
+  }
+
+  private markDirty(id: number): void {
+    const { flags } = this.table;
+    if ((flags[id]! & NodeBit.Dirty) !== 0) return;
+    flags[id]! |= NodeBit.Dirty;
+    this.dirty.push(id);
   }
 
   private touch(id: number): void {

@@ -195,14 +195,16 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: re
 }
 
 /**
- * Each address's movements are counted in its own answer; the ends' nodes are looked up once, for the count and for
- * the flow (returned in answer order, two per movement). A batch's stamp marks its addresses as fetched; a hub's
- * stamp is taken back later, as its own movements are not kept: only those of addresses this round really expands.
+ * Each address's movements are counted in its own answer; the ends' node ids are looked up once, for the count and
+ * for the flow (returned in answer order, two per movement; -1: no node yet). A batch's stamp marks its addresses as
+ * fetched; a hub's stamp is taken back later, as its own movements are not kept: only those of addresses this round
+ * really expands.
  */
-function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (FlowNode | undefined)[] {
+function countMovements(state: RunState, answers: readonly FrontierAnswer[]): Int32Array {
   const { flow } = state;
   const hubs: FlowNode[] = [];
-  const ends: (FlowNode | undefined)[] = [];
+  const ends = new Int32Array(2 * answers.reduce((n, a) => n + (a.ids ? a.ids.from.length : a.transfers.length), 0));
+  let end = 0;
   for (const answer of answers) {
     const batch = ++state.stamp;
     for (const address of answer.addresses) flow.markFetched(flow.peek(answer.chain, address)!, batch);
@@ -214,17 +216,19 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (F
       const { table, from, to } = answer.ids;
       const space = flow.idSpace(table);
       for (let i = 0; i < from.length; i++) {
-        const f = flow.peekById(space, from[i]!);
-        const t = to[i] === from[i] ? f : flow.peekById(space, to[i]!);
+        const f = flow.peekNodeId(space, from[i]!);
+        const t = to[i] === from[i] ? f : flow.peekNodeId(space, to[i]!);
         flow.countMovement(batch, f, t);
-        ends.push(f, t);
+        ends[end++] = f;
+        ends[end++] = t;
       }
     } else {
       for (const t of answer.transfers) {
-        const from = flow.peek(t.chain, t.from);
-        const to = t.to === t.from ? from : flow.peek(t.chain, t.to);
+        const from = flow.peek(t.chain, t.from)?.id ?? -1;
+        const to = t.to === t.from ? from : (flow.peek(t.chain, t.to)?.id ?? -1);
         flow.countMovement(batch, from, to);
-        ends.push(from, to);
+        ends[end++] = from;
+        ends[end++] = to;
       }
     }
   }
@@ -233,18 +237,17 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): (F
 }
 
 /** Adds the movements of addresses fetched this round to the flow; zero-value, look-alike and untraced ones are counted, not followed. */
-function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends: readonly (FlowNode | undefined)[], roundStart: number): void {
+function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends: Int32Array, roundStart: number): void {
   const { flow } = state;
-  const fresh = (node: FlowNode | undefined) => node !== undefined && node.fetchedIn >= roundStart;
   let end = 0;
   for (const answer of answers) {
     if (answer.ids) {
       const { table, row, from, to } = answer.ids;
       const space = flow.idSpace(table);
       for (let i = 0; i < row.length; i++) {
-        const f = ends[end++];
-        const t = ends[end++];
-        if (!(fresh(f) || fresh(t))) continue;
+        const f = ends[end++]!;
+        const t = ends[end++]!;
+        if (!(flow.fetchedSince(f, roundStart) || flow.fetchedSince(t, roundStart))) continue;
         const r = row[i]!;
         const asset = table.asset(r);
         const kind = assetKind(state, asset);
@@ -253,17 +256,17 @@ function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends:
           if (ignored(state, kind, amount, asset.kind === 'native' ? table.fee(r) : undefined, () => table.transfer(r))) continue;
         }
         // (An end first met in this round has no node yet: the flow makes it.)
-        const fromNode = f ?? flow.nodeById(space, from[i]!);
-        flow.addRow(space, r, kind.key, amount, fromNode, t ?? (to[i] === from[i] ? fromNode : flow.nodeById(space, to[i]!)));
+        const fromId = f >= 0 ? f : flow.nodeIdOf(space, from[i]!);
+        flow.addRow(space, r, kind.key, amount, fromId, t >= 0 ? t : to[i] === from[i] ? fromId : flow.nodeIdOf(space, to[i]!));
       }
     } else {
       for (const t of answer.transfers) {
-        const from = ends[end++];
-        const to = ends[end++];
-        if (!(fresh(from) || fresh(to))) continue;
+        const from = ends[end++]!;
+        const to = ends[end++]!;
+        if (!(flow.fetchedSince(from, roundStart) || flow.fetchedSince(to, roundStart))) continue;
         const kind = assetKind(state, t.asset);
         if (ignored(state, kind, t.amount, t.asset.kind === 'native' ? t.fee : undefined, () => t)) continue;
-        flow.add(t, kind.key, from, to);
+        flow.add(t, kind.key, from >= 0 ? flow.nodeAt(from) : undefined, to >= 0 ? flow.nodeAt(to) : undefined);
       }
     }
   }
