@@ -16,6 +16,8 @@ export interface ReportJsonOptions {
 }
 
 const DEFAULT_CHUNK = 64 * 1024;
+/** Bytes a file being written may have queued before the writer waits for them to be written. */
+const FILE_BUFFER = 1024 * 1024;
 
 /**
  * The bytes of `reportToJson(report)` (JSON.stringify with a 2-space indent, then a newline) in chunks of
@@ -61,7 +63,7 @@ export async function writeReportJson(
 ): Promise<void> {
   const chunks = reportJsonChunks(report, options);
   if (typeof target !== 'string') return pump(target, chunks, 'the output stream', false);
-  return pump(createWriteStream(target), chunks, target, true);
+  return pump(createWriteStream(target, { highWaterMark: FILE_BUFFER }), chunks, target, true);
 }
 
 /** The same bytes written synchronously to a file (the CLI's `--format json --out FILE`). */
@@ -99,7 +101,11 @@ async function pump(stream: Stream, chunks: Iterable<Buffer>, name: string, own:
           resolve();
         });
       });
+      // Then the event loop runs before the next chunk is made: the file takes this one (or the one queued before)
+      // while that is made. Without the turn, a write handed to the file is not followed by the next until the
+      // writer waits, and each chunk was written while nothing else ran (1.2 s of 6.6 s at 1 M transfers).
       if (!ready) await drained(stream, fail);
+      else await turn();
     }
     if (failure === undefined) await (own ? ended(stream) : last);
   } catch (error) {
@@ -113,6 +119,9 @@ async function pump(stream: Stream, chunks: Iterable<Buffer>, name: string, own:
   if (own) stream.destroy?.();
   throw writeError(name, failure);
 }
+
+/** One turn of the event loop (what I/O finished in the meantime is taken in). */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Resolves on `drain`, or on an error or a close (then the write has failed). */
 function drained(stream: Stream, fail: (error: unknown) => void): Promise<void> {

@@ -248,6 +248,32 @@ describe('writeReportJson and writeReportJsonSync', () => {
     expect(sink.writableEnded).toBe(false);
   });
 
+  it('lets the event loop run between chunks a stream takes at once: each write can finish while the next chunk is made', { timeout: 60_000 }, async () => {
+    const r = await report();
+    // A stream with room for everything: no write ever asks to wait, so only the writer's own turns let I/O in.
+    const { sink, got } = slowSink({ highWaterMark: 1 << 30, delayMs: 0 });
+    let turns = 0;
+    let writing = true;
+    const tick = () => {
+      turns++;
+      if (writing) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // The turns the loop had made when the writer handed over each chunk.
+    const handedAt: number[] = [];
+    const write = sink.write.bind(sink);
+    sink.write = ((...args: Parameters<typeof write>) => {
+      handedAt.push(turns);
+      return write(...args);
+    }) as typeof sink.write;
+    await writeReportJson(r, sink, { chunkBytes: 1024 });
+    writing = false;
+    expect(Buffer.concat(got).toString('utf8')).toBe(reportToJson(r));
+    expect(handedAt.length).toBeGreaterThan(10);
+    // A turn between every two chunks (a writer that never yields hands them all over before the first turn).
+    for (let i = 1; i < handedAt.length; i++) expect(handedAt[i]).toBeGreaterThan(handedAt[i - 1]!);
+  });
+
   it('turns a failing stream or an unwritable file into ReportWriteError naming it', { timeout: 60_000 }, async () => {
     const r = await report();
     const { sink } = slowSink({ highWaterMark: 1024, delayMs: 0, failAfter: 3 });
