@@ -57,6 +57,8 @@ export class TaintFlow {
   private readonly byTx = new Map<string, number | number[]>();
   private taintedCount = 0;
   private added = 0;
+  private readonly relaxQueue: number[] = [];
+  private usedLedgers: Uint8Array = new Uint8Array(8);
   /** Ids of the nodes flagged Dirty (to replay), in the order they were flagged. */
   private dirty: number[] = [];
   /** Ids of the nodes flagged Touched, in the order they were first touched. */
@@ -391,7 +393,10 @@ export class TaintFlow {
     // ledger per asset serves every replay (reset first), so a replay allocates no ledger.
     const ledgers = this.ledgers;
     for (const l of ledgers) l?.reset();
-    const used: boolean[] = [];
+    // Which assets' ledgers this replay used (one array for every replay).
+    if (this.usedLedgers.length < table.assets.length) this.usedLedgers = new Uint8Array(2 * table.assets.length);
+    const used = this.usedLedgers;
+    used.fill(0);
     const id = node.id;
     const events = this.events;
     for (let c = events.first(id); c >= 0; c = events.after(c)) {
@@ -399,7 +404,7 @@ export class TaintFlow {
       const a = table.asset[m]!;
       let ledger = ledgers[a];
       if (!ledger) ledger = ledgers[a] = createLedger(this.model);
-      used[a] = true;
+      used[a] = 1;
       const amount = table.amount.get(m);
       if (table.from[m] === id) {
         let taint = ledger.withdraw(amount);
@@ -415,7 +420,7 @@ export class TaintFlow {
       }
       if (table.to[m] === id) ledger.deposit(amount, table.taint.get(m));
     }
-    for (let a = 0; a < table.held.length; a++) table.held[a]![id] = used[a] ? ledgers[a]!.taint : ZERO;
+    for (let a = 0; a < table.held.length; a++) table.held[a]![id] = used[a] === 1 ? ledgers[a]!.taint : ZERO;
   }
 
   /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */
@@ -487,7 +492,10 @@ export class TaintFlow {
   private relax(first: number): void {
     if (this.hopsStale) return;
     const { table } = this;
-    const queue = [first];
+    // One queue for every call (a call per newly tainted row: most queues hold that row alone).
+    const queue = this.relaxQueue;
+    queue.length = 0;
+    queue.push(first);
     for (let i = 0; i < queue.length; i++) {
       const m = queue[i]!;
       const from = table.from[m]!;

@@ -25,6 +25,8 @@ const worldArb = fc.record({
       from: fc.nat(7),
       to: fc.nat(7),
       native: fc.boolean(),
+      // Up to twelve tokens: a replay's ledgers by asset index grow past their first room.
+      token: fc.nat(11),
       amount: fc.oneof(fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 10n ** 20n })),
       time: fc.nat(5),
       fee: fc.option(fc.bigInt({ min: 0n, max: 10n })),
@@ -61,11 +63,11 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
           time: 1_000 + s.time,
           from: address(s.from),
           to: address(s.to),
-          asset: s.native ? NATIVE : TOKEN,
+          asset: s.native ? NATIVE : { ...TOKEN, contract: `0x${(0x70 + s.token).toString(16).repeat(20)}` },
           amount: s.amount,
           ...(s.native && s.fee !== null ? { fee: s.fee } : {}),
         }));
-        const assetOf = (t: AccountTransfer) => (t.asset.kind === 'native' ? 'n' : 't');
+        const assetOf = (t: AccountTransfer) => (t.asset.kind === 'native' ? 'n' : `t${t.asset.contract}`);
         const flow = new TaintFlow(w.model);
         const seedIds = new Set<string>();
         const seedNodes = new Set<string>();
