@@ -40,9 +40,10 @@ describe('trace: following funds', () => {
   });
 
   it('lists every tainted movement in the graph, read after the engine let go, from a source answering with movement objects', async () => {
-    // Two payments into `layer`: its hop count comes from one, the other is on no endpoint's path nor an endpoint's
-    // inflow (`layer` forwards everything, to an exchange and a private wallet: no deposit address), so nothing made
-    // its view before the engine let go of its rows.
+    // The graph's list of tainted edges is made when the graph is first read, after the engine let go of what no view
+    // reads: every row must still read its movement. Two payments into `layer`: its hop count comes from one, the
+    // other is on no endpoint's path nor an endpoint's inflow (`layer` forwards everything, to an exchange and a
+    // private wallet: no deposit address).
     const forwarded: Step[] = [
       { tx: 'victim', from: 'victim', to: 'collector', amount: 1000 * M, at: 0 },
       { tx: 'c-l1', from: 'collector', to: 'layer', amount: 600 * M, at: 100 },
