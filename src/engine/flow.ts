@@ -57,7 +57,9 @@ export class TaintFlow {
   private readonly byTx = new Map<string, number | number[]>();
   private taintedCount = 0;
   private added = 0;
+  /** The rows a hop relaxation walks (one array for every call). */
   private readonly relaxQueue: number[] = [];
+  /** By asset index: whether the current replay used that asset's ledger (one array for every replay). */
   private usedLedgers: Uint8Array = new Uint8Array(8);
   /** Ids of the nodes flagged Dirty (to replay), in the order they were flagged. */
   private dirty: number[] = [];
@@ -475,17 +477,19 @@ export class TaintFlow {
   }
 
   private markDirty(id: number): void {
-    const { flags } = this.table;
-    if ((flags[id]! & NodeBit.Dirty) !== 0) return;
-    flags[id]! |= NodeBit.Dirty;
-    this.dirty.push(id);
+    this.flagOnce(NodeBit.Dirty, this.dirty, id);
   }
 
   private touch(id: number): void {
+    this.flagOnce(NodeBit.Touched, this.touched, id);
+  }
+
+  /** Flags node `id` with `bit` and lists it in `list`, unless it has the flag already (a set of ids, in flag order). */
+  private flagOnce(bit: number, list: number[], id: number): void {
     const { flags } = this.table;
-    if ((flags[id]! & NodeBit.Touched) !== 0) return;
-    flags[id]! |= NodeBit.Touched;
-    this.touched.push(id);
+    if ((flags[id]! & bit) !== 0) return;
+    flags[id]! |= bit;
+    list.push(id);
   }
 
   /** A newly tainted edge can shorten its recipient's hop count, and from there its recipients'. */
