@@ -12,6 +12,7 @@ export class EventLists {
   private tail = new Int32Array(1024).fill(-1);
   private counts = new Int32Array(1024);
   private cells = 0;
+  private readonly scratch = new Int32Array(SHORT_LIST);
 
   /** Appends row `m` to node `node`'s list. */
   add(node: number, m: number): void {
@@ -65,9 +66,21 @@ export class EventLists {
     return out;
   }
 
-  /** Puts the node's rows in the order `compare` gives (the cells stay, their rows move). */
+  /** Puts the node's rows in the order `compare` gives, stably (the cells stay, their rows move). */
   sort(node: number, compare: (a: number, b: number) => number): void {
-    const sorted = this.rows(node).sort(compare);
+    const n = this.count(node);
+    // Most lists are short and nearly in order: sorted by insertion in one reused array, where Array.prototype.sort
+    // would allocate an array and its work space per call (a trace sorts hundreds of thousands of lists).
+    const sorted = n <= SHORT_LIST ? this.scratch : this.rows(node).sort(compare);
+    if (n <= SHORT_LIST) {
+      let i = 0;
+      for (let c = this.head[node]!; c >= 0; c = this.next[c]!) {
+        const m = this.row[c]!;
+        let j = i++;
+        for (; j > 0 && compare(sorted[j - 1]!, m) > 0; j--) sorted[j] = sorted[j - 1]!;
+        sorted[j] = m;
+      }
+    }
     let i = 0;
     for (let c = this.head[node]!; c >= 0; c = this.next[c]!) this.row[c] = sorted[i++]!;
   }
@@ -84,3 +97,5 @@ export class EventLists {
 }
 
 const ints = (n: number) => new Int32Array(n);
+/** Lists up to this long are sorted by insertion. */
+const SHORT_LIST = 32;

@@ -3,16 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { EventLists } from '../../src/engine/event-lists.js';
 
 describe('event lists', () => {
-  it('keep each node its rows as an array per node would: in order added, sorted in place, across growth', () => {
+  it('keep each node its rows as an array per node would: in order added, sorted stably in place, across growth', () => {
     const op = fc.oneof(
-      fc.record({ add: fc.tuple(fc.oneof(fc.nat(20), fc.nat(3_000)), fc.nat(1_000_000)) }),
-      fc.record({ sort: fc.oneof(fc.nat(20), fc.nat(3_000)) }),
+      fc.record({ add: fc.tuple(fc.oneof(fc.nat(5), fc.nat(60), fc.nat(3_000)), fc.nat(1_000_000)) }),
+      fc.record({ sort: fc.oneof(fc.nat(5), fc.nat(60), fc.nat(3_000)) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 6_000 }), (ops) => {
+      fc.property(fc.array(op, { minLength: 50, maxLength: 6_000, size: 'max' }), (ops) => {
         const lists = new EventLists();
         const model = new Map<number, number[]>();
-        const byValue = (a: number, b: number) => (a % 97) - (b % 97) || a - b;
+        // Not a total order: rows with the same value mod 7 tie, and a stable sort keeps them in list order.
+        const byValue = (a: number, b: number) => (a % 7) - (b % 7);
         for (const o of ops) {
           if ('add' in o) {
             const [node, row] = o.add;
