@@ -100,7 +100,7 @@ async function readMovements(
   try {
     answers = await guard(state, () =>
       fetchFrontier({
-        nodes,
+        nodes: nodes.map(splitNodeKey),
         adapters: state.adapters,
         assetsByChain,
         window,

@@ -4,10 +4,10 @@ import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { ChainAdapter, TransferIds } from '../adapters/adapter.js';
 import { adapterFor } from './sources.js';
-import { splitNodeKey } from './state.js';
 
 export interface FrontierRequest {
-  nodes: readonly string[];
+  /** The addresses to read (flow nodes give their own strings, which a source's index may hold already). */
+  nodes: readonly { chain: string; address: string }[];
   adapters: readonly ChainAdapter[];
   assetsByChain: ReadonlyMap<string, AssetRef[]>;
   window: { from?: number; to?: number };
@@ -34,7 +34,7 @@ export type FrontierAnswer = {
  * ignores maxPerAddress still must not make it expand a hub) as it takes them in, without a pass of its own here.
  */
 export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswer[]> {
-  const byChain = groupBy(req.nodes.map(splitNodeKey), (n) => n.chain);
+  const byChain = groupBy(req.nodes, (n) => n.chain);
   const limit = pLimit(req.concurrency);
   const jobs: Promise<FrontierAnswer>[] = [];
   for (const [chain, nodes] of [...byChain].sort(([a], [b]) => (a < b ? -1 : 1))) {

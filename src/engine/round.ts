@@ -156,7 +156,7 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
   const fetch = (nodes: readonly FlowNode[], assetsByChain: ReadonlyMap<string, AssetRef[]>) =>
     guard(state, () =>
       fetchFrontier({
-        nodes: nodes.map((n) => n.key),
+        nodes,
         adapters: state.adapters,
         assetsByChain,
         window: state.fetchWindow,
