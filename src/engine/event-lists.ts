@@ -68,21 +68,24 @@ export class EventLists {
 
   /** Puts the node's rows in the order `compare` gives, stably (the cells stay, their rows move). */
   sort(node: number, compare: (a: number, b: number) => number): void {
-    const n = this.count(node);
     // Most lists are short and nearly in order: sorted by insertion in one reused array, where Array.prototype.sort
     // would allocate an array and its work space per call (a trace sorts hundreds of thousands of lists).
-    const sorted = n <= SHORT_LIST ? this.scratch : this.rows(node).sort(compare);
-    if (n <= SHORT_LIST) {
-      let i = 0;
-      for (let c = this.head[node]!; c >= 0; c = this.next[c]!) {
-        const m = this.row[c]!;
-        let j = i++;
-        for (; j > 0 && compare(sorted[j - 1]!, m) > 0; j--) sorted[j] = sorted[j - 1]!;
-        sorted[j] = m;
-      }
-    }
+    const sorted = this.count(node) <= SHORT_LIST ? this.sortedByInsertion(node, compare) : this.rows(node).sort(compare);
     let i = 0;
     for (let c = this.head[node]!; c >= 0; c = this.next[c]!) this.row[c] = sorted[i++]!;
+  }
+
+  /** The node's rows sorted stably into the scratch array (a list of up to SHORT_LIST rows). */
+  private sortedByInsertion(node: number, compare: (a: number, b: number) => number): Int32Array {
+    const sorted = this.scratch;
+    let i = 0;
+    for (let c = this.head[node]!; c >= 0; c = this.next[c]!) {
+      const m = this.row[c]!;
+      let j = i++;
+      for (; j > 0 && compare(sorted[j - 1]!, m) > 0; j--) sorted[j] = sorted[j - 1]!;
+      sorted[j] = m;
+    }
+    return sorted;
   }
 
   /** Lets every list go (the arrays shrink back). */
