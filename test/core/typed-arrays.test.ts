@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AmountColumn, grow, trim } from '../../src/core/typed-arrays.js';
+import { AmountColumn, grow, OWN_MEMORY_BYTES, trim } from '../../src/core/typed-arrays.js';
 
 describe('typed arrays', () => {
   it('grow keeps every cell, fills the new ones, and makes room for what is asked; trim cuts to size', () => {
@@ -41,6 +41,49 @@ describe('typed arrays', () => {
         column.trim(n);
         for (const [row, value] of expected) expect(column.get(row)).toBe(value);
       }),
+    );
+  });
+});
+
+describe('typed arrays in a memory of their own', () => {
+  const kinds = [
+    ['Int32Array', (n: number) => new Int32Array(n), (i: number) => (i * 7919) | 0],
+    ['Float64Array', (n: number) => new Float64Array(n), (i: number) => i / 3],
+    ['Uint8Array', (n: number) => new Uint8Array(n), (i: number) => i & 255],
+    ['BigUint64Array', (n: number) => new BigUint64Array(n), (i: number) => BigInt(i) * 2n ** 40n],
+  ] as const;
+
+  it.each(kinds)('a large %s grows in place: its cells kept, only new cells filled, the array passed in detached', (_, make, value) => {
+    // Grown step by step, as a column is, from nothing to megabytes (a column of a page or more has a memory of its own).
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 400_000 }), { minLength: 2, maxLength: 6 }), fc.boolean(), (steps, filled) => {
+        const signed = make(0) instanceof Int32Array || make(0) instanceof Float64Array;
+        const fill = filled && signed ? -1 : undefined;
+        let a = make(0) as Int32Array;
+        let written = 0;
+        let need = 0;
+        for (const step of steps) {
+          need += step;
+          const before = a;
+          const had = a.length;
+          a = grow(a, need, make as (n: number) => Int32Array, fill);
+          if (a !== before && had * a.BYTES_PER_ELEMENT >= OWN_MEMORY_BYTES) expect(before.length).toBe(0);
+          expect(a.length).toBeGreaterThanOrEqual(need);
+          for (let i = 0; i < written; i++) if (a[i] !== value(i)) expect(`cell ${i}: ${a[i]}`).toBe(`cell ${i}: ${value(i)}`);
+          for (let i = had; i < a.length; i += 997) expect(a[i]).toBe(fill ?? (a instanceof BigUint64Array ? 0n : 0));
+          for (let i = written; i < need; i++) (a as unknown as { [k: number]: unknown })[i] = value(i);
+          written = need;
+        }
+        // Cut short of what was written, then grown again: the cells past the cut read as new ones.
+        const kept = Math.ceil(written / 2);
+        const cut = trim(a, kept);
+        expect(cut.length).toBe(kept);
+        for (let i = 0; i < kept; i += 101) expect(cut[i]).toBe(value(i));
+        const again = grow(cut, written + 5, make as (n: number) => Int32Array, fill);
+        expect(again[kept - 1]).toBe(value(kept - 1));
+        for (let i = kept; i < written + 5; i += 97) expect(again[i]).toBe(fill ?? (a instanceof BigUint64Array ? 0n : 0));
+      }),
+      { numRuns: 12 },
     );
   });
 });
