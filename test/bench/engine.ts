@@ -233,14 +233,18 @@ function reportFigures(path: string): Pick<TraceReport, 'stats' | 'conservation'
   }
 }
 
-/** Live heap after a full collection, with the typed arrays' buffers (the columnar store lives there). */
+/**
+ * Live heap after a full collection, with the memory outside it (`external`: typed arrays' buffers and the columns'
+ * own WebAssembly memories, where the columnar store and the flow's columns live; a memory counts at its size, written
+ * or not).
+ */
 function liveHeap(): number {
   setFlagsFromString('--expose_gc');
   const gc = runInNewContext('gc') as (() => void) | undefined;
   gc?.();
   gc?.();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
