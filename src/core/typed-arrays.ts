@@ -29,15 +29,16 @@ type TypedConstructor<T> = new (buffer: ArrayBufferLike, byteOffset: number, len
 export function grow<T extends Typed>(a: T, need: number, make: (n: number) => T, fill?: number): T {
   if (need <= a.length) return a;
   const cells = Math.max(need, a.length * 2, 1024);
-  const next = inOwnMemory(a, cells) ?? make(cells);
+  const next = inOwnMemory(make, cells) ?? make(cells);
   next.set(a as never);
   if (fill !== undefined) (next as Int32Array).fill(fill, a.length);
   return next;
 }
 
-/** An array of `a`'s kind with `cells` cells in a memory of its own, or undefined when it is to be an ordinary one. */
-function inOwnMemory<T extends Typed>(a: T, cells: number): T | undefined {
-  const bytes = cells * a.BYTES_PER_ELEMENT;
+/** An array of `make`'s kind with `cells` cells in a memory of its own, or undefined when it is to be an ordinary one. */
+function inOwnMemory<T extends Typed>(make: (n: number) => T, cells: number): T | undefined {
+  const kind = make(0);
+  const bytes = cells * kind.BYTES_PER_ELEMENT;
   const pages = Math.ceil(bytes / PAGE);
   if (bytes < OWN_MEMORY_BYTES || pages > MAX_PAGES) return undefined;
   let buffer: ArrayBuffer;
@@ -47,12 +48,12 @@ function inOwnMemory<T extends Typed>(a: T, cells: number): T | undefined {
     return undefined; // no memory of that size to be had: an ordinary buffer, as below the threshold
   }
   ownBuffers.add(buffer);
-  return new (a.constructor as TypedConstructor<T>)(buffer, 0, cells);
+  return new (kind.constructor as TypedConstructor<T>)(buffer, 0, cells);
 }
 
 /**
  * `a` cut to its first `n` cells: in a buffer of that size (what the doubling left over is given back), or, in a
- * memory of its own, a view of them (the pages past them were never written, so they are not resident).
+ * memory of its own, a view of them (no copy: the pages past them that were never written are not resident).
  */
 export function trim<T extends Typed>(a: T, n: number): T {
   if (a.length === n) return a;
