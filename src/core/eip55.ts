@@ -1,4 +1,5 @@
 import { EIP55_WASM } from './eip55-wasm.js';
+import { lazyPackage } from './lazy.js';
 
 interface Checksummer {
   /** The module's memory: the 40 digits at 0–39, upper-cased in place by `checksum`. */
@@ -14,15 +15,33 @@ interface Wasm {
 
 let instance: Checksummer | undefined;
 
-/** The WebAssembly checksum module (scripts/build-eip55-wasm.ts), compiled with the first address checksummed. */
+/**
+ * The WebAssembly checksum module (scripts/build-eip55-wasm.ts), compiled with the first address checksummed; where
+ * WebAssembly is off (`node --jitless`), the same in place through ethers' keccak-256 (about 4× slower).
+ */
 function checksummer(): Checksummer {
   if (!instance) {
     // Synchronous: the module is about 1 kB, and every caller of a checksum is synchronous.
-    const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
-    const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(EIP55_WASM, 'base64')));
-    instance = { memory: new Uint8Array(exports.memory.buffer), checksum: exports.checksum };
+    const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
+    if (wasm) {
+      const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(EIP55_WASM, 'base64')));
+      instance = { memory: new Uint8Array(exports.memory.buffer), checksum: exports.checksum };
+    } else instance = keccakInJs();
   }
   return instance;
+}
+
+const ethers = lazyPackage<typeof import('ethers')>('ethers');
+
+/** The checksummer without WebAssembly: a digit is upper-cased where its nibble of the digits' keccak-256 is >= 8. */
+function keccakInJs(): Checksummer {
+  const memory = new Uint8Array(40);
+  const { keccak256 } = ethers();
+  const checksum = () => {
+    const hash = keccak256(memory);
+    for (let i = 0; i < 40; i++) if (memory[i]! >= 0x61 && Number.parseInt(hash[2 + i]!, 16) >= 8) memory[i]! -= 0x20;
+  };
+  return { memory, checksum };
 }
 
 // Char codes of every checksum made (the string is made from them at once).

@@ -15,8 +15,11 @@ const OWN_MEMORY_BYTES = 2 ** 16;
 const PAGE = 2 ** 16;
 const MAX_PAGES = 2 ** 16;
 
-/** The part of the WebAssembly global this uses (the compiler's Node library types declare none of it). */
-const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer } } }).WebAssembly;
+/**
+ * The part of the WebAssembly global this uses (the compiler's Node library types declare none of it); absent where
+ * WebAssembly is off (`node --jitless`), and then every column is an ordinary buffer.
+ */
+const Memory = (globalThis as unknown as { WebAssembly?: { Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer } } }).WebAssembly?.Memory;
 /** The buffers of columns' own memories. */
 const ownBuffers = new WeakSet<ArrayBufferLike>();
 
@@ -40,7 +43,7 @@ function inOwnMemory<T extends Typed>(make: (n: number) => T, cells: number): T 
   const kind = make(0);
   const bytes = cells * kind.BYTES_PER_ELEMENT;
   const pages = Math.ceil(bytes / PAGE);
-  if (bytes < OWN_MEMORY_BYTES || pages > MAX_PAGES) return undefined;
+  if (!Memory || bytes < OWN_MEMORY_BYTES || pages > MAX_PAGES) return undefined;
   let buffer: ArrayBuffer;
   try {
     buffer = new Memory({ initial: pages }).buffer;
