@@ -7,30 +7,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
 
 const run = promisify(execFile);
-const DEMO = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { seeds: { chain: string; tx: string }[] };
 const dir = mkdtempSync(join(tmpdir(), 'chaintrail-jitless-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The demo trace's arguments, its report written to `out`. */
-const traceArgs = (out: string) => [
-  'trace',
-  '--chain',
-  'ethereum',
-  '--source',
-  'fixture:fixtures/demo/dataset.json',
-  '--labels',
-  'fixtures/demo/labels.csv',
-  ...DEMO.seeds.flatMap((s) => ['--seed', s.chain === 'ethereum' ? s.tx : `${s.chain}=${s.tx}`]),
-  '--format',
-  'json',
-  '--out',
-  out,
-  '--quiet',
-];
+/** The demo case (`chaintrail demo`, the README's quick start), its report's JSON written to `out`. */
+const demo = (out: string) => ['demo', '--format', 'json', '--out', out, '--quiet'];
 
 describe('chaintrail where WebAssembly is off (node --jitless)', () => {
   it('checksums addresses and grows columns without it: the same report, byte for byte', async () => {
-    const here = await cli(traceArgs(join(dir, 'here.json')));
+    const here = await cli(demo(join(dir, 'here.json')));
     expect(here.code).toBe(0);
     const jitless = [process.execPath, '--jitless', '--no-warnings', '--import', 'tsx'];
     // Columns of a page or more would live in memories of their own: grown past that, they are ordinary buffers.
@@ -42,7 +27,7 @@ describe('chaintrail where WebAssembly is off (node --jitless)', () => {
     let sum = 0;
     for (let n = 1; n <= 2e6; n += 99_991) sum += n;
     expect(grown.stdout.trim()).toBe(`undefined true ${sum}`);
-    await run(jitless[0]!, [...jitless.slice(1), 'src/cli/bin.ts', ...traceArgs(join(dir, 'jitless.json'))]);
+    await run(jitless[0]!, [...jitless.slice(1), 'src/cli/bin.ts', ...demo(join(dir, 'jitless.json'))]);
     const report = readFileSync(join(dir, 'jitless.json'), 'utf8');
     expect(report).toMatch(/"address": "0x[0-9a-f]*[A-F][0-9a-fA-F]*"/); // checksummed addresses
     expect(report).toBe(readFileSync(join(dir, 'here.json'), 'utf8'));
