@@ -1,16 +1,11 @@
 import { EIP55_WASM } from './eip55-wasm.js';
 import { lazyPackage } from './lazy.js';
+import { webAssembly } from './webassembly.js';
 
 interface Checksummer {
   /** The module's memory: the 40 digits at 0–39, upper-cased in place by `checksum`. */
   readonly memory: Uint8Array;
   readonly checksum: () => void;
-}
-
-/** The part of the WebAssembly global this uses (the compiler's Node library types declare none of it). */
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: { memory: { buffer: ArrayBuffer }; checksum: () => void } };
 }
 
 let instance: Checksummer | undefined;
@@ -23,9 +18,8 @@ let instance: Checksummer | undefined;
 function checksummer(): Checksummer {
   if (!instance) {
     // Synchronous: the module is about 1 kB, and every caller of a checksum is synchronous.
-    const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
-    if (wasm) {
-      const { exports } = new wasm.Instance(new wasm.Module(Buffer.from(EIP55_WASM, 'base64')));
+    if (webAssembly) {
+      const { exports } = new webAssembly.Instance(new webAssembly.Module(Buffer.from(EIP55_WASM, 'base64')));
       instance = { memory: new Uint8Array(exports.memory.buffer), checksum: exports.checksum };
     } else instance = keccakInJs();
   }

@@ -1,5 +1,7 @@
 /** Growable typed arrays: the columns of the fixture store and of the engine's flow. */
 
+import { webAssembly } from './webassembly.js';
+
 type Typed = Int32Array | Uint8Array | Float64Array | BigUint64Array;
 
 /**
@@ -15,11 +17,8 @@ const OWN_MEMORY_BYTES = 2 ** 16;
 const PAGE = 2 ** 16;
 const MAX_PAGES = 2 ** 16;
 
-/**
- * The part of the WebAssembly global this uses (the compiler's Node library types declare none of it); absent where
- * WebAssembly is off (`node --jitless`), and then every column is an ordinary buffer.
- */
-const Memory = (globalThis as unknown as { WebAssembly?: { Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer } } }).WebAssembly?.Memory;
+/** Absent where WebAssembly is off (`node --jitless`): then every column is an ordinary buffer. */
+const Memory = webAssembly?.Memory;
 /** The buffers of columns' own memories. */
 const ownBuffers = new WeakSet<ArrayBufferLike>();
 
