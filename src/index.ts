@@ -193,7 +193,14 @@ export {
 } from './trace/convergence.js';
 // Reports (HTML: `chaintrail/html`).
 export { reportToJson } from './report/json.js';
-export { writeReportJson, writeReportJsonSync, reportJsonChunks, ReportWriteError, type ReportJsonOptions } from './report/json-stream.js';
+export {
+  writeReportJson,
+  writeReportJsonSync,
+  reportJsonChunks,
+  ReportWriteError,
+  type ReportJsonOptions,
+  type ReportWriteProgress,
+} from './report/json-stream.js';
 export { reportToSummary } from './report/summary.js';
 export {
   csvCell,

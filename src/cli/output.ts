@@ -8,6 +8,8 @@ import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import { reportToSummary } from '../report/summary.js';
+import type { ReportWriteProgress } from '../report/json-stream.js';
+import { createWriteProgress, megabytes } from './progress.js';
 import { getChain } from '../core/chain.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
@@ -73,8 +75,19 @@ export function writeOutput(
   // The JSON report is streamed, to a file or stdout, from the trace (TraceResult.writeReport): neither the whole text
   // nor the whole report object is ever held (V8 caps strings near 512 MB; a big trace's report is gigabytes).
   if (format === 'json') {
-    if (opts.out) result.writeReportSync(opts.out);
-    else writeJsonText(result.reportChunks(), io.stdout);
+    // A bar while it is written, unless the text goes to the same terminal.
+    const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
+    const progress = createWriteProgress(io.stderr, shown);
+    let written: ReportWriteProgress | undefined;
+    try {
+      if (opts.out) result.writeReportSync(opts.out, { onProgress: progress.update });
+      else writeJsonText(result.reportChunks({ onProgress: progress.update }), io.stdout);
+    } finally {
+      written = progress.done();
+    }
+    if (opts.out && written && !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY === true) {
+      io.stderr.write(`wrote ${opts.out}: ${written.of.toLocaleString('en-US')} endpoint records, ${megabytes(written.bytes)}\n`);
+    }
     return;
   }
   const { report, graph } = result;

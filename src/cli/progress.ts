@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { TraceProgress } from '../engine/run.js';
+import type { ReportWriteProgress } from '../report/json-stream.js';
 
 export interface ProgressReporter {
   update(e: TraceProgress): void;
@@ -17,22 +18,8 @@ export const PROGRESS_FORMAT =
  * clean) and not --quiet; cleared when the trace ends.
  */
 export function createProgressReporter(stream: NodeJS.WriteStream, enabled: boolean): ProgressReporter {
-  const active = enabled && stream.isTTY === true;
-  if (!active) return { update() {}, done() {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      format: PROGRESS_FORMAT,
-      stream,
-      fps: 5,
-      barsize: 20,
-      hideCursor: true,
-      clearOnComplete: true,
-      linewrap: false,
-      etaBuffer: 20,
-      autopadding: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  if (!enabled || stream.isTTY !== true) return { update() {}, done() {} };
+  const bar = progressBar(stream, PROGRESS_FORMAT);
   let started = false;
   return {
     update(e) {
@@ -57,4 +44,57 @@ export function createProgressReporter(stream: NodeJS.WriteStream, enabled: bool
       started = false;
     },
   };
+}
+
+/** The line drawn on stderr while the JSON report is written: endpoint records written, bytes, times. */
+export const WRITE_PROGRESS_FORMAT = 'write  {bar} {value}/{total} endpoint records written | {size} | {duration_formatted} elapsed, ETA {eta_formatted}';
+
+/** Progress of a report's writing (report/json-stream.ts onProgress); `done` returns the last figures seen. */
+export interface WriteProgressReporter {
+  update(p: ReportWriteProgress): void;
+  done(): ReportWriteProgress | undefined;
+}
+
+/**
+ * A bar on stderr while the JSON report is written (a 10 M-transfer trace's takes minutes), on the same terms as the
+ * trace's: only on a terminal and without --quiet, cleared when done. The figures are kept either way.
+ */
+export function createWriteProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean): WriteProgressReporter {
+  const bar = enabled && stream.isTTY === true ? progressBar(stream, WRITE_PROGRESS_FORMAT) : undefined;
+  let last: ReportWriteProgress | undefined;
+  return {
+    update(p) {
+      const size = { size: megabytes(p.bytes) };
+      if (bar && !last) bar.start(Math.max(1, p.of), p.endpoints, size);
+      else if (bar) {
+        bar.setTotal(Math.max(1, p.of));
+        bar.update(p.endpoints, size);
+      }
+      last = p;
+    },
+    done() {
+      if (bar && last) bar.stop();
+      return last;
+    },
+  };
+}
+
+/** Bytes as the CLI prints them: megabytes with one decimal. */
+export const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function progressBar(stream: NodeJS.WritableStream, format: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    {
+      format,
+      stream: stream as NodeJS.WritableStream & NodeJS.WriteStream,
+      fps: 5,
+      barsize: 20,
+      hideCursor: true,
+      clearOnComplete: true,
+      linewrap: false,
+      etaBuffer: 20,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
 }

@@ -13,6 +13,18 @@ export class ReportWriteError extends ChaintrailError {
 export interface ReportJsonOptions {
   /** The largest chunk handed to the file or stream, in bytes (default 64 KiB); every chunk but the last is this size. */
   chunkBytes?: number;
+  /**
+   * Called as each chunk is made: how far the writing is (a big trace's report takes minutes to write). The last
+   * call, for the last chunk, has `endpoints === of` and the report's whole size in `bytes`.
+   */
+  onProgress?: (progress: ReportWriteProgress) => void;
+}
+
+/** How far a report's writing is: endpoint records written of the report's, and bytes made so far. */
+export interface ReportWriteProgress {
+  endpoints: number;
+  of: number;
+  bytes: number;
 }
 
 const DEFAULT_CHUNK = 64 * 1024;
@@ -24,21 +36,34 @@ const FILE_BUFFER = 1024 * 1024;
  * `chunkBytes`, made as they are consumed: the whole text never exists at once, only a chunk or so of it.
  */
 export function reportJsonChunks(report: TraceReport | StreamedReport, options: ReportJsonOptions = {}): Generator<Buffer, void, undefined> {
-  return chunksOf(jsonText(report), chunkSize(options.chunkBytes));
+  return chunksOf(jsonText(report), chunkSize(options.chunkBytes), progressCallback(options.onProgress));
 }
 
-function* chunksOf(text: { next(n: number): string }, size: number): Generator<Buffer, void, undefined> {
+function* chunksOf(text: JsonText, size: number, onProgress: ((p: ReportWriteProgress) => void) | undefined): Generator<Buffer, void, undefined> {
   let carry: Buffer | undefined;
+  let bytes = 0;
+  const made = (chunk: Buffer) => {
+    bytes += chunk.length;
+    onProgress?.({ ...text.endpoints(), bytes });
+    return chunk;
+  };
   for (;;) {
     const piece = text.next(size);
     if (piece === '') break;
     const fresh = Buffer.from(piece, 'utf8');
-    const bytes = carry ? Buffer.concat([carry, fresh]) : fresh;
-    const whole = bytes.length - (bytes.length % size);
-    for (let at = 0; at < whole; at += size) yield bytes.subarray(at, at + size);
-    carry = whole < bytes.length ? bytes.subarray(whole) : undefined;
+    const all = carry ? Buffer.concat([carry, fresh]) : fresh;
+    const whole = all.length - (all.length % size);
+    for (let at = 0; at < whole; at += size) yield made(all.subarray(at, at + size));
+    carry = whole < all.length ? all.subarray(whole) : undefined;
   }
-  if (carry) yield carry;
+  if (carry) yield made(carry);
+}
+
+function progressCallback(value: unknown): ((p: ReportWriteProgress) => void) | undefined {
+  if (value === undefined || typeof value === 'function') return value as ((p: ReportWriteProgress) => void) | undefined;
+  throw new InvalidInputError(`Invalid onProgress: give a function (it is called with { endpoints, of, bytes } as the report is written)`, {
+    details: { option: 'onProgress' },
+  });
 }
 
 function chunkSize(value: number | undefined): number {
@@ -177,6 +202,12 @@ interface Frame {
   outer: string;
 }
 
+/** The report's text made on demand (jsonText), and how many of its endpoint records are made so far. */
+interface JsonText {
+  next(n: number): string;
+  endpoints(): { endpoints: number; of: number };
+}
+
 type Omitted = typeof OMITTED;
 const OMITTED = Symbol('omitted');
 
@@ -186,8 +217,12 @@ const OMITTED = Symbol('omitted');
  * primitives, undefined/functions/symbols left out of objects and null in arrays, non-finite numbers as null,
  * keys in Object.keys order, a BigInt or a cycle throws TypeError.
  */
-function jsonText(root: unknown): { next(n: number): string } {
+function jsonText(root: unknown): JsonText {
   const stack: Frame[] = [];
+  // The report's endpoint list (its top-level `endpoints`): counted for progress while it is walked.
+  let endpointList: Frame | undefined;
+  let endpointsOf = 0;
+  let endpointsDone = 0;
   const open = new Set<object>();
   let parts: string[] = [];
   let size = 0;
@@ -211,6 +246,10 @@ function jsonText(root: unknown): { next(n: number): string } {
     if (f.index >= f.length) {
       stack.pop();
       open.delete(f.value);
+      if (f === endpointList) {
+        endpointList = undefined;
+        endpointsDone = endpointsOf;
+      }
       const brackets = f.keys ? '{}' : '[]';
       return emit(f.written ? `\n${f.outer}${brackets[1]!}` : brackets);
     }
@@ -220,7 +259,13 @@ function jsonText(root: unknown): { next(n: number): string } {
     if (v === OMITTED && f.keys) return;
     emit(`${f.written ? ',' : f.keys ? '{' : '['}\n${f.inner}${f.keys ? `${JSON.stringify(key)}: ` : ''}`);
     f.written = true;
+    const depth = stack.length;
     put(v === OMITTED ? null : v, f.inner);
+    if (depth !== 1 || key !== 'endpoints' || !f.keys || typeof v !== 'object' || v === null) return;
+    // Walked item by item (a frame was pushed), or written at once (a small list).
+    endpointsOf = (v as { length?: unknown }).length === undefined ? 0 : Number((v as { length: unknown }).length);
+    if (stack.length > depth) endpointList = stack[stack.length - 1];
+    else endpointsDone = endpointsOf;
   };
   const start = resolve(root, '');
   if (start === OMITTED) emit(String(JSON.stringify(root)));
@@ -240,6 +285,7 @@ function jsonText(root: unknown): { next(n: number): string } {
       size = 0;
       return out;
     },
+    endpoints: () => ({ endpoints: endpointList ? endpointList.index : endpointsDone, of: endpointsOf }),
   };
 }
 

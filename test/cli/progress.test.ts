@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter } from '../../src/cli/progress.js';
+import { createProgressReporter, createWriteProgress } from '../../src/cli/progress.js';
 import type { TraceProgress } from '../../src/engine/run.js';
 
 function stream(isTTY: boolean) {
@@ -61,6 +61,37 @@ describe('progress on stderr', () => {
       p.update(event({ phase: 'seeds', round: 0 }));
       p.update(event({ round: 1, frontier: 3, requests: 1 }));
       p.done();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(text()).toBe('');
+    }
+  });
+
+  it("draws the report's writing (records written, megabytes) while it runs synchronously, and keeps the last figures", () => {
+    const { s, text } = stream(true);
+    const p = createWriteProgress(s, true);
+    const of = 100;
+    // As a synchronous write does: no timer runs in between, so the bar is drawn from update() itself.
+    for (let endpoints = 0; endpoints <= 40; endpoints++) {
+      const until = Date.now() + 12;
+      while (Date.now() < until);
+      p.update({ endpoints, of, bytes: endpoints * 30_000 });
+    }
+    const drawn = text();
+    p.update({ endpoints: of, of, bytes: 3_500_000 });
+    expect(p.done()).toEqual({ endpoints: of, of, bytes: 3_500_000 });
+    expect(drawn).toMatch(/write .*\b(3\d|40)\/100 endpoint records written \| \d\.\d MB \|\s+\S+ elapsed, ETA/);
+  });
+
+  it('draws no write bar off a terminal or when not asked, and still keeps the figures', async () => {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const { s, text } = stream(tty);
+      const p = createWriteProgress(s, enabled);
+      p.update({ endpoints: 0, of: 0, bytes: 100 });
+      p.update({ endpoints: 5, of: 5, bytes: 900 });
+      expect(p.done()).toEqual({ endpoints: 5, of: 5, bytes: 900 });
       await new Promise((r) => setTimeout(r, 50));
       expect(text()).toBe('');
     }

@@ -14,6 +14,8 @@ import {
   trace,
   writeReportJson,
   writeReportJsonSync,
+  InvalidInputError,
+  type ReportWriteProgress,
   type TraceReport,
   type TraceResult,
 } from '../../src/index.js';
@@ -315,6 +317,30 @@ describe('chaintrail --format json --out FILE', () => {
     expect(out).toBe(reportToJson(report));
   });
 
+  it('says on a terminal what it wrote (records, megabytes), and draws no bar when the report goes to that terminal', { timeout: 60_000 }, async () => {
+    const result = await traceDemo();
+    const terminal = () => {
+      const s = Object.assign(new PassThrough(), { isTTY: true, columns: 200 });
+      let text = '';
+      s.on('data', (c: Buffer) => (text += c));
+      return { s, text: () => text };
+    };
+    const file = join(tmp(), 'report.json');
+    const err = terminal();
+    writeOutput(result, { format: 'json', out: file }, { stdout: new PassThrough(), stderr: err.s });
+    const size = readFileSync(file).length;
+    expect(err.text().endsWith(`wrote ${file}: ${result.report.endpoints.length} endpoint records, ${(size / 1e6).toFixed(1)} MB\n`)).toBe(true);
+    const quiet = terminal();
+    writeOutput(result, { format: 'json', out: file, quiet: true }, { stdout: new PassThrough(), stderr: quiet.s });
+    const both = terminal();
+    const out = terminal();
+    writeOutput(result, { format: 'json' }, { stdout: out.s, stderr: both.s });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(quiet.text()).toBe('');
+    expect(both.text()).toBe('');
+    expect(out.text()).toBe(reportToJson(result.report));
+  });
+
   it('streams the same bytes stdout gets; an unwritable file is a one-line error naming it', { timeout: 120_000 }, async () => {
     const dir = tmp();
     const file = join(dir, 'report.json');
@@ -358,6 +384,45 @@ describe('TraceResult.writeReport: the report streamed from the trace, its endpo
       expect(Buffer.concat([...result.reportChunks()]).toString('utf8')).toBe(expected);
     }
     expect(endpoints).toBeGreaterThan(300);
+  });
+
+  it("tells how far the writing is: endpoint records written of the report's, bytes made, exact at the last chunk", { timeout: 60_000 }, async () => {
+    const result = await traceBenchWorld(generateWorld(3000, 71), 'haircut', 'full', 80);
+    const file = join(tmp(), 'report.json');
+    // Streamed (the report not read yet), then from the report object: the same figures.
+    const runs: { seen: ReportWriteProgress[]; sizes: number[] }[] = [];
+    for (let run = 0; run < 2; run++) {
+      const seen: ReportWriteProgress[] = [];
+      const sizes = [...result.reportChunks({ chunkBytes: 2048, onProgress: (p) => seen.push(p) })].map((c) => c.length);
+      runs.push({ seen, sizes });
+      if (run === 0) void result.report;
+    }
+    const of = result.report.endpoints.length;
+    const total = Buffer.byteLength(reportToJson(result.report));
+    expect(of).toBeGreaterThan(50);
+    for (const { seen, sizes } of runs) {
+      // One call per chunk, with the bytes made so far.
+      expect(seen.map((p) => p.bytes)).toEqual(sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+      expect(seen.at(-1)).toEqual({ endpoints: of, of, bytes: total });
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.endpoints).toBeGreaterThanOrEqual(seen[i - 1]!.endpoints);
+      // Before the list is reached its size is not known yet (0); from then on it is the report's.
+      const reached = seen.findIndex((p) => p.of > 0);
+      expect(seen.slice(reached).every((p) => p.of === of && p.endpoints <= of)).toBe(true);
+      expect(seen.some((p) => p.endpoints > 0 && p.endpoints < of)).toBe(true);
+    }
+    expect(runs[1]!.seen).toEqual(runs[0]!.seen);
+    const toFile: ReportWriteProgress[] = [];
+    await result.writeReport(file, { onProgress: (p) => toFile.push(p) });
+    expect(toFile.at(-1)).toEqual({ endpoints: of, of, bytes: readFileSync(file).length });
+    const bad = (() => {
+      try {
+        result.writeReportSync(file, { onProgress: 'yes' as unknown as () => void });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(bad).toBeInstanceOf(InvalidInputError);
+    expect(String((bad as Error).message)).toMatch(/onProgress: give a function/);
   });
 
   it('makes a list item only when the writer reaches it, and writes it as JSON.stringify writes the array', () => {
