@@ -2,6 +2,7 @@ import { transferId, type AccountTransfer } from '../core/movement.js';
 import type { LedgerModelName } from '../taint/ledger.js';
 import type { TaintedEdge } from './allocate.js';
 import type { BridgeHandover } from './bridge-continuation.js';
+import { append } from '../core/lists.js';
 
 /** The victim payment (seed movement) a part of the taint came from; `undefined` = not attributable (see below). */
 export type SeedKey = AccountTransfer | undefined;
@@ -195,7 +196,14 @@ function boxOutputsLast(edges: readonly TaintedEdge[]): readonly TaintedEdge[] {
     let j = i;
     while (j < edges.length && edges[j]!.transfer.tx === edges[i]!.transfer.tx) j++;
     const run = edges.slice(i, j);
-    out.push(...run.filter((e) => !(e.transfer as FlowFields).boxInputs), ...run.filter((e) => (e.transfer as FlowFields).boxInputs));
+    append(
+      out,
+      run.filter((e) => !(e.transfer as FlowFields).boxInputs),
+    );
+    append(
+      out,
+      run.filter((e) => (e.transfer as FlowFields).boxInputs),
+    );
     i = j;
   }
   return out;

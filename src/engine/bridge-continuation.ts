@@ -17,6 +17,7 @@ import {
 import { THORCHAIN } from '../heuristics/thorchain.js';
 import { findUtxoOutbound } from './thorchain-continuation.js';
 import { arrivalKey, matchBridgeArrival, type BridgeArrival, type BridgeMatch, type BridgeMatchRule } from '../heuristics/bridge-match.js';
+import { append } from '../core/lists.js';
 
 /**
  * Cross-chain continuation. When tainted funds stop at a bridge, read the bridging transaction's logs on the source
@@ -226,7 +227,7 @@ export function createBridgeContinuation(options: Omit<ContinuationRequest, 'inf
       for (const [key, list] of groups) {
         const known = handovers.get(key);
         if (!known) {
-          fresh.push(...list);
+          append(fresh, list);
           continue;
         }
         const tainted = list.reduce((s, x) => s + x.taint, 0n);

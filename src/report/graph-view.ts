@@ -2,6 +2,7 @@ import type { AssetRef, TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { groupBy } from '../core/group.js';
 import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
+import { largest } from '../core/lists.js';
 
 export const CATEGORY_COLORS: Record<string, string> = {
   exchange: '#1971c2',
@@ -63,7 +64,7 @@ export function graphView(graph: TraceGraph, report: TraceReport) {
   const y = layerPositions(graph);
   const amounts = new Map<string, number>();
   graph.forEachNode((n) => amounts.set(n, displayNumber(flows.taintIn.get(n) ?? flows.taintOut.get(n) ?? new Map(), assets)));
-  const max = Math.max(1, ...amounts.values());
+  const max = largest(amounts.values(), 1);
   const nodes = graph.mapNodes((node, a) => {
     const info = nodeInfo(node, a, flows, assets);
     const category = info.category ?? (info.victim ? 'victim' : 'unlabeled');

@@ -1,9 +1,15 @@
 import type { TraceReport } from '../core/schema.js';
+import { largest } from '../core/lists.js';
 
 type Cell = string;
 
 function table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = headers.map((h, i) =>
+    largest(
+      rows.map((r) => (r[i] ?? '').length),
+      h.length,
+    ),
+  );
   const fmt = (cells: Cell[]) =>
     cells
       .map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))

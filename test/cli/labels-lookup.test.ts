@@ -269,4 +269,25 @@ describe('chaintrail labels lookup as a process', () => {
     ]);
     expect(piped.stderr).toContain('stdin: line 2: cannot tell the chain of "not-an-address"');
   });
+
+  it('screens lists longer than a call takes arguments (150,000 addresses from a file and from a pipe)', { timeout: 120_000 }, async () => {
+    const count = 150_000;
+    const list = Array.from({ length: count }, (_, i) => `0x${(i * 2654435761).toString(16).padStart(40, '0').slice(-40)}`);
+    list[count - 1] = '0xbe0eb53f46cd790cd13851d5eff43d12404d33e8';
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-screen-')), 'many.txt');
+    writeFileSync(file, `${list.join('\n')}\n`);
+    const fromFile = await cli(['labels', 'lookup', '--file', file, '--format', 'csv']);
+    const piped = await cli(['labels', 'lookup', '--format', 'csv'], {}, `${list.join('\n')}\n`);
+    for (const run of [fromFile, piped]) {
+      expect(run.code, run.stderr).toBe(EXIT.ok);
+      const rows = parse(run.stdout, { columns: true }) as Record<string, string>[];
+      // A row per input (the labeled one has a row per chain its label is on), in input order.
+      expect(new Set(rows.map((r) => r.line)).size).toBe(count);
+      expect(rows[0]!.address!.toLowerCase()).toBe(list[0]);
+      const last = rows.filter((r) => r.line === String(count));
+      expect(last.length).toBeGreaterThan(0);
+      expect(last.every((r) => r.status === 'labeled' && r.entity === 'Binance')).toBe(true);
+      expect(rows.slice(-last.length)).toEqual(last);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import type { Payment } from '../schema.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../sql.js';
 import { ensureCases } from './cases.js';
 import { abortable, chunks, insertMany, placeholders } from './statements.js';
+import { append } from '../../core/lists.js';
 
 interface PaymentRow {
   id: number;
@@ -64,7 +65,7 @@ export async function findPayments(db: SqlExecutor, keys: readonly { chain: stri
     for (const chunk of chunks(list.map((k) => k.key))) {
       abortable(signal, 'findPayments');
       const rows = await db.all<PaymentRow>(`${PAYMENT_SELECT} WHERE p.chain = ? AND p.payment_key IN (${placeholders(chunk.length)})`, [chain, ...chunk]);
-      out.push(...rows.map(paymentOf));
+      append(out, rows.map(paymentOf));
     }
   }
   return out;

@@ -9,6 +9,7 @@ import { layerLabelStores, type LabelStore } from '../../labels/store.js';
 import type { CliIo } from '../io.js';
 import { labelsFrom } from '../labels-from.js';
 import { inputPlace, labelText, screenCsv, screenJson, screenText } from '../screen-output.js';
+import { append } from '../../core/lists.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const STDIN = 'stdin';
@@ -83,11 +84,11 @@ async function gatherInputs(addresses: string[], files: string[], io: CliIo): Pr
   if (useStdin && !piped) throw new InvalidInputError('"-" reads addresses from standard input, but nothing is piped in', { details: { argument: '-' } });
   const fromStdin = useStdin ? parseAddressList(await readAll(io.stdin!), STDIN) : [];
   addresses.forEach((address, i) => {
-    if (address === '-') inputs.push(...fromStdin.splice(0));
+    if (address === '-') append(inputs, fromStdin.splice(0));
     else inputs.push({ address, line: i + 1 });
   });
-  for (const file of files) inputs.push(...parseAddressList(readText(file), file));
-  if (useStdin && addresses.length === 0) inputs.push(...fromStdin);
+  for (const file of files) append(inputs, parseAddressList(readText(file), file));
+  if (useStdin && addresses.length === 0) append(inputs, fromStdin);
   if (!useStdin && addresses.length === 0 && files.length === 0) {
     throw new InvalidInputError('no address given: pass addresses as arguments, --file PATH, or pipe them into standard input', { details: {} });
   }

@@ -7,6 +7,7 @@ import { emptySummary, mergeSummary, type LabelImport } from '../summary.js';
 import { readText } from './csv.js';
 import { etherscanRowsToLabels, type EtherscanRow } from './etherscan.js';
 import { lineAt, lineStarts } from './ofac.js';
+import { append } from '../../core/lists.js';
 
 /**
  * dawsbot/eth-labels (MIT): explorer labels copied into `data/<explorer>/<label>/accounts.json`, each file a JSON
@@ -92,8 +93,8 @@ export function readEthLabelsDir(dir: string): EthLabelsImport {
       const file = join(folder, label, 'accounts.json');
       if (!statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
       const part = parseEthLabelsAccounts(readText(file), file, { chain, label });
-      out.labels.push(...part.labels);
-      out.lines.push(...part.lines);
+      append(out.labels, part.labels);
+      append(out.lines, part.lines);
       mergeSummary(out.summary, part.summary);
     }
   }

@@ -7,6 +7,7 @@ import type { RenderedQuery } from '../query.js';
 import { TransientAnswerError, type ApiErrorLike } from './errors.js';
 import type { BigQueryWarehouseOptions, ParsedBigQueryOptions } from './options.js';
 import type { Retrying } from './retry.js';
+import { append } from '../../../core/lists.js';
 
 /** What one query's steps share. */
 export interface JobParts {
@@ -134,7 +135,7 @@ export async function readResults(parts: JobParts, job: Job, purpose: string, de
       continue;
     }
     if (!pageToken && resp.totalBytesProcessed && /^\d+$/.test(resp.totalBytesProcessed)) stats.bytesProcessed += Number(resp.totalBytesProcessed);
-    rows.push(...((page ?? []) as Record<string, unknown>[]));
+    append(rows, (page ?? []) as Record<string, unknown>[]);
     if (!resp.pageToken) {
       // Every row the job says it has, or the answer is not trusted: nothing dropped silently.
       if (resp.totalRows !== undefined && rows.length !== Number(resp.totalRows)) {
