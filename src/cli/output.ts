@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError } from '../core/errors.js';
@@ -7,7 +7,6 @@ import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } fro
 import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
-import { reportToSummary } from '../report/summary.js';
 import type { ReportWriteProgress } from '../report/json-stream.js';
 import { createWriteProgress, megabytes } from './progress.js';
 import { getChain } from '../core/chain.js';
@@ -67,7 +66,7 @@ export function collectExplorer(value: string, previous: string[] = []): string[
 
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
 export function writeOutput(
-  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks'>,
+  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces'>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
@@ -88,6 +87,11 @@ export function writeOutput(
     if (opts.out && written && !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY === true) {
       io.stderr.write(`wrote ${opts.out}: ${written.of.toLocaleString('en-US')} endpoint records, ${megabytes(written.bytes)}\n`);
     }
+    return;
+  }
+  // The summary too is written as it is made, from the trace: a big trace's report object need not exist for it.
+  if (format === 'summary') {
+    writePieces(result.summaryPieces(), opts.out, io.stdout);
     return;
   }
   const { report, graph } = result;
@@ -111,11 +115,23 @@ export function writeOutput(
       ? reportToHtml(report, graph, { explorers: parseExplorerArgs(opts.explorer ?? []) })
       : format === 'gexf'
         ? graphToGexf(graph, report)
-        : format === 'graphml'
-          ? graphToGraphml(graph, report)
-          : reportToSummary(report);
+        : graphToGraphml(graph, report);
   if (opts.out) writeFileSync(opts.out, text);
   else io.stdout.write(text);
+}
+
+/** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */
+function writePieces(pieces: Iterable<string>, file: string | undefined, out: NodeJS.WritableStream): void {
+  if (!file) {
+    for (const piece of pieces) out.write(piece);
+    return;
+  }
+  const fd = openSync(file, 'w');
+  try {
+    for (const piece of pieces) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

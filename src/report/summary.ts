@@ -1,9 +1,16 @@
-import type { TraceReport } from '../core/schema.js';
-import { largest } from '../core/lists.js';
+import type { Endpoint, TraceReport } from '../core/schema.js';
+import { append, largest } from '../core/lists.js';
 
 type Cell = string;
 
-function table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): string {
+/**
+ * A report whose endpoint records may be made as they are read: the report object, or the one a trace result streams
+ * (report/build.ts `streamedReport`: its endpoints a MadeList). The summary reads each record once.
+ */
+export type SummaryReport = Omit<TraceReport, 'endpoints'> & { endpoints: { readonly length: number; at(index: number): Endpoint | undefined } };
+
+/** A table's lines: the header, a rule, a line per row (columns as wide as their widest cell). */
+function* table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): Generator<string, void, undefined> {
   const widths = headers.map((h, i) =>
     largest(
       rows.map((r) => (r[i] ?? '').length),
@@ -15,7 +22,9 @@ function table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): st
       .map((c, i) => (rightAligned.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [fmt(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+  yield fmt(headers);
+  yield widths.map((w) => '-'.repeat(w)).join('  ');
+  for (const row of rows) yield fmt(row);
 }
 
 const cb = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false ? 'no (domestic)' : 'unknown');
@@ -24,19 +33,60 @@ const amount = (t: { amountDisplay: string; asset: { symbol: string; chain: stri
 
 /** A human-readable summary: per exchange, per jurisdiction, every endpoint, cuts and the conservation line. */
 export function reportToSummary(report: TraceReport): string {
-  const out = [
-    ...heading(report),
-    ...exchangeLines(report),
-    ...endpointLines(report),
-    ...conversionLines(report),
-    ...crossingLines(report),
-    ...balanceLines(report),
+  return [...summaryPieces(report)].join('');
+}
+
+/** Lines gathered into a piece of about this many characters before it is handed out. */
+const PIECE = 64 * 1024;
+
+/**
+ * The text of `reportToSummary` in pieces, made as they are consumed: a summary of hundreds of thousands of endpoints
+ * is tens of megabytes, and from a streamed report it is written without the report object (each endpoint record is
+ * made once, and only the cells its rows show are kept).
+ */
+export function* summaryPieces(report: SummaryReport): Generator<string, void, undefined> {
+  const rows = endpointRows(report.endpoints);
+  const sections: Iterable<string>[] = [
+    heading(report),
+    exchangeLines(report),
+    endpointLines(rows),
+    conversionLines(report),
+    crossingLines(rows),
+    balanceLines(report),
   ];
-  return `${out.join('\n')}\n`;
+  let piece = '';
+  for (const section of sections) {
+    for (const line of section) {
+      piece += `${line}\n`;
+      if (piece.length >= PIECE) {
+        yield piece;
+        piece = '';
+      }
+    }
+  }
+  if (piece) yield piece;
+}
+
+/** The cells the summary shows of each endpoint (the endpoints, freeze candidates and bridge crossings tables), read in one pass. */
+interface EndpointRows {
+  all: Cell[][];
+  freeze: Cell[][];
+  crossings: Cell[][];
+}
+
+function endpointRows(endpoints: SummaryReport['endpoints']): EndpointRows {
+  const rows: EndpointRows = { all: [], freeze: [], crossings: [] };
+  for (let i = 0; i < endpoints.length; i++) {
+    const e = endpoints.at(i)!;
+    rows.all.push([e.kind + (e.freezable ? ' (freezable)' : ''), e.chain, e.address, e.entity ?? '', amount(e), String(e.hops), e.reason]);
+    if (e.freezable) rows.freeze.push([e.freezable.issuer, e.chain, e.address, amount(e)]);
+    for (const d of e.bridge?.deposits ?? []) rows.crossings.push(crossingRow(e.bridge!.name, d));
+  }
+  return rows;
 }
 
 /** The case, the settings, the seeds. */
-function heading(report: TraceReport): string[] {
+function heading(report: SummaryReport): string[] {
   const c = report.case;
   return [
     `chaintrail trace${c.reference ? ` — case ${c.reference}` : ''}${c.jurisdiction ? ` (jurisdiction ${c.jurisdiction})` : ''}`,
@@ -44,7 +94,7 @@ function heading(report: TraceReport): string[] {
       `${report.seeds.length} seed payment(s), ${report.stats.addressesExpanded} addresses expanded, ${report.stats.transfersSeen} transfers read`,
     '',
     'Seeds',
-    table(
+    ...table(
       ['time (UTC)', 'chain', 'recipient', 'amount', 'tx'],
       report.seeds.map((s) => [s.time, s.chain, short(s.address), amount(s), short(s.tx ?? '(address seed)')]),
       [3],
@@ -53,13 +103,14 @@ function heading(report: TraceReport): string[] {
 }
 
 /** Per exchange (deposit addresses) and per jurisdiction. */
-function exchangeLines(report: TraceReport): string[] {
+function exchangeLines(report: SummaryReport): string[] {
   const out: string[] = [];
   out.push('');
   out.push('Exchanges');
   if (report.exchanges.length === 0) out.push('(none reached)');
   else
-    out.push(
+    append(
+      out,
       table(
         ['entity', 'jurisdiction', 'cross-border', 'deposit address', 'inferred', 'amount', 'first seen', 'last seen'],
         report.exchanges.flatMap((x) =>
@@ -81,7 +132,8 @@ function exchangeLines(report: TraceReport): string[] {
   out.push('By jurisdiction');
   if (report.jurisdictions.length === 0) out.push('(none)');
   else
-    out.push(
+    append(
+      out,
       table(
         ['jurisdiction', 'cross-border', 'entities', 'total'],
         report.jurisdictions.map((j) => [j.jurisdiction, cb(j.crossBorder), j.entities.join(', '), j.totals.map(amount).join(' + ')]),
@@ -91,41 +143,25 @@ function exchangeLines(report: TraceReport): string[] {
 }
 
 /** Every endpoint, then the freeze candidates among them. */
-function endpointLines(report: TraceReport): string[] {
-  const out: string[] = [];
-  out.push('');
-  out.push('Endpoints');
-  out.push(
-    table(
-      ['kind', 'chain', 'address', 'entity', 'amount', 'hops', 'reason'],
-      report.endpoints.map((e) => [e.kind + (e.freezable ? ' (freezable)' : ''), e.chain, e.address, e.entity ?? '', amount(e), String(e.hops), e.reason]),
-      [4, 5],
-    ),
-  );
-  const freeze = report.endpoints.filter((e) => e.freezable);
-  if (freeze.length) {
-    out.push('');
-    out.push('Freeze candidates (unspent, issuer-freezable stablecoins)');
-    out.push(
-      table(
-        ['issuer', 'chain', 'address', 'amount'],
-        freeze.map((e) => [e.freezable!.issuer, e.chain, e.address, amount(e)]),
-        [3],
-      ),
-    );
-  }
-  return out;
+function* endpointLines(rows: EndpointRows): Generator<string, void, undefined> {
+  yield '';
+  yield 'Endpoints';
+  yield* table(['kind', 'chain', 'address', 'entity', 'amount', 'hops', 'reason'], rows.all, [4, 5]);
+  if (rows.freeze.length === 0) return;
+  yield '';
+  yield 'Freeze candidates (unspent, issuer-freezable stablecoins)';
+  yield* table(['issuer', 'chain', 'address', 'amount'], rows.freeze, [3]);
 }
 
 /** Conversions inside transactions (swaps, wraps, unwraps), one row each (nothing when there are none). */
-function conversionLines(report: TraceReport): string[] {
+function conversionLines(report: SummaryReport): string[] {
   if (!report.conversions?.length) return [];
   const contracts = (c: NonNullable<TraceReport['conversions']>[number]) =>
     c.contracts.map((k) => (k.entity ? `${k.entity} (${short(k.address)})` : short(k.address))).join(', ');
   return [
     '',
     'Conversions (swaps, wraps, unwraps inside a transaction)',
-    table(
+    ...table(
       ['time (UTC)', 'chain', 'tx', 'contracts', 'tainted in', 'share tainted', 'out', 'tainted out', 'recipients'],
       report.conversions.map((c) => [
         c.time,
@@ -145,34 +181,35 @@ function conversionLines(report: TraceReport): string[] {
 }
 
 /** Deposits into bridges and whether each was continued on the destination chain (nothing when there are none). */
-function crossingLines(report: TraceReport): string[] {
-  const crossings = report.endpoints.flatMap((e) => (e.bridge?.deposits ?? []).map((d) => ({ e, d })));
-  if (!crossings.length) return [];
+function* crossingLines(rows: EndpointRows): Generator<string, void, undefined> {
+  if (rows.crossings.length === 0) return;
+  yield '';
+  yield 'Bridge crossings';
+  yield* table(['bridge', 'deposit tx', 'deposit id', 'to chain', 'recipient', 'continued'], rows.crossings);
+}
+
+type BridgeDeposit = NonNullable<NonNullable<Endpoint['bridge']>['deposits']>[number];
+
+function crossingRow(bridge: string, d: BridgeDeposit): Cell[] {
   return [
-    '',
-    'Bridge crossings',
-    table(
-      ['bridge', 'deposit tx', 'deposit id', 'to chain', 'recipient', 'continued'],
-      crossings.map(({ e, d }) => [
-        e.bridge!.name,
-        short(d.tx),
-        d.depositId ?? '',
-        d.destinationChain ?? d.destinationNetwork ?? d.destinationChainId ?? '',
-        d.recipient ?? '',
-        d.continuation
-          ? `${d.continuation.taintedDisplay} ${d.continuation.asset.symbol} in ${short(d.continuation.tx)} (${d.continuation.match === 'protocol-id' ? 'deposit id' : `amount+time, ${d.continuation.confidence}`})`
-          : `no: ${d.note ?? 'not traced'}`,
-      ]),
-    ),
+    bridge,
+    short(d.tx),
+    d.depositId ?? '',
+    d.destinationChain ?? d.destinationNetwork ?? d.destinationChainId ?? '',
+    d.recipient ?? '',
+    d.continuation
+      ? `${d.continuation.taintedDisplay} ${d.continuation.asset.symbol} in ${short(d.continuation.tx)} (${d.continuation.match === 'protocol-id' ? 'deposit id' : `amount+time, ${d.continuation.confidence}`})`
+      : `no: ${d.note ?? 'not traced'}`,
   ];
 }
 
 /** Where the trace stopped, conservation, what was ignored, notes and the incomplete warning. */
-function balanceLines(report: TraceReport): string[] {
+function balanceLines(report: SummaryReport): string[] {
   const out: string[] = [];
   out.push('');
   out.push('Where the trace stopped');
-  out.push(
+  append(
+    out,
     table(
       ['reason', 'endpoints', 'amount'],
       report.stops.map((s) => [s.kind, String(s.count), s.totals.map(amount).join(' + ')]),

@@ -23,6 +23,7 @@ import { EXIT } from '../../src/cli/io.js';
 import { writeOutput } from '../../src/cli/output.js';
 import type { TraceGraph } from '../../src/engine/graph.js';
 import { MadeList } from '../../src/report/made-list.js';
+import { summaryPieces } from '../../src/report/summary.js';
 import { generateWorld } from '../bench/engine.js';
 import { traceBenchWorld } from '../support/bench-world.js';
 import { cli } from '../support/cli.js';
@@ -310,6 +311,7 @@ describe('chaintrail --format json --out FILE', () => {
       graph: undefined as unknown as TraceGraph,
       writeReportSync: (file: string) => writeReportJsonSync(report, file),
       reportChunks: () => reportJsonChunks(report),
+      summaryPieces: () => summaryPieces(report),
     };
     writeOutput(result, { format: 'json' }, { stdout, stderr: new PassThrough() });
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceReport } from '../../src/core/schema.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { TraceResult } from '../../src/index.js';
+import { writeOutput } from '../../src/cli/output.js';
 import { graphView } from '../../src/report/graph-view.js';
-import { reportToSummary } from '../../src/report/summary.js';
+import { MadeList } from '../../src/report/made-list.js';
+import { reportToSummary, summaryPieces } from '../../src/report/summary.js';
+import { generateWorld } from '../bench/engine.js';
+import { traceBenchWorld } from '../support/bench-world.js';
 import { traceDemo } from '../support/demo-trace.js';
+import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 
 /** More endpoints than a function call takes arguments (a trace of 1 M transfers has about 185 k). */
 const MANY = 200_000;
@@ -46,5 +56,63 @@ describe('reportToSummary at scale', () => {
       copy.addNode(`ethereum|0x${i.toString(16).padStart(40, '0')}`, { ...attributes, address: `0x${i.toString(16).padStart(40, '0')}` });
     const view = graphView(copy, report);
     expect(view.nodes).toHaveLength(graph.order + MANY);
+  });
+});
+
+describe('the summary written as it is made', () => {
+  it('gives the text of reportToSummary from the trace before its report is read, on traced worlds', { timeout: 120_000 }, async () => {
+    const results: TraceResult[] = [await traceDemo()];
+    for (const [taint, cut] of [
+      ['fifo', 'full'],
+      ['haircut', 'hub'],
+      ['poison', 'budget'],
+      ['tiho', 'full'],
+    ] as const) {
+      results.push(await traceBenchWorld(generateWorld(2500 + results.length * 600, 50 + results.length), taint, cut, 80));
+    }
+    results.push(await traceSwapWorld(swapDataset(17), 'fifo'));
+    let sections = 0;
+    for (const result of results) {
+      const pieces = [...result.summaryPieces()];
+      const expected = reportToSummary(result.report);
+      expect(pieces.join('')).toBe(expected);
+      // Pieces of about 64 KiB, each ending a line.
+      for (const piece of pieces.slice(0, -1)) expect(piece.length).toBeGreaterThanOrEqual(64 * 1024);
+      expect(pieces.every((p) => p.endsWith('\n'))).toBe(true);
+      if (expected.includes('Conversions (') || expected.includes('Freeze candidates')) sections++;
+      // After the report is read, from the report object: the same.
+      expect([...result.summaryPieces()].join('')).toBe(expected);
+    }
+    expect(results.some((r) => reportToSummary(r.report).length > 200_000)).toBe(true);
+    expect(sections).toBeGreaterThan(1);
+  });
+
+  it('makes each endpoint record once, when it is reached', async () => {
+    const { report } = await traceDemo();
+    const made: number[] = [];
+    const lazy = {
+      ...report,
+      endpoints: new MadeList(report.endpoints.length, (i) => {
+        made.push(i);
+        return report.endpoints[i]!;
+      }),
+    };
+    const pieces = summaryPieces(lazy);
+    expect(made).toEqual([]);
+    expect([...pieces].join('')).toBe(reportToSummary(report));
+    expect(made).toEqual(report.endpoints.map((_, i) => i));
+  });
+
+  it('chaintrail writes it to --out or stdout, the same text', async () => {
+    const result = await traceDemo();
+    const file = join(mkdtempSync(join(tmpdir(), 'chaintrail-summary-')), 'summary.txt');
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (c: Buffer) => (text += c));
+    writeOutput(result, { format: 'summary' }, { stdout, stderr: new PassThrough() });
+    writeOutput(result, { format: 'summary', out: file }, { stdout: new PassThrough(), stderr: new PassThrough() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(text).toBe(reportToSummary(result.report));
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });
