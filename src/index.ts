@@ -201,7 +201,7 @@ export {
   type ReportJsonOptions,
   type ReportWriteProgress,
 } from './report/json-stream.js';
-export { reportToSummary, summaryPieces, type SummaryReport } from './report/summary.js';
+export { reportToSummary, summaryPieces, type SummaryOptions, type SummaryReport } from './report/summary.js';
 export {
   csvCell,
   reportToEndpointsCsv,

@@ -73,25 +73,23 @@ export function writeOutput(
   const format = opts.format as OutputFormat;
   // The JSON report is streamed, to a file or stdout, from the trace (TraceResult.writeReport): neither the whole text
   // nor the whole report object is ever held (V8 caps strings near 512 MB; a big trace's report is gigabytes).
-  if (format === 'json') {
-    // A bar while it is written, unless the text goes to the same terminal.
+  // JSON and the summary are written as they are made, from the trace (a big trace's report object need not exist),
+  // with a bar on a terminal unless the text goes to that same terminal.
+  if (format === 'json' || format === 'summary') {
     const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
     const progress = createWriteProgress(io.stderr, shown);
+    const onProgress = progress.update;
     let written: ReportWriteProgress | undefined;
     try {
-      if (opts.out) result.writeReportSync(opts.out, { onProgress: progress.update });
-      else writeJsonText(result.reportChunks({ onProgress: progress.update }), io.stdout);
+      if (format === 'summary') writePieces(result.summaryPieces({ onProgress }), opts.out, io.stdout);
+      else if (opts.out) result.writeReportSync(opts.out, { onProgress });
+      else writeJsonText(result.reportChunks({ onProgress }), io.stdout);
     } finally {
       written = progress.done();
     }
     if (opts.out && written && !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY === true) {
       io.stderr.write(`wrote ${opts.out}: ${written.of.toLocaleString('en-US')} endpoint records, ${megabytes(written.bytes)}\n`);
     }
-    return;
-  }
-  // The summary too is written as it is made, from the trace: a big trace's report object need not exist for it.
-  if (format === 'summary') {
-    writePieces(result.summaryPieces(), opts.out, io.stdout);
     return;
   }
   const { report, graph } = result;

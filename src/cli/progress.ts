@@ -21,6 +21,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, enabled: bool
   if (!enabled || stream.isTTY !== true) return { update() {}, done() {} };
   const bar = progressBar(stream, PROGRESS_FORMAT);
   let started = false;
+  let phase: TraceProgress['phase'] | undefined;
   return {
     update(e) {
       const total = Math.max(1, e.expanded + e.frontier);
@@ -38,6 +39,10 @@ export function createProgressReporter(stream: NodeJS.WriteStream, enabled: bool
       }
       bar.setTotal(e.phase === 'done' ? Math.max(1, e.expanded) : total);
       bar.update(e.phase === 'done' ? Math.max(1, e.expanded) : e.expanded, payload);
+      // A new phase is drawn at once: the settle that follows the rounds runs without a break for the bar's timer
+      // (a minute or more of a big trace), and would show the last round until it ends.
+      if (e.phase !== phase) (bar as unknown as { render(): void }).render();
+      phase = e.phase;
     },
     done() {
       if (started) bar.stop();
@@ -46,17 +51,17 @@ export function createProgressReporter(stream: NodeJS.WriteStream, enabled: bool
   };
 }
 
-/** The line drawn on stderr while the JSON report is written: endpoint records written, bytes, times. */
-export const WRITE_PROGRESS_FORMAT = 'write  {bar} {value}/{total} endpoint records written | {size} | {duration_formatted} elapsed, ETA {eta_formatted}';
+/** The line drawn on stderr while the JSON report or the summary is written: endpoint records done, bytes, times. */
+export const WRITE_PROGRESS_FORMAT = 'write  {bar} {value}/{total} endpoint records | {size} | {duration_formatted} elapsed, ETA {eta_formatted}';
 
-/** Progress of a report's writing (report/json-stream.ts onProgress); `done` returns the last figures seen. */
+/** Progress of a report's writing (report/json-stream.ts, report/summary.ts onProgress); `done` returns the last figures seen. */
 export interface WriteProgressReporter {
   update(p: ReportWriteProgress): void;
   done(): ReportWriteProgress | undefined;
 }
 
 /**
- * A bar on stderr while the JSON report is written (a 10 M-transfer trace's takes minutes), on the same terms as the
+ * A bar on stderr while the JSON report or the summary is written (a 10 M-transfer trace's take minutes), on the same terms as the
  * trace's: only on a terminal and without --quiet, cleared when done. The figures are kept either way.
  */
 export function createWriteProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean): WriteProgressReporter {

@@ -1,5 +1,6 @@
 import type { Endpoint, TraceReport } from '../core/schema.js';
 import { append, largest } from '../core/lists.js';
+import type { ReportWriteProgress } from './json-stream.js';
 
 type Cell = string;
 
@@ -44,8 +45,11 @@ const PIECE = 64 * 1024;
  * is tens of megabytes, and from a streamed report it is written without the report object (each endpoint record is
  * made once, and only the cells its rows show are kept).
  */
-export function* summaryPieces(report: SummaryReport): Generator<string, void, undefined> {
-  const rows = endpointRows(report.endpoints);
+export function* summaryPieces(report: SummaryReport, options: SummaryOptions = {}): Generator<string, void, undefined> {
+  const { onProgress } = options;
+  const of = report.endpoints.length;
+  const rows = endpointRows(report.endpoints, onProgress && ((endpoints) => onProgress({ endpoints, of, bytes: 0 })));
+  let bytes = 0;
   const sections: Iterable<string>[] = [
     heading(report),
     exchangeLines(report),
@@ -59,13 +63,30 @@ export function* summaryPieces(report: SummaryReport): Generator<string, void, u
     for (const line of section) {
       piece += `${line}\n`;
       if (piece.length >= PIECE) {
-        yield piece;
+        yield handedOut(piece);
         piece = '';
       }
     }
   }
-  if (piece) yield piece;
+  if (piece) yield handedOut(piece);
+
+  function handedOut(text: string): string {
+    bytes += Buffer.byteLength(text);
+    onProgress?.({ endpoints: of, of, bytes });
+    return text;
+  }
 }
+
+export interface SummaryOptions {
+  /**
+   * Called as the endpoint records are read (every 4,096, `bytes` 0: no text is made before they all are) and as
+   * each piece is handed out (`bytes`: UTF-8 bytes so far); the last call has the whole size.
+   */
+  onProgress?: (progress: ReportWriteProgress) => void;
+}
+
+/** How often the endpoint pass reports. */
+const PROGRESS_EVERY = 4096;
 
 /** The cells the summary shows of each endpoint (the endpoints, freeze candidates and bridge crossings tables), read in one pass. */
 interface EndpointRows {
@@ -74,9 +95,10 @@ interface EndpointRows {
   crossings: Cell[][];
 }
 
-function endpointRows(endpoints: SummaryReport['endpoints']): EndpointRows {
+function endpointRows(endpoints: SummaryReport['endpoints'], onRead: ((done: number) => void) | undefined): EndpointRows {
   const rows: EndpointRows = { all: [], freeze: [], crossings: [] };
   for (let i = 0; i < endpoints.length; i++) {
+    if (onRead && i % PROGRESS_EVERY === 0) onRead(i);
     const e = endpoints.at(i)!;
     rows.all.push([e.kind + (e.freezable ? ' (freezable)' : ''), e.chain, e.address, e.entity ?? '', amount(e), String(e.hops), e.reason]);
     if (e.freezable) rows.freeze.push([e.freezable.issuer, e.chain, e.address, amount(e)]);

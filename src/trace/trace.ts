@@ -10,7 +10,7 @@ import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
 import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
 import { buildReport, streamedReport } from '../report/build.js';
 import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
-import { summaryPieces } from '../report/summary.js';
+import { summaryPieces, type SummaryOptions } from '../report/summary.js';
 
 export type { TraceProgress, TraceRunStats } from '../engine/run.js';
 
@@ -48,7 +48,7 @@ export interface TraceResult {
    * The text of `reportToSummary(result.report)` in pieces made as they are consumed; when `report` was not read, the
    * report object is never built (each endpoint record is made once, and only what the summary's tables show is kept).
    */
-  summaryPieces(): Generator<string, void, undefined>;
+  summaryPieces(options?: SummaryOptions): Generator<string, void, undefined>;
 }
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
@@ -89,7 +89,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     writeReport: (target, options) => writeReportJson(toWrite(), target, options),
     writeReportSync: (file, options) => writeReportJsonSync(toWrite(), file, options),
     reportChunks: (options) => reportJsonChunks(toWrite(), options),
-    summaryPieces: () => summaryPieces(toWrite()),
+    summaryPieces: (options) => summaryPieces(toWrite(), options),
   };
   if (outcome.failure instanceof TraceAbortedError) {
     throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });

@@ -51,6 +51,18 @@ describe('progress on stderr', () => {
     expect(drawn).toMatch(/settle .*4\/4 addresses expanded \| round 1 \| frontier 0/);
   });
 
+  it('draws a new phase at once, while the work after it runs without a break (the settle after the rounds)', () => {
+    const { s, text } = stream(true);
+    const p = createProgressReporter(s, true);
+    p.update(event({ phase: 'seeds', round: 0 }));
+    p.update(event({ round: 1, frontier: 4, requests: 1 }));
+    p.update(event({ phase: 'settle', round: 1, frontier: 0, expanded: 4, requests: 1 }));
+    // No timer runs from here: what is on the screen is what update() drew.
+    const drawn = text();
+    p.done();
+    expect(drawn).toMatch(/settle .*4\/4 addresses expanded \| round 1 \| frontier 0/);
+  });
+
   it('is silent when stderr is not a terminal, and with --quiet', async () => {
     for (const [tty, enabled] of [
       [false, true],
@@ -79,7 +91,7 @@ describe('progress on stderr', () => {
     const drawn = text();
     p.update({ endpoints: of, of, bytes: 3_500_000 });
     expect(p.done()).toEqual({ endpoints: of, of, bytes: 3_500_000 });
-    expect(drawn).toMatch(/write .*\b(3\d|40)\/100 endpoint records written \| \d\.\d MB \|\s+\S+ elapsed, ETA/);
+    expect(drawn).toMatch(/write .*\b(3\d|40)\/100 endpoint records \| \d\.\d MB \|\s+\S+ elapsed, ETA/);
   });
 
   it('draws no write bar off a terminal or when not asked, and still keeps the figures', async () => {
