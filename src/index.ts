@@ -12,6 +12,7 @@ export {
   TraceAbortedError,
   TraceIncompleteError,
   MissingDependencyError,
+  ReportTooLargeError,
   MemoError,
   isChaintrailError,
   type ErrorDetails,

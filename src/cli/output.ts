@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { InvalidInputError } from '../core/errors.js';
+import { InvalidInputError, ReportTooLargeError } from '../core/errors.js';
 import type { TraceResult } from '../trace/trace.js';
 import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../report/csv.js';
 import { graphToGexf } from '../report/gexf.js';
@@ -93,6 +93,7 @@ export function writeOutput(
     return;
   }
   const { report, graph } = result;
+  const whole = (what: string, make: () => string) => madeWhole(format, report.endpoints.length, what, make);
   if (format === 'csv') {
     if (!opts.out)
       throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', {
@@ -100,22 +101,36 @@ export function writeOutput(
       });
     mkdirSync(opts.out, { recursive: true });
     const files: [string, string][] = [
-      [join(opts.out, 'endpoints.csv'), reportToEndpointsCsv(report)],
-      [join(opts.out, 'transfers.csv'), graphToTransfersCsv(graph, report)],
+      [join(opts.out, 'endpoints.csv'), whole('endpoints.csv', () => reportToEndpointsCsv(report))],
+      [join(opts.out, 'transfers.csv'), whole('transfers.csv', () => graphToTransfersCsv(graph, report))],
     ];
-    if (report.conversions) files.push([join(opts.out, 'conversions.csv'), reportToConversionsCsv(report)]);
+    if (report.conversions) files.push([join(opts.out, 'conversions.csv'), whole('conversions.csv', () => reportToConversionsCsv(report))]);
     for (const [file, text] of files) writeFileSync(file, text);
     if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
     return;
   }
-  const text =
-    format === 'html'
-      ? reportToHtml(report, graph, { explorers: parseExplorerArgs(opts.explorer ?? []) })
-      : format === 'gexf'
-        ? graphToGexf(graph, report)
-        : graphToGraphml(graph, report);
+  const explorers = format === 'html' ? parseExplorerArgs(opts.explorer ?? []) : {};
+  const text = whole(`the ${format} output`, () =>
+    format === 'html' ? reportToHtml(report, graph, { explorers }) : format === 'gexf' ? graphToGexf(graph, report) : graphToGraphml(graph, report),
+  );
   if (opts.out) writeFileSync(opts.out, text);
   else io.stdout.write(text);
+}
+
+/**
+ * The text `make` returns, or, when it would be longer than a string can be (V8's RangeError "Invalid string
+ * length"), a one-line ReportTooLargeError saying what to write instead.
+ */
+export function madeWhole(format: string, endpoints: number, what: string, make: () => string): string {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof RangeError) || !/Invalid string length/.test(error.message)) throw error;
+    throw new ReportTooLargeError(
+      `${what} of this trace (${endpoints.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB): write --format json or summary, which are written in pieces, or narrow the trace (--hops, --max-nodes, --min-value)`,
+      { details: { format, endpoints }, cause: error },
+    );
+  }
 }
 
 /** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */

@@ -125,6 +125,15 @@ export class MissingDependencyError extends ChaintrailError {
 }
 
 /**
+ * An output that is made as one string is larger than a JavaScript string can be (V8 caps one near 512 MB): the
+ * message names the output and the ones written in pieces instead.
+ */
+export class ReportTooLargeError extends ChaintrailError {
+  override name = 'ReportTooLargeError';
+  override readonly code = 'REPORT_TOO_LARGE';
+}
+
+/**
  * Whether `error` is a ChaintrailError (optionally with this `code`, e.g. 'RATE_LIMITED'). Unlike `instanceof`, it
  * also recognises errors thrown by another copy of the library loaded in the same process.
  */

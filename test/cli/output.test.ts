@@ -6,7 +6,8 @@ import { parse as parseGexf } from 'graphology-gexf';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/io.js';
-import { parseExplorerArgs } from '../../src/cli/output.js';
+import { madeWhole, parseExplorerArgs } from '../../src/cli/output.js';
+import { isChaintrailError, ReportTooLargeError } from '../../src/core/errors.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
 import { RequestPacketSchema } from '../../src/report/packets.js';
 import { CONVERSIONS_CSV_HEADER, TRANSFERS_CSV_HEADER } from '../../src/report/csv.js';
@@ -171,5 +172,32 @@ describe('chaintrail report', () => {
       expect(stdout).toContain('Examples:');
     }
     expect((await cli(['trace', '--help'])).stdout).toMatch(/--format <format>.*"html".*"csv".*"gexf".*"graphml"/s);
+  });
+});
+
+describe('outputs made as one string', () => {
+  it("past what a string can hold (V8's own RangeError), say so in one line and name the streamed formats", () => {
+    // A string of 2^29 characters is past V8's limit: repeat() refuses it before allocating anything.
+    const error = (() => {
+      try {
+        madeWhole('html', 185_326, 'the html output', () => 'a'.repeat(2 ** 29));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ReportTooLargeError);
+    expect(isChaintrailError(error, 'REPORT_TOO_LARGE')).toBe(true);
+    const message = (error as Error).message;
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toMatch(/^the html output of this trace \(185,326 endpoints\) is larger than one JavaScript string can be.*--format json or summary/);
+    expect((error as ReportTooLargeError).details).toEqual({ format: 'html', endpoints: 185_326 });
+    // Any other failure is left as it is; a text that fits is returned.
+    const other = new RangeError('Maximum call stack size exceeded');
+    expect(() =>
+      madeWhole('csv', 1, 'endpoints.csv', () => {
+        throw other;
+      }),
+    ).toThrow(other);
+    expect(madeWhole('gexf', 1, 'the gexf output', () => 'fits')).toBe('fits');
   });
 });
