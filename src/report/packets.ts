@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InvalidInputError } from '../core/errors.js';
+import { InvalidInputError, ReportTooLargeError } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
 import { AssetRefSchema, EndpointSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
 import { isService } from '../core/service.js';
@@ -441,6 +441,13 @@ export function readReportFile(file: string): TraceReport {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
+    // A report file is read whole: one past V8's string limit (a trace of millions of transfers) cannot be.
+    if ((error as { code?: unknown }).code === 'ERR_STRING_TOO_LONG') {
+      throw new ReportTooLargeError(
+        `Cannot read report ${file}: it is larger than one JavaScript string can be (about 512 MB), and a report file is read whole; write the outputs you need from the trace itself (chaintrail trace … --format summary or json are written in pieces), or narrow the trace`,
+        { details: { file }, cause: error },
+      );
+    }
     throw new InvalidInputError(`Cannot read report ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
   return parseInput(TraceReportSchema, raw, `Invalid report ${file}`, { details: { file } });

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../src/core/errors.js';
+import { InvalidInputError, ReportTooLargeError } from '../../src/core/errors.js';
 import { escapeMarkdown, slug } from '../../src/report/escape.js';
 import { freezeCandidates } from '../../src/report/freeze.js';
 import { reportToJson } from '../../src/report/json.js';
@@ -120,6 +121,24 @@ describe('request packets', () => {
     expect(() => readReportFile(join(dir, 'bad.json'))).toThrow(/Invalid report .*endpoints\.0/);
     writeFileSync(join(dir, 'text.json'), 'not json');
     expect(() => readReportFile(join(dir, 'text.json'))).toThrow(/Cannot read report/);
+  });
+
+  it('says so in one line when a report file is larger than one string can be (a trace of millions of transfers)', () => {
+    // A sparse file just past V8's string limit: no disk is used; reading it is Node's own ERR_STRING_TOO_LONG.
+    const file = join(mkdtempSync(join(tmpdir(), 'packets-')), 'huge.json');
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, constants.MAX_STRING_LENGTH + 1);
+    closeSync(fd);
+    let error: unknown;
+    try {
+      readReportFile(file);
+    } catch (e) {
+      error = e;
+    }
+    rmSync(file);
+    expect(error).toBeInstanceOf(ReportTooLargeError);
+    expect((error as Error).message).toMatch(/^Cannot read report .*huge\.json: it is larger than one JavaScript string can be .*--format summary or json/);
+    expect((error as Error).message.split('\n')).toHaveLength(1);
   });
 });
 
