@@ -71,10 +71,9 @@ export function writeOutput(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
   const format = opts.format as OutputFormat;
-  // The JSON report is streamed, to a file or stdout, from the trace (TraceResult.writeReport): neither the whole text
-  // nor the whole report object is ever held (V8 caps strings near 512 MB; a big trace's report is gigabytes).
-  // JSON and the summary are written as they are made, from the trace (a big trace's report object need not exist),
-  // with a bar on a terminal unless the text goes to that same terminal.
+  // JSON and the summary are written as they are made, from the trace (TraceResult.writeReport, summaryPieces):
+  // neither the whole text nor the report object is held (V8 caps strings near 512 MB; a big trace's report is
+  // gigabytes). A bar shows on a terminal, unless the text goes to that same terminal.
   if (format === 'json' || format === 'summary') {
     const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
     const progress = createWriteProgress(io.stderr, shown);
