@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { InvalidInputError, ReportTooLargeError } from '../core/errors.js';
+import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
 import type { TraceResult } from '../trace/trace.js';
 import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../report/csv.js';
 import { graphToGexf } from '../report/gexf.js';
@@ -121,15 +121,14 @@ export function writeOutput(
  * length"), a one-line ReportTooLargeError saying what to write instead.
  */
 export function madeWhole(format: string, endpoints: number, what: string, make: () => string): string {
-  try {
-    return make();
-  } catch (error) {
-    if (!(error instanceof RangeError) || !/Invalid string length/.test(error.message)) throw error;
-    throw new ReportTooLargeError(
-      `${what} of this trace (${endpoints.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB): write --format json or summary, which are written in pieces, or narrow the trace (--hops, --max-nodes, --min-value)`,
-      { details: { format, endpoints }, cause: error },
-    );
-  }
+  return withinStringLimit(
+    make,
+    (cause) =>
+      new ReportTooLargeError(
+        `${what} of this trace (${endpoints.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB): write --format json or summary, which are written in pieces, or narrow the trace (--hops, --max-nodes, --min-value)`,
+        { details: { format, endpoints }, cause },
+      ),
+  );
 }
 
 /** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */

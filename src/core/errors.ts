@@ -134,6 +134,19 @@ export class ReportTooLargeError extends ChaintrailError {
 }
 
 /**
+ * What `make` returns; when what it makes is longer than a string can be (V8's RangeError "Invalid string length"),
+ * the ReportTooLargeError `tooLarge` gives instead. Any other failure is left as it is.
+ */
+export function withinStringLimit<T>(make: () => T, tooLarge: (cause: RangeError) => ReportTooLargeError): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof RangeError && /Invalid string length/.test(error.message)) throw tooLarge(error);
+    throw error;
+  }
+}
+
+/**
  * Whether `error` is a ChaintrailError (optionally with this `code`, e.g. 'RATE_LIMITED'). Unlike `instanceof`, it
  * also recognises errors thrown by another copy of the library loaded in the same process.
  */

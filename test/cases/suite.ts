@@ -9,7 +9,7 @@ import { parse as parseGraphml } from 'graphology-graphml';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 import { formatAddress } from '../../src/core/address.js';
-import { InvalidInputError, isChaintrailError } from '../../src/core/errors.js';
+import { InvalidInputError, isChaintrailError, ReportTooLargeError } from '../../src/core/errors.js';
 import { CaseStoreError, ComplaintImportError } from '../../src/cases/errors.js';
 import { addPayments, importComplaints } from '../../src/cases/import.js';
 import { openCaseStore, type CaseStore, type ConvergenceEntry } from '../../src/cases/store.js';
@@ -351,7 +351,7 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
       }
     }, 120_000);
 
-    it('refuses an invalid case and a damaged stored report with typed one-line errors naming what and where', async () => {
+    it('refuses an invalid case, a report too large to keep and a damaged stored report with typed one-line errors naming what and where', async () => {
       const freshTarget = await open();
       const fresh = await openCaseStore({ target: freshTarget, env: {} });
       const raw = await rawDriver(freshTarget);
@@ -373,6 +373,14 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
         const report = (await store.latestTrace(reference))!.report;
         await fresh.addCase({ reference });
         const id = await fresh.saveTrace(reference, { options: {}, report, reached: [] });
+        expect((await fresh.latestTrace(reference))?.report).toEqual(report);
+        // A report too large for one JSON value (V8's own limit, near 512 MB): a one-line error, and nothing stored.
+        const big = 'x'.repeat(2 ** 28 + 64);
+        const tooLarge = await fresh.saveTrace(reference, { options: {}, report: { ...report, notes: [big, big] }, reached: [] }).catch((e: unknown) => e);
+        expect(tooLarge).toBeInstanceOf(ReportTooLargeError);
+        expect((tooLarge as ReportTooLargeError).shortMessage).toMatch(
+          new RegExp(`^The report of this trace \\(${report.endpoints.length} endpoints\\) is larger than one JavaScript string can be .*nothing was stored`),
+        );
         expect((await fresh.latestTrace(reference))?.report).toEqual(report);
         await raw.run('UPDATE traces SET report = ? WHERE id = ?', [JSON.stringify({ ...report, endpoints: 'lost' }), id]);
         for (const read of [() => fresh.latestTrace(reference), () => fresh.latestTraces()]) {

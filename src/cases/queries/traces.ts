@@ -1,6 +1,7 @@
 /** SQL of the `traces`, `trace_addresses` and `trace_address_payments` tables: saving a trace, reading the latest ones. */
 import { parseInput } from '../../core/parse.js';
-import { TraceReportSchema } from '../../core/schema.js';
+import { TraceReportSchema, type TraceReport } from '../../core/schema.js';
+import { ReportTooLargeError, withinStringLimit } from '../../core/errors.js';
 import { CaseStoreError } from '../errors.js';
 import type { SaveTraceInput, StoredTrace } from '../records.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../sql.js';
@@ -55,14 +56,7 @@ export async function insertTrace(db: SqlDriver, caseId: number, paymentIds: Rea
   return db.transaction(async (tx) => {
     const created = await tx.all<{ id: number }>(
       'INSERT INTO traces (case_id, options, report, sources, complete, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
-      [
-        caseId,
-        JSON.stringify(trace.options ?? {}),
-        JSON.stringify(trace.report),
-        JSON.stringify(trace.report.sources),
-        trace.report.complete ? 1 : 0,
-        nowIso(),
-      ],
+      [caseId, JSON.stringify(trace.options ?? {}), reportText(trace.report), JSON.stringify(trace.report.sources), trace.report.complete ? 1 : 0, nowIso()],
     );
     const traceId = Number(created[0]!.id);
     await insertMany(
@@ -96,4 +90,16 @@ export async function insertTrace(db: SqlDriver, caseId: number, paymentIds: Rea
     await insertMany(tx, 'INSERT INTO trace_address_payments (trace_id, chain, address, payment_id)', 4, [...links.values()]);
     return traceId;
   });
+}
+
+/** A report as the traces table keeps it: one JSON value, which a trace of millions of transfers can be too large for. */
+function reportText(report: TraceReport): string {
+  return withinStringLimit(
+    () => JSON.stringify(report),
+    (cause) =>
+      new ReportTooLargeError(
+        `The report of this trace (${report.endpoints.length.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB), and the case database keeps a trace's report as one value: nothing was stored; narrow the trace (hops, address budget, minimum value), or trace it with chaintrail trace --format json or summary, which are written in pieces`,
+        { details: { endpoints: report.endpoints.length }, cause },
+      ),
+  );
 }
