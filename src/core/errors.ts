@@ -134,14 +134,17 @@ export class ReportTooLargeError extends ChaintrailError {
 }
 
 /**
- * What `make` returns; when what it makes is longer than a string can be (V8's RangeError "Invalid string length"),
- * the ReportTooLargeError `tooLarge` gives instead. Any other failure is left as it is.
+ * What `make` returns; when what it makes is longer than a string can be (V8's RangeError "Invalid string length",
+ * or Node's ERR_STRING_TOO_LONG for a file read as text), the ReportTooLargeError `tooLarge` gives instead. Any
+ * other failure is left as it is.
  */
-export function withinStringLimit<T>(make: () => T, tooLarge: (cause: RangeError) => ReportTooLargeError): T {
+export function withinStringLimit<T>(make: () => T, tooLarge: (cause: Error) => ReportTooLargeError): T {
   try {
     return make();
   } catch (error) {
-    if (error instanceof RangeError && /Invalid string length/.test(error.message)) throw tooLarge(error);
+    const tooLong =
+      (error instanceof RangeError && /Invalid string length/.test(error.message)) || (error as { code?: unknown } | null)?.code === 'ERR_STRING_TOO_LONG';
+    if (tooLong) throw tooLarge(error as Error);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InvalidInputError, ReportTooLargeError } from '../core/errors.js';
+import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
 import { AssetRefSchema, EndpointSchema, TraceReportSchema, type Endpoint, type TraceReport } from '../core/schema.js';
 import { isService } from '../core/service.js';
@@ -439,15 +439,18 @@ export function packetFiles(report: TraceReport): PacketFile[] {
 export function readReportFile(file: string): TraceReport {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
     // A report file is read whole: one past V8's string limit (a trace of millions of transfers) cannot be.
-    if ((error as { code?: unknown }).code === 'ERR_STRING_TOO_LONG') {
-      throw new ReportTooLargeError(
-        `Cannot read report ${file}: it is larger than one JavaScript string can be (about 512 MB), and a report file is read whole; write the outputs you need from the trace itself (chaintrail trace … --format summary or json are written in pieces), or narrow the trace`,
-        { details: { file }, cause: error },
-      );
-    }
+    const text = withinStringLimit(
+      () => readFileSync(file, 'utf8'),
+      (cause) =>
+        new ReportTooLargeError(
+          `Cannot read report ${file}: it is larger than one JavaScript string can be (about 512 MB), and a report file is read whole; write the outputs you need from the trace itself (chaintrail trace … --format summary or json are written in pieces), or narrow the trace`,
+          { details: { file }, cause },
+        ),
+    );
+    raw = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof ReportTooLargeError) throw error;
     throw new InvalidInputError(`Cannot read report ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
   return parseInput(TraceReportSchema, raw, `Invalid report ${file}`, { details: { file } });
