@@ -211,7 +211,9 @@ export {
   ENDPOINTS_CSV_HEADER,
   TRANSFERS_CSV_HEADER,
   CONVERSIONS_CSV_HEADER,
+  type CsvWriteProgress,
 } from './report/csv.js';
+export type { CsvFile } from './report/csv-files.js';
 export { graphToGexf } from './report/gexf.js';
 export { graphToGraphml } from './report/graphml.js';
 export {

@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
 import type { TraceResult } from '../trace/trace.js';
-import { graphToTransfersCsv, reportToConversionsCsv, reportToEndpointsCsv } from '../report/csv.js';
 import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import type { ReportWriteProgress } from '../report/json-stream.js';
-import { createWriteProgress, megabytes } from './progress.js';
+import { createWriteProgress, megabytes, type WriteFigures } from './progress.js';
 import { getChain } from '../core/chain.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
@@ -66,19 +65,20 @@ export function collectExplorer(value: string, previous: string[] = []): string[
 
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
 export function writeOutput(
-  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces'>,
+  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles'>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
   const format = opts.format as OutputFormat;
-  // JSON and the summary are written as they are made, from the trace (TraceResult.writeReport, summaryPieces):
-  // neither the whole text nor the report object is held (V8 caps strings near 512 MB; a big trace's report is
-  // gigabytes). A bar shows on a terminal, unless the text goes to that same terminal.
+  const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  // JSON, the summary and CSV are written as they are made, from the trace (TraceResult.writeReport, summaryPieces,
+  // csvFiles): neither the whole text nor the report object is held (V8 caps strings near 512 MB; a big trace's report
+  // is gigabytes). A bar shows on a terminal, unless the text goes to that same terminal.
   if (format === 'json' || format === 'summary') {
     const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
     const progress = createWriteProgress(io.stderr, shown);
-    const onProgress = progress.update;
-    let written: ReportWriteProgress | undefined;
+    const onProgress = (p: ReportWriteProgress) => progress.update({ done: p.endpoints, of: p.of, bytes: p.bytes });
+    let written: WriteFigures | undefined;
     try {
       if (format === 'summary') writePieces(result.summaryPieces({ onProgress }), opts.out, io.stdout);
       else if (opts.out) result.writeReportSync(opts.out, { onProgress });
@@ -86,30 +86,31 @@ export function writeOutput(
     } finally {
       written = progress.done();
     }
-    if (opts.out && written && !opts.quiet && (io.stderr as { isTTY?: boolean }).isTTY === true) {
-      io.stderr.write(`wrote ${opts.out}: ${written.of.toLocaleString('en-US')} endpoint records, ${megabytes(written.bytes)}\n`);
-    }
+    if (opts.out && written && !opts.quiet && terminal) io.stderr.write(`wrote ${opts.out}: ${counted(written, 'endpoint records')}\n`);
     return;
   }
-  const { report, graph } = result;
-  const whole = (what: string, make: () => string) => madeWhole(format, report.endpoints.length, what, make);
   if (format === 'csv') {
     if (!opts.out)
       throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', {
         details: { option: '--out' },
       });
     mkdirSync(opts.out, { recursive: true });
-    const files: [string, string][] = [
-      [join(opts.out, 'endpoints.csv'), whole('endpoints.csv', () => reportToEndpointsCsv(report))],
-      [join(opts.out, 'transfers.csv'), whole('transfers.csv', () => graphToTransfersCsv(graph, report))],
-    ];
-    if (report.conversions) files.push([join(opts.out, 'conversions.csv'), whole('conversions.csv', () => reportToConversionsCsv(report))]);
-    for (const [file, text] of files) writeFileSync(file, text);
-    if (!opts.quiet) io.stderr.write(files.map(([f]) => `wrote ${f}\n`).join(''));
+    for (const file of result.csvFiles()) {
+      const path = join(opts.out, file.name);
+      const progress = createWriteProgress(io.stderr, !opts.quiet, 'rows');
+      let written: WriteFigures | undefined;
+      try {
+        writePieces(file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }), path, io.stdout);
+      } finally {
+        written = progress.done();
+      }
+      if (!opts.quiet) io.stderr.write(`wrote ${path}${written ? `: ${counted(written, 'rows')}` : ''}\n`);
+    }
     return;
   }
+  const { report, graph } = result;
   const explorers = format === 'html' ? parseExplorerArgs(opts.explorer ?? []) : {};
-  const text = whole(`the ${format} output`, () =>
+  const text = madeWhole(format, report.endpoints.length, `the ${format} output`, () =>
     format === 'html' ? reportToHtml(report, graph, { explorers }) : format === 'gexf' ? graphToGexf(graph, report) : graphToGraphml(graph, report),
   );
   if (opts.out) writeFileSync(opts.out, text);
@@ -144,6 +145,9 @@ function writePieces(pieces: Iterable<string>, file: string | undefined, out: No
     closeSync(fd);
   }
 }
+
+/** "N rows, X MB": what a file got. */
+const counted = (w: WriteFigures, unit: string) => `${w.of.toLocaleString('en-US')} ${unit}, ${megabytes(w.bytes)}`;
 
 /**
  * The JSON report to stdout in chunks, as text cut between characters (a reader decoding each chunk gets them whole).

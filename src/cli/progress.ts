@@ -1,6 +1,5 @@
 import cliProgress from 'cli-progress';
 import type { TraceProgress } from '../engine/run.js';
-import type { ReportWriteProgress } from '../report/json-stream.js';
 
 export interface ProgressReporter {
   update(e: TraceProgress): void;
@@ -52,28 +51,35 @@ export function createProgressReporter(stream: NodeJS.WriteStream, enabled: bool
 }
 
 /** The line drawn on stderr while the JSON report or the summary is written: endpoint records done, bytes, times. */
-export const WRITE_PROGRESS_FORMAT = 'write  {bar} {value}/{total} endpoint records | {size} | {duration_formatted} elapsed, ETA {eta_formatted}';
+export const WRITE_PROGRESS_FORMAT = 'write  {bar} {value}/{total} {unit} | {size} | {duration_formatted} elapsed, ETA {eta_formatted}';
 
-/** Progress of a report's writing (report/json-stream.ts, report/summary.ts onProgress); `done` returns the last figures seen. */
+/** How far a file's writing is: `done` of `of` units (endpoint records, rows), bytes made so far. */
+export interface WriteFigures {
+  done: number;
+  of: number;
+  bytes: number;
+}
+
+/** Progress of a file's writing (the JSON report, the summary, a CSV file); `done` returns the last figures seen. */
 export interface WriteProgressReporter {
-  update(p: ReportWriteProgress): void;
-  done(): ReportWriteProgress | undefined;
+  update(p: WriteFigures): void;
+  done(): WriteFigures | undefined;
 }
 
 /**
- * A bar on stderr while the JSON report or the summary is written (a 10 M-transfer trace's take minutes), on the same terms as the
- * trace's: only on a terminal and without --quiet, cleared when done. The figures are kept either way.
+ * A bar on stderr while a report file is written (a 10 M-transfer trace's take minutes), counting `unit`, on the same
+ * terms as the trace's: only on a terminal and without --quiet, cleared when done. The figures are kept either way.
  */
-export function createWriteProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean): WriteProgressReporter {
+export function createWriteProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, enabled: boolean, unit = 'endpoint records'): WriteProgressReporter {
   const bar = enabled && stream.isTTY === true ? progressBar(stream, WRITE_PROGRESS_FORMAT) : undefined;
-  let last: ReportWriteProgress | undefined;
+  let last: WriteFigures | undefined;
   return {
     update(p) {
-      const size = { size: megabytes(p.bytes) };
-      if (bar && !last) bar.start(Math.max(1, p.of), p.endpoints, size);
+      const payload = { size: megabytes(p.bytes), unit };
+      if (bar && !last) bar.start(Math.max(1, p.of), p.done, payload);
       else if (bar) {
         bar.setTotal(Math.max(1, p.of));
-        bar.update(p.endpoints, size);
+        bar.update(p.done, payload);
       }
       last = p;
     },

@@ -17,7 +17,6 @@ export type TraceGraph = MultiDirectedGraph;
  */
 export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
   const graph = new (graphology().MultiDirectedGraph)();
-  const { allocation } = outcome;
   const endpointKinds = new Map<string, Set<string>>();
   for (const e of outcome.endpoints) {
     const key = `${e.chain}|${e.address}`;
@@ -26,29 +25,69 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
   const seedNodes = new Set(outcome.seeds.flatMap((s) => s.transfers.map((t) => `${t.chain}|${t.to}`)));
   const addNode = (node: string) => {
     if (graph.hasNode(node)) return;
-    const { chain, address } = splitNodeKey(node);
-    const label = outcome.labels?.get(chain, address);
-    const held = allocation.held.get(node);
+    const { chain, address, entity, category, jurisdictions } = nodeIdentity(outcome, node);
+    const held = outcome.allocation.held.get(node);
     graph.addNode(node, {
       chain,
-      address: formatAddress(chain, address),
-      hops: allocation.hops.get(node) ?? null,
+      address,
+      hops: outcome.allocation.hops.get(node) ?? null,
       seed: seedNodes.has(node),
       expanded: outcome.expanded.has(node),
       endpoint: [...(endpointKinds.get(node) ?? [])].sort().join(',') || null,
       deposit: outcome.deposits.has(node),
-      entity: label?.entity ?? outcome.deposits.get(node)?.label.entity ?? null,
-      category: label?.category ?? outcome.deposits.get(node)?.kind ?? null,
-      // An inferred deposit address answers where its service does, as the report's tables say.
-      jurisdictions: (label ?? outcome.deposits.get(node)?.label)?.jurisdictions.join(';') ?? null,
+      entity,
+      category,
+      jurisdictions,
       held: held ? Object.fromEntries([...held].map(([asset, v]) => [asset, v.toString()])) : {},
     });
   };
-  for (const e of allocation.edges) {
-    addNode(e.transfer.from);
-    addNode(e.transfer.to);
+  forEachTraceEdge(outcome, (key, source, target, attributes) => {
+    addNode(source);
+    addNode(target);
+    graph.addEdgeWithKey(key, source, target, attributes);
+  });
+  return graph;
+}
+
+/** Who a node of the trace graph is: its chain, its address as shown, and what its label (or its service) says. */
+export interface NodeIdentity {
+  chain: string;
+  address: string;
+  entity: string | null;
+  category: string | null;
+  jurisdictions: string | null;
+}
+
+export function nodeIdentity(outcome: TraceOutcome, node: string): NodeIdentity {
+  const { chain, address } = splitNodeKey(node);
+  const label = outcome.labels?.get(chain, address);
+  const deposit = outcome.deposits.get(node);
+  return {
+    chain,
+    address: formatAddress(chain, address),
+    entity: label?.entity ?? deposit?.label.entity ?? null,
+    category: label?.category ?? deposit?.kind ?? null,
+    // An inferred deposit address answers where its service does, as the report's tables say.
+    jurisdictions: (label ?? deposit?.label)?.jurisdictions.join(';') ?? null,
+  };
+}
+
+/**
+ * Every edge of the trace graph, in the order the graph holds them, with its key, ends (node keys) and attributes:
+ * what buildTraceGraph adds, and what an export that reads edges alone (transfers.csv) takes without the graph.
+ */
+export function forEachTraceEdge(
+  outcome: TraceOutcome,
+  visit: (key: string, source: string, target: string, attributes: Record<string, unknown>) => void,
+): void {
+  const nodes = new Set<string>();
+  const edge = (key: string, source: string, target: string, attributes: Record<string, unknown>) => {
+    nodes.add(source).add(target);
+    visit(key, source, target, attributes);
+  };
+  for (const e of outcome.allocation.edges) {
     const t = e.transfer.t;
-    graph.addEdgeWithKey(e.transfer.id ?? transferId(t), e.transfer.from, e.transfer.to, {
+    edge(e.transfer.id ?? transferId(t), e.transfer.from, e.transfer.to, {
       tx: t.tx,
       type: t.type,
       logIndex: t.logIndex,
@@ -65,9 +104,8 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
   for (const h of outcome.handovers ?? []) {
     const c = h.continuation;
     const deliverer = c && `${c.transfer.chain}|${c.transfer.from}`;
-    if (!c || !deliverer || !graph.hasNode(deliverer)) continue;
-    addNode(h.bridgeNode);
-    graph.addEdgeWithKey(`bridge|${h.bridgeNode}|${h.tx}|${transferId(c.transfer)}`, h.bridgeNode, deliverer, {
+    if (!c || !deliverer || !nodes.has(deliverer)) continue;
+    edge(`bridge|${h.bridgeNode}|${h.tx}|${transferId(c.transfer)}`, h.bridgeNode, deliverer, {
       tx: h.tx,
       type: 'bridge',
       logIndex: c.transfer.logIndex,
@@ -80,8 +118,7 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       delivery: c.transfer.tx,
     });
   }
-  for (const box of outcome.boxes ?? []) addBoxEdges(graph, box, addNode);
-  return graph;
+  for (const box of outcome.boxes ?? []) boxEdges(box, edge);
 }
 
 /**
@@ -89,7 +126,7 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
  * transaction that paid a tainted output (a router in, the pool out; two pools in a row), so a path can be walked
  * from the victim to every recipient. Its taint is the outputs' taint shared by what each input contract took in.
  */
-function addBoxEdges(graph: TraceGraph, box: BoxData, addNode: (node: string) => void): void {
+function boxEdges(box: BoxData, edge: (key: string, source: string, target: string, attributes: Record<string, unknown>) => void): void {
   const into = [...groupBy(box.inputs, (e) => e.transfer.to)].map(([to, edges]) => [to, edges.reduce((s, e) => s + e.taint, 0n)] as const);
   const takenIn = into.reduce((s, [, v]) => s + v, 0n);
   for (const [from, outputs] of groupBy(box.outputs, (e) => e.transfer.from)) {
@@ -97,9 +134,7 @@ function addBoxEdges(graph: TraceGraph, box: BoxData, addNode: (node: string) =>
     const first = outputs[0]!.transfer;
     for (const [to, taken] of into) {
       if (to === from) continue;
-      addNode(to);
-      addNode(from);
-      graph.addEdgeWithKey(`box|${box.tx}|${to}|${from}`, to, from, {
+      edge(`box|${box.tx}|${to}|${from}`, to, from, {
         tx: box.tx,
         type: 'box',
         logIndex: first.t.logIndex,

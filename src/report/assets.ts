@@ -7,6 +7,17 @@ import type { AssetRef, TraceReport } from '../core/schema.js';
  * prints contracts checksummed. This maps the graph's keys back to the report's asset descriptions (for decimals).
  */
 export function reportAssets(report: TraceReport): Map<string, AssetRef> {
+  return assetsByGraphKey(
+    report,
+    report.endpoints.map((e) => e.asset),
+  );
+}
+
+/** reportAssets with the endpoints' assets given (in the report's order) rather than read from endpoint records. */
+export function assetsByGraphKey(
+  report: Pick<TraceReport, 'conservation' | 'seeds' | 'conversions'>,
+  endpointAssets: Iterable<AssetRef>,
+): Map<string, AssetRef> {
   const out = new Map<string, AssetRef>();
   const add = (a: AssetRef) => {
     const key = graphAssetKey(a);
@@ -14,7 +25,7 @@ export function reportAssets(report: TraceReport): Map<string, AssetRef> {
   };
   for (const c of report.conservation) add(c.asset);
   for (const s of report.seeds) add(s.asset);
-  for (const e of report.endpoints) add(e.asset);
+  for (const a of endpointAssets) add(a);
   for (const c of report.conversions ?? []) add(c.assetOut);
   return out;
 }
@@ -28,7 +39,7 @@ export function graphAssetKey(a: AssetRef): string {
  * The trace graph's edges that are a conversion's outputs (a swap, wrap or unwrap paid them), as the report's
  * `conversions` names them: `tx|logIndex|recipient|asset key`. Empty when the report has no conversions.
  */
-export function conversionEdgeIds(report: TraceReport): Set<string> {
+export function conversionEdgeIds(report: Pick<TraceReport, 'conversions'>): Set<string> {
   return new Set((report.conversions ?? []).flatMap((c) => c.recipients.map((r) => conversionEdgeId(r.tx, r.logIndex, r.to, graphAssetKey(c.assetOut)))));
 }
 

@@ -17,7 +17,7 @@ import { AddressNames } from './names.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
 
 /** Endpoints by chain, address, asset key and kind (a stable sort: ties keep the engine's order). */
-function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
+export function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[] {
   // Each asset's key made once (endpoints of one asset share its object), not twice per comparison.
   const keys = new Map<AssetRef, string>();
   const keyOf = (a: AssetRef) => {

@@ -1,5 +1,5 @@
 import type { TraceGraph } from '../engine/graph.js';
-import type { Endpoint, TraceReport } from '../core/schema.js';
+import type { AssetRef, Endpoint, TraceReport } from '../core/schema.js';
 import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
 
 /**
@@ -21,8 +21,40 @@ export function csvRow(cells: readonly (string | number | boolean | null | undef
   return cells.map(csvCell).join(',');
 }
 
-function csv(header: readonly string[], rows: readonly (string | number | boolean | null | undefined)[][]): string {
-  return [csvRow(header), ...rows.map(csvRow)].map((line) => `${line}\r\n`).join('');
+/** Characters gathered into a piece of a streamed CSV before it is handed out. */
+const PIECE = 64 * 1024;
+
+/** Progress of a CSV file written in pieces: rows made so far of all, and the bytes handed out. */
+export interface CsvWriteProgress {
+  rows: number;
+  of: number;
+  bytes: number;
+}
+
+/**
+ * A CSV file as pieces of about 64 KiB: the header, then row `i` made by `row(i)` when it is reached (none kept).
+ * `onProgress` hears each piece handed out, the last call exact.
+ */
+function* csvPieces(
+  header: readonly string[],
+  rows: number,
+  row: (index: number) => readonly Cell[],
+  onProgress?: (progress: CsvWriteProgress) => void,
+): Generator<string, void, undefined> {
+  let piece = `${csvRow(header)}\r\n`;
+  let bytes = 0;
+  for (let i = 0; i < rows; i++) {
+    piece += `${csvRow(row(i))}\r\n`;
+    if (piece.length >= PIECE) {
+      bytes += Buffer.byteLength(piece);
+      onProgress?.({ rows: i + 1, of: rows, bytes });
+      yield piece;
+      piece = '';
+    }
+  }
+  bytes += Buffer.byteLength(piece);
+  onProgress?.({ rows, of: rows, bytes });
+  if (piece) yield piece;
 }
 
 /** The columns of the endpoints CSV, in order. */
@@ -101,43 +133,77 @@ function depositCells(ev: Endpoint['depositEvidence']): Cell[] {
   ];
 }
 
+/** The optional column groups of endpoints.csv, decided from every endpoint before the header is written. */
+export interface EndpointCsvColumns {
+  /** Some endpoint's label states its source and licence (LABEL_CSV_COLUMNS). */
+  labelled: boolean;
+  /** Some inferred deposit address's confidence is stated (DEPOSIT_CSV_COLUMNS). */
+  inferred: boolean;
+}
+
+/** A report's endpoints as endpoints.csv reads them: an array, or records made as they are read (MadeList). */
+export interface EndpointRecords {
+  readonly length: number;
+  at(index: number): Endpoint | undefined;
+}
+
 /**
  * endpoints.csv: one row per endpoint of the report (tx lists separated by spaces). The label source/licence columns
  * are added only when an endpoint has them, the deposit evidence columns only when an inferred deposit address's confidence is stated
  * (so reports of exchange deposit addresses inferred from sweeps alone keep their bytes).
  */
 export function reportToEndpointsCsv(report: TraceReport): string {
-  const labelled = report.endpoints.some((e) => e.labelSource !== undefined);
-  const inferred = report.endpoints.some((e) => e.depositEvidence?.confidence !== undefined);
-  return csv(
+  return [...endpointsCsvPieces(report.endpoints, endpointCsvColumns(report.endpoints))].join('');
+}
+
+/** The optional columns endpoints.csv gives these endpoint records. */
+export function endpointCsvColumns(endpoints: readonly Endpoint[]): EndpointCsvColumns {
+  return {
+    labelled: endpoints.some((e) => e.labelSource !== undefined),
+    inferred: endpoints.some((e) => e.depositEvidence?.confidence !== undefined),
+  };
+}
+
+/** The text of endpoints.csv in pieces, each endpoint record read once when its row is reached. */
+export function endpointsCsvPieces(
+  endpoints: EndpointRecords,
+  { labelled, inferred }: EndpointCsvColumns,
+  onProgress?: (progress: CsvWriteProgress) => void,
+): Generator<string, void, undefined> {
+  return csvPieces(
     [...ENDPOINTS_CSV_HEADER, ...(labelled ? LABEL_CSV_COLUMNS : []), ...(inferred ? DEPOSIT_CSV_COLUMNS : [])],
-    report.endpoints.map((e) => [
-      e.kind,
-      e.chain,
-      e.address,
-      e.entity,
-      e.category,
-      e.jurisdictions?.join(';'),
-      e.crossBorder === undefined ? '' : e.crossBorder === null ? 'unknown' : e.crossBorder,
-      e.depositAddress,
-      e.depositInferred,
-      e.sweptTo?.join(' '),
-      e.freezable?.issuer,
-      e.asset.chain,
-      e.asset.contract ?? '',
-      e.asset.symbol,
-      e.asset.decimals,
-      e.amount,
-      e.amountDisplay,
-      e.hops,
-      e.firstSeen,
-      e.lastSeen,
-      e.txs.join(' '),
-      e.path.join(' '),
-      e.reason,
-      ...(labelled ? [e.labelSource, e.labelLicence] : []),
-      ...(inferred ? depositCells(e.depositEvidence) : []),
-    ]),
+    endpoints.length,
+    (i) => {
+      const e = endpoints.at(i)!;
+      return [
+        e.kind,
+        e.chain,
+        e.address,
+        e.entity,
+        e.category,
+        e.jurisdictions?.join(';'),
+        e.crossBorder === undefined ? '' : e.crossBorder === null ? 'unknown' : e.crossBorder,
+        e.depositAddress,
+        e.depositInferred,
+        e.sweptTo?.join(' '),
+        e.freezable?.issuer,
+        e.asset.chain,
+        e.asset.contract ?? '',
+        e.asset.symbol,
+        e.asset.decimals,
+        e.amount,
+        e.amountDisplay,
+        e.hops,
+        e.firstSeen,
+        e.lastSeen,
+        e.txs.join(' '),
+        e.path.join(' '),
+        e.reason,
+        ...(labelled ? [e.labelSource, e.labelLicence] : []),
+        ...(inferred ? depositCells(e.depositEvidence) : []),
+      ];
+    },
+    onProgress,
   );
 }
 
@@ -162,25 +228,66 @@ export const TRANSFERS_CSV_HEADER = [
 ] as const;
 
 /**
+ * The edges transfers.csv reads, with both ends' attributes, in the shape of graphology's `forEachEdge`: the trace
+ * graph itself, or the same edges walked from the trace without building it (engine/graph.ts `forEachTraceEdge`).
+ */
+export interface TransferEdges {
+  forEachEdge(
+    visit: (
+      key: string,
+      attributes: Record<string, unknown>,
+      source: string,
+      target: string,
+      sourceAttributes: Record<string, unknown>,
+      targetAttributes: Record<string, unknown>,
+    ) => void,
+  ): void;
+}
+
+/**
  * transfers.csv: every tainted movement of the trace graph, in chronological order (names as in ethereum-etl). When the
  * trace met a conversion, a last column `kind` says whether a row is a plain `transfer` or a `conversion` output.
  */
 export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): string {
-  const assets = reportAssets(report);
-  const conversions = conversionEdgeIds(report);
-  const rows: { sort: [number, string, number]; cells: (string | number | null)[] }[] = [];
-  graph.forEachEdge((_key, a, source, target, sa, ta) => {
-    const asset = String(a.asset);
-    const to = String(ta.address ?? target);
-    const kind = conversions.has(conversionEdgeId(String(a.tx), a.logIndex === undefined || a.logIndex === null ? -1 : Number(a.logIndex), to, asset))
-      ? 'conversion'
-      : 'transfer';
-    rows.push({
-      sort: [Number(a.time), String(a.tx), Number(a.logIndex ?? 0)],
-      cells: [
+  return [...transfersCsvPieces(graph, reportAssets(report), conversionEdgeIds(report))].join('');
+}
+
+/**
+ * The text of transfers.csv in pieces: the edges are put in order first (each row's cells are made when it is
+ * reached). `assets` are the report's assets by graph key (reportAssets), `conversions` its conversion outputs.
+ */
+export function transfersCsvPieces(
+  edges: TransferEdges,
+  assets: ReadonlyMap<string, AssetRef>,
+  conversions: ReadonlySet<string>,
+  onProgress?: (progress: CsvWriteProgress) => void,
+): Generator<string, void, undefined> {
+  const rows: {
+    time: number;
+    tx: string;
+    logIndex: number;
+    a: Record<string, unknown>;
+    source: string;
+    target: string;
+    sa: Record<string, unknown>;
+    ta: Record<string, unknown>;
+  }[] = [];
+  edges.forEachEdge((_key, a, source, target, sa, ta) => {
+    rows.push({ time: Number(a.time), tx: String(a.tx), logIndex: Number(a.logIndex ?? 0), a, source, target, sa, ta });
+  });
+  rows.sort((x, y) => x.time - y.time || (x.tx < y.tx ? -1 : x.tx > y.tx ? 1 : 0) || x.logIndex - y.logIndex);
+  return csvPieces(
+    conversions.size > 0 ? [...TRANSFERS_CSV_HEADER, 'kind'] : TRANSFERS_CSV_HEADER,
+    rows.length,
+    (i) => {
+      const { a, source, target, sa, ta } = rows[i]!;
+      const asset = String(a.asset);
+      const to = String(ta.address ?? target);
+      const logIndex = a.logIndex === undefined || a.logIndex === null ? null : Number(a.logIndex);
+      const cells: Cell[] = [
         String(sa.chain),
         String(a.tx),
-        a.logIndex === undefined || a.logIndex === null ? null : Number(a.logIndex),
+        logIndex,
         a.type === undefined ? null : String(a.type),
         a.block === undefined || a.block === null ? null : Number(a.block),
         isoTime(Number(a.time)),
@@ -194,14 +301,11 @@ export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): str
         displayAmount(assets, asset, String(a.amount)),
         String(a.taint),
         displayAmount(assets, asset, String(a.taint)),
-        ...(conversions.size > 0 ? [kind] : []),
-      ],
-    });
-  });
-  rows.sort((x, y) => x.sort[0] - y.sort[0] || (x.sort[1] < y.sort[1] ? -1 : x.sort[1] > y.sort[1] ? 1 : 0) || x.sort[2] - y.sort[2]);
-  return csv(
-    conversions.size > 0 ? [...TRANSFERS_CSV_HEADER, 'kind'] : TRANSFERS_CSV_HEADER,
-    rows.map((r) => r.cells),
+      ];
+      if (conversions.size > 0) cells.push(conversions.has(conversionEdgeId(String(a.tx), logIndex ?? -1, to, asset)) ? 'conversion' : 'transfer');
+      return cells;
+    },
+    onProgress,
   );
 }
 
@@ -236,33 +340,47 @@ export const CONVERSIONS_CSV_HEADER = [
  * conversions.csv: one row per conversion of the report (a swap, wrap or unwrap inside a transaction); contracts,
  * their label names and the recipients with their tainted parts (base units) separated by spaces, in the same order.
  */
-export function reportToConversionsCsv(report: TraceReport): string {
-  return csv(
+export function reportToConversionsCsv(report: Pick<TraceReport, 'conversions'>): string {
+  return [...conversionsCsvPieces(report)].join('');
+}
+
+/** The text of conversions.csv in pieces. */
+export function conversionsCsvPieces(
+  report: Pick<TraceReport, 'conversions'>,
+  onProgress?: (progress: CsvWriteProgress) => void,
+): Generator<string, void, undefined> {
+  const conversions = report.conversions ?? [];
+  return csvPieces(
     CONVERSIONS_CSV_HEADER,
-    (report.conversions ?? []).map((c) => [
-      c.chain,
-      c.tx,
-      c.block,
-      c.time,
-      c.contracts.map((k) => k.address).join(' '),
-      c.contracts.map((k) => k.entity ?? '').join(';'),
-      c.assetIn.symbol,
-      c.assetIn.contract ?? '',
-      c.taintedIn,
-      c.taintedInDisplay,
-      c.totalIn,
-      c.totalInDisplay,
-      c.share.tainted,
-      c.share.total,
-      c.share.percent.toFixed(2),
-      c.assetOut.symbol,
-      c.assetOut.contract ?? '',
-      c.amountOut,
-      c.amountOutDisplay,
-      c.taintedOut,
-      c.taintedOutDisplay,
-      c.recipients.map((r) => r.to).join(' '),
-      c.recipients.map((r) => r.taint).join(' '),
-    ]),
+    conversions.length,
+    (i) => {
+      const c = conversions[i]!;
+      return [
+        c.chain,
+        c.tx,
+        c.block,
+        c.time,
+        c.contracts.map((k) => k.address).join(' '),
+        c.contracts.map((k) => k.entity ?? '').join(';'),
+        c.assetIn.symbol,
+        c.assetIn.contract ?? '',
+        c.taintedIn,
+        c.taintedInDisplay,
+        c.totalIn,
+        c.totalInDisplay,
+        c.share.tainted,
+        c.share.total,
+        c.share.percent.toFixed(2),
+        c.assetOut.symbol,
+        c.assetOut.contract ?? '',
+        c.amountOut,
+        c.amountOutDisplay,
+        c.taintedOut,
+        c.taintedOutDisplay,
+        c.recipients.map((r) => r.to).join(' '),
+        c.recipients.map((r) => r.taint).join(' '),
+      ];
+    },
+    onProgress,
   );
 }

@@ -21,7 +21,7 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
     out.category = e.label.category;
     out.jurisdictions = [...e.label.jurisdictions];
     out.crossBorder = crossBorder(e.label.jurisdictions, caseJurisdiction).crossBorder;
-    if (e.label.licence !== undefined) {
+    if (statesLabelSource(e)) {
       out.labelSource = e.label.source;
       out.labelLicence = e.label.licence;
     }
@@ -45,6 +45,13 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   if (requestable(e)) requestDetail(e, out, names);
   return out as unknown as Endpoint;
 }
+
+/** Whether an endpoint's record gives its label's source and licence (labelSource, labelLicence). */
+export const statesLabelSource = (e: Pick<EndpointData, 'label'>): boolean => e.label?.licence !== undefined;
+
+/** Whether an endpoint's record states the confidence of its inferred deposit address (depositEvidence.confidence). */
+export const statesDepositConfidence = (e: Pick<EndpointData, 'depositEvidence' | 'depositConfidence'>): boolean =>
+  e.depositEvidence !== undefined && e.depositConfidence !== undefined;
 
 /** A bridge endpoint's data for the report: addresses checksummed, amounts as strings. */
 function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridge']> {
@@ -96,7 +103,7 @@ function reportBridge(chain: string, b: BridgeData): NonNullable<Endpoint['bridg
 /** An inferred deposit address's evidence for the report: amounts as strings, the share swept to six decimals. */
 function reportDepositEvidence(
   ev: DepositEvidence,
-  e: Pick<EndpointData, 'chain' | 'depositConfidence' | 'depositForwarder'>,
+  e: Pick<EndpointData, 'chain' | 'depositEvidence' | 'depositConfidence' | 'depositForwarder'>,
 ): NonNullable<Endpoint['depositEvidence']> {
   return {
     deposits: ev.deposits,
@@ -111,7 +118,7 @@ function reportDepositEvidence(
     ...(ev.gasTopUps ? { gasTopUps: { count: ev.gasTopUps.length, txs: [...ev.gasTopUps] } } : {}),
     ...(ev.activation ? { activation: { tx: ev.activation.tx, from: formatAddress(e.chain, ev.activation.from) } } : {}),
     ...(e.depositForwarder ? { forwarder: true } : {}),
-    ...(e.depositConfidence !== undefined ? { confidence: e.depositConfidence } : {}),
+    ...(statesDepositConfidence(e) ? { confidence: e.depositConfidence } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
 import { buildReport, streamedReport } from '../report/build.js';
 import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
 import { summaryPieces, type SummaryOptions } from '../report/summary.js';
+import { traceCsvFiles, type CsvFile } from '../report/csv-files.js';
 
 export type { TraceProgress, TraceRunStats } from '../engine/run.js';
 
@@ -49,6 +50,12 @@ export interface TraceResult {
    * report object is never built (each endpoint record is made once, and only what the summary's tables show is kept).
    */
   summaryPieces(options?: SummaryOptions): Generator<string, void, undefined>;
+  /**
+   * The CSV export (endpoints.csv, transfers.csv, and conversions.csv after a conversion) with the bytes of
+   * reportToEndpointsCsv, graphToTransfersCsv and reportToConversionsCsv, each file made in pieces as it is written:
+   * the graph is not built, nor the report object when `report` was not read.
+   */
+  csvFiles(): CsvFile[];
 }
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
@@ -90,6 +97,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     writeReportSync: (file, options) => writeReportJsonSync(toWrite(), file, options),
     reportChunks: (options) => reportJsonChunks(toWrite(), options),
     summaryPieces: (options) => summaryPieces(toWrite(), options),
+    csvFiles: () => traceCsvFiles(outcome, report),
   };
   if (outcome.failure instanceof TraceAbortedError) {
     throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });

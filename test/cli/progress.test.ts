@@ -74,9 +74,9 @@ describe('progress on stderr', () => {
       p.update(event({ round: 1, frontier: 3, requests: 1 }));
       p.done();
       const w = createWriteProgress(s, enabled);
-      w.update({ endpoints: 0, of: 0, bytes: 100 });
-      w.update({ endpoints: 5, of: 5, bytes: 900 });
-      expect(w.done()).toEqual({ endpoints: 5, of: 5, bytes: 900 });
+      w.update({ done: 0, of: 0, bytes: 100 });
+      w.update({ done: 5, of: 5, bytes: 900 });
+      expect(w.done()).toEqual({ done: 5, of: 5, bytes: 900 });
       await new Promise((r) => setTimeout(r, 50));
       expect(text()).toBe('');
     }
@@ -90,11 +90,11 @@ describe('progress on stderr', () => {
     for (let endpoints = 0; endpoints <= 40; endpoints++) {
       const until = Date.now() + 12;
       while (Date.now() < until);
-      p.update({ endpoints, of, bytes: endpoints * 30_000 });
+      p.update({ done: endpoints, of, bytes: endpoints * 30_000 });
     }
     const drawn = text();
-    p.update({ endpoints: of, of, bytes: 3_500_000 });
-    expect(p.done()).toEqual({ endpoints: of, of, bytes: 3_500_000 });
+    p.update({ done: of, of, bytes: 3_500_000 });
+    expect(p.done()).toEqual({ done: of, of, bytes: 3_500_000 });
     // Drawn again by an update (start draws 0/100; when, depends on the machine's pace).
     expect(drawn).toMatch(/write .*\b[1-9]\d*\/100 endpoint records \| \d\.\d MB \|\s+\S+ elapsed, ETA/);
   });

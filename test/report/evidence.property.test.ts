@@ -5,7 +5,7 @@ import { consolidatePackets } from '../../src/cases/packets.js';
 import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/core/schema.js';
 import { SERVICE_CATEGORIES } from '../../src/core/service.js';
 import { createLabelStore } from '../../src/labels/store.js';
-import { DEPOSIT_CSV_COLUMNS, ENDPOINTS_CSV_HEADER, LABEL_CSV_COLUMNS, reportToEndpointsCsv } from '../../src/report/csv.js';
+import { DEPOSIT_CSV_COLUMNS, ENDPOINTS_CSV_HEADER, graphToTransfersCsv, LABEL_CSV_COLUMNS, reportToEndpointsCsv } from '../../src/report/csv.js';
 import { buildRequestPackets, packetToMarkdown, type RequestPacket } from '../../src/report/packets.js';
 import { trace } from '../../src/trace/trace.js';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
@@ -116,7 +116,7 @@ async function run(w: World) {
       })),
     ),
   );
-  const { report } = await trace({
+  const result = await trace({
     seeds: [{ chain: 'ethereum', tx: txOf('victim') }],
     adapters: [adapterFor(built.steps)],
     labels,
@@ -124,7 +124,9 @@ async function run(w: World) {
     caseJurisdiction: 'DE',
     builtinLabels: false,
   });
-  return { report, ...built };
+  // The CSV files as the CLI writes them, made before the report object exists (optional columns decided from the trace).
+  const streamed = result.csvFiles().map((f) => [f.name, [...f.pieces()].join('')] as const);
+  return { report: result.report, graph: result.graph, streamed, ...built };
 }
 
 /** A CSV cell as written: text a spreadsheet would evaluate carries a leading quote. */
@@ -155,8 +157,12 @@ describe('evidence details in packets and the endpoints CSV (generated worlds)',
     let plain = 0;
     await fc.assert(
       fc.asyncProperty(worldArb, async (w) => {
-        const { report, deposits, services } = await run(w);
+        const { report, graph, streamed, deposits, services } = await run(w);
         expect(TraceReportSchema.parse(report)).toEqual(report);
+        expect(streamed).toEqual([
+          ['endpoints.csv', reportToEndpointsCsv(report)],
+          ['transfers.csv', graphToTransfersCsv(graph, report)],
+        ]);
         const find = (chain: string, address: string, asset: Endpoint['asset']) =>
           report.endpoints.find((e) => e.chain === chain && e.address === address && e.asset.contract === asset.contract && e.asset.kind === asset.kind)!;
 

@@ -17,7 +17,6 @@ import {
   InvalidInputError,
   type ReportWriteProgress,
   type TraceReport,
-  type TraceResult,
 } from '../../src/index.js';
 import { EXIT } from '../../src/cli/io.js';
 import { writeOutput } from '../../src/cli/output.js';
@@ -25,19 +24,11 @@ import type { TraceGraph } from '../../src/engine/graph.js';
 import { MadeList } from '../../src/report/made-list.js';
 import { summaryPieces } from '../../src/report/summary.js';
 import { generateWorld } from '../bench/engine.js';
-import { traceBenchWorld } from '../support/bench-world.js';
+import { MODELS_AND_CUTS, traceBenchWorld, writerWorlds } from '../support/bench-world.js';
 import { cli } from '../support/cli.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 import { utxoWorld } from '../golden/worlds.js';
 import { traceDemo } from '../support/demo-trace.js';
-
-/** Every taint model once, with and without cuts (test/support/bench-world.ts). */
-const MODELS_AND_CUTS = [
-  ['fifo', 'full'],
-  ['haircut', 'hub'],
-  ['poison', 'budget'],
-  ['tiho', 'full'],
-] as const;
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-json-stream-'));
 const joined = (value: unknown, chunkBytes?: number) =>
@@ -312,6 +303,7 @@ describe('chaintrail --format json --out FILE', () => {
       writeReportSync: (file: string) => writeReportJsonSync(report, file),
       reportChunks: () => reportJsonChunks(report),
       summaryPieces: () => summaryPieces(report),
+      csvFiles: () => [],
     };
     writeOutput(result, { format: 'json' }, { stdout, stderr: new PassThrough() });
     await new Promise((resolve) => setImmediate(resolve));
@@ -360,11 +352,7 @@ describe('chaintrail --format json --out FILE', () => {
 
 describe('TraceResult.writeReport: the report streamed from the trace, its endpoint records made as they are written', () => {
   it('writes the bytes of reportToJson(result.report) before the report is read, and after, on traced worlds', { timeout: 120_000 }, async () => {
-    const results: TraceResult[] = [await traceDemo()];
-    for (const [taint, cut] of MODELS_AND_CUTS) {
-      results.push(await traceBenchWorld(generateWorld(1800 + results.length * 500, 40 + results.length), taint, cut, 80));
-    }
-    results.push(await traceSwapWorld(swapDataset(17), 'fifo'));
+    const results = await writerWorlds(1800, 500, 40);
     const dir = tmp();
     let endpoints = 0;
     for (const [i, result] of results.entries()) {

@@ -4,15 +4,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { ReportWriteProgress, TraceResult } from '../../src/index.js';
+import type { ReportWriteProgress } from '../../src/index.js';
 import { writeOutput } from '../../src/cli/output.js';
 import { graphView } from '../../src/report/graph-view.js';
 import { MadeList } from '../../src/report/made-list.js';
 import { reportToSummary, summaryPieces } from '../../src/report/summary.js';
-import { generateWorld } from '../bench/engine.js';
-import { traceBenchWorld } from '../support/bench-world.js';
+import { writerWorlds } from '../support/bench-world.js';
 import { traceDemo } from '../support/demo-trace.js';
-import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 
 /** More endpoints than a function call takes arguments (a trace of 1 M transfers has about 185 k). */
 const MANY = 200_000;
@@ -70,16 +68,7 @@ describe('reportToSummary at scale', () => {
 
 describe('the summary written as it is made', () => {
   it('gives the text of reportToSummary from the trace before its report is read, on traced worlds', { timeout: 120_000 }, async () => {
-    const results: TraceResult[] = [await traceDemo()];
-    for (const [taint, cut] of [
-      ['fifo', 'full'],
-      ['haircut', 'hub'],
-      ['poison', 'budget'],
-      ['tiho', 'full'],
-    ] as const) {
-      results.push(await traceBenchWorld(generateWorld(2500 + results.length * 600, 50 + results.length), taint, cut, 80));
-    }
-    results.push(await traceSwapWorld(swapDataset(17), 'fifo'));
+    const results = await writerWorlds(2500, 600, 50);
     let sections = 0;
     for (const result of results) {
       const pieces = [...result.summaryPieces()];

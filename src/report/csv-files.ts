@@ -1,0 +1,75 @@
+import type { AssetRef, TraceReport } from '../core/schema.js';
+import { forEachTraceEdge, nodeIdentity, type NodeIdentity } from '../engine/graph.js';
+import type { TraceOutcome } from '../engine/run.js';
+import { assetsByGraphKey, conversionEdgeIds, reportAssets } from './assets.js';
+import { sortEndpoints, streamedReport } from './build.js';
+import { endpointCsvColumns, endpointsCsvPieces, conversionsCsvPieces, transfersCsvPieces, type CsvWriteProgress, type TransferEdges } from './csv.js';
+import { statesDepositConfidence, statesLabelSource } from './endpoint.js';
+import { reportAsset } from './figures.js';
+
+/** One file of a trace's CSV export, its text made in pieces as they are consumed. */
+export interface CsvFile {
+  name: 'endpoints.csv' | 'transfers.csv' | 'conversions.csv';
+  pieces(options?: { onProgress?: (progress: CsvWriteProgress) => void }): Generator<string, void, undefined>;
+}
+
+/**
+ * A trace's CSV files (endpoints.csv, transfers.csv, and conversions.csv when the trace met a conversion) with the
+ * bytes of reportToEndpointsCsv, graphToTransfersCsv and reportToConversionsCsv, made as they are written: endpoint
+ * records one at a time when the report object was not read (`report` undefined), transfers.csv from the trace's
+ * edges without building the graph. What endpoints.csv's header needs from every endpoint is read from the trace.
+ */
+export function traceCsvFiles(outcome: TraceOutcome, report: TraceReport | undefined): CsvFile[] {
+  const shown = report ?? streamedReport(outcome);
+  const files: CsvFile[] = [
+    {
+      name: 'endpoints.csv',
+      pieces: ({ onProgress } = {}) =>
+        endpointsCsvPieces(
+          shown.endpoints,
+          report
+            ? endpointCsvColumns(report.endpoints)
+            : { labelled: outcome.endpoints.some(statesLabelSource), inferred: outcome.endpoints.some(statesDepositConfidence) },
+          onProgress,
+        ),
+    },
+    {
+      name: 'transfers.csv',
+      pieces: ({ onProgress } = {}) =>
+        transfersCsvPieces(
+          traceEdges(outcome),
+          report ? reportAssets(report) : assetsByGraphKey(shown, endpointAssets(outcome)),
+          conversionEdgeIds(shown),
+          onProgress,
+        ),
+    },
+  ];
+  const conversions = shown.conversions;
+  if (conversions) files.push({ name: 'conversions.csv', pieces: ({ onProgress } = {}) => conversionsCsvPieces({ conversions }, onProgress) });
+  return files;
+}
+
+/** The assets endpoint records show, in the report's order, each asset object once (reportAssets keeps the first of a key). */
+function* endpointAssets(outcome: TraceOutcome): Generator<AssetRef, void, undefined> {
+  const seen = new Set<AssetRef>();
+  for (const e of sortEndpoints(outcome.endpoints)) {
+    if (seen.has(e.asset)) continue;
+    seen.add(e.asset);
+    yield reportAsset(e.asset);
+  }
+}
+
+/** The trace graph's edges with their ends' identities, walked from the trace (transfers.csv reads nothing else of the graph). */
+function traceEdges(outcome: TraceOutcome): TransferEdges {
+  return {
+    forEachEdge(visit) {
+      const nodes = new Map<string, NodeIdentity>();
+      const node = (key: string) => {
+        let id = nodes.get(key);
+        if (!id) nodes.set(key, (id = nodeIdentity(outcome, key)));
+        return id as unknown as Record<string, unknown>;
+      };
+      forEachTraceEdge(outcome, (key, source, target, attributes) => visit(key, attributes, source, target, node(source), node(target)));
+    },
+  };
+}
