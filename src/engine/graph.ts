@@ -6,6 +6,7 @@ import { assetKey } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import type { BoxData } from './conversions.js';
 import type { TraceOutcome } from './run.js';
+import type { TaintedEdge } from './allocate.js';
 import { splitNodeKey } from './state.js';
 
 /** The tainted flow as a graphology MultiDirectedGraph: addresses as nodes, movements with taint as edges. */
@@ -41,11 +42,13 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       held: held ? Object.fromEntries([...held].map(([asset, v]) => [asset, v.toString()])) : {},
     });
   };
-  forEachTraceEdge(outcome, (key, source, target, attributes) => {
+  const edges = new TraceEdges(outcome);
+  for (let i = 0; i < edges.length; i++) {
+    const { key, source, target, attributes } = edges.at(i);
     addNode(source);
     addNode(target);
     graph.addEdgeWithKey(key, source, target, attributes);
-  });
+  }
   return graph;
 }
 
@@ -72,22 +75,63 @@ export function nodeIdentity(outcome: TraceOutcome, node: string): NodeIdentity 
   };
 }
 
+/** An edge of the trace graph: its key, its ends (node keys) and its attributes. */
+export interface TraceEdge {
+  key: string;
+  source: string;
+  target: string;
+  attributes: Record<string, unknown>;
+}
+
 /**
- * Every edge of the trace graph, in the order the graph holds them, with its key, ends (node keys) and attributes:
- * what buildTraceGraph adds, and what an export that reads edges alone (transfers.csv) takes without the graph.
+ * The trace graph's edges in the order the graph holds them: the tainted movements, then bridge hand-overs and box
+ * joins. buildTraceGraph adds them all; transfers.csv reads their order facts (time, tx, log index) without making
+ * them, and makes each edge when its row is written, so a trace of millions of movements never holds them all.
  */
-export function forEachTraceEdge(
-  outcome: TraceOutcome,
-  visit: (key: string, source: string, target: string, attributes: Record<string, unknown>) => void,
-): void {
-  const nodes = new Set<string>();
-  const edge = (key: string, source: string, target: string, attributes: Record<string, unknown>) => {
-    nodes.add(source).add(target);
-    visit(key, source, target, attributes);
-  };
-  for (const e of outcome.allocation.edges) {
-    const t = e.transfer.t;
-    edge(e.transfer.id ?? transferId(t), e.transfer.from, e.transfer.to, {
+export class TraceEdges {
+  readonly length: number;
+  private readonly movements: readonly TaintedEdge[];
+  /** Bridge hand-overs and box joins (a few per bridge or swap), made at once. */
+  private readonly joins: TraceEdge[];
+
+  constructor(outcome: TraceOutcome) {
+    this.movements = outcome.allocation.edges;
+    this.joins = joinEdges(outcome, this.movements);
+    this.length = this.movements.length + this.joins.length;
+  }
+
+  /** Edge `i`, made now. */
+  at(i: number): TraceEdge {
+    const e = this.movements[i];
+    return e ? movementEdge(e) : this.joins[i - this.movements.length]!;
+  }
+
+  /** Edge `i`'s time (unix seconds), read without making it. */
+  time(i: number): number {
+    const e = this.movements[i];
+    return e ? e.transfer.time : Number(this.joins[i - this.movements.length]!.attributes.time);
+  }
+
+  /** Edge `i`'s transaction. */
+  tx(i: number): string {
+    const e = this.movements[i];
+    return e ? e.transfer.tx : String(this.joins[i - this.movements.length]!.attributes.tx);
+  }
+
+  /** Edge `i`'s log index (undefined when its movement has none). */
+  logIndex(i: number): number | undefined {
+    const e = this.movements[i];
+    return (e ? e.transfer.logIndex : this.joins[i - this.movements.length]!.attributes.logIndex) as number | undefined;
+  }
+}
+
+function movementEdge(e: TaintedEdge): TraceEdge {
+  const t = e.transfer.t;
+  return {
+    key: e.transfer.id ?? transferId(t),
+    source: e.transfer.from,
+    target: e.transfer.to,
+    attributes: {
       tx: t.tx,
       type: t.type,
       logIndex: t.logIndex,
@@ -97,28 +141,44 @@ export function forEachTraceEdge(
       taint: e.taint.toString(),
       time: t.time,
       block: t.block,
-    });
-  }
+    },
+  };
+}
+
+/** The edges that join what the movements do not: bridge hand-overs between chains, and box joins between contracts. */
+function joinEdges(outcome: TraceOutcome, movements: readonly TaintedEdge[]): TraceEdge[] {
+  const joins: TraceEdge[] = [];
   // A bridge hand-over joins the chains: from the bridge on the source chain to whoever delivered on the destination
-  // chain (the delivery itself is an edge above). `tx` is the deposit, `delivery` the destination transaction.
+  // chain (the delivery itself is a movement edge). `tx` is the deposit, `delivery` the destination transaction. Only
+  // to a deliverer the graph holds (an end of an edge before it): the movements' ends are listed when one is asked.
+  let ends: Set<string> | undefined;
   for (const h of outcome.handovers ?? []) {
     const c = h.continuation;
     const deliverer = c && `${c.transfer.chain}|${c.transfer.from}`;
-    if (!c || !deliverer || !nodes.has(deliverer)) continue;
-    edge(`bridge|${h.bridgeNode}|${h.tx}|${transferId(c.transfer)}`, h.bridgeNode, deliverer, {
-      tx: h.tx,
-      type: 'bridge',
-      logIndex: c.transfer.logIndex,
-      asset: assetKey(c.transfer.asset),
-      symbol: c.transfer.asset.symbol,
-      amount: c.transfer.amount.toString(),
-      taint: c.taint.toString(),
-      time: c.transfer.time,
-      block: c.transfer.block,
-      delivery: c.transfer.tx,
+    if (!c || !deliverer) continue;
+    ends ??= new Set(movements.flatMap((e) => [e.transfer.from, e.transfer.to]));
+    if (!ends.has(deliverer)) continue;
+    ends.add(h.bridgeNode);
+    joins.push({
+      key: `bridge|${h.bridgeNode}|${h.tx}|${transferId(c.transfer)}`,
+      source: h.bridgeNode,
+      target: deliverer,
+      attributes: {
+        tx: h.tx,
+        type: 'bridge',
+        logIndex: c.transfer.logIndex,
+        asset: assetKey(c.transfer.asset),
+        symbol: c.transfer.asset.symbol,
+        amount: c.transfer.amount.toString(),
+        taint: c.taint.toString(),
+        time: c.transfer.time,
+        block: c.transfer.block,
+        delivery: c.transfer.tx,
+      },
     });
   }
-  for (const box of outcome.boxes ?? []) boxEdges(box, edge);
+  for (const box of outcome.boxes ?? []) boxEdges(box, (key, source, target, attributes) => joins.push({ key, source, target, attributes }));
+  return joins;
 }
 
 /**

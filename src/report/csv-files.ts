@@ -1,9 +1,9 @@
 import type { AssetRef, TraceReport } from '../core/schema.js';
-import { forEachTraceEdge, nodeIdentity, type NodeIdentity } from '../engine/graph.js';
+import { nodeIdentity, TraceEdges, type NodeIdentity } from '../engine/graph.js';
 import type { TraceOutcome } from '../engine/run.js';
 import { assetsByGraphKey, conversionEdgeIds, reportAssets } from './assets.js';
 import { sortEndpoints, streamedReport } from './build.js';
-import { endpointCsvColumns, endpointsCsvPieces, conversionsCsvPieces, transfersCsvPieces, type CsvWriteProgress, type TransferEdges } from './csv.js';
+import { endpointCsvColumns, endpointsCsvPieces, conversionsCsvPieces, transfersCsvPieces, type CsvWriteProgress, type TransferEdgeList } from './csv.js';
 import { statesDepositConfidence, statesLabelSource } from './endpoint.js';
 import { reportAsset } from './figures.js';
 
@@ -60,16 +60,22 @@ function* endpointAssets(outcome: TraceOutcome): Generator<AssetRef, void, undef
 }
 
 /** The trace graph's edges with their ends' identities, walked from the trace (transfers.csv reads nothing else of the graph). */
-function traceEdges(outcome: TraceOutcome): TransferEdges {
+function traceEdges(outcome: TraceOutcome): TransferEdgeList {
+  const edges = new TraceEdges(outcome);
+  const nodes = new Map<string, NodeIdentity>();
+  const node = (key: string) => {
+    let id = nodes.get(key);
+    if (!id) nodes.set(key, (id = nodeIdentity(outcome, key)));
+    return id as unknown as Record<string, unknown>;
+  };
   return {
-    forEachEdge(visit) {
-      const nodes = new Map<string, NodeIdentity>();
-      const node = (key: string) => {
-        let id = nodes.get(key);
-        if (!id) nodes.set(key, (id = nodeIdentity(outcome, key)));
-        return id as unknown as Record<string, unknown>;
-      };
-      forEachTraceEdge(outcome, (key, source, target, attributes) => visit(key, attributes, source, target, node(source), node(target)));
+    length: edges.length,
+    time: (i) => edges.time(i),
+    tx: (i) => edges.tx(i),
+    logIndex: (i) => edges.logIndex(i),
+    at(i) {
+      const { source, target, attributes } = edges.at(i);
+      return { a: attributes, source, target, sa: node(source), ta: node(target) };
     },
   };
 }

@@ -227,21 +227,25 @@ export const TRANSFERS_CSV_HEADER = [
   'tainted_display',
 ] as const;
 
+/** An edge as a row of transfers.csv reads it: its attributes, and its ends with theirs (as graphology gives them). */
+export interface TransferEdge {
+  a: Record<string, unknown>;
+  source: string;
+  target: string;
+  sa: Record<string, unknown>;
+  ta: Record<string, unknown>;
+}
+
 /**
- * The edges transfers.csv reads, with both ends' attributes, in the shape of graphology's `forEachEdge`: the trace
- * graph itself, or the same edges walked from the trace without building it (engine/graph.ts `forEachTraceEdge`).
+ * The edges of transfers.csv in the graph's order: what each is ordered by, read without making it, and the edge
+ * itself, made when its row is written (the trace graph's, or walked from the trace: report/csv-files.ts).
  */
-export interface TransferEdges {
-  forEachEdge(
-    visit: (
-      key: string,
-      attributes: Record<string, unknown>,
-      source: string,
-      target: string,
-      sourceAttributes: Record<string, unknown>,
-      targetAttributes: Record<string, unknown>,
-    ) => void,
-  ): void;
+export interface TransferEdgeList {
+  readonly length: number;
+  time(index: number): number;
+  tx(index: number): string;
+  logIndex(index: number): unknown;
+  at(index: number): TransferEdge;
 }
 
 /**
@@ -249,38 +253,53 @@ export interface TransferEdges {
  * trace met a conversion, a last column `kind` says whether a row is a plain `transfer` or a `conversion` output.
  */
 export function graphToTransfersCsv(graph: TraceGraph, report: TraceReport): string {
-  return [...transfersCsvPieces(graph, reportAssets(report), conversionEdgeIds(report))].join('');
+  const edges: TransferEdge[] = [];
+  graph.forEachEdge((_key, a, source, target, sa, ta) => {
+    edges.push({ a, source, target, sa, ta });
+  });
+  const list: TransferEdgeList = {
+    length: edges.length,
+    time: (i) => Number(edges[i]!.a.time),
+    tx: (i) => String(edges[i]!.a.tx),
+    logIndex: (i) => edges[i]!.a.logIndex,
+    at: (i) => edges[i]!,
+  };
+  return [...transfersCsvPieces(list, reportAssets(report), conversionEdgeIds(report))].join('');
 }
 
 /**
- * The text of transfers.csv in pieces: the edges are put in order first (each row's cells are made when it is
- * reached). `assets` are the report's assets by graph key (reportAssets), `conversions` its conversion outputs.
+ * The text of transfers.csv in pieces: the edges put in order by time, tx and log index (ties keep the graph's
+ * order), each edge made and its row's cells written when it is reached. `assets` are the report's assets by graph
+ * key (reportAssets), `conversions` its conversion outputs (conversionEdgeIds).
  */
 export function transfersCsvPieces(
-  edges: TransferEdges,
+  edges: TransferEdgeList,
   assets: ReadonlyMap<string, AssetRef>,
   conversions: ReadonlySet<string>,
   onProgress?: (progress: CsvWriteProgress) => void,
 ): Generator<string, void, undefined> {
-  const rows: {
-    time: number;
-    tx: string;
-    logIndex: number;
-    a: Record<string, unknown>;
-    source: string;
-    target: string;
-    sa: Record<string, unknown>;
-    ta: Record<string, unknown>;
-  }[] = [];
-  edges.forEachEdge((_key, a, source, target, sa, ta) => {
-    rows.push({ time: Number(a.time), tx: String(a.tx), logIndex: Number(a.logIndex ?? 0), a, source, target, sa, ta });
+  const n = edges.length;
+  const times = new Float64Array(n);
+  const logIndexes = new Float64Array(n);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    times[i] = edges.time(i);
+    logIndexes[i] = Number(edges.logIndex(i) ?? 0);
+    order[i] = i;
+  }
+  // The tx only between movements of the same second (its string is made then, not kept).
+  order.sort((x, y) => {
+    const byTime = times[x]! - times[y]!;
+    if (byTime) return byTime;
+    const tx = edges.tx(x);
+    const other = edges.tx(y);
+    return (tx < other ? -1 : tx > other ? 1 : 0) || logIndexes[x]! - logIndexes[y]! || x - y;
   });
-  rows.sort((x, y) => x.time - y.time || (x.tx < y.tx ? -1 : x.tx > y.tx ? 1 : 0) || x.logIndex - y.logIndex);
   return csvPieces(
     conversions.size > 0 ? [...TRANSFERS_CSV_HEADER, 'kind'] : TRANSFERS_CSV_HEADER,
-    rows.length,
+    n,
     (i) => {
-      const { a, source, target, sa, ta } = rows[i]!;
+      const { a, source, target, sa, ta } = edges.at(order[i]!);
       const asset = String(a.asset);
       const to = String(ta.address ?? target);
       const logIndex = a.logIndex === undefined || a.logIndex === null ? null : Number(a.logIndex);

@@ -10,6 +10,7 @@ import { TraceReportSchema, type Endpoint, type TraceReport } from '../../src/co
 import { trace } from '../../src/trace/trace.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { reportToSummary } from '../../src/report/summary.js';
+import { graphToTransfersCsv } from '../../src/report/csv.js';
 import { cli } from '../support/cli.js';
 import { createEvmRpcAdapter, type EvmRpcAdapter } from '../../src/adapters/evm-rpc/adapter.js';
 import { continueThroughBridges, type TaintedBridgeInflow } from '../../src/engine/bridge-continuation.js';
@@ -338,7 +339,12 @@ describe('continuation through a built-in bridge on a fixture dataset (no fill e
   };
 
   it('hands the tainted share over (haircut: half the deposit), continues on Arbitrum and balances both assets', async () => {
-    const { report } = await trace({ adapters: [createFixtureAdapter({ dataset })], seeds: [{ chain: 'ethereum', tx: txOf('v') }], taint: 'haircut' });
+    const result = await trace({ adapters: [createFixtureAdapter({ dataset })], seeds: [{ chain: 'ethereum', tx: txOf('v') }], taint: 'haircut' });
+    // transfers.csv written from the trace (no graph) has the hand-over row the graph's export has.
+    const transfers = [...result.csvFiles()[1]!.pieces()].join('');
+    const { report, graph } = result;
+    expect(transfers).toBe(graphToTransfersCsv(graph, report));
+    expect(transfers.split('\r\n').filter((row) => row.includes(',bridge,'))).toHaveLength(1);
     const bridge = report.endpoints.find((e) => e.kind === 'bridge')!;
     expect(bridge).toMatchObject({
       chain: 'ethereum',
