@@ -9,11 +9,14 @@ import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import type { ReportWriteProgress } from '../report/json-stream.js';
 import { createWriteProgress, megabytes, type WriteFigures } from './progress.js';
 import { getChain } from '../core/chain.js';
+import { requestPacketFiles, type RequestPacket } from '../report/packets.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const OUT_HELP = 'write to this file instead of stdout (csv: a directory, created if missing, for endpoints.csv and transfers.csv)';
+export const PACKETS_HELP =
+  'also write the request packets (one Markdown and one JSON file per exchange or service and per issuer of a freezable token) into this directory, created if missing';
 export const EXPLORER_HELP = 'explorer link template for the HTML report, repeatable: CHAIN=URL with {tx} (and optionally CHAIN:address=URL with {address})';
 export const OUTPUT_HELP =
   '\nOutputs (--format):\n' +
@@ -26,6 +29,8 @@ export const OUTPUT_HELP =
 export interface OutputOptions {
   format: string;
   out?: string;
+  /** Directory for the request packets, written beside the output. */
+  packets?: string;
   explorer?: string[];
   quiet?: boolean;
 }
@@ -63,8 +68,30 @@ export function collectExplorer(value: string, previous: string[] = []): string[
   return [...previous, value];
 }
 
-/** Writes a finished (or partial) trace in the chosen format to stdout or --out. */
+/** Writes a finished (or partial) trace in the chosen format to stdout or --out, and its request packets to --packets. */
 export function writeOutput(
+  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles' | 'requestPackets'>,
+  opts: OutputOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): void {
+  writeFormat(result, opts, io);
+  if (opts.packets) writePackets(result.requestPackets(), opts.packets, opts.quiet ? undefined : (path) => io.stderr.write(`wrote ${path}\n`), io.stderr);
+}
+
+/**
+ * Two files (Markdown, JSON) per packet into `dir` (created if missing), each path handed to `list` (none when quiet);
+ * a trace that reached no service and left no freezable balance says so on stderr.
+ */
+export function writePackets(packets: readonly RequestPacket[], dir: string, list: ((path: string) => void) | undefined, stderr: NodeJS.WritableStream): void {
+  const files = requestPacketFiles(packets);
+  mkdirSync(dir, { recursive: true });
+  for (const f of files) writeFileSync(join(dir, f.name), f.content);
+  if (!list) return;
+  for (const f of files) list(join(dir, f.name));
+  if (files.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
+}
+
+function writeFormat(
   result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles'>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
@@ -126,7 +153,7 @@ export function madeWhole(format: string, endpoints: number, what: string, make:
     make,
     (cause) =>
       new ReportTooLargeError(
-        `${what} of this trace (${endpoints.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB): write --format json or summary, which are written in pieces, or narrow the trace (--hops, --max-nodes, --min-value)`,
+        `${what} of this trace (${endpoints.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB): write --format json, summary or csv, which are written in pieces, or narrow the trace (--hops, --max-nodes, --min-value)`,
         { details: { format, endpoints }, cause },
       ),
   );

@@ -40,6 +40,23 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
 }
 
 /**
+ * The report with only the endpoint records request packets cite (report/packets.ts: a service's labeled endpoints,
+ * whose deposit addresses the `exchanges` section lists, and the unspent endpoints of a freezable token, which
+ * freeze.ts groups by issuer); every other section as buildReport makes it. `buildRequestPackets` gives the same packets
+ * from it as from the whole report, for a trace whose report object would not fit in memory (TraceResult.requestPackets).
+ */
+export function packetReport(outcome: TraceOutcome): TraceReport {
+  return assemble(outcome, (list, caseJurisdiction) => {
+    const names = new AddressNames();
+    return list.filter(citedByPackets).map((e) => reportEndpoint(e, caseJurisdiction, names));
+  });
+}
+
+/** A labeled service's endpoint: the `exchanges` and `jurisdictions` sections are made of these. */
+const labeledService = (e: EndpointData): boolean => isService(e.kind) && Boolean(e.label);
+const citedByPackets = (e: EndpointData): boolean => labeledService(e) || (e.kind === 'unspent' && Boolean(e.freezable));
+
+/**
  * The endpoints' indexes in the order of their first inflow's flow-table row (the others first, in list order). The
  * list is sorted by address, which scatters the rows an endpoint's record reads over the whole table; made in row
  * order, neighbouring records read neighbouring rows (at 1 M transfers the records are made 0.4–0.5 s faster).
@@ -72,7 +89,7 @@ function assemble<E>(
 ): Omit<TraceReport, 'endpoints'> & { endpoints: E } {
   const caseJurisdiction = outcome.settings.caseJurisdiction;
   const list = sortEndpoints(outcome.endpoints);
-  const serviceEndpoints = list.filter((e) => isService(e.kind) && e.label);
+  const serviceEndpoints = list.filter(labeledService);
   const conversions = conversionSection(outcome);
   return {
     format: 'chaintrail-trace',

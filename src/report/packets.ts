@@ -423,9 +423,14 @@ function evidenceLines(ev: NonNullable<PacketAddress['depositEvidence']>): strin
 
 /** Two files (Markdown and JSON) per packet with collision-free, sanitized names: `exchange-<entity>.md`, `issuer-<issuer>.json`. */
 export function packetFiles(report: TraceReport): PacketFile[] {
+  return requestPacketFiles(buildRequestPackets(report));
+}
+
+/** packetFiles of packets already built (TraceResult.requestPackets). */
+export function requestPacketFiles(packets: readonly RequestPacket[]): PacketFile[] {
   const used = new Set<string>();
   const files: PacketFile[] = [];
-  for (const p of buildRequestPackets(report)) {
+  for (const p of packets) {
     let base = `${p.type}-${slug(p.recipient.entity)}`;
     for (let n = 2; used.has(base); n++) base = `${p.type}-${slug(p.recipient.entity)}-${n}`;
     used.add(base);
@@ -444,7 +449,7 @@ export function readReportFile(file: string): TraceReport {
       () => readFileSync(file, 'utf8'),
       (cause) =>
         new ReportTooLargeError(
-          `Cannot read report ${file}: it is larger than one JavaScript string can be (about 512 MB), and a report file is read whole; write the outputs you need from the trace itself (chaintrail trace … --format summary or json are written in pieces), or narrow the trace`,
+          `Cannot read report ${file}: it is larger than one JavaScript string can be (about 512 MB), and a report file is read whole; write the outputs you need from the trace itself (chaintrail trace … --format summary, json or csv are written in pieces; --packets DIR writes the request packets), or narrow the trace`,
           { details: { file }, cause },
         ),
     );

@@ -8,7 +8,8 @@ import { createBridgeRegistry, resolveBridgeDefinitions } from '../heuristics/br
 import { runTrace, type TraceProgress, type TraceRunStats } from '../engine/run.js';
 import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
 import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
-import { buildReport, streamedReport } from '../report/build.js';
+import { buildReport, packetReport, streamedReport } from '../report/build.js';
+import { buildRequestPackets, type RequestPacket } from '../report/packets.js';
 import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
 import { summaryPieces, type SummaryOptions } from '../report/summary.js';
 import { traceCsvFiles, type CsvFile } from '../report/csv-files.js';
@@ -56,6 +57,12 @@ export interface TraceResult {
    * the graph is not built, nor the report object when `report` was not read.
    */
   csvFiles(): CsvFile[];
+  /**
+   * The request packets (`buildRequestPackets(result.report)`); when `report` was not read, made from the endpoint
+   * records the packets cite only (services' deposit addresses and wallets, freezable balances), so a trace whose report
+   * object would not fit in memory still gets its packets.
+   */
+  requestPackets(): RequestPacket[];
 }
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
@@ -98,6 +105,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     reportChunks: (options) => reportJsonChunks(toWrite(), options),
     summaryPieces: (options) => summaryPieces(toWrite(), options),
     csvFiles: () => traceCsvFiles(outcome, report),
+    requestPackets: () => buildRequestPackets(report ?? packetReport(outcome)),
   };
   if (outcome.failure instanceof TraceAbortedError) {
     throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });

@@ -189,7 +189,7 @@ describe('outputs made as one string', () => {
     expect(isChaintrailError(error, 'REPORT_TOO_LARGE')).toBe(true);
     const message = (error as Error).message;
     expect(message.split('\n')).toHaveLength(1);
-    expect(message).toMatch(/^the html output of this trace \(185,326 endpoints\) is larger than one JavaScript string can be.*--format json or summary/);
+    expect(message).toMatch(/^the html output of this trace \(185,326 endpoints\) is larger than one JavaScript string can be.*--format json, summary or csv/);
     expect((error as ReportTooLargeError).details).toEqual({ format: 'html', endpoints: 185_326 });
     // Any other failure is left as it is; a text that fits is returned.
     const other = new RangeError('Maximum call stack size exceeded');

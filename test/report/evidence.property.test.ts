@@ -126,7 +126,8 @@ async function run(w: World) {
   });
   // The CSV files as the CLI writes them, made before the report object exists (optional columns decided from the trace).
   const streamed = result.csvFiles().map((f) => [f.name, [...f.pieces()].join('')] as const);
-  return { report: result.report, graph: result.graph, streamed, ...built };
+  const packets = result.requestPackets();
+  return { report: result.report, graph: result.graph, streamed, packetsFromTrace: packets, ...built };
 }
 
 /** A CSV cell as written: text a spreadsheet would evaluate carries a leading quote. */
@@ -157,7 +158,7 @@ describe('evidence details in packets and the endpoints CSV (generated worlds)',
     let plain = 0;
     await fc.assert(
       fc.asyncProperty(worldArb, async (w) => {
-        const { report, graph, streamed, deposits, services } = await run(w);
+        const { report, graph, streamed, packetsFromTrace, deposits, services } = await run(w);
         expect(TraceReportSchema.parse(report)).toEqual(report);
         expect(streamed).toEqual([
           ['endpoints.csv', reportToEndpointsCsv(report)],
@@ -168,6 +169,7 @@ describe('evidence details in packets and the endpoints CSV (generated worlds)',
 
         // Packets: each service address cites the label that attributed it (for an inferred deposit address: its wallet's).
         const packets = buildRequestPackets(report);
+        expect(packetsFromTrace).toEqual(packets);
         for (const p of packets.filter((x) => x.type !== 'issuer')) {
           const service = services.find((s) => s.entity === p.recipient.entity)!;
           const md = packetToMarkdown(p);

@@ -304,6 +304,7 @@ describe('chaintrail --format json --out FILE', () => {
       reportChunks: () => reportJsonChunks(report),
       summaryPieces: () => summaryPieces(report),
       csvFiles: () => [],
+      requestPackets: () => [],
     };
     writeOutput(result, { format: 'json' }, { stdout, stderr: new PassThrough() });
     await new Promise((resolve) => setImmediate(resolve));

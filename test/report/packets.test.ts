@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { labels, txOf } from '../support/world.js';
 import { build, labelRows, planArb } from '../support/shared-deposit-world.js';
 import { formatAddress } from '../../src/core/address.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
+import { writerWorlds } from '../support/bench-world.js';
+import { cli } from '../support/cli.js';
 
 describe('request packets', () => {
   it('makes one packet per exchange and per freezable-token issuer, with deposit addresses, times, txs and the path from the victim payment', async () => {
@@ -64,13 +66,17 @@ describe('request packets', () => {
       fc.asyncProperty(planArb, fc.constantFrom('fifo' as const, 'haircut' as const, 'poison' as const), async (plan, taint) => {
         const w = build(plan);
         const seeds = w.payments.map((p) => ({ chain: 'ethereum', tx: txOf(p.tx) }));
-        const { report } = await trace({
+        const result = await trace({
           seeds,
           adapters: [createFixtureAdapter({ dataset: w.dataset })],
           labels: labels(labelRows()),
           builtinLabels: false,
           taint,
         });
+        // From the trace, before the report object exists: the same packets.
+        const fromTrace = result.requestPackets();
+        const { report } = result;
+        expect(fromTrace).toEqual(buildRequestPackets(report));
         for (const p of buildRequestPackets(report)) {
           expect(RequestPacketSchema.parse(p)).toEqual(p);
           const contributed = new Map<string, bigint>();
@@ -137,7 +143,9 @@ describe('request packets', () => {
     }
     rmSync(file);
     expect(error).toBeInstanceOf(ReportTooLargeError);
-    expect((error as Error).message).toMatch(/^Cannot read report .*huge\.json: it is larger than one JavaScript string can be .*--format summary or json/);
+    expect((error as Error).message).toMatch(
+      /^Cannot read report .*huge\.json: it is larger than one JavaScript string can be .*--format summary, json or csv .*--packets DIR/,
+    );
     expect((error as Error).message.split('\n')).toHaveLength(1);
   });
 });
@@ -183,4 +191,36 @@ describe('request packets after swaps', () => {
     );
     expect(named).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('request packets from the trace (TraceResult.requestPackets)', () => {
+  it('are the packets of the whole report, made before the report is read, on traced worlds', { timeout: 120_000 }, async () => {
+    const results = await writerWorlds(2500, 600, 90);
+    let issuers = 0;
+    let services = 0;
+    for (const result of results) {
+      const fromTrace = result.requestPackets();
+      const whole = buildRequestPackets(result.report);
+      expect(fromTrace).toEqual(whole);
+      expect(result.requestPackets()).toEqual(whole);
+      issuers += whole.filter((p) => p.type === 'issuer').length;
+      services += whole.filter((p) => p.type !== 'issuer').length;
+    }
+    expect(issuers).toBeGreaterThan(2);
+    expect(services).toBeGreaterThan(2);
+  });
+
+  it('chaintrail writes them beside the output with --packets DIR: the files report packets writes from the JSON', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-packets-'));
+    const traced = await cli(['demo', '--format', 'json', '--out', join(dir, 'report.json'), '--packets', join(dir, 'at-trace')]);
+    expect(traced.code).toBe(0);
+    const written = readdirSync(join(dir, 'at-trace')).sort();
+    expect(written.length).toBeGreaterThan(1);
+    for (const f of written) expect(traced.stderr).toContain(`wrote ${join(dir, 'at-trace', f)}\n`);
+    const later = await cli(['report', 'packets', '--in', join(dir, 'report.json'), '--out', join(dir, 'from-json')]);
+    expect(later.code).toBe(0);
+    expect(readdirSync(join(dir, 'from-json')).sort()).toEqual(written);
+    for (const f of written) expect(readFileSync(join(dir, 'at-trace', f), 'utf8')).toBe(readFileSync(join(dir, 'from-json', f), 'utf8'));
+    expect(later.stdout.trim().split('\n').sort()).toEqual(written.map((f) => join(dir, 'from-json', f)));
+  });
 });

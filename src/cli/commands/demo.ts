@@ -3,7 +3,7 @@ import { createFixtureAdapter } from '../../adapters/fixture/adapter.js';
 import { loadLabelFiles } from '../../labels/load.js';
 import { readCaseFile } from '../case-file.js';
 import type { CliIo } from '../io.js';
-import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from '../output.js';
+import { collectExplorer, EXPLORER_HELP, OUT_HELP, PACKETS_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput } from '../output.js';
 import { demoCasePath } from '../paths.js';
 import { runTrace } from '../run-trace.js';
 
@@ -18,6 +18,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
     .option('--out <path>', OUT_HELP)
     .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
+    .option('--packets <dir>', PACKETS_HELP)
     .addHelpText('after', OUTPUT_HELP)
     .option('--quiet', 'no progress on stderr')
     .addHelpText('after', '\nExamples:\n  chaintrail demo\n  chaintrail demo --format json --out demo-report.json\n')

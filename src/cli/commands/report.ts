@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../core/errors.js';
 import { reportToConversionsCsv, reportToEndpointsCsv } from '../../report/csv.js';
 import { reportToJson } from '../../report/json.js';
-import { packetFiles, readReportFile } from '../../report/packets.js';
+import { buildRequestPackets, readReportFile } from '../../report/packets.js';
+import { writePackets } from '../output.js';
 import { reportToSummary } from '../../report/summary.js';
 import type { CliIo } from '../io.js';
 
@@ -39,11 +40,7 @@ export function registerReportCommand(program: Command, io: CliIo): void {
         '\nExamples:\n  chaintrail report packets --in report.json --out packets/\n',
     )
     .action((opts: { in: string; out: string; quiet?: boolean }) => {
-      const files = packetFiles(readReportFile(opts.in));
-      mkdirSync(opts.out, { recursive: true });
-      for (const f of files) writeFileSync(join(opts.out, f.name), f.content);
-      if (!opts.quiet) io.stdout.write(files.map((f) => `${join(opts.out, f.name)}\n`).join(''));
-      if (files.length === 0 && !opts.quiet) io.stderr.write('no exchange reached and no freezable balance left: no packets\n');
+      writePackets(buildRequestPackets(readReportFile(opts.in)), opts.out, opts.quiet ? undefined : (path) => io.stdout.write(`${path}\n`), io.stderr);
     });
 
   report

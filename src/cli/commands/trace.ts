@@ -5,7 +5,7 @@ import { getChain } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { readBridgeFile } from '../bridge-file.js';
 import type { CliIo } from '../io.js';
-import { collectExplorer, EXPLORER_HELP, OUT_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput, type OutputOptions } from '../output.js';
+import { collectExplorer, EXPLORER_HELP, OUT_HELP, PACKETS_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput, type OutputOptions } from '../output.js';
 import { labelsFrom } from '../labels-from.js';
 import { runTrace } from '../run-trace.js';
 import { parseSeedArg } from '../seed-arg.js';
@@ -81,6 +81,7 @@ export function registerTraceCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('summary'))
     .option('--out <path>', OUT_HELP)
     .option('--explorer <chain=url>', EXPLORER_HELP, collectExplorer)
+    .option('--packets <dir>', PACKETS_HELP)
     .option(
       '--wrapped-native <address>',
       'a wrapped native token contract (WETH9-style) beyond the built-in WETH, WBNB, WPOL, WAVAX, WTRX: its Deposit/Withdrawal are wrapping (repeatable)',
