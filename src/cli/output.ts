@@ -9,7 +9,9 @@ import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import type { ReportWriteProgress } from '../report/json-stream.js';
 import { createWriteProgress, megabytes, type WriteFigures } from './progress.js';
 import { getChain } from '../core/chain.js';
-import { requestPacketFiles, type RequestPacket } from '../report/packets.js';
+import { linesInPieces } from '../core/pieces.js';
+import { jsonChunks } from '../report/json-stream.js';
+import { packetFileNames, packetMarkdownLines, type RequestPacket } from '../report/packets.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -80,15 +82,21 @@ export function writeOutput(
 
 /**
  * Two files (Markdown, JSON) per packet into `dir` (created if missing), each path handed to `list` (none when quiet);
- * a trace that reached no service and left no freezable balance says so on stderr.
+ * a trace that reached no service and left no freezable balance says so on stderr. Each file is written in pieces: a
+ * freeze request for a token held at hundreds of thousands of addresses is larger than one string can be.
  */
 export function writePackets(packets: readonly RequestPacket[], dir: string, list: ((path: string) => void) | undefined, stderr: NodeJS.WritableStream): void {
-  const files = requestPacketFiles(packets);
+  const names = packetFileNames(packets);
   mkdirSync(dir, { recursive: true });
-  for (const f of files) writeFileSync(join(dir, f.name), f.content);
-  if (!list) return;
-  for (const f of files) list(join(dir, f.name));
-  if (files.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
+  for (const [i, packet] of packets.entries()) {
+    const markdown = join(dir, `${names[i]}.md`);
+    const json = join(dir, `${names[i]}.json`);
+    writePieces(linesInPieces(packetMarkdownLines(packet)), markdown);
+    writePieces(jsonChunks(packet), json);
+    list?.(markdown);
+    list?.(json);
+  }
+  if (list && packets.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
 }
 
 function writeFormat(
@@ -160,14 +168,17 @@ export function madeWhole(format: string, endpoints: number, what: string, make:
 }
 
 /** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */
-function writePieces(pieces: Iterable<string>, file: string | undefined, out: NodeJS.WritableStream): void {
+function writePieces(pieces: Iterable<string | Buffer>, file: string | undefined, out?: NodeJS.WritableStream): void {
   if (!file) {
-    for (const piece of pieces) out.write(piece);
+    for (const piece of pieces) out?.write(piece);
     return;
   }
   const fd = openSync(file, 'w');
   try {
-    for (const piece of pieces) writeSync(fd, piece);
+    for (const piece of pieces) {
+      if (typeof piece === 'string') writeSync(fd, piece);
+      else for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
+    }
   } finally {
     closeSync(fd);
   }

@@ -1,3 +1,4 @@
+import { PIECE_CHARS } from '../core/pieces.js';
 import type { TraceGraph } from '../engine/graph.js';
 import type { AssetRef, Endpoint, TraceReport } from '../core/schema.js';
 import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
@@ -21,9 +22,6 @@ export function csvRow(cells: readonly (string | number | boolean | null | undef
   return cells.map(csvCell).join(',');
 }
 
-/** Characters gathered into a piece of a streamed CSV before it is handed out. */
-const PIECE = 64 * 1024;
-
 /** Progress of a CSV file written in pieces: rows made so far of all, and the bytes handed out. */
 export interface CsvWriteProgress {
   rows: number;
@@ -45,7 +43,7 @@ function* csvPieces(
   let bytes = 0;
   for (let i = 0; i < rows; i++) {
     piece += `${csvRow(row(i))}\r\n`;
-    if (piece.length >= PIECE) {
+    if (piece.length >= PIECE_CHARS) {
       bytes += Buffer.byteLength(piece);
       onProgress?.({ rows: i + 1, of: rows, bytes });
       yield piece;

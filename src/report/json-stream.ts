@@ -39,6 +39,11 @@ export function reportJsonChunks(report: TraceReport | StreamedReport, options: 
   return chunksOf(jsonText(report), chunkSize(options.chunkBytes), progressCallback(options.onProgress));
 }
 
+/** The bytes of `${JSON.stringify(value, null, 2)}\n` for any JSON value (a request packet) in chunks, as a report's. */
+export function jsonChunks(value: unknown, chunkBytes?: number): Generator<Buffer, void, undefined> {
+  return chunksOf(jsonText(value), chunkSize(chunkBytes), undefined);
+}
+
 function* chunksOf(text: JsonText, size: number, onProgress: ((p: ReportWriteProgress) => void) | undefined): Generator<Buffer, void, undefined> {
   let carry: Buffer | undefined;
   let bytes = 0;

@@ -124,18 +124,46 @@ export interface PacketFile {
   content: string;
 }
 
-const sameAsset = (a: Endpoint['asset'], b: Endpoint['asset']) => a.chain === b.chain && a.kind === b.kind && (a.contract ?? '') === (b.contract ?? '');
 export const assetId = (a: Endpoint['asset']) => `${a.chain}:${a.kind}:${(a.contract ?? '').toLowerCase()}`;
 
-function pathOf(report: TraceReport, endpoint: Endpoint): PacketAddress['path'] {
-  const seedTxs = new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : [])));
-  const conversions = (tx: string) =>
-    (report.conversions ?? [])
-      .filter((c) => c.chain === endpoint.chain && c.tx === tx)
-      .map((c) => ({ assetIn: c.assetIn.symbol, assetOut: c.assetOut.symbol, sharePercent: c.share.percent }));
+/**
+ * What building a report's packets looks up, indexed once: a report of hundreds of thousands of endpoints has as many
+ * packet addresses, and a scan of the report per address (its endpoint, its seeds) took minutes.
+ */
+interface PacketIndex {
+  /** Transactions of the seed payments. */
+  seedTxs: ReadonlySet<string>;
+  /** The report's conversions by `chain|tx`, in report order. */
+  conversions: ReadonlyMap<string, NonNullable<TraceReport['conversions']>>;
+  /** The first endpoint of each kind, chain, address and asset (what a deposit address of the `exchanges` section names). */
+  endpoints: ReadonlyMap<string, Endpoint>;
+}
+
+const endpointKey = (kind: string, chain: string, address: string, a: Endpoint['asset']) =>
+  `${kind}|${chain}|${address}|${a.chain}|${a.kind}|${a.contract ?? ''}`;
+
+function packetIndex(report: TraceReport): PacketIndex {
+  const conversions = new Map<string, NonNullable<TraceReport['conversions']>>();
+  for (const c of report.conversions ?? []) {
+    const k = `${c.chain}|${c.tx}`;
+    conversions.set(k, [...(conversions.get(k) ?? []), c]);
+  }
+  const endpoints = new Map<string, Endpoint>();
+  for (const e of report.endpoints) {
+    const k = endpointKey(e.kind, e.chain, e.address, e.asset);
+    if (!endpoints.has(k)) endpoints.set(k, e);
+  }
+  return { seedTxs: new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : []))), conversions, endpoints };
+}
+
+function pathOf(index: PacketIndex, endpoint: Endpoint): PacketAddress['path'] {
   return endpoint.path.map((tx, i) => {
-    const swapped = conversions(tx);
-    return { step: i, tx, victimPayment: i === 0 && seedTxs.has(tx), ...(swapped.length > 0 ? { conversions: swapped } : {}) };
+    const swapped = (index.conversions.get(`${endpoint.chain}|${tx}`) ?? []).map((c) => ({
+      assetIn: c.assetIn.symbol,
+      assetOut: c.assetOut.symbol,
+      sharePercent: c.share.percent,
+    }));
+    return { step: i, tx, victimPayment: i === 0 && index.seedTxs.has(tx), ...(swapped.length > 0 ? { conversions: swapped } : {}) };
   });
 }
 
@@ -166,7 +194,7 @@ const moved = (m: { tx: string; logIndex: number; time: string; amount: string; 
 });
 
 /** A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment. */
-function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boolean; service?: boolean } = {}): PacketAddress {
+function packetAddress(index: PacketIndex, e: Endpoint, extra: { inferred?: boolean; service?: boolean } = {}): PacketAddress {
   const d = e.asset.decimals;
   const victims = (e.victims ?? []).map((v) => ({
     chain: v.chain,
@@ -195,7 +223,7 @@ function packetAddress(report: TraceReport, e: Endpoint, extra: { inferred?: boo
     outgoing: (e.outflows ?? []).map((m) => ({ ...moved(m, d), to: m.to })),
     victims,
     ...(unattributed !== 0n ? { unattributed: unattributed.toString() } : {}),
-    path: pathOf(report, e),
+    path: pathOf(index, e),
   };
 }
 
@@ -266,13 +294,14 @@ export function sumMoney(items: readonly Money[]): Money[] {
 /** Request packets for every service entity reached and every issuer of a freezable stablecoin still holding tainted funds. */
 export function buildRequestPackets(report: TraceReport): RequestPacket[] {
   const packets: RequestPacket[] = [];
+  const index = packetIndex(report);
   for (const x of report.exchanges) {
     const type = serviceType(x.category);
     const endpoints = x.depositAddresses.flatMap((d) => {
-      const endpoint = report.endpoints.find((e) => e.kind === type && e.chain === d.chain && e.address === d.address && sameAsset(e.asset, d.asset));
+      const endpoint = index.endpoints.get(endpointKey(type, d.chain, d.address, d.asset));
       return endpoint ? [{ d, endpoint }] : [];
     });
-    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(report, endpoint, { inferred: d.inferred, service: true }));
+    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(index, endpoint, { inferred: d.inferred, service: true }));
     packets.push({
       ...common(report),
       type,
@@ -287,7 +316,7 @@ export function buildRequestPackets(report: TraceReport): RequestPacket[] {
     });
   }
   for (const group of freezeCandidates(report)) {
-    const addresses = group.endpoints.map((e) => packetAddress(report, e));
+    const addresses = group.endpoints.map((e) => packetAddress(index, e));
     packets.push({
       ...common(report),
       type: 'issuer',
@@ -316,59 +345,54 @@ const amountOf = (m: { amountDisplay: string; asset: { symbol: string; chain: st
 
 /** The packet as a Markdown letter annex; every string from labels or the report is escaped. */
 export function packetToMarkdown(p: RequestPacket): string {
-  const out: string[] = [];
+  return `${[...packetMarkdownLines(p)].join('\n')}\n`;
+}
+
+/** The lines of packetToMarkdown, made as they are read (a freeze request may list hundreds of thousands of addresses). */
+export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, undefined> {
   const who = escapeMarkdown(p.recipient.entity);
   const service = p.type !== 'issuer';
-  out.push(`# ${service ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`);
-  out.push('');
-  out.push(`- Case reference: ${p.case.reference ? escapeMarkdown(p.case.reference) : '(none given)'}`);
-  out.push(`- Requesting jurisdiction: ${p.case.jurisdiction ? escapeMarkdown(p.case.jurisdiction) : 'unknown'}`);
-  out.push(`- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : p.type !== 'exchange' ? ` (${p.type} service)` : ''}`);
-  out.push(`- Recipient jurisdiction: ${p.recipient.jurisdictions.length ? p.recipient.jurisdictions.map(escapeMarkdown).join(', ') : 'unknown'}`);
-  out.push(
-    `- Cross-border: ${p.recipient.crossBorder === true ? 'yes' : p.recipient.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(p.recipient.crossBorderReason)})`,
-  );
-  out.push(`- Requested: ${escapeMarkdown(p.request)}`);
-  out.push(`- Total: ${p.totals.map(amountOf).join(' + ')}`);
-  out.push('');
-  out.push('All times are UTC. Amounts are the tainted share under the stated taint model, not necessarily the whole transfer.');
-  out.push('');
-  out.push(`## ${service ? 'Deposit addresses' : 'Addresses holding tainted funds'}`);
-  out.push('');
-  out.push(`| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`);
-  out.push(`|---|---|---:|---|---|---:|${service ? '---|' : ''}`);
+  yield `# ${service ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`;
+  yield '';
+  yield `- Case reference: ${p.case.reference ? escapeMarkdown(p.case.reference) : '(none given)'}`;
+  yield `- Requesting jurisdiction: ${p.case.jurisdiction ? escapeMarkdown(p.case.jurisdiction) : 'unknown'}`;
+  yield `- Recipient: ${who}${p.type === 'issuer' ? ' (token issuer)' : p.type !== 'exchange' ? ` (${p.type} service)` : ''}`;
+  yield `- Recipient jurisdiction: ${p.recipient.jurisdictions.length ? p.recipient.jurisdictions.map(escapeMarkdown).join(', ') : 'unknown'}`;
+  yield `- Cross-border: ${p.recipient.crossBorder === true ? 'yes' : p.recipient.crossBorder === false ? 'no (domestic)' : 'unknown'} (${escapeMarkdown(p.recipient.crossBorderReason)})`;
+  yield `- Requested: ${escapeMarkdown(p.request)}`;
+  yield `- Total: ${p.totals.map(amountOf).join(' + ')}`;
+  yield '';
+  yield 'All times are UTC. Amounts are the tainted share under the stated taint model, not necessarily the whole transfer.';
+  yield '';
+  yield `## ${service ? 'Deposit addresses' : 'Addresses holding tainted funds'}`;
+  yield '';
+  yield `| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`;
+  yield `|---|---|---:|---|---|---:|${service ? '---|' : ''}`;
   for (const a of p.addresses) {
-    out.push(
-      `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
-        (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : ''),
-    );
+    yield `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
+      (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : '');
   }
   for (const a of p.addresses) {
-    out.push('');
-    out.push(`### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`);
-    out.push('');
-    out.push(...addressDetail(a, serviceWord(p.type)));
+    yield '';
+    yield `### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`;
+    yield '';
+    yield* addressDetail(a, serviceWord(p.type));
   }
   if (p.victimPayments.length) {
-    out.push('');
-    out.push('## Victim payments whose money reaches these addresses');
-    out.push('');
-    out.push('| time (UTC) | chain | tx | recipient | paid | contributed here |');
-    out.push('|---|---|---|---|---:|---:|');
+    yield '';
+    yield '## Victim payments whose money reaches these addresses';
+    yield '';
+    yield '| time (UTC) | chain | tx | recipient | paid | contributed here |';
+    yield '|---|---|---|---|---:|---:|';
     for (const v of p.victimPayments) {
-      out.push(
-        `| ${escapeMarkdown(v.time)} | ${escapeMarkdown(v.chain)} | ${markdownCode(v.tx)} | ${markdownCode(v.recipient)} | ${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)} | ${v.contributed.length ? v.contributed.map(amountOf).join(' + ') : 'none under the taint model (a path above starts here)'} |`,
-      );
+      yield `| ${escapeMarkdown(v.time)} | ${escapeMarkdown(v.chain)} | ${markdownCode(v.tx)} | ${markdownCode(v.recipient)} | ${escapeMarkdown(v.amountDisplay)} ${escapeMarkdown(v.symbol)} | ${v.contributed.length ? v.contributed.map(amountOf).join(' + ') : 'none under the taint model (a path above starts here)'} |`;
     }
   }
-  out.push('');
-  out.push(
-    `Method: chaintrail, taint model ${escapeMarkdown(p.method.taint)}, at most ${p.method.maxHops} hops; trace ${p.method.complete ? 'complete' : 'INCOMPLETE'}; ` +
-      `conservation ${p.method.balanced ? 'balanced (every tainted unit accounted for)' : 'NOT balanced (see the report)'}.`,
-  );
-  out.push('');
-  out.push(`Amounts: ${escapeMarkdown(p.method.claim)}. Attribution to ${escapeMarkdown(p.method.attribution)}.`);
-  return `${out.join('\n')}\n`;
+  yield '';
+  yield `Method: chaintrail, taint model ${escapeMarkdown(p.method.taint)}, at most ${p.method.maxHops} hops; trace ${p.method.complete ? 'complete' : 'INCOMPLETE'}; ` +
+    `conservation ${p.method.balanced ? 'balanced (every tainted unit accounted for)' : 'NOT balanced (see the report)'}.`;
+  yield '';
+  yield `Amounts: ${escapeMarkdown(p.method.claim)}. Attribution to ${escapeMarkdown(p.method.attribution)}.`;
 }
 
 const moveLine = (m: Omit<RequestPacket['addresses'][number]['incoming'][number], 'from'>, who: string) =>
@@ -423,21 +447,23 @@ function evidenceLines(ev: NonNullable<PacketAddress['depositEvidence']>): strin
 
 /** Two files (Markdown and JSON) per packet with collision-free, sanitized names: `exchange-<entity>.md`, `issuer-<issuer>.json`. */
 export function packetFiles(report: TraceReport): PacketFile[] {
-  return requestPacketFiles(buildRequestPackets(report));
+  const packets = buildRequestPackets(report);
+  const names = packetFileNames(packets);
+  return packets.flatMap((p, i) => [
+    { name: `${names[i]}.md`, content: packetToMarkdown(p) },
+    { name: `${names[i]}.json`, content: `${JSON.stringify(p, null, 2)}\n` },
+  ]);
 }
 
-/** packetFiles of packets already built (TraceResult.requestPackets). */
-export function requestPacketFiles(packets: readonly RequestPacket[]): PacketFile[] {
+/** Each packet's file name without its extension: `<type>-<entity slug>`, numbered from -2 where two would collide. */
+export function packetFileNames(packets: readonly RequestPacket[]): string[] {
   const used = new Set<string>();
-  const files: PacketFile[] = [];
-  for (const p of packets) {
+  return packets.map((p) => {
     let base = `${p.type}-${slug(p.recipient.entity)}`;
     for (let n = 2; used.has(base); n++) base = `${p.type}-${slug(p.recipient.entity)}-${n}`;
     used.add(base);
-    files.push({ name: `${base}.md`, content: packetToMarkdown(p) });
-    files.push({ name: `${base}.json`, content: `${JSON.stringify(p, null, 2)}\n` });
-  }
-  return files;
+    return base;
+  });
 }
 
 /** Reads a JSON report written by `--format json` and validates it; anything else is an InvalidInputError naming the file. */

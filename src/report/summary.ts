@@ -1,5 +1,6 @@
 import type { Endpoint, TraceReport } from '../core/schema.js';
 import { append, largest } from '../core/lists.js';
+import { linesInPieces } from '../core/pieces.js';
 import type { ReportWriteProgress } from './json-stream.js';
 
 type Cell = string;
@@ -32,13 +33,14 @@ const cb = (v: boolean | null | undefined) => (v === true ? 'yes' : v === false 
 const short = (a: string) => (a.length > 20 ? `${a.slice(0, 10)}…${a.slice(-8)}` : a);
 const amount = (t: { amountDisplay: string; asset: { symbol: string; chain: string } }) => `${t.amountDisplay} ${t.asset.symbol} (${t.asset.chain})`;
 
+function* chained(sections: Iterable<string>[]): Generator<string, void, undefined> {
+  for (const section of sections) yield* section;
+}
+
 /** A human-readable summary: per exchange, per jurisdiction, every endpoint, cuts and the conservation line. */
 export function reportToSummary(report: TraceReport): string {
   return [...summaryPieces(report)].join('');
 }
-
-/** Lines gathered into a piece of about this many characters before it is handed out. */
-const PIECE = 64 * 1024;
 
 /**
  * The text of `reportToSummary` in pieces, made as they are consumed: a summary of hundreds of thousands of endpoints
@@ -58,22 +60,10 @@ export function* summaryPieces(report: SummaryReport, options: SummaryOptions = 
     crossingLines(rows),
     balanceLines(report),
   ];
-  let piece = '';
-  for (const section of sections) {
-    for (const line of section) {
-      piece += `${line}\n`;
-      if (piece.length >= PIECE) {
-        yield handedOut(piece);
-        piece = '';
-      }
-    }
-  }
-  if (piece) yield handedOut(piece);
-
-  function handedOut(text: string): string {
-    bytes += Buffer.byteLength(text);
+  for (const piece of linesInPieces(chained(sections))) {
+    bytes += Buffer.byteLength(piece);
     onProgress?.({ endpoints: of, of, bytes });
-    return text;
+    yield piece;
   }
 }
 
