@@ -135,7 +135,7 @@ function writeFormat(
       const progress = createWriteProgress(io.stderr, !opts.quiet, 'rows');
       let written: WriteFigures | undefined;
       try {
-        writePieces(file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }), path, io.stdout);
+        writePieces(file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }), path);
       } finally {
         written = progress.done();
       }

@@ -239,11 +239,6 @@ export class FlowTable {
     return t;
   }
 
-  /** Row `m`'s movement object: the kept one, or one made for this read and not kept (an export reading every row). */
-  transferOnce(m: number): AccountTransfer {
-    return this.t[m] ?? this.sourceOf(m).transfer(this.sourceRow[m]!);
-  }
-
   /** The transaction hash of row `m`, without making its movement object. */
   txOf(m: number): string {
     const t = this.t[m];

@@ -7,7 +7,6 @@ import { groupBy } from '../core/group.js';
 import type { BoxData } from './conversions.js';
 import type { TraceOutcome } from './run.js';
 import type { TaintedEdge } from './allocate.js';
-import { FlowTransfer } from './flow-table.js';
 import { splitNodeKey } from './state.js';
 
 /** The tainted flow as a graphology MultiDirectedGraph: addresses as nodes, movements with taint as edges. */
@@ -127,8 +126,7 @@ export class TraceEdges {
 }
 
 function movementEdge(e: TaintedEdge): TraceEdge {
-  // A flow row's movement object made for this edge only: kept per row, it would hold every movement of the trace.
-  const t = e.transfer instanceof FlowTransfer ? e.transfer.table.transferOnce(e.transfer.m) : e.transfer.t;
+  const t = e.transfer.t;
   return {
     key: e.transfer.id ?? transferId(t),
     source: e.transfer.from,
