@@ -6,6 +6,7 @@ import { AssetRefSchema, EndpointSchema, TraceReportSchema, type Endpoint, type 
 import { isService } from '../core/service.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
+import { MadeList } from './made-list.js';
 import { formatUnits } from '../core/asset.js';
 
 /** An amount of an asset, in base units and for display. */
@@ -293,41 +294,51 @@ export function sumMoney(items: readonly Money[]): Money[] {
 
 /** Request packets for every service entity reached and every issuer of a freezable stablecoin still holding tainted funds. */
 export function buildRequestPackets(report: TraceReport): RequestPacket[] {
-  const packets: RequestPacket[] = [];
+  return packetPlans(report).map((p) => ({ ...p, addresses: p.addresses.all() }));
+}
+
+/**
+ * A request packet whose addresses are made when read, none kept (a freeze request may list millions): the same
+ * members in the same order, so JSON written from it (json-stream.ts walks a MadeList) has the packet's bytes.
+ */
+export type PacketPlan = Omit<RequestPacket, 'addresses'> & { addresses: MadeList<PacketAddress> };
+
+/** buildRequestPackets' packets as plans: totals and victim payments from the endpoint records, addresses on demand. */
+export function packetPlans(report: TraceReport): PacketPlan[] {
+  const plans: PacketPlan[] = [];
   const index = packetIndex(report);
+  const planned = (endpoints: readonly Endpoint[], extra: (i: number) => { inferred?: boolean; service?: boolean } | undefined) => ({
+    totals: sumMoney(endpoints.map((e) => ({ asset: e.asset, amount: e.amount, amountDisplay: e.amountDisplay }))),
+    addresses: new MadeList(endpoints.length, (i) => packetAddress(index, endpoints[i]!, extra(i))),
+    victimPayments: victimPayments(report, endpoints),
+  });
   for (const x of report.exchanges) {
     const type = serviceType(x.category);
-    const endpoints = x.depositAddresses.flatMap((d) => {
+    const found = x.depositAddresses.flatMap((d) => {
       const endpoint = index.endpoints.get(endpointKey(type, d.chain, d.address, d.asset));
       return endpoint ? [{ d, endpoint }] : [];
     });
-    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(index, endpoint, { inferred: d.inferred, service: true }));
-    packets.push({
+    plans.push({
       ...common(report),
       type,
       request: 'disclosure of the account holders behind these deposit addresses and a freeze of the tainted funds',
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
-      totals: sumMoney(addresses),
-      addresses,
-      victimPayments: victimPayments(
-        report,
-        endpoints.map((e) => e.endpoint),
+      ...planned(
+        found.map((f) => f.endpoint),
+        (i) => ({ inferred: found[i]!.d.inferred, service: true }),
       ),
     });
   }
   for (const group of freezeCandidates(report)) {
-    const addresses = group.endpoints.map((e) => packetAddress(index, e));
-    packets.push({
+    plans.push({
       ...common(report),
       type: 'issuer',
       request: 'a freeze of the tainted token balances still held at these addresses',
       recipient: { entity: group.issuer, jurisdictions: [], crossBorder: null, crossBorderReason: 'token issuer: jurisdiction not part of the trace data' },
-      totals: sumMoney(addresses),
-      addresses,
-      victimPayments: victimPayments(report, group.endpoints),
+      ...planned(group.endpoints, () => undefined),
     });
   }
-  return packets;
+  return plans;
 }
 
 /** The packet type of a service entry of the report (`category` absent: an exchange). */
@@ -349,7 +360,11 @@ export function packetToMarkdown(p: RequestPacket): string {
 }
 
 /** The lines of packetToMarkdown, made as they are read (a freeze request may list hundreds of thousands of addresses). */
-export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, undefined> {
+export function* packetMarkdownLines(p: RequestPacket | PacketPlan): Generator<string, void, undefined> {
+  // Two passes over the addresses (the table, then each one's detail): a plan makes each address once per pass.
+  const addresses = function* () {
+    for (let i = 0; i < p.addresses.length; i++) yield p.addresses.at(i)!;
+  };
   const who = escapeMarkdown(p.recipient.entity);
   const service = p.type !== 'issuer';
   yield `# ${service ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`;
@@ -368,11 +383,11 @@ export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, 
   yield '';
   yield `| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`;
   yield `|---|---|---:|---|---|---:|${service ? '---|' : ''}`;
-  for (const a of p.addresses) {
+  for (const a of addresses()) {
     yield `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
       (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : '');
   }
-  for (const a of p.addresses) {
+  for (const a of addresses()) {
     yield '';
     yield `### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`;
     yield '';
@@ -456,7 +471,7 @@ export function packetFiles(report: TraceReport): PacketFile[] {
 }
 
 /** Each packet's file name without its extension: `<type>-<entity slug>`, numbered from -2 where two would collide. */
-export function packetFileNames(packets: readonly RequestPacket[]): string[] {
+export function packetFileNames(packets: readonly Pick<RequestPacket, 'type' | 'recipient'>[]): string[] {
   const used = new Set<string>();
   return packets.map((p) => {
     let base = `${p.type}-${slug(p.recipient.entity)}`;
