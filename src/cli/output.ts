@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
@@ -9,7 +9,9 @@ import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import type { ReportWriteProgress } from '../report/json-stream.js';
 import { createWriteProgress, megabytes, type WriteFigures } from './progress.js';
 import { getChain } from '../core/chain.js';
-import { writePiecesSync } from '../report/json-stream.js';
+import { linesInPieces } from '../core/pieces.js';
+import { jsonChunks } from '../report/json-stream.js';
+import { packetFileNames, packetMarkdownLines, type RequestPacket } from '../report/packets.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -70,22 +72,31 @@ export function collectExplorer(value: string, previous: string[] = []): string[
 
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out, and its request packets to --packets. */
 export function writeOutput(
-  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles' | 'writeRequestPackets'>,
+  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles' | 'requestPackets'>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
   writeFormat(result, opts, io);
-  if (opts.packets) listPackets(result.writeRequestPackets(opts.packets), opts.quiet ? undefined : (path) => io.stderr.write(`wrote ${path}\n`), io.stderr);
+  if (opts.packets) writePackets(result.requestPackets(), opts.packets, opts.quiet ? undefined : (path) => io.stderr.write(`wrote ${path}\n`), io.stderr);
 }
 
 /**
- * The paths of the packet files written (a trace's, or a saved report's) handed to `list` (none when quiet); a trace
- * that reached no service and left no freezable balance says so on stderr.
+ * Two files (Markdown, JSON) per packet into `dir` (created if missing), each path handed to `list` (none when quiet);
+ * a trace that reached no service and left no freezable balance says so on stderr. Each file is written in pieces: a
+ * freeze request for a token held at hundreds of thousands of addresses is larger than one string can be.
  */
-export function listPackets(paths: readonly string[], list: ((path: string) => void) | undefined, stderr: NodeJS.WritableStream): void {
-  if (!list) return;
-  for (const path of paths) list(path);
-  if (paths.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
+export function writePackets(packets: readonly RequestPacket[], dir: string, list: ((path: string) => void) | undefined, stderr: NodeJS.WritableStream): void {
+  const names = packetFileNames(packets);
+  mkdirSync(dir, { recursive: true });
+  for (const [i, packet] of packets.entries()) {
+    const markdown = join(dir, `${names[i]}.md`);
+    const json = join(dir, `${names[i]}.json`);
+    writePieces(linesInPieces(packetMarkdownLines(packet)), markdown);
+    writePieces(jsonChunks(packet), json);
+    list?.(markdown);
+    list?.(json);
+  }
+  if (list && packets.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
 }
 
 function writeFormat(
@@ -124,7 +135,7 @@ function writeFormat(
       const progress = createWriteProgress(io.stderr, !opts.quiet, 'rows');
       let written: WriteFigures | undefined;
       try {
-        writePiecesSync(path, file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }));
+        writePieces(file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }), path);
       } finally {
         written = progress.done();
       }
@@ -157,9 +168,20 @@ export function madeWhole(format: string, endpoints: number, what: string, make:
 }
 
 /** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */
-function writePieces(pieces: Iterable<string>, file: string | undefined, out: NodeJS.WritableStream): void {
-  if (file) writePiecesSync(file, pieces);
-  else for (const piece of pieces) out.write(piece);
+function writePieces(pieces: Iterable<string | Buffer>, file: string | undefined, out?: NodeJS.WritableStream): void {
+  if (!file) {
+    for (const piece of pieces) out?.write(piece);
+    return;
+  }
+  const fd = openSync(file, 'w');
+  try {
+    for (const piece of pieces) {
+      if (typeof piece === 'string') writeSync(fd, piece);
+      else for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** "N rows, X MB": what a file got. */

@@ -6,7 +6,6 @@ import { AssetRefSchema, EndpointSchema, TraceReportSchema, type Endpoint, type 
 import { isService } from '../core/service.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
-import { MadeList } from './made-list.js';
 import { formatUnits } from '../core/asset.js';
 
 /** An amount of an asset, in base units and for display. */
@@ -294,51 +293,41 @@ export function sumMoney(items: readonly Money[]): Money[] {
 
 /** Request packets for every service entity reached and every issuer of a freezable stablecoin still holding tainted funds. */
 export function buildRequestPackets(report: TraceReport): RequestPacket[] {
-  return packetPlans(report).map((p) => ({ ...p, addresses: p.addresses.all() }));
-}
-
-/**
- * A request packet whose addresses are made when read, none kept (a freeze request may list millions): the same
- * members in the same order, so JSON written from it (json-stream.ts walks a MadeList) has the packet's bytes.
- */
-export type PacketPlan = Omit<RequestPacket, 'addresses'> & { addresses: MadeList<PacketAddress> };
-
-/** buildRequestPackets' packets as plans: totals and victim payments from the endpoint records, addresses on demand. */
-export function packetPlans(report: TraceReport): PacketPlan[] {
-  const plans: PacketPlan[] = [];
+  const packets: RequestPacket[] = [];
   const index = packetIndex(report);
-  const planned = (endpoints: readonly Endpoint[], extra: (i: number) => { inferred?: boolean; service?: boolean } | undefined) => ({
-    totals: sumMoney(endpoints.map((e) => ({ asset: e.asset, amount: e.amount, amountDisplay: e.amountDisplay }))),
-    addresses: new MadeList(endpoints.length, (i) => packetAddress(index, endpoints[i]!, extra(i))),
-    victimPayments: victimPayments(report, endpoints),
-  });
   for (const x of report.exchanges) {
     const type = serviceType(x.category);
-    const found = x.depositAddresses.flatMap((d) => {
+    const endpoints = x.depositAddresses.flatMap((d) => {
       const endpoint = index.endpoints.get(endpointKey(type, d.chain, d.address, d.asset));
       return endpoint ? [{ d, endpoint }] : [];
     });
-    plans.push({
+    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(index, endpoint, { inferred: d.inferred, service: true }));
+    packets.push({
       ...common(report),
       type,
       request: 'disclosure of the account holders behind these deposit addresses and a freeze of the tainted funds',
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
-      ...planned(
-        found.map((f) => f.endpoint),
-        (i) => ({ inferred: found[i]!.d.inferred, service: true }),
+      totals: sumMoney(addresses),
+      addresses,
+      victimPayments: victimPayments(
+        report,
+        endpoints.map((e) => e.endpoint),
       ),
     });
   }
   for (const group of freezeCandidates(report)) {
-    plans.push({
+    const addresses = group.endpoints.map((e) => packetAddress(index, e));
+    packets.push({
       ...common(report),
       type: 'issuer',
       request: 'a freeze of the tainted token balances still held at these addresses',
       recipient: { entity: group.issuer, jurisdictions: [], crossBorder: null, crossBorderReason: 'token issuer: jurisdiction not part of the trace data' },
-      ...planned(group.endpoints, () => undefined),
+      totals: sumMoney(addresses),
+      addresses,
+      victimPayments: victimPayments(report, group.endpoints),
     });
   }
-  return plans;
+  return packets;
 }
 
 /** The packet type of a service entry of the report (`category` absent: an exchange). */
@@ -360,11 +349,7 @@ export function packetToMarkdown(p: RequestPacket): string {
 }
 
 /** The lines of packetToMarkdown, made as they are read (a freeze request may list hundreds of thousands of addresses). */
-export function* packetMarkdownLines(p: RequestPacket | PacketPlan): Generator<string, void, undefined> {
-  // Two passes over the addresses (the table, then each one's detail): a plan makes each address once per pass.
-  const addresses = function* () {
-    for (let i = 0; i < p.addresses.length; i++) yield p.addresses.at(i)!;
-  };
+export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, undefined> {
   const who = escapeMarkdown(p.recipient.entity);
   const service = p.type !== 'issuer';
   yield `# ${service ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`;
@@ -383,11 +368,11 @@ export function* packetMarkdownLines(p: RequestPacket | PacketPlan): Generator<s
   yield '';
   yield `| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`;
   yield `|---|---|---:|---|---|---:|${service ? '---|' : ''}`;
-  for (const a of addresses()) {
+  for (const a of p.addresses) {
     yield `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
       (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : '');
   }
-  for (const a of addresses()) {
+  for (const a of p.addresses) {
     yield '';
     yield `### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`;
     yield '';
@@ -471,7 +456,7 @@ export function packetFiles(report: TraceReport): PacketFile[] {
 }
 
 /** Each packet's file name without its extension: `<type>-<entity slug>`, numbered from -2 where two would collide. */
-export function packetFileNames(packets: readonly Pick<RequestPacket, 'type' | 'recipient'>[]): string[] {
+export function packetFileNames(packets: readonly RequestPacket[]): string[] {
   const used = new Set<string>();
   return packets.map((p) => {
     let base = `${p.type}-${slug(p.recipient.entity)}`;

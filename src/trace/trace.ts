@@ -10,7 +10,6 @@ import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
 import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
 import { buildReport, packetReport, streamedReport } from '../report/build.js';
 import { buildRequestPackets, type RequestPacket } from '../report/packets.js';
-import { writeRequestPacketFiles } from '../report/packet-files.js';
 import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
 import { summaryPieces, type SummaryOptions } from '../report/summary.js';
 import { traceCsvFiles, type CsvFile } from '../report/csv-files.js';
@@ -64,11 +63,6 @@ export interface TraceResult {
    * object would not fit in memory still gets its packets.
    */
   requestPackets(): RequestPacket[];
-  /**
-   * The request packets' files (packetFiles' names and bytes) written into `dir`, created if missing, each in pieces
-   * as its addresses are made, none held; made like `requestPackets()`. Returns the paths written.
-   */
-  writeRequestPackets(dir: string): string[];
 }
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
@@ -112,7 +106,6 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     summaryPieces: (options) => summaryPieces(toWrite(), options),
     csvFiles: () => traceCsvFiles(outcome, report),
     requestPackets: () => buildRequestPackets(report ?? packetReport(outcome)),
-    writeRequestPackets: (dir) => writeRequestPacketFiles(report ?? packetReport(outcome), dir),
   };
   if (outcome.failure instanceof TraceAbortedError) {
     throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });

@@ -305,7 +305,6 @@ describe('chaintrail --format json --out FILE', () => {
       summaryPieces: () => summaryPieces(report),
       csvFiles: () => [],
       requestPackets: () => [],
-      writeRequestPackets: () => [],
     };
     writeOutput(result, { format: 'json' }, { stdout, stderr: new PassThrough() });
     await new Promise((resolve) => setImmediate(resolve));

@@ -17,7 +17,8 @@ import { build, labelRows, planArb } from '../support/shared-deposit-world.js';
 import { formatAddress } from '../../src/core/address.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
 import { writerWorlds } from '../support/bench-world.js';
-import { writeRequestPacketFiles } from '../../src/report/packet-files.js';
+import { PassThrough } from 'node:stream';
+import { writePackets } from '../../src/cli/output.js';
 import { cli } from '../support/cli.js';
 
 describe('request packets', () => {
@@ -211,20 +212,15 @@ describe('request packets from the trace (TraceResult.requestPackets)', () => {
     expect(services).toBeGreaterThan(2);
   });
 
-  it('are written file by file in pieces with the bytes of packetFiles (Markdown lines, JSON chunks), from the trace and from a report', async () => {
+  it('are written file by file in pieces with the bytes of packetFiles (Markdown lines, JSON chunks)', async () => {
     const results = await writerWorlds(2000, 500, 120);
     for (const result of results) {
       const dir = mkdtempSync(join(tmpdir(), 'chaintrail-packet-files-'));
-      // Before the report is read (from the cited endpoint records), then from the report object.
-      const fromTrace = result.writeRequestPackets(join(dir, 'trace'));
-      const fromReport = writeRequestPacketFiles(result.report, join(dir, 'report'));
+      const listed: string[] = [];
+      writePackets(result.requestPackets(), dir, (path) => listed.push(path), new PassThrough());
       const expected = packetFiles(result.report);
-      expect(fromTrace).toEqual(expected.map((f) => join(dir, 'trace', f.name)));
-      expect(fromReport).toEqual(expected.map((f) => join(dir, 'report', f.name)));
-      for (const f of expected) {
-        expect(readFileSync(join(dir, 'trace', f.name), 'utf8')).toBe(f.content);
-        expect(readFileSync(join(dir, 'report', f.name), 'utf8')).toBe(f.content);
-      }
+      expect(listed).toEqual(expected.map((f) => join(dir, f.name)));
+      for (const f of expected) expect(readFileSync(join(dir, f.name), 'utf8')).toBe(f.content);
     }
     // The largest has far more than one piece of text (64 KiB).
     expect(Math.max(...results.flatMap((r) => packetFiles(r.report).map((f) => f.content.length)))).toBeGreaterThan(4 * 64 * 1024);

@@ -4,9 +4,8 @@ import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../core/errors.js';
 import { reportToConversionsCsv, reportToEndpointsCsv } from '../../report/csv.js';
 import { reportToJson } from '../../report/json.js';
-import { readReportFile } from '../../report/packets.js';
-import { writeRequestPacketFiles } from '../../report/packet-files.js';
-import { listPackets } from '../output.js';
+import { buildRequestPackets, readReportFile } from '../../report/packets.js';
+import { writePackets } from '../output.js';
 import { reportToSummary } from '../../report/summary.js';
 import type { CliIo } from '../io.js';
 
@@ -41,7 +40,7 @@ export function registerReportCommand(program: Command, io: CliIo): void {
         '\nExamples:\n  chaintrail report packets --in report.json --out packets/\n',
     )
     .action((opts: { in: string; out: string; quiet?: boolean }) => {
-      listPackets(writeRequestPacketFiles(readReportFile(opts.in), opts.out), opts.quiet ? undefined : (path) => io.stdout.write(`${path}\n`), io.stderr);
+      writePackets(buildRequestPackets(readReportFile(opts.in)), opts.out, opts.quiet ? undefined : (path) => io.stdout.write(`${path}\n`), io.stderr);
     });
 
   report
