@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
@@ -10,7 +10,7 @@ import type { ReportWriteProgress } from '../report/json-stream.js';
 import { createWriteProgress, megabytes, type WriteFigures } from './progress.js';
 import { getChain } from '../core/chain.js';
 import { linesInPieces } from '../core/pieces.js';
-import { jsonChunks } from '../report/json-stream.js';
+import { jsonChunks, writePiecesSync } from '../report/json-stream.js';
 import { packetFileNames, packetMarkdownLines, type RequestPacket } from '../report/packets.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
@@ -169,19 +169,8 @@ export function madeWhole(format: string, endpoints: number, what: string, make:
 
 /** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */
 function writePieces(pieces: Iterable<string | Buffer>, file: string | undefined, out?: NodeJS.WritableStream): void {
-  if (!file) {
-    for (const piece of pieces) out?.write(piece);
-    return;
-  }
-  const fd = openSync(file, 'w');
-  try {
-    for (const piece of pieces) {
-      if (typeof piece === 'string') writeSync(fd, piece);
-      else for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
-    }
-  } finally {
-    closeSync(fd);
-  }
+  if (file) writePiecesSync(file, pieces);
+  else for (const piece of pieces) out?.write(piece);
 }
 
 /** "N rows, X MB": what a file got. */

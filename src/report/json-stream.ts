@@ -98,12 +98,20 @@ export async function writeReportJson(
 
 /** The same bytes written synchronously to a file (the CLI's `--format json --out FILE`). */
 export function writeReportJsonSync(report: TraceReport | StreamedReport, file: string, options: ReportJsonOptions = {}): void {
-  const chunks = reportJsonChunks(report, options);
+  writePiecesSync(file, reportJsonChunks(report, options));
+}
+
+/**
+ * Text or bytes written synchronously to a file (created or replaced) piece by piece as they are made; a failure of
+ * the file (disk full, no permission) is a ReportWriteError naming it.
+ */
+export function writePiecesSync(file: string, pieces: Iterable<string | Buffer>): void {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'w');
-    for (const chunk of chunks) {
-      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+    for (const piece of pieces) {
+      if (typeof piece === 'string') writeSync(fd, piece);
+      else for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
     }
   } catch (error) {
     throw isSystemError(error) ? writeError(file, error) : error;
