@@ -91,8 +91,8 @@ export function writePackets(packets: readonly RequestPacket[], dir: string, lis
   for (const [i, packet] of packets.entries()) {
     const markdown = join(dir, `${names[i]}.md`);
     const json = join(dir, `${names[i]}.json`);
-    writePieces(linesInPieces(packetMarkdownLines(packet)), markdown);
-    writePieces(jsonChunks(packet), json);
+    writePieces(linesInPieces(packetMarkdownLines(packet)), 'the request packet', markdown);
+    writePieces(jsonChunks(packet), 'the request packet', json);
     list?.(markdown);
     list?.(json);
   }
@@ -115,7 +115,7 @@ function writeFormat(
     const onProgress = (p: ReportWriteProgress) => progress.update({ done: p.endpoints, of: p.of, bytes: p.bytes });
     let written: WriteFigures | undefined;
     try {
-      if (format === 'summary') writePieces(result.summaryPieces({ onProgress }), opts.out, io.stdout);
+      if (format === 'summary') writePieces(result.summaryPieces({ onProgress }), 'the summary', opts.out, io.stdout);
       else if (opts.out) result.writeReportSync(opts.out, { onProgress });
       else writeJsonText(result.reportChunks({ onProgress }), io.stdout);
     } finally {
@@ -135,7 +135,7 @@ function writeFormat(
       const progress = createWriteProgress(io.stderr, !opts.quiet, 'rows');
       let written: WriteFigures | undefined;
       try {
-        writePieces(file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }), path);
+        writePieces(file.pieces({ onProgress: (p) => progress.update({ done: p.rows, of: p.of, bytes: p.bytes }) }), file.name, path);
       } finally {
         written = progress.done();
       }
@@ -168,8 +168,8 @@ export function madeWhole(format: string, endpoints: number, what: string, make:
 }
 
 /** Text pieces to a file (created or replaced) or to stdout, each written as it comes. */
-function writePieces(pieces: Iterable<string | Buffer>, file: string | undefined, out?: NodeJS.WritableStream): void {
-  if (file) writePiecesSync(file, pieces);
+function writePieces(pieces: Iterable<string | Buffer>, what: string, file: string | undefined, out?: NodeJS.WritableStream): void {
+  if (file) writePiecesSync(file, pieces, what);
   else for (const piece of pieces) out?.write(piece);
 }
 

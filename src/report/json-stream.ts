@@ -98,14 +98,14 @@ export async function writeReportJson(
 
 /** The same bytes written synchronously to a file (the CLI's `--format json --out FILE`). */
 export function writeReportJsonSync(report: TraceReport | StreamedReport, file: string, options: ReportJsonOptions = {}): void {
-  writePiecesSync(file, reportJsonChunks(report, options));
+  writePiecesSync(file, reportJsonChunks(report, options), 'the JSON report');
 }
 
 /**
  * Text or bytes written synchronously to a file (created or replaced) piece by piece as they are made; a failure of
- * the file (disk full, no permission) is a ReportWriteError naming it.
+ * the file (disk full, no permission) is a ReportWriteError naming `what` and the file.
  */
-export function writePiecesSync(file: string, pieces: Iterable<string | Buffer>): void {
+export function writePiecesSync(file: string, pieces: Iterable<string | Buffer>, what: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'w');
@@ -114,7 +114,7 @@ export function writePiecesSync(file: string, pieces: Iterable<string | Buffer>)
       else for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
     }
   } catch (error) {
-    throw isSystemError(error) ? writeError(file, error) : error;
+    throw isSystemError(error) ? writeError(file, error, what) : error;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -192,10 +192,10 @@ function isSystemError(error: unknown): error is Error {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }
 
-function writeError(name: string, cause: unknown): ReportWriteError {
+function writeError(name: string, cause: unknown, what = 'the JSON report'): ReportWriteError {
   const why = cause instanceof Error ? cause.message : String(cause);
   const code = (cause as { code?: unknown } | undefined)?.code;
-  return new ReportWriteError(`Could not write the JSON report to ${name}: ${why}; check that the place exists, is writable and has space`, {
+  return new ReportWriteError(`Could not write ${what} to ${name}: ${why}; check that the place exists, is writable and has space`, {
     details: { target: name, ...(typeof code === 'string' ? { code } : {}) },
     cause,
   });

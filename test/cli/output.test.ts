@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiDirectedGraph } from 'graphology';
@@ -6,13 +7,15 @@ import { parse as parseGexf } from 'graphology-gexf';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/io.js';
-import { madeWhole, parseExplorerArgs } from '../../src/cli/output.js';
+import { madeWhole, parseExplorerArgs, writeOutput } from '../../src/cli/output.js';
+import { ReportWriteError } from '../../src/report/json-stream.js';
 import { isChaintrailError, ReportTooLargeError } from '../../src/core/errors.js';
 import { TraceReportSchema } from '../../src/core/schema.js';
-import { RequestPacketSchema } from '../../src/report/packets.js';
+import { packetFiles, RequestPacketSchema } from '../../src/report/packets.js';
 import { CONVERSIONS_CSV_HEADER, TRANSFERS_CSV_HEADER } from '../../src/report/csv.js';
 import { cli } from '../support/cli.js';
 import { swapDataset } from '../support/swap-dataset.js';
+import { traceDemo } from '../support/demo-trace.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-cli-'));
 
@@ -199,5 +202,35 @@ describe('outputs made as one string', () => {
       }),
     ).toThrow(other);
     expect(madeWhole('gexf', 1, 'the gexf output', () => 'fits')).toBe('fits');
+  });
+});
+
+describe('outputs written in pieces to a place that cannot take them', () => {
+  it('end with ReportWriteError naming the output and the file (summary, a CSV file, a request packet)', async () => {
+    const result = await traceDemo();
+    const dir = mkdtempSync(join(tmpdir(), 'chaintrail-unwritable-'));
+    const io = { stdout: new PassThrough(), stderr: new PassThrough() };
+    const failure = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        return error as ReportWriteError;
+      }
+      throw new Error('expected the write to fail');
+    };
+    const missing = join(dir, 'no-such-dir', 'summary.txt');
+    const summary = failure(() => writeOutput(result, { format: 'summary', out: missing }, io));
+    expect(summary).toBeInstanceOf(ReportWriteError);
+    expect(summary.shortMessage).toMatch(new RegExp(`^Could not write the summary to ${missing}: ENOENT`));
+    expect(summary.details).toMatchObject({ target: missing, code: 'ENOENT' });
+    // A directory where endpoints.csv is to go.
+    mkdirSync(join(dir, 'csv', 'endpoints.csv'), { recursive: true });
+    const csv = failure(() => writeOutput(result, { format: 'csv', out: join(dir, 'csv') }, io));
+    expect(csv.shortMessage).toMatch(new RegExp(`^Could not write endpoints\\.csv to ${join(dir, 'csv', 'endpoints.csv')}: EISDIR`));
+    const first = packetFiles(result.report)[0]!.name;
+    mkdirSync(join(dir, 'packets', first), { recursive: true });
+    const packets = failure(() => writeOutput(result, { format: 'json', out: join(dir, 'report.json'), packets: join(dir, 'packets') }, io));
+    expect(packets.shortMessage).toContain(`Could not write the request packet to ${join(dir, 'packets', first)}: EISDIR`);
+    expect(isChaintrailError(packets, 'REPORT_WRITE_FAILED')).toBe(true);
   });
 });
