@@ -1,4 +1,4 @@
-import { PIECE_CHARS } from '../core/pieces.js';
+import { linesInPieces } from '../core/pieces.js';
 import type { TraceGraph } from '../engine/graph.js';
 import type { AssetRef, Endpoint, TraceReport } from '../core/schema.js';
 import { conversionEdgeId, conversionEdgeIds, displayAmount, isoTime, reportAssets } from './assets.js';
@@ -39,20 +39,17 @@ function* csvPieces(
   row: (index: number) => readonly Cell[],
   onProgress?: (progress: CsvWriteProgress) => void,
 ): Generator<string, void, undefined> {
-  let piece = `${csvRow(header)}\r\n`;
-  let bytes = 0;
-  for (let i = 0; i < rows; i++) {
-    piece += `${csvRow(row(i))}\r\n`;
-    if (piece.length >= PIECE_CHARS) {
-      bytes += Buffer.byteLength(piece);
-      onProgress?.({ rows: i + 1, of: rows, bytes });
-      yield piece;
-      piece = '';
-    }
+  function* lines(): Generator<string, void, undefined> {
+    yield csvRow(header);
+    for (let i = 0; i < rows; i++) yield csvRow(row(i));
   }
-  bytes += Buffer.byteLength(piece);
-  onProgress?.({ rows, of: rows, bytes });
-  if (piece) yield piece;
+  let bytes = 0;
+  let done = 0;
+  for (const piece of linesInPieces(lines(), '\r\n', (lines) => (done = lines - 1))) {
+    bytes += Buffer.byteLength(piece);
+    onProgress?.({ rows: done, of: rows, bytes });
+    yield piece;
+  }
 }
 
 /** The columns of the endpoints CSV, in order. */

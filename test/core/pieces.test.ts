@@ -17,4 +17,19 @@ describe('linesInPieces', () => {
     );
     expect([...linesInPieces([])]).toEqual([]);
   });
+
+  it('ends lines as asked and says how many lines the pieces handed out so far hold', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `row ${i},${'x'.repeat(i % 97)}`);
+    const counts: number[] = [];
+    const pieces = [...linesInPieces(lines, '\r\n', (n) => counts.push(n))];
+    expect(pieces.join('')).toBe(lines.map((l) => `${l}\r\n`).join(''));
+    expect(counts).toHaveLength(pieces.length);
+    expect(counts.at(-1)).toBe(lines.length);
+    // Each count is the number of lines in the pieces up to and including this one.
+    let seen = 0;
+    pieces.forEach((piece, i) => {
+      seen += piece.split('\r\n').length - 1;
+      expect(counts[i]).toBe(seen);
+    });
+  });
 });
