@@ -6,7 +6,10 @@ import type { TraceResult } from '../trace/trace.js';
 import { graphToGexf } from '../report/gexf.js';
 import { graphToGraphml } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
-import type { ReportWriteProgress } from '../report/json-stream.js';
+import { reportJsonChunks, writeReportJsonSync, type ReportWriteProgress } from '../report/json-stream.js';
+import { reportCsvFiles } from '../report/csv-files.js';
+import { summaryPieces } from '../report/summary.js';
+import type { TraceReport } from '../core/schema.js';
 import { createWriteProgress, megabytes, type WriteFigures } from './progress.js';
 import { getChain } from '../core/chain.js';
 import { linesInPieces } from '../core/pieces.js';
@@ -99,8 +102,44 @@ export function writePackets(packets: readonly RequestPacket[], dir: string, lis
   if (list && packets.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
 }
 
+/** The outputs made from the trace graph, which a JSON report does not hold. */
+const GRAPH_FORMATS = new Set(['html', 'gexf', 'graphml']);
+
+const graphNeeded = (format: string) =>
+  new InvalidInputError(
+    `--format ${format} needs the trace graph, which a JSON report does not hold: run \`chaintrail trace … --format ${format}\` (or demo) instead`,
+    {
+      details: { option: '--format', value: format },
+    },
+  );
+
+/**
+ * A JSON report read back (`report convert`) as summary, json or csv, written in pieces as a trace's are: a report
+ * read from a file can be larger than one string.
+ */
+export function writeReportOutput(
+  readReport: () => TraceReport,
+  opts: OutputOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): void {
+  // Said before the report is read: reading a big one takes minutes.
+  if (GRAPH_FORMATS.has(opts.format)) throw graphNeeded(opts.format);
+  const report = readReport();
+  writeFormat(
+    {
+      report,
+      writeReportSync: (file, options) => writeReportJsonSync(report, file, options),
+      reportChunks: (options) => reportJsonChunks(report, options),
+      summaryPieces: (options) => summaryPieces(report, options),
+      csvFiles: () => reportCsvFiles(report),
+    },
+    opts,
+    io,
+  );
+}
+
 function writeFormat(
-  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles'>,
+  result: Pick<TraceResult, 'report' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles'> & Partial<Pick<TraceResult, 'graph'>>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
@@ -126,7 +165,7 @@ function writeFormat(
   }
   if (format === 'csv') {
     if (!opts.out)
-      throw new InvalidInputError('--format csv writes two files (endpoints.csv, transfers.csv): give a directory with --out DIR', {
+      throw new InvalidInputError('--format csv writes a file per table (endpoints.csv, transfers.csv, conversions.csv): give a directory with --out DIR', {
         details: { option: '--out' },
       });
     mkdirSync(opts.out, { recursive: true });
@@ -144,6 +183,7 @@ function writeFormat(
     return;
   }
   const { report, graph } = result;
+  if (!graph) throw graphNeeded(format);
   const explorers = format === 'html' ? parseExplorerArgs(opts.explorer ?? []) : {};
   const text = madeWhole(format, report.endpoints.length, `the ${format} output`, () =>
     format === 'html' ? reportToHtml(report, graph, { explorers }) : format === 'gexf' ? graphToGexf(graph, report) : graphToGraphml(graph, report),

@@ -91,7 +91,30 @@ export function isoTime(seconds: number): string {
   codes[16] = 0x3a;
   twoDigits(17, rest % 60);
   codes[19] = 0x5a;
-  const text = String.fromCharCode.apply(null, codes);
+  // Each code as its own argument: \`apply\` would copy the array into a fresh one per call.
+  const c = codes;
+  const text = String.fromCharCode(
+    c[0]!,
+    c[1]!,
+    c[2]!,
+    c[3]!,
+    c[4]!,
+    c[5]!,
+    c[6]!,
+    c[7]!,
+    c[8]!,
+    c[9]!,
+    c[10]!,
+    c[11]!,
+    c[12]!,
+    c[13]!,
+    c[14]!,
+    c[15]!,
+    c[16]!,
+    c[17]!,
+    c[18]!,
+    c[19]!,
+  );
   timeKeys[slot] = seconds;
   timeTexts[slot] = text;
   return text;

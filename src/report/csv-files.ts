@@ -49,6 +49,19 @@ export function traceCsvFiles(outcome: TraceOutcome, report: TraceReport | undef
   return files;
 }
 
+/**
+ * The CSV files a report alone gives (endpoints.csv, and conversions.csv when it lists conversions), made in pieces;
+ * transfers.csv needs the trace's edges.
+ */
+export function reportCsvFiles(report: TraceReport): CsvFile[] {
+  const files: CsvFile[] = [
+    { name: 'endpoints.csv', pieces: ({ onProgress } = {}) => endpointsCsvPieces(report.endpoints, endpointCsvColumns(report.endpoints), onProgress) },
+  ];
+  const { conversions } = report;
+  if (conversions) files.push({ name: 'conversions.csv', pieces: ({ onProgress } = {}) => conversionsCsvPieces({ conversions }, onProgress) });
+  return files;
+}
+
 /** The assets endpoint records show, in the report's order, each asset object once (reportAssets keeps the first of a key). */
 function* endpointAssets(outcome: TraceOutcome): Generator<AssetRef, void, undefined> {
   const seen = new Set<AssetRef>();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../core/json-file.js';
 import { z } from 'zod';
 import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
 import { parseInput } from '../core/parse.js';
@@ -466,20 +466,21 @@ export function packetFileNames(packets: readonly RequestPacket[]): string[] {
   });
 }
 
-/** Reads a JSON report written by `--format json` and validates it; anything else is an InvalidInputError naming the file. */
+/**
+ * Reads a JSON report written by `--format json` and validates it; anything else is an InvalidInputError naming the
+ * file. The file is read in pieces (readJsonFile): a report of any size, past what one string holds, is read.
+ */
 export function readReportFile(file: string): TraceReport {
   let raw: unknown;
   try {
-    // A report file is read whole: one past V8's string limit (a trace of millions of transfers) cannot be.
-    const text = withinStringLimit(
-      () => readFileSync(file, 'utf8'),
+    raw = withinStringLimit(
+      () => readJsonFile(file),
       (cause) =>
         new ReportTooLargeError(
-          `Cannot read report ${file}: it is larger than one JavaScript string can be (about 512 MB), and a report file is read whole; write the outputs you need from the trace itself (chaintrail trace … --format summary, json or csv are written in pieces; --packets DIR writes the request packets), or narrow the trace`,
+          `Cannot read report ${file}: one value in it is larger than one JavaScript string can be (about 512 MB); a report written by chaintrail has none, so the file was made or changed elsewhere`,
           { details: { file }, cause },
         ),
     );
-    raw = JSON.parse(text);
   } catch (error) {
     if (error instanceof ReportTooLargeError) throw error;
     throw new InvalidInputError(`Cannot read report ${file}: ${(error as Error).message}`, { details: { file }, cause: error });

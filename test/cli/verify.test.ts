@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -66,6 +67,36 @@ describe('chaintrail verify on a fixture trace', () => {
     const renamed = await cli(['verify', join(dir, 'elsewhere', 'report.json'), '--dataset', join(dir, 'elsewhere', 'copy-of-data.json')]);
     expect(renamed.code).toBe(0);
     expect(renamed.stdout).toContain('1 of 1 answers verified');
+  });
+
+  it('reads a report file longer than one string can be: verify, report packets and report convert as from the same report', { timeout: 120_000 }, async () => {
+    // The same report with whitespace between its endpoint records, past V8's string limit (about 512 MB).
+    const text = readFileSync(join(dir, 'report.json'), 'utf8');
+    const at = text.indexOf('"endpoints": [') + '"endpoints": ['.length;
+    const big = join(dir, 'big.json');
+    const fd = openSync(big, 'w');
+    writeSync(fd, text.slice(0, at));
+    const spaces = Buffer.alloc(2 ** 24, ' ');
+    for (let n = 0; n <= constants.MAX_STRING_LENGTH; n += spaces.length) writeSync(fd, spaces);
+    writeSync(fd, text.slice(at));
+    closeSync(fd);
+    expect(statSync(big).size).toBeGreaterThan(constants.MAX_STRING_LENGTH);
+    try {
+      const verified = await cli(['verify', big]);
+      expect(verified.code).toBe(0);
+      expect(verified.stdout).toContain('1 of 1 answers verified');
+      for (const [name, file] of [['small', join(dir, 'report.json')], ['big', big]] as const) {
+        expect((await cli(['report', 'packets', '--in', file, '--out', join(dir, `packets-${name}`), '--quiet'])).code).toBe(0);
+        expect((await cli(['report', 'convert', '--in', file, '--format', 'csv', '--out', join(dir, `csv-${name}`), '--quiet'])).code).toBe(0);
+      }
+      const files = (d: string) => Object.fromEntries(readdirSync(join(dir, d)).map((f) => [f, readFileSync(join(dir, d, f), 'utf8')]));
+      expect(Object.keys(files('packets-big')).length).toBeGreaterThan(0);
+      expect(files('packets-big')).toEqual(files('packets-small'));
+      expect(Object.keys(files('csv-big'))).toEqual(['endpoints.csv']);
+      expect(files('csv-big')).toEqual(files('csv-small'));
+    } finally {
+      rmSync(big);
+    }
   });
 
   it('exits 5 with a clear message when the report lists nothing that could be checked', async () => {

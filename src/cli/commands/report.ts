@@ -1,12 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { InvalidInputError } from '../../core/errors.js';
-import { reportToConversionsCsv, reportToEndpointsCsv } from '../../report/csv.js';
-import { reportToJson } from '../../report/json.js';
 import { buildRequestPackets, readReportFile } from '../../report/packets.js';
-import { writePackets } from '../output.js';
-import { reportToSummary } from '../../report/summary.js';
+import { writePackets, writeReportOutput } from '../output.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -49,27 +43,10 @@ export function registerReportCommand(program: Command, io: CliIo): void {
     .requiredOption('--in <file>', 'JSON report (chaintrail trace --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['summary', 'json', 'csv', 'html', 'gexf', 'graphml']).default('summary'))
     .option('--out <path>', 'file to write (csv: a directory for endpoints.csv); default stdout')
+    .option('--quiet', 'no progress bar and no list of the files written')
     .addHelpText('after', '\nExamples:\n  chaintrail report convert --in report.json\n  chaintrail report convert --in report.json --format csv --out csv/\n')
-    .action((opts: { in: string; format: string; out?: string }) => {
-      if (opts.format === 'html' || opts.format === 'gexf' || opts.format === 'graphml') {
-        throw new InvalidInputError(
-          `--format ${opts.format} needs the trace graph, which a JSON report does not hold: run \`chaintrail trace … --format ${opts.format}\` (or demo) instead`,
-          { details: { option: '--format', value: opts.format } },
-        );
-      }
-      const r = readReportFile(opts.in);
-      if (opts.format === 'csv') {
-        if (!opts.out) throw new InvalidInputError('--format csv needs --out DIR (endpoints.csv is written there)', { details: { option: '--out' } });
-        mkdirSync(opts.out, { recursive: true });
-        writeFileSync(join(opts.out, 'endpoints.csv'), reportToEndpointsCsv(r));
-        if (r.conversions) writeFileSync(join(opts.out, 'conversions.csv'), reportToConversionsCsv(r));
-        io.stderr.write(
-          `wrote ${join(opts.out, 'endpoints.csv')}${r.conversions ? ` and ${join(opts.out, 'conversions.csv')}` : ''} (transfers.csv needs the trace graph: trace --format csv)\n`,
-        );
-        return;
-      }
-      const text = opts.format === 'json' ? reportToJson(r) : reportToSummary(r);
-      if (opts.out) writeFileSync(opts.out, text);
-      else io.stdout.write(text);
+    .action((opts: { in: string; format: string; out?: string; quiet?: boolean }) => {
+      writeReportOutput(() => readReportFile(opts.in), opts, io);
+      if (opts.format === 'csv' && !opts.quiet) io.stderr.write('(transfers.csv needs the trace graph: trace --format csv)\n');
     });
 }
