@@ -108,6 +108,20 @@ CREATE INDEX trace_address_payments_payment ON trace_address_payments (payment_i
     name: 'index reached-address payments by address (convergence victims)',
     sql: 'CREATE INDEX trace_address_payments_address ON trace_address_payments (chain, address, trace_id);',
   },
+  {
+    version: 3,
+    name: "a trace's report in parts (a big trace's is longer than one value can be)",
+    sql: `
+CREATE TABLE trace_report_parts (
+  trace_id {BIGINT} NOT NULL REFERENCES traces(id) ON DELETE CASCADE,
+  part INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (trace_id, part)
+);
+INSERT INTO trace_report_parts (trace_id, part, text) SELECT id, 0, report FROM traces;
+UPDATE traces SET report = '';
+`,
+  },
 ];
 
 export function migrationSql(migration: Migration, dialect: Dialect): string {

@@ -36,13 +36,39 @@ export interface JsonFileOptions {
  * naming the byte where it was found.
  */
 export function readJsonFile(file: string, options: JsonFileOptions = {}): unknown {
-  const reader = new PieceReader(openSync(file, 'r'), options.readBytes ?? READ_BYTES);
+  const fd = openSync(file, 'r');
   try {
-    return reader.document();
+    return new PieceReader((into, at, length) => readSync(fd, into, at, length, null), options.readBytes ?? READ_BYTES).document();
   } finally {
-    reader.close();
+    closeSync(fd);
   }
 }
+
+/**
+ * The value of the JSON text made of `pieces` (their bytes, or strings as UTF-8, one after another), read as
+ * readJsonFile reads a file: a text stored in parts (a case database's report) is never joined into one string.
+ */
+export function readJsonPieces(pieces: Iterable<Uint8Array | string>, options: JsonFileOptions = {}): unknown {
+  const next = pieces[Symbol.iterator]();
+  let piece: Uint8Array | undefined;
+  let used = 0;
+  const fill = (into: Buffer, at: number, length: number): number => {
+    while (!piece || used === piece.length) {
+      const step = next.next();
+      if (step.done) return 0;
+      piece = typeof step.value === 'string' ? Buffer.from(step.value, 'utf8') : step.value;
+      used = 0;
+    }
+    const n = Math.min(length, piece.length - used);
+    into.set(piece.subarray(used, used + n), at);
+    used += n;
+    return n;
+  };
+  return new PieceReader(fill, options.readBytes ?? READ_BYTES).document();
+}
+
+/** Reads up to `length` bytes of the text into `into` at `at`; 0 at its end. */
+type Fill = (into: Buffer, at: number, length: number) => number;
 
 class PieceReader {
   private buf: Buffer;
@@ -57,14 +83,10 @@ class PieceReader {
   private eof = false;
 
   constructor(
-    private readonly fd: number,
+    private readonly fill: Fill,
     readBytes: number,
   ) {
     this.buf = Buffer.allocUnsafe(readBytes);
-  }
-
-  close(): void {
-    closeSync(this.fd);
   }
 
   document(): unknown {
@@ -240,7 +262,7 @@ class PieceReader {
     this.at -= keepFrom;
     if (this.mark >= 0) this.mark -= keepFrom;
     this.end = kept;
-    const n = readSync(this.fd, this.buf, kept, this.buf.length - kept, null);
+    const n = this.fill(this.buf, kept, this.buf.length - kept);
     if (n === 0) {
       this.eof = true;
       return false;
@@ -251,7 +273,7 @@ class PieceReader {
 
   /** A SyntaxError at the current position. */
   private syntax(message: string): SyntaxError {
-    return new SyntaxError(`${message} at byte ${this.offset + this.at} of the file`);
+    return new SyntaxError(`${message} at byte ${this.offset + this.at}`);
   }
 
   /** The SyntaxError for byte `taken` (-1: the file's end), just taken where something else was expected. */

@@ -9,7 +9,8 @@ import { parse as parseGraphml } from 'graphology-graphml';
 import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import { loadLabelFiles } from '../../src/labels/load.js';
 import { formatAddress } from '../../src/core/address.js';
-import { InvalidInputError, isChaintrailError, ReportTooLargeError } from '../../src/core/errors.js';
+import { InvalidInputError, isChaintrailError } from '../../src/core/errors.js';
+import { reportToJson } from '../../src/report/json.js';
 import { CaseStoreError, ComplaintImportError } from '../../src/cases/errors.js';
 import { addPayments, importComplaints } from '../../src/cases/import.js';
 import { openCaseStore, type CaseStore, type ConvergenceEntry } from '../../src/cases/store.js';
@@ -351,7 +352,7 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
       }
     }, 120_000);
 
-    it('refuses an invalid case, a report too large to keep and a damaged stored report with typed one-line errors naming what and where', async () => {
+    it('refuses an invalid case and a damaged stored report with typed one-line errors naming what and where, and keeps a long report in parts', async () => {
       const freshTarget = await open();
       const fresh = await openCaseStore({ target: freshTarget, env: {} });
       const raw = await rawDriver(freshTarget);
@@ -372,17 +373,20 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
         const reference = world.cases[0]!.reference;
         const report = (await store.latestTrace(reference))!.report;
         await fresh.addCase({ reference });
+        // A report is kept in parts of 8 MiB of its JSON, never as one value: one of several parts reads back whole.
+        // A run of two-byte characters across the first part's end, one cut in half there (parts hold whole characters).
+        const run = 'é'.repeat(12 * 2 ** 20);
+        const text = reportToJson({ ...report, notes: [run] });
+        const runStart = Buffer.byteLength(text.slice(0, text.indexOf(run)));
+        const long = { ...report, notes: [(2 ** 23 - runStart) % 2 === 0 ? `x${run}` : run] };
+        const longId = await fresh.saveTrace(reference, { options: {}, report: long, reached: [] });
+        const parts = await raw.all<{ n: number }>('SELECT COUNT(*) AS n FROM trace_report_parts WHERE trace_id = ?', [longId]);
+        expect(Number(parts[0]!.n)).toBe(Math.ceil(Buffer.byteLength(reportToJson(long)) / 2 ** 23));
+        expect(Number(parts[0]!.n)).toBeGreaterThan(2);
+        expect((await fresh.latestTrace(reference))?.report).toEqual(long);
         const id = await fresh.saveTrace(reference, { options: {}, report, reached: [] });
         expect((await fresh.latestTrace(reference))?.report).toEqual(report);
-        // A report too large for one JSON value (V8's own limit, near 512 MB): a one-line error, and nothing stored.
-        const big = 'x'.repeat(2 ** 28 + 64);
-        const tooLarge = await fresh.saveTrace(reference, { options: {}, report: { ...report, notes: [big, big] }, reached: [] }).catch((e: unknown) => e);
-        expect(tooLarge).toBeInstanceOf(ReportTooLargeError);
-        expect((tooLarge as ReportTooLargeError).shortMessage).toMatch(
-          new RegExp(`^The report of this trace \\(${report.endpoints.length} endpoints\\) is larger than one JavaScript string can be .*nothing was stored`),
-        );
-        expect((await fresh.latestTrace(reference))?.report).toEqual(report);
-        await raw.run('UPDATE traces SET report = ? WHERE id = ?', [JSON.stringify({ ...report, endpoints: 'lost' }), id]);
+        await raw.run('UPDATE trace_report_parts SET text = ? WHERE trace_id = ?', [JSON.stringify({ ...report, endpoints: 'lost' }), id]);
         for (const read of [() => fresh.latestTrace(reference), () => fresh.latestTraces()]) {
           const damaged = await read().catch((e: unknown) => e);
           expect(damaged).toBeInstanceOf(CaseStoreError);
@@ -393,6 +397,36 @@ export function caseStoreSuite(name: string, open: () => Promise<string>): void 
       } finally {
         await raw.close();
         await fresh.close();
+      }
+    });
+
+    it('moves the reports of a store made by schema 2 into parts when it is opened', async () => {
+      const target = await open();
+      const raw = await rawDriver(target);
+      try {
+        const reference = world.cases[0]!.reference;
+        const report = (await store.latestTrace(reference))!.report;
+        const first = await openCaseStore({ target, env: {} });
+        await first.addCase({ reference });
+        await first.saveTrace(reference, { options: {}, report, reached: [] });
+        await first.close();
+        // The store as schema 2 left it: each report one value in traces.report.
+        for (const { id } of await raw.all<{ id: number }>('SELECT id FROM traces')) {
+          const parts = await raw.all<{ text: string }>('SELECT text FROM trace_report_parts WHERE trace_id = ? ORDER BY part', [id]);
+          await raw.run('UPDATE traces SET report = ? WHERE id = ?', [parts.map((p) => p.text).join(''), id]);
+        }
+        await raw.exec('DROP TABLE trace_report_parts');
+        await raw.run('DELETE FROM schema_versions WHERE version = 3');
+        const again = await openCaseStore({ target, env: {} });
+        try {
+          expect((await again.stats()).schemaVersion).toBe(SCHEMA_VERSION);
+          expect((await again.latestTrace(reference))?.report).toEqual(report);
+          expect(await raw.all("SELECT id FROM traces WHERE report <> ''")).toEqual([]);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await raw.close();
       }
     });
 

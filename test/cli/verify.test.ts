@@ -85,7 +85,10 @@ describe('chaintrail verify on a fixture trace', () => {
       const verified = await cli(['verify', big]);
       expect(verified.code).toBe(0);
       expect(verified.stdout).toContain('1 of 1 answers verified');
-      for (const [name, file] of [['small', join(dir, 'report.json')], ['big', big]] as const) {
+      for (const [name, file] of [
+        ['small', join(dir, 'report.json')],
+        ['big', big],
+      ] as const) {
         expect((await cli(['report', 'packets', '--in', file, '--out', join(dir, `packets-${name}`), '--quiet'])).code).toBe(0);
         expect((await cli(['report', 'convert', '--in', file, '--format', 'csv', '--out', join(dir, `csv-${name}`), '--quiet'])).code).toBe(0);
       }

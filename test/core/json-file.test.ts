@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readJsonFile } from '../../src/core/json-file.js';
+import { readJsonFile, readJsonPieces } from '../../src/core/json-file.js';
 import { reportToJson } from '../../src/report/json.js';
 import { traceDemo } from '../support/demo-trace.js';
 
@@ -92,13 +92,29 @@ describe('readJsonFile', () => {
   });
 
   it('names the byte where the JSON goes wrong, and the end of a text cut short', () => {
-    expect(readBack('{"a": [1, 2] "b": 3}', 4).error).toMatchObject({ message: "Expected ',' or '}' after a member at byte 13 of the file" });
-    expect(readBack('[1, 2', 4).error).toMatchObject({ message: 'Unexpected end of JSON input at byte 5 of the file' });
-    expect(readBack('[1, 2}', 4).error).toMatchObject({ message: "Expected ',' or ']' after an element at byte 5 of the file" });
+    expect(readBack('{"a": [1, 2] "b": 3}', 4).error).toMatchObject({ message: "Expected ',' or '}' after a member at byte 13" });
+    expect(readBack('[1, 2', 4).error).toMatchObject({ message: 'Unexpected end of JSON input at byte 5' });
+    expect(readBack('[1, 2}', 4).error).toMatchObject({ message: "Expected ',' or ']' after an element at byte 5" });
     expect(readBack('{"a": {"b": [1}}', 4).error).toMatchObject({ message: expect.stringMatching(/\(in the value at byte 12\)$/) });
-    expect(readBack('', 4).error).toMatchObject({ message: 'Unexpected end of JSON input at byte 0 of the file' });
-    expect(readBack('\u0000', 4).error).toMatchObject({ message: 'Unexpected byte 0x00 where a JSON value should start at byte 0 of the file' });
-    expect(readBack('[1] 2', 4).error).toMatchObject({ message: 'Unexpected data after the JSON value at byte 4 of the file' });
+    expect(readBack('', 4).error).toMatchObject({ message: 'Unexpected end of JSON input at byte 0' });
+    expect(readBack('\u0000', 4).error).toMatchObject({ message: 'Unexpected byte 0x00 where a JSON value should start at byte 0' });
+    expect(readBack('[1] 2', 4).error).toMatchObject({ message: 'Unexpected data after the JSON value at byte 4' });
+  });
+
+  it('reads a text given in pieces (bytes cut anywhere, or strings) as JSON.parse reads it joined', () => {
+    const cuts = fc.record({ layout: layouts, cuts: fc.array(fc.nat(), { maxLength: 12 }), strings: fc.boolean() });
+    fc.assert(
+      fc.property(cuts, ({ layout, cuts, strings }) => {
+        const text = JSON.stringify(layout.value, null, layout.indent);
+        // Strings are cut between characters; bytes anywhere, inside a character's UTF-8 too.
+        const whole = strings ? text : Buffer.from(text, 'utf8');
+        const at = [...new Set(cuts.map((c) => c % (whole.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((from, i) => whole.slice(from, i < at.length ? at[i] : whole.length));
+        if (strings && pieces.some((p) => /^[\udc00-\udfff]|[\ud800-\udbff]$/.test(p as string))) return;
+        expectSame(readJsonPieces(pieces as (string | Uint8Array)[], { readBytes: layout.readBytes }), JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps "__proto__" an own member, as JSON.parse does, at every level', () => {

@@ -1,7 +1,9 @@
 /** SQL of the `traces`, `trace_addresses` and `trace_address_payments` tables: saving a trace, reading the latest ones. */
 import { parseInput } from '../../core/parse.js';
 import { TraceReportSchema, type TraceReport } from '../../core/schema.js';
-import { ReportTooLargeError, withinStringLimit } from '../../core/errors.js';
+import { StringDecoder } from 'node:string_decoder';
+import { readJsonPieces } from '../../core/json-file.js';
+import { reportJsonChunks } from '../../report/json-stream.js';
 import { CaseStoreError } from '../errors.js';
 import type { SaveTraceInput, StoredTrace } from '../records.js';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../sql.js';
@@ -12,14 +14,35 @@ interface TraceRow {
   reference: string;
   created_at: string;
   options: string;
-  report: string;
   sources: string;
   complete: number;
 }
 
-/** A stored trace, its report checked against the report schema (a damaged one is a CaseStoreError, never half-read). */
-function traceOf(r: TraceRow): StoredTrace {
-  const report = parseInput(TraceReportSchema, JSON.parse(r.report), `Stored trace ${r.id} of case ${r.reference} is not a valid report`, {
+/** Bytes of a report's JSON per stored part: far below what one value can be in either database, few rows a trace. */
+const PART_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A stored trace, its report read from its parts (never joined into one string: a big trace's is longer than one
+ * can be) and checked against the report schema (a damaged one is a CaseStoreError, never half-read).
+ */
+async function traceOf(db: SqlExecutor, r: TraceRow): Promise<StoredTrace> {
+  const what = `Stored trace ${r.id} of case ${r.reference} is not a valid report`;
+  const parts = await db.all<{ text: string } | undefined>('SELECT text FROM trace_report_parts WHERE trace_id = ? ORDER BY part', [r.id]);
+  // Each part let go once read.
+  function* texts(): Generator<string, void, undefined> {
+    for (let i = 0; i < parts.length; i++) {
+      const text = parts[i]!.text;
+      parts[i] = undefined;
+      yield text;
+    }
+  }
+  let raw: unknown;
+  try {
+    raw = readJsonPieces(texts());
+  } catch (error) {
+    throw new CaseStoreError(`${what}: ${(error as Error).message}`, { details: { trace: r.id }, cause: error });
+  }
+  const report = parseInput(TraceReportSchema, raw, what, {
     details: { trace: r.id },
     error: (message, details) => new CaseStoreError(message, { details }),
   });
@@ -34,18 +57,20 @@ function traceOf(r: TraceRow): StoredTrace {
   };
 }
 
-const TRACE_SELECT = 'SELECT t.id, c.reference, t.created_at, t.options, t.report, t.sources, t.complete FROM traces t JOIN cases c ON c.id = t.case_id';
+const TRACE_SELECT = 'SELECT t.id, c.reference, t.created_at, t.options, t.sources, t.complete FROM traces t JOIN cases c ON c.id = t.case_id';
 
 /** The case's latest trace, if it has one. */
 export async function latestTrace(db: SqlExecutor, caseId: number): Promise<StoredTrace | undefined> {
   const rows = await db.all<TraceRow>(`${TRACE_SELECT} WHERE t.case_id = ? ORDER BY t.id DESC LIMIT 1`, [caseId]);
-  return rows[0] ? traceOf(rows[0]) : undefined;
+  return rows[0] ? traceOf(db, rows[0]) : undefined;
 }
 
 /** The latest trace of every case that has one, by case reference. */
 export async function latestTraces(db: SqlExecutor): Promise<StoredTrace[]> {
   const rows = await db.all<TraceRow>(`${TRACE_SELECT} WHERE t.id IN (SELECT MAX(id) FROM traces GROUP BY case_id) ORDER BY c.reference`);
-  return rows.map(traceOf);
+  const traces: StoredTrace[] = [];
+  for (const row of rows) traces.push(await traceOf(db, row));
+  return traces;
 }
 
 /**
@@ -55,10 +80,14 @@ export async function latestTraces(db: SqlExecutor): Promise<StoredTrace[]> {
 export async function insertTrace(db: SqlDriver, caseId: number, paymentIds: ReadonlyMap<string, number>, trace: SaveTraceInput): Promise<number> {
   return db.transaction(async (tx) => {
     const created = await tx.all<{ id: number }>(
-      'INSERT INTO traces (case_id, options, report, sources, complete, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
-      [caseId, JSON.stringify(trace.options ?? {}), reportText(trace.report), JSON.stringify(trace.report.sources), trace.report.complete ? 1 : 0, nowIso()],
+      // (The report column of schema 1 and 2 stays empty: the report is in trace_report_parts.)
+      "INSERT INTO traces (case_id, options, report, sources, complete, created_at) VALUES (?, ?, '', ?, ?, ?) RETURNING id",
+      [caseId, JSON.stringify(trace.options ?? {}), JSON.stringify(trace.report.sources), trace.report.complete ? 1 : 0, nowIso()],
     );
     const traceId = Number(created[0]!.id);
+    let part = 0;
+    for (const text of reportParts(trace.report))
+      await tx.run('INSERT INTO trace_report_parts (trace_id, part, text) VALUES (?, ?, ?)', [traceId, part++, text]);
     await insertMany(
       tx,
       'INSERT INTO trace_addresses (trace_id, chain, address, asset, token_address, symbol, decimals, amount, first_seen, last_seen, hops, role, entity, category)',
@@ -92,14 +121,10 @@ export async function insertTrace(db: SqlDriver, caseId: number, paymentIds: Rea
   });
 }
 
-/** A report as the traces table keeps it: one JSON value, which a trace of millions of transfers can be too large for. */
-function reportText(report: TraceReport): string {
-  return withinStringLimit(
-    () => JSON.stringify(report),
-    (cause) =>
-      new ReportTooLargeError(
-        `The report of this trace (${report.endpoints.length.toLocaleString('en-US')} endpoints) is larger than one JavaScript string can be (about 512 MB), and the case database keeps a trace's report as one value: nothing was stored; narrow the trace (hops, address budget, minimum value), or trace it with chaintrail trace --format json or summary, which are written in pieces`,
-        { details: { endpoints: report.endpoints.length }, cause },
-      ),
-  );
+/** The report's JSON (reportToJson's text) in parts of PART_BYTES, each cut between characters. */
+function* reportParts(report: TraceReport): Generator<string, void, undefined> {
+  const decoder = new StringDecoder('utf8');
+  for (const chunk of reportJsonChunks(report, { chunkBytes: PART_BYTES })) yield decoder.write(chunk);
+  const rest = decoder.end();
+  if (rest) yield rest;
 }
