@@ -1,4 +1,4 @@
-/** SQL of the `traces`, `trace_addresses` and `trace_address_payments` tables: saving a trace, reading the latest ones. */
+/** SQL of the `traces`, `trace_report_parts`, `trace_addresses` and `trace_address_payments` tables: saving a trace, reading the latest ones. */
 import { parseInput } from '../../core/parse.js';
 import { TraceReportSchema, type TraceReport } from '../../core/schema.js';
 import { StringDecoder } from 'node:string_decoder';
