@@ -11,7 +11,8 @@ import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
 import { conservation } from './conservation.js';
 import { conversionSection } from './conversions.js';
-import { reportEndpoint } from './endpoint.js';
+import { reportEndpoint, summaryEndpoint } from './endpoint.js';
+import type { SummaryReport } from './summary.js';
 import { MadeList } from './made-list.js';
 import { AddressNames } from './names.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
@@ -82,6 +83,11 @@ export function streamedReport(outcome: TraceOutcome): StreamedReport {
   return assemble(outcome, endpointRecords);
 }
 
+/** The streamed report's sections, its endpoint records without the request detail (inflows, outflows, victims) endpoints.csv does not show. */
+export function csvReport(outcome: TraceOutcome): StreamedReport {
+  return assemble(outcome, (list, caseJurisdiction) => endpointRecords(list, caseJurisdiction, false));
+}
+
 /** The report's sections in their documented order, its endpoint records made by `records`. */
 function assemble<E>(
   outcome: TraceOutcome,
@@ -115,10 +121,18 @@ function assemble<E>(
   };
 }
 
+/** The report's sections as `streamedReport` gives them, each endpoint record with only the fields the summary shows. */
+export function summaryReport(outcome: TraceOutcome): SummaryReport {
+  return assemble(outcome, (list) => {
+    const names = new AddressNames();
+    return new MadeList(list.length, (i) => summaryEndpoint(list[i]!, names));
+  });
+}
+
 /** The endpoint records, each made when read (the report object reads them all once), names shown once per flow node. */
-function endpointRecords(list: readonly EndpointData[], caseJurisdiction: string | undefined): MadeList<TraceReport['endpoints'][number]> {
+function endpointRecords(list: readonly EndpointData[], caseJurisdiction: string | undefined, detail = true): MadeList<TraceReport['endpoints'][number]> {
   const names = new AddressNames();
-  return new MadeList(list.length, (i) => reportEndpoint(list[i]!, caseJurisdiction, names));
+  return new MadeList(list.length, (i) => reportEndpoint(list[i]!, caseJurisdiction, names, detail));
 }
 
 /** The settings the trace ran with; bridge settings only when they applied. */

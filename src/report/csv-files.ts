@@ -2,7 +2,7 @@ import type { AssetRef, TraceReport } from '../core/schema.js';
 import { nodeIdentity, TraceEdges, type NodeIdentity } from '../engine/graph.js';
 import type { TraceOutcome } from '../engine/run.js';
 import { assetsByGraphKey, conversionEdgeIds, reportAssets } from './assets.js';
-import { sortEndpoints, streamedReport } from './build.js';
+import { csvReport, sortEndpoints } from './build.js';
 import { endpointCsvColumns, endpointsCsvPieces, conversionsCsvPieces, transfersCsvPieces, type CsvWriteProgress, type TransferEdgeList } from './csv.js';
 import { statesDepositConfidence, statesLabelSource } from './endpoint.js';
 import { reportAsset } from './figures.js';
@@ -20,7 +20,7 @@ export interface CsvFile {
  * edges without building the graph. What endpoints.csv's header needs from every endpoint is read from the trace.
  */
 export function traceCsvFiles(outcome: TraceOutcome, report: TraceReport | undefined): CsvFile[] {
-  const shown = report ?? streamedReport(outcome);
+  const shown = report ?? csvReport(outcome);
   const files: CsvFile[] = [
     {
       name: 'endpoints.csv',

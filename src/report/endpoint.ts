@@ -12,8 +12,9 @@ import { amountText, money, reportAsset } from './figures.js';
 import type { AddressNames } from './names.js';
 
 /** One endpoint as the report writes it. Fields added one by one in the documented order: the same JSON as a literal
- * with conditional spreads, built without a spread per optional field (a report can hold hundreds of thousands). */
-export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined, names: AddressNames): Endpoint {
+ * with conditional spreads, built without a spread per optional field (a report can hold hundreds of thousands).
+ * `detail` false leaves out what a request needs (inflows, outflows, victims, unattributed): endpoints.csv shows none. */
+export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined, names: AddressNames, detail = true): Endpoint {
   const address = names.address(e.chain, e.address, e.inflowEdges[0]?.transfer);
   const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address };
   if (e.label) {
@@ -42,8 +43,31 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   out.lastSeen = isoTime(e.lastSeen);
   out.txs = e.txs;
   out.path = e.path;
-  if (requestable(e)) requestDetail(e, out, names);
+  if (detail && requestable(e)) requestDetail(e, out, names);
   return out as unknown as Endpoint;
+}
+
+/** The fields of an endpoint record the summary shows (summary.ts). */
+export type SummaryEndpoint = Pick<Endpoint, 'kind' | 'reason' | 'chain' | 'address' | 'entity' | 'freezable' | 'bridge' | 'asset' | 'amountDisplay' | 'hops'>;
+
+/**
+ * Those fields alone, with the values `reportEndpoint` gives them: a summary written from the trace makes no tx
+ * lists, paths or movement rows it would not show (at 10 M transfers they were most of its time).
+ */
+export function summaryEndpoint(e: EndpointData, names: AddressNames): SummaryEndpoint {
+  const out: SummaryEndpoint = {
+    kind: e.kind,
+    reason: e.reason,
+    chain: e.chain,
+    address: names.address(e.chain, e.address, e.inflowEdges[0]?.transfer),
+    asset: names.asset(e.asset),
+    amountDisplay: formatUnits(e.amount, e.asset.decimals),
+    hops: e.hops,
+  };
+  if (e.label) out.entity = e.label.entity;
+  if (e.freezable) out.freezable = { issuer: e.freezable.issuer };
+  if (e.bridge) out.bridge = reportBridge(e.chain, e.bridge);
+  return out;
 }
 
 /** Whether an endpoint's record gives its label's source and licence (labelSource, labelLicence). */

@@ -1,4 +1,5 @@
-import type { Endpoint, TraceReport } from '../core/schema.js';
+import type { TraceReport } from '../core/schema.js';
+import type { SummaryEndpoint } from './endpoint.js';
 import { append, largest } from '../core/lists.js';
 import { linesInPieces } from '../core/pieces.js';
 import type { ReportWriteProgress } from './json-stream.js';
@@ -9,7 +10,7 @@ type Cell = string;
  * A report whose endpoint records may be made as they are read: the report object, or the one a trace result streams
  * (report/build.ts `streamedReport`: its endpoints a MadeList). The summary reads each record once.
  */
-export type SummaryReport = Omit<TraceReport, 'endpoints'> & { endpoints: { readonly length: number; at(index: number): Endpoint | undefined } };
+export type SummaryReport = Omit<TraceReport, 'endpoints'> & { endpoints: { readonly length: number; at(index: number): SummaryEndpoint | undefined } };
 
 /** A table's lines: the header, a rule, a line per row (columns as wide as their widest cell). */
 function* table(headers: Cell[], rows: Cell[][], rightAligned: number[] = []): Generator<string, void, undefined> {
@@ -200,7 +201,7 @@ function* crossingLines(rows: EndpointRows): Generator<string, void, undefined> 
   yield* table(['bridge', 'deposit tx', 'deposit id', 'to chain', 'recipient', 'continued'], rows.crossings);
 }
 
-type BridgeDeposit = NonNullable<NonNullable<Endpoint['bridge']>['deposits']>[number];
+type BridgeDeposit = NonNullable<NonNullable<SummaryEndpoint['bridge']>['deposits']>[number];
 
 function crossingRow(bridge: string, d: BridgeDeposit): Cell[] {
   return [

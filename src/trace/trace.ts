@@ -8,7 +8,7 @@ import { createBridgeRegistry, resolveBridgeDefinitions } from '../heuristics/br
 import { runTrace, type TraceProgress, type TraceRunStats } from '../engine/run.js';
 import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
 import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
-import { buildReport, packetReport, streamedReport } from '../report/build.js';
+import { buildReport, packetReport, streamedReport, summaryReport } from '../report/build.js';
 import { buildRequestPackets, type RequestPacket } from '../report/packets.js';
 import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
 import { summaryPieces, type SummaryOptions } from '../report/summary.js';
@@ -103,7 +103,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     writeReport: (target, options) => writeReportJson(toWrite(), target, options),
     writeReportSync: (file, options) => writeReportJsonSync(toWrite(), file, options),
     reportChunks: (options) => reportJsonChunks(toWrite(), options),
-    summaryPieces: (options) => summaryPieces(toWrite(), options),
+    summaryPieces: (options) => summaryPieces(report ?? summaryReport(outcome), options),
     csvFiles: () => traceCsvFiles(outcome, report),
     requestPackets: () => buildRequestPackets(report ?? packetReport(outcome)),
   };

@@ -215,12 +215,15 @@ function expectCrossChainReport(r: TraceReport) {
 
 describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
   it('follows the victim payment into the bridge on chain A and continues on chain B from the recipient', async () => {
-    const { report, graph } = await trace({
+    const result = await trace({
       adapters: [rpcA, rpcB],
       labels: exchangeLabel(),
       seeds: [{ chain: w.a.chain, tx: w.tx.seed!.transactionHash }],
       bridges: w.bridges,
     });
+    // The summary written before the report is read (its endpoint records made with the summary's fields alone).
+    const streamed = [...result.summaryPieces()].join('');
+    const { report, graph } = result;
     expect(() => TraceReportSchema.parse(report)).not.toThrow();
     expectCrossChainReport(report);
     // The graph joins the chains: the bridge on A hands over to the relayer on B, who delivered to the recipient.
@@ -235,6 +238,7 @@ describe('a two-chain trace across a bridge', { timeout: 180_000 }, () => {
     });
     expect(graph.hasEdge(`${w.b.chain}|${w.who.relayer.toLowerCase()}`, `${w.b.chain}|${w.who.recipient.toLowerCase()}`)).toBe(true);
     const summary = reportToSummary(report);
+    expect(streamed).toBe(summary);
     expect(summary).toMatch(/Bridge crossings/);
     expect(summary).toMatch(
       /Test SpokePool \(A\)\s+0x[0-9a-f]{8}…[0-9a-f]{8}\s+1\s+evm:1338\s+0x[0-9a-fA-F]{40}\s+7990 USDT in 0x[0-9a-f]{8}…[0-9a-f]{8} \(deposit id\)/,
