@@ -77,27 +77,31 @@ class HaircutLedger extends BalanceLedger {
 }
 
 class FifoLedger implements Ledger {
-  // Lots as parallel arrays with a moving head: O(1) amortized per operation, no shifting.
+  // Lots as parallel arrays with a moving head: O(1) amortized per operation, no shifting. The balance and taint are
+  // summed from the lots when read (the engine reads the taint once per replay), not kept up to date on every
+  // deposit and withdrawal: each update of a bigint makes a new one.
   private amounts: bigint[] = [];
   private taints: bigint[] = [];
   private head = 0;
-  balance = 0n;
-  taint = 0n;
+
+  get balance(): bigint {
+    return sumFrom(this.amounts, this.head);
+  }
+
+  get taint(): bigint {
+    return sumFrom(this.taints, this.head);
+  }
 
   reset(): void {
     this.amounts.length = 0;
     this.taints.length = 0;
     this.head = 0;
-    this.balance = 0n;
-    this.taint = 0n;
   }
 
   deposit(amount: bigint, taint: bigint): void {
     if (amount === 0n) return;
     this.amounts.push(amount);
     this.taints.push(taint);
-    this.balance += amount;
-    this.taint += taint;
   }
 
   withdraw(amount: bigint): bigint {
@@ -124,8 +128,12 @@ class FifoLedger implements Ledger {
       this.taints = this.taints.slice(this.head);
       this.head = 0;
     }
-    this.taint -= taken;
-    this.balance = amount >= this.balance ? 0n : this.balance - amount;
     return taken;
   }
+}
+
+function sumFrom(values: readonly bigint[], from: number): bigint {
+  let sum = 0n;
+  for (let i = from; i < values.length; i++) sum += values[i]!;
+  return sum;
 }
