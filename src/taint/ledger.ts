@@ -46,7 +46,7 @@ abstract class BalanceLedger implements Ledger {
   taint = 0n;
   deposit(amount: bigint, taint: bigint): void {
     this.balance += amount;
-    this.taint += taint;
+    if (taint !== 0n) this.taint += taint;
   }
   reset(): void {
     this.balance = 0n;
@@ -110,16 +110,17 @@ class FifoLedger implements Ledger {
     while (left > 0n && this.head < this.amounts.length) {
       const lot = this.amounts[this.head]!;
       const lotTaint = this.taints[this.head]!;
+      // (A sum with zero is not made: most withdrawals take one lot, or lots all tainted or all clean.)
       if (lot <= left) {
-        left -= lot;
-        taken += lotTaint;
+        left = lot === left ? 0n : left - lot;
+        taken = taken === 0n ? lotTaint : lotTaint === 0n ? taken : taken + lotTaint;
         this.head++;
       } else {
         // Partial lot: a mixed lot gives taint in proportion, rounded down; the rest stays with the lot.
         const part = lotTaint === 0n ? 0n : lotTaint === lot ? left : (lotTaint * left) / lot;
         this.amounts[this.head] = lot - left;
-        this.taints[this.head] = lotTaint - part;
-        taken += part;
+        if (part !== 0n) this.taints[this.head] = lotTaint - part;
+        taken = taken === 0n ? part : part === 0n ? taken : taken + part;
         left = 0n;
       }
     }
