@@ -11,8 +11,7 @@ import { resolveBridgeDefinitions } from '../heuristics/bridges.js';
 import { isoTime } from './assets.js';
 import { conservation } from './conservation.js';
 import { conversionSection } from './conversions.js';
-import { reportEndpoint, summaryEndpoint } from './endpoint.js';
-import type { SummaryReport } from './summary.js';
+import { reportEndpoint, summaryEndpoint, type SummaryEndpoint } from './endpoint.js';
 import { MadeList } from './made-list.js';
 import { AddressNames } from './names.js';
 import { cmp, money, reportAsset, totals } from './figures.js';
@@ -122,7 +121,7 @@ function assemble<E>(
 }
 
 /** The report's sections as `streamedReport` gives them, each endpoint record with only the fields the summary shows. */
-export function summaryReport(outcome: TraceOutcome): SummaryReport {
+export function summaryReport(outcome: TraceOutcome): Omit<TraceReport, 'endpoints'> & { endpoints: MadeList<SummaryEndpoint> } {
   return assemble(outcome, (list) => {
     const names = new AddressNames();
     return new MadeList(list.length, (i) => summaryEndpoint(list[i]!, names));
