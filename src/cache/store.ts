@@ -44,6 +44,19 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The SHA-256 (hex) of a file's bytes, read 4 MiB at a time: a dataset can be larger than one string can be. */
+export function fileSha256(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 22);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 /** One key per request: source kind, redacted URL or method, and body. Never pass anything secret here. */
 export function cacheKey(...parts: string[]): string {
   return sha256Hex(parts.join('\u0000'));

@@ -25,6 +25,11 @@ const endsScalar = (c: number) => c === COMMA || c === CLOSE_BRACKET || c === CL
 export interface JsonFileOptions {
   /** Bytes read at a time (default 16 MiB). */
   readBytes?: number;
+  /**
+   * Only these members of the top-level object are read (a file whose value is no object is a SyntaxError); the
+   * others are passed over by their brackets and quotes, neither parsed nor checked.
+   */
+  members?: readonly string[];
 }
 
 /**
@@ -38,7 +43,7 @@ export interface JsonFileOptions {
 export function readJsonFile(file: string, options: JsonFileOptions = {}): unknown {
   const fd = openSync(file, 'r');
   try {
-    return new PieceReader((into, at, length) => readSync(fd, into, at, length, null), options.readBytes ?? READ_BYTES).document();
+    return new PieceReader((into, at, length) => readSync(fd, into, at, length, null), options).document();
   } finally {
     closeSync(fd);
   }
@@ -64,7 +69,7 @@ export function readJsonPieces(pieces: Iterable<Uint8Array | string>, options: J
     used += n;
     return n;
   };
-  return new PieceReader(fill, options.readBytes ?? READ_BYTES).document();
+  return new PieceReader(fill, options).document();
 }
 
 /** Reads up to `length` bytes of the text into `into` at `at`; 0 at its end. */
@@ -82,14 +87,20 @@ class PieceReader {
   private mark = -1;
   private eof = false;
 
+  /** The top-level members read (undefined: all). */
+  private readonly members: ReadonlySet<string> | undefined;
+
   constructor(
     private readonly fill: Fill,
-    readBytes: number,
+    options: JsonFileOptions,
   ) {
-    this.buf = Buffer.allocUnsafe(readBytes);
+    this.buf = Buffer.allocUnsafe(options.readBytes ?? READ_BYTES);
+    this.members = options.members && new Set(options.members);
   }
 
   document(): unknown {
+    this.skipSpace();
+    if (this.members && this.peek() !== OPEN_BRACE) throw this.syntax('Expected a JSON object');
     const value = this.value(0);
     this.skipSpace();
     if (this.peek() !== -1) throw this.syntax('Unexpected data after the JSON value');
@@ -120,10 +131,16 @@ class PieceReader {
       this.skipSpace();
       const colon = this.take();
       if (colon !== COLON) throw this.unexpected(colon, "Expected ':' after a member name");
-      const value = this.value(depth + 1);
-      // As JSON.parse does: "__proto__" is an own member, not the object's prototype.
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
+      if (depth === 0 && this.members && !this.members.has(key)) {
+        // A member not asked for: stepped over, its bytes let go as they are read.
+        this.skipSpace();
+        this.skipValue();
+      } else {
+        const value = this.value(depth + 1);
+        // As JSON.parse does: "__proto__" is an own member, not the object's prototype.
+        if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        else out[key] = value;
+      }
       this.skipSpace();
       const next = this.take();
       if (next === CLOSE_BRACE) return out;
@@ -151,14 +168,7 @@ class PieceReader {
   /** The value starting here, found by its brackets and quotes, then parsed by JSON.parse (which checks it). */
   private parsed(): unknown {
     this.mark = this.at;
-    const c = this.peek();
-    if (c === -1) throw this.syntax('Unexpected end of JSON input');
-    if (!startsValue(c)) throw this.syntax(`Unexpected byte 0x${c.toString(16).padStart(2, '0')} where a JSON value should start`);
-    if (c === QUOTE) {
-      this.at++;
-      this.skipString();
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.skipContainer();
-    else this.skipScalar();
+    this.skipValue();
     const from = this.mark;
     this.mark = -1;
     const text = this.buf.toString('utf8', from, this.at);
@@ -167,6 +177,18 @@ class PieceReader {
     } catch (error) {
       throw new SyntaxError(`${(error as Error).message} (in the value at byte ${this.offset + from})`);
     }
+  }
+
+  /** Steps over the value starting here, found by its brackets and quotes (not checked: JSON.parse does that). */
+  private skipValue(): void {
+    const c = this.peek();
+    if (c === -1) throw this.syntax('Unexpected end of JSON input');
+    if (!startsValue(c)) throw this.syntax(`Unexpected byte 0x${c.toString(16).padStart(2, '0')} where a JSON value should start`);
+    if (c === QUOTE) {
+      this.at++;
+      this.skipString();
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.skipContainer();
+    else this.skipScalar();
   }
 
   private skipString(): void {

@@ -471,10 +471,23 @@ export function packetFileNames(packets: readonly RequestPacket[]): string[] {
  * file. The file is read in pieces (readJsonFile): a report of any size, past what one string holds, is read.
  */
 export function readReportFile(file: string): TraceReport {
-  let raw: unknown;
+  return parseInput(TraceReportSchema, readReportJson(file), `Invalid report ${file}`, { details: { file } });
+}
+
+const EvidenceSchema = TraceReportSchema.pick({ format: true, version: true, evidence: true });
+
+/**
+ * What `verify` checks of a report file: its format, version and evidence, validated; the rest (a big trace's
+ * endpoint records are gigabytes) is stepped over unread.
+ */
+export function readReportEvidence(file: string): z.infer<typeof EvidenceSchema> {
+  return parseInput(EvidenceSchema, readReportJson(file, ['format', 'version', 'evidence']), `Invalid report ${file}`, { details: { file } });
+}
+
+function readReportJson(file: string, members?: readonly string[]): unknown {
   try {
-    raw = withinStringLimit(
-      () => readJsonFile(file),
+    return withinStringLimit(
+      () => readJsonFile(file, members ? { members } : {}),
       (cause) =>
         new ReportTooLargeError(
           `Cannot read report ${file}: one value in it is larger than one JavaScript string can be (about 512 MB); a report written by chaintrail has none, so the file was made or changed elsewhere`,
@@ -485,5 +498,4 @@ export function readReportFile(file: string): TraceReport {
     if (error instanceof ReportTooLargeError) throw error;
     throw new InvalidInputError(`Cannot read report ${file}: ${(error as Error).message}`, { details: { file }, cause: error });
   }
-  return parseInput(TraceReportSchema, raw, `Invalid report ${file}`, { details: { file } });
 }

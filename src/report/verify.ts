@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TraceReport } from '../core/schema.js';
-import { cacheKey, sha256Hex, type ResponseCache } from '../cache/store.js';
+import { cacheKey, fileSha256, type ResponseCache } from '../cache/store.js';
 
 export interface EvidenceCheck {
   source: string;
@@ -30,7 +30,7 @@ const datasetName = (request: string) => request.replace(/^dataset /, '');
  * SHA-256, and each fixture dataset file must still hash to the SHA-256 the report recorded. A second investigator
  * runs the trace (or copies the cache file and dataset) and verifies the first one's report.
  */
-export function verifyEvidence(report: TraceReport, cache: ResponseCache | undefined, options: VerifyOptions = {}): EvidenceCheck[] {
+export function verifyEvidence(report: Pick<TraceReport, 'evidence'>, cache: ResponseCache | undefined, options: VerifyOptions = {}): EvidenceCheck[] {
   const fixtures = report.evidence.filter((e) => e.source === 'fixture').length;
   return report.evidence.map((e) => {
     const base = { source: e.source, request: e.request, expected: e.sha256 };
@@ -44,7 +44,7 @@ export function verifyEvidence(report: TraceReport, cache: ResponseCache | undef
       if (!file) return { ...base, status: 'missing' as const, hint: `dataset ${name} not found: pass it with --dataset FILE` };
       let actual: string;
       try {
-        actual = sha256Hex(readFileSync(file, 'utf8'));
+        actual = fileSha256(file);
       } catch (error) {
         return { ...base, status: 'missing' as const, file, hint: `cannot read ${file}: ${(error as Error).message}` };
       }

@@ -1,10 +1,12 @@
+import { constants } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheKey, createResponseCache, sha256Hex } from '../../src/cache/store.js';
+import { cacheKey, createResponseCache, fileSha256, sha256Hex } from '../../src/cache/store.js';
 import { InvalidInputError } from '../../src/core/errors.js';
 
 const tempFile = (name = 'answers.log') => join(mkdtempSync(join(tmpdir(), 'cache-')), 'sub', name);
@@ -23,6 +25,32 @@ function expectedAfter(list: { key: number; body: string; final: boolean }[]) {
   for (const w of list) map.set(cacheKey('src', String(w.key)), { body: w.body, final: w.final });
   return map;
 }
+
+describe('fileSha256', () => {
+  it("hashes a file's bytes, also one longer than a string can be", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'file-sha-'));
+    try {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 3000 }), (bytes) => {
+          writeFileSync(join(dir, 'small'), bytes);
+          expect(fileSha256(join(dir, 'small'))).toBe(createHash('sha256').update(bytes).digest('hex'));
+        }),
+        { numRuns: 50 },
+      );
+      // Sparse: no disk is used. Its zero bytes hashed a MiB at a time, apart from the function's own reads.
+      const size = constants.MAX_STRING_LENGTH + 3;
+      writeFileSync(join(dir, 'big'), '');
+      truncateSync(join(dir, 'big'), size);
+      const expected = createHash('sha256');
+      const mib = Buffer.alloc(2 ** 20);
+      for (let left = size; left > 0; left -= mib.length) expected.update(left >= mib.length ? mib : mib.subarray(0, left));
+      expect(fileSha256(join(dir, 'big'))).toBe(expected.digest('hex'));
+      expect(() => readFileSync(join(dir, 'big'), 'utf8')).toThrow(/longer than/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('response cache (append-only answer log)', () => {
   it('keeps final answers across reopenings of the same file and counts hits and misses', () => {

@@ -102,6 +102,56 @@ describe('chaintrail verify on a fixture trace', () => {
     }
   });
 
+  it('reads only the format, version and evidence of the report: the rest is stepped over, what it checks is validated', async () => {
+    writeFileSync(join(dir, 'other-endpoints.json'), JSON.stringify({ ...report, endpoints: 'not read by verify' }));
+    const ok = await cli(['verify', join(dir, 'other-endpoints.json')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('1 of 1 answers verified');
+    writeFileSync(
+      join(dir, 'bad-evidence.json'),
+      JSON.stringify({ ...report, evidence: [{ source: 'fixture', request: 'dataset dataset.json', sha256: 'x' }] }),
+    );
+    const bad = await cli(['verify', join(dir, 'bad-evidence.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid report .*bad-evidence\.json: evidence\.0\.sha256/);
+    writeFileSync(join(dir, 'no-format.json'), JSON.stringify({ ...report, format: 'something else' }));
+    expect((await cli(['verify', join(dir, 'no-format.json')])).code).toBe(2);
+  });
+
+  it("checks a dataset by its file's bytes, as the fixture source hashed them: an NDJSON line that is not valid UTF-8 matches too", async () => {
+    // The demo dataset as NDJSON, an asset's symbol holding a byte no UTF-8 text has (0xFF): decoded, it is U+FFFD.
+    const dataset = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8'));
+    const { transfers, ...head } = dataset;
+    head.assets[0].symbol = 'USDT@';
+    const [before, after] = JSON.stringify(head).split('@') as [string, string];
+    const lines = [
+      Buffer.from(before),
+      Buffer.from([0xff]),
+      Buffer.from(`${after}\n`),
+      ...transfers.map((t: unknown) => Buffer.from(`${JSON.stringify(t)}\n`)),
+    ];
+    mkdirSync(join(dir, 'bytes'));
+    writeFileSync(join(dir, 'bytes', 'dataset.ndjson'), Buffer.concat(lines));
+    const seeds = DEMO.seeds.flatMap((x) => ['--seed', x.chain === 'ethereum' ? x.tx : `${x.chain}=${x.tx}`]);
+    const traced = await cli([
+      'trace',
+      '--chain',
+      'ethereum',
+      '--source',
+      `fixture:${join(dir, 'bytes', 'dataset.ndjson')}`,
+      ...seeds,
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'bytes', 'report.json'),
+      '--quiet',
+    ]);
+    expect(traced.code).toBe(0);
+    const verified = await cli(['verify', join(dir, 'bytes', 'report.json')]);
+    expect(verified.stdout).toContain('match    fixture: dataset dataset.ndjson');
+    expect(verified.code).toBe(0);
+  });
+
   it('exits 5 with a clear message when the report lists nothing that could be checked', async () => {
     writeFileSync(join(dir, 'no-evidence.json'), JSON.stringify({ ...report, evidence: [] }));
     const none = await cli(['verify', join(dir, 'no-evidence.json')]);

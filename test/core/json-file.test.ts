@@ -117,6 +117,33 @@ describe('readJsonFile', () => {
     );
   });
 
+  it('reads only the top-level members asked for, as JSON.parse gives them, stepping over the others', () => {
+    const objects = fc.record({
+      value: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 }),
+      indent: fc.constantFrom<string | number | undefined>(undefined, 2, '\t'),
+      asked: fc.array(fc.string({ maxLength: 6 }), { maxLength: 4 }),
+      pick: fc.array(fc.boolean(), { maxLength: 8 }),
+      readBytes: fc.integer({ min: 1, max: 64 }),
+    });
+    fc.assert(
+      fc.property(objects, ({ value, indent, asked, pick, readBytes }) => {
+        const text = JSON.stringify(value, null, indent);
+        const whole = JSON.parse(text) as Record<string, unknown>;
+        const members = [...Object.keys(whole).filter((_, i) => pick[i]), ...asked];
+        const file = join(dir, `${files++}.json`);
+        writeFileSync(file, text);
+        const read = readJsonFile(file, { members, readBytes });
+        rmSync(file);
+        const expected = Object.fromEntries(Object.entries(whole).filter(([k]) => members.includes(k)));
+        expectSame(read, expected);
+      }),
+      { numRuns: 300 },
+    );
+    const file = join(dir, 'list.json');
+    writeFileSync(file, '[1, 2]');
+    expect(() => readJsonFile(file, { members: ['a'] })).toThrow('Expected a JSON object at byte 0');
+  });
+
   it('keeps "__proto__" an own member, as JSON.parse does, at every level', () => {
     const text = '{"__proto__": {"polluted": true}, "list": [{"__proto__": 1}], "inner": {"__proto__": [2]}}';
     const read = readBack(text, 7).value as Record<string, unknown>;

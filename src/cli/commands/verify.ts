@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { createResponseCache, DEFAULT_CACHE_PATH } from '../../cache/store.js';
-import { readReportFile } from '../../report/packets.js';
+import { readReportEvidence } from '../../report/packets.js';
 import { verifyEvidence } from '../../report/verify.js';
 import type { CliIo } from '../io.js';
 
@@ -26,7 +26,7 @@ export function registerVerifyCommand(program: Command, io: CliIo, setExit: (cod
       '\nExamples:\n  chaintrail verify report.json --cache case-17.answers.log\n  chaintrail verify demo.json --dataset fixtures/demo/dataset.json\n',
     )
     .action((file: string, opts: { cache?: string; dataset?: string[] }) => {
-      const report = readReportFile(file);
+      const report = readReportEvidence(file);
       const network = report.evidence.some((e) => e.source !== 'fixture');
       // A fixture-only report needs no cache (and verifying must not create one).
       const cache = network ? createResponseCache({ path: opts.cache ?? io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH }) : undefined;
