@@ -13,25 +13,16 @@ const DEMO = JSON.parse(readFileSync('fixtures/demo/case.json', 'utf8')) as { se
 let dir: string;
 let report: TraceReport;
 
+/** `chaintrail trace` of the demo's seeds over a fixture dataset, its JSON report to `out`. */
+function traceDemo(dataset: string, out: string, extra: string[] = []) {
+  const seeds = DEMO.seeds.flatMap((s) => ['--seed', s.chain === 'ethereum' ? s.tx : `${s.chain}=${s.tx}`]);
+  return cli(['trace', '--chain', 'ethereum', '--source', `fixture:${dataset}`, ...extra, ...seeds, '--format', 'json', '--out', out, '--quiet']);
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'chaintrail-verify-'));
   copyFileSync('fixtures/demo/dataset.json', join(dir, 'dataset.json'));
-  const seeds = DEMO.seeds.flatMap((s) => ['--seed', s.chain === 'ethereum' ? s.tx : `${s.chain}=${s.tx}`]);
-  const traced = await cli([
-    'trace',
-    '--chain',
-    'ethereum',
-    '--source',
-    `fixture:${join(dir, 'dataset.json')}`,
-    '--labels',
-    'fixtures/demo/labels.csv',
-    ...seeds,
-    '--format',
-    'json',
-    '--out',
-    join(dir, 'report.json'),
-    '--quiet',
-  ]);
+  const traced = await traceDemo(join(dir, 'dataset.json'), join(dir, 'report.json'), ['--labels', 'fixtures/demo/labels.csv']);
   expect(traced.code).toBe(0);
   report = TraceReportSchema.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
 }, 120_000);
@@ -132,20 +123,7 @@ describe('chaintrail verify on a fixture trace', () => {
     ];
     mkdirSync(join(dir, 'bytes'));
     writeFileSync(join(dir, 'bytes', 'dataset.ndjson'), Buffer.concat(lines));
-    const seeds = DEMO.seeds.flatMap((x) => ['--seed', x.chain === 'ethereum' ? x.tx : `${x.chain}=${x.tx}`]);
-    const traced = await cli([
-      'trace',
-      '--chain',
-      'ethereum',
-      '--source',
-      `fixture:${join(dir, 'bytes', 'dataset.ndjson')}`,
-      ...seeds,
-      '--format',
-      'json',
-      '--out',
-      join(dir, 'bytes', 'report.json'),
-      '--quiet',
-    ]);
+    const traced = await traceDemo(join(dir, 'bytes', 'dataset.ndjson'), join(dir, 'bytes', 'report.json'));
     expect(traced.code).toBe(0);
     const verified = await cli(['verify', join(dir, 'bytes', 'report.json')]);
     expect(verified.stdout).toContain('match    fixture: dataset dataset.ndjson');
