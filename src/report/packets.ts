@@ -490,7 +490,7 @@ function readReportJson(file: string, members?: readonly string[]): unknown {
       () => readJsonFile(file, members ? { members } : {}),
       (cause) =>
         new ReportTooLargeError(
-          `Cannot read report ${file}: one value in it is larger than one JavaScript string can be (about 512 MB); a report written by chaintrail has none, so the file was made or changed elsewhere`,
+          `Cannot read report ${file}: one value in it (an endpoint record with millions of movements, say) is larger than one JavaScript string can be (about 512 MB), and each is read whole; write the outputs you need from the trace itself (--format summary, json or csv; --packets DIR), or narrow the trace`,
           { details: { file }, cause },
         ),
     );

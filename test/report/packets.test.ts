@@ -161,7 +161,7 @@ describe('request packets', () => {
       const huge = caught(sparse('huge.json', '{"endpoints": ["', '"]}'));
       expect(huge).toBeInstanceOf(ReportTooLargeError);
       expect(huge.message).toMatch(
-        /^Cannot read report .*huge\.json: one value in it is larger than one JavaScript string can be .*made or changed elsewhere$/,
+        /^Cannot read report .*huge\.json: one value in it .*is larger than one JavaScript string can be .*--packets DIR.*narrow the trace$/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
