@@ -186,41 +186,34 @@ class PieceReader {
     if (!startsValue(c)) throw this.syntax(`Unexpected byte 0x${c.toString(16).padStart(2, '0')} where a JSON value should start`);
     if (c === QUOTE) {
       this.at++;
-      this.skipString();
-    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.skipContainer();
+      this.skipBalanced(true);
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.skipBalanced(false);
     else this.skipScalar();
   }
 
-  private skipString(): void {
-    for (;;) {
-      if (this.at >= this.end && !this.more()) throw this.syntax('Unterminated string in JSON');
-      const { buf, end } = this;
-      let i = this.at;
-      for (; i < end; i++) {
-        const c = buf[i]!;
-        if (c === BACKSLASH) i++;
-        else if (c === QUOTE) {
-          this.at = i + 1;
-          return;
-        }
-      }
-      this.at = i;
-    }
-  }
-
-  private skipContainer(): void {
+  /**
+   * Steps past the string or container starting here by its quotes and brackets (a string: its opening quote
+   * already taken, `inString` true): it ends where the string closes or the brackets balance.
+   */
+  private skipBalanced(inString: boolean): void {
     let depth = 0;
-    let inString = false;
+    let open = inString;
     for (;;) {
-      if (this.at >= this.end && !this.more()) throw this.syntax('Unexpected end of JSON input');
+      if (this.at >= this.end && !this.more()) throw this.syntax(open ? 'Unterminated string in JSON' : 'Unexpected end of JSON input');
       const { buf, end } = this;
       let i = this.at;
       for (; i < end; i++) {
         const c = buf[i]!;
-        if (inString) {
+        if (open) {
           if (c === BACKSLASH) i++;
-          else if (c === QUOTE) inString = false;
-        } else if (c === QUOTE) inString = true;
+          else if (c === QUOTE) {
+            open = false;
+            if (depth === 0) {
+              this.at = i + 1;
+              return;
+            }
+          }
+        } else if (c === QUOTE) open = true;
         else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
         else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
           this.at = i + 1;
