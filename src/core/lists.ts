@@ -16,3 +16,22 @@ export function largest(values: Iterable<number>, atLeast = Number.NEGATIVE_INFI
   for (const v of values) if (v > max) max = v;
   return max;
 }
+
+/**
+ * Sorts `list` in place in code-unit order (what `list.sort()` gives strings); returns it. A short list is sorted by
+ * insertion: Array.prototype.sort sets up work arrays on every call, which for the few transactions of one endpoint
+ * cost more than the sort (at 1 M transfers, 95 MB of them).
+ */
+export function sortStrings(list: string[]): string[] {
+  if (list.length > 16) return list.sort();
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]! > v) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = v;
+  }
+  return list;
+}

@@ -1,4 +1,5 @@
 import { groupBy } from '../core/group.js';
+import { sortStrings } from '../core/lists.js';
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
 import { isService } from '../core/service.js';
 import { freezableStablecoin } from '../core/stablecoins.js';
@@ -469,7 +470,7 @@ class FlowEndpoint implements EndpointData {
 function txsOf(edges: readonly TaintedEdge[]): string[] {
   const txs = edges.map((e) => e.transfer.tx);
   if (txs.length < 2) return txs;
-  txs.sort();
+  sortStrings(txs);
   let n = 1;
   for (let i = 1; i < txs.length; i++) if (txs[i] !== txs[n - 1]) txs[n++] = txs[i]!;
   txs.length = n;
@@ -677,9 +678,9 @@ function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
     prev.amount += e.amount;
     prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
     prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
-    prev.txs = [...new Set([...prev.txs, ...e.txs])].sort();
+    prev.txs = sortStrings([...new Set([...prev.txs, ...e.txs])]);
     prev.sweepEdges = [...(prev.sweepEdges ?? []), ...(e.sweepEdges ?? [])];
-    if (prev.sweptTo || e.sweptTo) prev.sweptTo = [...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])].sort();
+    if (prev.sweptTo || e.sweptTo) prev.sweptTo = sortStrings([...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])]);
   }
   return merged.size > 0 ? list.filter((e) => !merged.has(e)) : list;
 }

@@ -79,35 +79,42 @@ class HaircutLedger extends BalanceLedger {
 class FifoLedger implements Ledger {
   // Lots as parallel arrays with a moving head: O(1) amortized per operation, no shifting. The balance and taint are
   // summed from the lots when read (the engine reads the taint once per replay), not kept up to date on every
-  // deposit and withdrawal: each update of a bigint makes a new one.
+  // deposit and withdrawal: each update of a bigint makes a new one. Lots live in [head, end): reset() keeps the
+  // arrays (and their room) for the next replay instead of letting them go and growing them again.
   private amounts: bigint[] = [];
   private taints: bigint[] = [];
   private head = 0;
+  private end = 0;
 
   get balance(): bigint {
-    return sumFrom(this.amounts, this.head);
+    return sumOf(this.amounts, this.head, this.end);
   }
 
   get taint(): bigint {
-    return sumFrom(this.taints, this.head);
+    return sumOf(this.taints, this.head, this.end);
   }
 
   reset(): void {
-    this.amounts.length = 0;
-    this.taints.length = 0;
     this.head = 0;
+    this.end = 0;
   }
 
   deposit(amount: bigint, taint: bigint): void {
     if (amount === 0n) return;
-    this.amounts.push(amount);
-    this.taints.push(taint);
+    const i = this.end++;
+    if (i < this.amounts.length) {
+      this.amounts[i] = amount;
+      this.taints[i] = taint;
+    } else {
+      this.amounts.push(amount);
+      this.taints.push(taint);
+    }
   }
 
   withdraw(amount: bigint): bigint {
     let left = amount;
     let taken = 0n;
-    while (left > 0n && this.head < this.amounts.length) {
+    while (left > 0n && this.head < this.end) {
       const lot = this.amounts[this.head]!;
       const lotTaint = this.taints[this.head]!;
       // (A sum with zero is not made: most withdrawals take one lot, or lots all tainted or all clean.)
@@ -124,17 +131,19 @@ class FifoLedger implements Ledger {
         left = 0n;
       }
     }
-    if (this.head > 1024 && this.head * 2 > this.amounts.length) {
-      this.amounts = this.amounts.slice(this.head);
-      this.taints = this.taints.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.end) {
+      // Spent lots are dropped: the live ones move to the front.
+      this.amounts.copyWithin(0, this.head, this.end);
+      this.taints.copyWithin(0, this.head, this.end);
+      this.end -= this.head;
       this.head = 0;
     }
     return taken;
   }
 }
 
-function sumFrom(values: readonly bigint[], from: number): bigint {
+function sumOf(values: readonly bigint[], from: number, end: number): bigint {
   let sum = 0n;
-  for (let i = from; i < values.length; i++) sum += values[i]!;
+  for (let i = from; i < end; i++) sum += values[i]!;
   return sum;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { append, largest } from '../../src/core/lists.js';
+import { append, largest, sortStrings } from '../../src/core/lists.js';
 
 describe('append and largest: list helpers for lists of any size', () => {
   it('append adds every item in order and returns the list; largest is Math.max with a floor', () => {
@@ -24,5 +24,19 @@ describe('append and largest: list helpers for lists of any size', () => {
     expect(into[400_000]).toBe(big[399_999]);
     expect(largest(big)).toBe(399_999);
     expect(largest(big, 500_000)).toBe(500_000);
+  });
+});
+
+describe('sortStrings: sorts in place as Array.prototype.sort sorts strings', () => {
+  it('gives the order and the list sort() gives, short lists (by insertion) and long ones, any characters', () => {
+    const text = fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('0xab', '0xAB', '0xab', ''));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 40 }), (items) => {
+        const list = [...items];
+        expect(sortStrings(list)).toBe(list);
+        expect(list).toEqual([...items].sort());
+      }),
+      { numRuns: 500 },
+    );
   });
 });
