@@ -65,6 +65,8 @@ export interface TransferTable {
   /** The normalized address of an address id, and its chain (id). */
   address(id: number): string;
   addressChain(id: number): string;
+  /** The id of a normalized address on a chain (id), -1 when the table names none: one id per address. */
+  addressId(chain: string, address: string): number;
   /** The row as a movement object (made when asked). */
   transfer(row: number): AccountTransfer;
   asset(row: number): AssetRef;

@@ -25,16 +25,11 @@ export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount'
 export interface IdSpace {
   readonly table: TransferTable;
   readonly index: number;
-  /** Node id by address id (-1: none known). */
-  readonly nodes: Int32Array;
   /**
-   * By address id: 1 + the flow's count of nodes made otherwise than from this table's ids when a lookup of that
-   * address found no node (0: never looked). While that count stands, no node has the address: the lookup, a hash of
-   * the address string, is not repeated (an address is looked up in every answer that names it until it is added).
+   * Node id by address id (-1: the flow has no node for the address). Kept whole: a node made by chain and address
+   * is entered in every table that names it, and a table met later gets the nodes made before it.
    */
-  readonly missed: Int32Array;
-  /** Nodes made from this table's ids. */
-  made: number;
+  readonly nodes: Int32Array;
   readonly rows: Int32Array;
 }
 
@@ -97,33 +92,39 @@ export class TaintFlow {
     return this.byChain.get(chain)?.get(address) ?? this.create(chain, address);
   }
 
-  /** A node for an address that has none. */
-  private create(chain: string, address: string): FlowNode {
+  /**
+   * A node for an address that has none, entered in every table's id space (`made`: the space and address id it was
+   * made from, already known there), so that the rounds find nodes by ids alone.
+   */
+  private create(chain: string, address: string, made?: IdSpace, id?: number): FlowNode {
     let nodes = this.byChain.get(chain);
     if (!nodes) this.byChain.set(chain, (nodes = new Map()));
     const node = this.table.addNode(`${chain}|${address}`, chain, address);
     nodes.set(address, node);
     this.byKey?.set(node.key, node);
+    if (made) made.nodes[id!] = node.id;
+    for (const space of this.spaces.values()) if (space !== made) this.enter(space, node);
     return node;
   }
 
+  /** Enters `node` in `space` when its table names the address. */
+  private enter(space: IdSpace, node: FlowNode): void {
+    const id = space.table.addressId(node.chain, node.address);
+    if (id >= 0) space.nodes[id] = node.id;
+  }
+
   /**
-   * The flow's view of a source table: created on first use, kept until release(). The movements the flow holds as
-   * objects are looked up in the table then, so a table row never repeats one (later ones are looked up as added).
+   * The flow's view of a source table: created on first use, kept until release(). The nodes made so far are entered
+   * in it, and the movements the flow holds as objects are looked up in the table, so a table row never repeats one
+   * (later ones are looked up as added).
    */
   idSpace(table: TransferTable): IdSpace {
     let space = this.spaces.get(table);
     if (space) return space;
     const index = this.table.sources.push(table) - 1;
-    space = {
-      table,
-      index,
-      nodes: new Int32Array(table.addresses).fill(-1),
-      missed: new Int32Array(table.addresses),
-      made: 0,
-      rows: new Int32Array(table.rows).fill(-1),
-    };
+    space = { table, index, nodes: new Int32Array(table.addresses).fill(-1), rows: new Int32Array(table.rows).fill(-1) };
     this.spaces.set(table, space);
+    for (const node of this.nodeList) this.enter(space, node);
     for (let m = 0; m < this.table.size; m++) {
       if (this.table.source[m]! >= 0) continue;
       const id = table.find(this.table.tOf(m));
@@ -133,32 +134,17 @@ export class TaintFlow {
   }
 
   /**
-   * The node id of a table's address id (the table names the address), -1 if the flow has no node for it: `peek` by
-   * ids. The rounds handle an answer's movements by node ids: reading a node object per movement end costs a wait for
-   * memory each.
+   * The node id of a table's address id, -1 if the flow has no node for it: `peek` by ids. The rounds handle an
+   * answer's movements by node ids: reading a node object per movement end costs a wait for memory each.
    */
   peekNodeId(space: IdSpace, id: number): number {
-    const known = space.nodes[id]!;
-    if (known >= 0) return known;
-    const stamp = this.table.nodes.length - space.made + 1;
-    if (space.missed[id] === stamp) return -1;
-    const node = this.byChain.get(space.table.addressChain(id))?.get(space.table.address(id));
-    if (node) return (space.nodes[id] = node.id);
-    space.missed[id] = stamp;
-    return -1;
+    return space.nodes[id]!;
   }
 
   /** The node id of a table's address id, its node made if the flow has none: `node` by ids. */
   nodeIdOf(space: IdSpace, id: number): number {
     const known = space.nodes[id]!;
-    if (known >= 0) return known;
-    const before = this.table.nodes.length;
-    const chain = space.table.addressChain(id);
-    const address = space.table.address(id);
-    // Known to have no node: made without looking (the table has no other id for the address, see TransferTable).
-    const node = space.missed[id] === before - space.made + 1 ? this.create(chain, address) : this.node(chain, address);
-    if (this.table.nodes.length > before) space.made++;
-    return (space.nodes[id] = node.id);
+    return known >= 0 ? known : this.create(space.table.addressChain(id), space.table.address(id), space, id).id;
   }
 
   /** The node of a node id. */

@@ -58,16 +58,35 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
       noteRefetch(state, node);
       continue;
     }
-    stops.delete(node.key);
     const stop = stopFor(reached(state, node), state.policy);
     if (stop) stops.set(node.key, stop);
-    else candidates.push(node);
+    else {
+      // (Most candidates never had a stop: an empty map is not searched.)
+      if (stops.size > 0) stops.delete(node.key);
+      candidates.push(node);
+    }
     if (stop?.kind === 'contract') contracts.push(node);
     if (isBridgeStop(stop)) state.bridgeNodes.add(node);
   }
   state.recheck = [];
-  const order = (list: FlowNode[]) => [...new Set(list)].sort((a, b) => a.hop - b.hop || (a.key < b.key ? -1 : 1));
-  return { candidates: order(candidates), contracts: order(contracts) };
+  return { candidates: byHopAndKey(candidates), contracts: byHopAndKey(contracts) };
+}
+
+/**
+ * `nodes` by hop, then key, each once (a node can be both touched and rechecked): the order the budget is shared
+ * out and the frontier fetched in. Sorted by index over copies of the hops and keys (a comparison then reads no
+ * node object), repeats dropped after the sort, where they are neighbours.
+ */
+export function byHopAndKey(nodes: readonly FlowNode[]): FlowNode[] {
+  const hops = Int32Array.from(nodes, (n) => n.hop);
+  const keys = nodes.map((n) => n.key);
+  const order = Int32Array.from(nodes, (_, i) => i).sort((a, b) => hops[a]! - hops[b]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const out: FlowNode[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const node = nodes[order[i]!]!;
+    if (out.length === 0 || out[out.length - 1] !== node) out.push(node);
+  }
+  return out;
 }
 
 /**

@@ -46,6 +46,7 @@ function plainTable(
     addresses: 0,
     address: (id) => addresses[id]![1],
     addressChain: (id) => addresses[id]![0],
+    addressId: (chain, a) => ids.get(`${chain}|${a}`) ?? -1,
     transfer: (row) => rows[row]!,
     asset: (row) => rows[row]!.asset,
     amount: (row) => rows[row]!.amount,

@@ -14,6 +14,7 @@ function countingTable(rows: number): { table: TransferTable; asked: () => numbe
     addresses: 2,
     address: (id) => `0x${String(id).padStart(40, '0')}`,
     addressChain: () => 'ethereum',
+    addressId: (chain, address) => (chain === 'ethereum' ? [0, 1].findIndex((id) => table.address(id) === address) : -1),
     transfer: (row) =>
       ({ chain: 'ethereum', type: 'token', tx: hashOf(row), logIndex: 0, time: row, from: '', to: '', asset: usdt, amount: 1n }) as AccountTransfer,
     asset: () => usdt,
