@@ -238,8 +238,10 @@ export function traceAsset(state: RunState, key: string, asset: AssetRef): void 
 
 /** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
 export function terminalOf(state: RunState, node: FlowNode): Terminal | undefined {
+  // (Most addresses have no label: their mark is read before a lookup by key.)
+  if (state.marks.has(node, NodeFlag.Unlabeled)) return undefined;
   const known = state.terminals.get(node.key);
-  if (known || state.marks.has(node, NodeFlag.Unlabeled)) return known;
+  if (known) return known;
   const found = classifyByLabel(state.labels, node.chain, node.address);
   if (found) state.terminals.set(node.key, found);
   else state.marks.add(node, NodeFlag.Unlabeled);
