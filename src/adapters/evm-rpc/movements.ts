@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nativeAsset } from '../../core/asset.js';
+import { decodeWrapLog } from '../../core/wrapped-native.js';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { compareTransfers, type AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
@@ -10,8 +11,8 @@ import { hexToNumber } from './blocks.js';
 import { isUnsupported, RpcError } from './errors.js';
 import { wrapMovement } from './logs.js';
 import { DebugTraceSchema, internalCalls, type DebugTrace } from './internal-calls.js';
-import { dropReverted, logToTransfer, reverted, tracePosition, traceToTransfer, transactionToTransfer } from './map.js';
-import { ReceiptSchema, TracesSchema, TransactionSchema, type RpcReceipt, type RpcTrace, type RpcTransaction } from './schema.js';
+import { decodeTransferLog, dropReverted, logToTransfer, reverted, tracePosition, traceToTransfer, transactionToTransfer } from './map.js';
+import { ReceiptSchema, TracesSchema, TransactionSchema, type RpcLog, type RpcReceipt, type RpcTrace, type RpcTransaction } from './schema.js';
 import type { createTransactionLookup } from './transactions.js';
 
 const TX_HASH = /^0x[0-9a-f]{64}$/;
@@ -50,7 +51,9 @@ export function createMovementReader(s: MovementParts) {
     const reads = await readAll(chain, wanted, signal);
     const internalVisible = reads.every((r) => r.traces !== undefined || r.debug !== undefined);
     const blocks = reads.map((r) => hexToNumber(r.receipt.blockNumber));
-    const logs = reads.flatMap((r) => (reverted(r.receipt) ? [] : r.receipt.logs.filter((l) => l.removed !== true)));
+    // Token metadata only for the contracts whose logs move value (Transfer, wrapped-native Deposit/Withdrawal): a
+    // pool's Swap or a router's event is not a movement, and asking such a contract for symbol() gave a false note.
+    const logs = reads.flatMap((r) => (reverted(r.receipt) ? [] : r.receipt.logs.filter((l) => l.removed !== true && movesValue(l, s.wrapped))));
     const [times, assets] = await Promise.all([s.clock.times(blocks, signal), s.tokens.get(new Set(logs.map((l) => l.address.toLowerCase())), signal)]);
     const movements = reads.flatMap((r) => movementsOf(chain, r, times.get(hexToNumber(r.receipt.blockNumber))!, assets, s.wrapped));
     if (!internalVisible) {
@@ -114,6 +117,11 @@ export function createMovementReader(s: MovementParts) {
   return { getTransactionMovements, notes: () => [...notes].sort() };
 }
 
+/** Whether a log is a value movement: an ERC-20 Transfer, or a wrapped native contract's Deposit or Withdrawal. */
+function movesValue(log: RpcLog, wrapped: ReadonlySet<string>): boolean {
+  return decodeTransferLog(log) !== undefined || decodeWrapLog(log, wrapped) !== undefined;
+}
+
 function normalizeHash(chain: string, hash: string): string {
   const h = hash.toLowerCase().startsWith('0x') ? hash.toLowerCase() : `0x${hash.toLowerCase()}`;
   if (!TX_HASH.test(h)) throw new InvalidInputError(`Invalid transaction hash "${hash}": expected 32 bytes in hex`, { details: { chain, tx: hash } });
@@ -140,7 +148,7 @@ function movementsOf(chain: string, r: Read, time: number, assets: Map<string, A
     out.push({ ...base, type: 'internal', from: call.from, to: call.to, asset: nativeAsset(chain), amount: call.amount, logIndex: tracePosition(call.path) });
   }
   for (const log of r.receipt.logs) {
-    if (log.removed === true) continue;
+    if (log.removed === true || !movesValue(log, wrapped)) continue;
     const asset = assets.get(log.address.toLowerCase())!;
     const m = logToTransfer(chain, log, asset, time) ?? wrapMovement(log, asset, wrapped);
     if (m) out.push({ ...m, ...base });

@@ -109,6 +109,14 @@ describe.each(seeds)('transaction movements, swap world seed %i', (seed) => {
       expect(carrying).toHaveLength(1);
       expect(carrying[0]!.filter((m) => m === 'eth_getTransactionReceipt')).toHaveLength(hashes.length);
       expect(carrying[0]!.filter((m) => m === 'debug_traceTransaction')).toHaveLength(hashes.length);
+      // Token metadata was asked only of the contracts whose logs moved value (the oracle's token and wrapper
+      // contracts): the pools' Swap and Sync events, and the router's calls, are no tokens and give no note.
+      const tokens = new Set(expected.filter((m) => m.raw !== 'native').map((m) => m.raw));
+      const asked = new Set(proxy.calls.filter((c) => c.method === 'eth_call').map((c) => (c.params[0] as { to: string }).to.toLowerCase()));
+      expect(asked.size).toBeGreaterThan(0);
+      for (const contract of asked) expect(tokens.has(contract)).toBe(true);
+      expect(got.notes.join(' ')).not.toMatch(/did not answer symbol/);
+      expect(adapter.notes(CHAIN).join(' ')).not.toMatch(/did not answer symbol/);
       // chain id, the batch, block headers, token metadata; asked again, only the batch goes out.
       expect(requestsOf(proxy).length).toBeLessThanOrEqual(4);
       proxy.reset();
