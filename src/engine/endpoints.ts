@@ -1,4 +1,5 @@
 import { groupBy } from '../core/group.js';
+import { orderByKey } from '../core/key-order.js';
 import { sortStrings } from '../core/lists.js';
 import type { AssetRef, EndpointKind, Label } from '../core/schema.js';
 import { isService } from '../core/service.js';
@@ -143,7 +144,7 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
       starts.push(start);
     }
   }
-  const order = Array.from(keys, (_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+  const order = orderByKey(keys);
   const endpoints = new Array<EndpointData>(made.length);
   let n = 0;
   for (const g of order) for (let i = starts[g]!, end = starts[g + 1] ?? made.length; i < end; i++) endpoints[n++] = made[i]!;

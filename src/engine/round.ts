@@ -6,6 +6,7 @@ import type { FlowNode } from './flow-table.js';
 import { assetKeyOf, assetKind, type AssetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
 import { groupBy } from '../core/group.js';
+import { orderByKey } from '../core/key-order.js';
 import type { AssetRef } from '../core/schema.js';
 import { nodeKey } from './state.js';
 import { isBridgeStop, stopFor, type Reached } from './stops.js';
@@ -74,13 +75,13 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
 
 /**
  * `nodes` by hop, then key, each once (a node can be both touched and rechecked): the order the budget is shared
- * out and the frontier fetched in. Sorted by index over copies of the hops and keys (a comparison then reads no
- * node object), repeats dropped after the sort, where they are neighbours.
+ * out and the frontier fetched in. Repeats are dropped after the sort, where they are neighbours.
  */
 export function byHopAndKey(nodes: readonly FlowNode[]): FlowNode[] {
-  const hops = Int32Array.from(nodes, (n) => n.hop);
-  const keys = nodes.map((n) => n.key);
-  const order = Int32Array.from(nodes, (_, i) => i).sort((a, b) => hops[a]! - hops[b]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const order = orderByKey(
+    nodes.map((n) => n.key),
+    Int32Array.from(nodes, (n) => n.hop),
+  );
   const out: FlowNode[] = [];
   for (let i = 0; i < order.length; i++) {
     const node = nodes[order[i]!]!;
