@@ -38,17 +38,27 @@ export function orderByKey(keys: readonly string[], group?: ArrayLike<number>): 
   const chars = Math.floor(charBits / CHAR_BITS);
   if (n < SMALL || !whole || chars < 2) return Int32Array.from({ length: n }, (_, i) => i).sort(byComparison);
 
-  const skip = sharedPrefix(keys);
   const words = new Uint32Array(2 * n);
   const lowBits = 32 - indexBits;
   const lowSpan = 2 ** lowBits;
+  // The characters after the prefix every key shares make the numbers. That prefix is found in the same pass (a
+  // key's characters are read once): a key that shares less of it starts the pass over, which is rare.
+  const first = keys[0]!;
+  let skip = first.length;
   for (let i = 0; i < n; i++) {
     const key = keys[i]!;
+    let c = 0;
+    while (c < skip && c < key.length && key.charCodeAt(c) === first.charCodeAt(c)) c++;
+    if (c < skip) {
+      skip = c;
+      i = -1;
+      continue;
+    }
     let v = groupOf(i);
     // Past a character that shares the top value, the characters would decide what that one left undecided: zeros.
     let open = true;
-    for (let c = skip; c < skip + chars; c++) {
-      const code = open && c < key.length ? key.charCodeAt(c) : -1;
+    for (let at = skip; at < skip + chars; at++) {
+      const code = open && at < key.length ? key.charCodeAt(at) : -1;
       if (code >= 126) open = false;
       v = v * 2 ** CHAR_BITS + Math.min(code, 126) + 1;
     }
@@ -74,17 +84,4 @@ export function orderByKey(keys: readonly string[], group?: ArrayLike<number>): 
 
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** The length of the prefix every key shares. */
-function sharedPrefix(keys: readonly string[]): number {
-  const first = keys[0]!;
-  let shared = first.length;
-  for (let i = 1; i < keys.length && shared > 0; i++) {
-    const key = keys[i]!;
-    let c = 0;
-    while (c < shared && c < key.length && key.charCodeAt(c) === first.charCodeAt(c)) c++;
-    shared = c;
-  }
-  return shared;
 }
