@@ -119,7 +119,7 @@ async function readMovements(
   const seen = new Set<string>();
   for (const answer of answers) {
     const truncated = new Set(answer.truncated);
-    for (const address of answer.addresses) {
+    for (const { address } of answer.nodes) {
       if (truncated.has(address)) cut++;
       else lists.set(`${answer.chain}|${address}`, []);
     }

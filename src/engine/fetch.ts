@@ -5,9 +5,12 @@ import type { AssetRef } from '../core/schema.js';
 import type { ChainAdapter, TransferIds } from '../adapters/adapter.js';
 import { adapterFor } from './sources.js';
 
-export interface FrontierRequest {
+/** An address to read: a flow node, or a chain and address. */
+export type FrontierNode = { chain: string; address: string };
+
+export interface FrontierRequest<N extends FrontierNode = FrontierNode> {
   /** The addresses to read (flow nodes give their own strings, which a source's index may hold already). */
-  nodes: readonly { chain: string; address: string }[];
+  nodes: readonly N[];
   adapters: readonly ChainAdapter[];
   assetsByChain: ReadonlyMap<string, AssetRef[]>;
   window: { from?: number; to?: number };
@@ -21,9 +24,10 @@ export interface FrontierRequest {
  * movements come as objects, or by ids from a source that keeps a table (adapter.ts TransferIds): then the answer's
  * objects are never read.
  */
-export type FrontierAnswer = {
+export type FrontierAnswer<N extends FrontierNode = FrontierNode> = {
   chain: string;
-  addresses: string[];
+  /** The batch's addresses, as the request gave them (the engine's nodes: no lookup by address to find them). */
+  nodes: N[];
   /** Addresses with more movements than maxDegree (the source stopped collecting them). */
   truncated: string[];
 } & ({ transfers: AccountTransfer[]; ids?: undefined } | { ids: TransferIds; transfers?: undefined });
@@ -33,16 +37,16 @@ export type FrontierAnswer = {
  * order, as the sources gave them: the engine counts each address's movements in its own answer (a source that
  * ignores maxPerAddress still must not make it expand a hub) as it takes them in, without a pass of its own here.
  */
-export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswer[]> {
+export async function fetchFrontier<N extends FrontierNode>(req: FrontierRequest<N>): Promise<FrontierAnswer<N>[]> {
   const byChain = groupBy(req.nodes, (n) => n.chain);
   const limit = pLimit(req.concurrency);
-  const jobs: Promise<FrontierAnswer>[] = [];
+  const jobs: Promise<FrontierAnswer<N>>[] = [];
   for (const [chain, nodes] of [...byChain].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const addresses = nodes.map((n) => n.address);
     const adapter = adapterFor(req.adapters, chain);
     const size = Math.max(1, adapter.capabilities.maxAddressesPerCall);
-    for (let i = 0; i < addresses.length; i += size) {
-      const batch = addresses.slice(i, i + size);
+    for (let i = 0; i < nodes.length; i += size) {
+      const batchNodes = nodes.slice(i, i + size);
+      const batch = batchNodes.map((n) => n.address);
       jobs.push(
         limit(async () => {
           req.signal?.throwIfAborted();
@@ -58,7 +62,7 @@ export async function fetchFrontier(req: FrontierRequest): Promise<FrontierAnswe
             ...(req.signal ? { signal: req.signal } : {}),
           });
           const ids = usableIds(result.ids);
-          const head = { chain, addresses: batch, truncated: result.truncated };
+          const head = { chain, nodes: batchNodes, truncated: result.truncated };
           return ids ? { ...head, ids } : { ...head, transfers: result.transfers };
         }),
       );

@@ -6,6 +6,7 @@ import { ExpandedKeys } from './expanded-keys.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
 import { EventLists } from './event-lists.js';
+import { nodeKey } from './state.js';
 import { FlowTable, isBoxInput, NodeBit, type Box, type BoxState, type FlowNode, type FlowTransfer } from './flow-table.js';
 
 export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
@@ -42,7 +43,6 @@ export interface IdSpace {
  * every ledger (the definition), at a cost proportional to what changed instead of to everything read so far.
  */
 export class TaintFlow {
-  private readonly byChain = new Map<string, Map<string, FlowNode>>();
   /** The movements as columns and the nodes by id (src/engine/flow-table.ts). */
   private readonly table = new FlowTable();
   /**
@@ -70,8 +70,13 @@ export class TaintFlow {
   private readonly ledgers: Ledger[] = [];
   /** Each node's movements (rows), by node id. */
   private readonly events = new EventLists();
-  /** Nodes by key, made when first asked (`lookup`). */
-  private byKey: Map<string, FlowNode> | undefined;
+  /**
+   * Nodes by key, the one index by address: the nodes made since the last lookup are entered at the next one. The
+   * rounds find nodes by table ids and hold the nodes they fetch, so most nodes are entered once, after the rounds.
+   */
+  private readonly byKey = new Map<string, FlowNode>();
+  /** Nodes (by id) entered in `byKey` so far. */
+  private indexed = 0;
   /** The keys of the expanded nodes, in the order they were expanded (RunState.expanded, the outcome's `expanded`). */
   readonly expanded = new ExpandedKeys((key) => this.lookup(key));
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
@@ -89,7 +94,7 @@ export class TaintFlow {
   }
 
   node(chain: string, address: string): FlowNode {
-    return this.byChain.get(chain)?.get(address) ?? this.create(chain, address);
+    return this.peek(chain, address) ?? this.create(chain, address);
   }
 
   /**
@@ -97,11 +102,7 @@ export class TaintFlow {
    * made from, already known there), so that the rounds find nodes by ids alone.
    */
   private create(chain: string, address: string, made?: IdSpace, id?: number): FlowNode {
-    let nodes = this.byChain.get(chain);
-    if (!nodes) this.byChain.set(chain, (nodes = new Map()));
-    const node = this.table.addNode(`${chain}|${address}`, chain, address);
-    nodes.set(address, node);
-    this.byKey?.set(node.key, node);
+    const node = this.table.addNode(nodeKey(chain, address), chain, address);
     if (made) made.nodes[id!] = node.id;
     for (const space of this.spaces.values()) if (space !== made) this.enter(space, node);
     return node;
@@ -182,7 +183,7 @@ export class TaintFlow {
 
   /** The node of an address if the flow has seen it; never creates one. */
   peek(chain: string, address: string): FlowNode | undefined {
-    return this.byChain.get(chain)?.get(address);
+    return this.lookup(nodeKey(chain, address));
   }
 
   /**
@@ -759,23 +760,17 @@ export class TaintFlow {
     this.byTx.clear();
     this.events.clear();
     this.table.release();
-    this.byChain.clear();
     this.spaces.clear();
   }
 
-  /**
-   * The node of a key (`chain|address`) if the flow has seen it. The index by key is made on the first call (the
-   * builders after the rounds ask for many; the rounds themselves find nodes by chain and address) and kept up to date.
-   */
+  /** The node of a key (`chain|address`) if the flow has seen it. */
   lookup(key: string): FlowNode | undefined {
     return this.keyIndex().get(key);
   }
 
   private keyIndex(): Map<string, FlowNode> {
-    if (!this.byKey) {
-      this.byKey = new Map();
-      for (const node of this.nodeList) this.byKey.set(node.key, node);
-    }
+    const nodes = this.nodeList;
+    for (; this.indexed < nodes.length; this.indexed++) this.byKey.set(nodes[this.indexed]!.key, nodes[this.indexed]!);
     return this.byKey;
   }
 }

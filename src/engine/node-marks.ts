@@ -24,6 +24,8 @@ export enum NodeFlag {
   Unlabeled = 1,
   /** The sources were asked whether it holds code (checkContracts asks once). */
   ContractAsked = 2,
+  /** Classified by label and found to be a terminal (terminalOf keeps it by key). */
+  Labeled = 4,
 }
 
 /** A whole number per node id, undefined until set. */

@@ -171,7 +171,7 @@ function shareBudget(state: RunState, candidates: FlowNode[]): FlowNode[] {
 }
 
 /** The frontier's movements in every traced asset, and the refetched addresses' in the assets traced since their fetch. */
-async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[]): Promise<FrontierAnswer[]> {
+async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[]): Promise<FrontierAnswer<FlowNode>[]> {
   const { settings, run } = state;
   const fetch = (nodes: readonly FlowNode[], assetsByChain: ReadonlyMap<string, AssetRef[]>) =>
     guard(state, () =>
@@ -198,7 +198,7 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
  * Takes a round's answers in: counts each fetched address's movements, sets hubs aside (their stop is decided next
  * round), adds the movements of the addresses this round really expands to the flow, and expands them.
  */
-function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[], answers: readonly FrontierAnswer[]): void {
+function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[], answers: readonly FrontierAnswer<FlowNode>[]): void {
   const roundStart = state.stamp + 1;
   const ends = countMovements(state, answers);
   const keep: FlowNode[] = [];
@@ -220,14 +220,14 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: re
  * fetched; a hub's stamp is taken back later, as its own movements are not kept: only those of addresses this round
  * really expands.
  */
-function countMovements(state: RunState, answers: readonly FrontierAnswer[]): Int32Array {
+function countMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[]): Int32Array {
   const { flow } = state;
   const hubs: FlowNode[] = [];
   const ends = new Int32Array(2 * answers.reduce((n, a) => n + (a.ids ? a.ids.from.length : a.transfers.length), 0));
   let end = 0;
   for (const answer of answers) {
     const batch = ++state.stamp;
-    for (const address of answer.addresses) flow.markFetched(flow.peek(answer.chain, address)!, batch);
+    for (const node of answer.nodes) flow.markFetched(node, batch);
     for (const address of answer.truncated) {
       const node = flow.peek(answer.chain, address);
       if (node) hubs.push(node);
@@ -257,7 +257,7 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer[]): In
 }
 
 /** Adds the movements of addresses fetched this round to the flow; zero-value, look-alike and untraced ones are counted, not followed. */
-function addMovements(state: RunState, answers: readonly FrontierAnswer[], ends: Int32Array, roundStart: number): void {
+function addMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[], ends: Int32Array, roundStart: number): void {
   const { flow } = state;
   let end = 0;
   for (const answer of answers) {

@@ -238,13 +238,12 @@ export function traceAsset(state: RunState, key: string, asset: AssetRef): void 
 
 /** The address's labels, classified once (heuristics/classify.ts); kept for the report. */
 export function terminalOf(state: RunState, node: FlowNode): Terminal | undefined {
-  // (Most addresses have no label: their mark is read before a lookup by key.)
+  // Each address is classified once; its mark says how, so most (no label) are never looked up by key.
   if (state.marks.has(node, NodeFlag.Unlabeled)) return undefined;
-  const known = state.terminals.get(node.key);
-  if (known) return known;
+  if (state.marks.has(node, NodeFlag.Labeled)) return state.terminals.get(node.key);
   const found = classifyByLabel(state.labels, node.chain, node.address);
   if (found) state.terminals.set(node.key, found);
-  else state.marks.add(node, NodeFlag.Unlabeled);
+  state.marks.add(node, found ? NodeFlag.Labeled : NodeFlag.Unlabeled);
   return found;
 }
 
