@@ -69,11 +69,13 @@ const TOP = 2n ** 64n - 1n;
  * (8 bytes a row, where an array of bigints costs a pointer and a heap number each).
  */
 export class AmountColumn {
-  private cells = new BigUint64Array(0);
+  private cells: BigUint64Array = new BigUint64Array(0);
+  /** The cells as 32-bit halves: whether a cell is zero is read without making a bigint of it. */
+  private words: Uint32Array = new Uint32Array(0);
   private readonly side = new Map<number, bigint>();
 
   set(row: number, value: bigint): void {
-    this.cells = grow(this.cells, row + 1, (n) => new BigUint64Array(n));
+    if (row >= this.cells.length) this.use(grow(this.cells, row + 1, (n) => new BigUint64Array(n)));
     if (value >= 0n && value < TOP) {
       this.cells[row] = value;
       if (this.side.size > 0) this.side.delete(row);
@@ -88,7 +90,28 @@ export class AmountColumn {
     return cell === TOP ? this.side.get(row)! : cell;
   }
 
+  /** `get(row) > 0n`, with no bigint made for a cell (the hot loops ask this of most rows). */
+  positive(row: number): boolean {
+    const w = this.words;
+    const low = w[2 * row]!;
+    const high = w[2 * row + 1]!;
+    if ((low | high) === 0) return false;
+    return low !== 0xffffffff || high !== 0xffffffff || this.side.get(row)! > 0n;
+  }
+
+  /** `get(row) === 0n`, with no bigint made. */
+  zero(row: number): boolean {
+    const w = this.words;
+    if ((w[2 * row]! | w[2 * row + 1]!) === 0) return true;
+    return w[2 * row] === 0xffffffff && w[2 * row + 1] === 0xffffffff && this.side.get(row) === 0n;
+  }
+
   trim(n: number): void {
-    this.cells = trim(this.cells, n);
+    this.use(trim(this.cells, n));
+  }
+
+  private use(cells: BigUint64Array): void {
+    this.cells = cells;
+    this.words = new Uint32Array(cells.buffer, cells.byteOffset, 2 * cells.length);
   }
 }

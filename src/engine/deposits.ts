@@ -270,7 +270,7 @@ function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, s
     paysService = true;
   }
   if (paysService) return true;
-  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && c.amount.get(m) !== 0n && serviceOf(c.nodes[c.to[m]!]!)) return true;
+  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && !c.amount.zero(m) && serviceOf(c.nodes[c.to[m]!]!)) return true;
   return false;
 }
 

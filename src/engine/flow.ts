@@ -407,7 +407,7 @@ export class TaintFlow {
         }
         this.setOutflow(m, taint, feeTaint, overlap);
       }
-      if (table.to[m] === id) ledger.deposit(amount, table.taint.get(m));
+      if (table.to[m] === id) ledger.deposit(amount, table.taint.zero(m) ? ZERO : table.taint.get(m));
     }
     for (let a = 0; a < table.held.length; a++) table.held[a]![id] = used[a] === 1 ? ledgers[a]!.taint : ZERO;
   }
@@ -505,7 +505,7 @@ export class TaintFlow {
         this.touch(to);
         for (let c = this.events.first(to); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
-          if (table.from[e] === to && table.taint.get(e) > 0n && table.to[e] !== to) queue.push(e);
+          if (table.from[e] === to && table.taint.positive(e) && table.to[e] !== to) queue.push(e);
         }
       } else if (hop === was && table.via[to]! >= 0 && table.compare(m, table.via[to]!) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)
@@ -540,7 +540,7 @@ export class TaintFlow {
       for (const node of frontier) {
         for (let c = this.events.first(node.id); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
-          if (table.from[e] !== node.id || table.taint.get(e) === 0n) continue;
+          if (table.from[e] !== node.id || table.taint.zero(e)) continue;
           const to = table.to[e]!;
           if (table.hop[to]! < 0) this.reach(table.nodes[to]!, hop + 1, e, next);
           else if (table.hop[to] === hop + 1 && table.via[to]! >= 0 && table.compare(e, table.via[to]!) < 0) {
@@ -572,7 +572,7 @@ export class TaintFlow {
   snapshot(): Allocation {
     const { table } = this;
     const tainted: number[] = [];
-    for (let m = 0; m < table.size; m++) if (table.taint.get(m) > 0n) tainted.push(m);
+    for (let m = 0; m < table.size; m++) if (table.taint.positive(m)) tainted.push(m);
     // The list of edges (sorted, a view per row) is made when first read: the graph and per-payment attribution read
     // it, a report does not. (After release(), too: a row added as an object has had its view since it was added.)
     let edges: TaintedEdge[] | undefined;
@@ -659,7 +659,7 @@ export class TaintFlow {
     for (const node of this.nodeList) {
       if (!node.contract) continue;
       for (const e of this.events.rows(node.id))
-        if (table.to[e] === node.id && table.taint.get(e) > 0n && !table.box[e]?.result) add(node, table.asset[e]!, table.taint.get(e));
+        if (table.to[e] === node.id && table.taint.positive(e) && !table.box[e]?.result) add(node, table.asset[e]!, table.taint.get(e));
     }
     for (const box of this.boxList) {
       for (const [asset, kept] of box.result?.kept ?? []) {
@@ -674,7 +674,7 @@ export class TaintFlow {
   taintedInflows(node: FlowNode): FlowTransfer[] {
     this.sortEvents(node);
     const { table, events } = this;
-    const into = (m: number) => table.to[m] === node.id && table.taint.get(m) > 0n;
+    const into = (m: number) => table.to[m] === node.id && table.taint.positive(m);
     // Counted first: the lists are kept (endpoints), and one grown by push() would hold room for 16 or more.
     let n = 0;
     for (let c = events.first(node.id); c >= 0; c = events.after(c)) if (into(events.at(c))) n++;

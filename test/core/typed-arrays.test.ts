@@ -25,8 +25,9 @@ describe('typed arrays', () => {
     );
   });
 
-  it('an amount column gives back every value set, the last one set per row, beyond 64 bits and below zero too', () => {
+  it('an amount column gives back every value set, the last one set per row, beyond 64 bits and below zero too, and says which are above zero or zero', () => {
     const amount = fc.oneof(
+      fc.constantFrom(0n, 1n, 2n ** 32n, 2n ** 32n - 1n, 2n ** 64n - 1n, 2n ** 63n),
       fc.bigInt({ min: 0n, max: 2n ** 64n - 2n }),
       fc.bigInt({ min: 2n ** 64n - 2n, max: 2n ** 80n }),
       fc.bigInt({ min: -(2n ** 70n), max: -1n }),
@@ -39,10 +40,18 @@ describe('typed arrays', () => {
           column.set(row, value);
           expected.set(row, value);
         }
-        for (const [row, value] of expected) expect(column.get(row)).toBe(value);
+        // positive and zero say what get says, without the bigint: read after every growth and after the trim.
+        const check = () => {
+          for (const [row, value] of expected) {
+            expect(column.get(row)).toBe(value);
+            expect(column.positive(row)).toBe(value > 0n);
+            expect(column.zero(row)).toBe(value === 0n);
+          }
+        };
+        check();
         const n = Math.max(0, ...expected.keys()) + 1;
         column.trim(n);
-        for (const [row, value] of expected) expect(column.get(row)).toBe(value);
+        check();
       }),
     );
   });
