@@ -431,17 +431,20 @@ export class TaintFlow {
 
   private setOutflow(m: number, taint: bigint, feeTaint: bigint, overlap: bigint): void {
     const { table } = this;
-    const assetKey = table.assets[table.asset[m]!]!;
     const feeBefore = table.feeTaint[m] ?? 0n;
     if (feeTaint !== feeBefore) {
+      const assetKey = table.assets[table.asset[m]!]!;
       this.fees.set(assetKey, (this.fees.get(assetKey) ?? 0n) + feeTaint - feeBefore);
       table.feeTaint[m] = feeTaint;
     }
     const overlapBefore = table.overlap[m] ?? 0n;
     if (overlap !== overlapBefore) {
+      const assetKey = table.assets[table.asset[m]!]!;
       this.overlap.set(assetKey, (this.overlap.get(assetKey) ?? 0n) + overlap - overlapBefore);
       table.overlap[m] = overlap;
     }
+    // (A clean row that stays clean, the most common outflow, is decided without reading its taint as a bigint.)
+    if (taint === ZERO && table.taint.zero(m)) return;
     const old = table.taint.get(m);
     if (taint === old) return;
     table.taint.set(m, taint);
