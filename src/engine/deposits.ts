@@ -104,11 +104,12 @@ function depositDecider(
   rule: DepositRule,
   sources: DepositSources,
 ): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
-  // Each counterparty classified once: by node id for the flow's nodes (a cell each: 0 none, k the k-th found), by key
-  // for addresses the flow never met (native inflows read apart).
+  // Each counterparty classified once (the class rests on chain and address alone): by node id for the flow's nodes
+  // (a cell each: 0 none, k the k-th found), by address for the movements the rule reads, whose address strings are
+  // the flow's own (no key is made to look one up).
   const byNode = new NodeNumbers();
   const found: Counterparty[] = [];
-  const others = new Map<string, Counterparty>();
+  const byAddress = new Map<string, Map<string, Counterparty>>();
   const classify = (chain: string, address: string): Counterparty => {
     const terminal = classifyByLabel(labels, chain, address);
     const bridge = terminal ? undefined : findBridge(chain, address, sources.bridges);
@@ -128,11 +129,10 @@ function depositDecider(
     return c;
   };
   const counterparty = (chain: string, address: string): Counterparty => {
-    const node = flow.peek(chain, address);
-    if (node) return ofNode(node);
-    const key = nodeKey(chain, address);
-    let c = others.get(key);
-    if (c === undefined) others.set(key, (c = classify(chain, address)));
+    let known = byAddress.get(chain);
+    if (!known) byAddress.set(chain, (known = new Map()));
+    let c = known.get(address);
+    if (c === undefined) known.set(address, (c = classify(chain, address)));
     return c;
   };
   const serviceOf = (node: FlowNode) => {
