@@ -62,13 +62,19 @@ const citedByPackets = (e: EndpointData): boolean => labeledService(e) || (e.kin
  * order, neighbouring records read neighbouring rows (at 1 M transfers the records are made 0.4–0.5 s faster).
  */
 function storageOrder(list: readonly EndpointData[]): Int32Array {
-  const rows = new Float64Array(list.length);
-  for (let i = 0; i < list.length; i++) {
+  const n = list.length;
+  const rows = new Float64Array(n);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
     const t = list[i]!.inflowEdges[0]?.transfer;
-    rows[i] = t instanceof FlowTransfer ? t.m : -1;
+    rows[i] = t instanceof FlowTransfer ? t.m + 1 : 0;
+    if (rows[i]! > top) top = rows[i]!;
   }
-  const order = Int32Array.from({ length: list.length }, (_, i) => i);
-  return order.sort((a, b) => rows[a]! - rows[b]! || a - b);
+  // Each index as one number, row * span + index, sorted by the native numeric sort (no comparator called back).
+  const span = 2 ** Math.ceil(Math.log2(n + 1));
+  if ((top + 1) * span > Number.MAX_SAFE_INTEGER) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => rows[a]! - rows[b]! || a - b);
+  const keys = rows.map((row, i) => row * span + i).sort();
+  return Int32Array.from(keys, (k) => k % span);
 }
 
 /**
