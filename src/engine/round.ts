@@ -8,6 +8,7 @@ import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.
 import { groupBy } from '../core/group.js';
 import { orderByKey } from '../core/key-order.js';
 import type { AssetRef } from '../core/schema.js';
+import type { Terminal } from '../heuristics/classify.js';
 import { nodeKey } from './state.js';
 import { isBridgeStop, stopFor, type Reached } from './stops.js';
 
@@ -109,15 +110,45 @@ async function followContracts(state: RunState, candidates: FlowNode[], contract
 }
 
 /** What the stop policy needs to know of a reached address. */
-function reached(state: RunState, node: FlowNode): Reached {
-  return {
-    hop: node.hop,
-    terminal: terminalOf(state, node),
-    received: state.flow.receivedBy(node),
-    highDegree: state.highDegree.has(node),
-    budgetCut: state.budgetCut.has(node),
-    contract: node.contract,
-  };
+function reached(state: RunState, node: FlowNode, failure?: ChaintrailError): Reached {
+  return new ReachedAddress(state, node, failure);
+}
+
+/**
+ * A reached address as the stop policy reads it: each fact read when the policy asks for it, as it asks in order
+ * and stops at the first that decides (the taint received, a list per address, is read only when the other facts
+ * let the address go on).
+ */
+class ReachedAddress implements Reached {
+  constructor(
+    private readonly state: RunState,
+    private readonly node: FlowNode,
+    readonly failure: ChaintrailError | undefined,
+  ) {}
+
+  get hop(): number {
+    return this.node.hop;
+  }
+
+  get terminal(): Terminal | undefined {
+    return terminalOf(this.state, this.node);
+  }
+
+  get received(): Iterable<readonly [string, bigint]> {
+    return this.state.flow.receivedBy(this.node);
+  }
+
+  get highDegree(): boolean {
+    return this.state.highDegree.has(this.node);
+  }
+
+  get budgetCut(): boolean {
+    return this.state.budgetCut.has(this.node);
+  }
+
+  get contract(): boolean {
+    return this.node.contract;
+  }
 }
 
 /**
@@ -130,7 +161,7 @@ async function untilFailure<T>(state: RunState, nodes: readonly FlowNode[], work
   } catch (error) {
     if (!(error instanceof ChaintrailError)) throw error;
     state.failure = error;
-    for (const node of nodes) state.stops.set(node.key, stopFor({ ...reached(state, node), failure: error }, state.policy)!);
+    for (const node of nodes) state.stops.set(node.key, stopFor(reached(state, node, error), state.policy)!);
     return undefined;
   }
 }
