@@ -77,6 +77,7 @@ export class TaintFlow {
   private readonly byKey = new Map<string, FlowNode>();
   /** Nodes (by id) entered in `byKey` so far. */
   private indexed = 0;
+  private lastFound: FlowNode | undefined;
   /** The keys of the expanded nodes, in the order they were expanded (RunState.expanded, the outcome's `expanded`). */
   readonly expanded = new ExpandedKeys((key) => this.lookup(key));
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
@@ -766,9 +767,15 @@ export class TaintFlow {
     this.spaces.clear();
   }
 
-  /** The node of a key (`chain|address`) if the flow has seen it. */
+  /**
+   * The node of a key (`chain|address`) if the flow has seen it. The last node found is kept: the builders ask for one
+   * key several times in a row (expanded, then its inflows), and a node once found stays.
+   */
   lookup(key: string): FlowNode | undefined {
-    return this.keyIndex().get(key);
+    if (key === this.lastFound?.key) return this.lastFound;
+    const node = this.keyIndex().get(key);
+    if (node) this.lastFound = node;
+    return node;
   }
 
   private keyIndex(): Map<string, FlowNode> {
