@@ -63,8 +63,7 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
     const stop = stopFor(reached(state, node), state.policy);
     if (stop) stops.set(node.key, stop);
     else {
-      // (Most candidates never had a stop: an empty map is not searched.)
-      if (stops.size > 0) stops.delete(node.key);
+      stops.delete(node.key);
       candidates.push(node);
     }
     if (stop?.kind === 'contract') contracts.push(node);

@@ -148,8 +148,9 @@ function movementsOf(chain: string, r: Read, time: number, assets: Map<string, A
     out.push({ ...base, type: 'internal', from: call.from, to: call.to, asset: nativeAsset(chain), amount: call.amount, logIndex: tracePosition(call.path) });
   }
   for (const log of r.receipt.logs) {
-    if (log.removed === true || !movesValue(log, wrapped)) continue;
-    const asset = assets.get(log.address.toLowerCase())!;
+    // (A contract none of whose logs moved value has no asset: its logs are none of these.)
+    const asset = log.removed === true ? undefined : assets.get(log.address.toLowerCase());
+    if (!asset) continue;
     const m = logToTransfer(chain, log, asset, time) ?? wrapMovement(log, asset, wrapped);
     if (m) out.push({ ...m, ...base });
   }
