@@ -16,6 +16,7 @@ export function conservation(outcome: TraceOutcome, endpoints: readonly Endpoint
   const continued: Continued[] = outcome.handovers.flatMap((h) => (h.continuation ? [{ h, c: h.continuation }] : []));
   const continuationIds = new Set(continued.map(({ c }) => transferId(c.transfer)));
   const assets = conservedAssets(outcome);
+  const reachedBy = amountsByAsset(endpoints);
   return [...assets.keys()].sort().map((key) => {
     const asset = assets.get(key)!;
     const overlap = outcome.allocation.overlap.get(key) ?? 0n;
@@ -24,7 +25,7 @@ export function conservation(outcome: TraceOutcome, endpoints: readonly Endpoint
     const bridgedIn = arriving.reduce((s, { c }) => s + c.taint, 0n);
     const leaving = continued.filter(({ h }) => h.asset === key);
     const converted = conversionFigures(outcome.boxes ?? [], key, assets);
-    const reached = endpoints.filter((e) => assetKey(e.asset) === key).reduce((s, e) => s + e.amount, 0n);
+    const reached = reachedBy.get(key) ?? 0n;
     const fees = outcome.allocation.fees.get(key) ?? 0n;
     const difference = seeded + bridgedIn + converted.convertedIn - reached - fees;
     return {
@@ -39,6 +40,21 @@ export function conservation(outcome: TraceOutcome, endpoints: readonly Endpoint
       explanation: explanation(asset, { seeded, bridgedIn, overlap, fees, difference }, arriving, leaving, converted),
     };
   });
+}
+
+/**
+ * What the endpoints hold, summed per asset key in one pass (not one pass over every endpoint per asset); the key is
+ * made once per asset object, which an asset's endpoints share.
+ */
+function amountsByAsset(endpoints: readonly EndpointData[]): Map<string, bigint> {
+  const sums = new Map<string, bigint>();
+  const keys = new Map<AssetRef, string>();
+  for (const e of endpoints) {
+    let key = keys.get(e.asset);
+    if (key === undefined) keys.set(e.asset, (key = assetKey(e.asset)));
+    sums.set(key, (sums.get(key) ?? 0n) + e.amount);
+  }
+  return sums;
 }
 
 /** The traced assets, and any asset only conversions produced taint in (named by the conversion that produced it). */
