@@ -232,9 +232,9 @@ function jurisdictionSection(serviceEndpoints: EndpointData[], caseJurisdiction:
 
 /** Endpoints per kind: how many, and what they hold. */
 function stopSection(list: EndpointData[]): TraceReport['stops'] {
-  const kinds = [...new Set(list.map((e) => e.kind))].sort() as EndpointKind[];
-  return kinds.map((kind) => {
-    const own = list.filter((e) => e.kind === kind);
+  const byKind = groupBy(list, (e) => e.kind);
+  return ([...byKind.keys()].sort() as EndpointKind[]).map((kind) => {
+    const own = byKind.get(kind)!;
     return { kind, count: own.length, totals: totals(own) };
   });
 }
