@@ -36,7 +36,7 @@ export function sortEndpoints(endpoints: readonly EndpointData[]): EndpointData[
 
 /** The finished trace -> the documented, deterministic TraceReport (no clock, sorted everywhere). */
 export function buildReport(outcome: TraceOutcome): TraceReport {
-  return assemble(outcome, (list, caseJurisdiction) => endpointRecords(list, caseJurisdiction).all(storageOrder(list)));
+  return assemble(outcome, (list, caseJurisdiction, names) => endpointRecords(list, caseJurisdiction, names).all(storageOrder(list)));
 }
 
 /**
@@ -46,10 +46,7 @@ export function buildReport(outcome: TraceOutcome): TraceReport {
  * from it as from the whole report, for a trace whose report object would not fit in memory (TraceResult.requestPackets).
  */
 export function packetReport(outcome: TraceOutcome): TraceReport {
-  return assemble(outcome, (list, caseJurisdiction) => {
-    const names = new AddressNames();
-    return list.filter(citedByPackets).map((e) => reportEndpoint(e, caseJurisdiction, names));
-  });
+  return assemble(outcome, (list, caseJurisdiction, names) => list.filter(citedByPackets).map((e) => reportEndpoint(e, caseJurisdiction, names)));
 }
 
 /** A labeled service's endpoint: the `exchanges` and `jurisdictions` sections are made of these. */
@@ -90,14 +87,18 @@ export function streamedReport(outcome: TraceOutcome): StreamedReport {
 
 /** The streamed report's sections, its endpoint records without the request detail (inflows, outflows, victims) endpoints.csv does not show. */
 export function csvReport(outcome: TraceOutcome): StreamedReport {
-  return assemble(outcome, (list, caseJurisdiction) => endpointRecords(list, caseJurisdiction, false));
+  return assemble(outcome, (list, caseJurisdiction, names) => endpointRecords(list, caseJurisdiction, names, false));
 }
 
-/** The report's sections in their documented order, its endpoint records made by `records`. */
+/**
+ * The report's sections in their documented order, its endpoint records made by `records`. One `names` shows every
+ * address of the report (each checksummed once): the records and the exchanges section share it.
+ */
 function assemble<E>(
   outcome: TraceOutcome,
-  records: (list: readonly EndpointData[], caseJurisdiction: string | undefined) => E,
+  records: (list: readonly EndpointData[], caseJurisdiction: string | undefined, names: AddressNames) => E,
 ): Omit<TraceReport, 'endpoints'> & { endpoints: E } {
+  const names = new AddressNames();
   const caseJurisdiction = outcome.settings.caseJurisdiction;
   const list = sortEndpoints(outcome.endpoints);
   const serviceEndpoints = list.filter(labeledService);
@@ -113,8 +114,8 @@ function assemble<E>(
     sources: outcome.sources,
     seeds: seedRows(outcome),
     ...(conversions ? { conversions } : {}),
-    endpoints: records(list, caseJurisdiction),
-    exchanges: serviceSection(serviceEndpoints, caseJurisdiction),
+    endpoints: records(list, caseJurisdiction, names),
+    exchanges: serviceSection(serviceEndpoints, caseJurisdiction, names),
     jurisdictions: jurisdictionSection(serviceEndpoints, caseJurisdiction),
     conservation: conservation(outcome, list),
     stops: stopSection(list),
@@ -128,15 +129,16 @@ function assemble<E>(
 
 /** The report's sections as `streamedReport` gives them, each endpoint record with only the fields the summary shows. */
 export function summaryReport(outcome: TraceOutcome): Omit<TraceReport, 'endpoints'> & { endpoints: MadeList<SummaryEndpoint> } {
-  return assemble(outcome, (list) => {
-    const names = new AddressNames();
-    return new MadeList(list.length, (i) => summaryEndpoint(list[i]!, names));
-  });
+  return assemble(outcome, (list, _, names) => new MadeList(list.length, (i) => summaryEndpoint(list[i]!, names)));
 }
 
 /** The endpoint records, each made when read (the report object reads them all once), names shown once per flow node. */
-function endpointRecords(list: readonly EndpointData[], caseJurisdiction: string | undefined, detail = true): MadeList<TraceReport['endpoints'][number]> {
-  const names = new AddressNames();
+function endpointRecords(
+  list: readonly EndpointData[],
+  caseJurisdiction: string | undefined,
+  names: AddressNames,
+  detail = true,
+): MadeList<TraceReport['endpoints'][number]> {
   return new MadeList(list.length, (i) => reportEndpoint(list[i]!, caseJurisdiction, names, detail));
 }
 
@@ -187,7 +189,7 @@ function seedRows(outcome: TraceOutcome): TraceReport['seeds'] {
  * Service endpoints per entity and category (`exchanges[]`): where they are, what each deposit address received.
  * The category is written only when it is not `exchange`, so a trace that reaches only exchanges reads as before.
  */
-function serviceSection(serviceEndpoints: EndpointData[], caseJurisdiction: string | undefined): TraceReport['exchanges'] {
+function serviceSection(serviceEndpoints: EndpointData[], caseJurisdiction: string | undefined, names: AddressNames): TraceReport['exchanges'] {
   const byEntity = groupBy(serviceEndpoints, (e) => `${e.label!.entity}\u0000${e.kind}`);
   return [...byEntity.keys()].sort().map((key) => {
     const own = byEntity.get(key)!;
@@ -204,7 +206,10 @@ function serviceSection(serviceEndpoints: EndpointData[], caseJurisdiction: stri
       totals: totals(own),
       depositAddresses: own.map((e) => ({
         chain: e.chain,
-        address: formatAddress(e.chain, e.depositAddress ?? e.address),
+        address:
+          e.depositAddress && e.depositAddress !== e.address
+            ? formatAddress(e.chain, e.depositAddress)
+            : names.address(e.chain, e.address, e.inflowEdges[0]?.transfer),
         inferred: e.depositInferred ?? false,
         asset: reportAsset(e.asset),
         ...money(e.asset, e.amount),
