@@ -16,7 +16,6 @@ import {
   type DepositTransfer,
 } from '../heuristics/deposit.js';
 import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
-import { NodeNumbers } from './node-marks.js';
 import { nodeKey, splitNodeKey } from './state.js';
 
 /** An unlabeled address the trace found to be a service's deposit address, and the evidence per asset key. */
@@ -104,11 +103,8 @@ function depositDecider(
   rule: DepositRule,
   sources: DepositSources,
 ): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
-  // Each counterparty classified once (the class rests on chain and address alone): by node id for the flow's nodes
-  // (a cell each: 0 none, k the k-th found), by address for the movements the rule reads, whose address strings are
-  // the flow's own (no key is made to look one up).
-  const byNode = new NodeNumbers();
-  const found: Counterparty[] = [];
+  // Each counterparty classified once (the class rests on chain and address alone), by the flow's own address
+  // strings: no key is made to look one up.
   const byAddress = new Map<string, Map<string, Counterparty>>();
   const classify = (chain: string, address: string): Counterparty => {
     const terminal = classifyByLabel(labels, chain, address);
@@ -121,13 +117,6 @@ function depositDecider(
           ? { barrier: `bridge ${bridge.name}` }
           : null;
   };
-  const ofNode = (node: FlowNode): Counterparty => {
-    const code = byNode.get(node);
-    if (code !== undefined) return code === 0 ? null : found[code - 1]!;
-    const c = classify(node.chain, node.address);
-    byNode.set(node, c === null ? 0 : found.push(c));
-    return c;
-  };
   const counterparty = (chain: string, address: string): Counterparty => {
     let known = byAddress.get(chain);
     if (!known) byAddress.set(chain, (known = new Map()));
@@ -136,7 +125,7 @@ function depositDecider(
     return c;
   };
   const serviceOf = (node: FlowNode) => {
-    const c = ofNode(node);
+    const c = counterparty(node.chain, node.address);
     return c !== null && 'service' in c ? c.service : undefined;
   };
   return (key, forwarder, known) => {
