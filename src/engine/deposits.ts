@@ -17,6 +17,7 @@ import {
 } from '../heuristics/deposit.js';
 import type { FlowColumns, FlowNode, TaintFlow } from './flow.js';
 import { nodeKey, splitNodeKey } from './state.js';
+import { grow } from '../core/typed-arrays.js';
 
 /** An unlabeled address the trace found to be a service's deposit address, and the evidence per asset key. */
 export interface DepositInference {
@@ -124,8 +125,19 @@ function depositDecider(
     if (c === undefined) known.set(address, (c = classify(chain, address)));
     return c;
   };
-  const serviceOf = (node: FlowNode) => {
-    const c = counterparty(node.chain, node.address);
+  // The quick look asks by node id, for most nodes of the flow: the class's place in `found` per id (0: not asked,
+  // -1: none), so that neither the node object nor its address is read again for a node asked before.
+  const found: Counterparty[] = [];
+  let byNode = new Int32Array(0);
+  const serviceOf = (id: number, nodes: FlowColumns['nodes']) => {
+    if (id >= byNode.length) byNode = grow(byNode, id + 1, (n) => new Int32Array(n));
+    let code = byNode[id]!;
+    if (code === 0) {
+      const node = nodes[id]!;
+      const c = counterparty(node.chain, node.address);
+      byNode[id] = code = c === null ? -1 : found.push(c);
+    }
+    const c = code < 0 ? null : found[code - 1]!;
     return c !== null && 'service' in c ? c.service : undefined;
   };
   return (key, forwarder, known) => {
@@ -237,7 +249,13 @@ function decide(
  * does not go to a service ends the look, so most addresses cost one counterparty's classification. It reads the
  * flow's columns (`rows`: the node's movements, chronologically), so the addresses it passes over cost no view.
  */
-function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, serviceOf: (n: FlowNode) => Label | undefined, rule: DepositRule): boolean {
+function mayBeDeposit(
+  node: FlowNode,
+  rows: readonly number[],
+  c: FlowColumns,
+  serviceOf: (id: number, nodes: FlowColumns['nodes']) => Label | undefined,
+  rule: DepositRule,
+): boolean {
   const id = node.id;
   let paysService = false;
   // What the address received in the asset last asked (one asset is the common case).
@@ -255,11 +273,11 @@ function mayBeDeposit(node: FlowNode, rows: readonly number[], c: FlowColumns, s
       received = receivedOf(id, rows, c, a);
     }
     if (withinDustShare(amount, received, rule)) continue;
-    if (!serviceOf(c.nodes[c.to[m]!]!)) return false;
+    if (!serviceOf(c.to[m]!, c.nodes)) return false;
     paysService = true;
   }
   if (paysService) return true;
-  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && !c.amount.zero(m) && serviceOf(c.nodes[c.to[m]!]!)) return true;
+  for (const m of rows) if (c.from[m] === id && c.to[m] !== id && !c.amount.zero(m) && serviceOf(c.to[m]!, c.nodes)) return true;
   return false;
 }
 

@@ -100,7 +100,8 @@ export interface EndpointInput {
   allocation: Allocation;
   /** The tainted movements into each node (`TaintFlow.inflows()`: asked for the nodes that hold taint). */
   inflows: NodeInflows;
-  expanded: ReadonlySet<string>;
+  /** `hasId`: the same asked by the node's id in the flow's snapshot (TaintFlow's ExpandedKeys). */
+  expanded: ReadonlySet<string> & { hasId?(id: number): boolean };
   stops: ReadonlyMap<string, StopReason>;
   deposits: ReadonlyMap<string, DepositInference>;
   assets: ReadonlyMap<string, AssetRef>;
@@ -136,14 +137,23 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
   const made: EndpointData[] = [];
   const keys: string[] = [];
   const starts: number[] = [];
-  for (const [node, held] of input.allocation.held) {
+  const each = (node: string, held: ReadonlyMap<string, bigint>, id: number | undefined) => {
     const start = made.length;
-    endpointsAt(at, node, held, made);
+    endpointsAt(at, node, held, made, id);
     if (made.length > start) {
       keys.push(node);
       starts.push(start);
     }
-  }
+  };
+  const { held } = input.allocation;
+  // The flow's snapshot is walked by node id, so that no key is looked up per address (see `Place.id`).
+  if (held instanceof NodeColumnMap) {
+    for (let id = 0; id < held.ids; id++) {
+      const node = held.keyAt(id);
+      const h = node === undefined ? undefined : held.byId(id);
+      if (h) each(node!, h, id);
+    }
+  } else for (const [node, h] of held) each(node, h, undefined);
   const order = orderByKey(keys);
   const endpoints = new Array<EndpointData>(made.length);
   let n = 0;
@@ -166,12 +176,13 @@ interface EndpointsAt {
 }
 
 /** The endpoints of one address, by asset (sorted), added to `out`: what it holds, as its deposit inference or its stop says. */
-function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>, out: EndpointData[]): void {
+function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bigint>, out: EndpointData[], id: number | undefined): void {
   const { input, freezable } = at;
-  const isExpanded = input.expanded.has(node);
+  const byId = id !== undefined && input.expanded.hasId !== undefined && input.inflows.byId !== undefined;
+  const isExpanded = byId ? input.expanded.hasId!(id) : input.expanded.has(node);
   const stop = isExpanded ? undefined : input.stops.get(node);
-  const inflows = input.inflows.get(node) ?? [];
-  const here: Place = { node, paths: at.paths, texts: at.texts, input, into: inflows[0] };
+  const inflows = (byId ? input.inflows.byId!(id) : input.inflows.get(node)) ?? [];
+  const here: Place = { node, id, paths: at.paths, texts: at.texts, input, into: inflows[0] };
   // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
   const found = input.deposits.get(node);
   const ownDeposit = found && (isExpanded || found.forwarder) ? found : undefined;
@@ -222,7 +233,7 @@ function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetK
       continue;
     }
     const into = ofAsset(input.inflows.get(depositNode) ?? [], assetKey);
-    const there: Place = { node: depositNode, paths: here.paths, texts: here.texts, input, into: into[0] };
+    const there: Place = { node: depositNode, id: undefined, paths: here.paths, texts: here.texts, input, into: into[0] };
     out.push(depositEndpoint(there, asset, assetKey, part, input.deposits.get(depositNode)!, into, sweeps));
   }
 }
@@ -369,6 +380,8 @@ function depositData(h: BridgeHandover): BridgeDepositData {
  */
 interface Place {
   readonly node: string;
+  /** The node's id in the flow's snapshot (the allocation's NodeColumnMaps), when the endpoints are walked by id. */
+  readonly id: number | undefined;
   readonly input: EndpointInput;
   readonly paths: Paths;
   readonly texts: Map<string, string>;
@@ -384,7 +397,11 @@ function where(place: Place): NonNullable<Place['at']> {
   const end = place.into?.transfer;
   const own = end instanceof FlowTransfer && end.toNode.key === node ? end.toNode : undefined;
   const { chain, address } = own ?? splitNodeKey(node);
-  return (place.at = { chain, address, hops: input.allocation.hops.get(node) ?? 0, path: pathTo(input, node, place.paths) });
+  const { hops } = input.allocation;
+  const id = place.id;
+  const hop = id !== undefined && hops instanceof NodeColumnMap && hops.keyAt(id) === node ? hops.byId(id) : hops.get(node);
+  const path = pathFrom(input, place.paths.nodes.of(node, id), place.paths, undefined);
+  return (place.at = { chain, address, hops: hop ?? 0, path });
 }
 
 /** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
@@ -550,7 +567,9 @@ class PathNodes {
     this.flowIds = this.columns?.ids ?? 0;
   }
 
-  of(key: string): number {
+  /** The number of node `key`; `id`: its id in the snapshot, if the caller knows it (then no key is looked up). */
+  of(key: string, id?: number): number {
+    if (id !== undefined && this.columns?.keyAt(id) === key) return id;
     const own = this.columns?.idOf(key);
     if (own !== undefined) return own;
     let n = this.numbers.get(key);

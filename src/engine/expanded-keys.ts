@@ -8,7 +8,10 @@ import type { FlowNode } from './flow-table.js';
 export class ExpandedKeys implements ReadonlySet<string> {
   private readonly list: FlowNode[] = [];
 
-  constructor(private readonly lookup: (key: string) => FlowNode | undefined) {}
+  constructor(
+    private readonly lookup: (key: string) => FlowNode | undefined,
+    private readonly nodeAt: (id: number) => FlowNode | undefined,
+  ) {}
 
   /** Notes a node the flow has just expanded (once per node). */
   add(node: FlowNode): void {
@@ -26,6 +29,11 @@ export class ExpandedKeys implements ReadonlySet<string> {
 
   has(key: string): boolean {
     return this.lookup(key)?.expanded === true;
+  }
+
+  /** `has` by the node's id (a reader that walks the flow's nodes by id looks up no key). */
+  hasId(id: number): boolean {
+    return this.nodeAt(id)?.expanded === true;
   }
 
   *keys(): SetIterator<string> {

@@ -14,6 +14,8 @@ export { FlowTransfer, type Box, type FlowNode } from './flow-table.js';
 /** The tainted movements into a node, by node key (`TaintFlow.inflows()`; a Map of them serves as well). */
 export interface NodeInflows {
   get(key: string): readonly TaintedEdge[] | undefined;
+  /** The same by the node's id in the flow's snapshot (`TaintFlow.snapshot`), where the reader walks by id. */
+  byId?(id: number): readonly TaintedEdge[] | undefined;
 }
 
 /** The movement columns as builders outside the flow read them (src/engine/flow-table.ts `FlowTable`). */
@@ -79,7 +81,10 @@ export class TaintFlow {
   private indexed = 0;
   private lastFound: FlowNode | undefined;
   /** The keys of the expanded nodes, in the order they were expanded (RunState.expanded, the outcome's `expanded`). */
-  readonly expanded = new ExpandedKeys((key) => this.lookup(key));
+  readonly expanded = new ExpandedKeys(
+    (key) => this.lookup(key),
+    (id) => this.table.nodes[id],
+  );
   /** Source tables that answer by ids (adapter.ts TransferIds), by table. */
   private readonly spaces = new Map<TransferTable, IdSpace>();
 
@@ -697,13 +702,11 @@ export class TaintFlow {
    * release(). A node with none reads as undefined.
    */
   inflows(): NodeInflows {
-    return {
-      get: (key) => {
-        const node = this.lookup(key);
-        const list = !node ? [] : node.contract ? this.contractInflows(node) : this.receivedAny(node) ? this.taintedInflows(node) : [];
-        return list.length > 0 ? list : undefined;
-      },
+    const of = (node: FlowNode | undefined) => {
+      const list = !node ? [] : node.contract ? this.contractInflows(node) : this.receivedAny(node) ? this.taintedInflows(node) : [];
+      return list.length > 0 ? list : undefined;
     };
+    return { get: (key) => of(this.lookup(key)), byId: (id) => of(this.table.nodes[id]) };
   }
 
   /**
