@@ -232,8 +232,11 @@ function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetK
       out.push(ep);
       continue;
     }
-    const into = ofAsset(input.inflows.get(depositNode) ?? [], assetKey);
-    const there: Place = { node: depositNode, id: undefined, paths: here.paths, texts: here.texts, input, into: into[0] };
+    // By the deposit address's id when a sweep out of it is a row of the flow (its sender), else by its key.
+    const sweep = sweeps[0]!.transfer;
+    const id = sweep instanceof FlowTransfer && input.inflows.byId ? sweep.fromId : undefined;
+    const into = ofAsset((id !== undefined ? input.inflows.byId!(id) : input.inflows.get(depositNode)) ?? [], assetKey);
+    const there: Place = { node: depositNode, id, paths: here.paths, texts: here.texts, input, into: into[0] };
     out.push(depositEndpoint(there, asset, assetKey, part, input.deposits.get(depositNode)!, into, sweeps));
   }
 }

@@ -623,11 +623,12 @@ export class TaintFlow {
       else holds[id] = 0;
       if (hop[id]! >= 0 || any) keyOf[id] = node.key;
     }
-    // The flow's own index by key serves the maps (no second map of millions of keys); it stays with them after release().
-    const byKey = this.keyIndex();
+    // The flow's own index by key serves the maps (no second map of millions of keys); it stays with them after
+    // release(). Asked, not filled here: readers that walk the snapshot by id (the endpoints) look up no key, and a
+    // trace whose settle asks none never enters its last rounds' nodes.
     const index = {
       get: (key: string) => {
-        const id = byKey.get(key)?.id;
+        const id = this.lookup(key)?.id;
         return id !== undefined && keyOf[id] !== undefined ? id : undefined;
       },
     };
