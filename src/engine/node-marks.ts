@@ -26,6 +26,8 @@ export enum NodeFlag {
   ContractAsked = 2,
   /** Classified by label and found to be a terminal (terminalOf keeps it by key). */
   Labeled = 4,
+  /** Given a stop in `RunState.stops` at some point (it may have been taken back since). */
+  Stopped = 8,
 }
 
 /** A whole number per node id, undefined until set. */

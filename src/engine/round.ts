@@ -10,7 +10,8 @@ import { orderByKey } from '../core/key-order.js';
 import type { AssetRef } from '../core/schema.js';
 import type { Terminal } from '../heuristics/classify.js';
 import { nodeKey } from './state.js';
-import { isBridgeStop, stopFor, type Reached } from './stops.js';
+import { isBridgeStop, stopFor, type Reached, type StopReason } from './stops.js';
+import { NodeFlag } from './node-marks.js';
 
 /**
  * One round of the account engine: settle the taint, ask the stop policy about every address whose taint or hop
@@ -61,9 +62,10 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
       continue;
     }
     const stop = stopFor(reached(state, node), state.policy);
-    if (stop) stops.set(node.key, stop);
+    if (stop) setStop(state, node, stop);
     else {
-      stops.delete(node.key);
+      // (Only a node stopped before has a stop to take back: most candidates never had one.)
+      if (state.marks.has(node, NodeFlag.Stopped)) stops.delete(node.key);
       candidates.push(node);
     }
     if (stop?.kind === 'contract') contracts.push(node);
@@ -71,6 +73,12 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
   }
   state.recheck = [];
   return { candidates: byHopAndKey(candidates), contracts: byHopAndKey(contracts) };
+}
+
+/** Stops a branch at `node` (its mark says a stop may be there to take back). */
+function setStop(state: RunState, node: FlowNode, stop: StopReason): void {
+  state.stops.set(node.key, stop);
+  state.marks.add(node, NodeFlag.Stopped);
 }
 
 /**
@@ -101,7 +109,7 @@ async function followContracts(state: RunState, candidates: FlowNode[], contract
   for (const node of candidates) {
     if (!node.contract) accounts.push(node);
     else {
-      state.stops.set(node.key, stopFor(reached(state, node), state.policy)!);
+      setStop(state, node, stopFor(reached(state, node), state.policy)!);
       all.push(node);
     }
   }
@@ -160,7 +168,7 @@ async function untilFailure<T>(state: RunState, nodes: readonly FlowNode[], work
   } catch (error) {
     if (!(error instanceof ChaintrailError)) throw error;
     state.failure = error;
-    for (const node of nodes) state.stops.set(node.key, stopFor(reached(state, node, error), state.policy)!);
+    for (const node of nodes) setStop(state, node, stopFor(reached(state, node, error), state.policy)!);
     return undefined;
   }
 }
@@ -195,7 +203,7 @@ function shareBudget(state: RunState, candidates: FlowNode[]): FlowNode[] {
   const room = Math.max(0, state.settings.maxNodes - state.expanded.size);
   for (const node of candidates.slice(room)) {
     state.budgetCut.add(node);
-    state.stops.set(node.key, stopFor(reached(state, node), state.policy)!);
+    setStop(state, node, stopFor(reached(state, node), state.policy)!);
   }
   return candidates.slice(0, room);
 }
