@@ -125,11 +125,11 @@ function depositDecider(
     if (c === undefined) known.set(address, (c = classify(chain, address)));
     return c;
   };
-  // The quick look asks by node id, for most nodes of the flow: the class's place in `found` per id (0: not asked,
-  // -1: none), so that neither the node object nor its address is read again for a node asked before.
+  // A flow node's class by its id (most counterparties are nodes of the flow): the class's place in `found` per id
+  // (0: not asked, -1: none), so that neither the node object nor its address is read again for a node asked before.
   const found: Counterparty[] = [];
   let byNode = new Int32Array(0);
-  const serviceOf = (id: number, nodes: FlowColumns['nodes']) => {
+  const ofNode = (id: number, nodes: FlowColumns['nodes']): Counterparty => {
     if (id >= byNode.length) byNode = grow(byNode, id + 1, (n) => new Int32Array(n));
     let code = byNode[id]!;
     if (code === 0) {
@@ -137,25 +137,35 @@ function depositDecider(
       const c = counterparty(node.chain, node.address);
       byNode[id] = code = c === null ? -1 : found.push(c);
     }
-    const c = code < 0 ? null : found[code - 1]!;
+    return code < 0 ? null : found[code - 1]!;
+  };
+  const serviceOf = (id: number, nodes: FlowColumns['nodes']) => {
+    const c = ofNode(id, nodes);
     return c !== null && 'service' in c ? c.service : undefined;
   };
   return (key, forwarder, known) => {
     const node = known ?? flow.lookup(key);
     if (!node) return undefined;
     let transfers: readonly Move[];
+    let columns: FlowColumns | undefined;
     if (forwarder) {
       transfers = (sources.forwarders?.get(key) ?? []).filter((t) => t.from !== t.to).map((t) => ({ t, asset: assetKeyOf(t.asset), whole: t }));
     } else {
-      const { rows, columns } = flow.rowsOf(node);
-      if (!mayBeDeposit(node, rows, columns, serviceOf, rule)) return undefined;
-      transfers = rowMoves(rows, columns);
+      const own = flow.rowsOf(node);
+      columns = own.columns;
+      if (!mayBeDeposit(node, own.rows, columns, serviceOf, rule)) return undefined;
+      transfers = rowMoves(own.rows, columns);
     }
     const { chain, address } = splitNodeKey(key);
     if (labels.get(chain, address)) return undefined;
     const moves = withNative(transfers, sources.nativeInflows?.get(key), flow);
     const taintedAssets = new Set(flow.receivedBy(node).flatMap(([asset, v]) => (v > 0n ? [asset] : [])));
-    const inference = decide(chain, address, moves, taintedAssets, counterparty, rule);
+    // A movement read from a flow row names its counterparty by node id; one given as an object, by address.
+    const classOf = (m: Move, incoming: boolean): Counterparty =>
+      columns && typeof m.whole === 'number'
+        ? ofNode(incoming ? columns.from[m.whole]! : columns.to[m.whole]!, columns.nodes)
+        : counterparty(chain, incoming ? m.t.from : m.t.to);
+    const inference = decide(chain, address, moves, taintedAssets, classOf, rule);
     return inference && forwarder ? { ...inference, forwarder: true } : inference;
   };
 }
@@ -213,16 +223,17 @@ function decide(
   address: string,
   moves: readonly Move[],
   taintedAssets: ReadonlySet<string>,
-  counterparty: (chain: string, address: string) => Counterparty,
+  classOf: (move: Move, incoming: boolean) => Counterparty,
   rule: DepositRule,
 ): DepositInference | undefined {
   const inflows: DepositMovement[] = [];
   const outflows: DepositMovement[] = [];
   const walletLabels = new Map<string, Label>();
-  for (const { t, asset } of moves) {
+  for (const move of moves) {
+    const { t, asset } = move;
     if (t.amount === 0n) continue;
     const incoming = t.to === address;
-    const c = counterparty(chain, incoming ? t.from : t.to);
+    const c = classOf(move, incoming);
     const service = c && 'service' in c ? c.service : undefined;
     if (service && !incoming) walletLabels.set(t.to, service);
     const m: DepositMovement = { t, asset, service: service?.entity };
