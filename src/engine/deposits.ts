@@ -104,8 +104,8 @@ function depositDecider(
   rule: DepositRule,
   sources: DepositSources,
 ): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
-  // Each counterparty classified once (the class rests on chain and address alone), by the flow's own address
-  // strings: no key is made to look one up.
+  // Each counterparty classified once (the class rests on chain and address alone): a flow node by its id (`ofNode`
+  // below), a movement given as an object by its address strings (no key is made to look one up).
   const byAddress = new Map<string, Map<string, Counterparty>>();
   const classify = (chain: string, address: string): Counterparty => {
     const terminal = classifyByLabel(labels, chain, address);
@@ -133,8 +133,9 @@ function depositDecider(
     if (id >= byNode.length) byNode = grow(byNode, id + 1, (n) => new Int32Array(n));
     let code = byNode[id]!;
     if (code === 0) {
+      // Classified here, not through the cache by address: that one serves the movements given as objects (rare).
       const node = nodes[id]!;
-      const c = counterparty(node.chain, node.address);
+      const c = classify(node.chain, node.address);
       byNode[id] = code = c === null ? -1 : found.push(c);
     }
     return code < 0 ? null : found[code - 1]!;

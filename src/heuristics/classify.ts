@@ -20,6 +20,8 @@ const ORDER: TerminalKind[] = ['sanctioned', 'mixer', 'bridge', ...SERVICE_CATEG
 export function classifyByLabel(labels: LabelStore | undefined, chain: string, address: string): Terminal | undefined {
   if (!labels) return undefined;
   const all = labels.getAll(chain, address);
+  // (Most addresses a trace meets have no label: no pass over the kinds for them.)
+  if (all.length === 0) return undefined;
   for (const kind of ORDER) {
     const label = all.find((l) => l.category === kind);
     if (label) return { kind, label, reason: `labeled ${kind} "${label.entity}"${labelCitation(label)}` };
