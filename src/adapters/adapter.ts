@@ -27,7 +27,19 @@ export interface TransferQuery {
    * `truncated`: a list is either complete or says it is not.
    */
   maxPerAddress?: number;
+  /**
+   * The addresses by their ids in a table this source answered with before (TransferIds.table), -1 where the asker
+   * knows none: a source that holds that table may find each address by its id instead of by its string. A source
+   * must check an id against the address before it uses it (the asker may be wrong), and ignores another table's.
+   */
+  addressIds?: AddressIds;
   signal?: AbortSignal;
+}
+
+/** Ids of a query's addresses in a source's table (`ids[i]` for `addresses[i]`, -1: not known). */
+export interface AddressIds {
+  readonly table: TransferTable;
+  readonly ids: Int32Array;
 }
 
 /** The movements `getTransfers` found, and the addresses whose list was cut at `maxPerAddress` (reported, never dropped silently). */

@@ -2,7 +2,7 @@ import { groupBy } from '../core/group.js';
 import pLimit from 'p-limit';
 import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
-import type { ChainAdapter, TransferIds } from '../adapters/adapter.js';
+import type { ChainAdapter, TransferIds, TransferTable } from '../adapters/adapter.js';
 import { adapterFor } from './sources.js';
 
 /** An address to read: a flow node, or a chain and address. */
@@ -17,6 +17,12 @@ export interface FrontierRequest<N extends FrontierNode = FrontierNode> {
   maxDegree: number;
   concurrency: number;
   signal?: AbortSignal;
+  /**
+   * Each source's table (adapter.ts TransferIds), as its answers gave it (filled here), and the ids of nodes' addresses
+   * in a table: a request to a source that answered by ids before names its addresses by their ids too (a source's
+   * index of addresses by string is a wait for memory per address).
+   */
+  ids?: { tables: WeakMap<ChainAdapter, TransferTable>; of(table: TransferTable, nodes: readonly N[]): Int32Array };
 }
 
 /**
@@ -47,6 +53,8 @@ export async function fetchFrontier<N extends FrontierNode>(req: FrontierRequest
     for (let i = 0; i < nodes.length; i += size) {
       const batchNodes = nodes.slice(i, i + size);
       const batch = batchNodes.map((n) => n.address);
+      const table = req.ids?.tables.get(adapter);
+      const addressIds = table ? { table, ids: req.ids!.of(table, batchNodes) } : undefined;
       jobs.push(
         limit(async () => {
           req.signal?.throwIfAborted();
@@ -59,9 +67,11 @@ export async function fetchFrontier<N extends FrontierNode>(req: FrontierRequest
             ...(req.window.to !== undefined ? { toTime: req.window.to } : {}),
             ...(assets ? { assets } : {}),
             maxPerAddress: req.maxDegree,
+            ...(addressIds ? { addressIds } : {}),
             ...(req.signal ? { signal: req.signal } : {}),
           });
           const ids = usableIds(result.ids);
+          if (ids) req.ids?.tables.set(adapter, ids.table);
           const head = { chain, nodes: batchNodes, truncated: result.truncated };
           return ids ? { ...head, ids } : { ...head, transfers: result.transfers };
         }),

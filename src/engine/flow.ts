@@ -6,6 +6,7 @@ import { ExpandedKeys } from './expanded-keys.js';
 import { splitProRata } from './attribution.js';
 import type { TransferTable } from '../adapters/adapter.js';
 import { EventLists } from './event-lists.js';
+import { grow } from '../core/typed-arrays.js';
 import { nodeKey } from './state.js';
 import { FlowTable, isBoxInput, NodeBit, type Box, type BoxState, type FlowNode, type FlowTransfer } from './flow-table.js';
 
@@ -33,6 +34,8 @@ export interface IdSpace {
    * is entered in every table that names it, and a table met later gets the nodes made before it.
    */
   readonly nodes: Int32Array;
+  /** Address id by node id (-1 or past the end: the table names none), the other way round. */
+  addressOf: Int32Array;
   readonly rows: Int32Array;
 }
 
@@ -109,7 +112,7 @@ export class TaintFlow {
    */
   private create(chain: string, address: string, made?: IdSpace, id?: number): FlowNode {
     const node = this.table.addNode(nodeKey(chain, address), chain, address);
-    if (made) made.nodes[id!] = node.id;
+    if (made) pair(made, id!, node.id);
     for (const space of this.spaces.values()) if (space !== made) this.enter(space, node);
     return node;
   }
@@ -117,7 +120,20 @@ export class TaintFlow {
   /** Enters `node` in `space` when its table names the address. */
   private enter(space: IdSpace, node: FlowNode): void {
     const id = space.table.addressId(node.chain, node.address);
-    if (id >= 0) space.nodes[id] = node.id;
+    if (id >= 0) pair(space, id, node.id);
+  }
+
+  /** The ids of `nodes`' addresses in `table`, -1 where it names none (or the flow has not met the table). */
+  addressIds(table: TransferTable, nodes: readonly FlowNode[]): Int32Array {
+    const out = new Int32Array(nodes.length).fill(-1);
+    const space = this.spaces.get(table);
+    if (!space) return out;
+    const { addressOf } = space;
+    for (let i = 0; i < nodes.length; i++) {
+      const id = nodes[i]!.id;
+      if (id < addressOf.length) out[i] = addressOf[id]!;
+    }
+    return out;
   }
 
   /**
@@ -129,7 +145,13 @@ export class TaintFlow {
     let space = this.spaces.get(table);
     if (space) return space;
     const index = this.table.sources.push(table) - 1;
-    space = { table, index, nodes: new Int32Array(table.addresses).fill(-1), rows: new Int32Array(table.rows).fill(-1) };
+    space = {
+      table,
+      index,
+      nodes: new Int32Array(table.addresses).fill(-1),
+      addressOf: new Int32Array(0),
+      rows: new Int32Array(table.rows).fill(-1),
+    };
     this.spaces.set(table, space);
     for (const node of this.nodeList) this.enter(space, node);
     for (let m = 0; m < this.table.size; m++) {
@@ -790,6 +812,13 @@ export class TaintFlow {
 }
 
 const ZERO = 0n;
+
+/** Enters node `node` for address id `address` in `space`, both ways. */
+function pair(space: IdSpace, address: number, node: number): void {
+  space.nodes[address] = node;
+  if (node >= space.addressOf.length) space.addressOf = grow(space.addressOf, node + 1, (n) => new Int32Array(n), -1);
+  space.addressOf[node] = address;
+}
 /** Which of its amounts a node of a snapshot holds (`TaintFlow.snapshot`). */
 const HELD = 1;
 const CONTRACT = 2;

@@ -221,6 +221,7 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
         maxDegree: settings.maxDegree,
         concurrency: run.concurrency,
         ...(run.signal ? { signal: run.signal } : {}),
+        ids: { tables: state.tables, of: (table, list) => state.flow.addressIds(table, list) },
       }),
     );
   const jobs = frontier.length > 0 ? [fetch(frontier, state.assetsByChain)] : [];

@@ -2,7 +2,7 @@ import { assetKey, parseUnits } from '../core/asset.js';
 import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import type { AccountTransfer } from '../core/movement.js';
 import type { AssetRef, Seed, TraceSettings } from '../core/schema.js';
-import type { ChainAdapter } from '../adapters/adapter.js';
+import type { ChainAdapter, TransferTable } from '../adapters/adapter.js';
 import type { LabelStore } from '../labels/store.js';
 import { classifyByLabel, type Terminal } from '../heuristics/classify.js';
 import { spamReason } from '../heuristics/spam.js';
@@ -120,6 +120,8 @@ export interface RunState {
   readonly fetchedAssets: NodeNumbers;
   /** Per-node flags (unlabeled, asked whether a contract), by node id. */
   readonly marks: NodeMarks;
+  /** Each source's table, once it answered by ids (fetch.ts `FrontierRequest.ids`): its later requests name ids too. */
+  readonly tables: WeakMap<ChainAdapter, TransferTable>;
   readonly refetch: Set<FlowNode>;
 }
 
@@ -178,6 +180,7 @@ export function createRunState(
     assetRefs: new Map(),
     fetchedAssets: new NodeNumbers(),
     marks: new NodeMarks(),
+    tables: new WeakMap(),
     refetch: new Set(),
   };
 }

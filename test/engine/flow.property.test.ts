@@ -225,7 +225,7 @@ describe('TaintFlow nodes by a table’s address ids', () => {
       find: () => -1,
     }) as unknown as TransferTable;
 
-  it('finds and makes the same node by id as by address, in any mix with nodes made by address or from another table, met first or later', () => {
+  it('finds and makes the same node by id as by address, in any mix with nodes made by address or from another table, met first or later; gives each node’s address id back', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('peek' as const), table: fc.nat(1), id: fc.nat(11) }),
       fc.record({ kind: fc.constant('make' as const), table: fc.nat(1), id: fc.nat(11) }),
@@ -258,6 +258,11 @@ describe('TaintFlow nodes by a table’s address ids', () => {
           expect(node !== undefined).toBe(made.has(id));
           for (const table of [0, 1]) expect(peekById(table, id)).toBe(node);
         }
+        // And the other way: each node's address id in both tables (the loop above met the second one, if no op
+        // did), what a request names it by; -1 in a table the flow has not met.
+        const nodes = [...made].map((id) => flow.peek('ethereum', address(id))!);
+        for (const table of tables) expect([...flow.addressIds(table, nodes)]).toEqual([...made]);
+        expect([...flow.addressIds(tableOf(12), nodes)]).toEqual(nodes.map(() => -1));
       }),
       { numRuns: 500 },
     );
