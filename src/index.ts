@@ -63,6 +63,8 @@ export type {
   TransferQuery,
   TransferResult,
   TransferIds,
+  TransferTable,
+  AddressIds,
   TransactionResult,
   TransactionLog,
   TransactionMovements,
