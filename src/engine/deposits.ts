@@ -45,7 +45,7 @@ export interface DepositSources {
   nativeInflows?: ReadonlyMap<string, readonly AccountTransfer[]>;
 }
 
-/** A counterparty, classified once: the service whose wallet it is, or the mixer/bridge it is. */
+/** A counterparty's class: the service whose wallet it is, or the mixer/bridge it is. */
 type Counterparty = { service: Label } | { barrier: string } | null;
 
 /**
@@ -104,9 +104,8 @@ function depositDecider(
   rule: DepositRule,
   sources: DepositSources,
 ): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
-  // Each counterparty classified once (the class rests on chain and address alone): a flow node by its id (`ofNode`
-  // below), a movement given as an object by its address strings (no key is made to look one up).
-  const byAddress = new Map<string, Map<string, Counterparty>>();
+  // A counterparty's class rests on chain and address alone: a flow node's is kept by its id (`ofNode` below); the
+  // rare movements given as objects (a forwarder's, native inflows read apart) are classified as they come.
   const classify = (chain: string, address: string): Counterparty => {
     const terminal = classifyByLabel(labels, chain, address);
     const bridge = terminal ? undefined : findBridge(chain, address, sources.bridges);
@@ -118,13 +117,6 @@ function depositDecider(
           ? { barrier: `bridge ${bridge.name}` }
           : null;
   };
-  const counterparty = (chain: string, address: string): Counterparty => {
-    let known = byAddress.get(chain);
-    if (!known) byAddress.set(chain, (known = new Map()));
-    let c = known.get(address);
-    if (c === undefined) known.set(address, (c = classify(chain, address)));
-    return c;
-  };
   // A flow node's class by its id (most counterparties are nodes of the flow): the class's place in `found` per id
   // (0: not asked, -1: none), so that neither the node object nor its address is read again for a node asked before.
   const found: Counterparty[] = [];
@@ -133,7 +125,6 @@ function depositDecider(
     if (id >= byNode.length) byNode = grow(byNode, id + 1, (n) => new Int32Array(n));
     let code = byNode[id]!;
     if (code === 0) {
-      // Classified here, not through the cache by address: that one serves the movements given as objects (rare).
       const node = nodes[id]!;
       const c = classify(node.chain, node.address);
       byNode[id] = code = c === null ? -1 : found.push(c);
@@ -165,7 +156,7 @@ function depositDecider(
     const classOf = (m: Move, incoming: boolean): Counterparty =>
       columns && typeof m.whole === 'number'
         ? ofNode(incoming ? columns.from[m.whole]! : columns.to[m.whole]!, columns.nodes)
-        : counterparty(chain, incoming ? m.t.from : m.t.to);
+        : classify(chain, incoming ? m.t.from : m.t.to);
     const inference = decide(chain, address, moves, taintedAssets, classOf, rule);
     return inference && forwarder ? { ...inference, forwarder: true } : inference;
   };
