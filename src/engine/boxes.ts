@@ -24,9 +24,14 @@ function readsTransactions(state: RunState, chain: string): boolean {
 /** Asks the sources which of `nodes` (not asked before, not expanded) hold code, in one batched call per chain. */
 export async function checkContracts(state: RunState, nodes: Iterable<FlowNode>): Promise<void> {
   const { flow, marks } = state;
-  const unknown = [...new Set(nodes)].filter((n) => !marks.has(n, NodeFlag.ContractAsked) && !n.expanded);
+  // Each node once, by its mark (set as it is taken: no set of them); an expanded node's source told already.
+  const unknown: FlowNode[] = [];
+  for (const n of nodes) {
+    if (n.expanded || marks.has(n, NodeFlag.ContractAsked)) continue;
+    marks.add(n, NodeFlag.ContractAsked);
+    unknown.push(n);
+  }
   for (const [chain, list] of groupBy(unknown, (n) => n.chain)) {
-    for (const n of list) marks.add(n, NodeFlag.ContractAsked);
     if (!readsTransactions(state, chain)) {
       const kind = adapterFor(state.adapters, chain).kind;
       state.boxNotes.add(

@@ -206,7 +206,7 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
       out.push(ep);
     } else if (!isService(stop.kind)) {
       const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
-      const ep = base(here, stop.kind, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason, asset, amount, edgesIn);
+      const ep = base(here, stop.kind, shared(here, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason), asset, amount, edgesIn);
       if (stop.label) ep.label = stop.label;
       if (bridge) ep.bridge = bridge.data;
       out.push(ep);
@@ -225,7 +225,7 @@ function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetK
     const sweeps = groups.get(depositNode)!;
     const part = sweeps.reduce((s, e) => s + e.taint, 0n);
     if (depositNode === node) {
-      const ep = base(here, stop.kind, stop.reason, asset, part, sweeps);
+      const ep = base(here, stop.kind, shared(here, stop.reason), asset, part, sweeps);
       if (stop.label) ep.label = stop.label;
       ep.depositAddress = ep.address;
       ep.depositInferred = false;
@@ -255,7 +255,7 @@ function depositEndpoint(
   sweeps: readonly TaintedEdge[],
 ): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
-  const ep = base(place, deposit.kind, depositReason(deposit, evidence), asset, amount, edgesIn);
+  const ep = base(place, deposit.kind, shared(place, depositReason(deposit, evidence)), asset, amount, edgesIn);
   // `txs` lists what came in; the sweeps out are listed apart (outflows, depositEvidence.sweepTxs).
   if (sweeps.length > 0) ep.sweepEdges = sweeps;
   ep.label = deposit.label;
@@ -407,6 +407,13 @@ function where(place: Place): NonNullable<Place['at']> {
   return (place.at = { chain, address, hops: hop ?? 0, path });
 }
 
+/** `reason` as the endpoints that give the same text share it (a reason built, not a literal: see `EndpointsAt.texts`). */
+function shared(place: Place, reason: string): string {
+  let text = place.texts.get(reason);
+  if (text === undefined) place.texts.set(reason, (text = reason));
+  return text;
+}
+
 /** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
 function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef, amount: bigint, edgesIn: readonly TaintedEdge[]): EndpointData {
   const at = where(place);
@@ -417,11 +424,9 @@ function base(place: Place, kind: EndpointKind, reason: string, asset: AssetRef,
     if (e.transfer.time < firstSeen) firstSeen = e.transfer.time;
     if (e.transfer.time > lastSeen) lastSeen = e.transfer.time;
   }
-  let text = place.texts.get(reason);
-  if (text === undefined) place.texts.set(reason, (text = reason));
   return new FlowEndpoint(
     kind,
-    text,
+    reason,
     at.chain,
     at.address,
     asset,
@@ -507,12 +512,16 @@ function txsOf(edges: readonly TaintedEdge[]): string[] {
 class PathStep {
   /** The edge's transaction hash, once a path through this step was read. */
   private tx: string | undefined = undefined;
+  /** Transactions on the path up to and with this step: a path is filled in one walk, without counting it first. */
+  readonly length: number;
 
   constructor(
     readonly before: PathStep | undefined,
     readonly edge: TaintedEdge | undefined,
     readonly txs: readonly string[] | undefined,
-  ) {}
+  ) {
+    this.length = (before?.length ?? 0) + (edge ? 1 : (txs?.length ?? 0));
+  }
 
   /** The edge's transaction hash (a step with an edge). */
   edgeTx(): string {
@@ -522,9 +531,8 @@ class PathStep {
 
 /** The transactions of a path, from the victim's payment on. */
 function pathArray(step: PathStep): string[] {
-  // Counted first, then filled from the end: a report holds every path, and one grown by push() holds room for 16 or more.
-  let n = 0;
-  for (let s: PathStep | undefined = step; s; s = s.before) n += s.edge ? 1 : (s.txs?.length ?? 0);
+  // Filled from the end at its known length: a report holds every path, and one grown by push() holds room for 16 or more.
+  let n = step.length;
   const out = new Array<string>(n);
   for (let s: PathStep | undefined = step; s; s = s.before) {
     if (s.edge) out[--n] = s.edgeTx();

@@ -1,5 +1,6 @@
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import type { TransferTable } from '../adapters/adapter.js';
+import { PagedArray } from '../core/paged-array.js';
 import { AmountColumn, grow, trim } from '../core/typed-arrays.js';
 import type { TransactionFlow } from '../taint/transaction.js';
 import type { TracedTransfer } from './state.js';
@@ -118,7 +119,7 @@ export class FlowTable {
   readonly held: bigint[][] = [];
   readonly assets: string[] = [];
   /** Movement objects by row: given ones, and those made from a table when asked (released rows: undefined). */
-  readonly t: (AccountTransfer | undefined)[] = [];
+  readonly t = new PagedArray<AccountTransfer>();
   /** The tables rows come from; `source[m]` indexes it (-1: the row was given as an object), `sourceRow[m]` its row there. */
   readonly sources: TransferTable[] = [];
   source = new Int32Array(1024);
@@ -186,7 +187,7 @@ export class FlowTable {
   /** Adds a movement given as an object. */
   push(t: AccountTransfer, from: number, to: number, asset: number): number {
     const m = this.next(from, to, asset, -1, -1, -1, t.time);
-    this.t[m] = t;
+    this.t.set(m, t);
     this.amount.set(m, t.amount);
     if (t.fee && t.asset.kind === 'native') this.nativeFee[m] = t.fee;
     return m;
@@ -221,8 +222,7 @@ export class FlowTable {
     this.rank[m] = rank;
     this.time[m] = time;
     this.taint.set(m, ZERO);
-    // Dense from the start: arrays written at scattered rows later would turn into slow dictionaries.
-    this.t.push(undefined);
+    // Dense from the start (most rows get a view): an array written at scattered rows would turn into a slow dictionary.
     this.views.push(undefined);
     return m;
   }
@@ -234,14 +234,14 @@ export class FlowTable {
 
   /** The movement object of row `m` (a table row's is made on first ask, then kept). */
   tOf(m: number): AccountTransfer {
-    let t = this.t[m];
-    if (!t) this.t[m] = t = this.sourceOf(m).transfer(this.sourceRow[m]!);
+    let t = this.t.get(m);
+    if (!t) this.t.set(m, (t = this.sourceOf(m).transfer(this.sourceRow[m]!)));
     return t;
   }
 
   /** The transaction hash of row `m`, without making its movement object. */
   txOf(m: number): string {
-    const t = this.t[m];
+    const t = this.t.get(m);
     if (t) return t.tx;
     const slot = m & (TX_SLOTS - 1);
     if (this.txRows[slot] === m) return this.txTexts[slot]!;
@@ -253,7 +253,7 @@ export class FlowTable {
 
   /** The log index of row `m`, without making its movement object. */
   logIndexOf(m: number): number {
-    const t = this.t[m];
+    const t = this.t.get(m);
     return t ? t.logIndex : this.sourceOf(m).logIndex(this.sourceRow[m]!);
   }
 
@@ -298,10 +298,10 @@ export class FlowTable {
    * bytes a row), so the views made so far stay live without copying anything.
    */
   release(): void {
-    const { t, views } = this;
-    for (let m = 0; m < t.length; m++) if (!views[m]) t[m] = undefined;
-    // The columns stay for the views: cut to their rows, what the doubling left over is given back.
+    const { views } = this;
     const n = this.size;
+    this.t.clearUnless(n, (m) => views[m] !== undefined);
+    // The columns stay for the views: cut to their rows, what the doubling left over is given back.
     this.from = trim(this.from, n);
     this.to = trim(this.to, n);
     this.asset = trim(this.asset, n);

@@ -282,8 +282,8 @@ export class TaintFlow {
   }
 
   private match(known: number | number[], t: AccountTransfer): number {
-    if (typeof known === 'number') return sameMovement(this.table.t[known]!, t) ? known : -1;
-    for (const m of known) if (sameMovement(this.table.t[m]!, t)) return m;
+    if (typeof known === 'number') return sameMovement(this.table.t.get(known)!, t) ? known : -1;
+    for (const m of known) if (sameMovement(this.table.t.get(m)!, t)) return m;
     return -1;
   }
 

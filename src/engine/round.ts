@@ -86,10 +86,13 @@ function setStop(state: RunState, node: FlowNode, stop: StopReason): void {
  * out and the frontier fetched in. Repeats are dropped after the sort, where they are neighbours.
  */
 export function byHopAndKey(nodes: readonly FlowNode[]): FlowNode[] {
-  const order = orderByKey(
-    nodes.map((n) => n.key),
-    Int32Array.from(nodes, (n) => n.hop),
-  );
+  const keys = new Array<string>(nodes.length);
+  const hops = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    keys[i] = nodes[i]!.key;
+    hops[i] = nodes[i]!.hop;
+  }
+  const order = orderByKey(keys, hops);
   const out: FlowNode[] = [];
   for (let i = 0; i < order.length; i++) {
     const node = nodes[order[i]!]!;

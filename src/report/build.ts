@@ -70,8 +70,11 @@ function storageOrder(list: readonly EndpointData[]): Int32Array {
   // Each index as one number, row * span + index, sorted by the native numeric sort (no comparator called back).
   const span = 2 ** Math.ceil(Math.log2(n + 1));
   if ((top + 1) * span > Number.MAX_SAFE_INTEGER) return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => rows[a]! - rows[b]! || a - b);
-  const keys = rows.map((row, i) => row * span + i).sort();
-  return Int32Array.from(keys, (k) => k % span);
+  for (let i = 0; i < n; i++) rows[i] = rows[i]! * span + i;
+  rows.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = rows[i]! % span;
+  return order;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { formatAddress, formatAddressOnce } from '../core/address.js';
 import type { AssetRef } from '../core/schema.js';
+import { grow } from '../core/typed-arrays.js';
 import { reportAsset } from './figures.js';
 import { FlowTransfer, type FlowTable } from '../engine/flow-table.js';
 import type { TracedTransfer } from '../engine/state.js';
@@ -15,8 +16,10 @@ import type { TracedTransfer } from '../engine/state.js';
 export class AddressNames {
   /** The flow whose node ids `names` is indexed by: the first one met (a report's movements come from one flow). */
   private table: FlowTable | undefined = undefined;
-  /** By node id; '' for a node not named yet (no address is empty). */
+  /** By node id; '' for a node not named yet. */
   private readonly names: string[] = [];
+  /** By node id, 1 once named: whether a name is there is read from this small array, not from the string's own memory. */
+  private named = new Uint8Array(0);
 
   /** The shown form of each asset object (reportAsset), one per asset: every endpoint record of an asset names the same. */
   private readonly assets = new Map<AssetRef, AssetRef>();
@@ -54,13 +57,14 @@ export class AddressNames {
       const node = table.nodes[id]!;
       return formatAddress(node.chain, node.address);
     }
-    const known = this.names[id];
-    if (known) return known;
+    if (id < this.named.length && this.named[id] === 1) return this.names[id]!;
     const node = table.nodes[id]!;
     const name = formatAddressOnce(node.chain, node.address);
     // Grown densely: ids come in no order, and an array written far past its end turns into a slow dictionary.
     while (this.names.length <= id) this.names.push('');
+    if (id >= this.named.length) this.named = grow(this.named, id + 1, (n) => new Uint8Array(n));
     this.names[id] = name;
+    this.named[id] = 1;
     return name;
   }
 }
