@@ -1,13 +1,13 @@
 /**
- * Values by index in pages made on first write, for values most indexes never get (a flow's movement objects and
- * views, of 1 M rows): nothing is written per index as indexes are added, where a dense array needs a push per index
- * (and a page of cells written far past an array's end would turn it into a slow dictionary).
+ * Values by index in pages made on first write, for values most indexes never get (a flow's movement objects: of a
+ * table-backed flow's 1 M rows, almost none): nothing is written per index as indexes are added, where a dense array
+ * needs a push per index (and a cell written far past an array's end would turn it into a slow dictionary).
  */
 const PAGE_BITS = 12;
 const PAGE = 1 << PAGE_BITS;
 
 export class PagedArray<T> {
-  private readonly pages: (T | undefined)[][] = [];
+  private readonly pages: ((T | undefined)[] | undefined)[] = [];
 
   get(i: number): T | undefined {
     const page = this.pages[i >>> PAGE_BITS];
@@ -20,7 +20,7 @@ export class PagedArray<T> {
     if (page === undefined) {
       if (value === undefined) return;
       // The page list dense too: the pages before it stay undefined until written.
-      while (this.pages.length <= at) this.pages.push(undefined as never);
+      while (this.pages.length <= at) this.pages.push(undefined);
       page = this.pages[at] = new Array<T | undefined>(PAGE).fill(undefined);
     }
     page[i & (PAGE - 1)] = value;
