@@ -220,12 +220,14 @@ export { graphToGexf } from './report/gexf.js';
 export { graphToGraphml } from './report/graphml.js';
 export {
   buildRequestPackets,
+  eachRequestPacket,
   packetToMarkdown,
   packetFiles,
   readReportFile,
   RequestPacketSchema,
   PacketTypeSchema,
   type RequestPacket,
+  type StreamedPacket,
   type PacketFile,
 } from './report/packets.js';
 export { freezeCandidates, type FreezeCandidateGroup } from './report/freeze.js';

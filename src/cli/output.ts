@@ -14,7 +14,7 @@ import { createWriteProgress, megabytes, type WriteFigures } from './progress.js
 import { getChain } from '../core/chain.js';
 import { linesInPieces } from '../core/pieces.js';
 import { jsonChunks, writePiecesSync } from '../report/json-stream.js';
-import { packetFileNames, packetMarkdownLines, type RequestPacket } from '../report/packets.js';
+import { packetFileNamer, packetMarkdownLines, type RequestPacket, type StreamedPacket } from '../report/packets.js';
 
 export const OUTPUT_FORMATS = ['summary', 'json', 'html', 'csv', 'gexf', 'graphml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -75,31 +75,40 @@ export function collectExplorer(value: string, previous: string[] = []): string[
 
 /** Writes a finished (or partial) trace in the chosen format to stdout or --out, and its request packets to --packets. */
 export function writeOutput(
-  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles' | 'requestPackets'>,
+  result: Pick<TraceResult, 'report' | 'graph' | 'writeReportSync' | 'reportChunks' | 'summaryPieces' | 'csvFiles' | 'eachRequestPacket'>,
   opts: OutputOptions,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
   writeFormat(result, opts, io);
-  if (opts.packets) writePackets(result.requestPackets(), opts.packets, opts.quiet ? undefined : (path) => io.stderr.write(`wrote ${path}\n`), io.stderr);
+  if (opts.packets) writePackets(result.eachRequestPacket(), opts.packets, opts.quiet ? undefined : (path) => io.stderr.write(`wrote ${path}\n`), io.stderr);
 }
 
 /**
  * Two files (Markdown, JSON) per packet into `dir` (created if missing), each path handed to `list` (none when quiet);
- * a trace that reached no service and left no freezable balance says so on stderr. Each file is written in pieces: a
- * freeze request for a token held at hundreds of thousands of addresses is larger than one string can be.
+ * a trace that reached no service and left no freezable balance says so on stderr. Packets are taken one at a time
+ * (a packet made as it is asked for is dropped once written), and each file is written in pieces: a freeze request for
+ * a token held at hundreds of thousands of addresses is larger than one string can be.
  */
-export function writePackets(packets: readonly RequestPacket[], dir: string, list: ((path: string) => void) | undefined, stderr: NodeJS.WritableStream): void {
-  const names = packetFileNames(packets);
+export function writePackets(
+  packets: Iterable<RequestPacket | StreamedPacket>,
+  dir: string,
+  list: ((path: string) => void) | undefined,
+  stderr: NodeJS.WritableStream,
+): void {
+  const nameOf = packetFileNamer();
   mkdirSync(dir, { recursive: true });
-  for (const [i, packet] of packets.entries()) {
-    const markdown = join(dir, `${names[i]}.md`);
-    const json = join(dir, `${names[i]}.json`);
+  let written = 0;
+  for (const packet of packets) {
+    const name = nameOf(packet);
+    const markdown = join(dir, `${name}.md`);
+    const json = join(dir, `${name}.json`);
     writePieces(linesInPieces(packetMarkdownLines(packet)), 'the request packet', markdown);
     writePieces(jsonChunks(packet), 'the request packet', json);
     list?.(markdown);
     list?.(json);
+    written++;
   }
-  if (list && packets.length === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
+  if (list && written === 0) stderr.write('no exchange reached and no freezable balance left: no packets\n');
 }
 
 /** The outputs made from the trace graph, which a JSON report does not hold. */

@@ -7,6 +7,7 @@ import { isService } from '../core/service.js';
 import { escapeMarkdown, markdownCode, slug } from './escape.js';
 import { freezeCandidates } from './freeze.js';
 import { formatUnits } from '../core/asset.js';
+import { MadeList } from './made-list.js';
 
 /** An amount of an asset, in base units and for display. */
 export const MoneySchema = z.object({ asset: AssetRefSchema, amount: z.string(), amountDisplay: z.string() });
@@ -116,6 +117,11 @@ export const RequestPacketSchema = z.object({
 /** What to ask one exchange: its deposit addresses, amounts, times and transactions. */
 export type RequestPacket = z.infer<typeof RequestPacketSchema>;
 type PacketAddress = RequestPacket['addresses'][number];
+/**
+ * A request packet whose addresses are made as they are read (MadeList) and not kept: what `eachRequestPacket` yields.
+ * Its JSON (jsonChunks, or JSON.stringify through the list's toJSON) and Markdown are a RequestPacket's.
+ */
+export type StreamedPacket = Omit<RequestPacket, 'addresses'> & { addresses: MadeList<PacketAddress> };
 
 /** A request packet as a file to write: name and content. */
 export interface PacketFile {
@@ -156,15 +162,18 @@ function packetIndex(report: TraceReport): PacketIndex {
   return { seedTxs: new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : []))), conversions, endpoints };
 }
 
+/** The path's steps; a step's conversions when the report has some in its transaction (most reports have none). */
 function pathOf(index: PacketIndex, endpoint: Endpoint): PacketAddress['path'] {
-  return endpoint.path.map((tx, i) => {
-    const swapped = (index.conversions.get(`${endpoint.chain}|${tx}`) ?? []).map((c) => ({
-      assetIn: c.assetIn.symbol,
-      assetOut: c.assetOut.symbol,
-      sharePercent: c.share.percent,
-    }));
-    return { step: i, tx, victimPayment: i === 0 && index.seedTxs.has(tx), ...(swapped.length > 0 ? { conversions: swapped } : {}) };
-  });
+  const { path, chain } = endpoint;
+  const out: PacketAddress['path'] = new Array(path.length);
+  for (let i = 0; i < path.length; i++) {
+    const tx = path[i]!;
+    const step: PacketAddress['path'][number] = { step: i, tx, victimPayment: i === 0 && index.seedTxs.has(tx) };
+    const swaps = index.conversions.size > 0 ? index.conversions.get(`${chain}|${tx}`) : undefined;
+    if (swaps?.length) step.conversions = swaps.map((c) => ({ assetIn: c.assetIn.symbol, assetOut: c.assetOut.symbol, sharePercent: c.share.percent }));
+    out[i] = step;
+  }
+  return out;
 }
 
 function common(report: TraceReport) {
@@ -183,55 +192,61 @@ function common(report: TraceReport) {
   };
 }
 
-const moved = (m: { tx: string; logIndex: number; time: string; amount: string; taint: string }, decimals: number) => ({
-  tx: m.tx,
-  logIndex: m.logIndex,
-  time: m.time,
-  amount: m.amount,
-  amountDisplay: formatUnits(BigInt(m.amount), decimals),
-  taint: m.taint,
-  taintDisplay: formatUnits(BigInt(m.taint), decimals),
-});
+type Moved = { tx: string; logIndex: number; time: string; amount: string; taint: string };
+const display = (baseUnits: string, decimals: number) => formatUnits(BigInt(baseUnits), decimals);
 
-/** A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment. */
+/** An inflow as a packet lists it, its sender last (a literal of one shape: a packet lists a million of them). */
+const incoming = (m: Moved & { from: string }, d: number) => {
+  const amountDisplay = display(m.amount, d);
+  const taintDisplay = m.taint === m.amount ? amountDisplay : display(m.taint, d);
+  return { tx: m.tx, logIndex: m.logIndex, time: m.time, amount: m.amount, amountDisplay, taint: m.taint, taintDisplay, from: m.from };
+};
+
+/** An outflow (a sweep) as a packet lists it, its recipient last. */
+const outgoing = (m: Moved & { to: string }, d: number) => {
+  const amountDisplay = display(m.amount, d);
+  const taintDisplay = m.taint === m.amount ? amountDisplay : display(m.taint, d);
+  return { tx: m.tx, logIndex: m.logIndex, time: m.time, amount: m.amount, amountDisplay, taint: m.taint, taintDisplay, to: m.to };
+};
+
+/**
+ * A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment.
+ * Fields added in the schema's order, optional ones only when present (no spread per field).
+ */
 function packetAddress(index: PacketIndex, e: Endpoint, extra: { inferred?: boolean; service?: boolean } = {}): PacketAddress {
   const d = e.asset.decimals;
-  const victims = (e.victims ?? []).map((v) => ({
-    chain: v.chain,
-    tx: v.tx,
-    logIndex: v.logIndex,
-    amount: v.amount,
-    amountDisplay: formatUnits(BigInt(v.amount), d),
-  }));
-  const attributed = victims.reduce((s, v) => s + BigInt(v.amount), 0n);
+  const victims = (e.victims ?? []).map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, amount: v.amount, amountDisplay: display(v.amount, d) }));
+  let attributed = 0n;
+  for (const v of victims) attributed += BigInt(v.amount);
   const unattributed = BigInt(e.amount) - attributed;
-  return {
-    chain: e.chain,
-    address: e.address,
-    ...(extra.inferred !== undefined ? { inferred: extra.inferred } : {}),
-    ...(e.sweptTo ? { sweptTo: e.sweptTo } : {}),
-    ...(e.depositEvidence?.confidence !== undefined ? { depositEvidence: e.depositEvidence } : {}),
-    ...(extra.service ? attributionOf(e) : {}),
-    asset: e.asset,
-    amount: e.amount,
-    amountDisplay: e.amountDisplay,
-    hops: e.hops,
-    firstSeen: e.firstSeen,
-    lastSeen: e.lastSeen,
-    txs: e.txs,
-    incoming: (e.inflows ?? []).map((m) => ({ ...moved(m, d), from: m.from })),
-    outgoing: (e.outflows ?? []).map((m) => ({ ...moved(m, d), to: m.to })),
-    victims,
-    ...(unattributed !== 0n ? { unattributed: unattributed.toString() } : {}),
-    path: pathOf(index, e),
-  };
+  const out: Record<string, unknown> = { chain: e.chain, address: e.address };
+  if (extra.inferred !== undefined) out.inferred = extra.inferred;
+  if (e.sweptTo) out.sweptTo = e.sweptTo;
+  if (e.depositEvidence?.confidence !== undefined) out.depositEvidence = e.depositEvidence;
+  if (extra.service) {
+    const label = attributionOf(e);
+    if (label) out.label = label;
+  }
+  out.asset = e.asset;
+  out.amount = e.amount;
+  out.amountDisplay = e.amountDisplay;
+  out.hops = e.hops;
+  out.firstSeen = e.firstSeen;
+  out.lastSeen = e.lastSeen;
+  out.txs = e.txs;
+  out.incoming = (e.inflows ?? []).map((m) => incoming(m, d));
+  out.outgoing = (e.outflows ?? []).map((m) => outgoing(m, d));
+  out.victims = victims;
+  if (unattributed !== 0n) out.unattributed = unattributed.toString();
+  out.path = pathOf(index, e);
+  return out as PacketAddress;
 }
 
-/** `{ label }` when the endpoint's label states its source and licence; `{}` otherwise (old reports keep their bytes). */
-function attributionOf(e: Endpoint): { label?: z.infer<typeof AttributionSchema> } {
+/** The label, with its source and licence, when the endpoint's label states them (old reports keep their bytes). */
+function attributionOf(e: Endpoint): z.infer<typeof AttributionSchema> | undefined {
   return e.entity !== undefined && e.labelSource !== undefined && e.labelLicence !== undefined
-    ? { label: { entity: e.entity, source: e.labelSource, licence: e.labelLicence } }
-    : {};
+    ? { entity: e.entity, source: e.labelSource, licence: e.labelLicence }
+    : undefined;
 }
 
 /** The seed row of a victim payment: by its hash, or (an address seed) by recipient, time and amount. */
@@ -293,41 +308,45 @@ export function sumMoney(items: readonly Money[]): Money[] {
 
 /** Request packets for every service entity reached and every issuer of a freezable stablecoin still holding tainted funds. */
 export function buildRequestPackets(report: TraceReport): RequestPacket[] {
-  const packets: RequestPacket[] = [];
+  return [...eachRequestPacket(report)].map((p) => ({ ...p, addresses: p.addresses.all() }));
+}
+
+/**
+ * The packets of `buildRequestPackets`, in its order, each made when the one before was taken, its addresses made as
+ * they are read: a writer holds one address at a time, not a packet (an issuer's freeze request at 1 M transfers
+ * lists 164 k addresses, 350 MB as objects). The totals and victim payments are summed from the report's records.
+ */
+export function* eachRequestPacket(report: TraceReport): Generator<StreamedPacket, void, undefined> {
   const index = packetIndex(report);
   for (const x of report.exchanges) {
     const type = serviceType(x.category);
-    const endpoints = x.depositAddresses.flatMap((d) => {
+    const cited = x.depositAddresses.flatMap((d) => {
       const endpoint = index.endpoints.get(endpointKey(type, d.chain, d.address, d.asset));
       return endpoint ? [{ d, endpoint }] : [];
     });
-    const addresses = endpoints.map(({ d, endpoint }) => packetAddress(index, endpoint, { inferred: d.inferred, service: true }));
-    packets.push({
+    const endpoints = cited.map((c) => c.endpoint);
+    yield {
       ...common(report),
       type,
       request: 'disclosure of the account holders behind these deposit addresses and a freeze of the tainted funds',
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
-      totals: sumMoney(addresses),
-      addresses,
-      victimPayments: victimPayments(
-        report,
-        endpoints.map((e) => e.endpoint),
-      ),
-    });
+      totals: sumMoney(endpoints),
+      addresses: new MadeList(cited.length, (i) => packetAddress(index, cited[i]!.endpoint, { inferred: cited[i]!.d.inferred, service: true })),
+      victimPayments: victimPayments(report, endpoints),
+    };
   }
   for (const group of freezeCandidates(report)) {
-    const addresses = group.endpoints.map((e) => packetAddress(index, e));
-    packets.push({
+    const { endpoints } = group;
+    yield {
       ...common(report),
       type: 'issuer',
       request: 'a freeze of the tainted token balances still held at these addresses',
       recipient: { entity: group.issuer, jurisdictions: [], crossBorder: null, crossBorderReason: 'token issuer: jurisdiction not part of the trace data' },
-      totals: sumMoney(addresses),
-      addresses,
-      victimPayments: victimPayments(report, group.endpoints),
-    });
+      totals: sumMoney(endpoints),
+      addresses: new MadeList(endpoints.length, (i) => packetAddress(index, endpoints[i]!)),
+      victimPayments: victimPayments(report, endpoints),
+    };
   }
-  return packets;
 }
 
 /** The packet type of a service entry of the report (`category` absent: an exchange). */
@@ -344,12 +363,12 @@ const amountOf = (m: { amountDisplay: string; asset: { symbol: string; chain: st
   `${escapeMarkdown(m.amountDisplay)} ${escapeMarkdown(m.asset.symbol)} (${escapeMarkdown(m.asset.chain)})`;
 
 /** The packet as a Markdown letter annex; every string from labels or the report is escaped. */
-export function packetToMarkdown(p: RequestPacket): string {
+export function packetToMarkdown(p: RequestPacket | StreamedPacket): string {
   return `${[...packetMarkdownLines(p)].join('\n')}\n`;
 }
 
 /** The lines of packetToMarkdown, made as they are read (a freeze request may list hundreds of thousands of addresses). */
-export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, undefined> {
+export function* packetMarkdownLines(p: RequestPacket | StreamedPacket): Generator<string, void, undefined> {
   const who = escapeMarkdown(p.recipient.entity);
   const service = p.type !== 'issuer';
   yield `# ${service ? 'Disclosure and freeze request' : 'Freeze request'}: ${who}`;
@@ -368,11 +387,11 @@ export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, 
   yield '';
   yield `| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`;
   yield `|---|---|---:|---|---|---:|${service ? '---|' : ''}`;
-  for (const a of p.addresses) {
+  for (const a of itemsOf(p.addresses)) {
     yield `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
       (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : '');
   }
-  for (const a of p.addresses) {
+  for (const a of itemsOf(p.addresses)) {
     yield '';
     yield `### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`;
     yield '';
@@ -393,6 +412,12 @@ export function* packetMarkdownLines(p: RequestPacket): Generator<string, void, 
     `conservation ${p.method.balanced ? 'balanced (every tainted unit accounted for)' : 'NOT balanced (see the report)'}.`;
   yield '';
   yield `Amounts: ${escapeMarkdown(p.method.claim)}. Attribution to ${escapeMarkdown(p.method.attribution)}.`;
+}
+
+/** The items of an array, or of a list made as read (each made again on each pass). */
+function* itemsOf<T>(list: readonly T[] | MadeList<T>): Generator<T, void, undefined> {
+  if (Array.isArray(list)) yield* list;
+  else for (let i = 0; i < list.length; i++) yield (list as MadeList<T>).at(i);
 }
 
 const moveLine = (m: Omit<RequestPacket['addresses'][number]['incoming'][number], 'from'>, who: string) =>
@@ -447,23 +472,28 @@ function evidenceLines(ev: NonNullable<PacketAddress['depositEvidence']>): strin
 
 /** Two files (Markdown and JSON) per packet with collision-free, sanitized names: `exchange-<entity>.md`, `issuer-<issuer>.json`. */
 export function packetFiles(report: TraceReport): PacketFile[] {
-  const packets = buildRequestPackets(report);
-  const names = packetFileNames(packets);
-  return packets.flatMap((p, i) => [
-    { name: `${names[i]}.md`, content: packetToMarkdown(p) },
-    { name: `${names[i]}.json`, content: `${JSON.stringify(p, null, 2)}\n` },
-  ]);
+  const nameOf = packetFileNamer();
+  return [...eachRequestPacket(report)].flatMap((p) => {
+    const name = nameOf(p);
+    return [
+      { name: `${name}.md`, content: packetToMarkdown(p) },
+      { name: `${name}.json`, content: `${JSON.stringify(p, null, 2)}\n` },
+    ];
+  });
 }
 
-/** Each packet's file name without its extension: `<type>-<entity slug>`, numbered from -2 where two would collide. */
-export function packetFileNames(packets: readonly RequestPacket[]): string[] {
+/**
+ * Names packets' files (without extension) one packet at a time: `<type>-<entity slug>`, numbered from -2 where it
+ * would collide with a name given before.
+ */
+export function packetFileNamer(): (packet: Pick<RequestPacket, 'type' | 'recipient'>) => string {
   const used = new Set<string>();
-  return packets.map((p) => {
+  return (p) => {
     let base = `${p.type}-${slug(p.recipient.entity)}`;
     for (let n = 2; used.has(base); n++) base = `${p.type}-${slug(p.recipient.entity)}-${n}`;
     used.add(base);
     return base;
-  });
+  };
 }
 
 /**

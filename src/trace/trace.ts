@@ -9,7 +9,7 @@ import { runTrace, type TraceProgress, type TraceRunStats } from '../engine/run.
 import { bridgeDefinitionLabels } from '../engine/bridge-continuation.js';
 import { buildTraceGraph, type TraceGraph } from '../engine/graph.js';
 import { buildReport, packetReport, streamedReport, summaryReport } from '../report/build.js';
-import { buildRequestPackets, type RequestPacket } from '../report/packets.js';
+import { buildRequestPackets, eachRequestPacket, type RequestPacket, type StreamedPacket } from '../report/packets.js';
 import { reportJsonChunks, writeReportJson, writeReportJsonSync, type ReportJsonOptions } from '../report/json-stream.js';
 import { summaryPieces, type SummaryOptions } from '../report/summary.js';
 import { traceCsvFiles, type CsvFile } from '../report/csv-files.js';
@@ -63,6 +63,12 @@ export interface TraceResult {
    * object would not fit in memory still gets its packets.
    */
   requestPackets(): RequestPacket[];
+  /**
+   * The same packets, in the same order, each made when the one before was taken, its addresses made as they are read
+   * (report/packets.ts `eachRequestPacket`): a caller that writes each holds one address at a time (the CLI's
+   * `--packets`).
+   */
+  eachRequestPacket(): Generator<StreamedPacket, void, undefined>;
 }
 
 /** Validates trace settings (zod) and fills in the defaults; InvalidInputError names each bad field. */
@@ -106,6 +112,7 @@ export async function trace(options: TraceOptions): Promise<TraceResult> {
     summaryPieces: (options) => summaryPieces(report ?? summaryReport(outcome), options),
     csvFiles: () => traceCsvFiles(outcome, report),
     requestPackets: () => buildRequestPackets(report ?? packetReport(outcome)),
+    eachRequestPacket: () => eachRequestPacket(report ?? packetReport(outcome)),
   };
   if (outcome.failure instanceof TraceAbortedError) {
     throw new TraceAbortedError(outcome.failure.shortMessage, { details: outcome.failure.details, cause: outcome.failure.cause, partial: result });

@@ -304,7 +304,7 @@ describe('chaintrail --format json --out FILE', () => {
       reportChunks: () => reportJsonChunks(report),
       summaryPieces: () => summaryPieces(report),
       csvFiles: () => [],
-      requestPackets: () => [],
+      eachRequestPacket: function* () {},
     };
     writeOutput(result, { format: 'json' }, { stdout, stderr: new PassThrough() });
     await new Promise((resolve) => setImmediate(resolve));

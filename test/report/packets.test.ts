@@ -229,15 +229,23 @@ describe('request packets from the trace (TraceResult.requestPackets)', () => {
     expect(services).toBeGreaterThan(2);
   });
 
-  it('are written file by file in pieces with the bytes of packetFiles (Markdown lines, JSON chunks)', async () => {
+  it('are written one at a time, addresses made as read, with the bytes of the packets built whole (Markdown lines, JSON chunks)', async () => {
     const results = await writerWorlds(2000, 500, 120);
     for (const result of results) {
       const dir = mkdtempSync(join(tmpdir(), 'chaintrail-packet-files-'));
       const listed: string[] = [];
-      writePackets(result.requestPackets(), dir, (path) => listed.push(path), new PassThrough());
+      // Streamed from the trace (no report object read yet), against packets built whole from the report object.
+      const streamed = result.eachRequestPacket();
+      writePackets(streamed, dir, (path) => listed.push(path), new PassThrough());
+      const whole = buildRequestPackets(result.report);
       const expected = packetFiles(result.report);
+      expect(expected.map((f) => f.content)).toEqual(whole.flatMap((p) => [packetToMarkdown(p), `${JSON.stringify(p, null, 2)}\n`]));
       expect(listed).toEqual(expected.map((f) => join(dir, f.name)));
       for (const f of expected) expect(readFileSync(join(dir, f.name), 'utf8')).toBe(f.content);
+      // Each streamed packet's addresses are a list made as read, the same records as the whole packet's.
+      const again = [...result.eachRequestPacket()];
+      expect(again.map((p) => p.addresses.length)).toEqual(whole.map((p) => p.addresses.length));
+      expect(again.map((p) => ({ ...p, addresses: p.addresses.all() }))).toEqual(whole);
     }
     // The largest has far more than one piece of text (64 KiB).
     expect(Math.max(...results.flatMap((r) => packetFiles(r.report).map((f) => f.content.length)))).toBeGreaterThan(4 * 64 * 1024);

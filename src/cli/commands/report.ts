@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { buildRequestPackets, readReportFile } from '../../report/packets.js';
+import { eachRequestPacket, readReportFile } from '../../report/packets.js';
 import { writePackets, writeReportOutput } from '../output.js';
 import type { CliIo } from '../io.js';
 
@@ -34,7 +34,7 @@ export function registerReportCommand(program: Command, io: CliIo): void {
         '\nExamples:\n  chaintrail report packets --in report.json --out packets/\n',
     )
     .action((opts: { in: string; out: string; quiet?: boolean }) => {
-      writePackets(buildRequestPackets(readReportFile(opts.in)), opts.out, opts.quiet ? undefined : (path) => io.stdout.write(`${path}\n`), io.stderr);
+      writePackets(eachRequestPacket(readReportFile(opts.in)), opts.out, opts.quiet ? undefined : (path) => io.stdout.write(`${path}\n`), io.stderr);
     });
 
   report
