@@ -2,8 +2,9 @@
  * Engine benchmark at 10 M transfers: engine.ts's layering world written to an NDJSON file as it is generated (never
  * all rows in memory), streamed into the fixture source's columnar store and traced, in a child process with a
  * 6 GB heap limit (no graph; BENCH_10M_HEAP_MB sets it); the report is written to a JSON file as it is made
- * (TraceResult.writeReport), as a service or the CLI (`--format json --out FILE`) writes a report of this size. Prints the child's figures and progress per round, and its peak RSS (VmHWM, read from
- * /proc while it runs) against the goal of <= 8 GB. It takes about 7.5 minutes here (longer under load), so it runs only when
+ * (TraceResult.writeReport), as a service or the CLI (`--format json --out FILE`) writes a report of this size, then
+ * its request packets (the CLI's `--packets DIR`). Prints the child's figures and progress per round, and its peak RSS
+ * (VmHWM, read from /proc while it runs) against the goal of <= 8 GB. It takes about 15 minutes here (longer under load), so it runs only when
  * asked: BENCH_10M=1 or BENCH_ONLY=engine-10m; BENCH_10M_TRANSFERS scales it.
  */
 import { spawn } from 'node:child_process';
@@ -20,7 +21,7 @@ const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 export async function run(): Promise<void> {
   const asked = process.env.BENCH_10M === '1' || (process.env.BENCH_ONLY ?? '').split(',').some((m) => m.trim() === 'engine-10m');
   if (!asked) {
-    console.log('skipped: it takes about 7.5 minutes; run it with BENCH_10M=1 or BENCH_ONLY=engine-10m');
+    console.log('skipped: it takes about 15 minutes; run it with BENCH_10M=1 or BENCH_ONLY=engine-10m');
     return;
   }
   const total = Number(process.env.BENCH_10M_TRANSFERS ?? 10_000_000);

@@ -16,11 +16,12 @@
  * store and the graphology graph, which trace() builds on first access, are timed and printed separately), rounds,
  * addresses expanded, the store's heap, and peak RSS with the machine's load. Goal: >= 250 k transfers/s, <= 1 GB.
  * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
- * skips the graph; BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the
+ * skips the graph; BENCH_PACKETS=0 skips the request packets (written after the report as the CLI's `--packets DIR`
+ * writes them: one packet at a time, its addresses made as written; time, files and peak RSS printed); BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the
  * report object never built) instead of building the report object; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where the heap goes as round N
  * starts (a heap snapshot read back whole: keep the world at or below about 300,000 transfers for it).
  */
-import { closeSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +31,8 @@ import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { FixtureDatasetInput, FixtureTransferInput } from '../../src/adapters/fixture/schema.js';
 import type { TraceProgress } from '../../src/engine/run-state.js';
 import { createLabelStore } from '../../src/labels/store.js';
-import { trace } from '../../src/trace/trace.js';
+import { trace, type TraceResult } from '../../src/trace/trace.js';
+import { writePackets } from '../../src/cli/output.js';
 import type { Label, TraceReport } from '../../src/core/schema.js';
 import { mulberry32 } from '../support/random.js';
 
@@ -308,6 +310,7 @@ export async function run(): Promise<void> {
   const total = Number(process.env.BENCH_TRANSFERS ?? 1_000_000);
   const taint = (process.env.BENCH_TAINT ?? 'fifo') as 'fifo' | 'haircut' | 'poison';
   const withGraph = process.env.BENCH_GRAPH !== '0';
+  const withPackets = process.env.BENCH_PACKETS !== '0';
   const goalRss = Number(process.env.BENCH_GOAL_RSS ?? GOAL_RSS);
   const toFile = process.env.BENCH_REPORT === 'file';
   const reportFile = join(tmpdir(), `chaintrail-report-${process.pid}-${total}.json`);
@@ -370,6 +373,10 @@ export async function run(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     // Read before liveHeap(): its forced full collections can raise the resident set themselves.
     const traceRss = Math.max(peakRss, process.memoryUsage().rss, peakRssOf());
+    // The packets before liveHeap(): after its forced collections V8 lets the heap grow further before it collects
+    // again (the packets' peak was 1.45–1.58 GB after them, 0.88–0.94 GB without), which no CLI run does.
+    const packets = withPackets ? packetFigures(result, toFile) : undefined;
+    const packetsRss = Math.max(peakRss, process.memoryUsage().rss, peakRssOf());
     const heapTrace = liveHeap();
     const report = toFile ? reportFigures(reportFile) : result.report;
 
@@ -400,6 +407,7 @@ export async function run(): Promise<void> {
     console.log(
       `peak RSS       ${mb(traceRss)} through the report, the dataset's store included  [goal <= ${mb(goalRss)}: ${traceRss <= goalRss ? 'met' : 'NOT met'}]`,
     );
+    if (packets) console.log(`${packets}, peak RSS ${mb(packetsRss)} through them`);
     if (withGraph) {
       t = performance.now();
       const graph = result.graph; // built on first access
@@ -414,6 +422,33 @@ export async function run(): Promise<void> {
     clearInterval(sampler);
     rmSync(file, { force: true });
     rmSync(reportFile, { force: true });
+  }
+}
+
+/**
+ * The request packets written into a directory in tmp as the CLI's `--packets DIR` writes them (cli/output.ts
+ * `writePackets`: one packet at a time, its addresses made as written): packets, addresses, bytes and time. From the
+ * report object when it was built, else from the packets' own endpoint records (`toFile`: no report object).
+ */
+function packetFigures(result: TraceResult, toFile: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chaintrail-bench-packets-'));
+  try {
+    let packets = 0;
+    let addresses = 0;
+    const t = performance.now();
+    const counted = function* () {
+      for (const p of result.eachRequestPacket()) {
+        packets++;
+        addresses += p.addresses.length;
+        yield p;
+      }
+    };
+    writePackets(counted(), dir, undefined, process.stderr);
+    const ms = performance.now() - t;
+    const bytes = readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    return `packets        ${fmt(packets)} request packets listing ${fmt(addresses)} addresses, ${mb(bytes)} of Markdown and JSON written in ${secs(ms)} after the report (${toFile ? "made from the packets' own endpoint records" : 'made from the report object'})`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
