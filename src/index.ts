@@ -230,4 +230,6 @@ export {
   type StreamedPacket,
   type PacketFile,
 } from './report/packets.js';
+/** The list type of a StreamedPacket's addresses: `length`, `at(i)` (made when read), `all()`. */
+export type { MadeList } from './report/made-list.js';
 export { freezeCandidates, type FreezeCandidateGroup } from './report/freeze.js';
