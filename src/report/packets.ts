@@ -473,7 +473,7 @@ function evidenceLines(ev: NonNullable<PacketAddress['depositEvidence']>): strin
 /** Two files (Markdown and JSON) per packet with collision-free, sanitized names: `exchange-<entity>.md`, `issuer-<issuer>.json`. */
 export function packetFiles(report: TraceReport): PacketFile[] {
   const nameOf = packetFileNamer();
-  return [...eachRequestPacket(report)].flatMap((p) => {
+  return buildRequestPackets(report).flatMap((p) => {
     const name = nameOf(p);
     return [
       { name: `${name}.md`, content: packetToMarkdown(p) },
