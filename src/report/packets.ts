@@ -195,19 +195,17 @@ function common(report: TraceReport) {
 type Moved = { tx: string; logIndex: number; time: string; amount: string; taint: string };
 const display = (baseUnits: string, decimals: number) => formatUnits(BigInt(baseUnits), decimals);
 
-/** An inflow as a packet lists it, its sender last (a literal of one shape: a packet lists a million of them). */
-const incoming = (m: Moved & { from: string }, d: number) => {
+/**
+ * A movement as a packet lists it, its counterparty (`from` of an inflow, `to` of a sweep) last: one literal, then one
+ * field (no spread: a packet lists a million of them).
+ */
+function movedRow(m: Moved, d: number, side: 'from' | 'to', counterparty: string): Record<string, unknown> {
   const amountDisplay = display(m.amount, d);
   const taintDisplay = m.taint === m.amount ? amountDisplay : display(m.taint, d);
-  return { tx: m.tx, logIndex: m.logIndex, time: m.time, amount: m.amount, amountDisplay, taint: m.taint, taintDisplay, from: m.from };
-};
-
-/** An outflow (a sweep) as a packet lists it, its recipient last. */
-const outgoing = (m: Moved & { to: string }, d: number) => {
-  const amountDisplay = display(m.amount, d);
-  const taintDisplay = m.taint === m.amount ? amountDisplay : display(m.taint, d);
-  return { tx: m.tx, logIndex: m.logIndex, time: m.time, amount: m.amount, amountDisplay, taint: m.taint, taintDisplay, to: m.to };
-};
+  const row: Record<string, unknown> = { tx: m.tx, logIndex: m.logIndex, time: m.time, amount: m.amount, amountDisplay, taint: m.taint, taintDisplay };
+  row[side] = counterparty;
+  return row;
+}
 
 /**
  * A report endpoint as a packet address: the amount, the movements it relies on, and its split by victim payment.
@@ -234,8 +232,8 @@ function packetAddress(index: PacketIndex, e: Endpoint, extra: { inferred?: bool
   out.firstSeen = e.firstSeen;
   out.lastSeen = e.lastSeen;
   out.txs = e.txs;
-  out.incoming = (e.inflows ?? []).map((m) => incoming(m, d));
-  out.outgoing = (e.outflows ?? []).map((m) => outgoing(m, d));
+  out.incoming = (e.inflows ?? []).map((m) => movedRow(m, d, 'from', m.from));
+  out.outgoing = (e.outflows ?? []).map((m) => movedRow(m, d, 'to', m.to));
   out.victims = victims;
   if (unattributed !== 0n) out.unattributed = unattributed.toString();
   out.path = pathOf(index, e);
@@ -387,11 +385,15 @@ export function* packetMarkdownLines(p: RequestPacket | StreamedPacket): Generat
   yield '';
   yield `| chain | address | amount | first seen (UTC) | last seen (UTC) | hops |${service ? ' inferred |' : ''}`;
   yield `|---|---|---:|---|---|---:|${service ? '---|' : ''}`;
-  for (const a of itemsOf(p.addresses)) {
+  // An array or a list made as read: both are read by at() (a made list makes each address again on each pass).
+  const { addresses } = p;
+  for (let i = 0; i < addresses.length; i++) {
+    const a = addresses.at(i)!;
     yield `| ${escapeMarkdown(a.chain)} | ${markdownCode(a.address)} | ${amountOf(a)} | ${escapeMarkdown(a.firstSeen)} | ${escapeMarkdown(a.lastSeen)} | ${a.hops} |` +
       (service ? ` ${a.inferred ? 'yes (swept to a labeled wallet)' : 'no (labeled)'} |` : '');
   }
-  for (const a of itemsOf(p.addresses)) {
+  for (let i = 0; i < addresses.length; i++) {
+    const a = addresses.at(i)!;
     yield '';
     yield `### ${escapeMarkdown(a.chain)} ${markdownCode(a.address)}`;
     yield '';
@@ -412,12 +414,6 @@ export function* packetMarkdownLines(p: RequestPacket | StreamedPacket): Generat
     `conservation ${p.method.balanced ? 'balanced (every tainted unit accounted for)' : 'NOT balanced (see the report)'}.`;
   yield '';
   yield `Amounts: ${escapeMarkdown(p.method.claim)}. Attribution to ${escapeMarkdown(p.method.attribution)}.`;
-}
-
-/** The items of an array, or of a list made as read (each made again on each pass). */
-function* itemsOf<T>(list: readonly T[] | MadeList<T>): Generator<T, void, undefined> {
-  if (Array.isArray(list)) yield* list;
-  else for (let i = 0; i < list.length; i++) yield (list as MadeList<T>).at(i);
 }
 
 const moveLine = (m: Omit<RequestPacket['addresses'][number]['incoming'][number], 'from'>, who: string) =>
