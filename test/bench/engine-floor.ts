@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { formatAddress } from '../../src/core/address.js';
 import { formatUnits } from '../../src/core/asset.js';
 import { isoTime } from '../../src/report/assets.js';
-import { generateWorld } from './engine.js';
+import { faultFigures, generateWorld, pageFaultMicros, pageFaults } from './engine.js';
 
 const MAX_HOPS = 10;
 const MAX_DEGREE = 1_000;
@@ -39,6 +39,7 @@ function mulDiv(a: number, b: number, c: number): number {
 
 export async function run(): Promise<void> {
   const total = Number(process.env.BENCH_TRANSFERS ?? 1_000_000);
+  const faultMicros = pageFaultMicros();
   let world: ReturnType<typeof generateWorld> | undefined = generateWorld(total);
 
   // ---- Layout (not timed).
@@ -91,6 +92,7 @@ export async function run(): Promise<void> {
   const layoutMs = performance.now() - t;
 
   // ---- Rounds (timed).
+  const faultsBefore = pageFaults();
   t = performance.now();
   const hop = new Int32Array(N).fill(-1);
   const via = new Int32Array(N).fill(-1);
@@ -263,6 +265,7 @@ export async function run(): Promise<void> {
     };
   });
   const endpointsMs = performance.now() - t;
+  const faults = pageFaults() - faultsBefore;
 
   const traceMs = roundsMs + endpointsMs;
   const rate = transfersRead / (traceMs / 1000);
@@ -273,6 +276,7 @@ export async function run(): Promise<void> {
   console.log(`rounds         ${secs(roundsMs)}: ${rounds} rounds, ${fmt(expandedCount)} addresses expanded, ${fmt(transfersRead)} transfers read`);
   console.log(`endpoints      ${secs(endpointsMs)}: ${fmt(endpoints.length)} endpoints, of which ${secs(checksumMs)} for their EIP-55 checksums`);
   console.log(`conservation   ${endpointSum === seeded ? 'balanced' : 'NOT BALANCED'} (seeded ${seeded}, endpoints ${endpointSum})`);
+  console.log(`memory touched ${faultFigures(faults, faultMicros)} (rounds and endpoints)`);
   console.log(`throughput     ${fmt(rate)} transfers/s (${fmt(transfersRead / (roundsMs / 1000))} for the rounds alone)`);
   console.log(`peak RSS       ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (the generated world included)`);
   if (endpointSum !== seeded) throw new Error('engine-floor: conservation not balanced');
