@@ -14,7 +14,9 @@
  *
  * Reported: transfers read by the engine / trace wall time up to the finished report (writing the file, loading the
  * store and the graphology graph, which trace() builds on first access, are timed and printed separately), rounds,
- * addresses expanded, the store's heap, and peak RSS with the machine's load. Goal: >= 250 k transfers/s, <= 1 GB.
+ * addresses expanded, the store's heap, peak RSS with the machine's load, and the minor page faults of the trace with
+ * what a fresh page costs here (on a virtual machine that maps pages through its host, a real share of the wall
+ * time). Goal: >= 250 k transfers/s, <= 1 GB.
  * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
  * skips the graph; BENCH_PACKETS=0 skips the request packets (written after the report as the CLI's `--packets DIR`
  * writes them: one packet at a time, its addresses made as written; time, files and peak RSS printed); BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the
