@@ -4,65 +4,71 @@ import { grow } from '../core/typed-arrays.js';
  * Each flow node's movements (rows), as cells linked in typed arrays: a cell per node and row, 8 bytes, where a
  * JavaScript array per node would cost a header and room for 17 rows before the first one (most addresses have a
  * handful). A node's cells read in the order they were added, until `sort` puts its rows in another order.
+ *
+ * A cell's row and link sit side by side, and so do a node's first cell, last cell and count: cells and nodes come in
+ * no order, and one read of memory then brings what the next step needs (a walk reads row and link of each cell; an
+ * append reads the node's last cell and writes its link).
  */
 export class EventLists {
-  private row = new Int32Array(4096);
-  private next = new Int32Array(4096);
-  private head = new Int32Array(1024).fill(-1);
-  private tail = new Int32Array(1024).fill(-1);
-  private counts = new Int32Array(1024);
+  /** Cell c: its row at 2c, the next cell of its list at 2c + 1 (-1: the last). */
+  private cell = new Int32Array(0);
+  /** Node n: its first cell at 4n, its last cell at 4n + 1 (-1: none), its count at 4n + 2 (4n + 3 unused: aligned). */
+  private node = new Int32Array(0);
   private cells = 0;
   private readonly scratch = new Int32Array(SHORT_LIST);
 
   /** Appends row `m` to node `node`'s list. */
   add(node: number, m: number): void {
-    if (node >= this.head.length) {
-      this.head = grow(this.head, node + 1, ints, -1);
-      this.tail = grow(this.tail, node + 1, ints, -1);
-      this.counts = grow(this.counts, node + 1, ints);
-    }
-    if (this.cells === this.row.length) {
-      this.row = grow(this.row, this.cells + 1, ints);
-      this.next = grow(this.next, this.cells + 1, ints);
-    }
+    if (4 * node >= this.node.length) this.growNodes(node);
+    if (2 * this.cells === this.cell.length) this.cell = grow(this.cell, 2 * this.cells + 2, ints);
     const c = this.cells++;
-    this.row[c] = m;
-    this.next[c] = -1;
-    const last = this.tail[node]!;
-    if (last < 0) this.head[node] = c;
-    else this.next[last] = c;
-    this.tail[node] = c;
-    this.counts[node]!++;
+    const cell = this.cell;
+    cell[2 * c] = m;
+    cell[2 * c + 1] = -1;
+    const n = this.node;
+    const at = 4 * node;
+    const last = n[at + 1]!;
+    if (last < 0) n[at] = c;
+    else cell[2 * last + 1] = c;
+    n[at + 1] = c;
+    n[at + 2]!++;
+  }
+
+  /** Room for node `node`: a new node has no cells (first and last -1) and a count of 0. */
+  private growNodes(node: number): void {
+    const before = this.node.length;
+    this.node = grow(this.node, 4 * node + 4, ints, -1);
+    for (let at = before + 2; at < this.node.length; at += 4) this.node[at] = 0;
   }
 
   /** The first cell of the node's list (-1: none); walk on with `after`, read a cell's row with `at`. */
   first(node: number): number {
-    return node < this.head.length ? this.head[node]! : -1;
+    return 4 * node < this.node.length ? this.node[4 * node]! : -1;
   }
 
   after(cell: number): number {
-    return this.next[cell]!;
+    return this.cell[2 * cell + 1]!;
   }
 
   at(cell: number): number {
-    return this.row[cell]!;
+    return this.cell[2 * cell]!;
   }
 
   count(node: number): number {
-    return node < this.counts.length ? this.counts[node]! : 0;
+    return 4 * node < this.node.length ? this.node[4 * node + 2]! : 0;
   }
 
   /** The last row added to the node's list (-1: none). */
   last(node: number): number {
-    const c = node < this.tail.length ? this.tail[node]! : -1;
-    return c < 0 ? -1 : this.row[c]!;
+    const c = 4 * node < this.node.length ? this.node[4 * node + 1]! : -1;
+    return c < 0 ? -1 : this.cell[2 * c]!;
   }
 
   /** The node's rows as an array, in list order. */
   rows(node: number): number[] {
     const out: number[] = new Array(this.count(node));
     let i = 0;
-    for (let c = node < this.head.length ? this.head[node]! : -1; c >= 0; c = this.next[c]!) out[i++] = this.row[c]!;
+    for (let c = this.first(node); c >= 0; c = this.cell[2 * c + 1]!) out[i++] = this.cell[2 * c]!;
     return out;
   }
 
@@ -71,16 +77,18 @@ export class EventLists {
     // Most lists are short and nearly in order: sorted by insertion in one reused array, where Array.prototype.sort
     // would allocate an array and its work space per call (a trace sorts hundreds of thousands of lists).
     const sorted = this.count(node) <= SHORT_LIST ? this.sortedByInsertion(node, compare) : this.rows(node).sort(compare);
+    const cell = this.cell;
     let i = 0;
-    for (let c = this.head[node]!; c >= 0; c = this.next[c]!) this.row[c] = sorted[i++]!;
+    for (let c = this.first(node); c >= 0; c = cell[2 * c + 1]!) cell[2 * c] = sorted[i++]!;
   }
 
   /** The node's rows sorted stably into the scratch array (a list of up to SHORT_LIST rows). */
   private sortedByInsertion(node: number, compare: (a: number, b: number) => number): Int32Array {
     const sorted = this.scratch;
+    const cell = this.cell;
     let i = 0;
-    for (let c = this.head[node]!; c >= 0; c = this.next[c]!) {
-      const m = this.row[c]!;
+    for (let c = this.first(node); c >= 0; c = cell[2 * c + 1]!) {
+      const m = cell[2 * c]!;
       let j = i++;
       for (; j > 0 && compare(sorted[j - 1]!, m) > 0; j--) sorted[j] = sorted[j - 1]!;
       sorted[j] = m;
@@ -90,11 +98,8 @@ export class EventLists {
 
   /** Lets every list go (the arrays shrink back). */
   clear(): void {
-    this.row = new Int32Array(0);
-    this.next = new Int32Array(0);
-    this.head = new Int32Array(0);
-    this.tail = new Int32Array(0);
-    this.counts = new Int32Array(0);
+    this.cell = new Int32Array(0);
+    this.node = new Int32Array(0);
     this.cells = 0;
   }
 }

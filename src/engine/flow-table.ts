@@ -222,8 +222,6 @@ export class FlowTable {
     this.rank[m] = rank;
     this.time[m] = time;
     this.taint.set(m, ZERO);
-    // Dense from the start (most rows get a view): an array written at scattered rows would turn into a slow dictionary.
-    this.views.push(undefined);
     return m;
   }
 
@@ -288,6 +286,9 @@ export class FlowTable {
 
   /** The view of row `m` (the same object every time). */
   view(m: number): FlowTransfer {
+    // Room for every row at once, when a view is first asked past the end (views come after the rows, in no order):
+    // one allocation where a push per row grew the array (and copied it) some thirty times.
+    if (m >= this.views.length) this.views.length = this.rows;
     let v = this.views[m];
     if (!v) this.views[m] = v = new FlowTransfer(this, m);
     return v;
