@@ -280,12 +280,16 @@ export function pageFaultMicros(): number {
   const t = performance.now();
   for (let i = 0; i < bytes; i += 4096) fresh[i] = 1;
   const ms = performance.now() - t;
-  return (ms * 1000) / Math.max(1, pageFaults() - before);
+  const faults = pageFaults() - before;
+  // NaN where the system counts no page faults (Windows): the figures then say so instead of dividing by nothing.
+  return faults > 0 ? (ms * 1000) / faults : Number.NaN;
 }
 
 /** `faults` page faults as the bench prints them, with what they cost at `micros` each. */
 export const faultFigures = (faults: number, micros: number): string =>
-  `${fmt(faults)} minor page faults, about ${((faults * micros) / 1e6).toFixed(2)} s at this machine's ${micros.toFixed(1)} µs per fresh 4 KiB page`;
+  Number.isNaN(micros)
+    ? 'not counted on this system (no minor page faults reported)'
+    : `${fmt(faults)} minor page faults, about ${((faults * micros) / 1e6).toFixed(2)} s at this machine's ${micros.toFixed(1)} µs per fresh 4 KiB page`;
 
 /** The machine's load averages (1, 5, 15 minutes) as `uptime` prints them. */
 export const load = () =>
