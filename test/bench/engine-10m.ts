@@ -4,8 +4,8 @@
  * 6 GB heap limit (no graph; BENCH_10M_HEAP_MB sets it); the report is written to a JSON file as it is made
  * (TraceResult.writeReport), as a service or the CLI (`--format json --out FILE`) writes a report of this size, then
  * its request packets (the CLI's `--packets DIR`). Prints the child's figures and progress per round, and its peak RSS
- * (VmHWM, read from /proc while it runs) against the goal of <= 8 GB. It takes about 15 minutes here (longer under load), so it runs only when
- * asked: BENCH_10M=1 or BENCH_ONLY=engine-10m; BENCH_10M_TRANSFERS scales it.
+ * (VmHWM, read from /proc while it runs) against the goal of <= 8 GB. It takes about 15 minutes here (longer under
+ * load), so it runs only when asked: BENCH_10M=1 or BENCH_ONLY=engine-10m; BENCH_10M_TRANSFERS scales it.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -19,9 +19,11 @@
  * time). Goal: >= 250 k transfers/s, <= 1 GB.
  * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
  * skips the graph; BENCH_PACKETS=0 skips the request packets (written after the report as the CLI's `--packets DIR`
- * writes them: one packet at a time, its addresses made as written; time, files and peak RSS printed); BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the
- * report object never built) instead of building the report object; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where the heap goes as round N
- * starts (a heap snapshot read back whole: keep the world at or below about 300,000 transfers for it).
+ * writes them: one packet at a time, its addresses made as written; time, files and peak RSS printed);
+ * BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the report object never
+ * built) instead of building the report object; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where
+ * the heap goes as round N starts (a heap snapshot read back whole: keep the world at or below about 300,000 transfers
+ * for it).
  */
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
