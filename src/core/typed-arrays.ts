@@ -90,6 +90,11 @@ export class AmountColumn {
     return cell === TOP ? this.side.get(row)! : cell;
   }
 
+  /** `get(row)`, and zero for a row past the cells written so far (a column by node id grows as nodes are written). */
+  at(row: number): bigint {
+    return row < this.cells.length ? this.get(row) : 0n;
+  }
+
   /** `get(row) > 0n`, with no bigint made for a cell (the hot loops ask this of most rows). */
   positive(row: number): boolean {
     const w = this.words;

@@ -112,11 +112,14 @@ export class FlowTable {
   rootHop = new Int32Array(1024);
   readonly boxesOf: (Box[] | undefined)[] = [];
   /**
-   * By asset index, then node id: taint received (sum over tainted inflows; undefined: none ever), and taint an
-   * expanded node's ledgers hold after its last replay.
+   * By asset index, then node id, as columns (a bigint per node in a JavaScript array was a heap object each, kept
+   * alive and so copied by the scavenger and promoted): taint received, the sum over tainted inflows, with whether
+   * any tainted inflow ever came (`reached`: a sum back at zero still counts); and the taint an expanded node's
+   * ledgers hold after its last replay. A column grows as its nodes are written; cells past its end read as zero.
    */
-  readonly received: (bigint | undefined)[][] = [];
-  readonly held: bigint[][] = [];
+  readonly received: AmountColumn[] = [];
+  readonly reached: Uint8Array[] = [];
+  readonly held: AmountColumn[] = [];
   readonly assets: string[] = [];
   /** Movement objects by row: given ones, and those made from a table when asked (released rows: undefined). */
   readonly t = new PagedArray<AccountTransfer>();
@@ -172,16 +175,32 @@ export class FlowTable {
     this.nodes.push(node);
     // Dense from the start (cells written at scattered ids later would turn an array into a slow dictionary).
     this.boxesOf.push(undefined);
-    for (const column of this.received) column.push(undefined);
-    for (const column of this.held) column.push(ZERO);
     return node;
   }
 
   /** Adds an asset key; its index. */
   addAsset(key: string): number {
-    this.received.push(new Array<bigint | undefined>(this.nodes.length).fill(undefined));
-    this.held.push(new Array<bigint>(this.nodes.length).fill(ZERO));
+    this.received.push(new AmountColumn());
+    this.reached.push(new Uint8Array(0));
+    this.held.push(new AmountColumn());
     return this.assets.push(key) - 1;
+  }
+
+  /** Taint node `id` received in asset `a`: undefined when no tainted inflow ever reached it. */
+  receivedAt(a: number, id: number): bigint | undefined {
+    const reached = this.reached[a]!;
+    return id < reached.length && reached[id] === 1 ? this.received[a]!.get(id) : undefined;
+  }
+
+  /** Adds `change` (exact, either sign) to what node `id` received in asset `a`. */
+  addReceived(a: number, id: number, change: bigint): void {
+    const reached = (this.reached[a] = grow(this.reached[a]!, id + 1, (n) => new Uint8Array(n)));
+    const column = this.received[a]!;
+    if (reached[id] === 1) column.set(id, column.get(id) + change);
+    else {
+      reached[id] = 1;
+      column.set(id, change);
+    }
   }
 
   /** Adds a movement given as an object. */

@@ -444,7 +444,7 @@ export class TaintFlow {
       }
       if (table.to[m] === id) ledger.deposit(amount, table.taint.zero(m) ? ZERO : table.taint.get(m));
     }
-    for (let a = 0; a < table.held.length; a++) table.held[a]![id] = used[a] === 1 ? ledgers[a]!.taint : ZERO;
+    for (let a = 0; a < table.held.length; a++) table.held[a]!.set(id, used[a] === 1 ? ledgers[a]!.taint : ZERO);
   }
 
   /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */
@@ -487,11 +487,8 @@ export class TaintFlow {
     else if (taint === 0n) this.taintedCount--;
     // The recipient by id: its node object is read only when it must be replayed (most rows are read once).
     const to = table.to[m]!;
-    const received = table.received[table.asset[m]!]!;
-    // Exact either way; a row tainted for the first time at a node that had none makes no new bigint (most rows).
-    const change = old === ZERO ? taint : taint - old;
-    const before = received[to];
-    received[to] = before === undefined ? change : before + change;
+    // (A row tainted for the first time makes no bigint for the change.)
+    table.addReceived(table.asset[m]!, to, old === ZERO ? taint : taint - old);
     this.touch(to);
     const flags = table.flags[to]!;
     if ((flags & NodeBit.Expanded) !== 0 && to !== table.from[m]) this.markDirty(to);
@@ -621,13 +618,11 @@ export class TaintFlow {
     const hop = new Int32Array(nodes.length).fill(-1);
     const via = new Int32Array(nodes.length).fill(-1);
     // What each node holds, by asset index: an expanded node's ledgers, a contract's share, else what it received
-    // (copies of the columns as they are now; `holds` says which a node reads, 0: none).
-    const held = table.held.map((c) => c.slice(0, nodes.length));
-    const received = table.received.map((c) => c.slice(0, nodes.length));
+    // (the columns themselves: nothing changes the flow after its snapshot; `holds` says which a node reads, 0: none).
     const contractHeld = this.contractHoldings();
     const holds = new Uint8Array(nodes.length);
     const amountOf = (id: number, a: number): bigint | undefined =>
-      holds[id] === HELD ? held[a]![id] : holds[id] === RECEIVED ? received[a]![id] : contractHeld.get(nodes[id]!)?.[a];
+      holds[id] === HELD ? table.held[a]!.at(id) : holds[id] === RECEIVED ? table.receivedAt(a, id) : contractHeld.get(nodes[id]!)?.[a];
     let hops = 0;
     let vias = 0;
     let holders = 0;
@@ -752,17 +747,17 @@ export class TaintFlow {
   /** Taint a node received so far, per asset key. */
   receivedBy(node: FlowNode): [string, bigint][] {
     const out: [string, bigint][] = [];
-    const { received, assets } = this.table;
-    for (let a = 0; a < received.length; a++) {
-      const v = received[a]![node.id];
-      if (v !== undefined) out.push([assets[a]!, v]);
+    const { table } = this;
+    for (let a = 0; a < table.assets.length; a++) {
+      const v = table.receivedAt(a, node.id);
+      if (v !== undefined) out.push([table.assets[a]!, v]);
     }
     return out;
   }
 
   /** Whether a tainted movement ever reached `node`. */
   private receivedAny(node: FlowNode): boolean {
-    for (const column of this.table.received) if (column[node.id] !== undefined) return true;
+    for (const reached of this.table.reached) if (node.id < reached.length && reached[node.id] === 1) return true;
     return false;
   }
 
