@@ -38,35 +38,7 @@ export function orderByKey(keys: readonly string[], group?: ArrayLike<number>): 
   const chars = Math.floor(charBits / CHAR_BITS);
   if (n < SMALL || !whole || chars < 2) return Int32Array.from({ length: n }, (_, i) => i).sort(byComparison);
 
-  const words = new Uint32Array(2 * n);
-  const lowBits = 32 - indexBits;
-  const lowSpan = 2 ** lowBits;
-  // The characters after the prefix every key shares make the numbers. That prefix is found in the same pass (a
-  // key's characters are read once): a key that shares less of it starts the pass over, which is rare.
-  const first = keys[0]!;
-  let skip = first.length;
-  for (let i = 0; i < n; i++) {
-    const key = keys[i]!;
-    let c = 0;
-    while (c < skip && c < key.length && key.charCodeAt(c) === first.charCodeAt(c)) c++;
-    if (c < skip) {
-      skip = c;
-      i = -1;
-      continue;
-    }
-    let v = groupOf(i);
-    // Past a character that shares the top value, the characters would decide what that one left undecided: zeros.
-    let open = true;
-    for (let at = skip; at < skip + chars; at++) {
-      const code = open && at < key.length ? key.charCodeAt(at) : -1;
-      if (code >= 126) open = false;
-      v = v * 2 ** CHAR_BITS + Math.min(code, 126) + 1;
-    }
-    // v < 2^(64 - indexBits): its high part fills the upper word, its low part sits above the index in the lower one.
-    const high = Math.floor(v / lowSpan);
-    words[2 * i] = (v - high * lowSpan) * 2 ** indexBits + i;
-    words[2 * i + 1] = high;
-  }
+  const words = keyNumbers(keys, group, chars, indexBits);
   new BigUint64Array(words.buffer).sort();
 
   const mask = 2 ** indexBits - 1;
@@ -80,6 +52,46 @@ export function orderByKey(keys: readonly string[], group?: ArrayLike<number>): 
     start = end;
   }
   return order;
+}
+
+/**
+ * Each key's number, in two 32-bit words (low, high) per key: its group, then its first `chars` characters after the
+ * prefix every key shares, then its index in the lowest `indexBits` bits.
+ */
+function keyNumbers(keys: readonly string[], group: ArrayLike<number> | undefined, chars: number, indexBits: number): Uint32Array {
+  const n = keys.length;
+  const words = new Uint32Array(2 * n);
+  // (Powers of two computed once: `2 ** x` of a variable is a call to pow, per character it was most of the time.)
+  const lowSpan = 2 ** (32 - indexBits);
+  const indexSpan = 2 ** indexBits;
+  const charSpan = 2 ** CHAR_BITS;
+  // The characters after the prefix every key shares make the numbers. That prefix is found in the same pass (a
+  // key's characters are read once): a key that shares less of it starts the pass over, which is rare.
+  const first = keys[0]!;
+  let skip = first.length;
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    let c = 0;
+    while (c < skip && c < key.length && key.charCodeAt(c) === first.charCodeAt(c)) c++;
+    if (c < skip) {
+      skip = c;
+      i = -1;
+      continue;
+    }
+    let v = group ? group[i]! : 0;
+    // Past a character that shares the top value, the characters would decide what that one left undecided: zeros.
+    let open = true;
+    for (let at = skip; at < skip + chars; at++) {
+      const code = open && at < key.length ? key.charCodeAt(at) : -1;
+      if (code >= 126) open = false;
+      v = v * charSpan + Math.min(code, 126) + 1;
+    }
+    // v < 2^(64 - indexBits): its high part fills the upper word, its low part sits above the index in the lower one.
+    const high = Math.floor(v / lowSpan);
+    words[2 * i] = (v - high * lowSpan) * indexSpan + i;
+    words[2 * i + 1] = high;
+  }
+  return words;
 }
 
 function compareKeys(a: string, b: string): number {
