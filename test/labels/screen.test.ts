@@ -128,7 +128,13 @@ describe('screenAddresses', () => {
     expect(rows[2]!.labels.map((l) => l.entity)).toEqual(['Any']);
     expect(rows[4]).toMatchObject({ duplicateOf: 1 });
     // Keys in the order the JSON output lists them, with and without a file and a repeat.
-    const fromFile = screenAddresses([{ address: upper, file: 'list.txt', line: 3 }, { address: upper, file: 'list.txt', line: 4 }], { store });
+    const fromFile = screenAddresses(
+      [
+        { address: upper, file: 'list.txt', line: 3 },
+        { address: upper, file: 'list.txt', line: 4 },
+      ],
+      { store },
+    );
     expect([...rows.slice(0, 1), rows[4]!, ...fromFile].map((r) => Object.keys(r).join(' '))).toEqual([
       'index line input status chain chainFrom address labels',
       'index line input status chain chainFrom address duplicateOf labels',
