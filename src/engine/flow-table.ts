@@ -188,8 +188,13 @@ export class FlowTable {
 
   /** Taint node `id` received in asset `a`: undefined when no tainted inflow ever reached it. */
   receivedAt(a: number, id: number): bigint | undefined {
+    return this.wasReached(a, id) ? this.received[a]!.get(id) : undefined;
+  }
+
+  /** Whether a tainted inflow of asset `a` ever reached node `id` (its sum may be back at zero). */
+  wasReached(a: number, id: number): boolean {
     const reached = this.reached[a]!;
-    return id < reached.length && reached[id] === 1 ? this.received[a]!.get(id) : undefined;
+    return id < reached.length && reached[id] === 1;
   }
 
   /** Adds `change` (exact, either sign) to what node `id` received in asset `a`. */

@@ -757,7 +757,8 @@ export class TaintFlow {
 
   /** Whether a tainted movement ever reached `node`. */
   private receivedAny(node: FlowNode): boolean {
-    for (const reached of this.table.reached) if (node.id < reached.length && reached[node.id] === 1) return true;
+    const { table } = this;
+    for (let a = 0; a < table.assets.length; a++) if (table.wasReached(a, node.id)) return true;
     return false;
   }
 

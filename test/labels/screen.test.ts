@@ -127,11 +127,14 @@ describe('screenAddresses', () => {
     ]);
     expect(rows[2]!.labels.map((l) => l.entity)).toEqual(['Any']);
     expect(rows[4]).toMatchObject({ duplicateOf: 1 });
-    // Keys in the order the JSON output lists them, with and without a file and a repeat.
+    // Keys in the order the JSON output lists them, with and without a file and a repeat; invalid rows with and
+    // without the chain they were checked against.
     const fromFile = screenAddresses(
       [
         { address: upper, file: 'list.txt', line: 3 },
         { address: upper, file: 'list.txt', line: 4 },
+        { address: '0x12', file: 'list.txt', line: 5 },
+        { address: 'not-an-address', file: 'list.txt', line: 6 },
       ],
       { store },
     );
@@ -140,6 +143,8 @@ describe('screenAddresses', () => {
       'index line input status chain chainFrom address duplicateOf labels',
       'index line file input status chain chainFrom address labels',
       'index line file input status chain chainFrom address duplicateOf labels',
+      'index line file input status chain chainFrom error labels',
+      'index line file input status error labels',
     ]);
     expect(screenCounts(rows)).toEqual({ inputs: 5, labeled: 4, unlabeled: 0, invalid: 1, duplicates: 1 });
     // Rows hold copies: changing one does not change the store.
