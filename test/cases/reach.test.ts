@@ -46,7 +46,9 @@ describe('reachedAddresses through swaps', () => {
         const clean = new Set(world.actors.cleanUsers);
         expect(rows.filter((r) => clean.has(r.address))).toEqual([]);
       }),
-      { numRuns: 10 },
+      // About half of the drawn worlds leave no USDT in a contract (measured: 147 of 300), so 10 runs found none about
+      // once in a thousand; with 40 an empty draw is about one in 10^12 and the count below stays meaningful.
+      { numRuns: 40 },
     );
     expect([contractRows > 0, recipientRows > 0]).toEqual([true, true]);
   }, 120_000);
