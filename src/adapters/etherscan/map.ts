@@ -1,6 +1,7 @@
 import { normalizeAddress } from '../../core/address.js';
 import { nativeAsset } from '../../core/asset.js';
 import { ResponseShapeError } from '../../core/errors.js';
+import { fnv1a } from '../../core/fnv1a.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { InternalTx, NormalTx, TokenTx } from './schema.js';
 
@@ -18,12 +19,7 @@ import type { InternalTx, NormalTx, TokenTx } from './schema.js';
 export const SYNTHETIC_INDEX_BASE = 1_000_000;
 
 export function stableIndex(parts: string[], occurrence: number): number {
-  let h = 0x811c9dc5;
-  for (const ch of `${parts.join('|')}|${occurrence}`) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return SYNTHETIC_INDEX_BASE + (h % 1_000_000_000);
+  return SYNTHETIC_INDEX_BASE + (fnv1a(`${parts.join('|')}|${occurrence}`) % 1_000_000_000);
 }
 
 /** Checksum validation hashes every address; lists repeat a handful of them thousands of times. */

@@ -1,4 +1,5 @@
 import { nativeAsset } from '../../core/asset.js';
+import { fnv1a } from '../../core/fnv1a.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { hexToNumber } from './blocks.js';
@@ -91,9 +92,7 @@ export function tracePosition(traceAddress: readonly number[]): number {
     for (let level = 0; level < LEVELS; level++) position = position * 2 ** LEVEL_BITS + (traceAddress[level] ?? -1) + 1;
     return position;
   }
-  let hash = 2166136261;
-  for (const c of traceAddress.join('.')) hash = Math.imul(hash ^ c.charCodeAt(0), 16777619) >>> 0;
-  return 2 ** 50 + hash;
+  return 2 ** 50 + fnv1a(traceAddress.join('.'));
 }
 
 /**
