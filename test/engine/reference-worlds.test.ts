@@ -3,9 +3,10 @@ import * as api from '../../src/index.js';
 import { answeringWithObjects, referenceWorlds, worldDigest } from '../support/reference-worlds.js';
 
 /**
- * Drawn worlds (test/support/reference-worlds.ts: random account worlds, swaps on Ethereum and TRON, shared deposit
- * addresses, UTXO) under every taint model: every output hashes to what the engine gave before its core became
- * columnar (#22; computed with commit ec9d1c5), whether the source answers by ids or with movement objects only.
+ * Drawn worlds (test/support/reference-worlds.ts: random account worlds, swaps on Ethereum and TRON, bridges from
+ * Ethereum to Arbitrum, shared deposit addresses, UTXO) under every taint model: every output hashes to what the
+ * engine gave before its core became columnar (#22; computed with commit ec9d1c5), whether the source answers by ids
+ * or with movement objects only.
  */
 const PINNED: Record<string, [endpoints: number, digest: string]> = {
   'account-0': [4, '4dd7f1776ee1320f'],
@@ -119,6 +120,18 @@ const PINNED: Record<string, [endpoints: number, digest: string]> = {
   'swap-tron-79': [8, 'de2a160a1ff3adf3'],
   'swap-ethereum-97': [16, '8c520dc81a0887ab'],
   'swap-tron-97': [16, 'c0339cc43d7049e8'],
+  'bridge-1': [21, '8645c4139f8e40ff'],
+  'bridge-2': [20, 'e473be213997af81'],
+  'bridge-3': [24, '2ae3b25b20a8c45d'],
+  'bridge-4': [16, '963bb0a837dec39d'],
+  'bridge-5': [24, 'deb98b2c71a8d0dd'],
+  'bridge-6': [16, '178c86058525aa92'],
+  'bridge-7': [24, '1228503112c68cf9'],
+  'bridge-8': [20, '6b1d251d5ddc42e5'],
+  'bridge-9': [20, 'f3f11ece1388abfc'],
+  'bridge-10': [20, 'cf6eea504d2e272b'],
+  'bridge-11': [16, '8121ba215f506cc6'],
+  'bridge-12': [20, 'fa42f8e16c72092c'],
   'shared-deposit-0': [28, 'be55bd1d0e89053e'],
   'shared-deposit-1': [4, 'f504561005c59db5'],
   'shared-deposit-2': [12, '91a2bbaaca9ec713'],
@@ -140,7 +153,7 @@ describe('drawn worlds give the pre-columnar engine outputs', () => {
     expect(endpoints.reduce((s, n) => s + n, 0)).toBeGreaterThan(1_000);
   });
 
-  for (const family of ['account', 'swap', 'shared-deposit', 'utxo']) {
+  for (const family of ['account', 'swap', 'bridge', 'shared-deposit', 'utxo']) {
     it(`${family} worlds, answered by ids and with objects`, async () => {
       const differ: string[] = [];
       for (const w of worlds.filter((x) => x.name.startsWith(`${family}-`))) {
