@@ -42,6 +42,8 @@ const label = (chain: string, address: string, entity: string, category: Api.Lab
   jurisdictions,
   confidence: 1,
   source: 'reference worlds',
+  // A licence makes reports and packets cite the label's source (report/endpoint.ts statesLabelSource).
+  licence: 'CC0-1.0',
 });
 
 function accountWorlds(): ReferenceWorld[] {
