@@ -2,6 +2,7 @@ import { AdapterError } from '../../core/errors.js';
 import { checkAborted } from './abort.js';
 import { isTooLarge, type RpcError } from './errors.js';
 import type { BlockRange } from './blocks.js';
+import { append } from '../../core/lists.js';
 
 /**
  * The block span that last worked for a method, shared by all queries of an adapter: after a provider says
@@ -68,7 +69,8 @@ export async function scanRange<T>(scan: RangeScan<T>): Promise<T[]> {
         scan.span.streak = 0;
       }
     }
-    out.push(...items);
+    // Not push(...items): a node without a result cap can answer more logs than a call takes arguments.
+    append(out, items);
     start += span;
     if (++scan.span.streak >= GROW_AFTER) {
       scan.span.current = Math.min(scan.span.max, scan.span.current * 2);

@@ -12,6 +12,7 @@ import type { NodeProbes } from './probes.js';
 import type { RpcLog } from './schema.js';
 import type { TokenRegistry } from './tokens.js';
 import type { Transport } from './transport.js';
+import { append } from '../../core/lists.js';
 
 export interface TransferSources {
   transport: Transport;
@@ -78,13 +79,14 @@ export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSet
         const batch = addresses.slice(i, i + options.batchSize);
         jobs.push(fetchWrapLogs(s.transport, { addresses: batch, range, contracts: wraps, span: s.logSpan, onChunk: cut.tally, signal: q.signal }));
       }
-      for (const list of await Promise.all(jobs)) logs.push(...list);
+      // Not push(...list): one job's logs can be more than a call takes as arguments.
+      for (const list of await Promise.all(jobs)) append(logs, list);
     }
     const deps = { tokens: s.tokens, clock: s.clock };
     const found = [...(await mapTransferLogs(chain, logs, deps, q.signal)), ...(await mapWrapLogs(chain, logs, s.wrapped, deps, q.signal))];
     if (wantNative) {
       const sideOf = (direction: 'in' | 'out', items: readonly AccountTransfer[]) => cut.tally(items.map((t) => (direction === 'out' ? t.from : t.to)));
-      found.push(...(await s.native({ addresses, directions, range, signal: q.signal, onChunk: sideOf })));
+      append(found, await s.native({ addresses, directions, range, signal: q.signal, onChunk: sideOf }));
     }
     return cut.finish(found, directions);
   };

@@ -51,6 +51,30 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(proxy.count('eth_getLogs')).toBe(2 * addresses.length);
   });
 
+  it('takes an eth_getLogs answer of any size: a node without a result cap answers 150,000 logs at once', async () => {
+    // The real Transfer log alice -> bob, given 150,000 times under distinct log indexes (more items than V8 lets one
+    // call take as arguments: a list appended with push(...items) would end the read with a RangeError).
+    const request = { jsonrpc: '2.0', id: 1, method: 'eth_getLogs', params: [{ fromBlock: '0x0', toBlock: 'latest', address: w.usdt.address }] };
+    const answer = (await (
+      await fetch(w.chain.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+    ).json()) as {
+      result: { topics: string[]; logIndex: string }[];
+    };
+    const log = answer.result.find((l) => l.topics[2]?.endsWith(w.a.bob.slice(2)))!;
+    const logs = Array.from({ length: 150_000 }, (_, i) => ({ ...log, logIndex: `0x${i.toString(16)}` }));
+    const uncapped = await startRpcProxy({ target: w.chain.url, intercept: (call) => (call.method === 'eth_getLogs' ? { result: logs } : undefined) });
+    try {
+      const adapter = createEvmRpcAdapter({ url: uncapped.url, chain: CHAIN });
+      const { transfers, truncated } = await adapter.getTransfers({ chain: CHAIN, addresses: [w.a.bob], direction: 'in', assets: [usdtAsset] });
+      expect(truncated).toEqual([]);
+      expect(transfers).toHaveLength(150_000);
+      expect(new Set(transfers.map((t) => t.logIndex)).size).toBe(150_000);
+      expect(transfers.every((t) => t.from === w.a.alice && t.to === w.a.bob && t.amount === 300n * USDT)).toBe(true);
+    } finally {
+      await uncapped.close();
+    }
+  });
+
   it('fetches a token it was not told the metadata of (tokens) with the symbol and decimals the contract answers, and no native value', async () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
     const { transfers } = await adapter.getTransfers({
