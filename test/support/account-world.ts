@@ -109,6 +109,7 @@ export const caseArb = fc.record({
   caseJurisdiction: fc.constantFrom(undefined, 'DE'),
 });
 
+/** The movements a case's transfer specs make: joined into multi-log transactions, forwards following what they forward. */
 export function buildTransfers(poolSize: number, specs: TransferSpec[]): Built[] {
   const built: Built[] = [];
   let txNo = -1;
@@ -142,6 +143,7 @@ export function buildTransfers(poolSize: number, specs: TransferSpec[]): Built[]
   return built;
 }
 
+/** The movements as a fixture dataset (USDT, TKN and the look-alike token on Ethereum). */
 export function accountDataset(built: Built[]): FixtureDatasetInput {
   return {
     format: 'chaintrail-fixture',
