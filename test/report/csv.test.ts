@@ -21,7 +21,7 @@ import {
 import { MadeList } from '../../src/report/made-list.js';
 import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { generateWorld } from '../bench/engine.js';
-import { utxoWorld } from '../golden/worlds.js';
+import { utxoWorld } from '../support/utxo-world.js';
 import { traceBenchWorld, writerWorlds } from '../support/bench-world.js';
 import { FORMULA_ENTITY, HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';

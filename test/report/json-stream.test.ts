@@ -27,7 +27,7 @@ import { generateWorld } from '../bench/engine.js';
 import { MODELS_AND_CUTS, traceBenchWorld, writerWorlds } from '../support/bench-world.js';
 import { cli } from '../support/cli.js';
 import { swapDataset, traceSwapWorld } from '../support/swap-dataset.js';
-import { utxoWorld } from '../golden/worlds.js';
+import { utxoWorld } from '../support/utxo-world.js';
 import { traceDemo } from '../support/demo-trace.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'chaintrail-json-stream-'));

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
 import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import type * as Api from '../../src/index.js';
-import { utxoWorld } from '../golden/worlds.js';
+import { utxoWorld } from './utxo-world.js';
 import { accountDataset, buildTransfers, caseArb, labelsOf, limitsOf, seedsOf, traceable } from './account-world.js';
 import { build as sharedWorld, labelRows as sharedLabelRows, planArb as sharedPlanArb } from './shared-deposit-world.js';
 import { BRIDGE_REGISTRY } from '../../src/heuristics/bridges.js';
