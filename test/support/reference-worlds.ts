@@ -17,11 +17,11 @@ import { addr, T0, txOf, USDT } from './world.js';
  * ec9d1c5): random account worlds (cycles, three assets and a look-alike, fees, seeds by tx and by address, windows,
  * random labels and cuts), swap worlds on Ethereum and TRON (boxes, conversions), bridge worlds (Across deposits from
  * Ethereum continued on Arbitrum by amount and time, with decoy fills), shared-deposit worlds (deposit inference,
- * attribution over several payments) and UTXO worlds, each under every taint model. The golden worlds and
- * the benchmark world pin layering; these pin the paths those do not reach.
+ * attribution over several payments) and UTXO worlds, each under every taint model. The golden worlds and the
+ * benchmark world pin layering; these pin the paths those do not reach.
  */
 
-export const MODELS = ['fifo', 'haircut', 'poison', 'tiho'] as const;
+const MODELS = ['fifo', 'haircut', 'poison', 'tiho'] as const;
 
 type Options = Omit<Parameters<typeof Api.trace>[0], 'adapters' | 'labels'>;
 
