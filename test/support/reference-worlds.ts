@@ -126,7 +126,7 @@ export function bridgeWorld(seed: number): ReferenceWorld {
     logs.push({ chain: 'ethereum', tx, block: 1_000 + depositAt, logIndex: 1, address: across.address, topics: encoded.topics, data: encoded.data });
     const fillAt = depositAt + int(30, 3_000);
     move('evm:42161', name('relayer'), recipient, output, fillAt, 'usdt-arb');
-    // Decoys: another relayer's payment of a near amount to someone else, before or after the fill.
+    // Decoys: the relayer's payment of a near amount to someone else, before or after the fill.
     if (random() < 0.6) move('evm:42161', name('relayer'), name(`decoy-${d}`), output + BigInt(int(-5, 5)) * 1_000n, fillAt + int(-600, 600), 'usdt-arb');
     move(
       'evm:42161',
