@@ -185,14 +185,15 @@ function combineAddress(items: readonly { reference: string; a: PacketAddress }[
       // The case's payments share its part as they share its traced amount (the unattributed rest likewise).
       const weights: (readonly [PacketAddress['victims'][number] | undefined, bigint])[] = item.a.victims.map((v) => [v, BigInt(v.amount)] as const);
       if (item.a.unattributed) weights.push([undefined, BigInt(item.a.unattributed)]);
-      const split = splitProRata(weights, share);
-      const rest = split.find(([v]) => v === undefined)?.[1];
+      // By payment, looked up: a case may have thousands of payments into one address.
+      const split = new Map(splitProRata(weights, share));
+      const rest = split.get(undefined);
       return {
         reference: item.reference,
         ...display(share, d),
         traced: display(BigInt(item.a.amount), d),
         // Every payment of the case stays listed, even one whose part rounds to nothing.
-        victims: item.a.victims.map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, ...display(split.find(([s]) => s === v)?.[1] ?? 0n, d) })),
+        victims: item.a.victims.map((v) => ({ chain: v.chain, tx: v.tx, logIndex: v.logIndex, ...display(split.get(v) ?? 0n, d) })),
         ...(rest ? { unattributed: rest.toString() } : {}),
       };
     }),
@@ -216,12 +217,16 @@ export function consolidatePackets(perCase: readonly { reference: string; packet
     const addresses = [...byAddress.values()]
       .map(combineAddress)
       .sort((a, b) => b.cases.length - a.cases.length || cmp(a.chain + a.address, b.chain + b.address) || cmp(assetId(a.asset), assetId(b.asset)));
-    const shareMoney = (reference: string) =>
-      sumMoney(
-        addresses.flatMap((a) =>
-          a.shares.filter((s) => s.reference === reference).map((s) => ({ asset: a.asset, amount: s.amount, amountDisplay: s.amountDisplay })),
-        ),
-      );
+    // Each case's shares, gathered in one pass over the addresses (a pass per case is quadratic in the cases).
+    const sharesOf = new Map<string, Money[]>();
+    for (const a of addresses) {
+      for (const s of a.shares) {
+        let list = sharesOf.get(s.reference);
+        if (!list) sharesOf.set(s.reference, (list = []));
+        list.push({ asset: a.asset, amount: s.amount, amountDisplay: s.amountDisplay });
+      }
+    }
+    const shareMoney = (reference: string) => sumMoney(sharesOf.get(reference) ?? []);
     const jurisdictions = [...new Set(items.flatMap((i) => i.packet.recipient.jurisdictions))].sort();
     out.push({
       format: 'chaintrail-consolidated-request',

@@ -139,6 +139,8 @@ export const assetId = (a: Endpoint['asset']) => `${a.chain}:${a.kind}:${(a.cont
 interface PacketIndex {
   /** Transactions of the seed payments. */
   seedTxs: ReadonlySet<string>;
+  /** The seed row of a victim payment (`seedRow`), looked up instead of scanned: a trace may have thousands of seeds. */
+  seedOf: (v: VictimPaymentRef) => TraceReport['seeds'][number] | undefined;
   /** The report's conversions by `chain|tx`, in report order. */
   conversions: ReadonlyMap<string, NonNullable<TraceReport['conversions']>>;
   /** The first endpoint of each kind, chain, address and asset (what a deposit address of the `exchanges` section names). */
@@ -159,7 +161,7 @@ function packetIndex(report: TraceReport): PacketIndex {
     const k = endpointKey(e.kind, e.chain, e.address, e.asset);
     if (!endpoints.has(k)) endpoints.set(k, e);
   }
-  return { seedTxs: new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : []))), conversions, endpoints };
+  return { seedTxs: new Set(report.seeds.flatMap((s) => (s.tx ? [s.tx] : []))), seedOf: seedRows(report), conversions, endpoints };
 }
 
 /** The path's steps; a step's conversions when the report has some in its transaction (most reports have none). */
@@ -247,20 +249,36 @@ function attributionOf(e: Endpoint): z.infer<typeof AttributionSchema> | undefin
     : undefined;
 }
 
-/** The seed row of a victim payment: by its hash, or (an address seed) by recipient, time and amount. */
-export function seedRow(report: TraceReport, v: { chain: string; tx: string; recipient?: string; time?: string; paid?: string }) {
-  return report.seeds.find((s) => s.chain === v.chain && (s.tx === v.tx || (!s.tx && s.address === v.recipient && s.time === v.time && s.amount === v.paid)));
+type VictimPaymentRef = { chain: string; tx: string; recipient?: string; time?: string; paid?: string };
+
+/**
+ * The seed row of a victim payment: the first of the report's seeds with its hash, or an address seed with its
+ * recipient, time and amount, whichever comes first in the report.
+ */
+function seedRows(report: TraceReport): (v: VictimPaymentRef) => TraceReport['seeds'][number] | undefined {
+  const byTx = new Map<string, number>();
+  const byAddress = new Map<string, number>();
+  report.seeds.forEach((s, i) => {
+    const key = s.tx ? JSON.stringify([s.chain, s.tx]) : JSON.stringify([s.chain, s.address, s.time, s.amount]);
+    const at = s.tx ? byTx : byAddress;
+    if (!at.has(key)) at.set(key, i);
+  });
+  return (v) => {
+    const a = byTx.get(JSON.stringify([v.chain, v.tx])) ?? Number.POSITIVE_INFINITY;
+    const b = byAddress.get(JSON.stringify([v.chain, v.recipient, v.time, v.paid])) ?? Number.POSITIVE_INFINITY;
+    return report.seeds[Math.min(a, b)];
+  };
 }
 
 /** Every victim payment contributing to the addresses, with its contribution per asset, and the payments the paths start at. */
-function victimPayments(report: TraceReport, endpoints: readonly Endpoint[]): RequestPacket['victimPayments'] {
+function victimPayments(report: TraceReport, index: PacketIndex, endpoints: readonly Endpoint[]): RequestPacket['victimPayments'] {
   const byPayment = new Map<string, { row: RequestPacket['victimPayments'][number]; sums: Money[] }>();
   for (const e of endpoints) {
     for (const v of e.victims ?? []) {
       const k = `${v.chain}|${v.tx}|${v.logIndex}`;
       let entry = byPayment.get(k);
       if (!entry) {
-        const seed = seedRow(report, v);
+        const seed = index.seedOf(v);
         const row = {
           chain: v.chain,
           tx: v.tx,
@@ -277,8 +295,10 @@ function victimPayments(report: TraceReport, endpoints: readonly Endpoint[]): Re
   }
   // A path starts at the earliest payment into its first address, which the taint model may not have carried this far.
   const first = new Set(endpoints.flatMap((e) => e.path.slice(0, 1)));
+  const listed = new Set([...byPayment.values()].map((p) => p.row.tx));
   for (const s of report.seeds) {
-    if (!s.tx || !first.has(s.tx) || [...byPayment.values()].some((p) => p.row.tx === s.tx)) continue;
+    if (!s.tx || !first.has(s.tx) || listed.has(s.tx)) continue;
+    listed.add(s.tx);
     byPayment.set(`${s.chain}|${s.tx}|path`, {
       row: { chain: s.chain, tx: s.tx, recipient: s.address, amountDisplay: s.amountDisplay, symbol: s.asset.symbol, time: s.time, contributed: [] },
       sums: [],
@@ -330,7 +350,7 @@ export function* eachRequestPacket(report: TraceReport): Generator<StreamedPacke
       recipient: { entity: x.entity, jurisdictions: x.jurisdictions, crossBorder: x.crossBorder, crossBorderReason: x.crossBorderReason },
       totals: sumMoney(endpoints),
       addresses: new MadeList(cited.length, (i) => packetAddress(index, cited[i]!.endpoint, { inferred: cited[i]!.d.inferred, service: true })),
-      victimPayments: victimPayments(report, endpoints),
+      victimPayments: victimPayments(report, index, endpoints),
     };
   }
   for (const group of freezeCandidates(report)) {
@@ -342,7 +362,7 @@ export function* eachRequestPacket(report: TraceReport): Generator<StreamedPacke
       recipient: { entity: group.issuer, jurisdictions: [], crossBorder: null, crossBorderReason: 'token issuer: jurisdiction not part of the trace data' },
       totals: sumMoney(endpoints),
       addresses: new MadeList(endpoints.length, (i) => packetAddress(index, endpoints[i]!)),
-      victimPayments: victimPayments(report, endpoints),
+      victimPayments: victimPayments(report, index, endpoints),
     };
   }
 }
