@@ -107,6 +107,7 @@ async function readMovements(
         maxDegree: state.settings.maxDegree,
         concurrency: state.run.concurrency,
         ...(state.run.signal ? { signal: state.run.signal } : {}),
+        pace: state.pace,
       }),
     );
   } catch (error) {
@@ -118,6 +119,7 @@ async function readMovements(
   let cut = 0;
   const seen = new Set<string>();
   for (const answer of answers) {
+    await state.pace();
     const truncated = new Set(answer.truncated);
     for (const { address } of answer.nodes) {
       if (truncated.has(address)) cut++;

@@ -1,3 +1,4 @@
+import { noPacing, type Pacer } from '../core/pace.js';
 import { getChain } from '../core/chain.js';
 import { assetKeyOf } from './run-state.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
@@ -55,12 +56,20 @@ type Counterparty = { service: Label } | { barrier: string } | null;
  * Contracts that kept taint are read the same way from their own movements (`sources.forwarders`): a deposit
  * forwarder that flushed everything to the service's hot wallet is the service's deposit address.
  */
-export function inferDeposits(flow: TaintFlow, labels: LabelStore | undefined, rule: DepositRule, sources: DepositSources = {}): Map<string, DepositInference> {
+export async function inferDeposits(
+  flow: TaintFlow,
+  labels: LabelStore | undefined,
+  rule: DepositRule,
+  sources: DepositSources = {},
+  pace: Pacer = noPacing,
+): Promise<Map<string, DepositInference>> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
   const decideAt = depositDecider(flow, labels, rule, sources);
   // The flow's expanded nodes, read as they are (no lookup by key); in any order: the result is looked up, never listed.
+  let n = 0;
   for (const node of flow.expanded.nodes) {
+    if ((++n & 1023) === 0) await pace();
     const inference = decideAt(node.key, false, node);
     if (inference) deposits.set(node.key, inference);
   }

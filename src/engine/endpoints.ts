@@ -1,3 +1,4 @@
+import { noPacing, type Pacer } from '../core/pace.js';
 import { groupBy } from '../core/group.js';
 import { orderByKey } from '../core/key-order.js';
 import { sortStrings } from '../core/lists.js';
@@ -130,7 +131,7 @@ export interface EndpointInput {
  * Endpoints are listed by address (node key), then asset. They are made in the order the allocation holds the
  * addresses (the order its maps were filled in, so that reading them walks memory in order), then put in that order.
  */
-export function collectEndpoints(input: EndpointInput): EndpointData[] {
+export async function collectEndpoints(input: EndpointInput, pace: Pacer = noPacing): Promise<EndpointData[]> {
   const paths = newPaths(input);
   const at: EndpointsAt = { input, paths, freezable: new Map(), texts: new Map() };
   // Made into one list, each address's endpoints a run of it (no list per address), then the runs put in key order.
@@ -149,17 +150,20 @@ export function collectEndpoints(input: EndpointInput): EndpointData[] {
   // The flow's snapshot is walked by node id, so that no key is looked up per address (see `Place.id`).
   if (held instanceof NodeColumnMap) {
     for (let id = 0; id < held.ids; id++) {
+      if ((id & 1023) === 1023) await pace();
       const node = held.keyAt(id);
       const h = node === undefined ? undefined : held.byId(id);
       if (h) each(node!, h, id);
     }
   } else for (const [node, h] of held) each(node, h, undefined);
+  await pace();
   const order = orderByKey(keys);
   const endpoints = new Array<EndpointData>(made.length);
   let n = 0;
   for (const g of order) for (let i = starts[g]!, end = starts[g + 1] ?? made.length; i < end; i++) endpoints[n++] = made[i]!;
+  await pace();
   if (paths.cyclic) pathsInOrder(input, endpoints);
-  return mergeSameEndpoint(endpoints);
+  return mergeSameEndpoint(endpoints, pace);
 }
 
 /** What the endpoints of one trace share while they are made: the input, the paths, freezability per asset. */
@@ -693,11 +697,13 @@ function rootPath(input: EndpointInput, node: number, paths: Paths, visiting: Se
  * Two exchange wallets can receive from the same inferred deposit address: one endpoint per deposit address. (Only
  * inferred deposits can repeat: every other endpoint is the one of its address and asset.)
  */
-function mergeSameEndpoint(list: EndpointData[]): EndpointData[] {
+async function mergeSameEndpoint(list: EndpointData[], pace: Pacer): Promise<EndpointData[]> {
   const byKey = new Map<string, EndpointData>();
   // The list itself unless some endpoint was merged into an earlier one (then those are left out).
   const merged = new Set<EndpointData>();
-  for (const e of list) {
+  for (let i = 0; i < list.length; i++) {
+    if ((i & 1023) === 1023) await pace();
+    const e = list[i]!;
     if (!e.depositInferred) continue;
     const key = `${e.chain}|${e.address}|${e.asset.chain}|${e.asset.contract ?? ''}`;
     const prev = byKey.get(key);

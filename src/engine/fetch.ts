@@ -1,6 +1,7 @@
 import { groupBy } from '../core/group.js';
 import pLimit from 'p-limit';
 import type { AccountTransfer } from '../core/movement.js';
+import type { Pacer } from '../core/pace.js';
 import type { AssetRef } from '../core/schema.js';
 import type { ChainAdapter, TransferIds, TransferTable } from '../adapters/adapter.js';
 import { adapterFor } from './sources.js';
@@ -17,6 +18,8 @@ export interface FrontierRequest<N extends FrontierNode = FrontierNode> {
   maxDegree: number;
   concurrency: number;
   signal?: AbortSignal;
+  /** Turns of the event loop between batches (core/pace.ts): a source that answers without waiting gives none. */
+  pace?: Pacer;
   /**
    * Each source's table (adapter.ts TransferIds), as its answers gave it (filled here), and the ids of nodes' addresses
    * in a table: a request to a source that answered by ids before names its addresses by their ids too (a source's
@@ -57,6 +60,7 @@ export async function fetchFrontier<N extends FrontierNode>(req: FrontierRequest
       const addressIds = table ? { table, ids: req.ids!.of(table, batchNodes) } : undefined;
       jobs.push(
         limit(async () => {
+          await req.pace?.();
           req.signal?.throwIfAborted();
           const assets = req.assetsByChain.get(chain);
           const result = await adapter.getTransfers({

@@ -1,3 +1,4 @@
+import { noPacing, type Pacer } from '../core/pace.js';
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
 import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import { flowThroughTransaction } from '../taint/transaction.js';
@@ -383,15 +384,21 @@ export class TaintFlow {
     this.table.fetchedIn[node.id] = 0;
   }
 
-  /** Replays what changed until every ledger agrees with its inflows. */
-  settle(): void {
+  /**
+   * Replays what changed until every ledger agrees with its inflows; `pace` gives the event loop its turns (nothing
+   * else changes the flow meanwhile: the trace awaits this).
+   */
+  async settle(pace: Pacer = noPacing): Promise<void> {
     // In batches: a node flagged again while its batch is replayed is replayed again in the next one.
     while (this.dirty.length > 0 || this.dirtyBoxes.size > 0) {
       const { flags, nodes } = this.table;
       const batch = this.dirty;
       this.dirty = [];
       for (const id of batch) flags[id]! &= ~NodeBit.Dirty;
-      for (const id of batch) this.replay(nodes[id]!);
+      for (let i = 0; i < batch.length; i++) {
+        if ((i & 1023) === 1023) await pace();
+        this.replay(nodes[batch[i]!]!);
+      }
       const boxes = [...this.dirtyBoxes];
       this.dirtyBoxes.clear();
       for (const box of boxes) this.replayBox(box);

@@ -20,19 +20,23 @@ import { NodeFlag } from './node-marks.js';
  * expand, or a source failed (the state then holds the failure and the unexpanded addresses are marked incomplete).
  */
 export async function expandRound(state: RunState): Promise<boolean> {
-  const { candidates, contracts } = decideStops(state);
+  await state.flow.settle(state.pace);
+  const { candidates, contracts } = await decideStops(state);
+  await state.pace();
   const continued = await untilFailure(state, candidates, () => continueAcrossBridges(state));
   if (continued === undefined) return false;
   if (continued) {
     state.recheck = [...candidates, ...contracts];
     return true;
   }
+  await state.pace();
   const boxed = await untilFailure(state, candidates, () => followContracts(state, candidates, contracts));
   if (boxed === undefined) return false;
   if (boxed.read) {
     state.recheck = boxed.accounts;
     return true;
   }
+  await state.pace();
   const frontier = shareBudget(state, boxed.accounts);
   const refetch = [...state.refetch].sort((a, b) => (a.key < b.key ? -1 : 1));
   state.refetch.clear();
@@ -41,20 +45,22 @@ export async function expandRound(state: RunState): Promise<boolean> {
   progress(state, 'expand', frontier.length + refetch.length);
   const answers = await untilFailure(state, frontier, () => fetchRound(state, frontier, refetch));
   if (answers === undefined) return false;
-  takeAnswers(state, frontier, refetch, answers);
+  await takeAnswers(state, frontier, refetch, answers);
   return true;
 }
 
 /**
- * Settles the flow and asks the stop policy about the addresses that changed: those it lets go on (by hop and key),
+ * Asks the stop policy about the addresses that changed (the flow settled): those it lets go on (by hop and key),
  * and the contracts among them, whose new transactions are read as boxes.
  */
-function decideStops(state: RunState): { candidates: FlowNode[]; contracts: FlowNode[] } {
+async function decideStops(state: RunState): Promise<{ candidates: FlowNode[]; contracts: FlowNode[] }> {
   const { flow, stops } = state;
-  flow.settle();
   const candidates: FlowNode[] = [];
   const contracts: FlowNode[] = [];
-  for (const node of [...flow.takeTouched(), ...state.recheck]) {
+  const changed = [...flow.takeTouched(), ...state.recheck];
+  for (let i = 0; i < changed.length; i++) {
+    if ((i & 1023) === 1023) await state.pace();
+    const node = changed[i]!;
     if (node.hop < 0) continue;
     traceNewAssets(state, node);
     if (node.expanded) {
@@ -72,6 +78,7 @@ function decideStops(state: RunState): { candidates: FlowNode[]; contracts: Flow
     if (isBridgeStop(stop)) state.bridgeNodes.add(node);
   }
   state.recheck = [];
+  await state.pace();
   return { candidates: byHopAndKey(candidates), contracts: byHopAndKey(contracts) };
 }
 
@@ -224,6 +231,7 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
         maxDegree: settings.maxDegree,
         concurrency: run.concurrency,
         ...(run.signal ? { signal: run.signal } : {}),
+        pace: state.pace,
         ids: { tables: state.tables, of: (table, list) => state.flow.addressIds(table, list) },
       }),
     );
@@ -240,9 +248,14 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
  * Takes a round's answers in: counts each fetched address's movements, sets hubs aside (their stop is decided next
  * round), adds the movements of the addresses this round really expands to the flow, and expands them.
  */
-function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[], answers: readonly FrontierAnswer<FlowNode>[]): void {
+async function takeAnswers(
+  state: RunState,
+  frontier: readonly FlowNode[],
+  refetch: readonly FlowNode[],
+  answers: readonly FrontierAnswer<FlowNode>[],
+): Promise<void> {
   const roundStart = state.stamp + 1;
-  const ends = countMovements(state, answers);
+  const ends = await countMovements(state, answers);
   const keep: FlowNode[] = [];
   for (const node of frontier) {
     if (node.degree > state.settings.maxDegree) {
@@ -251,7 +264,7 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: re
       state.recheck.push(node);
     } else keep.push(node);
   }
-  addMovements(state, answers, ends, roundStart);
+  await addMovements(state, answers, ends, roundStart);
   for (const node of keep) state.flow.expand(node);
   for (const node of [...keep, ...refetch]) state.fetchedAssets.set(node, state.assetsByChain.get(node.chain)?.length ?? 0);
 }
@@ -262,12 +275,13 @@ function takeAnswers(state: RunState, frontier: readonly FlowNode[], refetch: re
  * fetched; a hub's stamp is taken back later, as its own movements are not kept: only those of addresses this round
  * really expands.
  */
-function countMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[]): Int32Array {
+async function countMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[]): Promise<Int32Array> {
   const { flow } = state;
   const hubs: FlowNode[] = [];
   const ends = new Int32Array(2 * answers.reduce((n, a) => n + (a.ids ? a.ids.from.length : a.transfers.length), 0));
   let end = 0;
   for (const answer of answers) {
+    await state.pace();
     const batch = ++state.stamp;
     for (const node of answer.nodes) flow.markFetched(node, batch);
     for (const address of answer.truncated) {
@@ -299,14 +313,16 @@ function countMovements(state: RunState, answers: readonly FrontierAnswer<FlowNo
 }
 
 /** Adds the movements of addresses fetched this round to the flow; zero-value, look-alike and untraced ones are counted, not followed. */
-function addMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[], ends: Int32Array, roundStart: number): void {
+async function addMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[], ends: Int32Array, roundStart: number): Promise<void> {
   const { flow } = state;
   let end = 0;
   for (const answer of answers) {
+    await state.pace();
     if (answer.ids) {
       const { table, row, from, to } = answer.ids;
       const space = flow.idSpace(table);
       for (let i = 0; i < row.length; i++) {
+        if ((i & 4095) === 4095) await state.pace();
         const f = ends[end++]!;
         const t = ends[end++]!;
         if (!(flow.fetchedSince(f, roundStart) || flow.fetchedSince(t, roundStart))) continue;
@@ -322,7 +338,9 @@ function addMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode
         flow.addRow(space, r, kind.key, amount, fromId, t >= 0 ? t : to[i] === from[i] ? fromId : flow.nodeIdOf(space, to[i]!));
       }
     } else {
-      for (const t of answer.transfers) {
+      for (let i = 0; i < answer.transfers.length; i++) {
+        if ((i & 4095) === 4095) await state.pace();
+        const t = answer.transfers[i]!;
         const from = ends[end++]!;
         const to = ends[end++]!;
         if (!(flow.fetchedSince(from, roundStart) || flow.fetchedSince(to, roundStart))) continue;

@@ -1,3 +1,4 @@
+import { createPacer, type Pacer } from '../core/pace.js';
 import { assetKey, parseUnits } from '../core/asset.js';
 import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import type { AccountTransfer } from '../core/movement.js';
@@ -64,6 +65,8 @@ export interface RunState {
   readonly adapters: ChainAdapter[];
   readonly labels: LabelStore | undefined;
   readonly run: RunOptions;
+  /** Gives the event loop a turn during long synchronous work (core/pace.ts). */
+  readonly pace: Pacer;
   readonly bridges: BridgeRegistry;
   /** Rounds so far (account and UTXO rounds alike). */
   round: number;
@@ -163,6 +166,7 @@ export function createRunState(
     policy: stopPolicy(settings, minValue, 'addresses'),
     recheck: [],
     stamp: 0,
+    pace: createPacer(),
     failure: undefined,
     bridgeNodes: new Set(),
     continuedFrom: new Map(),

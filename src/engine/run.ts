@@ -76,7 +76,7 @@ export async function runTrace(
   await seed(state);
   const early = await utxoSeedsFirst(state);
   progress(state, 'seeds', 0);
-  while (await expandRound(state));
+  while (await expandRound(state)) await state.pace();
   progress(state, 'settle', 0);
   const settled = await settle(state);
   await traceUtxoChains(state, settled, early);
@@ -126,26 +126,32 @@ interface Settled {
 async function settle(state: RunState): Promise<Settled> {
   const { flow, settings, seeds, expanded, bridging } = state;
   const allocation = flow.snapshot();
+  await state.pace();
   const rule = { tolerance: settings.depositTolerance, minValue: state.minValue };
   const forwarders = await readForwarders(state, allocation);
-  const deposits = inferDeposits(flow, state.labels, rule, { bridges: state.bridges, forwarders });
+  const deposits = await inferDeposits(flow, state.labels, rule, { bridges: state.bridges, forwarders }, state.pace);
   // The service's own acts (gas top-ups, activation) in native value a token trace did not read: read, then the
   // addresses that had some decided again.
   const nativeInflows = await readNativeInflows(state, deposits.keys());
   withNativeInflows(deposits, flow, state.labels, rule, { bridges: state.bridges, forwarders, nativeInflows });
-  const endpoints = collectEndpoints({
-    allocation,
-    inflows: flow.inflows(),
-    expanded,
-    stops: state.stops,
-    deposits,
-    assets: state.assets,
-    seedTx: new Map([...state.seedTx].map(([k, v]) => [k, v.tx])),
-    bridges: state.bridges,
-    handovers: bridging.handovers(),
-    continuedFrom: state.continuedFrom,
-    pathBefore: state.pathBefore,
-  });
+  await state.pace();
+  const endpoints = await collectEndpoints(
+    {
+      allocation,
+      inflows: flow.inflows(),
+      expanded,
+      stops: state.stops,
+      deposits,
+      assets: state.assets,
+      seedTx: new Map([...state.seedTx].map(([k, v]) => [k, v.tx])),
+      bridges: state.bridges,
+      handovers: bridging.handovers(),
+      continuedFrom: state.continuedFrom,
+      pathBefore: state.pathBefore,
+    },
+    state.pace,
+  );
+  await state.pace();
   // Per-payment attribution of what requests name, within its budget (payments x requested endpoints).
   const requested = endpoints.filter(requestable).length;
   const payments = seeds.reduce((n, s) => n + s.transfers.length, 0);
@@ -156,6 +162,7 @@ async function settle(state: RunState): Promise<Settled> {
   } else if (requested > 0) {
     attributionNote = `per-payment attribution skipped: ${payments} payments x ${requested} exchange and freeze endpoints is above maxAttribution ${settings.maxAttribution}; their amounts stand, reported as not attributed to one payment`;
   }
+  await state.pace();
   const boxes = boxData(state);
   flow.release();
   return { allocation, deposits, endpoints, attributionNote, utxoExpanded: 0, boxes };

@@ -136,15 +136,15 @@ const seen = (list: readonly EndpointData[]) =>
   });
 
 describe('collectEndpoints', () => {
-  it('lists the same endpoints with the same paths whatever order the allocation holds its addresses in, by keys or by node ids', () => {
-    fc.assert(
-      fc.property(worldArb, (w) => {
+  it('lists the same endpoints with the same paths whatever order the allocation holds its addresses in, by keys or by node ids', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (w) => {
         const keyOrder = Array.from({ length: w.n }, (_, i) => i).sort((a, b) => (nodeOf(a) < nodeOf(b) ? -1 : 1));
-        const sorted = collectEndpoints(inputOf(w, (i) => keyOrder.indexOf(i)));
-        const byKey = collectEndpoints(inputOf(w, () => 0));
-        const shuffled = collectEndpoints(inputOf(w, (i) => w.order[i]!));
-        const reversed = collectEndpoints(inputOf(w, (i) => -i));
-        const byIds = collectEndpoints(asColumns(inputOf(w, (i) => w.order[i]!)));
+        const sorted = await collectEndpoints(inputOf(w, (i) => keyOrder.indexOf(i)));
+        const byKey = await collectEndpoints(inputOf(w, () => 0));
+        const shuffled = await collectEndpoints(inputOf(w, (i) => w.order[i]!));
+        const reversed = await collectEndpoints(inputOf(w, (i) => -i));
+        const byIds = await collectEndpoints(asColumns(inputOf(w, (i) => w.order[i]!)));
         for (const other of [byKey, shuffled, reversed, byIds]) expect(seen(other)).toEqual(seen(sorted));
         // Listed by address, then asset; every amount held above zero is an endpoint.
         const keys = sorted.map((e) => `${e.chain}|${e.address}`);

@@ -51,9 +51,9 @@ function canonical(a: Allocation) {
 }
 
 describe('TaintFlow (incremental taint) equals the full chronological replay', () => {
-  it('after every round, for every model', () => {
-    fc.assert(
-      fc.property(worldArb, (w) => {
+  it('after every round, for every model', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (w) => {
         const all: AccountTransfer[] = w.transfers.map((s, i) => ({
           chain: 'ethereum',
           tx: `0x${(i + 1).toString(16).padStart(64, '0')}`,
@@ -103,7 +103,7 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
             flow.expand(flow.node('ethereum', a));
             expanded.add(nodeKey('ethereum', a));
           }
-          flow.settle();
+          await flow.settle();
           // The nodes touched since the last take: each once, every node whose received taint or hop count changed.
           const touched = flow.takeTouched().map((n) => n.key);
           expect(new Set(touched).size).toBe(touched.length);
@@ -132,7 +132,7 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     );
   });
 
-  it('gives a hop count the earliest edge even when a later round taints it', () => {
+  it('gives a hop count the earliest edge even when a later round taints it', async () => {
     const flow = new TaintFlow('fifo');
     const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
       chain: 'ethereum',
@@ -150,17 +150,17 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     flow.seed(flow.add(mk(2, 7, 1, 1), 't')!);
     flow.add(mk(3, 0, 2, 5), 't');
     flow.expand(flow.node('ethereum', address(0)));
-    flow.settle();
+    await flow.settle();
     expect(flow.snapshot().via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(3, 0, 2, 5).tx);
     flow.add(mk(4, 1, 2, 3), 't');
     flow.expand(flow.node('ethereum', address(1)));
-    flow.settle();
+    await flow.settle();
     const after = flow.snapshot();
     expect(after.hops.get(nodeKey('ethereum', address(2)))).toBe(1);
     expect(after.via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(4, 1, 2, 3).tx);
   });
 
-  it('starts a continuation seed at its own hop count unless a shorter path reaches it', () => {
+  it('starts a continuation seed at its own hop count unless a shorter path reaches it', async () => {
     const flow = new TaintFlow('fifo');
     const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
       chain: 'ethereum',
@@ -178,14 +178,14 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     flow.seed(flow.add(mk(2, 6, 3, 1), 't')!, 10n, 4);
     flow.add(mk(3, 3, 4, 2), 't');
     flow.expand(flow.node('ethereum', address(3)));
-    flow.settle();
+    await flow.settle();
     let a = flow.snapshot();
     expect([a.hops.get(nodeKey('ethereum', address(3))), a.hops.get(nodeKey('ethereum', address(4)))]).toEqual([4, 5]);
     expect(a.via.has(nodeKey('ethereum', address(3)))).toBe(false);
     // A same-chain path from the victim's recipient reaches it in one hop: that wins.
     flow.add(mk(4, 0, 3, 1), 't');
     flow.expand(flow.node('ethereum', address(0)));
-    flow.settle();
+    await flow.settle();
     a = flow.snapshot();
     expect([a.hops.get(nodeKey('ethereum', address(3))), a.hops.get(nodeKey('ethereum', address(4)))]).toEqual([1, 2]);
     expect(a.via.get(nodeKey('ethereum', address(3)))!.transfer.t.tx).toBe(mk(4, 0, 3, 1).tx);

@@ -57,7 +57,7 @@ describe('engine on very large batches', () => {
     expect(report.endpoints.map((e) => [e.kind, e.amount])).toEqual([['high-degree', '1']]);
   }, 30_000);
 
-  it('reports an endpoint that received more tainted movements than a call can spread', () => {
+  it('reports an endpoint that received more tainted movements than a call can spread', async () => {
     const to = nodeKey('ethereum', hub);
     const edges: TaintedEdge[] = Array.from({ length: N }, (_, i) => {
       const t = transfer(i);
@@ -72,7 +72,7 @@ describe('engine on very large batches', () => {
       hops: new Map([[to, 1]]),
       via: new Map([[to, edges[0]!]]),
     };
-    const [endpoint, ...rest] = collectEndpoints({
+    const [endpoint, ...rest] = await collectEndpoints({
       allocation,
       inflows: new Map([[to, edges]]),
       expanded: new Set(),

@@ -3,6 +3,9 @@ import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { TraceAbortedError } from '../../src/core/errors.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
 import { addr, adapterFor, txOf, type Step } from '../support/world.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { generateWorld } from '../bench/engine.js';
 
 const M = 1_000_000;
 // A chain of `length` hops from the victim's payment: c -> l1 -> l2 -> …
@@ -48,4 +51,36 @@ describe('an interrupted trace (AbortSignal)', () => {
       expect(report.conservation[0]!.balanced).toBe(true);
     }
   });
+
+  it('reaches a trace over a local source when a timer fires it: the engine gives the event loop turns as it works', async () => {
+    // The fixture source answers without waiting for anything: without turns of the event loop, neither a timer nor
+    // a service's other requests would run until the whole trace had ended.
+    const w = generateWorld(60_000, 11);
+    const options = { seeds: w.seeds, labels: createLabelStore(w.labels), builtinLabels: false, maxHops: w.levels.length + 2 };
+    const full = await trace({ ...options, adapters: [createFixtureAdapter({ dataset: w.dataset })] });
+    expect(full.report.stats.rounds).toBeGreaterThan(4);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const controller = new AbortController();
+    let armed = false;
+    const error = await trace({
+      ...options,
+      adapters: [createFixtureAdapter({ dataset: w.dataset })],
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'expand' || p.round !== 2 || armed) return;
+        armed = true;
+        setTimeout(() => controller.abort(new Error('the service gave up')), 0);
+      },
+    })
+      .catch((e: unknown) => e)
+      .finally(() => clearInterval(timer));
+    expect(ticks).toBeGreaterThan(0);
+    expect(error).toBeInstanceOf(TraceAbortedError);
+    const { report } = (error as TraceAbortedError<TraceResult>).partial!;
+    expect(report.complete).toBe(false);
+    expect(report.stats.rounds).toBeLessThan(full.report.stats.rounds);
+    expect(report.endpoints.some((e) => e.kind === 'incomplete')).toBe(true);
+    expect(report.conservation.every((c) => c.balanced)).toBe(true);
+  }, 60_000);
 });
