@@ -611,10 +611,13 @@ export class TaintFlow {
    * The allocation as the endpoint and report builders read it. Its edges are views of the flow's own rows (made
    * once per row): read it before the flow changes again.
    */
-  snapshot(): Allocation {
+  async snapshot(pace: Pacer = noPacing): Promise<Allocation> {
     const { table } = this;
     const tainted: number[] = [];
-    for (let m = 0; m < table.size; m++) if (table.taint.positive(m)) tainted.push(m);
+    for (let m = 0; m < table.size; m++) {
+      if ((m & 65535) === 65535) await pace();
+      if (table.taint.positive(m)) tainted.push(m);
+    }
     // The list of edges (sorted, a view per row) is made when first read: the graph and per-payment attribution read
     // it, a report does not. (After release(), too: a row added as an object has had its view since it was added.)
     let edges: TaintedEdge[] | undefined;
@@ -633,7 +636,10 @@ export class TaintFlow {
     let hops = 0;
     let vias = 0;
     let holders = 0;
-    for (const node of nodes) {
+    await pace();
+    for (let i = 0; i < nodes.length; i++) {
+      if ((i & 4095) === 4095) await pace();
+      const node = nodes[i]!;
       const id = node.id;
       if (node.hop >= 0) {
         hop[id] = node.hop;

@@ -125,8 +125,7 @@ interface Settled {
  */
 async function settle(state: RunState): Promise<Settled> {
   const { flow, settings, seeds, expanded, bridging } = state;
-  const allocation = flow.snapshot();
-  await state.pace();
+  const allocation = await flow.snapshot(state.pace);
   const rule = { tolerance: settings.depositTolerance, minValue: state.minValue };
   const forwarders = await readForwarders(state, allocation);
   const deposits = await inferDeposits(flow, state.labels, rule, { bridges: state.bridges, forwarders }, state.pace);

@@ -115,7 +115,7 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
             .sort(compareTransfers)
             .map((t) => ({ t, ...shownFields(t), from: nodeKey(t.chain, t.from), to: nodeKey(t.chain, t.to), asset: assetOf(t) }));
           const expected = referenceAllocate(sorted, seedIds, expanded, w.model, seedNodes);
-          const actual = flow.snapshot();
+          const actual = await flow.snapshot();
           expect(canonical(actual)).toEqual(canonical(expected));
           // Each map's size is its number of entries (path walks read via's size to spot a cycle).
           for (const m of [actual.held, actual.hops, actual.via]) expect(m.size).toBe([...m].length);
@@ -151,11 +151,11 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     flow.add(mk(3, 0, 2, 5), 't');
     flow.expand(flow.node('ethereum', address(0)));
     await flow.settle();
-    expect(flow.snapshot().via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(3, 0, 2, 5).tx);
+    expect((await flow.snapshot()).via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(3, 0, 2, 5).tx);
     flow.add(mk(4, 1, 2, 3), 't');
     flow.expand(flow.node('ethereum', address(1)));
     await flow.settle();
-    const after = flow.snapshot();
+    const after = await flow.snapshot();
     expect(after.hops.get(nodeKey('ethereum', address(2)))).toBe(1);
     expect(after.via.get(nodeKey('ethereum', address(2)))!.transfer.t.tx).toBe(mk(4, 1, 2, 3).tx);
   });
@@ -179,14 +179,14 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     flow.add(mk(3, 3, 4, 2), 't');
     flow.expand(flow.node('ethereum', address(3)));
     await flow.settle();
-    let a = flow.snapshot();
+    let a = await flow.snapshot();
     expect([a.hops.get(nodeKey('ethereum', address(3))), a.hops.get(nodeKey('ethereum', address(4)))]).toEqual([4, 5]);
     expect(a.via.has(nodeKey('ethereum', address(3)))).toBe(false);
     // A same-chain path from the victim's recipient reaches it in one hop: that wins.
     flow.add(mk(4, 0, 3, 1), 't');
     flow.expand(flow.node('ethereum', address(0)));
     await flow.settle();
-    a = flow.snapshot();
+    a = await flow.snapshot();
     expect([a.hops.get(nodeKey('ethereum', address(3))), a.hops.get(nodeKey('ethereum', address(4)))]).toEqual([1, 2]);
     expect(a.via.get(nodeKey('ethereum', address(3)))!.transfer.t.tx).toBe(mk(4, 0, 3, 1).tx);
   });
