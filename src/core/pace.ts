@@ -1,10 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
- * Long synchronous work (a trace over a local source: the fixture store, DuckDB) gives the event loop a turn at least
- * every `sliceMs`, so that a service running traces in its own process keeps answering (its health checks, other
- * requests, timers) and an AbortSignal fired by a timer or a closed request reaches the trace. `pace()` returns
- * undefined while the slice lasts (no await, no microtask), and a promise of the next turn once it has run out.
+ * Long synchronous work (a trace's own, between source answers or over a source that waits for nothing: the fixture
+ * store) gives the event loop a turn at least every `sliceMs`, so that a service running traces in its own process
+ * keeps answering (its health checks, other requests, timers) and an AbortSignal fired by a timer or a closed request
+ * reaches the trace. `pace()` returns undefined while the slice lasts (no await, no microtask), and a promise of the
+ * next turn once it has run out.
  */
 export type Pacer = () => Promise<void> | undefined;
 
