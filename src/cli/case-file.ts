@@ -16,6 +16,7 @@ export const CaseFileSchema = z
     seeds: z.array(SeedSchema).min(1),
     minValue: z.string().optional(),
     maxDegree: z.number().int().positive().optional(),
+    maxMovements: z.number().int().positive().optional(),
   })
   .strict();
 /** A case file, validated, with `dir`: the folder its relative dataset and label paths are resolved against. */

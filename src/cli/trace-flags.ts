@@ -13,6 +13,7 @@ const FLAG_OF: Record<string, string> = {
   to: '--to',
   maxNodes: '--max-nodes',
   maxDegree: '--max-degree',
+  maxMovements: '--max-movements',
   peelMode: '--peel-mode',
   bridges: '--bridges',
   bridgeWindowHours: '--bridge-window',

@@ -203,8 +203,18 @@ export const TraceSettingsSchema = z
     from: TimeInputSchema.optional(),
     to: TimeInputSchema.optional(),
     maxNodes: z.number().int().min(1).default(10_000),
-    /** An address with more movements than this in the window is a service-like hub: reported, not expanded. */
+    /**
+     * An address that paid more different addresses than this in the window is a service-like hub (an exchange's or a
+     * payment processor's wallet pays its customers): reported, not expanded. Payments in do not count, nor repeated
+     * payments to the same wallet: a scam's collector gathers from thousands of victims and forwards to a few wallets,
+     * as often as it likes, and is followed.
+     */
     maxDegree: z.number().int().min(1).default(1_000),
+    /**
+     * The most movements read per address in the window (sources stop there; at least `maxDegree` are read): an
+     * address with more is not read whole and stops as a hub, the cut reported.
+     */
+    maxMovements: z.number().int().min(1).default(10_000),
     /** 'tiho' (taint in, highest out) is a UTXO model; on account ledgers it reads as taint-first like poison. */
     taint: z.enum(['poison', 'haircut', 'fifo', 'tiho']).default('fifo'),
     caseJurisdiction: JurisdictionSchema.optional(),
@@ -452,6 +462,8 @@ export const TraceReportSchema = z.object({
     minValue: z.string(),
     maxNodes: z.number(),
     maxDegree: z.number(),
+    /** Absent in reports written before the read bound was its own setting (it was `maxDegree`). */
+    maxMovements: z.number().optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
     depositTolerance: z.number(),

@@ -3,7 +3,7 @@ import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { Allocation } from './allocate.js';
-import { fetchFrontier, transfersOf } from './fetch.js';
+import { fetchFrontier, movementsRead, transfersOf } from './fetch.js';
 import { guard, type RunState } from './run-state.js';
 import { splitNodeKey } from './state.js';
 
@@ -17,7 +17,7 @@ import { splitNodeKey } from './state.js';
  * contract that kept tainted value at the end has its own movements in the window read, like an expanded address's:
  * once per contract, in one batched round per chain. The deposit rule (engine/deposits.ts) then decides.
  *
- * A contract whose list the source cut (`maxDegree`: a pool, a busy router) is not decided, and the note says how many.
+ * A contract whose list the source cut (`maxMovements`: a pool, a busy router) is not decided, and the note says how many.
  * A source failure here leaves the contracts as `contract` endpoints with a note; an interruption ends the trace.
  */
 export async function readForwarders(state: RunState, allocation: Allocation): Promise<Map<string, AccountTransfer[]>> {
@@ -41,7 +41,7 @@ export async function readForwarders(state: RunState, allocation: Allocation): P
   );
   if (read.cut > 0)
     state.boxNotes.add(
-      `${read.cut} contract(s) that kept taint had more than ${state.settings.maxDegree} movements in the window: not read as deposit forwarders`,
+      `${read.cut} contract(s) that kept taint had more than ${movementsRead(state.settings)} movements in the window: not read as deposit forwarders`,
     );
   return read.lists;
 }
@@ -51,7 +51,7 @@ export async function readForwarders(state: RunState, allocation: Allocation): P
  * does not read native value (sources fetch it only when traced). For the inferred deposit addresses on chains whose
  * native asset is not traced, their native inflows are read here: one batched round per chain, over the whole history
  * up to the window's end (a service tops up or activates an address before the deposits). A list the source cut
- * (`maxDegree`) is not used (the first transfer would not be known); a failure leaves the evidence as it was, noted.
+ * (`maxMovements`) is not used (the first transfer would not be known); a failure leaves the evidence as it was, noted.
  */
 export async function readNativeInflows(state: RunState, deposits: Iterable<string>): Promise<Map<string, AccountTransfer[]>> {
   const out = new Map<string, AccountTransfer[]>();
@@ -70,7 +70,7 @@ export async function readNativeInflows(state: RunState, deposits: Iterable<stri
   );
   if (read.cut > 0)
     state.boxNotes.add(
-      `${read.cut} inferred deposit address(es) had more than ${state.settings.maxDegree} native movements: gas top-ups and activation not read`,
+      `${read.cut} inferred deposit address(es) had more than ${movementsRead(state.settings)} native movements: gas top-ups and activation not read`,
     );
   for (const [node, list] of read.lists) {
     const { address } = splitNodeKey(node);
@@ -104,7 +104,7 @@ async function readMovements(
         adapters: state.adapters,
         assetsByChain,
         window,
-        maxDegree: state.settings.maxDegree,
+        maxMovements: movementsRead(state.settings),
         concurrency: state.run.concurrency,
         ...(state.run.signal ? { signal: state.run.signal } : {}),
         pace: state.pace,

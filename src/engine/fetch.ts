@@ -15,7 +15,8 @@ export interface FrontierRequest<N extends FrontierNode = FrontierNode> {
   adapters: readonly ChainAdapter[];
   assetsByChain: ReadonlyMap<string, AssetRef[]>;
   window: { from?: number; to?: number };
-  maxDegree: number;
+  /** The most movements read per address: the source cuts a longer list (`truncated`). */
+  maxMovements: number;
   concurrency: number;
   signal?: AbortSignal;
   /** Turns of the event loop between batches (core/pace.ts): a source that answers without waiting gives none. */
@@ -37,9 +38,15 @@ export type FrontierAnswer<N extends FrontierNode = FrontierNode> = {
   chain: string;
   /** The batch's addresses, as the request gave them (the engine's nodes: no lookup by address to find them). */
   nodes: N[];
-  /** Addresses with more movements than maxDegree (the source stopped collecting them). */
+  /** Addresses with more movements than maxMovements (the source stopped collecting them). */
   truncated: string[];
 } & ({ transfers: AccountTransfer[]; ids?: undefined } | { ids: TransferIds; transfers?: undefined });
+
+/**
+ * How many movements of an address are read: `maxMovements`, and never fewer than `maxDegree` (an address's payments
+ * out are counted in what was read).
+ */
+export const movementsRead = (settings: { maxDegree: number; maxMovements: number }): number => Math.max(settings.maxMovements, settings.maxDegree);
 
 /**
  * Fetches both directions for a whole frontier, in batches as large as each source takes. Answers come in batch
@@ -70,7 +77,7 @@ export async function fetchFrontier<N extends FrontierNode>(req: FrontierRequest
             ...(req.window.from !== undefined ? { fromTime: req.window.from } : {}),
             ...(req.window.to !== undefined ? { toTime: req.window.to } : {}),
             ...(assets ? { assets } : {}),
-            maxPerAddress: req.maxDegree,
+            maxPerAddress: req.maxMovements,
             ...(addressIds ? { addressIds } : {}),
             ...(req.signal ? { signal: req.signal } : {}),
           });

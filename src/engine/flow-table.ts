@@ -45,9 +45,9 @@ export class FlowNode {
     return this.table.fetchedIn[this.id]!;
   }
 
-  /** Movements of the address in that answer (counted to spot hubs; infinite for a hub). */
-  get degree(): number {
-    return this.table.degree[this.id]!;
+  /** Different addresses it paid in that answer (counted to spot hubs; infinite when the source cut its list). */
+  get payees(): number {
+    return this.table.payees[this.id]!;
   }
 
   /** Smallest hop count (seed recipients 0; -1 = not reached by taint). */
@@ -106,7 +106,7 @@ export class FlowTable {
   /** Node columns, by node id (see FlowNode). */
   flags = new Uint8Array(1024);
   fetchedIn = new Int32Array(1024);
-  degree = new Float64Array(1024);
+  payees = new Float64Array(1024);
   hop = new Int32Array(1024);
   via = new Int32Array(1024);
   rootHop = new Int32Array(1024);
@@ -163,7 +163,7 @@ export class FlowTable {
     if (id === this.hop.length) {
       this.flags = grow(this.flags, id + 1, (n) => new Uint8Array(n));
       this.fetchedIn = grow(this.fetchedIn, id + 1, ints);
-      this.degree = grow(this.degree, id + 1, (n) => new Float64Array(n));
+      this.payees = grow(this.payees, id + 1, (n) => new Float64Array(n));
       this.hop = grow(this.hop, id + 1, ints);
       this.via = grow(this.via, id + 1, ints);
       this.rootHop = grow(this.rootHop, id + 1, ints);

@@ -359,14 +359,17 @@ export class TaintFlow {
   /** Marks `node` as fetched in the source answer stamped `batch` (stamps increase), its movements not yet counted. */
   markFetched(node: FlowNode, batch: number): void {
     this.table.fetchedIn[node.id] = batch;
-    this.table.degree[node.id] = 0;
+    this.table.payees[node.id] = 0;
   }
 
-  /** Counts a movement of the answer stamped `batch` for those of its ends (node ids, -1: none) fetched in that answer. */
-  countMovement(batch: number, from: number, to: number): void {
-    const { fetchedIn, degree } = this.table;
-    if (from >= 0 && fetchedIn[from] === batch) degree[from]!++;
-    if (to !== from && to >= 0 && fetchedIn[to] === batch) degree[to]!++;
+  /** Whether node `id` (-1: none) was fetched in the answer stamped `batch`: its movements there are its own list. */
+  fetchedInBatch(id: number, batch: number): boolean {
+    return id >= 0 && this.table.fetchedIn[id] === batch;
+  }
+
+  /** How many different addresses node `id` paid in its answer (counted by the round to spot hubs). */
+  setPayees(id: number, count: number): void {
+    this.table.payees[id] = count;
   }
 
   /** Whether node `id` (-1: none) was fetched in the answer stamped `batch` or a later one. */
@@ -376,7 +379,7 @@ export class TaintFlow {
 
   /** The source cut the node's list short: it has more movements than any limit. */
   markHub(node: FlowNode): void {
-    this.table.degree[node.id] = Number.POSITIVE_INFINITY;
+    this.table.payees[node.id] = Number.POSITIVE_INFINITY;
   }
 
   /** Takes back a hub's fetch stamp: its movements are not kept. */

@@ -1,7 +1,7 @@
 import { getChain } from '../core/chain.js';
 import { ChaintrailError } from '../core/errors.js';
 import { transferId, type AccountTransfer } from '../core/movement.js';
-import { fetchFrontier, type FrontierAnswer } from './fetch.js';
+import { fetchFrontier, movementsRead, type FrontierAnswer } from './fetch.js';
 import type { FlowNode } from './flow-table.js';
 import { assetKeyOf, assetKind, type AssetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
@@ -159,6 +159,10 @@ class ReachedAddress implements Reached {
     return this.state.highDegree.has(this.node);
   }
 
+  get listCut(): boolean {
+    return this.state.listCut.has(this.node);
+  }
+
   get budgetCut(): boolean {
     return this.state.budgetCut.has(this.node);
   }
@@ -228,7 +232,7 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
         adapters: state.adapters,
         assetsByChain,
         window: state.fetchWindow,
-        maxDegree: settings.maxDegree,
+        maxMovements: movementsRead(settings),
         concurrency: run.concurrency,
         ...(run.signal ? { signal: run.signal } : {}),
         pace: state.pace,
@@ -258,9 +262,9 @@ async function takeAnswers(
   const ends = await countMovements(state, answers);
   const keep: FlowNode[] = [];
   for (const node of frontier) {
-    if (node.degree > state.settings.maxDegree) {
+    if (node.payees > state.settings.maxDegree) {
       state.flow.unmarkFetched(node);
-      state.highDegree.add(node);
+      (node.payees === Number.POSITIVE_INFINITY ? state.listCut : state.highDegree).add(node);
       state.recheck.push(node);
     } else keep.push(node);
   }
@@ -270,14 +274,24 @@ async function takeAnswers(
 }
 
 /**
- * Each address's movements are counted in its own answer; the ends' node ids are looked up once, for the count and
- * for the flow (returned in answer order, two per movement; -1: no node yet). A batch's stamp marks its addresses as
- * fetched; a hub's stamp is taken back later, as its own movements are not kept: only those of addresses this round
- * really expands.
+ * Each address's payees are counted in its own answer: the different addresses it paid (a service pays many
+ * customers; a collector, however many victims paid it, forwards to a few wallets, as often as it likes). The ends'
+ * node ids are looked up once, for the count and for the flow (returned in answer order, two per movement; -1: no
+ * node yet). A batch's stamp marks its addresses as fetched; a hub's stamp is taken back later, as its own movements
+ * are not kept: only those of addresses this round really expands.
  */
 async function countMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[]): Promise<Int32Array> {
   const { flow } = state;
+  const limit = state.settings.maxDegree;
   const hubs: FlowNode[] = [];
+  // Per fetched sender of the answer at hand, the addresses it paid (by the source's address id, or the address): no
+  // more than one past the limit is kept.
+  const payees = new Map<number, Set<number | string>>();
+  const pays = (sender: number, payee: number | string) => {
+    let set = payees.get(sender);
+    if (!set) payees.set(sender, (set = new Set()));
+    if (set.size <= limit) set.add(payee);
+  };
   const ends = new Int32Array(2 * answers.reduce((n, a) => n + (a.ids ? a.ids.from.length : a.transfers.length), 0));
   let end = 0;
   for (const answer of answers) {
@@ -294,7 +308,7 @@ async function countMovements(state: RunState, answers: readonly FrontierAnswer<
       for (let i = 0; i < from.length; i++) {
         const f = flow.peekNodeId(space, from[i]!);
         const t = to[i] === from[i] ? f : flow.peekNodeId(space, to[i]!);
-        flow.countMovement(batch, f, t);
+        if (t !== f && flow.fetchedInBatch(f, batch)) pays(f, to[i]!);
         ends[end++] = f;
         ends[end++] = t;
       }
@@ -302,11 +316,13 @@ async function countMovements(state: RunState, answers: readonly FrontierAnswer<
       for (const t of answer.transfers) {
         const from = flow.peek(t.chain, t.from)?.id ?? -1;
         const to = t.to === t.from ? from : (flow.peek(t.chain, t.to)?.id ?? -1);
-        flow.countMovement(batch, from, to);
+        if (t.to !== t.from && flow.fetchedInBatch(from, batch)) pays(from, t.to);
         ends[end++] = from;
         ends[end++] = to;
       }
     }
+    for (const [sender, set] of payees) flow.setPayees(sender, set.size);
+    payees.clear();
   }
   for (const node of hubs) flow.markHub(node);
   return ends;

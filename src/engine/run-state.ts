@@ -92,7 +92,10 @@ export interface RunState {
   readonly expanded: ExpandedKeys;
   /** Addresses whose labels stop the trace, classified once; `unlabeled`: those found to have none (asked once too). */
   readonly terminals: Map<string, Terminal>;
+  /** Paid out more often than `maxDegree`. */
   readonly highDegree: Set<FlowNode>;
+  /** The source cut the list (more movements than are read). */
+  readonly listCut: Set<FlowNode>;
   readonly budgetCut: Set<FlowNode>;
   readonly ignoredIds: { zeroValue: Set<string>; lookalikeToken: Set<string>; untracedAsset: Set<string> };
   /** Why each reached, unexpanded address stops, as the stop policy decided. */
@@ -159,6 +162,7 @@ export function createRunState(
     expanded: flow.expanded,
     terminals: new Map(),
     highDegree: new Set(),
+    listCut: new Set(),
     budgetCut: new Set(),
     ignoredIds: { zeroValue: new Set(), lookalikeToken: new Set(), untracedAsset: new Set() },
     stops: new Map(),

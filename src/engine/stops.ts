@@ -1,6 +1,7 @@
 import type { EndpointKind, Label } from '../core/schema.js';
 import { TraceAbortedError, type ChaintrailError } from '../core/errors.js';
 import type { Terminal } from '../heuristics/classify.js';
+import { movementsRead } from './fetch.js';
 
 /**
  * The one stop policy: for a reached address (account chains) or output (UTXO), whether its branch stops and why.
@@ -12,7 +13,8 @@ import type { Terminal } from '../heuristics/classify.js';
  *  2. labels: what `classifyByLabel` made of the address (sanctioned, mixer, bridge, then the services: exchange,
  *     instant-exchange, payment, gambling, custody), so a labeled exchange at the hop limit is an exchange;
  *  3. peeled: a payment peeled off a peel chain whose change is followed (UTXO, follow-change);
- *  4. high-degree: more movements in the window than `maxDegree`;
+ *  4. high-degree: paid more different addresses in the window than `maxDegree` (a service paying its customers), or more
+ *     movements than are read (`maxMovements`: the list was cut);
  *  5. hop-limit: `maxHops` transfers after the seed;
  *  6. incomplete: the trace ended early (a source failed or it was interrupted) before it was expanded;
  *  7. contract: the source says the address holds code (account chains): its taint is followed through each
@@ -47,8 +49,10 @@ export interface Reached {
   terminal?: Terminal | undefined;
   /** Taint it received so far, per asset key (compared with the policy's minimum values). */
   received: Iterable<readonly [string, bigint]>;
-  /** More movements in the window than the degree limit (or a list the source cut). */
+  /** Paid more different addresses in the window than the degree limit. */
   highDegree?: boolean;
+  /** More movements in the window than are read: the source cut its list. */
+  listCut?: boolean;
   /** Left over when the node budget was shared out. */
   budgetCut?: boolean;
   /** UTXO follow-change: why the output is a payment peeled off a peel chain. */
@@ -68,6 +72,7 @@ export interface StopPolicy {
   readonly minValue: ReadonlyMap<string, bigint>;
   readonly budget: StopReason;
   readonly highDegree: StopReason;
+  readonly listCut: StopReason;
   readonly belowMinValue: StopReason;
   readonly contract: StopReason;
   readonly hopLimit: Map<number, StopReason>;
@@ -76,7 +81,7 @@ export interface StopPolicy {
 
 /** The policy of one trace: `unit` names what the budget counts (account addresses or UTXO outputs). */
 export function stopPolicy(
-  settings: { maxHops: number; maxNodes: number; maxDegree: number; minValue: string },
+  settings: { maxHops: number; maxNodes: number; maxDegree: number; maxMovements: number; minValue: string },
   minValue: ReadonlyMap<string, bigint>,
   unit: 'addresses' | 'outputs',
 ): StopPolicy {
@@ -84,7 +89,14 @@ export function stopPolicy(
     maxHops: settings.maxHops,
     minValue,
     budget: { kind: 'budget', reason: `node budget of ${settings.maxNodes} ${unit} used up` },
-    highDegree: { kind: 'high-degree', reason: `more than ${settings.maxDegree} movements in the window: a service-like hub, not expanded` },
+    highDegree: {
+      kind: 'high-degree',
+      reason: `paid more than ${settings.maxDegree} different addresses in the window: a service-like hub, not expanded (maxDegree, --max-degree)`,
+    },
+    listCut: {
+      kind: 'high-degree',
+      reason: `more than ${movementsRead(settings)} movements in the window: not read whole, not expanded (maxMovements, --max-movements)`,
+    },
     belowMinValue: { kind: 'below-min-value', reason: `received less than the minimum value ${settings.minValue}` },
     contract: {
       kind: 'contract',
@@ -102,6 +114,7 @@ export function stopFor(reached: Reached, policy: StopPolicy): StopReason | unde
   if (reached.terminal) return terminalStop(reached.terminal, policy);
   if (reached.expanded) return undefined;
   if (reached.peeled !== undefined) return { kind: 'peeled', reason: reached.peeled };
+  if (reached.listCut) return policy.listCut;
   if (reached.highDegree) return policy.highDegree;
   if (reached.hop >= policy.maxHops) return hopLimitStop(reached.hop, policy);
   if (reached.failure) return incompleteStop(reached.failure);

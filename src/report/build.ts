@@ -154,6 +154,7 @@ function reportSettings(outcome: TraceOutcome): TraceReport['settings'] {
     minValue: settings.minValue,
     maxNodes: settings.maxNodes,
     maxDegree: settings.maxDegree,
+    maxMovements: settings.maxMovements,
     ...(settings.from !== undefined ? { from: isoTime(settings.from) } : {}),
     ...(settings.to !== undefined ? { to: isoTime(settings.to) } : {}),
     depositTolerance: settings.depositTolerance,

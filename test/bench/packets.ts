@@ -68,8 +68,8 @@ export async function run(): Promise<void> {
     { chain: 'ethereum', address: addr('bench-hot'), entity: 'Bench Exchange', category: 'exchange', jurisdictions: ['SC'], confidence: 1, source: 'bench' },
   ]);
   let start = performance.now();
-  // The collector has a movement per payment: a hub by the default degree limit, so the limit is raised.
-  const { report } = await trace({ seeds, adapters: [createFixtureAdapter({ dataset })], labels, builtinLabels: false, maxDegree: 10 * victims });
+  // The collector has a movement per payment, more than are read of an address by default: the read bound is raised.
+  const { report } = await trace({ seeds, adapters: [createFixtureAdapter({ dataset })], labels, builtinLabels: false, maxMovements: 10 * victims });
   const traceMs = performance.now() - start;
   start = performance.now();
   const packets = buildRequestPackets(report);

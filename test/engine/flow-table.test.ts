@@ -73,7 +73,7 @@ describe('FlowTable', () => {
     flow.addAsset('ethereum:native');
     expect(flow.hop.length).toBeGreaterThanOrEqual(5000);
     for (const n of [nodes[0]!, nodes[1023]!, nodes[1024]!, nodes[4999]!]) {
-      expect([n.hop, n.via, n.rootHop, n.fetchedIn, n.degree, n.expanded, n.contract, n.boxes]).toEqual([-1, -1, -1, 0, 0, false, false, undefined]);
+      expect([n.hop, n.via, n.rootHop, n.fetchedIn, n.payees, n.expanded, n.contract, n.boxes]).toEqual([-1, -1, -1, 0, 0, false, false, undefined]);
       expect(flow.nodes[n.id]).toBe(n);
     }
     for (const a of [0, 1]) {

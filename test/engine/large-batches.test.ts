@@ -45,13 +45,15 @@ describe('engine on very large batches', () => {
     expect(report.endpoints.map((e) => [e.kind, e.amount])).toEqual([['unspent', '1']]);
   }, 30_000);
 
-  it('reports a hub the source did not cut as high-degree, counting its movements itself', async () => {
-    const transfers = Array.from({ length: N }, (_, i) => transfer(i));
+  it('reports a hub the source did not cut as high-degree, counting the addresses it paid itself', async () => {
+    // One payment into the hub (the seed), then N - 1 payments out of it to different addresses, one more than the degree limit allows.
+    const transfers = Array.from({ length: N }, (_, i) => (i === 0 ? transfer(i) : { ...transfer(i), from: hub, to: sender(N + i) }));
     const { report } = await trace({
       seeds: [{ chain: 'ethereum', tx: transfers[0]!.tx }],
       adapters: [stub(transfers)],
       builtinLabels: false,
-      maxDegree: N - 1,
+      maxDegree: N - 2,
+      maxMovements: N,
     });
     expect(report.stats.transfersSeen).toBe(1);
     expect(report.endpoints.map((e) => [e.kind, e.amount])).toEqual([['high-degree', '1']]);

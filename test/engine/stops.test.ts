@@ -10,7 +10,7 @@ import { addr, adapterFor, labels, txOf } from '../support/world.js';
 
 const USDT = 'ethereum:token:0xdac17f958d2ee523a2206206994597c13d831ec7';
 const ETH = 'ethereum:native:';
-const settings = { maxHops: 4, maxNodes: 300, maxDegree: 500, minValue: '1' };
+const settings = { maxHops: 4, maxNodes: 300, maxDegree: 500, maxMovements: 5_000, minValue: '1' };
 const policyOf = (s = settings, unit: 'addresses' | 'outputs' = 'addresses') =>
   stopPolicy(
     s,
@@ -97,8 +97,14 @@ describe('the stop policy', () => {
   it('stops a hub at the degree limit, a budget cut at the budget, in the unit of the engine', () => {
     expect(stopFor(plain({ highDegree: true }), policyOf())).toEqual({
       kind: 'high-degree',
-      reason: 'more than 500 movements in the window: a service-like hub, not expanded',
+      reason: 'paid more than 500 different addresses in the window: a service-like hub, not expanded (maxDegree, --max-degree)',
     });
+    // A cut list names the bound that cut it, never below the degree limit (that many payees must be read).
+    expect(stopFor(plain({ listCut: true, highDegree: true }), policyOf())).toEqual({
+      kind: 'high-degree',
+      reason: 'more than 5000 movements in the window: not read whole, not expanded (maxMovements, --max-movements)',
+    });
+    expect(stopFor(plain({ listCut: true }), policyOf({ ...settings, maxDegree: 8_000 }))?.reason).toMatch(/^more than 8000 movements/);
     expect(stopFor(plain({ budgetCut: true }), policyOf())).toEqual({ kind: 'budget', reason: 'node budget of 300 addresses used up' });
     expect(stopFor(plain({ budgetCut: true }), policyOf(settings, 'outputs'))).toEqual({ kind: 'budget', reason: 'node budget of 300 outputs used up' });
   });
@@ -158,6 +164,7 @@ const factsArb = fc.record({
   ),
   received: fc.array(fc.tuple(fc.constantFrom(USDT, ETH), fc.bigInt({ min: 0n, max: 3n * 10n ** 18n })), { maxLength: 3 }),
   highDegree: fc.boolean(),
+  listCut: fc.boolean(),
   budgetCut: fc.boolean(),
   peeled: fc.option(fc.constant('peeled off'), { nil: undefined }),
   mix: fc.option(fc.constantFrom({ kind: 'coinjoin' as const, reason: 'cj' }, { kind: 'batch-payout' as const, reason: 'bp' }), { nil: undefined }),
@@ -168,6 +175,7 @@ const limitsArb = fc.record({
   maxHops: fc.integer({ min: 0, max: 10 }),
   maxNodes: fc.integer({ min: 1, max: 100_000 }),
   maxDegree: fc.integer({ min: 1, max: 100_000 }),
+  maxMovements: fc.integer({ min: 1, max: 100_000 }),
   minValue: fc.constant('1'),
 });
 
@@ -179,7 +187,7 @@ function expectedKind(f: Reached, policy: StopPolicy): string | undefined {
     [f.terminal !== undefined, f.terminal?.kind ?? ''],
     [f.expanded === true, 'follow'],
     [f.peeled !== undefined, 'peeled'],
-    [f.highDegree === true, 'high-degree'],
+    [f.listCut === true || f.highDegree === true, 'high-degree'],
     [f.hop >= policy.maxHops, 'hop-limit'],
     [f.failure !== undefined, 'incomplete'],
     [f.contract === true, 'contract'],

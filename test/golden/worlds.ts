@@ -90,11 +90,11 @@ export async function goldenOutputs(): Promise<Pinned[]> {
   for (const taint of MODELS) {
     const wide = await trace({ seeds: world.seeds, adapters: [adapter], labels, taint, maxHops: world.levels.length + 2, maxNodes: 100_000 });
     out.push(...exportsOf(`layering.${taint}`, wide, taint === 'fifo'));
-    // Cuts: a hop limit, an address budget, a degree limit and a minimum value all bite.
+    // Cuts: a hop limit, an address budget, a degree limit (a collector pays more than 15 addresses) and a minimum value all bite.
     const cuts = {
       hops: { maxHops: 3, minValue: '40' },
       budget: { maxHops: 10, maxNodes: 300 },
-      degree: { maxHops: 10, maxNodes: 100_000, maxDegree: 25 },
+      degree: { maxHops: 10, maxNodes: 100_000, maxDegree: 15 },
     };
     for (const [name, limits] of Object.entries(cuts)) {
       const cut = await trace({ seeds: world.seeds, adapters: [adapter], labels, taint, ...limits });

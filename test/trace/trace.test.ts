@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseTraceSettings, trace } from '../../src/trace/trace.js';
 import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { InvalidInputError, TraceAbortedError, NotFoundError } from '../../src/core/errors.js';
@@ -121,6 +122,124 @@ describe('trace: stop reasons', () => {
     expect(report.stops.map((s) => s.kind).sort()).toEqual(['below-min-value', 'bridge', 'budget', 'high-degree', 'mixer', 'sanctioned', 'unspent']);
     expect(report.conservation.every((c) => c.balanced)).toBe(true);
     expect(endpointAt(report, 'c')[0]!.freezable).toEqual({ issuer: 'Tether Operations Limited' });
+  });
+});
+
+describe('trace: a hub is told by how many it pays, not by what it gathers', () => {
+  // A call-centre fraud's collector gathers from many victims and forwards to a few wallets: it must be followed
+  // whatever the victims' number. A service's wallet pays many customers: that is a hub. Worlds drawn over the
+  // degree limit, the victims beyond it, the collector's forwards and the hub's payouts.
+  const worldArb = fc
+    .record({ maxDegree: fc.integer({ min: 2, max: 30 }), taint: fc.constantFrom('fifo', 'haircut', 'poison') as fc.Arbitrary<'fifo' | 'haircut' | 'poison'> })
+    .chain(({ maxDegree, taint }) =>
+      fc.record({
+        maxDegree: fc.constant(maxDegree),
+        taint: fc.constant(taint),
+        victims: fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: maxDegree + 1, maxLength: 4 * maxDegree }),
+        // Forwards to the exchange's wallets, as many times as drawn (beyond the limit too), to fewer wallets than it.
+        forwards: fc.integer({ min: 1, max: 3 * maxDegree }),
+        wallets: fc.integer({ min: 1, max: maxDegree - 1 }),
+        payouts: fc.integer({ min: maxDegree + 1, max: 3 * maxDegree }),
+        seeded: fc.array(fc.boolean(), { minLength: 4 * maxDegree, maxLength: 4 * maxDegree }),
+      }),
+    );
+
+  it('follows a collector with more victims and forwards than the degree limit to the exchange, and stops the hub that pays more addresses', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (w) => {
+        const steps: Step[] = w.victims.map((usdt, i) => ({ tx: `v${i}`, from: `victim${i}`, to: 'collector', amount: BigInt(usdt) * BigInt(M), at: i * 60 }));
+        const total = w.victims.reduce((sum, usdt) => sum + BigInt(usdt) * BigInt(M), 0n);
+        // The collector forwards everything: first a quarter to the hub (so taint reaches it under every model), then
+        // the rest in `forwards` payments to the exchange's wallets in turn.
+        const toHub = total / 4n;
+        steps.push({ tx: 'to-hub', from: 'collector', to: 'hub', amount: toHub, at: w.victims.length * 60 });
+        const share = (total - toHub) / BigInt(w.forwards);
+        let paid = 0n;
+        for (let i = 0; i < w.forwards; i++) {
+          const amount = i === w.forwards - 1 ? total - toHub - paid : share;
+          paid += amount;
+          steps.push({ tx: `fwd${i}`, from: 'collector', to: `exchange${i % w.wallets}`, amount, at: (w.victims.length + 1 + i) * 60 });
+        }
+        for (let i = 0; i < w.payouts; i++)
+          steps.push({ tx: `pay${i}`, from: 'hub', to: `shop${i}`, amount: 1n, at: (w.victims.length + w.forwards + 1 + i) * 60 });
+        // The first victim's payment and any others drawn: the window opens at the first, so the collector's list is whole.
+        const seeds = w.victims
+          .map((_, i) => i)
+          .filter((i) => i === 0 || w.seeded[i])
+          .map((i) => seed(`v${i}`));
+        const seededTotal = seeds.reduce((sum, s) => sum + BigInt(w.victims[steps.findIndex((x) => txOf(x.tx) === s.tx)]!) * BigInt(M), 0n);
+        const { report } = await trace({
+          seeds,
+          adapters: [adapterFor(steps)],
+          labels: labels(Array.from({ length: w.wallets }, (_, j) => [`exchange${j}`, 'Ex', 'exchange', ['SC']])),
+          builtinLabels: false,
+          maxDegree: w.maxDegree,
+          taint: w.taint,
+        });
+        expect(endpointAt(report, 'collector').map((e) => e.kind)).not.toContain('high-degree');
+        const [hub] = endpointAt(report, 'hub');
+        expect(hub).toMatchObject({ kind: 'high-degree', hops: 1 });
+        expect(hub!.reason).toBe(`paid more than ${w.maxDegree} different addresses in the window: a service-like hub, not expanded (maxDegree, --max-degree)`);
+        // Every unit the seeds put in ends at the exchange or the hub: nothing is lost at the collector.
+        const at = (name: string) => endpointAt(report, name).reduce((sum, e) => sum + BigInt(e.amount), 0n);
+        const wallets = Array.from({ length: w.wallets }, (_, j) => `exchange${j}`);
+        for (const e of wallets.flatMap((name) => endpointAt(report, name))) expect(e.kind).toBe('exchange');
+        expect(wallets.reduce((sum, name) => sum + at(name), 0n) + at('hub')).toBe(seededTotal);
+        expect(report.conservation.every((c) => c.balanced)).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('follows a collector of 1,500 victims forwarding each payment by default', async () => {
+    // Each victim's payment is forwarded on at once to one of two deposit addresses, which sweep to the exchange.
+    const steps: Step[] = [];
+    for (let i = 0; i < 1_500; i++) {
+      steps.push({ tx: `v${i}`, from: `victim${i}`, to: 'collector', amount: 1_000 * M + i, at: i * 60 });
+      steps.push({ tx: `f${i}`, from: 'collector', to: `deposit${i % 2}`, amount: 1_000 * M + i, at: i * 60 + 10 });
+    }
+    steps.push({ tx: 's0', from: 'deposit0', to: 'exchange', amount: 750_000 * M + 750 * 749, at: 1_500 * 60 });
+    steps.push({ tx: 's1', from: 'deposit1', to: 'exchange', amount: 750_000 * M + 750 * 750, at: 1_500 * 60 });
+    const { report } = await trace({
+      seeds: [seed('v0')],
+      adapters: [adapterFor(steps)],
+      labels: labels([['exchange', 'Big Exchange', 'exchange', ['SC']]]),
+      builtinLabels: false,
+    });
+    expect(report.settings).toMatchObject({ maxDegree: 1_000, maxMovements: 10_000 });
+    expect(report.endpoints.filter((e) => e.kind === 'high-degree')).toEqual([]);
+    expect(endpointAt(report, 'deposit0')).toMatchObject([
+      { kind: 'exchange', entity: 'Big Exchange', depositInferred: true, amount: String(1_000 * M), hops: 1 },
+    ]);
+    expect(endpointAt(report, 'deposit1')).toEqual([]);
+  });
+
+  it('stops an address whose list the read bound cut, naming the bound, and asks the source for no more than it', async () => {
+    const steps: Step[] = [{ tx: 'v', from: 'victim', to: 'collector', amount: 100 * M, at: 0 }];
+    for (let i = 0; i < 30; i++) steps.push({ tx: `in${i}`, from: `other${i}`, to: 'collector', amount: M, at: 10 + i });
+    steps.push({ tx: 'out', from: 'collector', to: 'next', amount: 130 * M, at: 100 });
+    const source = adapterFor(steps);
+    const asked: (number | undefined)[] = [];
+    const spy = {
+      ...source,
+      getTransfers: (q: Parameters<typeof source.getTransfers>[0]) => {
+        asked.push(q.maxPerAddress);
+        return source.getTransfers(q);
+      },
+    };
+    const cut = await trace({ seeds: [seed('v')], adapters: [spy], maxDegree: 5, maxMovements: 20 });
+    expect(asked).toEqual([20]);
+    expect(endpointAt(cut.report, 'collector')[0]).toMatchObject({
+      kind: 'high-degree',
+      amount: String(100 * M),
+      reason: 'more than 20 movements in the window: not read whole, not expanded (maxMovements, --max-movements)',
+    });
+    // Read whole (32 movements, one address paid), the same collector is followed; the bound is never below maxDegree.
+    asked.length = 0;
+    const whole = await trace({ seeds: [seed('v')], adapters: [spy], maxDegree: 40, maxMovements: 20 });
+    expect(asked[0]).toBe(40);
+    expect(endpointAt(whole.report, 'collector')).toEqual([]);
+    expect(endpointAt(whole.report, 'next')[0]).toMatchObject({ kind: 'unspent', hops: 1 });
   });
 });
 

@@ -33,6 +33,7 @@ export function registerDemoCommand(program: Command, io: CliIo): void {
           ...(c.reference ? { caseReference: c.reference } : {}),
           ...(c.minValue ? { minValue: c.minValue } : {}),
           ...(c.maxDegree ? { maxDegree: c.maxDegree } : {}),
+          ...(c.maxMovements ? { maxMovements: c.maxMovements } : {}),
           ...(opts.taint ? { taint: opts.taint } : {}),
         },
         Boolean(opts.quiet),

@@ -56,7 +56,8 @@ export function registerTraceCommand(program: Command, io: CliIo): void {
     .option('--from <time>', 'window start (ISO date/time or unix seconds)')
     .option('--to <time>', 'window end (ISO date/time or unix seconds)')
     .option('--max-nodes <n>', 'address budget', int('--max-nodes'))
-    .option('--max-degree <n>', 'movements above which an address is a hub and not expanded', int('--max-degree'))
+    .option('--max-degree <n>', 'different addresses paid above which an address is a hub and not expanded (default 1000)', int('--max-degree'))
+    .option('--max-movements <n>', 'movements read per address at most; one with more is not expanded (default 10000)', int('--max-movements'))
     .option(
       '--bridges <file>',
       'JSON file of extra bridge contracts to recognise (e.g. [{"chain":"evm:1337","address":"0x…","protocol":"across"}]); repeatable',
@@ -121,6 +122,7 @@ function traceSettings(opts: OptionValues) {
     ...(opts.to ? { to: opts.to } : {}),
     ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
     ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+    ...(opts.maxMovements !== undefined ? { maxMovements: opts.maxMovements } : {}),
     ...(opts.peelMode ? { peelMode: opts.peelMode } : {}),
     ...(opts.bridges?.length ? { bridges: (opts.bridges as string[]).flatMap(readBridgeFile) } : {}),
     ...(opts.bridgeWindow !== undefined ? { bridgeWindowHours: opts.bridgeWindow } : {}),

@@ -62,7 +62,8 @@ export function registerCaseTrace(cases: Command, io: CliIo): void {
     .option('--min-value <amount>', 'smallest tainted amount to follow, in display units')
     .addOption(new Option('--taint <model>', 'taint model').choices(['poison', 'haircut', 'fifo', 'tiho']))
     .option('--max-nodes <n>', 'address budget per case', int('--max-nodes'))
-    .option('--max-degree <n>', 'movements above which an address is a hub', int('--max-degree'))
+    .option('--max-degree <n>', 'different addresses paid above which an address is a hub (default 1000)', int('--max-degree'))
+    .option('--max-movements <n>', 'movements read per address at most (default 10000)', int('--max-movements'))
     .option('--out <file>', 'write the result to a file instead of stdout')
     .option('--quiet', 'no progress on stderr')
     .action(async (references: string[], opts) => {
@@ -76,6 +77,7 @@ export function registerCaseTrace(cases: Command, io: CliIo): void {
         ...(opts.taint ? { taint: opts.taint } : {}),
         ...(opts.maxNodes !== undefined ? { maxNodes: opts.maxNodes } : {}),
         ...(opts.maxDegree !== undefined ? { maxDegree: opts.maxDegree } : {}),
+        ...(opts.maxMovements !== undefined ? { maxMovements: opts.maxMovements } : {}),
       };
       // Checked once, named by flag, before any case is traced (not once per case, by option field).
       checkTraceFlags(flags, typedFlag(opts));
