@@ -193,6 +193,9 @@ export type BridgeDefinition = z.infer<typeof BridgeDefinitionSchema>;
 
 const decimalString = z.string().regex(/^\d+(\.\d+)?$/, 'expected a non-negative decimal number');
 
+/** The read bound per address when none is given (reports name it only when another was). */
+export const DEFAULT_MAX_MOVEMENTS = 10_000;
+
 /** Everything `trace()` takes besides the adapters, label store and callbacks; defaults live here and nowhere else. */
 export const TraceSettingsSchema = z
   .object({
@@ -214,7 +217,7 @@ export const TraceSettingsSchema = z
      * The most movements read per address in the window (sources stop there; at least `maxDegree` are read): an
      * address with more is not read whole and stops as a hub, the cut reported.
      */
-    maxMovements: z.number().int().min(1).default(10_000),
+    maxMovements: z.number().int().min(1).default(DEFAULT_MAX_MOVEMENTS),
     /** 'tiho' (taint in, highest out) is a UTXO model; on account ledgers it reads as taint-first like poison. */
     taint: z.enum(['poison', 'haircut', 'fifo', 'tiho']).default('fifo'),
     caseJurisdiction: JurisdictionSchema.optional(),
@@ -462,7 +465,7 @@ export const TraceReportSchema = z.object({
     minValue: z.string(),
     maxNodes: z.number(),
     maxDegree: z.number(),
-    /** Absent in reports written before the read bound was its own setting (it was `maxDegree`). */
+    /** Only when not the default (10,000); a cut address's reason names the bound either way. */
     maxMovements: z.number().optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),

@@ -2,7 +2,7 @@ import { formatAddress } from '../core/address.js';
 import { assetKey } from '../core/asset.js';
 import { groupBy } from '../core/group.js';
 import { crossBorder } from '../core/jurisdiction.js';
-import type { AssetRef, Category, EndpointKind, TraceReport } from '../core/schema.js';
+import { DEFAULT_MAX_MOVEMENTS, type AssetRef, type Category, type EndpointKind, type TraceReport } from '../core/schema.js';
 import { isService } from '../core/service.js';
 import type { EndpointData } from '../engine/endpoints.js';
 import { FlowTransfer } from '../engine/flow-table.js';
@@ -154,7 +154,7 @@ function reportSettings(outcome: TraceOutcome): TraceReport['settings'] {
     minValue: settings.minValue,
     maxNodes: settings.maxNodes,
     maxDegree: settings.maxDegree,
-    maxMovements: settings.maxMovements,
+    ...(settings.maxMovements !== DEFAULT_MAX_MOVEMENTS ? { maxMovements: settings.maxMovements } : {}),
     ...(settings.from !== undefined ? { from: isoTime(settings.from) } : {}),
     ...(settings.to !== undefined ? { to: isoTime(settings.to) } : {}),
     depositTolerance: settings.depositTolerance,
