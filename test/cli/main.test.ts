@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { TraceReportSchema } from '../../src/core/schema.js';
+import { TraceReportSchema, type TraceReport } from '../../src/core/schema.js';
 import { EXIT } from '../../src/cli/io.js';
 import { parseSeedArg } from '../../src/cli/seed-arg.js';
 import { cli } from '../support/cli.js';
@@ -67,6 +67,36 @@ describe('chaintrail trace', () => {
     expect(report.conservation.map((c) => c.balanced)).toEqual([true, true]);
     const demo = TraceReportSchema.parse(JSON.parse((await cli(['demo', '--format', 'json'])).stdout));
     expect(report.endpoints).toEqual(demo.endpoints);
+  });
+
+  it('reads no more of an address than --max-movements, naming the bound where it cut and in the settings', async () => {
+    const tron = DEMO.seeds.filter((s) => s.chain === 'tron').map((s) => `tron=${s.tx}`);
+    const base = [
+      'trace',
+      '--chain',
+      'tron',
+      '--source',
+      'fixture:fixtures/demo/dataset.json',
+      '--labels',
+      'fixtures/demo/labels.csv',
+      '--format',
+      'json',
+      '--quiet',
+    ];
+    const run = async (extra: string[]) => {
+      const { code, stdout } = await cli([...base, ...extra, ...tron.flatMap((s) => ['--seed', s])]);
+      expect(code).toBe(0);
+      return TraceReportSchema.parse(JSON.parse(stdout));
+    };
+    // The demo's payment hub: 121 movements in the window, 60 merchants paid.
+    const hub = (r: TraceReport) => r.endpoints.filter((e) => e.kind === 'high-degree').map((e) => e.reason);
+    const cut = await run(['--max-degree', '50', '--max-movements', '100']);
+    expect(cut.settings).toMatchObject({ maxDegree: 50, maxMovements: 100 });
+    expect(hub(cut)).toEqual(['more than 100 movements in the window: not read whole, not expanded (maxMovements, --max-movements)']);
+    const whole = await run(['--max-degree', '50', '--max-movements', '200']);
+    expect(hub(whole)).toEqual(['paid more than 50 different addresses in the window: a service-like hub, not expanded (maxDegree, --max-degree)']);
+    // Above the 60 merchants it paid, the hub is followed: no high-degree stop is left.
+    expect(hub(await run(['--max-degree', '60']))).toEqual([]);
   });
 
   it('exits 2 with a clear message for bad input', async () => {

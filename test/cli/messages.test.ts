@@ -183,6 +183,8 @@ describe('options named as typed', () => {
     expect(min.stderr).toBe('chaintrail: --min-value "1,5": expected a non-negative decimal number [INVALID_INPUT]\n');
     const nodes = await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--max-nodes', '0']);
     expect(nodes.stderr).toMatch(/^chaintrail: --max-nodes "0": /);
+    const movements = await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--max-movements', '0']);
+    expect(movements.stderr).toMatch(/^chaintrail: --max-movements "0": /);
     // `case trace` checks the same flags once, before any case is traced.
     const cases = await cli(['case', 'trace', 'C-1', ...FIXTURE, '--min-value', '1,5']);
     expect(cases.code).toBe(EXIT.invalidInput);
