@@ -259,7 +259,7 @@ async function takeAnswers(
   answers: readonly FrontierAnswer<FlowNode>[],
 ): Promise<void> {
   const roundStart = state.stamp + 1;
-  const ends = await countMovements(state, answers);
+  const ends = await countPayees(state, answers);
   const keep: FlowNode[] = [];
   for (const node of frontier) {
     if (node.payees > state.settings.maxDegree) {
@@ -280,7 +280,7 @@ async function takeAnswers(
  * node yet). A batch's stamp marks its addresses as fetched; a hub's stamp is taken back later, as its own movements
  * are not kept: only those of addresses this round really expands.
  */
-async function countMovements(state: RunState, answers: readonly FrontierAnswer<FlowNode>[]): Promise<Int32Array> {
+async function countPayees(state: RunState, answers: readonly FrontierAnswer<FlowNode>[]): Promise<Int32Array> {
   const { flow } = state;
   const limit = state.settings.maxDegree;
   const hubs: FlowNode[] = [];
@@ -308,7 +308,7 @@ async function countMovements(state: RunState, answers: readonly FrontierAnswer<
       for (let i = 0; i < from.length; i++) {
         const f = flow.peekNodeId(space, from[i]!);
         const t = to[i] === from[i] ? f : flow.peekNodeId(space, to[i]!);
-        if (t !== f && flow.fetchedInBatch(f, batch)) pays(f, to[i]!);
+        if (to[i] !== from[i] && flow.fetchedInBatch(f, batch)) pays(f, to[i]!);
         ends[end++] = f;
         ends[end++] = t;
       }
