@@ -3,7 +3,8 @@ import { ChaintrailError, TraceAbortedError } from '../core/errors.js';
 import { compareTransfers, transferId, type AccountTransfer } from '../core/movement.js';
 import type { AssetRef } from '../core/schema.js';
 import type { Allocation } from './allocate.js';
-import { fetchFrontier, movementsRead, transfersOf } from './fetch.js';
+import { fetchFrontier, transfersOf } from './fetch.js';
+import { movementsRead } from './stops.js';
 import { guard, type RunState } from './run-state.js';
 import { splitNodeKey } from './state.js';
 

@@ -43,12 +43,6 @@ export type FrontierAnswer<N extends FrontierNode = FrontierNode> = {
 } & ({ transfers: AccountTransfer[]; ids?: undefined } | { ids: TransferIds; transfers?: undefined });
 
 /**
- * How many movements of an address are read: `maxMovements`, and never fewer than `maxDegree` (an address's payments
- * out are counted in what was read).
- */
-export const movementsRead = (settings: { maxDegree: number; maxMovements: number }): number => Math.max(settings.maxMovements, settings.maxDegree);
-
-/**
  * Fetches both directions for a whole frontier, in batches as large as each source takes. Answers come in batch
  * order, as the sources gave them: the engine counts each address's movements in its own answer (a source that
  * ignores maxPerAddress still must not make it expand a hub) as it takes them in, without a pass of its own here.

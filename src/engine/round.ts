@@ -1,7 +1,7 @@
 import { getChain } from '../core/chain.js';
 import { ChaintrailError } from '../core/errors.js';
 import { transferId, type AccountTransfer } from '../core/movement.js';
-import { fetchFrontier, movementsRead, type FrontierAnswer } from './fetch.js';
+import { fetchFrontier, type FrontierAnswer } from './fetch.js';
 import type { FlowNode } from './flow-table.js';
 import { assetKeyOf, assetKind, type AssetKind, guard, noteSeedTx, progress, terminalOf, traceAsset, type RunState } from './run-state.js';
 import { checkContracts, noteRefetch, readBoxes, traceNewAssets } from './boxes.js';
@@ -10,7 +10,7 @@ import { orderByKey } from '../core/key-order.js';
 import type { AssetRef } from '../core/schema.js';
 import type { Terminal } from '../heuristics/classify.js';
 import { nodeKey } from './state.js';
-import { isBridgeStop, stopFor, type Reached, type StopReason } from './stops.js';
+import { isBridgeStop, movementsRead, stopFor, type Reached, type StopReason } from './stops.js';
 import { NodeFlag } from './node-marks.js';
 
 /**

@@ -1,7 +1,6 @@
 import type { EndpointKind, Label } from '../core/schema.js';
 import { TraceAbortedError, type ChaintrailError } from '../core/errors.js';
 import type { Terminal } from '../heuristics/classify.js';
-import { movementsRead } from './fetch.js';
 
 /**
  * The one stop policy: for a reached address (account chains) or output (UTXO), whether its branch stops and why.
@@ -64,6 +63,12 @@ export interface Reached {
   /** The source says the address holds code (account chains). */
   contract?: boolean;
 }
+
+/**
+ * How many movements of an address are read: `maxMovements`, and never fewer than `maxDegree` (the addresses an address
+ * paid are counted in what was read).
+ */
+export const movementsRead = (settings: { maxDegree: number; maxMovements: number }): number => Math.max(settings.maxMovements, settings.maxDegree);
 
 /** The limits a stop is decided against, with the stop objects shared by every address they apply to. */
 export interface StopPolicy {
