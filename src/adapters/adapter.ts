@@ -28,6 +28,13 @@ export interface TransferQuery {
    */
   maxPerAddress?: number;
   /**
+   * The adapter may also stop collecting an address's movements once it has paid more than this many different
+   * addresses (itself not counted) in what it read, and must then name it in `truncated` too. The engine tells a
+   * service-like hub by the addresses it paid (maxDegree) and does not follow it: a source whose pages cost requests
+   * reads no further than that shows.
+   */
+  maxPayees?: number;
+  /**
    * The addresses by their ids in a table this source answered with before (TransferIds.table), -1 where the asker
    * knows none: a source that holds that table may find each address by its id instead of by its string. A source
    * must check an id against the address before it uses it (the asker may be wrong), and ignores another table's.

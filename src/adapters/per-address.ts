@@ -1,5 +1,30 @@
 import { sortChronologically, transferId, type AccountTransfer } from '../core/movement.js';
-import type { TransferResult } from './adapter.js';
+import type { TransferQuery, TransferResult } from './adapter.js';
+
+/** Whether a list read so far is enough to stop reading (the list is then cut, and says so). */
+export type EnoughRead = (sofar: readonly AccountTransfer[]) => boolean;
+
+/**
+ * When to stop reading `address`'s list: past the query's `maxPerAddress` movements, or once it has paid more than
+ * `maxPayees` different addresses (the engine tells a hub from what it paid; the rest of its list decides nothing).
+ * Undefined: read it whole.
+ */
+export function enoughRead(address: string, q: Pick<TransferQuery, 'maxPerAddress' | 'maxPayees'>): EnoughRead | undefined {
+  const { maxPerAddress: most, maxPayees } = q;
+  if (most === undefined && maxPayees === undefined) return undefined;
+  return (sofar) => (most !== undefined && sofar.length > most) || (maxPayees !== undefined && paidMoreThan(sofar, address, maxPayees));
+}
+
+/** Whether `address` paid more than `n` different addresses (itself not counted) in `list`. */
+function paidMoreThan(list: readonly AccountTransfer[], address: string, n: number): boolean {
+  const payees = new Set<string>();
+  for (const t of list) {
+    if (t.from !== address || t.to === address) continue;
+    payees.add(t.to);
+    if (payees.size > n) return true;
+  }
+  return false;
+}
 
 /** One address's answer: its movements and whether the source had more than it returned. */
 export interface AddressList {

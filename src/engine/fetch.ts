@@ -17,6 +17,8 @@ export interface FrontierRequest<N extends FrontierNode = FrontierNode> {
   window: { from?: number; to?: number };
   /** The most movements read per address: the source cuts a longer list (`truncated`). */
   maxMovements: number;
+  /** The source may stop reading an address once it paid more different addresses than this (a hub, not followed). */
+  maxPayees?: number;
   concurrency: number;
   signal?: AbortSignal;
   /** Turns of the event loop between batches (core/pace.ts): a source that answers without waiting gives none. */
@@ -72,6 +74,7 @@ export async function fetchFrontier<N extends FrontierNode>(req: FrontierRequest
             ...(req.window.to !== undefined ? { toTime: req.window.to } : {}),
             ...(assets ? { assets } : {}),
             maxPerAddress: req.maxMovements,
+            ...(req.maxPayees !== undefined ? { maxPayees: req.maxPayees } : {}),
             ...(addressIds ? { addressIds } : {}),
             ...(req.signal ? { signal: req.signal } : {}),
           });

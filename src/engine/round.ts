@@ -225,7 +225,8 @@ function shareBudget(state: RunState, candidates: FlowNode[]): FlowNode[] {
 /** The frontier's movements in every traced asset, and the refetched addresses' in the assets traced since their fetch. */
 async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetch: readonly FlowNode[]): Promise<FrontierAnswer<FlowNode>[]> {
   const { settings, run } = state;
-  const fetch = (nodes: readonly FlowNode[], assetsByChain: ReadonlyMap<string, AssetRef[]>) =>
+  // A frontier address is read until it shows itself a hub; an expanded one refetched for new assets, to the read bound.
+  const fetch = (nodes: readonly FlowNode[], assetsByChain: ReadonlyMap<string, AssetRef[]>, maxPayees?: number) =>
     guard(state, () =>
       fetchFrontier({
         nodes,
@@ -233,13 +234,14 @@ async function fetchRound(state: RunState, frontier: readonly FlowNode[], refetc
         assetsByChain,
         window: state.fetchWindow,
         maxMovements: movementsRead(settings),
+        ...(maxPayees !== undefined ? { maxPayees } : {}),
         concurrency: run.concurrency,
         ...(run.signal ? { signal: run.signal } : {}),
         pace: state.pace,
         ids: { tables: state.tables, of: (table, list) => state.flow.addressIds(table, list) },
       }),
     );
-  const jobs = frontier.length > 0 ? [fetch(frontier, state.assetsByChain)] : [];
+  const jobs = frontier.length > 0 ? [fetch(frontier, state.assetsByChain, settings.maxDegree)] : [];
   for (const [group, nodes] of groupBy(refetch, (n) => `${n.chain}|${state.fetchedAssets.get(n) ?? 0}`)) {
     const chain = group.slice(0, group.lastIndexOf('|'));
     const newer = (state.assetsByChain.get(chain) ?? []).slice(state.fetchedAssets.get(nodes[0]!) ?? 0);
@@ -324,7 +326,8 @@ async function countPayees(state: RunState, answers: readonly FrontierAnswer<Flo
     for (const [sender, set] of payees) flow.setPayees(sender, set.size);
     payees.clear();
   }
-  for (const node of hubs) flow.markHub(node);
+  // A cut list that already shows more payees than the limit is a hub by what it paid (the source may stop there).
+  for (const node of hubs) if (node.payees <= limit) flow.markHub(node);
   return ends;
 }
 

@@ -13,7 +13,8 @@ import type { Terminal } from '../heuristics/classify.js';
  *     instant-exchange, payment, gambling, custody), so a labeled exchange at the hop limit is an exchange;
  *  3. peeled: a payment peeled off a peel chain whose change is followed (UTXO, follow-change);
  *  4. high-degree: paid more different addresses in the window than `maxDegree` (a service paying its customers), or more
- *     movements than are read (`maxMovements`: the list was cut);
+ *     movements than are read (`maxMovements`: the list was cut before it showed as many payees; a source may stop
+ *     reading once it does, and the address is a hub by what it paid);
  *  5. hop-limit: `maxHops` transfers after the seed;
  *  6. incomplete: the trace ended early (a source failed or it was interrupted) before it was expanded;
  *  7. contract: the source says the address holds code (account chains): its taint is followed through each

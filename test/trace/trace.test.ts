@@ -222,15 +222,19 @@ describe('trace: a hub is told by how many it pays, not by what it gathers', () 
     steps.push({ tx: 'out', from: 'collector', to: 'next', amount: 130 * M, at: 100 });
     const source = adapterFor(steps);
     const asked: (number | undefined)[] = [];
+    const payees: (number | undefined)[] = [];
     const spy = {
       ...source,
       getTransfers: (q: Parameters<typeof source.getTransfers>[0]) => {
         asked.push(q.maxPerAddress);
+        payees.push(q.maxPayees);
         return source.getTransfers(q);
       },
     };
     const cut = await trace({ seeds: [seed('v')], adapters: [spy], maxDegree: 5, maxMovements: 20 });
     expect(asked).toEqual([20]);
+    // A source may also stop once an address paid more than maxDegree addresses (adapters/per-address.ts).
+    expect(payees).toEqual([5]);
     expect(cut.report.settings).toMatchObject({ maxDegree: 5, maxMovements: 20 });
     expect(endpointAt(cut.report, 'collector')[0]).toMatchObject({
       kind: 'high-degree',

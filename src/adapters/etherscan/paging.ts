@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AccountTransfer } from '../../core/movement.js';
+import type { EnoughRead } from '../per-address.js';
 import { ResultWindowError, unwrapList } from './envelope.js';
 import { mapInternalTxs, mapNormalTx, mapTokenTxs } from './map.js';
 import type { Call } from './requests.js';
@@ -46,13 +47,13 @@ export function createListReader(o: { chain: string; call: Call; pageSize: numbe
   /**
    * All rows of one list, paging with sort=asc. Past the result window, restart at the last block seen with a
    * fresh startblock, dropping that block's rows first so it is read whole once: nothing lost, nothing doubled.
-   * Stops early (complete=false) once more than `limit` relevant movements are known.
+   * Stops early (complete=false) once what is known is `enough` (per-address.ts enoughRead).
    */
   const read = async (
     stream: Stream,
     target: Target,
     keep: (t: AccountTransfer) => boolean,
-    limit: number | undefined,
+    enough: EnoughRead | undefined,
     signal: AbortSignal,
   ): Promise<ListResult> => {
     const label = 'address' in target ? target.address : target.txhash;
@@ -83,9 +84,9 @@ export function createListReader(o: { chain: string; call: Call; pageSize: numbe
           const batch = unwrapList(json, schemaOf[stream.action] as z.ZodType<Array<{ blockNumber: string }>>, where);
           rows.push(...batch);
           if (batch.length < o.pageSize) return { transfers: mapped(), complete: true };
-          if (limit !== undefined) {
+          if (enough) {
             const sofar = mapped();
-            if (sofar.length > limit) return { transfers: sofar, complete: false };
+            if (enough(sofar)) return { transfers: sofar, complete: false };
           }
           page++;
           continue;

@@ -3,7 +3,7 @@ import { getChain } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { TransferQuery, TransferResult } from '../adapter.js';
-import { combineAddressLists, linkedAll, mergeStreams } from '../per-address.js';
+import { combineAddressLists, enoughRead, linkedAll, mergeStreams } from '../per-address.js';
 import type { EtherscanSource } from './options.js';
 import type { ListReader, Stream, Target } from './paging.js';
 import type { createBlockByTime } from './requests.js';
@@ -39,7 +39,8 @@ export function wrappersFor(q: TransferQuery, chain: string, wrapped: ReadonlySe
 
 /**
  * Explorers answer per address, so one query fans out over addresses x lists (txlist, txlistinternal, tokentx),
- * bounded by the query's time window turned into blocks; each address's lists are merged and cut at maxPerAddress.
+ * bounded by the query's time window turned into blocks; each address's lists are merged and cut at maxPerAddress
+ * (a list stops early past it, or once the address paid more than maxPayees different addresses).
  */
 export function createTransferReader(
   s: EtherscanSource,
@@ -65,6 +66,7 @@ export function createTransferReader(
     const perAddress = await linkedAll(
       addresses.map((address) => async (signal: AbortSignal) => {
         const keep = (t: AccountTransfer) => inWindow(t) && ((q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address));
+        const enough = enoughRead(address, q);
         const target: Target = {
           address,
           startBlock: startBlock ?? 0,
@@ -74,9 +76,12 @@ export function createTransferReader(
         // A holder receives the wrapped token on Deposit and pays it on Withdrawal: one logs request per side asked.
         const sides = q.direction === 'both' ? (['in', 'out'] as const) : [q.direction];
         const wrapReads = wrappers.flatMap((wrapper) =>
-          sides.map((side) => (sig: AbortSignal) => wraps.read({ ...target, wrapper, holder: address, side }, keep, limit, sig)),
+          sides.map((side) => (sig: AbortSignal) => wraps.read({ ...target, wrapper, holder: address, side }, keep, enough, sig)),
         );
-        const results = await linkedAll([...streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, limit, sig)), ...wrapReads], signal);
+        const results = await linkedAll(
+          [...streams.map((stream) => (sig: AbortSignal) => lists.read(stream, target, keep, enough, sig)), ...wrapReads],
+          signal,
+        );
         return mergeStreams(address, results, limit);
       }),
       q.signal,

@@ -1,6 +1,7 @@
 import { DEPOSIT_TOPIC, decodeWrapLog, WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
+import type { EnoughRead } from '../per-address.js';
 import { unwrapList } from './envelope.js';
 import type { EtherscanSource } from './options.js';
 import type { ListResult } from './paging.js';
@@ -34,7 +35,7 @@ export function createWrapLogReader(
   wrapped: ReadonlySet<string>,
 ) {
   const chain = s.chain.id;
-  return async (t: WrapTarget, keep: (m: AccountTransfer) => boolean, limit: number | undefined, signal: AbortSignal): Promise<ListResult> => {
+  return async (t: WrapTarget, keep: (m: AccountTransfer) => boolean, enough: EnoughRead | undefined, signal: AbortSignal): Promise<ListResult> => {
     const topic0 = t.side === 'in' ? DEPOSIT_TOPIC : WITHDRAWAL_TOPIC;
     const topic1 = `0x${t.holder.slice(2).padStart(64, '0')}`;
     let logs: (typeof EventLogListSchema)['_output'] = [];
@@ -68,9 +69,9 @@ export function createWrapLogReader(
       const batch = unwrapList(json, EventLogListSchema, where);
       logs.push(...batch);
       if (batch.length < LOGS_PER_ANSWER) return { transfers: await mapped(), complete: true };
-      if (limit !== undefined) {
+      if (enough) {
         const sofar = await mapped();
-        if (sofar.length > limit) return { transfers: sofar, complete: false };
+        if (enough(sofar)) return { transfers: sofar, complete: false };
       }
       const last = Math.max(...batch.map((l) => l.blockNumber));
       if (last <= from) return { transfers: await mapped(), complete: false };

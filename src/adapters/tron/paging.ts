@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { ResponseShapeError } from '../../core/errors.js';
 import type { AccountTransfer } from '../../core/movement.js';
+import type { EnoughRead } from '../per-address.js';
 import { parseTron, type TronSource } from './options.js';
 
 /**
  * Every record of one v1 list, oldest first, following `meta.fingerprint` while `meta.links.next` is present.
- * Stops early (complete=false) once more than `limit` movements are known.
+ * Stops early (complete=false) once what is known is `enough` (per-address.ts enoughRead).
  */
 export const fetchList = async <R>(
   src: TronSource,
@@ -13,7 +14,7 @@ export const fetchList = async <R>(
   query: Record<string, string | number | boolean | undefined>,
   schema: z.ZodType<{ data: R[]; meta?: { fingerprint?: string | undefined; links?: { next?: string | undefined } | undefined } | undefined }>,
   map: (records: R[]) => AccountTransfer[],
-  limit: number | undefined,
+  enough: EnoughRead | undefined,
   what: string,
   signal: AbortSignal,
 ): Promise<{ transfers: AccountTransfer[]; complete: boolean }> => {
@@ -37,9 +38,9 @@ export const fetchList = async <R>(
     if (seen.has(next)) throw new ResponseShapeError(`TronGrid repeated a page fingerprint for ${what}: paging would not end`, { details: { what, page } });
     seen.add(next);
     fingerprint = next;
-    if (limit !== undefined) {
+    if (enough) {
       const sofar = map(records);
-      if (sofar.length > limit) return { transfers: sofar, complete: false };
+      if (enough(sofar)) return { transfers: sofar, complete: false };
     }
   }
 };

@@ -3,7 +3,7 @@ import { getChain } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
 import type { AccountTransfer } from '../../core/movement.js';
 import type { TransferQuery, TransferResult } from '../adapter.js';
-import { combineAddressLists, linkedAll, mergeStreams } from '../per-address.js';
+import { combineAddressLists, enoughRead, linkedAll, mergeStreams } from '../per-address.js';
 import { mapTrc20Records, mapTronList } from './map.js';
 import type { TronSource } from './options.js';
 import { fetchList } from './paging.js';
@@ -37,6 +37,7 @@ export const readTransfers = async (src: TronSource, q: TransferQuery, wraps?: W
   const perAddress = await linkedAll(
     addresses.map((address) => async (signal: AbortSignal) => {
       const keep = (t: AccountTransfer) => (q.direction !== 'in' && t.from === address) || (q.direction !== 'out' && t.to === address);
+      const enough = enoughRead(address, q);
       const tasks: Array<(s: AbortSignal) => Promise<{ transfers: AccountTransfer[]; complete: boolean }>> = [];
       for (const contract of contracts) {
         tasks.push((s) =>
@@ -46,7 +47,7 @@ export const readTransfers = async (src: TronSource, q: TransferQuery, wraps?: W
             { ...common, contract_address: contract },
             Trc20ListSchema,
             (r) => mapTrc20Records(r).filter(keep),
-            limit,
+            enough,
             `TRC-20 transfers of ${address}`,
             s,
           ),
@@ -60,7 +61,7 @@ export const readTransfers = async (src: TronSource, q: TransferQuery, wraps?: W
             { ...common, search_internal: true },
             TronTransactionListSchema,
             (r) => mapTronList(r).transfers.filter(keep),
-            limit,
+            enough,
             `TRX transactions of ${address}`,
             s,
           ),

@@ -184,6 +184,36 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
     // It stopped paging once it knew there were more: two pages of tokens, not thirteen.
     expect(server.listRequests().filter((r) => r.query.get('action') === 'tokentx').length).toBe(2);
   });
+
+  it('stops reading an address once it has paid more than maxPayees different addresses, and says so', async () => {
+    // A pays 60 shops, 3 movements each (every third one a shop paying back): 180 rows, shop k first paid in row 3k.
+    const shops = Array.from({ length: 60 }, (_, k) => evmAddress(0x5000 + k));
+    const payouts = Array.from({ length: 180 }, (_, i) => {
+      const shop = shops[Math.floor(i / 3)]!;
+      return i % 3 === 2 ? tokenRow(i + 1, 100 + i, shop, A, '7') : tokenRow(i + 1, 100 + i, A, shop, '5');
+    });
+    const server = await serve({ data: { tokentx: payouts } });
+    const { a } = adapter(server, { pageSize: 20 });
+    const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', maxPerAddress: 1_000, maxPayees: 25 });
+    expect(got.truncated).toEqual([A]);
+    const paid = new Set(got.transfers.filter((t) => t.from === A).map((t) => t.to));
+    expect(paid.size).toBeGreaterThan(25);
+    // The 26th shop is first paid in row 76, on page 4: no page after it is asked for (9 pages make the whole list).
+    expect(server.listRequests().filter((r) => r.query.get('action') === 'tokentx').length).toBe(4);
+    expect(got.transfers).toHaveLength(80);
+    // Paying the same shops again and again is no reason to stop: 25 shops, 300 movements, read whole.
+    const loyal = Array.from({ length: 300 }, (_, i) => tokenRow(1_000 + i, 500 + i, A, shops[i % 25]!, '1'));
+    const server2 = await serve({ data: { tokentx: loyal } });
+    const whole = await adapter(server2, { pageSize: 20 }).a.getTransfers({
+      chain: 'ethereum',
+      addresses: [A],
+      direction: 'both',
+      maxPerAddress: 1_000,
+      maxPayees: 25,
+    });
+    expect(whole.truncated).toEqual([]);
+    expect(whole.transfers).toHaveLength(300);
+  });
 });
 
 describe('Etherscan adapter errors and limits', () => {

@@ -182,4 +182,31 @@ describe('trace over Etherscan equals trace over the same data in one fixture', 
     expect(stats.rateLimited).toBeGreaterThan(3);
     expect(clock.sleeps.filter((ms) => ms >= 1_000).length).toBeGreaterThan(0);
   });
+
+  it('reads a hub no further than it takes to tell it one, with the same report', async () => {
+    // The collector passes 60,000 USDT to a service-like wallet that pays 300 customers twice each, and the rest on.
+    const HUB = evmAddress(0x4b0b);
+    const moves: Move[] = [
+      { kind: 'native', id: 1, block: SEED_BLOCK, txIndex: 0, from: VICTIM, to: USDT, amount: 0n, logIndex: -1, fee: 52_000n * 20n },
+      { kind: 'token', id: 1, block: SEED_BLOCK, txIndex: 0, from: VICTIM, to: COLLECTOR, amount: 100_000n * M, logIndex: 0 },
+      { kind: 'token', id: 2, block: SEED_BLOCK + 1, txIndex: 0, from: COLLECTOR, to: HUB, amount: 60_000n * M, logIndex: 0 },
+      { kind: 'token', id: 3, block: SEED_BLOCK + 1, txIndex: 1, from: COLLECTOR, to: LAYER1, amount: 40_000n * M, logIndex: 0 },
+    ];
+    for (let i = 0; i < 600; i++) {
+      moves.push({ kind: 'token', id: 10 + i, block: SEED_BLOCK + 2 + i, txIndex: 0, from: HUB, to: evmAddress(0x900000 + (i % 300)), amount: M, logIndex: 0 });
+    }
+    server = await startEtherscanServer({ apiKey: KEY, data: rowsOf(moves) });
+    const explorer = createEtherscanAdapter({ chain: 'ethereum', apiKey: KEY, baseUrl: server.apiUrl, pageSize: 100, clock: createVirtualClock() });
+    const fixture = createFixtureAdapter({ dataset: fixtureOf(moves) });
+    const options = { seeds: [{ chain: 'ethereum', tx: evmHash(1) }], maxHops: 4, maxDegree: 50 };
+    const viaExplorer = await trace({ ...options, adapters: [explorer] });
+    const viaFixture = await trace({ ...options, adapters: [fixture] });
+    expect(comparable(viaExplorer.report)).toEqual(comparable(viaFixture.report));
+    const hub = viaExplorer.report.endpoints.find((e) => e.address.toLowerCase() === HUB);
+    expect(hub).toMatchObject({ kind: 'high-degree', amount: String(60_000n * M) });
+    expect(hub!.reason).toBe('paid more than 50 different addresses in the window: a service-like hub, not expanded (maxDegree, --max-degree)');
+    // Its 51st customer is on the first page of 100: the other five pages of its list are never asked for.
+    const hubPages = server.listRequests().filter((r) => r.query.get('action') === 'tokentx' && r.query.get('address') === HUB);
+    expect(hubPages.map((r) => r.query.get('page'))).toEqual(['1']);
+  });
 });

@@ -174,6 +174,24 @@ describe('TronGrid adapter: TRC-20', () => {
     expect(got.transfers).toEqual(all.slice(0, 100));
     expect(server.listRequests().length).toBe(3);
   });
+
+  it('stops reading an address once it has paid more than maxPayees different addresses, and names it', async () => {
+    // SCAMMER pays 40 shops twice each, the first payments first: shop k first paid in record k + 1.
+    const shops = Array.from({ length: 40 }, (_, k) => tronAddress(0x7000 + k));
+    const payouts = Array.from({ length: 80 }, (_, i) => trc20(20_000 + i, SCAMMER, shops[i % 40]!, '3', T0 + i * 3_000));
+    const server = await serve({ data: { trc20: payouts } });
+    const { a } = adapter(server, { pageSize: 10, tokenFilter: 'traced' });
+    const usdt = { chain: 'tron', kind: 'token', contract: USDT_TRC20, symbol: 'USDT', decimals: 6 } as const;
+    const got = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', maxPerAddress: 1_000, maxPayees: 15, assets: [usdt] });
+    expect(got.truncated).toEqual([SCAMMER]);
+    expect(new Set(got.transfers.map((t) => t.to)).size).toBeGreaterThan(15);
+    // The 16th shop is in record 16, on page 2 of 8: the third page is never asked for.
+    expect(server.listRequests().length).toBe(2);
+    expect(got.transfers).toHaveLength(20);
+    const whole = await a.getTransfers({ chain: 'tron', addresses: [SCAMMER], direction: 'both', maxPerAddress: 1_000, maxPayees: 40, assets: [usdt] });
+    expect(whole.truncated).toEqual([]);
+    expect(whole.transfers).toHaveLength(80);
+  });
   it('returns every TRC-20 contract by default, so look-alike tokens reach the engine to be counted', async () => {
     const server = await serve({ data: { trc20: history } });
     const { a } = adapter(server, { pageSize: 200 });
