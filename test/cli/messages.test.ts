@@ -191,6 +191,18 @@ describe('options named as typed', () => {
     expect(cases.stderr).toBe('chaintrail: --min-value "1,5": expected a non-negative decimal number [INVALID_INPUT]\n');
     for (const r of [jurisdiction, min, nodes, cases]) expect(r.stderr).not.toMatch(/caseJurisdiction|minValue|maxNodes|Invalid trace options/);
   });
+
+  it('refuses a switch word as the cache file, naming the flag that turns the cache off', async () => {
+    for (const word of ['false', 'OFF', 'no', '0']) {
+      const r = await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--cache', word]);
+      expect(r.code).toBe(EXIT.invalidInput);
+      expect(r.stderr).toBe(
+        `chaintrail: --cache "${word}" takes a file, not a switch: use --no-cache to read and write no answer cache (or --cache ./${word} for a file of that name) [INVALID_INPUT]\n`,
+      );
+    }
+    // A path that only ends in the word is a file like any other.
+    expect((await cli(['trace', '--chain', 'ethereum', ...FIXTURE, '--seed', ETH_SEED, '--cache', './false', '--quiet'])).code).toBe(0);
+  });
 });
 
 describe('the hop limit', () => {

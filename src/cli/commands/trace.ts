@@ -4,6 +4,7 @@ import { createResponseCache, DEFAULT_CACHE_PATH, type ResponseCache } from '../
 import { getChain } from '../../core/chain.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { readBridgeFile } from '../bridge-file.js';
+import { cacheFile } from '../cache-flag.js';
 import type { CliIo } from '../io.js';
 import { collectExplorer, EXPLORER_HELP, OUT_HELP, PACKETS_HELP, OUTPUT_FORMATS, OUTPUT_HELP, writeOutput, type OutputOptions } from '../output.js';
 import { labelsFrom } from '../labels-from.js';
@@ -135,7 +136,7 @@ function traceSettings(opts: OptionValues) {
 
 /** Re-runs and resumed traces read answers from the cache; offline fixture sources need none. */
 function answerCache(opts: OptionValues, sources: string[], io: CliIo): { cache: ResponseCache | undefined; cachePath: string } {
-  const cachePath = typeof opts.cache === 'string' ? opts.cache : (io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH);
+  const cachePath = cacheFile(opts.cache as string | boolean | undefined, io.env);
   const cache =
     opts.cache === false || sources.every((s) => /^([a-z0-9:-]+=)?fixture:/i.test(s))
       ? undefined

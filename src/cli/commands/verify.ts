@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { createResponseCache, DEFAULT_CACHE_PATH } from '../../cache/store.js';
 import { readReportEvidence } from '../../report/packets.js';
+import { cacheFile } from '../cache-flag.js';
 import { verifyEvidence } from '../../report/verify.js';
 import type { CliIo } from '../io.js';
 
@@ -29,7 +30,7 @@ export function registerVerifyCommand(program: Command, io: CliIo, setExit: (cod
       const report = readReportEvidence(file);
       const network = report.evidence.some((e) => e.source !== 'fixture');
       // A fixture-only report needs no cache (and verifying must not create one).
-      const cache = network ? createResponseCache({ path: opts.cache ?? io.env.CHAINTRAIL_CACHE ?? DEFAULT_CACHE_PATH }) : undefined;
+      const cache = network ? createResponseCache({ path: cacheFile(opts.cache, io.env) }) : undefined;
       try {
         const checks = verifyEvidence(report, cache, { ...(opts.dataset ? { datasets: opts.dataset } : {}), searchDirs: [dirname(file), '.'] });
         for (const c of checks) {
