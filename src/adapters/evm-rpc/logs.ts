@@ -2,6 +2,7 @@ import type { AccountTransfer } from '../../core/movement.js';
 import type { AssetRef } from '../../core/schema.js';
 import { decodeWrapLog, DEPOSIT_TOPIC, WITHDRAWAL_TOPIC } from '../../core/wrapped-native.js';
 import { scanRange, type SpanState } from './block-range.js';
+import type { CutSide } from './per-address-cut.js';
 import { hexToNumber, toHex, type BlockClock, type BlockRange } from './blocks.js';
 import { addressTopic, decodeTransferLog, logToTransfer, TRANSFER_TOPIC } from './map.js';
 import { LogsSchema, type RpcLog } from './schema.js';
@@ -15,8 +16,8 @@ export interface LogQuery {
   /** Token contracts to ask about; all contracts when absent. */
   contracts?: readonly string[] | undefined;
   span: SpanState;
-  /** Returns addresses to stop asking for after each chunk (past maxPerAddress). */
-  onChunk?: (addresses: string[]) => Iterable<string>;
+  /** Given each chunk's movements as the cut counts them, returns addresses to stop asking for (past a limit). */
+  onChunk?: (sides: CutSide[]) => Iterable<string>;
   signal?: AbortSignal | undefined;
 }
 
@@ -47,7 +48,7 @@ export async function fetchTransferLogs(transport: Transport, q: LogQuery): Prom
             q.onChunk!(
               logs.flatMap((log) => {
                 const t = decodeTransferLog(log);
-                return t ? [q.direction === 'out' ? t.from : t.to] : [];
+                return t ? [q.direction === 'out' ? ([t.from, t.to] as const) : ([t.to] as const)] : [];
               }),
             ),
         }
@@ -92,7 +93,7 @@ export async function fetchWrapLogs(transport: Transport, q: Omit<LogQuery, 'dir
       };
       return transport.call({ method: 'eth_getLogs', params: [filter] }, LogsSchema, q.signal);
     },
-    ...(q.onChunk ? { onChunk: (logs: readonly RpcLog[]) => q.onChunk!(logs.map((log) => `0x${log.topics[1]!.slice(-40)}`.toLowerCase())) } : {}),
+    ...(q.onChunk ? { onChunk: (logs: readonly RpcLog[]) => q.onChunk!(logs.map((log) => [`0x${log.topics[1]!.slice(-40)}`.toLowerCase()] as const)) } : {}),
   });
 }
 

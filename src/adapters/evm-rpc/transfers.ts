@@ -29,7 +29,8 @@ export interface TransferSources {
 
 /**
  * One frontier's movements: ERC-20 Transfer logs for the whole frontier per eth_getLogs (in batches of
- * `batchSize` addresses, per direction), then native value, counted per address against `maxPerAddress`.
+ * `batchSize` addresses, per direction), then native value, counted per address against `maxPerAddress` (and the
+ * addresses each paid against `maxPayees`).
  */
 export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSettings, 'batchSize' | 'tokenScope'>) {
   return async (q: TransferQuery): Promise<TransferResult> => {
@@ -53,8 +54,8 @@ export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSet
     const contracts = options.tokenScope === 'all' ? undefined : traced;
     const wantNative = !q.assets || q.assets.some((a) => a.kind === 'native');
     const directions: ('in' | 'out')[] = q.direction === 'both' ? ['out', 'in'] : [q.direction];
-    // Counted per side while scanning, so an address past maxPerAddress stops costing requests.
-    const cut = createCut(new Set(addresses), q.maxPerAddress);
+    // Counted per side while scanning, so an address past maxPerAddress, or a hub past maxPayees, stops costing requests.
+    const cut = createCut(new Set(addresses), q);
 
     const logs: RpcLog[] = [];
     if (wantTokens) {
@@ -85,7 +86,8 @@ export function createTransferReader(s: TransferSources, options: Pick<EvmRpcSet
     const deps = { tokens: s.tokens, clock: s.clock };
     const found = [...(await mapTransferLogs(chain, logs, deps, q.signal)), ...(await mapWrapLogs(chain, logs, s.wrapped, deps, q.signal))];
     if (wantNative) {
-      const sideOf = (direction: 'in' | 'out', items: readonly AccountTransfer[]) => cut.tally(items.map((t) => (direction === 'out' ? t.from : t.to)));
+      const sideOf = (direction: 'in' | 'out', items: readonly AccountTransfer[]) =>
+        cut.tally(items.map((t) => (direction === 'out' ? ([t.from, t.to] as const) : ([t.to] as const))));
       append(found, await s.native({ addresses, directions, range, signal: q.signal, onChunk: sideOf }));
     }
     return cut.finish(found, directions);

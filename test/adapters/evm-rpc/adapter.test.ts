@@ -161,6 +161,22 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(transfers.map(view)).toEqual([`token ${w.a.alice}->${w.a.lookalike} 0 USDT`]);
   });
 
+  it('stops asking for an address once it paid more than maxPayees different addresses, returning what shows it', async () => {
+    // Alice pays bob, then carol, then (a poisoning transferFrom) the look-alike: past one payee at carol.
+    proxy.reset();
+    const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, maxBlockRange: 1 });
+    const query = { chain: CHAIN, addresses: [w.a.alice, w.a.bob], direction: 'both' as const, assets: [usdtAsset], maxPerAddress: 100 };
+    const hub = await adapter.getTransfers({ ...query, maxPayees: 1 });
+    expect(hub.truncated).toEqual([w.a.alice]);
+    const paid = hub.transfers.filter((t) => t.from === w.a.alice).map((t) => t.to);
+    expect(paid).toEqual([w.a.bob, w.a.carol]);
+    // Bob paid one address: his list is whole.
+    expect(hub.transfers.map(view)).toContain(`token ${w.a.bob}->${w.a.carol} ${50n * USDT} USDT`);
+    const whole = await adapter.getTransfers({ ...query, maxPayees: 3 });
+    expect(whole.truncated).toEqual([]);
+    expect(whole.transfers.filter((t) => t.from === w.a.alice).map((t) => t.to)).toEqual([w.a.bob, w.a.carol, w.a.lookalike]);
+  });
+
   it('resolves a token seed transaction from its receipt logs', async () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
     const result = await adapter.getTransaction(CHAIN, w.tx.aliceBob!.transactionHash.toUpperCase().replace('0X', '0x'));
