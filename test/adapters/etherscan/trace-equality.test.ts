@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEtherscanAdapter } from '../../../src/adapters/etherscan/adapter.js';
 import { createFixtureAdapter } from '../../../src/adapters/fixture/adapter.js';
@@ -208,5 +209,62 @@ describe('trace over Etherscan equals trace over the same data in one fixture', 
     // Its 51st customer is on the first page of 100: the other five pages of its list are never asked for.
     const hubPages = server.listRequests().filter((r) => r.query.get('action') === 'tokentx' && r.query.get('address') === HUB);
     expect(hubPages.map((r) => r.query.get('page'))).toEqual(['1']);
+  });
+
+  it('tells a hub from its pages as the fixture does from its whole list, over drawn wallets and page sizes', async () => {
+    // A wallet the collector pays, which pays customers (some more than once) among payments it receives, in a drawn
+    // order: over the degree limit it is a hub, read to the page where its limit+1-th customer shows; under it, followed.
+    const HUB = evmAddress(0x4b0b);
+    const worlds = fc
+      .record({ limit: fc.integer({ min: 3, max: 40 }), pageSize: fc.integer({ min: 10, max: 100 }), inflows: fc.integer({ min: 0, max: 60 }) })
+      .chain((w) =>
+        fc.record({
+          limit: fc.constant(w.limit),
+          pageSize: fc.constant(w.pageSize),
+          inflows: fc.constant(w.inflows),
+          customers: fc.integer({ min: 1, max: 3 * w.limit }),
+          repeats: fc.integer({ min: 1, max: 3 }),
+          order: fc.array(fc.nat(), { minLength: 9 * w.limit + w.inflows, maxLength: 9 * w.limit + w.inflows }),
+        }),
+      );
+    await fc.assert(
+      fc.asyncProperty(worlds, async (w) => {
+        const events = [
+          ...Array.from({ length: w.customers * w.repeats }, (_, i) => ({ pay: i % w.customers })),
+          ...Array.from({ length: w.inflows }, (_, j) => ({ from: j })),
+        ];
+        // A drawn order (a stable sort by drawn keys).
+        const keyed = events.map((e, i) => ({ e, k: w.order[i]! }));
+        keyed.sort((a, b) => a.k - b.k);
+        const moves: Move[] = [
+          { kind: 'native', id: 1, block: SEED_BLOCK, txIndex: 0, from: VICTIM, to: USDT, amount: 0n, logIndex: -1, fee: 52_000n * 20n },
+          { kind: 'token', id: 1, block: SEED_BLOCK, txIndex: 0, from: VICTIM, to: COLLECTOR, amount: 100_000n * M, logIndex: 0 },
+          { kind: 'token', id: 2, block: SEED_BLOCK + 1, txIndex: 0, from: COLLECTOR, to: HUB, amount: 60_000n * M, logIndex: 0 },
+        ];
+        keyed.forEach(({ e }, i) => {
+          const [from, to] = 'pay' in e ? [HUB, evmAddress(0x900000 + e.pay)] : [evmAddress(0x800000 + e.from), HUB];
+          moves.push({ kind: 'token', id: 10 + i, block: SEED_BLOCK + 2 + i, txIndex: 0, from, to, amount: M, logIndex: 0 });
+        });
+        server = await startEtherscanServer({ apiKey: KEY, data: rowsOf(moves) });
+        const explorer = createEtherscanAdapter({ chain: 'ethereum', apiKey: KEY, baseUrl: server.apiUrl, pageSize: w.pageSize, clock: createVirtualClock() });
+        const options = { seeds: [{ chain: 'ethereum', tx: evmHash(1) }], maxHops: 3, maxDegree: w.limit };
+        const viaExplorer = await trace({ ...options, adapters: [explorer] });
+        const viaFixture = await trace({ ...options, adapters: [createFixtureAdapter({ dataset: fixtureOf(moves) })] });
+        const pages = server.listRequests().filter((r) => r.query.get('action') === 'tokentx' && r.query.get('address') === HUB).length;
+        await server.close();
+        server = undefined;
+        expect(comparable(viaExplorer.report)).toEqual(comparable(viaFixture.report));
+        const atHub = viaExplorer.report.endpoints.filter((e) => e.address.toLowerCase() === HUB);
+        if (w.customers > w.limit) {
+          expect(atHub).toMatchObject([{ kind: 'high-degree', amount: String(60_000n * M) }]);
+          expect(atHub[0]!.reason).toMatch(/^paid more than \d+ different addresses/);
+          // Its list: the collector's payment, then the events; the page holding its limit+1-th customer is the last read.
+          const seen = new Set<number>();
+          const at = keyed.findIndex(({ e }) => 'pay' in e && seen.add(e.pay).size > w.limit);
+          expect(pages).toBe(Math.ceil((at + 2) / w.pageSize));
+        } else expect(atHub.map((e) => e.kind)).not.toContain('high-degree');
+      }),
+      { numRuns: 40 },
+    );
   });
 });
