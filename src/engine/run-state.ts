@@ -230,11 +230,17 @@ export async function guard<T>(state: RunState, work: () => Promise<T>): Promise
     signal?.throwIfAborted();
     return await work();
   } catch (error) {
-    if (signal?.aborted && !(error instanceof ChaintrailError && !(error instanceof TraceAbortedError))) {
-      throw new TraceAbortedError('Trace aborted', { details: { round: state.round, reason: String(signal.reason ?? 'aborted') }, cause: error });
-    }
-    throw error;
+    throw interruption(signal, state.round, error) ?? error;
   }
+}
+
+/**
+ * An error met once `signal` fired is the interruption (TraceAbortedError naming the round and the reason), unless it
+ * is a source's own error; undefined when the trace was not interrupted.
+ */
+export function interruption(signal: AbortSignal | undefined, round: number, error: unknown): TraceAbortedError | undefined {
+  if (!signal?.aborted || (error instanceof ChaintrailError && !(error instanceof TraceAbortedError))) return undefined;
+  return new TraceAbortedError('Trace aborted', { details: { round, reason: String(signal.reason ?? 'aborted') }, cause: error });
 }
 
 /** Adds an asset to those traced (a seed's, or one a bridge continuation brings): its movements are followed. */

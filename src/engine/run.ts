@@ -176,8 +176,8 @@ interface EarlyUtxo {
 /**
  * UTXO seeds are traced before the account chains, so that a THORChain inbound whose memo swaps to an EVM chain this
  * trace reads continues there (utxo-inbound.ts `continueUtxoInbounds` seeds the account trace). The results join the
- * outcome where UTXO chains always did (traceUtxoChains). A failure here is left to that later pass, which meets it
- * again at the same point as before (the account chains are traced first either way).
+ * outcome where UTXO chains always did (traceUtxoChains). Seeds that cannot be read are left to that later pass,
+ * which meets the error again; a failure during the rounds is the chain's result (its frontier incomplete).
  */
 async function utxoSeedsFirst(state: RunState): Promise<Map<string, EarlyUtxo>> {
   const out = new Map<string, EarlyUtxo>();
@@ -204,6 +204,7 @@ function traceUtxoChain(state: RunState, chain: string, continued: readonly Utxo
     {
       signal: run.signal,
       concurrency: run.concurrency,
+      pace: state.pace,
       // The early pass (utxoSeedsFirst) reports no progress: its rounds are counted when its result is taken.
       ...(countRounds
         ? {
@@ -220,13 +221,16 @@ function traceUtxoChain(state: RunState, chain: string, continued: readonly Utxo
 
 /** UTXO chains follow outputs, not address ledgers: their own loop (utxo.ts), merged into the same outcome. */
 async function traceUtxoChains(state: RunState, settled: Settled, early: ReadonlyMap<string, EarlyUtxo>): Promise<void> {
-  if (state.failure) return;
-  const continued = utxoContinuations(state, settled.endpoints);
+  // After a failure, only what the early pass traced joins the outcome (a partial report keeps it); nothing new starts.
+  const stopped = state.failure !== undefined;
+  const continued = stopped ? new Map<string, UtxoContinuation[]>() : utxoContinuations(state, settled.endpoints);
   for (const chain of [...new Set([...state.utxoSeeds.keys(), ...continued.keys()])].sort()) {
     const before = early.get(chain);
+    if (stopped && !before) continue;
     // The early result stands unless EVM -> UTXO continuations add seeds to this chain (then traced again with them).
     if (before && !continued.has(chain)) state.round += before.result.rounds;
     const result = before && !continued.has(chain) ? before.result : await guard(state, () => traceUtxoChain(state, chain, continued.get(chain) ?? [], true));
+    if (result.failure) state.failure ??= result.failure;
     if (before) applyInboundOutcomes(result.endpoints, before.inbounds);
     for (const x of result.seeds) state.seeds.push(x);
     for (const x of result.endpoints) settled.endpoints.push(x);

@@ -1,7 +1,8 @@
 import { isService } from '../core/service.js';
 import pLimit from 'p-limit';
 import { nativeAsset, assetKey, formatUnits, parseUnits } from '../core/asset.js';
-import { InvalidInputError } from '../core/errors.js';
+import { ChaintrailError, InvalidInputError } from '../core/errors.js';
+import type { Pacer } from '../core/pace.js';
 import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
 import type { AssetRef, Seed, TraceSettings } from '../core/schema.js';
 import { normalizeAddress } from '../core/address.js';
@@ -20,6 +21,7 @@ import { stopFor, stopPolicy, type Reached, type StopPolicy, type StopReason, ty
 import type { ResolvedSeed } from './seeds.js';
 import { nodeKey, seedTransfer, shownFields } from './state.js';
 import { inboundBridge, inboundTerminal } from './utxo-inbound.js';
+import { interruption } from './run-state.js';
 
 /** What a UTXO trace adds to the outcome: seeds, tainted flows and endpoints in the engine's common shapes. */
 export interface UtxoTraceResult {
@@ -28,6 +30,8 @@ export interface UtxoTraceResult {
   endpoints: EndpointData[];
   expanded: number;
   rounds: number;
+  /** A source failed or the trace was interrupted: what was traced until then, its frontier stopped as incomplete. */
+  failure?: ChaintrailError;
 }
 
 /** A bridge continuation on this chain (THORChain's outbound): the output it paid, the taint handed over, hop and path so far. */
@@ -60,7 +64,13 @@ interface UtxoRun {
   readonly adapter: UtxoChainAdapter;
   readonly labels: LabelStore | undefined;
   readonly settings: TraceSettings;
-  readonly run: { signal?: AbortSignal | undefined; concurrency: number; onRound?: (round: number, frontier: number) => void };
+  readonly run: {
+    signal?: AbortSignal | undefined;
+    concurrency: number;
+    onRound?: (round: number, frontier: number) => void;
+    /** Gives the event loop a turn during long synchronous work (core/pace.ts): a source that waits for nothing gives none. */
+    pace?: Pacer;
+  };
   readonly asset: AssetRef;
   readonly key: string;
   readonly policy: StopPolicy;
@@ -79,6 +89,7 @@ interface UtxoRun {
   readonly spenderUnknown: Set<string>;
   readonly limit: ReturnType<typeof pLimit>;
   rounds: number;
+  failure: ChaintrailError | undefined;
   /** Labels plus those carried by common-input ownership (never across a CoinJoin) over every fetched transaction. */
   view: LabelStore | undefined;
   /** Taint as the last replay of every fetched transaction left it. */
@@ -131,6 +142,7 @@ export async function traceUtxo(
     spenderUnknown: new Set(),
     limit: pLimit(run.concurrency),
     rounds: 0,
+    failure: undefined,
     view: labels,
     replayed: { outputs: new Map(), edges: [], fees: new Map(), mixed: new Map() },
   };
@@ -138,10 +150,13 @@ export async function traceUtxo(
   for (const seed of seeds) resolved.push(await seedOutputs(state, seed));
   for (const c of continued) if (c.taint > 0n) state.seedOutputs.set(outpoint(c.txid, c.n), { ...c, tx: await getTx(state, c.txid) });
   refreshView(state);
-  state.replayed = replay(state);
+  state.replayed = await replay(state);
   while (await expandUtxoRound(state));
-  return { seeds: resolved, ...finish(state) };
+  return { seeds: resolved, ...(await finish(state)), ...(state.failure ? { failure: state.failure } : {}) };
 }
+
+/** A turn of the event loop when the run's slice is used up (none without a pacer). */
+const pace = (state: UtxoRun): Promise<void> | undefined => state.run.pace?.();
 
 const signalOf = (state: UtxoRun) => (state.run.signal ? { signal: state.run.signal } : {});
 
@@ -229,7 +244,7 @@ function reached(state: UtxoRun, o: TaintedOutput): Reached {
  * frontier's spends and the transactions that spent them, and replay. False when nothing is left to expand.
  */
 async function expandUtxoRound(state: UtxoRun): Promise<boolean> {
-  const candidates = decideStops(state);
+  const candidates = await decideStops(state);
   const room = Math.max(0, state.settings.maxNodes - state.expandedOutputs.size);
   for (const c of candidates.slice(room)) {
     state.budgetCut.add(outpoint(c.txid, c.n));
@@ -239,17 +254,30 @@ async function expandUtxoRound(state: UtxoRun): Promise<boolean> {
   if (frontier.length === 0) return false;
   state.rounds++;
   state.run.onRound?.(state.rounds, frontier.length);
-  await fetchSpends(state, frontier);
+  try {
+    await fetchSpends(state, frontier);
+  } catch (error) {
+    // As on account chains: what was traced stands, the frontier stops as incomplete, and the trace says why.
+    state.failure = failureOf(state, error);
+    for (const o of frontier) state.stopped.set(outpoint(o.txid, o.n), stopFor({ ...reached(state, o), failure: state.failure }, state.policy)!);
+    return false;
+  }
+  await pace(state);
   refreshView(state);
-  state.replayed = replay(state);
+  await pace(state);
+  state.replayed = await replay(state);
   return true;
 }
 
 /** The tainted outputs not yet expanded that the stop policy lets go on, by hop and outpoint; the others' stops. */
-function decideStops(state: UtxoRun): TaintedOutput[] {
+async function decideStops(state: UtxoRun): Promise<TaintedOutput[]> {
   const candidates: TaintedOutput[] = [];
   state.stopped.clear();
-  for (const o of [...state.replayed.outputs.values()].sort((a, b) => a.hop - b.hop || cmp(outpoint(a.txid, a.n), outpoint(b.txid, b.n)))) {
+  const outputs = [...state.replayed.outputs.values()].sort((a, b) => a.hop - b.hop || cmp(outpoint(a.txid, a.n), outpoint(b.txid, b.n)));
+  await pace(state);
+  for (let i = 0; i < outputs.length; i++) {
+    if ((i & 1023) === 1023) await pace(state);
+    const o = outputs[i]!;
     const id = outpoint(o.txid, o.n);
     if (state.expandedOutputs.has(id)) continue;
     const stop = stopFor(reached(state, o), state.policy);
@@ -264,6 +292,7 @@ async function fetchSpends(state: UtxoRun, frontier: readonly TaintedOutput[]): 
   const { adapter, chain, outspends, limit } = state;
   const byTx = [...new Set(frontier.map((o) => o.txid))];
   const fetchOutspends = async (txid: string) => {
+    await pace(state);
     state.run.signal?.throwIfAborted();
     if (!outspends.has(txid)) outspends.set(txid, await adapter.getOutspends(chain, txid, signalOf(state)));
   };
@@ -271,15 +300,34 @@ async function fetchSpends(state: UtxoRun, frontier: readonly TaintedOutput[]): 
   const spenders = new Set<string>();
   for (const o of frontier) {
     const spend = outspends.get(o.txid)?.[o.n];
-    state.expandedOutputs.add(outpoint(o.txid, o.n));
     if (spend?.spent && spend.txid) spenders.add(spend.txid);
-    else if (spend?.spent) state.spenderUnknown.add(outpoint(o.txid, o.n));
   }
-  await Promise.all([...spenders].map((txid) => limit(() => getTx(state, txid))));
+  await Promise.all(
+    [...spenders].map((txid) =>
+      limit(async () => {
+        await pace(state);
+        return getTx(state, txid);
+      }),
+    ),
+  );
+  // Expanded once every spend is read: a failure before leaves the frontier unexpanded (incomplete), never unspent.
+  for (const o of frontier) {
+    const spend = outspends.get(o.txid)?.[o.n];
+    state.expandedOutputs.add(outpoint(o.txid, o.n));
+    if (spend?.spent && !spend.txid) state.spenderUnknown.add(outpoint(o.txid, o.n));
+  }
+}
+
+/** A round's failure as the trace reports it: an interruption (the run's signal fired) or a source's error. */
+function failureOf(state: UtxoRun, error: unknown): ChaintrailError {
+  const aborted = interruption(state.run.signal, state.rounds, error);
+  if (aborted) return aborted;
+  if (error instanceof ChaintrailError) return error;
+  throw error;
 }
 
 /** Replays every fetched transaction in dependency order from the seed outputs. */
-function replay(state: UtxoRun): Replay {
+async function replay(state: UtxoRun): Promise<Replay> {
   const result: Replay = { outputs: new Map(), edges: [], fees: new Map(), mixed: new Map() };
   for (const [id, s] of state.seedOutputs) {
     const o = s.tx.outputs.find((x) => x.n === s.n)!;
@@ -299,7 +347,12 @@ function replay(state: UtxoRun): Replay {
       result.edges.push({ transfer: edgeTransfer(state.chain, seedTransfer(state.chain, s.tx, s.n).from, out, s.tx), taint: out.taint });
   }
   const consumed = new Set<string>();
-  for (const tx of dependencyOrder(state.txs)) apportion(state, tx, result, consumed);
+  const order = dependencyOrder(state.txs);
+  await pace(state);
+  for (let i = 0; i < order.length; i++) {
+    if ((i & 255) === 255) await pace(state);
+    apportion(state, order[i]!, result, consumed);
+  }
   // Outputs spent by an apportioned transaction hold nothing any more.
   for (const id of consumed) result.outputs.delete(id);
   return result;
@@ -360,12 +413,14 @@ function notePeeled(state: UtxoRun, tx: UtxoTransaction): void {
 }
 
 /** Every tainted output still held becomes an endpoint, stopped (as the stop policy says) or unspent. */
-function finish(state: UtxoRun): Omit<UtxoTraceResult, 'seeds'> {
+async function finish(state: UtxoRun): Promise<Omit<UtxoTraceResult, 'seeds'>> {
   const { chain, asset, key, replayed } = state;
   const endpoints: EndpointData[] = [];
   const held = new Map<string, Map<string, bigint>>();
   const hops = new Map<string, number>();
+  let i = 0;
   for (const o of replayed.outputs.values()) {
+    if ((++i & 1023) === 0) await pace(state);
     const id = outpoint(o.txid, o.n);
     // Every output not expanded has its stop from the last round; an expanded one can still be stopped by what it
     // was spent into or by a label carried to its address.

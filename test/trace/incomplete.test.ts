@@ -3,6 +3,9 @@ import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { AdapterError, TraceIncompleteError } from '../../src/core/errors.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
 import { addr, adapterFor, txOf, type Step } from '../support/world.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import type { UtxoChainAdapter } from '../../src/adapters/bitcoin/utxo-adapter.js';
+import { utxoWorld } from '../support/utxo-world.js';
 
 const M = 1_000_000;
 const steps: Step[] = [
@@ -43,5 +46,41 @@ describe('a source failing mid-trace', () => {
     const { report } = await trace({ seeds: [{ chain: 'ethereum', tx: txOf('v') }], adapters: [failingFrom(99)] });
     expect(report.complete).toBe(true);
     expect(report.endpoints.map((e) => e.kind)).not.toContain('incomplete');
+  });
+});
+
+describe('a Bitcoin source failing mid-trace', () => {
+  const world = utxoWorld(7);
+  /** The fixture source over the drawn UTXO world, failing from the n-th spend lookup on. */
+  const failingSpendsFrom = (n: number): ChainAdapter => {
+    const inner = createFixtureAdapter({ dataset: world.dataset }) as ChainAdapter & UtxoChainAdapter;
+    let calls = 0;
+    return {
+      ...inner,
+      async getOutspends(...args: Parameters<UtxoChainAdapter['getOutspends']>) {
+        if (++calls >= n) throw new AdapterError('GET https://esplora.invalid/tx/x/outspends failed after 3 retries: HTTP 503', { details: { txid: args[1] } });
+        return inner.getOutspends(...args);
+      },
+    } as ChainAdapter;
+  };
+
+  it('keeps what it traced: the rounds before stand, the outputs it could not follow are incomplete, still balanced', async () => {
+    const options = { seeds: [{ chain: 'bitcoin', tx: world.seedTx }], builtinLabels: false, maxHops: 8 };
+    const full = await trace({ ...options, adapters: [failingSpendsFrom(Number.POSITIVE_INFINITY)] });
+    expect(full.report.complete).toBe(true);
+    expect(full.report.stats.rounds).toBeGreaterThan(2);
+    const error = await trace({ ...options, adapters: [failingSpendsFrom(3)] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TraceIncompleteError);
+    const incomplete = error as TraceIncompleteError<TraceResult>;
+    expect(incomplete.shortMessage).toMatch(/HTTP 503/);
+    const { report } = incomplete.partial;
+    expect(report.complete).toBe(false);
+    expect(report.notes.join(' ')).toMatch(/INCOMPLETE/);
+    const cut = report.endpoints.filter((e) => e.kind === 'incomplete');
+    expect(cut.length).toBeGreaterThan(0);
+    for (const e of cut) expect(e.reason).toMatch(/^not expanded: the source failed/);
+    // What the rounds before reached is reported as it was: the seed's value, all of it, somewhere.
+    expect(report.conservation.every((c) => c.balanced)).toBe(true);
+    expect(report.stats.rounds).toBeLessThanOrEqual(full.report.stats.rounds);
   });
 });

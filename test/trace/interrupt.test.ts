@@ -1,4 +1,7 @@
+import { id } from 'ethers';
+import { networks, payments } from 'bitcoinjs-lib';
 import { describe, expect, it } from 'vitest';
+import type { FixtureDatasetInput } from '../../src/adapters/fixture/schema.js';
 import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { TraceAbortedError } from '../../src/core/errors.js';
 import type { ChainAdapter } from '../../src/adapters/adapter.js';
@@ -81,6 +84,58 @@ describe('an interrupted trace (AbortSignal)', () => {
     expect(report.complete).toBe(false);
     expect(report.stats.rounds).toBeLessThan(full.report.stats.rounds);
     expect(report.endpoints.some((e) => e.kind === 'incomplete')).toBe(true);
+    expect(report.conservation.every((c) => c.balanced)).toBe(true);
+  }, 60_000);
+});
+
+describe('trace: a UTXO trace over a local source gives the event loop turns', () => {
+  // Outputs split in 8 by their owners, 5 levels deep: 32,768 outputs over 4,682 transactions, none of them waiting.
+  const fanOutTree = () => {
+    const btc = (name: string) => payments.p2wpkh({ hash: Buffer.from(id(`tree:${name}`).slice(2, 42), 'hex'), network: networks.bitcoin }).address!;
+    const txid = (n: number) => id(`tree-tx:${n}`).slice(2);
+    const utxoTransactions: NonNullable<FixtureDatasetInput['utxoTransactions']> = [];
+    let level = [{ txid: txid(0), vout: 0, address: btc('victim'), value: 100_000_000_000n }];
+    let n = 1;
+    for (let depth = 0; depth < 6; depth++) {
+      const next: typeof level = [];
+      for (const o of level) {
+        const tx = txid(n++);
+        const part = (o.value - 1_000n) / 8n;
+        const outputs = Array.from({ length: depth === 0 ? 1 : 8 }, (_, k) => ({
+          n: k,
+          address: btc(`${depth}-${next.length + k}`),
+          value: String(depth === 0 ? o.value - 1_000n : part),
+        }));
+        utxoTransactions.push({
+          chain: 'bitcoin',
+          txid: tx,
+          block: 800_000 + depth,
+          time: 1_760_000_000 + depth * 600,
+          inputs: [{ prevTx: o.txid, vout: o.vout, address: o.address, value: String(o.value) }],
+          outputs,
+        });
+        for (const out of outputs) next.push({ txid: tx, vout: out.n, address: out.address, value: BigInt(out.value) });
+      }
+      level = next;
+    }
+    return { dataset: { format: 'chaintrail-fixture', version: 1, utxoTransactions } as FixtureDatasetInput, seed: txid(1) };
+  };
+
+  it('reaches it when a timer fires, with the rounds done so far and conservation balanced', async () => {
+    const { dataset, seed } = fanOutTree();
+    const options = { seeds: [{ chain: 'bitcoin', tx: seed }], builtinLabels: false, maxHops: 6, maxDegree: 100 };
+    const full = await trace({ ...options, adapters: [createFixtureAdapter({ dataset })] });
+    expect(full.report.endpoints).toHaveLength(32_768);
+    // The service gives up at the first turn its timer gets: without turns, it would get none before the trace ended.
+    const controller = new AbortController();
+    const timer = setInterval(() => controller.abort(new Error('the service gave up')), 1);
+    const error = await trace({ ...options, adapters: [createFixtureAdapter({ dataset })], signal: controller.signal })
+      .catch((e: unknown) => e)
+      .finally(() => clearInterval(timer));
+    expect(error).toBeInstanceOf(TraceAbortedError);
+    const { report } = (error as TraceAbortedError<TraceResult>).partial!;
+    expect(report.complete).toBe(false);
+    expect(report.stats.rounds).toBeLessThan(full.report.stats.rounds);
     expect(report.conservation.every((c) => c.balanced)).toBe(true);
   }, 60_000);
 });
