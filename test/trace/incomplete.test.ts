@@ -58,7 +58,7 @@ describe('a Bitcoin source failing mid-trace', () => {
     return {
       ...inner,
       async getOutspends(...args: Parameters<UtxoChainAdapter['getOutspends']>) {
-        if (++calls >= n) throw new AdapterError('GET https://esplora.invalid/tx/x/outspends failed after 3 retries: HTTP 503', { details: { txid: args[1] } });
+        if (++calls >= n) throw new AdapterError('Esplora outspends request failed after 3 attempts (HTTP 503)', { details: { txid: args[1] } });
         return inner.getOutspends(...args);
       },
     } as ChainAdapter;
