@@ -261,6 +261,14 @@ export class FlowTable {
     return t;
   }
 
+  /**
+   * Row `m`'s movement object without keeping it: the held one, else one made for this read (an export that reads
+   * every tainted movement once, the graph or transfers.csv, would otherwise leave an object per row in the flow).
+   */
+  movementAt(m: number): AccountTransfer {
+    return this.t.get(m) ?? this.sourceOf(m).transfer(this.sourceRow[m]!);
+  }
+
   /** The transaction hash of row `m`, without making its movement object. */
   txOf(m: number): string {
     const t = this.t.get(m);
@@ -444,9 +452,10 @@ export class FlowTransfer implements TracedTransfer {
 
   /** For a movement a box paid out (contract -> non-contract), the box's tainted inputs (attribution mixes them). */
   get boxInputs(): readonly FlowTransfer[] | undefined {
+    // The box is asked first: attribution asks this of every tainted movement, and a movement object made for one
+    // outside any box would stay in the flow for the trace's life.
     const box = this.box;
-    const t = this.t;
-    if (!box?.result?.share || !box.contracts.has(t.from) || box.contracts.has(t.to)) return undefined;
+    if (!box?.result?.share || !box.contracts.has(this.fromNode.address) || box.contracts.has(this.toNode.address)) return undefined;
     return box.movements.filter((m) => m.taint > 0n && isBoxInput(box, m));
   }
 }

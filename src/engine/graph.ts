@@ -7,7 +7,9 @@ import { groupBy } from '../core/group.js';
 import type { BoxData } from './conversions.js';
 import type { TraceOutcome } from './run.js';
 import type { TaintedEdge } from './allocate.js';
-import { splitNodeKey } from './state.js';
+import { FlowTransfer, type FlowTable } from './flow-table.js';
+import { splitNodeKey, type TracedTransfer } from './state.js';
+import { grow } from '../core/typed-arrays.js';
 
 /** The tainted flow as a graphology MultiDirectedGraph: addresses as nodes, movements with taint as edges. */
 export type TraceGraph = MultiDirectedGraph;
@@ -42,11 +44,27 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
       held: held ? Object.fromEntries([...held].map(([asset, v]) => [asset, v.toString()])) : {},
     });
   };
+  // A flow row's ends are told added by node id (an edge's ends are mostly added already: no lookup by key for them).
+  let added = new Uint8Array(0);
+  let table: FlowTable | undefined;
+  const addEnd = (tr: TracedTransfer, id: number, key: string) => {
+    if (!(tr instanceof FlowTransfer) || tr.table !== (table ??= tr.table)) return addNode(key);
+    if (id >= added.length) added = grow(added, tr.table.nodes.length, (n) => new Uint8Array(n));
+    if (added[id] === 1) return;
+    added[id] = 1;
+    addNode(key);
+  };
   const edges = new TraceEdges(outcome);
   for (let i = 0; i < edges.length; i++) {
     const { key, source, target, attributes } = edges.at(i);
-    addNode(source);
-    addNode(target);
+    const tr = edges.movement(i);
+    if (tr) {
+      addEnd(tr, tr instanceof FlowTransfer ? tr.fromId : -1, source);
+      addEnd(tr, tr instanceof FlowTransfer ? tr.toId : -1, target);
+    } else {
+      addNode(source);
+      addNode(target);
+    }
     graph.addEdgeWithKey(key, source, target, attributes);
   }
   return graph;
@@ -106,6 +124,11 @@ export class TraceEdges {
     return e ? movementEdge(e) : this.joins[i - this.movements.length]!;
   }
 
+  /** Edge `i`'s movement (undefined for a bridge hand-over or box join). */
+  movement(i: number): TracedTransfer | undefined {
+    return this.movements[i]?.transfer;
+  }
+
   /** Edge `i`'s time (unix seconds), read without making it. */
   time(i: number): number {
     const e = this.movements[i];
@@ -126,7 +149,8 @@ export class TraceEdges {
 }
 
 function movementEdge(e: TaintedEdge): TraceEdge {
-  const t = e.transfer.t;
+  // A flow row's movement object is made for this edge and not kept (every tainted movement is read once here).
+  const t = e.transfer instanceof FlowTransfer ? e.transfer.table.movementAt(e.transfer.m) : e.transfer.t;
   return {
     key: e.transfer.id ?? transferId(t),
     source: e.transfer.from,

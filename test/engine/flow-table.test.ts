@@ -66,6 +66,25 @@ describe('FlowTable', () => {
     }
   });
 
+  it('reads a movement of a table row on demand and keeps none it was not asked to keep', () => {
+    const { table: source } = countingTable(10);
+    const flow = new FlowTable();
+    flow.sources.push(source);
+    flow.addAsset('ethereum:token:usdt');
+    const a = flow.addNode('ethereum|0xa', 'ethereum', '0xa');
+    const b = flow.addNode('ethereum|0xb', 'ethereum', '0xb');
+    for (let row = 0; row < 10; row++) flow.pushRow(0, row, a.id, b.id, 0, 1n);
+    // Asked of every tainted movement by the attribution: outside any box, the answer needs no movement object.
+    for (let m = 0; m < 10; m++) expect(flow.view(m).boxInputs).toBeUndefined();
+    // An export's read (the graph, transfers.csv): made each time, not kept.
+    expect(flow.movementAt(3).tx).toBe(hashOf(3));
+    expect(flow.movementAt(3)).not.toBe(flow.movementAt(3));
+    for (let m = 0; m < 10; m++) expect(flow.t.get(m)).toBeUndefined();
+    // The view's own `t` keeps its object.
+    expect(flow.view(4).t).toBe(flow.view(4).t);
+    expect(flow.t.get(4)).toBeDefined();
+  });
+
   it('keeps node state in columns: nodes past the first columns start unreached and empty, a later asset reads empty for every node', () => {
     const flow = new FlowTable();
     flow.addAsset('ethereum:token:usdt');
