@@ -8,6 +8,8 @@ import type { BoxData } from './conversions.js';
 import type { TraceOutcome } from './run.js';
 import type { TaintedEdge } from './allocate.js';
 import { FlowTransfer, type FlowTable } from './flow-table.js';
+import { NodeColumnMap } from './allocate.js';
+import { ExpandedKeys } from './expanded-keys.js';
 import { splitNodeKey, type TracedTransfer } from './state.js';
 import { grow } from '../core/typed-arrays.js';
 
@@ -26,16 +28,21 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
     endpointKinds.set(key, (endpointKinds.get(key) ?? new Set()).add(e.kind));
   }
   const seedNodes = new Set(outcome.seeds.flatMap((s) => s.transfers.map((t) => `${t.chain}|${t.to}`)));
-  const addNode = (node: string) => {
+  const { hops, held: holdings } = outcome.allocation;
+  const { expanded } = outcome;
+  // `id`: the node's id in the flow when the caller knows it; the allocation's columns are then read by id (no lookup
+  // of the key in the flow's index) once the id is seen to name this key.
+  const addNode = (node: string, id = -1) => {
     if (graph.hasNode(node)) return;
+    const byId = id >= 0 && hops instanceof NodeColumnMap && hops.keyAt(id) === node;
     const { chain, address, entity, category, jurisdictions } = nodeIdentity(outcome, node);
-    const held = outcome.allocation.held.get(node);
+    const held = byId && holdings instanceof NodeColumnMap ? holdings.byId(id) : holdings.get(node);
     graph.addNode(node, {
       chain,
       address,
-      hops: outcome.allocation.hops.get(node) ?? null,
+      hops: (byId ? hops.byId(id) : hops.get(node)) ?? null,
       seed: seedNodes.has(node),
-      expanded: outcome.expanded.has(node),
+      expanded: byId && expanded instanceof ExpandedKeys ? expanded.hasId(id) : expanded.has(node),
       endpoint: [...(endpointKinds.get(node) ?? [])].sort().join(',') || null,
       deposit: outcome.deposits.has(node),
       entity,
@@ -52,7 +59,7 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
     if (id >= added.length) added = grow(added, tr.table.nodes.length, (n) => new Uint8Array(n));
     if (added[id] === 1) return;
     added[id] = 1;
-    addNode(key);
+    addNode(key, id);
   };
   const edges = new TraceEdges(outcome);
   for (let i = 0; i < edges.length; i++) {

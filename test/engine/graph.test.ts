@@ -61,6 +61,7 @@ describe('buildTraceGraph', () => {
       const a = graph.getNodeAttributes(node);
       expect(a.expanded).toBe(outcome.expanded.has(node));
       expect(a.hops).toBe(outcome.allocation.hops.get(node) ?? null);
+      expect(a.held).toEqual(Object.fromEntries([...(outcome.allocation.held.get(node) ?? [])].map(([asset, v]) => [asset, v.toString()])));
     }
   });
 });
