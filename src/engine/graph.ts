@@ -54,8 +54,9 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
   // A flow row's ends are told added by node id (an edge's ends are mostly added already: no lookup by key for them).
   let added = new Uint8Array(0);
   let table: FlowTable | undefined;
-  const addEnd = (tr: TracedTransfer, id: number, key: string) => {
+  const addEnd = (key: string, tr: TracedTransfer | undefined, end: 'from' | 'to') => {
     if (!(tr instanceof FlowTransfer) || tr.table !== (table ??= tr.table)) return addNode(key);
+    const id = end === 'from' ? tr.fromId : tr.toId;
     if (id >= added.length) added = grow(added, tr.table.nodes.length, (n) => new Uint8Array(n));
     if (added[id] === 1) return;
     added[id] = 1;
@@ -65,13 +66,8 @@ export function buildTraceGraph(outcome: TraceOutcome): TraceGraph {
   for (let i = 0; i < edges.length; i++) {
     const { key, source, target, attributes } = edges.at(i);
     const tr = edges.movement(i);
-    if (tr) {
-      addEnd(tr, tr instanceof FlowTransfer ? tr.fromId : -1, source);
-      addEnd(tr, tr instanceof FlowTransfer ? tr.toId : -1, target);
-    } else {
-      addNode(source);
-      addNode(target);
-    }
+    addEnd(source, tr, 'from');
+    addEnd(target, tr, 'to');
     graph.addEdgeWithKey(key, source, target, attributes);
   }
   return graph;
