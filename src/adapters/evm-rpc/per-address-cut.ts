@@ -17,9 +17,11 @@ export function createCut(requested: ReadonlySet<string>, limits: { maxPerAddres
   const cut = new Set<string>();
   // Cut for what they paid: their partial lists are returned, so the engine sees the payees that make them hubs.
   const hubs = new Set<string>();
-  /** Counts one movement per side given; returns the addresses that just went past a limit. */
-  const tally = (sides: Iterable<CutSide>): string[] => {
-    const newly: string[] = [];
+  /**
+   * Counts one movement per side given; returns every address cut so far, by any scan of the query: a hub cut on its
+   * out side is no longer asked for on its in side either (its partial lists already show what it is).
+   */
+  const tally = (sides: Iterable<CutSide>): ReadonlySet<string> => {
     for (const [a, paid] of sides) {
       if (!requested.has(a)) continue;
       const n = (counts.get(a) ?? 0) + 1;
@@ -34,10 +36,9 @@ export function createCut(requested: ReadonlySet<string>, limits: { maxPerAddres
       if ((n > limit || hub) && !cut.has(a)) {
         cut.add(a);
         if (hub) hubs.add(a);
-        newly.push(a);
       }
     }
-    return newly;
+    return cut;
   };
   return {
     tally,

@@ -177,6 +177,32 @@ describe('createEvmRpcAdapter on a real ganache node', { timeout: 60_000 }, () =
     expect(whole.transfers.filter((t) => t.from === w.a.alice).map((t) => t.to)).toEqual([w.a.bob, w.a.carol, w.a.lookalike]);
   });
 
+  it('stops asking for a hub on its in side too once its out side showed it past maxPayees', async () => {
+    proxy.reset();
+    const adapter = createEvmRpcAdapter({ url: proxy.url, chain: CHAIN, maxBlockRange: 1 });
+    const query = { chain: CHAIN, addresses: [w.a.alice], direction: 'both' as const, assets: [usdtAsset], maxPerAddress: 100 };
+    const topic = `0x${w.a.alice.slice(2).padStart(64, '0')}`;
+    // The blocks of the in-direction token scan that asked for alice (topic 2), by block number.
+    const inBlocks = () =>
+      proxy.calls
+        .filter((c) => c.method === 'eth_getLogs')
+        .map((c) => c.params[0] as { fromBlock: string; topics: (string[] | null)[] })
+        .filter((f) => f.topics[2]?.includes(topic))
+        .map((f) => Number(f.fromBlock));
+    const hub = await adapter.getTransfers({ ...query, maxPayees: 1 });
+    expect(hub.truncated).toEqual([w.a.alice]);
+    const cutAt = Number(w.tx.aliceCarol!.blockNumber);
+    const asked = inBlocks();
+    proxy.reset();
+    await adapter.getTransfers({ ...query, maxPayees: 3 });
+    const whole = inBlocks();
+    // Read whole, the in side is asked up to the last block; cut, not past the block the out side showed the hub in
+    // (the two scans run side by side, so the in side may be a block or two ahead when the cut comes).
+    expect(Math.max(...whole)).toBeGreaterThan(cutAt + 2);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(cutAt + 2);
+    expect(asked.length).toBeLessThan(whole.length);
+  });
+
   it('resolves a token seed transaction from its receipt logs', async () => {
     const adapter = createEvmRpcAdapter({ url: w.chain.url, chain: CHAIN });
     const result = await adapter.getTransaction(CHAIN, w.tx.aliceBob!.transactionHash.toUpperCase().replace('0X', '0x'));
