@@ -12,18 +12,20 @@ export type EnoughRead = (sofar: readonly AccountTransfer[]) => boolean;
 export function enoughRead(address: string, q: Pick<TransferQuery, 'maxPerAddress' | 'maxPayees'>): EnoughRead | undefined {
   const { maxPerAddress: most, maxPayees } = q;
   if (most === undefined && maxPayees === undefined) return undefined;
-  return (sofar) => (most !== undefined && sofar.length > most) || (maxPayees !== undefined && paidMoreThan(sofar, address, maxPayees));
+  // One per address, shared by the lists it is read through (normal, internal, token …): a hub that pays some
+  // addresses in one asset and others in another is told by all it paid, not by the longest list alone.
+  const payees = new Set<string>();
+  return (sofar) => (most !== undefined && sofar.length > most) || (maxPayees !== undefined && paidMoreThan(sofar, address, maxPayees, payees));
 }
 
-/** Whether `address` paid more than `n` different addresses (itself not counted) in `list`. */
-function paidMoreThan(list: readonly AccountTransfer[], address: string, n: number): boolean {
-  const payees = new Set<string>();
+/** Whether `address` paid more than `n` different addresses (itself not counted), in `list` and those seen before. */
+function paidMoreThan(list: readonly AccountTransfer[], address: string, n: number, payees: Set<string>): boolean {
   for (const t of list) {
     if (t.from !== address || t.to === address) continue;
     payees.add(t.to);
     if (payees.size > n) return true;
   }
-  return false;
+  return payees.size > n;
 }
 
 /** One address's answer: its movements and whether the source had more than it returned. */

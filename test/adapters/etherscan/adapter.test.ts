@@ -214,6 +214,41 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
     expect(whole.truncated).toEqual([]);
     expect(whole.transfers).toHaveLength(300);
   });
+
+  it('counts what an address paid over all its lists: paying some in ether and others in tokens makes it a hub as soon as together they pass maxPayees', async () => {
+    // A pays 30 shops in ether and 30 others in tokens, twice each: 60 rows a list, 12 pages of 5.
+    const etherShops = Array.from({ length: 30 }, (_, k) => evmAddress(0x6000 + k));
+    const tokenShops = Array.from({ length: 30 }, (_, k) => evmAddress(0x7000 + k));
+    const txlist = Array.from({ length: 60 }, (_, i) => normalRow(i + 1, 100 + i, A, etherShops[Math.floor(i / 2)]!, '1000'));
+    const tokentx = Array.from({ length: 60 }, (_, i) => tokenRow(1_000 + i, 100 + i, A, tokenShops[Math.floor(i / 2)]!, '5'));
+    const pages = (server: Awaited<ReturnType<typeof serve>>) =>
+      server.listRequests().filter((r) => ['txlist', 'tokentx'].includes(r.query.get('action') ?? '')).length;
+    const server = await serve({ data: { txlist, tokentx } });
+    const got = await adapter(server, { pageSize: 5 }).a.getTransfers({
+      chain: 'ethereum',
+      addresses: [A],
+      direction: 'both',
+      maxPerAddress: 1_000,
+      maxPayees: 20,
+    });
+    expect(got.truncated).toEqual([A]);
+    expect(new Set(got.transfers.filter((t) => t.from === A).map((t) => t.to)).size).toBeGreaterThan(20);
+    // Either list alone passes 20 payees on its 9th page (18 pages in all); together they pass it by the 5th of each.
+    const asked = pages(server);
+    expect(asked).toBeLessThanOrEqual(13);
+    // With room for all 60 payees both lists are read whole: 12 full pages each and the empty 13th that ends it.
+    const server2 = await serve({ data: { txlist, tokentx } });
+    const whole = await adapter(server2, { pageSize: 5 }).a.getTransfers({
+      chain: 'ethereum',
+      addresses: [A],
+      direction: 'both',
+      maxPerAddress: 1_000,
+      maxPayees: 60,
+    });
+    expect(whole.truncated).toEqual([]);
+    expect(whole.transfers).toHaveLength(120);
+    expect(pages(server2)).toBe(26);
+  });
 });
 
 describe('Etherscan adapter errors and limits', () => {
