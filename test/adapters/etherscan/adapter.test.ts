@@ -185,6 +185,10 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
     expect(server.listRequests().filter((r) => r.query.get('action') === 'tokentx').length).toBe(2);
   });
 
+  /** A's movements read in pages of `pageSize` from `server`, cut once A paid more than `maxPayees` addresses. */
+  const readPaying = (server: Awaited<ReturnType<typeof serve>>, pageSize: number, maxPayees: number) =>
+    adapter(server, { pageSize }).a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', maxPerAddress: 1_000, maxPayees });
+
   it('stops reading an address once it has paid more than maxPayees different addresses, and says so', async () => {
     // A pays 60 shops, 3 movements each (every third one a shop paying back): 180 rows, shop k first paid in row 3k.
     const shops = Array.from({ length: 60 }, (_, k) => evmAddress(0x5000 + k));
@@ -193,8 +197,7 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
       return i % 3 === 2 ? tokenRow(i + 1, 100 + i, shop, A, '7') : tokenRow(i + 1, 100 + i, A, shop, '5');
     });
     const server = await serve({ data: { tokentx: payouts } });
-    const { a } = adapter(server, { pageSize: 20 });
-    const got = await a.getTransfers({ chain: 'ethereum', addresses: [A], direction: 'both', maxPerAddress: 1_000, maxPayees: 25 });
+    const got = await readPaying(server, 20, 25);
     expect(got.truncated).toEqual([A]);
     const paid = new Set(got.transfers.filter((t) => t.from === A).map((t) => t.to));
     expect(paid.size).toBeGreaterThan(25);
@@ -204,13 +207,7 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
     // Paying the same shops again and again is no reason to stop: 25 shops, 300 movements, read whole.
     const loyal = Array.from({ length: 300 }, (_, i) => tokenRow(1_000 + i, 500 + i, A, shops[i % 25]!, '1'));
     const server2 = await serve({ data: { tokentx: loyal } });
-    const whole = await adapter(server2, { pageSize: 20 }).a.getTransfers({
-      chain: 'ethereum',
-      addresses: [A],
-      direction: 'both',
-      maxPerAddress: 1_000,
-      maxPayees: 25,
-    });
+    const whole = await readPaying(server2, 20, 25);
     expect(whole.truncated).toEqual([]);
     expect(whole.transfers).toHaveLength(300);
   });
@@ -224,13 +221,7 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
     const pages = (server: Awaited<ReturnType<typeof serve>>) =>
       server.listRequests().filter((r) => ['txlist', 'tokentx'].includes(r.query.get('action') ?? '')).length;
     const server = await serve({ data: { txlist, tokentx } });
-    const got = await adapter(server, { pageSize: 5 }).a.getTransfers({
-      chain: 'ethereum',
-      addresses: [A],
-      direction: 'both',
-      maxPerAddress: 1_000,
-      maxPayees: 20,
-    });
+    const got = await readPaying(server, 5, 20);
     expect(got.truncated).toEqual([A]);
     expect(new Set(got.transfers.filter((t) => t.from === A).map((t) => t.to)).size).toBeGreaterThan(20);
     // Either list alone passes 20 payees on its 9th page (18 pages in all); together they pass it by the 5th of each.
@@ -238,13 +229,7 @@ describe('Etherscan adapter paging past the 10,000-result window', () => {
     expect(asked).toBeLessThanOrEqual(13);
     // With room for all 60 payees both lists are read whole: 12 full pages each and the empty 13th that ends it.
     const server2 = await serve({ data: { txlist, tokentx } });
-    const whole = await adapter(server2, { pageSize: 5 }).a.getTransfers({
-      chain: 'ethereum',
-      addresses: [A],
-      direction: 'both',
-      maxPerAddress: 1_000,
-      maxPayees: 60,
-    });
+    const whole = await readPaying(server2, 5, 60);
     expect(whole.truncated).toEqual([]);
     expect(whole.transfers).toHaveLength(120);
     expect(pages(server2)).toBe(26);
