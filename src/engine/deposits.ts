@@ -65,7 +65,7 @@ export async function inferDeposits(
 ): Promise<Map<string, DepositInference>> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
-  const decideAt = depositDecider(flow, labels, rule, sources);
+  const decideAt = depositDecider(flow, labels, rule, sources, true);
   // The flow's expanded nodes, read as they are (no lookup by key); in any order: the result is looked up, never listed.
   let n = 0;
   for (const node of flow.expanded.nodes) {
@@ -112,6 +112,7 @@ function depositDecider(
   labels: LabelStore,
   rule: DepositRule,
   sources: DepositSources,
+  screen = false,
 ): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
   // A counterparty's class rests on chain and address alone: a flow node's is kept by its id (`ofNode` below); the
   // rare movements given as objects (a forwarder's, native inflows read apart) are classified as they come.
@@ -144,9 +145,13 @@ function depositDecider(
     const c = ofNode(id, nodes);
     return c !== null && 'service' in c ? c.service : undefined;
   };
+  // `screen`: the addresses that paid a service's wallet, found in one pass over the rows (the rule passes no other),
+  // so that the many that did not are passed over without sorting or reading their movements.
+  let payers: Uint8Array | undefined;
   return (key, forwarder, known) => {
     const node = known ?? flow.lookup(key);
     if (!node) return undefined;
+    if (screen && !forwarder && (payers ??= servicePayers(flow.columns, serviceOf))[node.id] !== 1) return undefined;
     let transfers: readonly Move[];
     let columns: FlowColumns | undefined;
     if (forwarder) {
@@ -291,6 +296,21 @@ function mayBeDeposit(
   if (paysService) return true;
   for (const m of rows) if (c.from[m] === id && c.to[m] !== id && !c.amount.zero(m) && serviceOf(c.to[m]!, c.nodes)) return true;
   return false;
+}
+
+/**
+ * Node ids (1) that paid a service's wallet a non-zero amount in some row: `mayBeDeposit` passes no address without
+ * such a payment. Each recipient is classified once (`serviceOf` keeps the class by node id).
+ */
+function servicePayers(c: FlowColumns, serviceOf: (id: number, nodes: FlowColumns['nodes']) => Label | undefined): Uint8Array {
+  const out = new Uint8Array(c.nodes.length);
+  for (let m = 0; m < c.size; m++) {
+    const from = c.from[m]!;
+    const to = c.to[m]!;
+    if (from === to || out[from] === 1 || c.amount.zero(m)) continue;
+    if (serviceOf(to, c.nodes)) out[from] = 1;
+  }
+  return out;
 }
 
 function receivedOf(id: number, rows: readonly number[], c: FlowColumns, asset: number): bigint {

@@ -21,7 +21,7 @@ export interface NodeInflows {
 }
 
 /** The movement columns as builders outside the flow read them (src/engine/flow-table.ts `FlowTable`). */
-export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount' | 'from' | 'to' | 'asset' | 'time' | 'isNative' | 'txOf'>>;
+export type FlowColumns = Readonly<Pick<FlowTable, 'nodes' | 'assets' | 'amount' | 'from' | 'to' | 'asset' | 'time' | 'isNative' | 'txOf' | 'size'>>;
 
 /**
  * What the flow knows of one source table (adapter.ts TransferTable): its index among the flow's tables, the node id
@@ -788,6 +788,11 @@ export class TaintFlow {
    * and the columns that describe them, without a view per row (a view keeps its row's source movement past
    * `release()`).
    */
+  /** The columns of every row, for a builder that reads them all once (settle: which addresses paid a service). */
+  get columns(): FlowColumns {
+    return this.table;
+  }
+
   rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
     this.sortEvents(node);
     return { rows: this.events.rows(node.id), columns: this.table };
