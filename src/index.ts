@@ -216,8 +216,8 @@ export {
   type CsvWriteProgress,
 } from './report/csv.js';
 export type { CsvFile } from './report/csv-files.js';
-export { graphToGexf } from './report/gexf.js';
-export { graphToGraphml } from './report/graphml.js';
+export { gexfPieces, graphToGexf } from './report/gexf.js';
+export { graphToGraphml, graphmlPieces } from './report/graphml.js';
 export {
   buildRequestPackets,
   eachRequestPacket,

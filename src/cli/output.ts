@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
 import type { TraceResult } from '../trace/trace.js';
-import { graphToGexf } from '../report/gexf.js';
-import { graphToGraphml } from '../report/graphml.js';
+import { gexfPieces } from '../report/gexf.js';
+import { graphmlPieces } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
 import { reportJsonChunks, writeReportJsonSync, type ReportWriteProgress } from '../report/json-stream.js';
 import { reportCsvFiles } from '../report/csv-files.js';
@@ -193,9 +193,14 @@ function writeFormat(
   }
   const { report, graph } = result;
   if (!graph) throw graphNeeded(format);
-  const explorers = format === 'html' ? parseExplorerArgs(opts.explorer ?? []) : {};
+  // The graph files are written as they are made (a big trace's is longer than one string can be); the page is made whole.
+  if (format === 'gexf' || format === 'graphml') {
+    const pieces = format === 'gexf' ? gexfPieces(graph, report) : graphmlPieces(graph, report);
+    writePieces(pieces, `the ${format === 'gexf' ? 'GEXF' : 'GraphML'} output`, opts.out, io.stdout);
+    return;
+  }
   const text = madeWhole(format, report.endpoints.length, `the ${format} output`, () =>
-    format === 'html' ? reportToHtml(report, graph, { explorers }) : format === 'gexf' ? graphToGexf(graph, report) : graphToGraphml(graph, report),
+    reportToHtml(report, graph, { explorers: parseExplorerArgs(opts.explorer ?? []) }),
   );
   if (opts.out) writeFileSync(opts.out, text);
   else io.stdout.write(text);

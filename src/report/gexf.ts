@@ -1,20 +1,129 @@
-import { graphology, lazyPackage } from '../core/lazy.js';
+import { lazyPackage } from '../core/lazy.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
-import { exportGraph } from './export-attributes.js';
+import { exportGraph, type ExportEdge, type ExportNode, type Primitive } from './export-attributes.js';
 
-/** graphology's GEXF writer, loaded with the first GEXF export. */
+/** graphology's GEXF writer, loaded with the first export of a case link graph (cases/convergence.ts). */
 export const gexfWriter = lazyPackage<typeof import('graphology-gexf')>('graphology-gexf');
 
+/** Elements per piece `gexfPieces` yields: pieces of some 100–300 kB, where a big trace's GEXF is longer than one string. */
+const ELEMENTS_PER_PIECE = 256;
+
 /**
- * GEXF 1.3 for Gephi (through graphology-gexf): typed node attributes to partition or colour by (`category`,
- * `endpoint`, `chain`, `jurisdictions`, `seed`, `victim`), viz colour/size/position from the report's layout, and
- * edges weighted by the tainted amount (display units) with tx, asset, amounts and time.
+ * GEXF 1.3 for Gephi: typed node attributes to partition or colour by (`category`, `endpoint`, `chain`,
+ * `jurisdictions`, `seed`, `victim`), viz colour/size/position from the report's layout, and edges weighted by the
+ * tainted amount (display units) with tx, asset, amounts and time.
  */
 export function graphToGexf(graph: TraceGraph, report: TraceReport): string {
+  return [...gexfPieces(graph, report)].join('');
+}
+
+/**
+ * The GEXF text of `graphToGexf` in pieces, each made as it is read: a big trace's graph is written to a file piece
+ * by piece. The document is the one graphology-gexf writes (version 1.3, pretty) for the same graph, byte for byte:
+ * each attribute's type is the widest its values take (string, double, long, integer, boolean, in that order), the
+ * attributes are declared in the order their first non-empty value comes, and empty values ('' or NaN) are left out.
+ */
+export function* gexfPieces(graph: TraceGraph, report: TraceReport): Generator<string> {
   const { nodes, edges } = exportGraph(graph, report);
-  const out = new (graphology().MultiDirectedGraph)();
-  for (const n of nodes) out.addNode(n.key, { label: n.label, color: n.color, size: n.size, x: n.x, y: n.y, ...n.attributes });
-  for (const e of edges) out.addEdgeWithKey(e.key, e.source, e.target, { label: e.label, weight: e.weight, ...e.attributes });
-  return gexfWriter().write(out, { version: '1.3', pretty: true });
+  const nodeModel = modelOf(nodes, false);
+  const edgeModel = modelOf(edges, true);
+  let out =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<gexf version="1.3" xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd">\n' +
+    '  <meta/>\n' +
+    '  <graph defaultedgetype="directed">' +
+    declarations(nodeModel, 'node') +
+    declarations(edgeModel, 'edge');
+  const list = (kind: 'node' | 'edge', count: number) => (count === 0 ? `\n    <${kind}s/>` : `\n    <${kind}s>`);
+  out += list('node', nodes.length);
+  // Elements in `out` since the last piece.
+  let held = 0;
+  for (const n of nodes) {
+    out += `\n      <node id="${text(n.key)}"${n.label ? ` label="${text(n.label)}"` : ''}>`;
+    out += attvalues(nodeModel, n.attributes);
+    out += `\n        <viz:color hex="${text(n.color)}"/>`;
+    out += `\n        <viz:size value="${n.size}"/>`;
+    out += `\n        <viz:position x="${n.x}" y="${n.y}"/>`;
+    out += '\n      </node>';
+    if (++held === ELEMENTS_PER_PIECE) {
+      yield out;
+      out = '';
+      held = 0;
+    }
+  }
+  if (nodes.length > 0) out += '\n    </nodes>';
+  out += list('edge', edges.length);
+  for (const e of edges) {
+    // graphology-gexf writes an edge attribute named `kind` on the element itself (transfer or conversion).
+    const { kind, ...attributes } = e.attributes;
+    out += `\n      <edge id="${text(e.key)}" source="${text(e.source)}" target="${text(e.target)}" weight="${e.weight}"`;
+    if (kind) out += ` kind="${text(String(kind))}"`;
+    if (e.label) out += ` label="${text(e.label)}"`;
+    const values = attvalues(edgeModel, attributes);
+    out += values === '' ? '/>' : `>${values}\n      </edge>`;
+    if (++held === ELEMENTS_PER_PIECE) {
+      yield out;
+      out = '';
+      held = 0;
+    }
+  }
+  if (edges.length > 0) out += '\n    </edges>';
+  yield `${out}\n  </graph>\n</gexf>`;
+}
+
+type GexfType = 'string' | 'double' | 'long' | 'integer' | 'boolean';
+
+/** The widest type wins: a string among numbers makes the attribute a string, a fraction among integers a double. */
+const WIDTH: Record<GexfType, number> = { string: 0, double: 1, long: 2, integer: 3, boolean: 4 };
+
+/** A value's GEXF type; undefined for an empty one ('' or NaN), which is not written. */
+function typeOf(value: Primitive): GexfType | undefined {
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'string') return value === '' ? undefined : 'string';
+  if (Number.isNaN(value)) return undefined;
+  if (value !== (value | 0)) return 'double';
+  return value <= 0x7fffffff && value >= -0x7fffffff ? 'integer' : 'long';
+}
+
+/** Each attribute's type, in the order of the first element that gives it a value (`kind` is an edge's own attribute). */
+function modelOf(elements: readonly (ExportNode | ExportEdge)[], edges: boolean): Map<string, GexfType> {
+  const model = new Map<string, GexfType>();
+  for (const { attributes } of elements) {
+    for (const name in attributes) {
+      if (edges && name === 'kind') continue;
+      const type = typeOf(attributes[name]!);
+      if (type === undefined) continue;
+      const known = model.get(name);
+      if (known === undefined || WIDTH[type] < WIDTH[known]) model.set(name, type);
+    }
+  }
+  return model;
+}
+
+function declarations(model: ReadonlyMap<string, GexfType>, kind: 'node' | 'edge'): string {
+  if (model.size === 0) return '';
+  let out = `\n    <attributes class="${kind}">`;
+  for (const [name, type] of model) out += `\n      <attribute id="${text(name)}" title="${text(name)}" type="${type}"/>`;
+  return `${out}\n    </attributes>`;
+}
+
+/** An element's values in the model's order, empty ones left out. */
+function attvalues(model: ReadonlyMap<string, GexfType>, attributes: Record<string, Primitive>): string {
+  if (model.size === 0) return '';
+  let out = '';
+  for (const name of model.keys()) {
+    if (!(name in attributes)) continue;
+    const value = attributes[name]!;
+    if (typeOf(value) === undefined) continue;
+    out += `\n          <attvalue for="${text(name)}" value="${text(String(value))}"/>`;
+  }
+  return out === '' ? '\n        <attvalues/>' : `\n        <attvalues>${out}\n        </attvalues>`;
+}
+
+/** An XML attribute value as graphology-gexf's writer escapes it (characters XML cannot carry are gone: xmlSafe). */
+function text(value: string): string {
+  return /[&<"\t\n\r]/.test(value)
+    ? value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#x9;').replace(/\n/g, '&#xA;').replace(/\r/g, '&#xD;')
+    : value;
 }

@@ -1,8 +1,26 @@
+import fc from 'fast-check';
 import { MultiDirectedGraph } from 'graphology';
-import { parse } from 'graphology-gexf';
+import { parse, write } from 'graphology-gexf';
 import { describe, expect, it } from 'vitest';
-import { graphToGexf } from '../../src/report/gexf.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import type { TraceReport } from '../../src/core/schema.js';
+import type { TraceGraph } from '../../src/engine/graph.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { exportGraph } from '../../src/report/export-attributes.js';
+import { gexfPieces, graphToGexf } from '../../src/report/gexf.js';
+import { trace } from '../../src/trace/trace.js';
+import { generateWorld } from '../bench/engine.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+import { swapDataset, swapWorldParams, traceSwapWorld } from '../support/swap-dataset.js';
+
+/** What graphology-gexf writes for the export's nodes and edges put in a graphology graph (the reference writer). */
+function referenceGexf(graph: TraceGraph, report: TraceReport): string {
+  const { nodes, edges } = exportGraph(graph, report);
+  const out = new MultiDirectedGraph();
+  for (const n of nodes) out.addNode(n.key, { label: n.label, color: n.color, size: n.size, x: n.x, y: n.y, ...n.attributes });
+  for (const e of edges) out.addEdgeWithKey(e.key, e.source, e.target, { label: e.label, weight: e.weight, ...e.attributes });
+  return write(out, { version: '1.3', pretty: true });
+}
 
 describe('graphToGexf', () => {
   it('parses back with the same nodes and edges and the attributes Gephi partitions by', async () => {
@@ -31,4 +49,37 @@ describe('graphToGexf', () => {
     const back = parse(MultiDirectedGraph, xml);
     expect(back.filterNodes((_n, a) => a.entity === HOSTILE_ENTITY).length).toBeGreaterThan(0);
   });
+
+  it('is byte for byte what graphology-gexf writes for the same graph: demo, hostile labels, swaps, layering worlds', async () => {
+    for (const hostile of [false, true]) {
+      const { report, graph } = await traceDemo({ hostile });
+      expect(graphToGexf(graph, report)).toBe(referenceGexf(graph, report));
+    }
+    // Swaps give edges their `kind` (transfer or conversion), which GEXF writes on the edge element.
+    await fc.assert(
+      fc.asyncProperty(swapWorldParams, async ([seed, taint, chain]) => {
+        const { report, graph } = await traceSwapWorld(swapDataset(seed, chain), taint);
+        expect(graphToGexf(graph, report)).toBe(referenceGexf(graph, report));
+      }),
+      { numRuns: 6 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 300, max: 3_000 }), fc.integer({ min: 1, max: 1_000 }), async (transfers, seed) => {
+        const world = generateWorld(transfers, seed);
+        const { report, graph } = await trace({
+          seeds: world.seeds,
+          adapters: [createFixtureAdapter({ dataset: world.dataset })],
+          labels: createLabelStore(world.labels),
+          maxHops: world.levels.length + 2,
+          maxNodes: 100_000,
+        });
+        const pieces = [...gexfPieces(graph, report)];
+        expect(pieces.join('')).toBe(referenceGexf(graph, report));
+        // Written in pieces of a few hundred elements (nodes and edges) each, some 20 lines an element.
+        expect(pieces.length).toBeGreaterThan((graph.order + graph.size) / 300);
+        for (const piece of pieces) expect(piece.split('\n').length).toBeLessThan(256 * 22);
+      }),
+      { numRuns: 4 },
+    );
+  }, 120_000);
 });

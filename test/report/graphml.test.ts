@@ -1,7 +1,11 @@
 import { MultiDirectedGraph } from 'graphology';
 import { parse } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
-import { graphToGraphml } from '../../src/report/graphml.js';
+import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
+import { createLabelStore } from '../../src/labels/store.js';
+import { graphToGraphml, graphmlPieces } from '../../src/report/graphml.js';
+import { trace } from '../../src/trace/trace.js';
+import { generateWorld } from '../bench/engine.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 
 describe('graphToGraphml', () => {
@@ -29,5 +33,28 @@ describe('graphToGraphml', () => {
     expect(text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     const back = parse(MultiDirectedGraph, text);
     expect(back.getNodeAttribute(node, 'entity')).toBe(HOSTILE_ENTITY);
+  });
+
+  it('comes in pieces of bounded size that together are the whole document', async () => {
+    const world = generateWorld(3_000, 5);
+    const { report, graph } = await trace({
+      seeds: world.seeds,
+      adapters: [createFixtureAdapter({ dataset: world.dataset })],
+      labels: createLabelStore(world.labels),
+      maxHops: world.levels.length + 2,
+      maxNodes: 100_000,
+    });
+    const pieces = [...graphmlPieces(graph, report)];
+    // Thousands of edges at some 17 lines each: many pieces, none near the size of the whole.
+    expect(graph.size).toBeGreaterThan(1_000);
+    expect(pieces.length).toBeGreaterThan(10);
+    const whole = pieces.join('');
+    for (const piece of pieces) expect(piece.length).toBeLessThan(whole.length / 5);
+    expect(pieces[0]).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<graphml /);
+    expect(pieces.at(-1)).toMatch(/<\/graph>\n<\/graphml>\n$/);
+    const back = parse(MultiDirectedGraph, whole);
+    expect(back.order).toBe(graph.order);
+    expect(back.size).toBe(graph.size);
+    expect(new Set(back.edges())).toEqual(new Set(graph.edges()));
   });
 });
