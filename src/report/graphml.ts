@@ -16,8 +16,8 @@ interface Key {
   type: string;
 }
 
-/** Lines per piece `graphmlPieces` yields: pieces of about 100 kB, where one string of a big trace's GraphML would not fit. */
-const LINES_PER_PIECE = 2048;
+/** Elements per piece `graphmlPieces` yields: pieces of some 100–300 kB, where a big trace's GraphML is longer than one string. */
+const ELEMENTS_PER_PIECE = 256;
 
 /**
  * GraphML (graphology-graphml only parses, so this small writer does the writing; every value XML-escaped).
@@ -31,53 +31,80 @@ export function graphToGraphml(graph: TraceGraph, report: TraceReport): string {
 /**
  * The GraphML text of `graphToGraphml` in pieces, each made as it is read: a big trace's graph is written to a file
  * piece by piece (its text can be longer than one JavaScript string). The keys' types are settled in a first pass
- * over every value; each element's data is made again when its lines are written, not kept.
+ * over every value, then each element is written from its fields.
  */
 export function* graphmlPieces(graph: TraceGraph, report: TraceReport): Generator<string> {
   const { nodes, edges } = exportGraph(graph, report);
   const keys = new Map<string, Key>();
-  const declare = (kind: 'node' | 'edge', name: string, value: Primitive) => {
+  const declare = (kind: 'node' | 'edge') => (name: string, value: Primitive) => {
     const id = `${kind === 'node' ? 'n' : 'e'}_${name}`;
     const type = typeOf(value);
     const prev = keys.get(id);
     if (!prev) keys.set(id, { id, for: kind, name, type });
     else if (prev.type !== type) prev.type = prev.type === 'string' || type === 'string' ? 'string' : 'double';
   };
-  for (const n of nodes) for (const [k, v] of Object.entries(nodeData(n))) declare('node', k, v);
-  for (const e of edges) for (const [k, v] of Object.entries(edgeData(e))) declare('edge', k, v);
-  const value = (v: Primitive) => xml(String(v));
-  let lines: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
-  ];
-  const piece = () => {
-    const text = `${lines.join('\n')}\n`;
-    lines = [];
-    return text;
+  const declareNode = declare('node');
+  const declareEdge = declare('edge');
+  for (const n of nodes) nodeFields(n, declareNode);
+  for (const e of edges) edgeFields(e, declareEdge);
+  let out =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n';
+  for (const k of keys.values()) out += `  <key id="${xml(k.id)}" for="${k.for}" attr.name="${xml(k.name)}" attr.type="${k.type}"/>\n`;
+  out += '  <graph id="chaintrail" edgedefault="directed">\n';
+  // A data line's opening by field name, escaped once.
+  const openings = new Map<string, string>();
+  const data = (prefix: string) => (name: string, value: Primitive) => {
+    let open = openings.get(prefix + name);
+    if (open === undefined) openings.set(prefix + name, (open = `      <data key="${xml(prefix + name)}">`));
+    out += `${open}${xml(String(value))}</data>\n`;
   };
-  for (const k of keys.values()) lines.push(`  <key id="${xml(k.id)}" for="${k.for}" attr.name="${xml(k.name)}" attr.type="${k.type}"/>`);
-  lines.push('  <graph id="chaintrail" edgedefault="directed">');
+  const nodeData = data('n_');
+  const edgeData = data('e_');
+  // Elements in `out` since the last piece.
+  let held = 0;
   for (const n of nodes) {
-    lines.push(`    <node id="${xml(n.key)}">`);
-    for (const [k, v] of Object.entries(nodeData(n))) lines.push(`      <data key="n_${xml(k)}">${value(v)}</data>`);
-    lines.push('    </node>');
-    if (lines.length >= LINES_PER_PIECE) yield piece();
+    out += `    <node id="${xml(n.key)}">\n`;
+    nodeFields(n, nodeData);
+    out += '    </node>\n';
+    if (++held === ELEMENTS_PER_PIECE) {
+      yield out;
+      out = '';
+      held = 0;
+    }
   }
   for (const e of edges) {
-    lines.push(`    <edge id="${xml(e.key)}" source="${xml(e.source)}" target="${xml(e.target)}">`);
-    for (const [k, v] of Object.entries(edgeData(e))) lines.push(`      <data key="e_${xml(k)}">${value(v)}</data>`);
-    lines.push('    </edge>');
-    if (lines.length >= LINES_PER_PIECE) yield piece();
+    out += `    <edge id="${xml(e.key)}" source="${xml(e.source)}" target="${xml(e.target)}">\n`;
+    edgeFields(e, edgeData);
+    out += '    </edge>\n';
+    if (++held === ELEMENTS_PER_PIECE) {
+      yield out;
+      out = '';
+      held = 0;
+    }
   }
-  lines.push('  </graph>', '</graphml>');
-  yield piece();
+  yield `${out}  </graph>\n</graphml>\n`;
 }
 
-/** A node's GraphML data: label, colour as r/g/b, size and position, then its typed attributes. */
-const nodeData = (n: ExportNode): Record<string, Primitive> => ({ label: n.label, ...rgb(n.color), size: n.size, x: n.x, y: n.y, ...n.attributes });
+/** A node's GraphML data in order: label, colour as r/g/b, size and position, then its typed attributes. */
+function nodeFields(n: ExportNode, field: (name: string, value: Primitive) => void): void {
+  const { r, g, b } = rgb(n.color);
+  field('label', n.label);
+  field('r', r);
+  field('g', g);
+  field('b', b);
+  field('size', n.size);
+  field('x', n.x);
+  field('y', n.y);
+  for (const name in n.attributes) field(name, n.attributes[name]!);
+}
 
-/** An edge's GraphML data: label, weight, then its typed attributes. */
-const edgeData = (e: ExportEdge): Record<string, Primitive> => ({ label: e.label, weight: e.weight, ...e.attributes });
+/** An edge's GraphML data in order: label, weight, then its typed attributes. */
+function edgeFields(e: ExportEdge, field: (name: string, value: Primitive) => void): void {
+  field('label', e.label);
+  field('weight', e.weight);
+  for (const name in e.attributes) field(name, e.attributes[name]!);
+}
 
 function rgb(hex: string): { r: number; g: number; b: number } {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
