@@ -1,13 +1,11 @@
 import { lazyPackage } from '../core/lazy.js';
+import { linesInPieces } from '../core/pieces.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
 import { exportGraph, type ExportEdge, type ExportNode, type Primitive } from './export-attributes.js';
 
 /** graphology's GEXF writer, loaded with the first export of a case link graph (cases/convergence.ts). */
 export const gexfWriter = lazyPackage<typeof import('graphology-gexf')>('graphology-gexf');
-
-/** Elements per piece `gexfPieces` yields: pieces of some 100–300 kB, where a big trace's GEXF is longer than one string. */
-const ELEMENTS_PER_PIECE = 256;
 
 /**
  * GEXF 1.3 for Gephi: typed node attributes to partition or colour by (`category`, `endpoint`, `chain`,
@@ -19,57 +17,46 @@ export function graphToGexf(graph: TraceGraph, report: TraceReport): string {
 }
 
 /**
- * The GEXF text of `graphToGexf` in pieces, each made as it is read: a big trace's graph is written to a file piece
- * by piece. The document is the one graphology-gexf writes (version 1.3, pretty) for the same graph, byte for byte:
- * each attribute's type is the widest its values take (string, double, long, integer, boolean, in that order), the
- * attributes are declared in the order their first non-empty value comes, and empty values ('' or NaN) are left out.
+ * The GEXF text of `graphToGexf` in pieces of about 64 K characters, each made as it is read: a big trace's graph is
+ * written to a file piece by piece. The document is the one graphology-gexf writes (version 1.3, pretty) for the same
+ * graph, byte for byte: each attribute's type is the widest its values take (string, double, long, integer, boolean,
+ * in that order), the attributes are declared in the order their first non-empty value comes, and empty values ('' or
+ * NaN) are left out.
  */
-export function* gexfPieces(graph: TraceGraph, report: TraceReport): Generator<string> {
+export const gexfPieces = (graph: TraceGraph, report: TraceReport) => linesInPieces(gexfTexts(graph, report), '');
+
+/** The document's text: its head, then each element with the line break before it (the document ends without one). */
+function* gexfTexts(graph: TraceGraph, report: TraceReport): Generator<string> {
   const { nodes, edges } = exportGraph(graph, report);
   const nodeModel = modelOf(nodes, false);
   const edgeModel = modelOf(edges, true);
-  let out =
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n' +
     '<gexf version="1.3" xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd">\n' +
     '  <meta/>\n' +
     '  <graph defaultedgetype="directed">' +
     declarations(nodeModel, 'node') +
     declarations(edgeModel, 'edge');
-  const list = (kind: 'node' | 'edge', count: number) => (count === 0 ? `\n    <${kind}s/>` : `\n    <${kind}s>`);
-  out += list('node', nodes.length);
-  // Elements in `out` since the last piece.
-  let held = 0;
+  yield nodes.length === 0 ? '\n    <nodes/>' : '\n    <nodes>';
   for (const n of nodes) {
-    out += `\n      <node id="${text(n.key)}"${n.label ? ` label="${text(n.label)}"` : ''}>`;
-    out += attvalues(nodeModel, n.attributes);
-    out += `\n        <viz:color hex="${text(n.color)}"/>`;
-    out += `\n        <viz:size value="${n.size}"/>`;
-    out += `\n        <viz:position x="${n.x}" y="${n.y}"/>`;
-    out += '\n      </node>';
-    if (++held === ELEMENTS_PER_PIECE) {
-      yield out;
-      out = '';
-      held = 0;
-    }
+    yield `\n      <node id="${text(n.key)}"${n.label ? ` label="${text(n.label)}"` : ''}>${attvalues(nodeModel, n.attributes)}` +
+      `\n        <viz:color hex="${text(n.color)}"/>` +
+      `\n        <viz:size value="${n.size}"/>` +
+      `\n        <viz:position x="${n.x}" y="${n.y}"/>` +
+      '\n      </node>';
   }
-  if (nodes.length > 0) out += '\n    </nodes>';
-  out += list('edge', edges.length);
+  if (nodes.length > 0) yield '\n    </nodes>';
+  yield edges.length === 0 ? '\n    <edges/>' : '\n    <edges>';
   for (const e of edges) {
     // graphology-gexf writes an edge attribute named `kind` on the element itself (transfer or conversion).
     const { kind, ...attributes } = e.attributes;
-    out += `\n      <edge id="${text(e.key)}" source="${text(e.source)}" target="${text(e.target)}" weight="${e.weight}"`;
-    if (kind) out += ` kind="${text(String(kind))}"`;
-    if (e.label) out += ` label="${text(e.label)}"`;
     const values = attvalues(edgeModel, attributes);
-    out += values === '' ? '/>' : `>${values}\n      </edge>`;
-    if (++held === ELEMENTS_PER_PIECE) {
-      yield out;
-      out = '';
-      held = 0;
-    }
+    yield `\n      <edge id="${text(e.key)}" source="${text(e.source)}" target="${text(e.target)}" weight="${e.weight}"` +
+      (kind ? ` kind="${text(String(kind))}"` : '') +
+      (e.label ? ` label="${text(e.label)}"` : '') +
+      (values === '' ? '/>' : `>${values}\n      </edge>`);
   }
-  if (edges.length > 0) out += '\n    </edges>';
-  yield `${out}\n  </graph>\n</gexf>`;
+  if (edges.length > 0) yield '\n    </edges>';
+  yield '\n  </graph>\n</gexf>';
 }
 
 type GexfType = 'string' | 'double' | 'long' | 'integer' | 'boolean';

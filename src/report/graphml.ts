@@ -1,5 +1,6 @@
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
+import { linesInPieces } from '../core/pieces.js';
 import { exportGraph, type ExportEdge, type ExportNode, type Primitive } from './export-attributes.js';
 
 /** XML text and attribute values: the five predefined entities, plus CR/LF/tab as references so attributes keep them. */
@@ -16,9 +17,6 @@ interface Key {
   type: string;
 }
 
-/** Elements per piece `graphmlPieces` yields: pieces of some 100–300 kB, where a big trace's GraphML is longer than one string. */
-const ELEMENTS_PER_PIECE = 256;
-
 /**
  * GraphML (graphology-graphml only parses, so this small writer does the writing; every value XML-escaped).
  * Node keys include `label`, `r`/`g`/`b`, `size`, `x`, `y` (what Gephi's GraphML importer reads as visual attributes)
@@ -29,11 +27,13 @@ export function graphToGraphml(graph: TraceGraph, report: TraceReport): string {
 }
 
 /**
- * The GraphML text of `graphToGraphml` in pieces, each made as it is read: a big trace's graph is written to a file
- * piece by piece (its text can be longer than one JavaScript string). The keys' types are settled in a first pass
- * over every value, then each element is written from its fields.
+ * The GraphML text of `graphToGraphml` in pieces of about 64 K characters, each made as it is read: a big trace's
+ * graph is written to a file piece by piece (its text can be longer than one JavaScript string).
  */
-export function* graphmlPieces(graph: TraceGraph, report: TraceReport): Generator<string> {
+export const graphmlPieces = (graph: TraceGraph, report: TraceReport) => linesInPieces(graphmlLines(graph, report));
+
+/** The document's lines: the keys' types are settled in a first pass over every value, then each element is written from its fields. */
+function* graphmlLines(graph: TraceGraph, report: TraceReport): Generator<string> {
   const { nodes, edges } = exportGraph(graph, report);
   const keys = new Map<string, Key>();
   const declare = (kind: 'node' | 'edge') => (name: string, value: Primitive) => {
@@ -47,43 +47,32 @@ export function* graphmlPieces(graph: TraceGraph, report: TraceReport): Generato
   const declareEdge = declare('edge');
   for (const n of nodes) nodeFields(n, declareNode);
   for (const e of edges) edgeFields(e, declareEdge);
-  let out =
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n';
-  for (const k of keys.values()) out += `  <key id="${xml(k.id)}" for="${k.for}" attr.name="${xml(k.name)}" attr.type="${k.type}"/>\n`;
-  out += '  <graph id="chaintrail" edgedefault="directed">\n';
-  // A data line's opening by field name, escaped once.
+  yield '<?xml version="1.0" encoding="UTF-8"?>';
+  yield '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">';
+  for (const k of keys.values()) yield `  <key id="${xml(k.id)}" for="${k.for}" attr.name="${xml(k.name)}" attr.type="${k.type}"/>`;
+  yield '  <graph id="chaintrail" edgedefault="directed">';
+  // An element's lines gathered into one (its data lines' openings escaped once per field name).
+  let lines = '';
   const openings = new Map<string, string>();
   const data = (prefix: string) => (name: string, value: Primitive) => {
     let open = openings.get(prefix + name);
-    if (open === undefined) openings.set(prefix + name, (open = `      <data key="${xml(prefix + name)}">`));
-    out += `${open}${xml(String(value))}</data>\n`;
+    if (open === undefined) openings.set(prefix + name, (open = `\n      <data key="${xml(prefix + name)}">`));
+    lines += `${open}${xml(String(value))}</data>`;
   };
   const nodeData = data('n_');
   const edgeData = data('e_');
-  // Elements in `out` since the last piece.
-  let held = 0;
   for (const n of nodes) {
-    out += `    <node id="${xml(n.key)}">\n`;
+    lines = `    <node id="${xml(n.key)}">`;
     nodeFields(n, nodeData);
-    out += '    </node>\n';
-    if (++held === ELEMENTS_PER_PIECE) {
-      yield out;
-      out = '';
-      held = 0;
-    }
+    yield `${lines}\n    </node>`;
   }
   for (const e of edges) {
-    out += `    <edge id="${xml(e.key)}" source="${xml(e.source)}" target="${xml(e.target)}">\n`;
+    lines = `    <edge id="${xml(e.key)}" source="${xml(e.source)}" target="${xml(e.target)}">`;
     edgeFields(e, edgeData);
-    out += '    </edge>\n';
-    if (++held === ELEMENTS_PER_PIECE) {
-      yield out;
-      out = '';
-      held = 0;
-    }
+    yield `${lines}\n    </edge>`;
   }
-  yield `${out}  </graph>\n</graphml>\n`;
+  yield '  </graph>';
+  yield '</graphml>';
 }
 
 /** A node's GraphML data in order: label, colour as r/g/b, size and position, then its typed attributes. */

@@ -2,15 +2,13 @@ import fc from 'fast-check';
 import { MultiDirectedGraph } from 'graphology';
 import { parse, write } from 'graphology-gexf';
 import { describe, expect, it } from 'vitest';
-import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
 import type { TraceReport } from '../../src/core/schema.js';
 import type { TraceGraph } from '../../src/engine/graph.js';
-import { createLabelStore } from '../../src/labels/store.js';
 import { exportGraph } from '../../src/report/export-attributes.js';
 import { gexfPieces, graphToGexf } from '../../src/report/gexf.js';
-import { trace } from '../../src/trace/trace.js';
-import { generateWorld } from '../bench/engine.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+import { generateWorld } from '../bench/engine.js';
+import { traceBenchWorld } from '../support/bench-world.js';
 import { swapDataset, swapWorldParams, traceSwapWorld } from '../support/swap-dataset.js';
 
 /** What graphology-gexf writes for the export's nodes and edges put in a graphology graph (the reference writer). */
@@ -65,14 +63,7 @@ describe('graphToGexf', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 300, max: 3_000 }), fc.integer({ min: 1, max: 1_000 }), async (transfers, seed) => {
-        const world = generateWorld(transfers, seed);
-        const { report, graph } = await trace({
-          seeds: world.seeds,
-          adapters: [createFixtureAdapter({ dataset: world.dataset })],
-          labels: createLabelStore(world.labels),
-          maxHops: world.levels.length + 2,
-          maxNodes: 100_000,
-        });
+        const { report, graph } = await traceBenchWorld(generateWorld(transfers, seed), 'fifo', 'full', 0);
         const pieces = [...gexfPieces(graph, report)];
         expect(pieces.join('')).toBe(referenceGexf(graph, report));
         // Written in pieces of a few hundred elements (nodes and edges) each, some 20 lines an element.

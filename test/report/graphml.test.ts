@@ -1,12 +1,10 @@
 import { MultiDirectedGraph } from 'graphology';
 import { parse } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
-import { createFixtureAdapter } from '../../src/adapters/fixture/adapter.js';
-import { createLabelStore } from '../../src/labels/store.js';
 import { graphToGraphml, graphmlPieces } from '../../src/report/graphml.js';
-import { trace } from '../../src/trace/trace.js';
-import { generateWorld } from '../bench/engine.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
+import { generateWorld } from '../bench/engine.js';
+import { traceBenchWorld } from '../support/bench-world.js';
 
 describe('graphToGraphml', () => {
   it('parses back (graphology-graphml) with the same nodes, edges and typed attributes', async () => {
@@ -36,14 +34,7 @@ describe('graphToGraphml', () => {
   });
 
   it('comes in pieces of bounded size that together are the whole document', async () => {
-    const world = generateWorld(3_000, 5);
-    const { report, graph } = await trace({
-      seeds: world.seeds,
-      adapters: [createFixtureAdapter({ dataset: world.dataset })],
-      labels: createLabelStore(world.labels),
-      maxHops: world.levels.length + 2,
-      maxNodes: 100_000,
-    });
+    const { report, graph } = await traceBenchWorld(generateWorld(3_000, 5), 'fifo', 'full', 0);
     const pieces = [...graphmlPieces(graph, report)];
     // Thousands of edges at some 17 lines each: many pieces, none near the size of the whole.
     expect(graph.size).toBeGreaterThan(1_000);
