@@ -143,11 +143,20 @@ function layerPositions(graph: TraceGraph): Map<string, number> {
   const y = new Map<string, number>();
   for (const layer of [...layers.keys()].sort((p, q) => p - q)) {
     const nodes = layers.get(layer)!;
-    const weight = (n: string) => {
-      const ys = graph.inNeighbors(n).flatMap((m) => (y.has(m) ? [y.get(m)!] : []));
-      return ys.length ? ys.reduce((s, v) => s + v, 0) / ys.length : 0;
-    };
-    nodes.sort((p, q) => weight(p) - weight(q) || (p < q ? -1 : p > q ? 1 : 0));
+    // Each node's weight worked out once, before the sort: it reads the layers above alone, which the sort does not change.
+    const weights = new Map<string, number>();
+    for (const n of nodes) {
+      let sum = 0;
+      let count = 0;
+      graph.forEachInNeighbor(n, (m) => {
+        const at = y.get(m);
+        if (at === undefined) return;
+        sum += at;
+        count++;
+      });
+      weights.set(n, count ? sum / count : 0);
+    }
+    nodes.sort((p, q) => weights.get(p)! - weights.get(q)! || (p < q ? -1 : p > q ? 1 : 0));
     nodes.forEach((n, i) => y.set(n, (i - (nodes.length - 1) / 2) * 2));
   }
   return y;
