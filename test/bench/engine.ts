@@ -18,7 +18,7 @@
  * what a fresh page costs here (on a virtual machine that maps pages through its host, a real share of the wall
  * time). Goal: >= 250 k transfers/s, <= 1 GB.
  * BENCH_TRANSFERS scales the world (default 1,000,000); BENCH_TAINT picks the model (default fifo); BENCH_GRAPH=0
- * skips the graph; BENCH_PACKETS=0 skips the request packets (written after the report as the CLI's `--packets DIR`
+ * skips the graph and its GEXF and GraphML files (written in pieces to tmp, time, size and peak RSS printed); BENCH_PACKETS=0 skips the request packets (written after the report as the CLI's `--packets DIR`
  * writes them: one packet at a time, its addresses made as written; time, files and peak RSS printed);
  * BENCH_REPORT=file writes the report's JSON to a file from the trace (TraceResult.writeReport: the report object never
  * built) instead of building the report object; BENCH_PROGRESS=1 prints each round; BENCH_SNAPSHOT_ROUND=N prints where
@@ -37,6 +37,9 @@ import type { TraceProgress } from '../../src/engine/run-state.js';
 import { createLabelStore } from '../../src/labels/store.js';
 import { trace, type TraceResult } from '../../src/trace/trace.js';
 import { writePackets } from '../../src/cli/output.js';
+import { gexfPieces } from '../../src/report/gexf.js';
+import { graphmlPieces } from '../../src/report/graphml.js';
+import { writePiecesSync } from '../../src/report/json-stream.js';
 import type { Label, TraceReport } from '../../src/core/schema.js';
 import { mulberry32 } from '../support/random.js';
 
@@ -451,6 +454,25 @@ export async function run(): Promise<void> {
       console.log(
         `graph          ${fmt(graph.order)} nodes / ${fmt(graph.size)} edges, built on first access in ${secs(graphMs)} (${fmt(read / ((traceMs + graphMs) / 1000))} transfers/s with it); ${mb(liveHeap())} live heap, ${mb(Math.max(peakRss, peakRssOf()))} peak RSS with it`,
       );
+      // The graph files as the CLI's --format gexf / graphml writes them (in pieces), from the report object.
+      if (!toFile)
+        for (const [name, pieces] of [
+          ['gexf', () => gexfPieces(graph, result.report)],
+          ['graphml', () => graphmlPieces(graph, result.report)],
+        ] as const) {
+          const out = join(tmpdir(), `chaintrail-bench-${process.pid}.${name}`);
+          t = performance.now();
+          try {
+            writePiecesSync(out, pieces(), `the ${name} file`);
+            const ms = performance.now() - t;
+            peakRss = Math.max(peakRss, process.memoryUsage().rss);
+            console.log(
+              `${name.padEnd(15)}${mb(statSync(out).size)} written in pieces in ${secs(ms)}; ${mb(Math.max(peakRss, peakRssOf()))} peak RSS through it`,
+            );
+          } finally {
+            rmSync(out, { force: true });
+          }
+        }
     }
     if (!balanced) throw new Error('engine benchmark: conservation not balanced');
   } finally {
