@@ -217,6 +217,7 @@ export {
 } from './report/csv.js';
 export type { CsvFile } from './report/csv-files.js';
 export { gexfPieces, graphToGexf } from './report/gexf.js';
+export type { GraphFileProgress } from './report/export-attributes.js';
 export { graphToGraphml, graphmlPieces } from './report/graphml.js';
 export {
   buildRequestPackets,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { InvalidInputError, ReportTooLargeError, withinStringLimit } from '../core/errors.js';
 import type { TraceResult } from '../trace/trace.js';
+import type { GraphFileProgress } from '../report/export-attributes.js';
 import { gexfPieces } from '../report/gexf.js';
 import { graphmlPieces } from '../report/graphml.js';
 import { ExplorerSchema, reportToHtml, type Explorer } from '../report/html.js';
@@ -195,8 +196,17 @@ function writeFormat(
   if (!graph) throw graphNeeded(format);
   // The graph files are written as they are made (a big trace's is longer than one string can be); the page is made whole.
   if (format === 'gexf' || format === 'graphml') {
-    const pieces = format === 'gexf' ? gexfPieces(graph, report) : graphmlPieces(graph, report);
-    writePieces(pieces, `the ${format === 'gexf' ? 'GEXF' : 'GraphML'} output`, opts.out, io.stdout);
+    const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
+    const progress = createWriteProgress(io.stderr, shown, 'nodes and edges');
+    const onProgress = (p: GraphFileProgress) => progress.update({ done: p.elements, of: p.of, bytes: p.bytes });
+    let written: WriteFigures | undefined;
+    try {
+      const pieces = format === 'gexf' ? gexfPieces(graph, report, { onProgress }) : graphmlPieces(graph, report, { onProgress });
+      writePieces(pieces, `the ${format === 'gexf' ? 'GEXF' : 'GraphML'} output`, opts.out, io.stdout);
+    } finally {
+      written = progress.done();
+    }
+    if (opts.out && written && !opts.quiet && terminal) io.stderr.write(`wrote ${opts.out}: ${counted(written, 'nodes and edges')}\n`);
     return;
   }
   const text = madeWhole(format, report.endpoints.length, `the ${format} output`, () =>

@@ -1,5 +1,6 @@
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
+import { linesInPieces } from '../core/pieces.js';
 import { graphView } from './graph-view.js';
 
 export type Primitive = string | number | boolean;
@@ -89,4 +90,35 @@ export function exportGraph(graph: TraceGraph, report: TraceReport): { nodes: Ex
     } satisfies Record<string, Primitive>,
   }));
   return { nodes, edges };
+}
+
+/** How far a graph file (GEXF, GraphML) is written: its nodes and edges so far, of all, and the bytes so far. */
+export interface GraphFileProgress {
+  elements: number;
+  of: number;
+  bytes: number;
+}
+
+/** What a graph file's texts count as they are made: the nodes and edges written, of all (known once exported). */
+export interface ElementCount {
+  elements: number;
+  of: number;
+}
+
+/**
+ * A graph file's texts gathered into pieces of about 64 K characters (core/pieces.ts); `onProgress` hears, before each
+ * piece is handed out, the elements its texts and the ones before it hold and the bytes so far.
+ */
+export function* graphFilePieces(
+  texts: (count: ElementCount) => Iterable<string>,
+  end: string,
+  onProgress?: (p: GraphFileProgress) => void,
+): Generator<string, void, undefined> {
+  const count: ElementCount = { elements: 0, of: 0 };
+  let bytes = 0;
+  for (const piece of linesInPieces(texts(count), end)) {
+    bytes += Buffer.byteLength(piece);
+    onProgress?.({ elements: count.elements, of: count.of, bytes });
+    yield piece;
+  }
 }

@@ -1,8 +1,15 @@
 import { lazyPackage } from '../core/lazy.js';
-import { linesInPieces } from '../core/pieces.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
-import { exportGraph, type ExportEdge, type ExportNode, type Primitive } from './export-attributes.js';
+import {
+  exportGraph,
+  graphFilePieces,
+  type ElementCount,
+  type ExportEdge,
+  type ExportNode,
+  type GraphFileProgress,
+  type Primitive,
+} from './export-attributes.js';
 
 /** graphology's GEXF writer, loaded with the first export of a case link graph (cases/convergence.ts). */
 export const gexfWriter = lazyPackage<typeof import('graphology-gexf')>('graphology-gexf');
@@ -23,11 +30,13 @@ export function graphToGexf(graph: TraceGraph, report: TraceReport): string {
  * in that order), the attributes are declared in the order their first non-empty value comes, and empty values ('' or
  * NaN) are left out.
  */
-export const gexfPieces = (graph: TraceGraph, report: TraceReport) => linesInPieces(gexfTexts(graph, report), '');
+export const gexfPieces = (graph: TraceGraph, report: TraceReport, options: { onProgress?: (p: GraphFileProgress) => void } = {}) =>
+  graphFilePieces((count) => gexfTexts(graph, report, count), '', options.onProgress);
 
 /** The document's text: its head, then each element with the line break before it (the document ends without one). */
-function* gexfTexts(graph: TraceGraph, report: TraceReport): Generator<string> {
+function* gexfTexts(graph: TraceGraph, report: TraceReport, count: ElementCount): Generator<string> {
   const { nodes, edges } = exportGraph(graph, report);
+  count.of = nodes.length + edges.length;
   const nodeModel = modelOf(nodes, false);
   const edgeModel = modelOf(edges, true);
   yield '<?xml version="1.0" encoding="UTF-8"?>\n' +
@@ -38,6 +47,7 @@ function* gexfTexts(graph: TraceGraph, report: TraceReport): Generator<string> {
     declarations(edgeModel, 'edge');
   yield nodes.length === 0 ? '\n    <nodes/>' : '\n    <nodes>';
   for (const n of nodes) {
+    count.elements++;
     yield `\n      <node id="${text(n.key)}"${n.label ? ` label="${text(n.label)}"` : ''}>${attvalues(nodeModel, n.attributes)}` +
       `\n        <viz:color hex="${text(n.color)}"/>` +
       `\n        <viz:size value="${n.size}"/>` +
@@ -47,6 +57,7 @@ function* gexfTexts(graph: TraceGraph, report: TraceReport): Generator<string> {
   if (nodes.length > 0) yield '\n    </nodes>';
   yield edges.length === 0 ? '\n    <edges/>' : '\n    <edges>';
   for (const e of edges) {
+    count.elements++;
     // graphology-gexf writes an edge attribute named `kind` on the element itself (transfer or conversion).
     const { kind, ...attributes } = e.attributes;
     const values = attvalues(edgeModel, attributes);

@@ -1,7 +1,14 @@
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
-import { linesInPieces } from '../core/pieces.js';
-import { exportGraph, type ExportEdge, type ExportNode, type Primitive } from './export-attributes.js';
+import {
+  exportGraph,
+  graphFilePieces,
+  type ElementCount,
+  type ExportEdge,
+  type ExportNode,
+  type GraphFileProgress,
+  type Primitive,
+} from './export-attributes.js';
 
 /** XML text and attribute values: the five predefined entities, plus CR/LF/tab as references so attributes keep them. */
 function xml(value: string): string {
@@ -30,11 +37,13 @@ export function graphToGraphml(graph: TraceGraph, report: TraceReport): string {
  * The GraphML text of `graphToGraphml` in pieces of about 64 K characters, each made as it is read: a big trace's
  * graph is written to a file piece by piece (its text can be longer than one JavaScript string).
  */
-export const graphmlPieces = (graph: TraceGraph, report: TraceReport) => linesInPieces(graphmlLines(graph, report));
+export const graphmlPieces = (graph: TraceGraph, report: TraceReport, options: { onProgress?: (p: GraphFileProgress) => void } = {}) =>
+  graphFilePieces((count) => graphmlLines(graph, report, count), '\n', options.onProgress);
 
 /** The document's lines: the keys' types are settled in a first pass over every value, then each element is written from its fields. */
-function* graphmlLines(graph: TraceGraph, report: TraceReport): Generator<string> {
+function* graphmlLines(graph: TraceGraph, report: TraceReport, count: ElementCount): Generator<string> {
   const { nodes, edges } = exportGraph(graph, report);
+  count.of = nodes.length + edges.length;
   const keys = new Map<string, Key>();
   const declare = (kind: 'node' | 'edge') => (name: string, value: Primitive) => {
     const id = `${kind === 'node' ? 'n' : 'e'}_${name}`;
@@ -62,11 +71,13 @@ function* graphmlLines(graph: TraceGraph, report: TraceReport): Generator<string
   const nodeData = data('n_');
   const edgeData = data('e_');
   for (const n of nodes) {
+    count.elements++;
     lines = `    <node id="${xml(n.key)}">`;
     nodeFields(n, nodeData);
     yield `${lines}\n    </node>`;
   }
   for (const e of edges) {
+    count.elements++;
     lines = `    <edge id="${xml(e.key)}" source="${xml(e.source)}" target="${xml(e.target)}">`;
     edgeFields(e, edgeData);
     yield `${lines}\n    </edge>`;

@@ -14,6 +14,8 @@ import { TraceReportSchema } from '../../src/core/schema.js';
 import { packetFiles, RequestPacketSchema } from '../../src/report/packets.js';
 import { CONVERSIONS_CSV_HEADER, TRANSFERS_CSV_HEADER } from '../../src/report/csv.js';
 import { cli } from '../support/cli.js';
+import { graphToGexf } from '../../src/report/gexf.js';
+import { graphToGraphml } from '../../src/report/graphml.js';
 import { swapDataset } from '../support/swap-dataset.js';
 import { traceDemo } from '../support/demo-trace.js';
 
@@ -29,6 +31,24 @@ describe('--format on demo and trace', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('href="http://127.0.0.1:9/tx/0x');
     expect(html).toContain('href="https://tronscan.org/#/transaction/');
+  });
+
+  it('writes GEXF and GraphML in pieces with a bar on a terminal, and says how many nodes and edges went in', async () => {
+    const result = await traceDemo();
+    const dir = tmp();
+    for (const [format, whole] of [
+      ['gexf', graphToGexf(result.graph, result.report)],
+      ['graphml', graphToGraphml(result.graph, result.report)],
+    ] as const) {
+      const out = join(dir, `graph.${format}`);
+      const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 200 });
+      let said = '';
+      stderr.on('data', (c: Buffer) => (said += c.toString()));
+      writeOutput(result, { format, out }, { stdout: new PassThrough(), stderr });
+      expect(readFileSync(out, 'utf8')).toBe(whole);
+      const elements = result.graph.order + result.graph.size;
+      expect(said).toContain(`wrote ${out}: ${elements} nodes and edges, ${(Buffer.byteLength(whole) / 1e6).toFixed(1)} MB`);
+    }
   });
 
   it('writes endpoints.csv and transfers.csv into --out DIR, and refuses csv without a directory', { timeout: 60_000 }, async () => {

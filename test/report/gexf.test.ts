@@ -4,7 +4,7 @@ import { parse, write } from 'graphology-gexf';
 import { describe, expect, it } from 'vitest';
 import type { TraceReport } from '../../src/core/schema.js';
 import type { TraceGraph } from '../../src/engine/graph.js';
-import { exportGraph } from '../../src/report/export-attributes.js';
+import { exportGraph, type GraphFileProgress } from '../../src/report/export-attributes.js';
 import { gexfPieces, graphToGexf } from '../../src/report/gexf.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 import { generateWorld } from '../bench/engine.js';
@@ -64,8 +64,14 @@ describe('graphToGexf', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 300, max: 3_000 }), fc.integer({ min: 1, max: 1_000 }), async (transfers, seed) => {
         const { report, graph } = await traceBenchWorld(generateWorld(transfers, seed), 'fifo', 'full', 0);
-        const pieces = [...gexfPieces(graph, report)];
+        const heard: GraphFileProgress[] = [];
+        const pieces = [...gexfPieces(graph, report, { onProgress: (p) => heard.push(p) })];
         expect(pieces.join('')).toBe(referenceGexf(graph, report));
+        // Progress before each piece: nodes and edges so far, never back, all of them and every byte at the end.
+        expect(heard).toHaveLength(pieces.length);
+        for (let i = 1; i < heard.length; i++) expect(heard[i]!.elements).toBeGreaterThanOrEqual(heard[i - 1]!.elements);
+        expect(heard.at(-1)).toEqual({ elements: graph.order + graph.size, of: graph.order + graph.size, bytes: Buffer.byteLength(pieces.join('')) });
+        expect(heard[0]!.elements).toBeLessThan(graph.order + graph.size);
         // Written in pieces of a few hundred elements (nodes and edges) each, some 20 lines an element.
         expect(pieces.length).toBeGreaterThan((graph.order + graph.size) / 300);
         for (const piece of pieces) expect(piece.split('\n').length).toBeLessThan(256 * 22);

@@ -1,6 +1,7 @@
 import { MultiDirectedGraph } from 'graphology';
 import { parse } from 'graphology-graphml';
 import { describe, expect, it } from 'vitest';
+import type { GraphFileProgress } from '../../src/report/export-attributes.js';
 import { graphToGraphml, graphmlPieces } from '../../src/report/graphml.js';
 import { HOSTILE_ENTITY, traceDemo } from '../support/demo-trace.js';
 import { generateWorld } from '../bench/engine.js';
@@ -35,7 +36,9 @@ describe('graphToGraphml', () => {
 
   it('comes in pieces of bounded size that together are the whole document', async () => {
     const { report, graph } = await traceBenchWorld(generateWorld(3_000, 5), 'fifo', 'full', 0);
-    const pieces = [...graphmlPieces(graph, report)];
+    let last: GraphFileProgress | undefined;
+    const pieces = [...graphmlPieces(graph, report, { onProgress: (p) => (last = p) })];
+    expect(last).toEqual({ elements: graph.order + graph.size, of: graph.order + graph.size, bytes: Buffer.byteLength(pieces.join('')) });
     // Thousands of edges at some 17 lines each: many pieces, none near the size of the whole.
     expect(graph.size).toBeGreaterThan(1_000);
     expect(pieces.length).toBeGreaterThan(10);
