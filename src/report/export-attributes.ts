@@ -99,26 +99,33 @@ export interface GraphFileProgress {
   bytes: number;
 }
 
-/** What a graph file's texts count as they are made: the nodes and edges written, of all (known once exported). */
+/** What a graph file's texts count as they are made: the nodes and edges written so far. */
 export interface ElementCount {
   elements: number;
-  of: number;
 }
 
+/** A graph file's texts over the exported nodes and edges (`count.elements` raised as each is written). */
+export type GraphFileTexts = (nodes: readonly ExportNode[], edges: readonly ExportEdge[], count: ElementCount) => Iterable<string>;
+
 /**
- * A graph file's texts gathered into pieces of about 64 K characters (core/pieces.ts); `onProgress` hears, before each
- * piece is handed out, the elements its texts and the ones before it hold and the bytes so far.
+ * A graph file (GEXF, GraphML) of the exported graph, its texts gathered into pieces of about 64 K characters
+ * (core/pieces.ts); `onProgress` hears, before each piece is handed out, the nodes and edges written so far, of all,
+ * and the bytes so far.
  */
 export function* graphFilePieces(
-  texts: (count: ElementCount) => Iterable<string>,
+  graph: TraceGraph,
+  report: TraceReport,
+  texts: GraphFileTexts,
   end: string,
   onProgress?: (p: GraphFileProgress) => void,
 ): Generator<string, void, undefined> {
-  const count: ElementCount = { elements: 0, of: 0 };
+  const { nodes, edges } = exportGraph(graph, report);
+  const count: ElementCount = { elements: 0 };
+  const of = nodes.length + edges.length;
   let bytes = 0;
-  for (const piece of linesInPieces(texts(count), end)) {
+  for (const piece of linesInPieces(texts(nodes, edges, count), end)) {
     bytes += Buffer.byteLength(piece);
-    onProgress?.({ elements: count.elements, of: count.of, bytes });
+    onProgress?.({ elements: count.elements, of, bytes });
     yield piece;
   }
 }

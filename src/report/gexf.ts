@@ -1,15 +1,7 @@
 import { lazyPackage } from '../core/lazy.js';
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
-import {
-  exportGraph,
-  graphFilePieces,
-  type ElementCount,
-  type ExportEdge,
-  type ExportNode,
-  type GraphFileProgress,
-  type Primitive,
-} from './export-attributes.js';
+import { graphFilePieces, type ElementCount, type ExportEdge, type ExportNode, type GraphFileProgress, type Primitive } from './export-attributes.js';
 
 /** graphology's GEXF writer, loaded with the first export of a case link graph (cases/convergence.ts). */
 export const gexfWriter = lazyPackage<typeof import('graphology-gexf')>('graphology-gexf');
@@ -31,12 +23,10 @@ export function graphToGexf(graph: TraceGraph, report: TraceReport): string {
  * NaN) are left out.
  */
 export const gexfPieces = (graph: TraceGraph, report: TraceReport, options: { onProgress?: (p: GraphFileProgress) => void } = {}) =>
-  graphFilePieces((count) => gexfTexts(graph, report, count), '', options.onProgress);
+  graphFilePieces(graph, report, gexfTexts, '', options.onProgress);
 
 /** The document's text: its head, then each element with the line break before it (the document ends without one). */
-function* gexfTexts(graph: TraceGraph, report: TraceReport, count: ElementCount): Generator<string> {
-  const { nodes, edges } = exportGraph(graph, report);
-  count.of = nodes.length + edges.length;
+function* gexfTexts(nodes: readonly ExportNode[], edges: readonly ExportEdge[], count: ElementCount): Generator<string> {
   const nodeModel = modelOf(nodes, false);
   const edgeModel = modelOf(edges, true);
   yield '<?xml version="1.0" encoding="UTF-8"?>\n' +

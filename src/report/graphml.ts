@@ -1,14 +1,6 @@
 import type { TraceReport } from '../core/schema.js';
 import type { TraceGraph } from '../engine/graph.js';
-import {
-  exportGraph,
-  graphFilePieces,
-  type ElementCount,
-  type ExportEdge,
-  type ExportNode,
-  type GraphFileProgress,
-  type Primitive,
-} from './export-attributes.js';
+import { graphFilePieces, type ElementCount, type ExportEdge, type ExportNode, type GraphFileProgress, type Primitive } from './export-attributes.js';
 
 /** XML text and attribute values: the five predefined entities, plus CR/LF/tab as references so attributes keep them. */
 function xml(value: string): string {
@@ -38,12 +30,10 @@ export function graphToGraphml(graph: TraceGraph, report: TraceReport): string {
  * graph is written to a file piece by piece (its text can be longer than one JavaScript string).
  */
 export const graphmlPieces = (graph: TraceGraph, report: TraceReport, options: { onProgress?: (p: GraphFileProgress) => void } = {}) =>
-  graphFilePieces((count) => graphmlLines(graph, report, count), '\n', options.onProgress);
+  graphFilePieces(graph, report, graphmlLines, '\n', options.onProgress);
 
 /** The document's lines: the keys' types are settled in a first pass over every value, then each element is written from its fields. */
-function* graphmlLines(graph: TraceGraph, report: TraceReport, count: ElementCount): Generator<string> {
-  const { nodes, edges } = exportGraph(graph, report);
-  count.of = nodes.length + edges.length;
+function* graphmlLines(nodes: readonly ExportNode[], edges: readonly ExportEdge[], count: ElementCount): Generator<string> {
   const keys = new Map<string, Key>();
   const declare = (kind: 'node' | 'edge') => (name: string, value: Primitive) => {
     const id = `${kind === 'node' ? 'n' : 'e'}_${name}`;
