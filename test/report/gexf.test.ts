@@ -71,7 +71,8 @@ describe('graphToGexf', () => {
         expect(heard).toHaveLength(pieces.length);
         for (let i = 1; i < heard.length; i++) expect(heard[i]!.elements).toBeGreaterThanOrEqual(heard[i - 1]!.elements);
         expect(heard.at(-1)).toEqual({ elements: graph.order + graph.size, of: graph.order + graph.size, bytes: Buffer.byteLength(pieces.join('')) });
-        expect(heard[0]!.elements).toBeLessThan(graph.order + graph.size);
+        // Told before the last piece, too, when there is more than one.
+        if (pieces.length > 1) expect(heard[0]!.elements).toBeLessThan(graph.order + graph.size);
         // Written in pieces of a few hundred elements (nodes and edges) each, some 20 lines an element.
         expect(pieces.length).toBeGreaterThan((graph.order + graph.size) / 300);
         for (const piece of pieces) expect(piece.split('\n').length).toBeLessThan(256 * 22);
