@@ -154,23 +154,16 @@ function writeFormat(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): void {
   const format = opts.format as OutputFormat;
-  const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
   // JSON, the summary and CSV are written as they are made, from the trace (TraceResult.writeReport, summaryPieces,
   // csvFiles): neither the whole text nor the report object is held (V8 caps strings near 512 MB; a big trace's report
   // is gigabytes). A bar shows on a terminal, unless the text goes to that same terminal.
   if (format === 'json' || format === 'summary') {
-    const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
-    const progress = createWriteProgress(io.stderr, shown);
-    const onProgress = (p: ReportWriteProgress) => progress.update({ done: p.endpoints, of: p.of, bytes: p.bytes });
-    let written: WriteFigures | undefined;
-    try {
+    withWriteBar(opts, io, 'endpoint records', (update) => {
+      const onProgress = (p: ReportWriteProgress) => update({ done: p.endpoints, of: p.of, bytes: p.bytes });
       if (format === 'summary') writePieces(result.summaryPieces({ onProgress }), 'the summary', opts.out, io.stdout);
       else if (opts.out) result.writeReportSync(opts.out, { onProgress });
       else writeJsonText(result.reportChunks({ onProgress }), io.stdout);
-    } finally {
-      written = progress.done();
-    }
-    if (opts.out && written && !opts.quiet && terminal) io.stderr.write(`wrote ${opts.out}: ${counted(written, 'endpoint records')}\n`);
+    });
     return;
   }
   if (format === 'csv') {
@@ -196,17 +189,11 @@ function writeFormat(
   if (!graph) throw graphNeeded(format);
   // The graph files are written as they are made (a big trace's is longer than one string can be); the page is made whole.
   if (format === 'gexf' || format === 'graphml') {
-    const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
-    const progress = createWriteProgress(io.stderr, shown, 'nodes and edges');
-    const onProgress = (p: GraphFileProgress) => progress.update({ done: p.elements, of: p.of, bytes: p.bytes });
-    let written: WriteFigures | undefined;
-    try {
+    withWriteBar(opts, io, 'nodes and edges', (update) => {
+      const onProgress = (p: GraphFileProgress) => update({ done: p.elements, of: p.of, bytes: p.bytes });
       const pieces = format === 'gexf' ? gexfPieces(graph, report, { onProgress }) : graphmlPieces(graph, report, { onProgress });
       writePieces(pieces, `the ${format === 'gexf' ? 'GEXF' : 'GraphML'} output`, opts.out, io.stdout);
-    } finally {
-      written = progress.done();
-    }
-    if (opts.out && written && !opts.quiet && terminal) io.stderr.write(`wrote ${opts.out}: ${counted(written, 'nodes and edges')}\n`);
+    });
     return;
   }
   const text = madeWhole(format, report.endpoints.length, `the ${format} output`, () =>
@@ -214,6 +201,28 @@ function writeFormat(
   );
   if (opts.out) writeFileSync(opts.out, text);
   else io.stdout.write(text);
+}
+
+/**
+ * Runs `write` with a write bar on stderr (shown on a terminal, unless the text itself goes to that same terminal),
+ * then says `wrote FILE: N <unit>, X MB` when a file was written and stderr is a terminal.
+ */
+function withWriteBar(
+  opts: OutputOptions,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  unit: string,
+  write: (update: (p: WriteFigures) => void) => void,
+): void {
+  const shown = !opts.quiet && (opts.out !== undefined || (io.stdout as { isTTY?: boolean }).isTTY !== true);
+  const progress = createWriteProgress(io.stderr, shown, unit);
+  let written: WriteFigures | undefined;
+  try {
+    write((p) => progress.update(p));
+  } finally {
+    written = progress.done();
+  }
+  const terminal = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  if (opts.out && written && !opts.quiet && terminal) io.stderr.write(`wrote ${opts.out}: ${counted(written, unit)}\n`);
 }
 
 /**

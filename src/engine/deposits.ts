@@ -65,11 +65,13 @@ export async function inferDeposits(
 ): Promise<Map<string, DepositInference>> {
   const deposits = new Map<string, DepositInference>();
   if (!labels) return deposits;
-  const decideAt = depositDecider(flow, labels, rule, sources, true);
+  const { decide: decideAt, paidService } = depositDecider(flow, labels, rule, sources);
   // The flow's expanded nodes, read as they are (no lookup by key); in any order: the result is looked up, never listed.
   let n = 0;
   for (const node of flow.expanded.nodes) {
     if ((++n & 1023) === 0) await pace();
+    // Most addresses never paid a service: passed over without sorting or reading their movements.
+    if (!paidService(node)) continue;
     const inference = decideAt(node.key, false, node);
     if (inference) deposits.set(node.key, inference);
   }
@@ -94,7 +96,7 @@ export function withNativeInflows(
   sources: DepositSources & { nativeInflows: ReadonlyMap<string, readonly AccountTransfer[]> },
 ): void {
   if (!labels) return;
-  const decideAt = depositDecider(flow, labels, rule, sources);
+  const { decide: decideAt } = depositDecider(flow, labels, rule, sources);
   for (const [key, list] of sources.nativeInflows) {
     if (list.length === 0 || !deposits.has(key)) continue;
     const inference = decideAt(key, sources.forwarders?.has(key) ?? false);
@@ -103,17 +105,19 @@ export function withNativeInflows(
   }
 }
 
+/** The deposit rule at one address, and the screen before it. */
+interface DepositDecider {
+  /** The rule at an expanded address, or a forwarder contract read apart (`forwarder`). */
+  decide(key: string, forwarder: boolean, known?: FlowNode): DepositInference | undefined;
+  /** Whether the node paid a service's wallet a non-zero amount in some row: the rule passes no address that did not. */
+  paidService(node: FlowNode): boolean;
+}
+
 /**
  * The deposit rule at one address (an expanded address, or a forwarder contract read apart), each counterparty
  * classified once (by its node key: the flow's own strings, so no key is built per movement).
  */
-function depositDecider(
-  flow: TaintFlow,
-  labels: LabelStore,
-  rule: DepositRule,
-  sources: DepositSources,
-  screen = false,
-): (key: string, forwarder: boolean, known?: FlowNode) => DepositInference | undefined {
+function depositDecider(flow: TaintFlow, labels: LabelStore, rule: DepositRule, sources: DepositSources): DepositDecider {
   // A counterparty's class rests on chain and address alone: a flow node's is kept by its id (`ofNode` below); the
   // rare movements given as objects (a forwarder's, native inflows read apart) are classified as they come.
   const classify = (chain: string, address: string): Counterparty => {
@@ -145,13 +149,12 @@ function depositDecider(
     const c = ofNode(id, nodes);
     return c !== null && 'service' in c ? c.service : undefined;
   };
-  // `screen`: the addresses that paid a service's wallet, found in one pass over the rows (the rule passes no other),
-  // so that the many that did not are passed over without sorting or reading their movements.
+  // The addresses that paid a service's wallet, found for every node in one pass over the rows when first asked.
   let payers: Uint8Array | undefined;
-  return (key, forwarder, known) => {
+  const paidService = (node: FlowNode) => (payers ??= servicePayers(flow.columns, serviceOf))[node.id] === 1;
+  const decideAt = (key: string, forwarder: boolean, known?: FlowNode): DepositInference | undefined => {
     const node = known ?? flow.lookup(key);
     if (!node) return undefined;
-    if (screen && !forwarder && (payers ??= servicePayers(flow.columns, serviceOf))[node.id] !== 1) return undefined;
     let transfers: readonly Move[];
     let columns: FlowColumns | undefined;
     if (forwarder) {
@@ -174,6 +177,7 @@ function depositDecider(
     const inference = decide(chain, address, moves, taintedAssets, classOf, rule);
     return inference && forwarder ? { ...inference, forwarder: true } : inference;
   };
+  return { decide: decideAt, paidService };
 }
 
 /** A movement as the rule reads it, with its asset key; `whole`: its movement object, or the flow row to make it from. */

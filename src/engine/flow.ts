@@ -783,16 +783,16 @@ export class TaintFlow {
     return this.table.tOf(m);
   }
 
-  /**
-   * Read access for the builders after the rounds (settle: the deposit rule): `node`'s rows in chronological order
-   * and the columns that describe them, without a view per row (a view keeps its row's source movement past
-   * `release()`).
-   */
   /** The columns of every row, for a builder that reads them all once (settle: which addresses paid a service). */
   get columns(): FlowColumns {
     return this.table;
   }
 
+  /**
+   * Read access for the builders after the rounds (settle: the deposit rule): `node`'s rows in chronological order
+   * and the columns that describe them, without a view per row (a view keeps its row's source movement past
+   * `release()`).
+   */
   rowsOf(node: FlowNode): { rows: readonly number[]; columns: FlowColumns } {
     this.sortEvents(node);
     return { rows: this.events.rows(node.id), columns: this.table };
