@@ -85,6 +85,11 @@ export class AmountColumn {
     }
   }
 
+  /** Room for `rows` cells (see grow). */
+  reserve(rows: number): void {
+    if (rows > this.cells.length) this.use(grow(this.cells, rows, (n) => new BigUint64Array(n)));
+  }
+
   get(row: number): bigint {
     const cell = this.cells[row]!;
     return cell === TOP ? this.side.get(row)! : cell;

@@ -12,14 +12,23 @@ import { grow } from '../core/typed-arrays.js';
 export class EventLists {
   /** Cell c: its row at 2c, the next cell of its list at 2c + 1 (-1: the last). */
   private cell = new Int32Array(0);
-  /** Node n: its first cell at 4n, its last cell at 4n + 1 (-1: none), its count at 4n + 2 (4n + 3 unused: aligned). */
+  /**
+   * Node n: its first cell + 1 at 4n, its last cell + 1 at 4n + 1 (0: none), its count at 4n + 2 (4n + 3 unused:
+   * aligned). Zero is empty, so room for nodes is never filled in (room reserved is not written until used).
+   */
   private node = new Int32Array(0);
   private cells = 0;
   private readonly scratch = new Int32Array(SHORT_LIST);
 
+  /** Room for `nodes` nodes and `cells` cells in all (see FlowTable.reserve). */
+  reserve(nodes: number, cells: number): void {
+    this.node = grow(this.node, 4 * nodes, ints);
+    this.cell = grow(this.cell, 2 * cells, ints);
+  }
+
   /** Appends row `m` to node `node`'s list. */
   add(node: number, m: number): void {
-    if (4 * node >= this.node.length) this.growNodes(node);
+    if (4 * node >= this.node.length) this.node = grow(this.node, 4 * node + 4, ints);
     if (2 * this.cells === this.cell.length) this.cell = grow(this.cell, 2 * this.cells + 2, ints);
     const c = this.cells++;
     const cell = this.cell;
@@ -27,23 +36,16 @@ export class EventLists {
     cell[2 * c + 1] = -1;
     const n = this.node;
     const at = 4 * node;
-    const last = n[at + 1]!;
-    if (last < 0) n[at] = c;
+    const last = n[at + 1]! - 1;
+    if (last < 0) n[at] = c + 1;
     else cell[2 * last + 1] = c;
-    n[at + 1] = c;
+    n[at + 1] = c + 1;
     n[at + 2]!++;
-  }
-
-  /** Room for node `node`: a new node has no cells (first and last -1) and a count of 0. */
-  private growNodes(node: number): void {
-    const before = this.node.length;
-    this.node = grow(this.node, 4 * node + 4, ints, -1);
-    for (let at = before + 2; at < this.node.length; at += 4) this.node[at] = 0;
   }
 
   /** The first cell of the node's list (-1: none); walk on with `after`, read a cell's row with `at`. */
   first(node: number): number {
-    return 4 * node < this.node.length ? this.node[4 * node]! : -1;
+    return 4 * node < this.node.length ? this.node[4 * node]! - 1 : -1;
   }
 
   after(cell: number): number {
@@ -60,7 +62,7 @@ export class EventLists {
 
   /** The last row added to the node's list (-1: none). */
   last(node: number): number {
-    const c = 4 * node < this.node.length ? this.node[4 * node + 1]! : -1;
+    const c = 4 * node < this.node.length ? this.node[4 * node + 1]! - 1 : -1;
     return c < 0 ? -1 : this.cell[2 * c]!;
   }
 

@@ -157,17 +157,30 @@ export class FlowTable {
     return this.rows;
   }
 
+  /**
+   * Room for `rows` movements and `nodes` nodes in all, when a source table says how many it can hand over: the
+   * columns then fill without being copied as they grow. The room costs no memory until it is written (a column's
+   * pages are mapped as they are first written: core/typed-arrays.ts).
+   */
+  reserve(rows: number, nodes: number): void {
+    if (rows > this.from.length) {
+      this.from = grow(this.from, rows, ints);
+      this.to = grow(this.to, rows, ints);
+      this.asset = grow(this.asset, rows, ints);
+      this.source = grow(this.source, rows, ints);
+      this.sourceRow = grow(this.sourceRow, rows, ints);
+      this.rank = grow(this.rank, rows, ints);
+      this.time = grow(this.time, rows, (n) => new Float64Array(n));
+      this.amount.reserve(rows);
+      this.taint.reserve(rows);
+    }
+    if (nodes > this.hop.length) this.growNodes(nodes);
+  }
+
   /** A new node, its columns at their start: not reached, nothing received or held. */
   addNode(key: string, chain: string, address: string): FlowNode {
     const id = this.nodes.length;
-    if (id === this.hop.length) {
-      this.flags = grow(this.flags, id + 1, (n) => new Uint8Array(n));
-      this.fetchedIn = grow(this.fetchedIn, id + 1, ints);
-      this.payees = grow(this.payees, id + 1, (n) => new Float64Array(n));
-      this.hop = grow(this.hop, id + 1, ints);
-      this.via = grow(this.via, id + 1, ints);
-      this.rootHop = grow(this.rootHop, id + 1, ints);
-    }
+    if (id === this.hop.length) this.growNodes(id + 1);
     this.hop[id] = -1;
     this.via[id] = -1;
     this.rootHop[id] = -1;
@@ -176,6 +189,15 @@ export class FlowTable {
     // Dense from the start (cells written at scattered ids later would turn an array into a slow dictionary).
     this.boxesOf.push(undefined);
     return node;
+  }
+
+  private growNodes(nodes: number): void {
+    this.flags = grow(this.flags, nodes, (n) => new Uint8Array(n));
+    this.fetchedIn = grow(this.fetchedIn, nodes, ints);
+    this.payees = grow(this.payees, nodes, (n) => new Float64Array(n));
+    this.hop = grow(this.hop, nodes, ints);
+    this.via = grow(this.via, nodes, ints);
+    this.rootHop = grow(this.rootHop, nodes, ints);
   }
 
   /** Adds an asset key; its index. */

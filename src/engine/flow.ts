@@ -157,6 +157,11 @@ export class TaintFlow {
       rows: new Int32Array(table.rows).fill(-1),
     };
     this.spaces.set(table, space);
+    // Room for every row and address the table can hand over: the columns fill without copies (FlowTable.reserve).
+    const nodes = this.table.nodes.length + table.addresses;
+    const rows = this.table.size + table.rows;
+    this.table.reserve(rows, nodes);
+    this.events.reserve(nodes, 2 * rows);
     for (const node of this.nodeList) this.enter(space, node);
     for (let m = 0; m < this.table.size; m++) {
       if (this.table.source[m]! >= 0) continue;

@@ -225,6 +225,14 @@ describe('TaintFlow nodes by a table’s address ids', () => {
       find: () => -1,
     }) as unknown as TransferTable;
 
+  it('makes room for every row of each table it meets (its columns then fill without copies)', () => {
+    const flow = new TaintFlow('fifo');
+    flow.idSpace({ ...tableOf(3_000), rows: 50_000 } as TransferTable);
+    expect(flow.columns.from.length).toBeGreaterThanOrEqual(50_000);
+    flow.idSpace({ ...tableOf(5), rows: 170_000 } as TransferTable);
+    expect(flow.columns.from.length).toBeGreaterThanOrEqual(170_000);
+  });
+
   it('finds and makes the same node by id as by address, in any mix with nodes made by address or from another table, met first or later; gives each node’s address id back', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('peek' as const), table: fc.nat(1), id: fc.nat(11) }),
