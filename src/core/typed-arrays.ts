@@ -63,6 +63,8 @@ export function trim<T extends Typed>(a: T, n: number): T {
 }
 
 const TOP = 2n ** 64n - 1n;
+/** A cell's high word below this: the cell is below 2^53 (a safe integer). */
+const SAFE_HIGH = 2 ** 21;
 
 /**
  * Amounts in base units, one per row: BigUint64 cells, the rare one from 2^64 - 1 up (or below zero) in a side map
@@ -107,6 +109,16 @@ export class AmountColumn {
     const high = w[2 * row + 1]!;
     if ((low | high) === 0) return false;
     return low !== 0xffffffff || high !== 0xffffffff || this.side.get(row)! > 0n;
+  }
+
+  /** Whether the cell is below 2^53, so `number(row)` gives it exactly (no bigint made). */
+  safe(row: number): boolean {
+    return this.words[2 * row + 1]! < SAFE_HIGH;
+  }
+
+  /** The cell as a number: exact when `safe(row)`. */
+  number(row: number): number {
+    return this.words[2 * row + 1]! * 2 ** 32 + this.words[2 * row]!;
   }
 
   /** `get(row) === 0n`, with no bigint made. */

@@ -1,6 +1,6 @@
 import { noPacing, type Pacer } from '../core/pace.js';
 import { compareTransfers, type AccountTransfer } from '../core/movement.js';
-import { createLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
+import { createLedger, SafeFifoLedger, type Ledger, type LedgerModelName } from '../taint/ledger.js';
 import { flowThroughTransaction } from '../taint/transaction.js';
 import { NodeColumnMap, type Allocation, type TaintedEdge } from './allocate.js';
 import { ExpandedKeys } from './expanded-keys.js';
@@ -74,6 +74,8 @@ export class TaintFlow {
   private readonly dirtyBoxes = new Set<BoxState>();
   /** Ledgers by asset index, reused by every replay. */
   private readonly ledgers: Ledger[] = [];
+  /** The same, in doubles (replayInDoubles). */
+  private readonly safeLedgers: SafeFifoLedger[] = [];
   /** Each node's movements (rows), by node id. */
   private readonly events = new EventLists();
   /**
@@ -427,6 +429,7 @@ export class TaintFlow {
 
   private replay(node: FlowNode): void {
     this.sortEvents(node);
+    if (this.model === 'fifo' && this.replayInDoubles(node.id)) return;
     const { table } = this;
     // Only the final taint is kept: ledgers (FIFO lots) are rebuilt by the next replay, not held in between. One
     // ledger per asset serves every replay (reset first), so a replay allocates no ledger.
@@ -460,6 +463,43 @@ export class TaintFlow {
       if (table.to[m] === id) ledger.deposit(amount, table.taint.zero(m) ? ZERO : table.taint.get(m));
     }
     for (let a = 0; a < table.held.length; a++) table.held[a]!.set(id, used[a] === 1 ? ledgers[a]!.taint : ZERO);
+  }
+
+  /**
+   * `replay` by FIFO in doubles (SafeFifoLedger): the same taint, exactly, without a bigint made per movement. False,
+   * and the replay left to the bigint ledgers, at the first movement it cannot take: an amount, fee or taint from
+   * 2^53 up, a seed or a payment to itself (whose taint a replay sets and reads back). What it set before then is what
+   * the bigint replay sets too (every value so far exact), so that replay starts over from the first movement.
+   */
+  private replayInDoubles(id: number): boolean {
+    const { table, events } = this;
+    const ledgers = this.safeLedgers;
+    if (this.usedLedgers.length < table.assets.length) this.usedLedgers = new Uint8Array(2 * table.assets.length);
+    const used = this.usedLedgers;
+    used.fill(0);
+    for (let c = events.first(id); c >= 0; c = events.after(c)) {
+      const m = events.at(c);
+      if (!table.amount.safe(m)) return false;
+      const a = table.asset[m]!;
+      let ledger = ledgers[a];
+      if (!ledger) ledger = ledgers[a] = new SafeFifoLedger();
+      if (used[a] === 0) {
+        ledger.reset();
+        used[a] = 1;
+      }
+      const amount = table.amount.number(m);
+      if (table.from[m] === id) {
+        const fee = table.nativeFee[m];
+        if (table.to[m] === id || table.seed[m] !== undefined || (fee !== undefined && fee > SAFE)) return false;
+        const taint = ledger.withdraw(amount);
+        const feeTaint = fee ? ledger.withdraw(Number(fee)) : 0;
+        this.setOutflow(m, taint === 0 ? ZERO : BigInt(taint), feeTaint === 0 ? ZERO : BigInt(feeTaint), ZERO);
+      } else if (table.taint.zero(m)) ledger.deposit(amount, 0);
+      else if (table.taint.safe(m)) ledger.deposit(amount, table.taint.number(m));
+      else return false;
+    }
+    for (let a = 0; a < table.held.length; a++) table.held[a]!.set(id, used[a] === 1 ? ledgers[a]!.taint : ZERO);
+    return true;
   }
 
   /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */
@@ -845,6 +885,8 @@ export class TaintFlow {
 }
 
 const ZERO = 0n;
+/** The largest safe integer, as a bigint (fees compared without making a number). */
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Enters node `node` for address id `address` in `space`, both ways. */
 function pair(space: IdSpace, address: number, node: number): void {
