@@ -76,15 +76,38 @@ class HaircutLedger extends BalanceLedger {
   }
 }
 
-class FifoLedger implements Ledger {
-  // Lots as parallel arrays with a moving head: O(1) amortized per operation, no shifting. The balance and taint are
-  // summed from the lots when read (the engine reads the taint once per replay), not kept up to date on every
-  // deposit and withdrawal: each update of a bigint makes a new one. Lots live in [head, end): reset() keeps the
-  // arrays (and their room) for the next replay instead of letting them go and growing them again.
-  private amounts: bigint[] = [];
-  private taints: bigint[] = [];
-  private head = 0;
-  private end = 0;
+/**
+ * FIFO lots as parallel arrays with a moving head: O(1) amortized per operation, no shifting. Lots live in
+ * [head, end): reset() keeps the arrays (and their room) for the next replay instead of letting them go and growing
+ * them again.
+ */
+abstract class FifoLots<T extends bigint[] | Float64Array> {
+  protected abstract amounts: T;
+  protected abstract taints: T;
+  protected head = 0;
+  protected end = 0;
+
+  reset(): void {
+    this.head = 0;
+    this.end = 0;
+  }
+
+  /** Spent lots are dropped once they are most of the arrays: the live ones move to the front. */
+  protected dropSpent(): void {
+    if (this.head > 1024 && this.head * 2 > this.end) {
+      this.amounts.copyWithin(0, this.head, this.end);
+      this.taints.copyWithin(0, this.head, this.end);
+      this.end -= this.head;
+      this.head = 0;
+    }
+  }
+}
+
+class FifoLedger extends FifoLots<bigint[]> implements Ledger {
+  // The balance and taint are summed from the lots when read (the engine reads the taint once per replay), not kept
+  // up to date on every deposit and withdrawal: each update of a bigint makes a new one.
+  protected amounts: bigint[] = [];
+  protected taints: bigint[] = [];
 
   get balance(): bigint {
     return sumOf(this.amounts, this.head, this.end);
@@ -92,11 +115,6 @@ class FifoLedger implements Ledger {
 
   get taint(): bigint {
     return sumOf(this.taints, this.head, this.end);
-  }
-
-  reset(): void {
-    this.head = 0;
-    this.end = 0;
   }
 
   deposit(amount: bigint, taint: bigint): void {
@@ -131,13 +149,7 @@ class FifoLedger implements Ledger {
         left = 0n;
       }
     }
-    if (this.head > 1024 && this.head * 2 > this.end) {
-      // Spent lots are dropped: the live ones move to the front.
-      this.amounts.copyWithin(0, this.head, this.end);
-      this.taints.copyWithin(0, this.head, this.end);
-      this.end -= this.head;
-      this.head = 0;
-    }
+    this.dropSpent();
     return taken;
   }
 }
@@ -153,16 +165,9 @@ function sumOf(values: readonly bigint[], from: number, end: number): bigint {
  * or withdrawal (at 1 M transfers those were most of what a replay allocated). The engine replays an address with it
  * when every amount there is such a safe integer, which most token amounts are (wei amounts mostly are not).
  */
-export class SafeFifoLedger {
-  private amounts = new Float64Array(64);
-  private taints = new Float64Array(64);
-  private head = 0;
-  private end = 0;
-
-  reset(): void {
-    this.head = 0;
-    this.end = 0;
-  }
+export class SafeFifoLedger extends FifoLots<Float64Array> {
+  protected amounts = new Float64Array(64);
+  protected taints = new Float64Array(64);
 
   /** The taint the lots hold (their sum may pass 2^53: summed as bigints then). */
   get taint(): bigint {
@@ -211,12 +216,7 @@ export class SafeFifoLedger {
         left = 0;
       }
     }
-    if (this.head > 1024 && this.head * 2 > this.end) {
-      this.amounts.copyWithin(0, this.head, this.end);
-      this.taints.copyWithin(0, this.head, this.end);
-      this.end -= this.head;
-      this.head = 0;
-    }
+    this.dropSpent();
     return taken;
   }
 }

@@ -133,20 +133,22 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
     );
   });
 
+  /** Token movement `n` from address `from` to address `to` at `time`. */
+  const mk = (n: number, from: number, to: number, time: number, amount = 10n): AccountTransfer => ({
+    chain: 'ethereum',
+    tx: `0x${n.toString(16).padStart(64, '0')}`,
+    type: 'token',
+    logIndex: 0,
+    block: time,
+    time,
+    from: address(from),
+    to: address(to),
+    asset: TOKEN,
+    amount,
+  });
+
   it('gives a hop count the earliest edge even when a later round taints it', async () => {
     const flow = new TaintFlow('fifo');
-    const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
-      chain: 'ethereum',
-      tx: `0x${n.toString(16).padStart(64, '0')}`,
-      type: 'token',
-      logIndex: 0,
-      block: time,
-      time,
-      from: address(from),
-      to: address(to),
-      asset: TOKEN,
-      amount: 10n,
-    });
     flow.seed(flow.add(mk(1, 7, 0, 1), 't')!);
     flow.seed(flow.add(mk(2, 7, 1, 1), 't')!);
     flow.add(mk(3, 0, 2, 5), 't');
@@ -163,18 +165,6 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
 
   it('puts what an address paid itself back in its FIFO ledger, tainted as it left', async () => {
     const flow = new TaintFlow('fifo');
-    const mk = (n: number, from: number, to: number, time: number, amount: bigint): AccountTransfer => ({
-      chain: 'ethereum',
-      tx: `0x${n.toString(16).padStart(64, '0')}`,
-      type: 'token',
-      logIndex: 0,
-      block: time,
-      time,
-      from: address(from),
-      to: address(to),
-      asset: TOKEN,
-      amount,
-    });
     // 0 gets 10 tainted, then 10 clean; it pays itself 10 (the tainted lot, back at the end), then 10 to 2 (the clean lot).
     flow.seed(flow.add(mk(1, 7, 0, 1, 10n), 't')!);
     flow.add(mk(2, 6, 0, 2, 10n), 't');
@@ -189,18 +179,6 @@ describe('TaintFlow (incremental taint) equals the full chronological replay', (
 
   it('starts a continuation seed at its own hop count unless a shorter path reaches it', async () => {
     const flow = new TaintFlow('fifo');
-    const mk = (n: number, from: number, to: number, time: number): AccountTransfer => ({
-      chain: 'ethereum',
-      tx: `0x${n.toString(16).padStart(64, '0')}`,
-      type: 'token',
-      logIndex: 0,
-      block: time,
-      time,
-      from: address(from),
-      to: address(to),
-      asset: TOKEN,
-      amount: 10n,
-    });
     flow.seed(flow.add(mk(1, 7, 0, 1), 't')!);
     flow.seed(flow.add(mk(2, 6, 3, 1), 't')!, 10n, 4);
     flow.add(mk(3, 3, 4, 2), 't');
