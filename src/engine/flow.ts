@@ -435,10 +435,7 @@ export class TaintFlow {
     // ledger per asset serves every replay (reset first), so a replay allocates no ledger.
     const ledgers = this.ledgers;
     for (const l of ledgers) l?.reset();
-    // Which assets' ledgers this replay used (one array for every replay).
-    if (this.usedLedgers.length < table.assets.length) this.usedLedgers = new Uint8Array(2 * table.assets.length);
-    const used = this.usedLedgers;
-    used.fill(0);
+    const used = this.usedAssets();
     const id = node.id;
     const events = this.events;
     for (let c = events.first(id); c >= 0; c = events.after(c)) {
@@ -462,7 +459,7 @@ export class TaintFlow {
       }
       if (table.to[m] === id) ledger.deposit(amount, table.taint.zero(m) ? ZERO : table.taint.get(m));
     }
-    for (let a = 0; a < table.held.length; a++) table.held[a]!.set(id, used[a] === 1 ? ledgers[a]!.taint : ZERO);
+    this.keepHeld(id, used, ledgers);
   }
 
   /**
@@ -474,9 +471,7 @@ export class TaintFlow {
   private replayInDoubles(id: number): boolean {
     const { table, events } = this;
     const ledgers = this.safeLedgers;
-    if (this.usedLedgers.length < table.assets.length) this.usedLedgers = new Uint8Array(2 * table.assets.length);
-    const used = this.usedLedgers;
-    used.fill(0);
+    const used = this.usedAssets();
     for (let c = events.first(id); c >= 0; c = events.after(c)) {
       const m = events.at(c);
       if (!table.amount.safe(m)) return false;
@@ -498,8 +493,21 @@ export class TaintFlow {
       else if (table.taint.safe(m)) ledger.deposit(amount, table.taint.number(m));
       else return false;
     }
-    for (let a = 0; a < table.held.length; a++) table.held[a]!.set(id, used[a] === 1 ? ledgers[a]!.taint : ZERO);
+    this.keepHeld(id, used, ledgers);
     return true;
+  }
+
+  /** Which assets' ledgers a replay used, all 0 to start with (one array for every replay). */
+  private usedAssets(): Uint8Array {
+    const n = this.table.assets.length;
+    if (this.usedLedgers.length < n) this.usedLedgers = new Uint8Array(2 * n);
+    return this.usedLedgers.fill(0);
+  }
+
+  /** What node `id` holds after its replay, per asset: its ledger's taint where one was used, else nothing. */
+  private keepHeld(id: number, used: Uint8Array, ledgers: readonly { readonly taint: bigint }[]): void {
+    const { held } = this.table;
+    for (let a = 0; a < held.length; a++) held[a]!.set(id, used[a] === 1 ? ledgers[a]!.taint : ZERO);
   }
 
   /** The box rule over the transaction's movements, with its inputs' taint as their senders' ledgers gave it. */

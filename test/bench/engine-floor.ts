@@ -17,25 +17,13 @@ import { pathToFileURL } from 'node:url';
 import { formatAddress } from '../../src/core/address.js';
 import { formatUnits } from '../../src/core/asset.js';
 import { isoTime } from '../../src/report/assets.js';
+import { mulDiv } from '../../src/taint/ledger.js';
 import { faultFigures, generateWorld, pageFaultMicros, pageFaults } from './engine.js';
 
 const MAX_HOPS = 10;
 const MAX_DEGREE = 1_000;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** floor(a * b / c) for safe integers, exactly. */
-function mulDiv(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER) {
-    let q = Math.floor(p / c);
-    const r = p - q * c;
-    if (r < 0) q--;
-    else if (r >= c) q++;
-    return q;
-  }
-  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
-}
 
 export async function run(): Promise<void> {
   const total = Number(process.env.BENCH_TRANSFERS ?? 1_000_000);
