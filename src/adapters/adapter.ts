@@ -1,5 +1,6 @@
 import type { AssetRef } from '../core/schema.js';
 import type { AccountTransfer, UtxoTransaction } from '../core/movement.js';
+import type { AmountColumn } from '../core/typed-arrays.js';
 
 /** Ask for the movements of many addresses at once; adapters batch where their source allows. */
 export interface TransferQuery {
@@ -90,6 +91,8 @@ export interface TransferTable {
   transfer(row: number): AccountTransfer;
   asset(row: number): AssetRef;
   amount(row: number): bigint;
+  /** The amounts as a column, when the table keeps them in one: the engine copies a row's cell (no bigint made). */
+  readonly amounts?: AmountColumn;
   /** The row's transaction hash (as its movement object has it), log index and time (unix seconds). */
   tx(row: number): string;
   logIndex(row: number): number;

@@ -87,6 +87,29 @@ export class AmountColumn {
     }
   }
 
+  /** Cell `row` set to `value`, an integer from 0 below 2^53 (no bigint made). */
+  setNumber(row: number, value: number): void {
+    if (row >= this.cells.length) this.use(grow(this.cells, row + 1, (n) => new BigUint64Array(n)));
+    const high = Math.floor(value / 2 ** 32);
+    this.words[2 * row] = value - high * 2 ** 32;
+    this.words[2 * row + 1] = high;
+    if (this.side.size > 0) this.side.delete(row);
+  }
+
+  /** Cell `row` set to cell `at` of `from`, copied as it lies (no bigint made but for a cell in the side map). */
+  copy(row: number, from: AmountColumn, at: number): void {
+    const low = from.words[2 * at]!;
+    const high = from.words[2 * at + 1]!;
+    if (low === 0xffffffff && high === 0xffffffff) {
+      this.set(row, from.get(at));
+      return;
+    }
+    if (row >= this.cells.length) this.use(grow(this.cells, row + 1, (n) => new BigUint64Array(n)));
+    this.words[2 * row] = low;
+    this.words[2 * row + 1] = high;
+    if (this.side.size > 0) this.side.delete(row);
+  }
+
   /** Room for `rows` cells (see grow). */
   reserve(rows: number): void {
     if (rows > this.cells.length) this.use(grow(this.cells, rows, (n) => new BigUint64Array(n)));

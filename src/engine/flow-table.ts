@@ -230,6 +230,25 @@ export class FlowTable {
     }
   }
 
+  /** `addReceived` of a change whose magnitude is below 2^53: the sum kept as a number while it stays in [0, 2^53). */
+  addReceivedNumber(a: number, id: number, change: number): void {
+    const reached = this.reached[a]!;
+    const column = this.received[a]!;
+    if (id < reached.length && reached[id] === 1 && column.safe(id)) {
+      const sum = column.number(id) + change;
+      if (sum >= 0 && sum < 2 ** 53) {
+        column.setNumber(id, sum);
+        return;
+      }
+    } else if (change >= 0 && (id >= reached.length || reached[id] === 0)) {
+      this.reached[a] = grow(reached, id + 1, (n) => new Uint8Array(n));
+      this.reached[a]![id] = 1;
+      column.setNumber(id, change);
+      return;
+    }
+    this.addReceived(a, id, BigInt(change));
+  }
+
   /** Adds a movement given as an object. */
   push(t: AccountTransfer, from: number, to: number, asset: number): number {
     const m = this.next(from, to, asset, -1, -1, -1, t.time);
@@ -239,11 +258,12 @@ export class FlowTable {
     return m;
   }
 
-  /** Adds row `row` of the table at `source` (its index in `sources`), whose amount the caller read. */
-  pushRow(source: number, row: number, from: number, to: number, asset: number, amount: bigint): number {
+  /** Adds row `row` of the table at `source` (its index in `sources`). */
+  pushRow(source: number, row: number, from: number, to: number, asset: number): number {
     const table = this.sources[source]!;
     const m = this.next(from, to, asset, source, row, table.rank(row), table.time(row));
-    this.amount.set(m, amount);
+    if (table.amounts) this.amount.copy(m, table.amounts, row);
+    else this.amount.set(m, table.amount(row));
     const fee = table.fee(row);
     if (fee && table.asset(row).kind === 'native') this.nativeFee[m] = fee;
     return m;

@@ -196,7 +196,7 @@ export class TaintFlow {
    * Adds a table row unless the flow holds its movement (found by movement id, without a string); no view is made.
    * With more than one table, the movement is looked up in the others too, as their rows may repeat it.
    */
-  addRow(space: IdSpace, row: number, asset: string, amount: bigint, from: number, to: number): void {
+  addRow(space: IdSpace, row: number, asset: string, from: number, to: number): void {
     const id = space.table.movement(row);
     if (space.rows[id]! >= 0) return;
     if (this.spaces.size > 1) {
@@ -209,7 +209,7 @@ export class TaintFlow {
         }
       }
     }
-    const m = this.table.pushRow(space.index, row, from, to, this.assetIndexOf(asset), amount);
+    const m = this.table.pushRow(space.index, row, from, to, this.assetIndexOf(asset));
     space.rows[id] = m;
     if (this.spaces.size > 1) this.noteInTables(this.table.tOf(m), m);
     this.attached(from, to, m);
@@ -488,7 +488,7 @@ export class TaintFlow {
         if (table.to[m] === id || table.seed[m] !== undefined || (fee !== undefined && fee > SAFE)) return false;
         const taint = ledger.withdraw(amount);
         const feeTaint = fee ? ledger.withdraw(Number(fee)) : 0;
-        this.setOutflow(m, taint === 0 ? ZERO : BigInt(taint), feeTaint === 0 ? ZERO : BigInt(feeTaint), ZERO);
+        this.setSafeOutflow(m, taint, feeTaint);
       } else if (table.taint.zero(m)) ledger.deposit(amount, 0);
       else if (table.taint.safe(m)) ledger.deposit(amount, table.taint.number(m));
       else return false;
@@ -546,19 +546,44 @@ export class TaintFlow {
     const old = table.taint.get(m);
     if (taint === old) return;
     table.taint.set(m, taint);
-    if (old === 0n) this.taintedCount++;
-    else if (taint === 0n) this.taintedCount--;
+    // (A row tainted for the first time makes no bigint for the change.)
+    table.addReceived(table.asset[m]!, table.to[m]!, old === ZERO ? taint : taint - old);
+    this.taintChanged(m, old === 0n, taint === 0n);
+  }
+
+  /**
+   * `setOutflow` from a replay in doubles: taint and fee taint integers below 2^53, no overlap. The row's taint and its
+   * recipient's received sum are written as numbers while they stay below 2^53 (no bigint made for either).
+   */
+  private setSafeOutflow(m: number, taint: number, feeTaint: number): void {
+    const { table } = this;
+    const column = table.taint;
+    // (The row's own taint, at most its amount, is below 2^53 too: `number` reads it exactly.)
+    if (feeTaint !== 0 || table.feeTaint[m] !== undefined || table.overlap[m] !== undefined) {
+      this.setOutflow(m, taint === 0 ? ZERO : BigInt(taint), feeTaint === 0 ? ZERO : BigInt(feeTaint), ZERO);
+      return;
+    }
+    const old = column.number(m);
+    if (taint === old) return;
+    column.setNumber(m, taint);
+    table.addReceivedNumber(table.asset[m]!, table.to[m]!, taint - old);
+    this.taintChanged(m, old === 0, taint === 0);
+  }
+
+  /** What follows from a row's taint changing (`was`/`now`: whether it was / is zero): counts, dirty marks, hops. */
+  private taintChanged(m: number, was: boolean, now: boolean): void {
+    const { table } = this;
+    if (was) this.taintedCount++;
+    else if (now) this.taintedCount--;
     // The recipient by id: its node object is read only when it must be replayed (most rows are read once).
     const to = table.to[m]!;
-    // (A row tainted for the first time makes no bigint for the change.)
-    table.addReceived(table.asset[m]!, to, old === ZERO ? taint : taint - old);
     this.touch(to);
     const flags = table.flags[to]!;
     if ((flags & NodeBit.Expanded) !== 0 && to !== table.from[m]) this.markDirty(to);
     const box = table.box[m];
     if ((flags & NodeBit.Contract) !== 0 && box) this.dirtyBoxes.add(box);
-    if (old === 0n) this.relax(m);
-    else if (taint === 0n && table.via[to] === m) this.hopsStale = true;
+    if (was) this.relax(m);
+    else if (now && table.via[to] === m) this.hopsStale = true;
   }
 
   private markDirty(id: number): void {
@@ -581,11 +606,12 @@ export class TaintFlow {
   private relax(first: number): void {
     if (this.hopsStale) return;
     const { table } = this;
-    // One queue for every call (a call per newly tainted row: most queues hold that row alone).
+    // One queue for every call (a call per newly tainted row: most queues hold that row alone), counted here and
+    // never cut: an array cut to length 0 gives up its store, and the next push makes a new one.
     const queue = this.relaxQueue;
-    queue.length = 0;
-    queue.push(first);
-    for (let i = 0; i < queue.length; i++) {
+    let n = 0;
+    queue[n++] = first;
+    for (let i = 0; i < n; i++) {
       const m = queue[i]!;
       const from = table.from[m]!;
       const to = table.to[m]!;
@@ -603,7 +629,7 @@ export class TaintFlow {
         this.touch(to);
         for (let c = this.events.first(to); c >= 0; c = this.events.after(c)) {
           const e = this.events.at(c);
-          if (table.from[e] === to && table.taint.positive(e) && table.to[e] !== to) queue.push(e);
+          if (table.from[e] === to && table.taint.positive(e) && table.to[e] !== to) queue[n++] = e;
         }
       } else if (hop === was && table.via[to]! >= 0 && table.compare(m, table.via[to]!) < 0) {
         // (A seed's recipient at its own hop count keeps no edge: its path starts at the seed.)

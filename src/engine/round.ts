@@ -340,6 +340,7 @@ async function addMovements(state: RunState, answers: readonly FrontierAnswer<Fl
     if (answer.ids) {
       const { table, row, from, to } = answer.ids;
       const space = flow.idSpace(table);
+      const { amounts } = table;
       for (let i = 0; i < row.length; i++) {
         if ((i & 4095) === 4095) await state.pace();
         const f = ends[end++]!;
@@ -348,13 +349,13 @@ async function addMovements(state: RunState, answers: readonly FrontierAnswer<Fl
         const r = row[i]!;
         const asset = table.asset(r);
         const kind = assetKind(state, asset);
-        const amount = table.amount(r);
-        if (amount === 0n || kind.lookalike || !kind.traced) {
-          if (ignored(state, kind, amount, asset.kind === 'native' ? table.fee(r) : undefined, () => table.transfer(r))) continue;
+        // (A table that keeps its amounts as a column tells a zero without a bigint made; the flow copies the cell.)
+        if ((amounts ? amounts.zero(r) : table.amount(r) === 0n) || kind.lookalike || !kind.traced) {
+          if (ignored(state, kind, table.amount(r), asset.kind === 'native' ? table.fee(r) : undefined, () => table.transfer(r))) continue;
         }
         // (An end first met in this round has no node yet: the flow makes it.)
         const fromId = f >= 0 ? f : flow.nodeIdOf(space, from[i]!);
-        flow.addRow(space, r, kind.key, amount, fromId, t >= 0 ? t : to[i] === from[i] ? fromId : flow.nodeIdOf(space, to[i]!));
+        flow.addRow(space, r, kind.key, fromId, t >= 0 ? t : to[i] === from[i] ? fromId : flow.nodeIdOf(space, to[i]!));
       }
     } else {
       for (let i = 0; i < answer.transfers.length; i++) {

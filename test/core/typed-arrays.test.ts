@@ -27,17 +27,25 @@ describe('typed arrays', () => {
 
   it('an amount column gives back every value set, the last one set per row, beyond 64 bits and below zero too, and says which are above zero or zero', () => {
     const amount = fc.oneof(
-      fc.constantFrom(0n, 1n, 2n ** 32n, 2n ** 32n - 1n, 2n ** 64n - 1n, 2n ** 63n),
+      fc.constantFrom(0n, 1n, 2n ** 32n, 2n ** 32n - 1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 64n - 2n, 2n ** 64n - 1n, 2n ** 63n),
       fc.bigInt({ min: 0n, max: 2n ** 64n - 2n }),
       fc.bigInt({ min: 2n ** 64n - 2n, max: 2n ** 80n }),
       fc.bigInt({ min: -(2n ** 70n), max: -1n }),
     );
+    // Written as a bigint, as a number (a value below 2^53), or copied from a cell of another column.
+    const how = fc.constantFrom('set', 'number', 'copy');
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(2_500), amount), { maxLength: 400 }), (writes) => {
+      // Rows written again often (a few rows), and rows far apart (the column grows).
+      fc.property(fc.array(fc.tuple(fc.oneof(fc.nat(8), fc.nat(2_500)), amount, how, fc.oneof(fc.nat(8), fc.nat(3_000))), { maxLength: 400 }), (writes) => {
         const column = new AmountColumn();
+        const other = new AmountColumn();
         const expected = new Map<number, bigint>();
-        for (const [row, value] of writes) {
-          column.set(row, value);
+        for (const [row, value, way, at] of writes) {
+          if (way === 'number' && value >= 0n && value < 2n ** 53n) column.setNumber(row, Number(value));
+          else if (way === 'copy') {
+            other.set(at, value);
+            column.copy(row, other, at);
+          } else column.set(row, value);
           expected.set(row, value);
         }
         // positive and zero say what get says, without the bigint: read after every growth and after the trim.
@@ -46,6 +54,8 @@ describe('typed arrays', () => {
             expect(column.get(row)).toBe(value);
             expect(column.positive(row)).toBe(value > 0n);
             expect(column.zero(row)).toBe(value === 0n);
+            if (value >= 0n && value < 2n ** 53n) expect([column.safe(row), column.number(row)]).toEqual([true, Number(value)]);
+            else if (value >= 2n ** 53n && value < 2n ** 64n - 1n) expect(column.safe(row)).toBe(false);
           }
         };
         check();

@@ -1,13 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TransferTable } from '../../src/adapters/adapter.js';
 import type { AccountTransfer } from '../../src/core/movement.js';
+import { AmountColumn } from '../../src/core/typed-arrays.js';
 import { FlowTable } from '../../src/engine/flow-table.js';
 
 const usdt = { chain: 'ethereum', kind: 'token' as const, contract: '0xdac17f958d2ee523a2206206994597c13d831ec7', symbol: 'USDT', decimals: 6 };
 const hashOf = (row: number) => `0x${row.toString(16).padStart(64, '0')}`;
 
-/** A source table of `rows` rows whose hashes are made on each ask, counting the asks. */
-function countingTable(rows: number): { table: TransferTable; asked: () => number } {
+/** A source table of `rows` rows whose hashes are made on each ask, counting the asks; its amounts `amount` gives. */
+function countingTable(rows: number, amount: (row: number) => bigint = () => 1n): { table: TransferTable; asked: () => number } {
   let asked = 0;
   const table: TransferTable = {
     rows,
@@ -18,7 +20,7 @@ function countingTable(rows: number): { table: TransferTable; asked: () => numbe
     transfer: (row) =>
       ({ chain: 'ethereum', type: 'token', tx: hashOf(row), logIndex: 0, time: row, from: '', to: '', asset: usdt, amount: 1n }) as AccountTransfer,
     asset: () => usdt,
-    amount: () => 1n,
+    amount,
     tx: (row) => {
       asked++;
       return hashOf(row);
@@ -40,7 +42,7 @@ describe('FlowTable', () => {
     const flow = new FlowTable();
     flow.sources.push(source);
     flow.addAsset('ethereum:token:usdt');
-    for (let row = 0; row < n; row++) flow.pushRow(0, row, 0, 1, 0, 1n);
+    for (let row = 0; row < n; row++) flow.pushRow(0, row, 0, 1, 0);
     // Rows 2^18 apart share a slot: read in turn, each is made again, and right.
     for (const m of [5, 5 + 2 ** 18, 5, 7 + 2 ** 18, 7]) expect(flow.txOf(m)).toBe(hashOf(m));
     expect(asked()).toBe(5);
@@ -56,7 +58,7 @@ describe('FlowTable', () => {
     const flow = new FlowTable();
     flow.sources.push(source);
     flow.addAsset('ethereum:token:usdt');
-    for (let row = 0; row < 3000; row++) flow.pushRow(0, 2999 - row, row % 7, row % 11, 0, 1n);
+    for (let row = 0; row < 3000; row++) flow.pushRow(0, 2999 - row, row % 7, row % 11, 0);
     expect(flow.from.length).toBeGreaterThan(3000);
     flow.release();
     for (const column of [flow.from, flow.to, flow.asset, flow.source, flow.sourceRow, flow.rank, flow.time]) expect(column.length).toBe(3000);
@@ -73,7 +75,7 @@ describe('FlowTable', () => {
     flow.addAsset('ethereum:token:usdt');
     const a = flow.addNode('ethereum|0xa', 'ethereum', '0xa');
     const b = flow.addNode('ethereum|0xb', 'ethereum', '0xb');
-    for (let row = 0; row < 10; row++) flow.pushRow(0, row, a.id, b.id, 0, 1n);
+    for (let row = 0; row < 10; row++) flow.pushRow(0, row, a.id, b.id, 0);
     // Asked of every tainted movement by the attribution: outside any box, the answer needs no movement object.
     for (let m = 0; m < 10; m++) expect(flow.view(m).boxInputs).toBeUndefined();
     // An export's read (the graph, transfers.csv): made each time, not kept.
@@ -105,7 +107,7 @@ describe('FlowTable', () => {
 
   it('fills the room a source table reserved without copying a column, its rows and new nodes as without it', () => {
     const rows = 300_000;
-    const { table } = countingTable(rows);
+    const { table } = countingTable(rows, (r) => BigInt(r) * 2n ** 40n);
     const flow = new FlowTable();
     flow.sources.push(table);
     flow.addAsset('ethereum:token:usdt');
@@ -113,7 +115,7 @@ describe('FlowTable', () => {
     const columns = () => [flow.from, flow.to, flow.asset, flow.source, flow.sourceRow, flow.rank, flow.time, flow.hop, flow.via, flow.flags];
     const reserved = columns();
     const nodes = Array.from({ length: 100_000 }, (_, i) => flow.addNode(`ethereum|0x${i}`, 'ethereum', `0x${i}`));
-    for (let r = 0; r < rows; r++) flow.pushRow(0, r, r % 100_000, (r * 7) % 100_000, 0, BigInt(r) * 2n ** 40n);
+    for (let r = 0; r < rows; r++) flow.pushRow(0, r, r % 100_000, (r * 7) % 100_000, 0);
     columns().forEach((c, i) => expect(c, `column ${i}`).toBe(reserved[i]));
     for (const r of [0, 1023, 1024, 65_535, 299_999]) {
       expect([flow.from[r], flow.to[r], flow.time[r], flow.rank[r], flow.amount.get(r), flow.taint.get(r)]).toEqual([
@@ -127,9 +129,9 @@ describe('FlowTable', () => {
     }
     for (const n of [nodes[0]!, nodes[99_999]!]) expect([n.hop, n.via, n.rootHop, n.fetchedIn, n.expanded]).toEqual([-1, -1, -1, 0, false]);
     // Past the room, the columns grow as before.
-    flow.pushRow(0, 7, 1, 2, 0, 5n);
+    flow.pushRow(0, 7, 1, 2, 0);
     expect(flow.from.length).toBeGreaterThan(rows);
-    expect([flow.from[rows], flow.to[rows], flow.amount.get(rows)]).toEqual([1, 2, 5n]);
+    expect([flow.from[rows], flow.to[rows], flow.amount.get(rows)]).toEqual([1, 2, 7n * 2n ** 40n]);
   });
 
   it('holds reserved room in no memory until it is written', () => {
@@ -161,13 +163,44 @@ describe('FlowTable', () => {
     expect([flow.held[0]!.at(2500), flow.held[0]!.at(2501), flow.held[1]!.at(2500)]).toEqual([big, 0n, 0n]);
   });
 
-  it('keeps amounts and taint exact past 64 bits, through release', () => {
-    const { table: source } = countingTable(10);
+  it('sums received taint given as numbers exactly as given as bigints, past 2^53 and below zero', () => {
+    // A change as a number has a magnitude below 2^53; sums may still run past it, or below zero, and back.
+    const change = fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 52, -(2 ** 52)));
+    // Few ids, so sums build up; some past the first 1,024 cells of a column.
+    const op = fc.tuple(fc.nat(1), fc.constantFrom(0, 1024, 2_100), change, fc.boolean());
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const flow = new FlowTable();
+        flow.addAsset('ethereum:token:usdt');
+        flow.addAsset('ethereum:native');
+        const expected = new Map<string, bigint>();
+        for (const [a, id, c, asNumber] of ops) {
+          if (asNumber) flow.addReceivedNumber(a, id, c);
+          else flow.addReceived(a, id, BigInt(c));
+          expected.set(`${a}:${id}`, (expected.get(`${a}:${id}`) ?? 0n) + BigInt(c));
+        }
+        for (let a = 0; a < 2; a++) for (let id = 0; id <= 2_100; id++) expect(flow.receivedAt(a, id)).toBe(expected.get(`${a}:${id}`));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each([
+    ['read one by one', false],
+    ['copied from its amount column', true],
+  ])('keeps amounts and taint exact past 64 bits, through release, for a table whose amounts are %s', (_, column) => {
+    const big = [0n, 1n, 2n ** 53n, 2n ** 64n - 2n, 2n ** 64n - 1n, 2n ** 64n, 10n ** 30n + 7n, 5n];
+    const { table } = countingTable(big.length, (row) => big[row]!);
+    const amounts = new AmountColumn();
+    big.forEach((amount, row) => amounts.set(row, amount));
     const flow = new FlowTable();
-    flow.sources.push(source);
+    flow.sources.push(column ? { ...table, amounts, amount: () => 0n } : table);
     flow.addAsset('ethereum:token:usdt');
-    const big = [0n, 1n, 2n ** 64n - 2n, 2n ** 64n - 1n, 2n ** 64n, 10n ** 30n + 7n];
-    big.forEach((amount, row) => flow.pushRow(0, row, 0, 1, 0, amount));
+    big.forEach((_, row) => flow.pushRow(0, row, 0, 1, 0));
+    // A cell past 64 bits (in the side map) that a plain cell is then copied over holds the plain one.
+    flow.amount.set(big.length, 2n ** 70n);
+    flow.amount.copy(big.length, amounts, 7);
+    expect(flow.amount.get(big.length)).toBe(5n);
     big.forEach((amount, m) => flow.taint.set(m, amount / 3n));
     flow.release();
     big.forEach((amount, m) => {
