@@ -144,6 +144,11 @@ export class AmountColumn {
     return this.words[2 * row + 1]! * 2 ** 32 + this.words[2 * row]!;
   }
 
+  /** `at(row) === 0n`, with no bigint made. */
+  zeroAt(row: number): boolean {
+    return row >= this.cells.length || this.zero(row);
+  }
+
   /** `get(row) === 0n`, with no bigint made. */
   zero(row: number): boolean {
     const w = this.words;

@@ -715,6 +715,13 @@ export class TaintFlow {
     const holds = new Uint8Array(nodes.length);
     const amountOf = (id: number, a: number): bigint | undefined =>
       holds[id] === HELD ? table.held[a]!.at(id) : holds[id] === RECEIVED ? table.receivedAt(a, id) : contractHeld.get(nodes[id]!)?.[a];
+    // `amountOf` above zero, asked of every node, with no bigint made for a cell.
+    const holdsSome = (id: number, a: number): boolean =>
+      holds[id] === HELD
+        ? !table.held[a]!.zeroAt(id)
+        : holds[id] === RECEIVED
+          ? table.wasReached(a, id) && !table.received[a]!.zero(id)
+          : (contractHeld.get(nodes[id]!)?.[a] ?? 0n) !== 0n;
     let hops = 0;
     let vias = 0;
     let holders = 0;
@@ -734,10 +741,7 @@ export class TaintFlow {
       // (Read as they are: the flow does not change after the snapshot, which settle takes once the rounds are over.)
       holds[id] = node.expanded ? HELD : node.contract ? CONTRACT : RECEIVED;
       let any = false;
-      for (let a = 0; a < table.assets.length && !any; a++) {
-        const v = amountOf(id, a);
-        any = v !== undefined && v !== 0n;
-      }
+      for (let a = 0; a < table.assets.length && !any; a++) any = holdsSome(id, a);
       if (any) holders++;
       else holds[id] = 0;
       if (hop[id]! >= 0 || any) keyOf[id] = node.key;
@@ -754,10 +758,7 @@ export class TaintFlow {
     const heldOf = (id: number): Map<string, bigint> | undefined => {
       if (holds[id] === 0) return undefined;
       const m = new Map<string, bigint>();
-      for (let a = 0; a < table.assets.length; a++) {
-        const v = amountOf(id, a);
-        if (v !== undefined && v !== 0n) m.set(table.assets[a]!, v);
-      }
+      for (let a = 0; a < table.assets.length; a++) if (holdsSome(id, a)) m.set(table.assets[a]!, amountOf(id, a)!);
       return m;
     };
     return {

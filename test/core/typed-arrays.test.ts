@@ -54,11 +54,14 @@ describe('typed arrays', () => {
             expect(column.get(row)).toBe(value);
             expect(column.positive(row)).toBe(value > 0n);
             expect(column.zero(row)).toBe(value === 0n);
+            expect(column.zeroAt(row)).toBe(value === 0n);
             if (value >= 0n && value < 2n ** 53n) expect([column.safe(row), column.number(row)]).toEqual([true, Number(value)]);
             else if (value >= 2n ** 53n && value < 2n ** 64n - 1n) expect(column.safe(row)).toBe(false);
           }
         };
         check();
+        // Past the cells written, a row reads as zero.
+        expect([column.at(100_000), column.zeroAt(100_000)]).toEqual([0n, true]);
         const n = Math.max(0, ...expected.keys()) + 1;
         column.trim(n);
         check();
