@@ -26,10 +26,12 @@ export async function readForwarders(state: RunState, allocation: Allocation): P
   const labels = state.labels;
   if (!labels || state.failure) return out;
   const candidates: string[] = [];
-  for (const [node, held] of allocation.held) {
-    if (state.stops.get(node)?.kind !== 'contract' || state.expanded.has(node)) continue;
+  // By the contract stops (few), not by every holder: the allocation makes a holder's map when it is read.
+  for (const [node, stop] of state.stops) {
+    if (stop.kind !== 'contract' || state.expanded.has(node)) continue;
+    const held = allocation.held.get(node);
     const { chain, address } = splitNodeKey(node);
-    if (labels.get(chain, address) || ![...held.values()].some((v) => v > 0n)) continue;
+    if (!held || labels.get(chain, address) || ![...held.values()].some((v) => v > 0n)) continue;
     candidates.push(node);
   }
   if (candidates.length === 0) return out;

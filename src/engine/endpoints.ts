@@ -557,12 +557,14 @@ interface Paths {
   /** By node number (PathNodes): an array, not a map of keys. */
   memo: (PathStep | undefined)[];
   cyclic: boolean;
+  /** The steps of the walks under way (`pathFrom`), each from the top the walk before it left. */
+  walk: { nodes: number[]; edges: TaintedEdge[]; top: number };
 }
 
 const newPaths = (input: EndpointInput): Paths => {
   const nodes = new PathNodes(input.allocation.via);
   // Dense from the start: ids come in no order, and an array written far past its end turns into a slow dictionary.
-  return { nodes, memo: new Array<PathStep | undefined>(nodes.flowIds).fill(undefined), cyclic: false };
+  return { nodes, memo: new Array<PathStep | undefined>(nodes.flowIds).fill(undefined), cyclic: false, walk: { nodes: [], edges: [], top: 0 } };
 };
 
 /**
@@ -642,37 +644,39 @@ function remember(paths: Paths, n: number, step: PathStep): void {
  * The walk follows hop counts down, so it ends; were the edges ever to form a cycle, it is walked again watching for one.
  */
 function pathFrom(input: EndpointInput, node: number, paths: Paths, visiting: Set<number> | undefined): PathStep {
-  const { memo, nodes } = paths;
+  const { memo, nodes, walk } = paths;
   let known = memo[node];
   if (known) return known;
-  // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back.
-  const chain: number[] = [];
-  const edges: TaintedEdge[] = [];
+  // Walk up to the first node whose path is known (or a seed), then fill the memo on the way back. The steps go on
+  // the shared walk from its top (no arrays per call); a seed that continues a bridge deposit walks again above them.
+  const base = walk.top;
+  let n = base;
   let current = node;
   let seen: Set<number> | undefined;
   while (!known && !seen?.has(current)) {
     const edge = nodes.edgeInto(current);
     if (!edge) break;
-    if (chain.length > nodes.via.size && !seen) {
+    if (n - base > nodes.via.size && !seen) {
       // More steps than edges: a cycle. Walk again, stopping where it closes.
       paths.cyclic = true;
       seen = new Set();
-      chain.length = 0;
-      edges.length = 0;
+      n = base;
       current = node;
       continue;
     }
     seen?.add(current);
-    chain.push(current);
-    edges.push(edge);
+    walk.nodes[n] = current;
+    walk.edges[n++] = edge;
     current = nodes.sender(edge);
     known = memo[current];
   }
+  walk.top = n;
   let path: PathStep = known ?? rootPath(input, current, paths, visiting ?? new Set());
+  walk.top = base;
   if (!known) remember(paths, current, path);
-  for (let i = chain.length - 1; i >= 0; i--) {
-    path = new PathStep(path, edges[i]!, undefined);
-    remember(paths, chain[i]!, path);
+  for (let i = n - 1; i >= base; i--) {
+    path = new PathStep(path, walk.edges[i]!, undefined);
+    remember(paths, walk.nodes[i]!, path);
   }
   return path;
 }

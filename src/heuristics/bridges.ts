@@ -199,11 +199,32 @@ export const BRIDGE_REGISTRY: readonly BridgeContract[] = Object.freeze([
 ] satisfies BridgeContract[]);
 
 const keyOf = (chain: string, address: string) => `${getChain(chain).id}|${address.toLowerCase()}`;
-const byKey = new Map(BRIDGE_REGISTRY.map((b) => [keyOf(b.chain, b.address), b]));
+
+/**
+ * Bridge contracts by chain id, then lower-case address: a lookup builds no key string (the deposit rule asks it of
+ * every counterparty of an expanded address).
+ */
+class BridgesByAddress {
+  private readonly byChain = new Map<string, Map<string, BridgeContract>>();
+
+  set(b: BridgeContract): void {
+    const id = getChain(b.chain).id;
+    let map = this.byChain.get(id);
+    if (!map) this.byChain.set(id, (map = new Map()));
+    map.set(b.address.toLowerCase(), b);
+  }
+
+  get(chain: string, address: string): BridgeContract | undefined {
+    return this.byChain.get(getChain(chain).id)?.get(address.toLowerCase());
+  }
+}
+
+const builtIn = new BridgesByAddress();
+for (const b of BRIDGE_REGISTRY) builtIn.set(b);
 
 /** The registered bridge at that address on that chain, if any (address in any case). */
 export function findBridge(chain: string, address: string, registry: readonly BridgeContract[] | BridgeRegistry = BRIDGE_REGISTRY): BridgeContract | undefined {
-  if (registry === BRIDGE_REGISTRY) return byKey.get(keyOf(chain, address));
+  if (registry === BRIDGE_REGISTRY) return builtIn.get(chain, address);
   if (!Array.isArray(registry)) return (registry as BridgeRegistry).find(chain, address);
   const key = keyOf(chain, address);
   return (registry as readonly BridgeContract[]).find((b) => keyOf(b.chain, b.address) === key);
@@ -222,9 +243,11 @@ export function createBridgeRegistry(extra: readonly BridgeContract[] = [], opti
   const map = new Map<string, BridgeContract>();
   for (const b of [...(options.builtin === false ? [] : BRIDGE_REGISTRY), ...extra]) map.set(keyOf(b.chain, b.address), b);
   const contracts = Object.freeze([...map.values()]);
+  const byAddress = new BridgesByAddress();
+  for (const b of contracts) byAddress.set(b);
   return {
     contracts,
-    find: (chain, address) => map.get(keyOf(chain, address)),
+    find: (chain, address) => byAddress.get(chain, address),
     onChain: (chain, protocol) => {
       const id = getChain(chain).id;
       return contracts.filter((b) => b.protocol === protocol && getChain(b.chain).id === id);

@@ -157,4 +157,29 @@ describe('collectEndpoints', () => {
       { numRuns: 300 },
     );
   });
+
+  it('gives each endpoint the path from its victim payment, through every edge and every bridge continuation before it', async () => {
+    // Parents and continuations point to lower indexes only: no cycles, so each path is one walk up the world.
+    const acyclic = worldArb.map((w) => ({
+      ...w,
+      parents: w.parents.map((p, i) => (p < i ? p : -1)),
+      continued: w.continued.map((c, i) => (c < i ? c : -1)),
+    }));
+    const hash = (n: number) => `0x${n.toString(16).padStart(64, '0')}`;
+    await fc.assert(
+      fc.asyncProperty(acyclic, async (w) => {
+        const pathOf = (i: number): string[] => {
+          const p = w.parents[i]!;
+          if (p >= 0) return [...pathOf(p), hash(1_000 + i)];
+          const c = w.continued[i]!;
+          return [...(c >= 0 ? pathOf(c) : []), ...(w.seeds[i] ? [hash(9_000 + i)] : [])];
+        };
+        const index = new Map(Array.from({ length: w.n }, (_, i) => [nodeOf(i), i]));
+        for (const input of [inputOf(w, (i) => w.order[i]!), asColumns(inputOf(w, (i) => -i))]) {
+          for (const e of await collectEndpoints(input)) expect(e.path).toEqual(pathOf(index.get(`${e.chain}|${e.address}`)!));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

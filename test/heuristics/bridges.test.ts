@@ -247,6 +247,11 @@ describe('bridge definitions of a trace', () => {
     expect(registry.find('ethereum', across.address)).toBe(across);
     expect(registry.onChain('arbitrum', 'across').map((b) => b.name)).toEqual(['Across SpokePool (Arbitrum)']);
     expect(createBridgeRegistry([pool!], { builtin: false }).contracts).toEqual([pool]);
+    // A contract given with its address in mixed case is found by its address in any case.
+    const mixed = { ...pool!, address: '0x00000000000000000000000000000000000000aB' };
+    const withMixed = createBridgeRegistry([mixed], { builtin: false });
+    for (const asked of ['0x00000000000000000000000000000000000000ab', '0x00000000000000000000000000000000000000AB'])
+      expect([withMixed.find('evm:1337', asked), findBridge('evm:1337', asked, withMixed)]).toEqual([mixed, mixed]);
     // A single-destination template takes the deployment's destination chain.
     const [op2] = resolveBridgeDefinitions([{ chain: 'evm:1337', address: POOL, protocol: 'op-stack', destinationChain: 'evm:1338' }]);
     expect(op2!.events.every((e) => e.destinationChain === 'evm:1338')).toBe(true);
