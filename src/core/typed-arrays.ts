@@ -89,11 +89,8 @@ export class AmountColumn {
 
   /** Cell `row` set to `value`, an integer from 0 below 2^53 (no bigint made). */
   setNumber(row: number, value: number): void {
-    if (row >= this.cells.length) this.use(grow(this.cells, row + 1, (n) => new BigUint64Array(n)));
     const high = Math.floor(value / 2 ** 32);
-    this.words[2 * row] = value - high * 2 ** 32;
-    this.words[2 * row + 1] = high;
-    if (this.side.size > 0) this.side.delete(row);
+    this.setWords(row, value - high * 2 ** 32, high);
   }
 
   /** Cell `row` set to cell `at` of `from`, copied as it lies (no bigint made but for a cell in the side map). */
@@ -104,6 +101,11 @@ export class AmountColumn {
       this.set(row, from.get(at));
       return;
     }
+    this.setWords(row, low, high);
+  }
+
+  /** Cell `row` set to a value below 2^64 - 1 given as its two 32-bit halves. */
+  private setWords(row: number, low: number, high: number): void {
     if (row >= this.cells.length) this.use(grow(this.cells, row + 1, (n) => new BigUint64Array(n)));
     this.words[2 * row] = low;
     this.words[2 * row + 1] = high;
