@@ -221,28 +221,32 @@ export class FlowTable {
 
   /** Adds `change` (exact, either sign) to what node `id` received in asset `a`. */
   addReceived(a: number, id: number, change: bigint): void {
-    const reached = (this.reached[a] = grow(this.reached[a]!, id + 1, (n) => new Uint8Array(n)));
     const column = this.received[a]!;
-    if (reached[id] === 1) column.set(id, column.get(id) + change);
+    if (this.wasReached(a, id)) column.set(id, column.get(id) + change);
     else {
-      reached[id] = 1;
+      this.reach(a, id);
       column.set(id, change);
     }
   }
 
+  /** Marks node `id` as reached by a tainted inflow of asset `a`. */
+  private reach(a: number, id: number): void {
+    this.reached[a] = grow(this.reached[a]!, id + 1, (n) => new Uint8Array(n));
+    this.reached[a]![id] = 1;
+  }
+
   /** `addReceived` of a change whose magnitude is below 2^53: the sum kept as a number while it stays in [0, 2^53). */
   addReceivedNumber(a: number, id: number, change: number): void {
-    const reached = this.reached[a]!;
     const column = this.received[a]!;
-    if (id < reached.length && reached[id] === 1 && column.safe(id)) {
+    const reached = this.wasReached(a, id);
+    if (reached && column.safe(id)) {
       const sum = column.number(id) + change;
       if (sum >= 0 && sum < 2 ** 53) {
         column.setNumber(id, sum);
         return;
       }
-    } else if (change >= 0 && (id >= reached.length || reached[id] === 0)) {
-      this.reached[a] = grow(reached, id + 1, (n) => new Uint8Array(n));
-      this.reached[a]![id] = 1;
+    } else if (!reached && change >= 0) {
+      this.reach(a, id);
       column.setNumber(id, change);
       return;
     }
