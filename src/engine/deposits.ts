@@ -33,6 +33,8 @@ export interface DepositInference {
   confidence: number;
   /** Gas top-ups or an activation by the service support the sweeps. */
   corroborated: boolean;
+  /** The address's node id in the flow: the endpoints find it by id (no key hashed per address). */
+  node: number;
   /** A contract (a deposit forwarder) whose later outflows, read apart, all went to the service's wallets. */
   forwarder?: true;
 }
@@ -174,7 +176,7 @@ function depositDecider(flow: TaintFlow, labels: LabelStore, rule: DepositRule, 
       columns && typeof m.whole === 'number'
         ? ofNode(incoming ? columns.from[m.whole]! : columns.to[m.whole]!, columns.nodes)
         : classify(chain, incoming ? m.t.from : m.t.to);
-    const inference = decide(chain, address, moves, taintedAssets, classOf, rule);
+    const inference = decide(chain, address, node.id, moves, taintedAssets, classOf, rule);
     return inference && forwarder ? { ...inference, forwarder: true } : inference;
   };
   return { decide: decideAt, paidService };
@@ -231,6 +233,7 @@ function withNative(moves: readonly Move[], native: readonly AccountTransfer[] |
 function decide(
   chain: string,
   address: string,
+  node: number,
   moves: readonly Move[],
   taintedAssets: ReadonlySet<string>,
   classOf: (move: Move, incoming: boolean) => Counterparty,
@@ -260,6 +263,7 @@ function decide(
     evidence: decision.evidence,
     confidence: depositConfidence(label.confidence, decision.acts),
     corroborated: decision.corroborated,
+    node,
   };
 }
 

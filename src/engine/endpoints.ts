@@ -133,7 +133,8 @@ export interface EndpointInput {
  */
 export async function collectEndpoints(input: EndpointInput, pace: Pacer = noPacing): Promise<EndpointData[]> {
   const paths = newPaths(input);
-  const at: EndpointsAt = { input, paths, freezable: new Map(), texts: new Map() };
+  const { held } = input.allocation;
+  const at: EndpointsAt = { input, paths, freezable: new Map(), texts: new ReasonTexts(), depositOf: depositLookup(input, held) };
   // Made into one list, each address's endpoints a run of it (no list per address), then the runs put in key order.
   const made: EndpointData[] = [];
   const keys: string[] = [];
@@ -146,7 +147,6 @@ export async function collectEndpoints(input: EndpointInput, pace: Pacer = noPac
       starts.push(start);
     }
   };
-  const { held } = input.allocation;
   // The flow's snapshot is walked by node id, so that no key is looked up per address (see `Place.id`).
   if (held instanceof NodeColumnMap) {
     for (let id = 0; id < held.ids; id++) {
@@ -172,11 +172,24 @@ interface EndpointsAt {
   paths: Paths;
   /** Freezability is a property of the asset: looked up once per asset, not per endpoint. */
   freezable: Map<string, { issuer: string } | undefined>;
-  /**
-   * Reasons by their text, each kept once: a reason built from parts (a deposit address's evidence) is a chain of
-   * string pieces until something reads it whole, and many endpoints give the same.
-   */
-  texts: Map<string, string>;
+  texts: ReasonTexts;
+  /** The deposit inferred at a node (`input.deposits`), by its id when it has one. */
+  depositOf: DepositLookup;
+}
+
+type DepositLookup = (node: string, id: number | undefined) => DepositInference | undefined;
+
+/**
+ * `input.deposits` by the node's id in the flow's snapshot (`DepositInference.node`), else by its key. Nothing
+ * before the endpoints asks most nodes' keys of a map, so a lookup by key hashed each key here first: a tenth of
+ * making the endpoints at 1 M transfers.
+ */
+function depositLookup(input: EndpointInput, held: EndpointInput['allocation']['held']): DepositLookup {
+  const { deposits } = input;
+  if (!(held instanceof NodeColumnMap)) return (node) => deposits.get(node);
+  const byId = new Map<number, DepositInference>();
+  for (const deposit of deposits.values()) byId.set(deposit.node, deposit);
+  return (node, id) => (id !== undefined ? byId.get(id) : deposits.get(node));
 }
 
 /** The endpoints of one address, by asset (sorted), added to `out`: what it holds, as its deposit inference or its stop says. */
@@ -188,7 +201,7 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
   const inflows = (byId ? input.inflows.byId!(id) : input.inflows.get(node)) ?? [];
   const here: Place = { node, id, paths: at.paths, texts: at.texts, input, into: inflows[0] };
   // An expanded address, or a forwarder contract (a `contract` stop whose later outflows all went to one service).
-  const found = input.deposits.get(node);
+  const found = at.depositOf(node, id);
   const ownDeposit = found && (isExpanded || found.forwarder) ? found : undefined;
   for (const assetKey of held.size === 1 ? held.keys() : [...held.keys()].sort()) {
     const amount = held.get(assetKey)!;
@@ -214,16 +227,25 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
       if (stop.label) ep.label = stop.label;
       if (bridge) ep.bridge = bridge.data;
       out.push(ep);
-    } else serviceEndpoints(here, stop, asset, assetKey, edgesIn, out);
+    } else serviceEndpoints(here, at.depositOf, stop, asset, assetKey, edgesIn, out);
   }
 }
 
 /** A service's wallet: what arrived through inferred deposit addresses (one endpoint each) apart from what arrived directly. */
-function serviceEndpoints(here: Place, stop: StopReason, asset: AssetRef, assetKey: string, edgesIn: readonly TaintedEdge[], out: EndpointData[]): void {
+function serviceEndpoints(
+  here: Place,
+  depositOf: DepositLookup,
+  stop: StopReason,
+  asset: AssetRef,
+  assetKey: string,
+  edgesIn: readonly TaintedEdge[],
+  out: EndpointData[],
+): void {
   const { input, node } = here;
   const groups = groupBy(edgesIn, (e) => {
-    const dep = input.deposits.get(e.transfer.from);
-    return dep && dep.label.entity === stop.label?.entity ? e.transfer.from : node;
+    const t = e.transfer;
+    const dep = depositOf(t.from, t instanceof FlowTransfer ? t.fromId : undefined);
+    return dep && dep.label.entity === stop.label?.entity ? t.from : node;
   });
   for (const depositNode of groups.size === 1 ? groups.keys() : [...groups.keys()].sort()) {
     const sweeps = groups.get(depositNode)!;
@@ -259,7 +281,7 @@ function depositEndpoint(
   sweeps: readonly TaintedEdge[],
 ): EndpointData {
   const evidence = deposit.evidence.get(assetKey);
-  const ep = base(place, deposit.kind, shared(place, depositReason(deposit, evidence)), asset, amount, edgesIn);
+  const ep = base(place, deposit.kind, place.texts.deposit(deposit, evidence), asset, amount, edgesIn);
   // `txs` lists what came in; the sweeps out are listed apart (outflows, depositEvidence.sweepTxs).
   if (sweeps.length > 0) ep.sweepEdges = sweeps;
   ep.label = deposit.label;
@@ -391,7 +413,7 @@ interface Place {
   readonly id: number | undefined;
   readonly input: EndpointInput;
   readonly paths: Paths;
-  readonly texts: Map<string, string>;
+  readonly texts: ReasonTexts;
   /** A tainted movement into the address, if any: its flow node holds the address's chain and address strings. */
   readonly into: TaintedEdge | undefined;
   at?: { chain: string; address: string; hops: number; path: PathStep };
@@ -411,11 +433,35 @@ function where(place: Place): NonNullable<Place['at']> {
   return (place.at = { chain, address, hops: hop ?? 0, path });
 }
 
-/** `reason` as the endpoints that give the same text share it (a reason built, not a literal: see `EndpointsAt.texts`). */
+/** `reason` as the endpoints that give the same text share it (a reason built, not a literal: see `ReasonTexts`). */
 function shared(place: Place, reason: string): string {
-  let text = place.texts.get(reason);
-  if (text === undefined) place.texts.set(reason, (text = reason));
-  return text;
+  return place.texts.shared(reason);
+}
+
+/**
+ * Reasons by their text, each kept once: a reason built from parts (a deposit address's evidence) is a chain of
+ * string pieces until something reads it whole, and many endpoints give the same. A deposit address's reason is
+ * also kept by its evidence: its endpoint is made at the address and again at each wallet it swept to (then
+ * merged), and the reason is built and hashed once.
+ */
+class ReasonTexts {
+  private readonly byText = new Map<string, string>();
+  private readonly byDeposit = new Map<DepositInference | DepositEvidence, string>();
+
+  shared(reason: string): string {
+    let text = this.byText.get(reason);
+    if (text === undefined) this.byText.set(reason, (text = reason));
+    return text;
+  }
+
+  /** `depositReason(deposit, evidence)`, shared. */
+  deposit(deposit: DepositInference, evidence: DepositEvidence | undefined): string {
+    // Without evidence the reason rests on the inference alone.
+    const key = evidence ?? deposit;
+    let text = this.byDeposit.get(key);
+    if (text === undefined) this.byDeposit.set(key, (text = this.shared(depositReason(deposit, evidence))));
+    return text;
+  }
 }
 
 /** An endpoint's common fields, always created in the same order (one object shape for every endpoint). */
