@@ -16,6 +16,7 @@ import type { AddressNames } from './names.js';
  * `detail` false leaves out what a request needs (inflows, outflows, victims, unattributed): endpoints.csv shows none. */
 export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undefined, names: AddressNames, detail = true): Endpoint {
   const address = names.address(e.chain, e.address, e.inflowEdges[0]?.transfer);
+  if (plain(e)) return plainEndpoint(e, address, names, detail);
   const out: Record<string, unknown> = { kind: e.kind, reason: e.reason, chain: e.chain, address };
   if (e.label) {
     out.entity = e.label.entity;
@@ -43,6 +44,28 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   out.lastSeen = isoTime(e.lastSeen);
   out.txs = e.txs;
   out.path = e.path;
+  if (detail && requestable(e)) requestDetail(e, out, names);
+  return out as unknown as Endpoint;
+}
+
+/** An endpoint with none of the fields between `address` and `asset` but `freezable` (most of a trace's). */
+const plain = (e: EndpointData): boolean => !e.label && !e.depositAddress && !e.sweptTo && !e.depositEvidence && !e.bridge;
+
+/**
+ * `reportEndpoint` of a plain endpoint: the same fields in the same order, made by one literal. Fields added one by
+ * one past the literal's first four each went into a store of their own, copied to a bigger one every three: about
+ * 190 bytes per record made and dropped.
+ */
+function plainEndpoint(e: EndpointData, address: string, names: AddressNames, detail: boolean): Endpoint {
+  const asset = names.asset(e.asset);
+  const amount = amountText(e.amount);
+  const amountDisplay = formatUnits(e.amount, e.asset.decimals);
+  const firstSeen = isoTime(e.firstSeen);
+  const lastSeen = isoTime(e.lastSeen);
+  const { kind, reason, chain, hops, txs, path } = e;
+  const out: Record<string, unknown> = e.freezable
+    ? { kind, reason, chain, address, freezable: { issuer: e.freezable.issuer }, asset, amount, amountDisplay, hops, firstSeen, lastSeen, txs, path }
+    : { kind, reason, chain, address, asset, amount, amountDisplay, hops, firstSeen, lastSeen, txs, path };
   if (detail && requestable(e)) requestDetail(e, out, names);
   return out as unknown as Endpoint;
 }
