@@ -13,8 +13,9 @@ export class EventLists {
   /** Cell c: its row at 2c, the next cell of its list at 2c + 1 (-1: the last). */
   private cell = new Int32Array(0);
   /**
-   * Node n: its first cell + 1 at 4n, its last cell + 1 at 4n + 1 (0: none), its count at 4n + 2 (4n + 3 unused:
-   * aligned). Zero is empty, so room for nodes is never filled in (room reserved is not written until used).
+   * Node n: its first cell + 1 at 4n, its last cell + 1 at 4n + 1 (0: none), its count at 4n + 2, its last row at
+   * 4n + 3 (what an append compares with: read beside the rest, not from the last cell, which lies elsewhere). Zero is
+   * empty, so room for nodes is never filled in (room reserved is not written until used).
    */
   private node = new Int32Array(0);
   private cells = 0;
@@ -41,6 +42,7 @@ export class EventLists {
     else cell[2 * last + 1] = c;
     n[at + 1] = c + 1;
     n[at + 2]!++;
+    n[at + 3] = m;
   }
 
   /** The first cell of the node's list (-1: none); walk on with `after`, read a cell's row with `at`. */
@@ -60,10 +62,9 @@ export class EventLists {
     return 4 * node < this.node.length ? this.node[4 * node + 2]! : 0;
   }
 
-  /** The last row added to the node's list (-1: none). */
+  /** The row in the last cell of the node's list (-1: none). */
   last(node: number): number {
-    const c = 4 * node < this.node.length ? this.node[4 * node + 1]! - 1 : -1;
-    return c < 0 ? -1 : this.cell[2 * c]!;
+    return 4 * node < this.node.length && this.node[4 * node + 2]! > 0 ? this.node[4 * node + 3]! : -1;
   }
 
   /** The node's rows as an array, in list order. */
@@ -82,6 +83,7 @@ export class EventLists {
     const cell = this.cell;
     let i = 0;
     for (let c = this.first(node); c >= 0; c = cell[2 * c + 1]!) cell[2 * c] = sorted[i++]!;
+    if (i > 0) this.node[4 * node + 3] = sorted[i - 1]!;
   }
 
   /** The node's rows sorted stably into the scratch array (a list of up to SHORT_LIST rows). */
