@@ -223,7 +223,7 @@ function endpointsAt(at: EndpointsAt, node: string, held: ReadonlyMap<string, bi
       out.push(ep);
     } else if (!isService(stop.kind)) {
       const bridge = stop.kind === 'bridge' ? bridgeOf(input, node, assetKey) : undefined;
-      const ep = base(here, stop.kind, shared(here, bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason), asset, amount, edgesIn);
+      const ep = base(here, stop.kind, here.texts.shared(bridge ? `${stop.reason}; ${bridge.reason}` : stop.reason), asset, amount, edgesIn);
       if (stop.label) ep.label = stop.label;
       if (bridge) ep.bridge = bridge.data;
       out.push(ep);
@@ -251,7 +251,7 @@ function serviceEndpoints(
     const sweeps = groups.get(depositNode)!;
     const part = sweeps.reduce((s, e) => s + e.taint, 0n);
     if (depositNode === node) {
-      const ep = base(here, stop.kind, shared(here, stop.reason), asset, part, sweeps);
+      const ep = base(here, stop.kind, here.texts.shared(stop.reason), asset, part, sweeps);
       if (stop.label) ep.label = stop.label;
       ep.depositAddress = ep.address;
       ep.depositInferred = false;
@@ -433,11 +433,6 @@ function where(place: Place): NonNullable<Place['at']> {
   return (place.at = { chain, address, hops: hop ?? 0, path });
 }
 
-/** `reason` as the endpoints that give the same text share it (a reason built, not a literal: see `ReasonTexts`). */
-function shared(place: Place, reason: string): string {
-  return place.texts.shared(reason);
-}
-
 /**
  * Reasons by their text, each kept once: a reason built from parts (a deposit address's evidence) is a chain of
  * string pieces until something reads it whole, and many endpoints give the same. A deposit address's reason is
@@ -448,6 +443,7 @@ class ReasonTexts {
   private readonly byText = new Map<string, string>();
   private readonly byDeposit = new Map<DepositInference | DepositEvidence, string>();
 
+  /** `reason` as the endpoints that give the same text share it. */
   shared(reason: string): string {
     let text = this.byText.get(reason);
     if (text === undefined) this.byText.set(reason, (text = reason));

@@ -48,7 +48,10 @@ export function reportEndpoint(e: EndpointData, caseJurisdiction: string | undef
   return out as unknown as Endpoint;
 }
 
-/** An endpoint with none of the fields between `address` and `asset` but `freezable` (most of a trace's). */
+/**
+ * An endpoint with none of the fields between `address` and `asset` but `freezable` (most of a trace's). A field
+ * added there in `reportEndpoint` is added here too, or plain endpoints leave it out.
+ */
 const plain = (e: EndpointData): boolean => !e.label && !e.depositAddress && !e.sweptTo && !e.depositEvidence && !e.bridge;
 
 /**
