@@ -744,20 +744,22 @@ function rootPath(input: EndpointInput, node: number, paths: Paths, visiting: Se
  * inferred deposits can repeat: every other endpoint is the one of its address and asset.)
  */
 async function mergeSameEndpoint(list: EndpointData[], pace: Pacer): Promise<EndpointData[]> {
-  const byKey = new Map<string, EndpointData>();
-  // The list itself unless some endpoint was merged into an earlier one (then those are left out).
-  const merged = new Set<EndpointData>();
+  // By address, then chain and asset among the few endpoints there: no key string made and hashed per endpoint.
+  const byAddress = new Map<string, EndpointData[]>();
+  // The list itself unless some endpoint was merged into an earlier one (then those are left out, by index).
+  let merged: Uint8Array | undefined;
   for (let i = 0; i < list.length; i++) {
     if ((i & 1023) === 1023) await pace();
     const e = list[i]!;
     if (!e.depositInferred) continue;
-    const key = `${e.chain}|${e.address}|${e.asset.chain}|${e.asset.contract ?? ''}`;
-    const prev = byKey.get(key);
+    const there = byAddress.get(e.address);
+    const prev = there?.find((p) => p.chain === e.chain && p.asset.chain === e.asset.chain && (p.asset.contract ?? '') === (e.asset.contract ?? ''));
     if (!prev) {
-      byKey.set(key, e);
+      if (there) there.push(e);
+      else byAddress.set(e.address, [e]);
       continue;
     }
-    merged.add(e);
+    (merged ??= new Uint8Array(list.length))[i] = 1;
     prev.amount += e.amount;
     prev.firstSeen = Math.min(prev.firstSeen, e.firstSeen);
     prev.lastSeen = Math.max(prev.lastSeen, e.lastSeen);
@@ -765,7 +767,7 @@ async function mergeSameEndpoint(list: EndpointData[], pace: Pacer): Promise<End
     prev.sweepEdges = [...(prev.sweepEdges ?? []), ...(e.sweepEdges ?? [])];
     if (prev.sweptTo || e.sweptTo) prev.sweptTo = sortStrings([...new Set([...(prev.sweptTo ?? []), ...(e.sweptTo ?? [])])]);
   }
-  return merged.size > 0 ? list.filter((e) => !merged.has(e)) : list;
+  return merged ? list.filter((_, i) => merged![i] === 0) : list;
 }
 
 /** Whether a request (to a service: an exchange, instant exchange, payment, gambling or custody service; or to the issuer of a freezable token) names this endpoint. */
